@@ -1,0 +1,37 @@
+import { createDb, type DbHandle } from "@herald/db";
+import { createQueues, createRedis, type Queues } from "@herald/jobs";
+import { createLogger, type Logger } from "@herald/logger";
+import type { Redis } from "ioredis";
+import type { ApiEnv } from "./env.ts";
+
+/** Everything a route needs, created once per process and passed down explicitly. */
+export interface ApiDeps {
+  env: ApiEnv;
+  db: DbHandle["db"];
+  dbHandle: DbHandle;
+  /** Producer connection: fails fast while Redis is down, so requests answer 503. */
+  redis: Redis;
+  queues: Queues;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export function createApiDeps(env: ApiEnv, logger: Logger = createLogger({ base: { app: "api" } })): ApiDeps {
+  const dbHandle = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: "herald-api" });
+  const redis = createRedis(env.REDIS_URL, "producer");
+  redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+  const queues = createQueues(redis, env.QUEUE_PREFIX);
+  return {
+    env,
+    db: dbHandle.db,
+    dbHandle,
+    redis,
+    queues,
+    logger,
+    async close() {
+      await queues.close();
+      redis.disconnect();
+      await dbHandle.close();
+    },
+  };
+}

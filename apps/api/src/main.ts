@@ -1,0 +1,32 @@
+import { createLogger } from "@herald/logger";
+import { loadApiEnv } from "./env.ts";
+import { startApi } from "./start-api.ts";
+
+const logger = createLogger({ base: { app: "api" } });
+
+let env: ReturnType<typeof loadApiEnv>;
+try {
+  env = loadApiEnv();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(78); // EX_CONFIG
+}
+
+const api = await startApi(env, logger);
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    api.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,108 @@
+import { type ErrorCode, HeraldError } from "@herald/errors";
+import type { Logger } from "@herald/logger";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ZodError } from "zod";
+import type { HonoEnv } from "./hono-env.ts";
+
+const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
+  400: "malformed_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
+
+// postgres.js connection failures and ioredis' fail-fast errors: the request
+// did nothing, the client should retry later.
+const PG_DOWN_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "57P01",
+  "57P03",
+  "53300",
+  "ETIMEDOUT",
+  "EPIPE",
+]);
+
+export function isDependencyDown(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const x = e as { code?: string; name?: string; message?: string; cause?: unknown };
+    if (x.code && PG_DOWN_CODES.has(x.code)) return true;
+    if (x.name === "MaxRetriesPerRequestError") return true;
+    if (
+      x.message &&
+      /enableOfflineQueue|Connection is closed|Stream isn't writeable|Command timed out|connect ECONNREFUSED/.test(
+        x.message,
+      )
+    )
+      return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+/** Zod issues as `{path, message}` with dotted paths, e.g. `data.items.0.quantity`. */
+export function zodDetails(error: ZodError, prefix?: string): { path: string; message: string }[] {
+  return error.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter((p) => p !== undefined && p !== "").join(".") || "(body)",
+    message: i.message,
+  }));
+}
+
+export function describeDetails(details: { path: string; message: string }[]): string {
+  return details.map((d) => `${d.path}: ${d.message}`).join("; ");
+}
+
+/** The one place an exception becomes an HTTP answer (SPEC §4 error shape). */
+export function createOnError(logger: Logger) {
+  return (err: Error, c: Context<HonoEnv>) => {
+    const requestId = c.get("requestId") ?? "unknown";
+    let herald: HeraldError;
+    if (err instanceof HeraldError) {
+      herald = err;
+    } else if (err instanceof HTTPException) {
+      const code = HTTP_EXCEPTION_CODES[err.status] ?? "internal";
+      herald = new HeraldError(code, err.message || code.replace(/_/g, " "));
+    } else if (isDependencyDown(err)) {
+      logger.warn({ requestId, err }, "dependency unavailable");
+      herald = new HeraldError(
+        "unavailable",
+        "A dependency (database or queue) is unavailable; retry shortly.",
+        {
+          retryAfter: 5,
+        },
+      );
+    } else {
+      logger.error({ requestId, err }, "unhandled error");
+      herald = new HeraldError("internal", "Internal error; the request id helps us find what happened.");
+    }
+    if (herald.retryAfter !== undefined) c.header("Retry-After", String(herald.retryAfter));
+    return c.json(herald.toBody(requestId), herald.status as 400);
+  };
+}
+
+export function notFound(c: Context<HonoEnv>) {
+  const requestId = c.get("requestId") ?? "unknown";
+  return c.json(
+    new HeraldError("not_found", `No route ${c.req.method} ${c.req.path}`).toBody(requestId),
+    404,
+  );
+}
+
+/** `defaultHook` for every OpenAPI route: request validation failures become 422s naming the field. */
+export function validationHook(
+  result: { success: boolean; error?: ZodError; target?: string },
+  _c: Context<HonoEnv>,
+): void {
+  if (result.success || !result.error) return;
+  const prefix = result.target === "json" ? undefined : result.target;
+  const details = zodDetails(result.error, prefix === "param" ? "path" : prefix);
+  throw new HeraldError("validation_failed", describeDetails(details), { details });
+}

@@ -1,0 +1,24 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { App } from "../hono-env.ts";
+
+/**
+ * Serves the built dashboard (apps/dashboard/dist) at `/`. Unknown paths
+ * that are not API routes get index.html so client-side routes survive a reload.
+ */
+export function registerDashboard(app: App, dir: string): void {
+  const index = join(dir, "index.html");
+  if (!existsSync(index)) {
+    app.get("/", (c) =>
+      c.text(
+        "Herald API is running. Build the dashboard with `npm run build -w @herald/dashboard` to see it here.",
+        200,
+      ),
+    );
+    return;
+  }
+  const html = readFileSync(index, "utf8");
+  app.use("/assets/*", serveStatic({ root: dir }));
+  app.get("/", (c) => c.html(html));
+}

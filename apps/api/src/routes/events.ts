@@ -1,0 +1,152 @@
+import { getEvent, listEventNotifications } from "@herald/db";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { zodDetails } from "../on-error.ts";
+import { commonErrors, conflictError, notFoundError } from "../schemas/common.ts";
+import {
+  BatchRequestSchema,
+  BatchResultSchema,
+  EventAcceptedSchema,
+  EventRequestSchema,
+  EventSchema,
+  serializeEvent,
+} from "../schemas/event.ts";
+import { serializeNotification } from "../schemas/notification.ts";
+import { ingestEvents, type ValidEvent, validateEvent } from "../services/ingest.ts";
+
+const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({ description: "Same as the body's idempotencyKey" }),
+});
+
+const trigger = createRoute({
+  method: "post",
+  path: "/v1/events",
+  tags: ["Events"],
+  summary: "Trigger a notification event",
+  description:
+    "Validates the event against its type's schema, records it and queues it for routing. A repeated idempotency key returns the first event's id and creates nothing.",
+  middleware: [requireScope("events:write")] as const,
+  request: {
+    headers: IdempotencyHeader,
+    body: { required: true, content: { "application/json": { schema: EventRequestSchema } } },
+  },
+  responses: {
+    202: { description: "Accepted", content: { "application/json": { schema: EventAcceptedSchema } } },
+    ...commonErrors,
+    ...conflictError,
+  },
+});
+
+const batch = createRoute({
+  method: "post",
+  path: "/v1/events/batch",
+  tags: ["Events"],
+  summary: "Trigger up to 1,000 events",
+  description: "Each item is validated on its own; valid items are accepted even when others are rejected.",
+  middleware: [requireScope("events:write")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: BatchRequestSchema } } } },
+  responses: {
+    202: { description: "Per-item results", content: { "application/json": { schema: BatchResultSchema } } },
+    ...commonErrors,
+  },
+});
+
+const getOne = createRoute({
+  method: "get",
+  path: "/v1/events/{eventId}",
+  tags: ["Events"],
+  summary: "An event and its notifications",
+  middleware: [requireScope("read")] as const,
+  request: {
+    params: z.object({
+      eventId: z
+        .string()
+        .max(64)
+        .openapi({ param: { name: "eventId", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: { description: "The event", content: { "application/json": { schema: EventSchema } } },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+export function registerEvents(app: App, deps: ApiDeps): void {
+  app.openapi(trigger, async (c) => {
+    const valid = validateEvent(
+      c.req.valid("json"),
+      c.req.valid("header")["idempotency-key"],
+      c.get("apiKey").id,
+    );
+    const [result] = await ingestEvents(deps, [valid]);
+    if (!result || "error" in result) throw result?.error ?? new Error("no ingest result");
+    if (result.replay) c.header("Idempotent-Replayed", "true");
+    return c.json({ eventId: result.eventId }, 202);
+  });
+
+  app.openapi(batch, async (c) => {
+    const items = c.req.valid("json").events;
+    const results: z.infer<typeof BatchResultSchema>["results"] = [];
+    const valid: { index: number; event: ValidEvent }[] = [];
+    items.forEach((item, index) => {
+      const shape = EventRequestSchema.safeParse(item);
+      if (!shape.success) {
+        const details = zodDetails(shape.error);
+        results[index] = {
+          index,
+          status: 422,
+          error: {
+            code: "validation_failed",
+            message: details.map((d) => `${d.path}: ${d.message}`).join("; "),
+            details,
+          },
+        };
+        return;
+      }
+      try {
+        valid.push({ index, event: validateEvent(shape.data, undefined, c.get("apiKey").id) });
+      } catch (err) {
+        if (!(err instanceof HeraldError)) throw err;
+        results[index] = {
+          index,
+          status: err.status,
+          error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+        };
+      }
+    });
+    const keys = valid.map((v) => v.event.event.idempotencyKey).filter(Boolean);
+    if (new Set(keys).size !== keys.length) {
+      throw new HeraldError("malformed_request", "Two items in one batch share an idempotency key.");
+    }
+    const ingested = await ingestEvents(
+      deps,
+      valid.map((v) => v.event),
+    );
+    ingested.forEach((r, i) => {
+      const index = valid[i]!.index;
+      results[index] =
+        "error" in r
+          ? { index, status: r.error.status, error: { code: r.error.code, message: r.error.message } }
+          : { index, status: 202, eventId: r.eventId };
+    });
+    const accepted = results.filter((r) => r.status === 202).length;
+    return c.json({ accepted, rejected: results.length - accepted, results }, 202);
+  });
+
+  app.openapi(getOne, async (c) => {
+    const { eventId } = c.req.valid("param");
+    const event = await getEvent(deps.db, eventId);
+    if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
+    const notifications = await listEventNotifications(deps.db, eventId);
+    return c.json({ ...serializeEvent(event), notifications: notifications.map(serializeNotification) }, 200);
+  });
+}

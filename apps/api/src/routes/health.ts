@@ -1,0 +1,63 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+
+const within = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)),
+  ]);
+
+const Check = z.object({ ok: z.boolean(), error: z.string().optional(), latencyMs: z.number() });
+const Ready = z
+  .object({ status: z.enum(["ready", "unavailable"]), checks: z.object({ postgres: Check, redis: Check }) })
+  .openapi("Readiness");
+
+const healthz = createRoute({
+  method: "get",
+  path: "/healthz",
+  tags: ["Ops"],
+  summary: "Liveness: the process answers",
+  responses: {
+    200: {
+      description: "Alive",
+      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
+    },
+  },
+});
+
+const readyz = createRoute({
+  method: "get",
+  path: "/readyz",
+  tags: ["Ops"],
+  summary: "Readiness: PostgreSQL and Redis answer",
+  responses: {
+    200: { description: "Ready", content: { "application/json": { schema: Ready } } },
+    503: { description: "A dependency is down", content: { "application/json": { schema: Ready } } },
+  },
+});
+
+async function check(fn: () => Promise<unknown>) {
+  const started = performance.now();
+  try {
+    await within(fn(), 2000);
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message, latencyMs: Math.round(performance.now() - started) };
+  }
+}
+
+export function registerHealth(app: App, deps: ApiDeps): void {
+  app.openapi(healthz, (c) => c.json({ status: "ok" as const }, 200));
+  app.openapi(readyz, async (c) => {
+    const [postgres, redis] = await Promise.all([
+      check(() => deps.dbHandle.sql`select 1`),
+      check(() => deps.redis.ping()),
+    ]);
+    const ok = postgres.ok && redis.ok;
+    return c.json(
+      { status: ok ? ("ready" as const) : ("unavailable" as const), checks: { postgres, redis } },
+      ok ? 200 : 503,
+    );
+  });
+}

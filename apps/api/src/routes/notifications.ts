@@ -1,0 +1,152 @@
+import {
+  decodeCursor,
+  getNotification,
+  getTimeline,
+  listNotifications,
+  toPage,
+  transition,
+} from "@herald/db";
+import { CHANNELS, NOTIFICATION_STATUSES } from "@herald/domain";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { commonErrors, conflictError, notFoundError, PageQuery } from "../schemas/common.ts";
+import {
+  NotificationSchema,
+  NotificationWithTimelineSchema,
+  serializeNotification,
+  serializeTimeline,
+} from "../schemas/notification.ts";
+
+const IdParam = z.object({
+  notificationId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/v1/notifications",
+  tags: ["Notifications"],
+  summary: "Search notifications",
+  middleware: [requireScope("read")] as const,
+  request: {
+    query: z.object({
+      userId: z.string().max(256).optional(),
+      eventId: z.string().max(64).optional(),
+      type: z.string().max(100).optional(),
+      channel: z.enum(CHANNELS).optional(),
+      status: z.enum(NOTIFICATION_STATUSES).optional(),
+      since: z.iso.datetime({ offset: true }).optional(),
+      until: z.iso.datetime({ offset: true }).optional(),
+      ...PageQuery,
+    }),
+  },
+  responses: {
+    200: {
+      description: "Newest first",
+      content: {
+        "application/json": {
+          schema: z
+            .object({ data: z.array(NotificationSchema), nextCursor: z.string().nullable() })
+            .openapi("NotificationList"),
+        },
+      },
+    },
+    ...commonErrors,
+  },
+});
+
+const getOne = createRoute({
+  method: "get",
+  path: "/v1/notifications/{notificationId}",
+  tags: ["Notifications"],
+  summary: "One notification with its status timeline",
+  middleware: [requireScope("read")] as const,
+  request: { params: IdParam },
+  responses: {
+    200: {
+      description: "The notification",
+      content: { "application/json": { schema: NotificationWithTimelineSchema } },
+    },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+const cancel = createRoute({
+  method: "delete",
+  path: "/v1/notifications/{notificationId}",
+  tags: ["Notifications"],
+  summary: "Cancel a scheduled or queued notification",
+  description: "409 when it was already sent (or otherwise finished).",
+  middleware: [requireScope("events:write")] as const,
+  request: { params: IdParam },
+  responses: {
+    200: { description: "Canceled", content: { "application/json": { schema: NotificationSchema } } },
+    ...commonErrors,
+    ...notFoundError,
+    ...conflictError,
+  },
+});
+
+export function decodeCursorOrThrow(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const id = decodeCursor(cursor);
+  if (!id)
+    throw new HeraldError("malformed_request", "Invalid cursor: pass nextCursor from the previous page.");
+  return id;
+}
+
+export function registerNotifications(app: App, deps: ApiDeps): void {
+  app.openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const beforeId = decodeCursorOrThrow(q.cursor);
+    const rows = await listNotifications(
+      deps.db,
+      {
+        ...(q.userId ? { userId: q.userId } : {}),
+        ...(q.eventId ? { eventId: q.eventId } : {}),
+        ...(q.type ? { type: q.type } : {}),
+        ...(q.channel ? { channel: q.channel } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.since ? { since: new Date(q.since) } : {}),
+        ...(q.until ? { until: new Date(q.until) } : {}),
+        ...(beforeId ? { beforeId } : {}),
+      },
+      q.limit + 1,
+    );
+    const page = toPage(rows, q.limit);
+    return c.json({ data: page.data.map(serializeNotification), nextCursor: page.nextCursor }, 200);
+  });
+
+  app.openapi(getOne, async (c) => {
+    const { notificationId } = c.req.valid("param");
+    const n = await getNotification(deps.db, notificationId);
+    if (!n) throw new HeraldError("not_found", `No notification ${notificationId}.`);
+    const timeline = await getTimeline(deps.db, notificationId);
+    return c.json({ ...serializeNotification(n), timeline: serializeTimeline(timeline) }, 200);
+  });
+
+  app.openapi(cancel, async (c) => {
+    const { notificationId } = c.req.valid("param");
+    const canceled = await transition(deps.db, notificationId, "CANCELED", { detail: { by: "api" } });
+    const n = await getNotification(deps.db, notificationId);
+    if (!n) throw new HeraldError("not_found", `No notification ${notificationId}.`);
+    if (!canceled) {
+      throw new HeraldError(
+        "conflict",
+        `Notification ${notificationId} is ${n.status} and can no longer be canceled.`,
+      );
+    }
+    // The worker skips canceled rows anyway; removing the job just frees the queue.
+    await deps.queues
+      .get(n.channel)
+      .remove(notificationId)
+      .catch(() => 0);
+    return c.json(serializeNotification(n), 200);
+  });
+}

@@ -1,0 +1,179 @@
+import {
+  ensureRecipient,
+  eraseRecipient,
+  getPreferences,
+  getRecipient,
+  listDevices,
+  mergePreferences,
+  removeDevice,
+  savePreferences,
+  upsertDevice,
+  upsertRecipient,
+} from "@herald/db";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { commonErrors, notFoundError, UserIdParam } from "../schemas/common.ts";
+import { PreferencesPatchSchema, PreferencesSchema } from "../schemas/preferences.ts";
+import {
+  DeviceSchema,
+  NewDeviceSchema,
+  serializeDevice,
+  serializeUser,
+  UserFields,
+  UserSchema,
+} from "../schemas/user.ts";
+
+const tags = ["Users"];
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const putUser = createRoute({
+  method: "put",
+  path: "/v1/users/{userId}",
+  tags,
+  summary: "Create or update a recipient",
+  description: "Fields left out keep their value; null clears one.",
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: UserIdParam,
+    body: { required: true, content: { "application/json": { schema: UserFields } } },
+  },
+  responses: { 200: json(UserSchema, "The recipient"), ...commonErrors },
+});
+
+const getUser = createRoute({
+  method: "get",
+  path: "/v1/users/{userId}",
+  tags,
+  summary: "Read a recipient with their devices",
+  middleware: [requireScope("read")] as const,
+  request: { params: UserIdParam },
+  responses: { 200: json(UserSchema, "The recipient"), ...commonErrors, ...notFoundError },
+});
+
+const deleteUser = createRoute({
+  method: "delete",
+  path: "/v1/users/{userId}",
+  tags,
+  summary: "Erase a recipient's personal data",
+  description:
+    "Removes contact data, devices, preferences and message content; anonymised delivery counts remain.",
+  middleware: [requireScope("users:write")] as const,
+  request: { params: UserIdParam },
+  responses: { 204: { description: "Erased" }, ...commonErrors, ...notFoundError },
+});
+
+const getPrefs = createRoute({
+  method: "get",
+  path: "/v1/users/{userId}/preferences",
+  tags: ["Preferences"],
+  summary: "A recipient's notification preferences",
+  middleware: [requireScope("read")] as const,
+  request: { params: UserIdParam },
+  responses: { 200: json(PreferencesSchema, "Preferences"), ...commonErrors, ...notFoundError },
+});
+
+const putPrefs = createRoute({
+  method: "put",
+  path: "/v1/users/{userId}/preferences",
+  tags: ["Preferences"],
+  summary: "Update preferences (any subset)",
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: UserIdParam,
+    body: { required: true, content: { "application/json": { schema: PreferencesPatchSchema } } },
+  },
+  responses: { 200: json(PreferencesSchema, "Preferences after the update"), ...commonErrors },
+});
+
+const addDevice = createRoute({
+  method: "post",
+  path: "/v1/users/{userId}/devices",
+  tags: ["Devices"],
+  summary: "Register a push target",
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: UserIdParam,
+    body: { required: true, content: { "application/json": { schema: NewDeviceSchema } } },
+  },
+  responses: { 201: json(DeviceSchema, "Registered"), ...commonErrors },
+});
+
+const deleteDevice = createRoute({
+  method: "delete",
+  path: "/v1/users/{userId}/devices/{deviceId}",
+  tags: ["Devices"],
+  summary: "Remove a push target",
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: UserIdParam.extend({
+      deviceId: z
+        .string()
+        .max(64)
+        .openapi({ param: { name: "deviceId", in: "path" } }),
+    }),
+  },
+  responses: { 204: { description: "Removed" }, ...commonErrors, ...notFoundError },
+});
+
+export function registerUsers(app: App, deps: ApiDeps): void {
+  const mustExist = async (userId: string) => {
+    const r = await getRecipient(deps.db, userId);
+    if (!r || r.erasedAt) throw new HeraldError("not_found", `No user ${userId}.`);
+    return r;
+  };
+
+  app.openapi(putUser, async (c) => {
+    const { userId } = c.req.valid("param");
+    const r = await upsertRecipient(deps.db, userId, c.req.valid("json"));
+    return c.json(serializeUser(r, await listDevices(deps.db, r.id)), 200);
+  });
+
+  app.openapi(getUser, async (c) => {
+    const r = await mustExist(c.req.valid("param").userId);
+    return c.json(serializeUser(r, await listDevices(deps.db, r.id)), 200);
+  });
+
+  app.openapi(deleteUser, async (c) => {
+    const { userId } = c.req.valid("param");
+    if (!(await eraseRecipient(deps.db, userId))) throw new HeraldError("not_found", `No user ${userId}.`);
+    return c.body(null, 204);
+  });
+
+  app.openapi(getPrefs, async (c) => {
+    const r = await mustExist(c.req.valid("param").userId);
+    return c.json(await getPreferences(deps.db, r.id), 200);
+  });
+
+  app.openapi(putPrefs, async (c) => {
+    const r = await ensureRecipient(deps.db, c.req.valid("param").userId);
+    const merged = mergePreferences(await getPreferences(deps.db, r.id), c.req.valid("json"));
+    return c.json(await savePreferences(deps.db, r.id, merged), 200);
+  });
+
+  app.openapi(addDevice, async (c) => {
+    const r = await ensureRecipient(deps.db, c.req.valid("param").userId);
+    const body = c.req.valid("json");
+    const device = await upsertDevice(
+      deps.db,
+      r.id,
+      body.kind === "webpush"
+        ? { kind: "webpush", address: body.subscription.endpoint, keys: body.subscription.keys }
+        : { kind: body.kind, address: body.token },
+    );
+    return c.json(serializeDevice(device), 201);
+  });
+
+  app.openapi(deleteDevice, async (c) => {
+    const { userId, deviceId } = c.req.valid("param");
+    const r = await mustExist(userId);
+    if (!(await removeDevice(deps.db, r.id, deviceId)))
+      throw new HeraldError("not_found", `No device ${deviceId}.`);
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,75 @@
+import { z } from "@hono/zod-openapi";
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "invalid_data" }),
+      message: z
+        .string()
+        .openapi({ example: "data.orderId: Invalid input: expected string, received undefined" }),
+      requestId: z.string().openapi({ example: "req_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi("Error");
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorSchema } },
+});
+
+/** The error answers every authenticated route can give. */
+export const commonErrors = {
+  400: errorResponse("Malformed request (not JSON, bad cursor…)"),
+  401: errorResponse("Missing or invalid API key"),
+  403: errorResponse("The key lacks the scope this route needs"),
+  413: errorResponse("Body too large"),
+  422: errorResponse("A field does not match its schema"),
+  429: errorResponse("Rate limited; see Retry-After"),
+  503: errorResponse("Database or queue unavailable; retry later"),
+} as const;
+
+export const notFoundError = { 404: errorResponse("Not found") } as const;
+export const conflictError = { 409: errorResponse("Conflict with the current state") } as const;
+
+export const UserIdParam = z.object({
+  userId: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+    .openapi({ param: { name: "userId", in: "path" }, example: "user_123" }),
+});
+
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 }),
+  cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page" }),
+};
+
+/** IANA zone names the runtime knows (`Europe/Paris`, `America/New_York`, `UTC`). */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, "must be an IANA time zone such as Europe/Paris");
+
+/** E.164: `+` then 7 to 15 digits, no leading zero. */
+export const PhoneE164 = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +14155550100")
+  .openapi({ example: "+14155550100" });
+
+export const Locale = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a BCP 47 locale such as en-US")
+  .openapi({ example: "en-US" });
+
+export const isoDate = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);

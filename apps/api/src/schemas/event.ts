@@ -1,0 +1,102 @@
+import type { EventRow } from "@herald/db";
+import { CHANNELS, PRIORITIES } from "@herald/domain";
+import { z } from "@hono/zod-openapi";
+import { NotificationSchema } from "./notification.ts";
+import { UserFields } from "./user.ts";
+
+export const EventRequestSchema = z
+  .object({
+    type: z.string().min(1).max(100).openapi({ example: "order_placed" }),
+    userId: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+      .openapi({ example: "user_123" }),
+    data: z.record(z.string(), z.unknown()).openapi({
+      example: {
+        orderId: "A-1042",
+        total: 59.9,
+        currency: "EUR",
+        items: [{ name: "Linen shirt", quantity: 1, price: 59.9 }],
+      },
+    }),
+    idempotencyKey: z.string().min(1).max(255).optional().openapi({ example: "order-A-1042-placed" }),
+    priority: z.enum(PRIORITIES).optional(),
+    sendAt: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-12-01T09:00:00Z" }),
+    channels: z.array(z.enum(CHANNELS)).min(1).max(4).optional(),
+    dedupKey: z.string().min(1).max(255).optional(),
+    user: UserFields.optional(),
+  })
+  .strict()
+  .openapi("EventRequest");
+
+export type EventRequest = z.infer<typeof EventRequestSchema>;
+
+export const EventAcceptedSchema = z
+  .object({ eventId: z.string().openapi({ example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w" }) })
+  .openapi("EventAccepted");
+
+export const BatchRequestSchema = z
+  .object({ events: z.array(z.unknown()).min(1).max(1000) })
+  .strict()
+  .openapi("EventBatchRequest");
+
+export const BatchResultSchema = z
+  .object({
+    accepted: z.number().int(),
+    rejected: z.number().int(),
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        status: z.number().int().openapi({ description: "202 accepted, or the error's HTTP status" }),
+        eventId: z.string().optional(),
+        error: z
+          .object({
+            code: z.string(),
+            message: z.string(),
+            details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+          })
+          .optional(),
+      }),
+    ),
+  })
+  .openapi("EventBatchResult");
+
+export const EventSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    userId: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    priority: z.enum(PRIORITIES),
+    status: z.enum(["accepted", "routed", "failed"]),
+    sendAt: z.string().optional(),
+    channels: z.array(z.enum(CHANNELS)).optional(),
+    suppressed: z.array(z.object({ channel: z.string(), reason: z.string() })).openapi({
+      description: "Channels of the type that got no notification, and why",
+      example: [{ channel: "sms", reason: "opted_out" }],
+    }),
+    error: z.string().optional(),
+    createdAt: z.string(),
+    routedAt: z.string().optional(),
+    notifications: z.array(NotificationSchema),
+  })
+  .openapi("Event");
+
+export function serializeEvent(e: EventRow) {
+  return {
+    id: e.id,
+    type: e.type,
+    userId: e.userId,
+    data: e.data,
+    priority: e.priority as (typeof PRIORITIES)[number],
+    status: e.status,
+    ...(e.sendAt ? { sendAt: e.sendAt.toISOString() } : {}),
+    ...(e.channels ? { channels: e.channels as (typeof CHANNELS)[number][] } : {}),
+    suppressed: e.suppressed,
+    ...(e.error ? { error: e.error } : {}),
+    createdAt: e.createdAt.toISOString(),
+    ...(e.routedAt ? { routedAt: e.routedAt.toISOString() } : {}),
+  };
+}

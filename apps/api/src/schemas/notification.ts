@@ -1,0 +1,64 @@
+import type { NotificationRow, TimelineRow } from "@herald/db";
+import { CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "@herald/domain";
+import { z } from "@hono/zod-openapi";
+import { isoDate } from "./common.ts";
+
+export const NotificationSchema = z
+  .object({
+    id: z.string().openapi({ example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+    eventId: z.string(),
+    userId: z.string(),
+    type: z.string().openapi({ example: "order_placed" }),
+    category: z.string().openapi({ example: "transactional" }),
+    channel: z.enum(CHANNELS),
+    priority: z.enum(PRIORITIES),
+    status: z.enum(NOTIFICATION_STATUSES),
+    reason: z.string().optional(),
+    provider: z.string().optional(),
+    providerMessageId: z.string().optional(),
+    retryCount: z.number().int(),
+    lastError: z.string().optional(),
+    content: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    scheduledAt: z.string().optional(),
+    sentAt: z.string().optional(),
+    deliveredAt: z.string().optional(),
+    readAt: z.string().optional(),
+  })
+  .openapi("Notification");
+
+export const TimelineEntrySchema = z
+  .object({ status: z.string(), at: z.string(), detail: z.record(z.string(), z.unknown()).nullable() })
+  .openapi("TimelineEntry");
+
+export const NotificationWithTimelineSchema = NotificationSchema.extend({
+  timeline: z.array(TimelineEntrySchema),
+}).openapi("NotificationWithTimeline");
+
+export function serializeNotification(n: NotificationRow) {
+  return {
+    id: n.id,
+    eventId: n.eventId,
+    userId: n.userId,
+    type: n.type,
+    category: n.category,
+    channel: n.channel,
+    priority: n.priority,
+    status: n.status,
+    ...(n.reason ? { reason: n.reason } : {}),
+    ...(n.provider ? { provider: n.provider } : {}),
+    ...(n.providerMessageId ? { providerMessageId: n.providerMessageId } : {}),
+    retryCount: n.retryCount,
+    ...(n.lastError ? { lastError: n.lastError } : {}),
+    content: n.content as Record<string, unknown>,
+    createdAt: n.createdAt.toISOString(),
+    ...(n.scheduledAt ? { scheduledAt: isoDate(n.scheduledAt) } : {}),
+    ...(n.sentAt ? { sentAt: isoDate(n.sentAt) } : {}),
+    ...(n.deliveredAt ? { deliveredAt: isoDate(n.deliveredAt) } : {}),
+    ...(n.readAt ? { readAt: isoDate(n.readAt) } : {}),
+  };
+}
+
+export function serializeTimeline(rows: TimelineRow[]) {
+  return rows.map((t) => ({ status: t.status, at: t.at.toISOString(), detail: t.detail ?? null }));
+}

@@ -1,0 +1,76 @@
+import type { DeviceRow, RecipientRow } from "@herald/db";
+import { z } from "@hono/zod-openapi";
+import { isoDate, Locale, PhoneE164, TimeZone } from "./common.ts";
+
+/** Inline recipient data on an event, or the body of `PUT /v1/users/:userId`. Null clears a field. */
+export const UserFields = z
+  .object({
+    email: z.email().max(320).nullable().optional().openapi({ example: "ada@example.com" }),
+    phone: PhoneE164.nullable().optional(),
+    locale: Locale.nullable().optional(),
+    timezone: TimeZone.nullable().optional().openapi({ example: "Europe/London" }),
+    properties: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ example: { name: "Ada" } }),
+  })
+  .strict()
+  .openapi("UserFields");
+
+export const DeviceSchema = z
+  .object({
+    id: z.string().openapi({ example: "dev_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+    kind: z.enum(["webpush", "fcm", "apns"]),
+    createdAt: z.string(),
+  })
+  .openapi("Device");
+
+export const UserSchema = z
+  .object({
+    id: z.string().openapi({ example: "usr_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+    userId: z.string().openapi({ example: "user_123" }),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    locale: z.string().nullable(),
+    timezone: z.string().nullable(),
+    properties: z.record(z.string(), z.unknown()),
+    devices: z.array(DeviceSchema),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("User");
+
+export const NewDeviceSchema = z
+  .discriminatedUnion("kind", [
+    z.object({
+      kind: z.literal("webpush"),
+      subscription: z.object({
+        endpoint: z
+          .url()
+          .max(2048)
+          .refine((u) => u.startsWith("https://") || u.startsWith("http://"), "must be http(s)"),
+        keys: z.object({ p256dh: z.string().min(16).max(512), auth: z.string().min(8).max(256) }),
+      }),
+    }),
+    z.object({ kind: z.enum(["fcm", "apns"]), token: z.string().min(8).max(4096) }),
+  ])
+  .openapi("NewDevice");
+
+export function serializeDevice(d: DeviceRow) {
+  return { id: d.id, kind: d.kind, createdAt: d.createdAt.toISOString() };
+}
+
+export function serializeUser(r: RecipientRow, devices: DeviceRow[]) {
+  return {
+    id: r.id,
+    userId: r.externalId,
+    email: r.email,
+    phone: r.phone,
+    locale: r.locale,
+    timezone: r.timezone,
+    properties: r.properties,
+    devices: devices.map(serializeDevice),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: isoDate(r.updatedAt) ?? r.createdAt.toISOString(),
+  };
+}

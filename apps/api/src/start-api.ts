@@ -1,0 +1,39 @@
+import type { AddressInfo } from "node:net";
+import { ensureBootstrapKey, migrateDatabase } from "@herald/db";
+import { createLogger, type Logger } from "@herald/logger";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import { type ApiDeps, createApiDeps } from "./deps.ts";
+import type { ApiEnv } from "./env.ts";
+
+export interface RunningApi {
+  port: number;
+  url: string;
+  deps: ApiDeps;
+  /** Stops accepting connections, lets in-flight requests finish, closes pools. */
+  close(): Promise<void>;
+}
+
+export async function startApi(
+  env: ApiEnv,
+  logger: Logger = createLogger({ base: { app: "api" } }),
+): Promise<RunningApi> {
+  if (env.MIGRATE_ON_START) await migrateDatabase(env.DATABASE_URL);
+  const deps = createApiDeps(env, logger);
+  if (env.HERALD_API_KEY) await ensureBootstrapKey(deps.db, env.HERALD_API_KEY);
+  const app = createApp(deps);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port }, "api listening");
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deps.close();
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { catalog } from "@herald/templates";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApi, type TestApi } from "./test-api.ts";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(() => api.close());
+
+const order = (extra: Record<string, unknown> = {}) => ({
+  type: "order_placed",
+  userId: "user_1",
+  data: catalog.order_placed.example,
+  ...extra,
+});
+
+const counts = async () => {
+  const [row] = await api.db.sql<
+    { events: number; recipients: number }[]
+  >`select (select count(*) from events)::int as events, (select count(*) from recipients)::int as recipients`;
+  const waiting = await api.deps.queues
+    .get("events")
+    .getJobCountByTypes("waiting", "prioritized", "delayed", "active");
+  return { events: row!.events, recipients: row!.recipients, jobs: waiting };
+};
+
+describe("POST /v1/events idempotency", () => {
+  it("returns the first eventId for a repeated body key and creates nothing new", async () => {
+    const first = await api.call("POST", "/v1/events", order({ idempotencyKey: "k-body" }));
+    expect(first.status).toBe(202);
+    const before = await counts();
+    const again = await api.call("POST", "/v1/events", order({ idempotencyKey: "k-body" }));
+    expect(again.status).toBe(202);
+    expect(again.body.eventId).toBe(first.body.eventId);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("accepts the key as an Idempotency-Key header too", async () => {
+    const a = await api.call("POST", "/v1/events", order(), { "idempotency-key": "k-header" });
+    const b = await api.call("POST", "/v1/events", order(), { "idempotency-key": "k-header" });
+    expect(a.status).toBe(202);
+    expect(b.body.eventId).toBe(a.body.eventId);
+  });
+
+  it("creates exactly one event when the same key arrives concurrently", async () => {
+    const before = await counts();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => api.call("POST", "/v1/events", order({ idempotencyKey: "k-race" }))),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
+    expect(new Set(answers.map((a) => a.body.eventId)).size).toBe(1);
+    const after = await counts();
+    expect(after.events).toBe(before.events + 1);
+    expect(after.jobs).toBe(before.jobs + 1);
+  });
+
+  it("refuses a reused key with a different body (409) and creates nothing", async () => {
+    await api.call("POST", "/v1/events", order({ idempotencyKey: "k-conflict" }));
+    const before = await counts();
+    const other = await api.call(
+      "POST",
+      "/v1/events",
+      order({ idempotencyKey: "k-conflict", userId: "someone_else" }),
+    );
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe("idempotency_conflict");
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("bad input gets the documented status and error shape, and creates nothing", () => {
+  const cases: [string, () => Promise<{ status: number; body: any }>, number, string][] = [
+    [
+      "malformed JSON",
+      () => api.call("POST", "/v1/events", '{"type": "order_placed",'),
+      400,
+      "malformed_request",
+    ],
+    [
+      "unknown type",
+      () => api.call("POST", "/v1/events", order({ type: "no_such_type" })),
+      422,
+      "unknown_type",
+    ],
+    [
+      "missing data field",
+      () =>
+        api.call(
+          "POST",
+          "/v1/events",
+          order({ data: { ...catalog.order_placed.example, orderId: undefined } }),
+        ),
+      422,
+      "invalid_data",
+    ],
+    [
+      "2 MB body",
+      () =>
+        api.call(
+          "POST",
+          "/v1/events",
+          order({ data: { ...catalog.order_placed.example, pad: "x".repeat(2 * 1024 * 1024) } }),
+        ),
+      413,
+      "payload_too_large",
+    ],
+    [
+      "missing API key",
+      () => api.call("POST", "/v1/events", order(), { authorization: "" }),
+      401,
+      "unauthorized",
+    ],
+    [
+      "wrong API key",
+      () => api.call("POST", "/v1/events", order(), { authorization: "Bearer hk_live_wrongwrongwrongwrong" }),
+      401,
+      "unauthorized",
+    ],
+    [
+      "missing userId",
+      () => api.call("POST", "/v1/events", { type: "order_placed", data: {} }),
+      422,
+      "validation_failed",
+    ],
+    [
+      "not JSON content type",
+      () => api.call("POST", "/v1/events", "type=order_placed", { "content-type": "text/plain" }),
+      415,
+      "unsupported_media_type",
+    ],
+  ];
+
+  for (const [name, send, status, code] of cases) {
+    it(`${name} → ${status} ${code}`, async () => {
+      const before = await counts();
+      const res = await send();
+      expect(res.status).toBe(status);
+      expect(res.body).toEqual({
+        error: {
+          code,
+          message: expect.any(String),
+          requestId: expect.any(String),
+          ...(res.body?.error?.details ? { details: expect.any(Array) } : {}),
+        },
+      });
+      expect(await counts()).toEqual(before);
+    });
+  }
+
+  it("names the failing field for data that does not match the type", async () => {
+    const res = await api.call(
+      "POST",
+      "/v1/events",
+      order({ data: { ...catalog.order_placed.example, items: [{ name: "x", quantity: 0, price: 1 }] } }),
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toContain("data.items.0.quantity");
+    expect(res.body.error.details[0].path).toBe("data.items.0.quantity");
+  });
+
+  it("echoes a caller's request id in the error", async () => {
+    const res = await api.call("POST", "/v1/events", "{", { "x-request-id": "trace-1234abcd" });
+    expect(res.body.error.requestId).toBe("trace-1234abcd");
+  });
+});
+
+describe("POST /v1/events/batch", () => {
+  it("accepts valid items and reports the invalid ones per item", async () => {
+    const res = await api.call("POST", "/v1/events/batch", {
+      events: [order(), order({ type: "nope" }), { userId: "x" }, order({ userId: "user_2" })],
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(2);
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([202, 422, 422, 202]);
+    expect(res.body.results[1].error.code).toBe("unknown_type");
+  });
+
+  it("rejects more than 1,000 events", async () => {
+    const res = await api.call("POST", "/v1/events/batch", {
+      events: Array.from({ length: 1001 }, () => order()),
+    });
+    expect(res.status).toBe(422);
+  });
+});

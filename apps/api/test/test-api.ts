@@ -1,0 +1,65 @@
+import { randomBytes } from "node:crypto";
+import { ensureBootstrapKey } from "@herald/db";
+import { type TestDatabase, testDatabase, testQueuePrefix, testRedisUrl } from "@herald/testkit";
+import { createApp } from "../src/app.ts";
+import { type ApiDeps, createApiDeps } from "../src/deps.ts";
+import { loadApiEnv } from "../src/env.ts";
+
+export interface TestApi {
+  deps: ApiDeps;
+  db: TestDatabase;
+  apiKey: string;
+  /** In-process request (no socket) with the admin key unless `auth` is given. */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** The API app on a fresh database and queue prefix, without workers. */
+export async function createTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const db = await testDatabase();
+  const apiKey = `hk_test_${randomBytes(20).toString("hex")}`;
+  const deps = createApiDeps(
+    loadApiEnv({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: testQueuePrefix(),
+      NODE_ENV: "test",
+      ...env,
+    }),
+  );
+  await ensureBootstrapKey(deps.db, apiKey);
+  const app = createApp(deps);
+  return {
+    deps,
+    db,
+    apiKey,
+    async call(method, path, body, headers = {}) {
+      const res = await app.request(path, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // keep text
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async close() {
+      await deps.close();
+      await db.drop();
+    },
+  };
+}

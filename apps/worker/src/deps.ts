@@ -1,0 +1,50 @@
+import { createDb, type DbHandle } from "@herald/db";
+import { createQueues, createRedis, type Queues } from "@herald/jobs";
+import { createLogger, type Logger } from "@herald/logger";
+import type { Redis } from "ioredis";
+import type { WorkerEnv } from "./env.ts";
+import { createSenders, type Senders } from "./providers/senders.ts";
+
+export interface WorkerDeps {
+  env: WorkerEnv;
+  db: DbHandle["db"];
+  dbHandle: DbHandle;
+  /** Shared by BullMQ workers and queues: waits out Redis outages instead of failing. */
+  redis: Redis;
+  queues: Queues;
+  senders: Senders;
+  logger: Logger;
+  /** Current time; tests pass a controllable clock. */
+  now(): Date;
+  close(): Promise<void>;
+}
+
+export interface WorkerDepsOverrides {
+  senders?: Partial<Senders>;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides = {}): WorkerDeps {
+  const logger = overrides.logger ?? createLogger({ base: { app: "worker" } });
+  const dbHandle = createDb(env.databaseUrl, { max: env.databasePoolSize, applicationName: "herald-worker" });
+  const redis = createRedis(env.redisUrl, "worker");
+  redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+  const queues = createQueues(redis, env.queuePrefix);
+  const senders = { ...createSenders(env, dbHandle.db, redis), ...overrides.senders };
+  return {
+    env,
+    db: dbHandle.db,
+    dbHandle,
+    redis,
+    queues,
+    senders,
+    logger,
+    now: overrides.now ?? (() => new Date()),
+    async close() {
+      await queues.close();
+      redis.disconnect();
+      await dbHandle.close();
+    },
+  };
+}

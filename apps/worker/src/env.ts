@@ -1,0 +1,115 @@
+import { booleanFlag, commaList, durationList, parseEnv } from "@herald/config";
+import { CHANNELS, type Channel } from "@herald/domain";
+import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
+import { z } from "zod";
+
+/** Queues a worker process can serve (`WORKER_CHANNELS`). */
+export const WORKER_QUEUES = [
+  "events",
+  ...CHANNELS,
+  "dead_letter",
+  "maintenance",
+] as const satisfies readonly QueueName[];
+export type WorkerQueue = (typeof WORKER_QUEUES)[number];
+
+const DEFAULT_CONCURRENCY: Record<WorkerQueue, number> = {
+  events: 16,
+  email: 32,
+  sms: 32,
+  push: 64,
+  in_app: 64,
+  dead_letter: 4,
+  maintenance: 1,
+};
+
+const rateLimit = z
+  .string()
+  .regex(/^\d+\/\d+(ms|s|m)?$/, 'must look like "100/1s" (max jobs per duration)')
+  .transform((s) => {
+    const [max, per] = s.split("/") as [string, string];
+    const m = /^(\d+)(ms|s|m)?$/.exec(per)!;
+    const unit = { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? "ms") as "ms" | "s" | "m"];
+    return { max: Number(max), duration: Number(m[1]) * unit };
+  });
+
+const upper = (q: string) => q.toUpperCase();
+
+const perQueue = Object.fromEntries(
+  WORKER_QUEUES.flatMap((q) => [
+    [`${upper(q)}_CONCURRENCY`, z.coerce.number().int().min(1).max(1000).default(DEFAULT_CONCURRENCY[q])],
+  ]),
+);
+const perChannel = Object.fromEntries(
+  CHANNELS.flatMap((c) => [
+    [`${upper(c)}_RATE_LIMIT`, rateLimit.optional()],
+    [`${upper(c)}_RETRY_SCHEDULE`, durationList().optional()],
+  ]),
+);
+
+const base = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().startsWith("postgres", "must be a postgres:// URL"),
+  REDIS_URL: z.string().startsWith("redis", "must be a redis:// or rediss:// URL"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}-]+$/)
+    .default("herald"),
+  /** Queues this process serves, e.g. `email,sms`. Default: all of them. */
+  WORKER_CHANNELS: commaList(WORKER_QUEUES).default([...WORKER_QUEUES]),
+  /** Wait before each attempt: immediately, +1 min, +5 min, +30 min, then dead-letter. */
+  RETRY_SCHEDULE: durationList().default([...DEFAULT_RETRY_SCHEDULE]),
+  /** How long SIGTERM waits for in-flight sends before exiting. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  PUBLIC_URL: z.url().default("http://localhost:3000"),
+  BRAND_NAME: z.string().default("Herald"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  MIGRATE_ON_START: booleanFlag(true),
+});
+
+const schema = base.extend(perQueue).extend(perChannel);
+
+type Parsed = z.infer<typeof base>;
+
+export interface WorkerEnv {
+  nodeEnv: Parsed["NODE_ENV"];
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  queues: WorkerQueue[];
+  concurrency: Record<WorkerQueue, number>;
+  rateLimit: Partial<Record<Channel, { max: number; duration: number }>>;
+  retrySchedule: Record<Channel, number[]>;
+  shutdownTimeoutMs: number;
+  publicUrl: string;
+  brandName: string;
+  databasePoolSize: number;
+  migrateOnStart: boolean;
+  /** The raw variables, for provider configuration. */
+  raw: Record<string, string | undefined>;
+}
+
+export function loadWorkerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
+  const e = parseEnv(schema, source, "herald worker") as Parsed & Record<string, unknown>;
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    queues: e.WORKER_CHANNELS,
+    concurrency: Object.fromEntries(
+      WORKER_QUEUES.map((q) => [q, e[`${upper(q)}_CONCURRENCY`] as number]),
+    ) as Record<WorkerQueue, number>,
+    rateLimit: Object.fromEntries(
+      CHANNELS.filter((c) => e[`${upper(c)}_RATE_LIMIT`]).map((c) => [c, e[`${upper(c)}_RATE_LIMIT`]]),
+    ) as WorkerEnv["rateLimit"],
+    retrySchedule: Object.fromEntries(
+      CHANNELS.map((c) => [c, (e[`${upper(c)}_RETRY_SCHEDULE`] as number[] | undefined) ?? e.RETRY_SCHEDULE]),
+    ) as Record<Channel, number[]>,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    publicUrl: e.PUBLIC_URL.replace(/\/$/, ""),
+    brandName: e.BRAND_NAME,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    migrateOnStart: e.MIGRATE_ON_START,
+    raw: source,
+  };
+}

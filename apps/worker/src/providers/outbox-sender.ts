@@ -1,0 +1,45 @@
+import { type Db, insertOutboxMessage } from "@herald/db";
+import type { Channel } from "@herald/domain";
+import { DeliveryError } from "@herald/errors";
+import type { ChannelSender, SendContext } from "./provider.ts";
+
+function destination(channel: Channel, ctx: SendContext): string | null {
+  switch (channel) {
+    case "email":
+      return ctx.recipient.email;
+    case "sms":
+      return ctx.recipient.phone;
+    case "push":
+      return ctx.devices.length > 0 ? ctx.devices.map((d) => `${d.kind}:${d.id}`).join(",") : null;
+    case "in_app":
+      return ctx.recipient.externalId;
+  }
+}
+
+/**
+ * The dev provider: "sends" by storing the rendered message in
+ * `outbox_messages`, where the dashboard shows it. The default for a
+ * channel without credentials outside production.
+ */
+export function outboxSender(db: Db, channel: Channel): ChannelSender {
+  return {
+    channel,
+    providers: ["outbox"],
+    async send(ctx) {
+      const to = destination(channel, ctx);
+      if (!to) {
+        throw new DeliveryError("permanent", `recipient has no ${channel} destination any more`, {
+          provider: "outbox",
+          code: "no_destination",
+        });
+      }
+      const row = await insertOutboxMessage(db, {
+        notificationId: ctx.notification.id,
+        channel,
+        destination: to,
+        content: ctx.notification.content,
+      });
+      return { provider: "outbox", providerMessageId: row.id };
+    },
+  };
+}

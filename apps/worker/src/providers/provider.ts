@@ -1,0 +1,31 @@
+import type { DeviceRow, NotificationRow, RecipientRow } from "@herald/db";
+import type { Channel } from "@herald/domain";
+
+/** Everything a provider may need to deliver one notification. Loaded fresh per attempt. */
+export interface SendContext {
+  notification: NotificationRow;
+  recipient: RecipientRow;
+  /** The recipient's push targets (push channel only; empty otherwise). */
+  devices: DeviceRow[];
+  /** 1-based attempt number. */
+  attempt: number;
+}
+
+export interface SendResult {
+  /** Name of the provider that accepted the message (`resend`, `smtp`, `outbox`…). */
+  provider: string;
+  providerMessageId: string;
+  /** Extra facts for the timeline (never PII). */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Delivers a notification on one channel. Throws a `DeliveryError` saying
+ * whether a retry can help; anything else thrown counts as transient.
+ */
+export interface ChannelSender {
+  readonly channel: Channel;
+  /** Provider names in the order they are tried, for logs and the dashboard. */
+  readonly providers: readonly string[];
+  send(ctx: SendContext): Promise<SendResult>;
+}

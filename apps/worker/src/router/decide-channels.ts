@@ -1,0 +1,64 @@
+import type { DeviceRow, EventRow, Preferences, RecipientRow } from "@herald/db";
+import { type Channel, isRequiredCategory, type SuppressionReason } from "@herald/domain";
+import { channelsOf, type NotificationType } from "@herald/templates";
+
+export interface ChannelDecision {
+  channels: Channel[];
+  /** Channels of the type that get no notification, and why. */
+  suppressed: { channel: Channel; reason: SuppressionReason }[];
+}
+
+/** Whether the user wants `channel` for this type: the most specific setting wins (type, then category, then channel). */
+export function optedIn(
+  prefs: Preferences,
+  def: NotificationType,
+  channel: Channel,
+): { ok: boolean; reason?: SuppressionReason } {
+  if (isRequiredCategory(def.category)) return { ok: true };
+  if (prefs.unsubscribedAll) return { ok: false, reason: "unsubscribed" };
+  const type = prefs.types[def.type];
+  const category = prefs.categories[def.category];
+  if (type?.enabled === false || (type?.enabled !== true && category?.enabled === false)) {
+    return { ok: false, reason: "opted_out" };
+  }
+  const explicit = type?.channels?.[channel] ?? category?.channels?.[channel] ?? prefs.channels[channel];
+  return explicit === false ? { ok: false, reason: "opted_out" } : { ok: true };
+}
+
+export function reachable(channel: Channel, recipient: RecipientRow, devices: DeviceRow[]): boolean {
+  switch (channel) {
+    case "email":
+      return Boolean(recipient.email);
+    case "sms":
+      return Boolean(recipient.phone);
+    case "push":
+      return devices.length > 0;
+    case "in_app":
+      return true;
+  }
+}
+
+/**
+ * SPEC §2 step 2: the type's channels ∩ the event's requested channels ∩
+ * opted in ∩ reachable. Required categories (security) ignore opt-outs but
+ * still need an address.
+ */
+export function decideChannels(
+  def: NotificationType,
+  event: Pick<EventRow, "channels">,
+  recipient: RecipientRow,
+  prefs: Preferences,
+  devices: DeviceRow[],
+): ChannelDecision {
+  const decision: ChannelDecision = { channels: [], suppressed: [] };
+  const requested = event.channels ? new Set(event.channels) : null;
+  for (const channel of channelsOf(def)) {
+    if (requested && !requested.has(channel)) continue;
+    const pref = optedIn(prefs, def, channel);
+    if (!pref.ok) decision.suppressed.push({ channel, reason: pref.reason! });
+    else if (!reachable(channel, recipient, devices))
+      decision.suppressed.push({ channel, reason: "unreachable" });
+    else decision.channels.push(channel);
+  }
+  return decision;
+}

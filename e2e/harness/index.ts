@@ -1,0 +1,1 @@
+export { type Herald, type StartHeraldOptions, startHerald } from "./start-herald.ts";

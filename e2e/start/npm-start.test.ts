@@ -1,0 +1,100 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { freePort, isPortOpen } from "@herald/devstack";
+import { catalog } from "@herald/templates";
+import { eventually } from "@herald/testkit";
+import { describe, expect, it } from "vitest";
+
+const repo = resolve(import.meta.dirname, "../..");
+
+describe("npm start on a machine with nothing running", () => {
+  it("starts PostgreSQL, Redis, the API and a worker, answers /readyz and delivers an event", async () => {
+    const home = mkdtempSync(join(tmpdir(), "herald-start-"));
+    const [port, pgPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+    const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+    for (const k of [
+      "DATABASE_URL",
+      "REDIS_URL",
+      "HERALD_API_KEY",
+      "VITEST",
+      "VITEST_POOL_ID",
+      "VITEST_WORKER_ID",
+      "NODE_ENV",
+    ])
+      delete env[k];
+    const child = spawn("npm", ["start"], {
+      cwd: repo,
+      env: {
+        ...env,
+        HERALD_HOME: home,
+        PORT: String(port),
+        HERALD_PG_PORT: String(pgPort),
+        HERALD_REDIS_PORT: String(redisPort),
+        LOG_LEVEL: "warn",
+      },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const ready = await eventually(
+        async () => {
+          const res = await fetch(`${base}/readyz`);
+          return res.status === 200 ? ((await res.json()) as any) : null;
+        },
+        90_000,
+        250,
+      ).catch((err) => {
+        throw new Error(`not ready: ${err.message}\n${output}`);
+      });
+      expect(ready.status).toBe("ready");
+      expect(output).toContain("API key");
+
+      const apiKey = readFileSync(join(home, "dev-api-key"), "utf8").trim();
+      const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
+      const res = await fetch(`${base}/v1/events`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          type: "order_placed",
+          userId: "ada",
+          user: { email: "ada@example.com" },
+          data: catalog.order_placed.example,
+        }),
+      });
+      expect(res.status).toBe(202);
+      const { eventId } = (await res.json()) as any;
+      const event = await eventually(async () => {
+        const e = (await (await fetch(`${base}/v1/events/${eventId}`, { headers })).json()) as any;
+        return e.notifications?.length === 2 &&
+          e.notifications.every((n: { status: string }) => n.status === "SENT")
+          ? e
+          : null;
+      }, 30_000);
+      expect(event.notifications.map((n: { channel: string }) => n.channel).sort()).toEqual([
+        "email",
+        "in_app",
+      ]);
+    } finally {
+      const signal = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, sig);
+        } catch {
+          // already gone
+        }
+      };
+      signal("SIGTERM");
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 20_000))]);
+      if (code === "timeout") signal("SIGKILL");
+      rmSync(home, { recursive: true, force: true });
+    }
+    // The embedded servers stop with it (after the apps, so in-flight work is saved first).
+    await eventually(async () => !(await isPortOpen(pgPort)) && !(await isPortOpen(redisPort)), 20_000);
+  }, 180_000);
+});

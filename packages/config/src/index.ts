@@ -1,0 +1,1 @@
+export { booleanFlag, commaList, durationList, parseDuration, parseEnv, portNumber } from "./parse-env.ts";

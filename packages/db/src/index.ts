@@ -1,0 +1,12 @@
+export { sql } from "drizzle-orm";
+export * from "./api-keys.ts";
+export { type CreateDbOptions, createDb, type Db, type DbHandle } from "./client.ts";
+export { decodeCursor, encodeCursor, type Page, toPage } from "./cursor.ts";
+export * from "./devices.ts";
+export * from "./events.ts";
+export { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate.ts";
+export * from "./notifications.ts";
+export * from "./outbox.ts";
+export * from "./preferences.ts";
+export * from "./recipients.ts";
+export * from "./schema/index.ts";

@@ -1,0 +1,206 @@
+import { canTransition, NOTIFICATION_STATUSES, type NotificationStatus } from "@herald/domain";
+import { and, desc, eq, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { notifications, notificationTimeline } from "./schema/index.ts";
+
+export type NotificationRow = typeof notifications.$inferSelect;
+export type TimelineRow = typeof notificationTimeline.$inferSelect;
+export type NewNotification = Omit<typeof notifications.$inferInsert, "createdAt" | "updatedAt">;
+
+/**
+ * Inserts notifications with their first timeline entries (PENDING, then the
+ * initial status). One row per (event, recipient, channel): rows that exist
+ * already are returned as they are, so a router that runs twice creates nothing twice.
+ */
+export async function insertNotifications(
+  db: Db,
+  rows: NewNotification[],
+  at = new Date(),
+): Promise<NotificationRow[]> {
+  if (rows.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const created = await tx
+      .insert(notifications)
+      .values(
+        rows.map((r) => ({
+          ...r,
+          createdAt: at,
+          updatedAt: at,
+          queuedAt: r.status === "QUEUED" ? at : null,
+        })),
+      )
+      .onConflictDoNothing({
+        target: [notifications.eventId, notifications.recipientId, notifications.channel],
+      })
+      .returning();
+    if (created.length > 0) {
+      await tx.insert(notificationTimeline).values(
+        created.flatMap((n) => [
+          { notificationId: n.id, status: "PENDING", at },
+          ...(n.status === "PENDING"
+            ? []
+            : [
+                {
+                  notificationId: n.id,
+                  status: n.status,
+                  at,
+                  detail: n.reason ? { reason: n.reason } : null,
+                },
+              ]),
+        ]),
+      );
+    }
+    if (created.length === rows.length) return created;
+    const createdIds = new Set(created.map((c) => c.id));
+    const missing = rows.filter((r) => !createdIds.has(r.id!));
+    const existing = await tx
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          inArray(notifications.eventId, [...new Set(missing.map((m) => m.eventId))]),
+          inArray(notifications.channel, [...new Set(missing.map((m) => m.channel))]),
+        ),
+      );
+    return [
+      ...created,
+      ...existing.filter((e) =>
+        missing.some(
+          (m) => m.eventId === e.eventId && m.recipientId === e.recipientId && m.channel === e.channel,
+        ),
+      ),
+    ];
+  });
+}
+
+export async function getNotification(db: Db, id: string): Promise<NotificationRow | null> {
+  const [row] = await db.select().from(notifications).where(eq(notifications.id, id));
+  return row ?? null;
+}
+
+export async function getTimeline(db: Db, notificationId: string): Promise<TimelineRow[]> {
+  return db
+    .select()
+    .from(notificationTimeline)
+    .where(eq(notificationTimeline.notificationId, notificationId))
+    .orderBy(notificationTimeline.id);
+}
+
+export async function listEventNotifications(db: Db, eventId: string): Promise<NotificationRow[]> {
+  return db.select().from(notifications).where(eq(notifications.eventId, eventId)).orderBy(notifications.id);
+}
+
+export interface NotificationFilter {
+  userId?: string;
+  eventId?: string;
+  type?: string;
+  channel?: string;
+  status?: string;
+  since?: Date;
+  until?: Date;
+  /** Return rows with ids below this one (the previous page's last id). */
+  beforeId?: string;
+}
+
+export async function listNotifications(
+  db: Db,
+  filter: NotificationFilter,
+  limit: number,
+): Promise<NotificationRow[]> {
+  const where: SQL[] = [];
+  if (filter.userId) where.push(eq(notifications.userId, filter.userId));
+  if (filter.eventId) where.push(eq(notifications.eventId, filter.eventId));
+  if (filter.type) where.push(eq(notifications.type, filter.type));
+  if (filter.channel) where.push(eq(notifications.channel, filter.channel as NotificationRow["channel"]));
+  if (filter.status) where.push(eq(notifications.status, filter.status as NotificationStatus));
+  if (filter.since) where.push(gte(notifications.createdAt, filter.since));
+  if (filter.until) where.push(lte(notifications.createdAt, filter.until));
+  if (filter.beforeId) where.push(lt(notifications.id, filter.beforeId));
+  return db
+    .select()
+    .from(notifications)
+    .where(where.length > 0 ? and(...where) : undefined)
+    .orderBy(desc(notifications.id))
+    .limit(limit);
+}
+
+/** Columns a transition may set besides the status. */
+export type TransitionFields = Partial<
+  Pick<
+    NotificationRow,
+    | "reason"
+    | "provider"
+    | "providerMessageId"
+    | "lastError"
+    | "scheduledAt"
+    | "queuedAt"
+    | "sentAt"
+    | "deliveredAt"
+    | "readAt"
+    | "seenAt"
+    | "clickedAt"
+    | "digestId"
+  >
+>;
+
+export interface TransitionOptions {
+  /** Timeline detail (provider response, error, reason…). Never PII. */
+  detail?: Record<string, unknown>;
+  set?: TransitionFields;
+  /** Add one to `retry_count` (a failed attempt). */
+  incrementRetry?: boolean;
+  /** Only from these statuses (further narrowing the allowed ones). */
+  from?: NotificationStatus[];
+  /** Keep a timeline entry even when the status cannot move (late or out-of-order callbacks). */
+  recordIgnored?: boolean;
+  at?: Date;
+}
+
+const ALLOWED_FROM = new Map(
+  NOTIFICATION_STATUSES.map((to) => [to, NOTIFICATION_STATUSES.filter((from) => canTransition(from, to))]),
+);
+
+/**
+ * Moves a notification to `to` if the state machine allows it from its
+ * current status, and appends to its timeline, in one statement. Returns
+ * whether the status changed; a concurrent or out-of-order change loses cleanly.
+ */
+export async function transition(
+  db: Db,
+  id: string,
+  to: NotificationStatus,
+  options: TransitionOptions = {},
+): Promise<boolean> {
+  const at = options.at ?? new Date();
+  const allowed = (ALLOWED_FROM.get(to) ?? []).filter((s) => !options.from || options.from.includes(s));
+  if (allowed.length === 0) return false;
+  const sets: SQL[] = [sql`status = ${to}`, sql`updated_at = ${at.toISOString()}::timestamptz`];
+  for (const [key, value] of Object.entries(options.set ?? {})) {
+    const column = notifications[key as keyof TransitionFields];
+    const v = value instanceof Date ? value.toISOString() : value;
+    sets.push(sql`${sql.identifier(column.name)} = ${v}`);
+  }
+  if (options.incrementRetry) sets.push(sql`retry_count = retry_count + 1`);
+  const detail = options.detail ? JSON.stringify(options.detail) : null;
+  const ignoredDetail = JSON.stringify({ ...options.detail, ignored: true });
+  const result = await db.execute<{ updated: number }>(sql`
+    with u as (
+      update notifications set ${sql.join(sets, sql`, `)}
+      where id = ${id} and status in (${sql.join(
+        allowed.map((s) => sql`${s}`),
+        sql`, `,
+      )})
+      returning id
+    ), t as (
+      insert into notification_timeline (notification_id, status, at, detail)
+      select id, ${to}, ${at.toISOString()}::timestamptz, ${detail}::jsonb from u
+      ${
+        options.recordIgnored
+          ? sql`union all select ${id}, ${to}, ${at.toISOString()}::timestamptz, ${ignoredDetail}::jsonb
+                where not exists (select 1 from u) and exists (select 1 from notifications where id = ${id})`
+          : sql``
+      }
+    )
+    select count(*)::int as updated from u`);
+  return (result[0]?.updated ?? 0) > 0;
+}

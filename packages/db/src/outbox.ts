@@ -1,0 +1,34 @@
+import { newId } from "@herald/ids";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { outboxMessages, type RenderedContent } from "./schema/index.ts";
+
+export type OutboxRow = typeof outboxMessages.$inferSelect;
+
+export async function insertOutboxMessage(
+  db: Db,
+  message: { notificationId: string; channel: string; destination: string; content: RenderedContent },
+): Promise<OutboxRow> {
+  const [row] = await db
+    .insert(outboxMessages)
+    .values({ id: newId("obx"), ...message })
+    .returning();
+  return row!;
+}
+
+export async function listOutbox(
+  db: Db,
+  filter: { channel?: string; notificationId?: string; beforeId?: string },
+  limit: number,
+): Promise<OutboxRow[]> {
+  const where: SQL[] = [];
+  if (filter.channel) where.push(eq(outboxMessages.channel, filter.channel));
+  if (filter.notificationId) where.push(eq(outboxMessages.notificationId, filter.notificationId));
+  if (filter.beforeId) where.push(lt(outboxMessages.id, filter.beforeId));
+  return db
+    .select()
+    .from(outboxMessages)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(outboxMessages.id))
+    .limit(limit);
+}

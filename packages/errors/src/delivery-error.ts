@@ -1,0 +1,42 @@
+/**
+ * - `permanent`: retrying cannot help (invalid address, 4xx other than 429,
+ *   push subscription gone). The notification fails at once.
+ * - `transient`: 5xx, timeouts, 429, connection errors. Retried on the
+ *   channel's schedule; the next provider in the failover list is tried first.
+ * - `gone`: the push target no longer exists; permanent, and the device is removed.
+ */
+export type DeliveryErrorKind = "permanent" | "transient" | "gone";
+
+export interface DeliveryErrorOptions {
+  provider: string;
+  /** Provider's own error code or HTTP status, for logs, metrics and the timeline. */
+  code?: string;
+  /** How long the provider asked us to wait (429 Retry-After), in ms. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** A provider send failure, classified so workers know whether to retry. */
+export class DeliveryError extends Error {
+  readonly kind: DeliveryErrorKind;
+  readonly provider: string;
+  readonly code?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(kind: DeliveryErrorKind, message: string, options: DeliveryErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = "DeliveryError";
+    this.kind = kind;
+    this.provider = options.provider;
+    if (options.code !== undefined) this.code = options.code;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get retryable(): boolean {
+    return this.kind === "transient";
+  }
+}
+
+export function isDeliveryError(err: unknown): err is DeliveryError {
+  return err instanceof DeliveryError;
+}

@@ -1,0 +1,1 @@
+export { ID_PREFIXES, type IdPrefix, idTime, isId, newId } from "./ids.ts";

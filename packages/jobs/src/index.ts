@@ -1,0 +1,14 @@
+export { createRedis, type RedisRole } from "./connection.ts";
+export {
+  DEFAULT_JOB_OPTIONS,
+  JOBS,
+  type JobData,
+  type JobName,
+  parseJob,
+  QUEUE_NAMES,
+  type QueueName,
+} from "./job-catalog.ts";
+export { bullQueueName, channelQueue } from "./queue-names.ts";
+export { createQueues, type Queues } from "./queues.ts";
+export { checkRedisSafety, type RedisSafetyReport } from "./redis-safety.ts";
+export { DEFAULT_RETRY_SCHEDULE, retryDelay } from "./retry-schedule.ts";

@@ -1,0 +1,81 @@
+import { CHANNELS } from "@herald/domain";
+import { UnrecoverableError } from "bullmq";
+import { z } from "zod";
+
+// Payloads carry ids only: no e-mail addresses, phone numbers or message
+// bodies sit in Redis, and a worker always acts on the current row.
+const notificationJob = z.object({ notificationId: z.string().startsWith("ntf_") });
+
+const channelJobs = Object.fromEntries(CHANNELS.map((c) => [c, { send: notificationJob }])) as {
+  [C in (typeof CHANNELS)[number]]: { send: typeof notificationJob };
+};
+
+/** Every queue, its job names and each job's payload schema. */
+export const JOBS = {
+  events: {
+    route: z.object({ eventId: z.string().startsWith("evt_") }),
+  },
+  ...channelJobs,
+  dead_letter: {
+    dead: z.object({
+      notificationId: z.string().startsWith("ntf_"),
+      channel: z.enum(CHANNELS),
+      error: z.string().max(2000),
+      attempts: z.number().int(),
+    }),
+  },
+  maintenance: {
+    /** Re-enqueues rows whose job was lost (crash between commit and enqueue). */
+    reconcile: z.object({}),
+  },
+} as const;
+
+export type QueueName = keyof typeof JOBS;
+export type JobName<Q extends QueueName> = keyof (typeof JOBS)[Q] & string;
+export type JobData<Q extends QueueName, N extends JobName<Q>> = z.infer<(typeof JOBS)[Q][N]>;
+
+export const QUEUE_NAMES = Object.keys(JOBS) as QueueName[];
+
+/**
+ * Defaults per queue. Channel queues get `attempts` from the channel's retry
+ * schedule when the router enqueues. Completed jobs are trimmed (the database
+ * is the record); failed ones stay a week for Bull Board.
+ */
+export const DEFAULT_JOB_OPTIONS = {
+  events: {
+    attempts: 8,
+    backoff: { type: "exponential", delay: 500 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 86_400 },
+  },
+  channel: {
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 86_400 },
+  },
+  dead_letter: {
+    attempts: 10,
+    backoff: { type: "exponential", delay: 1000 },
+    removeOnComplete: { age: 30 * 86_400 },
+    removeOnFail: { age: 30 * 86_400 },
+  },
+  maintenance: {
+    removeOnComplete: { count: 100 },
+    removeOnFail: { count: 100 },
+  },
+} as const;
+
+/**
+ * Validates a job's payload against the catalog. A payload that does not
+ * parse can never succeed, so it fails without retries.
+ */
+export function parseJob<Q extends QueueName, N extends JobName<Q>>(
+  queue: Q,
+  name: N,
+  data: unknown,
+): JobData<Q, N> {
+  const schema = (JOBS[queue] as Record<string, z.ZodType>)[name];
+  if (!schema) throw new UnrecoverableError(`unknown job ${queue}/${name}`);
+  const result = schema.safeParse(data);
+  if (!result.success) throw new UnrecoverableError(`bad ${queue}/${name} payload: ${result.error.message}`);
+  return result.data as JobData<Q, N>;
+}

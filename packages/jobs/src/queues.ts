@@ -1,0 +1,52 @@
+import { type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { JOBS, type JobData, type JobName, QUEUE_NAMES, type QueueName } from "./job-catalog.ts";
+import { bullQueueName } from "./queue-names.ts";
+
+export interface Queues {
+  readonly prefix: string;
+  get(queue: QueueName): Queue;
+  all(): Queue[];
+  add<Q extends QueueName, N extends JobName<Q>>(
+    queue: Q,
+    name: N,
+    data: JobData<Q, N>,
+    opts?: JobsOptions,
+  ): Promise<void>;
+  addBulk<Q extends QueueName, N extends JobName<Q>>(
+    queue: Q,
+    jobs: { name: N; data: JobData<Q, N>; opts?: JobsOptions }[],
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One `Queue` per catalog queue, sharing one connection. Payloads are validated before they reach Redis. */
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const queues = new Map<QueueName, Queue>();
+  for (const name of QUEUE_NAMES) {
+    queues.set(name, new Queue(bullQueueName(name), { connection, prefix }));
+  }
+  const get = (q: QueueName) => queues.get(q)!;
+  const check = (queue: QueueName, name: string, data: unknown) => {
+    (JOBS[queue] as Record<string, { parse(d: unknown): unknown }>)[name]!.parse(data);
+  };
+  return {
+    prefix,
+    get,
+    all: () => [...queues.values()],
+    async add(queue, name, data, opts) {
+      check(queue, name, data);
+      await get(queue).add(name, data, opts);
+    },
+    async addBulk(queue, jobs) {
+      if (jobs.length === 0) return;
+      for (const j of jobs) check(queue, j.name, j.data);
+      await get(queue).addBulk(
+        jobs.map((j) => ({ name: j.name, data: j.data, ...(j.opts ? { opts: j.opts } : {}) })),
+      );
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

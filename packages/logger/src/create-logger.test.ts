@@ -1,0 +1,26 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "./create-logger.ts";
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { lines, logger: createLogger({ level: "info", destination }) };
+}
+
+describe("createLogger", () => {
+  it("never writes e-mails, phone numbers or keys, wherever they hide", () => {
+    const { lines, logger } = capture();
+    logger.info({ email: "ann@example.com", nested: { to: "+14155550100" } }, "sent to bob@example.org");
+    logger.error({ err: new Error("Invalid 'To' Phone Number: +1 415 555 0199") }, "failed hk_live_abc123");
+    const out = lines.join("");
+    expect(out).not.toMatch(/example\.(com|org)|415|hk_live_abc123/);
+    expect(out).toContain("[email]");
+    expect(out).toContain("[phone]");
+  });
+});

@@ -1,0 +1,2 @@
+export { createLogger, type Logger, type LoggerOptions } from "./create-logger.ts";
+export { scrub } from "./scrub.ts";

@@ -1,0 +1,58 @@
+/** @jsxRuntime automatic */
+import { Button, Heading, Text } from "react-email";
+import { z } from "zod";
+import { defineNotification } from "../define-notification.ts";
+import { button, heading, Layout, paragraph } from "../email/layout.tsx";
+import { money } from "../format.ts";
+
+const schema = z.object({
+  amount: z.number().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code like EUR"),
+  reason: z.string().min(1),
+  retryUrl: z.url().optional(),
+});
+
+export const paymentFailed = defineNotification({
+  type: "payment_failed",
+  description: "A payment was declined; asks the user to update their payment method.",
+  category: "transactional",
+  priority: "high",
+  schema,
+  example: {
+    amount: 19.99,
+    currency: "USD",
+    reason: "Card declined",
+    retryUrl: "https://app.example.com/billing",
+  },
+  templates: {
+    email: {
+      subject: (d, ctx) => `Your payment of ${money(d.amount, d.currency, ctx.locale)} failed`,
+      preview: (d) => d.reason,
+      component: ({ data: d, ctx }) => (
+        <Layout ctx={ctx} preview={`Payment failed: ${d.reason}`}>
+          <Heading style={heading}>We could not take your payment</Heading>
+          <Text style={paragraph}>
+            Your payment of {money(d.amount, d.currency, ctx.locale)} did not go through: {d.reason}.
+          </Text>
+          {d.retryUrl ? (
+            <Button href={d.retryUrl} style={button}>
+              Update payment method
+            </Button>
+          ) : (
+            <Text style={paragraph}>Please update your payment method in your account settings.</Text>
+          )}
+        </Layout>
+      ),
+    },
+    push: (d, ctx) => ({
+      title: "Payment failed",
+      body: `${money(d.amount, d.currency, ctx.locale)}: ${d.reason}`,
+      ...(d.retryUrl ? { url: d.retryUrl } : {}),
+    }),
+    in_app: (d, ctx) => ({
+      title: "Payment failed",
+      body: `Your payment of ${money(d.amount, d.currency, ctx.locale)} failed: ${d.reason}.`,
+      ...(d.retryUrl ? { url: d.retryUrl } : {}),
+    }),
+  },
+});

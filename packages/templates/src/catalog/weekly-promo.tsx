@@ -1,0 +1,40 @@
+/** @jsxRuntime automatic */
+import { Button, Heading, Text } from "react-email";
+import { z } from "zod";
+import { defineNotification } from "../define-notification.ts";
+import { button, heading, Layout, paragraph } from "../email/layout.tsx";
+
+const schema = z.object({
+  headline: z.string().min(1).max(200),
+  body: z.string().min(1).max(5000),
+  ctaUrl: z.url(),
+});
+
+export const weeklyPromo = defineNotification({
+  type: "weekly_promo",
+  description: "Marketing: this week's offer. Low priority, follows opt-outs, caps and digests.",
+  category: "marketing",
+  priority: "low",
+  schema,
+  example: {
+    headline: "20% off linen this week",
+    body: "Our summer collection is here.",
+    ctaUrl: "https://shop.example.com/linen",
+  },
+  templates: {
+    email: {
+      subject: (d) => d.headline,
+      preview: (d) => d.body.slice(0, 120),
+      component: ({ data: d, ctx }) => (
+        <Layout ctx={ctx} preview={d.body.slice(0, 120)}>
+          <Heading style={heading}>{d.headline}</Heading>
+          <Text style={paragraph}>{d.body}</Text>
+          <Button href={d.ctaUrl} style={button}>
+            See the offer
+          </Button>
+        </Layout>
+      ),
+    },
+    push: (d) => ({ title: d.headline, body: d.body.slice(0, 140), url: d.ctaUrl }),
+  },
+});

@@ -1,0 +1,63 @@
+import type { Category, Channel, Priority } from "@herald/domain";
+import type { ReactElement } from "react";
+import type { z } from "zod";
+
+/** What every template gets besides the event's data. */
+export interface RenderContext {
+  /** The app's user id. */
+  userId: string;
+  /** BCP 47 locale for numbers and dates. Default `en-US`. */
+  locale: string;
+  /** IANA time zone for dates. Default `UTC`. */
+  timezone: string;
+  /** Free-form recipient properties (name, plan…). */
+  properties: Record<string, unknown>;
+  /** Product name shown in headers and footers. */
+  brandName: string;
+  /** One-click unsubscribe URL for non-required e-mail; absent for required categories. */
+  unsubscribeUrl?: string;
+}
+
+export interface EmailTemplate<D> {
+  subject: (data: D, ctx: RenderContext) => string;
+  /** Inbox preview line. */
+  preview?: (data: D, ctx: RenderContext) => string;
+  /** A react-email component, rendered to HTML and to plain text. */
+  component: (props: { data: D; ctx: RenderContext }) => ReactElement;
+}
+
+export type PushTemplate<D> = (data: D, ctx: RenderContext) => { title: string; body: string; url?: string };
+
+export type InAppTemplate<D> = (data: D, ctx: RenderContext) => { title: string; body: string; url?: string };
+
+export type SmsTemplate<D> = (data: D, ctx: RenderContext) => string;
+
+export interface ChannelTemplates<D> {
+  email?: EmailTemplate<D>;
+  sms?: SmsTemplate<D>;
+  push?: PushTemplate<D>;
+  in_app?: InAppTemplate<D>;
+}
+
+export interface NotificationType<S extends z.ZodType = z.ZodType> {
+  type: string;
+  description: string;
+  category: Category;
+  /** Default priority; an event may override it. */
+  priority: Priority;
+  schema: S;
+  templates: ChannelTemplates<z.infer<S>>;
+  /** Sample data: used by the dashboard's preview and by tests. Must match `schema`. */
+  example: z.infer<S>;
+  /** E-mail open and click tracking. Default: on. */
+  tracking?: { opens: boolean; clicks: boolean };
+}
+
+/** Declares a catalog entry; the identity function exists to infer the data type once. */
+export function defineNotification<S extends z.ZodType>(def: NotificationType<S>): NotificationType<S> {
+  return def;
+}
+
+export function channelsOf(def: NotificationType): Channel[] {
+  return (Object.keys(def.templates) as Channel[]).filter((c) => def.templates[c] !== undefined);
+}

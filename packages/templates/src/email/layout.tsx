@@ -1,0 +1,82 @@
+/** @jsxRuntime automatic */
+// Compiled by whichever workspace imports it (tsx or vitest); the pragma keeps JSX independent of that tsconfig.
+import type { ReactNode } from "react";
+import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "react-email";
+import type { RenderContext } from "../define-notification.ts";
+
+const page = {
+  backgroundColor: "#f4f5f7",
+  fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
+};
+const card = {
+  backgroundColor: "#ffffff",
+  borderRadius: "8px",
+  margin: "24px auto",
+  maxWidth: "560px",
+  padding: "32px",
+};
+const brand = {
+  color: "#4f46e5",
+  fontSize: "14px",
+  fontWeight: 700,
+  letterSpacing: "0.04em",
+  margin: "0 0 24px",
+};
+const footer = { color: "#6b7280", fontSize: "12px", lineHeight: "18px" };
+
+/** The frame every Herald e-mail shares: brand line, card, footer with the unsubscribe link when allowed. */
+export function Layout({
+  ctx,
+  preview,
+  children,
+}: {
+  ctx: RenderContext;
+  preview: string;
+  children: ReactNode;
+}) {
+  return (
+    <Html lang={ctx.locale.split("-")[0] ?? "en"}>
+      <Head />
+      <Preview>{preview}</Preview>
+      <Body style={page}>
+        <Container style={card}>
+          <Text style={brand}>{ctx.brandName.toUpperCase()}</Text>
+          {children}
+          <Hr style={{ borderColor: "#e5e7eb", margin: "32px 0 16px" }} />
+          <Section>
+            <Text style={footer}>
+              You receive this e-mail because you have an account with {ctx.brandName}.
+              {ctx.unsubscribeUrl ? (
+                <>
+                  {" "}
+                  <Link href={ctx.unsubscribeUrl} style={{ color: "#6b7280", textDecoration: "underline" }}>
+                    Unsubscribe
+                  </Link>
+                </>
+              ) : null}
+            </Text>
+          </Section>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+export const heading = {
+  color: "#111827",
+  fontSize: "22px",
+  fontWeight: 700,
+  lineHeight: "30px",
+  margin: "0 0 12px",
+};
+export const paragraph = { color: "#374151", fontSize: "15px", lineHeight: "24px", margin: "0 0 16px" };
+export const button = {
+  backgroundColor: "#4f46e5",
+  borderRadius: "6px",
+  color: "#ffffff",
+  display: "inline-block",
+  fontSize: "15px",
+  fontWeight: 600,
+  padding: "12px 20px",
+  textDecoration: "none",
+};

@@ -1,0 +1,3 @@
+export { eventually } from "./eventually.ts";
+export { type TestDatabase, testDatabase } from "./test-database.ts";
+export { testQueuePrefix, testRedisUrl } from "./test-redis.ts";

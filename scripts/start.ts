@@ -1,0 +1,130 @@
+/**
+ * `npm start`: everything on one machine. Starts embedded PostgreSQL when
+ * DATABASE_URL is unset and a local redis-server when REDIS_URL is unset
+ * (both under ./.herald), builds the dashboard if needed, then runs the API
+ * and a worker as child processes, restarting them if they crash.
+ *
+ * `--only api` / `--only worker` run one process (for scaling and fault tests).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createDb, ensureBootstrapKey, migrateDatabase } from "@herald/db";
+import { ensureDevServices, findRedisServer, REDIS_INSTALL_HINT } from "@herald/devstack";
+
+const repo = resolve(import.meta.dirname, "..");
+const home = resolve(process.env.HERALD_HOME ?? join(repo, ".herald"));
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+if (only && only !== "api" && only !== "worker") {
+  console.error(`--only takes "api" or "worker", not "${only}"`);
+  process.exit(2);
+}
+const say = (line: string) => console.info(`[herald] ${line}`);
+
+mkdirSync(home, { recursive: true });
+if (!process.env.REDIS_URL && !findRedisServer()) {
+  console.error(`[herald] ${REDIS_INSTALL_HINT}`);
+  process.exit(1);
+}
+
+const services = await ensureDevServices({
+  root: home,
+  ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+  ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+  ...(process.env.HERALD_PG_PORT ? { pgPort: Number(process.env.HERALD_PG_PORT) } : {}),
+  ...(process.env.HERALD_REDIS_PORT ? { redisPort: Number(process.env.HERALD_REDIS_PORT) } : {}),
+  log: say,
+});
+
+// A dev API key, kept across restarts so scripts and curl lines keep working.
+let apiKey = process.env.HERALD_API_KEY;
+if (!apiKey) {
+  const keyFile = join(home, "dev-api-key");
+  if (!existsSync(keyFile))
+    writeFileSync(keyFile, `hk_test_${randomBytes(24).toString("hex")}\n`, { mode: 0o600 });
+  apiKey = readFileSync(keyFile, "utf8").trim();
+}
+
+await migrateDatabase(services.databaseUrl);
+const db = createDb(services.databaseUrl, { max: 1 });
+await ensureBootstrapKey(db.db, apiKey);
+await db.close();
+
+const dashboardIndex = join(repo, "apps", "dashboard", "dist", "index.html");
+if (only !== "worker" && !existsSync(dashboardIndex)) {
+  say("building the dashboard (first start only)…");
+  const r = spawnSync("npm", ["run", "build", "-w", "@herald/dashboard"], { cwd: repo, stdio: "inherit" });
+  if (r.status !== 0) say("dashboard build failed; the API still starts");
+}
+
+const port = process.env.PORT ?? "3000";
+const childEnv = {
+  ...process.env,
+  DATABASE_URL: services.databaseUrl,
+  REDIS_URL: services.redisUrl,
+  HERALD_API_KEY: apiKey,
+  PORT: port,
+  PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${port}`,
+  MIGRATE_ON_START: "false",
+};
+
+const apps = only ? [only] : ["api", "worker"];
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function run(app: string, restarts = 0): void {
+  const child = spawn(process.execPath, ["--import", "tsx", join(repo, "apps", app, "src", "main.ts")], {
+    cwd: join(repo, "apps", app),
+    env: childEnv,
+    stdio: "inherit",
+  });
+  children.set(app, child);
+  child.on("exit", (code, signal) => {
+    children.delete(app);
+    if (stopping) return;
+    if (code === 78) {
+      say(`${app} has a configuration error (see above); not restarting`);
+      void shutdown(1);
+      return;
+    }
+    const wait = Math.min(500 * 2 ** restarts, 10_000);
+    say(`${app} exited (${signal ?? code}); restarting in ${wait} ms`);
+    setTimeout(() => run(app, restarts + 1), wait);
+  });
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say("stopping…");
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise<void>((done) => {
+          child.once("exit", () => done());
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
+  await services.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+for (const app of apps) run(app);
+
+if (apps.includes("api")) {
+  const base = `http://localhost:${port}`;
+  say("");
+  say(`Dashboard   ${base}/`);
+  say(`API         ${base}/v1   (OpenAPI: ${base}/openapi.json)`);
+  say(`API key     ${apiKey}`);
+  say(`Try it:     curl -X POST ${base}/v1/events -H "Authorization: Bearer ${apiKey}" \\`);
+  say(`              -H "Content-Type: application/json" \\`);
+  say(
+    `              -d '{"type":"order_placed","userId":"ada","user":{"email":"ada@example.com"},"data":{"orderId":"A-1","total":42,"currency":"EUR","items":[{"name":"Book","quantity":1,"price":42}]}}'`,
+  );
+  say("");
+}

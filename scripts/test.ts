@@ -1,0 +1,66 @@
+/**
+ * `npm test`: lint, typecheck, then every test (unit, integration, e2e,
+ * browser) against real PostgreSQL and Redis started for the run. Ends with
+ * one line `N passed, N failed` (lint and typecheck count as one check each),
+ * which is what CI reads.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const repo = resolve(import.meta.dirname, "..");
+const extra = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+
+function step(name: string, cmd: string, args: string[]): boolean {
+  console.info(`\n▶ ${name}: ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { cwd: repo, stdio: "inherit", env: process.env });
+  const ok = r.status === 0;
+  console.info(`${ok ? "✔" : "✘"} ${name}`);
+  return ok;
+}
+
+const checks: [string, string, string[]][] = [
+  ["lint", "npx", ["biome", "check", "."]],
+  // One compiler pass over every server-side workspace (they export TS source,
+  // so per-workspace passes would re-check shared packages many times).
+  ["typecheck (server)", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]],
+  ["typecheck (dashboard)", "npx", ["tsc", "-p", "apps/dashboard/tsconfig.json", "--noEmit"]],
+];
+if (extra.length === 0) {
+  for (const [name, cmd, args] of checks) {
+    if (step(name, cmd, args)) passed++;
+    else failed++;
+  }
+}
+
+const resultsDir = join(repo, ".herald");
+mkdirSync(resultsDir, { recursive: true });
+const results = join(resultsDir, "vitest-results.json");
+rmSync(results, { force: true });
+step("tests", "npx", [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${results}`,
+  ...extra,
+]);
+if (existsSync(results)) {
+  const report = JSON.parse(readFileSync(results, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numFailedTestSuites: number;
+    testResults: { status: string; assertionResults: unknown[] }[];
+  };
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  // A file that fails before its tests run (import error, hook failure) has no failed tests of its own.
+  failed += report.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+} else {
+  failed++;
+}
+
+console.info(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
