@@ -96,5 +96,8 @@ describe("npm start on a machine with nothing running", () => {
     }
     // The embedded servers stop with it (after the apps, so in-flight work is saved first).
     await eventually(async () => !(await isPortOpen(pgPort)) && !(await isPortOpen(redisPort)), 20_000);
+    // When the checkout is unreachable for the postgres user (root in a 0700 directory) the cluster lives elsewhere.
+    const dataDir = /embedded PostgreSQL on port \d+ \(data in (.+)\)/.exec(output)?.[1];
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 180_000);
 });
