@@ -1,4 +1,4 @@
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** Headers for the unsubscribe pages: the token in the URL must not leak, nothing may be framed or cached. */
@@ -14,7 +14,7 @@ export const PAGE_HEADERS = {
 function page(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escape(title)}</title>
+<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
 <style>body{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;background:#f4f5f7;color:#111827;margin:0}
 main{background:#fff;max-width:480px;margin:48px auto;padding:32px;border-radius:8px}
 h1{font-size:20px;margin:0 0 12px}p{color:#374151;line-height:1.5}
@@ -23,7 +23,7 @@ button{font:inherit;border:0;border-radius:6px;padding:10px 16px;margin:8px 8px 
 <body><main>${body}</main></body></html>`;
 }
 
-const list = (categories: string[]) => categories.map((c) => `<strong>${escape(c)}</strong>`).join(", ");
+const list = (categories: string[]) => categories.map((c) => `<strong>${escapeHtml(c)}</strong>`).join(", ");
 
 /**
  * The confirmation page behind the link in the footer. A GET never changes
@@ -32,7 +32,7 @@ const list = (categories: string[]) => categories.map((c) => `<strong>${escape(c
 export function confirmPage(brand: string, categories: string[]): string {
   return page(
     "Unsubscribe",
-    `<h1>Unsubscribe from ${escape(brand)} e-mails?</h1>
+    `<h1>Unsubscribe from ${escapeHtml(brand)} e-mails?</h1>
 <p>You will stop receiving ${list(categories)} e-mails. Security messages such as password resets are always sent.</p>
 <form method="post">
 <button class="primary" type="submit" name="scope" value="category">Unsubscribe from ${list(categories)} e-mails</button>
@@ -45,7 +45,7 @@ export function donePage(brand: string, what: string[] | "all"): string {
   const text = what === "all" ? "any e-mails" : `${list(what)} e-mails`;
   return page(
     "Unsubscribed",
-    `<h1>You are unsubscribed</h1><p>${escape(brand)} will no longer send you ${text}, except security messages such as password resets.</p>`,
+    `<h1>You are unsubscribed</h1><p>${escapeHtml(brand)} will no longer send you ${text}, except security messages such as password resets.</p>`,
   );
 }
 
