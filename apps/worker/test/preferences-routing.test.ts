@@ -6,7 +6,10 @@ import { createTestWorker, type TestWorker } from "./test-worker.ts";
 
 let w: TestWorker;
 beforeAll(async () => {
-  w = await createTestWorker({ PUBLIC_URL: "https://herald.example", UNSUBSCRIBE_SECRET: "a-test-secret-of-some-length" });
+  w = await createTestWorker({
+    PUBLIC_URL: "https://herald.example",
+    UNSUBSCRIBE_SECRET: "a-test-secret-of-some-length",
+  });
 });
 afterAll(() => w.close());
 
@@ -47,9 +50,15 @@ describe("required categories", () => {
       categories: { transactional: { channels: { email: true } }, marketing: { enabled: false } },
       types: { payment_failed: { channels: { email: false } } },
     });
-    const order = await routed(w, await emit(w, { type: "order_placed", userId: "tom", channels: ["email"] }));
+    const order = await routed(
+      w,
+      await emit(w, { type: "order_placed", userId: "tom", channels: ["email"] }),
+    );
     expect(order.notifications.map((n) => n.channel)).toEqual(["email"]); // category beats channel
-    const payment = await routed(w, await emit(w, { type: "payment_failed", userId: "tom", channels: ["email"] }));
+    const payment = await routed(
+      w,
+      await emit(w, { type: "payment_failed", userId: "tom", channels: ["email"] }),
+    );
     expect(payment.event.suppressed).toEqual([{ channel: "email", reason: "opted_out" }]); // type beats category
     const promo = await routed(w, await emit(w, { type: "weekly_promo", userId: "tom" }));
     expect(promo.notifications).toEqual([]);
