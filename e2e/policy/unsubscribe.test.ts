@@ -112,7 +112,7 @@ describe("one-click unsubscribe (RFC 8058)", () => {
     for (const bad of [`${otherUser}.${sig}`, `${payload}.${sig.slice(0, -2)}`, payload, "x"]) {
       const res = await oneClick(`${base}${bad}`);
       expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toBe("malformed_request");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("malformed_request");
     }
     expect((await herald.call("GET", "/v1/users/uwe/preferences")).body.categories).toEqual({});
     // There is no redirect target to abuse: extra parameters are ignored and nothing redirects.

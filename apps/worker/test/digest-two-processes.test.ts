@@ -139,7 +139,7 @@ describe("daily digest with two worker processes (issue 5, done-when 3)", () => 
       const counts = await queues
         .get("digest")
         .getJobCounts("completed", "failed", "active", "wait", "prioritized");
-      return counts.completed >= 3 && counts.active === 0 ? counts : null;
+      return (counts.completed ?? 0) >= 3 && counts.active === 0 ? counts : null;
     }, 20_000);
     const sent = await eventually(async () => {
       const rows = await db.sql`select id, status, sent_at from notifications where type = 'digest'`;
