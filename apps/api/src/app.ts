@@ -10,6 +10,8 @@ import { registerDashboard } from "./routes/dashboard.ts";
 import { registerEvents } from "./routes/events.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerNotifications } from "./routes/notifications.ts";
+import { registerReschedule } from "./routes/reschedule.ts";
+import { registerUnsubscribe } from "./routes/unsubscribe.ts";
 import { registerUsers } from "./routes/users.ts";
 
 const tooLarge = (max: number) => () => {
@@ -24,6 +26,8 @@ export function createApp(deps: ApiDeps): App {
   app.notFound(notFound);
 
   registerHealth(app, deps);
+  // Reached from e-mails: authorised by the signed token in the URL, not an API key.
+  registerUnsubscribe(app, deps);
 
   const max = deps.env.MAX_BODY_BYTES;
   const small = bodyLimit({ maxSize: max, onError: tooLarge(max) });
@@ -33,6 +37,7 @@ export function createApp(deps: ApiDeps): App {
 
   registerEvents(app, deps);
   registerNotifications(app, deps);
+  registerReschedule(app, deps);
   registerUsers(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {

@@ -2,6 +2,7 @@ import { booleanFlag, commaList, durationList, parseEnv } from "@herald/config";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
 import { z } from "zod";
+import { type PolicyEnv, policyEnv, policyEnvShape, requireUnsubscribeSecret } from "./router/policy-env.ts";
 
 /** Queues a worker process can serve (`WORKER_CHANNELS`). */
 export const WORKER_QUEUES = [
@@ -9,6 +10,7 @@ export const WORKER_QUEUES = [
   ...CHANNELS,
   "dead_letter",
   "maintenance",
+  "digest",
 ] as const satisfies readonly QueueName[];
 export type WorkerQueue = (typeof WORKER_QUEUES)[number];
 
@@ -20,6 +22,7 @@ const DEFAULT_CONCURRENCY: Record<WorkerQueue, number> = {
   in_app: 64,
   dead_letter: 4,
   maintenance: 1,
+  digest: 4,
 };
 
 const rateLimit = z
@@ -66,9 +69,13 @@ const base = z.object({
   MIGRATE_ON_START: booleanFlag(true),
 });
 
-const schema = base.extend(perQueue).extend(perChannel);
+const schema = base
+  .extend(perQueue)
+  .extend(perChannel)
+  .extend(policyEnvShape)
+  .superRefine(requireUnsubscribeSecret);
 
-type Parsed = z.infer<typeof base>;
+type Parsed = z.infer<typeof base> & z.infer<z.ZodObject<typeof policyEnvShape>>;
 
 export interface WorkerEnv {
   nodeEnv: Parsed["NODE_ENV"];
@@ -84,6 +91,8 @@ export interface WorkerEnv {
   brandName: string;
   databasePoolSize: number;
   migrateOnStart: boolean;
+  /** Dedup, frequency caps, quiet-hour channels, unsubscribe secret, digest sweep (router/policy-env.ts). */
+  policy: PolicyEnv;
   /** The raw variables, for provider configuration. */
   raw: Record<string, string | undefined>;
 }
@@ -110,6 +119,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     brandName: e.BRAND_NAME,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     migrateOnStart: e.MIGRATE_ON_START,
+    policy: policyEnv(e),
     raw: source,
   };
 }

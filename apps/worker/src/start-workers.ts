@@ -6,6 +6,7 @@ import { type Job, Worker, type WorkerOptions } from "bullmq";
 import { handleDeadLetter } from "./channels/dead-letter.ts";
 import { sendNotification } from "./channels/send-notification.ts";
 import type { WorkerDeps } from "./deps.ts";
+import { processDigestJob, scheduleDigestSweep } from "./digest/digest-jobs.ts";
 import type { WorkerQueue } from "./env.ts";
 import { routeEvent } from "./router/route-event.ts";
 
@@ -53,6 +54,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       if (queue === "events") return routeEvent(deps, parseJob("events", "route", job.data).eventId);
       if (queue === "dead_letter") return handleDeadLetter(deps, job);
       if (queue === "maintenance") return undefined;
+      if (queue === "digest") return processDigestJob(deps, job);
       parseJob(queue, "send", job.data);
       return sendNotification(deps, queue, job);
     };
@@ -71,6 +73,10 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       }
     });
     workers.set(queue, worker);
+  }
+  if (workers.has("digest")) {
+    // Delivery policy (issue 5): the periodic digest sweep; one scheduler per prefix, however many processes.
+    scheduleDigestSweep(deps).catch((err) => logger.warn({ err: err.message }, "digest sweep not scheduled"));
   }
   logger.info({ queues: env.queues }, "workers started");
 

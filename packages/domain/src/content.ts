@@ -1,6 +1,17 @@
 /** What a channel's template produced; stored so the dashboard shows exactly what was sent. */
 export type RenderedContent =
-  | { channel: "email"; subject: string; html: string; text: string; preview?: string }
+  | {
+      channel: "email";
+      subject: string;
+      html: string;
+      text: string;
+      preview?: string;
+      /**
+       * Extra message headers the provider must send as they are, e.g. RFC 8058
+       * `List-Unsubscribe` + `List-Unsubscribe-Post` on every non-required e-mail.
+       */
+      headers?: Record<string, string>;
+    }
   | { channel: "sms"; text: string }
   | {
       channel: "push";

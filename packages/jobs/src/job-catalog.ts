@@ -28,6 +28,12 @@ export const JOBS = {
     /** Re-enqueues rows whose job was lost (crash between commit and enqueue). */
     reconcile: z.object({}),
   },
+  digest: {
+    /** Folds a digest window's items into its one notification (job id = digest id). */
+    flush: z.object({ digestId: z.string().startsWith("dig_") }),
+    /** Periodic: flushes due windows whose flush job was lost; purges expired dedup keys. */
+    sweep: z.object({}),
+  },
 } as const;
 
 export type QueueName = keyof typeof JOBS;
@@ -61,6 +67,12 @@ export const DEFAULT_JOB_OPTIONS = {
   maintenance: {
     removeOnComplete: { count: 100 },
     removeOnFail: { count: 100 },
+  },
+  digest: {
+    attempts: 10,
+    backoff: { type: "exponential", delay: 1000 },
+    removeOnComplete: { age: 86_400, count: 10_000 },
+    removeOnFail: { age: 7 * 86_400 },
   },
 } as const;
 

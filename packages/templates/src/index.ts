@@ -13,5 +13,7 @@ export {
   type NotificationType,
   type RenderContext,
 } from "./define-notification.ts";
+export { type DigestPeriod, renderDigest } from "./digest/render-digest.ts";
+export { type DigestEntry, summarizeNotification } from "./digest/summarize.ts";
 export { money } from "./format.ts";
 export { renderContext, renderNotification, TemplateMissingError } from "./render.ts";

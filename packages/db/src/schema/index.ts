@@ -2,4 +2,5 @@ export * from "./api-keys.ts";
 export * from "./events.ts";
 export * from "./notifications.ts";
 export * from "./outbox.ts";
+export * from "./policy.ts";
 export * from "./recipients.ts";

@@ -49,6 +49,8 @@ export const notifications = pgTable(
     index("notifications_provider_msg_idx")
       .on(t.providerMessageId)
       .where(sql`provider_message_id IS NOT NULL`),
+    // A digest flush gathers its items by digest id.
+    index("notifications_digest_idx").on(t.digestId).where(sql`digest_id IS NOT NULL`),
     // Work that may need re-enqueueing or an operator's attention.
     index("notifications_open_idx")
       .on(t.status, t.updatedAt)

@@ -1,0 +1,111 @@
+import { getNotification, rescheduleNotification, transition } from "@herald/db";
+import { PRIORITY_RANK } from "@herald/domain";
+import { HeraldError } from "@herald/errors";
+import { DEFAULT_RETRY_SCHEDULE } from "@herald/jobs";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { commonErrors, conflictError, notFoundError } from "../schemas/common.ts";
+import { NotificationSchema, serializeNotification } from "../schemas/notification.ts";
+
+const reschedule = createRoute({
+  method: "patch",
+  path: "/v1/notifications/{notificationId}",
+  tags: ["Notifications"],
+  summary: "Reschedule a scheduled notification",
+  description:
+    "Moves a SCHEDULED notification to `sendAt`. A time in the past sends it at once. 409 when it is no longer scheduled (being sent, sent, canceled…).",
+  middleware: [requireScope("events:write")] as const,
+  request: {
+    params: z.object({
+      notificationId: z
+        .string()
+        .max(64)
+        .openapi({
+          param: { name: "notificationId", in: "path" },
+          example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+        }),
+    }),
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              sendAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-01T09:00:00Z" }),
+            })
+            .strict()
+            .openapi("Reschedule"),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: "Rescheduled", content: { "application/json": { schema: NotificationSchema } } },
+    ...commonErrors,
+    ...notFoundError,
+    ...conflictError,
+  },
+});
+
+/** `PATCH /v1/notifications/:id {sendAt}`: changes the delayed send job first, then the row. */
+export function registerReschedule(app: App, deps: ApiDeps): void {
+  app.openapi(reschedule, async (c) => {
+    const { notificationId } = c.req.valid("param");
+    const sendAt = new Date(c.req.valid("json").sendAt);
+    const n = await getNotification(deps.db, notificationId);
+    if (!n) throw new HeraldError("not_found", `No notification ${notificationId}.`);
+    const notScheduled = (status: string) =>
+      new HeraldError(
+        "conflict",
+        `Notification ${notificationId} is ${status} and can no longer be rescheduled.`,
+      );
+    if (n.status !== "SCHEDULED") throw notScheduled(n.status);
+
+    const now = new Date();
+    const delay = Math.max(0, sendAt.getTime() - now.getTime());
+    const queue = deps.queues.get(n.channel);
+    const job = await queue.getJob(notificationId);
+    const state = job ? await job.getState() : "missing";
+    if (job && state === "delayed") {
+      // Redis first: if the job already left the delayed set this throws and nothing changes.
+      try {
+        if (delay > 0) await job.changeDelay(delay);
+        else await job.promote();
+      } catch {
+        throw notScheduled("being sent");
+      }
+    } else if (state === "active" || state === "completed") {
+      throw notScheduled("being sent");
+    } else {
+      // The job is waiting (its time came) or was lost: replace it with one at the new time.
+      if (job) await job.remove().catch(() => {});
+      await queue.add(
+        "send",
+        { notificationId },
+        {
+          jobId: notificationId,
+          delay,
+          priority: PRIORITY_RANK[n.priority],
+          // Keep the router's retry settings when replacing its job; the default schedule for a lost one.
+          attempts: job?.opts.attempts ?? DEFAULT_RETRY_SCHEDULE.length,
+          backoff: { type: "schedule" },
+          removeOnComplete: { age: 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 86_400 },
+        },
+      );
+    }
+    const moved =
+      delay > 0
+        ? await rescheduleNotification(deps.db, notificationId, sendAt, now)
+        : await transition(deps.db, notificationId, "QUEUED", {
+            from: ["SCHEDULED"],
+            set: { scheduledAt: sendAt, queuedAt: now },
+            detail: { by: "api", rescheduledFrom: n.scheduledAt?.toISOString() ?? null },
+          });
+    const current = (await getNotification(deps.db, notificationId))!;
+    if (!moved && current.status !== "SENT") throw notScheduled(current.status);
+    return c.json(serializeNotification(current), 200);
+  });
+}

@@ -1,0 +1,90 @@
+import {
+  getPreferences,
+  getRecipientById,
+  mergePreferences,
+  type Preferences,
+  savePreferences,
+} from "@herald/db";
+import { isCategory, isRequiredCategory } from "@herald/domain";
+import { HeraldError } from "@herald/errors";
+import { DEV_UNSUBSCRIBE_SECRET, type UnsubscribeScope, verifyUnsubscribeToken } from "@herald/unsubscribe";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ApiDeps } from "../deps.ts";
+import type { App, HonoEnv } from "../hono-env.ts";
+import { confirmPage, donePage, invalidPage, PAGE_HEADERS } from "../pages/unsubscribe-page.ts";
+
+const wantsHtml = (c: Context<HonoEnv>) => (c.req.header("accept") ?? "").includes("text/html");
+
+/** The e-mail categories a link may turn off: known, not required. */
+const optional = (scope: UnsubscribeScope) =>
+  scope.categories.filter((cat) => isCategory(cat) && !isRequiredCategory(cat));
+
+function patchFor(categories: string[], all: boolean): Partial<Preferences> {
+  if (all) return { channels: { email: false } };
+  return { categories: Object.fromEntries(categories.map((cat) => [cat, { channels: { email: false } }])) };
+}
+
+/**
+ * One-click unsubscribe (RFC 8058). `GET /unsubscribe/:token` shows a
+ * confirmation page and changes nothing; `POST` (the mail client's one-click
+ * `List-Unsubscribe=One-Click`, or the page's buttons) turns e-mail off for the
+ * link's categories, or for everything non-required with `scope=all`. The
+ * token is an HMAC-signed recipient + categories; there is no redirect target.
+ */
+export function registerUnsubscribe(app: App, deps: ApiDeps): void {
+  const secret = deps.env.UNSUBSCRIBE_SECRET ?? DEV_UNSUBSCRIBE_SECRET;
+  const brand = deps.env.BRAND_NAME;
+
+  const resolve = async (c: Context<HonoEnv>) => {
+    const scope = verifyUnsubscribeToken(secret, c.req.param("token") ?? "");
+    const recipient = scope ? await getRecipientById(deps.db, scope.recipientId) : null;
+    if (!scope || !recipient || recipient.erasedAt) return null;
+    return { scope, recipient };
+  };
+  const invalid = (c: Context<HonoEnv>) => {
+    if (wantsHtml(c)) return c.body(invalidPage(), 400, PAGE_HEADERS);
+    throw new HeraldError("malformed_request", "Invalid or expired unsubscribe link.");
+  };
+
+  app.get("/unsubscribe/:token", async (c) => {
+    const found = await resolve(c);
+    if (!found) return invalid(c);
+    return c.body(confirmPage(brand, optional(found.scope)), 200, PAGE_HEADERS);
+  });
+
+  app.post(
+    "/unsubscribe/:token",
+    bodyLimit({
+      maxSize: 4096,
+      onError: () => {
+        throw new HeraldError("payload_too_large", "Unsubscribe requests carry a few bytes at most.");
+      },
+    }),
+    async (c) => {
+      const found = await resolve(c);
+      if (!found) return invalid(c);
+      // RFC 8058 sends `List-Unsubscribe=One-Click` as a form; the page sends `scope`.
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const all = form.scope === "all";
+      const categories = optional(found.scope);
+      const current = await getPreferences(deps.db, found.recipient.id);
+      await savePreferences(
+        deps.db,
+        found.recipient.id,
+        mergePreferences(current, patchFor(categories, all)),
+      );
+      deps.logger.info(
+        {
+          recipientId: found.recipient.id,
+          categories,
+          all,
+          oneClick: form["List-Unsubscribe"] === "One-Click",
+        },
+        "unsubscribed",
+      );
+      if (!wantsHtml(c)) return c.json({ unsubscribed: all ? "all" : categories }, 200);
+      return c.body(donePage(brand, all ? "all" : categories), 200, PAGE_HEADERS);
+    },
+  );
+}

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApi, type TestApi } from "./test-api.ts";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(() => api.close());
+
+const put = (body: unknown, user = "pat") => api.call("PUT", `/v1/users/${user}/preferences`, body);
+
+describe("PUT /v1/users/:userId/preferences", () => {
+  it("stores a full document and merges partial updates", async () => {
+    const full = await put({
+      channels: { sms: false },
+      categories: { marketing: { digest: "daily", channels: { push: false } } },
+      types: { order_placed: { channels: { email: true } } },
+      quietHours: { start: "22:00", end: "07:00", timezone: "America/New_York" },
+      digestTime: "08:30",
+    });
+    expect(full.status).toBe(200);
+    const partial = await put({
+      channels: { email: false },
+      categories: { marketing: { digest: "weekly" } },
+    });
+    expect(partial.status).toBe(200);
+    const got = await api.call("GET", "/v1/users/pat/preferences");
+    expect(got.body).toEqual({
+      channels: { sms: false, email: false },
+      categories: { marketing: { digest: "weekly", channels: { push: false } } },
+      types: { order_placed: { channels: { email: true } } },
+      quietHours: { start: "22:00", end: "07:00", timezone: "America/New_York" },
+      digestTime: "08:30",
+      unsubscribedAll: false,
+    });
+    expect((await put({ quietHours: null })).body.quietHours).toBeNull();
+  });
+
+  const bad: [string, unknown, string, RegExp][] = [
+    [
+      "a bad time zone",
+      { quietHours: { start: "22:00", end: "07:00", timezone: "Mars/Olympus" } },
+      "quietHours.timezone",
+      /IANA time zone/,
+    ],
+    ["an unknown channel", { channels: { fax: true } }, "channels", /unknown channel "fax"/],
+    [
+      "an unknown channel in a category",
+      { categories: { marketing: { channels: { pigeon: true } } } },
+      "categories.marketing.channels",
+      /unknown channel "pigeon"/,
+    ],
+    [
+      "an unknown category",
+      { categories: { newsletter: { enabled: false } } },
+      "categories.newsletter",
+      /unknown category "newsletter": use security, transactional, marketing/,
+    ],
+    [
+      "an unknown type",
+      { types: { order_shipped: { enabled: false } } },
+      "types.order_shipped",
+      /unknown notification type "order_shipped"/,
+    ],
+    [
+      "a channel the type does not use",
+      { types: { weekly_promo: { channels: { sms: false } } } },
+      "types.weekly_promo.channels.sms",
+      /not sent on sms/,
+    ],
+    [
+      "a bad digest mode",
+      { categories: { marketing: { digest: "hourly" } } },
+      "categories.marketing.digest",
+      /instant|daily|weekly/,
+    ],
+    ["a bad time", { digestTime: "9am" }, "digestTime", /HH:MM/],
+    [
+      "equal quiet-hour bounds",
+      { quietHours: { start: "07:00", end: "07:00" } },
+      "quietHours",
+      /must differ/,
+    ],
+    [
+      "turning off a required category",
+      { categories: { security: { enabled: false } } },
+      "categories.security",
+      /required category/,
+    ],
+    [
+      "digesting a required category",
+      { categories: { security: { digest: "daily" } } },
+      "categories.security.digest",
+      /always sent at once/,
+    ],
+    [
+      "turning off a required type",
+      { types: { password_reset: { channels: { email: false } } } },
+      "types.password_reset",
+      /required category security/,
+    ],
+    ["an unknown field", { quietHour: null }, "(body)", /quietHour/],
+  ];
+
+  it.each(bad)(
+    "answers 422 naming the field for %s, and changes nothing",
+    async (_name, body, path, message) => {
+      const before = await api.call("GET", "/v1/users/pat/preferences");
+      const res = await put(body);
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe("validation_failed");
+      expect(res.body.error.requestId).toEqual(expect.any(String));
+      const detail = res.body.error.details.find((d: { path: string }) => d.path === path);
+      expect(detail, JSON.stringify(res.body.error.details)).toBeDefined();
+      expect(detail.message).toMatch(message);
+      expect((await api.call("GET", "/v1/users/pat/preferences")).body).toEqual(before.body);
+    },
+  );
+
+  it("answers 400 for a body that is not JSON", async () => {
+    const res = await put("{nope");
+    expect(res.status).toBe(400);
+  });
+});

@@ -1,0 +1,45 @@
+import type { DigestRow } from "@herald/db";
+import { DEFAULT_JOB_OPTIONS, parseJob } from "@herald/jobs";
+import type { Job } from "bullmq";
+import type { WorkerDeps } from "../deps.ts";
+import { flushDigestWindow, sweepDigests } from "./flush-digest.ts";
+
+/**
+ * Puts a window's flush job on the `digest` queue, delayed until its
+ * `flushAt`. The job id is the digest id: every router that files an item
+ * into the window adds the same job, which BullMQ keeps once.
+ */
+export async function enqueueDigestFlush(deps: WorkerDeps, digests: DigestRow[]): Promise<void> {
+  const now = deps.now().getTime();
+  const unique = [...new Map(digests.map((d) => [d.id, d])).values()];
+  await deps.queues.addBulk(
+    "digest",
+    unique.map((d) => ({
+      name: "flush" as const,
+      data: { digestId: d.id },
+      opts: { ...DEFAULT_JOB_OPTIONS.digest, jobId: d.id, delay: Math.max(0, d.flushAt.getTime() - now) },
+    })),
+  );
+}
+
+/** Registers the periodic sweep (one scheduler per queue prefix, whatever the number of processes). */
+export async function scheduleDigestSweep(deps: WorkerDeps): Promise<void> {
+  await deps.queues
+    .get("digest")
+    .upsertJobScheduler(
+      "digest-sweep",
+      { every: deps.env.policy.digestSweepMs },
+      { name: "sweep", data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } },
+    );
+}
+
+/** The `digest` queue's processor. */
+export async function processDigestJob(deps: WorkerDeps, job: Job): Promise<unknown> {
+  if (job.name === "sweep") {
+    parseJob("digest", "sweep", job.data);
+    return sweepDigests(deps);
+  }
+  const { digestId } = parseJob("digest", "flush", job.data);
+  const result = await flushDigestWindow(deps, digestId);
+  return { kind: result.kind, ...("items" in result ? { items: result.items } : {}) };
+}

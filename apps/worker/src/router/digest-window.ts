@@ -1,0 +1,26 @@
+import type { Preferences } from "@herald/db";
+import { isRequiredCategory } from "@herald/domain";
+import type { DigestPeriod } from "@herald/templates";
+import { nextLocalTime } from "./local-time.ts";
+
+/** SPEC §5: digests go out at the user's local digest time, 09:00 unless they chose another. */
+export const DEFAULT_DIGEST_TIME = "09:00";
+/** Weekly digests go out on Mondays (ISO weekday 1). */
+export const WEEKLY_DIGEST_WEEKDAY = 1;
+
+/** The digest mode of a category for this user; required categories are never digested. */
+export function digestPeriodFor(prefs: Preferences, category: string): DigestPeriod | null {
+  if (isRequiredCategory(category)) return null;
+  const mode = prefs.categories[category]?.digest;
+  return mode === "daily" || mode === "weekly" ? mode : null;
+}
+
+/** The end of the digest window that contains `at`: the next digest time after it, in the user's zone. */
+export function digestFlushAt(period: DigestPeriod, prefs: Preferences, zone: string, at: Date): Date {
+  return nextLocalTime(
+    at,
+    prefs.digestTime ?? DEFAULT_DIGEST_TIME,
+    zone,
+    period === "weekly" ? { weekday: WEEKLY_DIGEST_WEEKDAY } : {},
+  );
+}

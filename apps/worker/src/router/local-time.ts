@@ -1,0 +1,138 @@
+/**
+ * Wall-clock arithmetic in IANA time zones with nothing but `Intl`, DST-safe:
+ * a local time that does not exist (spring forward) moves past the gap, one
+ * that exists twice (fall back) means its first occurrence.
+ */
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+function format(zone: string): Intl.DateTimeFormat {
+  let f = formats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      weekday: "short",
+    });
+    formats.set(zone, f);
+  }
+  return f;
+}
+
+/** Whether the runtime knows `zone` (`Europe/Paris`, `UTC`…). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    format(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first zone that is set and valid, else UTC. */
+export function pickZone(...candidates: (string | null | undefined)[]): string {
+  return candidates.find((z): z is string => Boolean(z) && isTimeZone(z!)) ?? "UTC";
+}
+
+export function localParts(at: Date, zone: string): LocalParts {
+  const out: Record<string, string> = {};
+  for (const p of format(zone).formatToParts(at)) out[p.type] = p.value;
+  return {
+    year: Number(out.year),
+    month: Number(out.month),
+    day: Number(out.day),
+    hour: Number(out.hour),
+    minute: Number(out.minute),
+    weekday: WEEKDAYS[out.weekday!]!,
+  };
+}
+
+/** Offset of `zone` from UTC at `instant`, in ms (New York in winter: -5 h). */
+function offsetAt(instant: number, zone: string): number {
+  const p = localParts(new Date(instant), zone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+  return asUtc - (instant - (((instant % 60_000) + 60_000) % 60_000));
+}
+
+/**
+ * The instant at which the wall clock in `zone` reads the given local time.
+ * Non-existent times (inside a spring-forward gap) are shifted forward by the
+ * gap; ambiguous ones (fall back) resolve to the earlier instant.
+ */
+export function zonedTime(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  zone: string,
+): Date {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const offsets = [...new Set([offsetAt(wall - 86_400_000, zone), offsetAt(wall + 86_400_000, zone)])];
+  const exact = offsets
+    .map((o) => wall - o)
+    .filter((t) => {
+      const p = localParts(new Date(t), zone);
+      return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) === wall;
+    })
+    .sort((a, b) => a - b);
+  if (exact.length > 0) return new Date(exact[0]!);
+  // In the gap: read the wall time with the offset in force before it.
+  return new Date(wall - offsetAt(wall - 86_400_000, zone));
+}
+
+export function parseHHMM(value: string): { hour: number; minute: number } {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+  if (!m) throw new Error(`not a time HH:MM: "${value}"`);
+  return { hour: Number(m[1]), minute: Number(m[2]) };
+}
+
+export interface NextLocalTimeOptions {
+  /** Only on this ISO weekday (1 = Monday). */
+  weekday?: number;
+}
+
+/**
+ * The first instant strictly after `after` at which the wall clock in `zone`
+ * reads `hhmm` (on `weekday`, if given). DST-safe: 09:00 stays 09:00 local
+ * across a change, so the gap between two such instants may be 23 or 25 hours.
+ */
+export function nextLocalTime(
+  after: Date,
+  hhmm: string,
+  zone: string,
+  options: NextLocalTimeOptions = {},
+): Date {
+  const { hour, minute } = parseHHMM(hhmm);
+  const today = localParts(after, zone);
+  for (let i = 0; i <= 8; i++) {
+    const d = new Date(Date.UTC(today.year, today.month - 1, today.day + i));
+    const weekday = ((d.getUTCDay() + 6) % 7) + 1;
+    if (options.weekday !== undefined && weekday !== options.weekday) continue;
+    const t = zonedTime(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), hour, minute, zone);
+    if (t.getTime() > after.getTime()) return t;
+  }
+  throw new Error(`no ${hhmm} in ${zone} within 8 days of ${after.toISOString()}`);
+}
+
+/** Minutes since local midnight. */
+export function localMinutes(at: Date, zone: string): number {
+  const p = localParts(at, zone);
+  return p.hour * 60 + p.minute;
+}

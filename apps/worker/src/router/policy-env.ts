@@ -1,0 +1,72 @@
+import { booleanFlag, commaList, parseDuration } from "@herald/config";
+import { CHANNELS, type Channel } from "@herald/domain";
+import { DEV_UNSUBSCRIBE_SECRET } from "@herald/unsubscribe";
+import { z } from "zod";
+import { type FrequencyCap, frequencyCapList } from "./frequency-cap.ts";
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      try {
+        return parseDuration(s);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+        return z.NEVER;
+      }
+    });
+
+/** Delivery-policy variables, merged into the worker's env schema. */
+export const policyEnvShape = {
+  /** Events of one user and type with the same dedup key within this window: the first wins. */
+  DEDUP_WINDOW: duration("10m"),
+  /** Without a `dedupKey`, treat identical data as the key. Off by default: same content ≠ same message. */
+  DEDUP_CONTENT_HASH: booleanFlag(false),
+  /** e.g. `marketing:email:3/1d,marketing:push:5/1d`. None by default. */
+  FREQUENCY_CAPS: frequencyCapList.optional(),
+  /** Channels quiet hours hold back. In-app is left out: it interrupts nobody. */
+  QUIET_HOURS_CHANNELS: commaList(CHANNELS).default(["push", "email", "sms"]),
+  /** HMAC secret of unsubscribe links; the API must have the same one. Required in production. */
+  UNSUBSCRIBE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** How often due digest windows whose job was lost are flushed, and expired dedup keys purged. */
+  DIGEST_SWEEP_INTERVAL: duration("1m"),
+};
+
+export interface PolicyEnv {
+  dedupWindowMs: number;
+  dedupContentHash: boolean;
+  frequencyCaps: FrequencyCap[];
+  quietHoursChannels: Channel[];
+  unsubscribeSecret: string;
+  digestSweepMs: number;
+}
+
+/** Production must not sign links with the well-known development secret. */
+export function requireUnsubscribeSecret(e: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (e.NODE_ENV === "production" && !e.UNSUBSCRIBE_SECRET) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["UNSUBSCRIBE_SECRET"],
+      message: "is required in production (the API needs the same value)",
+    });
+  }
+}
+
+export function policyEnv(e: {
+  DEDUP_WINDOW: number;
+  DEDUP_CONTENT_HASH: boolean;
+  FREQUENCY_CAPS?: FrequencyCap[] | undefined;
+  QUIET_HOURS_CHANNELS: Channel[];
+  UNSUBSCRIBE_SECRET?: string | undefined;
+  DIGEST_SWEEP_INTERVAL: number;
+}): PolicyEnv {
+  return {
+    dedupWindowMs: e.DEDUP_WINDOW,
+    dedupContentHash: e.DEDUP_CONTENT_HASH,
+    frequencyCaps: e.FREQUENCY_CAPS ?? [],
+    quietHoursChannels: e.QUIET_HOURS_CHANNELS,
+    unsubscribeSecret: e.UNSUBSCRIBE_SECRET ?? DEV_UNSUBSCRIBE_SECRET,
+    digestSweepMs: e.DIGEST_SWEEP_INTERVAL,
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { inQuietHours, quietHoursEnd } from "./quiet-hours.ts";
+
+const NY = "America/New_York";
+const night = { start: "22:00", end: "07:00" };
+const at = (iso: string) => new Date(iso);
+
+describe("quiet hours", () => {
+  it("wraps midnight: 22:00–07:00 covers 23:30 and 03:00 but not 07:00 or 21:59", () => {
+    expect(inQuietHours(night, NY, at("2026-01-16T04:30:00Z"))).toBe(true); // 23:30 EST
+    expect(inQuietHours(night, NY, at("2026-01-15T08:00:00Z"))).toBe(true); // 03:00 EST
+    expect(inQuietHours(night, NY, at("2026-01-15T12:00:00Z"))).toBe(false); // 07:00 EST
+    expect(inQuietHours(night, NY, at("2026-01-16T02:59:00Z"))).toBe(false); // 21:59 EST
+  });
+
+  it("handles a same-day window and treats start = end as none", () => {
+    const lunch = { start: "12:00", end: "13:30" };
+    expect(inQuietHours(lunch, "UTC", at("2026-01-15T12:45:00Z"))).toBe(true);
+    expect(inQuietHours(lunch, "UTC", at("2026-01-15T13:30:00Z"))).toBe(false);
+    expect(inQuietHours({ start: "09:00", end: "09:00" }, "UTC", at("2026-01-15T09:00:00Z"))).toBe(false);
+  });
+
+  it("holds a 03:00 notification until 07:00 local, whatever the offset", () => {
+    // Winter (EST, UTC-5): 03:00 → 07:00 is 08:00Z → 12:00Z.
+    expect(quietHoursEnd(night, NY, at("2026-01-15T08:00:00Z"))?.toISOString()).toBe(
+      "2026-01-15T12:00:00.000Z",
+    );
+    // Summer (EDT, UTC-4).
+    expect(quietHoursEnd(night, NY, at("2026-07-15T07:00:00Z"))?.toISOString()).toBe(
+      "2026-07-15T11:00:00.000Z",
+    );
+  });
+
+  it("is DST-safe on the nights the clocks change", () => {
+    // Spring forward (8 March 2026): 03:00 EDT is 07:00Z; 07:00 EDT is 11:00Z.
+    expect(quietHoursEnd(night, NY, at("2026-03-08T07:00:00Z"))?.toISOString()).toBe(
+      "2026-03-08T11:00:00.000Z",
+    );
+    // 23:00 EST the night before still waits for 07:00 EDT: 8 hours of wall clock, 7 real hours.
+    expect(quietHoursEnd(night, NY, at("2026-03-08T04:00:00Z"))?.toISOString()).toBe(
+      "2026-03-08T11:00:00.000Z",
+    );
+    // Fall back (1 November 2026): 23:00 EDT on the 31st waits 9 real hours, until 07:00 EST = 12:00Z.
+    expect(quietHoursEnd(night, NY, at("2026-11-01T03:00:00Z"))?.toISOString()).toBe(
+      "2026-11-01T12:00:00.000Z",
+    );
+  });
+
+  it("returns null outside quiet hours or without them", () => {
+    expect(quietHoursEnd(night, NY, at("2026-01-15T15:00:00Z"))).toBeNull();
+    expect(quietHoursEnd(null, NY, at("2026-01-15T08:00:00Z"))).toBeNull();
+  });
+});

@@ -1,0 +1,201 @@
+import {
+  type DigestRow,
+  getDigestOfNotification,
+  getNotification,
+  getPreferences,
+  listDigestItems,
+  mergePreferences,
+  openDigest,
+  type Preferences,
+  savePreferences,
+  upsertRecipient,
+} from "@herald/db";
+import { eventually } from "@herald/testkit";
+import { verifyUnsubscribeToken } from "@herald/unsubscribe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flushDigestWindow, sweepDigests } from "../src/digest/flush-digest.ts";
+import { emit, outboxFor, reaches, routed, testClock } from "./policy-kit.ts";
+import { createTestWorker, type TestWorker } from "./test-worker.ts";
+
+// Saturday 7 March 2026, 20:00 in New York (EST). Clocks go forward that night.
+const clock = testClock("2026-03-08T01:00:00Z");
+let w: TestWorker;
+beforeAll(async () => {
+  w = await createTestWorker({ PUBLIC_URL: "https://herald.example" }, { now: clock.now });
+});
+afterAll(() => w.close());
+
+async function subscriber(userId: string, patch: Partial<Preferences>) {
+  const r = await upsertRecipient(w.deps.db, userId, {
+    email: `${userId}@example.com`,
+    timezone: "America/New_York",
+  });
+  await savePreferences(w.deps.db, r.id, mergePreferences(await getPreferences(w.deps.db, r.id), patch));
+  return r;
+}
+
+const promo = (i: number) => ({
+  headline: `Offer number ${i}`,
+  body: `Details of offer ${i}`,
+  ctaUrl: `https://shop.example.com/offers/${i}`,
+});
+
+async function digestOf(notificationId: string): Promise<DigestRow> {
+  const n = (await getNotification(w.deps.db, notificationId))!;
+  return (await getDigestOfNotification(w.deps.db, n.digestId!))!;
+}
+
+describe("daily digest", () => {
+  it("folds marketing into one e-mail at 09:00 local (DST-safe); critical and transactional go at once", async () => {
+    clock.set("2026-03-08T01:00:00Z");
+    await subscriber("dana", { categories: { marketing: { digest: "daily" } } });
+    const items = [];
+    for (let i = 1; i <= 3; i++) {
+      const id = await emit(w, { type: "weekly_promo", userId: "dana", data: promo(i) });
+      items.push((await routed(w, id)).notifications.find((n) => n.channel === "email")!);
+    }
+    expect(items.map((n) => n.status)).toEqual(["DIGESTED", "DIGESTED", "DIGESTED"]);
+    expect(new Set(items.map((n) => n.digestId)).size).toBe(1);
+    const digest = await digestOf(items[0]!.id);
+    // 09:00 EDT on Sunday 8 March: 12 hours after 20:00 EST, not 13.
+    expect(digest.flushAt.toISOString()).toBe("2026-03-08T13:00:00.000Z");
+    const job = await w.deps.queues.get("digest").getJob(digest.id);
+    expect(await job!.getState()).toBe("delayed");
+    expect(job!.delay).toBe(12 * 3_600_000);
+
+    // Not digested: a password reset (critical, required) and an order (transactional, instant).
+    const reset = await emit(w, { type: "password_reset", userId: "dana" });
+    const order = await emit(w, { type: "order_placed", userId: "dana", channels: ["email"] });
+    await reaches(w, reset, "email", "SENT");
+    await reaches(w, order, "email", "SENT");
+    expect(
+      await outboxFor(
+        w,
+        items.map((n) => n.id),
+      ),
+    ).toEqual([]);
+
+    // 09:00 local: release the flush job (its delay is wall-clock time).
+    clock.set("2026-03-08T13:00:00Z");
+    await job!.promote();
+    const sent = await eventually(async () => {
+      const n = await getNotification(w.deps.db, digest.notificationId);
+      return n?.status === "SENT" ? n : null;
+    });
+    expect(sent).toMatchObject({ type: "digest", category: "marketing", channel: "email", priority: "low" });
+    expect(sent.sentAt?.toISOString()).toBe("2026-03-08T13:00:00.000Z");
+    const [mail] = await outboxFor(w, [sent.id]);
+    expect(mail!.destination).toBe("dana@example.com");
+    expect(mail!.content.subject).toBe("Your daily digest: 3 updates");
+    for (let i = 1; i <= 3; i++) {
+      expect(mail!.content.html).toContain(`Offer number ${i}`);
+      expect(mail!.content.html).toContain(`https://shop.example.com/offers/${i}`);
+    }
+    // The digest carries its own one-click unsubscribe for the categories it holds.
+    const url = /^<(.+)>$/.exec(mail!.content.headers["List-Unsubscribe"])![1]!;
+    expect(url.startsWith("https://herald.example/unsubscribe/")).toBe(true);
+    expect(mail!.content.html).toContain(url);
+    expect(
+      verifyUnsubscribeToken(w.deps.env.policy.unsubscribeSecret, url.split("/").pop()!)?.categories,
+    ).toEqual(["marketing"]);
+    expect((await listDigestItems(w.deps.db, sent.id)).map((n) => n.status)).toEqual([
+      "DIGESTED",
+      "DIGESTED",
+      "DIGESTED",
+    ]);
+
+    // Flushing again (a second process, the sweeper) writes and sends nothing more.
+    expect((await flushDigestWindow(w.deps, digest.id)).kind).toBe("already");
+    expect(
+      (
+        await w.db
+          .sql`select count(*)::int as n from notifications where type = 'digest' and user_id = 'dana'`
+      )[0]!.n,
+    ).toBe(1);
+
+    // The next item opens the next day's window.
+    const next = await emit(w, { type: "weekly_promo", userId: "dana", data: promo(4) });
+    const nextItem = (await routed(w, next)).notifications[0]!;
+    expect((await digestOf(nextItem.id)).flushAt.toISOString()).toBe("2026-03-09T13:00:00.000Z");
+  });
+
+  it("sends nothing to a user with nothing pending", async () => {
+    clock.set("2026-03-10T01:00:00Z");
+    await subscriber("ned", { categories: { marketing: { digest: "daily" } } });
+    // A window with no items (all withdrawn) flushes to nothing.
+    const r = (await upsertRecipient(w.deps.db, "ned", {}))!;
+    const empty = await openDigest(w.deps.db, {
+      recipientId: r.id,
+      userId: "ned",
+      channel: "email",
+      flushAt: new Date("2026-03-10T13:00:00Z"),
+    });
+    clock.set("2026-03-11T13:00:00Z");
+    expect((await flushDigestWindow(w.deps, empty.id)).kind).toBe("empty");
+    await sweepDigests(w.deps);
+    const rows = await w.db.sql`select id from notifications where user_id = 'ned'`;
+    expect(rows).toEqual([]);
+  });
+
+  it("files an item that arrives after its window was flushed into the next window", async () => {
+    clock.set("2026-03-12T01:00:00Z"); // 21:00 EDT on the 11th
+    const r = await subscriber("ivy", { categories: { marketing: { digest: "daily" } } });
+    const closed = await openDigest(w.deps.db, {
+      recipientId: r.id,
+      userId: "ivy",
+      channel: "email",
+      flushAt: new Date("2026-03-12T13:00:00Z"),
+    });
+    expect((await flushDigestWindow(w.deps, closed.id)).kind).toBe("empty");
+    const id = await emit(w, { type: "weekly_promo", userId: "ivy", data: promo(1) });
+    const item = (await routed(w, id)).notifications[0]!;
+    expect(item.status).toBe("DIGESTED");
+    expect((await digestOf(item.id)).flushAt.toISOString()).toBe("2026-03-13T13:00:00.000Z");
+  });
+
+  it("weekly mode waits for Monday at the user's digest time; critical overrides are never digested", async () => {
+    clock.set("2026-03-11T16:00:00Z"); // Wednesday noon in New York
+    await subscriber("walt", { categories: { marketing: { digest: "weekly" } }, digestTime: "07:30" });
+    const id = await emit(w, { type: "weekly_promo", userId: "walt", data: promo(1) });
+    const item = (await routed(w, id)).notifications[0]!;
+    expect((await digestOf(item.id)).flushAt.toISOString()).toBe("2026-03-16T11:30:00.000Z"); // Mon 07:30 EDT
+    const urgent = await emit(w, {
+      type: "weekly_promo",
+      userId: "walt",
+      data: promo(2),
+      priority: "critical",
+    });
+    expect((await reaches(w, urgent, "email", "SENT")).digestId).toBeNull();
+
+    clock.set("2026-03-16T11:30:00Z");
+    const digest = await digestOf(item.id);
+    const result = await flushDigestWindow(w.deps, digest.id);
+    expect(result.kind).toBe("flushed");
+    const sent = await eventually(async () => {
+      const n = await getNotification(w.deps.db, digest.notificationId);
+      return n?.status === "SENT" ? n : null;
+    });
+    expect((await outboxFor(w, [sent.id]))[0]!.content.subject).toBe("Your weekly digest: 1 update");
+  });
+
+  it("does not send a digest of a category the user turned off since", async () => {
+    clock.set("2026-03-20T01:00:00Z");
+    const r = await subscriber("otto", { categories: { marketing: { digest: "daily" } } });
+    const id = await emit(w, { type: "weekly_promo", userId: "otto", data: promo(1) });
+    const item = (await routed(w, id)).notifications[0]!;
+    await savePreferences(
+      w.deps.db,
+      r.id,
+      mergePreferences(await getPreferences(w.deps.db, r.id), {
+        categories: { marketing: { channels: { email: false } } },
+      }),
+    );
+    const digest = await digestOf(item.id);
+    clock.set(digest.flushAt);
+    const result = await flushDigestWindow(w.deps, digest.id);
+    expect(result.kind).toBe("flushed");
+    const n = (await getNotification(w.deps.db, digest.notificationId))!;
+    expect([n.status, n.reason]).toEqual(["SUPPRESSED", "opted_out"]);
+    expect(await outboxFor(w, [n.id])).toEqual([]);
+  });
+});

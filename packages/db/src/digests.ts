@@ -1,0 +1,216 @@
+import type { Channel } from "@herald/domain";
+import { newId } from "@herald/ids";
+import { and, asc, eq, getTableColumns, lte } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import type { NewNotification, NotificationRow } from "./notifications.ts";
+import { digests, events, notifications, notificationTimeline } from "./schema/index.ts";
+
+export type DigestRow = typeof digests.$inferSelect;
+
+export interface DigestWindow {
+  recipientId: string;
+  userId: string;
+  channel: Channel;
+  flushAt: Date;
+}
+
+/**
+ * The digest row of a window, created on first use. Concurrent routers agree
+ * on one row per (recipient, channel, flushAt). It may already be flushed:
+ * callers check `status` and move on to the next window.
+ */
+export async function openDigest(db: Db, w: DigestWindow): Promise<DigestRow> {
+  const [created] = await db
+    .insert(digests)
+    .values({ id: newId("dig"), notificationId: newId("ntf"), ...w })
+    .onConflictDoNothing({ target: [digests.recipientId, digests.channel, digests.flushAt] })
+    .returning();
+  if (created) return created;
+  const [existing] = await db
+    .select()
+    .from(digests)
+    .where(
+      and(
+        eq(digests.recipientId, w.recipientId),
+        eq(digests.channel, w.channel),
+        eq(digests.flushAt, w.flushAt),
+      ),
+    );
+  return existing!;
+}
+
+export async function getDigest(db: Db, id: string): Promise<DigestRow | null> {
+  const [row] = await db.select().from(digests).where(eq(digests.id, id));
+  return row ?? null;
+}
+
+/** The digest window whose notification is `notificationId`. */
+export async function getDigestOfNotification(db: Db, notificationId: string): Promise<DigestRow | null> {
+  const [row] = await db.select().from(digests).where(eq(digests.notificationId, notificationId));
+  return row ?? null;
+}
+
+/**
+ * Files notifications into an open digest as DIGESTED items pointing at the
+ * digest notification. Holds a share lock on the digest row, so a flush
+ * (which updates that row) either sees these items or runs before and makes
+ * this return null: the caller then uses the next window. Rows that exist
+ * already (a re-run router) are returned as they are.
+ */
+export async function addDigestItems(
+  db: Db,
+  digestId: string,
+  rows: Omit<NewNotification, "status" | "digestId">[],
+  at: Date,
+): Promise<NotificationRow[] | null> {
+  if (rows.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const [digest] = await tx
+      .select()
+      .from(digests)
+      .where(and(eq(digests.id, digestId), eq(digests.status, "open")))
+      .for("share");
+    if (!digest) return null;
+    const created = await tx
+      .insert(notifications)
+      .values(
+        rows.map((r) => ({
+          ...r,
+          status: "DIGESTED" as const,
+          digestId: digest.notificationId,
+          createdAt: at,
+          updatedAt: at,
+        })),
+      )
+      .onConflictDoNothing({
+        target: [notifications.eventId, notifications.recipientId, notifications.channel],
+      })
+      .returning();
+    if (created.length > 0) {
+      await tx.insert(notificationTimeline).values(
+        created.flatMap((n) => [
+          { notificationId: n.id, status: "PENDING", at },
+          {
+            notificationId: n.id,
+            status: "DIGESTED",
+            at,
+            detail: { digestId: digest.notificationId, flushAt: digest.flushAt.toISOString() },
+          },
+        ]),
+      );
+    }
+    if (created.length === rows.length) return created;
+    const existing = await tx.select().from(notifications).where(eq(notifications.eventId, rows[0]!.eventId));
+    const createdIds = new Set(created.map((c) => c.id));
+    return [
+      ...created,
+      ...existing.filter(
+        (e) =>
+          !createdIds.has(e.id) &&
+          rows.some((r) => r.recipientId === e.recipientId && r.channel === e.channel),
+      ),
+    ];
+  });
+}
+
+export interface DigestItem {
+  notification: NotificationRow;
+  /** The item's event data (null if the event is gone), for the digest template. */
+  data: Record<string, unknown> | null;
+}
+
+export type FlushResult =
+  | { kind: "flushed"; digest: DigestRow; notification: NotificationRow; items: number }
+  | { kind: "empty"; digest: DigestRow }
+  | { kind: "already"; digest: DigestRow; notification: NotificationRow | null }
+  | { kind: "missing" };
+
+/**
+ * Closes a digest window and writes its one digest notification, built by
+ * `build` from the pending items, in one transaction. Only the flush that
+ * moves the row from `open` wins; every other (a second worker process, a
+ * re-delivered job, the sweeper) gets `already`. A window whose items were
+ * all withdrawn becomes `empty` and sends nothing.
+ */
+export async function flushDigest(
+  db: Db,
+  digestId: string,
+  at: Date,
+  build: (digest: DigestRow, items: DigestItem[]) => Promise<Omit<NewNotification, "id" | "eventId">>,
+): Promise<FlushResult> {
+  return db.transaction(async (tx) => {
+    const [digest] = await tx
+      .update(digests)
+      .set({ status: "sent", flushedAt: at })
+      .where(and(eq(digests.id, digestId), eq(digests.status, "open")))
+      .returning();
+    if (!digest) {
+      const [current] = await tx.select().from(digests).where(eq(digests.id, digestId));
+      if (!current) return { kind: "missing" as const };
+      const [n] = await tx.select().from(notifications).where(eq(notifications.id, current.notificationId));
+      return { kind: "already" as const, digest: current, notification: n ?? null };
+    }
+    const rows = await tx
+      .select({ notification: getTableColumns(notifications), data: events.data })
+      .from(notifications)
+      .leftJoin(events, eq(events.id, notifications.eventId))
+      .where(and(eq(notifications.digestId, digest.notificationId), eq(notifications.status, "DIGESTED")))
+      .orderBy(asc(notifications.id));
+    if (rows.length === 0) {
+      const [empty] = await tx
+        .update(digests)
+        .set({ status: "empty", itemCount: 0 })
+        .where(eq(digests.id, digest.id))
+        .returning();
+      return { kind: "empty" as const, digest: empty! };
+    }
+    const built = await build(digest, rows);
+    const [notification] = await tx
+      .insert(notifications)
+      .values({
+        ...built,
+        id: digest.notificationId,
+        // A digest has no event of its own: its window stands in, which also
+        // makes (event, recipient, channel) unique per window.
+        eventId: digest.id,
+        createdAt: at,
+        updatedAt: at,
+        queuedAt: built.status === "QUEUED" ? at : null,
+      })
+      .returning();
+    await tx.insert(notificationTimeline).values([
+      { notificationId: digest.notificationId, status: "PENDING", at, detail: { digestOf: rows.length } },
+      {
+        notificationId: digest.notificationId,
+        status: built.status,
+        at,
+        detail: built.reason ? { reason: built.reason } : null,
+      },
+    ]);
+    const [updated] = await tx
+      .update(digests)
+      .set({ itemCount: rows.length })
+      .where(eq(digests.id, digest.id))
+      .returning();
+    return { kind: "flushed" as const, digest: updated!, notification: notification!, items: rows.length };
+  });
+}
+
+/** Open windows whose time has come (`flushAt <= before`), oldest first. */
+export async function listDueDigests(db: Db, before: Date, limit: number): Promise<DigestRow[]> {
+  return db
+    .select()
+    .from(digests)
+    .where(and(eq(digests.status, "open"), lte(digests.flushAt, before)))
+    .orderBy(asc(digests.flushAt))
+    .limit(limit);
+}
+
+/** The notifications folded into a digest notification. */
+export async function listDigestItems(db: Db, digestNotificationId: string): Promise<NotificationRow[]> {
+  return db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.digestId, digestNotificationId))
+    .orderBy(asc(notifications.id));
+}

@@ -1,0 +1,31 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+
+/**
+ * Moves a SCHEDULED notification to a new time and notes it in the timeline
+ * (a SCHEDULED entry with `rescheduledFrom`). Returns false when it is no
+ * longer SCHEDULED (sent, canceled, being sent…).
+ */
+export async function rescheduleNotification(
+  db: Db,
+  id: string,
+  scheduledAt: Date,
+  at: Date = new Date(),
+): Promise<boolean> {
+  const rows = await db.execute<{ id: string }>(sql`
+    with old as (
+      select id, scheduled_at from notifications where id = ${id} and status = 'SCHEDULED' for update
+    ), u as (
+      update notifications n set scheduled_at = ${scheduledAt.toISOString()}::timestamptz,
+        updated_at = ${at.toISOString()}::timestamptz
+      from old where n.id = old.id
+      returning n.id, old.scheduled_at as previous
+    ), t as (
+      insert into notification_timeline (notification_id, status, at, detail)
+      select id, 'SCHEDULED', ${at.toISOString()}::timestamptz,
+        jsonb_build_object('rescheduledFrom', previous, 'scheduledAt', ${scheduledAt.toISOString()}::text)
+      from u
+    )
+    select id from u`);
+  return rows.length > 0;
+}

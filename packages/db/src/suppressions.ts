@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import type { Channel } from "@herald/domain";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { type SuppressionKind, suppressions } from "./schema/index.ts";
+
+export type SuppressionRow = typeof suppressions.$inferSelect;
+
+/** E-mail addresses compare case-insensitively; phone numbers without spaces or dashes. */
+export function normalizeAddress(channel: Channel, address: string): string {
+  const a = address.trim();
+  if (channel === "email") return a.toLowerCase();
+  if (channel === "sms") return a.replace(/[\s().-]/g, "");
+  return a;
+}
+
+/** What the suppression list stores instead of the address itself. */
+export function addressHash(channel: Channel, address: string): string {
+  return createHash("sha256")
+    .update(`${channel}:${normalizeAddress(channel, address)}`)
+    .digest("hex");
+}
+
+export interface SuppressAddressInput {
+  channel: Channel;
+  /** The address as the provider reported it (e-mail, E.164 phone, push endpoint). */
+  address: string;
+  reason: SuppressionKind;
+  provider?: string;
+  notificationId?: string;
+  /** Provider facts for support (bounce type, diagnostic code…). Never the address. */
+  detail?: Record<string, unknown>;
+  at?: Date;
+}
+
+/**
+ * Stops sending to an address on a channel (a hard bounce, a spam complaint).
+ * Idempotent: a repeated webhook only refreshes the row. The router then
+ * marks that channel's notifications SUPPRESSED `bounced_address` until the
+ * recipient's contact changes to another address.
+ */
+export async function suppressAddress(db: Db, input: SuppressAddressInput): Promise<SuppressionRow> {
+  const at = input.at ?? new Date();
+  const values = {
+    channel: input.channel,
+    addressHash: addressHash(input.channel, input.address),
+    reason: input.reason,
+    provider: input.provider ?? null,
+    notificationId: input.notificationId ?? null,
+    detail: input.detail ?? null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const [row] = await db
+    .insert(suppressions)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [suppressions.channel, suppressions.addressHash],
+      // A complaint outranks a bounce: keep the stronger reason.
+      set: {
+        reason: sql`case when ${suppressions.reason} = 'complained' then ${suppressions.reason} else excluded.reason end`,
+        provider: values.provider,
+        notificationId: values.notificationId,
+        detail: values.detail,
+        updatedAt: at,
+      },
+    })
+    .returning();
+  return row!;
+}
+
+/** Lifts a suppression (an operator's decision, e.g. the mailbox works again). */
+export async function unsuppressAddress(db: Db, channel: Channel, address: string): Promise<boolean> {
+  const rows = await db
+    .delete(suppressions)
+    .where(
+      and(eq(suppressions.channel, channel), eq(suppressions.addressHash, addressHash(channel, address))),
+    )
+    .returning({ channel: suppressions.channel });
+  return rows.length > 0;
+}
+
+/** Which of these (channel, address) pairs are suppressed. */
+export async function findSuppressed(
+  db: Db,
+  targets: { channel: Channel; address: string }[],
+): Promise<Map<Channel, SuppressionRow>> {
+  const out = new Map<Channel, SuppressionRow>();
+  if (targets.length === 0) return out;
+  const byHash = new Map(targets.map((t) => [addressHash(t.channel, t.address), t.channel]));
+  const rows = await db
+    .select()
+    .from(suppressions)
+    .where(
+      and(
+        inArray(suppressions.channel, [...new Set(byHash.values())]),
+        inArray(suppressions.addressHash, [...byHash.keys()]),
+      ),
+    );
+  for (const r of rows) if (byHash.get(r.addressHash) === r.channel) out.set(r.channel, r);
+  return out;
+}

@@ -1,0 +1,42 @@
+/** @jsxRuntime automatic */
+import { Heading, Hr, Link, Section, Text } from "react-email";
+import type { RenderContext } from "../define-notification.ts";
+import { heading, Layout, paragraph } from "../email/layout.tsx";
+import type { DigestEntry } from "./summarize.ts";
+
+const itemTitle = { ...paragraph, color: "#111827", fontWeight: 600, margin: "0 0 4px" };
+const itemBody = { ...paragraph, margin: "0 0 4px" };
+const itemMeta = { color: "#6b7280", fontSize: "12px", lineHeight: "18px", margin: "0" };
+
+/** One e-mail listing every item of a digest window, newest last. */
+export function DigestEmail({
+  entries,
+  title,
+  ctx,
+}: {
+  entries: DigestEntry[];
+  title: string;
+  ctx: RenderContext;
+}) {
+  const time = new Intl.DateTimeFormat(ctx.locale, {
+    timeZone: ctx.timezone,
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+  return (
+    <Layout ctx={ctx} preview={entries.map((e) => e.title).join(" · ")}>
+      <Heading style={heading}>{title}</Heading>
+      <Text style={paragraph}>
+        {entries.length === 1 ? "One update" : `${entries.length} updates`} you have not seen yet.
+      </Text>
+      {entries.map((e, i) => (
+        <Section key={e.id ?? e.title} style={{ margin: "0 0 8px" }}>
+          {i > 0 ? <Hr style={{ borderColor: "#f3f4f6", margin: "8px 0 12px" }} /> : null}
+          <Text style={itemTitle}>{e.url ? <Link href={e.url}>{e.title}</Link> : e.title}</Text>
+          {e.body ? <Text style={itemBody}>{e.body}</Text> : null}
+          {e.at ? <Text style={itemMeta}>{time.format(e.at)}</Text> : null}
+        </Section>
+      ))}
+    </Layout>
+  );
+}

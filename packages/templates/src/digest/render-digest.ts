@@ -1,0 +1,44 @@
+import type { Channel, RenderedContent } from "@herald/domain";
+import { createElement } from "react";
+import { render, toPlainText } from "react-email";
+import type { RenderContext } from "../define-notification.ts";
+import { DigestEmail } from "./digest-email.tsx";
+import type { DigestEntry } from "./summarize.ts";
+
+export type DigestPeriod = "daily" | "weekly";
+
+const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/**
+ * Renders the one message of a digest window on `channel`: an e-mail listing
+ * every entry (react-email), or a short summary for SMS, push and in-app.
+ */
+export async function renderDigest(
+  channel: Channel,
+  entries: DigestEntry[],
+  period: DigestPeriod,
+  ctx: RenderContext,
+): Promise<RenderedContent> {
+  if (entries.length === 0) throw new Error("a digest needs at least one entry");
+  const title = period === "weekly" ? "Your weekly digest" : "Your daily digest";
+  const count = entries.length === 1 ? "1 update" : `${entries.length} updates`;
+  const titles = entries.map((e) => e.title).join(" · ");
+  switch (channel) {
+    case "email": {
+      const html = await render(createElement(DigestEmail, { entries, title, ctx }));
+      return {
+        channel,
+        subject: `${title}: ${count}`,
+        html,
+        text: toPlainText(html),
+        preview: cut(titles, 120),
+      };
+    }
+    case "sms":
+      return { channel, text: cut(`${ctx.brandName} ${title.toLowerCase()}, ${count}: ${titles}`, 320) };
+    case "push":
+      return { channel, title: `${title}: ${count}`, body: cut(titles, 140) };
+    case "in_app":
+      return { channel, title: `${title}: ${count}`, body: cut(titles, 500) };
+  }
+}
