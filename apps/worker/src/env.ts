@@ -2,6 +2,7 @@ import { booleanFlag, commaList, durationList, parseEnv } from "@herald/config";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
 import { z } from "zod";
+import { type ProviderEnv, pickProviderEnv, providerEnvShape } from "./providers/provider-env.ts";
 
 /** Queues a worker process can serve (`WORKER_CHANNELS`). */
 export const WORKER_QUEUES = [
@@ -66,7 +67,7 @@ const base = z.object({
   MIGRATE_ON_START: booleanFlag(true),
 });
 
-const schema = base.extend(perQueue).extend(perChannel);
+const schema = base.extend(perQueue).extend(perChannel).extend(providerEnvShape);
 
 type Parsed = z.infer<typeof base>;
 
@@ -84,6 +85,8 @@ export interface WorkerEnv {
   brandName: string;
   databasePoolSize: number;
   migrateOnStart: boolean;
+  /** Provider choice and credentials (SPEC §6), validated. */
+  providers: ProviderEnv;
   /** The raw variables, for provider configuration. */
   raw: Record<string, string | undefined>;
 }
@@ -110,6 +113,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     brandName: e.BRAND_NAME,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     migrateOnStart: e.MIGRATE_ON_START,
+    providers: pickProviderEnv(e),
     raw: source,
   };
 }

@@ -4,9 +4,12 @@ export { type CreateDbOptions, createDb, type Db, type DbHandle } from "./client
 export { decodeCursor, encodeCursor, type Page, toPage } from "./cursor.ts";
 export * from "./devices.ts";
 export * from "./events.ts";
+export * from "./inbox.ts";
 export { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate.ts";
 export * from "./notifications.ts";
 export * from "./outbox.ts";
 export * from "./preferences.ts";
 export * from "./recipients.ts";
 export * from "./schema/index.ts";
+export * from "./settings.ts";
+export * from "./vapid-keys.ts";

@@ -81,7 +81,8 @@ export async function startFakeApns(options: { topic?: string } = {}): Promise<F
     if (raw[constants.HTTP2_HEADER_METHOD] !== "POST" || !deviceToken) return refuse(405, "MethodNotAllowed");
     const failure = await behaviour.next();
     if (failure) {
-      const reason = (failure.body as string | undefined) ?? REASON_FOR_STATUS[failure.status] ?? "BadRequest";
+      const reason =
+        (failure.body as string | undefined) ?? REASON_FOR_STATUS[failure.status] ?? "BadRequest";
       return refuse(failure.status, reason, retryAfterHeader(failure.retryAfter));
     }
     const jwt = /^bearer\s+(\S+)$/i.exec(headers.authorization ?? "")?.[1];

@@ -105,7 +105,12 @@ export async function startFakeFcm(options: { projectId?: string } = {}): Promis
         const { claims } = verifyJwt(form.assertion ?? "", verifyKey);
         if (claims.iss !== serviceAccount.client_email) throw new Error("iss");
         if (claims.aud !== serviceAccount.token_uri) throw new Error("aud");
-        if (!String(claims.scope ?? "").split(" ").includes(SCOPE)) throw new Error("scope");
+        if (
+          !String(claims.scope ?? "")
+            .split(" ")
+            .includes(SCOPE)
+        )
+          throw new Error("scope");
         if (Number(claims.exp) * 1000 < Date.now()) throw new Error("expired");
       } catch (err) {
         return sendJson(res, 400, {

@@ -42,7 +42,10 @@ const DEFAULT_ERRORS: Record<number, { name: string; message: string }> = {
   401: { name: "missing_api_key", message: "Missing API key in the authorization header." },
   403: { name: "invalid_api_key", message: "API key is invalid." },
   422: { name: "validation_error", message: "Invalid `to` field." },
-  429: { name: "rate_limit_exceeded", message: "Too many requests. You can only make 2 requests per second." },
+  429: {
+    name: "rate_limit_exceeded",
+    message: "Too many requests. You can only make 2 requests per second.",
+  },
   500: { name: "application_error", message: "An unexpected error occurred." },
   503: { name: "application_error", message: "Service unavailable." },
 };

@@ -81,7 +81,8 @@ export async function startFakeWebPush(options: { requireVapid?: boolean } = {})
     if (entry.goneStatus) return answer(entry.goneStatus, { error: "subscription expired" });
     const failure = await behaviour.next();
     if (failure) return answer(failure.status, {}, retryAfterHeader(failure.retryAfter));
-    if (headers.ttl === undefined || !/^\d+$/.test(headers.ttl)) return answer(400, { error: "TTL header required" });
+    if (headers.ttl === undefined || !/^\d+$/.test(headers.ttl))
+      return answer(400, { error: "TTL header required" });
 
     let vapid: WebPushDelivery["vapid"];
     const auth = /^vapid\s+t=([^,\s]+),\s*k=([^,\s]+)$/i.exec(headers.authorization ?? "");

@@ -5,7 +5,13 @@ export {
   type FakeApns,
   startFakeApns,
 } from "./fake-apns.ts";
-export { type FakeFcm, type FcmMessage, type FcmRequest, type ServiceAccount, startFakeFcm } from "./fake-fcm.ts";
+export {
+  type FakeFcm,
+  type FcmMessage,
+  type FcmRequest,
+  type ServiceAccount,
+  startFakeFcm,
+} from "./fake-fcm.ts";
 export {
   type FakeResend,
   type FakeResendOptions,

@@ -5,7 +5,8 @@ export interface DecodedJwt {
   claims: Record<string, unknown>;
 }
 
-const json = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
+const json = (part: string) =>
+  JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
 
 /**
  * Verifies a compact JWS signed with ES256 or RS256 against `key` and

@@ -3,3 +3,4 @@ export * from "./events.ts";
 export * from "./notifications.ts";
 export * from "./outbox.ts";
 export * from "./recipients.ts";
+export * from "./settings.ts";
