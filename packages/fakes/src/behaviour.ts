@@ -91,7 +91,7 @@ export interface FakeProvider<R> {
   failWith(rule: FailureRule): void;
   setLatency(ms: number): void;
   waitFor(count: number, timeoutMs?: number): Promise<R[]>;
-  /** Clears failures, latency and what was received. */
+  /** Clears failures (including per-address ones such as rejected numbers or expired subscriptions), latency and what was received. */
   reset(): void;
   close(): Promise<void>;
 }

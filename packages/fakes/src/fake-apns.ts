@@ -125,11 +125,16 @@ export async function startFakeApns(options: { topic?: string } = {}): Promise<F
     s.on("close", () => sessions.delete(s));
   });
   const port = await listen(server);
+  const base = controls(`https://127.0.0.1:${port}`, behaviour, recorder, async () => {
+    for (const s of sessions) s.destroy();
+    await closeServer(server);
+  });
   return {
-    ...controls(`https://127.0.0.1:${port}`, behaviour, recorder, async () => {
-      for (const s of sessions) s.destroy();
-      await closeServer(server);
-    }),
+    ...base,
+    reset() {
+      base.reset();
+      gone.clear();
+    },
     ca: cert,
     credentials,
     unregister(deviceToken, reason = "Unregistered") {

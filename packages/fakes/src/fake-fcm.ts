@@ -173,8 +173,13 @@ export async function startFakeFcm(options: { projectId?: string } = {}): Promis
     client_email: `herald@${projectId}.iam.gserviceaccount.com`,
     token_uri: `${url}/token`,
   } satisfies ServiceAccount);
+  const base = controls(url, behaviour, recorder, () => closeServer(server));
   return {
-    ...controls(url, behaviour, recorder, () => closeServer(server)),
+    ...base,
+    reset() {
+      base.reset();
+      unregistered.clear();
+    },
     serviceAccount,
     tokenRequests: () => tokens,
     unregister(token, errorCode = "UNREGISTERED") {

@@ -20,6 +20,9 @@ export interface FakeSmtp extends FakeProvider<SmtpMessage> {
   readonly smtpUrl: string;
 }
 
+// The line break before a MIME boundary belongs to the boundary (RFC 2046 §5.1.1), not the body.
+const bodyPart = (s: string | undefined) => s?.replace(/\r?\n$/, "");
+
 export interface FakeSmtpOptions {
   /** Require this login (AUTH PLAIN/LOGIN). Default: no authentication. */
   auth?: { user: string; pass: string };
@@ -67,8 +70,8 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
           },
           raw,
           subject: parsed.subject ?? "",
-          html: parsed.html,
-          text: parsed.text,
+          html: bodyPart(parsed.html),
+          text: bodyPart(parsed.text),
           headers: Object.fromEntries(parsed.headers.map((h) => [h.key.toLowerCase(), h.value])),
           ...(typeof session.user === "string" ? { user: session.user } : {}),
         });

@@ -131,8 +131,13 @@ export async function startFakeTwilio(
   });
 
   const port = await listen(server);
+  const base = controls(`http://127.0.0.1:${port}`, behaviour, recorder, () => closeServer(server));
   return {
-    ...controls(`http://127.0.0.1:${port}`, behaviour, recorder, () => closeServer(server)),
+    ...base,
+    reset() {
+      base.reset();
+      rejected.clear();
+    },
     accountSid,
     authToken,
     rejectNumber(number, code = 21211, status = 400) {

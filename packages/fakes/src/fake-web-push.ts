@@ -126,8 +126,13 @@ export async function startFakeWebPush(options: { requireVapid?: boolean } = {})
   origin = `https://127.0.0.1:${port}`;
   const idOf = (s: WebPushSubscription | string) =>
     (typeof s === "string" ? s : s.endpoint).split("/").pop() ?? "";
+  const base = controls(origin, behaviour, recorder, () => closeServer(server));
   return {
-    ...controls(origin, behaviour, recorder, () => closeServer(server)),
+    ...base,
+    reset() {
+      base.reset();
+      for (const entry of subscriptions.values()) delete entry.goneStatus;
+    },
     ca: cert,
     subscribe() {
       const ecdh = createECDH("prime256v1");
