@@ -1,8 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { booleanFlag, parseEnv, portNumber } from "@herald/config";
 import { z } from "zod";
+import { inboxEnvShape } from "./env-inbox.ts";
 
-const schema = z.object({
+const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** HTTP port. */
   PORT: portNumber(3000),
@@ -27,6 +28,8 @@ const schema = z.object({
   /** The built dashboard served at `/`. */
   DASHBOARD_DIR: z.string().default(fileURLToPath(new URL("../../dashboard/dist", import.meta.url))),
 });
+
+const schema = baseSchema.extend(inboxEnvShape);
 
 export type ApiEnv = z.infer<typeof schema> & { PUBLIC_URL: string };
 
