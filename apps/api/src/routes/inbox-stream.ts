@@ -43,7 +43,7 @@ const stream = createRoute({
 
 // The worker announces an item just before it records it SENT, so the row may
 // need a moment to become visible. Give up after ~2 s: a retried send announces again.
-const VISIBILITY_WAITS_MS = [0, 5, 10, 20, 40, 80, 160, 320, 640, 800];
+const VISIBILITY_WAITS_MS = [0, 2, 3, 5, 5, 10, 15, 20, 40, 80, 160, 320, 640, 800];
 
 async function visibleItem(deps: ApiDeps, recipientId: string, id: string): Promise<NotificationRow | null> {
   for (const wait of VISIBILITY_WAITS_MS) {

@@ -75,8 +75,7 @@ export function registerPush(app: App, deps: ApiDeps): void {
   app.openapi(click, async (c) => {
     const { notificationId, action } = c.req.valid("json");
     const n = await getNotification(deps.db, notificationId);
-    if (!n || n.channel !== "push")
-      throw new HeraldError("not_found", `No push notification ${notificationId}.`);
+    if (n?.channel !== "push") throw new HeraldError("not_found", `No push notification ${notificationId}.`);
     const at = new Date();
     // A click is a read (SPEC §3); a repeated click is still kept in the timeline.
     await transition(deps.db, notificationId, "READ", {
