@@ -106,7 +106,8 @@ export function registerInbox(app: App, deps: ApiDeps): void {
     scope: (method) => (method === "GET" || method === "HEAD" ? "read" : "users:write"),
   });
   const cors = browserCors(deps.env.INBOX_CORS_ORIGINS);
-  for (const path of ["/v1/users/:userId/inbox", "/v1/users/:userId/inbox/*"]) app.use(path, cors, auth);
+  // Hono's `/inbox/*` matches `/inbox` itself too.
+  app.use("/v1/users/:userId/inbox/*", cors, auth);
 
   const recipientOr404 = async (userId: string): Promise<RecipientRow> => {
     const r = await getRecipient(deps.db, userId);
