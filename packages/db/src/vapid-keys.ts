@@ -8,13 +8,10 @@ export interface VapidKeyPair {
   privateKey: string;
 }
 
-interface StoredVapid {
-  publicKey: string;
-  /** Null when the keys come from configuration: the private key then never touches the database. */
-  privateKey: string | null;
-}
-
-const KEY = "vapid_keys";
+/** The generated development pair, shared by every process. Never used when keys are configured. */
+const DEV_PAIR = "vapid_dev_keys";
+/** The public key the workers currently sign with: what browsers must subscribe with. */
+const IN_USE = "vapid_public_key";
 
 export function generateVapidKeys(): VapidKeyPair {
   const ecdh = createECDH("prime256v1");
@@ -28,38 +25,28 @@ export function generateVapidKeys(): VapidKeyPair {
 }
 
 /**
- * The key pair a worker signs web pushes with. Configured keys win and their
- * public half is recorded so the API serves the same one; without
- * configuration (development) a pair is generated once and shared through
- * the database by every worker and API process.
+ * The key pair a worker signs web pushes with: the configured one, else
+ * (development) a pair generated once and shared through the database. Either
+ * way its public half is recorded, so the API serves the key the workers use.
+ * A configured private key never touches the database.
  */
 export async function resolveVapidKeys(db: Db, configured?: VapidKeyPair): Promise<VapidKeyPair> {
-  if (configured) {
-    const stored = await getSetting<StoredVapid>(db, KEY);
-    if (stored?.publicKey !== configured.publicKey) {
-      await putSetting(db, KEY, { publicKey: configured.publicKey, privateKey: null } satisfies StoredVapid);
-    }
-    return configured;
-  }
-  const stored = await getOrCreateSetting<StoredVapid>(db, KEY, generateVapidKeys);
-  if (stored.privateKey) return { publicKey: stored.publicKey, privateKey: stored.privateKey };
-  // Keys were configured before and no longer are: start a new dev pair.
-  const fresh = generateVapidKeys();
-  await putSetting(db, KEY, fresh);
-  return fresh;
+  const pair = configured ?? (await getOrCreateSetting(db, DEV_PAIR, generateVapidKeys));
+  if ((await getSetting<string>(db, IN_USE)) !== pair.publicKey) await putSetting(db, IN_USE, pair.publicKey);
+  return pair;
 }
 
 /**
- * The public key browsers subscribe with: the configured one, else the one a
- * worker recorded, else (when `generate` is allowed) a new shared dev pair.
+ * The public key browsers subscribe with: the configured one, else the one
+ * the workers recorded, else (when `generate` is allowed) the shared dev pair's.
  */
 export async function vapidPublicKey(
   db: Db,
   options: { configured?: string; generate: boolean },
 ): Promise<string | null> {
   if (options.configured) return options.configured;
-  const stored = await getSetting<StoredVapid>(db, KEY);
-  if (stored) return stored.publicKey;
+  const inUse = await getSetting<string>(db, IN_USE);
+  if (inUse) return inUse;
   if (!options.generate) return null;
   return (await resolveVapidKeys(db)).publicKey;
 }

@@ -104,5 +104,8 @@ export function fcmProvider(options: FcmProviderOptions): PushProvider {
         retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
       });
     },
+    async close() {
+      agent?.destroy();
+    },
   };
 }

@@ -81,6 +81,9 @@ export function webPushProvider(options: WebPushProviderOptions): PushProvider {
         throw classifyWebPushError(err, device.id);
       }
     },
+    async close() {
+      agent?.destroy();
+    },
   };
 }
 
