@@ -16,6 +16,8 @@ export interface SseClient {
   waitFor(predicate: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
   /** The id of the last event that carried one (what EventSource sends back as Last-Event-ID). */
   lastEventId(): string | undefined;
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -32,6 +34,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const events: SseEvent[] = [];
   const waiters: { predicate: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
   let lastId: string | undefined;
+  let markEnded: () => void = () => {};
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
 
   const dispatch = (e: SseEvent) => {
     events.push(e);
@@ -81,6 +87,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       } catch {
         // aborted by close()
       }
+      markEnded();
     })();
   }
 
@@ -110,6 +117,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       });
     },
     lastEventId: () => lastId,
+    ended,
     close: () => controller.abort(),
   };
 }

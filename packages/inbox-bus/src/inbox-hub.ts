@@ -5,6 +5,8 @@ export interface InboxListener {
   onMessage(message: InboxMessage): void;
   /** The subscription was re-established after a Redis outage: events may have been missed. */
   onResync(): void;
+  /** The process is shutting down: end the stream (the client reconnects elsewhere with Last-Event-ID). */
+  onShutdown?(): void;
 }
 
 /**
@@ -77,7 +79,13 @@ export class InboxHub {
     return n;
   }
 
+  /** Asks every open stream to end, so a graceful shutdown is not held up by long-lived connections. */
+  shutdown(): void {
+    for (const set of this.listeners.values()) for (const l of set) l.onShutdown?.();
+  }
+
   close(): void {
+    this.shutdown();
     this.listeners.clear();
     this.subscriber.disconnect();
   }

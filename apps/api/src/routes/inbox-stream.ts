@@ -116,7 +116,13 @@ async function runStream(
     queue.push(...r.messages);
   };
 
+  let stopping = false;
+  let shutdown: () => void = () => {};
   const unsubscribe = await deps.inboxHub.subscribe(recipientId, {
+    onShutdown() {
+      stopping = true;
+      shutdown();
+    },
     onMessage(m) {
       queue.push(m);
       void pump();
@@ -146,9 +152,10 @@ async function runStream(
     if (queue.length > 0) await pump();
     else await sse.writeSSE(await counts());
     await new Promise<void>((resolve) => {
-      if (signal.aborted || sse.aborted) return resolve();
+      if (stopping || signal.aborted || sse.aborted) return resolve();
       sse.onAbort(resolve);
       signal.addEventListener("abort", () => resolve(), { once: true });
+      shutdown = resolve;
     });
   } finally {
     clearInterval(heartbeat);
