@@ -1,1 +1,3 @@
+export { launchChromium } from "./browser.ts";
+export { openSse, type SseClient, type SseEvent } from "./sse-client.ts";
 export { type Herald, type StartHeraldOptions, startHerald } from "./start-herald.ts";

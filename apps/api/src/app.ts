@@ -5,14 +5,24 @@ import type { ApiDeps } from "./deps.ts";
 import type { App, HonoEnv } from "./hono-env.ts";
 import { apiKeyAuth } from "./middleware/api-key-auth.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { USER_TOKEN_ROUTES } from "./middleware/user-token-auth.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
 import { registerEvents } from "./routes/events.ts";
 import { registerHealth } from "./routes/health.ts";
+import { registerInbox } from "./routes/inbox.ts";
 import { registerNotifications } from "./routes/notifications.ts";
+import { PUBLIC_PUSH_ROUTES, registerPush } from "./routes/push.ts";
 import { registerReschedule } from "./routes/reschedule.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe.ts";
 import { registerUsers } from "./routes/users.ts";
+
+/**
+ * /v1 routes that do their own authentication instead of requiring an API
+ * key: a user's inbox (user token or API key, `middleware/user-token-auth.ts`)
+ * and the two push routes browsers and the service worker call.
+ */
+const OWN_AUTH_ROUTES = [USER_TOKEN_ROUTES, PUBLIC_PUSH_ROUTES];
 
 const tooLarge = (max: number) => () => {
   throw new HeraldError("payload_too_large", `Request body is larger than ${max} bytes.`);
@@ -33,17 +43,26 @@ export function createApp(deps: ApiDeps): App {
   const small = bodyLimit({ maxSize: max, onError: tooLarge(max) });
   const large = bodyLimit({ maxSize: max * 8, onError: tooLarge(max * 8) });
   app.use("/v1/*", (c, next) => (c.req.path === "/v1/events/batch" ? large(c, next) : small(c, next)));
-  app.use("/v1/*", apiKeyAuth(deps.db));
+  const apiKey = apiKeyAuth(deps.db);
+  app.use("/v1/*", (c, next) => (OWN_AUTH_ROUTES.some((r) => r.test(c.req.path)) ? next() : apiKey(c, next)));
 
   registerEvents(app, deps);
   registerNotifications(app, deps);
   registerReschedule(app, deps);
   registerUsers(app, deps);
+  registerInbox(app, deps);
+  registerPush(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "http",
     scheme: "bearer",
     description: "An API key: `Authorization: Bearer hk_live_…`",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "UserToken", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "An end user's token (`GET /v1/users/{userId}/token`): opens only that user's inbox. Also accepted as `?token=`.",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

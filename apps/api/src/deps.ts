@@ -1,4 +1,5 @@
 import { createDb, type DbHandle } from "@herald/db";
+import { InboxHub } from "@herald/inbox-bus";
 import { createQueues, createRedis, type Queues } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
 import type { Redis } from "ioredis";
@@ -12,6 +13,8 @@ export interface ApiDeps {
   /** Producer connection: fails fast while Redis is down, so requests answer 503. */
   redis: Redis;
   queues: Queues;
+  /** Fans inbox events from Redis out to this process's SSE streams (connects on first use). */
+  inboxHub: InboxHub;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -21,14 +24,19 @@ export function createApiDeps(env: ApiEnv, logger: Logger = createLogger({ base:
   const redis = createRedis(env.REDIS_URL, "producer");
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
   const queues = createQueues(redis, env.QUEUE_PREFIX);
+  const subscriber = createRedis(env.REDIS_URL, "subscriber", { lazyConnect: true });
+  subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));
+  const inboxHub = new InboxHub(subscriber, env.QUEUE_PREFIX);
   return {
     env,
     db: dbHandle.db,
     dbHandle,
     redis,
     queues,
+    inboxHub,
     logger,
     async close() {
+      inboxHub.close();
       await queues.close();
       redis.disconnect();
       await dbHandle.close();

@@ -1,46 +1,52 @@
 import { fileURLToPath } from "node:url";
 import { booleanFlag, parseEnv, portNumber } from "@herald/config";
 import { z } from "zod";
+import { inboxEnvShape } from "./env-inbox.ts";
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    /** HTTP port. */
-    PORT: portNumber(3000),
-    HOST: z.string().default("0.0.0.0"),
-    DATABASE_URL: z.string().startsWith("postgres", "must be a postgres:// URL"),
-    REDIS_URL: z.string().startsWith("redis", "must be a redis:// or rediss:// URL"),
-    /** Prefix of every BullMQ key; lets several Heralds (or test runs) share one Redis. */
-    QUEUE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_.{}-]+$/)
-      .default("herald"),
-    /** Bootstrap admin API key, upserted (hashed) at start-up. */
-    HERALD_API_KEY: z.string().min(20, "must be at least 20 characters").optional(),
-    /** How browsers and providers reach this API (tracking links, webhooks, unsubscribe). */
-    PUBLIC_URL: z.url().optional(),
-    /** Largest accepted request body, in bytes (batch route: ×8). */
-    MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
-    /** Run migrations at start-up. */
-    MIGRATE_ON_START: booleanFlag(true),
-    /** Connections in the API's Postgres pool. */
-    DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
-    /** The built dashboard served at `/`. */
-    DASHBOARD_DIR: z.string().default(fileURLToPath(new URL("../../dashboard/dist", import.meta.url))),
-    /** Product name on the unsubscribe pages (the workers use it in templates). */
-    BRAND_NAME: z.string().default("Herald"),
-    /** HMAC secret of unsubscribe links (the workers sign with the same one). Required in production. */
-    UNSUBSCRIBE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  })
-  .superRefine((e, ctx) => {
-    if (e.NODE_ENV === "production" && !e.UNSUBSCRIBE_SECRET) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["UNSUBSCRIBE_SECRET"],
-        message: "is required in production (the workers need the same value)",
-      });
-    }
-  });
+const baseSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** HTTP port. */
+  PORT: portNumber(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: z.string().startsWith("postgres", "must be a postgres:// URL"),
+  REDIS_URL: z.string().startsWith("redis", "must be a redis:// or rediss:// URL"),
+  /** Prefix of every BullMQ key; lets several Heralds (or test runs) share one Redis. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}-]+$/)
+    .default("herald"),
+  /** Bootstrap admin API key, upserted (hashed) at start-up. */
+  HERALD_API_KEY: z.string().min(20, "must be at least 20 characters").optional(),
+  /** How browsers and providers reach this API (tracking links, webhooks, unsubscribe). */
+  PUBLIC_URL: z.url().optional(),
+  /** Largest accepted request body, in bytes (batch route: ×8). */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /** Run migrations at start-up. */
+  MIGRATE_ON_START: booleanFlag(true),
+  /** Connections in the API's Postgres pool. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  /** The built dashboard served at `/`. */
+  DASHBOARD_DIR: z.string().default(fileURLToPath(new URL("../../dashboard/dist", import.meta.url))),
+  /** Product name on the unsubscribe pages (the workers use it in templates). */
+  BRAND_NAME: z.string().default("Herald"),
+  /** HMAC secret of unsubscribe links (the workers sign with the same one). Required in production. */
+  UNSUBSCRIBE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+});
+
+const refineProduction = (
+  e: { NODE_ENV: string; UNSUBSCRIBE_SECRET?: string | undefined },
+  ctx: z.RefinementCtx,
+) => {
+  if (e.NODE_ENV === "production" && !e.UNSUBSCRIBE_SECRET) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["UNSUBSCRIBE_SECRET"],
+      message: "is required in production (the workers need the same value)",
+    });
+  }
+};
+
+const schema = baseSchema.extend(inboxEnvShape).superRefine(refineProduction);
 
 export type ApiEnv = z.infer<typeof schema> & { PUBLIC_URL: string };
 

@@ -32,7 +32,18 @@ export async function startApi(
     url: `http://127.0.0.1:${port}`,
     deps,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open inbox streams would hold the server open forever; end them (browsers reconnect elsewhere).
+      deps.inboxHub.shutdown();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Their connections go idle only after close() began; keep closing idle ones until done.
+        const sweep = setInterval(
+          () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.(),
+          50,
+        );
+        sweep.unref();
+        server.once("close", () => clearInterval(sweep));
+      });
       await deps.close();
     },
   };

@@ -42,6 +42,7 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
     logger,
     now: overrides.now ?? (() => new Date()),
     async close() {
+      await Promise.all(Object.values(senders).map((s) => s.close?.().catch(() => {})));
       await queues.close();
       redis.disconnect();
       await dbHandle.close();

@@ -2,6 +2,7 @@ import { booleanFlag, commaList, durationList, parseEnv } from "@herald/config";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
 import { z } from "zod";
+import { type ProviderEnv, pickProviderEnv, providerEnvShape } from "./providers/provider-env.ts";
 import { type PolicyEnv, policyEnv, policyEnvShape, requireUnsubscribeSecret } from "./router/policy-env.ts";
 
 /** Queues a worker process can serve (`WORKER_CHANNELS`). */
@@ -73,6 +74,7 @@ const schema = base
   .extend(perQueue)
   .extend(perChannel)
   .extend(policyEnvShape)
+  .extend(providerEnvShape)
   .superRefine(requireUnsubscribeSecret);
 
 type Parsed = z.infer<typeof base> & z.infer<z.ZodObject<typeof policyEnvShape>>;
@@ -93,6 +95,8 @@ export interface WorkerEnv {
   migrateOnStart: boolean;
   /** Dedup, frequency caps, quiet-hour channels, unsubscribe secret, digest sweep (router/policy-env.ts). */
   policy: PolicyEnv;
+  /** Provider choice and credentials (SPEC §6), validated. */
+  providers: ProviderEnv;
   /** The raw variables, for provider configuration. */
   raw: Record<string, string | undefined>;
 }
@@ -120,6 +124,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     databasePoolSize: e.DATABASE_POOL_SIZE,
     migrateOnStart: e.MIGRATE_ON_START,
     policy: policyEnv(e),
+    providers: pickProviderEnv(e),
     raw: source,
   };
 }

@@ -1,26 +1,23 @@
+import { publishInboxEvent } from "@herald/inbox-bus";
 import type { Redis } from "ioredis";
 import type { ChannelSender } from "./provider.ts";
 
-/** Redis pub/sub channel on which a recipient's new in-app notifications are announced. */
-export function inboxChannel(prefix: string, recipientId: string): string {
-  return `${prefix}:inbox:${recipientId}`;
-}
-
 /**
  * In-app "delivery": the notification row already is the inbox item; sending
- * makes it visible (SENT) and announces it on Redis so every API process can
- * push it to the recipient's open SSE streams.
+ * makes it visible (SENT) and announces it through the inbox bus (a short
+ * per-user log plus Redis pub/sub), so every API process can push it to the
+ * recipient's open SSE streams and a reconnecting client can replay it.
  */
 export function inboxSender(redis: Redis, prefix: string): ChannelSender {
   return {
     channel: "in_app",
     providers: ["inbox"],
     async send(ctx) {
-      await redis.publish(
-        inboxChannel(prefix, ctx.notification.recipientId),
-        JSON.stringify({ type: "notification", id: ctx.notification.id }),
-      );
-      return { provider: "inbox", providerMessageId: ctx.notification.id };
+      const sid = await publishInboxEvent(redis, prefix, ctx.notification.recipientId, {
+        type: "notification",
+        id: ctx.notification.id,
+      });
+      return { provider: "inbox", providerMessageId: ctx.notification.id, detail: { streamId: sid } };
     },
   };
 }

@@ -28,4 +28,6 @@ export interface ChannelSender {
   /** Provider names in the order they are tried, for logs and the dashboard. */
   readonly providers: readonly string[];
   send(ctx: SendContext): Promise<SendResult>;
+  /** Releases connections (SMTP pool, HTTP/2 sessions) at shutdown. */
+  close?(): Promise<void>;
 }

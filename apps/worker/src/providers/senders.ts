@@ -1,31 +1,219 @@
-import type { Db } from "@herald/db";
-import { CHANNELS, type Channel } from "@herald/domain";
+import { type Db, resolveVapidKeys, type VapidKeyPair } from "@herald/db";
+import type { Channel } from "@herald/domain";
 import type { Redis } from "ioredis";
 import type { WorkerEnv } from "../env.ts";
+import type { EmailProvider } from "./email/email-message.ts";
+import { emailSender } from "./email/email-sender.ts";
+import { resendProvider } from "./email/resend-provider.ts";
+import { smtpProvider } from "./email/smtp-provider.ts";
 import { inboxSender } from "./inbox-sender.ts";
 import { outboxSender } from "./outbox-sender.ts";
 import type { ChannelSender } from "./provider.ts";
+import type { ProviderEnv } from "./provider-env.ts";
+import { apnsProvider } from "./push/apns-provider.ts";
+import { fcmProvider } from "./push/fcm-provider.ts";
+import type { ServiceAccount } from "./push/google-access-token.ts";
+import type { PushProvider } from "./push/push-message.ts";
+import { pushSender } from "./push/push-sender.ts";
+import { webPushProvider } from "./push/web-push-provider.ts";
+import { twilioSender } from "./sms/twilio-sender.ts";
+import { inlineOrFile, providerCa } from "./tls-trust.ts";
 
 export type Senders = Record<Channel, ChannelSender>;
 
+/** Dev default VAPID subject; production must set VAPID_SUBJECT. */
+const DEV_VAPID_SUBJECT = "mailto:herald@localhost";
+
 /**
- * Builds each channel's sender from configuration. In production a channel
- * without a configured provider is a start-up error; elsewhere it falls back
- * to the dev outbox so a fresh install shows real messages with no accounts.
+ * The providers a channel uses: the `<CHANNEL>_PROVIDERS` list, else every
+ * provider whose credentials are present, else the dev outbox (outside
+ * production only).
+ */
+function choose<T extends string>(
+  channel: Channel,
+  listed: T[] | undefined,
+  inferred: T[],
+  production: boolean,
+  problems: string[],
+): (T | "outbox")[] {
+  const name = `${channel.toUpperCase()}_PROVIDERS`;
+  if (listed && listed.length > 0) {
+    if (listed.includes("outbox" as T) && listed.length > 1)
+      problems.push(`${name}: "outbox" cannot be combined with other providers`);
+    return listed;
+  }
+  if (inferred.length > 0) return inferred;
+  if (production) problems.push(`No provider configured for ${channel} (set ${name} and its credentials)`);
+  return ["outbox"];
+}
+
+function need(p: ProviderEnv, problems: string[], provider: string, keys: (keyof ProviderEnv)[]): boolean {
+  const missing = keys.filter((k) => !p[k]);
+  if (missing.length > 0) problems.push(`${provider} needs ${missing.join(", ")}`);
+  return missing.length === 0;
+}
+
+/** Retries after a failure instead of caching a rejected promise. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= make().catch((err) => {
+      value = undefined;
+      throw err;
+    });
+    return value;
+  };
+}
+
+function parseServiceAccount(raw: string, problems: string[]): ServiceAccount | undefined {
+  try {
+    const sa = JSON.parse(inlineOrFile(raw)) as ServiceAccount;
+    if (!sa.client_email || !sa.private_key) throw new Error("client_email or private_key missing");
+    return sa;
+  } catch (err) {
+    problems.push(
+      `FCM_SERVICE_ACCOUNT is not a service-account JSON (text or file): ${(err as Error).message}`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * Builds each channel's sender from configuration (SPEC §6). In production a
+ * channel without a configured provider is a start-up error; elsewhere it
+ * falls back to the dev outbox so a fresh install shows real messages with no
+ * accounts. Every configuration problem is reported at once.
  */
 export function createSenders(env: WorkerEnv, db: Db, redis: Redis): Senders {
-  const senders = { in_app: inboxSender(redis, env.queuePrefix) } as Senders;
-  for (const channel of CHANNELS.filter((c) => c !== "in_app")) {
-    const configured = env.raw[`${channel.toUpperCase()}_PROVIDERS`];
-    if (configured && configured !== "outbox") {
-      throw new Error(
-        `${channel.toUpperCase()}_PROVIDERS=${configured}: only "outbox" is available in this build`,
+  const p = env.providers;
+  const production = env.nodeEnv === "production";
+  const problems: string[] = [];
+  const ca = providerCa(p.PROVIDER_CA_CERT);
+  const timeoutMs = p.PROVIDER_TIMEOUT_MS;
+
+  // Email
+  const emailNames = choose(
+    "email",
+    p.EMAIL_PROVIDERS,
+    [...(p.RESEND_API_KEY ? ["resend" as const] : []), ...(p.SMTP_URL ? ["smtp" as const] : [])],
+    production,
+    problems,
+  );
+  const emailProviders: EmailProvider[] = [];
+  if (emailNames.some((n) => n !== "outbox")) need(p, problems, "e-mail", ["EMAIL_FROM"]);
+  for (const name of emailNames) {
+    if (name === "resend" && need(p, problems, "resend", ["RESEND_API_KEY"])) {
+      emailProviders.push(
+        resendProvider({ apiKey: p.RESEND_API_KEY!, baseUrl: p.RESEND_BASE_URL, timeoutMs }),
       );
     }
-    if (!configured && env.nodeEnv === "production") {
-      throw new Error(`No provider configured for ${channel} (set ${channel.toUpperCase()}_PROVIDERS)`);
+    if (name === "smtp" && need(p, problems, "smtp", ["SMTP_URL"])) {
+      emailProviders.push(smtpProvider({ url: p.SMTP_URL!, timeoutMs, ca }));
     }
-    senders[channel] = outboxSender(db, channel);
   }
-  return senders;
+
+  // SMS
+  const smsNames = choose(
+    "sms",
+    p.SMS_PROVIDERS,
+    p.TWILIO_ACCOUNT_SID ? ["twilio" as const] : [],
+    production,
+    problems,
+  );
+  let sms: ChannelSender | undefined;
+  if (
+    smsNames.includes("twilio") &&
+    need(p, problems, "twilio", ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"])
+  ) {
+    if (!p.TWILIO_FROM && !p.TWILIO_MESSAGING_SERVICE_SID) {
+      problems.push("twilio needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID");
+    } else {
+      sms = twilioSender({
+        accountSid: p.TWILIO_ACCOUNT_SID!,
+        authToken: p.TWILIO_AUTH_TOKEN!,
+        from: p.TWILIO_FROM,
+        messagingServiceSid: p.TWILIO_MESSAGING_SERVICE_SID,
+        baseUrl: p.TWILIO_BASE_URL,
+        statusCallback: `${env.publicUrl}/v1/webhooks/twilio`,
+        maxSegments: p.SMS_MAX_SEGMENTS,
+        timeoutMs,
+        ca,
+      });
+    }
+  }
+
+  // Push
+  const hasVapid = Boolean(p.VAPID_PUBLIC_KEY || p.VAPID_PRIVATE_KEY);
+  const pushNames = choose(
+    "push",
+    p.PUSH_PROVIDERS,
+    [
+      ...(hasVapid ? ["webpush" as const] : []),
+      ...(p.FCM_SERVICE_ACCOUNT ? ["fcm" as const] : []),
+      ...(p.APNS_KEY ? ["apns" as const] : []),
+    ],
+    production,
+    problems,
+  );
+  const pushProviders: PushProvider[] = [];
+  if (pushNames.includes("webpush")) {
+    let configured: VapidKeyPair | undefined;
+    if (hasVapid || production) {
+      if (need(p, problems, "webpush", ["VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY"])) {
+        configured = { publicKey: p.VAPID_PUBLIC_KEY!, privateKey: p.VAPID_PRIVATE_KEY! };
+      }
+    }
+    if (production) need(p, problems, "webpush", ["VAPID_SUBJECT"]);
+    const vapidKeys = once(() => resolveVapidKeys(db, configured));
+    // Record (or create) the keys now, so the API serves the right public key before the first push.
+    vapidKeys().catch(() => {});
+    pushProviders.push(
+      webPushProvider({ vapidKeys, subject: p.VAPID_SUBJECT ?? DEV_VAPID_SUBJECT, timeoutMs, ca }),
+    );
+  }
+  if (pushNames.includes("fcm") && need(p, problems, "fcm", ["FCM_SERVICE_ACCOUNT"])) {
+    const sa = parseServiceAccount(p.FCM_SERVICE_ACCOUNT!, problems);
+    const projectId = p.FCM_PROJECT_ID ?? sa?.project_id;
+    if (sa && !projectId) problems.push("fcm needs FCM_PROJECT_ID (the service account has no project_id)");
+    if (sa && projectId) {
+      pushProviders.push(
+        fcmProvider({ serviceAccount: sa, projectId, baseUrl: p.FCM_BASE_URL, timeoutMs, ca }),
+      );
+    }
+  }
+  if (
+    pushNames.includes("apns") &&
+    need(p, problems, "apns", ["APNS_KEY", "APNS_KEY_ID", "APNS_TEAM_ID", "APNS_TOPIC"])
+  ) {
+    pushProviders.push(
+      apnsProvider({
+        key: inlineOrFile(p.APNS_KEY!),
+        keyId: p.APNS_KEY_ID!,
+        teamId: p.APNS_TEAM_ID!,
+        topic: p.APNS_TOPIC!,
+        environment: p.APNS_ENV,
+        baseUrl: p.APNS_BASE_URL,
+        timeoutMs,
+        ca,
+      }),
+    );
+  }
+
+  if (problems.length > 0) {
+    throw new Error(
+      `Invalid provider configuration for herald worker:\n${problems.map((x) => `  - ${x}`).join("\n")}`,
+    );
+  }
+  return {
+    in_app: inboxSender(redis, env.queuePrefix),
+    email:
+      emailNames[0] === "outbox"
+        ? outboxSender(db, "email")
+        : emailSender(emailProviders, { from: p.EMAIL_FROM!, replyTo: p.EMAIL_REPLY_TO }),
+    sms: smsNames[0] === "outbox" || !sms ? outboxSender(db, "sms") : sms,
+    push:
+      pushNames[0] === "outbox"
+        ? outboxSender(db, "push")
+        : pushSender(db, pushProviders, { clickUrl: `${env.publicUrl}/v1/push/clicks` }),
+  };
 }

@@ -4,3 +4,4 @@ export * from "./notifications.ts";
 export * from "./outbox.ts";
 export * from "./policy.ts";
 export * from "./recipients.ts";
+export * from "./settings.ts";

@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+/** End-user inbox, realtime and browser push configuration, merged into the API's env schema. */
+export const inboxEnvShape = {
+  /**
+   * Secret for per-user inbox tokens (HMAC-SHA256 of the user id). Unset: one
+   * is generated on first use and stored in the database, shared by every API
+   * process and kept across restarts.
+   */
+  USER_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** The VAPID public key browsers subscribe with. Unset: the key the workers use (configured or generated dev key). */
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,100}$/, "must be a base64url P-256 public key")
+    .optional(),
+  /** Origins allowed to call the inbox and push routes from a browser: `*` or a comma list. */
+  INBOX_CORS_ORIGINS: z.string().min(1).default("*"),
+  /** Comment line sent on idle SSE streams so proxies keep them open. */
+  INBOX_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
+};

@@ -1,0 +1,20 @@
+import { cors } from "hono/cors";
+
+/**
+ * CORS for the browser-facing routes (inbox, push key, push clicks): pages
+ * on the app's own origin call Herald directly. `*` by default; no cookies
+ * are involved (tokens travel in a header or the query string).
+ */
+export function browserCors(origins: string) {
+  const list = origins
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return cors({
+    origin: list.includes("*") ? "*" : list,
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID"],
+    exposeHeaders: ["X-Request-Id", "Retry-After"],
+    maxAge: 600,
+  });
+}

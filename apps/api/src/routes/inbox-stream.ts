@@ -1,0 +1,181 @@
+import { ensureRecipient, getInboxItem, inboxCounts, type NotificationRow } from "@herald/db";
+import {
+  compareStreamIds,
+  type InboxMessage,
+  isStreamId,
+  latestInboxEventId,
+  readInboxEventsAfter,
+} from "@herald/inbox-bus";
+import { createRoute, z } from "@hono/zod-openapi";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { commonErrors, UserIdParam } from "../schemas/common.ts";
+import { serializeInboxItem } from "../schemas/inbox.ts";
+
+const stream = createRoute({
+  method: "get",
+  path: "/v1/users/{userId}/inbox/stream",
+  tags: ["Inbox"],
+  security: [{ UserToken: [] }, { ApiKey: [] }] as Record<string, string[]>[],
+  summary: "Server-Sent Events: new inbox items and count changes, live",
+  description: [
+    "Events: `ready` (counts, on connect), `notification` (an inbox item), `read` / `seen` / `archived`",
+    "(`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were",
+    "missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with",
+    "`Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`.",
+  ].join(" "),
+  request: {
+    params: UserIdParam,
+    query: z.object({
+      token: z
+        .string()
+        .optional()
+        .openapi({ description: "The user's token (EventSource cannot set headers)" }),
+      lastEventId: z.string().optional().openapi({ description: "Alternative to the Last-Event-ID header" }),
+    }),
+  },
+  responses: {
+    200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
+    ...commonErrors,
+  },
+});
+
+// The worker announces an item just before it records it SENT, so the row may
+// need a moment to become visible. Give up after ~2 s: a retried send announces again.
+const VISIBILITY_WAITS_MS = [0, 2, 3, 5, 5, 10, 15, 20, 40, 80, 160, 320, 640, 800];
+
+async function visibleItem(deps: ApiDeps, recipientId: string, id: string): Promise<NotificationRow | null> {
+  for (const wait of VISIBILITY_WAITS_MS) {
+    if (wait) await new Promise((r) => setTimeout(r, wait));
+    const row = await getInboxItem(deps.db, recipientId, id);
+    if (row) return row;
+  }
+  return null;
+}
+
+/**
+ * One client's stream: replay after Last-Event-ID, then live events from the
+ * process's shared Redis subscription, in order, each at most once, followed
+ * by fresh counts. Ends when the client goes away.
+ */
+async function runStream(
+  deps: ApiDeps,
+  sse: SSEStreamingApi,
+  recipientId: string,
+  lastEventId: string | null,
+  signal: AbortSignal,
+): Promise<void> {
+  let last = lastEventId;
+  let replaying = true;
+  let pumping = false;
+  const queue: InboxMessage[] = [];
+  const sent = new Set<string>();
+
+  const counts = async () => ({
+    event: "counts",
+    data: JSON.stringify(await inboxCounts(deps.db, recipientId)),
+  });
+  const deliver = async (m: InboxMessage) => {
+    if (last && compareStreamIds(m.sid, last) <= 0) return;
+    last = m.sid;
+    if (m.type === "notification") {
+      const row = sent.has(m.id) ? null : await visibleItem(deps, recipientId, m.id);
+      if (!row) {
+        // Still move the client's Last-Event-ID past this event.
+        await sse.writeSSE({ event: "skip", data: "{}", id: m.sid });
+        return;
+      }
+      sent.add(m.id);
+      await sse.writeSSE({ event: "notification", data: JSON.stringify(serializeInboxItem(row)), id: m.sid });
+      return;
+    }
+    const { sid, type, ...rest } = m;
+    await sse.writeSSE({ event: type, data: JSON.stringify(rest), id: sid });
+  };
+  const pump = async () => {
+    if (pumping || replaying || sse.aborted) return;
+    pumping = true;
+    try {
+      while (queue.length > 0 && !sse.aborted) {
+        const batch = queue.splice(0).sort((a, b) => compareStreamIds(a.sid, b.sid));
+        for (const m of batch) await deliver(m);
+        // One count refresh per burst, not per event.
+        if (queue.length === 0) await sse.writeSSE(await counts());
+      }
+    } catch (err) {
+      deps.logger.warn({ err: (err as Error).message, recipientId }, "inbox stream write failed");
+    } finally {
+      pumping = false;
+    }
+    if (queue.length > 0) void pump();
+  };
+  const replay = async (from: string) => {
+    const r = await readInboxEventsAfter(deps.redis, deps.env.QUEUE_PREFIX, recipientId, from);
+    if (r.gap) await sse.writeSSE({ event: "resync", data: "{}" });
+    queue.push(...r.messages);
+  };
+
+  let stopping = false;
+  let shutdown: () => void = () => {};
+  const unsubscribe = await deps.inboxHub.subscribe(recipientId, {
+    onShutdown() {
+      stopping = true;
+      shutdown();
+    },
+    onMessage(m) {
+      queue.push(m);
+      void pump();
+    },
+    onResync() {
+      // Redis came back: catch up on what was published while the subscription was down.
+      if (!last) return;
+      replay(last).then(
+        () => pump(),
+        () => {},
+      );
+    },
+  });
+  const heartbeat = setInterval(() => {
+    sse.write(": keep-alive\n\n").catch(() => {});
+  }, deps.env.INBOX_HEARTBEAT_MS);
+  try {
+    await sse.writeSSE({ event: "ready", data: "{}", retry: 2000 });
+    if (last) {
+      await replay(last);
+    } else {
+      // A fresh client: its position is "now", so a reconnect replays from here.
+      last = await latestInboxEventId(deps.redis, deps.env.QUEUE_PREFIX, recipientId);
+      await sse.writeSSE({ event: "position", data: "{}", id: last });
+    }
+    replaying = false;
+    if (queue.length > 0) await pump();
+    else await sse.writeSSE(await counts());
+    await new Promise<void>((resolve) => {
+      if (stopping || signal.aborted || sse.aborted) return resolve();
+      sse.onAbort(resolve);
+      signal.addEventListener("abort", () => resolve(), { once: true });
+      shutdown = resolve;
+    });
+  } finally {
+    clearInterval(heartbeat);
+    await unsubscribe();
+  }
+}
+
+export function registerInboxStream(app: App, deps: ApiDeps): void {
+  app.openapi(stream, async (c) => {
+    const { userId } = c.req.valid("param");
+    const fromHeader = c.req.header("last-event-id") ?? c.req.valid("query").lastEventId;
+    const lastEventId = fromHeader && isStreamId(fromHeader) ? fromHeader : null;
+    const recipient = await ensureRecipient(deps.db, userId);
+    c.header("X-Accel-Buffering", "no");
+    return streamSSE(
+      c,
+      (sse) => runStream(deps, sse, recipient.id, lastEventId, c.req.raw.signal),
+      async (err) => {
+        deps.logger.warn({ err: err.message, userId }, "inbox stream ended with an error");
+      },
+    );
+  });
+}

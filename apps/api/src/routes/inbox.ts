@@ -1,0 +1,169 @@
+import { ensureRecipient, getRecipient, inboxCounts, listInbox, type RecipientRow, toPage } from "@herald/db";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ApiDeps } from "../deps.ts";
+import type { App, HonoEnv } from "../hono-env.ts";
+import { apiKeyAuth, requireScope } from "../middleware/api-key-auth.ts";
+import { browserCors } from "../middleware/inbox-cors.ts";
+import { userTokenAuth } from "../middleware/user-token-auth.ts";
+import { commonErrors, notFoundError, PageQuery, UserIdParam } from "../schemas/common.ts";
+import { InboxFeedSchema, InboxItemResultSchema, serializeInboxItem, ZERO_COUNTS } from "../schemas/inbox.ts";
+import { type Actor, archive, markAllRead, markRead, markSeen } from "../services/inbox-actions.ts";
+import { createUserTokens } from "../services/user-tokens.ts";
+import { registerInboxStream } from "./inbox-stream.ts";
+import { decodeCursorOrThrow } from "./notifications.ts";
+
+const tags = ["Inbox"];
+const security: Record<string, string[]>[] = [{ UserToken: [] }, { ApiKey: [] }];
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const flag = z
+  .enum(["true", "false"])
+  .optional()
+  .transform((v) => v === "true");
+
+const ItemParam = UserIdParam.extend({
+  notificationId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+});
+
+const feed = createRoute({
+  method: "get",
+  path: "/v1/users/{userId}/inbox",
+  tags,
+  security,
+  summary: "A user's in-app feed, newest first, with unread/unseen counts",
+  request: {
+    params: UserIdParam,
+    query: z.object({
+      ...PageQuery,
+      unread: flag.openapi({ description: "`true`: only unread items" }),
+      archived: flag.openapi({ description: "`true`: only archived items (default: hide them)" }),
+    }),
+  },
+  responses: { 200: json(InboxFeedSchema, "The feed page"), ...commonErrors },
+});
+
+const itemAction = (action: "read" | "seen" | "archive", summary: string) =>
+  createRoute({
+    method: "post",
+    path: `/v1/users/{userId}/inbox/{notificationId}/${action}`,
+    tags,
+    security,
+    summary,
+    request: { params: ItemParam },
+    responses: {
+      200: json(InboxItemResultSchema, "The item after the change"),
+      ...commonErrors,
+      ...notFoundError,
+    },
+  });
+
+const readAll = createRoute({
+  method: "post",
+  path: "/v1/users/{userId}/inbox/read-all",
+  tags,
+  security,
+  summary: "Mark every unread item read",
+  request: { params: UserIdParam },
+  responses: {
+    200: json(
+      z.object({ updated: z.number().int(), counts: InboxFeedSchema.shape.counts }).openapi("InboxReadAll"),
+      "How many changed",
+    ),
+    ...commonErrors,
+  },
+});
+
+const userToken = createRoute({
+  method: "get",
+  path: "/v1/users/{userId}/token",
+  tags,
+  summary: "The user's inbox token, for the browser",
+  description:
+    "HMAC-SHA256 of the user id under the server secret (`USER_TOKEN_SECRET`). Hand it to the signed-in user's " +
+    "browser; it opens only this user's inbox. Backends can also compute it themselves.",
+  middleware: [requireScope("users:write")] as const,
+  request: { params: UserIdParam },
+  responses: {
+    200: json(z.object({ userId: z.string(), token: z.string() }).openapi("UserToken"), "The token"),
+    ...commonErrors,
+  },
+});
+
+const actorOf = (c: Context<HonoEnv>): Actor => (c.get("apiKey") ? "api" : "user");
+
+export function registerInbox(app: App, deps: ApiDeps): void {
+  const tokens = createUserTokens(deps.db, deps.env.USER_TOKEN_SECRET);
+  const auth = userTokenAuth({
+    tokens,
+    apiKey: apiKeyAuth(deps.db),
+    scope: (method) => (method === "GET" || method === "HEAD" ? "read" : "users:write"),
+  });
+  const cors = browserCors(deps.env.INBOX_CORS_ORIGINS);
+  // Hono's `/inbox/*` matches `/inbox` itself too.
+  app.use("/v1/users/:userId/inbox/*", cors, auth);
+
+  const recipientOr404 = async (userId: string): Promise<RecipientRow> => {
+    const r = await getRecipient(deps.db, userId);
+    if (!r || r.erasedAt) throw new HeraldError("not_found", `No user ${userId}.`);
+    return r;
+  };
+
+  app.openapi(feed, async (c) => {
+    const { userId } = c.req.valid("param");
+    const q = c.req.valid("query");
+    const beforeId = decodeCursorOrThrow(q.cursor);
+    const r = await getRecipient(deps.db, userId);
+    // A user who never got anything has an empty inbox, not a 404: the widget renders either way.
+    if (!r || r.erasedAt) return c.json({ data: [], nextCursor: null, counts: ZERO_COUNTS }, 200);
+    const [rows, counts] = await Promise.all([
+      listInbox(deps.db, r.id, {
+        unread: q.unread,
+        archived: q.archived,
+        limit: q.limit + 1,
+        ...(beforeId ? { beforeId } : {}),
+      }),
+      inboxCounts(deps.db, r.id),
+    ]);
+    const page = toPage(rows, q.limit);
+    return c.json({ data: page.data.map(serializeInboxItem), nextCursor: page.nextCursor, counts }, 200);
+  });
+
+  const actions = {
+    read: (r: RecipientRow, id: string, c: Context<HonoEnv>) => markRead(deps, r.id, id, actorOf(c)),
+    seen: (r: RecipientRow, id: string) => markSeen(deps, r.id, id),
+    archive: (r: RecipientRow, id: string) => archive(deps, r.id, id),
+  };
+  for (const [action, summary] of [
+    ["read", "Mark an item read"],
+    ["seen", "Mark an item seen"],
+    ["archive", "Archive an item"],
+  ] as const) {
+    app.openapi(itemAction(action, summary), async (c) => {
+      const { userId, notificationId } = c.req.valid("param");
+      const r = await recipientOr404(userId);
+      const row = await actions[action](r, notificationId, c);
+      if (!row) throw new HeraldError("not_found", `No inbox item ${notificationId} for user ${userId}.`);
+      return c.json({ item: serializeInboxItem(row), counts: await inboxCounts(deps.db, r.id) }, 200);
+    });
+  }
+
+  app.openapi(readAll, async (c) => {
+    const r = await ensureRecipient(deps.db, c.req.valid("param").userId);
+    const updated = await markAllRead(deps, r.id, actorOf(c));
+    return c.json({ updated, counts: await inboxCounts(deps.db, r.id) }, 200);
+  });
+
+  registerInboxStream(app, deps);
+
+  app.openapi(userToken, async (c) => {
+    const { userId } = c.req.valid("param");
+    return c.json({ userId, token: await tokens.sign(userId) }, 200);
+  });
+}

@@ -1,0 +1,98 @@
+import { readFileSync } from "node:fs";
+import { getNotification, transition, vapidPublicKey } from "@herald/db";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { browserCors } from "../middleware/inbox-cors.ts";
+import { commonErrors, notFoundError } from "../schemas/common.ts";
+
+/** Browser-facing push routes that need no API key; the skip list in app.ts names them. */
+export const PUBLIC_PUSH_ROUTES = /^\/v1\/push\/(vapid-public-key|clicks)$/;
+
+const SERVICE_WORKER = new URL("../../public/herald-sw.js", import.meta.url);
+
+const vapidKey = createRoute({
+  method: "get",
+  path: "/v1/push/vapid-public-key",
+  tags: ["Push"],
+  security: [],
+  summary: "The VAPID public key for `pushManager.subscribe({applicationServerKey})`",
+  responses: {
+    200: {
+      description: "The key (base64url)",
+      content: {
+        "application/json": {
+          schema: z.object({ publicKey: z.string() }).openapi("VapidPublicKey"),
+        },
+      },
+    },
+    ...notFoundError,
+  },
+});
+
+const click = createRoute({
+  method: "post",
+  path: "/v1/push/clicks",
+  tags: ["Push"],
+  security: [],
+  summary: "Report a click on a web push (sent by herald-sw.js)",
+  description:
+    "Records the click in the notification's timeline (and marks it READ). The notification id, which only " +
+    "the push payload carries, is the credential.",
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              notificationId: z.string().regex(/^ntf_[0-9a-z]{26}$/, "must be a notification id"),
+              action: z.string().max(64).optional(),
+            })
+            .openapi("PushClick"),
+        },
+      },
+    },
+  },
+  responses: { 202: { description: "Recorded" }, ...commonErrors, ...notFoundError },
+});
+
+export function registerPush(app: App, deps: ApiDeps): void {
+  app.use("/v1/push/*", browserCors(deps.env.INBOX_CORS_ORIGINS));
+
+  app.openapi(vapidKey, async (c) => {
+    const publicKey = await vapidPublicKey(deps.db, {
+      ...(deps.env.VAPID_PUBLIC_KEY ? { configured: deps.env.VAPID_PUBLIC_KEY } : {}),
+      // Outside production the API may create the shared dev pair, so a browser can subscribe before any push.
+      generate: deps.env.NODE_ENV !== "production",
+    });
+    if (!publicKey) throw new HeraldError("not_found", "Web push is not configured (set VAPID_PUBLIC_KEY).");
+    c.header("Cache-Control", "public, max-age=300");
+    return c.json({ publicKey }, 200);
+  });
+
+  app.openapi(click, async (c) => {
+    const { notificationId, action } = c.req.valid("json");
+    const n = await getNotification(deps.db, notificationId);
+    if (n?.channel !== "push") throw new HeraldError("not_found", `No push notification ${notificationId}.`);
+    const at = new Date();
+    // A click is a read (SPEC §3); a repeated click is still kept in the timeline.
+    await transition(deps.db, notificationId, "READ", {
+      from: ["SENT", "DELIVERED"],
+      set: { readAt: at, clickedAt: at },
+      detail: { event: "click", source: "web_push", ...(action ? { action } : {}) },
+      recordIgnored: true,
+      at,
+    });
+    return c.body(null, 202);
+  });
+
+  const script = readFileSync(SERVICE_WORKER, "utf8");
+  app.get("/herald-sw.js", (c) => {
+    c.header("Content-Type", "text/javascript; charset=utf-8");
+    c.header("Cache-Control", "no-cache");
+    c.header("Service-Worker-Allowed", "/");
+    return c.body(script);
+  });
+}

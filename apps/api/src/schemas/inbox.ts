@@ -1,0 +1,64 @@
+import type { InboxCounts, NotificationRow } from "@herald/db";
+import { z } from "@hono/zod-openapi";
+import { isoDate } from "./common.ts";
+
+export const InboxCountsSchema = z
+  .object({
+    unread: z.number().int().openapi({ example: 3 }),
+    unseen: z.number().int().openapi({ example: 1 }),
+    total: z.number().int().openapi({ example: 12 }),
+  })
+  .openapi("InboxCounts");
+
+export const InboxItemSchema = z
+  .object({
+    id: z.string().openapi({ example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+    type: z.string().openapi({ example: "order_placed" }),
+    category: z.string(),
+    title: z.string().openapi({ example: "Order A-1042 confirmed" }),
+    body: z.string().openapi({ example: "3 items, €59.90 in total." }),
+    url: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    status: z.string().openapi({ example: "SENT" }),
+    read: z.boolean(),
+    seen: z.boolean(),
+    archived: z.boolean(),
+    createdAt: z.string(),
+    sentAt: z.string().optional(),
+    readAt: z.string().optional(),
+    seenAt: z.string().optional(),
+    archivedAt: z.string().optional(),
+  })
+  .openapi("InboxItem");
+
+export const InboxFeedSchema = z
+  .object({ data: z.array(InboxItemSchema), nextCursor: z.string().nullable(), counts: InboxCountsSchema })
+  .openapi("InboxFeed");
+
+export const InboxItemResultSchema = z
+  .object({ item: InboxItemSchema, counts: InboxCountsSchema })
+  .openapi("InboxItemResult");
+
+export function serializeInboxItem(n: NotificationRow) {
+  const c = n.content as { title?: string; body?: string; url?: string; data?: Record<string, unknown> };
+  return {
+    id: n.id,
+    type: n.type,
+    category: n.category,
+    title: c.title ?? "",
+    body: c.body ?? "",
+    ...(c.url ? { url: c.url } : {}),
+    ...(c.data ? { data: c.data } : {}),
+    status: n.status,
+    read: n.readAt !== null,
+    seen: n.seenAt !== null,
+    archived: n.archivedAt !== null,
+    createdAt: n.createdAt.toISOString(),
+    ...(n.sentAt ? { sentAt: isoDate(n.sentAt) } : {}),
+    ...(n.readAt ? { readAt: isoDate(n.readAt) } : {}),
+    ...(n.seenAt ? { seenAt: isoDate(n.seenAt) } : {}),
+    ...(n.archivedAt ? { archivedAt: isoDate(n.archivedAt) } : {}),
+  };
+}
+
+export const ZERO_COUNTS: InboxCounts = { unread: 0, unseen: 0, total: 0 };

@@ -1,0 +1,88 @@
+import {
+  archiveInboxItems,
+  getInboxItem,
+  getNotification,
+  listUnreadInboxIds,
+  markInboxSeen,
+  type NotificationRow,
+  transition,
+} from "@herald/db";
+import { type InboxEvent, publishInboxEvent } from "@herald/inbox-bus";
+import type { ApiDeps } from "../deps.ts";
+
+/** Who changed the item: the end user (token) or a backend (API key). For the timeline. */
+export type Actor = "user" | "api";
+
+/** Tells every open stream of the user (other tabs, other API processes). A Redis hiccup must not undo a saved change. */
+async function announce(deps: ApiDeps, recipientId: string, event: InboxEvent): Promise<void> {
+  try {
+    await publishInboxEvent(deps.redis, deps.env.QUEUE_PREFIX, recipientId, event);
+  } catch (err) {
+    deps.logger.warn(
+      { err: (err as Error).message, recipientId, event: event.type },
+      "inbox event not published",
+    );
+  }
+}
+
+async function read(deps: ApiDeps, row: NotificationRow, actor: Actor, at: Date): Promise<boolean> {
+  if (row.readAt) return false;
+  return transition(deps.db, row.id, "READ", {
+    from: ["SENT", "DELIVERED"],
+    set: { readAt: at, ...(row.seenAt ? {} : { seenAt: at }) },
+    detail: { source: "inbox", by: actor },
+    at,
+  });
+}
+
+/** Marks one item read (status READ, timeline entry). Null when the user has no such item. */
+export async function markRead(deps: ApiDeps, recipientId: string, id: string, actor: Actor) {
+  const row = await getInboxItem(deps.db, recipientId, id);
+  if (!row) return null;
+  if (await read(deps, row, actor, new Date()))
+    await announce(deps, recipientId, { type: "read", ids: [id] });
+  return getNotification(deps.db, id);
+}
+
+/** Marks every unread item read; returns how many changed. */
+export async function markAllRead(deps: ApiDeps, recipientId: string, actor: Actor): Promise<number> {
+  let changed = 0;
+  const at = new Date();
+  for (;;) {
+    const ids = await listUnreadInboxIds(deps.db, recipientId, 500);
+    if (ids.length === 0) break;
+    let progressed = 0;
+    // A handful at a time: each is its own small statement (state machine + timeline).
+    for (let i = 0; i < ids.length; i += 8) {
+      const moved = await Promise.all(
+        ids.slice(i, i + 8).map(async (id) => {
+          const row = await getInboxItem(deps.db, recipientId, id);
+          return row ? read(deps, row, actor, at) : false;
+        }),
+      );
+      progressed += moved.filter(Boolean).length;
+    }
+    changed += progressed;
+    if (progressed === 0) break;
+  }
+  if (changed > 0) await announce(deps, recipientId, { type: "read_all" });
+  return changed;
+}
+
+export async function markSeen(deps: ApiDeps, recipientId: string, id: string) {
+  const row = await getInboxItem(deps.db, recipientId, id);
+  if (!row) return null;
+  if ((await markInboxSeen(deps.db, recipientId, [id])).length > 0) {
+    await announce(deps, recipientId, { type: "seen", ids: [id] });
+  }
+  return getNotification(deps.db, id);
+}
+
+export async function archive(deps: ApiDeps, recipientId: string, id: string) {
+  const row = await getInboxItem(deps.db, recipientId, id);
+  if (!row) return null;
+  if ((await archiveInboxItems(deps.db, recipientId, [id])).length > 0) {
+    await announce(deps, recipientId, { type: "archived", ids: [id] });
+  }
+  return getNotification(deps.db, id);
+}

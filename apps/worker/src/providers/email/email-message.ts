@@ -1,0 +1,52 @@
+import type { RenderedFor } from "@herald/domain";
+import type { SendContext } from "../provider.ts";
+
+/** One e-mail, provider-neutral. */
+export interface EmailMessage {
+  notificationId: string;
+  to: string;
+  from: string;
+  replyTo?: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers from the template (e.g. List-Unsubscribe). */
+  headers?: Record<string, string>;
+  /** Name/value labels providers keep with the message (Resend tags). */
+  tags: { name: string; value: string }[];
+}
+
+export interface EmailProvider {
+  readonly name: string;
+  /** Sends or throws (a `DeliveryError`, or anything else, which counts as transient). */
+  send(message: EmailMessage): Promise<{ messageId: string }>;
+  close?(): Promise<void>;
+}
+
+// Resend tag values allow ASCII letters, digits, underscores and dashes only.
+const tagValue = (v: string) => v.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 256);
+
+export function buildEmailMessage(
+  ctx: SendContext,
+  content: RenderedFor<"email">,
+  config: { from: string; replyTo?: string | undefined },
+): EmailMessage {
+  const n = ctx.notification;
+  // Another part of Herald may add headers (List-Unsubscribe) to the rendered email.
+  const headers = (content as { headers?: Record<string, string> }).headers;
+  return {
+    notificationId: n.id,
+    to: ctx.recipient.email ?? "",
+    from: config.from,
+    ...(config.replyTo ? { replyTo: config.replyTo } : {}),
+    subject: content.subject,
+    html: content.html,
+    text: content.text,
+    ...(headers && Object.keys(headers).length > 0 ? { headers } : {}),
+    tags: [
+      { name: "notification_id", value: tagValue(n.id) },
+      { name: "type", value: tagValue(n.type) },
+      { name: "category", value: tagValue(n.category) },
+    ],
+  };
+}

@@ -1,0 +1,106 @@
+import type { DeviceRow, VapidKeyPair } from "@herald/db";
+import type { DeliveryError } from "@herald/errors";
+import webpush from "web-push";
+import { errorForStatus, GoneDeviceError, networkError, parseRetryAfter } from "../delivery-errors.ts";
+import { providerAgent } from "../tls-trust.ts";
+import { PUSH_DELIVERY, type PushMessage, type PushProvider } from "./push-message.ts";
+
+export interface WebPushProviderOptions {
+  /** Resolved once (configured keys, or the generated dev pair shared through the database). */
+  vapidKeys: () => Promise<VapidKeyPair>;
+  subject: string;
+  timeoutMs: number;
+  ca?: string[] | undefined;
+}
+
+// Push services accept about 4 KB of encrypted payload; leave room for the encryption overhead.
+const MAX_PAYLOAD_BYTES = 3800;
+
+/** What the service worker (`herald-sw.js`) receives: the rendered push plus where to report a click. */
+export function webPushPayload(message: PushMessage): string {
+  const payload: Record<string, unknown> = {
+    notificationId: message.notificationId,
+    type: message.type,
+    title: message.title,
+    body: message.body,
+    ...(message.url ? { url: message.url } : {}),
+    ...(message.icon ? { icon: message.icon } : {}),
+    ...(message.data ? { data: message.data } : {}),
+    clickUrl: message.clickUrl,
+  };
+  let text = JSON.stringify(payload);
+  if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
+    delete payload.data;
+    text = JSON.stringify(payload);
+  }
+  while (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES && (payload.body as string).length > 0) {
+    payload.body = `${(payload.body as string).slice(0, Math.floor((payload.body as string).length * 0.8))}…`;
+    text = JSON.stringify(payload);
+  }
+  return text;
+}
+
+/** Web Push (RFC 8030/8291) with VAPID through the `web-push` package. */
+export function webPushProvider(options: WebPushProviderOptions): PushProvider {
+  const agent = providerAgent(options.ca);
+  return {
+    name: "webpush",
+    kind: "webpush",
+    async send(device: DeviceRow, message: PushMessage) {
+      if (!device.keys) {
+        throw new GoneDeviceError("web push subscription without keys", {
+          provider: "webpush",
+          code: "no_keys",
+          deviceIds: [device.id],
+        });
+      }
+      const keys = await options.vapidKeys();
+      const delivery = PUSH_DELIVERY[message.priority];
+      try {
+        const res = await webpush.sendNotification(
+          { endpoint: device.address, keys: device.keys },
+          webPushPayload(message),
+          {
+            TTL: delivery.ttlSeconds,
+            urgency: delivery.urgency,
+            timeout: options.timeoutMs,
+            vapidDetails: {
+              subject: options.subject,
+              publicKey: keys.publicKey,
+              privateKey: keys.privateKey,
+            },
+            ...(agent ? { agent } : {}),
+          },
+        );
+        const location = res.headers.location;
+        return {
+          messageId:
+            typeof location === "string" ? location : `${new URL(device.address).host}:${Date.now()}`,
+        };
+      } catch (err) {
+        throw classifyWebPushError(err, device.id);
+      }
+    },
+    async close() {
+      agent?.destroy();
+    },
+  };
+}
+
+export function classifyWebPushError(err: unknown, deviceId: string): DeliveryError {
+  if (!(err instanceof webpush.WebPushError)) return networkError("webpush", err);
+  const message = `webpush ${err.statusCode}: ${String(err.body || err.message).slice(0, 200)}`;
+  // 404/410: the subscription expired or the user revoked permission.
+  if (err.statusCode === 404 || err.statusCode === 410) {
+    return new GoneDeviceError(message, {
+      provider: "webpush",
+      code: String(err.statusCode),
+      deviceIds: [deviceId],
+    });
+  }
+  const retryAfter = err.headers?.["retry-after"];
+  return errorForStatus("webpush", err.statusCode, message, {
+    retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+    cause: err,
+  });
+}

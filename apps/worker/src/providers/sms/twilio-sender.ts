@@ -1,0 +1,131 @@
+import { DeliveryError } from "@herald/errors";
+import twilio from "twilio";
+import { errorForStatus, networkError, parseRetryAfter } from "../delivery-errors.ts";
+import type { ChannelSender } from "../provider.ts";
+import { fitSegments } from "./sms-segments.ts";
+import { classifyTwilioCode } from "./twilio-errors.ts";
+
+export interface TwilioSenderOptions {
+  accountSid: string;
+  authToken: string;
+  /** E.164 number or alphanumeric sender id (or use `messagingServiceSid`). */
+  from?: string | undefined;
+  messagingServiceSid?: string | undefined;
+  /** Test/proxy override: requests to *.twilio.com go to this origin. */
+  baseUrl?: string | undefined;
+  /** Where Twilio posts delivery updates: `${PUBLIC_URL}/v1/webhooks/twilio`. */
+  statusCallback: string;
+  maxSegments: number;
+  timeoutMs: number;
+  ca?: string[] | undefined;
+}
+
+type RequestOptions<T> = import("twilio/lib/base/RequestClient").RequestOptions<T>;
+
+/**
+ * The SDK's own HTTP client, pointed elsewhere when `baseUrl` is set, and
+ * carrying Retry-After into the error body (the SDK drops response headers).
+ */
+class HeraldTwilioClient extends twilio.RequestClient {
+  constructor(
+    private readonly baseUrl: string | undefined,
+    options: { timeout: number; ca?: string[] | undefined },
+  ) {
+    super({ timeout: options.timeout, ...(options.ca ? { ca: options.ca.join("\n") } : {}) });
+  }
+
+  override async request<T>(opts: RequestOptions<T>) {
+    let uri = opts.uri;
+    if (this.baseUrl) {
+      const u = new URL(uri);
+      if (u.hostname === "twilio.com" || u.hostname.endsWith(".twilio.com")) {
+        uri = `${this.baseUrl.replace(/\/$/, "")}${u.pathname}${u.search}`;
+      }
+    }
+    const res = await super.request<T>({ ...opts, uri });
+    const retryAfter = res.headers?.["retry-after" as keyof typeof res.headers];
+    if (res.statusCode === 429 && retryAfter && res.body && typeof res.body === "object") {
+      (res.body as Record<string, unknown>).details = { retry_after: String(retryAfter) };
+    }
+    return res;
+  }
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** SMS through the official twilio SDK. */
+export function twilioSender(options: TwilioSenderOptions): ChannelSender {
+  const client = twilio(options.accountSid, options.authToken, {
+    httpClient: new HeraldTwilioClient(options.baseUrl, { timeout: options.timeoutMs, ca: options.ca }),
+  });
+  return {
+    channel: "sms",
+    providers: ["twilio"],
+    async send(ctx) {
+      const content = ctx.notification.content;
+      const to = ctx.recipient.phone;
+      if (content.channel !== "sms") {
+        throw new DeliveryError("permanent", `not SMS content (${content.channel})`, {
+          provider: "twilio",
+          code: "bad_content",
+        });
+      }
+      if (!to)
+        throw new DeliveryError("permanent", "recipient has no phone", {
+          provider: "twilio",
+          code: "no_destination",
+        });
+      if (!E164.test(to)) {
+        throw new DeliveryError("permanent", "phone number is not E.164", {
+          provider: "twilio",
+          code: "21211",
+        });
+      }
+      const fitted = fitSegments(content.text, options.maxSegments);
+      try {
+        const message = await client.messages.create({
+          to,
+          body: fitted.text,
+          ...(options.messagingServiceSid
+            ? { messagingServiceSid: options.messagingServiceSid }
+            : { from: options.from! }),
+          statusCallback: options.statusCallback,
+        });
+        return {
+          provider: "twilio",
+          providerMessageId: message.sid,
+          detail: {
+            segments: fitted.segments,
+            encoding: fitted.encoding,
+            ...(fitted.truncated ? { truncated: true } : {}),
+          },
+        };
+      } catch (err) {
+        throw classifyTwilioError(err);
+      }
+    },
+  };
+}
+
+/** A Twilio SDK failure as a DeliveryError: by Twilio error code first, then HTTP status. */
+export function classifyTwilioError(err: unknown): DeliveryError {
+  const e = err as { status?: number; code?: number; message?: string; details?: { retry_after?: string } };
+  if (!(err instanceof twilio.RestException) || typeof e.status !== "number")
+    return networkError("twilio", err);
+  const message = `twilio ${e.code ?? e.status}: ${e.message ?? "error"}`;
+  const retryAfterMs = parseRetryAfter(e.details?.retry_after);
+  const byCode = e.code !== undefined ? classifyTwilioCode(e.code) : undefined;
+  if (byCode) {
+    return new DeliveryError(byCode, message, {
+      provider: "twilio",
+      code: String(e.code),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      cause: err,
+    });
+  }
+  return errorForStatus("twilio", e.status, message, {
+    code: e.code !== undefined ? String(e.code) : String(e.status),
+    retryAfterMs,
+    cause: err,
+  });
+}

@@ -1,0 +1,206 @@
+import { getTimeline, listEventNotifications, type NotificationRow, type RecipientRow } from "@herald/db";
+import { type FakeResend, type FakeSmtp, startFakeResend, startFakeSmtp } from "@herald/fakes";
+import { eventually } from "@herald/testkit";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { emailSender } from "../src/providers/email/email-sender.ts";
+import { resendProvider } from "../src/providers/email/resend-provider.ts";
+import { smtpProvider } from "../src/providers/email/smtp-provider.ts";
+import { createTestWorker, type TestWorker } from "./test-worker.ts";
+
+let resend: FakeResend;
+let smtp: FakeSmtp;
+let worker: TestWorker | undefined;
+
+beforeAll(async () => {
+  resend = await startFakeResend({ apiKey: "re_test_key" });
+  smtp = await startFakeSmtp({ auth: { user: "herald", pass: "s3cret" } });
+});
+afterAll(async () => {
+  await resend.close();
+  await smtp.close();
+});
+afterEach(async () => {
+  await worker?.close();
+  worker = undefined;
+  resend.reset();
+  smtp.reset();
+});
+
+const env = () => ({
+  EMAIL_PROVIDERS: "resend,smtp",
+  RESEND_API_KEY: "re_test_key",
+  RESEND_BASE_URL: resend.url,
+  SMTP_URL: smtp.smtpUrl,
+  EMAIL_FROM: "Herald <notifications@herald.test>",
+  EMAIL_REPLY_TO: "support@herald.test",
+  WORKER_CHANNELS: "events,email",
+});
+
+async function emailNotification(w: TestWorker, eventId: string, status: string) {
+  return eventually(async () => {
+    const n = (await listEventNotifications(w.deps.db, eventId)).find((x) => x.channel === "email");
+    return n?.status === status ? n : null;
+  });
+}
+
+const emailContent = (n: NotificationRow) => n.content as { subject: string; html: string; text: string };
+
+describe("e-mail through Resend with SMTP failover", () => {
+  it("sends through the resend SDK with the rendered HTML, text, subject and the notification id as idempotency key", async () => {
+    worker = await createTestWorker(env());
+    const eventId = await worker.trigger("order_placed", "ada", { channels: ["email"] });
+    const n = await emailNotification(worker, eventId, "SENT");
+
+    const [req] = resend.accepted();
+    expect(resend.received).toHaveLength(1);
+    expect(req!.idempotencyKey).toBe(n.id);
+    expect(req!.apiKey).toBe("re_test_key");
+    expect(req!.body).toMatchObject({
+      from: "Herald <notifications@herald.test>",
+      to: ["ada@example.com"],
+      subject: "Order A-1042 confirmed",
+      html: emailContent(n).html,
+      text: emailContent(n).text,
+      reply_to: "support@herald.test",
+    });
+    expect(req!.body.html).toContain("Linen shirt");
+    expect(req!.body.tags).toEqual(
+      expect.arrayContaining([
+        { name: "notification_id", value: n.id },
+        { name: "type", value: "order_placed" },
+      ]),
+    );
+    expect(n.provider).toBe("resend");
+    expect(n.providerMessageId).toBe(req!.id);
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it("fails over to SMTP when Resend answers 503, and records smtp as the provider", async () => {
+    resend.failWith({ status: 503 });
+    worker = await createTestWorker(env());
+    const eventId = await worker.trigger("order_placed", "grace", { channels: ["email"] });
+    const n = await emailNotification(worker, eventId, "SENT");
+
+    expect(n.provider).toBe("smtp");
+    expect(n.retryCount).toBe(0);
+    expect(resend.received.map((r) => r.status)).toEqual([503]);
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.user).toBe("herald");
+    expect(mail!.envelope).toEqual({ from: "notifications@herald.test", to: ["grace@example.com"] });
+    expect(mail!.subject).toBe("Order A-1042 confirmed");
+    expect(mail!.html).toBe(emailContent(n).html);
+    expect(mail!.text).toBe(emailContent(n).text);
+    expect(mail!.headers["message-id"]).toBe(`<${n.id}@herald.test>`);
+    expect(mail!.headers["reply-to"]).toContain("support@herald.test");
+    expect(n.providerMessageId).toBe(`<${n.id}@herald.test>`);
+
+    const sent = (await getTimeline(worker.deps.db, n.id)).find((t) => t.status === "SENT");
+    expect(sent?.detail).toMatchObject({
+      provider: "smtp",
+      failover: [{ provider: "resend", code: "application_error" }],
+    });
+  });
+
+  it("fails over on 429 and on a timeout too", async () => {
+    resend.failWith({ status: 429, retryAfter: 30, times: 1 });
+    worker = await createTestWorker({ ...env(), PROVIDER_TIMEOUT_MS: "300" });
+    const first = await emailNotification(
+      worker,
+      await worker.trigger("order_placed", "u429", { channels: ["email"] }),
+      "SENT",
+    );
+    expect(first.provider).toBe("smtp");
+
+    resend.setLatency(1500);
+    const second = await emailNotification(
+      worker,
+      await worker.trigger("order_placed", "slow", { channels: ["email"] }),
+      "SENT",
+    );
+    expect(second.provider).toBe("smtp");
+    expect(smtp.received).toHaveLength(2);
+    // The abandoned slow request still lands at the fake; wait so it is not counted in the next test.
+    await resend.waitFor(2, 5000);
+  });
+
+  it("does not fail over on a permanent error: an invalid recipient fails at once, without retries", async () => {
+    resend.failWith({ status: 422, body: { name: "validation_error", message: "Invalid `to` field." } });
+    worker = await createTestWorker(env());
+    const eventId = await worker.trigger("order_placed", "bad", { channels: ["email"] });
+    const n = await emailNotification(worker, eventId, "FAILED");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(resend.received).toHaveLength(1);
+    expect(smtp.received).toHaveLength(0);
+    expect(n.reason).toBe("permanent_error");
+    expect(n.retryCount).toBe(0);
+    expect(n.lastError).toContain("validation_error");
+  });
+
+  it("counts the attempt as failed only when every provider failed transiently, then retries", async () => {
+    resend.failWith({ status: 500, times: 1 });
+    smtp.failWith({ status: 451, times: 1 });
+    worker = await createTestWorker(env());
+    const eventId = await worker.trigger("order_placed", "retry", { channels: ["email"] });
+    const n = await emailNotification(worker, eventId, "SENT");
+    expect(n.retryCount).toBe(1);
+    expect(n.provider).toBe("resend");
+    const statuses = (await getTimeline(worker.deps.db, n.id)).map((t) => t.status);
+    expect(statuses).toEqual(["PENDING", "QUEUED", "FAILED", "SENT"]);
+  });
+});
+
+describe("e-mail message details", () => {
+  const ctx = (headers?: Record<string, string>) => ({
+    attempt: 1,
+    devices: [],
+    recipient: { email: "lin@example.com" } as RecipientRow,
+    notification: {
+      id: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+      type: "weekly_promo",
+      category: "marketing",
+      content: {
+        channel: "email",
+        subject: "Hi",
+        html: "<p>Hi</p>",
+        text: "Hi",
+        ...(headers ? { headers } : {}),
+      },
+    } as unknown as NotificationRow,
+  });
+
+  it("passes template headers (List-Unsubscribe) to Resend and SMTP", async () => {
+    const headers = {
+      "List-Unsubscribe": "<https://herald.test/u/abc>",
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    };
+    const viaResend = emailSender(
+      [resendProvider({ apiKey: "re_test_key", baseUrl: resend.url, timeoutMs: 2000 })],
+      {
+        from: "a@herald.test",
+      },
+    );
+    const viaSmtp = emailSender([smtpProvider({ url: smtp.smtpUrl, timeoutMs: 2000 })], {
+      from: "a@herald.test",
+    });
+    await viaResend.send(ctx(headers));
+    await viaSmtp.send(ctx(headers));
+    await viaSmtp.close?.();
+    expect(resend.received[0]!.body.headers).toEqual(headers);
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.headers["list-unsubscribe"]).toBe("<https://herald.test/u/abc>");
+    expect(mail!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+  });
+
+  it("a repeated attempt reuses the idempotency key, so Resend sends once", async () => {
+    const sender = emailSender(
+      [resendProvider({ apiKey: "re_test_key", baseUrl: resend.url, timeoutMs: 2000 })],
+      {
+        from: "a@herald.test",
+      },
+    );
+    const a = await sender.send(ctx());
+    const b = await sender.send(ctx());
+    expect(b.providerMessageId).toBe(a.providerMessageId);
+    expect(resend.accepted()).toHaveLength(1);
+  });
+});

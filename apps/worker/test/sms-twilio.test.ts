@@ -1,0 +1,144 @@
+import { getTimeline, listEventNotifications, type NotificationRow, type RecipientRow } from "@herald/db";
+import { type FakeTwilio, startFakeTwilio } from "@herald/fakes";
+import { eventually } from "@herald/testkit";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { twilioSender } from "../src/providers/sms/twilio-sender.ts";
+import { createTestWorker, type TestWorker } from "./test-worker.ts";
+
+let twilio: FakeTwilio;
+let worker: TestWorker | undefined;
+
+beforeAll(async () => {
+  twilio = await startFakeTwilio();
+});
+afterAll(() => twilio.close());
+afterEach(async () => {
+  await worker?.close();
+  worker = undefined;
+  twilio.reset();
+});
+
+const env = () => ({
+  SMS_PROVIDERS: "twilio",
+  TWILIO_ACCOUNT_SID: twilio.accountSid,
+  TWILIO_AUTH_TOKEN: twilio.authToken,
+  TWILIO_FROM: "+15005550006",
+  TWILIO_BASE_URL: twilio.url,
+  PUBLIC_URL: "https://herald.example.com",
+  WORKER_CHANNELS: "events,sms",
+});
+
+async function smsNotification(w: TestWorker, eventId: string, status: string) {
+  return eventually(async () => {
+    const n = (await listEventNotifications(w.deps.db, eventId)).find((x) => x.channel === "sms");
+    return n?.status === status ? n : null;
+  });
+}
+
+describe("SMS through Twilio", () => {
+  it("posts the rendered text through the twilio SDK with To, From, Body and the status callback", async () => {
+    worker = await createTestWorker(env());
+    const eventId = await worker.trigger("order_placed", "ada", { channels: ["sms"] });
+    const n = await smsNotification(worker, eventId, "SENT");
+
+    expect(twilio.received).toHaveLength(1);
+    const [req] = twilio.received;
+    expect(req!.status).toBe(201);
+    expect(req!.auth).toEqual({ user: twilio.accountSid, pass: twilio.authToken });
+    expect(req!.accountSid).toBe(twilio.accountSid);
+    expect(req!.form).toEqual({
+      To: "+14155550100",
+      From: "+15005550006",
+      Body: (n.content as { text: string }).text,
+      StatusCallback: "https://herald.example.com/v1/webhooks/twilio",
+    });
+    expect(req!.form.Body).toContain("A-1042");
+    expect(n.provider).toBe("twilio");
+    expect(n.providerMessageId).toBe(req!.sid);
+    const sent = (await getTimeline(worker.deps.db, n.id)).find((t) => t.status === "SENT");
+    expect(sent?.detail).toMatchObject({ segments: 1, encoding: "GSM-7" });
+  });
+
+  it("an invalid number (Twilio 21211) ends FAILED without retry", async () => {
+    twilio.rejectNumber("+14155550100", 21211);
+    worker = await createTestWorker(env());
+    const eventId = await worker.trigger("order_placed", "bad-number", { channels: ["sms"] });
+    const n = await smsNotification(worker, eventId, "FAILED");
+    await new Promise((r) => setTimeout(r, 400));
+    expect(twilio.received.map((r) => r.errorCode)).toEqual([21211]);
+    const after = (await listEventNotifications(worker.deps.db, eventId))[0]!;
+    expect(after.status).toBe("FAILED");
+    expect(after.reason).toBe("permanent_error");
+    expect(after.retryCount).toBe(0);
+    expect(n.lastError).toContain("21211");
+    const job = await worker.deps.queues.get("sms").getJob(n.id);
+    expect(job?.attemptsMade).toBe(1);
+    expect(await job?.getState()).toBe("failed");
+  });
+
+  it("retries a 5xx or 429 from Twilio and then sends", async () => {
+    twilio.failWith({ status: 503, times: 1 });
+    twilio.failWith({ status: 429, retryAfter: 0, times: 1 });
+    worker = await createTestWorker(env());
+    const eventId = await worker.trigger("order_placed", "flaky", { channels: ["sms"] });
+    const n = await smsNotification(worker, eventId, "SENT");
+    expect(n.retryCount).toBe(2);
+    expect(twilio.received.map((r) => r.status)).toEqual([503, 429, 201]);
+  });
+});
+
+describe("Twilio sender details", () => {
+  const ctx = (text: string, phone = "+447700900123") => ({
+    attempt: 1,
+    devices: [],
+    recipient: { phone } as RecipientRow,
+    notification: {
+      id: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+      content: { channel: "sms", text },
+    } as unknown as NotificationRow,
+  });
+  const sender = (extra: Partial<Parameters<typeof twilioSender>[0]> = {}) =>
+    twilioSender({
+      accountSid: twilio.accountSid,
+      authToken: twilio.authToken,
+      messagingServiceSid: `MG${"a".repeat(32)}`,
+      baseUrl: twilio.url,
+      statusCallback: "https://h.test/v1/webhooks/twilio",
+      maxSegments: 2,
+      timeoutMs: 2000,
+      ...extra,
+    });
+
+  it("uses a messaging service when configured and cuts text to the segment limit", async () => {
+    const result = await sender().send(ctx("Votre commande est confirmée ✓ ".repeat(20)));
+    const form = twilio.received.at(-1)!.form;
+    expect(form.MessagingServiceSid).toBe(`MG${"a".repeat(32)}`);
+    expect(form.From).toBeUndefined();
+    expect(form.Body!.endsWith("…")).toBe(true);
+    expect(form.Body!.length).toBeLessThanOrEqual(134);
+    expect(result.detail).toEqual({ segments: 2, encoding: "UCS-2", truncated: true });
+  });
+
+  it("refuses a number that is not E.164 before calling Twilio", async () => {
+    const before = twilio.received.length;
+    await expect(sender().send(ctx("hi", "004477009"))).rejects.toMatchObject({
+      kind: "permanent",
+      code: "21211",
+    });
+    expect(twilio.received.length).toBe(before);
+  });
+
+  it("classifies rejected credentials as transient (an operator fixes them; the job dead-letters loudly meanwhile)", async () => {
+    await expect(sender({ authToken: "wrong" }).send(ctx("hi"))).rejects.toMatchObject({
+      kind: "transient",
+      code: "20003",
+    });
+  });
+
+  it("treats an unreachable Twilio as transient", async () => {
+    await expect(sender({ baseUrl: "http://127.0.0.1:9" }).send(ctx("hi"))).rejects.toMatchObject({
+      kind: "transient",
+      provider: "twilio",
+    });
+  });
+});

@@ -1,0 +1,152 @@
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import { Behaviour, controls, type FakeProvider, Recorder } from "./behaviour.ts";
+import { closeServer, listen, plainHeaders, readBody, retryAfterHeader, sendJson } from "./http.ts";
+
+/** The JSON body of `POST /emails` as the resend SDK sends it (snake_case). */
+export interface ResendEmailBody {
+  from: string;
+  to: string | string[];
+  subject: string;
+  html?: string;
+  text?: string;
+  reply_to?: string | string[];
+  headers?: Record<string, string>;
+  tags?: { name: string; value: string }[];
+  [key: string]: unknown;
+}
+
+export interface ResendRequest {
+  /** The status the fake answered with. */
+  status: number;
+  /** Resend's email id (accepted requests only). */
+  id?: string;
+  apiKey: string | null;
+  idempotencyKey?: string;
+  headers: Record<string, string>;
+  body: ResendEmailBody;
+}
+
+export interface FakeResend extends FakeProvider<ResendRequest> {
+  /** The requests Resend accepted (status 200), without repeats answered from the idempotency cache. */
+  accepted(): ResendRequest[];
+}
+
+export interface FakeResendOptions {
+  /** Only this API key is accepted (any `re_…` key when unset). */
+  apiKey?: string;
+}
+
+const DEFAULT_ERRORS: Record<number, { name: string; message: string }> = {
+  400: { name: "invalid_parameter", message: "Invalid parameter." },
+  401: { name: "missing_api_key", message: "Missing API key in the authorization header." },
+  403: { name: "invalid_api_key", message: "API key is invalid." },
+  422: { name: "validation_error", message: "Invalid `to` field." },
+  429: {
+    name: "rate_limit_exceeded",
+    message: "Too many requests. You can only make 2 requests per second.",
+  },
+  500: { name: "application_error", message: "An unexpected error occurred." },
+  503: { name: "application_error", message: "Service unavailable." },
+};
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const address = (s: string) => /<([^>]+)>\s*$/.exec(s)?.[1] ?? s.trim();
+
+/**
+ * Resend's `POST /emails` on loopback. Point the real SDK at it with
+ * `new Resend(key, { baseUrl: fake.url })` (or `RESEND_BASE_URL`). Checks the
+ * bearer key and required fields, honours `Idempotency-Key` like Resend does
+ * (same key and body → the first answer; same key, other body → 409), and
+ * answers errors in Resend's `{statusCode, name, message}` shape.
+ */
+export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
+  const behaviour = new Behaviour();
+  const recorder = new Recorder<ResendRequest>();
+  const idempotency = new Map<string, { body: string; id: string }>();
+
+  const server = createServer(async (req, res) => {
+    const raw = (await readBody(req)).toString("utf8");
+    const headers = plainHeaders(req.headers);
+    const apiKey = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "")?.[1] ?? null;
+    const idempotencyKey = headers["idempotency-key"];
+    let body: ResendEmailBody;
+    try {
+      body = raw ? (JSON.parse(raw) as ResendEmailBody) : ({} as ResendEmailBody);
+    } catch {
+      body = {} as ResendEmailBody;
+    }
+    const answer = (status: number, payload: unknown, extra: Record<string, string> = {}, id?: string) => {
+      recorder.push({
+        status,
+        apiKey,
+        headers,
+        body,
+        ...(id ? { id } : {}),
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+      });
+      sendJson(res, status, payload, extra);
+    };
+    const error = (status: number, override?: { name: string; message: string }, extra = {}) => {
+      const e = override ?? DEFAULT_ERRORS[status] ?? { name: "application_error", message: "Error." };
+      answer(status, { statusCode: status, ...e }, extra);
+    };
+
+    if (req.method !== "POST" || req.url !== "/emails") {
+      return error(404, { name: "not_found", message: "The requested endpoint does not exist." });
+    }
+    const failure = await behaviour.next();
+    if (failure) {
+      const custom = failure.body as { name: string; message: string } | undefined;
+      return error(failure.status, custom, retryAfterHeader(failure.retryAfter));
+    }
+    if (!apiKey) return error(401);
+    if (options.apiKey ? apiKey !== options.apiKey : !apiKey.startsWith("re_")) return error(403);
+    for (const field of ["from", "to", "subject"] as const) {
+      if (!body[field]) {
+        return error(422, { name: "missing_required_field", message: `Missing \`${field}\` field.` });
+      }
+    }
+    const recipients = Array.isArray(body.to) ? body.to : [body.to];
+    if (!recipients.every((to) => EMAIL.test(address(to)))) return error(422);
+    if (!EMAIL.test(address(body.from))) {
+      return error(422, { name: "validation_error", message: "Invalid `from` field." });
+    }
+    if (idempotencyKey) {
+      const seen = idempotency.get(idempotencyKey);
+      if (seen && seen.body !== raw) {
+        return error(409, {
+          name: "invalid_idempotent_request",
+          message: "Same idempotency key used with a different request payload.",
+        });
+      }
+      if (seen) {
+        // A replay: Resend answers with the first result and sends nothing.
+        recorder.push({ status: 200, apiKey, headers, body, id: seen.id, idempotencyKey });
+        return sendJson(res, 200, { id: seen.id });
+      }
+    }
+    const id = randomUUID();
+    if (idempotencyKey) idempotency.set(idempotencyKey, { body: raw, id });
+    answer(200, { id }, {}, id);
+  });
+
+  const port = await listen(server);
+  const base = controls(`http://127.0.0.1:${port}`, behaviour, recorder, () => closeServer(server));
+  const replays = () => {
+    const firstIds = new Set<string>();
+    return recorder.items.filter((r) => {
+      if (r.status !== 200 || !r.id || firstIds.has(r.id)) return false;
+      firstIds.add(r.id);
+      return true;
+    });
+  };
+  return {
+    ...base,
+    accepted: replays,
+    reset() {
+      base.reset();
+      idempotency.clear();
+    },
+  };
+}

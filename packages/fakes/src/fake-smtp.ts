@@ -1,0 +1,96 @@
+import PostalMime from "postal-mime";
+import { SMTPServer } from "smtp-server";
+import { Behaviour, controls, type FakeProvider, Recorder } from "./behaviour.ts";
+
+export interface SmtpMessage {
+  envelope: { from: string; to: string[] };
+  /** The message as it came over the wire (RFC 5322). */
+  raw: string;
+  subject: string;
+  html: string | undefined;
+  text: string | undefined;
+  /** Parsed headers, lower-case names (`list-unsubscribe`, `reply-to`, `message-id`…). */
+  headers: Record<string, string>;
+  /** Login used, if the client authenticated. */
+  user?: string;
+}
+
+export interface FakeSmtp extends FakeProvider<SmtpMessage> {
+  /** `smtp://user:pass@127.0.0.1:port` (or without credentials), ready for nodemailer / `SMTP_URL`. */
+  readonly smtpUrl: string;
+}
+
+// The line break before a MIME boundary belongs to the boundary (RFC 2046 §5.1.1), not the body.
+const bodyPart = (s: string | undefined) => s?.replace(/\r?\n$/, "");
+
+export interface FakeSmtpOptions {
+  /** Require this login (AUTH PLAIN/LOGIN). Default: no authentication. */
+  auth?: { user: string; pass: string };
+}
+
+/**
+ * An SMTP server (the `smtp-server` package) on loopback that keeps every
+ * message, parsed. `failWith({status: 451})` makes the next messages get that
+ * SMTP reply at DATA (4xx = try later, 5xx = rejected).
+ */
+export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<FakeSmtp> {
+  const behaviour = new Behaviour();
+  const recorder = new Recorder<SmtpMessage>();
+  const server = new SMTPServer({
+    disabledCommands: options.auth ? ["STARTTLS"] : ["STARTTLS", "AUTH"],
+    authOptional: !options.auth,
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) {
+        return callback(null, { user: auth.username });
+      }
+      const err = new Error("Invalid username or password") as Error & { responseCode: number };
+      err.responseCode = 535;
+      callback(err);
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", async () => {
+        const failure = await behaviour.next();
+        if (failure) {
+          const err = new Error(
+            (failure.body as string | undefined) ?? `Simulated failure ${failure.status}`,
+          ) as Error & { responseCode: number };
+          err.responseCode = failure.status;
+          return callback(err);
+        }
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const parsed = await PostalMime.parse(raw);
+        recorder.push({
+          envelope: {
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            to: session.envelope.rcptTo.map((r) => r.address),
+          },
+          raw,
+          subject: parsed.subject ?? "",
+          html: bodyPart(parsed.html),
+          text: bodyPart(parsed.text),
+          headers: Object.fromEntries(parsed.headers.map((h) => [h.key.toLowerCase(), h.value])),
+          ...(typeof session.user === "string" ? { user: session.user } : {}),
+        });
+        callback();
+      });
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve((server.server.address() as { port: number }).port));
+  });
+  const creds = options.auth
+    ? `${encodeURIComponent(options.auth.user)}:${encodeURIComponent(options.auth.pass)}@`
+    : "";
+  const base = controls(
+    `smtp://127.0.0.1:${port}`,
+    behaviour,
+    recorder,
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
+  return { ...base, smtpUrl: `smtp://${creds}127.0.0.1:${port}` };
+}

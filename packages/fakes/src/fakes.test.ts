@@ -1,0 +1,129 @@
+import { connect } from "node:http2";
+import { request } from "node:https";
+import { describe, expect, it } from "vitest";
+import { startFakeApns } from "./fake-apns.ts";
+import { startFakeFcm } from "./fake-fcm.ts";
+import { startFakeResend } from "./fake-resend.ts";
+import { startFakeTwilio } from "./fake-twilio.ts";
+import { startFakeWebPush } from "./fake-web-push.ts";
+
+const email = { from: "a@herald.test", to: ["b@herald.test"], subject: "s", html: "<p>x</p>" };
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe("provider fakes", () => {
+  it("Resend: checks the key, fails as told (times, Retry-After), and enforces idempotency like Resend", async () => {
+    const fake = await startFakeResend({ apiKey: "re_good" });
+    try {
+      const bad = await post(`${fake.url}/emails`, email, { authorization: "Bearer re_bad" });
+      expect(bad.status).toBe(403);
+      expect(await bad.json()).toEqual({
+        statusCode: 403,
+        name: "invalid_api_key",
+        message: "API key is invalid.",
+      });
+
+      fake.failWith({ status: 429, retryAfter: 7, times: 1 });
+      const limited = await post(`${fake.url}/emails`, email, { authorization: "Bearer re_good" });
+      expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "7"]);
+
+      const key = { authorization: "Bearer re_good", "idempotency-key": "k1" };
+      const first = (await (await post(`${fake.url}/emails`, email, key)).json()) as { id: string };
+      const replay = (await (await post(`${fake.url}/emails`, email, key)).json()) as { id: string };
+      expect(replay.id).toBe(first.id);
+      const conflict = await post(`${fake.url}/emails`, { ...email, subject: "other" }, key);
+      expect(conflict.status).toBe(409);
+      expect(fake.accepted()).toHaveLength(1);
+      await expect(fake.waitFor(99, 50)).rejects.toThrow(/expected 99 requests/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("Twilio: answers bad credentials with error 20003 in Twilio's shape", async () => {
+    const fake = await startFakeTwilio();
+    try {
+      const res = await fetch(`${fake.url}/2010-04-01/Accounts/${fake.accountSid}/Messages.json`, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${Buffer.from(`${fake.accountSid}:nope`).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "To=%2B14155550100&From=%2B15005550006&Body=hi",
+      });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 20003, status: 401 });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("FCM: refuses sends without an access token and assertions not signed by the service account", async () => {
+    const fake = await startFakeFcm();
+    try {
+      const send = await post(`${fake.url}/v1/projects/herald-test/messages:send`, {
+        message: { token: "t" },
+      });
+      expect(send.status).toBe(401);
+      const token = await fetch(`${fake.url}/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=a.b.c",
+      });
+      expect(token.status).toBe(400);
+      expect(fake.tokenRequests()).toBe(0);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("APNs: speaks HTTP/2 over TLS and refuses a request without a provider token", async () => {
+    const fake = await startFakeApns();
+    try {
+      const session = connect(fake.url, { ca: fake.ca });
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = session.request({ ":method": "POST", ":path": `/3/device/${"ab".repeat(32)}` });
+        let status = 0;
+        let body = "";
+        req.on("response", (h) => (status = Number(h[":status"])));
+        req.on("data", (c: Buffer) => (body += c.toString()));
+        req.on("end", () => resolve({ status, body }));
+        req.on("error", reject);
+        req.end(JSON.stringify({ aps: { alert: "x" } }));
+      });
+      session.close();
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body)).toEqual({ reason: "MissingProviderToken" });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("Web Push: needs VAPID and a known subscription", async () => {
+    const fake = await startFakeWebPush();
+    try {
+      const sub = fake.subscribe();
+      const status = (url: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(url, { method: "POST", ca: fake.ca, headers: { ttl: "60" } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on("error", reject);
+          req.end();
+        });
+      expect(await status(sub.endpoint)).toBe(401);
+      expect(await status(`${fake.url}/push/unknown`)).toBe(404);
+      expect(fake.received.map((r) => r.error)).toEqual([
+        "VAPID authorization required",
+        "no such subscription",
+      ]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
