@@ -6,7 +6,13 @@ import { createSenders } from "./senders.ts";
 
 const build = (vars: Record<string, string>) =>
   createSenders(
-    loadWorkerEnv({ DATABASE_URL: "postgres://x/y", REDIS_URL: "redis://x", ...vars }),
+    loadWorkerEnv({
+      DATABASE_URL: "postgres://x/y",
+      REDIS_URL: "redis://x",
+      UNSUBSCRIBE_SECRET: "unsubscribe-secret-for-tests-0123456789",
+      TRACKING_SECRET: "tracking-secret-for-tests-0123456789",
+      ...vars,
+    }),
     {} as Db,
     {} as Redis,
   );
