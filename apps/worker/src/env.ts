@@ -2,6 +2,7 @@ import { booleanFlag, commaList, durationList, parseEnv } from "@herald/config";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
 import { z } from "zod";
+import { type TrackingEnv, trackingEnv, trackingEnvFragment } from "./env-tracking.ts";
 
 /** Queues a worker process can serve (`WORKER_CHANNELS`). */
 export const WORKER_QUEUES = [
@@ -66,11 +67,11 @@ const base = z.object({
   MIGRATE_ON_START: booleanFlag(true),
 });
 
-const schema = base.extend(perQueue).extend(perChannel);
+const schema = base.extend(perQueue).extend(perChannel).extend(trackingEnvFragment);
 
 type Parsed = z.infer<typeof base>;
 
-export interface WorkerEnv {
+export interface WorkerEnv extends TrackingEnv {
   nodeEnv: Parsed["NODE_ENV"];
   databaseUrl: string;
   redisUrl: string;
@@ -111,5 +112,6 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     databasePoolSize: e.DATABASE_POOL_SIZE,
     migrateOnStart: e.MIGRATE_ON_START,
     raw: source,
+    ...trackingEnv(e),
   };
 }

@@ -7,6 +7,9 @@ import { handleDeadLetter } from "./channels/dead-letter.ts";
 import { sendNotification } from "./channels/send-notification.ts";
 import type { WorkerDeps } from "./deps.ts";
 import type { WorkerQueue } from "./env.ts";
+import { scheduleRetention } from "./maintenance/retention.ts";
+import { runMaintenance } from "./maintenance/run-maintenance.ts";
+import { attachJobMetrics } from "./metrics/attach-job-metrics.ts";
 import { routeEvent } from "./router/route-event.ts";
 
 export interface RunningWorkers {
@@ -52,7 +55,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     const processor = async (job: Job) => {
       if (queue === "events") return routeEvent(deps, parseJob("events", "route", job.data).eventId);
       if (queue === "dead_letter") return handleDeadLetter(deps, job);
-      if (queue === "maintenance") return undefined;
+      if (queue === "maintenance") return runMaintenance(deps, job);
       parseJob(queue, "send", job.data);
       return sendNotification(deps, queue, job);
     };
@@ -70,9 +73,15 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         markEventFailed(deps.db, (job.data as { eventId: string }).eventId, err.message).catch(() => {});
       }
     });
+    attachJobMetrics(worker, queue, deps.metrics);
     workers.set(queue, worker);
   }
   logger.info({ queues: env.queues }, "workers started");
+  if (env.queues.includes("maintenance")) {
+    scheduleRetention(deps).catch((err: Error) =>
+      logger.warn({ err: err.message }, "retention not scheduled"),
+    );
+  }
 
   void DEFAULT_JOB_OPTIONS;
   return {

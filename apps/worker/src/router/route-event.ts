@@ -16,6 +16,7 @@ import { newId } from "@herald/ids";
 import { getNotificationType, renderContext, renderNotification } from "@herald/templates";
 import { UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
+import { trackContent } from "../tracking/track-content.ts";
 import { decideChannels } from "./decide-channels.ts";
 
 /** Puts each notification's send job on its channel queue; job id = notification id, so repeats are no-ops. */
@@ -66,9 +67,10 @@ async function buildNotifications(deps: WorkerDeps, event: EventRow) {
   });
   const now = deps.now();
   const scheduled = event.sendAt && event.sendAt.getTime() > now.getTime() ? event.sendAt : null;
+  const ids = decision.channels.map(() => newId("ntf"));
   const rows: NewNotification[] = await Promise.all(
-    decision.channels.map(async (channel) => ({
-      id: newId("ntf"),
+    decision.channels.map(async (channel, i) => ({
+      id: ids[i]!,
       eventId: event.id,
       recipientId: recipient.id,
       userId: event.userId,
@@ -77,7 +79,7 @@ async function buildNotifications(deps: WorkerDeps, event: EventRow) {
       channel,
       priority: event.priority as Priority,
       status: scheduled ? ("SCHEDULED" as const) : ("QUEUED" as const),
-      content: await renderNotification(def, channel, event.data, ctx),
+      content: trackContent(deps.env, def, ids[i]!, await renderNotification(def, channel, event.data, ctx)),
       dedupKey: event.dedupKey,
       scheduledAt: scheduled,
     })),
