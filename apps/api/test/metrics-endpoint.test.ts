@@ -26,4 +26,20 @@ describe("GET /metrics", () => {
     }
     expect(text).toContain("# TYPE herald_send_latency_seconds histogram");
   });
+
+  it("the tracking routes are in the OpenAPI document, webhooks and links without the API key", async () => {
+    const doc = (await api.call("GET", "/openapi.json")).body;
+    for (const path of [
+      "/v1/stats",
+      "/v1/webhooks/resend",
+      "/v1/webhooks/twilio",
+      "/t/o/{token}",
+      "/t/c/{token}",
+      "/metrics",
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(doc.paths["/v1/webhooks/resend"].post.security).toEqual([]);
+    expect(doc.paths["/t/c/{token}"].get.security).toEqual([]);
+  });
 });

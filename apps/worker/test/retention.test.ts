@@ -77,16 +77,14 @@ describe("retention", () => {
     const old = await seed(db, 40, 20);
     const [waiting] = await seed(db, 40, 1, "QUEUED");
     const recent = await seed(db, 1, 5);
-    await db
-      .insert(webhookReceipts)
-      .values([
-        ...["a", "b", "c"].map((id) => ({
-          provider: "resend",
-          id,
-          receivedAt: new Date(Date.now() - 40 * DAY),
-        })),
-        ...["d", "e"].map((id) => ({ provider: "resend", id })),
-      ]);
+    await db.insert(webhookReceipts).values([
+      ...["a", "b", "c"].map((id) => ({
+        provider: "resend",
+        id,
+        receivedAt: new Date(Date.now() - 40 * DAY),
+      })),
+      ...["d", "e"].map((id) => ({ provider: "resend", id })),
+    ]);
     const statsBefore =
       await tdb.sql`select sum(total)::int as total, sum(sent)::int as sent from notification_stats_daily`;
 

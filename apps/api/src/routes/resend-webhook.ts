@@ -1,6 +1,7 @@
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
-import { Webhook } from "svix";
+// Only the verifier, not the whole Svix API client.
+import { Webhook } from "svix/dist/webhook.js";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { ErrorSchema } from "../schemas/common.ts";
