@@ -35,6 +35,7 @@ describe("tracking tokens", () => {
       "//evil.example/",
       "/relative",
       "mailto:a@b.c",
+      "https://a.example/\r\nSet-Cookie: x=1",
     ]) {
       expect(() => signTrackingToken(SECRET, "click", { notificationId: ID, url })).toThrow();
     }
