@@ -168,6 +168,14 @@ describe("POST /v1/webhooks/resend", () => {
     expect((await post(other, signed(other))).body).toMatchObject({ result: "ignored" });
   });
 
+  it("email.failed after acceptance is kept in the timeline without moving SENT backwards", async () => {
+    const n = await seedSentNotification(api.deps.db, "email");
+    const body = resendEvent("email.failed", n.providerMessageId);
+    expect((await post(body, signed(body))).body.result).toBe("unchanged");
+    expect((await getNotification(api.deps.db, n.id))?.status).toBe("SENT");
+    expect(await timelineOf(api.deps.db, n.id)).toEqual(["PENDING", "QUEUED", "SENT", "FAILED(ignored)"]);
+  });
+
   it("answers 401 when no secret is configured", async () => {
     const bare = await createTestApi();
     try {

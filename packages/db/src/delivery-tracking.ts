@@ -1,4 +1,5 @@
 import type { Channel } from "@herald/domain";
+import { canTransition, NOTIFICATION_STATUSES } from "@herald/domain";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { type NotificationRow, transition } from "./notifications.ts";
@@ -105,4 +106,38 @@ export function markBounced(
     ...opts(o, at),
     set: { reason: o.reason, ...(o.error ? { lastError: o.error.slice(0, 1000) } : {}) },
   });
+}
+
+const DELIVERABLE = NOTIFICATION_STATUSES.filter((s) => canTransition(s, "DELIVERED"));
+
+/**
+ * Marks many notifications DELIVERED at once, with one timeline entry each, in
+ * one statement: for an inbox page fetched or streamed (in-app is delivered
+ * when the user's client has it). Rows that are further along are left alone.
+ * Returns the ids that moved.
+ */
+export async function markDeliveredMany(
+  db: Db,
+  ids: string[],
+  o: { at?: Date; detail?: Record<string, unknown> } = {},
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const at = (o.at ?? new Date()).toISOString();
+  const rows = await db.execute<{ id: string }>(sql`
+    with u as (
+      update notifications set status = 'DELIVERED', delivered_at = ${at}::timestamptz, updated_at = ${at}::timestamptz
+      where id in (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )}) and status in (${sql.join(
+        DELIVERABLE.map((s) => sql`${s}`),
+        sql`, `,
+      )})
+      returning id
+    ), t as (
+      insert into notification_timeline (notification_id, status, at, detail)
+      select id, 'DELIVERED', ${at}::timestamptz, ${o.detail ? JSON.stringify(o.detail) : null}::jsonb from u
+    )
+    select id from u`);
+  return rows.map((r) => r.id);
 }

@@ -9,6 +9,7 @@ import {
   type NotificationRow,
   recordClick,
   suppressAddress,
+  transition,
 } from "@herald/db";
 import { z } from "zod";
 
@@ -125,6 +126,11 @@ export async function applyResendEvent(db: Db, body: unknown): Promise<CallbackO
     case "email.complained":
       moved = await markBounced(db, n.id, "COMPLAINED", { at, reason: "complaint", detail: base });
       await suppressRecipients(db, n, event.data.to, "complained");
+      break;
+    case "email.failed":
+      // Resend gave up after accepting it (quota, domain…). The status machine has no way back
+      // from SENT to FAILED, so the failure is kept in the timeline for the operator.
+      moved = await transition(db, n.id, "FAILED", { at, detail: base, recordIgnored: true });
       break;
     default:
       return { notificationId: n.id, result: "ignored" };
