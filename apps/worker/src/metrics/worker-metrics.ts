@@ -1,4 +1,4 @@
-import { idTime } from "@herald/ids";
+import { idTime, isId } from "@herald/ids";
 import type { Logger } from "@herald/logger";
 import { sharedMetricsWriter } from "@herald/metrics";
 import type { Redis } from "ioredis";
@@ -13,7 +13,10 @@ export interface WorkerMetrics {
   jobFailed(queue: string, final: boolean): void;
   providerError(provider: string, kind: string): void;
   /** A provider accepted the notification: records accepted → sent latency. */
-  sent(n: { channel: string; priority: string; eventId: string; scheduledAt: Date | null }, at?: Date): void;
+  sent(
+    n: { channel: string; priority: string; eventId: string; scheduledAt: Date | null; createdAt: Date },
+    at?: Date,
+  ): void;
 }
 
 export function createWorkerMetrics(redis: Redis, prefix: string, logger: Logger): WorkerMetrics {
@@ -27,7 +30,7 @@ export function createWorkerMetrics(redis: Redis, prefix: string, logger: Logger
     providerError: (provider, kind) => quiet(writer.providerError(provider, kind)),
     sent(n, at = new Date()) {
       // Event ids carry the time the API accepted the event; a scheduled send counts from its due time.
-      const accepted = idTime(n.eventId).getTime();
+      const accepted = isId("evt", n.eventId) ? idTime(n.eventId).getTime() : n.createdAt.getTime();
       const start = Math.max(accepted, n.scheduledAt?.getTime() ?? 0);
       quiet(writer.sendLatency(n.channel, n.priority, (at.getTime() - start) / 1000));
     },
