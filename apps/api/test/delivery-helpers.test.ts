@@ -17,7 +17,9 @@ describe("delivery helpers for in-app and push", () => {
     const a = await seedSentNotification(api.deps.db, "in_app", "inbox");
     const b = await seedSentNotification(api.deps.db, "in_app", "inbox");
     await markRead(api.deps.db, b.id, { detail: { source: "inbox" } });
-    const moved = await markDeliveredMany(api.deps.db, [a.id, b.id, "ntf_unknown"], { detail: { source: "fetch" } });
+    const moved = await markDeliveredMany(api.deps.db, [a.id, b.id, "ntf_unknown"], {
+      detail: { source: "fetch" },
+    });
     expect(moved).toEqual([a.id]);
     expect((await getNotification(api.deps.db, a.id))?.status).toBe("DELIVERED");
     expect((await getNotification(api.deps.db, b.id))?.status).toBe("READ");
@@ -27,7 +29,9 @@ describe("delivery helpers for in-app and push", () => {
 
   it("a push click counts as READ and clicked", async () => {
     const p = await seedSentNotification(api.deps.db, "push", "webpush");
-    expect(await recordClick(api.deps.db, p.id, { source: "push", url: "https://shop.example.com/o/1" })).toBe(true);
+    expect(
+      await recordClick(api.deps.db, p.id, { source: "push", url: "https://shop.example.com/o/1" }),
+    ).toBe(true);
     const row = await getNotification(api.deps.db, p.id);
     expect(row?.status).toBe("READ");
     expect(row?.clickedAt).toBeInstanceOf(Date);

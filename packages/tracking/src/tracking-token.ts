@@ -25,7 +25,7 @@ function mac(secret: string, kind: TrackingKind, payload: string): Buffer {
 /** Whether `url` is an absolute http(s) link: the only kind a click token may carry. */
 export function isTrackableUrl(url: string): boolean {
   // Whitespace and control characters never belong in a link we redirect to (header injection).
-  if (/[\s\u0000-\u001f\u007f]/.test(url)) return false;
+  if (/[\s\p{Cc}]/u.test(url)) return false;
   try {
     const u = new URL(url);
     return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
