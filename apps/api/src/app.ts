@@ -11,18 +11,24 @@ import { registerDashboard } from "./routes/dashboard.ts";
 import { registerEvents } from "./routes/events.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerInbox } from "./routes/inbox.ts";
+import { registerMetrics } from "./routes/metrics.ts";
 import { registerNotifications } from "./routes/notifications.ts";
 import { PUBLIC_PUSH_ROUTES, registerPush } from "./routes/push.ts";
 import { registerReschedule } from "./routes/reschedule.ts";
+import { registerResendWebhook } from "./routes/resend-webhook.ts";
+import { registerStats } from "./routes/stats.ts";
+import { registerTracking } from "./routes/tracking.ts";
+import { registerTwilioWebhook } from "./routes/twilio-webhook.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe.ts";
 import { registerUsers } from "./routes/users.ts";
 
 /**
- * /v1 routes that do their own authentication instead of requiring an API
- * key: a user's inbox (user token or API key, `middleware/user-token-auth.ts`)
- * and the two push routes browsers and the service worker call.
+ * /v1 routes that authenticate otherwise than by API key: a user's inbox
+ * (user token or API key, `middleware/user-token-auth.ts`), the two push
+ * routes browsers and the service worker call, and provider webhooks
+ * (signatures). Keep this list explicit.
  */
-const OWN_AUTH_ROUTES = [USER_TOKEN_ROUTES, PUBLIC_PUSH_ROUTES];
+const OWN_AUTH_ROUTES: RegExp[] = [USER_TOKEN_ROUTES, PUBLIC_PUSH_ROUTES, /^\/v1\/webhooks\//];
 
 const tooLarge = (max: number) => () => {
   throw new HeraldError("payload_too_large", `Request body is larger than ${max} bytes.`);
@@ -38,6 +44,8 @@ export function createApp(deps: ApiDeps): App {
   registerHealth(app, deps);
   // Reached from e-mails: authorised by the signed token in the URL, not an API key.
   registerUnsubscribe(app, deps);
+  registerMetrics(app, deps);
+  registerTracking(app, deps);
 
   const max = deps.env.MAX_BODY_BYTES;
   const small = bodyLimit({ maxSize: max, onError: tooLarge(max) });
@@ -52,6 +60,9 @@ export function createApp(deps: ApiDeps): App {
   registerUsers(app, deps);
   registerInbox(app, deps);
   registerPush(app, deps);
+  registerStats(app, deps);
+  registerResendWebhook(app, deps);
+  registerTwilioWebhook(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "http",

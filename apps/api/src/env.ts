@@ -1,7 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { booleanFlag, parseEnv, portNumber } from "@herald/config";
+import { resolveTrackingSecret } from "@herald/tracking";
 import { z } from "zod";
 import { inboxEnvShape } from "./env-inbox.ts";
+import { trackingEnvFragment } from "./env-tracking.ts";
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -46,11 +48,15 @@ const refineProduction = (
   }
 };
 
-const schema = baseSchema.extend(inboxEnvShape).superRefine(refineProduction);
+const schema = baseSchema.extend(inboxEnvShape).extend(trackingEnvFragment).superRefine(refineProduction);
 
-export type ApiEnv = z.infer<typeof schema> & { PUBLIC_URL: string };
+export type ApiEnv = z.infer<typeof schema> & { PUBLIC_URL: string; TRACKING_SECRET: string };
 
 export function loadApiEnv(source: Record<string, string | undefined> = process.env): ApiEnv {
   const env = parseEnv(schema, source, "herald api");
-  return { ...env, PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "") };
+  return {
+    ...env,
+    PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    TRACKING_SECRET: resolveTrackingSecret(env.NODE_ENV, env.TRACKING_SECRET),
+  };
 }

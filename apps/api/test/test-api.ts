@@ -6,6 +6,8 @@ import { type ApiDeps, createApiDeps } from "../src/deps.ts";
 import { loadApiEnv } from "../src/env.ts";
 
 export interface TestApi {
+  /** The app itself, for requests `call` cannot make (raw bodies, no API key). */
+  app: ReturnType<typeof createApp>;
   deps: ApiDeps;
   db: TestDatabase;
   apiKey: string;
@@ -35,6 +37,7 @@ export async function createTestApi(env: Record<string, string> = {}): Promise<T
   await ensureBootstrapKey(deps.db, apiKey);
   const app = createApp(deps);
   return {
+    app,
     deps,
     db,
     apiKey,

@@ -3,6 +3,8 @@ import { createQueues, createRedis, type Queues } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
 import type { Redis } from "ioredis";
 import type { WorkerEnv } from "./env.ts";
+import { instrumentSenders } from "./metrics/instrument-senders.ts";
+import { createWorkerMetrics, type WorkerMetrics } from "./metrics/worker-metrics.ts";
 import { createSenders, type Senders } from "./providers/senders.ts";
 
 export interface WorkerDeps {
@@ -13,6 +15,8 @@ export interface WorkerDeps {
   redis: Redis;
   queues: Queues;
   senders: Senders;
+  /** Counters and histograms shared with the API's `/metrics` through Redis. */
+  metrics: WorkerMetrics;
   logger: Logger;
   /** Current time; tests pass a controllable clock. */
   now(): Date;
@@ -31,7 +35,11 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
   const redis = createRedis(env.redisUrl, "worker");
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
   const queues = createQueues(redis, env.queuePrefix);
-  const senders = { ...createSenders(env, dbHandle.db, redis), ...overrides.senders };
+  const metrics = createWorkerMetrics(redis, env.queuePrefix, logger);
+  const senders = instrumentSenders(
+    { ...createSenders(env, dbHandle.db, redis), ...overrides.senders },
+    metrics,
+  );
   return {
     env,
     db: dbHandle.db,
@@ -39,6 +47,7 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
     redis,
     queues,
     senders,
+    metrics,
     logger,
     now: overrides.now ?? (() => new Date()),
     async close() {

@@ -2,6 +2,7 @@ import { booleanFlag, commaList, durationList, parseEnv } from "@herald/config";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
 import { z } from "zod";
+import { type TrackingEnv, trackingEnv, trackingEnvFragment } from "./env-tracking.ts";
 import { type ProviderEnv, pickProviderEnv, providerEnvShape } from "./providers/provider-env.ts";
 import { type PolicyEnv, policyEnv, policyEnvShape, requireUnsubscribeSecret } from "./router/policy-env.ts";
 
@@ -75,11 +76,12 @@ const schema = base
   .extend(perChannel)
   .extend(policyEnvShape)
   .extend(providerEnvShape)
+  .extend(trackingEnvFragment)
   .superRefine(requireUnsubscribeSecret);
 
 type Parsed = z.infer<typeof base> & z.infer<z.ZodObject<typeof policyEnvShape>>;
 
-export interface WorkerEnv {
+export interface WorkerEnv extends TrackingEnv {
   nodeEnv: Parsed["NODE_ENV"];
   databaseUrl: string;
   redisUrl: string;
@@ -126,5 +128,6 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     policy: policyEnv(e),
     providers: pickProviderEnv(e),
     raw: source,
+    ...trackingEnv(e),
   };
 }

@@ -8,6 +8,9 @@ import { sendNotification } from "./channels/send-notification.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { processDigestJob, scheduleDigestSweep } from "./digest/digest-jobs.ts";
 import type { WorkerQueue } from "./env.ts";
+import { scheduleRetention } from "./maintenance/retention.ts";
+import { runMaintenance } from "./maintenance/run-maintenance.ts";
+import { attachJobMetrics } from "./metrics/attach-job-metrics.ts";
 import { routeEvent } from "./router/route-event.ts";
 
 export interface RunningWorkers {
@@ -53,7 +56,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     const processor = async (job: Job) => {
       if (queue === "events") return routeEvent(deps, parseJob("events", "route", job.data).eventId);
       if (queue === "dead_letter") return handleDeadLetter(deps, job);
-      if (queue === "maintenance") return undefined;
+      if (queue === "maintenance") return runMaintenance(deps, job);
       if (queue === "digest") return processDigestJob(deps, job);
       parseJob(queue, "send", job.data);
       return sendNotification(deps, queue, job);
@@ -72,6 +75,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         markEventFailed(deps.db, (job.data as { eventId: string }).eventId, err.message).catch(() => {});
       }
     });
+    attachJobMetrics(worker, queue, deps.metrics);
     workers.set(queue, worker);
   }
   if (workers.has("digest")) {
@@ -79,6 +83,11 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     scheduleDigestSweep(deps).catch((err) => logger.warn({ err: err.message }, "digest sweep not scheduled"));
   }
   logger.info({ queues: env.queues }, "workers started");
+  if (env.queues.includes("maintenance")) {
+    scheduleRetention(deps).catch((err: Error) =>
+      logger.warn({ err: err.message }, "retention not scheduled"),
+    );
+  }
 
   void DEFAULT_JOB_OPTIONS;
   return {

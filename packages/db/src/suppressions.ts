@@ -100,3 +100,12 @@ export async function findSuppressed(
   for (const r of rows) if (byHash.get(r.addressHash) === r.channel) out.set(r.channel, r);
   return out;
 }
+
+/** The suppression of one address on one channel, if any. */
+export async function findSuppression(
+  db: Db,
+  channel: Channel,
+  address: string,
+): Promise<SuppressionRow | null> {
+  return (await findSuppressed(db, [{ channel, address }])).get(channel) ?? null;
+}

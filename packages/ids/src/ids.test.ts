@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idTime, isId, newId } from "./ids.ts";
+import { idFloor, idTime, isId, newId } from "./ids.ts";
 
 describe("newId", () => {
   it("prefixes and validates", () => {
@@ -19,5 +19,18 @@ describe("newId", () => {
 
   it("encodes its creation time", () => {
     expect(idTime(newId("usr", 1_700_000_123_456)).getTime()).toBe(1_700_000_123_456);
+  });
+});
+
+describe("idFloor", () => {
+  it("sorts below every id of that millisecond and above every earlier one", () => {
+    const at = new Date("2026-03-01T12:00:00.123Z");
+    const floor = idFloor("evt", at);
+    expect(isId("evt", floor)).toBe(true);
+    expect(idTime(floor).getTime()).toBe(at.getTime());
+    for (let i = 0; i < 50; i++) {
+      expect(newId("evt", at.getTime()) > floor).toBe(true);
+      expect(newId("evt", at.getTime() - 1) < floor).toBe(true);
+    }
   });
 });

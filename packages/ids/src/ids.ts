@@ -79,6 +79,21 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   return `${prefix}_${encode(bytes)}`;
 }
 
+/**
+ * The smallest id {@link newId} can make at `at`: every id created earlier
+ * sorts below it, so `id < idFloor(prefix, cutoff)` is a time filter served by
+ * the primary key (retention uses it).
+ */
+export function idFloor(prefix: IdPrefix, at: Date): string {
+  const bytes = new Uint8Array(16);
+  let ms = at.getTime();
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  return `${prefix}_${encode(bytes)}`;
+}
+
 export function isId(prefix: IdPrefix, value: string): boolean {
   return new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);
 }

@@ -1,1 +1,1 @@
-export { ID_PREFIXES, type IdPrefix, idTime, isId, newId } from "./ids.ts";
+export { ID_PREFIXES, type IdPrefix, idFloor, idTime, isId, newId } from "./ids.ts";

@@ -27,6 +27,8 @@ export const JOBS = {
   maintenance: {
     /** Re-enqueues rows whose job was lost (crash between commit and enqueue). */
     reconcile: z.object({}),
+    /** Retention: purges rows older than RETENTION_DAYS (scheduler id `retention`). */
+    purge: z.object({}),
   },
   digest: {
     /** Folds a digest window's items into its one notification (job id = digest id). */

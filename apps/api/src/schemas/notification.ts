@@ -24,6 +24,7 @@ export const NotificationSchema = z
     sentAt: z.string().optional(),
     deliveredAt: z.string().optional(),
     readAt: z.string().optional(),
+    clickedAt: z.string().optional(),
   })
   .openapi("Notification");
 
@@ -56,6 +57,7 @@ export function serializeNotification(n: NotificationRow) {
     ...(n.sentAt ? { sentAt: isoDate(n.sentAt) } : {}),
     ...(n.deliveredAt ? { deliveredAt: isoDate(n.deliveredAt) } : {}),
     ...(n.readAt ? { readAt: isoDate(n.readAt) } : {}),
+    ...(n.clickedAt ? { clickedAt: isoDate(n.clickedAt) } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import { getNotificationType, renderContext, renderNotification } from "@herald/
 import { UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import { enqueueDigestFlush } from "../digest/digest-jobs.ts";
+import { trackContent } from "../tracking/track-content.ts";
 import { decideChannels } from "./decide-channels.ts";
 import { digestFlushAt } from "./digest-window.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
@@ -91,8 +92,9 @@ async function buildNotifications(deps: WorkerDeps, event: EventRow) {
   const digestItems: DigestItemPlan[] = [];
   for (const [channel, content] of rendered) {
     const plan = plans.get(channel)!;
+    const id = newId("ntf");
     const row = {
-      id: newId("ntf"),
+      id,
       eventId: event.id,
       recipientId: recipient.id,
       userId: event.userId,
@@ -100,7 +102,7 @@ async function buildNotifications(deps: WorkerDeps, event: EventRow) {
       category: def.category,
       channel,
       priority: event.priority as Priority,
-      content,
+      content: trackContent(deps.env, def, id, content),
       dedupKey: event.dedupKey,
     };
     if (plan.kind === "digest") digestItems.push({ row, plan });

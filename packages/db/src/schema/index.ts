@@ -5,3 +5,4 @@ export * from "./outbox.ts";
 export * from "./policy.ts";
 export * from "./recipients.ts";
 export * from "./settings.ts";
+export * from "./tracking.ts";

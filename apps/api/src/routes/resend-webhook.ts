@@ -1,0 +1,66 @@
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+// Only the verifier, not the whole Svix API client.
+import { Webhook } from "svix/dist/webhook.js";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { ErrorSchema } from "../schemas/common.ts";
+import { processOnce } from "../services/process-once.ts";
+import { applyResendEvent } from "../services/resend-events.ts";
+
+export const WebhookAck = z
+  .object({
+    ok: z.literal(true),
+    duplicate: z.boolean(),
+    notificationId: z.string().nullable(),
+    result: z.string().openapi({ example: "updated" }),
+  })
+  .openapi("WebhookAck");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/webhooks/resend",
+  tags: ["Webhooks"],
+  summary: "Resend delivery events (Svix-signed)",
+  description:
+    "Verifies `svix-id`, `svix-timestamp` and `svix-signature` against `RESEND_WEBHOOK_SECRET` over the raw body " +
+    "(5-minute tolerance), then maps `email.sent/delivered/delivery_delayed/bounced/complained/opened/clicked` " +
+    "to the notification's status and timeline. A repeated `svix-id` changes nothing. No API key: the signature is the auth.",
+  security: [],
+  responses: {
+    200: {
+      description: "Processed (or a duplicate)",
+      content: { "application/json": { schema: WebhookAck } },
+    },
+    401: {
+      description: "Bad or missing signature",
+      content: { "application/json": { schema: ErrorSchema } },
+    },
+  },
+});
+
+export function registerResendWebhook(app: App, deps: ApiDeps): void {
+  app.openapi(route, async (c) => {
+    const secret = deps.env.RESEND_WEBHOOK_SECRET;
+    if (!secret)
+      throw new HeraldError("unauthorized", "Resend webhooks are not configured (RESEND_WEBHOOK_SECRET).");
+    const raw = await c.req.text();
+    const headers = {
+      "svix-id": c.req.header("svix-id") ?? "",
+      "svix-timestamp": c.req.header("svix-timestamp") ?? "",
+      "svix-signature": c.req.header("svix-signature") ?? "",
+    };
+    let payload: unknown;
+    try {
+      payload = new Webhook(secret).verify(raw, headers);
+    } catch {
+      throw new HeraldError("unauthorized", "Invalid webhook signature or timestamp.");
+    }
+    const outcome = await processOnce(deps.db, "resend", headers["svix-id"], () =>
+      applyResendEvent(deps.db, payload),
+    );
+    if (outcome.duplicate)
+      return c.json({ ok: true as const, duplicate: true, notificationId: null, result: "duplicate" }, 200);
+    return c.json({ ok: true as const, duplicate: false, ...outcome.result }, 200);
+  });
+}

@@ -1,0 +1,92 @@
+import { queryDeliveryStats, summarizeStats } from "@herald/db";
+import { CHANNELS } from "@herald/domain";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { commonErrors } from "../schemas/common.ts";
+
+const Day = z.iso.date().openapi({ example: "2026-03-01" });
+const MAX_DAYS = 400;
+
+const counts = {
+  total: z.number().int().openapi({ description: "Notifications created" }),
+  sent: z.number().int().openapi({ description: "Accepted by a provider (and everything further along)" }),
+  delivered: z.number().int().openapi({ description: "Delivered (and everything read)" }),
+  read: z.number().int().openapi({ description: "Opened or read (and everything clicked)" }),
+  clicked: z.number().int(),
+  failed: z.number().int().openapi({ description: "Now FAILED or DEAD" }),
+  bounced: z.number().int(),
+  complained: z.number().int(),
+  deliveryRate: z.number().nullable().openapi({ description: "delivered / sent" }),
+  openRate: z.number().nullable().openapi({ description: "read / delivered" }),
+  clickRate: z.number().nullable().openapi({ description: "clicked / delivered" }),
+  failureRate: z.number().nullable().openapi({ description: "(failed + bounced + complained) / total" }),
+};
+
+const Stats = z
+  .object({
+    from: Day,
+    to: Day,
+    timezone: z.literal("UTC"),
+    totals: z.object(counts),
+    byDay: z.array(z.object({ day: Day, ...counts })),
+    byChannel: z.array(z.object({ channel: z.string(), ...counts })),
+    byType: z.array(z.object({ type: z.string(), ...counts })),
+  })
+  .openapi("DeliveryStats");
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/stats",
+  tags: ["Stats"],
+  summary: "Delivery counts and rates by day, channel and type",
+  description:
+    "Counts notifications by the UTC day they were created, from an incrementally maintained rollup " +
+    "(cost independent of the number of notifications). Default range: the last 30 days.",
+  middleware: [requireScope("read")] as const,
+  request: {
+    query: z.object({
+      from: Day.optional(),
+      to: Day.optional(),
+      channel: z.enum(CHANNELS).optional(),
+      type: z.string().max(100).optional(),
+    }),
+  },
+  responses: {
+    200: { description: "Counts and rates", content: { "application/json": { schema: Stats } } },
+    ...commonErrors,
+  },
+});
+
+const DAY_MS = 86_400_000;
+const toDay = (d: Date) => d.toISOString().slice(0, 10);
+
+export function registerStats(app: App, deps: ApiDeps): void {
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const to = q.to ?? toDay(new Date());
+    const from = q.from ?? toDay(new Date(Date.parse(to) - 29 * DAY_MS));
+    const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+    if (days < 1) throw new HeraldError("validation_failed", "from must not be after to.");
+    if (days > MAX_DAYS) throw new HeraldError("validation_failed", `At most ${MAX_DAYS} days per request.`);
+    const started = performance.now();
+    const rows = await queryDeliveryStats(deps.db, {
+      from,
+      to,
+      ...(q.channel ? { channel: q.channel } : {}),
+      ...(q.type ? { type: q.type } : {}),
+    });
+    c.header("Server-Timing", `db;dur=${(performance.now() - started).toFixed(1)}`);
+    const summary = summarizeStats(rows);
+    // Every day of the range, zeros included, so charts need no gap filling.
+    const byDay = new Map(summary.byDay.map((d) => [d.day, d]));
+    const empty = summarizeStats([]).totals;
+    const allDays = Array.from({ length: days }, (_, i) => {
+      const day = toDay(new Date(Date.parse(from) + i * DAY_MS));
+      return byDay.get(day) ?? { day, ...empty };
+    });
+    return c.json({ from, to, timezone: "UTC" as const, ...summary, byDay: allDays }, 200);
+  });
+}

@@ -1,0 +1,59 @@
+import { HeraldError } from "@herald/errors";
+import { createRoute } from "@hono/zod-openapi";
+// The SDK's own validator, without loading the whole REST client (over a second at start-up).
+import { validateRequest } from "twilio/lib/webhooks/webhooks.js";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { ErrorSchema } from "../schemas/common.ts";
+import { processOnce } from "../services/process-once.ts";
+import { applyTwilioStatus } from "../services/twilio-events.ts";
+import { WebhookAck } from "./resend-webhook.ts";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/webhooks/twilio",
+  tags: ["Webhooks"],
+  summary: "Twilio SMS status callbacks (X-Twilio-Signature)",
+  description:
+    "Form-encoded status callback. The signature is checked against `PUBLIC_URL` + path (+ query), the URL " +
+    "Twilio was given, so it holds behind a proxy. Maps `queued/sent/delivered/undelivered/failed`. " +
+    "A repeated (MessageSid, MessageStatus) changes nothing.",
+  security: [],
+  responses: {
+    200: {
+      description: "Processed (or a duplicate)",
+      content: { "application/json": { schema: WebhookAck } },
+    },
+    401: {
+      description: "Bad or missing signature",
+      content: { "application/json": { schema: ErrorSchema } },
+    },
+  },
+});
+
+export function registerTwilioWebhook(app: App, deps: ApiDeps): void {
+  app.openapi(route, async (c) => {
+    const token = deps.env.TWILIO_AUTH_TOKEN;
+    if (!token)
+      throw new HeraldError("unauthorized", "Twilio webhooks are not configured (TWILIO_AUTH_TOKEN).");
+    const signature = c.req.header("x-twilio-signature");
+    if (!signature) throw new HeraldError("unauthorized", "Missing X-Twilio-Signature.");
+    const raw = await c.req.text();
+    const params = Object.fromEntries(new URLSearchParams(raw));
+    // Twilio signs the URL it called: ours as the public sees it, not as the proxy forwarded it.
+    const url = `${deps.env.PUBLIC_URL}${c.req.path}${new URL(c.req.url).search}`;
+    if (!validateRequest(token, signature, url, params)) {
+      throw new HeraldError("unauthorized", "Invalid X-Twilio-Signature.");
+    }
+    const sid = params.MessageSid ?? params.SmsSid ?? "";
+    const status = params.MessageStatus ?? params.SmsStatus ?? "";
+    if (!sid || !status)
+      return c.json({ ok: true as const, duplicate: false, notificationId: null, result: "ignored" }, 200);
+    const outcome = await processOnce(deps.db, "twilio", `${sid}:${status}`, () =>
+      applyTwilioStatus(deps.db, params),
+    );
+    if (outcome.duplicate)
+      return c.json({ ok: true as const, duplicate: true, notificationId: null, result: "duplicate" }, 200);
+    return c.json({ ok: true as const, duplicate: false, ...outcome.result }, 200);
+  });
+}

@@ -1,0 +1,69 @@
+import {
+  type Db,
+  findNotificationForCallback,
+  markBounced,
+  markDelivered,
+  markProviderAccepted,
+  markRead,
+  suppressAddress,
+} from "@herald/db";
+import type { CallbackOutcome } from "./resend-events.ts";
+
+/**
+ * Twilio error codes that mean the number will never receive SMS (unknown
+ * or landline number, not a mobile number, the user replied STOP): the
+ * number is suppressed. Others (carrier outage, unreachable handset) are not.
+ */
+const PERMANENT_ERRORS = new Set(["21211", "21408", "21610", "21612", "21614", "30005", "30006"]);
+
+/**
+ * Applies one verified Twilio status callback (`MessageSid`, `MessageStatus`,
+ * `ErrorCode`, `To`). `undelivered`/`failed` after the message was handed to
+ * Twilio end as BOUNCED (the state machine keeps FAILED for our own attempts).
+ */
+export async function applyTwilioStatus(db: Db, params: Record<string, string>): Promise<CallbackOutcome> {
+  const sid = params.MessageSid ?? params.SmsSid;
+  const status = (params.MessageStatus ?? params.SmsStatus ?? "").toLowerCase();
+  if (!sid || !status) return { notificationId: null, result: "ignored" };
+  const n = await findNotificationForCallback(db, "sms", { providerMessageId: sid });
+  if (!n) return { notificationId: null, result: "unknown_notification" };
+  const errorCode = params.ErrorCode || undefined;
+  const detail = { provider: "twilio", event: status, ...(errorCode ? { errorCode } : {}) };
+  let moved: boolean;
+  switch (status) {
+    case "accepted":
+    case "scheduled":
+    case "queued":
+    case "sending":
+    case "sent":
+      moved = await markProviderAccepted(db, n.id, { detail });
+      break;
+    case "delivered":
+      moved = await markDelivered(db, n.id, { detail });
+      break;
+    case "read":
+      moved = await markRead(db, n.id, { detail });
+      break;
+    case "undelivered":
+    case "failed":
+      moved = await markBounced(db, n.id, "BOUNCED", {
+        reason: status,
+        detail,
+        ...(errorCode ? { error: `twilio error ${errorCode}` } : {}),
+      });
+      if (errorCode && PERMANENT_ERRORS.has(errorCode) && params.To) {
+        await suppressAddress(db, {
+          channel: "sms",
+          address: params.To,
+          reason: "bounced",
+          provider: "twilio",
+          notificationId: n.id,
+          detail: { errorCode },
+        });
+      }
+      break;
+    default:
+      return { notificationId: n.id, result: "ignored" };
+  }
+  return { notificationId: n.id, result: moved ? "updated" : "unchanged" };
+}

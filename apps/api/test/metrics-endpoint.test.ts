@@ -1,0 +1,45 @@
+import { prometheusFormatProblems } from "@herald/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApi, type TestApi } from "./test-api.ts";
+
+const TOKEN = "metrics-token-0123456789abcdef";
+let api: TestApi;
+beforeAll(async () => {
+  api = await createTestApi({ METRICS_TOKEN: TOKEN });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+describe("GET /metrics", () => {
+  it("needs the metrics token when one is configured, not an API key", async () => {
+    expect((await api.app.request("/metrics")).status).toBe(401);
+    const wrong = await api.app.request("/metrics", { headers: { authorization: `Bearer ${api.apiKey}` } });
+    expect(wrong.status).toBe(401);
+    const res = await api.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(prometheusFormatProblems(text)).toEqual([]);
+    // With no worker ever run, every queue is still reported, empty.
+    for (const q of ["events", "email", "sms", "push", "in_app", "dead_letter", "maintenance"]) {
+      expect(text).toContain(`herald_queue_depth{queue="${q}"} 0`);
+    }
+    expect(text).toContain("# TYPE herald_send_latency_seconds histogram");
+  });
+
+  it("the tracking routes are in the OpenAPI document, webhooks and links without the API key", async () => {
+    const doc = (await api.call("GET", "/openapi.json")).body;
+    for (const path of [
+      "/v1/stats",
+      "/v1/webhooks/resend",
+      "/v1/webhooks/twilio",
+      "/t/o/{token}",
+      "/t/c/{token}",
+      "/metrics",
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(doc.paths["/v1/webhooks/resend"].post.security).toEqual([]);
+    expect(doc.paths["/t/c/{token}"].get.security).toEqual([]);
+  });
+});

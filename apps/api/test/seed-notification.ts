@@ -1,0 +1,65 @@
+import { randomBytes } from "node:crypto";
+import {
+  type Db,
+  getTimeline,
+  insertEvents,
+  insertNotifications,
+  transition,
+  upsertRecipient,
+} from "@herald/db";
+import type { Channel } from "@herald/domain";
+import { newId } from "@herald/ids";
+
+export interface Seeded {
+  id: string;
+  userId: string;
+  email: string;
+  phone: string;
+  providerMessageId: string;
+}
+
+/**
+ * One notification on `channel`, already SENT by `provider` with a provider
+ * message id, the way a channel worker leaves it: the starting point of
+ * every delivery callback.
+ */
+export async function seedSentNotification(
+  db: Db,
+  channel: Channel,
+  provider = channel === "sms" ? "twilio" : "resend",
+): Promise<Seeded> {
+  const tag = randomBytes(4).toString("hex");
+  const userId = `user_${tag}`;
+  const email = `Person.${tag}@Example.com`;
+  const phone = "+14155550123";
+  const recipient = await upsertRecipient(db, userId, { email, phone });
+  const [event] = await insertEvents(db, [{ type: "order_placed", userId, data: {}, priority: "normal" }]);
+  const content =
+    channel === "email"
+      ? { channel, subject: "s", html: "<p>h</p>", text: "h" }
+      : channel === "sms"
+        ? { channel, text: "t" }
+        : { channel, title: "t", body: "b" };
+  const [n] = await insertNotifications(db, [
+    {
+      id: newId("ntf"),
+      eventId: event!.event.id,
+      recipientId: recipient.id,
+      userId,
+      type: "order_placed",
+      category: "transactional",
+      channel,
+      priority: "normal",
+      status: "QUEUED",
+      content: content as never,
+    },
+  ]);
+  const providerMessageId = channel === "sms" ? `SM${randomBytes(16).toString("hex")}` : crypto.randomUUID();
+  await transition(db, n!.id, "SENT", { set: { provider, providerMessageId, sentAt: new Date() } });
+  return { id: n!.id, userId, email, phone, providerMessageId };
+}
+
+/** The timeline as `STATUS` or `STATUS(ignored)` strings, for compact assertions. */
+export async function timelineOf(db: Db, id: string): Promise<string[]> {
+  return (await getTimeline(db, id)).map((t) => `${t.status}${t.detail?.ignored ? "(ignored)" : ""}`);
+}

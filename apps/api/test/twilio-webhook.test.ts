@@ -1,0 +1,119 @@
+import { randomBytes } from "node:crypto";
+import { findSuppression, getNotification } from "@herald/db";
+import twilio from "twilio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedSentNotification, timelineOf } from "./seed-notification.ts";
+import { createTestApi, type TestApi } from "./test-api.ts";
+
+const AUTH_TOKEN = randomBytes(16).toString("hex");
+// Herald runs behind a proxy: Twilio calls the public URL, the app sees only the path.
+const PUBLIC_URL = "https://notify.example.com/herald";
+const PATH = "/v1/webhooks/twilio";
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await createTestApi({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+function callback(sid: string, status: string, extra: Record<string, string> = {}) {
+  return {
+    AccountSid: "AC00000000000000000000000000000000",
+    ApiVersion: "2010-04-01",
+    From: "+14155550100",
+    To: "+14155550123",
+    MessageSid: sid,
+    SmsSid: sid,
+    MessageStatus: status,
+    SmsStatus: status,
+    ...extra,
+  };
+}
+
+/** What Twilio sends: a form body signed (with the SDK's own helper) over the URL it was configured with. */
+async function post(
+  params: Record<string, string>,
+  opts: { signWith?: Record<string, string>; url?: string } = {},
+) {
+  const url = opts.url ?? `${PUBLIC_URL}${PATH}`;
+  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, opts.signWith ?? params);
+  const res = await api.app.request(`http://10.0.0.7:3000${PATH}`, {
+    method: "POST",
+    body: new URLSearchParams(params).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe("POST /v1/webhooks/twilio", () => {
+  it("accepts a callback signed like validateRequest expects, against PUBLIC_URL", async () => {
+    const n = await seedSentNotification(api.deps.db, "sms");
+    const params = callback(n.providerMessageId, "delivered");
+    // The same check the real SDK makes on its side.
+    const sig = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}${PATH}`, params);
+    expect(twilio.validateRequest(AUTH_TOKEN, sig, `${PUBLIC_URL}${PATH}`, params)).toBe(true);
+
+    const res = await post(params);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: true, notificationId: n.id, result: "updated" });
+    expect((await getNotification(api.deps.db, n.id))?.status).toBe("DELIVERED");
+  });
+
+  it("a tampered callback is 401 and changes nothing", async () => {
+    const n = await seedSentNotification(api.deps.db, "sms");
+    const before = await timelineOf(api.deps.db, n.id);
+    const signedFor = callback(n.providerMessageId, "queued");
+    const tampered = await post(callback(n.providerMessageId, "undelivered", { ErrorCode: "30006" }), {
+      signWith: signedFor,
+    });
+    expect(tampered.status).toBe(401);
+    expect(tampered.body.error.code).toBe("unauthorized");
+    // Signed for the address the proxy forwarded to rather than the public one.
+    expect((await post(signedFor, { url: `http://10.0.0.7:3000${PATH}` })).status).toBe(401);
+    const missing = await api.app.request(PATH, {
+      method: "POST",
+      body: new URLSearchParams(signedFor).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(missing.status).toBe(401);
+    expect(await timelineOf(api.deps.db, n.id)).toEqual(before);
+    expect(await findSuppression(api.deps.db, "sms", n.phone)).toBeNull();
+  });
+
+  it("maps queued/sent/delivered and ignores a repeated status", async () => {
+    const n = await seedSentNotification(api.deps.db, "sms");
+    expect((await post(callback(n.providerMessageId, "queued"))).body.result).toBe("unchanged");
+    expect((await post(callback(n.providerMessageId, "sent"))).body.result).toBe("unchanged");
+    expect((await post(callback(n.providerMessageId, "delivered"))).body.result).toBe("updated");
+    expect((await post(callback(n.providerMessageId, "delivered"))).body).toMatchObject({ duplicate: true });
+    expect(await timelineOf(api.deps.db, n.id)).toEqual([
+      "PENDING",
+      "QUEUED",
+      "SENT",
+      "SENT(ignored)",
+      "SENT(ignored)",
+      "DELIVERED",
+    ]);
+  });
+
+  it("undelivered/failed end BOUNCED; a permanent error code suppresses the number", async () => {
+    const a = await seedSentNotification(api.deps.db, "sms");
+    const res = await post(callback(a.providerMessageId, "undelivered", { ErrorCode: "30003" }));
+    expect(res.body.result).toBe("updated");
+    expect(await getNotification(api.deps.db, a.id)).toMatchObject({
+      status: "BOUNCED",
+      reason: "undelivered",
+    });
+    expect(await findSuppression(api.deps.db, "sms", a.phone)).toBeNull();
+
+    const b = await seedSentNotification(api.deps.db, "sms");
+    await post(callback(b.providerMessageId, "failed", { ErrorCode: "30006" }));
+    expect(await getNotification(api.deps.db, b.id)).toMatchObject({ status: "BOUNCED", reason: "failed" });
+    expect(await findSuppression(api.deps.db, "sms", b.phone)).toMatchObject({
+      reason: "bounced",
+      detail: { errorCode: "30006" },
+    });
+  });
+});

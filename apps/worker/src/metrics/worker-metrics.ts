@@ -1,0 +1,38 @@
+import { idTime, isId } from "@herald/ids";
+import type { Logger } from "@herald/logger";
+import { sharedMetricsWriter } from "@herald/metrics";
+import type { Redis } from "ioredis";
+
+/**
+ * What a worker process reports for `GET /metrics`. Every call is
+ * fire-and-forget: a metrics write that fails is logged and never fails or
+ * slows the job it describes.
+ */
+export interface WorkerMetrics {
+  jobCompleted(queue: string): void;
+  jobFailed(queue: string, final: boolean): void;
+  providerError(provider: string, kind: string): void;
+  /** A provider accepted the notification: records accepted → sent latency. */
+  sent(
+    n: { channel: string; priority: string; eventId: string; scheduledAt: Date | null; createdAt: Date },
+    at?: Date,
+  ): void;
+}
+
+export function createWorkerMetrics(redis: Redis, prefix: string, logger: Logger): WorkerMetrics {
+  const writer = sharedMetricsWriter(redis, prefix);
+  const quiet = (p: Promise<void>) => {
+    p.catch((err: Error) => logger.debug({ err: err.message }, "metrics write failed"));
+  };
+  return {
+    jobCompleted: (queue) => quiet(writer.jobCompleted(queue)),
+    jobFailed: (queue, final) => quiet(writer.jobFailed(queue, final)),
+    providerError: (provider, kind) => quiet(writer.providerError(provider, kind)),
+    sent(n, at = new Date()) {
+      // Event ids carry the time the API accepted the event; a scheduled send counts from its due time.
+      const accepted = isId("evt", n.eventId) ? idTime(n.eventId).getTime() : n.createdAt.getTime();
+      const start = Math.max(accepted, n.scheduledAt?.getTime() ?? 0);
+      quiet(writer.sendLatency(n.channel, n.priority, (at.getTime() - start) / 1000));
+    },
+  };
+}

@@ -1,0 +1,9 @@
+export { histogramFamily, type MetricFamily, renderPrometheus, type Sample } from "./prometheus-text.ts";
+export {
+  LATENCY_BUCKETS,
+  metricsKey,
+  readSharedMetrics,
+  type SharedMetrics,
+  type SharedMetricsWriter,
+  sharedMetricsWriter,
+} from "./shared-metrics.ts";
