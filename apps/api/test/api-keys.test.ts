@@ -77,12 +77,7 @@ describe("API keys", () => {
     expect((await api.call("GET", "/v1/notifications", undefined, as(writer.key))).status).toBe(403);
     expect((await api.call("PUT", "/v1/users/u1", {}, as(writer.key))).status).toBe(403);
     // Only admin keys manage keys.
-    const escalate = await api.call(
-      "POST",
-      "/v1/api-keys",
-      { name: "x", scopes: ["admin"] },
-      as(writer.key),
-    );
+    const escalate = await api.call("POST", "/v1/api-keys", { name: "x", scopes: ["admin"] }, as(writer.key));
     expect(escalate.status).toBe(403);
   });
 
@@ -98,7 +93,10 @@ describe("API keys", () => {
       expect(here.status).toBe(401);
       expect(here.body.error.code).toBe("unauthorized");
       const started = Date.now();
-      await eventually(async () => (await other.call("GET", "/v1/notifications", key.key)).status === 401, 5000);
+      await eventually(
+        async () => (await other.call("GET", "/v1/notifications", key.key)).status === 401,
+        5000,
+      );
       expect(Date.now() - started).toBeLessThan(2000 + 1500);
     } finally {
       await other.close();

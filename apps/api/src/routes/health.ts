@@ -11,7 +11,12 @@ const within = <T>(p: Promise<T>, ms: number) =>
 const Check = z.object({ ok: z.boolean(), error: z.string().optional(), latencyMs: z.number() });
 const Ready = z
   .object({ status: z.enum(["ready", "unavailable"]), checks: z.object({ postgres: Check, redis: Check }) })
-  .openapi("Readiness");
+  .openapi("Readiness", {
+    example: {
+      status: "ready",
+      checks: { postgres: { ok: true, latencyMs: 1 }, redis: { ok: true, latencyMs: 0 } },
+    },
+  });
 
 const healthz = createRoute({
   method: "get",
@@ -21,7 +26,11 @@ const healthz = createRoute({
   responses: {
     200: {
       description: "Alive",
-      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
+      content: {
+        "application/json": {
+          schema: z.object({ status: z.literal("ok") }).openapi({ example: { status: "ok" } }),
+        },
+      },
     },
   },
 });
