@@ -5,6 +5,7 @@ import type { ApiDeps } from "./deps.ts";
 import type { App, HonoEnv } from "./hono-env.ts";
 import { accessLog } from "./middleware/access-log.ts";
 import { apiKeyAuth } from "./middleware/api-key-auth.ts";
+import { jsonDepthLimit } from "./middleware/json-depth.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
@@ -35,6 +36,7 @@ export function createApp(deps: ApiDeps): App {
   const small = bodyLimit({ maxSize: max, onError: tooLarge(max) });
   const large = bodyLimit({ maxSize: max * 8, onError: tooLarge(max * 8) });
   app.use("*", (c, next) => (c.req.path === "/v1/events/batch" ? large(c, next) : small(c, next)));
+  app.use("*", jsonDepthLimit());
 
   registerHealth(app, deps);
   registerDocs(app);

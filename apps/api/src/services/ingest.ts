@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { deleteEvents, insertEvents, type NewEvent, upsertRecipient } from "@herald/db";
+import { type Db, deleteEvents, insertEvents, type NewEvent, upsertRecipient } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { getNotificationType } from "@herald/templates";
@@ -75,13 +75,20 @@ export type IngestResult = { eventId: string; replay: boolean } | { error: Heral
  * behind. (A crash between the two is what the reconciler is for.)
  */
 export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[]): Promise<IngestResult[]> {
-  for (const v of valid) {
-    if (v.request.user) await upsertRecipient(deps.db, v.request.userId, v.request.user);
-  }
-  const inserted = await insertEvents(
-    deps.db,
-    valid.map((v) => v.event),
-  );
+  // One transaction: inline recipient data is written only with the event it
+  // came with, so a replayed or conflicting idempotency key writes nothing.
+  const inserted = await deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const rows = await insertEvents(
+      db,
+      valid.map((v) => v.event),
+    );
+    for (const [i, r] of rows.entries()) {
+      const request = valid[i]!.request;
+      if (r.created && request.user) await upsertRecipient(db, request.userId, request.user);
+    }
+    return rows;
+  });
   const created = inserted.filter((r) => r.created).map((r) => r.event);
   try {
     await deps.queues.addBulk(
