@@ -23,6 +23,7 @@ const healthz = createRoute({
   path: "/healthz",
   tags: ["Ops"],
   summary: "Liveness: the process answers",
+  security: [],
   responses: {
     200: {
       description: "Alive",
@@ -40,6 +41,7 @@ const readyz = createRoute({
   path: "/readyz",
   tags: ["Ops"],
   summary: "Readiness: PostgreSQL and Redis answer",
+  security: [],
   responses: {
     200: { description: "Ready", content: { "application/json": { schema: Ready } } },
     503: { description: "A dependency is down", content: { "application/json": { schema: Ready } } },
