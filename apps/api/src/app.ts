@@ -36,7 +36,10 @@ export function createApp(deps: ApiDeps): App {
   const small = bodyLimit({ maxSize: max, onError: tooLarge(max) });
   const large = bodyLimit({ maxSize: max * 8, onError: tooLarge(max * 8) });
   app.use("*", (c, next) => (c.req.path === "/v1/events/batch" ? large(c, next) : small(c, next)));
-  app.use("*", jsonDepthLimit());
+  // Outside /v1 at once; inside /v1 only after the key is checked, so no
+  // anonymous caller makes the API read a body.
+  const depth = jsonDepthLimit();
+  app.use("*", (c, next) => (c.req.path.startsWith("/v1/") ? next() : depth(c, next)));
 
   registerHealth(app, deps);
   registerDocs(app);
@@ -52,6 +55,8 @@ export function createApp(deps: ApiDeps): App {
       logger: deps.logger,
     }),
   );
+
+  app.use("/v1/*", depth);
 
   registerEvents(app, deps);
   registerNotifications(app, deps);

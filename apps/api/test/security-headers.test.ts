@@ -78,7 +78,15 @@ describe("security headers", () => {
   });
 });
 
-describe("body-size limits on every route", () => {
+describe("body limits on every route", () => {
+  it("refuse JSON nested deeper than 64 levels with a 400, and only after the key is checked", async () => {
+    const deep = `{"type":"order_placed","userId":"u","data":${"[".repeat(100)}${"]".repeat(100)}}`;
+    const res = await api.call("POST", "/v1/events", deep);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain("nested deeper than 64");
+    expect((await api.call("POST", "/v1/events", deep, { authorization: "" })).status).toBe(401);
+  });
+
   it("answers 413 outside /v1 too", async () => {
     const big = "x".repeat(4096);
     for (const path of ["/healthz", "/docs", "/", "/openapi.json", "/v1/users/u1"]) {
