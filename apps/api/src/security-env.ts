@@ -1,7 +1,7 @@
 import { parseDuration } from "@herald/config";
 import { z } from "zod";
 
-/** `"6000/1m"` → at most 6000 requests per key per minute; `"off"` disables the limiter. */
+/** `"60000/1m"` → at most 60000 requests per key per minute; `"off"` disables the limiter. */
 const rateLimitSpec = z.string().transform((s, ctx) => {
   if (s.trim() === "off") return null;
   const m = /^\s*(\d+)\s*\/\s*(.+)$/.exec(s);
@@ -14,7 +14,7 @@ const rateLimitSpec = z.string().transform((s, ctx) => {
   } catch {
     ctx.addIssue({
       code: "custom",
-      message: 'must look like "6000/1m" (requests per key per window ≥ 1s) or "off"',
+      message: 'must look like "60000/1m" (requests per key per window ≥ 1s) or "off"',
     });
     return z.NEVER;
   }
@@ -25,9 +25,9 @@ export const securityEnv = {
   /**
    * Requests per API key per fixed window, counted in Redis so the limit holds
    * across every API process. A key's own `rateLimit` overrides the count.
-   * Default `6000/1m`.
+   * Default `60000/1m` (1,000 requests per second on average; a batch of 1,000 events is one request).
    */
-  API_RATE_LIMIT: rateLimitSpec.default({ max: 6000, windowMs: 60_000 }),
+  API_RATE_LIMIT: rateLimitSpec.default({ max: 60_000, windowMs: 60_000 }),
   /**
    * How long one API process trusts a key lookup. A key revoked through the
    * API stops working at once in the process that revoked it and within this

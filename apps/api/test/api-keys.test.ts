@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { freePort } from "@herald/devstack";
 import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -172,6 +173,17 @@ describe("rate limiting per API key", () => {
       expect((await api.call("GET", "/v1/notifications")).status).toBe(200);
     } finally {
       await other.close();
+    }
+  });
+
+  it("lets requests through (without RateLimit headers) when Redis cannot be asked", async () => {
+    const noRedis = await createTestApi({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    try {
+      const res = await noRedis.call("GET", "/v1/notifications");
+      expect(res.status).toBe(200);
+      expect(res.headers.get("ratelimit-limit")).toBeNull();
+    } finally {
+      await noRedis.close();
     }
   });
 
