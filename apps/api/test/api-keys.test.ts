@@ -182,6 +182,13 @@ describe("rate limiting per API key", () => {
       const res = await noRedis.call("GET", "/v1/notifications");
       expect(res.status).toBe(200);
       expect(res.headers.get("ratelimit-limit")).toBeNull();
+      // Triggering needs the queue: a quick 503 that writes nothing, inline user data included.
+      const event = await noRedis.call("POST", "/v1/events", { ...order, user: { email: "q@example.com" } });
+      expect(event.status).toBe(503);
+      expect(event.headers.get("retry-after")).toBe("5");
+      const [rows] = await noRedis.db
+        .sql`select (select count(*) from events)::int as e, (select count(*) from recipients)::int as r`;
+      expect(rows).toEqual({ e: 0, r: 0 });
     } finally {
       await noRedis.close();
     }

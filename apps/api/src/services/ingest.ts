@@ -66,6 +66,21 @@ export function validateEvent(
   };
 }
 
+/** True once the connection is ready; waits up to `ms` (a process just starting is still connecting). */
+function redisReady(redis: ApiDeps["redis"], ms: number): Promise<boolean> {
+  if (redis.status === "ready") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off("ready", onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.once("ready", onReady);
+  });
+}
+
 export type IngestResult = { eventId: string; replay: boolean } | { error: HeraldError };
 
 /**
@@ -75,6 +90,14 @@ export type IngestResult = { eventId: string; replay: boolean } | { error: Heral
  * behind. (A crash between the two is what the reconciler is for.)
  */
 export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[]): Promise<IngestResult[]> {
+  // Redis known to be down: refuse before writing anything (the delete below
+  // cannot undo an inline recipient update, and BullMQ would wait for a
+  // connection that never came up instead of failing).
+  if (!(await redisReady(deps.redis, 1000))) {
+    throw new HeraldError("unavailable", "The queue is unavailable; nothing was recorded. Retry shortly.", {
+      retryAfter: 5,
+    });
+  }
   // One transaction: inline recipient data is written only with the event it
   // came with, so a replayed or conflicting idempotency key writes nothing.
   const inserted = await deps.db.transaction(async (tx) => {
