@@ -7,6 +7,7 @@ COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/dashboard/package.json apps/dashboard/
 COPY e2e/package.json e2e/
+COPY examples/order-service/package.json examples/order-service/
 COPY packages packages
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .

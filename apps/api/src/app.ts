@@ -3,11 +3,17 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiDeps } from "./deps.ts";
 import type { App, HonoEnv } from "./hono-env.ts";
+import { accessLog } from "./middleware/access-log.ts";
 import { apiKeyAuth } from "./middleware/api-key-auth.ts";
+import { jsonDepthLimit } from "./middleware/json-depth.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { apiSecurityHeaders } from "./middleware/security-headers.ts";
 import { USER_TOKEN_ROUTES } from "./middleware/user-token-auth.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
+import { registerApiKeys } from "./routes/api-keys.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
+import { registerDocs } from "./routes/docs.ts";
 import { registerEvents } from "./routes/events.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerInbox } from "./routes/inbox.ts";
@@ -38,21 +44,41 @@ const tooLarge = (max: number) => () => {
 export function createApp(deps: ApiDeps): App {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.use("*", requestId());
+  app.use("*", apiSecurityHeaders());
+  app.use("*", accessLog(deps.logger));
   app.onError(createOnError(deps.logger));
   app.notFound(notFound);
 
+  // Every route, not only /v1: nothing reads an unbounded body.
+  const max = deps.env.MAX_BODY_BYTES;
+  const small = bodyLimit({ maxSize: max, onError: tooLarge(max) });
+  const large = bodyLimit({ maxSize: max * 8, onError: tooLarge(max * 8) });
+  app.use("*", (c, next) => (c.req.path === "/v1/events/batch" ? large(c, next) : small(c, next)));
+  // Outside /v1 at once; inside /v1 only after the key is checked, so no
+  // anonymous caller makes the API read a body.
+  const depth = jsonDepthLimit();
+  app.use("*", (c, next) => (c.req.path.startsWith("/v1/") ? next() : depth(c, next)));
+
   registerHealth(app, deps);
+  registerDocs(app);
   // Reached from e-mails: authorised by the signed token in the URL, not an API key.
   registerUnsubscribe(app, deps);
   registerMetrics(app, deps);
   registerTracking(app, deps);
 
-  const max = deps.env.MAX_BODY_BYTES;
-  const small = bodyLimit({ maxSize: max, onError: tooLarge(max) });
-  const large = bodyLimit({ maxSize: max * 8, onError: tooLarge(max * 8) });
-  app.use("/v1/*", (c, next) => (c.req.path === "/v1/events/batch" ? large(c, next) : small(c, next)));
-  const apiKey = apiKeyAuth(deps.db);
-  app.use("/v1/*", (c, next) => (OWN_AUTH_ROUTES.some((r) => r.test(c.req.path)) ? next() : apiKey(c, next)));
+  const auth = apiKeyAuth(deps.db, { cacheMs: deps.env.API_KEY_CACHE_MS });
+  app.use("/v1/*", (c, next) => (OWN_AUTH_ROUTES.some((r) => r.test(c.req.path)) ? next() : auth(c, next)));
+  app.use(
+    "/v1/*",
+    rateLimit({
+      redis: deps.redis,
+      setting: deps.env.API_RATE_LIMIT,
+      prefix: deps.env.QUEUE_PREFIX,
+      logger: deps.logger,
+    }),
+  );
+
+  app.use("/v1/*", depth);
 
   registerEvents(app, deps);
   registerNotifications(app, deps);
@@ -63,6 +89,7 @@ export function createApp(deps: ApiDeps): App {
   registerStats(app, deps);
   registerResendWebhook(app, deps);
   registerTwilioWebhook(app, deps);
+  registerApiKeys(app, deps, () => auth.forget());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "http",

@@ -4,6 +4,7 @@ import { resolveTrackingSecret } from "@herald/tracking";
 import { z } from "zod";
 import { inboxEnvShape } from "./env-inbox.ts";
 import { trackingEnvFragment } from "./env-tracking.ts";
+import { securityEnv } from "./security-env.ts";
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -48,7 +49,11 @@ const refineProduction = (
   }
 };
 
-const schema = baseSchema.extend(inboxEnvShape).extend(trackingEnvFragment).superRefine(refineProduction);
+const schema = baseSchema
+  .extend(inboxEnvShape)
+  .extend(trackingEnvFragment)
+  .extend(securityEnv)
+  .superRefine(refineProduction);
 
 export type ApiEnv = z.infer<typeof schema> & { PUBLIC_URL: string; TRACKING_SECRET: string };
 

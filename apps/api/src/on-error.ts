@@ -48,6 +48,21 @@ export function isDependencyDown(err: unknown): boolean {
   return false;
 }
 
+/**
+ * PostgreSQL refusing a value the validation let through (SQLSTATE class 22:
+ * NUL characters, lone surrogates, numbers out of range; 54: nesting too
+ * deep). The request was bad, not the server: a 400, never a 500.
+ */
+export function isRejectedValue(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const x = e as { code?: unknown; name?: string; cause?: unknown };
+    if (x.name === "PostgresError" && typeof x.code === "string" && /^(22|54)/.test(x.code)) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
 /** Zod issues as `{path, message}` with dotted paths, e.g. `data.items.0.quantity`. */
 export function zodDetails(error: ZodError, prefix?: string): { path: string; message: string }[] {
   return error.issues.map((i) => ({
@@ -70,6 +85,12 @@ export function createOnError(logger: Logger) {
     } else if (err instanceof HTTPException) {
       const code = HTTP_EXCEPTION_CODES[err.status] ?? "internal";
       herald = new HeraldError(code, err.message || code.replace(/_/g, " "));
+    } else if (isRejectedValue(err)) {
+      logger.warn({ requestId, err }, "database refused a value from the request");
+      herald = new HeraldError(
+        "malformed_request",
+        "A value in the request cannot be stored (for example a NUL character or a number out of range).",
+      );
     } else if (isDependencyDown(err)) {
       logger.warn({ requestId, err }, "dependency unavailable");
       herald = new HeraldError(

@@ -64,6 +64,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
 
     const worker = new Worker(bullQueueName(queue), processor, options);
     worker.on("error", (err) => logger.warn({ queue, err: err.message }, "worker error"));
+    // Ids and outcomes only: job data and results carry no personal data.
+    worker.on("completed", (job, result) => logger.debug({ queue, jobId: job.id, result }, "job completed"));
     worker.on("failed", (job, err) => {
       if (!job) return;
       const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === "UnrecoverableError";

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { newId } from "@herald/ids";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { apiKeys } from "./schema/index.ts";
 
@@ -12,9 +12,18 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
-/** A fresh secret: `hk_live_` / `hk_test_` and 40 base62-ish characters. */
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** A fresh secret: `hk_live_` / `hk_test_` and 40 base62 characters (≈238 random bits). */
 export function generateApiKey(environment: "live" | "test" = "live"): string {
-  return `hk_${environment}_${randomBytes(30).toString("base64url").replace(/[-_]/g, "").slice(0, 40)}`;
+  let out = "";
+  while (out.length < 40) {
+    for (const byte of randomBytes(48)) {
+      // 248 = 4 × 62: rejecting larger bytes keeps every character equally likely.
+      if (byte < 248 && out.length < 40) out += BASE62[byte % 62];
+    }
+  }
+  return `hk_${environment}_${out}`;
 }
 
 function describe(key: string) {
@@ -28,10 +37,19 @@ export interface CreatedApiKey {
   key: string;
 }
 
-export async function createApiKey(
-  db: Db,
-  input: { name: string; scopes: ApiKeyScope[]; environment?: "live" | "test"; key?: string },
-): Promise<CreatedApiKey> {
+export interface NewApiKey {
+  name: string;
+  scopes: ApiKeyScope[];
+  /** `live` (default) or `test`: only the prefix differs (`hk_live_` / `hk_test_`). */
+  environment?: "live" | "test";
+  /** Use this secret instead of generating one (bootstrap, tests). */
+  key?: string;
+  expiresAt?: Date | null;
+  /** Requests per rate-limit window; null/absent = the API's default. */
+  rateLimit?: number | null;
+}
+
+export async function createApiKey(db: Db, input: NewApiKey, rotatedFrom?: string): Promise<CreatedApiKey> {
   const key = input.key ?? generateApiKey(input.environment);
   const [row] = await db
     .insert(apiKeys)
@@ -40,10 +58,93 @@ export async function createApiKey(
       name: input.name,
       scopes: input.scopes,
       hash: hashApiKey(key),
+      expiresAt: input.expiresAt ?? null,
+      rateLimit: input.rateLimit ?? null,
+      rotatedFrom: rotatedFrom ?? null,
       ...describe(key),
     })
     .returning();
   return { row: row!, key };
+}
+
+/** Keys newest first; with `includeRevoked` false, only the ones that still work. */
+export async function listApiKeys(db: Db, options: { includeRevoked?: boolean } = {}): Promise<ApiKeyRow[]> {
+  const live = and(
+    isNull(apiKeys.revokedAt),
+    or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())),
+  );
+  return db
+    .select()
+    .from(apiKeys)
+    .where(options.includeRevoked ? undefined : live)
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+}
+
+export async function getApiKey(db: Db, id: string): Promise<ApiKeyRow | null> {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
+  return row ?? null;
+}
+
+/** Revokes a key at once. Returns the row (revoked before or now), or null if there is no such key. */
+export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRow | null> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .where(eq(apiKeys.id, id))
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * Replaces a key with a new secret (same name, scopes, environment and limit).
+ * The old key is revoked at once, or keeps working for `graceSeconds` so
+ * deployments can switch over. Null when the key does not exist or is revoked.
+ */
+export async function rotateApiKey(
+  db: Db,
+  id: string,
+  options: { graceSeconds?: number } = {},
+): Promise<CreatedApiKey | null> {
+  return db.transaction(async (tx) => {
+    const [old] = await tx
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .for("update");
+    if (!old) return null;
+    const grace = options.graceSeconds ?? 0;
+    if (grace <= 0) {
+      await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
+    } else {
+      const ends = new Date(Date.now() + grace * 1000);
+      // Never extends a key's life: an earlier expiry stays.
+      if (!old.expiresAt || old.expiresAt > ends)
+        await tx.update(apiKeys).set({ expiresAt: ends }).where(eq(apiKeys.id, id));
+    }
+    return createApiKey(
+      tx as unknown as Db,
+      {
+        name: old.name,
+        scopes: old.scopes as ApiKeyScope[],
+        environment: old.environment,
+        rateLimit: old.rateLimit,
+      },
+      old.id,
+    );
+  });
+}
+
+/** Records use, at most once a minute per key, so a busy key costs no write per request. */
+export async function touchApiKey(db: Db, id: string): Promise<void> {
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: new Date() })
+    .where(
+      and(
+        eq(apiKeys.id, id),
+        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(Date.now() - 60_000))),
+      ),
+    );
 }
 
 /**

@@ -53,9 +53,10 @@ export async function getRecipientById(db: Db, id: string): Promise<RecipientRow
 }
 
 /**
- * Erases a recipient's personal data: contact fields, properties, devices and
- * preferences. Notification rows stay (anonymised: their rendered content is
- * cleared) so delivery counts remain true.
+ * Erases a recipient's personal data: contact fields, properties, devices,
+ * preferences, the data of their events and provider error texts.
+ * Notification rows stay (anonymised: their rendered content is cleared) so
+ * delivery counts remain true.
  */
 export async function eraseRecipient(db: Db, externalId: string): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -68,8 +69,14 @@ export async function eraseRecipient(db: Db, externalId: string): Promise<boolea
     await tx.delete(devices).where(eq(devices.recipientId, row.id));
     await tx.delete(preferences).where(eq(preferences.recipientId, row.id));
     await tx.execute(
-      sql`update notifications set content = jsonb_build_object('channel', channel, 'erased', true) where recipient_id = ${row.id}`,
+      sql`update notifications set content = jsonb_build_object('channel', channel, 'erased', true), last_error = null
+        where recipient_id = ${row.id}`,
     );
+    // Provider errors quote addresses ("Invalid 'To' Phone Number: +1…"); statuses and times stay.
+    await tx.execute(sql`update notification_timeline set detail = detail - 'error'
+      where detail ? 'error' and notification_id in (select id from notifications where recipient_id = ${row.id})`);
+    // Event data is the app's payload about this user (names, links with tokens…).
+    await tx.execute(sql`update events set data = '{}'::jsonb where user_id = ${externalId}`);
     await tx.execute(sql`update outbox_messages set destination = '[erased]', content = jsonb_build_object('channel', channel, 'erased', true)
       where notification_id in (select id from notifications where recipient_id = ${row.id})`);
     return true;

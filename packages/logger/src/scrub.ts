@@ -1,4 +1,5 @@
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// Also percent-encoded (`ada%40example.com`): user ids that are addresses travel in URLs.
+const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gi;
 // E.164-looking numbers (and loosely formatted ones) of 8+ digits.
 // Bounded by non-word characters so hex hashes and ids are left alone.
 const PHONE = /(?<![\w+])\+?\d[\d\s().-]{6,}\d(?!\w)/g;

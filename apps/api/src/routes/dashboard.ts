@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { App } from "../hono-env.ts";
+import { htmlSecurityHeaders } from "../middleware/security-headers.ts";
 
 /**
  * Serves the built dashboard (apps/dashboard/dist) at `/`. Unknown paths
@@ -9,6 +10,9 @@ import type { App } from "../hono-env.ts";
  */
 export function registerDashboard(app: App, dir: string): void {
   const index = join(dir, "index.html");
+  // The dashboard's CSP (own scripts only, no framing); registered before its routes.
+  app.use("/", htmlSecurityHeaders());
+  app.use("/assets/*", htmlSecurityHeaders());
   if (!existsSync(index)) {
     app.get("/", (c) =>
       c.text(

@@ -70,7 +70,7 @@ const getOne = createRoute({
       eventId: z
         .string()
         .max(64)
-        .openapi({ param: { name: "eventId", in: "path" } }),
+        .openapi({ param: { name: "eventId", in: "path" }, example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
     }),
   },
   responses: {

@@ -11,17 +11,27 @@ const within = <T>(p: Promise<T>, ms: number) =>
 const Check = z.object({ ok: z.boolean(), error: z.string().optional(), latencyMs: z.number() });
 const Ready = z
   .object({ status: z.enum(["ready", "unavailable"]), checks: z.object({ postgres: Check, redis: Check }) })
-  .openapi("Readiness");
+  .openapi("Readiness", {
+    example: {
+      status: "ready",
+      checks: { postgres: { ok: true, latencyMs: 1 }, redis: { ok: true, latencyMs: 0 } },
+    },
+  });
 
 const healthz = createRoute({
   method: "get",
   path: "/healthz",
   tags: ["Ops"],
   summary: "Liveness: the process answers",
+  security: [],
   responses: {
     200: {
       description: "Alive",
-      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
+      content: {
+        "application/json": {
+          schema: z.object({ status: z.literal("ok") }).openapi({ example: { status: "ok" } }),
+        },
+      },
     },
   },
 });
@@ -31,6 +41,7 @@ const readyz = createRoute({
   path: "/readyz",
   tags: ["Ops"],
   summary: "Readiness: PostgreSQL and Redis answer",
+  security: [],
   responses: {
     200: { description: "Ready", content: { "application/json": { schema: Ready } } },
     503: { description: "A dependency is down", content: { "application/json": { schema: Ready } } },

@@ -13,6 +13,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, conflictError, notFoundError, PageQuery } from "../schemas/common.ts";
+import { exampleIds, exampleNotification } from "../schemas/examples.ts";
 import {
   NotificationSchema,
   NotificationWithTimelineSchema,
@@ -35,13 +36,13 @@ const list = createRoute({
   middleware: [requireScope("read")] as const,
   request: {
     query: z.object({
-      userId: z.string().max(256).optional(),
-      eventId: z.string().max(64).optional(),
-      type: z.string().max(100).optional(),
-      channel: z.enum(CHANNELS).optional(),
-      status: z.enum(NOTIFICATION_STATUSES).optional(),
-      since: z.iso.datetime({ offset: true }).optional(),
-      until: z.iso.datetime({ offset: true }).optional(),
+      userId: z.string().max(256).optional().openapi({ example: "user_123" }),
+      eventId: z.string().max(64).optional().openapi({ example: exampleIds.event }),
+      type: z.string().max(100).optional().openapi({ example: "order_placed" }),
+      channel: z.enum(CHANNELS).optional().openapi({ example: "email" }),
+      status: z.enum(NOTIFICATION_STATUSES).optional().openapi({ example: "SENT" }),
+      since: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-11-01T00:00:00Z" }),
+      until: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-12-01T00:00:00Z" }),
       ...PageQuery,
     }),
   },
@@ -52,7 +53,12 @@ const list = createRoute({
         "application/json": {
           schema: z
             .object({ data: z.array(NotificationSchema), nextCursor: z.string().nullable() })
-            .openapi("NotificationList"),
+            .openapi("NotificationList", {
+              example: {
+                data: [exampleNotification],
+                nextCursor: "bnRmXzAxamQ4cTNrNW02bjdwOHE5cjBzMXQydjN4",
+              },
+            }),
         },
       },
     },

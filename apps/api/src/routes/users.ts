@@ -115,7 +115,7 @@ const deleteDevice = createRoute({
       deviceId: z
         .string()
         .max(64)
-        .openapi({ param: { name: "deviceId", in: "path" } }),
+        .openapi({ param: { name: "deviceId", in: "path" }, example: "dev_01jd8q3k5m6n7p8q9r0s1t2v3z" }),
     }),
   },
   responses: { 204: { description: "Removed" }, ...commonErrors, ...notFoundError },

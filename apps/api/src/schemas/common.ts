@@ -43,7 +43,10 @@ export const UserIdParam = z.object({
 
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 }),
-  cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page" }),
+  cursor: z.string().max(200).optional().openapi({
+    description: "`nextCursor` of the previous page",
+    example: "bnRmXzAxamQ4cTNrNW02bjdwOHE5cjBzMXQydjN4",
+  }),
 };
 
 /** IANA zone names the runtime knows (`Europe/Paris`, `America/New_York`, `UTC`). */

@@ -1,6 +1,7 @@
 import type { EventRow } from "@herald/db";
 import { CHANNELS, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
+import { exampleEvent, exampleIds, exampleOrderData } from "./examples.ts";
 import { NotificationSchema } from "./notification.ts";
 import { UserFields } from "./user.ts";
 
@@ -13,14 +14,7 @@ export const EventRequestSchema = z
       .max(256)
       .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
       .openapi({ example: "user_123" }),
-    data: z.record(z.string(), z.unknown()).openapi({
-      example: {
-        orderId: "A-1042",
-        total: 59.9,
-        currency: "EUR",
-        items: [{ name: "Linen shirt", quantity: 1, price: 59.9 }],
-      },
-    }),
+    data: z.record(z.string(), z.unknown()).openapi({ example: exampleOrderData }),
     idempotencyKey: z.string().min(1).max(255).optional().openapi({ example: "order-A-1042-placed" }),
     priority: z.enum(PRIORITIES).optional(),
     sendAt: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-12-01T09:00:00Z" }),
@@ -29,18 +23,42 @@ export const EventRequestSchema = z
     user: UserFields.optional(),
   })
   .strict()
-  .openapi("EventRequest");
+  .openapi("EventRequest", {
+    example: {
+      type: "order_placed",
+      userId: "user_123",
+      data: exampleOrderData,
+      idempotencyKey: "order-A-1042-placed",
+      user: { email: "ada@example.com", timezone: "Europe/London" },
+    },
+  });
 
 export type EventRequest = z.infer<typeof EventRequestSchema>;
 
 export const EventAcceptedSchema = z
-  .object({ eventId: z.string().openapi({ example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w" }) })
-  .openapi("EventAccepted");
+  .object({ eventId: z.string().openapi({ example: exampleIds.event }) })
+  .openapi("EventAccepted", { example: { eventId: exampleIds.event } });
 
 export const BatchRequestSchema = z
   .object({ events: z.array(z.unknown()).min(1).max(1000) })
   .strict()
-  .openapi("EventBatchRequest");
+  .openapi("EventBatchRequest", {
+    example: {
+      events: [
+        {
+          type: "order_placed",
+          userId: "user_123",
+          data: exampleOrderData,
+          idempotencyKey: "order-A-1042-placed",
+        },
+        {
+          type: "weekly_promo",
+          userId: "user_456",
+          data: { headline: "Autumn sale", body: "20% off linen", ctaUrl: "https://shop.example.com/sale" },
+        },
+      ],
+    },
+  });
 
 export const BatchResultSchema = z
   .object({
@@ -61,7 +79,24 @@ export const BatchResultSchema = z
       }),
     ),
   })
-  .openapi("EventBatchResult");
+  .openapi("EventBatchResult", {
+    example: {
+      accepted: 1,
+      rejected: 1,
+      results: [
+        { index: 0, status: 202, eventId: exampleIds.event },
+        {
+          index: 1,
+          status: 422,
+          error: {
+            code: "invalid_data",
+            message: "Data does not match weekly_promo: data.ctaUrl: Invalid URL",
+            details: [{ path: "data.ctaUrl", message: "Invalid URL" }],
+          },
+        },
+      ],
+    },
+  });
 
 export const EventSchema = z
   .object({
@@ -82,7 +117,7 @@ export const EventSchema = z
     routedAt: z.string().optional(),
     notifications: z.array(NotificationSchema),
   })
-  .openapi("Event");
+  .openapi("Event", { example: exampleEvent });
 
 export function serializeEvent(e: EventRow) {
   return {

@@ -2,6 +2,7 @@ import type { NotificationRow, TimelineRow } from "@herald/db";
 import { CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { isoDate } from "./common.ts";
+import { exampleNotification, exampleTimeline } from "./examples.ts";
 
 export const NotificationSchema = z
   .object({
@@ -26,7 +27,7 @@ export const NotificationSchema = z
     readAt: z.string().optional(),
     clickedAt: z.string().optional(),
   })
-  .openapi("Notification");
+  .openapi("Notification", { example: exampleNotification });
 
 export const TimelineEntrySchema = z
   .object({ status: z.string(), at: z.string(), detail: z.record(z.string(), z.unknown()).nullable() })
@@ -34,7 +35,7 @@ export const TimelineEntrySchema = z
 
 export const NotificationWithTimelineSchema = NotificationSchema.extend({
   timeline: z.array(TimelineEntrySchema),
-}).openapi("NotificationWithTimeline");
+}).openapi("NotificationWithTimeline", { example: { ...exampleNotification, timeline: exampleTimeline } });
 
 export function serializeNotification(n: NotificationRow) {
   return {

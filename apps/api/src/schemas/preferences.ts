@@ -2,6 +2,7 @@ import { CATEGORIES, isCategory, isRequiredCategory } from "@herald/domain";
 import { channelsOf, getNotificationType, listNotificationTypes } from "@herald/templates";
 import { z } from "@hono/zod-openapi";
 import { TimeZone } from "./common.ts";
+import { examplePreferences } from "./examples.ts";
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time HH:MM (24h)");
 
@@ -129,4 +130,4 @@ export const PreferencesSchema = z
     digestTime: z.string().optional(),
     unsubscribedAll: z.boolean(),
   })
-  .openapi("Preferences");
+  .openapi("Preferences", { example: examplePreferences });

@@ -1,6 +1,7 @@
 import type { DeviceRow, RecipientRow } from "@herald/db";
 import { z } from "@hono/zod-openapi";
 import { isoDate, Locale, PhoneE164, TimeZone } from "./common.ts";
+import { exampleDevice, exampleUser } from "./examples.ts";
 
 /** Inline recipient data on an event, or the body of `PUT /v1/users/:userId`. Null clears a field. */
 export const UserFields = z
@@ -15,7 +16,15 @@ export const UserFields = z
       .openapi({ example: { name: "Ada" } }),
   })
   .strict()
-  .openapi("UserFields");
+  .openapi("UserFields", {
+    example: {
+      email: "ada@example.com",
+      phone: "+14155550100",
+      locale: "en-GB",
+      timezone: "Europe/London",
+      properties: { name: "Ada" },
+    },
+  });
 
 export const DeviceSchema = z
   .object({
@@ -23,7 +32,7 @@ export const DeviceSchema = z
     kind: z.enum(["webpush", "fcm", "apns"]),
     createdAt: z.string(),
   })
-  .openapi("Device");
+  .openapi("Device", { example: exampleDevice });
 
 export const UserSchema = z
   .object({
@@ -38,7 +47,7 @@ export const UserSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi("User");
+  .openapi("User", { example: exampleUser });
 
 export const NewDeviceSchema = z
   .discriminatedUnion("kind", [
@@ -54,7 +63,18 @@ export const NewDeviceSchema = z
     }),
     z.object({ kind: z.enum(["fcm", "apns"]), token: z.string().min(8).max(4096) }),
   ])
-  .openapi("NewDevice");
+  .openapi("NewDevice", {
+    example: {
+      kind: "webpush",
+      subscription: {
+        endpoint: "https://fcm.googleapis.com/fcm/send/dGVzdC1zdWJzY3JpcHRpb24",
+        keys: {
+          p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+          auth: "tBHItJI5svbpez7KI4CCXg",
+        },
+      },
+    },
+  });
 
 export function serializeDevice(d: DeviceRow) {
   return { id: d.id, kind: d.kind, createdAt: d.createdAt.toISOString() };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { deleteEvents, insertEvents, type NewEvent, upsertRecipient } from "@herald/db";
+import { type Db, deleteEvents, insertEvents, type NewEvent, upsertRecipient } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { getNotificationType } from "@herald/templates";
@@ -66,6 +66,21 @@ export function validateEvent(
   };
 }
 
+/** True once the connection is ready; waits up to `ms` (a process just starting is still connecting). */
+function redisReady(redis: ApiDeps["redis"], ms: number): Promise<boolean> {
+  if (redis.status === "ready") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off("ready", onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.once("ready", onReady);
+  });
+}
+
 export type IngestResult = { eventId: string; replay: boolean } | { error: HeraldError };
 
 /**
@@ -75,13 +90,28 @@ export type IngestResult = { eventId: string; replay: boolean } | { error: Heral
  * behind. (A crash between the two is what the reconciler is for.)
  */
 export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[]): Promise<IngestResult[]> {
-  for (const v of valid) {
-    if (v.request.user) await upsertRecipient(deps.db, v.request.userId, v.request.user);
+  // Redis known to be down: refuse before writing anything (the delete below
+  // cannot undo an inline recipient update, and BullMQ would wait for a
+  // connection that never came up instead of failing).
+  if (!(await redisReady(deps.redis, 1000))) {
+    throw new HeraldError("unavailable", "The queue is unavailable; nothing was recorded. Retry shortly.", {
+      retryAfter: 5,
+    });
   }
-  const inserted = await insertEvents(
-    deps.db,
-    valid.map((v) => v.event),
-  );
+  // One transaction: inline recipient data is written only with the event it
+  // came with, so a replayed or conflicting idempotency key writes nothing.
+  const inserted = await deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const rows = await insertEvents(
+      db,
+      valid.map((v) => v.event),
+    );
+    for (const [i, r] of rows.entries()) {
+      const request = valid[i]!.request;
+      if (r.created && request.user) await upsertRecipient(db, request.userId, request.user);
+    }
+    return rows;
+  });
   const created = inserted.filter((r) => r.created).map((r) => r.event);
   try {
     await deps.queues.addBulk(

@@ -1,4 +1,4 @@
-import { index, pgTable, text } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import { at, createdAt } from "./columns.ts";
 
 /** API keys are stored as SHA-256 hashes; the key itself is shown once, at creation. */
@@ -19,6 +19,10 @@ export const apiKeys = pgTable(
     lastUsedAt: at("last_used_at"),
     revokedAt: at("revoked_at"),
     expiresAt: at("expires_at"),
+    /** Requests per rate-limit window for this key; null = the API's `API_RATE_LIMIT`. */
+    rateLimit: integer("rate_limit"),
+    /** The key this one replaced by rotation. */
+    rotatedFrom: text("rotated_from"),
   },
   (t) => [index("api_keys_created_idx").on(t.createdAt)],
 );

@@ -1,0 +1,146 @@
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "@herald/db";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import {
+  ApiKeyListSchema,
+  ApiKeySchema,
+  CreatedApiKeySchema,
+  NewApiKeySchema,
+  RotateApiKeySchema,
+  serializeApiKey,
+} from "../schemas/api-key.ts";
+import { commonErrors, notFoundError } from "../schemas/common.ts";
+
+const tags = ["API keys"];
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const KeyIdParam = z.object({
+  keyId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "keyId", in: "path" }, example: "key_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/v1/api-keys",
+  tags,
+  summary: "List API keys (prefix and last four only)",
+  middleware: [requireScope("admin")] as const,
+  request: {
+    query: z.object({
+      includeRevoked: z
+        .enum(["true", "false"])
+        .optional()
+        .openapi({ description: "Also list revoked and expired keys", example: "false" }),
+    }),
+  },
+  responses: { 200: json(ApiKeyListSchema, "Keys, newest first"), ...commonErrors },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/v1/api-keys",
+  tags,
+  summary: "Create an API key",
+  description: "The answer carries the secret once; Herald stores only its SHA-256 hash.",
+  middleware: [requireScope("admin")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: NewApiKeySchema } } } },
+  responses: { 201: json(CreatedApiKeySchema, "The new key, with its secret"), ...commonErrors },
+});
+
+const getOne = createRoute({
+  method: "get",
+  path: "/v1/api-keys/{keyId}",
+  tags,
+  summary: "One API key",
+  middleware: [requireScope("admin")] as const,
+  request: { params: KeyIdParam },
+  responses: { 200: json(ApiKeySchema, "The key"), ...commonErrors, ...notFoundError },
+});
+
+const revoke = createRoute({
+  method: "delete",
+  path: "/v1/api-keys/{keyId}",
+  tags,
+  summary: "Revoke an API key",
+  description:
+    "Takes effect at once in the answering process and within API_KEY_CACHE_MS (default 2 s) in every other API process.",
+  middleware: [requireScope("admin")] as const,
+  request: { params: KeyIdParam },
+  responses: { 200: json(ApiKeySchema, "The revoked key"), ...commonErrors, ...notFoundError },
+});
+
+const rotate = createRoute({
+  method: "post",
+  path: "/v1/api-keys/{keyId}/rotate",
+  tags,
+  summary: "Rotate an API key",
+  description:
+    "Issues a new secret with the same name, scopes and limit. The old key is revoked at once, or keeps working for `graceSeconds`.",
+  middleware: [requireScope("admin")] as const,
+  request: {
+    params: KeyIdParam,
+    body: { required: false, content: { "application/json": { schema: RotateApiKeySchema } } },
+  },
+  responses: {
+    201: json(CreatedApiKeySchema, "The new key, with its secret"),
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+/** Admin routes for API keys; `onChange` lets this process forget cached lookups at once. */
+export function registerApiKeys(app: App, deps: ApiDeps, onChange: () => void): void {
+  app.openapi(list, async (c) => {
+    const rows = await listApiKeys(deps.db, {
+      includeRevoked: c.req.valid("query").includeRevoked === "true",
+    });
+    return c.json({ data: rows.map(serializeApiKey), nextCursor: null }, 200);
+  });
+
+  app.openapi(create, async (c) => {
+    const body = c.req.valid("json");
+    const created = await createApiKey(deps.db, {
+      name: body.name,
+      scopes: body.scopes,
+      environment: body.environment,
+      ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt) } : {}),
+      ...(body.rateLimit ? { rateLimit: body.rateLimit } : {}),
+    });
+    deps.logger.info({ apiKeyId: created.row.id, by: c.get("apiKey").id }, "api key created");
+    return c.json({ ...serializeApiKey(created.row), key: created.key }, 201);
+  });
+
+  app.openapi(getOne, async (c) => {
+    const row = await getApiKey(deps.db, c.req.valid("param").keyId);
+    if (!row) throw new HeraldError("not_found", "No such API key.");
+    return c.json(serializeApiKey(row), 200);
+  });
+
+  app.openapi(revoke, async (c) => {
+    const row = await revokeApiKey(deps.db, c.req.valid("param").keyId);
+    if (!row) throw new HeraldError("not_found", "No such API key.");
+    onChange();
+    deps.logger.info({ apiKeyId: row.id, by: c.get("apiKey").id }, "api key revoked");
+    return c.json(serializeApiKey(row), 200);
+  });
+
+  app.openapi(rotate, async (c) => {
+    const { keyId } = c.req.valid("param");
+    const body = (c.req.valid("json") ?? {}) as { graceSeconds?: number };
+    const created = await rotateApiKey(deps.db, keyId, { graceSeconds: body.graceSeconds ?? 0 });
+    if (!created) throw new HeraldError("not_found", "No such API key, or it is revoked.");
+    onChange();
+    deps.logger.info(
+      { apiKeyId: created.row.id, rotatedFrom: keyId, by: c.get("apiKey").id },
+      "api key rotated",
+    );
+    return c.json({ ...serializeApiKey(created.row), key: created.key }, 201);
+  });
+}

@@ -1,0 +1,39 @@
+import { parseDuration } from "@herald/config";
+import { z } from "zod";
+
+/** `"60000/1m"` → at most 60000 requests per key per minute; `"off"` disables the limiter. */
+const rateLimitSpec = z.string().transform((s, ctx) => {
+  if (s.trim() === "off") return null;
+  const m = /^\s*(\d+)\s*\/\s*(.+)$/.exec(s);
+  try {
+    if (!m) throw new Error("expected");
+    const max = Number(m[1]);
+    const windowMs = parseDuration(m[2]!);
+    if (max < 1 || windowMs < 1000) throw new Error("expected");
+    return { max, windowMs };
+  } catch {
+    ctx.addIssue({
+      code: "custom",
+      message: 'must look like "60000/1m" (requests per key per window ≥ 1s) or "off"',
+    });
+    return z.NEVER;
+  }
+});
+
+/** Security settings of the API, merged into its env schema. */
+export const securityEnv = {
+  /**
+   * Requests per API key per fixed window, counted in Redis so the limit holds
+   * across every API process. A key's own `rateLimit` overrides the count.
+   * Default `60000/1m` (1,000 requests per second on average; a batch of 1,000 events is one request).
+   */
+  API_RATE_LIMIT: rateLimitSpec.default({ max: 60_000, windowMs: 60_000 }),
+  /**
+   * How long one API process trusts a key lookup. A key revoked through the
+   * API stops working at once in the process that revoked it and within this
+   * time in every other process. Default 2000 ms.
+   */
+  API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+};
+
+export type RateLimitSetting = { max: number; windowMs: number } | null;

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApi, type TestApi } from "./test-api.ts";
+
+let api: TestApi;
+let doc: any;
+beforeAll(async () => {
+  api = await createTestApi();
+  doc = (await api.call("GET", "/openapi.json", undefined, { authorization: "" })).body;
+});
+afterAll(() => api.close());
+
+const METHODS = ["get", "post", "put", "patch", "delete"];
+
+function resolve(schema: any): any {
+  if (schema?.$ref) return resolve(doc.components.schemas[schema.$ref.split("/").pop()]);
+  return schema;
+}
+
+function hasExample(media: any): boolean {
+  const schema = resolve(media?.schema);
+  return media?.example !== undefined || media?.examples !== undefined || schema?.example !== undefined;
+}
+
+/** Every operation of the document, so routes added later are checked without editing this test. */
+export function operations(document: any) {
+  return Object.entries(document.paths).flatMap(([path, item]: [string, any]) =>
+    METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method] })),
+  );
+}
+
+describe("/openapi.json", () => {
+  it("describes every route with a summary and examples for parameters, bodies and answers", () => {
+    const problems: string[] = [];
+    const ops = operations(doc);
+    expect(ops.length).toBeGreaterThanOrEqual(15);
+    for (const { path, method, op } of ops) {
+      const where = `${method.toUpperCase()} ${path}`;
+      if (!op.summary) problems.push(`${where}: no summary`);
+      if (!op.tags?.length) problems.push(`${where}: no tag`);
+      for (const p of op.parameters ?? []) {
+        if (p.in === "header") continue;
+        if (p.example === undefined && resolve(p.schema)?.example === undefined)
+          problems.push(`${where}: parameter ${p.in} ${p.name} has no example`);
+      }
+      const body = op.requestBody?.content?.["application/json"];
+      if (op.requestBody && !hasExample(body)) problems.push(`${where}: request body has no example`);
+      const ok = Object.entries(op.responses ?? {}).filter(([status]) => status.startsWith("2"));
+      if (ok.length === 0) problems.push(`${where}: no success response`);
+      for (const [status, response] of ok as [string, any][]) {
+        const media = response.content?.["application/json"];
+        if (media && !hasExample(media)) problems.push(`${where}: ${status} answer has no example`);
+      }
+      if (path.startsWith("/v1/") && !op.responses?.["401"]) problems.push(`${where}: 401 not documented`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("documents the security scheme and the rate-limit answer", () => {
+    expect(doc.components.securitySchemes.ApiKey).toMatchObject({ type: "http", scheme: "bearer" });
+    for (const { path, op } of operations(doc)) {
+      if (path.startsWith("/v1/")) expect(op.responses["429"], path).toBeDefined();
+    }
+  });
+});
+
+describe("/docs", () => {
+  it("serves an API reference whose every asset comes from this server", async () => {
+    const page = await api.call("GET", "/docs", undefined, { authorization: "" });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const html = page.body as string;
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThanOrEqual(4);
+    for (const asset of assets) {
+      const res = await api.call("GET", asset, undefined, { authorization: "" });
+      expect(res.status, asset).toBe(200);
+    }
+    const init = await api.call("GET", "/docs/init.js", undefined, { authorization: "" });
+    expect(init.body).toContain('"/openapi.json"');
+    expect(
+      (await api.call("GET", "/docs/assets/..%2Fpackage.json", undefined, { authorization: "" })).status,
+    ).toBe(404);
+  });
+});

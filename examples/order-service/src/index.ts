@@ -1,0 +1,1 @@
+export { createOrderService, type Order, type OrderRequest, placeOrder } from "./order-service.ts";

@@ -1,0 +1,20 @@
+/** Herald answered with an error (SPEC error shape). */
+export class HeraldApiError extends Error {
+  override readonly name = "HeraldApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId: string | undefined,
+    readonly details?: { path: string; message: string }[],
+    /** Seconds, from `Retry-After` (429, 503). */
+    readonly retryAfter?: number,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
+}
+
+/** Herald could not be reached (after the client's retries). */
+export class HeraldNetworkError extends Error {
+  override readonly name = "HeraldNetworkError";
+}

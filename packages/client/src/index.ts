@@ -1,0 +1,3 @@
+export { HeraldApiError, HeraldNetworkError } from "./errors.ts";
+export { Herald, type HeraldOptions } from "./herald.ts";
+export type * from "./types.ts";

@@ -1,0 +1,178 @@
+import type { Channel, Priority } from "@herald/domain";
+import type { CatalogData, NotificationTypeName } from "@herald/templates";
+
+export type { Channel, Priority };
+export type NotificationStatus =
+  | "PENDING"
+  | "SCHEDULED"
+  | "QUEUED"
+  | "SENT"
+  | "DELIVERED"
+  | "READ"
+  | "FAILED"
+  | "DEAD"
+  | "SUPPRESSED"
+  | "CANCELED"
+  | "DIGESTED"
+  | "BOUNCED"
+  | "COMPLAINED";
+
+/** Recipient fields; `null` clears one, a field left out keeps its value. */
+export interface UserFields {
+  email?: string | null;
+  phone?: string | null;
+  locale?: string | null;
+  timezone?: string | null;
+  properties?: Record<string, unknown>;
+}
+
+interface EventOptions {
+  /** Herald's app-side user id (your own id for the user). */
+  userId: string;
+  /** Same key → same event, never two. The client makes one when you give none, so its retries are safe. */
+  idempotencyKey?: string;
+  priority?: Priority;
+  /** Send later (ISO time or Date). */
+  sendAt?: string | Date;
+  /** Restrict to these of the type's channels. */
+  channels?: Channel[];
+  dedupKey?: string;
+  /** Upsert the recipient's contact data with the event. */
+  user?: UserFields;
+}
+
+/**
+ * An event of one catalog type with exactly that type's data: the union over
+ * the catalog makes a wrong `type`, a missing field, a field of the wrong type
+ * or an unknown field a compile-time error.
+ */
+export type TriggerEvent = {
+  [K in NotificationTypeName]: EventOptions & { type: K; data: CatalogData[K] };
+}[NotificationTypeName];
+
+export interface TriggerResult {
+  eventId: string;
+  /** True when Herald had seen this idempotency key and answered with the first event. */
+  replayed: boolean;
+  idempotencyKey: string;
+}
+
+export interface BatchItemResult {
+  index: number;
+  /** 202 accepted, or the item's error status. */
+  status: number;
+  eventId?: string;
+  error?: { code: string; message: string; details?: { path: string; message: string }[] };
+}
+
+export interface BatchResult {
+  accepted: number;
+  rejected: number;
+  results: BatchItemResult[];
+}
+
+export interface Notification {
+  id: string;
+  eventId: string;
+  userId: string;
+  type: string;
+  category: string;
+  channel: Channel;
+  priority: Priority;
+  status: NotificationStatus;
+  reason?: string;
+  provider?: string;
+  providerMessageId?: string;
+  retryCount: number;
+  lastError?: string;
+  content: Record<string, unknown>;
+  createdAt: string;
+  scheduledAt?: string;
+  sentAt?: string;
+  deliveredAt?: string;
+  readAt?: string;
+}
+
+export interface TimelineEntry {
+  status: string;
+  at: string;
+  detail: Record<string, unknown> | null;
+}
+
+export interface NotificationWithTimeline extends Notification {
+  timeline: TimelineEntry[];
+}
+
+export interface HeraldEvent {
+  id: string;
+  type: string;
+  userId: string;
+  data: Record<string, unknown>;
+  priority: Priority;
+  status: "accepted" | "routed" | "failed";
+  sendAt?: string;
+  channels?: Channel[];
+  suppressed: { channel: string; reason: string }[];
+  error?: string;
+  createdAt: string;
+  routedAt?: string;
+  notifications: Notification[];
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface NotificationFilter {
+  userId?: string;
+  eventId?: string;
+  type?: string;
+  channel?: Channel;
+  status?: NotificationStatus;
+  since?: string | Date;
+  until?: string | Date;
+  /** 1–200, default 50. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface Device {
+  id: string;
+  kind: "webpush" | "fcm" | "apns";
+  createdAt: string;
+}
+
+export type NewDevice =
+  | { kind: "webpush"; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } }
+  | { kind: "fcm" | "apns"; token: string };
+
+export interface User {
+  id: string;
+  userId: string;
+  email: string | null;
+  phone: string | null;
+  locale: string | null;
+  timezone: string | null;
+  properties: Record<string, unknown>;
+  devices: Device[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+type ChannelSwitches = Partial<Record<Channel, boolean>>;
+
+export interface Preferences {
+  channels: ChannelSwitches;
+  categories: Record<
+    string,
+    { enabled?: boolean; channels?: ChannelSwitches; digest?: "instant" | "daily" | "weekly" }
+  >;
+  types: Record<string, { enabled?: boolean; channels?: ChannelSwitches }>;
+  quietHours: { start: string; end: string; timezone?: string } | null;
+  digestTime?: string;
+  unsubscribedAll: boolean;
+}
+
+/** Any subset of {@link Preferences}; parts left out keep their value. */
+export type PreferencesUpdate = Partial<Omit<Preferences, "unsubscribedAll">> & { unsubscribedAll?: boolean };

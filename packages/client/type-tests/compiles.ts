@@ -1,0 +1,44 @@
+// Must compile: correct use of every resource with catalog-typed data.
+import { Herald } from "../src/index.ts";
+
+const herald = new Herald({ apiKey: "hk_test_x", baseUrl: "http://localhost:3000" });
+
+export async function usage() {
+  await herald.events.trigger({
+    type: "order_placed",
+    userId: "ada",
+    data: {
+      orderId: "A-1042",
+      total: 59.9,
+      currency: "EUR",
+      items: [{ name: "Linen shirt", quantity: 1, price: 59.9 }],
+      url: "https://shop.example.com/orders/A-1042",
+    },
+    idempotencyKey: "order-A-1042-placed",
+    user: { email: "ada@example.com" },
+  });
+  await herald.events.trigger({
+    type: "password_reset",
+    userId: "ada",
+    data: { resetUrl: "https://example.com/reset?t=1", expiresInMinutes: 30 },
+    priority: "critical",
+    sendAt: new Date(),
+  });
+  await herald.events.batch([
+    {
+      type: "weekly_promo",
+      userId: "bob",
+      data: { headline: "h", body: "b", ctaUrl: "https://example.com" },
+    },
+    { type: "payment_failed", userId: "bob", data: { amount: 10, currency: "EUR", reason: "card declined" } },
+  ]);
+  const event = await herald.events.get("evt_1");
+  const status: string = event.notifications[0]?.status ?? "PENDING";
+  const page = await herald.notifications.list({ userId: "ada", channel: "email", limit: 10 });
+  for await (const n of herald.notifications.listAll({ userId: "ada" })) void n.channel;
+  await herald.notifications.get(page.data[0]!.id);
+  await herald.users.upsert("ada", { phone: "+14155550100", timezone: null });
+  await herald.preferences.update("ada", { channels: { sms: false } });
+  await herald.devices.register("ada", { kind: "fcm", token: "token-123456" });
+  return status;
+}
