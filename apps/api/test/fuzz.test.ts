@@ -104,6 +104,11 @@ async function send(req: FuzzRequest) {
     headers: req.headers,
     ...(req.body !== undefined ? { body: req.body } : {}),
   });
+  // A stream (the inbox's SSE) never ends by itself: its status and headers are the answer.
+  if (res.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await res.body?.cancel();
+    return { status: res.status, text: "" };
+  }
   return { status: res.status, text: await res.text() };
 }
 
