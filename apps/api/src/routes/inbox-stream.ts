@@ -31,8 +31,14 @@ const stream = createRoute({
       token: z
         .string()
         .optional()
-        .openapi({ description: "The user's token (EventSource cannot set headers)" }),
-      lastEventId: z.string().optional().openapi({ description: "Alternative to the Last-Event-ID header" }),
+        .openapi({
+          description: "The user's token (EventSource cannot set headers)",
+          example: "9f2c1e7a5b…",
+        }),
+      lastEventId: z
+        .string()
+        .optional()
+        .openapi({ description: "Alternative to the Last-Event-ID header", example: "1764000000000-0" }),
     }),
   },
   responses: {

@@ -42,8 +42,11 @@ const feed = createRoute({
     params: UserIdParam,
     query: z.object({
       ...PageQuery,
-      unread: flag.openapi({ description: "`true`: only unread items" }),
-      archived: flag.openapi({ description: "`true`: only archived items (default: hide them)" }),
+      unread: flag.openapi({ description: "`true`: only unread items", example: "true" }),
+      archived: flag.openapi({
+        description: "`true`: only archived items (default: hide them)",
+        example: "false",
+      }),
     }),
   },
   responses: { 200: json(InboxFeedSchema, "The feed page"), ...commonErrors },
@@ -73,7 +76,9 @@ const readAll = createRoute({
   request: { params: UserIdParam },
   responses: {
     200: json(
-      z.object({ updated: z.number().int(), counts: InboxFeedSchema.shape.counts }).openapi("InboxReadAll"),
+      z
+        .object({ updated: z.number().int(), counts: InboxFeedSchema.shape.counts })
+        .openapi("InboxReadAll", { example: { updated: 3, counts: { unread: 0, unseen: 0, total: 12 } } }),
       "How many changed",
     ),
     ...commonErrors,
@@ -91,7 +96,12 @@ const userToken = createRoute({
   middleware: [requireScope("users:write")] as const,
   request: { params: UserIdParam },
   responses: {
-    200: json(z.object({ userId: z.string(), token: z.string() }).openapi("UserToken"), "The token"),
+    200: json(
+      z.object({ userId: z.string(), token: z.string() }).openapi("UserToken", {
+        example: { userId: "user_123", token: "9f2c1e7a5b…64 hex characters" },
+      }),
+      "The token",
+    ),
     ...commonErrors,
   },
 });

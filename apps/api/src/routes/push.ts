@@ -23,7 +23,12 @@ const vapidKey = createRoute({
       description: "The key (base64url)",
       content: {
         "application/json": {
-          schema: z.object({ publicKey: z.string() }).openapi("VapidPublicKey"),
+          schema: z.object({ publicKey: z.string() }).openapi("VapidPublicKey", {
+            example: {
+              publicKey:
+                "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+            },
+          }),
         },
       },
     },
@@ -50,7 +55,9 @@ const click = createRoute({
               notificationId: z.string().regex(/^ntf_[0-9a-z]{26}$/, "must be a notification id"),
               action: z.string().max(64).optional(),
             })
-            .openapi("PushClick"),
+            .openapi("PushClick", {
+              example: { notificationId: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w", action: "open" },
+            }),
         },
       },
     },

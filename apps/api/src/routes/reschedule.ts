@@ -36,7 +36,7 @@ const reschedule = createRoute({
               sendAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-01T09:00:00Z" }),
             })
             .strict()
-            .openapi("Reschedule"),
+            .openapi("Reschedule", { example: { sendAt: "2026-12-01T09:00:00Z" } }),
         },
       },
     },

@@ -15,7 +15,14 @@ export const WebhookAck = z
     notificationId: z.string().nullable(),
     result: z.string().openapi({ example: "updated" }),
   })
-  .openapi("WebhookAck");
+  .openapi("WebhookAck", {
+    example: {
+      ok: true,
+      duplicate: false,
+      notificationId: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+      result: "updated",
+    },
+  });
 
 const route = createRoute({
   method: "post",

@@ -25,6 +25,21 @@ const counts = {
   failureRate: z.number().nullable().openapi({ description: "(failed + bounced + complained) / total" }),
 };
 
+const EXAMPLE_COUNTS = {
+  total: 1200,
+  sent: 1180,
+  delivered: 1150,
+  read: 610,
+  clicked: 95,
+  failed: 12,
+  bounced: 6,
+  complained: 1,
+  deliveryRate: 0.975,
+  openRate: 0.53,
+  clickRate: 0.083,
+  failureRate: 0.016,
+};
+
 const Stats = z
   .object({
     from: Day,
@@ -35,7 +50,17 @@ const Stats = z
     byChannel: z.array(z.object({ channel: z.string(), ...counts })),
     byType: z.array(z.object({ type: z.string(), ...counts })),
   })
-  .openapi("DeliveryStats");
+  .openapi("DeliveryStats", {
+    example: {
+      from: "2026-11-01",
+      to: "2026-11-24",
+      timezone: "UTC",
+      totals: EXAMPLE_COUNTS,
+      byDay: [{ day: "2026-11-24", ...EXAMPLE_COUNTS }],
+      byChannel: [{ channel: "email", ...EXAMPLE_COUNTS }],
+      byType: [{ type: "order_placed", ...EXAMPLE_COUNTS }],
+    },
+  });
 
 const route = createRoute({
   method: "get",
@@ -50,8 +75,8 @@ const route = createRoute({
     query: z.object({
       from: Day.optional(),
       to: Day.optional(),
-      channel: z.enum(CHANNELS).optional(),
-      type: z.string().max(100).optional(),
+      channel: z.enum(CHANNELS).optional().openapi({ example: "email" }),
+      type: z.string().max(100).optional().openapi({ example: "order_placed" }),
     }),
   },
   responses: {

@@ -42,7 +42,9 @@ export function registerTracking(app: App, deps: ApiDeps): void {
     return c.redirect(claims.url, 302);
   });
 
-  const request = { params: z.object({ token: z.string().max(8192) }) };
+  const request = {
+    params: z.object({ token: z.string().max(8192).openapi({ example: "eyJuIjoibnRmXzAxamQ4cTNr…" }) }),
+  };
   const notFound = {
     description: "Unknown or tampered token",
     content: { "application/json": { schema: ErrorSchema } },

@@ -2,6 +2,22 @@ import type { InboxCounts, NotificationRow } from "@herald/db";
 import { z } from "@hono/zod-openapi";
 import { isoDate } from "./common.ts";
 
+const EXAMPLE_COUNTS = { unread: 2, unseen: 1, total: 12 };
+const EXAMPLE_ITEM = {
+  id: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+  type: "order_placed",
+  category: "transactional",
+  title: "Order A-1042 confirmed",
+  body: "3 items, €59.90 in total.",
+  url: "https://shop.example.com/orders/A-1042",
+  status: "SENT",
+  read: false,
+  seen: false,
+  archived: false,
+  createdAt: "2026-11-24T10:00:00.000Z",
+  sentAt: "2026-11-24T10:00:00.050Z",
+};
+
 export const InboxCountsSchema = z
   .object({
     unread: z.number().int().openapi({ example: 3 }),
@@ -29,15 +45,20 @@ export const InboxItemSchema = z
     seenAt: z.string().optional(),
     archivedAt: z.string().optional(),
   })
-  .openapi("InboxItem");
+  .openapi("InboxItem", { example: EXAMPLE_ITEM });
 
 export const InboxFeedSchema = z
   .object({ data: z.array(InboxItemSchema), nextCursor: z.string().nullable(), counts: InboxCountsSchema })
-  .openapi("InboxFeed");
+  .openapi("InboxFeed", { example: { data: [EXAMPLE_ITEM], nextCursor: null, counts: EXAMPLE_COUNTS } });
 
 export const InboxItemResultSchema = z
   .object({ item: InboxItemSchema, counts: InboxCountsSchema })
-  .openapi("InboxItemResult");
+  .openapi("InboxItemResult", {
+    example: {
+      item: { ...EXAMPLE_ITEM, status: "READ", read: true, readAt: "2026-11-24T10:02:00.000Z" },
+      counts: EXAMPLE_COUNTS,
+    },
+  });
 
 export function serializeInboxItem(n: NotificationRow) {
   const c = n.content as { title?: string; body?: string; url?: string; data?: Record<string, unknown> };
