@@ -95,7 +95,8 @@ describe("the inbox feed", () => {
       type: "order_placed",
       body: "Third body",
       url: "https://shop.example.com/o/1",
-      status: "SENT",
+      // Fetched by the user's client: in-app counts as delivered.
+      status: "DELIVERED",
       read: false,
       seen: false,
       archived: false,
@@ -276,8 +277,8 @@ describe("browser push routes", () => {
     expect((await click()).status).toBe(202);
     const timeline = await getTimeline(api.deps.db, n!.id);
     expect(timeline.slice(-2).map((t) => [t.status, t.detail])).toEqual([
-      ["READ", { event: "click", source: "web_push" }],
-      ["READ", { event: "click", source: "web_push", ignored: true }],
+      ["READ", { event: "clicked", source: "web_push" }],
+      ["READ", { event: "clicked", source: "web_push", ignored: true }],
     ]);
     const unknown = await api.call(
       "POST",

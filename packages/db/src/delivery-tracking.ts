@@ -75,10 +75,15 @@ export function markRead(db: Db, id: string, o: DeliveryEventOptions = {}): Prom
 export async function recordClick(
   db: Db,
   id: string,
-  click: { url?: string; source: string; at?: Date },
+  click: { url?: string; source: string; action?: string; at?: Date },
 ): Promise<boolean> {
   const at = click.at ?? new Date();
-  const detail = { event: "clicked", source: click.source, ...(click.url ? { url: click.url } : {}) };
+  const detail = {
+    event: "clicked",
+    source: click.source,
+    ...(click.url ? { url: click.url } : {}),
+    ...(click.action ? { action: click.action } : {}),
+  };
   const moved = await transition(db, id, "READ", {
     at,
     detail,

@@ -7,6 +7,8 @@ describe("canTransition", () => {
     expect(canTransition("SENT", "READ")).toBe(true);
     expect(canTransition("READ", "DELIVERED")).toBe(false);
     expect(canTransition("DELIVERED", "SENT")).toBe(false);
+    expect(canTransition("PENDING", "READ")).toBe(false);
+    expect(canTransition("QUEUED", "DELIVERED")).toBe(false);
   });
 
   it("lets failures be retried and cancels only unsent work", () => {

@@ -63,6 +63,10 @@ export function canTransition(from: NotificationStatus, to: NotificationStatus):
   if (from === to) return from === "FAILED";
   if (to === "BOUNCED" || to === "COMPLAINED") return ["SENT", "DELIVERED", "READ", "FAILED"].includes(from);
   if (to === "CANCELED") return ["PENDING", "SCHEDULED", "QUEUED", "FAILED"].includes(from);
+  // Delivery and reads are facts about a message a provider accepted; a FAILED one may still
+  // have gone out (a timeout after the provider took it), so its late receipts count too.
+  if (to === "DELIVERED") return from === "SENT" || from === "FAILED";
+  if (to === "READ") return from === "SENT" || from === "DELIVERED" || from === "FAILED";
   if (from === "DEAD" || from === "FAILED") {
     if (to === "QUEUED" || to === "SCHEDULED" || to === "SENT" || to === "DEAD" || to === "FAILED")
       return true;

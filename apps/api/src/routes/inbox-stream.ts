@@ -1,4 +1,10 @@
-import { ensureRecipient, getInboxItem, inboxCounts, type NotificationRow } from "@herald/db";
+import {
+  ensureRecipient,
+  getInboxItem,
+  inboxCounts,
+  markDeliveredMany,
+  type NotificationRow,
+} from "@herald/db";
 import {
   compareStreamIds,
   type InboxMessage,
@@ -28,13 +34,10 @@ const stream = createRoute({
   request: {
     params: UserIdParam,
     query: z.object({
-      token: z
-        .string()
-        .optional()
-        .openapi({
-          description: "The user's token (EventSource cannot set headers)",
-          example: "9f2c1e7a5b…",
-        }),
+      token: z.string().optional().openapi({
+        description: "The user's token (EventSource cannot set headers)",
+        example: "9f2c1e7a5b…",
+      }),
       lastEventId: z
         .string()
         .optional()
@@ -94,6 +97,8 @@ async function runStream(
       }
       sent.add(m.id);
       await sse.writeSSE({ event: "notification", data: JSON.stringify(serializeInboxItem(row)), id: m.sid });
+      // Streamed to the user's client: delivered (a reconnect replaying it changes nothing).
+      await markDeliveredMany(deps.db, [row.id], { detail: { source: "inbox_stream" } });
       return;
     }
     const { sid, type, ...rest } = m;

@@ -1,4 +1,12 @@
-import { ensureRecipient, getRecipient, inboxCounts, listInbox, type RecipientRow, toPage } from "@herald/db";
+import {
+  ensureRecipient,
+  getRecipient,
+  inboxCounts,
+  listInbox,
+  markDeliveredMany,
+  type RecipientRow,
+  toPage,
+} from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -142,7 +150,18 @@ export function registerInbox(app: App, deps: ApiDeps): void {
       inboxCounts(deps.db, r.id),
     ]);
     const page = toPage(rows, q.limit);
-    return c.json({ data: page.data.map(serializeInboxItem), nextCursor: page.nextCursor, counts }, 200);
+    // In-app is delivered once the user's client has it (SPEC §5 tracking): this fetch is that moment.
+    const delivered = new Set(
+      await markDeliveredMany(
+        deps.db,
+        page.data.filter((n) => n.status === "SENT").map((n) => n.id),
+        { detail: { source: "inbox_fetch" } },
+      ),
+    );
+    const data = page.data.map((n) =>
+      serializeInboxItem(delivered.has(n.id) ? { ...n, status: "DELIVERED" } : n),
+    );
+    return c.json({ data, nextCursor: page.nextCursor, counts }, 200);
   });
 
   const actions = {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { getNotification, transition, vapidPublicKey } from "@herald/db";
+import { getNotification, recordClick, vapidPublicKey } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -83,15 +83,8 @@ export function registerPush(app: App, deps: ApiDeps): void {
     const { notificationId, action } = c.req.valid("json");
     const n = await getNotification(deps.db, notificationId);
     if (n?.channel !== "push") throw new HeraldError("not_found", `No push notification ${notificationId}.`);
-    const at = new Date();
     // A click is a read (SPEC §3); a repeated click is still kept in the timeline.
-    await transition(deps.db, notificationId, "READ", {
-      from: ["SENT", "DELIVERED"],
-      set: { readAt: at, clickedAt: at },
-      detail: { event: "click", source: "web_push", ...(action ? { action } : {}) },
-      recordIgnored: true,
-      at,
-    });
+    await recordClick(deps.db, notificationId, { source: "web_push", ...(action ? { action } : {}) });
     return c.body(null, 202);
   });
 
