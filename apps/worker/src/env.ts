@@ -2,6 +2,7 @@ import { booleanFlag, commaList, durationList, parseEnv } from "@herald/config";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
 import { z } from "zod";
+import { type ReliabilityEnv, reliabilityEnvSchema, toReliabilityEnv } from "./reliability-env.ts";
 
 /** Queues a worker process can serve (`WORKER_CHANNELS`). */
 export const WORKER_QUEUES = [
@@ -66,9 +67,9 @@ const base = z.object({
   MIGRATE_ON_START: booleanFlag(true),
 });
 
-const schema = base.extend(perQueue).extend(perChannel);
+const schema = base.extend(perQueue).extend(perChannel).extend(reliabilityEnvSchema.shape);
 
-type Parsed = z.infer<typeof base>;
+type Parsed = z.infer<typeof base> & z.infer<typeof reliabilityEnvSchema>;
 
 export interface WorkerEnv {
   nodeEnv: Parsed["NODE_ENV"];
@@ -84,6 +85,8 @@ export interface WorkerEnv {
   brandName: string;
   databasePoolSize: number;
   migrateOnStart: boolean;
+  /** Health server, crash recovery, reconciler and ops alerts. */
+  reliability: ReliabilityEnv;
   /** The raw variables, for provider configuration. */
   raw: Record<string, string | undefined>;
 }
@@ -110,6 +113,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     brandName: e.BRAND_NAME,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     migrateOnStart: e.MIGRATE_ON_START,
+    reliability: toReliabilityEnv(e),
     raw: source,
   };
 }

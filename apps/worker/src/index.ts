@@ -3,6 +3,8 @@ export { createWorkerDeps, type WorkerDeps, type WorkerDepsOverrides } from "./d
 export { loadWorkerEnv, WORKER_QUEUES, type WorkerEnv, type WorkerQueue } from "./env.ts";
 export { inboxChannel } from "./providers/inbox-sender.ts";
 export type { ChannelSender, SendContext, SendResult } from "./providers/provider.ts";
+export { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
 export { decideChannels } from "./router/decide-channels.ts";
 export { routeEvent } from "./router/route-event.ts";
+export { runWorkerProcess, type WorkerProcessOptions } from "./run-worker-process.ts";
 export { type RunningWorkers, startWorkers } from "./start-workers.ts";

@@ -10,3 +10,5 @@ export * from "./outbox.ts";
 export * from "./preferences.ts";
 export * from "./recipients.ts";
 export * from "./schema/index.ts";
+export { listStaleEvents, listStaleNotifications } from "./stale-work.ts";
+export { isDatabaseUnavailable } from "./unavailable.ts";
