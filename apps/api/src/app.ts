@@ -7,6 +7,7 @@ import { apiKeyAuth } from "./middleware/api-key-auth.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
+import { registerDeadLetters } from "./routes/dead-letters.ts";
 import { registerEvents } from "./routes/events.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerNotifications } from "./routes/notifications.ts";
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps): App {
   registerEvents(app, deps);
   registerNotifications(app, deps);
   registerUsers(app, deps);
+  registerDeadLetters(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "http",
