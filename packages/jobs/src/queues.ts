@@ -42,10 +42,15 @@ export function defaultJobOptions(queue: QueueName): JobsOptions {
 export function createQueues(connection: Redis, prefix: string): Queues {
   const queues = new Map<QueueName, Queue>();
   for (const name of QUEUE_NAMES) {
-    queues.set(
-      name,
-      new Queue(bullQueueName(name), { connection, prefix, defaultJobOptions: defaultJobOptions(name) }),
-    );
+    const queue = new Queue(bullQueueName(name), {
+      connection,
+      prefix,
+      defaultJobOptions: defaultJobOptions(name),
+    });
+    // Without a listener BullMQ prints every connection error to stderr; the
+    // connection's owner logs them once already.
+    queue.on("error", () => {});
+    queues.set(name, queue);
   }
   const get = (q: QueueName) => queues.get(q)!;
   const check = (queue: QueueName, name: string, data: unknown) => {
