@@ -8,6 +8,8 @@ COPY apps/worker/package.json apps/worker/
 COPY apps/dashboard/package.json apps/dashboard/
 COPY e2e/package.json e2e/
 COPY packages packages
+# postinstall patches a dependency (see scripts/patches/).
+COPY scripts/patches scripts/patches
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
 RUN npm run build -w @herald/dashboard

@@ -49,19 +49,32 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => 
 const expectedLoadMs = (options.events / options.rate) * 1000;
 say(
   `${options.events} events (${EXPECTED_CHANNELS.join(" + ")} each) at ${options.rate.toFixed(0)}/s ` +
-    `(~${Math.round(expectedLoadMs / 1000)} s), ${options.workers} worker processes, run dir ${dir}`,
+    `in requests of ${options.batch} (~${Math.round(expectedLoadMs / 1000)} s), ${options.workers} worker processes, run dir ${dir}`,
 );
 const started = Date.now();
-system = await startChaosSystem(repo, dir, options.workers);
+const crashes: { atS: number; what: string }[] = [];
+let loadStartedAt = 0;
+system = await startChaosSystem(repo, dir, options.workers, (what) => {
+  const atS = (Date.now() - loadStartedAt) / 1000;
+  crashes.push({ atS, what });
+  say(`+${atS.toFixed(1)}s ${what}`);
+});
 say(`system up in ${((Date.now() - started) / 1000).toFixed(1)} s: API ${system.apiUrl}`);
 const db = createDb(system.databaseUrl, { max: 2, connectTimeout: 2 });
 const ledger = outboxLedger(db.sql);
 
 const plan: Fault[] = faultPlan(options);
-const loadStartedAt = Date.now();
+loadStartedAt = Date.now();
 const faults = runFaults(system, db.sql, plan, options, loadStartedAt, expectedLoadMs, say);
 const load = await driveLoad(
-  { apiUrl: system.apiUrl, apiKey: system.apiKey, events: options.events, rate: options.rate, runId },
+  {
+    apiUrl: system.apiUrl,
+    apiKey: system.apiKey,
+    events: options.events,
+    rate: options.rate,
+    batch: options.batch,
+    runId,
+  },
   (r) =>
     say(`load: ${r.accepted.size} accepted, ${r.unavailable} × 503, ${r.networkErrors} connection errors`),
 );
@@ -96,6 +109,9 @@ say(
 );
 
 const t = await tally(db.sql, eventIds, ledger);
+// Which fault each duplicate followed: its second receipt, against the fault log.
+const duplicateTimes =
+  t.duplicatedIds.length > 0 && ledger.receiptTimes ? await ledger.receiptTimes(t.duplicatedIds) : new Map();
 await db.close();
 await system.stop();
 if (!options.keep) rmSync(join(dir, "pg"), { recursive: true, force: true });
@@ -104,13 +120,19 @@ if (!options.keep) rmSync(join(dir, "redis"), { recursive: true, force: true });
 const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(3)}%`;
 console.info("");
 console.info(`faults during the load:`);
-for (const f of faultLog) console.info(`  +${f.atS.toFixed(1)}s ${f.what}`);
+for (const f of [...faultLog, ...crashes].sort((a, b) => a.atS - b.atS)) {
+  console.info(`  +${f.atS.toFixed(1)}s ${f.what}`);
+}
 console.info(`counted at: ${ledger.name}`);
 console.info(
   `events: ${load.accepted.size} accepted (202); messages: ${t.acceptedMessages} expected ` +
     `(${EXPECTED_CHANNELS.join(" + ")} per event); statuses ${JSON.stringify(t.statuses)}`,
 );
 if (t.lost > 0) console.info(`undelivered: ${JSON.stringify(t.undeliveredBy)}`);
+for (const [id, times] of duplicateTimes) {
+  const at = (d: Date | string) => `+${((new Date(d).getTime() - loadStartedAt) / 1000).toFixed(1)}s`;
+  console.info(`duplicate: ${id} received at ${times.map(at).join(", ")}`);
+}
 if (t.unexpected > 0) console.info(`provider also received ${t.unexpected} messages of events answered 503`);
 console.info(
   `accepted ${t.acceptedMessages}, delivered ${t.delivered}, lost ${t.lost}, duplicate sends ${t.duplicateSends} ` +

@@ -24,7 +24,7 @@ export function faultPlan(options: ChaosOptions): Fault[] {
     kind: "kill-worker" as const,
     slot: i % options.workers,
   }));
-  plan.push({ at: 0.36, kind: "restart-redis" }, { at: 0.62, kind: "stop-postgres" });
+  if (!options.noOutages) plan.push({ at: 0.36, kind: "restart-redis" }, { at: 0.62, kind: "stop-postgres" });
   return plan.sort((a, b) => a.at - b.at);
 }
 
@@ -68,8 +68,11 @@ export async function runFaults(
     if (fault.kind === "kill-worker") {
       const slot = system.workers[fault.slot]!;
       await restarts.get(slot.index);
+      // A slot whose worker crashed by itself is being restarted by the supervisor: wait for it.
+      while (slot.expectingExit || !slot.process.running) await sleep(200);
       const depth = await activeSends(sql);
       const pid = slot.process.pid;
+      slot.expectingExit = true;
       await slot.process.kill();
       note(`kill -9 worker-${slot.index} (pid ${pid}) mid-load, ${depth}`);
       restarts.set(

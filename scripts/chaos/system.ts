@@ -15,6 +15,8 @@ export interface WorkerSlot {
   process: AppProcess;
   /** How many times this slot's process was started. */
   starts: number;
+  /** Set before we kill or stop it: any other exit is a crash. */
+  expectingExit: boolean;
 }
 
 export interface ChaosSystem {
@@ -53,7 +55,13 @@ async function waitHttp(url: string, proc: AppProcess, timeoutMs: number): Promi
  * Redis (AOF, noeviction), one API process and N worker processes
  * (`node --import tsx apps/*\/src/main.ts`), each logging to the run directory.
  */
-export async function startChaosSystem(repo: string, dir: string, workerCount: number): Promise<ChaosSystem> {
+export async function startChaosSystem(
+  repo: string,
+  dir: string,
+  workerCount: number,
+  /** Told about a worker that exited by itself (it is restarted, as a supervisor would). */
+  onCrash: (what: string) => void,
+): Promise<ChaosSystem> {
   const pg = new PostgresServer({ dataDir: join(dir, "pg"), port: await freePort() });
   await pg.start();
   const redis = new RedisServer({ dir: join(dir, "redis"), port: await freePort(), appendonly: true });
@@ -101,7 +109,7 @@ export async function startChaosSystem(repo: string, dir: string, workerCount: n
         JOB_LOCK_MS: "5000",
         RETRY_SCHEDULE: "0,1s,5s,15s,30s",
         SHUTDOWN_TIMEOUT_MS: "5000",
-        RECONCILE_INTERVAL_MS: "5000",
+        RECONCILE_INTERVAL_MS: "10000",
         RECONCILE_AFTER_MS: "30000",
         OPS_ALERT_GROUP_WAIT_MS: "5000",
       },
@@ -111,8 +119,29 @@ export async function startChaosSystem(repo: string, dir: string, workerCount: n
     return proc;
   };
 
+  let stopping = false;
+  const restartWorker = async (slot: WorkerSlot) => {
+    slot.process = await spawnWorker(slot.index);
+    slot.expectingExit = false;
+    slot.starts++;
+    watch(slot);
+  };
+  const watch = (slot: WorkerSlot) => {
+    const proc = slot.process;
+    void proc.exited.then(({ code, signal }) => {
+      if (slot.expectingExit || stopping || slot.process !== proc) return;
+      onCrash(`worker-${slot.index} (pid ${proc.pid}) exited by itself (${signal ?? `code ${code}`}); restarting it`);
+      slot.expectingExit = true;
+      void sleep(1000).then(() => restartWorker(slot));
+    });
+  };
   const workers: WorkerSlot[] = [];
-  for (let i = 0; i < workerCount; i++) workers.push({ index: i, process: await spawnWorker(i), starts: 1 });
+  for (let i = 0; i < workerCount; i++) {
+    const slot = { index: i, process: await spawnWorker(i), starts: 0, expectingExit: false };
+    slot.starts = 1;
+    workers.push(slot);
+    watch(slot);
+  }
   await waitHttp(`${apiUrl}/healthz`, api, 60_000);
 
   return {
@@ -123,11 +152,9 @@ export async function startChaosSystem(repo: string, dir: string, workerCount: n
     apiUrl,
     apiKey,
     workers,
-    async restartWorker(slot) {
-      slot.process = await spawnWorker(slot.index);
-      slot.starts++;
-    },
+    restartWorker,
     async stop() {
+      stopping = true;
       await Promise.all([api.stop(), ...workers.map((w) => w.process.stop())]);
       await redis.stop();
       await pg.stop();

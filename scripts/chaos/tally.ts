@@ -17,6 +17,7 @@ export interface Tally {
   duplicateSends: number;
   /** Notifications received more than once. */
   duplicatedNotifications: number;
+  duplicatedIds: string[];
   /** Provider receipts for notifications of events the API did not accept (answered 503). */
   unexpected: number;
   /** Why undelivered messages are undelivered: "no event row", "event accepted", "QUEUED"… */
@@ -66,6 +67,7 @@ export async function tally(sql: Sql, eventIds: string[], ledger: DeliveryLedger
     lost: 0,
     duplicateSends: 0,
     duplicatedNotifications: 0,
+    duplicatedIds: [],
     unexpected: 0,
     undeliveredBy: {},
     statuses: {},
@@ -98,6 +100,7 @@ export async function tally(sql: Sql, eventIds: string[], ledger: DeliveryLedger
       if (count > 1) {
         t.duplicateSends += count - 1;
         t.duplicatedNotifications++;
+        t.duplicatedIds.push(n.id);
       }
     }
   }
