@@ -130,7 +130,9 @@ export async function startChaosSystem(
     const proc = slot.process;
     void proc.exited.then(({ code, signal }) => {
       if (slot.expectingExit || stopping || slot.process !== proc) return;
-      onCrash(`worker-${slot.index} (pid ${proc.pid}) exited by itself (${signal ?? `code ${code}`}); restarting it`);
+      onCrash(
+        `worker-${slot.index} (pid ${proc.pid}) exited by itself (${signal ?? `code ${code}`}); restarting it`,
+      );
       slot.expectingExit = true;
       void sleep(1000).then(() => restartWorker(slot));
     });

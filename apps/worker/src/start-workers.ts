@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable, markEventFailed } from "@herald/db";
+import { createDb, isDatabaseUnavailable, markEventFailed } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
 import { bullQueueName, parseJob, retryDelay } from "@herald/jobs";
@@ -55,6 +55,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const { env, logger } = deps;
   const workers = new Map<WorkerQueue, Worker>();
   const gate = createDatabaseGate(() => deps.dbHandle.sql`select 1`, logger);
+  // The "write after send" lane: see SendOptions.statusDb.
+  const statusLane = createDb(env.databaseUrl, { max: 4, applicationName: "herald-worker-status" });
   const alerts = createOpsAlerts({
     redis: deps.redis,
     prefix: env.queuePrefix,
@@ -74,7 +76,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     }
     if (queue === "maintenance") return job.name === "reconcile" ? reconcile(deps) : undefined;
     parseJob(queue, "send", job.data);
-    return sendNotification(deps, queue, job, { gate });
+    return sendNotification(deps, queue, job, { gate, statusDb: statusLane.db });
   };
 
   for (const queue of env.queues) {
@@ -195,6 +197,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
           );
         }
         gate.close();
+        await statusLane.close().catch(() => {});
       })();
       return closing;
     },

@@ -1,4 +1,5 @@
 import {
+  type Db,
   getNotification,
   getRecipientById,
   isDatabaseUnavailable,
@@ -33,6 +34,12 @@ export type SendOutcome =
 export interface SendOptions {
   /** Told when PostgreSQL is unreachable (the process then pauses its consumers). */
   gate?: DatabaseGate;
+  /**
+   * Connections reserved for the SENT write. Between the provider's answer and
+   * that write a crash means a resend, so the write must not queue behind the
+   * reads of other jobs for a pooled connection. Default: `deps.db`.
+   */
+  statusDb?: Db;
 }
 
 /**
@@ -80,7 +87,7 @@ export async function sendNotification(
   const sentAt = deps.now();
   await retryWhileDatabaseDown(
     () =>
-      transition(deps.db, notificationId, "SENT", {
+      transition(options.statusDb ?? deps.db, notificationId, "SENT", {
         set: {
           provider: result.provider,
           providerMessageId: result.providerMessageId,
