@@ -11,6 +11,7 @@ import { createDatabaseGate, type DatabaseGate } from "./reliability/database-ga
 import type { Readiness } from "./reliability/health-server.ts";
 import { createOpsAlerts, type OpsAlerts } from "./reliability/ops-alerts.ts";
 import { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
+import { createSentWriter } from "./reliability/sent-writer.ts";
 import { routeEvent } from "./router/route-event.ts";
 
 export interface RunningWorkers {
@@ -55,8 +56,9 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const { env, logger } = deps;
   const workers = new Map<WorkerQueue, Worker>();
   const gate = createDatabaseGate(() => deps.dbHandle.sql`select 1`, logger);
-  // The "write after send" lane: see SendOptions.statusDb.
-  const statusLane = createDb(env.databaseUrl, { max: 4, applicationName: "herald-worker-status" });
+  // The "write after send" lane: see SendOptions.sentWriter.
+  const statusLane = createDb(env.databaseUrl, { max: 2, applicationName: "herald-worker-status" });
+  const sentWriter = createSentWriter(statusLane.db);
   const alerts = createOpsAlerts({
     redis: deps.redis,
     prefix: env.queuePrefix,
@@ -76,7 +78,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     }
     if (queue === "maintenance") return job.name === "reconcile" ? reconcile(deps) : undefined;
     parseJob(queue, "send", job.data);
-    return sendNotification(deps, queue, job, { gate, statusDb: statusLane.db });
+    return sendNotification(deps, queue, job, { gate, sentWriter });
   };
 
   for (const queue of env.queues) {

@@ -4,6 +4,7 @@ export { type CreateDbOptions, createDb, type Db, type DbHandle } from "./client
 export { decodeCursor, encodeCursor, type Page, toPage } from "./cursor.ts";
 export * from "./devices.ts";
 export * from "./events.ts";
+export { markSent, type SentRecord } from "./mark-sent.ts";
 export { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate.ts";
 export * from "./notifications.ts";
 export * from "./outbox.ts";

@@ -1,5 +1,4 @@
 import {
-  type Db,
   getNotification,
   getRecipientById,
   isDatabaseUnavailable,
@@ -15,6 +14,7 @@ import type { WorkerDeps } from "../deps.ts";
 import type { SendResult } from "../providers/provider.ts";
 import type { DatabaseGate } from "../reliability/database-gate.ts";
 import { retryWhileDatabaseDown } from "../reliability/retry-write.ts";
+import type { SentWriter } from "../reliability/sent-writer.ts";
 
 /** Statuses in which a send job still has work to do. Anything else was sent, canceled or suppressed meanwhile. */
 const SENDABLE = new Set<NotificationStatus>(["PENDING", "SCHEDULED", "QUEUED", "FAILED", "DEAD"]);
@@ -35,11 +35,12 @@ export interface SendOptions {
   /** Told when PostgreSQL is unreachable (the process then pauses its consumers). */
   gate?: DatabaseGate;
   /**
-   * Connections reserved for the SENT write. Between the provider's answer and
-   * that write a crash means a resend, so the write must not queue behind the
-   * reads of other jobs for a pooled connection. Default: `deps.db`.
+   * Batches SENT writes on connections of their own. Between the provider's
+   * answer and that write a crash means a resend, so the write must neither
+   * queue behind other jobs' reads nor wait for a round trip of its own.
+   * Default: a plain `transition` on `deps.db`.
    */
-  statusDb?: Db;
+  sentWriter?: SentWriter;
 }
 
 /**
@@ -85,23 +86,32 @@ export async function sendNotification(
     return failed(deps, notification, raw, attempt, maxAttempts);
   }
   const sentAt = deps.now();
+  const detail = {
+    provider: result.provider,
+    providerMessageId: result.providerMessageId,
+    attempt,
+    ...result.detail,
+  };
   await retryWhileDatabaseDown(
     () =>
-      transition(options.statusDb ?? deps.db, notificationId, "SENT", {
-        set: {
-          provider: result.provider,
-          providerMessageId: result.providerMessageId,
-          sentAt,
-          lastError: null,
-        },
-        detail: {
-          provider: result.provider,
-          providerMessageId: result.providerMessageId,
-          attempt,
-          ...result.detail,
-        },
-        at: sentAt,
-      }),
+      options.sentWriter
+        ? options.sentWriter.write({
+            id: notificationId,
+            provider: result.provider,
+            providerMessageId: result.providerMessageId,
+            sentAt,
+            detail,
+          })
+        : transition(deps.db, notificationId, "SENT", {
+            set: {
+              provider: result.provider,
+              providerMessageId: result.providerMessageId,
+              sentAt,
+              lastError: null,
+            },
+            detail,
+            at: sentAt,
+          }),
     {
       deadlineMs: deps.env.reliability.statusWriteRetryMs,
       logger: deps.logger,
