@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createDb } from "@herald/db";
+import { createQueues, createRedis } from "@herald/jobs";
 import { type Fault, faultPlan, runFaults } from "./chaos/faults.ts";
 import { outboxLedger } from "./chaos/ledger.ts";
 import { driveLoad } from "./chaos/load.ts";
@@ -65,7 +66,11 @@ const ledger = outboxLedger(db.sql);
 
 const plan: Fault[] = faultPlan(options);
 loadStartedAt = Date.now();
-const faults = runFaults(system, db.sql, plan, options, loadStartedAt, expectedLoadMs, say);
+// Our own view of the queues, to time kills while a worker holds send jobs.
+const redis = createRedis(system.redis.url, "worker");
+redis.on("error", () => {});
+const queues = createQueues(redis, "herald");
+const faults = runFaults(system, queues, plan, options, loadStartedAt, expectedLoadMs, say);
 const load = await driveLoad(
   {
     apiUrl: system.apiUrl,
@@ -108,6 +113,8 @@ say(
     : `NOT quiescent after ${settledS.toFixed(0)} s (${open} still open); counting anyway`,
 );
 
+await queues.close();
+redis.disconnect();
 const t = await tally(db.sql, eventIds, ledger);
 // Which fault each duplicate followed: its second receipt, against the fault log.
 const duplicateTimes =

@@ -1,6 +1,7 @@
-import type { Sql } from "postgres";
+import type { Queues } from "@herald/jobs";
 import type { ChaosOptions } from "./options.ts";
 import type { ChaosSystem } from "./system.ts";
+import { EXPECTED_CHANNELS } from "./tally.ts";
 
 export type Fault =
   | { at: number; kind: "kill-worker"; slot: number }
@@ -28,14 +29,26 @@ export function faultPlan(options: ChaosOptions): Fault[] {
   return plan.sort((a, b) => a.at - b.at);
 }
 
-/** Send jobs a worker holds right now, across all processes (what a kill interrupts). */
-async function activeSends(sql: Sql): Promise<string> {
-  try {
-    const rows = await sql<{ n: number }[]>`
-      select count(*)::int as n from notifications where status = 'QUEUED'`;
-    return `${rows[0]!.n} notifications queued or in flight`;
-  } catch {
-    return "queue depth unknown";
+/** Send jobs process `pid` holds right now (BullMQ records the worker name, `<host>:<pid>`, on active jobs). */
+async function sendsHeldBy(queues: Queues, pid: number): Promise<number> {
+  const active = await Promise.all(
+    EXPECTED_CHANNELS.map((c) =>
+      queues
+        .get(c)
+        .getJobs(["active"])
+        .catch(() => []),
+    ),
+  );
+  return active.flat().filter((j) => j?.processedBy?.endsWith(`:${pid}`)).length;
+}
+
+/** Waits (up to `ms`) until the worker is in the middle of sending, so the kill lands mid-send. */
+async function midSend(queues: Queues, pid: number, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const held = await sendsHeldBy(queues, pid);
+    if (held > 0 || Date.now() > deadline) return held;
+    await sleep(20);
   }
 }
 
@@ -46,7 +59,7 @@ async function activeSends(sql: Sql): Promise<string> {
  */
 export async function runFaults(
   system: ChaosSystem,
-  sql: Sql,
+  queues: Queues,
   plan: Fault[],
   options: ChaosOptions,
   loadStartedAt: number,
@@ -70,11 +83,11 @@ export async function runFaults(
       await restarts.get(slot.index);
       // A slot whose worker crashed by itself is being restarted by the supervisor: wait for it.
       while (slot.expectingExit || !slot.process.running) await sleep(200);
-      const depth = await activeSends(sql);
       const pid = slot.process.pid;
+      const held = await midSend(queues, pid, 10_000);
       slot.expectingExit = true;
       await slot.process.kill();
-      note(`kill -9 worker-${slot.index} (pid ${pid}) mid-load, ${depth}`);
+      note(`kill -9 worker-${slot.index} (pid ${pid}) holding ${held} send jobs`);
       restarts.set(
         slot.index,
         sleep(1000)

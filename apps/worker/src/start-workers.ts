@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { createDb, isDatabaseUnavailable, markEventFailed } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
@@ -83,6 +84,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
 
   for (const queue of env.queues) {
     const options: WorkerOptions = {
+      // Shown as a job's `processedBy` (Bull Board, fault tests): which process holds it.
+      name: `${hostname()}:${process.pid}`,
       connection: deps.redis,
       prefix: env.queuePrefix,
       concurrency: env.concurrency[queue],
