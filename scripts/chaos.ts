@@ -55,7 +55,8 @@ say(
 const started = Date.now();
 const crashes: { atS: number; what: string }[] = [];
 let loadStartedAt = 0;
-system = await startChaosSystem(repo, dir, options.workers, (what) => {
+const workerEnv: Record<string, string> = options.noRecoveryLookup ? { RECOVERY_LOOKUP: "false" } : {};
+system = await startChaosSystem(repo, dir, options.workers, workerEnv, (what) => {
   const atS = (Date.now() - loadStartedAt) / 1000;
   crashes.push({ atS, what });
   say(`+${atS.toFixed(1)}s ${what}`);

@@ -23,6 +23,8 @@ export interface ChaosOptions {
   keep: boolean;
   /** Skip the Redis restart and the PostgreSQL stop (a baseline run). */
   noOutages: boolean;
+  /** Workers re-send after a crash without asking the provider (RECOVERY_LOOKUP=false). */
+  noRecoveryLookup: boolean;
 }
 
 const HELP = `npm run chaos -- [options]
@@ -37,6 +39,8 @@ const HELP = `npm run chaos -- [options]
   --redis-crash       SIGKILL Redis instead of a clean restart
   --settle S          seconds to wait for quiescence (default 600)
   --no-outages        skip the Redis restart and PostgreSQL stop (baseline)
+  --no-recovery-lookup  workers re-send after a crash without asking the provider
+                      (what a provider without lookup or idempotency keys sees)
   --keep              keep .herald/chaos/<run> (data and logs)`;
 
 export function parseChaosOptions(argv: string[]): ChaosOptions {
@@ -55,6 +59,7 @@ export function parseChaosOptions(argv: string[]): ChaosOptions {
       settle: { type: "string" },
       keep: { type: "boolean" },
       "no-outages": { type: "boolean" },
+      "no-recovery-lookup": { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -82,5 +87,6 @@ export function parseChaosOptions(argv: string[]): ChaosOptions {
     settleTimeoutS: num(values.settle, 600, "settle"),
     keep: values.keep ?? false,
     noOutages: values["no-outages"] ?? false,
+    noRecoveryLookup: values["no-recovery-lookup"] ?? false,
   };
 }

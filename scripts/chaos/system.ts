@@ -59,6 +59,8 @@ export async function startChaosSystem(
   repo: string,
   dir: string,
   workerCount: number,
+  /** Extra worker environment (e.g. RECOVERY_LOOKUP). */
+  workerEnv: Record<string, string>,
   /** Told about a worker that exited by itself (it is restarted, as a supervisor would). */
   onCrash: (what: string) => void,
 ): Promise<ChaosSystem> {
@@ -112,6 +114,7 @@ export async function startChaosSystem(
         RECONCILE_INTERVAL_MS: "10000",
         RECONCILE_AFTER_MS: "30000",
         OPS_ALERT_GROUP_WAIT_MS: "5000",
+        ...workerEnv,
       },
       logFile: join(dir, "logs", `worker-${index}.${++spawned}.log`),
     });

@@ -1,3 +1,4 @@
+import { booleanFlag } from "@herald/config";
 import { z } from "zod";
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -17,6 +18,11 @@ export const reliabilityEnvSchema = z.object({
    * write while PostgreSQL is unreachable (giving up means the message may be sent again).
    */
   STATUS_WRITE_RETRY_MS: ms(300_000),
+  /**
+   * Before re-sending a notification whose worker died mid-send, ask the
+   * provider whether it already has it (providers that support the lookup).
+   */
+  RECOVERY_LOOKUP: booleanFlag(true),
   /** How often the reconciler looks for work whose job was lost. */
   RECONCILE_INTERVAL_MS: ms(60_000),
   /** Age after which an unrouted event or an unsent notification is checked against the queue. */
@@ -36,6 +42,7 @@ export interface ReliabilityEnv {
   healthHost: string;
   jobLockMs: number;
   statusWriteRetryMs: number;
+  recoveryLookup: boolean;
   reconcileIntervalMs: number;
   reconcileAfterMs: number;
   opsAlertWebhookUrl: string | null;
@@ -49,6 +56,7 @@ export function toReliabilityEnv(e: Parsed): ReliabilityEnv {
     healthHost: e.WORKER_HEALTH_HOST,
     jobLockMs: e.JOB_LOCK_MS,
     statusWriteRetryMs: e.STATUS_WRITE_RETRY_MS,
+    recoveryLookup: e.RECOVERY_LOOKUP,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileAfterMs: e.RECONCILE_AFTER_MS,
     opsAlertWebhookUrl: e.OPS_ALERT_WEBHOOK_URL ?? null,

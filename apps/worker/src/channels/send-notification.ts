@@ -78,9 +78,15 @@ export async function sendNotification(
   const attempt = job.attemptsMade + 1;
   const maxAttempts = job.opts.attempts ?? 1;
 
+  const sender = deps.senders[channel];
+  const ctx = { notification, recipient, devices, attempt };
   let result: SendResult;
   try {
-    result = await deps.senders[channel].send({ notification, recipient, devices, attempt });
+    // A previous run of this job was cut off (its worker died): it may have
+    // reached the provider. Ask, where the provider can tell.
+    const interrupted = job.stalledCounter > 0 && deps.env.reliability.recoveryLookup;
+    const prior = interrupted && sender.findSent ? await sender.findSent(ctx) : null;
+    result = prior ?? (await sender.send(ctx));
   } catch (raw) {
     if (isDatabaseUnavailable(raw)) throw raw;
     return failed(deps, notification, raw, attempt, maxAttempts);

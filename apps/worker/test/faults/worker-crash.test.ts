@@ -50,6 +50,30 @@ describe("a worker process dies or is stopped mid-send", () => {
     await rescuer.stop();
   });
 
+  it.each([
+    [true, 1],
+    [false, 2],
+  ])(
+    "kill -9 after the provider accepted (recovery lookup %s): the message reaches the provider %i time(s)",
+    async (lookup, times) => {
+      const env = { TEST_SEND_DELAY_MS: "0", RECOVERY_LOOKUP: String(lookup) };
+      const doomed = await stack.spawnWorker({ ...env, TEST_AFTER_SEND_DELAY_MS: "5000" }, SLOW_WORKER);
+      const eventId = await client.trigger(`accepted-${lookup}`);
+      const n = await client.emailOf(eventId);
+      await eventually(async () => (await client.outboxCount(n.id)) === 1, 20_000);
+      await doomed.kill(); // the provider has it; the SENT write never happened
+      expect(await client.status(n.id)).toBe("QUEUED");
+
+      const rescuer = await stack.spawnWorker(env, SLOW_WORKER);
+      await eventually(async () => (await client.status(n.id)) === "SENT", 30_000);
+      expect(await client.outboxCount(n.id)).toBe(times);
+      const sent = (await getTimeline(stack.db.db, n.id)).filter((t) => t.status === "SENT");
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.detail?.recovered).toBe(lookup ? true : undefined);
+      await rescuer.stop();
+    },
+  );
+
   it("SIGTERM: stops taking jobs, finishes the send in hand, exits 0", async () => {
     const worker = await stack.spawnWorker(
       { TEST_SEND_DELAY_MS: "2000", SHUTDOWN_TIMEOUT_MS: "15000" },
