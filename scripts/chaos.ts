@@ -117,6 +117,9 @@ say(
 await queues.close();
 redis.disconnect();
 const t = await tally(db.sql, eventIds, ledger);
+// Sends cut off by a kill that the provider turned out to have (RECOVERY_LOOKUP): recorded, not repeated.
+const [recovered] = await db.sql<{ n: number }[]>`
+  select count(*)::int as n from notification_timeline where status = 'SENT' and detail->>'recovered' = 'true'`;
 // Which fault each duplicate followed: its second receipt, against the fault log.
 const duplicateTimes =
   t.duplicatedIds.length > 0 && ledger.receiptTimes ? await ledger.receiptTimes(t.duplicatedIds) : new Map();
@@ -141,6 +144,10 @@ for (const [id, times] of duplicateTimes) {
   const at = (d: Date | string) => `+${((new Date(d).getTime() - loadStartedAt) / 1000).toFixed(1)}s`;
   console.info(`duplicate: ${id} received at ${times.map(at).join(", ")}`);
 }
+console.info(
+  `sends cut off by a kill and found at the provider instead of re-sent: ${recovered?.n ?? 0}` +
+    (options.noRecoveryLookup ? " (lookup off: --no-recovery-lookup)" : ""),
+);
 if (t.unexpected > 0) console.info(`provider also received ${t.unexpected} messages of events answered 503`);
 console.info(
   `accepted ${t.acceptedMessages}, delivered ${t.delivered}, lost ${t.lost}, duplicate sends ${t.duplicateSends} ` +
