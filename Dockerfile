@@ -9,6 +9,8 @@ COPY apps/dashboard/package.json apps/dashboard/
 COPY e2e/package.json e2e/
 COPY examples/order-service/package.json examples/order-service/
 COPY packages packages
+# postinstall patches a dependency (see scripts/patches/).
+COPY scripts/patches scripts/patches
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
 RUN npm run build -w @herald/dashboard

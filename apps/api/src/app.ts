@@ -13,6 +13,7 @@ import { USER_TOKEN_ROUTES } from "./middleware/user-token-auth.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
 import { registerApiKeys } from "./routes/api-keys.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
+import { registerDeadLetters } from "./routes/dead-letters.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { registerEvents } from "./routes/events.ts";
 import { registerHealth } from "./routes/health.ts";
@@ -90,6 +91,7 @@ export function createApp(deps: ApiDeps): App {
   registerResendWebhook(app, deps);
   registerTwilioWebhook(app, deps);
   registerApiKeys(app, deps, () => auth.forget());
+  registerDeadLetters(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "http",

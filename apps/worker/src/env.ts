@@ -4,6 +4,7 @@ import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
 import { z } from "zod";
 import { type TrackingEnv, trackingEnv, trackingEnvFragment } from "./env-tracking.ts";
 import { type ProviderEnv, pickProviderEnv, providerEnvShape } from "./providers/provider-env.ts";
+import { type ReliabilityEnv, reliabilityEnvSchema, toReliabilityEnv } from "./reliability-env.ts";
 import { type PolicyEnv, policyEnv, policyEnvShape, requireUnsubscribeSecret } from "./router/policy-env.ts";
 
 /** Queues a worker process can serve (`WORKER_CHANNELS`). */
@@ -77,9 +78,12 @@ const schema = base
   .extend(policyEnvShape)
   .extend(providerEnvShape)
   .extend(trackingEnvFragment)
+  .extend(reliabilityEnvSchema.shape)
   .superRefine(requireUnsubscribeSecret);
 
-type Parsed = z.infer<typeof base> & z.infer<z.ZodObject<typeof policyEnvShape>>;
+type Parsed = z.infer<typeof base> &
+  z.infer<z.ZodObject<typeof policyEnvShape>> &
+  z.infer<typeof reliabilityEnvSchema>;
 
 export interface WorkerEnv extends TrackingEnv {
   nodeEnv: Parsed["NODE_ENV"];
@@ -99,6 +103,8 @@ export interface WorkerEnv extends TrackingEnv {
   policy: PolicyEnv;
   /** Provider choice and credentials (SPEC §6), validated. */
   providers: ProviderEnv;
+  /** Health server, crash recovery, reconciler and ops alerts. */
+  reliability: ReliabilityEnv;
   /** The raw variables, for provider configuration. */
   raw: Record<string, string | undefined>;
 }
@@ -127,6 +133,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     migrateOnStart: e.MIGRATE_ON_START,
     policy: policyEnv(e),
     providers: pickProviderEnv(e),
+    reliability: toReliabilityEnv(e),
     raw: source,
     ...trackingEnv(e),
   };

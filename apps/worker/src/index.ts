@@ -3,6 +3,8 @@ export { sendNotification } from "./channels/send-notification.ts";
 export { createWorkerDeps, type WorkerDeps, type WorkerDepsOverrides } from "./deps.ts";
 export { loadWorkerEnv, WORKER_QUEUES, type WorkerEnv, type WorkerQueue } from "./env.ts";
 export type { ChannelSender, SendContext, SendResult } from "./providers/provider.ts";
+export { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
 export { decideChannels } from "./router/decide-channels.ts";
 export { routeEvent } from "./router/route-event.ts";
+export { runWorkerProcess, type WorkerProcessOptions } from "./run-worker-process.ts";
 export { type RunningWorkers, startWorkers } from "./start-workers.ts";

@@ -1,8 +1,9 @@
-import { markEventFailed } from "@herald/db";
+import { hostname } from "node:os";
+import { createDb, isDatabaseUnavailable, markEventFailed } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
-import { bullQueueName, DEFAULT_JOB_OPTIONS, parseJob, retryDelay } from "@herald/jobs";
-import { type Job, Worker, type WorkerOptions } from "bullmq";
+import { bullQueueName, parseJob, retryDelay } from "@herald/jobs";
+import { DelayedError, type Job, Worker, type WorkerOptions } from "bullmq";
 import { handleDeadLetter } from "./channels/dead-letter.ts";
 import { sendNotification } from "./channels/send-notification.ts";
 import type { WorkerDeps } from "./deps.ts";
@@ -11,13 +12,23 @@ import type { WorkerQueue } from "./env.ts";
 import { scheduleRetention } from "./maintenance/retention.ts";
 import { runMaintenance } from "./maintenance/run-maintenance.ts";
 import { attachJobMetrics } from "./metrics/attach-job-metrics.ts";
+import { createDatabaseGate, type DatabaseGate } from "./reliability/database-gate.ts";
+import type { Readiness } from "./reliability/health-server.ts";
+import { createOpsAlerts, type OpsAlerts } from "./reliability/ops-alerts.ts";
+import { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
+import { createSentWriter } from "./reliability/sent-writer.ts";
 import { routeEvent } from "./router/route-event.ts";
 
 export interface RunningWorkers {
   workers: Map<WorkerQueue, Worker>;
-  /** True while every worker is connected and consuming. */
+  /** PostgreSQL's availability as this process sees it. */
+  gate: DatabaseGate;
+  alerts: OpsAlerts;
+  /** True while every worker is connected and consuming (not paused, draining or waiting for a dependency). */
   isConsuming(): boolean;
-  /** Stops taking jobs, waits for in-flight ones up to the shutdown timeout. */
+  /** `isConsuming` plus live checks of Redis and PostgreSQL, for `/readyz`. */
+  readiness(): Promise<Readiness>;
+  /** Stops taking jobs, waits for in-flight ones up to `SHUTDOWN_TIMEOUT_MS`, then closes. */
   close(): Promise<void>;
 }
 
@@ -25,20 +36,67 @@ function isChannel(q: WorkerQueue): q is Channel {
   return (CHANNELS as readonly string[]).includes(q);
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+async function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    p,
+    sleep(ms).then(() => {
+      throw new Error(`no answer within ${ms} ms`);
+    }),
+  ]);
+}
+
 /**
  * Starts one BullMQ worker per queue this process serves (`WORKER_CHANNELS`).
  * Channel workers get the channel's concurrency and rate limit; the limiter
  * lives in Redis, so it holds across every worker process.
+ *
+ * Crash safety: a job whose process died is taken over once its lock
+ * (`JOB_LOCK_MS`) expires; every processor is idempotent. A job that finds
+ * PostgreSQL unreachable goes back to the queue without using up an attempt,
+ * and the process pauses its consumers until PostgreSQL answers again.
  */
 export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const { env, logger } = deps;
   const workers = new Map<WorkerQueue, Worker>();
+  const gate = createDatabaseGate(() => deps.dbHandle.sql`select 1`, logger);
+  // The "write after send" lane: see SendOptions.sentWriter.
+  const statusLane = createDb(env.databaseUrl, { max: 2, applicationName: "herald-worker-status" });
+  const sentWriter = createSentWriter(statusLane.db);
+  const alerts = createOpsAlerts({
+    redis: deps.redis,
+    prefix: env.queuePrefix,
+    logger,
+    webhookUrl: env.reliability.opsAlertWebhookUrl,
+    groupWaitMs: env.reliability.opsAlertGroupWaitMs,
+    intervalMs: env.reliability.opsAlertIntervalMs,
+    schedule: (jobId, delay) => deps.queues.add("dead_letter", "alert", {}, { jobId, delay }),
+  });
+  let draining = false;
+
+  const dispatch = async (queue: WorkerQueue, job: Job) => {
+    if (queue === "events") return routeEvent(deps, parseJob("events", "route", job.data).eventId);
+    if (queue === "dead_letter") {
+      if (job.name === "alert") return alerts.flush(job.id!);
+      return handleDeadLetter(deps, job, alerts);
+    }
+    if (queue === "maintenance")
+      return job.name === "reconcile" ? reconcile(deps) : runMaintenance(deps, job);
+    if (queue === "digest") return processDigestJob(deps, job);
+    parseJob(queue, "send", job.data);
+    return sendNotification(deps, queue, job, { gate, sentWriter });
+  };
 
   for (const queue of env.queues) {
     const options: WorkerOptions = {
+      // Shown as a job's `processedBy` (Bull Board, fault tests): which process holds it.
+      name: `${hostname()}:${process.pid}`,
       connection: deps.redis,
       prefix: env.queuePrefix,
       concurrency: env.concurrency[queue],
+      lockDuration: env.reliability.jobLockMs,
+      stalledInterval: env.reliability.jobLockMs,
       // A job whose worker died is picked up again after the lock expires; allow
       // several such rescues before BullMQ gives up on it.
       maxStalledCount: 10,
@@ -53,13 +111,16 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     };
     if (isChannel(queue) && env.rateLimit[queue]) options.limiter = env.rateLimit[queue];
 
-    const processor = async (job: Job) => {
-      if (queue === "events") return routeEvent(deps, parseJob("events", "route", job.data).eventId);
-      if (queue === "dead_letter") return handleDeadLetter(deps, job);
-      if (queue === "maintenance") return runMaintenance(deps, job);
-      if (queue === "digest") return processDigestJob(deps, job);
-      parseJob(queue, "send", job.data);
-      return sendNotification(deps, queue, job);
+    const processor = async (job: Job, token?: string) => {
+      try {
+        return await dispatch(queue, job);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || !token) throw err;
+        // Not the job's fault: back to the queue shortly, no attempt used up.
+        gate.reportDown(err);
+        await job.moveToDelayed(Date.now() + 1000 + Math.floor(Math.random() * 1000), token);
+        throw new DelayedError();
+      }
     };
 
     const worker = new Worker(bullQueueName(queue), processor, options);
@@ -80,8 +141,21 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     attachJobMetrics(worker, queue, deps.metrics);
     workers.set(queue, worker);
   }
+
+  gate.onChange((down) => {
+    for (const [queue, worker] of workers) {
+      if (down) worker.pause(true).catch((err) => logger.warn({ queue, err }, "pause failed"));
+      else if (!draining) void worker.resume();
+    }
+  });
+
+  if (env.queues.includes("maintenance")) {
+    scheduleReconciler(deps).catch((err) =>
+      logger.error({ err: (err as Error).message }, "could not schedule the reconciler"),
+    );
+  }
   if (workers.has("digest")) {
-    // Delivery policy (issue 5): the periodic digest sweep; one scheduler per prefix, however many processes.
+    // Delivery policy: the periodic digest sweep; one scheduler per prefix, however many processes.
     scheduleDigestSweep(deps).catch((err) => logger.warn({ err: err.message }, "digest sweep not scheduled"));
   }
   logger.info({ queues: env.queues }, "workers started");
@@ -91,13 +165,64 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     );
   }
 
-  void DEFAULT_JOB_OPTIONS;
+  const isConsuming = () =>
+    !draining &&
+    !gate.down &&
+    deps.redis.status === "ready" &&
+    [...workers.values()].every((w) => w.isRunning() && !w.isPaused());
+
+  let closing: Promise<void> | undefined;
   return {
     workers,
-    isConsuming: () => [...workers.values()].every((w) => w.isRunning() && !w.isPaused()),
-    async close() {
-      const timeout = new Promise<void>((resolve) => setTimeout(resolve, env.shutdownTimeoutMs).unref());
-      await Promise.race([Promise.all([...workers.values()].map((w) => w.close())), timeout]);
+    gate,
+    alerts,
+    isConsuming,
+    async readiness() {
+      const [postgres, redis] = await Promise.all([
+        within(deps.dbHandle.sql`select 1`, 1000).then(
+          () => "up",
+          (err: Error) => `down: ${err.message}`,
+        ),
+        within(deps.redis.ping(), 1000).then(
+          () => "up",
+          (err: Error) => `down: ${err.message}`,
+        ),
+      ]);
+      const consuming = isConsuming();
+      return {
+        ready: consuming && postgres === "up" && redis === "up",
+        consuming,
+        draining,
+        postgres,
+        redis,
+        queues: Object.fromEntries(
+          [...workers].map(([q, w]) => [q, w.isPaused() ? "paused" : w.isRunning() ? "running" : "stopped"]),
+        ),
+      };
+    },
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        // Pausing stops fetching at once; closing then waits for the jobs in hand.
+        const graceful = Promise.all([...workers.values()].map((w) => w.pause())).then(() =>
+          Promise.all([...workers.values()].map((w) => w.close())),
+        );
+        const finished = await Promise.race([
+          graceful.then(() => true),
+          sleep(env.shutdownTimeoutMs).then(() => false),
+        ]);
+        if (!finished) {
+          // Their locks expire and another worker takes them over (at-least-once: a send
+          // cut off between the provider's answer and the status write may go out again).
+          logger.warn(
+            { timeoutMs: env.shutdownTimeoutMs },
+            "shutdown timeout: leaving unfinished jobs to be taken over after their lock expires",
+          );
+        }
+        gate.close();
+        await statusLane.close().catch(() => {});
+      })();
+      return closing;
     },
   };
 }

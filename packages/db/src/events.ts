@@ -29,7 +29,7 @@ export interface InsertedEvent {
  * instead of creating one. Concurrent repeats wait on the unique index, so
  * exactly one of them creates.
  */
-export async function insertEvents(db: Db, inputs: NewEvent[]): Promise<InsertedEvent[]> {
+export async function insertEvents(db: Db, inputs: NewEvent[], round = 0): Promise<InsertedEvent[]> {
   if (inputs.length === 0) return [];
   const rows = inputs.map((e) => ({ id: newId("evt"), ...e }));
   const inserted = await db
@@ -44,12 +44,29 @@ export async function insertEvents(db: Db, inputs: NewEvent[]): Promise<Inserted
       ? await db.select().from(events).where(inArray(events.idempotencyKey, missingKeys))
       : [];
   const byKey = new Map(existing.map((e) => [e.idempotencyKey, e]));
+  // A concurrent request with the same key inserted its row and then removed
+  // it again (its enqueue failed): the key is free, so this request inserts.
+  const vanished = rows.filter((r) => !byId.has(r.id) && !byKey.has(r.idempotencyKey ?? null));
+  const retried =
+    vanished.length > 0 && round < 3
+      ? new Map(
+          (
+            await insertEvents(
+              db,
+              vanished.map(({ id: _id, ...input }) => input),
+              round + 1,
+            )
+          ).map((r) => [r.event.idempotencyKey, r]),
+        )
+      : new Map<string | null, InsertedEvent>();
   return rows.map((r) => {
     const created = byId.get(r.id);
     if (created) return { event: created, created: true };
     const first = byKey.get(r.idempotencyKey!);
-    if (!first) throw new Error(`event with idempotency key vanished during insert`);
-    return { event: first, created: false };
+    if (first) return { event: first, created: false };
+    const again = retried.get(r.idempotencyKey ?? null);
+    if (!again) throw new Error(`event with idempotency key vanished during insert`);
+    return again;
   });
 }
 
@@ -62,6 +79,39 @@ export async function getEvent(db: Db, id: string): Promise<EventRow | null> {
 export async function deleteEvents(db: Db, ids: string[]): Promise<void> {
   if (ids.length > 0)
     await db.delete(events).where(and(inArray(events.id, ids), eq(events.status, "accepted")));
+}
+
+/**
+ * The 503 path of intake: among `ids`, deletes the events still `accepted`
+ * unless `keep` says a job exists for them, holding their row locks
+ * meanwhile, so a concurrent replay of the same idempotency key (see
+ * {@link eventsStillThere}) sees either the row with its job, or no row.
+ * Returns the ids deleted.
+ */
+export async function discardEvents(
+  db: Db,
+  ids: string[],
+  keep: (ids: string[]) => Promise<Set<string>>,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const locked = await tx
+      .select({ id: events.id })
+      .from(events)
+      .where(and(inArray(events.id, ids), eq(events.status, "accepted")))
+      .for("update");
+    const kept = await keep(locked.map((r) => r.id));
+    const doomed = locked.map((r) => r.id).filter((id) => !kept.has(id));
+    if (doomed.length > 0) await tx.delete(events).where(inArray(events.id, doomed));
+    return doomed;
+  });
+}
+
+/** Which of `ids` still exist; waits for a concurrent {@link discardEvents} on them to decide. */
+export async function eventsStillThere(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.select({ id: events.id }).from(events).where(inArray(events.id, ids)).for("share");
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function markEventRouted(db: Db, id: string, suppressed: ChannelSkip[]): Promise<void> {

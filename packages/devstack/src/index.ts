@@ -1,3 +1,4 @@
+export { type AppProcess, type AppProcessOptions, spawnApp } from "./app-process.ts";
 export { createDatabase, dropDatabase } from "./databases.ts";
 export { type DevServices, type EnsureDevServicesOptions, ensureDevServices } from "./dev-services.ts";
 export { freePort, isPortOpen, waitFor } from "./net.ts";

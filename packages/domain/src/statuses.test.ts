@@ -19,6 +19,7 @@ describe("canTransition", () => {
     expect(canTransition("SCHEDULED", "CANCELED")).toBe(true);
     expect(canTransition("SENT", "CANCELED")).toBe(false);
     expect(canTransition("CANCELED", "QUEUED")).toBe(false);
+    expect(canTransition("DEAD", "CANCELED")).toBe(true);
   });
 
   it("lets bounces override delivery", () => {

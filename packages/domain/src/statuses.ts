@@ -55,14 +55,15 @@ export function isTerminal(status: NotificationStatus): boolean {
  * Whether a notification in `from` may move to `to`.
  * - forward along PENDING → … → READ only;
  * - FAILED and DEAD may be retried back to QUEUED/SCHEDULED (an operator's retry);
- * - CANCELED only before it was sent;
+ * - CANCELED only before it was sent (a discarded dead letter too);
  * - BOUNCED/COMPLAINED arrive from providers after SENT and win over DELIVERED/READ.
  */
 export function canTransition(from: NotificationStatus, to: NotificationStatus): boolean {
   // Each failed attempt is its own FAILED entry; other statuses never repeat.
   if (from === to) return from === "FAILED";
   if (to === "BOUNCED" || to === "COMPLAINED") return ["SENT", "DELIVERED", "READ", "FAILED"].includes(from);
-  if (to === "CANCELED") return ["PENDING", "SCHEDULED", "QUEUED", "FAILED"].includes(from);
+  // DEAD → CANCELED is an operator discarding a dead letter.
+  if (to === "CANCELED") return ["PENDING", "SCHEDULED", "QUEUED", "FAILED", "DEAD"].includes(from);
   // Delivery and reads are facts about a message a provider accepted; a FAILED one may still
   // have gone out (a timeout after the provider took it), so its late receipts count too.
   if (to === "DELIVERED") return from === "SENT" || from === "FAILED";

@@ -9,6 +9,7 @@ export {
   type QueueName,
 } from "./job-catalog.ts";
 export { bullQueueName, channelQueue } from "./queue-names.ts";
-export { createQueues, type Queues } from "./queues.ts";
+export { createQueues, defaultJobOptions, type Queues } from "./queues.ts";
 export { checkRedisSafety, type RedisSafetyReport } from "./redis-safety.ts";
+export { readReliabilityCounters, reliabilityCountersKey } from "./reliability-counters.ts";
 export { DEFAULT_RETRY_SCHEDULE, retryDelay } from "./retry-schedule.ts";

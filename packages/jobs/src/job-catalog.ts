@@ -23,6 +23,8 @@ export const JOBS = {
       error: z.string().max(2000),
       attempts: z.number().int(),
     }),
+    /** Sends the ops alert for the dead letters gathered since the last one. */
+    alert: z.object({}),
   },
   maintenance: {
     /** Re-enqueues rows whose job was lost (crash between commit and enqueue). */

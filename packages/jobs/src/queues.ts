@@ -1,6 +1,14 @@
+import { CHANNELS } from "@herald/domain";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { JOBS, type JobData, type JobName, QUEUE_NAMES, type QueueName } from "./job-catalog.ts";
+import {
+  DEFAULT_JOB_OPTIONS,
+  JOBS,
+  type JobData,
+  type JobName,
+  QUEUE_NAMES,
+  type QueueName,
+} from "./job-catalog.ts";
 import { bullQueueName } from "./queue-names.ts";
 
 export interface Queues {
@@ -20,11 +28,29 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/** One `Queue` per catalog queue, sharing one connection. Payloads are validated before they reach Redis. */
+/** The catalog's defaults for `queue` (a job's own options win over them). */
+export function defaultJobOptions(queue: QueueName): JobsOptions {
+  if ((CHANNELS as readonly string[]).includes(queue)) return { ...DEFAULT_JOB_OPTIONS.channel };
+  return { ...DEFAULT_JOB_OPTIONS[queue as Exclude<QueueName, (typeof CHANNELS)[number]>] };
+}
+
+/**
+ * One `Queue` per catalog queue, sharing one connection. Payloads are
+ * validated before they reach Redis. Each queue carries the catalog's default
+ * job options, so e.g. a `route` job gets its retries whoever enqueues it.
+ */
 export function createQueues(connection: Redis, prefix: string): Queues {
   const queues = new Map<QueueName, Queue>();
   for (const name of QUEUE_NAMES) {
-    queues.set(name, new Queue(bullQueueName(name), { connection, prefix }));
+    const queue = new Queue(bullQueueName(name), {
+      connection,
+      prefix,
+      defaultJobOptions: defaultJobOptions(name),
+    });
+    // Without a listener BullMQ prints every connection error to stderr; the
+    // connection's owner logs them once already.
+    queue.on("error", () => {});
+    queues.set(name, queue);
   }
   const get = (q: QueueName) => queues.get(q)!;
   const check = (queue: QueueName, name: string, data: unknown) => {

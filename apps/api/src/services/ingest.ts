@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import { type Db, deleteEvents, insertEvents, type NewEvent, upsertRecipient } from "@herald/db";
+import {
+  type Db,
+  discardEvents,
+  eventsStillThere,
+  insertEvents,
+  type NewEvent,
+  upsertRecipient,
+} from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { getNotificationType } from "@herald/templates";
@@ -83,16 +90,29 @@ function redisReady(redis: ApiDeps["redis"], ms: number): Promise<boolean> {
 
 export type IngestResult = { eventId: string; replay: boolean } | { error: HeraldError };
 
+/** Which of `ids` have a job on the `events` queue (in any state); none when Redis cannot say. */
+async function queuedEventIds(deps: ApiDeps, ids: string[]): Promise<Set<string>> {
+  const queue = deps.queues.get("events");
+  const states = await Promise.all(ids.map((id) => queue.getJobState(id).catch(() => "unknown" as const)));
+  return new Set(ids.filter((_, i) => states[i] !== "unknown"));
+}
+
 /**
  * Records events and puts them on the `events` queue. The row is committed
  * before the job exists, so the router always finds it; if Redis refuses the
  * job, the rows are deleted again and the caller gets 503 with nothing left
  * behind. (A crash between the two is what the reconciler is for.)
+ *
+ * A repeated idempotency key for an event not routed yet also (re-)enqueues
+ * its job before answering 202: its first request may have died before
+ * enqueueing, or be failing to enqueue right now. That first request only
+ * deletes its row when no job exists, under the row's lock, and the replay
+ * checks the row is still there afterwards (else it starts over), so a 202
+ * never points at a deleted event.
  */
-export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[]): Promise<IngestResult[]> {
-  // Redis known to be down: refuse before writing anything (the delete below
-  // cannot undo an inline recipient update, and BullMQ would wait for a
-  // connection that never came up instead of failing).
+export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0): Promise<IngestResult[]> {
+  // Redis known to be down: refuse before writing anything (BullMQ would wait
+  // for a connection that never came up instead of failing).
   if (!(await redisReady(deps.redis, 1000))) {
     throw new HeraldError("unavailable", "The queue is unavailable; nothing was recorded. Retry shortly.", {
       retryAfter: 5,
@@ -113,28 +133,35 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[]): Promise<
     return rows;
   });
   const created = inserted.filter((r) => r.created).map((r) => r.event);
+  const sameRequest = (i: number) => inserted[i]!.event.requestHash === valid[i]!.event.requestHash;
+  // A replay of an event still waiting to be routed may be a client retrying after our 503 or a
+  // crash between commit and enqueue: make sure its job exists (same job id, so a no-op otherwise).
+  const pending = inserted
+    .map((r, i) => (!r.created && r.event.status === "accepted" && sameRequest(i) ? i : -1))
+    .filter((i) => i >= 0);
   try {
     await deps.queues.addBulk(
       "events",
-      created.map((e) => ({
+      [...created, ...pending.map((i) => inserted[i]!.event)].map((e) => ({
         name: "route" as const,
         data: { eventId: e.id },
         opts: { jobId: e.id, priority: PRIORITY_RANK[e.priority as Priority] },
       })),
     );
   } catch (err) {
-    await deleteEvents(
+    await discardEvents(
       deps.db,
       created.map((e) => e.id),
+      (ids) => queuedEventIds(deps, ids),
     ).catch((e) => deps.logger.error({ err: e }, "could not delete events after failed enqueue"));
     throw new HeraldError("unavailable", "The queue is unavailable; nothing was recorded. Retry shortly.", {
       retryAfter: 5,
       cause: err,
     });
   }
-  return inserted.map((r, i) => {
+  const results: IngestResult[] = inserted.map((r, i) => {
     if (r.created) return { eventId: r.event.id, replay: false };
-    if (r.event.requestHash !== valid[i]!.event.requestHash) {
+    if (!sameRequest(i)) {
       return {
         error: new HeraldError(
           "idempotency_conflict",
@@ -144,4 +171,24 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[]): Promise<
     }
     return { eventId: r.event.id, replay: true };
   });
+  if (pending.length > 0) {
+    // The first request's 503 clean-up may have deleted the row we matched: ingest those again.
+    const still = await eventsStillThere(
+      deps.db,
+      pending.map((i) => inserted[i]!.event.id),
+    );
+    const gone = pending.filter((i) => !still.has(inserted[i]!.event.id));
+    if (gone.length > 0) {
+      if (round >= 2) throw new HeraldError("unavailable", "The queue is unavailable; retry shortly.");
+      const redone = await ingestEvents(
+        deps,
+        gone.map((i) => valid[i]!),
+        round + 1,
+      );
+      gone.forEach((i, k) => {
+        results[i] = redone[k]!;
+      });
+    }
+  }
+  return results;
 }

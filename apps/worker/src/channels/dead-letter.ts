@@ -1,17 +1,27 @@
+import { getNotification } from "@herald/db";
+import { parseJob } from "@herald/jobs";
 import type { Job } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
+import type { OpsAlerts } from "../reliability/ops-alerts.ts";
 
 /**
- * A notification whose retries are exhausted. The row is already DEAD; here
- * operators are told (error-level log line, later the ops webhook and metric).
- * Retrying happens through the API or Bull Board on the channel job.
+ * A notification whose retries are exhausted; its row is already DEAD (or
+ * about to be). Operators are told three ways: an error-level log line now,
+ * the dead-letter counters in Redis (`reliabilityCountersKey`), and a grouped,
+ * rate-limited ops alert (`OPS_ALERT_WEBHOOK_URL`). Retrying happens through
+ * the API (`/v1/dead-letters`) or by retrying the failed channel job in Bull Board.
  */
-export async function handleDeadLetter(deps: WorkerDeps, job: Job): Promise<void> {
-  const { notificationId, channel, error, attempts } = job.data as {
-    notificationId: string;
-    channel: string;
-    error: string;
-    attempts: number;
-  };
-  deps.logger.error({ notificationId, channel, attempts, error }, "notification dead-lettered");
+export async function handleDeadLetter(deps: WorkerDeps, job: Job, alerts: OpsAlerts): Promise<void> {
+  const { notificationId, channel, error, attempts } = parseJob("dead_letter", "dead", job.data);
+  const notification = await getNotification(deps.db, notificationId);
+  const type = notification?.type ?? "unknown";
+  deps.logger.error({ notificationId, channel, type, attempts, error }, "notification dead-lettered");
+  await alerts.record(job.id ?? notificationId, {
+    notificationId,
+    channel,
+    type,
+    attempts,
+    error: error.slice(0, 300),
+    at: new Date(job.timestamp).toISOString(),
+  });
 }

@@ -13,6 +13,9 @@ export function instrumentSenders(senders: Senders, metrics: WorkerMetrics): Sen
     wrapped[channel] = {
       channel: sender.channel,
       providers: sender.providers,
+      // The optional capabilities pass through untouched (crash recovery, shutdown).
+      ...(sender.findSent ? { findSent: sender.findSent.bind(sender) } : {}),
+      ...(sender.close ? { close: sender.close.bind(sender) } : {}),
       async send(ctx) {
         try {
           const result = await sender.send(ctx);

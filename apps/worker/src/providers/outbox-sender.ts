@@ -1,4 +1,4 @@
-import { type Db, insertOutboxMessage } from "@herald/db";
+import { type Db, insertOutboxMessage, listOutbox } from "@herald/db";
 import type { Channel } from "@herald/domain";
 import { DeliveryError } from "@herald/errors";
 import type { ChannelSender, SendContext } from "./provider.ts";
@@ -40,6 +40,10 @@ export function outboxSender(db: Db, channel: Channel): ChannelSender {
         content: ctx.notification.content,
       });
       return { provider: "outbox", providerMessageId: row.id };
+    },
+    async findSent(ctx) {
+      const [row] = await listOutbox(db, { notificationId: ctx.notification.id }, 1);
+      return row ? { provider: "outbox", providerMessageId: row.id, detail: { recovered: true } } : null;
     },
   };
 }

@@ -30,4 +30,12 @@ export interface ChannelSender {
   send(ctx: SendContext): Promise<SendResult>;
   /** Releases connections (SMTP pool, HTTP/2 sessions) at shutdown. */
   close?(): Promise<void>;
+  /**
+   * Optional: the provider's record of this notification if it already
+   * accepted it (looked up by notification id), else null. Asked before
+   * re-sending a notification whose previous attempt was cut off mid-send (a
+   * killed worker), when nobody knows whether the provider got it. Providers
+   * that cannot answer leave it out: the message is sent again.
+   */
+  findSent?(ctx: SendContext): Promise<SendResult | null>;
 }

@@ -1,0 +1,179 @@
+import { getNotification, listNotifications, toPage } from "@herald/db";
+import { CHANNELS } from "@herald/domain";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { commonErrors, conflictError, notFoundError, PageQuery } from "../schemas/common.ts";
+import { NotificationSchema, serializeNotification } from "../schemas/notification.ts";
+import { discardDeadLetter, retryAllDeadLetters, retryDeadLetter } from "../services/dead-letters.ts";
+import { decodeCursorOrThrow } from "./notifications.ts";
+
+const Filter = {
+  channel: z.enum(CHANNELS).optional(),
+  type: z.string().max(100).optional(),
+  userId: z.string().max(256).optional(),
+  eventId: z.string().max(64).optional(),
+  since: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created at or after" }),
+  until: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created at or before" }),
+};
+type FilterInput = { [K in keyof typeof Filter]?: z.infer<(typeof Filter)[K]> };
+
+const toFilter = (q: FilterInput) => ({
+  ...(q.channel ? { channel: q.channel } : {}),
+  ...(q.type ? { type: q.type } : {}),
+  ...(q.userId ? { userId: q.userId } : {}),
+  ...(q.eventId ? { eventId: q.eventId } : {}),
+  ...(q.since ? { since: new Date(q.since) } : {}),
+  ...(q.until ? { until: new Date(q.until) } : {}),
+});
+
+const IdParam = z.object({
+  notificationId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+});
+
+const one = (description: string) => ({
+  description,
+  content: { "application/json": { schema: NotificationSchema } },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/v1/dead-letters",
+  tags: ["Dead letters"],
+  summary: "Dead notifications (retries exhausted)",
+  description: "Newest first. `lastError` says why the last attempt failed.",
+  middleware: [requireScope("read")] as const,
+  request: { query: z.object({ ...Filter, ...PageQuery }) },
+  responses: {
+    200: {
+      description: "A page of DEAD notifications",
+      content: {
+        "application/json": {
+          schema: z
+            .object({ data: z.array(NotificationSchema), nextCursor: z.string().nullable() })
+            .openapi("DeadLetterList"),
+        },
+      },
+    },
+    ...commonErrors,
+  },
+});
+
+const retryOne = createRoute({
+  method: "post",
+  path: "/v1/dead-letters/{notificationId}/retry",
+  tags: ["Dead letters"],
+  summary: "Retry one dead notification",
+  description:
+    "Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. 409 when it is not DEAD.",
+  middleware: [requireScope("events:write")] as const,
+  request: { params: IdParam },
+  responses: {
+    202: one("Queued again"),
+    ...commonErrors,
+    ...notFoundError,
+    ...conflictError,
+  },
+});
+
+const retryMany = createRoute({
+  method: "post",
+  path: "/v1/dead-letters/retry",
+  tags: ["Dead letters"],
+  summary: "Retry every dead notification matching a filter",
+  description: "Newest first, up to `limit` per call; `more` says whether others still match.",
+  middleware: [requireScope("events:write")] as const,
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({ ...Filter, limit: z.number().int().min(1).max(10_000).default(1000) })
+            .strict()
+            .openapi("DeadLetterRetryRequest"),
+        },
+      },
+    },
+  },
+  responses: {
+    202: {
+      description: "How many were queued again",
+      content: {
+        "application/json": {
+          schema: z.object({ retried: z.number().int(), more: z.boolean() }).openapi("DeadLetterRetryResult"),
+        },
+      },
+    },
+    ...commonErrors,
+  },
+});
+
+const discard = createRoute({
+  method: "delete",
+  path: "/v1/dead-letters/{notificationId}",
+  tags: ["Dead letters"],
+  summary: "Discard a dead notification",
+  description:
+    "It becomes CANCELED with reason `discarded` and leaves the dead-letter list. 409 when it is not DEAD.",
+  middleware: [requireScope("events:write")] as const,
+  request: { params: IdParam },
+  responses: {
+    200: one("Discarded"),
+    ...commonErrors,
+    ...notFoundError,
+    ...conflictError,
+  },
+});
+
+async function deadOrThrow(deps: ApiDeps, id: string) {
+  const n = await getNotification(deps.db, id);
+  if (!n) throw new HeraldError("not_found", `No notification ${id}.`);
+  if (n.status !== "DEAD") throw new HeraldError("conflict", `Notification ${id} is ${n.status}, not DEAD.`);
+  return n;
+}
+
+/** The dead-letter queue for operators: list, retry one or many, discard. */
+export function registerDeadLetters(app: App, deps: ApiDeps): void {
+  app.openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const beforeId = decodeCursorOrThrow(q.cursor);
+    const rows = await listNotifications(
+      deps.db,
+      { ...toFilter(q), status: "DEAD", ...(beforeId ? { beforeId } : {}) },
+      q.limit + 1,
+    );
+    const page = toPage(rows, q.limit);
+    return c.json({ data: page.data.map(serializeNotification), nextCursor: page.nextCursor }, 200);
+  });
+
+  app.openapi(retryOne, async (c) => {
+    const { notificationId } = c.req.valid("param");
+    await retryDeadLetter(deps, await deadOrThrow(deps, notificationId));
+    const n = await getNotification(deps.db, notificationId);
+    return c.json(serializeNotification(n!), 202);
+  });
+
+  app.openapi(retryMany, async (c) => {
+    const body = c.req.valid("json");
+    const result = await retryAllDeadLetters(deps, toFilter(body), body.limit);
+    return c.json(result, 202);
+  });
+
+  app.openapi(discard, async (c) => {
+    const { notificationId } = c.req.valid("param");
+    const n = await deadOrThrow(deps, notificationId);
+    if (!(await discardDeadLetter(deps, n))) {
+      throw new HeraldError(
+        "conflict",
+        `Notification ${notificationId} changed meanwhile; it is no longer DEAD.`,
+      );
+    }
+    return c.json(serializeNotification((await getNotification(deps.db, notificationId))!), 200);
+  });
+}

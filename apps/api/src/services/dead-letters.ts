@@ -1,0 +1,87 @@
+import { listNotifications, type NotificationFilter, type NotificationRow, transition } from "@herald/db";
+import { PRIORITY_RANK } from "@herald/domain";
+import { DEFAULT_RETRY_SCHEDULE } from "@herald/jobs";
+import type { ApiDeps } from "../deps.ts";
+
+/**
+ * Puts a dead notification's send job back to work: the failed job (kept for
+ * Bull Board) is re-run with fresh attempts, or re-added when it is gone.
+ * The job comes first: if Redis refuses, nothing changed and the caller gets
+ * a 503. The worker sends a DEAD notification whose job runs again, so the
+ * row is moved to QUEUED after, and only if nothing overtook it.
+ */
+export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promise<void> {
+  const queue = deps.queues.get(n.channel);
+  const job = await queue.getJob(n.id);
+  const state = job ? await job.getState() : "unknown";
+  if (job && (state === "failed" || state === "completed")) {
+    await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+  } else if (!job || state === "unknown") {
+    await deps.queues.add(
+      n.channel,
+      "send",
+      { notificationId: n.id },
+      {
+        jobId: n.id,
+        priority: PRIORITY_RANK[n.priority],
+        attempts: DEFAULT_RETRY_SCHEDULE.length,
+        backoff: { type: "schedule" },
+      },
+    );
+  }
+  // Otherwise it is already waiting or running again (e.g. retried in Bull Board).
+  await transition(deps.db, n.id, "QUEUED", {
+    from: ["DEAD"],
+    set: { queuedAt: new Date(), reason: null },
+    detail: { action: "retry", by: "api" },
+  });
+}
+
+/** Takes a dead notification out of the dead-letter list for good (CANCELED, reason `discarded`). */
+export async function discardDeadLetter(deps: ApiDeps, n: NotificationRow): Promise<boolean> {
+  const moved = await transition(deps.db, n.id, "CANCELED", {
+    from: ["DEAD"],
+    set: { reason: "discarded" },
+    detail: { action: "discard", by: "api" },
+  });
+  // Tidies Bull Board's failed list; the worker would skip a canceled row anyway.
+  if (moved)
+    await deps.queues
+      .get(n.channel)
+      .remove(n.id)
+      .catch(() => 0);
+  return moved;
+}
+
+export interface RetryAllResult {
+  retried: number;
+  /** True when `limit` stopped the run and more dead notifications match. */
+  more: boolean;
+}
+
+/** Retries up to `limit` dead notifications matching `filter`, newest first, 50 at a time. */
+export async function retryAllDeadLetters(
+  deps: ApiDeps,
+  filter: Omit<NotificationFilter, "status" | "beforeId">,
+  limit: number,
+): Promise<RetryAllResult> {
+  let retried = 0;
+  let beforeId: string | undefined;
+  while (retried < limit) {
+    const page = await listNotifications(
+      deps.db,
+      { ...filter, status: "DEAD", ...(beforeId ? { beforeId } : {}) },
+      Math.min(50, limit - retried),
+    );
+    if (page.length === 0) return { retried, more: false };
+    await Promise.all(page.map((n) => retryDeadLetter(deps, n)));
+    retried += page.length;
+    beforeId = page[page.length - 1]!.id;
+  }
+  const next = await listNotifications(
+    deps.db,
+    { ...filter, status: "DEAD", ...(beforeId ? { beforeId } : {}) },
+    1,
+  );
+  return { retried, more: next.length > 0 };
+}

@@ -1,0 +1,212 @@
+import { reliabilityCountersKey } from "@herald/jobs";
+import type { Logger } from "@herald/logger";
+import type { Redis } from "ioredis";
+
+/** One dead notification, as it appears in an alert (ids and error text, never PII). */
+export interface DeadLetterSample {
+  notificationId: string;
+  channel: string;
+  type: string;
+  attempts: number;
+  error: string;
+  at: string;
+}
+
+/** The JSON body POSTed to `OPS_ALERT_WEBHOOK_URL`. `text` makes it readable in Slack-style receivers. */
+export interface OpsAlert {
+  type: "herald.dead_letters";
+  text: string;
+  count: number;
+  since: string;
+  until: string;
+  byChannel: Record<string, number>;
+  byType: Record<string, number>;
+  /** Up to {@link MAX_SAMPLES} of the notifications, the first ones to die. */
+  samples: DeadLetterSample[];
+  howToRetry: string;
+}
+
+const MAX_SAMPLES = 20;
+/** A recorded death is remembered this long, so a re-run dead-letter job does not count twice. */
+const SEEN_TTL_S = 7 * 86_400;
+
+// Records one death: counters (once per death id), the pending summary and a
+// sample; then makes sure an alert is scheduled. Returns "jobId|dueAt" of the
+// scheduled alert, or false when nothing is pending.
+const RECORD = `
+local fresh = redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1])
+if fresh then
+  redis.call('HINCRBY', KEYS[2], 'dead_letters_total', 1)
+  redis.call('HINCRBY', KEYS[2], 'dead_letters:channel:' .. ARGV[2], 1)
+  redis.call('HINCRBY', KEYS[2], 'dead_letters:type:' .. ARGV[3], 1)
+  redis.call('HINCRBY', KEYS[3], 'count', 1)
+  redis.call('HINCRBY', KEYS[3], 'channel:' .. ARGV[2], 1)
+  redis.call('HINCRBY', KEYS[3], 'type:' .. ARGV[3], 1)
+  redis.call('HSETNX', KEYS[3], 'since', ARGV[6])
+  if redis.call('LLEN', KEYS[4]) < tonumber(ARGV[5]) then redis.call('RPUSH', KEYS[4], ARGV[4]) end
+end
+local flag = redis.call('GET', KEYS[5])
+if flag then return flag end
+if redis.call('EXISTS', KEYS[3]) == 0 then return false end
+local now = tonumber(ARGV[6])
+local last = tonumber(redis.call('GET', KEYS[6]) or '0')
+local due = math.max(now + tonumber(ARGV[7]), last + tonumber(ARGV[8]))
+flag = ARGV[9] .. '|' .. due
+redis.call('SET', KEYS[5], flag, 'PX', due - now + 600000)
+return flag
+`;
+
+// Takes what is pending for alert job ARGV[1] (or what a failed delivery of
+// that job left in flight), and records the send time for rate limiting.
+const TAKE = `
+local inflight = redis.call('GET', KEYS[5])
+if inflight then return inflight end
+local p = redis.call('HGETALL', KEYS[1])
+local s = redis.call('LRANGE', KEYS[2], 0, -1)
+redis.call('DEL', KEYS[1], KEYS[2])
+local flag = redis.call('GET', KEYS[3])
+if flag and string.sub(flag, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then redis.call('DEL', KEYS[3]) end
+if #p == 0 then return false end
+redis.call('SET', KEYS[4], ARGV[2])
+local payload = cjson.encode({ pending = p, samples = s })
+redis.call('SET', KEYS[5], payload, 'EX', 86400)
+return payload
+`;
+
+export interface OpsAlertsOptions {
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  webhookUrl: string | null;
+  groupWaitMs: number;
+  intervalMs: number;
+  /** Schedules the alert job `jobId` to run after `delayMs` (idempotent per id). */
+  schedule(jobId: string, delayMs: number): Promise<void>;
+  now?: () => number;
+}
+
+export interface OpsAlerts {
+  /** Counts one dead notification and makes sure an alert about it will go out. */
+  record(deathId: string, sample: DeadLetterSample): Promise<void>;
+  /** Sends (or logs) alert `jobId`; throws when the webhook refused it, so the job retries. */
+  flush(jobId: string): Promise<OpsAlert | null>;
+}
+
+/**
+ * Dead-letter alerts, grouped and rate-limited in Redis so they hold across
+ * every worker process: the first death schedules one alert
+ * `OPS_ALERT_GROUP_WAIT_MS` later; deaths until then join it; after an alert,
+ * the next one waits at least `OPS_ALERT_INTERVAL_MS`. A provider outage that
+ * kills 10,000 notifications in an hour sends about a dozen alerts.
+ */
+export function createOpsAlerts(options: OpsAlertsOptions): OpsAlerts {
+  const { redis, prefix, logger } = options;
+  const now = options.now ?? Date.now;
+  const key = (name: string) => `${prefix}:{ops}:${name}`;
+  const counters = reliabilityCountersKey(prefix);
+
+  return {
+    async record(deathId, sample) {
+      const flag = (await redis.eval(
+        RECORD,
+        6,
+        key(`seen:${deathId}`),
+        counters,
+        key("alert:pending"),
+        key("alert:samples"),
+        key("alert:scheduled"),
+        key("alert:last-sent"),
+        SEEN_TTL_S,
+        sample.channel,
+        sample.type,
+        JSON.stringify(sample),
+        MAX_SAMPLES,
+        now(),
+        options.groupWaitMs,
+        options.intervalMs,
+        `ops-alert-${now()}-${Math.random().toString(36).slice(2, 8)}`,
+      )) as string | null;
+      if (!flag) return;
+      const [jobId, due] = flag.split("|") as [string, string];
+      await options.schedule(jobId, Math.max(0, Number(due) - now()));
+    },
+
+    async flush(jobId) {
+      const payload = (await redis.eval(
+        TAKE,
+        5,
+        key("alert:pending"),
+        key("alert:samples"),
+        key("alert:scheduled"),
+        key("alert:last-sent"),
+        key(`alert:inflight:${jobId}`),
+        jobId,
+        now(),
+      )) as string | null;
+      if (!payload) return null;
+      const alert = toAlert(
+        JSON.parse(payload) as { pending: string[] | object; samples: string[] | object },
+      );
+      logger.error({ alert: { ...alert, samples: alert.samples.slice(0, 3) } }, `ops alert: ${alert.text}`);
+      if (options.webhookUrl) {
+        let res: Response;
+        try {
+          res = await fetch(options.webhookUrl, {
+            method: "POST",
+            headers: { "content-type": "application/json", "user-agent": "herald-ops-alert" },
+            body: JSON.stringify(alert),
+            signal: AbortSignal.timeout(10_000),
+          });
+        } catch (err) {
+          await redis.hincrby(counters, "ops_alerts_failed", 1);
+          throw new Error(`ops alert webhook unreachable: ${(err as Error).message}`);
+        }
+        if (!res.ok) {
+          await redis.hincrby(counters, "ops_alerts_failed", 1);
+          throw new Error(`ops alert webhook answered ${res.status}`);
+        }
+        await res.body?.cancel();
+      }
+      await redis
+        .multi()
+        .del(key(`alert:inflight:${jobId}`))
+        .hincrby(counters, options.webhookUrl ? "ops_alerts_sent" : "ops_alerts_logged", 1)
+        .exec();
+      return alert;
+    },
+  };
+}
+
+/** cjson turns an empty Lua table into `{}` rather than `[]`. */
+const asArray = (v: string[] | object): string[] => (Array.isArray(v) ? v : []);
+
+function toAlert(raw: { pending: string[] | object; samples: string[] | object }): OpsAlert {
+  const flat = asArray(raw.pending);
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  const pick = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(fields)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), Number(v)]),
+    );
+  const count = Number(fields.count ?? 0);
+  const byChannel = pick("channel:");
+  const since = new Date(Number(fields.since ?? Date.now())).toISOString();
+  const until = new Date().toISOString();
+  const channels = Object.entries(byChannel)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(", ");
+  return {
+    type: "herald.dead_letters",
+    text: `Herald: ${count} notification${count === 1 ? "" : "s"} dead-lettered since ${since} (${channels}).`,
+    count,
+    since,
+    until,
+    byChannel,
+    byType: pick("type:"),
+    samples: asArray(raw.samples).map((s) => JSON.parse(s) as DeadLetterSample),
+    howToRetry:
+      'GET /v1/dead-letters to inspect; POST /v1/dead-letters/retry with {"channel": "…"} once the provider works again.',
+  };
+}

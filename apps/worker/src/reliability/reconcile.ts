@@ -1,0 +1,149 @@
+import { listStaleEvents, listStaleNotifications, type NotificationRow } from "@herald/db";
+import { PRIORITY_RANK, type Priority } from "@herald/domain";
+import { reliabilityCountersKey } from "@herald/jobs";
+import type { Job, JobsOptions, Queue } from "bullmq";
+import type { WorkerDeps } from "../deps.ts";
+
+const PAGE = 500;
+/** Rows looked at per run and kind; the rest waits for the next run (oldest first). */
+const MAX_PER_RUN = 20_000;
+
+export interface ReconcileResult {
+  /** Stale rows looked at. */
+  checkedEvents: number;
+  checkedNotifications: number;
+  /** Jobs that were missing or finished and had to be created or re-run. */
+  requeuedEvents: number;
+  requeuedNotifications: number;
+}
+
+/** The options the router gives a send job; job id = notification id. */
+export function sendJobOptions(deps: WorkerDeps, n: NotificationRow): JobsOptions {
+  const now = deps.now().getTime();
+  return {
+    jobId: n.id,
+    priority: PRIORITY_RANK[n.priority],
+    attempts: deps.env.retrySchedule[n.channel].length,
+    backoff: { type: "schedule" },
+    delay: n.status === "SCHEDULED" && n.scheduledAt ? Math.max(0, n.scheduledAt.getTime() - now) : 0,
+  };
+}
+
+/**
+ * Makes sure job `id` will run: nothing to do while it waits, is delayed or
+ * active; re-added when it is gone (lost between a commit and its enqueue,
+ * or by Redis); re-run when it finished although its row is still open.
+ * The job's processor checks the row's status, so a needless re-run is harmless.
+ */
+async function ensureJob(queue: Queue, id: string, add: () => Promise<void>): Promise<boolean> {
+  const state = await queue.getJobState(id);
+  if (state === "unknown") {
+    await add();
+    return true;
+  }
+  if (state !== "completed" && state !== "failed") return false;
+  const job: Job | undefined = await queue.getJob(id);
+  if (!job) {
+    await add();
+    return true;
+  }
+  try {
+    await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
+  } catch {
+    // It moved meanwhile (another reconciler, an operator's retry): it is being handled.
+    return false;
+  }
+}
+
+async function forEachPage<T extends { id: string }>(
+  fetch: (afterId: string | null) => Promise<T[]>,
+  handle: (rows: T[]) => Promise<void>,
+): Promise<number> {
+  let afterId: string | null = null;
+  let seen = 0;
+  while (seen < MAX_PER_RUN) {
+    const rows = await fetch(afterId);
+    if (rows.length === 0) break;
+    await handle(rows);
+    seen += rows.length;
+    afterId = rows[rows.length - 1]!.id;
+    if (rows.length < PAGE) break;
+  }
+  return seen;
+}
+
+/**
+ * The safety net between PostgreSQL and Redis: events accepted but never
+ * routed, and notifications QUEUED/PENDING (or SCHEDULED past due, or FAILED
+ * awaiting a retry) that have not moved for `RECONCILE_AFTER_MS`, get their
+ * job back. Runs as the `reconcile` job scheduler on the `maintenance` queue.
+ */
+export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
+  const cutoff = new Date(deps.now().getTime() - deps.env.reliability.reconcileAfterMs);
+  const result: ReconcileResult = {
+    checkedEvents: 0,
+    checkedNotifications: 0,
+    requeuedEvents: 0,
+    requeuedNotifications: 0,
+  };
+
+  const events = deps.queues.get("events");
+  result.checkedEvents = await forEachPage(
+    (after) => listStaleEvents(deps.db, cutoff, after, PAGE),
+    async (rows) => {
+      const fixed = await Promise.all(
+        rows.map((e) =>
+          ensureJob(events, e.id, () =>
+            deps.queues.add(
+              "events",
+              "route",
+              { eventId: e.id },
+              { jobId: e.id, priority: PRIORITY_RANK[e.priority as Priority] ?? PRIORITY_RANK.normal },
+            ),
+          ),
+        ),
+      );
+      result.requeuedEvents += fixed.filter(Boolean).length;
+    },
+  );
+
+  result.checkedNotifications = await forEachPage(
+    (after) => listStaleNotifications(deps.db, cutoff, after, PAGE),
+    async (rows) => {
+      const fixed = await Promise.all(
+        rows.map((n) =>
+          ensureJob(deps.queues.get(n.channel), n.id, () =>
+            deps.queues.add(n.channel, "send", { notificationId: n.id }, sendJobOptions(deps, n)),
+          ),
+        ),
+      );
+      result.requeuedNotifications += fixed.filter(Boolean).length;
+    },
+  );
+
+  if (result.requeuedEvents + result.requeuedNotifications > 0) {
+    deps.logger.warn(result, "reconciler re-enqueued work whose job was missing");
+    await deps.redis
+      .multi()
+      .hincrby(reliabilityCountersKey(deps.env.queuePrefix), "reconciled_events", result.requeuedEvents)
+      .hincrby(
+        reliabilityCountersKey(deps.env.queuePrefix),
+        "reconciled_notifications",
+        result.requeuedNotifications,
+      )
+      .exec();
+  }
+  return result;
+}
+
+/** Registers (or updates) the repeating reconcile job; every worker process may call it, it stays one scheduler. */
+export async function scheduleReconciler(deps: WorkerDeps): Promise<void> {
+  await deps.queues
+    .get("maintenance")
+    .upsertJobScheduler(
+      "reconcile",
+      { every: deps.env.reliability.reconcileIntervalMs },
+      { name: "reconcile", data: {} },
+    );
+}

@@ -1,0 +1,110 @@
+import { isDatabaseUnavailable, migrateDatabase } from "@herald/db";
+import { checkRedisSafety } from "@herald/jobs";
+import { createLogger, type Logger } from "@herald/logger";
+import { createWorkerDeps, type WorkerDeps, type WorkerDepsOverrides } from "./deps.ts";
+import { loadWorkerEnv, type WorkerEnv } from "./env.ts";
+import { type HealthServer, startHealthServer } from "./reliability/health-server.ts";
+import { type RunningWorkers, startWorkers } from "./start-workers.ts";
+
+export interface WorkerProcessOptions {
+  /** Environment to parse. Default `process.env`. */
+  source?: Record<string, string | undefined>;
+  /** Swaps parts of the process (provider fakes in fault tests). */
+  overrides?: WorkerDepsOverrides;
+  logger?: Logger;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Migrations need PostgreSQL; a worker started while it is down waits for it instead of crash-looping. */
+async function migrateWhenReachable(env: WorkerEnv, logger: Logger): Promise<void> {
+  let delay = 250;
+  for (;;) {
+    try {
+      await migrateDatabase(env.databaseUrl);
+      return;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      logger.warn({ err: (err as Error).message, retryInMs: delay }, "PostgreSQL unreachable at start-up");
+      await sleep(delay);
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+}
+
+async function warnIfRedisUnsafe(deps: WorkerDeps, logger: Logger): Promise<void> {
+  const safety = await checkRedisSafety(deps.redis);
+  for (const problem of safety.problems) {
+    // Loud on purpose: with eviction on, Redis may silently drop queued notifications.
+    logger.error({ maxmemoryPolicy: safety.maxmemoryPolicy, appendonly: safety.appendonly }, problem);
+    console.error(`\n!!! HERALD WORKER: UNSAFE REDIS CONFIGURATION !!!\n!!! ${problem}\n`);
+  }
+}
+
+/**
+ * A worker process from start to exit: config (exit 78 when invalid), the
+ * health server, migrations (waiting for PostgreSQL), the Redis safety check,
+ * the workers, and a graceful SIGTERM/SIGINT: stop taking jobs, finish
+ * in-flight ones within `SHUTDOWN_TIMEOUT_MS`, exit 0.
+ */
+export async function runWorkerProcess(options: WorkerProcessOptions = {}): Promise<void> {
+  const logger = options.logger ?? createLogger({ base: { app: "worker" } });
+  let env: WorkerEnv;
+  try {
+    env = loadWorkerEnv(options.source ?? process.env);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(78); // EX_CONFIG
+  }
+
+  let running: RunningWorkers | undefined;
+  let health: HealthServer | undefined;
+  if (env.reliability.healthPort !== null) {
+    health = await startHealthServer({
+      port: env.reliability.healthPort,
+      host: env.reliability.healthHost,
+      logger,
+      readiness: async () => (running ? running.readiness() : { ready: false, starting: true }),
+    });
+  }
+
+  if (env.migrateOnStart) await migrateWhenReachable(env, logger);
+  let deps: WorkerDeps;
+  try {
+    deps = createWorkerDeps(env, { logger, ...options.overrides });
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(78);
+  }
+  running = startWorkers(deps);
+  // Not awaited: with Redis down at start-up the check waits for it, like the workers do.
+  warnIfRedisUnsafe(deps, logger).catch((err) => logger.warn({ err }, "Redis safety check failed"));
+
+  let stopping = false;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      // Closing connections can hang on a dead dependency; the bound is the shutdown timeout plus slack.
+      setTimeout(() => process.exit(1), env.shutdownTimeoutMs + 10_000).unref();
+      logger.info(
+        { signal, timeoutMs: env.shutdownTimeoutMs },
+        "stopping: no new jobs, finishing in-flight ones",
+      );
+      running!
+        .close()
+        .then(() => deps.close())
+        .then(() => health?.close())
+        .then(
+          () => {
+            logger.info("stopped");
+            process.exit(0);
+          },
+          (err) => {
+            logger.error({ err }, "error during shutdown");
+            process.exit(1);
+          },
+        );
+    });
+  }
+}

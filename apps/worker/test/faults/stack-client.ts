@@ -1,0 +1,73 @@
+import {
+  type Db,
+  insertEvents,
+  listEventNotifications,
+  type NotificationRow,
+  sql,
+  upsertRecipient,
+} from "@herald/db";
+import { createQueues, createRedis, type Queues } from "@herald/jobs";
+import { catalog } from "@herald/templates";
+import { eventually, type FaultStack } from "@herald/testkit";
+import type { Redis } from "ioredis";
+
+export interface StackClient {
+  redis: Redis;
+  queues: Queues;
+  /** Records an event and (unless `enqueue` is false) puts its route job on the queue, as the API does. */
+  trigger(userId: string, options?: { enqueue?: boolean; orderId?: string }): Promise<string>;
+  /** The event's e-mail notification, once the router wrote it. */
+  emailOf(eventId: string, timeoutMs?: number): Promise<NotificationRow>;
+  status(notificationId: string): Promise<string | undefined>;
+  /** Rows the (fake or dev) provider wrote for this notification: one per send. */
+  outboxCount(notificationId: string): Promise<number>;
+  close(): void;
+}
+
+/** What a test needs to drive the stack's workers from outside: the database and the queues. */
+export function stackClient(stack: FaultStack, prefix = "herald"): StackClient {
+  const db: Db = stack.db.db;
+  const redis = createRedis(stack.redisUrl, "worker");
+  redis.on("error", () => {});
+  const queues = createQueues(redis, prefix);
+  return {
+    redis,
+    queues,
+    async trigger(userId, options = {}) {
+      await upsertRecipient(db, userId, { email: `${userId}@example.com` });
+      const [inserted] = await insertEvents(db, [
+        {
+          type: "order_placed",
+          userId,
+          data: { ...catalog.order_placed.example, orderId: options.orderId ?? userId },
+          priority: "normal",
+          channels: ["email"],
+        },
+      ]);
+      const id = inserted!.event.id;
+      if (options.enqueue !== false) await queues.add("events", "route", { eventId: id }, { jobId: id });
+      return id;
+    },
+    async emailOf(eventId, timeoutMs = 20_000) {
+      return eventually(
+        async () => (await listEventNotifications(db, eventId)).find((n) => n.channel === "email"),
+        timeoutMs,
+      );
+    },
+    async status(id) {
+      const rows = await db.execute<{ status: string }>(
+        sql`select status from notifications where id = ${id}`,
+      );
+      return rows[0]?.status;
+    },
+    async outboxCount(id) {
+      const rows = await db.execute<{ n: number }>(
+        sql`select count(*)::int as n from outbox_messages where notification_id = ${id}`,
+      );
+      return rows[0]!.n;
+    },
+    close() {
+      void queues.close().finally(() => redis.disconnect());
+    },
+  };
+}

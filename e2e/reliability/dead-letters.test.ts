@@ -1,0 +1,166 @@
+import { getTimeline, listEventNotifications } from "@herald/db";
+import { DeliveryError } from "@herald/errors";
+import { readReliabilityCounters } from "@herald/jobs";
+import { catalog } from "@herald/templates";
+import { eventually, startWebhookReceiver, type WebhookReceiver } from "@herald/testkit";
+import type { ChannelSender } from "@herald/worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Herald, startHerald } from "../harness/index.ts";
+
+/** An e-mail provider that is down until `up` is set; counts what it accepted. */
+const provider = { up: false, accepted: [] as string[], attempts: 0 };
+const email: ChannelSender = {
+  channel: "email",
+  providers: ["flaky"],
+  async send(ctx) {
+    provider.attempts++;
+    if (!provider.up) {
+      throw new DeliveryError("transient", "503 Service Unavailable", { provider: "flaky", code: "503" });
+    }
+    provider.accepted.push(ctx.notification.id);
+    return { provider: "flaky", providerMessageId: `msg-${ctx.notification.id}` };
+  },
+};
+
+let herald: Herald;
+let receiver: WebhookReceiver;
+const GROUP_WAIT_MS = 1500;
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  herald = await startHerald({
+    workerEnv: {
+      OPS_ALERT_WEBHOOK_URL: receiver.url,
+      OPS_ALERT_GROUP_WAIT_MS: String(GROUP_WAIT_MS),
+      OPS_ALERT_INTERVAL_MS: "60000",
+    },
+    overrides: { senders: { email } },
+  });
+  await herald.call("PUT", "/v1/users/dl-user", { email: "dl@example.com" });
+});
+afterAll(async () => {
+  await herald?.close();
+  await receiver?.close();
+});
+
+async function emailNotification(eventId: string) {
+  return eventually(async () =>
+    (await listEventNotifications(herald.db.db, eventId)).find((n) => n.channel === "email"),
+  );
+}
+
+async function statusOf(id: string) {
+  return (await herald.call("GET", `/v1/notifications/${id}`)).body.status as string;
+}
+
+describe("a notification that keeps failing", () => {
+  const ids: string[] = [];
+
+  it("ends DEAD after its attempts, and the dead letters fire one aggregated ops alert", async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await herald.call("POST", "/v1/events", {
+        type: "order_placed",
+        userId: "dl-user",
+        channels: ["email"],
+        data: { ...catalog.order_placed.example, orderId: `DL-${i}` },
+      });
+      expect(res.status).toBe(202);
+      ids.push((await emailNotification(res.body.eventId)).id);
+    }
+    for (const id of ids) await eventually(async () => (await statusOf(id)) === "DEAD");
+    expect(provider.attempts).toBe(5 * 4); // 4 attempts each (the harness' retry schedule)
+
+    const [alert] = await eventually(() => (receiver.received.length > 0 ? receiver.received : null), 15_000);
+    expect(alert!.body).toMatchObject({
+      type: "herald.dead_letters",
+      count: 5,
+      byChannel: { email: 5 },
+      byType: { order_placed: 5 },
+    });
+    const body = alert!.body as { samples: { notificationId: string; error: string }[]; text: string };
+    expect(body.samples.map((s) => s.notificationId).sort()).toEqual([...ids].sort());
+    expect(body.samples[0]!.error).toContain("503");
+    expect(body.text).toContain("5 notifications dead-lettered");
+
+    // Grouped: no second alert follows for the same five.
+    await new Promise((r) => setTimeout(r, GROUP_WAIT_MS + 500));
+    expect(receiver.received).toHaveLength(1);
+    const counters = await readReliabilityCounters(herald.worker!.deps.redis, herald.prefix);
+    expect(counters).toMatchObject({
+      dead_letters_total: 5,
+      "dead_letters:channel:email": 5,
+      ops_alerts_sent: 1,
+    });
+  });
+
+  it("lists dead notifications with filters and a cursor", async () => {
+    const all = await herald.call("GET", "/v1/dead-letters?channel=email");
+    expect(all.status).toBe(200);
+    expect(all.body.data.map((n: { id: string }) => n.id).sort()).toEqual([...ids].sort());
+    expect(all.body.data[0].lastError).toContain("503");
+
+    const first = await herald.call("GET", "/v1/dead-letters?limit=2");
+    const second = await herald.call("GET", `/v1/dead-letters?limit=2&cursor=${first.body.nextCursor}`);
+    const third = await herald.call("GET", `/v1/dead-letters?limit=2&cursor=${second.body.nextCursor}`);
+    const paged = [...first.body.data, ...second.body.data, ...third.body.data].map((n) => n.id);
+    expect(paged.sort()).toEqual([...ids].sort());
+    expect(third.body.nextCursor).toBeNull();
+
+    expect((await herald.call("GET", "/v1/dead-letters?channel=sms")).body.data).toEqual([]);
+    expect((await herald.call("GET", "/v1/dead-letters?type=weekly_promo")).body.data).toEqual([]);
+  });
+
+  it("is retried successfully from the API once the provider recovers", async () => {
+    provider.up = true;
+    const [one] = ids;
+    const res = await herald.call("POST", `/v1/dead-letters/${one}/retry`);
+    expect(res.status).toBe(202);
+    expect(["QUEUED", "SENT"]).toContain(res.body.status);
+    await eventually(async () => (await statusOf(one!)) === "SENT");
+    expect(provider.accepted).toEqual([one]);
+    const timeline = (await getTimeline(herald.db.db, one!)).map((t) => t.status);
+    expect(timeline.slice(-3)).toEqual(["DEAD", "QUEUED", "SENT"]);
+
+    const again = await herald.call("POST", `/v1/dead-letters/${one}/retry`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("conflict");
+    expect((await herald.call("POST", "/v1/dead-letters/ntf_00000000000000000000000000/retry")).status).toBe(
+      404,
+    );
+  });
+
+  it("is retried by re-running the failed channel job, as Bull Board does", async () => {
+    const id = ids[1]!;
+    const job = await herald.worker!.deps.queues.get("email").getJob(id);
+    expect(await job!.getState()).toBe("failed");
+    await job!.retry("failed"); // what Bull Board's "retry" button calls
+    await eventually(async () => (await statusOf(id)) === "SENT");
+    expect(provider.accepted.filter((x) => x === id)).toHaveLength(1);
+  });
+
+  it("can be discarded, and leaves the dead-letter list", async () => {
+    const id = ids[2]!;
+    const res = await herald.call("DELETE", `/v1/dead-letters/${id}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id, status: "CANCELED", reason: "discarded" });
+    const listed = (await herald.call("GET", "/v1/dead-letters")).body.data.map((n: { id: string }) => n.id);
+    expect(listed).not.toContain(id);
+    expect(await herald.worker!.deps.queues.get("email").getJob(id)).toBeUndefined();
+    expect((await herald.call("DELETE", `/v1/dead-letters/${id}`)).status).toBe(409);
+  });
+
+  it("retries all dead notifications matching a filter", async () => {
+    const none = await herald.call("POST", "/v1/dead-letters/retry", { channel: "sms" });
+    expect(none.body).toEqual({ retried: 0, more: false });
+    const first = await herald.call("POST", "/v1/dead-letters/retry", { channel: "email", limit: 1 });
+    expect(first.status).toBe(202);
+    expect(first.body).toEqual({ retried: 1, more: true });
+    const rest = await herald.call("POST", "/v1/dead-letters/retry", { channel: "email" });
+    expect(rest.body).toEqual({ retried: 1, more: false });
+    for (const id of [ids[3]!, ids[4]!]) await eventually(async () => (await statusOf(id)) === "SENT");
+    expect((await herald.call("GET", "/v1/dead-letters")).body.data).toEqual([]);
+    expect(provider.accepted.sort()).toEqual([ids[0], ids[1], ids[3], ids[4]].sort());
+    const bad = await herald.call("POST", "/v1/dead-letters/retry", { channel: "fax" });
+    expect(bad.status).toBe(422);
+  });
+});

@@ -1,0 +1,46 @@
+import { canTransition, NOTIFICATION_STATUSES } from "@herald/domain";
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+
+export interface SentRecord {
+  id: string;
+  provider: string;
+  providerMessageId: string;
+  sentAt: Date;
+  /** Timeline detail (provider, message id, attempt…). Never PII. */
+  detail: Record<string, unknown>;
+}
+
+const FROM = NOTIFICATION_STATUSES.filter((s) => canTransition(s, "SENT"));
+
+/**
+ * `transition(…, "SENT")` for many notifications in one statement (status,
+ * provider fields and a timeline entry each, only from statuses the state
+ * machine allows). Returns the ids that moved. One round trip for a whole
+ * batch keeps the time between a provider's answer and its record short.
+ */
+export async function markSent(db: Db, records: SentRecord[]): Promise<Set<string>> {
+  if (records.length === 0) return new Set();
+  const values: SQL[] = records.map(
+    (r) =>
+      sql`(${r.id}, ${r.provider}, ${r.providerMessageId}, ${r.sentAt.toISOString()}::timestamptz, ${JSON.stringify(r.detail)}::jsonb)`,
+  );
+  const rows = await db.execute<{ id: string }>(sql`
+    with v (id, provider, provider_message_id, sent_at, detail) as (values ${sql.join(values, sql`, `)}),
+    u as (
+      update notifications n
+      set status = 'SENT', updated_at = v.sent_at, provider = v.provider,
+          provider_message_id = v.provider_message_id, sent_at = v.sent_at, last_error = null
+      from v
+      where n.id = v.id and n.status in (${sql.join(
+        FROM.map((s) => sql`${s}`),
+        sql`, `,
+      )})
+      returning n.id
+    ), t as (
+      insert into notification_timeline (notification_id, status, at, detail)
+      select v.id, 'SENT', v.sent_at, v.detail from v join u on u.id = v.id
+    )
+    select id from u`);
+  return new Set(rows.map((r) => r.id));
+}

@@ -1,0 +1,20 @@
+import type { Redis } from "ioredis";
+
+/**
+ * Redis hash holding the reliability counters every worker process adds to
+ * (monotonic, for a future `/metrics`):
+ * - `dead_letters_total`, `dead_letters:channel:<channel>`, `dead_letters:type:<type>`
+ * - `ops_alerts_sent`, `ops_alerts_failed`, `ops_alerts_logged` (no webhook configured)
+ * - `reconciled_events`, `reconciled_notifications` (jobs the reconciler had to re-create)
+ *
+ * The `{ops}` hash tag keeps it in one Redis Cluster slot with the alert keys.
+ */
+export function reliabilityCountersKey(prefix: string): string {
+  return `${prefix}:{ops}:counters`;
+}
+
+/** Every counter of {@link reliabilityCountersKey} as numbers (absent ones are 0 to the caller). */
+export async function readReliabilityCounters(redis: Redis, prefix: string): Promise<Record<string, number>> {
+  const raw = await redis.hgetall(reliabilityCountersKey(prefix));
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+}
