@@ -121,7 +121,9 @@ describe("logs of a full send", () => {
     await Promise.all(children.map(stop));
     const lines = [...output.api, ...output.worker];
     expect(output.api.filter((l) => l.includes('"msg":"request"')).length).toBeGreaterThanOrEqual(8);
-    expect(lines.every((l) => l.startsWith("{"))).toBe(true);
+    // Structured lines only; the worker's deliberate stderr banner about an unsafe Redis
+    // (this suite's Redis runs without AOF) is the one exception, and is still checked for leaks below.
+    expect(lines.filter((l) => !l.startsWith("{") && !l.startsWith("!!! "))).toEqual([]);
 
     // …but never any of it.
     const secrets = [

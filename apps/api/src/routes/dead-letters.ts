@@ -6,17 +6,24 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, conflictError, notFoundError, PageQuery } from "../schemas/common.ts";
+import { exampleNotification } from "../schemas/examples.ts";
 import { NotificationSchema, serializeNotification } from "../schemas/notification.ts";
 import { discardDeadLetter, retryAllDeadLetters, retryDeadLetter } from "../services/dead-letters.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
 const Filter = {
-  channel: z.enum(CHANNELS).optional(),
-  type: z.string().max(100).optional(),
-  userId: z.string().max(256).optional(),
-  eventId: z.string().max(64).optional(),
-  since: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created at or after" }),
-  until: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created at or before" }),
+  channel: z.enum(CHANNELS).optional().openapi({ example: "email" }),
+  type: z.string().max(100).optional().openapi({ example: "order_placed" }),
+  userId: z.string().max(256).optional().openapi({ example: "user_123" }),
+  eventId: z.string().max(64).optional().openapi({ example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: "Created at or after", example: "2026-11-24T00:00:00Z" }),
+  until: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: "Created at or before", example: "2026-11-25T00:00:00Z" }),
 };
 type FilterInput = { [K in keyof typeof Filter]?: z.infer<(typeof Filter)[K]> };
 
@@ -56,7 +63,14 @@ const list = createRoute({
         "application/json": {
           schema: z
             .object({ data: z.array(NotificationSchema), nextCursor: z.string().nullable() })
-            .openapi("DeadLetterList"),
+            .openapi("DeadLetterList", {
+              example: {
+                data: [
+                  { ...exampleNotification, status: "DEAD", reason: "retries_exhausted", retryCount: 3 },
+                ],
+                nextCursor: null,
+              },
+            }),
         },
       },
     },
@@ -96,7 +110,9 @@ const retryMany = createRoute({
           schema: z
             .object({ ...Filter, limit: z.number().int().min(1).max(10_000).default(1000) })
             .strict()
-            .openapi("DeadLetterRetryRequest"),
+            .openapi("DeadLetterRetryRequest", {
+              example: { channel: "email", type: "order_placed", limit: 1000 },
+            }),
         },
       },
     },
@@ -106,7 +122,9 @@ const retryMany = createRoute({
       description: "How many were queued again",
       content: {
         "application/json": {
-          schema: z.object({ retried: z.number().int(), more: z.boolean() }).openapi("DeadLetterRetryResult"),
+          schema: z
+            .object({ retried: z.number().int(), more: z.boolean() })
+            .openapi("DeadLetterRetryResult", { example: { retried: 42, more: false } }),
         },
       },
     },
