@@ -125,6 +125,11 @@ export async function sendNotification(
       ...(options.gate ? { gate: options.gate } : {}),
     },
   );
+  await sender
+    .afterSent?.(ctx, result)
+    .catch((err: Error) =>
+      deps.logger.warn({ notificationId, channel, err: err.message }, "after-send step failed"),
+    );
   return { status: "SENT", provider: result.provider };
 }
 

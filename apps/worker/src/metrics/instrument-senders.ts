@@ -16,6 +16,7 @@ export function instrumentSenders(senders: Senders, metrics: WorkerMetrics): Sen
       // The optional capabilities pass through untouched (crash recovery, shutdown).
       ...(sender.findSent ? { findSent: sender.findSent.bind(sender) } : {}),
       ...(sender.close ? { close: sender.close.bind(sender) } : {}),
+      ...(sender.afterSent ? { afterSent: sender.afterSent.bind(sender) } : {}),
       async send(ctx) {
         try {
           const result = await sender.send(ctx);

@@ -38,4 +38,10 @@ export interface ChannelSender {
    * that cannot answer leave it out: the message is sent again.
    */
   findSent?(ctx: SendContext): Promise<SendResult | null>;
+  /**
+   * Optional: runs once the SENT status is saved, for work that must not be
+   * seen before it (the in-app announcement: a client told about an item must
+   * find it SENT). A failure here is logged; the send itself stands.
+   */
+  afterSent?(ctx: SendContext, result: SendResult): Promise<void>;
 }
