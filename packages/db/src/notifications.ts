@@ -59,17 +59,15 @@ export async function insertNotifications(
       .where(
         and(
           inArray(notifications.eventId, [...new Set(missing.map((m) => m.eventId))]),
+          // A fan-out event has one row per subscriber: read back only the ones asked for.
+          inArray(notifications.recipientId, [...new Set(missing.map((m) => m.recipientId))]),
           inArray(notifications.channel, [...new Set(missing.map((m) => m.channel))]),
         ),
       );
-    return [
-      ...created,
-      ...existing.filter((e) =>
-        missing.some(
-          (m) => m.eventId === e.eventId && m.recipientId === e.recipientId && m.channel === e.channel,
-        ),
-      ),
-    ];
+    const key = (n: Pick<NotificationRow, "eventId" | "recipientId" | "channel">) =>
+      `${n.eventId}\u0000${n.recipientId}\u0000${n.channel}`;
+    const wanted = new Set(missing.map(key));
+    return [...created, ...existing.filter((e) => wanted.has(key(e)))];
   });
 }
 

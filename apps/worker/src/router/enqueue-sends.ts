@@ -8,7 +8,9 @@ export async function enqueueSends(deps: WorkerDeps, rows: NotificationRow[]): P
   const byChannel = new Map<Channel, NotificationRow[]>();
   for (const n of rows) {
     if (n.status !== "QUEUED" && n.status !== "SCHEDULED") continue;
-    byChannel.set(n.channel, [...(byChannel.get(n.channel) ?? []), n]);
+    const list = byChannel.get(n.channel);
+    if (list) list.push(n);
+    else byChannel.set(n.channel, [n]);
   }
   await Promise.all(
     [...byChannel].map(([channel, list]) =>
