@@ -84,8 +84,18 @@ export async function getTimeline(db: Db, notificationId: string): Promise<Timel
     .orderBy(notificationTimeline.id);
 }
 
-export async function listEventNotifications(db: Db, eventId: string): Promise<NotificationRow[]> {
-  return db.select().from(notifications).where(eq(notifications.eventId, eventId)).orderBy(notifications.id);
+/** An event's notifications in id order; `limit` caps a topic event's (one per subscriber × channel). */
+export async function listEventNotifications(
+  db: Db,
+  eventId: string,
+  limit?: number,
+): Promise<NotificationRow[]> {
+  const q = db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.eventId, eventId))
+    .orderBy(notifications.id);
+  return limit === undefined ? q : q.limit(limit);
 }
 
 export interface NotificationFilter {
