@@ -16,6 +16,7 @@ import type { WorkerDeps } from "../deps.ts";
 import { trackContent } from "../tracking/track-content.ts";
 import { decideChannels } from "./decide-channels.ts";
 import { digestFlushAt } from "./digest-window.ts";
+import type { Render } from "./page-renderer.ts";
 import { type ChannelPlan, planChannels, recipientZone } from "./plan-channels.ts";
 import { unsubscribeLink } from "./unsubscribe-link.ts";
 
@@ -35,6 +36,8 @@ export interface RecipientInput {
   now: Date;
   /** Suppressed channels, when looked up in bulk for a fan-out page. */
   bounced?: ReadonlySet<Channel>;
+  /** How content is rendered; a fan-out page shares one that reuses renders (`createPageRenderer`). */
+  render?: Render;
 }
 
 export interface BuiltNotifications {
@@ -66,7 +69,7 @@ export async function buildRecipientNotifications(
   deps: WorkerDeps,
   input: RecipientInput,
 ): Promise<BuiltNotifications> {
-  const { event, def, recipient, prefs, devices, now } = input;
+  const { event, def, recipient, prefs, devices, now, render = renderNotification } = input;
   const decision = decideChannels(def, event, recipient, prefs, devices);
   const plans = await planChannels(deps, {
     event,
@@ -89,7 +92,7 @@ export async function buildRecipientNotifications(
   const rendered = await Promise.all(
     decision.channels.map(async (channel): Promise<[Channel, RenderedContent]> => {
       const withLink = channel === "email" && link;
-      let content = await renderNotification(
+      let content = await render(
         def,
         channel,
         event.data,

@@ -23,6 +23,7 @@ import {
   fileDigestItems,
 } from "./build-notifications.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
+import { createPageRenderer } from "./page-renderer.ts";
 import { contactTargets } from "./plan-channels.ts";
 
 /** Rows per INSERT: a notification has ~15 columns and PostgreSQL allows 65,535 parameters. */
@@ -76,6 +77,7 @@ export async function routeFanoutPage(
   );
 
   const now = deps.now();
+  const render = createPageRenderer();
   const built: BuiltNotifications[] = await Promise.all(
     audience.map(({ recipient, prefs }) => {
       const bounced = new Set<Channel>(
@@ -91,6 +93,7 @@ export async function routeFanoutPage(
         devices: devices.get(recipient.id) ?? [],
         now,
         bounced,
+        render,
       });
     }),
   );
