@@ -62,8 +62,9 @@ const procs: { role: string; p: AppProcess }[] = [
     p: spawnApp({
       entry: "apps/worker/src/main.ts",
       cwd: repo,
-      // e.g. FANOUT_WORKER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the fan-out.
-      env: { ...common, NODE_OPTIONS: process.env.FANOUT_WORKER_NODE_OPTIONS },
+      env: common,
+      // e.g. FANOUT_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the fan-out.
+      nodeArgs: process.env.FANOUT_WORKER_NODE_ARGS?.split(" ") ?? [],
       logFile: join(logDir, `worker${i + 1}.log`),
     }),
   })),
@@ -75,7 +76,8 @@ const call = async (method: string, path: string, body?: unknown) => {
     headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-  const json = (await res.json()) as Record<string, any>; // biome-ignore-line
+  // biome-ignore lint/suspicious/noExplicitAny: a measurement script reading known answers
+  const json = (await res.json()) as Record<string, any>;
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 };

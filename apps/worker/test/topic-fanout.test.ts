@@ -39,7 +39,12 @@ async function topicEvent(w: TestWorker, topic: string): Promise<string> {
 }
 
 async function countsOf(w: TestWorker, eventId: string) {
-  const [row] = await w.deps.db.execute<{ total: number; distinct: number; open: number; outbox: number }>(sql`
+  const [row] = await w.deps.db.execute<{
+    total: number;
+    distinct: number;
+    open: number;
+    outbox: number;
+  }>(sql`
     select count(*)::int as total,
            count(distinct (recipient_id, channel))::int as distinct,
            count(*) filter (where status in ('PENDING','QUEUED'))::int as open,
@@ -56,60 +61,56 @@ describe("fan-out to a topic", () => {
   });
   afterAll(() => w.close());
 
-  it(
-    "creates one notification per subscriber × channel in pages, respects opt-outs and sends them all",
-    async () => {
-      await subscribe(w, "promo", "fan", SUBSCRIBERS);
-      const optedOut = (await getRecipient(w.deps.db, "fan-17"))!;
-      await savePreferences(w.deps.db, optedOut.id, {
-        ...DEFAULT_PREFERENCES,
-        categories: { marketing: { enabled: false } },
+  it("creates one notification per subscriber × channel in pages, respects opt-outs and sends them all", async () => {
+    await subscribe(w, "promo", "fan", SUBSCRIBERS);
+    const optedOut = (await getRecipient(w.deps.db, "fan-17"))!;
+    await savePreferences(w.deps.db, optedOut.id, {
+      ...DEFAULT_PREFERENCES,
+      categories: { marketing: { enabled: false } },
+    });
+    for (const userId of ["fan-100", "fan-2500", "fan-4999"]) {
+      const r = (await getRecipient(w.deps.db, userId))!;
+      await upsertDevice(w.deps.db, r.id, {
+        kind: "webpush",
+        address: `https://push.example.com/${userId}`,
+        keys: { p256dh: "p", auth: "a" },
       });
-      for (const userId of ["fan-100", "fan-2500", "fan-4999"]) {
-        const r = (await getRecipient(w.deps.db, userId))!;
-        await upsertDevice(w.deps.db, r.id, {
-          kind: "webpush",
-          address: `https://push.example.com/${userId}`,
-          keys: { p256dh: "p", auth: "a" },
-        });
-      }
-      // Subscribed after the event was accepted: not part of its audience.
-      const eventId = await topicEvent(w, "promo");
-      await subscribe(w, "promo", "late", 3);
-      await w.deps.queues.add("events", "route", { eventId }, { jobId: eventId, priority: PRIORITY_RANK.low });
+    }
+    // Subscribed after the event was accepted: not part of its audience.
+    const eventId = await topicEvent(w, "promo");
+    await subscribe(w, "promo", "late", 3);
+    await w.deps.queues.add("events", "route", { eventId }, { jobId: eventId, priority: PRIORITY_RANK.low });
 
-      const event = await eventually(async () => {
-        const e = await getEvent(w.deps.db, eventId);
-        return e?.status === "routed" ? e : null;
-      }, 60_000);
-      expect(event.fanoutPages).toBe(SUBSCRIBERS / PAGE + 1);
-      expect(await fanoutSummary(w.deps.db, eventId)).toEqual({
-        pages: SUBSCRIBERS / PAGE + 1,
-        pagesDone: SUBSCRIBERS / PAGE + 1,
-        recipients: SUBSCRIBERS,
-        notifications: SUBSCRIBERS - 1 + 3,
-        skipped: { opted_out: 2, unreachable: SUBSCRIBERS - 1 - 3 },
-      });
-      const counts = await countsOf(w, eventId);
-      expect(counts.total).toBe(SUBSCRIBERS - 1 + 3);
-      expect(counts.distinct).toBe(counts.total);
-      const [fan17] = await w.deps.db.execute<{ n: number }>(
-        sql`select count(*)::int as n from notifications where event_id = ${eventId} and recipient_id = ${optedOut.id}`,
-      );
-      expect(fan17!.n).toBe(0);
-      const [late] = await w.deps.db.execute<{ n: number }>(
-        sql`select count(*)::int as n from notifications where event_id = ${eventId} and user_id like 'late-%'`,
-      );
-      expect(late!.n).toBe(0);
-      // Every notification sent through the dev outbox, once.
-      const sent = await eventually(async () => {
-        const c = await countsOf(w, eventId);
-        return c.open === 0 && c.outbox === c.total ? c : null;
-      }, 60_000);
-      expect(sent.outbox).toBe(SUBSCRIBERS - 1 + 3);
-    },
-    180_000,
-  );
+    const event = await eventually(async () => {
+      const e = await getEvent(w.deps.db, eventId);
+      return e?.status === "routed" ? e : null;
+    }, 60_000);
+    expect(event.fanoutPages).toBe(SUBSCRIBERS / PAGE + 1);
+    expect(await fanoutSummary(w.deps.db, eventId)).toEqual({
+      pages: SUBSCRIBERS / PAGE + 1,
+      pagesDone: SUBSCRIBERS / PAGE + 1,
+      recipients: SUBSCRIBERS,
+      notifications: SUBSCRIBERS - 1 + 3,
+      skipped: { opted_out: 2, unreachable: SUBSCRIBERS - 1 - 3 },
+    });
+    const counts = await countsOf(w, eventId);
+    expect(counts.total).toBe(SUBSCRIBERS - 1 + 3);
+    expect(counts.distinct).toBe(counts.total);
+    const [fan17] = await w.deps.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from notifications where event_id = ${eventId} and recipient_id = ${optedOut.id}`,
+    );
+    expect(fan17!.n).toBe(0);
+    const [late] = await w.deps.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from notifications where event_id = ${eventId} and user_id like 'late-%'`,
+    );
+    expect(late!.n).toBe(0);
+    // Every notification sent through the dev outbox, once.
+    const sent = await eventually(async () => {
+      const c = await countsOf(w, eventId);
+      return c.open === 0 && c.outbox === c.total ? c : null;
+    }, 60_000);
+    expect(sent.outbox).toBe(SUBSCRIBERS - 1 + 3);
+  }, 180_000);
 });
 
 describe("a retried fan-out page", () => {
@@ -130,7 +131,10 @@ describe("a retried fan-out page", () => {
     expect(pageJobs.filter((j) => j.name === "fanout_page").map((j) => j.id)).toHaveLength(3);
 
     // A stalled page taken over while its first run is still going.
-    const [a, b] = await Promise.all([routeFanoutPage(w.deps, eventId, 0), routeFanoutPage(w.deps, eventId, 0)]);
+    const [a, b] = await Promise.all([
+      routeFanoutPage(w.deps, eventId, 0),
+      routeFanoutPage(w.deps, eventId, 0),
+    ]);
     expect(a.notifications).toBe(100);
     expect(b.notifications).toBe(100);
     await routeFanoutPage(w.deps, eventId, 1);

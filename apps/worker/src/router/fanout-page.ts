@@ -1,16 +1,16 @@
 import {
   addressHash,
   type DeviceRow,
+  type FanoutNotification,
   type FanoutPageCounts,
   findSuppressedKeys,
   finishFanoutPage,
   getEvent,
   getFanoutPage,
-  insertNotifications,
+  insertFanoutNotifications,
   listDevicesOf,
   loadFanoutRecipients,
   type NewNotification,
-  type NotificationRow,
 } from "@herald/db";
 import type { Channel } from "@herald/domain";
 import { channelsOf, getNotificationType } from "@herald/templates";
@@ -26,7 +26,7 @@ import { enqueueSends } from "./enqueue-sends.ts";
 import { createPageRenderer } from "./page-renderer.ts";
 import { contactTargets } from "./plan-channels.ts";
 
-/** Rows per INSERT: a notification has ~15 columns and PostgreSQL allows 65,535 parameters. */
+/** Rows per INSERT statement (one JSON parameter each): bounds the statement's size. */
 const INSERT_CHUNK = 1000;
 
 export interface FanoutPageResult extends FanoutPageCounts {
@@ -99,9 +99,9 @@ export async function routeFanoutPage(
   );
 
   const rows: NewNotification[] = built.flatMap((b) => b.rows);
-  const inserted: NotificationRow[] = [];
+  const inserted: FanoutNotification[] = [];
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    inserted.push(...(await insertNotifications(deps.db, rows.slice(i, i + INSERT_CHUNK), now)));
+    inserted.push(...(await insertFanoutNotifications(deps.db, rows.slice(i, i + INSERT_CHUNK), now)));
   }
   let digested = 0;
   for (const b of built) {

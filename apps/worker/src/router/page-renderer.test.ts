@@ -31,12 +31,16 @@ describe("createPageRenderer", () => {
   it("renders per recipient when the template shows the user id or the token is unusual", async () => {
     const personal: NotificationType = {
       ...promo,
-      templates: { push: (_d: unknown, ctx: { userId: string }) => ({ title: `Hi ${ctx.userId}`, body: "b" }) },
+      templates: {
+        push: (_d: unknown, ctx: { userId: string }) => ({ title: `Hi ${ctx.userId}`, body: "b" }),
+      },
     } as unknown as NotificationType;
     const render = createPageRenderer();
     for (const userId of ["a<b", "c&d"]) {
       const ctx = renderContext({ userId });
-      expect(await render(personal, "push", {}, ctx)).toEqual(await renderNotification(personal, "push", {}, ctx));
+      expect(await render(personal, "push", {}, ctx)).toEqual(
+        await renderNotification(personal, "push", {}, ctx),
+      );
     }
     const odd = renderContext({ userId: "u", unsubscribeUrl: url("to<k") });
     expect(await render(promo, "email", promo.example, odd)).toEqual(
