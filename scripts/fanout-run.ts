@@ -126,6 +126,7 @@ try {
       routedAt = performance.now() - t;
       expected = event.fanout.notifications;
       say(`all ${expected} notifications created in ${secs(routedAt)} (${JSON.stringify(event.fanout)})`);
+      say(`peak RSS so far: ${procs.map(({ role, p }) => `${role} ${peak(p.pid)} MB`).join(", ")}`);
     }
     const [row] = await db.sql<{ total: number; open: number }[]>`
       select count(*)::int as total, count(*) filter (where status in ('PENDING','QUEUED'))::int as open
