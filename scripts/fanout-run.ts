@@ -7,7 +7,7 @@
  *
  * Env: PG_SERVER_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * REDIS_URL (default redis://127.0.0.1:6379), WORKERS (default 1),
- * FANOUT_PAGE_SIZE, FANOUT_TYPE (default weekly_promo), FANOUT_CHANNELS (e.g. `in_app`).
+ * FANOUT_PAGE_SIZE, FANOUT_PAGE_CONCURRENCY, FANOUT_TYPE (default weekly_promo), FANOUT_CHANNELS (e.g. `in_app`).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -45,6 +45,9 @@ const common = {
   NODE_ENV: "development",
   LOG_LEVEL: "warn",
   ...(process.env.FANOUT_PAGE_SIZE ? { FANOUT_PAGE_SIZE: process.env.FANOUT_PAGE_SIZE } : {}),
+  ...(process.env.FANOUT_PAGE_CONCURRENCY
+    ? { FANOUT_PAGE_CONCURRENCY: process.env.FANOUT_PAGE_CONCURRENCY }
+    : {}),
 };
 const logDir = join(tmpdir(), name);
 const procs: { role: string; p: AppProcess }[] = [

@@ -18,7 +18,7 @@ import { serializeNotification } from "../schemas/notification.ts";
 import { acceptEvents, type ValidEvent, validateEvent } from "../services/ingest.ts";
 
 /** A topic event lists this many of its notifications; the rest page through GET /v1/notifications?eventId=. */
-const TOPIC_EVENT_NOTIFICATIONS = 100;
+const TOPIC_EVENT_NOTIFICATIONS = 10;
 
 const IdempotencyHeader = z.object({
   "idempotency-key": z

@@ -153,7 +153,7 @@ export const EventSchema = z
     routedAt: z.string().optional(),
     fanout: FanoutSchema.optional(),
     notifications: z.array(NotificationSchema).openapi({
-      description: "For a topic event, the first 100 only: page through `GET /v1/notifications?eventId=`",
+      description: "For a topic event, the first 10 only: page through `GET /v1/notifications?eventId=`",
     }),
   })
   .openapi("Event", { example: exampleEvent });
