@@ -12,12 +12,14 @@ import {
 import { PRIORITY_RANK } from "@herald/domain";
 import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
+import { verifyUnsubscribeToken } from "@herald/unsubscribe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routeFanoutPage } from "../src/router/fanout-page.ts";
 import { routeEvent } from "../src/router/route-event.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 
 const SUBSCRIBERS = 5000;
+const SECRET = "a-test-secret-of-some-length";
 const PAGE = 500;
 
 /** Subscribes `n` users with an e-mail address, 1,000 per call like the API. */
@@ -57,7 +59,11 @@ async function countsOf(w: TestWorker, eventId: string) {
 describe("fan-out to a topic", () => {
   let w: TestWorker;
   beforeAll(async () => {
-    w = await createTestWorker({ FANOUT_PAGE_SIZE: String(PAGE) });
+    w = await createTestWorker({
+      FANOUT_PAGE_SIZE: String(PAGE),
+      PUBLIC_URL: "https://herald.example",
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
   });
   afterAll(() => w.close());
 
@@ -110,6 +116,22 @@ describe("fan-out to a topic", () => {
       return c.open === 0 && c.outbox === c.total ? c : null;
     }, 60_000);
     expect(sent.outbox).toBe(SUBSCRIBERS - 1 + 3);
+    // Renders are shared within a page, yet every e-mail carries its own recipient's unsubscribe link.
+    const mails = await w.deps.db.execute<{ recipient_id: string; content: Record<string, unknown> }>(sql`
+      select m.recipient_id, o.content from outbox_messages o join notifications m on m.id = o.notification_id
+      where m.event_id = ${eventId} and m.channel = 'email' order by m.id limit 40`);
+    expect(mails.length).toBe(40);
+    for (const mail of mails) {
+      const headers = mail.content.headers as Record<string, string>;
+      const url = /^<(https:\/\/herald\.example\/unsubscribe\/[A-Za-z0-9_.-]+)>$/.exec(
+        headers["List-Unsubscribe"]!,
+      )![1]!;
+      expect(mail.content.html).toContain(url);
+      expect(verifyUnsubscribeToken(SECRET, url.split("/").pop()!)).toEqual({
+        recipientId: mail.recipient_id,
+        categories: ["marketing"],
+      });
+    }
   }, 180_000);
 });
 
