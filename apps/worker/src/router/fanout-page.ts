@@ -96,7 +96,10 @@ export async function routeFanoutPage(
         render,
       });
     }),
-  );
+  ).catch((err: Error) => {
+    // A type without a template for a requested channel fails the same way on every retry.
+    throw err.name === "TemplateMissingError" ? new UnrecoverableError(err.message) : err;
+  });
 
   const rows: NewNotification[] = built.flatMap((b) => b.rows);
   const inserted: FanoutNotification[] = [];
