@@ -24,6 +24,7 @@ import { PUBLIC_PUSH_ROUTES, registerPush } from "./routes/push.ts";
 import { registerReschedule } from "./routes/reschedule.ts";
 import { registerResendWebhook } from "./routes/resend-webhook.ts";
 import { registerStats } from "./routes/stats.ts";
+import { registerTopics } from "./routes/topics.ts";
 import { registerTracking } from "./routes/tracking.ts";
 import { registerTwilioWebhook } from "./routes/twilio-webhook.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe.ts";
@@ -85,6 +86,7 @@ export function createApp(deps: ApiDeps): App {
   registerNotifications(app, deps);
   registerReschedule(app, deps);
   registerUsers(app, deps);
+  registerTopics(app, deps);
   registerInbox(app, deps);
   registerPush(app, deps);
   registerStats(app, deps);

@@ -5,4 +5,5 @@ export * from "./outbox.ts";
 export * from "./policy.ts";
 export * from "./recipients.ts";
 export * from "./settings.ts";
+export * from "./topics.ts";
 export * from "./tracking.ts";
