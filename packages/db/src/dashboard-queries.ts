@@ -1,0 +1,102 @@
+import { desc, ilike, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import type { RecipientRow } from "./recipients.ts";
+import { recipients } from "./schema/index.ts";
+
+/**
+ * Recipients whose user id, e-mail or phone contains `q` (case-insensitive),
+ * most recently updated first. For support staff finding a user; erased
+ * recipients are left out.
+ */
+export async function searchRecipients(db: Db, q: string, limit: number): Promise<RecipientRow[]> {
+  const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const match = q
+    ? or(ilike(recipients.externalId, like), ilike(recipients.email, like), ilike(recipients.phone, like))
+    : undefined;
+  return db
+    .select()
+    .from(recipients)
+    .where(match ? sql`${match} AND ${isNull(recipients.erasedAt)}` : isNull(recipients.erasedAt))
+    .orderBy(desc(recipients.updatedAt), desc(recipients.id))
+    .limit(limit);
+}
+
+export interface ActivityBucket {
+  /** Start of the bucket. */
+  at: Date;
+  sent: number;
+  failed: number;
+}
+
+/**
+ * Sends and failures per `bucketMinutes` over the last `minutes`, from the
+ * status timeline (SENT vs FAILED/DEAD/BOUNCED entries). Buckets with nothing
+ * are returned as zeros, so a chart has every point.
+ */
+export async function recentActivity(db: Db, minutes = 60, bucketMinutes = 5): Promise<ActivityBucket[]> {
+  const rows = await db.execute<{ bucket: string; sent: string; failed: string }>(sql`
+    WITH recent AS (
+      SELECT t.status, t.at
+      FROM notification_timeline t
+      JOIN notifications n ON n.id = t.notification_id
+      WHERE n.created_at > now() - make_interval(mins => ${minutes + 24 * 60})
+        AND t.at > now() - make_interval(mins => ${minutes})
+        AND t.status IN ('SENT', 'FAILED', 'DEAD', 'BOUNCED')
+    )
+    SELECT to_timestamp(floor(extract(epoch FROM at) / (${bucketMinutes} * 60)) * ${bucketMinutes} * 60) AS bucket,
+           count(*) FILTER (WHERE status = 'SENT') AS sent,
+           count(*) FILTER (WHERE status <> 'SENT') AS failed
+    FROM recent GROUP BY 1`);
+  const byStart = new Map(
+    [...rows].map((r) => [new Date(r.bucket).getTime(), { sent: Number(r.sent), failed: Number(r.failed) }]),
+  );
+  const step = bucketMinutes * 60_000;
+  const last = Math.floor(Date.now() / step) * step;
+  const out: ActivityBucket[] = [];
+  for (let t = last - (Math.ceil(minutes / bucketMinutes) - 1) * step; t <= last; t += step) {
+    out.push({ at: new Date(t), ...(byStart.get(t) ?? { sent: 0, failed: 0 }) });
+  }
+  return out;
+}
+
+export interface ProviderHealth {
+  channel: string;
+  provider: string;
+  sent: number;
+  failed: number;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+}
+
+/**
+ * Per channel and provider over the last `minutes`: notifications sent, ones
+ * that failed or died, and the latest error. Notifications that failed before
+ * any provider was recorded show as provider `unknown`.
+ */
+export async function providerHealth(db: Db, minutes = 60): Promise<ProviderHealth[]> {
+  const rows = await db.execute<{
+    channel: string;
+    provider: string;
+    sent: string;
+    failed: string;
+    last_error: string | null;
+    last_error_at: string | null;
+  }>(sql`
+    SELECT channel, coalesce(provider, 'unknown') AS provider,
+           count(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
+           count(*) FILTER (WHERE status IN ('FAILED', 'DEAD', 'BOUNCED')) AS failed,
+           (array_agg(last_error ORDER BY updated_at DESC) FILTER (WHERE last_error IS NOT NULL))[1] AS last_error,
+           max(updated_at) FILTER (WHERE last_error IS NOT NULL) AS last_error_at
+    FROM notifications
+    WHERE created_at > now() - make_interval(mins => ${minutes})
+      AND (sent_at IS NOT NULL OR status IN ('FAILED', 'DEAD', 'BOUNCED'))
+    GROUP BY 1, 2 ORDER BY 1, 2`);
+  return [...rows].map((r) => ({
+    channel: r.channel,
+    provider: r.provider,
+    sent: Number(r.sent),
+    failed: Number(r.failed),
+    lastError: r.last_error,
+    lastErrorAt: r.last_error_at ? new Date(r.last_error_at) : null,
+  }));
+}
