@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
 import {
   createDashboardUser,
   getNotification,
@@ -274,5 +276,76 @@ describe("roles", () => {
     });
     expect(retried.status).toBe(202);
     expect(retried.body.status).toBe("QUEUED");
+  });
+});
+
+describe("npm run admin", () => {
+  it("creates a support user from stdin, changes the role, disables; the API follows", async () => {
+    const run = (args: string[], input?: string) =>
+      new Promise<{ code: number | null; out: string; err: string }>((done) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], {
+          cwd: resolve(import.meta.dirname, "../../.."),
+          env: { ...process.env, DATABASE_URL: api.db.url },
+        });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (b) => (out += b));
+        child.stderr.on("data", (b) => (err += b));
+        child.on("close", (code) => done({ code, out, err }));
+        child.stdin.end(input ?? "");
+      });
+    const weak = await run(["create", "--email", "cli@example.com", "--role", "support"], "short\n");
+    expect(weak.code).toBe(2);
+    expect(weak.err).toMatch(/at least 12/);
+    const created = await run(
+      ["create", "--email", "cli@example.com", "--role", "support", "--json"],
+      "cli-password-123\n",
+    );
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.out)).toMatchObject({
+      email: "cli@example.com",
+      role: "support",
+      disabled: false,
+    });
+    const s = await signIn({ email: "cli@example.com", password: "cli-password-123" });
+    expect((await browser("GET", "/v1/dashboard/session", s)).body.user.role).toBe("support");
+
+    expect((await run(["set-role", "--email", "cli@example.com", "--role", "admin"])).code).toBe(0);
+    // A role change signs the user out: the old session no longer works.
+    expect((await browser("GET", "/v1/dashboard/session", s)).status).toBe(401);
+    const s2 = await signIn({ email: "cli@example.com", password: "cli-password-123" });
+    expect((await browser("GET", "/v1/dashboard/session", s2)).body.user.role).toBe("admin");
+
+    expect((await run(["disable", "--email", "cli@example.com"])).code).toBe(0);
+    expect((await browser("GET", "/v1/dashboard/session", s2)).status).toBe(401);
+    const refused = await browser("POST", "/v1/dashboard/session", null, {
+      email: "cli@example.com",
+      password: "cli-password-123",
+    });
+    expect(refused.status).toBe(401);
+    expect((await run(["list"])).out).toMatch(/disabled\s+cli@example\.com/);
+  });
+
+  it("ADMIN_EMAIL/ADMIN_PASSWORD create the first admin at start-up, once", async () => {
+    const { startApi, loadApiEnv } = await import("../src/index.ts");
+    const env = {
+      DATABASE_URL: api.db.url,
+      REDIS_URL: api.deps.env.REDIS_URL,
+      QUEUE_PREFIX: api.deps.env.QUEUE_PREFIX,
+      NODE_ENV: "test",
+      MIGRATE_ON_START: "false",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ADMIN_EMAIL: "first@example.com",
+      ADMIN_PASSWORD: "first-admin-password",
+    };
+    const running = await startApi(loadApiEnv(env));
+    await running.close();
+    const s = await signIn({ email: "first@example.com", password: "first-admin-password" });
+    expect((await browser("GET", "/v1/dashboard/session", s)).body.user.role).toBe("admin");
+    // A second start with another password leaves the existing admin alone.
+    const again = await startApi(loadApiEnv({ ...env, ADMIN_PASSWORD: "another-password-9" }));
+    await again.close();
+    await signIn({ email: "first@example.com", password: "first-admin-password" });
   });
 });
