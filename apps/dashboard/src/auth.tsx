@@ -39,7 +39,8 @@ export function useSignIn() {
     mutationFn: (body: { email: string; password: string }) =>
       unwrap(api.POST("/v1/dashboard/session", { body }), { quiet401: true }),
     onSuccess: (session) => {
-      client.clear();
+      // Another user's cached data must not show; the session query keeps its observers.
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== "session" });
       client.setQueryData(["session"], session);
     },
   });
@@ -55,8 +56,8 @@ export function RequireSession({ children, fallback }: { children: ReactNode; fa
   const signOut = useMutation({
     mutationFn: () => unwrap(api.DELETE("/v1/dashboard/session"), { quiet401: true }).catch(() => null),
     onSettled: () => {
-      client.clear();
       client.setQueryData(["session"], null);
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== "session" });
     },
   });
   if (query.isPending) return <div className="boot" aria-busy="true" />;
