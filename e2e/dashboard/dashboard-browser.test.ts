@@ -225,7 +225,7 @@ describe("every page, at desktop and phone width", () => {
     { name: "user-detail", path: "/users/ada-lovelace", heading: "ada-lovelace", ready: "form.prefs" },
     { name: "templates", path: "/templates", heading: "Templates", ready: ".template-grid" },
     { name: "outbox", path: "/outbox", heading: "Dev outbox", ready: ".outbox-list" },
-    { name: "not-found-user", path: "/users/nobody-here", heading: "nobody-here", ready: ".state.error" },
+    { name: "not-found-user", path: "/users/nobody-here", heading: "nobody-here", ready: ".state.empty" },
   ];
 
   for (const viewport of VIEWPORTS) {
@@ -250,6 +250,11 @@ describe("every page, at desktop and phone width", () => {
         await page.getByRole("heading", { level: 1, name: p.heading }).waitFor();
         await page.locator(p.ready).first().waitFor();
         await page.locator(".loading").first().waitFor({ state: "detached" });
+        // Rendered e-mails are sandboxed frames: wait until each has painted its body.
+        for (const frame of await page.locator("iframe.email-frame").all()) {
+          await frame.scrollIntoViewIfNeeded();
+          await frame.contentFrame().locator("body *").first().waitFor({ state: "attached" });
+        }
         const overflow = await page.evaluate(
           () => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth,
         );

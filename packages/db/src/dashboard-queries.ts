@@ -62,16 +62,18 @@ export async function recentActivity(db: Db, minutes = 60, bucketMinutes = 5): P
 export interface ProviderHealth {
   channel: string;
   provider: string;
+  /** Attempts the provider accepted. */
   sent: number;
+  /** Attempts that failed (each retry counts). */
   failed: number;
   lastError: string | null;
   lastErrorAt: Date | null;
 }
 
 /**
- * Per channel and provider over the last `minutes`: notifications sent, ones
- * that failed or died, and the latest error. Notifications that failed before
- * any provider was recorded show as provider `unknown`.
+ * Per channel and provider over the last `minutes`, from the status timeline:
+ * accepted sends and failed attempts (each retry counts, so an outage shows
+ * at once, not only when notifications die), with the latest error.
  */
 export async function providerHealth(db: Db, minutes = 60): Promise<ProviderHealth[]> {
   const rows = await db.execute<{
@@ -82,14 +84,17 @@ export async function providerHealth(db: Db, minutes = 60): Promise<ProviderHeal
     last_error: string | null;
     last_error_at: string | null;
   }>(sql`
-    SELECT channel, coalesce(provider, 'unknown') AS provider,
-           count(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
-           count(*) FILTER (WHERE status IN ('FAILED', 'DEAD', 'BOUNCED')) AS failed,
-           (array_agg(last_error ORDER BY updated_at DESC) FILTER (WHERE last_error IS NOT NULL))[1] AS last_error,
-           max(updated_at) FILTER (WHERE last_error IS NOT NULL) AS last_error_at
-    FROM notifications
-    WHERE created_at > now() - make_interval(mins => ${minutes})
-      AND (sent_at IS NOT NULL OR status IN ('FAILED', 'DEAD', 'BOUNCED'))
+    SELECT n.channel, coalesce(t.detail->>'provider', n.provider, 'unknown') AS provider,
+           count(*) FILTER (WHERE t.status = 'SENT') AS sent,
+           count(*) FILTER (WHERE t.status <> 'SENT') AS failed,
+           (array_agg(t.detail->>'error' ORDER BY t.at DESC) FILTER (WHERE t.status <> 'SENT'))[1] AS last_error,
+           max(t.at) FILTER (WHERE t.status <> 'SENT') AS last_error_at
+    FROM notification_timeline t
+    JOIN notifications n ON n.id = t.notification_id
+    WHERE n.created_at > now() - make_interval(mins => ${minutes + 24 * 60})
+      AND t.at > now() - make_interval(mins => ${minutes})
+      AND t.status IN ('SENT', 'FAILED', 'DEAD')
+      AND coalesce(t.detail->>'ignored', 'false') <> 'true'
     GROUP BY 1, 2 ORDER BY 1, 2`);
   return [...rows].map((r) => ({
     channel: r.channel,

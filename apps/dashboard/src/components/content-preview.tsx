@@ -8,13 +8,21 @@ const str = (v: unknown) => (typeof v === "string" ? v : undefined);
  * no scripts, no same-origin access, and no remote images (see PREVIEW_CSP).
  */
 export function EmailFrame({ html, title, height = 520 }: { html: string; title: string; height?: number }) {
-  return <iframe className="email-frame" title={title} sandbox="" srcDoc={withPreviewCsp(html)} style={{ height }} />;
+  return (
+    <iframe
+      className="email-frame"
+      title={title}
+      sandbox=""
+      srcDoc={withPreviewCsp(html)}
+      style={{ height }}
+    />
+  );
 }
 
 // Belt and braces inside the frame: inline styles and embedded images only. The open-tracking pixel
 // and remote images stay unloaded, so looking at an e-mail here never marks it READ.
 const PREVIEW_CSP =
-  '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">';
+  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">";
 
 /** Into <head> when there is one: before the doctype it would throw the e-mail into quirks mode. */
 const withPreviewCsp = (html: string) =>

@@ -4,13 +4,24 @@ import { ago, CHANNEL_LABEL, shortId } from "../format.ts";
 import { Link } from "../router.tsx";
 import { StatusBadge } from "./status-badge.tsx";
 
-type Column = "id" | "user" | "type" | "channel" | "status" | "provider" | "attempts" | "error" | "created";
+type Column =
+  | "id"
+  | "user"
+  | "type"
+  | "channel"
+  | "what"
+  | "status"
+  | "provider"
+  | "attempts"
+  | "error"
+  | "created";
 
 const HEAD: Record<Column, string> = {
   id: "Notification",
   user: "User",
   type: "Type",
   channel: "Channel",
+  what: "Type",
   status: "Status",
   provider: "Provider",
   attempts: "Attempts",
@@ -35,6 +46,13 @@ function cell(n: Notification, c: Column): ReactNode {
       return <span className="mono small">{n.type}</span>;
     case "channel":
       return CHANNEL_LABEL[n.channel] ?? n.channel;
+    case "what":
+      return (
+        <span className="what">
+          <span className="mono small">{n.type}</span>
+          <span className="muted small">{CHANNEL_LABEL[n.channel] ?? n.channel}</span>
+        </span>
+      );
     case "status":
       return (
         <>
@@ -45,7 +63,7 @@ function cell(n: Notification, c: Column): ReactNode {
     case "provider":
       return n.provider ?? <span className="muted">—</span>;
     case "attempts":
-      return n.retryCount + (n.status === "DEAD" || n.status === "FAILED" ? 1 : 0);
+      return attempts(n);
     case "error":
       return n.lastError ? (
         <span className="error-text" title={n.lastError}>
@@ -63,6 +81,11 @@ function cell(n: Notification, c: Column): ReactNode {
   }
 }
 
+const ATTEMPTED = new Set(["SENT", "DELIVERED", "READ", "DEAD", "FAILED", "BOUNCED", "COMPLAINED"]);
+/** Attempts made: failed ones are counted in `retryCount`, plus the one that settled it. */
+export const attempts = (n: Pick<Notification, "retryCount" | "status">) =>
+  n.retryCount + (ATTEMPTED.has(n.status) ? 1 : 0);
+
 /** Notifications as a table; `actions` adds a last column (retry, discard…). */
 export function NotificationTable({
   rows,
@@ -75,7 +98,7 @@ export function NotificationTable({
 }) {
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table stack">
         <thead>
           <tr>
             {columns.map((c) => (
@@ -98,7 +121,11 @@ export function NotificationTable({
                   {cell(n, c)}
                 </td>
               ))}
-              {actions && <td className="actions-col">{actions(n)}</td>}
+              {actions && (
+                <td className="actions-col" data-label="">
+                  {actions(n)}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

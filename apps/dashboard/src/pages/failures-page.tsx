@@ -228,7 +228,7 @@ export function FailuresPage() {
           {(d) => (
             <NotificationTable
               rows={d.data}
-              columns={["id", "user", "type", "channel", "provider", "attempts", "error", "created"]}
+              columns={["id", "user", "what", "attempts", "error", "created"]}
               actions={actions}
             />
           )}

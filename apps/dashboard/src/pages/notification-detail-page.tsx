@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { api, type NotificationDetail, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { ContentPreview } from "../components/content-preview.tsx";
+import { attempts } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { QueryView } from "../components/states.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
@@ -38,7 +39,7 @@ function Facts({ n }: { n: NotificationDetail }) {
       <Fact label="Provider id">
         {n.providerMessageId ? <span className="mono small break">{n.providerMessageId}</span> : "—"}
       </Fact>
-      <Fact label="Attempts">{String(n.retryCount + (n.status === "DEAD" ? 1 : 0))}</Fact>
+      <Fact label="Attempts">{String(attempts(n))}</Fact>
       <Fact label="Event">
         <Link href={`/notifications?eventId=${n.eventId}`} className="mono small break">
           {n.eventId}

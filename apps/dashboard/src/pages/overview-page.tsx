@@ -72,7 +72,7 @@ function Body({ o }: { o: Overview }) {
       <div className="grid-2">
         <Card title="Queues" className="flush">
           <div className="table-wrap">
-            <table className="table">
+            <table className="table compact">
               <thead>
                 <tr>
                   <th>Queue</th>

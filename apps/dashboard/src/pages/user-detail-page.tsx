@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../api/client.ts";
+import { ApiError, api, unwrap } from "../api/client.ts";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
@@ -22,6 +22,22 @@ export function UserDetailPage({ userId }: { userId: string }) {
     queryFn: () => unwrap(api.GET("/v1/notifications", { params: { query: { userId, limit: 10 } } })),
     refetchInterval: 5000,
   });
+  if (user.error instanceof ApiError && user.error.status === 404) {
+    return (
+      <>
+        <p className="crumbs">
+          <Link href="/users">Users</Link> / {userId}
+        </p>
+        <PageHeader title={userId} />
+        <Card>
+          <Empty title={`No user “${userId}”`}>
+            Herald knows a user once an event or <span className="mono">PUT /v1/users/{userId}</span> names
+            them, or they were erased. <Link href="/users">Search users</Link>
+          </Empty>
+        </Card>
+      </>
+    );
+  }
   return (
     <>
       <p className="crumbs">
@@ -31,8 +47,13 @@ export function UserDetailPage({ userId }: { userId: string }) {
       <div className="detail-grid">
         <div className="detail-main">
           <Card title="Preferences">
-            <QueryView query={prefs} rows={6}>
-              {(p) => <PreferencesEditor userId={userId} prefs={p} userZone={user.data?.timezone ?? null} />}
+            {/* The editor starts from the user's time zone, so it waits for both. */}
+            <QueryView query={user} rows={6}>
+              {(u) => (
+                <QueryView query={prefs} rows={6}>
+                  {(p) => <PreferencesEditor userId={userId} prefs={p} userZone={u.timezone} />}
+                </QueryView>
+              )}
             </QueryView>
           </Card>
           <Card
