@@ -61,7 +61,7 @@ export function OutboxPage() {
       >
         {(d) => (
           <div className="outbox-list">
-            {d.data.map((m) => (
+            {d.data.map((m, i) => (
               <Card
                 key={m.id}
                 className="outbox-item"
@@ -80,7 +80,18 @@ export function OutboxPage() {
                   </span>
                 }
               >
-                <ContentPreview content={m.content} channel={m.channel} frameHeight={380} />
+                {m.channel === "email" && i > 0 ? (
+                  // One rendered e-mail open at a time keeps a long outbox light.
+                  <details className="mail-fold">
+                    <summary>
+                      <strong>{String(m.content.subject ?? "(no subject)")}</strong>
+                      <span className="muted"> · show the e-mail</span>
+                    </summary>
+                    <ContentPreview content={m.content} channel={m.channel} frameHeight={380} />
+                  </details>
+                ) : (
+                  <ContentPreview content={m.content} channel={m.channel} frameHeight={380} />
+                )}
               </Card>
             ))}
           </div>

@@ -28,7 +28,7 @@ function Body({ o }: { o: Overview }) {
         <Stat
           label="Sent, last hour"
           value={num(sent)}
-          hint={`${num(Math.round(sent / 60))}/min on average`}
+          hint={`peak ${num(Math.max(0, ...o.activity.map((b) => b.sent)))} per 5 min`}
         />
         <Stat
           label="Error rate, last hour"

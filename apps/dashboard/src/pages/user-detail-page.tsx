@@ -44,7 +44,7 @@ export function UserDetailPage({ userId }: { userId: string }) {
         <Link href="/users">Users</Link> / {userId}
       </p>
       <PageHeader title={userId} subtitle={user.data ? `Herald id ${user.data.id}` : undefined} />
-      <div className="detail-grid">
+      <div className="detail-grid side-first-sm">
         <div className="detail-main">
           <Card title="Preferences">
             {/* The editor starts from the user's time zone, so it waits for both. */}
