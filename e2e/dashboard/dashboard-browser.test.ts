@@ -285,6 +285,10 @@ describe("every page, at desktop and phone width", () => {
       if (viewport.width < 500) {
         await page.getByRole("button", { name: "Open menu" }).click();
         await page.getByRole("link", { name: "Templates" }).waitFor();
+        // The drawer slides in: shoot once it is all the way in.
+        await page.waitForFunction(
+          () => (globalThis as any).document.querySelector(".sidebar").getBoundingClientRect().left >= 0,
+        );
         await page.screenshot({ path: join(SHOTS, `nav-open-${size}.png`) });
       }
       expect(errors).toEqual([]);
