@@ -105,3 +105,20 @@ export async function providerHealth(db: Db, minutes = 60): Promise<ProviderHeal
     lastErrorAt: r.last_error_at ? new Date(r.last_error_at) : null,
   }));
 }
+
+/**
+ * The provider of each notification's latest failed attempt (FAILED/DEAD
+ * timeline entries carry it; the row's `provider` is only set on success).
+ */
+export async function lastFailedProviders(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.execute<{ notification_id: string; provider: string | null }>(sql`
+    SELECT DISTINCT ON (notification_id) notification_id, detail->>'provider' AS provider
+    FROM notification_timeline
+    WHERE notification_id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )}) AND status IN ('FAILED', 'DEAD')
+    ORDER BY notification_id, id DESC`);
+  return new Map([...rows].filter((r) => r.provider).map((r) => [r.notification_id, r.provider!]));
+}

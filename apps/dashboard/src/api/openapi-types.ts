@@ -3350,7 +3350,7 @@ export interface paths {
         };
         /**
          * Dead notifications (retries exhausted)
-         * @description Newest first. `lastError` says why the last attempt failed.
+         * @description Newest first. `lastError` says why the last attempt failed, `failedProvider` where.
          */
         get: {
             parameters: {
@@ -5734,23 +5734,28 @@ export interface components {
          *           "channel": "email",
          *           "priority": "normal",
          *           "status": "DEAD",
-         *           "provider": "resend",
-         *           "providerMessageId": "4ef9a417-02e9-4d39-ad75-9611e0fcc33c",
          *           "retryCount": 3,
          *           "content": {
          *             "channel": "email",
          *             "subject": "Order A-1042 confirmed"
          *           },
          *           "createdAt": "2026-11-24T09:00:00.120Z",
-         *           "sentAt": "2026-11-24T09:00:00.480Z",
-         *           "reason": "retries_exhausted"
+         *           "reason": "retries_exhausted",
+         *           "lastError": "resend 503: service unavailable",
+         *           "failedProvider": "resend"
          *         }
          *       ],
          *       "nextCursor": null
          *     }
          */
         DeadLetterList: {
-            data: components["schemas"]["Notification"][];
+            data: (components["schemas"]["Notification"] & {
+                /**
+                 * @description The provider of the last failed attempt
+                 * @example resend
+                 */
+                failedProvider?: string;
+            })[];
             nextCursor: string | null;
         };
         /**

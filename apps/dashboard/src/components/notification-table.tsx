@@ -4,6 +4,9 @@ import { ago, CHANNEL_LABEL, shortId } from "../format.ts";
 import { Link } from "../router.tsx";
 import { StatusBadge } from "./status-badge.tsx";
 
+/** A list row: dead letters also say which provider their last attempt failed at. */
+type Row = Notification & { failedProvider?: string };
+
 type Column =
   | "id"
   | "user"
@@ -32,7 +35,7 @@ const HEAD: Record<Column, string> = {
 // Columns that give way first on a phone.
 const SECONDARY = new Set<Column>(["provider", "attempts", "created", "type"]);
 
-function cell(n: Notification, c: Column): ReactNode {
+function cell(n: Row, c: Column): ReactNode {
   switch (c) {
     case "id":
       return (
@@ -50,7 +53,10 @@ function cell(n: Notification, c: Column): ReactNode {
       return (
         <span className="what">
           <span className="mono small">{n.type}</span>
-          <span className="muted small">{CHANNEL_LABEL[n.channel] ?? n.channel}</span>
+          <span className="muted small">
+            {CHANNEL_LABEL[n.channel] ?? n.channel}
+            {(n.provider ?? n.failedProvider) && ` · ${n.provider ?? n.failedProvider}`}
+          </span>
         </span>
       );
     case "status":
@@ -61,7 +67,7 @@ function cell(n: Notification, c: Column): ReactNode {
         </>
       );
     case "provider":
-      return n.provider ?? <span className="muted">—</span>;
+      return n.provider ?? n.failedProvider ?? <span className="muted">—</span>;
     case "attempts":
       return attempts(n);
     case "error":
@@ -92,9 +98,9 @@ export function NotificationTable({
   columns,
   actions,
 }: {
-  rows: Notification[];
+  rows: Row[];
   columns: Column[];
-  actions?: (n: Notification) => ReactNode;
+  actions?: (n: Row) => ReactNode;
 }) {
   return (
     <div className="table-wrap">
