@@ -22,6 +22,8 @@ describe("npm start on a machine with nothing running", () => {
       "VITEST_POOL_ID",
       "VITEST_WORKER_ID",
       "NODE_ENV",
+      "ADMIN_EMAIL",
+      "ADMIN_PASSWORD",
     ])
       delete env[k];
     const child = spawn("npm", ["start"], {
@@ -81,6 +83,18 @@ describe("npm start on a machine with nothing running", () => {
         "email",
         "in_app",
       ]);
+
+      // The dashboard is built and served at /, and the printed dev admin signs in.
+      expect(await (await fetch(`${base}/`)).text()).toContain('<div id="root">');
+      const password = readFileSync(join(home, "dev-admin-password"), "utf8").trim();
+      expect(output).toContain(`admin@herald.local / ${password}`);
+      const login = await fetch(`${base}/v1/dashboard/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "admin@herald.local", password }),
+      });
+      expect(login.status).toBe(200);
+      expect(((await login.json()) as any).user.role).toBe("admin");
     } finally {
       const signal = (sig: NodeJS.Signals) => {
         try {
