@@ -95,6 +95,16 @@ describe("npm start on a machine with nothing running", () => {
       });
       expect(login.status).toBe(200);
       expect(((await login.json()) as any).user.role).toBe("admin");
+      // Bull Board works from the API's own working directory (apps/api): page and its assets.
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+      const board = await fetch(`${base}/admin/queues`, { headers: { cookie } });
+      expect(board.status).toBe(200);
+      const script = /src="(static\/js\/main[^"]+)"/.exec(await board.text())?.[1];
+      expect(script).toBeDefined();
+      expect((await fetch(`${base}/admin/queues/${script}`, { headers: { cookie } })).status).toBe(200);
     } finally {
       const signal = (sig: NodeJS.Signals) => {
         try {
