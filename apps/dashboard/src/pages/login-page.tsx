@@ -36,7 +36,7 @@ export function LoginPage() {
           Herald
         </div>
         <h1>Sign in</h1>
-        <p className="muted">Operators and support staff. Ask an admin for an account.</p>
+        <p className="muted login-lead">Operators and support staff. Ask an admin for an account.</p>
         <label className="field">
           <span>Email</span>
           <input
