@@ -21,6 +21,31 @@ export async function searchRecipients(db: Db, q: string, limit: number): Promis
     .limit(limit);
 }
 
+/**
+ * The first timeline id written at or after `since`. Timeline ids come from a
+ * sequence, so they grow with time: a binary search over the primary key
+ * (a few dozen index probes) bounds "the last hour" without an index on `at`,
+ * however old the notifications are (scheduled, digested) and however large
+ * the table. Null when nothing was written since.
+ */
+export async function firstTimelineIdSince(db: Db, since: Date): Promise<number | null> {
+  const [b] = await db.execute<{ lo: string | null; hi: string | null }>(
+    sql`SELECT min(id) AS lo, max(id) AS hi FROM notification_timeline`,
+  );
+  if (!b?.hi || !b.lo) return null;
+  let lo = Number(b.lo);
+  let hi = Number(b.hi) + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const [r] = await db.execute<{ at: string | Date }>(
+      sql`SELECT at FROM notification_timeline WHERE id >= ${mid} ORDER BY id LIMIT 1`,
+    );
+    if (!r || new Date(r.at) < since) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > Number(b.hi) ? null : lo;
+}
+
 export interface ActivityBucket {
   /** Start of the bucket. */
   at: Date;
@@ -30,16 +55,19 @@ export interface ActivityBucket {
 
 /**
  * Sends and failures per `bucketMinutes` over the last `minutes`, from the
- * status timeline (SENT vs FAILED/DEAD/BOUNCED entries). Buckets with nothing
+ * status timeline (SENT vs FAILED/DEAD/BOUNCED entries; each failed attempt counts). Buckets with nothing
  * are returned as zeros, so a chart has every point.
  */
 export async function recentActivity(db: Db, minutes = 60, bucketMinutes = 5): Promise<ActivityBucket[]> {
-  const rows = await db.execute<{ bucket: string; sent: string; failed: string }>(sql`
+  const from = await firstTimelineIdSince(db, new Date(Date.now() - minutes * 60_000));
+  const rows =
+    from === null
+      ? []
+      : await db.execute<{ bucket: string; sent: string; failed: string }>(sql`
     WITH recent AS (
       SELECT t.status, t.at
       FROM notification_timeline t
-      JOIN notifications n ON n.id = t.notification_id
-      WHERE n.created_at > now() - make_interval(mins => ${minutes + 24 * 60})
+      WHERE t.id >= ${from}
         AND t.at > now() - make_interval(mins => ${minutes})
         AND t.status IN ('SENT', 'FAILED', 'DEAD', 'BOUNCED')
     )
@@ -76,6 +104,8 @@ export interface ProviderHealth {
  * at once, not only when notifications die), with the latest error.
  */
 export async function providerHealth(db: Db, minutes = 60): Promise<ProviderHealth[]> {
+  const from = await firstTimelineIdSince(db, new Date(Date.now() - minutes * 60_000));
+  if (from === null) return [];
   const rows = await db.execute<{
     channel: string;
     provider: string;
@@ -91,7 +121,7 @@ export async function providerHealth(db: Db, minutes = 60): Promise<ProviderHeal
            max(t.at) FILTER (WHERE t.status <> 'SENT') AS last_error_at
     FROM notification_timeline t
     JOIN notifications n ON n.id = t.notification_id
-    WHERE n.created_at > now() - make_interval(mins => ${minutes + 24 * 60})
+    WHERE t.id >= ${from}
       AND t.at > now() - make_interval(mins => ${minutes})
       AND t.status IN ('SENT', 'FAILED', 'DEAD')
       AND coalesce(t.detail->>'ignored', 'false') <> 'true'
