@@ -49,7 +49,9 @@ try {
            jsonb_build_object('provider', provider, 'error', 'provider 503', 'attempt', 1)
     FROM notifications WHERE right(id, 2) = '07' OR right(id, 2) = '42'`;
   await h.sql`ANALYZE`;
-  say(`loaded ${perDay} notifications and their timelines in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  say(
+    `loaded ${perDay} notifications and their timelines in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   const median = async (fn: () => Promise<unknown>) => {
     const runs: number[] = [];
     for (let i = 0; i < 7; i++) {
