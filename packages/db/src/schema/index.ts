@@ -1,4 +1,5 @@
 export * from "./api-keys.ts";
+export * from "./dashboard.ts";
 export * from "./events.ts";
 export * from "./notifications.ts";
 export * from "./outbox.ts";
