@@ -1,18 +1,5 @@
-import { parseDuration } from "@herald/config";
+import { durationMs } from "@herald/config";
 import { z } from "zod";
-
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((s, ctx) => {
-      try {
-        return parseDuration(s);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
 
 /** Dashboard sign-in settings, merged into the API's env schema. */
 export const dashboardEnvShape = {
@@ -21,7 +8,7 @@ export const dashboardEnvShape = {
   /** Password of {@link ADMIN_EMAIL} (≥ 12 characters); only used to create the user. */
   ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   /** How long a dashboard sign-in lasts. Default 12h. */
-  DASHBOARD_SESSION_TTL: duration("12h"),
+  DASHBOARD_SESSION_TTL: durationMs("12h"),
   /**
    * `Secure` on the session cookie. Default: on, except when PUBLIC_URL is
    * plain http on localhost/127.0.0.1 outside production (browsers drop Secure

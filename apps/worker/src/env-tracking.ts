@@ -1,4 +1,4 @@
-import { booleanFlag, parseDuration } from "@herald/config";
+import { booleanFlag, durationMs } from "@herald/config";
 import { resolveTrackingSecret } from "@herald/tracking";
 import { z } from "zod";
 
@@ -13,17 +13,7 @@ export const trackingEnvFragment = {
   /** Rows deleted per statement by the retention job. */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   /** How often the retention job runs, e.g. `1h`. */
-  RETENTION_INTERVAL: z
-    .string()
-    .default("1h")
-    .transform((s, ctx) => {
-      try {
-        return parseDuration(s);
-      } catch (e) {
-        ctx.addIssue({ code: "custom", message: (e as Error).message });
-        return z.NEVER;
-      }
-    }),
+  RETENTION_INTERVAL: durationMs("1h"),
 };
 
 export interface TrackingEnv {

@@ -1,1 +1,9 @@
-export { booleanFlag, commaList, durationList, parseDuration, parseEnv, portNumber } from "./parse-env.ts";
+export {
+  booleanFlag,
+  commaList,
+  durationList,
+  durationMs,
+  parseDuration,
+  parseEnv,
+  portNumber,
+} from "./parse-env.ts";

@@ -17,6 +17,20 @@ export function parseEnv<S extends z.ZodType>(
   throw new Error(`Invalid configuration for ${app}:\n${lines.join("\n")}`);
 }
 
+/** A duration such as `"90s"`, `"5m"`, `"1h"` → milliseconds; `fallback` when unset. */
+export const durationMs = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      try {
+        return parseDuration(s);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
 export const portNumber = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 export const booleanFlag = (fallback: boolean) =>

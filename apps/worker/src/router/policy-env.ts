@@ -1,26 +1,13 @@
-import { booleanFlag, commaList, parseDuration } from "@herald/config";
+import { booleanFlag, commaList, durationMs } from "@herald/config";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEV_UNSUBSCRIBE_SECRET } from "@herald/unsubscribe";
 import { z } from "zod";
 import { type FrequencyCap, frequencyCapList } from "./frequency-cap.ts";
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((s, ctx) => {
-      try {
-        return parseDuration(s);
-      } catch (e) {
-        ctx.addIssue({ code: "custom", message: (e as Error).message });
-        return z.NEVER;
-      }
-    });
-
 /** Delivery-policy variables, merged into the worker's env schema. */
 export const policyEnvShape = {
   /** Events of one user and type with the same dedup key within this window: the first wins. */
-  DEDUP_WINDOW: duration("10m"),
+  DEDUP_WINDOW: durationMs("10m"),
   /** Without a `dedupKey`, treat identical data as the key. Off by default: same content ≠ same message. */
   DEDUP_CONTENT_HASH: booleanFlag(false),
   /** e.g. `marketing:email:3/1d,marketing:push:5/1d`. None by default. */
@@ -30,7 +17,7 @@ export const policyEnvShape = {
   /** HMAC secret of unsubscribe links; the API must have the same one. Required in production. */
   UNSUBSCRIBE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** How often due digest windows whose job was lost are flushed, and expired dedup keys purged. */
-  DIGEST_SWEEP_INTERVAL: duration("1m"),
+  DIGEST_SWEEP_INTERVAL: durationMs("1m"),
 };
 
 export interface PolicyEnv {
