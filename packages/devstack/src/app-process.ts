@@ -10,6 +10,8 @@ export interface AppProcessOptions {
   cwd: string;
   /** stdout and stderr are appended here. */
   logFile: string;
+  /** Extra node flags before the entry (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). Default none. */
+  nodeArgs?: string[];
 }
 
 export interface AppProcess {
@@ -32,11 +34,15 @@ export interface AppProcess {
 export function spawnApp(options: AppProcessOptions): AppProcess {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: "a" });
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", options.entry], {
-    cwd: options.cwd,
-    env: options.env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), "--import", "tsx", options.entry],
+    {
+      cwd: options.cwd,
+      env: options.env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
