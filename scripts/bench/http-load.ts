@@ -2,8 +2,8 @@ import { Agent, request } from "node:http";
 
 export interface HttpClient {
   /** POSTs JSON; resolves with the status, the parsed body and the request's latency in ms. */
-  post(path: string, body: unknown): Promise<{ status: number; body: any; ms: number }>;
-  get(path: string): Promise<{ status: number; body: any; ms: number }>;
+  post(path: string, body: unknown): Promise<{ status: number; body: unknown; ms: number }>;
+  get(path: string): Promise<{ status: number; body: unknown; ms: number }>;
   close(): void;
 }
 
@@ -12,7 +12,7 @@ export function httpClient(baseUrl: string, apiKey: string, sockets = 64): HttpC
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const base = new URL(baseUrl);
   const send = (method: string, path: string, body?: unknown) =>
-    new Promise<{ status: number; body: any; ms: number }>((resolve, reject) => {
+    new Promise<{ status: number; body: unknown; ms: number }>((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const t0 = performance.now();
       const req = request(

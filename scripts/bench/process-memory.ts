@@ -31,7 +31,8 @@ export function sampleMemory(processes: Record<string, number>, intervalMs = 500
       const m = readRss(pid);
       if (!m) continue;
       peak[name] = Math.max(peak[name] ?? 0, m.rssMb, m.hwmMb);
-      (series[name] ??= []).push({ t: (performance.now() - t0) / 1000, rssMb: m.rssMb });
+      series[name] ??= [];
+      series[name].push({ t: (performance.now() - t0) / 1000, rssMb: m.rssMb });
     }
   };
   tick();
