@@ -40,6 +40,15 @@ function rssCell(s: ScenarioResult): string {
   return `api ${n0(api ?? Number.NaN)}, workers ≤ ${n0(Math.max(...workers))}`;
 }
 
+function cpuCell(s: ScenarioResult): string {
+  if (!s.cpu) return "–";
+  const workers = Object.entries(s.cpu)
+    .filter(([k]) => k.startsWith("worker"))
+    .reduce((sum, [, v]) => sum + v, 0);
+  const f = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(2));
+  return `${f(s.cpu.api)} / ${f(workers)} / ${f(s.cpu.postgres)} / ${f(s.cpu.redis)}`;
+}
+
 /** The markdown table README quotes, plus the targets and how the run went. */
 export function renderMarkdown(run: BenchRun): string {
   const lines: string[] = [];
@@ -56,12 +65,12 @@ export function renderMarkdown(run: BenchRun): string {
     lines.push("");
   }
   lines.push(
-    "| scenario | events/s accepted | notifications/s created | sent/s | critical p50 / p95 / p99 ms | normal p50 / p95 / p99 ms | API p99 ms (single POST) | peak RSS MB |",
+    "| scenario | events/s accepted | notifications/s created | sent/s | critical p50 / p95 / p99 ms | normal p50 / p95 / p99 ms | API p99 ms (single POST) | peak RSS MB | CPU cores api / workers / pg / redis |",
   );
-  lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+  lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
   for (const s of run.scenarios) {
     if (s.status === "skipped") {
-      lines.push(`| ${s.title} | ${s.note} | | | | | | |`);
+      lines.push(`| ${s.title} | ${s.note} | | | | | | | |`);
       continue;
     }
     const low = s.latency.find((l) => l.priority === "low");
@@ -71,7 +80,7 @@ export function renderMarkdown(run: BenchRun): string {
         ? `${latencyCell(s, "low")} (low)`
         : "–";
     lines.push(
-      `| ${s.title}${s.status === "failed" ? " (FAILED)" : ""} | ${n0(s.eventsPerSec)} | ${n0(s.notificationsPerSec)} | ${n0(s.sentPerSec)} | ${latencyCell(s, "critical")} | ${normal} | ${ms(s.api?.p99)} | ${rssCell(s)} |`,
+      `| ${s.title}${s.status === "failed" ? " (FAILED)" : ""} | ${n0(s.eventsPerSec)} | ${n0(s.notificationsPerSec)} | ${n0(s.sentPerSec)} | ${latencyCell(s, "critical")} | ${normal} | ${ms(s.api?.p99)} | ${rssCell(s)} | ${cpuCell(s)} |`,
     );
   }
   lines.push("");

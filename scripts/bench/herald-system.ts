@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { createDb, type DbHandle, migrateDatabase } from "@herald/db";
 import { type AppProcess, createDatabase, dropDatabase, freePort, spawnApp } from "@herald/devstack";
 import { Redis } from "ioredis";
+import { type CpuMeter, meterCpu, redisPid } from "./cpu-usage.ts";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 /** PostgreSQL server the bench creates its databases on (trust auth). */
@@ -33,6 +34,8 @@ export interface HeraldSystem {
   workers: AppProcess[];
   /** pid per process name (`api`, `worker-1`…), for the memory sampler. */
   pids(): Record<string, number>;
+  /** Starts measuring CPU use of the processes, their PostgreSQL backends and Redis. */
+  meterCpu(): Promise<CpuMeter>;
   stop(): Promise<void>;
 }
 
@@ -145,6 +148,10 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
     api,
     workers,
     pids: () => Object.fromEntries(all.map((p, i) => [i === 0 ? "api" : `worker-${i}`, p.pid])),
+    async meterCpu() {
+      const pids = Object.fromEntries(all.map((p, i) => [i === 0 ? "api" : `worker-${i}`, p.pid]));
+      return meterCpu(pids, db, await redisPid(await redis.info("server")));
+    },
     async stop() {
       // SIGTERM lets each process finish (and write its CPU profile).
       await Promise.all(all.map((p) => p.stop()));

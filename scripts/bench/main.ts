@@ -69,7 +69,7 @@ async function scenario(name: string, fn: () => Promise<ScenarioResult | Scenari
       say(
         `  ${r.id}: ${r.status}${r.note ? ` (${r.note})` : ""}; sent ${r.sentPerSec.toFixed(0)}/s; ${r.targets
           .map((x) => `${x.what} ${x.measured} ${x.met ? "✓" : "✗"}`)
-          .join("; ")}`,
+          .join("; ")}${r.cpu ? `; cpu ${JSON.stringify(r.cpu)}` : ""}`,
       );
     }
   } catch (err) {

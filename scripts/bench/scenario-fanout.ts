@@ -37,6 +37,7 @@ export async function runFanout(system: HeraldSystem, o: BenchOptions): Promise<
       );
     }
     const memory = sampleMemory(system.pids(), 250);
+    const cpuMeter = await system.meterCpu();
     const s0 = performance.now();
     // The probe is subscriber 0 (in-app only); the rest come in pages, a few at a time.
     const pages = Math.ceil(o.fanout / PAGE);
@@ -84,6 +85,7 @@ export async function runFanout(system: HeraldSystem, o: BenchOptions): Promise<
       await new Promise((r) => setTimeout(r, 500));
     }
     memory.stop();
+    const cpu = await cpuMeter.stop();
     const peaks = memory.peaks();
     const maxRss = Math.max(...Object.values(peaks));
     const total = sentAt ?? (performance.now() - t0) / 1000;
@@ -102,6 +104,7 @@ export async function runFanout(system: HeraldSystem, o: BenchOptions): Promise<
       sentPerSec: last.sent / total,
       latency: [],
       peakRssMb: peaks,
+      cpu,
       targets: [
         {
           what: `${o.fanout.toLocaleString("en-US")} created and sent`,

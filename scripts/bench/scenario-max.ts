@@ -35,6 +35,8 @@ export async function runMax(system: HeraldSystem, o: BenchOptions, channel: str
   await waitDrained(system.db, 30_000);
 
   const memory = sampleMemory(system.pids());
+
+  const cpuMeter = await system.meterCpu();
   const start = new Date();
   const [load, critical] = await Promise.all([
     saturate({
@@ -52,6 +54,7 @@ export async function runMax(system: HeraldSystem, o: BenchOptions, channel: str
   ]);
   const end = new Date();
   memory.stop();
+  const cpu = await cpuMeter.stop();
   const drained = await waitDrained(system.db, 60_000);
   await backlog.close();
   client.close();
@@ -75,6 +78,7 @@ export async function runMax(system: HeraldSystem, o: BenchOptions, channel: str
     latency,
     api: percentiles(critical.latencies),
     peakRssMb: memory.peaks(),
+    cpu,
     targets: raw
       ? [
           {

@@ -43,6 +43,7 @@ export async function runMemory(system: HeraldSystem, o: BenchOptions): Promise<
   const client = httpClient(system.url, system.apiKey, 8);
   const backlog = queueBacklog(system.redis, system.prefix, ["events", "push", "email", "sms", "in_app"]);
   const memory = sampleMemory(system.pids(), 1000);
+  const cpuMeter = await system.meterCpu();
   const target = o.memoryNotifications;
   const t0 = performance.now();
   const secs = () => (performance.now() - t0) / 1000;
@@ -70,6 +71,7 @@ export async function runMemory(system: HeraldSystem, o: BenchOptions): Promise<
   stop = true;
   const total = secs();
   memory.stop();
+  const cpu = await cpuMeter.stop();
   await backlog.close();
   client.close();
   const names = Object.keys(system.pids());
@@ -90,6 +92,7 @@ export async function runMemory(system: HeraldSystem, o: BenchOptions): Promise<
     sentPerSec: sent / total,
     latency: [],
     peakRssMb: memory.peaks(),
+    cpu,
     targets: [
       {
         what: "RSS growth after warm-up (worst process)",

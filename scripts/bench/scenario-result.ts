@@ -23,6 +23,8 @@ export interface ScenarioResult {
   /** Latency of single-event POSTs as the load generator saw them. */
   api?: Percentiles;
   peakRssMb: Record<string, number>;
+  /** Average cores busy during the measured run, per process group (api, worker-N, postgres, redis). */
+  cpu?: Record<string, number>;
   targets: TargetCheck[];
   extra: Record<string, unknown>;
 }

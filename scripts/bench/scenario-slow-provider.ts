@@ -53,6 +53,7 @@ export async function runSlowProvider(system: HeraldSystem, o: BenchOptions): Pr
   const client = httpClient(system.url, system.apiKey, 16);
   const backlog = queueBacklog(system.redis, system.prefix, ["events", "email"]);
   const memory = sampleMemory(system.pids());
+  const cpuMeter = await system.meterCpu();
   const start = new Date();
   const load = await saturate({
     client,
@@ -65,6 +66,7 @@ export async function runSlowProvider(system: HeraldSystem, o: BenchOptions): Pr
   });
   const end = new Date();
   memory.stop();
+  const cpu = await cpuMeter.stop();
   const drained = await waitDrained(system.db, 60_000);
   await backlog.close();
   client.close();
@@ -83,6 +85,7 @@ export async function runSlowProvider(system: HeraldSystem, o: BenchOptions): Pr
     sentPerSec,
     latency: await latencyByPriority(system.db, from, end),
     peakRssMb: memory.peaks(),
+    cpu,
     targets: [
       {
         what: "sends/s with a 100 ms provider",

@@ -25,6 +25,8 @@ export async function runSteady(system: HeraldSystem, o: BenchOptions): Promise<
   await waitDrained(system.db, 30_000);
 
   const memory = sampleMemory(system.pids());
+
+  const cpuMeter = await system.meterCpu();
   const start = new Date();
   const run = await paced(o.rate, o.durationS, (i) => {
     const user = users[i % users.length]!;
@@ -34,6 +36,7 @@ export async function runSteady(system: HeraldSystem, o: BenchOptions): Promise<
   const end = new Date();
   const drained = await waitDrained(system.db, 60_000);
   memory.stop();
+  const cpu = await cpuMeter.stop();
   client.close();
 
   const from = new Date(start.getTime() + (o.durationS * 1000) / 10);
@@ -56,6 +59,7 @@ export async function runSteady(system: HeraldSystem, o: BenchOptions): Promise<
     latency,
     api,
     peakRssMb: memory.peaks(),
+    cpu,
     targets: [
       {
         what: "critical accept→sent p99",
