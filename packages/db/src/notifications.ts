@@ -2,7 +2,8 @@ import { canTransition, NOTIFICATION_STATUSES, type NotificationStatus } from "@
 import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
-import { notifications, notificationTimeline } from "./schema/index.ts";
+import type { RecipientRow } from "./recipients.ts";
+import { notifications, notificationTimeline, recipients } from "./schema/index.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type TimelineRow = typeof notificationTimeline.$inferSelect;
@@ -95,6 +96,25 @@ export async function getNotification(db: Db, id: string): Promise<NotificationR
   );
   const [row] = await query.execute({ id });
   return row ?? null;
+}
+
+export interface SendContextRow {
+  notification: NotificationRow;
+  recipient: RecipientRow | null;
+}
+
+/**
+ * What a send job needs, for many notifications in one query: each
+ * notification with its recipient. Ids not found are absent from the map.
+ */
+export async function loadSendContexts(db: Db, ids: string[]): Promise<Map<string, SendContextRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ notification: notifications, recipient: recipients })
+    .from(notifications)
+    .leftJoin(recipients, eq(recipients.id, notifications.recipientId))
+    .where(inArray(notifications.id, ids));
+  return new Map(rows.map((r) => [r.notification.id, r]));
 }
 
 export async function getTimeline(db: Db, notificationId: string): Promise<TimelineRow[]> {

@@ -27,6 +27,20 @@ export async function insertOutboxMessage(
   return row!;
 }
 
+/**
+ * Stores many outbox messages in one statement (the dev provider under load);
+ * returns their ids in input order.
+ */
+export async function insertOutboxMessages(
+  db: Db,
+  messages: { notificationId: string; channel: string; destination: string; content: RenderedContent }[],
+): Promise<string[]> {
+  if (messages.length === 0) return [];
+  const rows = messages.map((m) => ({ id: newId("obx"), ...m }));
+  await db.insert(outboxMessages).values(rows);
+  return rows.map((r) => r.id);
+}
+
 export async function listOutbox(
   db: Db,
   filter: { channel?: string; notificationId?: string; beforeId?: string },
