@@ -51,7 +51,7 @@ async function startWorker(n: number): Promise<AppProcess> {
 
 beforeAll(async () => {
   herald = await startHerald({ workers: false });
-  redis = createRedis(herald.redisUrl, "api");
+  redis = createRedis(herald.redisUrl, "producer");
   queues = createQueues(redis, herald.prefix);
   workers = await Promise.all([startWorker(1), startWorker(2)]);
 }, 90_000);
