@@ -11,7 +11,7 @@ import type { ScenarioResult } from "./scenario-result.ts";
 
 export const SLOW_PROVIDER_MS = 100;
 /** E-mail jobs in flight per worker process: enough that 100 ms waits overlap. */
-export const SLOW_CONCURRENCY = 400;
+export const SLOW_CONCURRENCY = Number(process.env.BENCH_SLOW_CONCURRENCY ?? 400);
 
 /** The loopback Resend fake answering every request after 100 ms, and the worker environment that uses it. */
 export async function startSlowProvider(): Promise<{
