@@ -10,7 +10,7 @@ export interface AppProcessOptions {
   cwd: string;
   /** stdout and stderr are appended here. */
   logFile: string;
-  /** Extra node flags before the entry (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). Default none. */
+  /** Extra `node` flags (`--cpu-prof`…), before the entry. */
   nodeArgs?: string[];
 }
 
