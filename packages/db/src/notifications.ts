@@ -73,17 +73,15 @@ export async function insertNotifications(
     .where(
       and(
         inArray(notifications.eventId, [...new Set(missing.map((m) => m.eventId))]),
+        // A fan-out event has one row per subscriber: read back only the ones asked for.
+        inArray(notifications.recipientId, [...new Set(missing.map((m) => m.recipientId))]),
         inArray(notifications.channel, [...new Set(missing.map((m) => m.channel))]),
       ),
     );
-  return [
-    ...created,
-    ...existing.filter((e) =>
-      missing.some(
-        (m) => m.eventId === e.eventId && m.recipientId === e.recipientId && m.channel === e.channel,
-      ),
-    ),
-  ];
+  const key = (n: Pick<NotificationRow, "eventId" | "recipientId" | "channel">) =>
+    `${n.eventId}\u0000${n.recipientId}\u0000${n.channel}`;
+  const wanted = new Set(missing.map(key));
+  return [...created, ...existing.filter((e) => wanted.has(key(e)))];
 }
 
 export async function getNotification(db: Db, id: string): Promise<NotificationRow | null> {
@@ -125,8 +123,18 @@ export async function getTimeline(db: Db, notificationId: string): Promise<Timel
     .orderBy(notificationTimeline.id);
 }
 
-export async function listEventNotifications(db: Db, eventId: string): Promise<NotificationRow[]> {
-  return db.select().from(notifications).where(eq(notifications.eventId, eventId)).orderBy(notifications.id);
+/** An event's notifications in id order; `limit` caps a topic event's (one per subscriber × channel). */
+export async function listEventNotifications(
+  db: Db,
+  eventId: string,
+  limit?: number,
+): Promise<NotificationRow[]> {
+  const q = db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.eventId, eventId))
+    .orderBy(notifications.id);
+  return limit === undefined ? q : q.limit(limit);
 }
 
 export interface NotificationFilter {
