@@ -12,8 +12,10 @@ export function readRss(pid: number): { rssMb: number; hwmMb: number } | null {
 }
 
 export interface MemorySampler {
-  /** Peak RSS per process name, in MB (the larger of sampled RSS and VmHWM). */
+  /** Peak sampled RSS per process name while sampling, in MB. */
   peaks(): Record<string, number>;
+  /** VmHWM per process: the high-water mark since the process started (includes start-up). */
+  highWater(): Record<string, number>;
   /** Current RSS per process name. */
   now(): Record<string, number>;
   /** RSS series of one process (every sample). */
@@ -24,13 +26,15 @@ export interface MemorySampler {
 /** Samples `/proc/<pid>/status` of each process every `intervalMs`. */
 export function sampleMemory(processes: Record<string, number>, intervalMs = 500): MemorySampler {
   const peak: Record<string, number> = {};
+  const hwm: Record<string, number> = {};
   const series: Record<string, { t: number; rssMb: number }[]> = {};
   const t0 = performance.now();
   const tick = () => {
     for (const [name, pid] of Object.entries(processes)) {
       const m = readRss(pid);
       if (!m) continue;
-      peak[name] = Math.max(peak[name] ?? 0, m.rssMb, m.hwmMb);
+      peak[name] = Math.max(peak[name] ?? 0, m.rssMb);
+      hwm[name] = m.hwmMb;
       series[name] ??= [];
       series[name].push({ t: (performance.now() - t0) / 1000, rssMb: m.rssMb });
     }
@@ -39,6 +43,7 @@ export function sampleMemory(processes: Record<string, number>, intervalMs = 500
   const timer = setInterval(tick, intervalMs);
   return {
     peaks: () => ({ ...peak }),
+    highWater: () => ({ ...hwm }),
     now: () =>
       Object.fromEntries(
         Object.entries(processes).map(([name, pid]) => [name, readRss(pid)?.rssMb ?? Number.NaN]),
