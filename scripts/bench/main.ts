@@ -18,6 +18,8 @@ import { runSlowProvider, startSlowProvider } from "./scenario-slow-provider.ts"
 import { runSteady } from "./scenario-steady.ts";
 
 const say = (line: string) => console.info(`[bench] ${line}`);
+// A stray rejection (a poll racing a scenario's tear-down) is reported, not fatal to the whole run.
+process.on("unhandledRejection", (err) => say(`unhandled: ${(err as Error)?.stack ?? String(err)}`));
 
 let options: BenchOptions;
 try {

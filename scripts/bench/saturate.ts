@@ -49,7 +49,15 @@ export async function saturate(
       }
       const events = Array.from({ length: o.batchSize }, () => o.event(next++));
       backlog += o.batchSize;
-      const res = await o.client.post("/v1/events/batch", { events });
+      let res: Awaited<ReturnType<HttpClient["post"]>>;
+      try {
+        res = await o.client.post("/v1/events/batch", { events });
+      } catch {
+        // A dropped connection is an error to count, not the end of the run.
+        errors++;
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
       batches++;
       if (res.status === 202) {
         const results = (res.body as { results: { eventId?: string }[] }).results;

@@ -51,7 +51,7 @@ export async function runMemory(system: HeraldSystem, o: BenchOptions): Promise<
   let stop = false;
   const watcher = (async () => {
     while (!stop) {
-      const sent = await sentSoFar(system);
+      const sent = await sentSoFar(system).catch(() => 0);
       if (warmAt === null && sent >= target / 10) warmAt = secs();
       if (sent >= target) break;
       await new Promise((r) => setTimeout(r, 1000));
