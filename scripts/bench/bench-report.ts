@@ -88,7 +88,9 @@ export function renderMarkdown(run: BenchRun): string {
   lines.push("| --- | --- | --- | --- |");
   for (const s of run.scenarios) {
     for (const t of s.targets)
-      lines.push(`| ${s.id}: ${t.what} | ${t.target} | ${t.measured} | ${t.met ? "yes" : "**no**"} |`);
+      lines.push(
+        `| ${s.id}: ${t.what} | ${t.target} | ${t.measured} | ${t.met === null ? "–" : t.met ? "yes" : "**no**"} |`,
+      );
   }
   const notes = run.scenarios.filter((s) => s.note && s.status !== "skipped");
   if (notes.length > 0) {

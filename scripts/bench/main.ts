@@ -70,7 +70,7 @@ async function scenario(name: string, fn: () => Promise<ScenarioResult | Scenari
       run.scenarios.push(r);
       say(
         `  ${r.id}: ${r.status}${r.note ? ` (${r.note})` : ""}; sent ${r.sentPerSec.toFixed(0)}/s; ${r.targets
-          .map((x) => `${x.what} ${x.measured} ${x.met ? "✓" : "✗"}`)
+          .map((x) => `${x.what} ${x.measured} ${x.met === null ? "" : x.met ? "✓" : "✗"}`)
           .join("; ")}${r.cpu ? `; cpu ${JSON.stringify(r.cpu)}` : ""}`,
       );
     }

@@ -105,10 +105,10 @@ export async function runMax(system: HeraldSystem, o: BenchOptions, channel: str
     targets: crit
       ? [
           {
-            what: "critical accept→sent p99 under saturation",
-            target: "≤ 50 ms (same bar as scenario 1)",
+            what: "critical accept→sent p99 while scenario 2 saturates the workers",
+            target: "reported (the issue sets no bar; scenario 1's is 50 ms)",
             measured: `${crit.p99.toFixed(0)} ms`,
-            met: crit.p99 <= 50,
+            met: null,
           },
         ]
       : [],

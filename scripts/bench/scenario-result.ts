@@ -5,7 +5,8 @@ export interface TargetCheck {
   what: string;
   target: string;
   measured: string;
-  met: boolean;
+  /** Null: reported only, the issue sets no bar for it. */
+  met: boolean | null;
 }
 
 /** What one scenario reports (the JSON output is a list of these plus the raw ceiling). */
