@@ -38,7 +38,9 @@ export async function meterCpu(
     const out: Record<string, Map<number, number>> = {};
     const add = (group: string, pid: number) => {
       const s = cpuSeconds(pid);
-      if (s !== null) (out[group] ??= new Map()).set(pid, s);
+      if (s === null) return;
+      out[group] ??= new Map();
+      out[group].set(pid, s);
     };
     for (const [name, pid] of Object.entries(processes)) add(name, pid);
     for (const pid of await backends()) add("postgres", pid);
