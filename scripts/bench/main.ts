@@ -42,6 +42,15 @@ const run: BenchRun = {
 };
 say(`load average ${before.load.join(" ")} on ${before.cpus} CPUs; scenarios ${o.scenarios.join(",")}`);
 
+// Ctrl-C (or a SIGTERM) stops the running system's processes and drops its database before exiting.
+const running = new Set<Awaited<ReturnType<typeof startSystem>>>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    say(`${signal}: stopping…`);
+    void Promise.allSettled([...running].map((s) => s.stop())).then(() => process.exit(130));
+  });
+}
+
 async function withSystem<T>(
   name: string,
   extra: Partial<SystemOptions>,
@@ -53,9 +62,11 @@ async function withSystem<T>(
     ...(profileDir ? { profileDir } : {}),
     ...extra,
   });
+  running.add(system);
   try {
     return await body(system);
   } finally {
+    running.delete(system);
     await system.stop();
   }
 }
