@@ -83,6 +83,8 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
     UNSUBSCRIBE_SECRET: `bench-unsubscribe-${tag}`,
     TRACKING_SECRET: `bench-tracking-secret-${tag}-0123456789abcdef`,
     VAPID_SUBJECT: "mailto:bench@herald.example",
+    // e.g. BENCH_NODE_OPTIONS=--max-old-space-size=192 to see what a heap cap does to RSS.
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     LOG_LEVEL: "warn",
     DATABASE_URL: databaseUrl,
     REDIS_URL,
