@@ -65,6 +65,13 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
   const dbName = `herald_bench_${options.name}_${tag}`;
   const databaseUrl = await createDatabase(PG_SERVER_URL, dbName);
   await migrateDatabase(databaseUrl);
+  if (process.env.BENCH_NO_STATS_TRIGGERS) {
+    // Diagnosis only: what the /v1/stats rollup triggers cost the write path.
+    const h = createDb(databaseUrl, { max: 1 });
+    await h.sql`alter table notifications disable trigger notifications_stats_insert`;
+    await h.sql`alter table notifications disable trigger notifications_stats_update`;
+    await h.close();
+  }
   const prefix = `bench${tag}`;
   const apiKey = `hk_test_${randomBytes(20).toString("hex")}`;
   const port = await freePort();
