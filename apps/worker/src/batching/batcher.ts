@@ -37,7 +37,7 @@ export function createBatcher<I, O>(
           (results) => {
             if (results.length !== batch.length)
               throw new Error(`batch returned ${results.length} of ${batch.length}`);
-            batch.forEach((b, i) => b.resolve(results[i]!));
+            for (const [i, b] of batch.entries()) b.resolve(results[i]!);
           },
           (err) => {
             for (const b of batch) b.reject(err);
