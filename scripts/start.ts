@@ -6,12 +6,17 @@
  *
  * `--only api` / `--only worker` run one process (for scaling and fault tests).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createDb, ensureBootstrapKey, migrateDatabase } from "@herald/db";
-import { ensureDevServices, findRedisServer, REDIS_INSTALL_HINT } from "@herald/devstack";
+import {
+  ensureDashboardBuild,
+  ensureDevServices,
+  findRedisServer,
+  REDIS_INSTALL_HINT,
+} from "@herald/devstack";
 
 const repo = resolve(import.meta.dirname, "..");
 const home = resolve(process.env.HERALD_HOME ?? join(repo, ".herald"));
@@ -46,16 +51,28 @@ if (!apiKey) {
   apiKey = readFileSync(keyFile, "utf8").trim();
 }
 
+// A dev dashboard admin, unless ADMIN_EMAIL/ADMIN_PASSWORD name one (the API creates that one).
+let adminEmail = process.env.ADMIN_EMAIL;
+let adminPassword = process.env.ADMIN_PASSWORD;
+if (!adminEmail && !adminPassword && process.env.NODE_ENV !== "production") {
+  const passwordFile = join(home, "dev-admin-password");
+  if (!existsSync(passwordFile))
+    writeFileSync(passwordFile, `${randomBytes(12).toString("base64url")}\n`, { mode: 0o600 });
+  adminEmail = "admin@herald.local";
+  adminPassword = readFileSync(passwordFile, "utf8").trim();
+}
+
 await migrateDatabase(services.databaseUrl);
 const db = createDb(services.databaseUrl, { max: 1 });
 await ensureBootstrapKey(db.db, apiKey);
 await db.close();
 
-const dashboardIndex = join(repo, "apps", "dashboard", "dist", "index.html");
-if (only !== "worker" && !existsSync(dashboardIndex)) {
-  say("building the dashboard (first start only)…");
-  const r = spawnSync("npm", ["run", "build", "-w", "@herald/dashboard"], { cwd: repo, stdio: "inherit" });
-  if (r.status !== 0) say("dashboard build failed; the API still starts");
+if (only !== "worker") {
+  try {
+    ensureDashboardBuild(repo, say);
+  } catch (err) {
+    say(`${(err as Error).message}; the API still starts`);
+  }
 }
 
 const port = process.env.PORT ?? "3000";
@@ -64,6 +81,7 @@ const childEnv = {
   DATABASE_URL: services.databaseUrl,
   REDIS_URL: services.redisUrl,
   HERALD_API_KEY: apiKey,
+  ...(adminEmail && adminPassword ? { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } : {}),
   PORT: port,
   PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${port}`,
   MIGRATE_ON_START: "false",
@@ -121,6 +139,8 @@ if (apps.includes("api")) {
   say(`Dashboard   ${base}/`);
   say(`API         ${base}/v1   (OpenAPI: ${base}/openapi.json)`);
   say(`API key     ${apiKey}`);
+  if (adminEmail && !process.env.ADMIN_EMAIL)
+    say(`Sign in     ${adminEmail} / ${adminPassword}   (more users: npm run admin -- create …)`);
   say(`Try it:     curl -X POST ${base}/v1/events -H "Authorization: Bearer ${apiKey}" \\`);
   say(`              -H "Content-Type: application/json" \\`);
   say(

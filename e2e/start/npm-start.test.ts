@@ -22,6 +22,8 @@ describe("npm start on a machine with nothing running", () => {
       "VITEST_POOL_ID",
       "VITEST_WORKER_ID",
       "NODE_ENV",
+      "ADMIN_EMAIL",
+      "ADMIN_PASSWORD",
     ])
       delete env[k];
     const child = spawn("npm", ["start"], {
@@ -81,6 +83,28 @@ describe("npm start on a machine with nothing running", () => {
         "email",
         "in_app",
       ]);
+
+      // The dashboard is built and served at /, and the printed dev admin signs in.
+      expect(await (await fetch(`${base}/`)).text()).toContain('<div id="root">');
+      const password = readFileSync(join(home, "dev-admin-password"), "utf8").trim();
+      expect(output).toContain(`admin@herald.local / ${password}`);
+      const login = await fetch(`${base}/v1/dashboard/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "admin@herald.local", password }),
+      });
+      expect(login.status).toBe(200);
+      expect(((await login.json()) as any).user.role).toBe("admin");
+      // Bull Board works from the API's own working directory (apps/api): page and its assets.
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+      const board = await fetch(`${base}/admin/queues`, { headers: { cookie } });
+      expect(board.status).toBe(200);
+      const script = /src="(static\/js\/main[^"]+)"/.exec(await board.text())?.[1];
+      expect(script).toBeDefined();
+      expect((await fetch(`${base}/admin/queues/${script}`, { headers: { cookie } })).status).toBe(200);
     } finally {
       const signal = (sig: NodeJS.Signals) => {
         try {

@@ -9,10 +9,16 @@ import { jsonDepthLimit } from "./middleware/json-depth.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
+import { sessionAuth, usesSessionCookie } from "./middleware/session-auth.ts";
 import { USER_TOKEN_ROUTES } from "./middleware/user-token-auth.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
 import { registerApiKeys } from "./routes/api-keys.ts";
+import { registerBullBoard } from "./routes/bull-board.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
+import { registerDashboardData } from "./routes/dashboard-data.ts";
+import { registerDashboardOverview } from "./routes/dashboard-overview.ts";
+import { registerDashboardSession } from "./routes/dashboard-session.ts";
+import { registerDashboardTemplates } from "./routes/dashboard-templates.ts";
 import { registerDeadLetters } from "./routes/dead-letters.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { registerEvents } from "./routes/events.ts";
@@ -24,6 +30,7 @@ import { PUBLIC_PUSH_ROUTES, registerPush } from "./routes/push.ts";
 import { registerReschedule } from "./routes/reschedule.ts";
 import { registerResendWebhook } from "./routes/resend-webhook.ts";
 import { registerStats } from "./routes/stats.ts";
+import { registerTopics } from "./routes/topics.ts";
 import { registerTracking } from "./routes/tracking.ts";
 import { registerTwilioWebhook } from "./routes/twilio-webhook.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe.ts";
@@ -36,6 +43,9 @@ import { registerUsers } from "./routes/users.ts";
  * (signatures). Keep this list explicit.
  */
 const OWN_AUTH_ROUTES: RegExp[] = [USER_TOKEN_ROUTES, PUBLIC_PUSH_ROUTES, /^\/v1\/webhooks\//];
+
+/** Dashboard sign-in: the one /v1 call made before there is a key or a session. */
+const isSignIn = (method: string, path: string) => method === "POST" && path === "/v1/dashboard/session";
 
 const tooLarge = (max: number) => () => {
   throw new HeraldError("payload_too_large", `Request body is larger than ${max} bytes.`);
@@ -68,7 +78,13 @@ export function createApp(deps: ApiDeps): App {
   registerTracking(app, deps);
 
   const auth = apiKeyAuth(deps.db, { cacheMs: deps.env.API_KEY_CACHE_MS });
-  app.use("/v1/*", (c, next) => (OWN_AUTH_ROUTES.some((r) => r.test(c.req.path)) ? next() : auth(c, next)));
+  // The dashboard calls the same /v1 routes with its session cookie instead of a key
+  // (`middleware/session-auth.ts`: role → scopes, CSRF on state-changing calls).
+  const session = sessionAuth(deps.db);
+  app.use("/v1/*", (c, next) => {
+    if (OWN_AUTH_ROUTES.some((r) => r.test(c.req.path)) || isSignIn(c.req.method, c.req.path)) return next();
+    return usesSessionCookie(c) ? session(c, next) : auth(c, next);
+  });
   app.use(
     "/v1/*",
     rateLimit({
@@ -85,6 +101,7 @@ export function createApp(deps: ApiDeps): App {
   registerNotifications(app, deps);
   registerReschedule(app, deps);
   registerUsers(app, deps);
+  registerTopics(app, deps);
   registerInbox(app, deps);
   registerPush(app, deps);
   registerStats(app, deps);
@@ -92,6 +109,10 @@ export function createApp(deps: ApiDeps): App {
   registerTwilioWebhook(app, deps);
   registerApiKeys(app, deps, () => auth.forget());
   registerDeadLetters(app, deps);
+  registerDashboardSession(app, deps);
+  registerDashboardOverview(app, deps);
+  registerDashboardData(app, deps);
+  registerDashboardTemplates(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "http",
@@ -114,6 +135,7 @@ export function createApp(deps: ApiDeps): App {
     },
     security: [{ ApiKey: [] }],
   });
+  registerBullBoard(app, deps);
   registerDashboard(app, deps.env.DASHBOARD_DIR);
   return app;
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { booleanFlag, parseEnv, portNumber } from "@herald/config";
 import { resolveTrackingSecret } from "@herald/tracking";
 import { z } from "zod";
+import { cookieSecure, dashboardEnvShape } from "./env-dashboard.ts";
 import { inboxEnvShape } from "./env-inbox.ts";
 import { trackingEnvFragment } from "./env-tracking.ts";
 import { securityEnv } from "./security-env.ts";
@@ -37,9 +38,21 @@ const baseSchema = z.object({
 });
 
 const refineProduction = (
-  e: { NODE_ENV: string; UNSUBSCRIBE_SECRET?: string | undefined },
+  e: {
+    NODE_ENV: string;
+    UNSUBSCRIBE_SECRET?: string | undefined;
+    ADMIN_EMAIL?: string | undefined;
+    ADMIN_PASSWORD?: string | undefined;
+  },
   ctx: z.RefinementCtx,
 ) => {
+  if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [e.ADMIN_EMAIL ? "ADMIN_PASSWORD" : "ADMIN_EMAIL"],
+      message: "ADMIN_EMAIL and ADMIN_PASSWORD go together",
+    });
+  }
   if (e.NODE_ENV === "production" && !e.UNSUBSCRIBE_SECRET) {
     ctx.addIssue({
       code: "custom",
@@ -53,15 +66,23 @@ const schema = baseSchema
   .extend(inboxEnvShape)
   .extend(trackingEnvFragment)
   .extend(securityEnv)
+  .extend(dashboardEnvShape)
   .superRefine(refineProduction);
 
-export type ApiEnv = z.infer<typeof schema> & { PUBLIC_URL: string; TRACKING_SECRET: string };
+export type ApiEnv = Omit<z.infer<typeof schema>, "DASHBOARD_COOKIE_SECURE"> & {
+  PUBLIC_URL: string;
+  TRACKING_SECRET: string;
+  /** Resolved: whether the dashboard session cookie is `Secure`. */
+  DASHBOARD_COOKIE_SECURE: boolean;
+};
 
 export function loadApiEnv(source: Record<string, string | undefined> = process.env): ApiEnv {
   const env = parseEnv(schema, source, "herald api");
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
   return {
     ...env,
-    PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    PUBLIC_URL: publicUrl,
+    DASHBOARD_COOKIE_SECURE: cookieSecure(env.DASHBOARD_COOKIE_SECURE, publicUrl, env.NODE_ENV),
     TRACKING_SECRET: resolveTrackingSecret(env.NODE_ENV, env.TRACKING_SECRET),
   };
 }

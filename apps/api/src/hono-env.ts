@@ -1,11 +1,15 @@
-import type { ApiKeyRow } from "@herald/db";
+import type { ApiKeyRow, DashboardSessionRow, DashboardUserRow } from "@herald/db";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 
 /** Per-request values set by middleware. */
 export interface HonoEnv {
   Variables: {
     requestId: string;
+    /** The caller's key; for a dashboard session, a stand-in carrying the role's scopes. */
     apiKey: ApiKeyRow;
+    /** Set when the caller signed in to the dashboard (cookie), not for API keys. */
+    dashboardUser?: DashboardUserRow;
+    dashboardSession?: DashboardSessionRow;
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { ensureBootstrapKey, migrateDatabase } from "@herald/db";
+import { ensureBootstrapKey, ensureDashboardAdmin, migrateDatabase } from "@herald/db";
 import { createLogger, type Logger } from "@herald/logger";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
@@ -21,6 +21,8 @@ export async function startApi(
   if (env.MIGRATE_ON_START) await migrateDatabase(env.DATABASE_URL);
   const deps = createApiDeps(env, logger);
   if (env.HERALD_API_KEY) await ensureBootstrapKey(deps.db, env.HERALD_API_KEY);
+  if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)
+    await ensureDashboardAdmin(deps.db, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));

@@ -1,25 +1,64 @@
-const page = {
-  fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
-  maxWidth: 640,
-  margin: "64px auto",
-  padding: "0 24px",
-  color: "#111827",
-};
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { ApiError } from "./api/client.ts";
+import { RequireSession } from "./auth.tsx";
+import { Shell } from "./components/shell.tsx";
+import { Empty } from "./components/states.tsx";
+import { ToastProvider } from "./components/toast.tsx";
+import { FailuresPage } from "./pages/failures-page.tsx";
+import { LoginPage } from "./pages/login-page.tsx";
+import { NotificationDetailPage } from "./pages/notification-detail-page.tsx";
+import { NotificationsPage } from "./pages/notifications-page.tsx";
+import { OutboxPage } from "./pages/outbox-page.tsx";
+import { OverviewPage } from "./pages/overview-page.tsx";
+import { TemplatesPage } from "./pages/templates-page.tsx";
+import { UserDetailPage } from "./pages/user-detail-page.tsx";
+import { UsersPage } from "./pages/users-page.tsx";
+import { Link, match, navigate, useLocation } from "./router.tsx";
 
-/** Placeholder until the dashboard lands: points operators at what exists today. */
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // 4xx answers will not change on retry; network blips and 5xx may.
+      retry: (count, error) =>
+        count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+function Page() {
+  const { path } = useLocation();
+  if (path === "/") return <OverviewPage />;
+  if (path === "/failures") return <FailuresPage />;
+  if (path === "/notifications") return <NotificationsPage />;
+  if (path === "/users") return <UsersPage />;
+  if (path === "/templates") return <TemplatesPage />;
+  if (path === "/outbox") return <OutboxPage />;
+  if (path === "/login") {
+    navigate("/", { replace: true });
+    return null;
+  }
+  const n = match("/notifications/:id", path);
+  if (n) return <NotificationDetailPage key={n.id} id={n.id!} />;
+  const u = match("/users/:userId", path);
+  if (u) return <UserDetailPage key={u.userId} userId={u.userId!} />;
+  return (
+    <Empty title="Page not found">
+      <Link href="/">Back to the overview</Link>
+    </Empty>
+  );
+}
+
 export function App() {
   return (
-    <main style={page}>
-      <h1 style={{ fontSize: 28 }}>Herald</h1>
-      <p>Herald is running. The operator dashboard is being built; meanwhile:</p>
-      <ul>
-        <li>
-          <a href="/openapi.json">OpenAPI description</a> of the HTTP API
-        </li>
-        <li>
-          <a href="/readyz">Readiness</a> of PostgreSQL and Redis
-        </li>
-      </ul>
-    </main>
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <RequireSession fallback={<LoginPage />}>
+          <Shell>
+            <Page />
+          </Shell>
+        </RequireSession>
+      </ToastProvider>
+    </QueryClientProvider>
   );
 }

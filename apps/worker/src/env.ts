@@ -70,6 +70,10 @@ const base = z.object({
   BRAND_NAME: z.string().default("Herald"),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
   MIGRATE_ON_START: booleanFlag(true),
+  /** Subscribers per fan-out page job of a topic event. */
+  FANOUT_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** Fan-out pages one process works on at once (each holds a page of rendered rows in memory). */
+  FANOUT_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
 
 const schema = base
@@ -99,6 +103,8 @@ export interface WorkerEnv extends TrackingEnv {
   brandName: string;
   databasePoolSize: number;
   migrateOnStart: boolean;
+  /** Topic fan-out: subscribers per page job (default 1000) and pages in flight per process (default 4). */
+  fanout: { pageSize: number; concurrency: number };
   /** Dedup, frequency caps, quiet-hour channels, unsubscribe secret, digest sweep (router/policy-env.ts). */
   policy: PolicyEnv;
   /** Provider choice and credentials (SPEC §6), validated. */
@@ -131,6 +137,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     brandName: e.BRAND_NAME,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     migrateOnStart: e.MIGRATE_ON_START,
+    fanout: { pageSize: e.FANOUT_PAGE_SIZE, concurrency: e.FANOUT_PAGE_CONCURRENCY },
     policy: policyEnv(e),
     providers: pickProviderEnv(e),
     reliability: toReliabilityEnv(e),

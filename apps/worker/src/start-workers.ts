@@ -18,7 +18,9 @@ import type { Readiness } from "./reliability/health-server.ts";
 import { createOpsAlerts, type OpsAlerts } from "./reliability/ops-alerts.ts";
 import { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
 import { createSentWriter } from "./reliability/sent-writer.ts";
+import { routeFanoutPage } from "./router/fanout-page.ts";
 import { routeEvent } from "./router/route-event.ts";
+import { createSemaphore } from "./router/semaphore.ts";
 
 export interface RunningWorkers {
   workers: Map<WorkerQueue, Worker>;
@@ -79,9 +81,17 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     schedule: (jobId, delay) => deps.queues.add("dead_letter", "alert", {}, { jobId, delay }),
   });
   let draining = false;
+  // Pages beyond this wait in-process (their locks are renewed meanwhile), bounding memory.
+  const fanoutSlots = createSemaphore(env.fanout.concurrency);
 
   const dispatch = async (queue: WorkerQueue, job: Job) => {
-    if (queue === "events") return routeEvent(deps, parseJob("events", "route", job.data).eventId);
+    if (queue === "events") {
+      if (job.name === "fanout_page") {
+        const { eventId, page } = parseJob("events", "fanout_page", job.data);
+        return fanoutSlots(() => routeFanoutPage(deps, eventId, page));
+      }
+      return routeEvent(deps, parseJob("events", "route", job.data).eventId);
+    }
     if (queue === "dead_letter") {
       if (job.name === "alert") return alerts.flush(job.id!);
       return handleDeadLetter(deps, job, alerts);

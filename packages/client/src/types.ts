@@ -106,7 +106,9 @@ export interface NotificationWithTimeline extends Notification {
 export interface HeraldEvent {
   id: string;
   type: string;
-  userId: string;
+  /** The recipient; absent for an event sent to a topic. */
+  userId?: string;
+  topic?: string;
   data: Record<string, unknown>;
   priority: Priority;
   status: "accepted" | "routed" | "failed";
@@ -116,6 +118,14 @@ export interface HeraldEvent {
   error?: string;
   createdAt: string;
   routedAt?: string;
+  /** A topic event's fan-out progress, summed over its finished pages. */
+  fanout?: {
+    pages: number;
+    pagesDone: number;
+    recipients: number;
+    notifications: number;
+    skipped: Record<string, number>;
+  };
   notifications: Notification[];
 }
 

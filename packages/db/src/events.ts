@@ -8,7 +8,9 @@ export type EventRow = typeof events.$inferSelect;
 
 export interface NewEvent {
   type: string;
-  userId: string;
+  /** The one recipient; null when the event goes to `topic`. */
+  userId: string | null;
+  topic?: string | null;
   data: Record<string, unknown>;
   priority: string;
   sendAt?: Date | null;

@@ -81,7 +81,8 @@ export async function purgeExpired(db: Db, options: PurgeOptions): Promise<Purge
                 and not exists (select 1 from notifications n where n.event_id = e.id)
               order by e.id limit ${batch}
               for update skip locked
-            ), gone as (delete from events where id in (select id from doomed) returning 1)
+            ), pages as (delete from fanout_pages where event_id in (select id from doomed))
+            , gone as (delete from events where id in (select id from doomed) returning 1)
             select count(*)::int as n from gone`),
         ),
     ],

@@ -101,6 +101,20 @@ export async function findSuppressed(
   return out;
 }
 
+/** Which of many (channel, address) pairs are suppressed, as `channel:addressHash` keys (one query for a fan-out page). */
+export async function findSuppressedKeys(
+  db: Db,
+  targets: { channel: Channel; address: string }[],
+): Promise<Set<string>> {
+  if (targets.length === 0) return new Set();
+  const hashes = [...new Set(targets.map((t) => addressHash(t.channel, t.address)))];
+  const rows = await db
+    .select({ channel: suppressions.channel, addressHash: suppressions.addressHash })
+    .from(suppressions)
+    .where(inArray(suppressions.addressHash, hashes));
+  return new Set(rows.map((r) => `${r.channel}:${r.addressHash}`));
+}
+
 /** The suppression of one address on one channel, if any. */
 export async function findSuppression(
   db: Db,

@@ -1,4 +1,5 @@
 export { type AppProcess, type AppProcessOptions, spawnApp } from "./app-process.ts";
+export { type DashboardBuildResult, dashboardSourceHash, ensureDashboardBuild } from "./dashboard-build.ts";
 export { createDatabase, dropDatabase } from "./databases.ts";
 export { type DevServices, type EnsureDevServicesOptions, ensureDevServices } from "./dev-services.ts";
 export { freePort, isPortOpen, waitFor } from "./net.ts";

@@ -14,6 +14,16 @@ const channelJobs = Object.fromEntries(CHANNELS.map((c) => [c, { send: notificat
 export const JOBS = {
   events: {
     route: z.object({ eventId: z.string().startsWith("evt_") }),
+    /**
+     * One page of a topic event's fan-out (job id `<eventId>-p<page>`). The
+     * page's bounds are stored with the event; `cursor` (the recipient id the
+     * page starts after, null for the first) is there for people reading Bull Board.
+     */
+    fanout_page: z.object({
+      eventId: z.string().startsWith("evt_"),
+      page: z.number().int().min(0),
+      cursor: z.string().startsWith("usr_").nullable(),
+    }),
   },
   ...channelJobs,
   dead_letter: {

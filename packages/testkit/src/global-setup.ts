@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrateDatabase } from "@herald/db";
-import { createDatabase, freePort, PostgresServer, RedisServer } from "@herald/devstack";
+import {
+  createDatabase,
+  ensureDashboardBuild,
+  freePort,
+  PostgresServer,
+  RedisServer,
+} from "@herald/devstack";
 import type { TestProject } from "vitest/node";
 
 import "./provided-context.ts";
@@ -42,6 +48,8 @@ function reapStaleRuns(base: string): void {
 }
 
 export default async function setup(project: TestProject) {
+  // The API serves apps/dashboard/dist and the browser tests drive it: build it when missing or stale.
+  ensureDashboardBuild(process.cwd(), (line) => console.info(`[testkit] ${line}`));
   const base = join(process.cwd(), ".herald", "test");
   reapStaleRuns(base);
   const root = join(base, `run-${process.pid}`);

@@ -5,14 +5,30 @@ import type { App } from "../hono-env.ts";
 import { htmlSecurityHeaders } from "../middleware/security-headers.ts";
 
 /**
- * Serves the built dashboard (apps/dashboard/dist) at `/`. Unknown paths
- * that are not API routes get index.html so client-side routes survive a reload.
+ * The dashboard's client-side routes: each is answered with index.html so a
+ * reload or a shared link works. Listed explicitly so an unknown API path
+ * still gets the API's JSON 404.
+ */
+export const DASHBOARD_ROUTES = [
+  "/",
+  "/login",
+  "/failures",
+  "/notifications",
+  "/notifications/*",
+  "/users",
+  "/users/*",
+  "/templates",
+  "/outbox",
+];
+
+/**
+ * Serves the built dashboard (apps/dashboard/dist) at `/`. The page itself
+ * holds no data: everything comes from /v1 calls that need a session.
  */
 export function registerDashboard(app: App, dir: string): void {
   const index = join(dir, "index.html");
   // The dashboard's CSP (own scripts only, no framing); registered before its routes.
-  app.use("/", htmlSecurityHeaders());
-  app.use("/assets/*", htmlSecurityHeaders());
+  for (const path of [...DASHBOARD_ROUTES, "/assets/*", "/favicon.svg"]) app.use(path, htmlSecurityHeaders());
   if (!existsSync(index)) {
     app.get("/", (c) =>
       c.text(
@@ -24,5 +40,6 @@ export function registerDashboard(app: App, dir: string): void {
   }
   const html = readFileSync(index, "utf8");
   app.use("/assets/*", serveStatic({ root: dir }));
-  app.get("/", (c) => c.html(html));
+  app.use("/favicon.svg", serveStatic({ root: dir }));
+  for (const path of DASHBOARD_ROUTES) app.get(path, (c) => c.html(html));
 }

@@ -1,4 +1,4 @@
-import { getNotification, listNotifications, toPage } from "@herald/db";
+import { getNotification, lastFailedProviders, listNotifications, toPage } from "@herald/db";
 import { CHANNELS } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
@@ -43,6 +43,13 @@ const IdParam = z.object({
     .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
 });
 
+const DeadLetterSchema = NotificationSchema.extend({
+  failedProvider: z
+    .string()
+    .optional()
+    .openapi({ description: "The provider of the last failed attempt", example: "resend" }),
+});
+
 const one = (description: string) => ({
   description,
   content: { "application/json": { schema: NotificationSchema } },
@@ -53,7 +60,7 @@ const list = createRoute({
   path: "/v1/dead-letters",
   tags: ["Dead letters"],
   summary: "Dead notifications (retries exhausted)",
-  description: "Newest first. `lastError` says why the last attempt failed.",
+  description: "Newest first. `lastError` says why the last attempt failed, `failedProvider` where.",
   middleware: [requireScope("read")] as const,
   request: { query: z.object({ ...Filter, ...PageQuery }) },
   responses: {
@@ -62,11 +69,21 @@ const list = createRoute({
       content: {
         "application/json": {
           schema: z
-            .object({ data: z.array(NotificationSchema), nextCursor: z.string().nullable() })
+            .object({ data: z.array(DeadLetterSchema), nextCursor: z.string().nullable() })
             .openapi("DeadLetterList", {
               example: {
                 data: [
-                  { ...exampleNotification, status: "DEAD", reason: "retries_exhausted", retryCount: 3 },
+                  {
+                    ...exampleNotification,
+                    status: "DEAD",
+                    reason: "retries_exhausted",
+                    retryCount: 3,
+                    provider: undefined,
+                    providerMessageId: undefined,
+                    sentAt: undefined,
+                    lastError: "resend 503: service unavailable",
+                    failedProvider: "resend",
+                  },
                 ],
                 nextCursor: null,
               },
@@ -167,7 +184,15 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
       q.limit + 1,
     );
     const page = toPage(rows, q.limit);
-    return c.json({ data: page.data.map(serializeNotification), nextCursor: page.nextCursor }, 200);
+    const failed = await lastFailedProviders(
+      deps.db,
+      page.data.map((n) => n.id),
+    );
+    const data = page.data.map((n) => {
+      const provider = failed.get(n.id);
+      return { ...serializeNotification(n), ...(provider ? { failedProvider: provider } : {}) };
+    });
+    return c.json({ data, nextCursor: page.nextCursor }, 200);
   });
 
   app.openapi(retryOne, async (c) => {

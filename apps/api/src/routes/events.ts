@@ -1,4 +1,4 @@
-import { getEvent, listEventNotifications } from "@herald/db";
+import { fanoutSummary, getEvent, listEventNotifications } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -15,7 +15,10 @@ import {
   serializeEvent,
 } from "../schemas/event.ts";
 import { serializeNotification } from "../schemas/notification.ts";
-import { ingestEvents, type ValidEvent, validateEvent } from "../services/ingest.ts";
+import { acceptEvents, type ValidEvent, validateEvent } from "../services/ingest.ts";
+
+/** A topic event lists this many of its notifications; the rest page through GET /v1/notifications?eventId=. */
+const TOPIC_EVENT_NOTIFICATIONS = 10;
 
 const IdempotencyHeader = z.object({
   "idempotency-key": z
@@ -32,7 +35,7 @@ const trigger = createRoute({
   tags: ["Events"],
   summary: "Trigger a notification event",
   description:
-    "Validates the event against its type's schema, records it and queues it for routing. A repeated idempotency key returns the first event's id and creates nothing.",
+    "Validates the event against its type's schema, records it and queues it for routing. A repeated idempotency key returns the first event's id and creates nothing. Address it to one `userId`, or to a `topic` to fan out to every subscriber (404 when the topic does not exist).",
   middleware: [requireScope("events:write")] as const,
   request: {
     headers: IdempotencyHeader,
@@ -42,6 +45,7 @@ const trigger = createRoute({
     202: { description: "Accepted", content: { "application/json": { schema: EventAcceptedSchema } } },
     ...commonErrors,
     ...conflictError,
+    ...notFoundError,
   },
 });
 
@@ -87,7 +91,7 @@ export function registerEvents(app: App, deps: ApiDeps): void {
       c.req.valid("header")["idempotency-key"],
       c.get("apiKey").id,
     );
-    const [result] = await ingestEvents(deps, [valid]);
+    const [result] = await acceptEvents(deps, [valid]);
     if (!result || "error" in result) throw result?.error ?? new Error("no ingest result");
     if (result.replay) c.header("Idempotent-Replayed", "true");
     return c.json({ eventId: result.eventId }, 202);
@@ -127,7 +131,7 @@ export function registerEvents(app: App, deps: ApiDeps): void {
     if (new Set(keys).size !== keys.length) {
       throw new HeraldError("malformed_request", "Two items in one batch share an idempotency key.");
     }
-    const ingested = await ingestEvents(
+    const ingested = await acceptEvents(
       deps,
       valid.map((v) => v.event),
     );
@@ -146,7 +150,17 @@ export function registerEvents(app: App, deps: ApiDeps): void {
     const { eventId } = c.req.valid("param");
     const event = await getEvent(deps.db, eventId);
     if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
-    const notifications = await listEventNotifications(deps.db, eventId);
-    return c.json({ ...serializeEvent(event), notifications: notifications.map(serializeNotification) }, 200);
+    const [notifications, fanout] = await Promise.all([
+      listEventNotifications(deps.db, eventId, event.topic ? TOPIC_EVENT_NOTIFICATIONS : undefined),
+      event.topic ? fanoutSummary(deps.db, eventId) : null,
+    ]);
+    return c.json(
+      {
+        ...serializeEvent(event),
+        ...(fanout ? { fanout } : {}),
+        notifications: notifications.map(serializeNotification),
+      },
+      200,
+    );
   });
 }

@@ -3,6 +3,7 @@ import { CHANNELS, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { exampleEvent, exampleIds, exampleOrderData } from "./examples.ts";
 import { NotificationSchema } from "./notification.ts";
+import { TopicKey } from "./topic.ts";
 import { UserFields } from "./user.ts";
 
 export const EventRequestSchema = z
@@ -13,7 +14,11 @@ export const EventRequestSchema = z
       .min(1)
       .max(256)
       .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
-      .openapi({ example: "user_123" }),
+      .optional()
+      .openapi({ example: "user_123", description: "The recipient. Exactly one of `userId` and `topic`." }),
+    topic: TopicKey.optional().openapi({
+      description: "Send to every subscriber of this topic instead of one user (no inline `user` then).",
+    }),
     data: z.record(z.string(), z.unknown()).openapi({ example: exampleOrderData }),
     idempotencyKey: z.string().min(1).max(255).optional().openapi({ example: "order-A-1042-placed" }),
     priority: z.enum(PRIORITIES).optional(),
@@ -23,6 +28,22 @@ export const EventRequestSchema = z
     user: UserFields.optional(),
   })
   .strict()
+  .superRefine((e, ctx) => {
+    if ((e.userId === undefined) === (e.topic === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [e.userId === undefined ? "userId" : "topic"],
+        message: "exactly one of userId and topic is required",
+      });
+    }
+    if (e.topic !== undefined && e.user !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["user"],
+        message: "inline user data is not allowed with topic; subscribe users with their data instead",
+      });
+    }
+  })
   .openapi("EventRequest", {
     example: {
       type: "order_placed",
@@ -98,11 +119,26 @@ export const BatchResultSchema = z
     },
   });
 
+export const FanoutSchema = z
+  .object({
+    pages: z.number().int().openapi({ description: "Pages the audience was split into (0 until planned)" }),
+    pagesDone: z.number().int(),
+    recipients: z.number().int().openapi({ description: "Subscribers routed so far" }),
+    notifications: z.number().int().openapi({ description: "Notifications created so far" }),
+    skipped: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: "Subscriber channels that got no notification, by reason" }),
+  })
+  .openapi("Fanout", {
+    example: { pages: 3, pagesDone: 3, recipients: 2500, notifications: 2499, skipped: { opted_out: 1 } },
+  });
+
 export const EventSchema = z
   .object({
     id: z.string(),
     type: z.string(),
-    userId: z.string(),
+    userId: z.string().optional(),
+    topic: z.string().optional(),
     data: z.record(z.string(), z.unknown()),
     priority: z.enum(PRIORITIES),
     status: z.enum(["accepted", "routed", "failed"]),
@@ -115,7 +151,10 @@ export const EventSchema = z
     error: z.string().optional(),
     createdAt: z.string(),
     routedAt: z.string().optional(),
-    notifications: z.array(NotificationSchema),
+    fanout: FanoutSchema.optional(),
+    notifications: z.array(NotificationSchema).openapi({
+      description: "For a topic event, the first 10 only: page through `GET /v1/notifications?eventId=`",
+    }),
   })
   .openapi("Event", { example: exampleEvent });
 
@@ -123,7 +162,8 @@ export function serializeEvent(e: EventRow) {
   return {
     id: e.id,
     type: e.type,
-    userId: e.userId,
+    ...(e.userId ? { userId: e.userId } : {}),
+    ...(e.topic ? { topic: e.topic } : {}),
     data: e.data,
     priority: e.priority as (typeof PRIORITIES)[number],
     status: e.status,

@@ -3,6 +3,7 @@ import {
   type Db,
   discardEvents,
   eventsStillThere,
+  existingTopics,
   insertEvents,
   type NewEvent,
   upsertRecipient,
@@ -60,7 +61,8 @@ export function validateEvent(
     request,
     event: {
       type: def.type,
-      userId: request.userId,
+      userId: request.userId ?? null,
+      topic: request.topic ?? null,
       data: parsed.data as Record<string, unknown>,
       priority: request.priority ?? def.priority,
       sendAt: request.sendAt ? new Date(request.sendAt) : null,
@@ -135,7 +137,8 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
         );
         for (const [i, r] of rows.entries()) {
           const request = valid[i]!.request;
-          if (r.created && request.user) await upsertRecipient(db, request.userId, request.user);
+          if (r.created && request.user && request.userId)
+            await upsertRecipient(db, request.userId, request.user);
         }
         return rows;
       });
@@ -198,4 +201,22 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
     }
   }
   return results;
+}
+
+/**
+ * `ingestEvents` for events that may address a topic: one that does not
+ * exist (no one ever subscribed to it) is refused with 404 rather than
+ * accepted for nobody; the others are ingested together.
+ */
+export async function acceptEvents(deps: ApiDeps, valid: ValidEvent[]): Promise<IngestResult[]> {
+  const wanted = valid.flatMap((v) => (v.event.topic ? [v.event.topic] : []));
+  const known = wanted.length > 0 ? await existingTopics(deps.db, wanted) : new Set<string>();
+  const ok = valid.filter((v) => !v.event.topic || known.has(v.event.topic));
+  const ingested = ok.length > 0 ? await ingestEvents(deps, ok) : [];
+  let next = 0;
+  return valid.map((v) =>
+    !v.event.topic || known.has(v.event.topic)
+      ? ingested[next++]!
+      : { error: new HeraldError("not_found", `No topic ${v.event.topic}: subscribe users to it first.`) },
+  );
 }

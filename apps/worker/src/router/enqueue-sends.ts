@@ -3,12 +3,17 @@ import { type Channel, PRIORITY_RANK } from "@herald/domain";
 import type { WorkerDeps } from "../deps.ts";
 
 /** Puts each notification's send job on its channel queue; job id = notification id, so repeats are no-ops. */
-export async function enqueueSends(deps: WorkerDeps, rows: NotificationRow[]): Promise<void> {
+export async function enqueueSends(
+  deps: WorkerDeps,
+  rows: Pick<NotificationRow, "id" | "channel" | "status" | "priority" | "scheduledAt">[],
+): Promise<void> {
   const now = deps.now().getTime();
-  const byChannel = new Map<Channel, NotificationRow[]>();
+  const byChannel = new Map<Channel, typeof rows>();
   for (const n of rows) {
     if (n.status !== "QUEUED" && n.status !== "SCHEDULED") continue;
-    byChannel.set(n.channel, [...(byChannel.get(n.channel) ?? []), n]);
+    const list = byChannel.get(n.channel);
+    if (list) list.push(n);
+    else byChannel.set(n.channel, [n]);
   }
   await Promise.all(
     [...byChannel].map(([channel, list]) =>

@@ -30,6 +30,8 @@ export interface PlanInput {
   /** Channels `decideChannels` kept (opted in and reachable). */
   channels: Channel[];
   now: Date;
+  /** Channels whose address is on the suppression list, when the caller looked them up in bulk (a fan-out page). */
+  bounced?: ReadonlySet<Channel>;
 }
 
 /** The user's zone for digests and quiet hours: their profile's, else the quiet hours', else UTC. */
@@ -47,6 +49,17 @@ function addressOf(channel: Channel, recipient: RecipientRow): string | null {
   return null;
 }
 
+/** The (channel, address) pairs the suppression list is checked for. */
+export function contactTargets(
+  channels: readonly Channel[],
+  recipient: RecipientRow,
+): { channel: Channel; address: string }[] {
+  return channels.flatMap((channel) => {
+    const address = addressOf(channel, recipient);
+    return address ? [{ channel, address }] : [];
+  });
+}
+
 /**
  * SPEC §2 step 2's suppression rules, in order, for each chosen channel:
  * 1. a bounced/complained address → SUPPRESSED `bounced_address`;
@@ -62,12 +75,9 @@ export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<
   const plans = new Map<Channel, ChannelPlan>();
   if (channels.length === 0) return plans;
 
-  const targets = channels.flatMap((channel) => {
-    const address = addressOf(channel, recipient);
-    return address ? [{ channel, address }] : [];
-  });
+  const targets = input.bounced ? [] : contactTargets(channels, recipient);
   const [bounced, duplicateOf] = await Promise.all([
-    findSuppressed(deps.db, targets),
+    input.bounced ?? findSuppressed(deps.db, targets),
     findDuplicateOf(deps, event, now),
   ]);
 

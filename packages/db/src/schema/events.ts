@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { at, createdAt } from "./columns.ts";
 
 export type EventStatus = "accepted" | "routed" | "failed";
@@ -19,7 +19,12 @@ export const events = pgTable(
     /** SHA-256 of the request, to tell a retry from a different request reusing a key. */
     requestHash: text("request_hash"),
     type: text("type").notNull(),
-    userId: text("user_id").notNull(),
+    /** The app's user id; null for an event addressed to a topic. */
+    userId: text("user_id"),
+    /** The topic (list) the event fans out to, instead of one user. */
+    topic: text("topic"),
+    /** Pages the fan-out was planned in; null until planned (and for user events). */
+    fanoutPages: integer("fanout_pages"),
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
     priority: text("priority").notNull(),
     sendAt: at("send_at"),

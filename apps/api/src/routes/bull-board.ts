@@ -1,0 +1,71 @@
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { HonoAdapter } from "@bull-board/hono";
+import { HeraldError } from "@herald/errors";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { MiddlewareHandler } from "hono";
+import type { ApiDeps } from "../deps.ts";
+import type { App, HonoEnv } from "../hono-env.ts";
+import { DASHBOARD_CSP, htmlSecurityHeaders } from "../middleware/security-headers.ts";
+import { sessionOf } from "../middleware/session-auth.ts";
+
+export const BULL_BOARD_PATH = "/admin/queues";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+const hostOf = (origin: string) => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null; // "null" (sandboxed frames, file://) is never this origin
+  }
+};
+
+/**
+ * Bull Board is for admins signed in to the dashboard. A page request without
+ * a session is sent to the sign-in page; anything else gets the API's error
+ * shape (401 not signed in, 403 not an admin). Bull Board's own calls carry no
+ * CSRF token, so its state-changing calls must come from this origin (the
+ * session cookie is SameSite=Lax on top).
+ */
+function adminOnly(deps: ApiDeps): MiddlewareHandler<HonoEnv> {
+  return async (c, next) => {
+    const found = await sessionOf(deps.db, c);
+    if (!found) {
+      if (c.req.method === "GET" && (c.req.header("accept") ?? "").includes("text/html")) {
+        return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 302);
+      }
+      throw new HeraldError("unauthorized", "Sign in to the dashboard as an admin to use Bull Board.");
+    }
+    if (found.user.role !== "admin") {
+      throw new HeraldError("forbidden", "Bull Board is for admins; support accounts cannot act on queues.");
+    }
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const site = c.req.header("sec-fetch-site");
+      const origin = c.req.header("origin");
+      const host = c.req.header("host");
+      const foreign = (site && site !== "same-origin") || (origin !== undefined && hostOf(origin) !== host);
+      if (foreign) throw new HeraldError("forbidden", "Bull Board actions must come from Bull Board itself.");
+    }
+    c.set("dashboardUser", found.user);
+    await next();
+  };
+}
+
+/** Bull Board at `/admin/queues` over every Herald queue, admin only. */
+export function registerBullBoard(app: App, deps: ApiDeps): void {
+  const adapter = new HonoAdapter(serveStatic).setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: deps.queues.all().map((q) => new BullMQAdapter(q)),
+    serverAdapter: adapter,
+    options: { uiConfig: { boardTitle: `${deps.env.BRAND_NAME} queues` } },
+  });
+  const guard = adminOnly(deps);
+  // Its UI loads its own scripts and inline styles from here; nothing from elsewhere.
+  const headers = htmlSecurityHeaders({ ...DASHBOARD_CSP, frameSrc: ["'none'"] });
+  for (const path of [BULL_BOARD_PATH, `${BULL_BOARD_PATH}/*`]) {
+    app.use(path, headers);
+    app.use(path, guard);
+  }
+  app.route(BULL_BOARD_PATH, adapter.registerPlugin());
+}

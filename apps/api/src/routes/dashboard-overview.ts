@@ -1,0 +1,57 @@
+import { countDeadByChannel, providerHealth, recentActivity } from "@herald/db";
+import { QUEUE_NAMES } from "@herald/jobs";
+import { createRoute } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { commonErrors } from "../schemas/common.ts";
+import { OverviewSchema } from "../schemas/dashboard.ts";
+import { queueSnapshot } from "../services/queue-metrics.ts";
+
+const overview = createRoute({
+  method: "get",
+  path: "/v1/dashboard/overview",
+  tags: ["Dashboard"],
+  summary: "Queues, last hour's throughput and errors, dead letters, provider health",
+  description:
+    "Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status " +
+    "timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out.",
+  middleware: [requireScope("read")] as const,
+  responses: {
+    200: { description: "The overview", content: { "application/json": { schema: OverviewSchema } } },
+    ...commonErrors,
+  },
+});
+
+/** The dashboard's landing page data in one call. */
+export function registerDashboardOverview(app: App, deps: ApiDeps): void {
+  app.openapi(overview, async (c) => {
+    const [snapshots, dead, activity, providers] = await Promise.all([
+      Promise.all(
+        QUEUE_NAMES.map((name) =>
+          queueSnapshot(deps.redis, deps.queues.get(name)).then(
+            (s) => ({ name, ...s }),
+            () => null,
+          ),
+        ),
+      ),
+      countDeadByChannel(deps.db),
+      recentActivity(deps.db, 60, 5),
+      providerHealth(deps.db, 60),
+    ]);
+    return c.json(
+      {
+        queues: snapshots.filter((s) => s !== null),
+        deadLetters: dead.reduce((sum, d) => sum + Number(d.count), 0),
+        activity: activity.map((b) => ({ at: b.at.toISOString(), sent: b.sent, failed: b.failed })),
+        providers: providers.map((p) => ({
+          ...p,
+          errorRate: p.sent + p.failed === 0 ? 0 : p.failed / (p.sent + p.failed),
+          lastErrorAt: p.lastErrorAt?.toISOString() ?? null,
+        })),
+        generatedAt: new Date().toISOString(),
+      },
+      200,
+    );
+  });
+}

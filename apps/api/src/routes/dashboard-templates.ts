@@ -1,0 +1,118 @@
+import { getRecipient } from "@herald/db";
+import type { RenderedContent } from "@herald/domain";
+import { HeraldError } from "@herald/errors";
+import {
+  channelsOf,
+  getNotificationType,
+  listNotificationTypes,
+  renderContext,
+  renderNotification,
+} from "@herald/templates";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { commonErrors, notFoundError } from "../schemas/common.ts";
+import { SendTestSchema, TemplateListSchema } from "../schemas/dashboard.ts";
+import { EventAcceptedSchema } from "../schemas/event.ts";
+import { ingestEvents, validateEvent } from "../services/ingest.ts";
+
+const list = createRoute({
+  method: "get",
+  path: "/v1/dashboard/templates",
+  tags: ["Dashboard"],
+  summary: "Every notification type, rendered on each of its channels with its example data",
+  middleware: [requireScope("read")] as const,
+  responses: {
+    200: { description: "The catalog", content: { "application/json": { schema: TemplateListSchema } } },
+    ...commonErrors,
+  },
+});
+
+const sendTest = createRoute({
+  method: "post",
+  path: "/v1/dashboard/templates/{type}/test",
+  tags: ["Dashboard"],
+  summary: "Send a type's example to a user",
+  description:
+    "Triggers a real event of this type with the catalog's example data for an existing user, through the " +
+    "normal pipeline (their preferences apply). Needs `events:write` (dashboard: admin).",
+  middleware: [requireScope("events:write")] as const,
+  request: {
+    params: z.object({
+      type: z
+        .string()
+        .max(100)
+        .openapi({ param: { name: "type", in: "path" }, example: "order_placed" }),
+    }),
+    body: { required: true, content: { "application/json": { schema: SendTestSchema } } },
+  },
+  responses: {
+    202: { description: "The test event", content: { "application/json": { schema: EventAcceptedSchema } } },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+type Rendered = Record<string, Record<string, unknown>>;
+let cache: Promise<{ type: string; rendered: Rendered }[]> | undefined;
+
+/** Templates are code: render each example once per process. */
+function renderCatalog(brandName: string) {
+  cache ??= Promise.all(
+    listNotificationTypes().map(async (def) => {
+      const ctx = renderContext({ userId: "preview", brandName });
+      const rendered: Rendered = {};
+      for (const channel of channelsOf(def)) {
+        const content: RenderedContent = await renderNotification(def, channel, def.example, ctx);
+        rendered[channel] = content as unknown as Record<string, unknown>;
+      }
+      return { type: def.type, rendered };
+    }),
+  );
+  return cache;
+}
+
+/** The catalog for the dashboard's Templates page, and "send test". */
+export function registerDashboardTemplates(app: App, deps: ApiDeps): void {
+  app.openapi(list, async (c) => {
+    const rendered = new Map((await renderCatalog(deps.env.BRAND_NAME)).map((r) => [r.type, r.rendered]));
+    return c.json(
+      {
+        data: listNotificationTypes().map((def) => ({
+          type: def.type,
+          description: def.description,
+          category: def.category,
+          priority: def.priority,
+          channels: channelsOf(def),
+          example: def.example,
+          rendered: rendered.get(def.type) ?? {},
+        })),
+      },
+      200,
+    );
+  });
+
+  app.openapi(sendTest, async (c) => {
+    const { type } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const def = getNotificationType(type);
+    if (!def) throw new HeraldError("not_found", `No notification type ${type}.`);
+    if (!(await getRecipient(deps.db, body.userId)))
+      throw new HeraldError("not_found", `No user ${body.userId}.`);
+    const valid = validateEvent(
+      {
+        type,
+        userId: body.userId,
+        data: def.example as Record<string, unknown>,
+        ...(body.channels ? { channels: body.channels } : {}),
+      },
+      undefined,
+      c.get("apiKey").id,
+    );
+    const [result] = await ingestEvents(deps, [valid]);
+    if (!result || "error" in result) throw result?.error ?? new Error("no ingest result");
+    deps.logger.info({ type, by: c.get("apiKey").id, eventId: result.eventId }, "test notification sent");
+    return c.json({ eventId: result.eventId }, 202);
+  });
+}

@@ -1,0 +1,132 @@
+import {
+  addTopicSubscribers,
+  encodeCursor,
+  getTopic,
+  listTopicSubscribers,
+  removeTopicSubscribers,
+} from "@herald/db";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { commonErrors, notFoundError, PageQuery } from "../schemas/common.ts";
+import {
+  AddedSchema,
+  AddSubscribersSchema,
+  RemovedSchema,
+  RemoveSubscribersSchema,
+  SubscriberPageSchema,
+  TopicKeyParam,
+  TopicSchema,
+} from "../schemas/topic.ts";
+import { decodeCursorOrThrow } from "./notifications.ts";
+
+const tags = ["Topics"];
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const addSubscribers = createRoute({
+  method: "post",
+  path: "/v1/topics/{key}/subscribers",
+  tags,
+  summary: "Subscribe users to a topic",
+  description:
+    "Creates the topic on first use. Strings are user ids; objects also create or update the recipient's contact data, like `user` on an event. Users already subscribed are not counted again.",
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: TopicKeyParam,
+    body: { required: true, content: { "application/json": { schema: AddSubscribersSchema } } },
+  },
+  responses: { 200: json(AddedSchema, "Subscribed"), ...commonErrors },
+});
+
+const removeSubscribers = createRoute({
+  method: "delete",
+  path: "/v1/topics/{key}/subscribers",
+  tags,
+  summary: "Unsubscribe users from a topic",
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: TopicKeyParam,
+    body: { required: true, content: { "application/json": { schema: RemoveSubscribersSchema } } },
+  },
+  responses: { 200: json(RemovedSchema, "Unsubscribed"), ...commonErrors },
+});
+
+const listSubscribers = createRoute({
+  method: "get",
+  path: "/v1/topics/{key}/subscribers",
+  tags,
+  summary: "A topic's subscribers, a page at a time",
+  middleware: [requireScope("read")] as const,
+  request: {
+    params: TopicKeyParam,
+    query: z.object({
+      ...PageQuery,
+      limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ example: 100 }),
+    }),
+  },
+  responses: { 200: json(SubscriberPageSchema, "Subscribers"), ...commonErrors, ...notFoundError },
+});
+
+const getOne = createRoute({
+  method: "get",
+  path: "/v1/topics/{key}",
+  tags,
+  summary: "A topic and its subscriber count",
+  middleware: [requireScope("read")] as const,
+  request: { params: TopicKeyParam },
+  responses: { 200: json(TopicSchema, "The topic"), ...commonErrors, ...notFoundError },
+});
+
+export function registerTopics(app: App, deps: ApiDeps): void {
+  const mustExist = async (key: string) => {
+    const topic = await getTopic(deps.db, key);
+    if (!topic) throw new HeraldError("not_found", `No topic ${key}.`);
+    return topic;
+  };
+
+  app.openapi(addSubscribers, async (c) => {
+    const { key } = c.req.valid("param");
+    const inputs = c.req.valid("json").subscribers.map((s) => {
+      if (typeof s === "string") return { userId: s };
+      const { userId, ...fields } = s;
+      return { userId, fields };
+    });
+    const { added } = await addTopicSubscribers(deps.db, key, inputs);
+    return c.json({ topic: key, added }, 200);
+  });
+
+  app.openapi(removeSubscribers, async (c) => {
+    const { key } = c.req.valid("param");
+    return c.json(await removeTopicSubscribers(deps.db, key, c.req.valid("json").userIds), 200);
+  });
+
+  app.openapi(listSubscribers, async (c) => {
+    const { key } = c.req.valid("param");
+    const q = c.req.valid("query");
+    const after = decodeCursorOrThrow(q.cursor) ?? null;
+    await mustExist(key);
+    const rows = await listTopicSubscribers(deps.db, key, after, q.limit + 1);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return c.json(
+      {
+        data: page.map((r) => ({ userId: r.userId, subscribedAt: r.subscribedAt.toISOString() })),
+        nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
+      },
+      200,
+    );
+  });
+
+  app.openapi(getOne, async (c) => {
+    const topic = await mustExist(c.req.valid("param").key);
+    return c.json(
+      { key: topic.key, subscriberCount: topic.subscriberCount, createdAt: topic.createdAt.toISOString() },
+      200,
+    );
+  });
+}

@@ -1,0 +1,185 @@
+import { CATEGORIES as CATEGORY_MAP, CHANNELS, PRIORITIES } from "@herald/domain";
+import { z } from "@hono/zod-openapi";
+import { exampleIds } from "./examples.ts";
+
+export const DashboardUserSchema = z
+  .object({
+    id: z.string().openapi({ example: "adm_01jd8q3k5m6n7p8q9r0s1t2v40" }),
+    email: z.string().openapi({ example: "grace@example.com" }),
+    role: z.enum(["admin", "support"]),
+  })
+  .openapi("DashboardUser");
+
+export const SessionSchema = z
+  .object({
+    user: DashboardUserSchema,
+    /** Echo it in `X-CSRF-Token` on every state-changing call. */
+    csrfToken: z.string(),
+    expiresAt: z.string(),
+  })
+  .openapi("DashboardSession", {
+    example: {
+      user: { id: "adm_01jd8q3k5m6n7p8q9r0s1t2v40", email: "grace@example.com", role: "support" },
+      csrfToken: "q7m2kQm4c6bK0x1ZcXh2u7b9YpV1s3Tf",
+      expiresAt: "2026-11-24T21:00:00.000Z",
+    },
+  });
+
+export const LoginSchema = z
+  .object({
+    email: z.string().max(320).openapi({ example: "grace@example.com" }),
+    password: z.string().min(1).max(1024).openapi({ example: "correct horse battery staple" }),
+  })
+  .strict()
+  .openapi("DashboardLogin", {
+    example: { email: "grace@example.com", password: "correct horse battery staple" },
+  });
+
+const QueueCounts = z.object({
+  name: z.string(),
+  waiting: z.number().int(),
+  active: z.number().int(),
+  delayed: z.number().int(),
+  failed: z.number().int(),
+  oldestWaitingAgeSeconds: z.number(),
+});
+
+export const OverviewSchema = z
+  .object({
+    queues: z.array(QueueCounts),
+    deadLetters: z.number().int(),
+    activity: z.array(z.object({ at: z.string(), sent: z.number().int(), failed: z.number().int() })),
+    providers: z.array(
+      z.object({
+        channel: z.string(),
+        provider: z.string(),
+        sent: z.number().int(),
+        failed: z.number().int(),
+        errorRate: z.number(),
+        lastError: z.string().nullable(),
+        lastErrorAt: z.string().nullable(),
+      }),
+    ),
+    generatedAt: z.string(),
+  })
+  .openapi("DashboardOverview", {
+    example: {
+      queues: [{ name: "email", waiting: 3, active: 1, delayed: 0, failed: 2, oldestWaitingAgeSeconds: 0.4 }],
+      deadLetters: 2,
+      activity: [{ at: "2026-11-24T09:00:00.000Z", sent: 120, failed: 1 }],
+      providers: [
+        {
+          channel: "email",
+          provider: "resend",
+          sent: 120,
+          failed: 1,
+          errorRate: 0.0083,
+          lastError: "resend 503: service unavailable",
+          lastErrorAt: "2026-11-24T09:03:10.000Z",
+        },
+      ],
+      generatedAt: "2026-11-24T09:05:00.000Z",
+    },
+  });
+
+export const UserSearchSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        userId: z.string(),
+        id: z.string(),
+        email: z.string().nullable(),
+        phone: z.string().nullable(),
+        timezone: z.string().nullable(),
+        updatedAt: z.string(),
+      }),
+    ),
+  })
+  .openapi("DashboardUserSearch", {
+    example: {
+      data: [
+        {
+          userId: "user_123",
+          id: exampleIds.recipient,
+          email: "ada@example.com",
+          phone: "+14155550100",
+          timezone: "Europe/London",
+          updatedAt: "2026-11-24T09:00:00.000Z",
+        },
+      ],
+    },
+  });
+
+const Rendered = z.record(z.string(), z.unknown());
+
+export const TemplateListSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        type: z.string(),
+        description: z.string(),
+        category: z.enum(Object.keys(CATEGORY_MAP) as [string, ...string[]]),
+        priority: z.enum(PRIORITIES),
+        channels: z.array(z.enum(CHANNELS)),
+        example: z.unknown(),
+        rendered: z.record(z.string(), Rendered),
+      }),
+    ),
+  })
+  .openapi("DashboardTemplates", {
+    example: {
+      data: [
+        {
+          type: "password_reset",
+          description: "A link to choose a new password",
+          category: "security",
+          priority: "critical",
+          channels: ["email", "sms"],
+          example: { resetUrl: "https://example.com/reset/abc", expiresInMinutes: 30 },
+          rendered: { sms: { channel: "sms", text: "Reset your password: https://example.com/reset/abc" } },
+        },
+      ],
+    },
+  });
+
+export const SendTestSchema = z
+  .object({
+    userId: z.string().min(1).max(256).openapi({ example: "user_123" }),
+    channels: z
+      .array(z.enum(CHANNELS))
+      .min(1)
+      .optional()
+      .openapi({ example: ["email"] }),
+  })
+  .strict()
+  .openapi("DashboardSendTest", { example: { userId: "user_123", channels: ["email"] } });
+
+export const OutboxListSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        id: z.string(),
+        notificationId: z.string(),
+        channel: z.string(),
+        destination: z.string(),
+        content: Rendered,
+        createdAt: z.string(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("DashboardOutbox", {
+    example: {
+      data: [
+        {
+          id: "obx_01jd8q3k5m6n7p8q9r0s1t2v41",
+          notificationId: exampleIds.notification,
+          channel: "sms",
+          destination: "+14155550100",
+          content: { channel: "sms", text: "Order A-1042 confirmed: 59.90 EUR" },
+          createdAt: "2026-11-24T09:00:00.480Z",
+        },
+      ],
+      nextCursor: null,
+    },
+  });

@@ -1,0 +1,83 @@
+import { z } from "@hono/zod-openapi";
+import { UserFields } from "./user.ts";
+
+/** Lower-case letters and digits, then also `.`, `_`, `:` and `-`; at most 128 characters. */
+export const TOPIC_KEY = /^[a-z0-9][a-z0-9._:-]{0,127}$/;
+
+export const TopicKey = z
+  .string()
+  .regex(TOPIC_KEY, "must match [a-z0-9][a-z0-9._:-]{0,127}")
+  .openapi({ example: "product-updates" });
+
+export const TopicKeyParam = z.object({
+  key: TopicKey.openapi({ param: { name: "key", in: "path" }, example: "product-updates" }),
+});
+
+const userId = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+  .openapi({ example: "user_123" });
+
+export const SubscriberInput = z.union([
+  userId,
+  UserFields.extend({ userId })
+    .strict()
+    .openapi("TopicSubscriber", {
+      example: { userId: "user_456", email: "grace@example.com", timezone: "America/New_York" },
+    }),
+]);
+
+export const AddSubscribersSchema = z
+  .object({ subscribers: z.array(SubscriberInput).min(1).max(1000) })
+  .strict()
+  .openapi("AddTopicSubscribers", {
+    example: {
+      subscribers: [
+        "user_123",
+        { userId: "user_456", email: "grace@example.com", timezone: "America/New_York" },
+      ],
+    },
+  });
+
+export const AddedSchema = z
+  .object({
+    topic: z.string(),
+    added: z.number().int().openapi({ description: "Users not subscribed before this request" }),
+  })
+  .openapi("TopicSubscribersAdded", { example: { topic: "product-updates", added: 2 } });
+
+export const RemoveSubscribersSchema = z
+  .object({ userIds: z.array(userId).min(1).max(1000) })
+  .strict()
+  .openapi("RemoveTopicSubscribers", { example: { userIds: ["user_456"] } });
+
+export const RemovedSchema = z
+  .object({ removed: z.number().int().openapi({ description: "Users that were subscribed" }) })
+  .openapi("TopicSubscribersRemoved", { example: { removed: 1 } });
+
+export const TopicSchema = z
+  .object({
+    key: z.string(),
+    subscriberCount: z.number().int(),
+    createdAt: z.string(),
+  })
+  .openapi("Topic", {
+    example: { key: "product-updates", subscriberCount: 2, createdAt: "2026-11-24T09:00:00.000Z" },
+  });
+
+export const SubscriberPageSchema = z
+  .object({
+    data: z.array(z.object({ userId: z.string(), subscribedAt: z.string() })),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("TopicSubscriberPage", {
+    example: {
+      data: [
+        { userId: "user_123", subscribedAt: "2026-11-24T09:00:00.000Z" },
+        { userId: "user_456", subscribedAt: "2026-11-24T09:00:00.000Z" },
+      ],
+      nextCursor: null,
+    },
+  });

@@ -1,0 +1,351 @@
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import {
+  createDashboardUser,
+  getNotification,
+  insertEvents,
+  insertNotifications,
+  upsertRecipient,
+} from "@herald/db";
+import { newId } from "@herald/ids";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApi, type TestApi } from "./test-api.ts";
+
+let api: TestApi;
+const ADMIN = { email: "Grace@Example.com", password: "admin-password-123" };
+const SUPPORT = { email: "sam@example.com", password: "support-password-123" };
+
+beforeAll(async () => {
+  api = await createTestApi();
+  await createDashboardUser(api.deps.db, { ...ADMIN, role: "admin" });
+  await createDashboardUser(api.deps.db, { ...SUPPORT, role: "support" });
+});
+afterAll(() => api.close());
+
+/** A DEAD e-mail notification, as the worker leaves one after its last attempt. */
+async function seedDead(userId: string) {
+  const recipient = await upsertRecipient(api.deps.db, userId, { email: `${userId}@example.com` });
+  const [event] = await insertEvents(api.deps.db, [
+    { type: "order_placed", userId, data: {}, priority: "normal" },
+  ]);
+  const [n] = await insertNotifications(api.deps.db, [
+    {
+      id: newId("ntf"),
+      eventId: event!.event.id,
+      recipientId: recipient.id,
+      userId,
+      type: "order_placed",
+      category: "transactional",
+      channel: "email",
+      priority: "normal",
+      status: "DEAD",
+      content: { channel: "email", subject: "s", html: "<p>h</p>", text: "h" } as never,
+    },
+  ]);
+  return n!;
+}
+
+interface Signed {
+  cookie: string;
+  csrf: string;
+  setCookies: string[];
+}
+
+/** A browser-like request: cookies and optional CSRF header, never an API key. */
+async function browser(method: string, path: string, s?: Signed | null, body?: unknown, headers = {}) {
+  const res = await api.app.request(path, {
+    method,
+    headers: {
+      ...(s ? { cookie: s.cookie } : {}),
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+async function signIn(who: { email: string; password: string }): Promise<Signed> {
+  const res = await browser("POST", "/v1/dashboard/session", null, who);
+  expect(res.status).toBe(200);
+  const setCookies = res.headers.getSetCookie();
+  const cookie = setCookies.map((c) => c.split(";")[0]).join("; ");
+  return { cookie, csrf: res.body.csrfToken, setCookies };
+}
+
+describe("dashboard sign-in", () => {
+  it("sets an httpOnly, SameSite=Lax session cookie and a readable CSRF cookie; e-mail is case-insensitive", async () => {
+    const s = await signIn({ email: "grace@example.com", password: ADMIN.password });
+    const session = s.setCookies.find((c) => c.startsWith("herald_session="))!;
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Lax/i);
+    expect(session).toMatch(/Path=\//);
+    // Plain-http localhost in tests: not Secure (browsers would drop it).
+    expect(session).not.toMatch(/Secure/i);
+    const csrf = s.setCookies.find((c) => c.startsWith("herald_csrf="))!;
+    expect(csrf).not.toMatch(/HttpOnly/i);
+    const me = await browser("GET", "/v1/dashboard/session", s);
+    expect(me.status).toBe(200);
+    expect(me.body.user).toMatchObject({ email: "grace@example.com", role: "admin" });
+    expect(me.body.csrfToken).toBe(s.csrf);
+  });
+
+  it("is Secure when PUBLIC_URL is https", async () => {
+    const secure = await createTestApi({ PUBLIC_URL: "https://herald.example.com" });
+    try {
+      await createDashboardUser(secure.deps.db, { ...ADMIN, role: "admin" });
+      const res = await secure.app.request("/v1/dashboard/session", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(ADMIN),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie().find((c) => c.startsWith("herald_session="))).toMatch(/; Secure/);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it("refuses a wrong password or unknown e-mail with 401 in the error shape", async () => {
+    for (const body of [
+      { email: ADMIN.email, password: "wrong-password-000" },
+      { email: "nobody@example.com", password: ADMIN.password },
+    ]) {
+      const res = await browser("POST", "/v1/dashboard/session", null, body);
+      expect(res.status).toBe(401);
+      expect(res.body.error).toMatchObject({ code: "unauthorized" });
+      expect(res.body.error.requestId).toMatch(/^req_/);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+  });
+
+  it("locks an e-mail out after 10 failures (429)", async () => {
+    await createDashboardUser(api.deps.db, {
+      email: "victim@example.com",
+      password: "victim-password-1",
+      role: "support",
+    });
+    for (let i = 0; i < 10; i++) {
+      const r = await browser("POST", "/v1/dashboard/session", null, {
+        email: "victim@example.com",
+        password: `guess-${i}-xxxxxxx`,
+      });
+      expect(r.status).toBe(401);
+    }
+    const locked = await browser("POST", "/v1/dashboard/session", null, {
+      email: "victim@example.com",
+      password: "victim-password-1",
+    });
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe("rate_limited");
+  });
+
+  it("signs out: the session stops working and the cookies are cleared", async () => {
+    const s = await signIn(SUPPORT);
+    expect((await browser("GET", "/v1/notifications", s)).status).toBe(200);
+    const out = await browser("DELETE", "/v1/dashboard/session", s, undefined, { "x-csrf-token": s.csrf });
+    expect(out.status).toBe(200);
+    expect(out.headers.getSetCookie().join("\n")).toMatch(/herald_session=;.*Max-Age=0/);
+    expect((await browser("GET", "/v1/notifications", s)).status).toBe(401);
+    expect((await browser("GET", "/v1/dashboard/session", s)).status).toBe(401);
+  });
+
+  it("without a session, /v1 answers 401 and a GET of /admin/queues redirects to sign-in", async () => {
+    expect((await browser("GET", "/v1/notifications", null)).status).toBe(401);
+    expect(
+      (
+        await browser("GET", "/v1/dashboard/overview", {
+          cookie: "herald_session=forged",
+          csrf: "",
+          setCookies: [],
+        })
+      ).status,
+    ).toBe(401);
+    const page = await browser("GET", "/admin/queues", null, undefined, { accept: "text/html" });
+    expect(page.status).toBe(302);
+    expect(page.headers.get("location")).toBe("/login?next=%2Fadmin%2Fqueues");
+    const apiCall = await browser("GET", "/admin/queues/api/queues", null);
+    expect(apiCall.status).toBe(401);
+    expect(apiCall.body.error.code).toBe("unauthorized");
+  });
+});
+
+describe("CSRF", () => {
+  it("refuses a state-changing call with the cookie but without the right X-CSRF-Token, and writes nothing", async () => {
+    const s = await signIn(SUPPORT);
+    await api.call("PUT", "/v1/users/csrf-user", { email: "c@example.com" });
+    const before = await api.call("GET", "/v1/users/csrf-user/preferences");
+    for (const headers of [{}, { "x-csrf-token": "not-the-token" }, { "x-csrf-token": `${s.csrf}x` }]) {
+      const res = await browser(
+        "PUT",
+        "/v1/users/csrf-user/preferences",
+        s,
+        { channels: { sms: false } },
+        headers,
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({ code: "forbidden" });
+      expect(res.body.error.message).toMatch(/CSRF/);
+    }
+    expect((await api.call("GET", "/v1/users/csrf-user/preferences")).body).toEqual(before.body);
+    const ok = await browser(
+      "PUT",
+      "/v1/users/csrf-user/preferences",
+      s,
+      { channels: { sms: false } },
+      { "x-csrf-token": s.csrf },
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.channels.sms).toBe(false);
+  });
+
+  it("another session's token does not work", async () => {
+    const a = await signIn(SUPPORT);
+    const b = await signIn(ADMIN);
+    const res = await browser("DELETE", "/v1/dashboard/session", a, undefined, { "x-csrf-token": b.csrf });
+    expect(res.status).toBe(403);
+  });
+
+  it("API keys need no CSRF token (no cookie, nothing a browser sends by itself)", async () => {
+    const res = await api.call("PUT", "/v1/users/csrf-user/preferences", { channels: { sms: true } });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe("roles", () => {
+  it("support reads notifications, users and the overview, and edits preferences", async () => {
+    const s = await signIn(SUPPORT);
+    for (const path of [
+      "/v1/notifications",
+      "/v1/dashboard/overview",
+      "/v1/dashboard/users?q=csrf",
+      "/v1/dead-letters",
+      "/v1/dashboard/templates",
+      "/v1/dashboard/outbox",
+    ]) {
+      const res = await browser("GET", path, s);
+      expect(res.status, path).toBe(200);
+    }
+  });
+
+  it("support gets 403 on every queue action and on Bull Board; admin may", async () => {
+    const dead = await seedDead("role-user");
+    const support = await signIn(SUPPORT);
+    const h = { "x-csrf-token": support.csrf };
+    const refused = [
+      await browser("POST", `/v1/dead-letters/${dead.id}/retry`, support, undefined, h),
+      await browser("POST", "/v1/dead-letters/retry", support, { channel: "email" }, h),
+      await browser("DELETE", `/v1/dead-letters/${dead.id}`, support, undefined, h),
+      await browser("POST", "/v1/dashboard/templates/order_placed/test", support, { userId: "role-user" }, h),
+      await browser("GET", "/admin/queues", support, undefined, { accept: "text/html" }),
+      await browser("GET", "/admin/queues/api/queues", support),
+      await browser("PUT", "/admin/queues/api/queues/%7Bemail%7D/retry/failed", support),
+    ];
+    for (const res of refused) {
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({ code: "forbidden" });
+      expect(res.body.error.requestId).toMatch(/^req_/);
+    }
+    expect((await getNotification(api.deps.db, dead.id))!.status).toBe("DEAD");
+
+    const admin = await signIn(ADMIN);
+    const board = await browser("GET", "/admin/queues", admin, undefined, { accept: "text/html" });
+    expect(board.status).toBe(200);
+    expect(board.body).toContain("Herald queues");
+    const queues = await browser("GET", "/admin/queues/api/queues", admin);
+    expect(queues.status).toBe(200);
+    expect(queues.body.queues.map((q: any) => q.name)).toContain("{email}");
+    // A cross-site request with the admin's cookie is refused.
+    const foreign = await browser(
+      "PUT",
+      "/admin/queues/api/queues/%7Bemail%7D/retry/failed",
+      admin,
+      undefined,
+      {
+        origin: "https://evil.example",
+      },
+    );
+    expect(foreign.status).toBe(403);
+    const retried = await browser("POST", `/v1/dead-letters/${dead.id}/retry`, admin, undefined, {
+      "x-csrf-token": admin.csrf,
+    });
+    expect(retried.status).toBe(202);
+    expect(retried.body.status).toBe("QUEUED");
+  });
+});
+
+describe("npm run admin", () => {
+  it("creates a support user from stdin, changes the role, disables; the API follows", async () => {
+    const run = (args: string[], input?: string) =>
+      new Promise<{ code: number | null; out: string; err: string }>((done) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], {
+          cwd: resolve(import.meta.dirname, "../../.."),
+          env: { ...process.env, DATABASE_URL: api.db.url },
+        });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (b) => (out += b));
+        child.stderr.on("data", (b) => (err += b));
+        child.on("close", (code) => done({ code, out, err }));
+        child.stdin.end(input ?? "");
+      });
+    const weak = await run(["create", "--email", "cli@example.com", "--role", "support"], "short\n");
+    expect(weak.code).toBe(2);
+    expect(weak.err).toMatch(/at least 12/);
+    const created = await run(
+      ["create", "--email", "cli@example.com", "--role", "support", "--json"],
+      "cli-password-123\n",
+    );
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.out)).toMatchObject({
+      email: "cli@example.com",
+      role: "support",
+      disabled: false,
+    });
+    const s = await signIn({ email: "cli@example.com", password: "cli-password-123" });
+    expect((await browser("GET", "/v1/dashboard/session", s)).body.user.role).toBe("support");
+
+    expect((await run(["set-role", "--email", "cli@example.com", "--role", "admin"])).code).toBe(0);
+    // A role change signs the user out: the old session no longer works.
+    expect((await browser("GET", "/v1/dashboard/session", s)).status).toBe(401);
+    const s2 = await signIn({ email: "cli@example.com", password: "cli-password-123" });
+    expect((await browser("GET", "/v1/dashboard/session", s2)).body.user.role).toBe("admin");
+
+    expect((await run(["disable", "--email", "cli@example.com"])).code).toBe(0);
+    expect((await browser("GET", "/v1/dashboard/session", s2)).status).toBe(401);
+    const refused = await browser("POST", "/v1/dashboard/session", null, {
+      email: "cli@example.com",
+      password: "cli-password-123",
+    });
+    expect(refused.status).toBe(401);
+    expect((await run(["list"])).out).toMatch(/disabled\s+cli@example\.com/);
+  });
+
+  it("ADMIN_EMAIL/ADMIN_PASSWORD create the first admin at start-up, once", async () => {
+    const { startApi, loadApiEnv } = await import("../src/index.ts");
+    const env = {
+      DATABASE_URL: api.db.url,
+      REDIS_URL: api.deps.env.REDIS_URL,
+      QUEUE_PREFIX: api.deps.env.QUEUE_PREFIX,
+      NODE_ENV: "test",
+      MIGRATE_ON_START: "false",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ADMIN_EMAIL: "first@example.com",
+      ADMIN_PASSWORD: "first-admin-password",
+    };
+    const running = await startApi(loadApiEnv(env));
+    await running.close();
+    const s = await signIn({ email: "first@example.com", password: "first-admin-password" });
+    expect((await browser("GET", "/v1/dashboard/session", s)).body.user.role).toBe("admin");
+    // A second start with another password leaves the existing admin alone.
+    const again = await startApi(loadApiEnv({ ...env, ADMIN_PASSWORD: "another-password-9" }));
+    await again.close();
+    await signIn({ email: "first@example.com", password: "first-admin-password" });
+  });
+});

@@ -1,0 +1,90 @@
+import { insertEvents, insertNotifications, upsertRecipient } from "@herald/db";
+import { newId } from "@herald/ids";
+import { QUEUE_NAMES } from "@herald/jobs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApi, type TestApi } from "./test-api.ts";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(() => api.close());
+
+async function notification(channel: "email" | "sms", status: string, createdAgoMin: number) {
+  const r = await upsertRecipient(api.deps.db, "ov-user", { email: "ov@example.com", phone: "+14155550100" });
+  const [e] = await insertEvents(api.deps.db, [
+    { type: "order_placed", userId: "ov-user", data: {}, priority: "normal" },
+  ]);
+  const [n] = await insertNotifications(api.deps.db, [
+    {
+      id: newId("ntf"),
+      eventId: e!.event.id,
+      recipientId: r.id,
+      userId: "ov-user",
+      type: "order_placed",
+      category: "transactional",
+      channel,
+      priority: "normal",
+      status: status as never,
+      content: { channel, text: "t" } as never,
+    },
+  ]);
+  await api.db
+    .sql`UPDATE notifications SET created_at = now() - make_interval(mins => ${createdAgoMin}) WHERE id = ${n!.id}`;
+  // The test writes the timeline itself, in time order (ids follow time, as when it is written live).
+  await api.db.sql`DELETE FROM notification_timeline WHERE notification_id = ${n!.id}`;
+  return n!.id;
+}
+
+/** A timeline row written `agoMin` minutes ago (rows are inserted oldest first, as in production). */
+async function entry(id: string, status: string, agoMin: number, detail: Record<string, unknown>) {
+  await api.db.sql`INSERT INTO notification_timeline (notification_id, status, at, detail)
+    VALUES (${id}, ${status}, now() - make_interval(mins => ${agoMin}), ${JSON.stringify(detail)}::jsonb)`;
+}
+
+describe("GET /v1/dashboard/overview", () => {
+  it("counts the last hour's sends and failed attempts per provider from the timeline, scheduled sends included", async () => {
+    const old = await notification("email", "SENT", 120);
+    const scheduled = await notification("email", "SENT", 3 * 24 * 60); // created 3 days ago, sent 10 min ago
+    const dead = await notification("sms", "DEAD", 30);
+    await entry(old, "SENT", 110, { provider: "resend", attempt: 1 }); // outside the hour
+    await entry(dead, "FAILED", 25, { provider: "twilio", error: "twilio 500", attempt: 1 });
+    await entry(dead, "DEAD", 20, { provider: "twilio", error: "twilio 500 again", attempt: 2 });
+    await entry(scheduled, "SENT", 10, { provider: "resend", attempt: 1 });
+
+    const res = await api.call("GET", "/v1/dashboard/overview");
+    expect(res.status).toBe(200);
+    const o = res.body;
+    expect(o.activity).toHaveLength(12);
+    expect(o.activity.reduce((s: number, b: any) => s + b.sent, 0)).toBe(1);
+    expect(o.activity.reduce((s: number, b: any) => s + b.failed, 0)).toBe(2);
+    expect(o.providers).toEqual([
+      expect.objectContaining({ channel: "email", provider: "resend", sent: 1, failed: 0, errorRate: 0 }),
+      expect.objectContaining({
+        channel: "sms",
+        provider: "twilio",
+        sent: 0,
+        failed: 2,
+        errorRate: 1,
+        lastError: "twilio 500 again",
+      }),
+    ]);
+    expect(o.deadLetters).toBe(1);
+    expect(o.queues.map((q: any) => q.name).sort()).toEqual([...QUEUE_NAMES].sort());
+
+    const dl = await api.call("GET", "/v1/dead-letters");
+    expect(dl.body.data).toEqual([expect.objectContaining({ id: dead, failedProvider: "twilio" })]);
+  });
+
+  it("is empty, not an error, on an empty timeline", async () => {
+    const fresh = await createTestApi();
+    try {
+      const res = await fresh.call("GET", "/v1/dashboard/overview");
+      expect(res.status).toBe(200);
+      expect(res.body.providers).toEqual([]);
+      expect(res.body.activity.every((b: any) => b.sent === 0 && b.failed === 0)).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

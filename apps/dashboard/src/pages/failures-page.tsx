@@ -1,0 +1,239 @@
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, type Notification, unwrap } from "../api/client.ts";
+import { useAuth } from "../auth.tsx";
+import { Filters, type FilterValues, filtersFrom } from "../components/filters.tsx";
+import { NotificationTable } from "../components/notification-table.tsx";
+import { Card, PageHeader } from "../components/page-header.tsx";
+import { Empty, QueryView } from "../components/states.tsx";
+import { StatusBadge } from "../components/status-badge.tsx";
+import { useToast } from "../components/toast.tsx";
+import { CHANNEL_LABEL, shortId } from "../format.ts";
+import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
+
+const FIELDS: (keyof FilterValues)[] = ["userId", "type", "channel", "since", "until"];
+type Channel = "email" | "sms" | "push" | "in_app";
+
+/** Bull Board's page for a notification's send job (job id = notification id). */
+export const bullBoardJob = (n: Pick<Notification, "id" | "channel">) =>
+  `/admin/queues/queue/${encodeURIComponent(`{${n.channel}}`)}/${encodeURIComponent(n.id)}`;
+
+const query = (f: FilterValues) => ({
+  ...(f.userId ? { userId: f.userId } : {}),
+  ...(f.type ? { type: f.type } : {}),
+  ...(f.channel ? { channel: f.channel as Channel } : {}),
+  ...(f.since ? { since: f.since } : {}),
+  ...(f.until ? { until: f.until } : {}),
+});
+
+/** Notifications retried from this page, followed live until they settle. */
+function Retried({ ids }: { ids: string[] }) {
+  const results = useQueries({
+    queries: ids.map((id) => ({
+      queryKey: ["notification", id],
+      queryFn: () =>
+        unwrap(api.GET("/v1/notifications/{notificationId}", { params: { path: { notificationId: id } } })),
+      refetchInterval: (q: { state: { data?: { status: string } } }) =>
+        ["QUEUED", "PENDING", "FAILED", "SCHEDULED"].includes(q.state.data?.status ?? "QUEUED")
+          ? 1000
+          : false,
+    })),
+  });
+  if (ids.length === 0) return null;
+  return (
+    <Card title="Retried just now" className="retried">
+      <ul className="retried-list">
+        {ids.map((id, i) => {
+          const n = results[i]?.data;
+          return (
+            <li key={id} data-retried-id={id}>
+              <Link href={`/notifications/${id}`} className="mono">
+                {shortId(id)}
+              </Link>
+              <span className="muted">
+                {n ? `${n.type} · ${CHANNEL_LABEL[n.channel]} · ${n.userId}` : "…"}
+              </span>
+              {n ? <StatusBadge status={n.status} /> : <span className="muted">loading</span>}
+            </li>
+          );
+        })}
+      </ul>
+    </Card>
+  );
+}
+
+export function FailuresPage() {
+  const { isAdmin } = useAuth();
+  const { search } = useLocation();
+  const setSearch = useSearchParamsUpdater();
+  const tab = search.get("tab") === "failing" ? "failing" : "dead";
+  const filters = filtersFrom(search, FIELDS);
+  const toast = useToast();
+  const client = useQueryClient();
+  const [retried, setRetried] = useState<string[]>([]);
+
+  const dead = useQuery({
+    queryKey: ["dead-letters", filters],
+    queryFn: () =>
+      unwrap(api.GET("/v1/dead-letters", { params: { query: { ...query(filters), limit: 100 } } })),
+    refetchInterval: 5000,
+    enabled: tab === "dead",
+  });
+  const failing = useQuery({
+    queryKey: ["failing", filters],
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/notifications", {
+          params: { query: { ...query(filters), status: "FAILED", limit: 100 } },
+        }),
+      ),
+    refetchInterval: 5000,
+    enabled: tab === "failing",
+  });
+  const refresh = () => {
+    client.invalidateQueries({ queryKey: ["dead-letters"] });
+    client.invalidateQueries({ queryKey: ["dead-count"] });
+  };
+  const retry = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(
+        api.POST("/v1/dead-letters/{notificationId}/retry", { params: { path: { notificationId: id } } }),
+      ),
+    onSuccess: (n) => {
+      setRetried((r) => [n.id, ...r.filter((x) => x !== n.id)].slice(0, 10));
+      toast("ok", `Retrying ${shortId(n.id)}`);
+      refresh();
+    },
+    onError: (e) => toast("bad", e.message),
+  });
+  const discard = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.DELETE("/v1/dead-letters/{notificationId}", { params: { path: { notificationId: id } } })),
+    onSuccess: (n) => {
+      toast("ok", `Discarded ${shortId(n.id)}`);
+      refresh();
+    },
+    onError: (e) => toast("bad", e.message),
+  });
+  const retryAll = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST("/v1/dead-letters/retry", { body: { ...query(filters), limit: 1000 } })),
+    onSuccess: (r) => {
+      toast("ok", `${r.retried} queued again${r.more ? "; more match, run it again" : ""}`);
+      refresh();
+    },
+    onError: (e) => toast("bad", e.message),
+  });
+
+  const active = tab === "dead" ? dead : failing;
+  const count = dead.data?.data.length ?? 0;
+  const actions = (n: Notification) =>
+    n.status !== "DEAD" ? (
+      isAdmin ? (
+        <a className="btn btn-sm btn-ghost" href={bullBoardJob(n)} target="_blank" rel="noreferrer">
+          Job ↗
+        </a>
+      ) : null
+    ) : isAdmin ? (
+      <div className="row-actions">
+        <button
+          type="button"
+          className="btn btn-sm btn-primary"
+          onClick={() => retry.mutate(n.id)}
+          disabled={retry.isPending && retry.variables === n.id}
+        >
+          Retry
+        </button>
+        <button
+          type="button"
+          className="btn btn-sm btn-ghost"
+          onClick={() => {
+            if (window.confirm(`Discard ${n.id}? It will not be sent.`)) discard.mutate(n.id);
+          }}
+        >
+          Discard
+        </button>
+        <a
+          className="btn btn-sm btn-ghost"
+          href={bullBoardJob(n)}
+          target="_blank"
+          rel="noreferrer"
+          title="Open the job in Bull Board"
+        >
+          Job ↗
+        </a>
+      </div>
+    ) : (
+      <span className="muted small">admin only</span>
+    );
+
+  return (
+    <>
+      <PageHeader
+        title="Failures"
+        subtitle="Dead letters (retries used up) and notifications still retrying."
+        live
+        actions={
+          isAdmin && tab === "dead" && count > 0 ? (
+            <button
+              type="button"
+              className="btn"
+              disabled={retryAll.isPending}
+              onClick={() => {
+                if (window.confirm("Retry every dead notification matching the filters?")) retryAll.mutate();
+              }}
+            >
+              Retry all matching
+            </button>
+          ) : undefined
+        }
+      />
+      <div className="tabs" role="tablist">
+        {(["dead", "failing"] as const).map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            className={tab === t ? "tab active" : "tab"}
+            onClick={() => setSearch({ ...filters, tab: t === "dead" ? undefined : t })}
+          >
+            {t === "dead" ? "Dead" : "Retrying"}
+          </button>
+        ))}
+      </div>
+      {!isAdmin && (
+        <p className="notice">
+          Retrying and discarding are for admins. You can look, and open a notification.
+        </p>
+      )}
+      <Filters
+        value={filters}
+        onChange={(f) => setSearch({ ...f, tab: tab === "dead" ? undefined : tab })}
+        fields={FIELDS}
+      />
+      <Retried ids={retried} />
+      <Card className="flush">
+        <QueryView
+          query={active}
+          isEmpty={(d) => d.data.length === 0}
+          empty={
+            <Empty title={tab === "dead" ? "No dead letters" : "Nothing is retrying"}>
+              {tab === "dead"
+                ? "Every notification was delivered or is still on its way."
+                : "Failed attempts waiting for their next retry show up here."}
+            </Empty>
+          }
+        >
+          {(d) => (
+            <NotificationTable
+              rows={d.data}
+              columns={["id", "user", "what", "attempts", "error", "created"]}
+              actions={actions}
+            />
+          )}
+        </QueryView>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,186 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { api, type NotificationDetail, unwrap } from "../api/client.ts";
+import { useAuth } from "../auth.tsx";
+import { ContentPreview } from "../components/content-preview.tsx";
+import { attempts } from "../components/notification-table.tsx";
+import { Card, PageHeader } from "../components/page-header.tsx";
+import { QueryView } from "../components/states.tsx";
+import { StatusBadge } from "../components/status-badge.tsx";
+import { useToast } from "../components/toast.tsx";
+import { ago, CHANNEL_LABEL, when } from "../format.ts";
+import { Link } from "../router.tsx";
+import { bullBoardJob } from "./failures-page.tsx";
+
+const OPEN = new Set(["PENDING", "QUEUED", "SCHEDULED", "FAILED"]);
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function Facts({ n }: { n: NotificationDetail }) {
+  return (
+    <dl className="facts">
+      <Fact label="User">
+        <Link href={`/users/${encodeURIComponent(n.userId)}`}>{n.userId}</Link>
+      </Fact>
+      <Fact label="Type">
+        <span className="mono">{n.type}</span>
+      </Fact>
+      <Fact label="Channel">{CHANNEL_LABEL[n.channel] ?? n.channel}</Fact>
+      <Fact label="Category">{n.category}</Fact>
+      <Fact label="Priority">{n.priority}</Fact>
+      <Fact label="Provider">{n.provider ?? "—"}</Fact>
+      <Fact label="Provider id">
+        {n.providerMessageId ? <span className="mono small break">{n.providerMessageId}</span> : "—"}
+      </Fact>
+      <Fact label="Attempts">{String(attempts(n))}</Fact>
+      <Fact label="Event">
+        <Link href={`/notifications?eventId=${n.eventId}`} className="mono small break">
+          {n.eventId}
+        </Link>
+      </Fact>
+      <Fact label="Created">{when(n.createdAt)}</Fact>
+      <Fact label="Sent">{when(n.sentAt)}</Fact>
+    </dl>
+  );
+}
+
+function Timeline({ n }: { n: NotificationDetail }) {
+  return (
+    <ol className="timeline">
+      {n.timeline.map((t, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the timeline is append-only
+        <li key={i} className={`tl-${t.status}`}>
+          <StatusBadge status={t.status} />
+          <div className="tl-body">
+            <div className="tl-time" title={t.at}>
+              {when(t.at)} <span className="muted">· {ago(t.at)}</span>
+            </div>
+            {t.detail && Object.keys(t.detail).length > 0 && (
+              <div className="tl-detail">
+                {Object.entries(t.detail).map(([k, v]) => (
+                  <span key={k} className="kv">
+                    <span className="muted">{k}</span> {typeof v === "object" ? JSON.stringify(v) : String(v)}
+                  </span>
+                ))}
+              </div>
+            )}
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function NotificationDetailPage({ id }: { id: string }) {
+  const { isAdmin } = useAuth();
+  const toast = useToast();
+  const client = useQueryClient();
+  const q = useQuery({
+    queryKey: ["notification", id],
+    queryFn: () =>
+      unwrap(api.GET("/v1/notifications/{notificationId}", { params: { path: { notificationId: id } } })),
+    // Follow a notification that is still moving; settle once it is done.
+    refetchInterval: (query) => (OPEN.has(query.state.data?.status ?? "QUEUED") ? 1000 : 10_000),
+  });
+  const retry = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/v1/dead-letters/{notificationId}/retry", { params: { path: { notificationId: id } } }),
+      ),
+    onSuccess: () => {
+      toast("ok", "Queued again");
+      client.invalidateQueries({ queryKey: ["notification", id] });
+    },
+    onError: (e) => toast("bad", e.message),
+  });
+  const cancel = useMutation({
+    mutationFn: () =>
+      unwrap(api.DELETE("/v1/notifications/{notificationId}", { params: { path: { notificationId: id } } })),
+    onSuccess: () => {
+      toast("ok", "Canceled");
+      client.invalidateQueries({ queryKey: ["notification", id] });
+    },
+    onError: (e) => toast("bad", e.message),
+  });
+  const n = q.data;
+  return (
+    <>
+      <p className="crumbs">
+        <Link href="/notifications">Notifications</Link> / <span className="mono">{id}</span>
+      </p>
+      <PageHeader
+        title={n ? `${n.type} · ${CHANNEL_LABEL[n.channel]}` : "Notification"}
+        subtitle={n ? <StatusBadge status={n.status} /> : undefined}
+        live={n ? OPEN.has(n.status) : false}
+        actions={
+          n &&
+          isAdmin && (
+            <>
+              {n.status === "DEAD" && (
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  onClick={() => retry.mutate()}
+                  disabled={retry.isPending}
+                >
+                  Retry
+                </button>
+              )}
+              {(n.status === "SCHEDULED" || n.status === "QUEUED") && (
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => cancel.mutate()}
+                  disabled={cancel.isPending}
+                >
+                  Cancel
+                </button>
+              )}
+              <a className="btn btn-ghost" href={bullBoardJob(n)} target="_blank" rel="noreferrer">
+                Job in Bull Board ↗
+              </a>
+            </>
+          )
+        }
+      />
+      <QueryView query={q} rows={8}>
+        {(n) => (
+          <div className="detail-grid">
+            <div className="detail-main">
+              {n.lastError && (
+                <div className="callout callout-bad">
+                  <strong>Last error</strong>
+                  <span>{n.lastError}</span>
+                </div>
+              )}
+              {n.reason && (
+                <div className="callout">
+                  <strong>Reason</strong>
+                  <span>{n.reason.replaceAll("_", " ")}</span>
+                </div>
+              )}
+              <Card title="Content">
+                <ContentPreview content={n.content} channel={n.channel} />
+              </Card>
+            </div>
+            <div className="detail-side">
+              <Card title="Details">
+                <Facts n={n} />
+              </Card>
+              <Card title="Timeline">
+                <Timeline n={n} />
+              </Card>
+            </div>
+          </div>
+        )}
+      </QueryView>
+    </>
+  );
+}

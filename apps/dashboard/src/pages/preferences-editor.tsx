@@ -1,0 +1,282 @@
+import { CATEGORIES, CHANNELS } from "@herald/domain";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { ApiError, api, type Preferences, type PreferencesUpdate, unwrap } from "../api/client.ts";
+import { Badge } from "../components/status-badge.tsx";
+import { useToast } from "../components/toast.tsx";
+import { CHANNEL_LABEL } from "../format.ts";
+
+type Digest = "instant" | "daily" | "weekly";
+interface Draft {
+  channels: Record<string, boolean>;
+  categories: Record<string, { enabled: boolean; digest: Digest }>;
+  quiet: boolean;
+  quietStart: string;
+  quietEnd: string;
+  quietZone: string;
+  digestTime: string;
+  unsubscribedAll: boolean;
+}
+
+const ZONES = [
+  "UTC",
+  "Europe/London",
+  "Europe/Paris",
+  "Europe/Berlin",
+  "America/New_York",
+  "America/Chicago",
+  "America/Los_Angeles",
+  "America/Sao_Paulo",
+  "Asia/Tokyo",
+  "Asia/Kolkata",
+  "Australia/Sydney",
+];
+
+function toDraft(p: Preferences, userZone: string | null): Draft {
+  return {
+    channels: Object.fromEntries(CHANNELS.map((c) => [c, p.channels[c] !== false])),
+    categories: Object.fromEntries(
+      Object.keys(CATEGORIES).map((c) => [
+        c,
+        { enabled: p.categories[c]?.enabled !== false, digest: p.categories[c]?.digest ?? "instant" },
+      ]),
+    ),
+    quiet: p.quietHours !== null,
+    quietStart: p.quietHours?.start ?? "22:00",
+    quietEnd: p.quietHours?.end ?? "07:00",
+    quietZone: p.quietHours?.timezone ?? userZone ?? "UTC",
+    digestTime: p.digestTime ?? "09:00",
+    unsubscribedAll: p.unsubscribedAll,
+  };
+}
+
+function toUpdate(d: Draft): PreferencesUpdate {
+  return {
+    channels: d.channels,
+    categories: Object.fromEntries(
+      Object.entries(d.categories).map(([c, v]) =>
+        // Required categories are always on and instant; sending them would only invite a 422.
+        CATEGORIES[c as keyof typeof CATEGORIES].required ? [c, {}] : [c, v],
+      ),
+    ),
+    quietHours: d.quiet ? { start: d.quietStart, end: d.quietEnd, timezone: d.quietZone } : null,
+    digestTime: d.digestTime,
+    unsubscribedAll: d.unsubscribedAll,
+  };
+}
+
+/** The API's 422 field paths → the editor's fields. */
+function fieldOf(path: string): string {
+  if (path.startsWith("quietHours.timezone")) return "quietZone";
+  if (path.startsWith("quietHours.start")) return "quietStart";
+  if (path.startsWith("quietHours.end")) return "quietEnd";
+  if (path.startsWith("quietHours")) return "quiet";
+  if (path.startsWith("digestTime")) return "digestTime";
+  const cat = /^categories\.([a-z_]+)/.exec(path);
+  if (cat) return `category.${cat[1]}`;
+  if (path.startsWith("channels")) return "channels";
+  return "form";
+}
+
+function FieldError({ errors, name }: { errors: Record<string, string>; name: string }) {
+  return errors[name] ? (
+    <span className="field-error" role="alert" data-field={name}>
+      {errors[name]}
+    </span>
+  ) : null;
+}
+
+/** Channels, categories, quiet hours, digest: saved through PUT /v1/users/:id/preferences. */
+export function PreferencesEditor({
+  userId,
+  prefs,
+  userZone,
+}: {
+  userId: string;
+  prefs: Preferences;
+  userZone: string | null;
+}) {
+  const [draft, setDraft] = useState(() => toDraft(prefs, userZone));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const toast = useToast();
+  const client = useQueryClient();
+  const save = useMutation({
+    mutationFn: (body: PreferencesUpdate) =>
+      unwrap(api.PUT("/v1/users/{userId}/preferences", { params: { path: { userId } }, body })),
+    onSuccess: (saved) => {
+      setErrors({});
+      setDraft(toDraft(saved, userZone));
+      client.setQueryData(["preferences", userId], saved);
+      toast("ok", "Preferences saved");
+    },
+    onError: (e) => {
+      if (e instanceof ApiError && e.details.length > 0) {
+        const next: Record<string, string> = {};
+        for (const d of e.details) next[fieldOf(d.path)] ??= d.message;
+        setErrors(next);
+      } else {
+        setErrors({ form: e.message });
+      }
+    },
+  });
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate(toUpdate(draft));
+  };
+  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true as const } : {});
+  return (
+    <form className="prefs" onSubmit={submit} aria-label="Preferences">
+      {Object.keys(errors).length > 0 && (
+        <div className="callout callout-bad" role="alert">
+          <strong>Not saved</strong>
+          <span>{errors.form ?? "Fix the highlighted fields and save again."}</span>
+        </div>
+      )}
+      <fieldset>
+        <legend>Channels</legend>
+        <div className="toggles">
+          {CHANNELS.map((c) => (
+            <label key={c} className="toggle">
+              <input
+                type="checkbox"
+                checked={draft.channels[c]}
+                onChange={(e) => set({ channels: { ...draft.channels, [c]: e.target.checked } })}
+              />
+              <span className="switch" aria-hidden="true" />
+              {CHANNEL_LABEL[c]}
+            </label>
+          ))}
+        </div>
+        <FieldError errors={errors} name="channels" />
+        <label className="toggle toggle-danger">
+          <input
+            type="checkbox"
+            checked={draft.unsubscribedAll}
+            onChange={(e) => set({ unsubscribedAll: e.target.checked })}
+          />
+          <span className="switch" aria-hidden="true" />
+          Unsubscribed from everything optional
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Categories</legend>
+        <div className="cat-list">
+          {Object.entries(CATEGORIES).map(([c, meta]) => {
+            const v = draft.categories[c]!;
+            const setCat = (patch: Partial<typeof v>) =>
+              set({ categories: { ...draft.categories, [c]: { ...v, ...patch } } });
+            return (
+              <div key={c} className="cat-row">
+                <div className="cat-name">
+                  <strong>{c}</strong>
+                  {meta.required && <Badge tone="info">required</Badge>}
+                  <div className="muted small">{meta.description}</div>
+                  <FieldError errors={errors} name={`category.${c}`} />
+                </div>
+                <label className="toggle">
+                  <input
+                    type="checkbox"
+                    checked={meta.required || v.enabled}
+                    disabled={meta.required}
+                    onChange={(e) => setCat({ enabled: e.target.checked })}
+                    aria-label={`${c} enabled`}
+                  />
+                  <span className="switch" aria-hidden="true" />
+                  <span className="hide-sm">On</span>
+                </label>
+                <select
+                  aria-label={`${c} delivery`}
+                  value={meta.required ? "instant" : v.digest}
+                  disabled={meta.required}
+                  onChange={(e) => setCat({ digest: e.target.value as Digest })}
+                >
+                  <option value="instant">Instant</option>
+                  <option value="daily">Daily digest</option>
+                  <option value="weekly">Weekly digest</option>
+                </select>
+              </div>
+            );
+          })}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Quiet hours and digest</legend>
+        <label className="toggle">
+          <input type="checkbox" checked={draft.quiet} onChange={(e) => set({ quiet: e.target.checked })} />
+          <span className="switch" aria-hidden="true" />
+          Hold non-critical messages during quiet hours
+        </label>
+        <FieldError errors={errors} name="quiet" />
+        <div className="row-fields">
+          <label className="field">
+            <span>From</span>
+            <input
+              value={draft.quietStart}
+              disabled={!draft.quiet}
+              placeholder="22:00"
+              inputMode="numeric"
+              onChange={(e) => set({ quietStart: e.target.value })}
+              {...invalid("quietStart")}
+            />
+            <FieldError errors={errors} name="quietStart" />
+          </label>
+          <label className="field">
+            <span>To</span>
+            <input
+              value={draft.quietEnd}
+              disabled={!draft.quiet}
+              placeholder="07:00"
+              inputMode="numeric"
+              onChange={(e) => set({ quietEnd: e.target.value })}
+              {...invalid("quietEnd")}
+            />
+            <FieldError errors={errors} name="quietEnd" />
+          </label>
+          <label className="field grow">
+            <span>Time zone</span>
+            <input
+              list="zones"
+              value={draft.quietZone}
+              disabled={!draft.quiet}
+              onChange={(e) => set({ quietZone: e.target.value })}
+              {...invalid("quietZone")}
+            />
+            <datalist id="zones">
+              {ZONES.map((z) => (
+                <option key={z} value={z} />
+              ))}
+            </datalist>
+            <FieldError errors={errors} name="quietZone" />
+          </label>
+        </div>
+        <label className="field narrow">
+          <span>Digest time (user's zone)</span>
+          <input
+            value={draft.digestTime}
+            placeholder="09:00"
+            inputMode="numeric"
+            onChange={(e) => set({ digestTime: e.target.value })}
+            {...invalid("digestTime")}
+          />
+          <FieldError errors={errors} name="digestTime" />
+        </label>
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
+          {save.isPending ? "Saving…" : "Save preferences"}
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => {
+            setDraft(toDraft(prefs, userZone));
+            setErrors({});
+          }}
+        >
+          Reset
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,125 @@
+import { useMutation } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { api, type TemplateEntry, unwrap } from "../api/client.ts";
+import { useAuth } from "../auth.tsx";
+import { ContentPreview } from "../components/content-preview.tsx";
+import { useTemplates } from "../components/filters.tsx";
+import { Card, PageHeader } from "../components/page-header.tsx";
+import { QueryView } from "../components/states.tsx";
+import { Badge } from "../components/status-badge.tsx";
+import { useToast } from "../components/toast.tsx";
+import { CHANNEL_LABEL } from "../format.ts";
+import { Link } from "../router.tsx";
+
+type Channel = TemplateEntry["channels"][number];
+
+function SendTest({ t }: { t: TemplateEntry }) {
+  const [userId, setUserId] = useState("");
+  const [channel, setChannel] = useState<"" | Channel>("");
+  const toast = useToast();
+  const send = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/v1/dashboard/templates/{type}/test", {
+          params: { path: { type: t.type } },
+          body: { userId, ...(channel ? { channels: [channel] } : {}) },
+        }),
+      ),
+    onSuccess: (r) => toast("ok", `Test sent (${r.eventId})`),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    send.mutate();
+  };
+  return (
+    <form className="send-test" onSubmit={submit} aria-label={`Send ${t.type} test`}>
+      <label className="field grow">
+        <span>Send a test to</span>
+        <input value={userId} placeholder="user id" onChange={(e) => setUserId(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>Channel</span>
+        <select value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
+          <option value="">All of its channels</option>
+          {t.channels.map((c) => (
+            <option key={c} value={c}>
+              {CHANNEL_LABEL[c]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className="btn" disabled={!userId || send.isPending}>
+        {send.isPending ? "Sending…" : "Send test"}
+      </button>
+      {send.error && (
+        <p className="field-error" role="alert">
+          {send.error.message}
+        </p>
+      )}
+      {send.data && (
+        <p className="muted small">
+          Sent: <Link href={`/notifications?eventId=${send.data.eventId}`}>see its notifications</Link>
+        </p>
+      )}
+    </form>
+  );
+}
+
+function Template({ t, canSend }: { t: TemplateEntry; canSend: boolean }) {
+  const [channel, setChannel] = useState<Channel>(t.channels[0]!);
+  return (
+    <Card
+      className="template"
+      title={<span className="mono">{t.type}</span>}
+      actions={
+        <div className="badges">
+          <Badge tone={t.category === "security" ? "info" : "muted"}>{t.category}</Badge>
+          <Badge tone={t.priority === "critical" || t.priority === "high" ? "warn" : "muted"}>
+            {t.priority}
+          </Badge>
+        </div>
+      }
+    >
+      <p className="muted">{t.description}</p>
+      <div className="tabs tabs-sm" role="tablist" aria-label={`${t.type} channels`}>
+        {t.channels.map((c) => (
+          <button
+            key={c}
+            type="button"
+            role="tab"
+            aria-selected={channel === c}
+            className={channel === c ? "tab active" : "tab"}
+            onClick={() => setChannel(c)}
+          >
+            {CHANNEL_LABEL[c]}
+          </button>
+        ))}
+      </div>
+      <ContentPreview content={t.rendered[channel] ?? {}} channel={channel} frameHeight={420} />
+      <details className="example">
+        <summary>Example data</summary>
+        <pre>{JSON.stringify(t.example, null, 2)}</pre>
+      </details>
+      {canSend ? <SendTest t={t} /> : <p className="muted small">Sending tests is for admins.</p>}
+    </Card>
+  );
+}
+
+export function TemplatesPage() {
+  const { isAdmin } = useAuth();
+  const q = useTemplates();
+  return (
+    <>
+      <PageHeader title="Templates" subtitle="Every notification type, rendered with its example data." />
+      <QueryView query={q} rows={6}>
+        {(d) => (
+          <div className="template-grid">
+            {d.data.map((t) => (
+              <Template key={t.type} t={t} canSend={isAdmin} />
+            ))}
+          </div>
+        )}
+      </QueryView>
+    </>
+  );
+}

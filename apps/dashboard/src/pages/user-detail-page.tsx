@@ -1,0 +1,138 @@
+import { useQuery } from "@tanstack/react-query";
+import { ApiError, api, unwrap } from "../api/client.ts";
+import { NotificationTable } from "../components/notification-table.tsx";
+import { Card, PageHeader } from "../components/page-header.tsx";
+import { Empty, QueryView } from "../components/states.tsx";
+import { when } from "../format.ts";
+import { Link } from "../router.tsx";
+import { PreferencesEditor } from "./preferences-editor.tsx";
+
+export function UserDetailPage({ userId }: { userId: string }) {
+  const path = { params: { path: { userId } } };
+  const user = useQuery({
+    queryKey: ["user", userId],
+    queryFn: () => unwrap(api.GET("/v1/users/{userId}", path)),
+  });
+  const prefs = useQuery({
+    queryKey: ["preferences", userId],
+    queryFn: () => unwrap(api.GET("/v1/users/{userId}/preferences", path)),
+  });
+  const recent = useQuery({
+    queryKey: ["notifications", { userId, recent: true }],
+    queryFn: () => unwrap(api.GET("/v1/notifications", { params: { query: { userId, limit: 10 } } })),
+    refetchInterval: 5000,
+  });
+  if (user.error instanceof ApiError && user.error.status === 404) {
+    return (
+      <>
+        <p className="crumbs">
+          <Link href="/users">Users</Link> / {userId}
+        </p>
+        <PageHeader title={userId} />
+        <Card>
+          <Empty title={`No user “${userId}”`}>
+            Herald knows a user once an event or <span className="mono">PUT /v1/users/{userId}</span> names
+            them, or they were erased. <Link href="/users">Search users</Link>
+          </Empty>
+        </Card>
+      </>
+    );
+  }
+  return (
+    <>
+      <p className="crumbs">
+        <Link href="/users">Users</Link> / {userId}
+      </p>
+      <PageHeader title={userId} subtitle={user.data ? `Herald id ${user.data.id}` : undefined} />
+      <div className="detail-grid side-first-sm">
+        <div className="detail-main">
+          <Card title="Preferences">
+            {/* The editor starts from the user's time zone, so it waits for both. */}
+            <QueryView query={user} rows={6}>
+              {(u) => (
+                <QueryView query={prefs} rows={6}>
+                  {(p) => <PreferencesEditor userId={userId} prefs={p} userZone={u.timezone} />}
+                </QueryView>
+              )}
+            </QueryView>
+          </Card>
+          <Card
+            title="Recent notifications"
+            className="flush"
+            actions={
+              <Link href={`/notifications?userId=${encodeURIComponent(userId)}`} className="small">
+                All →
+              </Link>
+            }
+          >
+            <QueryView
+              query={recent}
+              isEmpty={(d) => d.data.length === 0}
+              empty={<Empty title="Nothing sent to this user yet" />}
+            >
+              {(d) => (
+                <NotificationTable rows={d.data} columns={["id", "type", "channel", "status", "created"]} />
+              )}
+            </QueryView>
+          </Card>
+        </div>
+        <div className="detail-side">
+          <Card title="Contact">
+            <QueryView query={user} rows={4}>
+              {(u) => (
+                <dl className="facts">
+                  <div>
+                    <dt>E-mail</dt>
+                    <dd className="break">{u.email ?? "—"}</dd>
+                  </div>
+                  <div>
+                    <dt>Phone</dt>
+                    <dd>{u.phone ?? "—"}</dd>
+                  </div>
+                  <div>
+                    <dt>Locale</dt>
+                    <dd>{u.locale ?? "—"}</dd>
+                  </div>
+                  <div>
+                    <dt>Time zone</dt>
+                    <dd>{u.timezone ?? "—"}</dd>
+                  </div>
+                  {Object.entries(u.properties).map(([k, v]) => (
+                    <div key={k}>
+                      <dt>{k}</dt>
+                      <dd className="break">{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
+                    </div>
+                  ))}
+                  <div>
+                    <dt>Since</dt>
+                    <dd>{when(u.createdAt)}</dd>
+                  </div>
+                </dl>
+              )}
+            </QueryView>
+          </Card>
+          <Card title="Devices">
+            <QueryView
+              query={user}
+              rows={2}
+              isEmpty={(u) => u.devices.length === 0}
+              empty={<p className="muted">No push devices registered.</p>}
+            >
+              {(u) => (
+                <ul className="devices">
+                  {u.devices.map((d) => (
+                    <li key={d.id}>
+                      <span className="device-kind">{d.kind}</span>
+                      <span className="mono small">{d.id}</span>
+                      <span className="muted small">{when(d.createdAt)}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </QueryView>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

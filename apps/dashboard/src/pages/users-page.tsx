@@ -1,0 +1,74 @@
+import { useQuery } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useState } from "react";
+import { api, unwrap } from "../api/client.ts";
+import { Card, PageHeader } from "../components/page-header.tsx";
+import { Empty, QueryView } from "../components/states.tsx";
+import { ago } from "../format.ts";
+import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
+
+export function UsersPage() {
+  const { search } = useLocation();
+  const setSearch = useSearchParamsUpdater();
+  const q = search.get("q") ?? "";
+  const [text, setText] = useState(q);
+  useEffect(() => setText(q), [q]);
+  const results = useQuery({
+    queryKey: ["user-search", q],
+    queryFn: () => unwrap(api.GET("/v1/dashboard/users", { params: { query: { q, limit: 50 } } })),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSearch({ q: text.trim() || undefined });
+  };
+  return (
+    <>
+      <PageHeader title="Users" subtitle="Find a user by their id, e-mail or phone number." />
+      <form className="search" onSubmit={submit}>
+        <input
+          type="search"
+          aria-label="Search users"
+          placeholder="user id, e-mail or phone"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button type="submit" className="btn btn-primary">
+          Search
+        </button>
+      </form>
+      <Card className="flush">
+        <QueryView
+          query={results}
+          isEmpty={(d) => d.data.length === 0}
+          empty={
+            <Empty title={q ? `No user matches “${q}”` : "No users yet"}>
+              {q
+                ? "Search matches part of a user id, e-mail or phone."
+                : "Users appear with their first event."}
+            </Empty>
+          }
+        >
+          {(d) => (
+            <ul className="user-list">
+              {d.data.map((u) => (
+                <li key={u.id}>
+                  <Link href={`/users/${encodeURIComponent(u.userId)}`} className="user-row">
+                    <span className="avatar" aria-hidden="true">
+                      {u.userId.slice(0, 1).toUpperCase()}
+                    </span>
+                    <span className="user-main">
+                      <span className="user-id">{u.userId}</span>
+                      <span className="muted small">
+                        {[u.email, u.phone].filter(Boolean).join(" · ") || "no contact data"}
+                      </span>
+                    </span>
+                    <span className="muted small hide-sm">updated {ago(u.updatedAt)}</span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryView>
+      </Card>
+    </>
+  );
+}

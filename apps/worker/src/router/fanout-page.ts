@@ -1,0 +1,128 @@
+import {
+  addressHash,
+  type DeviceRow,
+  type FanoutNotification,
+  type FanoutPageCounts,
+  findSuppressedKeys,
+  finishFanoutPage,
+  getEvent,
+  getFanoutPage,
+  insertFanoutNotifications,
+  listDevicesOf,
+  loadFanoutRecipients,
+  type NewNotification,
+} from "@herald/db";
+import type { Channel } from "@herald/domain";
+import { channelsOf, getNotificationType } from "@herald/templates";
+import { UnrecoverableError } from "bullmq";
+import type { WorkerDeps } from "../deps.ts";
+import { enqueueDigestFlush } from "../digest/digest-jobs.ts";
+import {
+  type BuiltNotifications,
+  buildRecipientNotifications,
+  fileDigestItems,
+} from "./build-notifications.ts";
+import { enqueueSends } from "./enqueue-sends.ts";
+import { createPageRenderer } from "./page-renderer.ts";
+import { contactTargets } from "./plan-channels.ts";
+
+/** Rows per INSERT statement (one JSON parameter each): bounds the statement's size. */
+const INSERT_CHUNK = 1000;
+
+export interface FanoutPageResult extends FanoutPageCounts {
+  eventDone: boolean;
+}
+
+/**
+ * One page of a topic event's fan-out: the page's subscribers with their
+ * preferences (one query), their devices and suppressed addresses (one query
+ * each), then the same per-recipient routing as a single-user event, then
+ * multi-row inserts (unique per event × recipient × channel, so a retried
+ * page creates nothing twice) and one `addBulk` per channel.
+ */
+export async function routeFanoutPage(
+  deps: WorkerDeps,
+  eventId: string,
+  page: number,
+): Promise<FanoutPageResult> {
+  const [event, bounds] = await Promise.all([
+    getEvent(deps.db, eventId),
+    getFanoutPage(deps.db, eventId, page),
+  ]);
+  if (!event?.topic) throw new UnrecoverableError(`topic event ${eventId} not found`);
+  if (!bounds) throw new UnrecoverableError(`fan-out page ${eventId}/${page} not planned`);
+  const empty = { recipients: 0, notifications: 0, skipped: {}, eventDone: false };
+  if (event.status === "failed") return empty;
+  const def = getNotificationType(event.type);
+  if (!def) throw new UnrecoverableError(`unknown type ${event.type}`);
+
+  const audience = await loadFanoutRecipients(
+    deps.db,
+    { topic: event.topic, createdAt: event.createdAt },
+    bounds,
+  );
+  const wanted = channelsOf(def).filter((c) => !event.channels || event.channels.includes(c));
+  const devices = new Map<string, DeviceRow[]>();
+  if (wanted.includes("push")) {
+    for (const d of await listDevicesOf(
+      deps.db,
+      audience.map((a) => a.recipient.id),
+    )) {
+      devices.set(d.recipientId, [...(devices.get(d.recipientId) ?? []), d]);
+    }
+  }
+  const suppressedKeys = await findSuppressedKeys(
+    deps.db,
+    audience.flatMap((a) => contactTargets(wanted, a.recipient)),
+  );
+
+  const now = deps.now();
+  const render = createPageRenderer();
+  const built: BuiltNotifications[] = await Promise.all(
+    audience.map(({ recipient, prefs }) => {
+      const bounced = new Set<Channel>(
+        contactTargets(wanted, recipient)
+          .filter((t) => suppressedKeys.has(`${t.channel}:${addressHash(t.channel, t.address)}`))
+          .map((t) => t.channel),
+      );
+      return buildRecipientNotifications(deps, {
+        event: { ...event, userId: recipient.externalId },
+        def,
+        recipient,
+        prefs,
+        devices: devices.get(recipient.id) ?? [],
+        now,
+        bounced,
+        render,
+      });
+    }),
+  ).catch((err: Error) => {
+    // A type without a template for a requested channel fails the same way on every retry.
+    throw err.name === "TemplateMissingError" ? new UnrecoverableError(err.message) : err;
+  });
+
+  const rows: NewNotification[] = built.flatMap((b) => b.rows);
+  const inserted: FanoutNotification[] = [];
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    inserted.push(...(await insertFanoutNotifications(deps.db, rows.slice(i, i + INSERT_CHUNK), now)));
+  }
+  let digested = 0;
+  for (const b of built) {
+    if (b.digestItems.length === 0) continue;
+    const filed = await fileDigestItems(deps, b.digestItems, b.nextWindow, now);
+    digested += filed.rows.length;
+    await enqueueDigestFlush(deps, filed.digests);
+  }
+  await enqueueSends(deps, inserted);
+
+  const skipped: Record<string, number> = {};
+  for (const b of built) for (const s of b.suppressed) skipped[s.reason] = (skipped[s.reason] ?? 0) + 1;
+  const counts: FanoutPageCounts = {
+    recipients: audience.length,
+    notifications: inserted.length + digested,
+    skipped,
+  };
+  const { eventDone } = await finishFanoutPage(deps.db, eventId, page, counts);
+  if (eventDone) deps.logger.info({ eventId }, "fan-out done");
+  return { ...counts, eventDone };
+}

@@ -1,0 +1,151 @@
+import { createHash, randomBytes } from "node:crypto";
+import { newId } from "@herald/ids";
+import { and, asc, eq, gt, isNull, lt } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { decoyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.ts";
+import { type DashboardRole, dashboardSessions, dashboardUsers } from "./schema/index.ts";
+
+export type DashboardUserRow = typeof dashboardUsers.$inferSelect;
+export type DashboardSessionRow = typeof dashboardSessions.$inferSelect;
+
+const normalise = (email: string) => email.trim().toLowerCase();
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+export class WeakPasswordError extends Error {
+  constructor() {
+    super(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    this.name = "WeakPasswordError";
+  }
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new WeakPasswordError();
+}
+
+/** Creates a dashboard user; null when the e-mail is taken. */
+export async function createDashboardUser(
+  db: Db,
+  input: { email: string; password: string; role: DashboardRole },
+): Promise<DashboardUserRow | null> {
+  checkPassword(input.password);
+  const [row] = await db
+    .insert(dashboardUsers)
+    .values({
+      id: newId("adm"),
+      email: normalise(input.email),
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+    })
+    .onConflictDoNothing({ target: dashboardUsers.email })
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * The first admin from `ADMIN_EMAIL`/`ADMIN_PASSWORD`: created when missing,
+ * left alone when it exists (a password changed since stays changed).
+ */
+export async function ensureDashboardAdmin(db: Db, email: string, password: string): Promise<void> {
+  const existing = await getDashboardUserByEmail(db, email);
+  if (!existing) await createDashboardUser(db, { email, password, role: "admin" });
+}
+
+export async function getDashboardUserByEmail(db: Db, email: string): Promise<DashboardUserRow | null> {
+  const [row] = await db
+    .select()
+    .from(dashboardUsers)
+    .where(eq(dashboardUsers.email, normalise(email)));
+  return row ?? null;
+}
+
+export async function listDashboardUsers(db: Db): Promise<DashboardUserRow[]> {
+  return db.select().from(dashboardUsers).orderBy(asc(dashboardUsers.email));
+}
+
+/** Changes role and/or password, re-enabling a disabled user; signs them out everywhere. */
+export async function updateDashboardUser(
+  db: Db,
+  email: string,
+  change: { password?: string; role?: DashboardRole; disabled?: boolean },
+): Promise<DashboardUserRow | null> {
+  if (change.password !== undefined) checkPassword(change.password);
+  const [row] = await db
+    .update(dashboardUsers)
+    .set({
+      updatedAt: new Date(),
+      ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password) } : {}),
+      ...(change.role ? { role: change.role } : {}),
+      ...(change.disabled !== undefined ? { disabledAt: change.disabled ? new Date() : null } : {}),
+    })
+    .where(eq(dashboardUsers.email, normalise(email)))
+    .returning();
+  if (row) await db.delete(dashboardSessions).where(eq(dashboardSessions.userId, row.id));
+  return row ?? null;
+}
+
+/** The enabled user with this e-mail and password, else null; unknown e-mails cost as much time. */
+export async function verifyDashboardLogin(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<DashboardUserRow | null> {
+  const user = await getDashboardUserByEmail(db, email);
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+  if (!user || !ok || user.disabledAt) return null;
+  await db.update(dashboardUsers).set({ lastLoginAt: new Date() }).where(eq(dashboardUsers.id, user.id));
+  return user;
+}
+
+export interface NewDashboardSession {
+  /** The cookie value; shown once, stored only as a hash. */
+  token: string;
+  csrfToken: string;
+  session: DashboardSessionRow;
+}
+
+export async function createDashboardSession(
+  db: Db,
+  userId: string,
+  ttlMs: number,
+  userAgent?: string,
+): Promise<NewDashboardSession> {
+  const token = randomBytes(32).toString("base64url");
+  const csrfToken = randomBytes(24).toString("base64url");
+  // Expired sessions are swept on sign-in, so the table stays the size of the active ones.
+  await db.delete(dashboardSessions).where(lt(dashboardSessions.expiresAt, new Date()));
+  const [session] = await db
+    .insert(dashboardSessions)
+    .values({
+      id: newId("ses"),
+      tokenHash: sha256(token),
+      userId,
+      csrfToken,
+      expiresAt: new Date(Date.now() + ttlMs),
+      userAgent: userAgent?.slice(0, 300) ?? null,
+    })
+    .returning();
+  return { token, csrfToken, session: session! };
+}
+
+/** The live session for a cookie token and its (enabled) user. */
+export async function findDashboardSession(
+  db: Db,
+  token: string,
+): Promise<{ session: DashboardSessionRow; user: DashboardUserRow } | null> {
+  const [row] = await db
+    .select({ session: dashboardSessions, user: dashboardUsers })
+    .from(dashboardSessions)
+    .innerJoin(dashboardUsers, eq(dashboardUsers.id, dashboardSessions.userId))
+    .where(
+      and(
+        eq(dashboardSessions.tokenHash, sha256(token)),
+        gt(dashboardSessions.expiresAt, new Date()),
+        isNull(dashboardUsers.disabledAt),
+      ),
+    );
+  return row ?? null;
+}
+
+export async function deleteDashboardSession(db: Db, token: string): Promise<void> {
+  await db.delete(dashboardSessions).where(eq(dashboardSessions.tokenHash, sha256(token)));
+}
