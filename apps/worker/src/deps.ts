@@ -53,6 +53,7 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
     async close() {
       await Promise.all(Object.values(senders).map((s) => s.close?.().catch(() => {})));
       await queues.close();
+      await metrics.flush();
       redis.disconnect();
       await dbHandle.close();
     },

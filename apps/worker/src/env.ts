@@ -18,9 +18,9 @@ export const WORKER_QUEUES = [
 export type WorkerQueue = (typeof WORKER_QUEUES)[number];
 
 const DEFAULT_CONCURRENCY: Record<WorkerQueue, number> = {
-  events: 16,
-  email: 32,
-  sms: 32,
+  events: 64,
+  email: 64,
+  sms: 64,
   push: 64,
   in_app: 64,
   dead_letter: 4,

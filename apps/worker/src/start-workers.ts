@@ -1,9 +1,10 @@
 import { hostname } from "node:os";
-import { createDb, isDatabaseUnavailable, markEventFailed } from "@herald/db";
+import { createDb, isDatabaseUnavailable, loadSendContexts, markEventFailed } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
 import { bullQueueName, parseJob, retryDelay } from "@herald/jobs";
 import { DelayedError, type Job, Worker, type WorkerOptions } from "bullmq";
+import { createBatcher } from "./batching/batcher.ts";
 import { handleDeadLetter } from "./channels/dead-letter.ts";
 import { sendNotification } from "./channels/send-notification.ts";
 import type { WorkerDeps } from "./deps.ts";
@@ -66,6 +67,10 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   // The "write after send" lane: see SendOptions.sentWriter.
   const statusLane = createDb(env.databaseUrl, { max: 2, applicationName: "herald-worker-status" });
   const sentWriter = createSentWriter(statusLane.db);
+  // Every channel's send jobs load their notification + recipient through one grouped query.
+  const contexts = createBatcher((ids: string[]) =>
+    loadSendContexts(deps.db, ids).then((found) => ids.map((id) => found.get(id) ?? null)),
+  );
   const alerts = createOpsAlerts({
     redis: deps.redis,
     prefix: env.queuePrefix,
@@ -95,7 +100,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       return job.name === "reconcile" ? reconcile(deps) : runMaintenance(deps, job);
     if (queue === "digest") return processDigestJob(deps, job);
     parseJob(queue, "send", job.data);
-    return sendNotification(deps, queue, job, { gate, sentWriter });
+    return sendNotification(deps, queue, job, { gate, sentWriter, contexts });
   };
 
   for (const queue of env.queues) {

@@ -1,6 +1,7 @@
 import { newId } from "@herald/ids";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { prepared } from "./prepared.ts";
 import { type DeviceKind, devices, type WebPushKeys } from "./schema/index.ts";
 
 export type DeviceRow = typeof devices.$inferSelect;
@@ -34,7 +35,15 @@ export async function upsertDevice(db: Db, recipientId: string, device: NewDevic
 }
 
 export async function listDevices(db: Db, recipientId: string): Promise<DeviceRow[]> {
-  return db.select().from(devices).where(eq(devices.recipientId, recipientId)).orderBy(devices.id);
+  const query = prepared(db, "devices_of_recipient", (d) =>
+    d
+      .select()
+      .from(devices)
+      .where(eq(devices.recipientId, sql.placeholder("recipientId")))
+      .orderBy(devices.id)
+      .prepare("devices_of_recipient"),
+  );
+  return query.execute({ recipientId });
 }
 
 export async function removeDevice(db: Db, recipientId: string, deviceId: string): Promise<boolean> {

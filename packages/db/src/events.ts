@@ -1,6 +1,7 @@
 import { newId } from "@herald/ids";
-import { and, eq, inArray, lt } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { prepared } from "./prepared.ts";
 import { type ChannelSkip, events } from "./schema/index.ts";
 
 export type EventRow = typeof events.$inferSelect;
@@ -73,7 +74,14 @@ export async function insertEvents(db: Db, inputs: NewEvent[], round = 0): Promi
 }
 
 export async function getEvent(db: Db, id: string): Promise<EventRow | null> {
-  const [row] = await db.select().from(events).where(eq(events.id, id));
+  const query = prepared(db, "event_by_id", (d) =>
+    d
+      .select()
+      .from(events)
+      .where(eq(events.id, sql.placeholder("id")))
+      .prepare("event_by_id"),
+  );
+  const [row] = await query.execute({ id });
   return row ?? null;
 }
 

@@ -1,16 +1,32 @@
 import { canTransition, NOTIFICATION_STATUSES, type NotificationStatus } from "@herald/domain";
-import { and, desc, eq, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { notifications, notificationTimeline } from "./schema/index.ts";
+import { prepared } from "./prepared.ts";
+import type { RecipientRow } from "./recipients.ts";
+import { notifications, notificationTimeline, recipients } from "./schema/index.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type TimelineRow = typeof notificationTimeline.$inferSelect;
 export type NewNotification = Omit<typeof notifications.$inferInsert, "createdAt" | "updatedAt">;
 
+/** A row as PostgreSQL returns it (snake_case, raw values) → the drizzle row type. */
+function fromDriver(raw: Record<string, unknown>): NotificationRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(notifications))) {
+    const value = raw[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as NotificationRow;
+}
+
 /**
  * Inserts notifications with their first timeline entries (PENDING, then the
  * initial status). One row per (event, recipient, channel): rows that exist
  * already are returned as they are, so a router that runs twice creates nothing twice.
+ *
+ * One statement (the timeline insert is a CTE over the inserted rows), not a
+ * transaction of three: under load each extra round trip held the new rows'
+ * locks (and the stats rollup's) while the process got to its next step.
  */
 export async function insertNotifications(
   db: Db,
@@ -18,62 +34,85 @@ export async function insertNotifications(
   at = new Date(),
 ): Promise<NotificationRow[]> {
   if (rows.length === 0) return [];
-  return db.transaction(async (tx) => {
-    const created = await tx
-      .insert(notifications)
-      .values(
-        rows.map((r) => ({
-          ...r,
-          createdAt: at,
-          updatedAt: at,
-          queuedAt: r.status === "QUEUED" ? at : null,
-        })),
-      )
-      .onConflictDoNothing({
-        target: [notifications.eventId, notifications.recipientId, notifications.channel],
-      })
-      .returning();
-    if (created.length > 0) {
-      await tx.insert(notificationTimeline).values(
-        created.flatMap((n) => [
-          { notificationId: n.id, status: "PENDING", at },
-          ...(n.status === "PENDING"
-            ? []
-            : [
-                {
-                  notificationId: n.id,
-                  status: n.status,
-                  at,
-                  detail: n.reason ? { reason: n.reason } : null,
-                },
-              ]),
-        ]),
-      );
-    }
-    if (created.length === rows.length) return created;
-    const createdIds = new Set(created.map((c) => c.id));
-    const missing = rows.filter((r) => !createdIds.has(r.id!));
-    const existing = await tx
-      .select()
-      .from(notifications)
-      .where(
-        and(
-          inArray(notifications.eventId, [...new Set(missing.map((m) => m.eventId))]),
-          // A fan-out event has one row per subscriber: read back only the ones asked for.
-          inArray(notifications.recipientId, [...new Set(missing.map((m) => m.recipientId))]),
-          inArray(notifications.channel, [...new Set(missing.map((m) => m.channel))]),
-        ),
-      );
-    const key = (n: Pick<NotificationRow, "eventId" | "recipientId" | "channel">) =>
-      `${n.eventId}\u0000${n.recipientId}\u0000${n.channel}`;
-    const wanted = new Set(missing.map(key));
-    return [...created, ...existing.filter((e) => wanted.has(key(e)))];
-  });
+  const insert = db
+    .insert(notifications)
+    .values(
+      rows.map((r) => ({
+        ...r,
+        createdAt: at,
+        updatedAt: at,
+        queuedAt: r.status === "QUEUED" ? at : null,
+      })),
+    )
+    .onConflictDoNothing({
+      target: [notifications.eventId, notifications.recipientId, notifications.channel],
+    })
+    .returning();
+  const atText = at.toISOString();
+  const result = await db.execute<Record<string, unknown>>(sql`
+    with created as ${insert},
+    timeline as (
+      insert into notification_timeline (notification_id, status, at, detail)
+      select id, status, at, detail from (
+        select id, 'PENDING' as status, ${atText}::timestamptz as at, null::jsonb as detail, 0 as step from created
+        union all
+        select id, status, ${atText}::timestamptz,
+               case when reason is null then null else jsonb_build_object('reason', reason) end, 1
+        from created where status <> 'PENDING'
+      ) entries
+      order by id, step
+    )
+    select * from created`);
+  const created = [...result].map(fromDriver);
+  if (created.length === rows.length) return created;
+  const createdIds = new Set(created.map((c) => c.id));
+  const missing = rows.filter((r) => !createdIds.has(r.id!));
+  const existing = await db
+    .select()
+    .from(notifications)
+    .where(
+      and(
+        inArray(notifications.eventId, [...new Set(missing.map((m) => m.eventId))]),
+        // A fan-out event has one row per subscriber: read back only the ones asked for.
+        inArray(notifications.recipientId, [...new Set(missing.map((m) => m.recipientId))]),
+        inArray(notifications.channel, [...new Set(missing.map((m) => m.channel))]),
+      ),
+    );
+  const key = (n: Pick<NotificationRow, "eventId" | "recipientId" | "channel">) =>
+    `${n.eventId}\u0000${n.recipientId}\u0000${n.channel}`;
+  const wanted = new Set(missing.map(key));
+  return [...created, ...existing.filter((e) => wanted.has(key(e)))];
 }
 
 export async function getNotification(db: Db, id: string): Promise<NotificationRow | null> {
-  const [row] = await db.select().from(notifications).where(eq(notifications.id, id));
+  const query = prepared(db, "notification_by_id", (d) =>
+    d
+      .select()
+      .from(notifications)
+      .where(eq(notifications.id, sql.placeholder("id")))
+      .prepare("notification_by_id"),
+  );
+  const [row] = await query.execute({ id });
   return row ?? null;
+}
+
+export interface SendContextRow {
+  notification: NotificationRow;
+  recipient: RecipientRow | null;
+}
+
+/**
+ * What a send job needs, for many notifications in one query: each
+ * notification with its recipient. Ids not found are absent from the map.
+ */
+export async function loadSendContexts(db: Db, ids: string[]): Promise<Map<string, SendContextRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ notification: notifications, recipient: recipients })
+    .from(notifications)
+    .leftJoin(recipients, eq(recipients.id, notifications.recipientId))
+    .where(inArray(notifications.id, ids));
+  return new Map(rows.map((r) => [r.notification.id, r]));
 }
 
 export async function getTimeline(db: Db, notificationId: string): Promise<TimelineRow[]> {

@@ -1,6 +1,7 @@
 import { newId } from "@herald/ids";
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { prepared } from "./prepared.ts";
 import { outboxMessages, type RenderedContent } from "./schema/index.ts";
 
 export type OutboxRow = typeof outboxMessages.$inferSelect;
@@ -9,11 +10,35 @@ export async function insertOutboxMessage(
   db: Db,
   message: { notificationId: string; channel: string; destination: string; content: RenderedContent },
 ): Promise<OutboxRow> {
-  const [row] = await db
-    .insert(outboxMessages)
-    .values({ id: newId("obx"), ...message })
-    .returning();
+  const query = prepared(db, "outbox_insert", (d) =>
+    d
+      .insert(outboxMessages)
+      .values({
+        id: sql.placeholder("id"),
+        notificationId: sql.placeholder("notificationId"),
+        channel: sql.placeholder("channel"),
+        destination: sql.placeholder("destination"),
+        content: sql.placeholder("content"),
+      })
+      .returning()
+      .prepare("outbox_insert"),
+  );
+  const [row] = await query.execute({ id: newId("obx"), ...message });
   return row!;
+}
+
+/**
+ * Stores many outbox messages in one statement (the dev provider under load);
+ * returns their ids in input order.
+ */
+export async function insertOutboxMessages(
+  db: Db,
+  messages: { notificationId: string; channel: string; destination: string; content: RenderedContent }[],
+): Promise<string[]> {
+  if (messages.length === 0) return [];
+  const rows = messages.map((m) => ({ id: newId("obx"), ...m }));
+  await db.insert(outboxMessages).values(rows);
+  return rows.map((r) => r.id);
 }
 
 export async function listOutbox(

@@ -1,5 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { prepared } from "./prepared.ts";
 import {
   type CategoryPreference,
   type ChannelSwitches,
@@ -27,7 +28,14 @@ export const DEFAULT_PREFERENCES: Preferences = {
 };
 
 export async function getPreferences(db: Db, recipientId: string): Promise<Preferences> {
-  const [row] = await db.select().from(preferences).where(eq(preferences.recipientId, recipientId));
+  const query = prepared(db, "preferences_of_recipient", (d) =>
+    d
+      .select()
+      .from(preferences)
+      .where(eq(preferences.recipientId, sql.placeholder("recipientId")))
+      .prepare("preferences_of_recipient"),
+  );
+  const [row] = await query.execute({ recipientId });
   if (!row) return { ...DEFAULT_PREFERENCES };
   return {
     channels: row.channels,

@@ -1,6 +1,7 @@
 import { newId } from "@herald/ids";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { prepared } from "./prepared.ts";
 import { devices, preferences, recipients } from "./schema/index.ts";
 
 export type RecipientRow = typeof recipients.$inferSelect;
@@ -33,6 +34,9 @@ export async function upsertRecipient(
 
 /** The recipient for an app's user id, created bare (in-app only) when unknown. */
 export async function ensureRecipient(db: Db, externalId: string): Promise<RecipientRow> {
+  // Usually the recipient exists (the API upserts inline user data): look first, insert only when missing.
+  const existing = await getRecipient(db, externalId);
+  if (existing) return existing;
   const [created] = await db
     .insert(recipients)
     .values({ id: newId("usr"), externalId })
@@ -43,12 +47,26 @@ export async function ensureRecipient(db: Db, externalId: string): Promise<Recip
 }
 
 export async function getRecipient(db: Db, externalId: string): Promise<RecipientRow | null> {
-  const [row] = await db.select().from(recipients).where(eq(recipients.externalId, externalId));
+  const query = prepared(db, "recipient_by_external_id", (d) =>
+    d
+      .select()
+      .from(recipients)
+      .where(eq(recipients.externalId, sql.placeholder("externalId")))
+      .prepare("recipient_by_external_id"),
+  );
+  const [row] = await query.execute({ externalId });
   return row ?? null;
 }
 
 export async function getRecipientById(db: Db, id: string): Promise<RecipientRow | null> {
-  const [row] = await db.select().from(recipients).where(eq(recipients.id, id));
+  const query = prepared(db, "recipient_by_id", (d) =>
+    d
+      .select()
+      .from(recipients)
+      .where(eq(recipients.id, sql.placeholder("id")))
+      .prepare("recipient_by_id"),
+  );
+  const [row] = await query.execute({ id });
   return row ?? null;
 }
 

@@ -5,5 +5,6 @@ export {
   readSharedMetrics,
   type SharedMetrics,
   type SharedMetricsWriter,
+  type SharedMetricsWriterOptions,
   sharedMetricsWriter,
 } from "./shared-metrics.ts";

@@ -5,11 +5,13 @@ import {
   listDevices,
   type NotificationRow,
   removeDeviceById,
+  type SendContextRow,
   transition,
 } from "@herald/db";
 import type { Channel, NotificationStatus } from "@herald/domain";
 import { DeliveryError, isDeliveryError } from "@herald/errors";
 import { type Job, UnrecoverableError } from "bullmq";
+import type { Batcher } from "../batching/batcher.ts";
 import type { WorkerDeps } from "../deps.ts";
 import type { SendResult } from "../providers/provider.ts";
 import type { DatabaseGate } from "../reliability/database-gate.ts";
@@ -41,6 +43,22 @@ export interface SendOptions {
    * Default: a plain `transition` on `deps.db`.
    */
   sentWriter?: SentWriter;
+  /**
+   * Loads a notification with its recipient, grouping concurrent jobs' loads
+   * into one query. Default: two lookups on `deps.db` per job.
+   */
+  contexts?: Batcher<string, SendContextRow | null>;
+}
+
+async function loadContext(
+  deps: WorkerDeps,
+  id: string,
+  options: SendOptions,
+): Promise<SendContextRow | null> {
+  if (options.contexts) return options.contexts.run(id);
+  const notification = await getNotification(deps.db, id);
+  if (!notification) return null;
+  return { notification, recipient: await getRecipientById(deps.db, notification.recipientId) };
 }
 
 /**
@@ -62,11 +80,11 @@ export async function sendNotification(
   options: SendOptions = {},
 ): Promise<SendOutcome> {
   const notificationId = (job.data as { notificationId: string }).notificationId;
-  const notification = await getNotification(deps.db, notificationId);
-  if (!notification) throw new UnrecoverableError(`notification ${notificationId} not found`);
+  const loaded = await loadContext(deps, notificationId, options);
+  if (!loaded) throw new UnrecoverableError(`notification ${notificationId} not found`);
+  const { notification, recipient } = loaded;
   if (!SENDABLE.has(notification.status)) return { status: "SKIPPED", current: notification.status };
 
-  const recipient = await getRecipientById(deps.db, notification.recipientId);
   if (!recipient || recipient.erasedAt) {
     await transition(deps.db, notificationId, "FAILED", {
       set: { reason: "recipient_erased", lastError: "recipient erased" },

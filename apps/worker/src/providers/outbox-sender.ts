@@ -1,6 +1,7 @@
-import { type Db, insertOutboxMessage, listOutbox } from "@herald/db";
+import { type Db, insertOutboxMessages, listOutbox, type RenderedContent } from "@herald/db";
 import type { Channel } from "@herald/domain";
 import { DeliveryError } from "@herald/errors";
+import { createBatcher } from "../batching/batcher.ts";
 import type { ChannelSender, SendContext } from "./provider.ts";
 
 function destination(channel: Channel, ctx: SendContext): string | null {
@@ -22,6 +23,12 @@ function destination(channel: Channel, ctx: SendContext): string | null {
  * channel without credentials outside production.
  */
 export function outboxSender(db: Db, channel: Channel): ChannelSender {
+  // Concurrent sends share one multi-row insert (and one commit).
+  const store = createBatcher(
+    (
+      messages: { notificationId: string; channel: string; destination: string; content: RenderedContent }[],
+    ) => insertOutboxMessages(db, messages),
+  );
   return {
     channel,
     providers: ["outbox"],
@@ -33,13 +40,13 @@ export function outboxSender(db: Db, channel: Channel): ChannelSender {
           code: "no_destination",
         });
       }
-      const row = await insertOutboxMessage(db, {
+      const id = await store.run({
         notificationId: ctx.notification.id,
         channel,
         destination: to,
         content: ctx.notification.content,
       });
-      return { provider: "outbox", providerMessageId: row.id };
+      return { provider: "outbox", providerMessageId: id };
     },
     async findSent(ctx) {
       const [row] = await listOutbox(db, { notificationId: ctx.notification.id }, 1);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { createBatcher } from "./batcher.ts";
+
+describe("createBatcher", () => {
+  it("runs a lone item at once and groups items arriving while a batch is in flight", async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const b = createBatcher(
+      async (items: number[]) => {
+        batches.push(items);
+        if (batches.length === 1) await gate;
+        return items.map((i) => i * 10);
+      },
+      { maxInFlight: 1 },
+    );
+    const first = b.run(1);
+    await new Promise((r) => setTimeout(r, 5));
+    const rest = [b.run(2), b.run(3), b.run(4)];
+    await new Promise((r) => setTimeout(r, 5));
+    expect(batches).toEqual([[1]]);
+    release();
+    expect(await first).toBe(10);
+    expect(await Promise.all(rest)).toEqual([20, 30, 40]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it("caps batch size and rejects every item of a failed batch", async () => {
+    const sizes: number[] = [];
+    const b = createBatcher(
+      async (items: number[]) => {
+        sizes.push(items.length);
+        if (items.includes(-1)) throw new Error("boom");
+        return items;
+      },
+      { maxBatch: 2, maxInFlight: 1 },
+    );
+    const results = await Promise.allSettled([b.run(1), b.run(2), b.run(-1), b.run(3), b.run(4)]);
+    expect(sizes).toEqual([2, 2, 1]);
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+    ]);
+  });
+});

@@ -1,0 +1,78 @@
+/** Everything `npm run bench` can be told on its command line. */
+export interface BenchOptions {
+  /** Seconds each measured scenario runs. Default 60 (`--short`: 8). */
+  durationS: number;
+  /** Events per second offered in scenario 1. Default 1000 (`--short`: 300). */
+  rate: number;
+  /** Worker processes. Default 2 (one per core). */
+  workers: number;
+  /** Which scenarios run: raw,steady,max,slow,fanout,memory. Default all but memory (`--memory` adds it). */
+  scenarios: string[];
+  /** Topic size of the fan-out scenario. Default 100,000 (`--short`: 10,000). */
+  fanout: number;
+  /** Notifications the memory scenario sends. Default 1,000,000 (`--short`: 100,000). */
+  memoryNotifications: number;
+  /** Write CPU profiles of the API and workers (`node --cpu-prof`) under `.herald/bench/profiles`. */
+  profile: boolean;
+  short: boolean;
+  /** Where latest.json / latest.md go. Default `.herald/bench`. */
+  outDir: string;
+}
+
+export const ALL_SCENARIOS = ["raw", "steady", "max", "slow", "fanout", "memory"] as const;
+
+const HELP = `npm run bench -- [options]
+  --short               the whole run in under a minute (small numbers, same scenarios)
+  --duration <s>        seconds per scenario (default 60, short 8)
+  --rate <n>            events/s offered in the steady scenario (default 1000, short 300)
+  --workers <n>         worker processes (default 2)
+  --scenarios <list>    raw,steady,max,slow,fanout,memory (default all but memory)
+  --memory              add the 1,000,000-notification memory scenario
+  --fanout <n>          topic subscribers in the fan-out scenario (default 100000, short 10000)
+  --memory-notifications <n>   (default 1000000, short 100000)
+  --profile             write .cpuprofile files of the API and workers
+  --out <dir>           output directory (default .herald/bench)`;
+
+function value(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = argv[i + 1];
+  if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
+  return v;
+}
+
+function positive(argv: string[], name: string, fallback: number): number {
+  const raw = value(argv, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return n;
+}
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.info(HELP);
+    process.exit(0);
+  }
+  const short = argv.includes("--short");
+  const listed = value(argv, "--scenarios")
+    ?.split(",")
+    .map((s) => s.trim());
+  const scenarios = listed ?? ALL_SCENARIOS.filter((s) => s !== "memory" || argv.includes("--memory"));
+  if (listed && argv.includes("--memory") && !scenarios.includes("memory")) scenarios.push("memory");
+  for (const s of scenarios) {
+    if (!(ALL_SCENARIOS as readonly string[]).includes(s))
+      throw new Error(`unknown scenario "${s}"\n${HELP}`);
+  }
+  return {
+    short,
+    durationS: positive(argv, "--duration", short ? 8 : 60),
+    rate: positive(argv, "--rate", short ? 300 : 1000),
+    workers: Math.round(positive(argv, "--workers", 2)),
+    scenarios,
+    fanout: Math.round(positive(argv, "--fanout", short ? 10_000 : 100_000)),
+    memoryNotifications: Math.round(positive(argv, "--memory-notifications", short ? 100_000 : 1_000_000)),
+    profile: argv.includes("--profile"),
+    outDir: value(argv, "--out") ?? ".herald/bench",
+  };
+}

@@ -1,0 +1,110 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import type { BenchOptions } from "./bench-options.ts";
+import type { RawCeiling } from "./raw-ceiling.ts";
+import type { ScenarioResult } from "./scenario-result.ts";
+
+export interface BenchRun {
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; model: string; loadBefore: number[]; loadAfter: number[] };
+  options: BenchOptions;
+  raw: RawCeiling | null;
+  scenarios: ScenarioResult[];
+}
+
+export function machineInfo() {
+  const c = cpus();
+  return {
+    cpus: c.length,
+    model: c[0]?.model ?? "unknown",
+    load: loadavg().map((l) => Number(l.toFixed(2))),
+  };
+}
+
+const n0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
+const ms = (x: number | undefined) =>
+  x === undefined || !Number.isFinite(x) ? "–" : x < 10 ? x.toFixed(1) : x.toFixed(0);
+
+function latencyCell(s: ScenarioResult, priority: string): string {
+  const l = s.latency.find((x) => x.priority === priority);
+  return l ? `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)}` : "–";
+}
+
+function rssCell(s: ScenarioResult): string {
+  const entries = Object.entries(s.peakRssMb);
+  if (entries.length === 0) return "–";
+  const api = s.peakRssMb.api;
+  const workers = entries.filter(([k]) => k.startsWith("worker")).map(([, v]) => v);
+  return `api ${n0(api ?? Number.NaN)}, workers ≤ ${n0(Math.max(...workers))}`;
+}
+
+function cpuCell(s: ScenarioResult): string {
+  if (!s.cpu) return "–";
+  const workers = Object.entries(s.cpu)
+    .filter(([k]) => k.startsWith("worker"))
+    .reduce((sum, [, v]) => sum + v, 0);
+  const f = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(2));
+  return `${f(s.cpu.api)} / ${f(workers)} / ${f(s.cpu.postgres)} / ${f(s.cpu.redis)}`;
+}
+
+/** The markdown table README quotes, plus the targets and how the run went. */
+export function renderMarkdown(run: BenchRun): string {
+  const lines: string[] = [];
+  const m = run.machine;
+  lines.push(
+    `Run ${run.startedAt} → ${run.finishedAt}; ${m.cpus} × ${m.model}; load average before ${m.loadBefore.join(" ")}, after ${m.loadAfter.join(" ")}; ` +
+      `${run.options.workers} worker processes + 1 API process; ${run.options.short ? "short" : "full"} mode, ${run.options.durationS} s per scenario.`,
+  );
+  lines.push("");
+  if (run.raw) {
+    lines.push(
+      `Raw BullMQ ceiling (same Redis, no Herald code): addBulk ${n0(run.raw.addPerSec)} jobs/s; add + process no-op jobs with ${run.raw.consumers} processes × concurrency ${run.raw.concurrency}: **${n0(run.raw.processedPerSec)} jobs/s**.`,
+    );
+    lines.push("");
+  }
+  lines.push(
+    "| scenario | events/s accepted | notifications/s created | sent/s | critical p50 / p95 / p99 ms | normal p50 / p95 / p99 ms | API p99 ms (single POST) | peak RSS MB | CPU cores api / workers / pg / redis |",
+  );
+  lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+  for (const s of run.scenarios) {
+    if (s.status === "skipped") {
+      lines.push(`| ${s.title} | ${s.note} | | | | | | | |`);
+      continue;
+    }
+    const low = s.latency.find((l) => l.priority === "low");
+    const normal = s.latency.some((l) => l.priority === "normal")
+      ? latencyCell(s, "normal")
+      : low
+        ? `${latencyCell(s, "low")} (low)`
+        : "–";
+    lines.push(
+      `| ${s.title}${s.status === "failed" ? " (FAILED)" : ""} | ${n0(s.eventsPerSec)} | ${n0(s.notificationsPerSec)} | ${n0(s.sentPerSec)} | ${latencyCell(s, "critical")} | ${normal} | ${ms(s.api?.p99)} | ${rssCell(s)} | ${cpuCell(s)} |`,
+    );
+  }
+  lines.push("");
+  lines.push("| target | goal | measured | met |");
+  lines.push("| --- | --- | --- | --- |");
+  for (const s of run.scenarios) {
+    for (const t of s.targets)
+      lines.push(
+        `| ${s.id}: ${t.what} | ${t.target} | ${t.measured} | ${t.met === null ? "–" : t.met ? "yes" : "**no**"} |`,
+      );
+  }
+  const notes = run.scenarios.filter((s) => s.note && s.status !== "skipped");
+  if (notes.length > 0) {
+    lines.push("");
+    for (const s of notes) lines.push(`- ${s.id}: ${s.note}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function writeReport(run: BenchRun, outDir: string): { json: string; md: string } {
+  mkdirSync(outDir, { recursive: true });
+  const json = join(outDir, "latest.json");
+  const md = join(outDir, "latest.md");
+  writeFileSync(json, `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(md, renderMarkdown(run));
+  return { json, md };
+}

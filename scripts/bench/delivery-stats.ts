@@ -1,0 +1,94 @@
+import type { DbHandle } from "@herald/db";
+
+export interface PriorityLatency {
+  priority: string;
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface WindowCounts {
+  events: number;
+  notifications: number;
+  sent: number;
+  /** Notifications of the window's events not sent (yet). */
+  unsent: number;
+}
+
+/**
+ * Accept→sent latency per priority, from the database: the event's
+ * `created_at` (its commit in the API) to the notification's `sent_at` (the
+ * worker's clock when the provider answered), for events accepted in [from, to].
+ */
+export async function latencyByPriority(
+  h: DbHandle,
+  from: Date,
+  to: Date,
+  filter: { channel?: string } = {},
+): Promise<PriorityLatency[]> {
+  const rows = await h.sql<
+    { priority: string; count: string; p50: string; p95: string; p99: string; max: string }[]
+  >`
+    with l as (
+      select n.priority, extract(epoch from n.sent_at - e.created_at) * 1000 as ms
+      from events e join notifications n on n.event_id = e.id
+      where e.created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz
+        and n.sent_at is not null
+        ${filter.channel ? h.sql`and n.channel = ${filter.channel}` : h.sql``}
+    )
+    select priority, count(*) as count,
+           percentile_disc(0.5) within group (order by ms)::float8 as p50,
+           percentile_disc(0.95) within group (order by ms)::float8 as p95,
+           percentile_disc(0.99) within group (order by ms)::float8 as p99,
+           max(ms)::float8 as max
+    from l group by priority order by priority`;
+  return rows.map((r) => ({
+    priority: r.priority,
+    count: Number(r.count),
+    p50: Number(r.p50),
+    p95: Number(r.p95),
+    p99: Number(r.p99),
+    max: Number(r.max),
+  }));
+}
+
+/** Events accepted in [from, to], their notifications, and how many of those were sent. */
+export async function windowCounts(h: DbHandle, from: Date, to: Date): Promise<WindowCounts> {
+  const [row] = await h.sql<{ events: string; notifications: string; sent: string }[]>`
+    select (select count(*) from events where created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz) as events,
+           count(n.id) as notifications, count(n.sent_at) as sent
+    from events e join notifications n on n.event_id = e.id
+    where e.created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`;
+  const notifications = Number(row!.notifications);
+  const sent = Number(row!.sent);
+  return { events: Number(row!.events), notifications, sent, unsent: notifications - sent };
+}
+
+/** Notifications sent in [from, to] (whenever their event came). */
+export async function sentBetween(h: DbHandle, from: Date, to: Date): Promise<number> {
+  const [row] = await h.sql<{ n: string }[]>`
+    select count(*) as n from notifications where sent_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`;
+  return Number(row!.n);
+}
+
+/** Events accepted in [from, to]. */
+export async function eventsBetween(h: DbHandle, from: Date, to: Date): Promise<number> {
+  const [row] = await h.sql<{ n: string }[]>`
+    select count(*) as n from events where created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`;
+  return Number(row!.n);
+}
+
+/** Waits until every notification of events accepted so far is sent (or `timeoutMs` passes). */
+export async function waitDrained(h: DbHandle, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [row] = await h.sql<{ open: string; unrouted: string }[]>`
+      select (select count(*) from notifications where status in ('PENDING','QUEUED')) as open,
+             (select count(*) from events where status = 'accepted') as unrouted`;
+    if (Number(row!.open) === 0 && Number(row!.unrouted) === 0) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}

@@ -1,0 +1,185 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createDb, type DbHandle, migrateDatabase } from "@herald/db";
+import { type AppProcess, createDatabase, dropDatabase, freePort, spawnApp } from "@herald/devstack";
+import { Redis } from "ioredis";
+import { type CpuMeter, meterCpu, redisPid } from "./cpu-usage.ts";
+
+export const REPO = resolve(import.meta.dirname, "../..");
+/** PostgreSQL server the bench creates its databases on (trust auth). */
+export const PG_SERVER_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export interface SystemOptions {
+  /** Name for logs and the database (`herald_bench_<name>_<hex>`). */
+  name: string;
+  workers: number;
+  /** Extra environment for every worker process. */
+  workerEnv?: Record<string, string>;
+  apiEnv?: Record<string, string>;
+  /** `node --cpu-prof` into this directory. */
+  profileDir?: string;
+}
+
+export interface HeraldSystem {
+  url: string;
+  apiKey: string;
+  prefix: string;
+  databaseUrl: string;
+  /** The bench's own pool on the system's database (for measuring). */
+  db: DbHandle;
+  redis: Redis;
+  api: AppProcess;
+  workers: AppProcess[];
+  /** pid per process name (`api`, `worker-1`…), for the memory sampler. */
+  pids(): Record<string, number>;
+  /** Starts measuring CPU use of the processes, their PostgreSQL backends and Redis. */
+  meterCpu(): Promise<CpuMeter>;
+  stop(): Promise<void>;
+}
+
+async function waitHealthy(url: string, app: AppProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (!app.running) throw new Error(`${what} exited during start-up:\n${app.output().slice(-4000)}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not start:\n${app.output().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * The real system as separate processes, as production runs it: one API
+ * process and `workers` worker processes (`node --import tsx …/main.ts`), on
+ * a fresh database and a unique queue prefix on this machine's PostgreSQL and Redis.
+ */
+export async function startSystem(options: SystemOptions): Promise<HeraldSystem> {
+  const tag = randomBytes(4).toString("hex");
+  const dbName = `herald_bench_${options.name}_${tag}`;
+  const databaseUrl = await createDatabase(PG_SERVER_URL, dbName);
+  await migrateDatabase(databaseUrl);
+  if (process.env.BENCH_NO_STATS_TRIGGERS) {
+    // Diagnosis only: what the /v1/stats rollup triggers cost the write path.
+    const h = createDb(databaseUrl, { max: 1 });
+    await h.sql`alter table notifications disable trigger notifications_stats_insert`;
+    await h.sql`alter table notifications disable trigger notifications_stats_update`;
+    await h.close();
+  }
+  const prefix = `bench${tag}`;
+  const apiKey = `hk_test_${randomBytes(20).toString("hex")}`;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logDir = join(REPO, ".herald", "bench", "logs", `${options.name}-${tag}`);
+  mkdirSync(logDir, { recursive: true });
+  const common: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    // As deployed: React's production build, production config checks. The dev
+    // outbox is still the provider unless a scenario names one.
+    NODE_ENV: "production",
+    EMAIL_PROVIDERS: "outbox",
+    SMS_PROVIDERS: "outbox",
+    PUSH_PROVIDERS: "outbox",
+    UNSUBSCRIBE_SECRET: `bench-unsubscribe-${tag}`,
+    TRACKING_SECRET: `bench-tracking-secret-${tag}-0123456789abcdef`,
+    VAPID_SUBJECT: "mailto:bench@herald.example",
+    // e.g. BENCH_NODE_OPTIONS=--max-old-space-size=192 to see what a heap cap does to RSS.
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    LOG_LEVEL: "warn",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    MIGRATE_ON_START: "false",
+    PUBLIC_URL: url,
+  };
+  const nodeArgs = options.profileDir
+    ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/${options.name}`]
+    : [];
+  const api = spawnApp({
+    entry: join(REPO, "apps/api/src/main.ts"),
+    cwd: REPO,
+    nodeArgs,
+    env: {
+      ...common,
+      HERALD_API_KEY: apiKey,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      API_RATE_LIMIT: "off",
+      ...options.apiEnv,
+    },
+    logFile: join(logDir, "api.log"),
+  });
+  const workers: AppProcess[] = [];
+  const healthUrls: string[] = [];
+  for (let i = 1; i <= options.workers; i++) {
+    const healthPort = await freePort();
+    healthUrls.push(`http://127.0.0.1:${healthPort}/readyz`);
+    workers.push(
+      spawnApp({
+        entry: join(REPO, "apps/worker/src/main.ts"),
+        cwd: REPO,
+        nodeArgs,
+        env: {
+          ...common,
+          WORKER_HEALTH_PORT: String(healthPort),
+          WORKER_HEALTH_HOST: "127.0.0.1",
+          ...options.workerEnv,
+        },
+        logFile: join(logDir, `worker-${i}.log`),
+      }),
+    );
+  }
+  const all = [api, ...workers];
+  try {
+    await waitHealthy(`${url}/healthz`, api, "api");
+    await Promise.all(workers.map((w, i) => waitHealthy(healthUrls[i]!, w, `worker-${i + 1}`)));
+  } catch (err) {
+    await Promise.all(all.map((p) => p.kill()));
+    await dropDatabase(PG_SERVER_URL, dbName).catch(() => {});
+    throw err;
+  }
+  const db = createDb(databaseUrl, { max: 4 });
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  return {
+    url,
+    apiKey,
+    prefix,
+    databaseUrl,
+    db,
+    redis,
+    api,
+    workers,
+    pids: () => Object.fromEntries(all.map((p, i) => [i === 0 ? "api" : `worker-${i}`, p.pid])),
+    async meterCpu() {
+      const pids = Object.fromEntries(all.map((p, i) => [i === 0 ? "api" : `worker-${i}`, p.pid]));
+      return meterCpu(pids, db, await redisPid(await redis.info("server")));
+    },
+    async stop() {
+      // SIGTERM lets each process finish (and write its CPU profile).
+      await Promise.all(all.map((p) => p.stop()));
+      await db.close();
+      await deleteKeys(redis, `${prefix}:*`);
+      redis.disconnect();
+      // BENCH_KEEP_DB=1 keeps the database for a look afterwards.
+      if (!process.env.BENCH_KEEP_DB) await dropDatabase(PG_SERVER_URL, dbName).catch(() => {});
+      else console.info(`[bench] kept ${databaseUrl}`);
+    },
+  };
+}
+
+/** Removes this run's keys only (other helpers share the Redis). */
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== "0");
+}

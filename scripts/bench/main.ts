@@ -1,0 +1,136 @@
+/**
+ * `npm run bench [-- options]`: Herald's throughput, latency and memory on
+ * this machine, next to the raw BullMQ ceiling measured in the same run.
+ * See bench-options.ts for the options (`--short` for a run under a minute)
+ * and README "Benchmarks" for how to read the output
+ * (.herald/bench/latest.json and latest.md).
+ */
+import { join, resolve } from "node:path";
+import { type BenchOptions, parseBenchOptions } from "./bench-options.ts";
+import { type BenchRun, machineInfo, renderMarkdown, writeReport } from "./bench-report.ts";
+import { REPO, type SystemOptions, startSystem } from "./herald-system.ts";
+import { measureRawCeiling } from "./raw-ceiling.ts";
+import { runFanout } from "./scenario-fanout.ts";
+import { runMax } from "./scenario-max.ts";
+import { runMemory } from "./scenario-memory.ts";
+import type { ScenarioResult } from "./scenario-result.ts";
+import { runSlowProvider, startSlowProvider } from "./scenario-slow-provider.ts";
+import { runSteady } from "./scenario-steady.ts";
+
+const say = (line: string) => console.info(`[bench] ${line}`);
+// A stray rejection (a poll racing a scenario's tear-down) is reported, not fatal to the whole run.
+process.on("unhandledRejection", (err) => say(`unhandled: ${(err as Error)?.stack ?? String(err)}`));
+
+let options: BenchOptions;
+try {
+  options = parseBenchOptions(process.argv.slice(2));
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+const o = options;
+const outDir = resolve(REPO, o.outDir);
+const profileDir = o.profile ? join(outDir, "profiles") : undefined;
+const before = machineInfo();
+const run: BenchRun = {
+  startedAt: new Date().toISOString(),
+  finishedAt: "",
+  machine: { cpus: before.cpus, model: before.model, loadBefore: before.load, loadAfter: [] },
+  options: o,
+  raw: null,
+  scenarios: [],
+};
+say(`load average ${before.load.join(" ")} on ${before.cpus} CPUs; scenarios ${o.scenarios.join(",")}`);
+
+// Ctrl-C (or a SIGTERM) stops the running system's processes and drops its database before exiting.
+const running = new Set<Awaited<ReturnType<typeof startSystem>>>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    say(`${signal}: stopping…`);
+    void Promise.allSettled([...running].map((s) => s.stop())).then(() => process.exit(130));
+  });
+}
+
+async function withSystem<T>(
+  name: string,
+  extra: Partial<SystemOptions>,
+  body: (s: Awaited<ReturnType<typeof startSystem>>) => Promise<T>,
+): Promise<T> {
+  const system = await startSystem({
+    name,
+    workers: o.workers,
+    ...(profileDir ? { profileDir } : {}),
+    ...extra,
+  });
+  running.add(system);
+  try {
+    return await body(system);
+  } finally {
+    running.delete(system);
+    await system.stop();
+  }
+}
+
+async function scenario(name: string, fn: () => Promise<ScenarioResult | ScenarioResult[]>) {
+  if (!o.scenarios.includes(name)) return;
+  say(`scenario ${name}…`);
+  const t = performance.now();
+  try {
+    const out = await fn();
+    for (const r of Array.isArray(out) ? out : [out]) {
+      run.scenarios.push(r);
+      say(
+        `  ${r.id}: ${r.status}${r.note ? ` (${r.note})` : ""}; sent ${r.sentPerSec.toFixed(0)}/s; ${r.targets
+          .map((x) => `${x.what} ${x.measured} ${x.met === null ? "" : x.met ? "✓" : "✗"}`)
+          .join("; ")}${r.cpu ? `; cpu ${JSON.stringify(r.cpu)}` : ""}`,
+      );
+    }
+  } catch (err) {
+    say(`  ${name} failed: ${(err as Error).stack}`);
+    run.scenarios.push({
+      id: name,
+      title: name,
+      status: "failed",
+      note: (err as Error).message.slice(0, 300),
+      seconds: 0,
+      eventsPerSec: 0,
+      notificationsPerSec: 0,
+      sentPerSec: 0,
+      latency: [],
+      peakRssMb: {},
+      targets: [],
+      extra: {},
+    });
+  }
+  say(`  (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+}
+
+if (o.scenarios.includes("raw")) {
+  say("raw BullMQ ceiling…");
+  run.raw = await measureRawCeiling(o.short ? 6 : 15, o.workers);
+  say(
+    `  addBulk ${run.raw.addPerSec.toFixed(0)} jobs/s; add+process ${run.raw.processedPerSec.toFixed(0)} jobs/s`,
+  );
+}
+const maxChannel = process.env.BENCH_MAX_CHANNEL ?? "sms";
+await scenario("steady", () => withSystem("steady", {}, (s) => runSteady(s, o)));
+await scenario("max", () =>
+  withSystem("max", {}, (s) => runMax(s, o, maxChannel, run.raw?.processedPerSec ?? null)),
+);
+await scenario("slow", async () => {
+  const provider = await startSlowProvider();
+  try {
+    return await withSystem("slow", { workerEnv: provider.env }, (s) => runSlowProvider(s, o));
+  } finally {
+    await provider.stop();
+  }
+});
+await scenario("fanout", () => withSystem("fanout", {}, (s) => runFanout(s, o)));
+await scenario("memory", () => withSystem("memory", {}, (s) => runMemory(s, o)));
+
+run.finishedAt = new Date().toISOString();
+run.machine.loadAfter = machineInfo().load;
+const files = writeReport(run, outDir);
+console.info(`\n${renderMarkdown(run)}`);
+say(`wrote ${files.json} and ${files.md}`);
+process.exit(0);

@@ -1,0 +1,48 @@
+import type { PriorityLatency } from "./delivery-stats.ts";
+import type { Percentiles } from "./percentiles.ts";
+
+export interface TargetCheck {
+  what: string;
+  target: string;
+  measured: string;
+  /** Null: reported only, the issue sets no bar for it. */
+  met: boolean | null;
+}
+
+/** What one scenario reports (the JSON output is a list of these plus the raw ceiling). */
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  status: "ok" | "skipped" | "failed";
+  /** Why skipped/failed, or a remark on the run. */
+  note?: string;
+  seconds: number;
+  eventsPerSec: number;
+  notificationsPerSec: number;
+  sentPerSec: number;
+  latency: PriorityLatency[];
+  /** Latency of single-event POSTs as the load generator saw them. */
+  api?: Percentiles;
+  peakRssMb: Record<string, number>;
+  /** Average cores busy during the measured run, per process group (api, worker-N, postgres, redis). */
+  cpu?: Record<string, number>;
+  targets: TargetCheck[];
+  extra: Record<string, unknown>;
+}
+
+export function skipped(id: string, title: string, note: string): ScenarioResult {
+  return {
+    id,
+    title,
+    status: "skipped",
+    note,
+    seconds: 0,
+    eventsPerSec: 0,
+    notificationsPerSec: 0,
+    sentPerSec: 0,
+    latency: [],
+    peakRssMb: {},
+    targets: [],
+    extra: {},
+  };
+}
