@@ -107,7 +107,7 @@ async function scenario(name: string, fn: () => Promise<ScenarioResult | Scenari
 
 if (o.scenarios.includes("raw")) {
   say("raw BullMQ ceiling…");
-  run.raw = await measureRawCeiling(o.short ? 6 : 15, o.workers);
+  run.raw = await measureRawCeiling(o.short ? 4 : 15, o.workers);
   say(
     `  addBulk ${run.raw.addPerSec.toFixed(0)} jobs/s; add+process ${run.raw.processedPerSec.toFixed(0)} jobs/s`,
   );

@@ -1,8 +1,8 @@
 import type { Channel, RenderedContent } from "@herald/domain";
 import { createElement, type ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { toPlainText } from "react-email";
 import type { NotificationType, RenderContext } from "./define-notification.ts";
+import { htmlToPlainText } from "./email/plain-text.ts";
 
 export class TemplateMissingError extends Error {
   constructor(type: string, channel: Channel) {
@@ -47,7 +47,7 @@ export async function renderNotification(
         channel,
         subject: t.email.subject(data, ctx),
         html,
-        text: toPlainText(html),
+        text: htmlToPlainText(html),
         ...(t.email.preview ? { preview: t.email.preview(data, ctx) } : {}),
       };
     }

@@ -1,7 +1,8 @@
 import type { Channel, RenderedContent } from "@herald/domain";
 import { createElement } from "react";
-import { render, toPlainText } from "react-email";
+import { render } from "react-email";
 import type { RenderContext } from "../define-notification.ts";
+import { htmlToPlainText } from "../email/plain-text.ts";
 import { DigestEmail } from "./digest-email.tsx";
 import type { DigestEntry } from "./summarize.ts";
 
@@ -30,7 +31,7 @@ export async function renderDigest(
         channel,
         subject: `${title}: ${count}`,
         html,
-        text: toPlainText(html),
+        text: htmlToPlainText(html),
         preview: cut(titles, 120),
       };
     }
