@@ -13,7 +13,7 @@ import { measureRawCeiling } from "./raw-ceiling.ts";
 import { runFanout } from "./scenario-fanout.ts";
 import { runMax } from "./scenario-max.ts";
 import { runMemory } from "./scenario-memory.ts";
-import type { ScenarioResult } from "./scenario-result.ts";
+import { emptyResult, type ScenarioResult } from "./scenario-result.ts";
 import { runSlowProvider, startSlowProvider } from "./scenario-slow-provider.ts";
 import { runSteady } from "./scenario-steady.ts";
 
@@ -87,20 +87,7 @@ async function scenario(name: string, fn: () => Promise<ScenarioResult | Scenari
     }
   } catch (err) {
     say(`  ${name} failed: ${(err as Error).stack}`);
-    run.scenarios.push({
-      id: name,
-      title: name,
-      status: "failed",
-      note: (err as Error).message.slice(0, 300),
-      seconds: 0,
-      eventsPerSec: 0,
-      notificationsPerSec: 0,
-      sentPerSec: 0,
-      latency: [],
-      peakRssMb: {},
-      targets: [],
-      extra: {},
-    });
+    run.scenarios.push(emptyResult(name, name, "failed", (err as Error).message.slice(0, 300)));
   }
   say(`  (${((performance.now() - t) / 1000).toFixed(0)} s)`);
 }

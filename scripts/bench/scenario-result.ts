@@ -31,10 +31,20 @@ export interface ScenarioResult {
 }
 
 export function skipped(id: string, title: string, note: string): ScenarioResult {
+  return emptyResult(id, title, "skipped", note);
+}
+
+/** A scenario that produced no measurement (skipped, or failed with `note`). */
+export function emptyResult(
+  id: string,
+  title: string,
+  status: ScenarioResult["status"],
+  note: string,
+): ScenarioResult {
   return {
     id,
     title,
-    status: "skipped",
+    status,
     note,
     seconds: 0,
     eventsPerSec: 0,
