@@ -161,4 +161,31 @@ describe("@herald/client against a running Herald", () => {
     await expect(offline.notifications.list()).rejects.toBeInstanceOf(HeraldNetworkError);
     expect(attempts).toBe(3);
   });
+  it("subscribes 1,500 users to a topic in pages, triggers one event to it, and reads the fan-out", async () => {
+    const key = `client-e2e-${Date.now()}`;
+    const users = Array.from({ length: 1500 }, (_, i) => `cli-topic-${i}`);
+    const first = await client.topics.subscribe(key, users);
+    expect(first).toEqual({ topic: key, added: 1500 });
+    // Subscribing again adds nobody; removing one is counted once.
+    expect((await client.topics.subscribe(key, users.slice(0, 1200))).added).toBe(0);
+    expect(await client.topics.unsubscribe(key, [users[0]!, "cli-topic-never"])).toEqual({ removed: 1 });
+    expect((await client.topics.get(key)).subscriberCount).toBe(1499);
+    const page = await client.topics.subscribers(key, { limit: 10 });
+    expect(page.data).toHaveLength(10);
+    expect(page.nextCursor).toEqual(expect.any(String));
+
+    const { eventId } = await client.events.trigger({
+      type: "payment_failed",
+      topic: key,
+      data: { amount: 12, currency: "EUR", reason: "card expired" },
+      channels: ["in_app"],
+    });
+    const event = await eventually(async () => {
+      const e = await client.events.get(eventId);
+      expect(e.status).toBe("routed");
+      return e;
+    }, 45_000);
+    expect(event.topic).toBe(key);
+    expect(event.fanout).toMatchObject({ recipients: 1499, notifications: 1499 });
+  }, 60_000);
 });

@@ -10,6 +10,9 @@ import type {
   Page,
   Preferences,
   PreferencesUpdate,
+  Topic,
+  TopicSubscriber,
+  TopicSubscription,
   TriggerEvent,
   TriggerResult,
   User,
@@ -32,6 +35,8 @@ export interface HeraldOptions {
 }
 
 const seg = encodeURIComponent;
+/** Subscribers per request: the API's limit. */
+const TOPIC_PAGE = 1000;
 const iso = (d: string | Date | undefined) => (d instanceof Date ? d.toISOString() : d);
 
 function withKey<E extends TriggerEvent>(event: E): E & { idempotencyKey: string } {
@@ -146,6 +151,58 @@ export class Herald {
       (
         await this.http.request<Preferences>("PUT", `/v1/users/${seg(userId)}/preferences`, {
           body: update,
+          retryable: true,
+        })
+      ).body,
+  };
+
+  readonly topics = {
+    /**
+     * Subscribes users to a topic (created on first use). Any number of
+     * subscribers: they are sent 1,000 per request (the API's limit), and
+     * `added` counts those not subscribed before.
+     */
+    subscribe: async (
+      key: string,
+      subscribers: TopicSubscriber[],
+    ): Promise<{ topic: string; added: number }> => {
+      let added = 0;
+      for (let i = 0; i < subscribers.length; i += TOPIC_PAGE) {
+        const res = await this.http.request<{ topic: string; added: number }>(
+          "POST",
+          `/v1/topics/${seg(key)}/subscribers`,
+          { body: { subscribers: subscribers.slice(i, i + TOPIC_PAGE) }, retryable: true },
+        );
+        added += res.body.added;
+      }
+      return { topic: key, added };
+    },
+    /** Unsubscribes users (1,000 per request); `removed` counts those that were subscribed. */
+    unsubscribe: async (key: string, userIds: string[]): Promise<{ removed: number }> => {
+      let removed = 0;
+      for (let i = 0; i < userIds.length; i += TOPIC_PAGE) {
+        const res = await this.http.request<{ removed: number }>(
+          "DELETE",
+          `/v1/topics/${seg(key)}/subscribers`,
+          {
+            body: { userIds: userIds.slice(i, i + TOPIC_PAGE) },
+            retryable: true,
+          },
+        );
+        removed += res.body.removed;
+      }
+      return { removed };
+    },
+    get: async (key: string): Promise<Topic> =>
+      (await this.http.request<Topic>("GET", `/v1/topics/${seg(key)}`, { retryable: true })).body,
+    /** One page of a topic's subscribers (`limit` default 100, at most 1,000). */
+    subscribers: async (
+      key: string,
+      page: { cursor?: string; limit?: number } = {},
+    ): Promise<Page<TopicSubscription>> =>
+      (
+        await this.http.request<Page<TopicSubscription>>("GET", `/v1/topics/${seg(key)}/subscribers`, {
+          query: page,
           retryable: true,
         })
       ).body,

@@ -26,9 +26,23 @@ export interface UserFields {
   properties?: Record<string, unknown>;
 }
 
+/** Who an event is for: one user, or every subscriber of a topic (fanned out by the workers). */
+type EventTarget =
+  | {
+      /** Herald's app-side user id (your own id for the user). */
+      userId: string;
+      topic?: never;
+      /** Upsert the recipient's contact data with the event. */
+      user?: UserFields;
+    }
+  | {
+      /** A topic key: the event goes to everyone subscribed when it is accepted. */
+      topic: string;
+      userId?: never;
+      user?: never;
+    };
+
 interface EventOptions {
-  /** Herald's app-side user id (your own id for the user). */
-  userId: string;
   /** Same key → same event, never two. The client makes one when you give none, so its retries are safe. */
   idempotencyKey?: string;
   priority?: Priority;
@@ -37,8 +51,6 @@ interface EventOptions {
   /** Restrict to these of the type's channels. */
   channels?: Channel[];
   dedupKey?: string;
-  /** Upsert the recipient's contact data with the event. */
-  user?: UserFields;
 }
 
 /**
@@ -47,7 +59,7 @@ interface EventOptions {
  * or an unknown field a compile-time error.
  */
 export type TriggerEvent = {
-  [K in NotificationTypeName]: EventOptions & { type: K; data: CatalogData[K] };
+  [K in NotificationTypeName]: EventOptions & EventTarget & { type: K; data: CatalogData[K] };
 }[NotificationTypeName];
 
 export interface TriggerResult {
@@ -186,3 +198,17 @@ export interface Preferences {
 
 /** Any subset of {@link Preferences}; parts left out keep their value. */
 export type PreferencesUpdate = Partial<Omit<Preferences, "unsubscribedAll">> & { unsubscribedAll?: boolean };
+
+/** A topic subscriber: a user id, or a user id with contact data to upsert. */
+export type TopicSubscriber = string | (UserFields & { userId: string });
+
+export interface Topic {
+  key: string;
+  subscriberCount: number;
+  createdAt: string;
+}
+
+export interface TopicSubscription {
+  userId: string;
+  subscribedAt: string;
+}

@@ -40,5 +40,13 @@ export async function usage() {
   await herald.users.upsert("ada", { phone: "+14155550100", timezone: null });
   await herald.preferences.update("ada", { channels: { sms: false } });
   await herald.devices.register("ada", { kind: "fcm", token: "token-123456" });
+  await herald.topics.subscribe("product-updates", ["ada", { userId: "bob", email: "bob@example.com" }]);
+  await herald.events.trigger({
+    type: "weekly_promo",
+    topic: "product-updates",
+    data: { headline: "h", body: "b", ctaUrl: "https://example.com" },
+  });
+  const subscribers = await herald.topics.subscribers("product-updates", { limit: 10 });
+  void subscribers.data[0]?.subscribedAt;
   return status;
 }

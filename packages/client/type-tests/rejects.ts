@@ -40,4 +40,6 @@ export async function mistakes() {
     data: { amount: 10, currency: "EUR", reason: "declined" },
     channels: ["fax"], // expect-error: not a channel
   });
+  const promo = { headline: "h", body: "b", ctaUrl: "https://x" };
+  await herald.events.trigger({ type: "weekly_promo", topic: "news", userId: "ada", data: promo }); // expect-error: a user or a topic, not both
 }
