@@ -2,7 +2,14 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createDb, type DbHandle, migrateDatabase } from "@herald/db";
-import { type AppProcess, createDatabase, dropDatabase, freePort, spawnApp } from "@herald/devstack";
+import {
+  type AppProcess,
+  createDatabase,
+  dropDatabase,
+  freePort,
+  spawnApp,
+  waitUntilAnswering,
+} from "@herald/devstack";
 import { Redis } from "ioredis";
 import { type CpuMeter, meterCpu, redisPid } from "./cpu-usage.ts";
 
@@ -37,22 +44,6 @@ export interface HeraldSystem {
   /** Starts measuring CPU use of the processes, their PostgreSQL backends and Redis. */
   meterCpu(): Promise<CpuMeter>;
   stop(): Promise<void>;
-}
-
-async function waitHealthy(url: string, app: AppProcess, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (!app.running) throw new Error(`${what} exited during start-up:\n${app.output().slice(-4000)}`);
-    if (Date.now() > deadline) throw new Error(`${what} did not start:\n${app.output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /**
@@ -138,8 +129,10 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
   }
   const all = [api, ...workers];
   try {
-    await waitHealthy(`${url}/healthz`, api, "api");
-    await Promise.all(workers.map((w, i) => waitHealthy(healthUrls[i]!, w, `worker-${i + 1}`)));
+    await waitUntilAnswering(api, `${url}/healthz`, { what: "api" });
+    await Promise.all(
+      workers.map((w, i) => waitUntilAnswering(w, healthUrls[i]!, { what: `worker-${i + 1}` })),
+    );
   } catch (err) {
     await Promise.all(all.map((p) => p.kill()));
     await dropDatabase(PG_SERVER_URL, dbName).catch(() => {});

@@ -8,6 +8,7 @@ import {
   PostgresServer,
   RedisServer,
   spawnApp,
+  waitUntilAnswering,
 } from "@herald/devstack";
 
 export interface WorkerSlot {
@@ -33,22 +34,6 @@ export interface ChaosSystem {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitHttp(url: string, proc: AppProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch {
-      // not yet
-    }
-    if (!proc.running) throw new Error(`process exited while starting:\n${proc.output().slice(-3000)}`);
-    if (Date.now() > deadline) throw new Error(`${url} did not answer:\n${proc.output().slice(-3000)}`);
-    await sleep(200);
-  }
-}
 
 /**
  * The real system, as separate processes: PostgreSQL (durable settings),
@@ -118,7 +103,7 @@ export async function startChaosSystem(
       },
       logFile: join(dir, "logs", `worker-${index}.${++spawned}.log`),
     });
-    await waitHttp(`http://127.0.0.1:${port}/healthz`, proc, 60_000);
+    await waitUntilAnswering(proc, `http://127.0.0.1:${port}/healthz`, { what: `worker-${index}` });
     return proc;
   };
 
@@ -147,7 +132,7 @@ export async function startChaosSystem(
     workers.push(slot);
     watch(slot);
   }
-  await waitHttp(`${apiUrl}/healthz`, api, 60_000);
+  await waitUntilAnswering(api, `${apiUrl}/healthz`, { what: "api" });
 
   return {
     dir,

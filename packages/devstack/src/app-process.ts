@@ -78,3 +78,40 @@ export function spawnApp(options: AppProcessOptions): AppProcess {
     },
   };
 }
+
+export interface WaitAnsweringOptions {
+  /** Names the process in errors (`api`, `worker-1`…). */
+  what: string;
+  /** Give up after this long. Default 60,000 ms. */
+  timeoutMs?: number;
+  /** Poll interval. Default 200 ms. */
+  intervalMs?: number;
+}
+
+/**
+ * Polls `url` until it answers 2xx. Fails with the tail of the app's output
+ * as soon as the app exits, or when `timeoutMs` passes, so a start-up crash
+ * shows its cause instead of a bare timeout.
+ */
+export async function waitUntilAnswering(
+  app: AppProcess,
+  url: string,
+  options: WaitAnsweringOptions,
+): Promise<void> {
+  const { what, timeoutMs = 60_000, intervalMs = 200 } = options;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (!app.running) throw new Error(`${what} exited during start-up:\n${app.output().slice(-4000)}`);
+    if (Date.now() > deadline) {
+      throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms:\n${app.output().slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -1,4 +1,10 @@
-export { type AppProcess, type AppProcessOptions, spawnApp } from "./app-process.ts";
+export {
+  type AppProcess,
+  type AppProcessOptions,
+  spawnApp,
+  type WaitAnsweringOptions,
+  waitUntilAnswering,
+} from "./app-process.ts";
 export { type DashboardBuildResult, dashboardSourceHash, ensureDashboardBuild } from "./dashboard-build.ts";
 export { createDatabase, dropDatabase } from "./databases.ts";
 export { type DevServices, type EnsureDevServicesOptions, ensureDevServices } from "./dev-services.ts";

@@ -9,6 +9,7 @@ import {
   PostgresServer,
   RedisServer,
   spawnApp,
+  waitUntilAnswering,
 } from "@herald/devstack";
 
 const REPO = resolve(import.meta.dirname, "../../..");
@@ -119,12 +120,11 @@ export async function startFaultStack(name: string): Promise<FaultStack> {
       });
       children.push(app);
       const healthUrl = `http://127.0.0.1:${port}`;
-      const deadline = Date.now() + 30_000;
-      while ((await status(`${healthUrl}/healthz`)) !== 200) {
-        if (!app.running) throw new Error(`worker exited during start-up:\n${app.output()}`);
-        if (Date.now() > deadline) throw new Error(`worker did not start:\n${app.output()}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitUntilAnswering(app, `${healthUrl}/healthz`, {
+        what: "worker",
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
       return Object.assign(app, { healthUrl, readyz: () => status(`${healthUrl}/readyz`) });
     },
     async stop() {
