@@ -1,3 +1,4 @@
+export { canonicalJson } from "./canonical-json.ts";
 export { CATEGORIES, type Category, isCategory, isRequiredCategory } from "./categories.ts";
 export { CHANNELS, type Channel, isChannel } from "./channels.ts";
 export type { RenderedContent, RenderedFor } from "./content.ts";

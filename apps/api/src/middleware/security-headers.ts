@@ -27,11 +27,14 @@ export function apiSecurityHeaders(): MiddlewareHandler<HonoEnv> {
   return (c, next) => (c.req.path.startsWith("/t/") ? tracking(c, next) : strict(c, next));
 }
 
-/** The dashboard's policy: only its own scripts, no plugins, no framing, no foreign form targets. */
-export const DASHBOARD_CSP: Csp = {
+/**
+ * Our own HTML pages (dashboard, API docs): only their own scripts, no plugins,
+ * no being framed, no foreign form targets. Inline styles are allowed: rendered
+ * e-mails (outbox previews) and Swagger UI carry them.
+ */
+export const SELF_ONLY_CSP: Csp = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
-  // Rendered e-mails (outbox previews) carry inline styles.
   styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", "data:"],
   connectSrc: ["'self'"],
@@ -39,9 +42,11 @@ export const DASHBOARD_CSP: Csp = {
   objectSrc: ["'none'"],
   baseUri: ["'self'"],
   formAction: ["'self'"],
-  frameSrc: ["'self'"],
   frameAncestors: ["'none'"],
 };
+
+/** The dashboard's policy: SELF_ONLY_CSP, plus its own e-mail preview frames. */
+export const DASHBOARD_CSP: Csp = { ...SELF_ONLY_CSP, frameSrc: ["'self'"] };
 
 /** Security headers for an HTML page with its own CSP (dashboard, `/docs`, Bull Board…). */
 export function htmlSecurityHeaders(csp: Csp = DASHBOARD_CSP): MiddlewareHandler<HonoEnv> {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { App } from "../hono-env.ts";
-import { htmlSecurityHeaders } from "../middleware/security-headers.ts";
+import { htmlSecurityHeaders, SELF_ONLY_CSP } from "../middleware/security-headers.ts";
 
 // Swagger UI from the swagger-ui-dist package, served by the API itself so the
 // reference works on a machine without internet access.
@@ -45,19 +45,6 @@ const INIT = `window.addEventListener("load", function () {
 });
 `;
 
-const DOCS_CSP = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", "data:"],
-  connectSrc: ["'self'"],
-  fontSrc: ["'self'", "data:"],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
-
 /** `GET /docs`: an interactive reference of `/openapi.json`, with every asset served locally. */
 export function registerDocs(app: App): void {
   const dist = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
@@ -65,8 +52,8 @@ export function registerDocs(app: App): void {
     Object.entries(ASSETS).map(([name, type]) => [name, { type, body: readFileSync(join(dist, name)) }]),
   );
 
-  app.use("/docs", htmlSecurityHeaders(DOCS_CSP));
-  app.use("/docs/*", htmlSecurityHeaders(DOCS_CSP));
+  app.use("/docs", htmlSecurityHeaders(SELF_ONLY_CSP));
+  app.use("/docs/*", htmlSecurityHeaders(SELF_ONLY_CSP));
   app.get("/docs", (c) => c.html(PAGE));
   app.get("/docs/init.js", (c) => c.body(INIT, 200, { "content-type": "text/javascript; charset=utf-8" }));
   app.get("/docs/assets/:file", (c) => {

@@ -8,7 +8,7 @@ import {
   type NewEvent,
   upsertRecipient,
 } from "@herald/db";
-import { PRIORITY_RANK, type Priority } from "@herald/domain";
+import { canonicalJson, PRIORITY_RANK, type Priority } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { getNotificationType } from "@herald/templates";
 import type { ApiDeps } from "../deps.ts";
@@ -18,17 +18,6 @@ import type { EventRequest } from "../schemas/event.ts";
 export interface ValidEvent {
   request: EventRequest;
   event: NewEvent;
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**
@@ -69,7 +58,7 @@ export function validateEvent(
       channels: request.channels ?? null,
       dedupKey: request.dedupKey ?? null,
       idempotencyKey,
-      requestHash: idempotencyKey ? createHash("sha256").update(canonical(hashed)).digest("hex") : null,
+      requestHash: idempotencyKey ? createHash("sha256").update(canonicalJson(hashed)).digest("hex") : null,
       apiKeyId,
     },
   };

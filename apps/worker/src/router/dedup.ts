@@ -1,17 +1,7 @@
 import { createHash } from "node:crypto";
 import { claimDedupKey, type EventRow } from "@herald/db";
+import { canonicalJson } from "@herald/domain";
 import type { WorkerDeps } from "../deps.ts";
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * The event's dedup identity: user + type + `dedupKey`, or + a hash of its
@@ -24,7 +14,7 @@ export function dedupKeyHash(
   const key = event.dedupKey
     ? `k:${event.dedupKey}`
     : contentHash
-      ? `h:${createHash("sha256").update(canonical(event.data)).digest("hex")}`
+      ? `h:${createHash("sha256").update(canonicalJson(event.data)).digest("hex")}`
       : null;
   if (!key) return null;
   return createHash("sha256")
