@@ -3,28 +3,15 @@
  * the API reference must render all operations from local assets, and the
  * page's CSP must not block anything it needs.
  */
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Herald, startHerald } from "../harness/index.ts";
+import { type Herald, launchChromium, startHerald } from "../harness/index.ts";
 
 let herald: Herald;
 let browser: Browser;
 beforeAll(async () => {
   herald = await startHerald({ workers: false });
-  // launch() gives every run a fresh temporary profile.
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
