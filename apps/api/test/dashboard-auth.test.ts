@@ -1,14 +1,8 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import {
-  createDashboardUser,
-  getNotification,
-  insertEvents,
-  insertNotifications,
-  upsertRecipient,
-} from "@herald/db";
-import { newId } from "@herald/ids";
+import { createDashboardUser, getNotification } from "@herald/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedNotification } from "./seed-notification.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 let api: TestApi;
@@ -24,25 +18,12 @@ afterAll(() => api.close());
 
 /** A DEAD e-mail notification, as the worker leaves one after its last attempt. */
 async function seedDead(userId: string) {
-  const recipient = await upsertRecipient(api.deps.db, userId, { email: `${userId}@example.com` });
-  const [event] = await insertEvents(api.deps.db, [
-    { type: "order_placed", userId, data: {}, priority: "normal" },
-  ]);
-  const [n] = await insertNotifications(api.deps.db, [
-    {
-      id: newId("ntf"),
-      eventId: event!.event.id,
-      recipientId: recipient.id,
-      userId,
-      type: "order_placed",
-      category: "transactional",
-      channel: "email",
-      priority: "normal",
-      status: "DEAD",
-      content: { channel: "email", subject: "s", html: "<p>h</p>", text: "h" } as never,
-    },
-  ]);
-  return n!;
+  const { notification } = await seedNotification(api.deps.db, userId, {
+    channel: "email",
+    status: "DEAD",
+    recipient: { email: `${userId}@example.com` },
+  });
+  return notification;
 }
 
 interface Signed {

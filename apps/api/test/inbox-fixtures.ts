@@ -1,14 +1,7 @@
-import {
-  type Db,
-  insertEvents,
-  insertNotifications,
-  type NotificationRow,
-  transition,
-  upsertRecipient,
-} from "@herald/db";
-import { newId } from "@herald/ids";
+import { type Db, type NotificationRow, transition } from "@herald/db";
 import { publishInboxEvent } from "@herald/inbox-bus";
 import type { Redis } from "ioredis";
+import { seedNotification } from "./seed-notification.ts";
 
 /**
  * Puts an in-app notification in a user's inbox the way the worker does:
@@ -22,25 +15,12 @@ export async function deliverInApp(
   userId: string,
   title: string,
 ): Promise<NotificationRow> {
-  const recipient = await upsertRecipient(db, userId, {});
-  const [event] = await insertEvents(db, [
-    { type: "order_placed", userId, data: {}, priority: "normal", channels: ["in_app"], sendAt: null },
-  ]);
-  const [row] = await insertNotifications(db, [
-    {
-      id: newId("ntf"),
-      eventId: event!.event.id,
-      recipientId: recipient.id,
-      userId,
-      type: "order_placed",
-      category: "transactional",
-      channel: "in_app",
-      priority: "normal",
-      status: "QUEUED",
-      content: { channel: "in_app", title, body: `${title} body`, url: "https://shop.example.com/o/1" },
-    },
-  ]);
-  await publishInboxEvent(redis, prefix, recipient.id, { type: "notification", id: row!.id });
-  await transition(db, row!.id, "SENT", { set: { sentAt: new Date(), provider: "inbox" } });
-  return row!;
+  const { recipientId, notification: row } = await seedNotification(db, userId, {
+    channel: "in_app",
+    eventChannels: ["in_app"],
+    content: { channel: "in_app", title, body: `${title} body`, url: "https://shop.example.com/o/1" },
+  });
+  await publishInboxEvent(redis, prefix, recipientId, { type: "notification", id: row.id });
+  await transition(db, row.id, "SENT", { set: { sentAt: new Date(), provider: "inbox" } });
+  return row;
 }

@@ -4,6 +4,9 @@ import {
   getTimeline,
   insertEvents,
   insertNotifications,
+  type NewNotification,
+  type NotificationRow,
+  type RecipientFields,
   transition,
   upsertRecipient,
 } from "@herald/db";
@@ -16,6 +19,62 @@ export interface Seeded {
   email: string;
   phone: string;
   providerMessageId: string;
+}
+
+export interface SeedOptions {
+  channel: Channel;
+  /** Default QUEUED. */
+  status?: NewNotification["status"];
+  /** Default a minimal rendering for the channel. */
+  content?: NewNotification["content"];
+  /** The recipient's contact data. Default none. */
+  recipient?: RecipientFields;
+  /** The event's `channels`. Default unset. */
+  eventChannels?: Channel[];
+}
+
+/**
+ * A recipient, an `order_placed` event and one notification row for them,
+ * written the way the router writes them (no worker involved).
+ */
+export async function seedNotification(
+  db: Db,
+  userId: string,
+  options: SeedOptions,
+): Promise<{ recipientId: string; notification: NotificationRow }> {
+  const { channel } = options;
+  const recipient = await upsertRecipient(db, userId, options.recipient ?? {});
+  const [event] = await insertEvents(db, [
+    {
+      type: "order_placed",
+      userId,
+      data: {},
+      priority: "normal",
+      ...(options.eventChannels ? { channels: options.eventChannels, sendAt: null } : {}),
+    },
+  ]);
+  const content =
+    options.content ??
+    (channel === "email"
+      ? { channel, subject: "s", html: "<p>h</p>", text: "h" }
+      : channel === "sms"
+        ? { channel, text: "t" }
+        : { channel, title: "t", body: "b" });
+  const [n] = await insertNotifications(db, [
+    {
+      id: newId("ntf"),
+      eventId: event!.event.id,
+      recipientId: recipient.id,
+      userId,
+      type: "order_placed",
+      category: "transactional",
+      channel,
+      priority: "normal",
+      status: options.status ?? "QUEUED",
+      content: content as never,
+    },
+  ]);
+  return { recipientId: recipient.id, notification: n! };
 }
 
 /**
@@ -32,31 +91,10 @@ export async function seedSentNotification(
   const userId = `user_${tag}`;
   const email = `Person.${tag}@Example.com`;
   const phone = "+14155550123";
-  const recipient = await upsertRecipient(db, userId, { email, phone });
-  const [event] = await insertEvents(db, [{ type: "order_placed", userId, data: {}, priority: "normal" }]);
-  const content =
-    channel === "email"
-      ? { channel, subject: "s", html: "<p>h</p>", text: "h" }
-      : channel === "sms"
-        ? { channel, text: "t" }
-        : { channel, title: "t", body: "b" };
-  const [n] = await insertNotifications(db, [
-    {
-      id: newId("ntf"),
-      eventId: event!.event.id,
-      recipientId: recipient.id,
-      userId,
-      type: "order_placed",
-      category: "transactional",
-      channel,
-      priority: "normal",
-      status: "QUEUED",
-      content: content as never,
-    },
-  ]);
+  const { notification: n } = await seedNotification(db, userId, { channel, recipient: { email, phone } });
   const providerMessageId = channel === "sms" ? `SM${randomBytes(16).toString("hex")}` : crypto.randomUUID();
-  await transition(db, n!.id, "SENT", { set: { provider, providerMessageId, sentAt: new Date() } });
-  return { id: n!.id, userId, email, phone, providerMessageId };
+  await transition(db, n.id, "SENT", { set: { provider, providerMessageId, sentAt: new Date() } });
+  return { id: n.id, userId, email, phone, providerMessageId };
 }
 
 /** The timeline as `STATUS` or `STATUS(ignored)` strings, for compact assertions. */
