@@ -20,6 +20,7 @@ import { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
 import { createSentWriter } from "./reliability/sent-writer.ts";
 import { routeFanoutPage } from "./router/fanout-page.ts";
 import { routeEvent } from "./router/route-event.ts";
+import { createRouterBatches } from "./router/router-batches.ts";
 import { createSemaphore } from "./router/semaphore.ts";
 
 export interface RunningWorkers {
@@ -71,6 +72,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const contexts = createBatcher((ids: string[]) =>
     loadSendContexts(deps.db, ids).then((found) => ids.map((id) => found.get(id) ?? null)),
   );
+  const routerBatches = createRouterBatches(deps);
   const alerts = createOpsAlerts({
     redis: deps.redis,
     prefix: env.queuePrefix,
@@ -90,7 +92,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         const { eventId, page } = parseJob("events", "fanout_page", job.data);
         return fanoutSlots(() => routeFanoutPage(deps, eventId, page));
       }
-      return routeEvent(deps, parseJob("events", "route", job.data).eventId);
+      return routeEvent(deps, parseJob("events", "route", job.data).eventId, routerBatches);
     }
     if (queue === "dead_letter") {
       if (job.name === "alert") return alerts.flush(job.id!);

@@ -1,8 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { NewNotification, NotificationRow } from "./notifications.ts";
-import type { Preferences } from "./preferences.ts";
-import type { RecipientRow } from "./recipients.ts";
+import { type RecipientWithPreferences, toPreferences } from "./preferences.ts";
 import {
   devices,
   events,
@@ -78,10 +77,7 @@ export async function getFanoutPage(db: Db, eventId: string, page: number): Prom
   return row ?? null;
 }
 
-export interface FanoutRecipient {
-  recipient: RecipientRow;
-  prefs: Preferences;
-}
+export type FanoutRecipient = RecipientWithPreferences;
 
 /** One page of a topic event's audience with each recipient's preferences, in one query. */
 export async function loadFanoutRecipients(
@@ -102,19 +98,7 @@ export async function loadFanoutRecipients(
       ),
     )
     .orderBy(asc(topicSubscribers.recipientId));
-  return rows.map(({ recipient, prefs: p }) => ({
-    recipient,
-    prefs: p
-      ? {
-          channels: p.channels,
-          categories: p.categories,
-          types: p.types,
-          quietHours: p.quietHours ?? null,
-          ...(p.digestTime ? { digestTime: p.digestTime } : {}),
-          unsubscribedAll: p.unsubscribedAll,
-        }
-      : { channels: {}, categories: {}, types: {}, quietHours: null, unsubscribedAll: false },
-  }));
+  return rows.map(({ recipient, prefs }) => ({ recipient, prefs: toPreferences(prefs) }));
 }
 
 /** The devices of many recipients, in one query. */

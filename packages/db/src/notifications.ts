@@ -30,33 +30,30 @@ function fromDriver(raw: Record<string, unknown>): NotificationRow {
  */
 export async function insertNotifications(
   db: Db,
-  rows: NewNotification[],
+  rows: (NewNotification & { createdAt?: Date })[],
   at = new Date(),
 ): Promise<NotificationRow[]> {
   if (rows.length === 0) return [];
   const insert = db
     .insert(notifications)
     .values(
-      rows.map((r) => ({
-        ...r,
-        createdAt: at,
-        updatedAt: at,
-        queuedAt: r.status === "QUEUED" ? at : null,
-      })),
+      rows.map((r) => {
+        const t = r.createdAt ?? at;
+        return { ...r, createdAt: t, updatedAt: t, queuedAt: r.status === "QUEUED" ? t : null };
+      }),
     )
     .onConflictDoNothing({
       target: [notifications.eventId, notifications.recipientId, notifications.channel],
     })
     .returning();
-  const atText = at.toISOString();
   const result = await db.execute<Record<string, unknown>>(sql`
     with created as ${insert},
     timeline as (
       insert into notification_timeline (notification_id, status, at, detail)
       select id, status, at, detail from (
-        select id, 'PENDING' as status, ${atText}::timestamptz as at, null::jsonb as detail, 0 as step from created
+        select id, 'PENDING' as status, created_at as at, null::jsonb as detail, 0 as step from created
         union all
-        select id, status, ${atText}::timestamptz,
+        select id, status, created_at,
                case when reason is null then null else jsonb_build_object('reason', reason) end, 1
         from created where status <> 'PENDING'
       ) entries

@@ -1,11 +1,13 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
+import type { RecipientRow } from "./recipients.ts";
 import {
   type CategoryPreference,
   type ChannelSwitches,
   preferences,
   type QuietHours,
+  recipients,
   type TypePreference,
 } from "./schema/index.ts";
 
@@ -36,6 +38,11 @@ export async function getPreferences(db: Db, recipientId: string): Promise<Prefe
       .prepare("preferences_of_recipient"),
   );
   const [row] = await query.execute({ recipientId });
+  return toPreferences(row);
+}
+
+/** A stored preferences row as the API's document; none stored → the defaults. */
+export function toPreferences(row: typeof preferences.$inferSelect | null | undefined): Preferences {
   if (!row) return { ...DEFAULT_PREFERENCES };
   return {
     channels: row.channels,
@@ -45,6 +52,27 @@ export async function getPreferences(db: Db, recipientId: string): Promise<Prefe
     ...(row.digestTime ? { digestTime: row.digestTime } : {}),
     unsubscribedAll: row.unsubscribedAll,
   };
+}
+
+export interface RecipientWithPreferences {
+  recipient: RecipientRow;
+  prefs: Preferences;
+}
+
+/** Recipients by external id with their preferences, in one query (the router's grouped load). */
+export async function loadRecipientsWithPreferences(
+  db: Db,
+  externalIds: string[],
+): Promise<Map<string, RecipientWithPreferences>> {
+  if (externalIds.length === 0) return new Map();
+  const rows = await db
+    .select({ recipient: recipients, prefs: preferences })
+    .from(recipients)
+    .leftJoin(preferences, eq(preferences.recipientId, recipients.id))
+    .where(inArray(recipients.externalId, externalIds));
+  return new Map(
+    rows.map((r) => [r.recipient.externalId, { recipient: r.recipient, prefs: toPreferences(r.prefs) }]),
+  );
 }
 
 /**

@@ -47,4 +47,29 @@ describe("createBatcher", () => {
       "fulfilled",
     ]);
   });
+
+  it("with isolate, re-runs a failed batch's items one by one so only the bad one fails", async () => {
+    const batches: number[][] = [];
+    const b = createBatcher(
+      async (items: number[]) => {
+        batches.push(items);
+        if (items.includes(-1)) throw new Error("bad item");
+        if (items.includes(-2)) throw new Error("database down");
+        return items.map((i) => i * 2);
+      },
+      { maxInFlight: 1, isolate: (err) => (err as Error).message === "bad item" },
+    );
+    const mixed = await Promise.allSettled([b.run(1), b.run(-1), b.run(3)]);
+    expect(mixed.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).toEqual([
+      2,
+      "bad item",
+      6,
+    ]);
+    expect(batches).toEqual([[1, -1, 3], [1], [-1], [3]]);
+    // Errors it does not accept still fail the whole batch, with no re-runs.
+    batches.length = 0;
+    const down = await Promise.allSettled([b.run(5), b.run(-2)]);
+    expect(down.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(batches).toEqual([[5, -2]]);
+  });
 });

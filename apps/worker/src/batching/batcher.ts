@@ -8,6 +8,13 @@ export interface BatcherOptions {
   maxBatch?: number;
   /** Batches running at once. Default 2. */
   maxInFlight?: number;
+  /**
+   * When a batch of several items fails with an error this accepts, each item
+   * is run again on its own, so one bad item fails alone instead of taking
+   * the jobs that happened to share its statement down with it (and, on their
+   * retries, again). Default: never (every item gets the batch's error).
+   */
+  isolate?: (err: unknown) => boolean;
 }
 
 /**
@@ -24,6 +31,12 @@ export function createBatcher<I, O>(
 ): Batcher<I, O> {
   const maxBatch = options.maxBatch ?? 500;
   const maxInFlight = options.maxInFlight ?? 2;
+  const runChecked = async (items: I[]): Promise<O[]> => {
+    const results = await runBatch(items);
+    if (results.length !== items.length)
+      throw new Error(`batch returned ${results.length} of ${items.length}`);
+    return results;
+  };
   let pending: { item: I; resolve(o: O): void; reject(err: unknown): void }[] = [];
   let inFlight = 0;
 
@@ -32,15 +45,17 @@ export function createBatcher<I, O>(
       const batch = pending.slice(0, maxBatch);
       pending = pending.slice(maxBatch);
       inFlight++;
-      runBatch(batch.map((b) => b.item))
+      runChecked(batch.map((b) => b.item))
         .then(
           (results) => {
-            if (results.length !== batch.length)
-              throw new Error(`batch returned ${results.length} of ${batch.length}`);
             for (const [i, b] of batch.entries()) b.resolve(results[i]!);
           },
-          (err) => {
-            for (const b of batch) b.reject(err);
+          async (err) => {
+            if (batch.length === 1 || !options.isolate?.(err)) {
+              for (const b of batch) b.reject(err);
+              return;
+            }
+            await Promise.all(batch.map((b) => runChecked([b.item]).then((r) => b.resolve(r[0]!), b.reject)));
           },
         )
         .catch((err) => {

@@ -1,15 +1,9 @@
 import {
   type DigestRow,
   type EventRow,
-  ensureRecipient,
   getDigestOfNotification,
-  getEvent,
-  getPreferences,
-  insertNotifications,
-  listDevices,
   listEventNotifications,
   markEventFailed,
-  markEventRouted,
   type NotificationRow,
 } from "@herald/db";
 import { getNotificationType } from "@herald/templates";
@@ -19,18 +13,27 @@ import { enqueueDigestFlush } from "../digest/digest-jobs.ts";
 import { buildRecipientNotifications, fileDigestItems } from "./build-notifications.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
 import { planTopicFanout } from "./fanout-plan.ts";
+import { createRouterBatches, type RouterBatches } from "./router-batches.ts";
 
 export { enqueueSends };
 
-async function buildNotifications(deps: WorkerDeps, event: EventRow & { userId: string }) {
+async function buildNotifications(
+  deps: WorkerDeps,
+  batches: RouterBatches,
+  event: EventRow & { userId: string },
+) {
   const def = getNotificationType(event.type);
   if (!def) throw new UnrecoverableError(`unknown type ${event.type}`);
-  const recipient = await ensureRecipient(deps.db, event.userId);
-  const [prefs, devices] = await Promise.all([
-    getPreferences(deps.db, recipient.id),
-    listDevices(deps.db, recipient.id),
-  ]);
-  return buildRecipientNotifications(deps, { event, def, recipient, prefs, devices, now: deps.now() });
+  const { recipient, prefs, devices, bounced } = await batches.recipients.run(event.userId);
+  return buildRecipientNotifications(deps, {
+    event,
+    def,
+    recipient,
+    prefs,
+    devices,
+    bounced,
+    now: deps.now(),
+  });
 }
 
 /** On a re-run, the flush jobs of windows this event's items were filed into. */
@@ -50,13 +53,16 @@ async function digestsOf(deps: WorkerDeps, rows: NotificationRow[]): Promise<Dig
  * → one send job each, or a place in a digest window. Safe to run twice for
  * the same event (a crash mid-way, a stalled job): rows are unique per
  * (event, recipient, channel), job ids are notification and digest ids, and
- * the dedup and cap bookkeeping is keyed by the event id.
+ * the dedup and cap bookkeeping is keyed by the event id. Its loads and
+ * writes go through `batches`, sharing statements with the other events the
+ * process routes at the same moment (default: batches of its own).
  */
 export async function routeEvent(
   deps: WorkerDeps,
   eventId: string,
+  batches: RouterBatches = createRouterBatches(deps),
 ): Promise<{ notifications: number } | { pages: number }> {
-  const event = await getEvent(deps.db, eventId);
+  const event = await batches.events.run(eventId);
   if (!event) throw new UnrecoverableError(`event ${eventId} not found`);
   if (event.status === "failed") return { notifications: 0 };
   if (event.topic) return planTopicFanout(deps, event, event.topic);
@@ -70,7 +76,7 @@ export async function routeEvent(
   }
   let built: Awaited<ReturnType<typeof buildNotifications>>;
   try {
-    built = await buildNotifications(deps, { ...event, userId: event.userId });
+    built = await buildNotifications(deps, batches, { ...event, userId: event.userId });
   } catch (err) {
     if (err instanceof UnrecoverableError || (err as Error).name === "TemplateMissingError") {
       await markEventFailed(deps.db, eventId, (err as Error).message);
@@ -79,10 +85,10 @@ export async function routeEvent(
     throw err;
   }
   const now = deps.now();
-  const inserted = await insertNotifications(deps.db, built.rows, now);
+  const inserted = await batches.inserts.run({ rows: built.rows, at: now });
   const digested = await fileDigestItems(deps, built.digestItems, built.nextWindow, now);
-  await enqueueSends(deps, inserted);
+  await batches.sends.run(inserted);
   await enqueueDigestFlush(deps, digested.digests);
-  await markEventRouted(deps.db, eventId, built.suppressed);
+  await batches.routed.run({ id: eventId, suppressed: built.suppressed, at: new Date() });
   return { notifications: inserted.length + digested.rows.length };
 }

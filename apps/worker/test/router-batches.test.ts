@@ -1,0 +1,88 @@
+import { DEFAULT_PREFERENCES, getEvent, listEventNotifications, savePreferences, sql } from "@herald/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routeEvent } from "../src/router/route-event.ts";
+import { createRouterBatches } from "../src/router/router-batches.ts";
+import { createTestWorker, type TestWorker } from "./test-worker.ts";
+
+let worker: TestWorker;
+beforeAll(async () => {
+  // No consumers: the test routes the events itself, all at once, through one set of batches.
+  worker = await createTestWorker({ WORKER_CHANNELS: "maintenance" });
+  const { db } = worker.deps;
+  // Counts INSERT statements on notifications, and fails any row of the user "poison"
+  // (a row-specific error, as a bad row would raise, inside a shared statement).
+  await db.execute(sql`create table stmt_count (n int not null)`);
+  await db.execute(sql`insert into stmt_count values (0)`);
+  await db.execute(sql`create function count_stmt() returns trigger language plpgsql as $$
+    begin update stmt_count set n = n + 1; return null; end $$`);
+  await db.execute(sql`create trigger count_stmt after insert on notifications
+    for each statement execute function count_stmt()`);
+  await db.execute(sql`create function poison_row() returns trigger language plpgsql as $$
+    begin if new.user_id = 'poison' then raise exception 'poisoned row'; end if; return new; end $$`);
+  await db.execute(sql`create trigger poison_row before insert on notifications
+    for each row execute function poison_row()`);
+});
+afterAll(() => worker.close());
+
+describe("the router groups concurrent events into shared statements", () => {
+  it("routes 40 concurrent events in a few inserts, each with its own rows, skips and send jobs", async () => {
+    const { deps } = worker;
+    const users = Array.from({ length: 40 }, (_, i) => `batch-user-${i}`);
+    const ids: string[] = [];
+    for (const [i, user] of users.entries()) {
+      const eventId = await worker.trigger("order_placed", user, { channels: ["email", "sms"] });
+      // Every other user turned SMS off: their event records the skip, their neighbours' do not.
+      if (i % 2 === 1) {
+        const [recipient] = await deps.db.execute<{ id: string }>(
+          sql`select id from recipients where external_id = ${user}`,
+        );
+        await savePreferences(deps.db, recipient!.id, { ...DEFAULT_PREFERENCES, channels: { sms: false } });
+      }
+      ids.push(eventId);
+    }
+    await deps.db.execute(sql`update stmt_count set n = 0`);
+
+    const batches = createRouterBatches(deps);
+    const outcomes = await Promise.allSettled(ids.map((id) => routeEvent(deps, id, batches)));
+    expect(outcomes.every((o) => o.status === "fulfilled")).toBe(true);
+    const [{ n }] = (await deps.db.execute<{ n: number }>(sql`select n from stmt_count`)) as { n: number }[];
+    // One statement per event without grouping; with it, a lone first event, then shared batches.
+    expect(n).toBeLessThanOrEqual(6);
+
+    for (const [i, eventId] of ids.entries()) {
+      const rows = await listEventNotifications(deps.db, eventId);
+      const event = await getEvent(deps.db, eventId);
+      expect(event?.status).toBe("routed");
+      expect(rows.every((r) => r.userId === users[i])).toBe(true);
+      if (i % 2 === 1) {
+        expect(rows.map((r) => r.channel)).toEqual(["email"]);
+        expect(event?.suppressed).toEqual([{ channel: "sms", reason: "opted_out" }]);
+      } else {
+        expect(rows.map((r) => r.channel).sort()).toEqual(["email", "sms"]);
+        expect(event?.suppressed).toEqual([]);
+      }
+      for (const r of rows) expect(await deps.queues.get(r.channel).getJob(r.id)).toBeTruthy();
+    }
+  });
+
+  it("re-runs a failed shared statement event by event, so only the event with the bad row fails", async () => {
+    const { deps } = worker;
+    const good: string[] = [];
+    for (let i = 0; i < 10; i++) good.push(await worker.trigger("order_placed", `neighbour-${i}`));
+    const poison = await worker.trigger("order_placed", "poison", { channels: ["email"] });
+    const batches = createRouterBatches(deps);
+    const outcomes = await Promise.allSettled([poison, ...good].map((id) => routeEvent(deps, id, batches)));
+
+    const poisoned = outcomes[0]!;
+    expect(poisoned.status).toBe("rejected");
+    // drizzle wraps PostgreSQL's error: the trigger's message is the cause.
+    expect(String((poisoned as PromiseRejectedResult).reason.cause)).toContain("poisoned row");
+    expect(outcomes.slice(1).every((o) => o.status === "fulfilled")).toBe(true);
+    for (const eventId of good) {
+      expect((await getEvent(deps.db, eventId))?.status).toBe("routed");
+      expect((await listEventNotifications(deps.db, eventId)).length).toBeGreaterThan(0);
+    }
+    expect(await listEventNotifications(deps.db, poison)).toEqual([]);
+    expect((await getEvent(deps.db, poison))?.status).toBe("accepted");
+  });
+});
