@@ -1,4 +1,5 @@
-import { fanoutSummary, getEvent, listEventNotifications } from "@herald/db";
+import { createBatcher } from "@herald/batching";
+import { fanoutSummary, getEvent, isDatabaseUnavailable, listEventNotifications } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -85,14 +86,24 @@ const getOne = createRoute({
 });
 
 export function registerEvents(app: App, deps: ApiDeps): void {
+  // Single POSTs arriving together share one INSERT and one addBulk: under
+  // load the per-request statement and queue round trip (each a socket write
+  // and a commit) were most of the API's cost. A lone request goes at once.
+  // An unexpected failure of a shared group is retried request by request, so
+  // one bad event cannot fail its neighbours; "unavailable" is everyone's answer.
+  const singles = createBatcher((valid: ValidEvent[]) => acceptEvents(deps, valid), {
+    maxBatch: 250,
+    isolate: (err) => !(err instanceof HeraldError) && !isDatabaseUnavailable(err),
+  });
+
   app.openapi(trigger, async (c) => {
     const valid = validateEvent(
       c.req.valid("json"),
       c.req.valid("header")["idempotency-key"],
       c.get("apiKey").id,
     );
-    const [result] = await acceptEvents(deps, [valid]);
-    if (!result || "error" in result) throw result?.error ?? new Error("no ingest result");
+    const result = await singles.run(valid);
+    if ("error" in result) throw result.error;
     if (result.replay) c.header("Idempotent-Replayed", "true");
     return c.json({ eventId: result.eventId }, 202);
   });

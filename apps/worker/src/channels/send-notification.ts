@@ -11,7 +11,7 @@ import {
 import type { Channel, NotificationStatus } from "@herald/domain";
 import { DeliveryError, isDeliveryError } from "@herald/errors";
 import { type Job, UnrecoverableError } from "bullmq";
-import type { Batcher } from "../batching/batcher.ts";
+import type { Batcher } from "@herald/batching";
 import type { WorkerDeps } from "../deps.ts";
 import type { SendResult } from "../providers/provider.ts";
 import type { DatabaseGate } from "../reliability/database-gate.ts";

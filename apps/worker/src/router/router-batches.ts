@@ -19,7 +19,7 @@ import {
   toPreferences,
 } from "@herald/db";
 import type { Channel } from "@herald/domain";
-import { type Batcher, createBatcher } from "../batching/batcher.ts";
+import { type Batcher, createBatcher } from "@herald/batching";
 import type { WorkerDeps } from "../deps.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
 import { contactTargets } from "./plan-channels.ts";
