@@ -83,6 +83,8 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
     VAPID_SUBJECT: "mailto:bench@herald.example",
     // e.g. BENCH_NODE_OPTIONS=--max-old-space-size=192 to see what a heap cap does to RSS.
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    // e.g. BENCH_ENV='{"FANOUT_PAGE_SIZE":"500"}' to try other settings in every process.
+    ...(process.env.BENCH_ENV ? (JSON.parse(process.env.BENCH_ENV) as Record<string, string>) : {}),
     LOG_LEVEL: "warn",
     DATABASE_URL: databaseUrl,
     REDIS_URL,

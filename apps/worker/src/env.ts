@@ -71,9 +71,9 @@ const base = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
   MIGRATE_ON_START: booleanFlag(true),
   /** Subscribers per fan-out page job of a topic event. */
-  FANOUT_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  FANOUT_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Fan-out pages one process works on at once (each holds a page of rendered rows in memory). */
-  FANOUT_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  FANOUT_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 const schema = base
