@@ -1,10 +1,10 @@
 import { hostname } from "node:os";
+import { createBatcher } from "@herald/batching";
 import { createDb, isDatabaseUnavailable, loadSendContexts, markEventFailed } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
 import { bullQueueName, parseJob, retryDelay } from "@herald/jobs";
 import { DelayedError, type Job, Worker, type WorkerOptions } from "bullmq";
-import { createBatcher } from "@herald/batching";
 import { handleDeadLetter } from "./channels/dead-letter.ts";
 import { sendNotification } from "./channels/send-notification.ts";
 import type { WorkerDeps } from "./deps.ts";

@@ -1,3 +1,4 @@
+import type { Batcher } from "@herald/batching";
 import {
   getNotification,
   getRecipientById,
@@ -11,7 +12,6 @@ import {
 import type { Channel, NotificationStatus } from "@herald/domain";
 import { DeliveryError, isDeliveryError } from "@herald/errors";
 import { type Job, UnrecoverableError } from "bullmq";
-import type { Batcher } from "@herald/batching";
 import type { WorkerDeps } from "../deps.ts";
 import type { SendResult } from "../providers/provider.ts";
 import type { DatabaseGate } from "../reliability/database-gate.ts";

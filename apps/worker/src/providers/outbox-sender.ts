@@ -1,7 +1,7 @@
+import { createBatcher } from "@herald/batching";
 import { type Db, insertOutboxMessages, listOutbox, type RenderedContent } from "@herald/db";
 import type { Channel } from "@herald/domain";
 import { DeliveryError } from "@herald/errors";
-import { createBatcher } from "@herald/batching";
 import type { ChannelSender, SendContext } from "./provider.ts";
 
 function destination(channel: Channel, ctx: SendContext): string | null {

@@ -1,3 +1,4 @@
+import { type Batcher, createBatcher } from "@herald/batching";
 import {
   addressHash,
   type Db,
@@ -19,7 +20,6 @@ import {
   toPreferences,
 } from "@herald/db";
 import type { Channel } from "@herald/domain";
-import { type Batcher, createBatcher } from "@herald/batching";
 import type { WorkerDeps } from "../deps.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
 import { contactTargets } from "./plan-channels.ts";
