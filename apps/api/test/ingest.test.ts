@@ -70,6 +70,54 @@ describe("POST /v1/events idempotency", () => {
   });
 });
 
+describe("concurrent single POSTs", () => {
+  it("share INSERT statements, yet each gets its own event, recipient data and answer", async () => {
+    // Counts INSERT statements on events (the test database is this file's own).
+    await api.db.sql`create table if not exists stmt_count (n int not null)`;
+    await api.db.sql`insert into stmt_count select 0 where not exists (select 1 from stmt_count)`;
+    await api.db.sql`create or replace function count_stmt() returns trigger language plpgsql as $$
+      begin update stmt_count set n = n + 1; return null; end $$`;
+    await api.db.sql`create trigger count_event_inserts after insert on events
+      for each statement execute function count_stmt()`;
+    try {
+      await api.call("POST", "/v1/events", order({ idempotencyKey: "k-group-taken" }));
+      await api.db.sql`update stmt_count set n = 0`;
+      const answers = await Promise.all([
+        ...Array.from({ length: 40 }, (_, i) =>
+          api.call(
+            "POST",
+            "/v1/events",
+            order({
+              userId: `group-${i}`,
+              user: { email: `group-${i}@example.com` },
+              idempotencyKey: `k-g-${i}`,
+            }),
+          ),
+        ),
+        // Same key, other body: refused alone, its neighbours unaffected.
+        api.call("POST", "/v1/events", order({ userId: "someone-else", idempotencyKey: "k-group-taken" })),
+      ]);
+      expect(answers.slice(0, 40).map((a) => a.status)).toEqual(Array(40).fill(202));
+      expect(answers[40]!.status).toBe(409);
+      const ids = answers.slice(0, 40).map((a) => a.body.eventId as string);
+      expect(new Set(ids).size).toBe(40);
+      const rows = await api.db.sql<{ id: string; user_id: string; email: string }[]>`
+        select e.id, e.user_id, r.email from events e join recipients r on r.external_id = e.user_id
+        where e.id = any(${ids})`;
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      ids.forEach((id, i) => {
+        expect(byId.get(id)?.user_id).toBe(`group-${i}`);
+        expect(byId.get(id)?.email).toBe(`group-${i}@example.com`);
+      });
+      const [count] = await api.db.sql<{ n: number }[]>`select n from stmt_count`;
+      // One statement per request without grouping (41).
+      expect(count!.n).toBeLessThan(20);
+    } finally {
+      await api.db.sql`drop trigger count_event_inserts on events`;
+    }
+  });
+});
+
 describe("bad input gets the documented status and error shape, and creates nothing", () => {
   const cases: [string, () => Promise<{ status: number; body: any }>, number, string][] = [
     [

@@ -124,11 +124,12 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
           db,
           valid.map((v) => v.event),
         );
-        for (const [i, r] of rows.entries()) {
-          const request = valid[i]!.request;
-          if (r.created && request.user && request.userId)
-            await upsertRecipient(db, request.userId, request.user);
-        }
+        // In user id order: concurrent groups (single POSTs share transactions) lock alike, no deadlock.
+        const upserts = rows
+          .map((r, i) => ({ created: r.created, request: valid[i]!.request }))
+          .filter((u) => u.created && u.request.user && u.request.userId)
+          .sort((a, b) => (a.request.userId! < b.request.userId! ? -1 : 1));
+        for (const { request } of upserts) await upsertRecipient(db, request.userId!, request.user!);
         return rows;
       });
   const created = inserted.filter((r) => r.created).map((r) => r.event);
