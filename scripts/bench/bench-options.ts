@@ -1,14 +1,14 @@
 /** Everything `npm run bench` can be told on its command line. */
 export interface BenchOptions {
-  /** Seconds each measured scenario runs. Default 60 (`--short`: 4). */
+  /** Seconds each measured scenario runs. Default 60 (`--short`: 2). */
   durationS: number;
-  /** Events per second offered in scenario 1. Default 1000 (`--short`: 200). */
+  /** Events per second offered in scenario 1. Default 1000 (`--short`: 150). */
   rate: number;
   /** Worker processes. Default 2 (one per core). */
   workers: number;
   /** Which scenarios run: raw,steady,max,slow,fanout,memory. Default all but memory (`--memory` adds it). */
   scenarios: string[];
-  /** Topic size of the fan-out scenario. Default 100,000 (`--short`: 5,000). */
+  /** Topic size of the fan-out scenario. Default 100,000 (`--short`: 3,000). */
   fanout: number;
   /** Notifications the memory scenario sends. Default 1,000,000 (`--short`: 100,000). */
   memoryNotifications: number;
@@ -23,12 +23,12 @@ export const ALL_SCENARIOS = ["raw", "steady", "max", "slow", "fanout", "memory"
 
 const HELP = `npm run bench -- [options]
   --short               the whole run in under a minute (small numbers, same scenarios)
-  --duration <s>        seconds per scenario (default 60, short 4)
-  --rate <n>            events/s offered in the steady scenario (default 1000, short 200)
+  --duration <s>        seconds per scenario (default 60, short 2)
+  --rate <n>            events/s offered in the steady scenario (default 1000, short 150)
   --workers <n>         worker processes (default 2)
   --scenarios <list>    raw,steady,max,slow,fanout,memory (default all but memory)
   --memory              add the 1,000,000-notification memory scenario
-  --fanout <n>          topic subscribers in the fan-out scenario (default 100000, short 5000)
+  --fanout <n>          topic subscribers in the fan-out scenario (default 100000, short 3000)
   --memory-notifications <n>   (default 1000000, short 100000)
   --profile             write .cpuprofile files of the API and workers
   --out <dir>           output directory (default .herald/bench)`;
@@ -66,11 +66,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   }
   return {
     short,
-    durationS: positive(argv, "--duration", short ? 4 : 60),
-    rate: positive(argv, "--rate", short ? 200 : 1000),
+    durationS: positive(argv, "--duration", short ? 2 : 60),
+    rate: positive(argv, "--rate", short ? 150 : 1000),
     workers: Math.round(positive(argv, "--workers", 2)),
     scenarios,
-    fanout: Math.round(positive(argv, "--fanout", short ? 5_000 : 100_000)),
+    fanout: Math.round(positive(argv, "--fanout", short ? 3_000 : 100_000)),
     memoryNotifications: Math.round(positive(argv, "--memory-notifications", short ? 100_000 : 1_000_000)),
     profile: argv.includes("--profile"),
     outDir: value(argv, "--out") ?? ".herald/bench",

@@ -20,7 +20,8 @@ const CRITICAL_PER_SEC = 5;
  * latency is scenario 4 (it must overtake the backlog: BullMQ priority 1).
  */
 export async function runMax(system: HeraldSystem, o: BenchOptions, channel: string, raw: number | null) {
-  const users = await seedUsers(system.db, 5000);
+  // Its own users: under `--short` it shares the steady scenario's database.
+  const users = await seedUsers(system.db, 5000, "m");
   const client = httpClient(system.url, system.apiKey, 32);
   const backlog = queueBacklog(system.redis, system.prefix, ["events", channel]);
   await saturate({

@@ -1,7 +1,7 @@
 import { type FakeResend, startFakeResend } from "@herald/fakes";
 import type { BenchOptions } from "./bench-options.ts";
 import { orderPlaced, seedUsers } from "./bench-users.ts";
-import { eventsBetween, latencyByPriority, sentBetween, waitDrained } from "./delivery-stats.ts";
+import { eventsBetween, latencyByPriority, sendRate, waitDrained } from "./delivery-stats.ts";
 import type { HeraldSystem } from "./herald-system.ts";
 import { httpClient } from "./http-load.ts";
 import { sampleMemory } from "./process-memory.ts";
@@ -85,7 +85,7 @@ export async function runSlowProvider(system: HeraldSystem, o: BenchOptions): Pr
   const from = new Date(start.getTime() + Math.min(5000, (o.durationS * 1000) / 5));
   const seconds = (end.getTime() - from.getTime()) / 1000;
   const events = await eventsBetween(system.db, from, end);
-  const sentPerSec = (await sentBetween(system.db, from, end)) / seconds;
+  const sentPerSec = await sendRate(system.db, from, end);
   return {
     id: "slow",
     title: `3. e-mail through a provider taking ${SLOW_PROVIDER_MS} ms (Resend SDK → loopback fake)`,
