@@ -104,7 +104,7 @@ export function createRouterBatches(deps: WorkerDeps): RouterBatches {
     events: createBatcher((ids: string[]) =>
       getEvents(db, ids).then((found) => ids.map((id) => found.get(id) ?? null)),
     ),
-    recipients: createBatcher((userIds: string[]) => loadRoutingRecipients(db, userIds)),
+    recipients: createBatcher((userIds: string[]) => loadRoutingRecipients(db, userIds), { isolate }),
     inserts: createBatcher(
       async (requests: InsertRequest[]) => {
         const rows = requests.flatMap((r) => r.rows.map((row) => ({ ...row, createdAt: r.at })));
