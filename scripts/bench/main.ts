@@ -82,7 +82,8 @@ async function withSystem<T>(
   body: (s: System) => Promise<T>,
 ): Promise<T> {
   const share = o.short && SHARED_IN_SHORT.has(name) && Object.keys(extra).length === 0;
-  const system = await (share ? (shared ??= launch("short", {})) : launch(name, extra));
+  if (share && !shared) shared = launch("short", {});
+  const system = await (share && shared ? shared : launch(name, extra));
   try {
     return await body(system);
   } finally {
