@@ -19,6 +19,11 @@ function fromDriver(raw: Record<string, unknown>): NotificationRow {
   return out as NotificationRow;
 }
 
+/** What makes a notification unique: one per (event, recipient, channel). */
+export function notificationKey(n: Pick<NotificationRow, "eventId" | "recipientId" | "channel">): string {
+  return `${n.eventId}\u0000${n.recipientId}\u0000${n.channel}`;
+}
+
 /**
  * Inserts notifications with their first timeline entries (PENDING, then the
  * initial status). One row per (event, recipient, channel): rows that exist
@@ -75,10 +80,8 @@ export async function insertNotifications(
         inArray(notifications.channel, [...new Set(missing.map((m) => m.channel))]),
       ),
     );
-  const key = (n: Pick<NotificationRow, "eventId" | "recipientId" | "channel">) =>
-    `${n.eventId}\u0000${n.recipientId}\u0000${n.channel}`;
-  const wanted = new Set(missing.map(key));
-  return [...created, ...existing.filter((e) => wanted.has(key(e)))];
+  const wanted = new Set(missing.map(notificationKey));
+  return [...created, ...existing.filter((e) => wanted.has(notificationKey(e)))];
 }
 
 export async function getNotification(db: Db, id: string): Promise<NotificationRow | null> {

@@ -1,18 +1,13 @@
 import {
-  addressHash,
-  type DeviceRow,
   type FanoutNotification,
   type FanoutPageCounts,
-  findSuppressedKeys,
   finishFanoutPage,
   getEvent,
   getFanoutPage,
   insertFanoutNotifications,
-  listDevicesOf,
   loadFanoutRecipients,
   type NewNotification,
 } from "@herald/db";
-import type { Channel } from "@herald/domain";
 import { channelsOf, getNotificationType } from "@herald/templates";
 import { UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
@@ -24,7 +19,7 @@ import {
 } from "./build-notifications.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
 import { createPageRenderer } from "./page-renderer.ts";
-import { contactTargets } from "./plan-channels.ts";
+import { loadReach } from "./recipient-reach.ts";
 
 /** Rows per INSERT statement (one JSON parameter each): bounds the statement's size. */
 const INSERT_CHUNK = 1000;
@@ -62,40 +57,26 @@ export async function routeFanoutPage(
     bounds,
   );
   const wanted = channelsOf(def).filter((c) => !event.channels || event.channels.includes(c));
-  const devices = new Map<string, DeviceRow[]>();
-  if (wanted.includes("push")) {
-    for (const d of await listDevicesOf(
-      deps.db,
-      audience.map((a) => a.recipient.id),
-    )) {
-      devices.set(d.recipientId, [...(devices.get(d.recipientId) ?? []), d]);
-    }
-  }
-  const suppressedKeys = await findSuppressedKeys(
+  const reachOf = await loadReach(
     deps.db,
-    audience.flatMap((a) => contactTargets(wanted, a.recipient)),
+    audience.map((a) => a.recipient),
+    wanted,
   );
 
   const now = deps.now();
   const render = createPageRenderer();
   const built: BuiltNotifications[] = await Promise.all(
-    audience.map(({ recipient, prefs }) => {
-      const bounced = new Set<Channel>(
-        contactTargets(wanted, recipient)
-          .filter((t) => suppressedKeys.has(`${t.channel}:${addressHash(t.channel, t.address)}`))
-          .map((t) => t.channel),
-      );
-      return buildRecipientNotifications(deps, {
+    audience.map(({ recipient, prefs }) =>
+      buildRecipientNotifications(deps, {
         event: { ...event, userId: recipient.externalId },
         def,
         recipient,
         prefs,
-        devices: devices.get(recipient.id) ?? [],
+        ...reachOf(recipient),
         now,
-        bounced,
         render,
-      });
-    }),
+      }),
+    ),
   ).catch((err: Error) => {
     // A type without a template for a requested channel fails the same way on every retry.
     throw err.name === "TemplateMissingError" ? new UnrecoverableError(err.message) : err;

@@ -1,28 +1,25 @@
 import { type Batcher, createBatcher } from "@herald/batching";
 import {
-  addressHash,
   type Db,
-  type DeviceRow,
   type EventRow,
   ensureRecipient,
-  findSuppressedKeys,
   getEvents,
   insertNotifications,
   isDatabaseUnavailable,
-  listDevicesOf,
   loadRecipientsWithPreferences,
   markEventsRouted,
   type NewNotification,
   type NotificationRow,
+  notificationKey,
   type Preferences,
   type RecipientRow,
   type RoutedMark,
   toPreferences,
 } from "@herald/db";
-import type { Channel } from "@herald/domain";
+import { CHANNELS } from "@herald/domain";
 import type { WorkerDeps } from "../deps.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
-import { contactTargets } from "./plan-channels.ts";
+import { loadReach, type Reach } from "./recipient-reach.ts";
 
 /** One event's rows for `insertNotifications`, stamped with the event's own routing time. */
 export interface InsertRequest {
@@ -31,12 +28,9 @@ export interface InsertRequest {
 }
 
 /** What routing needs to know about one user. */
-export interface RoutingRecipient {
+export interface RoutingRecipient extends Reach {
   recipient: RecipientRow;
   prefs: Preferences;
-  devices: DeviceRow[];
-  /** Channels whose address is on the suppression list. */
-  bounced: Set<Channel>;
 }
 
 /**
@@ -56,16 +50,11 @@ export interface RouterBatches {
   sends: Batcher<NotificationRow[], void>;
 }
 
-const key = (n: Pick<NotificationRow, "eventId" | "recipientId" | "channel">) =>
-  `${n.eventId}\u0000${n.recipientId}\u0000${n.channel}`;
-
 /**
  * A failed batch is retried item by item unless PostgreSQL itself is away: one
  * event's bad row must not fail the events that shared its statement.
  */
 const isolate = (err: unknown) => !isDatabaseUnavailable(err);
-
-const CONTACT_CHANNELS: Channel[] = ["email", "sms"];
 
 async function loadRoutingRecipients(db: Db, userIds: string[]): Promise<RoutingRecipient[]> {
   const found = await loadRecipientsWithPreferences(db, [...new Set(userIds)]);
@@ -74,27 +63,14 @@ async function loadRoutingRecipients(db: Db, userIds: string[]): Promise<Routing
     if (!found.has(userId))
       found.set(userId, { recipient: await ensureRecipient(db, userId), prefs: toPreferences(null) });
   }
-  const people = [...found.values()].map((f) => f.recipient);
-  const [deviceRows, suppressed] = await Promise.all([
-    listDevicesOf(
-      db,
-      people.map((r) => r.id),
-    ),
-    findSuppressedKeys(
-      db,
-      people.flatMap((r) => contactTargets(CONTACT_CHANNELS, r)),
-    ),
-  ]);
-  const devicesOf = new Map<string, DeviceRow[]>();
-  for (const d of deviceRows) devicesOf.set(d.recipientId, [...(devicesOf.get(d.recipientId) ?? []), d]);
+  const reachOf = await loadReach(
+    db,
+    [...found.values()].map((f) => f.recipient),
+    CHANNELS,
+  );
   return userIds.map((userId) => {
     const { recipient, prefs } = found.get(userId)!;
-    const bounced = new Set(
-      contactTargets(CONTACT_CHANNELS, recipient)
-        .filter((t) => suppressed.has(`${t.channel}:${addressHash(t.channel, t.address)}`))
-        .map((t) => t.channel),
-    );
-    return { recipient, prefs, devices: devicesOf.get(recipient.id) ?? [], bounced };
+    return { recipient, prefs, ...reachOf(recipient) };
   });
 }
 
@@ -108,9 +84,9 @@ export function createRouterBatches(deps: WorkerDeps): RouterBatches {
     inserts: createBatcher(
       async (requests: InsertRequest[]) => {
         const rows = requests.flatMap((r) => r.rows.map((row) => ({ ...row, createdAt: r.at })));
-        const stored = new Map((await insertNotifications(db, rows)).map((n) => [key(n), n]));
+        const stored = new Map((await insertNotifications(db, rows)).map((n) => [notificationKey(n), n]));
         // Two runs of one event in one batch both get the row that won.
-        return requests.map((r) => r.rows.flatMap((row) => stored.get(key(row)) ?? []));
+        return requests.map((r) => r.rows.flatMap((row) => stored.get(notificationKey(row)) ?? []));
       },
       { isolate },
     ),
