@@ -1,12 +1,13 @@
 import type { BenchOptions } from "./bench-options.ts";
 import { orderPlaced, passwordReset, seedUsers } from "./bench-users.ts";
-import { eventsBetween, latencyByPriority, sentBetween, waitDrained } from "./delivery-stats.ts";
+import { latencyByPriority, sentBetween, waitDrained } from "./delivery-stats.ts";
 import type { HeraldSystem } from "./herald-system.ts";
 import { httpClient, paced } from "./http-load.ts";
 import { percentiles } from "./percentiles.ts";
 import { sampleMemory } from "./process-memory.ts";
 import { queueBacklog } from "./queue-backlog.ts";
 import { saturate } from "./saturate.ts";
+import { endSaturatedRun } from "./saturated-run.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
 
 /** Critical events sampled per second during the run (scenario 4). */
@@ -55,15 +56,15 @@ export async function runMax(system: HeraldSystem, o: BenchOptions, channel: str
     ),
   ]);
   const end = new Date();
-  memory.stop();
-  const cpu = await cpuMeter.stop();
-  const drained = await waitDrained(system.db, 30_000);
-  await backlog.close();
-  client.close();
-
-  const from = new Date(start.getTime() + Math.min(5000, (o.durationS * 1000) / 5));
-  const seconds = (end.getTime() - from.getTime()) / 1000;
-  const events = await eventsBetween(system.db, from, end);
+  const { cpu, drained, from, seconds, events, note } = await endSaturatedRun(system, {
+    memory,
+    cpuMeter,
+    backlog,
+    client,
+    start,
+    end,
+    durationS: o.durationS,
+  });
   const sent = await sentBetween(system.db, from, end);
   const latency = await latencyByPriority(system.db, from, end);
   const crit = latency.find((l) => l.priority === "critical");
@@ -72,7 +73,7 @@ export async function runMax(system: HeraldSystem, o: BenchOptions, channel: str
     id: "max",
     title: `2. maximum sustained throughput, ${channel} only, dev outbox (batches of 250)`,
     status: "ok",
-    ...(drained ? {} : { note: "backlog not drained 30 s after the load stopped" }),
+    ...note,
     seconds,
     eventsPerSec: events / seconds,
     notificationsPerSec: events / seconds,

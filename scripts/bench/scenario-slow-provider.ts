@@ -1,12 +1,13 @@
 import { type FakeResend, startFakeResend } from "@herald/fakes";
 import type { BenchOptions } from "./bench-options.ts";
 import { orderPlaced, seedUsers } from "./bench-users.ts";
-import { eventsBetween, latencyByPriority, sendRate, waitDrained } from "./delivery-stats.ts";
+import { latencyByPriority, sendRate, waitDrained } from "./delivery-stats.ts";
 import type { HeraldSystem } from "./herald-system.ts";
 import { httpClient } from "./http-load.ts";
 import { sampleMemory } from "./process-memory.ts";
 import { queueBacklog } from "./queue-backlog.ts";
 import { saturate } from "./saturate.ts";
+import { endSaturatedRun } from "./saturated-run.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
 
 export const SLOW_PROVIDER_MS = 100;
@@ -77,20 +78,21 @@ export async function runSlowProvider(system: HeraldSystem, o: BenchOptions): Pr
     ms: o.durationS * 1000,
   });
   const end = new Date();
-  memory.stop();
-  const cpu = await cpuMeter.stop();
-  const drained = await waitDrained(system.db, 30_000);
-  await backlog.close();
-  client.close();
-  const from = new Date(start.getTime() + Math.min(5000, (o.durationS * 1000) / 5));
-  const seconds = (end.getTime() - from.getTime()) / 1000;
-  const events = await eventsBetween(system.db, from, end);
+  const { cpu, drained, from, seconds, events, note } = await endSaturatedRun(system, {
+    memory,
+    cpuMeter,
+    backlog,
+    client,
+    start,
+    end,
+    durationS: o.durationS,
+  });
   const sentPerSec = await sendRate(system.db, from, end);
   return {
     id: "slow",
     title: `3. e-mail through a provider taking ${SLOW_PROVIDER_MS} ms (Resend SDK → loopback fake)`,
     status: "ok",
-    ...(drained ? {} : { note: "backlog not drained 30 s after the load stopped" }),
+    ...note,
     seconds,
     eventsPerSec: events / seconds,
     notificationsPerSec: events / seconds,
