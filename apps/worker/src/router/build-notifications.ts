@@ -34,8 +34,8 @@ export interface RecipientInput {
   prefs: Preferences;
   devices: DeviceRow[];
   now: Date;
-  /** Suppressed channels, when looked up in bulk for a fan-out page. */
-  bounced?: ReadonlySet<Channel>;
+  /** Channels whose address is on the suppression list (looked up in bulk: `loadReach`). */
+  bounced: ReadonlySet<Channel>;
   /** How content is rendered; a fan-out page shares one that reuses renders (`createPageRenderer`). */
   render?: Render;
 }
@@ -79,7 +79,7 @@ export async function buildRecipientNotifications(
     devices,
     channels: decision.channels,
     now,
-    ...(input.bounced ? { bounced: input.bounced } : {}),
+    bounced: input.bounced,
   });
   const link = unsubscribeLink(deps, recipient.id, [def.category]);
   const base = {

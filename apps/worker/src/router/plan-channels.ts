@@ -1,10 +1,4 @@
-import {
-  type DeviceRow,
-  type EventRow,
-  findSuppressed,
-  type Preferences,
-  type RecipientRow,
-} from "@herald/db";
+import type { DeviceRow, EventRow, Preferences, RecipientRow } from "@herald/db";
 import type { Channel, SuppressionReason } from "@herald/domain";
 import type { DigestPeriod, NotificationType } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
@@ -30,8 +24,8 @@ export interface PlanInput {
   /** Channels `decideChannels` kept (opted in and reachable). */
   channels: Channel[];
   now: Date;
-  /** Channels whose address is on the suppression list, when the caller looked them up in bulk (a fan-out page). */
-  bounced?: ReadonlySet<Channel>;
+  /** Channels whose address is on the suppression list (looked up in bulk: `loadReach`). */
+  bounced: ReadonlySet<Channel>;
 }
 
 /** The user's zone for digests and quiet hours: their profile's, else the quiet hours', else UTC. */
@@ -75,11 +69,8 @@ export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<
   const plans = new Map<Channel, ChannelPlan>();
   if (channels.length === 0) return plans;
 
-  const targets = input.bounced ? [] : contactTargets(channels, recipient);
-  const [bounced, duplicateOf] = await Promise.all([
-    input.bounced ?? findSuppressed(deps.db, targets),
-    findDuplicateOf(deps, event, now),
-  ]);
+  const { bounced } = input;
+  const duplicateOf = await findDuplicateOf(deps, event, now);
 
   const critical = event.priority === "critical";
   const sendAt = event.sendAt && event.sendAt.getTime() > now.getTime() ? event.sendAt : null;
