@@ -69,19 +69,21 @@ export interface PacedRun {
  * An open-loop load generator: starts `rate` requests per second for
  * `seconds`, whatever the answers' speed (up to `maxInFlight` open at once;
  * beyond that the send is counted `late` and skipped), like independent clients.
+ * `stop` ends it early.
  */
 export async function paced(
   rate: number,
   seconds: number,
   fire: (i: number) => Promise<{ status: number; ms: number }>,
   maxInFlight = 512,
+  stop?: AbortSignal,
 ): Promise<PacedRun> {
   const out: PacedRun = { sent: 0, late: 0, errors: 0, statuses: {}, latencies: [], seconds };
   let inFlight = 0;
   const t0 = performance.now();
   const pending = new Set<Promise<void>>();
   let due = 0;
-  while (performance.now() - t0 < seconds * 1000) {
+  while (performance.now() - t0 < seconds * 1000 && !stop?.aborted) {
     const target = Math.floor(((performance.now() - t0) / 1000) * rate);
     for (; due < target; due++) {
       if (inFlight >= maxInFlight) {

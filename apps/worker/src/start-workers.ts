@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { createBatcher } from "@herald/batching";
 import { createDb, isDatabaseUnavailable, loadSendContexts, markEventFailed } from "@herald/db";
-import { CHANNELS, type Channel } from "@herald/domain";
+import { CHANNELS, type Channel, PRIORITY_RANK } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
 import { bullQueueName, parseJob, retryDelay } from "@herald/jobs";
 import { DelayedError, type Job, Worker, type WorkerOptions } from "bullmq";
@@ -39,6 +39,9 @@ export interface RunningWorkers {
 function isChannel(q: WorkerQueue): q is Channel {
   return (CHANNELS as readonly string[]).includes(q);
 }
+
+/** Critical jobs (BullMQ priority 1) take the batchers' urgent lane. */
+const laneOf = (job: Job) => ({ urgent: job.opts.priority === PRIORITY_RANK.critical });
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -92,7 +95,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         const { eventId, page } = parseJob("events", "fanout_page", job.data);
         return fanoutSlots(() => routeFanoutPage(deps, eventId, page));
       }
-      return routeEvent(deps, parseJob("events", "route", job.data).eventId, routerBatches);
+      return routeEvent(deps, parseJob("events", "route", job.data).eventId, routerBatches, laneOf(job));
     }
     if (queue === "dead_letter") {
       if (job.name === "alert") return alerts.flush(job.id!);
@@ -102,7 +105,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       return job.name === "reconcile" ? reconcile(deps) : runMaintenance(deps, job);
     if (queue === "digest") return processDigestJob(deps, job);
     parseJob(queue, "send", job.data);
-    return sendNotification(deps, queue, job, { gate, sentWriter, contexts });
+    return sendNotification(deps, queue, job, { gate, sentWriter, contexts, lane: laneOf(job) });
   };
 
   for (const queue of env.queues) {

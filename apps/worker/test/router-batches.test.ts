@@ -21,6 +21,11 @@ beforeAll(async () => {
     begin if new.user_id = 'poison' then raise exception 'poisoned row'; end if; return new; end $$`);
   await db.execute(sql`create trigger poison_row before insert on notifications
     for each row execute function poison_row()`);
+  // A slow statement (as a flood's 500-row insert, or a lock wait) for the users "slow-*".
+  await db.execute(sql`create function slow_row() returns trigger language plpgsql as $$
+    begin if new.user_id like 'slow-%' then perform pg_sleep(1); end if; return new; end $$`);
+  await db.execute(sql`create trigger slow_row before insert on notifications
+    for each row execute function slow_row()`);
 });
 afterAll(() => worker.close());
 
@@ -84,5 +89,32 @@ describe("the router groups concurrent events into shared statements", () => {
     }
     expect(await listEventNotifications(deps.db, poison)).toEqual([]);
     expect((await getEvent(deps.db, poison))?.status).toBe("accepted");
+  });
+
+  it("routes a critical event past normal events whose shared inserts are stuck", async () => {
+    const { deps } = worker;
+    const slow: string[] = [];
+    for (let i = 0; i < 6; i++)
+      slow.push(await worker.trigger("order_placed", `slow-${i}`, { channels: ["email"] }));
+    const critical = await worker.trigger("password_reset", "urgent-user", { channels: ["email"] });
+    const batches = createRouterBatches(deps);
+    const finished: string[] = [];
+    const route = (id: string, urgent: boolean) =>
+      routeEvent(deps, id, batches, { urgent }).then(() => finished.push(id));
+    // Two waves, so that both of the normal lane's insert slots hold a sleeping statement.
+    const normal = slow.slice(0, 3).map((id) => route(id, false));
+    await new Promise((r) => setTimeout(r, 150));
+    normal.push(...slow.slice(3).map((id) => route(id, false)));
+    await new Promise((r) => setTimeout(r, 150));
+    await route(critical, true);
+    expect(finished).toEqual([critical]);
+    // Not one slow row committed yet: the critical insert did not wait for a slot to free up.
+    const [done] = await deps.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from notifications where user_id like 'slow-%'`,
+    );
+    expect(done?.n).toBe(0);
+    await Promise.all(normal);
+    expect(finished).toHaveLength(7);
+    expect((await listEventNotifications(deps.db, critical)).map((n) => n.priority)).toEqual(["critical"]);
   });
 });

@@ -72,4 +72,30 @@ describe("createBatcher", () => {
     expect(down.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     expect(batches).toEqual([[5, -2]]);
   });
+
+  it("runs urgent items in a lane of their own, past the batches in flight", async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const b = createBatcher(
+      async (items: number[]) => {
+        batches.push(items);
+        if (items.includes(1)) await gate;
+        return items.map((i) => i * 10);
+      },
+      { maxInFlight: 1 },
+    );
+    const stuck = b.run(1);
+    await new Promise((r) => setTimeout(r, 5));
+    const waiting = [b.run(2), b.run(3)];
+    // Both urgent items go together, while the normal lane is still blocked.
+    const urgent = [b.run(100, { urgent: true }), b.run(200, { urgent: true })];
+    expect(await Promise.all(urgent)).toEqual([1000, 2000]);
+    expect(batches).toEqual([[1], [100, 200]]);
+    release();
+    expect(await Promise.all([stuck, ...waiting])).toEqual([10, 20, 30]);
+    expect(batches).toEqual([[1], [100, 200], [2, 3]]);
+  });
 });

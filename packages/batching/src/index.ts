@@ -1,1 +1,1 @@
-export { type Batcher, type BatcherOptions, createBatcher } from "./batcher.ts";
+export { type Batcher, type BatcherOptions, createBatcher, type RunOptions } from "./batcher.ts";

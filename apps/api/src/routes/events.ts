@@ -102,7 +102,8 @@ export function registerEvents(app: App, deps: ApiDeps): void {
       c.req.valid("header")["idempotency-key"],
       c.get("apiKey").id,
     );
-    const result = await singles.run(valid);
+    // A critical event does not wait behind, or ride in, a flood's batch.
+    const result = await singles.run(valid, { urgent: valid.event.priority === "critical" });
     if ("error" in result) throw result.error;
     if (result.replay) c.header("Idempotent-Replayed", "true");
     return c.json({ eventId: result.eventId }, 202);

@@ -1,4 +1,4 @@
-import type { Batcher } from "@herald/batching";
+import type { Batcher, RunOptions } from "@herald/batching";
 import {
   getNotification,
   getRecipientById,
@@ -48,6 +48,8 @@ export interface SendOptions {
    * into one query. Default: two lookups on `deps.db` per job.
    */
   contexts?: Batcher<string, SendContextRow | null>;
+  /** `urgent` (a critical job): its grouped load takes the batcher's urgent lane. Default normal. */
+  lane?: RunOptions;
 }
 
 async function loadContext(
@@ -55,7 +57,7 @@ async function loadContext(
   id: string,
   options: SendOptions,
 ): Promise<SendContextRow | null> {
-  if (options.contexts) return options.contexts.run(id);
+  if (options.contexts) return options.contexts.run(id, options.lane);
   const notification = await getNotification(deps.db, id);
   if (!notification) return null;
   return { notification, recipient: await getRecipientById(deps.db, notification.recipientId) };

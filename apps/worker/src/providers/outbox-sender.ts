@@ -40,12 +40,15 @@ export function outboxSender(db: Db, channel: Channel): ChannelSender {
           code: "no_destination",
         });
       }
-      const id = await store.run({
-        notificationId: ctx.notification.id,
-        channel,
-        destination: to,
-        content: ctx.notification.content,
-      });
+      const id = await store.run(
+        {
+          notificationId: ctx.notification.id,
+          channel,
+          destination: to,
+          content: ctx.notification.content,
+        },
+        { urgent: ctx.notification.priority === "critical" },
+      );
       return { provider: "outbox", providerMessageId: id };
     },
     async findSent(ctx) {

@@ -1,3 +1,4 @@
+import type { RunOptions } from "@herald/batching";
 import {
   type DigestRow,
   type EventRow,
@@ -21,10 +22,11 @@ async function buildNotifications(
   deps: WorkerDeps,
   batches: RouterBatches,
   event: EventRow & { userId: string },
+  lane: RunOptions,
 ) {
   const def = getNotificationType(event.type);
   if (!def) throw new UnrecoverableError(`unknown type ${event.type}`);
-  const { recipient, prefs, devices, bounced } = await batches.recipients.run(event.userId);
+  const { recipient, prefs, devices, bounced } = await batches.recipients.run(event.userId, lane);
   return buildRecipientNotifications(deps, {
     event,
     def,
@@ -55,14 +57,17 @@ async function digestsOf(deps: WorkerDeps, rows: NotificationRow[]): Promise<Dig
  * (event, recipient, channel), job ids are notification and digest ids, and
  * the dedup and cap bookkeeping is keyed by the event id. Its loads and
  * writes go through `batches`, sharing statements with the other events the
- * process routes at the same moment (default: batches of its own).
+ * process routes at the same moment (default: batches of its own); `lane`
+ * `urgent` (a critical event's job) keeps them out of the normal events'
+ * batches.
  */
 export async function routeEvent(
   deps: WorkerDeps,
   eventId: string,
   batches: RouterBatches = createRouterBatches(deps),
+  lane: RunOptions = {},
 ): Promise<{ notifications: number } | { pages: number }> {
-  const event = await batches.events.run(eventId);
+  const event = await batches.events.run(eventId, lane);
   if (!event) throw new UnrecoverableError(`event ${eventId} not found`);
   if (event.status === "failed") return { notifications: 0 };
   if (event.topic) return planTopicFanout(deps, event, event.topic);
@@ -76,7 +81,7 @@ export async function routeEvent(
   }
   let built: Awaited<ReturnType<typeof buildNotifications>>;
   try {
-    built = await buildNotifications(deps, batches, { ...event, userId: event.userId });
+    built = await buildNotifications(deps, batches, { ...event, userId: event.userId }, lane);
   } catch (err) {
     if (err instanceof UnrecoverableError || (err as Error).name === "TemplateMissingError") {
       await markEventFailed(deps.db, eventId, (err as Error).message);
@@ -85,10 +90,10 @@ export async function routeEvent(
     throw err;
   }
   const now = deps.now();
-  const inserted = await batches.inserts.run({ rows: built.rows, at: now });
+  const inserted = await batches.inserts.run({ rows: built.rows, at: now }, lane);
   const digested = await fileDigestItems(deps, built.digestItems, built.nextWindow, now);
-  await batches.sends.run(inserted);
+  await batches.sends.run(inserted, lane);
   await enqueueDigestFlush(deps, digested.digests);
-  await batches.routed.run({ id: eventId, suppressed: built.suppressed, at: new Date() });
+  await batches.routed.run({ id: eventId, suppressed: built.suppressed, at: new Date() }, lane);
   return { notifications: inserted.length + digested.rows.length };
 }
