@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import {
   type Db,
+  getNotification,
   getTimeline,
   insertEvents,
   insertNotifications,
@@ -74,7 +75,7 @@ export async function seedNotification(
       content: content as never,
     },
   ]);
-  return { recipientId: recipient.id, notification: n! };
+  return { recipientId: recipient.id, notification: (await getNotification(db, n!.id))! };
 }
 
 /**

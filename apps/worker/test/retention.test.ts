@@ -59,7 +59,7 @@ async function seed(db: Db, daysAgo: number, count: number, status: "SENT" | "QU
       notificationId: n.id,
       channel: "email",
       destination: "x",
-      content: n.content,
+      content: { channel: "email", subject: "s", html: "h", text: "t" },
     });
     await db.execute(
       `update outbox_messages set created_at = '${at.toISOString()}' where notification_id = '${n.id}'`,

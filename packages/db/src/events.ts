@@ -2,9 +2,12 @@ import { newId } from "@herald/ids";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
+import { isoOrNull, pg, rowReader } from "./raw.ts";
 import { type ChannelSkip, events } from "./schema/index.ts";
 
 export type EventRow = typeof events.$inferSelect;
+
+const readEvent = rowReader<EventRow>(events);
 
 export interface NewEvent {
   type: string;
@@ -35,16 +38,43 @@ export interface InsertedEvent {
 export async function insertEvents(db: Db, inputs: NewEvent[], round = 0): Promise<InsertedEvent[]> {
   if (inputs.length === 0) return [];
   const rows = inputs.map((e) => ({ id: newId("evt"), ...e }));
-  const inserted = await db
-    .insert(events)
-    .values(rows)
-    .onConflictDoNothing({ target: events.idempotencyKey })
-    .returning();
+  const input = JSON.stringify(
+    rows.map((e) => ({
+      id: e.id,
+      idempotency_key: e.idempotencyKey ?? null,
+      request_hash: e.requestHash ?? null,
+      type: e.type,
+      user_id: e.userId,
+      topic: e.topic ?? null,
+      data: e.data,
+      priority: e.priority,
+      send_at: isoOrNull(e.sendAt),
+      channels: e.channels ?? null,
+      dedup_key: e.dedupKey ?? null,
+      api_key_id: e.apiKeyId ?? null,
+    })),
+  );
+  const sql = pg(db);
+  // One JSON parameter, one constant statement (prepared once per connection): see raw.ts.
+  const inserted = (
+    await sql<Record<string, unknown>[]>`
+      insert into events (id, idempotency_key, request_hash, type, user_id, topic, data, priority, send_at,
+        channels, dedup_key, api_key_id)
+      select * from jsonb_to_recordset(${input}::jsonb) as x(id text, idempotency_key text, request_hash text,
+        type text, user_id text, topic text, data jsonb, priority text, send_at timestamptz, channels text[],
+        dedup_key text, api_key_id text)
+      on conflict (idempotency_key) do nothing
+      returning *`
+  ).map(readEvent);
   const byId = new Map(inserted.map((e) => [e.id, e]));
   const missingKeys = rows.filter((r) => !byId.has(r.id)).map((r) => r.idempotencyKey!);
   const existing =
     missingKeys.length > 0
-      ? await db.select().from(events).where(inArray(events.idempotencyKey, missingKeys))
+      ? (
+          await sql<
+            Record<string, unknown>[]
+          >`select * from events where idempotency_key = any(${missingKeys}::text[])`
+        ).map(readEvent)
       : [];
   const byKey = new Map(existing.map((e) => [e.idempotencyKey, e]));
   // A concurrent request with the same key inserted its row and then removed
@@ -88,8 +118,8 @@ export async function getEvent(db: Db, id: string): Promise<EventRow | null> {
 /** Several events by id in one query (the router groups concurrent jobs' loads). */
 export async function getEvents(db: Db, ids: string[]): Promise<Map<string, EventRow>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.select().from(events).where(inArray(events.id, ids));
-  return new Map(rows.map((r) => [r.id, r]));
+  const rows = await pg(db)<Record<string, unknown>[]>`select * from events where id = any(${ids}::text[])`;
+  return new Map(rows.map((raw) => readEvent(raw)).map((r) => [r.id, r]));
 }
 
 /** Removes events whose enqueue failed, so a 503 leaves nothing behind. */
@@ -140,16 +170,13 @@ export interface RoutedMark {
 /** Marks events routed, recording the channels skipped for each; one statement for all. */
 export async function markEventsRouted(db: Db, marks: RoutedMark[]): Promise<void> {
   if (marks.length === 0) return;
-  const values = sql.join(
-    marks.map(
-      (m) => sql`(${m.id}, ${JSON.stringify(m.suppressed)}::jsonb, ${m.at.toISOString()}::timestamptz)`,
-    ),
-    sql`, `,
+  const input = JSON.stringify(
+    marks.map((m) => ({ id: m.id, suppressed: m.suppressed, at: m.at.toISOString() })),
   );
-  await db.execute(sql`
+  await pg(db)`
     update events e set status = 'routed', suppressed = v.suppressed, routed_at = v.at
-    from (values ${values}) as v (id, suppressed, at)
-    where e.id = v.id`);
+    from jsonb_to_recordset(${input}::jsonb) as v (id text, suppressed jsonb, at timestamptz)
+    where e.id = v.id`;
 }
 
 export async function markEventFailed(db: Db, id: string, error: string): Promise<void> {

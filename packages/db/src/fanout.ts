@@ -1,17 +1,18 @@
-import { and, asc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import type { NewNotification, NotificationRow } from "./notifications.ts";
 import { type RecipientWithPreferences, toPreferences } from "./preferences.ts";
+import { pg, rowReader } from "./raw.ts";
 import {
   devices,
   events,
   type FanoutPageCounts,
   fanoutPages,
-  notifications,
   preferences,
   recipients,
   topicSubscribers,
 } from "./schema/index.ts";
+
+const readDevice = rowReader<typeof devices.$inferSelect>(devices);
 
 export type FanoutPageRow = typeof fanoutPages.$inferSelect;
 export type { FanoutPageCounts };
@@ -104,7 +105,9 @@ export async function loadFanoutRecipients(
 /** The devices of many recipients, in one query. */
 export async function listDevicesOf(db: Db, recipientIds: string[]) {
   if (recipientIds.length === 0) return [];
-  return db.select().from(devices).where(inArray(devices.recipientId, recipientIds));
+  const rows = await pg(db)<Record<string, unknown>[]>`
+    select * from devices where recipient_id = any(${recipientIds}::text[])`;
+  return rows.map(readDevice);
 }
 
 export interface FanoutSummary {
@@ -164,108 +167,4 @@ export async function finishFanoutPage(
     .set({ status: "routed", routedAt: new Date() })
     .where(and(eq(events.id, eventId), eq(events.status, "accepted")));
   return { eventDone: true };
-}
-
-/** What a fan-out page needs back from its inserts: enough to enqueue the send jobs. */
-export type FanoutNotification = Pick<
-  NotificationRow,
-  "id" | "channel" | "status" | "priority" | "scheduledAt"
->;
-
-/**
- * Inserts a page of notifications and their first timeline entries in one
- * statement: the rows travel as one JSON parameter (a multi-row VALUES of a
- * thousand 15-column rows costs more to build and describe than to run).
- * Rows that exist already (a retried page) are left alone and returned as
- * they are, unique per (event, recipient, channel).
- */
-export async function insertFanoutNotifications(
-  db: Db,
-  rows: NewNotification[],
-  at: Date,
-): Promise<FanoutNotification[]> {
-  if (rows.length === 0) return [];
-  const input = JSON.stringify(
-    rows.map((r) => ({
-      id: r.id,
-      event_id: r.eventId,
-      recipient_id: r.recipientId,
-      user_id: r.userId,
-      type: r.type,
-      category: r.category,
-      channel: r.channel,
-      priority: r.priority,
-      status: r.status,
-      reason: r.reason ?? null,
-      content: r.content,
-      dedup_key: r.dedupKey ?? null,
-      scheduled_at: r.scheduledAt ? r.scheduledAt.toISOString() : null,
-    })),
-  );
-  const ts = at.toISOString();
-  const created = await db.execute<{
-    id: string;
-    channel: NotificationRow["channel"];
-    status: NotificationRow["status"];
-    priority: NotificationRow["priority"];
-    scheduled_at: string | null;
-  }>(sql`
-    with input as (
-      select * from jsonb_to_recordset(${input}::jsonb) as x(
-        id text, event_id text, recipient_id text, user_id text, type text, category text, channel text,
-        priority text, status text, reason text, content jsonb, dedup_key text, scheduled_at timestamptz)
-    ), ins as (
-      insert into notifications (id, event_id, recipient_id, user_id, type, category, channel, priority,
-        status, reason, content, dedup_key, scheduled_at, created_at, updated_at, queued_at)
-      select id, event_id, recipient_id, user_id, type, category, channel, priority, status, reason, content,
-        dedup_key, scheduled_at, ${ts}::timestamptz, ${ts}::timestamptz,
-        case when status = 'QUEUED' then ${ts}::timestamptz end
-      from input
-      on conflict (event_id, recipient_id, channel) do nothing
-      returning id, channel, status, priority, scheduled_at, reason
-    ), timeline as (
-      insert into notification_timeline (notification_id, status, at, detail)
-      select id, 'PENDING', ${ts}::timestamptz, null::jsonb from ins
-      union all
-      select id, status, ${ts}::timestamptz,
-        case when reason is not null then jsonb_build_object('reason', reason) end
-      from ins where status <> 'PENDING'
-    )
-    select id, channel, status, priority, scheduled_at from ins`);
-  const slim = (r: (typeof created)[number]): FanoutNotification => ({
-    id: r.id,
-    channel: r.channel,
-    status: r.status,
-    priority: r.priority,
-    scheduledAt: r.scheduled_at ? new Date(r.scheduled_at) : null,
-  });
-  const out = [...created].map(slim);
-  if (out.length === rows.length) return out;
-  // A retried page: read back the rows an earlier run made, so their send jobs are (re-)enqueued.
-  const createdIds = new Set(out.map((r) => r.id));
-  const missing = rows.filter((r) => !createdIds.has(r.id!));
-  const existing = await db
-    .select({
-      id: notifications.id,
-      channel: notifications.channel,
-      status: notifications.status,
-      priority: notifications.priority,
-      scheduledAt: notifications.scheduledAt,
-      recipientId: notifications.recipientId,
-    })
-    .from(notifications)
-    .where(
-      and(
-        eq(notifications.eventId, missing[0]!.eventId),
-        inArray(notifications.recipientId, [...new Set(missing.map((m) => m.recipientId))]),
-      ),
-    );
-  const wanted = new Set(missing.map((m) => `${m.recipientId}\u0000${m.channel}`));
-  for (const e of existing) {
-    if (wanted.has(`${e.recipientId}\u0000${e.channel}`)) {
-      const { recipientId: _r, ...rest } = e;
-      out.push(rest);
-    }
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 import { canTransition, NOTIFICATION_STATUSES } from "@herald/domain";
-import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { pg } from "./raw.ts";
 
 export interface SentRecord {
   id: string;
@@ -21,26 +21,30 @@ const FROM = NOTIFICATION_STATUSES.filter((s) => canTransition(s, "SENT"));
  */
 export async function markSent(db: Db, records: SentRecord[]): Promise<Set<string>> {
   if (records.length === 0) return new Set();
-  const values: SQL[] = records.map(
-    (r) =>
-      sql`(${r.id}, ${r.provider}, ${r.providerMessageId}, ${r.sentAt.toISOString()}::timestamptz, ${JSON.stringify(r.detail)}::jsonb)`,
+  const input = JSON.stringify(
+    records.map((r) => ({
+      id: r.id,
+      provider: r.provider,
+      provider_message_id: r.providerMessageId,
+      sent_at: r.sentAt.toISOString(),
+      detail: r.detail,
+    })),
   );
-  const rows = await db.execute<{ id: string }>(sql`
-    with v (id, provider, provider_message_id, sent_at, detail) as (values ${sql.join(values, sql`, `)}),
-    u as (
+  const rows = await pg(db)<{ id: string }[]>`
+    with v as (
+      select * from jsonb_to_recordset(${input}::jsonb)
+        as x(id text, provider text, provider_message_id text, sent_at timestamptz, detail jsonb)
+    ), u as (
       update notifications n
       set status = 'SENT', updated_at = v.sent_at, provider = v.provider,
           provider_message_id = v.provider_message_id, sent_at = v.sent_at, last_error = null
       from v
-      where n.id = v.id and n.status in (${sql.join(
-        FROM.map((s) => sql`${s}`),
-        sql`, `,
-      )})
+      where n.id = v.id and n.status = any(${FROM}::text[])
       returning n.id
     ), t as (
       insert into notification_timeline (notification_id, status, at, detail)
       select v.id, 'SENT', v.sent_at, v.detail from v join u on u.id = v.id
     )
-    select id from u`);
+    select id from u`;
   return new Set(rows.map((r) => r.id));
 }

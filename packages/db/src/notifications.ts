@@ -1,87 +1,127 @@
 import { canTransition, NOTIFICATION_STATUSES, type NotificationStatus } from "@herald/domain";
-import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
-import type { RecipientRow } from "./recipients.ts";
-import { notifications, notificationTimeline, recipients } from "./schema/index.ts";
+import { isoOrNull, pg, rowReader } from "./raw.ts";
+import { type RecipientRow, readRecipient } from "./recipients.ts";
+import { notifications, notificationTimeline } from "./schema/index.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type TimelineRow = typeof notificationTimeline.$inferSelect;
 export type NewNotification = Omit<typeof notifications.$inferInsert, "createdAt" | "updatedAt">;
 
-/** A row as PostgreSQL returns it (snake_case, raw values) → the drizzle row type. */
-function fromDriver(raw: Record<string, unknown>): NotificationRow {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(notifications))) {
-    const value = raw[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as NotificationRow;
-}
+/** Maps a `select *` row read through {@link pg} to the drizzle row type. */
+export const readNotification = rowReader<NotificationRow>(notifications);
 
 /** What makes a notification unique: one per (event, recipient, channel). */
 export function notificationKey(n: Pick<NotificationRow, "eventId" | "recipientId" | "channel">): string {
   return `${n.eventId}\u0000${n.recipientId}\u0000${n.channel}`;
 }
 
+/** What the router and a fan-out page need back from their inserts: the key, and enough to enqueue the send job. */
+export type CreatedNotification = Pick<
+  NotificationRow,
+  "id" | "eventId" | "recipientId" | "channel" | "status" | "priority" | "scheduledAt"
+>;
+
+interface SlimRow {
+  id: string;
+  event_id: string;
+  recipient_id: string;
+  channel: NotificationRow["channel"];
+  status: NotificationRow["status"];
+  priority: NotificationRow["priority"];
+  scheduled_at: string | null;
+}
+
+const fromSlim = (r: SlimRow): CreatedNotification => ({
+  id: r.id,
+  eventId: r.event_id,
+  recipientId: r.recipient_id,
+  channel: r.channel,
+  status: r.status,
+  priority: r.priority,
+  scheduledAt: r.scheduled_at ? new Date(r.scheduled_at) : null,
+});
+
 /**
  * Inserts notifications with their first timeline entries (PENDING, then the
- * initial status). One row per (event, recipient, channel): rows that exist
- * already are returned as they are, so a router that runs twice creates nothing twice.
+ * initial status), in one statement whose rows travel as one JSON parameter:
+ * the statement text never changes, so it is prepared once per connection,
+ * and serialising a row is a fraction of building a multi-row VALUES for it.
+ * A row's `createdAt` (default `at`) is also its updated/queued time.
  *
- * One statement (the timeline insert is a CTE over the inserted rows), not a
- * transaction of three: under load each extra round trip held the new rows'
- * locks (and the stats rollup's) while the process got to its next step.
+ * One row per (event, recipient, channel): rows that exist already (a router
+ * or a fan-out page that runs twice) are left alone and returned as stored.
  */
 export async function insertNotifications(
   db: Db,
   rows: (NewNotification & { createdAt?: Date })[],
   at = new Date(),
-): Promise<NotificationRow[]> {
+): Promise<CreatedNotification[]> {
   if (rows.length === 0) return [];
-  const insert = db
-    .insert(notifications)
-    .values(
-      rows.map((r) => {
-        const t = r.createdAt ?? at;
-        return { ...r, createdAt: t, updatedAt: t, queuedAt: r.status === "QUEUED" ? t : null };
-      }),
-    )
-    .onConflictDoNothing({
-      target: [notifications.eventId, notifications.recipientId, notifications.channel],
-    })
-    .returning();
-  const result = await db.execute<Record<string, unknown>>(sql`
-    with created as ${insert},
-    timeline as (
+  const input = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      event_id: r.eventId,
+      recipient_id: r.recipientId,
+      user_id: r.userId,
+      type: r.type,
+      category: r.category,
+      channel: r.channel,
+      priority: r.priority,
+      status: r.status,
+      reason: r.reason ?? null,
+      content: r.content,
+      dedup_key: r.dedupKey ?? null,
+      digest_id: r.digestId ?? null,
+      scheduled_at: isoOrNull(r.scheduledAt),
+      created_at: isoOrNull(r.createdAt),
+    })),
+  );
+  const sql = pg(db);
+  const created = await sql<SlimRow[]>`
+    with input as (
+      select * from jsonb_to_recordset(${input}::jsonb) as x(
+        id text, event_id text, recipient_id text, user_id text, type text, category text, channel text,
+        priority text, status text, reason text, content jsonb, dedup_key text, digest_id text,
+        scheduled_at timestamptz, created_at timestamptz)
+    ), ins as (
+      insert into notifications (id, event_id, recipient_id, user_id, type, category, channel, priority,
+        status, reason, content, dedup_key, digest_id, scheduled_at, created_at, updated_at, queued_at)
+      select id, event_id, recipient_id, user_id, type, category, channel, priority, status, reason, content,
+        dedup_key, digest_id, scheduled_at, coalesce(created_at, ${at.toISOString()}::timestamptz),
+        coalesce(created_at, ${at.toISOString()}::timestamptz),
+        case when status = 'QUEUED' then coalesce(created_at, ${at.toISOString()}::timestamptz) end
+      from input
+      on conflict (event_id, recipient_id, channel) do nothing
+      returning id, event_id, recipient_id, channel, status, priority, scheduled_at, reason, created_at
+    ), timeline as (
       insert into notification_timeline (notification_id, status, at, detail)
       select id, status, at, detail from (
-        select id, 'PENDING' as status, created_at as at, null::jsonb as detail, 0 as step from created
+        select id, 'PENDING' as status, created_at as at, null::jsonb as detail, 0 as step from ins
         union all
         select id, status, created_at,
                case when reason is null then null else jsonb_build_object('reason', reason) end, 1
-        from created where status <> 'PENDING'
+        from ins where status <> 'PENDING'
       ) entries
       order by id, step
     )
-    select * from created`);
-  const created = [...result].map(fromDriver);
-  if (created.length === rows.length) return created;
-  const createdIds = new Set(created.map((c) => c.id));
-  const missing = rows.filter((r) => !createdIds.has(r.id!));
-  const existing = await db
-    .select()
-    .from(notifications)
-    .where(
-      and(
-        inArray(notifications.eventId, [...new Set(missing.map((m) => m.eventId))]),
-        // A fan-out event has one row per subscriber: read back only the ones asked for.
-        inArray(notifications.recipientId, [...new Set(missing.map((m) => m.recipientId))]),
-        inArray(notifications.channel, [...new Set(missing.map((m) => m.channel))]),
-      ),
-    );
-  const wanted = new Set(missing.map(notificationKey));
-  return [...created, ...existing.filter((e) => wanted.has(notificationKey(e)))];
+    select id, event_id, recipient_id, channel, status, priority, scheduled_at from ins`;
+  const out = created.map(fromSlim);
+  if (out.length === rows.length) return out;
+  // Some existed: read back the ones asked for (a fan-out event has one row per subscriber).
+  const createdIds = new Set(out.map((r) => r.id));
+  const missing = JSON.stringify(
+    rows
+      .filter((r) => !createdIds.has(r.id!))
+      .map((r) => ({ event_id: r.eventId, recipient_id: r.recipientId, channel: r.channel })),
+  );
+  const existing = await sql<SlimRow[]>`
+    select n.id, n.event_id, n.recipient_id, n.channel, n.status, n.priority, n.scheduled_at
+    from jsonb_to_recordset(${missing}::jsonb) as k(event_id text, recipient_id text, channel text)
+    join notifications n using (event_id, recipient_id, channel)`;
+  return [...out, ...existing.map(fromSlim)];
 }
 
 export async function getNotification(db: Db, id: string): Promise<NotificationRow | null> {
@@ -107,12 +147,17 @@ export interface SendContextRow {
  */
 export async function loadSendContexts(db: Db, ids: string[]): Promise<Map<string, SendContextRow>> {
   if (ids.length === 0) return new Map();
-  const rows = await db
-    .select({ notification: notifications, recipient: recipients })
-    .from(notifications)
-    .leftJoin(recipients, eq(recipients.id, notifications.recipientId))
-    .where(inArray(notifications.id, ids));
-  return new Map(rows.map((r) => [r.notification.id, r]));
+  const rows = await pg(db)<Record<string, unknown>[]>`
+    select n.*, to_jsonb(r) as recipient
+    from notifications n left join recipients r on r.id = n.recipient_id
+    where n.id = any(${ids}::text[])`;
+  return new Map(
+    rows.map((raw) => {
+      const notification = readNotification(raw);
+      const recipient = raw.recipient ? readRecipient(raw.recipient as Record<string, unknown>) : null;
+      return [notification.id, { notification, recipient }];
+    }),
+  );
 }
 
 export async function getTimeline(db: Db, notificationId: string): Promise<TimelineRow[]> {

@@ -2,6 +2,7 @@ import { newId } from "@herald/ids";
 import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
+import { pg } from "./raw.ts";
 import { outboxMessages, type RenderedContent } from "./schema/index.ts";
 
 export type OutboxRow = typeof outboxMessages.$inferSelect;
@@ -36,8 +37,17 @@ export async function insertOutboxMessages(
   messages: { notificationId: string; channel: string; destination: string; content: RenderedContent }[],
 ): Promise<string[]> {
   if (messages.length === 0) return [];
-  const rows = messages.map((m) => ({ id: newId("obx"), ...m }));
-  await db.insert(outboxMessages).values(rows);
+  const rows = messages.map((m) => ({
+    id: newId("obx"),
+    notification_id: m.notificationId,
+    channel: m.channel,
+    destination: m.destination,
+    content: m.content,
+  }));
+  await pg(db)`
+    insert into outbox_messages (id, notification_id, channel, destination, content)
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as x(id text, notification_id text, channel text, destination text, content jsonb)`;
   return rows.map((r) => r.id);
 }
 

@@ -1,13 +1,13 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
-import type { RecipientRow } from "./recipients.ts";
+import { pg, rowReader } from "./raw.ts";
+import { type RecipientRow, readRecipient } from "./recipients.ts";
 import {
   type CategoryPreference,
   type ChannelSwitches,
   preferences,
   type QuietHours,
-  recipients,
   type TypePreference,
 } from "./schema/index.ts";
 
@@ -20,6 +20,8 @@ export interface Preferences {
   digestTime?: string;
   unsubscribedAll: boolean;
 }
+
+const readPreferences = rowReader<typeof preferences.$inferSelect>(preferences);
 
 export const DEFAULT_PREFERENCES: Preferences = {
   channels: {},
@@ -65,13 +67,16 @@ export async function loadRecipientsWithPreferences(
   externalIds: string[],
 ): Promise<Map<string, RecipientWithPreferences>> {
   if (externalIds.length === 0) return new Map();
-  const rows = await db
-    .select({ recipient: recipients, prefs: preferences })
-    .from(recipients)
-    .leftJoin(preferences, eq(preferences.recipientId, recipients.id))
-    .where(inArray(recipients.externalId, externalIds));
+  const rows = await pg(db)<Record<string, unknown>[]>`
+    select r.*, to_jsonb(p) as prefs
+    from recipients r left join preferences p on p.recipient_id = r.id
+    where r.external_id = any(${externalIds}::text[])`;
   return new Map(
-    rows.map((r) => [r.recipient.externalId, { recipient: r.recipient, prefs: toPreferences(r.prefs) }]),
+    rows.map((raw) => {
+      const recipient = readRecipient(raw);
+      const prefs = raw.prefs ? readPreferences(raw.prefs as Record<string, unknown>) : null;
+      return [recipient.externalId, { recipient, prefs: toPreferences(prefs) }];
+    }),
   );
 }
 

@@ -2,9 +2,13 @@ import { newId } from "@herald/ids";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
+import { rowReader } from "./raw.ts";
 import { devices, preferences, recipients } from "./schema/index.ts";
 
 export type RecipientRow = typeof recipients.$inferSelect;
+
+/** Maps a recipients row read through `pg` (or its `to_jsonb`) to the drizzle row type. */
+export const readRecipient = rowReader<RecipientRow>(recipients);
 
 export interface RecipientFields {
   email?: string | null;

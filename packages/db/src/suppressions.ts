@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Channel } from "@herald/domain";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { pg } from "./raw.ts";
 import { type SuppressionKind, suppressions } from "./schema/index.ts";
 
 export type SuppressionRow = typeof suppressions.$inferSelect;
@@ -108,11 +109,9 @@ export async function findSuppressedKeys(
 ): Promise<Set<string>> {
   if (targets.length === 0) return new Set();
   const hashes = [...new Set(targets.map((t) => addressHash(t.channel, t.address)))];
-  const rows = await db
-    .select({ channel: suppressions.channel, addressHash: suppressions.addressHash })
-    .from(suppressions)
-    .where(inArray(suppressions.addressHash, hashes));
-  return new Set(rows.map((r) => `${r.channel}:${r.addressHash}`));
+  const rows = await pg(db)<{ channel: string; address_hash: string }[]>`
+    select channel, address_hash from suppressions where address_hash = any(${hashes}::text[])`;
+  return new Set(rows.map((r) => `${r.channel}:${r.address_hash}`));
 }
 
 /** The suppression of one address on one channel, if any. */

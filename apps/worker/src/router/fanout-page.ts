@@ -1,10 +1,10 @@
 import {
-  type FanoutNotification,
+  type CreatedNotification,
   type FanoutPageCounts,
   finishFanoutPage,
   getEvent,
   getFanoutPage,
-  insertFanoutNotifications,
+  insertNotifications,
   loadFanoutRecipients,
   type NewNotification,
 } from "@herald/db";
@@ -98,9 +98,9 @@ export async function routeFanoutPage(
   }
 
   const rows: NewNotification[] = built.flatMap((b) => b.rows);
-  const inserted: FanoutNotification[] = [];
+  const inserted: CreatedNotification[] = [];
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    inserted.push(...(await insertFanoutNotifications(deps.db, rows.slice(i, i + INSERT_CHUNK), now)));
+    inserted.push(...(await insertNotifications(deps.db, rows.slice(i, i + INSERT_CHUNK), now)));
     await nextTurn();
   }
   let digested = 0;

@@ -1,5 +1,6 @@
 import { type Batcher, createBatcher } from "@herald/batching";
 import {
+  type CreatedNotification,
   type Db,
   type EventRow,
   ensureRecipient,
@@ -9,7 +10,6 @@ import {
   loadRecipientsWithPreferences,
   markEventsRouted,
   type NewNotification,
-  type NotificationRow,
   notificationKey,
   type Preferences,
   type RecipientRow,
@@ -44,10 +44,10 @@ export interface RouterBatches {
   events: Batcher<string, EventRow | null>;
   /** By external user id; a user seen for the first time is created. */
   recipients: Batcher<string, RoutingRecipient>;
-  inserts: Batcher<InsertRequest, NotificationRow[]>;
+  inserts: Batcher<InsertRequest, CreatedNotification[]>;
   routed: Batcher<RoutedMark, void>;
   /** One `addBulk` per channel for the send jobs of many events. */
-  sends: Batcher<NotificationRow[], void>;
+  sends: Batcher<CreatedNotification[], void>;
 }
 
 /**
@@ -97,7 +97,7 @@ export function createRouterBatches(deps: WorkerDeps): RouterBatches {
       },
       { isolate },
     ),
-    sends: createBatcher(async (lists: NotificationRow[][]) => {
+    sends: createBatcher(async (lists: CreatedNotification[][]) => {
       await enqueueSends(deps, lists.flat());
       return lists.map(() => undefined);
     }),
