@@ -20,7 +20,11 @@ export interface ApiDeps {
 }
 
 export function createApiDeps(env: ApiEnv, logger: Logger = createLogger({ base: { app: "api" } })): ApiDeps {
-  const dbHandle = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: "herald-api" });
+  const dbHandle = createDb(env.DATABASE_URL, {
+    max: env.DATABASE_POOL_SIZE,
+    applicationName: "herald-api",
+    planCacheMode: env.DATABASE_PLAN_CACHE_MODE,
+  });
   const redis = createRedis(env.REDIS_URL, "producer");
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
   const queues = createQueues(redis, env.QUEUE_PREFIX);

@@ -31,7 +31,11 @@ export interface WorkerDepsOverrides {
 
 export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides = {}): WorkerDeps {
   const logger = overrides.logger ?? createLogger({ base: { app: "worker" } });
-  const dbHandle = createDb(env.databaseUrl, { max: env.databasePoolSize, applicationName: "herald-worker" });
+  const dbHandle = createDb(env.databaseUrl, {
+    max: env.databasePoolSize,
+    applicationName: "herald-worker",
+    planCacheMode: env.databasePlanCacheMode,
+  });
   const redis = createRedis(env.redisUrl, "worker");
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
   const queues = createQueues(redis, env.queuePrefix);

@@ -1,4 +1,5 @@
 import { booleanFlag, commaList, durationList, parseEnv } from "@herald/config";
+import { PLAN_CACHE_MODES, type PlanCacheMode } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
 import { z } from "zod";
@@ -69,6 +70,8 @@ const base = z.object({
   PUBLIC_URL: z.url().default("http://localhost:3000"),
   BRAND_NAME: z.string().default("Herald"),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  /** PostgreSQL `plan_cache_mode` of the pools (see `createDb`): `force_custom_plan` unless set. */
+  DATABASE_PLAN_CACHE_MODE: z.enum(PLAN_CACHE_MODES).default("force_custom_plan"),
   MIGRATE_ON_START: booleanFlag(true),
   /** Subscribers per fan-out page job of a topic event. */
   FANOUT_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
@@ -102,6 +105,7 @@ export interface WorkerEnv extends TrackingEnv {
   publicUrl: string;
   brandName: string;
   databasePoolSize: number;
+  databasePlanCacheMode: PlanCacheMode;
   migrateOnStart: boolean;
   /** Topic fan-out: subscribers per page job (default 1000) and pages in flight per process (default 4). */
   fanout: { pageSize: number; concurrency: number };
@@ -136,6 +140,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ""),
     brandName: e.BRAND_NAME,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePlanCacheMode: e.DATABASE_PLAN_CACHE_MODE,
     migrateOnStart: e.MIGRATE_ON_START,
     fanout: { pageSize: e.FANOUT_PAGE_SIZE, concurrency: e.FANOUT_PAGE_CONCURRENCY },
     policy: policyEnv(e),

@@ -69,7 +69,11 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const workers = new Map<WorkerQueue, Worker>();
   const gate = createDatabaseGate(() => deps.dbHandle.sql`select 1`, logger);
   // The "write after send" lane: see SendOptions.sentWriter.
-  const statusLane = createDb(env.databaseUrl, { max: 2, applicationName: "herald-worker-status" });
+  const statusLane = createDb(env.databaseUrl, {
+    max: 2,
+    applicationName: "herald-worker-status",
+    planCacheMode: env.databasePlanCacheMode,
+  });
   const sentWriter = createSentWriter(statusLane.db);
   // Every channel's send jobs load their notification + recipient through one grouped query.
   const contexts = createBatcher((ids: string[]) =>

@@ -173,10 +173,11 @@ export async function markEventsRouted(db: Db, marks: RoutedMark[]): Promise<voi
   const input = JSON.stringify(
     marks.map((m) => ({ id: m.id, suppressed: m.suppressed, at: m.at.toISOString() })),
   );
+  // By primary key whatever the planner guesses of the JSON's size (see markSent).
   await pg(db)`
     update events e set status = 'routed', suppressed = v.suppressed, routed_at = v.at
     from jsonb_to_recordset(${input}::jsonb) as v (id text, suppressed jsonb, at timestamptz)
-    where e.id = v.id`;
+    where e.id = any(${marks.map((m) => m.id)}::text[]) and e.id = v.id`;
 }
 
 export async function markEventFailed(db: Db, id: string, error: string): Promise<void> {

@@ -1,6 +1,13 @@
 export { sql } from "drizzle-orm";
 export * from "./api-keys.ts";
-export { type CreateDbOptions, createDb, type Db, type DbHandle } from "./client.ts";
+export {
+  type CreateDbOptions,
+  createDb,
+  type Db,
+  type DbHandle,
+  PLAN_CACHE_MODES,
+  type PlanCacheMode,
+} from "./client.ts";
 export { decodeCursor, encodeCursor, type Page, toPage } from "./cursor.ts";
 export * from "./dashboard-queries.ts";
 export * from "./dashboard-users.ts";

@@ -30,6 +30,10 @@ export async function markSent(db: Db, records: SentRecord[]): Promise<Set<strin
       detail: r.detail,
     })),
   );
+  // The id list lets the planner go by primary key whatever it guesses of the
+  // JSON's row count (a generic plan guesses 100 and, on a table without fresh
+  // statistics, chose a sequential scan: 0.6 ms per row instead of 0.05).
+  const ids = records.map((r) => r.id);
   const rows = await pg(db)<{ id: string }[]>`
     with v as (
       select * from jsonb_to_recordset(${input}::jsonb)
@@ -39,7 +43,7 @@ export async function markSent(db: Db, records: SentRecord[]): Promise<Set<strin
       set status = 'SENT', updated_at = v.sent_at, provider = v.provider,
           provider_message_id = v.provider_message_id, sent_at = v.sent_at, last_error = null
       from v
-      where n.id = v.id and n.status = any(${FROM}::text[])
+      where n.id = any(${ids}::text[]) and n.id = v.id and n.status = any(${FROM}::text[])
       returning n.id
     ), t as (
       insert into notification_timeline (notification_id, status, at, detail)

@@ -112,15 +112,18 @@ export async function insertNotifications(
   if (out.length === rows.length) return out;
   // Some existed: read back the ones asked for (a fan-out event has one row per subscriber).
   const createdIds = new Set(out.map((r) => r.id));
-  const missing = JSON.stringify(
-    rows
-      .filter((r) => !createdIds.has(r.id!))
-      .map((r) => ({ event_id: r.eventId, recipient_id: r.recipientId, channel: r.channel })),
+  const missing = rows.filter((r) => !createdIds.has(r.id!));
+  const keys = JSON.stringify(
+    missing.map((r) => ({ event_id: r.eventId, recipient_id: r.recipientId, channel: r.channel })),
   );
+  // The id lists keep the lookup on the unique index whatever the planner guesses of the JSON.
   const existing = await sql<SlimRow[]>`
     select n.id, n.event_id, n.recipient_id, n.channel, n.status, n.priority, n.scheduled_at
-    from jsonb_to_recordset(${missing}::jsonb) as k(event_id text, recipient_id text, channel text)
-    join notifications n using (event_id, recipient_id, channel)`;
+    from notifications n
+    join jsonb_to_recordset(${keys}::jsonb) as k(event_id text, recipient_id text, channel text)
+      using (event_id, recipient_id, channel)
+    where n.event_id = any(${[...new Set(missing.map((m) => m.eventId))]}::text[])
+      and n.recipient_id = any(${[...new Set(missing.map((m) => m.recipientId))]}::text[])`;
   return [...out, ...existing.map(fromSlim)];
 }
 

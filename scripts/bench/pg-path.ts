@@ -1,0 +1,179 @@
+/**
+ * `npx tsx scripts/bench/pg-path.ts [--notifications N] [--batch B] [--plan-cache-mode M] [--variant v,…]`:
+ * the PostgreSQL work of one notification's whole path (ingest, routing,
+ * sending through the outbox), run through the same @herald/db functions
+ * the API and workers call, on one connection, with nothing else running.
+ * Prints the PostgreSQL backend's CPU per notification (from /proc), this
+ * process's CPU, and the wall time of each step, so a change to a statement
+ * can be judged without the noise of a whole-system run.
+ *
+ * Variants (diagnosis only; each changes the schema of its own database):
+ * `no-stats` disables the /v1/stats rollup triggers, `no-timeline` drops
+ * timeline rows before they are stored, `analyze` runs ANALYZE after the
+ * warm-up (what autovacuum would do). `--plan-cache-mode` is the pool's
+ * setting (default Herald's, `force_custom_plan`).
+ */
+import { randomBytes } from "node:crypto";
+import {
+  createDb,
+  type DbHandle,
+  findSuppressedKeys,
+  getEvents,
+  insertEvents,
+  insertNotifications,
+  insertOutboxMessages,
+  listDevicesOf,
+  loadRecipientsWithPreferences,
+  loadSendContexts,
+  markEventsRouted,
+  markSent,
+  migrateDatabase,
+  type PlanCacheMode,
+} from "@herald/db";
+import { createDatabase, dropDatabase } from "@herald/devstack";
+import { newId } from "@herald/ids";
+import { seedUsers } from "./bench-users.ts";
+import { cpuSeconds } from "./cpu-usage.ts";
+import { PG_SERVER_URL } from "./herald-system.ts";
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+const total = Number(arg("--notifications", "20000"));
+const batch = Number(arg("--batch", "50"));
+const variants = new Set(arg("--variant", "").split(",").filter(Boolean));
+
+async function applyVariants(h: DbHandle): Promise<void> {
+  if (variants.has("no-stats")) {
+    await h.sql`alter table notifications disable trigger notifications_stats_insert`;
+    await h.sql`alter table notifications disable trigger notifications_stats_update`;
+  }
+  if (variants.has("no-timeline")) {
+    await h.sql`create function bench_skip_row() returns trigger language plpgsql as $$ begin return null; end $$`;
+    await h.sql`create trigger bench_skip before insert on notification_timeline
+      for each row execute function bench_skip_row()`;
+  }
+}
+
+const name = `herald_bench_pgpath_${randomBytes(4).toString("hex")}`;
+const url = await createDatabase(PG_SERVER_URL, name);
+const planCacheMode = arg("--plan-cache-mode", "force_custom_plan") as PlanCacheMode;
+const h = createDb(url, { max: 1, planCacheMode });
+try {
+  await migrateDatabase(url);
+  await applyVariants(h);
+  const users = await seedUsers(h, 5000, "p");
+  const [{ pid }] = (await h.sql<{ pid: number }[]>`select pg_backend_pid() as pid`) as [{ pid: number }];
+  const steps = new Map<string, number>();
+  const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const out = await fn();
+    steps.set(label, (steps.get(label) ?? 0) + performance.now() - t);
+    return out;
+  };
+  const content = { channel: "sms" as const, text: "Order B-1 placed: 59.90 EUR. https://shop.example/o/1" };
+  const one = async (round: number) => {
+    const who = Array.from({ length: batch }, (_, i) => users[(round * batch + i) % users.length]!);
+    const inserted = await step("insert events", () =>
+      insertEvents(
+        h.db,
+        who.map((userId, i) => ({
+          type: "order_placed",
+          userId,
+          data: { orderId: `B-${round}-${i}`, total: 59.9, currency: "EUR", items: [] },
+          priority: "normal",
+          channels: ["sms"],
+        })),
+      ),
+    );
+    const ids = inserted.map((r) => r.event.id);
+    await step("load events", () => getEvents(h.db, ids));
+    const people = await step("load recipients", () => loadRecipientsWithPreferences(h.db, who));
+    const recipients = [...people.values()].map((p) => p.recipient);
+    await step("load devices", () =>
+      listDevicesOf(
+        h.db,
+        recipients.map((r) => r.id),
+      ),
+    );
+    await step("load suppressions", () =>
+      findSuppressedKeys(
+        h.db,
+        recipients.map((r) => ({ channel: "sms", address: r.phone! })),
+      ),
+    );
+    const now = new Date();
+    const created = await step("insert notifications", () =>
+      insertNotifications(
+        h.db,
+        inserted.map((r, i) => ({
+          id: newId("ntf"),
+          eventId: r.event.id,
+          recipientId: people.get(who[i]!)!.recipient.id,
+          userId: who[i]!,
+          type: "order_placed",
+          category: "transactional",
+          channel: "sms",
+          priority: "normal",
+          status: "QUEUED",
+          content,
+        })),
+        now,
+      ),
+    );
+    await step("mark routed", () =>
+      markEventsRouted(
+        h.db,
+        ids.map((id) => ({ id, suppressed: [], at: now })),
+      ),
+    );
+    const nids = created.map((c) => c.id);
+    const contexts = await step("load send contexts", () => loadSendContexts(h.db, nids));
+    const outbox = await step("insert outbox", () =>
+      insertOutboxMessages(
+        h.db,
+        nids.map((id) => ({
+          notificationId: id,
+          channel: "sms",
+          destination: contexts.get(id)!.recipient!.phone!,
+          content,
+        })),
+      ),
+    );
+    await step("mark sent", () =>
+      markSent(
+        h.db,
+        nids.map((id, i) => ({
+          id,
+          provider: "outbox",
+          providerMessageId: outbox[i]!,
+          sentAt: new Date(),
+          detail: { provider: "outbox", providerMessageId: outbox[i]!, attempt: 1 },
+        })),
+      ),
+    );
+  };
+  for (let r = 0; r < 20; r++) await one(r); // warm-up: prepared statements, caches
+  if (variants.has("analyze")) await h.sql`analyze`;
+  steps.clear();
+  const rounds = Math.ceil(total / batch);
+  const pg0 = cpuSeconds(pid)!;
+  const node0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) await one(r + 20);
+  const wall = performance.now() - t0;
+  const n = rounds * batch;
+  const pgUs = ((cpuSeconds(pid)! - pg0) * 1e6) / n;
+  const nodeCpu = process.cpuUsage(node0);
+  const nodeUs = (nodeCpu.user + nodeCpu.system) / n;
+  console.info(
+    `${n} notifications in batches of ${batch}, ${planCacheMode}${variants.size ? ` (${[...variants].join(", ")})` : ""}: ` +
+      `PostgreSQL backend ${pgUs.toFixed(0)} µs CPU per notification, this process ${nodeUs.toFixed(0)} µs, ` +
+      `wall ${((wall * 1000) / n).toFixed(0)} µs`,
+  );
+  for (const [label, ms] of steps) console.info(`  ${label.padEnd(22)} ${((ms * 1000) / n).toFixed(1)} µs`);
+} finally {
+  await h.close();
+  await dropDatabase(PG_SERVER_URL, name);
+}
