@@ -64,7 +64,8 @@ try {
   await migrateDatabase(url);
   await applyVariants(h);
   const users = await seedUsers(h, 5000, "p");
-  const [{ pid }] = (await h.sql<{ pid: number }[]>`select pg_backend_pid() as pid`) as [{ pid: number }];
+  const [backend] = await h.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  const pid = backend!.pid;
   const steps = new Map<string, number>();
   const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
