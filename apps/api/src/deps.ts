@@ -1,8 +1,7 @@
 import { createDb, type DbHandle } from "@herald/db";
 import { InboxHub } from "@herald/inbox-bus";
-import { createQueues, createRedis, type Queues } from "@herald/jobs";
+import { createQueues, createRedis, type Queues, type RedisClient } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
-import type { Redis } from "ioredis";
 import type { ApiEnv } from "./env.ts";
 
 /** Everything a route needs, created once per process and passed down explicitly. */
@@ -11,7 +10,7 @@ export interface ApiDeps {
   db: DbHandle["db"];
   dbHandle: DbHandle;
   /** Producer connection: fails fast while Redis is down, so requests answer 503. */
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   /** Fans inbox events from Redis out to this process's SSE streams (connects on first use). */
   inboxHub: InboxHub;
@@ -25,10 +24,11 @@ export function createApiDeps(env: ApiEnv, logger: Logger = createLogger({ base:
     applicationName: "herald-api",
     planCacheMode: env.DATABASE_PLAN_CACHE_MODE,
   });
-  const redis = createRedis(env.REDIS_URL, "producer");
+  const target = { url: env.REDIS_URL, cluster: env.REDIS_CLUSTER };
+  const redis = createRedis(target, "producer");
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
   const queues = createQueues(redis, env.QUEUE_PREFIX);
-  const subscriber = createRedis(env.REDIS_URL, "subscriber", { lazyConnect: true });
+  const subscriber = createRedis(target, "subscriber", { lazyConnect: true });
   subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));
   const inboxHub = new InboxHub(subscriber, env.QUEUE_PREFIX);
   return {

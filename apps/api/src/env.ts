@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { booleanFlag, parseEnv, portNumber } from "@herald/config";
+import { booleanFlag, parseEnv, portNumber, redisEnvShape, refineRedisEnv } from "@herald/config";
 import { PLAN_CACHE_MODES } from "@herald/db";
 import { resolveTrackingSecret } from "@herald/tracking";
 import { z } from "zod";
@@ -14,7 +14,6 @@ const baseSchema = z.object({
   PORT: portNumber(3000),
   HOST: z.string().default("0.0.0.0"),
   DATABASE_URL: z.string().startsWith("postgres", "must be a postgres:// URL"),
-  REDIS_URL: z.string().startsWith("redis", "must be a redis:// or rediss:// URL"),
   /** Prefix of every BullMQ key; lets several Heralds (or test runs) share one Redis. */
   QUEUE_PREFIX: z
     .string()
@@ -66,11 +65,13 @@ const refineProduction = (
 };
 
 const schema = baseSchema
+  .extend(redisEnvShape)
   .extend(inboxEnvShape)
   .extend(trackingEnvFragment)
   .extend(securityEnv)
   .extend(dashboardEnvShape)
-  .superRefine(refineProduction);
+  .superRefine(refineProduction)
+  .superRefine(refineRedisEnv);
 
 export type ApiEnv = Omit<z.infer<typeof schema>, "DASHBOARD_COOKIE_SECURE"> & {
   PUBLIC_URL: string;

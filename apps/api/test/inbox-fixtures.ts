@@ -1,6 +1,6 @@
 import { type Db, type NotificationRow, transition } from "@herald/db";
 import { publishInboxEvent } from "@herald/inbox-bus";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@herald/jobs";
 import { seedNotification } from "./seed-notification.ts";
 
 /**
@@ -10,7 +10,7 @@ import { seedNotification } from "./seed-notification.ts";
  */
 export async function deliverInApp(
   db: Db,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   userId: string,
   title: string,

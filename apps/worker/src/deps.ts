@@ -1,7 +1,6 @@
 import { createDb, type DbHandle } from "@herald/db";
-import { createQueues, createRedis, type Queues } from "@herald/jobs";
+import { createQueues, createRedis, type Queues, type RedisClient } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
-import type { Redis } from "ioredis";
 import type { WorkerEnv } from "./env.ts";
 import { instrumentSenders } from "./metrics/instrument-senders.ts";
 import { createWorkerMetrics, type WorkerMetrics } from "./metrics/worker-metrics.ts";
@@ -12,7 +11,7 @@ export interface WorkerDeps {
   db: DbHandle["db"];
   dbHandle: DbHandle;
   /** Shared by BullMQ workers and queues: waits out Redis outages instead of failing. */
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   senders: Senders;
   /** Counters and histograms shared with the API's `/metrics` through Redis. */
@@ -36,7 +35,7 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
     applicationName: "herald-worker",
     planCacheMode: env.databasePlanCacheMode,
   });
-  const redis = createRedis(env.redisUrl, "worker");
+  const redis = createRedis({ url: env.redisUrl, cluster: env.redisCluster }, "worker");
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
   const queues = createQueues(redis, env.queuePrefix);
   const metrics = createWorkerMetrics(redis, env.queuePrefix, logger);

@@ -1,4 +1,11 @@
-import { booleanFlag, commaList, durationList, parseEnv } from "@herald/config";
+import {
+  booleanFlag,
+  commaList,
+  durationList,
+  parseEnv,
+  redisEnvShape,
+  refineRedisEnv,
+} from "@herald/config";
 import { PLAN_CACHE_MODES, type PlanCacheMode } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
@@ -56,7 +63,6 @@ const perChannel = Object.fromEntries(
 const base = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().startsWith("postgres", "must be a postgres:// URL"),
-  REDIS_URL: z.string().startsWith("redis", "must be a redis:// or rediss:// URL"),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.{}-]+$/)
@@ -80,22 +86,28 @@ const base = z.object({
 });
 
 const schema = base
+  .extend(redisEnvShape)
   .extend(perQueue)
   .extend(perChannel)
   .extend(policyEnvShape)
   .extend(providerEnvShape)
   .extend(trackingEnvFragment)
   .extend(reliabilityEnvSchema.shape)
-  .superRefine(requireUnsubscribeSecret);
+  .superRefine(requireUnsubscribeSecret)
+  .superRefine(refineRedisEnv);
 
 type Parsed = z.infer<typeof base> &
+  z.infer<z.ZodObject<typeof redisEnvShape>> &
   z.infer<z.ZodObject<typeof policyEnvShape>> &
   z.infer<typeof reliabilityEnvSchema>;
 
 export interface WorkerEnv extends TrackingEnv {
   nodeEnv: Parsed["NODE_ENV"];
   databaseUrl: string;
+  /** `REDIS_URL`: one URL, or the cluster's seed nodes comma-separated. */
   redisUrl: string;
+  /** `REDIS_CLUSTER` (default false): `redisUrl` names a Redis Cluster. */
+  redisCluster: boolean;
   queuePrefix: string;
   queues: WorkerQueue[];
   concurrency: Record<WorkerQueue, number>;
@@ -125,6 +137,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisCluster: e.REDIS_CLUSTER,
     queuePrefix: e.QUEUE_PREFIX,
     queues: e.WORKER_CHANNELS,
     concurrency: Object.fromEntries(

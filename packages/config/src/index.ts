@@ -7,3 +7,10 @@ export {
   parseEnv,
   portNumber,
 } from "./parse-env.ts";
+export {
+  redisEnvShape,
+  redisSeedProblems,
+  redisSeedUrls,
+  redisTopologyProblems,
+  refineRedisEnv,
+} from "./redis-env.ts";

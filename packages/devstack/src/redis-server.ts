@@ -31,6 +31,8 @@ export interface RedisServerOptions {
   port: number;
   /** AOF persistence, fsync every second. Default true: queued jobs survive a restart. */
   appendonly?: boolean;
+  /** More `redis-server` arguments after Herald's own (e.g. `--cluster-enabled yes`). Default none. */
+  extraArgs?: string[];
 }
 
 /**
@@ -82,6 +84,7 @@ export class RedisServer {
       "no",
       "--logfile",
       join(this.options.dir, `redis-${this.options.port}.log`),
+      ...(this.options.extraArgs ?? []),
     ];
     // Own process group, like PostgreSQL: stopped by us after the apps, not by a Ctrl-C.
     const child = spawn(bin, args, { stdio: "ignore", detached: true });

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { type InboxMessage, inboxChannel, parseInboxMessage } from "./inbox-events.ts";
 
 export interface InboxListener {
@@ -12,7 +12,10 @@ export interface InboxListener {
 /**
  * One Redis subscriber connection per process, shared by every open inbox
  * stream: the first listener of a recipient subscribes to their channel,
- * the last one to leave unsubscribes.
+ * the last one to leave unsubscribes. On a Redis Cluster, ioredis holds the
+ * subscription on one node and moves it by itself when that node fails,
+ * without an event here: streams are not resynced then (a reconnecting
+ * client still replays with Last-Event-ID).
  */
 export class InboxHub {
   private readonly listeners = new Map<string, Set<InboxListener>>();
@@ -21,7 +24,7 @@ export class InboxHub {
   private lostConnection = false;
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: Redis | Cluster,
     private readonly prefix: string,
   ) {
     subscriber.on("message", (channel: string, text: string) => {

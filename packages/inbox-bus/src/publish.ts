@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { type InboxEvent, inboxChannel, inboxLogKey } from "./inbox-events.ts";
 
 /** Events kept per user for replay; older ones are trimmed (a client that missed more refetches the feed). */
@@ -14,15 +14,15 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PUBLISH', ARGV[4], '{"sid":"' .. sid .. '",' .. string.sub(ARGV[2], 2))
 return sid`;
 
-const defined = new WeakSet<Redis>();
+const defined = new WeakSet<Redis | Cluster>();
 
-type WithPublish = Redis & {
+type WithPublish = (Redis | Cluster) & {
   heraldInboxPublish(key: string, max: number, event: string, ttl: number, channel: string): Promise<string>;
 };
 
 /** Records `event` in the recipient's log and announces it to every API process. Returns its stream id. */
 export async function publishInboxEvent(
-  redis: Redis,
+  redis: Redis | Cluster,
   prefix: string,
   recipientId: string,
   event: InboxEvent,

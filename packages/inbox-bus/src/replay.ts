@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { compareStreamIds, type InboxEvent, type InboxMessage, inboxLogKey } from "./inbox-events.ts";
 
 export interface Replay {
@@ -9,7 +9,7 @@ export interface Replay {
 
 /** Events in the recipient's log after `afterId` (exclusive), oldest first. */
 export async function readInboxEventsAfter(
-  redis: Redis,
+  redis: Redis | Cluster,
   prefix: string,
   recipientId: string,
   afterId: string,
@@ -32,7 +32,11 @@ export async function readInboxEventsAfter(
 }
 
 /** Id of the newest event in the recipient's log, or `0-0` when there is none. */
-export async function latestInboxEventId(redis: Redis, prefix: string, recipientId: string): Promise<string> {
+export async function latestInboxEventId(
+  redis: Redis | Cluster,
+  prefix: string,
+  recipientId: string,
+): Promise<string> {
   const last = await redis.xrevrange(inboxLogKey(prefix, recipientId), "+", "-", "COUNT", 1);
   return last[0]?.[0] ?? "0-0";
 }

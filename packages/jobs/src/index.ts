@@ -1,4 +1,4 @@
-export { createRedis, type RedisRole } from "./connection.ts";
+export { createRedis, type RedisRole, type RedisTarget } from "./connection.ts";
 export {
   DEFAULT_JOB_OPTIONS,
   JOBS,
@@ -10,6 +10,7 @@ export {
 } from "./job-catalog.ts";
 export { bullQueueName, channelQueue } from "./queue-names.ts";
 export { createQueues, defaultJobOptions, type Queues } from "./queues.ts";
-export { checkRedisSafety, type RedisSafetyReport } from "./redis-safety.ts";
+export { isCluster, masterNodes, nodeAddress, type RedisClient } from "./redis-client.ts";
+export { checkRedisSafety, type RedisNodeSafety, type RedisSafetyReport } from "./redis-safety.ts";
 export { readReliabilityCounters, reliabilityCountersKey } from "./reliability-counters.ts";
 export { DEFAULT_RETRY_SCHEDULE, retryDelay } from "./retry-schedule.ts";

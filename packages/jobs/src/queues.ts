@@ -1,6 +1,5 @@
 import { CHANNELS } from "@herald/domain";
 import { type JobsOptions, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import {
   DEFAULT_JOB_OPTIONS,
   JOBS,
@@ -10,6 +9,7 @@ import {
   type QueueName,
 } from "./job-catalog.ts";
 import { bullQueueName } from "./queue-names.ts";
+import type { RedisClient } from "./redis-client.ts";
 
 export interface Queues {
   readonly prefix: string;
@@ -39,7 +39,7 @@ export function defaultJobOptions(queue: QueueName): JobsOptions {
  * validated before they reach Redis. Each queue carries the catalog's default
  * job options, so e.g. a `route` job gets its retries whoever enqueues it.
  */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: RedisClient, prefix: string): Queues {
   const queues = new Map<QueueName, Queue>();
   for (const name of QUEUE_NAMES) {
     const queue = new Queue(bullQueueName(name), {

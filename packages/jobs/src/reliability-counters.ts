@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.ts";
 
 /**
  * Redis hash holding the reliability counters every worker process adds to
@@ -14,7 +14,10 @@ export function reliabilityCountersKey(prefix: string): string {
 }
 
 /** Every counter of {@link reliabilityCountersKey} as numbers (absent ones are 0 to the caller). */
-export async function readReliabilityCounters(redis: Redis, prefix: string): Promise<Record<string, number>> {
+export async function readReliabilityCounters(
+  redis: RedisClient,
+  prefix: string,
+): Promise<Record<string, number>> {
   const raw = await redis.hgetall(reliabilityCountersKey(prefix));
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
 }

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 
 /** Send latency buckets (seconds): sub-second for instant sends up to retries after +30 min. */
 export const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600] as const;
@@ -38,7 +38,7 @@ export interface SharedMetricsWriterOptions {
 
 /** Fields of the shared hash and their pending increments; flushed together. */
 export function sharedMetricsWriter(
-  redis: Redis,
+  redis: Redis | Cluster,
   prefix: string,
   options: SharedMetricsWriterOptions = {},
 ): SharedMetricsWriter {
@@ -104,7 +104,7 @@ export interface SharedMetrics {
 }
 
 /** Everything every worker recorded, in one HGETALL. */
-export async function readSharedMetrics(redis: Redis, prefix: string): Promise<SharedMetrics> {
+export async function readSharedMetrics(redis: Redis | Cluster, prefix: string): Promise<SharedMetrics> {
   const all = await redis.hgetall(metricsKey(prefix));
   const out: SharedMetrics = { jobsCompleted: [], jobsFailed: [], providerErrors: [], latency: [] };
   const latency = new Map<string, SharedMetrics["latency"][number]>();

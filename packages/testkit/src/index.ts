@@ -3,4 +3,5 @@ export { type FaultStack, startFaultStack, WORKER_MAIN, type WorkerProcess } fro
 export { prometheusFormatProblems } from "./prometheus-format.ts";
 export { type TestDatabase, testDatabase } from "./test-database.ts";
 export { testQueuePrefix, testRedisUrl } from "./test-redis.ts";
+export { startTestRedisCluster, type TestRedisCluster } from "./test-redis-cluster.ts";
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";

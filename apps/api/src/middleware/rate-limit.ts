@@ -1,7 +1,7 @@
 import { HeraldError } from "@herald/errors";
+import type { RedisClient } from "@herald/jobs";
 import type { Logger } from "@herald/logger";
 import type { MiddlewareHandler } from "hono";
-import type { Redis } from "ioredis";
 import type { HonoEnv } from "../hono-env.ts";
 import type { RateLimitSetting } from "../security-env.ts";
 
@@ -14,12 +14,12 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
-type RateLimitRedis = Redis & {
+type RateLimitRedis = RedisClient & {
   heraldRateLimit(key: string, windowMs: number): Promise<[number, number]>;
 };
 
 export interface RateLimitOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Requests per window; null disables the limiter. A key's own `rateLimit` overrides `max`. */
   setting: RateLimitSetting;
   /** Redis key prefix (the queue prefix, so test runs and Heralds sharing a Redis stay apart). */

@@ -1,6 +1,6 @@
 import { PRIORITY_RANK } from "@herald/domain";
+import type { RedisClient } from "@herald/jobs";
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 
 export interface QueueSnapshot {
   waiting: number;
@@ -19,7 +19,11 @@ const SCORE_STEP = 0x100000000;
  * oldest job of each priority is the lowest score in its band: a few O(log n)
  * reads, never a scan, even with millions waiting.
  */
-export async function queueSnapshot(redis: Redis, queue: Queue, now = Date.now()): Promise<QueueSnapshot> {
+export async function queueSnapshot(
+  redis: RedisClient,
+  queue: Queue,
+  now = Date.now(),
+): Promise<QueueSnapshot> {
   const counts = await queue.getJobCounts("wait", "prioritized", "active", "delayed", "failed");
   const heads = await Promise.all([
     redis.lindex(queue.keys.wait!, -1),

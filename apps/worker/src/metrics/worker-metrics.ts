@@ -1,7 +1,7 @@
 import { idTime, isId } from "@herald/ids";
+import type { RedisClient } from "@herald/jobs";
 import type { Logger } from "@herald/logger";
 import { sharedMetricsWriter } from "@herald/metrics";
-import type { Redis } from "ioredis";
 
 /**
  * What a worker process reports for `GET /metrics`. Every call is
@@ -22,7 +22,7 @@ export interface WorkerMetrics {
   flush(): Promise<void>;
 }
 
-export function createWorkerMetrics(redis: Redis, prefix: string, logger: Logger): WorkerMetrics {
+export function createWorkerMetrics(redis: RedisClient, prefix: string, logger: Logger): WorkerMetrics {
   const writer = sharedMetricsWriter(redis, prefix);
   const quiet = (p: Promise<void>) => {
     p.catch((err: Error) => logger.debug({ err: err.message }, "metrics write failed"));

@@ -1,5 +1,5 @@
 import { publishInboxEvent } from "@herald/inbox-bus";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@herald/jobs";
 import type { ChannelSender } from "./provider.ts";
 
 /**
@@ -9,7 +9,7 @@ import type { ChannelSender } from "./provider.ts";
  * can push it to the recipient's open SSE streams and a reconnecting client
  * can replay it.
  */
-export function inboxSender(redis: Redis, prefix: string): ChannelSender {
+export function inboxSender(redis: RedisClient, prefix: string): ChannelSender {
   return {
     channel: "in_app",
     providers: ["inbox"],

@@ -1,6 +1,6 @@
 import { type Db, resolveVapidKeys, type VapidKeyPair } from "@herald/db";
 import type { Channel } from "@herald/domain";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@herald/jobs";
 import type { WorkerEnv } from "../env.ts";
 import type { EmailProvider } from "./email/email-message.ts";
 import { emailSender } from "./email/email-sender.ts";
@@ -84,7 +84,7 @@ function parseServiceAccount(raw: string, problems: string[]): ServiceAccount | 
  * falls back to the dev outbox so a fresh install shows real messages with no
  * accounts. Every configuration problem is reported at once.
  */
-export function createSenders(env: WorkerEnv, db: Db, redis: Redis): Senders {
+export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Senders {
   const p = env.providers;
   const production = env.nodeEnv === "production";
   const problems: string[] = [];

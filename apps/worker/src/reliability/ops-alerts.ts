@@ -1,6 +1,5 @@
-import { reliabilityCountersKey } from "@herald/jobs";
+import { type RedisClient, reliabilityCountersKey } from "@herald/jobs";
 import type { Logger } from "@herald/logger";
-import type { Redis } from "ioredis";
 
 /** One dead notification, as it appears in an alert (ids and error text, never PII). */
 export interface DeadLetterSample {
@@ -74,7 +73,7 @@ return payload
 `;
 
 export interface OpsAlertsOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   webhookUrl: string | null;

@@ -1,6 +1,6 @@
 import { parseDuration } from "@herald/config";
 import { CATEGORIES, CHANNELS, type Channel } from "@herald/domain";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@herald/jobs";
 import { z } from "zod";
 
 /** At most `max` notifications of `category` on `channel` per user in any `windowMs`. */
@@ -77,7 +77,7 @@ export interface CapCheck {
  * says whether it may go. False means a cap is full: SUPPRESSED `frequency_cap`.
  */
 export async function takeFrequencySlot(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   caps: readonly FrequencyCap[],
   check: CapCheck,
