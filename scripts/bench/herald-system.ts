@@ -160,9 +160,9 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
       // SIGTERM lets each process finish (and write its CPU profile).
       await Promise.all(all.map((p) => p.stop()));
       await db.close();
-      await deleteKeys(redis, `${prefix}:*`);
+      if (!process.env.BENCH_KEEP_DB) await deleteKeys(redis, `${prefix}:*`);
       redis.disconnect();
-      // BENCH_KEEP_DB=1 keeps the database for a look afterwards.
+      // BENCH_KEEP_DB=1 keeps the database and the queues for a look afterwards.
       if (!process.env.BENCH_KEEP_DB) await dropDatabase(PG_SERVER_URL, dbName).catch(() => {});
       else console.info(`[bench] kept ${databaseUrl}`);
     },

@@ -43,6 +43,8 @@ function arg(name: string, fallback: string): string {
 const total = Number(arg("--notifications", "20000"));
 const batch = Number(arg("--batch", "50"));
 const variants = new Set(arg("--variant", "").split(",").filter(Boolean));
+/** Pipelines running at once, each on its own connection (Herald's workers run many). */
+const parallel = Number(arg("--parallel", "1"));
 
 async function applyVariants(h: DbHandle): Promise<void> {
   if (variants.has("no-stats")) {
@@ -59,13 +61,16 @@ async function applyVariants(h: DbHandle): Promise<void> {
 const name = `herald_bench_pgpath_${randomBytes(4).toString("hex")}`;
 const url = await createDatabase(PG_SERVER_URL, name);
 const planCacheMode = arg("--plan-cache-mode", "force_custom_plan") as PlanCacheMode;
-const h = createDb(url, { max: 1, planCacheMode });
+const h = createDb(url, { max: parallel, planCacheMode });
 try {
   await migrateDatabase(url);
   await applyVariants(h);
   const users = await seedUsers(h, 5000, "p");
-  const [backend] = await h.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-  const pid = backend!.pid;
+  const backendPids = async () =>
+    (await h.sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`).map(
+      (r) => r.pid,
+    );
+  const backendCpu = (pids: number[]) => pids.reduce((sum, p) => sum + (cpuSeconds(p) ?? 0), 0);
   const steps = new Map<string, number>();
   const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -158,18 +163,24 @@ try {
   for (let r = 0; r < 20; r++) await one(r); // warm-up: prepared statements, caches
   if (variants.has("analyze")) await h.sql`analyze`;
   steps.clear();
-  const rounds = Math.ceil(total / batch);
-  const pg0 = cpuSeconds(pid)!;
+  const rounds = Math.ceil(total / batch / parallel) * parallel;
+  await Promise.all(Array.from({ length: parallel }, (_, k) => one(1000 + k))); // open every connection
+  const pids = await backendPids();
+  const pg0 = backendCpu(pids);
   const node0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let r = 0; r < rounds; r++) await one(r + 20);
+  await Promise.all(
+    Array.from({ length: parallel }, async (_, k) => {
+      for (let r = k; r < rounds; r += parallel) await one(r + 20);
+    }),
+  );
   const wall = performance.now() - t0;
   const n = rounds * batch;
-  const pgUs = ((cpuSeconds(pid)! - pg0) * 1e6) / n;
+  const pgUs = ((backendCpu(pids) - pg0) * 1e6) / n;
   const nodeCpu = process.cpuUsage(node0);
   const nodeUs = (nodeCpu.user + nodeCpu.system) / n;
   console.info(
-    `${n} notifications in batches of ${batch}, ${planCacheMode}${variants.size ? ` (${[...variants].join(", ")})` : ""}: ` +
+    `${n} notifications in batches of ${batch} × ${parallel} at once, ${planCacheMode}${variants.size ? ` (${[...variants].join(", ")})` : ""}: ` +
       `PostgreSQL backend ${pgUs.toFixed(0)} µs CPU per notification, this process ${nodeUs.toFixed(0)} µs, ` +
       `wall ${((wall * 1000) / n).toFixed(0)} µs`,
   );
