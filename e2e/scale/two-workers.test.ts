@@ -11,6 +11,8 @@ import { type Herald, startHerald } from "../harness/index.ts";
  * between them, and nothing is routed or sent twice.
  */
 const EVENTS = 120;
+/** Batches the events arrive in: each batch is one `route_group` job, so the routing work comes in 24 jobs. */
+const BATCHES = 24;
 let herald: Herald;
 let workers: AppProcess[] = [];
 let redis: ReturnType<typeof createRedis>;
@@ -76,8 +78,13 @@ describe("two worker processes", () => {
         items: [{ name: "Pen", quantity: 1, price: 10 }],
       },
     }));
-    const res = await herald.call("POST", "/v1/events/batch", { events });
-    expect(res.status).toBe(202);
+    const size = EVENTS / BATCHES;
+    for (let b = 0; b < BATCHES; b++) {
+      const res = await herald.call("POST", "/v1/events/batch", {
+        events: events.slice(b * size, (b + 1) * size),
+      });
+      expect(res.status).toBe(202);
+    }
     // email, sms and in-app (no push device): three notifications per event.
     const expected = EVENTS * 3;
     await eventually(
@@ -114,7 +121,9 @@ describe("two worker processes", () => {
     const names = workers.map((w) => `:${w.pid}`);
     for (const queue of ["events", "email", "sms", "in_app"] as const) {
       const jobs = await queues.get(queue).getJobs(["completed"], 0, -1);
-      expect(jobs.length, queue).toBe(EVENTS);
+      // Routing: one job per batch (a route group); sending: one job per notification.
+      expect(jobs.length, queue).toBe(queue === "events" ? BATCHES : EVENTS);
+      if (queue === "events") expect(new Set(jobs.map((j) => j.name))).toEqual(new Set(["route_group"]));
       const byWorker = names.map((suffix) => jobs.filter((j) => j.processedBy?.endsWith(suffix)).length);
       expect(byWorker[0]! + byWorker[1]!, queue).toBe(jobs.length);
       // Both processes took a real share (a fair split is ~50%; 10% leaves room for scheduling noise).

@@ -225,6 +225,47 @@ describe("POST /v1/events/batch", () => {
     expect(res.body.results[1].error.code).toBe("unknown_type");
   });
 
+  it("routes the events accepted together by one job per priority, stamped on each event", async () => {
+    const reset = {
+      type: "password_reset",
+      userId: "user_3",
+      data: catalog.password_reset.example,
+    };
+    const promo = { type: "weekly_promo", userId: "user_4", data: catalog.weekly_promo.example };
+    const res = await api.call("POST", "/v1/events/batch", {
+      events: [order(), reset, order({ userId: "user_2" }), promo, reset, order({ userId: "user_5" })],
+    });
+    expect(res.status).toBe(202);
+    const ids: string[] = res.body.results.map((r: { eventId: string }) => r.eventId);
+    const rows = await api.db.sql<{ id: string; route_job: string | null }[]>`
+      select id, route_job from events where id = any(${ids}::text[])`;
+    const routeJob = new Map(rows.map((r) => [r.id, r.route_job]));
+    const queue = api.deps.queues.get("events");
+
+    // Three normal events: one group job with all three, at normal priority.
+    const normal = [ids[0]!, ids[2]!, ids[5]!];
+    const normalGroup = routeJob.get(normal[0]!)!;
+    expect(normalGroup).toMatch(/^grp_/);
+    expect(normal.map((id) => routeJob.get(id))).toEqual([normalGroup, normalGroup, normalGroup]);
+    const normalJob = await queue.getJob(normalGroup);
+    expect(normalJob?.name).toBe("route_group");
+    expect(normalJob?.data).toEqual({ eventIds: normal });
+    expect(normalJob?.opts.priority).toBe(3);
+    // Two critical ones: a group of their own, ahead of everything.
+    const criticalGroup = routeJob.get(ids[1]!)!;
+    expect(criticalGroup).not.toBe(normalGroup);
+    const criticalJob = await queue.getJob(criticalGroup);
+    expect(criticalJob?.data).toEqual({ eventIds: [ids[1], ids[4]] });
+    expect(criticalJob?.opts.priority).toBe(1);
+    // The one low-priority event: a route job of its own, job id = event id.
+    expect(routeJob.get(ids[3]!)).toBeNull();
+    const lone = await queue.getJob(ids[3]!);
+    expect(lone?.name).toBe("route");
+    expect(lone?.opts.priority).toBe(4);
+    // No event got a job of its own besides the lone one.
+    for (const id of [...normal, ids[1]!, ids[4]!]) expect(await queue.getJob(id)).toBeUndefined();
+  });
+
   it("rejects more than 1,000 events", async () => {
     const res = await api.call("POST", "/v1/events/batch", {
       events: Array.from({ length: 1001 }, () => order()),

@@ -83,6 +83,8 @@ const base = z.object({
   FANOUT_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Fan-out pages one process works on at once (each holds a page of rendered rows in memory). */
   FANOUT_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Route groups (events accepted together, up to 1,000) one process routes at once; critical ones are not held back. */
+  ROUTE_GROUP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
 
 const schema = base
@@ -121,6 +123,8 @@ export interface WorkerEnv extends TrackingEnv {
   migrateOnStart: boolean;
   /** Topic fan-out: subscribers per page job (default 1000) and pages in flight per process (default 4). */
   fanout: { pageSize: number; concurrency: number };
+  /** `route_group` jobs routed at once per process (default 4; critical groups do not wait for a slot). */
+  routeGroupConcurrency: number;
   /** Dedup, frequency caps, quiet-hour channels, unsubscribe secret, digest sweep (router/policy-env.ts). */
   policy: PolicyEnv;
   /** Provider choice and credentials (SPEC §6), validated. */
@@ -156,6 +160,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     databasePlanCacheMode: e.DATABASE_PLAN_CACHE_MODE,
     migrateOnStart: e.MIGRATE_ON_START,
     fanout: { pageSize: e.FANOUT_PAGE_SIZE, concurrency: e.FANOUT_PAGE_CONCURRENCY },
+    routeGroupConcurrency: e.ROUTE_GROUP_CONCURRENCY,
     policy: policyEnv(e),
     providers: pickProviderEnv(e),
     reliability: toReliabilityEnv(e),

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { createBatcher } from "@herald/batching";
-import { createDb, isDatabaseUnavailable, loadSendContexts, markEventFailed } from "@herald/db";
+import { createDb, isDatabaseUnavailable, loadSendContexts, markEventsFailed } from "@herald/db";
 import { CHANNELS, type Channel, PRIORITY_RANK } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
 import { bullQueueName, parseJob, retryDelay } from "@herald/jobs";
@@ -20,6 +20,7 @@ import { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
 import { createSentWriter } from "./reliability/sent-writer.ts";
 import { routeFanoutPage } from "./router/fanout-page.ts";
 import { routeEvent } from "./router/route-event.ts";
+import { routeEventGroup } from "./router/route-group.ts";
 import { createRouterBatches } from "./router/router-batches.ts";
 import { createSemaphore } from "./router/semaphore.ts";
 
@@ -92,12 +93,20 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   let draining = false;
   // Pages beyond this wait in-process (their locks are renewed meanwhile), bounding memory.
   const fanoutSlots = createSemaphore(env.fanout.concurrency);
+  const groupSlots = createSemaphore(env.routeGroupConcurrency);
 
   const dispatch = async (queue: WorkerQueue, job: Job) => {
     if (queue === "events") {
       if (job.name === "fanout_page") {
         const { eventId, page } = parseJob("events", "fanout_page", job.data);
         return fanoutSlots(() => routeFanoutPage(deps, eventId, page));
+      }
+      if (job.name === "route_group") {
+        const { eventIds } = parseJob("events", "route_group", job.data);
+        const lane = laneOf(job);
+        const route = () => routeEventGroup(deps, eventIds, routerBatches, lane);
+        // Groups in flight bound the memory of routing; a critical group does not queue for a slot.
+        return lane.urgent ? route() : groupSlots(route);
       }
       return routeEvent(deps, parseJob("events", "route", job.data).eventId, routerBatches, laneOf(job));
     }
@@ -159,7 +168,10 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         "job failed",
       );
       if (queue === "events" && final) {
-        markEventFailed(deps.db, (job.data as { eventId: string }).eventId, err.message).catch(() => {});
+        const data = job.data as { eventId?: string; eventIds?: string[] };
+        markEventsFailed(deps.db, data.eventIds ?? (data.eventId ? [data.eventId] : []), err.message).catch(
+          () => {},
+        );
       }
     });
     attachJobMetrics(worker, queue, deps.metrics);

@@ -22,6 +22,8 @@ export interface NewEvent {
   idempotencyKey?: string | null;
   requestHash?: string | null;
   apiKeyId?: string | null;
+  /** The `route_group` job that routes it (see the column); null: a `route` job of its own. */
+  routeJob?: string | null;
 }
 
 export interface InsertedEvent {
@@ -52,6 +54,7 @@ export async function insertEvents(db: Db, inputs: NewEvent[], round = 0): Promi
       channels: e.channels ?? null,
       dedup_key: e.dedupKey ?? null,
       api_key_id: e.apiKeyId ?? null,
+      route_job: e.routeJob ?? null,
     })),
   );
   const sql = pg(db);
@@ -59,10 +62,10 @@ export async function insertEvents(db: Db, inputs: NewEvent[], round = 0): Promi
   const inserted = (
     await sql<Record<string, unknown>[]>`
       insert into events (id, idempotency_key, request_hash, type, user_id, topic, data, priority, send_at,
-        channels, dedup_key, api_key_id)
+        channels, dedup_key, api_key_id, route_job)
       select * from jsonb_to_recordset(${input}::jsonb) as x(id text, idempotency_key text, request_hash text,
         type text, user_id text, topic text, data jsonb, priority text, send_at timestamptz, channels text[],
-        dedup_key text, api_key_id text)
+        dedup_key text, api_key_id text, route_job text)
       on conflict (idempotency_key) do nothing
       returning *`
   ).map(readEvent);
@@ -180,8 +183,15 @@ export async function markEventsRouted(db: Db, marks: RoutedMark[]): Promise<voi
     where e.id = any(${marks.map((m) => m.id)}::text[]) and e.id = v.id`;
 }
 
-export async function markEventFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.update(events).set({ status: "failed", error, routedAt: new Date() }).where(eq(events.id, id));
+/**
+ * Marks events failed with `error`, those still waiting to be routed only: in
+ * a group whose job gave up, the events already routed keep their status.
+ */
+export async function markEventsFailed(db: Db, ids: string[], error: string): Promise<void> {
+  if (ids.length === 0) return;
+  await pg(db)`
+    update events set status = 'failed', error = ${error}, routed_at = now()
+    where id = any(${ids}::text[]) and status = 'accepted'`;
 }
 
 /** Events accepted before `olderThan` and never routed: their job was lost. */

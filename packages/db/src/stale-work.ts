@@ -14,11 +14,11 @@ export async function listStaleEvents(
   olderThan: Date,
   afterId: string | null,
   limit: number,
-): Promise<Pick<EventRow, "id" | "priority">[]> {
+): Promise<Pick<EventRow, "id" | "priority" | "routeJob">[]> {
   const where: SQL[] = [eq(events.status, "accepted"), lt(events.createdAt, olderThan)];
   if (afterId) where.push(gt(events.id, afterId));
   return db
-    .select({ id: events.id, priority: events.priority })
+    .select({ id: events.id, priority: events.priority, routeJob: events.routeJob })
     .from(events)
     .where(and(...where))
     .orderBy(asc(events.id))

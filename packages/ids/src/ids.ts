@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   obx: "outbox message",
   top: "topic",
   dig: "digest",
+  grp: "route group (events accepted together, routed by one job)",
 } as const;
 
 export type IdPrefix = keyof typeof ID_PREFIXES;

@@ -15,6 +15,15 @@ export const JOBS = {
   events: {
     route: z.object({ eventId: z.string().startsWith("evt_") }),
     /**
+     * Events accepted together (one batch request, or single POSTs grouped
+     * by the API), routed by one job whose id (`grp_…`) each event records
+     * in `events.route_job`. One job and one set of shared statements for
+     * up to 1,000 events, instead of a job and small statements each.
+     */
+    route_group: z.object({
+      eventIds: z.array(z.string().startsWith("evt_")).min(1).max(1000),
+    }),
+    /**
      * One page of a topic event's fan-out (job id `<eventId>-p<page>`). The
      * page's bounds are stored with the event; `cursor` (the recipient id the
      * page starts after, null for the first) is there for people reading Bull Board.

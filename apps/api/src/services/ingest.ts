@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import {
   type Db,
   discardEvents,
+  type EventRow,
   eventsStillThere,
   existingTopics,
   insertEvents,
@@ -10,6 +11,7 @@ import {
 } from "@herald/db";
 import { canonicalJson, PRIORITY_RANK, type Priority } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
+import { newId } from "@herald/ids";
 import { getNotificationType } from "@herald/templates";
 import type { ApiDeps } from "../deps.ts";
 import { describeDetails, zodDetails } from "../on-error.ts";
@@ -81,11 +83,72 @@ function redisReady(redis: ApiDeps["redis"], ms: number): Promise<boolean> {
 
 export type IngestResult = { eventId: string; replay: boolean } | { error: HeraldError };
 
-/** Which of `ids` have a job on the `events` queue (in any state); none when Redis cannot say. */
-async function queuedEventIds(deps: ApiDeps, ids: string[]): Promise<Set<string>> {
+/** The job that routes an event: its group's, or its own (job id = event id). */
+const routeJobOf = (e: { id: string; routeJob: string | null }) => e.routeJob ?? e.id;
+
+/** Which of `events` have their routing job on the `events` queue (in any state); none when Redis cannot say. */
+async function queuedEventIds(
+  deps: ApiDeps,
+  events: { id: string; routeJob: string | null }[],
+): Promise<Set<string>> {
   const queue = deps.queues.get("events");
-  const states = await Promise.all(ids.map((id) => queue.getJobState(id).catch(() => "unknown" as const)));
-  return new Set(ids.filter((_, i) => states[i] !== "unknown"));
+  const states = await Promise.all(
+    events.map((e) => queue.getJobState(routeJobOf(e)).catch(() => "unknown" as const)),
+  );
+  return new Set(events.filter((_, i) => states[i] !== "unknown").map((e) => e.id));
+}
+
+/**
+ * Events accepted together are routed by one `route_group` job per priority
+ * (a critical event never waits in a marketing group): one job instead of one
+ * each, and the router's statements for the group share all its rows. The
+ * group's job id is stamped on its events before they are inserted, so the
+ * reconciler and a 503 clean-up know which job to look for. A lone event of
+ * its priority keeps a `route` job of its own.
+ */
+function assignRouteGroups(valid: ValidEvent[]): NewEvent[] {
+  const byPriority = new Map<string, number>();
+  for (const v of valid) byPriority.set(v.event.priority, (byPriority.get(v.event.priority) ?? 0) + 1);
+  const groupIds = new Map<string, string>();
+  return valid.map(({ event }) => {
+    if ((byPriority.get(event.priority) ?? 0) < 2) return { ...event, routeJob: null };
+    let group = groupIds.get(event.priority);
+    if (!group) {
+      group = newId("grp");
+      groupIds.set(event.priority, group);
+    }
+    return { ...event, routeJob: group };
+  });
+}
+
+type RouteJob =
+  | { name: "route"; data: { eventId: string }; opts: { jobId: string; priority: number } }
+  | { name: "route_group"; data: { eventIds: string[] }; opts: { jobId: string; priority: number } };
+
+/** The jobs that route `created` (grouped as stamped) and re-enqueue `replayed` (each on its own). */
+function routeJobs(created: EventRow[], replayed: EventRow[]): RouteJob[] {
+  const rank = (e: EventRow) => PRIORITY_RANK[e.priority as Priority];
+  const groups = new Map<string, EventRow[]>();
+  const jobs: RouteJob[] = [];
+  for (const e of created) {
+    if (e.routeJob) groups.set(e.routeJob, [...(groups.get(e.routeJob) ?? []), e]);
+    else jobs.push({ name: "route", data: { eventId: e.id }, opts: { jobId: e.id, priority: rank(e) } });
+  }
+  for (const [jobId, members] of groups) {
+    jobs.push({
+      name: "route_group",
+      data: { eventIds: members.map((e) => e.id) },
+      opts: { jobId, priority: rank(members[0]!) },
+    });
+  }
+  // A replay cannot rebuild its first request's group: a job of its own (routing is idempotent).
+  // One created in this same call (a key repeated among requests grouped together) has its job above.
+  const createdIds = new Set(created.map((e) => e.id));
+  for (const e of replayed) {
+    if (createdIds.has(e.id)) continue;
+    jobs.push({ name: "route", data: { eventId: e.id }, opts: { jobId: e.id, priority: rank(e) } });
+  }
+  return jobs;
 }
 
 /**
@@ -113,17 +176,12 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
   // came with, so a replayed or conflicting idempotency key writes nothing.
   // Without inline data the insert is one statement: no BEGIN/COMMIT round trips.
   const withUser = valid.some((v) => v.request.user);
+  const rowsToInsert = assignRouteGroups(valid);
   const inserted = !withUser
-    ? await insertEvents(
-        deps.db,
-        valid.map((v) => v.event),
-      )
+    ? await insertEvents(deps.db, rowsToInsert)
     : await deps.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
-        const rows = await insertEvents(
-          db,
-          valid.map((v) => v.event),
-        );
+        const rows = await insertEvents(db, rowsToInsert);
         // In user id order: concurrent groups (single POSTs share transactions) lock alike, no deadlock.
         const upserts = rows
           .map((r, i) => ({ created: r.created, request: valid[i]!.request }))
@@ -142,17 +200,21 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
   try {
     await deps.queues.addBulk(
       "events",
-      [...created, ...pending.map((i) => inserted[i]!.event)].map((e) => ({
-        name: "route" as const,
-        data: { eventId: e.id },
-        opts: { jobId: e.id, priority: PRIORITY_RANK[e.priority as Priority] },
-      })),
+      routeJobs(
+        created,
+        pending.map((i) => inserted[i]!.event),
+      ),
     );
   } catch (err) {
+    const createdById = new Map(created.map((e) => [e.id, e]));
     await discardEvents(
       deps.db,
       created.map((e) => e.id),
-      (ids) => queuedEventIds(deps, ids),
+      (ids) =>
+        queuedEventIds(
+          deps,
+          ids.map((id) => createdById.get(id)!),
+        ),
     ).catch((e) => deps.logger.error({ err: e }, "could not delete events after failed enqueue"));
     throw new HeraldError("unavailable", "The queue is unavailable; nothing was recorded. Retry shortly.", {
       retryAfter: 5,

@@ -93,16 +93,19 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
     (after) => listStaleEvents(deps.db, cutoff, after, PAGE),
     async (rows) => {
       const fixed = await Promise.all(
-        rows.map((e) =>
-          ensureJob(events, e.id, () =>
+        rows.map(async (e) => {
+          // An event of a group is in hand while its group's job is; once that job is
+          // gone, the event gets a `route` job of its own (which a later run then finds).
+          const groupKnown = e.routeJob !== null && (await events.getJobState(e.routeJob)) !== "unknown";
+          return ensureJob(events, groupKnown ? e.routeJob! : e.id, () =>
             deps.queues.add(
               "events",
               "route",
               { eventId: e.id },
               { jobId: e.id, priority: PRIORITY_RANK[e.priority as Priority] ?? PRIORITY_RANK.normal },
             ),
-          ),
-        ),
+          );
+        }),
       );
       result.requeuedEvents += fixed.filter(Boolean).length;
     },

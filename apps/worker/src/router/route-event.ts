@@ -4,7 +4,7 @@ import {
   type EventRow,
   getDigestOfNotification,
   listEventNotifications,
-  markEventFailed,
+  markEventsFailed,
   type NotificationRow,
 } from "@herald/db";
 import { getNotificationType } from "@herald/templates";
@@ -84,7 +84,7 @@ export async function routeEvent(
     built = await buildNotifications(deps, batches, { ...event, userId: event.userId }, lane);
   } catch (err) {
     if (err instanceof UnrecoverableError || (err as Error).name === "TemplateMissingError") {
-      await markEventFailed(deps.db, eventId, (err as Error).message);
+      await markEventsFailed(deps.db, [eventId], (err as Error).message);
       throw err instanceof UnrecoverableError ? err : new UnrecoverableError((err as Error).message);
     }
     throw err;

@@ -36,6 +36,12 @@ export const events = pgTable(
     suppressed: jsonb("suppressed").$type<ChannelSkip[]>().notNull().default([]),
     error: text("error"),
     apiKeyId: text("api_key_id"),
+    /**
+     * The `route_group` job routing this event with the others accepted
+     * together (its job id); null when the event has a `route` job of its own
+     * (job id = event id). The reconciler looks for this job.
+     */
+    routeJob: text("route_job"),
     createdAt: createdAt(),
     routedAt: at("routed_at"),
   },
