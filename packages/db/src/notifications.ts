@@ -72,20 +72,28 @@ export async function insertNotifications(
       priority: r.priority,
       status: r.status,
       reason: r.reason ?? null,
-      content: r.content,
       dedup_key: r.dedupKey ?? null,
       digest_id: r.digestId ?? null,
       scheduled_at: isoOrNull(r.scheduledAt),
       created_at: isoOrNull(r.createdAt),
     })),
   );
+  // Content travels as a text array beside the other columns: inside the JSON parameter an
+  // e-mail's rendering was parsed twice by PostgreSQL (~300 µs per row against ~100).
+  const contents = rows.map((r) => JSON.stringify(r.content));
   const sql = pg(db);
   const created = await sql<SlimRow[]>`
     with input as (
-      select * from jsonb_to_recordset(${input}::jsonb) as x(
-        id text, event_id text, recipient_id text, user_id text, type text, category text, channel text,
-        priority text, status text, reason text, content jsonb, dedup_key text, digest_id text,
-        scheduled_at timestamptz, created_at timestamptz)
+      select id, event_id, recipient_id, user_id, type, category, channel, priority, status, reason,
+        content::jsonb as content, dedup_key, digest_id, scheduled_at, created_at
+      from rows from (
+        jsonb_to_recordset(${input}::jsonb) as (
+          id text, event_id text, recipient_id text, user_id text, type text, category text, channel text,
+          priority text, status text, reason text, dedup_key text, digest_id text,
+          scheduled_at timestamptz, created_at timestamptz),
+        unnest(${contents}::text[])
+      ) as x(id, event_id, recipient_id, user_id, type, category, channel, priority, status, reason,
+        dedup_key, digest_id, scheduled_at, created_at, content)
     ), ins as (
       insert into notifications (id, event_id, recipient_id, user_id, type, category, channel, priority,
         status, reason, content, dedup_key, digest_id, scheduled_at, created_at, updated_at, queued_at)

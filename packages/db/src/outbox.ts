@@ -42,12 +42,17 @@ export async function insertOutboxMessages(
     notification_id: m.notificationId,
     channel: m.channel,
     destination: m.destination,
-    content: m.content,
   }));
+  // Content beside the JSON parameter, as in insertNotifications (parsed once, not twice).
+  const contents = messages.map((m) => JSON.stringify(m.content));
   await pg(db)`
     insert into outbox_messages (id, notification_id, channel, destination, content)
-    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as x(id text, notification_id text, channel text, destination text, content jsonb)`;
+    select id, notification_id, channel, destination, content::jsonb
+    from rows from (
+      jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as (id text, notification_id text, channel text, destination text),
+      unnest(${contents}::text[])
+    ) as x(id, notification_id, channel, destination, content)`;
   return rows.map((r) => r.id);
 }
 
