@@ -16,6 +16,7 @@ import {
   ensureDevServices,
   findRedisServer,
   REDIS_INSTALL_HINT,
+  workerNodeOptions,
 } from "@herald/devstack";
 
 const repo = resolve(import.meta.dirname, "..");
@@ -94,7 +95,8 @@ let stopping = false;
 function run(app: string, restarts = 0): void {
   const child = spawn(process.execPath, ["--import", "tsx", join(repo, "apps", app, "src", "main.ts")], {
     cwd: join(repo, "apps", app),
-    env: childEnv,
+    // Workers run with a capped heap (WORKER_NODE_OPTIONS), as docker-compose runs them.
+    env: app === "worker" ? { ...childEnv, NODE_OPTIONS: workerNodeOptions(childEnv) } : childEnv,
     stdio: "inherit",
   });
   children.set(app, child);

@@ -9,6 +9,7 @@ import {
   freePort,
   spawnApp,
   waitUntilAnswering,
+  workerNodeOptions,
 } from "@herald/devstack";
 import { Redis } from "ioredis";
 import { type CpuMeter, meterCpu, redisPid } from "./cpu-usage.ts";
@@ -81,7 +82,7 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
     UNSUBSCRIBE_SECRET: `bench-unsubscribe-${tag}`,
     TRACKING_SECRET: `bench-tracking-secret-${tag}-0123456789abcdef`,
     VAPID_SUBJECT: "mailto:bench@herald.example",
-    // e.g. BENCH_NODE_OPTIONS=--max-old-space-size=192 to see what a heap cap does to RSS.
+    // e.g. BENCH_NODE_OPTIONS=--max-old-space-size=192 to try other node flags in every process.
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     // e.g. BENCH_ENV='{"FANOUT_PAGE_SIZE":"500"}' to try other settings in every process.
     ...(process.env.BENCH_ENV ? (JSON.parse(process.env.BENCH_ENV) as Record<string, string>) : {}),
@@ -121,6 +122,10 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
         nodeArgs,
         env: {
           ...common,
+          // As deployed (npm start, docker-compose): the workers' heap cap, unless BENCH_NODE_OPTIONS.
+          NODE_OPTIONS:
+            process.env.BENCH_NODE_OPTIONS ??
+            workerNodeOptions({ WORKER_NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS }),
           WORKER_HEALTH_PORT: String(healthPort),
           WORKER_HEALTH_HOST: "127.0.0.1",
           ...options.workerEnv,

@@ -5,6 +5,13 @@ import type { WorkerDeps } from "../deps.ts";
 import { routeEvent } from "./route-event.ts";
 import type { RouterBatches } from "./router-batches.ts";
 
+/**
+ * Events of one group in the router at once: their rendered content (an
+ * e-mail is 5-15 KB) is held until its insert, so a 1,000-event group goes
+ * through in parts, each still one set of shared statements.
+ */
+const GROUP_CHUNK = 250;
+
 export interface GroupOutcome {
   /** Events routed now or by an earlier run (their send jobs made sure of). */
   routed: number;
@@ -13,8 +20,8 @@ export interface GroupOutcome {
 }
 
 /**
- * A `route_group` job: every event of the group through `routeEvent` at
- * once, so the router's batches put the whole group in a few statements.
+ * A `route_group` job: the group's events through `routeEvent` together
+ * (250 at a time), so the router's batches put them in a few statements.
  * Each event succeeds or fails on its own. One that can never be routed is
  * marked failed and the others go on; any other failure (PostgreSQL away, a
  * deadlock) fails the job, whose retry re-runs the group: events already
@@ -26,7 +33,11 @@ export async function routeEventGroup(
   batches: RouterBatches,
   lane: RunOptions = {},
 ): Promise<GroupOutcome> {
-  const outcomes = await Promise.allSettled(eventIds.map((id) => routeEvent(deps, id, batches, lane)));
+  const outcomes: PromiseSettledResult<unknown>[] = [];
+  for (let i = 0; i < eventIds.length; i += GROUP_CHUNK) {
+    const chunk = eventIds.slice(i, i + GROUP_CHUNK);
+    outcomes.push(...(await Promise.allSettled(chunk.map((id) => routeEvent(deps, id, batches, lane)))));
+  }
   const unrecoverable: { id: string; message: string }[] = [];
   let retryable: unknown = null;
   outcomes.forEach((o, i) => {
