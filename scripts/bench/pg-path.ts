@@ -143,7 +143,6 @@ try {
           notificationId: id,
           channel: "sms",
           destination: contexts.get(id)!.recipient!.phone!,
-          content,
         })),
       ),
     );

@@ -30,11 +30,13 @@ export async function insertOutboxMessage(
 
 /**
  * Stores many outbox messages in one statement (the dev provider under load);
- * returns their ids in input order.
+ * returns their ids in input order. Each message's content is its
+ * notification's, copied inside PostgreSQL: an e-mail's rendering does not
+ * travel back and forth (serialised, escaped, parsed) to be stored again.
  */
 export async function insertOutboxMessages(
   db: Db,
-  messages: { notificationId: string; channel: string; destination: string; content: RenderedContent }[],
+  messages: { notificationId: string; channel: string; destination: string }[],
 ): Promise<string[]> {
   if (messages.length === 0) return [];
   const rows = messages.map((m) => ({
@@ -43,16 +45,13 @@ export async function insertOutboxMessages(
     channel: m.channel,
     destination: m.destination,
   }));
-  // Content beside the JSON parameter, as in insertNotifications (parsed once, not twice).
-  const contents = messages.map((m) => JSON.stringify(m.content));
   await pg(db)`
     insert into outbox_messages (id, notification_id, channel, destination, content)
-    select id, notification_id, channel, destination, content::jsonb
-    from rows from (
-      jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as (id text, notification_id text, channel text, destination text),
-      unnest(${contents}::text[])
-    ) as x(id, notification_id, channel, destination, content)`;
+    select x.id, x.notification_id, x.channel, x.destination, n.content
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as x(id text, notification_id text, channel text, destination text)
+    join notifications n on n.id = x.notification_id
+    where n.id = any(${messages.map((m) => m.notificationId)}::text[])`;
   return rows.map((r) => r.id);
 }
 

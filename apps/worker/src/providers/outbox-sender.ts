@@ -1,5 +1,5 @@
 import { createBatcher } from "@herald/batching";
-import { type Db, insertOutboxMessages, listOutbox, type RenderedContent } from "@herald/db";
+import { type Db, insertOutboxMessages, listOutbox } from "@herald/db";
 import type { Channel } from "@herald/domain";
 import { DeliveryError } from "@herald/errors";
 import type { ChannelSender, SendContext } from "./provider.ts";
@@ -25,9 +25,8 @@ function destination(channel: Channel, ctx: SendContext): string | null {
 export function outboxSender(db: Db, channel: Channel): ChannelSender {
   // Concurrent sends share one multi-row insert (and one commit).
   const store = createBatcher(
-    (
-      messages: { notificationId: string; channel: string; destination: string; content: RenderedContent }[],
-    ) => insertOutboxMessages(db, messages),
+    (messages: { notificationId: string; channel: string; destination: string }[]) =>
+      insertOutboxMessages(db, messages),
   );
   return {
     channel,
@@ -45,7 +44,6 @@ export function outboxSender(db: Db, channel: Channel): ChannelSender {
           notificationId: ctx.notification.id,
           channel,
           destination: to,
-          content: ctx.notification.content,
         },
         { urgent: ctx.notification.priority === "critical" },
       );
