@@ -2,7 +2,7 @@ import { canTransition, NOTIFICATION_STATUSES, type NotificationStatus } from "@
 import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
-import { isoOrNull, pg, rowReader } from "./raw.ts";
+import { isoOrNull, joinedRow, pg, rowReader } from "./raw.ts";
 import { type RecipientRow, readRecipient } from "./recipients.ts";
 import { notifications, notificationTimeline } from "./schema/index.ts";
 
@@ -167,8 +167,7 @@ export async function loadSendContexts(db: Db, ids: string[]): Promise<Map<strin
   return new Map(
     rows.map((raw) => {
       const notification = readNotification(raw);
-      const recipient = raw.recipient ? readRecipient(raw.recipient as Record<string, unknown>) : null;
-      return [notification.id, { notification, recipient }];
+      return [notification.id, { notification, recipient: joinedRow(raw, "recipient", readRecipient) }];
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
-import { pg, rowReader } from "./raw.ts";
+import { joinedRow, pg, rowReader } from "./raw.ts";
 import { type RecipientRow, readRecipient } from "./recipients.ts";
 import {
   type CategoryPreference,
@@ -74,8 +74,10 @@ export async function loadRecipientsWithPreferences(
   return new Map(
     rows.map((raw) => {
       const recipient = readRecipient(raw);
-      const prefs = raw.prefs ? readPreferences(raw.prefs as Record<string, unknown>) : null;
-      return [recipient.externalId, { recipient, prefs: toPreferences(prefs) }];
+      return [
+        recipient.externalId,
+        { recipient, prefs: toPreferences(joinedRow(raw, "prefs", readPreferences)) },
+      ];
     }),
   );
 }

@@ -43,6 +43,20 @@ export function rowReader<T>(table: Table): (raw: Record<string, unknown>) => T 
   };
 }
 
+/**
+ * A row joined in as `to_jsonb(t) as <column>` (one query for a row and its
+ * companion, without their column names colliding), read with `read`; null
+ * when the join found nothing.
+ */
+export function joinedRow<T>(
+  raw: Record<string, unknown>,
+  column: string,
+  read: (row: Record<string, unknown>) => T,
+): T | null {
+  const value = raw[column];
+  return value ? read(value as Record<string, unknown>) : null;
+}
+
 /** A `Date` as the ISO text a `::timestamptz` parameter expects; null stays null. */
 export function isoOrNull(value: Date | null | undefined): string | null {
   return value ? value.toISOString() : null;
