@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { booleanFlag, parseEnv, portNumber, redisEnvShape, refineRedisEnv } from "@herald/config";
-import { PLAN_CACHE_MODES } from "@herald/db";
+import { DEFAULT_PLAN_CACHE_MODE, PLAN_CACHE_MODES } from "@herald/db";
 import { resolveTrackingSecret } from "@herald/tracking";
 import { z } from "zod";
 import { cookieSecure, dashboardEnvShape } from "./env-dashboard.ts";
@@ -30,7 +30,7 @@ const baseSchema = z.object({
   /** Connections in the API's Postgres pool. */
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
   /** PostgreSQL `plan_cache_mode` of the pool (see `createDb`): `force_custom_plan` unless set. */
-  DATABASE_PLAN_CACHE_MODE: z.enum(PLAN_CACHE_MODES).default("force_custom_plan"),
+  DATABASE_PLAN_CACHE_MODE: z.enum(PLAN_CACHE_MODES).default(DEFAULT_PLAN_CACHE_MODE),
   /** The built dashboard served at `/`. */
   DASHBOARD_DIR: z.string().default(fileURLToPath(new URL("../../dashboard/dist", import.meta.url))),
   /** Product name on the unsubscribe pages (the workers use it in templates). */

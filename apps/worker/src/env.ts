@@ -6,7 +6,7 @@ import {
   redisEnvShape,
   refineRedisEnv,
 } from "@herald/config";
-import { PLAN_CACHE_MODES, type PlanCacheMode } from "@herald/db";
+import { DEFAULT_PLAN_CACHE_MODE, PLAN_CACHE_MODES, type PlanCacheMode } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
 import { z } from "zod";
@@ -77,7 +77,7 @@ const base = z.object({
   BRAND_NAME: z.string().default("Herald"),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
   /** PostgreSQL `plan_cache_mode` of the pools (see `createDb`): `force_custom_plan` unless set. */
-  DATABASE_PLAN_CACHE_MODE: z.enum(PLAN_CACHE_MODES).default("force_custom_plan"),
+  DATABASE_PLAN_CACHE_MODE: z.enum(PLAN_CACHE_MODES).default(DEFAULT_PLAN_CACHE_MODE),
   MIGRATE_ON_START: booleanFlag(true),
   /** Subscribers per fan-out page job of a topic event. */
   FANOUT_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),

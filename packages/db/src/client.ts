@@ -34,6 +34,8 @@ export interface CreateDbOptions {
 
 export type PlanCacheMode = "auto" | "force_custom_plan" | "force_generic_plan";
 export const PLAN_CACHE_MODES = ["auto", "force_custom_plan", "force_generic_plan"] as const;
+/** Herald's default `plan_cache_mode` (see {@link CreateDbOptions.planCacheMode}); the apps' env defaults too. */
+export const DEFAULT_PLAN_CACHE_MODE: PlanCacheMode = "force_custom_plan";
 
 export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   const sql = postgres(url, {
@@ -43,7 +45,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
     onnotice: () => {},
     connection: {
       application_name: options.applicationName ?? "herald",
-      plan_cache_mode: options.planCacheMode ?? "force_custom_plan",
+      plan_cache_mode: options.planCacheMode ?? DEFAULT_PLAN_CACHE_MODE,
     },
   });
   const db = drizzle(sql, { schema });

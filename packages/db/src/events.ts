@@ -122,7 +122,7 @@ export async function getEvent(db: Db, id: string): Promise<EventRow | null> {
 export async function getEvents(db: Db, ids: string[]): Promise<Map<string, EventRow>> {
   if (ids.length === 0) return new Map();
   const rows = await pg(db)<Record<string, unknown>[]>`select * from events where id = any(${ids}::text[])`;
-  return new Map(rows.map((raw) => readEvent(raw)).map((r) => [r.id, r]));
+  return new Map(rows.map(readEvent).map((r) => [r.id, r]));
 }
 
 /** Removes events whose enqueue failed, so a 503 leaves nothing behind. */

@@ -5,6 +5,7 @@ export {
   createDb,
   type Db,
   type DbHandle,
+  DEFAULT_PLAN_CACHE_MODE,
   PLAN_CACHE_MODES,
   type PlanCacheMode,
 } from "./client.ts";

@@ -83,6 +83,7 @@ export async function insertNotifications(
   // (~300 µs of PostgreSQL CPU per row against ~170), and a text[] parameter cost the
   // driver more in escaping than it saved.
   const contents = JSON.stringify(rows.map((r) => r.content));
+  const defaultAt = at.toISOString();
   const sql = pg(db);
   const created = await sql<SlimRow[]>`
     with input as (
@@ -100,9 +101,9 @@ export async function insertNotifications(
       insert into notifications (id, event_id, recipient_id, user_id, type, category, channel, priority,
         status, reason, content, dedup_key, digest_id, scheduled_at, created_at, updated_at, queued_at)
       select id, event_id, recipient_id, user_id, type, category, channel, priority, status, reason, content,
-        dedup_key, digest_id, scheduled_at, coalesce(created_at, ${at.toISOString()}::timestamptz),
-        coalesce(created_at, ${at.toISOString()}::timestamptz),
-        case when status = 'QUEUED' then coalesce(created_at, ${at.toISOString()}::timestamptz) end
+        dedup_key, digest_id, scheduled_at, coalesce(created_at, ${defaultAt}::timestamptz),
+        coalesce(created_at, ${defaultAt}::timestamptz),
+        case when status = 'QUEUED' then coalesce(created_at, ${defaultAt}::timestamptz) end
       from input
       on conflict (event_id, recipient_id, channel) do nothing
       returning id, event_id, recipient_id, channel, status, priority, scheduled_at, reason, created_at

@@ -34,9 +34,15 @@ export function sendJobOptions(deps: WorkerDeps, n: NotificationRow): JobsOption
  * active; re-added when it is gone (lost between a commit and its enqueue,
  * or by Redis); re-run when it finished although its row is still open.
  * The job's processor checks the row's status, so a needless re-run is harmless.
+ * `known`: the job's state when the caller has just read it (not asked again).
  */
-async function ensureJob(queue: Queue, id: string, add: () => Promise<void>): Promise<boolean> {
-  const state = await queue.getJobState(id);
+async function ensureJob(
+  queue: Queue,
+  id: string,
+  add: () => Promise<void>,
+  known?: Awaited<ReturnType<Queue["getJobState"]>>,
+): Promise<boolean> {
+  const state = known ?? (await queue.getJobState(id));
   if (state === "unknown") {
     await add();
     return true;
@@ -94,17 +100,19 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
     async (rows) => {
       const fixed = await Promise.all(
         rows.map(async (e) => {
-          // An event of a group is in hand while its group's job is; once that job is
-          // gone, the event gets a `route` job of its own (which a later run then finds).
-          const groupKnown = e.routeJob !== null && (await events.getJobState(e.routeJob)) !== "unknown";
-          return ensureJob(events, groupKnown ? e.routeJob! : e.id, () =>
+          const addOwn = () =>
             deps.queues.add(
               "events",
               "route",
               { eventId: e.id },
               { jobId: e.id, priority: PRIORITY_RANK[e.priority as Priority] ?? PRIORITY_RANK.normal },
-            ),
-          );
+            );
+          // An event of a group is in hand while its group's job is; once that job is
+          // gone, the event gets a `route` job of its own (which a later run then finds).
+          const groupState = e.routeJob ? await events.getJobState(e.routeJob) : "unknown";
+          return groupState === "unknown"
+            ? ensureJob(events, e.id, addOwn)
+            : ensureJob(events, e.routeJob!, addOwn, groupState);
         }),
       );
       result.requeuedEvents += fixed.filter(Boolean).length;
