@@ -33,7 +33,8 @@ const HELP = `npm run bench -- [options]
   --profile             write .cpuprofile files of the API and workers
   --out <dir>           output directory (default .herald/bench)`;
 
-function value(argv: string[], name: string): string | undefined {
+/** The value after `name` on the command line, if given. */
+export function value(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
   if (i < 0) return undefined;
   const v = argv[i + 1];
@@ -41,7 +42,8 @@ function value(argv: string[], name: string): string | undefined {
   return v;
 }
 
-function positive(argv: string[], name: string, fallback: number): number {
+/** A positive number after `name`, or `fallback`; anything else is an error naming the option. */
+export function positive(argv: string[], name: string, fallback: number): number {
   const raw = value(argv, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);

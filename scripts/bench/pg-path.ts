@@ -17,6 +17,7 @@ import { randomBytes } from "node:crypto";
 import {
   createDb,
   type DbHandle,
+  DEFAULT_PLAN_CACHE_MODE,
   findSuppressedKeys,
   getEvents,
   insertEvents,
@@ -28,23 +29,25 @@ import {
   markEventsRouted,
   markSent,
   migrateDatabase,
+  PLAN_CACHE_MODES,
   type PlanCacheMode,
 } from "@herald/db";
 import { createDatabase, dropDatabase } from "@herald/devstack";
 import { newId } from "@herald/ids";
+import { positive, value } from "./bench-options.ts";
 import { seedUsers } from "./bench-users.ts";
 import { cpuSeconds } from "./cpu-usage.ts";
 import { PG_SERVER_URL } from "./herald-system.ts";
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
-const total = Number(arg("--notifications", "20000"));
-const batch = Number(arg("--batch", "50"));
-const variants = new Set(arg("--variant", "").split(",").filter(Boolean));
+const argv = process.argv.slice(2);
+const total = positive(argv, "--notifications", 20_000);
+const batch = positive(argv, "--batch", 50);
+const variants = new Set((value(argv, "--variant") ?? "").split(",").filter(Boolean));
 /** Pipelines running at once, each on its own connection (Herald's workers run many). */
-const parallel = Number(arg("--parallel", "1"));
+const parallel = positive(argv, "--parallel", 1);
+const planCacheMode = (value(argv, "--plan-cache-mode") ?? DEFAULT_PLAN_CACHE_MODE) as PlanCacheMode;
+if (!PLAN_CACHE_MODES.includes(planCacheMode))
+  throw new Error(`--plan-cache-mode: one of ${PLAN_CACHE_MODES}`);
 
 async function applyVariants(h: DbHandle): Promise<void> {
   if (variants.has("no-stats")) {
@@ -60,7 +63,6 @@ async function applyVariants(h: DbHandle): Promise<void> {
 
 const name = `herald_bench_pgpath_${randomBytes(4).toString("hex")}`;
 const url = await createDatabase(PG_SERVER_URL, name);
-const planCacheMode = arg("--plan-cache-mode", "force_custom_plan") as PlanCacheMode;
 const h = createDb(url, { max: parallel, planCacheMode });
 try {
   await migrateDatabase(url);
