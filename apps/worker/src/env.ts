@@ -85,6 +85,8 @@ const base = z.object({
   FANOUT_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Route groups (events accepted together, up to 1,000) one process routes at once; critical ones are not held back. */
   ROUTE_GROUP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Most notifications one `send_batch` job carries; 1 gives every notification a `send` job of its own. */
+  SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
 const schema = base
@@ -125,6 +127,12 @@ export interface WorkerEnv extends TrackingEnv {
   fanout: { pageSize: number; concurrency: number };
   /** `route_group` jobs routed at once per process (default 4; critical groups do not wait for a slot). */
   routeGroupConcurrency: number;
+  /**
+   * `SEND_BATCH_SIZE` (default 100): notifications of one channel and priority
+   * routed together are sent by one `send_batch` job of up to this many, unless
+   * the channel has a rate limit (BullMQ's limiter counts jobs, not sends).
+   */
+  sendBatchSize: number;
   /** Dedup, frequency caps, quiet-hour channels, unsubscribe secret, digest sweep (router/policy-env.ts). */
   policy: PolicyEnv;
   /** Provider choice and credentials (SPEC §6), validated. */
@@ -161,6 +169,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     migrateOnStart: e.MIGRATE_ON_START,
     fanout: { pageSize: e.FANOUT_PAGE_SIZE, concurrency: e.FANOUT_PAGE_CONCURRENCY },
     routeGroupConcurrency: e.ROUTE_GROUP_CONCURRENCY,
+    sendBatchSize: e.SEND_BATCH_SIZE,
     policy: policyEnv(e),
     providers: pickProviderEnv(e),
     reliability: toReliabilityEnv(e),

@@ -6,6 +6,7 @@ import { isDeliveryError } from "@herald/errors";
 import { bullQueueName, parseJob, retryDelay } from "@herald/jobs";
 import { DelayedError, type Job, Worker, type WorkerOptions } from "bullmq";
 import { handleDeadLetter } from "./channels/dead-letter.ts";
+import { sendBatch } from "./channels/send-batch.ts";
 import { sendNotification } from "./channels/send-notification.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { processDigestJob, scheduleDigestSweep } from "./digest/digest-jobs.ts";
@@ -94,6 +95,10 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   // Pages beyond this wait in-process (their locks are renewed meanwhile), bounding memory.
   const fanoutSlots = createSemaphore(env.fanout.concurrency);
   const groupSlots = createSemaphore(env.routeGroupConcurrency);
+  // A batch's sends share the channel's concurrency: a job holds many, so BullMQ's count cannot bound them.
+  const sendSlots = Object.fromEntries(
+    CHANNELS.map((c) => [c, createSemaphore(env.concurrency[c])]),
+  ) as Record<Channel, ReturnType<typeof createSemaphore>>;
 
   const dispatch = async (queue: WorkerQueue, job: Job) => {
     if (queue === "events") {
@@ -117,6 +122,15 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     if (queue === "maintenance")
       return job.name === "reconcile" ? reconcile(deps) : runMaintenance(deps, job);
     if (queue === "digest") return processDigestJob(deps, job);
+    if (job.name === "send_batch") {
+      parseJob(queue, "send_batch", job.data);
+      const urgent = laneOf(job).urgent;
+      return sendBatch(deps, queue, job, {
+        gate,
+        sentWriter,
+        ...(urgent ? {} : { slots: sendSlots[queue] }),
+      });
+    }
     parseJob(queue, "send", job.data);
     return sendNotification(deps, queue, job, { gate, sentWriter, contexts, lane: laneOf(job) });
   };
@@ -134,9 +148,11 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       // several such rescues before BullMQ gives up on it.
       maxStalledCount: 10,
       settings: {
-        backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => {
+        backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: { data?: unknown }) => {
           const schedule = isChannel(queue) ? env.retrySchedule[queue] : [0, 1000, 5000, 30_000];
-          const planned = retryDelay(schedule, attemptsMade);
+          // A send handed over by its batch goes on with the batch's attempt count.
+          const prior = (job?.data as { priorAttempts?: number } | undefined)?.priorAttempts ?? 0;
+          const planned = retryDelay(schedule, prior + attemptsMade);
           const asked = err && isDeliveryError(err) ? (err.retryAfterMs ?? 0) : 0;
           return Math.max(planned, asked);
         },

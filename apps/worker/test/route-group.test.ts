@@ -1,42 +1,9 @@
-import { getEvent, insertEvents, listEventNotifications, sql, upsertRecipient } from "@herald/db";
-import { PRIORITY_RANK } from "@herald/domain";
-import { newId } from "@herald/ids";
-import { catalog } from "@herald/templates";
+import { getEvent, listEventNotifications, sql } from "@herald/db";
 import { eventually } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcile } from "../src/reliability/reconcile.ts";
+import { acceptGroup } from "./accept-group.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
-
-/** Records events as the API does for a batch: one group id stamped on each, one `route_group` job. */
-async function acceptGroup(
-  w: TestWorker,
-  events: { userId: string; type?: string }[],
-  enqueue = true,
-): Promise<{ groupId: string; ids: string[] }> {
-  const groupId = newId("grp");
-  for (const e of events) await upsertRecipient(w.deps.db, e.userId, { email: `${e.userId}@example.com` });
-  const inserted = await insertEvents(
-    w.deps.db,
-    events.map((e) => ({
-      type: e.type ?? "order_placed",
-      userId: e.userId,
-      data: catalog.order_placed.example as Record<string, unknown>,
-      priority: "normal",
-      channels: ["email"],
-      routeJob: groupId,
-    })),
-  );
-  const ids = inserted.map((r) => r.event.id);
-  if (enqueue) {
-    await w.deps.queues.add(
-      "events",
-      "route_group",
-      { eventIds: ids },
-      { jobId: groupId, priority: PRIORITY_RANK.normal },
-    );
-  }
-  return { groupId, ids };
-}
 
 describe("a route group (events accepted together, one job)", () => {
   let w: TestWorker;
@@ -139,7 +106,7 @@ describe("the reconciler and route groups", () => {
   });
 
   it("gives an event whose group job was never enqueued a route job of its own", async () => {
-    const { ids } = await acceptGroup(w, [{ userId: "lost-1" }], false);
+    const { ids } = await acceptGroup(w, [{ userId: "lost-1" }], { enqueue: false });
     await new Promise((r) => setTimeout(r, 20));
     expect((await reconcile(w.deps)).requeuedEvents).toBe(1);
     expect((await w.deps.queues.get("events").getJob(ids[0]!))?.name).toBe("route");

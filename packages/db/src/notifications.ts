@@ -21,7 +21,7 @@ export function notificationKey(n: Pick<NotificationRow, "eventId" | "recipientI
 /** What the router and a fan-out page need back from their inserts: the key, and enough to enqueue the send job. */
 export type CreatedNotification = Pick<
   NotificationRow,
-  "id" | "eventId" | "recipientId" | "channel" | "status" | "priority" | "scheduledAt"
+  "id" | "eventId" | "recipientId" | "channel" | "status" | "priority" | "scheduledAt" | "sendJob"
 >;
 
 interface SlimRow {
@@ -32,6 +32,7 @@ interface SlimRow {
   status: NotificationRow["status"];
   priority: NotificationRow["priority"];
   scheduled_at: string | null;
+  send_job: string | null;
 }
 
 const fromSlim = (r: SlimRow): CreatedNotification => ({
@@ -42,6 +43,7 @@ const fromSlim = (r: SlimRow): CreatedNotification => ({
   status: r.status,
   priority: r.priority,
   scheduledAt: r.scheduled_at ? new Date(r.scheduled_at) : null,
+  sendJob: r.send_job,
 });
 
 /**
@@ -74,6 +76,7 @@ export async function insertNotifications(
       reason: r.reason ?? null,
       dedup_key: r.dedupKey ?? null,
       digest_id: r.digestId ?? null,
+      send_job: r.sendJob ?? null,
       scheduled_at: isoOrNull(r.scheduledAt),
       created_at: isoOrNull(r.createdAt),
     })),
@@ -88,25 +91,25 @@ export async function insertNotifications(
   const created = await sql<SlimRow[]>`
     with input as (
       select id, event_id, recipient_id, user_id, type, category, channel, priority, status, reason,
-        content, dedup_key, digest_id, scheduled_at, created_at
+        content, dedup_key, digest_id, send_job, scheduled_at, created_at
       from rows from (
         jsonb_to_recordset(${input}::jsonb) as (
           id text, event_id text, recipient_id text, user_id text, type text, category text, channel text,
-          priority text, status text, reason text, dedup_key text, digest_id text,
+          priority text, status text, reason text, dedup_key text, digest_id text, send_job text,
           scheduled_at timestamptz, created_at timestamptz),
         jsonb_array_elements(${contents}::jsonb)
       ) as x(id, event_id, recipient_id, user_id, type, category, channel, priority, status, reason,
-        dedup_key, digest_id, scheduled_at, created_at, content)
+        dedup_key, digest_id, send_job, scheduled_at, created_at, content)
     ), ins as (
       insert into notifications (id, event_id, recipient_id, user_id, type, category, channel, priority,
-        status, reason, content, dedup_key, digest_id, scheduled_at, created_at, updated_at, queued_at)
+        status, reason, content, dedup_key, digest_id, send_job, scheduled_at, created_at, updated_at, queued_at)
       select id, event_id, recipient_id, user_id, type, category, channel, priority, status, reason, content,
-        dedup_key, digest_id, scheduled_at, coalesce(created_at, ${defaultAt}::timestamptz),
+        dedup_key, digest_id, send_job, scheduled_at, coalesce(created_at, ${defaultAt}::timestamptz),
         coalesce(created_at, ${defaultAt}::timestamptz),
         case when status = 'QUEUED' then coalesce(created_at, ${defaultAt}::timestamptz) end
       from input
       on conflict (event_id, recipient_id, channel) do nothing
-      returning id, event_id, recipient_id, channel, status, priority, scheduled_at, reason, created_at
+      returning id, event_id, recipient_id, channel, status, priority, scheduled_at, send_job, reason, created_at
     ), timeline as (
       insert into notification_timeline (notification_id, status, at, detail)
       select id, status, at, detail from (
@@ -118,7 +121,7 @@ export async function insertNotifications(
       ) entries
       order by id, step
     )
-    select id, event_id, recipient_id, channel, status, priority, scheduled_at from ins`;
+    select id, event_id, recipient_id, channel, status, priority, scheduled_at, send_job from ins`;
   const out = created.map(fromSlim);
   if (out.length === rows.length) return out;
   // Some existed: read back the ones asked for (a fan-out event has one row per subscriber).
@@ -129,7 +132,7 @@ export async function insertNotifications(
   );
   // The id lists keep the lookup on the unique index whatever the planner guesses of the JSON.
   const existing = await sql<SlimRow[]>`
-    select n.id, n.event_id, n.recipient_id, n.channel, n.status, n.priority, n.scheduled_at
+    select n.id, n.event_id, n.recipient_id, n.channel, n.status, n.priority, n.scheduled_at, n.send_job
     from notifications n
     join jsonb_to_recordset(${keys}::jsonb) as k(event_id text, recipient_id text, channel text)
       using (event_id, recipient_id, channel)

@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   top: "topic",
   dig: "digest",
   grp: "route group (events accepted together, routed by one job)",
+  snd: "send batch (notifications of one channel sent by one job)",
 } as const;
 
 export type IdPrefix = keyof typeof ID_PREFIXES;

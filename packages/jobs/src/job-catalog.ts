@@ -4,10 +4,23 @@ import { z } from "zod";
 
 // Payloads carry ids only: no e-mail addresses, phone numbers or message
 // bodies sit in Redis, and a worker always acts on the current row.
-const notificationJob = z.object({ notificationId: z.string().startsWith("ntf_") });
+const notificationId = z.string().startsWith("ntf_");
+const sendJobs = {
+  /** One notification (job id = its id). */
+  send: z.object({
+    notificationId,
+    /** Attempts its `send_batch` job already made for it: a batch hands a transient failure over to a job of its own. */
+    priorAttempts: z.number().int().min(1).optional(),
+  }),
+  /**
+   * Notifications of one channel and priority routed together (job id =
+   * their `send_job` stamp, `snd_…`): loaded, sent and recorded together.
+   */
+  send_batch: z.object({ notificationIds: z.array(notificationId).min(1).max(1000) }),
+};
 
-const channelJobs = Object.fromEntries(CHANNELS.map((c) => [c, { send: notificationJob }])) as {
-  [C in (typeof CHANNELS)[number]]: { send: typeof notificationJob };
+const channelJobs = Object.fromEntries(CHANNELS.map((c) => [c, sendJobs])) as {
+  [C in (typeof CHANNELS)[number]]: typeof sendJobs;
 };
 
 /** Every queue, its job names and each job's payload schema. */
@@ -80,6 +93,15 @@ export const DEFAULT_JOB_OPTIONS = {
   channel: {
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 7 * 86_400 },
+  },
+  /**
+   * A `send_batch` job's own retries are for its infrastructure (Redis,
+   * PostgreSQL): a notification's failed send gets a `send` job of its own
+   * that follows the channel's retry schedule.
+   */
+  sendBatch: {
+    attempts: 8,
+    backoff: { type: "exponential", delay: 500 },
   },
   dead_letter: {
     attempts: 10,

@@ -63,59 +63,83 @@ async function loadContext(
   return { notification, recipient: await getRecipientById(deps.db, notification.recipientId) };
 }
 
+/** Which attempt this is, counted across a batch's try and the notification's own job. */
+export interface AttemptInfo {
+  attempt: number;
+  maxAttempts: number;
+  /** A previous run was cut off (its worker died) and may have reached the provider. */
+  interrupted: boolean;
+}
+
+/** How one delivery ended when it did not end SENT or SKIPPED. */
+export type DeliveryFailure =
+  | { kind: "erased" }
+  /** Recorded FAILED (permanent, or the device is gone): no retry. */
+  | { kind: "permanent"; error: DeliveryError }
+  /** Dead-lettered and recorded DEAD: that was the last attempt. */
+  | { kind: "dead"; error: DeliveryError }
+  /** Recorded FAILED awaiting a retry. */
+  | { kind: "retry"; error: DeliveryError };
+
+export type DeliveryOutcome = SendOutcome | { status: "FAILED"; failure: DeliveryFailure };
+
 /**
- * One attempt at delivering one notification. Idempotent: a notification
- * already SENT (or canceled, suppressed…) is left alone, so a re-delivered or
- * re-enqueued job never sends twice. Failures are classified: permanent ones
- * fail at once (no retry), transient ones retry on the channel's schedule and
- * go to the dead-letter queue after the last attempt.
- *
- * PostgreSQL being unreachable is not the provider's failure: such errors are
- * rethrown untouched, and the caller puts the job back without counting an
- * attempt. Once the provider accepted, the SENT write is retried through a
- * database outage (`STATUS_WRITE_RETRY_MS`) so a blip does not cause a resend.
+ * Runs before a retryable failure is recorded: a batch puts the
+ * notification's own retry job in place first, so that no crash can leave a
+ * FAILED row that nothing will retry.
  */
-export async function sendNotification(
+export type BeforeRetry = (error: DeliveryError) => Promise<void>;
+
+/**
+ * One attempt at one loaded notification, whoever holds it (a `send` job or
+ * a `send_batch` job). Idempotent: a notification already SENT (or canceled,
+ * suppressed…) is left alone. Failures are classified and recorded: permanent
+ * ones fail at once, transient ones await a retry, the last attempt's go to
+ * the dead-letter queue. PostgreSQL being unreachable is not the provider's
+ * failure: such errors are rethrown untouched. Once the provider accepted, the
+ * SENT write is retried through a database outage (`STATUS_WRITE_RETRY_MS`)
+ * so a blip does not cause a resend.
+ */
+export async function deliver(
   deps: WorkerDeps,
   channel: Channel,
-  job: Job,
-  options: SendOptions = {},
-): Promise<SendOutcome> {
-  const notificationId = (job.data as { notificationId: string }).notificationId;
-  const loaded = await loadContext(deps, notificationId, options);
-  if (!loaded) throw new UnrecoverableError(`notification ${notificationId} not found`);
+  loaded: SendContextRow,
+  at: AttemptInfo,
+  options: SendOptions & { sendable?: ReadonlySet<NotificationStatus>; beforeRetry?: BeforeRetry } = {},
+): Promise<DeliveryOutcome> {
   const { notification, recipient } = loaded;
-  if (!SENDABLE.has(notification.status)) return { status: "SKIPPED", current: notification.status };
+  const notificationId = notification.id;
+  if (!(options.sendable ?? SENDABLE).has(notification.status))
+    return { status: "SKIPPED", current: notification.status };
 
   if (!recipient || recipient.erasedAt) {
     await transition(deps.db, notificationId, "FAILED", {
       set: { reason: "recipient_erased", lastError: "recipient erased" },
       detail: { error: "recipient erased" },
     });
-    throw new UnrecoverableError("recipient erased");
+    return { status: "FAILED", failure: { kind: "erased" } };
   }
   const devices = channel === "push" ? await listDevices(deps.db, recipient.id) : [];
-  const attempt = job.attemptsMade + 1;
-  const maxAttempts = job.opts.attempts ?? 1;
-
   const sender = deps.senders[channel];
-  const ctx = { notification, recipient, devices, attempt };
+  const ctx = { notification, recipient, devices, attempt: at.attempt };
   let result: SendResult;
   try {
-    // A previous run of this job was cut off (its worker died): it may have
-    // reached the provider. Ask, where the provider can tell.
-    const interrupted = job.stalledCounter > 0 && deps.env.reliability.recoveryLookup;
+    // Ask the provider whether the cut-off run reached it, where it can tell.
+    const interrupted = at.interrupted && deps.env.reliability.recoveryLookup;
     const prior = interrupted && sender.findSent ? await sender.findSent(ctx) : null;
     result = prior ?? (await sender.send(ctx));
   } catch (raw) {
     if (isDatabaseUnavailable(raw)) throw raw;
-    return failed(deps, notification, raw, attempt, maxAttempts);
+    return {
+      status: "FAILED",
+      failure: await recordFailure(deps, notification, raw, at, options.beforeRetry),
+    };
   }
   const sentAt = deps.now();
   const detail = {
     provider: result.provider,
     providerMessageId: result.providerMessageId,
-    attempt,
+    attempt: at.attempt,
     ...result.detail,
   };
   await retryWhileDatabaseDown(
@@ -153,15 +177,54 @@ export async function sendNotification(
   return { status: "SENT", provider: result.provider };
 }
 
-/** Records a failed attempt and throws what tells BullMQ whether (and how) to go on. */
-async function failed(
+/**
+ * One `send` job's attempt. Its failures throw what tells BullMQ whether (and
+ * how) to go on: `UnrecoverableError` for a permanent one, the delivery error
+ * (retried on the channel's schedule) for a transient one. PostgreSQL being
+ * unreachable is rethrown untouched, and the caller puts the job back without
+ * counting an attempt.
+ */
+export async function sendNotification(
+  deps: WorkerDeps,
+  channel: Channel,
+  job: Job,
+  options: SendOptions = {},
+): Promise<SendOutcome> {
+  const { notificationId, priorAttempts = 0 } = job.data as {
+    notificationId: string;
+    priorAttempts?: number;
+  };
+  const loaded = await loadContext(deps, notificationId, options);
+  if (!loaded) throw new UnrecoverableError(`notification ${notificationId} not found`);
+  const outcome = await deliver(
+    deps,
+    channel,
+    loaded,
+    {
+      attempt: priorAttempts + job.attemptsMade + 1,
+      maxAttempts: priorAttempts + (job.opts.attempts ?? 1),
+      interrupted: job.stalledCounter > 0,
+    },
+    options,
+  );
+  if (outcome.status !== "FAILED") return outcome;
+  const { failure } = outcome;
+  if (failure.kind === "erased") throw new UnrecoverableError("recipient erased");
+  if (failure.kind === "permanent")
+    throw new UnrecoverableError(`${failure.error.provider}: ${failure.error.message}`);
+  throw failure.error;
+}
+
+/** Records a failed attempt: FAILED (final or awaiting a retry) or, after the last attempt, dead-lettered and DEAD. */
+async function recordFailure(
   deps: WorkerDeps,
   notification: NotificationRow,
   raw: unknown,
-  attempt: number,
-  maxAttempts: number,
-): Promise<never> {
+  at: AttemptInfo,
+  beforeRetry?: BeforeRetry,
+): Promise<DeliveryFailure> {
   const { id: notificationId, channel } = notification;
+  const { attempt, maxAttempts } = at;
   const err = classify(raw);
   const detail = {
     provider: err.provider,
@@ -182,7 +245,7 @@ async function failed(
       },
       detail: { ...detail, final: true },
     });
-    throw new UnrecoverableError(`${err.provider}: ${err.message}`);
+    return { kind: "permanent", error: err };
   }
   if (attempt >= maxAttempts) {
     // Dead-letter first, then mark DEAD: a crash in between re-runs the job,
@@ -199,12 +262,13 @@ async function failed(
       set: { reason: "retries_exhausted", lastError: err.message.slice(0, 1000) },
       detail,
     });
-    throw err;
+    return { kind: "dead", error: err };
   }
+  await beforeRetry?.(err);
   await transition(deps.db, notificationId, "FAILED", {
     incrementRetry: true,
     set: { lastError: err.message.slice(0, 1000) },
     detail,
   });
-  throw err;
+  return { kind: "retry", error: err };
 }

@@ -1,8 +1,9 @@
 import { listStaleEvents, listStaleNotifications, type NotificationRow } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
 import { reliabilityCountersKey } from "@herald/jobs";
-import type { Job, JobsOptions, Queue } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
+import { sendOptions } from "../router/enqueue-sends.ts";
 
 const PAGE = 500;
 /** Rows looked at per run and kind; the rest waits for the next run (oldest first). */
@@ -15,18 +16,6 @@ export interface ReconcileResult {
   /** Jobs that were missing or finished and had to be created or re-run. */
   requeuedEvents: number;
   requeuedNotifications: number;
-}
-
-/** The options the router gives a send job; job id = notification id. */
-export function sendJobOptions(deps: WorkerDeps, n: NotificationRow): JobsOptions {
-  const now = deps.now().getTime();
-  return {
-    jobId: n.id,
-    priority: PRIORITY_RANK[n.priority],
-    attempts: deps.env.retrySchedule[n.channel].length,
-    backoff: { type: "schedule" },
-    delay: n.status === "SCHEDULED" && n.scheduledAt ? Math.max(0, n.scheduledAt.getTime() - now) : 0,
-  };
 }
 
 /**
@@ -122,13 +111,7 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
   result.checkedNotifications = await forEachPage(
     (after) => listStaleNotifications(deps.db, cutoff, after, PAGE),
     async (rows) => {
-      const fixed = await Promise.all(
-        rows.map((n) =>
-          ensureJob(deps.queues.get(n.channel), n.id, () =>
-            deps.queues.add(n.channel, "send", { notificationId: n.id }, sendJobOptions(deps, n)),
-          ),
-        ),
-      );
+      const fixed = await Promise.all(rows.map((n) => ensureSendJob(deps, n)));
       result.requeuedNotifications += fixed.filter(Boolean).length;
     },
   );
@@ -146,6 +129,25 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
       .exec();
   }
   return result;
+}
+
+/**
+ * A notification of a `send_batch` job is in hand while that job waits or
+ * runs, as long as it has no job of its own (a batch hands a failed send to
+ * one) and is still QUEUED (a batch leaves FAILED rows to their own jobs).
+ * Otherwise it gets or keeps a `send` job of its own. A batch that finished
+ * with the row still QUEUED is not re-run: its payload may not list the row
+ * (a router re-run can enqueue part of a lost batch under the batch's id).
+ */
+async function ensureSendJob(deps: WorkerDeps, n: NotificationRow): Promise<boolean> {
+  const queue = deps.queues.get(n.channel);
+  const addOwn = () => deps.queues.add(n.channel, "send", { notificationId: n.id }, sendOptions(deps, n));
+  const own = await queue.getJobState(n.id);
+  if (own === "unknown" && n.sendJob && n.status === "QUEUED") {
+    const batch = await queue.getJobState(n.sendJob);
+    if (batch !== "unknown" && batch !== "completed" && batch !== "failed") return false;
+  }
+  return ensureJob(queue, n.id, addOwn, own);
 }
 
 /** Registers (or updates) the repeating reconcile job; every worker process may call it, it stays one scheduler. */

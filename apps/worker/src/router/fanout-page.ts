@@ -20,6 +20,7 @@ import {
 import { enqueueSends } from "./enqueue-sends.ts";
 import { createPageRenderer } from "./page-renderer.ts";
 import { loadReach } from "./recipient-reach.ts";
+import { assignSendBatches } from "./send-batches.ts";
 
 /**
  * Rows per INSERT statement (one JSON parameter each). Serialising the
@@ -97,7 +98,10 @@ export async function routeFanoutPage(
       : err;
   }
 
-  const rows: NewNotification[] = built.flatMap((b) => b.rows);
+  const rows: NewNotification[] = assignSendBatches(
+    deps.env,
+    built.flatMap((b) => b.rows),
+  );
   const inserted: CreatedNotification[] = [];
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     inserted.push(...(await insertNotifications(deps.db, rows.slice(i, i + INSERT_CHUNK), now)));

@@ -92,7 +92,6 @@ export async function routeEvent(
   const now = deps.now();
   const inserted = await batches.inserts.run({ rows: built.rows, at: now }, lane);
   const digested = await fileDigestItems(deps, built.digestItems, built.nextWindow, now);
-  await batches.sends.run(inserted, lane);
   await enqueueDigestFlush(deps, digested.digests);
   await batches.routed.run({ id: eventId, suppressed: built.suppressed, at: new Date() }, lane);
   return { notifications: inserted.length + digested.rows.length };

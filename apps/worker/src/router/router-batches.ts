@@ -20,6 +20,7 @@ import { CHANNELS } from "@herald/domain";
 import type { WorkerDeps } from "../deps.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
 import { loadReach, type Reach } from "./recipient-reach.ts";
+import { assignSendBatches } from "./send-batches.ts";
 
 /** One event's rows for `insertNotifications`, stamped with the event's own routing time. */
 export interface InsertRequest {
@@ -44,10 +45,13 @@ export interface RouterBatches {
   events: Batcher<string, EventRow | null>;
   /** By external user id; a user seen for the first time is created. */
   recipients: Batcher<string, RoutingRecipient>;
+  /**
+   * Inserts the rows of many events and enqueues their send jobs: rows
+   * stamped for one `send_batch` job are enqueued by the statement that
+   * stamped them, so the job carries all of them.
+   */
   inserts: Batcher<InsertRequest, CreatedNotification[]>;
   routed: Batcher<RoutedMark, void>;
-  /** One `addBulk` per channel for the send jobs of many events. */
-  sends: Batcher<CreatedNotification[], void>;
 }
 
 /**
@@ -83,8 +87,13 @@ export function createRouterBatches(deps: WorkerDeps): RouterBatches {
     recipients: createBatcher((userIds: string[]) => loadRoutingRecipients(db, userIds), { isolate }),
     inserts: createBatcher(
       async (requests: InsertRequest[]) => {
-        const rows = requests.flatMap((r) => r.rows.map((row) => ({ ...row, createdAt: r.at })));
-        const stored = new Map((await insertNotifications(db, rows)).map((n) => [notificationKey(n), n]));
+        const rows = assignSendBatches(
+          deps.env,
+          requests.flatMap((r) => r.rows.map((row) => ({ ...row, createdAt: r.at }))),
+        );
+        const created = await insertNotifications(db, rows);
+        await enqueueSends(deps, created);
+        const stored = new Map(created.map((n) => [notificationKey(n), n]));
         // Two runs of one event in one batch both get the row that won.
         return requests.map((r) => r.rows.flatMap((row) => stored.get(notificationKey(row)) ?? []));
       },
@@ -97,9 +106,5 @@ export function createRouterBatches(deps: WorkerDeps): RouterBatches {
       },
       { isolate },
     ),
-    sends: createBatcher(async (lists: CreatedNotification[][]) => {
-      await enqueueSends(deps, lists.flat());
-      return lists.map(() => undefined);
-    }),
   };
 }

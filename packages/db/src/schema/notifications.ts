@@ -29,6 +29,11 @@ export const notifications = pgTable(
     dedupKey: text("dedup_key"),
     /** The digest notification this one was folded into. */
     digestId: text("digest_id"),
+    /**
+     * The `send_batch` job (`snd_…`) that sends this row together with others
+     * routed at the same time; null when it has a `send` job of its own.
+     */
+    sendJob: text("send_job"),
     scheduledAt: at("scheduled_at"),
     createdAt: createdAt(),
     updatedAt: at("updated_at").notNull().defaultNow(),

@@ -1,0 +1,98 @@
+import { isDatabaseUnavailable, loadSendContexts } from "@herald/db";
+import type { Channel, NotificationStatus } from "@herald/domain";
+import { retryDelay } from "@herald/jobs";
+import type { Job } from "bullmq";
+import type { WorkerDeps } from "../deps.ts";
+import { sendOptions } from "../router/enqueue-sends.ts";
+import { deliver, type SendOptions } from "./send-notification.ts";
+
+/**
+ * A batch sends only rows nobody else owns: a FAILED row has its own retry
+ * job (see `handOver`), and a DEAD one waits for an operator.
+ */
+const BATCH_SENDABLE = new Set<NotificationStatus>(["PENDING", "QUEUED", "SCHEDULED"]);
+
+/** Rows loaded at once: bounds what a batch holds in memory while its sends wait for a slot. */
+const CHUNK = 50;
+
+export interface BatchOptions extends SendOptions {
+  /** Bounds this process's sends in flight for the channel; critical batches pass it by. */
+  slots?: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+export interface BatchOutcome {
+  sent: number;
+  /** Already sent, canceled or handed over before this run reached them. */
+  skipped: number;
+  /** Failed for good (recorded FAILED or DEAD). */
+  failed: number;
+  /** Failed for now: each has a `send` job of its own that retries it. */
+  retrying: number;
+  missing: number;
+}
+
+/**
+ * A `send_batch` job: notifications of one channel routed together, loaded a
+ * chunk at a time in one query each, sent concurrently and recorded SENT
+ * through the group-committed writer. A failed send does not fail the batch:
+ * it is recorded, and a transient one is handed over to a `send` job of its
+ * own that carries the attempt count on (`priorAttempts`) and follows the
+ * channel's retry schedule. Only infrastructure errors fail the batch, whose
+ * re-run skips what was sent or handed over; PostgreSQL being unreachable is
+ * rethrown untouched once every send in hand has settled.
+ */
+export async function sendBatch(
+  deps: WorkerDeps,
+  channel: Channel,
+  job: Job,
+  options: BatchOptions = {},
+): Promise<BatchOutcome> {
+  const ids = (job.data as { notificationIds: string[] }).notificationIds;
+  const schedule = deps.env.retrySchedule[channel];
+  const slots = options.slots ?? ((task) => task());
+  const outcome: BatchOutcome = { sent: 0, skipped: 0, failed: 0, retrying: 0, missing: 0 };
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const found = await loadSendContexts(deps.db, chunk);
+    const settled = await Promise.allSettled(
+      chunk.map(async (id) => {
+        const loaded = found.get(id);
+        if (!loaded) {
+          outcome.missing++;
+          return;
+        }
+        const { notification } = loaded;
+        const handOver = async (err: { retryAfterMs?: number }) => {
+          await deps.queues.add(
+            channel,
+            "send",
+            { notificationId: id, priorAttempts: 1 },
+            {
+              ...sendOptions(deps, notification),
+              attempts: schedule.length - 1,
+              delay: Math.max(retryDelay(schedule, 1), err.retryAfterMs ?? 0),
+            },
+          );
+        };
+        const result = await slots(() =>
+          deliver(
+            deps,
+            channel,
+            loaded,
+            { attempt: 1, maxAttempts: schedule.length, interrupted: job.stalledCounter > 0 },
+            { ...options, sendable: BATCH_SENDABLE, beforeRetry: handOver },
+          ),
+        );
+        if (result.status === "SENT") outcome.sent++;
+        else if (result.status === "SKIPPED") outcome.skipped++;
+        else if (result.failure.kind === "retry") outcome.retrying++;
+        else outcome.failed++;
+      }),
+    );
+    const errors = settled.flatMap((s) => (s.status === "rejected" ? [s.reason] : []));
+    if (errors.length > 0) throw errors.find(isDatabaseUnavailable) ?? errors[0];
+  }
+  if (outcome.missing > 0)
+    deps.logger.warn({ jobId: job.id, channel, missing: outcome.missing }, "batch rows not found");
+  return outcome;
+}
