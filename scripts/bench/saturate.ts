@@ -1,15 +1,17 @@
 import type { HttpClient } from "./http-load.ts";
-import type { queueBacklog } from "./queue-backlog.ts";
+import type { UnsentBacklog } from "./unsent-backlog.ts";
 
 export interface SaturateOptions {
   client: HttpClient;
-  backlog: ReturnType<typeof queueBacklog>;
+  backlog: UnsentBacklog;
   /** Builds the `i`-th event. */
   event: (i: number) => unknown;
   batchSize: number;
+  /** Notifications each event makes (its channels). */
+  perEvent: number;
   /** Batches in flight at once. */
   concurrency: number;
-  /** Producers pause while more jobs than this wait in the queues. */
+  /** Producers pause while more notifications than this are offered and not yet sent. */
   maxBacklog: number;
   /** Stop after this many ms… */
   ms: number;
@@ -19,9 +21,9 @@ export interface SaturateOptions {
 
 /**
  * A closed-loop producer for "maximum sustained" runs: POSTs batches as fast
- * as the API takes them, but holds back while the queues hold more than
- * `maxBacklog` jobs, so the workers are always busy and the backlog stays
- * bounded (a throughput that only fills Redis is not sustained).
+ * as the API takes them, but holds back while more than `maxBacklog` of the
+ * notifications it offered are not yet sent, so the workers are always busy
+ * and the backlog stays bounded (a throughput that only fills Redis is not sustained).
  */
 export async function saturate(
   o: SaturateOptions,
@@ -48,7 +50,7 @@ export async function saturate(
         continue;
       }
       const events = Array.from({ length: o.batchSize }, () => o.event(next++));
-      backlog += o.batchSize;
+      backlog += o.batchSize * o.perEvent;
       let res: Awaited<ReturnType<HttpClient["post"]>>;
       try {
         res = await o.client.post("/v1/events/batch", { events });
@@ -61,7 +63,9 @@ export async function saturate(
       batches++;
       if (res.status === 202) {
         const results = (res.body as { results: { eventId?: string }[] }).results;
-        accepted += results.filter((r) => r.eventId).length;
+        const ok = results.filter((r) => r.eventId).length;
+        accepted += ok;
+        o.backlog.accepted(ok);
       } else errors++;
     }
   };

@@ -3,12 +3,12 @@ import { eventsBetween, waitDrained } from "./delivery-stats.ts";
 import type { HeraldSystem } from "./herald-system.ts";
 import type { HttpClient } from "./http-load.ts";
 import type { MemorySampler } from "./process-memory.ts";
-import type { queueBacklog } from "./queue-backlog.ts";
+import type { UnsentBacklog } from "./unsent-backlog.ts";
 
 export interface SaturatedRun {
   memory: MemorySampler;
   cpuMeter: CpuMeter;
-  backlog: ReturnType<typeof queueBacklog>;
+  backlog: UnsentBacklog;
   client: HttpClient;
   start: Date;
   end: Date;

@@ -5,10 +5,10 @@ import type { HeraldSystem } from "./herald-system.ts";
 import { httpClient, paced } from "./http-load.ts";
 import { percentiles } from "./percentiles.ts";
 import { sampleMemory } from "./process-memory.ts";
-import { queueBacklog } from "./queue-backlog.ts";
 import { saturate } from "./saturate.ts";
 import { endSaturatedRun } from "./saturated-run.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
+import { unsentBacklog } from "./unsent-backlog.ts";
 
 /** Critical events sampled per second during the run (scenario 4). */
 const CRITICAL_PER_SEC = 5;
@@ -24,12 +24,13 @@ export async function runMax(system: HeraldSystem, o: BenchOptions, channel: str
   // Its own users: under `--short` it shares the steady scenario's database.
   const users = await seedUsers(system.db, 5000, "m");
   const client = httpClient(system.url, system.apiKey, 32);
-  const backlog = queueBacklog(system.redis, system.prefix, ["events", channel]);
+  const backlog = await unsentBacklog(system.redis, system.prefix, 1);
   await saturate({
     client,
     backlog,
     event: (i) => orderPlaced(users[i % users.length]!, -i, [channel]),
     batchSize: 250,
+    perEvent: 1,
     concurrency: 2,
     // Short runs keep a smaller backlog so that draining it fits the one-minute budget.
     maxBacklog: o.short ? 1000 : 3000,
@@ -47,6 +48,7 @@ export async function runMax(system: HeraldSystem, o: BenchOptions, channel: str
       backlog,
       event: (i) => orderPlaced(users[i % users.length]!, i, [channel]),
       batchSize: 250,
+      perEvent: 1,
       concurrency: 2,
       maxBacklog: o.short ? 1500 : 4000,
       ms: o.durationS * 1000,

@@ -3,9 +3,9 @@ import { orderPlaced, seedUsers } from "./bench-users.ts";
 import type { HeraldSystem } from "./herald-system.ts";
 import { httpClient } from "./http-load.ts";
 import { type MemorySampler, sampleMemory } from "./process-memory.ts";
-import { queueBacklog } from "./queue-backlog.ts";
 import { saturate } from "./saturate.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
+import { unsentBacklog } from "./unsent-backlog.ts";
 
 async function sentSoFar(system: HeraldSystem): Promise<number> {
   // Planner estimate would drift; an exact count on the status index stays cheap enough at 1 Hz.
@@ -41,7 +41,7 @@ function rssBetween(memory: MemorySampler, names: string[], from: number, to: nu
 export async function runMemory(system: HeraldSystem, o: BenchOptions): Promise<ScenarioResult> {
   const users = await seedUsers(system.db, 20_000);
   const client = httpClient(system.url, system.apiKey, 8);
-  const backlog = queueBacklog(system.redis, system.prefix, ["events", "push", "email", "sms", "in_app"]);
+  const backlog = await unsentBacklog(system.redis, system.prefix, 4);
   const memory = sampleMemory(system.pids(), 1000);
   const cpuMeter = await system.meterCpu();
   const target = o.memoryNotifications;
@@ -62,6 +62,7 @@ export async function runMemory(system: HeraldSystem, o: BenchOptions): Promise<
     backlog,
     event: (i) => orderPlaced(users[i % users.length]!, i),
     batchSize: 250,
+    perEvent: 4,
     concurrency: 2,
     maxBacklog: 8000,
     ms: 30 * 60_000,

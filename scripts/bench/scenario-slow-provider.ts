@@ -5,10 +5,10 @@ import { latencyByPriority, sendRate, waitDrained } from "./delivery-stats.ts";
 import type { HeraldSystem } from "./herald-system.ts";
 import { httpClient } from "./http-load.ts";
 import { sampleMemory } from "./process-memory.ts";
-import { queueBacklog } from "./queue-backlog.ts";
 import { saturate } from "./saturate.ts";
 import { endSaturatedRun } from "./saturated-run.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
+import { unsentBacklog } from "./unsent-backlog.ts";
 
 export const SLOW_PROVIDER_MS = 100;
 /** E-mail jobs in flight per worker process: enough that 100 ms waits overlap. */
@@ -52,7 +52,7 @@ export async function startSlowProvider(): Promise<{
 export async function runSlowProvider(system: HeraldSystem, o: BenchOptions): Promise<ScenarioResult> {
   const users = await seedUsers(system.db, 5000);
   const client = httpClient(system.url, system.apiKey, 16);
-  const backlog = queueBacklog(system.redis, system.prefix, ["events", "email"]);
+  const backlog = await unsentBacklog(system.redis, system.prefix, 1);
   // Warm-up: the first e-mails pay for loading the templates and the SDK's
   // first connections; without it a short run measures start-up, not sending.
   await saturate({
@@ -60,6 +60,7 @@ export async function runSlowProvider(system: HeraldSystem, o: BenchOptions): Pr
     backlog,
     event: (i) => orderPlaced(users[i % users.length]!, -i, ["email"]),
     batchSize: 100,
+    perEvent: 1,
     concurrency: 1,
     maxBacklog: 400,
     ms: o.short ? 1500 : 3000,
@@ -73,6 +74,7 @@ export async function runSlowProvider(system: HeraldSystem, o: BenchOptions): Pr
     backlog,
     event: (i) => orderPlaced(users[i % users.length]!, i, ["email"]),
     batchSize: 250,
+    perEvent: 1,
     concurrency: 2,
     maxBacklog: o.short ? 800 : 4000,
     ms: o.durationS * 1000,
