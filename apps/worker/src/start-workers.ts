@@ -95,9 +95,10 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   // Pages beyond this wait in-process (their locks are renewed meanwhile), bounding memory.
   const fanoutSlots = createSemaphore(env.fanout.concurrency);
   const groupSlots = createSemaphore(env.routeGroupConcurrency);
-  // A batch's sends share the channel's concurrency: a job holds many, so BullMQ's count cannot bound them.
-  const sendSlots = Object.fromEntries(
-    CHANNELS.map((c) => [c, createSemaphore(env.concurrency[c])]),
+  // A batch job counts as its size against the channel's concurrency (BullMQ counts it as one job);
+  // two at least, so that one batch's statements overlap another's sends.
+  const batchSlots = Object.fromEntries(
+    CHANNELS.map((c) => [c, createSemaphore(Math.max(2, Math.ceil(env.concurrency[c] / env.sendBatchSize)))]),
   ) as Record<Channel, ReturnType<typeof createSemaphore>>;
 
   const dispatch = async (queue: WorkerQueue, job: Job) => {
@@ -124,12 +125,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     if (queue === "digest") return processDigestJob(deps, job);
     if (job.name === "send_batch") {
       parseJob(queue, "send_batch", job.data);
-      const urgent = laneOf(job).urgent;
-      return sendBatch(deps, queue, job, {
-        gate,
-        sentWriter,
-        ...(urgent ? {} : { slots: sendSlots[queue] }),
-      });
+      const send = () => sendBatch(deps, queue, job, { gate, sentWriter });
+      return laneOf(job).urgent ? send() : batchSlots[queue](send);
     }
     parseJob(queue, "send", job.data);
     return sendNotification(deps, queue, job, { gate, sentWriter, contexts, lane: laneOf(job) });

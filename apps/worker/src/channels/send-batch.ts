@@ -12,13 +12,8 @@ import { deliver, type SendOptions } from "./send-notification.ts";
  */
 const BATCH_SENDABLE = new Set<NotificationStatus>(["PENDING", "QUEUED", "SCHEDULED"]);
 
-/** Rows loaded at once: bounds what a batch holds in memory while its sends wait for a slot. */
-const CHUNK = 50;
-
-export interface BatchOptions extends SendOptions {
-  /** Bounds this process's sends in flight for the channel; critical batches pass it by. */
-  slots?: <T>(task: () => Promise<T>) => Promise<T>;
-}
+/** Rows loaded and sent at once (`SEND_BATCH_SIZE` is at most 1,000). */
+const CHUNK = 100;
 
 export interface BatchOutcome {
   sent: number;
@@ -45,11 +40,10 @@ export async function sendBatch(
   deps: WorkerDeps,
   channel: Channel,
   job: Job,
-  options: BatchOptions = {},
+  options: SendOptions = {},
 ): Promise<BatchOutcome> {
   const ids = (job.data as { notificationIds: string[] }).notificationIds;
   const schedule = deps.env.retrySchedule[channel];
-  const slots = options.slots ?? ((task) => task());
   const outcome: BatchOutcome = { sent: 0, skipped: 0, failed: 0, retrying: 0, missing: 0 };
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
@@ -74,14 +68,12 @@ export async function sendBatch(
             },
           );
         };
-        const result = await slots(() =>
-          deliver(
-            deps,
-            channel,
-            loaded,
-            { attempt: 1, maxAttempts: schedule.length, interrupted: job.stalledCounter > 0 },
-            { ...options, sendable: BATCH_SENDABLE, beforeRetry: handOver },
-          ),
+        const result = await deliver(
+          deps,
+          channel,
+          loaded,
+          { attempt: 1, maxAttempts: schedule.length, interrupted: job.stalledCounter > 0 },
+          { ...options, sendable: BATCH_SENDABLE, beforeRetry: handOver },
         );
         if (result.status === "SENT") outcome.sent++;
         else if (result.status === "SKIPPED") outcome.skipped++;
