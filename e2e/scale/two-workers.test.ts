@@ -121,9 +121,17 @@ describe("two worker processes", () => {
     const names = workers.map((w) => `:${w.pid}`);
     for (const queue of ["events", "email", "sms", "in_app"] as const) {
       const jobs = await queues.get(queue).getJobs(["completed"], 0, -1);
-      // Routing: one job per batch (a route group); sending: one job per notification.
-      expect(jobs.length, queue).toBe(queue === "events" ? BATCHES : EVENTS);
-      if (queue === "events") expect(new Set(jobs.map((j) => j.name))).toEqual(new Set(["route_group"]));
+      // Routing: one job per batch (a route group); sending: one send_batch job per group and
+      // channel, which together list every notification of the channel once.
+      expect(jobs.length, queue).toBe(BATCHES);
+      expect(new Set(jobs.map((j) => j.name))).toEqual(
+        new Set([queue === "events" ? "route_group" : "send_batch"]),
+      );
+      if (queue !== "events") {
+        const listed = jobs.flatMap((j) => j.data.notificationIds as string[]);
+        expect(new Set(listed).size, queue).toBe(EVENTS);
+        expect(listed.length, queue).toBe(EVENTS);
+      }
       const byWorker = names.map((suffix) => jobs.filter((j) => j.processedBy?.endsWith(suffix)).length);
       expect(byWorker[0]! + byWorker[1]!, queue).toBe(jobs.length);
       // Both processes took a real share (a fair split is ~50%; 10% leaves room for scheduling noise).

@@ -6,6 +6,7 @@ import {
   sql,
   upsertRecipient,
 } from "@herald/db";
+import { newId } from "@herald/ids";
 import { createQueues, createRedis, type Queues } from "@herald/jobs";
 import { catalog } from "@herald/templates";
 import { eventually, type FaultStack } from "@herald/testkit";
@@ -16,6 +17,8 @@ export interface StackClient {
   queues: Queues;
   /** Records an event and (unless `enqueue` is false) puts its route job on the queue, as the API does. */
   trigger(userId: string, options?: { enqueue?: boolean; orderId?: string }): Promise<string>;
+  /** Records events accepted together, as the API does for a batch: one `route_group` job for all. */
+  triggerGroup(userIds: string[]): Promise<string[]>;
   /** The event's e-mail notification, once the router wrote it. */
   emailOf(eventId: string, timeoutMs?: number): Promise<NotificationRow>;
   status(notificationId: string): Promise<string | undefined>;
@@ -47,6 +50,24 @@ export function stackClient(stack: FaultStack, prefix = "herald"): StackClient {
       const id = inserted!.event.id;
       if (options.enqueue !== false) await queues.add("events", "route", { eventId: id }, { jobId: id });
       return id;
+    },
+    async triggerGroup(userIds) {
+      const groupId = newId("grp");
+      for (const userId of userIds) await upsertRecipient(db, userId, { email: `${userId}@example.com` });
+      const inserted = await insertEvents(
+        db,
+        userIds.map((userId) => ({
+          type: "order_placed",
+          userId,
+          data: { ...catalog.order_placed.example, orderId: userId },
+          priority: "normal",
+          channels: ["email"],
+          routeJob: groupId,
+        })),
+      );
+      const ids = inserted.map((r) => r.event.id);
+      await queues.add("events", "route_group", { eventIds: ids }, { jobId: groupId });
+      return ids;
     },
     async emailOf(eventId, timeoutMs = 20_000) {
       return eventually(

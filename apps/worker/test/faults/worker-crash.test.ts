@@ -74,6 +74,39 @@ describe("a worker process dies or is stopped mid-send", () => {
     },
   );
 
+  it("kill -9 with a send batch half-sent: the rest goes out once, what was sent is not sent again", async () => {
+    const doomed = await stack.spawnWorker(
+      { TEST_SEND_DELAY_MS: "8000", TEST_SLOW_USERS: "half-slow" },
+      SLOW_WORKER,
+    );
+    const users = Array.from({ length: 10 }, (_, i) => (i % 2 ? `half-slow-${i}` : `half-fast-${i}`));
+    const eventIds = await client.triggerGroup(users);
+    const rows = await Promise.all(eventIds.map((id) => client.emailOf(id)));
+    const batchId = rows[0]!.sendJob!;
+    expect(batchId).toMatch(/^snd_/);
+    expect(rows.every((n) => n.sendJob === batchId)).toBe(true);
+    const [fast, slow] = [rows.filter((_, i) => i % 2 === 0), rows.filter((_, i) => i % 2 === 1)];
+    // The fast half is recorded SENT while the slow half is inside the provider call.
+    await eventually(async () => {
+      const statuses = await Promise.all(fast.map((n) => client.status(n.id)));
+      return statuses.every((s) => s === "SENT");
+    }, 20_000);
+    await doomed.kill();
+    for (const n of slow) expect(await client.status(n.id)).toBe("QUEUED");
+
+    const rescuer = await stack.spawnWorker({ TEST_SEND_DELAY_MS: "0" }, SLOW_WORKER);
+    for (const n of slow) await eventually(async () => (await client.status(n.id)) === "SENT", 30_000);
+    for (const n of rows) {
+      expect(await client.outboxCount(n.id)).toBe(1);
+      const sent = (await getTimeline(stack.db.db, n.id)).filter((t) => t.status === "SENT");
+      expect(sent).toHaveLength(1);
+    }
+    const job = await client.queues.get("email").getJob(batchId);
+    expect(job?.stalledCounter).toBeGreaterThanOrEqual(1); // the batch was taken over, not re-created
+    expect(job?.returnvalue).toMatchObject({ sent: 5, skipped: 5 });
+    await rescuer.stop();
+  });
+
   it("SIGTERM: stops taking jobs, finishes the send in hand, exits 0", async () => {
     const worker = await stack.spawnWorker(
       { TEST_SEND_DELAY_MS: "2000", SHUTDOWN_TIMEOUT_MS: "15000" },
