@@ -12,11 +12,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createDb, ensureBootstrapKey, migrateDatabase } from "@herald/db";
 import {
+  appNodeOptions,
   ensureDashboardBuild,
   ensureDevServices,
   findRedisServer,
+  type HeraldApp,
   REDIS_INSTALL_HINT,
-  workerNodeOptions,
 } from "@herald/devstack";
 
 const repo = resolve(import.meta.dirname, "..");
@@ -95,8 +96,8 @@ let stopping = false;
 function run(app: string, restarts = 0): void {
   const child = spawn(process.execPath, ["--import", "tsx", join(repo, "apps", app, "src", "main.ts")], {
     cwd: join(repo, "apps", app),
-    // Workers run with a capped heap (WORKER_NODE_OPTIONS), as docker-compose runs them.
-    env: app === "worker" ? { ...childEnv, NODE_OPTIONS: workerNodeOptions(childEnv) } : childEnv,
+    // Each app runs with a capped heap (API_NODE_OPTIONS, WORKER_NODE_OPTIONS), as docker-compose runs them.
+    env: { ...childEnv, NODE_OPTIONS: appNodeOptions(app as HeraldApp, childEnv) },
     stdio: "inherit",
   });
   children.set(app, child);

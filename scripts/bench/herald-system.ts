@@ -4,12 +4,13 @@ import { join, resolve } from "node:path";
 import { createDb, type DbHandle, migrateDatabase } from "@herald/db";
 import {
   type AppProcess,
+  appNodeOptions,
   createDatabase,
   dropDatabase,
   freePort,
+  type HeraldApp,
   spawnApp,
   waitUntilAnswering,
-  workerNodeOptions,
 } from "@herald/devstack";
 import { Redis } from "ioredis";
 import { type CpuMeter, meterCpu, redisPid } from "./cpu-usage.ts";
@@ -93,6 +94,13 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
     MIGRATE_ON_START: "false",
     PUBLIC_URL: url,
   };
+  // As deployed (npm start, docker-compose): each app's heap cap, unless BENCH_NODE_OPTIONS.
+  const nodeOptions = (app: HeraldApp) =>
+    process.env.BENCH_NODE_OPTIONS ??
+    appNodeOptions(app, {
+      API_NODE_OPTIONS: process.env.API_NODE_OPTIONS,
+      WORKER_NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS,
+    });
   const nodeArgs = options.profileDir
     ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/${options.name}`]
     : [];
@@ -102,6 +110,7 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
     nodeArgs,
     env: {
       ...common,
+      NODE_OPTIONS: nodeOptions("api"),
       HERALD_API_KEY: apiKey,
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -122,10 +131,7 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
         nodeArgs,
         env: {
           ...common,
-          // As deployed (npm start, docker-compose): the workers' heap cap, unless BENCH_NODE_OPTIONS.
-          NODE_OPTIONS:
-            process.env.BENCH_NODE_OPTIONS ??
-            workerNodeOptions({ WORKER_NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS }),
+          NODE_OPTIONS: nodeOptions("worker"),
           WORKER_HEALTH_PORT: String(healthPort),
           WORKER_HEALTH_HOST: "127.0.0.1",
           ...options.workerEnv,

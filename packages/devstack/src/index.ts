@@ -1,3 +1,4 @@
+export { appNodeOptions, DEFAULT_NODE_OPTIONS, type HeraldApp } from "./app-node-options.ts";
 export {
   type AppProcess,
   type AppProcessOptions,
@@ -12,4 +13,3 @@ export { freePort, isPortOpen, waitFor } from "./net.ts";
 export { PostgresServer, type PostgresServerOptions } from "./postgres-server.ts";
 export { RedisCluster, type RedisClusterOptions } from "./redis-cluster.ts";
 export { findRedisServer, REDIS_INSTALL_HINT, RedisServer, type RedisServerOptions } from "./redis-server.ts";
-export { DEFAULT_WORKER_NODE_OPTIONS, workerNodeOptions } from "./worker-node-options.ts";
