@@ -16,6 +16,8 @@ export interface ApiKeyAuthOptions {
    * process stops working here within this time. Default 2000 ms.
    */
   cacheMs?: number;
+  /** Looks a key up by its hash. Default `findActiveApiKey` (tests count its calls). */
+  find?: (db: Db, hash: string) => Promise<ApiKeyRow | null>;
 }
 
 export type ApiKeyAuth = MiddlewareHandler<HonoEnv> & {
@@ -28,29 +30,43 @@ export type ApiKeyAuth = MiddlewareHandler<HonoEnv> & {
  * secret itself is never compared (no timing leak: the lookup is by a hash an
  * attacker cannot steer byte by byte), and the result is cached briefly so a
  * hot path costs no query. Revocation: the revoking process forgets its cache
- * at once; other processes follow within `cacheMs`.
+ * at once; other processes follow within `cacheMs`. One lookup per key at a
+ * time: requests that find the entry expired share the lookup in flight
+ * (under load, hundreds of requests used to miss together every `cacheMs`,
+ * each with its own query and `last_used_at` update, queueing the API's
+ * event inserts behind them on the pool).
  */
 export function apiKeyAuth(db: Db, options: ApiKeyAuthOptions = {}): ApiKeyAuth {
   const cacheMs = options.cacheMs ?? 2000;
-  const cache = new Map<string, { row: ApiKeyRow | null; until: number }>();
+  const find = options.find ?? findActiveApiKey;
+  const cache = new Map<string, { row: Promise<ApiKeyRow | null>; until: number }>();
+  const lookup = (hash: string, now: number): Promise<ApiKeyRow | null> => {
+    const cached = cache.get(hash);
+    if (cached && cached.until >= now) return cached.row;
+    const row = find(db, hash).then((found) => {
+      // Best effort and throttled in SQL: a failure here must not fail the request.
+      if (found) touchApiKey(db, found.id).catch(() => {});
+      return found;
+    });
+    if (cacheMs > 0) {
+      if (cache.size > 10_000) cache.clear();
+      const entry = { row, until: now + cacheMs };
+      cache.set(hash, entry);
+      // A failed lookup is not remembered: the next request asks again.
+      row.catch(() => {
+        if (cache.get(hash) === entry) cache.delete(hash);
+      });
+    }
+    return row;
+  };
   const middleware: MiddlewareHandler<HonoEnv> = async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
       throw new HeraldError("unauthorized", "Missing API key: send `Authorization: Bearer <key>`.");
     }
-    const hash = hashApiKey(match[1]!);
     const now = Date.now();
-    let entry = cache.get(hash);
-    if (!entry || entry.until < now) {
-      const row = await findActiveApiKey(db, hash);
-      entry = { row, until: now + cacheMs };
-      if (cache.size > 10_000) cache.clear();
-      if (cacheMs > 0) cache.set(hash, entry);
-      // Best effort and throttled in SQL: a failure here must not fail the request.
-      if (row) touchApiKey(db, row.id).catch(() => {});
-    }
-    const row = entry.row;
+    const row = await lookup(hashApiKey(match[1]!), now);
     if (!row || (row.expiresAt && row.expiresAt.getTime() <= now)) {
       throw new HeraldError("unauthorized", "Invalid, expired or revoked API key.");
     }
