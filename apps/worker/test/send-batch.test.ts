@@ -1,4 +1,11 @@
-import { getTimeline, listEventNotifications, type NotificationRow, sql } from "@herald/db";
+import {
+  getTimeline,
+  listEventNotifications,
+  type NotificationRow,
+  sql,
+  upsertDevice,
+  upsertRecipient,
+} from "@herald/db";
 import { DeliveryError } from "@herald/errors";
 import { eventually } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,7 +39,8 @@ function recordingEmail() {
   return { sender, calls };
 }
 
-async function emailsOf(w: TestWorker, ids: string[]): Promise<NotificationRow[]> {
+/** The notifications of these events (one channel each in these tests). */
+async function notificationsOf(w: TestWorker, ids: string[]): Promise<NotificationRow[]> {
   return (await Promise.all(ids.map((id) => listEventNotifications(w.deps.db, id)))).flat();
 }
 
@@ -54,7 +62,7 @@ describe("send batches (notifications routed together, sent by one job)", () => 
       Array.from({ length: 12 }, (_, i) => ({ userId: `batch-${i}` })),
     );
     const rows = await eventually(async () => {
-      const found = await emailsOf(w, ids);
+      const found = await notificationsOf(w, ids);
       return found.length === 12 && found.every((n) => n.status === "SENT") ? found : null;
     });
     const batches = new Map<string, string[]>();
@@ -85,7 +93,7 @@ describe("send batches (notifications routed together, sent by one job)", () => 
       { userId: "steady-b" },
     ]);
     const rows = await eventually(async () => {
-      const found = await emailsOf(w, ids);
+      const found = await notificationsOf(w, ids);
       return found.length === 4 && settled(found) ? found : null;
     });
     const [a, flaky, bad, b] = rows;
@@ -113,6 +121,54 @@ describe("send batches (notifications routed together, sent by one job)", () => 
   });
 });
 
+describe("a push send batch", () => {
+  let w: TestWorker;
+  const calls = new Map<string, string[]>();
+  const push: ChannelSender = {
+    channel: "push",
+    providers: ["recording"],
+    async send(ctx) {
+      calls.set(
+        ctx.notification.id,
+        ctx.devices.map((d) => d.address),
+      );
+      return { provider: "recording", providerMessageId: `push-${ctx.notification.id}` };
+    },
+  };
+  beforeAll(async () => {
+    w = await createTestWorker({}, { senders: { push } });
+  });
+  afterAll(() => w?.close());
+
+  it("loads its recipients' devices together and sends each notification to its own recipient's devices", async () => {
+    const users = ["dev-a", "dev-b", "dev-c"];
+    const owned: Record<string, string[]> = { "dev-a": ["a1"], "dev-b": ["b2", "b1"], "dev-c": ["c1"] };
+    for (const user of users) {
+      const recipient = await upsertRecipient(w.deps.db, user, { email: `${user}@example.com` });
+      for (const name of owned[user]!)
+        await upsertDevice(w.deps.db, recipient.id, {
+          kind: "webpush",
+          address: `https://push.example.com/${name}`,
+          keys: { p256dh: "p", auth: "a" },
+        });
+    }
+    const { ids } = await acceptGroup(
+      w,
+      users.map((userId) => ({ userId })),
+      { channels: ["push"] },
+    );
+    const rows = await eventually(async () => {
+      const found = await notificationsOf(w, ids);
+      return found.length === 3 && found.every((n) => n.status === "SENT") ? found : null;
+    });
+    expect(new Set(rows.map((n) => n.sendJob)).size).toBe(1);
+    for (const [i, n] of rows.entries()) {
+      const sent = calls.get(n.id)!;
+      expect(new Set(sent)).toEqual(new Set(owned[users[i]!]!.map((d) => `https://push.example.com/${d}`)));
+    }
+  });
+});
+
 describe("the reconciler and send batches", () => {
   let w: TestWorker;
   beforeAll(async () => {
@@ -124,7 +180,7 @@ describe("the reconciler and send batches", () => {
   it("leaves rows whose batch job waits alone, and gives each its own send job once the batch's is gone", async () => {
     const { ids } = await acceptGroup(w, [{ userId: "rec-a" }, { userId: "rec-b" }, { userId: "rec-c" }]);
     const rows = await eventually(async () => {
-      const found = await emailsOf(w, ids);
+      const found = await notificationsOf(w, ids);
       return found.length === 3 ? found : null;
     });
     const email = w.deps.queues.get("email");

@@ -1,4 +1,10 @@
-import { isDatabaseUnavailable, loadSendContexts } from "@herald/db";
+import {
+  type DeviceRow,
+  isDatabaseUnavailable,
+  listDevicesOf,
+  loadSendContexts,
+  type SendContextRow,
+} from "@herald/db";
 import type { Channel, NotificationStatus } from "@herald/domain";
 import { retryDelay } from "@herald/jobs";
 import type { Job } from "bullmq";
@@ -26,6 +32,15 @@ export interface BatchOutcome {
   missing: number;
 }
 
+/** The push devices of a chunk's recipients in one query, each recipient's in id order. */
+async function devicesOf(deps: WorkerDeps, loaded: SendContextRow[]): Promise<Map<string, DeviceRow[]>> {
+  const recipientIds = [...new Set(loaded.flatMap((l) => (l.recipient ? [l.recipient.id] : [])))];
+  const byRecipient = new Map<string, DeviceRow[]>();
+  const rows = (await listDevicesOf(deps.db, recipientIds)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const d of rows) byRecipient.set(d.recipientId, [...(byRecipient.get(d.recipientId) ?? []), d]);
+  return byRecipient;
+}
+
 /**
  * A `send_batch` job: notifications of one channel routed together, loaded a
  * chunk at a time in one query each, sent concurrently and recorded SENT
@@ -48,6 +63,7 @@ export async function sendBatch(
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const found = await loadSendContexts(deps.db, chunk);
+    const devices = channel === "push" ? await devicesOf(deps, [...found.values()]) : undefined;
     const settled = await Promise.allSettled(
       chunk.map(async (id) => {
         const loaded = found.get(id);
@@ -73,7 +89,7 @@ export async function sendBatch(
           channel,
           loaded,
           { attempt: 1, maxAttempts: schedule.length, interrupted: job.stalledCounter > 0 },
-          { ...options, sendable: BATCH_SENDABLE, beforeRetry: handOver },
+          { ...options, sendable: BATCH_SENDABLE, beforeRetry: handOver, ...(devices ? { devices } : {}) },
         );
         if (result.status === "SENT") outcome.sent++;
         else if (result.status === "SKIPPED") outcome.skipped++;

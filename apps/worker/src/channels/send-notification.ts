@@ -1,5 +1,6 @@
 import type { Batcher, RunOptions } from "@herald/batching";
 import {
+  type DeviceRow,
   getNotification,
   getRecipientById,
   isDatabaseUnavailable,
@@ -105,7 +106,12 @@ export async function deliver(
   channel: Channel,
   loaded: SendContextRow,
   at: AttemptInfo,
-  options: SendOptions & { sendable?: ReadonlySet<NotificationStatus>; beforeRetry?: BeforeRetry } = {},
+  options: SendOptions & {
+    sendable?: ReadonlySet<NotificationStatus>;
+    beforeRetry?: BeforeRetry;
+    /** Push devices of a batch's recipients, loaded together (a recipient absent has none). Default: one query. */
+    devices?: ReadonlyMap<string, DeviceRow[]>;
+  } = {},
 ): Promise<DeliveryOutcome> {
   const { notification, recipient } = loaded;
   const notificationId = notification.id;
@@ -119,7 +125,12 @@ export async function deliver(
     });
     return { status: "FAILED", failure: { kind: "erased" } };
   }
-  const devices = channel === "push" ? await listDevices(deps.db, recipient.id) : [];
+  const devices =
+    channel !== "push"
+      ? []
+      : options.devices
+        ? (options.devices.get(recipient.id) ?? [])
+        : await listDevices(deps.db, recipient.id);
   const sender = deps.senders[channel];
   const ctx = { notification, recipient, devices, attempt: at.attempt };
   let result: SendResult;
