@@ -28,6 +28,13 @@ export interface ChannelSender {
   /** Provider names in the order they are tried, for logs and the dashboard. */
   readonly providers: readonly string[];
   send(ctx: SendContext): Promise<SendResult>;
+  /**
+   * Optional: several notifications in as few provider requests as the
+   * provider allows (Resend's batch endpoint takes 100 e-mails a request).
+   * One answer per context, in order: its result, or the error that `send`
+   * would have thrown for it. Never throws.
+   */
+  sendMany?(ctxs: SendContext[]): Promise<(SendResult | Error)[]>;
   /** Releases connections (SMTP pool, HTTP/2 sessions) at shutdown. */
   close?(): Promise<void>;
   /**

@@ -1,0 +1,263 @@
+import {
+  type DeviceRow,
+  isDatabaseUnavailable,
+  listDevices,
+  type NotificationRow,
+  removeDeviceById,
+  type SendContextRow,
+  transition,
+} from "@herald/db";
+import type { Channel, NotificationStatus } from "@herald/domain";
+import { DeliveryError, isDeliveryError } from "@herald/errors";
+import type { WorkerDeps } from "../deps.ts";
+import type { SendContext, SendResult } from "../providers/provider.ts";
+import type { DatabaseGate } from "../reliability/database-gate.ts";
+import { retryWhileDatabaseDown } from "../reliability/retry-write.ts";
+import type { SentWriter } from "../reliability/sent-writer.ts";
+
+/** Statuses in which a send job still has work to do. Anything else was sent, canceled or suppressed meanwhile. */
+const SENDABLE = new Set<NotificationStatus>(["PENDING", "SCHEDULED", "QUEUED", "FAILED", "DEAD"]);
+
+function classify(err: unknown): DeliveryError {
+  if (isDeliveryError(err)) return err;
+  return new DeliveryError("transient", (err as Error)?.message ?? String(err), {
+    provider: "unknown",
+    cause: err,
+  });
+}
+
+export type SendOutcome =
+  | { status: "SENT"; provider: string }
+  | { status: "SKIPPED"; current: NotificationStatus };
+
+/** How a delivery records its outcome. */
+export interface RecordOptions {
+  /** Told when PostgreSQL is unreachable (the process then pauses its consumers). */
+  gate?: DatabaseGate;
+  /**
+   * Batches SENT writes on connections of their own. Between the provider's
+   * answer and that write a crash means a resend, so the write must neither
+   * queue behind other jobs' reads nor wait for a round trip of its own.
+   * Default: a plain `transition` on `deps.db`.
+   */
+  sentWriter?: SentWriter;
+}
+
+/** Which attempt this is, counted across a batch's try and the notification's own job. */
+export interface AttemptInfo {
+  attempt: number;
+  maxAttempts: number;
+  /** A previous run was cut off (its worker died) and may have reached the provider. */
+  interrupted: boolean;
+}
+
+/** How one delivery ended when it did not end SENT or SKIPPED. */
+export type DeliveryFailure =
+  | { kind: "erased" }
+  /** Recorded FAILED (permanent, or the device is gone): no retry. */
+  | { kind: "permanent"; error: DeliveryError }
+  /** Dead-lettered and recorded DEAD: that was the last attempt. */
+  | { kind: "dead"; error: DeliveryError }
+  /** Recorded FAILED awaiting a retry. */
+  | { kind: "retry"; error: DeliveryError };
+
+export type DeliveryOutcome = SendOutcome | { status: "FAILED"; failure: DeliveryFailure };
+
+/**
+ * Runs before a retryable failure is recorded: a batch puts the
+ * notification's own retry job in place first, so that no crash can leave a
+ * FAILED row that nothing will retry.
+ */
+export type BeforeRetry = (error: DeliveryError) => Promise<void>;
+
+export interface DeliverOptions extends RecordOptions {
+  /** Statuses worth sending (default: every status a retry may find). */
+  sendable?: ReadonlySet<NotificationStatus>;
+  beforeRetry?: BeforeRetry;
+  /** Push devices of a batch's recipients, loaded together (a recipient absent has none). Default: one query. */
+  devices?: ReadonlyMap<string, DeviceRow[]>;
+}
+
+/**
+ * Before the provider: a notification already SENT (or canceled,
+ * suppressed…) is left alone, one whose recipient was erased fails. Returns
+ * what the provider needs, or the outcome when there is nothing to send.
+ */
+export async function prepareDelivery(
+  deps: WorkerDeps,
+  channel: Channel,
+  loaded: SendContextRow,
+  at: AttemptInfo,
+  options: DeliverOptions = {},
+): Promise<SendContext | DeliveryOutcome> {
+  const { notification, recipient } = loaded;
+  if (!(options.sendable ?? SENDABLE).has(notification.status))
+    return { status: "SKIPPED", current: notification.status };
+  if (!recipient || recipient.erasedAt) {
+    await transition(deps.db, notification.id, "FAILED", {
+      set: { reason: "recipient_erased", lastError: "recipient erased" },
+      detail: { error: "recipient erased" },
+    });
+    return { status: "FAILED", failure: { kind: "erased" } };
+  }
+  const devices =
+    channel !== "push"
+      ? []
+      : options.devices
+        ? (options.devices.get(recipient.id) ?? [])
+        : await listDevices(deps.db, recipient.id);
+  return { notification, recipient, devices, attempt: at.attempt };
+}
+
+export const isSendContext = (p: SendContext | DeliveryOutcome): p is SendContext => "notification" in p;
+
+/**
+ * After the provider: records SENT (retried through a database outage,
+ * `STATUS_WRITE_RETRY_MS`, so a blip does not cause a resend) or the failure
+ * (classified: permanent ones fail at once, transient ones await a retry,
+ * the last attempt's go to the dead-letter queue). PostgreSQL being
+ * unreachable is not the provider's failure: such an error is rethrown untouched.
+ */
+export async function finishDelivery(
+  deps: WorkerDeps,
+  ctx: SendContext,
+  answer: { result: SendResult } | { error: unknown },
+  at: AttemptInfo,
+  options: DeliverOptions = {},
+): Promise<DeliveryOutcome> {
+  const { notification } = ctx;
+  const notificationId = notification.id;
+  if ("error" in answer) {
+    if (isDatabaseUnavailable(answer.error)) throw answer.error;
+    return {
+      status: "FAILED",
+      failure: await recordFailure(deps, notification, answer.error, at, options.beforeRetry),
+    };
+  }
+  const { result } = answer;
+  const sentAt = deps.now();
+  const detail = {
+    provider: result.provider,
+    providerMessageId: result.providerMessageId,
+    attempt: at.attempt,
+    ...result.detail,
+  };
+  await retryWhileDatabaseDown(
+    () =>
+      options.sentWriter
+        ? options.sentWriter.write({
+            id: notificationId,
+            provider: result.provider,
+            providerMessageId: result.providerMessageId,
+            sentAt,
+            detail,
+          })
+        : transition(deps.db, notificationId, "SENT", {
+            set: {
+              provider: result.provider,
+              providerMessageId: result.providerMessageId,
+              sentAt,
+              lastError: null,
+            },
+            detail,
+            at: sentAt,
+          }),
+    {
+      deadlineMs: deps.env.reliability.statusWriteRetryMs,
+      logger: deps.logger,
+      what: `SENT ${notificationId}`,
+      ...(options.gate ? { gate: options.gate } : {}),
+    },
+  );
+  const channel = notification.channel;
+  await deps.senders[channel]
+    .afterSent?.(ctx, result)
+    .catch((err: Error) =>
+      deps.logger.warn({ notificationId, channel, err: err.message }, "after-send step failed"),
+    );
+  return { status: "SENT", provider: result.provider };
+}
+
+/**
+ * One attempt at one loaded notification, whoever holds it (a `send` job or
+ * a `send_batch` job): prepared, handed to the channel's provider (or, after
+ * a cut-off run, first asked whether the provider already has it), recorded.
+ */
+export async function deliver(
+  deps: WorkerDeps,
+  channel: Channel,
+  loaded: SendContextRow,
+  at: AttemptInfo,
+  options: DeliverOptions = {},
+): Promise<DeliveryOutcome> {
+  const ctx = await prepareDelivery(deps, channel, loaded, at, options);
+  if (!isSendContext(ctx)) return ctx;
+  const sender = deps.senders[channel];
+  let answer: { result: SendResult } | { error: unknown };
+  try {
+    const interrupted = at.interrupted && deps.env.reliability.recoveryLookup;
+    const prior = interrupted && sender.findSent ? await sender.findSent(ctx) : null;
+    answer = { result: prior ?? (await sender.send(ctx)) };
+  } catch (error) {
+    answer = { error };
+  }
+  return finishDelivery(deps, ctx, answer, at, options);
+}
+
+/** Records a failed attempt: FAILED (final or awaiting a retry) or, after the last attempt, dead-lettered and DEAD. */
+async function recordFailure(
+  deps: WorkerDeps,
+  notification: NotificationRow,
+  raw: unknown,
+  at: AttemptInfo,
+  beforeRetry?: BeforeRetry,
+): Promise<DeliveryFailure> {
+  const { id: notificationId, channel } = notification;
+  const { attempt, maxAttempts } = at;
+  const err = classify(raw);
+  const detail = {
+    provider: err.provider,
+    code: err.code,
+    error: err.message.slice(0, 500),
+    attempt,
+    kind: err.kind,
+  };
+  if (err.kind === "gone") {
+    const gone = (raw as { deviceIds?: string[] }).deviceIds ?? [];
+    await Promise.all(gone.map((id) => removeDeviceById(deps.db, id)));
+  }
+  if (err.kind !== "transient") {
+    await transition(deps.db, notificationId, "FAILED", {
+      set: {
+        reason: err.kind === "gone" ? "device_gone" : "permanent_error",
+        lastError: err.message.slice(0, 1000),
+      },
+      detail: { ...detail, final: true },
+    });
+    return { kind: "permanent", error: err };
+  }
+  if (attempt >= maxAttempts) {
+    // Dead-letter first, then mark DEAD: a crash in between re-runs the job,
+    // which adds the same dead-letter job again (a no-op), never none. The id
+    // is stable for this death (the row's last change), while a later death
+    // after an operator's retry gets a new one.
+    await deps.queues.add(
+      "dead_letter",
+      "dead",
+      { notificationId, channel, error: err.message.slice(0, 2000), attempts: attempt },
+      { jobId: `dead-${notificationId}-${notification.updatedAt.getTime()}` },
+    );
+    await transition(deps.db, notificationId, "DEAD", {
+      set: { reason: "retries_exhausted", lastError: err.message.slice(0, 1000) },
+      detail,
+    });
+    return { kind: "dead", error: err };
+  }
+  await beforeRetry?.(err);
+  await transition(deps.db, notificationId, "FAILED", {
+    incrementRetry: true,
+    set: { lastError: err.message.slice(0, 1000) },
+    detail,
+  });
+  return { kind: "retry", error: err };
+}
