@@ -7,6 +7,8 @@ import type { TestWorker } from "./test-worker.ts";
 export interface GroupEvent {
   userId: string;
   type?: string;
+  /** The recipient's address (default `<userId>@example.com`). */
+  email?: string;
 }
 
 /**
@@ -20,7 +22,10 @@ export async function acceptGroup(
 ): Promise<{ groupId: string; ids: string[] }> {
   const groupId = newId("grp");
   for (const e of events)
-    await upsertRecipient(w.deps.db, e.userId, { email: `${e.userId}@example.com`, phone: "+14155550100" });
+    await upsertRecipient(w.deps.db, e.userId, {
+      email: e.email ?? `${e.userId}@example.com`,
+      phone: "+14155550100",
+    });
   const inserted = await insertEvents(
     w.deps.db,
     events.map((e) => ({

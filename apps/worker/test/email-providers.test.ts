@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { emailSender } from "../src/providers/email/email-sender.ts";
 import { resendProvider } from "../src/providers/email/resend-provider.ts";
 import { smtpProvider } from "../src/providers/email/smtp-provider.ts";
+import { acceptGroup } from "./accept-group.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 
 let resend: FakeResend;
@@ -189,6 +190,54 @@ describe("e-mail message details", () => {
     const [mail] = await smtp.waitFor(1);
     expect(mail!.headers["list-unsubscribe"]).toBe("<https://herald.test/u/abc>");
     expect(mail!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+  });
+
+  it("sends a send batch's e-mails in one Resend batch request; an address Resend refuses fails alone", async () => {
+    worker = await createTestWorker(env());
+    const users = ["b-1", "b-2", "b-3", "b-4"];
+    const { ids } = await acceptGroup(
+      worker,
+      users.map((userId) => ({ userId, ...(userId === "b-3" ? { email: "not-an-address" } : {}) })),
+    );
+    const rows = await eventually(async () => {
+      const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
+      return found.length === 4 && found.every((n) => n.status === "SENT" || n.status === "FAILED")
+        ? found
+        : null;
+    });
+    expect(rows.map((n) => n.status)).toEqual(["SENT", "SENT", "FAILED", "SENT"]);
+    expect(rows[2]!.reason).toBe("permanent_error");
+    // One request: every e-mail of it recorded as part of a batch, under one key made of the ids.
+    expect(resend.received.every((r) => r.batch)).toBe(true);
+    expect(new Set(resend.received.map((r) => r.idempotencyKey))).toEqual(
+      new Set([expect.stringMatching(/^batch-[0-9a-f]{64}$/)]),
+    );
+    const accepted = resend.accepted();
+    expect(accepted.map((r) => r.body.to)).toEqual([
+      ["b-1@example.com"],
+      ["b-2@example.com"],
+      ["b-4@example.com"],
+    ]);
+    for (const n of [rows[0]!, rows[1]!, rows[3]!]) {
+      expect(n.provider).toBe("resend");
+      expect(accepted.map((r) => r.id)).toContain(n.providerMessageId);
+    }
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it("fails a send batch's e-mails over to SMTP one by one when Resend's batch request fails", async () => {
+    resend.failWith({ status: 503, times: 1 });
+    worker = await createTestWorker(env());
+    const { ids } = await acceptGroup(worker, [{ userId: "f-1" }, { userId: "f-2" }]);
+    const rows = await eventually(async () => {
+      const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
+      return found.length === 2 && found.every((n) => n.status === "SENT") ? found : null;
+    });
+    expect(rows.map((n) => n.provider)).toEqual(["smtp", "smtp"]);
+    expect(resend.received.map((r) => r.status)).toEqual([503]);
+    expect(smtp.received).toHaveLength(2);
+    const sent = (await getTimeline(worker.deps.db, rows[0]!.id)).find((t) => t.status === "SENT");
+    expect(sent?.detail).toMatchObject({ failover: [{ provider: "resend", code: "application_error" }] });
   });
 
   it("a repeated attempt reuses the idempotency key, so Resend sends once", async () => {

@@ -25,6 +25,8 @@ export interface ResendRequest {
   idempotencyKey?: string;
   headers: Record<string, string>;
   body: ResendEmailBody;
+  /** Sent in a `POST /emails/batch` request (one record per e-mail of it). */
+  batch?: true;
 }
 
 export interface FakeResend extends FakeProvider<ResendRequest> {
@@ -53,8 +55,22 @@ const DEFAULT_ERRORS: Record<number, { name: string; message: string }> = {
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const address = (s: string) => /<([^>]+)>\s*$/.exec(s)?.[1] ?? s.trim();
 
+/** What Resend says about an e-mail it will not take (422), or null when it is fine. */
+function invalid(body: ResendEmailBody): { name: string; message: string } | null {
+  for (const field of ["from", "to", "subject"] as const) {
+    if (!body?.[field]) return { name: "missing_required_field", message: `Missing \`${field}\` field.` };
+  }
+  const recipients = Array.isArray(body.to) ? body.to : [body.to];
+  if (!recipients.every((to) => EMAIL.test(address(to)))) return DEFAULT_ERRORS[422]!;
+  if (!EMAIL.test(address(body.from))) return { name: "validation_error", message: "Invalid `from` field." };
+  return null;
+}
+
+/** Resend's batch endpoint takes at most this many e-mails per request. */
+const BATCH_MAX = 100;
+
 /**
- * Resend's `POST /emails` on loopback. Point the real SDK at it with
+ * Resend's `POST /emails` and `POST /emails/batch` on loopback. Point the real SDK at it with
  * `new Resend(key, { baseUrl: fake.url })` (or `RESEND_BASE_URL`). Checks the
  * bearer key and required fields, honours `Idempotency-Key` like Resend does
  * (same key and body → the first answer; same key, other body → 409), and
@@ -92,7 +108,46 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       answer(status, { statusCode: status, ...e }, extra);
     };
 
-    if (req.method !== "POST" || req.url !== "/emails") {
+    // `POST /emails/batch`: up to 100 e-mails; `x-batch-validation: strict` (default) refuses the
+    // whole request for one invalid e-mail, `permissive` sends the valid ones and lists the others.
+    const batch = () => {
+      const items = body as unknown as ResendEmailBody[];
+      if (!Array.isArray(items) || items.length === 0 || items.length > BATCH_MAX) {
+        return error(422, { name: "validation_error", message: `Send between 1 and ${BATCH_MAX} emails.` });
+      }
+      const problems = items.map(invalid);
+      const permissive = headers["x-batch-validation"] === "permissive";
+      const firstProblem = problems.find(Boolean);
+      if (!permissive && firstProblem) return error(422, firstProblem);
+      const seen = idempotencyKey ? idempotency.get(idempotencyKey) : undefined;
+      if (seen && seen.body !== raw) {
+        return error(409, {
+          name: "invalid_idempotent_request",
+          message: "Same idempotency key used with a different request payload.",
+        });
+      }
+      const ids: string[] = seen ? (JSON.parse(seen.id) as string[]) : items.map(() => randomUUID());
+      const data: { id: string }[] = [];
+      const errors: { index: number; message: string }[] = [];
+      items.forEach((item, index) => {
+        const p = problems[index];
+        if (p) errors.push({ index, message: p.message });
+        else data.push({ id: ids[index]! });
+        recorder.push({
+          status: p ? 422 : 200,
+          apiKey,
+          headers,
+          body: item,
+          batch: true,
+          ...(p ? {} : { id: ids[index]! }),
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+        });
+      });
+      if (idempotencyKey && !seen) idempotency.set(idempotencyKey, { body: raw, id: JSON.stringify(ids) });
+      sendJson(res, 200, permissive ? { data, errors } : { data });
+    };
+
+    if (req.method !== "POST" || (req.url !== "/emails" && req.url !== "/emails/batch")) {
       return error(404, { name: "not_found", message: "The requested endpoint does not exist." });
     }
     const failure = await behaviour.next();
@@ -102,16 +157,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     }
     if (!apiKey) return error(401);
     if (options.apiKey ? apiKey !== options.apiKey : !apiKey.startsWith("re_")) return error(403);
-    for (const field of ["from", "to", "subject"] as const) {
-      if (!body[field]) {
-        return error(422, { name: "missing_required_field", message: `Missing \`${field}\` field.` });
-      }
-    }
-    const recipients = Array.isArray(body.to) ? body.to : [body.to];
-    if (!recipients.every((to) => EMAIL.test(address(to)))) return error(422);
-    if (!EMAIL.test(address(body.from))) {
-      return error(422, { name: "validation_error", message: "Invalid `from` field." });
-    }
+    if (req.url === "/emails/batch") return batch();
+    const problem = invalid(body);
+    if (problem) return error(422, problem);
     if (idempotencyKey) {
       const seen = idempotency.get(idempotencyKey);
       if (seen && seen.body !== raw) {

@@ -44,6 +44,38 @@ describe("provider fakes", () => {
     }
   });
 
+  it("Resend batch: strict refuses the request for one bad e-mail, permissive sends the rest and lists it", async () => {
+    const fake = await startFakeResend({ apiKey: "re_good" });
+    const auth = { authorization: "Bearer re_good" };
+    const bad = { ...email, to: "not-an-address" };
+    try {
+      const strict = await post(`${fake.url}/emails/batch`, [email, bad], auth);
+      expect(strict.status).toBe(422);
+      expect(fake.accepted()).toHaveLength(0);
+
+      const headers = { ...auth, "x-batch-validation": "permissive", "idempotency-key": "b1" };
+      const res = await post(`${fake.url}/emails/batch`, [email, bad, { ...email, subject: "2" }], headers);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { data: { id: string }[]; errors: { index: number }[] };
+      expect(body.data).toHaveLength(2);
+      expect(body.errors.map((e) => e.index)).toEqual([1]);
+      expect(fake.accepted().map((r) => [r.batch, r.id])).toEqual(body.data.map((d) => [true, d.id]));
+
+      // The same key and body: Resend answers as before and sends nothing more; another body: 409.
+      const replay = await post(
+        `${fake.url}/emails/batch`,
+        [email, bad, { ...email, subject: "2" }],
+        headers,
+      );
+      expect(((await replay.json()) as typeof body).data).toEqual(body.data);
+      expect(fake.accepted()).toHaveLength(2);
+      expect((await post(`${fake.url}/emails/batch`, [email], headers)).status).toBe(409);
+      expect((await post(`${fake.url}/emails/batch`, [], auth)).status).toBe(422);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("Twilio: answers bad credentials with error 20003 in Twilio's shape", async () => {
     const fake = await startFakeTwilio();
     try {

@@ -1,4 +1,5 @@
 import type { RenderedFor } from "@herald/domain";
+import type { DeliveryError } from "@herald/errors";
 import type { SendContext } from "../provider.ts";
 
 /** One e-mail, provider-neutral. */
@@ -20,6 +21,14 @@ export interface EmailProvider {
   readonly name: string;
   /** Sends or throws (a `DeliveryError`, or anything else, which counts as transient). */
   send(message: EmailMessage): Promise<{ messageId: string }>;
+  /**
+   * Optional: several e-mails in one request (at most `batchMax`). One answer
+   * per message, in order: its id, or the `DeliveryError` for that message.
+   * Throws, as `send` does, when the whole request failed.
+   */
+  sendBatch?(messages: EmailMessage[]): Promise<({ messageId: string } | DeliveryError)[]>;
+  /** Most messages `sendBatch` takes per request. */
+  readonly batchMax?: number;
   close?(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { DeliveryError, isDeliveryError } from "@herald/errors";
-import type { ChannelSender } from "../provider.ts";
-import { buildEmailMessage, type EmailProvider } from "./email-message.ts";
+import type { ChannelSender, SendContext, SendResult } from "../provider.ts";
+import { buildEmailMessage, type EmailMessage, type EmailProvider } from "./email-message.ts";
 
 export interface EmailSenderOptions {
   from: string;
@@ -15,61 +15,144 @@ const asDeliveryError = (provider: string, err: unknown) =>
         cause: err,
       });
 
+/** What the providers tried so far said: carried into the timeline and the final error. */
+interface Failover {
+  failed: { provider: string; code?: string; error: string }[];
+  waits: (number | undefined)[];
+}
+
+function noteFailure(so: Failover, provider: string, err: DeliveryError): void {
+  so.failed.push({ provider, ...(err.code ? { code: err.code } : {}), error: err.message.slice(0, 300) });
+  so.waits.push(err.retryAfterMs);
+}
+
 /**
  * E-mail with provider failover (SPEC §5): providers are tried in order; a
  * transient failure (5xx, timeout, 429) moves on to the next one within the
  * same attempt, a permanent one stops at once. Only when every provider
  * failed transiently does the attempt count as failed (and retry).
+ *
+ * `sendMany` (a send batch's e-mails) goes to the first provider in batch
+ * requests where it has them (Resend: 100 per request; its default limit is
+ * a few requests a second, so one request per e-mail caps a team at a few
+ * e-mails a second); a message that fails there transiently goes on to the
+ * next providers on its own.
  */
 export function emailSender(providers: EmailProvider[], options: EmailSenderOptions): ChannelSender {
   if (providers.length === 0) throw new Error("emailSender needs at least one provider");
+  const first = providers[0]!;
+
+  const messageOf = (ctx: SendContext): EmailMessage => {
+    const content = ctx.notification.content;
+    if (content.channel !== "email") {
+      throw new DeliveryError("permanent", `not e-mail content (${content.channel})`, {
+        provider: first.name,
+        code: "bad_content",
+      });
+    }
+    if (!ctx.recipient.email) {
+      throw new DeliveryError("permanent", "recipient has no e-mail address", {
+        provider: first.name,
+        code: "no_destination",
+      });
+    }
+    return buildEmailMessage(ctx, content, options);
+  };
+
+  /** Tries `list` in order after the failures in `so`; throws the combined error when all failed. */
+  async function tryProviders(
+    message: EmailMessage,
+    list: EmailProvider[],
+    so: Failover,
+  ): Promise<SendResult> {
+    for (const provider of list) {
+      try {
+        const { messageId } = await provider.send(message);
+        return accepted(provider, messageId, so);
+      } catch (raw) {
+        const err = asDeliveryError(provider.name, raw);
+        if (err.kind !== "transient") throw err;
+        noteFailure(so, provider.name, err);
+      }
+    }
+    const last = so.failed[so.failed.length - 1]!;
+    // Wait as asked only if every provider asked; otherwise the normal schedule applies.
+    const retryAfterMs = so.waits.every((w) => w !== undefined)
+      ? Math.min(...(so.waits as number[]))
+      : undefined;
+    throw new DeliveryError("transient", so.failed.map((f) => f.error).join("; "), {
+      provider: last.provider,
+      ...(last.code ? { code: last.code } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+
+  const accepted = (provider: EmailProvider, messageId: string, so: Failover): SendResult => ({
+    provider: provider.name,
+    providerMessageId: messageId,
+    ...(so.failed.length > 0 ? { detail: { failover: so.failed } } : {}),
+  });
+
+  const sendOne = (message: EmailMessage, so: Failover = { failed: [], waits: [] }) =>
+    tryProviders(message, so.failed.length > 0 ? providers.slice(1) : providers, so);
+
   return {
     channel: "email",
     providers: providers.map((p) => p.name),
     async send(ctx) {
-      const content = ctx.notification.content;
-      if (content.channel !== "email") {
-        throw new DeliveryError("permanent", `not e-mail content (${content.channel})`, {
-          provider: providers[0]!.name,
-          code: "bad_content",
-        });
-      }
-      if (!ctx.recipient.email) {
-        throw new DeliveryError("permanent", "recipient has no e-mail address", {
-          provider: providers[0]!.name,
-          code: "no_destination",
-        });
-      }
-      const message = buildEmailMessage(ctx, content, options);
-      const failed: { provider: string; code?: string; error: string }[] = [];
-      const waits: (number | undefined)[] = [];
-      for (const provider of providers) {
+      return sendOne(messageOf(ctx));
+    },
+    async sendMany(ctxs) {
+      const answers: (SendResult | Error)[] = new Array(ctxs.length);
+      const ready: { i: number; message: EmailMessage }[] = [];
+      ctxs.forEach((ctx, i) => {
         try {
-          const { messageId } = await provider.send(message);
-          return {
-            provider: provider.name,
-            providerMessageId: messageId,
-            ...(failed.length > 0 ? { detail: { failover: failed } } : {}),
-          };
-        } catch (raw) {
-          const err = asDeliveryError(provider.name, raw);
-          if (err.kind !== "transient") throw err;
-          failed.push({
-            provider: provider.name,
-            ...(err.code ? { code: err.code } : {}),
-            error: err.message.slice(0, 300),
-          });
-          waits.push(err.retryAfterMs);
+          ready.push({ i, message: messageOf(ctx) });
+        } catch (err) {
+          answers[i] = err as Error;
         }
-      }
-      const last = failed[failed.length - 1]!;
-      // Wait as asked only if every provider asked; otherwise the normal schedule applies.
-      const retryAfterMs = waits.every((w) => w !== undefined) ? Math.min(...(waits as number[])) : undefined;
-      throw new DeliveryError("transient", failed.map((f) => f.error).join("; "), {
-        provider: last.provider,
-        ...(last.code ? { code: last.code } : {}),
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       });
+      const settle = (i: number, p: Promise<SendResult>) =>
+        p.then(
+          (r) => {
+            answers[i] = r;
+          },
+          (err: unknown) => {
+            answers[i] = asDeliveryError(first.name, err);
+          },
+        );
+      if (!first.sendBatch) {
+        await Promise.all(ready.map(({ i, message }) => settle(i, sendOne(message))));
+        return answers;
+      }
+      const size = first.batchMax ?? 100;
+      const parts: (typeof ready)[] = [];
+      for (let k = 0; k < ready.length; k += size) parts.push(ready.slice(k, k + size));
+      await Promise.all(
+        parts.map(async (part) => {
+          let got: ({ messageId: string } | DeliveryError)[];
+          try {
+            got = await first.sendBatch!(part.map((p) => p.message));
+          } catch (raw) {
+            const err = asDeliveryError(first.name, raw);
+            got = part.map(() => err);
+          }
+          await Promise.all(
+            part.map(async ({ i, message }, j) => {
+              const answer = got[j] ?? new DeliveryError("transient", "no answer", { provider: first.name });
+              if (!(answer instanceof Error))
+                answers[i] = accepted(first, answer.messageId, { failed: [], waits: [] });
+              else if (answer.kind !== "transient") answers[i] = answer;
+              else {
+                const so: Failover = { failed: [], waits: [] };
+                noteFailure(so, first.name, answer);
+                await settle(i, sendOne(message, so));
+              }
+            }),
+          );
+        }),
+      );
+      return answers;
     },
     async close() {
       await Promise.all(providers.map((p) => p.close?.()));
