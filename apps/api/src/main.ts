@@ -1,3 +1,4 @@
+import { redisModeMismatch } from "@herald/jobs";
 import { createLogger } from "@herald/logger";
 import { loadApiEnv } from "./env.ts";
 import { startApi } from "./start-api.ts";
@@ -10,6 +11,12 @@ try {
 } catch (err) {
   console.error((err as Error).message);
   process.exit(78); // EX_CONFIG
+}
+
+const mismatch = await redisModeMismatch({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER });
+if (mismatch) {
+  console.error(mismatch);
+  process.exit(78); // EX_CONFIG: a Redis of the other kind never starts working by waiting
 }
 
 const api = await startApi(env, logger);

@@ -1,5 +1,5 @@
 import { isDatabaseUnavailable, migrateDatabase } from "@herald/db";
-import { checkRedisSafety } from "@herald/jobs";
+import { checkRedisSafety, redisModeMismatch } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
 import { createWorkerDeps, type WorkerDeps, type WorkerDepsOverrides } from "./deps.ts";
 import { loadWorkerEnv, type WorkerEnv } from "./env.ts";
@@ -55,6 +55,12 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
   } catch (err) {
     console.error((err as Error).message);
     process.exit(78); // EX_CONFIG
+  }
+
+  const mismatch = await redisModeMismatch({ url: env.redisUrl, cluster: env.redisCluster });
+  if (mismatch) {
+    console.error(mismatch);
+    process.exit(78); // a Redis of the other kind never starts working by waiting
   }
 
   let running: RunningWorkers | undefined;

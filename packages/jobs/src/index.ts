@@ -11,6 +11,7 @@ export {
 export { bullQueueName, channelQueue } from "./queue-names.ts";
 export { createQueues, defaultJobOptions, type Queues } from "./queues.ts";
 export { isCluster, masterNodes, nodeAddress, type RedisClient } from "./redis-client.ts";
+export { redisModeMismatch } from "./redis-mode.ts";
 export { checkRedisSafety, type RedisNodeSafety, type RedisSafetyReport } from "./redis-safety.ts";
 export { readReliabilityCounters, reliabilityCountersKey } from "./reliability-counters.ts";
 export { DEFAULT_RETRY_SCHEDULE, retryDelay } from "./retry-schedule.ts";

@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { join } from "node:path";
 import { getTimeline, insertEvents, upsertRecipient } from "@herald/db";
 import { readReliabilityCounters } from "@herald/jobs";
 import { catalog } from "@herald/templates";
-import { eventually, type FaultStack, startFaultStack } from "@herald/testkit";
+import { eventually, type FaultStack, startFaultStack, WORKER_MAIN } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkerDeps } from "../../src/deps.ts";
 import { loadWorkerEnv } from "../../src/env.ts";
@@ -209,6 +211,17 @@ describe("the reconciler (real worker process, BullMQ job scheduler)", () => {
 });
 
 describe("start-up checks", () => {
+  it("exits 78 with what to fix when REDIS_CLUSTER does not match the Redis it names", async () => {
+    const worker = spawn(process.execPath, ["--import", "tsx", WORKER_MAIN], {
+      env: { ...process.env, ...stack.env, REDIS_CLUSTER: "true" },
+    });
+    let output = "";
+    for (const stream of [worker.stdout, worker.stderr]) stream.on("data", (d) => (output += d));
+    const [code] = (await once(worker, "exit")) as [number | null];
+    expect(code).toBe(78);
+    expect(output).toMatch(/REDIS_CLUSTER=true, but .* is a plain Redis \(cluster_enabled:0\)/);
+  });
+
   it("warns loudly when Redis may evict queued jobs", async () => {
     await client.redis.config("SET", "maxmemory-policy", "allkeys-lru");
     try {
