@@ -225,6 +225,22 @@ describe("e-mail message details", () => {
     expect(smtp.received).toHaveLength(0);
   });
 
+  it("batches under EMAIL_RATE_LIMIT too: the limiter counts jobs, and each batch job is one Resend request", async () => {
+    worker = await createTestWorker({ ...env(), EMAIL_PROVIDERS: "resend", EMAIL_RATE_LIMIT: "1/1s" });
+    const { ids } = await acceptGroup(
+      worker,
+      ["r-1", "r-2", "r-3"].map((userId) => ({ userId })),
+    );
+    const rows = await eventually(async () => {
+      const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
+      return found.length === 3 && found.every((n) => n.status === "SENT") ? found : null;
+    });
+    expect(new Set(rows.map((n) => n.sendJob)).size).toBe(1);
+    expect(resend.received).toHaveLength(3);
+    expect(resend.received.every((r) => r.batch)).toBe(true);
+    expect(new Set(resend.received.map((r) => r.idempotencyKey)).size).toBe(1);
+  });
+
   it("fails a send batch's e-mails over to SMTP one by one when Resend's batch request fails", async () => {
     resend.failWith({ status: 503, times: 1 });
     worker = await createTestWorker(env());

@@ -18,6 +18,7 @@ export function instrumentSenders(senders: Senders, metrics: WorkerMetrics): Sen
     wrapped[channel] = {
       channel: sender.channel,
       providers: sender.providers,
+      ...(sender.requestBatchSize ? { requestBatchSize: sender.requestBatchSize } : {}),
       // The optional capabilities pass through untouched (crash recovery, shutdown).
       ...(sender.findSent ? { findSent: sender.findSent.bind(sender) } : {}),
       ...(sender.close ? { close: sender.close.bind(sender) } : {}),

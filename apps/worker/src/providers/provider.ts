@@ -35,6 +35,13 @@ export interface ChannelSender {
    * would have thrown for it. Never throws.
    */
   sendMany?(ctxs: SendContext[]): Promise<(SendResult | Error)[]>;
+  /**
+   * Most notifications `sendMany` hands the provider in one request (Resend:
+   * 100); absent when it sends them one by one. With it, a rate-limited
+   * channel still sends in batches: BullMQ's limiter counts jobs, and each
+   * batch job is then one provider request.
+   */
+  readonly requestBatchSize?: number;
   /** Releases connections (SMTP pool, HTTP/2 sessions) at shutdown. */
   close?(): Promise<void>;
   /**

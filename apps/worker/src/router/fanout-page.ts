@@ -100,6 +100,7 @@ export async function routeFanoutPage(
 
   const rows: NewNotification[] = assignSendBatches(
     deps.env,
+    deps.senders,
     built.flatMap((b) => b.rows),
   );
   const inserted: CreatedNotification[] = [];

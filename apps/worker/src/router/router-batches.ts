@@ -89,6 +89,7 @@ export function createRouterBatches(deps: WorkerDeps): RouterBatches {
       async (requests: InsertRequest[]) => {
         const rows = assignSendBatches(
           deps.env,
+          deps.senders,
           requests.flatMap((r) => r.rows.map((row) => ({ ...row, createdAt: r.at }))),
         );
         const created = await insertNotifications(db, rows);

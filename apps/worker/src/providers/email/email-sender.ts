@@ -99,6 +99,7 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
   return {
     channel: "email",
     providers: providers.map((p) => p.name),
+    ...(first.sendBatch ? { requestBatchSize: first.batchMax ?? 100 } : {}),
     async send(ctx) {
       return sendOne(messageOf(ctx));
     },
