@@ -121,9 +121,11 @@ describe("two worker processes", () => {
     const names = workers.map((w) => `:${w.pid}`);
     for (const queue of ["events", "email", "sms", "in_app"] as const) {
       const jobs = await queues.get(queue).getJobs(["completed"], 0, -1);
-      // Routing: one job per batch (a route group); sending: one send_batch job per group and
-      // channel, which together list every notification of the channel once.
-      expect(jobs.length, queue).toBe(BATCHES);
+      // Routing: one job per batch (a route group); sending: send_batch jobs, one per group and
+      // channel or fewer (groups a process routes at the same moment share one), which together
+      // list every notification of the channel once.
+      if (queue === "events") expect(jobs.length, queue).toBe(BATCHES);
+      else expect(jobs.length, queue).toBeLessThanOrEqual(BATCHES);
       expect(new Set(jobs.map((j) => j.name))).toEqual(
         new Set([queue === "events" ? "route_group" : "send_batch"]),
       );

@@ -1,5 +1,7 @@
 import { catalog } from "@herald/templates";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventRequest } from "../src/schemas/event.ts";
+import { ingestEvents, validateEvent } from "../src/services/ingest.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 let api: TestApi;
@@ -264,6 +266,20 @@ describe("POST /v1/events/batch", () => {
     expect(lone?.opts.priority).toBe(4);
     // No event got a job of its own besides the lone one.
     for (const id of [...normal, ids[1]!, ids[4]!]) expect(await queue.getJob(id)).toBeUndefined();
+  });
+
+  it("gives requests repeating one idempotency key no group: the event's job id is its own", async () => {
+    // Single POSTs arriving together share one ingest call; two of them repeating a key are one event.
+    const same = () => validateEvent(order({ idempotencyKey: "k-same" }) as EventRequest, undefined, null);
+    const [a, b] = await ingestEvents(api.deps, [same(), same()]);
+    expect(a && "eventId" in a && b && "eventId" in b && b.eventId === a.eventId).toBe(true);
+    const id = (a as { eventId: string }).eventId;
+    const [row] = await api.db.sql<
+      { route_job: string | null }[]
+    >`select route_job from events where id = ${id}`;
+    // A replay of it in another call enqueues a job with this same id: one job, never two.
+    expect(row?.route_job).toBeNull();
+    expect((await api.deps.queues.get("events").getJob(id))?.name).toBe("route");
   });
 
   it("rejects more than 1,000 events", async () => {

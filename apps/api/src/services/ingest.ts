@@ -107,8 +107,15 @@ async function queuedEventIds(
  * its priority keeps a `route` job of its own.
  */
 function assignRouteGroups(valid: ValidEvent[]): NewEvent[] {
-  const byPriority = new Map<string, number>();
-  for (const v of valid) byPriority.set(v.event.priority, (byPriority.get(v.event.priority) ?? 0) + 1);
+  // Requests repeating one idempotency key are one event: they alone make no group, so that
+  // their job id is the event id, the same one a concurrent replay in another call enqueues.
+  const distinct = new Map<string, Set<string>>();
+  valid.forEach((v, i) => {
+    const keys = distinct.get(v.event.priority) ?? new Set<string>();
+    keys.add(v.event.idempotencyKey ?? `\u0000${i}`);
+    distinct.set(v.event.priority, keys);
+  });
+  const byPriority = new Map([...distinct].map(([priority, keys]) => [priority, keys.size]));
   const groupIds = new Map<string, string>();
   return valid.map(({ event }) => {
     if ((byPriority.get(event.priority) ?? 0) < 2) return { ...event, routeJob: null };
