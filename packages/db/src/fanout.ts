@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import type { DeviceRow } from "./devices.ts";
 import { type RecipientWithPreferences, toPreferences } from "./preferences.ts";
 import { pg, rowReader } from "./raw.ts";
 import {
@@ -12,7 +13,7 @@ import {
   topicSubscribers,
 } from "./schema/index.ts";
 
-const readDevice = rowReader<typeof devices.$inferSelect>(devices);
+const readDevice = rowReader<DeviceRow>(devices);
 
 export type FanoutPageRow = typeof fanoutPages.$inferSelect;
 export type { FanoutPageCounts };
@@ -102,12 +103,21 @@ export async function loadFanoutRecipients(
   return rows.map(({ recipient, prefs }) => ({ recipient, prefs: toPreferences(prefs) }));
 }
 
-/** The devices of many recipients, in one query. */
-export async function listDevicesOf(db: Db, recipientIds: string[]) {
-  if (recipientIds.length === 0) return [];
+/**
+ * The devices of many recipients in one query, by recipient, each one's in id
+ * order (as `listDevices` gives them). A recipient without devices is absent.
+ */
+export async function listDevicesOf(db: Db, recipientIds: string[]): Promise<Map<string, DeviceRow[]>> {
+  const byRecipient = new Map<string, DeviceRow[]>();
+  if (recipientIds.length === 0) return byRecipient;
   const rows = await pg(db)<Record<string, unknown>[]>`
-    select * from devices where recipient_id = any(${recipientIds}::text[])`;
-  return rows.map(readDevice);
+    select * from devices where recipient_id = any(${recipientIds}::text[]) order by recipient_id, id`;
+  for (const device of rows.map(readDevice)) {
+    const list = byRecipient.get(device.recipientId);
+    if (list) list.push(device);
+    else byRecipient.set(device.recipientId, [device]);
+  }
+  return byRecipient;
 }
 
 export interface FanoutSummary {

@@ -1,10 +1,4 @@
-import {
-  type DeviceRow,
-  isDatabaseUnavailable,
-  listDevicesOf,
-  loadSendContexts,
-  type SendContextRow,
-} from "@herald/db";
+import { isDatabaseUnavailable, listDevicesOf, loadSendContexts, type SendContextRow } from "@herald/db";
 import type { Channel, NotificationStatus } from "@herald/domain";
 import { retryDelay } from "@herald/jobs";
 import type { Job } from "bullmq";
@@ -24,7 +18,7 @@ import {
 
 /**
  * A batch sends only rows nobody else owns: a FAILED row has its own retry
- * job (see `handOver`), and a DEAD one waits for an operator.
+ * job (the `beforeRetry` hand-over below), and a DEAD one waits for an operator.
  */
 const BATCH_SENDABLE = new Set<NotificationStatus>(["PENDING", "QUEUED", "SCHEDULED"]);
 
@@ -40,15 +34,6 @@ export interface BatchOutcome {
   /** Failed for now: each has a `send` job of its own that retries it. */
   retrying: number;
   missing: number;
-}
-
-/** The push devices of a chunk's recipients in one query, each recipient's in id order. */
-async function devicesOf(deps: WorkerDeps, loaded: SendContextRow[]): Promise<Map<string, DeviceRow[]>> {
-  const recipientIds = [...new Set(loaded.flatMap((l) => (l.recipient ? [l.recipient.id] : [])))];
-  const byRecipient = new Map<string, DeviceRow[]>();
-  const rows = (await listDevicesOf(deps.db, recipientIds)).sort((a, b) => (a.id < b.id ? -1 : 1));
-  for (const d of rows) byRecipient.set(d.recipientId, [...(byRecipient.get(d.recipientId) ?? []), d]);
-  return byRecipient;
 }
 
 function count(outcome: BatchOutcome, result: DeliveryOutcome): void {
@@ -93,7 +78,13 @@ export async function sendBatch(
     const chunk = ids.slice(i, i + CHUNK);
     const found = await loadSendContexts(deps.db, chunk);
     outcome.missing += chunk.length - found.size;
-    const devices = channel === "push" ? await devicesOf(deps, [...found.values()]) : undefined;
+    const loaded = [...found.values()];
+    const devices =
+      channel === "push"
+        ? await listDevicesOf(deps.db, [
+            ...new Set(loaded.flatMap((l) => (l.recipient ? [l.recipient.id] : []))),
+          ])
+        : undefined;
     const optionsFor = (ctx: SendContextRow): DeliverOptions => ({
       ...options,
       sendable: BATCH_SENDABLE,
@@ -111,7 +102,6 @@ export async function sendBatch(
         );
       },
     });
-    const loaded = [...found.values()];
     if (!sender.sendMany || lookup) {
       await allOrFirstError(
         loaded.map(async (l) => count(outcome, await deliver(deps, channel, l, at, optionsFor(l)))),

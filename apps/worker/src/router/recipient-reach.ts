@@ -25,20 +25,18 @@ export async function loadReach(
   people: RecipientRow[],
   channels: readonly Channel[],
 ): Promise<(recipient: RecipientRow) => Reach> {
-  const [deviceRows, suppressed] = await Promise.all([
+  const [devicesOf, suppressed] = await Promise.all([
     channels.includes("push")
       ? listDevicesOf(
           db,
           people.map((r) => r.id),
         )
-      : [],
+      : new Map<string, DeviceRow[]>(),
     findSuppressedKeys(
       db,
       people.flatMap((r) => contactTargets(channels, r)),
     ),
   ]);
-  const devicesOf = new Map<string, DeviceRow[]>();
-  for (const d of deviceRows) devicesOf.set(d.recipientId, [...(devicesOf.get(d.recipientId) ?? []), d]);
   return (recipient) => ({
     devices: devicesOf.get(recipient.id) ?? [],
     bounced: new Set(
