@@ -129,8 +129,9 @@ export interface WorkerEnv extends TrackingEnv {
   routeGroupConcurrency: number;
   /**
    * `SEND_BATCH_SIZE` (default 100): notifications of one channel and priority
-   * routed together are sent by one `send_batch` job of up to this many, unless
-   * the channel has a rate limit (BullMQ's limiter counts jobs, not sends).
+   * routed together are sent by one `send_batch` job of up to this many. A
+   * rate-limited channel batches only where its provider takes a batch in one
+   * request (BullMQ's limiter counts jobs): see `assignSendBatches`.
    */
   sendBatchSize: number;
   /** Dedup, frequency caps, quiet-hour channels, unsubscribe secret, digest sweep (router/policy-env.ts). */

@@ -96,64 +96,73 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
   const sendOne = (message: EmailMessage, so: Failover = { failed: [], waits: [] }) =>
     tryProviders(message, so.failed.length > 0 ? providers.slice(1) : providers, so);
 
+  /** A send batch's e-mails through the first provider's batch requests (only where it has them). */
+  async function sendMany(
+    sendBatch: NonNullable<EmailProvider["sendBatch"]>,
+    requestBatchSize: number,
+    ctxs: SendContext[],
+  ): Promise<(SendResult | Error)[]> {
+    const answers: (SendResult | Error)[] = new Array(ctxs.length);
+    const ready: { i: number; message: EmailMessage }[] = [];
+    ctxs.forEach((ctx, i) => {
+      try {
+        ready.push({ i, message: messageOf(ctx) });
+      } catch (err) {
+        answers[i] = err as Error;
+      }
+    });
+    const settle = (i: number, p: Promise<SendResult>) =>
+      p.then(
+        (r) => {
+          answers[i] = r;
+        },
+        (err: unknown) => {
+          answers[i] = asDeliveryError(first.name, err);
+        },
+      );
+    const parts: (typeof ready)[] = [];
+    for (let k = 0; k < ready.length; k += requestBatchSize) parts.push(ready.slice(k, k + requestBatchSize));
+    await Promise.all(
+      parts.map(async (part) => {
+        let got: ({ messageId: string } | DeliveryError)[];
+        try {
+          got = await sendBatch(part.map((p) => p.message));
+        } catch (raw) {
+          const err = asDeliveryError(first.name, raw);
+          got = part.map(() => err);
+        }
+        await Promise.all(
+          part.map(async ({ i, message }, j) => {
+            const answer = got[j] ?? new DeliveryError("transient", "no answer", { provider: first.name });
+            if (!(answer instanceof Error))
+              answers[i] = accepted(first, answer.messageId, { failed: [], waits: [] });
+            else if (answer.kind !== "transient") answers[i] = answer;
+            else {
+              const so: Failover = { failed: [], waits: [] };
+              noteFailure(so, first.name, answer);
+              await settle(i, sendOne(message, so));
+            }
+          }),
+        );
+      }),
+    );
+    return answers;
+  }
+
+  const requestBatchSize = first.batchMax ?? 100;
   return {
     channel: "email",
     providers: providers.map((p) => p.name),
-    ...(first.sendBatch ? { requestBatchSize: first.batchMax ?? 100 } : {}),
+    // `sendMany` only where the provider takes batches: otherwise a send batch delivers each
+    // e-mail on its own and records it SENT as soon as it went, not after the slowest of them.
+    ...(first.sendBatch
+      ? {
+          requestBatchSize,
+          sendMany: (ctxs: SendContext[]) => sendMany(first.sendBatch!.bind(first), requestBatchSize, ctxs),
+        }
+      : {}),
     async send(ctx) {
       return sendOne(messageOf(ctx));
-    },
-    async sendMany(ctxs) {
-      const answers: (SendResult | Error)[] = new Array(ctxs.length);
-      const ready: { i: number; message: EmailMessage }[] = [];
-      ctxs.forEach((ctx, i) => {
-        try {
-          ready.push({ i, message: messageOf(ctx) });
-        } catch (err) {
-          answers[i] = err as Error;
-        }
-      });
-      const settle = (i: number, p: Promise<SendResult>) =>
-        p.then(
-          (r) => {
-            answers[i] = r;
-          },
-          (err: unknown) => {
-            answers[i] = asDeliveryError(first.name, err);
-          },
-        );
-      if (!first.sendBatch) {
-        await Promise.all(ready.map(({ i, message }) => settle(i, sendOne(message))));
-        return answers;
-      }
-      const size = first.batchMax ?? 100;
-      const parts: (typeof ready)[] = [];
-      for (let k = 0; k < ready.length; k += size) parts.push(ready.slice(k, k + size));
-      await Promise.all(
-        parts.map(async (part) => {
-          let got: ({ messageId: string } | DeliveryError)[];
-          try {
-            got = await first.sendBatch!(part.map((p) => p.message));
-          } catch (raw) {
-            const err = asDeliveryError(first.name, raw);
-            got = part.map(() => err);
-          }
-          await Promise.all(
-            part.map(async ({ i, message }, j) => {
-              const answer = got[j] ?? new DeliveryError("transient", "no answer", { provider: first.name });
-              if (!(answer instanceof Error))
-                answers[i] = accepted(first, answer.messageId, { failed: [], waits: [] });
-              else if (answer.kind !== "transient") answers[i] = answer;
-              else {
-                const so: Failover = { failed: [], waits: [] };
-                noteFailure(so, first.name, answer);
-                await settle(i, sendOne(message, so));
-              }
-            }),
-          );
-        }),
-      );
-      return answers;
     },
     async close() {
       await Promise.all(providers.map((p) => p.close?.()));
