@@ -43,6 +43,10 @@ const DEFAULT_ERRORS: Record<number, { name: string; message: string }> = {
   400: { name: "invalid_parameter", message: "Invalid parameter." },
   401: { name: "missing_api_key", message: "Missing API key in the authorization header." },
   403: { name: "invalid_api_key", message: "API key is invalid." },
+  409: {
+    name: "invalid_idempotent_request",
+    message: "Same idempotency key used with a different request payload.",
+  },
   422: { name: "validation_error", message: "Invalid `to` field." },
   429: {
     name: "rate_limit_exceeded",
@@ -121,10 +125,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       if (!permissive && firstProblem) return error(422, firstProblem);
       const seen = idempotencyKey ? idempotency.get(idempotencyKey) : undefined;
       if (seen && seen.body !== raw) {
-        return error(409, {
-          name: "invalid_idempotent_request",
-          message: "Same idempotency key used with a different request payload.",
-        });
+        return error(409);
       }
       const ids: string[] = seen ? (JSON.parse(seen.id) as string[]) : items.map(() => randomUUID());
       const data: { id: string }[] = [];
@@ -163,10 +164,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     if (idempotencyKey) {
       const seen = idempotency.get(idempotencyKey);
       if (seen && seen.body !== raw) {
-        return error(409, {
-          name: "invalid_idempotent_request",
-          message: "Same idempotency key used with a different request payload.",
-        });
+        return error(409);
       }
       if (seen) {
         // A replay: Resend answers with the first result and sends nothing.
