@@ -33,6 +33,10 @@ export async function markSent(db: Db, records: SentRecord[]): Promise<Set<strin
   // The id list lets the planner go by primary key whatever it guesses of the
   // JSON's row count (a generic plan guesses 100 and, on a table without fresh
   // statistics, chose a sequential scan: 0.6 ms per row instead of 0.05).
+  // The status test is wrapped in `is true` so that it stays a filter: as a
+  // plain qual the planner ANDed the primary key with notifications_open_idx,
+  // whose entries for rows already SENT stay until a vacuum, and a bitmap scan
+  // never marks them dead; walking them cost 3 ms of a 100-row batch's 10.
   const ids = records.map((r) => r.id);
   const rows = await pg(db)<{ id: string }[]>`
     with v as (
@@ -43,7 +47,7 @@ export async function markSent(db: Db, records: SentRecord[]): Promise<Set<strin
       set status = 'SENT', updated_at = v.sent_at, provider = v.provider,
           provider_message_id = v.provider_message_id, sent_at = v.sent_at, last_error = null
       from v
-      where n.id = any(${ids}::text[]) and n.id = v.id and n.status = any(${FROM}::text[])
+      where n.id = any(${ids}::text[]) and n.id = v.id and (n.status = any(${FROM}::text[])) is true
       returning n.id
     ), t as (
       insert into notification_timeline (notification_id, status, at, detail)
