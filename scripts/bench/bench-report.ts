@@ -46,7 +46,7 @@ function cpuCell(s: ScenarioResult): string {
     .filter(([k]) => k.startsWith("worker"))
     .reduce((sum, [, v]) => sum + v, 0);
   const f = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(2));
-  return `${f(s.cpu.api)} / ${f(workers)} / ${f(s.cpu.postgres)} / ${f(s.cpu.redis)}`;
+  return `${f(s.cpu.api)} / ${f(workers)} / ${f(s.cpu.postgres)} / ${f(s.cpu.redis)} / ${f(s.cpu.bench)}`;
 }
 
 /** The markdown table README quotes, plus the targets and how the run went. */
@@ -65,7 +65,7 @@ export function renderMarkdown(run: BenchRun): string {
     lines.push("");
   }
   lines.push(
-    "| scenario | events/s accepted | notifications/s created | sent/s | critical p50 / p95 / p99 ms | normal p50 / p95 / p99 ms | API p99 ms (single POST) | peak RSS MB | CPU cores api / workers / pg / redis |",
+    "| scenario | events/s accepted | notifications/s created | sent/s | critical p50 / p95 / p99 ms | normal p50 / p95 / p99 ms | API p99 ms (single POST) | peak RSS MB | CPU cores api / workers / pg / redis / bench |",
   );
   lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
   for (const s of run.scenarios) {

@@ -22,8 +22,10 @@ export interface CpuMeter {
 
 /**
  * Where the CPU went during a scenario: each Herald process, the PostgreSQL
- * backends serving this system's database, and redis-server (shared with
- * anything else on this Redis). Read from /proc at start and end.
+ * backends serving this system's database, redis-server (shared with
+ * anything else on this Redis) and this bench process itself ("bench": the
+ * load generator and any provider fake, which share the machine's cores with
+ * Herald). Read from /proc at start and end.
  */
 export async function meterCpu(
   processes: Record<string, number>,
@@ -45,6 +47,7 @@ export async function meterCpu(
     for (const [name, pid] of Object.entries(processes)) add(name, pid);
     for (const pid of await backends()) add("postgres", pid);
     if (redisPid) add("redis", redisPid);
+    add("bench", process.pid);
     return out;
   };
   const t0 = performance.now();
