@@ -1,10 +1,10 @@
 import { HeraldError } from "@herald/errors";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import type { ApiDeps } from "./deps.ts";
 import type { App, HonoEnv } from "./hono-env.ts";
 import { accessLog } from "./middleware/access-log.ts";
 import { apiKeyAuth } from "./middleware/api-key-auth.ts";
+import { bodyLimit } from "./middleware/body-limit.ts";
 import { jsonDepthLimit } from "./middleware/json-depth.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
