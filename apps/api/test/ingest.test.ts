@@ -253,10 +253,11 @@ describe("POST /v1/events/batch", () => {
     expect(normalJob?.name).toBe("route_group");
     expect(normalJob?.data).toEqual({ eventIds: normal });
     expect(normalJob?.opts.priority).toBe(3);
-    // Two critical ones: a group of their own, ahead of everything.
+    // Two critical ones: a group of their own, in the critical lane, ahead of everything.
     const criticalGroup = routeJob.get(ids[1]!)!;
     expect(criticalGroup).not.toBe(normalGroup);
-    const criticalJob = await queue.getJob(criticalGroup);
+    expect(await queue.getJob(criticalGroup)).toBeUndefined();
+    const criticalJob = await api.deps.queues.get("events", "critical").getJob(criticalGroup);
     expect(criticalJob?.data).toEqual({ eventIds: [ids[1], ids[4]] });
     expect(criticalJob?.opts.priority).toBe(1);
     // The one low-priority event: a route job of its own, job id = event id.
@@ -265,7 +266,8 @@ describe("POST /v1/events/batch", () => {
     expect(lone?.name).toBe("route");
     expect(lone?.opts.priority).toBe(4);
     // No event got a job of its own besides the lone one.
-    for (const id of [...normal, ids[1]!, ids[4]!]) expect(await queue.getJob(id)).toBeUndefined();
+    for (const id of [...normal, ids[1]!, ids[4]!])
+      expect(await api.deps.queues.find("events", id)).toBeUndefined();
   });
 
   it("gives requests repeating one idempotency key no group: the event's job id is its own", async () => {

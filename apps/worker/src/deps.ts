@@ -1,5 +1,5 @@
 import { createDb, type DbHandle } from "@herald/db";
-import { createQueues, createRedis, type Queues, type RedisClient } from "@herald/jobs";
+import { createQueues, createRedis, LANED_QUEUES, type Queues, type RedisClient } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
 import type { WorkerEnv } from "./env.ts";
 import { instrumentSenders } from "./metrics/instrument-senders.ts";
@@ -37,7 +37,10 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
   });
   const redis = createRedis({ url: env.redisUrl, cluster: env.redisCluster }, "worker");
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
-  const queues = createQueues(redis, env.queuePrefix);
+  // A rate-limited channel's critical sends stay in its one limited queue, first in line.
+  const queues = createQueues(redis, env.queuePrefix, {
+    criticalLanes: LANED_QUEUES.filter((q) => !(q in env.rateLimit)),
+  });
   const metrics = createWorkerMetrics(redis, env.queuePrefix, logger);
   const senders = instrumentSenders(
     { ...createSenders(env, dbHandle.db, redis), ...overrides.senders },

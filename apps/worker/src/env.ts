@@ -87,6 +87,8 @@ const base = z.object({
   ROUTE_GROUP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Most notifications one `send_batch` job carries; 1 gives every notification a `send` job of its own. */
   SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Critical jobs one process runs at once per routing or channel queue, in that queue's critical lane. */
+  CRITICAL_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
 });
 
 const schema = base
@@ -127,6 +129,13 @@ export interface WorkerEnv extends TrackingEnv {
   fanout: { pageSize: number; concurrency: number };
   /** `route_group` jobs routed at once per process (default 4; critical groups do not wait for a slot). */
   routeGroupConcurrency: number;
+  /**
+   * `CRITICAL_CONCURRENCY` (default 16): jobs one process runs at once from
+   * each critical lane (`events_critical`, `email_critical`…), apart from the
+   * queue's own concurrency, so a critical job never waits for a slot held by
+   * normal work.
+   */
+  criticalConcurrency: number;
   /**
    * `SEND_BATCH_SIZE` (default 100): notifications of one channel and priority
    * routed together are sent by one `send_batch` job of up to this many. A
@@ -170,6 +179,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     migrateOnStart: e.MIGRATE_ON_START,
     fanout: { pageSize: e.FANOUT_PAGE_SIZE, concurrency: e.FANOUT_PAGE_CONCURRENCY },
     routeGroupConcurrency: e.ROUTE_GROUP_CONCURRENCY,
+    criticalConcurrency: e.CRITICAL_CONCURRENCY,
     sendBatchSize: e.SEND_BATCH_SIZE,
     policy: policyEnv(e),
     providers: pickProviderEnv(e),

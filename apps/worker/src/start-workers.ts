@@ -3,7 +3,7 @@ import { createBatcher } from "@herald/batching";
 import { createDb, isDatabaseUnavailable, loadSendContexts, markEventsFailed } from "@herald/db";
 import { CHANNELS, type Channel, PRIORITY_RANK } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
-import { bullQueueName, parseJob, retryDelay } from "@herald/jobs";
+import { bullQueueName, hasCriticalLane, type Lane, laneQueueName, parseJob, retryDelay } from "@herald/jobs";
 import { DelayedError, type Job, Worker, type WorkerOptions } from "bullmq";
 import { handleDeadLetter } from "./channels/dead-letter.ts";
 import { sendBatch } from "./channels/send-batch.ts";
@@ -26,7 +26,8 @@ import { createRouterBatches } from "./router/router-batches.ts";
 import { createSemaphore } from "./router/semaphore.ts";
 
 export interface RunningWorkers {
-  workers: Map<WorkerQueue, Worker>;
+  /** By BullMQ queue name before hash-tagging: `email`, and its critical lane `email_critical`. */
+  workers: Map<string, Worker>;
   /** PostgreSQL's availability as this process sees it. */
   gate: DatabaseGate;
   alerts: OpsAlerts;
@@ -68,7 +69,7 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T> {
  */
 export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const { env, logger } = deps;
-  const workers = new Map<WorkerQueue, Worker>();
+  const workers = new Map<string, Worker>();
   const gate = createDatabaseGate(() => deps.dbHandle.sql`select 1`, logger);
   // The "write after send" lane: see SendOptions.sentWriter.
   const statusLane = createDb(env.databaseUrl, {
@@ -169,26 +170,34 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       }
     };
 
-    const worker = new Worker(bullQueueName(queue), processor, options);
-    worker.on("error", (err) => logger.warn({ queue, err: err.message }, "worker error"));
-    // Ids and outcomes only: job data and results carry no personal data.
-    worker.on("completed", (job, result) => logger.debug({ queue, jobId: job.id, result }, "job completed"));
-    worker.on("failed", (job, err) => {
-      if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === "UnrecoverableError";
-      logger[final ? "warn" : "info"](
-        { queue, jobId: job.id, attempt: job.attemptsMade, err: err.message },
-        "job failed",
+    const lanes: Lane[] = hasCriticalLane(queue) ? ["normal", "critical"] : ["normal"];
+    for (const lane of lanes) {
+      const name = laneQueueName(queue, lane);
+      const laneOptions =
+        lane === "critical" ? { ...options, concurrency: env.criticalConcurrency } : options;
+      const worker = new Worker(bullQueueName(name), processor, laneOptions);
+      worker.on("error", (err) => logger.warn({ queue: name, err: err.message }, "worker error"));
+      // Ids and outcomes only: job data and results carry no personal data.
+      worker.on("completed", (job, result) =>
+        logger.debug({ queue: name, jobId: job.id, result }, "job completed"),
       );
-      if (queue === "events" && final) {
-        const data = job.data as { eventId?: string; eventIds?: string[] };
-        markEventsFailed(deps.db, data.eventIds ?? (data.eventId ? [data.eventId] : []), err.message).catch(
-          () => {},
+      worker.on("failed", (job, err) => {
+        if (!job) return;
+        const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === "UnrecoverableError";
+        logger[final ? "warn" : "info"](
+          { queue: name, jobId: job.id, attempt: job.attemptsMade, err: err.message },
+          "job failed",
         );
-      }
-    });
-    attachJobMetrics(worker, queue, deps.metrics);
-    workers.set(queue, worker);
+        if (queue === "events" && final) {
+          const data = job.data as { eventId?: string; eventIds?: string[] };
+          markEventsFailed(deps.db, data.eventIds ?? (data.eventId ? [data.eventId] : []), err.message).catch(
+            () => {},
+          );
+        }
+      });
+      attachJobMetrics(worker, queue, deps.metrics);
+      workers.set(name, worker);
+    }
   }
 
   gate.onChange((down) => {

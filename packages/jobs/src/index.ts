@@ -8,8 +8,15 @@ export {
   QUEUE_NAMES,
   type QueueName,
 } from "./job-catalog.ts";
+export { hasCriticalLane, LANED_QUEUES, type Lane, laneFor, laneQueueName } from "./lanes.ts";
 export { bullQueueName, channelQueue } from "./queue-names.ts";
-export { createQueues, defaultJobOptions, type Queues } from "./queues.ts";
+export {
+  type CreateQueuesOptions,
+  createQueues,
+  defaultJobOptions,
+  type JobStateOrUnknown,
+  type Queues,
+} from "./queues.ts";
 export { isCluster, masterNodes, nodeAddress, type RedisClient } from "./redis-client.ts";
 export { redisModeMismatch } from "./redis-mode.ts";
 export { checkRedisSafety, type RedisNodeSafety, type RedisSafetyReport } from "./redis-safety.ts";

@@ -3,7 +3,11 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { QUEUE_NAMES } from "./job-catalog.ts";
+import { hasCriticalLane, laneQueueName } from "./lanes.ts";
 import { bullQueueName } from "./queue-names.ts";
+
+// Every BullMQ queue: the catalog's, and the critical lanes of those that have one.
+const ALL_NAMES = QUEUE_NAMES.flatMap((q) => (hasCriticalLane(q) ? [q, laneQueueName(q, "critical")] : [q]));
 
 // Redis Cluster's key → slot function (CRC16/XMODEM of the hash tag, mod 16384).
 function crc16(s: string): number {
@@ -34,7 +38,7 @@ afterAll(async () => {
 describe("queue names for Redis Cluster", () => {
   it("keeps every key of one queue in one slot, whatever the prefix", () => {
     for (const prefix of ["herald", "tenant-a:herald"]) {
-      for (const name of QUEUE_NAMES) {
+      for (const name of ALL_NAMES) {
         const queue = new Queue(bullQueueName(name), { connection, prefix });
         opened.push(queue);
         const keys = Object.values(queue.keys).filter((k) => k.length > 0);
@@ -47,8 +51,8 @@ describe("queue names for Redis Cluster", () => {
   });
 
   it("spreads different queues over different slots", () => {
-    const slots = new Set(QUEUE_NAMES.map((q) => slot(`x:${bullQueueName(q)}:wait`)));
-    expect(slots.size).toBe(QUEUE_NAMES.length);
+    const slots = new Set(ALL_NAMES.map((q) => slot(`x:${bullQueueName(q)}:wait`)));
+    expect(slots.size).toBe(ALL_NAMES.length);
   });
 
   it("computes Redis Cluster slots like Redis does", () => {

@@ -29,7 +29,7 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
     const [snapshots, dead, activity, providers] = await Promise.all([
       Promise.all(
         QUEUE_NAMES.map((name) =>
-          queueSnapshot(deps.redis, deps.queues.get(name)).then(
+          queueSnapshot(deps.redis, deps.queues.lanes(name)).then(
             (s) => ({ name, ...s }),
             () => null,
           ),

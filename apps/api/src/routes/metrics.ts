@@ -45,7 +45,7 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
 
   const snapshots = await Promise.all(
     QUEUE_NAMES.map((q) =>
-      queueSnapshot(deps.redis, deps.queues.get(q)).then(
+      queueSnapshot(deps.redis, deps.queues.lanes(q)).then(
         (s) => [q, s] as const,
         () => null,
       ),

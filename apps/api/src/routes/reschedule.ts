@@ -65,8 +65,7 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
 
     const now = new Date();
     const delay = Math.max(0, sendAt.getTime() - now.getTime());
-    const queue = deps.queues.get(n.channel);
-    const job = await queue.getJob(notificationId);
+    const job = await deps.queues.find(n.channel, notificationId, PRIORITY_RANK[n.priority]);
     const state = job ? await job.getState() : "missing";
     if (job && state === "delayed") {
       // Redis first: if the job already left the delayed set this throws and nothing changes.
@@ -81,7 +80,8 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
     } else {
       // The job is waiting (its time came) or was lost: replace it with one at the new time.
       if (job) await job.remove().catch(() => {});
-      await queue.add(
+      await deps.queues.add(
+        n.channel,
         "send",
         { notificationId },
         {

@@ -11,8 +11,7 @@ import type { ApiDeps } from "../deps.ts";
  * row is moved to QUEUED after, and only if nothing overtook it.
  */
 export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promise<void> {
-  const queue = deps.queues.get(n.channel);
-  const job = await queue.getJob(n.id);
+  const job = await deps.queues.find(n.channel, n.id, PRIORITY_RANK[n.priority]);
   const state = job ? await job.getState() : "unknown";
   if (job && (state === "failed" || state === "completed")) {
     await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });

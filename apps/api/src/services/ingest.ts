@@ -86,14 +86,18 @@ export type IngestResult = { eventId: string; replay: boolean } | { error: Heral
 /** The job that routes an event: its group's, or its own (job id = event id). */
 const routeJobOf = (e: { id: string; routeJob: string | null }) => e.routeJob ?? e.id;
 
-/** Which of `events` have their routing job on the `events` queue (in any state); none when Redis cannot say. */
+/** Which of `events` have their routing job on the `events` queue, either lane (in any state); none when Redis cannot say. */
 async function queuedEventIds(
   deps: ApiDeps,
   events: { id: string; routeJob: string | null }[],
 ): Promise<Set<string>> {
-  const queue = deps.queues.get("events");
   const states = await Promise.all(
-    events.map((e) => queue.getJobState(routeJobOf(e)).catch(() => "unknown" as const)),
+    events.map((e) =>
+      deps.queues.locate("events", routeJobOf(e)).then(
+        (found) => found.state,
+        () => "unknown" as const,
+      ),
+    ),
   );
   return new Set(events.filter((_, i) => states[i] !== "unknown").map((e) => e.id));
 }

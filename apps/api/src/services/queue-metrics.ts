@@ -19,11 +19,7 @@ const SCORE_STEP = 0x100000000;
  * oldest job of each priority is the lowest score in its band: a few O(log n)
  * reads, never a scan, even with millions waiting.
  */
-export async function queueSnapshot(
-  redis: RedisClient,
-  queue: Queue,
-  now = Date.now(),
-): Promise<QueueSnapshot> {
+async function laneSnapshot(redis: RedisClient, queue: Queue, now: number): Promise<QueueSnapshot> {
   const counts = await queue.getJobCounts("wait", "prioritized", "active", "delayed", "failed");
   const heads = await Promise.all([
     redis.lindex(queue.keys.wait!, -1),
@@ -46,5 +42,21 @@ export async function queueSnapshot(
     delayed: counts.delayed ?? 0,
     failed: counts.failed ?? 0,
     oldestWaitingAgeSeconds: Number.isFinite(oldest) ? Math.max(0, (now - oldest) / 1000) : 0,
+  };
+}
+
+/** One queue's snapshot over all its lanes (`Queues.lanes`): counts added, the oldest wait of any. */
+export async function queueSnapshot(
+  redis: RedisClient,
+  lanes: Queue[],
+  now = Date.now(),
+): Promise<QueueSnapshot> {
+  const each = await Promise.all(lanes.map((q) => laneSnapshot(redis, q, now)));
+  return {
+    waiting: each.reduce((n, s) => n + s.waiting, 0),
+    active: each.reduce((n, s) => n + s.active, 0),
+    delayed: each.reduce((n, s) => n + s.delayed, 0),
+    failed: each.reduce((n, s) => n + s.failed, 0),
+    oldestWaitingAgeSeconds: Math.max(...each.map((s) => s.oldestWaitingAgeSeconds)),
   };
 }

@@ -1,6 +1,6 @@
 import { listStaleEvents, listStaleNotifications, type NotificationRow } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
-import { reliabilityCountersKey } from "@herald/jobs";
+import { type JobStateOrUnknown, reliabilityCountersKey } from "@herald/jobs";
 import type { Job, Queue } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import { sendOptions } from "../router/enqueue-sends.ts";
@@ -29,7 +29,7 @@ async function ensureJob(
   queue: Queue,
   id: string,
   add: () => Promise<void>,
-  known?: Awaited<ReturnType<Queue["getJobState"]>>,
+  known?: JobStateOrUnknown,
 ): Promise<boolean> {
   const state = known ?? (await queue.getJobState(id));
   if (state === "unknown") {
@@ -83,25 +83,21 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
     requeuedNotifications: 0,
   };
 
-  const events = deps.queues.get("events");
   result.checkedEvents = await forEachPage(
     (after) => listStaleEvents(deps.db, cutoff, after, PAGE),
     async (rows) => {
       const fixed = await Promise.all(
         rows.map(async (e) => {
+          const priority = PRIORITY_RANK[e.priority as Priority] ?? PRIORITY_RANK.normal;
           const addOwn = () =>
-            deps.queues.add(
-              "events",
-              "route",
-              { eventId: e.id },
-              { jobId: e.id, priority: PRIORITY_RANK[e.priority as Priority] ?? PRIORITY_RANK.normal },
-            );
+            deps.queues.add("events", "route", { eventId: e.id }, { jobId: e.id, priority });
           // An event of a group is in hand while its group's job is; once that job is
           // gone, the event gets a `route` job of its own (which a later run then finds).
-          const groupState = e.routeJob ? await events.getJobState(e.routeJob) : "unknown";
-          return groupState === "unknown"
-            ? ensureJob(events, e.id, addOwn)
-            : ensureJob(events, e.routeJob!, addOwn, groupState);
+          const group = e.routeJob ? await deps.queues.locate("events", e.routeJob, priority) : undefined;
+          if (group && group.state !== "unknown")
+            return ensureJob(group.queue, e.routeJob!, addOwn, group.state);
+          const own = await deps.queues.locate("events", e.id, priority);
+          return ensureJob(own.queue, e.id, addOwn, own.state);
         }),
       );
       result.requeuedEvents += fixed.filter(Boolean).length;
@@ -140,14 +136,14 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
  * (a router re-run can enqueue part of a lost batch under the batch's id).
  */
 async function ensureSendJob(deps: WorkerDeps, n: NotificationRow): Promise<boolean> {
-  const queue = deps.queues.get(n.channel);
+  const priority = PRIORITY_RANK[n.priority];
   const addOwn = () => deps.queues.add(n.channel, "send", { notificationId: n.id }, sendOptions(deps, n));
-  const own = await queue.getJobState(n.id);
-  if (own === "unknown" && n.sendJob && n.status === "QUEUED") {
-    const batch = await queue.getJobState(n.sendJob);
-    if (batch !== "unknown" && batch !== "completed" && batch !== "failed") return false;
+  const own = await deps.queues.locate(n.channel, n.id, priority);
+  if (own.state === "unknown" && n.sendJob && n.status === "QUEUED") {
+    const batch = await deps.queues.locate(n.channel, n.sendJob, priority);
+    if (batch.state !== "unknown" && batch.state !== "completed" && batch.state !== "failed") return false;
   }
-  return ensureJob(queue, n.id, addOwn, own);
+  return ensureJob(own.queue, n.id, addOwn, own.state);
 }
 
 /** Registers (or updates) the repeating reconcile job; every worker process may call it, it stays one scheduler. */
