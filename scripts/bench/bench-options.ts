@@ -6,6 +6,11 @@ export interface BenchOptions {
   rate: number;
   /** Worker processes. Default 2 (one per core). */
   workers: number;
+  /**
+   * Extra worker processes serving only the critical lanes (`WORKER_LANES=critical`;
+   * the others then serve the rest). Default 0: every worker serves both.
+   */
+  criticalWorkers: number;
   /** Which scenarios run: raw,steady,max,slow,fanout,memory. Default all but memory (`--memory` adds it). */
   scenarios: string[];
   /** Topic size of the fan-out scenario. Default 100,000 (`--short`: 3,000). */
@@ -26,6 +31,7 @@ const HELP = `npm run bench -- [options]
   --duration <s>        seconds per scenario (default 60, short 2)
   --rate <n>            events/s offered in the steady scenario (default 1000, short 150)
   --workers <n>         worker processes (default 2)
+  --critical-workers <n>  extra processes for the critical lanes only (default 0)
   --scenarios <list>    raw,steady,max,slow,fanout,memory (default all but memory)
   --memory              add the 1,000,000-notification memory scenario
   --fanout <n>          topic subscribers in the fan-out scenario (default 100000, short 3000)
@@ -51,6 +57,15 @@ export function positive(argv: string[], name: string, fallback: number): number
   return n;
 }
 
+/** A whole number ≥ 0 after `name`, or `fallback`. */
+function count(argv: string[], name: string, fallback: number): number {
+  const raw = value(argv, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0, not "${raw}"`);
+  return n;
+}
+
 export function parseBenchOptions(argv: string[]): BenchOptions {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.info(HELP);
@@ -71,6 +86,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     durationS: positive(argv, "--duration", short ? 2 : 60),
     rate: positive(argv, "--rate", short ? 150 : 1000),
     workers: Math.round(positive(argv, "--workers", 2)),
+    criticalWorkers: count(argv, "--critical-workers", 0),
     scenarios,
     fanout: Math.round(positive(argv, "--fanout", short ? 3_000 : 100_000)),
     memoryNotifications: Math.round(positive(argv, "--memory-notifications", short ? 100_000 : 1_000_000)),

@@ -24,6 +24,8 @@ export interface SystemOptions {
   /** Name for logs and the database (`herald_bench_<name>_<hex>`). */
   name: string;
   workers: number;
+  /** Extra worker processes with `WORKER_LANES=critical` (the others get `normal`). Default 0. */
+  criticalWorkers?: number;
   /** Extra environment for every worker process. */
   workerEnv?: Record<string, string>;
   apiEnv?: Record<string, string>;
@@ -121,9 +123,11 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
   });
   const workers: AppProcess[] = [];
   const healthUrls: string[] = [];
-  for (let i = 1; i <= options.workers; i++) {
+  const critical = options.criticalWorkers ?? 0;
+  for (let i = 1; i <= options.workers + critical; i++) {
     const healthPort = await freePort();
     healthUrls.push(`http://127.0.0.1:${healthPort}/readyz`);
+    const lanes = critical === 0 ? {} : { WORKER_LANES: i > options.workers ? "critical" : "normal" };
     workers.push(
       spawnApp({
         entry: join(REPO, "apps/worker/src/main.ts"),
@@ -134,6 +138,7 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
           NODE_OPTIONS: nodeOptions("worker"),
           WORKER_HEALTH_PORT: String(healthPort),
           WORKER_HEALTH_HOST: "127.0.0.1",
+          ...lanes,
           ...options.workerEnv,
         },
         logFile: join(logDir, `worker-${i}.log`),

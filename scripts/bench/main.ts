@@ -58,6 +58,7 @@ function launch(name: string, extra: Partial<SystemOptions>): Promise<System> {
   return startSystem({
     name,
     workers: o.workers,
+    criticalWorkers: o.criticalWorkers,
     ...(profileDir ? { profileDir } : {}),
     ...extra,
   }).then((system) => {

@@ -69,6 +69,12 @@ const base = z.object({
     .default("herald"),
   /** Queues this process serves, e.g. `email,sms`. Default: all of them. */
   WORKER_CHANNELS: commaList(WORKER_QUEUES).default([...WORKER_QUEUES]),
+  /**
+   * Lanes this process serves: `all`, `normal` (queues without lanes, and
+   * the normal lane of those with one) or `critical` (only the critical lanes
+   * of its queues): a process of its own for critical work.
+   */
+  WORKER_LANES: z.enum(["all", "normal", "critical"]).default("all"),
   /** Wait before each attempt: immediately, +1 min, +5 min, +30 min, then dead-letter. */
   RETRY_SCHEDULE: durationList().default([...DEFAULT_RETRY_SCHEDULE]),
   /** How long SIGTERM waits for in-flight sends before exiting. */
@@ -136,6 +142,8 @@ export interface WorkerEnv extends TrackingEnv {
    * normal work.
    */
   criticalConcurrency: number;
+  /** `WORKER_LANES` (default `all`): `normal` or `critical` to serve only those lanes. */
+  lanes: "all" | "normal" | "critical";
   /**
    * `SEND_BATCH_SIZE` (default 100): notifications of one channel and priority
    * routed together are sent by one `send_batch` job of up to this many. A
@@ -180,6 +188,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     fanout: { pageSize: e.FANOUT_PAGE_SIZE, concurrency: e.FANOUT_PAGE_CONCURRENCY },
     routeGroupConcurrency: e.ROUTE_GROUP_CONCURRENCY,
     criticalConcurrency: e.CRITICAL_CONCURRENCY,
+    lanes: e.WORKER_LANES,
     sendBatchSize: e.SEND_BATCH_SIZE,
     policy: policyEnv(e),
     providers: pickProviderEnv(e),

@@ -170,7 +170,9 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       }
     };
 
-    const lanes: Lane[] = hasCriticalLane(queue) ? ["normal", "critical"] : ["normal"];
+    const lanes = (
+      hasCriticalLane(queue) ? (["normal", "critical"] as Lane[]) : (["normal"] as Lane[])
+    ).filter((lane) => env.lanes === "all" || env.lanes === lane);
     for (const lane of lanes) {
       const name = laneQueueName(queue, lane);
       const laneOptions =
@@ -207,7 +209,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     }
   });
 
-  if (env.queues.includes("maintenance")) {
+  if (workers.has("maintenance")) {
     scheduleReconciler(deps).catch((err) =>
       logger.error({ err: (err as Error).message }, "could not schedule the reconciler"),
     );
@@ -217,7 +219,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     scheduleDigestSweep(deps).catch((err) => logger.warn({ err: err.message }, "digest sweep not scheduled"));
   }
   logger.info({ queues: env.queues }, "workers started");
-  if (env.queues.includes("maintenance")) {
+  if (workers.has("maintenance")) {
     scheduleRetention(deps).catch((err: Error) =>
       logger.warn({ err: err.message }, "retention not scheduled"),
     );

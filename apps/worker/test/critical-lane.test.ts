@@ -50,3 +50,20 @@ describe("the critical lane", () => {
     }, 20_000);
   });
 });
+
+describe("WORKER_LANES", () => {
+  it("lets a process serve only the critical lanes, or everything but them", async () => {
+    const critical = await createTestWorker({
+      WORKER_CHANNELS: "events,email,digest",
+      WORKER_LANES: "critical",
+    });
+    const normal = await createTestWorker({ WORKER_CHANNELS: "events,email,digest", WORKER_LANES: "normal" });
+    try {
+      expect([...critical.running.workers.keys()].sort()).toEqual(["email_critical", "events_critical"]);
+      expect([...normal.running.workers.keys()].sort()).toEqual(["digest", "email", "events"]);
+    } finally {
+      await critical.close();
+      await normal.close();
+    }
+  });
+});
