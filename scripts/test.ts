@@ -52,12 +52,15 @@ if (existsSync(results)) {
     numPassedTests: number;
     numFailedTests: number;
     numFailedTestSuites: number;
-    testResults: { status: string; assertionResults: unknown[] }[];
+    testResults: { status: string; assertionResults: { status: string }[] }[];
   };
   passed += report.numPassedTests;
   failed += report.numFailedTests;
-  // A file that fails before its tests run (import error, hook failure) has no failed tests of its own.
-  failed += report.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+  // A file that fails outside its tests (import error, a failing beforeAll) has no failed tests of
+  // its own: its tests are reported skipped, or not at all. It counts as one failure.
+  failed += report.testResults.filter(
+    (f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed"),
+  ).length;
 } else {
   failed++;
 }
