@@ -48,22 +48,29 @@ export function value(argv: string[], name: string): string | undefined {
   return v;
 }
 
-/** A positive number after `name`, or `fallback`; anything else is an error naming the option. */
-export function positive(argv: string[], name: string, fallback: number): number {
+/** The number after `name`, or `fallback`; one that fails `valid` is an error naming the option and `what` it must be. */
+function numberOption(
+  argv: string[],
+  name: string,
+  fallback: number,
+  valid: (n: number) => boolean,
+  what: string,
+): number {
   const raw = value(argv, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  if (!valid(n)) throw new Error(`${name} must be ${what}, not "${raw}"`);
   return n;
+}
+
+/** A positive number after `name`, or `fallback`; anything else is an error naming the option. */
+export function positive(argv: string[], name: string, fallback: number): number {
+  return numberOption(argv, name, fallback, (n) => Number.isFinite(n) && n > 0, "a positive number");
 }
 
 /** A whole number ≥ 0 after `name`, or `fallback`. */
 function count(argv: string[], name: string, fallback: number): number {
-  const raw = value(argv, name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0, not "${raw}"`);
-  return n;
+  return numberOption(argv, name, fallback, (n) => Number.isInteger(n) && n >= 0, "a whole number ≥ 0");
 }
 
 export function parseBenchOptions(argv: string[]): BenchOptions {

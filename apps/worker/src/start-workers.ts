@@ -3,7 +3,7 @@ import { createBatcher } from "@herald/batching";
 import { createDb, isDatabaseUnavailable, loadSendContexts, markEventsFailed } from "@herald/db";
 import { CHANNELS, type Channel, PRIORITY_RANK } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
-import { bullQueueName, hasCriticalLane, type Lane, laneQueueName, parseJob, retryDelay } from "@herald/jobs";
+import { bullQueueName, laneQueueName, lanesOf, parseJob, retryDelay } from "@herald/jobs";
 import { DelayedError, type Job, Worker, type WorkerOptions } from "bullmq";
 import { handleDeadLetter } from "./channels/dead-letter.ts";
 import { sendBatch } from "./channels/send-batch.ts";
@@ -170,10 +170,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       }
     };
 
-    const lanes = (
-      hasCriticalLane(queue) ? (["normal", "critical"] as Lane[]) : (["normal"] as Lane[])
-    ).filter((lane) => env.lanes === "all" || env.lanes === lane);
-    for (const lane of lanes) {
+    for (const lane of lanesOf(queue).filter((l) => env.lanes === "all" || env.lanes === l)) {
       const name = laneQueueName(queue, lane);
       const laneOptions =
         lane === "critical" ? { ...options, concurrency: env.criticalConcurrency } : options;

@@ -8,7 +8,7 @@ export {
   QUEUE_NAMES,
   type QueueName,
 } from "./job-catalog.ts";
-export { hasCriticalLane, LANED_QUEUES, type Lane, laneFor, laneQueueName } from "./lanes.ts";
+export { hasCriticalLane, LANED_QUEUES, type Lane, laneFor, laneQueueName, lanesOf } from "./lanes.ts";
 export { bullQueueName, channelQueue } from "./queue-names.ts";
 export {
   type CreateQueuesOptions,

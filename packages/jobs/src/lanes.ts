@@ -18,6 +18,11 @@ export function hasCriticalLane(queue: QueueName): boolean {
   return LANED_QUEUES.includes(queue);
 }
 
+/** A queue's lanes: the normal one, and the critical one where it has one. */
+export function lanesOf(queue: QueueName): Lane[] {
+  return hasCriticalLane(queue) ? ["normal", "critical"] : ["normal"];
+}
+
 /**
  * The lane a job with this BullMQ priority (a `PRIORITY_RANK`) is added to on
  * `queue`. `criticalLanes`: the queues whose critical jobs use their lane

@@ -8,7 +8,7 @@ import {
   QUEUE_NAMES,
   type QueueName,
 } from "./job-catalog.ts";
-import { hasCriticalLane, LANED_QUEUES, type Lane, laneFor, laneQueueName } from "./lanes.ts";
+import { hasCriticalLane, LANED_QUEUES, type Lane, laneFor, laneQueueName, lanesOf } from "./lanes.ts";
 import { bullQueueName } from "./queue-names.ts";
 import type { RedisClient } from "./redis-client.ts";
 
@@ -59,11 +59,6 @@ export function defaultJobOptions(queue: QueueName): JobsOptions {
   return { ...DEFAULT_JOB_OPTIONS[queue as Exclude<QueueName, (typeof CHANNELS)[number]>] };
 }
 
-/**
- * One `Queue` per catalog queue, sharing one connection. Payloads are
- * validated before they reach Redis. Each queue carries the catalog's default
- * job options, so e.g. a `route` job gets its retries whoever enqueues it.
- */
 export interface CreateQueuesOptions {
   /**
    * Queues whose critical jobs this producer adds to their critical lane
@@ -73,6 +68,11 @@ export interface CreateQueuesOptions {
   criticalLanes?: readonly QueueName[];
 }
 
+/**
+ * One `Queue` per lane of each catalog queue, sharing one connection. Payloads are
+ * validated before they reach Redis. Each queue carries the catalog's default
+ * job options, so e.g. a `route` job gets its retries whoever enqueues it.
+ */
 export function createQueues(
   connection: RedisClient,
   prefix: string,
@@ -91,13 +91,10 @@ export function createQueues(
     queue.on("error", () => {});
     queues.set(laneQueueName(name, lane), queue);
   };
-  for (const name of QUEUE_NAMES) {
-    open(name, "normal");
-    if (hasCriticalLane(name)) open(name, "critical");
-  }
+  for (const name of QUEUE_NAMES) for (const lane of lanesOf(name)) open(name, lane);
   const get = (q: QueueName, lane: Lane = "normal") =>
     queues.get(laneQueueName(q, hasCriticalLane(q) ? lane : "normal"))!;
-  const lanes = (q: QueueName) => (hasCriticalLane(q) ? [get(q), get(q, "critical")] : [get(q)]);
+  const lanes = (q: QueueName) => lanesOf(q).map((lane) => get(q, lane));
   /** The lane a job of this priority goes to first, then the other. */
   const lookupOrder = (q: QueueName, priority: number | undefined) =>
     laneFor(q, priority, criticalLanes) === "critical" ? lanes(q).reverse() : lanes(q);
