@@ -256,6 +256,53 @@ describe("e-mail message details", () => {
     expect(sent?.detail).toMatchObject({ failover: [{ provider: "resend", code: "application_error" }] });
   });
 
+  it("retries a whole Resend batch that failed as one batch: one job and one request per attempt, not one per e-mail", async () => {
+    resend.failWith({ status: 503, times: 2 });
+    worker = await createTestWorker({ ...env(), EMAIL_PROVIDERS: "resend" });
+    const users = ["o-1", "o-2", "o-3"];
+    const { ids } = await acceptGroup(
+      worker,
+      users.map((userId) => ({ userId })),
+    );
+    const rows = await eventually(async () => {
+      const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
+      return found.length === 3 && found.every((n) => n.status === "SENT") ? found : null;
+    });
+    // Two refused requests, then one that carries all three: each attempt was one batch request.
+    expect(resend.received.map((r) => [r.status, r.batch ?? false])).toEqual([
+      [503, false],
+      [503, false],
+      [200, true],
+      [200, true],
+      [200, true],
+    ]);
+    // Same rows, same key: had a refused request gone through, Resend would not send twice.
+    expect(new Set(resend.received.map((r) => r.idempotencyKey)).size).toBe(1);
+    expect(new Set(rows.map((n) => n.sendJob)).size).toBe(1);
+    const email = worker.deps.queues.get("email");
+    const last = rows[0]!.sendJob!;
+    for (const n of rows) {
+      expect(n.retryCount).toBe(2);
+      expect(n.sendJob).toMatch(/^snd_.+-a3-[0-9a-f]{12}$/);
+      expect(await email.getJob(n.id)).toBeUndefined();
+      const timeline = await getTimeline(worker.deps.db, n.id);
+      expect(timeline.map((t) => [t.status, (t.detail as { attempt?: number } | null)?.attempt])).toEqual([
+        ["PENDING", undefined],
+        ["QUEUED", undefined],
+        ["FAILED", 1],
+        ["FAILED", 2],
+        ["SENT", 3],
+      ]);
+    }
+    const rowIds = rows.map((n) => n.id).sort();
+    const firstBatch = await email.getJob(last.replace(/-a3-[0-9a-f]{12}$/, ""));
+    expect(firstBatch?.returnvalue).toMatchObject({ sent: 0, retrying: 3 });
+    const third = await email.getJob(last);
+    expect(third?.data.priorAttempts).toBe(2);
+    expect([...third!.data.notificationIds].sort()).toEqual(rowIds);
+    expect(third?.returnvalue).toMatchObject({ sent: 3, retrying: 0 });
+  });
+
   it("a repeated attempt reuses the idempotency key, so Resend sends once", async () => {
     const sender = emailSender(
       [resendProvider({ apiKey: "re_test_key", baseUrl: resend.url, timeoutMs: 2000 })],

@@ -85,7 +85,7 @@ describe("send batches (notifications routed together, sent by one job)", () => 
     expect(timeline[2]?.detail).toMatchObject({ attempt: 1, provider: "recording" });
   });
 
-  it("hands a transient failure to a job of its own that goes on with the attempt count; a permanent one fails alone", async () => {
+  it("hands a transient failure to a retry batch that goes on with the attempt count; a permanent one fails alone", async () => {
     const { ids } = await acceptGroup(w, [
       { userId: "steady-a" },
       { userId: "flaky" },
@@ -98,15 +98,19 @@ describe("send batches (notifications routed together, sent by one job)", () => 
     });
     const [a, flaky, bad, b] = rows;
     expect([a?.status, flaky?.status, bad?.status, b?.status]).toEqual(["SENT", "SENT", "FAILED", "SENT"]);
-    expect(new Set(rows.map((n) => n.sendJob)).size).toBe(1);
+    expect(new Set([a, bad, b].map((n) => n!.sendJob)).size).toBe(1);
 
-    const batch = await w.deps.queues.get("email").getJob(a!.sendJob!);
+    const queue = w.deps.queues.get("email");
+    const batch = await queue.getJob(a!.sendJob!);
     expect(batch?.returnvalue).toMatchObject({ sent: 2, failed: 1, retrying: 1 });
 
     expect(flaky?.retryCount).toBe(1);
-    const own = await w.deps.queues.get("email").getJob(flaky!.id);
-    expect(own?.name).toBe("send");
-    expect(own?.data).toEqual({ notificationId: flaky!.id, priorAttempts: 1 });
+    expect(await queue.getJob(flaky!.id)).toBeUndefined();
+    expect(flaky?.sendJob).toMatch(new RegExp(`^${a!.sendJob}-a2-[0-9a-f]{12}$`));
+    const retry = await queue.getJob(flaky!.sendJob!);
+    expect(retry?.name).toBe("send_batch");
+    expect(retry?.data).toEqual({ notificationIds: [flaky!.id], priorAttempts: 1 });
+    expect(retry?.returnvalue).toMatchObject({ sent: 1, retrying: 0 });
     const flakyTimeline = await getTimeline(w.deps.db, flaky!.id);
     expect(flakyTimeline.map((t) => [t.status, (t.detail as { attempt?: number } | null)?.attempt])).toEqual([
       ["PENDING", undefined],

@@ -19,6 +19,7 @@ export * from "./digests.ts";
 export * from "./events.ts";
 export * from "./fanout.ts";
 export * from "./inbox.ts";
+export { markRetrying, type RetryRecord } from "./mark-retrying.ts";
 export { markSent, type SentRecord } from "./mark-sent.ts";
 export { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate.ts";
 export * from "./notifications.ts";

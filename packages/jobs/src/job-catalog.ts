@@ -16,7 +16,14 @@ const sendJobs = {
    * Notifications of one channel and priority routed together (job id =
    * their `send_job` stamp, `snd_…`): loaded, sent and recorded together.
    */
-  send_batch: z.object({ notificationIds: z.array(notificationId).min(1).max(1000) }),
+  send_batch: z.object({
+    notificationIds: z.array(notificationId).min(1).max(1000),
+    /**
+     * Attempts already made for these rows: a batch hands the sends that
+     * failed for now to one retry batch (job id `<batch>-a<attempt>-<hash>`).
+     */
+    priorAttempts: z.number().int().min(1).optional(),
+  }),
 };
 
 const channelJobs = Object.fromEntries(CHANNELS.map((c) => [c, sendJobs])) as {
@@ -96,8 +103,8 @@ export const DEFAULT_JOB_OPTIONS = {
   },
   /**
    * A `send_batch` job's own retries are for its infrastructure (Redis,
-   * PostgreSQL): a notification's failed send gets a `send` job of its own
-   * that follows the channel's retry schedule.
+   * PostgreSQL): sends that fail go on in a retry batch (or a `send` job of
+   * their own) that follows the channel's retry schedule.
    */
   sendBatch: {
     attempts: 8,

@@ -18,7 +18,8 @@ import type { SentWriter } from "../reliability/sent-writer.ts";
 /** Statuses in which a send job still has work to do. Anything else was sent, canceled or suppressed meanwhile. */
 const SENDABLE = new Set<NotificationStatus>(["PENDING", "SCHEDULED", "QUEUED", "FAILED", "DEAD"]);
 
-function classify(err: unknown): DeliveryError {
+/** A provider's error as a DeliveryError; anything unknown counts as transient. */
+export function classify(err: unknown): DeliveryError {
   if (isDeliveryError(err)) return err;
   return new DeliveryError("transient", (err as Error)?.message ?? String(err), {
     provider: "unknown",
@@ -58,22 +59,23 @@ export type DeliveryFailure =
   | { kind: "permanent"; error: DeliveryError }
   /** Dead-lettered and recorded DEAD: that was the last attempt. */
   | { kind: "dead"; error: DeliveryError }
-  /** Recorded FAILED awaiting a retry. */
+  /** Recorded FAILED awaiting a retry (or, with `takeRetry`, taken by the batch to record). */
   | { kind: "retry"; error: DeliveryError };
 
 export type DeliveryOutcome = SendOutcome | { status: "FAILED"; failure: DeliveryFailure };
 
 /**
- * Runs before a retryable failure is recorded: a batch puts the
- * notification's own retry job in place first, so that no crash can leave a
- * FAILED row that nothing will retry.
+ * Takes a send that failed for now (not on its last attempt) instead of
+ * recording it: a batch gathers them and hands them to one retry batch
+ * (`handOverRetries`), which puts that job in place before the rows say
+ * FAILED, so that no crash can leave a FAILED row that nothing will retry.
  */
-export type BeforeRetry = (error: DeliveryError) => Promise<void>;
+export type TakeRetry = (error: DeliveryError) => void;
 
 export interface DeliverOptions extends RecordOptions {
   /** Statuses worth sending (default: every status a retry may find). */
   sendable?: ReadonlySet<NotificationStatus>;
-  beforeRetry?: BeforeRetry;
+  takeRetry?: TakeRetry;
   /** Push devices of a batch's recipients, loaded together (a recipient absent has none). Default: one query. */
   devices?: ReadonlyMap<string, DeviceRow[]>;
 }
@@ -131,7 +133,7 @@ export async function finishDelivery(
     if (isDatabaseUnavailable(answer.error)) throw answer.error;
     return {
       status: "FAILED",
-      failure: await recordFailure(deps, notification, answer.error, at, options.beforeRetry),
+      failure: await recordFailure(deps, notification, answer.error, at, options.takeRetry),
     };
   }
   const { result } = answer;
@@ -210,7 +212,7 @@ async function recordFailure(
   notification: NotificationRow,
   raw: unknown,
   at: AttemptInfo,
-  beforeRetry?: BeforeRetry,
+  takeRetry?: TakeRetry,
 ): Promise<DeliveryFailure> {
   const { id: notificationId, channel } = notification;
   const { attempt, maxAttempts } = at;
@@ -253,7 +255,10 @@ async function recordFailure(
     });
     return { kind: "dead", error: err };
   }
-  await beforeRetry?.(err);
+  if (takeRetry) {
+    takeRetry(err);
+    return { kind: "retry", error: err };
+  }
   await transition(deps.db, notificationId, "FAILED", {
     incrementRetry: true,
     set: { lastError: err.message.slice(0, 1000) },

@@ -1,10 +1,8 @@
 import { isDatabaseUnavailable, listDevicesOf, loadSendContexts, type SendContextRow } from "@herald/db";
 import type { Channel, NotificationStatus } from "@herald/domain";
-import { retryDelay } from "@herald/jobs";
 import type { Job } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import type { SendContext, SendResult } from "../providers/provider.ts";
-import { sendOptions } from "../router/enqueue-sends.ts";
 import {
   type AttemptInfo,
   type DeliverOptions,
@@ -15,12 +13,17 @@ import {
   prepareDelivery,
   type RecordOptions,
 } from "./deliver.ts";
+import { handOverRetries, type PendingRetry } from "./retry-batch.ts";
 
 /**
- * A batch sends only rows nobody else owns: a FAILED row has its own retry
- * job (the `beforeRetry` hand-over below), and a DEAD one waits for an operator.
+ * A batch sends only rows nobody else owns: a FAILED row belongs to the job
+ * its `send_job` names (a retry batch, or its own `send` job), and a DEAD one
+ * waits for an operator. A retry batch sends only the FAILED rows handed to
+ * it: any other status means someone acted on the row since (an operator's
+ * retry or cancel), or that the batch that handed it over is still running.
  */
 const BATCH_SENDABLE = new Set<NotificationStatus>(["PENDING", "QUEUED", "SCHEDULED"]);
+const RETRY_SENDABLE = new Set<NotificationStatus>(["FAILED"]);
 
 /** Rows loaded and sent at once (`SEND_BATCH_SIZE` is at most 1,000; Resend takes 100 a request). */
 const CHUNK = 100;
@@ -31,7 +34,7 @@ export interface BatchOutcome {
   skipped: number;
   /** Failed for good (recorded FAILED or DEAD). */
   failed: number;
-  /** Failed for now: each has a `send` job of its own that retries it. */
+  /** Failed for now: handed to one retry batch (`send_batch` with `priorAttempts`). */
   retrying: number;
   missing: number;
 }
@@ -54,11 +57,12 @@ async function allOrFirstError(tasks: Promise<unknown>[]): Promise<void> {
  * A `send_batch` job: notifications of one channel routed together, loaded a
  * chunk at a time in one query each, sent concurrently (in provider batch
  * requests where the channel's sender has them) and recorded SENT through
- * the group-committed writer. A failed send does not fail the batch: it is
- * recorded, and a transient one is handed over to a `send` job of its own
- * that carries the attempt count on (`priorAttempts`) and follows the
- * channel's retry schedule. Only infrastructure errors fail the batch, whose
- * re-run skips what was sent or handed over; PostgreSQL being unreachable is
+ * the group-committed writer. A failed send does not fail the batch: a
+ * permanent failure is recorded, and the sends that failed for now go on
+ * together in one retry batch (`handOverRetries`: the same job with
+ * `priorAttempts`, after the channel's next delay), until the last attempt
+ * dead-letters each. Only infrastructure errors fail the batch, whose re-run
+ * skips what was sent or handed over; PostgreSQL being unreachable is
  * rethrown untouched once every send in hand has settled.
  */
 export async function sendBatch(
@@ -67,18 +71,30 @@ export async function sendBatch(
   job: Job,
   options: RecordOptions = {},
 ): Promise<BatchOutcome> {
-  const ids = (job.data as { notificationIds: string[] }).notificationIds;
+  const { notificationIds: ids, priorAttempts = 0 } = job.data as {
+    notificationIds: string[];
+    priorAttempts?: number;
+  };
   const schedule = deps.env.retrySchedule[channel];
   const sender = deps.senders[channel];
-  const at: AttemptInfo = { attempt: 1, maxAttempts: schedule.length, interrupted: job.stalledCounter > 0 };
+  const at: AttemptInfo = {
+    attempt: priorAttempts + 1,
+    maxAttempts: schedule.length,
+    interrupted: job.stalledCounter > 0,
+  };
   // After a cut-off run, a sender that can tell what its provider already has is asked one by one.
   const lookup = at.interrupted && deps.env.reliability.recoveryLookup && !!sender.findSent;
   const outcome: BatchOutcome = { sent: 0, skipped: 0, failed: 0, retrying: 0, missing: 0 };
+  const retries: PendingRetry[] = [];
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const found = await loadSendContexts(deps.db, chunk);
     outcome.missing += chunk.length - found.size;
-    const loaded = [...found.values()];
+    // A FAILED row is this job's only when its stamp says so (a later retry batch, or its own job, may own it).
+    const loaded = [...found.values()].filter(
+      (l) => l.notification.status !== "FAILED" || l.notification.sendJob === job.id,
+    );
+    outcome.skipped += found.size - loaded.length;
     const devices =
       channel === "push"
         ? await listDevicesOf(deps.db, [
@@ -87,20 +103,9 @@ export async function sendBatch(
         : undefined;
     const optionsFor = (ctx: SendContextRow): DeliverOptions => ({
       ...options,
-      sendable: BATCH_SENDABLE,
+      sendable: priorAttempts > 0 ? RETRY_SENDABLE : BATCH_SENDABLE,
       ...(devices ? { devices } : {}),
-      beforeRetry: async (err) => {
-        await deps.queues.add(
-          channel,
-          "send",
-          { notificationId: ctx.notification.id, priorAttempts: 1 },
-          {
-            ...sendOptions(deps, ctx.notification),
-            attempts: schedule.length - 1,
-            delay: Math.max(retryDelay(schedule, 1), err.retryAfterMs ?? 0),
-          },
-        );
-      },
+      takeRetry: (error) => retries.push({ notification: ctx.notification, error }),
     });
     if (!sender.sendMany || lookup) {
       await allOrFirstError(
@@ -134,6 +139,10 @@ export async function sendBatch(
       }),
     );
   }
+  // In the batch's order, whatever order the sends ended in: the same rows make the same retry job.
+  const position = new Map(ids.map((id, k) => [id, k]));
+  retries.sort((x, y) => position.get(x.notification.id)! - position.get(y.notification.id)!);
+  await handOverRetries(deps, channel, job.id!, at, retries);
   if (outcome.missing > 0)
     deps.logger.warn({ jobId: job.id, channel, missing: outcome.missing }, "batch rows not found");
   return outcome;

@@ -2,6 +2,7 @@ import { listStaleEvents, listStaleNotifications, type NotificationRow } from "@
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
 import { type JobStateOrUnknown, reliabilityCountersKey } from "@herald/jobs";
 import type { Job, Queue } from "bullmq";
+import { isRetryBatchId } from "../channels/retry-batch.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { sendOptions } from "../router/enqueue-sends.ts";
 
@@ -129,17 +130,18 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
 
 /**
  * A notification of a `send_batch` job is in hand while that job waits or
- * runs, as long as it has no job of its own (a batch hands a failed send to
- * one) and is still QUEUED (a batch leaves FAILED rows to their own jobs).
+ * runs, as long as it has no job of its own and is QUEUED to it, or FAILED
+ * and handed to a retry batch (a first batch leaves FAILED rows alone).
  * Otherwise it gets or keeps a `send` job of its own. A batch that finished
- * with the row still QUEUED is not re-run: its payload may not list the row
+ * with the row still open is not re-run: its payload may not list the row
  * (a router re-run can enqueue part of a lost batch under the batch's id).
  */
 async function ensureSendJob(deps: WorkerDeps, n: NotificationRow): Promise<boolean> {
   const priority = PRIORITY_RANK[n.priority];
   const addOwn = () => deps.queues.add(n.channel, "send", { notificationId: n.id }, sendOptions(deps, n));
   const own = await deps.queues.locate(n.channel, n.id, priority);
-  if (own.state === "unknown" && n.sendJob && n.status === "QUEUED") {
+  const batched = n.status === "QUEUED" || (n.status === "FAILED" && isRetryBatchId(n.sendJob));
+  if (own.state === "unknown" && n.sendJob && batched) {
     const batch = await deps.queues.locate(n.channel, n.sendJob, priority);
     if (batch.state !== "unknown" && batch.state !== "completed" && batch.state !== "failed") return false;
   }

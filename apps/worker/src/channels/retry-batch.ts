@@ -1,0 +1,80 @@
+import { createHash } from "node:crypto";
+import { markRetrying, type NotificationRow } from "@herald/db";
+import { type Channel, PRIORITY_RANK } from "@herald/domain";
+import type { DeliveryError } from "@herald/errors";
+import { DEFAULT_JOB_OPTIONS, retryDelay } from "@herald/jobs";
+import type { WorkerDeps } from "../deps.ts";
+import type { AttemptInfo } from "./deliver.ts";
+
+/** A send of a batch that failed for now, waiting to be handed over. */
+export interface PendingRetry {
+  notification: NotificationRow;
+  error: DeliveryError;
+}
+
+const RETRY_SUFFIX = /-a\d+-[0-9a-f]{12}$/;
+
+/** Whether a `send_job` stamp names a retry batch (which owns the FAILED rows it lists). */
+export const isRetryBatchId = (id: string | null): boolean => id !== null && RETRY_SUFFIX.test(id);
+
+/**
+ * The retry batch's job id: the first batch's id, the attempt it makes and a
+ * digest of its rows. Fixed by those, so a batch that runs again and hands
+ * over the same rows adds nothing; one that hands over other rows (some went
+ * through meanwhile) gets a job of its own, and the first job skips the rows
+ * it no longer owns (their `send_job` names the newer one).
+ */
+export function retryBatchId(batchJobId: string, nextAttempt: number, ids: string[]): string {
+  const root = batchJobId.replace(RETRY_SUFFIX, "");
+  const digest = createHash("sha256").update(ids.join(",")).digest("hex").slice(0, 12);
+  return `${root}-a${nextAttempt}-${digest}`;
+}
+
+/**
+ * Hands the sends of a batch that failed for now to one `send_batch` job
+ * that retries them together after the channel's next delay (or the longest
+ * wait a provider asked for). A provider's outage then costs one job and one
+ * batch request per retry, not one of each per notification (Resend allows a
+ * few requests a second). The job is in place before the rows are recorded
+ * FAILED; a crash in between leaves them QUEUED to this batch, which runs again.
+ */
+export async function handOverRetries(
+  deps: WorkerDeps,
+  channel: Channel,
+  batchJobId: string,
+  at: AttemptInfo,
+  retries: PendingRetry[],
+): Promise<string | undefined> {
+  if (retries.length === 0) return undefined;
+  const ids = retries.map((r) => r.notification.id);
+  const jobId = retryBatchId(batchJobId, at.attempt + 1, ids);
+  const asked = Math.max(...retries.map((r) => r.error.retryAfterMs ?? 0));
+  await deps.queues.add(
+    channel,
+    "send_batch",
+    { notificationIds: ids, priorAttempts: at.attempt },
+    {
+      ...DEFAULT_JOB_OPTIONS.sendBatch,
+      jobId,
+      priority: PRIORITY_RANK[retries[0]!.notification.priority],
+      delay: Math.max(retryDelay(deps.env.retrySchedule[channel], at.attempt), asked),
+    },
+  );
+  await markRetrying(
+    deps.db,
+    retries.map(({ notification, error }) => ({
+      id: notification.id,
+      error: error.message,
+      detail: {
+        provider: error.provider,
+        code: error.code,
+        error: error.message.slice(0, 500),
+        attempt: at.attempt,
+        kind: error.kind,
+      },
+    })),
+    jobId,
+    deps.now(),
+  );
+  return jobId;
+}
