@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@herald/logger";
+import type { ProcessMetrics } from "./process-metrics.ts";
 
 export interface Readiness {
   ready: boolean;
@@ -19,13 +20,16 @@ export interface HealthServerOptions {
   logger: Logger;
   /** Asked on every `/readyz`. */
   readiness(): Promise<Readiness>;
+  /** Served at `/metrics` (Prometheus text). Default: no `/metrics`. */
+  metrics?: ProcessMetrics;
 }
 
 /**
  * A worker process has no HTTP API, so orchestrators get this small server:
  * `/healthz` answers while the process lives; `/readyz` answers 200 only
  * while the process is actually consuming its queues (503 while Redis or
- * PostgreSQL is away, while starting and while draining on SIGTERM).
+ * PostgreSQL is away, while starting and while draining on SIGTERM);
+ * `/metrics` gives the process's own metrics for Prometheus.
  */
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
@@ -43,6 +47,17 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       );
       return;
     }
+    const metrics = options.metrics;
+    if (path === "/metrics" && metrics) {
+      metrics.render().then(
+        (text) => {
+          res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" });
+          res.end(text);
+        },
+        (err) => reply(500, { error: (err as Error).message }),
+      );
+      return;
+    }
     reply(404, { error: "not found" });
   });
   server.keepAliveTimeout = 5000;
@@ -51,7 +66,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  options.logger.info({ port }, "worker health server listening (/healthz, /readyz)");
+  options.logger.info({ port }, "worker health server listening (/healthz, /readyz, /metrics)");
   return {
     port,
     close: () =>
