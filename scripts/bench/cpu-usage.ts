@@ -18,6 +18,8 @@ export function cpuSeconds(pid: number): number | null {
 export interface CpuMeter {
   /** CPU cores used on average per process group since `start()`: 1.0 = one core busy all the time. */
   stop(): Promise<Record<string, number>>;
+  /** After `stop()`: each Herald process's p99 event loop delay in ms over the same time, where it was read. */
+  eventLoopP99Ms?(): Record<string, number>;
 }
 
 /**

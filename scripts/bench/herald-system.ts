@@ -14,6 +14,7 @@ import {
 } from "@herald/devstack";
 import { Redis } from "ioredis";
 import { type CpuMeter, meterCpu, redisPid } from "./cpu-usage.ts";
+import { meterEventLoop } from "./event-loop-delay.ts";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 /** PostgreSQL server the bench creates its databases on (trust auth). */
@@ -123,10 +124,12 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
   });
   const workers: AppProcess[] = [];
   const healthUrls: string[] = [];
+  const metricsUrls: Record<string, string> = { api: `${url}/metrics` };
   const critical = options.criticalWorkers ?? 0;
   for (let i = 1; i <= options.workers + critical; i++) {
     const healthPort = await freePort();
     healthUrls.push(`http://127.0.0.1:${healthPort}/readyz`);
+    metricsUrls[`worker-${i}`] = `http://127.0.0.1:${healthPort}/metrics`;
     const lanes = critical === 0 ? {} : { WORKER_LANES: i > options.workers ? "critical" : "normal" };
     workers.push(
       spawnApp({
@@ -170,7 +173,17 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
     pids: () => Object.fromEntries(all.map((p, i) => [i === 0 ? "api" : `worker-${i}`, p.pid])),
     async meterCpu() {
       const pids = Object.fromEntries(all.map((p, i) => [i === 0 ? "api" : `worker-${i}`, p.pid]));
-      return meterCpu(pids, db, await redisPid(await redis.info("server")));
+      const loop = await meterEventLoop(metricsUrls);
+      const cpu = await meterCpu(pids, db, await redisPid(await redis.info("server")));
+      let loopP99: Record<string, number> = {};
+      return {
+        async stop() {
+          const [usage, delays] = await Promise.all([cpu.stop(), loop.stop()]);
+          loopP99 = delays;
+          return usage;
+        },
+        eventLoopP99Ms: () => loopP99,
+      };
     },
     async stop() {
       // SIGTERM lets each process finish (and write its CPU profile).

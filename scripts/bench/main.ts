@@ -106,7 +106,9 @@ async function scenario(name: string, fn: () => Promise<ScenarioResult | Scenari
       say(
         `  ${r.id}: ${r.status}${r.note ? ` (${r.note})` : ""}; sent ${r.sentPerSec.toFixed(0)}/s; ${r.targets
           .map((x) => `${x.what} ${x.measured} ${x.met === null ? "" : x.met ? "✓" : "✗"}`)
-          .join("; ")}${r.cpu ? `; cpu ${JSON.stringify(r.cpu)}` : ""}`,
+          .join("; ")}${r.cpu ? `; cpu ${JSON.stringify(r.cpu)}` : ""}${
+          r.eventLoopP99Ms ? `; event loop p99 ms ${JSON.stringify(r.eventLoopP99Ms)}` : ""
+        }`,
       );
     }
   } catch (err) {

@@ -130,6 +130,7 @@ export async function runFanout(system: HeraldSystem, o: BenchOptions): Promise<
       latency: crit ? [crit] : [],
       peakRssMb: peaks,
       cpu,
+      eventLoopP99Ms: cpuMeter.eventLoopP99Ms?.(),
       targets: [
         {
           what: `${o.fanout.toLocaleString("en-US")} created and sent`,

@@ -26,6 +26,8 @@ export interface ScenarioResult {
   peakRssMb: Record<string, number>;
   /** Average cores busy during the measured run, per process group (api, worker-N, postgres, redis). */
   cpu?: Record<string, number>;
+  /** p99 event loop delay (ms) per Herald process over the same run. */
+  eventLoopP99Ms?: Record<string, number>;
   targets: TargetCheck[];
   extra: Record<string, unknown>;
 }
