@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { catalog } from "../catalog/index.ts";
 import { renderDigest } from "../digest/render-digest.ts";
 import { renderContext, renderNotification } from "../render.ts";
-import { fastPlainText } from "./fast-plain-text.ts";
+import { fastPlainText, fastPlainTextWithPass } from "./fast-plain-text.ts";
 import { htmlToPlainText } from "./plain-text.ts";
 import { fallbackCorpus, renderedCorpus, snippetCorpus } from "./plain-text-corpus.tsx";
+import { randomMarkupSoup, randomReactMarkup } from "./random-react-markup.ts";
 
 const ctx = renderContext({ userId: "u_1", unsubscribeUrl: "https://h.example/u/tok" });
 
@@ -21,13 +22,13 @@ async function catalogHtml(): Promise<{ type: string; html: string; text: string
 }
 
 describe("htmlToPlainText", () => {
-  it("gives the same text as react-email's toPlainText for every catalog e-mail, on the fast path", async () => {
+  it("gives the same text as react-email's toPlainText for every catalog e-mail, on the fastest path", async () => {
     const emails = await catalogHtml();
     expect(emails.length).toBeGreaterThanOrEqual(3);
     for (const { type, html, text } of emails) {
       expect(htmlToPlainText(html), type).toBe(toPlainText(html));
       expect(text, type).toBe(toPlainText(html));
-      expect(fastPlainText(html), type).toBeDefined();
+      expect(fastPlainTextWithPass(html)?.pass, type).toBe("react-markup");
     }
   });
 
@@ -40,7 +41,17 @@ describe("htmlToPlainText", () => {
     const out = await renderDigest("email", entries, "weekly", ctx);
     if (out.channel !== "email") throw new Error("expected an e-mail");
     expect(out.text).toBe(toPlainText(out.html));
-    expect(fastPlainText(out.html)).toBeDefined();
+    expect(fastPlainTextWithPass(out.html)?.pass).toBe("react-markup");
+  });
+
+  it("parses with htmlparser2 what the React markup tokenizer refuses, and decodes what it cannot", () => {
+    const passes = Object.fromEntries(
+      snippetCorpus.map(({ name, html }) => [name, fastPlainTextWithPass(html)?.pass]),
+    );
+    expect(passes["implied closes"]).toBe("htmlparser2");
+    expect(passes["stray closing tags"]).toBe("htmlparser2");
+    expect(passes["entities htmlparser2 has to decode"]).toBe("htmlparser2-decoding");
+    expect(passes["upper case tags and attributes"]).toBe("react-markup");
   });
 
   it("drops images and keeps link targets, as toPlainText does", () => {
@@ -49,13 +60,26 @@ describe("htmlToPlainText", () => {
     expect(htmlToPlainText(html)).toContain("https://example.com/o/1");
   });
 
+  it("matches toPlainText whenever it gives text, for random React documents and markup fragments", () => {
+    let converted = 0;
+    for (let seed = 1; seed <= 500; seed++) {
+      for (const html of [randomReactMarkup(seed), randomMarkupSoup(seed)]) {
+        const text = fastPlainText(html);
+        if (text === undefined) continue;
+        converted++;
+        expect(text, html).toBe(toPlainText(html));
+      }
+    }
+    expect(converted).toBeGreaterThan(300);
+  });
+
   it("has a corpus of at least 30 documents", () => {
     expect(renderedCorpus().length + snippetCorpus.length + fallbackCorpus.length).toBeGreaterThanOrEqual(30);
   });
 
   describe.each(renderedCorpus())("react-email document: $name", ({ html }) => {
-    it("matches toPlainText on the fast path", () => {
-      expect(fastPlainText(html)).toBeDefined();
+    it("matches toPlainText on the fastest path", () => {
+      expect(fastPlainTextWithPass(html)?.pass).toBe("react-markup");
       expect(htmlToPlainText(html)).toBe(toPlainText(html));
     });
   });
