@@ -1,31 +1,17 @@
 import type { Channel, RenderedContent } from "@herald/domain";
-import { createElement, type ReactElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
+import { createElement } from "react";
 import type { NotificationType, RenderContext } from "./define-notification.ts";
+import { renderEmailHtml } from "./email/email-html.ts";
+import { renderFramedEmail } from "./email/framed-email.ts";
 import { htmlToPlainText } from "./email/plain-text.ts";
+
+export { renderEmailHtml };
 
 export class TemplateMissingError extends Error {
   constructor(type: string, channel: Channel) {
     super(`notification type ${type} has no ${channel} template`);
     this.name = "TemplateMissingError";
   }
-}
-
-const XHTML_DOCTYPE =
-  '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
-
-/**
- * react-email's `render()` streams through a Suspense boundary for async
- * components; ours are synchronous, so React's static renderer gives the
- * same document (byte for byte, bar React's hydration comments) at about a
- * quarter of the CPU, which matters at thousands of e-mails a second.
- * Image preload links React may hoist are dropped, as `render()` does.
- */
-export function renderEmailHtml(element: ReactElement): string {
-  const html = renderToStaticMarkup(element).replace(/<link\b[^>]*\/?>/gi, (tag) =>
-    /\brel="preload"/i.test(tag) && /\bas="image"/i.test(tag) ? "" : tag,
-  );
-  return `${XHTML_DOCTYPE}${html.replace(/<!DOCTYPE.*?>/, "")}`;
 }
 
 /**
@@ -42,7 +28,10 @@ export async function renderNotification(
   switch (channel) {
     case "email": {
       if (!t.email) throw new TemplateMissingError(def.type, channel);
-      const html = renderEmailHtml(createElement(t.email.component, { data, ctx }));
+      const props = { data, ctx };
+      const html =
+        renderFramedEmail(t.email.component, props) ??
+        renderEmailHtml(createElement(t.email.component, props));
       return {
         channel,
         subject: t.email.subject(data, ctx),

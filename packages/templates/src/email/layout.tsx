@@ -24,15 +24,21 @@ const brand = {
 };
 const footer = { color: "#6b7280", fontSize: "12px", lineHeight: "18px" };
 
+/**
+ * What the frame may depend on. Nothing else of the render context reaches
+ * it, so that it can be rendered once per locale and brand (`renderFramedEmail`).
+ */
+export type LayoutFrame = Pick<RenderContext, "locale" | "brandName" | "unsubscribeUrl">;
+
 /** The frame every Herald e-mail shares: brand line, card, footer with the unsubscribe link when allowed. */
 export function Layout({
   ctx,
   preview,
   children,
 }: {
-  ctx: RenderContext;
+  ctx: LayoutFrame;
   preview: string;
-  children: ReactNode;
+  children?: ReactNode;
 }) {
   return (
     <Html lang={ctx.locale.split("-")[0] ?? "en"}>

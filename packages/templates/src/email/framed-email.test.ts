@@ -1,0 +1,74 @@
+import { createElement } from "react";
+import { describe, expect, it } from "vitest";
+import { catalog } from "../catalog/index.ts";
+import type { EmailTemplate, RenderContext } from "../define-notification.ts";
+import { renderContext } from "../render.ts";
+import { renderEmailHtml } from "./email-html.ts";
+import { renderFramedEmail } from "./framed-email.ts";
+import { Layout } from "./layout.tsx";
+
+const whole = <D>(component: EmailTemplate<D>["component"], props: { data: D; ctx: RenderContext }) =>
+  renderEmailHtml(createElement(component, props));
+
+const contexts: RenderContext[] = [];
+for (const locale of ["en-US", "de-DE", "fr", "ja-JP"])
+  for (const brandName of ["Herald", `A&B "Co" <x> 'y'`])
+    for (const unsubscribeUrl of [undefined, "", "https://h.example/u/tok?a=1&b='2'&c=\"3\"<4>"])
+      contexts.push(
+        renderContext({
+          userId: "u_1",
+          locale,
+          brandName,
+          ...(unsubscribeUrl !== undefined ? { unsubscribeUrl } : {}),
+        }),
+      );
+
+describe("renderFramedEmail", () => {
+  it("gives what rendering the whole tree gives, for every catalog e-mail, locale, brand and unsubscribe link", () => {
+    let compared = 0;
+    for (const def of Object.values(catalog)) {
+      const component = def.templates.email?.component as EmailTemplate<unknown>["component"] | undefined;
+      if (!component) continue;
+      for (const ctx of contexts) {
+        const props = { data: def.example, ctx };
+        const framed = renderFramedEmail(component, props);
+        expect(framed, `${def.type} ${ctx.locale}`).toBeDefined();
+        expect(framed, `${def.type} ${ctx.locale} ${ctx.brandName} ${ctx.unsubscribeUrl}`).toBe(
+          whole(component, props),
+        );
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(4 * contexts.length);
+  });
+
+  it("handles previews of any length and content, and content of any kind, as the whole render does", () => {
+    const previews = ["", "x", "a & b < c > d \"e\" 'f'", "é".repeat(199), "p".repeat(200), "q".repeat(450)];
+    const bodies = [
+      "plain text only",
+      createElement("p", null, "a", "b", createElement("b", null, "c"), "d"),
+      [createElement("img", { key: 1, src: "https://cdn.example/x.png", alt: "x" }), "after an image"],
+      null,
+    ];
+    for (const preview of previews)
+      for (const body of bodies) {
+        const component = ({ ctx }: { data: unknown; ctx: RenderContext }) =>
+          createElement(Layout, { ctx, preview }, body);
+        const props = { data: null, ctx: contexts[2]! };
+        expect(renderFramedEmail(component, props)).toBe(whole(component, props));
+      }
+  });
+
+  it("leaves to the whole render what it cannot vouch for", () => {
+    const ctx = contexts[0]!;
+    const notLayout = () => createElement("html", null, createElement("body", null, "hi"));
+    const withHooks = () => {
+      // A hook outside a render throws; the caller renders the whole tree, where it works.
+      throw new Error("Invalid hook call");
+    };
+    const hoisting = ({ ctx: c }: { data: unknown; ctx: RenderContext }) =>
+      createElement(Layout, { ctx: c, preview: "p" }, createElement("title", null, "moved to head"));
+    for (const component of [notLayout, withHooks, hoisting])
+      expect(renderFramedEmail(component, { data: null, ctx })).toBeUndefined();
+  });
+});
