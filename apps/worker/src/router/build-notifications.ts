@@ -81,7 +81,10 @@ export async function buildRecipientNotifications(
     now,
     bounced: input.bounced,
   });
-  const link = unsubscribeLink(deps, recipient.id, [def.category]);
+  // Signed for e-mail only (an HMAC per recipient is a few per cent of routing SMS or push).
+  const link = decision.channels.includes("email")
+    ? unsubscribeLink(deps, recipient.id, [def.category])
+    : null;
   const base = {
     userId: event.userId,
     ...(recipient.locale ? { locale: recipient.locale } : {}),
