@@ -5,8 +5,6 @@ import { renderEmailHtml } from "./email/email-html.ts";
 import { renderFramedEmail } from "./email/framed-email.ts";
 import { htmlToPlainText } from "./email/plain-text.ts";
 
-export { renderEmailHtml };
-
 export class TemplateMissingError extends Error {
   constructor(type: string, channel: Channel) {
     super(`notification type ${type} has no ${channel} template`);

@@ -18,8 +18,7 @@ import type { SentWriter } from "../reliability/sent-writer.ts";
 /** Statuses in which a send job still has work to do. Anything else was sent, canceled or suppressed meanwhile. */
 const SENDABLE = new Set<NotificationStatus>(["PENDING", "SCHEDULED", "QUEUED", "FAILED", "DEAD"]);
 
-/** A provider's error as a DeliveryError; anything unknown counts as transient. */
-export function classify(err: unknown): DeliveryError {
+function classify(err: unknown): DeliveryError {
   if (isDeliveryError(err)) return err;
   return new DeliveryError("transient", (err as Error)?.message ?? String(err), {
     provider: "unknown",

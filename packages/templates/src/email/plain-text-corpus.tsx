@@ -17,7 +17,7 @@ import {
   Section,
   Text,
 } from "react-email";
-import { renderEmailHtml } from "../render.ts";
+import { renderEmailHtml } from "./email-html.ts";
 
 /**
  * HTML to hold the fast plain-text converter against react-email's
