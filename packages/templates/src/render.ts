@@ -27,14 +27,13 @@ export async function renderNotification(
     case "email": {
       if (!t.email) throw new TemplateMissingError(def.type, channel);
       const props = { data, ctx };
-      const html =
-        renderFramedEmail(t.email.component, props) ??
-        renderEmailHtml(createElement(t.email.component, props));
+      const framed = renderFramedEmail(t.email.component, props);
+      const html = framed?.html ?? renderEmailHtml(createElement(t.email.component, props));
       return {
         channel,
         subject: t.email.subject(data, ctx),
         html,
-        text: htmlToPlainText(html),
+        text: framed?.text ?? htmlToPlainText(html),
         ...(t.email.preview ? { preview: t.email.preview(data, ctx) } : {}),
       };
     }

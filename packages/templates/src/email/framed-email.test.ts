@@ -6,6 +6,7 @@ import { renderContext } from "../render.ts";
 import { renderEmailHtml } from "./email-html.ts";
 import { renderFramedEmail } from "./framed-email.ts";
 import { Layout } from "./layout.tsx";
+import { htmlToPlainText } from "./plain-text.ts";
 
 const whole = <D>(component: EmailTemplate<D>["component"], props: { data: D; ctx: RenderContext }) =>
   renderEmailHtml(createElement(component, props));
@@ -32,10 +33,12 @@ describe("renderFramedEmail", () => {
       for (const ctx of contexts) {
         const props = { data: def.example, ctx };
         const framed = renderFramedEmail(component, props);
-        expect(framed, `${def.type} ${ctx.locale}`).toBeDefined();
-        expect(framed, `${def.type} ${ctx.locale} ${ctx.brandName} ${ctx.unsubscribeUrl}`).toBe(
-          whole(component, props),
-        );
+        const html = whole(component, props);
+        const what = `${def.type} ${ctx.locale} ${ctx.brandName} ${ctx.unsubscribeUrl}`;
+        expect(framed?.html, what).toBe(html);
+        // The text read on from the frame head's state: there for every catalog e-mail, and the whole's.
+        expect(framed?.text, what).toBeDefined();
+        expect(framed?.text, what).toBe(htmlToPlainText(html));
         compared++;
       }
     }
@@ -49,14 +52,31 @@ describe("renderFramedEmail", () => {
       createElement("p", null, "a", "b", createElement("b", null, "c"), "d"),
       [createElement("img", { key: 1, src: "https://cdn.example/x.png", alt: "x" }), "after an image"],
       null,
+      [
+        createElement("h1", { key: 1 }, "A heading"),
+        createElement("a", { key: 2, href: "https://h.example/x?a=1&b=2" }, "a link"),
+        " and text",
+      ],
+      // Left to the whole document's conversion: a reference the fast path leaves to htmlparser2, a list.
+      createElement("div", { dangerouslySetInnerHTML: { __html: "wait&hellip; <b>bold</b>" } }),
+      createElement("ul", null, createElement("li", null, "one"), createElement("li", null, "two")),
     ];
+    const texts: (string | undefined)[] = [];
     for (const preview of previews)
       for (const body of bodies) {
         const component = ({ ctx }: { data: unknown; ctx: RenderContext }) =>
           createElement(Layout, { ctx, preview }, body);
         const props = { data: null, ctx: contexts[2]! };
-        expect(renderFramedEmail(component, props)).toBe(whole(component, props));
+        const framed = renderFramedEmail(component, props);
+        const html = whole(component, props);
+        expect(framed?.html).toBe(html);
+        if (framed?.text !== undefined) expect(framed.text).toBe(htmlToPlainText(html));
+        texts.push(framed?.text);
       }
+    // Per preview: the five bodies it reproduces read on from the frame; the reference and the list do not.
+    expect(texts.map((t) => t !== undefined)).toEqual(
+      previews.flatMap(() => [true, true, true, true, true, false, false]),
+    );
   });
 
   it("leaves to the whole render what it cannot vouch for", () => {

@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { Preview } from "react-email";
 import type { EmailTemplate } from "../define-notification.ts";
 import { finishEmailHtml, withoutImagePreloads } from "./email-html.ts";
+import { type FrameTextStart, framedPlainText, readFrameHead } from "./framed-plain-text.ts";
 import { Layout, type LayoutFrame } from "./layout.tsx";
 
 /**
@@ -13,6 +14,14 @@ import { Layout, type LayoutFrame } from "./layout.tsx";
 interface Shell {
   parts: string[];
   hasUrl: boolean;
+  /** The plain-text converter after the head (parts up to the content, marker preview included). */
+  text: FrameTextStart | null;
+}
+
+/** A framed e-mail's HTML, and its plain text when that could be read from the frame's state. */
+export interface FramedEmail {
+  html: string;
+  text?: string;
 }
 
 // Marker text only this module writes; it must survive React's escaping unchanged.
@@ -83,7 +92,9 @@ function buildShell(frame: LayoutFrame): Shell | null {
     ),
   );
   const parts = cut(html, [...markers, BODY_ELEMENT, ...(hasUrl ? [URL_MARK] : [])]);
-  return parts ? { parts, hasUrl } : null;
+  if (!parts) return null;
+  const [p0, p1, p2] = parts;
+  return { parts, hasUrl, text: readFrameHead(`${p0}${markers[0]}${p1}${markers[1]}${p2}`) };
 }
 
 function shellFor(frame: LayoutFrame): Shell | null {
@@ -101,15 +112,17 @@ function shellFor(frame: LayoutFrame): Shell | null {
  * An e-mail whose template returns our `Layout` around its content, with
  * the frame rendered once per locale and brand and only the content, the
  * preview and the unsubscribe URL rendered per e-mail: the frame is ~40% of
- * an e-mail's rendering. The result is byte for byte what `renderEmailHtml`
- * gives for the whole tree (tests compare them); anything else (another
+ * an e-mail's rendering. The HTML is byte for byte what `renderEmailHtml`
+ * gives for the whole tree, and the plain text, read on from the frame
+ * head's state, what `htmlToPlainText` gives for that HTML (tests compare
+ * both; `text` is absent where the whole must be converted). Anything else (another
  * root, a template using hooks, content React would hoist into `<head>`)
  * returns `undefined`, and the caller renders the whole tree.
  */
 export function renderFramedEmail<D>(
   component: EmailTemplate<D>["component"],
   props: Parameters<EmailTemplate<D>["component"]>[0],
-): string | undefined {
+): FramedEmail | undefined {
   let tree: ReactElement;
   try {
     // A function component called as React would call it; hooks throw outside a render.
@@ -126,6 +139,8 @@ export function renderFramedEmail<D>(
   if (!previewHtml || HOISTABLE.test(body)) return undefined;
   const [p0, p1, p2, p3, p4] = shell.parts;
   const [title, hidden] = previewHtml;
-  const head = `${p0}${title}${p1}${hidden}${p2}${body}${p3}`;
-  return shell.hasUrl ? `${head}${escapeAttribute(frame.unsubscribeUrl!)}${p4}` : head;
+  const tail = shell.hasUrl ? `${p3}${escapeAttribute(frame.unsubscribeUrl!)}${p4}` : p3!;
+  const html = `${p0}${title}${p1}${hidden}${p2}${body}${tail}`;
+  const text = shell.text ? framedPlainText(shell.text, body, tail) : undefined;
+  return text === undefined ? { html } : { html, text };
 }

@@ -73,6 +73,18 @@ class Block {
     this.lineHasWords = true;
   }
 
+  /** This block and its ancestors, copied. */
+  copyChain(): Block {
+    const copy = new Block(this.leadingLineBreaks, this.parent?.copyChain());
+    copy.rawText = this.rawText;
+    copy.stashedLineBreaks = this.stashedLineBreaks;
+    copy.doneLines = this.doneLines;
+    copy.line = this.line;
+    copy.lineHasWords = this.lineHasWords;
+    copy.stashedSpace = this.stashedSpace;
+    return copy;
+  }
+
   /** Keeps `stashedSpace`, as html-to-text's `InlineTextBuilder.clear()` does. */
   clearInline(): void {
     this.doneLines = "";
@@ -96,6 +108,14 @@ export class PlainTextBuilder {
   private block = new Block(1, undefined);
   /** Innermost transform last; html-to-text applies the innermost first. */
   private readonly transforms: WordTransform[] = [];
+
+  /** A copy to go on from, or `undefined` while a word transform (heading, link) is open. */
+  copy(): PlainTextBuilder | undefined {
+    if (this.transforms.length > 0) return undefined;
+    const copy = new PlainTextBuilder();
+    copy.block = this.block.copyChain();
+    return copy;
+  }
 
   openBlock(leadingLineBreaks: number): void {
     this.block = new Block(leadingLineBreaks, this.block);

@@ -52,7 +52,7 @@ type Close = (typeof Close)[keyof typeof Close];
  * `decodeReactEntities` does not know.
  */
 export class StreamingConverter implements Partial<Handler> {
-  private readonly builder = new PlainTextBuilder();
+  private builder = new PlainTextBuilder();
   /** Open elements whose content counts. */
   private readonly frames: Close[] = [];
   private readonly links: { href: string; text: LinkText }[] = [];
@@ -77,6 +77,26 @@ export class StreamingConverter implements Partial<Handler> {
     private readonly parserDecodes: boolean,
   ) {
     this.outside = hasBody;
+  }
+
+  /**
+   * A converter in this one's state, to go on from with more markup (an
+   * e-mail's content after its frame's head); `undefined` while a link or a
+   * heading is open, whose words are shared state.
+   */
+  copy(): StreamingConverter | undefined {
+    const builder = this.builder.copy();
+    if (!builder || this.links.length > 0) return undefined;
+    const copy = new StreamingConverter(this.hasBody, this.parserDecodes);
+    copy.builder = builder;
+    copy.frames.push(...this.frames);
+    copy.depth = this.depth;
+    copy.skipDepth = this.skipDepth;
+    copy.outside = this.outside;
+    copy.bodySeen = this.bodySeen;
+    copy.pendingText = this.pendingText;
+    copy.unfinishedOpenTags = this.unfinishedOpenTags;
+    return copy;
   }
 
   onopentagname(): void {

@@ -45,22 +45,40 @@ export class MarkupRefused extends Error {
  * incomplete, never wrong, and any error it threw itself it would also have
  * thrown on htmlparser2's events.
  */
-export function tokenizeReactMarkup(html: string, handler: ReactMarkupHandler): void {
-  new ReactMarkupReader(html, handler).read();
+export function tokenizeReactMarkup(
+  html: string,
+  handler: ReactMarkupHandler,
+  options: TokenizeOptions = {},
+): string[] {
+  const reader = new ReactMarkupReader(html, handler, [...(options.open ?? [])]);
+  reader.read(options.partial ?? false);
+  return reader.openElements();
+}
+
+/** For markup read in parts (a frame's head, its content, its tail), each part starting and ending between tags. */
+export interface TokenizeOptions {
+  /** Elements open before this part, outermost first (what the previous part returned). Default none. */
+  open?: readonly string[];
+  /** More markup follows: elements still open stay open, and `onend` is not called. Default false. */
+  partial?: boolean;
 }
 
 class ReactMarkupReader {
-  /** Open elements, innermost last (htmlparser2 keeps it the other way round). */
-  private readonly stack: string[] = [];
   /** Where the name `readName` read last ends. */
   private lastNameEnd = 0;
 
   constructor(
     private readonly html: string,
     private readonly handler: ReactMarkupHandler,
+    /** Open elements, innermost last (htmlparser2 keeps it the other way round). */
+    private readonly stack: string[],
   ) {}
 
-  read(): void {
+  openElements(): string[] {
+    return this.stack;
+  }
+
+  read(partial: boolean): void {
     const { html, handler, stack } = this;
     let textStart = 0;
     let lt = html.indexOf("<");
@@ -87,6 +105,7 @@ class ReactMarkupReader {
       lt = html.indexOf("<", end);
     }
     this.text(textStart, html.length);
+    if (partial) return;
     // As htmlparser2 does at the end: elements still open close, innermost first, as implied closes.
     for (let i = stack.length - 1; i >= 0; i--) handler.onclosetag?.(stack[i]!, true);
     handler.onend?.();
