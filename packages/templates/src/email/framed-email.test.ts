@@ -58,6 +58,7 @@ describe("renderFramedEmail", () => {
         " and text",
       ],
       // Left to the whole document's conversion: a reference the fast path leaves to htmlparser2, a list.
+      // biome-ignore lint/security/noDangerouslySetInnerHtml: a fixed test string; React never writes `&hellip;` itself
       createElement("div", { dangerouslySetInnerHTML: { __html: "wait&hellip; <b>bold</b>" } }),
       createElement("ul", null, createElement("li", null, "one"), createElement("li", null, "two")),
     ];
