@@ -1,5 +1,5 @@
 import type { Channel } from "@herald/domain";
-import { canTransition, NOTIFICATION_STATUSES } from "@herald/domain";
+import { statusesInto } from "@herald/domain";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { type NotificationRow, transition } from "./notifications.ts";
@@ -113,7 +113,7 @@ export function markBounced(
   });
 }
 
-const DELIVERABLE = NOTIFICATION_STATUSES.filter((s) => canTransition(s, "DELIVERED"));
+const DELIVERABLE = statusesInto("DELIVERED");
 
 /**
  * Marks many notifications DELIVERED at once, with one timeline entry each, in

@@ -1,4 +1,4 @@
-import { canTransition, NOTIFICATION_STATUSES } from "@herald/domain";
+import { statusesInto } from "@herald/domain";
 import type { Db } from "./client.ts";
 import { pg } from "./raw.ts";
 
@@ -10,7 +10,7 @@ export interface RetryRecord {
   detail: Record<string, unknown>;
 }
 
-const FROM = NOTIFICATION_STATUSES.filter((s) => canTransition(s, "FAILED"));
+const FROM = statusesInto("FAILED");
 
 /**
  * `transition(…, "FAILED", { incrementRetry })` for many notifications in one

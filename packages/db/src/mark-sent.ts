@@ -1,4 +1,4 @@
-import { canTransition, NOTIFICATION_STATUSES } from "@herald/domain";
+import { statusesInto } from "@herald/domain";
 import type { Db } from "./client.ts";
 import { pg } from "./raw.ts";
 
@@ -11,7 +11,7 @@ export interface SentRecord {
   detail: Record<string, unknown>;
 }
 
-const FROM = NOTIFICATION_STATUSES.filter((s) => canTransition(s, "SENT"));
+const FROM = statusesInto("SENT");
 
 /**
  * `transition(…, "SENT")` for many notifications in one statement (status,

@@ -1,4 +1,4 @@
-import { canTransition, NOTIFICATION_STATUSES, type NotificationStatus } from "@herald/domain";
+import { NOTIFICATION_STATUSES, type NotificationStatus, statusesInto } from "@herald/domain";
 import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
@@ -264,9 +264,7 @@ export interface TransitionOptions {
   at?: Date;
 }
 
-const ALLOWED_FROM = new Map(
-  NOTIFICATION_STATUSES.map((to) => [to, NOTIFICATION_STATUSES.filter((from) => canTransition(from, to))]),
-);
+const ALLOWED_FROM = new Map(NOTIFICATION_STATUSES.map((to) => [to, statusesInto(to)]));
 
 /**
  * Moves a notification to `to` if the state machine allows it from its

@@ -10,4 +10,5 @@ export {
   type NotificationStatus,
   SUPPRESSION_REASONS,
   type SuppressionReason,
+  statusesInto,
 } from "./statuses.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canTransition } from "./statuses.ts";
+import { canTransition, statusesInto } from "./statuses.ts";
 
 describe("canTransition", () => {
   it("moves forward along the happy path only", () => {
@@ -25,5 +25,11 @@ describe("canTransition", () => {
   it("lets bounces override delivery", () => {
     expect(canTransition("DELIVERED", "BOUNCED")).toBe(true);
     expect(canTransition("QUEUED", "BOUNCED")).toBe(false);
+  });
+
+  it("lists the statuses that may move into one", () => {
+    expect(statusesInto("DELIVERED")).toEqual(["SENT", "FAILED"]);
+    expect(statusesInto("SENT")).toEqual(expect.arrayContaining(["QUEUED", "FAILED", "DEAD"]));
+    expect(statusesInto("SENT")).not.toContain("SENT");
   });
 });

@@ -80,3 +80,8 @@ export function canTransition(from: NotificationStatus, to: NotificationStatus):
   if (a === undefined || b === undefined) return false;
   return b > a;
 }
+
+/** The statuses `canTransition` lets move to `to`, for a statement's status test. */
+export function statusesInto(to: NotificationStatus): NotificationStatus[] {
+  return NOTIFICATION_STATUSES.filter((from) => canTransition(from, to));
+}
