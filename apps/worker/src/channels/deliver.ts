@@ -205,6 +205,17 @@ export async function deliver(
   return finishDelivery(deps, ctx, answer, at, options);
 }
 
+/** A failed attempt's timeline detail: who failed, how, on which attempt. Never PII. */
+export function failureDetail(err: DeliveryError, attempt: number) {
+  return {
+    provider: err.provider,
+    code: err.code,
+    error: err.message.slice(0, 500),
+    attempt,
+    kind: err.kind,
+  };
+}
+
 /** Records a failed attempt: FAILED (final or awaiting a retry) or, after the last attempt, dead-lettered and DEAD. */
 async function recordFailure(
   deps: WorkerDeps,
@@ -216,13 +227,7 @@ async function recordFailure(
   const { id: notificationId, channel } = notification;
   const { attempt, maxAttempts } = at;
   const err = classify(raw);
-  const detail = {
-    provider: err.provider,
-    code: err.code,
-    error: err.message.slice(0, 500),
-    attempt,
-    kind: err.kind,
-  };
+  const detail = failureDetail(err, attempt);
   if (err.kind === "gone") {
     const gone = (raw as { deviceIds?: string[] }).deviceIds ?? [];
     await Promise.all(gone.map((id) => removeDeviceById(deps.db, id)));

@@ -4,7 +4,7 @@ import { type Channel, PRIORITY_RANK } from "@herald/domain";
 import type { DeliveryError } from "@herald/errors";
 import { DEFAULT_JOB_OPTIONS, retryDelay } from "@herald/jobs";
 import type { WorkerDeps } from "../deps.ts";
-import type { AttemptInfo } from "./deliver.ts";
+import { type AttemptInfo, failureDetail } from "./deliver.ts";
 
 /** A send of a batch that failed for now, waiting to be handed over. */
 export interface PendingRetry {
@@ -65,13 +65,7 @@ export async function handOverRetries(
     retries.map(({ notification, error }) => ({
       id: notification.id,
       error: error.message,
-      detail: {
-        provider: error.provider,
-        code: error.code,
-        error: error.message.slice(0, 500),
-        attempt: at.attempt,
-        kind: error.kind,
-      },
+      detail: failureDetail(error, at.attempt),
     })),
     jobId,
     deps.now(),
