@@ -1,10 +1,10 @@
 import { isDatabaseUnavailable, migrateDatabase } from "@herald/db";
 import { checkRedisSafety, redisModeMismatch } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
+import { createProcessMetrics } from "@herald/metrics";
 import { createWorkerDeps, type WorkerDeps, type WorkerDepsOverrides } from "./deps.ts";
 import { loadWorkerEnv, type WorkerEnv } from "./env.ts";
 import { type HealthServer, startHealthServer } from "./reliability/health-server.ts";
-import { createProcessMetrics } from "./reliability/process-metrics.ts";
 import { type RunningWorkers, startWorkers } from "./start-workers.ts";
 
 export interface WorkerProcessOptions {
@@ -72,7 +72,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
       host: env.reliability.healthHost,
       logger,
       readiness: async () => (running ? running.readiness() : { ready: false, starting: true }),
-      metrics: createProcessMetrics(),
+      metrics: createProcessMetrics("herald_worker_"),
     });
   }
 

@@ -1,3 +1,4 @@
+export { createProcessMetrics, type ProcessMetrics } from "./process-metrics.ts";
 export { histogramFamily, type MetricFamily, renderPrometheus, type Sample } from "./prometheus-text.ts";
 export {
   LATENCY_BUCKETS,

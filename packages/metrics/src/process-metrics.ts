@@ -7,14 +7,15 @@ export interface ProcessMetrics {
 }
 
 /**
- * This worker process's own metrics (CPU, resident memory, heap, GC, event
- * loop delay), prefixed `herald_worker_`. Delivery metrics are shared across
- * processes and served by the API's `/metrics`; these are per process, so
+ * This process's own metrics (CPU, resident memory, heap, GC, event loop
+ * delay), each name starting with `prefix` (`herald_api_`, `herald_worker_`).
+ * Delivery metrics are shared across processes; these are per process, so
  * each process serves its own. The event loop delay is what tells a
  * saturated process: every job's steps wait for it, critical ones included.
+ * Call once per process: every call starts its own collectors.
  */
-export function createProcessMetrics(): ProcessMetrics {
+export function createProcessMetrics(prefix: string): ProcessMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "herald_worker_" });
+  collectDefaultMetrics({ register: registry, prefix });
   return { contentType: registry.contentType, render: () => registry.metrics() };
 }

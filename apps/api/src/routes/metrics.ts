@@ -3,28 +3,22 @@ import { countDeadByChannel } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { QUEUE_NAMES } from "@herald/jobs";
 import {
+  createProcessMetrics,
   histogramFamily,
   LATENCY_BUCKETS,
   type MetricFamily,
+  type ProcessMetrics,
   readSharedMetrics,
   renderPrometheus,
 } from "@herald/metrics";
 import { z } from "@hono/zod-openapi";
-import { collectDefaultMetrics, Registry } from "prom-client";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { ErrorSchema } from "../schemas/common.ts";
 import { type QueueSnapshot, queueSnapshot } from "../services/queue-metrics.ts";
 
-// Process metrics (CPU, memory, event loop) are per process: one registry per process.
-let processRegistry: Registry | undefined;
-function processMetrics(): Registry {
-  if (!processRegistry) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry, prefix: "herald_api_" });
-  }
-  return processRegistry;
-}
+// Process metrics (CPU, memory, event loop) are per process: one set per process, made on first use.
+let processMetrics: ProcessMetrics | undefined;
 
 const gauge = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({
   name,
@@ -145,7 +139,10 @@ export function registerMetrics(app: App, deps: ApiDeps): void {
     if (token && !authorized(c.req.header("authorization"), token)) {
       throw new HeraldError("unauthorized", "Send `Authorization: Bearer <METRICS_TOKEN>`.");
     }
-    const [herald, process] = await Promise.all([heraldFamilies(deps), processMetrics().metrics()]);
+    const [herald, process] = await Promise.all([
+      heraldFamilies(deps),
+      (processMetrics ??= createProcessMetrics("herald_api_")).render(),
+    ]);
     return c.body(`${renderPrometheus(herald)}${process}`, 200, {
       "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
       "Cache-Control": "no-store",

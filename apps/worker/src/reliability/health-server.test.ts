@@ -1,7 +1,7 @@
 import { createLogger } from "@herald/logger";
+import { createProcessMetrics } from "@herald/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HealthServer, startHealthServer } from "./health-server.ts";
-import { createProcessMetrics } from "./process-metrics.ts";
 
 describe("the worker's health server", () => {
   let server: HealthServer;
@@ -13,7 +13,7 @@ describe("the worker's health server", () => {
       host: "127.0.0.1",
       logger: createLogger({ level: "silent" }),
       readiness: async () => ({ ready, queues: "stub" }),
-      metrics: createProcessMetrics(),
+      metrics: createProcessMetrics("herald_worker_"),
     });
   });
   afterAll(() => server?.close());

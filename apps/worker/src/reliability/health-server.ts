@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@herald/logger";
-import type { ProcessMetrics } from "./process-metrics.ts";
+import type { ProcessMetrics } from "@herald/metrics";
 
 export interface Readiness {
   ready: boolean;
