@@ -19,6 +19,10 @@ import { type QueueSnapshot, queueSnapshot } from "../services/queue-metrics.ts"
 
 // Process metrics (CPU, memory, event loop) are per process: one set per process, made on first use.
 let processMetrics: ProcessMetrics | undefined;
+function apiProcessMetrics(): ProcessMetrics {
+  processMetrics ??= createProcessMetrics("herald_api_");
+  return processMetrics;
+}
 
 const gauge = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({
   name,
@@ -139,10 +143,7 @@ export function registerMetrics(app: App, deps: ApiDeps): void {
     if (token && !authorized(c.req.header("authorization"), token)) {
       throw new HeraldError("unauthorized", "Send `Authorization: Bearer <METRICS_TOKEN>`.");
     }
-    const [herald, process] = await Promise.all([
-      heraldFamilies(deps),
-      (processMetrics ??= createProcessMetrics("herald_api_")).render(),
-    ]);
+    const [herald, process] = await Promise.all([heraldFamilies(deps), apiProcessMetrics().render()]);
     return c.body(`${renderPrometheus(herald)}${process}`, 200, {
       "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
       "Cache-Control": "no-store",
