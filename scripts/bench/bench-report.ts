@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { BenchOptions } from "./bench-options.ts";
 import type { RawCeiling } from "./raw-ceiling.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
+import type { WakeCost } from "./wake-cost.ts";
 
 export interface BenchRun {
   startedAt: string;
@@ -11,6 +12,8 @@ export interface BenchRun {
   machine: { cpus: number; model: string; loadBefore: number[]; loadAfter: number[] };
   options: BenchOptions;
   raw: RawCeiling | null;
+  /** The machine's calibration: a do-nothing HTTP server's CPU per request, seldom and often (wake-cost.ts). */
+  wakeCost: WakeCost[];
   scenarios: ScenarioResult[];
 }
 
@@ -58,6 +61,16 @@ export function renderMarkdown(run: BenchRun): string {
       `${run.options.workers} worker processes + 1 API process; ${run.options.short ? "short" : "full"} mode, ${run.options.durationS} s per scenario.`,
   );
   lines.push("");
+  if (run.wakeCost.length > 0) {
+    lines.push(
+      `Machine calibration (a do-nothing node:http server, CPU per request): ${run.wakeCost
+        .map((w) => `${n0(w.serverUs)} µs at ${n0(w.rate)} requests/s`)
+        .join(
+          ", ",
+        )}. The gap is what waking an idle process costs here; every hop of Herald's path pays it when the load leaves processes idle between messages.`,
+    );
+    lines.push("");
+  }
   if (run.raw) {
     lines.push(
       `Raw BullMQ ceiling (same Redis, no Herald code): addBulk ${n0(run.raw.addPerSec)} jobs/s; add + process no-op jobs with ${run.raw.consumers} processes × concurrency ${run.raw.concurrency}: **${n0(run.raw.processedPerSec)} jobs/s**.`,

@@ -16,6 +16,7 @@ import { runMemory } from "./scenario-memory.ts";
 import { emptyResult, type ScenarioResult } from "./scenario-result.ts";
 import { runSlowProvider, startSlowProvider } from "./scenario-slow-provider.ts";
 import { runSteady } from "./scenario-steady.ts";
+import { measureWakeCost } from "./wake-cost.ts";
 
 const say = (line: string) => console.info(`[bench] ${line}`);
 // A stray rejection (a poll racing a scenario's tear-down) is reported, not fatal to the whole run.
@@ -38,6 +39,7 @@ const run: BenchRun = {
   machine: { cpus: before.cpus, model: before.model, loadBefore: before.load, loadAfter: [] },
   options: o,
   raw: null,
+  wakeCost: [],
   scenarios: [],
 };
 say(`load average ${before.load.join(" ")} on ${before.cpus} CPUs; scenarios ${o.scenarios.join(",")}`);
@@ -118,6 +120,9 @@ async function scenario(name: string, fn: () => Promise<ScenarioResult | Scenari
   say(`  (${((performance.now() - t) / 1000).toFixed(0)} s)`);
 }
 
+say("machine calibration (a do-nothing HTTP server's CPU per request)…");
+run.wakeCost = await measureWakeCost([50, 3000], o.short ? 1.5 : 3);
+say(`  ${run.wakeCost.map((w) => `${w.serverUs.toFixed(0)} µs at ${w.rate}/s`).join(", ")}`);
 if (o.scenarios.includes("raw")) {
   say("raw BullMQ ceiling…");
   run.raw = await measureRawCeiling(o.short ? 2 : 15, o.workers);
