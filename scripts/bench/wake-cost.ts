@@ -12,7 +12,6 @@ import { type ChildProcess, fork } from "node:child_process";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cpuSeconds } from "./cpu-usage.ts";
 
 export interface WakeCost {
   /** Requests/s offered (paced, one at a time unless they overlap). */
@@ -42,6 +41,13 @@ function post(agent: Agent, port: number): Promise<void> {
   });
 }
 
+function cpuUs(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once("message", (m) => resolve((m as { cpuUs: number }).cpuUs));
+    child.send({ cmd: "cpu" });
+  });
+}
+
 async function paced(agent: Agent, port: number, rate: number, count: number): Promise<void> {
   const inflight: Promise<void>[] = [];
   const t0 = performance.now();
@@ -55,7 +61,7 @@ async function paced(agent: Agent, port: number, rate: number, count: number): P
 
 /**
  * Server CPU per request at each rate (default 50/s and 3,000/s), from the
- * server process's /proc counters; `seconds` per rate (default 2).
+ * server process's own `process.cpuUsage()`; `seconds` per rate (default 2).
  */
 export async function measureWakeCost(rates = [50, 3000], seconds = 2): Promise<WakeCost[]> {
   const child: ChildProcess = fork(join(import.meta.dirname, "wake-echo-server.ts"), [], {
@@ -72,10 +78,9 @@ export async function measureWakeCost(rates = [50, 3000], seconds = 2): Promise<
       await paced(agent, port, 1000, 200); // sockets open, JIT warm
       await sleep(100);
       const count = Math.max(50, Math.round(rate * seconds));
-      const before = cpuSeconds(child.pid!) ?? 0;
+      const before = await cpuUs(child);
       await paced(agent, port, rate, count);
-      const used = (cpuSeconds(child.pid!) ?? 0) - before;
-      out.push({ rate, serverUs: (used * 1e6) / count });
+      out.push({ rate, serverUs: ((await cpuUs(child)) - before) / count });
     }
     return out;
   } finally {

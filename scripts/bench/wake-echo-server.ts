@@ -1,7 +1,8 @@
 /**
  * The wake-cost probe's server: a bare node:http server answering every
  * request with a fixed 202 and a small JSON body, nothing else. Started by
- * wake-cost.ts; reports its port over IPC and exits on `stop`.
+ * wake-cost.ts; reports its port over IPC, answers `cpu` with its own CPU
+ * time in µs (finer than /proc's 10 ms ticks) and exits on `stop`.
  */
 import { createServer } from "node:http";
 
@@ -17,5 +18,9 @@ server.listen(0, "127.0.0.1", () => {
   process.send!({ port: typeof address === "object" && address ? address.port : 0 });
 });
 process.on("message", (m: { cmd: string }) => {
+  if (m.cmd === "cpu") {
+    const { user, system } = process.cpuUsage();
+    process.send!({ cpuUs: user + system });
+  }
   if (m.cmd === "stop") server.close(() => process.exit(0));
 });
