@@ -18,7 +18,8 @@ export interface RawCeiling {
 
 const BATCH = 500;
 
-function ask<T>(child: ChildProcess, cmd: string): Promise<T> {
+/** Sends `{cmd}` to a child over IPC and resolves with its next message. */
+export function ask<T>(child: ChildProcess, cmd: string): Promise<T> {
   return new Promise((resolve) => {
     child.once("message", (m) => resolve(m as T));
     child.send({ cmd });

@@ -9,9 +9,10 @@
  * whether a slow run is the code or the machine.
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { Agent, request } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { type HttpClient, httpClient, paced } from "./http-load.ts";
+import { ask } from "./raw-ceiling.ts";
 
 export interface WakeCost {
   /** Requests/s offered (paced, one at a time unless they overlap). */
@@ -20,72 +21,39 @@ export interface WakeCost {
   serverUs: number;
 }
 
-function post(agent: Agent, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/",
-        method: "POST",
-        agent,
-        headers: { "content-type": "application/json" },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve());
-      },
-    );
-    req.on("error", reject);
-    req.end('{"type":"probe","userId":"u_1","data":{}}');
-  });
-}
-
-function cpuUs(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once("message", (m) => resolve((m as { cpuUs: number }).cpuUs));
-    child.send({ cmd: "cpu" });
-  });
-}
-
-async function paced(agent: Agent, port: number, rate: number, count: number): Promise<void> {
-  const inflight: Promise<void>[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < count; i++) {
-    const wait = t0 + (i * 1000) / rate - performance.now();
-    if (wait > 1) await sleep(wait);
-    inflight.push(post(agent, port));
-  }
-  await Promise.all(inflight);
-}
+const PROBE = { type: "probe", userId: "u_1", data: {} };
 
 /**
  * Server CPU per request at each rate (default 50/s and 3,000/s), from the
- * server process's own `process.cpuUsage()`; `seconds` per rate (default 2).
+ * server process's own `process.cpuUsage()`; `seconds` per rate (default 2),
+ * paced as the steady scenario paces its POSTs.
  */
 export async function measureWakeCost(rates = [50, 3000], seconds = 2): Promise<WakeCost[]> {
   const child: ChildProcess = fork(join(import.meta.dirname, "wake-echo-server.ts"), [], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  let client: HttpClient | undefined;
   try {
-    const port = await new Promise<number>((resolve) =>
-      child.once("message", (m) => resolve((m as { port: number }).port)),
+    const { port } = await new Promise<{ port: number }>((resolve) =>
+      child.once("message", (m) => resolve(m as { port: number })),
     );
+    client = httpClient(`http://127.0.0.1:${port}`, "probe");
+    const post = () => client!.post("/", PROBE);
     const out: WakeCost[] = [];
     for (const rate of rates) {
-      await paced(agent, port, 1000, 200); // sockets open, JIT warm
+      await paced(1000, 0.2, post); // sockets open, JIT warm
       await sleep(100);
-      const count = Math.max(50, Math.round(rate * seconds));
-      const before = await cpuUs(child);
-      await paced(agent, port, rate, count);
-      out.push({ rate, serverUs: ((await cpuUs(child)) - before) / count });
+      const before = await ask<{ cpuUs: number }>(child, "cpu");
+      const run = await paced(rate, seconds, post);
+      const after = await ask<{ cpuUs: number }>(child, "cpu");
+      out.push({ rate, serverUs: (after.cpuUs - before.cpuUs) / run.sent });
     }
     return out;
   } finally {
-    agent.destroy();
-    child.send({ cmd: "stop" });
-    await new Promise((resolve) => child.once("exit", resolve));
+    client?.close();
+    if (child.exitCode === null && child.signalCode === null) child.send({ cmd: "stop" });
+    await exited;
   }
 }
