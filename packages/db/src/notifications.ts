@@ -97,7 +97,7 @@ export async function insertNotifications(
           id text, event_id text, recipient_id text, user_id text, type text, category text, channel text,
           priority text, status text, reason text, dedup_key text, digest_id text, send_job text,
           scheduled_at timestamptz, created_at timestamptz),
-        jsonb_array_elements(${contents}::jsonb)
+        json_array_elements(${contents}::json)
       ) as x(id, event_id, recipient_id, user_id, type, category, channel, priority, status, reason,
         dedup_key, digest_id, send_job, scheduled_at, created_at, content)
     ), ins as (

@@ -91,7 +91,7 @@ export async function eraseRecipient(db: Db, externalId: string): Promise<boolea
     await tx.delete(devices).where(eq(devices.recipientId, row.id));
     await tx.delete(preferences).where(eq(preferences.recipientId, row.id));
     await tx.execute(
-      sql`update notifications set content = jsonb_build_object('channel', channel, 'erased', true), last_error = null
+      sql`update notifications set content = json_build_object('channel', channel, 'erased', true), last_error = null
         where recipient_id = ${row.id}`,
     );
     // Provider errors quote addresses ("Invalid 'To' Phone Number: +1…"); statuses and times stay.
@@ -99,7 +99,7 @@ export async function eraseRecipient(db: Db, externalId: string): Promise<boolea
       where detail ? 'error' and notification_id in (select id from notifications where recipient_id = ${row.id})`);
     // Event data is the app's payload about this user (names, links with tokens…).
     await tx.execute(sql`update events set data = '{}'::jsonb where user_id = ${externalId}`);
-    await tx.execute(sql`update outbox_messages set destination = '[erased]', content = jsonb_build_object('channel', channel, 'erased', true)
+    await tx.execute(sql`update outbox_messages set destination = '[erased]', content = json_build_object('channel', channel, 'erased', true)
       where notification_id in (select id from notifications where recipient_id = ${row.id})`);
     return true;
   });

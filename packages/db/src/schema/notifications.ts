@@ -3,7 +3,7 @@ import type { Channel, NotificationStatus, Priority, RenderedContent } from "@he
 export type { RenderedContent };
 
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, json, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at, createdAt } from "./columns.ts";
 
 /** One message to one recipient on one channel. */
@@ -21,7 +21,7 @@ export const notifications = pgTable(
     priority: text("priority").$type<Priority>().notNull(),
     status: text("status").$type<NotificationStatus>().notNull(),
     reason: text("reason"),
-    content: jsonb("content").$type<RenderedContent>().notNull(),
+    content: json("content").$type<RenderedContent>().notNull(),
     provider: text("provider"),
     providerMessageId: text("provider_message_id"),
     retryCount: integer("retry_count").notNull().default(0),

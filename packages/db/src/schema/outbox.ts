@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { index, json, pgTable, text } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns.ts";
 import type { RenderedContent } from "./notifications.ts";
 
@@ -15,7 +15,7 @@ export const outboxMessages = pgTable(
     channel: text("channel").notNull(),
     /** Address, phone number or device the message was for. */
     destination: text("destination").notNull(),
-    content: jsonb("content").$type<RenderedContent>().notNull(),
+    content: json("content").$type<RenderedContent>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_created_idx").on(t.createdAt), index("outbox_notification_idx").on(t.notificationId)],
