@@ -47,6 +47,14 @@ describe("addEmailTracking", () => {
     expect(tokens(addEmailTracking(html, { ...options, opens: false }), "o")).toHaveLength(0);
   });
 
+  it("puts the pixel before the last </body> in whatever case", () => {
+    const upper = "<HTML><BODY><p>a</p><!-- </body> --></Body ></BODY></HTML>";
+    const out = addEmailTracking(upper, { ...options, clicks: false });
+    expect(out.indexOf("/t/o/")).toBeGreaterThan(out.indexOf("</Body >"));
+    expect(out.indexOf("/t/o/")).toBeLessThan(out.indexOf("</BODY></HTML>"));
+    expect(out.endsWith('border:0" /></BODY></HTML>')).toBe(true);
+  });
+
   it("appends the pixel to a fragment without </body>", () => {
     expect(addEmailTracking("<p>hi</p>", { ...options, clicks: false })).toMatch(
       /^<p>hi<\/p><img src="https:\/\/herald/,

@@ -28,6 +28,18 @@ function decodeEntities(s: string): string {
 const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
 
 /**
+ * Where the last `</body>` (any case) starts, or -1. Walks back over closing
+ * tags from the end, where it is, instead of lower-casing a copy of the whole
+ * e-mail for every notification.
+ */
+function lastBodyClose(html: string): number {
+  for (let at = html.lastIndexOf("</"); at >= 0; at = at > 0 ? html.lastIndexOf("</", at - 1) : -1) {
+    if (html.slice(at + 2, at + 7).toLowerCase() === "body>") return at;
+  }
+  return -1;
+}
+
+/**
  * Adds Herald's open pixel and routes every external http(s) link through a
  * signed click redirect. Pure: same input, same output. Links back to Herald
  * itself (unsubscribe, preferences) and non-web links (`mailto:`, `tel:`,
@@ -47,7 +59,7 @@ export function addEmailTracking(html: string, options: EmailTrackingOptions): s
   }
   if (options.opens) {
     const pixel = `<img src="${escapeAttr(links.open())}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0" />`;
-    const close = out.toLowerCase().lastIndexOf("</body>");
+    const close = lastBodyClose(out);
     out = close >= 0 ? `${out.slice(0, close)}${pixel}${out.slice(close)}` : `${out}${pixel}`;
   }
   return out;
