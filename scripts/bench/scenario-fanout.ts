@@ -1,6 +1,6 @@
 import type { BenchOptions } from "./bench-options.ts";
 import { passwordReset } from "./bench-users.ts";
-import { latencyByPriority } from "./delivery-stats.ts";
+import { latencyByPriority, rollupCounts } from "./delivery-stats.ts";
 import type { HeraldSystem } from "./herald-system.ts";
 import { httpClient, paced } from "./http-load.ts";
 import { sampleMemory } from "./process-memory.ts";
@@ -12,21 +12,6 @@ const TOPIC = "bench-all";
 const PAGE = 1000;
 /** Critical password resets per second while the fan-out's sends flood the e-mail queue. */
 const CRITICAL_PER_SEC = 2;
-
-/**
- * Progress from the stats rollup (`notification_stats_daily`, kept by the
- * notifications' statement triggers in the same transactions): exact, and a
- * few rows to sum. Counting the notifications themselves every half second
- * scanned the growing table and cost PostgreSQL ~40 ms a poll, 7% of a core
- * taken from the system being measured. The scenario's database is its own,
- * so every weekly_promo row in it is the fan-out's.
- */
-async function progress(system: HeraldSystem) {
-  const [row] = await system.db.sql<{ created: string; sent: string }[]>`
-    select coalesce(sum(total), 0) as created, coalesce(sum(sent), 0) as sent
-    from notification_stats_daily where type = 'weekly_promo'`;
-  return { created: Number(row!.created), sent: Number(row!.sent) };
-}
 
 /** The same figures counted from the rows, once at the end, to check the rollup agreed. */
 async function countRows(system: HeraldSystem, since: Date) {
@@ -111,7 +96,7 @@ export async function runFanout(system: HeraldSystem, o: BenchOptions): Promise<
     let last = { created: 0, sent: 0 };
     const limitMs = 180_000;
     while (performance.now() - t0 < limitMs) {
-      last = await progress(system);
+      last = await rollupCounts(system.db, "weekly_promo");
       const t = (performance.now() - t0) / 1000;
       if (createdAt === null && last.created >= expected) createdAt = t;
       if (last.sent >= expected) {

@@ -1,5 +1,6 @@
 import type { BenchOptions } from "./bench-options.ts";
 import { orderPlaced, seedUsers } from "./bench-users.ts";
+import { rollupCounts } from "./delivery-stats.ts";
 import type { HeraldSystem } from "./herald-system.ts";
 import { httpClient } from "./http-load.ts";
 import { type MemorySampler, sampleMemory } from "./process-memory.ts";
@@ -7,8 +8,8 @@ import { saturate } from "./saturate.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
 import { unsentBacklog } from "./unsent-backlog.ts";
 
-async function sentSoFar(system: HeraldSystem): Promise<number> {
-  // Planner estimate would drift; an exact count on the status index stays cheap enough at 1 Hz.
+/** Exact, counted once at the end to check the rollup the progress was read from. */
+async function sentRows(system: HeraldSystem): Promise<number> {
   const [row] = await system.db.sql<
     { n: string }[]
   >`select count(*) as n from notifications where status = 'SENT'`;
@@ -51,7 +52,7 @@ export async function runMemory(system: HeraldSystem, o: BenchOptions): Promise<
   let stop = false;
   const watcher = (async () => {
     while (!stop) {
-      const sent = await sentSoFar(system).catch(() => 0);
+      const { sent } = await rollupCounts(system.db).catch(() => ({ sent: 0 }));
       if (warmAt === null && sent >= target / 10) warmAt = secs();
       if (sent >= target) break;
       await new Promise((r) => setTimeout(r, 1000));
@@ -81,7 +82,7 @@ export async function runMemory(system: HeraldSystem, o: BenchOptions): Promise<
   const atEnd = rssBetween(memory, names, total - Math.max(5, total / 10), total);
   const growth = Object.fromEntries(names.map((n) => [n, atEnd[n]! / afterWarm[n]! - 1]));
   const worst = Math.max(...Object.values(growth));
-  const sent = await sentSoFar(system);
+  const sent = await sentRows(system);
   return {
     id: "memory",
     title: `memory: ${target.toLocaleString("en-US")} notifications (4-channel events, batches)`,
