@@ -104,9 +104,11 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
       API_NODE_OPTIONS: process.env.API_NODE_OPTIONS,
       WORKER_NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS,
     });
-  const nodeArgs = options.profileDir
-    ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/${options.name}`]
-    : [];
+  // BENCH_NODE_ARGS: flags NODE_OPTIONS refuses (V8's GC threading, --trace-gc), for every process.
+  const nodeArgs = [
+    ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+    ...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/${options.name}`] : []),
+  ];
   const api = spawnApp({
     entry: join(REPO, "apps/api/src/main.ts"),
     cwd: REPO,
