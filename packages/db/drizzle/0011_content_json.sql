@@ -6,6 +6,8 @@
 -- outbox copies on a 2-core machine, so a large installation upgrades in a quiet window.
 ALTER TABLE "notifications" ALTER COLUMN "content" SET DATA TYPE json;--> statement-breakpoint
 ALTER TABLE "outbox_messages" ALTER COLUMN "content" SET DATA TYPE json;--> statement-breakpoint
+-- Changing a column's type resets its compression method (checked on PostgreSQL 15),
+-- so 0009's lz4 setting is applied again, on the same condition.
 DO $$
 BEGIN
   IF 'lz4' = ANY ((SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression')::text[]) THEN
