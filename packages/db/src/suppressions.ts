@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Channel } from "@herald/domain";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
@@ -17,9 +17,8 @@ export function normalizeAddress(channel: Channel, address: string): string {
 
 /** What the suppression list stores instead of the address itself. */
 export function addressHash(channel: Channel, address: string): string {
-  return createHash("sha256")
-    .update(`${channel}:${normalizeAddress(channel, address)}`)
-    .digest("hex");
+  // One-shot: a Hash object per call was ~2% of a router's CPU (every contact of every recipient).
+  return hash("sha256", `${channel}:${normalizeAddress(channel, address)}`, "hex");
 }
 
 export interface SuppressAddressInput {

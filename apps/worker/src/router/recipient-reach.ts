@@ -39,10 +39,14 @@ export async function loadReach(
   ]);
   return (recipient) => ({
     devices: devicesOf.get(recipient.id) ?? [],
-    bounced: new Set(
-      contactTargets(channels, recipient)
-        .filter((t) => suppressed.has(`${t.channel}:${addressHash(t.channel, t.address)}`))
-        .map((t) => t.channel),
-    ),
+    // Almost always none of the page is suppressed: then there is nothing to hash again.
+    bounced:
+      suppressed.size === 0
+        ? new Set<Channel>()
+        : new Set(
+            contactTargets(channels, recipient)
+              .filter((t) => suppressed.has(`${t.channel}:${addressHash(t.channel, t.address)}`))
+              .map((t) => t.channel),
+          ),
   });
 }
