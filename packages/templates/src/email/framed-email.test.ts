@@ -80,6 +80,20 @@ describe("renderFramedEmail", () => {
     );
   });
 
+  it("writes a text preview of every length as React does (a shape per length, the text escaped into it)", () => {
+    const ctx = contexts[2]!;
+    const sample = "🎉 Sale – 50 % off <b>&</b> \"now\" 'ok' \ue000 ";
+    const previews = Array.from({ length: 205 }, (_, n) => sample.repeat(8).slice(0, n));
+    // The same lengths again with other text: the second use of a length's shape.
+    previews.push(...previews.map((p) => p.replace(/a/g, "&")));
+    for (const preview of previews) {
+      const component = ({ ctx: c }: { data: unknown; ctx: RenderContext }) =>
+        createElement(Layout, { ctx: c, preview }, "body");
+      const props = { data: null, ctx };
+      expect(renderFramedEmail(component, props)?.html).toBe(whole(component, props));
+    }
+  });
+
   it("leaves to the whole render what it cannot vouch for", () => {
     const ctx = contexts[0]!;
     const notLayout = () => createElement("html", null, createElement("body", null, "hi"));
