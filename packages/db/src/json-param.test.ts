@@ -35,6 +35,12 @@ describe("jsonArrayBytes", () => {
     expect(jsonArrayBytes([undefined, 1]).toString("utf8")).toBe(JSON.stringify([undefined, 1]));
   });
 
+  it("writes an outsized array, and the next ones after it", () => {
+    const huge = ["a".repeat(6_000_000), "€"];
+    expect(jsonArrayBytes(huge).toString("utf8")).toBe(JSON.stringify(huge));
+    expect(jsonArrayBytes(tricky).toString("utf8")).toBe(JSON.stringify(tricky));
+  });
+
   it("returns its own bytes: a later call does not change an earlier result", () => {
     const first = jsonArrayBytes([{ a: "first" }]);
     jsonArrayBytes([{ a: "second, and longer" }]);
