@@ -9,30 +9,9 @@
  * resets the write buffer on teardown. Idempotent; a different postgres
  * version is left alone with a warning (check whether it still needs this).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { patchPostgres } from "./patch-postgres.mjs";
 
 const MARK = "/* herald: closed-socket patch */";
-let root;
-try {
-  // `postgres/package.json` is not exported; walk up from its entry point.
-  root = dirname(createRequire(import.meta.url).resolve("postgres"));
-  const named = (dir) =>
-    existsSync(join(dir, "package.json")) &&
-    JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "postgres";
-  while (!named(root)) {
-    if (root === dirname(root)) throw new Error("postgres package root not found");
-    root = dirname(root);
-  }
-} catch {
-  process.exit(0); // not installed (yet): nothing to patch
-}
-const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-if (version !== "3.4.9") {
-  console.warn(`[herald] postgres ${version}: closed-socket patch written for 3.4.9, not applied`);
-  process.exit(0);
-}
 
 const edits = [
   [
@@ -49,17 +28,4 @@ const edits = [
   ],
 ];
 
-for (const file of ["src/connection.js", "cjs/src/connection.js", "cf/src/connection.js"]) {
-  const path = join(root, file);
-  if (!existsSync(path)) continue;
-  let text = readFileSync(path, "utf8");
-  if (text.includes(MARK)) continue;
-  for (const [from, to] of edits) {
-    if (!text.includes(from)) {
-      console.warn(`[herald] ${path}: unexpected source, closed-socket patch not applied`);
-      process.exit(0);
-    }
-    text = text.replace(from, to);
-  }
-  writeFileSync(path, text);
-}
+patchPostgres("closed-socket", MARK, { "connection.js": edits });

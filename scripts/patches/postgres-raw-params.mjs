@@ -11,29 +11,9 @@
  * `json-param.ts` checks for {@link MARK} and falls back to a string.
  * Idempotent; another postgres version is left alone with a warning.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { patchPostgres } from "./patch-postgres.mjs";
 
-export const MARK = "/* herald: raw-params patch */";
-let root;
-try {
-  root = dirname(createRequire(import.meta.url).resolve("postgres"));
-  const named = (dir) =>
-    existsSync(join(dir, "package.json")) &&
-    JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "postgres";
-  while (!named(root)) {
-    if (root === dirname(root)) throw new Error("postgres package root not found");
-    root = dirname(root);
-  }
-} catch {
-  process.exit(0); // not installed (yet): nothing to patch
-}
-const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-if (version !== "3.4.9") {
-  console.warn(`[herald] postgres ${version}: raw-params patch written for 3.4.9, not applied`);
-  process.exit(0);
-}
+const MARK = "/* herald: raw-params patch */";
 
 const edits = {
   "connection.js": [
@@ -50,22 +30,4 @@ const edits = {
   ],
 };
 
-// Check every file before writing any, so the driver is never half patched.
-const writes = [];
-for (const dir of ["src", "cjs/src", "cf/src"]) {
-  for (const [name, list] of Object.entries(edits)) {
-    const path = join(root, dir, name);
-    if (!existsSync(path)) continue;
-    let text = readFileSync(path, "utf8");
-    if (text.includes(MARK)) continue;
-    for (const [from, to] of list) {
-      if (text.split(from).length !== 2) {
-        console.warn(`[herald] ${path}: unexpected source, raw-params patch not applied`);
-        process.exit(0);
-      }
-      text = text.replace(from, to);
-    }
-    writes.push([path, text]);
-  }
-}
-for (const [path, text] of writes) writeFileSync(path, text);
+patchPostgres("raw-params", MARK, edits);
