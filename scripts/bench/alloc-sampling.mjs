@@ -9,7 +9,9 @@
  *
  * `ALLOC_SAMPLING_START_S` (default 18: after start-up and warm-up) and
  * `ALLOC_SAMPLING_FOR_S` (default 20) choose the window; the profile lands in
- * `.herald/bench/alloc/` under the working directory.
+ * `.herald/bench/alloc/` under the working directory. `ALLOC_SAMPLING_LIVE=1`
+ * leaves collected objects out instead: what is alive when sampling stops,
+ * by allocation site (what a scavenge then has to copy, and old space).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
@@ -17,6 +19,7 @@ import { join } from "node:path";
 
 const startS = Number(process.env.ALLOC_SAMPLING_START_S ?? 18);
 const forS = Number(process.env.ALLOC_SAMPLING_FOR_S ?? 20);
+const collected = process.env.ALLOC_SAMPLING_LIVE !== "1";
 const session = new Session();
 session.connect();
 session.post("HeapProfiler.enable");
@@ -25,8 +28,8 @@ setTimeout(() => {
     "HeapProfiler.startSampling",
     {
       samplingInterval: 16384,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMajorGC: collected,
+      includeObjectsCollectedByMinorGC: collected,
     },
     (err) => err && console.error("[alloc-sampling] start:", err.message),
   );

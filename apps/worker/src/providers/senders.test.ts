@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import type { Db } from "@herald/db";
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
@@ -79,5 +80,46 @@ describe("createSenders", () => {
 
   it("rejects an unknown provider name at env parsing", () => {
     expect(() => build({ EMAIL_PROVIDERS: "sendgrid" })).toThrow(/EMAIL_PROVIDERS/);
+  });
+
+  it("refuses at start-up a Twilio account SID the SDK would refuse at the first send", () => {
+    const twilio = { TWILIO_AUTH_TOKEN: "t", TWILIO_FROM: "+15005550006" };
+    expect(() => build({ ...twilio, TWILIO_ACCOUNT_SID: "SK123" })).toThrow(
+      /TWILIO_ACCOUNT_SID must start with AC/,
+    );
+    expect(build({ ...twilio, TWILIO_ACCOUNT_SID: "AC123" }).sms.providers).toEqual(["twilio"]);
+  });
+
+  it("loads a provider's SDK only when it first sends, not when the sender is built", () => {
+    // A process of its own: this one's module cache has seen the SDKs in other tests.
+    const script = `
+      import { createRequire } from "node:module";
+      import { loadWorkerEnv } from "./apps/worker/src/env.ts";
+      import { createSenders } from "./apps/worker/src/providers/senders.ts";
+      const env = loadWorkerEnv({
+        DATABASE_URL: "postgres://x/y", REDIS_URL: "redis://x",
+        UNSUBSCRIBE_SECRET: "unsubscribe-secret-for-tests-0123456789",
+        TRACKING_SECRET: "tracking-secret-for-tests-0123456789",
+        EMAIL_FROM: "a@b.co", RESEND_API_KEY: "re_x", SMTP_URL: "smtp://127.0.0.1:1",
+        TWILIO_ACCOUNT_SID: "AC1", TWILIO_AUTH_TOKEN: "t", TWILIO_FROM: "+15005550006",
+        PUSH_PROVIDERS: "webpush",
+      });
+      const db = { select() { throw new Error("no database here"); } };
+      const s = createSenders(env, db, {});
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache)
+        .flatMap((f) => /node_modules[/](twilio|nodemailer|web-push)[/]/.exec(f)?.[1] ?? []);
+      const before = [...new Set(loaded())];
+      await s.sms.send({ notification: { id: "ntf_1", content: { channel: "sms", text: "hi" } },
+        recipient: { phone: "+15005550006" }, devices: [], attempt: 1 }).catch(() => {});
+      console.log(JSON.stringify({ providers: s.sms.providers, before, after: [...new Set(loaded())] }));
+    `;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: new URL("../../../../", import.meta.url),
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    const line = child.stdout.trim().split("\n").pop() ?? "";
+    expect(child.stderr).not.toMatch(/Error/);
+    expect(JSON.parse(line)).toEqual({ providers: ["twilio"], before: [], after: ["twilio"] });
   });
 });

@@ -7,6 +7,7 @@ import { emailSender } from "./email/email-sender.ts";
 import { resendProvider } from "./email/resend-provider.ts";
 import { smtpProvider } from "./email/smtp-provider.ts";
 import { inboxSender } from "./inbox-sender.ts";
+import { once } from "./once.ts";
 import { outboxSender } from "./outbox-sender.ts";
 import type { ChannelSender } from "./provider.ts";
 import type { ProviderEnv } from "./provider-env.ts";
@@ -51,18 +52,6 @@ function need(p: ProviderEnv, problems: string[], provider: string, keys: (keyof
   const missing = keys.filter((k) => !p[k]);
   if (missing.length > 0) problems.push(`${provider} needs ${missing.join(", ")}`);
   return missing.length === 0;
-}
-
-/** Retries after a failure instead of caching a rejected promise. */
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= make().catch((err) => {
-      value = undefined;
-      throw err;
-    });
-    return value;
-  };
 }
 
 function parseServiceAccount(raw: string, problems: string[]): ServiceAccount | undefined {
@@ -125,7 +114,10 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
     smsNames.includes("twilio") &&
     need(p, problems, "twilio", ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"])
   ) {
-    if (!p.TWILIO_FROM && !p.TWILIO_MESSAGING_SERVICE_SID) {
+    // The SDK refuses other forms in its constructor, which runs at the first send (it is loaded lazily).
+    if (!p.TWILIO_ACCOUNT_SID!.startsWith("AC")) {
+      problems.push("TWILIO_ACCOUNT_SID must start with AC (an API key SID, SK…, is not an account SID)");
+    } else if (!p.TWILIO_FROM && !p.TWILIO_MESSAGING_SERVICE_SID) {
       problems.push("twilio needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID");
     } else {
       sms = twilioSender({

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { DeliveryError } from "@herald/errors";
-import { Resend } from "resend";
+import type { Resend } from "resend";
 import { errorForStatus, parseRetryAfter } from "../delivery-errors.ts";
+import { once } from "../once.ts";
 import type { EmailMessage, EmailProvider } from "./email-message.ts";
 
 export interface ResendProviderOptions {
@@ -56,11 +57,16 @@ const payload = (message: EmailMessage) => ({
  * its idempotency cache instead of sending again.
  */
 export function resendProvider(options: ResendProviderOptions): EmailProvider {
-  const client = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  // The SDK is loaded on first send: a worker that never sends through Resend does not hold it.
+  const sdk = once(async () => {
+    const { Resend } = await import("resend");
+    return new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  });
   return {
     name: "resend",
     batchMax: 100,
     async send(message: EmailMessage) {
+      const client = await sdk();
       const { data, error, headers } = await client.emails.send(payload(message), {
         idempotencyKey: message.notificationId,
         signal: AbortSignal.timeout(options.timeoutMs),
@@ -70,6 +76,7 @@ export function resendProvider(options: ResendProviderOptions): EmailProvider {
     },
     async sendBatch(messages: EmailMessage[]) {
       const ids = messages.map((m) => m.notificationId).join(",");
+      const client = await sdk();
       const { data, error, headers } = await client.batch.send(messages.map(payload), {
         idempotencyKey: `batch-${createHash("sha256").update(ids).digest("hex")}`,
         batchValidation: "permissive",

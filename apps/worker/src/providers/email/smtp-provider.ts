@@ -1,5 +1,6 @@
 import { DeliveryError } from "@herald/errors";
-import { createTransport, type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
+import { once } from "../once.ts";
 import type { EmailMessage, EmailProvider } from "./email-message.ts";
 
 export interface SmtpProviderOptions {
@@ -48,20 +49,29 @@ const domainOf = (from: string) => /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? "herald
 
 /** SMTP through nodemailer with a small connection pool. */
 export function smtpProvider(options: SmtpProviderOptions): EmailProvider {
-  const transport: Transporter = createTransport({
-    url: options.url,
-    pool: true,
-    maxConnections: 5,
-    connectionTimeout: options.timeoutMs,
-    greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
-    ...(options.ca ? { tls: { ca: options.ca } } : {}),
-  } as Parameters<typeof createTransport>[0]);
+  let created: Transporter | undefined;
+  let closed = false;
+  // nodemailer is loaded on first send: a worker that never sends through SMTP (e-mail goes
+  // elsewhere, or SMTP is a failover that is not needed) does not hold it (~12 MB of RSS).
+  const transport = once(async () => {
+    const { createTransport } = await import("nodemailer");
+    created = createTransport({
+      url: options.url,
+      pool: true,
+      maxConnections: 5,
+      connectionTimeout: options.timeoutMs,
+      greetingTimeout: options.timeoutMs,
+      socketTimeout: options.timeoutMs,
+      ...(options.ca ? { tls: { ca: options.ca } } : {}),
+    } as Parameters<typeof createTransport>[0]);
+    if (closed) created.close();
+    return created;
+  });
   return {
     name: "smtp",
     async send(message: EmailMessage) {
       try {
-        const info = await transport.sendMail({
+        const info = await (await transport()).sendMail({
           from: message.from,
           to: message.to,
           subject: message.subject,
@@ -78,7 +88,8 @@ export function smtpProvider(options: SmtpProviderOptions): EmailProvider {
       }
     },
     async close() {
-      transport.close();
+      closed = true;
+      created?.close();
     },
   };
 }

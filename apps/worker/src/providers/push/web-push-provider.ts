@@ -1,7 +1,8 @@
 import type { DeviceRow, VapidKeyPair } from "@herald/db";
 import type { DeliveryError } from "@herald/errors";
-import webpush from "web-push";
+import type WebPushSdk from "web-push";
 import { errorForStatus, GoneDeviceError, networkError, parseRetryAfter } from "../delivery-errors.ts";
+import { once } from "../once.ts";
 import { providerAgent } from "../tls-trust.ts";
 import { PUSH_DELIVERY, type PushMessage, type PushProvider } from "./push-message.ts";
 
@@ -40,6 +41,14 @@ export function webPushPayload(message: PushMessage): string {
   return text;
 }
 
+type Sdk = typeof WebPushSdk;
+
+/**
+ * The `web-push` package is loaded on first send: a worker that never sends
+ * web push does not hold it (~10 MB of RSS).
+ */
+const sdk = once(async (): Promise<Sdk> => (await import("web-push")).default);
+
 /** Web Push (RFC 8030/8291) with VAPID through the `web-push` package. */
 export function webPushProvider(options: WebPushProviderOptions): PushProvider {
   const agent = providerAgent(options.ca);
@@ -56,6 +65,7 @@ export function webPushProvider(options: WebPushProviderOptions): PushProvider {
       }
       const keys = await options.vapidKeys();
       const delivery = PUSH_DELIVERY[message.priority];
+      const webpush = await sdk();
       try {
         const res = await webpush.sendNotification(
           { endpoint: device.address, keys: device.keys },
@@ -78,7 +88,7 @@ export function webPushProvider(options: WebPushProviderOptions): PushProvider {
             typeof location === "string" ? location : `${new URL(device.address).host}:${Date.now()}`,
         };
       } catch (err) {
-        throw classifyWebPushError(err, device.id);
+        throw classifyWebPushError(err, device.id, webpush);
       }
     },
     async close() {
@@ -87,7 +97,7 @@ export function webPushProvider(options: WebPushProviderOptions): PushProvider {
   };
 }
 
-export function classifyWebPushError(err: unknown, deviceId: string): DeliveryError {
+export function classifyWebPushError(err: unknown, deviceId: string, webpush: Sdk): DeliveryError {
   if (!(err instanceof webpush.WebPushError)) return networkError("webpush", err);
   const message = `webpush ${err.statusCode}: ${String(err.body || err.message).slice(0, 200)}`;
   // 404/410: the subscription expired or the user revoked permission.

@@ -1,6 +1,7 @@
 import { DeliveryError } from "@herald/errors";
-import twilio from "twilio";
+import type TwilioSdk from "twilio";
 import { errorForStatus, networkError, parseRetryAfter } from "../delivery-errors.ts";
+import { once } from "../once.ts";
 import type { ChannelSender } from "../provider.ts";
 import { fitSegments } from "./sms-segments.ts";
 import { classifyTwilioCode } from "./twilio-errors.ts";
@@ -22,41 +23,55 @@ export interface TwilioSenderOptions {
 
 type RequestOptions<T> = import("twilio/lib/base/RequestClient").RequestOptions<T>;
 
+type Sdk = typeof TwilioSdk;
+
 /**
  * The SDK's own HTTP client, pointed elsewhere when `baseUrl` is set, and
  * carrying Retry-After into the error body (the SDK drops response headers).
+ * A class made per loaded SDK: the SDK is imported on first send.
  */
-class HeraldTwilioClient extends twilio.RequestClient {
-  constructor(
-    private readonly baseUrl: string | undefined,
-    options: { timeout: number; ca?: string[] | undefined },
-  ) {
-    super({ timeout: options.timeout, ...(options.ca ? { ca: options.ca.join("\n") } : {}) });
-  }
+function heraldRequestClient(twilio: Sdk) {
+  return class HeraldTwilioClient extends twilio.RequestClient {
+    constructor(
+      private readonly baseUrl: string | undefined,
+      options: { timeout: number; ca?: string[] | undefined },
+    ) {
+      super({ timeout: options.timeout, ...(options.ca ? { ca: options.ca.join("\n") } : {}) });
+    }
 
-  override async request<T>(opts: RequestOptions<T>) {
-    let uri = opts.uri;
-    if (this.baseUrl) {
-      const u = new URL(uri);
-      if (u.hostname === "twilio.com" || u.hostname.endsWith(".twilio.com")) {
-        uri = `${this.baseUrl.replace(/\/$/, "")}${u.pathname}${u.search}`;
+    override async request<T>(opts: RequestOptions<T>) {
+      let uri = opts.uri;
+      if (this.baseUrl) {
+        const u = new URL(uri);
+        if (u.hostname === "twilio.com" || u.hostname.endsWith(".twilio.com")) {
+          uri = `${this.baseUrl.replace(/\/$/, "")}${u.pathname}${u.search}`;
+        }
       }
+      const res = await super.request<T>({ ...opts, uri });
+      const retryAfter = res.headers?.["retry-after" as keyof typeof res.headers];
+      if (res.statusCode === 429 && retryAfter && res.body && typeof res.body === "object") {
+        (res.body as Record<string, unknown>).details = { retry_after: String(retryAfter) };
+      }
+      return res;
     }
-    const res = await super.request<T>({ ...opts, uri });
-    const retryAfter = res.headers?.["retry-after" as keyof typeof res.headers];
-    if (res.statusCode === 429 && retryAfter && res.body && typeof res.body === "object") {
-      (res.body as Record<string, unknown>).details = { retry_after: String(retryAfter) };
-    }
-    return res;
-  }
+  };
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-/** SMS through the official twilio SDK. */
+/**
+ * SMS through the official twilio SDK, loaded on first send: a worker that
+ * never sends through Twilio does not hold it (~24 MB of RSS). The account
+ * SID's form is checked at start-up (`createSenders`), as the SDK would.
+ */
 export function twilioSender(options: TwilioSenderOptions): ChannelSender {
-  const client = twilio(options.accountSid, options.authToken, {
-    httpClient: new HeraldTwilioClient(options.baseUrl, { timeout: options.timeoutMs, ca: options.ca }),
+  const sdk = once(async () => {
+    const twilio = (await import("twilio")).default;
+    const HeraldTwilioClient = heraldRequestClient(twilio);
+    const client = twilio(options.accountSid, options.authToken, {
+      httpClient: new HeraldTwilioClient(options.baseUrl, { timeout: options.timeoutMs, ca: options.ca }),
+    });
+    return { twilio, client };
   });
   return {
     channel: "sms",
@@ -82,6 +97,7 @@ export function twilioSender(options: TwilioSenderOptions): ChannelSender {
         });
       }
       const fitted = fitSegments(content.text, options.maxSegments);
+      const { twilio, client } = await sdk();
       try {
         const message = await client.messages.create({
           to,
@@ -101,14 +117,14 @@ export function twilioSender(options: TwilioSenderOptions): ChannelSender {
           },
         };
       } catch (err) {
-        throw classifyTwilioError(err);
+        throw classifyTwilioError(err, twilio);
       }
     },
   };
 }
 
 /** A Twilio SDK failure as a DeliveryError: by Twilio error code first, then HTTP status. */
-export function classifyTwilioError(err: unknown): DeliveryError {
+export function classifyTwilioError(err: unknown, twilio: Sdk): DeliveryError {
   const e = err as { status?: number; code?: number; message?: string; details?: { retry_after?: string } };
   if (!(err instanceof twilio.RestException) || typeof e.status !== "number")
     return networkError("twilio", err);
