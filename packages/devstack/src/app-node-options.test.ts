@@ -3,7 +3,7 @@ import { appNodeOptions, DEFAULT_NODE_OPTIONS } from "./app-node-options.ts";
 
 describe("appNodeOptions", () => {
   it("caps each app's heap by default, after the caller's own NODE_OPTIONS", () => {
-    expect(appNodeOptions("worker", {})).toBe("--max-old-space-size=128");
+    expect(appNodeOptions("worker", {})).toBe("--max-old-space-size=192 --max-semi-space-size=32");
     expect(appNodeOptions("api", {})).toBe("--max-old-space-size=192");
     expect(appNodeOptions("api", { NODE_OPTIONS: "--enable-source-maps" })).toBe(
       `--enable-source-maps ${DEFAULT_NODE_OPTIONS.api}`,
