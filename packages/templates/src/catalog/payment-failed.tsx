@@ -1,7 +1,8 @@
 /** @jsxRuntime automatic */
-import { Button, Heading, Text } from "react-email";
+
 import { z } from "zod";
 import { defineNotification } from "../define-notification.ts";
+import { Button, Heading, Text } from "../email/components.ts";
 import { button, heading, Layout, paragraph } from "../email/layout.tsx";
 import { money } from "../format.ts";
 

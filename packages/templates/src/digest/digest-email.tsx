@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
-import { Heading, Hr, Link, Section, Text } from "react-email";
+
 import type { RenderContext } from "../define-notification.ts";
+import { Heading, Hr, Link, Section, Text } from "../email/components.ts";
 import { heading, Layout, paragraph } from "../email/layout.tsx";
 import type { DigestEntry } from "./summarize.ts";
 

@@ -1,6 +1,6 @@
 import type { Channel, RenderedContent } from "@herald/domain";
+import { render } from "@react-email/render";
 import { createElement } from "react";
-import { render } from "react-email";
 import type { RenderContext } from "../define-notification.ts";
 import { htmlToPlainText } from "../email/plain-text.ts";
 import { DigestEmail } from "./digest-email.tsx";

@@ -1,7 +1,7 @@
 import { createElement, Fragment, isValidElement, type ReactElement, type ReactNode } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { Preview } from "react-email";
 import type { EmailTemplate } from "../define-notification.ts";
+import { Preview } from "./components.ts";
 import { finishEmailHtml, withoutImagePreloads } from "./email-html.ts";
 import { type FrameTextStart, framedPlainText, readFrameHead } from "./framed-plain-text.ts";
 import { Layout, type LayoutFrame } from "./layout.tsx";

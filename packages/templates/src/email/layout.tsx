@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
 // Compiled by whichever workspace imports it (tsx or vitest); the pragma keeps JSX independent of that tsconfig.
 import type { ReactNode } from "react";
-import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "react-email";
 import type { RenderContext } from "../define-notification.ts";
+import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "./components.ts";
 
 const page = {
   backgroundColor: "#f4f5f7",
