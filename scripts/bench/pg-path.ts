@@ -11,7 +11,7 @@
  * `no-stats` disables the /v1/stats rollup triggers, `no-timeline` drops
  * timeline rows before they are stored, `analyze` runs ANALYZE after the
  * warm-up (what autovacuum would do). `--plan-cache-mode` is the pool's
- * setting (default Herald's, `force_custom_plan`). `--channel email` stores
+ * setting (default Herald's, `auto`). `--channel email` stores
  * content of a catalog e-mail's size and character mix (order_placed: ~5,000
  * characters of HTML, ~700 of them react-email's zero-width preview padding,
  * `–` and `€`; ~300 of plain text) instead of an SMS's one line.

@@ -29,7 +29,7 @@ const baseSchema = z.object({
   MIGRATE_ON_START: booleanFlag(true),
   /** Connections in the API's Postgres pool. */
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
-  /** PostgreSQL `plan_cache_mode` of the pool (see `createDb`): `force_custom_plan` unless set. */
+  /** PostgreSQL `plan_cache_mode` of the pool (see `createDb`): `auto` unless set. */
   DATABASE_PLAN_CACHE_MODE: z.enum(PLAN_CACHE_MODES).default(DEFAULT_PLAN_CACHE_MODE),
   /** The built dashboard served at `/`. */
   DASHBOARD_DIR: z.string().default(fileURLToPath(new URL("../../dashboard/dist", import.meta.url))),

@@ -82,7 +82,7 @@ const base = z.object({
   PUBLIC_URL: z.url().default("http://localhost:3000"),
   BRAND_NAME: z.string().default("Herald"),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
-  /** PostgreSQL `plan_cache_mode` of the pools (see `createDb`): `force_custom_plan` unless set. */
+  /** PostgreSQL `plan_cache_mode` of the pools (see `createDb`): `auto` unless set. */
   DATABASE_PLAN_CACHE_MODE: z.enum(PLAN_CACHE_MODES).default(DEFAULT_PLAN_CACHE_MODE),
   MIGRATE_ON_START: booleanFlag(true),
   /** Subscribers per fan-out page job of a topic event. */

@@ -13,20 +13,27 @@ const planCacheMode = async (h: ReturnType<typeof createDb>) =>
   (await h.sql<{ plan_cache_mode: string }[]>`show plan_cache_mode`)[0]!.plan_cache_mode;
 
 describe("createDb", () => {
-  it("plans per execution unless told otherwise, on every connection of the pool", async () => {
+  it("sets plan_cache_mode auto and random_page_cost 1.1 unless told otherwise, on every connection", async () => {
     const h = createDb(database.url, { max: 3 });
     try {
-      const modes = await Promise.all([1, 2, 3].map(() => h.sql.begin((tx) => tx`show plan_cache_mode`)));
-      expect(modes.map((m) => m[0]!.plan_cache_mode)).toEqual(Array(3).fill("force_custom_plan"));
+      const settings = await Promise.all(
+        [1, 2, 3].map(() =>
+          h.sql.begin(
+            (tx) => tx<{ mode: string; cost: string }[]>`
+              select current_setting('plan_cache_mode') as mode, current_setting('random_page_cost') as cost`,
+          ),
+        ),
+      );
+      expect(settings.map((s) => [s[0]!.mode, s[0]!.cost])).toEqual(Array(3).fill(["auto", "1.1"]));
     } finally {
       await h.close();
     }
   });
 
   it("takes DATABASE_PLAN_CACHE_MODE's choice", async () => {
-    const h = createDb(database.url, { max: 1, planCacheMode: "auto" });
+    const h = createDb(database.url, { max: 1, planCacheMode: "force_custom_plan" });
     try {
-      expect(await planCacheMode(h)).toBe("auto");
+      expect(await planCacheMode(h)).toBe("force_custom_plan");
     } finally {
       await h.close();
     }

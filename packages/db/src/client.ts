@@ -18,24 +18,39 @@ export interface CreateDbOptions {
   /** Name shown in `pg_stat_activity`. Default `herald`. */
   applicationName?: string;
   /**
-   * PostgreSQL's `plan_cache_mode` for these connections. Default
-   * `force_custom_plan`: the driver prepares every statement once per
-   * connection, and a generic plan PostgreSQL caches for it is kept for the
-   * connection's life. Made while a table was small or had no statistics
-   * (a new install, autovacuum off, right after pg_upgrade or a restore), it
-   * scans whole tables for what the primary key finds: 1,120 µs of PostgreSQL
-   * CPU per notification instead of 216 (`scripts/bench/pg-path.ts`, this
-   * machine, autovacuum off). Planning each execution costs ~65 µs per
-   * notification more than a good generic plan (151 µs with fresh
-   * statistics); `auto` takes that gain where statistics are reliably kept.
+   * PostgreSQL's `plan_cache_mode` for these connections. Default `auto`
+   * (PostgreSQL's own): after five executions a prepared statement keeps a
+   * generic plan when it is no dearer than planning each time. The driver
+   * prepares every statement once per connection, so the hot path is planned
+   * once instead of per execution: `scripts/bench/pg-path.ts` (250,000 SMS
+   * in batches of 250) 103 µs of PostgreSQL CPU per notification against
+   * 141 µs with `force_custom_plan`; scenario 2 of the bench 5,931 / 6,151
+   * against 5,272 / 5,035 sent/s. See {@link CreateDbOptions.randomPageCost}
+   * for what keeps those generic plans on the indexes.
    */
   planCacheMode?: PlanCacheMode;
+  /**
+   * PostgreSQL's `random_page_cost` for these connections. Default 1.1 (SSD
+   * or cached storage; PostgreSQL's default 4 models spinning disks). A
+   * generic plan is made once, often while a table is still small, and kept
+   * until the table's statistics change, which on a server with autovacuum
+   * off is never. At 4, the plans made on a new install's empty tables
+   * looked events, send contexts, the routed mark and the outbox copy up by
+   * sequential scans, and kept doing so as the tables grew: 1,891 µs of
+   * PostgreSQL CPU per notification instead of 141 (pg-path, `auto`,
+   * autovacuum off). At 1.1 a lookup by key is an index scan whatever the
+   * table's size (`plan-safety.test.ts` forces generic plans from the first
+   * execution on empty tables and counts sequential scans).
+   */
+  randomPageCost?: number;
 }
 
 export type PlanCacheMode = "auto" | "force_custom_plan" | "force_generic_plan";
 export const PLAN_CACHE_MODES = ["auto", "force_custom_plan", "force_generic_plan"] as const;
 /** Herald's default `plan_cache_mode` (see {@link CreateDbOptions.planCacheMode}); the apps' env defaults too. */
-export const DEFAULT_PLAN_CACHE_MODE: PlanCacheMode = "force_custom_plan";
+export const DEFAULT_PLAN_CACHE_MODE: PlanCacheMode = "auto";
+/** Herald's default `random_page_cost` (see {@link CreateDbOptions.randomPageCost}). */
+export const DEFAULT_RANDOM_PAGE_COST = 1.1;
 
 export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   const sql = postgres(url, {
@@ -46,6 +61,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
     connection: {
       application_name: options.applicationName ?? "herald",
       plan_cache_mode: options.planCacheMode ?? DEFAULT_PLAN_CACHE_MODE,
+      random_page_cost: String(options.randomPageCost ?? DEFAULT_RANDOM_PAGE_COST),
     },
   });
   const db = drizzle(sql, { schema });
