@@ -22,8 +22,8 @@ export interface CreateDbOptions {
    * (PostgreSQL's own): after five executions a prepared statement keeps a
    * generic plan when it is no dearer than planning each time. The driver
    * prepares every statement once per connection, so the hot path is planned
-   * once instead of per execution: `scripts/bench/pg-path.ts` (250,000 SMS
-   * in batches of 250) 103 µs of PostgreSQL CPU per notification against
+   * once instead of per execution: `scripts/bench/pg-path.ts` (50,000 SMS
+   * in batches of 100) 106 µs of PostgreSQL CPU per notification against
    * 141 µs with `force_custom_plan`; scenario 2 of the bench 5,931 / 6,151
    * against 5,272 / 5,035 sent/s. See {@link CreateDbOptions.randomPageCost}
    * for what keeps those generic plans on the indexes.
