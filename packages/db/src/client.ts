@@ -25,7 +25,8 @@ export interface CreateDbOptions {
    * once instead of per execution: `scripts/bench/pg-path.ts` (50,000 SMS
    * in batches of 100) 106 µs of PostgreSQL CPU per notification against
    * 141 µs with `force_custom_plan`; scenario 2 of the bench 5,931 / 6,151
-   * against 5,272 / 5,035 sent/s. See {@link CreateDbOptions.randomPageCost}
+   * against 5,272 / 5,035 sent/s (`auto` alone, alternating runs of one
+   * hour). See {@link CreateDbOptions.randomPageCost}
    * for what keeps those generic plans on the indexes.
    */
   planCacheMode?: PlanCacheMode;
@@ -37,8 +38,8 @@ export interface CreateDbOptions {
    * off is never. At 4, the plans made on a new install's empty tables
    * looked events, send contexts, the routed mark and the outbox copy up by
    * sequential scans, and kept doing so as the tables grew: 1,891 µs of
-   * PostgreSQL CPU per notification instead of 141 (pg-path, `auto`,
-   * autovacuum off). At 1.1 a lookup by key is an index scan whatever the
+   * PostgreSQL CPU per notification against 106 at 1.1 (pg-path, `auto`,
+   * autovacuum off, batches of 100). At 1.1 a lookup by key is an index scan whatever the
    * table's size (`plan-safety.test.ts` forces generic plans from the first
    * execution on empty tables and counts sequential scans).
    */
