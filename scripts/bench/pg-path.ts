@@ -21,22 +21,12 @@ import {
   createDb,
   type DbHandle,
   DEFAULT_PLAN_CACHE_MODE,
-  findSuppressedKeys,
-  getEvents,
-  insertEvents,
-  insertNotifications,
-  insertOutboxMessages,
-  listDevicesOf,
-  loadRecipientsWithPreferences,
-  loadSendContexts,
-  markEventsRouted,
-  markSent,
   migrateDatabase,
   PLAN_CACHE_MODES,
   type PlanCacheMode,
 } from "@herald/db";
 import { createDatabase, dropDatabase } from "@herald/devstack";
-import { newId } from "@herald/ids";
+import { runNotificationPath } from "@herald/testkit";
 import { positive, value } from "./bench-options.ts";
 import { seedUsers } from "./bench-users.ts";
 import { cpuSeconds } from "./cpu-usage.ts";
@@ -48,7 +38,7 @@ const batch = positive(argv, "--batch", 50);
 const variants = new Set((value(argv, "--variant") ?? "").split(",").filter(Boolean));
 /** Pipelines running at once, each on its own connection (Herald's workers run many). */
 const parallel = positive(argv, "--parallel", 1);
-const channel = value(argv, "--channel") ?? "sms";
+const channel = (value(argv, "--channel") ?? "sms") as "sms" | "email";
 if (channel !== "sms" && channel !== "email") throw new Error("--channel: sms or email");
 const planCacheMode = (value(argv, "--plan-cache-mode") ?? DEFAULT_PLAN_CACHE_MODE) as PlanCacheMode;
 if (!PLAN_CACHE_MODES.includes(planCacheMode))
@@ -100,85 +90,7 @@ try {
         };
   const one = async (round: number) => {
     const who = Array.from({ length: batch }, (_, i) => users[(round * batch + i) % users.length]!);
-    const inserted = await step("insert events", () =>
-      insertEvents(
-        h.db,
-        who.map((userId, i) => ({
-          type: "order_placed",
-          userId,
-          data: { orderId: `B-${round}-${i}`, total: 59.9, currency: "EUR", items: [] },
-          priority: "normal",
-          channels: [channel],
-        })),
-      ),
-    );
-    const ids = inserted.map((r) => r.event.id);
-    await step("load events", () => getEvents(h.db, ids));
-    const people = await step("load recipients", () => loadRecipientsWithPreferences(h.db, who));
-    const recipients = [...people.values()].map((p) => p.recipient);
-    await step("load devices", () =>
-      listDevicesOf(
-        h.db,
-        recipients.map((r) => r.id),
-      ),
-    );
-    await step("load suppressions", () =>
-      findSuppressedKeys(
-        h.db,
-        recipients.map((r) => ({ channel, address: channel === "sms" ? r.phone! : r.email! })),
-      ),
-    );
-    const now = new Date();
-    const contents = inserted.map((_, i) => contentOf(`B-${round}-${i}`));
-    const created = await step("insert notifications", () =>
-      insertNotifications(
-        h.db,
-        inserted.map((r, i) => ({
-          id: newId("ntf"),
-          eventId: r.event.id,
-          recipientId: people.get(who[i]!)!.recipient.id,
-          userId: who[i]!,
-          type: "order_placed",
-          category: "transactional",
-          channel,
-          priority: "normal",
-          status: "QUEUED",
-          content: contents[i]!,
-        })),
-        now,
-      ),
-    );
-    await step("mark routed", () =>
-      markEventsRouted(
-        h.db,
-        ids.map((id) => ({ id, suppressed: [], at: now })),
-      ),
-    );
-    const nids = created.map((c) => c.id);
-    const contexts = await step("load send contexts", () => loadSendContexts(h.db, nids));
-    const outbox = await step("insert outbox", () =>
-      insertOutboxMessages(
-        h.db,
-        nids.map((id) => ({
-          notificationId: id,
-          channel,
-          destination:
-            channel === "sms" ? contexts.get(id)!.recipient!.phone! : contexts.get(id)!.recipient!.email!,
-        })),
-      ),
-    );
-    await step("mark sent", () =>
-      markSent(
-        h.db,
-        nids.map((id, i) => ({
-          id,
-          provider: "outbox",
-          providerMessageId: outbox[i]!,
-          sentAt: new Date(),
-          detail: { provider: "outbox", providerMessageId: outbox[i]!, attempt: 1 },
-        })),
-      ),
-    );
+    await runNotificationPath(h, who, round, { channel, content: contentOf, step });
   };
   for (let r = 0; r < 20; r++) await one(r); // warm-up: prepared statements, caches
   if (variants.has("analyze")) await h.sql`analyze`;

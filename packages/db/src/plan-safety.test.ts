@@ -1,12 +1,6 @@
-import { newId } from "@herald/ids";
-import { type TestDatabase, testDatabase } from "@herald/testkit";
+import { runNotificationPath, type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, type DbHandle } from "./client.ts";
-import { getEvents, insertEvents, markEventsRouted } from "./events.ts";
-import { markSent } from "./mark-sent.ts";
-import { insertNotifications, loadSendContexts } from "./notifications.ts";
-import { insertOutboxMessages } from "./outbox.ts";
-import { loadRecipientsWithPreferences } from "./preferences.ts";
 
 /** The tables that grow with traffic: a sequential scan of any of them costs more every day. */
 const GROWING = ["events", "notifications", "notification_timeline", "outbox_messages", "recipients"];
@@ -29,8 +23,8 @@ async function seqScans(h: DbHandle): Promise<Record<string, number>> {
 }
 
 /**
- * One notification's statements (ingest, routing, outbox send, SENT), in
- * batches, with every plan generic from the first execution on empty tables:
+ * One notification's statements (ingest, routing, outbox send, SENT; see
+ * `runNotificationPath`), in batches, with every plan generic from the first execution on empty tables:
  * the worst case for plans kept by `auto` on a server whose statistics never
  * change (autovacuum off). Returns the sequential scans they made.
  */
@@ -50,61 +44,11 @@ async function runHotPath(randomPageCost?: number): Promise<Record<string, numbe
   const before = await seqScans(h);
   for (let round = 0; round < 20; round++) {
     const who = Array.from({ length: 20 }, (_, i) => `plan${((round * 20 + i) % 200) + 1}`);
-    const inserted = await insertEvents(
-      h.db,
-      who.map((userId, i) => ({
-        type: "order_placed",
-        userId,
-        data: { orderId: `P-${round}-${i}` },
-        priority: "normal",
-        channels: ["sms"],
-      })),
-    );
-    const eventIds = inserted.map((r) => r.event.id);
-    await getEvents(h.db, eventIds);
-    const people = await loadRecipientsWithPreferences(h.db, who);
-    const now = new Date();
-    const created = await insertNotifications(
-      h.db,
-      inserted.map((r, i) => ({
-        id: newId("ntf"),
-        eventId: r.event.id,
-        recipientId: people.get(who[i]!)!.recipient.id,
-        userId: who[i]!,
-        type: "order_placed",
-        category: "transactional",
-        channel: "sms",
-        priority: "normal",
-        status: "QUEUED",
-        content: { channel: "sms", text: `Order P-${round}-${i} placed` },
-      })),
-      now,
-    );
-    await markEventsRouted(
-      h.db,
-      eventIds.map((id) => ({ id, suppressed: [], at: now })),
-    );
-    const ids = created.map((c) => c.id);
-    const contexts = await loadSendContexts(h.db, ids);
-    const outbox = await insertOutboxMessages(
-      h.db,
-      ids.map((id) => ({
-        notificationId: id,
-        channel: "sms",
-        destination: contexts.get(id)!.recipient!.phone!,
-      })),
-    );
-    await markSent(
-      h.db,
-      ids.map((id, i) => ({
-        id,
-        provider: "outbox",
-        providerMessageId: outbox[i]!,
-        sentAt: new Date(),
-        detail: { attempt: 1 },
-      })),
-    );
-    expect(contexts.size).toBe(20);
+    const loaded = await runNotificationPath(h, who, round, {
+      channel: "sms",
+      content: (order) => ({ channel: "sms", text: `Order ${order} placed` }),
+    });
+    expect(loaded).toBe(20);
   }
   const after = await seqScans(h);
   return Object.fromEntries(GROWING.map((t) => [t, (after[t] ?? 0) - (before[t] ?? 0)]));

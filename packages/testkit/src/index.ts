@@ -1,5 +1,6 @@
 export { eventually } from "./eventually.ts";
 export { type FaultStack, startFaultStack, WORKER_MAIN, type WorkerProcess } from "./fault-stack.ts";
+export { type NotificationPathOptions, runNotificationPath } from "./notification-path.ts";
 export { prometheusFormatProblems } from "./prometheus-format.ts";
 export { type TestDatabase, testDatabase } from "./test-database.ts";
 export { testQueuePrefix, testRedisUrl } from "./test-redis.ts";
