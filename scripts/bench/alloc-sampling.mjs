@@ -3,7 +3,7 @@
  * counting objects the garbage collector has already freed too (what a heap
  * snapshot or `--heap-prof` leave out, and what the scavenges are made of).
  *
- *   WORKER_NODE_OPTIONS="--max-old-space-size=128 --import ./scripts/bench/alloc-sampling.mjs" \
+ *   WORKER_NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=32 --import ./scripts/bench/alloc-sampling.mjs" \
  *     npm run bench -- --scenarios slow --duration 30
  *   npx tsx scripts/bench/alloc-summary.ts .herald/bench/alloc/alloc-<pid>.heapprofile
  *
