@@ -59,7 +59,9 @@ export interface HeraldSystem {
 export async function startSystem(options: SystemOptions): Promise<HeraldSystem> {
   const tag = randomBytes(4).toString("hex");
   const dbName = `herald_bench_${options.name}_${tag}`;
-  const databaseUrl = await createDatabase(PG_SERVER_URL, dbName);
+  const tcpUrl = await createDatabase(PG_SERVER_URL, dbName);
+  // BENCH_PG_SOCKET=/var/run/postgresql: the system reaches PostgreSQL by that Unix socket (libpq's ?host=).
+  const databaseUrl = process.env.BENCH_PG_SOCKET ? `${tcpUrl}?host=${process.env.BENCH_PG_SOCKET}` : tcpUrl;
   await migrateDatabase(databaseUrl);
   if (process.env.BENCH_NO_STATS_TRIGGERS) {
     // Diagnosis only: what the /v1/stats rollup triggers cost the write path.

@@ -117,6 +117,11 @@ try {
       `wall ${((wall * 1000) / n).toFixed(0)} µs`,
   );
   for (const [label, ms] of steps) console.info(`  ${label.padEnd(22)} ${((ms * 1000) / n).toFixed(1)} µs`);
+  // A plan gone wrong shows as rows read by sequential scans of the tables that grow.
+  const scans = await h.sql<{ relname: string; seq_scan: string; seq_tup_read: string }[]>`
+    select relname, seq_scan, seq_tup_read from pg_stat_user_tables where seq_tup_read > 0 order by seq_tup_read desc`;
+  for (const r of scans)
+    console.info(`  seq scans of ${r.relname}: ${r.seq_scan}, ${r.seq_tup_read} rows read`);
 } finally {
   await h.close();
   await dropDatabase(PG_SERVER_URL, name);

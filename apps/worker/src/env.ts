@@ -2,6 +2,7 @@ import {
   booleanFlag,
   commaList,
   durationList,
+  durationMs,
   parseEnv,
   redisEnvShape,
   refineRedisEnv,
@@ -84,6 +85,8 @@ const base = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
   /** PostgreSQL `plan_cache_mode` of the pools (see `createDb`): `auto` unless set. */
   DATABASE_PLAN_CACHE_MODE: z.enum(PLAN_CACHE_MODES).default(DEFAULT_PLAN_CACHE_MODE),
+  /** How often one worker analyzes the tables autovacuum skips (see `analyzeStaleTables`); `0` never. */
+  DATABASE_ANALYZE_INTERVAL: durationMs("10s"),
   MIGRATE_ON_START: booleanFlag(true),
   /** Subscribers per fan-out page job of a topic event. */
   FANOUT_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
@@ -130,6 +133,13 @@ export interface WorkerEnv extends TrackingEnv {
   brandName: string;
   databasePoolSize: number;
   databasePlanCacheMode: PlanCacheMode;
+  /**
+   * `DATABASE_ANALYZE_INTERVAL` in ms (default 10 s; 0 = off): how often one
+   * worker runs ANALYZE on Herald's tables that autovacuum skips (off for the
+   * server or the table) once 50 rows + 10% of them changed, so plans kept by
+   * `plan_cache_mode = auto` are made again as the tables grow.
+   */
+  analyzeIntervalMs: number;
   migrateOnStart: boolean;
   /** Topic fan-out: subscribers per page job (default 1000) and pages in flight per process (default 4). */
   fanout: { pageSize: number; concurrency: number };
@@ -184,6 +194,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     brandName: e.BRAND_NAME,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databasePlanCacheMode: e.DATABASE_PLAN_CACHE_MODE,
+    analyzeIntervalMs: e.DATABASE_ANALYZE_INTERVAL as number,
     migrateOnStart: e.MIGRATE_ON_START,
     fanout: { pageSize: e.FANOUT_PAGE_SIZE, concurrency: e.FANOUT_PAGE_CONCURRENCY },
     routeGroupConcurrency: e.ROUTE_GROUP_CONCURRENCY,

@@ -13,6 +13,7 @@ import { processDigestJob, scheduleDigestSweep } from "./digest/digest-jobs.ts";
 import type { WorkerQueue } from "./env.ts";
 import { scheduleRetention } from "./maintenance/retention.ts";
 import { runMaintenance } from "./maintenance/run-maintenance.ts";
+import { scheduleStatistics } from "./maintenance/statistics.ts";
 import { attachJobMetrics } from "./metrics/attach-job-metrics.ts";
 import { createDatabaseGate, type DatabaseGate } from "./reliability/database-gate.ts";
 import type { Readiness } from "./reliability/health-server.ts";
@@ -219,6 +220,9 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   if (workers.has("maintenance")) {
     scheduleRetention(deps).catch((err: Error) =>
       logger.warn({ err: err.message }, "retention not scheduled"),
+    );
+    scheduleStatistics(deps).catch((err: Error) =>
+      logger.warn({ err: err.message }, "statistics check not scheduled"),
     );
   }
 

@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb } from "./client.ts";
+import { createDb, socketDirectoryOf } from "./client.ts";
 import { pg } from "./raw.ts";
 
 let database: TestDatabase;
@@ -52,6 +53,43 @@ describe("createDb", () => {
       // The insert ran inside the transaction: rolled back with it.
       const [row] = await h.sql<{ n: number }[]>`select count(*)::int as n from raw_probe`;
       expect(row!.n).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("socketDirectoryOf", () => {
+  it("takes libpq's ?host=/dir out of the URL and keeps the other parameters", () => {
+    expect(socketDirectoryOf("postgres://herald@localhost/herald?host=/var/run/postgresql")).toEqual({
+      url: "postgres://herald@localhost/herald",
+      socketDirectory: "/var/run/postgresql",
+    });
+    expect(socketDirectoryOf("postgres://h@localhost:5433/db?sslmode=disable&host=%2Ftmp")).toEqual({
+      url: "postgres://h@localhost:5433/db?sslmode=disable",
+      socketDirectory: "/tmp",
+    });
+  });
+
+  it("leaves URLs without a socket directory alone", () => {
+    for (const url of [
+      "postgres://h@127.0.0.1:5432/db",
+      "postgres://h@db/x?sslmode=require",
+      "postgres://h@db/x?host=db2",
+    ])
+      expect(socketDirectoryOf(url)).toEqual({ url });
+  });
+
+  it("connects through the Unix socket it names (the machine's PostgreSQL, where it has one)", async (ctx) => {
+    // The suite's own server listens on TCP only; Debian's package server has a socket here.
+    const socketDir = "/var/run/postgresql";
+    if (!existsSync(`${socketDir}/.s.PGSQL.5432`)) return ctx.skip();
+    const h = createDb(`postgres://postgres@localhost:5432/postgres?host=${socketDir}`, { max: 1 });
+    try {
+      const [row] = await h.sql<{ addr: string | null; db: string }[]>`
+        select inet_client_addr() as addr, current_database() as db`;
+      // No client address: not TCP.
+      expect(row).toEqual({ addr: null, db: "postgres" });
     } finally {
       await h.close();
     }

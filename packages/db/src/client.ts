@@ -39,9 +39,12 @@ export interface CreateDbOptions {
    * looked events, send contexts, the routed mark and the outbox copy up by
    * sequential scans, and kept doing so as the tables grew: 1,891 µs of
    * PostgreSQL CPU per notification against 106 at 1.1 (pg-path, `auto`,
-   * autovacuum off, batches of 100). At 1.1 a lookup by key is an index scan whatever the
-   * table's size (`plan-safety.test.ts` forces generic plans from the first
-   * execution on empty tables and counts sequential scans).
+   * autovacuum off, batches of 100). At 1.1 plans made on empty tables look
+   * rows up by index (`plan-safety.test.ts` forces generic plans from the
+   * first execution and counts sequential scans). Plans made while a table
+   * holds a few pages can still be scans (batches of 25 in pg-path: 1,075 µs);
+   * a fresh ANALYZE makes them again, which autovacuum does, and where it is
+   * off the workers do (`analyzeStaleTables`, `DATABASE_ANALYZE_INTERVAL`).
    */
   randomPageCost?: number;
 }
@@ -53,8 +56,27 @@ export const DEFAULT_PLAN_CACHE_MODE: PlanCacheMode = "auto";
 /** Herald's default `random_page_cost` (see {@link CreateDbOptions.randomPageCost}). */
 export const DEFAULT_RANDOM_PAGE_COST = 1.1;
 
-export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
+/**
+ * libpq's way of naming a Unix socket in a URL, `postgres://user@localhost/db?host=/var/run/postgresql`,
+ * which postgres.js would otherwise send to the server as a setting named `host`.
+ * Returns the URL without it and the socket's directory.
+ */
+export function socketDirectoryOf(url: string): { url: string; socketDirectory?: string } {
+  const queryAt = url.indexOf("?");
+  if (queryAt < 0) return { url };
+  const params = new URLSearchParams(url.slice(queryAt + 1));
+  const host = params.get("host");
+  if (!host?.startsWith("/")) return { url };
+  params.delete("host");
+  const rest = params.toString();
+  return { url: url.slice(0, queryAt) + (rest ? `?${rest}` : ""), socketDirectory: host };
+}
+
+export function createDb(databaseUrl: string, options: CreateDbOptions = {}): DbHandle {
+  const { url, socketDirectory } = socketDirectoryOf(databaseUrl);
   const sql = postgres(url, {
+    // A directory makes postgres.js connect to `<dir>/.s.PGSQL.<port>`.
+    ...(socketDirectory ? { host: socketDirectory } : {}),
     max: options.max ?? 10,
     connect_timeout: options.connectTimeout ?? 5,
     idle_timeout: 60,

@@ -34,6 +34,7 @@ export * from "./settings.ts";
 export { listStaleEvents, listStaleNotifications } from "./stale-work.ts";
 export * from "./stats.ts";
 export * from "./suppressions.ts";
+export * from "./table-statistics.ts";
 export * from "./topics.ts";
 export { isDatabaseUnavailable } from "./unavailable.ts";
 export * from "./vapid-keys.ts";

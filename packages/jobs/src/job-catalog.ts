@@ -70,6 +70,8 @@ export const JOBS = {
     reconcile: z.object({}),
     /** Retention: purges rows older than RETENTION_DAYS (scheduler id `retention`). */
     purge: z.object({}),
+    /** Analyzes tables autovacuum skips once they changed enough (scheduler id `analyze`). */
+    analyze: z.object({}),
   },
   digest: {
     /** Folds a digest window's items into its one notification (job id = digest id). */
