@@ -141,7 +141,7 @@ export interface WorkerEnv extends TrackingEnv {
    */
   analyzeIntervalMs: number;
   migrateOnStart: boolean;
-  /** Topic fan-out: subscribers per page job (default 1000) and pages in flight per process (default 4). */
+  /** Topic fan-out: subscribers per page job (default 500) and pages in flight per process (default 2). */
   fanout: { pageSize: number; concurrency: number };
   /** `route_group` jobs routed at once per process (default 4; critical groups do not wait for a slot). */
   routeGroupConcurrency: number;
