@@ -72,11 +72,18 @@ export function socketDirectoryOf(url: string): { url: string; socketDirectory?:
   return { url: url.slice(0, queryAt) + (rest ? `?${rest}` : ""), socketDirectory: host };
 }
 
-export function createDb(databaseUrl: string, options: CreateDbOptions = {}): DbHandle {
+/** A postgres.js client for a Herald `DATABASE_URL`, including its socket form (see {@link socketDirectoryOf}). */
+export function openPostgres(
+  databaseUrl: string,
+  options: postgres.Options<Record<string, postgres.PostgresType>>,
+): postgres.Sql {
   const { url, socketDirectory } = socketDirectoryOf(databaseUrl);
-  const sql = postgres(url, {
-    // A directory makes postgres.js connect to `<dir>/.s.PGSQL.<port>`.
-    ...(socketDirectory ? { host: socketDirectory } : {}),
+  // A directory makes postgres.js connect to `<dir>/.s.PGSQL.<port>`.
+  return postgres(url, socketDirectory ? { ...options, host: socketDirectory } : options);
+}
+
+export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
+  const sql = openPostgres(url, {
     max: options.max ?? 10,
     connect_timeout: options.connectTimeout ?? 5,
     idle_timeout: 60,

@@ -1,4 +1,4 @@
-import { type TestDatabase, testDatabase } from "@herald/testkit";
+import { publishStatistics, type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DbHandle } from "./client.ts";
 import { markSent } from "./mark-sent.ts";
@@ -17,9 +17,7 @@ afterAll(async () => {
 
 /** Index scans of notifications_open_idx so far, this connection's included. */
 async function openIndexScans(): Promise<number> {
-  await h.sql`select pg_stat_force_next_flush()`;
-  await h.sql`select 1`;
-  await h.sql`select pg_stat_clear_snapshot()`;
+  await publishStatistics(h);
   const [row] = await h.sql<{ n: string }[]>`
     select idx_scan as n from pg_stat_user_indexes where indexrelname = 'notifications_open_idx'`;
   return Number(row!.n);

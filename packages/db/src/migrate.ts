@@ -1,8 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
-import postgres from "postgres";
-import { socketDirectoryOf } from "./client.ts";
+import { openPostgres } from "./client.ts";
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
 
@@ -12,13 +11,7 @@ const LOCK_KEY = 72_317_001;
 
 /** Applies the committed migrations. Safe to call from many processes at once. */
 export async function migrateDatabase(url: string): Promise<void> {
-  const { url: hostUrl, socketDirectory } = socketDirectoryOf(url);
-  const sql = postgres(hostUrl, {
-    max: 1,
-    onnotice: () => {},
-    connect_timeout: 10,
-    ...(socketDirectory ? { host: socketDirectory } : {}),
-  });
+  const sql = openPostgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     await sql`select pg_advisory_lock(${LOCK_KEY})`;
     try {

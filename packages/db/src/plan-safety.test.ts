@@ -1,4 +1,4 @@
-import { runNotificationPath, type TestDatabase, testDatabase } from "@herald/testkit";
+import { publishStatistics, runNotificationPath, type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, type DbHandle, type PlanCacheMode } from "./client.ts";
 import { analyzeStaleTables } from "./table-statistics.ts";
@@ -14,10 +14,8 @@ afterAll(async () => {
 });
 
 async function seqScans(h: DbHandle): Promise<Record<string, number>> {
-  // One connection: flush its own counters before reading them.
-  await h.sql`select pg_stat_force_next_flush()`;
-  await h.sql`select 1`;
-  await h.sql`select pg_stat_clear_snapshot()`;
+  // One connection: its own counters, published.
+  await publishStatistics(h);
   const rows = await h.sql<{ relname: string; seq_scan: string }[]>`
     select relname, seq_scan from pg_stat_user_tables where relname = any(${GROWING}::text[])`;
   return Object.fromEntries(rows.map((r) => [r.relname, Number(r.seq_scan)]));
@@ -67,8 +65,7 @@ async function runHotPath(run: HotPathRun): Promise<Record<string, number>> {
   };
   for (let round = 0; round < warmup; round++) await one(round);
   if (run.analyzeAfterWarmup) {
-    await h.sql`select pg_stat_force_next_flush()`;
-    await h.sql`select 1`;
+    await publishStatistics(h);
     expect((await analyzeStaleTables(h.db)).analyzed).toEqual(
       expect.arrayContaining(["events", "notifications"]),
     );

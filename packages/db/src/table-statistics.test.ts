@@ -1,4 +1,4 @@
-import { type TestDatabase, testDatabase } from "@herald/testkit";
+import { publishStatistics, type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DbHandle } from "./client.ts";
 import { analyzeStaleTables } from "./table-statistics.ts";
@@ -19,8 +19,7 @@ async function insertEvents(n: number, from: number) {
   await h.sql`
     insert into events (id, type, user_id, data, priority)
     select 'evt_stats_' || g, 'order_placed', 'u' || g, '{}', 'normal' from generate_series(${from}::int, ${from + n - 1}::int) g`;
-  await h.sql`select pg_stat_force_next_flush()`;
-  await h.sql`select 1`;
+  await publishStatistics(h);
 }
 
 const lastAnalyze = async (table: string) =>
@@ -55,8 +54,7 @@ describe("analyzeStaleTables", () => {
     await h.sql`alter table recipients set (autovacuum_enabled = true)`;
     await h.sql`
       insert into recipients (id, external_id) select 'usr_stats_' || g, 'stats' || g from generate_series(1, 100) g`;
-    await h.sql`select pg_stat_force_next_flush()`;
-    await h.sql`select 1`;
+    await publishStatistics(h);
     const result = await analyzeStaleTables(h.db);
     // This machine's server may run autovacuum or not; the table's own setting only counts when it does.
     expect(result.analyzed.includes("recipients")).toBe(!server!.on);

@@ -8,6 +8,18 @@ export interface AnalyzeResult {
   leftToAutovacuum: number;
 }
 
+export interface AnalyzeOptions {
+  /**
+   * `default_statistics_target` of these ANALYZEs. Default 10: a sample of
+   * 3,000 rows instead of PostgreSQL's 30,000. What the plans need is the
+   * table's size and a few common values (status, channel); the full sample
+   * cost ~1.7 s per round on the four growing tables at ~110,000 notifications
+   * (ids compared by collation, JSON content detoasted) against ~0.16 s.
+   * Columns with a target of their own keep it.
+   */
+  statisticsTarget?: number;
+}
+
 /**
  * Analyzes Herald's tables that autovacuum will not analyze (off for the
  * server or for the table) once enough of their rows changed since their last
@@ -23,18 +35,6 @@ export interface AnalyzeResult {
  * ANALYZE invalidates those plans, and the next ones are made with the
  * table's real size.
  */
-export interface AnalyzeOptions {
-  /**
-   * `default_statistics_target` of these ANALYZEs. Default 10: a sample of
-   * 3,000 rows instead of PostgreSQL's 30,000. What the plans need is the
-   * table's size and a few common values (status, channel); the full sample
-   * cost ~1.7 s per round on the four growing tables at ~110,000 notifications
-   * (ids compared by collation, JSON content detoasted) against ~0.16 s.
-   * Columns with a target of their own keep it.
-   */
-  statisticsTarget?: number;
-}
-
 export async function analyzeStaleTables(db: Db, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const target = options.statisticsTarget ?? 10;
   const sql = pg(db);

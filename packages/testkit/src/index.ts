@@ -2,6 +2,7 @@ export { eventually } from "./eventually.ts";
 export { type FaultStack, startFaultStack, WORKER_MAIN, type WorkerProcess } from "./fault-stack.ts";
 export { type NotificationPathOptions, runNotificationPath } from "./notification-path.ts";
 export { prometheusFormatProblems } from "./prometheus-format.ts";
+export { publishStatistics } from "./publish-statistics.ts";
 export { type TestDatabase, testDatabase } from "./test-database.ts";
 export { testQueuePrefix, testRedisUrl } from "./test-redis.ts";
 export { startTestRedisCluster, type TestRedisCluster } from "./test-redis-cluster.ts";
