@@ -1,18 +1,12 @@
 import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type DbHandle } from "./client.ts";
 import { markRetrying } from "./mark-retrying.ts";
 
-let database: TestDatabase;
-let h: DbHandle;
+let h: TestDatabase;
 beforeAll(async () => {
-  database = await testDatabase();
-  h = createDb(database.url, { max: 1 });
+  h = await testDatabase({ max: 1 });
 });
-afterAll(async () => {
-  await h?.close();
-  await database?.drop();
-});
+afterAll(() => h?.drop());
 
 async function insertRow(id: string, status: string): Promise<void> {
   await h.sql`

@@ -1,19 +1,13 @@
 import { publishStatistics, type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type DbHandle } from "./client.ts";
 import { markSent } from "./mark-sent.ts";
 
-let database: TestDatabase;
-let h: DbHandle;
+let h: TestDatabase;
 beforeAll(async () => {
-  database = await testDatabase();
   // One connection: the statistics flush below must come from the connection that ran markSent.
-  h = createDb(database.url, { max: 1 });
+  h = await testDatabase({ max: 1 });
 });
-afterAll(async () => {
-  await h?.close();
-  await database?.drop();
-});
+afterAll(() => h?.drop());
 
 /** Index scans of notifications_open_idx so far, this connection's included. */
 async function openIndexScans(): Promise<number> {

@@ -1,19 +1,13 @@
 import { publishStatistics, type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type DbHandle } from "./client.ts";
 import { analyzeStaleTables } from "./table-statistics.ts";
 
-let database: TestDatabase;
-let h: DbHandle;
+let h: TestDatabase;
 beforeAll(async () => {
-  database = await testDatabase();
   // One connection: it flushes its own statistics before they are read.
-  h = createDb(database.url, { max: 1 });
+  h = await testDatabase({ max: 1 });
 });
-afterAll(async () => {
-  await h?.close();
-  await database?.drop();
-});
+afterAll(() => h?.drop());
 
 async function insertEvents(n: number, from: number) {
   await h.sql`

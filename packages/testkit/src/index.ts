@@ -3,7 +3,7 @@ export { type FaultStack, startFaultStack, WORKER_MAIN, type WorkerProcess } fro
 export { type NotificationPathOptions, runNotificationPath } from "./notification-path.ts";
 export { prometheusFormatProblems } from "./prometheus-format.ts";
 export { publishStatistics } from "./publish-statistics.ts";
-export { type TestDatabase, testDatabase } from "./test-database.ts";
+export { type TestDatabase, type TestDatabaseOptions, testDatabase } from "./test-database.ts";
 export { testQueuePrefix, testRedisUrl } from "./test-redis.ts";
 export { startTestRedisCluster, type TestRedisCluster } from "./test-redis-cluster.ts";
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";

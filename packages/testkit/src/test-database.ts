@@ -10,12 +10,20 @@ export interface TestDatabase extends DbHandle {
   drop(): Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  /**
+   * Connections in its pool. Default 5. `1` when a test reads PostgreSQL's
+   * statistics of its own statements (see `publishStatistics`).
+   */
+  max?: number;
+}
+
 /** A fresh, migrated database for one test file (a copy of the run's template). */
-export async function testDatabase(): Promise<TestDatabase> {
+export async function testDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const server = inject("pgServerUrl");
   const name = `herald_t_${randomBytes(6).toString("hex")}`;
   const url = await createDatabase(server, name, inject("templateDb"));
-  const handle = createDb(url, { max: 5 });
+  const handle = createDb(url, { max: options.max ?? 5 });
   return {
     ...handle,
     url,
