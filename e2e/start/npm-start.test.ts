@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort, isPortOpen } from "@herald/devstack";
+import { freePorts, isPortOpen } from "@herald/devstack";
 import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ const repo = resolve(import.meta.dirname, "../..");
 describe("npm start on a machine with nothing running", () => {
   it("starts PostgreSQL, Redis, the API and a worker, answers /readyz and delivers an event", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-start-"));
-    const [port, pgPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
     const env: Record<string, string> = { ...(process.env as Record<string, string>) };
     for (const k of [
       "DATABASE_URL",

@@ -7,7 +7,7 @@ import {
   appNodeOptions,
   createDatabase,
   dropDatabase,
-  freePort,
+  freePorts,
   type HeraldApp,
   spawnApp,
   waitUntilAnswering,
@@ -72,7 +72,9 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
   }
   const prefix = `bench${tag}`;
   const apiKey = `hk_test_${randomBytes(20).toString("hex")}`;
-  const port = await freePort();
+  const critical = options.criticalWorkers ?? 0;
+  // All at once: a worker's health port must not be the API's before it binds.
+  const [port, ...healthPorts] = (await freePorts(1 + options.workers + critical)) as [number, ...number[]];
   const url = `http://127.0.0.1:${port}`;
   const logDir = join(REPO, ".herald", "bench", "logs", `${options.name}-${tag}`);
   mkdirSync(logDir, { recursive: true });
@@ -129,9 +131,8 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
   const workers: AppProcess[] = [];
   const healthUrls: string[] = [];
   const metricsUrls: Record<string, string> = { api: `${url}/metrics` };
-  const critical = options.criticalWorkers ?? 0;
   for (let i = 1; i <= options.workers + critical; i++) {
-    const healthPort = await freePort();
+    const healthPort = healthPorts[i - 1];
     healthUrls.push(`http://127.0.0.1:${healthPort}/readyz`);
     metricsUrls[`worker-${i}`] = `http://127.0.0.1:${healthPort}/metrics`;
     const lanes = critical === 0 ? {} : { WORKER_LANES: i > options.workers ? "critical" : "normal" };

@@ -9,7 +9,7 @@ export {
 export { type DashboardBuildResult, dashboardSourceHash, ensureDashboardBuild } from "./dashboard-build.ts";
 export { createDatabase, dropDatabase } from "./databases.ts";
 export { type DevServices, type EnsureDevServicesOptions, ensureDevServices } from "./dev-services.ts";
-export { freePort, isPortOpen, waitFor } from "./net.ts";
+export { freePort, freePorts, isPortOpen, waitFor } from "./net.ts";
 export { PostgresServer, type PostgresServerOptions } from "./postgres-server.ts";
 export { RedisCluster, type RedisClusterOptions } from "./redis-cluster.ts";
 export { findRedisServer, REDIS_INSTALL_HINT, RedisServer, type RedisServerOptions } from "./redis-server.ts";
