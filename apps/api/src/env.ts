@@ -27,8 +27,12 @@ const baseSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   /** Run migrations at start-up. */
   MIGRATE_ON_START: booleanFlag(true),
-  /** Connections in the API's Postgres pool. */
-  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  /**
+   * Connections in the API's Postgres pool. Default 4: on a database with
+   * few cores, fewer connections kept latency lower (postgres.js pipelines
+   * statements on busy connections); see the worker's `DATABASE_POOL_SIZE`.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(4),
   /** PostgreSQL `plan_cache_mode` of the pool (see `createDb`): `auto` unless set. */
   DATABASE_PLAN_CACHE_MODE: z.enum(PLAN_CACHE_MODES).default(DEFAULT_PLAN_CACHE_MODE),
   /** The built dashboard served at `/`. */
