@@ -75,3 +75,22 @@ for (const [id, h] of hits) {
 console.info("-- our functions, inclusive --");
 for (const [k, h] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top))
   console.info(`${pct(h)}  ${k}`);
+
+// Socket writes are a system call each, which this kind of VM makes expensive:
+// which library issued them (the nearest ancestor outside node's internals).
+const writes = new Map<string, number>();
+for (const [id, h] of hits) {
+  const fn = byId.get(id)!.callFrame.functionName;
+  if (fn !== "writeBuffer" && fn !== "writev" && fn !== "writeUtf8String") continue;
+  let owner = "(unknown)";
+  for (let cur = parent.get(id); cur !== undefined; cur = parent.get(cur)) {
+    const url = byId.get(cur)!.callFrame.url.replace(/^file:\/\//, "");
+    if (url && !url.startsWith("node:")) {
+      owner = pkgOf(url);
+      break;
+    }
+  }
+  writes.set(owner, (writes.get(owner) ?? 0) + h);
+}
+console.info("-- socket writes by the library that made them --");
+for (const [k, h] of [...writes].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.info(`${pct(h)}  ${k}`);
