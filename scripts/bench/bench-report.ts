@@ -96,6 +96,18 @@ export function renderMarkdown(run: BenchRun): string {
       `| ${s.title}${s.status === "failed" ? " (FAILED)" : ""} | ${n0(s.eventsPerSec)} | ${n0(s.notificationsPerSec)} | ${n0(s.sentPerSec)} | ${latencyCell(s, "critical")} | ${normal} | ${ms(s.api?.p99)} | ${rssCell(s)} | ${cpuCell(s)} |`,
     );
   }
+  const staged = run.scenarios.filter((s) => s.stages && s.stages.length > 0);
+  for (const s of staged) {
+    lines.push("");
+    lines.push(
+      `Where ${s.id}'s accept→sent time goes, split at the notification insert: ${s
+        .stages!.map(
+          (st) =>
+            `${st.priority} routing p50 / p99 ${n0(st.routing.p50)} / ${n0(st.routing.p99)} ms, sending ${n0(st.sending.p50)} / ${n0(st.sending.p99)} ms`,
+        )
+        .join("; ")}.`,
+    );
+  }
   lines.push("");
   lines.push("| target | goal | measured | met |");
   lines.push("| --- | --- | --- | --- |");

@@ -54,6 +54,44 @@ export async function latencyByPriority(
   }));
 }
 
+/** The two halves of accept→sent for one priority, in ms. */
+export interface StageLatency {
+  priority: string;
+  /** Event committed → its notification rows inserted (the router: job pickup, loads, rendering). */
+  routing: { p50: number; p99: number };
+  /** Rows inserted → sent (send job pickup, content load, provider, SENT write). */
+  sending: { p50: number; p99: number };
+}
+
+/**
+ * Where accept→sent time goes, split at the notification insert
+ * (`notifications.created_at`, the router's transaction time), for events
+ * accepted in [from, to]. Tells whether the router or the senders are the
+ * stage to work on.
+ */
+export async function latencyByStage(h: DbHandle, from: Date, to: Date): Promise<StageLatency[]> {
+  const rows = await h.sql<{ priority: string; r50: number; r99: number; s50: number; s99: number }[]>`
+    with l as (
+      select n.priority,
+             extract(epoch from n.created_at - e.created_at) * 1000 as routing,
+             extract(epoch from n.sent_at - n.created_at) * 1000 as sending
+      from events e join notifications n on n.event_id = e.id
+      where e.created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz
+        and n.sent_at is not null
+    )
+    select priority,
+           percentile_disc(0.5) within group (order by routing)::float8 as r50,
+           percentile_disc(0.99) within group (order by routing)::float8 as r99,
+           percentile_disc(0.5) within group (order by sending)::float8 as s50,
+           percentile_disc(0.99) within group (order by sending)::float8 as s99
+    from l group by priority order by priority`;
+  return rows.map((r) => ({
+    priority: r.priority,
+    routing: { p50: Number(r.r50), p99: Number(r.r99) },
+    sending: { p50: Number(r.s50), p99: Number(r.s99) },
+  }));
+}
+
 /** Events accepted in [from, to], their notifications, and how many of those were sent. */
 export async function windowCounts(h: DbHandle, from: Date, to: Date): Promise<WindowCounts> {
   const [row] = await h.sql<{ events: string; notifications: string; sent: string }[]>`

@@ -1,4 +1,4 @@
-import type { PriorityLatency } from "./delivery-stats.ts";
+import type { PriorityLatency, StageLatency } from "./delivery-stats.ts";
 import type { Percentiles } from "./percentiles.ts";
 
 export interface TargetCheck {
@@ -21,6 +21,8 @@ export interface ScenarioResult {
   notificationsPerSec: number;
   sentPerSec: number;
   latency: PriorityLatency[];
+  /** The same latency split at the notification insert (routing, then sending), where measured. */
+  stages?: StageLatency[];
   /** Latency of single-event POSTs as the load generator saw them. */
   api?: Percentiles;
   peakRssMb: Record<string, number>;

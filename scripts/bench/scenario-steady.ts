@@ -1,6 +1,12 @@
 import type { BenchOptions } from "./bench-options.ts";
 import { orderPlaced, passwordReset, seedUsers } from "./bench-users.ts";
-import { latencyByPriority, sentBetween, waitDrained, windowCounts } from "./delivery-stats.ts";
+import {
+  latencyByPriority,
+  latencyByStage,
+  sentBetween,
+  waitDrained,
+  windowCounts,
+} from "./delivery-stats.ts";
 import type { HeraldSystem } from "./herald-system.ts";
 import { httpClient, paced } from "./http-load.ts";
 import { percentiles } from "./percentiles.ts";
@@ -44,6 +50,7 @@ export async function runSteady(system: HeraldSystem, o: BenchOptions): Promise<
   const counts = await windowCounts(system.db, from, end);
   const sent = await sentBetween(system.db, from, end);
   const latency = await latencyByPriority(system.db, from, end);
+  const stages = await latencyByStage(system.db, from, end);
   const api = percentiles(run.latencies);
   const critical = latency.find((l) => l.priority === "critical");
   const normal = latency.find((l) => l.priority === "normal");
@@ -57,6 +64,7 @@ export async function runSteady(system: HeraldSystem, o: BenchOptions): Promise<
     notificationsPerSec: counts.notifications / seconds,
     sentPerSec: sent / seconds,
     latency,
+    stages,
     api,
     peakRssMb: memory.peaks(),
     cpu,
