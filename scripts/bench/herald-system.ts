@@ -56,6 +56,12 @@ export interface HeraldSystem {
  * process and `workers` worker processes (`node --import tsx …/main.ts`), on
  * a fresh database and a unique queue prefix on this machine's PostgreSQL and Redis.
  */
+/** Settings given as JSON in a bench variable: `BENCH_ENV` (every process), `BENCH_API_ENV`, `BENCH_WORKER_ENV`. */
+function jsonEnv(name: string): Record<string, string> {
+  const value = process.env[name];
+  return value ? (JSON.parse(value) as Record<string, string>) : {};
+}
+
 export async function startSystem(options: SystemOptions): Promise<HeraldSystem> {
   const tag = randomBytes(4).toString("hex");
   const dbName = `herald_bench_${options.name}_${tag}`;
@@ -93,7 +99,7 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
     // e.g. BENCH_NODE_OPTIONS=--max-old-space-size=192 to try other node flags in every process.
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     // e.g. BENCH_ENV='{"FANOUT_PAGE_SIZE":"500"}' to try other settings in every process.
-    ...(process.env.BENCH_ENV ? (JSON.parse(process.env.BENCH_ENV) as Record<string, string>) : {}),
+    ...jsonEnv("BENCH_ENV"),
     LOG_LEVEL: "warn",
     DATABASE_URL: databaseUrl,
     REDIS_URL,
@@ -125,6 +131,7 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
       HOST: "127.0.0.1",
       API_RATE_LIMIT: "off",
       ...options.apiEnv,
+      ...jsonEnv("BENCH_API_ENV"),
     },
     logFile: join(logDir, "api.log"),
   });
@@ -148,6 +155,7 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
           WORKER_HEALTH_HOST: "127.0.0.1",
           ...lanes,
           ...options.workerEnv,
+          ...jsonEnv("BENCH_WORKER_ENV"),
         },
         logFile: join(logDir, `worker-${i}.log`),
       }),
