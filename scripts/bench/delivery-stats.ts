@@ -17,6 +17,12 @@ export interface WindowCounts {
   unsent: number;
 }
 
+/** `from … where` of the queries below: the notifications (`n`) of the events (`e`) accepted in [from, to]. */
+function acceptedBetween(h: DbHandle, from: Date, to: Date) {
+  return h.sql`from events e join notifications n on n.event_id = e.id
+    where e.created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`;
+}
+
 /**
  * Accept→sent latency per priority, from the database: the event's
  * `created_at` (its commit in the API) to the notification's `sent_at` (the
@@ -33,8 +39,7 @@ export async function latencyByPriority(
   >`
     with l as (
       select n.priority, extract(epoch from n.sent_at - e.created_at) * 1000 as ms
-      from events e join notifications n on n.event_id = e.id
-      where e.created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz
+      ${acceptedBetween(h, from, to)}
         and n.sent_at is not null
         ${filter.channel ? h.sql`and n.channel = ${filter.channel}` : h.sql``}
     )
@@ -75,8 +80,7 @@ export async function latencyByStage(h: DbHandle, from: Date, to: Date): Promise
       select n.priority,
              extract(epoch from n.created_at - e.created_at) * 1000 as routing,
              extract(epoch from n.sent_at - n.created_at) * 1000 as sending
-      from events e join notifications n on n.event_id = e.id
-      where e.created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz
+      ${acceptedBetween(h, from, to)}
         and n.sent_at is not null
     )
     select priority,
@@ -97,8 +101,7 @@ export async function windowCounts(h: DbHandle, from: Date, to: Date): Promise<W
   const [row] = await h.sql<{ events: string; notifications: string; sent: string }[]>`
     select (select count(*) from events where created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz) as events,
            count(n.id) as notifications, count(n.sent_at) as sent
-    from events e join notifications n on n.event_id = e.id
-    where e.created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`;
+    ${acceptedBetween(h, from, to)}`;
   const notifications = Number(row!.notifications);
   const sent = Number(row!.sent);
   return { events: Number(row!.events), notifications, sent, unsent: notifications - sent };
@@ -121,8 +124,7 @@ export async function sentBetween(h: DbHandle, from: Date, to: Date): Promise<nu
 export async function sendRate(h: DbHandle, from: Date, to: Date): Promise<number> {
   const [row] = await h.sql<{ sent: string; seconds: string | null }[]>`
     select count(n.sent_at) as sent, extract(epoch from max(n.sent_at) - min(n.sent_at)) as seconds
-    from events e join notifications n on n.event_id = e.id
-    where e.created_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`;
+    ${acceptedBetween(h, from, to)}`;
   const seconds = Number(row!.seconds ?? 0);
   return seconds > 0 ? Number(row!.sent) / seconds : 0;
 }

@@ -51,17 +51,17 @@ export interface HeraldSystem {
   stop(): Promise<void>;
 }
 
-/**
- * The real system as separate processes, as production runs it: one API
- * process and `workers` worker processes (`node --import tsx …/main.ts`), on
- * a fresh database and a unique queue prefix on this machine's PostgreSQL and Redis.
- */
 /** Settings given as JSON in a bench variable: `BENCH_ENV` (every process), `BENCH_API_ENV`, `BENCH_WORKER_ENV`. */
 function jsonEnv(name: string): Record<string, string> {
   const value = process.env[name];
   return value ? (JSON.parse(value) as Record<string, string>) : {};
 }
 
+/**
+ * The real system as separate processes, as production runs it: one API
+ * process and `workers` worker processes (`node --import tsx …/main.ts`), on
+ * a fresh database and a unique queue prefix on this machine's PostgreSQL and Redis.
+ */
 export async function startSystem(options: SystemOptions): Promise<HeraldSystem> {
   const tag = randomBytes(4).toString("hex");
   const dbName = `herald_bench_${options.name}_${tag}`;
