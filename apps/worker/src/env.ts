@@ -151,7 +151,12 @@ export interface WorkerEnv extends TrackingEnv {
   migrateOnStart: boolean;
   /** Topic fan-out: subscribers per page job (default 500) and pages in flight per process (default 2). */
   fanout: { pageSize: number; concurrency: number };
-  /** `route_group` jobs routed at once per process (default 4; critical groups do not wait for a slot). */
+  /**
+   * `ROUTE_GROUP_CONCURRENCY` (default 4): full route groups routed at once per
+   * process. A group weighs its events, up to the 250 routed at a time, so
+   * this bounds the events in routing (4 × 250) and smaller groups, as single
+   * POSTs make them, run many at once. Critical groups do not wait.
+   */
   routeGroupConcurrency: number;
   /**
    * `CRITICAL_CONCURRENCY` (default 16): jobs one process runs at once from

@@ -22,9 +22,9 @@ import { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
 import { createSentWriter } from "./reliability/sent-writer.ts";
 import { routeFanoutPage } from "./router/fanout-page.ts";
 import { routeEvent } from "./router/route-event.ts";
-import { routeEventGroup } from "./router/route-group.ts";
+import { GROUP_CHUNK, routeEventGroup } from "./router/route-group.ts";
 import { createRouterBatches } from "./router/router-batches.ts";
-import { createSemaphore } from "./router/semaphore.ts";
+import { createSemaphore, type Semaphore } from "./router/semaphore.ts";
 
 export interface RunningWorkers {
   /** By BullMQ queue name before hash-tagging: `email`, and its critical lane `email_critical`. */
@@ -96,12 +96,17 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   let draining = false;
   // Pages beyond this wait in-process (their locks are renewed meanwhile), bounding memory.
   const fanoutSlots = createSemaphore(env.fanout.concurrency);
-  const groupSlots = createSemaphore(env.routeGroupConcurrency);
-  // A batch job counts as its size against the channel's concurrency (BullMQ counts it as one job);
-  // two at least, so that one batch's statements overlap another's sends.
+  // Groups weigh their events (a chunk's worth at most): small groups, as single POSTs make
+  // them, run many at once instead of queueing behind four slots while the CPU has room.
+  const groupSlots = createSemaphore(env.routeGroupConcurrency * GROUP_CHUNK);
+  // A batch job weighs its rows against the channel's concurrency (BullMQ counts it as one job);
+  // two full batches at least, so that one batch's statements overlap another's sends.
   const batchSlots = Object.fromEntries(
-    CHANNELS.map((c) => [c, createSemaphore(Math.max(2, Math.ceil(env.concurrency[c] / env.sendBatchSize)))]),
-  ) as Record<Channel, ReturnType<typeof createSemaphore>>;
+    CHANNELS.map((c) => [
+      c,
+      createSemaphore(Math.max(2, Math.ceil(env.concurrency[c] / env.sendBatchSize)) * env.sendBatchSize),
+    ]),
+  ) as Record<Channel, Semaphore>;
 
   const dispatch = async (queue: WorkerQueue, job: Job) => {
     if (queue === "events") {
@@ -114,7 +119,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         const lane = laneOf(job);
         const route = () => routeEventGroup(deps, eventIds, routerBatches, lane);
         // Groups in flight bound the memory of routing; a critical group does not queue for a slot.
-        return lane.urgent ? route() : groupSlots(route);
+        return lane.urgent ? route() : groupSlots(route, Math.min(eventIds.length, GROUP_CHUNK));
       }
       return routeEvent(deps, parseJob("events", "route", job.data).eventId, routerBatches, laneOf(job));
     }
@@ -126,9 +131,9 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       return job.name === "reconcile" ? reconcile(deps) : runMaintenance(deps, job);
     if (queue === "digest") return processDigestJob(deps, job);
     if (job.name === "send_batch") {
-      parseJob(queue, "send_batch", job.data);
+      const { notificationIds } = parseJob(queue, "send_batch", job.data);
       const send = () => sendBatch(deps, queue, job, { gate, sentWriter });
-      return laneOf(job).urgent ? send() : batchSlots[queue](send);
+      return laneOf(job).urgent ? send() : batchSlots[queue](send, notificationIds.length);
     }
     parseJob(queue, "send", job.data);
     return sendNotification(deps, queue, job, { gate, sentWriter, contexts, lane: laneOf(job) });

@@ -10,7 +10,7 @@ import type { RouterBatches } from "./router-batches.ts";
  * e-mail is 5-15 KB) is held until its insert, so a 1,000-event group goes
  * through in parts, each still one set of shared statements.
  */
-const GROUP_CHUNK = 250;
+export const GROUP_CHUNK = 250;
 
 export interface GroupOutcome {
   /** Events routed now or by an earlier run (their send jobs made sure of). */
