@@ -43,6 +43,31 @@ function rssCell(s: ScenarioResult): string {
   return `api ${n0(api ?? Number.NaN)}, workers ≤ ${n0(Math.max(...workers))}`;
 }
 
+/**
+ * How a scenario's processes waited: context switches (voluntary: wake-ups;
+ * involuntary: preempted while runnable, i.e. competing for a core) and
+ * what PostgreSQL's busy backends were waiting for.
+ */
+function waitLine(s: ScenarioResult): string | null {
+  const switches = Object.entries(s.switchesPerSec ?? {});
+  const pg = s.pgActivity;
+  if (switches.length === 0 && !pg?.samples) return null;
+  const parts: string[] = [];
+  if (switches.length > 0)
+    parts.push(
+      `context switches/s voluntary / involuntary ${switches.map(([g, r]) => `${g} ${n0(r.voluntary)} / ${n0(r.involuntary)}`).join(", ")}`,
+    );
+  if (pg?.samples)
+    parts.push(
+      `PostgreSQL ${pg.activeBackends} statements running at once on average, their samples ${Object.entries(
+        pg.shares,
+      )
+        .map(([what, share]) => `${what} ${Math.round(share * 100)}%`)
+        .join(", ")}`,
+    );
+  return `How ${s.id}'s processes waited: ${parts.join("; ")}.`;
+}
+
 function cpuCell(s: ScenarioResult): string {
   if (!s.cpu) return "–";
   const workers = Object.entries(s.cpu)
@@ -107,6 +132,10 @@ export function renderMarkdown(run: BenchRun): string {
         )
         .join("; ")}.`,
     );
+  }
+  for (const s of run.scenarios) {
+    const waits = waitLine(s);
+    if (waits) lines.push("", waits);
   }
   lines.push("");
   lines.push("| target | goal | measured | met |");

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { DbHandle } from "@herald/db";
+import type { PgActivity } from "./pg-activity.ts";
 
 const TICKS = 100; // USER_HZ on Linux
 
@@ -15,11 +16,43 @@ export function cpuSeconds(pid: number): number | null {
   }
 }
 
+/** Context switches of the processes in one group, per second. */
+export interface SwitchRate {
+  /** The process gave up its core to wait (a read, a lock, a timer): roughly its wake-ups. */
+  voluntary: number;
+  /** The scheduler took its core away while it could still run: it competed for a CPU. */
+  involuntary: number;
+}
+
+/** Counters read after a scenario, besides the CPU use `stop()` returns. */
+export interface ScenarioDiagnostics {
+  /** Each Herald process's p99 event loop delay in ms, where it was read. */
+  eventLoopP99Ms?: Record<string, number>;
+  /** Context switches per second per process group (as `stop()` groups CPU). */
+  switchesPerSec?: Record<string, SwitchRate>;
+  /** What the system's PostgreSQL backends did while busy (`pg-activity.ts`). */
+  pgActivity?: PgActivity;
+}
+
 export interface CpuMeter {
   /** CPU cores used on average per process group since `start()`: 1.0 = one core busy all the time. */
   stop(): Promise<Record<string, number>>;
-  /** After `stop()`: each Herald process's p99 event loop delay in ms over the same time, where it was read. */
-  eventLoopP99Ms?(): Record<string, number>;
+  /** After `stop()`: what else was measured over the same time. */
+  diagnostics?(): ScenarioDiagnostics;
+  /** After `stop()`: context switches per second per group. */
+  switchesPerSec?(): Record<string, SwitchRate>;
+}
+
+/** A process's voluntary and involuntary context switches so far; null once it is gone. */
+export function contextSwitches(pid: number): [number, number] | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const voluntary = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+    const involuntary = /^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+    return voluntary && involuntary ? [Number(voluntary[1]), Number(involuntary[1])] : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -38,13 +71,15 @@ export async function meterCpu(
     (
       await db.sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`
     ).map((r) => r.pid);
+  /** Per group, per pid: CPU seconds, voluntary and involuntary switches. */
   const snapshot = async () => {
-    const out: Record<string, Map<number, number>> = {};
+    const out: Record<string, Map<number, [number, number, number]>> = {};
     const add = (group: string, pid: number) => {
       const s = cpuSeconds(pid);
-      if (s === null) return;
+      const switches = contextSwitches(pid);
+      if (s === null || switches === null) return;
       out[group] ??= new Map();
-      out[group].set(pid, s);
+      out[group].set(pid, [s, ...switches]);
     };
     for (const [name, pid] of Object.entries(processes)) add(name, pid);
     for (const pid of await backends()) add("postgres", pid);
@@ -54,18 +89,28 @@ export async function meterCpu(
   };
   const t0 = performance.now();
   const first = await snapshot();
+  const switches: Record<string, SwitchRate> = {};
   return {
     async stop() {
       const last = await snapshot();
       const secs = (performance.now() - t0) / 1000;
       const usage: Record<string, number> = {};
       for (const [group, pids] of Object.entries(last)) {
-        let used = 0;
-        for (const [pid, s] of pids) used += s - (first[group]?.get(pid) ?? 0);
-        usage[group] = Number((used / secs).toFixed(2));
+        const used = [0, 0, 0];
+        for (const [pid, now] of pids) {
+          // A backend that connected during the run counts from zero.
+          const before = first[group]?.get(pid) ?? [0, 0, 0];
+          for (let i = 0; i < 3; i++) used[i]! += now[i]! - before[i]!;
+        }
+        usage[group] = Number((used[0]! / secs).toFixed(2));
+        switches[group] = {
+          voluntary: Math.round(used[1]! / secs),
+          involuntary: Math.round(used[2]! / secs),
+        };
       }
       return usage;
     },
+    switchesPerSec: () => switches,
   };
 }
 

@@ -13,8 +13,9 @@ import {
   waitUntilAnswering,
 } from "@herald/devstack";
 import { Redis } from "ioredis";
-import { type CpuMeter, meterCpu, redisPid } from "./cpu-usage.ts";
+import { type CpuMeter, meterCpu, redisPid, type ScenarioDiagnostics } from "./cpu-usage.ts";
 import { meterEventLoop } from "./event-loop-delay.ts";
+import { samplePgActivity } from "./pg-activity.ts";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 /** PostgreSQL server the bench creates its databases on (trust auth). */
@@ -188,14 +189,15 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
       const pids = Object.fromEntries(all.map((p, i) => [i === 0 ? "api" : `worker-${i}`, p.pid]));
       const loop = await meterEventLoop(metricsUrls);
       const cpu = await meterCpu(pids, db, await redisPid(await redis.info("server")));
-      let loopP99: Record<string, number> = {};
+      const pg = samplePgActivity(db);
+      let diagnostics: ScenarioDiagnostics = {};
       return {
         async stop() {
-          const [usage, delays] = await Promise.all([cpu.stop(), loop.stop()]);
-          loopP99 = delays;
+          const [usage, eventLoopP99Ms, pgActivity] = await Promise.all([cpu.stop(), loop.stop(), pg.stop()]);
+          diagnostics = { eventLoopP99Ms, switchesPerSec: cpu.switchesPerSec?.() ?? {}, pgActivity };
           return usage;
         },
-        eventLoopP99Ms: () => loopP99,
+        diagnostics: () => diagnostics,
       };
     },
     async stop() {

@@ -138,7 +138,7 @@ export async function runFanout(system: HeraldSystem, o: BenchOptions): Promise<
       latency: crit ? [crit] : [],
       peakRssMb: peaks,
       cpu,
-      eventLoopP99Ms: cpuMeter.eventLoopP99Ms?.(),
+      ...cpuMeter.diagnostics?.(),
       targets: [
         {
           what: `${o.fanout.toLocaleString("en-US")} created and sent`,

@@ -84,7 +84,7 @@ export async function runMax(system: HeraldSystem, o: BenchOptions, channel: str
     api: percentiles(critical.latencies),
     peakRssMb: memory.peaks(),
     cpu,
-    eventLoopP99Ms: cpuMeter.eventLoopP99Ms?.(),
+    ...cpuMeter.diagnostics?.(),
     targets: raw
       ? [
           {

@@ -95,7 +95,7 @@ export async function runMemory(system: HeraldSystem, o: BenchOptions): Promise<
     latency: [],
     peakRssMb: memory.peaks(),
     cpu,
-    eventLoopP99Ms: cpuMeter.eventLoopP99Ms?.(),
+    ...cpuMeter.diagnostics?.(),
     targets: [
       {
         what: "RSS growth after warm-up (worst process)",

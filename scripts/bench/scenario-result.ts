@@ -1,5 +1,7 @@
+import type { SwitchRate } from "./cpu-usage.ts";
 import type { PriorityLatency, StageLatency } from "./delivery-stats.ts";
 import type { Percentiles } from "./percentiles.ts";
+import type { PgActivity } from "./pg-activity.ts";
 
 export interface TargetCheck {
   what: string;
@@ -30,6 +32,10 @@ export interface ScenarioResult {
   cpu?: Record<string, number>;
   /** p99 event loop delay (ms) per Herald process over the same run. */
   eventLoopP99Ms?: Record<string, number>;
+  /** Context switches per second per process group over the same run. */
+  switchesPerSec?: Record<string, SwitchRate>;
+  /** What PostgreSQL's busy backends were doing over the same run. */
+  pgActivity?: PgActivity;
   targets: TargetCheck[];
   extra: Record<string, unknown>;
 }

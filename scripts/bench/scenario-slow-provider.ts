@@ -102,7 +102,7 @@ export async function runSlowProvider(system: HeraldSystem, o: BenchOptions): Pr
     latency: await latencyByPriority(system.db, from, end),
     peakRssMb: memory.peaks(),
     cpu,
-    eventLoopP99Ms: cpuMeter.eventLoopP99Ms?.(),
+    ...cpuMeter.diagnostics?.(),
     targets: [
       {
         what: "sends/s with a 100 ms provider",

@@ -68,7 +68,7 @@ export async function runSteady(system: HeraldSystem, o: BenchOptions): Promise<
     api,
     peakRssMb: memory.peaks(),
     cpu,
-    eventLoopP99Ms: cpuMeter.eventLoopP99Ms?.(),
+    ...cpuMeter.diagnostics?.(),
     targets: [
       {
         what: "critical accept→sent p99",
