@@ -7,6 +7,7 @@ export default defineConfig({
       "apps/*/src/**/*.test.{ts,tsx}",
       "apps/*/test/**/*.test.{ts,tsx}",
       "e2e/**/*.test.ts",
+      "scripts/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "**/dist/**"],
     globalSetup: ["./packages/testkit/src/global-setup.ts"],

@@ -25,7 +25,7 @@ export interface PgActivitySampler {
  * a scenario can say whether its statements spent their time on a CPU or
  * waiting: for the WAL to reach the disk, for a lock, for a buffer.
  */
-export function samplePgActivity(db: DbHandle, intervalMs = 100): PgActivitySampler {
+export function samplePgActivity(db: Pick<DbHandle, "sql">, intervalMs = 100): PgActivitySampler {
   const counts = new Map<string, number>();
   let samples = 0;
   let active = 0;
