@@ -39,8 +39,6 @@ export interface CpuMeter {
   stop(): Promise<Record<string, number>>;
   /** After `stop()`: what else was measured over the same time. */
   diagnostics?(): ScenarioDiagnostics;
-  /** After `stop()`: context switches per second per group. */
-  switchesPerSec?(): Record<string, SwitchRate>;
 }
 
 /** A process's voluntary and involuntary context switches so far; null once it is gone. */
@@ -60,7 +58,8 @@ export function contextSwitches(pid: number): [number, number] | null {
  * backends serving this system's database, redis-server (shared with
  * anything else on this Redis) and this bench process itself ("bench": the
  * load generator and any provider fake, which share the machine's cores with
- * Herald). Read from /proc at start and end.
+ * Herald). Read from /proc at start and end, with each group's context
+ * switches per second (`diagnostics()`).
  */
 export async function meterCpu(
   processes: Record<string, number>,
@@ -110,7 +109,7 @@ export async function meterCpu(
       }
       return usage;
     },
-    switchesPerSec: () => switches,
+    diagnostics: () => ({ switchesPerSec: switches }),
   };
 }
 

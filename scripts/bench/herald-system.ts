@@ -194,7 +194,7 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
       return {
         async stop() {
           const [usage, eventLoopP99Ms, pgActivity] = await Promise.all([cpu.stop(), loop.stop(), pg.stop()]);
-          diagnostics = { eventLoopP99Ms, switchesPerSec: cpu.switchesPerSec?.() ?? {}, pgActivity };
+          diagnostics = { ...cpu.diagnostics?.(), eventLoopP99Ms, pgActivity };
           return usage;
         },
         diagnostics: () => diagnostics,
