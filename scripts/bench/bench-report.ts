@@ -133,6 +133,17 @@ export function renderMarkdown(run: BenchRun): string {
         .join("; ")}.`,
     );
   }
+  for (const s of run.scenarios.filter((s) => s.windows && s.windows.length > 0)) {
+    const priorities = [...new Set(s.windows!.map((w) => w.priority))];
+    const series = priorities.map(
+      (p) =>
+        `${p} ${s
+          .windows!.filter((w) => w.priority === p)
+          .map((w) => `${w.atS} s: ${n0(w.p99)}`)
+          .join(", ")}`,
+    );
+    lines.push("", `${s.id}'s accept→sent p99 by window of acceptance (ms): ${series.join("; ")}.`);
+  }
   for (const s of run.scenarios) {
     const waits = waitLine(s);
     if (waits) lines.push("", waits);

@@ -96,6 +96,44 @@ export async function latencyByStage(h: DbHandle, from: Date, to: Date): Promise
   }));
 }
 
+/** Accept→sent p99 per priority for the events accepted in one window of the run. */
+export interface WindowLatency {
+  /** Seconds from `from` to the window's start. */
+  atS: number;
+  priority: string;
+  count: number;
+  p99: number;
+}
+
+/**
+ * Accept→sent p99 per priority and `windowS`-second window of acceptance over
+ * [from, to]: whether latency settles (a warm system keeping up) or climbs
+ * through the run (a backlog the system cannot work off).
+ */
+export async function latencyByWindow(
+  h: DbHandle,
+  from: Date,
+  to: Date,
+  windowS: number,
+): Promise<WindowLatency[]> {
+  const rows = await h.sql<{ w: number; priority: string; count: string; p99: number }[]>`
+    with l as (
+      select floor(extract(epoch from e.created_at - ${from.toISOString()}::timestamptz) / ${windowS})::int as w,
+             n.priority, extract(epoch from n.sent_at - e.created_at) * 1000 as ms
+      ${acceptedBetween(h, from, to)}
+        and n.sent_at is not null
+    )
+    select w, priority, count(*) as count,
+           percentile_disc(0.99) within group (order by ms)::float8 as p99
+    from l group by w, priority order by w, priority`;
+  return rows.map((r) => ({
+    atS: Number(r.w) * windowS,
+    priority: r.priority,
+    count: Number(r.count),
+    p99: Number(r.p99),
+  }));
+}
+
 /** Events accepted in [from, to], their notifications, and how many of those were sent. */
 export async function windowCounts(h: DbHandle, from: Date, to: Date): Promise<WindowCounts> {
   const [row] = await h.sql<{ events: string; notifications: string; sent: string }[]>`

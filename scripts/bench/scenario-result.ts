@@ -1,5 +1,5 @@
 import type { SwitchRate } from "./cpu-usage.ts";
-import type { PriorityLatency, StageLatency } from "./delivery-stats.ts";
+import type { PriorityLatency, StageLatency, WindowLatency } from "./delivery-stats.ts";
 import type { Percentiles } from "./percentiles.ts";
 import type { PgActivity } from "./pg-activity.ts";
 
@@ -25,6 +25,8 @@ export interface ScenarioResult {
   latency: PriorityLatency[];
   /** The same latency split at the notification insert (routing, then sending), where measured. */
   stages?: StageLatency[];
+  /** Accept→sent p99 per priority and window of acceptance, where measured. */
+  windows?: WindowLatency[];
   /** Latency of single-event POSTs as the load generator saw them. */
   api?: Percentiles;
   peakRssMb: Record<string, number>;
