@@ -68,6 +68,15 @@ function waitLine(s: ScenarioResult): string | null {
   return `How ${s.id}'s processes waited: ${parts.join("; ")}.`;
 }
 
+function statementLine(s: ScenarioResult): string | null {
+  if (!s.pgStatements?.length) return null;
+  const parts = s.pgStatements.map(
+    (st) =>
+      `${Math.round(st.share * 100)}% \`${st.query}…\` (${n0(st.calls)} calls, ${n0(st.rows / Math.max(1, st.calls))} rows each, ${n0((st.totalMs * 1000) / Math.max(1, st.rows))} µs a row)`,
+  );
+  return `PostgreSQL's execution time in ${s.id} by statement (pg_stat_statements): ${parts.join("; ")}.`;
+}
+
 function cpuCell(s: ScenarioResult): string {
   if (!s.cpu) return "–";
   const workers = Object.entries(s.cpu)
@@ -147,6 +156,8 @@ export function renderMarkdown(run: BenchRun): string {
   for (const s of run.scenarios) {
     const waits = waitLine(s);
     if (waits) lines.push("", waits);
+    const statements = statementLine(s);
+    if (statements) lines.push("", statements);
   }
   lines.push("");
   lines.push("| target | goal | measured | met |");

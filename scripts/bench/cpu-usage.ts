@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { DbHandle } from "@herald/db";
 import type { PgActivity } from "./pg-activity.ts";
+import type { PgStatementTime } from "./pg-statements.ts";
 
 const TICKS = 100; // USER_HZ on Linux
 
@@ -32,6 +33,8 @@ export interface ScenarioDiagnostics {
   switchesPerSec?: Record<string, SwitchRate>;
   /** What the system's PostgreSQL backends did while busy (`pg-activity.ts`). */
   pgActivity?: PgActivity;
+  /** PostgreSQL's execution time by statement, where the server has `pg_stat_statements` (`pg-statements.ts`). */
+  pgStatements?: PgStatementTime[];
 }
 
 export interface CpuMeter {

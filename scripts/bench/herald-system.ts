@@ -16,6 +16,7 @@ import { Redis } from "ioredis";
 import { type CpuMeter, meterCpu, redisPid, type ScenarioDiagnostics } from "./cpu-usage.ts";
 import { meterEventLoop } from "./event-loop-delay.ts";
 import { samplePgActivity } from "./pg-activity.ts";
+import { meterPgStatements } from "./pg-statements.ts";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 /** PostgreSQL server the bench creates its databases on (trust auth). */
@@ -190,11 +191,22 @@ export async function startSystem(options: SystemOptions): Promise<HeraldSystem>
       const loop = await meterEventLoop(metricsUrls);
       const cpu = await meterCpu(pids, db, await redisPid(await redis.info("server")));
       const pg = samplePgActivity(db);
+      const statements = await meterPgStatements(db);
       let diagnostics: ScenarioDiagnostics = {};
       return {
         async stop() {
-          const [usage, eventLoopP99Ms, pgActivity] = await Promise.all([cpu.stop(), loop.stop(), pg.stop()]);
-          diagnostics = { ...cpu.diagnostics?.(), eventLoopP99Ms, pgActivity };
+          const [usage, eventLoopP99Ms, pgActivity, pgStatements] = await Promise.all([
+            cpu.stop(),
+            loop.stop(),
+            pg.stop(),
+            statements.stop(),
+          ]);
+          diagnostics = {
+            ...cpu.diagnostics?.(),
+            eventLoopP99Ms,
+            pgActivity,
+            ...(pgStatements ? { pgStatements } : {}),
+          };
           return usage;
         },
         diagnostics: () => diagnostics,

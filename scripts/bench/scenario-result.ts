@@ -2,6 +2,7 @@ import type { SwitchRate } from "./cpu-usage.ts";
 import type { PriorityLatency, StageLatency, WindowLatency } from "./delivery-stats.ts";
 import type { Percentiles } from "./percentiles.ts";
 import type { PgActivity } from "./pg-activity.ts";
+import type { PgStatementTime } from "./pg-statements.ts";
 
 export interface TargetCheck {
   what: string;
@@ -38,6 +39,8 @@ export interface ScenarioResult {
   switchesPerSec?: Record<string, SwitchRate>;
   /** What PostgreSQL's busy backends were doing over the same run. */
   pgActivity?: PgActivity;
+  /** PostgreSQL's execution time by statement, where the server has `pg_stat_statements`. */
+  pgStatements?: PgStatementTime[];
   targets: TargetCheck[];
   extra: Record<string, unknown>;
 }
