@@ -56,5 +56,8 @@ describe("meterPgStatements without the library loaded", () => {
     const meter = await meterPgStatements(h);
     await h.sql`select 1`;
     expect(await meter.stop()).toBeUndefined();
+    const [ext] =
+      await h.sql`select count(*)::int as n from pg_extension where extname = 'pg_stat_statements'`;
+    expect(ext!.n).toBe(0);
   });
 });

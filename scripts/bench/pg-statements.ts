@@ -22,11 +22,14 @@ export interface PgStatementsMeter {
  * scenario, from `pg_stat_statements`, where the server loads it
  * (`shared_preload_libraries`; the bench does not change a server's
  * configuration: point `BENCH_PG_URL` at one that loads it). Elsewhere it
- * measures nothing and costs one failed query.
+ * measures nothing and leaves the database as it was.
  */
 export async function meterPgStatements(db: Pick<DbHandle, "sql">, top = 8): Promise<PgStatementsMeter> {
   const none: PgStatementsMeter = { stop: async () => undefined };
   try {
+    const [loaded] = await db.sql<{ on: boolean }[]>`
+      select 'pg_stat_statements' = any(string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')) as on`;
+    if (!loaded?.on) return none;
     await db.sql`create extension if not exists pg_stat_statements`;
     await db.sql`select pg_stat_statements_reset(0, (select oid from pg_database where datname = current_database()), 0)`;
   } catch {
