@@ -11,7 +11,7 @@ export interface BenchOptions {
    * the others then serve the rest). Default 0: every worker serves both.
    */
   criticalWorkers: number;
-  /** Which scenarios run: raw,steady,max,slow,fanout,memory. Default all but memory (`--memory` adds it). */
+  /** Which scenarios run: raw,steady,max,slow,fanout,memory,capacity. Default all but memory and capacity (`--memory`, `--capacity` add them). */
   scenarios: string[];
   /** Topic size of the fan-out scenario. Default 100,000 (`--short`: 3,000). */
   fanout: number;
@@ -24,7 +24,9 @@ export interface BenchOptions {
   outDir: string;
 }
 
-export const ALL_SCENARIOS = ["raw", "steady", "max", "slow", "fanout", "memory"] as const;
+export const ALL_SCENARIOS = ["raw", "steady", "max", "slow", "fanout", "memory", "capacity"] as const;
+/** Scenarios that run only when asked for (`--memory`, `--capacity` or `--scenarios`). */
+const ON_REQUEST = ["memory", "capacity"];
 
 const HELP = `npm run bench -- [options]
   --short               the whole run in under a minute (small numbers, same scenarios)
@@ -32,8 +34,9 @@ const HELP = `npm run bench -- [options]
   --rate <n>            events/s offered in the steady scenario (default 1000, short 150)
   --workers <n>         worker processes (default 2)
   --critical-workers <n>  extra processes for the critical lanes only (default 0)
-  --scenarios <list>    raw,steady,max,slow,fanout,memory (default all but memory)
+  --scenarios <list>    raw,steady,max,slow,fanout,memory,capacity (default all but memory and capacity)
   --memory              add the 1,000,000-notification memory scenario
+  --capacity            add the search for the highest steady rate within scenario 1's p99 bar
   --fanout <n>          topic subscribers in the fan-out scenario (default 100000, short 3000)
   --memory-notifications <n>   (default 1000000, short 100000)
   --profile             write .cpuprofile files of the API and workers
@@ -82,8 +85,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const listed = value(argv, "--scenarios")
     ?.split(",")
     .map((s) => s.trim());
-  const scenarios = listed ?? ALL_SCENARIOS.filter((s) => s !== "memory" || argv.includes("--memory"));
-  if (listed && argv.includes("--memory") && !scenarios.includes("memory")) scenarios.push("memory");
+  const scenarios = listed ?? ALL_SCENARIOS.filter((s) => !ON_REQUEST.includes(s) || argv.includes(`--${s}`));
+  for (const s of ON_REQUEST)
+    if (listed && argv.includes(`--${s}`) && !scenarios.includes(s)) scenarios.push(s);
   for (const s of scenarios) {
     if (!(ALL_SCENARIOS as readonly string[]).includes(s))
       throw new Error(`unknown scenario "${s}"\n${HELP}`);

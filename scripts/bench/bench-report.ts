@@ -120,6 +120,8 @@ export function renderMarkdown(run: BenchRun): string {
       lines.push(`| ${s.title} | ${s.note} | | | | | | | |`);
       continue;
     }
+    // The capacity search is a list of runs, reported on a line of its own below.
+    if (s.capacity) continue;
     const low = s.latency.find((l) => l.priority === "low");
     const normal = s.latency.some((l) => l.priority === "normal")
       ? latencyCell(s, "normal")
@@ -152,6 +154,15 @@ export function renderMarkdown(run: BenchRun): string {
           .join(", ")}`,
     );
     lines.push("", `${s.id}'s accept→sent p99 by window of acceptance (ms): ${series.join("; ")}.`);
+  }
+  for (const s of run.scenarios.filter((s) => s.capacity && s.capacity.length > 0)) {
+    const probes = s.capacity!.map(
+      (p) =>
+        `${n0(p.rate)} ${p.pass ? "✓" : p.normalPass ? "normal ✓" : "✗"} (${ms(p.criticalP99 ?? undefined)} / ${ms(p.normalP99 ?? undefined)} ms${
+          p.acceptedPerSec < p.rate * 0.97 ? `, ${n0(p.acceptedPerSec)} accepted` : ""
+        }${p.sentShare < 0.999 ? `, ${Math.round(p.sentShare * 100)}% sent` : ""})`,
+    );
+    lines.push("", `${s.id}'s probes, events/s (critical / normal p99): ${probes.join(", ")}.`);
   }
   for (const s of run.scenarios) {
     const waits = waitLine(s);

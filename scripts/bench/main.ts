@@ -10,6 +10,7 @@ import { type BenchOptions, parseBenchOptions } from "./bench-options.ts";
 import { type BenchRun, machineInfo, renderMarkdown, writeReport } from "./bench-report.ts";
 import { REPO, type SystemOptions, startSystem } from "./herald-system.ts";
 import { measureRawCeiling } from "./raw-ceiling.ts";
+import { runCapacity } from "./scenario-capacity.ts";
 import { runFanout } from "./scenario-fanout.ts";
 import { runMax } from "./scenario-max.ts";
 import { runMemory } from "./scenario-memory.ts";
@@ -145,6 +146,7 @@ await scenario("slow", async () => {
 });
 await scenario("fanout", () => withSystem("fanout", {}, (s) => runFanout(s, o)));
 await scenario("memory", () => withSystem("memory", {}, (s) => runMemory(s, o)));
+await scenario("capacity", () => withSystem("capacity", {}, (s) => runCapacity(s, o)));
 if (shared) {
   const system = await shared;
   running.delete(system);

@@ -3,6 +3,7 @@ import type { PriorityLatency, StageLatency, WindowLatency } from "./delivery-st
 import type { Percentiles } from "./percentiles.ts";
 import type { PgActivity } from "./pg-activity.ts";
 import type { PgStatementTime } from "./pg-statements.ts";
+import type { CapacityProbeResult } from "./scenario-capacity.ts";
 
 export interface TargetCheck {
   what: string;
@@ -28,6 +29,8 @@ export interface ScenarioResult {
   stages?: StageLatency[];
   /** Accept→sent p99 per priority and window of acceptance, where measured. */
   windows?: WindowLatency[];
+  /** The capacity search's probes, one per rate tried. */
+  capacity?: CapacityProbeResult[];
   /** Latency of single-event POSTs as the load generator saw them. */
   api?: Percentiles;
   peakRssMb: Record<string, number>;

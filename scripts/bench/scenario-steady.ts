@@ -9,7 +9,7 @@ import {
   windowCounts,
 } from "./delivery-stats.ts";
 import type { HeraldSystem } from "./herald-system.ts";
-import { httpClient, paced } from "./http-load.ts";
+import { type HttpClient, httpClient, paced } from "./http-load.ts";
 import { percentiles } from "./percentiles.ts";
 import { sampleMemory } from "./process-memory.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
@@ -17,7 +17,20 @@ import type { ScenarioResult } from "./scenario-result.ts";
 /** One critical event in this many; the rest are 4-channel `order_placed`. */
 const CRITICAL_EVERY = 20;
 /** Events sent before the measured run (see runSteady). */
-const WARM_UP_EVENTS = 5000;
+export const WARM_UP_EVENTS = 5000;
+
+/**
+ * Scenario 1's mix as a `paced` request maker: the `i`-th single POST is a
+ * critical password reset one time in 20, else a 4-channel `order_placed`.
+ * `offset` keeps the order ids of one run apart from another's.
+ */
+export function steadyEvents(client: HttpClient, users: string[]) {
+  return (offset: number) => (i: number) => {
+    const user = users[(i + offset) % users.length]!;
+    const body = i % CRITICAL_EVERY === 0 ? passwordReset(user) : orderPlaced(user, i + offset);
+    return client.post("/v1/events", body);
+  };
+}
 
 /**
  * Scenario 1: a steady `rate` events/s, each a single POST /v1/events (as
@@ -36,11 +49,7 @@ const WARM_UP_EVENTS = 5000;
 export async function runSteady(system: HeraldSystem, o: BenchOptions): Promise<ScenarioResult> {
   const users = await seedUsers(system.db, 5000);
   const client = httpClient(system.url, system.apiKey, 256);
-  const post = (offset: number) => (i: number) => {
-    const user = users[(i + offset) % users.length]!;
-    const body = i % CRITICAL_EVERY === 0 ? passwordReset(user) : orderPlaced(user, i + offset);
-    return client.post("/v1/events", body);
-  };
+  const post = steadyEvents(client, users);
   const warmUpS = Math.max(1, Math.min(WARM_UP_EVENTS / o.rate, 15, o.durationS / 2));
   await paced(o.rate, warmUpS, post(1_000_000));
   const warmDrained = await waitDrained(system.db, 60_000);
