@@ -160,7 +160,7 @@ export function renderMarkdown(run: BenchRun): string {
       (p) =>
         `${n0(p.rate)} ${p.pass ? "✓" : p.normalPass ? "normal ✓" : "✗"} (${ms(p.criticalP99 ?? undefined)} / ${ms(p.normalP99 ?? undefined)} ms${
           p.acceptedPerSec < p.rate * 0.97 ? `, ${n0(p.acceptedPerSec)} accepted` : ""
-        }${p.sentShare < 0.999 ? `, ${Math.round(p.sentShare * 100)}% sent` : ""})`,
+        }${p.sentShare < 0.999 ? `, ${Math.round(p.sentShare * 100)}% sent` : ""}${p.drained ? "" : ", backlog left for the next rate"})`,
     );
     lines.push("", `${s.id}'s probes, events/s (critical / normal p99): ${probes.join(", ")}.`);
   }
