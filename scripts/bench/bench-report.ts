@@ -3,7 +3,9 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import type { BenchOptions } from "./bench-options.ts";
 import type { RawCeiling } from "./raw-ceiling.ts";
+import { SENT_SHARE } from "./scenario-capacity.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
+import { ACCEPTED_SHARE } from "./scenario-steady.ts";
 import type { WakeCost } from "./wake-cost.ts";
 
 export interface BenchRun {
@@ -159,8 +161,8 @@ export function renderMarkdown(run: BenchRun): string {
     const probes = s.capacity!.map(
       (p) =>
         `${n0(p.rate)} ${p.pass ? "✓" : p.normalPass ? "normal ✓" : "✗"} (${ms(p.criticalP99 ?? undefined)} / ${ms(p.normalP99 ?? undefined)} ms${
-          p.acceptedPerSec < p.rate * 0.97 ? `, ${n0(p.acceptedPerSec)} accepted` : ""
-        }${p.sentShare < 0.999 ? `, ${Math.round(p.sentShare * 100)}% sent` : ""}${p.drained ? "" : ", backlog left for the next rate"})`,
+          p.acceptedPerSec < p.rate * ACCEPTED_SHARE ? `, ${n0(p.acceptedPerSec)} accepted` : ""
+        }${p.sentShare < SENT_SHARE ? `, ${Math.round(p.sentShare * 100)}% sent` : ""}${p.drained ? "" : ", backlog left for the next rate"})`,
     );
     lines.push("", `${s.id}'s probes, events/s (critical / normal p99): ${probes.join(", ")}.`);
   }
