@@ -2,7 +2,10 @@
  * `npm start`: everything on one machine. Starts embedded PostgreSQL when
  * DATABASE_URL is unset and a local redis-server when REDIS_URL is unset
  * (both under ./.herald), builds the dashboard if needed, then runs the API
- * and a worker as child processes, restarting them if they crash.
+ * and two workers as child processes, restarting them if they crash: one for
+ * the bulk (`WORKER_LANES=normal`) and one for the critical lanes, as
+ * docker-compose runs them, unless `WORKER_LANES` names one layout for a
+ * single worker.
  *
  * `--only api` / `--only worker` run one process (for scaling and fault tests).
  */
@@ -89,29 +92,36 @@ const childEnv = {
   MIGRATE_ON_START: "false",
 };
 
-const apps = only ? [only] : ["api", "worker"];
+/** The processes to run: an app, and the variables that set its role. */
+const PROCESSES: Record<string, { app: HeraldApp; env: Record<string, string> }> = {
+  api: { app: "api", env: {} },
+  worker: { app: "worker", env: process.env.WORKER_LANES || only ? {} : { WORKER_LANES: "normal" } },
+  "worker-critical": { app: "worker", env: { WORKER_LANES: "critical" } },
+};
+const apps = only ? [only] : process.env.WORKER_LANES ? ["api", "worker"] : Object.keys(PROCESSES);
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
-function run(app: string, restarts = 0): void {
+function run(name: string, restarts = 0): void {
+  const { app, env } = PROCESSES[name]!;
   const child = spawn(process.execPath, ["--import", "tsx", join(repo, "apps", app, "src", "main.ts")], {
     cwd: join(repo, "apps", app),
     // Each app runs with a capped heap (API_NODE_OPTIONS, WORKER_NODE_OPTIONS), as docker-compose runs them.
-    env: { ...childEnv, NODE_OPTIONS: appNodeOptions(app as HeraldApp, childEnv) },
+    env: { ...childEnv, ...env, NODE_OPTIONS: appNodeOptions(app, childEnv) },
     stdio: "inherit",
   });
-  children.set(app, child);
+  children.set(name, child);
   child.on("exit", (code, signal) => {
-    children.delete(app);
+    children.delete(name);
     if (stopping) return;
     if (code === 78) {
-      say(`${app} has a configuration error (see above); not restarting`);
+      say(`${name} has a configuration error (see above); not restarting`);
       void shutdown(1);
       return;
     }
     const wait = Math.min(500 * 2 ** restarts, 10_000);
-    say(`${app} exited (${signal ?? code}); restarting in ${wait} ms`);
-    setTimeout(() => run(app, restarts + 1), wait);
+    say(`${name} exited (${signal ?? code}); restarting in ${wait} ms`);
+    setTimeout(() => run(name, restarts + 1), wait);
   });
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePorts, isPortOpen } from "@herald/devstack";
@@ -9,8 +9,27 @@ import { describe, expect, it } from "vitest";
 
 const repo = resolve(import.meta.dirname, "../..");
 
+/** `WORKER_LANES` of each worker process started for this Herald home (Linux: from /proc). */
+function workerLanes(home: string): string[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        // The worker's own process, not the helpers it starts (esbuild's service inherits the environment).
+        if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("apps/worker/src/main.ts")) return [];
+        const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+        if (!env.includes(`HERALD_HOME=${home}`)) return [];
+        const lanes = env.find((e) => e.startsWith("WORKER_LANES="));
+        return lanes ? [lanes.slice("WORKER_LANES=".length)] : [];
+      } catch {
+        return []; // gone, or not ours to read
+      }
+    })
+    .sort();
+}
+
 describe("npm start on a machine with nothing running", () => {
-  it("starts PostgreSQL, Redis, the API and a worker, answers /readyz and delivers an event", async () => {
+  it("starts PostgreSQL, Redis, the API and two workers, answers /readyz and delivers an event and a password reset", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-start-"));
     const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
     const env: Record<string, string> = { ...(process.env as Record<string, string>) };
@@ -83,6 +102,22 @@ describe("npm start on a machine with nothing running", () => {
         "email",
         "in_app",
       ]);
+
+      // Two workers: the bulk and the critical lanes, each in a process of its own.
+      expect(workerLanes(home)).toEqual(["critical", "normal"]);
+      const reset = await fetch(`${base}/v1/events`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ type: "password_reset", userId: "ada", data: catalog.password_reset.example }),
+      });
+      expect(reset.status).toBe(202);
+      const resetId = ((await reset.json()) as any).eventId;
+      await eventually(async () => {
+        const e = (await (await fetch(`${base}/v1/events/${resetId}`, { headers })).json()) as any;
+        return e.notifications?.some(
+          (n: { channel: string; status: string }) => n.channel === "email" && n.status === "SENT",
+        );
+      }, 30_000);
 
       // The dashboard is built and served at /, and the printed dev admin signs in.
       expect(await (await fetch(`${base}/`)).text()).toContain('<div id="root">');

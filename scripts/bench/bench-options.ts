@@ -8,7 +8,8 @@ export interface BenchOptions {
   workers: number;
   /**
    * Extra worker processes serving only the critical lanes (`WORKER_LANES=critical`;
-   * the others then serve the rest). Default 0: every worker serves both.
+   * the others then serve the rest). Default 1, the layout `npm start` and
+   * docker-compose run; 0: every worker serves both.
    */
   criticalWorkers: number;
   /** Which scenarios run: raw,steady,max,slow,fanout,memory,capacity. Default all but memory and capacity (`--memory`, `--capacity` add them). */
@@ -33,7 +34,7 @@ const HELP = `npm run bench -- [options]
   --duration <s>        seconds per scenario (default 60, short 2)
   --rate <n>            events/s offered in the steady scenario (default 1000, short 150)
   --workers <n>         worker processes (default 2)
-  --critical-workers <n>  extra processes for the critical lanes only (default 0)
+  --critical-workers <n>  extra processes for the critical lanes only (default 1, the layout npm start and docker-compose run; 0: every worker serves every lane)
   --scenarios <list>    raw,steady,max,slow,fanout,memory,capacity (default all but memory and capacity)
   --memory              add the 1,000,000-notification memory scenario
   --capacity            add the search for the highest steady rate within scenario 1's p99 bar
@@ -97,7 +98,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     durationS: positive(argv, "--duration", short ? 2 : 60),
     rate: positive(argv, "--rate", short ? 150 : 1000),
     workers: Math.round(positive(argv, "--workers", 2)),
-    criticalWorkers: count(argv, "--critical-workers", 0),
+    criticalWorkers: count(argv, "--critical-workers", 1),
     scenarios,
     fanout: Math.round(positive(argv, "--fanout", short ? 3_000 : 100_000)),
     memoryNotifications: Math.round(positive(argv, "--memory-notifications", short ? 100_000 : 1_000_000)),

@@ -94,7 +94,7 @@ export function renderMarkdown(run: BenchRun): string {
   const m = run.machine;
   lines.push(
     `Run ${run.startedAt} → ${run.finishedAt}; ${m.cpus} × ${m.model}; load average before ${m.loadBefore.join(" ")}, after ${m.loadAfter.join(" ")}; ` +
-      `${run.options.workers} worker processes + 1 API process; ${run.options.short ? "short" : "full"} mode, ${run.options.durationS} s per scenario.`,
+      `${run.options.workers} worker processes${run.options.criticalWorkers ? ` + ${run.options.criticalWorkers} for the critical lanes` : ""} + 1 API process; ${run.options.short ? "short" : "full"} mode, ${run.options.durationS} s per scenario.`,
   );
   lines.push("");
   if (run.wakeCost.length > 0) {

@@ -76,6 +76,12 @@ const base = z.object({
    * of its queues): a process of its own for critical work.
    */
   WORKER_LANES: z.enum(["all", "normal", "critical"]).default("all"),
+  /**
+   * In a `WORKER_LANES=normal` process: how long a critical lane's first job
+   * may wait with nobody taking it before this process serves the lane too
+   * (until it is empty). `0`: never.
+   */
+  CRITICAL_LANE_FALLBACK_MS: z.coerce.number().int().min(0).default(2000),
   /** Wait before each attempt: immediately, +1 min, +5 min, +30 min, then dead-letter. */
   RETRY_SCHEDULE: durationList().default([...DEFAULT_RETRY_SCHEDULE]),
   /** How long SIGTERM waits for in-flight sends before exiting. */
@@ -168,6 +174,12 @@ export interface WorkerEnv extends TrackingEnv {
   /** `WORKER_LANES` (default `all`): `normal` or `critical` to serve only those lanes. */
   lanes: "all" | "normal" | "critical";
   /**
+   * `CRITICAL_LANE_FALLBACK_MS` (default 2,000; `0` never): a `normal` process
+   * serves a critical lane whose first job waited this long untaken, so
+   * critical work goes on without its process (see `startCriticalStandby`).
+   */
+  criticalFallbackMs: number;
+  /**
    * `SEND_BATCH_SIZE` (default 100): notifications of one channel and priority
    * routed together are sent by one `send_batch` job of up to this many. A
    * rate-limited channel batches only where its provider takes a batch in one
@@ -213,6 +225,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     routeGroupConcurrency: e.ROUTE_GROUP_CONCURRENCY,
     criticalConcurrency: e.CRITICAL_CONCURRENCY,
     lanes: e.WORKER_LANES,
+    criticalFallbackMs: e.CRITICAL_LANE_FALLBACK_MS,
     sendBatchSize: e.SEND_BATCH_SIZE,
     policy: policyEnv(e),
     providers: pickProviderEnv(e),

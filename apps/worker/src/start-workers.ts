@@ -3,7 +3,7 @@ import { createBatcher } from "@herald/batching";
 import { createDb, isDatabaseUnavailable, loadSendContexts, markEventsFailed } from "@herald/db";
 import { CHANNELS, type Channel, PRIORITY_RANK } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
-import { bullQueueName, laneQueueName, lanesOf, parseJob, retryDelay } from "@herald/jobs";
+import { bullQueueName, type Lane, laneQueueName, lanesOf, parseJob, retryDelay } from "@herald/jobs";
 import { DelayedError, type Job, Worker, type WorkerOptions } from "bullmq";
 import { handleDeadLetter } from "./channels/dead-letter.ts";
 import { sendBatch } from "./channels/send-batch.ts";
@@ -15,6 +15,7 @@ import { scheduleRetention } from "./maintenance/retention.ts";
 import { runMaintenance } from "./maintenance/run-maintenance.ts";
 import { scheduleStatistics } from "./maintenance/statistics.ts";
 import { attachJobMetrics } from "./metrics/attach-job-metrics.ts";
+import { type StandbyLane, startCriticalStandby } from "./reliability/critical-standby.ts";
 import { createDatabaseGate, type DatabaseGate } from "./reliability/database-gate.ts";
 import type { Readiness } from "./reliability/health-server.ts";
 import { createOpsAlerts, type OpsAlerts } from "./reliability/ops-alerts.ts";
@@ -139,6 +140,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     return sendNotification(deps, queue, job, { gate, sentWriter, contexts, lane: laneOf(job) });
   };
 
+  const standbyLanes: StandbyLane[] = [];
   for (const queue of env.queues) {
     const options: WorkerOptions = {
       // Shown as a job's `processedBy` (Bull Board, fault tests): which process holds it.
@@ -176,11 +178,11 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       }
     };
 
-    for (const lane of lanesOf(queue).filter((l) => env.lanes === "all" || env.lanes === l)) {
+    const createWorker = (lane: Lane, autorun: boolean) => {
       const name = laneQueueName(queue, lane);
       const laneOptions =
         lane === "critical" ? { ...options, concurrency: env.criticalConcurrency } : options;
-      const worker = new Worker(bullQueueName(name), processor, laneOptions);
+      const worker = new Worker(bullQueueName(name), processor, { ...laneOptions, autorun });
       worker.on("error", (err) => logger.warn({ queue: name, err: err.message }, "worker error"));
       // Ids and outcomes only: job data and results carry no personal data.
       worker.on("completed", (job, result) =>
@@ -201,15 +203,33 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         }
       });
       attachJobMetrics(worker, queue, deps.metrics);
-      workers.set(name, worker);
+      return worker;
+    };
+
+    for (const lane of lanesOf(queue)) {
+      const name = laneQueueName(queue, lane);
+      if (env.lanes === "all" || env.lanes === lane) workers.set(name, createWorker(lane, true));
+      else if (lane === "critical" && env.criticalFallbackMs > 0)
+        standbyLanes.push({
+          name,
+          queue: deps.queues.get(queue, lane),
+          createWorker: () => createWorker(lane, false),
+        });
     }
   }
+  // A normal-lanes process steps in for a critical lane nobody serves.
+  const standby = startCriticalStandby(standbyLanes, {
+    afterMs: env.criticalFallbackMs,
+    canServe: () => !draining && !gate.down,
+    logger,
+  });
 
   gate.onChange((down) => {
     for (const [queue, worker] of workers) {
       if (down) worker.pause(true).catch((err) => logger.warn({ queue, err }, "pause failed"));
       else if (!draining) void worker.resume();
     }
+    if (down) standby.pauseAll();
   });
 
   if (workers.has("maintenance")) {
@@ -261,18 +281,26 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         draining,
         postgres,
         redis,
-        queues: Object.fromEntries(
-          [...workers].map(([q, w]) => [q, w.isPaused() ? "paused" : w.isRunning() ? "running" : "stopped"]),
-        ),
+        queues: Object.fromEntries([
+          ...[...workers].map(([q, w]) => [
+            q,
+            w.isPaused() ? "paused" : w.isRunning() ? "running" : "stopped",
+          ]),
+          // Critical lanes left to their own process: "standby", or "serving" while this one steps in.
+          ...standbyLanes.map((l) => [l.name, standby.serving().includes(l.name) ? "serving" : "standby"]),
+        ]),
       };
     },
     close() {
       closing ??= (async () => {
         draining = true;
         // Pausing stops fetching at once; closing then waits for the jobs in hand.
-        const graceful = Promise.all([...workers.values()].map((w) => w.pause())).then(() =>
-          Promise.all([...workers.values()].map((w) => w.close())),
-        );
+        const graceful = Promise.all([
+          standby.close(),
+          Promise.all([...workers.values()].map((w) => w.pause())).then(() =>
+            Promise.all([...workers.values()].map((w) => w.close())),
+          ),
+        ]);
         const finished = await Promise.race([
           graceful.then(() => true),
           sleep(env.shutdownTimeoutMs).then(() => false),

@@ -1,0 +1,132 @@
+import type { Logger } from "@herald/logger";
+import type { Queue, Worker } from "bullmq";
+
+/** A critical lane this process does not serve, and how to start serving it. */
+export interface StandbyLane {
+  /** The lane's queue name before hash-tagging, e.g. `email_critical`. */
+  name: string;
+  queue: Queue;
+  /** Creates the lane's worker, not yet running (`autorun: false`). Called once, on first need. */
+  createWorker(): Worker;
+}
+
+export interface CriticalStandbyOptions {
+  /**
+   * How long one job may stay first in a critical lane before this process
+   * serves the lane too. Default 2,000 ms (`CRITICAL_LANE_FALLBACK_MS`).
+   */
+  afterMs: number;
+  /** Between two looks at the lanes. Default: half of `afterMs`, at most 1 s. */
+  checkEveryMs?: number;
+  /** False while the process must not take jobs (database down, draining). */
+  canServe(): boolean;
+  logger: Logger;
+}
+
+export interface CriticalStandby {
+  /** The lanes this process is serving right now. */
+  serving(): string[];
+  /** Workers created so far, serving or paused (for shutdown and metrics). */
+  workers(): Worker[];
+  /** Stops serving every lane now; the next look starts again where a lane still waits. */
+  pauseAll(): void;
+  /** Stops looking and closes the lanes' workers, waiting for their jobs in hand. */
+  close(): Promise<void>;
+}
+
+interface LaneState {
+  lane: StandbyLane;
+  worker?: Worker;
+  serving: boolean;
+  /** The jobs first in line at the last look, and when each was first seen there. */
+  heads: Map<string, number>;
+}
+
+/**
+ * A `WORKER_LANES=normal` process leaves the critical lanes to a process of
+ * their own, so that a password reset never waits behind the bulk's event
+ * loop. Should that process be missing (not deployed, crashed, overwhelmed),
+ * critical work must not stall: this watches each critical lane and, when a
+ * job has stayed first in line for `afterMs`, serves the lane from this
+ * process until it is empty, then steps back. A healthy critical process
+ * takes a job within milliseconds, so the same job first in line at two
+ * looks `afterMs` apart means nobody is taking them. Retries promoted from
+ * `delayed` start their wait when they reach the line, not when first added.
+ */
+export function startCriticalStandby(lanes: StandbyLane[], options: CriticalStandbyOptions): CriticalStandby {
+  const { afterMs, logger } = options;
+  const every = options.checkEveryMs ?? Math.min(1000, Math.max(50, Math.floor(afterMs / 2)));
+  const states: LaneState[] = lanes.map((lane) => ({ lane, serving: false, heads: new Map() }));
+  let looking: Promise<void> | undefined;
+  let closed = false;
+
+  const stopServing = (s: LaneState, why: string) => {
+    if (!s.serving) return;
+    s.serving = false;
+    // Jobs in hand finish; the wait for the next one is cut short, so none is taken after this.
+    s.worker
+      ?.pause()
+      .catch((err: Error) => logger.warn({ queue: s.lane.name, err: err.message }, "pause failed"));
+    logger.info({ queue: s.lane.name }, `critical lane ${why}: back to standby`);
+  };
+
+  const serve = (s: LaneState, waitedMs: number) => {
+    s.serving = true;
+    if (!s.worker) {
+      s.worker = s.lane.createWorker();
+      s.worker
+        .run()
+        .catch((err: Error) => logger.error({ queue: s.lane.name, err: err.message }, "worker stopped"));
+    } else s.worker.resume();
+    logger.warn(
+      { queue: s.lane.name, waitedMs },
+      "a critical job waited with nobody taking it: this process serves the lane until it is empty (is a WORKER_LANES=critical process running?)",
+    );
+  };
+
+  const lookAt = async (s: LaneState) => {
+    const ids = await s.lane.queue.getRanges(["wait", "prioritized"], 0, 0, true);
+    const now = Date.now();
+    if (ids.length === 0) {
+      s.heads.clear();
+      stopServing(s, "empty");
+      return;
+    }
+    s.heads = new Map(ids.map((id) => [id, s.heads.get(id) ?? now]));
+    if (s.serving || !options.canServe()) return;
+    const waited = Math.max(...[...s.heads.values()].map((seen) => now - seen));
+    if (waited >= afterMs) serve(s, waited);
+  };
+
+  const look = async () => {
+    for (const s of states) {
+      if (closed) return;
+      await lookAt(s).catch((err: Error) =>
+        logger.debug({ queue: s.lane.name, err: err.message }, "could not look at the critical lane"),
+      );
+    }
+  };
+
+  const timer = setInterval(() => {
+    looking ??= look().finally(() => {
+      looking = undefined;
+    });
+  }, every);
+  timer.unref();
+
+  return {
+    serving: () => states.filter((s) => s.serving).map((s) => s.lane.name),
+    workers: () => states.flatMap((s) => (s.worker ? [s.worker] : [])),
+    pauseAll() {
+      for (const s of states) stopServing(s, "paused");
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await looking;
+      const created = states.flatMap((s) => (s.worker ? [s.worker] : []));
+      await Promise.all(created.map((w) => w.pause().catch(() => {})));
+      await Promise.all(created.map((w) => w.close()));
+    },
+  };
+}
