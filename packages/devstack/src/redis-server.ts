@@ -1,8 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { waitFor } from "./net.ts";
+import { OwnedServer } from "./owned-server.ts";
 
 export const REDIS_INSTALL_HINT =
   "Herald needs Redis 6.2+. Install it (Debian/Ubuntu: `sudo apt-get install -y redis-server`; macOS: `brew install redis`) " +
@@ -37,26 +37,19 @@ export interface RedisServerOptions {
 
 /**
  * A `redis-server` owned by this process, configured the way BullMQ needs:
- * `maxmemory-policy noeviction` and AOF on.
+ * `maxmemory-policy noeviction` and AOF on. `kill()` is a crash: whatever
+ * the AOF's fsync had not written is gone.
  */
-export class RedisServer {
+export class RedisServer extends OwnedServer {
   readonly options: RedisServerOptions;
-  private child: ChildProcess | undefined;
 
   constructor(options: RedisServerOptions) {
+    super();
     this.options = options;
   }
 
   get url(): string {
     return `redis://127.0.0.1:${this.options.port}`;
-  }
-
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   async start(): Promise<void> {
@@ -88,53 +81,29 @@ export class RedisServer {
     ];
     // Own process group, like PostgreSQL: stopped by us after the apps, not by a Ctrl-C.
     const child = spawn(bin, args, { stdio: "ignore", detached: true });
-    this.child = child;
-    const exited = new Promise<never>((_, reject) =>
-      child.once("exit", (code) =>
-        reject(new Error(`redis-server exited with code ${code}; see ${this.options.dir}`)),
-      ),
-    );
-    exited.catch(() => {});
-    await Promise.race([
-      waitFor(
-        async () => {
-          const r = new Redis(this.url, {
-            lazyConnect: true,
-            maxRetriesPerRequest: 0,
-            retryStrategy: () => null,
-          });
-          r.on("error", () => {});
-          try {
-            await r.connect();
-            return (await r.ping()) === "PONG";
-          } finally {
-            r.disconnect();
-          }
-        },
-        15_000,
-        `redis-server on port ${this.options.port}`,
-      ),
-      exited,
-    ]);
+    await this.adopt(child, {
+      what: `redis-server on port ${this.options.port}`,
+      logHint: this.options.dir,
+      timeoutMs: 15_000,
+      answers: async () => {
+        const r = new Redis(this.url, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+        });
+        r.on("error", () => {});
+        try {
+          await r.connect();
+          return (await r.ping()) === "PONG";
+        } finally {
+          r.disconnect();
+        }
+      },
+    });
   }
 
   /** Clean shutdown (SIGTERM): the AOF is flushed. */
   async stop(): Promise<void> {
     await this.signal("SIGTERM");
-  }
-
-  /** Crash (SIGKILL): whatever the AOF fsync had not written is gone. */
-  async kill(): Promise<void> {
-    await this.signal("SIGKILL");
-  }
-
-  private async signal(sig: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill(sig);
-    });
-    this.child = undefined;
   }
 }
