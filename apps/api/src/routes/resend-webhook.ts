@@ -1,28 +1,12 @@
 import { HeraldError } from "@herald/errors";
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 // Only the verifier, not the whole Svix API client.
 import { Webhook } from "svix/dist/webhook.js";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
-import { ErrorSchema } from "../schemas/common.ts";
+import { webhookResponses } from "../schemas/webhook-ack.ts";
 import { processOnce } from "../services/process-once.ts";
 import { applyResendEvent } from "../services/resend-events.ts";
-
-export const WebhookAck = z
-  .object({
-    ok: z.literal(true),
-    duplicate: z.boolean(),
-    notificationId: z.string().nullable(),
-    result: z.string().openapi({ example: "updated" }),
-  })
-  .openapi("WebhookAck", {
-    example: {
-      ok: true,
-      duplicate: false,
-      notificationId: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
-      result: "updated",
-    },
-  });
 
 const route = createRoute({
   method: "post",
@@ -34,16 +18,7 @@ const route = createRoute({
     "(5-minute tolerance), then maps `email.sent/delivered/delivery_delayed/bounced/complained/opened/clicked` " +
     "to the notification's status and timeline. A repeated `svix-id` changes nothing. No API key: the signature is the auth.",
   security: [],
-  responses: {
-    200: {
-      description: "Processed (or a duplicate)",
-      content: { "application/json": { schema: WebhookAck } },
-    },
-    401: {
-      description: "Bad or missing signature",
-      content: { "application/json": { schema: ErrorSchema } },
-    },
-  },
+  responses: webhookResponses,
 });
 
 export function registerResendWebhook(app: App, deps: ApiDeps): void {

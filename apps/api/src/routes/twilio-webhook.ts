@@ -4,10 +4,9 @@ import { createRoute } from "@hono/zod-openapi";
 import { validateRequest } from "twilio/lib/webhooks/webhooks.js";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
-import { ErrorSchema } from "../schemas/common.ts";
+import { webhookResponses } from "../schemas/webhook-ack.ts";
 import { processOnce } from "../services/process-once.ts";
 import { applyTwilioStatus } from "../services/twilio-events.ts";
-import { WebhookAck } from "./resend-webhook.ts";
 
 const route = createRoute({
   method: "post",
@@ -19,16 +18,7 @@ const route = createRoute({
     "Twilio was given, so it holds behind a proxy. Maps `queued/sent/delivered/undelivered/failed`. " +
     "A repeated (MessageSid, MessageStatus) changes nothing.",
   security: [],
-  responses: {
-    200: {
-      description: "Processed (or a duplicate)",
-      content: { "application/json": { schema: WebhookAck } },
-    },
-    401: {
-      description: "Bad or missing signature",
-      content: { "application/json": { schema: ErrorSchema } },
-    },
-  },
+  responses: webhookResponses,
 });
 
 export function registerTwilioWebhook(app: App, deps: ApiDeps): void {
