@@ -107,12 +107,16 @@ export function startCriticalStandby(lanes: StandbyLane[], options: CriticalStan
     }
   };
 
-  const timer = setInterval(() => {
-    looking ??= look().finally(() => {
-      looking = undefined;
-    });
-  }, every);
-  timer.unref();
+  // A process serving every lane (or only the critical ones) has nothing to watch.
+  const timer =
+    states.length === 0
+      ? undefined
+      : setInterval(() => {
+          looking ??= look().finally(() => {
+            looking = undefined;
+          });
+        }, every);
+  timer?.unref();
 
   return {
     serving: () => states.filter((s) => s.serving).map((s) => s.lane.name),
