@@ -93,8 +93,8 @@ const base = z.object({
    * More connections than the database has cores make statements contend
    * and wake more processes; with few, postgres.js pipelines statements on
    * busy connections, except on one a transaction holds (fan-out planning,
-   * digests, ANALYZE), hence a little more than the API's 4. See README
-   * ("What changed for speed") for the measurements against 20.
+   * digests, ANALYZE), hence a little more than the API's 4. See
+   * docs/benchmarks.md ("What changed for speed") for the measurements against 20.
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(6),
   /** PostgreSQL `plan_cache_mode` of the pools (see `createDb`): `auto` unless set. */
