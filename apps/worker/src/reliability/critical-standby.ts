@@ -26,8 +26,6 @@ export interface CriticalStandbyOptions {
 export interface CriticalStandby {
   /** The lanes this process is serving right now. */
   serving(): string[];
-  /** Workers created so far, serving or paused (for shutdown and metrics). */
-  workers(): Worker[];
   /** Stops serving every lane now; the next look starts again where a lane still waits. */
   pauseAll(): void;
   /** Stops looking and closes the lanes' workers, waiting for their jobs in hand. */
@@ -77,7 +75,10 @@ export function startCriticalStandby(lanes: StandbyLane[], options: CriticalStan
       s.worker
         .run()
         .catch((err: Error) => logger.error({ queue: s.lane.name, err: err.message }, "worker stopped"));
-    } else s.worker.resume();
+    } else
+      s.worker
+        .resume()
+        .catch((err: Error) => logger.error({ queue: s.lane.name, err: err.message }, "resume failed"));
     logger.warn(
       { queue: s.lane.name, waitedMs },
       "a critical job waited with nobody taking it: this process serves the lane until it is empty (is a WORKER_LANES=critical process running?)",
@@ -120,7 +121,6 @@ export function startCriticalStandby(lanes: StandbyLane[], options: CriticalStan
 
   return {
     serving: () => states.filter((s) => s.serving).map((s) => s.lane.name),
-    workers: () => states.flatMap((s) => (s.worker ? [s.worker] : [])),
     pauseAll() {
       for (const s of states) stopServing(s, "paused");
     },
