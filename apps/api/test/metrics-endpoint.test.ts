@@ -1,3 +1,4 @@
+import { sharedMetricsWriter } from "@herald/metrics";
 import { prometheusFormatProblems } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "./test-api.ts";
@@ -25,6 +26,19 @@ describe("GET /metrics", () => {
       expect(text).toContain(`herald_queue_depth{queue="${q}"} 0`);
     }
     expect(text).toContain("# TYPE herald_send_latency_seconds histogram");
+  });
+
+  it("counts the times a normal-lanes worker stood in for the critical process", async () => {
+    const writer = sharedMetricsWriter(api.deps.redis, api.deps.queues.prefix, { flushMs: 0 });
+    await writer.criticalStandIn("email_critical");
+    await writer.criticalStandIn("email_critical");
+    await writer.criticalStandIn("events_critical");
+    const res = await api.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+    const text = await res.text();
+    expect(prometheusFormatProblems(text)).toEqual([]);
+    expect(text).toContain("# TYPE herald_critical_lane_standins_total counter");
+    expect(text).toContain('herald_critical_lane_standins_total{queue="email_critical"} 2');
+    expect(text).toContain('herald_critical_lane_standins_total{queue="events_critical"} 1');
   });
 
   it("the tracking routes are in the OpenAPI document, webhooks and links without the API key", async () => {

@@ -221,6 +221,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const standby = startCriticalStandby(standbyLanes, {
     afterMs: env.criticalFallbackMs,
     canServe: () => !draining && !gate.down,
+    onStandIn: (lane) => deps.metrics.criticalStandIn(lane),
     logger,
   });
 

@@ -1,5 +1,6 @@
 import { getEvent } from "@herald/db";
 import { bullQueueName } from "@herald/jobs";
+import { readSharedMetrics } from "@herald/metrics";
 import { eventually, testRedisUrl } from "@herald/testkit";
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -29,6 +30,12 @@ describe("a normal-lanes process standing by for the critical lanes", () => {
     // Nobody took it for the fallback's wait: the normal lanes never serve critical jobs at once.
     const event = (await getEvent(w.deps.db, reset))!;
     expect(sent.sentAt!.getTime() - event.createdAt.getTime()).toBeGreaterThanOrEqual(FALLBACK_MS);
+
+    // Counted for the API's /metrics: the operator learns the critical process is missing.
+    await eventually(async () => {
+      const { criticalStandIns } = await readSharedMetrics(w!.deps.redis, w!.deps.env.queuePrefix);
+      return criticalStandIns.map((x) => x.queue).join() === "email_critical,events_critical";
+    });
 
     // Both lanes empty again: standing by, and still ready.
     await eventually(async () => {
@@ -66,6 +73,8 @@ describe("a normal-lanes process standing by for the critical lanes", () => {
       // Long enough for the standby to have stepped in had it seen a job wait.
       await new Promise((r) => setTimeout(r, FALLBACK_MS * 2));
       expect((await laneStates(t)).events_critical).toBe("standby");
+      await t.deps.metrics.flush();
+      expect((await readSharedMetrics(t.deps.redis, t.deps.env.queuePrefix)).criticalStandIns).toEqual([]);
     } finally {
       await critical.close();
       await connection.quit();

@@ -21,6 +21,8 @@ export interface SharedMetricsWriter {
   jobCompleted(queue: string): Promise<void>;
   jobFailed(queue: string, final: boolean): Promise<void>;
   providerError(provider: string, kind: string): Promise<void>;
+  /** A normal-lanes process started serving a critical lane nobody was serving. */
+  criticalStandIn(queue: string): Promise<void>;
   sendLatency(channel: string, priority: string, seconds: number): Promise<void>;
   /** Writes what is buffered now (every writer's promise settles with its flush). */
   flush(): Promise<void>;
@@ -85,6 +87,7 @@ export function sharedMetricsWriter(
     jobCompleted: (queue) => add([[`jobs_completed|${clean(queue)}`, 1]]),
     jobFailed: (queue, final) => add([[`jobs_failed|${clean(queue)}|${final}`, 1]]),
     providerError: (provider, kind) => add([[`provider_errors|${clean(provider)}|${clean(kind)}`, 1]]),
+    criticalStandIn: (queue) => add([[`critical_standins|${clean(queue)}`, 1]]),
     sendLatency(channel, priority, seconds) {
       const s = Math.max(0, seconds);
       let bucket = LATENCY_BUCKETS.findIndex((le) => s <= le);
@@ -100,13 +103,20 @@ export interface SharedMetrics {
   jobsCompleted: { queue: string; value: number }[];
   jobsFailed: { queue: string; final: string; value: number }[];
   providerErrors: { provider: string; kind: string; value: number }[];
+  criticalStandIns: { queue: string; value: number }[];
   latency: { channel: string; priority: string; counts: number[]; sum: number }[];
 }
 
 /** Everything every worker recorded, in one HGETALL. */
 export async function readSharedMetrics(redis: Redis | Cluster, prefix: string): Promise<SharedMetrics> {
   const all = await redis.hgetall(metricsKey(prefix));
-  const out: SharedMetrics = { jobsCompleted: [], jobsFailed: [], providerErrors: [], latency: [] };
+  const out: SharedMetrics = {
+    jobsCompleted: [],
+    jobsFailed: [],
+    providerErrors: [],
+    criticalStandIns: [],
+    latency: [],
+  };
   const latency = new Map<string, SharedMetrics["latency"][number]>();
   const series = (channel: string, priority: string) => {
     const k = `${channel}|${priority}`;
@@ -124,6 +134,7 @@ export async function readSharedMetrics(redis: Redis | Cluster, prefix: string):
     if (kind === "jobs_completed") out.jobsCompleted.push({ queue: a, value });
     else if (kind === "jobs_failed") out.jobsFailed.push({ queue: a, final: b, value });
     else if (kind === "provider_errors") out.providerErrors.push({ provider: a, kind: b, value });
+    else if (kind === "critical_standins") out.criticalStandIns.push({ queue: a, value });
     else if (kind === "latency_bucket") {
       const i = Number(c);
       if (Number.isInteger(i) && i >= 0 && i <= LATENCY_BUCKETS.length) series(a, b).counts[i] = value;
@@ -135,6 +146,7 @@ export async function readSharedMetrics(redis: Redis | Cluster, prefix: string):
   out.jobsCompleted.sort(byLabels);
   out.jobsFailed.sort(byLabels);
   out.providerErrors.sort(byLabels);
+  out.criticalStandIns.sort(byLabels);
   out.latency.sort((x, y) => byLabels({ c: x.channel, p: x.priority }, { c: y.channel, p: y.priority }));
   return out;
 }

@@ -95,6 +95,11 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
         value: x.value,
       })),
     ),
+    counter(
+      "herald_critical_lane_standins_total",
+      "Times a normal-lanes worker started serving a critical lane whose first job waited CRITICAL_LANE_FALLBACK_MS untaken: is the WORKER_LANES=critical process running?",
+      (shared?.criticalStandIns ?? []).map((x) => ({ labels: { queue: x.queue }, value: x.value })),
+    ),
     histogramFamily(
       "herald_send_latency_seconds",
       "Time from the event being accepted (or its scheduled time) to the provider accepting the message.",

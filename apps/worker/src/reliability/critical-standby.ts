@@ -20,6 +20,8 @@ export interface CriticalStandbyOptions {
   checkEveryMs?: number;
   /** False while the process must not take jobs (database down, draining). */
   canServe(): boolean;
+  /** Called each time this process starts serving a lane (a metric). Default: nothing. */
+  onStandIn?(lane: string): void;
   logger: Logger;
 }
 
@@ -79,6 +81,7 @@ export function startCriticalStandby(lanes: StandbyLane[], options: CriticalStan
       s.worker
         .resume()
         .catch((err: Error) => logger.error({ queue: s.lane.name, err: err.message }, "resume failed"));
+    options.onStandIn?.(s.lane.name);
     logger.warn(
       { queue: s.lane.name, waitedMs },
       "a critical job waited with nobody taking it: this process serves the lane until it is empty (is a WORKER_LANES=critical process running?)",
