@@ -79,7 +79,8 @@ const base = z.object({
   /**
    * In a `WORKER_LANES=normal` process: how long a critical lane's first job
    * may wait with nobody taking it before this process serves the lane too
-   * (until it is empty). `0`: never.
+   * (until it is empty); a lane whose job in hand lost its lock is served at
+   * once. `0`: never.
    */
   CRITICAL_LANE_FALLBACK_MS: z.coerce.number().int().min(0).default(2000),
   /** Wait before each attempt: immediately, +1 min, +5 min, +30 min, then dead-letter. */

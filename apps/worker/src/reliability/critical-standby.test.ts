@@ -17,7 +17,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A lane on its own queue, whose standby worker records the jobs it took. */
-function lane(name: string, afterMs: number, canServe = () => true) {
+function lane(name: string, afterMs: number, canServe = () => true, stalledInterval = 30_000) {
   const queue = new Queue(name, { connection, prefix });
   const taken: string[] = [];
   let created = 0;
@@ -33,7 +33,7 @@ function lane(name: string, afterMs: number, canServe = () => true) {
             async (job) => {
               taken.push(job.id!);
             },
-            { connection, prefix, autorun: false },
+            { connection, prefix, autorun: false, stalledInterval },
           );
         },
       },
@@ -75,6 +75,27 @@ describe("startCriticalStandby", () => {
     }
     expect(standby.serving()).toEqual([]);
     expect(created()).toBe(0);
+  });
+
+  it("serves a lane whose job in hand lost its lock, as when its process died", async () => {
+    // Only a lost lock can make it step in here: a waiting job would need a minute.
+    const { queue, taken, created } = lane("standby-stalled", 60_000, () => true, 300);
+    await queue.add("job", {}, { jobId: "s" });
+    // The critical process takes the job and dies with it: its lock is never renewed.
+    const dying = new Worker("standby-stalled", null, {
+      connection,
+      prefix,
+      autorun: false,
+      lockDuration: 300,
+    });
+    opened.push(dying);
+    expect((await dying.getNextJob("dead-token"))?.id).toBe("s");
+    await sleep(100);
+    expect(created()).toBe(0);
+
+    // BullMQ's stalled check in the stand-in's worker moves it back to wait, and it runs again.
+    await eventually(async () => taken.includes("s"), 10_000);
+    expect(created()).toBe(1);
   });
 
   it("waits while it may not serve (database down, draining)", async () => {

@@ -42,6 +42,24 @@ interface LaneState {
   heads: Map<string, number>;
 }
 
+/** Active jobs looked at for a lost lock: the oldest few (a dead process held them). */
+const ACTIVE_CHECKED = 10;
+
+/**
+ * Whether one of the lane's oldest active jobs has no lock: its process died
+ * with it in hand (a live one renews the lock every half `JOB_LOCK_MS`).
+ * Only a worker of the lane's queue moves such a job back to wait (BullMQ's
+ * stalled check, which needs a live worker and two passes `JOB_LOCK_MS`
+ * apart), so with no critical process the lane would keep it for ever.
+ */
+async function heldByNobody(queue: Queue): Promise<boolean> {
+  const active = await queue.getRanges(["active"], 0, ACTIVE_CHECKED - 1, true);
+  if (active.length === 0) return false;
+  const client = await queue.backend.client;
+  const locks = await Promise.all(active.map((id) => client.get(`${queue.toKey(id)}:lock`)));
+  return locks.some((token) => token === null);
+}
+
 /**
  * A `WORKER_LANES=normal` process leaves the critical lanes to a process of
  * their own, so that a password reset never waits behind the bulk's event
@@ -52,6 +70,8 @@ interface LaneState {
  * takes a job within milliseconds, so the same job first in line at two
  * looks `afterMs` apart means nobody is taking them. Retries promoted from
  * `delayed` start their wait when they reach the line, not when first added.
+ * A lane whose job in hand lost its lock is served at once: its worker's
+ * stalled check is what hands that job to a live process.
  */
 export function startCriticalStandby(lanes: StandbyLane[], options: CriticalStandbyOptions): CriticalStandby {
   const { afterMs, logger } = options;
@@ -70,7 +90,7 @@ export function startCriticalStandby(lanes: StandbyLane[], options: CriticalStan
     logger.info({ queue: s.lane.name }, `critical lane ${why}: back to standby`);
   };
 
-  const serve = (s: LaneState, waitedMs: number) => {
+  const serve = (s: LaneState, why: string) => {
     s.serving = true;
     if (!s.worker) {
       s.worker = s.lane.createWorker();
@@ -83,23 +103,25 @@ export function startCriticalStandby(lanes: StandbyLane[], options: CriticalStan
         .catch((err: Error) => logger.error({ queue: s.lane.name, err: err.message }, "resume failed"));
     options.onStandIn?.(s.lane.name);
     logger.warn(
-      { queue: s.lane.name, waitedMs },
-      "a critical job waited with nobody taking it: this process serves the lane until it is empty (is a WORKER_LANES=critical process running?)",
+      { queue: s.lane.name, why },
+      "critical lane unserved: this process serves it until it is empty (is a WORKER_LANES=critical process running?)",
     );
   };
 
   const lookAt = async (s: LaneState) => {
     const ids = await s.lane.queue.getRanges(["wait", "prioritized"], 0, 0, true);
+    const stalled = await heldByNobody(s.lane.queue);
     const now = Date.now();
-    if (ids.length === 0) {
+    if (ids.length === 0 && !stalled) {
       s.heads.clear();
       stopServing(s, "empty");
       return;
     }
     s.heads = new Map(ids.map((id) => [id, s.heads.get(id) ?? now]));
     if (s.serving || !options.canServe()) return;
+    if (stalled) return serve(s, "a job in hand lost its lock (its process died)");
     const waited = Math.max(...[...s.heads.values()].map((seen) => now - seen));
-    if (waited >= afterMs) serve(s, waited);
+    if (waited >= afterMs) serve(s, `a job waited ${waited} ms with nobody taking it`);
   };
 
   const look = async () => {

@@ -6,6 +6,7 @@ import {
   sql,
   upsertRecipient,
 } from "@herald/db";
+import { PRIORITY_RANK } from "@herald/domain";
 import { newId } from "@herald/ids";
 import { createQueues, createRedis, type Queues } from "@herald/jobs";
 import { catalog } from "@herald/templates";
@@ -16,7 +17,10 @@ export interface StackClient {
   redis: Redis;
   queues: Queues;
   /** Records an event and (unless `enqueue` is false) puts its route job on the queue, as the API does. */
-  trigger(userId: string, options?: { enqueue?: boolean; orderId?: string }): Promise<string>;
+  trigger(
+    userId: string,
+    options?: { enqueue?: boolean; orderId?: string; critical?: boolean },
+  ): Promise<string>;
   /** Records events accepted together, as the API does for a batch: one `route_group` job for all. */
   triggerGroup(userIds: string[]): Promise<string[]>;
   /** The event's e-mail notification, once the router wrote it. */
@@ -38,17 +42,28 @@ export function stackClient(stack: FaultStack, prefix = "herald"): StackClient {
     queues,
     async trigger(userId, options = {}) {
       await upsertRecipient(db, userId, { email: `${userId}@example.com` });
+      // A critical one is a password reset, routed and sent on the critical lanes.
       const [inserted] = await insertEvents(db, [
-        {
-          type: "order_placed",
-          userId,
-          data: { ...catalog.order_placed.example, orderId: options.orderId ?? userId },
-          priority: "normal",
-          channels: ["email"],
-        },
+        options.critical
+          ? {
+              type: "password_reset",
+              userId,
+              data: catalog.password_reset.example,
+              priority: "critical",
+              channels: ["email"],
+            }
+          : {
+              type: "order_placed",
+              userId,
+              data: { ...catalog.order_placed.example, orderId: options.orderId ?? userId },
+              priority: "normal",
+              channels: ["email"],
+            },
       ]);
       const id = inserted!.event.id;
-      if (options.enqueue !== false) await queues.add("events", "route", { eventId: id }, { jobId: id });
+      const priority = PRIORITY_RANK[options.critical ? "critical" : "normal"];
+      if (options.enqueue !== false)
+        await queues.add("events", "route", { eventId: id }, { jobId: id, priority });
       return id;
     },
     async triggerGroup(userIds) {
