@@ -176,8 +176,9 @@ export interface WorkerEnv extends TrackingEnv {
   lanes: "all" | "normal" | "critical";
   /**
    * `CRITICAL_LANE_FALLBACK_MS` (default 2,000; `0` never): a `normal` process
-   * serves a critical lane whose first job waited this long untaken, so
-   * critical work goes on without its process (see `startCriticalStandby`).
+   * serves a critical lane whose first job waited this long untaken, or whose
+   * job in hand lost its lock, so critical work goes on without its process
+   * (see `startCriticalStandby`).
    */
   criticalFallbackMs: number;
   /**
