@@ -92,13 +92,15 @@ const childEnv = {
   MIGRATE_ON_START: "false",
 };
 
+// The default layout: the bulk and the critical lanes in workers of their own, as docker-compose runs them.
+const splitLanes = !only && !process.env.WORKER_LANES;
 /** The processes to run: an app, and the variables that set its role. */
 const PROCESSES: Record<string, { app: HeraldApp; env: Record<string, string> }> = {
   api: { app: "api", env: {} },
-  worker: { app: "worker", env: process.env.WORKER_LANES || only ? {} : { WORKER_LANES: "normal" } },
+  worker: { app: "worker", env: splitLanes ? { WORKER_LANES: "normal" } : {} },
   "worker-critical": { app: "worker", env: { WORKER_LANES: "critical" } },
 };
-const apps = only ? [only] : process.env.WORKER_LANES ? ["api", "worker"] : Object.keys(PROCESSES);
+const apps = only ? [only] : splitLanes ? Object.keys(PROCESSES) : ["api", "worker"];
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
