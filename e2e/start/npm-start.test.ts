@@ -29,7 +29,7 @@ function workerLanes(home: string): string[] {
 }
 
 describe("npm start on a machine with nothing running", () => {
-  it("starts PostgreSQL, Redis, the API and two workers, answers /readyz and delivers an event and a password reset", async () => {
+  it("starts PostgreSQL, Redis, the API and two workers, answers /readyz, delivers an event and a password reset, and stops on npm's SIGTERM", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-start-"));
     const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
     const env: Record<string, string> = { ...(process.env as Record<string, string>) };
@@ -140,6 +140,17 @@ describe("npm start on a machine with nothing running", () => {
       const script = /src="(static\/js\/main[^"]+)"/.exec(await board.text())?.[1];
       expect(script).toBeDefined();
       expect((await fetch(`${base}/admin/queues/${script}`, { headers: { cookie } })).status).toBe(200);
+
+      // A supervisor that signals npm alone (`timeout`, a process manager) stops everything: npm
+      // forwards SIGTERM to its script's shell, which must have exec'd the script, not waited on it.
+      process.kill(child.pid!, "SIGTERM");
+      const stopped = await Promise.race([
+        exited,
+        new Promise((r) => setTimeout(() => r("timeout"), 30_000)),
+      ]);
+      expect(stopped).not.toBe("timeout");
+      expect(workerLanes(home)).toEqual([]);
+      expect(await isPortOpen(port)).toBe(false);
     } finally {
       const signal = (sig: NodeJS.Signals) => {
         try {
