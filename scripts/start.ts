@@ -143,8 +143,11 @@ async function shutdown(code: number): Promise<void> {
   await services.stop();
   process.exit(code);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+// SIGHUP: the terminal was closed. Without a handler Node exits at once and the servers
+// started above (their own process groups) would run on, orphaned.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
+// With the terminal gone a line written to it fails (EIO); the shutdown must not die of it.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 
 for (const app of apps) run(app);
 

@@ -9,52 +9,86 @@ import { describe, expect, it } from "vitest";
 
 const repo = resolve(import.meta.dirname, "../..");
 
-/** `WORKER_LANES` of each worker process started for this Herald home (Linux: from /proc). */
-function workerLanes(home: string): string[] {
+interface HeraldProcess {
+  pid: string;
+  cmdline: string;
+  /** A worker's `WORKER_LANES`, if set. */
+  lanes?: string;
+}
+
+/**
+ * Every process started for this Herald home (Linux: from /proc), and the Redis server on
+ * `redisPort`, which runs with an environment of its own.
+ */
+function processesOf(home: string, redisPort = 0): HeraldProcess[] {
   return readdirSync("/proc")
     .filter((d) => /^\d+$/.test(d))
     .flatMap((pid) => {
       try {
-        // The worker's own process, not the helpers it starts (esbuild's service inherits the environment).
-        if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("apps/worker/src/main.ts")) return [];
         const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-        if (!env.includes(`HERALD_HOME=${home}`)) return [];
-        const lanes = env.find((e) => e.startsWith("WORKER_LANES="));
-        return lanes ? [lanes.slice("WORKER_LANES=".length)] : [];
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+        const ours = env.includes(`HERALD_HOME=${home}`) || (redisPort && cmdline.includes(`:${redisPort}`));
+        if (!ours) return [];
+        const lanes = env.find((e) => e.startsWith("WORKER_LANES="))?.slice("WORKER_LANES=".length);
+        return [{ pid, cmdline, ...(lanes ? { lanes } : {}) }];
       } catch {
         return []; // gone, or not ours to read
       }
-    })
+    });
+}
+
+/** `WORKER_LANES` of each worker process started for this Herald home. */
+function workerLanes(home: string): string[] {
+  // The worker's own process, not the helpers it starts (esbuild's service inherits the environment).
+  return processesOf(home)
+    .filter((p) => p.cmdline.includes("apps/worker/src/main.ts"))
+    .flatMap((p) => (p.lanes ? [p.lanes] : []))
     .sort();
+}
+
+/** The environment of `npm start` on a machine with nothing configured, in a home and on ports of its own. */
+function startEnv(home: string, port: number, pgPort: number, redisPort: number): Record<string, string> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  for (const k of [
+    "DATABASE_URL",
+    "REDIS_URL",
+    "HERALD_API_KEY",
+    "VITEST",
+    "VITEST_POOL_ID",
+    "VITEST_WORKER_ID",
+    "NODE_ENV",
+    "ADMIN_EMAIL",
+    "ADMIN_PASSWORD",
+  ])
+    delete env[k];
+  return {
+    ...env,
+    HERALD_HOME: home,
+    PORT: String(port),
+    HERALD_PG_PORT: String(pgPort),
+    HERALD_REDIS_PORT: String(redisPort),
+    LOG_LEVEL: "warn",
+  };
+}
+
+async function readyz(port: number): Promise<{ status: string } | null> {
+  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+  return res.status === 200 ? ((await res.json()) as { status: string }) : null;
+}
+
+/** When the checkout is unreachable for the postgres user (root in a 0700 directory) the cluster lives elsewhere. */
+function removeDataDir(output: string): void {
+  const dataDir = /embedded PostgreSQL on port \d+ \(data in (.+?)\)/.exec(output)?.[1];
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
 
 describe("npm start on a machine with nothing running", () => {
   it("starts PostgreSQL, Redis, the API and two workers, answers /readyz, delivers an event and a password reset, and stops on npm's SIGTERM", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-start-"));
     const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
-    const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-    for (const k of [
-      "DATABASE_URL",
-      "REDIS_URL",
-      "HERALD_API_KEY",
-      "VITEST",
-      "VITEST_POOL_ID",
-      "VITEST_WORKER_ID",
-      "NODE_ENV",
-      "ADMIN_EMAIL",
-      "ADMIN_PASSWORD",
-    ])
-      delete env[k];
     const child = spawn("npm", ["start"], {
       cwd: repo,
-      env: {
-        ...env,
-        HERALD_HOME: home,
-        PORT: String(port),
-        HERALD_PG_PORT: String(pgPort),
-        HERALD_REDIS_PORT: String(redisPort),
-        LOG_LEVEL: "warn",
-      },
+      env: startEnv(home, port, pgPort, redisPort),
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -64,14 +98,7 @@ describe("npm start on a machine with nothing running", () => {
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     try {
       const base = `http://127.0.0.1:${port}`;
-      const ready = await eventually(
-        async () => {
-          const res = await fetch(`${base}/readyz`);
-          return res.status === 200 ? ((await res.json()) as any) : null;
-        },
-        90_000,
-        250,
-      ).catch((err) => {
+      const ready = await eventually(() => readyz(port), 90_000, 250).catch((err) => {
         throw new Error(`not ready: ${err.message}\n${output}`);
       });
       expect(ready.status).toBe("ready");
@@ -166,8 +193,47 @@ describe("npm start on a machine with nothing running", () => {
     }
     // The embedded servers stop with it (after the apps, so in-flight work is saved first).
     await eventually(async () => !(await isPortOpen(pgPort)) && !(await isPortOpen(redisPort)), 20_000);
-    // When the checkout is unreachable for the postgres user (root in a 0700 directory) the cluster lives elsewhere.
-    const dataDir = /embedded PostgreSQL on port \d+ \(data in (.+)\)/.exec(output)?.[1];
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(output);
+  }, 180_000);
+
+  it("stops everything it started, PostgreSQL and Redis included, when its terminal is closed", async () => {
+    const home = mkdtempSync(join(tmpdir(), "herald-hangup-"));
+    const log = `${home}.log`;
+    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
+    // `script` (util-linux, on every Debian) runs npm start on a pseudo-terminal; killing `script`
+    // closes that terminal, as closing a terminal window does: the kernel sends SIGHUP.
+    const terminal = spawn("script", ["-qfc", "npm start", log], {
+      cwd: repo,
+      env: startEnv(home, port, pgPort, redisPort),
+      detached: true,
+      stdio: "ignore",
+    });
+    try {
+      await eventually(() => readyz(port), 90_000, 250).catch((err) => {
+        throw new Error(`not ready: ${err.message}\n${readFileSync(log, "utf8")}`);
+      });
+      expect(workerLanes(home)).toEqual(["critical", "normal"]);
+      terminal.kill("SIGKILL");
+      // Nothing started for this home is left: the apps, npm, its scripts and both servers.
+      const left = await eventually(
+        () => (processesOf(home, redisPort).length === 0 ? [] : null),
+        40_000,
+        250,
+      ).catch(() => processesOf(home, redisPort).map((p) => p.cmdline.slice(0, 120)));
+      expect(left).toEqual([]);
+      expect(await isPortOpen(pgPort)).toBe(false);
+      expect(await isPortOpen(redisPort)).toBe(false);
+    } finally {
+      for (const p of processesOf(home, redisPort)) {
+        try {
+          process.kill(Number(p.pid), "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+      removeDataDir(readFileSync(log, "utf8"));
+      rmSync(home, { recursive: true, force: true });
+      rmSync(log, { force: true });
+    }
   }, 180_000);
 });

@@ -21,7 +21,8 @@ if (mismatch) {
 
 const api = await startApi(env, logger);
 let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
+// SIGHUP: the terminal `npm start` ran in was closed; Node would otherwise exit at once.
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;

@@ -89,7 +89,8 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
   warnIfRedisUnsafe(deps, logger).catch((err) => logger.warn({ err }, "Redis safety check failed"));
 
   let stopping = false;
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  // SIGHUP: the terminal `npm start` ran in was closed; Node would otherwise exit at once, mid-send.
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;

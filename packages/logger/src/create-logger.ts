@@ -36,6 +36,26 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
       serializers: { err: (e: unknown) => scrub(e) },
     },
-    options.destination,
+    options.destination ?? stdoutDestination(),
   );
+}
+
+/**
+ * pino's own default (asynchronous writes to fd 1), except that a stdout that
+ * is gone stops the lines instead of the process. pino drops them on EPIPE
+ * (a closed pipe) but rethrows EIO, which is what a closed terminal gives:
+ * the worker's graceful shutdown after the terminal was closed died on its
+ * first log line.
+ */
+function stdoutDestination(): DestinationStream {
+  const stream = pino.destination({ fd: process.stdout.fd || 1, sync: false });
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EIO" && err.code !== "EPIPE") throw err;
+    // As pino does on EPIPE: nothing more is written, not even the flush at exit.
+    stream.write = () => true;
+    stream.flushSync = () => {};
+    stream.end = () => {};
+    stream.destroy = () => {};
+  });
+  return stream;
 }

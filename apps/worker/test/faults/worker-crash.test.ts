@@ -109,34 +109,38 @@ describe("a worker process dies or is stopped mid-send", () => {
     await rescuer.stop();
   });
 
-  it("SIGTERM: stops taking jobs, finishes the send in hand, exits 0", async () => {
-    const worker = await stack.spawnWorker(
-      { TEST_SEND_DELAY_MS: "2000", SHUTDOWN_TIMEOUT_MS: "15000" },
-      SLOW_WORKER,
-    );
-    await eventually(async () => (await worker.readyz()) === 200, 20_000);
-    const eventId = await client.trigger("term-1");
-    const n = await client.emailOf(eventId);
-    await activeSend(n.id);
+  // SIGHUP is what a closed terminal sends: the same graceful stop, not Node's default exit mid-send.
+  it.each(["SIGTERM", "SIGHUP"] as const)(
+    "%s: stops taking jobs, finishes the send in hand, exits 0",
+    async (signal) => {
+      const worker = await stack.spawnWorker(
+        { TEST_SEND_DELAY_MS: "2000", SHUTDOWN_TIMEOUT_MS: "15000" },
+        SLOW_WORKER,
+      );
+      await eventually(async () => (await worker.readyz()) === 200, 20_000);
+      const eventId = await client.trigger(`${signal}-1`);
+      const n = await client.emailOf(eventId);
+      await activeSend(n.id);
 
-    const signalled = Date.now();
-    const exit = worker.stop("SIGTERM");
-    await eventually(async () => (await worker.readyz()) !== 200, 5000); // draining: not ready
-    const later = await client.trigger("term-2"); // arrives while it drains
-    const { code } = await exit;
-    expect(code).toBe(0);
-    expect(Date.now() - signalled).toBeLessThan(10_000);
-    expect(await client.status(n.id)).toBe("SENT");
-    expect(await client.outboxCount(n.id)).toBe(1);
-    expect(await client.queues.get("events").getJobState(later)).toMatch(/waiting|prioritized/);
-    expect(worker.output()).toContain("stopping: no new jobs");
+      const signalled = Date.now();
+      const exit = worker.stop(signal);
+      await eventually(async () => (await worker.readyz()) !== 200, 5000); // draining: not ready
+      const later = await client.trigger(`${signal}-2`); // arrives while it drains
+      const { code } = await exit;
+      expect(code).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      expect(await client.status(n.id)).toBe("SENT");
+      expect(await client.outboxCount(n.id)).toBe(1);
+      expect(await client.queues.get("events").getJobState(later)).toMatch(/waiting|prioritized/);
+      expect(worker.output()).toContain("stopping: no new jobs");
 
-    // The job left behind is taken by the next worker.
-    const next = await stack.spawnWorker({ TEST_SEND_DELAY_MS: "0" }, SLOW_WORKER);
-    const m = await client.emailOf(later);
-    await eventually(async () => (await client.status(m.id)) === "SENT", 20_000);
-    await next.stop();
-  });
+      // The job left behind is taken by the next worker.
+      const next = await stack.spawnWorker({ TEST_SEND_DELAY_MS: "0" }, SLOW_WORKER);
+      const m = await client.emailOf(later);
+      await eventually(async () => (await client.status(m.id)) === "SENT", 20_000);
+      await next.stop();
+    },
+  );
 
   it("SIGTERM with a send longer than SHUTDOWN_TIMEOUT_MS: exits within the bound; the send is recovered", async () => {
     const worker = await stack.spawnWorker(
