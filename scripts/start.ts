@@ -20,6 +20,7 @@ import {
   ensureDevServices,
   findRedisServer,
   type HeraldApp,
+  isPortOpen,
   REDIS_INSTALL_HINT,
 } from "@herald/devstack";
 
@@ -31,6 +32,15 @@ if (only && only !== "api" && only !== "worker") {
   process.exit(2);
 }
 const say = (line: string) => console.info(`[herald] ${line}`);
+
+const port = process.env.PORT ?? "3000";
+// Before anything starts: an API that cannot listen would only exit (78) after the servers did.
+if (only !== "worker" && (await isPortOpen(Number(port)))) {
+  console.error(
+    `[herald] port ${port} is already in use (another Herald, or another program): stop it, or choose another port: PORT=3001 npm start`,
+  );
+  process.exit(1);
+}
 
 mkdirSync(home, { recursive: true });
 if (!process.env.REDIS_URL && !findRedisServer()) {
@@ -80,7 +90,6 @@ if (only !== "worker") {
   }
 }
 
-const port = process.env.PORT ?? "3000";
 const childEnv = {
   ...process.env,
   DATABASE_URL: services.databaseUrl,

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePorts, isPortOpen } from "@herald/devstack";
@@ -195,6 +197,31 @@ describe("npm start on a machine with nothing running", () => {
     await eventually(async () => !(await isPortOpen(pgPort)) && !(await isPortOpen(redisPort)), 20_000);
     removeDataDir(output);
   }, 180_000);
+
+  it("refuses at once, starting nothing, when the API's port is taken", async () => {
+    const home = mkdtempSync(join(tmpdir(), "herald-busy-"));
+    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
+    const squatter = createServer().listen(port, "127.0.0.1");
+    await once(squatter, "listening");
+    try {
+      const child = spawn("npm", ["start"], {
+        cwd: repo,
+        env: startEnv(home, port, pgPort, redisPort),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      for (const stream of [child.stdout, child.stderr]) stream.on("data", (d) => (output += d));
+      const [code] = (await once(child, "exit")) as [number | null];
+      expect(code).toBe(1);
+      expect(output).toContain(`port ${port} is already in use`);
+      expect(output).toContain(`PORT=3001 npm start`);
+      expect(await isPortOpen(pgPort)).toBe(false);
+      expect(await isPortOpen(redisPort)).toBe(false);
+    } finally {
+      squatter.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("stops everything it started, PostgreSQL and Redis included, when its terminal is closed", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-hangup-"));

@@ -1,7 +1,7 @@
 import { redisModeMismatch } from "@herald/jobs";
 import { createLogger } from "@herald/logger";
 import { loadApiEnv } from "./env.ts";
-import { startApi } from "./start-api.ts";
+import { ListenError, startApi } from "./start-api.ts";
 
 const logger = createLogger({ base: { app: "api" } });
 
@@ -19,7 +19,11 @@ if (mismatch) {
   process.exit(78); // EX_CONFIG: a Redis of the other kind never starts working by waiting
 }
 
-const api = await startApi(env, logger);
+const api = await startApi(env, logger).catch((err: unknown) => {
+  if (!(err instanceof ListenError)) throw err;
+  console.error(err.message);
+  process.exit(78); // EX_CONFIG: npm start stops instead of restarting into the same wall
+});
 let stopping = false;
 // SIGHUP: the terminal `npm start` ran in was closed; Node would otherwise exit at once.
 for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {

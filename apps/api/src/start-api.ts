@@ -14,6 +14,30 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+/** The API could not listen on `HOST`:`PORT`: a configuration problem, not a crash to restart from. */
+export class ListenError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = "ListenError";
+  }
+}
+
+function listenError(err: NodeJS.ErrnoException, env: ApiEnv): Error {
+  const where = `${env.HOST}:${env.PORT}`;
+  if (err.code === "EADDRINUSE")
+    return new ListenError(
+      `herald api: port ${env.PORT} is already in use (${where}): stop what listens there, or set PORT to a free port`,
+      { cause: err },
+    );
+  if (err.code === "EACCES")
+    return new ListenError(`herald api: no permission to listen on ${where}: set PORT to 1024 or above`, {
+      cause: err,
+    });
+  if (err.code === "EADDRNOTAVAIL")
+    return new ListenError(`herald api: HOST ${env.HOST} is not an address of this machine`, { cause: err });
+  return err;
+}
+
 export async function startApi(
   env: ApiEnv,
   logger: Logger = createLogger({ base: { app: "api" } }),
@@ -24,8 +48,12 @@ export async function startApi(
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)
     await ensureDashboardAdmin(deps.db, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
   const app = createApp(deps);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+    s.once("error", reject);
+  }).catch(async (err: NodeJS.ErrnoException) => {
+    await deps.close(); // the pools would keep the process alive
+    throw listenError(err, env);
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ port }, "api listening");
