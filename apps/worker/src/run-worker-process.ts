@@ -73,6 +73,13 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
       logger,
       readiness: async () => (running ? running.readiness() : { ready: false, starting: true }),
       metrics: createProcessMetrics("herald_worker_"),
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== "EADDRINUSE" && err.code !== "EACCES") throw err;
+      const where = `${env.reliability.healthHost}:${env.reliability.healthPort}`;
+      console.error(
+        `herald worker: cannot listen on ${where} (${err.code}): set WORKER_HEALTH_PORT to a free port`,
+      );
+      process.exit(78); // EX_CONFIG: restarting meets the same port
     });
   }
 
