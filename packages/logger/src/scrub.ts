@@ -2,7 +2,36 @@
 const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gi;
 // E.164-looking numbers (and loosely formatted ones) of 8+ digits.
 // Bounded by non-word characters so hex hashes and ids are left alone.
-const PHONE = /(?<![\w+])\+?\d[\d\s().-]{6,}\d(?!\w)/g;
+const PHONE = /(?<![\w+])\+?\d[\d\s().-]{6,}\d(?!\w)/;
+// Shapes the phone pattern would also take, tried first at each position (the alternation's order).
+const IPV4 = /(?<![\w.])(?<ip>(?:\d{1,3}\.){3}\d{1,3})(?![\w.])/;
+const DATE = /(?<![\w.])(?<date>\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?![\w.-])/;
+const NUMBERS = new RegExp(`${IPV4.source}|${DATE.source}|${PHONE.source}`, "g");
+
+/**
+ * Addresses of the deployment's own network: loopback, private (RFC 1918),
+ * link-local and unspecified. The logs keep them ("cannot reach Redis at
+ * 10.0.3.7:6379" must say where); any other IPv4 address may be an end
+ * user's, which is personal data, and is masked.
+ */
+function isInfrastructure(ip: string): boolean {
+  const [a, b] = ip.split(".").map(Number) as [number, number];
+  return (
+    a === 10 ||
+    a === 127 ||
+    a === 0 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254)
+  );
+}
+
+function maskNumber(match: string, ...rest: unknown[]): string {
+  const groups = rest.at(-1) as { ip?: string; date?: string };
+  if (groups.date) return match; // 2026-12-06 is a day, not a phone number
+  if (groups.ip) return isInfrastructure(groups.ip) ? match : "[ip]";
+  return "[phone]";
+}
 const BEARER = /\b(hk_(?:live|test)_[A-Za-z0-9]+|Bearer\s+\S+)/g;
 
 const SECRET_KEYS =
@@ -10,12 +39,13 @@ const SECRET_KEYS =
 
 /**
  * Removes personal data from anything about to be logged: values under
- * sensitive keys are replaced, and e-mail addresses, phone numbers and API
- * keys inside free text (error messages from providers quote them) are masked.
+ * sensitive keys are replaced, and e-mail addresses, phone numbers, API keys
+ * and public IPv4 addresses inside free text (error messages from providers
+ * quote them) are masked.
  */
 export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === "string") {
-    return value.replace(EMAIL, "[email]").replace(BEARER, "[secret]").replace(PHONE, "[phone]");
+    return value.replace(EMAIL, "[email]").replace(BEARER, "[secret]").replace(NUMBERS, maskNumber);
   }
   if (value === null || typeof value !== "object" || depth > 6) return value;
   if (value instanceof Error) {
