@@ -77,7 +77,18 @@ if (!adminEmail && !adminPassword && process.env.NODE_ENV !== "production") {
   adminPassword = readFileSync(passwordFile, "utf8").trim();
 }
 
-await migrateDatabase(services.databaseUrl);
+try {
+  await migrateDatabase(services.databaseUrl);
+} catch (err) {
+  const { code, message } = err as NodeJS.ErrnoException;
+  // Password out of the message; the rest says which server was tried.
+  const where = services.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+  console.error(
+    `[herald] cannot use PostgreSQL at ${where}: ${code && /^E[A-Z]+$/.test(code) ? code : message}. Start it or fix DATABASE_URL; without DATABASE_URL, npm start runs an embedded PostgreSQL.`,
+  );
+  await services.stop();
+  process.exit(1);
+}
 const db = createDb(services.databaseUrl, { max: 1 });
 await ensureBootstrapKey(db.db, apiKey);
 await db.close();

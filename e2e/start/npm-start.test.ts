@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePorts, isPortOpen } from "@herald/devstack";
 import { catalog } from "@herald/templates";
-import { eventually } from "@herald/testkit";
+import { eventually, testRedisUrl } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
 
 const repo = resolve(import.meta.dirname, "../..");
@@ -219,6 +219,34 @@ describe("npm start on a machine with nothing running", () => {
       expect(await isPortOpen(redisPort)).toBe(false);
     } finally {
       squatter.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("says what to fix, without a stack trace or the password, when DATABASE_URL names a PostgreSQL it cannot use", async () => {
+    const home = mkdtempSync(join(tmpdir(), "herald-nodb-"));
+    const [port, pgPort, redisPort, nobody] = (await freePorts(4)) as [number, number, number, number];
+    try {
+      const child = spawn("npm", ["start"], {
+        cwd: repo,
+        env: {
+          ...startEnv(home, port, pgPort, redisPort),
+          DATABASE_URL: `postgres://herald:s3cret-pw@127.0.0.1:${nobody}/herald`,
+          REDIS_URL: testRedisUrl(),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      for (const stream of [child.stdout, child.stderr]) stream.on("data", (d) => (output += d));
+      const [code] = (await once(child, "exit")) as [number | null];
+      expect(code).toBe(1);
+      expect(output).toContain(
+        `cannot use PostgreSQL at postgres://herald:***@127.0.0.1:${nobody}/herald: ECONNREFUSED. Start it or fix DATABASE_URL`,
+      );
+      expect(output).not.toContain("s3cret-pw");
+      expect(output).not.toMatch(/^\s+at /m);
+      expect(await isPortOpen(port)).toBe(false);
+    } finally {
       rmSync(home, { recursive: true, force: true });
     }
   }, 60_000);
