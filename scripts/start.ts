@@ -130,7 +130,8 @@ function run(name: string, restarts = 0): void {
     cwd: join(repo, "apps", app),
     // Each app runs with a capped heap (API_NODE_OPTIONS, WORKER_NODE_OPTIONS), as docker-compose runs them.
     env: { ...childEnv, ...env, NODE_OPTIONS: appNodeOptions(app, childEnv) },
-    stdio: "inherit",
+    // The IPC channel closes when this process dies, however it dies: the apps stop with it.
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
   });
   children.set(name, child);
   child.on("exit", (code, signal) => {

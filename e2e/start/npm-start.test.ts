@@ -251,6 +251,48 @@ describe("npm start on a machine with nothing running", () => {
     }
   }, 60_000);
 
+  it("the API and workers stop when npm start itself is killed with kill -9", async () => {
+    const home = mkdtempSync(join(tmpdir(), "herald-kill-"));
+    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
+    const child = spawn("npm", ["start"], {
+      cwd: repo,
+      env: startEnv(home, port, pgPort, redisPort),
+      detached: true,
+      stdio: "ignore",
+    });
+    const apps = () => processesOf(home).filter((p) => /apps\/(api|worker)\/src\/main\.ts/.test(p.cmdline));
+    try {
+      await eventually(() => readyz(port), 90_000, 250);
+      expect(apps()).toHaveLength(3);
+      // The supervisor itself (tsx's loader process running scripts/start.ts), as the OOM killer would.
+      const supervisor = processesOf(home).find(
+        (p) => p.cmdline.includes("scripts/start.ts") && p.cmdline.includes("--import"),
+      );
+      expect(supervisor).toBeDefined();
+      process.kill(Number(supervisor!.pid), "SIGKILL");
+      const left = await eventually(() => (apps().length === 0 ? [] : null), 30_000, 250).catch(() =>
+        apps().map((p) => p.cmdline.slice(0, 120)),
+      );
+      expect(left).toEqual([]);
+      expect(await isPortOpen(port)).toBe(false);
+    } finally {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // gone
+      }
+      // The servers outlive a killed npm start by design (the next one reuses them): stopped here.
+      for (const p of processesOf(home, redisPort)) {
+        try {
+          process.kill(Number(p.pid), "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it("stops everything it started, PostgreSQL and Redis included, when its terminal is closed", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-hangup-"));
     const log = `${home}.log`;

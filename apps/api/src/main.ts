@@ -42,3 +42,9 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     );
   });
 }
+// Under npm start (an IPC channel to it): if it dies without stopping us (kill -9), stop as on
+// SIGTERM instead of running on, orphaned, with the port taken.
+if (process.channel) {
+  process.channel.unref();
+  process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+}

@@ -123,4 +123,10 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
         );
     });
   }
+  // Under npm start (an IPC channel to it): if it dies without stopping us (kill -9), stop as on
+  // SIGTERM instead of running on, orphaned.
+  if (process.channel) {
+    process.channel.unref();
+    process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+  }
 }
