@@ -37,7 +37,7 @@ const port = process.env.PORT ?? "3000";
 // Before anything starts: an API that cannot listen would only exit (78) after the servers did.
 if (only !== "worker" && (await isPortOpen(Number(port)))) {
   console.error(
-    `[herald] port ${port} is already in use (another Herald, or another program): stop it, or choose another port: PORT=3001 npm start`,
+    `[herald] port ${port} is already in use (another Herald, or another program): stop it, or choose another port: PORT=${Number(port) + 1} npm start`,
   );
   process.exit(1);
 }

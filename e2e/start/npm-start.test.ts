@@ -214,7 +214,7 @@ describe("npm start on a machine with nothing running", () => {
       const [code] = (await once(child, "exit")) as [number | null];
       expect(code).toBe(1);
       expect(output).toContain(`port ${port} is already in use`);
-      expect(output).toContain(`PORT=3001 npm start`);
+      expect(output).toContain(`PORT=${port + 1} npm start`);
       expect(await isPortOpen(pgPort)).toBe(false);
       expect(await isPortOpen(redisPort)).toBe(false);
     } finally {
