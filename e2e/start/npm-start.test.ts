@@ -1,12 +1,10 @@
 import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePorts, isPortOpen } from "@herald/devstack";
 import { catalog } from "@herald/templates";
-import { eventually, testRedisUrl } from "@herald/testkit";
+import { eventually, occupiedPort, runToExit, testRedisUrl } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
 
 const repo = resolve(import.meta.dirname, "../..");
@@ -37,6 +35,24 @@ function processesOf(home: string, redisPort = 0): HeraldProcess[] {
         return []; // gone, or not ours to read
       }
     });
+}
+
+/** The processes `list` still finds after waiting up to `ms` for none (their command lines, for the failure message). */
+async function leftAfter(list: () => HeraldProcess[], ms: number): Promise<string[]> {
+  return eventually(() => (list().length === 0 ? [] : null), ms, 250).catch(() =>
+    list().map((p) => p.cmdline.slice(0, 120)),
+  );
+}
+
+/** SIGKILL to each of them: a test's cleanup, whatever it left running. */
+function killAll(processes: HeraldProcess[]): void {
+  for (const p of processes) {
+    try {
+      process.kill(Number(p.pid), "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
 }
 
 /** `WORKER_LANES` of each worker process started for this Herald home. */
@@ -200,25 +216,20 @@ describe("npm start on a machine with nothing running", () => {
 
   it("refuses at once, starting nothing, when the API's port is taken", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-busy-"));
-    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
-    const squatter = createServer().listen(port, "127.0.0.1");
-    await once(squatter, "listening");
+    const taken = await occupiedPort();
+    const [pgPort, redisPort] = (await freePorts(2)) as [number, number];
     try {
-      const child = spawn("npm", ["start"], {
+      const { code, output } = await runToExit("npm", ["start"], {
         cwd: repo,
-        env: startEnv(home, port, pgPort, redisPort),
-        stdio: ["ignore", "pipe", "pipe"],
+        env: startEnv(home, taken.port, pgPort, redisPort),
       });
-      let output = "";
-      for (const stream of [child.stdout, child.stderr]) stream.on("data", (d) => (output += d));
-      const [code] = (await once(child, "exit")) as [number | null];
       expect(code).toBe(1);
-      expect(output).toContain(`port ${port} is already in use`);
-      expect(output).toContain(`PORT=${port + 1} npm start`);
+      expect(output).toContain(`port ${taken.port} is already in use`);
+      expect(output).toContain(`PORT=${taken.port + 1} npm start`);
       expect(await isPortOpen(pgPort)).toBe(false);
       expect(await isPortOpen(redisPort)).toBe(false);
     } finally {
-      squatter.close();
+      taken.close();
       rmSync(home, { recursive: true, force: true });
     }
   }, 60_000);
@@ -227,18 +238,14 @@ describe("npm start on a machine with nothing running", () => {
     const home = mkdtempSync(join(tmpdir(), "herald-nodb-"));
     const [port, pgPort, redisPort, nobody] = (await freePorts(4)) as [number, number, number, number];
     try {
-      const child = spawn("npm", ["start"], {
+      const { code, output } = await runToExit("npm", ["start"], {
         cwd: repo,
         env: {
           ...startEnv(home, port, pgPort, redisPort),
           DATABASE_URL: `postgres://herald:s3cret-pw@127.0.0.1:${nobody}/herald`,
           REDIS_URL: testRedisUrl(),
         },
-        stdio: ["ignore", "pipe", "pipe"],
       });
-      let output = "";
-      for (const stream of [child.stdout, child.stderr]) stream.on("data", (d) => (output += d));
-      const [code] = (await once(child, "exit")) as [number | null];
       expect(code).toBe(1);
       expect(output).toContain(
         `cannot use PostgreSQL at postgres://herald:***@127.0.0.1:${nobody}/herald: ECONNREFUSED. Start it or fix DATABASE_URL`,
@@ -270,10 +277,7 @@ describe("npm start on a machine with nothing running", () => {
       );
       expect(supervisor).toBeDefined();
       process.kill(Number(supervisor!.pid), "SIGKILL");
-      const left = await eventually(() => (apps().length === 0 ? [] : null), 30_000, 250).catch(() =>
-        apps().map((p) => p.cmdline.slice(0, 120)),
-      );
-      expect(left).toEqual([]);
+      expect(await leftAfter(apps, 30_000)).toEqual([]);
       expect(await isPortOpen(port)).toBe(false);
     } finally {
       try {
@@ -282,13 +286,7 @@ describe("npm start on a machine with nothing running", () => {
         // gone
       }
       // The servers outlive a killed npm start by design (the next one reuses them): stopped here.
-      for (const p of processesOf(home, redisPort)) {
-        try {
-          process.kill(Number(p.pid), "SIGKILL");
-        } catch {
-          // gone
-        }
-      }
+      killAll(processesOf(home, redisPort));
       rmSync(home, { recursive: true, force: true });
     }
   }, 180_000);
@@ -312,22 +310,11 @@ describe("npm start on a machine with nothing running", () => {
       expect(workerLanes(home)).toEqual(["critical", "normal"]);
       terminal.kill("SIGKILL");
       // Nothing started for this home is left: the apps, npm, its scripts and both servers.
-      const left = await eventually(
-        () => (processesOf(home, redisPort).length === 0 ? [] : null),
-        40_000,
-        250,
-      ).catch(() => processesOf(home, redisPort).map((p) => p.cmdline.slice(0, 120)));
-      expect(left).toEqual([]);
+      expect(await leftAfter(() => processesOf(home, redisPort), 40_000)).toEqual([]);
       expect(await isPortOpen(pgPort)).toBe(false);
       expect(await isPortOpen(redisPort)).toBe(false);
     } finally {
-      for (const p of processesOf(home, redisPort)) {
-        try {
-          process.kill(Number(p.pid), "SIGKILL");
-        } catch {
-          // gone
-        }
-      }
+      killAll(processesOf(home, redisPort));
       removeDataDir(readFileSync(log, "utf8"));
       rmSync(home, { recursive: true, force: true });
       rmSync(log, { force: true });

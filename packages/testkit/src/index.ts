@@ -1,8 +1,10 @@
 export { eventually } from "./eventually.ts";
 export { type FaultStack, startFaultStack, WORKER_MAIN, type WorkerProcess } from "./fault-stack.ts";
 export { type NotificationPathOptions, runNotificationPath } from "./notification-path.ts";
+export { type OccupiedPort, occupiedPort } from "./occupied-port.ts";
 export { prometheusFormatProblems } from "./prometheus-format.ts";
 export { publishStatistics } from "./publish-statistics.ts";
+export { type ProcessExit, runToExit } from "./run-to-exit.ts";
 export { type TestDatabase, type TestDatabaseOptions, testDatabase } from "./test-database.ts";
 export { testQueuePrefix, testRedisUrl } from "./test-redis.ts";
 export { startTestRedisCluster, type TestRedisCluster } from "./test-redis-cluster.ts";

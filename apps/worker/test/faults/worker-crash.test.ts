@@ -1,12 +1,15 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { getTimeline, insertEvents, upsertRecipient } from "@herald/db";
-import { freePort } from "@herald/devstack";
 import { readReliabilityCounters } from "@herald/jobs";
 import { catalog } from "@herald/templates";
-import { eventually, type FaultStack, startFaultStack, WORKER_MAIN } from "@herald/testkit";
+import {
+  eventually,
+  type FaultStack,
+  occupiedPort,
+  runToExit,
+  startFaultStack,
+  WORKER_MAIN,
+} from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkerDeps } from "../../src/deps.ts";
 import { loadWorkerEnv } from "../../src/env.ts";
@@ -218,38 +221,30 @@ describe("the reconciler (real worker process, BullMQ job scheduler)", () => {
 
 describe("start-up checks", () => {
   it("exits 78 with what to fix when REDIS_CLUSTER does not match the Redis it names", async () => {
-    const worker = spawn(process.execPath, ["--import", "tsx", WORKER_MAIN], {
+    const { code, output } = await runToExit(process.execPath, ["--import", "tsx", WORKER_MAIN], {
       env: { ...process.env, ...stack.env, REDIS_CLUSTER: "true" },
     });
-    let output = "";
-    for (const stream of [worker.stdout, worker.stderr]) stream.on("data", (d) => (output += d));
-    const [code] = (await once(worker, "exit")) as [number | null];
     expect(code).toBe(78);
     expect(output).toMatch(/REDIS_CLUSTER=true, but .* is a plain Redis \(cluster_enabled:0\)/);
   });
 
   it("exits 78 with what to fix when WORKER_HEALTH_PORT is taken", async () => {
-    const port = await freePort();
-    const squatter = createServer().listen(port, "127.0.0.1");
-    await once(squatter, "listening");
+    const taken = await occupiedPort();
     try {
-      const worker = spawn(process.execPath, ["--import", "tsx", WORKER_MAIN], {
+      const { code, output } = await runToExit(process.execPath, ["--import", "tsx", WORKER_MAIN], {
         env: {
           ...process.env,
           ...stack.env,
-          WORKER_HEALTH_PORT: String(port),
+          WORKER_HEALTH_PORT: String(taken.port),
           WORKER_HEALTH_HOST: "127.0.0.1",
         },
       });
-      let output = "";
-      for (const stream of [worker.stdout, worker.stderr]) stream.on("data", (d) => (output += d));
-      const [code] = (await once(worker, "exit")) as [number | null];
       expect(code).toBe(78);
       expect(output).toContain(
-        `cannot listen on 127.0.0.1:${port} (EADDRINUSE): set WORKER_HEALTH_PORT to a free port`,
+        `cannot listen on 127.0.0.1:${taken.port} (EADDRINUSE): set WORKER_HEALTH_PORT to a free port`,
       );
     } finally {
-      squatter.close();
+      taken.close();
     }
   });
 

@@ -1,0 +1,16 @@
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { freePort } from "@herald/devstack";
+
+export interface OccupiedPort {
+  port: number;
+  close(): void;
+}
+
+/** A free port taken by a listener that does nothing, for "port in use" start-up checks. */
+export async function occupiedPort(host = "127.0.0.1"): Promise<OccupiedPort> {
+  const port = await freePort();
+  const squatter = createServer().listen(port, host);
+  await once(squatter, "listening");
+  return { port, close: () => squatter.close() };
+}
