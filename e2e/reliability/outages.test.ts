@@ -84,9 +84,15 @@ describe("Redis down", () => {
     expect(batch.status).toBe(503);
     expect(await eventCount()).toBe(rowsBefore); // no orphan rows
     await eventually(async () => (await worker.readyz()) === 503, 10_000);
+    // Long enough for several reconnect attempts by each of the worker's ~15 connections.
+    await new Promise((r) => setTimeout(r, 2000));
 
     await stack.redis.start();
     await eventually(async () => (await worker.readyz()) === 200, 30_000);
+    // The outage is two lines in the worker's log, not one per connection and attempt.
+    await eventually(() => worker.output().includes("Redis answers again"), 10_000);
+    expect(worker.output().match(/Redis is unreachable/g)).toHaveLength(1);
+    expect(worker.output()).not.toMatch(/"worker error"|"redis connection error"/);
     const after = await eventually(async () => {
       const res = await call("POST", "/v1/events", order("r1", { idempotencyKey: "down-0" }));
       return res.status === 202 ? res : null;
@@ -95,6 +101,24 @@ describe("Redis down", () => {
     await sentEmail(scheduled.body.eventId);
     expect(await eventCount()).toBe(rowsBefore + 1);
     await worker.stop();
+  });
+
+  it("a worker asked to stop while Redis is down and no job is in hand stops at once, not after the shutdown timeout", async () => {
+    const worker = await stack.spawnWorker({ SHUTDOWN_TIMEOUT_MS: "20000" });
+    await eventually(async () => (await worker.readyz()) === 200, 20_000);
+    await stack.redis.stop();
+    try {
+      await eventually(async () => (await worker.readyz()) === 503, 10_000);
+      const asked = Date.now();
+      expect(await worker.stop()).toEqual({ code: 0, signal: null });
+      expect(Date.now() - asked).toBeLessThan(5000);
+      expect(worker.output()).toContain(
+        "Redis is unreachable and no job is in hand: stopping without waiting for it",
+      );
+      expect(worker.output()).not.toContain("shutdown timeout");
+    } finally {
+      await stack.redis.start();
+    }
   });
 });
 

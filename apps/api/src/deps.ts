@@ -1,6 +1,6 @@
 import { createDb, type DbHandle } from "@herald/db";
 import { InboxHub } from "@herald/inbox-bus";
-import { createQueues, createRedis, type Queues, type RedisClient } from "@herald/jobs";
+import { createQueues, createRedis, createRedisOutageLog, type Queues, type RedisClient } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
 import type { ApiEnv } from "./env.ts";
 
@@ -26,10 +26,14 @@ export function createApiDeps(env: ApiEnv, logger: Logger = createLogger({ base:
   });
   const target = { url: env.REDIS_URL, cluster: env.REDIS_CLUSTER };
   const redis = createRedis(target, "producer");
-  redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+  // One outage log for both connections: an outage is one line, not one per reconnect attempt.
+  const redisOutage = createRedisOutageLog(logger);
+  redisOutage.watch(redis, "client", (err) => logger.warn({ err: err.message }, "redis connection error"));
   const queues = createQueues(redis, env.QUEUE_PREFIX);
   const subscriber = createRedis(target, "subscriber", { lazyConnect: true });
-  subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));
+  redisOutage.watch(subscriber, "subscriber", (err) =>
+    logger.warn({ err: err.message }, "redis subscriber error"),
+  );
   const inboxHub = new InboxHub(subscriber, env.QUEUE_PREFIX);
   return {
     env,

@@ -1,5 +1,13 @@
 import { createDb, type DbHandle } from "@herald/db";
-import { createQueues, createRedis, LANED_QUEUES, type Queues, type RedisClient } from "@herald/jobs";
+import {
+  createQueues,
+  createRedis,
+  createRedisOutageLog,
+  LANED_QUEUES,
+  type Queues,
+  type RedisClient,
+  type RedisOutageLog,
+} from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
 import type { WorkerEnv } from "./env.ts";
 import { instrumentSenders } from "./metrics/instrument-senders.ts";
@@ -12,6 +20,8 @@ export interface WorkerDeps {
   dbHandle: DbHandle;
   /** Shared by BullMQ workers and queues: waits out Redis outages instead of failing. */
   redis: RedisClient;
+  /** Every Redis connection of the process reports here: an outage is logged once, not per connection and attempt. */
+  redisOutage: RedisOutageLog;
   queues: Queues;
   senders: Senders;
   /** Counters and histograms shared with the API's `/metrics` through Redis. */
@@ -36,7 +46,8 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
     planCacheMode: env.databasePlanCacheMode,
   });
   const redis = createRedis({ url: env.redisUrl, cluster: env.redisCluster }, "worker");
-  redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+  const redisOutage = createRedisOutageLog(logger);
+  redisOutage.watch(redis, "client", (err) => logger.warn({ err: err.message }, "redis connection error"));
   // A rate-limited channel's critical sends stay in its one limited queue, first in line.
   const queues = createQueues(redis, env.queuePrefix, {
     criticalLanes: LANED_QUEUES.filter((q) => !(q in env.rateLimit)),
@@ -51,6 +62,7 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
     db: dbHandle.db,
     dbHandle,
     redis,
+    redisOutage,
     queues,
     senders,
     metrics,

@@ -95,6 +95,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     schedule: (jobId, delay) => deps.queues.add("dead_letter", "alert", {}, { jobId, delay }),
   });
   let draining = false;
+  /** Jobs whose processor is running in this process. */
+  let inHand = 0;
   // Pages beyond this wait in-process (their locks are renewed meanwhile), bounding memory.
   const fanoutSlots = createSemaphore(env.fanout.concurrency);
   // Groups weigh their events (a chunk's worth at most): small groups, as single POSTs make
@@ -167,6 +169,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     if (isChannel(queue) && env.rateLimit[queue]) options.limiter = env.rateLimit[queue];
 
     const processor = async (job: Job, token?: string) => {
+      inHand++;
       try {
         return await dispatch(queue, job);
       } catch (err) {
@@ -175,6 +178,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         gate.reportDown(err);
         await job.moveToDelayed(Date.now() + 1000 + Math.floor(Math.random() * 1000), token);
         throw new DelayedError();
+      } finally {
+        inHand--;
       }
     };
 
@@ -183,7 +188,10 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       const laneOptions =
         lane === "critical" ? { ...options, concurrency: env.criticalConcurrency } : options;
       const worker = new Worker(bullQueueName(name), processor, { ...laneOptions, autorun });
-      worker.on("error", (err) => logger.warn({ queue: name, err: err.message }, "worker error"));
+      worker.on("error", (err) => {
+        if (!deps.redisOutage.report(err, name))
+          logger.warn({ queue: name, err: err.message }, "worker error");
+      });
       // Ids and outcomes only: job data and results carry no personal data.
       worker.on("completed", (job, result) =>
         logger.debug({ queue: name, jobId: job.id, result }, "job completed"),
@@ -302,11 +310,22 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
             Promise.all([...workers.values()].map((w) => w.close())),
           ),
         ]);
-        const finished = await Promise.race([
-          graceful.then(() => true),
-          sleep(env.shutdownTimeoutMs).then(() => false),
+        // BullMQ's close waits for Redis; while it is unreachable and no job is in
+        // hand there is nothing to finish, and no reason to hold a restart for the whole timeout.
+        let waiting = true;
+        const nothingInHand = (async () => {
+          while (waiting && (deps.redis.status === "ready" || inHand > 0)) await sleep(100);
+          return waiting ? "nothing in hand" : "done";
+        })();
+        const outcome = await Promise.race([
+          graceful.then(() => "done"),
+          nothingInHand,
+          sleep(env.shutdownTimeoutMs).then(() => "timeout"),
         ]);
-        if (!finished) {
+        waiting = false;
+        if (outcome === "nothing in hand") {
+          logger.info("Redis is unreachable and no job is in hand: stopping without waiting for it");
+        } else if (outcome === "timeout") {
           // Their locks expire and another worker takes them over (at-least-once: a send
           // cut off between the provider's answer and the status write may go out again).
           logger.warn(

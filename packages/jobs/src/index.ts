@@ -19,6 +19,13 @@ export {
 } from "./queues.ts";
 export { isCluster, masterNodes, nodeAddress, type RedisClient } from "./redis-client.ts";
 export { redisModeMismatch } from "./redis-mode.ts";
+export {
+  createRedisOutageLog,
+  isRedisConnectionError,
+  type OutageLogger,
+  type RedisOutageLog,
+  type RedisOutageLogOptions,
+} from "./redis-outage-log.ts";
 export { checkRedisSafety, type RedisNodeSafety, type RedisSafetyReport } from "./redis-safety.ts";
 export { readReliabilityCounters, reliabilityCountersKey } from "./reliability-counters.ts";
 export { DEFAULT_RETRY_SCHEDULE, retryDelay } from "./retry-schedule.ts";
