@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createDb, ensureBootstrapKey, migrateDatabase } from "@herald/db";
 import {
@@ -21,6 +21,7 @@ import {
   findRedisServer,
   type HeraldApp,
   isPortOpen,
+  livePidFrom,
   REDIS_INSTALL_HINT,
 } from "@herald/devstack";
 
@@ -48,8 +49,15 @@ if (!process.env.REDIS_URL && !findRedisServer()) {
   process.exit(1);
 }
 
+// Whether another `npm start` of this home is running: if none is, servers found running from
+// this home's data directories were left by one that was killed, and this one takes them over.
+const supervisorFile = join(home, "npm-start.pid");
+const otherSupervisor = livePidFrom(supervisorFile, "scripts/start.ts");
+if (!only && otherSupervisor === undefined) writeFileSync(supervisorFile, `${process.pid}\n`);
+
 const services = await ensureDevServices({
   root: home,
+  adoptLeftRunning: !only && otherSupervisor === undefined,
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
   ...(process.env.HERALD_PG_PORT ? { pgPort: Number(process.env.HERALD_PG_PORT) } : {}),
@@ -162,6 +170,7 @@ async function shutdown(code: number): Promise<void> {
     ),
   );
   await services.stop();
+  if (!only && livePidFrom(supervisorFile, "scripts/start.ts") === process.pid) rmSync(supervisorFile);
   process.exit(code);
 }
 // SIGHUP: the terminal was closed. Without a handler Node exits at once and the servers

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -258,7 +258,7 @@ describe("npm start on a machine with nothing running", () => {
     }
   }, 60_000);
 
-  it("the API and workers stop when npm start itself is killed with kill -9", async () => {
+  it("the API and workers stop when npm start itself is killed with kill -9; the next npm start takes over the servers it left and stops them", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-kill-"));
     const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
     const child = spawn("npm", ["start"], {
@@ -268,6 +268,7 @@ describe("npm start on a machine with nothing running", () => {
       stdio: "ignore",
     });
     const apps = () => processesOf(home).filter((p) => /apps\/(api|worker)\/src\/main\.ts/.test(p.cmdline));
+    let second: ChildProcess | undefined;
     try {
       await eventually(() => readyz(port), 90_000, 250);
       expect(apps()).toHaveLength(3);
@@ -279,17 +280,36 @@ describe("npm start on a machine with nothing running", () => {
       process.kill(Number(supervisor!.pid), "SIGKILL");
       expect(await leftAfter(apps, 30_000)).toEqual([]);
       expect(await isPortOpen(port)).toBe(false);
+      // PostgreSQL and Redis run on (their own process groups): the next npm start uses them…
+      expect(await isPortOpen(pgPort)).toBe(true);
+      expect(await isPortOpen(redisPort)).toBe(true);
+      const next = spawn("npm", ["start"], {
+        cwd: repo,
+        env: startEnv(home, port, pgPort, redisPort),
+        detached: true,
+      });
+      let output = "";
+      for (const stream of [next.stdout, next.stderr]) stream.on("data", (d) => (output += d));
+      second = next;
+      await eventually(() => readyz(port), 90_000, 250);
+      expect(output).toContain(`using the PostgreSQL left running on port ${pgPort} by an earlier run`);
+      expect(output).toContain(`using the Redis left running on port ${redisPort} by an earlier run`);
+      // …and stops them when it stops: nothing of this home is left.
+      process.kill(next.pid!, "SIGTERM");
+      expect(await leftAfter(() => processesOf(home, redisPort), 40_000)).toEqual([]);
+      expect(await isPortOpen(pgPort)).toBe(false);
+      expect(await isPortOpen(redisPort)).toBe(false);
     } finally {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // gone
-      }
-      // The servers outlive a killed npm start by design (the next one reuses them): stopped here.
+      for (const group of [child, second])
+        try {
+          if (group) process.kill(-group.pid!, "SIGKILL");
+        } catch {
+          // gone
+        }
       killAll(processesOf(home, redisPort));
       rmSync(home, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 240_000);
 
   it("stops everything it started, PostgreSQL and Redis included, when its terminal is closed", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-hangup-"));

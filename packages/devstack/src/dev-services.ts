@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import postgres from "postgres";
+import { livePidFrom, stopPid } from "./left-running.ts";
 import { isPortOpen } from "./net.ts";
 import { PostgresServer } from "./postgres-server.ts";
 import { RedisServer } from "./redis-server.ts";
@@ -16,6 +17,13 @@ export interface EnsureDevServicesOptions {
   /** Port of the local Redis. Default 63790. */
   redisPort?: number;
   log?: (line: string) => void;
+  /**
+   * A server found running from this root's own data directory was left by
+   * an earlier run that died without stopping it (`kill -9`, the OOM
+   * killer): take it over, so that `stop()` stops it too. Only when no other
+   * live process of this root uses it. Default false (reuse, never stop).
+   */
+  adoptLeftRunning?: boolean;
 }
 
 export interface DevServices {
@@ -50,7 +58,13 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
   if (!databaseUrl) {
     const pg = new PostgresServer({ dataDir: join(root, "postgres", "data"), port: options.pgPort ?? 54320 });
     if (await isPortOpen(pg.options.port)) {
-      log(`using the PostgreSQL already running on port ${pg.options.port}`);
+      const left = options.adoptLeftRunning ? livePidFrom(pg.pidFile, "postgres") : undefined;
+      if (left) {
+        log(
+          `using the PostgreSQL left running on port ${pg.options.port} by an earlier run (pid ${left}); it stops with this one`,
+        );
+        owned.push({ stop: () => stopPid(left, "SIGINT") });
+      } else log(`using the PostgreSQL already running on port ${pg.options.port}`);
     } else {
       log(`starting embedded PostgreSQL on port ${pg.options.port} (data in ${pg.dataDir})`);
       await pg.start();
@@ -64,7 +78,13 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
   if (!redisUrl) {
     const redis = new RedisServer({ dir: join(root, "redis"), port: options.redisPort ?? 63790 });
     if (await isPortOpen(redis.options.port)) {
-      log(`using the Redis already running on port ${redis.options.port}`);
+      const left = options.adoptLeftRunning ? livePidFrom(redis.pidFile, "redis-server") : undefined;
+      if (left) {
+        log(
+          `using the Redis left running on port ${redis.options.port} by an earlier run (pid ${left}); it stops with this one`,
+        );
+        owned.push({ stop: () => stopPid(left, "SIGTERM") });
+      } else log(`using the Redis already running on port ${redis.options.port}`);
     } else {
       log(`starting redis-server on port ${redis.options.port} (AOF in ${redis.options.dir})`);
       await redis.start();

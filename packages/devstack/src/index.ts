@@ -9,6 +9,7 @@ export {
 export { type DashboardBuildResult, dashboardSourceHash, ensureDashboardBuild } from "./dashboard-build.ts";
 export { createDatabase, dropDatabase } from "./databases.ts";
 export { type DevServices, type EnsureDevServicesOptions, ensureDevServices } from "./dev-services.ts";
+export { livePidFrom, stopPid } from "./left-running.ts";
 export { freePort, freePorts, isPortOpen, waitFor } from "./net.ts";
 export { PostgresServer, type PostgresServerOptions } from "./postgres-server.ts";
 export { RedisCluster, type RedisClusterOptions } from "./redis-cluster.ts";

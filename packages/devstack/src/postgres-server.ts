@@ -53,6 +53,11 @@ export class PostgresServer extends OwnedServer {
     this.dataDir = reachableDataDir(postgresRunAs(), options.dataDir);
   }
 
+  /** PostgreSQL's own pid file: its first line is the postmaster's pid. */
+  get pidFile(): string {
+    return join(this.dataDir, "postmaster.pid");
+  }
+
   /** URL of database `db` on this server (user `postgres`, trust auth on 127.0.0.1 only). */
   url(db = "postgres"): string {
     return `postgres://postgres@127.0.0.1:${this.options.port}/${db}`;

@@ -48,6 +48,11 @@ export class RedisServer extends OwnedServer {
     this.options = options;
   }
 
+  /** Where the server writes its pid (a later `npm start` finds one left running by it). */
+  get pidFile(): string {
+    return join(this.options.dir, `redis-${this.options.port}.pid`);
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.options.port}`;
   }
@@ -77,6 +82,8 @@ export class RedisServer extends OwnedServer {
       "no",
       "--logfile",
       join(this.options.dir, `redis-${this.options.port}.log`),
+      "--pidfile",
+      this.pidFile,
       ...(this.options.extraArgs ?? []),
     ];
     // Own process group, like PostgreSQL: stopped by us after the apps, not by a Ctrl-C.
