@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { listenProblem } from "@herald/config";
 import { ensureBootstrapKey, ensureDashboardAdmin, migrateDatabase } from "@herald/db";
 import { createLogger, type Logger } from "@herald/logger";
 import { serve } from "@hono/node-server";
@@ -23,19 +24,14 @@ export class ListenError extends Error {
 }
 
 function listenError(err: NodeJS.ErrnoException, env: ApiEnv): Error {
-  const where = `${env.HOST}:${env.PORT}`;
-  if (err.code === "EADDRINUSE")
-    return new ListenError(
-      `herald api: port ${env.PORT} is already in use (${where}): stop what listens there, or set PORT to a free port`,
-      { cause: err },
-    );
-  if (err.code === "EACCES")
-    return new ListenError(`herald api: no permission to listen on ${where}: set PORT to 1024 or above`, {
-      cause: err,
-    });
-  if (err.code === "EADDRNOTAVAIL")
-    return new ListenError(`herald api: HOST ${env.HOST} is not an address of this machine`, { cause: err });
-  return err;
+  const problem = listenProblem(err, {
+    what: "herald api",
+    host: env.HOST,
+    port: env.PORT,
+    portVar: "PORT",
+    hostVar: "HOST",
+  });
+  return problem ? new ListenError(problem, { cause: err }) : err;
 }
 
 export async function startApi(

@@ -1,3 +1,4 @@
+import { listenProblem } from "@herald/config";
 import { isDatabaseUnavailable, migrateDatabase } from "@herald/db";
 import { checkRedisSafety, redisModeMismatch } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
@@ -66,19 +67,24 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
 
   let running: RunningWorkers | undefined;
   let health: HealthServer | undefined;
-  if (env.reliability.healthPort !== null) {
+  const healthPort = env.reliability.healthPort;
+  if (healthPort !== null) {
     health = await startHealthServer({
-      port: env.reliability.healthPort,
+      port: healthPort,
       host: env.reliability.healthHost,
       logger,
       readiness: async () => (running ? running.readiness() : { ready: false, starting: true }),
       metrics: createProcessMetrics("herald_worker_"),
     }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== "EADDRINUSE" && err.code !== "EACCES") throw err;
-      const where = `${env.reliability.healthHost}:${env.reliability.healthPort}`;
-      console.error(
-        `herald worker: cannot listen on ${where} (${err.code}): set WORKER_HEALTH_PORT to a free port`,
-      );
+      const problem = listenProblem(err, {
+        what: "herald worker's health server",
+        host: env.reliability.healthHost,
+        port: healthPort,
+        portVar: "WORKER_HEALTH_PORT",
+        hostVar: "WORKER_HEALTH_HOST",
+      });
+      if (!problem) throw err;
+      console.error(problem);
       process.exit(78); // EX_CONFIG: restarting meets the same port
     });
   }

@@ -1,3 +1,4 @@
+export { type ListenTarget, listenProblem } from "./listen-problem.ts";
 export {
   booleanFlag,
   commaList,

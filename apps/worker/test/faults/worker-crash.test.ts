@@ -241,7 +241,7 @@ describe("start-up checks", () => {
       });
       expect(code).toBe(78);
       expect(output).toContain(
-        `cannot listen on 127.0.0.1:${taken.port} (EADDRINUSE): set WORKER_HEALTH_PORT to a free port`,
+        `port ${taken.port} is already in use (127.0.0.1:${taken.port}): stop what listens there, or set WORKER_HEALTH_PORT to a free port`,
       );
     } finally {
       taken.close();
