@@ -122,11 +122,17 @@ const childEnv = {
 
 // The default layout: the bulk and the critical lanes in workers of their own, as docker-compose runs them.
 const splitLanes = !only && !process.env.WORKER_LANES;
+// Two workers cannot share one health port: the critical-lanes worker takes the next one.
+const healthPort = Number(process.env.WORKER_HEALTH_PORT);
+const criticalHealth: Record<string, string> =
+  splitLanes && process.env.WORKER_HEALTH_PORT && healthPort > 0
+    ? { WORKER_HEALTH_PORT: String(healthPort + 1) }
+    : {};
 /** The processes to run: an app, and the variables that set its role. */
 const PROCESSES: Record<string, { app: HeraldApp; env: Record<string, string> }> = {
   api: { app: "api", env: {} },
   worker: { app: "worker", env: splitLanes ? { WORKER_LANES: "normal" } : {} },
-  "worker-critical": { app: "worker", env: { WORKER_LANES: "critical" } },
+  "worker-critical": { app: "worker", env: { WORKER_LANES: "critical", ...criticalHealth } },
 };
 const apps = only ? [only] : splitLanes ? Object.keys(PROCESSES) : ["api", "worker"];
 const children = new Map<string, ChildProcess>();
@@ -187,6 +193,10 @@ if (apps.includes("api")) {
   say(`Dashboard   ${base}/`);
   say(`API         ${base}/v1   (OpenAPI: ${base}/openapi.json)`);
   say(`API key     ${apiKey}`);
+  if (criticalHealth.WORKER_HEALTH_PORT)
+    say(
+      `Workers     http://localhost:${healthPort}/readyz (bulk), :${criticalHealth.WORKER_HEALTH_PORT} (critical lanes)`,
+    );
   if (adminEmail && !process.env.ADMIN_EMAIL)
     say(`Sign in     ${adminEmail} / ${adminPassword}   (more users: npm run admin -- create …)`);
   say(`Try it:     curl -X POST ${base}/v1/events -H "Authorization: Bearer ${apiKey}" \\`);

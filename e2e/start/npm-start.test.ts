@@ -103,10 +103,11 @@ function removeDataDir(output: string): void {
 describe("npm start on a machine with nothing running", () => {
   it("starts PostgreSQL, Redis, the API and two workers, answers /readyz, delivers an event and a password reset, and stops on npm's SIGTERM", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-start-"));
-    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
+    const [port, pgPort, redisPort, healthPort] = (await freePorts(4)) as [number, number, number, number];
     const child = spawn("npm", ["start"], {
       cwd: repo,
-      env: startEnv(home, port, pgPort, redisPort),
+      // One health port for two workers: the critical-lanes worker takes the next one.
+      env: { ...startEnv(home, port, pgPort, redisPort), WORKER_HEALTH_PORT: String(healthPort) },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -150,6 +151,8 @@ describe("npm start on a machine with nothing running", () => {
 
       // Two workers: the bulk and the critical lanes, each in a process of its own.
       expect(workerLanes(home)).toEqual(["critical", "normal"]);
+      for (const p of [healthPort, healthPort + 1])
+        expect((await fetch(`http://127.0.0.1:${p}/readyz`)).status).toBe(200);
       const reset = await fetch(`${base}/v1/events`, {
         method: "POST",
         headers,
