@@ -141,10 +141,13 @@ try {
     );
   } else if (command === "rotate") {
     if (!id) fail("rotate needs a key id");
-    const created = await rotateApiKey(db, id, {
+    const result = await rotateApiKey(db, id, {
       graceSeconds: values.grace ? parseDuration(values.grace) / 1000 : 0,
     });
-    if (!created) fail(`no active key ${id}`);
+    if (result.outcome === "not_found") fail(`no active key ${id}`);
+    if (result.outcome === "already_rotated")
+      fail(`${id} was already rotated and is in its grace period: rotate or revoke ${result.successorId}`);
+    const { created } = result;
     print({ ...show(created.row), key: created.key }, () => createdMessage(created.row, created.key));
   } else {
     fail(USAGE);

@@ -119,6 +119,14 @@ describe("API keys", () => {
     expect((await api.call("GET", "/v1/notifications", undefined, as(rotated.body.key))).status).toBe(200);
     expect((await api.call("GET", "/v1/notifications", undefined, as(graced.body.key))).status).toBe(200);
     expect((await api.call("POST", `/v1/api-keys/${key.id}/rotate`)).status).toBe(404);
+    // Rotating again during the grace period would leave two live successors.
+    const again = await api.call("POST", `/v1/api-keys/${rotated.body.id}/rotate`, { graceSeconds: 600 });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain(graced.body.id);
+    const live = await api.call("GET", "/v1/api-keys");
+    expect(
+      live.body.data.filter((k: { rotatedFrom: string | null }) => k.rotatedFrom === rotated.body.id),
+    ).toHaveLength(1);
   });
 
   it("expired: 401", async () => {

@@ -95,23 +95,36 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRow | null
   return row ?? null;
 }
 
+/** What a rotation did: the new key, or why there is none. */
+export type RotateResult =
+  | { outcome: "rotated"; created: CreatedApiKey }
+  | { outcome: "not_found" }
+  /** Rotated before and still in its grace period: a second rotation would leave two live successors. */
+  | { outcome: "already_rotated"; successorId: string };
+
 /**
  * Replaces a key with a new secret (same name, scopes, environment and limit).
  * The old key is revoked at once, or keeps working for `graceSeconds` so
- * deployments can switch over. Null when the key does not exist or is revoked.
+ * deployments can switch over.
  */
 export async function rotateApiKey(
   db: Db,
   id: string,
   options: { graceSeconds?: number } = {},
-): Promise<CreatedApiKey | null> {
-  return db.transaction(async (tx) => {
+): Promise<RotateResult> {
+  return db.transaction(async (tx): Promise<RotateResult> => {
     const [old] = await tx
       .select()
       .from(apiKeys)
       .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
       .for("update");
-    if (!old) return null;
+    if (!old) return { outcome: "not_found" };
+    const [successor] = await tx
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.rotatedFrom, id), isNull(apiKeys.revokedAt)))
+      .limit(1);
+    if (successor) return { outcome: "already_rotated", successorId: successor.id };
     const grace = options.graceSeconds ?? 0;
     if (grace <= 0) {
       await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
@@ -121,7 +134,7 @@ export async function rotateApiKey(
       if (!old.expiresAt || old.expiresAt > ends)
         await tx.update(apiKeys).set({ expiresAt: ends }).where(eq(apiKeys.id, id));
     }
-    return createApiKey(
+    const created = await createApiKey(
       tx as unknown as Db,
       {
         name: old.name,
@@ -131,6 +144,7 @@ export async function rotateApiKey(
       },
       old.id,
     );
+    return { outcome: "rotated", created };
   });
 }
 

@@ -12,7 +12,7 @@ import {
   RotateApiKeySchema,
   serializeApiKey,
 } from "../schemas/api-key.ts";
-import { commonErrors, notFoundError } from "../schemas/common.ts";
+import { commonErrors, conflictError, notFoundError } from "../schemas/common.ts";
 
 const tags = ["API keys"];
 const json = <T>(schema: T, description: string) => ({
@@ -92,6 +92,7 @@ const rotate = createRoute({
     201: json(CreatedApiKeySchema, "The new key, with its secret"),
     ...commonErrors,
     ...notFoundError,
+    ...conflictError,
   },
 });
 
@@ -134,8 +135,15 @@ export function registerApiKeys(app: App, deps: ApiDeps, onChange: () => void): 
   app.openapi(rotate, async (c) => {
     const { keyId } = c.req.valid("param");
     const body = (c.req.valid("json") ?? {}) as { graceSeconds?: number };
-    const created = await rotateApiKey(deps.db, keyId, { graceSeconds: body.graceSeconds ?? 0 });
-    if (!created) throw new HeraldError("not_found", "No such API key, or it is revoked.");
+    const result = await rotateApiKey(deps.db, keyId, { graceSeconds: body.graceSeconds ?? 0 });
+    if (result.outcome === "not_found")
+      throw new HeraldError("not_found", "No such API key, or it is revoked.");
+    if (result.outcome === "already_rotated")
+      throw new HeraldError(
+        "conflict",
+        `This key was already rotated and is in its grace period; its successor is ${result.successorId}: rotate or revoke that one.`,
+      );
+    const { created } = result;
     onChange();
     deps.logger.info(
       { apiKeyId: created.row.id, rotatedFrom: keyId, by: c.get("apiKey").id },
