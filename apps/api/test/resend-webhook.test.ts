@@ -175,6 +175,16 @@ describe("POST /v1/webhooks/resend", () => {
     expect(await timelineOf(api.deps.db, n.id)).toEqual(["PENDING", "QUEUED", "SENT", "FAILED(ignored)"]);
   });
 
+  it("a correctly signed body that is not JSON is a 400, not a signature problem", async () => {
+    const res = await post("not json", signed("not json"));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: "malformed_request",
+      message: expect.stringContaining("not JSON"),
+    });
+    expect((await post("not json", { ...signed("not json"), "svix-signature": "v1,AAAA" })).status).toBe(401);
+  });
+
   it("answers 401 when no secret is configured", async () => {
     const bare = await createTestApi();
     try {

@@ -35,7 +35,13 @@ export function registerResendWebhook(app: App, deps: ApiDeps): void {
     let payload: unknown;
     try {
       payload = new Webhook(secret).verify(raw, headers);
-    } catch {
+    } catch (err) {
+      // Svix parses the body only after the signature matched: the sender is genuine, the body is not JSON.
+      if (err instanceof SyntaxError)
+        throw new HeraldError(
+          "malformed_request",
+          "The webhook is signed correctly but its body is not JSON.",
+        );
       throw new HeraldError("unauthorized", "Invalid webhook signature or timestamp.");
     }
     const outcome = await processOnce(deps.db, "resend", headers["svix-id"], () =>

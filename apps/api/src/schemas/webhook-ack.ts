@@ -24,6 +24,10 @@ export const webhookResponses = {
     description: "Processed (or a duplicate)",
     content: { "application/json": { schema: WebhookAck } },
   },
+  400: {
+    description: "Signed correctly, but the body is not what the provider sends (not JSON)",
+    content: { "application/json": { schema: ErrorSchema } },
+  },
   401: {
     description: "Bad or missing signature",
     content: { "application/json": { schema: ErrorSchema } },

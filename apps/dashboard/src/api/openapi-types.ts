@@ -3174,6 +3174,15 @@ export interface paths {
                         "application/json": components["schemas"]["WebhookAck"];
                     };
                 };
+                /** @description Signed correctly, but the body is not what the provider sends (not JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Bad or missing signature */
                 401: {
                     headers: {
@@ -3220,6 +3229,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["WebhookAck"];
+                    };
+                };
+                /** @description Signed correctly, but the body is not what the provider sends (not JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Bad or missing signature */
