@@ -61,3 +61,14 @@ export function defineNotification<S extends z.ZodType>(def: NotificationType<S>
 export function channelsOf(def: NotificationType): Channel[] {
   return (Object.keys(def.templates) as Channel[]).filter((c) => def.templates[c] !== undefined);
 }
+
+/**
+ * Why `def` cannot go out on `channel`, or undefined when it can. One wording
+ * for every API that names channels for a type (events, preferences), so a
+ * caller learns the type's channels instead of a silent no-op.
+ */
+export function notSentOn(def: NotificationType, channel: string): string | undefined {
+  const own = channelsOf(def);
+  if ((own as string[]).includes(channel)) return undefined;
+  return `${def.type} is not sent on ${channel} (its channels: ${own.join(", ")})`;
+}

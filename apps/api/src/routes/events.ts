@@ -2,8 +2,9 @@ import { createBatcher } from "@herald/batching";
 import { fanoutSummary, getEvent, isDatabaseUnavailable, listEventNotifications } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../deps.ts";
-import type { App } from "../hono-env.ts";
+import type { App, HonoEnv } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { zodDetails } from "../on-error.ts";
 import { commonErrors, conflictError, notFoundError } from "../schemas/common.ts";
@@ -50,14 +51,35 @@ const trigger = createRoute({
   },
 });
 
+const BATCH_HEADER_REFUSED =
+  "A batch does not take an Idempotency-Key header: put idempotencyKey on each item of events instead.";
+
+/**
+ * One header key cannot stand for many events, and ignoring it made a retried
+ * batch create every event again. Refused before the (up to 8 MB) body is read.
+ */
+const refuseIdempotencyHeader: MiddlewareHandler<HonoEnv> = async (c, next) => {
+  if (c.req.header("idempotency-key") !== undefined)
+    throw new HeraldError("malformed_request", BATCH_HEADER_REFUSED);
+  await next();
+};
+
 const batch = createRoute({
   method: "post",
   path: "/v1/events/batch",
   tags: ["Events"],
   summary: "Trigger up to 1,000 events",
-  description: "Each item is validated on its own; valid items are accepted even when others are rejected.",
-  middleware: [requireScope("events:write")] as const,
-  request: { body: { required: true, content: { "application/json": { schema: BatchRequestSchema } } } },
+  description:
+    "Each item is validated on its own; valid items are accepted even when others are rejected. Idempotency is per item (`idempotencyKey`); two items sharing a key reject the whole batch (422, naming the items).",
+  middleware: [requireScope("events:write"), refuseIdempotencyHeader] as const,
+  request: {
+    headers: z.object({
+      "idempotency-key": z.string().optional().openapi({
+        description: "Not accepted: a batch carrying it is refused (400). Use each item's idempotencyKey.",
+      }),
+    }),
+    body: { required: true, content: { "application/json": { schema: BatchRequestSchema } } },
+  },
   responses: {
     202: { description: "Per-item results", content: { "application/json": { schema: BatchResultSchema } } },
     ...commonErrors,
@@ -84,6 +106,23 @@ const getOne = createRoute({
     ...notFoundError,
   },
 });
+
+/** `events.N.idempotencyKey` for every item whose key another item of the batch also has. */
+function sharedKeyDetails(
+  valid: { index: number; event: ValidEvent }[],
+): { path: string; message: string }[] {
+  const byKey = new Map<string, number[]>();
+  for (const { index, event } of valid) {
+    const key = event.event.idempotencyKey;
+    if (key) byKey.set(key, [...(byKey.get(key) ?? []), index]);
+  }
+  return valid.flatMap(({ index, event }) => {
+    const others = (byKey.get(event.event.idempotencyKey ?? "") ?? []).filter((i) => i !== index);
+    if (others.length === 0) return [];
+    const message = `same idempotency key as ${others.map((i) => `events.${i}`).join(", ")}`;
+    return [{ path: `events.${index}.idempotencyKey`, message }];
+  });
+}
 
 export function registerEvents(app: App, deps: ApiDeps): void {
   // Single POSTs arriving together share one INSERT and one addBulk: under
@@ -139,9 +178,13 @@ export function registerEvents(app: App, deps: ApiDeps): void {
         };
       }
     });
-    const keys = valid.map((v) => v.event.event.idempotencyKey).filter(Boolean);
-    if (new Set(keys).size !== keys.length) {
-      throw new HeraldError("malformed_request", "Two items in one batch share an idempotency key.");
+    const shared = sharedKeyDetails(valid);
+    if (shared.length > 0) {
+      throw new HeraldError(
+        "validation_failed",
+        `Items of one batch share an idempotency key (${shared.map((d) => d.path).join(", ")}); give each event its own.`,
+        { details: shared },
+      );
     }
     const ingested = await acceptEvents(
       deps,

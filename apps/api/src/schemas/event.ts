@@ -111,8 +111,8 @@ export const BatchResultSchema = z
           status: 422,
           error: {
             code: "invalid_data",
-            message: "Data does not match weekly_promo: data.ctaUrl: Invalid URL",
-            details: [{ path: "data.ctaUrl", message: "Invalid URL" }],
+            message: "Data does not match weekly_promo: data.ctaUrl: must be an http or https URL",
+            details: [{ path: "data.ctaUrl", message: "must be an http or https URL" }],
           },
         },
       ],

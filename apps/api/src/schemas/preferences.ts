@@ -1,5 +1,5 @@
 import { CATEGORIES, isCategory, isRequiredCategory } from "@herald/domain";
-import { channelsOf, getNotificationType, listNotificationTypes } from "@herald/templates";
+import { getNotificationType, listNotificationTypes, notSentOn } from "@herald/templates";
 import { z } from "@hono/zod-openapi";
 import { TimeZone } from "./common.ts";
 import { examplePreferences } from "./examples.ts";
@@ -101,14 +101,10 @@ export const PreferencesPatchSchema = z
           path: ["types", type],
           message: `${type} is in the required category ${def.category} and cannot be turned off`,
         });
-      const own = new Set<string>(channelsOf(def));
       for (const channel of Object.keys(pref.channels ?? {})) {
-        if (!own.has(channel))
-          ctx.addIssue({
-            code: "custom",
-            path: ["types", type, "channels", channel],
-            message: `${type} is not sent on ${channel} (its channels: ${[...own].join(", ")})`,
-          });
+        const problem = notSentOn(def, channel);
+        if (problem)
+          ctx.addIssue({ code: "custom", path: ["types", type, "channels", channel], message: problem });
       }
     }
   })

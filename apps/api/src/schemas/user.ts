@@ -54,10 +54,12 @@ export const NewDeviceSchema = z
     z.object({
       kind: z.literal("webpush"),
       subscription: z.object({
+        // Push services speak HTTPS (RFC 8030), and an http endpoint let the worker be
+        // aimed at plain-text services (Redis, admin ports). Private addresses are not refused:
+        // a self-hosted push service may live there, and the tests' fake runs on loopback HTTPS.
         endpoint: z
-          .url()
-          .max(2048)
-          .refine((u) => u.startsWith("https://") || u.startsWith("http://"), "must be http(s)"),
+          .url({ protocol: /^https$/, error: "must be an https URL (a push service endpoint)" })
+          .max(2048),
         keys: z.object({ p256dh: z.string().min(16).max(512), auth: z.string().min(8).max(256) }),
       }),
     }),

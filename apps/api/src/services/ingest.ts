@@ -12,7 +12,7 @@ import {
 import { canonicalJson, PRIORITY_RANK, type Priority } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { newId } from "@herald/ids";
-import { getNotificationType } from "@herald/templates";
+import { getNotificationType, notSentOn } from "@herald/templates";
 import type { ApiDeps } from "../deps.ts";
 import { describeDetails, zodDetails } from "../on-error.ts";
 import type { EventRequest } from "../schemas/event.ts";
@@ -23,8 +23,9 @@ export interface ValidEvent {
 }
 
 /**
- * Checks an event against the catalog: the type must exist and its data must
- * match the type's schema. Returns the row to insert, or the 422 to answer.
+ * Checks an event against the catalog: the type must exist, the channels it
+ * names must be the type's, and its data must match the type's schema.
+ * Returns the row to insert, or the 422 to answer.
  */
 export function validateEvent(
   request: EventRequest,
@@ -39,6 +40,13 @@ export function validateEvent(
     throw new HeraldError("unknown_type", `Unknown notification type "${request.type}".`, {
       details: [{ path: "type", message: "unknown notification type" }],
     });
+  // Naming a channel the type has no template for would route to nothing and say nothing.
+  const wrongChannels = (request.channels ?? []).flatMap((channel, i) => {
+    const problem = notSentOn(def, channel);
+    return problem ? [{ path: `channels.${i}`, message: problem }] : [];
+  });
+  if (wrongChannels.length > 0)
+    throw new HeraldError("validation_failed", describeDetails(wrongChannels), { details: wrongChannels });
   const parsed = def.schema.safeParse(request.data);
   if (!parsed.success) {
     const details = zodDetails(parsed.error, "data");

@@ -366,12 +366,15 @@ export interface paths {
         put?: never;
         /**
          * Trigger up to 1,000 events
-         * @description Each item is validated on its own; valid items are accepted even when others are rejected.
+         * @description Each item is validated on its own; valid items are accepted even when others are rejected. Idempotency is per item (`idempotencyKey`); two items sharing a key reject the whole batch (422, naming the items).
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Not accepted: a batch carrying it is refused (400). Use each item's idempotencyKey. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5226,11 +5229,11 @@ export interface components {
          *           "status": 422,
          *           "error": {
          *             "code": "invalid_data",
-         *             "message": "Data does not match weekly_promo: data.ctaUrl: Invalid URL",
+         *             "message": "Data does not match weekly_promo: data.ctaUrl: must be an http or https URL",
          *             "details": [
          *               {
          *                 "path": "data.ctaUrl",
-         *                 "message": "Invalid URL"
+         *                 "message": "must be an http or https URL"
          *               }
          *             ]
          *           }

@@ -5,6 +5,7 @@ import { defineNotification } from "../define-notification.ts";
 import { Button, Column, Heading, Row, Section, Text } from "../email/components.ts";
 import { button, heading, Layout, paragraph } from "../email/layout.tsx";
 import { money } from "../format.ts";
+import { linkUrl } from "../link-url.ts";
 
 const schema = z.object({
   orderId: z.string().min(1),
@@ -19,7 +20,7 @@ const schema = z.object({
       }),
     )
     .min(1),
-  url: z.url().optional(),
+  url: linkUrl().optional(),
 });
 
 type OrderPlaced = z.infer<typeof schema>;

@@ -4,9 +4,10 @@ import { z } from "zod";
 import { defineNotification } from "../define-notification.ts";
 import { Button, Heading, Text } from "../email/components.ts";
 import { button, heading, Layout, paragraph } from "../email/layout.tsx";
+import { linkUrl } from "../link-url.ts";
 
 const schema = z.object({
-  resetUrl: z.url(),
+  resetUrl: linkUrl(),
   expiresInMinutes: z.number().int().positive(),
 });
 

@@ -5,12 +5,13 @@ import { defineNotification } from "../define-notification.ts";
 import { Button, Heading, Text } from "../email/components.ts";
 import { button, heading, Layout, paragraph } from "../email/layout.tsx";
 import { money } from "../format.ts";
+import { linkUrl } from "../link-url.ts";
 
 const schema = z.object({
   amount: z.number().nonnegative(),
   currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code like EUR"),
   reason: z.string().min(1),
-  retryUrl: z.url().optional(),
+  retryUrl: linkUrl().optional(),
 });
 
 export const paymentFailed = defineNotification({

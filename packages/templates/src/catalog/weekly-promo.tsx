@@ -4,11 +4,12 @@ import { z } from "zod";
 import { defineNotification } from "../define-notification.ts";
 import { Button, Heading, Text } from "../email/components.ts";
 import { button, heading, Layout, paragraph } from "../email/layout.tsx";
+import { linkUrl } from "../link-url.ts";
 
 const schema = z.object({
   headline: z.string().min(1).max(200),
   body: z.string().min(1).max(5000),
-  ctaUrl: z.url(),
+  ctaUrl: linkUrl(),
 });
 
 export const weeklyPromo = defineNotification({
