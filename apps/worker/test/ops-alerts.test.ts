@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import { createRedis, readReliabilityCounters } from "@herald/jobs";
 import { createLogger } from "@herald/logger";
 import { eventually, startWebhookReceiver, testQueuePrefix, testRedisUrl } from "@herald/testkit";
@@ -85,6 +86,46 @@ describe("ops alerts", () => {
       ops_alerts_sent: 1,
     });
     p.stop();
+  });
+
+  it("without a webhook the alert is an error log line whose counts stay readable", async () => {
+    const lines: string[] = [];
+    const capture = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const redis = createRedis(testRedisUrl(), "worker");
+    redises.push(redis);
+    let due: string | undefined;
+    const alerts = createOpsAlerts({
+      redis,
+      prefix: testQueuePrefix(),
+      logger: createLogger({ level: "info", destination: capture }),
+      webhookUrl: null,
+      groupWaitMs: 10,
+      intervalMs: 60_000,
+      async schedule(jobId) {
+        due = jobId;
+      },
+    });
+    await alerts.record("log-1", sample(1, "email"));
+    await alerts.record("log-2", sample(2, "sms"));
+    await alerts.record("log-3", sample(3, "email"));
+    await new Promise((r) => setTimeout(r, 50));
+    await alerts.flush(due!);
+    const line = JSON.parse(lines.find((l) => l.includes("ops alert"))!);
+    expect(line.level).toBe("error");
+    expect(line.msg).toContain("3 notifications");
+    expect(line.alert.count).toBe(3);
+    expect(line.alert.byChannel).toEqual(
+      expect.arrayContaining([
+        { channel: "email", count: 2 },
+        { channel: "sms", count: 1 },
+      ]),
+    );
+    expect(JSON.stringify(line)).not.toContain("[redacted]");
   });
 
   it("sends a handful of alerts, not thousands, through a long outage", async () => {

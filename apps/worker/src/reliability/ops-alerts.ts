@@ -26,6 +26,20 @@ export interface OpsAlert {
 }
 
 const MAX_SAMPLES = 20;
+
+/**
+ * The alert as log fields, under names the log scrubber leaves alone: it masks
+ * any value under `email` or `text` (personal data elsewhere), which turned
+ * `byChannel.email` and the summary into "[redacted]". The text is the message.
+ */
+function logFields(alert: OpsAlert) {
+  const { text: _text, byChannel, samples, ...rest } = alert;
+  return {
+    ...rest,
+    byChannel: Object.entries(byChannel).map(([channel, count]) => ({ channel, count })),
+    samples: samples.slice(0, 3),
+  };
+}
 /** A recorded death is remembered this long, so a re-run dead-letter job does not count twice. */
 const SEEN_TTL_S = 7 * 86_400;
 
@@ -146,7 +160,7 @@ export function createOpsAlerts(options: OpsAlertsOptions): OpsAlerts {
       const alert = toAlert(
         JSON.parse(payload) as { pending: string[] | object; samples: string[] | object },
       );
-      logger.error({ alert: { ...alert, samples: alert.samples.slice(0, 3) } }, `ops alert: ${alert.text}`);
+      logger.error({ alert: logFields(alert) }, `ops alert: ${alert.text}`);
       if (options.webhookUrl) {
         let res: Response;
         try {
