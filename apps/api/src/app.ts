@@ -5,12 +5,17 @@ import type { App, HonoEnv } from "./hono-env.ts";
 import { accessLog } from "./middleware/access-log.ts";
 import { apiKeyAuth } from "./middleware/api-key-auth.ts";
 import { bodyLimit } from "./middleware/body-limit.ts";
+import { browserCors } from "./middleware/inbox-cors.ts";
 import { jsonDepthLimit } from "./middleware/json-depth.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
 import { sessionAuth, usesSessionCookie } from "./middleware/session-auth.ts";
-import { USER_TOKEN_ROUTES } from "./middleware/user-token-auth.ts";
+import {
+  preferencesUserToken,
+  USER_PREFERENCES_PATH,
+  USER_TOKEN_ROUTES,
+} from "./middleware/user-token-auth.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
 import { registerApiKeys } from "./routes/api-keys.ts";
 import { registerBullBoard } from "./routes/bull-board.ts";
@@ -35,6 +40,7 @@ import { registerTracking } from "./routes/tracking.ts";
 import { registerTwilioWebhook } from "./routes/twilio-webhook.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe.ts";
 import { registerUsers } from "./routes/users.ts";
+import { createUserTokens } from "./services/user-tokens.ts";
 
 /**
  * /v1 routes that authenticate otherwise than by API key: a user's inbox
@@ -81,8 +87,16 @@ export function createApp(deps: ApiDeps): App {
   // The dashboard calls the same /v1 routes with its session cookie instead of a key
   // (`middleware/session-auth.ts`: role → scopes, CSRF on state-changing calls).
   const session = sessionAuth(deps.db);
+  // A user's own preferences also take their user token (SPEC §4), checked
+  // here first; preflights end in the CORS middleware.
+  app.use(
+    USER_PREFERENCES_PATH,
+    browserCors(deps.env.INBOX_CORS_ORIGINS),
+    preferencesUserToken(createUserTokens(deps.db, deps.env.USER_TOKEN_SECRET)),
+  );
   app.use("/v1/*", (c, next) => {
     if (OWN_AUTH_ROUTES.some((r) => r.test(c.req.path)) || isSignIn(c.req.method, c.req.path)) return next();
+    if (c.get("userToken") !== undefined) return next();
     return usesSessionCookie(c) ? session(c, next) : auth(c, next);
   });
   app.use(
@@ -123,7 +137,7 @@ export function createApp(deps: ApiDeps): App {
     type: "http",
     scheme: "bearer",
     description:
-      "An end user's token (`GET /v1/users/{userId}/token`): opens only that user's inbox. Also accepted as `?token=`.",
+      "An end user's token (`GET /v1/users/{userId}/token`): opens only that user's inbox and preferences. Also accepted as `?token=` on the inbox.",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

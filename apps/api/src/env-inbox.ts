@@ -13,7 +13,7 @@ export const inboxEnvShape = {
     .string()
     .regex(/^[A-Za-z0-9_-]{80,100}$/, "must be a base64url P-256 public key")
     .optional(),
-  /** Origins allowed to call the inbox and push routes from a browser: `*` or a comma list. */
+  /** Origins allowed to call the inbox, preferences and push routes from a browser: `*` or a comma list. */
   INBOX_CORS_ORIGINS: z.string().min(1).default("*"),
   /** Comment line sent on idle SSE streams so proxies keep them open. */
   INBOX_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),

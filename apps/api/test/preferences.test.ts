@@ -36,6 +36,15 @@ describe("PUT /v1/users/:userId/preferences", () => {
     expect((await put({ quietHours: null })).body.quietHours).toBeNull();
   });
 
+  it("merges a category's and a type's channels key by key", async () => {
+    await put({ categories: { marketing: { channels: { push: false } } } }, "nested");
+    await put({ types: { order_placed: { channels: { sms: false } } } }, "nested");
+    await put({ categories: { marketing: { channels: { email: false } } } }, "nested");
+    const res = await put({ types: { order_placed: { channels: { push: false } } } }, "nested");
+    expect(res.body.categories.marketing).toEqual({ channels: { push: false, email: false } });
+    expect(res.body.types.order_placed).toEqual({ channels: { sms: false, push: false } });
+  });
+
   const bad: [string, unknown, string, RegExp][] = [
     [
       "a bad time zone",

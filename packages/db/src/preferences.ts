@@ -85,12 +85,20 @@ export async function loadRecipientsWithPreferences(
 /**
  * Applies a partial update: top-level parts left out keep their value;
  * `channels`, `categories` and `types` merge key by key, so a PUT of
- * `{channels: {sms: false}}` leaves e-mail as it was.
+ * `{channels: {sms: false}}` leaves e-mail as it was. So do a category's or
+ * a type's own `channels`: an unsubscribe link turning marketing e-mail off
+ * must not turn marketing push back on.
  */
 export function mergePreferences(current: Preferences, patch: Partial<Preferences>): Preferences {
-  const mergeMap = <T extends object>(a: Record<string, T>, b?: Record<string, T>) => {
+  const mergeMap = <T extends { channels?: ChannelSwitches }>(
+    a: Record<string, T>,
+    b?: Record<string, T>,
+  ) => {
     const out: Record<string, T> = { ...a };
-    for (const [k, v] of Object.entries(b ?? {})) out[k] = { ...(a[k] ?? {}), ...v } as T;
+    for (const [k, v] of Object.entries(b ?? {})) {
+      const was = a[k] ?? ({} as T);
+      out[k] = { ...was, ...v, ...(v.channels ? { channels: { ...was.channels, ...v.channels } } : {}) };
+    }
     return out;
   };
   return {
@@ -105,8 +113,8 @@ export function mergePreferences(current: Preferences, patch: Partial<Preference
   };
 }
 
-export async function savePreferences(db: Db, recipientId: string, prefs: Preferences): Promise<Preferences> {
-  const values = {
+function columnsOf(prefs: Preferences) {
+  return {
     channels: prefs.channels,
     categories: prefs.categories,
     types: prefs.types,
@@ -115,9 +123,45 @@ export async function savePreferences(db: Db, recipientId: string, prefs: Prefer
     unsubscribedAll: prefs.unsubscribedAll,
     updatedAt: new Date(),
   };
+}
+
+/**
+ * Stores a whole document, replacing what was there. Partial changes go
+ * through {@link updatePreferences}: reading, merging and saving with this
+ * loses whatever another writer saved in between.
+ */
+export async function savePreferences(db: Db, recipientId: string, prefs: Preferences): Promise<Preferences> {
+  const values = columnsOf(prefs);
   await db
     .insert(preferences)
     .values({ recipientId, ...values })
     .onConflictDoUpdate({ target: preferences.recipientId, set: values });
   return prefs;
+}
+
+/**
+ * Merges `patch` into the stored preferences ({@link mergePreferences}) with
+ * the row locked from read to write, so concurrent partial updates (API PUTs
+ * on different parts, a one-click unsubscribe, the dashboard) each build on
+ * the others' changes instead of overwriting them with what they read before.
+ * Returns the document after the update.
+ */
+export async function updatePreferences(
+  db: Db,
+  recipientId: string,
+  patch: Partial<Preferences>,
+): Promise<Preferences> {
+  return db.transaction(async (tx) => {
+    // Only an existing row can be locked. A second first-writer waits here for
+    // the first one's commit, then locks the row it made.
+    await tx.insert(preferences).values({ recipientId }).onConflictDoNothing();
+    const [row] = await tx
+      .select()
+      .from(preferences)
+      .where(eq(preferences.recipientId, recipientId))
+      .for("update");
+    const merged = mergePreferences(toPreferences(row), patch);
+    await tx.update(preferences).set(columnsOf(merged)).where(eq(preferences.recipientId, recipientId));
+    return merged;
+  });
 }

@@ -1,7 +1,7 @@
 import { cors } from "hono/cors";
 
 /**
- * CORS for the browser-facing routes (inbox, push key, push clicks): pages
+ * CORS for the browser-facing routes (inbox, preferences, push key, push clicks): pages
  * on the app's own origin call Herald directly. `*` by default; no cookies
  * are involved (tokens travel in a header or the query string).
  */
@@ -12,7 +12,7 @@ export function browserCors(origins: string) {
     .filter(Boolean);
   return cors({
     origin: list.includes("*") ? "*" : list,
-    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID"],
     exposeHeaders: ["X-Request-Id", "Retry-After"],
     maxAge: 600,

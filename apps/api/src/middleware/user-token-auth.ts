@@ -47,3 +47,37 @@ export function userTokenAuth(options: {
     });
   };
 }
+
+/** A user's preferences: besides the inbox, the one route a user token opens (SPEC §4). */
+export const USER_PREFERENCES_PATH = "/v1/users/:userId/preferences";
+
+/**
+ * Runs ahead of the app's /v1 auth on {@link USER_PREFERENCES_PATH}: a user
+ * token of the path's user marks the request (`userToken`), and the app's
+ * auth then lets it through; another user's token is a 403. Anything else
+ * (API keys, dashboard sessions) is left to the app's auth, so scopes, CSRF
+ * and the rate limit apply to them as on every other route. Header only:
+ * nothing here needs EventSource's `?token=`.
+ */
+export function preferencesUserToken(tokens: UserTokens): MiddlewareHandler<HonoEnv> {
+  return async (c, next) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    if (!token || !USER_TOKEN_FORMAT.test(token)) return next();
+    const userId = c.req.param("userId");
+    if (!userId || !(await tokens.verify(userId, token))) {
+      throw new HeraldError("forbidden", "This token does not give access to this user's preferences.");
+    }
+    c.set("userToken", userId);
+    await next();
+  };
+}
+
+/** `requireScope(scope)`, except for a request {@link preferencesUserToken} let in with the user's own token. */
+export function requireScopeOrUserToken(scope: ApiKeyScope): MiddlewareHandler<HonoEnv> {
+  const scoped = requireScope(scope);
+  return async (c, next) => {
+    const own = c.get("userToken");
+    if (own !== undefined && own === c.req.param("userId")) return next();
+    return scoped(c, next);
+  };
+}

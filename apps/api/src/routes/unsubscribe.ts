@@ -1,10 +1,4 @@
-import {
-  getPreferences,
-  getRecipientById,
-  mergePreferences,
-  type Preferences,
-  savePreferences,
-} from "@herald/db";
+import { getRecipientById, type Preferences, updatePreferences } from "@herald/db";
 import { isCategory, isRequiredCategory } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { DEV_UNSUBSCRIBE_SECRET, type UnsubscribeScope, verifyUnsubscribeToken } from "@herald/unsubscribe";
@@ -68,12 +62,7 @@ export function registerUnsubscribe(app: App, deps: ApiDeps): void {
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const all = form.scope === "all";
       const categories = optional(found.scope);
-      const current = await getPreferences(deps.db, found.recipient.id);
-      await savePreferences(
-        deps.db,
-        found.recipient.id,
-        mergePreferences(current, patchFor(categories, all)),
-      );
+      await updatePreferences(deps.db, found.recipient.id, patchFor(categories, all));
       deps.logger.info(
         {
           recipientId: found.recipient.id,

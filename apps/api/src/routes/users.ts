@@ -4,9 +4,8 @@ import {
   getPreferences,
   getRecipient,
   listDevices,
-  mergePreferences,
   removeDevice,
-  savePreferences,
+  updatePreferences,
   upsertDevice,
   upsertRecipient,
 } from "@herald/db";
@@ -15,6 +14,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { requireScopeOrUserToken } from "../middleware/user-token-auth.ts";
 import { commonErrors, notFoundError, UserIdParam } from "../schemas/common.ts";
 import { PreferencesPatchSchema, PreferencesSchema } from "../schemas/preferences.ts";
 import {
@@ -27,6 +27,8 @@ import {
 } from "../schemas/user.ts";
 
 const tags = ["Users"];
+// The user's own token or an API key (`middleware/user-token-auth.ts`); nothing else here takes a user token.
+const ownPrefsSecurity: Record<string, string[]>[] = [{ UserToken: [] }, { ApiKey: [] }];
 const json = <T>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
@@ -73,7 +75,8 @@ const getPrefs = createRoute({
   path: "/v1/users/{userId}/preferences",
   tags: ["Preferences"],
   summary: "A recipient's notification preferences",
-  middleware: [requireScope("read")] as const,
+  security: ownPrefsSecurity,
+  middleware: [requireScopeOrUserToken("read")] as const,
   request: { params: UserIdParam },
   responses: { 200: json(PreferencesSchema, "Preferences"), ...commonErrors, ...notFoundError },
 });
@@ -83,7 +86,8 @@ const putPrefs = createRoute({
   path: "/v1/users/{userId}/preferences",
   tags: ["Preferences"],
   summary: "Update preferences (any subset)",
-  middleware: [requireScope("users:write")] as const,
+  security: ownPrefsSecurity,
+  middleware: [requireScopeOrUserToken("users:write")] as const,
   request: {
     params: UserIdParam,
     body: { required: true, content: { "application/json": { schema: PreferencesPatchSchema } } },
@@ -152,8 +156,7 @@ export function registerUsers(app: App, deps: ApiDeps): void {
 
   app.openapi(putPrefs, async (c) => {
     const r = await ensureRecipient(deps.db, c.req.valid("param").userId);
-    const merged = mergePreferences(await getPreferences(deps.db, r.id), c.req.valid("json"));
-    return c.json(await savePreferences(deps.db, r.id, merged), 200);
+    return c.json(await updatePreferences(deps.db, r.id, c.req.valid("json")), 200);
   });
 
   app.openapi(addDevice, async (c) => {

@@ -2786,7 +2786,7 @@ export interface paths {
         };
         /**
          * The user's inbox token, for the browser
-         * @description HMAC-SHA256 of the user id under the server secret (`USER_TOKEN_SECRET`). Hand it to the signed-in user's browser; it opens only this user's inbox. Backends can also compute it themselves.
+         * @description HMAC-SHA256 of the user id under the server secret (`USER_TOKEN_SECRET`). Hand it to the signed-in user's browser; it opens only this user's inbox and preferences. Backends can also compute it themselves.
          */
         get: {
             parameters: {

@@ -5,18 +5,7 @@ import { ApiError, api, type Preferences, type PreferencesUpdate, unwrap } from 
 import { Badge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL } from "../format.ts";
-
-type Digest = "instant" | "daily" | "weekly";
-interface Draft {
-  channels: Record<string, boolean>;
-  categories: Record<string, { enabled: boolean; digest: Digest }>;
-  quiet: boolean;
-  quietStart: string;
-  quietEnd: string;
-  quietZone: string;
-  digestTime: string;
-  unsubscribedAll: boolean;
-}
+import { type Digest, type Draft, toDraft, toUpdate } from "./preferences-draft.ts";
 
 const ZONES = [
   "UTC",
@@ -31,39 +20,6 @@ const ZONES = [
   "Asia/Kolkata",
   "Australia/Sydney",
 ];
-
-function toDraft(p: Preferences, userZone: string | null): Draft {
-  return {
-    channels: Object.fromEntries(CHANNELS.map((c) => [c, p.channels[c] !== false])),
-    categories: Object.fromEntries(
-      Object.keys(CATEGORIES).map((c) => [
-        c,
-        { enabled: p.categories[c]?.enabled !== false, digest: p.categories[c]?.digest ?? "instant" },
-      ]),
-    ),
-    quiet: p.quietHours !== null,
-    quietStart: p.quietHours?.start ?? "22:00",
-    quietEnd: p.quietHours?.end ?? "07:00",
-    quietZone: p.quietHours?.timezone ?? userZone ?? "UTC",
-    digestTime: p.digestTime ?? "09:00",
-    unsubscribedAll: p.unsubscribedAll,
-  };
-}
-
-function toUpdate(d: Draft): PreferencesUpdate {
-  return {
-    channels: d.channels,
-    categories: Object.fromEntries(
-      Object.entries(d.categories).map(([c, v]) =>
-        // Required categories are always on and instant; sending them would only invite a 422.
-        CATEGORIES[c as keyof typeof CATEGORIES].required ? [c, {}] : [c, v],
-      ),
-    ),
-    quietHours: d.quiet ? { start: d.quietStart, end: d.quietEnd, timezone: d.quietZone } : null,
-    digestTime: d.digestTime,
-    unsubscribedAll: d.unsubscribedAll,
-  };
-}
 
 /** The API's 422 field paths → the editor's fields. */
 function fieldOf(path: string): string {
@@ -96,7 +52,9 @@ export function PreferencesEditor({
   prefs: Preferences;
   userZone: string | null;
 }) {
-  const [draft, setDraft] = useState(() => toDraft(prefs, userZone));
+  // What the form was loaded from: a save sends only what differs from it.
+  const [base, setBase] = useState(() => toDraft(prefs, userZone));
+  const [draft, setDraft] = useState(base);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const toast = useToast();
   const client = useQueryClient();
@@ -105,7 +63,9 @@ export function PreferencesEditor({
       unwrap(api.PUT("/v1/users/{userId}/preferences", { params: { path: { userId } }, body })),
     onSuccess: (saved) => {
       setErrors({});
-      setDraft(toDraft(saved, userZone));
+      const fresh = toDraft(saved, userZone);
+      setBase(fresh);
+      setDraft(fresh);
       client.setQueryData(["preferences", userId], saved);
       toast("ok", "Preferences saved");
     },
@@ -122,7 +82,7 @@ export function PreferencesEditor({
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate(toUpdate(draft));
+    save.mutate(toUpdate(draft, base));
   };
   const invalid = (name: string) => (errors[name] ? { "aria-invalid": true as const } : {});
   return (
@@ -270,7 +230,9 @@ export function PreferencesEditor({
           type="button"
           className="btn btn-ghost"
           onClick={() => {
-            setDraft(toDraft(prefs, userZone));
+            const fresh = toDraft(prefs, userZone);
+            setBase(fresh);
+            setDraft(fresh);
             setErrors({});
           }}
         >
