@@ -1,3 +1,4 @@
+import { PRIORITY_RANK } from "@herald/domain";
 import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,9 +32,9 @@ async function sendOrder(userId: string) {
   });
 }
 
-const countsFor = async (userId: string) =>
+const countsFor = async (recipientId: string) =>
   herald.db.sql`select channel, status, count(*)::int as n from notifications
-    where user_id = ${userId} group by 1, 2 order by 1, 2`;
+    where recipient_id = ${recipientId} group by 1, 2 order by 1, 2`;
 
 describe("DELETE /v1/users/:userId", () => {
   it("erases contact data, devices, preferences and message content; delivery counts stay", async () => {
@@ -51,13 +52,14 @@ describe("DELETE /v1/users/:userId", () => {
     // A bystander whose data must survive.
     await herald.call("PUT", "/v1/users/finn", { email: "finn@example.com" });
     await sendOrder("finn");
-    const before = await countsFor("erin");
+    const erinId = (await herald.call("GET", "/v1/users/erin")).body.id;
+    const before = await countsFor(erinId);
     expect(before.reduce((n, r) => n + r.n, 0)).toBe(8);
 
     const erased = await herald.call("DELETE", "/v1/users/erin");
     expect(erased.status).toBe(204);
 
-    const [recipient] = await herald.db.sql`select * from recipients where external_id = 'erin'`;
+    const [recipient] = await herald.db.sql`select * from recipients where id = ${erinId}`;
     expect(recipient).toMatchObject({
       email: null,
       phone: null,
@@ -72,18 +74,25 @@ describe("DELETE /v1/users/:userId", () => {
     expect(prefs).toEqual([]);
     // Nothing personal left in messages or the outbox…
     const leftovers = await herald.db.sql`
-      select content::text as t from notifications where user_id = 'erin'
+      select content::text as t from notifications where recipient_id = ${erinId}
       union all
       select o.destination || o.content::text from outbox_messages o join notifications n on n.id = o.notification_id
-      where n.user_id = 'erin'`;
-    const events = await herald.db.sql`select data from events where user_id = 'erin'`;
+      where n.recipient_id = ${erinId}`;
+    // Kept rows name a tombstone, not the app's user id (which may itself be personal: an e-mail, a handle).
+    const tombstone = recipient!.external_id as string;
+    expect(tombstone).toMatch(new RegExp(`^erased:${erinId}:[0-9a-f]{20}$`));
+    const events = await herald.db.sql`select data from events where user_id = ${tombstone}`;
     expect(events.map((e) => e.data)).toEqual([{}, {}]);
     expect(leftovers.length).toBeGreaterThan(0);
     for (const { t } of leftovers) expect(t).not.toMatch(/erin@example\.com|4155550177|Linen shirt|Erin/);
-    // …but the anonymised delivery counts are exactly what they were.
-    expect(await countsFor("erin")).toEqual(before);
-    const listed = await herald.call("GET", "/v1/notifications?userId=erin&limit=200");
+    // …but the anonymised delivery counts are exactly what they were, under the tombstone.
+    expect(await countsFor(erinId)).toEqual(before);
+    const listed = await herald.call(
+      "GET",
+      `/v1/notifications?userId=${encodeURIComponent(tombstone)}&limit=200`,
+    );
     expect(listed.body.data).toHaveLength(8);
+    expect((await herald.call("GET", "/v1/notifications?userId=erin")).body.data).toEqual([]);
 
     expect((await herald.call("GET", "/v1/users/erin")).status).toBe(404);
     expect((await herald.call("DELETE", "/v1/users/erin")).status).toBe(204);
@@ -108,5 +117,89 @@ describe("DELETE /v1/users/:userId", () => {
     const outbox = await herald.db
       .sql`select destination from outbox_messages where destination = 'gail@example.com'`;
     expect(outbox).toEqual([]);
+  });
+});
+
+const routed = (eventId: string) =>
+  eventually(async () => {
+    const e = await herald.call("GET", `/v1/events/${eventId}`);
+    return e.body.status === "routed" ? e.body : null;
+  });
+
+async function paymentFailed(target: { userId: string } | { topic: string }, extra: object = {}) {
+  const res = await herald.call("POST", "/v1/events", {
+    type: "payment_failed",
+    ...target,
+    channels: ["in_app"],
+    data: { ...catalog.payment_failed.example, reason: "secret reason" },
+    ...extra,
+  });
+  expect(res.status).toBe(202);
+  return routed(res.body.eventId);
+}
+
+describe("DELETE /v1/users/:userId, then the same user id again", () => {
+  it("ends topic memberships, cancels what was not sent, and hands nothing to a new owner of the id", async () => {
+    const first = await herald.call("PUT", "/v1/users/eraseme", { email: "eraseme@example.com" });
+    await herald.call("POST", "/v1/users/eraseme/devices", { kind: "webpush", subscription });
+    await herald.call("PUT", "/v1/users/eraseme/preferences", {
+      categories: { marketing: { enabled: false } },
+    });
+    await herald.call("POST", "/v1/topics/erase-topic/subscribers", { subscribers: ["eraseme", "stays"] });
+    const sent = await paymentFailed({ userId: "eraseme" });
+    const sentId = sent.notifications[0].id;
+    await eventually(async () => {
+      const n = await herald.call("GET", `/v1/notifications/${sentId}`);
+      return n.body.status === "SENT" ? n.body : null;
+    });
+    const later = await paymentFailed({ userId: "eraseme" }, { sendAt: "2030-01-01T00:00:00Z" });
+    const scheduled = later.notifications[0];
+    expect(scheduled.status).toBe("SCHEDULED");
+
+    expect((await herald.call("DELETE", "/v1/users/eraseme")).status).toBe(204);
+
+    // Topic membership ended: a topic event no longer counts the erased user.
+    const members = await herald.call("GET", "/v1/topics/erase-topic/subscribers");
+    expect(members.body.data.map((m: any) => m.userId)).toEqual(["stays"]);
+    const topicEvent = await paymentFailed({ topic: "erase-topic" });
+    expect(topicEvent.fanout).toMatchObject({ recipients: 1, notifications: 1, skipped: {} });
+
+    // The scheduled one is canceled, with a timeline entry like any cancel…
+    const canceled = await herald.call("GET", `/v1/notifications/${scheduled.id}`);
+    expect(canceled.body).toMatchObject({ status: "CANCELED", reason: "recipient_erased" });
+    expect(canceled.body.timeline.at(-1)).toMatchObject({ status: "CANCELED" });
+    expect(canceled.body.userId).toMatch(/^erased:usr_/);
+    // …and its job, when its time comes, does nothing.
+    const queues = herald.worker!.deps.queues;
+    const job = await queues.find("in_app", scheduled.id, PRIORITY_RANK.high);
+    await job!.promote();
+    await eventually(async () => ((await job!.isCompleted()) ? true : null));
+    expect((await herald.call("GET", `/v1/notifications/${scheduled.id}`)).body.status).toBe("CANCELED");
+
+    // A new owner of the id is a new recipient with nothing of the old one.
+    const second = await herald.call("PUT", "/v1/users/eraseme", { email: "new-owner@example.com" });
+    expect(second.status).toBe(200);
+    expect(second.body.id).not.toBe(first.body.id);
+    expect(new Date(second.body.createdAt).getTime()).toBeGreaterThan(
+      new Date(first.body.createdAt).getTime(),
+    );
+    expect(second.body.devices).toEqual([]);
+    const prefs = await herald.call("GET", "/v1/users/eraseme/preferences");
+    expect(prefs.body.categories).toEqual({});
+    const inbox = await herald.call("GET", "/v1/users/eraseme/inbox");
+    expect(inbox.body).toMatchObject({ data: [], counts: { unread: 0, total: 0 } });
+    expect((await herald.call("GET", "/v1/notifications?userId=eraseme")).body.data).toEqual([]);
+    const own = await paymentFailed({ userId: "eraseme" });
+    const ownId = own.notifications[0].id;
+    const fed = await eventually(async () => {
+      const r = await herald.call("GET", "/v1/users/eraseme/inbox");
+      return r.body.data.length > 0 ? r.body : null;
+    });
+    expect(fed.data.map((i: any) => i.id)).toEqual([ownId]);
+    expect(
+      (await herald.call("GET", "/v1/notifications?userId=eraseme")).body.data.map((n: any) => n.id),
+    ).toEqual([ownId]);
+    const fanoutOfStays = await herald.call("GET", "/v1/topics/erase-topic/subscribers");
+    expect(fanoutOfStays.body.data.map((m: any) => m.userId)).toEqual(["stays"]);
   });
 });

@@ -16,6 +16,7 @@ export * from "./dedup.ts";
 export * from "./delivery-tracking.ts";
 export * from "./devices.ts";
 export * from "./digests.ts";
+export { ERASE_BATCH_SIZE, type EraseResult, eraseRecipient } from "./erase-recipient.ts";
 export * from "./events.ts";
 export * from "./fanout.ts";
 export * from "./inbox.ts";

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
 import { rowReader } from "./raw.ts";
-import { devices, preferences, recipients } from "./schema/index.ts";
+import { recipients } from "./schema/index.ts";
 
 export type RecipientRow = typeof recipients.$inferSelect;
 
@@ -30,11 +30,17 @@ export async function upsertRecipient(
     .values({ id: newId("usr"), externalId, ...set })
     .onConflictDoUpdate({
       target: recipients.externalId,
-      set: { ...set, updatedAt: new Date(), erasedAt: null },
+      set: { ...set, updatedAt: new Date(), erasedAt: null, createdAt: createdOnRevival },
     })
     .returning();
   return row!;
 }
+
+/**
+ * An upsert that revives an erased user id starts a new recipient: the row
+ * left behind by the erase holds nothing of the old one, and counts as created now.
+ */
+export const createdOnRevival = sql`case when ${recipients.erasedAt} is null then ${recipients.createdAt} else now() end`;
 
 /** The recipient for an app's user id, created bare (in-app only) when unknown. */
 export async function ensureRecipient(db: Db, externalId: string): Promise<RecipientRow> {
@@ -72,35 +78,4 @@ export async function getRecipientById(db: Db, id: string): Promise<RecipientRow
   );
   const [row] = await query.execute({ id });
   return row ?? null;
-}
-
-/**
- * Erases a recipient's personal data: contact fields, properties, devices,
- * preferences, the data of their events and provider error texts.
- * Notification rows stay (anonymised: their rendered content is cleared) so
- * delivery counts remain true.
- */
-export async function eraseRecipient(db: Db, externalId: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(recipients)
-      .set({ email: null, phone: null, locale: null, timezone: null, properties: {}, erasedAt: new Date() })
-      .where(eq(recipients.externalId, externalId))
-      .returning({ id: recipients.id });
-    if (!row) return false;
-    await tx.delete(devices).where(eq(devices.recipientId, row.id));
-    await tx.delete(preferences).where(eq(preferences.recipientId, row.id));
-    await tx.execute(
-      sql`update notifications set content = json_build_object('channel', channel, 'erased', true), last_error = null
-        where recipient_id = ${row.id}`,
-    );
-    // Provider errors quote addresses ("Invalid 'To' Phone Number: +1…"); statuses and times stay.
-    await tx.execute(sql`update notification_timeline set detail = detail - 'error'
-      where detail ? 'error' and notification_id in (select id from notifications where recipient_id = ${row.id})`);
-    // Event data is the app's payload about this user (names, links with tokens…).
-    await tx.execute(sql`update events set data = '{}'::jsonb where user_id = ${externalId}`);
-    await tx.execute(sql`update outbox_messages set destination = '[erased]', content = json_build_object('channel', channel, 'erased', true)
-      where notification_id in (select id from notifications where recipient_id = ${row.id})`);
-    return true;
-  });
 }

@@ -1,7 +1,7 @@
 import { newId } from "@herald/ids";
 import { and, asc, count, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import type { RecipientFields } from "./recipients.ts";
+import { createdOnRevival, type RecipientFields } from "./recipients.ts";
 import { recipients, topicSubscribers, topics } from "./schema/index.ts";
 
 export type TopicRow = typeof topics.$inferSelect;
@@ -41,7 +41,7 @@ async function upsertContactData(db: Db, items: TopicSubscriberInput[]): Promise
       )
       .onConflictDoUpdate({
         target: recipients.externalId,
-        set: { ...set, updatedAt: new Date(), erasedAt: null },
+        set: { ...set, updatedAt: new Date(), erasedAt: null, createdAt: createdOnRevival },
       });
   }
 }

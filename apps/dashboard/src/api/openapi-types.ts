@@ -1208,7 +1208,7 @@ export interface paths {
         post?: never;
         /**
          * Erase a recipient's personal data
-         * @description Removes contact data, devices, preferences and message content; anonymised delivery counts remain.
+         * @description Removes contact data, devices, preferences, topic memberships and message content, and cancels notifications not sent yet (reason `recipient_erased`). What remains for operators (statuses, timelines, counts) no longer carries the user id: a user created later with the same id starts afresh.
          */
         delete: {
             parameters: {

@@ -1,0 +1,150 @@
+import { type TestDatabase, testDatabase } from "@herald/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDigest } from "./digests.ts";
+import { eraseRecipient } from "./erase-recipient.ts";
+import { getRecipient, upsertRecipient } from "./recipients.ts";
+import { addTopicSubscribers, listTopicSubscribers } from "./topics.ts";
+
+let h: TestDatabase;
+beforeAll(async () => {
+  h = await testDatabase({ max: 2 });
+});
+afterAll(() => h?.drop());
+
+let seq = 0;
+async function insertNotification(
+  user: { id: string; externalId: string },
+  status: string,
+  extra: { reason?: string; digestId?: string; lastError?: string } = {},
+): Promise<string> {
+  const id = `ntf_${user.externalId}_${String(++seq).padStart(3, "0")}`;
+  await h.sql`
+    insert into notifications (id, event_id, recipient_id, user_id, type, category, channel, priority, status,
+      reason, content, digest_id, last_error)
+    values (${id}, ${`evt_${id}`}, ${user.id}, ${user.externalId}, 'order_placed', 'transactional', 'in_app',
+      'normal', ${status}, ${extra.reason ?? null}, '{"channel":"in_app","title":"Hi Erin"}'::json,
+      ${extra.digestId ?? null}, ${extra.lastError ?? null})`;
+  await h.sql`insert into notification_timeline (notification_id, status, detail)
+    values (${id}, ${status}, ${extra.lastError ? JSON.stringify({ error: extra.lastError }) : null}::jsonb)`;
+  return id;
+}
+
+const rowsOf = (ids: string[]) =>
+  h.sql<{ id: string; status: string; reason: string | null; user_id: string; content: unknown }[]>`
+    select id, status, reason, user_id, content, last_error from notifications
+    where id = any(${ids}::text[]) order by id`;
+
+describe("eraseRecipient", () => {
+  it("cancels what is not sent yet, with a timeline entry, and leaves what was sent or settled", async () => {
+    const erin = await upsertRecipient(h.db, "erin", { email: "erin@example.com" });
+    const open = await openDigest(h.db, {
+      recipientId: erin.id,
+      userId: "erin",
+      channel: "in_app",
+      flushAt: new Date("2030-01-01T09:00:00Z"),
+    });
+    const flushed = await openDigest(h.db, {
+      recipientId: erin.id,
+      userId: "erin",
+      channel: "in_app",
+      flushAt: new Date("2020-01-01T09:00:00Z"),
+    });
+    await h.sql`update digests set status = 'sent' where id = ${flushed.id}`;
+    const unsent = [
+      await insertNotification(erin, "PENDING"),
+      await insertNotification(erin, "SCHEDULED", { reason: "quiet_hours" }),
+      await insertNotification(erin, "QUEUED"),
+      await insertNotification(erin, "FAILED", { lastError: "erin@example.com: mailbox full" }),
+      await insertNotification(erin, "DIGESTED", { digestId: open.notificationId }),
+    ];
+    const settled = [
+      await insertNotification(erin, "SENT"),
+      await insertNotification(erin, "FAILED", { reason: "permanent_error" }),
+      await insertNotification(erin, "DEAD", { reason: "retries_exhausted" }),
+      await insertNotification(erin, "DIGESTED", { digestId: flushed.notificationId }),
+      await insertNotification(erin, "SUPPRESSED", { reason: "opted_out" }),
+    ];
+
+    const result = await eraseRecipient(h.db, "erin");
+    expect(result).toMatchObject({ recipientId: erin.id, canceled: 5 });
+    const tombstone = result!.tombstone;
+    expect(tombstone).toMatch(new RegExp(`^erased:${erin.id}:[0-9a-f]{20}$`));
+
+    for (const row of await rowsOf(unsent)) {
+      expect(row).toMatchObject({ status: "CANCELED", reason: "recipient_erased", user_id: tombstone });
+    }
+    expect((await rowsOf(settled)).map((r) => [r.status, r.reason, r.user_id])).toEqual([
+      ["SENT", null, tombstone],
+      ["FAILED", "permanent_error", tombstone],
+      ["DEAD", "retries_exhausted", tombstone],
+      ["DIGESTED", null, tombstone],
+      ["SUPPRESSED", "opted_out", tombstone],
+    ]);
+    for (const row of await rowsOf([...unsent, ...settled])) {
+      expect(row.content).toEqual({ channel: "in_app", erased: true });
+    }
+    const timeline = await h.sql<{ notification_id: string; status: string; detail: unknown }[]>`
+      select notification_id, status, detail from notification_timeline
+      where status = 'CANCELED' order by notification_id`;
+    expect(timeline).toEqual(
+      unsent.map((id) => ({
+        notification_id: id,
+        status: "CANCELED",
+        detail: { reason: "recipient_erased", by: "erase" },
+      })),
+    );
+    const errors = await h.sql`select 1 from notification_timeline where detail ? 'error'`;
+    expect(errors).toHaveLength(0);
+    const windows = await h.sql<
+      { user_id: string }[]
+    >`select user_id from digests where recipient_id = ${erin.id}`;
+    expect(windows.map((w) => w.user_id)).toEqual([tombstone, tombstone]);
+  });
+
+  it("ends topic memberships and lets a later user with the same id start afresh", async () => {
+    const before = await upsertRecipient(h.db, "gus", { email: "gus@example.com" });
+    await addTopicSubscribers(h.db, "erase-topic", [{ userId: "gus" }, { userId: "hal" }]);
+    await h.sql`insert into events (id, type, user_id, data, priority)
+      values ('evt_gus_1', 'order_placed', 'gus', '{"name":"Gus"}', 'normal')`;
+
+    const { tombstone } = (await eraseRecipient(h.db, "gus"))!;
+    const subscribers = await listTopicSubscribers(h.db, "erase-topic", null, 10);
+    expect(subscribers.map((s) => s.userId)).toEqual(["hal"]);
+    const [event] = await h.sql`select user_id, data from events where id = 'evt_gus_1'`;
+    expect(event).toEqual({ user_id: tombstone, data: {} });
+
+    // The user id stays erased (a stray event reaches no one) until the app creates it again.
+    const placeholder = await getRecipient(h.db, "gus");
+    expect(placeholder).toMatchObject({ email: null, erasedAt: expect.any(Date) });
+    expect(placeholder!.id).not.toBe(before.id);
+    const after = await upsertRecipient(h.db, "gus", { email: "new-gus@example.com" });
+    expect(after.id).not.toBe(before.id);
+    expect(after.erasedAt).toBeNull();
+    expect(after.createdAt.getTime()).toBeGreaterThan(before.createdAt.getTime());
+    // A second erase of the new owner leaves the first one's tombstone alone.
+    expect((await eraseRecipient(h.db, "gus"))!.recipientId).toBe(after.id);
+    const [old] = await h.sql`select external_id from recipients where id = ${before.id}`;
+    expect(old!.external_id).toBe(tombstone);
+  });
+
+  it("works in batches and finishes what an interrupted erase left", async () => {
+    const ida = await upsertRecipient(h.db, "ida", {});
+    const ids = [];
+    for (let i = 0; i < 7; i++) ids.push(await insertNotification(ida, "QUEUED"));
+    const result = await eraseRecipient(h.db, "ida", 3);
+    expect(result!.canceled).toBe(7);
+    expect(new Set((await rowsOf(ids)).map((r) => r.user_id))).toEqual(new Set([result!.tombstone]));
+
+    // As if the process died after the recipient part: rows still named "ida" under the erased recipient.
+    const leftover = await insertNotification(ida, "SCHEDULED");
+    const again = await eraseRecipient(h.db, "ida", 3);
+    expect(again!.recipientId).not.toBe(ida.id);
+    expect(await rowsOf([leftover])).toMatchObject([
+      { status: "CANCELED", reason: "recipient_erased", user_id: result!.tombstone },
+    ]);
+  });
+
+  it("returns null for an unknown user id", async () => {
+    expect(await eraseRecipient(h.db, "nobody")).toBeNull();
+  });
+});
