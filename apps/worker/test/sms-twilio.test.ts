@@ -76,6 +76,17 @@ describe("SMS through Twilio", () => {
     expect(await job?.getState()).toBe("failed");
   });
 
+  it("a Twilio that refuses connections is a provider failure: retried on schedule, then DEAD (not waited out as a database outage)", async () => {
+    worker = await createTestWorker({ ...env(), TWILIO_BASE_URL: "http://127.0.0.1:9" });
+    const eventId = await worker.trigger("order_placed", "ada", { channels: ["sms"] });
+    const n = await smsNotification(worker, eventId, "DEAD");
+    expect(n.retryCount).toBeGreaterThan(0);
+    expect(n.lastError).toContain("ECONNREFUSED");
+    const statuses = (await getTimeline(worker.deps.db, n.id)).map((t) => t.status);
+    expect(statuses.filter((s) => s === "FAILED").length).toBeGreaterThanOrEqual(1);
+    expect(statuses.at(-1)).toBe("DEAD");
+  });
+
   it("retries a 5xx or 429 from Twilio and then sends", async () => {
     twilio.failWith({ status: 503, times: 1 });
     twilio.failWith({ status: 429, retryAfter: 0, times: 1 });

@@ -16,6 +16,19 @@ describe("isDatabaseUnavailable", () => {
     );
   });
 
+  it("does not mistake a provider's unreachable server for PostgreSQL", () => {
+    const refused = withCode("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:3402");
+    const delivery = Object.assign(
+      new Error("twilio: connect ECONNREFUSED 127.0.0.1:3402", { cause: refused }),
+      {
+        name: "DeliveryError",
+        code: "ECONNREFUSED",
+      },
+    );
+    expect(isDatabaseUnavailable(delivery)).toBe(false);
+    expect(isDatabaseUnavailable(new Error("send failed", { cause: delivery }))).toBe(false);
+  });
+
   it("does not mistake an answered query error for an outage", () => {
     expect(isDatabaseUnavailable(withCode("23505", "duplicate key"))).toBe(false);
     expect(isDatabaseUnavailable(withCode("42P01", "relation does not exist"))).toBe(false);

@@ -31,7 +31,11 @@ const UNAVAILABLE_CODES = new Set([
 export function isDatabaseUnavailable(err: unknown): boolean {
   let e: unknown = err;
   for (let depth = 0; e && depth < 6; depth++) {
-    const x = e as { code?: unknown; errno?: unknown; cause?: unknown; errors?: unknown };
+    const x = e as { name?: unknown; code?: unknown; errno?: unknown; cause?: unknown; errors?: unknown };
+    // A provider's failure (`DeliveryError` from @herald/errors, which this package does not
+    // depend on) carries its own socket's code, ECONNREFUSED included: an SMS provider that
+    // refuses connections is not PostgreSQL, and waiting it out as one never used an attempt.
+    if (x.name === "DeliveryError") return false;
     if (typeof x.code === "string" && UNAVAILABLE_CODES.has(x.code)) return true;
     // `connect ECONNREFUSED` from several addresses arrives as an AggregateError.
     if (Array.isArray(x.errors) && x.errors.some((inner) => isDatabaseUnavailable(inner))) return true;

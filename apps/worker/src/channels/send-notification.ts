@@ -59,7 +59,10 @@ export async function sendNotification(
   if (outcome.status !== "FAILED") return outcome;
   const { failure } = outcome;
   if (failure.kind === "erased") throw new UnrecoverableError("recipient erased");
-  if (failure.kind === "permanent")
-    throw new UnrecoverableError(`${failure.error.provider}: ${failure.error.message}`);
+  if (failure.kind === "permanent") {
+    const { provider, message } = failure.error;
+    // Most providers' messages already start with their name ("resend: validation_error…").
+    throw new UnrecoverableError(message.startsWith(`${provider}:`) ? message : `${provider}: ${message}`);
+  }
   throw failure.error;
 }
