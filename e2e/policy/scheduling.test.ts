@@ -90,6 +90,8 @@ describe("scheduling: sendAt, cancel, reschedule", () => {
     expect(job.delay).toBeLessThanOrEqual(3 * HOUR);
     const rescheduled = (await status(n.id)).timeline.at(-1);
     expect(rescheduled).toMatchObject({ status: "SCHEDULED", detail: { scheduledAt: target.toISOString() } });
+    // The time it had, in the same form as the new one.
+    expect(rescheduled.detail.rescheduledFrom).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await outbox(n.id)).toEqual([]);
 
     const now = await herald.call("PATCH", `/v1/notifications/${n.id}`, {

@@ -11,6 +11,7 @@ import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
 import { sessionAuth, usesSessionCookie } from "./middleware/session-auth.ts";
+import { trailingSlashRedirect } from "./middleware/trailing-slash.ts";
 import {
   preferencesUserToken,
   USER_PREFERENCES_PATH,
@@ -63,6 +64,7 @@ export function createApp(deps: ApiDeps): App {
   app.use("*", requestId());
   app.use("*", apiSecurityHeaders());
   app.use("*", accessLog(deps.logger));
+  app.use("*", trailingSlashRedirect());
   app.onError(createOnError(deps.logger));
   app.notFound(notFound);
 

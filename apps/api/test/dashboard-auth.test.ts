@@ -238,6 +238,10 @@ describe("roles", () => {
     const board = await browser("GET", "/admin/queues", admin, undefined, { accept: "text/html" });
     expect(board.status).toBe(200);
     expect(board.body).toContain("Herald queues");
+    // Typed with a trailing slash: sent to the page (a relative Location, right behind a TLS proxy).
+    const slash = await browser("GET", "/admin/queues/?x=1", admin, undefined, { accept: "text/html" });
+    expect(slash.status).toBe(301);
+    expect(slash.headers.get("location")).toBe("/admin/queues?x=1");
     const queues = await browser("GET", "/admin/queues/api/queues", admin);
     expect(queues.status).toBe(200);
     expect(queues.body.queues.map((q: any) => q.name)).toContain("{email}");

@@ -23,7 +23,9 @@ export async function rescheduleNotification(
     ), t as (
       insert into notification_timeline (notification_id, status, at, detail)
       select id, 'SCHEDULED', ${at.toISOString()}::timestamptz,
-        jsonb_build_object('rescheduledFrom', previous, 'scheduledAt', ${scheduledAt.toISOString()}::text)
+        -- Both times as JavaScript writes them (UTC, "Z"): a timestamptz would read "+00:00".
+        jsonb_build_object('rescheduledFrom', to_char(previous at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'scheduledAt', ${scheduledAt.toISOString()}::text)
       from u
     )
     select id from u`);

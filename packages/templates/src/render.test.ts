@@ -41,6 +41,21 @@ describe("renderNotification", () => {
     }
   });
 
+  it("counts items in the singular and the plural", async () => {
+    const one = {
+      ...catalog.order_placed.example,
+      items: [{ name: "Book", quantity: 1, price: 12 }],
+      total: 12,
+    };
+    const three = { ...one, items: [{ name: "Book", quantity: 3, price: 12 }], total: 36 };
+    const body = async (data: unknown) => {
+      const out = await renderNotification(catalog.order_placed, "in_app", data, ctx);
+      return out.channel === "in_app" ? out.body : "";
+    };
+    expect(await body(one)).toMatch(/^1 item, /);
+    expect(await body(three)).toMatch(/^3 items, /);
+  });
+
   it("renders e-mail as HTML and plain text with the locale's money format", async () => {
     const out = await renderNotification(catalog.order_placed, "email", catalog.order_placed.example, ctx);
     if (out.channel !== "email") throw new Error("expected email");

@@ -25,7 +25,10 @@ const schema = z.object({
 
 type OrderPlaced = z.infer<typeof schema>;
 
-const itemCount = (d: OrderPlaced) => d.items.reduce((n, i) => n + i.quantity, 0);
+const itemCount = (d: OrderPlaced) => {
+  const n = d.items.reduce((sum, i) => sum + i.quantity, 0);
+  return `${n} item${n === 1 ? "" : "s"}`;
+};
 
 export const orderPlaced = defineNotification({
   type: "order_placed",
@@ -46,7 +49,7 @@ export const orderPlaced = defineNotification({
   templates: {
     email: {
       subject: (d) => `Order ${d.orderId} confirmed`,
-      preview: (d, ctx) => `${itemCount(d)} items, ${money(d.total, d.currency, ctx.locale)} in total`,
+      preview: (d, ctx) => `${itemCount(d)}, ${money(d.total, d.currency, ctx.locale)} in total`,
       component: ({ data: d, ctx }) => (
         <Layout ctx={ctx} preview={`Order ${d.orderId} confirmed`}>
           <Heading style={heading}>Thanks for your order</Heading>
@@ -81,12 +84,12 @@ export const orderPlaced = defineNotification({
       `${ctx.brandName}: order ${d.orderId} confirmed, ${money(d.total, d.currency, ctx.locale)}.${d.url ? ` ${d.url}` : ""}`,
     push: (d, ctx) => ({
       title: "Order confirmed",
-      body: `Order ${d.orderId}: ${itemCount(d)} items, ${money(d.total, d.currency, ctx.locale)}`,
+      body: `Order ${d.orderId}: ${itemCount(d)}, ${money(d.total, d.currency, ctx.locale)}`,
       ...(d.url ? { url: d.url } : {}),
     }),
     in_app: (d, ctx) => ({
       title: `Order ${d.orderId} confirmed`,
-      body: `${itemCount(d)} items, ${money(d.total, d.currency, ctx.locale)} in total.`,
+      body: `${itemCount(d)}, ${money(d.total, d.currency, ctx.locale)} in total.`,
       ...(d.url ? { url: d.url } : {}),
     }),
   },
