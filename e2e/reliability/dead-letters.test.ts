@@ -14,6 +14,9 @@ const email: ChannelSender = {
   providers: ["flaky"],
   async send(ctx) {
     provider.attempts++;
+    if (ctx.recipient.email?.startsWith("refused")) {
+      throw new DeliveryError("permanent", "422 invalid recipient", { provider: "flaky", code: "422" });
+    }
     if (!provider.up) {
       throw new DeliveryError("transient", "503 Service Unavailable", { provider: "flaky", code: "503" });
     }
@@ -162,5 +165,31 @@ describe("a notification that keeps failing", () => {
     expect(provider.accepted.sort()).toEqual([ids[0], ids[1], ids[3], ids[4]].sort());
     const bad = await herald.call("POST", "/v1/dead-letters/retry", { channel: "fax" });
     expect(bad.status).toBe(422);
+  });
+
+  it("a permanent failure is retried by an operator once the address is fixed", async () => {
+    provider.up = true;
+    await herald.call("PUT", "/v1/users/dl-refused", { email: "refused@example.com" });
+    const sent = await herald.call("POST", "/v1/events", {
+      type: "order_placed",
+      userId: "dl-refused",
+      channels: ["email"],
+      data: catalog.order_placed.example,
+    });
+    const n = await emailNotification(sent.body.eventId);
+    await eventually(
+      async () => (await herald.call("GET", `/v1/notifications/${n!.id}`)).body.reason === "permanent_error",
+    );
+    expect(await statusOf(n!.id)).toBe("FAILED");
+
+    await herald.call("PUT", "/v1/users/dl-refused", { email: "fixed@example.com" });
+    const retried = await herald.call("POST", `/v1/dead-letters/${n!.id}/retry`);
+    expect(retried.status).toBe(202);
+    await eventually(async () => (await statusOf(n!.id)) === "SENT");
+    expect(provider.accepted).toContain(n!.id);
+    // Sent: nothing left to retry.
+    const again = await herald.call("POST", `/v1/dead-letters/${n!.id}/retry`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain("SENT");
   });
 });

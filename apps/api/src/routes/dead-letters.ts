@@ -8,7 +8,12 @@ import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, conflictError, notFoundError, PageQuery } from "../schemas/common.ts";
 import { exampleNotification } from "../schemas/examples.ts";
 import { NotificationSchema, serializeNotification } from "../schemas/notification.ts";
-import { discardDeadLetter, retryAllDeadLetters, retryDeadLetter } from "../services/dead-letters.ts";
+import {
+  discardDeadLetter,
+  isDeadEnd,
+  retryAllDeadLetters,
+  retryDeadLetter,
+} from "../services/dead-letters.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
 const Filter = {
@@ -101,7 +106,7 @@ const retryOne = createRoute({
   tags: ["Dead letters"],
   summary: "Retry one dead notification",
   description:
-    "Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. 409 when it is not DEAD.",
+    "Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise.",
   middleware: [requireScope("events:write")] as const,
   request: { params: IdParam },
   responses: {
@@ -155,7 +160,7 @@ const discard = createRoute({
   tags: ["Dead letters"],
   summary: "Discard a dead notification",
   description:
-    "It becomes CANCELED with reason `discarded` and leaves the dead-letter list. 409 when it is not DEAD.",
+    "It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise.",
   middleware: [requireScope("events:write")] as const,
   request: { params: IdParam },
   responses: {
@@ -169,7 +174,11 @@ const discard = createRoute({
 async function deadOrThrow(deps: ApiDeps, id: string) {
   const n = await getNotification(deps.db, id);
   if (!n) throw new HeraldError("not_found", `No notification ${id}.`);
-  if (n.status !== "DEAD") throw new HeraldError("conflict", `Notification ${id} is ${n.status}, not DEAD.`);
+  if (!isDeadEnd(n))
+    throw new HeraldError(
+      "conflict",
+      `Notification ${id} is ${n.status}${n.reason ? ` (${n.reason})` : ""}, not DEAD or failed for good.`,
+    );
   return n;
 }
 
@@ -214,7 +223,7 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
     if (!(await discardDeadLetter(deps, n))) {
       throw new HeraldError(
         "conflict",
-        `Notification ${notificationId} changed meanwhile; it is no longer DEAD.`,
+        `Notification ${notificationId} changed meanwhile; it is no longer DEAD or failed for good.`,
       );
     }
     return c.json(serializeNotification((await getNotification(deps.db, notificationId))!), 200);

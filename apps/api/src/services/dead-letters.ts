@@ -3,6 +3,19 @@ import { PRIORITY_RANK } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE } from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
 
+/** Reasons a FAILED notification will not be retried by itself (see the worker's deliver). */
+const FAILED_FOR_GOOD = new Set(["permanent_error", "device_gone"]);
+
+/**
+ * Where an operator's retry or discard applies: DEAD (retries exhausted), or
+ * FAILED for good (the provider refused the address, the device was gone),
+ * which an operator retries once the address or device is fixed. Not an
+ * erased recipient's.
+ */
+export function isDeadEnd(n: NotificationRow): boolean {
+  return n.status === "DEAD" || (n.status === "FAILED" && FAILED_FOR_GOOD.has(n.reason ?? ""));
+}
+
 /**
  * Puts a dead notification's send job back to work: the failed job (kept for
  * Bull Board) is re-run with fresh attempts, or re-added when it is gone.
@@ -30,7 +43,7 @@ export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promis
   }
   // Otherwise it is already waiting or running again (e.g. retried in Bull Board).
   await transition(deps.db, n.id, "QUEUED", {
-    from: ["DEAD"],
+    from: ["DEAD", "FAILED"],
     set: { queuedAt: new Date(), reason: null },
     detail: { action: "retry", by: "api" },
   });
@@ -39,7 +52,7 @@ export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promis
 /** Takes a dead notification out of the dead-letter list for good (CANCELED, reason `discarded`). */
 export async function discardDeadLetter(deps: ApiDeps, n: NotificationRow): Promise<boolean> {
   const moved = await transition(deps.db, n.id, "CANCELED", {
-    from: ["DEAD"],
+    from: ["DEAD", "FAILED"],
     set: { reason: "discarded" },
     detail: { action: "discard", by: "api" },
   });

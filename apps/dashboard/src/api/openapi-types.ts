@@ -3910,7 +3910,7 @@ export interface paths {
         put?: never;
         /**
          * Retry one dead notification
-         * @description Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. 409 when it is not DEAD.
+         * @description Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise.
          */
         post: {
             parameters: {
@@ -4139,7 +4139,7 @@ export interface paths {
         post?: never;
         /**
          * Discard a dead notification
-         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list. 409 when it is not DEAD.
+         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise.
          */
         delete: {
             parameters: {
