@@ -152,3 +152,13 @@ describe("POST /v1/events/batch idempotency", () => {
     expect(await eventCount()).toBe(before);
   });
 });
+
+describe("an empty userId", () => {
+  it("is reported once, as too short, not as control characters", async () => {
+    const res = await api.call("POST", "/v1/events", reset({ userId: "" }));
+    expect(res.status).toBe(422);
+    const onUserId = res.body.error.details.filter((d: { path: string }) => d.path === "userId");
+    expect(onUserId).toHaveLength(1);
+    expect(onUserId[0].message).not.toContain("control characters");
+  });
+});

@@ -54,6 +54,9 @@ describe("/openapi.json", () => {
       // Routes declared public (`security: []`: VAPID key, webhooks…) authenticate otherwise or not at all.
       const needsKey = path.startsWith("/v1/") && !(Array.isArray(op.security) && op.security.length === 0);
       if (needsKey && !op.responses?.["401"]) problems.push(`${where}: 401 not documented`);
+      // A JSON body sent as text/plain is refused with 415 (on-error's mapping).
+      if (needsKey && op.requestBody?.content?.["application/json"] && !op.responses?.["415"])
+        problems.push(`${where}: 415 not documented`);
     }
     expect(problems).toEqual([]);
   });

@@ -24,6 +24,7 @@ export const commonErrors = {
   401: errorResponse("Missing or invalid API key"),
   403: errorResponse("The key lacks the scope this route needs"),
   413: errorResponse("Body too large"),
+  415: errorResponse("A body that is not application/json"),
   422: errorResponse("A field does not match its schema"),
   429: errorResponse("Rate limited; see Retry-After"),
   503: errorResponse("Database or queue unavailable; retry later"),
@@ -37,7 +38,8 @@ export const UserIdParam = z.object({
     .string()
     .min(1)
     .max(256)
-    .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+    // `*`, not `+`: an empty id is min(1)'s to report, not this rule's.
+    .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
     .openapi({ param: { name: "userId", in: "path" }, example: "user_123" }),
 });
 

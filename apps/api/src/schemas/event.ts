@@ -13,7 +13,7 @@ export const EventRequestSchema = z
       .string()
       .min(1)
       .max(256)
-      .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+      .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
       .optional()
       .openapi({ example: "user_123", description: "The recipient. Exactly one of `userId` and `topic`." }),
     topic: TopicKey.optional().openapi({

@@ -17,7 +17,7 @@ const userId = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
   .openapi({ example: "user_123" });
 
 export const SubscriberInput = z.union([
