@@ -151,7 +151,10 @@ async function scrubEvents(db: Db, externalId: string, erased: Detached, size: n
   const [row] = await db.execute<{ n: number }>(sql`
     with picked as (
       select id from events
-      where user_id = ${externalId} and created_at <= ${erased.erasedAt.toISOString()}::timestamptz
+      -- The stored erased_at, not the Date read back: that one lost the microseconds, and an
+      -- event accepted within the same millisecond before the erase would have kept its data.
+      where user_id = ${externalId}
+        and created_at <= (select erased_at from recipients where id = ${erased.id})
       order by id
       limit ${size}
       for update
