@@ -1,10 +1,12 @@
 import {
+  cancelDigestItem,
   type DigestRow,
   getDigestOfNotification,
   getNotification,
   getPreferences,
   listDigestItems,
   mergePreferences,
+  type NotificationRow,
   openDigest,
   type Preferences,
   savePreferences,
@@ -117,6 +119,35 @@ describe("daily digest", () => {
     const next = await emit(w, { type: "weekly_promo", userId: "dana", data: promo(4) });
     const nextItem = (await routed(w, next)).notifications[0]!;
     expect((await digestOf(nextItem.id)).flushAt.toISOString()).toBe("2026-03-09T13:00:00.000Z");
+  });
+
+  it("an item canceled before its digest goes out is left out of it; once it went out, it cannot be", async () => {
+    clock.set("2026-03-12T01:00:00Z");
+    await subscriber("cora", { categories: { marketing: { digest: "daily" } } });
+    const items = [];
+    for (let i = 1; i <= 2; i++) {
+      const id = await emit(w, { type: "weekly_promo", userId: "cora", data: promo(i) });
+      items.push((await routed(w, id)).notifications.find((n) => n.channel === "email")!);
+    }
+    const [kept, dropped] = items as [NotificationRow, NotificationRow];
+    expect(await cancelDigestItem(w.deps.db, dropped.id, { by: "test" })).toBe(true);
+    expect((await getNotification(w.deps.db, dropped.id))!.status).toBe("CANCELED");
+
+    const digest = await digestOf(kept.id);
+    clock.set("2026-03-12T14:00:00Z");
+    expect((await flushDigestWindow(w.deps, digest.id)).kind).not.toBe("empty");
+    expect((await digestOf(kept.id)).itemCount).toBe(1);
+    const sent = (await getNotification(w.deps.db, digest.notificationId))!;
+    const listed = await listDigestItems(w.deps.db, sent.id);
+    expect(listed.map((n) => [n.id, n.status])).toEqual(
+      expect.arrayContaining([
+        [kept.id, "DIGESTED"],
+        [dropped.id, "CANCELED"],
+      ]),
+    );
+    // The window went out: its items can no longer be canceled.
+    expect(await cancelDigestItem(w.deps.db, kept.id, { by: "test" })).toBe(false);
+    expect((await getNotification(w.deps.db, kept.id))!.status).toBe("DIGESTED");
   });
 
   it("sends nothing to a user with nothing pending", async () => {

@@ -1,6 +1,6 @@
 import type { Channel } from "@herald/domain";
 import { newId } from "@herald/ids";
-import { and, asc, eq, getTableColumns, lte } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, lte, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { NewNotification, NotificationRow } from "./notifications.ts";
 import { digests, events, notifications, notificationTimeline } from "./schema/index.ts";
@@ -213,4 +213,33 @@ export async function listDigestItems(db: Db, digestNotificationId: string): Pro
     .from(notifications)
     .where(eq(notifications.digestId, digestNotificationId))
     .orderBy(asc(notifications.id));
+}
+
+/**
+ * Cancels a DIGESTED item while its digest has not gone out: the digest row is
+ * share-locked, so a flush that is taking the window (it updates that row)
+ * either runs first, and the item went out with it (false), or waits, and
+ * then finds the item CANCELED and leaves it out. False when the item is not
+ * DIGESTED or its digest is no longer open.
+ */
+export async function cancelDigestItem(
+  db: Db,
+  id: string,
+  detail: Record<string, unknown>,
+): Promise<boolean> {
+  const rows = await db.execute<{ id: string }>(sql`
+    with open as (
+      select d.id from notifications n join digests d on d.notification_id = n.digest_id
+      where n.id = ${id} and n.status = 'DIGESTED' and d.status = 'open'
+      for share of d
+    ), u as (
+      update notifications set status = 'CANCELED', updated_at = now()
+      where id = ${id} and status = 'DIGESTED' and exists (select 1 from open)
+      returning id
+    ), t as (
+      insert into notification_timeline (notification_id, status, at, detail)
+      select id, 'CANCELED', now(), ${JSON.stringify(detail)}::jsonb from u
+    )
+    select id from u`);
+  return rows.length > 0;
 }

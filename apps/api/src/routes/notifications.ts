@@ -1,4 +1,5 @@
 import {
+  cancelDigestItem,
   decodeCursor,
   getNotification,
   getTimeline,
@@ -88,7 +89,8 @@ const cancel = createRoute({
   path: "/v1/notifications/{notificationId}",
   tags: ["Notifications"],
   summary: "Cancel a scheduled or queued notification",
-  description: "409 when it was already sent (or otherwise finished).",
+  description:
+    "Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished).",
   middleware: [requireScope("events:write")] as const,
   request: { params: IdParam },
   responses: {
@@ -139,7 +141,11 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
 
   app.openapi(cancel, async (c) => {
     const { notificationId } = c.req.valid("param");
-    const canceled = await transition(deps.db, notificationId, "CANCELED", { detail: { by: "api" } });
+    const canceled =
+      (await transition(deps.db, notificationId, "CANCELED", { detail: { by: "api" } })) ||
+      // An item waiting in a digest that has not gone out leaves it (a canceled order must not
+      // show up in tomorrow's digest).
+      (await cancelDigestItem(deps.db, notificationId, { by: "api", from: "digest" }));
     const n = await getNotification(deps.db, notificationId);
     if (!n) throw new HeraldError("not_found", `No notification ${notificationId}.`);
     if (!canceled) {

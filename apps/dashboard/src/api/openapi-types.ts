@@ -835,7 +835,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel a scheduled or queued notification
-         * @description 409 when it was already sent (or otherwise finished).
+         * @description Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished).
          */
         delete: {
             parameters: {
