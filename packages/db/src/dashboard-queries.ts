@@ -1,4 +1,4 @@
-import { desc, ilike, isNull, or, sql } from "drizzle-orm";
+import { desc, eq, ilike, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { RecipientRow } from "./recipients.ts";
 import { recipients } from "./schema/index.ts";
@@ -10,8 +10,14 @@ import { recipients } from "./schema/index.ts";
  */
 export async function searchRecipients(db: Db, q: string, limit: number): Promise<RecipientRow[]> {
   const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  // The Herald id the user page shows (`usr_…`) finds its user too.
   const match = q
-    ? or(ilike(recipients.externalId, like), ilike(recipients.email, like), ilike(recipients.phone, like))
+    ? or(
+        ilike(recipients.externalId, like),
+        ilike(recipients.email, like),
+        ilike(recipients.phone, like),
+        eq(recipients.id, q.trim()),
+      )
     : undefined;
   return db
     .select()

@@ -12,7 +12,7 @@ const searchUsers = createRoute({
   method: "get",
   path: "/v1/dashboard/users",
   tags: ["Dashboard"],
-  summary: "Find users by user id, e-mail or phone",
+  summary: "Find users by user id, e-mail, phone or Herald id (usr_…)",
   description: "Case-insensitive substring match, most recently updated first. Erased users are left out.",
   middleware: [requireScope("read")] as const,
   request: {

@@ -4997,7 +4997,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Find users by user id, e-mail or phone
+         * Find users by user id, e-mail, phone or Herald id (usr_…)
          * @description Case-insensitive substring match, most recently updated first. Erased users are left out.
          */
         get: {
