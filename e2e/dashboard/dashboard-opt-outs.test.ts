@@ -1,0 +1,66 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DashboardStack, SUPPORT, startDashboardStack } from "./dashboard-fixture.ts";
+
+/**
+ * What support needs to answer "why did I get nothing?": the opt-outs that
+ * are in force below the top-level switches, shown and editable.
+ */
+let stack: DashboardStack;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startDashboardStack();
+  const { herald } = stack;
+  expect((await herald.call("PUT", "/v1/users/linus", { email: "linus@example.com" })).status).toBe(200);
+  // What a one-click unsubscribe and the user's own mutes leave behind.
+  const put = await herald.call("PUT", "/v1/users/linus/preferences", {
+    categories: { marketing: { channels: { email: false } }, transactional: { channels: { sms: false } } },
+    types: { payment_failed: { enabled: false, channels: { email: false } } },
+  });
+  expect(put.status).toBe(200);
+  page = await stack.signedIn(SUPPORT);
+}, 90_000);
+afterAll(() => stack?.close());
+
+const box = (name: string) => page.getByRole("checkbox", { name, exact: true });
+
+describe("the preferences editor", () => {
+  it("shows category channel switches and per-type overrides that are off", async () => {
+    await page.goto(`${stack.herald.url}/users/linus`);
+    await page.getByRole("heading", { name: "linus" }).waitFor();
+    for (const off of [
+      "marketing E-mail",
+      "transactional SMS",
+      "payment_failed enabled",
+      "payment_failed E-mail",
+    ]) {
+      await box(off).waitFor();
+      expect(await box(off).isVisible(), off).toBe(true);
+      expect(await box(off).isChecked(), off).toBe(false);
+    }
+    expect(await box("marketing Push").isChecked()).toBe(true);
+    // Only the channels a type has: payment_failed has no SMS template.
+    expect(await box("payment_failed SMS").count()).toBe(0);
+    expect(await page.locator('[data-category="transactional"] summary').textContent()).toContain("3 off");
+    expect(await page.locator('[data-category="social"] details').getAttribute("open")).toBeNull();
+  });
+
+  it("saves only the switches support flipped, keeping what changed meanwhile", async () => {
+    await box("payment_failed enabled").check();
+    await box("transactional SMS").check();
+    await box("order_placed In-app").uncheck();
+    // The user unsubscribes from marketing push while the form is open.
+    await stack.herald.call("PUT", "/v1/users/linus/preferences", {
+      categories: { marketing: { channels: { push: false } } },
+    });
+    await page.getByRole("button", { name: "Save preferences" }).click();
+    await page.getByText("Preferences saved").waitFor();
+    const prefs = (await stack.herald.call("GET", "/v1/users/linus/preferences")).body;
+    expect(prefs.categories.marketing.channels).toEqual({ email: false, push: false });
+    expect(prefs.categories.transactional.channels).toEqual({ sms: true });
+    expect(prefs.types.payment_failed).toEqual({ enabled: true, channels: { email: false } });
+    expect(prefs.types.order_placed).toEqual({ channels: { in_app: false } });
+    expect(await box("marketing Push").isChecked()).toBe(false);
+  });
+});
