@@ -4536,7 +4536,7 @@ export interface paths {
         };
         /**
          * Queues, last hour's throughput and errors, dead letters, provider health
-         * @description Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out.
+         * @description Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues.
          */
         get: {
             parameters: {
@@ -6446,6 +6446,7 @@ export interface components {
          *           "oldestWaitingAgeSeconds": 0.4
          *         }
          *       ],
+         *       "queuesUnavailable": false,
          *       "deadLetters": 2,
          *       "activity": [
          *         {
@@ -6477,6 +6478,8 @@ export interface components {
                 failed: number;
                 oldestWaitingAgeSeconds: number;
             }[];
+            /** @description True when Redis (the queue store) could not answer for one or more queues; those are missing from `queues`. */
+            queuesUnavailable: boolean;
             deadLetters: number;
             activity: {
                 at: string;

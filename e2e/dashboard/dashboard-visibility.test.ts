@@ -1,10 +1,11 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DashboardStack, SUPPORT, startDashboardStack } from "./dashboard-fixture.ts";
+import { ADMIN, type DashboardStack, SUPPORT, startDashboardStack } from "./dashboard-fixture.ts";
 
 /**
- * What support needs to answer "why did I get nothing?": the opt-outs that
- * are in force below the top-level switches, shown and editable.
+ * What the dashboard must not hide: the opt-outs in force below the
+ * top-level switches (support's "why did I get nothing?"), and a queue store
+ * that cannot be read (not healthy zeros).
  */
 let stack: DashboardStack;
 let page: Page;
@@ -62,5 +63,32 @@ describe("the preferences editor", () => {
     expect(prefs.types.payment_failed).toEqual({ enabled: true, channels: { email: false } });
     expect(prefs.types.order_placed).toEqual({ channels: { in_app: false } });
     expect(await box("marketing Push").isChecked()).toBe(false);
+  });
+});
+
+describe("the overview", () => {
+  it("says the queue store is unreachable instead of showing empty queues and LIVE", async () => {
+    const admin = await stack.signedIn(ADMIN);
+    // The API's answer with Redis down (apps/api/test/dashboard-overview.test.ts checks it against a real one).
+    await admin.route("**/v1/dashboard/overview", async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({
+        response: res,
+        json: { ...(await res.json()), queues: [], queuesUnavailable: true },
+      });
+    });
+    await admin.goto(`${stack.herald.url}/`);
+    await admin.locator("[data-queues-unavailable]").waitFor();
+    expect(await admin.locator("[data-queues-unavailable]").textContent()).toContain(
+      "Queue store (Redis) unreachable",
+    );
+    expect(await admin.locator(".subtitle").textContent()).toMatch(/^Queue store \(Redis\) unreachable/);
+    expect(await admin.locator(".page-header .live").count()).toBe(0);
+    const inQueues = admin.locator(".stat", { hasText: "In queues" });
+    expect(await inQueues.locator(".stat-value").textContent()).toBe("—");
+
+    await admin.unroute("**/v1/dashboard/overview");
+    await admin.locator("[data-queues-unavailable]").waitFor({ state: "detached", timeout: 10_000 });
+    await admin.locator(".page-header .live").waitFor();
   });
 });
