@@ -4629,6 +4629,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dashboard/notifications/{notificationId}/job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a notification's send job is in the queues
+         * @description The queue lane (critical-priority sends have their own) and job that sends the notification: its own `send` job, or the `send_batch` job that carries it with others. 404 when it has none (digested, never queued, or the job was already removed).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notificationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DashboardJobLocation"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dashboard/users": {
         parameters: {
             query?: never;
@@ -6496,6 +6609,30 @@ export interface components {
                 lastErrorAt: string | null;
             }[];
             generatedAt: string;
+        };
+        /**
+         * @example {
+         *       "queue": "{sms_critical}",
+         *       "jobId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "state": "failed",
+         *       "batch": false,
+         *       "url": "/admin/queues/queue/%7Bsms_critical%7D/ntf_01jd8q3k5m6n7p8q9r0s1t2v3w"
+         *     }
+         */
+        DashboardJobLocation: {
+            /**
+             * @description The BullMQ queue (lane) holding the job
+             * @example {sms_critical}
+             */
+            queue: string;
+            /** @description The notification's own id, or its `send_batch` job's (`snd_…`) */
+            jobId: string;
+            /** @example failed */
+            state: string;
+            /** @description True when the job sends this notification with others */
+            batch: boolean;
+            /** @description The job's page in Bull Board */
+            url: string;
         };
         /**
          * @example {

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { api, type Notification, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { Filters, type FilterValues, filtersFrom } from "../components/filters.tsx";
+import { JobLink } from "../components/job-link.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
@@ -13,10 +14,6 @@ import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
 
 const FIELDS: (keyof FilterValues)[] = ["userId", "type", "channel", "since", "until"];
 type Channel = "email" | "sms" | "push" | "in_app";
-
-/** Bull Board's page for a notification's send job (job id = notification id). */
-export const bullBoardJob = (n: Pick<Notification, "id" | "channel">) =>
-  `/admin/queues/queue/${encodeURIComponent(`{${n.channel}}`)}/${encodeURIComponent(n.id)}`;
 
 const query = (f: FilterValues) => ({
   ...(f.userId ? { userId: f.userId } : {}),
@@ -130,9 +127,12 @@ export function FailuresPage() {
   const actions = (n: Notification) =>
     n.status !== "DEAD" ? (
       isAdmin ? (
-        <a className="btn btn-sm btn-ghost" href={bullBoardJob(n)} target="_blank" rel="noreferrer">
-          Job ↗
-        </a>
+        <JobLink
+          notificationId={n.id}
+          className="btn btn-sm btn-ghost"
+          label="Job ↗"
+          batchLabel="Batch job ↗"
+        />
       ) : null
     ) : isAdmin ? (
       <div className="row-actions">
@@ -153,15 +153,12 @@ export function FailuresPage() {
         >
           Discard
         </button>
-        <a
+        <JobLink
+          notificationId={n.id}
           className="btn btn-sm btn-ghost"
-          href={bullBoardJob(n)}
-          target="_blank"
-          rel="noreferrer"
-          title="Open the job in Bull Board"
-        >
-          Job ↗
-        </a>
+          label="Job ↗"
+          batchLabel="Batch job ↗"
+        />
       </div>
     ) : (
       <span className="muted small">admin only</span>

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { api, type NotificationDetail, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { ContentPreview } from "../components/content-preview.tsx";
+import { JobLink } from "../components/job-link.tsx";
 import { attempts } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { QueryView } from "../components/states.tsx";
@@ -10,7 +11,6 @@ import { StatusBadge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
 import { ago, CHANNEL_LABEL, when } from "../format.ts";
 import { Link } from "../router.tsx";
-import { bullBoardJob } from "./failures-page.tsx";
 
 const OPEN = new Set(["PENDING", "QUEUED", "SCHEDULED", "FAILED"]);
 
@@ -143,9 +143,12 @@ export function NotificationDetailPage({ id }: { id: string }) {
                   Cancel
                 </button>
               )}
-              <a className="btn btn-ghost" href={bullBoardJob(n)} target="_blank" rel="noreferrer">
-                Job in Bull Board ↗
-              </a>
+              <JobLink
+                notificationId={n.id}
+                className="btn btn-ghost"
+                label="Job in Bull Board ↗"
+                batchLabel="Batch job in Bull Board ↗"
+              />
             </>
           )
         }
