@@ -1,3 +1,5 @@
+import { insertEvents, insertNotifications, upsertRecipient } from "@herald/db";
+import { newId } from "@herald/ids";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, type DashboardStack, SUPPORT, startDashboardStack } from "./dashboard-fixture.ts";
@@ -5,7 +7,8 @@ import { ADMIN, type DashboardStack, SUPPORT, startDashboardStack } from "./dash
 /**
  * What the dashboard must not hide: the opt-outs in force below the
  * top-level switches (support's "why did I get nothing?"), and a queue store
- * that cannot be read (not healthy zeros).
+ * that cannot be read (not healthy zeros), a failure that is final (not
+ * "retrying", not polled for ever).
  */
 let stack: DashboardStack;
 let page: Page;
@@ -90,5 +93,101 @@ describe("the overview", () => {
     await admin.unroute("**/v1/dashboard/overview");
     await admin.locator("[data-queues-unavailable]").waitFor({ state: "detached", timeout: 10_000 });
     await admin.locator(".page-header .live").waitFor();
+  });
+});
+
+/** A notification row as a worker leaves it (no job: these pages only read it). */
+async function row(status: string, extra: { reason?: string; lastError?: string; scheduledAt?: Date } = {}) {
+  const db = stack.herald.db.db;
+  const r = await upsertRecipient(db, "linus", { email: "linus@example.com" });
+  const [e] = await insertEvents(db, [
+    { type: "order_placed", userId: "linus", data: {}, priority: "normal" },
+  ]);
+  const [n] = await insertNotifications(db, [
+    {
+      id: newId("ntf"),
+      eventId: e!.event.id,
+      recipientId: r.id,
+      userId: "linus",
+      type: "order_placed",
+      category: "transactional",
+      channel: "sms",
+      priority: "normal",
+      status: status as never,
+      content: { channel: "sms", text: "t" } as never,
+      ...(extra.scheduledAt ? { scheduledAt: extra.scheduledAt } : {}),
+    },
+  ]);
+  if (extra.reason || extra.lastError) {
+    await stack.herald.db.sql`UPDATE notifications SET reason = ${extra.reason ?? null},
+      last_error = ${extra.lastError ?? null} WHERE id = ${n!.id}`;
+  }
+  return n!.id;
+}
+
+/** How many times the page asks for `path` in `ms`. */
+async function requestsIn(p: Page, path: string, ms: number) {
+  let n = 0;
+  const count = (r: { url(): string }) => {
+    if (new URL(r.url()).pathname === path) n++;
+  };
+  p.on("request", count);
+  await p.waitForTimeout(ms);
+  p.off("request", count);
+  return n;
+}
+
+describe("failures and notification pages", () => {
+  let admin: Page;
+  let permanent: string;
+  let retrying: string;
+  beforeAll(async () => {
+    admin = await stack.signedIn(ADMIN);
+    permanent = await row("FAILED", {
+      reason: "permanent_error",
+      lastError: "twilio 21211: invalid To number",
+    });
+    retrying = await row("FAILED", { lastError: "twilio 503" });
+  });
+
+  it("lists permanent failures apart from those awaiting a retry", async () => {
+    await admin.goto(`${stack.herald.url}/failures?tab=failing`);
+    await admin.locator(`tr[data-notification-id="${retrying}"]`).waitFor();
+    expect(await admin.locator(`tr[data-notification-id="${permanent}"]`).count()).toBe(0);
+    await admin.getByRole("tab", { name: "Failed permanently" }).click();
+    await admin.locator(`tr[data-notification-id="${permanent}"]`).waitFor();
+    expect(await admin.locator(`tr[data-notification-id="${retrying}"]`).count()).toBe(0);
+  });
+
+  it("labels a permanent failure and stops polling it; a missing one is not polled either", async () => {
+    await admin.goto(`${stack.herald.url}/notifications/${permanent}`);
+    await admin.getByText("failed permanently").waitFor();
+    expect(await admin.locator(".page-header .live").count()).toBe(0);
+    expect(await requestsIn(admin, `/v1/notifications/${permanent}`, 2500)).toBe(0);
+
+    const missing = "ntf_00000000000000000000000000";
+    await admin.goto(`${stack.herald.url}/notifications/${missing}`);
+    await admin.locator(".state").first().waitFor();
+    expect(await requestsIn(admin, `/v1/notifications/${missing}`, 2500)).toBe(0);
+  });
+
+  it("shows when a scheduled notification goes out, polls it slowly, and asks before canceling", async () => {
+    const at = new Date(Date.now() + 3 * 24 * 3600_000);
+    const id = await row("SCHEDULED", { scheduledAt: at });
+    await admin.goto(`${stack.herald.url}/notifications/${id}`);
+    const fact = admin.locator(`[data-scheduled-at]`);
+    await fact.waitFor();
+    expect(new Date((await fact.getAttribute("data-scheduled-at"))!).getTime()).toBe(at.getTime());
+    expect(await admin.getByText("Scheduled for").count()).toBe(1);
+    expect(await requestsIn(admin, `/v1/notifications/${id}`, 2500)).toBe(0);
+
+    let asked = "";
+    admin.once("dialog", (d) => {
+      asked = d.message();
+      void d.dismiss();
+    });
+    await admin.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => asked).toContain(id);
+    expect((await stack.herald.call("GET", `/v1/notifications/${id}`)).body.status).toBe("SCHEDULED");
   });
 });
