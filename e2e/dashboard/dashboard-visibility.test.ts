@@ -191,3 +191,34 @@ describe("failures and notification pages", () => {
     expect((await stack.herald.call("GET", `/v1/notifications/${id}`)).body.status).toBe("SCHEDULED");
   });
 });
+
+describe("an event that sent nothing", () => {
+  it("Send test says no notification was sent and why; the event's page lists the suppressed channels", async () => {
+    const { herald } = stack;
+    expect((await herald.call("PUT", "/v1/users/max", { email: "max@example.com" })).status).toBe(200);
+    await herald.call("PUT", "/v1/users/max/preferences", {
+      categories: { marketing: { channels: { email: false } } },
+    });
+    const admin = await stack.signedIn(ADMIN);
+    await admin.goto(`${herald.url}/templates`);
+    const form = admin.getByRole("form", { name: "Send weekly_promo test" });
+    await form.getByPlaceholder("user id").fill("max");
+    await form.getByRole("button", { name: "Send test" }).click();
+    const outcome = form.locator("[data-test-outcome]");
+    await outcome.waitFor({ timeout: 15_000 });
+    expect(await outcome.getAttribute("data-test-outcome")).toBe("bad");
+    const text = await outcome.textContent();
+    expect(text).toContain("No notification was sent");
+    expect(text).toContain("E-mail: turned off in the user's preferences");
+    expect(text).not.toContain("Test sent");
+
+    await form.getByRole("link", { name: "See the event" }).click();
+    const summary = admin.locator("[data-event-outcome]");
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain("No notification was sent.");
+    expect(await summary.locator('[data-suppressed="email"]').textContent()).toBe(
+      "Not sent on E-mail: turned off in the user's preferences",
+    );
+    expect(await summary.locator('[data-suppressed="push"]').count()).toBe(1);
+  });
+});
