@@ -22,6 +22,7 @@ import { registerApiKeys } from "./routes/api-keys.ts";
 import { registerBullBoard } from "./routes/bull-board.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
 import { registerDashboardData } from "./routes/dashboard-data.ts";
+import { registerDashboardJob } from "./routes/dashboard-job.ts";
 import { registerDashboardOverview } from "./routes/dashboard-overview.ts";
 import { registerDashboardSession } from "./routes/dashboard-session.ts";
 import { registerDashboardTemplates } from "./routes/dashboard-templates.ts";
@@ -127,6 +128,7 @@ export function createApp(deps: ApiDeps): App {
   registerDeadLetters(app, deps);
   registerDashboardSession(app, deps);
   registerDashboardOverview(app, deps);
+  registerDashboardJob(app, deps);
   registerDashboardData(app, deps);
   registerDashboardTemplates(app, deps);
 

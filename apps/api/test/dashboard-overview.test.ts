@@ -1,4 +1,5 @@
 import { insertEvents, insertNotifications, upsertRecipient } from "@herald/db";
+import { freePort } from "@herald/devstack";
 import { newId } from "@herald/ids";
 import { QUEUE_NAMES } from "@herald/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -71,6 +72,7 @@ describe("GET /v1/dashboard/overview", () => {
     ]);
     expect(o.deadLetters).toBe(1);
     expect(o.queues.map((q: any) => q.name).sort()).toEqual([...QUEUE_NAMES].sort());
+    expect(o.queuesUnavailable).toBe(false);
 
     const dl = await api.call("GET", "/v1/dead-letters");
     expect(dl.body.data).toEqual([expect.objectContaining({ id: dead, failedProvider: "twilio" })]);
@@ -85,6 +87,19 @@ describe("GET /v1/dashboard/overview", () => {
       expect(res.body.activity.every((b: any) => b.sent === 0 && b.failed === 0)).toBe(true);
     } finally {
       await fresh.close();
+    }
+  });
+
+  it("says the queue store is unreachable with Redis down, instead of empty queues", async () => {
+    // Nothing listens on a free port: every Redis call is refused, as when Redis is down.
+    const down = await createTestApi({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    try {
+      const res = await down.call("GET", "/v1/dashboard/overview");
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ queues: [], queuesUnavailable: true, deadLetters: 0 });
+      expect(res.body.activity).toHaveLength(12); // what PostgreSQL knows is still shown
+    } finally {
+      await down.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client.ts";
 import { RequireSession } from "./auth.tsx";
+import { PageErrorBoundary } from "./components/page-error-boundary.tsx";
 import { Shell } from "./components/shell.tsx";
 import { Empty } from "./components/states.tsx";
 import { ToastProvider } from "./components/toast.tsx";
@@ -49,13 +50,22 @@ function Page() {
   );
 }
 
+function Frame() {
+  const { path, search } = useLocation();
+  return (
+    <PageErrorBoundary key={`${path}?${search}`}>
+      <Page />
+    </PageErrorBoundary>
+  );
+}
+
 export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
         <RequireSession fallback={<LoginPage />}>
           <Shell>
-            <Page />
+            <Frame />
           </Shell>
         </RequireSession>
       </ToastProvider>

@@ -30,6 +30,8 @@ export function useSessionQuery() {
     },
     staleTime: 60_000,
     retry: false,
+    // Herald not answering at start-up (restarting, 503): ask again until it does.
+    refetchInterval: (q) => (q.state.status === "error" ? 3000 : false),
   });
 }
 
@@ -64,7 +66,12 @@ export function RequireSession({ children, fallback }: { children: ReactNode; fa
   if (query.isError)
     return (
       <div className="boot">
-        <p>Herald did not answer ({query.error.message}). Retrying…</p>
+        <div>
+          <p role="alert">Herald did not answer ({query.error.message}). Retrying…</p>
+          <button type="button" className="btn" onClick={() => query.refetch()} disabled={query.isFetching}>
+            Try now
+          </button>
+        </div>
       </div>
     );
   if (!query.data) return <>{fallback}</>;

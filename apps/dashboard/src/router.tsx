@@ -25,6 +25,15 @@ export function useLocation(): { path: string; search: URLSearchParams } {
   return { path: url.pathname, search: url.searchParams };
 }
 
+// A path typed or pasted by hand may hold a lone "%": keep it as it is rather than throw.
+const decode = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
 /** Matches `/users/:userId` style patterns; params are decoded. */
 export function match(pattern: string, path: string): Record<string, string> | null {
   const p = pattern.split("/");
@@ -32,7 +41,7 @@ export function match(pattern: string, path: string): Record<string, string> | n
   if (p.length !== s.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {
-    if (p[i]!.startsWith(":")) params[p[i]!.slice(1)] = decodeURIComponent(s[i]!);
+    if (p[i]!.startsWith(":")) params[p[i]!.slice(1)] = decode(s[i]!);
     else if (p[i] !== s[i]) return null;
   }
   return params;

@@ -7,6 +7,10 @@ import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors } from "../schemas/common.ts";
 import { OverviewSchema } from "../schemas/dashboard.ts";
 import { queueSnapshot } from "../services/queue-metrics.ts";
+import { within } from "../services/within.ts";
+
+// Longer than a healthy Redis ever takes, short enough for a page that refreshes every 5 s.
+const QUEUE_READ_MS = 2000;
 
 const overview = createRoute({
   method: "get",
@@ -15,7 +19,8 @@ const overview = createRoute({
   summary: "Queues, last hour's throughput and errors, dead letters, provider health",
   description:
     "Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status " +
-    "timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out.",
+    "timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out " +
+    "of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues.",
   middleware: [requireScope("read")] as const,
   responses: {
     200: { description: "The overview", content: { "application/json": { schema: OverviewSchema } } },
@@ -29,7 +34,7 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
     const [snapshots, dead, activity, providers] = await Promise.all([
       Promise.all(
         QUEUE_NAMES.map((name) =>
-          queueSnapshot(deps.redis, deps.queues.lanes(name)).then(
+          within(queueSnapshot(deps.redis, deps.queues.lanes(name)), QUEUE_READ_MS).then(
             (s) => ({ name, ...s }),
             () => null,
           ),
@@ -42,6 +47,7 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
     return c.json(
       {
         queues: snapshots.filter((s) => s !== null),
+        queuesUnavailable: snapshots.some((s) => s === null),
         deadLetters: dead.reduce((sum, d) => sum + Number(d.count), 0),
         activity: activity.map((b) => ({ at: b.at.toISOString(), sent: b.sent, failed: b.failed })),
         providers: providers.map((p) => ({

@@ -1,12 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
-
-const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([
-    p,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)),
-  ]);
+import { within } from "../services/within.ts";
 
 const Check = z.object({ ok: z.boolean(), error: z.string().optional(), latencyMs: z.number() });
 const Ready = z

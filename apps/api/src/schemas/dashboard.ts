@@ -47,6 +47,10 @@ const QueueCounts = z.object({
 export const OverviewSchema = z
   .object({
     queues: z.array(QueueCounts),
+    queuesUnavailable: z.boolean().openapi({
+      description:
+        "True when Redis (the queue store) could not answer for one or more queues; those are missing from `queues`.",
+    }),
     deadLetters: z.number().int(),
     activity: z.array(z.object({ at: z.string(), sent: z.number().int(), failed: z.number().int() })),
     providers: z.array(
@@ -65,6 +69,7 @@ export const OverviewSchema = z
   .openapi("DashboardOverview", {
     example: {
       queues: [{ name: "email", waiting: 3, active: 1, delayed: 0, failed: 2, oldestWaitingAgeSeconds: 0.4 }],
+      queuesUnavailable: false,
       deadLetters: 2,
       activity: [{ at: "2026-11-24T09:00:00.000Z", sent: 120, failed: 1 }],
       providers: [

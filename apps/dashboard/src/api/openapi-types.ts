@@ -4887,7 +4887,7 @@ export interface paths {
         };
         /**
          * Queues, last hour's throughput and errors, dead letters, provider health
-         * @description Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out.
+         * @description Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues.
          */
         get: {
             parameters: {
@@ -4945,6 +4945,119 @@ export interface paths {
                 };
                 /** @description A body that is not application/json */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboard/notifications/{notificationId}/job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a notification's send job is in the queues
+         * @description The queue lane (critical-priority sends have their own) and job that sends the notification: its own `send` job, or the `send_batch` job that carries it with others. 404 when it has none (digested, never queued, or the job was already removed).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notificationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DashboardJobLocation"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6842,6 +6955,7 @@ export interface components {
          *           "oldestWaitingAgeSeconds": 0.4
          *         }
          *       ],
+         *       "queuesUnavailable": false,
          *       "deadLetters": 2,
          *       "activity": [
          *         {
@@ -6873,6 +6987,8 @@ export interface components {
                 failed: number;
                 oldestWaitingAgeSeconds: number;
             }[];
+            /** @description True when Redis (the queue store) could not answer for one or more queues; those are missing from `queues`. */
+            queuesUnavailable: boolean;
             deadLetters: number;
             activity: {
                 at: string;
@@ -6889,6 +7005,30 @@ export interface components {
                 lastErrorAt: string | null;
             }[];
             generatedAt: string;
+        };
+        /**
+         * @example {
+         *       "queue": "{sms_critical}",
+         *       "jobId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "state": "failed",
+         *       "batch": false,
+         *       "url": "/admin/queues/queue/%7Bsms_critical%7D/ntf_01jd8q3k5m6n7p8q9r0s1t2v3w"
+         *     }
+         */
+        DashboardJobLocation: {
+            /**
+             * @description The BullMQ queue (lane) holding the job
+             * @example {sms_critical}
+             */
+            queue: string;
+            /** @description The notification's own id, or its `send_batch` job's (`snd_…`) */
+            jobId: string;
+            /** @example failed */
+            state: string;
+            /** @description True when the job sends this notification with others */
+            batch: boolean;
+            /** @description The job's page in Bull Board */
+            url: string;
         };
         /**
          * @example {

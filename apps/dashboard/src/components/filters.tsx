@@ -24,8 +24,9 @@ export const useTemplates = () =>
 
 /** `datetime-local` value ↔ ISO (the browser's time zone). */
 const toLocal = (iso?: string) => {
-  if (!iso) return "";
-  const d = new Date(iso);
+  const d = new Date(iso ?? "");
+  // Not a date (`?since=yesterday` typed in the address bar): an empty field; the API says what is wrong.
+  if (Number.isNaN(d.getTime())) return "";
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 };
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { api, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { Link, useLocation } from "../router.tsx";
@@ -13,6 +13,21 @@ const NAV = [
   { href: "/outbox", label: "Dev outbox", icon: "⇪" },
 ];
 
+// Where the sidebar becomes a drawer (styles/responsive.css).
+const DRAWER = "(max-width: 860px)";
+
+/** Whether the viewport matches `query`, following resizes. */
+function useMedia(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const change = () => setMatches(list.matches);
+    list.addEventListener("change", change);
+    return () => list.removeEventListener("change", change);
+  }, [query]);
+  return matches;
+}
+
 const active = (href: string, path: string) => (href === "/" ? path === "/" : path.startsWith(href));
 
 /** Sidebar on desktop; a top bar with a menu button on phones. */
@@ -22,6 +37,18 @@ export function Shell({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the drawer whenever the page changes
   useEffect(() => setOpen(false), [path]);
+  const drawer = useMedia(DRAWER);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      setOpen(false);
+      menuButton.current?.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
   const dead = useQuery({
     queryKey: ["dead-count"],
     queryFn: () => unwrap(api.GET("/v1/dashboard/overview")),
@@ -32,6 +59,7 @@ export function Shell({ children }: { children: ReactNode }) {
     <div className={`shell ${open ? "nav-open" : ""}`}>
       <header className="topbar">
         <button
+          ref={menuButton}
           type="button"
           className="icon-btn"
           aria-label={open ? "Close menu" : "Open menu"}
@@ -47,7 +75,8 @@ export function Shell({ children }: { children: ReactNode }) {
           Herald
         </Link>
       </header>
-      <nav className="sidebar" aria-label="Main">
+      {/* A closed drawer is off-screen: inert, so Tab does not walk through links nobody sees. */}
+      <nav className="sidebar" aria-label="Main" inert={drawer && !open}>
         <Link href="/" className="brand brand-side">
           <span className="logo" aria-hidden="true">
             H

@@ -3,20 +3,29 @@ import { useState } from "react";
 import { api, type Notification, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { Filters, type FilterValues, filtersFrom } from "../components/filters.tsx";
+import { JobLink } from "../components/job-link.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL, shortId } from "../format.ts";
+import { isFinalFailure, refetchEvery } from "../notification-state.ts";
 import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
 
 const FIELDS: (keyof FilterValues)[] = ["userId", "type", "channel", "since", "until"];
 type Channel = "email" | "sms" | "push" | "in_app";
 
-/** Bull Board's page for a notification's send job (job id = notification id). */
-export const bullBoardJob = (n: Pick<Notification, "id" | "channel">) =>
-  `/admin/queues/queue/${encodeURIComponent(`{${n.channel}}`)}/${encodeURIComponent(n.id)}`;
+const TABS = ["dead", "failing", "permanent"] as const;
+const TAB_LABEL = { dead: "Dead", failing: "Retrying", permanent: "Failed permanently" };
+const EMPTY: Record<(typeof TABS)[number], [string, string]> = {
+  dead: ["No dead letters", "Every notification was delivered or is still on its way."],
+  failing: ["Nothing is retrying", "Failed attempts waiting for their next retry show up here."],
+  permanent: [
+    "No permanent failures",
+    "Notifications a provider refused for good (bad number, device gone) show up here; they are not retried.",
+  ],
+};
 
 const query = (f: FilterValues) => ({
   ...(f.userId ? { userId: f.userId } : {}),
@@ -33,10 +42,7 @@ function Retried({ ids }: { ids: string[] }) {
       queryKey: ["notification", id],
       queryFn: () =>
         unwrap(api.GET("/v1/notifications/{notificationId}", { params: { path: { notificationId: id } } })),
-      refetchInterval: (q: { state: { data?: { status: string } } }) =>
-        ["QUEUED", "PENDING", "FAILED", "SCHEDULED"].includes(q.state.data?.status ?? "QUEUED")
-          ? 1000
-          : false,
+      refetchInterval: (q: { state: { data?: Notification } }) => refetchEvery(q.state.data, false),
     })),
   });
   if (ids.length === 0) return null;
@@ -66,7 +72,7 @@ export function FailuresPage() {
   const { isAdmin } = useAuth();
   const { search } = useLocation();
   const setSearch = useSearchParamsUpdater();
-  const tab = search.get("tab") === "failing" ? "failing" : "dead";
+  const tab = TABS.find((t) => t === search.get("tab")) ?? "dead";
   const filters = filtersFrom(search, FIELDS);
   const toast = useToast();
   const client = useQueryClient();
@@ -88,7 +94,9 @@ export function FailuresPage() {
         }),
       ),
     refetchInterval: 5000,
-    enabled: tab === "failing",
+    // One list of FAILED rows, split here: the API has no filter for the final ones.
+    select: (d) => ({ ...d, data: d.data.filter((n) => isFinalFailure(n) === (tab === "permanent")) }),
+    enabled: tab !== "dead",
   });
   const refresh = () => {
     client.invalidateQueries({ queryKey: ["dead-letters"] });
@@ -130,9 +138,12 @@ export function FailuresPage() {
   const actions = (n: Notification) =>
     n.status !== "DEAD" ? (
       isAdmin ? (
-        <a className="btn btn-sm btn-ghost" href={bullBoardJob(n)} target="_blank" rel="noreferrer">
-          Job ↗
-        </a>
+        <JobLink
+          notificationId={n.id}
+          className="btn btn-sm btn-ghost"
+          label="Job ↗"
+          batchLabel="Batch job ↗"
+        />
       ) : null
     ) : isAdmin ? (
       <div className="row-actions">
@@ -153,15 +164,12 @@ export function FailuresPage() {
         >
           Discard
         </button>
-        <a
+        <JobLink
+          notificationId={n.id}
           className="btn btn-sm btn-ghost"
-          href={bullBoardJob(n)}
-          target="_blank"
-          rel="noreferrer"
-          title="Open the job in Bull Board"
-        >
-          Job ↗
-        </a>
+          label="Job ↗"
+          batchLabel="Batch job ↗"
+        />
       </div>
     ) : (
       <span className="muted small">admin only</span>
@@ -171,7 +179,7 @@ export function FailuresPage() {
     <>
       <PageHeader
         title="Failures"
-        subtitle="Dead letters (retries used up) and notifications still retrying."
+        subtitle="Dead letters (retries used up), notifications still retrying, and those the provider refused for good."
         live
         actions={
           isAdmin && tab === "dead" && count > 0 ? (
@@ -189,7 +197,7 @@ export function FailuresPage() {
         }
       />
       <div className="tabs" role="tablist">
-        {(["dead", "failing"] as const).map((t) => (
+        {TABS.map((t) => (
           <button
             key={t}
             type="button"
@@ -198,7 +206,7 @@ export function FailuresPage() {
             className={tab === t ? "tab active" : "tab"}
             onClick={() => setSearch({ ...filters, tab: t === "dead" ? undefined : t })}
           >
-            {t === "dead" ? "Dead" : "Retrying"}
+            {TAB_LABEL[t]}
           </button>
         ))}
       </div>
@@ -217,13 +225,7 @@ export function FailuresPage() {
         <QueryView
           query={active}
           isEmpty={(d) => d.data.length === 0}
-          empty={
-            <Empty title={tab === "dead" ? "No dead letters" : "Nothing is retrying"}>
-              {tab === "dead"
-                ? "Every notification was delivered or is still on its way."
-                : "Failed attempts waiting for their next retry show up here."}
-            </Empty>
-          }
+          empty={<Empty title={EMPTY[tab][0]}>{EMPTY[tab][1]}</Empty>}
         >
           {(d) => (
             <NotificationTable

@@ -1,18 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { api, type NotificationDetail, unwrap } from "../api/client.ts";
+import { ApiError, api, type NotificationDetail, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { ContentPreview } from "../components/content-preview.tsx";
+import { JobLink } from "../components/job-link.tsx";
 import { attempts } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { QueryView } from "../components/states.tsx";
-import { StatusBadge } from "../components/status-badge.tsx";
+import { Badge, StatusBadge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
 import { ago, CHANNEL_LABEL, when } from "../format.ts";
+import { isFinalFailure, isSettled, refetchEvery } from "../notification-state.ts";
 import { Link } from "../router.tsx";
-import { bullBoardJob } from "./failures-page.tsx";
-
-const OPEN = new Set(["PENDING", "QUEUED", "SCHEDULED", "FAILED"]);
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -46,6 +45,13 @@ function Facts({ n }: { n: NotificationDetail }) {
         </Link>
       </Fact>
       <Fact label="Created">{when(n.createdAt)}</Fact>
+      {n.status === "SCHEDULED" && n.scheduledAt && (
+        <Fact label="Scheduled for">
+          <span data-scheduled-at={n.scheduledAt}>
+            {when(n.scheduledAt)} <span className="muted">· {ago(n.scheduledAt)}</span>
+          </span>
+        </Fact>
+      )}
       <Fact label="Sent">{when(n.sentAt)}</Fact>
     </dl>
   );
@@ -86,8 +92,12 @@ export function NotificationDetailPage({ id }: { id: string }) {
     queryKey: ["notification", id],
     queryFn: () =>
       unwrap(api.GET("/v1/notifications/{notificationId}", { params: { path: { notificationId: id } } })),
-    // Follow a notification that is still moving; settle once it is done.
-    refetchInterval: (query) => (OPEN.has(query.state.data?.status ?? "QUEUED") ? 1000 : 10_000),
+    // Follow a notification that is still moving; stop once it is done or not there.
+    refetchInterval: (query) =>
+      refetchEvery(
+        query.state.data,
+        query.state.error instanceof ApiError && query.state.error.status === 404,
+      ),
   });
   const retry = useMutation({
     mutationFn: () =>
@@ -117,8 +127,15 @@ export function NotificationDetailPage({ id }: { id: string }) {
       </p>
       <PageHeader
         title={n ? `${n.type} · ${CHANNEL_LABEL[n.channel]}` : "Notification"}
-        subtitle={n ? <StatusBadge status={n.status} /> : undefined}
-        live={n ? OPEN.has(n.status) : false}
+        subtitle={
+          n ? (
+            <>
+              <StatusBadge status={n.status} />{" "}
+              {isFinalFailure(n) && <Badge tone="bad">failed permanently · not retried</Badge>}
+            </>
+          ) : undefined
+        }
+        live={n ? !isSettled(n) : false}
         actions={
           n &&
           isAdmin && (
@@ -137,15 +154,20 @@ export function NotificationDetailPage({ id }: { id: string }) {
                 <button
                   type="button"
                   className="btn"
-                  onClick={() => cancel.mutate()}
+                  onClick={() => {
+                    if (window.confirm(`Cancel ${n.id}? It will not be sent.`)) cancel.mutate();
+                  }}
                   disabled={cancel.isPending}
                 >
                   Cancel
                 </button>
               )}
-              <a className="btn btn-ghost" href={bullBoardJob(n)} target="_blank" rel="noreferrer">
-                Job in Bull Board ↗
-              </a>
+              <JobLink
+                notificationId={n.id}
+                className="btn btn-ghost"
+                label="Job in Bull Board ↗"
+                batchLabel="Batch job in Bull Board ↗"
+              />
             </>
           )
         }

@@ -1,6 +1,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client.ts";
 import type { paths } from "../api/openapi-types.ts";
+import { EventSummary } from "../components/event-summary.tsx";
 import { Filters, type FilterValues, filtersFrom } from "../components/filters.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
@@ -31,6 +32,7 @@ export function NotificationsPage() {
     <>
       <PageHeader title="Notifications" subtitle="Every message Herald created, newest first." live />
       <Filters value={filters} onChange={(f) => setSearch(f as Record<string, string>)} fields={FIELDS} />
+      {filters.eventId && <EventSummary eventId={filters.eventId} />}
       <Card className="flush">
         {q.isPending ? (
           <Loading rows={6} />

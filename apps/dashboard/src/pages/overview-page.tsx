@@ -36,7 +36,11 @@ function Body({ o }: { o: Overview }) {
           hint={`${num(failed)} failed attempts`}
           {...(rate > 0.05 ? { tone: "bad" } : {})}
         />
-        <Stat label="In queues" value={num(waiting)} hint="waiting + delayed jobs" />
+        {o.queuesUnavailable ? (
+          <Stat label="In queues" value="—" hint="queue store (Redis) unreachable" tone="bad" />
+        ) : (
+          <Stat label="In queues" value={num(waiting)} hint="waiting + delayed jobs" />
+        )}
         <Stat
           label="Dead letters"
           value={num(o.deadLetters)}
@@ -71,6 +75,16 @@ function Body({ o }: { o: Overview }) {
       </div>
       <div className="grid-2">
         <Card title="Queues" className="flush">
+          {o.queuesUnavailable && (
+            <div className="callout callout-bad" role="alert" data-queues-unavailable>
+              <strong>Queue store (Redis) unreachable</strong>
+              <span>
+                {o.queues.length === 0
+                  ? "Queue counts are unknown: jobs may be waiting, and nothing new can be queued."
+                  : "Some queues did not answer; they are missing below."}
+              </span>
+            </div>
+          )}
           <div className="table-wrap">
             <table className="table compact">
               <thead>
@@ -156,8 +170,13 @@ export function OverviewPage() {
     <>
       <PageHeader
         title="Overview"
-        subtitle={q.data ? `Updated ${ago(q.data.generatedAt)}` : "Queues, throughput and provider health"}
-        live
+        subtitle={
+          q.data
+            ? `${q.data.queuesUnavailable ? "Queue store (Redis) unreachable · " : ""}Updated ${ago(q.data.generatedAt)}`
+            : "Queues, throughput and provider health"
+        }
+        // Not "live" while half of what it shows cannot be read.
+        live={!q.data?.queuesUnavailable}
       />
       <QueryView query={q} rows={6}>
         {(o) => <Body o={o} />}

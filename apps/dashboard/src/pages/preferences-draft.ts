@@ -2,11 +2,31 @@ import { CATEGORIES, CHANNELS } from "@herald/domain";
 import type { Preferences, PreferencesUpdate } from "../api/client.ts";
 
 export type Digest = "instant" | "daily" | "weekly";
+export type Switches = Record<string, boolean>;
+
+/** What the editor needs of a catalog entry: a type's overrides only name the channels it has. */
+export interface TypeInfo {
+  type: string;
+  category: string;
+  channels: readonly string[];
+}
+
+export interface CategoryDraft {
+  enabled: boolean;
+  digest: Digest;
+  channels: Switches;
+}
+
+export interface TypeDraft {
+  enabled: boolean;
+  channels: Switches;
+}
 
 /** The preferences editor's form state: every switch shown, defaults filled in. */
 export interface Draft {
-  channels: Record<string, boolean>;
-  categories: Record<string, { enabled: boolean; digest: Digest }>;
+  channels: Switches;
+  categories: Record<string, CategoryDraft>;
+  types: Record<string, TypeDraft>;
   quiet: boolean;
   quietStart: string;
   quietEnd: string;
@@ -15,13 +35,30 @@ export interface Draft {
   unsubscribedAll: boolean;
 }
 
-export function toDraft(p: Preferences, userZone: string | null): Draft {
+// A switch left out of the stored document is on: only an explicit false opts out.
+const switches = (names: readonly string[], stored: Record<string, boolean | undefined> | undefined) =>
+  Object.fromEntries(names.map((c) => [c, stored?.[c] !== false]));
+
+export function toDraft(p: Preferences, userZone: string | null, catalog: readonly TypeInfo[]): Draft {
   return {
-    channels: Object.fromEntries(CHANNELS.map((c) => [c, p.channels[c] !== false])),
+    channels: switches(CHANNELS, p.channels),
     categories: Object.fromEntries(
       Object.keys(CATEGORIES).map((c) => [
         c,
-        { enabled: p.categories[c]?.enabled !== false, digest: p.categories[c]?.digest ?? "instant" },
+        {
+          enabled: p.categories[c]?.enabled !== false,
+          digest: p.categories[c]?.digest ?? "instant",
+          channels: switches(CHANNELS, p.categories[c]?.channels),
+        },
+      ]),
+    ),
+    types: Object.fromEntries(
+      catalog.map((t) => [
+        t.type,
+        {
+          enabled: p.types[t.type]?.enabled !== false,
+          channels: switches(t.channels, p.types[t.type]?.channels),
+        },
       ]),
     ),
     quiet: p.quietHours !== null,
@@ -38,24 +75,59 @@ const changed = <T extends object>(now: T, was: T): Partial<T> =>
     Object.entries(now).filter(([k, v]) => v !== (was as Record<string, unknown>)[k]),
   ) as Partial<T>;
 
+/** A category's or type's changes: its own fields, and only the channel switches that were flipped. */
+function changedEntry<T extends { channels: Switches }>(now: T, was: T) {
+  const { channels, ...rest } = changed(now, was);
+  const out: Record<string, unknown> = rest;
+  const flipped = changed(now.channels, was.channels);
+  if (channels && Object.keys(flipped).length > 0) out.channels = flipped;
+  return out;
+}
+
+function changedMap<T extends { channels: Switches }>(
+  now: Record<string, T>,
+  was: Record<string, T>,
+  skip: (key: string) => boolean,
+) {
+  return Object.fromEntries(
+    Object.entries(now)
+      .filter(([k]) => !skip(k))
+      .map(([k, v]) => [k, changedEntry(v, was[k] ?? v)] as const)
+      .filter(([, v]) => Object.keys(v).length > 0),
+  );
+}
+
+const isRequired = (category: string | undefined) =>
+  category !== undefined && CATEGORIES[category as keyof typeof CATEGORIES]?.required === true;
+
+/** The number of switches turned off in a category and its types: opt-outs in force. */
+export function offCount(d: Draft, category: string, catalog: readonly TypeInfo[]): number {
+  const cat = d.categories[category];
+  const offs = (s: Switches | undefined) => Object.values(s ?? {}).filter((v) => !v).length;
+  let n = offs(cat?.channels);
+  for (const t of catalog.filter((t) => t.category === category)) {
+    const td = d.types[t.type];
+    n += (td?.enabled === false ? 1 : 0) + offs(td?.channels);
+  }
+  return n;
+}
+
 /**
  * The PUT for what the support agent changed since `base` (the document the
  * form was loaded from), and nothing else: the API merges it into the stored
  * preferences, so what the user or an unsubscribe link changed meanwhile
  * stays. Sending the whole form would put back everything as it was loaded.
  */
-export function toUpdate(d: Draft, base: Draft): PreferencesUpdate {
+export function toUpdate(d: Draft, base: Draft, catalog: readonly TypeInfo[]): PreferencesUpdate {
   const update: PreferencesUpdate = {};
   const channels = changed(d.channels, base.channels);
   if (Object.keys(channels).length > 0) update.channels = channels;
-  const categories = Object.fromEntries(
-    Object.entries(d.categories)
-      // Required categories are always on and instant; sending them would only invite a 422.
-      .filter(([c]) => !CATEGORIES[c as keyof typeof CATEGORIES].required)
-      .map(([c, v]) => [c, changed(v, base.categories[c] ?? v)] as const)
-      .filter(([, v]) => Object.keys(v).length > 0),
-  );
+  // Required categories (and their types) are always on and instant; sending them would only invite a 422.
+  const categories = changedMap(d.categories, base.categories, isRequired);
   if (Object.keys(categories).length > 0) update.categories = categories;
+  const categoryOf = new Map(catalog.map((t) => [t.type, t.category]));
+  const types = changedMap(d.types, base.types, (t) => isRequired(categoryOf.get(t)));
+  if (Object.keys(types).length > 0) update.types = types;
   const quiet = (x: Draft) => (x.quiet ? [x.quietStart, x.quietEnd, x.quietZone].join(" ") : null);
   if (quiet(d) !== quiet(base)) {
     update.quietHours = d.quiet ? { start: d.quietStart, end: d.quietEnd, timezone: d.quietZone } : null;

@@ -1,11 +1,11 @@
-import { CATEGORIES, CHANNELS } from "@herald/domain";
+import { CHANNELS } from "@herald/domain";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ApiError, api, type Preferences, type PreferencesUpdate, unwrap } from "../api/client.ts";
-import { Badge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL } from "../format.ts";
-import { type Digest, type Draft, toDraft, toUpdate } from "./preferences-draft.ts";
+import { CATEGORY_NAMES, CategoryRow } from "./preferences-category.tsx";
+import { type Draft, type TypeInfo, toDraft, toUpdate } from "./preferences-draft.ts";
 
 const ZONES = [
   "UTC",
@@ -31,6 +31,7 @@ function fieldOf(path: string): string {
   const cat = /^categories\.([a-z_]+)/.exec(path);
   if (cat) return `category.${cat[1]}`;
   if (path.startsWith("channels")) return "channels";
+  if (path.startsWith("types")) return "types";
   return "form";
 }
 
@@ -42,18 +43,20 @@ function FieldError({ errors, name }: { errors: Record<string, string>; name: st
   ) : null;
 }
 
-/** Channels, categories, quiet hours, digest: saved through PUT /v1/users/:id/preferences. */
+/** Channels, categories with their channels and types, quiet hours, digest: saved through PUT /v1/users/:id/preferences. */
 export function PreferencesEditor({
   userId,
   prefs,
   userZone,
+  catalog,
 }: {
   userId: string;
   prefs: Preferences;
   userZone: string | null;
+  catalog: readonly TypeInfo[];
 }) {
   // What the form was loaded from: a save sends only what differs from it.
-  const [base, setBase] = useState(() => toDraft(prefs, userZone));
+  const [base, setBase] = useState(() => toDraft(prefs, userZone, catalog));
   const [draft, setDraft] = useState(base);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const toast = useToast();
@@ -63,7 +66,7 @@ export function PreferencesEditor({
       unwrap(api.PUT("/v1/users/{userId}/preferences", { params: { path: { userId } }, body })),
     onSuccess: (saved) => {
       setErrors({});
-      const fresh = toDraft(saved, userZone);
+      const fresh = toDraft(saved, userZone, catalog);
       setBase(fresh);
       setDraft(fresh);
       client.setQueryData(["preferences", userId], saved);
@@ -82,7 +85,7 @@ export function PreferencesEditor({
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate(toUpdate(draft, base));
+    save.mutate(toUpdate(draft, base, catalog));
   };
   const invalid = (name: string) => (errors[name] ? { "aria-invalid": true as const } : {});
   return (
@@ -122,43 +125,19 @@ export function PreferencesEditor({
       <fieldset>
         <legend>Categories</legend>
         <div className="cat-list">
-          {Object.entries(CATEGORIES).map(([c, meta]) => {
-            const v = draft.categories[c]!;
-            const setCat = (patch: Partial<typeof v>) =>
-              set({ categories: { ...draft.categories, [c]: { ...v, ...patch } } });
-            return (
-              <div key={c} className="cat-row">
-                <div className="cat-name">
-                  <strong>{c}</strong>
-                  {meta.required && <Badge tone="info">required</Badge>}
-                  <div className="muted small">{meta.description}</div>
-                  <FieldError errors={errors} name={`category.${c}`} />
-                </div>
-                <label className="toggle">
-                  <input
-                    type="checkbox"
-                    checked={meta.required || v.enabled}
-                    disabled={meta.required}
-                    onChange={(e) => setCat({ enabled: e.target.checked })}
-                    aria-label={`${c} enabled`}
-                  />
-                  <span className="switch" aria-hidden="true" />
-                  <span className="hide-sm">On</span>
-                </label>
-                <select
-                  aria-label={`${c} delivery`}
-                  value={meta.required ? "instant" : v.digest}
-                  disabled={meta.required}
-                  onChange={(e) => setCat({ digest: e.target.value as Digest })}
-                >
-                  <option value="instant">Instant</option>
-                  <option value="daily">Daily digest</option>
-                  <option value="weekly">Weekly digest</option>
-                </select>
-              </div>
-            );
-          })}
+          {CATEGORY_NAMES.map((c) => (
+            <CategoryRow
+              key={c}
+              category={c}
+              draft={draft}
+              base={base}
+              catalog={catalog}
+              set={set}
+              error={<FieldError errors={errors} name={`category.${c}`} />}
+            />
+          ))}
         </div>
+        <FieldError errors={errors} name="types" />
       </fieldset>
       <fieldset>
         <legend>Quiet hours and digest</legend>
@@ -230,7 +209,7 @@ export function PreferencesEditor({
           type="button"
           className="btn btn-ghost"
           onClick={() => {
-            const fresh = toDraft(prefs, userZone);
+            const fresh = toDraft(prefs, userZone, catalog);
             setBase(fresh);
             setDraft(fresh);
             setErrors({});

@@ -8,24 +8,42 @@ import { Card, PageHeader } from "../components/page-header.tsx";
 import { QueryView } from "../components/states.tsx";
 import { Badge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
+import { eventOutcome } from "../event-outcome.ts";
 import { CHANNEL_LABEL } from "../format.ts";
 import { Link } from "../router.tsx";
 
 type Channel = TemplateEntry["channels"][number];
+
+/**
+ * The test event once the router has got to it (or the last look after
+ * ~10 s): a 202 only says it was accepted, while preferences or a missing
+ * address may leave it with no notification at all.
+ */
+async function routedEvent(eventId: string) {
+  const get = () => unwrap(api.GET("/v1/events/{eventId}", { params: { path: { eventId } } }));
+  let e = await get();
+  for (let i = 0; i < 40 && e.status === "accepted"; i++) {
+    await new Promise((done) => setTimeout(done, 250));
+    e = await get();
+  }
+  return e;
+}
 
 function SendTest({ t }: { t: TemplateEntry }) {
   const [userId, setUserId] = useState("");
   const [channel, setChannel] = useState<"" | Channel>("");
   const toast = useToast();
   const send = useMutation({
-    mutationFn: () =>
-      unwrap(
+    mutationFn: async () => {
+      const { eventId } = await unwrap(
         api.POST("/v1/dashboard/templates/{type}/test", {
           params: { path: { type: t.type } },
           body: { userId, ...(channel ? { channels: [channel] } : {}) },
         }),
-      ),
-    onSuccess: (r) => toast("ok", `Test sent (${r.eventId})`),
+      );
+      return { eventId, outcome: eventOutcome(await routedEvent(eventId)) };
+    },
+    onSuccess: ({ outcome }) => toast(outcome.tone, `Test: ${outcome.text}`),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -57,8 +75,13 @@ function SendTest({ t }: { t: TemplateEntry }) {
         </p>
       )}
       {send.data && (
-        <p className="muted small">
-          Sent: <Link href={`/notifications?eventId=${send.data.eventId}`}>see its notifications</Link>
+        <p
+          className={send.data.outcome.tone === "bad" ? "field-error" : "muted small"}
+          role="status"
+          data-test-outcome={send.data.outcome.tone}
+        >
+          {send.data.outcome.text}.{" "}
+          <Link href={`/notifications?eventId=${send.data.eventId}`}>See the event</Link>
         </p>
       )}
     </form>

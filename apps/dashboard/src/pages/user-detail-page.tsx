@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "../api/client.ts";
+import { useTemplates } from "../components/filters.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
@@ -17,6 +18,7 @@ export function UserDetailPage({ userId }: { userId: string }) {
     queryKey: ["preferences", userId],
     queryFn: () => unwrap(api.GET("/v1/users/{userId}/preferences", path)),
   });
+  const catalog = useTemplates();
   const recent = useQuery({
     queryKey: ["notifications", { userId, recent: true }],
     queryFn: () => unwrap(api.GET("/v1/notifications", { params: { query: { userId, limit: 10 } } })),
@@ -47,11 +49,18 @@ export function UserDetailPage({ userId }: { userId: string }) {
       <div className="detail-grid side-first-sm">
         <div className="detail-main">
           <Card title="Preferences">
-            {/* The editor starts from the user's time zone, so it waits for both. */}
+            {/* The editor starts from the user's time zone and the catalog, so it waits for all three. */}
             <QueryView query={user} rows={6}>
               {(u) => (
                 <QueryView query={prefs} rows={6}>
-                  {(p) => <PreferencesEditor userId={userId} prefs={p} userZone={u.timezone} />}
+                  {(p) => (
+                    // Per-type switches name only the channels each type has: from the catalog.
+                    <QueryView query={catalog} rows={6}>
+                      {(c) => (
+                        <PreferencesEditor userId={userId} prefs={p} userZone={u.timezone} catalog={c.data} />
+                      )}
+                    </QueryView>
+                  )}
                 </QueryView>
               )}
             </QueryView>

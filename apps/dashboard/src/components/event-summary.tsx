@@ -1,0 +1,44 @@
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client.ts";
+import { eventOutcome, suppressedText } from "../event-outcome.ts";
+import { Link } from "../router.tsx";
+
+/**
+ * An event's outcome above its notifications: the channels it did not send
+ * on and why (opted out, no address…) are only on the event, and they are
+ * the answer to "why did the user get nothing?".
+ */
+export function EventSummary({ eventId }: { eventId: string }) {
+  const q = useQuery({
+    queryKey: ["event", eventId],
+    queryFn: () => unwrap(api.GET("/v1/events/{eventId}", { params: { path: { eventId } } })),
+    refetchInterval: (query) => (query.state.data?.status === "accepted" ? 1000 : false),
+    retry: false,
+  });
+  if (!q.data) return null;
+  const e = q.data;
+  const outcome = eventOutcome(e);
+  return (
+    <div className={`callout ${outcome.tone === "bad" ? "callout-bad" : ""}`} data-event-outcome={e.id}>
+      <strong>
+        Event <span className="mono">{e.type}</span>
+        {e.userId && (
+          <>
+            {" "}
+            for <Link href={`/users/${encodeURIComponent(e.userId)}`}>{e.userId}</Link>
+          </>
+        )}
+      </strong>
+      <span>{e.status === "failed" ? outcome.text : `${outcome.headline}.`}</span>
+      {e.suppressed.length > 0 && (
+        <ul className="suppressed-list" aria-label="Not sent on">
+          {e.suppressed.map((s) => (
+            <li key={s.channel} data-suppressed={s.channel}>
+              Not sent on {suppressedText(s)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

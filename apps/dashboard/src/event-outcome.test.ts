@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { eventOutcome } from "./event-outcome.ts";
+
+const event = { id: "evt_1", status: "routed" as const, suppressed: [], notifications: [] as unknown[] };
+
+describe("what became of an event", () => {
+  it("says that nothing was sent, and why, when every channel was suppressed", () => {
+    const o = eventOutcome({
+      ...event,
+      suppressed: [
+        { channel: "email", reason: "opted_out" },
+        { channel: "sms", reason: "unreachable" },
+      ],
+    });
+    expect(o).toEqual({
+      tone: "bad",
+      settled: true,
+      headline: "No notification was sent",
+      text: "No notification was sent: E-mail: turned off in the user's preferences; SMS: no address or device for this channel",
+    });
+  });
+
+  it("counts what was created and names the channels left out", () => {
+    const o = eventOutcome({
+      ...event,
+      notifications: [{}, {}],
+      suppressed: [{ channel: "push", reason: "some_new_reason" }],
+    });
+    expect(o).toMatchObject({
+      tone: "ok",
+      text: "2 notifications created: not sent on Push: some new reason",
+    });
+  });
+
+  it("is not settled before the router got to it, and says when the event failed", () => {
+    expect(eventOutcome({ ...event, status: "accepted" }).settled).toBe(false);
+    expect(eventOutcome({ ...event, status: "failed", error: "boom" })).toMatchObject({
+      tone: "bad",
+      text: "Event failed: boom",
+    });
+  });
+});

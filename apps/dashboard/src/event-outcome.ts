@@ -1,0 +1,49 @@
+import { CHANNEL_LABEL } from "./format.ts";
+
+const REASON_LABEL: Record<string, string> = {
+  opted_out: "turned off in the user's preferences",
+  unsubscribed: "user unsubscribed from everything optional",
+  quiet_hours: "quiet hours",
+  frequency_cap: "frequency cap reached",
+  duplicate: "duplicate of an earlier event",
+  unreachable: "no address or device for this channel",
+  bounced_address: "address bounced before",
+};
+
+/** "SMS: turned off in the user's preferences": one channel an event did not send on, and why. */
+export const suppressedText = (s: { channel: string; reason: string }) =>
+  `${CHANNEL_LABEL[s.channel] ?? s.channel}: ${REASON_LABEL[s.reason] ?? s.reason.replaceAll("_", " ")}`;
+
+interface EventLike {
+  id: string;
+  status: "accepted" | "routed" | "failed";
+  error?: string | undefined;
+  suppressed: { channel: string; reason: string }[];
+  notifications: unknown[];
+  fanout?: { notifications: number } | undefined;
+}
+
+/**
+ * What became of an event, in one line for support: how many notifications
+ * it made, or that it made none and why (`headline` without the why).
+ * `settled` is false while the router has not got to it yet.
+ */
+export function eventOutcome(e: EventLike): {
+  tone: "ok" | "bad";
+  headline: string;
+  text: string;
+  settled: boolean;
+} {
+  const done = (tone: "ok" | "bad", headline: string, why = "") => ({
+    tone,
+    headline,
+    text: why ? `${headline}: ${why}` : headline,
+    settled: e.status !== "accepted",
+  });
+  if (e.status === "accepted") return done("ok", `Accepted (${e.id}), not routed yet`);
+  if (e.status === "failed") return done("bad", "Event failed", e.error ?? "unknown error");
+  const made = e.fanout?.notifications ?? e.notifications.length;
+  const why = e.suppressed.map(suppressedText).join("; ");
+  if (made === 0) return done("bad", "No notification was sent", why);
+  return done("ok", `${made} notification${made === 1 ? "" : "s"} created`, why && `not sent on ${why}`);
+}

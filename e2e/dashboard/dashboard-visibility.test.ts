@@ -1,0 +1,224 @@
+import { insertEvents, insertNotifications, upsertRecipient } from "@herald/db";
+import { newId } from "@herald/ids";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN, type DashboardStack, SUPPORT, startDashboardStack } from "./dashboard-fixture.ts";
+
+/**
+ * What the dashboard must not hide: the opt-outs in force below the
+ * top-level switches (support's "why did I get nothing?"), and a queue store
+ * that cannot be read (not healthy zeros), a failure that is final (not
+ * "retrying", not polled for ever).
+ */
+let stack: DashboardStack;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startDashboardStack();
+  const { herald } = stack;
+  expect((await herald.call("PUT", "/v1/users/linus", { email: "linus@example.com" })).status).toBe(200);
+  // What a one-click unsubscribe and the user's own mutes leave behind.
+  const put = await herald.call("PUT", "/v1/users/linus/preferences", {
+    categories: { marketing: { channels: { email: false } }, transactional: { channels: { sms: false } } },
+    types: { payment_failed: { enabled: false, channels: { email: false } } },
+  });
+  expect(put.status).toBe(200);
+  page = await stack.signedIn(SUPPORT);
+}, 90_000);
+afterAll(() => stack?.close());
+
+const box = (name: string) => page.getByRole("checkbox", { name, exact: true });
+
+describe("the preferences editor", () => {
+  it("shows category channel switches and per-type overrides that are off", async () => {
+    await page.goto(`${stack.herald.url}/users/linus`);
+    await page.getByRole("heading", { name: "linus" }).waitFor();
+    for (const off of [
+      "marketing E-mail",
+      "transactional SMS",
+      "payment_failed enabled",
+      "payment_failed E-mail",
+    ]) {
+      await box(off).waitFor();
+      expect(await box(off).isVisible(), off).toBe(true);
+      expect(await box(off).isChecked(), off).toBe(false);
+    }
+    expect(await box("marketing Push").isChecked()).toBe(true);
+    // Only the channels a type has: payment_failed has no SMS template.
+    expect(await box("payment_failed SMS").count()).toBe(0);
+    expect(await page.locator('[data-category="transactional"] summary').textContent()).toContain("3 off");
+    expect(await page.locator('[data-category="social"] details').getAttribute("open")).toBeNull();
+  });
+
+  it("saves only the switches support flipped, keeping what changed meanwhile", async () => {
+    await box("payment_failed enabled").check();
+    await box("transactional SMS").check();
+    await box("order_placed In-app").uncheck();
+    // The user unsubscribes from marketing push while the form is open.
+    await stack.herald.call("PUT", "/v1/users/linus/preferences", {
+      categories: { marketing: { channels: { push: false } } },
+    });
+    await page.getByRole("button", { name: "Save preferences" }).click();
+    await page.getByText("Preferences saved").waitFor();
+    const prefs = (await stack.herald.call("GET", "/v1/users/linus/preferences")).body;
+    expect(prefs.categories.marketing.channels).toEqual({ email: false, push: false });
+    expect(prefs.categories.transactional.channels).toEqual({ sms: true });
+    expect(prefs.types.payment_failed).toEqual({ enabled: true, channels: { email: false } });
+    expect(prefs.types.order_placed).toEqual({ channels: { in_app: false } });
+    expect(await box("marketing Push").isChecked()).toBe(false);
+  });
+});
+
+describe("the overview", () => {
+  it("says the queue store is unreachable instead of showing empty queues and LIVE", async () => {
+    const admin = await stack.signedIn(ADMIN);
+    // The API's answer with Redis down (apps/api/test/dashboard-overview.test.ts checks it against a real one).
+    await admin.route("**/v1/dashboard/overview", async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({
+        response: res,
+        json: { ...(await res.json()), queues: [], queuesUnavailable: true },
+      });
+    });
+    await admin.goto(`${stack.herald.url}/`);
+    await admin.locator("[data-queues-unavailable]").waitFor();
+    expect(await admin.locator("[data-queues-unavailable]").textContent()).toContain(
+      "Queue store (Redis) unreachable",
+    );
+    expect(await admin.locator(".subtitle").textContent()).toMatch(/^Queue store \(Redis\) unreachable/);
+    expect(await admin.locator(".page-header .live").count()).toBe(0);
+    const inQueues = admin.locator(".stat", { hasText: "In queues" });
+    expect(await inQueues.locator(".stat-value").textContent()).toBe("—");
+
+    await admin.unroute("**/v1/dashboard/overview");
+    await admin.locator("[data-queues-unavailable]").waitFor({ state: "detached", timeout: 10_000 });
+    await admin.locator(".page-header .live").waitFor();
+  });
+});
+
+/** A notification row as a worker leaves it (no job: these pages only read it). */
+async function row(status: string, extra: { reason?: string; lastError?: string; scheduledAt?: Date } = {}) {
+  const db = stack.herald.db.db;
+  const r = await upsertRecipient(db, "linus", { email: "linus@example.com" });
+  const [e] = await insertEvents(db, [
+    { type: "order_placed", userId: "linus", data: {}, priority: "normal" },
+  ]);
+  const [n] = await insertNotifications(db, [
+    {
+      id: newId("ntf"),
+      eventId: e!.event.id,
+      recipientId: r.id,
+      userId: "linus",
+      type: "order_placed",
+      category: "transactional",
+      channel: "sms",
+      priority: "normal",
+      status: status as never,
+      content: { channel: "sms", text: "t" } as never,
+      ...(extra.scheduledAt ? { scheduledAt: extra.scheduledAt } : {}),
+    },
+  ]);
+  if (extra.reason || extra.lastError) {
+    await stack.herald.db.sql`UPDATE notifications SET reason = ${extra.reason ?? null},
+      last_error = ${extra.lastError ?? null} WHERE id = ${n!.id}`;
+  }
+  return n!.id;
+}
+
+/** How many times the page asks for `path` in `ms`. */
+async function requestsIn(p: Page, path: string, ms: number) {
+  let n = 0;
+  const count = (r: { url(): string }) => {
+    if (new URL(r.url()).pathname === path) n++;
+  };
+  p.on("request", count);
+  await p.waitForTimeout(ms);
+  p.off("request", count);
+  return n;
+}
+
+describe("failures and notification pages", () => {
+  let admin: Page;
+  let permanent: string;
+  let retrying: string;
+  beforeAll(async () => {
+    admin = await stack.signedIn(ADMIN);
+    permanent = await row("FAILED", {
+      reason: "permanent_error",
+      lastError: "twilio 21211: invalid To number",
+    });
+    retrying = await row("FAILED", { lastError: "twilio 503" });
+  });
+
+  it("lists permanent failures apart from those awaiting a retry", async () => {
+    await admin.goto(`${stack.herald.url}/failures?tab=failing`);
+    await admin.locator(`tr[data-notification-id="${retrying}"]`).waitFor();
+    expect(await admin.locator(`tr[data-notification-id="${permanent}"]`).count()).toBe(0);
+    await admin.getByRole("tab", { name: "Failed permanently" }).click();
+    await admin.locator(`tr[data-notification-id="${permanent}"]`).waitFor();
+    expect(await admin.locator(`tr[data-notification-id="${retrying}"]`).count()).toBe(0);
+  });
+
+  it("labels a permanent failure and stops polling it; a missing one is not polled either", async () => {
+    await admin.goto(`${stack.herald.url}/notifications/${permanent}`);
+    await admin.getByText("failed permanently").waitFor();
+    expect(await admin.locator(".page-header .live").count()).toBe(0);
+    expect(await requestsIn(admin, `/v1/notifications/${permanent}`, 2500)).toBe(0);
+
+    const missing = "ntf_00000000000000000000000000";
+    await admin.goto(`${stack.herald.url}/notifications/${missing}`);
+    await admin.locator(".state").first().waitFor();
+    expect(await requestsIn(admin, `/v1/notifications/${missing}`, 2500)).toBe(0);
+  });
+
+  it("shows when a scheduled notification goes out, polls it slowly, and asks before canceling", async () => {
+    const at = new Date(Date.now() + 3 * 24 * 3600_000);
+    const id = await row("SCHEDULED", { scheduledAt: at });
+    await admin.goto(`${stack.herald.url}/notifications/${id}`);
+    const fact = admin.locator(`[data-scheduled-at]`);
+    await fact.waitFor();
+    expect(new Date((await fact.getAttribute("data-scheduled-at"))!).getTime()).toBe(at.getTime());
+    expect(await admin.getByText("Scheduled for").count()).toBe(1);
+    expect(await requestsIn(admin, `/v1/notifications/${id}`, 2500)).toBe(0);
+
+    let asked = "";
+    admin.once("dialog", (d) => {
+      asked = d.message();
+      void d.dismiss();
+    });
+    await admin.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => asked).toContain(id);
+    expect((await stack.herald.call("GET", `/v1/notifications/${id}`)).body.status).toBe("SCHEDULED");
+  });
+});
+
+describe("an event that sent nothing", () => {
+  it("Send test says no notification was sent and why; the event's page lists the suppressed channels", async () => {
+    const { herald } = stack;
+    expect((await herald.call("PUT", "/v1/users/max", { email: "max@example.com" })).status).toBe(200);
+    await herald.call("PUT", "/v1/users/max/preferences", {
+      categories: { marketing: { channels: { email: false } } },
+    });
+    const admin = await stack.signedIn(ADMIN);
+    await admin.goto(`${herald.url}/templates`);
+    const form = admin.getByRole("form", { name: "Send weekly_promo test" });
+    await form.getByPlaceholder("user id").fill("max");
+    await form.getByRole("button", { name: "Send test" }).click();
+    const outcome = form.locator("[data-test-outcome]");
+    await outcome.waitFor({ timeout: 15_000 });
+    expect(await outcome.getAttribute("data-test-outcome")).toBe("bad");
+    const text = await outcome.textContent();
+    expect(text).toContain("No notification was sent");
+    expect(text).toContain("E-mail: turned off in the user's preferences");
+    expect(text).not.toContain("Test sent");
+
+    await form.getByRole("link", { name: "See the event" }).click();
+    const summary = admin.locator("[data-event-outcome]");
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain("No notification was sent.");
+    expect(await summary.locator('[data-suppressed="email"]').textContent()).toBe(
+      "Not sent on E-mail: turned off in the user's preferences",
+    );
+    expect(await summary.locator('[data-suppressed="push"]').count()).toBe(1);
+  });
+});
