@@ -157,6 +157,18 @@ describe("failures and notification pages", () => {
     await admin.getByRole("tab", { name: "Failed permanently" }).click();
     await admin.locator(`tr[data-notification-id="${permanent}"]`).waitFor();
     expect(await admin.locator(`tr[data-notification-id="${retrying}"]`).count()).toBe(0);
+    // Once its address is fixed an admin retries it (the API takes permanent failures too).
+    const permanentRow = admin.locator(`tr[data-notification-id="${permanent}"]`);
+    expect(await permanentRow.getByRole("button", { name: "Retry" }).count()).toBe(1);
+    const retryingRow = async () => {
+      await admin.getByRole("tab", { name: "Retrying" }).click();
+      await admin.locator(`tr[data-notification-id="${retrying}"]`).waitFor();
+      return admin
+        .locator(`tr[data-notification-id="${retrying}"]`)
+        .getByRole("button", { name: "Retry" })
+        .count();
+    };
+    expect(await retryingRow()).toBe(0);
   });
 
   it("labels a permanent failure and stops polling it; a missing one is not polled either", async () => {

@@ -23,7 +23,7 @@ const EMPTY: Record<(typeof TABS)[number], [string, string]> = {
   failing: ["Nothing is retrying", "Failed attempts waiting for their next retry show up here."],
   permanent: [
     "No permanent failures",
-    "Notifications a provider refused for good (bad number, device gone) show up here; they are not retried.",
+    "Notifications a provider refused for good (bad number, device gone) show up here; they are not retried by themselves: fix the address, then Retry.",
   ],
 };
 
@@ -135,8 +135,9 @@ export function FailuresPage() {
 
   const active = tab === "dead" ? dead : failing;
   const count = dead.data?.data.length ?? 0;
+  // A dead letter, or a permanent failure once its address is fixed, can be retried or discarded.
   const actions = (n: Notification) =>
-    n.status !== "DEAD" ? (
+    n.status !== "DEAD" && !isFinalFailure(n) ? (
       isAdmin ? (
         <JobLink
           notificationId={n.id}
