@@ -29,6 +29,24 @@ afterAll(() => stack?.close());
 
 const box = (name: string) => page.getByRole("checkbox", { name, exact: true });
 
+describe("user search", () => {
+  it("says when it shows only the first 50 matches, and finds a user by the Herald id", async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 52 }, (_, i) =>
+        upsertRecipient(stack.herald.db.db, `many-${String(i).padStart(2, "0")}`, {}).then((r) => r.id),
+      ),
+    );
+    await page.goto(`${stack.herald.url}/users?q=many-`);
+    await page.locator(".user-list").waitFor();
+    expect(await page.locator(".user-list li").count()).toBe(50);
+    expect(await page.getByRole("status").filter({ hasText: "first 50 matches" }).count()).toBe(1);
+    await page.goto(`${stack.herald.url}/users?q=${ids[7]}`);
+    await page.getByText("many-07").waitFor();
+    expect(await page.locator(".user-list li").count()).toBe(1);
+    expect(await page.getByText("first 50 matches").count()).toBe(0);
+  });
+});
+
 describe("the preferences editor", () => {
   it("shows category channel switches and per-type overrides that are off", async () => {
     await page.goto(`${stack.herald.url}/users/linus`);
@@ -93,6 +111,10 @@ describe("the overview", () => {
     await admin.unroute("**/v1/dashboard/overview");
     await admin.locator("[data-queues-unavailable]").waitFor({ state: "detached", timeout: 10_000 });
     await admin.locator(".page-header .live").waitFor();
+    // Idle: the schedulers' own jobs (maintenance, digest sweep) are not "in queues".
+    const scheduled = await stack.herald.worker!.deps.queues.get("maintenance").getDelayedCount();
+    expect(scheduled).toBeGreaterThan(0);
+    await expect.poll(() => inQueues.locator(".stat-value").textContent(), { timeout: 10_000 }).toBe("0");
   });
 });
 

@@ -17,11 +17,17 @@ function Stat({ label, value, hint, tone }: { label: string; value: string; hint
   );
 }
 
+const MESSAGE_QUEUES = new Set(["events", "push", "email", "sms", "in_app"]);
+
 function Body({ o }: { o: Overview }) {
   const sent = o.activity.reduce((s, b) => s + b.sent, 0);
   const failed = o.activity.reduce((s, b) => s + b.failed, 0);
   const rate = sent + failed === 0 ? 0 : failed / (sent + failed);
-  const waiting = o.queues.reduce((s, q) => s + q.waiting + q.delayed, 0);
+  // Messages only: the maintenance, digest and dead-letter queues always hold their schedulers'
+  // own jobs, so an idle system never showed 0. The queue table below still lists every queue.
+  const waiting = o.queues
+    .filter((q) => MESSAGE_QUEUES.has(q.name))
+    .reduce((s, q) => s + q.waiting + q.delayed, 0);
   return (
     <>
       <div className="stats">
@@ -39,7 +45,7 @@ function Body({ o }: { o: Overview }) {
         {o.queuesUnavailable ? (
           <Stat label="In queues" value="—" hint="queue store (Redis) unreachable" tone="bad" />
         ) : (
-          <Stat label="In queues" value={num(waiting)} hint="waiting + delayed jobs" />
+          <Stat label="In queues" value={num(waiting)} hint="events and messages waiting or delayed" />
         )}
         <Stat
           label="Dead letters"

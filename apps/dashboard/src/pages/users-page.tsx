@@ -6,6 +6,9 @@ import { Empty, QueryView } from "../components/states.tsx";
 import { ago } from "../format.ts";
 import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
 
+/** Rows shown; one more is asked for to know whether the search found more than that. */
+const SHOWN = 50;
+
 export function UsersPage() {
   const { search } = useLocation();
   const setSearch = useSearchParamsUpdater();
@@ -14,7 +17,7 @@ export function UsersPage() {
   useEffect(() => setText(q), [q]);
   const results = useQuery({
     queryKey: ["user-search", q],
-    queryFn: () => unwrap(api.GET("/v1/dashboard/users", { params: { query: { q, limit: 50 } } })),
+    queryFn: () => unwrap(api.GET("/v1/dashboard/users", { params: { query: { q, limit: SHOWN + 1 } } })),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -22,7 +25,10 @@ export function UsersPage() {
   };
   return (
     <>
-      <PageHeader title="Users" subtitle="Find a user by their id, e-mail or phone number." />
+      <PageHeader
+        title="Users"
+        subtitle="Find a user by their id, e-mail, phone number or Herald id (usr_…)."
+      />
       <form className="search" onSubmit={submit}>
         <input
           type="search"
@@ -48,24 +54,32 @@ export function UsersPage() {
           }
         >
           {(d) => (
-            <ul className="user-list">
-              {d.data.map((u) => (
-                <li key={u.id}>
-                  <Link href={`/users/${encodeURIComponent(u.userId)}`} className="user-row">
-                    <span className="avatar" aria-hidden="true">
-                      {u.userId.slice(0, 1).toUpperCase()}
-                    </span>
-                    <span className="user-main">
-                      <span className="user-id">{u.userId}</span>
-                      <span className="muted small">
-                        {[u.email, u.phone].filter(Boolean).join(" · ") || "no contact data"}
+            <>
+              <ul className="user-list">
+                {d.data.slice(0, SHOWN).map((u) => (
+                  <li key={u.id}>
+                    <Link href={`/users/${encodeURIComponent(u.userId)}`} className="user-row">
+                      <span className="avatar" aria-hidden="true">
+                        {u.userId.slice(0, 1).toUpperCase()}
                       </span>
-                    </span>
-                    <span className="muted small hide-sm">updated {ago(u.updatedAt)}</span>
-                  </Link>
-                </li>
-              ))}
-            </ul>
+                      <span className="user-main">
+                        <span className="user-id">{u.userId}</span>
+                        <span className="muted small">
+                          {[u.email, u.phone].filter(Boolean).join(" · ") || "no contact data"}
+                        </span>
+                      </span>
+                      <span className="muted small hide-sm">updated {ago(u.updatedAt)}</span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+              {d.data.length > SHOWN ? (
+                <p className="muted small more-matches" role="status">
+                  Showing the first {SHOWN} matches, most recently updated first: refine the search to find
+                  the others.
+                </p>
+              ) : null}
+            </>
           )}
         </QueryView>
       </Card>
