@@ -119,7 +119,7 @@ export function createApp(deps: ApiDeps): App {
   registerReschedule(app, deps);
   registerUsers(app, deps);
   registerTopics(app, deps);
-  registerInbox(app, deps);
+  registerInbox(app, deps, auth);
   registerPush(app, deps);
   registerStats(app, deps);
   registerResendWebhook(app, deps);

@@ -87,12 +87,16 @@ describe("API keys", () => {
     const other = secondProcess();
     try {
       expect((await other.call("GET", "/v1/notifications", key.key)).status).toBe(200); // now cached there
+      // The inbox routes check keys themselves: with the same cache, forgotten on revocation.
+      const inbox = "/v1/users/revoked-key-user/inbox";
+      expect((await api.call("GET", inbox, undefined, as(key.key))).status).not.toBe(401);
       const revoked = await api.call("DELETE", `/v1/api-keys/${key.id}`);
       expect(revoked.status).toBe(200);
       expect(revoked.body.revokedAt).toEqual(expect.any(String));
       const here = await api.call("GET", "/v1/notifications", undefined, as(key.key));
       expect(here.status).toBe(401);
       expect(here.body.error.code).toBe("unauthorized");
+      expect((await api.call("GET", inbox, undefined, as(key.key))).status).toBe(401);
       const started = Date.now();
       await eventually(
         async () => (await other.call("GET", "/v1/notifications", key.key)).status === 401,

@@ -9,10 +9,10 @@ import {
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
-import { apiKeyAuth, requireScope } from "../middleware/api-key-auth.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
 import { browserCors } from "../middleware/inbox-cors.ts";
 import { userTokenAuth } from "../middleware/user-token-auth.ts";
 import { commonErrors, notFoundError, PageQuery, UserIdParam } from "../schemas/common.ts";
@@ -116,11 +116,15 @@ const userToken = createRoute({
 
 const actorOf = (c: Context<HonoEnv>): Actor => (c.get("apiKey") ? "api" : "user");
 
-export function registerInbox(app: App, deps: ApiDeps): void {
+/**
+ * The inbox routes. `apiKey` is the app's own key check, so a key revoked in
+ * this process stops here at once too, and `API_KEY_CACHE_MS` applies.
+ */
+export function registerInbox(app: App, deps: ApiDeps, apiKey: MiddlewareHandler<HonoEnv>): void {
   const tokens = createUserTokens(deps.db, deps.env.USER_TOKEN_SECRET);
   const auth = userTokenAuth({
     tokens,
-    apiKey: apiKeyAuth(deps.db),
+    apiKey,
     scope: (method) => (method === "GET" || method === "HEAD" ? "read" : "users:write"),
   });
   const cors = browserCors(deps.env.INBOX_CORS_ORIGINS);
