@@ -5,7 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
-import { commonErrors, notFoundError } from "../schemas/common.ts";
+import { commonErrors, NotificationIdParam, notFoundError } from "../schemas/common.ts";
 import { within } from "../services/within.ts";
 import { BULL_BOARD_PATH } from "./bull-board.ts";
 
@@ -42,15 +42,7 @@ const job = createRoute({
     "never queued, or the job was already removed).",
   middleware: [requireScope("read")] as const,
   request: {
-    params: z.object({
-      notificationId: z
-        .string()
-        .max(64)
-        .openapi({
-          param: { name: "notificationId", in: "path" },
-          example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
-        }),
-    }),
+    params: NotificationIdParam,
   },
   responses: {
     200: { description: "The job", content: { "application/json": { schema: JobLocationSchema } } },

@@ -5,7 +5,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
-import { commonErrors, conflictError, notFoundError, PageQuery } from "../schemas/common.ts";
+import {
+  commonErrors,
+  conflictError,
+  NotificationIdParam,
+  notFoundError,
+  PageQuery,
+} from "../schemas/common.ts";
 import { exampleNotification } from "../schemas/examples.ts";
 import { NotificationSchema, serializeNotification } from "../schemas/notification.ts";
 import {
@@ -39,13 +45,6 @@ const toFilter = (q: FilterInput) => ({
   ...(q.eventId ? { eventId: q.eventId } : {}),
   ...(q.since ? { since: new Date(q.since) } : {}),
   ...(q.until ? { until: new Date(q.until) } : {}),
-});
-
-const IdParam = z.object({
-  notificationId: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
 });
 
 const DeadLetterSchema = NotificationSchema.extend({
@@ -108,7 +107,7 @@ const retryOne = createRoute({
   description:
     "Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise.",
   middleware: [requireScope("events:write")] as const,
-  request: { params: IdParam },
+  request: { params: NotificationIdParam },
   responses: {
     202: one("Queued again"),
     ...commonErrors,
@@ -162,7 +161,7 @@ const discard = createRoute({
   description:
     "It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise.",
   middleware: [requireScope("events:write")] as const,
-  request: { params: IdParam },
+  request: { params: NotificationIdParam },
   responses: {
     200: one("Discarded"),
     ...commonErrors,

@@ -13,7 +13,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
-import { commonErrors, conflictError, notFoundError, PageQuery } from "../schemas/common.ts";
+import {
+  commonErrors,
+  conflictError,
+  NotificationIdParam,
+  notFoundError,
+  PageQuery,
+} from "../schemas/common.ts";
 import { exampleIds, exampleNotification } from "../schemas/examples.ts";
 import {
   NotificationSchema,
@@ -21,13 +27,6 @@ import {
   serializeNotification,
   serializeTimeline,
 } from "../schemas/notification.ts";
-
-const IdParam = z.object({
-  notificationId: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
-});
 
 const list = createRoute({
   method: "get",
@@ -73,7 +72,7 @@ const getOne = createRoute({
   tags: ["Notifications"],
   summary: "One notification with its status timeline",
   middleware: [requireScope("read")] as const,
-  request: { params: IdParam },
+  request: { params: NotificationIdParam },
   responses: {
     200: {
       description: "The notification",
@@ -92,7 +91,7 @@ const cancel = createRoute({
   description:
     "Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished).",
   middleware: [requireScope("events:write")] as const,
-  request: { params: IdParam },
+  request: { params: NotificationIdParam },
   responses: {
     200: { description: "Canceled", content: { "application/json": { schema: NotificationSchema } } },
     ...commonErrors,

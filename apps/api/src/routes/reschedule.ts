@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
-import { commonErrors, conflictError, notFoundError } from "../schemas/common.ts";
+import { commonErrors, conflictError, NotificationIdParam, notFoundError } from "../schemas/common.ts";
 import { NotificationSchema, serializeNotification } from "../schemas/notification.ts";
 
 const reschedule = createRoute({
@@ -18,15 +18,7 @@ const reschedule = createRoute({
     "Moves a SCHEDULED notification to `sendAt`. A time in the past sends it at once. 409 when it is no longer scheduled (being sent, sent, canceled…).",
   middleware: [requireScope("events:write")] as const,
   request: {
-    params: z.object({
-      notificationId: z
-        .string()
-        .max(64)
-        .openapi({
-          param: { name: "notificationId", in: "path" },
-          example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
-        }),
-    }),
+    params: NotificationIdParam,
     body: {
       required: true,
       content: {

@@ -33,6 +33,13 @@ export const commonErrors = {
 export const notFoundError = { 404: errorResponse("Not found") } as const;
 export const conflictError = { 409: errorResponse("Conflict with the current state") } as const;
 
+export const NotificationIdParam = z.object({
+  notificationId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+});
+
 export const UserIdParam = z.object({
   userId: z
     .string()
