@@ -54,17 +54,36 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
   const log = options.log ?? (() => {});
   const owned: { stop(): Promise<void> }[] = [];
 
+  /**
+   * A server found on its port is reused. With `adoptLeftRunning`, one whose
+   * pid file in this root names a live `binary` was left by an earlier run:
+   * the returned handle stops it (with `signal`) when this run stops.
+   */
+  const useRunning = (
+    what: string,
+    port: number,
+    pidFile: string,
+    binary: string,
+    signal: NodeJS.Signals,
+  ): { stop(): Promise<void> } | undefined => {
+    const left = options.adoptLeftRunning ? livePidFrom(pidFile, binary) : undefined;
+    if (!left) {
+      log(`using the ${what} already running on port ${port}`);
+      return undefined;
+    }
+    log(
+      `using the ${what} left running on port ${port} by an earlier run (pid ${left}); it stops with this one`,
+    );
+    return { stop: () => stopPid(left, signal) };
+  };
+
   let databaseUrl = options.databaseUrl;
   if (!databaseUrl) {
     const pg = new PostgresServer({ dataDir: join(root, "postgres", "data"), port: options.pgPort ?? 54320 });
     if (await isPortOpen(pg.options.port)) {
-      const left = options.adoptLeftRunning ? livePidFrom(pg.pidFile, "postgres") : undefined;
-      if (left) {
-        log(
-          `using the PostgreSQL left running on port ${pg.options.port} by an earlier run (pid ${left}); it stops with this one`,
-        );
-        owned.push({ stop: () => stopPid(left, "SIGINT") });
-      } else log(`using the PostgreSQL already running on port ${pg.options.port}`);
+      // SIGINT: PostgreSQL's fast shutdown.
+      const left = useRunning("PostgreSQL", pg.options.port, pg.pidFile, "postgres", "SIGINT");
+      if (left) owned.push(left);
     } else {
       log(`starting embedded PostgreSQL on port ${pg.options.port} (data in ${pg.dataDir})`);
       await pg.start();
@@ -78,13 +97,9 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
   if (!redisUrl) {
     const redis = new RedisServer({ dir: join(root, "redis"), port: options.redisPort ?? 63790 });
     if (await isPortOpen(redis.options.port)) {
-      const left = options.adoptLeftRunning ? livePidFrom(redis.pidFile, "redis-server") : undefined;
-      if (left) {
-        log(
-          `using the Redis left running on port ${redis.options.port} by an earlier run (pid ${left}); it stops with this one`,
-        );
-        owned.push({ stop: () => stopPid(left, "SIGTERM") });
-      } else log(`using the Redis already running on port ${redis.options.port}`);
+      // SIGTERM: Redis flushes its AOF.
+      const left = useRunning("Redis", redis.options.port, redis.pidFile, "redis-server", "SIGTERM");
+      if (left) owned.push(left);
     } else {
       log(`starting redis-server on port ${redis.options.port} (AOF in ${redis.options.dir})`);
       await redis.start();
