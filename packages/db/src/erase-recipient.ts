@@ -63,7 +63,6 @@ export async function eraseRecipient(
 interface Detached {
   id: string;
   tombstone: string;
-  erasedAt: Date;
 }
 
 async function detachRecipient(db: Db, externalId: string): Promise<Detached | null> {
@@ -92,7 +91,7 @@ async function detachRecipient(db: Db, externalId: string): Promise<Detached | n
     await tx.delete(topicSubscribers).where(eq(topicSubscribers.recipientId, row.id));
     // Few per user (one per window and channel): their items are canceled below, so a flush finds none.
     await tx.update(digests).set({ userId: row.tombstone }).where(eq(digests.recipientId, row.id));
-    return { id: row.id, tombstone: row.tombstone, erasedAt };
+    return { id: row.id, tombstone: row.tombstone };
   });
 }
 
