@@ -1,7 +1,7 @@
-import { insertEvents, insertNotifications, upsertRecipient } from "@herald/db";
 import { PRIORITY_RANK } from "@herald/domain";
 import { newId } from "@herald/ids";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedNotification } from "./seed-notification.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 let api: TestApi;
@@ -11,26 +11,14 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 async function notification(fields: { priority: "critical" | "normal"; status: string; sendJob?: string }) {
-  const r = await upsertRecipient(api.deps.db, "job-user", { phone: "+14155550100" });
-  const [e] = await insertEvents(api.deps.db, [
-    { type: "password_reset", userId: "job-user", data: {}, priority: fields.priority },
-  ]);
-  const [n] = await insertNotifications(api.deps.db, [
-    {
-      id: newId("ntf"),
-      eventId: e!.event.id,
-      recipientId: r.id,
-      userId: "job-user",
-      type: "password_reset",
-      category: "security",
-      channel: "sms",
-      priority: fields.priority,
-      status: fields.status as never,
-      content: { channel: "sms", text: "t" } as never,
-      ...(fields.sendJob ? { sendJob: fields.sendJob } : {}),
-    },
-  ]);
-  return n!.id;
+  const { notification: n } = await seedNotification(api.deps.db, "job-user", {
+    channel: "sms",
+    recipient: { phone: "+14155550100" },
+    priority: fields.priority,
+    status: fields.status as never,
+    ...(fields.sendJob ? { sendJob: fields.sendJob } : {}),
+  });
+  return n.id;
 }
 
 const jobOf = (id: string) => api.call("GET", `/v1/dashboard/notifications/${id}/job`);

@@ -10,6 +10,7 @@ import { newId } from "@herald/ids";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverInApp } from "./inbox-fixtures.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
+import { asUser, tokenOf } from "./user-token-fixtures.ts";
 
 let api: TestApi;
 const prefix = () => api.deps.env.QUEUE_PREFIX;
@@ -21,19 +22,12 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function tokenOf(userId: string): Promise<string> {
-  const res = await api.call("GET", `/v1/users/${encodeURIComponent(userId)}/token`);
-  expect(res.status).toBe(200);
-  return res.body.token;
-}
-const asUser = (token: string) => ({ authorization: `Bearer ${token}` });
-
 describe("user tokens", () => {
   it("are issued to API keys only, stable, and different per user", async () => {
-    const a = await tokenOf("ada");
+    const a = await tokenOf(api, "ada");
     expect(a).toMatch(/^[0-9a-f]{64}$/);
-    expect(await tokenOf("ada")).toBe(a);
-    expect(await tokenOf("grace")).not.toBe(a);
+    expect(await tokenOf(api, "ada")).toBe(a);
+    expect(await tokenOf(api, "grace")).not.toBe(a);
     const noKey = await api.call("GET", "/v1/users/ada/token", undefined, { authorization: "" });
     expect(noKey.status).toBe(401);
     const withUserToken = await api.call("GET", "/v1/users/ada/token", undefined, asUser(a));
@@ -42,7 +36,7 @@ describe("user tokens", () => {
 
   it("never open another user's inbox (403), and a missing token is a 401", async () => {
     await deliver("owner", "Secret");
-    const other = await tokenOf("intruder");
+    const other = await tokenOf(api, "intruder");
     for (const [method, path] of [
       ["GET", "/v1/users/owner/inbox"],
       ["GET", "/v1/users/owner/inbox/stream"],
@@ -62,7 +56,7 @@ describe("user tokens", () => {
   });
 
   it("are accepted in the query string (for EventSource), API keys are not", async () => {
-    const token = await tokenOf("query-user");
+    const token = await tokenOf(api, "query-user");
     const ok = await api.call("GET", `/v1/users/query-user/inbox?token=${token}`, undefined, {
       authorization: "",
     });
@@ -82,7 +76,7 @@ describe("user tokens", () => {
 
 describe("the inbox feed", () => {
   it("lists sent items newest first with counts, pages by cursor and filters unread", async () => {
-    const token = await tokenOf("feed");
+    const token = await tokenOf(api, "feed");
     const first = await deliver("feed", "First");
     await deliver("feed", "Second");
     await deliver("feed", "Third");
@@ -121,7 +115,7 @@ describe("the inbox feed", () => {
       "GET",
       "/v1/users/nobody-yet/inbox",
       undefined,
-      asUser(await tokenOf("nobody-yet")),
+      asUser(await tokenOf(api, "nobody-yet")),
     );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: [], nextCursor: null, counts: { unread: 0, unseen: 0, total: 0 } });
@@ -146,7 +140,7 @@ describe("the inbox feed", () => {
         content: { channel: "in_app", title: "Later", body: "" },
       },
     ]);
-    const token = await tokenOf("pending");
+    const token = await tokenOf(api, "pending");
     const feed = await api.call("GET", "/v1/users/pending/inbox", undefined, asUser(token));
     expect(feed.body.data).toEqual([]);
     const read = await api.call(
@@ -163,7 +157,7 @@ describe("the inbox feed", () => {
       "GET",
       "/v1/users/feed/inbox?cursor=nope",
       undefined,
-      asUser(await tokenOf("feed")),
+      asUser(await tokenOf(api, "feed")),
     );
     expect(res.status).toBe(400);
   });
@@ -171,7 +165,7 @@ describe("the inbox feed", () => {
 
 describe("inbox state changes", () => {
   it("read marks the notification READ through the state machine, once", async () => {
-    const token = await tokenOf("reader");
+    const token = await tokenOf(api, "reader");
     const n = await deliver("reader", "Read me");
     const res = await api.call("POST", `/v1/users/reader/inbox/${n.id}/read`, undefined, asUser(token));
     expect(res.status).toBe(200);
@@ -191,7 +185,7 @@ describe("inbox state changes", () => {
   });
 
   it("seen lowers the unseen count without changing the status", async () => {
-    const token = await tokenOf("seer");
+    const token = await tokenOf(api, "seer");
     const n = await deliver("seer", "Seen");
     const res = await api.call("POST", `/v1/users/seer/inbox/${n.id}/seen`, undefined, asUser(token));
     expect(res.body.item).toMatchObject({ status: "SENT", seen: true, read: false });
@@ -199,7 +193,7 @@ describe("inbox state changes", () => {
   });
 
   it("archive hides an item from the feed and the counts", async () => {
-    const token = await tokenOf("archiver");
+    const token = await tokenOf(api, "archiver");
     const n = await deliver("archiver", "Old");
     await deliver("archiver", "New");
     const res = await api.call("POST", `/v1/users/archiver/inbox/${n.id}/archive`, undefined, asUser(token));
@@ -217,7 +211,7 @@ describe("inbox state changes", () => {
   });
 
   it("read-all reads every unread item", async () => {
-    const token = await tokenOf("bulk");
+    const token = await tokenOf(api, "bulk");
     for (const t of ["a", "b", "c"]) await deliver("bulk", t);
     const res = await api.call("POST", "/v1/users/bulk/inbox/read-all", undefined, asUser(token));
     expect(res.body).toEqual({ updated: 3, counts: { unread: 0, unseen: 0, total: 3 } });
@@ -225,7 +219,7 @@ describe("inbox state changes", () => {
 
   it("cannot touch another user's item through one's own inbox", async () => {
     const theirs = await deliver("victim", "Theirs");
-    const token = await tokenOf("mallory");
+    const token = await tokenOf(api, "mallory");
     const res = await api.call("POST", `/v1/users/mallory/inbox/${theirs.id}/read`, undefined, asUser(token));
     expect(res.status).toBe(404);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "./test-api.ts";
+import { asUser, tokenOf } from "./user-token-fixtures.ts";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -9,17 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function tokenOf(userId: string): Promise<string> {
-  const res = await api.call("GET", `/v1/users/${encodeURIComponent(userId)}/token`);
-  expect(res.status).toBe(200);
-  return res.body.token;
-}
-const asUser = (token: string) => ({ authorization: `Bearer ${token}` });
 const prefsOf = (userId: string) => `/v1/users/${userId}/preferences`;
 
 describe("a user's own preferences with their user token", () => {
   it("reads and updates them", async () => {
-    const token = await tokenOf("ursula");
+    const token = await tokenOf(api, "ursula");
     const before = await api.call("GET", prefsOf("ursula"), undefined, asUser(token));
     expect(before.status).toBe(200);
     expect(before.body).toMatchObject({ channels: {}, unsubscribedAll: false });
@@ -40,7 +35,7 @@ describe("a user's own preferences with their user token", () => {
   });
 
   it("keeps the body's validation (422) for user tokens too", async () => {
-    const token = await tokenOf("ursula");
+    const token = await tokenOf(api, "ursula");
     const res = await api.call(
       "PUT",
       prefsOf("ursula"),
@@ -52,7 +47,7 @@ describe("a user's own preferences with their user token", () => {
 
   it("refuses another user's token with 403 and changes nothing", async () => {
     await api.call("PUT", prefsOf("owner"), { channels: { sms: false } });
-    const other = await tokenOf("intruder");
+    const other = await tokenOf(api, "intruder");
     for (const [method, body] of [
       ["GET", undefined],
       ["PUT", { unsubscribedAll: true }],
@@ -66,7 +61,7 @@ describe("a user's own preferences with their user token", () => {
   });
 
   it("opens no other route: the user, its token, the event API stay API-key only", async () => {
-    const token = await tokenOf("ursula");
+    const token = await tokenOf(api, "ursula");
     for (const [method, path, body] of [
       ["PUT", "/v1/users/ursula", { email: "mallory@example.com" }],
       ["GET", "/v1/users/ursula", undefined],
@@ -97,7 +92,7 @@ describe("a user's own preferences with their user token", () => {
     expect(preflight.headers.get("access-control-allow-methods")).toContain("PUT");
     expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
     const got = await api.call("GET", prefsOf("ursula"), undefined, {
-      ...asUser(await tokenOf("ursula")),
+      ...asUser(await tokenOf(api, "ursula")),
       origin: "https://app.example.com",
     });
     expect(got.status).toBe(200);

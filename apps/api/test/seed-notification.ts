@@ -11,7 +11,7 @@ import {
   transition,
   upsertRecipient,
 } from "@herald/db";
-import type { Channel } from "@herald/domain";
+import type { Channel, Priority } from "@herald/domain";
 import { newId } from "@herald/ids";
 
 export interface Seeded {
@@ -32,6 +32,10 @@ export interface SeedOptions {
   recipient?: RecipientFields;
   /** The event's `channels`. Default unset. */
   eventChannels?: Channel[];
+  /** The event's and the notification's priority. Default normal. */
+  priority?: Priority;
+  /** The `send_batch` job carrying the row. Default none (a `send` job of its own). */
+  sendJob?: string;
 }
 
 /**
@@ -50,7 +54,7 @@ export async function seedNotification(
       type: "order_placed",
       userId,
       data: {},
-      priority: "normal",
+      priority: options.priority ?? "normal",
       ...(options.eventChannels ? { channels: options.eventChannels, sendAt: null } : {}),
     },
   ]);
@@ -70,9 +74,10 @@ export async function seedNotification(
       type: "order_placed",
       category: "transactional",
       channel,
-      priority: "normal",
+      priority: options.priority ?? "normal",
       status: options.status ?? "QUEUED",
       content: content as never,
+      ...(options.sendJob ? { sendJob: options.sendJob } : {}),
     },
   ]);
   return { recipientId: recipient.id, notification: (await getNotification(db, n!.id))! };

@@ -42,6 +42,16 @@ const promo = (i: number) => ({
   ctaUrl: `https://shop.example.com/offers/${i}`,
 });
 
+/** `count` weekly promos to `userId`, one after the other: their e-mail notifications as routed. */
+async function promoEmails(userId: string, count: number): Promise<NotificationRow[]> {
+  const items: NotificationRow[] = [];
+  for (let i = 1; i <= count; i++) {
+    const id = await emit(w, { type: "weekly_promo", userId, data: promo(i) });
+    items.push((await routed(w, id)).notifications.find((n) => n.channel === "email")!);
+  }
+  return items;
+}
+
 async function digestOf(notificationId: string): Promise<DigestRow> {
   const n = (await getNotification(w.deps.db, notificationId))!;
   return (await getDigestOfNotification(w.deps.db, n.digestId!))!;
@@ -51,11 +61,7 @@ describe("daily digest", () => {
   it("folds marketing into one e-mail at 09:00 local (DST-safe); critical and transactional go at once", async () => {
     clock.set("2026-03-08T01:00:00Z");
     await subscriber("dana", { categories: { marketing: { digest: "daily" } } });
-    const items = [];
-    for (let i = 1; i <= 3; i++) {
-      const id = await emit(w, { type: "weekly_promo", userId: "dana", data: promo(i) });
-      items.push((await routed(w, id)).notifications.find((n) => n.channel === "email")!);
-    }
+    const items = await promoEmails("dana", 3);
     expect(items.map((n) => n.status)).toEqual(["DIGESTED", "DIGESTED", "DIGESTED"]);
     expect(new Set(items.map((n) => n.digestId)).size).toBe(1);
     const digest = await digestOf(items[0]!.id);
@@ -124,11 +130,7 @@ describe("daily digest", () => {
   it("an item canceled before its digest goes out is left out of it; once it went out, it cannot be", async () => {
     clock.set("2026-03-12T01:00:00Z");
     await subscriber("cora", { categories: { marketing: { digest: "daily" } } });
-    const items = [];
-    for (let i = 1; i <= 2; i++) {
-      const id = await emit(w, { type: "weekly_promo", userId: "cora", data: promo(i) });
-      items.push((await routed(w, id)).notifications.find((n) => n.channel === "email")!);
-    }
+    const items = await promoEmails("cora", 2);
     const [kept, dropped] = items as [NotificationRow, NotificationRow];
     expect(await cancelDigestItem(w.deps.db, dropped.id, { by: "test" })).toBe(true);
     expect((await getNotification(w.deps.db, dropped.id))!.status).toBe("CANCELED");
