@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { isFinalFailure, refetchEvery } from "./notification-state.ts";
+import { refetchEvery } from "./notification-state.ts";
 
 const now = Date.parse("2026-12-06T10:00:00Z");
 
 describe("a notification's state on the dashboard", () => {
-  it("tells a permanent failure from one awaiting its retry", () => {
-    expect(isFinalFailure({ status: "FAILED", reason: "permanent_error" })).toBe(true);
-    expect(isFinalFailure({ status: "FAILED", reason: "device_gone" })).toBe(true);
-    expect(isFinalFailure({ status: "FAILED" })).toBe(false);
-    expect(isFinalFailure({ status: "DEAD", reason: "retries_exhausted" })).toBe(false);
-  });
-
   it("stops polling once settled, or when the notification does not exist", () => {
     expect(refetchEvery({ status: "FAILED", reason: "permanent_error" }, false, now)).toBe(false);
     for (const status of ["DEAD", "CANCELED", "SUPPRESSED", "DIGESTED", "BOUNCED"]) {

@@ -1,19 +1,10 @@
-import { isTerminal, type NotificationStatus } from "@herald/domain";
+import { isFailedForGood, isTerminal, type NotificationStatus } from "@herald/domain";
 
 type Row = { status: string; reason?: string | undefined; scheduledAt?: string | undefined };
 
-// What a worker writes on a FAILED row that will not be tried again; a FAILED
-// row waiting for its next attempt has no reason.
-const FINAL_FAILURE_REASONS = new Set(["permanent_error", "device_gone"]);
-
-/** FAILED for good (the provider refused it), as opposed to FAILED and waiting for a retry. */
-export function isFinalFailure(n: Row): boolean {
-  return n.status === "FAILED" && n.reason !== undefined && FINAL_FAILURE_REASONS.has(n.reason);
-}
-
 /** Nothing more will happen to it by itself: no point asking again. */
 export function isSettled(n: Row): boolean {
-  return isTerminal(n.status as NotificationStatus) || isFinalFailure(n);
+  return isTerminal(n.status as NotificationStatus) || isFailedForGood(n);
 }
 
 // A scheduled send further off than this is looked at every SLOW_MS, not every second.

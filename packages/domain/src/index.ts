@@ -5,6 +5,9 @@ export type { RenderedContent, RenderedFor } from "./content.ts";
 export { PRIORITIES, PRIORITY_RANK, type Priority } from "./priorities.ts";
 export {
   canTransition,
+  FINAL_FAILURE_REASONS,
+  type FinalFailureReason,
+  isFailedForGood,
   isTerminal,
   NOTIFICATION_STATUSES,
   type NotificationStatus,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canTransition, statusesInto } from "./statuses.ts";
+import { canTransition, isFailedForGood, statusesInto } from "./statuses.ts";
 
 describe("canTransition", () => {
   it("moves forward along the happy path only", () => {
@@ -31,5 +31,16 @@ describe("canTransition", () => {
     expect(statusesInto("DELIVERED")).toEqual(["SENT", "FAILED"]);
     expect(statusesInto("SENT")).toEqual(expect.arrayContaining(["QUEUED", "FAILED", "DEAD"]));
     expect(statusesInto("SENT")).not.toContain("SENT");
+  });
+});
+
+describe("isFailedForGood", () => {
+  it("tells a permanent failure from one awaiting its retry", () => {
+    expect(isFailedForGood({ status: "FAILED", reason: "permanent_error" })).toBe(true);
+    expect(isFailedForGood({ status: "FAILED", reason: "device_gone" })).toBe(true);
+    expect(isFailedForGood({ status: "FAILED" })).toBe(false);
+    expect(isFailedForGood({ status: "FAILED", reason: null })).toBe(false);
+    expect(isFailedForGood({ status: "FAILED", reason: "recipient_erased" })).toBe(false);
+    expect(isFailedForGood({ status: "DEAD", reason: "retries_exhausted" })).toBe(false);
   });
 });

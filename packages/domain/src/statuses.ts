@@ -51,6 +51,18 @@ export function isTerminal(status: NotificationStatus): boolean {
   return TERMINAL.has(status);
 }
 
+/** Reasons a worker writes on a FAILED notification it will not try again: the provider refused it for good. */
+export const FINAL_FAILURE_REASONS = ["permanent_error", "device_gone"] as const;
+export type FinalFailureReason = (typeof FINAL_FAILURE_REASONS)[number];
+
+/** FAILED for good, as opposed to FAILED and waiting for its next attempt (which has no reason). */
+export function isFailedForGood(n: { status: string; reason?: string | null | undefined }): boolean {
+  return (
+    n.status === "FAILED" &&
+    (FINAL_FAILURE_REASONS as readonly (string | null | undefined)[]).includes(n.reason)
+  );
+}
+
 /**
  * Whether a notification in `from` may move to `to`.
  * - forward along PENDING → … → READ only;

@@ -1,10 +1,7 @@
 import { listNotifications, type NotificationFilter, type NotificationRow, transition } from "@herald/db";
-import { PRIORITY_RANK } from "@herald/domain";
+import { isFailedForGood, PRIORITY_RANK } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE } from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
-
-/** Reasons a FAILED notification will not be retried by itself (see the worker's deliver). */
-const FAILED_FOR_GOOD = new Set(["permanent_error", "device_gone"]);
 
 /**
  * Where an operator's retry or discard applies: DEAD (retries exhausted), or
@@ -13,7 +10,7 @@ const FAILED_FOR_GOOD = new Set(["permanent_error", "device_gone"]);
  * erased recipient's.
  */
 export function isDeadEnd(n: NotificationRow): boolean {
-  return n.status === "DEAD" || (n.status === "FAILED" && FAILED_FOR_GOOD.has(n.reason ?? ""));
+  return n.status === "DEAD" || isFailedForGood(n);
 }
 
 /**

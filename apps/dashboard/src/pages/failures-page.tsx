@@ -1,3 +1,4 @@
+import { isFailedForGood } from "@herald/domain";
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type Notification, unwrap } from "../api/client.ts";
@@ -10,7 +11,7 @@ import { Empty, QueryView } from "../components/states.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL, shortId } from "../format.ts";
-import { isFinalFailure, refetchEvery } from "../notification-state.ts";
+import { refetchEvery } from "../notification-state.ts";
 import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
 
 const FIELDS: (keyof FilterValues)[] = ["userId", "type", "channel", "since", "until"];
@@ -95,7 +96,7 @@ export function FailuresPage() {
       ),
     refetchInterval: 5000,
     // One list of FAILED rows, split here: the API has no filter for the final ones.
-    select: (d) => ({ ...d, data: d.data.filter((n) => isFinalFailure(n) === (tab === "permanent")) }),
+    select: (d) => ({ ...d, data: d.data.filter((n) => isFailedForGood(n) === (tab === "permanent")) }),
     enabled: tab !== "dead",
   });
   const refresh = () => {
@@ -137,7 +138,7 @@ export function FailuresPage() {
   const count = dead.data?.data.length ?? 0;
   // A dead letter, or a permanent failure once its address is fixed, can be retried or discarded.
   const actions = (n: Notification) =>
-    n.status !== "DEAD" && !isFinalFailure(n) ? (
+    n.status !== "DEAD" && !isFailedForGood(n) ? (
       isAdmin ? (
         <JobLink
           notificationId={n.id}

@@ -1,3 +1,4 @@
+import { isFailedForGood } from "@herald/domain";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { ApiError, api, type NotificationDetail, unwrap } from "../api/client.ts";
@@ -10,7 +11,7 @@ import { QueryView } from "../components/states.tsx";
 import { Badge, StatusBadge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
 import { ago, CHANNEL_LABEL, when } from "../format.ts";
-import { isFinalFailure, isSettled, refetchEvery } from "../notification-state.ts";
+import { isSettled, refetchEvery } from "../notification-state.ts";
 import { Link } from "../router.tsx";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -131,7 +132,7 @@ export function NotificationDetailPage({ id }: { id: string }) {
           n ? (
             <>
               <StatusBadge status={n.status} />{" "}
-              {isFinalFailure(n) && <Badge tone="bad">failed permanently · not retried</Badge>}
+              {isFailedForGood(n) && <Badge tone="bad">failed permanently · not retried</Badge>}
             </>
           ) : undefined
         }

@@ -7,7 +7,7 @@ import {
   type SendContextRow,
   transition,
 } from "@herald/db";
-import type { Channel, NotificationStatus } from "@herald/domain";
+import type { Channel, FinalFailureReason, NotificationStatus } from "@herald/domain";
 import { DeliveryError, isDeliveryError } from "@herald/errors";
 import type { WorkerDeps } from "../deps.ts";
 import type { SendContext, SendResult } from "../providers/provider.ts";
@@ -235,7 +235,7 @@ async function recordFailure(
   if (err.kind !== "transient") {
     await transition(deps.db, notificationId, "FAILED", {
       set: {
-        reason: err.kind === "gone" ? "device_gone" : "permanent_error",
+        reason: (err.kind === "gone" ? "device_gone" : "permanent_error") satisfies FinalFailureReason,
         lastError: err.message.slice(0, 1000),
       },
       detail: { ...detail, final: true },
