@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { addressRange, NonPublicAddressError, publicOnlyLookup } from "@herald/public-address";
 
 export interface PublicOnlyAgentOptions {
-  /** Trusted CAs ({@link providerCa}); default: Node's. */
+  /** Trusted CAs (`providerCa`); default: Node's. */
   ca?: string[] | undefined;
   /** The resolver whose answers are checked; default `dns.lookup` (tests pass their own). */
   resolve?: LookupFunction;
