@@ -39,6 +39,14 @@ const baseSchema = z.object({
   DASHBOARD_DIR: z.string().default(fileURLToPath(new URL("../../dashboard/dist", import.meta.url))),
   /** Product name on the unsubscribe pages (the workers use it in templates). */
   BRAND_NAME: z.string().default("Herald"),
+  /**
+   * Accept web push endpoints whose host is a loopback, private, link-local
+   * or other non-public IP address, or `localhost`. Default false: the worker
+   * POSTs to whatever endpoint a device registration gives, so it must not be
+   * pointed into your own network (SSRF). Set it (and the worker's) only when
+   * your push service is on a private network, or for tests on loopback.
+   */
+  PUSH_ALLOW_PRIVATE_ENDPOINTS: booleanFlag(false),
   /** HMAC secret of unsubscribe links (the workers sign with the same one). Required in production. */
   UNSUBSCRIBE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });

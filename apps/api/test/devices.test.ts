@@ -39,11 +39,11 @@ describe("POST /v1/users/:userId/devices, web push endpoints", () => {
     });
   }
 
-  it("takes https endpoints, loopback included (the tests' fake push service is one)", async () => {
-    // The shape `startFakeWebPush().subscribe()` hands out.
+  it("takes https endpoints of public push services", async () => {
     for (const endpoint of [
       "https://fcm.googleapis.com/fcm/send/dGVzdC1zdWJzY3JpcHRpb24",
-      "https://127.0.0.1:41443/push/5b0f3c6e-8d7a-4a51-9b0e-1f2d3c4b5a69",
+      "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk",
+      "https://[2a00:1450:4007:80e::200a]/push/abc",
     ]) {
       const res = await register(endpoint);
       expect(res.status, endpoint).toBe(201);
@@ -54,5 +54,63 @@ describe("POST /v1/users/:userId/devices, web push endpoints", () => {
   it("leaves fcm and apns tokens as they were", async () => {
     const res = await api.call("POST", "/v1/users/grace/devices", { kind: "fcm", token: "fcm-token-123456" });
     expect(res.status).toBe(201);
+  });
+});
+
+// The worker would POST to the endpoint from inside the operator's network (SSRF).
+describe("POST /v1/users/:userId/devices, non-public web push endpoints", () => {
+  for (const [endpoint, reason] of [
+    ["https://127.0.0.1:6379/", "127.0.0.1 is a non-public address (loopback)"],
+    ["https://10.0.0.5/push/abc", "10.0.0.5 is a non-public address (private)"],
+    ["https://172.16.4.2/", "172.16.4.2 is a non-public address (private)"],
+    ["https://192.168.1.20:8443/", "192.168.1.20 is a non-public address (private)"],
+    ["https://169.254.169.254/latest/meta-data", "169.254.169.254 is a non-public address (link-local)"],
+    ["https://100.64.0.1/", "100.64.0.1 is a non-public address (shared (CGNAT))"],
+    ["https://0.0.0.0/", "0.0.0.0 is a non-public address (this-network)"],
+    ["https://[::1]/", "::1 is a non-public address (loopback)"],
+    ["https://[fe80::1]/", "fe80::1 is a non-public address (link-local)"],
+    ["https://[fd00::1]/", "fd00::1 is a non-public address (unique-local)"],
+    ["https://[::ffff:10.0.0.5]/", "::ffff:a00:5 is a non-public address (private)"],
+    ["https://0x7f000001/", "127.0.0.1 is a non-public address (loopback)"],
+    ["https://localhost:6379/", "localhost is this machine (localhost)"],
+    ["https://redis.localhost/", "redis.localhost is this machine (localhost)"],
+  ] as const) {
+    it(`refuses ${endpoint} with 422 on subscription.endpoint, storing nothing`, async () => {
+      const user = `ssrf-${endpoint.length}-${Math.random().toString(36).slice(2, 8)}`;
+      const before = await deviceCount();
+      const res = await register(endpoint, user);
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({
+        code: "validation_failed",
+        message: `subscription.endpoint: must be a public push service: ${reason}`,
+        requestId: expect.stringMatching(/^req_/),
+        details: [{ path: "subscription.endpoint", message: `must be a public push service: ${reason}` }],
+      });
+      expect(await deviceCount()).toBe(before);
+      // Refused before anything was written: no recipient appears either.
+      expect((await api.call("GET", `/v1/users/${user}`)).status).toBe(404);
+    });
+  }
+});
+
+describe("PUSH_ALLOW_PRIVATE_ENDPOINTS=true", () => {
+  let allowing: TestApi;
+  beforeAll(async () => {
+    allowing = await createTestApi({ PUSH_ALLOW_PRIVATE_ENDPOINTS: "true" });
+  });
+  afterAll(() => allowing.close());
+
+  it("takes loopback and private endpoints (the shape `startFakeWebPush().subscribe()` hands out)", async () => {
+    for (const endpoint of [
+      "https://127.0.0.1:41443/push/5b0f3c6e-8d7a-4a51-9b0e-1f2d3c4b5a69",
+      "https://localhost:41443/push/5b0f3c6e-8d7a-4a51-9b0e-1f2d3c4b5a69",
+      "https://10.0.0.5/push/abc",
+    ]) {
+      const res = await allowing.call("POST", "/v1/users/grace/devices", {
+        kind: "webpush",
+        subscription: { endpoint, keys },
+      });
+      expect(res.status, endpoint).toBe(201);
+    }
   });
 });

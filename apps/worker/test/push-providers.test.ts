@@ -44,6 +44,8 @@ async function start() {
     PUSH_PROVIDERS: "webpush,fcm,apns",
     // The fakes' self-signed certificate, trusted for this worker only.
     PROVIDER_CA_CERT: webPush.ca,
+    // The fake push service is on loopback, which web push refuses by default.
+    PUSH_ALLOW_PRIVATE_ENDPOINTS: "true",
     VAPID_SUBJECT: "mailto:ops@herald.test",
     FCM_SERVICE_ACCOUNT: JSON.stringify(fcm.serviceAccount),
     FCM_BASE_URL: fcm.url,

@@ -44,13 +44,24 @@ interface Entry {
   goneStatus?: number;
 }
 
+export interface FakeWebPushOptions {
+  /** Refuse requests without a VAPID `Authorization` (401). Default true. */
+  requireVapid?: boolean;
+  /**
+   * The host its endpoints name: `127.0.0.1` (default) or `localhost`, for a
+   * sender that must resolve a name. Either is loopback, which Herald's
+   * worker only reaches with `PUSH_ALLOW_PRIVATE_ENDPOINTS=true`.
+   */
+  host?: "127.0.0.1" | "localhost";
+}
+
 /**
  * A push service (RFC 8030) over HTTPS on loopback. It checks the VAPID
  * `Authorization: vapid t=…, k=…` JWT (ES256, audience = this origin) and
  * decrypts each message with `http_ece` exactly as a browser would, so a test
  * can compare the plaintext with what Herald rendered.
  */
-export async function startFakeWebPush(options: { requireVapid?: boolean } = {}): Promise<FakeWebPush> {
+export async function startFakeWebPush(options: FakeWebPushOptions = {}): Promise<FakeWebPush> {
   const requireVapid = options.requireVapid ?? true;
   const { key, cert } = await loopbackCertificate();
   const behaviour = new Behaviour();
@@ -124,7 +135,7 @@ export async function startFakeWebPush(options: { requireVapid?: boolean } = {})
   });
 
   const port = await listen(server);
-  origin = `https://127.0.0.1:${port}`;
+  origin = `https://${options.host ?? "127.0.0.1"}:${port}`;
   const idOf = (s: WebPushSubscription | string) =>
     (typeof s === "string" ? s : s.endpoint).split("/").pop() ?? "";
   const base = controls(origin, behaviour, recorder, () => closeServer(server));

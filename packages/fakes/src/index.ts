@@ -9,7 +9,8 @@
  * const resend = await startFakeResend();          // RESEND_BASE_URL = resend.url
  * const smtp = await startFakeSmtp();              // SMTP_URL = smtp.smtpUrl
  * const twilio = await startFakeTwilio();          // TWILIO_BASE_URL = twilio.url (+ accountSid/authToken)
- * const push = await startFakeWebPush();           // push.subscribe() → a subscription; PROVIDER_CA_CERT = push.ca
+ * const push = await startFakeWebPush();           // push.subscribe() → a subscription; PROVIDER_CA_CERT = push.ca,
+ *                                                  // PUSH_ALLOW_PRIVATE_ENDPOINTS=true (it is on loopback)
  * const fcm = await startFakeFcm();                // FCM_SERVICE_ACCOUNT = JSON.stringify(fcm.serviceAccount), FCM_BASE_URL = fcm.url
  * const apns = await startFakeApns();              // APNS_KEY/_KEY_ID/_TEAM_ID from apns.credentials, APNS_BASE_URL = apns.url
  * resend.failWith({ status: 503, times: 1 });
@@ -43,6 +44,7 @@ export { type FakeSmtp, type FakeSmtpOptions, type SmtpMessage, startFakeSmtp } 
 export { type FakeTwilio, startFakeTwilio, type TwilioRequest } from "./fake-twilio.ts";
 export {
   type FakeWebPush,
+  type FakeWebPushOptions,
   startFakeWebPush,
   type WebPushDelivery,
   type WebPushSubscription,

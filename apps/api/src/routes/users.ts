@@ -10,11 +10,13 @@ import {
   upsertRecipient,
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
+import { nonPublicHost } from "@herald/public-address";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { requireScopeOrUserToken } from "../middleware/user-token-auth.ts";
+import { describeDetails } from "../on-error.ts";
 import { commonErrors, notFoundError, UserIdParam } from "../schemas/common.ts";
 import { PreferencesPatchSchema, PreferencesSchema } from "../schemas/preferences.ts";
 import {
@@ -127,6 +129,20 @@ const deleteDevice = createRoute({
   responses: { 204: { description: "Removed" }, ...commonErrors, ...notFoundError },
 });
 
+/**
+ * Refuses (422, on `subscription.endpoint`) a web push endpoint whose host is
+ * not a public destination, unless `allowPrivate`: the worker would POST to
+ * it from inside the operator's network. Names are checked again, once
+ * resolved, when the worker sends.
+ */
+function checkPushEndpoint(endpoint: string, allowPrivate: boolean): void {
+  if (allowPrivate) return;
+  const problem = nonPublicHost(new URL(endpoint).hostname);
+  if (!problem) return;
+  const details = [{ path: "subscription.endpoint", message: `must be a public push service: ${problem}` }];
+  throw new HeraldError("validation_failed", describeDetails(details), { details });
+}
+
 export function registerUsers(app: App, deps: ApiDeps): void {
   const mustExist = async (userId: string) => {
     const r = await getRecipient(deps.db, userId);
@@ -162,8 +178,12 @@ export function registerUsers(app: App, deps: ApiDeps): void {
   });
 
   app.openapi(addDevice, async (c) => {
-    const r = await ensureRecipient(deps.db, c.req.valid("param").userId);
     const body = c.req.valid("json");
+    // Before anything is written: a refused device must not leave a new recipient behind.
+    if (body.kind === "webpush") {
+      checkPushEndpoint(body.subscription.endpoint, deps.env.PUSH_ALLOW_PRIVATE_ENDPOINTS);
+    }
+    const r = await ensureRecipient(deps.db, c.req.valid("param").userId);
     const device = await upsertDevice(
       deps.db,
       r.id,

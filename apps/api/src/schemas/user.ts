@@ -55,11 +55,18 @@ export const NewDeviceSchema = z
       kind: z.literal("webpush"),
       subscription: z.object({
         // Push services speak HTTPS (RFC 8030), and an http endpoint let the worker be
-        // aimed at plain-text services (Redis, admin ports). Private addresses are not refused:
-        // a self-hosted push service may live there, and the tests' fake runs on loopback HTTPS.
+        // aimed at plain-text services (Redis, admin ports). Non-public hosts are refused by
+        // the route (`checkPushEndpoint` in routes/users.ts): PUSH_ALLOW_PRIVATE_ENDPOINTS,
+        // configuration the schema cannot see, may allow them.
         endpoint: z
           .url({ protocol: /^https$/, error: "must be an https URL (a push service endpoint)" })
-          .max(2048),
+          .max(2048)
+          .openapi({
+            description:
+              "The push service's https URL. A host that is a loopback, private, link-local or other " +
+              "non-public IP address, or `localhost`, is refused (422) unless the server allows " +
+              "private endpoints (`PUSH_ALLOW_PRIVATE_ENDPOINTS`).",
+          }),
         keys: z.object({ p256dh: z.string().min(16).max(512), auth: z.string().min(8).max(256) }),
       }),
     }),

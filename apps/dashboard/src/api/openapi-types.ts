@@ -6230,7 +6230,10 @@ export interface components {
             /** @enum {string} */
             kind: "webpush";
             subscription: {
-                /** Format: uri */
+                /**
+                 * Format: uri
+                 * @description The push service's https URL. A host that is a loopback, private, link-local or other non-public IP address, or `localhost`, is refused (422) unless the server allows private endpoints (`PUSH_ALLOW_PRIVATE_ENDPOINTS`).
+                 */
                 endpoint: string;
                 keys: {
                     p256dh: string;

@@ -1,4 +1,4 @@
-import { commaList } from "@herald/config";
+import { booleanFlag, commaList } from "@herald/config";
 import { z } from "zod";
 
 export const EMAIL_PROVIDER_NAMES = ["resend", "smtp", "outbox"] as const;
@@ -52,6 +52,15 @@ export const providerEnvShape = {
     .string()
     .regex(/^[A-Za-z0-9_-]{40,50}$/, "must be a base64url private key")
     .optional(),
+  /**
+   * Let web push reach endpoints on loopback, private, link-local and other
+   * non-public addresses. Default false: an endpoint is whatever the device
+   * registration said, and it must not make the worker POST into your own
+   * network (Redis, cloud metadata, admin ports). Set it only when your push
+   * service is on a private network, or for tests, whose fake push service
+   * runs on loopback. The API has the same variable for registration.
+   */
+  PUSH_ALLOW_PRIVATE_ENDPOINTS: booleanFlag(false),
   /** Contact for push services: `mailto:` or `https:`. */
   VAPID_SUBJECT: z
     .string()

@@ -160,7 +160,13 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
     // Record (or create) the keys now, so the API serves the right public key before the first push.
     vapidKeys().catch(() => {});
     pushProviders.push(
-      webPushProvider({ vapidKeys, subject: p.VAPID_SUBJECT ?? DEV_VAPID_SUBJECT, timeoutMs, ca }),
+      webPushProvider({
+        vapidKeys,
+        subject: p.VAPID_SUBJECT ?? DEV_VAPID_SUBJECT,
+        timeoutMs,
+        ca,
+        allowPrivateEndpoints: p.PUSH_ALLOW_PRIVATE_ENDPOINTS,
+      }),
     );
   }
   if (pushNames.includes("fcm") && need(p, problems, "fcm", ["FCM_SERVICE_ACCOUNT"])) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Agent } from "node:https";
 import { rootCertificates } from "node:tls";
+import { PublicOnlyAgent } from "./public-only-agent.ts";
 
 /** A secret or certificate given inline (PEM/JSON text) or as a path to a file holding it. */
 export function inlineOrFile(value: string): string {
@@ -19,7 +20,16 @@ export function providerCa(extra: string | undefined): string[] | undefined {
   return [...rootCertificates, inlineOrFile(extra)];
 }
 
-/** An HTTPS agent that trusts {@link providerCa}, or undefined for Node's global agent. */
-export function providerAgent(ca: string[] | undefined): Agent | undefined {
+/**
+ * An HTTPS agent that trusts {@link providerCa}, or undefined for Node's
+ * global agent. With `publicOnly` (default false) always an agent, which
+ * connects to public addresses only ({@link PublicOnlyAgent}): for
+ * destinations a user chose rather than the operator.
+ */
+export function providerAgent(
+  ca: string[] | undefined,
+  options: { publicOnly?: boolean } = {},
+): Agent | undefined {
+  if (options.publicOnly) return new PublicOnlyAgent({ ca });
   return ca ? new Agent({ ca, keepAlive: true }) : undefined;
 }

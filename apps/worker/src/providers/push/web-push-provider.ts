@@ -1,5 +1,6 @@
 import type { DeviceRow, VapidKeyPair } from "@herald/db";
-import type { DeliveryError } from "@herald/errors";
+import { DeliveryError } from "@herald/errors";
+import { isNonPublicAddressError } from "@herald/public-address";
 import type WebPushSdk from "web-push";
 import { errorForStatus, GoneDeviceError, networkError, parseRetryAfter } from "../delivery-errors.ts";
 import { once } from "../once.ts";
@@ -12,6 +13,12 @@ export interface WebPushProviderOptions {
   subject: string;
   timeoutMs: number;
   ca?: string[] | undefined;
+  /**
+   * Let endpoints on loopback, private and other non-public addresses be
+   * reached (`PUSH_ALLOW_PRIVATE_ENDPOINTS`). Default false: such a send fails
+   * permanently, since an endpoint is whatever a device registration said.
+   */
+  allowPrivateEndpoints?: boolean;
 }
 
 // Push services accept about 4 KB of encrypted payload; leave room for the encryption overhead.
@@ -51,7 +58,7 @@ const sdk = once(async (): Promise<Sdk> => (await import("web-push")).default);
 
 /** Web Push (RFC 8030/8291) with VAPID through the `web-push` package. */
 export function webPushProvider(options: WebPushProviderOptions): PushProvider {
-  const agent = providerAgent(options.ca);
+  const agent = providerAgent(options.ca, { publicOnly: !options.allowPrivateEndpoints });
   return {
     name: "webpush",
     kind: "webpush",
@@ -98,6 +105,18 @@ export function webPushProvider(options: WebPushProviderOptions): PushProvider {
 }
 
 export function classifyWebPushError(err: unknown, deviceId: string, webpush: Sdk): DeliveryError {
+  // The agent refused the endpoint's address: no retry can change that, only the configuration.
+  if (isNonPublicAddressError(err)) {
+    const where =
+      err.host === err.address
+        ? `is a private address (${err.address}, ${err.range})`
+        : `resolves to a private address (${err.host} → ${err.address}, ${err.range})`;
+    return new DeliveryError(
+      "permanent",
+      `webpush: push endpoint ${where}; not sent (PUSH_ALLOW_PRIVATE_ENDPOINTS=true allows it)`,
+      { provider: "webpush", code: "private_address", cause: err },
+    );
+  }
   if (!(err instanceof webpush.WebPushError)) return networkError("webpush", err);
   const message = `webpush ${err.statusCode}: ${String(err.body || err.message).slice(0, 200)}`;
   // 404/410: the subscription expired or the user revoked permission.
