@@ -65,8 +65,9 @@ const deleteUser = createRoute({
   summary: "Erase a recipient's personal data",
   description:
     "Removes contact data, devices, preferences, topic memberships and message content, and cancels " +
-    "notifications not sent yet (reason `recipient_erased`). What remains for operators (statuses, " +
-    "timelines, counts) no longer carries the user id: a user created later with the same id starts afresh.",
+    "notifications not sent yet and dead letters an operator could retry (reason `recipient_erased`). " +
+    "What remains for operators (statuses, timelines, counts) no longer carries the user id: a user " +
+    "created later with the same id starts afresh.",
   middleware: [requireScope("users:write")] as const,
   request: { params: UserIdParam },
   responses: { 204: { description: "Erased" }, ...commonErrors, ...notFoundError },

@@ -1289,7 +1289,7 @@ export interface paths {
         post?: never;
         /**
          * Erase a recipient's personal data
-         * @description Removes contact data, devices, preferences, topic memberships and message content, and cancels notifications not sent yet (reason `recipient_erased`). What remains for operators (statuses, timelines, counts) no longer carries the user id: a user created later with the same id starts afresh.
+         * @description Removes contact data, devices, preferences, topic memberships and message content, and cancels notifications not sent yet and dead letters an operator could retry (reason `recipient_erased`). What remains for operators (statuses, timelines, counts) no longer carries the user id: a user created later with the same id starts afresh.
          */
         delete: {
             parameters: {
@@ -4082,7 +4082,7 @@ export interface paths {
         };
         /**
          * Dead notifications (retries exhausted)
-         * @description Newest first. `lastError` says why the last attempt failed, `failedProvider` where.
+         * @description Newest first. `lastError` says why the last attempt failed, `failedProvider` where. An erased recipient's are not listed: the erase cancels them.
          */
         get: {
             parameters: {
@@ -4207,7 +4207,7 @@ export interface paths {
         put?: never;
         /**
          * Retry one dead notification
-         * @description Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise.
+         * @description Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise, and for an erased recipient's.
          */
         post: {
             parameters: {
@@ -4338,7 +4338,7 @@ export interface paths {
         put?: never;
         /**
          * Retry every dead notification matching a filter
-         * @description Newest first, up to `limit` per call; `more` says whether others still match.
+         * @description Newest first, up to `limit` per call; `more` says whether others still match. An erased recipient's are skipped.
          */
         post: {
             parameters: {
@@ -4454,7 +4454,7 @@ export interface paths {
         post?: never;
         /**
          * Discard a dead notification
-         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise.
+         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise, and for an erased recipient's.
          */
         delete: {
             parameters: {
