@@ -1404,7 +1404,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A recipient's notification preferences */
+        /**
+         * A recipient's notification preferences
+         * @description A user id Herald has not seen yet (a browser asking before the app's first event) reads as the defaults, and nothing is created. An erased user id answers 404 until the app creates the user again.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1416,7 +1419,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Preferences */
+                /** @description Preferences; the defaults for a user id not seen yet */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1452,7 +1455,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not found */
+                /** @description The user id was erased (and not created again since) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1508,7 +1511,10 @@ export interface paths {
                 };
             };
         };
-        /** Update preferences (any subset) */
+        /**
+         * Update preferences (any subset)
+         * @description A user id Herald has not seen yet gets a recipient (in-app only until the app adds contact data). An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, as a new recipient.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -1553,6 +1559,15 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The user id was erased (and not created again since) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
