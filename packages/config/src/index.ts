@@ -15,3 +15,4 @@ export {
   redisTopologyProblems,
   refineRedisEnv,
 } from "./redis-env.ts";
+export { stopWithParent } from "./stop-with-parent.ts";
