@@ -16,3 +16,4 @@ export {
   refineRedisEnv,
 } from "./redis-env.ts";
 export { stopWithParent } from "./stop-with-parent.ts";
+export { within } from "./within.ts";
