@@ -12,11 +12,7 @@ import { requestId } from "./middleware/request-id.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
 import { sessionAuth, usesSessionCookie } from "./middleware/session-auth.ts";
 import { trailingSlashRedirect } from "./middleware/trailing-slash.ts";
-import {
-  preferencesUserToken,
-  USER_PREFERENCES_PATH,
-  USER_TOKEN_ROUTES,
-} from "./middleware/user-token-auth.ts";
+import { USER_PREFERENCES_PATH, USER_TOKEN_ROUTES, userTokenAuth } from "./middleware/user-token-auth.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
 import { registerApiKeys } from "./routes/api-keys.ts";
 import { registerBullBoard } from "./routes/bull-board.ts";
@@ -91,11 +87,18 @@ export function createApp(deps: ApiDeps): App {
   // (`middleware/session-auth.ts`: role → scopes, CSRF on state-changing calls).
   const session = sessionAuth(deps.db);
   // A user's own preferences also take their user token (SPEC §4), checked
-  // here first; preflights end in the CORS middleware.
+  // here first; preflights end in the CORS middleware. Anything else (API
+  // keys, dashboard sessions) is left to the auth below, so scopes, CSRF and
+  // the rate limit apply to them as on every other route. Header only:
+  // nothing here needs EventSource's `?token=`.
   app.use(
     USER_PREFERENCES_PATH,
     browserCors(deps.env.INBOX_CORS_ORIGINS),
-    preferencesUserToken(createUserTokens(deps.db, deps.env.USER_TOKEN_SECRET)),
+    userTokenAuth({
+      tokens: createUserTokens(deps.db, deps.env.USER_TOKEN_SECRET),
+      opens: "preferences",
+      otherwise: (_c, next) => next(),
+    }),
   );
   app.use("/v1/*", (c, next) => {
     if (OWN_AUTH_ROUTES.some((r) => r.test(c.req.path)) || isSignIn(c.req.method, c.req.path)) return next();

@@ -10,7 +10,7 @@ export interface HonoEnv {
     /** Set when the caller signed in to the dashboard (cookie), not for API keys. */
     dashboardUser?: DashboardUserRow;
     dashboardSession?: DashboardSessionRow;
-    /** The user whose own token authenticated this request (their preferences), instead of a key. */
+    /** The user whose own token authenticated this request (their inbox or preferences), instead of a key. */
     userToken?: string;
   };
 }

@@ -1,3 +1,4 @@
+import { stopWithParent } from "@herald/config";
 import { redisModeMismatch } from "@herald/jobs";
 import { createLogger } from "@herald/logger";
 import { loadApiEnv } from "./env.ts";
@@ -42,9 +43,4 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     );
   });
 }
-// Under npm start (an IPC channel to it): if it dies without stopping us (kill -9), stop as on
-// SIGTERM instead of running on, orphaned, with the port taken.
-if (process.channel) {
-  process.channel.unref();
-  process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
-}
+stopWithParent();

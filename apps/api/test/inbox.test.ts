@@ -44,7 +44,7 @@ describe("user tokens", () => {
     ] as const) {
       const res = await api.call(method, path, undefined, asUser(other));
       expect(res.status, `${method} ${path}`).toBe(403);
-      expect(res.body.error).toMatchObject({ code: "forbidden" });
+      expect(res.body.error).toMatchObject({ code: "forbidden", message: expect.stringContaining("inbox") });
       expect(res.body.error.requestId).toMatch(/^req_/);
     }
     const viaQuery = await api.call("GET", `/v1/users/owner/inbox?token=${other}`, undefined, {
@@ -53,6 +53,7 @@ describe("user tokens", () => {
     expect(viaQuery.status).toBe(403);
     const none = await api.call("GET", "/v1/users/owner/inbox", undefined, { authorization: "" });
     expect(none.status).toBe(401);
+    expect(none.body.error.message).toMatch(/^Send the user's token/);
   });
 
   it("are accepted in the query string (for EventSource), API keys are not", async () => {
@@ -65,6 +66,7 @@ describe("user tokens", () => {
       authorization: "",
     });
     expect(key.status).toBe(401);
+    expect(key.body.error.message).toMatch(/^Only user tokens are accepted in the query string/);
   });
 
   it("leave the inbox open to backends with an API key", async () => {

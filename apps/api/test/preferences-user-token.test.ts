@@ -54,7 +54,10 @@ describe("a user's own preferences with their user token", () => {
     ] as const) {
       const res = await api.call(method, prefsOf("owner"), body, asUser(other));
       expect(res.status, method).toBe(403);
-      expect(res.body.error).toMatchObject({ code: "forbidden" });
+      expect(res.body.error).toMatchObject({
+        code: "forbidden",
+        message: expect.stringContaining("preferences"),
+      });
       expect(res.body.error.requestId).toMatch(/^req_/);
     }
     expect((await api.call("GET", prefsOf("owner"))).body.unsubscribedAll).toBe(false);

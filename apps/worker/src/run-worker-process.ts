@@ -1,4 +1,4 @@
-import { listenProblem } from "@herald/config";
+import { listenProblem, stopWithParent } from "@herald/config";
 import { isDatabaseUnavailable, migrateDatabase } from "@herald/db";
 import { checkRedisSafety, redisModeMismatch } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
@@ -129,10 +129,5 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
         );
     });
   }
-  // Under npm start (an IPC channel to it): if it dies without stopping us (kill -9), stop as on
-  // SIGTERM instead of running on, orphaned.
-  if (process.channel) {
-    process.channel.unref();
-    process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
-  }
+  stopWithParent();
 }

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { createBatcher } from "@herald/batching";
+import { within } from "@herald/config";
 import { createDb, isDatabaseUnavailable, loadSendContexts, markEventsFailed } from "@herald/db";
 import { CHANNELS, type Channel, PRIORITY_RANK } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
@@ -49,15 +50,6 @@ function isChannel(q: WorkerQueue): q is Channel {
 const laneOf = (job: Job) => ({ urgent: job.opts.priority === PRIORITY_RANK.critical });
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-
-async function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    p,
-    sleep(ms).then(() => {
-      throw new Error(`no answer within ${ms} ms`);
-    }),
-  ]);
-}
 
 /**
  * Starts one BullMQ worker per queue this process serves (`WORKER_CHANNELS`).

@@ -15,3 +15,5 @@ export {
   redisTopologyProblems,
   refineRedisEnv,
 } from "./redis-env.ts";
+export { stopWithParent } from "./stop-with-parent.ts";
+export { within } from "./within.ts";

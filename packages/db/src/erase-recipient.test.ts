@@ -30,12 +30,21 @@ async function insertNotification(
 }
 
 const rowsOf = (ids: string[]) =>
-  h.sql<{ id: string; status: string; reason: string | null; user_id: string; content: unknown }[]>`
+  h.sql<
+    {
+      id: string;
+      status: string;
+      reason: string | null;
+      user_id: string;
+      content: unknown;
+      last_error: string | null;
+    }[]
+  >`
     select id, status, reason, user_id, content, last_error from notifications
     where id = any(${ids}::text[]) order by id`;
 
 describe("eraseRecipient", () => {
-  it("cancels what is not sent yet, with a timeline entry, and leaves what was sent or settled", async () => {
+  it("cancels what is not sent yet or an operator could retry, with a timeline entry, and leaves the rest", async () => {
     const erin = await upsertRecipient(h.db, "erin", { email: "erin@example.com" });
     const open = await openDigest(h.db, {
       recipientId: erin.id,
@@ -56,27 +65,39 @@ describe("eraseRecipient", () => {
       await insertNotification(erin, "QUEUED"),
       await insertNotification(erin, "FAILED", { lastError: "erin@example.com: mailbox full" }),
       await insertNotification(erin, "DIGESTED", { digestId: open.notificationId }),
+      // Dead letters: the dead-letter routes would otherwise send them again to whoever holds the id.
+      await insertNotification(erin, "DEAD", {
+        reason: "retries_exhausted",
+        lastError: "erin@example.com: 503",
+      }),
+      await insertNotification(erin, "FAILED", { reason: "permanent_error" }),
+      await insertNotification(erin, "FAILED", { reason: "device_gone" }),
     ];
     const settled = [
       await insertNotification(erin, "SENT"),
-      await insertNotification(erin, "FAILED", { reason: "permanent_error" }),
-      await insertNotification(erin, "DEAD", { reason: "retries_exhausted" }),
+      await insertNotification(erin, "FAILED", { reason: "recipient_erased" }),
+      await insertNotification(erin, "CANCELED", { reason: "discarded" }),
       await insertNotification(erin, "DIGESTED", { digestId: flushed.notificationId }),
       await insertNotification(erin, "SUPPRESSED", { reason: "opted_out" }),
     ];
 
     const result = await eraseRecipient(h.db, "erin");
-    expect(result).toMatchObject({ recipientId: erin.id, canceled: 5 });
+    expect(result).toMatchObject({ recipientId: erin.id, canceled: 8 });
     const tombstone = result!.tombstone;
     expect(tombstone).toMatch(new RegExp(`^erased:${erin.id}:[0-9a-f]{20}$`));
 
     for (const row of await rowsOf(unsent)) {
-      expect(row).toMatchObject({ status: "CANCELED", reason: "recipient_erased", user_id: tombstone });
+      expect(row).toMatchObject({
+        status: "CANCELED",
+        reason: "recipient_erased",
+        user_id: tombstone,
+        last_error: null,
+      });
     }
     expect((await rowsOf(settled)).map((r) => [r.status, r.reason, r.user_id])).toEqual([
       ["SENT", null, tombstone],
-      ["FAILED", "permanent_error", tombstone],
-      ["DEAD", "retries_exhausted", tombstone],
+      ["FAILED", "recipient_erased", tombstone],
+      ["CANCELED", "discarded", tombstone],
       ["DIGESTED", null, tombstone],
       ["SUPPRESSED", "opted_out", tombstone],
     ]);
@@ -85,7 +106,7 @@ describe("eraseRecipient", () => {
     }
     const timeline = await h.sql<{ notification_id: string; status: string; detail: unknown }[]>`
       select notification_id, status, detail from notification_timeline
-      where status = 'CANCELED' order by notification_id`;
+      where detail->>'by' = 'erase' order by notification_id`;
     expect(timeline).toEqual(
       unsent.map((id) => ({
         notification_id: id,

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { FINAL_FAILURE_REASONS } from "@herald/domain";
 import { newId } from "@herald/ids";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
@@ -16,15 +17,22 @@ export interface EraseResult {
   recipientId: string;
   /** What the erased rows now name instead of the app's user id. */
   tombstone: string;
-  /** Notifications not sent yet that the erase canceled (`recipient_erased`). */
+  /** Notifications not sent yet, or dead ends an operator could retry, that the erase canceled (`recipient_erased`). */
   canceled: number;
 }
 
-/** Statuses with a send still ahead; a FAILED row awaits a retry only while it has no final `reason`. */
-const UNSENT = sql.raw(`(n.status in ('PENDING', 'SCHEDULED', 'QUEUED')
-  or (n.status = 'FAILED' and n.reason is null)
+/**
+ * Notifications that could still be sent: a send ahead (a FAILED row awaits a
+ * retry while it has no reason), or a dead end that an operator's retry
+ * (dead-letter routes, dashboard) would send again: DEAD, or FAILED for good.
+ */
+const CANCELABLE = sql`(n.status in ('PENDING', 'SCHEDULED', 'QUEUED', 'DEAD')
+  or (n.status = 'FAILED' and (n.reason is null or n.reason in (${sql.join(
+    FINAL_FAILURE_REASONS.map((r) => sql`${r}`),
+    sql`, `,
+  )})))
   or (n.status = 'DIGESTED' and exists (
-    select 1 from digests d where d.notification_id = n.digest_id and d.status = 'open')))`);
+    select 1 from digests d where d.notification_id = n.digest_id and d.status = 'open')))`;
 
 /**
  * Erases a recipient: PII, devices, preferences and topic memberships go, and
@@ -34,7 +42,8 @@ const UNSENT = sql.raw(`(n.status in ('PENDING', 'SCHEDULED', 'QUEUED')
  * guess, so no one can claim that history back). A new, empty erased
  * recipient keeps the user id, so stray events still reach no one and a later
  * `PUT` starts a fresh recipient (new internal id) with nothing inherited.
- * Notifications not sent yet are canceled; their jobs then find nothing to do.
+ * Notifications not sent yet, and dead letters (which an operator could
+ * otherwise retry), are canceled; their jobs then find nothing to do.
  *
  * The recipient part is one transaction. Notifications and events follow in
  * batches: should the process die in between, repeating the erase finishes
@@ -98,8 +107,8 @@ async function detachRecipient(db: Db, externalId: string): Promise<Detached | n
 /**
  * One batch of notifications still named by the user id whose recipient no
  * longer holds it: renamed to that recipient's tombstone, content and errors
- * cleared (provider errors quote addresses), and the unsent ones canceled
- * with a timeline entry like any cancel.
+ * cleared (provider errors quote addresses), and the cancelable ones
+ * canceled with a timeline entry like any cancel.
  */
 async function scrubNotifications(
   db: Db,
@@ -108,7 +117,7 @@ async function scrubNotifications(
 ): Promise<{ picked: number; canceled: number }> {
   const [counts] = await db.execute<{ picked: number; canceled: number }>(sql`
     with picked as (
-      select n.id, r.external_id as tombstone, ${UNSENT} as unsent
+      select n.id, r.external_id as tombstone, ${CANCELABLE} as to_cancel
       from notifications n join recipients r on r.id = n.recipient_id
       where n.user_id = ${externalId}
         and n.recipient_id <> coalesce((select id from recipients where external_id = ${externalId}), '')
@@ -120,15 +129,15 @@ async function scrubNotifications(
       set user_id = p.tombstone,
           content = json_build_object('channel', n.channel, 'erased', true),
           last_error = null,
-          status = case when p.unsent then 'CANCELED' else n.status end,
-          reason = case when p.unsent then 'recipient_erased' else n.reason end,
-          updated_at = case when p.unsent then now() else n.updated_at end
+          status = case when p.to_cancel then 'CANCELED' else n.status end,
+          reason = case when p.to_cancel then 'recipient_erased' else n.reason end,
+          updated_at = case when p.to_cancel then now() else n.updated_at end
       from picked p
       where n.id = p.id
     ), canceled as (
       insert into notification_timeline (notification_id, status, at, detail)
       select id, 'CANCELED', now(), '{"reason":"recipient_erased","by":"erase"}'::jsonb
-      from picked where unsent
+      from picked where to_cancel
     ), errors as (
       update notification_timeline set detail = detail - 'error'
       where notification_id in (select id from picked) and detail ? 'error'
@@ -137,7 +146,7 @@ async function scrubNotifications(
       set destination = '[erased]', content = json_build_object('channel', channel, 'erased', true)
       where notification_id in (select id from picked)
     )
-    select count(*)::int as picked, (count(*) filter (where unsent))::int as canceled from picked`);
+    select count(*)::int as picked, (count(*) filter (where to_cancel))::int as canceled from picked`);
   return counts ?? { picked: 0, canceled: 0 };
 }
 

@@ -212,6 +212,12 @@ export interface NotificationFilter {
   until?: Date;
   /** Return rows with ids below this one (the previous page's last id). */
   beforeId?: string;
+  /**
+   * Leave out rows whose recipient was erased. An erase cancels what could
+   * still be sent, but one cut short leaves rows behind until it is repeated.
+   * Default false.
+   */
+  skipErased?: boolean;
 }
 
 export async function listNotifications(
@@ -228,6 +234,9 @@ export async function listNotifications(
   if (filter.since) where.push(gte(notifications.createdAt, filter.since));
   if (filter.until) where.push(lte(notifications.createdAt, filter.until));
   if (filter.beforeId) where.push(lt(notifications.id, filter.beforeId));
+  if (filter.skipErased)
+    where.push(sql`not exists (select 1 from recipients r
+      where r.id = ${notifications.recipientId} and r.erased_at is not null)`);
   return db
     .select()
     .from(notifications)

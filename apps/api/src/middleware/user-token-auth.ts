@@ -8,38 +8,59 @@ import { requireScope } from "./api-key-auth.ts";
 /** A user's inbox and everything under it: the routes that take a user token. */
 export const USER_TOKEN_ROUTES = /^\/v1\/users\/[^/]+\/inbox(\/.*)?$/;
 
-/**
- * Auth for a user's own routes (`/v1/users/:userId/inbox…`): the user's token
- * (`Authorization: Bearer <token>`, or `?token=` for EventSource, which cannot
- * set headers) or, for backends, an API key in the header with the route's
- * scope. A valid token of another user is refused with 403. API keys are
- * never accepted in the query string (URLs end up in logs).
- */
-export function userTokenAuth(options: {
+/** A user's preferences: besides the inbox, the one route a user token opens (SPEC §4). */
+export const USER_PREFERENCES_PATH = "/v1/users/:userId/preferences";
+
+export interface UserTokenAuthOptions {
   tokens: UserTokens;
+  /** What the token opens, as a refusal names it: "inbox", "preferences". */
+  opens: string;
+  /**
+   * Also take the token as `?token=`, for EventSource, which cannot set
+   * headers. Default false: the `Authorization` header only.
+   */
+  queryToken?: boolean;
+  /** Handles a request without a user token (an API key, a dashboard session, nothing). */
+  otherwise: MiddlewareHandler<HonoEnv>;
+}
+
+const bearer = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+
+/**
+ * A user token of the path's user (`Authorization: Bearer <token>`) marks the
+ * request (`userToken`) and lets it through; a valid token of another user is
+ * refused with 403. A request without a user token goes to `otherwise`.
+ */
+export function userTokenAuth(options: UserTokenAuthOptions): MiddlewareHandler<HonoEnv> {
+  return async (c, next) => {
+    const token =
+      bearer(c.req.header("authorization")) ?? (options.queryToken ? c.req.query("token") : undefined);
+    if (!token || !USER_TOKEN_FORMAT.test(token)) return options.otherwise(c, next);
+    const userId = c.req.param("userId");
+    if (!userId || !(await options.tokens.verify(userId, token))) {
+      throw new HeraldError("forbidden", `This token does not give access to this user's ${options.opens}.`);
+    }
+    c.set("userToken", userId);
+    await next();
+  };
+}
+
+/**
+ * For a request {@link userTokenAuth} found no user token on: an API key in
+ * the header with the scope `scope` gives for the method. API keys are never
+ * accepted in the query string (URLs end up in logs).
+ */
+export function apiKeyInHeader(options: {
   apiKey: MiddlewareHandler<HonoEnv>;
   scope: (method: string) => ApiKeyScope;
 }): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
-    const userId = c.req.param("userId");
-    if (!userId) throw new HeraldError("not_found", "No user in the path.");
-    const header = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-    const query = c.req.query("token");
-    const token = header ?? query;
-    if (!token) {
+    if (!bearer(c.req.header("authorization"))) {
       throw new HeraldError(
         "unauthorized",
-        "Send the user's token (`Authorization: Bearer <token>` or `?token=`) or an API key.",
-      );
-    }
-    if (USER_TOKEN_FORMAT.test(token)) {
-      if (await options.tokens.verify(userId, token)) return next();
-      throw new HeraldError("forbidden", "This token does not give access to this user's inbox.");
-    }
-    if (!header) {
-      throw new HeraldError(
-        "unauthorized",
-        "Only user tokens are accepted in the query string; send API keys as a header.",
+        c.req.query("token")
+          ? "Only user tokens are accepted in the query string; send API keys as a header."
+          : "Send the user's token (`Authorization: Bearer <token>` or `?token=`) or an API key.",
       );
     }
     await options.apiKey(c, async () => {
@@ -48,31 +69,7 @@ export function userTokenAuth(options: {
   };
 }
 
-/** A user's preferences: besides the inbox, the one route a user token opens (SPEC §4). */
-export const USER_PREFERENCES_PATH = "/v1/users/:userId/preferences";
-
-/**
- * Runs ahead of the app's /v1 auth on {@link USER_PREFERENCES_PATH}: a user
- * token of the path's user marks the request (`userToken`), and the app's
- * auth then lets it through; another user's token is a 403. Anything else
- * (API keys, dashboard sessions) is left to the app's auth, so scopes, CSRF
- * and the rate limit apply to them as on every other route. Header only:
- * nothing here needs EventSource's `?token=`.
- */
-export function preferencesUserToken(tokens: UserTokens): MiddlewareHandler<HonoEnv> {
-  return async (c, next) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-    if (!token || !USER_TOKEN_FORMAT.test(token)) return next();
-    const userId = c.req.param("userId");
-    if (!userId || !(await tokens.verify(userId, token))) {
-      throw new HeraldError("forbidden", "This token does not give access to this user's preferences.");
-    }
-    c.set("userToken", userId);
-    await next();
-  };
-}
-
-/** `requireScope(scope)`, except for a request {@link preferencesUserToken} let in with the user's own token. */
+/** `requireScope(scope)`, except for a request {@link userTokenAuth} let in with the user's own token. */
 export function requireScopeOrUserToken(scope: ApiKeyScope): MiddlewareHandler<HonoEnv> {
   const scoped = requireScope(scope);
   return async (c, next) => {

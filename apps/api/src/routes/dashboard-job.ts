@@ -1,3 +1,4 @@
+import { within } from "@herald/config";
 import { getNotification } from "@herald/db";
 import { PRIORITY_RANK } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
@@ -6,7 +7,6 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, NotificationIdParam, notFoundError } from "../schemas/common.ts";
-import { within } from "../services/within.ts";
 import { BULL_BOARD_PATH } from "./bull-board.ts";
 
 const JobLocationSchema = z

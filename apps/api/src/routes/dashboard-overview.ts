@@ -1,3 +1,4 @@
+import { within } from "@herald/config";
 import { countDeadByChannel, providerHealth, recentActivity } from "@herald/db";
 import { QUEUE_NAMES } from "@herald/jobs";
 import { createRoute } from "@hono/zod-openapi";
@@ -7,7 +8,6 @@ import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors } from "../schemas/common.ts";
 import { OverviewSchema } from "../schemas/dashboard.ts";
 import { queueSnapshot } from "../services/queue-metrics.ts";
-import { within } from "../services/within.ts";
 
 // Longer than a healthy Redis ever takes, short enough for a page that refreshes every 5 s.
 const QUEUE_READ_MS = 2000;

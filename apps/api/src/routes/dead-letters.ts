@@ -1,4 +1,10 @@
-import { getNotification, lastFailedProviders, listNotifications, toPage } from "@herald/db";
+import {
+  getNotification,
+  getRecipientById,
+  lastFailedProviders,
+  listNotifications,
+  toPage,
+} from "@herald/db";
 import { CHANNELS } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
@@ -64,7 +70,8 @@ const list = createRoute({
   path: "/v1/dead-letters",
   tags: ["Dead letters"],
   summary: "Dead notifications (retries exhausted)",
-  description: "Newest first. `lastError` says why the last attempt failed, `failedProvider` where.",
+  description:
+    "Newest first. `lastError` says why the last attempt failed, `failedProvider` where. An erased recipient's are not listed: the erase cancels them.",
   middleware: [requireScope("read")] as const,
   request: { query: z.object({ ...Filter, ...PageQuery }) },
   responses: {
@@ -105,7 +112,7 @@ const retryOne = createRoute({
   tags: ["Dead letters"],
   summary: "Retry one dead notification",
   description:
-    "Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise.",
+    "Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise, and for an erased recipient's.",
   middleware: [requireScope("events:write")] as const,
   request: { params: NotificationIdParam },
   responses: {
@@ -121,7 +128,8 @@ const retryMany = createRoute({
   path: "/v1/dead-letters/retry",
   tags: ["Dead letters"],
   summary: "Retry every dead notification matching a filter",
-  description: "Newest first, up to `limit` per call; `more` says whether others still match.",
+  description:
+    "Newest first, up to `limit` per call; `more` says whether others still match. An erased recipient's are skipped.",
   middleware: [requireScope("events:write")] as const,
   request: {
     body: {
@@ -159,7 +167,7 @@ const discard = createRoute({
   tags: ["Dead letters"],
   summary: "Discard a dead notification",
   description:
-    "It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise.",
+    "It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise, and for an erased recipient's.",
   middleware: [requireScope("events:write")] as const,
   request: { params: NotificationIdParam },
   responses: {
@@ -178,6 +186,12 @@ async function deadOrThrow(deps: ApiDeps, id: string) {
       "conflict",
       `Notification ${id} is ${n.status}${n.reason ? ` (${n.reason})` : ""}, not DEAD or failed for good.`,
     );
+  // An erase cancels its recipient's dead letters; one cut short leaves some until it is repeated.
+  if ((await getRecipientById(deps.db, n.recipientId))?.erasedAt)
+    throw new HeraldError(
+      "conflict",
+      `Notification ${id} belongs to an erased recipient: it is neither retried nor discarded (erasing the user again cancels it).`,
+    );
   return n;
 }
 
@@ -188,7 +202,7 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
     const beforeId = decodeCursorOrThrow(q.cursor);
     const rows = await listNotifications(
       deps.db,
-      { ...toFilter(q), status: "DEAD", ...(beforeId ? { beforeId } : {}) },
+      { ...toFilter(q), status: "DEAD", skipErased: true, ...(beforeId ? { beforeId } : {}) },
       q.limit + 1,
     );
     const page = toPage(rows, q.limit);
@@ -205,7 +219,9 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
 
   app.openapi(retryOne, async (c) => {
     const { notificationId } = c.req.valid("param");
-    await retryDeadLetter(deps, await deadOrThrow(deps, notificationId));
+    if (!(await retryDeadLetter(deps, await deadOrThrow(deps, notificationId)))) {
+      throw new HeraldError("conflict", `Notification ${notificationId} was canceled meanwhile.`);
+    }
     const n = await getNotification(deps.db, notificationId);
     return c.json(serializeNotification(n!), 202);
   });

@@ -14,7 +14,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { browserCors } from "../middleware/inbox-cors.ts";
-import { userTokenAuth } from "../middleware/user-token-auth.ts";
+import { apiKeyInHeader, userTokenAuth } from "../middleware/user-token-auth.ts";
 import { commonErrors, notFoundError, PageQuery, UserIdParam } from "../schemas/common.ts";
 import { InboxFeedSchema, InboxItemResultSchema, serializeInboxItem, ZERO_COUNTS } from "../schemas/inbox.ts";
 import { type Actor, archive, markAllRead, markRead, markSeen } from "../services/inbox-actions.ts";
@@ -122,10 +122,15 @@ const actorOf = (c: Context<HonoEnv>): Actor => (c.get("apiKey") ? "api" : "user
  */
 export function registerInbox(app: App, deps: ApiDeps, apiKey: MiddlewareHandler<HonoEnv>): void {
   const tokens = createUserTokens(deps.db, deps.env.USER_TOKEN_SECRET);
+  // The user's token (`?token=` too, for EventSource) or, for backends, an API key with the route's scope.
   const auth = userTokenAuth({
     tokens,
-    apiKey,
-    scope: (method) => (method === "GET" || method === "HEAD" ? "read" : "users:write"),
+    opens: "inbox",
+    queryToken: true,
+    otherwise: apiKeyInHeader({
+      apiKey,
+      scope: (method) => (method === "GET" || method === "HEAD" ? "read" : "users:write"),
+    }),
   });
   const cors = browserCors(deps.env.INBOX_CORS_ORIGINS);
   // Hono's `/inbox/*` matches `/inbox` itself too.

@@ -4,7 +4,9 @@ import {
   getPreferences,
   getRecipient,
   listDevices,
+  type RecipientRow,
   removeDevice,
+  toPreferences,
   updatePreferences,
   upsertDevice,
   upsertRecipient,
@@ -35,6 +37,9 @@ const json = <T>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
 });
+const erasedError = {
+  404: { ...notFoundError[404], description: "The user id was erased (and not created again since)" },
+};
 
 const putUser = createRoute({
   method: "put",
@@ -67,8 +72,9 @@ const deleteUser = createRoute({
   summary: "Erase a recipient's personal data",
   description:
     "Removes contact data, devices, preferences, topic memberships and message content, and cancels " +
-    "notifications not sent yet (reason `recipient_erased`). What remains for operators (statuses, " +
-    "timelines, counts) no longer carries the user id: a user created later with the same id starts afresh.",
+    "notifications not sent yet and dead letters an operator could retry (reason `recipient_erased`). " +
+    "What remains for operators (statuses, timelines, counts) no longer carries the user id: a user " +
+    "created later with the same id starts afresh.",
   middleware: [requireScope("users:write")] as const,
   request: { params: UserIdParam },
   responses: { 204: { description: "Erased" }, ...commonErrors, ...notFoundError },
@@ -81,8 +87,15 @@ const getPrefs = createRoute({
   summary: "A recipient's notification preferences",
   security: ownPrefsSecurity,
   middleware: [requireScopeOrUserToken("read")] as const,
+  description:
+    "A user id Herald has not seen yet (a browser asking before the app's first event) reads as the " +
+    "defaults, and nothing is created. An erased user id answers 404 until the app creates the user again.",
   request: { params: UserIdParam },
-  responses: { 200: json(PreferencesSchema, "Preferences"), ...commonErrors, ...notFoundError },
+  responses: {
+    200: json(PreferencesSchema, "Preferences; the defaults for a user id not seen yet"),
+    ...commonErrors,
+    ...erasedError,
+  },
 });
 
 const putPrefs = createRoute({
@@ -96,7 +109,15 @@ const putPrefs = createRoute({
     params: UserIdParam,
     body: { required: true, content: { "application/json": { schema: PreferencesPatchSchema } } },
   },
-  responses: { 200: json(PreferencesSchema, "Preferences after the update"), ...commonErrors },
+  description:
+    "A user id Herald has not seen yet gets a recipient (in-app only until the app adds contact data). " +
+    "An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, " +
+    "as a new recipient.",
+  responses: {
+    200: json(PreferencesSchema, "Preferences after the update"),
+    ...commonErrors,
+    ...erasedError,
+  },
 });
 
 const addDevice = createRoute({
@@ -167,13 +188,29 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     return c.body(null, 204);
   });
 
+  // An erased user id stays erased until the app creates the user again: a stale browser tab
+  // holding the erased user's token must neither bring it back nor leave preferences behind
+  // for the id's next owner.
+  const notErased = <R extends RecipientRow | null>(userId: string, r: R): R => {
+    if (r?.erasedAt) {
+      throw new HeraldError(
+        "not_found",
+        `User ${userId} was erased; PUT /v1/users/${userId} creates it again as a new recipient.`,
+      );
+    }
+    return r;
+  };
+
   app.openapi(getPrefs, async (c) => {
-    const r = await mustExist(c.req.valid("param").userId);
-    return c.json(await getPreferences(deps.db, r.id), 200);
+    const { userId } = c.req.valid("param");
+    const r = notErased(userId, await getRecipient(deps.db, userId));
+    // Not seen yet (a browser asking before the app's first event): what it would read once created.
+    return c.json(r ? await getPreferences(deps.db, r.id) : toPreferences(null), 200);
   });
 
   app.openapi(putPrefs, async (c) => {
-    const r = await ensureRecipient(deps.db, c.req.valid("param").userId);
+    const { userId } = c.req.valid("param");
+    const r = notErased(userId, await ensureRecipient(deps.db, userId));
     return c.json(await updatePreferences(deps.db, r.id, c.req.valid("json")), 200);
   });
 

@@ -1,4 +1,10 @@
-import { listNotifications, type NotificationFilter, type NotificationRow, transition } from "@herald/db";
+import {
+  getNotification,
+  listNotifications,
+  type NotificationFilter,
+  type NotificationRow,
+  transition,
+} from "@herald/db";
 import { isFailedForGood, PRIORITY_RANK } from "@herald/domain";
 import { DEFAULT_RETRY_SCHEDULE } from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
@@ -6,8 +12,9 @@ import type { ApiDeps } from "../deps.ts";
 /**
  * Where an operator's retry or discard applies: DEAD (retries exhausted), or
  * FAILED for good (the provider refused the address, the device was gone),
- * which an operator retries once the address or device is fixed. Not an
- * erased recipient's.
+ * which an operator retries once the address or device is fixed. An erased
+ * recipient's are canceled by the erase; callers also refuse those an
+ * interrupted erase left (`skipErased`).
  */
 export function isDeadEnd(n: NotificationRow): boolean {
   return n.status === "DEAD" || isFailedForGood(n);
@@ -18,9 +25,11 @@ export function isDeadEnd(n: NotificationRow): boolean {
  * Bull Board) is re-run with fresh attempts, or re-added when it is gone.
  * The job comes first: if Redis refuses, nothing changed and the caller gets
  * a 503. The worker sends a DEAD notification whose job runs again, so the
- * row is moved to QUEUED after, and only if nothing overtook it.
+ * row is moved to QUEUED after, and only if nothing overtook it. Returns
+ * false when it was canceled meanwhile (an erase, a discard): the job then
+ * finds nothing to send.
  */
-export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promise<void> {
+export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promise<boolean> {
   const job = await deps.queues.find(n.channel, n.id, PRIORITY_RANK[n.priority]);
   const state = job ? await job.getState() : "unknown";
   if (job && (state === "failed" || state === "completed")) {
@@ -39,11 +48,13 @@ export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promis
     );
   }
   // Otherwise it is already waiting or running again (e.g. retried in Bull Board).
-  await transition(deps.db, n.id, "QUEUED", {
+  const moved = await transition(deps.db, n.id, "QUEUED", {
     from: ["DEAD", "FAILED"],
     set: { queuedAt: new Date(), reason: null },
     detail: { action: "retry", by: "api" },
   });
+  // Not moved: either the worker overtook it (a retry all the same) or it was canceled.
+  return moved || (await getNotification(deps.db, n.id))?.status !== "CANCELED";
 }
 
 /** Takes a dead notification out of the dead-letter list for good (CANCELED, reason `discarded`). */
@@ -68,29 +79,28 @@ export interface RetryAllResult {
   more: boolean;
 }
 
-/** Retries up to `limit` dead notifications matching `filter`, newest first, 50 at a time. */
+/**
+ * Retries up to `limit` dead notifications matching `filter`, newest first,
+ * 50 at a time; an erased recipient's are skipped, and those canceled
+ * meanwhile are not counted.
+ */
 export async function retryAllDeadLetters(
   deps: ApiDeps,
-  filter: Omit<NotificationFilter, "status" | "beforeId">,
+  filter: Omit<NotificationFilter, "status" | "beforeId" | "skipErased">,
   limit: number,
 ): Promise<RetryAllResult> {
   let retried = 0;
+  let seen = 0;
   let beforeId: string | undefined;
-  while (retried < limit) {
-    const page = await listNotifications(
-      deps.db,
-      { ...filter, status: "DEAD", ...(beforeId ? { beforeId } : {}) },
-      Math.min(50, limit - retried),
-    );
+  const dead = () => ({ ...filter, status: "DEAD", skipErased: true, ...(beforeId ? { beforeId } : {}) });
+  while (seen < limit) {
+    const page = await listNotifications(deps.db, dead(), Math.min(50, limit - seen));
     if (page.length === 0) return { retried, more: false };
-    await Promise.all(page.map((n) => retryDeadLetter(deps, n)));
-    retried += page.length;
+    const done = await Promise.all(page.map((n) => retryDeadLetter(deps, n)));
+    retried += done.filter(Boolean).length;
+    seen += page.length;
     beforeId = page[page.length - 1]!.id;
   }
-  const next = await listNotifications(
-    deps.db,
-    { ...filter, status: "DEAD", ...(beforeId ? { beforeId } : {}) },
-    1,
-  );
+  const next = await listNotifications(deps.db, dead(), 1);
   return { retried, more: next.length > 0 };
 }

@@ -1289,7 +1289,7 @@ export interface paths {
         post?: never;
         /**
          * Erase a recipient's personal data
-         * @description Removes contact data, devices, preferences, topic memberships and message content, and cancels notifications not sent yet (reason `recipient_erased`). What remains for operators (statuses, timelines, counts) no longer carries the user id: a user created later with the same id starts afresh.
+         * @description Removes contact data, devices, preferences, topic memberships and message content, and cancels notifications not sent yet and dead letters an operator could retry (reason `recipient_erased`). What remains for operators (statuses, timelines, counts) no longer carries the user id: a user created later with the same id starts afresh.
          */
         delete: {
             parameters: {
@@ -1404,7 +1404,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A recipient's notification preferences */
+        /**
+         * A recipient's notification preferences
+         * @description A user id Herald has not seen yet (a browser asking before the app's first event) reads as the defaults, and nothing is created. An erased user id answers 404 until the app creates the user again.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1416,7 +1419,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Preferences */
+                /** @description Preferences; the defaults for a user id not seen yet */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1452,7 +1455,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not found */
+                /** @description The user id was erased (and not created again since) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1508,7 +1511,10 @@ export interface paths {
                 };
             };
         };
-        /** Update preferences (any subset) */
+        /**
+         * Update preferences (any subset)
+         * @description A user id Herald has not seen yet gets a recipient (in-app only until the app adds contact data). An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, as a new recipient.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -1553,6 +1559,15 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The user id was erased (and not created again since) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4082,7 +4097,7 @@ export interface paths {
         };
         /**
          * Dead notifications (retries exhausted)
-         * @description Newest first. `lastError` says why the last attempt failed, `failedProvider` where.
+         * @description Newest first. `lastError` says why the last attempt failed, `failedProvider` where. An erased recipient's are not listed: the erase cancels them.
          */
         get: {
             parameters: {
@@ -4207,7 +4222,7 @@ export interface paths {
         put?: never;
         /**
          * Retry one dead notification
-         * @description Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise.
+         * @description Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise, and for an erased recipient's.
          */
         post: {
             parameters: {
@@ -4338,7 +4353,7 @@ export interface paths {
         put?: never;
         /**
          * Retry every dead notification matching a filter
-         * @description Newest first, up to `limit` per call; `more` says whether others still match.
+         * @description Newest first, up to `limit` per call; `more` says whether others still match. An erased recipient's are skipped.
          */
         post: {
             parameters: {
@@ -4454,7 +4469,7 @@ export interface paths {
         post?: never;
         /**
          * Discard a dead notification
-         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise.
+         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise, and for an erased recipient's.
          */
         delete: {
             parameters: {
