@@ -114,3 +114,23 @@ describe("PUSH_ALLOW_PRIVATE_ENDPOINTS=true", () => {
     }
   });
 });
+
+describe("devices of an erased user id", () => {
+  it("are refused with 404 and stored nowhere, so the id's next owner inherits none", async () => {
+    const endpoint = "https://fcm.googleapis.com/fcm/send/erased-device";
+    await api.call("PUT", "/v1/users/erased-dev", { email: "dev@example.com" });
+    expect((await api.call("DELETE", "/v1/users/erased-dev")).status).toBe(204);
+    const before = await deviceCount();
+
+    const late = await register(endpoint, "erased-dev");
+    expect(late.status).toBe(404);
+    expect(late.body.error).toMatchObject({ code: "not_found", message: expect.stringMatching(/erased/) });
+    expect(await deviceCount()).toBe(before);
+
+    // Created again by the app: a fresh recipient without the refused device, which registers as usual.
+    const again = await api.call("PUT", "/v1/users/erased-dev", { email: "dev2@example.com" });
+    expect(again.status).toBe(200);
+    expect((await api.call("GET", "/v1/users/erased-dev")).body.devices).toEqual([]);
+    expect((await register(endpoint, "erased-dev")).status).toBe(201);
+  });
+});

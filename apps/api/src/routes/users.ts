@@ -130,7 +130,7 @@ const addDevice = createRoute({
     params: UserIdParam,
     body: { required: true, content: { "application/json": { schema: NewDeviceSchema } } },
   },
-  responses: { 201: json(DeviceSchema, "Registered"), ...commonErrors },
+  responses: { 201: json(DeviceSchema, "Registered"), ...commonErrors, ...erasedError },
 });
 
 const deleteDevice = createRoute({
@@ -220,7 +220,8 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     if (body.kind === "webpush") {
       checkPushEndpoint(body.subscription.endpoint, deps.env.PUSH_ALLOW_PRIVATE_ENDPOINTS);
     }
-    const r = await ensureRecipient(deps.db, c.req.valid("param").userId);
+    const { userId } = c.req.valid("param");
+    const r = notErased(userId, await ensureRecipient(deps.db, userId));
     const device = await upsertDevice(
       deps.db,
       r.id,
