@@ -64,6 +64,8 @@ export async function discardDeadLetter(deps: ApiDeps, n: NotificationRow): Prom
 
 export interface RetryAllResult {
   retried: number;
+  /** The notifications queued again, newest first: what a caller follows until they settle. */
+  ids: string[];
   /** True when `limit` stopped the run and more dead notifications match. */
   more: boolean;
 }
@@ -74,17 +76,17 @@ export async function retryAllDeadLetters(
   filter: Omit<NotificationFilter, "status" | "beforeId">,
   limit: number,
 ): Promise<RetryAllResult> {
-  let retried = 0;
+  const ids: string[] = [];
   let beforeId: string | undefined;
-  while (retried < limit) {
+  while (ids.length < limit) {
     const page = await listNotifications(
       deps.db,
       { ...filter, status: "DEAD", ...(beforeId ? { beforeId } : {}) },
-      Math.min(50, limit - retried),
+      Math.min(50, limit - ids.length),
     );
-    if (page.length === 0) return { retried, more: false };
+    if (page.length === 0) return { retried: ids.length, ids, more: false };
     await Promise.all(page.map((n) => retryDeadLetter(deps, n)));
-    retried += page.length;
+    ids.push(...page.map((n) => n.id));
     beforeId = page[page.length - 1]!.id;
   }
   const next = await listNotifications(
@@ -92,5 +94,5 @@ export async function retryAllDeadLetters(
     { ...filter, status: "DEAD", ...(beforeId ? { beforeId } : {}) },
     1,
   );
-  return { retried, more: next.length > 0 };
+  return { retried: ids.length, ids, more: next.length > 0 };
 }

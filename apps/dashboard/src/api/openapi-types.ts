@@ -7068,12 +7068,18 @@ export interface components {
         };
         /**
          * @example {
-         *       "retried": 42,
+         *       "retried": 2,
+         *       "ids": [
+         *         "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *         "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w"
+         *       ],
          *       "more": false
          *     }
          */
         DeadLetterRetryResult: {
             retried: number;
+            /** @description The notifications queued again, newest first (at most `limit`): follow them with `GET /v1/notifications/{notificationId}` */
+            ids: string[];
             more: boolean;
         };
         /**
