@@ -1,5 +1,5 @@
 import { isFailedForGood } from "@herald/domain";
-import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type Notification, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
@@ -7,11 +7,13 @@ import { Filters, type FilterValues, filtersFrom } from "../components/filters.t
 import { JobLink } from "../components/job-link.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
-import { Empty, QueryView } from "../components/states.tsx";
+import { PagedView } from "../components/paged-view.tsx";
+import { Empty } from "../components/states.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL, shortId } from "../format.ts";
 import { refetchEvery } from "../notification-state.ts";
+import { usePagedList } from "../paged-list.ts";
 import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
 
 const FIELDS: (keyof FilterValues)[] = ["userId", "type", "channel", "since", "until"];
@@ -27,6 +29,9 @@ const EMPTY: Record<(typeof TABS)[number], [string, string]> = {
     "Notifications a provider refused for good (bad number, device gone) show up here; they are not retried by themselves: fix the address, then Retry.",
   ],
 };
+
+/** Rows per page; "Load more" asks for the next ones. */
+const PAGE = 50;
 
 const query = (f: FilterValues) => ({
   ...(f.userId ? { userId: f.userId } : {}),
@@ -79,28 +84,40 @@ export function FailuresPage() {
   const client = useQueryClient();
   const [retried, setRetried] = useState<string[]>([]);
 
-  const dead = useQuery({
+  const dead = usePagedList({
     queryKey: ["dead-letters", filters],
-    queryFn: () =>
-      unwrap(api.GET("/v1/dead-letters", { params: { query: { ...query(filters), limit: 100 } } })),
-    refetchInterval: 5000,
-    enabled: tab === "dead",
-  });
-  const failing = useQuery({
-    queryKey: ["failing", filters],
-    queryFn: () =>
+    page: (cursor) =>
       unwrap(
-        api.GET("/v1/notifications", {
-          params: { query: { ...query(filters), status: "FAILED", limit: 100 } },
+        api.GET("/v1/dead-letters", {
+          params: { query: { ...query(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } },
         }),
       ),
     refetchInterval: 5000,
-    // One list of FAILED rows, split here: the API has no filter for the final ones.
-    select: (d) => ({ ...d, data: d.data.filter((n) => isFailedForGood(n) === (tab === "permanent")) }),
+    enabled: tab === "dead",
+  });
+  // FAILED rows, split by the API (not here: a page filtered afterwards could come out empty).
+  const failing = usePagedList({
+    queryKey: ["failures", tab, filters],
+    page: (cursor) =>
+      unwrap(
+        api.GET("/v1/notifications", {
+          params: {
+            query: {
+              ...query(filters),
+              status: "FAILED",
+              failedForGood: tab === "permanent" ? "true" : "false",
+              limit: PAGE,
+              ...(cursor ? { cursor } : {}),
+            },
+          },
+        }),
+      ),
+    refetchInterval: 5000,
     enabled: tab !== "dead",
   });
   const refresh = () => {
     client.invalidateQueries({ queryKey: ["dead-letters"] });
+    client.invalidateQueries({ queryKey: ["failures"] });
     client.invalidateQueries({ queryKey: ["dead-count"] });
   };
   const retry = useMutation({
@@ -135,7 +152,7 @@ export function FailuresPage() {
   });
 
   const active = tab === "dead" ? dead : failing;
-  const count = dead.data?.data.length ?? 0;
+  const count = dead.rows.length;
   // A dead letter, or a permanent failure once its address is fixed, can be retried or discarded.
   const actions = (n: Notification) =>
     n.status !== "DEAD" && !isFailedForGood(n) ? (
@@ -224,19 +241,15 @@ export function FailuresPage() {
       />
       <Retried ids={retried} />
       <Card className="flush">
-        <QueryView
-          query={active}
-          isEmpty={(d) => d.data.length === 0}
-          empty={<Empty title={EMPTY[tab][0]}>{EMPTY[tab][1]}</Empty>}
-        >
-          {(d) => (
+        <PagedView list={active} empty={<Empty title={EMPTY[tab][0]}>{EMPTY[tab][1]}</Empty>}>
+          {(rows) => (
             <NotificationTable
-              rows={d.data}
+              rows={rows}
               columns={["id", "user", "what", "attempts", "error", "created"]}
               actions={actions}
             />
           )}
-        </QueryView>
+        </PagedView>
       </Card>
     </>
   );
