@@ -1,6 +1,6 @@
 import { isFailedForGood } from "@herald/domain";
-import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
 import { api, type Notification, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { Filters, type FilterValues, filtersFrom } from "../components/filters.tsx";
@@ -8,13 +8,19 @@ import { JobLink } from "../components/job-link.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { PagedView } from "../components/paged-view.tsx";
+import {
+  NONE_RETRIED,
+  type Retried,
+  RetriedCard,
+  retriedAll,
+  retriedOne,
+  useFollowRetried,
+} from "../components/retried-card.tsx";
 import { Empty } from "../components/states.tsx";
-import { StatusBadge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
-import { CHANNEL_LABEL, shortId } from "../format.ts";
-import { refetchEvery } from "../notification-state.ts";
+import { shortId } from "../format.ts";
 import { usePagedList } from "../paged-list.ts";
-import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
+import { useLocation, useSearchParamsUpdater } from "../router.tsx";
 
 const FIELDS: (keyof FilterValues)[] = ["userId", "type", "channel", "since", "until"];
 type Channel = "email" | "sms" | "push" | "in_app";
@@ -41,39 +47,6 @@ const query = (f: FilterValues) => ({
   ...(f.until ? { until: f.until } : {}),
 });
 
-/** Notifications retried from this page, followed live until they settle. */
-function Retried({ ids }: { ids: string[] }) {
-  const results = useQueries({
-    queries: ids.map((id) => ({
-      queryKey: ["notification", id],
-      queryFn: () =>
-        unwrap(api.GET("/v1/notifications/{notificationId}", { params: { path: { notificationId: id } } })),
-      refetchInterval: (q: { state: { data?: Notification } }) => refetchEvery(q.state.data, false),
-    })),
-  });
-  if (ids.length === 0) return null;
-  return (
-    <Card title="Retried just now" className="retried">
-      <ul className="retried-list">
-        {ids.map((id, i) => {
-          const n = results[i]?.data;
-          return (
-            <li key={id} data-retried-id={id}>
-              <Link href={`/notifications/${id}`} className="mono">
-                {shortId(id)}
-              </Link>
-              <span className="muted">
-                {n ? `${n.type} · ${CHANNEL_LABEL[n.channel]} · ${n.userId}` : "…"}
-              </span>
-              {n ? <StatusBadge status={n.status} /> : <span className="muted">loading</span>}
-            </li>
-          );
-        })}
-      </ul>
-    </Card>
-  );
-}
-
 export function FailuresPage() {
   const { isAdmin } = useAuth();
   const { search } = useLocation();
@@ -82,7 +55,10 @@ export function FailuresPage() {
   const filters = filtersFrom(search, FIELDS);
   const toast = useToast();
   const client = useQueryClient();
-  const [retried, setRetried] = useState<string[]>([]);
+  const [retried, setRetried] = useState<Retried>(NONE_RETRIED);
+  const follow = useFollowRetried(retried.ids);
+  // While retries play out, the lists are asked every second instead of every five.
+  const every = follow.moving ? 1000 : 5000;
 
   const dead = usePagedList({
     queryKey: ["dead-letters", filters],
@@ -92,7 +68,7 @@ export function FailuresPage() {
           params: { query: { ...query(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } },
         }),
       ),
-    refetchInterval: 5000,
+    refetchInterval: every,
     enabled: tab === "dead",
   });
   // FAILED rows, split by the API (not here: a page filtered afterwards could come out empty).
@@ -112,21 +88,25 @@ export function FailuresPage() {
           },
         }),
       ),
-    refetchInterval: 5000,
+    refetchInterval: every,
     enabled: tab !== "dead",
   });
-  const refresh = () => {
+  const refresh = useCallback(() => {
     client.invalidateQueries({ queryKey: ["dead-letters"] });
     client.invalidateQueries({ queryKey: ["failures"] });
     client.invalidateQueries({ queryKey: ["dead-count"] });
-  };
+  }, [client]);
+  // A followed retry moved (sent, dead again…): the lists and the sidebar's count follow at once.
+  useEffect(() => {
+    if (follow.progress) refresh();
+  }, [follow.progress, refresh]);
   const retry = useMutation({
     mutationFn: (id: string) =>
       unwrap(
         api.POST("/v1/dead-letters/{notificationId}/retry", { params: { path: { notificationId: id } } }),
       ),
     onSuccess: (n) => {
-      setRetried((r) => [n.id, ...r.filter((x) => x !== n.id)].slice(0, 10));
+      setRetried((r) => retriedOne(r, n.id));
       toast("ok", `Retrying ${shortId(n.id)}`);
       refresh();
     },
@@ -146,6 +126,7 @@ export function FailuresPage() {
       unwrap(api.POST("/v1/dead-letters/retry", { body: { ...query(filters), limit: 1000 } })),
     onSuccess: (r) => {
       toast("ok", `${r.retried} queued again${r.more ? "; more match, run it again" : ""}`);
+      setRetried(retriedAll(r.ids));
       refresh();
     },
     onError: (e) => toast("bad", e.message),
@@ -239,7 +220,7 @@ export function FailuresPage() {
         onChange={(f) => setSearch({ ...f, tab: tab === "dead" ? undefined : tab })}
         fields={FIELDS}
       />
-      <Retried ids={retried} />
+      <RetriedCard retried={retried} rows={follow.rows} />
       <Card className="flush">
         <PagedView list={active} empty={<Empty title={EMPTY[tab][0]}>{EMPTY[tab][1]}</Empty>}>
           {(rows) => (
