@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { PagedList } from "../paged-list.ts";
-import { ErrorState, Loading } from "./states.tsx";
+import { ErrorState, keepsDataThrough, Loading } from "./states.tsx";
 
 /** "Load more" under a paged list, while the API says there is more. */
 export function LoadMore({ query }: { query: PagedList<unknown>["query"] }) {
@@ -43,7 +43,7 @@ export function PagedView<T>({
   const { query } = list;
   if (query.isPending) return <Loading {...(rows ? { rows } : {})} />;
   // An error of a later page leaves the rows already shown (LoadMore says it failed).
-  if (query.isError && !query.isFetchNextPageError)
+  if (query.isError && !query.isFetchNextPageError && !keepsDataThrough(query))
     return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
   if (list.rows.length === 0) return <>{empty}</>;
   return (
