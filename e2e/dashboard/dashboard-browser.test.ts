@@ -212,7 +212,12 @@ describe("Bull Board", () => {
       if (m.type() === "error") problems.push(`console: ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`page: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+    page.on("requestfailed", (r) => {
+      // The dashboard's own polling, cut short by leaving it for Bull Board, is not Bull Board's.
+      const left =
+        r.failure()?.errorText === "net::ERR_ABORTED" && new URL(r.url()).pathname.startsWith("/v1/");
+      if (!left) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+    });
     page.on("request", (r) => {
       if (!r.url().startsWith(stack.herald.url)) problems.push(`elsewhere: ${r.url()}`);
     });
