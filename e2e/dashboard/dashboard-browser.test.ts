@@ -204,6 +204,38 @@ describe("an admin", () => {
   });
 });
 
+describe("Bull Board", () => {
+  it("loads its pages with nothing blocked by the CSP and nothing asked of other sites", async () => {
+    const page = await stack.signedIn(ADMIN);
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(`console: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page: ${e.message}`));
+    page.on("requestfailed", (r) => {
+      // The dashboard's own polling, cut short by leaving it for Bull Board, is not Bull Board's.
+      const left =
+        r.failure()?.errorText === "net::ERR_ABORTED" && new URL(r.url()).pathname.startsWith("/v1/");
+      if (!left) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+    });
+    page.on("request", (r) => {
+      if (!r.url().startsWith(stack.herald.url)) problems.push(`elsewhere: ${r.url()}`);
+    });
+    await page.goto(`${stack.herald.url}/failures`);
+    const job = await page
+      .locator(`tr[data-notification-id="${deadEve}"] a[title="Open the job in Bull Board"]`)
+      .getAttribute("href");
+    await page.goto(`${stack.herald.url}/admin/queues`);
+    await page.waitForFunction(() => (globalThis as any).document.title.includes("Herald queues"));
+    await page.getByText("{email}").first().waitFor();
+    // A failed job's page: its data and stack trace (highlighted by a same-origin worker).
+    await page.goto(`${stack.herald.url}${job}`);
+    await page.getByText("mailer 503: service unavailable").first().waitFor();
+    await page.waitForLoadState("networkidle");
+    expect(problems).toEqual([]);
+  });
+});
+
 /**
  * A full-page screenshot taken with a viewport as tall as the page: Chromium
  * does not repaint off-screen (sandboxed) frames for `fullPage` captures, so

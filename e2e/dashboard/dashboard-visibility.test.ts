@@ -1,5 +1,6 @@
 import { insertEvents, insertNotifications, upsertRecipient } from "@herald/db";
 import { newId } from "@herald/ids";
+import { eventually } from "@herald/testkit";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, type DashboardStack, SUPPORT, startDashboardStack } from "./dashboard-fixture.ts";
@@ -30,7 +31,7 @@ afterAll(() => stack?.close());
 const box = (name: string) => page.getByRole("checkbox", { name, exact: true });
 
 describe("user search", () => {
-  it("says when it shows only the first 50 matches, and finds a user by the Herald id", async () => {
+  it("shows 50 matches with Load more for the others, and finds a user by the Herald id", async () => {
     const ids = await Promise.all(
       Array.from({ length: 52 }, (_, i) =>
         upsertRecipient(stack.herald.db.db, `many-${String(i).padStart(2, "0")}`, {}).then((r) => r.id),
@@ -39,11 +40,11 @@ describe("user search", () => {
     await page.goto(`${stack.herald.url}/users?q=many-`);
     await page.locator(".user-list").waitFor();
     expect(await page.locator(".user-list li").count()).toBe(50);
-    expect(await page.getByRole("status").filter({ hasText: "first 50 matches" }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(1);
     await page.goto(`${stack.herald.url}/users?q=${ids[7]}`);
     await page.getByText("many-07").waitFor();
     expect(await page.locator(".user-list li").count()).toBe(1);
-    expect(await page.getByText("first 50 matches").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
   });
 });
 
@@ -254,5 +255,36 @@ describe("an event that sent nothing", () => {
       "Not sent on E-mail: turned off in the user's preferences",
     );
     expect(await summary.locator('[data-suppressed="push"]').count()).toBe(1);
+  });
+
+  it("the user's page lists their events that sent nothing, each with why", async () => {
+    const { herald } = stack;
+    expect((await herald.call("PUT", "/v1/users/nora", { email: "nora@example.com" })).status).toBe(200);
+    await herald.call("PUT", "/v1/users/nora/preferences", {
+      categories: { marketing: { channels: { email: false } } },
+    });
+    const silent = await stack.trigger("nora", "weekly_promo");
+    const sent = await stack.trigger("nora", "order_placed");
+    await stack.notificationsOf(sent, 2); // e-mail and in-app
+    await eventually(async () => (await herald.call("GET", `/v1/events/${silent}`)).body.status === "routed");
+
+    const support = await stack.signedIn(SUPPORT);
+    await support.goto(`${herald.url}/users/nora`);
+    const item = support.locator(`.unsent-events [data-event-id="${silent}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain("weekly_promo");
+    expect(await item.textContent()).toContain("No notification was sent.");
+    expect(await item.locator('[data-suppressed="email"]').textContent()).toBe(
+      "Not sent on E-mail: turned off in the user's preferences",
+    );
+    expect(await item.locator('[data-suppressed="push"]').textContent()).toBe(
+      "Not sent on Push: no address or device for this channel",
+    );
+    // Only the events that made nothing: the order that did send is in "Recent notifications".
+    expect(await support.locator(`.unsent-events [data-event-id="${sent}"]`).count()).toBe(0);
+    expect(await support.locator(".unsent-events [data-event-id]").count()).toBe(1);
+
+    await item.getByRole("link", { name: "See the event →" }).click();
+    await support.locator(`[data-event-outcome="${silent}"]`).waitFor();
   });
 });

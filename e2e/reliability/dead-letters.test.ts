@@ -154,12 +154,14 @@ describe("a notification that keeps failing", () => {
 
   it("retries all dead notifications matching a filter", async () => {
     const none = await herald.call("POST", "/v1/dead-letters/retry", { channel: "sms" });
-    expect(none.body).toEqual({ retried: 0, more: false });
+    expect(none.body).toEqual({ retried: 0, ids: [], more: false });
     const first = await herald.call("POST", "/v1/dead-letters/retry", { channel: "email", limit: 1 });
     expect(first.status).toBe(202);
-    expect(first.body).toEqual({ retried: 1, more: true });
+    expect(first.body).toEqual({ retried: 1, ids: [expect.any(String)], more: true });
     const rest = await herald.call("POST", "/v1/dead-letters/retry", { channel: "email" });
-    expect(rest.body).toEqual({ retried: 1, more: false });
+    expect(rest.body).toEqual({ retried: 1, ids: [expect.any(String)], more: false });
+    // Which ones were queued again, for the caller to follow.
+    expect([...first.body.ids, ...rest.body.ids].sort()).toEqual([ids[3], ids[4]].sort());
     for (const id of [ids[3]!, ids[4]!]) await eventually(async () => (await statusOf(id)) === "SENT");
     expect((await herald.call("GET", "/v1/dead-letters")).body.data).toEqual([]);
     expect(provider.accepted.sort()).toEqual([ids[0], ids[1], ids[3], ids[4]].sort());

@@ -37,6 +37,7 @@ import { registerTopics } from "./routes/topics.ts";
 import { registerTracking } from "./routes/tracking.ts";
 import { registerTwilioWebhook } from "./routes/twilio-webhook.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe.ts";
+import { registerUserEvents } from "./routes/user-events.ts";
 import { registerUsers } from "./routes/users.ts";
 import { createUserTokens } from "./services/user-tokens.ts";
 
@@ -121,6 +122,7 @@ export function createApp(deps: ApiDeps): App {
   registerNotifications(app, deps);
   registerReschedule(app, deps);
   registerUsers(app, deps);
+  registerUserEvents(app, deps);
   registerTopics(app, deps);
   registerInbox(app, deps, auth);
   registerPush(app, deps);

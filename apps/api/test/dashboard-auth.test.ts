@@ -238,6 +238,11 @@ describe("roles", () => {
     const board = await browser("GET", "/admin/queues", admin, undefined, { accept: "text/html" });
     expect(board.status).toBe(200);
     expect(board.body).toContain("Herald queues");
+    // Its page loads nothing from other sites (Bull Board's Google Fonts link is taken out), and the
+    // CSP is not opened to them: the page still links its own stylesheet.
+    expect(board.body).not.toMatch(/fonts\.googleapis|https?:\/\//);
+    expect(board.body).toMatch(/<link href="static\/css\/main\.[0-9a-f]+\.css" rel="stylesheet">/);
+    expect(board.headers.get("content-security-policy")).not.toMatch(/https?:|fonts/);
     // Typed with a trailing slash: sent to the page (a relative Location, right behind a TLS proxy).
     const slash = await browser("GET", "/admin/queues/?x=1", admin, undefined, { accept: "text/html" });
     expect(slash.status).toBe(301);

@@ -39,4 +39,10 @@ describe("what became of an event", () => {
       text: "Event failed: boom",
     });
   });
+
+  it("takes the number of notifications when the event comes without them (a user's event list)", () => {
+    const { notifications: _, ...listed } = event;
+    expect(eventOutcome({ ...listed, notificationCount: 0 }).headline).toBe("No notification was sent");
+    expect(eventOutcome({ ...listed, notificationCount: 3 }).headline).toBe("3 notifications created");
+  });
 });

@@ -19,7 +19,9 @@ interface EventLike {
   status: "accepted" | "routed" | "failed";
   error?: string | undefined;
   suppressed: { channel: string; reason: string }[];
-  notifications: unknown[];
+  /** The event's notifications (`GET /v1/events/:id`), or only their number (a user's event list). */
+  notifications?: unknown[];
+  notificationCount?: number;
   fanout?: { notifications: number } | undefined;
 }
 
@@ -42,7 +44,7 @@ export function eventOutcome(e: EventLike): {
   });
   if (e.status === "accepted") return done("ok", `Accepted (${e.id}), not routed yet`);
   if (e.status === "failed") return done("bad", "Event failed", e.error ?? "unknown error");
-  const made = e.fanout?.notifications ?? e.notifications.length;
+  const made = e.fanout?.notifications ?? e.notificationCount ?? e.notifications?.length ?? 0;
   const why = e.suppressed.map(suppressedText).join("; ");
   if (made === 0) return done("bad", "No notification was sent", why);
   return done("ok", `${made} notification${made === 1 ? "" : "s"} created`, why && `not sent on ${why}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refetchEvery } from "./notification-state.ts";
+import { isOnItsWay, refetchEvery } from "./notification-state.ts";
 
 const now = Date.parse("2026-12-06T10:00:00Z");
 
@@ -21,5 +21,12 @@ describe("a notification's state on the dashboard", () => {
     );
     expect(refetchEvery({ status: "SCHEDULED", scheduledAt: "2026-12-06T10:01:00Z" }, false, now)).toBe(1000);
     expect(refetchEvery({ status: "SENT" }, false, now)).toBe(10_000);
+  });
+
+  it("is on its way while queued or awaiting a retry; not once sent, dead again or refused for good", () => {
+    for (const status of ["PENDING", "QUEUED", "FAILED"]) expect(isOnItsWay({ status }), status).toBe(true);
+    for (const status of ["SENT", "DELIVERED", "DEAD", "CANCELED"])
+      expect(isOnItsWay({ status }), status).toBe(false);
+    expect(isOnItsWay({ status: "FAILED", reason: "device_gone" })).toBe(false);
   });
 });

@@ -7,6 +7,15 @@ export function isSettled(n: Row): boolean {
   return isTerminal(n.status as NotificationStatus) || isFailedForGood(n);
 }
 
+/**
+ * Still on its way: created or queued, or FAILED and waiting for its next
+ * attempt. A retry has played out once its notification is none of these
+ * (sent, dead again, failed for good…).
+ */
+export function isOnItsWay(n: Row): boolean {
+  return n.status === "PENDING" || n.status === "QUEUED" || (n.status === "FAILED" && !isFailedForGood(n));
+}
+
 // A scheduled send further off than this is looked at every SLOW_MS, not every second.
 const SOON_MS = 2 * 60_000;
 const SLOW_MS = 30_000;

@@ -27,4 +27,21 @@ describe("searchRecipients", () => {
     await eraseRecipient(h.db, "bob");
     expect(await ids("bob")).toEqual([]);
   });
+
+  it("pages by cursor, most recently updated first, without repeating or skipping a match", async () => {
+    for (let i = 0; i < 7; i++) await upsertRecipient(h.db, `pager-${i}`, {});
+    // An update moves a user to the front, as support expects of "most recently updated". It stamps
+    // the app's clock in ms, an insert the database's in µs: a few ms apart so the order is certain.
+    await new Promise((done) => setTimeout(done, 5));
+    await upsertRecipient(h.db, "pager-2", { email: "pager2@example.com" });
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const rows = await searchRecipients(h.db, "pager-", 3, after);
+      seen.push(...rows.map((r) => r.externalId));
+      if (rows.length < 3) break;
+      after = rows[rows.length - 1]!.id;
+    }
+    expect(seen).toEqual(["pager-2", "pager-6", "pager-5", "pager-4", "pager-3", "pager-1", "pager-0"]);
+  });
 });

@@ -1,4 +1,4 @@
-import { desc, eq, ilike, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { RecipientRow } from "./recipients.ts";
 import { recipients } from "./schema/index.ts";
@@ -6,23 +6,38 @@ import { recipients } from "./schema/index.ts";
 /**
  * Recipients whose user id, e-mail or phone contains `q` (case-insensitive),
  * most recently updated first. For support staff finding a user; erased
- * recipients are left out.
+ * recipients are left out. `afterId` (the previous page's last recipient)
+ * continues the list: the rows that sort after that recipient's current
+ * (updated_at, id), so a page never repeats or skips an unchanged row.
  */
-export async function searchRecipients(db: Db, q: string, limit: number): Promise<RecipientRow[]> {
+export async function searchRecipients(
+  db: Db,
+  q: string,
+  limit: number,
+  afterId?: string,
+): Promise<RecipientRow[]> {
   const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const where: SQL[] = [isNull(recipients.erasedAt)];
   // The Herald id the user page shows (`usr_…`) finds its user too.
-  const match = q
-    ? or(
+  if (q) {
+    where.push(
+      or(
         ilike(recipients.externalId, like),
         ilike(recipients.email, like),
         ilike(recipients.phone, like),
         eq(recipients.id, q.trim()),
-      )
-    : undefined;
+      )!,
+    );
+  }
+  if (afterId) {
+    where.push(
+      sql`(${recipients.updatedAt}, ${recipients.id}) < (SELECT r.updated_at, r.id FROM recipients r WHERE r.id = ${afterId})`,
+    );
+  }
   return db
     .select()
     .from(recipients)
-    .where(match ? sql`${match} AND ${isNull(recipients.erasedAt)}` : isNull(recipients.erasedAt))
+    .where(and(...where))
     .orderBy(desc(recipients.updatedAt), desc(recipients.id))
     .limit(limit);
 }

@@ -38,5 +38,6 @@ export * from "./suppressions.ts";
 export * from "./table-statistics.ts";
 export * from "./topics.ts";
 export { isDatabaseUnavailable } from "./unavailable.ts";
+export { listUserEvents, type UserEventFilter, type UserEventRow } from "./user-events.ts";
 export * from "./vapid-keys.ts";
 export * from "./webhook-receipts.ts";

@@ -1,5 +1,10 @@
-import { NOTIFICATION_STATUSES, type NotificationStatus, statusesInto } from "@herald/domain";
-import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import {
+  FINAL_FAILURE_REASONS,
+  NOTIFICATION_STATUSES,
+  type NotificationStatus,
+  statusesInto,
+} from "@herald/domain";
+import { and, desc, eq, gte, inArray, isNull, lt, lte, not, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { jsonArrayParam } from "./json-param.ts";
 import { prepared } from "./prepared.ts";
@@ -210,6 +215,12 @@ export interface NotificationFilter {
   status?: string;
   since?: Date;
   until?: Date;
+  /**
+   * Only FAILED rows: true those that failed for good (a reason in
+   * FINAL_FAILURE_REASONS, never retried by themselves), false those still
+   * awaiting a retry. Filtered here, not by the caller, so a page is full.
+   */
+  failedForGood?: boolean;
   /** Return rows with ids below this one (the previous page's last id). */
   beforeId?: string;
   /**
@@ -233,6 +244,12 @@ export async function listNotifications(
   if (filter.status) where.push(eq(notifications.status, filter.status as NotificationStatus));
   if (filter.since) where.push(gte(notifications.createdAt, filter.since));
   if (filter.until) where.push(lte(notifications.createdAt, filter.until));
+  if (filter.failedForGood !== undefined) {
+    const final = inArray(notifications.reason, [...FINAL_FAILURE_REASONS]);
+    where.push(eq(notifications.status, "FAILED"));
+    // A NULL reason (a plain failed attempt) is "not final": NOT IN alone would drop it.
+    where.push(filter.failedForGood ? final : or(isNull(notifications.reason), not(final))!);
+  }
   if (filter.beforeId) where.push(lt(notifications.id, filter.beforeId));
   if (filter.skipErased)
     where.push(sql`not exists (select 1 from recipients r

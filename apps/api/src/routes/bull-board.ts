@@ -52,6 +52,28 @@ function adminOnly(deps: ApiDeps): MiddlewareHandler<HonoEnv> {
   };
 }
 
+/** A `<link>` to another site: Bull Board 9.10.1 links IBM Plex from fonts.googleapis.com. */
+const REMOTE_LINK = /<link\b[^>]*\bhref="(?:https?:)?\/\/[^"]*"[^>]*>\s*/gi;
+
+/**
+ * Takes the links to other sites out of Bull Board's page. Its only one is the
+ * Google Fonts stylesheet, which our CSP (own origin only) refused with a
+ * console error on every visit. Opening style-src/font-src to Google instead
+ * would have each operator's browser call a third party, and Herald must work
+ * without internet; the fonts are not shipped in the package, so there is
+ * nothing to serve from here either. Bull Board's CSS falls back to system-ui.
+ */
+function withoutRemoteLinks(): MiddlewareHandler<HonoEnv> {
+  return async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" || !c.res.headers.get("content-type")?.startsWith("text/html")) return;
+    const html = await c.res.text();
+    const headers = new Headers(c.res.headers);
+    headers.delete("content-length");
+    c.res = new Response(html.replace(REMOTE_LINK, ""), { status: c.res.status, headers });
+  };
+}
+
 /** Bull Board at `/admin/queues` over every Herald queue, admin only. */
 export function registerBullBoard(app: App, deps: ApiDeps): void {
   const adapter = new HonoAdapter(serveStatic).setBasePath(BULL_BOARD_PATH);
@@ -61,11 +83,13 @@ export function registerBullBoard(app: App, deps: ApiDeps): void {
     options: { uiConfig: { boardTitle: `${deps.env.BRAND_NAME} queues` } },
   });
   const guard = adminOnly(deps);
-  // Its UI loads its own scripts and inline styles from here; nothing from elsewhere.
+  // Its UI loads its own scripts, inline styles and a same-origin worker (syntax highlighting)
+  // from here; nothing from elsewhere (see withoutRemoteLinks).
   const headers = htmlSecurityHeaders({ ...DASHBOARD_CSP, frameSrc: ["'none'"] });
   for (const path of [BULL_BOARD_PATH, `${BULL_BOARD_PATH}/*`]) {
     app.use(path, headers);
     app.use(path, guard);
+    app.use(path, withoutRemoteLinks());
   }
   app.route(BULL_BOARD_PATH, adapter.registerPlugin());
 }

@@ -13,12 +13,14 @@ const searchUsers = createRoute({
   path: "/v1/dashboard/users",
   tags: ["Dashboard"],
   summary: "Find users by user id, e-mail, phone or Herald id (usr_…)",
-  description: "Case-insensitive substring match, most recently updated first. Erased users are left out.",
+  description:
+    "Case-insensitive substring match, most recently updated first. Erased users are left out. Pass `nextCursor` as `cursor` for the next page; a user updated meanwhile moves to the front and is not repeated further down.",
   middleware: [requireScope("read")] as const,
   request: {
     query: z.object({
       q: z.string().max(320).default("").openapi({ example: "ada@" }),
       limit: z.coerce.number().int().min(1).max(100).default(25).openapi({ example: 25 }),
+      cursor: PageQuery.cursor,
     }),
   },
   responses: {
@@ -50,11 +52,12 @@ const outbox = createRoute({
 /** Read-only lookups the dashboard needs beyond the public API: user search, the dev outbox. */
 export function registerDashboardData(app: App, deps: ApiDeps): void {
   app.openapi(searchUsers, async (c) => {
-    const { q, limit } = c.req.valid("query");
-    const rows = await searchRecipients(deps.db, q.trim(), limit);
+    const { q, limit, cursor } = c.req.valid("query");
+    const afterId = decodeCursorOrThrow(cursor);
+    const page = toPage(await searchRecipients(deps.db, q.trim(), limit + 1, afterId), limit);
     return c.json(
       {
-        data: rows.map((r) => ({
+        data: page.data.map((r) => ({
           userId: r.externalId,
           id: r.id,
           email: r.email,
@@ -62,6 +65,7 @@ export function registerDashboardData(app: App, deps: ApiDeps): void {
           timezone: r.timezone,
           updatedAt: r.updatedAt.toISOString(),
         })),
+        nextCursor: page.nextCursor,
       },
       200,
     );

@@ -152,8 +152,21 @@ const retryMany = createRoute({
       content: {
         "application/json": {
           schema: z
-            .object({ retried: z.number().int(), more: z.boolean() })
-            .openapi("DeadLetterRetryResult", { example: { retried: 42, more: false } }),
+            .object({
+              retried: z.number().int(),
+              ids: z.array(z.string()).openapi({
+                description:
+                  "The notifications queued again, newest first (at most `limit`): follow them with `GET /v1/notifications/{notificationId}`",
+              }),
+              more: z.boolean(),
+            })
+            .openapi("DeadLetterRetryResult", {
+              example: {
+                retried: 2,
+                ids: ["ntf_01jd8q3k5m6n7p8q9r0s1t2v3x", "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w"],
+                more: false,
+              },
+            }),
         },
       },
     },

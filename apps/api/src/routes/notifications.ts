@@ -7,7 +7,7 @@ import {
   toPage,
   transition,
 } from "@herald/db";
-import { CHANNELS, NOTIFICATION_STATUSES } from "@herald/domain";
+import { CHANNELS, FINAL_FAILURE_REASONS, NOTIFICATION_STATUSES } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -43,6 +43,13 @@ const list = createRoute({
       status: z.enum(NOTIFICATION_STATUSES).optional().openapi({ example: "SENT" }),
       since: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-11-01T00:00:00Z" }),
       until: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-12-01T00:00:00Z" }),
+      failedForGood: z
+        .enum(["true", "false"])
+        .optional()
+        .openapi({
+          description: `Only FAILED notifications: \`true\` those that failed for good (reason ${FINAL_FAILURE_REASONS.map((r) => `\`${r}\``).join(" or ")}: not retried until an operator retries them), \`false\` those waiting for their next attempt`,
+          example: "true",
+        }),
       ...PageQuery,
     }),
   },
@@ -122,6 +129,7 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
         ...(q.status ? { status: q.status } : {}),
         ...(q.since ? { since: new Date(q.since) } : {}),
         ...(q.until ? { until: new Date(q.until) } : {}),
+        ...(q.failedForGood ? { failedForGood: q.failedForGood === "true" } : {}),
         ...(beforeId ? { beforeId } : {}),
       },
       q.limit + 1,

@@ -99,6 +99,7 @@ export const UserSearchSchema = z
         updatedAt: z.string(),
       }),
     ),
+    nextCursor: z.string().nullable(),
   })
   .openapi("DashboardUserSearch", {
     example: {
@@ -112,6 +113,7 @@ export const UserSearchSchema = z
           updatedAt: "2026-11-24T09:00:00.000Z",
         },
       ],
+      nextCursor: null,
     },
   });
 

@@ -75,6 +75,8 @@ export async function discardDeadLetter(deps: ApiDeps, n: NotificationRow): Prom
 
 export interface RetryAllResult {
   retried: number;
+  /** The notifications queued again, newest first: what a caller follows until they settle. */
+  ids: string[];
   /** True when `limit` stopped the run and more dead notifications match. */
   more: boolean;
 }
@@ -89,18 +91,18 @@ export async function retryAllDeadLetters(
   filter: Omit<NotificationFilter, "status" | "beforeId" | "skipErased">,
   limit: number,
 ): Promise<RetryAllResult> {
-  let retried = 0;
+  const ids: string[] = [];
   let seen = 0;
   let beforeId: string | undefined;
   const dead = () => ({ ...filter, status: "DEAD", skipErased: true, ...(beforeId ? { beforeId } : {}) });
   while (seen < limit) {
     const page = await listNotifications(deps.db, dead(), Math.min(50, limit - seen));
-    if (page.length === 0) return { retried, more: false };
+    if (page.length === 0) return { retried: ids.length, ids, more: false };
     const done = await Promise.all(page.map((n) => retryDeadLetter(deps, n)));
-    retried += done.filter(Boolean).length;
+    ids.push(...page.filter((_, i) => done[i]).map((n) => n.id));
     seen += page.length;
     beforeId = page[page.length - 1]!.id;
   }
   const next = await listNotifications(deps.db, dead(), 1);
-  return { retried, more: next.length > 0 };
+  return { retried: ids.length, ids, more: next.length > 0 };
 }

@@ -619,6 +619,8 @@ export interface paths {
                     status?: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED";
                     since?: string;
                     until?: string;
+                    /** @description Only FAILED notifications: `true` those that failed for good (reason `permanent_error` or `device_gone`: not retried until an operator retries them), `false` those waiting for their next attempt */
+                    failedForGood?: "true" | "false";
                     limit?: number;
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
@@ -1865,6 +1867,125 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's events and what became of each
+         * @description The events triggered for this user (not topic events they received as a subscriber), newest first, with how many notifications each made and the channels it skipped and why (`suppressed`). With `sentNothing=true`, only the events that made no notification at all: every channel skipped (opted out, unreachable…) or routing failed. Those have no notification to find in `GET /v1/notifications`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `true`: only events that made no notification */
+                    sentNothing?: "true" | "false";
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserEventList"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5144,13 +5265,15 @@ export interface paths {
         };
         /**
          * Find users by user id, e-mail, phone or Herald id (usr_…)
-         * @description Case-insensitive substring match, most recently updated first. Erased users are left out.
+         * @description Case-insensitive substring match, most recently updated first. Erased users are left out. Pass `nextCursor` as `cursor` for the next page; a user updated meanwhile moves to the front and is not repeated further down.
          */
         get: {
             parameters: {
                 query?: {
                     q?: string;
                     limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6271,6 +6394,85 @@ export interface components {
         };
         /**
          * @example {
+         *       "data": [
+         *         {
+         *           "id": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "type": "order_placed",
+         *           "userId": "user_123",
+         *           "data": {
+         *             "orderId": "A-1042",
+         *             "total": 59.9,
+         *             "currency": "EUR",
+         *             "items": [
+         *               {
+         *                 "name": "Linen shirt",
+         *                 "quantity": 1,
+         *                 "price": 59.9
+         *               }
+         *             ]
+         *           },
+         *           "priority": "normal",
+         *           "status": "routed",
+         *           "suppressed": [
+         *             {
+         *               "channel": "email",
+         *               "reason": "opted_out"
+         *             },
+         *             {
+         *               "channel": "sms",
+         *               "reason": "unreachable"
+         *             }
+         *           ],
+         *           "createdAt": "2026-11-24T09:00:00.100Z",
+         *           "routedAt": "2026-11-24T09:00:00.125Z",
+         *           "notificationCount": 0
+         *         }
+         *       ],
+         *       "nextCursor": null
+         *     }
+         */
+        UserEventList: {
+            data: components["schemas"]["UserEvent"][];
+            nextCursor: string | null;
+        };
+        UserEvent: {
+            id: string;
+            type: string;
+            userId?: string;
+            topic?: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            priority: "critical" | "high" | "normal" | "low";
+            /** @enum {string} */
+            status: "accepted" | "routed" | "failed";
+            sendAt?: string;
+            channels?: ("push" | "email" | "sms" | "in_app")[];
+            /**
+             * @description Channels of the type that got no notification, and why
+             * @example [
+             *       {
+             *         "channel": "sms",
+             *         "reason": "opted_out"
+             *       }
+             *     ]
+             */
+            suppressed: {
+                channel: string;
+                reason: string;
+            }[];
+            error?: string;
+            createdAt: string;
+            routedAt?: string;
+            /**
+             * @description Notifications the event made (0 while it is not routed yet)
+             * @example 1
+             */
+            notificationCount: number;
+        };
+        /**
+         * @example {
          *       "topic": "product-updates",
          *       "added": 2
          *     }
@@ -6893,12 +7095,18 @@ export interface components {
         };
         /**
          * @example {
-         *       "retried": 42,
+         *       "retried": 2,
+         *       "ids": [
+         *         "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *         "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w"
+         *       ],
          *       "more": false
          *     }
          */
         DeadLetterRetryResult: {
             retried: number;
+            /** @description The notifications queued again, newest first (at most `limit`): follow them with `GET /v1/notifications/{notificationId}` */
+            ids: string[];
             more: boolean;
         };
         /**
@@ -7077,7 +7285,8 @@ export interface components {
          *           "timezone": "Europe/London",
          *           "updatedAt": "2026-11-24T09:00:00.000Z"
          *         }
-         *       ]
+         *       ],
+         *       "nextCursor": null
          *     }
          */
         DashboardUserSearch: {
@@ -7089,6 +7298,7 @@ export interface components {
                 timezone: string | null;
                 updatedAt: string;
             }[];
+            nextCursor: string | null;
         };
         /**
          * @example {

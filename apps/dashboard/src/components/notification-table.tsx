@@ -44,7 +44,11 @@ function cell(n: Row, c: Column): ReactNode {
         </Link>
       );
     case "user":
-      return <Link href={`/users/${encodeURIComponent(n.userId)}`}>{n.userId}</Link>;
+      return (
+        <Link href={`/users/${encodeURIComponent(n.userId)}`} className="user-link" title={n.userId}>
+          {n.userId}
+        </Link>
+      );
     case "type":
       return <span className="mono small">{n.type}</span>;
     case "channel":

@@ -44,6 +44,14 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
+/**
+ * A refresh refused because the session ended: the page keeps what it shows
+ * (and any unsaved edit in it) under the sign-in dialog rather than swap it
+ * for an error, and refreshes once the user is back.
+ */
+export const keepsDataThrough = (query: { data?: unknown; error: unknown }) =>
+  query.data !== undefined && query.error instanceof ApiError && query.error.status === 401;
+
 /** Loading → error → empty → content, the same way on every page. */
 export function QueryView<T>({
   query,
@@ -59,7 +67,9 @@ export function QueryView<T>({
   children: (data: T) => ReactNode;
 }) {
   if (query.isPending) return <Loading {...(rows ? { rows } : {})} />;
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
-  if (isEmpty?.(query.data)) return <>{empty}</>;
-  return <>{children(query.data)}</>;
+  if (query.isError && !keepsDataThrough(query))
+    return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+  const data = query.data as T;
+  if (isEmpty?.(data)) return <>{empty}</>;
+  return <>{children(data)}</>;
 }

@@ -1,18 +1,26 @@
 import { isFailedForGood } from "@herald/domain";
-import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
 import { api, type Notification, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { Filters, type FilterValues, filtersFrom } from "../components/filters.tsx";
 import { JobLink } from "../components/job-link.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
-import { Empty, QueryView } from "../components/states.tsx";
-import { StatusBadge } from "../components/status-badge.tsx";
+import { PagedView } from "../components/paged-view.tsx";
+import {
+  NONE_RETRIED,
+  type Retried,
+  RetriedCard,
+  retriedAll,
+  retriedOne,
+  useFollowRetried,
+} from "../components/retried-card.tsx";
+import { Empty } from "../components/states.tsx";
 import { useToast } from "../components/toast.tsx";
-import { CHANNEL_LABEL, shortId } from "../format.ts";
-import { refetchEvery } from "../notification-state.ts";
-import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
+import { shortId } from "../format.ts";
+import { usePagedList } from "../paged-list.ts";
+import { useLocation, useSearchParamsUpdater } from "../router.tsx";
 
 const FIELDS: (keyof FilterValues)[] = ["userId", "type", "channel", "since", "until"];
 type Channel = "email" | "sms" | "push" | "in_app";
@@ -28,6 +36,9 @@ const EMPTY: Record<(typeof TABS)[number], [string, string]> = {
   ],
 };
 
+/** Rows per page; "Load more" asks for the next ones. */
+const PAGE = 50;
+
 const query = (f: FilterValues) => ({
   ...(f.userId ? { userId: f.userId } : {}),
   ...(f.type ? { type: f.type } : {}),
@@ -35,39 +46,6 @@ const query = (f: FilterValues) => ({
   ...(f.since ? { since: f.since } : {}),
   ...(f.until ? { until: f.until } : {}),
 });
-
-/** Notifications retried from this page, followed live until they settle. */
-function Retried({ ids }: { ids: string[] }) {
-  const results = useQueries({
-    queries: ids.map((id) => ({
-      queryKey: ["notification", id],
-      queryFn: () =>
-        unwrap(api.GET("/v1/notifications/{notificationId}", { params: { path: { notificationId: id } } })),
-      refetchInterval: (q: { state: { data?: Notification } }) => refetchEvery(q.state.data, false),
-    })),
-  });
-  if (ids.length === 0) return null;
-  return (
-    <Card title="Retried just now" className="retried">
-      <ul className="retried-list">
-        {ids.map((id, i) => {
-          const n = results[i]?.data;
-          return (
-            <li key={id} data-retried-id={id}>
-              <Link href={`/notifications/${id}`} className="mono">
-                {shortId(id)}
-              </Link>
-              <span className="muted">
-                {n ? `${n.type} · ${CHANNEL_LABEL[n.channel]} · ${n.userId}` : "…"}
-              </span>
-              {n ? <StatusBadge status={n.status} /> : <span className="muted">loading</span>}
-            </li>
-          );
-        })}
-      </ul>
-    </Card>
-  );
-}
 
 export function FailuresPage() {
   const { isAdmin } = useAuth();
@@ -77,39 +55,58 @@ export function FailuresPage() {
   const filters = filtersFrom(search, FIELDS);
   const toast = useToast();
   const client = useQueryClient();
-  const [retried, setRetried] = useState<string[]>([]);
+  const [retried, setRetried] = useState<Retried>(NONE_RETRIED);
+  const follow = useFollowRetried(retried.ids);
+  // While retries play out, the lists are asked every second instead of every five.
+  const every = follow.moving ? 1000 : 5000;
 
-  const dead = useQuery({
+  const dead = usePagedList({
     queryKey: ["dead-letters", filters],
-    queryFn: () =>
-      unwrap(api.GET("/v1/dead-letters", { params: { query: { ...query(filters), limit: 100 } } })),
-    refetchInterval: 5000,
-    enabled: tab === "dead",
-  });
-  const failing = useQuery({
-    queryKey: ["failing", filters],
-    queryFn: () =>
+    page: (cursor) =>
       unwrap(
-        api.GET("/v1/notifications", {
-          params: { query: { ...query(filters), status: "FAILED", limit: 100 } },
+        api.GET("/v1/dead-letters", {
+          params: { query: { ...query(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } },
         }),
       ),
-    refetchInterval: 5000,
-    // One list of FAILED rows, split here: the API has no filter for the final ones.
-    select: (d) => ({ ...d, data: d.data.filter((n) => isFailedForGood(n) === (tab === "permanent")) }),
+    refetchInterval: every,
+    enabled: tab === "dead",
+  });
+  // FAILED rows, split by the API (not here: a page filtered afterwards could come out empty).
+  const failing = usePagedList({
+    queryKey: ["failures", tab, filters],
+    page: (cursor) =>
+      unwrap(
+        api.GET("/v1/notifications", {
+          params: {
+            query: {
+              ...query(filters),
+              status: "FAILED",
+              failedForGood: tab === "permanent" ? "true" : "false",
+              limit: PAGE,
+              ...(cursor ? { cursor } : {}),
+            },
+          },
+        }),
+      ),
+    refetchInterval: every,
     enabled: tab !== "dead",
   });
-  const refresh = () => {
+  const refresh = useCallback(() => {
     client.invalidateQueries({ queryKey: ["dead-letters"] });
+    client.invalidateQueries({ queryKey: ["failures"] });
     client.invalidateQueries({ queryKey: ["dead-count"] });
-  };
+  }, [client]);
+  // A followed retry moved (sent, dead again…): the lists and the sidebar's count follow at once.
+  useEffect(() => {
+    if (follow.progress) refresh();
+  }, [follow.progress, refresh]);
   const retry = useMutation({
     mutationFn: (id: string) =>
       unwrap(
         api.POST("/v1/dead-letters/{notificationId}/retry", { params: { path: { notificationId: id } } }),
       ),
     onSuccess: (n) => {
-      setRetried((r) => [n.id, ...r.filter((x) => x !== n.id)].slice(0, 10));
+      setRetried((r) => retriedOne(r, n.id));
       toast("ok", `Retrying ${shortId(n.id)}`);
       refresh();
     },
@@ -129,13 +126,14 @@ export function FailuresPage() {
       unwrap(api.POST("/v1/dead-letters/retry", { body: { ...query(filters), limit: 1000 } })),
     onSuccess: (r) => {
       toast("ok", `${r.retried} queued again${r.more ? "; more match, run it again" : ""}`);
+      setRetried(retriedAll(r.ids));
       refresh();
     },
     onError: (e) => toast("bad", e.message),
   });
 
   const active = tab === "dead" ? dead : failing;
-  const count = dead.data?.data.length ?? 0;
+  const count = dead.rows.length;
   // A dead letter, or a permanent failure once its address is fixed, can be retried or discarded.
   const actions = (n: Notification) =>
     n.status !== "DEAD" && !isFailedForGood(n) ? (
@@ -222,21 +220,17 @@ export function FailuresPage() {
         onChange={(f) => setSearch({ ...f, tab: tab === "dead" ? undefined : tab })}
         fields={FIELDS}
       />
-      <Retried ids={retried} />
+      <RetriedCard retried={retried} rows={follow.rows} />
       <Card className="flush">
-        <QueryView
-          query={active}
-          isEmpty={(d) => d.data.length === 0}
-          empty={<Empty title={EMPTY[tab][0]}>{EMPTY[tab][1]}</Empty>}
-        >
-          {(d) => (
+        <PagedView list={active} empty={<Empty title={EMPTY[tab][0]}>{EMPTY[tab][1]}</Empty>}>
+          {(rows) => (
             <NotificationTable
-              rows={d.data}
+              rows={rows}
               columns={["id", "user", "what", "attempts", "error", "created"]}
               actions={actions}
             />
           )}
-        </QueryView>
+        </PagedView>
       </Card>
     </>
   );

@@ -1,10 +1,11 @@
 import { CHANNELS } from "@herald/domain";
-import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client.ts";
 import { ContentPreview } from "../components/content-preview.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
-import { Empty, QueryView } from "../components/states.tsx";
+import { PagedView } from "../components/paged-view.tsx";
+import { Empty } from "../components/states.tsx";
 import { ago, CHANNEL_LABEL, shortId } from "../format.ts";
+import { usePagedList } from "../paged-list.ts";
 import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
 
 type Channel = (typeof CHANNELS)[number];
@@ -15,12 +16,12 @@ export function OutboxPage() {
   const channel = (CHANNELS as readonly string[]).includes(search.get("channel") ?? "")
     ? (search.get("channel") as Channel)
     : undefined;
-  const q = useQuery({
+  const list = usePagedList({
     queryKey: ["outbox", channel],
-    queryFn: () =>
+    page: (cursor) =>
       unwrap(
         api.GET("/v1/dashboard/outbox", {
-          params: { query: { limit: 30, ...(channel ? { channel } : {}) } },
+          params: { query: { limit: 30, ...(channel ? { channel } : {}), ...(cursor ? { cursor } : {}) } },
         }),
       ),
     refetchInterval: 5000,
@@ -46,10 +47,9 @@ export function OutboxPage() {
           </button>
         ))}
       </div>
-      <QueryView
-        query={q}
+      <PagedView
+        list={list}
         rows={5}
-        isEmpty={(d) => d.data.length === 0}
         empty={
           <Card>
             <Empty title="The outbox is empty">
@@ -59,9 +59,9 @@ export function OutboxPage() {
           </Card>
         }
       >
-        {(d) => (
+        {(messages) => (
           <div className="outbox-list">
-            {d.data.map((m, i) => (
+            {messages.map((m, i) => (
               <Card
                 key={m.id}
                 className="outbox-item"
@@ -96,7 +96,7 @@ export function OutboxPage() {
             ))}
           </div>
         )}
-      </QueryView>
+      </PagedView>
     </>
   );
 }

@@ -73,7 +73,12 @@ export function PreferencesEditor({
       toast("ok", "Preferences saved");
     },
     onError: (e) => {
-      if (e instanceof ApiError && e.details.length > 0) {
+      if (e instanceof ApiError && e.status === 401) {
+        // The sign-in dialog opens over the page; the draft stays in this form.
+        setErrors({
+          form: "Your session ended before this was saved. Sign in again, then press Save preferences: your changes are still here.",
+        });
+      } else if (e instanceof ApiError && e.details.length > 0) {
         const next: Record<string, string> = {};
         for (const d of e.details) next[fieldOf(d.path)] ??= d.message;
         setErrors(next);

@@ -4,6 +4,7 @@ import { useTemplates } from "../components/filters.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
+import { UnsentEvents } from "../components/unsent-events.tsx";
 import { when } from "../format.ts";
 import { Link } from "../router.tsx";
 import { PreferencesEditor } from "./preferences-editor.tsx";
@@ -84,6 +85,7 @@ export function UserDetailPage({ userId }: { userId: string }) {
               )}
             </QueryView>
           </Card>
+          <UnsentEvents userId={userId} />
         </div>
         <div className="detail-side">
           <Card title="Contact">

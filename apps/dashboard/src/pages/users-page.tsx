@@ -1,13 +1,14 @@
-import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { api, unwrap } from "../api/client.ts";
 import { Card, PageHeader } from "../components/page-header.tsx";
-import { Empty, QueryView } from "../components/states.tsx";
+import { PagedView } from "../components/paged-view.tsx";
+import { Empty } from "../components/states.tsx";
 import { ago } from "../format.ts";
+import { usePagedList } from "../paged-list.ts";
 import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
 
-/** Rows shown; one more is asked for to know whether the search found more than that. */
-const SHOWN = 50;
+/** Matches per page; "Load more" asks for the next ones. */
+const PAGE = 50;
 
 export function UsersPage() {
   const { search } = useLocation();
@@ -15,9 +16,14 @@ export function UsersPage() {
   const q = search.get("q") ?? "";
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
-  const results = useQuery({
+  const results = usePagedList({
     queryKey: ["user-search", q],
-    queryFn: () => unwrap(api.GET("/v1/dashboard/users", { params: { query: { q, limit: SHOWN + 1 } } })),
+    page: (cursor) =>
+      unwrap(
+        api.GET("/v1/dashboard/users", {
+          params: { query: { q, limit: PAGE, ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -42,9 +48,8 @@ export function UsersPage() {
         </button>
       </form>
       <Card className="flush">
-        <QueryView
-          query={results}
-          isEmpty={(d) => d.data.length === 0}
+        <PagedView
+          list={results}
           empty={
             <Empty title={q ? `No user matches “${q}”` : "No users yet"}>
               {q
@@ -53,35 +58,27 @@ export function UsersPage() {
             </Empty>
           }
         >
-          {(d) => (
-            <>
-              <ul className="user-list">
-                {d.data.slice(0, SHOWN).map((u) => (
-                  <li key={u.id}>
-                    <Link href={`/users/${encodeURIComponent(u.userId)}`} className="user-row">
-                      <span className="avatar" aria-hidden="true">
-                        {u.userId.slice(0, 1).toUpperCase()}
+          {(users) => (
+            <ul className="user-list">
+              {users.map((u) => (
+                <li key={u.id}>
+                  <Link href={`/users/${encodeURIComponent(u.userId)}`} className="user-row">
+                    <span className="avatar" aria-hidden="true">
+                      {u.userId.slice(0, 1).toUpperCase()}
+                    </span>
+                    <span className="user-main">
+                      <span className="user-id">{u.userId}</span>
+                      <span className="muted small">
+                        {[u.email, u.phone].filter(Boolean).join(" · ") || "no contact data"}
                       </span>
-                      <span className="user-main">
-                        <span className="user-id">{u.userId}</span>
-                        <span className="muted small">
-                          {[u.email, u.phone].filter(Boolean).join(" · ") || "no contact data"}
-                        </span>
-                      </span>
-                      <span className="muted small hide-sm">updated {ago(u.updatedAt)}</span>
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-              {d.data.length > SHOWN ? (
-                <p className="muted small more-matches" role="status">
-                  Showing the first {SHOWN} matches, most recently updated first: refine the search to find
-                  the others.
-                </p>
-              ) : null}
-            </>
+                    </span>
+                    <span className="muted small hide-sm">updated {ago(u.updatedAt)}</span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
           )}
-        </QueryView>
+        </PagedView>
       </Card>
     </>
   );

@@ -1,0 +1,71 @@
+import { api, unwrap } from "../api/client.ts";
+import { eventOutcome, suppressedText } from "../event-outcome.ts";
+import { ago } from "../format.ts";
+import { usePagedList } from "../paged-list.ts";
+import { Link } from "../router.tsx";
+import { Card } from "./page-header.tsx";
+import { PagedView } from "./paged-view.tsx";
+
+/**
+ * A user's events that made no notification at all: every channel skipped
+ * (opted out, no address…) or routing failed. They leave no notification
+ * row, so "Recent notifications" cannot show them, and they answer support's
+ * "why did this user get nothing?". Each with why, as on the event's page.
+ */
+export function UnsentEvents({ userId }: { userId: string }) {
+  const list = usePagedList({
+    queryKey: ["user-events", userId, { sentNothing: true }],
+    page: (cursor) =>
+      unwrap(
+        api.GET("/v1/users/{userId}/events", {
+          params: {
+            path: { userId },
+            query: { sentNothing: "true", limit: 10, ...(cursor ? { cursor } : {}) },
+          },
+        }),
+      ),
+    refetchInterval: 5000,
+  });
+  return (
+    <Card title="Events that sent nothing" className="unsent-events">
+      <PagedView
+        list={list}
+        rows={2}
+        empty={<p className="muted">None: every event for this user made at least one notification.</p>}
+      >
+        {(events) => (
+          <ul className="unsent-list">
+            {events.map((e) => {
+              const outcome = eventOutcome(e);
+              return (
+                <li key={e.id} data-event-id={e.id}>
+                  <div className="unsent-head">
+                    <span className="mono">{e.type}</span>
+                    <span className="muted small" title={e.createdAt}>
+                      {ago(e.createdAt)}
+                    </span>
+                    <Link href={`/notifications?eventId=${encodeURIComponent(e.id)}`} className="small">
+                      See the event →
+                    </Link>
+                  </div>
+                  <p className="unsent-why">
+                    {e.status === "failed" ? outcome.text : `${outcome.headline}.`}
+                  </p>
+                  {e.suppressed.length > 0 && (
+                    <ul className="suppressed-list" aria-label="Not sent on">
+                      {e.suppressed.map((s) => (
+                        <li key={s.channel} data-suppressed={s.channel}>
+                          Not sent on {suppressedText(s)}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </PagedView>
+    </Card>
+  );
+}
