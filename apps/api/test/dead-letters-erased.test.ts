@@ -66,7 +66,11 @@ describe("dead letters of an erased recipient", () => {
     expectConflict(await api.call("POST", `/v1/dead-letters/${dead}/retry`), /erased/);
     expectConflict(await api.call("DELETE", `/v1/dead-letters/${dead}`), /erased/);
     expect(await listed()).not.toContain(dead);
-    expect((await api.call("POST", "/v1/dead-letters/retry", {})).body).toEqual({ retried: 0, ids: [], more: false });
+    expect((await api.call("POST", "/v1/dead-letters/retry", {})).body).toEqual({
+      retried: 0,
+      ids: [],
+      more: false,
+    });
     expect((await getNotification(api.deps.db, dead))!.status).toBe("DEAD");
     expect(await api.deps.queues.get("email").getJob(dead)).toBeUndefined();
 
