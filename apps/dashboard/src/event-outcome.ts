@@ -10,8 +10,14 @@ const REASON_LABEL: Record<string, string> = {
   bounced_address: "address bounced before",
 };
 
+/** One channel an event did not send on, and why. */
+export interface SuppressedChannel {
+  channel: string;
+  reason: string;
+}
+
 /** "SMS: turned off in the user's preferences": one channel an event did not send on, and why. */
-export const suppressedText = (s: { channel: string; reason: string }) =>
+export const suppressedText = (s: SuppressedChannel) =>
   `${CHANNEL_LABEL[s.channel] ?? s.channel}: ${REASON_LABEL[s.reason] ?? s.reason.replaceAll("_", " ")}`;
 
 interface EventLike {

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client.ts";
-import { eventOutcome, suppressedText } from "../event-outcome.ts";
+import { eventOutcome, type SuppressedChannel, suppressedText } from "../event-outcome.ts";
 import { Link } from "../router.tsx";
 
 /**
@@ -30,15 +30,21 @@ export function EventSummary({ eventId }: { eventId: string }) {
         )}
       </strong>
       <span>{e.status === "failed" ? outcome.text : `${outcome.headline}.`}</span>
-      {e.suppressed.length > 0 && (
-        <ul className="suppressed-list" aria-label="Not sent on">
-          {e.suppressed.map((s) => (
-            <li key={s.channel} data-suppressed={s.channel}>
-              Not sent on {suppressedText(s)}
-            </li>
-          ))}
-        </ul>
-      )}
+      <SuppressedList suppressed={e.suppressed} />
     </div>
+  );
+}
+
+/** The channels an event did not send on, each with why; nothing when it sent on every one. */
+export function SuppressedList({ suppressed }: { suppressed: readonly SuppressedChannel[] }) {
+  if (suppressed.length === 0) return null;
+  return (
+    <ul className="suppressed-list" aria-label="Not sent on">
+      {suppressed.map((s) => (
+        <li key={s.channel} data-suppressed={s.channel}>
+          Not sent on {suppressedText(s)}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,8 +1,9 @@
 import { api, unwrap } from "../api/client.ts";
-import { eventOutcome, suppressedText } from "../event-outcome.ts";
+import { eventOutcome } from "../event-outcome.ts";
 import { ago } from "../format.ts";
 import { usePagedList } from "../paged-list.ts";
 import { Link } from "../router.tsx";
+import { SuppressedList } from "./event-summary.tsx";
 import { Card } from "./page-header.tsx";
 import { PagedView } from "./paged-view.tsx";
 
@@ -51,15 +52,7 @@ export function UnsentEvents({ userId }: { userId: string }) {
                   <p className="unsent-why">
                     {e.status === "failed" ? outcome.text : `${outcome.headline}.`}
                   </p>
-                  {e.suppressed.length > 0 && (
-                    <ul className="suppressed-list" aria-label="Not sent on">
-                      {e.suppressed.map((s) => (
-                        <li key={s.channel} data-suppressed={s.channel}>
-                          Not sent on {suppressedText(s)}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
+                  <SuppressedList suppressed={e.suppressed} />
                 </li>
               );
             })}
