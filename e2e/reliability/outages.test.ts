@@ -72,6 +72,16 @@ describe("Redis down", () => {
     const scheduled = await call("POST", "/v1/events", order("r1", { sendAt: new Date(Date.now() + 8000) }));
     expect(scheduled.status).toBe(202);
     const rowsBefore = await eventCount();
+    // A job in hand when Redis goes away loses its lock, and the worker rightly says so
+    // (worker-crash covers that job's rescue). This test is about the outage alone, so
+    // it waits until the scheduled event is routed and the start-up jobs are done.
+    await eventually(async () => {
+      const routed = (await listEventNotifications(stack.db.db, scheduled.body.eventId)).some(
+        (n) => n.status === "SCHEDULED",
+      );
+      const active = await Promise.all(queues.all().map((q) => q.getActiveCount()));
+      return routed && active.every((n) => n === 0);
+    }, 20_000);
 
     await stack.redis.stop();
     for (let i = 0; i < 3; i++) {
