@@ -19,6 +19,7 @@ import { attachJobMetrics } from "./metrics/attach-job-metrics.ts";
 import { type StandbyLane, startCriticalStandby } from "./reliability/critical-standby.ts";
 import { createDatabaseGate, type DatabaseGate } from "./reliability/database-gate.ts";
 import type { Readiness } from "./reliability/health-server.ts";
+import { maskJobError } from "./reliability/mask-job-error.ts";
 import { createOpsAlerts, type OpsAlerts } from "./reliability/ops-alerts.ts";
 import { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
 import { createSentWriter } from "./reliability/sent-writer.ts";
@@ -165,7 +166,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       try {
         return await dispatch(queue, job);
       } catch (err) {
-        if (!isDatabaseUnavailable(err) || !token) throw err;
+        if (!isDatabaseUnavailable(err) || !token) throw maskJobError(err);
         // Not the job's fault: back to the queue shortly, no attempt used up.
         gate.reportDown(err);
         await job.moveToDelayed(Date.now() + 1000 + Math.floor(Math.random() * 1000), token);

@@ -12,7 +12,11 @@ afterEach(async () => {
 });
 
 /** An e-mail provider that fails its first `failures` calls, then accepts. */
-function flakyEmail(failures: number, kind: "transient" | "permanent" = "transient") {
+function flakyEmail(
+  failures: number,
+  kind: "transient" | "permanent" = "transient",
+  says = (n: number) => `provider said no (${n})`,
+) {
   const calls: string[] = [];
   const sender: ChannelSender = {
     channel: "email",
@@ -20,7 +24,7 @@ function flakyEmail(failures: number, kind: "transient" | "permanent" = "transie
     async send(ctx) {
       calls.push(ctx.notification.id);
       if (calls.length <= failures)
-        throw new DeliveryError(kind, `provider said no (${calls.length})`, {
+        throw new DeliveryError(kind, says(calls.length), {
           provider: "flaky",
           code: "503",
         });
@@ -74,6 +78,32 @@ describe("retries and the dead-letter queue", () => {
     ]);
     const failedJob = await worker.deps.queues.get("email").getJob(n.id);
     expect(await failedJob?.getState()).toBe("failed");
+  });
+
+  it("what Redis keeps of a provider's error has the addresses in it masked; the row keeps the whole text", async () => {
+    const says = () => "mailbox of ada.l@example.com is full; call +44 20 7946 0958 or 203.0.113.9";
+    const flaky = flakyEmail(Number.POSITIVE_INFINITY, "transient", says);
+    worker = await createTestWorker(
+      { WORKER_CHANNELS: "events,email" },
+      { senders: { email: flaky.sender } },
+    );
+    const eventId = await worker.trigger("order_placed", "u5", { channels: ["email"] });
+    const n = await eventually(async () => {
+      const row = await emailOf(worker!, eventId);
+      return row?.status === "DEAD" ? row : null;
+    });
+    const masked = "mailbox of [email] is full; call [phone] or [ip]";
+    expect(n.lastError).toContain(says());
+    const dead = await worker.deps.queues.get("dead_letter").getJobs(["waiting", "prioritized"]);
+    expect(dead.map((j) => j.data.error)).toEqual([masked]);
+    const failedJob = await worker.deps.queues.get("email").getJob(n.id);
+    expect(await failedJob?.getState()).toBe("failed");
+    expect(failedJob?.failedReason).toBe(masked);
+    expect(failedJob?.stacktrace.length).toBeGreaterThan(0);
+    for (const stack of failedJob?.stacktrace ?? []) {
+      expect(stack).toContain(masked);
+      expect(stack).not.toMatch(/ada\.l|7946|203\.0/);
+    }
   });
 
   it("a permanent error fails at once, without retries", async () => {

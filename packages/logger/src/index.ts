@@ -1,2 +1,2 @@
 export { createLogger, type Logger, type LoggerOptions } from "./create-logger.ts";
-export { scrub } from "./scrub.ts";
+export { scrub, scrubText } from "./scrub.ts";

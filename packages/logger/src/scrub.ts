@@ -38,15 +38,22 @@ const SECRET_KEYS =
   /^(email|phone|to|from|token|authorization|password|secret|apiKey|api_key|subscription|keys|p256dh|auth|endpoint|html|text|body|cookie|set-cookie)$/i;
 
 /**
+ * Free text (a provider's error message) with the e-mail addresses, phone
+ * numbers, API keys and public IPv4 addresses in it masked, as `scrub` masks
+ * them in logs.
+ */
+export function scrubText(text: string): string {
+  return text.replace(EMAIL, "[email]").replace(BEARER, "[secret]").replace(NUMBERS, maskNumber);
+}
+
+/**
  * Removes personal data from anything about to be logged: values under
  * sensitive keys are replaced, and e-mail addresses, phone numbers, API keys
  * and public IPv4 addresses inside free text (error messages from providers
  * quote them) are masked.
  */
 export function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") {
-    return value.replace(EMAIL, "[email]").replace(BEARER, "[secret]").replace(NUMBERS, maskNumber);
-  }
+  if (typeof value === "string") return scrubText(value);
   if (value === null || typeof value !== "object" || depth > 6) return value;
   if (value instanceof Error) {
     const cause = (value as { cause?: unknown }).cause;

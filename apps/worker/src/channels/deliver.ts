@@ -9,6 +9,7 @@ import {
 } from "@herald/db";
 import type { Channel, FinalFailureReason, NotificationStatus } from "@herald/domain";
 import { DeliveryError, isDeliveryError } from "@herald/errors";
+import { scrubText } from "@herald/logger";
 import type { WorkerDeps } from "../deps.ts";
 import type { SendContext, SendResult } from "../providers/provider.ts";
 import type { DatabaseGate } from "../reliability/database-gate.ts";
@@ -250,7 +251,8 @@ async function recordFailure(
     await deps.queues.add(
       "dead_letter",
       "dead",
-      { notificationId, channel, error: err.message.slice(0, 2000), attempts: attempt },
+      // Masked: Redis keeps this copy for a month, out of an erase's reach (see maskJobError).
+      { notificationId, channel, error: scrubText(err.message).slice(0, 2000), attempts: attempt },
       { jobId: `dead-${notificationId}-${notification.updatedAt.getTime()}` },
     );
     await transition(deps.db, notificationId, "DEAD", {
