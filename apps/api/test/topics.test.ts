@@ -70,6 +70,12 @@ describe("topic subscribers", () => {
   it("answers 404 for an unknown topic", async () => {
     expectError(await api.call("GET", "/v1/topics/never-made"), 404, "not_found");
     expectError(await api.call("GET", "/v1/topics/never-made/subscribers"), 404, "not_found");
+    expectError(
+      await api.call("DELETE", "/v1/topics/never-made/subscribers", { userIds: ["x"] }),
+      404,
+      "not_found",
+    );
+    expect((await api.call("GET", "/v1/topics/never-made")).status).toBe(404);
   });
 
   it("refuses bad keys and bad bodies with 422", async () => {

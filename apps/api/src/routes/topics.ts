@@ -53,7 +53,7 @@ const removeSubscribers = createRoute({
     params: TopicKeyParam,
     body: { required: true, content: { "application/json": { schema: RemoveSubscribersSchema } } },
   },
-  responses: { 200: json(RemovedSchema, "Unsubscribed"), ...commonErrors },
+  responses: { 200: json(RemovedSchema, "Unsubscribed"), ...commonErrors, ...notFoundError },
 });
 
 const listSubscribers = createRoute({
@@ -102,6 +102,8 @@ export function registerTopics(app: App, deps: ApiDeps): void {
 
   app.openapi(removeSubscribers, async (c) => {
     const { key } = c.req.valid("param");
+    // A mistyped key is a 404, as on GET, rather than a quiet `removed: 0`.
+    await mustExist(key);
     return c.json(await removeTopicSubscribers(deps.db, key, c.req.valid("json").userIds), 200);
   });
 
