@@ -177,7 +177,7 @@ export class Herald {
       }
       return { topic: key, added };
     },
-    /** Unsubscribes users (1,000 per request); `removed` counts those that were subscribed. */
+    /** Unsubscribes users (1,000 per request); `removed` counts those that were subscribed. An unknown topic fails with `not_found`. */
     unsubscribe: async (key: string, userIds: string[]): Promise<{ removed: number }> => {
       let removed = 0;
       for (let i = 0; i < userIds.length; i += TOPIC_PAGE) {
