@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePorts, isPortOpen } from "@herald/devstack";
+import { freeConsecutivePorts, freePorts, isPortOpen } from "@herald/devstack";
 import { catalog } from "@herald/templates";
 import { eventually, occupiedPort, runToExit, testRedisUrl } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
@@ -103,10 +103,11 @@ function removeDataDir(output: string): void {
 describe("npm start on a machine with nothing running", () => {
   it("starts PostgreSQL, Redis, the API and two workers, answers /readyz, delivers an event and a password reset, and stops on npm's SIGTERM", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-start-"));
-    const [port, pgPort, redisPort, healthPort] = (await freePorts(4)) as [number, number, number, number];
+    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
+    // One health port for two workers: the critical-lanes worker takes the next one, which must be free too.
+    const healthPort = await freeConsecutivePorts(2);
     const child = spawn("npm", ["start"], {
       cwd: repo,
-      // One health port for two workers: the critical-lanes worker takes the next one.
       env: { ...startEnv(home, port, pgPort, redisPort), WORKER_HEALTH_PORT: String(healthPort) },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

@@ -99,7 +99,7 @@ describe("retries and the dead-letter queue", () => {
     const failedJob = await worker.deps.queues.get("email").getJob(n.id);
     expect(await failedJob?.getState()).toBe("failed");
     expect(failedJob?.failedReason).toBe(masked);
-    expect(failedJob?.stacktrace.length).toBeGreaterThan(0);
+    expect(failedJob?.stacktrace?.length).toBeGreaterThan(0);
     for (const stack of failedJob?.stacktrace ?? []) {
       expect(stack).toContain(masked);
       expect(stack).not.toMatch(/ada\.l|7946|203\.0/);

@@ -10,7 +10,7 @@ export { type DashboardBuildResult, dashboardSourceHash, ensureDashboardBuild } 
 export { createDatabase, dropDatabase } from "./databases.ts";
 export { type DevServices, type EnsureDevServicesOptions, ensureDevServices } from "./dev-services.ts";
 export { livePidFrom, stopPid } from "./left-running.ts";
-export { freePort, freePorts, isPortOpen, waitFor } from "./net.ts";
+export { freeConsecutivePorts, freePort, freePorts, isPortOpen, waitFor } from "./net.ts";
 export { PostgresServer, type PostgresServerOptions } from "./postgres-server.ts";
 export { RedisCluster, type RedisClusterOptions } from "./redis-cluster.ts";
 export { findRedisServer, REDIS_INSTALL_HINT, RedisServer, type RedisServerOptions } from "./redis-server.ts";

@@ -34,6 +34,43 @@ export async function freePorts(count: number): Promise<number[]> {
   }
 }
 
+function listenOn(port: number, host?: string): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once("error", () => resolve(undefined));
+    srv.listen(port, host, () => resolve(srv));
+  });
+}
+
+/**
+ * The first of `count` consecutive TCP ports that are all free on every
+ * interface right now, for a program that takes a port and the ones after it
+ * (`npm start` gives the critical-lane worker `WORKER_HEALTH_PORT + 1`). A
+ * port the OS hands out can have a neighbour held by an outgoing connection.
+ */
+export async function freeConsecutivePorts(count: number, tries = 50): Promise<number> {
+  for (let attempt = 0; attempt < tries; attempt++) {
+    const held: Server[] = [];
+    try {
+      const first = await listenOn(0);
+      if (!first) continue;
+      held.push(first);
+      const base = (first.address() as AddressInfo).port;
+      if (base + count - 1 > 65_535) continue;
+      for (let i = 1; i < count; i++) {
+        const next = await listenOn(base + i);
+        if (!next) break;
+        held.push(next);
+      }
+      if (held.length === count) return base;
+    } finally {
+      await Promise.all(held.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+    }
+  }
+  throw new Error(`found no ${count} consecutive free ports in ${tries} tries`);
+}
+
 export function isPortOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();

@@ -19,6 +19,15 @@ describe("nonPublicHost", () => {
     ["https://0x7f.1/", "127.0.0.1 is a non-public address (loopback)"],
     ["https://2130706433/", "127.0.0.1 is a non-public address (loopback)"],
     ["https://017700000001/", "127.0.0.1 is a non-public address (loopback)"],
+    // Names that only a local network resolves (a compose service, a search domain, mDNS).
+    ["https://redis:6379/", "redis is a single-label name, which only a local network resolves"],
+    ["https://intranet/", "intranet is a single-label name, which only a local network resolves"],
+    ["https://printer.local/", "printer.local is under .local, which only a local network resolves"],
+    [
+      "https://push.corp.INTERNAL./",
+      "push.corp.internal is under .internal, which only a local network resolves",
+    ],
+    ["https://nas.home.arpa/", "nas.home.arpa is under .home.arpa, which only a local network resolves"],
   ])("refuses %s", (url, reason) => {
     expect(nonPublicHost(hostOf(url))).toBe(reason);
   });
@@ -30,7 +39,9 @@ describe("nonPublicHost", () => {
     "https://[2606:4700:4700::1111]/",
     // Names are judged once resolved (publicOnlyLookup), not by how they look.
     "https://localhost.example.com/",
-    "https://intranet/",
+    "https://push.internal.example.com/",
+    "https://local.example/",
+    "https://home.arpa.example.com/",
   ])("leaves %s", (url) => {
     expect(nonPublicHost(hostOf(url))).toBeUndefined();
   });

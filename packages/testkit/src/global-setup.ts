@@ -47,7 +47,33 @@ function reapStaleRuns(base: string): void {
   }
 }
 
+interface Stack {
+  context: { pgServerUrl: string; templateDb: string; redisUrl: string };
+  /** Projects set up and not torn down yet. */
+  users: number;
+  stop: () => Promise<void>;
+}
+
+// Vitest runs the global setup once per project (the suite has a parallel and a sequential one),
+// each in its own module graph; the projects share one stack through the process's global.
+const SHARED = Symbol.for("herald.testkit.stack");
+const shared = globalThis as { [SHARED]?: Promise<Stack> | undefined };
+
 export default async function setup(project: TestProject) {
+  shared[SHARED] ??= startStack();
+  const stack = await shared[SHARED];
+  stack.users++;
+  project.provide("pgServerUrl", stack.context.pgServerUrl);
+  project.provide("templateDb", stack.context.templateDb);
+  project.provide("redisUrl", stack.context.redisUrl);
+  return async () => {
+    if (--stack.users > 0) return;
+    shared[SHARED] = undefined;
+    await stack.stop();
+  };
+}
+
+async function startStack(): Promise<Stack> {
   // The API serves apps/dashboard/dist and the browser tests drive it: build it when missing or stale.
   ensureDashboardBuild(process.cwd(), (line) => console.info(`[testkit] ${line}`));
   const base = join(process.cwd(), ".herald", "test");
@@ -91,12 +117,12 @@ export default async function setup(project: TestProject) {
   const templateUrl = await createDatabase(pgServerUrl, templateDb);
   await migrateDatabase(templateUrl);
 
-  project.provide("pgServerUrl", pgServerUrl);
-  project.provide("templateDb", templateDb);
-  project.provide("redisUrl", redisUrl);
-
-  return async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => {});
-    rmSync(root, { recursive: true, force: true });
+  return {
+    context: { pgServerUrl, templateDb, redisUrl },
+    users: 0,
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop().catch(() => {});
+      rmSync(root, { recursive: true, force: true });
+    },
   };
 }
