@@ -57,6 +57,33 @@ describe("createRedisOutageLog", () => {
     expect(lines[3]!.msg).toBe("Redis is unreachable: retrying with backoff");
   });
 
+  it("puts a job's lost lock down to an outage that lasts or just ended: one line per job", () => {
+    let t = 0;
+    const { lines, logger } = capture();
+    const log = createRedisOutageLog(logger, { lockGraceMs: 30_000, now: () => t });
+    const renew = new Error("could not renew lock for job evt_06h4nmjwtxntpyex1q392n2cx8");
+    const finish = new Error("Missing lock for job evt_06h4nmjwtxntpyex1q392n2cx8. moveToFinished");
+    const other = new Error("Missing lock for job snd_1-a1-f00. moveToDelayed");
+    // No outage: a lost lock is something else (a blocked event loop), left to the caller.
+    expect(log.report(finish, "events")).toBe(false);
+
+    log.report(refused);
+    t = 5000;
+    expect(log.report(renew, "events")).toBe(true);
+    log.recovered();
+    t = 6000;
+    expect(log.report(finish, "events")).toBe(true);
+    expect(log.report(other, "email")).toBe(true);
+    const lost =
+      "a job in hand during the Redis outage lost its lock: it runs again once the stalled-job check takes it back";
+    expect(lines.slice(1).filter((l) => l.msg === lost)).toEqual([
+      { level: "warn", msg: lost, obj: { jobId: "evt_06h4nmjwtxntpyex1q392n2cx8", source: "events" } },
+      { level: "warn", msg: lost, obj: { jobId: "snd_1-a1-f00", source: "email" } },
+    ]);
+    t = 6000 + 30_001;
+    expect(log.report(other, "email")).toBe(false);
+  });
+
   it("leaves errors that are not about reaching Redis to the caller", () => {
     const { lines, logger } = capture();
     const log = createRedisOutageLog(logger);
