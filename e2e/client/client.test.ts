@@ -106,6 +106,16 @@ describe("@herald/client against a running Herald", () => {
 
     await client.devices.remove("cli-ada", device.id);
     expect((await client.users.get("cli-ada")).devices).toEqual([]);
+    const plain = await client.users.token("cli-ada");
+    expect(plain).toEqual({
+      userId: "cli-ada",
+      token: expect.stringMatching(/^[0-9a-f]{64}$/),
+      expiresAt: null,
+    });
+    const expiring = await client.users.token("cli-ada", { expiresIn: "1h" });
+    expect(expiring.token).toMatch(/^v2\./);
+    expect(Date.parse(expiring.expiresAt!)).toBeGreaterThan(Date.now() + 3_500_000);
+    expect((await client.users.revokeTokens("cli-ada")).revokedBefore).toEqual(expect.any(String));
     await client.users.erase("cli-ada");
     await expect(client.users.get("cli-ada")).rejects.toBeInstanceOf(HeraldApiError);
   });

@@ -154,6 +154,18 @@ describe("inbox stream (SSE)", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it("takes an expiring token in the query string, and refuses it once revoked (401, before any stream)", async () => {
+    const { token } = (await herald.call("GET", "/v1/users/expiring/token?expiresIn=10m")).body;
+    expect(token).toMatch(/^v2\./);
+    const client = await connect(herald.url, "expiring", token);
+    await order("expiring", "X-1");
+    await client.waitFor((e) => e.event === "notification" && item(e).title === "Order X-1 confirmed");
+    expect((await herald.call("POST", "/v1/users/expiring/token/revoke")).status).toBe(200);
+    const refused = await openSse(`${herald.url}/v1/users/expiring/inbox/stream?token=${token}`);
+    clients.push(refused);
+    expect(refused.status).toBe(401);
+  });
+
   it("keeps streams of different users apart", async () => {
     const mine = await connect(herald.url, "alice", await tokenOf("alice"));
     const theirs = await connect(herald.url, "bob", await tokenOf("bob"));

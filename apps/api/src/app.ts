@@ -38,6 +38,7 @@ import { registerTracking } from "./routes/tracking.ts";
 import { registerTwilioWebhook } from "./routes/twilio-webhook.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe.ts";
 import { registerUserEvents } from "./routes/user-events.ts";
+import { registerUserTokens } from "./routes/user-tokens.ts";
 import { registerUsers } from "./routes/users.ts";
 import { createUserTokens } from "./services/user-tokens.ts";
 
@@ -87,6 +88,10 @@ export function createApp(deps: ApiDeps): App {
   // The dashboard calls the same /v1 routes with its session cookie instead of a key
   // (`middleware/session-auth.ts`: role → scopes, CSRF on state-changing calls).
   const session = sessionAuth(deps.db);
+  const tokens = createUserTokens(deps.db, {
+    secret: deps.env.USER_TOKEN_SECRET,
+    maxAgeMs: deps.env.USER_TOKEN_MAX_AGE,
+  });
   // A user's own preferences also take their user token (SPEC §4), checked
   // here first; preflights end in the CORS middleware. Anything else (API
   // keys, dashboard sessions) is left to the auth below, so scopes, CSRF and
@@ -96,7 +101,7 @@ export function createApp(deps: ApiDeps): App {
     USER_PREFERENCES_PATH,
     browserCors(deps.env.INBOX_CORS_ORIGINS),
     userTokenAuth({
-      tokens: createUserTokens(deps.db, deps.env.USER_TOKEN_SECRET),
+      tokens,
       opens: "preferences",
       otherwise: (_c, next) => next(),
     }),
@@ -124,7 +129,8 @@ export function createApp(deps: ApiDeps): App {
   registerUsers(app, deps);
   registerUserEvents(app, deps);
   registerTopics(app, deps);
-  registerInbox(app, deps, auth);
+  registerInbox(app, deps, auth, tokens);
+  registerUserTokens(app, deps, tokens);
   registerPush(app, deps);
   registerStats(app, deps);
   registerResendWebhook(app, deps);

@@ -1,3 +1,4 @@
+import { parseDuration } from "@herald/config";
 import { z } from "zod";
 
 /** End-user inbox, realtime and browser push configuration, merged into the API's env schema. */
@@ -8,6 +9,25 @@ export const inboxEnvShape = {
    * process and kept across restarts.
    */
   USER_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * Longest life of a user token, as a duration (`1h`, `7d`). Set: plain
+   * (non-expiring) tokens are refused and `GET /v1/users/:userId/token` issues
+   * expiring ones. Default: unset, plain tokens work (SPEC's HMAC of the user id).
+   */
+  USER_TOKEN_MAX_AGE: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s === "") return undefined;
+      try {
+        const ms = parseDuration(s);
+        if (ms >= 60_000) return ms;
+        ctx.addIssue({ code: "custom", message: "must be at least 1m" });
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+      }
+      return z.NEVER;
+    }),
   /** The VAPID public key browsers subscribe with. Unset: the key the workers use (configured or generated dev key). */
   VAPID_PUBLIC_KEY: z
     .string()

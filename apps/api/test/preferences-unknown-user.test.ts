@@ -45,33 +45,39 @@ describe("preferences of a user id Herald has not seen yet", () => {
 });
 
 describe("preferences of an erased user id", () => {
-  it("answer 404 to GET and PUT, token or key, and store nothing for a later owner of the id", async () => {
+  it("answer 404 to GET and PUT with a key, 401 to the erased user's token, and store nothing for a later owner of the id", async () => {
     const first = await api.call("PUT", "/v1/users/erased-pat", { email: "pat@example.com" });
     await api.call("PUT", prefsOf("erased-pat"), { categories: { marketing: { enabled: false } } });
-    expect((await api.call("DELETE", "/v1/users/erased-pat")).status).toBe(204);
     const token = await tokenOf(api, "erased-pat");
+    expect((await api.call("DELETE", "/v1/users/erased-pat")).status).toBe(204);
 
-    for (const auth of [asUser(token), {}]) {
-      const got = await api.call("GET", prefsOf("erased-pat"), undefined, auth);
-      expect(got.status).toBe(404);
-      expect(got.body.error).toMatchObject({ code: "not_found", message: expect.stringMatching(/erased/) });
+    for (const [auth, status, code, message] of [
+      [{}, 404, "not_found", /erased/],
       // A stale browser tab of the erased user must not bring the user id back, nor leave anything behind.
+      [asUser(token), 401, "unauthorized", /was revoked/],
+    ] as const) {
+      const got = await api.call("GET", prefsOf("erased-pat"), undefined, auth);
+      expect(got.status).toBe(status);
+      expect(got.body.error).toMatchObject({ code, message: expect.stringMatching(message) });
       const put = await api.call("PUT", prefsOf("erased-pat"), { unsubscribedAll: true }, auth);
-      expect(put.status).toBe(404);
-      expect(put.body.error).toMatchObject({ code: "not_found", message: expect.stringMatching(/erased/) });
+      expect(put.status).toBe(status);
+      expect(put.body.error).toMatchObject({ code, message: expect.stringMatching(message) });
     }
     const [placeholder] = await recipientsNamed("erased-pat");
     expect(placeholder!.erased_at).not.toBeNull();
     expect(await storedPreferences(placeholder!.id)).toEqual([]);
 
-    // Re-creating the user is the app's call (PUT /v1/users): a fresh recipient with default preferences.
+    // Re-creating the user is the app's call (PUT /v1/users): a fresh recipient with default
+    // preferences, which the erased user's token does not open; a token issued now does.
     const second = await api.call("PUT", "/v1/users/erased-pat", { email: "new-pat@example.com" });
     expect(second.body.id).not.toBe(first.body.id);
-    const fresh = await api.call("GET", prefsOf("erased-pat"), undefined, asUser(token));
+    expect((await api.call("GET", prefsOf("erased-pat"), undefined, asUser(token))).status).toBe(401);
+    const owner = (await api.call("GET", "/v1/users/erased-pat/token?expiresIn=1h")).body.token;
+    const fresh = await api.call("GET", prefsOf("erased-pat"), undefined, asUser(owner));
     expect(fresh.status).toBe(200);
     expect(fresh.body).toEqual(DEFAULTS);
     expect(
-      (await api.call("PUT", prefsOf("erased-pat"), { unsubscribedAll: true }, asUser(token))).status,
+      (await api.call("PUT", prefsOf("erased-pat"), { unsubscribedAll: true }, asUser(owner))).status,
     ).toBe(200);
   });
 });

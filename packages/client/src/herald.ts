@@ -17,6 +17,7 @@ import type {
   TriggerResult,
   User,
   UserFields,
+  UserToken,
 } from "./types.ts";
 
 export interface HeraldOptions {
@@ -138,6 +139,27 @@ export class Herald {
     erase: async (userId: string): Promise<void> => {
       await this.http.request<void>("DELETE", `/v1/users/${seg(userId)}`, { retryable: true });
     },
+    /**
+     * The user's inbox token, for their browser: plain (never expires) unless
+     * `expiresIn` (`"15m"`, `"1h"`, `"7d"`) asks for an expiring one or the
+     * server sets `USER_TOKEN_MAX_AGE`.
+     */
+    token: async (userId: string, options: { expiresIn?: string } = {}): Promise<UserToken> =>
+      (
+        await this.http.request<UserToken>("GET", `/v1/users/${seg(userId)}/token`, {
+          query: options.expiresIn ? { expiresIn: options.expiresIn } : {},
+          retryable: true,
+        })
+      ).body,
+    /** Refuses the user's plain token and every token issued before now (a leaked token). */
+    revokeTokens: async (userId: string): Promise<{ userId: string; revokedBefore: string }> =>
+      (
+        await this.http.request<{ userId: string; revokedBefore: string }>(
+          "POST",
+          `/v1/users/${seg(userId)}/token/revoke`,
+          { retryable: true },
+        )
+      ).body,
   };
 
   readonly preferences = {

@@ -169,6 +169,14 @@ export type NewDevice =
   | { kind: "webpush"; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } }
   | { kind: "fcm" | "apns"; token: string };
 
+/** A user's inbox token (`GET /v1/users/:userId/token`). */
+export interface UserToken {
+  userId: string;
+  token: string;
+  /** Null for a plain token, which never expires. */
+  expiresAt: string | null;
+}
+
 export interface User {
   id: string;
   userId: string;

@@ -94,7 +94,8 @@ async function detachRecipient(db: Db, externalId: string): Promise<Detached | n
       .returning({ id: recipients.id, tombstone: recipients.externalId, erasedAt: recipients.erasedAt });
     if (!row?.erasedAt) return null;
     const erasedAt = row.erasedAt;
-    await tx.insert(recipients).values({ id: newId("usr"), externalId, erasedAt });
+    // The erased user's tokens (which never expire unless issued so) must not open the id's next owner's inbox.
+    await tx.insert(recipients).values({ id: newId("usr"), externalId, erasedAt, tokensValidFrom: erasedAt });
     await tx.delete(devices).where(eq(devices.recipientId, row.id));
     await tx.delete(preferences).where(eq(preferences.recipientId, row.id));
     await tx.delete(topicSubscribers).where(eq(topicSubscribers.recipientId, row.id));

@@ -79,3 +79,18 @@ export async function getRecipientById(db: Db, id: string): Promise<RecipientRow
   const [row] = await query.execute({ id });
   return row ?? null;
 }
+
+/**
+ * Refuses the user's tokens issued before `at` (and every plain one) from
+ * now on. Creates the recipient bare when unknown, so a token leaked before
+ * its first event is refused too. Returns the time recorded.
+ */
+export async function revokeUserTokens(db: Db, externalId: string, at: Date): Promise<Date> {
+  const r = await ensureRecipient(db, externalId);
+  const [row] = await db
+    .update(recipients)
+    .set({ tokensValidFrom: at })
+    .where(eq(recipients.id, r.id))
+    .returning({ tokensValidFrom: recipients.tokensValidFrom });
+  return row?.tokensValidFrom ?? at;
+}

@@ -2,7 +2,7 @@ import type { ApiKeyScope } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import type { MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../hono-env.ts";
-import { USER_TOKEN_FORMAT, type UserTokens } from "../services/user-tokens.ts";
+import { USER_TOKEN_FORMAT, type UserTokenCheck, type UserTokens } from "../services/user-tokens.ts";
 import { requireScope } from "./api-key-auth.ts";
 
 /** A user's inbox and everything under it: the routes that take a user token. */
@@ -26,10 +26,17 @@ export interface UserTokenAuthOptions {
 
 const bearer = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
 
+const STALE: Partial<Record<UserTokenCheck, string>> = {
+  expired: "This user token has expired",
+  unexpiring: "This server accepts only expiring user tokens (USER_TOKEN_MAX_AGE)",
+  revoked: "This user token was revoked",
+};
+
 /**
  * A user token of the path's user (`Authorization: Bearer <token>`) marks the
- * request (`userToken`) and lets it through; a valid token of another user is
- * refused with 403. A request without a user token goes to `otherwise`.
+ * request (`userToken`) and lets it through; a token that is not this user's
+ * is refused with 403, an expired or revoked one of theirs with 401 (the
+ * browser should get a new one). A request without a user token goes to `otherwise`.
  */
 export function userTokenAuth(options: UserTokenAuthOptions): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
@@ -37,7 +44,15 @@ export function userTokenAuth(options: UserTokenAuthOptions): MiddlewareHandler<
       bearer(c.req.header("authorization")) ?? (options.queryToken ? c.req.query("token") : undefined);
     if (!token || !USER_TOKEN_FORMAT.test(token)) return options.otherwise(c, next);
     const userId = c.req.param("userId");
-    if (!userId || !(await options.tokens.verify(userId, token))) {
+    const check = userId ? await options.tokens.check(userId, token) : "invalid";
+    const stale = STALE[check];
+    if (stale) {
+      throw new HeraldError(
+        "unauthorized",
+        `${stale}: get a new one from your backend (GET /v1/users/${userId}/token).`,
+      );
+    }
+    if (check !== "valid") {
       throw new HeraldError("forbidden", `This token does not give access to this user's ${options.opens}.`);
     }
     c.set("userToken", userId);

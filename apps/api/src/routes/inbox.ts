@@ -12,13 +12,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
-import { requireScope } from "../middleware/api-key-auth.ts";
 import { browserCors } from "../middleware/inbox-cors.ts";
 import { apiKeyInHeader, userTokenAuth } from "../middleware/user-token-auth.ts";
 import { commonErrors, notFoundError, PageQuery, UserIdParam } from "../schemas/common.ts";
 import { InboxFeedSchema, InboxItemResultSchema, serializeInboxItem, ZERO_COUNTS } from "../schemas/inbox.ts";
 import { type Actor, archive, markAllRead, markRead, markSeen } from "../services/inbox-actions.ts";
-import { createUserTokens } from "../services/user-tokens.ts";
+import type { UserTokens } from "../services/user-tokens.ts";
 import { registerInboxStream } from "./inbox-stream.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
@@ -93,35 +92,18 @@ const readAll = createRoute({
   },
 });
 
-const userToken = createRoute({
-  method: "get",
-  path: "/v1/users/{userId}/token",
-  tags,
-  summary: "The user's inbox token, for the browser",
-  description:
-    "HMAC-SHA256 of the user id under the server secret (`USER_TOKEN_SECRET`). Hand it to the signed-in user's " +
-    "browser; it opens only this user's inbox and preferences. Backends can also compute it themselves.",
-  middleware: [requireScope("users:write")] as const,
-  request: { params: UserIdParam },
-  responses: {
-    200: json(
-      z.object({ userId: z.string(), token: z.string() }).openapi("UserToken", {
-        example: { userId: "user_123", token: "9f2c1e7a5b…64 hex characters" },
-      }),
-      "The token",
-    ),
-    ...commonErrors,
-  },
-});
-
 const actorOf = (c: Context<HonoEnv>): Actor => (c.get("apiKey") ? "api" : "user");
 
 /**
  * The inbox routes. `apiKey` is the app's own key check, so a key revoked in
  * this process stops here at once too, and `API_KEY_CACHE_MS` applies.
  */
-export function registerInbox(app: App, deps: ApiDeps, apiKey: MiddlewareHandler<HonoEnv>): void {
-  const tokens = createUserTokens(deps.db, deps.env.USER_TOKEN_SECRET);
+export function registerInbox(
+  app: App,
+  deps: ApiDeps,
+  apiKey: MiddlewareHandler<HonoEnv>,
+  tokens: UserTokens,
+): void {
   // The user's token (`?token=` too, for EventSource) or, for backends, an API key with the route's scope.
   const auth = userTokenAuth({
     tokens,
@@ -199,9 +181,4 @@ export function registerInbox(app: App, deps: ApiDeps, apiKey: MiddlewareHandler
   });
 
   registerInboxStream(app, deps);
-
-  app.openapi(userToken, async (c) => {
-    const { userId } = c.req.valid("param");
-    return c.json({ userId, token: await tokens.sign(userId) }, 200);
-  });
 }

@@ -1,24 +1,63 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { type Db, getOrCreateSetting } from "@herald/db";
-
-/** Per-user inbox tokens: hex HMAC-SHA256 of the user id under a server secret (like Novu's subscriber hash). */
-export interface UserTokens {
-  sign(userId: string): Promise<string>;
-  verify(userId: string, token: string): Promise<boolean>;
-}
-
-export const USER_TOKEN_FORMAT = /^[0-9a-f]{64}$/;
+import { type Db, getOrCreateSetting, getRecipient } from "@herald/db";
 
 /**
- * `secret` from USER_TOKEN_SECRET, or else one generated once and kept in
- * the database, so every API process signs alike and tokens survive restarts.
- * Rotating the secret invalidates every token.
+ * What a token check found. `expired`, `unexpiring` (a plain token where
+ * `USER_TOKEN_MAX_AGE` asks for expiring ones) and `revoked` tell the browser
+ * to ask its backend for a new one.
  */
-export function createUserTokens(db: Db, secret: string | undefined): UserTokens {
+export type UserTokenCheck = "valid" | "invalid" | "expired" | "unexpiring" | "revoked";
+
+export interface SignedUserToken {
+  token: string;
+  /** Null for a plain token, which does not expire. */
+  expiresAt: Date | null;
+}
+
+/**
+ * Per-user inbox tokens. Plain: hex HMAC-SHA256 of the user id under a server
+ * secret (SPEC; like Novu's subscriber hash), which never expires. Expiring:
+ * `v2.<issued ms>.<expires ms>.<hex HMAC of the user id and both times>`.
+ */
+export interface UserTokens {
+  /** A plain token, or with `expiresInMs` an expiring one. */
+  sign(userId: string, options?: { expiresInMs?: number }): Promise<SignedUserToken>;
+  check(userId: string, token: string): Promise<UserTokenCheck>;
+}
+
+export interface UserTokenOptions {
+  /** `USER_TOKEN_SECRET`; unset: one generated once and kept in the database. */
+  secret?: string | undefined;
+  /**
+   * `USER_TOKEN_MAX_AGE` in ms: plain tokens are refused, and so are expiring
+   * ones that were issued to live longer. Default: unset (plain tokens work).
+   */
+  maxAgeMs?: number | undefined;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+const PLAIN = /^[0-9a-f]{64}$/;
+const EXPIRING = /^v2\.(\d{13})\.(\d{13})\.([0-9a-f]{64})$/;
+
+/** Either form, so a malformed value is sent on to the API-key check rather than judged as a token. */
+export const USER_TOKEN_FORMAT = /^(?:[0-9a-f]{64}|v2\.\d{13}\.\d{13}\.[0-9a-f]{64})$/;
+
+const equal = (hex: string, expected: string) =>
+  timingSafeEqual(Buffer.from(hex, "hex"), Buffer.from(expected, "hex"));
+
+/**
+ * The secret is resolved once, so every API process signs alike and tokens
+ * survive restarts; rotating it invalidates every token. A check reads the
+ * user's `tokens_valid_from` (set by a revocation or an erase): tokens issued
+ * before it, and plain ones, are then refused.
+ */
+export function createUserTokens(db: Db, options: UserTokenOptions = {}): UserTokens {
+  const now = options.now ?? Date.now;
   let key: Promise<string> | undefined;
   const resolve = () => {
-    key ??= secret
-      ? Promise.resolve(secret)
+    key ??= options.secret
+      ? Promise.resolve(options.secret)
       : getOrCreateSetting(db, "user_token_secret", () => randomBytes(32).toString("base64url")).catch(
           (err) => {
             key = undefined;
@@ -27,16 +66,45 @@ export function createUserTokens(db: Db, secret: string | undefined): UserTokens
         );
     return key;
   };
-  const sign = async (userId: string) =>
+  const hmac = async (text: string) =>
     createHmac("sha256", await resolve())
-      .update(userId, "utf8")
+      .update(text, "utf8")
       .digest("hex");
+  // The user id last: it may hold any character, the times only digits.
+  const expiringMac = (userId: string, issued: string, expires: string) =>
+    hmac(`v2\n${issued}\n${expires}\n${userId}`);
+
   return {
-    sign,
-    async verify(userId, token) {
-      if (!USER_TOKEN_FORMAT.test(token)) return false;
-      const expected = Buffer.from(await sign(userId), "hex");
-      return timingSafeEqual(expected, Buffer.from(token, "hex"));
+    async sign(userId, signOptions = {}) {
+      if (signOptions.expiresInMs === undefined) return { token: await hmac(userId), expiresAt: null };
+      const issued = String(now());
+      const expires = String(Number(issued) + signOptions.expiresInMs);
+      return {
+        token: `v2.${issued}.${expires}.${await expiringMac(userId, issued, expires)}`,
+        expiresAt: new Date(Number(expires)),
+      };
+    },
+
+    async check(userId, token) {
+      const expiring = EXPIRING.exec(token);
+      if (!expiring && !PLAIN.test(token)) return "invalid";
+      const genuine = expiring
+        ? equal(expiring[3]!, await expiringMac(userId, expiring[1]!, expiring[2]!))
+        : equal(token, await hmac(userId));
+      if (!genuine) return "invalid";
+      const issued = expiring ? Number(expiring[1]) : null;
+      const expires = expiring ? Number(expiring[2]) : null;
+      if (issued === null || expires === null) {
+        if (options.maxAgeMs !== undefined) return "unexpiring";
+      } else if (
+        expires <= now() ||
+        (options.maxAgeMs !== undefined && expires - issued > options.maxAgeMs)
+      ) {
+        return "expired";
+      }
+      const validFrom = (await getRecipient(db, userId))?.tokensValidFrom;
+      if (validFrom && (issued === null || issued < validFrom.getTime())) return "revoked";
+      return "valid";
     },
   };
 }

@@ -3156,11 +3156,14 @@ export interface paths {
         };
         /**
          * The user's inbox token, for the browser
-         * @description HMAC-SHA256 of the user id under the server secret (`USER_TOKEN_SECRET`). Hand it to the signed-in user's browser; it opens only this user's inbox and preferences. Backends can also compute it themselves.
+         * @description Hand it to the signed-in user's browser; it opens only this user's inbox and preferences. Plain (the default unless `USER_TOKEN_MAX_AGE` is set): HMAC-SHA256 of the user id under the server secret (`USER_TOKEN_SECRET`), which backends can also compute themselves and which never expires. With `expiresIn`: a token that stops working then (401), for browsers that put it in URLs (EventSource's `?token=`), where proxies log it.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Issue an expiring token living this long (`15m`, `1h`, `7d`; 1 minute to 30 days, or `USER_TOKEN_MAX_AGE`). Default: a plain token, or one living `USER_TOKEN_MAX_AGE` when that is set. */
+                    expiresIn?: string;
+                };
                 header?: never;
                 path: {
                     userId: string;
@@ -3254,6 +3257,119 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}/token/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse the user's tokens issued so far
+         * @description From now on, this user's plain token and every expiring token issued before now answer 401; tokens issued afterwards (`GET …/token?expiresIn=`) work. For a token that leaked. Erasing a user does the same.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserTokensRevoked"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6714,12 +6830,29 @@ export interface components {
         /**
          * @example {
          *       "userId": "user_123",
-         *       "token": "9f2c1e7a5b…64 hex characters"
+         *       "token": "v2.1765000000000.1765003600000.9f2c…",
+         *       "expiresAt": null
          *     }
          */
         UserToken: {
             userId: string;
             token: string;
+            /**
+             * Format: date-time
+             * @description Null: a plain token, which never expires.
+             */
+            expiresAt: string | null;
+        };
+        /**
+         * @example {
+         *       "userId": "user_123",
+         *       "revokedBefore": "2026-12-06T11:20:00.000Z"
+         *     }
+         */
+        UserTokensRevoked: {
+            userId: string;
+            /** Format: date-time */
+            revokedBefore: string;
         };
         /**
          * @example {

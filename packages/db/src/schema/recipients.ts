@@ -15,6 +15,12 @@ export const recipients = pgTable("recipients", {
   updatedAt: at("updated_at").notNull().defaultNow(),
   /** Set when the recipient was erased: PII is gone, anonymised counts remain. */
   erasedAt: at("erased_at"),
+  /**
+   * User tokens issued before this time are refused, and so are plain
+   * (non-expiring) ones: set by a revocation and by an erase, so the erased
+   * user's tokens never open the inbox of the id's next owner.
+   */
+  tokensValidFrom: at("tokens_valid_from"),
 });
 
 export type DeviceKind = "webpush" | "fcm" | "apns";

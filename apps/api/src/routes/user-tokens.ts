@@ -1,0 +1,116 @@
+import { parseDuration } from "@herald/config";
+import { revokeUserTokens } from "@herald/db";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { describeDetails } from "../on-error.ts";
+import { commonErrors, UserIdParam } from "../schemas/common.ts";
+import type { UserTokens } from "../services/user-tokens.ts";
+
+const tags = ["Inbox"];
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** An expiring token lives at least this long, and at most this long unless USER_TOKEN_MAX_AGE says less. */
+const MIN_TTL_MS = 60_000;
+const MAX_TTL_MS = 30 * 86_400_000;
+
+const ExpiresIn = z
+  .string()
+  .optional()
+  .openapi({
+    description:
+      "Issue an expiring token living this long (`15m`, `1h`, `7d`; 1 minute to 30 days, or `USER_TOKEN_MAX_AGE`). " +
+      "Default: a plain token, or one living `USER_TOKEN_MAX_AGE` when that is set.",
+    example: "1h",
+  })
+  .transform((s, ctx) => {
+    if (s === undefined) return undefined;
+    try {
+      return parseDuration(s);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const userToken = createRoute({
+  method: "get",
+  path: "/v1/users/{userId}/token",
+  tags,
+  summary: "The user's inbox token, for the browser",
+  description:
+    "Hand it to the signed-in user's browser; it opens only this user's inbox and preferences. Plain (the default " +
+    "unless `USER_TOKEN_MAX_AGE` is set): HMAC-SHA256 of the user id under the server secret (`USER_TOKEN_SECRET`), " +
+    "which backends can also compute themselves and which never expires. With `expiresIn`: a token that stops " +
+    "working then (401), for browsers that put it in URLs (EventSource's `?token=`), where proxies log it.",
+  middleware: [requireScope("users:write")] as const,
+  request: { params: UserIdParam, query: z.object({ expiresIn: ExpiresIn }) },
+  responses: {
+    200: json(
+      z
+        .object({
+          userId: z.string(),
+          token: z.string(),
+          expiresAt: z.iso
+            .datetime()
+            .nullable()
+            .openapi({ description: "Null: a plain token, which never expires." }),
+        })
+        .openapi("UserToken", {
+          example: { userId: "user_123", token: "v2.1765000000000.1765003600000.9f2c…", expiresAt: null },
+        }),
+      "The token",
+    ),
+    ...commonErrors,
+  },
+});
+
+const revoke = createRoute({
+  method: "post",
+  path: "/v1/users/{userId}/token/revoke",
+  tags,
+  summary: "Refuse the user's tokens issued so far",
+  description:
+    "From now on, this user's plain token and every expiring token issued before now answer 401; tokens issued " +
+    "afterwards (`GET …/token?expiresIn=`) work. For a token that leaked. Erasing a user does the same.",
+  middleware: [requireScope("users:write")] as const,
+  request: { params: UserIdParam },
+  responses: {
+    200: json(
+      z.object({ userId: z.string(), revokedBefore: z.iso.datetime() }).openapi("UserTokensRevoked", {
+        example: { userId: "user_123", revokedBefore: "2026-12-06T11:20:00.000Z" },
+      }),
+      "Revoked",
+    ),
+    ...commonErrors,
+  },
+});
+
+export function registerUserTokens(app: App, deps: ApiDeps, tokens: UserTokens): void {
+  const maxAge = deps.env.USER_TOKEN_MAX_AGE;
+
+  app.openapi(userToken, async (c) => {
+    const { userId } = c.req.valid("param");
+    const expiresInMs = c.req.valid("query").expiresIn ?? maxAge;
+    if (expiresInMs !== undefined) {
+      const most = Math.min(maxAge ?? MAX_TTL_MS, MAX_TTL_MS);
+      if (expiresInMs < MIN_TTL_MS || expiresInMs > most) {
+        const details = [{ path: "expiresIn", message: `must be between 1m and ${most / 60_000}m` }];
+        throw new HeraldError("validation_failed", describeDetails(details), { details });
+      }
+    }
+    const signed = await tokens.sign(userId, expiresInMs === undefined ? {} : { expiresInMs });
+    return c.json({ userId, token: signed.token, expiresAt: signed.expiresAt?.toISOString() ?? null }, 200);
+  });
+
+  app.openapi(revoke, async (c) => {
+    const { userId } = c.req.valid("param");
+    const at = await revokeUserTokens(deps.db, userId, new Date());
+    return c.json({ userId, revokedBefore: at.toISOString() }, 200);
+  });
+}
