@@ -66,6 +66,21 @@ describe("expiring user tokens", () => {
     expect((await api.call("GET", prefs("eve"), undefined, asUser(other))).status).toBe(403);
   });
 
+  it("end an open inbox stream when they expire, saying so; the reconnect gets 401", async () => {
+    const issued = Date.now();
+    const token = signed("stream-sam", issued, issued + 1500);
+    const url = `/v1/users/stream-sam/inbox/stream?token=${token}`;
+    const res = await api.app.request(url);
+    expect(res.status).toBe(200);
+    const text = await res.text(); // returns once the server ends the stream
+    const ended = Date.now();
+    expect(text).toContain("event: ready");
+    expect(text.trimEnd().endsWith("event: token_expired\ndata: {}")).toBe(true);
+    expect(ended).toBeGreaterThanOrEqual(issued + 1500);
+    expect(ended).toBeLessThan(issued + 10_000);
+    expectRefused(await api.call("GET", url, undefined, { authorization: "" }), /has expired/);
+  });
+
   it("refuses lifetimes outside 1 minute to 30 days, and what is not a duration", async () => {
     for (const bad of ["30s", "31d", "soon", "-1h"]) {
       const res = await api.call("GET", `/v1/users/eve/token?expiresIn=${bad}`);

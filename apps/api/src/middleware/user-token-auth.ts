@@ -2,7 +2,12 @@ import type { ApiKeyScope } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import type { MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../hono-env.ts";
-import { USER_TOKEN_FORMAT, type UserTokenCheck, type UserTokens } from "../services/user-tokens.ts";
+import {
+  USER_TOKEN_FORMAT,
+  type UserTokenCheck,
+  type UserTokens,
+  userTokenExpiry,
+} from "../services/user-tokens.ts";
 import { requireScope } from "./api-key-auth.ts";
 
 /** A user's inbox and everything under it: the routes that take a user token. */
@@ -56,6 +61,8 @@ export function userTokenAuth(options: UserTokenAuthOptions): MiddlewareHandler<
       throw new HeraldError("forbidden", `This token does not give access to this user's ${options.opens}.`);
     }
     c.set("userToken", userId);
+    const expiresAt = userTokenExpiry(token);
+    if (expiresAt !== null) c.set("userTokenExpiresAt", expiresAt);
     await next();
   };
 }

@@ -30,6 +30,8 @@ const stream = createRoute({
     "(`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were",
     "missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with",
     "`Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`.",
+    "With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new",
+    "token and open a new stream (a reconnect with the old token gets 401).",
   ].join(" "),
   request: {
     params: UserIdParam,
@@ -68,12 +70,16 @@ async function visibleItem(deps: ApiDeps, recipientId: string, id: string): Prom
  * process's shared Redis subscription, in order, each at most once, followed
  * by fresh counts. Ends when the client goes away.
  */
+/** Node's timers take at most 2^31 - 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 async function runStream(
   deps: ApiDeps,
   sse: SSEStreamingApi,
   recipientId: string,
   lastEventId: string | null,
   signal: AbortSignal,
+  expiresAt: number | undefined,
 ): Promise<void> {
   let last = lastEventId;
   let replaying = true;
@@ -150,6 +156,28 @@ async function runStream(
   const heartbeat = setInterval(() => {
     sse.write(": keep-alive\n\n").catch(() => {});
   }, deps.env.INBOX_HEARTBEAT_MS);
+  // The token's expiry holds for a stream too: it says so and ends, and the browser's reconnect with
+  // the same token gets 401. Timers take at most ~24.8 days, tokens live up to 30: re-armed until due.
+  let expiry: NodeJS.Timeout | undefined;
+  const armExpiry = () => {
+    if (expiresAt === undefined) return;
+    const left = expiresAt - Date.now();
+    expiry = setTimeout(
+      left > MAX_TIMER_MS
+        ? armExpiry
+        : () => {
+            sse
+              .writeSSE({ event: "token_expired", data: "{}" })
+              .catch(() => {})
+              .finally(() => {
+                stopping = true;
+                shutdown();
+              });
+          },
+      Math.max(0, Math.min(left, MAX_TIMER_MS)),
+    );
+  };
+  armExpiry();
   try {
     await sse.writeSSE({ event: "ready", data: "{}", retry: 2000 });
     if (last) {
@@ -170,6 +198,7 @@ async function runStream(
     });
   } finally {
     clearInterval(heartbeat);
+    clearTimeout(expiry);
     await unsubscribe();
   }
 }
@@ -183,7 +212,7 @@ export function registerInboxStream(app: App, deps: ApiDeps): void {
     c.header("X-Accel-Buffering", "no");
     return streamSSE(
       c,
-      (sse) => runStream(deps, sse, recipient.id, lastEventId, c.req.raw.signal),
+      (sse) => runStream(deps, sse, recipient.id, lastEventId, c.req.raw.signal, c.get("userTokenExpiresAt")),
       async (err) => {
         deps.logger.warn({ err: err.message, userId }, "inbox stream ended with an error");
       },

@@ -40,6 +40,12 @@ export interface UserTokenOptions {
 const PLAIN = /^[0-9a-f]{64}$/;
 const EXPIRING = /^v2\.(\d{13})\.(\d{13})\.([0-9a-f]{64})$/;
 
+/** When an expiring token expires (ms since 1970); null for a plain token or anything else. */
+export function userTokenExpiry(token: string): number | null {
+  const m = EXPIRING.exec(token);
+  return m ? Number(m[2]) : null;
+}
+
 /** Either form, so a malformed value is sent on to the API-key check rather than judged as a token. */
 export const USER_TOKEN_FORMAT = /^(?:[0-9a-f]{64}|v2\.\d{13}\.\d{13}\.[0-9a-f]{64})$/;
 

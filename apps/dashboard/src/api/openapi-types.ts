@@ -3038,7 +3038,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: new inbox items and count changes, live
-         * @description Events: `ready` (counts, on connect), `notification` (an inbox item), `read` / `seen` / `archived` (`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`.
+         * @description Events: `ready` (counts, on connect), `notification` (an inbox item), `read` / `seen` / `archived` (`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`. With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new token and open a new stream (a reconnect with the old token gets 401).
          */
         get: {
             parameters: {
