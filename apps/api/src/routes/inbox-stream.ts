@@ -56,6 +56,9 @@ const stream = createRoute({
 // need a moment to become visible. Give up after ~2 s: a retried send announces again.
 const VISIBILITY_WAITS_MS = [0, 2, 3, 5, 5, 10, 15, 20, 40, 80, 160, 320, 640, 800];
 
+/** Node's timers take at most 2^31 - 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 async function visibleItem(deps: ApiDeps, recipientId: string, id: string): Promise<NotificationRow | null> {
   for (const wait of VISIBILITY_WAITS_MS) {
     if (wait) await new Promise((r) => setTimeout(r, wait));
@@ -68,11 +71,9 @@ async function visibleItem(deps: ApiDeps, recipientId: string, id: string): Prom
 /**
  * One client's stream: replay after Last-Event-ID, then live events from the
  * process's shared Redis subscription, in order, each at most once, followed
- * by fresh counts. Ends when the client goes away.
+ * by fresh counts. Ends when the client goes away, or when `expiresAt` (the
+ * user token's expiry, ms) passes.
  */
-/** Node's timers take at most 2^31 - 1 ms. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 async function runStream(
   deps: ApiDeps,
   sse: SSEStreamingApi,
