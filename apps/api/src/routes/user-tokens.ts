@@ -91,6 +91,17 @@ const revoke = createRoute({
   },
 });
 
+/** 2592000000 → "30d", 7200000 → "2h", 90000 → "1.5m". */
+function asDuration(ms: number): string {
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms / 60_000}m`;
+}
+
 export function registerUserTokens(app: App, deps: ApiDeps, tokens: UserTokens): void {
   const maxAge = deps.env.USER_TOKEN_MAX_AGE;
 
@@ -100,7 +111,7 @@ export function registerUserTokens(app: App, deps: ApiDeps, tokens: UserTokens):
     if (expiresInMs !== undefined) {
       const most = Math.min(maxAge ?? MAX_TTL_MS, MAX_TTL_MS);
       if (expiresInMs < MIN_TTL_MS || expiresInMs > most) {
-        const details = [{ path: "expiresIn", message: `must be between 1m and ${most / 60_000}m` }];
+        const details = [{ path: "expiresIn", message: `must be between 1m and ${asDuration(most)}` }];
         throw new HeraldError("validation_failed", describeDetails(details), { details });
       }
     }
