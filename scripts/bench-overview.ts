@@ -67,4 +67,5 @@ try {
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(server.dataDir, { recursive: true, force: true });
 }

@@ -116,4 +116,5 @@ try {
 } finally {
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  if (server) rmSync(server.dataDir, { recursive: true, force: true });
 }

@@ -125,7 +125,7 @@ const duplicateTimes =
   t.duplicatedIds.length > 0 && ledger.receiptTimes ? await ledger.receiptTimes(t.duplicatedIds) : new Map();
 await db.close();
 await system.stop();
-if (!options.keep) rmSync(join(dir, "pg"), { recursive: true, force: true });
+if (!options.keep) rmSync(system.pg.dataDir, { recursive: true, force: true });
 if (!options.keep) rmSync(join(dir, "redis"), { recursive: true, force: true });
 
 const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(3)}%`;

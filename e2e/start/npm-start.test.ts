@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freeConsecutivePorts, freePorts, isPortOpen } from "@herald/devstack";
+import { embeddedPostgresDataDirs, freeConsecutivePorts, freePorts, isPortOpen } from "@herald/devstack";
 import { catalog } from "@herald/templates";
 import { eventually, occupiedPort, runToExit, testRedisUrl } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
@@ -94,10 +94,9 @@ async function readyz(port: number): Promise<{ status: string } | null> {
   return res.status === 200 ? ((await res.json()) as { status: string }) : null;
 }
 
-/** When the checkout is unreachable for the postgres user (root in a 0700 directory) the cluster lives elsewhere. */
-function removeDataDir(output: string): void {
-  const dataDir = /embedded PostgreSQL on port \d+ \(data in (.+?)\)/.exec(output)?.[1];
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+/** The home and its embedded PostgreSQL's data, which lives elsewhere when the postgres user cannot reach the home. */
+function removeHome(home: string): void {
+  for (const dir of [home, ...embeddedPostgresDataDirs(home)]) rmSync(dir, { recursive: true, force: true });
 }
 
 describe("npm start on a machine with nothing running", () => {
@@ -116,6 +115,7 @@ describe("npm start on a machine with nothing running", () => {
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    let serversStopped = false;
     try {
       const base = `http://127.0.0.1:${port}`;
       const ready = await eventually(() => readyz(port), 90_000, 250).catch((err) => {
@@ -211,11 +211,17 @@ describe("npm start on a machine with nothing running", () => {
       signal("SIGTERM");
       const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 20_000))]);
       if (code === "timeout") signal("SIGKILL");
-      rmSync(home, { recursive: true, force: true });
+      // The embedded servers stop with it (after the apps, so in-flight work is saved first).
+      serversStopped = await eventually(
+        async () => !(await isPortOpen(pgPort)) && !(await isPortOpen(redisPort)),
+        20_000,
+      ).then(
+        () => true,
+        () => false,
+      );
+      removeHome(home);
     }
-    // The embedded servers stop with it (after the apps, so in-flight work is saved first).
-    await eventually(async () => !(await isPortOpen(pgPort)) && !(await isPortOpen(redisPort)), 20_000);
-    removeDataDir(output);
+    expect(serversStopped).toBe(true);
   }, 180_000);
 
   it("refuses at once, starting nothing, when the API's port is taken", async () => {
@@ -311,7 +317,7 @@ describe("npm start on a machine with nothing running", () => {
           // gone
         }
       killAll(processesOf(home, redisPort));
-      rmSync(home, { recursive: true, force: true });
+      removeHome(home);
     }
   }, 240_000);
 
@@ -339,8 +345,7 @@ describe("npm start on a machine with nothing running", () => {
       expect(await isPortOpen(redisPort)).toBe(false);
     } finally {
       killAll(processesOf(home, redisPort));
-      removeDataDir(readFileSync(log, "utf8"));
-      rmSync(home, { recursive: true, force: true });
+      removeHome(home);
       rmSync(log, { force: true });
     }
   }, 180_000);

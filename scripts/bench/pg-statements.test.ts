@@ -25,6 +25,7 @@ describe("meterPgStatements", () => {
     await h?.close();
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (server) rmSync(server.dataDir, { recursive: true, force: true });
   });
 
   it("ranks the database's statements by execution time since it started, with calls and rows", async () => {

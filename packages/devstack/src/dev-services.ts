@@ -2,8 +2,21 @@ import { join, resolve } from "node:path";
 import postgres from "postgres";
 import { livePidFrom, stopPid } from "./left-running.ts";
 import { isPortOpen } from "./net.ts";
+import { standInDataDir } from "./os-user.ts";
 import { PostgresServer } from "./postgres-server.ts";
 import { RedisServer } from "./redis-server.ts";
+
+const pgDataDir = (root: string) => join(root, "postgres", "data");
+
+/**
+ * Every place the embedded PostgreSQL of `root` (`HERALD_HOME`) may keep its
+ * data: under the root, or its stand-in under /var/tmp when the postgres user
+ * cannot reach the root. Removing a root for good removes these too.
+ */
+export function embeddedPostgresDataDirs(root: string): string[] {
+  const dataDir = pgDataDir(resolve(root));
+  return [dataDir, standInDataDir(dataDir)];
+}
 
 export interface EnsureDevServicesOptions {
   /** Where local servers keep their data. Default `./.herald`. */
@@ -79,7 +92,7 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
 
   let databaseUrl = options.databaseUrl;
   if (!databaseUrl) {
-    const pg = new PostgresServer({ dataDir: join(root, "postgres", "data"), port: options.pgPort ?? 54320 });
+    const pg = new PostgresServer({ dataDir: pgDataDir(root), port: options.pgPort ?? 54320 });
     if (await isPortOpen(pg.options.port)) {
       // SIGINT: PostgreSQL's fast shutdown.
       const left = useRunning("PostgreSQL", pg.options.port, pg.pidFile, "postgres", "SIGINT");

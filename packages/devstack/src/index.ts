@@ -8,7 +8,12 @@ export {
 } from "./app-process.ts";
 export { type DashboardBuildResult, dashboardSourceHash, ensureDashboardBuild } from "./dashboard-build.ts";
 export { createDatabase, dropDatabase } from "./databases.ts";
-export { type DevServices, type EnsureDevServicesOptions, ensureDevServices } from "./dev-services.ts";
+export {
+  type DevServices,
+  type EnsureDevServicesOptions,
+  embeddedPostgresDataDirs,
+  ensureDevServices,
+} from "./dev-services.ts";
 export { livePidFrom, stopPid } from "./left-running.ts";
 export { freeConsecutivePorts, freePort, freePorts, isPortOpen, waitFor } from "./net.ts";
 export { PostgresServer, type PostgresServerOptions } from "./postgres-server.ts";

@@ -53,12 +53,17 @@ export function reachableBinaries(owner: RunAs | undefined, nativeDir: string, v
   return copy;
 }
 
+/** Where {@link reachableDataDir} keeps `dataDir`'s cluster when the postgres user cannot reach it (for clean-up). */
+export function standInDataDir(dataDir: string): string {
+  return join(SHARED, `data-${createHash("sha1").update(dataDir).digest("hex").slice(0, 16)}`);
+}
+
 /** `dataDir`, or a stable stand-in under /var/tmp when the postgres user cannot reach its parent. */
 export function reachableDataDir(owner: RunAs | undefined, dataDir: string): string {
   if (!owner) return dataDir;
   mkdirSync(dirname(dataDir), { recursive: true });
   if (reachable(owner, dirname(dataDir))) return dataDir;
-  const stand = join(SHARED, `data-${createHash("sha1").update(dataDir).digest("hex").slice(0, 16)}`);
+  const stand = standInDataDir(dataDir);
   mkdirSync(SHARED, { recursive: true, mode: 0o755 });
   mkdirSync(stand, { recursive: true, mode: 0o700 });
   chownSync(stand, owner.uid, owner.gid);

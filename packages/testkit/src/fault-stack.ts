@@ -133,7 +133,11 @@ export async function startFaultStack(name: string): Promise<FaultStack> {
       await redis.stop();
       await pg.stop();
       process.off("exit", emergency);
-      if (!process.env.KEEP_FAULT_DIRS) rmSync(dir, { recursive: true, force: true });
+      if (!process.env.KEEP_FAULT_DIRS) {
+        rmSync(dir, { recursive: true, force: true });
+        // Where the postgres user could not reach `dir` (root's 0700 temp dirs), the data lived elsewhere.
+        rmSync(pg.dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
