@@ -129,6 +129,29 @@ describe("support staff", () => {
     expect((await stack.herald.call("GET", "/v1/users/ada-lovelace/preferences")).body.quietHours).toBeNull();
   });
 
+  it("revoke a user's inbox tokens: the token their browser held then gets 401, a new one works", async () => {
+    const tokenOf = async () => (await stack.herald.call("GET", "/v1/users/ada-lovelace/token")).body.token;
+    const inbox = (token: string) =>
+      fetch(`${stack.herald.url}/v1/users/ada-lovelace/inbox`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const held = await tokenOf();
+    expect((await inbox(held)).status).toBe(200);
+
+    await page.goto(`${stack.herald.url}/users/ada-lovelace`);
+    const revokedAt = page.getByTestId("tokens-revoked-at");
+    await revokedAt.waitFor();
+    expect(await revokedAt.textContent()).toBe("never");
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Revoke inbox tokens" }).click();
+    await page.getByText("Inbox tokens revoked").waitFor();
+    await eventually(async () => (await revokedAt.textContent()) !== "never");
+
+    expect((await inbox(held)).status).toBe(401);
+    const fresh = (await stack.herald.call("GET", "/v1/users/ada-lovelace/token?expiresIn=10m")).body.token;
+    expect((await inbox(fresh)).status).toBe(200);
+  });
+
   it("get 403 on queue actions and on Bull Board, and see no retry buttons", async () => {
     await page.getByRole("link", { name: "Failures" }).click();
     await page.locator(`tr[data-notification-id="${deadEve}"]`).waitFor();

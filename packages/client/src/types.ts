@@ -188,6 +188,8 @@ export interface User {
   devices: Device[];
   createdAt: string;
   updatedAt: string;
+  /** When the user's inbox tokens were last revoked (or the id erased); null: never. */
+  tokensRevokedAt: string | null;
 }
 
 type ChannelSwitches = Partial<Record<Channel, boolean>>;

@@ -69,6 +69,7 @@ export const exampleUser = {
   devices: [exampleDevice],
   createdAt: "2026-11-20T18:29:00.000Z",
   updatedAt: "2026-11-24T08:00:00.000Z",
+  tokensRevokedAt: null,
 };
 
 export const examplePreferences = {

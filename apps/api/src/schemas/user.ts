@@ -46,6 +46,14 @@ export const UserSchema = z
     devices: z.array(DeviceSchema),
     createdAt: z.string(),
     updatedAt: z.string(),
+    tokensRevokedAt: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          "When the user's inbox tokens were last revoked (`POST …/token/revoke`, or an erase of the id): the " +
+          "plain token and those issued before it answer 401. Null: never.",
+      }),
   })
   .openapi("User", { example: exampleUser });
 
@@ -64,8 +72,9 @@ export const NewDeviceSchema = z
           .openapi({
             description:
               "The push service's https URL. A host that is a loopback, private, link-local or other " +
-              "non-public IP address, or `localhost`, is refused (422) unless the server allows " +
-              "private endpoints (`PUSH_ALLOW_PRIVATE_ENDPOINTS`).",
+              "non-public IP address, `localhost`, or a name only a local network resolves (a single label, " +
+              "`.local`, `.internal`, `.home.arpa`) is refused (422) unless the server allows private " +
+              "endpoints (`PUSH_ALLOW_PRIVATE_ENDPOINTS`).",
           }),
         keys: z.object({ p256dh: z.string().min(16).max(512), auth: z.string().min(8).max(256) }),
       }),
@@ -101,5 +110,6 @@ export function serializeUser(r: RecipientRow, devices: DeviceRow[]) {
     devices: devices.map(serializeDevice),
     createdAt: r.createdAt.toISOString(),
     updatedAt: isoDate(r.updatedAt) ?? r.createdAt.toISOString(),
+    tokensRevokedAt: isoDate(r.tokensValidFrom) ?? null,
   };
 }

@@ -6355,7 +6355,8 @@ export interface components {
          *         }
          *       ],
          *       "createdAt": "2026-11-20T18:29:00.000Z",
-         *       "updatedAt": "2026-11-24T08:00:00.000Z"
+         *       "updatedAt": "2026-11-24T08:00:00.000Z",
+         *       "tokensRevokedAt": null
          *     }
          */
         User: {
@@ -6373,6 +6374,8 @@ export interface components {
             devices: components["schemas"]["Device"][];
             createdAt: string;
             updatedAt: string;
+            /** @description When the user's inbox tokens were last revoked (`POST …/token/revoke`, or an erase of the id): the plain token and those issued before it answer 401. Null: never. */
+            tokensRevokedAt: string | null;
         };
         /**
          * @example {
@@ -6504,7 +6507,7 @@ export interface components {
             subscription: {
                 /**
                  * Format: uri
-                 * @description The push service's https URL. A host that is a loopback, private, link-local or other non-public IP address, or `localhost`, is refused (422) unless the server allows private endpoints (`PUSH_ALLOW_PRIVATE_ENDPOINTS`).
+                 * @description The push service's https URL. A host that is a loopback, private, link-local or other non-public IP address, `localhost`, or a name only a local network resolves (a single label, `.local`, `.internal`, `.home.arpa`) is refused (422) unless the server allows private endpoints (`PUSH_ALLOW_PRIVATE_ENDPOINTS`).
                  */
                 endpoint: string;
                 keys: {

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "../api/client.ts";
 import { useTemplates } from "../components/filters.tsx";
+import { InboxTokens } from "../components/inbox-tokens.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
@@ -120,6 +121,11 @@ export function UserDetailPage({ userId }: { userId: string }) {
                   </div>
                 </dl>
               )}
+            </QueryView>
+          </Card>
+          <Card title="Inbox tokens">
+            <QueryView query={user} rows={2}>
+              {(u) => <InboxTokens userId={userId} revokedAt={u.tokensRevokedAt} />}
             </QueryView>
           </Card>
           <Card title="Devices">
