@@ -12,13 +12,9 @@ import {
   RotateApiKeySchema,
   serializeApiKey,
 } from "../schemas/api-key.ts";
-import { commonErrors, conflictError, notFoundError } from "../schemas/common.ts";
+import { commonErrors, conflictError, jsonResponse, notFoundError } from "../schemas/common.ts";
 
 const tags = ["API keys"];
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const KeyIdParam = z.object({
   keyId: z
     .string()
@@ -40,7 +36,7 @@ const list = createRoute({
         .openapi({ description: "Also list revoked and expired keys", example: "false" }),
     }),
   },
-  responses: { 200: json(ApiKeyListSchema, "Keys, newest first"), ...commonErrors },
+  responses: { 200: jsonResponse(ApiKeyListSchema, "Keys, newest first"), ...commonErrors },
 });
 
 const create = createRoute({
@@ -51,7 +47,7 @@ const create = createRoute({
   description: "The answer carries the secret once; Herald stores only its SHA-256 hash.",
   middleware: [requireScope("admin")] as const,
   request: { body: { required: true, content: { "application/json": { schema: NewApiKeySchema } } } },
-  responses: { 201: json(CreatedApiKeySchema, "The new key, with its secret"), ...commonErrors },
+  responses: { 201: jsonResponse(CreatedApiKeySchema, "The new key, with its secret"), ...commonErrors },
 });
 
 const getOne = createRoute({
@@ -61,7 +57,7 @@ const getOne = createRoute({
   summary: "One API key",
   middleware: [requireScope("admin")] as const,
   request: { params: KeyIdParam },
-  responses: { 200: json(ApiKeySchema, "The key"), ...commonErrors, ...notFoundError },
+  responses: { 200: jsonResponse(ApiKeySchema, "The key"), ...commonErrors, ...notFoundError },
 });
 
 const revoke = createRoute({
@@ -73,7 +69,7 @@ const revoke = createRoute({
     "Takes effect at once in the answering process and within API_KEY_CACHE_MS (default 2 s) in every other API process.",
   middleware: [requireScope("admin")] as const,
   request: { params: KeyIdParam },
-  responses: { 200: json(ApiKeySchema, "The revoked key"), ...commonErrors, ...notFoundError },
+  responses: { 200: jsonResponse(ApiKeySchema, "The revoked key"), ...commonErrors, ...notFoundError },
 });
 
 const rotate = createRoute({
@@ -89,7 +85,7 @@ const rotate = createRoute({
     body: { required: false, content: { "application/json": { schema: RotateApiKeySchema } } },
   },
   responses: {
-    201: json(CreatedApiKeySchema, "The new key, with its secret"),
+    201: jsonResponse(CreatedApiKeySchema, "The new key, with its secret"),
     ...commonErrors,
     ...notFoundError,
     ...conflictError,

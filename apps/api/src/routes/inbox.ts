@@ -14,7 +14,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
 import { browserCors } from "../middleware/inbox-cors.ts";
 import { apiKeyInHeader, userTokenAuth } from "../middleware/user-token-auth.ts";
-import { commonErrors, notFoundError, PageQuery, UserIdParam } from "../schemas/common.ts";
+import { commonErrors, jsonResponse, notFoundError, PageQuery, UserIdParam } from "../schemas/common.ts";
 import { InboxFeedSchema, InboxItemResultSchema, serializeInboxItem, ZERO_COUNTS } from "../schemas/inbox.ts";
 import { type Actor, archive, markAllRead, markRead, markSeen } from "../services/inbox-actions.ts";
 import type { UserTokens } from "../services/user-tokens.ts";
@@ -23,10 +23,6 @@ import { decodeCursorOrThrow } from "./notifications.ts";
 
 const tags = ["Inbox"];
 const security: Record<string, string[]>[] = [{ UserToken: [] }, { ApiKey: [] }];
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const flag = z
   .enum(["true", "false"])
   .optional()
@@ -56,7 +52,7 @@ const feed = createRoute({
       }),
     }),
   },
-  responses: { 200: json(InboxFeedSchema, "The feed page"), ...commonErrors },
+  responses: { 200: jsonResponse(InboxFeedSchema, "The feed page"), ...commonErrors },
 });
 
 const itemAction = (action: "read" | "seen" | "archive", summary: string) =>
@@ -68,7 +64,7 @@ const itemAction = (action: "read" | "seen" | "archive", summary: string) =>
     summary,
     request: { params: ItemParam },
     responses: {
-      200: json(InboxItemResultSchema, "The item after the change"),
+      200: jsonResponse(InboxItemResultSchema, "The item after the change"),
       ...commonErrors,
       ...notFoundError,
     },
@@ -82,7 +78,7 @@ const readAll = createRoute({
   summary: "Mark every unread item read",
   request: { params: UserIdParam },
   responses: {
-    200: json(
+    200: jsonResponse(
       z
         .object({ updated: z.number().int(), counts: InboxFeedSchema.shape.counts })
         .openapi("InboxReadAll", { example: { updated: 3, counts: { unread: 0, unseen: 0, total: 12 } } }),

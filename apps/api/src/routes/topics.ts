@@ -10,7 +10,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
-import { commonErrors, notFoundError, PageQuery } from "../schemas/common.ts";
+import { commonErrors, jsonResponse, notFoundError, PageQuery } from "../schemas/common.ts";
 import {
   AddedSchema,
   AddSubscribersSchema,
@@ -23,10 +23,6 @@ import {
 import { decodeCursorOrThrow } from "./notifications.ts";
 
 const tags = ["Topics"];
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const addSubscribers = createRoute({
   method: "post",
@@ -40,7 +36,7 @@ const addSubscribers = createRoute({
     params: TopicKeyParam,
     body: { required: true, content: { "application/json": { schema: AddSubscribersSchema } } },
   },
-  responses: { 200: json(AddedSchema, "Subscribed"), ...commonErrors },
+  responses: { 200: jsonResponse(AddedSchema, "Subscribed"), ...commonErrors },
 });
 
 const removeSubscribers = createRoute({
@@ -53,7 +49,7 @@ const removeSubscribers = createRoute({
     params: TopicKeyParam,
     body: { required: true, content: { "application/json": { schema: RemoveSubscribersSchema } } },
   },
-  responses: { 200: json(RemovedSchema, "Unsubscribed"), ...commonErrors, ...notFoundError },
+  responses: { 200: jsonResponse(RemovedSchema, "Unsubscribed"), ...commonErrors, ...notFoundError },
 });
 
 const listSubscribers = createRoute({
@@ -69,7 +65,7 @@ const listSubscribers = createRoute({
       limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ example: 100 }),
     }),
   },
-  responses: { 200: json(SubscriberPageSchema, "Subscribers"), ...commonErrors, ...notFoundError },
+  responses: { 200: jsonResponse(SubscriberPageSchema, "Subscribers"), ...commonErrors, ...notFoundError },
 });
 
 const getOne = createRoute({
@@ -79,7 +75,7 @@ const getOne = createRoute({
   summary: "A topic and its subscriber count",
   middleware: [requireScope("read")] as const,
   request: { params: TopicKeyParam },
-  responses: { 200: json(TopicSchema, "The topic"), ...commonErrors, ...notFoundError },
+  responses: { 200: jsonResponse(TopicSchema, "The topic"), ...commonErrors, ...notFoundError },
 });
 
 export function registerTopics(app: App, deps: ApiDeps): void {

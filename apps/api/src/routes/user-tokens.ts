@@ -6,14 +6,10 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { describeDetails } from "../on-error.ts";
-import { commonErrors, UserIdParam } from "../schemas/common.ts";
+import { commonErrors, jsonResponse, UserIdParam } from "../schemas/common.ts";
 import type { UserTokens } from "../services/user-tokens.ts";
 
 const tags = ["Inbox"];
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 /** An expiring token lives at least this long, and at most this long unless USER_TOKEN_MAX_AGE says less. */
 const MIN_TTL_MS = 60_000;
@@ -51,7 +47,7 @@ const userToken = createRoute({
   middleware: [requireScope("users:write")] as const,
   request: { params: UserIdParam, query: z.object({ expiresIn: ExpiresIn }) },
   responses: {
-    200: json(
+    200: jsonResponse(
       z
         .object({
           userId: z.string(),
@@ -81,7 +77,7 @@ const revoke = createRoute({
   middleware: [requireScope("users:write")] as const,
   request: { params: UserIdParam },
   responses: {
-    200: json(
+    200: jsonResponse(
       z.object({ userId: z.string(), revokedBefore: z.iso.datetime() }).openapi("UserTokensRevoked", {
         example: { userId: "user_123", revokedBefore: "2026-12-06T11:20:00.000Z" },
       }),

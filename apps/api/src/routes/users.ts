@@ -19,7 +19,7 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { requireScopeOrUserToken } from "../middleware/user-token-auth.ts";
 import { describeDetails } from "../on-error.ts";
-import { commonErrors, notFoundError, UserIdParam } from "../schemas/common.ts";
+import { commonErrors, jsonResponse, notFoundError, UserIdParam } from "../schemas/common.ts";
 import { PreferencesPatchSchema, PreferencesSchema } from "../schemas/preferences.ts";
 import {
   DeviceSchema,
@@ -33,10 +33,6 @@ import {
 const tags = ["Users"];
 // The user's own token or an API key (`middleware/user-token-auth.ts`); nothing else here takes a user token.
 const ownPrefsSecurity: Record<string, string[]>[] = [{ UserToken: [] }, { ApiKey: [] }];
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const erasedError = {
   404: { ...notFoundError[404], description: "The user id was erased (and not created again since)" },
 };
@@ -52,7 +48,7 @@ const putUser = createRoute({
     params: UserIdParam,
     body: { required: true, content: { "application/json": { schema: UserFields } } },
   },
-  responses: { 200: json(UserSchema, "The recipient"), ...commonErrors },
+  responses: { 200: jsonResponse(UserSchema, "The recipient"), ...commonErrors },
 });
 
 const getUser = createRoute({
@@ -62,7 +58,7 @@ const getUser = createRoute({
   summary: "Read a recipient with their devices",
   middleware: [requireScope("read")] as const,
   request: { params: UserIdParam },
-  responses: { 200: json(UserSchema, "The recipient"), ...commonErrors, ...notFoundError },
+  responses: { 200: jsonResponse(UserSchema, "The recipient"), ...commonErrors, ...notFoundError },
 });
 
 const deleteUser = createRoute({
@@ -92,7 +88,7 @@ const getPrefs = createRoute({
     "defaults, and nothing is created. An erased user id answers 404 until the app creates the user again.",
   request: { params: UserIdParam },
   responses: {
-    200: json(PreferencesSchema, "Preferences; the defaults for a user id not seen yet"),
+    200: jsonResponse(PreferencesSchema, "Preferences; the defaults for a user id not seen yet"),
     ...commonErrors,
     ...erasedError,
   },
@@ -114,7 +110,7 @@ const putPrefs = createRoute({
     "An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, " +
     "as a new recipient.",
   responses: {
-    200: json(PreferencesSchema, "Preferences after the update"),
+    200: jsonResponse(PreferencesSchema, "Preferences after the update"),
     ...commonErrors,
     ...erasedError,
   },
@@ -130,7 +126,7 @@ const addDevice = createRoute({
     params: UserIdParam,
     body: { required: true, content: { "application/json": { schema: NewDeviceSchema } } },
   },
-  responses: { 201: json(DeviceSchema, "Registered"), ...commonErrors, ...erasedError },
+  responses: { 201: jsonResponse(DeviceSchema, "Registered"), ...commonErrors, ...erasedError },
 });
 
 const deleteDevice = createRoute({

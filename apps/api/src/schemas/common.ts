@@ -13,10 +13,13 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
-const errorResponse = (description: string) => ({
+/** An OpenAPI response whose body is `schema` as JSON. */
+export const jsonResponse = <T>(schema: T, description: string) => ({
   description,
-  content: { "application/json": { schema: ErrorSchema } },
+  content: { "application/json": { schema } },
 });
+
+const errorResponse = (description: string) => jsonResponse(ErrorSchema, description);
 
 /** The error answers every authenticated route can give. */
 export const commonErrors = {
