@@ -1,4 +1,4 @@
-import { parseDuration } from "@herald/config";
+import { toDurationMs } from "@herald/config";
 import { z } from "zod";
 
 /** End-user inbox, realtime and browser push configuration, merged into the API's env schema. */
@@ -18,14 +18,11 @@ export const inboxEnvShape = {
     .string()
     .optional()
     .transform((s, ctx) => {
-      if (s === undefined || s === "") return undefined;
-      try {
-        const ms = parseDuration(s);
-        if (ms >= 60_000) return ms;
-        ctx.addIssue({ code: "custom", message: "must be at least 1m" });
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-      }
+      if (!s) return undefined;
+      const ms = toDurationMs(s, ctx);
+      if (typeof ms !== "number") return ms; // not a duration: the issue is added
+      if (ms >= 60_000) return ms;
+      ctx.addIssue({ code: "custom", message: "must be at least 1m" });
       return z.NEVER;
     }),
   /** The VAPID public key browsers subscribe with. Unset: the key the workers use (configured or generated dev key). */

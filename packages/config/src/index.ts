@@ -7,6 +7,7 @@ export {
   parseDuration,
   parseEnv,
   portNumber,
+  toDurationMs,
 } from "./parse-env.ts";
 export {
   redisEnvShape,

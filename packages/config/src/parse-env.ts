@@ -17,19 +17,21 @@ export function parseEnv<S extends z.ZodType>(
   throw new Error(`Invalid configuration for ${app}:\n${lines.join("\n")}`);
 }
 
+/**
+ * A zod transform: a duration such as `"90s"`, `"5m"`, `"1h"` → milliseconds,
+ * or an issue saying why the string is not one.
+ */
+export function toDurationMs(s: string, ctx: z.RefinementCtx): number {
+  try {
+    return parseDuration(s);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+    return z.NEVER;
+  }
+}
+
 /** A duration such as `"90s"`, `"5m"`, `"1h"` → milliseconds; `fallback` when unset. */
-export const durationMs = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((s, ctx) => {
-      try {
-        return parseDuration(s);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
+export const durationMs = (fallback: string) => z.string().default(fallback).transform(toDurationMs);
 
 export const portNumber = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 

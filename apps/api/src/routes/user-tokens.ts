@@ -1,4 +1,4 @@
-import { parseDuration } from "@herald/config";
+import { toDurationMs } from "@herald/config";
 import { revokeUserTokens } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
@@ -24,15 +24,7 @@ const ExpiresIn = z
       "Default: a plain token, or one living `USER_TOKEN_MAX_AGE` when that is set.",
     example: "1h",
   })
-  .transform((s, ctx) => {
-    if (s === undefined) return undefined;
-    try {
-      return parseDuration(s);
-    } catch (err) {
-      ctx.addIssue({ code: "custom", message: (err as Error).message });
-      return z.NEVER;
-    }
-  });
+  .transform((s, ctx) => (s === undefined ? undefined : toDurationMs(s, ctx)));
 
 const userToken = createRoute({
   method: "get",
