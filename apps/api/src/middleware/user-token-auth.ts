@@ -3,7 +3,7 @@ import { HeraldError } from "@herald/errors";
 import type { MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../hono-env.ts";
 import {
-  USER_TOKEN_FORMAT,
+  looksLikeUserToken,
   type UserTokenCheck,
   type UserTokens,
   userTokenExpiry,
@@ -47,7 +47,7 @@ export function userTokenAuth(options: UserTokenAuthOptions): MiddlewareHandler<
   return async (c, next) => {
     const token =
       bearer(c.req.header("authorization")) ?? (options.queryToken ? c.req.query("token") : undefined);
-    if (!token || !USER_TOKEN_FORMAT.test(token)) return options.otherwise(c, next);
+    if (!token || !looksLikeUserToken(token)) return options.otherwise(c, next);
     const userId = c.req.param("userId");
     const check = userId ? await options.tokens.check(userId, token) : "invalid";
     const stale = STALE[check];
