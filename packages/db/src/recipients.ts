@@ -86,11 +86,10 @@ export async function getRecipientById(db: Db, id: string): Promise<RecipientRow
  * its first event is refused too. Returns the time recorded.
  */
 export async function revokeUserTokens(db: Db, externalId: string, at: Date): Promise<Date> {
-  const r = await ensureRecipient(db, externalId);
   const [row] = await db
-    .update(recipients)
-    .set({ tokensValidFrom: at })
-    .where(eq(recipients.id, r.id))
+    .insert(recipients)
+    .values({ id: newId("usr"), externalId, tokensValidFrom: at })
+    .onConflictDoUpdate({ target: recipients.externalId, set: { tokensValidFrom: at } })
     .returning({ tokensValidFrom: recipients.tokensValidFrom });
   return row?.tokensValidFrom ?? at;
 }
