@@ -166,6 +166,41 @@ describe("inbox stream (SSE)", () => {
     expect(refused.status).toBe(401);
   });
 
+  it("ends, on every API process, the streams whose token a revocation refuses, and only those", async () => {
+    const plain = await tokenOf("cut");
+    const early = (await herald.call("GET", "/v1/users/cut/token?expiresIn=10m")).body.token as string;
+    const onSecond = await connect(second.url, "cut", plain);
+    const onFirst = await connect(herald.url, "cut", early);
+    const keyed = await openSse(`${herald.url}/v1/users/cut/inbox/stream`, {
+      authorization: `Bearer ${herald.apiKey}`,
+    });
+    clients.push(keyed);
+    await keyed.waitFor((e) => e.event === "counts");
+
+    expect((await herald.call("POST", "/v1/users/cut/token/revoke")).status).toBe(200);
+    const fresh = (await herald.call("GET", "/v1/users/cut/token?expiresIn=10m")).body.token as string;
+    await Promise.all([onSecond.ended, onFirst.ended]);
+    for (const c of [onSecond, onFirst]) expect(c.events.at(-1)?.event).toBe("token_revoked");
+
+    // A stream opened with a token issued afterwards replays the revocation from its Last-Event-ID and stays,
+    // as does the API key's.
+    const renewed = await connect(second.url, "cut", fresh, onFirst.lastEventId());
+    await order("cut", "C-1");
+    for (const c of [renewed, keyed]) {
+      await c.waitFor((e) => e.event === "notification" && item(e).title === "Order C-1 confirmed");
+    }
+    expect(renewed.events.map((e) => e.event)).not.toContain("token_revoked");
+    expect(keyed.events.map((e) => e.event)).not.toContain("token_revoked");
+  });
+
+  it("ends the erased user's streams", async () => {
+    expect((await herald.call("PUT", "/v1/users/gone", { email: "gone@example.com" })).status).toBe(200);
+    const client = await connect(second.url, "gone", await tokenOf("gone"));
+    expect((await herald.call("DELETE", "/v1/users/gone")).status).toBe(204);
+    await client.ended;
+    expect(client.events.at(-1)?.event).toBe("token_revoked");
+  });
+
   it("keeps streams of different users apart", async () => {
     const mine = await connect(herald.url, "alice", await tokenOf("alice"));
     const theirs = await connect(herald.url, "bob", await tokenOf("bob"));

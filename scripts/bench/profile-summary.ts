@@ -1,7 +1,9 @@
 /**
- * `npx tsx scripts/bench/profile-summary.ts <file.cpuprofile> [top]`: where a
- * process spent its CPU, by self time per function and per package (the
- * files `npm run bench -- --profile` writes).
+ * `npx tsx scripts/bench/profile-summary.ts <file.cpuprofile> [top] [--skip S]`:
+ * where a process spent its CPU, by self time per function and per package
+ * (the files `npm run bench -- --profile` writes). `--skip S` leaves out the
+ * first S seconds: a short run's profile otherwise counts start-up (module
+ * compilation, tsx's loader thread) as if it were steady work.
  */
 import { readFileSync } from "node:fs";
 
@@ -11,9 +13,12 @@ interface Node {
   hitCount?: number;
   children?: number[];
 }
-const [file, topArg] = process.argv.slice(2);
-if (!file) {
-  console.error("usage: profile-summary.ts <file.cpuprofile> [top]");
+const args = process.argv.slice(2);
+const skipAt = args.indexOf("--skip");
+const skipSeconds = skipAt >= 0 ? Number(args.splice(skipAt, 2)[1]) : 0;
+const [file, topArg] = args;
+if (!file || !Number.isFinite(skipSeconds)) {
+  console.error("usage: profile-summary.ts <file.cpuprofile> [top] [--skip seconds]");
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, "utf8")) as {
@@ -23,8 +28,14 @@ const profile = JSON.parse(readFileSync(file, "utf8")) as {
 };
 const top = Number(topArg ?? 30);
 const hits = new Map<number, number>();
-for (const s of profile.samples) hits.set(s, (hits.get(s) ?? 0) + 1);
-const total = profile.samples.length;
+let total = 0;
+let elapsedUs = 0;
+profile.samples.forEach((s, i) => {
+  elapsedUs += profile.timeDeltas[i] ?? 0;
+  if (elapsedUs < skipSeconds * 1e6) return;
+  hits.set(s, (hits.get(s) ?? 0) + 1);
+  total++;
+});
 const byFn = new Map<string, number>();
 const byPkg = new Map<string, number>();
 const pkgOf = (url: string) => {
@@ -49,7 +60,7 @@ for (const n of profile.nodes) {
   byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + h);
 }
 const pct = (h: number) => `${((100 * h) / total).toFixed(1)}%`.padStart(6);
-console.info(`${file}: ${total} samples`);
+console.info(`${file}: ${total} samples${skipSeconds ? ` after the first ${skipSeconds} s` : ""}`);
 console.info("-- by package --");
 for (const [k, h] of [...byPkg].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.info(`${pct(h)}  ${k}`);
 console.info("-- by function (self) --");

@@ -12,6 +12,8 @@ export interface HonoEnv {
     dashboardSession?: DashboardSessionRow;
     /** The user whose own token authenticated this request (their inbox or preferences), instead of a key. */
     userToken?: string;
+    /** That token itself: an open inbox stream checks it again when the user's tokens are revoked. */
+    userTokenValue?: string;
     /** When that token expires (ms since 1970); unset for a plain token. An open inbox stream ends then. */
     userTokenExpiresAt?: number;
   };

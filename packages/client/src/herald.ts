@@ -151,7 +151,10 @@ export class Herald {
           retryable: true,
         })
       ).body,
-    /** Refuses the user's plain token and every token issued before now (a leaked token). */
+    /**
+     * Refuses the user's plain token and every token issued before now (a
+     * leaked token); inbox streams open with one of them end.
+     */
     revokeTokens: async (userId: string): Promise<{ userId: string; revokedBefore: string }> =>
       (
         await this.http.request<{ userId: string; revokedBefore: string }>(

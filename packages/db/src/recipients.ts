@@ -83,13 +83,18 @@ export async function getRecipientById(db: Db, id: string): Promise<RecipientRow
 /**
  * Refuses the user's tokens issued before `at` (and every plain one) from
  * now on. Creates the recipient bare when unknown, so a token leaked before
- * its first event is refused too. Returns the time recorded.
+ * its first event is refused too. Returns the recipient and the time recorded.
  */
-export async function revokeUserTokens(db: Db, externalId: string, at: Date): Promise<Date> {
+export async function revokeUserTokens(
+  db: Db,
+  externalId: string,
+  at: Date,
+): Promise<{ recipientId: string; revokedBefore: Date }> {
   const [row] = await db
     .insert(recipients)
     .values({ id: newId("usr"), externalId, tokensValidFrom: at })
     .onConflictDoUpdate({ target: recipients.externalId, set: { tokensValidFrom: at } })
-    .returning({ tokensValidFrom: recipients.tokensValidFrom });
-  return row?.tokensValidFrom ?? at;
+    .returning({ id: recipients.id, tokensValidFrom: recipients.tokensValidFrom });
+  if (!row) throw new Error(`revoking the tokens of ${externalId} returned no row`);
+  return { recipientId: row.id, revokedBefore: row.tokensValidFrom ?? at };
 }

@@ -4,7 +4,13 @@ export type InboxEvent =
   | { type: "read"; ids: string[] }
   | { type: "read_all" }
   | { type: "seen"; ids: string[] }
-  | { type: "archived"; ids: string[] };
+  | { type: "archived"; ids: string[] }
+  /**
+   * The user's tokens were revoked, or the user erased: a stream opened with
+   * a user token checks it again and ends if it no longer opens the inbox.
+   * Not passed on to clients as such.
+   */
+  | { type: "tokens_revoked" };
 
 /** An event as published: with its position (`sid`) in the user's log, used as the SSE event id. */
 export type InboxMessage = InboxEvent & { sid: string };

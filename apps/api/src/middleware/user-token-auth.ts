@@ -61,6 +61,7 @@ export function userTokenAuth(options: UserTokenAuthOptions): MiddlewareHandler<
       throw new HeraldError("forbidden", `This token does not give access to this user's ${options.opens}.`);
     }
     c.set("userToken", userId);
+    c.set("userTokenValue", token);
     const expiresAt = userTokenExpiry(token);
     if (expiresAt !== null) c.set("userTokenExpiresAt", expiresAt);
     await next();

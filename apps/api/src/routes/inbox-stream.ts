@@ -18,6 +18,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { commonErrors, UserIdParam } from "../schemas/common.ts";
 import { serializeInboxItem } from "../schemas/inbox.ts";
+import type { UserTokens } from "../services/user-tokens.ts";
 
 const stream = createRoute({
   method: "get",
@@ -31,7 +32,9 @@ const stream = createRoute({
     "missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with",
     "`Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`.",
     "With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new",
-    "token and open a new stream (a reconnect with the old token gets 401).",
+    "token and open a new stream (a reconnect with the old token gets 401). When the user's tokens are revoked",
+    "(`POST /v1/users/{userId}/token/revoke`, or erasing the user), a stream opened with one of them sends",
+    "`token_revoked` and ends.",
   ].join(" "),
   request: {
     params: UserIdParam,
@@ -68,11 +71,20 @@ async function visibleItem(deps: ApiDeps, recipientId: string, id: string): Prom
   return null;
 }
 
+/** The user token a stream was opened with (none for an API key or a dashboard session). */
+interface StreamToken {
+  userId: string;
+  token: string;
+  /** Ms since 1970; undefined for a plain token. */
+  expiresAt: number | undefined;
+  tokens: UserTokens;
+}
+
 /**
  * One client's stream: replay after Last-Event-ID, then live events from the
  * process's shared Redis subscription, in order, each at most once, followed
- * by fresh counts. Ends when the client goes away, or when `expiresAt` (the
- * user token's expiry, ms) passes.
+ * by fresh counts. Ends when the client goes away, when the user token it
+ * was opened with expires, or when a revocation leaves that token invalid.
  */
 async function runStream(
   deps: ApiDeps,
@@ -80,13 +92,19 @@ async function runStream(
   recipientId: string,
   lastEventId: string | null,
   signal: AbortSignal,
-  expiresAt: number | undefined,
+  opener: StreamToken | undefined,
 ): Promise<void> {
   let last = lastEventId;
   let replaying = true;
   let pumping = false;
   const queue: InboxMessage[] = [];
   const sent = new Set<string>();
+  let stopping = false;
+  let shutdown: () => void = () => {};
+  const end = () => {
+    stopping = true;
+    shutdown();
+  };
 
   const counts = async () => ({
     event: "counts",
@@ -108,6 +126,16 @@ async function runStream(
       await markDeliveredMany(deps.db, [row.id], { detail: { source: "inbox_stream" } });
       return;
     }
+    if (m.type === "tokens_revoked") {
+      // Checked again rather than compared here: a token issued after the revocation still works.
+      if (opener && (await opener.tokens.check(opener.userId, opener.token)) !== "valid") {
+        await sse.writeSSE({ event: "token_revoked", data: "{}", id: m.sid });
+        end();
+      } else {
+        await sse.writeSSE({ event: "skip", data: "{}", id: m.sid });
+      }
+      return;
+    }
     const { sid, type, ...rest } = m;
     await sse.writeSSE({ event: type, data: JSON.stringify(rest), id: sid });
   };
@@ -115,18 +143,18 @@ async function runStream(
     if (pumping || replaying || sse.aborted) return;
     pumping = true;
     try {
-      while (queue.length > 0 && !sse.aborted) {
+      while (queue.length > 0 && !sse.aborted && !stopping) {
         const batch = queue.splice(0).sort((a, b) => compareStreamIds(a.sid, b.sid));
-        for (const m of batch) await deliver(m);
+        for (const m of batch) if (!stopping) await deliver(m);
         // One count refresh per burst, not per event.
-        if (queue.length === 0) await sse.writeSSE(await counts());
+        if (queue.length === 0 && !stopping) await sse.writeSSE(await counts());
       }
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message, recipientId }, "inbox stream write failed");
     } finally {
       pumping = false;
     }
-    if (queue.length > 0) void pump();
+    if (queue.length > 0 && !stopping) void pump();
   };
   const replay = async (from: string) => {
     const r = await readInboxEventsAfter(deps.redis, deps.env.QUEUE_PREFIX, recipientId, from);
@@ -134,13 +162,8 @@ async function runStream(
     queue.push(...r.messages);
   };
 
-  let stopping = false;
-  let shutdown: () => void = () => {};
   const unsubscribe = await deps.inboxHub.subscribe(recipientId, {
-    onShutdown() {
-      stopping = true;
-      shutdown();
-    },
+    onShutdown: end,
     onMessage(m) {
       queue.push(m);
       void pump();
@@ -160,6 +183,7 @@ async function runStream(
   // The token's expiry holds for a stream too: it says so and ends, and the browser's reconnect with
   // the same token gets 401. Timers take at most ~24.8 days, tokens live up to 30: re-armed until due.
   let expiry: NodeJS.Timeout | undefined;
+  const expiresAt = opener?.expiresAt;
   const armExpiry = () => {
     if (expiresAt === undefined) return;
     const left = expiresAt - Date.now();
@@ -170,10 +194,7 @@ async function runStream(
             sse
               .writeSSE({ event: "token_expired", data: "{}" })
               .catch(() => {})
-              .finally(() => {
-                stopping = true;
-                shutdown();
-              });
+              .finally(end);
           },
       Math.max(0, Math.min(left, MAX_TIMER_MS)),
     );
@@ -204,16 +225,19 @@ async function runStream(
   }
 }
 
-export function registerInboxStream(app: App, deps: ApiDeps): void {
+export function registerInboxStream(app: App, deps: ApiDeps, tokens: UserTokens): void {
   app.openapi(stream, async (c) => {
     const { userId } = c.req.valid("param");
     const fromHeader = c.req.header("last-event-id") ?? c.req.valid("query").lastEventId;
     const lastEventId = fromHeader && isStreamId(fromHeader) ? fromHeader : null;
     const recipient = await ensureRecipient(deps.db, userId);
+    const token = c.get("userTokenValue");
+    const opener: StreamToken | undefined =
+      token === undefined ? undefined : { userId, token, expiresAt: c.get("userTokenExpiresAt"), tokens };
     c.header("X-Accel-Buffering", "no");
     return streamSSE(
       c,
-      (sse) => runStream(deps, sse, recipient.id, lastEventId, c.req.raw.signal, c.get("userTokenExpiresAt")),
+      (sse) => runStream(deps, sse, recipient.id, lastEventId, c.req.raw.signal, opener),
       async (err) => {
         deps.logger.warn({ err: err.message, userId }, "inbox stream ended with an error");
       },

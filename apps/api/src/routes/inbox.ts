@@ -176,5 +176,5 @@ export function registerInbox(
     return c.json({ updated, counts: await inboxCounts(deps.db, r.id) }, 200);
   });
 
-  registerInboxStream(app, deps);
+  registerInboxStream(app, deps, tokens);
 }

@@ -7,6 +7,7 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { describeDetails } from "../on-error.ts";
 import { commonErrors, jsonResponse, UserIdParam } from "../schemas/common.ts";
+import { announceInboxEvent } from "../services/inbox-actions.ts";
 import type { UserTokens } from "../services/user-tokens.ts";
 
 const tags = ["Inbox"];
@@ -65,7 +66,9 @@ const revoke = createRoute({
   summary: "Refuse the user's tokens issued so far",
   description:
     "From now on, this user's plain token and every expiring token issued before now answer 401; tokens issued " +
-    "afterwards (`GET …/token?expiresIn=`) work. For a token that leaked. Erasing a user does the same.",
+    "afterwards (`GET …/token?expiresIn=`) work. For a token that leaked. Inbox streams open with a revoked token " +
+    "receive `token_revoked` and end (should Redis be unreachable, at their next reconnect). Erasing a user does " +
+    "the same.",
   middleware: [requireScope("users:write")] as const,
   request: { params: UserIdParam },
   responses: {
@@ -109,7 +112,8 @@ export function registerUserTokens(app: App, deps: ApiDeps, tokens: UserTokens):
 
   app.openapi(revoke, async (c) => {
     const { userId } = c.req.valid("param");
-    const at = await revokeUserTokens(deps.db, userId, new Date());
-    return c.json({ userId, revokedBefore: at.toISOString() }, 200);
+    const { recipientId, revokedBefore } = await revokeUserTokens(deps.db, userId, new Date());
+    await announceInboxEvent(deps, recipientId, { type: "tokens_revoked" });
+    return c.json({ userId, revokedBefore: revokedBefore.toISOString() }, 200);
   });
 }

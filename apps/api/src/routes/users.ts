@@ -29,6 +29,7 @@ import {
   UserFields,
   UserSchema,
 } from "../schemas/user.ts";
+import { announceInboxEvent } from "../services/inbox-actions.ts";
 
 const tags = ["Users"];
 // The user's own token or an API key (`middleware/user-token-auth.ts`); nothing else here takes a user token.
@@ -70,7 +71,8 @@ const deleteUser = createRoute({
     "Removes contact data, devices, preferences, topic memberships and message content, and cancels " +
     "notifications not sent yet and dead letters an operator could retry (reason `recipient_erased`). " +
     "What remains for operators (statuses, timelines, counts) no longer carries the user id: a user " +
-    "created later with the same id starts afresh.",
+    "created later with the same id starts afresh. The user's tokens are revoked: their open inbox streams " +
+    "receive `token_revoked` and end.",
   middleware: [requireScope("users:write")] as const,
   request: { params: UserIdParam },
   responses: { 204: { description: "Erased" }, ...commonErrors, ...notFoundError },
@@ -180,7 +182,10 @@ export function registerUsers(app: App, deps: ApiDeps): void {
 
   app.openapi(deleteUser, async (c) => {
     const { userId } = c.req.valid("param");
-    if (!(await eraseRecipient(deps.db, userId))) throw new HeraldError("not_found", `No user ${userId}.`);
+    const erased = await eraseRecipient(deps.db, userId);
+    if (!erased) throw new HeraldError("not_found", `No user ${userId}.`);
+    // Their open inbox streams end: the erase revoked the tokens that opened them.
+    await announceInboxEvent(deps, erased.recipientId, { type: "tokens_revoked" });
     return c.body(null, 204);
   });
 

@@ -14,7 +14,11 @@ import type { ApiDeps } from "../deps.ts";
 export type Actor = "user" | "api";
 
 /** Tells every open stream of the user (other tabs, other API processes). A Redis hiccup must not undo a saved change. */
-async function announce(deps: ApiDeps, recipientId: string, event: InboxEvent): Promise<void> {
+export async function announceInboxEvent(
+  deps: ApiDeps,
+  recipientId: string,
+  event: InboxEvent,
+): Promise<void> {
   try {
     await publishInboxEvent(deps.redis, deps.env.QUEUE_PREFIX, recipientId, event);
   } catch (err) {
@@ -40,7 +44,7 @@ export async function markRead(deps: ApiDeps, recipientId: string, id: string, a
   const row = await getInboxItem(deps.db, recipientId, id);
   if (!row) return null;
   if (await read(deps, row, actor, new Date()))
-    await announce(deps, recipientId, { type: "read", ids: [id] });
+    await announceInboxEvent(deps, recipientId, { type: "read", ids: [id] });
   return getNotification(deps.db, id);
 }
 
@@ -65,7 +69,7 @@ export async function markAllRead(deps: ApiDeps, recipientId: string, actor: Act
     changed += progressed;
     if (progressed === 0) break;
   }
-  if (changed > 0) await announce(deps, recipientId, { type: "read_all" });
+  if (changed > 0) await announceInboxEvent(deps, recipientId, { type: "read_all" });
   return changed;
 }
 
@@ -73,7 +77,7 @@ export async function markSeen(deps: ApiDeps, recipientId: string, id: string) {
   const row = await getInboxItem(deps.db, recipientId, id);
   if (!row) return null;
   if ((await markInboxSeen(deps.db, recipientId, [id])).length > 0) {
-    await announce(deps, recipientId, { type: "seen", ids: [id] });
+    await announceInboxEvent(deps, recipientId, { type: "seen", ids: [id] });
   }
   return getNotification(deps.db, id);
 }
@@ -82,7 +86,7 @@ export async function archive(deps: ApiDeps, recipientId: string, id: string) {
   const row = await getInboxItem(deps.db, recipientId, id);
   if (!row) return null;
   if ((await archiveInboxItems(deps.db, recipientId, [id])).length > 0) {
-    await announce(deps, recipientId, { type: "archived", ids: [id] });
+    await announceInboxEvent(deps, recipientId, { type: "archived", ids: [id] });
   }
   return getNotification(deps.db, id);
 }

@@ -1291,7 +1291,7 @@ export interface paths {
         post?: never;
         /**
          * Erase a recipient's personal data
-         * @description Removes contact data, devices, preferences, topic memberships and message content, and cancels notifications not sent yet and dead letters an operator could retry (reason `recipient_erased`). What remains for operators (statuses, timelines, counts) no longer carries the user id: a user created later with the same id starts afresh.
+         * @description Removes contact data, devices, preferences, topic memberships and message content, and cancels notifications not sent yet and dead letters an operator could retry (reason `recipient_erased`). What remains for operators (statuses, timelines, counts) no longer carries the user id: a user created later with the same id starts afresh. The user's tokens are revoked: their open inbox streams receive `token_revoked` and end.
          */
         delete: {
             parameters: {
@@ -3038,7 +3038,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: new inbox items and count changes, live
-         * @description Events: `ready` (counts, on connect), `notification` (an inbox item), `read` / `seen` / `archived` (`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`. With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new token and open a new stream (a reconnect with the old token gets 401).
+         * @description Events: `ready` (counts, on connect), `notification` (an inbox item), `read` / `seen` / `archived` (`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`. With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new token and open a new stream (a reconnect with the old token gets 401). When the user's tokens are revoked (`POST /v1/users/{userId}/token/revoke`, or erasing the user), a stream opened with one of them sends `token_revoked` and ends.
          */
         get: {
             parameters: {
@@ -3274,7 +3274,7 @@ export interface paths {
         put?: never;
         /**
          * Refuse the user's tokens issued so far
-         * @description From now on, this user's plain token and every expiring token issued before now answer 401; tokens issued afterwards (`GET …/token?expiresIn=`) work. For a token that leaked. Erasing a user does the same.
+         * @description From now on, this user's plain token and every expiring token issued before now answer 401; tokens issued afterwards (`GET …/token?expiresIn=`) work. For a token that leaked. Inbox streams open with a revoked token receive `token_revoked` and end (should Redis be unreachable, at their next reconnect). Erasing a user does the same.
          */
         post: {
             parameters: {
