@@ -1,5 +1,5 @@
 import { newId } from "@herald/ids";
-import { eq, sql } from "drizzle-orm";
+import { eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
 import { rowReader } from "./raw.ts";
@@ -18,22 +18,48 @@ export interface RecipientFields {
   properties?: Record<string, unknown>;
 }
 
-/** Creates or updates a recipient; fields left out keep their value. */
+/** Creates or updates a recipient; fields left out keep their value. An erased user id starts afresh. */
 export async function upsertRecipient(
   db: Db,
   externalId: string,
   fields: RecipientFields,
 ): Promise<RecipientRow> {
+  const [row] = await upsert(db, externalId, fields, true);
+  return row!;
+}
+
+/**
+ * The contact details an event carried inline: like {@link upsertRecipient},
+ * except that an erased user id stays erased. Only the app's explicit
+ * `PUT /v1/users/:userId` creates it again; a stray event for it, whatever
+ * it carries, reaches no one and stores nothing.
+ */
+export async function upsertInlineRecipient(
+  db: Db,
+  externalId: string,
+  fields: RecipientFields,
+): Promise<void> {
+  await upsert(db, externalId, fields, false);
+}
+
+function upsert(db: Db, externalId: string, fields: RecipientFields, revive: boolean) {
   const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-  const [row] = await db
+  return db
     .insert(recipients)
     .values({ id: newId("usr"), externalId, ...set })
-    .onConflictDoUpdate({
-      target: recipients.externalId,
-      set: { ...set, updatedAt: new Date(), erasedAt: null, createdAt: createdOnRevival },
-    })
+    .onConflictDoUpdate(
+      revive
+        ? {
+            target: recipients.externalId,
+            set: { ...set, updatedAt: new Date(), erasedAt: null, createdAt: createdOnRevival },
+          }
+        : {
+            target: recipients.externalId,
+            set: { ...set, updatedAt: new Date() },
+            setWhere: isNull(recipients.erasedAt),
+          },
+    )
     .returning();
-  return row!;
 }
 
 /**

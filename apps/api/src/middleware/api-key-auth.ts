@@ -7,7 +7,7 @@ import {
   touchApiKey,
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../hono-env.ts";
 
 export interface ApiKeyAuthOptions {
@@ -76,13 +76,22 @@ export function apiKeyAuth(db: Db, options: ApiKeyAuthOptions = {}): ApiKeyAuth 
   return Object.assign(middleware, { forget: () => cache.clear() });
 }
 
+/**
+ * Throws 403 unless the request's key (or dashboard role) has `scope`; an
+ * `admin` key has every scope. `why` says what needed it, for a scope a
+ * request needs beyond its route's.
+ */
+export function assertScope(c: Context<HonoEnv>, scope: ApiKeyScope, why = ""): void {
+  const key = c.get("apiKey");
+  if (key && (key.scopes.includes(scope) || key.scopes.includes("admin"))) return;
+  const who = c.get("dashboardUser") ? "Your dashboard role" : "This API key";
+  throw new HeraldError("forbidden", `${who} lacks the "${scope}" scope${why}.`);
+}
+
 /** Requires `scope` (an `admin` key has every scope). */
 export function requireScope(scope: ApiKeyScope): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
-    const key = c.get("apiKey");
-    if (!key || !(key.scopes.includes(scope) || key.scopes.includes("admin"))) {
-      throw new HeraldError("forbidden", `This API key lacks the "${scope}" scope.`);
-    }
+    assertScope(c, scope);
     await next();
   };
 }

@@ -5,7 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
-import { requireScope } from "../middleware/api-key-auth.ts";
+import { assertScope, requireScope } from "../middleware/api-key-auth.ts";
 import { zodDetails } from "../on-error.ts";
 import { commonErrors, conflictError, notFoundError } from "../schemas/common.ts";
 import {
@@ -124,6 +124,13 @@ function sharedKeyDetails(
   });
 }
 
+/** Inline `user` data overwrites the recipient's contact details: it takes what `PUT /v1/users/:userId` takes. */
+const INLINE_USER_NEEDS =
+  " that an event's inline `user` (the recipient's contact details) needs, as PUT /v1/users/:userId does; " +
+  "send the event without `user`, or use a key that has both scopes";
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
 export function registerEvents(app: App, deps: ApiDeps): void {
   // Single POSTs arriving together share one INSERT and one addBulk: under
   // load the per-request statement and queue round trip (each a socket write
@@ -136,6 +143,7 @@ export function registerEvents(app: App, deps: ApiDeps): void {
   });
 
   app.openapi(trigger, async (c) => {
+    if (c.req.valid("json").user) assertScope(c, "users:write", INLINE_USER_NEEDS);
     const valid = validateEvent(
       c.req.valid("json"),
       c.req.valid("header")["idempotency-key"],
@@ -150,6 +158,10 @@ export function registerEvents(app: App, deps: ApiDeps): void {
 
   app.openapi(batch, async (c) => {
     const items = c.req.valid("json").events;
+    // Checked before any item is accepted: a key that may not write users writes nothing.
+    if (items.some((item) => isRecord(item) && item.user !== undefined)) {
+      assertScope(c, "users:write", INLINE_USER_NEEDS);
+    }
     const results: z.infer<typeof BatchResultSchema>["results"] = [];
     const valid: { index: number; event: ValidEvent }[] = [];
     items.forEach((item, index) => {

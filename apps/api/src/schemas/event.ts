@@ -25,7 +25,11 @@ export const EventRequestSchema = z
     sendAt: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-12-01T09:00:00Z" }),
     channels: z.array(z.enum(CHANNELS)).min(1).max(4).optional(),
     dedupKey: z.string().min(1).max(255).optional(),
-    user: UserFields.optional(),
+    user: UserFields.optional().openapi({
+      description:
+        "The recipient's contact details, upserted with the event. Needs the `users:write` scope too; an erased " +
+        "user id stays erased (only `PUT /v1/users/{userId}` creates it again).",
+    }),
   })
   .strict()
   .superRefine((e, ctx) => {

@@ -7,7 +7,7 @@ import {
   existingTopics,
   insertEvents,
   type NewEvent,
-  upsertRecipient,
+  upsertInlineRecipient,
 } from "@herald/db";
 import { canonicalJson, PRIORITY_RANK, type Priority } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
@@ -206,7 +206,7 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
           .map((r, i) => ({ created: r.created, request: valid[i]!.request }))
           .filter((u) => u.created && u.request.user && u.request.userId)
           .sort((a, b) => (a.request.userId! < b.request.userId! ? -1 : 1));
-        for (const { request } of upserts) await upsertRecipient(db, request.userId!, request.user!);
+        for (const { request } of upserts) await upsertInlineRecipient(db, request.userId!, request.user!);
         return rows;
       });
   const created = inserted.filter((r) => r.created).map((r) => r.event);
