@@ -18,10 +18,10 @@ export function trailingSlashRedirect(): MiddlewareHandler<HonoEnv> {
       !path.endsWith("/")
     )
       return;
-    const search = new URL(c.req.url).search;
-    c.res = new Response(null, {
-      status: 301,
-      headers: { Location: `${path.replace(/\/+$/, "") || "/"}${search}` },
-    });
+    // The path as it came (still percent-encoded, so nothing in it can break the header) with a
+    // single leading slash: `//evil.example/` must not become a Location that leaves the site.
+    const url = new URL(c.req.url);
+    const trimmed = url.pathname.replace(/\/+$/, "").replace(/^[/\\]+/, "");
+    c.res = new Response(null, { status: 301, headers: { Location: `/${trimmed}${url.search}` } });
   };
 }
