@@ -162,3 +162,38 @@ describe("an empty userId", () => {
     expect(onUserId[0].message).not.toContain("control characters");
   });
 });
+
+describe("user ids no URL can reach or no eye can tell apart", () => {
+  const bad: [string, RegExp][] = [
+    [".", /must not be "\." or "\.\."/],
+    ["..", /must not be "\." or "\.\."/],
+    ["\u202eevil", /invisible formatting characters/],
+    ["a\u200bb", /invisible formatting characters/],
+  ];
+
+  it("are refused in events, batches and topic subscriptions, and nothing is recorded", async () => {
+    const before = await eventCount();
+    for (const [userId, why] of bad) {
+      const single = await api.call("POST", "/v1/events", reset({ userId }));
+      expect(single.status, JSON.stringify(userId)).toBe(422);
+      expect(single.body.error.details).toEqual([{ path: "userId", message: expect.stringMatching(why) }]);
+      const batch = await api.call("POST", "/v1/events/batch", { events: [reset({ userId })] });
+      expect(batch.body.results[0].status, JSON.stringify(userId)).toBe(422);
+      const sub = await api.call("POST", "/v1/topics/dots/subscribers", { subscribers: [userId] });
+      expect(sub.status, JSON.stringify(userId)).toBe(422);
+    }
+    expect(await eventCount()).toBe(before);
+    const [row] = await api.db.sql<{ n: number }[]>`
+      select count(*)::int as n from recipients where external_id in ('.', '..', ${"\u202eevil"}, ${"a\u200bb"})`;
+    expect(row!.n).toBe(0);
+  });
+
+  it("are refused in user routes too, while ids with dots inside stay fine", async () => {
+    const res = await api.call("PUT", `/v1/users/${encodeURIComponent("\u202eevil")}`, {
+      email: "e@example.com",
+    });
+    expect(res.status).toBe(422);
+    expect((await api.call("PUT", "/v1/users/first.last", { email: "f@example.com" })).status).toBe(200);
+    expect((await api.call("POST", "/v1/events", reset({ userId: "first.last" }))).status).toBe(202);
+  });
+});

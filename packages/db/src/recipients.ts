@@ -30,9 +30,9 @@ export async function upsertRecipient(
 
 /**
  * The contact details an event carried inline: like {@link upsertRecipient},
- * except that an erased user id stays erased. Only the app's explicit
- * `PUT /v1/users/:userId` creates it again; a stray event for it, whatever
- * it carries, reaches no one and stores nothing.
+ * except that an erased user id stays erased until the app creates the user
+ * again (`PUT /v1/users/:userId`, a topic subscription with contact data): a
+ * stray event for it, whatever it carries, reaches no one and stores nothing.
  */
 export async function upsertInlineRecipient(
   db: Db,

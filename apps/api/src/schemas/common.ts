@@ -43,14 +43,27 @@ export const NotificationIdParam = z.object({
     .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
 });
 
+/**
+ * An app's user id, wherever one arrives. Invisible characters (bidi
+ * overrides, zero-width spaces) would let two ids look alike in the dashboard
+ * and the logs; `.` and `..` would be accepted in a body but collapsed out of
+ * every `/v1/users/:userId` URL, leaving a user no route can read or erase.
+ */
+export const UserId = z
+  .string()
+  .min(1)
+  .max(256)
+  // `*`, not `+`: an empty id is min(1)'s to report, not this rule's.
+  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
+  .regex(
+    /^[^\p{Cf}]*$/u,
+    "must not contain invisible formatting characters (bidi overrides, zero-width spaces)",
+  )
+  .refine((id) => id !== "." && id !== "..", 'must not be "." or ".." (URLs collapse them)')
+  .openapi({ example: "user_123" });
+
 export const UserIdParam = z.object({
-  userId: z
-    .string()
-    .min(1)
-    .max(256)
-    // `*`, not `+`: an empty id is min(1)'s to report, not this rule's.
-    .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
-    .openapi({ param: { name: "userId", in: "path" }, example: "user_123" }),
+  userId: UserId.openapi({ param: { name: "userId", in: "path" }, example: "user_123" }),
 });
 
 export const PageQuery = {

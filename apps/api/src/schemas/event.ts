@@ -1,6 +1,7 @@
 import type { EventRow } from "@herald/db";
 import { CHANNELS, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
+import { UserId } from "./common.ts";
 import { exampleEvent, exampleIds, exampleOrderData } from "./examples.ts";
 import { NotificationSchema } from "./notification.ts";
 import { TopicKey } from "./topic.ts";
@@ -9,13 +10,10 @@ import { UserFields } from "./user.ts";
 export const EventRequestSchema = z
   .object({
     type: z.string().min(1).max(100).openapi({ example: "order_placed" }),
-    userId: z
-      .string()
-      .min(1)
-      .max(256)
-      .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
-      .optional()
-      .openapi({ example: "user_123", description: "The recipient. Exactly one of `userId` and `topic`." }),
+    userId: UserId.optional().openapi({
+      example: "user_123",
+      description: "The recipient. Exactly one of `userId` and `topic`.",
+    }),
     topic: TopicKey.optional().openapi({
       description: "Send to every subscriber of this topic instead of one user (no inline `user` then).",
     }),
@@ -28,7 +26,7 @@ export const EventRequestSchema = z
     user: UserFields.optional().openapi({
       description:
         "The recipient's contact details, upserted with the event. Needs the `users:write` scope too; an erased " +
-        "user id stays erased (only `PUT /v1/users/{userId}` creates it again).",
+        "user id stays erased (`PUT /v1/users/{userId}` creates it again).",
     }),
   })
   .strict()

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { UserId } from "./common.ts";
 import { UserFields } from "./user.ts";
 
 /** Lower-case letters and digits, then also `.`, `_`, `:` and `-`; at most 128 characters. */
@@ -13,16 +14,9 @@ export const TopicKeyParam = z.object({
   key: TopicKey.openapi({ param: { name: "key", in: "path" }, example: "product-updates" }),
 });
 
-const userId = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
-  .openapi({ example: "user_123" });
-
 export const SubscriberInput = z.union([
-  userId,
-  UserFields.extend({ userId })
+  UserId,
+  UserFields.extend({ userId: UserId })
     .strict()
     .openapi("TopicSubscriber", {
       example: { userId: "user_456", email: "grace@example.com", timezone: "America/New_York" },
@@ -49,7 +43,7 @@ export const AddedSchema = z
   .openapi("TopicSubscribersAdded", { example: { topic: "product-updates", added: 2 } });
 
 export const RemoveSubscribersSchema = z
-  .object({ userIds: z.array(userId).min(1).max(1000) })
+  .object({ userIds: z.array(UserId).min(1).max(1000) })
   .strict()
   .openapi("RemoveTopicSubscribers", { example: { userIds: ["user_456"] } });
 

@@ -5973,7 +5973,7 @@ export interface components {
             user?: components["schemas"]["UserFields"];
         };
         /**
-         * @description The recipient's contact details, upserted with the event. Needs the `users:write` scope too; an erased user id stays erased (only `PUT /v1/users/{userId}` creates it again).
+         * @description The recipient's contact details, upserted with the event. Needs the `users:write` scope too; an erased user id stays erased (`PUT /v1/users/{userId}` creates it again).
          * @example {
          *       "email": "ada@example.com",
          *       "phone": "+14155550100",
