@@ -1,4 +1,5 @@
 import {
+  getNotification,
   getTimeline,
   insertEvents,
   insertNotifications,
@@ -7,6 +8,7 @@ import {
   upsertRecipient,
 } from "@herald/db";
 import { newId } from "@herald/ids";
+import { signTrackingToken } from "@herald/tracking";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverInApp } from "./inbox-fixtures.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
@@ -268,7 +270,29 @@ describe("browser push routes", () => {
       },
     ]);
     await transition(api.deps.db, n!.id, "SENT");
-    const click = () => api.call("POST", "/v1/push/clicks", { notificationId: n!.id }, { authorization: "" });
+    const secret = api.deps.env.TRACKING_SECRET;
+    const clickAt = (token: string | null, notificationId = n!.id) =>
+      api.call(
+        "POST",
+        `/v1/push/clicks${token === null ? "" : `?token=${token}`}`,
+        { notificationId },
+        { authorization: "" },
+      );
+    const click = () => clickAt(signTrackingToken(secret, "push", { notificationId: n!.id }));
+    // The id alone is not enough (ids are not secret), nor another notification's token, nor an open pixel's.
+    for (const refused of [
+      await clickAt(null),
+      await clickAt("garbage"),
+      await clickAt(signTrackingToken(secret, "push", { notificationId: newId("ntf") })),
+      await clickAt(signTrackingToken(secret, "open", { notificationId: n!.id })),
+      await clickAt(
+        signTrackingToken("another secret of 32 characters or more", "push", { notificationId: n!.id }),
+      ),
+    ]) {
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.message).toMatch(/clickUrl/);
+    }
+    expect((await getNotification(api.deps.db, n!.id))!.status).toBe("SENT");
     expect((await click()).status).toBe(202);
     expect((await click()).status).toBe(202);
     const timeline = await getTimeline(api.deps.db, n!.id);
@@ -276,11 +300,10 @@ describe("browser push routes", () => {
       ["READ", { event: "clicked", source: "web_push" }],
       ["READ", { event: "clicked", source: "web_push", ignored: true }],
     ]);
-    const unknown = await api.call(
-      "POST",
-      "/v1/push/clicks",
-      { notificationId: newId("ntf") },
-      { authorization: "" },
+    const unknownId = newId("ntf");
+    const unknown = await clickAt(
+      signTrackingToken(secret, "push", { notificationId: unknownId }),
+      unknownId,
     );
     expect(unknown.status).toBe(404);
     const bad = await api.call("POST", "/v1/push/clicks", { notificationId: "x" }, { authorization: "" });

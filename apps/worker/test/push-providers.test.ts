@@ -17,6 +17,7 @@ import {
   startFakeWebPush,
 } from "@herald/fakes";
 import { eventually } from "@herald/testkit";
+import { verifyTrackingToken } from "@herald/tracking";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 
@@ -95,6 +96,7 @@ describe("web push", () => {
     const [delivery] = webPush.received;
     const c = n.content as PushContent;
     expect(delivery!.status).toBe(201);
+    const payload = JSON.parse(delivery!.payload ?? "{}");
     expect(delivery!.payload).toBe(
       JSON.stringify({
         notificationId: n.id,
@@ -102,9 +104,17 @@ describe("web push", () => {
         title: c.title,
         body: c.body,
         url: c.url,
-        clickUrl: `${PUBLIC_URL}/v1/push/clicks`,
+        clickUrl: payload.clickUrl,
       }),
     );
+    // The click report is signed for this notification, with the secret the API checks it with.
+    const clickUrl = new URL(payload.clickUrl);
+    expect(`${clickUrl.origin}${clickUrl.pathname}`).toBe(`${PUBLIC_URL}/v1/push/clicks`);
+    expect(
+      verifyTrackingToken(w.deps.env.trackingSecret, "push", clickUrl.searchParams.get("token")!),
+    ).toEqual({
+      notificationId: n.id,
+    });
     expect(c.body).toContain("A-1042");
     expect(delivery!.contentEncoding).toBe("aes128gcm");
     expect(delivery!.ttl).toBe(86_400);

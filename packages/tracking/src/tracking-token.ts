@@ -1,7 +1,10 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-/** `open`: the pixel. `click`: a redirect to the link the token carries. */
-export type TrackingKind = "open" | "click";
+/**
+ * `open`: the pixel. `click`: a redirect to the link the token carries.
+ * `push`: a web push's click report (`POST /v1/push/clicks?token=`).
+ */
+export type TrackingKind = "open" | "click" | "push";
 
 export interface TrackingClaims {
   notificationId: string;
@@ -70,7 +73,7 @@ export function verifyTrackingToken(
   }
   const { n, u } = (body ?? {}) as { n?: unknown; u?: unknown };
   if (typeof n !== "string" || !NOTIFICATION_ID.test(n)) return null;
-  if (kind === "open") return { notificationId: n };
+  if (kind !== "click") return { notificationId: n };
   if (typeof u !== "string" || !isTrackableUrl(u)) return null;
   return { notificationId: n, url: u };
 }
@@ -82,4 +85,14 @@ export function trackingLinks(baseUrl: string, secret: string, notificationId: s
     open: () => `${base}/t/o/${signTrackingToken(secret, "open", { notificationId })}`,
     click: (url: string) => `${base}/t/c/${signTrackingToken(secret, "click", { notificationId, url })}`,
   };
+}
+
+/**
+ * Where a web push's click is reported: signed, so that only the push's
+ * recipient (whose device got the URL) can mark it clicked and read, not
+ * whoever guesses a notification id.
+ */
+export function pushClickUrl(baseUrl: string, secret: string, notificationId: string): string {
+  const token = signTrackingToken(secret, "push", { notificationId });
+  return `${baseUrl.replace(/\/$/, "")}/v1/push/clicks?token=${token}`;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { getNotification, recordClick, vapidPublicKey } from "@herald/db";
 import { HeraldError } from "@herald/errors";
+import { verifyTrackingToken } from "@herald/tracking";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
@@ -43,9 +44,13 @@ const click = createRoute({
   security: [],
   summary: "Report a click on a web push (sent by herald-sw.js)",
   description:
-    "Records the click in the notification's timeline (and marks it READ). The notification id, which only " +
-    "the push payload carries, is the credential.",
+    "Records the click in the notification's timeline (and marks it READ). The push payload's `clickUrl` " +
+    "carries a token signed for that notification: it is the credential (401 without it, or with another " +
+    "notification's).",
   request: {
+    query: z.object({
+      token: z.string().max(1024).optional().openapi({ description: "From the push's `clickUrl`" }),
+    }),
     body: {
       required: true,
       content: {
@@ -81,6 +86,14 @@ export function registerPush(app: App, deps: ApiDeps): void {
 
   app.openapi(click, async (c) => {
     const { notificationId, action } = c.req.valid("json");
+    const { token } = c.req.valid("query");
+    const claims = token ? verifyTrackingToken(deps.env.TRACKING_SECRET, "push", token) : null;
+    if (claims?.notificationId !== notificationId) {
+      throw new HeraldError(
+        "unauthorized",
+        "Report the click to the push's clickUrl: its token, signed for this notification, is missing or wrong.",
+      );
+    }
     const n = await getNotification(deps.db, notificationId);
     if (n?.channel !== "push") throw new HeraldError("not_found", `No push notification ${notificationId}.`);
     // A click is a read (SPEC §3); a repeated click is still kept in the timeline.

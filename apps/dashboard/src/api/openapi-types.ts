@@ -3432,11 +3432,14 @@ export interface paths {
         put?: never;
         /**
          * Report a click on a web push (sent by herald-sw.js)
-         * @description Records the click in the notification's timeline (and marks it READ). The notification id, which only the push payload carries, is the credential.
+         * @description Records the click in the notification's timeline (and marks it READ). The push payload's `clickUrl` carries a token signed for that notification: it is the credential (401 without it, or with another notification's).
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description From the push's `clickUrl` */
+                    token?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;

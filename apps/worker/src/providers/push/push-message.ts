@@ -11,7 +11,7 @@ export interface PushMessage {
   icon?: string;
   data?: Record<string, unknown>;
   priority: Priority;
-  /** Where a click is reported back (`${PUBLIC_URL}/v1/push/clicks`). */
+  /** Where a click is reported back (`${PUBLIC_URL}/v1/push/clicks?token=…`, signed for this notification). */
   clickUrl: string;
 }
 

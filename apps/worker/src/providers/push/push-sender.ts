@@ -5,11 +5,11 @@ import type { ChannelSender, SendContext } from "../provider.ts";
 import type { PushMessage, PushProvider } from "./push-message.ts";
 
 export interface PushSenderOptions {
-  /** `${PUBLIC_URL}/v1/push/clicks`, where herald-sw.js reports clicks. */
-  clickUrl: string;
+  /** A notification's click report URL (`${PUBLIC_URL}/v1/push/clicks?token=…`), where herald-sw.js reports clicks. */
+  clickUrl: (notificationId: string) => string;
 }
 
-function pushMessage(ctx: SendContext, clickUrl: string): PushMessage {
+function pushMessage(ctx: SendContext, clickUrl: (notificationId: string) => string): PushMessage {
   const n = ctx.notification;
   const content = n.content;
   if (content.channel !== "push") {
@@ -27,7 +27,7 @@ function pushMessage(ctx: SendContext, clickUrl: string): PushMessage {
     ...(content.icon ? { icon: content.icon } : {}),
     ...(content.data ? { data: content.data } : {}),
     priority: n.priority,
-    clickUrl,
+    clickUrl: clickUrl(n.id),
   };
 }
 
