@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { HonoEnv } from "./hono-env.ts";
+import { throttledWarn } from "./log-throttle.ts";
 
 const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
   400: "malformed_request",
@@ -77,6 +78,8 @@ export function describeDetails(details: { path: string; message: string }[]): s
 
 /** The one place an exception becomes an HTTP answer (SPEC §4 error shape). */
 export function createOnError(logger: Logger) {
+  // Every request fails alike while PostgreSQL or Redis is down: one line (with its stack) per 10 s.
+  const dependencyDown = throttledWarn(logger);
   return (err: Error, c: Context<HonoEnv>) => {
     const requestId = c.get("requestId") ?? "unknown";
     let herald: HeraldError;
@@ -92,7 +95,7 @@ export function createOnError(logger: Logger) {
         "A value in the request cannot be stored (for example a NUL character or a number out of range).",
       );
     } else if (isDependencyDown(err)) {
-      logger.warn({ requestId, err }, "dependency unavailable");
+      dependencyDown({ requestId, err }, "dependency unavailable");
       herald = new HeraldError(
         "unavailable",
         "A dependency (database or queue) is unavailable; retry shortly.",

@@ -35,6 +35,19 @@ describe("scrub", () => {
     expect(scrub("call 2026-13-06 now")).toBe("call [phone] now");
   });
 
+  it("drops the parameters a failed query's error quotes, in its message and its stack", () => {
+    const params =
+      'usr_06h4pvv6,pii-1,{"fullName":"Grace Brewster Hopper","street":"12 Navy Yard Road\nApt 3"}';
+    const err = new Error(`Failed query: insert into "recipients" values ($1, $2, $3)\nparams: ${params}`);
+    err.name = "DrizzleQueryError";
+    const out = scrub(err) as { message: string; stack: string };
+    expect(out.message).toBe(
+      'Failed query: insert into "recipients" values ($1, $2, $3)\nparams: [redacted]',
+    );
+    expect(out.stack).toMatch(/^DrizzleQueryError: Failed query: .*\nparams: \[redacted\]\n\s+at /);
+    expect(JSON.stringify(out)).not.toMatch(/Hopper|pii-1|Navy/);
+  });
+
   it("masks inside errors and nested values", () => {
     const out = scrub({
       err: new Error("twilio: +14155550100 from 203.0.113.9"),

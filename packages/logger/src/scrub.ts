@@ -43,8 +43,19 @@ const SECRET_KEYS =
  * them in logs.
  */
 export function scrubText(text: string): string {
-  return text.replace(EMAIL, "[email]").replace(BEARER, "[secret]").replace(NUMBERS, maskNumber);
+  return text
+    .replace(QUERY_PARAMS, "\nparams: [redacted]")
+    .replace(EMAIL, "[email]")
+    .replace(BEARER, "[secret]")
+    .replace(NUMBERS, maskNumber);
 }
+
+/**
+ * The values drizzle's `DrizzleQueryError` quotes after its query ("Failed
+ * query: …\nparams: …"), in its message and its stack: a user's id, their
+ * properties, an API key's hash. Up to the stack's first frame, or the end.
+ */
+const QUERY_PARAMS = /\nparams: [\s\S]*?(?=\n\s+at |$)/g;
 
 /**
  * Removes personal data from anything about to be logged: values under

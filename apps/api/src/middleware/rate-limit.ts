@@ -3,6 +3,7 @@ import type { RedisClient } from "@herald/jobs";
 import type { Logger } from "@herald/logger";
 import type { MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../hono-env.ts";
+import { throttledWarn } from "../log-throttle.ts";
 import type { RateLimitSetting } from "../security-env.ts";
 
 // One round trip: count this request in the key's current window and say
@@ -42,6 +43,8 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<HonoEnv>
   if (typeof redis.heraldRateLimit !== "function") {
     redis.defineCommand("heraldRateLimit", { numberOfKeys: 1, lua: SCRIPT });
   }
+  // Redis being down makes every request say so: one line per 10 s.
+  const unavailable = throttledWarn(logger);
   return async (c, next) => {
     const key = c.get("apiKey");
     if (!key) return next();
@@ -55,7 +58,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<HonoEnv>
         setting.windowMs,
       );
     } catch (err) {
-      logger.warn({ err: (err as Error).message, apiKeyId: key.id }, "rate limiter unavailable; allowing");
+      unavailable({ err: (err as Error).message, apiKeyId: key.id }, "rate limiter unavailable; allowing");
       return next();
     }
     const reset = Math.max(1, Math.ceil(ttlMs / 1000));
