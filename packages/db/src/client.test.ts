@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, socketDirectoryOf } from "./client.ts";
+import { createDb, reconnectDelaySeconds, socketDirectoryOf } from "./client.ts";
 import { pg } from "./raw.ts";
 
 let database: TestDatabase;
@@ -93,5 +94,69 @@ describe("socketDirectoryOf", () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+/** A TCP relay to PostgreSQL that can be cut (connections refused) and restored on the same port. */
+async function relay(target: URL) {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("error", () => {});
+      s.on("close", () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: Object.assign(new URL(target.href), { host: `127.0.0.1:${port}` }).href,
+    async cut() {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+    restore: () => new Promise<void>((r) => server.listen(port, "127.0.0.1", r)),
+  };
+}
+
+describe("a database that goes away", () => {
+  it("fails each query within a second or so, however long it lasts, and is used again once back", async () => {
+    const link = await relay(new URL(database.url));
+    const h = createDb(link.url, { max: 2 });
+    try {
+      expect((await h.sql`select 1 as one`)[0]!.one).toBe(1);
+      await link.cut();
+      // postgres.js's own reconnect delay grows 3× per failure to 20 s; a query waits for it.
+      for (let i = 0; i < 10; i++) {
+        const started = performance.now();
+        await expect(h.sql`select 1`).rejects.toThrow();
+        expect(performance.now() - started, `query ${i + 1} of the outage`).toBeLessThan(3000);
+      }
+      await link.restore();
+      const started = performance.now();
+      for (;;) {
+        try {
+          await h.sql`select 1`;
+          break;
+        } catch {
+          // a connection still waiting out its delay
+        }
+      }
+      expect(performance.now() - started).toBeLessThan(3000);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("waits at most a second between attempts", () => {
+    expect([0, 1, 2, 3, 4, 5, 10, 100].map(reconnectDelaySeconds)).toEqual([
+      0.05, 0.1, 0.2, 0.4, 0.8, 1, 1, 1,
+    ]);
   });
 });
