@@ -23,6 +23,7 @@ import {
   isPortOpen,
   livePidFrom,
   REDIS_INSTALL_HINT,
+  waitFor,
 } from "@herald/devstack";
 
 const repo = resolve(import.meta.dirname, "..");
@@ -35,10 +36,20 @@ if (only && only !== "api" && only !== "worker") {
 const say = (line: string) => console.info(`[herald] ${line}`);
 
 const port = process.env.PORT ?? "3000";
+// The API's own env check says the same, but only after the servers started.
+if (only !== "worker" && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535)) {
+  console.error(`[herald] PORT must be a port number from 1 to 65535, not "${port}"`);
+  process.exit(1);
+}
+// The pid of this home's running `npm start`, if any (see below).
+const supervisorFile = join(home, "npm-start.pid");
 // Before anything starts: an API that cannot listen would only exit (78) after the servers did.
 if (only !== "worker" && (await isPortOpen(Number(port)))) {
+  const earlier = livePidFrom(supervisorFile, "scripts/start.ts");
   console.error(
-    `[herald] port ${port} is already in use (another Herald, or another program): stop it, or choose another port: PORT=${Number(port) + 1} npm start`,
+    earlier === undefined
+      ? `[herald] port ${port} is already in use (another Herald, or another program): stop it, or choose another port: PORT=${Number(port) + 1} npm start`
+      : `[herald] port ${port} is already in use by this home's earlier npm start (pid ${earlier}, in ${supervisorFile}): stop it (kill ${earlier}), or choose another port: PORT=${Number(port) + 1} npm start`,
   );
   process.exit(1);
 }
@@ -51,7 +62,6 @@ if (!process.env.REDIS_URL && !findRedisServer()) {
 
 // Whether another `npm start` of this home is running: if none is, servers found running from
 // this home's data directories were left by one that was killed, and this one takes them over.
-const supervisorFile = join(home, "npm-start.pid");
 const otherSupervisor = livePidFrom(supervisorFile, "scripts/start.ts");
 if (!only && otherSupervisor === undefined) writeFileSync(supervisorFile, `${process.pid}\n`);
 
@@ -187,7 +197,15 @@ for (const stream of [process.stdout, process.stderr]) stream.on("error", () => 
 
 for (const app of apps) run(app);
 
-if (apps.includes("api")) {
+// Once the API listens: an API refusing its configuration exits first, and the banner (with its
+// credentials) would have said it was up.
+const listening =
+  apps.includes("api") &&
+  (await waitFor(async () => stopping || (await isPortOpen(Number(port))), 120_000, "the API to listen").then(
+    () => !stopping,
+    () => false,
+  ));
+if (listening) {
   const base = `http://localhost:${port}`;
   say("");
   say(`Dashboard   ${base}/`);

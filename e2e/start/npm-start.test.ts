@@ -244,6 +244,26 @@ describe("npm start on a machine with nothing running", () => {
     }
   }, 60_000);
 
+  it("refuses a PORT that is not a port number in one line, starting nothing", async () => {
+    const home = mkdtempSync(join(tmpdir(), "herald-badport-"));
+    const [pgPort, redisPort] = (await freePorts(2)) as [number, number];
+    try {
+      for (const bad of ["70000", "abc"]) {
+        const { code, output } = await runToExit("npm", ["start"], {
+          cwd: repo,
+          env: { ...startEnv(home, 0, pgPort, redisPort), PORT: bad },
+        });
+        expect(code, bad).toBe(1);
+        expect(output).toContain(`[herald] PORT must be a port number from 1 to 65535, not "${bad}"`);
+        expect(output).not.toMatch(/\n\s+at /);
+        expect(await isPortOpen(pgPort)).toBe(false);
+        expect(await isPortOpen(redisPort)).toBe(false);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("says what to fix, without a stack trace or the password, when DATABASE_URL names a PostgreSQL it cannot use", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-nodb-"));
     const [port, pgPort, redisPort, nobody] = (await freePorts(4)) as [number, number, number, number];
