@@ -69,6 +69,15 @@ describe("user tokens", () => {
     });
     expect(key.status).toBe(401);
     expect(key.body.error.message).toMatch(/^Only user tokens are accepted in the query string/);
+    // Changes need the header: a token in a URL ends up in logs.
+    const change = await api.call("POST", `/v1/users/query-user/inbox/read-all?token=${token}`, undefined, {
+      authorization: "",
+    });
+    expect(change.status).toBe(401);
+    expect(change.body.error.message).toMatch(/taken only by GET requests/);
+    expect(
+      (await api.call("POST", "/v1/users/query-user/inbox/read-all", undefined, asUser(token))).status,
+    ).toBe(200);
   });
 
   it("leave the inbox open to backends with an API key", async () => {

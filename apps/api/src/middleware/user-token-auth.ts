@@ -21,8 +21,9 @@ export interface UserTokenAuthOptions {
   /** What the token opens, as a refusal names it: "inbox", "preferences". */
   opens: string;
   /**
-   * Also take the token as `?token=`, for EventSource, which cannot set
-   * headers. Default false: the `Authorization` header only.
+   * Also take the token as `?token=` on GET requests, for EventSource, which
+   * cannot set headers. Changes (POST…) still need the header: a URL ends up
+   * in proxies' and servers' logs. Default false: the header only.
    */
   queryToken?: boolean;
   /** Handles a request without a user token (an API key, a dashboard session, nothing). */
@@ -45,8 +46,16 @@ const STALE: Partial<Record<UserTokenCheck, string>> = {
  */
 export function userTokenAuth(options: UserTokenAuthOptions): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
-    const token =
-      bearer(c.req.header("authorization")) ?? (options.queryToken ? c.req.query("token") : undefined);
+    const inQuery = options.queryToken ? c.req.query("token") : undefined;
+    const reads = c.req.method === "GET" || c.req.method === "HEAD";
+    const header = bearer(c.req.header("authorization"));
+    if (!header && inQuery && !reads && looksLikeUserToken(inQuery)) {
+      throw new HeraldError(
+        "unauthorized",
+        "A user token in the query string is taken only by GET requests (EventSource); send it as `Authorization: Bearer <token>`.",
+      );
+    }
+    const token = header ?? (reads ? inQuery : undefined);
     if (!token || !looksLikeUserToken(token)) return options.otherwise(c, next);
     const userId = c.req.param("userId");
     const check = userId ? await options.tokens.check(userId, token) : "invalid";
