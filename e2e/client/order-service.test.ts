@@ -10,8 +10,12 @@ let shop: ReturnType<typeof createOrderService>;
 let shopUrl: string;
 beforeAll(async () => {
   herald = await startHerald();
-  // The example gets its own least-privilege key, as its README says.
-  const key = await herald.call("POST", "/v1/api-keys", { name: "order-service", scopes: ["events:write"] });
+  // The example gets its own least-privilege key, as its README says: it sends the customer's address
+  // with each event (inline `user`), which takes users:write too.
+  const key = await herald.call("POST", "/v1/api-keys", {
+    name: "order-service",
+    scopes: ["events:write", "users:write"],
+  });
   shop = createOrderService(new HeraldClient({ apiKey: key.body.key, baseUrl: herald.url }));
   await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;

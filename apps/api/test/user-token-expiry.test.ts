@@ -112,6 +112,12 @@ describe("expiring user tokens", () => {
     }
     const fresh = (await expiringToken(api, "rex", "1h")).token;
     expect((await api.call("GET", inbox("rex"), undefined, asUser(fresh))).status).toBe(200);
+    // Asked without expiresIn, the route no longer hands out the refused plain token: one living a day.
+    const byDefault = await api.call("GET", "/v1/users/rex/token");
+    expect(byDefault.body.token).toMatch(/^v2\./);
+    expect(Date.parse(byDefault.body.expiresAt) - Date.now()).toBeGreaterThan(86_400_000 - 60_000);
+    expect(Date.parse(byDefault.body.expiresAt) - Date.now()).toBeLessThanOrEqual(86_400_000);
+    expect((await api.call("GET", inbox("rex"), undefined, asUser(byDefault.body.token))).status).toBe(200);
     // Nothing the refused calls asked for was written.
     expect((await api.call("GET", prefs("rex"))).body.unsubscribedAll).toBe(false);
     // Needs an API key with users:write, not the user's own token.

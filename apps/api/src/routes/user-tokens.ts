@@ -1,5 +1,5 @@
 import { toDurationMs } from "@herald/config";
-import { revokeUserTokens } from "@herald/db";
+import { getRecipient, revokeUserTokens } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -15,6 +15,8 @@ const tags = ["Inbox"];
 /** An expiring token lives at least this long, and at most this long unless USER_TOKEN_MAX_AGE says less. */
 const MIN_TTL_MS = 60_000;
 const MAX_TTL_MS = 30 * 86_400_000;
+/** What `GET …/token` issues by default once the user's tokens were revoked. */
+const REVOKED_DEFAULT_TTL_MS = 86_400_000;
 
 const ExpiresIn = z
   .string()
@@ -22,7 +24,8 @@ const ExpiresIn = z
   .openapi({
     description:
       "Issue an expiring token living this long (`15m`, `1h`, `7d`; 1 minute to 30 days, or `USER_TOKEN_MAX_AGE`). " +
-      "Default: a plain token, or one living `USER_TOKEN_MAX_AGE` when that is set.",
+      "Default: a plain token, or one living `USER_TOKEN_MAX_AGE` when that is set, or one living a day once the " +
+      "user's tokens were revoked (their plain token stays refused).",
     example: "1h",
   })
   .transform((s, ctx) => (s === undefined ? undefined : toDurationMs(s, ctx)));
@@ -98,7 +101,11 @@ export function registerUserTokens(app: App, deps: ApiDeps, tokens: UserTokens):
 
   app.openapi(userToken, async (c) => {
     const { userId } = c.req.valid("param");
-    const expiresInMs = c.req.valid("query").expiresIn ?? maxAge;
+    // After a revocation (or an erase) the plain token is refused for good: handing it out would send the
+    // browser round in circles between 401 and this route.
+    const revoked = async () => (await getRecipient(deps.db, userId))?.tokensValidFrom != null;
+    const expiresInMs =
+      c.req.valid("query").expiresIn ?? maxAge ?? ((await revoked()) ? REVOKED_DEFAULT_TTL_MS : undefined);
     if (expiresInMs !== undefined) {
       const most = Math.min(maxAge ?? MAX_TTL_MS, MAX_TTL_MS);
       if (expiresInMs < MIN_TTL_MS || expiresInMs > most) {
