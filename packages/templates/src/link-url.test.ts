@@ -35,6 +35,15 @@ describe("linkUrl", () => {
       expect(linkUrl().safeParse(url).success, url).toBe(true);
   });
 
+  it("gives the link as the URL parser writes it, markup characters percent-encoded", () => {
+    expect(linkUrl().parse('https://ok.example/"><script>alert(1)</script>')).toBe(
+      "https://ok.example/%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
+    );
+    expect(linkUrl().parse("HTTPS://App.Example.com/reset?token=t")).toBe(
+      "https://app.example.com/reset?token=t",
+    );
+  });
+
   it("refuses script, data and other schemes", () => {
     for (const url of HOSTILE) {
       const r = linkUrl().safeParse(url);

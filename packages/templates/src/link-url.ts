@@ -10,4 +10,9 @@ export const LINK_URL_MESSAGE = "must be an http or https URL";
  * swapped the href for its own "blocked a javascript: URL" script in the
  * e-mail we sent. Recipients only ever need a web page: http and https only.
  */
-export const linkUrl = () => z.url({ protocol: /^https?$/, error: LINK_URL_MESSAGE });
+export const linkUrl = () =>
+  z
+    .url({ protocol: /^https?$/, error: LINK_URL_MESSAGE })
+    // Stored and handed on as the parser writes it: quotes and angle brackets in it are
+    // percent-encoded, so a widget that builds HTML from an in-app `url` cannot be broken out of.
+    .transform((url) => new URL(url).href);
