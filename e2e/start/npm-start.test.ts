@@ -122,7 +122,10 @@ describe("npm start on a machine with nothing running", () => {
         throw new Error(`not ready: ${err.message}\n${output}`);
       });
       expect(ready.status).toBe("ready");
-      expect(output).toContain("API key");
+      // The banner follows the API's listening by a poll of npm start's own.
+      await eventually(() => output.includes("API key"), 5_000).catch(() => {
+        throw new Error(`no banner:\n${output}`);
+      });
 
       const apiKey = readFileSync(join(home, "dev-api-key"), "utf8").trim();
       const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };

@@ -49,7 +49,10 @@ const click = createRoute({
     "notification's).",
   request: {
     query: z.object({
-      token: z.string().max(1024).optional().openapi({ description: "From the push's `clickUrl`" }),
+      token: z.string().max(1024).optional().openapi({
+        description: "From the push's `clickUrl`",
+        example: "eyJuIjoibnRmXzAxamQ4cTNrNW02bjdwOHE5cjBzMXQydjN3In0.Zk3v2kq8Xw1yQm9T0aLr4A",
+      }),
     }),
     body: {
       required: true,

@@ -3161,7 +3161,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Issue an expiring token living this long (`15m`, `1h`, `7d`; 1 minute to 30 days, or `USER_TOKEN_MAX_AGE`). Default: a plain token, or one living `USER_TOKEN_MAX_AGE` when that is set. */
+                    /** @description Issue an expiring token living this long (`15m`, `1h`, `7d`; 1 minute to 30 days, or `USER_TOKEN_MAX_AGE`). Default: a plain token, or one living `USER_TOKEN_MAX_AGE` when that is set, or one living a day once the user's tokens were revoked (their plain token stays refused). */
                     expiresIn?: string;
                 };
                 header?: never;
