@@ -1,5 +1,12 @@
 import { fileURLToPath } from "node:url";
-import { booleanFlag, parseEnv, portNumber, redisEnvShape, refineRedisEnv } from "@herald/config";
+import {
+  booleanFlag,
+  parseEnv,
+  portNumber,
+  redisEnvShape,
+  refineRedisEnv,
+  requiredInProduction,
+} from "@herald/config";
 import { DEFAULT_PLAN_CACHE_MODE, PLAN_CACHE_MODES } from "@herald/db";
 import { resolveTrackingSecret } from "@herald/tracking";
 import { z } from "zod";
@@ -54,7 +61,6 @@ const baseSchema = z.object({
 const refineProduction = (
   e: {
     NODE_ENV: string;
-    UNSUBSCRIBE_SECRET?: string | undefined;
     ADMIN_EMAIL?: string | undefined;
     ADMIN_PASSWORD?: string | undefined;
   },
@@ -67,13 +73,6 @@ const refineProduction = (
       message: "ADMIN_EMAIL and ADMIN_PASSWORD go together",
     });
   }
-  if (e.NODE_ENV === "production" && !e.UNSUBSCRIBE_SECRET) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["UNSUBSCRIBE_SECRET"],
-      message: "is required in production (the workers need the same value)",
-    });
-  }
 };
 
 const schema = baseSchema
@@ -83,6 +82,12 @@ const schema = baseSchema
   .extend(securityEnv)
   .extend(dashboardEnvShape)
   .superRefine(refineProduction)
+  .superRefine(
+    requiredInProduction({
+      UNSUBSCRIBE_SECRET: "the workers need the same value",
+      TRACKING_SECRET: "at least 32 characters; the workers need the same value",
+    }),
+  )
   .superRefine(refineRedisEnv);
 
 export type ApiEnv = Omit<z.infer<typeof schema>, "DASHBOARD_COOKIE_SECURE"> & {

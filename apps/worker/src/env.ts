@@ -6,6 +6,7 @@ import {
   parseEnv,
   redisEnvShape,
   refineRedisEnv,
+  requiredInProduction,
 } from "@herald/config";
 import { DEFAULT_PLAN_CACHE_MODE, PLAN_CACHE_MODES, type PlanCacheMode } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
@@ -14,7 +15,7 @@ import { z } from "zod";
 import { type TrackingEnv, trackingEnv, trackingEnvFragment } from "./env-tracking.ts";
 import { type ProviderEnv, pickProviderEnv, providerEnvShape } from "./providers/provider-env.ts";
 import { type ReliabilityEnv, reliabilityEnvSchema, toReliabilityEnv } from "./reliability-env.ts";
-import { type PolicyEnv, policyEnv, policyEnvShape, requireUnsubscribeSecret } from "./router/policy-env.ts";
+import { type PolicyEnv, policyEnv, policyEnvShape } from "./router/policy-env.ts";
 
 /** Queues a worker process can serve (`WORKER_CHANNELS`). */
 export const WORKER_QUEUES = [
@@ -123,7 +124,12 @@ const schema = base
   .extend(providerEnvShape)
   .extend(trackingEnvFragment)
   .extend(reliabilityEnvSchema.shape)
-  .superRefine(requireUnsubscribeSecret)
+  .superRefine(
+    requiredInProduction({
+      UNSUBSCRIBE_SECRET: "the API needs the same value",
+      TRACKING_SECRET: "at least 32 characters; the API needs the same value",
+    }),
+  )
   .superRefine(refineRedisEnv);
 
 type Parsed = z.infer<typeof base> &

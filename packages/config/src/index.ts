@@ -16,5 +16,6 @@ export {
   redisTopologyProblems,
   refineRedisEnv,
 } from "./redis-env.ts";
+export { requiredInProduction } from "./required-in-production.ts";
 export { stopWithParent } from "./stop-with-parent.ts";
 export { within } from "./within.ts";

@@ -30,16 +30,6 @@ export interface PolicyEnv {
 }
 
 /** Production must not sign links with the well-known development secret. */
-export function requireUnsubscribeSecret(e: Record<string, unknown>, ctx: z.RefinementCtx): void {
-  if (e.NODE_ENV === "production" && !e.UNSUBSCRIBE_SECRET) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["UNSUBSCRIBE_SECRET"],
-      message: "is required in production (the API needs the same value)",
-    });
-  }
-}
-
 export function policyEnv(e: {
   DEDUP_WINDOW: number;
   DEDUP_CONTENT_HASH: boolean;

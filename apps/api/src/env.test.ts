@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { loadApiEnv } from "./env.ts";
+
+const base = { DATABASE_URL: "postgres://localhost/herald", REDIS_URL: "redis://127.0.0.1:6379" };
+
+describe("loadApiEnv in production", () => {
+  it("names every missing secret in one failed start", () => {
+    expect(() => loadApiEnv({ ...base, NODE_ENV: "production" })).toThrow(
+      /UNSUBSCRIBE_SECRET: is required in production.*\n {2}- TRACKING_SECRET: is required in production/,
+    );
+  });
+
+  it("starts with both set", () => {
+    const env = loadApiEnv({
+      ...base,
+      NODE_ENV: "production",
+      UNSUBSCRIBE_SECRET: "0123456789abcdef0123",
+      TRACKING_SECRET: "0123456789abcdef0123456789abcdef",
+    });
+    expect(env.TRACKING_SECRET).toBe("0123456789abcdef0123456789abcdef");
+  });
+});
