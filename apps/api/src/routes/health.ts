@@ -43,13 +43,18 @@ const readyz = createRoute({
   },
 });
 
+/** ioredis' fail-fast error while disconnected names its option, not the cause. */
+const REDIS_OFFLINE = /Stream isn't writeable|enableOfflineQueue|Connection is closed/;
+
 async function check(fn: () => Promise<unknown>) {
   const started = performance.now();
   try {
     await within(fn(), 2000);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
-    return { ok: false, error: (err as Error).message, latencyMs: Math.round(performance.now() - started) };
+    const message = (err as Error).message;
+    const error = REDIS_OFFLINE.test(message) ? "unreachable (the client is reconnecting)" : message;
+    return { ok: false, error, latencyMs: Math.round(performance.now() - started) };
   }
 }
 
