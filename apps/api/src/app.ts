@@ -61,6 +61,11 @@ const tooLarge = (max: number) => () => {
 export function createApp(deps: ApiDeps): App {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    await next();
+    // Shutting down: the client opens a new connection for its next request (see ApiDeps.lifecycle).
+    if (deps.lifecycle.closing) c.header("Connection", "close");
+  });
   app.use("*", apiSecurityHeaders());
   app.use("*", accessLog(deps.logger));
   app.use("*", trailingSlashRedirect());

@@ -15,6 +15,13 @@ export interface ApiDeps {
   /** Fans inbox events from Redis out to this process's SSE streams (connects on first use). */
   inboxHub: InboxHub;
   logger: Logger;
+  /**
+   * Set once the process starts shutting down: `/readyz` answers 503 and every
+   * response asks the client to close its connection, so a keep-alive client
+   * opens a new one (refused at once, safe to retry elsewhere) rather than
+   * sending its next request down a socket about to be closed under it.
+   */
+  lifecycle: { closing: boolean };
   close(): Promise<void>;
 }
 
@@ -43,6 +50,7 @@ export function createApiDeps(env: ApiEnv, logger: Logger = createLogger({ base:
     queues,
     inboxHub,
     logger,
+    lifecycle: { closing: false },
     async close() {
       inboxHub.close();
       await queues.close();

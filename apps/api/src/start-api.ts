@@ -58,6 +58,7 @@ export async function startApi(
     url: `http://127.0.0.1:${port}`,
     deps,
     async close() {
+      deps.lifecycle.closing = true;
       // Open inbox streams would hold the server open forever; end them (browsers reconnect elsewhere).
       deps.inboxHub.shutdown();
       await new Promise<void>((resolve) => {

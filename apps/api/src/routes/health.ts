@@ -5,7 +5,11 @@ import type { App } from "../hono-env.ts";
 
 const Check = z.object({ ok: z.boolean(), error: z.string().optional(), latencyMs: z.number() });
 const Ready = z
-  .object({ status: z.enum(["ready", "unavailable"]), checks: z.object({ postgres: Check, redis: Check }) })
+  .object({
+    status: z.enum(["ready", "unavailable"]),
+    shuttingDown: z.boolean().optional().openapi({ description: "This process is stopping" }),
+    checks: z.object({ postgres: Check, redis: Check }),
+  })
   .openapi("Readiness", {
     example: {
       status: "ready",
@@ -65,9 +69,14 @@ export function registerHealth(app: App, deps: ApiDeps): void {
       check(() => deps.dbHandle.sql`select 1`),
       check(() => deps.redis.ping()),
     ]);
-    const ok = postgres.ok && redis.ok;
+    // Shutting down: a load balancer stops sending here while in-flight requests finish.
+    const ok = postgres.ok && redis.ok && !deps.lifecycle.closing;
     return c.json(
-      { status: ok ? ("ready" as const) : ("unavailable" as const), checks: { postgres, redis } },
+      {
+        status: ok ? ("ready" as const) : ("unavailable" as const),
+        ...(deps.lifecycle.closing ? { shuttingDown: true } : {}),
+        checks: { postgres, redis },
+      },
       ok ? 200 : 503,
     );
   });

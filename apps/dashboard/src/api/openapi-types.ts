@@ -5873,6 +5873,8 @@ export interface components {
         Readiness: {
             /** @enum {string} */
             status: "ready" | "unavailable";
+            /** @description This process is stopping */
+            shuttingDown?: boolean;
             checks: {
                 postgres: {
                     ok: boolean;
