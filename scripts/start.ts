@@ -22,6 +22,7 @@ import {
   type HeraldApp,
   isPortOpen,
   livePidFrom,
+  onLauncherExit,
   REDIS_INSTALL_HINT,
   waitFor,
 } from "@herald/devstack";
@@ -192,6 +193,13 @@ async function shutdown(code: number): Promise<void> {
 // SIGHUP: the terminal was closed. Without a handler Node exits at once and the servers
 // started above (their own process groups) would run on, orphaned.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
+// npm itself killed with SIGKILL (`timeout -s KILL`, a process manager): nothing tells its children.
+if (process.env.npm_lifecycle_event) {
+  onLauncherExit(() => {
+    say("npm, which ran this, is gone");
+    void shutdown(0);
+  });
+}
 // With the terminal gone a line written to it fails (EIO); the shutdown must not die of it.
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 

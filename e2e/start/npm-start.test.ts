@@ -344,6 +344,34 @@ describe("npm start on a machine with nothing running", () => {
     }
   }, 240_000);
 
+  it("stops everything it started when the npm process itself is killed with kill -9", async () => {
+    const home = mkdtempSync(join(tmpdir(), "herald-npmkill-"));
+    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
+    // `npm` itself is the spawned process: what `timeout -s KILL npm start` or a process manager holds.
+    const npm = spawn("npm", ["start"], {
+      cwd: repo,
+      env: startEnv(home, port, pgPort, redisPort),
+      detached: true,
+      stdio: "ignore",
+    });
+    try {
+      await eventually(() => readyz(port), 90_000, 250);
+      process.kill(npm.pid!, "SIGKILL");
+      expect(await leftAfter(() => processesOf(home, redisPort), 40_000)).toEqual([]);
+      expect(await isPortOpen(port)).toBe(false);
+      expect(await isPortOpen(pgPort)).toBe(false);
+      expect(await isPortOpen(redisPort)).toBe(false);
+    } finally {
+      try {
+        process.kill(-npm.pid!, "SIGKILL");
+      } catch {
+        // gone
+      }
+      killAll(processesOf(home, redisPort));
+      removeHome(home);
+    }
+  }, 180_000);
+
   it("stops everything it started, PostgreSQL and Redis included, when its terminal is closed", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-hangup-"));
     const log = `${home}.log`;
