@@ -1,5 +1,6 @@
 import { toDurationMs } from "@herald/config";
 import { z } from "zod";
+import { USER_TOKEN_MIN_TTL_MS } from "./services/user-tokens.ts";
 
 /** End-user inbox, realtime and browser push configuration, merged into the API's env schema. */
 export const inboxEnvShape = {
@@ -21,7 +22,7 @@ export const inboxEnvShape = {
       if (!s) return undefined;
       const ms = toDurationMs(s, ctx);
       if (typeof ms !== "number") return ms; // not a duration: the issue is added
-      if (ms >= 60_000) return ms;
+      if (ms >= USER_TOKEN_MIN_TTL_MS) return ms;
       ctx.addIssue({ code: "custom", message: "must be at least 1m" });
       return z.NEVER;
     }),

@@ -8,12 +8,11 @@ import { requireScope } from "../middleware/api-key-auth.ts";
 import { describeDetails } from "../on-error.ts";
 import { commonErrors, jsonResponse, UserIdParam } from "../schemas/common.ts";
 import { announceInboxEvent } from "../services/inbox-actions.ts";
-import type { UserTokens } from "../services/user-tokens.ts";
+import { USER_TOKEN_MIN_TTL_MS, type UserTokens } from "../services/user-tokens.ts";
 
 const tags = ["Inbox"];
 
-/** An expiring token lives at least this long, and at most this long unless USER_TOKEN_MAX_AGE says less. */
-const MIN_TTL_MS = 60_000;
+/** An expiring token lives at most this long, unless USER_TOKEN_MAX_AGE says less. */
 const MAX_TTL_MS = 30 * 86_400_000;
 /** What `GET …/token` issues by default once the user's tokens were revoked. */
 const REVOKED_DEFAULT_TTL_MS = 86_400_000;
@@ -108,7 +107,7 @@ export function registerUserTokens(app: App, deps: ApiDeps, tokens: UserTokens):
       c.req.valid("query").expiresIn ?? maxAge ?? ((await revoked()) ? REVOKED_DEFAULT_TTL_MS : undefined);
     if (expiresInMs !== undefined) {
       const most = Math.min(maxAge ?? MAX_TTL_MS, MAX_TTL_MS);
-      if (expiresInMs < MIN_TTL_MS || expiresInMs > most) {
+      if (expiresInMs < USER_TOKEN_MIN_TTL_MS || expiresInMs > most) {
         const details = [{ path: "expiresIn", message: `must be between 1m and ${asDuration(most)}` }];
         throw new HeraldError("validation_failed", describeDetails(details), { details });
       }

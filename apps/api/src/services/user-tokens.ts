@@ -35,6 +35,9 @@ export interface UserTokenOptions {
   maxAgeMs?: number | undefined;
 }
 
+/** The shortest life an expiring token may be given, and `USER_TOKEN_MAX_AGE` set to: a minute. */
+export const USER_TOKEN_MIN_TTL_MS = 60_000;
+
 const PLAIN = /^[0-9a-f]{64}$/;
 const EXPIRING = /^v2\.(\d{13})\.(\d{13})\.([0-9a-f]{64})$/;
 
