@@ -26,12 +26,17 @@ export async function freePorts(count: number): Promise<number[]> {
     }
     return servers.map((srv) => (srv.address() as AddressInfo).port);
   } finally {
-    await Promise.all(
-      servers.map(
-        (srv) => new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve())),
-      ),
-    );
+    await closeAll(servers);
   }
+}
+
+/** Closes the servers a port search held (those still listening). */
+function closeAll(servers: Server[]): Promise<unknown> {
+  return Promise.all(
+    servers.map(
+      (srv) => new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve())),
+    ),
+  );
 }
 
 function listenOn(port: number, host?: string): Promise<Server | undefined> {
@@ -65,7 +70,7 @@ export async function freeConsecutivePorts(count: number, tries = 50): Promise<n
       }
       if (held.length === count) return base;
     } finally {
-      await Promise.all(held.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+      await closeAll(held);
     }
   }
   throw new Error(`found no ${count} consecutive free ports in ${tries} tries`);
