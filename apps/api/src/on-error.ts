@@ -31,6 +31,9 @@ const PG_DOWN_CODES = new Set([
   "EPIPE",
 ]);
 
+/** ioredis' fail-fast errors while it is disconnected: they name its option or state, not the cause. */
+export const REDIS_OFFLINE = /enableOfflineQueue|Connection is closed|Stream isn't writeable/;
+
 export function isDependencyDown(err: unknown): boolean {
   let e: unknown = err;
   for (let depth = 0; e && depth < 5; depth++) {
@@ -39,9 +42,7 @@ export function isDependencyDown(err: unknown): boolean {
     if (x.name === "MaxRetriesPerRequestError") return true;
     if (
       x.message &&
-      /enableOfflineQueue|Connection is closed|Stream isn't writeable|Command timed out|connect ECONNREFUSED/.test(
-        x.message,
-      )
+      (REDIS_OFFLINE.test(x.message) || /Command timed out|connect ECONNREFUSED/.test(x.message))
     )
       return true;
     e = x.cause;

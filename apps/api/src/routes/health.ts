@@ -2,6 +2,7 @@ import { within } from "@herald/config";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
+import { REDIS_OFFLINE } from "../on-error.ts";
 
 const Check = z.object({ ok: z.boolean(), error: z.string().optional(), latencyMs: z.number() });
 const Ready = z
@@ -46,9 +47,6 @@ const readyz = createRoute({
     503: { description: "A dependency is down", content: { "application/json": { schema: Ready } } },
   },
 });
-
-/** ioredis' fail-fast error while disconnected names its option, not the cause. */
-const REDIS_OFFLINE = /Stream isn't writeable|enableOfflineQueue|Connection is closed/;
 
 async function check(fn: () => Promise<unknown>) {
   const started = performance.now();
