@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { revokeUserTokens } from "@herald/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadApiEnv } from "../src/env.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
@@ -122,6 +123,25 @@ describe("expiring user tokens", () => {
     expect((await api.call("GET", prefs("rex"))).body.unsubscribedAll).toBe(false);
     // Needs an API key with users:write, not the user's own token.
     expect((await api.call("POST", "/v1/users/rex/token/revoke", undefined, asUser(fresh))).status).toBe(401);
+  });
+
+  it("a token issued in the revocation's millisecond is refused, and one the route issues then is not", async () => {
+    const revoked = await api.call("POST", "/v1/users/milli/token/revoke");
+    const at = Date.parse(revoked.body.revokedBefore);
+    // The revocation cannot tell which came first within its millisecond, so it refuses the token.
+    expectRefused(
+      await api.call("GET", inbox("milli"), undefined, asUser(signed("milli", at, at + 3_600_000))),
+      /was revoked/,
+    );
+    expect(
+      (await api.call("GET", inbox("milli"), undefined, asUser(signed("milli", at + 1, at + 3_600_000))))
+        .status,
+    ).toBe(200);
+    // A revocation recorded in the millisecond the route is about to issue in (here, later still):
+    // the token is issued after it rather than refused on its first use.
+    await revokeUserTokens(api.deps.db, "milli", new Date(Date.now() + 5000));
+    const t = await expiringToken(api, "milli", "1h");
+    expect((await api.call("GET", inbox("milli"), undefined, asUser(t.token))).status).toBe(200);
   });
 
   it("an erased user's token does not open the inbox of the id's next owner", async () => {

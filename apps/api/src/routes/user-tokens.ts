@@ -102,9 +102,9 @@ export function registerUserTokens(app: App, deps: ApiDeps, tokens: UserTokens):
     const { userId } = c.req.valid("param");
     // After a revocation (or an erase) the plain token is refused for good: handing it out would send the
     // browser round in circles between 401 and this route.
-    const revoked = async () => (await getRecipient(deps.db, userId))?.tokensValidFrom != null;
+    const revokedAt = (await getRecipient(deps.db, userId))?.tokensValidFrom ?? null;
     const expiresInMs =
-      c.req.valid("query").expiresIn ?? maxAge ?? ((await revoked()) ? REVOKED_DEFAULT_TTL_MS : undefined);
+      c.req.valid("query").expiresIn ?? maxAge ?? (revokedAt ? REVOKED_DEFAULT_TTL_MS : undefined);
     if (expiresInMs !== undefined) {
       const most = Math.min(maxAge ?? MAX_TTL_MS, MAX_TTL_MS);
       if (expiresInMs < USER_TOKEN_MIN_TTL_MS || expiresInMs > most) {
@@ -112,7 +112,7 @@ export function registerUserTokens(app: App, deps: ApiDeps, tokens: UserTokens):
         throw new HeraldError("validation_failed", describeDetails(details), { details });
       }
     }
-    const signed = await tokens.sign(userId, expiresInMs === undefined ? {} : { expiresInMs });
+    const signed = await tokens.sign(userId, expiresInMs === undefined ? {} : { expiresInMs, revokedAt });
     return c.json({ userId, token: signed.token, expiresAt: signed.expiresAt?.toISOString() ?? null }, 200);
   });
 

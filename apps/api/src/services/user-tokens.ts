@@ -20,8 +20,12 @@ export interface SignedUserToken {
  * `v2.<issued ms>.<expires ms>.<hex HMAC of the user id and both times>`.
  */
 export interface UserTokens {
-  /** A plain token, or with `expiresInMs` an expiring one. */
-  sign(userId: string, options?: { expiresInMs?: number }): Promise<SignedUserToken>;
+  /**
+   * A plain token, or with `expiresInMs` an expiring one. `revokedAt` (the
+   * user's `tokens_valid_from`, if any) puts the issue time after it, so a
+   * token issued in the revocation's own millisecond still opens the inbox.
+   */
+  sign(userId: string, options?: { expiresInMs?: number; revokedAt?: Date | null }): Promise<SignedUserToken>;
   check(userId: string, token: string): Promise<UserTokenCheck>;
 }
 
@@ -83,7 +87,7 @@ export function createUserTokens(db: Db, options: UserTokenOptions = {}): UserTo
   return {
     async sign(userId, signOptions = {}) {
       if (signOptions.expiresInMs === undefined) return { token: await hmac(userId), expiresAt: null };
-      const issued = String(Date.now());
+      const issued = String(Math.max(Date.now(), (signOptions.revokedAt?.getTime() ?? 0) + 1));
       const expires = String(Number(issued) + signOptions.expiresInMs);
       return {
         token: `v2.${issued}.${expires}.${await expiringMac(userId, issued, expires)}`,
@@ -109,7 +113,9 @@ export function createUserTokens(db: Db, options: UserTokenOptions = {}): UserTo
         return "expired";
       }
       const validFrom = (await getRecipient(db, userId))?.tokensValidFrom;
-      if (validFrom && (issued === null || issued < validFrom.getTime())) return "revoked";
+      // Times are whole milliseconds, a revocation's (the database's, for an erase) finer: one issued in the
+      // revocation's millisecond may be from before it, so it is refused (sign issues after it).
+      if (validFrom && (issued === null || issued <= validFrom.getTime())) return "revoked";
       return "valid";
     },
   };
