@@ -116,15 +116,15 @@ export function createApp(deps: ApiDeps): App {
     if (c.get("userToken") !== undefined) return next();
     return usesSessionCookie(c) ? session(c, next) : auth(c, next);
   });
-  app.use(
-    "/v1/*",
-    rateLimit({
-      redis: deps.redis,
-      setting: deps.env.API_RATE_LIMIT,
-      prefix: deps.env.QUEUE_PREFIX,
-      logger: deps.logger,
-    }),
-  );
+  // Counts a request once its caller is known: here, or after the inbox's own auth.
+  const limit = rateLimit({
+    redis: deps.redis,
+    setting: deps.env.API_RATE_LIMIT,
+    userSetting: deps.env.USER_RATE_LIMIT,
+    prefix: deps.env.QUEUE_PREFIX,
+    logger: deps.logger,
+  });
+  app.use("/v1/*", limit);
 
   app.use("/v1/*", depth);
 
@@ -134,7 +134,7 @@ export function createApp(deps: ApiDeps): App {
   registerUsers(app, deps);
   registerUserEvents(app, deps);
   registerTopics(app, deps);
-  registerInbox(app, deps, auth, tokens);
+  registerInbox(app, deps, { apiKey: auth, limit, tokens });
   registerUserTokens(app, deps, tokens);
   registerPush(app, deps);
   registerStats(app, deps);

@@ -33,6 +33,12 @@ export const inboxEnvShape = {
     .optional(),
   /** Origins allowed to call the inbox, preferences and push routes from a browser: `*` or a comma list. */
   INBOX_CORS_ORIGINS: z.string().min(1).default("*"),
+  /**
+   * Most inbox streams one API process keeps open per user with their user
+   * tokens (one per browser tab); another is refused with 429 until one
+   * closes. Streams opened with an API key are not counted. Default 20.
+   */
+  INBOX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Comment line sent on idle SSE streams so proxies keep them open. */
   INBOX_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
 };

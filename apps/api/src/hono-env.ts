@@ -16,6 +16,8 @@ export interface HonoEnv {
     userTokenValue?: string;
     /** When that token expires (ms since 1970); unset for a plain token. An open inbox stream ends then. */
     userTokenExpiresAt?: number;
+    /** Set once the rate limiter has counted this request, so a second pass (the inbox's own auth) does not. */
+    rateCounted?: boolean;
   };
 }
 

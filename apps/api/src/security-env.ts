@@ -14,7 +14,7 @@ const rateLimitSpec = z.string().transform((s, ctx) => {
   } catch {
     ctx.addIssue({
       code: "custom",
-      message: 'must look like "60000/1m" (requests per key per window ≥ 1s) or "off"',
+      message: 'must look like "60000/1m" (requests per window ≥ 1s) or "off"',
     });
     return z.NEVER;
   }
@@ -28,6 +28,13 @@ export const securityEnv = {
    * Default `60000/1m` (1,000 requests per second on average; a batch of 1,000 events is one request).
    */
   API_RATE_LIMIT: rateLimitSpec.default({ max: 60_000, windowMs: 60_000 }),
+  /**
+   * Requests per end user per fixed window made with their user tokens (inbox,
+   * its stream, preferences), in Redis across every API process: a browser, or
+   * someone holding a user's token, cannot spend the API's capacity. Default
+   * `600/1m` (10 a second on average, for all of one user's tabs together).
+   */
+  USER_RATE_LIMIT: rateLimitSpec.default({ max: 600, windowMs: 60_000 }),
   /**
    * How long one API process trusts a key lookup. A key revoked through the
    * API stops working at once in the process that revoked it and within this

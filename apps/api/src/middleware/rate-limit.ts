@@ -1,7 +1,7 @@
 import { HeraldError } from "@herald/errors";
 import type { RedisClient } from "@herald/jobs";
 import type { Logger } from "@herald/logger";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../hono-env.ts";
 import { throttledWarn } from "../log-throttle.ts";
 import type { RateLimitSetting } from "../security-env.ts";
@@ -21,55 +21,91 @@ type RateLimitRedis = RedisClient & {
 
 export interface RateLimitOptions {
   redis: RedisClient;
-  /** Requests per window; null disables the limiter. A key's own `rateLimit` overrides `max`. */
+  /**
+   * Requests per API key (and dashboard session) per window, `API_RATE_LIMIT`;
+   * null: not limited. A key's own `rateLimit` overrides `max`.
+   */
   setting: RateLimitSetting;
+  /** Requests per end user per window over their user tokens, `USER_RATE_LIMIT`; null: not limited. */
+  userSetting: RateLimitSetting;
   /** Redis key prefix (the queue prefix, so test runs and Heralds sharing a Redis stay apart). */
   prefix: string;
   logger: Logger;
 }
 
+interface Budget {
+  /** The Redis key's middle part: whose budget it is. */
+  id: string;
+  max: number;
+  windowMs: number;
+  /** "this API key", "this user": how a 429 names whose budget ran out. */
+  whose: string;
+}
+
 /**
- * Per-API-key rate limit in Redis, so every API process shares one budget
- * per key (fixed window). Answers carry `RateLimit-Limit`, `RateLimit-Remaining`
- * and `RateLimit-Reset` (seconds until the window resets, IETF draft
- * httpapi-ratelimit-headers) and a 429 adds `Retry-After`. If Redis cannot be
- * asked, the request goes through: the limiter protects Herald, it must not
- * take the read API down with Redis.
+ * Rate limits in Redis, so every API process shares one budget per caller
+ * (fixed window): per API key (or dashboard session), and per end user for
+ * calls made with their user token, whichever token of theirs it is. Answers
+ * carry `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (seconds
+ * until the window resets, IETF draft httpapi-ratelimit-headers) and
+ * `RateLimit-Policy`; a 429 adds `Retry-After`. A request is counted once,
+ * however often the middleware runs for it: it goes once the caller is known,
+ * globally and again on routes that authenticate by themselves (the inbox).
+ * If Redis cannot be asked, the request goes through: the limiter protects
+ * Herald, it must not take the read API down with Redis.
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<HonoEnv> {
-  const { setting, logger } = options;
-  if (!setting) return async (_c, next) => next();
+  const { setting, userSetting, logger } = options;
+  if (!setting && !userSetting) return async (_c, next) => next();
   const redis = options.redis as RateLimitRedis;
   if (typeof redis.heraldRateLimit !== "function") {
     redis.defineCommand("heraldRateLimit", { numberOfKeys: 1, lua: SCRIPT });
   }
   // Redis being down makes every request say so: one line per 10 s.
   const unavailable = throttledWarn(logger);
-  return async (c, next) => {
+  const budgetOf = (c: Context<HonoEnv>): Budget | null => {
     const key = c.get("apiKey");
-    if (!key) return next();
-    const max = key.rateLimit ?? setting.max;
-    const window = Math.floor(Date.now() / setting.windowMs);
+    if (key) {
+      return (
+        setting && {
+          id: key.id,
+          max: key.rateLimit ?? setting.max,
+          windowMs: setting.windowMs,
+          whose: "this API key",
+        }
+      );
+    }
+    const user = c.get("userToken");
+    if (user === undefined || !userSetting) return null;
+    return { id: `user:${user}`, max: userSetting.max, windowMs: userSetting.windowMs, whose: "this user" };
+  };
+  return async (c, next) => {
+    if (c.get("rateCounted")) return next();
+    const budget = budgetOf(c);
+    if (!budget) return next();
+    c.set("rateCounted", true);
+    const { max, windowMs } = budget;
+    const window = Math.floor(Date.now() / windowMs);
     let count: number;
     let ttlMs: number;
     try {
       [count, ttlMs] = await redis.heraldRateLimit(
-        `${options.prefix}:ratelimit:${key.id}:${window}`,
-        setting.windowMs,
+        `${options.prefix}:ratelimit:${budget.id}:${window}`,
+        windowMs,
       );
     } catch (err) {
-      unavailable({ err: (err as Error).message, apiKeyId: key.id }, "rate limiter unavailable; allowing");
+      unavailable({ err: (err as Error).message, budget: budget.id }, "rate limiter unavailable; allowing");
       return next();
     }
     const reset = Math.max(1, Math.ceil(ttlMs / 1000));
     c.header("RateLimit-Limit", String(max));
     c.header("RateLimit-Remaining", String(Math.max(0, max - count)));
     c.header("RateLimit-Reset", String(reset));
-    c.header("RateLimit-Policy", `${max};w=${Math.round(setting.windowMs / 1000)}`);
+    c.header("RateLimit-Policy", `${max};w=${Math.round(windowMs / 1000)}`);
     if (count > max) {
       throw new HeraldError(
         "rate_limited",
-        `Rate limit of ${max} requests per ${Math.round(setting.windowMs / 1000)} s exceeded for this API key; retry in ${reset} s.`,
+        `Rate limit of ${max} requests per ${Math.round(windowMs / 1000)} s exceeded for ${budget.whose}; retry in ${reset} s.`,
         { retryAfter: reset },
       );
     }

@@ -5,6 +5,7 @@ import {
   markDeliveredMany,
   type NotificationRow,
 } from "@herald/db";
+import { HeraldError } from "@herald/errors";
 import {
   compareStreamIds,
   type InboxMessage,
@@ -226,18 +227,37 @@ async function runStream(
 }
 
 export function registerInboxStream(app: App, deps: ApiDeps, tokens: UserTokens): void {
+  // Streams each user holds open here with their tokens: someone with a user's token could otherwise
+  // hold sockets and memory without end, since the rate limit counts only openings.
+  const open = new Map<string, number>();
+  const most = deps.env.INBOX_STREAMS_PER_USER;
   app.openapi(stream, async (c) => {
     const { userId } = c.req.valid("param");
     const fromHeader = c.req.header("last-event-id") ?? c.req.valid("query").lastEventId;
     const lastEventId = fromHeader && isStreamId(fromHeader) ? fromHeader : null;
     const recipient = await ensureRecipient(deps.db, userId);
+    // No await between the count's check and its increment, so concurrent openings cannot pass it together.
     const token = c.get("userTokenValue");
+    if (token !== undefined && (open.get(userId) ?? 0) >= most) {
+      throw new HeraldError(
+        "rate_limited",
+        `This user already has ${most} inbox streams open on this server (INBOX_STREAMS_PER_USER); close one first.`,
+        { retryAfter: 30 },
+      );
+    }
     const opener: StreamToken | undefined =
       token === undefined ? undefined : { userId, token, expiresAt: c.get("userTokenExpiresAt"), tokens };
+    if (opener) open.set(userId, (open.get(userId) ?? 0) + 1);
+    const closed = () => {
+      if (!opener) return;
+      const left = (open.get(userId) ?? 1) - 1;
+      if (left > 0) open.set(userId, left);
+      else open.delete(userId);
+    };
     c.header("X-Accel-Buffering", "no");
     return streamSSE(
       c,
-      (sse) => runStream(deps, sse, recipient.id, lastEventId, c.req.raw.signal, opener),
+      (sse) => runStream(deps, sse, recipient.id, lastEventId, c.req.raw.signal, opener).finally(closed),
       async (err) => {
         deps.logger.warn({ err: err.message, userId }, "inbox stream ended with an error");
       },

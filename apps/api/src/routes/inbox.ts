@@ -90,16 +90,16 @@ const readAll = createRoute({
 
 const actorOf = (c: Context<HonoEnv>): Actor => (c.get("apiKey") ? "api" : "user");
 
-/**
- * The inbox routes. `apiKey` is the app's own key check, so a key revoked in
- * this process stops here at once too, and `API_KEY_CACHE_MS` applies.
- */
-export function registerInbox(
-  app: App,
-  deps: ApiDeps,
-  apiKey: MiddlewareHandler<HonoEnv>,
-  tokens: UserTokens,
-): void {
+export interface InboxAuth {
+  /** The app's own key check, so a key revoked in this process stops here at once too, and `API_KEY_CACHE_MS` applies. */
+  apiKey: MiddlewareHandler<HonoEnv>;
+  /** The app's rate limiter: these routes know their caller only after their own auth. */
+  limit: MiddlewareHandler<HonoEnv>;
+  tokens: UserTokens;
+}
+
+/** The inbox routes, opened by the user's token or an API key. */
+export function registerInbox(app: App, deps: ApiDeps, { apiKey, limit, tokens }: InboxAuth): void {
   // The user's token (`?token=` too, for EventSource) or, for backends, an API key with the route's scope.
   const auth = userTokenAuth({
     tokens,
@@ -112,7 +112,7 @@ export function registerInbox(
   });
   const cors = browserCors(deps.env.INBOX_CORS_ORIGINS);
   // Hono's `/inbox/*` matches `/inbox` itself too.
-  app.use("/v1/users/:userId/inbox/*", cors, auth);
+  app.use("/v1/users/:userId/inbox/*", cors, auth, limit);
 
   const recipientOr404 = async (userId: string): Promise<RecipientRow> => {
     const r = await getRecipient(deps.db, userId);
