@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { findSuppression, getNotification, getTimeline } from "@herald/db";
+import { findSuppression, getNotification, getTimeline, transition } from "@herald/db";
 import { Webhook } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedSentNotification, timelineOf } from "./seed-notification.ts";
+import { seedNotification, seedSentNotification, timelineOf } from "./seed-notification.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
@@ -165,6 +165,42 @@ describe("POST /v1/webhooks/resend", () => {
     expect((await post(stranger, signed(stranger))).body).toMatchObject({ result: "unknown_notification" });
     const other = JSON.stringify({ type: "domain.updated", created_at: new Date().toISOString(), data: {} });
     expect((await post(other, signed(other))).body).toMatchObject({ result: "ignored" });
+  });
+
+  it("an event before the SENT record waits for it, or is answered 503 and processed on Svix's retry", async () => {
+    const seed = (userId: string) =>
+      seedNotification(api.deps.db, `${userId}_${randomBytes(3).toString("hex")}`, {
+        channel: "email",
+        recipient: { email: "early@example.com" },
+      });
+    const sent = (id: string, emailId: string) =>
+      transition(api.deps.db, id, "SENT", {
+        set: { provider: "resend", providerMessageId: emailId, sentAt: new Date() },
+      });
+    const { notification: a } = await seed("early");
+    const aId = crypto.randomUUID();
+    const tagged = (emailId: string, id: string) =>
+      resendEvent("email.delivered", emailId, { tags: [{ name: "notification_id", value: id }] });
+    const recorded = new Promise((r) => setTimeout(r, 300)).then(() => sent(a.id, aId));
+    const first = tagged(aId, a.id);
+    expect((await post(first, signed(first))).body).toMatchObject({
+      notificationId: a.id,
+      result: "updated",
+    });
+    await recorded;
+    expect((await getNotification(api.deps.db, a.id))?.status).toBe("DELIVERED");
+
+    const { notification: b } = await seed("late");
+    const bId = crypto.randomUUID();
+    const body = tagged(bId, b.id);
+    const headers = signed(body);
+    const early = await post(body, headers);
+    expect(early.status).toBe(503);
+    expect(early.body.error.message).toMatch(/is not recorded as sent yet/);
+    await sent(b.id, bId);
+    // Svix delivers the same message (same svix-id) again.
+    expect((await post(body, headers)).body).toMatchObject({ duplicate: false, result: "updated" });
+    expect((await getNotification(api.deps.db, b.id))?.status).toBe("DELIVERED");
   });
 
   it("email.failed after acceptance is kept in the timeline without moving SENT backwards", async () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { findSuppression, getNotification } from "@herald/db";
+import { findSuppression, getNotification, transition } from "@herald/db";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedSentNotification, timelineOf } from "./seed-notification.ts";
+import { seedNotification, seedSentNotification, timelineOf } from "./seed-notification.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 const AUTH_TOKEN = randomBytes(16).toString("hex");
@@ -35,11 +35,12 @@ function callback(sid: string, status: string, extra: Record<string, string> = {
 /** What Twilio sends: a form body signed (with the SDK's own helper) over the URL it was configured with. */
 async function post(
   params: Record<string, string>,
-  opts: { signWith?: Record<string, string>; url?: string } = {},
+  opts: { signWith?: Record<string, string>; url?: string; search?: string } = {},
 ) {
-  const url = opts.url ?? `${PUBLIC_URL}${PATH}`;
+  const search = opts.search ?? "";
+  const url = opts.url ?? `${PUBLIC_URL}${PATH}${search}`;
   const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, opts.signWith ?? params);
-  const res = await api.app.request(`http://10.0.0.7:3000${PATH}`, {
+  const res = await api.app.request(`http://10.0.0.7:3000${PATH}${search}`, {
     method: "POST",
     body: new URLSearchParams(params).toString(),
     headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
@@ -115,5 +116,58 @@ describe("POST /v1/webhooks/twilio", () => {
       reason: "bounced",
       detail: { errorCode: "30006" },
     });
+  });
+
+  it("a callback before the SENT record is found by the notification id in its URL and waits for the record", async () => {
+    const { notification: n } = await seedNotification(
+      api.deps.db,
+      `early_${randomBytes(3).toString("hex")}`,
+      {
+        channel: "sms",
+        recipient: { phone: "+14155550123" },
+      },
+    );
+    const sid = `SM${randomBytes(16).toString("hex")}`;
+    const search = `?notificationId=${n.id}`;
+    // The worker records SENT (with the sid) a moment after Twilio's first callback.
+    const recorded = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        void transition(api.deps.db, n.id, "SENT", {
+          set: { provider: "twilio", providerMessageId: sid, sentAt: new Date() },
+        }).then(() => resolve());
+      }, 300),
+    );
+    const res = await post(callback(sid, "delivered"), { search });
+    await recorded;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ notificationId: n.id, result: "updated" });
+    expect((await getNotification(api.deps.db, n.id))?.status).toBe("DELIVERED");
+    // Another attempt's message (a different sid) does not move this row.
+    const stray = await post(callback(`SM${randomBytes(16).toString("hex")}`, "undelivered"), { search });
+    expect(stray.body).toMatchObject({ notificationId: n.id, result: "ignored" });
+    expect((await getNotification(api.deps.db, n.id))?.status).toBe("DELIVERED");
+  });
+
+  it("answers 503 when the SENT record does not come, and processes the retry instead of calling it a duplicate", async () => {
+    const { notification: n } = await seedNotification(
+      api.deps.db,
+      `late_${randomBytes(3).toString("hex")}`,
+      {
+        channel: "sms",
+        recipient: { phone: "+14155550123" },
+      },
+    );
+    const sid = `SM${randomBytes(16).toString("hex")}`;
+    const search = `?notificationId=${n.id}`;
+    const early = await post(callback(sid, "delivered"), { search });
+    expect(early.status).toBe(503);
+    expect(early.body.error.message).toMatch(/is not recorded as sent yet \(QUEUED\)/);
+    expect((await getNotification(api.deps.db, n.id))?.status).toBe("QUEUED");
+    await transition(api.deps.db, n.id, "SENT", {
+      set: { provider: "twilio", providerMessageId: sid, sentAt: new Date() },
+    });
+    const retried = await post(callback(sid, "delivered"), { search });
+    expect(retried.body).toMatchObject({ duplicate: false, result: "updated" });
+    expect((await getNotification(api.deps.db, n.id))?.status).toBe("DELIVERED");
   });
 });

@@ -50,7 +50,7 @@ describe("SMS through Twilio", () => {
       To: "+14155550100",
       From: "+15005550006",
       Body: (n.content as { text: string }).text,
-      StatusCallback: "https://herald.example.com/v1/webhooks/twilio",
+      StatusCallback: `https://herald.example.com/v1/webhooks/twilio?notificationId=${n.id}`,
     });
     expect(req!.form.Body).toContain("A-1042");
     expect(n.provider).toBe("twilio");

@@ -40,7 +40,7 @@ export function registerTwilioWebhook(app: App, deps: ApiDeps): void {
     if (!sid || !status)
       return c.json({ ok: true as const, duplicate: false, notificationId: null, result: "ignored" }, 200);
     const outcome = await processOnce(deps.db, "twilio", `${sid}:${status}`, () =>
-      applyTwilioStatus(deps.db, params),
+      applyTwilioStatus(deps.db, params, c.req.query("notificationId")),
     );
     if (outcome.duplicate)
       return c.json({ ok: true as const, duplicate: true, notificationId: null, result: "duplicate" }, 200);

@@ -32,4 +32,14 @@ export const webhookResponses = {
     description: "Bad or missing signature",
     content: { "application/json": { schema: ErrorSchema } },
   },
+  413: {
+    description: "Body larger than MAX_BODY_BYTES",
+    content: { "application/json": { schema: ErrorSchema } },
+  },
+  503: {
+    description:
+      "Not processed, retry later: the database is unreachable, or the message is not recorded as sent yet " +
+      "(a callback that overtook the worker's record). The delivery id is not kept, so a retry is processed.",
+    content: { "application/json": { schema: ErrorSchema } },
+  },
 } as const;

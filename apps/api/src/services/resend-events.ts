@@ -12,6 +12,7 @@ import {
   transition,
 } from "@herald/db";
 import { z } from "zod";
+import { whenSentRecorded } from "./sent-record.ts";
 
 /** The parts of a Resend webhook event Herald uses (resend.com/docs/dashboard/webhooks/body-parameters). */
 const ResendEvent = z.object({
@@ -75,11 +76,12 @@ export async function applyResendEvent(db: Db, body: unknown): Promise<CallbackO
   if (!parsed.success || !parsed.data.type.startsWith("email."))
     return { notificationId: null, result: "ignored" };
   const event = parsed.data;
-  const n = await findNotificationForCallback(db, "email", {
+  const found = await findNotificationForCallback(db, "email", {
     providerMessageId: event.data.email_id,
     notificationId: notificationTag(event.data.tags),
   });
-  if (!n) return { notificationId: null, result: "unknown_notification" };
+  if (!found) return { notificationId: null, result: "unknown_notification" };
+  const n = await whenSentRecorded(db, found);
   const at = eventTime(event.created_at, event.data.created_at);
   const base = { provider: "resend", event: event.type };
   const o = { at, detail: base };

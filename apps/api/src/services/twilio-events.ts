@@ -8,6 +8,7 @@ import {
   suppressAddress,
 } from "@herald/db";
 import type { CallbackOutcome } from "./resend-events.ts";
+import { whenSentRecorded } from "./sent-record.ts";
 
 /**
  * Twilio error codes that mean the number will never receive SMS (unknown
@@ -21,12 +22,22 @@ const PERMANENT_ERRORS = new Set(["21211", "21408", "21610", "21612", "21614", "
  * `ErrorCode`, `To`). `undelivered`/`failed` after the message was handed to
  * Twilio end as BOUNCED (the state machine keeps FAILED for our own attempts).
  */
-export async function applyTwilioStatus(db: Db, params: Record<string, string>): Promise<CallbackOutcome> {
+export async function applyTwilioStatus(
+  db: Db,
+  params: Record<string, string>,
+  /** From the callback URL the worker gave Twilio (signed with it): finds the row before SENT records the sid. */
+  notificationId?: string,
+): Promise<CallbackOutcome> {
   const sid = params.MessageSid ?? params.SmsSid;
   const status = (params.MessageStatus ?? params.SmsStatus ?? "").toLowerCase();
   if (!sid || !status) return { notificationId: null, result: "ignored" };
-  const n = await findNotificationForCallback(db, "sms", { providerMessageId: sid });
-  if (!n) return { notificationId: null, result: "unknown_notification" };
+  const found = await findNotificationForCallback(db, "sms", { providerMessageId: sid, notificationId });
+  if (!found) return { notificationId: null, result: "unknown_notification" };
+  // Another attempt's message (one Herald took for failed and sent again): the row follows its own sid.
+  if (found.providerMessageId && found.providerMessageId !== sid)
+    return { notificationId: found.id, result: "ignored" };
+  const n = await whenSentRecorded(db, found);
+  if (n.providerMessageId !== sid) return { notificationId: n.id, result: "ignored" };
   const errorCode = params.ErrorCode || undefined;
   const detail = { provider: "twilio", event: status, ...(errorCode ? { errorCode } : {}) };
   let moved: boolean;

@@ -3711,6 +3711,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Body larger than MAX_BODY_BYTES */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not processed, retry later: the database is unreachable, or the message is not recorded as sent yet (a callback that overtook the worker's record). The delivery id is not kept, so a retry is processed. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3761,6 +3779,24 @@ export interface paths {
                 };
                 /** @description Bad or missing signature */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body larger than MAX_BODY_BYTES */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not processed, retry later: the database is unreachable, or the message is not recorded as sent yet (a callback that overtook the worker's record). The delivery id is not kept, so a retry is processed. */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

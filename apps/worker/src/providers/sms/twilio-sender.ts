@@ -105,7 +105,9 @@ export function twilioSender(options: TwilioSenderOptions): ChannelSender {
           ...(options.messagingServiceSid
             ? { messagingServiceSid: options.messagingServiceSid }
             : { from: options.from! }),
-          statusCallback: options.statusCallback,
+          // The notification's id rides in the URL Twilio signs: its first callbacks can come before
+          // the SENT record (which holds the sid) is written.
+          statusCallback: `${options.statusCallback}?notificationId=${encodeURIComponent(ctx.notification.id)}`,
         });
         return {
           provider: "twilio",
