@@ -70,16 +70,16 @@ describe("open pixel and click redirect", () => {
       url: original,
       source: "email",
     });
-    // A second click is kept in the timeline; clicked_at stays the first.
+    // A second click is kept in the timeline, not marked ignored (it is recorded); clicked_at stays the first.
     expect((await get(link)).status).toBe(302);
     expect((await getNotification(api.deps.db, n.id))?.clickedAt).toEqual(row?.clickedAt);
-    expect(await timelineOf(api.deps.db, n.id)).toEqual([
-      "PENDING",
-      "QUEUED",
-      "SENT",
-      "READ",
-      "READ(ignored)",
-    ]);
+    expect(await timelineOf(api.deps.db, n.id)).toEqual(["PENDING", "QUEUED", "SENT", "READ", "READ"]);
+    expect((await getTimeline(api.deps.db, n.id)).at(-1)?.detail).toEqual({
+      event: "clicked",
+      source: "email",
+      url: original,
+      statusUnchanged: true,
+    });
   });
 
   it("is never an open redirect: a token whose link was swapped is 404 without Location", async () => {

@@ -84,10 +84,13 @@ export async function recordClick(
     ...(click.url ? { url: click.url } : {}),
     ...(click.action ? { action: click.action } : {}),
   };
+  // Already READ (opened first) or past it: the click is still recorded (clicked_at, the timeline),
+  // so its entry says the status stayed, not that the click was ignored.
   const moved = await transition(db, id, "READ", {
     at,
     detail,
     recordIgnored: true,
+    unmovedDetail: { statusUnchanged: true },
     set: { readAt: at, clickedAt: at },
   });
   if (!moved) {

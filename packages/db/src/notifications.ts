@@ -291,6 +291,8 @@ export interface TransitionOptions {
   from?: NotificationStatus[];
   /** Keep a timeline entry even when the status cannot move (late or out-of-order callbacks). */
   recordIgnored?: boolean;
+  /** Merged into the detail of that entry. Default `{ ignored: true }`: the event changed nothing. */
+  unmovedDetail?: Record<string, unknown>;
   at?: Date;
 }
 
@@ -318,7 +320,7 @@ export async function transition(
   }
   if (options.incrementRetry) sets.push(sql`retry_count = retry_count + 1`);
   const detail = options.detail ? JSON.stringify(options.detail) : null;
-  const ignoredDetail = JSON.stringify({ ...options.detail, ignored: true });
+  const ignoredDetail = JSON.stringify({ ...options.detail, ...(options.unmovedDetail ?? { ignored: true }) });
   const result = await db.execute<{ updated: number }>(sql`
     with u as (
       update notifications set ${sql.join(sets, sql`, `)}
