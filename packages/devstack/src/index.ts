@@ -14,7 +14,7 @@ export {
   embeddedPostgresDataDirs,
   ensureDevServices,
 } from "./dev-services.ts";
-export { onLauncherExit, parentPid } from "./launcher-watch.ts";
+export { onLauncherExit } from "./launcher-watch.ts";
 export { livePidFrom, stopPid } from "./left-running.ts";
 export { freeConsecutivePorts, freePort, freePorts, isPortOpen, waitFor } from "./net.ts";
 export { PostgresServer, type PostgresServerOptions } from "./postgres-server.ts";
