@@ -14,6 +14,7 @@ import { ADMIN, type DashboardStack, SUPPORT, startDashboardStack } from "./dash
 let stack: DashboardStack;
 let deadDora: string; // retried by the admin
 let deadEve: string; // stays dead (screenshots, support's 403)
+let graceReset: string; // a password reset's event: its link is hidden from support
 let adaEmail: string;
 
 const SHOTS = resolve(import.meta.dirname, "../../.herald/screenshots");
@@ -51,7 +52,7 @@ beforeAll(async () => {
   const dora = await stack.trigger("dead-dora", "payment_failed");
   const eve = await stack.trigger("dead-eve", "order_placed", { orderId: "E-77" });
   const ada = await stack.trigger("ada-lovelace", "order_placed", { orderId: "A-1042" });
-  await stack.trigger("grace-hopper", "password_reset");
+  graceReset = await stack.trigger("grace-hopper", "password_reset");
   await stack.trigger("alan-turing", "weekly_promo");
   await stack.trigger("grace-hopper", "order_placed", { orderId: "G-9" });
   const find = async (eventId: string, channel: string) =>
@@ -116,6 +117,21 @@ describe("support staff", () => {
     expect(event.body.suppressed).toContainEqual({ channel: "sms", reason: "opted_out" });
     await eventually(async () => (await stack.notificationsOf(eventId, 2)).every((n) => n.status === "SENT"));
     expect((await smsOutboxFor("+14155550100")).length).toBe(smsBefore);
+  });
+
+  it("see a password reset's subject but not its link, which opens the user's account", async () => {
+    const [email] = (await settle(graceReset, 1)).filter((n) => n.channel === "email");
+    const resetUrl = (await stack.herald.call("GET", `/v1/events/${graceReset}`)).body.data.resetUrl;
+    expect(resetUrl).toMatch(/^https:/);
+    // A page of its own: the tests around this one go on from where the shared page is.
+    const own = await stack.signedIn(SUPPORT);
+    await own.goto(`${stack.herald.url}/notifications/${email!.id}`);
+    await own
+      .locator("[data-content-hidden]")
+      .getByText(/^Hidden from the support role/)
+      .waitFor();
+    expect(await own.locator("[data-content-hidden] .mail-head").textContent()).toContain("password");
+    expect(await own.content()).not.toContain(resetUrl);
   });
 
   it("see the API's validation errors inline in the preferences editor, and nothing is saved", async () => {

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { createDashboardUser, getNotification } from "@herald/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserCall, type Signed, signInAs } from "./dashboard-session.ts";
 import { seedNotification } from "./seed-notification.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
@@ -26,38 +27,9 @@ async function seedDead(userId: string) {
   return notification;
 }
 
-interface Signed {
-  cookie: string;
-  csrf: string;
-  setCookies: string[];
-}
-
-/** A browser-like request: cookies and optional CSRF header, never an API key. */
-async function browser(method: string, path: string, s?: Signed | null, body?: unknown, headers = {}) {
-  const res = await api.app.request(path, {
-    method,
-    headers: {
-      ...(s ? { cookie: s.cookie } : {}),
-      ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let parsed: any = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {}
-  return { status: res.status, body: parsed, headers: res.headers };
-}
-
-async function signIn(who: { email: string; password: string }): Promise<Signed> {
-  const res = await browser("POST", "/v1/dashboard/session", null, who);
-  expect(res.status).toBe(200);
-  const setCookies = res.headers.getSetCookie();
-  const cookie = setCookies.map((c) => c.split(";")[0]).join("; ");
-  return { cookie, csrf: res.body.csrfToken, setCookies };
-}
+const browser = (method: string, path: string, s?: Signed | null, body?: unknown, headers = {}) =>
+  browserCall(api, method, path, s, body, headers);
+const signIn = (who: { email: string; password: string }) => signInAs(api, who);
 
 describe("dashboard sign-in", () => {
   it("sets an httpOnly, SameSite=Lax session cookie and a readable CSRF cookie; e-mail is case-insensitive", async () => {

@@ -36,6 +36,8 @@ export interface SeedOptions {
   priority?: Priority;
   /** The `send_batch` job carrying the row. Default none (a `send` job of its own). */
   sendJob?: string;
+  /** The event's and the notification's type, its category and the event's data. Default `order_placed`. */
+  type?: { name: string; category: string; data: Record<string, unknown> };
 }
 
 /**
@@ -51,9 +53,9 @@ export async function seedNotification(
   const recipient = await upsertRecipient(db, userId, options.recipient ?? {});
   const [event] = await insertEvents(db, [
     {
-      type: "order_placed",
+      type: options.type?.name ?? "order_placed",
       userId,
-      data: {},
+      data: options.type?.data ?? {},
       priority: options.priority ?? "normal",
       ...(options.eventChannels ? { channels: options.eventChannels, sendAt: null } : {}),
     },
@@ -71,8 +73,8 @@ export async function seedNotification(
       eventId: event!.event.id,
       recipientId: recipient.id,
       userId,
-      type: "order_placed",
-      category: "transactional",
+      type: options.type?.name ?? "order_placed",
+      category: options.type?.category ?? "transactional",
       channel,
       priority: options.priority ?? "normal",
       status: options.status ?? "QUEUED",

@@ -320,7 +320,10 @@ export async function transition(
   }
   if (options.incrementRetry) sets.push(sql`retry_count = retry_count + 1`);
   const detail = options.detail ? JSON.stringify(options.detail) : null;
-  const ignoredDetail = JSON.stringify({ ...options.detail, ...(options.unmovedDetail ?? { ignored: true }) });
+  const ignoredDetail = JSON.stringify({
+    ...options.detail,
+    ...(options.unmovedDetail ?? { ignored: true }),
+  });
   const result = await db.execute<{ updated: number }>(sql`
     with u as (
       update notifications set ${sql.join(sets, sql`, `)}

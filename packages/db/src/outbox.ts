@@ -1,9 +1,9 @@
 import { newId } from "@herald/ids";
-import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
 import { pg } from "./raw.ts";
-import { outboxMessages, type RenderedContent } from "./schema/index.ts";
+import { notifications, outboxMessages, type RenderedContent } from "./schema/index.ts";
 
 export type OutboxRow = typeof outboxMessages.$inferSelect;
 
@@ -55,18 +55,22 @@ export async function insertOutboxMessages(
   return rows.map((r) => r.id);
 }
 
+/** A captured message with its notification's category (null once retention removed the notification). */
+export type OutboxListRow = OutboxRow & { category: string | null };
+
 export async function listOutbox(
   db: Db,
   filter: { channel?: string; notificationId?: string; beforeId?: string },
   limit: number,
-): Promise<OutboxRow[]> {
+): Promise<OutboxListRow[]> {
   const where: SQL[] = [];
   if (filter.channel) where.push(eq(outboxMessages.channel, filter.channel));
   if (filter.notificationId) where.push(eq(outboxMessages.notificationId, filter.notificationId));
   if (filter.beforeId) where.push(lt(outboxMessages.id, filter.beforeId));
   return db
-    .select()
+    .select({ ...getTableColumns(outboxMessages), category: notifications.category })
     .from(outboxMessages)
+    .leftJoin(notifications, eq(notifications.id, outboxMessages.notificationId))
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(outboxMessages.id))
     .limit(limit);

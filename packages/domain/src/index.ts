@@ -1,5 +1,5 @@
 export { canonicalJson } from "./canonical-json.ts";
-export { CATEGORIES, type Category, isCategory, isRequiredCategory } from "./categories.ts";
+export { CATEGORIES, type Category, isCategory, isRequiredCategory, isSecretCategory } from "./categories.ts";
 export { CHANNELS, type Channel, isChannel } from "./channels.ts";
 export type { RenderedContent, RenderedFor } from "./content.ts";
 export { PRIORITIES, PRIORITY_RANK, type Priority } from "./priorities.ts";

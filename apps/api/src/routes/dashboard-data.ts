@@ -6,6 +6,7 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, PageQuery } from "../schemas/common.ts";
 import { OutboxListSchema, UserSearchSchema } from "../schemas/dashboard.ts";
+import { seesSecrets, visibleContent } from "../services/secret-content.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
 const searchUsers = createRoute({
@@ -84,6 +85,7 @@ export function registerDashboardData(app: App, deps: ApiDeps): void {
       q.limit + 1,
     );
     const page = toPage(rows, q.limit);
+    const sees = seesSecrets(c);
     return c.json(
       {
         data: page.data.map((m) => ({
@@ -91,7 +93,8 @@ export function registerDashboardData(app: App, deps: ApiDeps): void {
           notificationId: m.notificationId,
           channel: m.channel,
           destination: m.destination,
-          content: m.content as Record<string, unknown>,
+          // A message whose notification retention removed has no category left: hidden to be safe.
+          content: visibleContent(m.content as Record<string, unknown>, m.category ?? "security", sees),
           createdAt: m.createdAt.toISOString(),
         })),
         nextCursor: page.nextCursor,

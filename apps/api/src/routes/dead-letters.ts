@@ -26,6 +26,7 @@ import {
   retryAllDeadLetters,
   retryDeadLetter,
 } from "../services/dead-letters.ts";
+import { seesSecrets } from "../services/secret-content.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
 const Filter = {
@@ -223,9 +224,10 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
       deps.db,
       page.data.map((n) => n.id),
     );
+    const sees = seesSecrets(c);
     const data = page.data.map((n) => {
       const provider = failed.get(n.id);
-      return { ...serializeNotification(n), ...(provider ? { failedProvider: provider } : {}) };
+      return { ...serializeNotification(n, sees), ...(provider ? { failedProvider: provider } : {}) };
     });
     return c.json({ data, nextCursor: page.nextCursor }, 200);
   });
@@ -236,7 +238,7 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
       throw new HeraldError("conflict", `Notification ${notificationId} was canceled meanwhile.`);
     }
     const n = await getNotification(deps.db, notificationId);
-    return c.json(serializeNotification(n!), 202);
+    return c.json(serializeNotification(n!, seesSecrets(c)), 202);
   });
 
   app.openapi(retryMany, async (c) => {
@@ -254,6 +256,9 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
         `Notification ${notificationId} changed meanwhile; it is no longer DEAD or failed for good.`,
       );
     }
-    return c.json(serializeNotification((await getNotification(deps.db, notificationId))!), 200);
+    return c.json(
+      serializeNotification((await getNotification(deps.db, notificationId))!, seesSecrets(c)),
+      200,
+    );
   });
 }

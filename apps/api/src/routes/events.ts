@@ -18,6 +18,7 @@ import {
 } from "../schemas/event.ts";
 import { serializeNotification } from "../schemas/notification.ts";
 import { acceptEvents, type ValidEvent, validateEvent } from "../services/ingest.ts";
+import { seesSecrets } from "../services/secret-content.ts";
 
 /** A topic event lists this many of its notifications; the rest page through GET /v1/notifications?eventId=. */
 const TOPIC_EVENT_NOTIFICATIONS = 10;
@@ -217,15 +218,16 @@ export function registerEvents(app: App, deps: ApiDeps): void {
     const { eventId } = c.req.valid("param");
     const event = await getEvent(deps.db, eventId);
     if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
+    const sees = seesSecrets(c);
     const [notifications, fanout] = await Promise.all([
       listEventNotifications(deps.db, eventId, event.topic ? TOPIC_EVENT_NOTIFICATIONS : undefined),
       event.topic ? fanoutSummary(deps.db, eventId) : null,
     ]);
     return c.json(
       {
-        ...serializeEvent(event),
+        ...serializeEvent(event, sees),
         ...(fanout ? { fanout } : {}),
-        notifications: notifications.map(serializeNotification),
+        notifications: notifications.map((n) => serializeNotification(n, sees)),
       },
       200,
     );

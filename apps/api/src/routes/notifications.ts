@@ -27,6 +27,7 @@ import {
   serializeNotification,
   serializeTimeline,
 } from "../schemas/notification.ts";
+import { seesSecrets } from "../services/secret-content.ts";
 
 const list = createRoute({
   method: "get",
@@ -135,7 +136,10 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
       q.limit + 1,
     );
     const page = toPage(rows, q.limit);
-    return c.json({ data: page.data.map(serializeNotification), nextCursor: page.nextCursor }, 200);
+    return c.json(
+      { data: page.data.map((n) => serializeNotification(n, seesSecrets(c))), nextCursor: page.nextCursor },
+      200,
+    );
   });
 
   app.openapi(getOne, async (c) => {
@@ -143,7 +147,10 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
     const n = await getNotification(deps.db, notificationId);
     if (!n) throw new HeraldError("not_found", `No notification ${notificationId}.`);
     const timeline = await getTimeline(deps.db, notificationId);
-    return c.json({ ...serializeNotification(n), timeline: serializeTimeline(timeline) }, 200);
+    return c.json(
+      { ...serializeNotification(n, seesSecrets(c)), timeline: serializeTimeline(timeline) },
+      200,
+    );
   });
 
   app.openapi(cancel, async (c) => {
@@ -166,6 +173,6 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
       .get(n.channel)
       .remove(notificationId)
       .catch(() => 0);
-    return c.json(serializeNotification(n), 200);
+    return c.json(serializeNotification(n, seesSecrets(c)), 200);
   });
 }

@@ -8,6 +8,7 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, conflictError, NotificationIdParam, notFoundError } from "../schemas/common.ts";
 import { NotificationSchema, serializeNotification } from "../schemas/notification.ts";
+import { seesSecrets } from "../services/secret-content.ts";
 
 const reschedule = createRoute({
   method: "patch",
@@ -98,6 +99,6 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
           });
     const current = (await getNotification(deps.db, notificationId))!;
     if (!moved && current.status !== "SENT") throw notScheduled(current.status);
-    return c.json(serializeNotification(current), 200);
+    return c.json(serializeNotification(current, seesSecrets(c)), 200);
   });
 }

@@ -6,6 +6,7 @@ import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, PageQuery, UserIdParam } from "../schemas/common.ts";
 import { EventSchema, serializeEvent } from "../schemas/event.ts";
 import { exampleEvent } from "../schemas/examples.ts";
+import { seesSecrets } from "../services/secret-content.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
 const UserEventSchema = EventSchema.omit({ notifications: true, fanout: true })
@@ -79,9 +80,10 @@ export function registerUserEvents(app: App, deps: ApiDeps): void {
       q.limit + 1,
     );
     const page = toPage(rows, q.limit);
+    const sees = seesSecrets(c);
     return c.json(
       {
-        data: page.data.map((e) => ({ ...serializeEvent(e), notificationCount: e.notificationCount })),
+        data: page.data.map((e) => ({ ...serializeEvent(e, sees), notificationCount: e.notificationCount })),
         nextCursor: page.nextCursor,
       },
       200,

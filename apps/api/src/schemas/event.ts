@@ -1,6 +1,7 @@
 import type { EventRow } from "@herald/db";
 import { CHANNELS, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
+import { hidesEventData } from "../services/secret-content.ts";
 import { UserId } from "./common.ts";
 import { exampleEvent, exampleIds, exampleOrderData } from "./examples.ts";
 import { NotificationSchema } from "./notification.ts";
@@ -142,6 +143,10 @@ export const EventSchema = z
     userId: z.string().optional(),
     topic: z.string().optional(),
     data: z.record(z.string(), z.unknown()),
+    dataHidden: z.literal(true).optional().openapi({
+      description:
+        "Set, with `data` empty, for a support session reading a `security` event (reset links, codes)",
+    }),
     priority: z.enum(PRIORITIES),
     status: z.enum(["accepted", "routed", "failed"]),
     sendAt: z.string().optional(),
@@ -160,13 +165,16 @@ export const EventSchema = z
   })
   .openapi("Event", { example: exampleEvent });
 
-export function serializeEvent(e: EventRow) {
+/** `sees`: whether the caller may see a secret event's data (`seesSecrets`). */
+export function serializeEvent(e: EventRow, sees: boolean) {
+  const hidden = hidesEventData(e.type, sees);
   return {
     id: e.id,
     type: e.type,
     ...(e.userId ? { userId: e.userId } : {}),
     ...(e.topic ? { topic: e.topic } : {}),
-    data: e.data,
+    data: hidden ? {} : e.data,
+    ...(hidden ? { dataHidden: true as const } : {}),
     priority: e.priority as (typeof PRIORITIES)[number],
     status: e.status,
     ...(e.sendAt ? { sendAt: e.sendAt.toISOString() } : {}),

@@ -1,6 +1,7 @@
 import type { NotificationRow, TimelineRow } from "@herald/db";
 import { CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
+import { visibleContent } from "../services/secret-content.ts";
 import { isoDate } from "./common.ts";
 import { exampleNotification, exampleTimeline } from "./examples.ts";
 
@@ -19,7 +20,10 @@ export const NotificationSchema = z
     providerMessageId: z.string().optional(),
     retryCount: z.number().int(),
     lastError: z.string().optional(),
-    content: z.record(z.string(), z.unknown()),
+    content: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "The rendered message. For a support session, a `security` message keeps only `channel`, `subject` or `title`, and `hidden` (why)",
+    }),
     createdAt: z.string(),
     scheduledAt: z.string().optional(),
     sentAt: z.string().optional(),
@@ -37,7 +41,8 @@ export const NotificationWithTimelineSchema = NotificationSchema.extend({
   timeline: z.array(TimelineEntrySchema),
 }).openapi("NotificationWithTimeline", { example: { ...exampleNotification, timeline: exampleTimeline } });
 
-export function serializeNotification(n: NotificationRow) {
+/** `sees`: whether the caller may see a secret category's content (`seesSecrets`). */
+export function serializeNotification(n: NotificationRow, sees: boolean) {
   return {
     id: n.id,
     eventId: n.eventId,
@@ -52,7 +57,7 @@ export function serializeNotification(n: NotificationRow) {
     ...(n.providerMessageId ? { providerMessageId: n.providerMessageId } : {}),
     retryCount: n.retryCount,
     ...(n.lastError ? { lastError: n.lastError } : {}),
-    content: n.content as Record<string, unknown>,
+    content: visibleContent(n.content as Record<string, unknown>, n.category, sees),
     createdAt: n.createdAt.toISOString(),
     ...(n.scheduledAt ? { scheduledAt: isoDate(n.scheduledAt) } : {}),
     ...(n.sentAt ? { sentAt: isoDate(n.sentAt) } : {}),

@@ -6184,6 +6184,11 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+            /**
+             * @description Set, with `data` empty, for a support session reading a `security` event (reset links, codes)
+             * @enum {boolean}
+             */
+            dataHidden?: true;
             /** @enum {string} */
             priority: "critical" | "high" | "normal" | "low";
             /** @enum {string} */
@@ -6275,6 +6280,7 @@ export interface components {
             providerMessageId?: string;
             retryCount: number;
             lastError?: string;
+            /** @description The rendered message. For a support session, a `security` message keeps only `channel`, `subject` or `title`, and `hidden` (why) */
             content: {
                 [key: string]: unknown;
             };
@@ -6613,6 +6619,11 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+            /**
+             * @description Set, with `data` empty, for a support session reading a `security` event (reset links, codes)
+             * @enum {boolean}
+             */
+            dataHidden?: true;
             /** @enum {string} */
             priority: "critical" | "high" | "normal" | "low";
             /** @enum {string} */

@@ -40,6 +40,22 @@ export function ContentPreview({
   frameHeight?: number;
 }) {
   const ch = channel ?? str(content.channel) ?? "";
+  const hidden = str(content.hidden);
+  if (hidden) {
+    // A security message (reset link, code) read by the support role: the API sent no body.
+    const heading = str(content.subject) ?? str(content.title);
+    return (
+      <div className="preview preview-hidden" data-content-hidden>
+        {heading && (
+          <dl className="mail-head">
+            <dt>{ch === "email" ? "Subject" : "Title"}</dt>
+            <dd>{heading}</dd>
+          </dl>
+        )}
+        <p className="callout">{hidden}</p>
+      </div>
+    );
+  }
   if (ch === "email") {
     const html = str(content.html);
     return (
