@@ -1,14 +1,13 @@
-import { and, desc, eq, ilike, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { RecipientRow } from "./recipients.ts";
 import { recipients } from "./schema/index.ts";
 
 /**
  * Recipients whose user id, e-mail or phone contains `q` (case-insensitive),
- * most recently updated first. For support staff finding a user; erased
- * recipients are left out. `afterId` (the previous page's last recipient)
- * continues the list: the rows that sort after that recipient's current
- * (updated_at, id), so a page never repeats or skips an unchanged row.
+ * newest first. For support staff finding a user; erased recipients are left
+ * out. `afterId` (the previous page's last recipient) continues the list, so
+ * a page never repeats or skips a row, whatever was updated meanwhile.
  */
 export async function searchRecipients(
   db: Db,
@@ -29,16 +28,15 @@ export async function searchRecipients(
       )!,
     );
   }
-  if (afterId) {
-    where.push(
-      sql`(${recipients.updatedAt}, ${recipients.id}) < (SELECT r.updated_at, r.id FROM recipients r WHERE r.id = ${afterId})`,
-    );
-  }
+  // Newest users first by their (time-ordered) id, which never changes: ordered by the last update,
+  // a user updated between two pages moved to the front the reader had already loaded, and was
+  // missing from the pages after it.
+  if (afterId) where.push(lt(recipients.id, afterId));
   return db
     .select()
     .from(recipients)
     .where(and(...where))
-    .orderBy(desc(recipients.updatedAt), desc(recipients.id))
+    .orderBy(desc(recipients.id))
     .limit(limit);
 }
 

@@ -5429,7 +5429,7 @@ export interface paths {
         };
         /**
          * Find users by user id, e-mail, phone or Herald id (usr_…)
-         * @description Case-insensitive substring match, most recently updated first. Erased users are left out. Pass `nextCursor` as `cursor` for the next page; a user updated meanwhile moves to the front and is not repeated further down.
+         * @description Case-insensitive substring match, newest users first. Erased users are left out. Pass `nextCursor` as `cursor` for the next page; updates made meanwhile move no one, so pages neither repeat nor skip a user.
          */
         get: {
             parameters: {
