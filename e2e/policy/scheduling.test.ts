@@ -94,10 +94,13 @@ describe("scheduling: sendAt, cancel, reschedule", () => {
     expect(rescheduled.detail.rescheduledFrom).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await outbox(n.id)).toEqual([]);
 
+    const asked = Date.now();
     const now = await herald.call("PATCH", `/v1/notifications/${n.id}`, {
-      sendAt: new Date(Date.now() - 60_000).toISOString(),
+      sendAt: new Date(asked - 60_000).toISOString(),
     });
     expect(now.status).toBe(200);
+    // Released now: its scheduledAt says when, not the past time asked for.
+    expect(Date.parse(now.body.scheduledAt)).toBeGreaterThanOrEqual(asked - 1000);
     await eventually(async () => (await status(n.id)).status === "SENT");
     expect(await outbox(n.id)).toHaveLength(1);
     expect((await status(n.id)).timeline.map((t: { status: string }) => t.status)).toEqual([

@@ -94,7 +94,8 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
         ? await rescheduleNotification(deps.db, notificationId, sendAt, now)
         : await transition(deps.db, notificationId, "QUEUED", {
             from: ["SCHEDULED"],
-            set: { scheduledAt: sendAt, queuedAt: now },
+            // A time already past means "now": that is when it was released, not the past time asked for.
+            set: { scheduledAt: now, queuedAt: now },
             detail: { by: "api", rescheduledFrom: n.scheduledAt?.toISOString() ?? null },
           });
     const current = (await getNotification(deps.db, notificationId))!;
