@@ -117,6 +117,15 @@ describe("DELETE /v1/users/:userId", () => {
     const outbox = await herald.db
       .sql`select destination from outbox_messages where destination = 'gail@example.com'`;
     expect(outbox).toEqual([]);
+    // Not even an in-app message, which needs no address: no one is left to read it.
+    const order = await sendOrder("gail");
+    expect(order.notifications).toEqual([]);
+    expect(order.suppressed).toHaveLength(4);
+    expect(order.suppressed).toEqual(
+      expect.arrayContaining(
+        ["email", "sms", "push", "in_app"].map((channel) => ({ channel, reason: "erased" })),
+      ),
+    );
   });
 });
 

@@ -8,6 +8,7 @@ const REASON_LABEL: Record<string, string> = {
   duplicate: "duplicate of an earlier event",
   unreachable: "no address or device for this channel",
   bounced_address: "address bounced before",
+  erased: "the user was erased",
 };
 
 /** One channel an event did not send on, and why. */

@@ -23,6 +23,8 @@ export const SUPPRESSION_REASONS = [
   "duplicate",
   "unreachable",
   "bounced_address",
+  // The user id was erased (GDPR): an event for it sends nothing until the app sets the user up again.
+  "erased",
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 

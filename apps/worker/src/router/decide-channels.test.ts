@@ -48,6 +48,16 @@ describe("decideChannels", () => {
     ).toEqual([]);
   });
 
+  it("sends nothing to an erased user, required categories included, saying why", () => {
+    const erased = { ...recipient, email: null, phone: null, erasedAt: new Date() };
+    for (const def of [catalog.order_placed, catalog.password_reset]) {
+      const d = decideChannels(def, { channels: null }, erased, prefs({}), []);
+      expect(d.channels).toEqual([]);
+      expect(d.suppressed.map((s) => s.reason)).toEqual(d.suppressed.map(() => "erased"));
+      expect(d.suppressed.length).toBeGreaterThan(0);
+    }
+  });
+
   it("never lets a user opt out of a required category", () => {
     const p = prefs({ unsubscribedAll: true, channels: { email: false, sms: false } });
     expect(

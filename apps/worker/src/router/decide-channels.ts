@@ -54,6 +54,12 @@ export function decideChannels(
   const requested = event.channels ? new Set(event.channels) : null;
   for (const channel of channelsOf(def)) {
     if (requested && !requested.has(channel)) continue;
+    // Its row holds nothing of anyone (even the in-app inbox has no one to read it): a notification
+    // made for it would only fail at send time.
+    if (recipient.erasedAt) {
+      decision.suppressed.push({ channel, reason: "erased" });
+      continue;
+    }
     const pref = optedIn(prefs, def, channel);
     if (!pref.ok) decision.suppressed.push({ channel, reason: pref.reason! });
     else if (!reachable(channel, recipient, devices))
