@@ -238,7 +238,17 @@ describe("an event that sent nothing", () => {
     await admin.goto(`${herald.url}/templates`);
     const form = admin.getByRole("form", { name: "Send weekly_promo test" });
     await form.getByPlaceholder("user id").fill("max");
+    // It asks first: the user gets a real message.
+    const asked = new Promise<string>((resolve) =>
+      admin.once("dialog", (d) => {
+        resolve(d.message());
+        void d.accept();
+      }),
+    );
     await form.getByRole("button", { name: "Send test" }).click();
+    expect(await asked).toBe(
+      "Send the example weekly_promo to max on every channel that reaches them? They will receive it.",
+    );
     const outcome = form.locator("[data-test-outcome]");
     await outcome.waitFor({ timeout: 15_000 });
     expect(await outcome.getAttribute("data-test-outcome")).toBe("bad");

@@ -70,6 +70,22 @@ describe("security headers", () => {
     }
   });
 
+  it("an unknown page gets the dashboard (its own 'Page not found') with status 404; an API client gets JSON", async () => {
+    const page = await api.call("GET", "/no-such-page", undefined, { authorization: "", accept: "text/html" });
+    expect(page.status).toBe(404);
+    expect(page.body).toContain("/assets/app.js");
+    expect(directives(page.headers.get("content-security-policy")).get("script-src")).toBe("'self'");
+    expectBaseline(page.headers);
+    for (const [path, accept] of [
+      ["/no-such-page", "application/json"],
+      ["/v1/no-such-route", "text/html"],
+    ] as const) {
+      const res = await api.call("GET", path, undefined, { accept });
+      expect(res.status, path).toBe(404);
+      expect(res.body.error).toMatchObject({ code: "not_found", message: `No route GET ${path}` });
+    }
+  });
+
   it("on /docs: its own CSP, no script from anywhere but this server", async () => {
     const res = await api.call("GET", "/docs", undefined, { authorization: "" });
     expect(res.status).toBe(200);

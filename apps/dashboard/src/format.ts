@@ -5,6 +5,8 @@ const dtf = new Intl.DateTimeFormat("en-GB", {
   hour: "2-digit",
   minute: "2-digit",
   second: "2-digit",
+  // Support reads times against a user's quiet hours or digest time in another zone: say which zone this is.
+  timeZoneName: "short",
 });
 const nf = new Intl.NumberFormat("en-US");
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { App } from "../hono-env.ts";
+import { notFound } from "../on-error.ts";
 import { htmlSecurityHeaders } from "../middleware/security-headers.ts";
 
 /**
@@ -42,4 +43,15 @@ export function registerDashboard(app: App, dir: string): void {
   app.use("/assets/*", serveStatic({ root: dir }));
   app.use("/favicon.svg", serveStatic({ root: dir }));
   for (const path of DASHBOARD_ROUTES) app.get(path, (c) => c.html(html));
+  // Any other page a browser asks for (a mistyped or outdated link) gets the dashboard, which shows
+  // its own "Page not found", with status 404; API clients and /v1 paths keep the JSON 404.
+  app.get(
+    "*",
+    (c, next) => (wantsPage(c.req.path, c.req.header("accept")) ? next() : notFound(c)),
+    htmlSecurityHeaders(),
+    (c) => c.html(html, 404),
+  );
 }
+
+const wantsPage = (path: string, accept: string | undefined) =>
+  !path.startsWith("/v1/") && (accept ?? "").includes("text/html");

@@ -30,6 +30,8 @@ const toLocal = (iso?: string) => {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 };
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
+/** Said on the From/To fields, whose times are the browser's while the list shows each time's zone. */
+const localZone = `Your browser's time zone: ${Intl.DateTimeFormat().resolvedOptions().timeZone}`;
 
 /** The notification search form; applies on submit, so typing does not fire a query per key. */
 export function Filters({
@@ -115,6 +117,7 @@ export function Filters({
           <span>From</span>
           <input
             type="datetime-local"
+            title={localZone}
             value={toLocal(draft.since)}
             onChange={(e) => set("since", toIso(e.target.value))}
           />
@@ -125,6 +128,7 @@ export function Filters({
           <span>To</span>
           <input
             type="datetime-local"
+            title={localZone}
             value={toLocal(draft.until)}
             onChange={(e) => set("until", toIso(e.target.value))}
           />

@@ -141,7 +141,9 @@ export function NotificationDetailPage({ id }: { id: string }) {
           n &&
           isAdmin && (
             <>
-              {n.status === "DEAD" && (
+              {/* As on the Failures page: a dead letter, or a failure the provider called permanent
+                  (once the address is fixed). */}
+              {(n.status === "DEAD" || isFailedForGood(n)) && (
                 <button
                   type="button"
                   className="btn btn-primary"

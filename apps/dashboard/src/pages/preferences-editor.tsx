@@ -151,6 +151,11 @@ export function PreferencesEditor({
           <span className="switch" aria-hidden="true" />
           Hold non-critical messages during quiet hours
         </label>
+        {/* QUIET_HOURS_CHANNELS is the worker's; the dashboard can only say what it holds by default. */}
+        <p className="muted small">
+          Push, e-mail and SMS wait until the quiet hours end (the server's default, QUIET_HOURS_CHANNELS);
+          the in-app inbox still fills.
+        </p>
         <FieldError errors={errors} name="quiet" />
         <div className="row-fields">
           <label className="field">

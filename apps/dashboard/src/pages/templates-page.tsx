@@ -47,6 +47,9 @@ function SendTest({ t }: { t: TemplateEntry }) {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // It is a real event for a real user: they get the example on every channel it reaches them on.
+    const where = channel ? `by ${channel}` : "on every channel that reaches them";
+    if (!window.confirm(`Send the example ${t.type} to ${userId} ${where}? They will receive it.`)) return;
     send.mutate();
   };
   return (
