@@ -71,7 +71,10 @@ describe("security headers", () => {
   });
 
   it("an unknown page gets the dashboard (its own 'Page not found') with status 404; an API client gets JSON", async () => {
-    const page = await api.call("GET", "/no-such-page", undefined, { authorization: "", accept: "text/html" });
+    const page = await api.call("GET", "/no-such-page", undefined, {
+      authorization: "",
+      accept: "text/html",
+    });
     expect(page.status).toBe(404);
     expect(page.body).toContain("/assets/app.js");
     expect(directives(page.headers.get("content-security-policy")).get("script-src")).toBe("'self'");

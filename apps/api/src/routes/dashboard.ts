@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { App } from "../hono-env.ts";
-import { notFound } from "../on-error.ts";
 import { htmlSecurityHeaders } from "../middleware/security-headers.ts";
+import { notFound } from "../on-error.ts";
 
 /**
  * The dashboard's client-side routes: each is answered with index.html so a
