@@ -56,6 +56,26 @@ describe("link fields take only http and https", () => {
   });
 });
 
+describe("fields the type's data does not have", () => {
+  it("are refused with 422 naming each, at any depth, like unknown top-level fields; nothing recorded", async () => {
+    const before = await eventCount();
+    const order = catalog.order_placed.example as { items: Record<string, unknown>[] };
+    const res = await api.call("POST", "/v1/events", {
+      type: "order_placed",
+      userId: "u1",
+      data: { ...order, trackingURL: "https://t.example", items: [{ ...order.items[0], colour: "red" }] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("invalid_data");
+    // In the order of the data's keys (`items` comes from the example, before the misspelt one).
+    expect(res.body.error.details).toEqual([
+      { path: "data.items.0.colour", message: "unrecognized key: the type's data has no such field" },
+      { path: "data.trackingURL", message: "unrecognized key: the type's data has no such field" },
+    ]);
+    expect(await eventCount()).toBe(before);
+  });
+});
+
 describe("channels the type is not sent on", () => {
   it("are refused on POST /v1/events with the type's channels, nothing recorded", async () => {
     const before = await eventCount();

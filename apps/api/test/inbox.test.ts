@@ -307,7 +307,7 @@ describe("browser push routes", () => {
     const timeline = await getTimeline(api.deps.db, n!.id);
     expect(timeline.slice(-2).map((t) => [t.status, t.detail])).toEqual([
       ["READ", { event: "clicked", source: "web_push" }],
-      ["READ", { event: "clicked", source: "web_push", ignored: true }],
+      ["READ", { event: "clicked", source: "web_push", statusUnchanged: true }],
     ]);
     const unknownId = newId("ntf");
     const unknown = await clickAt(

@@ -16,6 +16,7 @@ import { getNotificationType, notSentOn } from "@herald/templates";
 import type { ApiDeps } from "../deps.ts";
 import { describeDetails, zodDetails } from "../on-error.ts";
 import type { EventRequest } from "../schemas/event.ts";
+import { droppedKeys } from "./dropped-keys.ts";
 
 export interface ValidEvent {
   request: EventRequest;
@@ -52,6 +53,17 @@ export function validateEvent(
     const details = zodDetails(parsed.error, "data");
     throw new HeraldError("invalid_data", `Data does not match ${def.type}: ${describeDetails(details)}`, {
       details,
+    });
+  }
+  // A key the type does not know would be dropped from the stored event without a word (a misspelt
+  // optional field): refused like an unknown top-level field.
+  const unknown = droppedKeys(request.data, parsed.data).map((p) => ({
+    path: ["data", ...p].join("."),
+    message: "unrecognized key: the type's data has no such field",
+  }));
+  if (unknown.length > 0) {
+    throw new HeraldError("invalid_data", `Data does not match ${def.type}: ${describeDetails(unknown)}`, {
+      details: unknown,
     });
   }
   const idempotencyKey = request.idempotencyKey ?? headerKey ?? null;
