@@ -126,4 +126,26 @@ describe("one-click unsubscribe (RFC 8058)", () => {
       marketing: { channels: { email: false } },
     });
   });
+
+  it("a JSON body (mail clients send forms) is no 500; a chunked body over 4 KB is 413", async () => {
+    const url = await linkFor("vera");
+    const json = (body: string | ReadableStream<Uint8Array>, more: RequestInit = {}) =>
+      fetch(url, { method: "POST", body, headers: { "content-type": "application/json" }, ...more });
+    // The JSON depth check reads such a body before the route's own 4 KB limit: that limit used to
+    // find the body's stream locked, and answered 500.
+    const small = await json('{"List-Unsubscribe":"One-Click"}');
+    expect(small.status).toBe(200);
+    const chunked = (text: string) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(text));
+          controller.close();
+        },
+      });
+    const big = await json(chunked(JSON.stringify({ pad: "x".repeat(5000) })), {
+      duplex: "half",
+    } as RequestInit);
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+  });
 });

@@ -42,7 +42,9 @@ describe("/openapi.json", () => {
         if (p.example === undefined && resolve(p.schema)?.example === undefined)
           problems.push(`${where}: parameter ${p.in} ${p.name} has no example`);
       }
-      const body = op.requestBody?.content?.["application/json"];
+      // JSON, or a form for the routes mail clients and pages post to (unsubscribe).
+      const content = op.requestBody?.content ?? {};
+      const body = content["application/json"] ?? content["application/x-www-form-urlencoded"];
       if (op.requestBody && !hasExample(body)) problems.push(`${where}: request body has no example`);
       // A redirect (the click-tracking link) succeeds with a 3xx.
       const ok = Object.entries(op.responses ?? {}).filter(([status]) => /^[23]/.test(status));

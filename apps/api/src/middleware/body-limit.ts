@@ -32,6 +32,12 @@ export function bodyLimit(options: BodyLimitOptions): MiddlewareHandler {
     if (length !== undefined && DIGITS.test(length) && c.req.header("transfer-encoding") === undefined) {
       return Number(length) > options.maxSize ? options.onError(c) : next();
     }
+    // Read already by an earlier middleware (the JSON depth check): the stream cannot be counted
+    // again (it is locked), the text it left can.
+    const cached = c.req.bodyCache.text;
+    if (cached !== undefined) {
+      return Buffer.byteLength(await cached) > options.maxSize ? options.onError(c) : next();
+    }
     return streaming(c, next);
   };
 }

@@ -2,11 +2,13 @@ import { getRecipientById, type Preferences, updatePreferences } from "@herald/d
 import { isCategory, isRequiredCategory } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { DEV_UNSUBSCRIBE_SECRET, type UnsubscribeScope, verifyUnsubscribeToken } from "@herald/unsubscribe";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
+import { bodyLimit } from "../middleware/body-limit.ts";
 import { confirmPage, donePage, invalidPage, PAGE_HEADERS } from "../pages/unsubscribe-page.ts";
+import { ErrorSchema } from "../schemas/common.ts";
 
 const wantsHtml = (c: Context<HonoEnv>) => (c.req.header("accept") ?? "").includes("text/html");
 
@@ -76,4 +78,61 @@ export function registerUnsubscribe(app: App, deps: ApiDeps): void {
       return c.body(donePage(brand, all ? "all" : categories), 200, PAGE_HEADERS);
     },
   );
+  describeUnsubscribe(app);
+}
+
+/** Both routes in /openapi.json: they answer pages and forms, so they are described rather than declared. */
+function describeUnsubscribe(app: App): void {
+  const params = z.object({
+    token: z.string().max(8192).openapi({ example: "eyJyIjoidXNyXzAxamQ4cTNr…" }),
+  });
+  const invalid = {
+    description: "Invalid or expired link (an HTML page for browsers, the error shape otherwise)",
+    content: { "application/json": { schema: ErrorSchema } },
+  };
+  const base = { path: "/unsubscribe/{token}", tags: ["Unsubscribe"], security: [], request: { params } };
+  app.openAPIRegistry.registerPath({
+    ...base,
+    method: "get",
+    summary: "The unsubscribe link's confirmation page",
+    description:
+      "The page an e-mail's unsubscribe link opens; it changes nothing until its button is pressed.",
+    responses: { 200: { description: "text/html" }, 400: invalid },
+  });
+  app.openAPIRegistry.registerPath({
+    ...base,
+    method: "post",
+    summary: "Unsubscribe (RFC 8058 one-click, or the page's buttons)",
+    description:
+      "Form body `List-Unsubscribe=One-Click` (mail clients) or `scope=all` (the page's second button). Turns e-mail off for the link's categories, or for every optional category with `scope=all`.",
+    request: {
+      params,
+      body: {
+        content: {
+          "application/x-www-form-urlencoded": {
+            schema: z
+              .object({
+                "List-Unsubscribe": z.literal("One-Click").optional(),
+                scope: z.literal("all").optional(),
+              })
+              .openapi({ example: { "List-Unsubscribe": "One-Click" } }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: "Done: an HTML page for browsers, otherwise JSON",
+        content: {
+          "application/json": {
+            schema: z
+              .object({ unsubscribed: z.union([z.literal("all"), z.array(z.string())]) })
+              .openapi({ example: { unsubscribed: ["marketing"] } }),
+          },
+        },
+      },
+      400: invalid,
+      413: { description: "Body over 4 KB", content: { "application/json": { schema: ErrorSchema } } },
+    },
+  });
 }
