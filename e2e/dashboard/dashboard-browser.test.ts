@@ -205,6 +205,22 @@ describe("support staff", () => {
 });
 
 describe("an admin", () => {
+  it("sees the last 30 days' delivery rates by channel on the overview, as /v1/stats counts them", async () => {
+    const page = await stack.signedIn(ADMIN);
+    const table = page.locator("[data-delivery-rates]");
+    await table.waitFor();
+    const stats = (await stack.herald.call("GET", "/v1/stats")).body;
+    const cells = async (label: string) =>
+      await table
+        .locator("tr", { has: page.getByRole("cell", { name: label, exact: true }) })
+        .locator("td")
+        .allTextContents();
+    const all = await cells("All");
+    expect(all[1]).toBe(stats.totals.sent.toLocaleString("en-US"));
+    const email = stats.byChannel.find((c: { channel: string }) => c.channel === "email");
+    expect((await cells("E-mail"))[1]).toBe(email.sent.toLocaleString("en-US"));
+  });
+
   it("sees a dead notification, retries it, and watches it become SENT", async () => {
     const page = await stack.signedIn(ADMIN);
     await page.getByRole("link", { name: /Failures/ }).click();

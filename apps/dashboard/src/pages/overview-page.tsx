@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, type Overview, unwrap } from "../api/client.ts";
 import { MiniChart } from "../components/charts.tsx";
+import { DeliveryRates } from "../components/delivery-rates.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { QueryView } from "../components/states.tsx";
 import { Badge } from "../components/status-badge.tsx";
@@ -157,6 +158,7 @@ function Body({ o }: { o: Overview }) {
           )}
         </Card>
       </div>
+      <DeliveryRates />
       {o.deadLetters > 0 && (
         <p className="muted small">
           <Link href="/failures">Review {num(o.deadLetters)} dead letters →</Link>
