@@ -205,6 +205,19 @@ describe("support staff", () => {
 });
 
 describe("an admin", () => {
+  it("is told what does not exist (an event id, a page), and can skip the navigation by keyboard", async () => {
+    const page = await stack.signedIn(ADMIN);
+    await page.goto(`${stack.herald.url}/notifications?eventId=evt_nope`);
+    await page.locator('[data-event-missing="evt_nope"]').getByText("No event evt_nope").waitFor();
+    const missing = await page.goto(`${stack.herald.url}/no-such-page`);
+    expect(missing!.status()).toBe(404);
+    await page.getByText("Page not found").waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe(
+      "Skip to content",
+    );
+  });
+
   it("sees the last 30 days' delivery rates by channel on the overview, as /v1/stats counts them", async () => {
     const page = await stack.signedIn(ADMIN);
     const table = page.locator("[data-delivery-rates]");

@@ -71,11 +71,18 @@ export function ContentPreview({
           )}
         </dl>
         {html ? (
-          <EmailFrame
-            html={html}
-            title={`E-mail: ${str(content.subject) ?? ""}`}
-            {...(frameHeight ? { height: frameHeight } : {})}
-          />
+          <>
+            <EmailFrame
+              html={html}
+              title={`E-mail: ${str(content.subject) ?? ""}`}
+              {...(frameHeight ? { height: frameHeight } : {})}
+            />
+            {/* A link that does nothing looks broken: say why, and why that is on purpose. */}
+            <p className="muted small">
+              Links and remote images are off in this preview, so looking at it never counts as an open or a
+              click.
+            </p>
+          </>
         ) : (
           <pre className="text-body">{str(content.text) ?? "(no content: erased or not rendered)"}</pre>
         )}

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../api/client.ts";
+import { ApiError, api, unwrap } from "../api/client.ts";
 import { eventOutcome, type SuppressedChannel, suppressedText } from "../event-outcome.ts";
 import { Link } from "../router.tsx";
 
@@ -15,6 +15,17 @@ export function EventSummary({ eventId }: { eventId: string }) {
     refetchInterval: (query) => (query.state.data?.status === "accepted" ? 1000 : false),
     retry: false,
   });
+  if (q.error instanceof ApiError && q.error.status === 404) {
+    // Otherwise the list below only says "No notifications match", as if the event had sent nothing.
+    return (
+      <div className="callout callout-bad" data-event-missing={eventId}>
+        <strong>
+          No event <span className="mono">{eventId}</span>
+        </strong>
+        <span>Check the id: it may be mistyped, or the event was removed by retention.</span>
+      </div>
+    );
+  }
   if (!q.data) return null;
   const e = q.data;
   const outcome = eventOutcome(e);

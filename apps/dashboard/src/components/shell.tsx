@@ -57,6 +57,10 @@ export function Shell({ children }: { children: ReactNode }) {
   });
   return (
     <div className={`shell ${open ? "nav-open" : ""}`}>
+      {/* Keyboard users start in the navigation: the first Tab offers a way past it. */}
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
       <header className="topbar">
         <button
           ref={menuButton}
@@ -133,7 +137,9 @@ export function Shell({ children }: { children: ReactNode }) {
         tabIndex={-1}
         onClick={() => setOpen(false)}
       />
-      <main className="content">{children}</main>
+      <main className="content" id="content" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }
