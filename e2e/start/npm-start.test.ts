@@ -99,6 +99,48 @@ function removeHome(home: string): void {
   for (const dir of [home, ...embeddedPostgresDataDirs(home)]) rmSync(dir, { recursive: true, force: true });
 }
 
+interface Ports {
+  port: number;
+  pgPort: number;
+  redisPort: number;
+}
+
+/**
+ * `npm start` in a process group of its own, on free ports and a fresh home; `body` runs once it
+ * answers /readyz. Whatever is left of it afterwards is killed and the home removed.
+ */
+async function withNpmStart(
+  prefix: string,
+  body: (s: { npm: ChildProcess; home: string; ports: Ports }) => Promise<void>,
+): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
+  const npm = spawn("npm", ["start"], {
+    cwd: repo,
+    env: startEnv(home, port, pgPort, redisPort),
+    detached: true,
+    stdio: "ignore",
+  });
+  try {
+    await eventually(() => readyz(port), 90_000, 250);
+    await body({ npm, home, ports: { port, pgPort, redisPort } });
+  } finally {
+    try {
+      process.kill(-npm.pid!, "SIGKILL");
+    } catch {
+      // gone
+    }
+    killAll(processesOf(home, redisPort));
+    removeHome(home);
+  }
+}
+
+/** Nothing started for `home` is left within 40 s, and none of its ports answers. */
+async function expectNothingLeft(home: string, { port, pgPort, redisPort }: Ports): Promise<void> {
+  expect(await leftAfter(() => processesOf(home, redisPort), 40_000)).toEqual([]);
+  for (const p of [port, pgPort, redisPort]) expect(await isPortOpen(p), `port ${p}`).toBe(false);
+}
+
 describe("npm start on a machine with nothing running", () => {
   it("starts PostgreSQL, Redis, the API and two workers, answers /readyz, delivers an event and a password reset, and stops on npm's SIGTERM", async () => {
     const home = mkdtempSync(join(tmpdir(), "herald-start-"));
@@ -345,44 +387,15 @@ describe("npm start on a machine with nothing running", () => {
   }, 240_000);
 
   it("stops everything it started when the npm process itself is killed with kill -9", async () => {
-    const home = mkdtempSync(join(tmpdir(), "herald-npmkill-"));
-    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
     // `npm` itself is the spawned process: what `timeout -s KILL npm start` or a process manager holds.
-    const npm = spawn("npm", ["start"], {
-      cwd: repo,
-      env: startEnv(home, port, pgPort, redisPort),
-      detached: true,
-      stdio: "ignore",
-    });
-    try {
-      await eventually(() => readyz(port), 90_000, 250);
+    await withNpmStart("herald-npmkill-", async ({ npm, home, ports }) => {
       process.kill(npm.pid!, "SIGKILL");
-      expect(await leftAfter(() => processesOf(home, redisPort), 40_000)).toEqual([]);
-      expect(await isPortOpen(port)).toBe(false);
-      expect(await isPortOpen(pgPort)).toBe(false);
-      expect(await isPortOpen(redisPort)).toBe(false);
-    } finally {
-      try {
-        process.kill(-npm.pid!, "SIGKILL");
-      } catch {
-        // gone
-      }
-      killAll(processesOf(home, redisPort));
-      removeHome(home);
-    }
+      await expectNothingLeft(home, ports);
+    });
   }, 180_000);
 
   it("stops everything it started on Ctrl-C (SIGINT to its process group), even while the supervisor is busy", async () => {
-    const home = mkdtempSync(join(tmpdir(), "herald-ctrlc-"));
-    const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
-    const npm = spawn("npm", ["start"], {
-      cwd: repo,
-      env: startEnv(home, port, pgPort, redisPort),
-      detached: true,
-      stdio: "ignore",
-    });
-    try {
-      await eventually(() => readyz(port), 90_000, 250);
+    await withNpmStart("herald-ctrlc-", async ({ npm, home, ports }) => {
       const supervisor = processesOf(home).find(
         (p) => p.cmdline.includes("scripts/start.ts") && p.cmdline.includes("--import"),
       );
@@ -394,18 +407,8 @@ describe("npm start on a machine with nothing running", () => {
       process.kill(-npm.pid!, "SIGINT");
       await new Promise((r) => setTimeout(r, 300));
       process.kill(Number(supervisor!.pid), "SIGCONT");
-      expect(await leftAfter(() => processesOf(home, redisPort), 40_000)).toEqual([]);
-      expect(await isPortOpen(pgPort)).toBe(false);
-      expect(await isPortOpen(redisPort)).toBe(false);
-    } finally {
-      try {
-        process.kill(-npm.pid!, "SIGKILL");
-      } catch {
-        // gone
-      }
-      killAll(processesOf(home, redisPort));
-      removeHome(home);
-    }
+      await expectNothingLeft(home, ports);
+    });
   }, 180_000);
 
   it("stops everything it started, PostgreSQL and Redis included, when its terminal is closed", async () => {

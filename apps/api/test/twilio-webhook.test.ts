@@ -48,6 +48,27 @@ async function post(
   return { status: res.status, body: (await res.json()) as any };
 }
 
+/**
+ * An SMS notification still QUEUED, the sid Twilio gave it, the callback URL's query naming it,
+ * and the worker's SENT record of that sid, to be written when the test says.
+ */
+async function queuedSms(prefix: string) {
+  const { notification: n } = await seedNotification(
+    api.deps.db,
+    `${prefix}_${randomBytes(3).toString("hex")}`,
+    {
+      channel: "sms",
+      recipient: { phone: "+14155550123" },
+    },
+  );
+  const sid = `SM${randomBytes(16).toString("hex")}`;
+  const recordSent = () =>
+    transition(api.deps.db, n.id, "SENT", {
+      set: { provider: "twilio", providerMessageId: sid, sentAt: new Date() },
+    });
+  return { n, sid, search: `?notificationId=${n.id}`, recordSent };
+}
+
 describe("POST /v1/webhooks/twilio", () => {
   it("accepts a callback signed like validateRequest expects, against PUBLIC_URL", async () => {
     const n = await seedSentNotification(api.deps.db, "sms");
@@ -119,24 +140,9 @@ describe("POST /v1/webhooks/twilio", () => {
   });
 
   it("a callback before the SENT record is found by the notification id in its URL and waits for the record", async () => {
-    const { notification: n } = await seedNotification(
-      api.deps.db,
-      `early_${randomBytes(3).toString("hex")}`,
-      {
-        channel: "sms",
-        recipient: { phone: "+14155550123" },
-      },
-    );
-    const sid = `SM${randomBytes(16).toString("hex")}`;
-    const search = `?notificationId=${n.id}`;
+    const { n, sid, search, recordSent } = await queuedSms("early");
     // The worker records SENT (with the sid) a moment after Twilio's first callback.
-    const recorded = new Promise<void>((resolve) =>
-      setTimeout(() => {
-        void transition(api.deps.db, n.id, "SENT", {
-          set: { provider: "twilio", providerMessageId: sid, sentAt: new Date() },
-        }).then(() => resolve());
-      }, 300),
-    );
+    const recorded = new Promise((r) => setTimeout(r, 300)).then(recordSent);
     const res = await post(callback(sid, "delivered"), { search });
     await recorded;
     expect(res.status).toBe(200);
@@ -149,23 +155,12 @@ describe("POST /v1/webhooks/twilio", () => {
   });
 
   it("answers 503 when the SENT record does not come, and processes the retry instead of calling it a duplicate", async () => {
-    const { notification: n } = await seedNotification(
-      api.deps.db,
-      `late_${randomBytes(3).toString("hex")}`,
-      {
-        channel: "sms",
-        recipient: { phone: "+14155550123" },
-      },
-    );
-    const sid = `SM${randomBytes(16).toString("hex")}`;
-    const search = `?notificationId=${n.id}`;
+    const { n, sid, search, recordSent } = await queuedSms("late");
     const early = await post(callback(sid, "delivered"), { search });
     expect(early.status).toBe(503);
     expect(early.body.error.message).toMatch(/is not recorded as sent yet \(QUEUED\)/);
     expect((await getNotification(api.deps.db, n.id))?.status).toBe("QUEUED");
-    await transition(api.deps.db, n.id, "SENT", {
-      set: { provider: "twilio", providerMessageId: sid, sentAt: new Date() },
-    });
+    await recordSent();
     const retried = await post(callback(sid, "delivered"), { search });
     expect(retried.body).toMatchObject({ duplicate: false, result: "updated" });
     expect((await getNotification(api.deps.db, n.id))?.status).toBe("DELIVERED");

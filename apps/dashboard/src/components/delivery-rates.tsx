@@ -8,6 +8,14 @@ type Counts = Schemas["DeliveryStats"]["totals"];
 
 const rate = (r: number | null) => (r === null ? "—" : pct(r));
 
+/** The rate columns, with how each is computed (shown on hover). */
+const RATES = [
+  ["Delivery rate", "delivered ÷ sent"],
+  ["Open rate", "read ÷ delivered"],
+  ["Click rate", "clicked ÷ delivered"],
+  ["Failure rate", "(failed + bounced + complained) ÷ created"],
+] as const;
+
 function Row({ label, c }: { label: string; c: Counts }) {
   return (
     <tr>
@@ -49,18 +57,11 @@ export function DeliveryRates() {
                 <tr>
                   <th>Channel</th>
                   <th className="num">Sent</th>
-                  <th className="num" title="delivered ÷ sent">
-                    Delivery rate
-                  </th>
-                  <th className="num" title="read ÷ delivered">
-                    Open rate
-                  </th>
-                  <th className="num" title="clicked ÷ delivered">
-                    Click rate
-                  </th>
-                  <th className="num" title="(failed + bounced + complained) ÷ created">
-                    Failure rate
-                  </th>
+                  {RATES.map(([label, formula]) => (
+                    <th key={label} className="num" title={formula}>
+                      {label}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
