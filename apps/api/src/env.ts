@@ -35,6 +35,15 @@ const baseSchema = z.object({
   /** Run migrations at start-up. */
   MIGRATE_ON_START: booleanFlag(true),
   /**
+   * After SIGTERM, how long the API keeps serving (with `/readyz` answering
+   * 503 and every response saying `Connection: close`) before it stops
+   * listening: the time a load balancer or Kubernetes needs to stop sending it
+   * new connections, which would otherwise be refused during a rolling
+   * deploy. Default 0 (stop listening at once), right for `npm start`; 5–10 s
+   * behind a load balancer that polls `/readyz`.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  /**
    * Connections in the API's Postgres pool. Default 4: on a database with
    * few cores, fewer connections kept latency lower (postgres.js pipelines
    * statements on busy connections); see the worker's `DATABASE_POOL_SIZE`.

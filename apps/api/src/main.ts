@@ -32,7 +32,7 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => process.exit(1), env.SHUTDOWN_DRAIN_MS + 10_000);
     force.unref();
     api.close().then(
       () => process.exit(0),

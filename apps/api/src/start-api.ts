@@ -59,6 +59,11 @@ export async function startApi(
     deps,
     async close() {
       deps.lifecycle.closing = true;
+      // Still serving, and saying so on /readyz, until the load balancer has taken this process out.
+      if (env.SHUTDOWN_DRAIN_MS > 0) {
+        logger.info({ drainMs: env.SHUTDOWN_DRAIN_MS }, "draining: /readyz answers 503, still serving");
+        await new Promise((r) => setTimeout(r, env.SHUTDOWN_DRAIN_MS));
+      }
       // Open inbox streams would hold the server open forever; end them (browsers reconnect elsewhere).
       deps.inboxHub.shutdown();
       await new Promise<void>((resolve) => {

@@ -67,4 +67,36 @@ describe("an API process shutting down", () => {
       await db.drop();
     }
   });
+
+  it("with SHUTDOWN_DRAIN_MS keeps taking new connections while /readyz says 503, then stops listening", async () => {
+    const db = await testDatabase();
+    const api = await startApi(
+      loadApiEnv({
+        DATABASE_URL: db.url,
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: testQueuePrefix(),
+        NODE_ENV: "test",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        SHUTDOWN_DRAIN_MS: "1500",
+      }),
+    );
+    const fresh = () => new Agent({ keepAlive: false });
+    try {
+      await eventually(async () => (await get(fresh(), api.port, "/readyz")).status === 200);
+      const started = Date.now();
+      const closed = api.close();
+      // A load balancer still sending here meanwhile is served, and told by /readyz to stop.
+      const readyz = await get(fresh(), api.port, "/readyz");
+      expect(readyz.status).toBe(503);
+      expect(JSON.parse(readyz.body)).toMatchObject({ shuttingDown: true });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await get(fresh(), api.port, "/healthz")).status).toBe(200);
+      await closed;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+      await expect(get(fresh(), api.port, "/healthz")).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      await db.drop();
+    }
+  });
 });
