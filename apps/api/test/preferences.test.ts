@@ -126,6 +126,21 @@ describe("PUT /v1/users/:userId/preferences", () => {
     },
   );
 
+  it("asks the workers to move the user's open digest windows when their digest time or zone changes", async () => {
+    expect((await put({ channels: { sms: false } }, "dora")).status).toBe(200);
+    const recipientId = (await api.call("GET", "/v1/users/dora")).body.id;
+    const reschedules = async () =>
+      (await api.deps.queues.get("digest").getJobs(["waiting", "prioritized", "delayed"])).filter(
+        (j) => j.name === "reschedule" && j.data.recipientId === recipientId,
+      ).length;
+    expect(await reschedules()).toBe(0);
+    expect((await put({ digestTime: "18:00" }, "dora")).status).toBe(200);
+    expect(await reschedules()).toBe(1);
+    // The user's own time zone (PUT /v1/users) moves them too.
+    expect((await api.call("PUT", "/v1/users/dora", { timezone: "Asia/Tokyo" })).status).toBe(200);
+    expect(await reschedules()).toBe(2);
+  });
+
   it("answers 400 for a body that is not JSON", async () => {
     const res = await put("{nope");
     expect(res.status).toBe(400);

@@ -16,6 +16,7 @@ import { eventually } from "@herald/testkit";
 import { verifyUnsubscribeToken } from "@herald/unsubscribe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flushDigestWindow, sweepDigests } from "../src/digest/flush-digest.ts";
+import { rescheduleDigests } from "../src/digest/reschedule-digests.ts";
 import { emit, outboxFor, reaches, routed, testClock } from "./policy-kit.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 
@@ -230,5 +231,65 @@ describe("daily digest", () => {
     const n = (await getNotification(w.deps.db, digest.notificationId))!;
     expect([n.status, n.reason]).toEqual(["SUPPRESSED", "opted_out"]);
     expect(await outboxFor(w, [n.id])).toEqual([]);
+  });
+});
+
+describe("a change of digest time", () => {
+  const at18 = async (recipientId: string) =>
+    savePreferences(
+      w.deps.db,
+      recipientId,
+      mergePreferences(await getPreferences(w.deps.db, recipientId), { digestTime: "18:00" }),
+    );
+
+  it("moves the open window and its flush job; later items join it: one digest", async () => {
+    clock.set("2026-03-24T01:00:00Z"); // 21:00 EDT on Monday the 23rd
+    const r = await subscriber("tess", { categories: { marketing: { digest: "daily" } } });
+    const [first] = await promoEmails("tess", 2);
+    const before = await digestOf(first!.id);
+    expect(before.flushAt.toISOString()).toBe("2026-03-24T13:00:00.000Z");
+    await at18(r.id);
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 1 });
+    const after = await digestOf(first!.id);
+    expect(after.id).toBe(before.id);
+    expect(after.flushAt.toISOString()).toBe("2026-03-24T22:00:00.000Z"); // 18:00 EDT
+    const job = await w.deps.queues.get("digest").getJob(after.id);
+    expect(await job!.getState()).toBe("delayed");
+    expect(job!.delay).toBe(21 * 3_600_000);
+    const [third] = await promoEmails("tess", 1);
+    expect(third!.digestId).toBe(after.notificationId);
+    // Asked again with nothing changed: nothing moves.
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 0 });
+  });
+
+  it("runs as the digest queue's reschedule job, which the API adds", async () => {
+    clock.set("2026-03-26T01:00:00Z");
+    const r = await subscriber("vic", { categories: { marketing: { digest: "daily" } } });
+    const [item] = await promoEmails("vic", 1);
+    await at18(r.id);
+    await w.deps.queues.add("digest", "reschedule", { recipientId: r.id });
+    await eventually(async () =>
+      (await digestOf(item!.id)).flushAt.toISOString() === "2026-03-26T22:00:00.000Z" ? true : null,
+    );
+  });
+
+  it("merges the old window into the one items filed since the change opened", async () => {
+    clock.set("2026-03-25T01:00:00Z");
+    const r = await subscriber("uma", { categories: { marketing: { digest: "daily" } } });
+    const old = await promoEmails("uma", 2);
+    await at18(r.id);
+    // Filed before the reschedule ran: a second window at the new time.
+    const [late] = await promoEmails("uma", 1);
+    const [oldWindow, newWindow] = [await digestOf(old[0]!.id), await digestOf(late!.id)];
+    expect(oldWindow.id).not.toBe(newWindow.id);
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 1 });
+    for (const n of old)
+      expect((await getNotification(w.deps.db, n.id))!.digestId).toBe(newWindow.notificationId);
+
+    clock.set(newWindow.flushAt);
+    expect(await flushDigestWindow(w.deps, newWindow.id)).toMatchObject({ kind: "flushed", items: 3 });
+    // The old window's job still fires at its time, and finds nothing to send.
+    const leftover = await flushDigestWindow(w.deps, oldWindow.id);
+    expect(leftover).toMatchObject({ kind: "already", notification: null });
   });
 });

@@ -243,3 +243,69 @@ export async function cancelDigestItem(
     select id from u`);
   return rows.length > 0;
 }
+
+/** A recipient's digest windows not flushed yet. */
+export async function listOpenDigests(db: Db, recipientId: string): Promise<DigestRow[]> {
+  return db
+    .select()
+    .from(digests)
+    .where(and(eq(digests.recipientId, recipientId), eq(digests.status, "open")))
+    .orderBy(asc(digests.flushAt));
+}
+
+/** The categories of a window's pending items (what decides its period). */
+export async function digestItemCategories(db: Db, digest: DigestRow): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ category: notifications.category })
+    .from(notifications)
+    .where(and(eq(notifications.digestId, digest.notificationId), eq(notifications.status, "DIGESTED")));
+  return rows.map((r) => r.category).sort();
+}
+
+export type MovedDigest =
+  /** The window now closes at the new time (its flush job must follow). */
+  | { kind: "moved"; digest: DigestRow }
+  /** Its items joined the window already open at the new time; this one is left empty. */
+  | { kind: "merged"; into: DigestRow }
+  /** Flushed or moved meanwhile, or a closed window holds the new time: nothing done. */
+  | { kind: "unchanged" };
+
+/**
+ * Moves an open window to `flushAt` (the user changed their digest time or
+ * time zone): the row is locked, so a flush or a router filing into it waits
+ * and then sees the new time. If a window of the same recipient and channel
+ * is already open at that time (items filed since the change), the items
+ * join it instead, so the user still gets one digest.
+ */
+export async function moveDigestWindow(db: Db, digestId: string, flushAt: Date): Promise<MovedDigest> {
+  return db.transaction(async (tx) => {
+    const [digest] = await tx
+      .select()
+      .from(digests)
+      .where(and(eq(digests.id, digestId), eq(digests.status, "open")))
+      .for("update");
+    if (!digest || digest.flushAt.getTime() === flushAt.getTime()) return { kind: "unchanged" as const };
+    const [other] = await tx
+      .select()
+      .from(digests)
+      .where(
+        and(
+          eq(digests.recipientId, digest.recipientId),
+          eq(digests.channel, digest.channel),
+          eq(digests.flushAt, flushAt),
+        ),
+      )
+      .for("update");
+    if (!other) {
+      const [moved] = await tx.update(digests).set({ flushAt }).where(eq(digests.id, digest.id)).returning();
+      return { kind: "moved" as const, digest: moved! };
+    }
+    if (other.status !== "open") return { kind: "unchanged" as const };
+    await tx
+      .update(notifications)
+      .set({ digestId: other.notificationId, updatedAt: sql`now()` })
+      .where(and(eq(notifications.digestId, digest.notificationId), eq(notifications.status, "DIGESTED")));
+    await tx.update(digests).set({ status: "empty", itemCount: 0 }).where(eq(digests.id, digest.id));
+    return { kind: "merged" as const, into: other };
+  });
+}

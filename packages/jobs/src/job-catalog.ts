@@ -78,6 +78,8 @@ export const JOBS = {
     flush: z.object({ digestId: z.string().startsWith("dig_") }),
     /** Periodic: flushes due windows whose flush job was lost; purges expired dedup keys. */
     sweep: z.object({}),
+    /** Moves a recipient's open windows to the time their preferences now give (the API, on a change). */
+    reschedule: z.object({ recipientId: z.string().startsWith("usr_") }),
   },
 } as const;
 

@@ -12,6 +12,7 @@ import {
   upsertRecipient,
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
+import { DEFAULT_JOB_OPTIONS } from "@herald/jobs";
 import { nonPublicHost } from "@herald/public-address";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -169,9 +170,21 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     return r;
   };
 
+  // A new digest time or time zone moves the user's open digest windows (the worker's job): without
+  // it they kept the old time while new items went to the new one, and the user got two digests.
+  // Best effort: if Redis cannot take the job, those windows keep their time, as before.
+  const rescheduleDigests = (recipientId: string) =>
+    deps.queues
+      .add("digest", "reschedule", { recipientId }, DEFAULT_JOB_OPTIONS.digest)
+      .catch((err: Error) =>
+        deps.logger.warn({ err: err.message, recipientId }, "digest windows not rescheduled"),
+      );
+
   app.openapi(putUser, async (c) => {
     const { userId } = c.req.valid("param");
-    const r = await upsertRecipient(deps.db, userId, c.req.valid("json"));
+    const body = c.req.valid("json");
+    const r = await upsertRecipient(deps.db, userId, body);
+    if (body.timezone !== undefined) await rescheduleDigests(r.id);
     return c.json(serializeUser(r, await listDevices(deps.db, r.id)), 200);
   });
 
@@ -212,7 +225,12 @@ export function registerUsers(app: App, deps: ApiDeps): void {
   app.openapi(putPrefs, async (c) => {
     const { userId } = c.req.valid("param");
     const r = notErased(userId, await ensureRecipient(deps.db, userId));
-    return c.json(await updatePreferences(deps.db, r.id, c.req.valid("json")), 200);
+    const patch = c.req.valid("json");
+    const saved = await updatePreferences(deps.db, r.id, patch);
+    if (patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined) {
+      await rescheduleDigests(r.id);
+    }
+    return c.json(saved, 200);
   });
 
   app.openapi(addDevice, async (c) => {

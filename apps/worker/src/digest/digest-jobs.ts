@@ -3,6 +3,7 @@ import { DEFAULT_JOB_OPTIONS, parseJob } from "@herald/jobs";
 import type { Job } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import { flushDigestWindow, sweepDigests } from "./flush-digest.ts";
+import { rescheduleDigests } from "./reschedule-digests.ts";
 
 /**
  * Puts a window's flush job on the `digest` queue, delayed until its
@@ -38,6 +39,10 @@ export async function processDigestJob(deps: WorkerDeps, job: Job): Promise<unkn
   if (job.name === "sweep") {
     parseJob("digest", "sweep", job.data);
     return sweepDigests(deps);
+  }
+  if (job.name === "reschedule") {
+    const { recipientId } = parseJob("digest", "reschedule", job.data);
+    return rescheduleDigests(deps, recipientId);
   }
   const { digestId } = parseJob("digest", "flush", job.data);
   const result = await flushDigestWindow(deps, digestId);
