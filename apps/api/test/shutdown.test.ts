@@ -31,19 +31,26 @@ function get(agent: Agent, port: number, path: string) {
   });
 }
 
+/** An API process on a fresh database, listening on a free loopback port. */
+async function listening(env: Record<string, string> = {}) {
+  const db = await testDatabase();
+  const api = await startApi(
+    loadApiEnv({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: testQueuePrefix(),
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      ...env,
+    }),
+  );
+  return { db, api };
+}
+
 describe("an API process shutting down", () => {
   it("answers /readyz 503 and closes each connection after its response, so keep-alive clients do not reuse it", async () => {
-    const db = await testDatabase();
-    const api = await startApi(
-      loadApiEnv({
-        DATABASE_URL: db.url,
-        REDIS_URL: testRedisUrl(),
-        QUEUE_PREFIX: testQueuePrefix(),
-        NODE_ENV: "test",
-        HOST: "127.0.0.1",
-        PORT: "0",
-      }),
-    );
+    const { db, api } = await listening();
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       // Ready once its Redis client has connected.
@@ -69,18 +76,7 @@ describe("an API process shutting down", () => {
   });
 
   it("with SHUTDOWN_DRAIN_MS keeps taking new connections while /readyz says 503, then stops listening", async () => {
-    const db = await testDatabase();
-    const api = await startApi(
-      loadApiEnv({
-        DATABASE_URL: db.url,
-        REDIS_URL: testRedisUrl(),
-        QUEUE_PREFIX: testQueuePrefix(),
-        NODE_ENV: "test",
-        HOST: "127.0.0.1",
-        PORT: "0",
-        SHUTDOWN_DRAIN_MS: "1500",
-      }),
-    );
+    const { db, api } = await listening({ SHUTDOWN_DRAIN_MS: "1500" });
     const fresh = () => new Agent({ keepAlive: false });
     try {
       await eventually(async () => (await get(fresh(), api.port, "/readyz")).status === 200);

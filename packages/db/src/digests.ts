@@ -14,6 +14,10 @@ export interface DigestWindow {
   flushAt: Date;
 }
 
+/** The row of one window: unique per (recipient, channel, flushAt). */
+const isWindow = (w: Pick<DigestWindow, "recipientId" | "channel" | "flushAt">) =>
+  and(eq(digests.recipientId, w.recipientId), eq(digests.channel, w.channel), eq(digests.flushAt, w.flushAt));
+
 /**
  * The digest row of a window, created on first use. Concurrent routers agree
  * on one row per (recipient, channel, flushAt). It may already be flushed:
@@ -26,16 +30,7 @@ export async function openDigest(db: Db, w: DigestWindow): Promise<DigestRow> {
     .onConflictDoNothing({ target: [digests.recipientId, digests.channel, digests.flushAt] })
     .returning();
   if (created) return created;
-  const [existing] = await db
-    .select()
-    .from(digests)
-    .where(
-      and(
-        eq(digests.recipientId, w.recipientId),
-        eq(digests.channel, w.channel),
-        eq(digests.flushAt, w.flushAt),
-      ),
-    );
+  const [existing] = await db.select().from(digests).where(isWindow(w));
   return existing!;
 }
 
@@ -288,13 +283,7 @@ export async function moveDigestWindow(db: Db, digestId: string, flushAt: Date):
     const [other] = await tx
       .select()
       .from(digests)
-      .where(
-        and(
-          eq(digests.recipientId, digest.recipientId),
-          eq(digests.channel, digest.channel),
-          eq(digests.flushAt, flushAt),
-        ),
-      )
+      .where(isWindow({ ...digest, flushAt }))
       .for("update");
     if (!other) {
       const [moved] = await tx.update(digests).set({ flushAt }).where(eq(digests.id, digest.id)).returning();

@@ -2,7 +2,6 @@ export { addEmailTracking, type EmailTrackingOptions } from "./email-tracking.ts
 export { DEV_TRACKING_SECRET, resolveTrackingSecret } from "./tracking-secret.ts";
 export {
   isTrackableUrl,
-  pushClickUrl,
   signTrackingToken,
   type TrackingClaims,
   type TrackingKind,

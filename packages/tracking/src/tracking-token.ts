@@ -84,15 +84,11 @@ export function trackingLinks(baseUrl: string, secret: string, notificationId: s
   return {
     open: () => `${base}/t/o/${signTrackingToken(secret, "open", { notificationId })}`,
     click: (url: string) => `${base}/t/c/${signTrackingToken(secret, "click", { notificationId, url })}`,
+    /**
+     * Where a web push's click is reported: signed, so that only the push's
+     * recipient (whose device got the URL) can mark it clicked and read, not
+     * whoever guesses a notification id.
+     */
+    pushClick: () => `${base}/v1/push/clicks?token=${signTrackingToken(secret, "push", { notificationId })}`,
   };
-}
-
-/**
- * Where a web push's click is reported: signed, so that only the push's
- * recipient (whose device got the URL) can mark it clicked and read, not
- * whoever guesses a notification id.
- */
-export function pushClickUrl(baseUrl: string, secret: string, notificationId: string): string {
-  const token = signTrackingToken(secret, "push", { notificationId });
-  return `${baseUrl.replace(/\/$/, "")}/v1/push/clicks?token=${token}`;
 }

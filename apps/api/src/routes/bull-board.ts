@@ -8,6 +8,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
 import { DASHBOARD_CSP, htmlSecurityHeaders } from "../middleware/security-headers.ts";
 import { sessionOf } from "../middleware/session-auth.ts";
+import { acceptsHtml } from "../pages/accepts-html.ts";
 
 export const BULL_BOARD_PATH = "/admin/queues";
 
@@ -32,7 +33,7 @@ function adminOnly(deps: ApiDeps): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
     const found = await sessionOf(deps.db, c);
     if (!found) {
-      if (c.req.method === "GET" && (c.req.header("accept") ?? "").includes("text/html")) {
+      if (c.req.method === "GET" && acceptsHtml(c)) {
         return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 302);
       }
       throw new HeraldError("unauthorized", "Sign in to the dashboard as an admin to use Bull Board.");

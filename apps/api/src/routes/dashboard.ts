@@ -4,6 +4,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { App } from "../hono-env.ts";
 import { htmlSecurityHeaders } from "../middleware/security-headers.ts";
 import { notFound } from "../on-error.ts";
+import { acceptsHtml } from "../pages/accepts-html.ts";
 
 /**
  * The dashboard's client-side routes: each is answered with index.html so a
@@ -47,11 +48,8 @@ export function registerDashboard(app: App, dir: string): void {
   // its own "Page not found", with status 404; API clients and /v1 paths keep the JSON 404.
   app.get(
     "*",
-    (c, next) => (wantsPage(c.req.path, c.req.header("accept")) ? next() : notFound(c)),
+    (c, next) => (!c.req.path.startsWith("/v1/") && acceptsHtml(c) ? next() : notFound(c)),
     htmlSecurityHeaders(),
     (c) => c.html(html, 404),
   );
 }
-
-const wantsPage = (path: string, accept: string | undefined) =>
-  !path.startsWith("/v1/") && (accept ?? "").includes("text/html");

@@ -136,8 +136,9 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
       q.limit + 1,
     );
     const page = toPage(rows, q.limit);
+    const sees = seesSecrets(c);
     return c.json(
-      { data: page.data.map((n) => serializeNotification(n, seesSecrets(c))), nextCursor: page.nextCursor },
+      { data: page.data.map((n) => serializeNotification(n, sees)), nextCursor: page.nextCursor },
       200,
     );
   });

@@ -7,10 +7,9 @@ import type { Context } from "hono";
 import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
 import { bodyLimit } from "../middleware/body-limit.ts";
+import { acceptsHtml } from "../pages/accepts-html.ts";
 import { confirmPage, donePage, invalidPage, PAGE_HEADERS } from "../pages/unsubscribe-page.ts";
 import { ErrorSchema } from "../schemas/common.ts";
-
-const wantsHtml = (c: Context<HonoEnv>) => (c.req.header("accept") ?? "").includes("text/html");
 
 /** The e-mail categories a link may turn off: known, not required. */
 const optional = (scope: UnsubscribeScope) =>
@@ -39,7 +38,7 @@ export function registerUnsubscribe(app: App, deps: ApiDeps): void {
     return { scope, recipient };
   };
   const invalid = (c: Context<HonoEnv>) => {
-    if (wantsHtml(c)) return c.body(invalidPage(), 400, PAGE_HEADERS);
+    if (acceptsHtml(c)) return c.body(invalidPage(), 400, PAGE_HEADERS);
     throw new HeraldError("malformed_request", "Invalid or expired unsubscribe link.");
   };
 
@@ -74,7 +73,7 @@ export function registerUnsubscribe(app: App, deps: ApiDeps): void {
         },
         "unsubscribed",
       );
-      if (!wantsHtml(c)) return c.json({ unsubscribed: all ? "all" : categories }, 200);
+      if (!acceptsHtml(c)) return c.json({ unsubscribed: all ? "all" : categories }, 200);
       return c.body(donePage(brand, all ? "all" : categories), 200, PAGE_HEADERS);
     },
   );

@@ -1,5 +1,5 @@
 import { isSecretCategory } from "@herald/domain";
-import { catalog } from "@herald/templates";
+import { getNotificationType } from "@herald/templates";
 import type { Context } from "hono";
 import type { HonoEnv } from "../hono-env.ts";
 
@@ -36,6 +36,6 @@ export function visibleContent(
 /** Whether an event's data is hidden from the caller: its type's category is secret. */
 export function hidesEventData(type: string, sees: boolean): boolean {
   if (sees) return false;
-  const category = (catalog as Record<string, { category?: string } | undefined>)[type]?.category;
+  const category = getNotificationType(type)?.category;
   return category !== undefined && isSecretCategory(category);
 }

@@ -1,7 +1,7 @@
 import { type Db, resolveVapidKeys, type VapidKeyPair } from "@herald/db";
 import type { Channel } from "@herald/domain";
 import type { RedisClient } from "@herald/jobs";
-import { pushClickUrl } from "@herald/tracking";
+import { trackingLinks } from "@herald/tracking";
 import type { WorkerEnv } from "../env.ts";
 import type { EmailProvider } from "./email/email-message.ts";
 import { emailSender } from "./email/email-sender.ts";
@@ -214,7 +214,7 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
       pushNames[0] === "outbox"
         ? outboxSender(db, "push")
         : pushSender(db, pushProviders, {
-            clickUrl: (id) => pushClickUrl(env.publicUrl, env.trackingSecret, id),
+            clickUrl: (id) => trackingLinks(env.publicUrl, env.trackingSecret, id).pushClick(),
           }),
   };
 }
