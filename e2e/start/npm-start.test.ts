@@ -105,13 +105,23 @@ interface Ports {
   redisPort: number;
 }
 
+/** The API and worker processes started for this Herald home. */
+const appsOf = (home: string) =>
+  processesOf(home).filter((p) => /apps\/(api|worker)\/src\/main\.ts/.test(p.cmdline));
+
+/** The supervisor: node running scripts/start.ts (not npm's shell around it). */
+const supervisorOf = (home: string) =>
+  processesOf(home).find((p) => p.cmdline.includes("scripts/start.ts") && p.cmdline.includes("--import"));
+
 /**
  * `npm start` in a process group of its own, on free ports and a fresh home; `body` runs once it
- * answers /readyz. Whatever is left of it afterwards is killed and the home removed.
+ * answers /readyz (or, with `whenAppsSpawned`, as soon as its three app processes exist, still
+ * starting). Whatever is left of it afterwards is killed and the home removed.
  */
 async function withNpmStart(
   prefix: string,
   body: (s: { npm: ChildProcess; home: string; ports: Ports }) => Promise<void>,
+  { whenAppsSpawned = false } = {},
 ): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), prefix));
   const [port, pgPort, redisPort] = (await freePorts(3)) as [number, number, number];
@@ -122,7 +132,8 @@ async function withNpmStart(
     stdio: "ignore",
   });
   try {
-    await eventually(() => readyz(port), 90_000, 250);
+    if (whenAppsSpawned) await eventually(() => appsOf(home).length === 3 || null, 90_000, 50);
+    else await eventually(() => readyz(port), 90_000, 250);
     await body({ npm, home, ports: { port, pgPort, redisPort } });
   } finally {
     try {
@@ -342,15 +353,13 @@ describe("npm start on a machine with nothing running", () => {
       detached: true,
       stdio: "ignore",
     });
-    const apps = () => processesOf(home).filter((p) => /apps\/(api|worker)\/src\/main\.ts/.test(p.cmdline));
+    const apps = () => appsOf(home);
     let second: ChildProcess | undefined;
     try {
       await eventually(() => readyz(port), 90_000, 250);
       expect(apps()).toHaveLength(3);
       // The supervisor itself (node running scripts/start.ts), as the OOM killer would.
-      const supervisor = processesOf(home).find(
-        (p) => p.cmdline.includes("scripts/start.ts") && p.cmdline.includes("--import"),
-      );
+      const supervisor = supervisorOf(home);
       expect(supervisor).toBeDefined();
       process.kill(Number(supervisor!.pid), "SIGKILL");
       expect(await leftAfter(apps, 30_000)).toEqual([]);
@@ -386,6 +395,21 @@ describe("npm start on a machine with nothing running", () => {
     }
   }, 240_000);
 
+  it("the API and workers stop when npm start is killed with kill -9 while they are still starting", async () => {
+    await withNpmStart(
+      "herald-startkill-",
+      async ({ home, ports }) => {
+        const supervisor = supervisorOf(home);
+        expect(supervisor).toBeDefined();
+        process.kill(Number(supervisor!.pid), "SIGKILL");
+        // They lost their parent before they could listen for it: they must find out when they do.
+        expect(await leftAfter(() => appsOf(home), 30_000)).toEqual([]);
+        expect(await isPortOpen(ports.port)).toBe(false);
+      },
+      { whenAppsSpawned: true },
+    );
+  }, 180_000);
+
   it("stops everything it started when the npm process itself is killed with kill -9", async () => {
     // `npm` itself is the spawned process: what `timeout -s KILL npm start` or a process manager holds.
     await withNpmStart("herald-npmkill-", async ({ npm, home, ports }) => {
@@ -396,9 +420,7 @@ describe("npm start on a machine with nothing running", () => {
 
   it("stops everything it started on Ctrl-C (SIGINT to its process group), even while the supervisor is busy", async () => {
     await withNpmStart("herald-ctrlc-", async ({ npm, home, ports }) => {
-      const supervisor = processesOf(home).find(
-        (p) => p.cmdline.includes("scripts/start.ts") && p.cmdline.includes("--import"),
-      );
+      const supervisor = supervisorOf(home);
       expect(supervisor).toBeDefined();
       // Busy for 300 ms when the signal comes (a loaded machine, its own shutdown): a wrapper between
       // npm and the supervisor that relays signals (tsx's CLI) took it for hung and SIGKILLed it after

@@ -4,6 +4,8 @@ import { createLogger } from "@herald/logger";
 import { loadApiEnv } from "./env.ts";
 import { ListenError, startApi } from "./start-api.ts";
 
+// First: `npm start` dying while this still starts (migrating, waiting for Redis) stops it too.
+stopWithParent();
 const logger = createLogger({ base: { app: "api" } });
 
 let env: ReturnType<typeof loadApiEnv>;
@@ -43,4 +45,3 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     );
   });
 }
-stopWithParent();

@@ -50,6 +50,8 @@ async function warnIfRedisUnsafe(deps: WorkerDeps, logger: Logger): Promise<void
  * in-flight ones within `SHUTDOWN_TIMEOUT_MS`, exit 0.
  */
 export async function runWorkerProcess(options: WorkerProcessOptions = {}): Promise<void> {
+  // First: `npm start` dying while this still starts (migrating, waiting for PostgreSQL) stops it too.
+  stopWithParent();
   const logger = options.logger ?? createLogger({ base: { app: "worker" } });
   let env: WorkerEnv;
   try {
@@ -129,5 +131,4 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
         );
     });
   }
-  stopWithParent();
 }
