@@ -69,6 +69,8 @@ if (!only && otherSupervisor === undefined) writeFileSync(supervisorFile, `${pro
 const services = await ensureDevServices({
   root: home,
   adoptLeftRunning: !only && otherSupervisor === undefined,
+  // Like the apps: a server of ours that dies (the OOM killer) is started again.
+  keepRunning: true,
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
   ...(process.env.HERALD_PG_PORT ? { pgPort: Number(process.env.HERALD_PG_PORT) } : {}),

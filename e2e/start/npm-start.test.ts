@@ -146,6 +146,40 @@ async function withNpmStart(
   }
 }
 
+/** Headers of the dev API key `npm start` made for `home`. */
+function devHeaders(home: string): Record<string, string> {
+  const apiKey = readFileSync(join(home, "dev-api-key"), "utf8").trim();
+  return { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
+}
+
+/** Sends an order_placed event to `userId` (with an e-mail address); the channels of its notifications once all are SENT. */
+async function sendsAnOrder(
+  base: string,
+  headers: Record<string, string>,
+  { userId = `ada-${Date.now()}`, ms = 30_000 } = {},
+): Promise<string[]> {
+  const res = await fetch(`${base}/v1/events`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      type: "order_placed",
+      userId,
+      user: { email: `${userId}@example.com` },
+      data: catalog.order_placed.example,
+    }),
+  });
+  expect(res.status).toBe(202);
+  const { eventId } = (await res.json()) as { eventId: string };
+  const event = await eventually(async () => {
+    const e = (await (await fetch(`${base}/v1/events/${eventId}`, { headers })).json()) as any;
+    return e.notifications?.length === 2 &&
+      e.notifications.every((n: { status: string }) => n.status === "SENT")
+      ? e
+      : null;
+  }, ms);
+  return event.notifications.map((n: { channel: string }) => n.channel).sort();
+}
+
 /** Nothing started for `home` is left within 40 s, and none of its ports answers. */
 async function expectNothingLeft(home: string, { port, pgPort, redisPort }: Ports): Promise<void> {
   expect(await leftAfter(() => processesOf(home, redisPort), 40_000)).toEqual([]);
@@ -180,31 +214,8 @@ describe("npm start on a machine with nothing running", () => {
         throw new Error(`no banner:\n${output}`);
       });
 
-      const apiKey = readFileSync(join(home, "dev-api-key"), "utf8").trim();
-      const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
-      const res = await fetch(`${base}/v1/events`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({
-          type: "order_placed",
-          userId: "ada",
-          user: { email: "ada@example.com" },
-          data: catalog.order_placed.example,
-        }),
-      });
-      expect(res.status).toBe(202);
-      const { eventId } = (await res.json()) as any;
-      const event = await eventually(async () => {
-        const e = (await (await fetch(`${base}/v1/events/${eventId}`, { headers })).json()) as any;
-        return e.notifications?.length === 2 &&
-          e.notifications.every((n: { status: string }) => n.status === "SENT")
-          ? e
-          : null;
-      }, 30_000);
-      expect(event.notifications.map((n: { channel: string }) => n.channel).sort()).toEqual([
-        "email",
-        "in_app",
-      ]);
+      const headers = devHeaders(home);
+      expect(await sendsAnOrder(base, headers, { userId: "ada" })).toEqual(["email", "in_app"]);
 
       // Two workers: the bulk and the critical lanes, each in a process of its own.
       expect(workerLanes(home)).toEqual(["critical", "normal"]);
@@ -393,6 +404,24 @@ describe("npm start on a machine with nothing running", () => {
       killAll(processesOf(home, redisPort));
       removeHome(home);
     }
+  }, 240_000);
+
+  it("starts its PostgreSQL and Redis again when they are killed (the OOM killer), and goes on delivering", async () => {
+    await withNpmStart("herald-serverkill-", async ({ home, ports }) => {
+      const servers = () =>
+        processesOf(home, ports.redisPort).filter((p) => /\/postgres -D |redis-server /.test(p.cmdline));
+      const before = servers();
+      expect(before).toHaveLength(2);
+      for (const p of before) process.kill(Number(p.pid), "SIGKILL");
+      // Both come back as new processes on the same ports, and the apps reconnect to them.
+      await eventually(() => {
+        const now = servers();
+        return now.length === 2 && now.every((p) => !before.some((b) => b.pid === p.pid)) ? now : null;
+      }, 60_000);
+      await eventually(async () => (await readyz(ports.port))?.status === "ready" || null, 60_000, 250);
+      const base = `http://127.0.0.1:${ports.port}`;
+      expect(await sendsAnOrder(base, devHeaders(home), { ms: 60_000 })).toEqual(["email", "in_app"]);
+    });
   }, 240_000);
 
   it("the API and workers stop when npm start is killed with kill -9 while they are still starting", async () => {

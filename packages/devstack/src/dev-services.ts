@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import postgres from "postgres";
+import { keepRunning } from "./kept-running.ts";
 import { livePidFrom, stopPid } from "./left-running.ts";
 import { isPortOpen } from "./net.ts";
 import { standInDataDir } from "./os-user.ts";
@@ -37,6 +38,11 @@ export interface EnsureDevServicesOptions {
    * live process of this root uses it. Default false (reuse, never stop).
    */
   adoptLeftRunning?: boolean;
+  /**
+   * Start a server this call started or took over again when its process
+   * dies (see `keepRunning`), until `stop()`. Default false.
+   */
+  keepRunning?: boolean;
 }
 
 export interface DevServices {
@@ -66,6 +72,33 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
   const root = resolve(options.root ?? ".herald");
   const log = options.log ?? (() => {});
   const owned: { stop(): Promise<void> }[] = [];
+  const watches: { stop(): Promise<void> }[] = [];
+
+  /**
+   * Ours to stop: `server` (started here) or the one `left` names (taken
+   * over). With `keepRunning`, a dead one is started again as `server`.
+   */
+  const own = (
+    what: string,
+    server: PostgresServer | RedisServer,
+    left?: { pid(): number | undefined; stop(): Promise<void> },
+  ) => {
+    let current: { stop(): Promise<void> } = left ?? server;
+    owned.push({ stop: () => current.stop() });
+    if (!options.keepRunning) return;
+    const watch = keepRunning(
+      {
+        what: `${what} on port ${server.options.port}`,
+        alive: () => (current === server ? server.running : left?.pid() !== undefined),
+        restart: async () => {
+          await server.start();
+          current = server;
+        },
+      },
+      { log },
+    );
+    watches.push(watch);
+  };
 
   /**
    * A server found on its port is reused. With `adoptLeftRunning`, one whose
@@ -78,7 +111,7 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
     pidFile: string,
     binary: string,
     signal: NodeJS.Signals,
-  ): { stop(): Promise<void> } | undefined => {
+  ): { pid(): number | undefined; stop(): Promise<void> } | undefined => {
     const left = options.adoptLeftRunning ? livePidFrom(pidFile, binary) : undefined;
     if (!left) {
       log(`using the ${what} already running on port ${port}`);
@@ -87,7 +120,7 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
     log(
       `using the ${what} left running on port ${port} by an earlier run (pid ${left}); it stops with this one`,
     );
-    return { stop: () => stopPid(left, signal) };
+    return { pid: () => livePidFrom(pidFile, binary), stop: () => stopPid(left, signal) };
   };
 
   let databaseUrl = options.databaseUrl;
@@ -96,11 +129,11 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
     if (await isPortOpen(pg.options.port)) {
       // SIGINT: PostgreSQL's fast shutdown.
       const left = useRunning("PostgreSQL", pg.options.port, pg.pidFile, "postgres", "SIGINT");
-      if (left) owned.push(left);
+      if (left) own("PostgreSQL", pg, left);
     } else {
       log(`starting embedded PostgreSQL on port ${pg.options.port} (data in ${pg.dataDir})`);
       await pg.start();
-      owned.push(pg);
+      own("PostgreSQL", pg);
     }
     await ensureDatabase(pg.url(), "herald");
     databaseUrl = pg.url("herald");
@@ -112,11 +145,11 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
     if (await isPortOpen(redis.options.port)) {
       // SIGTERM: Redis flushes its AOF.
       const left = useRunning("Redis", redis.options.port, redis.pidFile, "redis-server", "SIGTERM");
-      if (left) owned.push(left);
+      if (left) own("Redis", redis, left);
     } else {
       log(`starting redis-server on port ${redis.options.port} (AOF in ${redis.options.dir})`);
       await redis.start();
-      owned.push(redis);
+      own("Redis", redis);
     }
     redisUrl = redis.url;
   }
@@ -125,6 +158,8 @@ export async function ensureDevServices(options: EnsureDevServicesOptions = {}):
     databaseUrl,
     redisUrl,
     async stop() {
+      // A server stopped on purpose is not one to start again.
+      await Promise.all(watches.map((w) => w.stop()));
       for (const s of owned.reverse()) await s.stop();
     },
   };

@@ -14,6 +14,7 @@ export {
   embeddedPostgresDataDirs,
   ensureDevServices,
 } from "./dev-services.ts";
+export { type KeepRunningOptions, type KeptServer, keepRunning } from "./kept-running.ts";
 export { onLauncherExit } from "./launcher-watch.ts";
 export { livePidFrom, stopPid } from "./left-running.ts";
 export { freeConsecutivePorts, freePort, freePorts, isPortOpen, waitFor } from "./net.ts";
