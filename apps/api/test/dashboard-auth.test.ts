@@ -195,7 +195,7 @@ describe("roles", () => {
       await browser("POST", "/v1/dead-letters/retry", support, { channel: "email" }, h),
       await browser("DELETE", `/v1/dead-letters/${dead.id}`, support, undefined, h),
       await browser("POST", "/v1/dashboard/templates/order_placed/test", support, { userId: "role-user" }, h),
-      await browser("GET", "/admin/queues", support, undefined, { accept: "text/html" }),
+      await browser("GET", "/admin/queues", support),
       await browser("GET", "/admin/queues/api/queues", support),
       await browser("PUT", "/admin/queues/api/queues/%7Bemail%7D/retry/failed", support),
     ];
@@ -205,6 +205,14 @@ describe("roles", () => {
       expect(res.body.error.requestId).toMatch(/^req_/);
     }
     expect((await getNotification(api.deps.db, dead.id))!.status).toBe("DEAD");
+    // A support agent's browser opening Bull Board gets a page saying why, not raw JSON.
+    const page = await browser("GET", "/admin/queues", support, undefined, { accept: "text/html" });
+    expect(page.status).toBe(403);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(page.body).toContain("Bull Board is for admins");
+    expect(page.body).toContain(SUPPORT.email);
+    expect(page.body).toContain('href="/"');
 
     const admin = await signIn(ADMIN);
     const board = await browser("GET", "/admin/queues", admin, undefined, { accept: "text/html" });

@@ -1,5 +1,4 @@
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+import { escapeHtml, simplePage as page } from "./simple-page.ts";
 
 /** Headers for the unsubscribe pages: the token in the URL must not leak, nothing may be framed or cached. */
 export const PAGE_HEADERS = {
@@ -10,18 +9,6 @@ export const PAGE_HEADERS = {
   "x-frame-options": "DENY",
   "cache-control": "no-store",
 };
-
-function page(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
-<style>body{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;background:#f4f5f7;color:#111827;margin:0}
-main{background:#fff;max-width:480px;margin:48px auto;padding:32px;border-radius:8px}
-h1{font-size:20px;margin:0 0 12px}p{color:#374151;line-height:1.5}
-button{font:inherit;border:0;border-radius:6px;padding:10px 16px;margin:8px 8px 0 0;cursor:pointer}
-.primary{background:#4f46e5;color:#fff}.secondary{background:#e5e7eb;color:#111827}</style></head>
-<body><main>${body}</main></body></html>`;
-}
 
 const list = (categories: string[]) => categories.map((c) => `<strong>${escapeHtml(c)}</strong>`).join(", ");
 

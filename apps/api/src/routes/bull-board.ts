@@ -9,6 +9,7 @@ import type { App, HonoEnv } from "../hono-env.ts";
 import { DASHBOARD_CSP, htmlSecurityHeaders } from "../middleware/security-headers.ts";
 import { sessionOf } from "../middleware/session-auth.ts";
 import { acceptsHtml } from "../pages/accepts-html.ts";
+import { adminsOnlyPage } from "../pages/admins-only-page.ts";
 
 export const BULL_BOARD_PATH = "/admin/queues";
 
@@ -24,8 +25,9 @@ const hostOf = (origin: string) => {
 
 /**
  * Bull Board is for admins signed in to the dashboard. A page request without
- * a session is sent to the sign-in page; anything else gets the API's error
- * shape (401 not signed in, 403 not an admin). Bull Board's own calls carry no
+ * a session is sent to the sign-in page, and a support agent's gets a page
+ * saying it is for admins (403); anything else gets the API's error shape
+ * (401 not signed in, 403 not an admin). Bull Board's own calls carry no
  * CSRF token, so its state-changing calls must come from this origin (the
  * session cookie is SameSite=Lax on top).
  */
@@ -39,6 +41,9 @@ function adminOnly(deps: ApiDeps): MiddlewareHandler<HonoEnv> {
       throw new HeraldError("unauthorized", "Sign in to the dashboard as an admin to use Bull Board.");
     }
     if (found.user.role !== "admin") {
+      if (c.req.method === "GET" && acceptsHtml(c)) {
+        return c.html(adminsOnlyPage(deps.env.BRAND_NAME, found.user.email), 403);
+      }
       throw new HeraldError("forbidden", "Bull Board is for admins; support accounts cannot act on queues.");
     }
     if (!SAFE_METHODS.has(c.req.method)) {
