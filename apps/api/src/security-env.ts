@@ -36,6 +36,13 @@ export const securityEnv = {
    */
   USER_RATE_LIMIT: rateLimitSpec.default({ max: 600, windowMs: 60_000 }),
   /**
+   * Anonymous tracking hits (open pixel, click redirect, push click) recorded
+   * per notification per fixed window, in Redis across every API process.
+   * Hits above it still get their pixel or redirect; they are not recorded,
+   * so replaying one link cannot fill the timeline. Default `20/1m`.
+   */
+  TRACKING_RATE_LIMIT: rateLimitSpec.default({ max: 20, windowMs: 60_000 }),
+  /**
    * How long one API process trusts a key lookup. A key revoked through the
    * API stops working at once in the process that revoked it and within this
    * time in every other process. Default 2000 ms.

@@ -112,3 +112,41 @@ describe("open pixel and click redirect", () => {
     expect(row?.clickedAt).toBeInstanceOf(Date);
   });
 });
+
+describe("TRACKING_RATE_LIMIT", () => {
+  it("records at most its hits per notification a window; every hit still gets its pixel or redirect", async () => {
+    // A window of an hour: the test cannot straddle one in practice.
+    const limited = await createTestApi({
+      TRACKING_SECRET: SECRET,
+      PUBLIC_URL: "https://herald.example.com",
+      TRACKING_RATE_LIMIT: "3/1h",
+    });
+    try {
+      const hit = (path: string) => limited.app.request(path, { method: "GET", redirect: "manual" });
+      const n = await seedSentNotification(limited.deps.db, "email");
+      const links = trackingLinks("https://herald.example.com", SECRET, n.id);
+      const original = "https://shop.example.com/orders/42";
+      // A replayed link: the open and two clicks are recorded, the rest answered and not recorded.
+      expect((await hit(pathOf(links.open()))).status).toBe(200);
+      for (let i = 0; i < 6; i++) {
+        const res = await hit(pathOf(links.click(original)));
+        expect(res.status).toBe(302);
+        expect(res.headers.get("location")).toBe(original);
+      }
+      expect(await timelineOf(limited.deps.db, n.id)).toEqual([
+        "PENDING",
+        "QUEUED",
+        "SENT",
+        "READ",
+        "READ",
+        "READ",
+      ]);
+      // The budget is the notification's: another one's first click is recorded.
+      const other = await seedSentNotification(limited.deps.db, "email");
+      await hit(pathOf(trackingLinks("https://herald.example.com", SECRET, other.id).click(original)));
+      expect((await getNotification(limited.deps.db, other.id))?.clickedAt).toBeInstanceOf(Date);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -5,19 +5,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../hono-env.ts";
 import { throttledWarn } from "../log-throttle.ts";
 import type { RateLimitSetting } from "../security-env.ts";
-
-// One round trip: count this request in the key's current window and say
-// how long the window has left. The window's key expires with the window.
-const SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {n, ttl}`;
-
-type RateLimitRedis = RedisClient & {
-  heraldRateLimit(key: string, windowMs: number): Promise<[number, number]>;
-};
+import { createWindowCounter } from "../services/window-counter.ts";
 
 export interface RateLimitOptions {
   redis: RedisClient;
@@ -57,10 +45,7 @@ interface Budget {
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<HonoEnv> {
   const { setting, userSetting, logger } = options;
   if (!setting && !userSetting) return async (_c, next) => next();
-  const redis = options.redis as RateLimitRedis;
-  if (typeof redis.heraldRateLimit !== "function") {
-    redis.defineCommand("heraldRateLimit", { numberOfKeys: 1, lua: SCRIPT });
-  }
+  const counter = createWindowCounter(options.redis, `${options.prefix}:ratelimit`);
   // Redis being down makes every request say so: one line per 10 s.
   const unavailable = throttledWarn(logger);
   const budgetOf = (c: Context<HonoEnv>): Budget | null => {
@@ -85,14 +70,10 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<HonoEnv>
     if (!budget) return next();
     c.set("rateCounted", true);
     const { max, windowMs } = budget;
-    const window = Math.floor(Date.now() / windowMs);
     let count: number;
     let ttlMs: number;
     try {
-      [count, ttlMs] = await redis.heraldRateLimit(
-        `${options.prefix}:ratelimit:${budget.id}:${window}`,
-        windowMs,
-      );
+      [count, ttlMs] = await counter.count(budget.id, windowMs);
     } catch (err) {
       unavailable({ err: (err as Error).message, budget: budget.id }, "rate limiter unavailable; allowing");
       return next();

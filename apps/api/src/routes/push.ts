@@ -7,6 +7,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { browserCors } from "../middleware/inbox-cors.ts";
 import { commonErrors, notFoundError } from "../schemas/common.ts";
+import { createTrackingBudget } from "../services/tracking-budget.ts";
 
 /** Browser-facing push routes that need no API key; the skip list in app.ts names them. */
 export const PUBLIC_PUSH_ROUTES = /^\/v1\/push\/(vapid-public-key|clicks)$/;
@@ -74,6 +75,7 @@ const click = createRoute({
 });
 
 export function registerPush(app: App, deps: ApiDeps): void {
+  const budget = createTrackingBudget(deps);
   app.use("/v1/push/*", browserCors(deps.env.INBOX_CORS_ORIGINS));
 
   app.openapi(vapidKey, async (c) => {
@@ -99,8 +101,10 @@ export function registerPush(app: App, deps: ApiDeps): void {
     }
     const n = await getNotification(deps.db, notificationId);
     if (n?.channel !== "push") throw new HeraldError("not_found", `No push notification ${notificationId}.`);
-    // A click is a read (SPEC §3); a repeated click is still kept in the timeline.
-    await recordClick(deps.db, notificationId, { source: "web_push", ...(action ? { action } : {}) });
+    // A click is a read (SPEC §3); a repeated click is still kept in the timeline, up to the budget.
+    if (await budget.records(notificationId)) {
+      await recordClick(deps.db, notificationId, { source: "web_push", ...(action ? { action } : {}) });
+    }
     return c.body(null, 202);
   });
 

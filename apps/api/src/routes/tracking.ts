@@ -5,6 +5,7 @@ import { z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { ErrorSchema } from "../schemas/common.ts";
+import { createTrackingBudget } from "../services/tracking-budget.ts";
 
 /** A transparent 1×1 GIF. */
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
@@ -23,22 +24,27 @@ const NO_STORE = {
  */
 export function registerTracking(app: App, deps: ApiDeps): void {
   const secret = deps.env.TRACKING_SECRET;
+  const budget = createTrackingBudget(deps);
 
   app.get("/t/o/:token", async (c) => {
     const claims = verifyTrackingToken(secret, "open", c.req.param("token"));
     if (!claims) throw new HeraldError("not_found", "Unknown tracking link.");
     // Mail clients fetch the pixel on every view: the first open moves to READ, later ones add nothing.
-    await markRead(deps.db, claims.notificationId, {
-      detail: { event: "opened", source: "pixel" },
-      recordIgnored: false,
-    });
+    if (await budget.records(claims.notificationId)) {
+      await markRead(deps.db, claims.notificationId, {
+        detail: { event: "opened", source: "pixel" },
+        recordIgnored: false,
+      });
+    }
     return c.body(new Uint8Array(PIXEL), 200, { ...NO_STORE, "Content-Type": "image/gif" });
   });
 
   app.get("/t/c/:token", async (c) => {
     const claims = verifyTrackingToken(secret, "click", c.req.param("token"));
     if (!claims?.url) throw new HeraldError("not_found", "Unknown tracking link.");
-    await recordClick(deps.db, claims.notificationId, { url: claims.url, source: "email" });
+    if (await budget.records(claims.notificationId)) {
+      await recordClick(deps.db, claims.notificationId, { url: claims.url, source: "email" });
+    }
     return c.redirect(claims.url, 302);
   });
 
