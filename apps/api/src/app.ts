@@ -39,6 +39,7 @@ import { registerTwilioWebhook } from "./routes/twilio-webhook.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe.ts";
 import { registerUserEvents } from "./routes/user-events.ts";
 import { registerUserTokens } from "./routes/user-tokens.ts";
+import { registerUserTopics } from "./routes/user-topics.ts";
 import { registerUsers } from "./routes/users.ts";
 import { createUserTokens } from "./services/user-tokens.ts";
 
@@ -133,6 +134,7 @@ export function createApp(deps: ApiDeps): App {
   registerReschedule(app, deps);
   registerUsers(app, deps);
   registerUserEvents(app, deps);
+  registerUserTopics(app, deps);
   registerTopics(app, deps);
   registerInbox(app, deps, { apiKey: auth, limit, tokens });
   registerUserTokens(app, deps, tokens);

@@ -6,10 +6,19 @@ import { SessionEndedDialog } from "./components/session-ended-dialog.tsx";
 interface Auth {
   session: Session;
   isAdmin: boolean;
+  /** The role has `users:write`: edits contact data, devices and topic memberships. */
+  canEditUsers: boolean;
   signOut(): void;
 }
 
 const AuthContext = createContext<Auth | null>(null);
+
+/**
+ * Roles whose scopes include `users:write` (ROLE_SCOPES in the API's
+ * middleware/session-auth.ts: admin has every scope, support has `read` +
+ * `users:write`). Only what the dashboard offers: the API checks anyway.
+ */
+const EDIT_USERS_ROLES: ReadonlySet<Session["user"]["role"]> = new Set(["admin", "support"]);
 
 /** The signed-in user; only used below {@link RequireSession}. */
 export function useAuth(): Auth {
@@ -101,6 +110,7 @@ export function RequireSession({ children, fallback }: { children: ReactNode; fa
   const auth: Auth = {
     session,
     isAdmin: session.user.role === "admin",
+    canEditUsers: EDIT_USERS_ROLES.has(session.user.role),
     signOut: () => signOut.mutate(),
   };
   return (

@@ -7,6 +7,7 @@ import "./styles/shell.css";
 import "./styles/data.css";
 import "./styles/controls.css";
 import "./styles/detail-users.css";
+import "./styles/user-edit.css";
 import "./styles/templates-outbox-login.css";
 import "./styles/responsive.css";
 

@@ -23,3 +23,29 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number): Page
   const last = data[data.length - 1];
   return { data, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }
+
+/**
+ * Where a list ordered by time, then by a key, stopped (a user's topics,
+ * newest first): the last row's time in microseconds since 1970, as
+ * PostgreSQL stores it (a `Date` keeps milliseconds only, and rows a few
+ * microseconds apart would repeat or be skipped), and its key.
+ */
+export interface TimeKeyPosition {
+  micros: string;
+  key: string;
+}
+
+/** An opaque cursor for a {@link TimeKeyPosition}. */
+export function encodeTimeKeyCursor(position: TimeKeyPosition): string {
+  return Buffer.from(`${position.micros}:${position.key}`, "utf8").toString("base64url");
+}
+
+/**
+ * The position inside a cursor, or null when it is not one of ours. Keys are
+ * printable ASCII (topic keys are), so nothing PostgreSQL would refuse as a
+ * parameter (a NUL byte) gets through.
+ */
+export function decodeTimeKeyCursor(cursor: string): TimeKeyPosition | null {
+  const match = /^(\d{1,17}):([\x21-\x7e]{1,256})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  return match ? { micros: match[1]!, key: match[2]! } : null;
+}

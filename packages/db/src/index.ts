@@ -9,7 +9,15 @@ export {
   PLAN_CACHE_MODES,
   type PlanCacheMode,
 } from "./client.ts";
-export { decodeCursor, encodeCursor, type Page, toPage } from "./cursor.ts";
+export {
+  decodeCursor,
+  decodeTimeKeyCursor,
+  encodeCursor,
+  encodeTimeKeyCursor,
+  type Page,
+  type TimeKeyPosition,
+  toPage,
+} from "./cursor.ts";
 export * from "./dashboard-queries.ts";
 export * from "./dashboard-users.ts";
 export * from "./dedup.ts";

@@ -1,6 +1,7 @@
 import { newId } from "@herald/ids";
-import { and, asc, count, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import type { TimeKeyPosition } from "./cursor.ts";
 import { createdOnRevival, type RecipientFields } from "./recipients.ts";
 import { recipients, topicSubscribers, topics } from "./schema/index.ts";
 
@@ -150,4 +151,42 @@ export async function listTopicSubscribers(
     )
     .orderBy(asc(topicSubscribers.recipientId))
     .limit(limit);
+}
+
+/** One of a recipient's topic memberships, and its place in the newest-first order. */
+export interface RecipientTopicRow {
+  topic: string;
+  subscribedAt: Date;
+  position: TimeKeyPosition;
+}
+
+/**
+ * A page of the topics a recipient is subscribed to, newest subscription
+ * first (same time: by key, descending), after `before` when given. A
+ * position is the subscription's time and key rather than a row, so leaving
+ * a topic between two pages moves nothing on the next one.
+ */
+export async function listRecipientTopics(
+  db: Db,
+  recipientId: string,
+  before: TimeKeyPosition | null,
+  limit: number,
+): Promise<RecipientTopicRow[]> {
+  const t = topicSubscribers;
+  // Numeric in PostgreSQL 14+, so exact to the microsecond.
+  const micros = sql<string>`(extract(epoch from ${t.createdAt}) * 1000000)::bigint::text`;
+  const after = before
+    ? sql`(${t.createdAt}, ${t.topicKey}) < (timestamptz 'epoch' + ${before.micros}::bigint * interval '1 microsecond', ${before.key})`
+    : undefined;
+  const rows = await db
+    .select({ topic: t.topicKey, subscribedAt: t.createdAt, micros })
+    .from(t)
+    .where(and(eq(t.recipientId, recipientId), after))
+    .orderBy(desc(t.createdAt), desc(t.topicKey))
+    .limit(limit);
+  return rows.map((r) => ({
+    topic: r.topic,
+    subscribedAt: r.subscribedAt,
+    position: { micros: r.micros, key: r.topic },
+  }));
 }

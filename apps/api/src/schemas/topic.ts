@@ -75,3 +75,23 @@ export const SubscriberPageSchema = z
       nextCursor: null,
     },
   });
+
+export const UserTopicPageSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        topic: z.string().openapi({ example: "product-updates" }),
+        subscribedAt: z.string().openapi({ example: "2026-11-24T09:00:00.000Z" }),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("UserTopicPage", {
+    example: {
+      data: [
+        { topic: "product-updates", subscribedAt: "2026-11-24T09:00:00.000Z" },
+        { topic: "news.weekly", subscribedAt: "2026-11-02T14:30:00.000Z" },
+      ],
+      nextCursor: null,
+    },
+  });

@@ -9,6 +9,7 @@ export type PreferencesUpdate = Schemas["PreferencesUpdate"];
 export type Session = Schemas["DashboardSession"];
 export type Overview = Schemas["DashboardOverview"];
 export type UserRecord = Schemas["User"];
+export type UserFields = Schemas["UserFields"];
 export type TemplateEntry = Schemas["DashboardTemplates"]["data"][number];
 export type OutboxMessage = Schemas["DashboardOutbox"]["data"][number];
 

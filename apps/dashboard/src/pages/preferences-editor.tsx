@@ -2,6 +2,7 @@ import { CHANNELS } from "@herald/domain";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ApiError, api, type Preferences, type PreferencesUpdate, unwrap } from "../api/client.ts";
+import { FieldError } from "../components/field-error.tsx";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL } from "../format.ts";
 import { CATEGORY_NAMES, CategoryRow } from "./preferences-category.tsx";
@@ -33,14 +34,6 @@ function fieldOf(path: string): string {
   if (path.startsWith("channels")) return "channels";
   if (path.startsWith("types")) return "types";
   return "form";
-}
-
-function FieldError({ errors, name }: { errors: Record<string, string>; name: string }) {
-  return errors[name] ? (
-    <span className="field-error" role="alert" data-field={name}>
-      {errors[name]}
-    </span>
-  ) : null;
 }
 
 /** Channels, categories with their channels and types, quiet hours, digest: saved through PUT /v1/users/:id/preferences. */

@@ -1,12 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "../api/client.ts";
+import { ContactCard } from "../components/contact-card.tsx";
+import { DevicesCard } from "../components/devices-card.tsx";
 import { useTemplates } from "../components/filters.tsx";
 import { InboxTokens } from "../components/inbox-tokens.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
+import { TopicsCard } from "../components/topics-card.tsx";
 import { UnsentEvents } from "../components/unsent-events.tsx";
-import { when } from "../format.ts";
 import { Link } from "../router.tsx";
 import { PreferencesEditor } from "./preferences-editor.tsx";
 
@@ -89,65 +91,14 @@ export function UserDetailPage({ userId }: { userId: string }) {
           <UnsentEvents userId={userId} />
         </div>
         <div className="detail-side">
-          <Card title="Contact">
-            <QueryView query={user} rows={4}>
-              {(u) => (
-                <dl className="facts">
-                  <div>
-                    <dt>E-mail</dt>
-                    <dd className="break">{u.email ?? "—"}</dd>
-                  </div>
-                  <div>
-                    <dt>Phone</dt>
-                    <dd>{u.phone ?? "—"}</dd>
-                  </div>
-                  <div>
-                    <dt>Locale</dt>
-                    <dd>{u.locale ?? "—"}</dd>
-                  </div>
-                  <div>
-                    <dt>Time zone</dt>
-                    <dd>{u.timezone ?? "—"}</dd>
-                  </div>
-                  {Object.entries(u.properties).map(([k, v]) => (
-                    <div key={k}>
-                      <dt>{k}</dt>
-                      <dd className="break">{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
-                    </div>
-                  ))}
-                  <div>
-                    <dt>Since</dt>
-                    <dd>{when(u.createdAt)}</dd>
-                  </div>
-                </dl>
-              )}
-            </QueryView>
-          </Card>
+          <ContactCard userId={userId} user={user} />
           <Card title="Inbox tokens">
             <QueryView query={user} rows={2}>
               {(u) => <InboxTokens userId={userId} revokedAt={u.tokensRevokedAt} />}
             </QueryView>
           </Card>
-          <Card title="Devices">
-            <QueryView
-              query={user}
-              rows={2}
-              isEmpty={(u) => u.devices.length === 0}
-              empty={<p className="muted">No push devices registered.</p>}
-            >
-              {(u) => (
-                <ul className="devices">
-                  {u.devices.map((d) => (
-                    <li key={d.id}>
-                      <span className="device-kind">{d.kind}</span>
-                      <span className="mono small">{d.id}</span>
-                      <span className="muted small">{when(d.createdAt)}</span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </QueryView>
-          </Card>
+          <DevicesCard userId={userId} user={user} />
+          <TopicsCard userId={userId} />
         </div>
       </div>
     </>
