@@ -17,6 +17,7 @@ import { createOnError, notFound, validationHook } from "./on-error.ts";
 import { registerApiKeys } from "./routes/api-keys.ts";
 import { registerBullBoard } from "./routes/bull-board.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
+import { registerDashboardAccounts } from "./routes/dashboard-accounts.ts";
 import { registerDashboardData } from "./routes/dashboard-data.ts";
 import { registerDashboardJob } from "./routes/dashboard-job.ts";
 import { registerDashboardOverview } from "./routes/dashboard-overview.ts";
@@ -145,6 +146,7 @@ export function createApp(deps: ApiDeps): App {
   registerApiKeys(app, deps, () => auth.forget());
   registerDeadLetters(app, deps);
   registerDashboardSession(app, deps);
+  registerDashboardAccounts(app, deps);
   registerDashboardOverview(app, deps);
   registerDashboardJob(app, deps);
   registerDashboardData(app, deps);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { newId } from "@herald/ids";
-import { and, asc, eq, gt, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, ne } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { decoyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.ts";
 import { type DashboardRole, dashboardSessions, dashboardUsers } from "./schema/index.ts";
@@ -58,11 +58,31 @@ export async function getDashboardUserByEmail(db: Db, email: string): Promise<Da
   return row ?? null;
 }
 
+export async function getDashboardUser(db: Db, id: string): Promise<DashboardUserRow | null> {
+  const [row] = await db.select().from(dashboardUsers).where(eq(dashboardUsers.id, id));
+  return row ?? null;
+}
+
+/** Enabled admins other than `exceptId`: a change that would leave none locks everyone out of admin work. */
+export async function countOtherEnabledAdmins(db: Db, exceptId: string): Promise<number> {
+  const rows = await db
+    .select({ id: dashboardUsers.id })
+    .from(dashboardUsers)
+    .where(
+      and(
+        eq(dashboardUsers.role, "admin"),
+        isNull(dashboardUsers.disabledAt),
+        ne(dashboardUsers.id, exceptId),
+      ),
+    );
+  return rows.length;
+}
+
 export async function listDashboardUsers(db: Db): Promise<DashboardUserRow[]> {
   return db.select().from(dashboardUsers).orderBy(asc(dashboardUsers.email));
 }
 
-/** Changes role and/or password, re-enabling a disabled user; signs them out everywhere. */
+/** Changes role, password and/or whether the user is disabled; signs them out everywhere. */
 export async function updateDashboardUser(
   db: Db,
   email: string,
