@@ -2,18 +2,24 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { createDashboardUser, getNotification } from "@herald/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserCall, type Signed, signInAs } from "./dashboard-session.ts";
+import {
+  browserCall,
+  createTestAccounts,
+  type Signed,
+  signInAs,
+  TEST_ADMIN,
+  TEST_SUPPORT,
+} from "./dashboard-session.ts";
 import { seedNotification } from "./seed-notification.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 let api: TestApi;
-const ADMIN = { email: "Grace@Example.com", password: "admin-password-123" };
-const SUPPORT = { email: "sam@example.com", password: "support-password-123" };
+const ADMIN = { ...TEST_ADMIN, email: "Grace@Example.com" };
+const SUPPORT = TEST_SUPPORT;
 
 beforeAll(async () => {
   api = await createTestApi();
-  await createDashboardUser(api.deps.db, { ...ADMIN, role: "admin" });
-  await createDashboardUser(api.deps.db, { ...SUPPORT, role: "support" });
+  await createTestAccounts(api, ADMIN);
 });
 afterAll(() => api.close());
 

@@ -1,5 +1,20 @@
+import { createDashboardUser } from "@herald/db";
 import { expect } from "vitest";
 import type { TestApi } from "./test-api.ts";
+
+/** The admin and the support agent the dashboard tests sign in as. */
+export const TEST_ADMIN = { email: "ada@example.com", password: "admin-password-123" };
+export const TEST_SUPPORT = { email: "sam@example.com", password: "support-password-123" };
+
+/** Creates the dashboard accounts of {@link TEST_ADMIN} and {@link TEST_SUPPORT} (or the ones given). */
+export async function createTestAccounts(
+  api: TestApi,
+  admin = TEST_ADMIN,
+  support = TEST_SUPPORT,
+): Promise<void> {
+  await createDashboardUser(api.deps.db, { ...admin, role: "admin" });
+  await createDashboardUser(api.deps.db, { ...support, role: "support" });
+}
 
 /** A signed-in dashboard browser: its cookies and CSRF token. */
 export interface Signed {

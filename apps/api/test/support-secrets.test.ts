@@ -1,18 +1,24 @@
-import { createDashboardUser, insertOutboxMessage } from "@herald/db";
+import { insertOutboxMessage } from "@herald/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserCall, type Signed, signInAs } from "./dashboard-session.ts";
+import {
+  browserCall,
+  createTestAccounts,
+  type Signed,
+  signInAs,
+  TEST_ADMIN,
+  TEST_SUPPORT,
+} from "./dashboard-session.ts";
 import { seedNotification } from "./seed-notification.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 let api: TestApi;
-const ADMIN = { email: "ada@example.com", password: "admin-password-123" };
-const SUPPORT = { email: "sam@example.com", password: "support-password-123" };
+const ADMIN = TEST_ADMIN;
+const SUPPORT = TEST_SUPPORT;
 const RESET_URL = "https://shop.example.com/reset?token=SECRET-RESET-TOKEN-123";
 
 beforeAll(async () => {
   api = await createTestApi();
-  await createDashboardUser(api.deps.db, { ...ADMIN, role: "admin" });
-  await createDashboardUser(api.deps.db, { ...SUPPORT, role: "support" });
+  await createTestAccounts(api);
 });
 afterAll(() => api.close());
 
