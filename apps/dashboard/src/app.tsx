@@ -5,6 +5,7 @@ import { PageErrorBoundary } from "./components/page-error-boundary.tsx";
 import { Shell } from "./components/shell.tsx";
 import { Empty } from "./components/states.tsx";
 import { ToastProvider } from "./components/toast.tsx";
+import { AccountsPage } from "./pages/accounts-page.tsx";
 import { FailuresPage } from "./pages/failures-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { NotificationDetailPage } from "./pages/notification-detail-page.tsx";
@@ -35,6 +36,7 @@ function Page() {
   if (path === "/users") return <UsersPage />;
   if (path === "/templates") return <TemplatesPage />;
   if (path === "/outbox") return <OutboxPage />;
+  if (path === "/accounts") return <AccountsPage />;
   if (path === "/login") {
     navigate("/", { replace: true });
     return null;

@@ -8,6 +8,7 @@ import "./styles/data.css";
 import "./styles/controls.css";
 import "./styles/detail-users.css";
 import "./styles/user-edit.css";
+import "./styles/accounts.css";
 import "./styles/templates-outbox-login.css";
 import "./styles/responsive.css";
 

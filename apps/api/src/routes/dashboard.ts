@@ -21,6 +21,7 @@ export const DASHBOARD_ROUTES = [
   "/users/*",
   "/templates",
   "/outbox",
+  "/accounts",
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type { UserFields, UserRecord } from "../api/client.ts";
+import { fieldOfPath } from "./form-errors.ts";
 
 /** The contact fields the dashboard edits; `properties` stays the app's to set. */
 export const CONTACT_FIELDS = ["email", "phone", "locale", "timezone"] as const;
@@ -34,7 +35,4 @@ export function toContactUpdate(draft: ContactDraft, base: ContactDraft): UserFi
 }
 
 /** The form field a 422 detail's path names (`email`, `phone`…), or `form` for anything else. */
-export function contactFieldOf(path: string): ContactField | "form" {
-  const field = CONTACT_FIELDS.find((f) => path === f || path.startsWith(`${f}.`));
-  return field ?? "form";
-}
+export const contactFieldOf = (path: string): ContactField | "form" => fieldOfPath(CONTACT_FIELDS, path);

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ApiError, api, type UserFields, type UserRecord, unwrap } from "../api/client.ts";
+import { api, type UserFields, type UserRecord, unwrap } from "../api/client.ts";
 import {
   CONTACT_FIELDS,
   type ContactField,
@@ -9,6 +9,7 @@ import {
   toContactUpdate,
 } from "./contact-draft.ts";
 import { FieldError } from "./field-error.tsx";
+import { formErrorsOf } from "./form-errors.ts";
 import { useToast } from "./toast.tsx";
 
 /** Suggestions only: every zone this browser knows. The API decides what it accepts. */
@@ -53,20 +54,7 @@ export function ContactForm({
       toast("ok", "Contact data saved");
       onDone();
     },
-    onError: (e) => {
-      if (e instanceof ApiError && e.status === 401) {
-        // The sign-in dialog opens over the page; the draft stays in this form.
-        setErrors({
-          form: "Your session ended before this was saved. Sign in again, then press Save contact data: your changes are still here.",
-        });
-      } else if (e instanceof ApiError && e.details.length > 0) {
-        const next: Record<string, string> = {};
-        for (const d of e.details) next[contactFieldOf(d.path)] ??= d.message;
-        setErrors(next);
-      } else {
-        setErrors({ form: e.message });
-      }
-    },
+    onError: (e) => setErrors(formErrorsOf(e, contactFieldOf, "press Save contact data")),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -4,6 +4,7 @@ import { api, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { Link, useLocation } from "../router.tsx";
 
+// `admin`: shown to admins only (the page itself also says so to anyone else).
 const NAV = [
   { href: "/", label: "Overview", icon: "◫" },
   { href: "/failures", label: "Failures", icon: "⚠" },
@@ -11,6 +12,7 @@ const NAV = [
   { href: "/users", label: "Users", icon: "☺" },
   { href: "/templates", label: "Templates", icon: "▤" },
   { href: "/outbox", label: "Dev outbox", icon: "⇪" },
+  { href: "/accounts", label: "Accounts", icon: "⚙", admin: true },
 ];
 
 // Where the sidebar becomes a drawer (styles/responsive.css).
@@ -88,7 +90,7 @@ export function Shell({ children }: { children: ReactNode }) {
           Herald
         </Link>
         <ul>
-          {NAV.map((item) => (
+          {NAV.filter((item) => isAdmin || !item.admin).map((item) => (
             <li key={item.href}>
               <Link
                 href={item.href}

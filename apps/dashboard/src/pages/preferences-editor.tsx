@@ -1,8 +1,9 @@
 import { CHANNELS } from "@herald/domain";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ApiError, api, type Preferences, type PreferencesUpdate, unwrap } from "../api/client.ts";
+import { api, type Preferences, type PreferencesUpdate, unwrap } from "../api/client.ts";
 import { FieldError } from "../components/field-error.tsx";
+import { formErrorsOf } from "../components/form-errors.ts";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL } from "../format.ts";
 import { CATEGORY_NAMES, CategoryRow } from "./preferences-category.tsx";
@@ -65,20 +66,7 @@ export function PreferencesEditor({
       client.setQueryData(["preferences", userId], saved);
       toast("ok", "Preferences saved");
     },
-    onError: (e) => {
-      if (e instanceof ApiError && e.status === 401) {
-        // The sign-in dialog opens over the page; the draft stays in this form.
-        setErrors({
-          form: "Your session ended before this was saved. Sign in again, then press Save preferences: your changes are still here.",
-        });
-      } else if (e instanceof ApiError && e.details.length > 0) {
-        const next: Record<string, string> = {};
-        for (const d of e.details) next[fieldOf(d.path)] ??= d.message;
-        setErrors(next);
-      } else {
-        setErrors({ form: e.message });
-      }
-    },
+    onError: (e) => setErrors(formErrorsOf(e, fieldOf, "press Save preferences")),
   });
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const submit = (e: FormEvent) => {
