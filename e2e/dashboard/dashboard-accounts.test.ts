@@ -116,9 +116,9 @@ describe("an admin on the Accounts page", () => {
     const taken = form.locator('[data-field="email"]');
     await taken.waitFor();
     expect(await taken.textContent()).toBe("An account with this e-mail exists.");
-    // The API's own words in the callout (it names the e-mail as typed).
+    // The API's own words in the callout (it names the e-mail as stored, lower-cased).
     expect(await form.getByRole("alert").first().textContent()).toContain(
-      "An account with the e-mail Lin@Example.com exists.",
+      "An account with the e-mail lin@example.com exists.",
     );
     await form.getByRole("button", { name: "Cancel" }).click();
     await form.waitFor({ state: "detached" });

@@ -92,7 +92,11 @@ export function registerDashboardAccounts(app: App, deps: ApiDeps): void {
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");
     const row = await createDashboardUser(deps.db, body);
-    if (!row) throw new HeraldError("conflict", `An account with the e-mail ${body.email} exists.`);
+    if (!row)
+      throw new HeraldError(
+        "conflict",
+        `An account with the e-mail ${body.email.trim().toLowerCase()} exists.`,
+      );
     deps.logger.info(
       { accountId: row.id, role: row.role, by: c.get("apiKey")?.id },
       "dashboard account added",
