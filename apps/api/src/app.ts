@@ -42,6 +42,7 @@ import { registerUserEvents } from "./routes/user-events.ts";
 import { registerUserTokens } from "./routes/user-tokens.ts";
 import { registerUserTopics } from "./routes/user-topics.ts";
 import { registerUsers } from "./routes/users.ts";
+import { createTrackingBudget } from "./services/tracking-budget.ts";
 import { createUserTokens } from "./services/user-tokens.ts";
 
 /**
@@ -89,7 +90,9 @@ export function createApp(deps: ApiDeps): App {
   // Reached from e-mails: authorised by the signed token in the URL, not an API key.
   registerUnsubscribe(app, deps);
   registerMetrics(app, deps);
-  registerTracking(app, deps);
+  // One budget for the pixel, the click redirect and push clicks (the same notification may see all three).
+  const trackingBudget = createTrackingBudget(deps);
+  registerTracking(app, deps, trackingBudget);
 
   const auth = apiKeyAuth(deps.db, { cacheMs: deps.env.API_KEY_CACHE_MS });
   // The dashboard calls the same /v1 routes with its session cookie instead of a key
@@ -139,7 +142,7 @@ export function createApp(deps: ApiDeps): App {
   registerTopics(app, deps);
   registerInbox(app, deps, { apiKey: auth, limit, tokens });
   registerUserTokens(app, deps, tokens);
-  registerPush(app, deps);
+  registerPush(app, deps, trackingBudget);
   registerStats(app, deps);
   registerResendWebhook(app, deps);
   registerTwilioWebhook(app, deps);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { newId } from "@herald/ids";
-import { and, asc, eq, gt, isNull, lt, ne } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, lt, ne } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { decoyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.ts";
 import { type DashboardRole, dashboardSessions, dashboardUsers } from "./schema/index.ts";
@@ -65,8 +65,8 @@ export async function getDashboardUser(db: Db, id: string): Promise<DashboardUse
 
 /** Enabled admins other than `exceptId`: a change that would leave none locks everyone out of admin work. */
 export async function countOtherEnabledAdmins(db: Db, exceptId: string): Promise<number> {
-  const rows = await db
-    .select({ id: dashboardUsers.id })
+  const [row] = await db
+    .select({ n: count() })
     .from(dashboardUsers)
     .where(
       and(
@@ -75,7 +75,7 @@ export async function countOtherEnabledAdmins(db: Db, exceptId: string): Promise
         ne(dashboardUsers.id, exceptId),
       ),
     );
-  return rows.length;
+  return row?.n ?? 0;
 }
 
 export async function listDashboardUsers(db: Db): Promise<DashboardUserRow[]> {

@@ -7,7 +7,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { browserCors } from "../middleware/inbox-cors.ts";
 import { commonErrors, notFoundError } from "../schemas/common.ts";
-import { createTrackingBudget } from "../services/tracking-budget.ts";
+import type { TrackingBudget } from "../services/tracking-budget.ts";
 
 /** Browser-facing push routes that need no API key; the skip list in app.ts names them. */
 export const PUBLIC_PUSH_ROUTES = /^\/v1\/push\/(vapid-public-key|clicks)$/;
@@ -74,8 +74,7 @@ const click = createRoute({
   responses: { 202: { description: "Recorded" }, ...commonErrors, ...notFoundError },
 });
 
-export function registerPush(app: App, deps: ApiDeps): void {
-  const budget = createTrackingBudget(deps);
+export function registerPush(app: App, deps: ApiDeps, budget: TrackingBudget): void {
   app.use("/v1/push/*", browserCors(deps.env.INBOX_CORS_ORIGINS));
 
   app.openapi(vapidKey, async (c) => {

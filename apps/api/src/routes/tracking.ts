@@ -5,7 +5,7 @@ import { z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { ErrorSchema } from "../schemas/common.ts";
-import { createTrackingBudget } from "../services/tracking-budget.ts";
+import type { TrackingBudget } from "../services/tracking-budget.ts";
 
 /** A transparent 1×1 GIF. */
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
@@ -22,9 +22,8 @@ const NO_STORE = {
  * original link): the redirect only ever goes where a token Herald signed
  * says, so it cannot be used as an open redirect, and a forged token changes nothing.
  */
-export function registerTracking(app: App, deps: ApiDeps): void {
+export function registerTracking(app: App, deps: ApiDeps, budget: TrackingBudget): void {
   const secret = deps.env.TRACKING_SECRET;
-  const budget = createTrackingBudget(deps);
 
   app.get("/t/o/:token", async (c) => {
     const claims = verifyTrackingToken(secret, "open", c.req.param("token"));

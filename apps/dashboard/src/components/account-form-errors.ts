@@ -5,9 +5,6 @@ import { type FormErrors, fieldOfPath, formErrorsOf } from "./form-errors.ts";
 export const ACCOUNT_FIELDS = ["email", "role", "password"] as const;
 export type AccountField = (typeof ACCOUNT_FIELDS)[number];
 
-/** By field name, and `form` for what belongs to none: what `FieldError` shows. */
-export type AccountFormErrors = FormErrors;
-
 export const TAKEN_EMAIL = "An account with this e-mail exists.";
 
 /** The field a 422 detail's path names (`password`…), or `form` for anything else. */
@@ -17,7 +14,7 @@ export const accountFieldOf = (path: string): AccountField | "form" => fieldOfPa
  * Why an account form was not saved (see `formErrorsOf`); a 409 when adding
  * is the e-mail's, as only a taken e-mail conflicts there.
  */
-export function accountFormErrors(error: Error, form: "add" | "change"): AccountFormErrors {
+export function accountFormErrors(error: Error, form: "add" | "change"): FormErrors {
   if (error instanceof ApiError && error.status === 409 && form === "add") {
     return { email: TAKEN_EMAIL, form: error.message };
   }

@@ -2,8 +2,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api, unwrap } from "../api/client.ts";
 import { ACCOUNTS_QUERY, type Account, confirmQuestion, doneText } from "./account-actions.ts";
-import { type AccountFormErrors, accountFormErrors } from "./account-form-errors.ts";
-import { FieldError } from "./field-error.tsx";
+import { accountFormErrors } from "./account-form-errors.ts";
+import { FieldError, invalidProps } from "./field-error.tsx";
+import type { FormErrors } from "./form-errors.ts";
 import { useToast } from "./toast.tsx";
 
 /**
@@ -22,7 +23,7 @@ export function AccountPasswordForm({
   onDone: () => void;
 }) {
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<AccountFormErrors>({});
+  const [errors, setErrors] = useState<FormErrors>({});
   const client = useQueryClient();
   const toast = useToast();
   const set = useMutation({
@@ -69,7 +70,7 @@ export function AccountPasswordForm({
           spellCheck={false}
           onChange={(e) => setPassword(e.target.value)}
           aria-describedby={`${id}-hint`}
-          {...(errors.password ? { "aria-invalid": true as const } : {})}
+          {...invalidProps(errors, "password")}
         />
         <FieldError errors={errors} name="password" />
       </label>

@@ -2,8 +2,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api, type Schemas, unwrap } from "../api/client.ts";
 import { ACCOUNTS_QUERY } from "./account-actions.ts";
-import { type AccountFormErrors, accountFormErrors } from "./account-form-errors.ts";
-import { FieldError } from "./field-error.tsx";
+import { accountFormErrors } from "./account-form-errors.ts";
+import { FieldError, FormErrorSummary, invalidProps } from "./field-error.tsx";
+import type { FormErrors } from "./form-errors.ts";
 import { useToast } from "./toast.tsx";
 
 type NewAccount = Schemas["NewDashboardAccount"];
@@ -18,7 +19,7 @@ const EMPTY: NewAccount = { email: "", role: "support", password: "" };
  */
 export function AddAccountForm({ onDone }: { onDone: () => void }) {
   const [draft, setDraft] = useState(EMPTY);
-  const [errors, setErrors] = useState<AccountFormErrors>({});
+  const [errors, setErrors] = useState<FormErrors>({});
   const client = useQueryClient();
   const toast = useToast();
   const add = useMutation({
@@ -41,16 +42,11 @@ export function AddAccountForm({ onDone }: { onDone: () => void }) {
   };
   const set = (field: keyof NewAccount) => (e: { target: { value: string } }) =>
     setDraft((d) => ({ ...d, [field]: e.target.value }));
-  const invalid = (field: string) => (errors[field] ? { "aria-invalid": true as const } : {});
+  const invalid = (field: string) => invalidProps(errors, field);
   return (
     // noValidate: the API is the one judge of a field, and says why next to it.
     <form className="account-form" onSubmit={submit} aria-label="Add account" noValidate>
-      {Object.keys(errors).length > 0 && (
-        <div className="callout callout-bad" role="alert">
-          <strong>Not added</strong>
-          <span>{errors.form ?? "Fix the highlighted fields and add again."}</span>
-        </div>
-      )}
+      <FormErrorSummary errors={errors} title="Not added" retry="add" />
       <div className="account-fields">
         <label className="field">
           <span>E-mail</span>

@@ -8,8 +8,8 @@ import {
   toContactDraft,
   toContactUpdate,
 } from "./contact-draft.ts";
-import { FieldError } from "./field-error.tsx";
-import { formErrorsOf } from "./form-errors.ts";
+import { FieldError, FormErrorSummary, invalidProps } from "./field-error.tsx";
+import { type FormErrors, formErrorsOf } from "./form-errors.ts";
 import { useToast } from "./toast.tsx";
 
 /** Suggestions only: every zone this browser knows. The API decides what it accepts. */
@@ -40,7 +40,7 @@ export function ContactForm({
   // What the form was opened with: a save sends only what differs from it.
   const [base] = useState(() => toContactDraft(user));
   const [draft, setDraft] = useState(base);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<FormErrors>({});
   const toast = useToast();
   const client = useQueryClient();
   const save = useMutation({
@@ -65,12 +65,7 @@ export function ContactForm({
   return (
     // noValidate: the API is the one judge of a field, and says why next to it.
     <form className="contact-form" onSubmit={submit} aria-label="Contact data" noValidate>
-      {Object.keys(errors).length > 0 && (
-        <div className="callout callout-bad" role="alert">
-          <strong>Not saved</strong>
-          <span>{errors.form ?? "Fix the highlighted fields and save again."}</span>
-        </div>
-      )}
+      <FormErrorSummary errors={errors} title="Not saved" retry="save" />
       {CONTACT_FIELDS.map((name) => (
         <label key={name} className="field">
           <span>{INPUTS[name].label}</span>
@@ -82,7 +77,7 @@ export function ContactForm({
             autoComplete="off"
             {...(name === "timezone" ? { list: "contact-zones" } : {})}
             onChange={(e) => setDraft((d) => ({ ...d, [name]: e.target.value }))}
-            {...(errors[name] ? { "aria-invalid": true as const } : {})}
+            {...invalidProps(errors, name)}
           />
           <FieldError errors={errors} name={name} />
         </label>

@@ -2,7 +2,7 @@ import { CHANNELS } from "@herald/domain";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api, type Preferences, type PreferencesUpdate, unwrap } from "../api/client.ts";
-import { FieldError } from "../components/field-error.tsx";
+import { FieldError, FormErrorSummary, invalidProps } from "../components/field-error.tsx";
 import { formErrorsOf } from "../components/form-errors.ts";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL } from "../format.ts";
@@ -73,15 +73,10 @@ export function PreferencesEditor({
     e.preventDefault();
     save.mutate(toUpdate(draft, base, catalog));
   };
-  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true as const } : {});
+  const invalid = (name: string) => invalidProps(errors, name);
   return (
     <form className="prefs" onSubmit={submit} aria-label="Preferences">
-      {Object.keys(errors).length > 0 && (
-        <div className="callout callout-bad" role="alert">
-          <strong>Not saved</strong>
-          <span>{errors.form ?? "Fix the highlighted fields and save again."}</span>
-        </div>
-      )}
+      <FormErrorSummary errors={errors} title="Not saved" retry="save" />
       <fieldset>
         <legend>Channels</legend>
         <div className="toggles">

@@ -11,16 +11,10 @@ import {
   purgeExpiredDedupKeys,
 } from "@herald/db";
 import { type Channel, PRIORITIES, type Priority } from "@herald/domain";
-import {
-  type DigestPeriod,
-  getNotificationType,
-  renderContext,
-  renderDigest,
-  summarizeNotification,
-} from "@herald/templates";
+import { getNotificationType, renderContext, renderDigest, summarizeNotification } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 import { optedIn } from "../router/decide-channels.ts";
-import { digestPeriodFor } from "../router/digest-window.ts";
+import { windowPeriod } from "../router/digest-window.ts";
 import { enqueueSends } from "../router/enqueue-sends.ts";
 import { pickZone } from "../router/local-time.ts";
 import { recipientZone } from "../router/plan-channels.ts";
@@ -66,9 +60,7 @@ async function buildDigest(
     brandName: deps.env.brandName,
     ...(channel === "email" && link ? { unsubscribeUrl: link.url } : {}),
   });
-  const period: DigestPeriod = categories.every((c) => digestPeriodFor(prefs, c) === "weekly")
-    ? "weekly"
-    : "daily";
+  const period = windowPeriod(prefs, categories);
   const entries = (wanted.length > 0 ? wanted : items).map((i) => ({
     id: i.notification.id,
     ...summarizeNotification(

@@ -7,7 +7,7 @@ import {
   moveDigestWindow,
 } from "@herald/db";
 import type { WorkerDeps } from "../deps.ts";
-import { digestFlushAt, digestPeriodFor } from "../router/digest-window.ts";
+import { digestFlushAt, digestPeriodFor, windowPeriod } from "../router/digest-window.ts";
 import { recipientZone } from "../router/plan-channels.ts";
 import { enqueueDigestFlush } from "./digest-jobs.ts";
 
@@ -30,10 +30,9 @@ export async function rescheduleDigests(deps: WorkerDeps, recipientId: string): 
   const zone = recipientZone(recipient, prefs);
   let moved = 0;
   for (const digest of pending) {
-    const periods = (await digestItemCategories(deps.db, digest)).map((c) => digestPeriodFor(prefs, c));
-    if (periods.length === 0 || periods.every((p) => p === null)) continue;
-    // As the flush names it: weekly only when every category in it is weekly.
-    const period = periods.every((p) => p === "weekly") ? "weekly" : "daily";
+    const categories = await digestItemCategories(deps.db, digest);
+    if (categories.every((c) => digestPeriodFor(prefs, c) === null)) continue;
+    const period = windowPeriod(prefs, categories);
     const result = await moveDigestWindow(deps.db, digest.id, digestFlushAt(period, prefs, zone, now));
     if (result.kind === "moved") await followFlushAt(deps, result.digest);
     if (result.kind !== "unchanged") moved++;

@@ -15,6 +15,14 @@ export function digestPeriodFor(prefs: Preferences, category: string): DigestPer
   return mode === "daily" || mode === "weekly" ? mode : null;
 }
 
+/**
+ * The period a window holding items of `categories` is for: weekly only when
+ * every one of them is digested weekly (a daily one among them makes it daily).
+ */
+export function windowPeriod(prefs: Preferences, categories: string[]): DigestPeriod {
+  return categories.every((c) => digestPeriodFor(prefs, c) === "weekly") ? "weekly" : "daily";
+}
+
 /** The end of the digest window that contains `at`: the next digest time after it, in the user's zone. */
 export function digestFlushAt(period: DigestPeriod, prefs: Preferences, zone: string, at: Date): Date {
   return nextLocalTime(
