@@ -1,4 +1,4 @@
-import { getTimeline, listEventNotifications } from "@herald/db";
+import { createDashboardUser, getTimeline, listEventNotifications } from "@herald/db";
 import { DeliveryError } from "@herald/errors";
 import { readReliabilityCounters } from "@herald/jobs";
 import { catalog } from "@herald/templates";
@@ -132,11 +132,41 @@ describe("a notification that keeps failing", () => {
     );
   });
 
-  it("is retried by re-running the failed channel job, as Bull Board does", async () => {
+  it("retried in Bull Board, starts its attempts afresh and says so in its timeline", async () => {
     const id = ids[1]!;
-    const job = await herald.worker!.deps.queues.get("email").getJob(id);
-    expect(await job!.getState()).toBe("failed");
-    await job!.retry("failed"); // what Bull Board's "retry" button calls
+    const admin = { email: "ops@example.com", password: "ops-password-123" };
+    await createDashboardUser(herald.db.db, { ...admin, role: "admin" });
+    const signIn = await fetch(`${herald.url}/v1/dashboard/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(admin),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const queue = herald.worker!.deps.queues.get("email");
+    // What Bull Board's "retry" button on a failed job sends.
+    const retryInBullBoard = () =>
+      fetch(`${herald.url}/admin/queues/api/queues/${encodeURIComponent(queue.name)}/${id}/retry`, {
+        method: "PUT",
+        headers: { cookie, origin: herald.url },
+      });
+
+    provider.up = false;
+    const attemptsBefore = provider.attempts;
+    expect((await retryInBullBoard()).status).toBe(204);
+    // BullMQ alone would keep the 4 attempts made and give it a single try.
+    await eventually(async () => provider.attempts === attemptsBefore + 4 && (await statusOf(id)) === "DEAD");
+    const job = await queue.getJob(id);
+    expect(job!.attemptsMade).toBe(4);
+    const timeline = await getTimeline(herald.db.db, id);
+    const retried = timeline.find((t) => t.status === "QUEUED" && t.detail?.by === "bull-board");
+    expect(retried?.detail).toMatchObject({ action: "retry", by: "bull-board" });
+
+    provider.up = true;
+    expect((await retryInBullBoard()).status).toBe(204);
     await eventually(async () => (await statusOf(id)) === "SENT");
     expect(provider.accepted.filter((x) => x === id)).toHaveLength(1);
   });

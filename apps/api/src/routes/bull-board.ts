@@ -1,5 +1,4 @@
 import { createBullBoard } from "@bull-board/api";
-import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { HonoAdapter } from "@bull-board/hono";
 import { HeraldError } from "@herald/errors";
 import { serveStatic } from "@hono/node-server/serve-static";
@@ -10,6 +9,7 @@ import { DASHBOARD_CSP, htmlSecurityHeaders } from "../middleware/security-heade
 import { sessionOf } from "../middleware/session-auth.ts";
 import { acceptsHtml } from "../pages/accepts-html.ts";
 import { adminsOnlyPage } from "../pages/admins-only-page.ts";
+import { HeraldQueueAdapter } from "../services/bull-board-queue.ts";
 
 export const BULL_BOARD_PATH = "/admin/queues";
 
@@ -84,7 +84,7 @@ function withoutRemoteLinks(): MiddlewareHandler<HonoEnv> {
 export function registerBullBoard(app: App, deps: ApiDeps): void {
   const adapter = new HonoAdapter(serveStatic).setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: deps.queues.all().map((q) => new BullMQAdapter(q)),
+    queues: deps.queues.all().map((q) => new HeraldQueueAdapter(q, deps)),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: `${deps.env.BRAND_NAME} queues` } },
   });

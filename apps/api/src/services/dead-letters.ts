@@ -48,13 +48,22 @@ export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promis
     );
   }
   // Otherwise it is already waiting or running again (e.g. retried in Bull Board).
-  const moved = await transition(deps.db, n.id, "QUEUED", {
+  return markRetried(deps, n.id, "api");
+}
+
+/**
+ * Records an operator's retry of a dead notification whose job is back at
+ * work: DEAD (or FAILED for good) → QUEUED, with who did it in the timeline.
+ * False when it was canceled meanwhile; a worker that overtook the retry
+ * (already sending or sent) counts as retried.
+ */
+export async function markRetried(deps: ApiDeps, id: string, by: "api" | "bull-board"): Promise<boolean> {
+  const moved = await transition(deps.db, id, "QUEUED", {
     from: ["DEAD", "FAILED"],
     set: { queuedAt: new Date(), reason: null },
-    detail: { action: "retry", by: "api" },
+    detail: { action: "retry", by },
   });
-  // Not moved: either the worker overtook it (a retry all the same) or it was canceled.
-  return moved || (await getNotification(deps.db, n.id))?.status !== "CANCELED";
+  return moved || (await getNotification(deps.db, id))?.status !== "CANCELED";
 }
 
 /** Takes a dead notification out of the dead-letter list for good (CANCELED, reason `discarded`). */
