@@ -7,6 +7,7 @@ import { apiKeyAuth } from "./middleware/api-key-auth.ts";
 import { bodyLimit } from "./middleware/body-limit.ts";
 import { browserCors } from "./middleware/inbox-cors.ts";
 import { jsonDepthLimit } from "./middleware/json-depth.ts";
+import { jsonMediaType } from "./middleware/media-type.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
@@ -72,6 +73,7 @@ export function createApp(deps: ApiDeps): App {
   app.use("*", apiSecurityHeaders());
   app.use("*", accessLog(deps.logger));
   app.use("*", trailingSlashRedirect());
+  app.use("*", jsonMediaType());
   app.onError(createOnError(deps.logger));
   app.notFound(notFound);
 

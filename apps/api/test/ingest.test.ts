@@ -182,6 +182,13 @@ describe("bad input gets the documented status and error shape, and creates noth
     ],
   ];
 
+  it("accepts a JSON Content-Type written with the whitespace HTTP allows", async () => {
+    for (const type of ["application/json ; charset=utf-8", "application/json;", "Application/JSON"]) {
+      const res = await api.call("POST", "/v1/events", JSON.stringify(order()), { "content-type": type });
+      expect(res.status, type).toBe(202);
+    }
+  });
+
   for (const [name, send, status, code] of cases) {
     it(`${name} → ${status} ${code}`, async () => {
       const before = await counts();
