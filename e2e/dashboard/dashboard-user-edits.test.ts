@@ -61,6 +61,9 @@ describe("support on a user's page", () => {
     await form.waitFor({ state: "detached" });
     await page.locator(".facts").getByText("ella.new@example.com").waitFor();
     await page.locator(".facts").getByText("America/Chicago").waitFor();
+    // Ella has no quiet hours: the editor's zone for them is hers, and follows the change.
+    const quietZone = page.getByRole("form", { name: "Preferences" }).getByLabel("Time zone");
+    await expect.poll(() => quietZone.inputValue(), { timeout: 10_000 }).toBe("America/Chicago");
 
     expect(await user()).toMatchObject({
       email: "ella.new@example.com",

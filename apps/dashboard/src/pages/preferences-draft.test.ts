@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Preferences } from "../api/client.ts";
-import { offCount, toDraft, toUpdate } from "./preferences-draft.ts";
+import { followUserZone, offCount, toDraft, toUpdate } from "./preferences-draft.ts";
 
 const catalog = [
   { type: "order_placed", category: "transactional", channels: ["email", "sms", "in_app"] },
@@ -123,5 +123,32 @@ describe("category channel switches and per-type overrides", () => {
     const once = { ...base, categories: { ...base.categories, marketing: flip(false) } };
     const back = { ...once, categories: { ...once.categories, marketing: flip(true) } };
     expect(toUpdate(back, base, catalog)).toEqual({});
+  });
+});
+
+describe("the quiet hours' zone when the user's time zone changes", () => {
+  const none: Preferences = { ...loaded, quietHours: null };
+
+  it("follows the user's zone when none is stored, and sends nothing for it", () => {
+    const base = toDraft(none, "Europe/London", catalog);
+    const next = followUserZone(base, base, none, "America/Chicago");
+    expect(next.draft.quietZone).toBe("America/Chicago");
+    expect(toUpdate(next.draft, next.base, catalog)).toEqual({});
+    // Quiet hours turned on afterwards are saved in the user's new zone.
+    expect(toUpdate({ ...next.draft, quiet: true }, next.base, catalog).quietHours).toEqual({
+      start: "22:00",
+      end: "07:00",
+      timezone: "America/Chicago",
+    });
+  });
+
+  it("keeps a zone that is stored, or that the agent has already picked in the form", () => {
+    const stored = toDraft(loaded, "Europe/London", catalog);
+    expect(followUserZone(stored, stored, loaded, "America/Chicago").draft.quietZone).toBe("Europe/Paris");
+    const base = toDraft(none, "Europe/London", catalog);
+    const picked = { ...base, quiet: true, quietZone: "Asia/Tokyo" };
+    const next = followUserZone(picked, base, none, "America/Chicago");
+    expect(next.draft.quietZone).toBe("Asia/Tokyo");
+    expect(toUpdate(next.draft, next.base, catalog).quietHours?.timezone).toBe("Asia/Tokyo");
   });
 });

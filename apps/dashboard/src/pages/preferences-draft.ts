@@ -70,6 +70,25 @@ export function toDraft(p: Preferences, userZone: string | null, catalog: readon
   };
 }
 
+/**
+ * The form once the user's own time zone has changed (the contact card was
+ * saved). Quiet hours stored without a zone, or none at all, use the user's,
+ * so the form's zone follows it, unless the agent has already picked one.
+ */
+export function followUserZone(
+  draft: Draft,
+  base: Draft,
+  stored: Preferences,
+  userZone: string | null,
+): { draft: Draft; base: Draft } {
+  if (stored.quietHours?.timezone) return { draft, base };
+  const quietZone = userZone ?? "UTC";
+  return {
+    base: { ...base, quietZone },
+    draft: draft.quietZone === base.quietZone ? { ...draft, quietZone } : draft,
+  };
+}
+
 const changed = <T extends object>(now: T, was: T): Partial<T> =>
   Object.fromEntries(
     Object.entries(now).filter(([k, v]) => v !== (was as Record<string, unknown>)[k]),

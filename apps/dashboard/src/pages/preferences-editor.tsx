@@ -7,7 +7,7 @@ import { formErrorsOf } from "../components/form-errors.ts";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL } from "../format.ts";
 import { CATEGORY_NAMES, CategoryRow } from "./preferences-category.tsx";
-import { type Draft, type TypeInfo, toDraft, toUpdate } from "./preferences-draft.ts";
+import { type Draft, followUserZone, type TypeInfo, toDraft, toUpdate } from "./preferences-draft.ts";
 
 const ZONES = [
   "UTC",
@@ -52,6 +52,14 @@ export function PreferencesEditor({
   // What the form was loaded from: a save sends only what differs from it.
   const [base, setBase] = useState(() => toDraft(prefs, userZone, catalog));
   const [draft, setDraft] = useState(base);
+  const [zoneSeen, setZoneSeen] = useState(userZone);
+  if (zoneSeen !== userZone) {
+    // Adjusted while rendering (not in an effect), so the form never shows the old zone.
+    setZoneSeen(userZone);
+    const next = followUserZone(draft, base, prefs, userZone);
+    setBase(next.base);
+    setDraft(next.draft);
+  }
   const [errors, setErrors] = useState<Record<string, string>>({});
   const toast = useToast();
   const client = useQueryClient();
