@@ -125,6 +125,39 @@ describe("dashboard accounts", () => {
     }
   });
 
+  it("two admins demoting each other at the same moment leave one enabled admin", async () => {
+    const pair = await createTestApi();
+    try {
+      const patch = (id: string, body: unknown) =>
+        pair.app.request(`/v1/dashboard/accounts/${id}`, {
+          method: "PATCH",
+          headers: { authorization: `Bearer ${pair.apiKey}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const a = await createDashboardUser(pair.deps.db, { ...ADMIN, role: "admin" });
+      const b = await createDashboardUser(pair.deps.db, { ...SUPPORT, role: "admin" });
+      for (let round = 0; round < 5; round++) {
+        const results = await Promise.all([
+          patch(a!.id, { role: "support" }),
+          patch(b!.id, { disabled: true }),
+        ]);
+        expect(results.map((r) => r.status).sort(), `round ${round}`).toEqual([200, 409]);
+        const { body } = await browserCall(pair, "GET", "/v1/dashboard/accounts", null, undefined, {
+          authorization: `Bearer ${pair.apiKey}`,
+        });
+        const enabledAdmins = body.data.filter(
+          (x: { role: string; disabledAt: string | null }) => x.role === "admin" && x.disabledAt === null,
+        );
+        expect(enabledAdmins).toHaveLength(1);
+        // Both admins again for the next round.
+        for (const id of [a!.id, b!.id])
+          expect((await patch(id, { role: "admin", disabled: false })).status).toBe(200);
+      }
+    } finally {
+      await pair.close();
+    }
+  });
+
   it("support may neither list nor change accounts", async () => {
     const support = await signIn(SUPPORT);
     expect((await call("GET", "/v1/dashboard/accounts", support)).status).toBe(403);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { newId } from "@herald/ids";
-import { and, asc, count, eq, gt, isNull, lt, ne } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { decoyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.ts";
 import { type DashboardRole, dashboardSessions, dashboardUsers } from "./schema/index.ts";
@@ -58,35 +58,65 @@ export async function getDashboardUserByEmail(db: Db, email: string): Promise<Da
   return row ?? null;
 }
 
-export async function getDashboardUser(db: Db, id: string): Promise<DashboardUserRow | null> {
-  const [row] = await db.select().from(dashboardUsers).where(eq(dashboardUsers.id, id));
-  return row ?? null;
-}
-
-/** Enabled admins other than `exceptId`: a change that would leave none locks everyone out of admin work. */
-export async function countOtherEnabledAdmins(db: Db, exceptId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(dashboardUsers)
-    .where(
-      and(
-        eq(dashboardUsers.role, "admin"),
-        isNull(dashboardUsers.disabledAt),
-        ne(dashboardUsers.id, exceptId),
-      ),
-    );
-  return row?.n ?? 0;
-}
-
 export async function listDashboardUsers(db: Db): Promise<DashboardUserRow[]> {
   return db.select().from(dashboardUsers).orderBy(asc(dashboardUsers.email));
+}
+
+export type DashboardUserChange = { password?: string; role?: DashboardRole; disabled?: boolean };
+
+export type ChangeAccountResult =
+  | { kind: "changed"; row: DashboardUserRow }
+  | { kind: "not_found" }
+  /** The change would have left no enabled admin: nothing was changed. */
+  | { kind: "last_admin"; email: string };
+
+/**
+ * Changes an account by id, as {@link updateDashboardUser} does, but never
+ * leaves no enabled admin. The enabled admins' rows are locked while it
+ * checks and writes, so two admins demoting each other at the same moment
+ * cannot both succeed (each would have counted the other).
+ */
+export async function changeDashboardAccount(
+  db: Db,
+  id: string,
+  change: DashboardUserChange,
+): Promise<ChangeAccountResult> {
+  if (change.password !== undefined) checkPassword(change.password);
+  // Hashed before the transaction: scrypt takes long enough to matter while rows are locked.
+  const passwordHash = change.password !== undefined ? await hashPassword(change.password) : undefined;
+  return db.transaction(async (tx) => {
+    const admins = await tx
+      .select({ id: dashboardUsers.id })
+      .from(dashboardUsers)
+      .where(and(eq(dashboardUsers.role, "admin"), isNull(dashboardUsers.disabledAt)))
+      .for("update");
+    const [account] = await tx.select().from(dashboardUsers).where(eq(dashboardUsers.id, id));
+    if (!account) return { kind: "not_found" };
+    const losesAdmin =
+      account.role === "admin" &&
+      !account.disabledAt &&
+      (change.role === "support" || change.disabled === true);
+    if (losesAdmin && !admins.some((a) => a.id !== id)) return { kind: "last_admin", email: account.email };
+    const [row] = await tx
+      .update(dashboardUsers)
+      .set({
+        updatedAt: new Date(),
+        ...(passwordHash !== undefined ? { passwordHash } : {}),
+        ...(change.role ? { role: change.role } : {}),
+        ...(change.disabled !== undefined ? { disabledAt: change.disabled ? new Date() : null } : {}),
+      })
+      .where(eq(dashboardUsers.id, id))
+      .returning();
+    await tx.delete(dashboardSessions).where(eq(dashboardSessions.userId, id));
+    return { kind: "changed", row: row! };
+  });
 }
 
 /** Changes role, password and/or whether the user is disabled; signs them out everywhere. */
 export async function updateDashboardUser(
   db: Db,
   email: string,
-  change: { password?: string; role?: DashboardRole; disabled?: boolean },
+  change: DashboardUserChange,
 ): Promise<DashboardUserRow | null> {
   if (change.password !== undefined) checkPassword(change.password);
   const [row] = await db

@@ -1,10 +1,8 @@
 import {
-  countOtherEnabledAdmins,
+  changeDashboardAccount,
   createDashboardUser,
   type DashboardUserRow,
-  getDashboardUser,
   listDashboardUsers,
-  updateDashboardUser,
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute } from "@hono/zod-openapi";
@@ -107,25 +105,22 @@ export function registerDashboardAccounts(app: App, deps: ApiDeps): void {
   app.openapi(change, async (c) => {
     const { accountId } = c.req.valid("param");
     const body = c.req.valid("json");
-    const account = await getDashboardUser(deps.db, accountId);
-    if (!account) throw new HeraldError("not_found", `No dashboard account ${accountId}.`);
-    const losesAdmin = account.role === "admin" && (body.role === "support" || body.disabled === true);
-    if (losesAdmin) {
-      if (c.get("dashboardUser")?.id === account.id) {
-        throw new HeraldError(
-          "conflict",
-          "You cannot demote or disable your own account; another admin can, so someone can always undo it.",
-        );
-      }
-      if (!account.disabledAt && (await countOtherEnabledAdmins(deps.db, account.id)) === 0) {
-        throw new HeraldError(
-          "conflict",
-          `${account.email} is the only enabled admin; make another admin first.`,
-        );
-      }
+    // The session's own account is an admin's (only admins get here).
+    if (c.get("dashboardUser")?.id === accountId && (body.role === "support" || body.disabled === true)) {
+      throw new HeraldError(
+        "conflict",
+        "You cannot demote or disable your own account; another admin can, so someone can always undo it.",
+      );
     }
-    const row = await updateDashboardUser(deps.db, account.email, body);
-    if (!row) throw new HeraldError("not_found", `No dashboard account ${accountId}.`);
+    const result = await changeDashboardAccount(deps.db, accountId, body);
+    if (result.kind === "not_found") throw new HeraldError("not_found", `No dashboard account ${accountId}.`);
+    if (result.kind === "last_admin") {
+      throw new HeraldError(
+        "conflict",
+        `${result.email} is the only enabled admin; make another admin first.`,
+      );
+    }
+    const row = result.row;
     deps.logger.info(
       {
         accountId,
