@@ -1,5 +1,6 @@
 import { insertEvents, insertNotifications, upsertRecipient } from "@herald/db";
 import { newId } from "@herald/ids";
+import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -267,7 +268,7 @@ describe("an event that sent nothing", () => {
     expect(await summary.locator('[data-suppressed="push"]').count()).toBe(1);
   });
 
-  it("the user's page lists their events that sent nothing, each with why", async () => {
+  it("the user's page lists their events that sent nothing, and topic events that skipped them, each with why", async () => {
     const { herald } = stack;
     expect((await herald.call("PUT", "/v1/users/nora", { email: "nora@example.com" })).status).toBe(200);
     await herald.call("PUT", "/v1/users/nora/preferences", {
@@ -277,6 +278,22 @@ describe("an event that sent nothing", () => {
     const sent = await stack.trigger("nora", "order_placed");
     await stack.notificationsOf(sent, 2); // e-mail and in-app
     await eventually(async () => (await herald.call("GET", `/v1/events/${silent}`)).body.status === "routed");
+    // A promotion to a topic she is on: it reaches Otto, not her.
+    await herald.call("PUT", "/v1/users/otto", { email: "otto@example.com" });
+    const subscribed = await herald.call("POST", "/v1/topics/promos/subscribers", {
+      subscribers: ["nora", "otto"],
+    });
+    expect(subscribed.status).toBe(200);
+    const broadcast = await herald.call("POST", "/v1/events", {
+      type: "weekly_promo",
+      topic: "promos",
+      data: catalog.weekly_promo.example,
+    });
+    expect(broadcast.status).toBe(202);
+    const topicEvent = broadcast.body.eventId as string;
+    await eventually(
+      async () => (await herald.call("GET", `/v1/events/${topicEvent}`)).body.status === "routed",
+    );
 
     const support = await stack.signedIn(SUPPORT);
     await support.goto(`${herald.url}/users/nora`);
@@ -292,7 +309,13 @@ describe("an event that sent nothing", () => {
     );
     // Only the events that made nothing: the order that did send is in "Recent notifications".
     expect(await support.locator(`.unsent-events [data-event-id="${sent}"]`).count()).toBe(0);
-    expect(await support.locator(".unsent-events [data-event-id]").count()).toBe(1);
+    const missed = support.locator(`.unsent-events [data-event-id="${topicEvent}"]`);
+    await missed.waitFor();
+    expect(await missed.textContent()).toContain("to topic promos");
+    expect(await missed.locator('[data-suppressed="email"]').textContent()).toBe(
+      "Not sent on E-mail: turned off in the user's preferences",
+    );
+    expect(await support.locator(".unsent-events [data-event-id]").count()).toBe(2);
 
     await item.getByRole("link", { name: "See the event →" }).click();
     await support.locator(`[data-event-outcome="${silent}"]`).waitFor();

@@ -1,4 +1,10 @@
-import { insertEvents, markEventsFailed, markEventsRouted, upsertRecipient } from "@herald/db";
+import {
+  insertEvents,
+  markEventsFailed,
+  markEventsRouted,
+  recordFanoutMisses,
+  upsertRecipient,
+} from "@herald/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedNotification } from "./seed-notification.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
@@ -120,6 +126,47 @@ describe("GET /v1/users/:userId/events", () => {
     });
     expect(nothing.items[0]).toMatchObject({ status: "failed", error: "unknown type" });
     expect(nothing.items[0].notifications).toBeUndefined();
+  });
+
+  it("sentNothing also lists the topic events that reached the user with nothing, merged by time", async () => {
+    const db = api.deps.db;
+    const tess = await upsertRecipient(db, "topic-tess", {});
+    const event = (type: string, userId: string | null, topic?: string) => ({
+      type,
+      userId,
+      ...(topic ? { topic } : {}),
+      data: {},
+      priority: "low" as const,
+    });
+    const rows = [];
+    for (const e of [
+      event("weekly_promo", "topic-tess"),
+      event("weekly_promo", null, "news"),
+      event("weekly_promo", "topic-tess"),
+      event("weekly_promo", null, "news"),
+    ])
+      rows.push((await insertEvents(db, [e]))[0]!.event);
+    const [own1, topicA, own2, topicB] = rows;
+    const optedOut = [{ channel: "email", reason: "opted_out" }];
+    const noDevice = [{ channel: "push", reason: "unreachable" }];
+    await markEventsRouted(
+      db,
+      [own1!, own2!].map((e) => ({ id: e.id, suppressed: optedOut, at: new Date() })),
+    );
+    await recordFanoutMisses(db, topicA!.id, [{ recipientId: tess.id, suppressed: noDevice }]);
+    await recordFanoutMisses(db, topicB!.id, [{ recipientId: tess.id, suppressed: optedOut }]);
+
+    const nothing = await all("/v1/users/topic-tess/events?sentNothing=true", 1);
+    expect(nothing.items.map((e) => e.id)).toEqual([topicB!.id, own2!.id, topicA!.id, own1!.id]);
+    expect(nothing.items[2]).toMatchObject({
+      topic: "news",
+      notificationCount: 0,
+      suppressed: noDevice,
+    });
+    expect(nothing.items[2].userId).toBeUndefined();
+    // Their own events only, without the filter.
+    const every = await all("/v1/users/topic-tess/events", 10);
+    expect(every.items.map((e) => e.id)).toEqual([own2!.id, own1!.id]);
   });
 
   it("is empty for a user Herald does not know", async () => {

@@ -85,6 +85,9 @@ describe("retention", () => {
       })),
       ...["d", "e"].map((id) => ({ provider: "resend", id })),
     ]);
+    // Topic misses of an old event and of a recent one (stand-ins: the rows name an event and a recipient).
+    await tdb.sql`insert into fanout_misses (recipient_id, event_id, suppressed)
+      select recipient_id, event_id, '[]' from notifications where id in (${old[1]!}, ${recent[0]!})`;
     const statsBefore =
       await tdb.sql`select sum(total)::int as total, sum(sent)::int as sent from notification_stats_daily`;
 
@@ -138,6 +141,8 @@ describe("retention", () => {
     expect(await count(tdb, "outbox_messages", `notification_id in (${ids(recent)})`)).toBe(3);
     expect(await count(tdb, "events")).toBe(1 + 5);
     expect(await count(tdb, "webhook_receipts")).toBe(2);
+    expect(await count(tdb, "fanout_misses")).toBe(1);
+    expect(await count(tdb, "fanout_misses", `event_id in (select event_id from notifications)`)).toBe(1);
     expect(
       await tdb.sql`select sum(total)::int as total, sum(sent)::int as sent from notification_stats_daily`,
     ).toEqual(statsBefore);

@@ -5,6 +5,7 @@ import {
   getEvent,
   getRecipient,
   insertEvents,
+  listUserEvents,
   savePreferences,
   sql,
   upsertDevice,
@@ -106,6 +107,22 @@ describe("fan-out to a topic", () => {
       sql`select count(*)::int as n from notifications where event_id = ${eventId} and recipient_id = ${optedOut.id}`,
     );
     expect(fan17!.n).toBe(0);
+    // Support finds it on fan-17's page, with why; the only subscriber kept as a miss.
+    const [missed] = await listUserEvents(w.deps.db, "fan-17", { sentNothing: true }, 10);
+    expect(missed).toMatchObject({
+      id: eventId,
+      topic: "promo",
+      notificationCount: 0,
+      suppressed: [
+        { channel: "email", reason: "opted_out" },
+        { channel: "push", reason: "opted_out" },
+      ],
+    });
+    expect(await listUserEvents(w.deps.db, "fan-18", { sentNothing: true }, 10)).toEqual([]);
+    const [misses] = await w.deps.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from fanout_misses where event_id = ${eventId}`,
+    );
+    expect(misses!.n).toBe(1);
     const [late] = await w.deps.db.execute<{ n: number }>(
       sql`select count(*)::int as n from notifications where event_id = ${eventId} and user_id like 'late-%'`,
     );

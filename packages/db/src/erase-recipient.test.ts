@@ -2,6 +2,7 @@ import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDigest } from "./digests.ts";
 import { eraseRecipient } from "./erase-recipient.ts";
+import { recordFanoutMisses } from "./fanout.ts";
 import { getRecipient, upsertRecipient } from "./recipients.ts";
 import { addTopicSubscribers, listTopicSubscribers } from "./topics.ts";
 
@@ -127,10 +128,19 @@ describe("eraseRecipient", () => {
     await addTopicSubscribers(h.db, "erase-topic", [{ userId: "gus" }, { userId: "hal" }]);
     await h.sql`insert into events (id, type, user_id, data, priority)
       values ('evt_gus_1', 'order_placed', 'gus', '{"name":"Gus"}', 'normal')`;
+    const hal = (await getRecipient(h.db, "hal"))!;
+    const skipped = [{ channel: "email", reason: "opted_out" }];
+    await recordFanoutMisses(h.db, "evt_topic_1", [
+      { recipientId: before.id, suppressed: skipped },
+      { recipientId: hal.id, suppressed: skipped },
+    ]);
 
     const { tombstone } = (await eraseRecipient(h.db, "gus"))!;
     const subscribers = await listTopicSubscribers(h.db, "erase-topic", null, 10);
     expect(subscribers.map((s) => s.userId)).toEqual(["hal"]);
+    // What topic events did not send them goes with the memberships.
+    const misses = await h.sql`select recipient_id from fanout_misses where event_id = 'evt_topic_1'`;
+    expect(misses.map((m) => m.recipient_id)).toEqual([hal.id]);
     const [event] = await h.sql`select user_id, data from events where id = 'evt_gus_1'`;
     expect(event).toEqual({ user_id: tombstone, data: {} });
 

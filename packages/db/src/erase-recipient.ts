@@ -3,7 +3,7 @@ import { FINAL_FAILURE_REASONS } from "@herald/domain";
 import { newId } from "@herald/ids";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { devices, digests, preferences, recipients, topicSubscribers } from "./schema/index.ts";
+import { devices, digests, fanoutMisses, preferences, recipients, topicSubscribers } from "./schema/index.ts";
 
 /**
  * Notifications (and events) rewritten per statement. Each batch is its own
@@ -35,7 +35,8 @@ const CANCELABLE = sql`(n.status in ('PENDING', 'SCHEDULED', 'QUEUED', 'DEAD')
     select 1 from digests d where d.notification_id = n.digest_id and d.status = 'open')))`;
 
 /**
- * Erases a recipient: PII, devices, preferences and topic memberships go, and
+ * Erases a recipient: PII, devices, preferences, topic memberships and the
+ * record of topic events that sent them nothing go, and
  * everything kept for operators (notifications with their statuses and
  * timelines, events, digest windows) is detached from the app's user id: it
  * names a tombstone (`erased:<usr id>:<random>`, which no API caller can
@@ -99,6 +100,7 @@ async function detachRecipient(db: Db, externalId: string): Promise<Detached | n
     await tx.delete(devices).where(eq(devices.recipientId, row.id));
     await tx.delete(preferences).where(eq(preferences.recipientId, row.id));
     await tx.delete(topicSubscribers).where(eq(topicSubscribers.recipientId, row.id));
+    await tx.delete(fanoutMisses).where(eq(fanoutMisses.recipientId, row.id));
     // Few per user (one per window and channel): their items are canceled below, so a flush finds none.
     await tx.update(digests).set({ userId: row.tombstone }).where(eq(digests.recipientId, row.id));
     return { id: row.id, tombstone: row.tombstone };

@@ -4,9 +4,11 @@ import type { DeviceRow } from "./devices.ts";
 import { type RecipientWithPreferences, toPreferences } from "./preferences.ts";
 import { pg, rowReader } from "./raw.ts";
 import {
+  type ChannelSkip,
   devices,
   events,
   type FanoutPageCounts,
+  fanoutMisses,
   fanoutPages,
   preferences,
   recipients,
@@ -150,6 +152,21 @@ export async function fanoutSummary(db: Db, eventId: string): Promise<FanoutSumm
       out.skipped[reason] = (out.skipped[reason] ?? 0) + n;
   }
   return out;
+}
+
+/** A subscriber a topic event's fan-out made nothing for, and why. */
+export interface FanoutMiss {
+  recipientId: string;
+  suppressed: ChannelSkip[];
+}
+
+/** Records a page's subscribers who got nothing; a re-run page adds nothing twice. */
+export async function recordFanoutMisses(db: Db, eventId: string, misses: FanoutMiss[]): Promise<void> {
+  if (misses.length === 0) return;
+  await db
+    .insert(fanoutMisses)
+    .values(misses.map((m) => ({ ...m, eventId })))
+    .onConflictDoNothing();
 }
 
 /**

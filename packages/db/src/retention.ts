@@ -82,6 +82,7 @@ export async function purgeExpired(db: Db, options: PurgeOptions): Promise<Purge
               order by e.id limit ${batch}
               for update skip locked
             ), pages as (delete from fanout_pages where event_id in (select id from doomed))
+            , misses as (delete from fanout_misses where event_id in (select id from doomed))
             , gone as (delete from events where id in (select id from doomed) returning 1)
             select count(*)::int as n from gone`),
         ),

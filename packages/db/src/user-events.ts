@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, lt, ne, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { EventRow } from "./events.ts";
-import { events } from "./schema/index.ts";
+import { events, fanoutMisses, recipients } from "./schema/index.ts";
 
 export interface UserEventFilter {
   /**
@@ -24,8 +24,10 @@ export type UserEventRow = EventRow & { notificationCount: number };
 const made = sql<number>`(SELECT count(*)::int FROM notifications n WHERE n.event_id = events.id)`;
 
 /**
- * One user's own events (not the topic events they got through a
- * subscription), newest first, by `events_user_idx`.
+ * One user's own events, newest first, by `events_user_idx`. With
+ * `sentNothing`, also the topic events whose fan-out made nothing for them
+ * (`fanout_misses`), each with this user's skipped channels as `suppressed`
+ * and a count of 0: the two lists are merged by event id, which sorts by time.
  */
 export async function listUserEvents(
   db: Db,
@@ -39,10 +41,31 @@ export async function listUserEvents(
     where.push(sql`NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_id = events.id)`);
   }
   if (filter.beforeId) where.push(lt(events.id, filter.beforeId));
-  return db
+  const own = db
     .select({ ...getTableColumns(events), notificationCount: made })
     .from(events)
     .where(and(...where))
     .orderBy(desc(events.id))
     .limit(limit);
+  if (!filter.sentNothing) return own;
+  const [direct, missed] = await Promise.all([own, listFanoutMisses(db, userId, filter.beforeId, limit)]);
+  return [...direct, ...missed].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
+}
+
+/** Topic events that made nothing for this user, newest first, with their skips as `suppressed`. */
+async function listFanoutMisses(
+  db: Db,
+  userId: string,
+  beforeId: string | undefined,
+  limit: number,
+): Promise<UserEventRow[]> {
+  const rows = await db
+    .select({ event: events, suppressed: fanoutMisses.suppressed })
+    .from(fanoutMisses)
+    .innerJoin(recipients, eq(recipients.id, fanoutMisses.recipientId))
+    .innerJoin(events, eq(events.id, fanoutMisses.eventId))
+    .where(and(eq(recipients.externalId, userId), beforeId ? lt(fanoutMisses.eventId, beforeId) : undefined))
+    .orderBy(desc(fanoutMisses.eventId))
+    .limit(limit);
+  return rows.map(({ event, suppressed }) => ({ ...event, suppressed, notificationCount: 0 }));
 }

@@ -26,7 +26,7 @@ const list = createRoute({
   tags: ["Users"],
   summary: "A user's events and what became of each",
   description:
-    "The events triggered for this user (not topic events they received as a subscriber), newest first, with how many notifications each made and the channels it skipped and why (`suppressed`). With `sentNothing=true`, only the events that made no notification at all: every channel skipped (opted out, unreachable…) or routing failed. Those have no notification to find in `GET /v1/notifications`.",
+    "The events triggered for this user (not topic events they received as a subscriber), newest first, with how many notifications each made and the channels it skipped and why (`suppressed`). With `sentNothing=true`, only the events that made no notification at all: every channel skipped (opted out, unreachable…) or routing failed; and also the topic events whose fan-out made nothing for this user, with this user's skipped channels as `suppressed` and `notificationCount` 0. Those have no notification to find in `GET /v1/notifications`.",
   middleware: [requireScope("read")] as const,
   request: {
     params: UserIdParam,

@@ -9,7 +9,8 @@ import { PagedView } from "./paged-view.tsx";
 
 /**
  * A user's events that made no notification at all: every channel skipped
- * (opted out, no address…) or routing failed. They leave no notification
+ * (opted out, no address…) or routing failed, and the topic events whose
+ * fan-out skipped them on every channel. They leave no notification
  * row, so "Recent notifications" cannot show them, and they answer support's
  * "why did this user get nothing?". Each with why, as on the event's page.
  */
@@ -42,6 +43,7 @@ export function UnsentEvents({ userId }: { userId: string }) {
                 <li key={e.id} data-event-id={e.id}>
                   <div className="unsent-head">
                     <span className="mono">{e.type}</span>
+                    {e.topic && <span className="muted small">to topic {e.topic}</span>}
                     <span className="muted small" title={e.createdAt}>
                       {ago(e.createdAt)}
                     </span>

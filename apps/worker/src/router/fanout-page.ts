@@ -7,6 +7,7 @@ import {
   insertNotifications,
   loadFanoutRecipients,
   type NewNotification,
+  recordFanoutMisses,
 } from "@herald/db";
 import { channelsOf, getNotificationType } from "@herald/templates";
 import { UnrecoverableError } from "bullmq";
@@ -116,6 +117,16 @@ export async function routeFanoutPage(
     await enqueueDigestFlush(deps, filed.digests);
   }
   await enqueueSends(deps, inserted);
+  // Those who got nothing at all, for support's "why did this user get nothing?" (only misses are kept).
+  await recordFanoutMisses(
+    deps.db,
+    eventId,
+    built.flatMap((b, i) =>
+      b.rows.length === 0 && b.digestItems.length === 0 && b.suppressed.length > 0
+        ? [{ recipientId: audience[i]!.recipient.id, suppressed: b.suppressed }]
+        : [],
+    ),
+  );
 
   const skipped: Record<string, number> = {};
   for (const b of built) for (const s of b.suppressed) skipped[s.reason] = (skipped[s.reason] ?? 0) + 1;

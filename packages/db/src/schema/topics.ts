@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { at, createdAt } from "./columns.ts";
+import type { ChannelSkip } from "./events.ts";
 import { recipients } from "./recipients.ts";
 
 /** A named audience (a list). Created by its first subscription. */
@@ -56,5 +57,28 @@ export const fanoutPages = pgTable(
   (t) => [
     primaryKey({ columns: [t.eventId, t.page] }),
     index("fanout_pages_open_idx").on(t.eventId).where(sql`done_at IS NULL`),
+  ],
+);
+
+/**
+ * A topic event's subscriber who got nothing from it (every channel skipped
+ * before a notification existed), and why: what support looks for on that
+ * user's page, since a topic event is not theirs and leaves them no
+ * notification. Only misses are kept, so a fan-out whose whole audience got
+ * something writes no rows here.
+ */
+export const fanoutMisses = pgTable(
+  "fanout_misses",
+  {
+    recipientId: text("recipient_id").notNull(),
+    eventId: text("event_id").notNull(),
+    /** The channels skipped and why (opted_out, unreachable…), as `events.suppressed`. */
+    suppressed: jsonb("suppressed").$type<ChannelSkip[]>().notNull(),
+  },
+  (t) => [
+    // A user's misses newest first (event ids sort by creation); a retried page inserts nothing twice.
+    primaryKey({ columns: [t.recipientId, t.eventId] }),
+    // Retention deletes by event.
+    index("fanout_misses_event_idx").on(t.eventId),
   ],
 );
