@@ -1,15 +1,22 @@
 import {
+  addTopicSubscribers,
   cancelDigestItem,
   type DigestRow,
   getDigestOfNotification,
   getNotification,
   getPreferences,
+  getRecipient,
+  getRecipientById,
   listDigestItems,
   mergePreferences,
   type NotificationRow,
   openDigest,
   type Preferences,
   savePreferences,
+  settleDigests,
+  sql,
+  updatePreferences,
+  upsertInlineRecipient,
   upsertRecipient,
 } from "@herald/db";
 import { eventually } from "@herald/testkit";
@@ -17,6 +24,7 @@ import { verifyUnsubscribeToken } from "@herald/unsubscribe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flushDigestWindow, sweepDigests } from "../src/digest/flush-digest.ts";
 import { rescheduleDigests } from "../src/digest/reschedule-digests.ts";
+import { reconcile } from "../src/reliability/reconcile.ts";
 import { emit, outboxFor, reaches, routed, testClock } from "./policy-kit.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 
@@ -271,6 +279,49 @@ describe("a change of digest time", () => {
     await eventually(async () =>
       (await digestOf(item!.id)).flushAt.toISOString() === "2026-03-26T22:00:00.000Z" ? true : null,
     );
+  });
+
+  it("a change whose reschedule job was lost is moved by the reconciler, which the change itself marked", async () => {
+    clock.set("2026-03-27T01:00:00Z");
+    const r = await subscriber("wes", { categories: { marketing: { digest: "daily" } } });
+    const [item] = await promoEmails("wes", 1);
+    expect((await digestOf(item!.id)).flushAt.toISOString()).toBe("2026-03-27T13:00:00.000Z");
+    // What the API writes; the job it then asks for never reaches Redis.
+    await updatePreferences(w.deps.db, r.id, { digestTime: "18:00" });
+    const marked = (await getRecipientById(w.deps.db, r.id))!.digestsUnsettledSince;
+    expect(marked).toBeInstanceOf(Date);
+    // Not yet overdue (the reconciler waits RECONCILE_AFTER_MS): nothing asked.
+    await w.deps.db.execute(
+      sql`update recipients set digests_unsettled_since = ${clock.now().toISOString()}::timestamptz where id = ${r.id}`,
+    );
+    expect((await reconcile(w.deps)).requeuedDigestMoves).toBe(0);
+    // Overdue: asked again, the window moves, the mark is cleared.
+    await w.deps.db.execute(
+      sql`update recipients set digests_unsettled_since = '2026-03-26T00:00:00Z' where id = ${r.id}`,
+    );
+    expect((await reconcile(w.deps)).requeuedDigestMoves).toBe(1);
+    await eventually(async () =>
+      (await digestOf(item!.id)).flushAt.toISOString() === "2026-03-27T22:00:00.000Z" ? true : null,
+    );
+    await eventually(async () =>
+      (await getRecipientById(w.deps.db, r.id))!.digestsUnsettledSince === null ? true : null,
+    );
+    expect((await reconcile(w.deps)).requeuedDigestMoves).toBe(0);
+  });
+
+  it("a time zone change marks the user (PUT, inline event data, topic subscription); the same zone again does not", async () => {
+    const db = w.deps.db;
+    const unsettled = async (userId: string) => (await getRecipient(db, userId))!.digestsUnsettledSince;
+    await upsertRecipient(db, "yan", { timezone: "Europe/Paris" });
+    expect(await unsettled("yan")).toBeNull(); // created: no window to move
+    await upsertRecipient(db, "yan", { timezone: "Europe/Paris", email: "yan@example.com" });
+    expect(await unsettled("yan")).toBeNull();
+    await upsertInlineRecipient(db, "yan", { timezone: "Asia/Tokyo" });
+    expect(await unsettled("yan")).toBeInstanceOf(Date);
+    await settleDigests(db, (await getRecipient(db, "yan"))!.id, (await unsettled("yan"))!);
+    expect(await unsettled("yan")).toBeNull();
+    await addTopicSubscribers(db, "yan-news", [{ userId: "yan", fields: { timezone: "America/Lima" } }]);
+    expect(await unsettled("yan")).toBeInstanceOf(Date);
   });
 
   it("merges the old window into the one items filed since the change opened", async () => {

@@ -8,6 +8,7 @@ import {
   type ChannelSwitches,
   preferences,
   type QuietHours,
+  recipients,
   type TypePreference,
 } from "./schema/index.ts";
 
@@ -162,6 +163,13 @@ export async function updatePreferences(
       .for("update");
     const merged = mergePreferences(toPreferences(row), patch);
     await tx.update(preferences).set(columnsOf(merged)).where(eq(preferences.recipientId, recipientId));
+    // Digest time, digest modes and quiet hours' zone may move the open digest windows.
+    if (patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined) {
+      await tx
+        .update(recipients)
+        .set({ digestsUnsettledSince: sql`now()` })
+        .where(eq(recipients.id, recipientId));
+    }
     return merged;
   });
 }

@@ -1,5 +1,5 @@
 import { newId } from "@herald/ids";
-import { eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
 import { rowReader } from "./raw.ts";
@@ -42,11 +42,21 @@ export async function upsertInlineRecipient(
   await upsert(db, externalId, fields, false);
 }
 
+/**
+ * For an upsert's `set` that writes `timezone`: a changed time zone may move
+ * the user's open digest windows, so it marks them unsettled in the same
+ * statement (see `recipients.digestsUnsettledSince`).
+ */
+export const timezoneUnsettlesDigests = {
+  digestsUnsettledSince: sql`case when ${recipients.timezone} is distinct from excluded.timezone then now() else ${recipients.digestsUnsettledSince} end`,
+};
+
 function upsert(db: Db, externalId: string, fields: RecipientFields, revive: boolean) {
-  const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  const set = fields.timezone !== undefined ? { ...given, ...timezoneUnsettlesDigests } : given;
   return db
     .insert(recipients)
-    .values({ id: newId("usr"), externalId, ...set })
+    .values({ id: newId("usr"), externalId, ...given })
     .onConflictDoUpdate(
       revive
         ? {
@@ -123,4 +133,36 @@ export async function revokeUserTokens(
     .returning({ id: recipients.id, tokensValidFrom: recipients.tokensValidFrom });
   if (!row) throw new Error(`revoking the tokens of ${externalId} returned no row`);
   return { recipientId: row.id, revokedBefore: row.tokensValidFrom ?? at };
+}
+
+/** Recipients whose open digest windows may still have to move since before `olderThan`, oldest first. */
+export async function listUnsettledDigestRecipients(
+  db: Db,
+  olderThan: Date,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: recipients.id })
+    .from(recipients)
+    .where(lt(recipients.digestsUnsettledSince, olderThan))
+    .orderBy(asc(recipients.digestsUnsettledSince))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Clears the mark a reschedule has dealt with: only if it is still the one
+ * read before the preferences were (`seen`); a change since marked it again.
+ * PostgreSQL keeps microseconds and a `Date` milliseconds, hence the truncation.
+ */
+export async function settleDigests(db: Db, recipientId: string, seen: Date): Promise<void> {
+  await db
+    .update(recipients)
+    .set({ digestsUnsettledSince: null })
+    .where(
+      and(
+        eq(recipients.id, recipientId),
+        sql`date_trunc('milliseconds', ${recipients.digestsUnsettledSince}) <= ${seen.toISOString()}::timestamptz`,
+      ),
+    );
 }

@@ -2,7 +2,7 @@ import { newId } from "@herald/ids";
 import { and, asc, count, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { TimeKeyPosition } from "./cursor.ts";
-import { createdOnRevival, type RecipientFields } from "./recipients.ts";
+import { createdOnRevival, type RecipientFields, timezoneUnsettlesDigests } from "./recipients.ts";
 import { recipients, topicSubscribers, topics } from "./schema/index.ts";
 
 export type TopicRow = typeof topics.$inferSelect;
@@ -42,7 +42,13 @@ async function upsertContactData(db: Db, items: TopicSubscriberInput[]): Promise
       )
       .onConflictDoUpdate({
         target: recipients.externalId,
-        set: { ...set, updatedAt: new Date(), erasedAt: null, createdAt: createdOnRevival },
+        set: {
+          ...set,
+          ...(names.includes("timezone") ? timezoneUnsettlesDigests : {}),
+          updatedAt: new Date(),
+          erasedAt: null,
+          createdAt: createdOnRevival,
+        },
       });
   }
 }

@@ -172,7 +172,8 @@ export function registerUsers(app: App, deps: ApiDeps): void {
 
   // A new digest time or time zone moves the user's open digest windows (the worker's job): without
   // it they kept the old time while new items went to the new one, and the user got two digests.
-  // Best effort: if Redis cannot take the job, those windows keep their time, as before.
+  // If Redis cannot take the job, the reconciler asks for it a few minutes later: the change
+  // marked the recipient (`digestsUnsettledSince`) in the same statement.
   const rescheduleDigests = (recipientId: string) =>
     deps.queues
       .add("digest", "reschedule", { recipientId }, DEFAULT_JOB_OPTIONS.digest)

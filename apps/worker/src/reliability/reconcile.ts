@@ -1,6 +1,11 @@
-import { listStaleEvents, listStaleNotifications, type NotificationRow } from "@herald/db";
+import {
+  listStaleEvents,
+  listStaleNotifications,
+  listUnsettledDigestRecipients,
+  type NotificationRow,
+} from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
-import { type JobStateOrUnknown, reliabilityCountersKey } from "@herald/jobs";
+import { DEFAULT_JOB_OPTIONS, type JobStateOrUnknown, reliabilityCountersKey } from "@herald/jobs";
 import type { Job, Queue } from "bullmq";
 import { isRetryBatchId } from "../channels/retry-batch.ts";
 import type { WorkerDeps } from "../deps.ts";
@@ -17,6 +22,8 @@ export interface ReconcileResult {
   /** Jobs that were missing or finished and had to be created or re-run. */
   requeuedEvents: number;
   requeuedNotifications: number;
+  /** Users whose digest windows were still to be moved after a change: asked again. */
+  requeuedDigestMoves: number;
 }
 
 /**
@@ -82,6 +89,7 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
     checkedNotifications: 0,
     requeuedEvents: 0,
     requeuedNotifications: 0,
+    requeuedDigestMoves: 0,
   };
 
   result.checkedEvents = await forEachPage(
@@ -112,6 +120,14 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
       result.requeuedNotifications += fixed.filter(Boolean).length;
     },
   );
+
+  // A change that may move a user's digest windows, whose reschedule job never ran (Redis was
+  // down when the API asked, or the change came with an event's inline data, which asks nobody).
+  const unsettled = await listUnsettledDigestRecipients(deps.db, cutoff, PAGE);
+  for (const recipientId of unsettled) {
+    await deps.queues.add("digest", "reschedule", { recipientId }, DEFAULT_JOB_OPTIONS.digest);
+  }
+  result.requeuedDigestMoves = unsettled.length;
 
   if (result.requeuedEvents + result.requeuedNotifications > 0) {
     deps.logger.warn(result, "reconciler re-enqueued work whose job was missing");

@@ -1,27 +1,44 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at, createdAt } from "./columns.ts";
 
 /** An app's user. `externalId` is the app's own `userId`; `id` is Herald's `usr_` id. */
-export const recipients = pgTable("recipients", {
-  id: text("id").primaryKey(),
-  externalId: text("external_id").notNull().unique(),
-  email: text("email"),
-  phone: text("phone"),
-  locale: text("locale"),
-  timezone: text("timezone"),
-  /** Free-form attributes an app may attach (name, plan…), available to templates. */
-  properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
-  createdAt: createdAt(),
-  updatedAt: at("updated_at").notNull().defaultNow(),
-  /** Set when the recipient was erased: PII is gone, anonymised counts remain. */
-  erasedAt: at("erased_at"),
-  /**
-   * User tokens issued before this time are refused, and so are plain
-   * (non-expiring) ones: set by a revocation and by an erase, so the erased
-   * user's tokens never open the inbox of the id's next owner.
-   */
-  tokensValidFrom: at("tokens_valid_from"),
-});
+export const recipients = pgTable(
+  "recipients",
+  {
+    id: text("id").primaryKey(),
+    externalId: text("external_id").notNull().unique(),
+    email: text("email"),
+    phone: text("phone"),
+    locale: text("locale"),
+    timezone: text("timezone"),
+    /** Free-form attributes an app may attach (name, plan…), available to templates. */
+    properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+    /** Set when the recipient was erased: PII is gone, anonymised counts remain. */
+    erasedAt: at("erased_at"),
+    /**
+     * User tokens issued before this time are refused, and so are plain
+     * (non-expiring) ones: set by a revocation and by an erase, so the erased
+     * user's tokens never open the inbox of the id's next owner.
+     */
+    tokensValidFrom: at("tokens_valid_from"),
+    /**
+     * Set when a change of time zone or digest preferences may move the user's
+     * open digest windows, cleared by the worker once it has moved them. Still
+     * set a while later means the API's job for it was lost (Redis down at
+     * the time): the reconciler asks again.
+     */
+    digestsUnsettledSince: at("digests_unsettled_since"),
+  },
+  // The reconciler's sweep: only the few rows with a move outstanding are in it.
+  (t) => [
+    index("recipients_digests_unsettled_idx")
+      .on(t.digestsUnsettledSince)
+      .where(sql`digests_unsettled_since IS NOT NULL`),
+  ],
+);
 
 export type DeviceKind = "webpush" | "fcm" | "apns";
 

@@ -1,0 +1,2 @@
+ALTER TABLE "recipients" ADD COLUMN "digests_unsettled_since" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "recipients_digests_unsettled_idx" ON "recipients" USING btree ("digests_unsettled_since") WHERE digests_unsettled_since IS NOT NULL;
