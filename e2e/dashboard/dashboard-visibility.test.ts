@@ -316,6 +316,18 @@ describe("an event that sent nothing", () => {
       "Not sent on E-mail: turned off in the user's preferences",
     );
     expect(await support.locator(".unsent-events [data-event-id]").count()).toBe(2);
+    // The topic event's page lists who it reached with nothing: Nora, not Otto.
+    await missed.getByRole("link", { name: "See the event →" }).click();
+    const summary = support.locator(`[data-event-outcome="${topicEvent}"]`);
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain("to topic promos");
+    const nora = summary.locator('[data-missed-user="nora"]');
+    await nora.waitFor();
+    expect(await nora.locator('[data-suppressed="email"]').textContent()).toBe(
+      "Not sent on E-mail: turned off in the user's preferences",
+    );
+    expect(await summary.locator("[data-missed-user]").count()).toBe(1);
+    await support.goto(`${herald.url}/users/nora`);
 
     await item.getByRole("link", { name: "See the event →" }).click();
     await support.locator(`[data-event-outcome="${silent}"]`).waitFor();

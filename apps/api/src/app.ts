@@ -26,6 +26,7 @@ import { registerDashboardSession } from "./routes/dashboard-session.ts";
 import { registerDashboardTemplates } from "./routes/dashboard-templates.ts";
 import { registerDeadLetters } from "./routes/dead-letters.ts";
 import { registerDocs } from "./routes/docs.ts";
+import { registerEventMisses } from "./routes/event-misses.ts";
 import { registerEvents } from "./routes/events.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerInbox } from "./routes/inbox.ts";
@@ -140,6 +141,7 @@ export function createApp(deps: ApiDeps): App {
   registerReschedule(app, deps);
   registerUsers(app, deps);
   registerUserEvents(app, deps);
+  registerEventMisses(app, deps);
   registerUserTopics(app, deps);
   registerTopics(app, deps);
   registerInbox(app, deps, { apiKey: auth, limit, tokens });

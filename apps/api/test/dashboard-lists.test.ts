@@ -174,3 +174,38 @@ describe("GET /v1/users/:userId/events", () => {
     expect(res.body).toEqual({ data: [], nextCursor: null });
   });
 });
+
+describe("GET /v1/events/:eventId/misses", () => {
+  it("pages a topic event's subscribers who got nothing, by user, each with why", async () => {
+    const db = api.deps.db;
+    const users = await Promise.all(["miss-a", "miss-b", "miss-c"].map((u) => upsertRecipient(db, u, {})));
+    const [topicEvent] = await insertEvents(db, [
+      { type: "weekly_promo", userId: null, topic: "misses", data: {}, priority: "low" },
+    ]);
+    const eventId = topicEvent!.event.id;
+    const why = (reason: string) => [{ channel: "email", reason }];
+    await recordFanoutMisses(
+      db,
+      eventId,
+      users.map((u, i) => ({ recipientId: u.id, suppressed: why(i === 1 ? "unreachable" : "opted_out") })),
+    );
+    const byId = [...users].sort((a, b) => (a.id < b.id ? -1 : 1)).map((u) => u.externalId);
+    const listed = await all(`/v1/events/${eventId}/misses`, 2);
+    expect(listed.pages).toBe(2);
+    expect(listed.items.map((m) => m.userId)).toEqual(byId);
+    expect(listed.items.find((m) => m.userId === "miss-b")).toEqual({
+      userId: "miss-b",
+      suppressed: why("unreachable"),
+    });
+
+    const [own] = await insertEvents(db, [
+      { type: "weekly_promo", userId: "miss-a", data: {}, priority: "low" },
+    ]);
+    expect((await api.call("GET", `/v1/events/${own!.event.id}/misses`)).body).toEqual({
+      data: [],
+      nextCursor: null,
+    });
+    expect((await api.call("GET", "/v1/events/evt_00000000000000000000000000/misses")).status).toBe(404);
+    expect((await api.call("GET", `/v1/events/${eventId}/misses?cursor=nope`)).status).toBe(400);
+  });
+});

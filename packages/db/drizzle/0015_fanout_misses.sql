@@ -7,4 +7,4 @@ CREATE TABLE "fanout_misses" (
 	CONSTRAINT "fanout_misses_recipient_id_event_id_pk" PRIMARY KEY("recipient_id","event_id")
 );
 --> statement-breakpoint
-CREATE INDEX "fanout_misses_event_idx" ON "fanout_misses" USING btree ("event_id");
+CREATE INDEX "fanout_misses_event_idx" ON "fanout_misses" USING btree ("event_id","recipient_id");

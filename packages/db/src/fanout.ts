@@ -169,6 +169,35 @@ export async function recordFanoutMisses(db: Db, eventId: string, misses: Fanout
     .onConflictDoNothing();
 }
 
+/** A subscriber a topic event made nothing for: their Herald id (`id`), app user id and why. */
+export interface FanoutMissRow {
+  id: string;
+  userId: string;
+  suppressed: ChannelSkip[];
+}
+
+/** A topic event's subscribers who got nothing, by recipient id, after `afterId` (paging). */
+export async function listEventMisses(
+  db: Db,
+  eventId: string,
+  afterId: string | null,
+  limit: number,
+): Promise<FanoutMissRow[]> {
+  return db
+    .select({
+      id: fanoutMisses.recipientId,
+      userId: recipients.externalId,
+      suppressed: fanoutMisses.suppressed,
+    })
+    .from(fanoutMisses)
+    .innerJoin(recipients, eq(recipients.id, fanoutMisses.recipientId))
+    .where(
+      and(eq(fanoutMisses.eventId, eventId), afterId ? gt(fanoutMisses.recipientId, afterId) : undefined),
+    )
+    .orderBy(asc(fanoutMisses.recipientId))
+    .limit(limit);
+}
+
 /**
  * Records a page as done (a re-run overwrites it with the same counts) and,
  * when it was the last open page, marks the event routed. Each page commits

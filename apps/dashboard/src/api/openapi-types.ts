@@ -2093,6 +2093,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/{eventId}/misses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A topic event's subscribers who got nothing, and why
+         * @description The subscribers for whom a topic event's fan-out made no notification at all (every channel opted out, unreachable…), by user, each with the channels skipped and why; `fanout.skipped` on the event counts them. Empty for an event addressed to one user (its `suppressed` says why) and while the fan-out runs for pages not done yet. Erased users are not listed. 404 for an unknown event.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    eventId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description By user */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventMissList"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{userId}/topics": {
         parameters: {
             query?: never;
@@ -7233,6 +7359,47 @@ export interface components {
              * @example 1
              */
             notificationCount: number;
+        };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "userId": "user_123",
+         *           "suppressed": [
+         *             {
+         *               "channel": "email",
+         *               "reason": "opted_out"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "nextCursor": null
+         *     }
+         */
+        EventMissList: {
+            data: components["schemas"]["EventMiss"][];
+            nextCursor: string | null;
+        };
+        EventMiss: {
+            /** @example user_123 */
+            userId: string;
+            /**
+             * @description Every channel of the type, each with why it was skipped for this subscriber
+             * @example [
+             *       {
+             *         "channel": "email",
+             *         "reason": "opted_out"
+             *       },
+             *       {
+             *         "channel": "push",
+             *         "reason": "unreachable"
+             *       }
+             *     ]
+             */
+            suppressed: {
+                channel: string;
+                reason: string;
+            }[];
         };
         /**
          * @example {

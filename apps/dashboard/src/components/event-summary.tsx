@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "../api/client.ts";
 import { eventOutcome, type SuppressedChannel, suppressedText } from "../event-outcome.ts";
 import { Link } from "../router.tsx";
+import { EventMisses } from "./event-misses.tsx";
 
 /**
  * An event's outcome above its notifications: the channels it did not send
@@ -39,9 +40,11 @@ export function EventSummary({ eventId }: { eventId: string }) {
             for <Link href={`/users/${encodeURIComponent(e.userId)}`}>{e.userId}</Link>
           </>
         )}
+        {e.topic && <> to topic {e.topic}</>}
       </strong>
       <span>{e.status === "failed" ? outcome.text : `${outcome.headline}.`}</span>
       <SuppressedList suppressed={e.suppressed} />
+      {e.topic && e.status !== "accepted" && <EventMisses eventId={e.id} />}
     </div>
   );
 }

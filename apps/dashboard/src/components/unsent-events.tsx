@@ -14,6 +14,10 @@ import { PagedView } from "./paged-view.tsx";
  * row, so "Recent notifications" cannot show them, and they answer support's
  * "why did this user get nothing?". Each with why, as on the event's page.
  */
+/** The event's page; for a topic event, its notifications for this user (none) under its outcome. */
+const eventLink = (eventId: string, userId?: string) =>
+  `/notifications?eventId=${encodeURIComponent(eventId)}${userId ? `&userId=${encodeURIComponent(userId)}` : ""}`;
+
 export function UnsentEvents({ userId }: { userId: string }) {
   const list = usePagedList({
     queryKey: ["user-events", userId, { sentNothing: true }],
@@ -47,7 +51,7 @@ export function UnsentEvents({ userId }: { userId: string }) {
                     <span className="muted small" title={e.createdAt}>
                       {ago(e.createdAt)}
                     </span>
-                    <Link href={`/notifications?eventId=${encodeURIComponent(e.id)}`} className="small">
+                    <Link href={eventLink(e.id, e.topic ? userId : undefined)} className="small">
                       See the event →
                     </Link>
                   </div>

@@ -78,7 +78,7 @@ export const fanoutMisses = pgTable(
   (t) => [
     // A user's misses newest first (event ids sort by creation); a retried page inserts nothing twice.
     primaryKey({ columns: [t.recipientId, t.eventId] }),
-    // Retention deletes by event.
-    index("fanout_misses_event_idx").on(t.eventId),
+    // An event's misses, by recipient id (support's list of who got nothing); retention deletes by event.
+    index("fanout_misses_event_idx").on(t.eventId, t.recipientId),
   ],
 );
