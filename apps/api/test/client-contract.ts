@@ -3,12 +3,20 @@
  * types: checked by the repository's typecheck (part of `npm test`). If a
  * route's schema changes so that the client would mis-describe it, this file
  * stops compiling.
+ *
+ * Routes whose schemas are private to their route file are checked against
+ * the OpenAPI document's types (`apps/dashboard/src/api/openapi-types.ts`,
+ * generated from `/openapi.json`; the dashboard's `api-types` test fails when
+ * it is stale), and each newer client method against its route's answer.
  */
 import type * as client from "@herald/client";
 import type { z } from "@hono/zod-openapi";
+import type { components, paths } from "../../dashboard/src/api/openapi-types.ts";
 import type { BatchResultSchema, EventSchema } from "../src/schemas/event.ts";
+import type { InboxCountsSchema, InboxFeedSchema, InboxItemResultSchema } from "../src/schemas/inbox.ts";
 import type { NotificationSchema, NotificationWithTimelineSchema } from "../src/schemas/notification.ts";
 import type { PreferencesPatchSchema, PreferencesSchema } from "../src/schemas/preferences.ts";
+import type { UserTopicPageSchema } from "../src/schemas/topic.ts";
 import type { DeviceSchema, NewDeviceSchema, UserFields, UserSchema } from "../src/schemas/user.ts";
 
 type Assert<T extends true> = T;
@@ -16,6 +24,28 @@ type Assert<T extends true> = T;
 type Answers<Api, Client> = [Api] extends [Client] ? true : false;
 /** What the client sends is accepted by the API's schema. */
 type Accepts<Api, Client> = [Client] extends [Api] ? true : false;
+/** The client's filter or body names exactly the route's parameters, no more, no fewer. */
+type SameKeys<Api, Client> = [Exclude<keyof Api, keyof Client> | Exclude<keyof Client, keyof Api>] extends [
+  never,
+]
+  ? true
+  : false;
+/** What the client puts on the wire: Dates as ISO strings, booleans in a query as `"true"`/`"false"`. */
+type Wire<T> = {
+  [K in keyof T]: T[K] extends infer V
+    ? V extends Date
+      ? string
+      : V extends boolean
+        ? "true" | "false"
+        : V
+    : never;
+};
+
+type Schemas = components["schemas"];
+type Query<Route extends { parameters: { query?: unknown } }> = NonNullable<Route["parameters"]["query"]>;
+type Json<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
+type Returns<Method> = Method extends (...args: never[]) => Promise<infer R> ? R : never;
+type Herald = client.Herald;
 
 export type Contract = [
   Assert<Answers<z.infer<typeof NotificationSchema>, client.Notification>>,
@@ -28,4 +58,117 @@ export type Contract = [
   Assert<Accepts<z.input<typeof UserFields>, client.UserFields>>,
   Assert<Accepts<z.input<typeof NewDeviceSchema>, client.NewDevice>>,
   Assert<Accepts<z.input<typeof PreferencesPatchSchema>, client.PreferencesUpdate>>,
+  // notifications.reschedule
+  Assert<
+    Accepts<Schemas["Reschedule"], Wire<{ sendAt: Parameters<Herald["notifications"]["reschedule"]>[1] }>>
+  >,
+  Assert<
+    Answers<
+      Json<paths["/v1/notifications/{notificationId}"]["patch"]["responses"][200]>,
+      Returns<Herald["notifications"]["reschedule"]>
+    >
+  >,
+  // events.misses
+  Assert<
+    Answers<
+      Json<paths["/v1/events/{eventId}/misses"]["get"]["responses"][200]>,
+      Returns<Herald["events"]["misses"]>
+    >
+  >,
+  Assert<SameKeys<Query<paths["/v1/events/{eventId}/misses"]["get"]>, client.PageOptions>>,
+  // users.events / users.topics
+  Assert<Answers<Schemas["UserEventList"], client.Page<client.UserEvent>>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/events"]["get"]["responses"][200]>,
+      Returns<Herald["users"]["events"]>
+    >
+  >,
+  Assert<SameKeys<Query<paths["/v1/users/{userId}/events"]["get"]>, client.UserEventFilter>>,
+  Assert<Accepts<Query<paths["/v1/users/{userId}/events"]["get"]>, Wire<client.UserEventFilter>>>,
+  Assert<Answers<z.infer<typeof UserTopicPageSchema>, client.Page<client.UserTopic>>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/topics"]["get"]["responses"][200]>,
+      Returns<Herald["users"]["topics"]>
+    >
+  >,
+  Assert<SameKeys<Query<paths["/v1/users/{userId}/topics"]["get"]>, client.PageOptions>>,
+  Assert<Accepts<Query<paths["/v1/users/{userId}/topics"]["get"]>, client.PageOptions>>,
+  // stats
+  Assert<Answers<Schemas["DeliveryStats"], client.Stats>>,
+  Assert<Answers<Json<paths["/v1/stats"]["get"]["responses"][200]>, Returns<Herald["stats"]>>>,
+  Assert<SameKeys<Query<paths["/v1/stats"]["get"]>, client.StatsFilter>>,
+  Assert<Accepts<Query<paths["/v1/stats"]["get"]>, Wire<client.StatsFilter>>>,
+  // deadLetters
+  Assert<Answers<Schemas["DeadLetterList"], client.Page<client.DeadLetter>>>,
+  Assert<
+    Answers<Json<paths["/v1/dead-letters"]["get"]["responses"][200]>, Returns<Herald["deadLetters"]["list"]>>
+  >,
+  Assert<SameKeys<Query<paths["/v1/dead-letters"]["get"]>, client.DeadLetterFilter>>,
+  Assert<Accepts<Query<paths["/v1/dead-letters"]["get"]>, Wire<client.DeadLetterFilter>>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/dead-letters/{notificationId}/retry"]["post"]["responses"][202]>,
+      Returns<Herald["deadLetters"]["retry"]>
+    >
+  >,
+  Assert<Answers<Schemas["DeadLetterRetryResult"], client.DeadLetterRetryResult>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/dead-letters/retry"]["post"]["responses"][202]>,
+      Returns<Herald["deadLetters"]["retryAll"]>
+    >
+  >,
+  Assert<SameKeys<Schemas["DeadLetterRetryRequest"], client.DeadLetterRetryFilter>>,
+  // openapi-typescript makes a field with a default required; the API fills it in.
+  Assert<
+    Accepts<
+      Omit<Schemas["DeadLetterRetryRequest"], "limit"> & { limit?: number },
+      Wire<client.DeadLetterRetryFilter>
+    >
+  >,
+  Assert<
+    Answers<
+      Json<paths["/v1/dead-letters/{notificationId}"]["delete"]["responses"][200]>,
+      Returns<Herald["deadLetters"]["discard"]>
+    >
+  >,
+  // inbox
+  Assert<Answers<z.infer<typeof InboxCountsSchema>, client.InboxCounts>>,
+  Assert<Answers<z.infer<typeof InboxFeedSchema>, client.InboxPage>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/inbox"]["get"]["responses"][200]>,
+      Returns<Herald["inbox"]["list"]>
+    >
+  >,
+  Assert<SameKeys<Query<paths["/v1/users/{userId}/inbox"]["get"]>, client.InboxFilter>>,
+  Assert<Accepts<Query<paths["/v1/users/{userId}/inbox"]["get"]>, Wire<client.InboxFilter>>>,
+  Assert<Answers<z.infer<typeof InboxItemResultSchema>, client.InboxItemResult>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/inbox/{notificationId}/read"]["post"]["responses"][200]>,
+      Returns<Herald["inbox"]["markRead"]>
+    >
+  >,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/inbox/{notificationId}/seen"]["post"]["responses"][200]>,
+      Returns<Herald["inbox"]["markSeen"]>
+    >
+  >,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/inbox/{notificationId}/archive"]["post"]["responses"][200]>,
+      Returns<Herald["inbox"]["archive"]>
+    >
+  >,
+  Assert<Answers<Schemas["InboxReadAll"], client.InboxReadAllResult>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/inbox/read-all"]["post"]["responses"][200]>,
+      Returns<Herald["inbox"]["markAllRead"]>
+    >
+  >,
 ];

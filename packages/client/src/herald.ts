@@ -1,13 +1,18 @@
-import { Http } from "./http.ts";
+import { deadLettersApi } from "./dead-letters.ts";
+import { everyItem, Http, iso, seg } from "./http.ts";
+import { inboxApi } from "./inbox.ts";
+import type { Stats, StatsFilter } from "./ops-types.ts";
 import type {
   BatchResult,
   Device,
+  EventMiss,
   HeraldEvent,
   NewDevice,
   Notification,
   NotificationFilter,
   NotificationWithTimeline,
   Page,
+  PageOptions,
   Preferences,
   PreferencesUpdate,
   Topic,
@@ -15,10 +20,8 @@ import type {
   TopicSubscription,
   TriggerEvent,
   TriggerResult,
-  User,
-  UserFields,
-  UserToken,
 } from "./types.ts";
+import { usersApi } from "./users.ts";
 
 export interface HeraldOptions {
   /** An API key (`hk_live_…` / `hk_test_…`). */
@@ -35,10 +38,10 @@ export interface HeraldOptions {
   fetch?: typeof fetch;
 }
 
-const seg = encodeURIComponent;
 /** Subscribers per request: the API's limit. */
 const TOPIC_PAGE = 1000;
-const iso = (d: string | Date | undefined) => (d instanceof Date ? d.toISOString() : d);
+/** `/v1/stats` counts by UTC day: a Date stands for its UTC day. */
+const utcDay = (d: string | Date | undefined) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
 
 function withKey<E extends TriggerEvent>(event: E): E & { idempotencyKey: string } {
   return {
@@ -55,6 +58,9 @@ function withKey<E extends TriggerEvent>(event: E): E & { idempotencyKey: string
  */
 export class Herald {
   private readonly http: Http;
+  readonly users: ReturnType<typeof usersApi>;
+  readonly deadLetters: ReturnType<typeof deadLettersApi>;
+  readonly inbox: ReturnType<typeof inboxApi>;
 
   constructor(options: HeraldOptions) {
     if (!options.apiKey) throw new Error("Herald: apiKey is required");
@@ -66,6 +72,9 @@ export class Herald {
       timeoutMs: options.timeoutMs ?? 10_000,
       fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     });
+    this.users = usersApi(this.http);
+    this.deadLetters = deadLettersApi(this.http);
+    this.inbox = inboxApi(this.http);
   }
 
   readonly events = {
@@ -92,6 +101,17 @@ export class Herald {
       ).body,
     get: async (eventId: string): Promise<HeraldEvent> =>
       (await this.http.request<HeraldEvent>("GET", `/v1/events/${seg(eventId)}`, { retryable: true })).body,
+    /** One page of a topic event's subscribers who got nothing (every channel skipped), by user, with why. */
+    misses: async (eventId: string, page: PageOptions = {}): Promise<Page<EventMiss>> =>
+      (
+        await this.http.request<Page<EventMiss>>("GET", `/v1/events/${seg(eventId)}/misses`, {
+          query: { ...page },
+          retryable: true,
+        })
+      ).body,
+    /** Every subscriber a topic event reached with nothing, page by page. */
+    allMisses: (eventId: string, page: PageOptions = {}): AsyncGenerator<EventMiss> =>
+      everyItem(page.cursor, (cursor) => this.events.misses(eventId, { ...page, cursor })),
   };
 
   readonly notifications = {
@@ -103,17 +123,8 @@ export class Herald {
         })
       ).body,
     /** Every matching notification, page by page. */
-    listAll: async function* (this: Herald, filter: NotificationFilter = {}): AsyncGenerator<Notification> {
-      let cursor: string | undefined = filter.cursor;
-      do {
-        const page: Page<Notification> = await this.notifications.list({
-          ...filter,
-          ...(cursor ? { cursor } : {}),
-        });
-        yield* page.data;
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-    }.bind(this),
+    listAll: (filter: NotificationFilter = {}): AsyncGenerator<Notification> =>
+      everyItem(filter.cursor, (cursor) => this.notifications.list({ ...filter, cursor })),
     get: async (notificationId: string): Promise<NotificationWithTimeline> =>
       (
         await this.http.request<NotificationWithTimeline>("GET", `/v1/notifications/${seg(notificationId)}`, {
@@ -127,43 +138,31 @@ export class Herald {
           retryable: true,
         })
       ).body,
-  };
-
-  readonly users = {
-    upsert: async (userId: string, fields: UserFields): Promise<User> =>
-      (await this.http.request<User>("PUT", `/v1/users/${seg(userId)}`, { body: fields, retryable: true }))
-        .body,
-    get: async (userId: string): Promise<User> =>
-      (await this.http.request<User>("GET", `/v1/users/${seg(userId)}`, { retryable: true })).body,
-    /** Erases the user's personal data and devices; anonymised delivery counts remain. */
-    erase: async (userId: string): Promise<void> => {
-      await this.http.request<void>("DELETE", `/v1/users/${seg(userId)}`, { retryable: true });
-    },
     /**
-     * The user's inbox token, for their browser: plain (never expires) unless
-     * `expiresIn` (`"15m"`, `"1h"`, `"7d"`) asks for an expiring one or the
-     * server sets `USER_TOKEN_MAX_AGE`.
+     * Moves a SCHEDULED notification to `sendAt`; a time already past sends
+     * it at once. `conflict` (409) once it is no longer scheduled.
      */
-    token: async (userId: string, options: { expiresIn?: string } = {}): Promise<UserToken> =>
+    reschedule: async (notificationId: string, sendAt: Date | string): Promise<Notification> =>
       (
-        await this.http.request<UserToken>("GET", `/v1/users/${seg(userId)}/token`, {
-          query: options.expiresIn ? { expiresIn: options.expiresIn } : {},
+        await this.http.request<Notification>("PATCH", `/v1/notifications/${seg(notificationId)}`, {
+          body: { sendAt: iso(sendAt) },
+          // A repeat asks for the same time again; at worst one that was sent at once is answered 409.
           retryable: true,
         })
       ).body,
-    /**
-     * Refuses the user's plain token and every token issued before now (a
-     * leaked token); inbox streams open with one of them end.
-     */
-    revokeTokens: async (userId: string): Promise<{ userId: string; revokedBefore: string }> =>
-      (
-        await this.http.request<{ userId: string; revokedBefore: string }>(
-          "POST",
-          `/v1/users/${seg(userId)}/token/revoke`,
-          { retryable: true },
-        )
-      ).body,
   };
+
+  /**
+   * Delivery counts and rates by UTC day, channel and type, from a rollup:
+   * as cheap for a year as for a day. Default range: the last 30 days.
+   */
+  readonly stats = async (filter: StatsFilter = {}): Promise<Stats> =>
+    (
+      await this.http.request<Stats>("GET", "/v1/stats", {
+        query: { ...filter, from: utcDay(filter.from), to: utcDay(filter.to) },
+        retryable: true,
+      })
+    ).body;
 
   readonly preferences = {
     get: async (userId: string): Promise<Preferences> =>

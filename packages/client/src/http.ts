@@ -1,4 +1,5 @@
 import { HeraldApiError, HeraldNetworkError } from "./errors.ts";
+import type { Page } from "./types.ts";
 
 export interface HttpOptions {
   apiKey: string;
@@ -20,6 +21,28 @@ export interface RequestOptions {
    * triggers carrying an idempotency key are; the client retries only those.
    */
   retryable: boolean;
+}
+
+/** A path segment: ids come from callers and may hold `/`, `?` or `#`. */
+export const seg = encodeURIComponent;
+/** The API takes times as ISO strings; callers may hold Dates. */
+export const iso = (d: string | Date | undefined) => (d instanceof Date ? d.toISOString() : d);
+/** The query's booleans are the strings `true`/`false`; left out when not given, so the API's default holds. */
+export const flag = (b: boolean | undefined) => (b === undefined ? undefined : String(b));
+
+/**
+ * Every item of a cursor list from `cursor` on (the first page without one),
+ * fetching the next page only once the caller has used up this one.
+ */
+export async function* everyItem<T>(
+  cursor: string | undefined,
+  page: (cursor: string | undefined) => Promise<Page<T>>,
+): AsyncGenerator<T> {
+  do {
+    const p = await page(cursor);
+    yield* p.data;
+    cursor = p.nextCursor ?? undefined;
+  } while (cursor);
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);

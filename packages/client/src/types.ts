@@ -222,3 +222,43 @@ export interface TopicSubscription {
   userId: string;
   subscribedAt: string;
 }
+
+/** One page of a cursor list. */
+export interface PageOptions {
+  /** 1–200, default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/**
+ * One of a user's events as `users.events` lists it: no notifications (the
+ * count says how many), so support can see at once which events made nothing.
+ */
+export interface UserEvent extends Omit<HeraldEvent, "notifications" | "fanout"> {
+  /** 0 while the event is not routed yet, or when every channel was skipped (see `suppressed`). */
+  notificationCount: number;
+}
+
+export interface UserEventFilter extends PageOptions {
+  /**
+   * Only the events that made no notification at all (every channel skipped,
+   * or routing failed): those have nothing to find in `notifications.list`;
+   * with them the topic events whose fan-out skipped this user on every
+   * channel (their `suppressed` is this user's). Default false: every event
+   * of the user's own.
+   */
+  sentNothing?: boolean;
+}
+
+/** A topic the user is subscribed to. */
+export interface UserTopic {
+  topic: string;
+  subscribedAt: string;
+}
+
+/** A subscriber a topic event reached with nothing, and why (`events.misses`). */
+export interface EventMiss {
+  userId: string;
+  suppressed: { channel: string; reason: string }[];
+}

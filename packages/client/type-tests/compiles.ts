@@ -48,5 +48,24 @@ export async function usage() {
   });
   const subscribers = await herald.topics.subscribers("product-updates", { limit: 10 });
   void subscribers.data[0]?.subscribedAt;
+  await herald.notifications.reschedule(page.data[0]!.id, new Date(Date.now() + 3_600_000));
+  await herald.notifications.reschedule(page.data[0]!.id, "2026-12-01T09:00:00Z");
+  const nothing = await herald.users.events("ada", { sentNothing: true, limit: 10 });
+  void nothing.data[0]?.suppressed;
+  for await (const e of herald.users.allEvents("ada")) void e.notificationCount;
+  for await (const t of herald.users.allTopics("ada", { limit: 100 })) void t.topic;
+  const stats = await herald.stats({ from: new Date(), to: "2026-12-01", channel: "email" });
+  void stats.byChannel[0]?.deliveryRate;
+  for await (const d of herald.deadLetters.listAll({ channel: "email", since: new Date() })) {
+    await herald.deadLetters.retry(d.id);
+  }
+  const { more } = await herald.deadLetters.retryAll({ type: "order_placed", limit: 100 });
+  await herald.deadLetters.discard("ntf_1");
+  const feed = await herald.inbox.list("ada", { unread: true });
+  const { counts } = await herald.inbox.markRead("ada", feed.data[0]!.id);
+  await herald.inbox.markSeen("ada", feed.data[0]!.id);
+  await herald.inbox.archive("ada", feed.data[0]!.id);
+  await herald.inbox.markAllRead("ada");
+  void [more, counts.unread];
   return status;
 }
