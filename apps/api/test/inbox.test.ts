@@ -228,6 +228,10 @@ describe("inbox state changes", () => {
     for (const t of ["a", "b", "c"]) await deliver("bulk", t);
     const res = await api.call("POST", "/v1/users/bulk/inbox/read-all", undefined, asUser(token));
     expect(res.body).toEqual({ updated: 3, counts: { unread: 0, unseen: 0, total: 3 } });
+    // A user Herald does not know has an empty inbox, and reading it creates no one.
+    const nobody = await api.call("POST", "/v1/users/inbox-nobody/inbox/read-all");
+    expect(nobody.body).toEqual({ updated: 0, counts: { unread: 0, unseen: 0, total: 0 } });
+    expect((await api.call("GET", "/v1/users/inbox-nobody")).status).toBe(404);
   });
 
   it("cannot touch another user's item through one's own inbox", async () => {

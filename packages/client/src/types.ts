@@ -103,6 +103,8 @@ export interface Notification {
   sentAt?: string;
   deliveredAt?: string;
   readAt?: string;
+  /** When a tracked link in it was first followed (e-mail click, push click). */
+  clickedAt?: string;
 }
 
 export interface TimelineEntry {
@@ -122,6 +124,8 @@ export interface HeraldEvent {
   userId?: string;
   topic?: string;
   data: Record<string, unknown>;
+  /** Only for a dashboard support session reading a `security` event: `data` is then empty. */
+  dataHidden?: true;
   priority: Priority;
   status: "accepted" | "routed" | "failed";
   sendAt?: string;

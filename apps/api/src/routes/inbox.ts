@@ -171,7 +171,9 @@ export function registerInbox(app: App, deps: ApiDeps, { apiKey, limit, tokens }
   }
 
   app.openapi(readAll, async (c) => {
-    const r = await ensureRecipient(deps.db, c.req.valid("param").userId);
+    // Like the feed: an unknown or erased user has an empty inbox. Reading it creates no one.
+    const r = await getRecipient(deps.db, c.req.valid("param").userId);
+    if (!r || r.erasedAt) return c.json({ updated: 0, counts: ZERO_COUNTS }, 200);
     const updated = await markAllRead(deps, r.id, actorOf(c));
     return c.json({ updated, counts: await inboxCounts(deps.db, r.id) }, 200);
   });
