@@ -48,12 +48,12 @@ export async function listUserEvents(
     .orderBy(desc(events.id))
     .limit(limit);
   if (!filter.sentNothing) return own;
-  const [direct, missed] = await Promise.all([own, listFanoutMisses(db, userId, filter.beforeId, limit)]);
+  const [direct, missed] = await Promise.all([own, topicMissesOf(db, userId, filter.beforeId, limit)]);
   return [...direct, ...missed].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
 }
 
 /** Topic events that made nothing for this user, newest first, with their skips as `suppressed`. */
-async function listFanoutMisses(
+async function topicMissesOf(
   db: Db,
   userId: string,
   beforeId: string | undefined,

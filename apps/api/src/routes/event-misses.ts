@@ -4,7 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
-import { commonErrors, jsonResponse, notFoundError, PageQuery } from "../schemas/common.ts";
+import { commonErrors, EventIdParam, jsonResponse, notFoundError, PageQuery } from "../schemas/common.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
 const EventMissSchema = z
@@ -32,12 +32,7 @@ const list = createRoute({
     "runs for pages not done yet. Erased users are not listed. 404 for an unknown event.",
   middleware: [requireScope("read")] as const,
   request: {
-    params: z.object({
-      eventId: z
-        .string()
-        .max(64)
-        .openapi({ param: { name: "eventId", in: "path" }, example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
-    }),
+    params: EventIdParam,
     query: z.object(PageQuery),
   },
   responses: {

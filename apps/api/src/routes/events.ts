@@ -7,7 +7,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
 import { assertScope, requireScope } from "../middleware/api-key-auth.ts";
 import { zodDetails } from "../on-error.ts";
-import { commonErrors, conflictError, notFoundError } from "../schemas/common.ts";
+import { commonErrors, conflictError, EventIdParam, notFoundError } from "../schemas/common.ts";
 import {
   BatchRequestSchema,
   BatchResultSchema,
@@ -94,12 +94,7 @@ const getOne = createRoute({
   summary: "An event and its notifications",
   middleware: [requireScope("read")] as const,
   request: {
-    params: z.object({
-      eventId: z
-        .string()
-        .max(64)
-        .openapi({ param: { name: "eventId", in: "path" }, example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
-    }),
+    params: EventIdParam,
   },
   responses: {
     200: { description: "The event", content: { "application/json": { schema: EventSchema } } },

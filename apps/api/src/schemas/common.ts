@@ -43,6 +43,13 @@ export const NotificationIdParam = z.object({
     .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
 });
 
+export const EventIdParam = z.object({
+  eventId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "eventId", in: "path" }, example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+});
+
 /**
  * An app's user id, wherever one arrives. Invisible characters (bidi
  * overrides, zero-width spaces) would let two ids look alike in the dashboard
