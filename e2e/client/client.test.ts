@@ -183,6 +183,10 @@ describe("@herald/client against a running Herald", () => {
     const page = await client.topics.subscribers(key, { limit: 10 });
     expect(page.data).toHaveLength(10);
     expect(page.nextCursor).toEqual(expect.any(String));
+    const everyone = new Set<string>();
+    for await (const s of client.topics.allSubscribers(key, { limit: 1000 })) everyone.add(s.userId);
+    expect(everyone.size).toBe(1499);
+    expect(everyone.has(users[0]!)).toBe(false);
 
     const { eventId } = await client.events.trigger({
       type: "payment_failed",

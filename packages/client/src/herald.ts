@@ -230,6 +230,12 @@ export class Herald {
           retryable: true,
         })
       ).body,
+    /** Every subscriber of a topic, page by page (`limit` per request). */
+    allSubscribers: (
+      key: string,
+      page: { cursor?: string; limit?: number } = {},
+    ): AsyncGenerator<TopicSubscription> =>
+      everyItem(page.cursor, (cursor) => this.topics.subscribers(key, { ...page, cursor })),
   };
 
   readonly devices = {

@@ -1,4 +1,4 @@
-import type { PageOptions } from "./types.ts";
+import type { NotificationStatus, PageOptions } from "./types.ts";
 
 /** Of the items not archived. */
 export interface InboxCounts {
@@ -17,8 +17,8 @@ export interface InboxItem {
   body: string;
   url?: string;
   data?: Record<string, unknown>;
-  /** The notification's status (`SENT`, `DELIVERED`, `READ`…); the API types it as any string. */
-  status: string;
+  /** The notification's status (`SENT`, `DELIVERED`, `READ`…). */
+  status: NotificationStatus;
   read: boolean;
   seen: boolean;
   archived: boolean;

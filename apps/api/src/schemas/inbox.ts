@@ -1,4 +1,5 @@
 import type { InboxCounts, NotificationRow } from "@herald/db";
+import { NOTIFICATION_STATUSES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { isoDate } from "./common.ts";
 
@@ -35,7 +36,7 @@ export const InboxItemSchema = z
     body: z.string().openapi({ example: "3 items, €59.90 in total." }),
     url: z.string().optional(),
     data: z.record(z.string(), z.unknown()).optional(),
-    status: z.string().openapi({ example: "SENT" }),
+    status: z.enum(NOTIFICATION_STATUSES).openapi({ example: "SENT" }),
     read: z.boolean(),
     seen: z.boolean(),
     archived: z.boolean(),

@@ -7595,8 +7595,11 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
-            /** @example SENT */
-            status: string;
+            /**
+             * @example SENT
+             * @enum {string}
+             */
+            status: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED";
             read: boolean;
             seen: boolean;
             archived: boolean;
