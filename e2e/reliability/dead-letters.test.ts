@@ -1,4 +1,4 @@
-import { createDashboardUser, getTimeline, listEventNotifications } from "@herald/db";
+import { createDashboardUser, getEvent, getTimeline, insertEvents, listEventNotifications } from "@herald/db";
 import { DeliveryError } from "@herald/errors";
 import { readReliabilityCounters } from "@herald/jobs";
 import { catalog } from "@herald/templates";
@@ -45,6 +45,29 @@ afterAll(async () => {
   await herald?.close();
   await receiver?.close();
 });
+
+let adminCookie: string | undefined;
+/** What Bull Board's "retry" button on a failed job sends, as a signed-in admin. */
+async function bullBoardRetry(queueName: string, jobId: string) {
+  if (!adminCookie) {
+    const admin = { email: "ops@example.com", password: "ops-password-123" };
+    await createDashboardUser(herald.db.db, { ...admin, role: "admin" });
+    const signIn = await fetch(`${herald.url}/v1/dashboard/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(admin),
+    });
+    expect(signIn.status).toBe(200);
+    adminCookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+  }
+  return fetch(`${herald.url}/admin/queues/api/queues/${encodeURIComponent(queueName)}/${jobId}/retry`, {
+    method: "PUT",
+    headers: { cookie: adminCookie, origin: herald.url },
+  });
+}
 
 async function emailNotification(eventId: string) {
   return eventually(async () =>
@@ -134,25 +157,8 @@ describe("a notification that keeps failing", () => {
 
   it("retried in Bull Board, starts its attempts afresh and says so in its timeline", async () => {
     const id = ids[1]!;
-    const admin = { email: "ops@example.com", password: "ops-password-123" };
-    await createDashboardUser(herald.db.db, { ...admin, role: "admin" });
-    const signIn = await fetch(`${herald.url}/v1/dashboard/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(admin),
-    });
-    expect(signIn.status).toBe(200);
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
     const queue = herald.worker!.deps.queues.get("email");
-    // What Bull Board's "retry" button on a failed job sends.
-    const retryInBullBoard = () =>
-      fetch(`${herald.url}/admin/queues/api/queues/${encodeURIComponent(queue.name)}/${id}/retry`, {
-        method: "PUT",
-        headers: { cookie, origin: herald.url },
-      });
+    const retryInBullBoard = () => bullBoardRetry(queue.name, id);
 
     provider.up = false;
     const attemptsBefore = provider.attempts;
@@ -223,5 +229,26 @@ describe("a notification that keeps failing", () => {
     const again = await herald.call("POST", `/v1/dead-letters/${n!.id}/retry`);
     expect(again.status).toBe(409);
     expect(again.body.error.message).toContain("SENT");
+  });
+
+  it("a route job that failed for good, retried in Bull Board once the cause is fixed, routes its event", async () => {
+    provider.up = true;
+    // A type this deployment does not know yet (the API would refuse it; a newer API version did not).
+    const [row] = await insertEvents(herald.db.db, [
+      { type: "order_shipped", userId: "dl-user", data: {}, priority: "normal" },
+    ]);
+    const eventId = row!.event.id;
+    const queue = herald.worker!.deps.queues.get("events");
+    await queue.add("route", { eventId }, { jobId: eventId });
+    await eventually(async () => (await getEvent(herald.db.db, eventId))?.status === "failed");
+    expect(await (await queue.getJob(eventId))!.getState()).toBe("failed");
+
+    // The fix: the type is deployed (here, the event becomes one of a known type).
+    await herald.db.sql`update events set type = 'order_placed',
+      data = ${JSON.stringify(catalog.order_placed.example)}::jsonb where id = ${eventId}`;
+    expect((await bullBoardRetry(queue.name, eventId)).status).toBe(204);
+    const n = await emailNotification(eventId);
+    await eventually(async () => (await statusOf(n!.id)) === "SENT");
+    expect((await getEvent(herald.db.db, eventId))?.status).toBe("routed");
   });
 });

@@ -194,6 +194,20 @@ export async function markEventsFailed(db: Db, ids: string[], error: string): Pr
     where id = any(${ids}::text[]) and status = 'accepted'`;
 }
 
+/**
+ * Takes failed events back to `accepted` (an operator retries their route
+ * job): routing skips a failed event, so without this the retry would do
+ * nothing. Returns how many were reopened.
+ */
+export async function reopenFailedEvents(db: Db, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await pg(db)`
+    update events set status = 'accepted', error = null, routed_at = null
+    where id = any(${ids}::text[]) and status = 'failed'
+    returning id`;
+  return rows.length;
+}
+
 /** Events accepted before `olderThan` and never routed: their job was lost. */
 export async function listUnroutedEvents(db: Db, olderThan: Date, limit: number): Promise<EventRow[]> {
   return db
