@@ -251,4 +251,24 @@ describe("a notification that keeps failing", () => {
     await eventually(async () => (await statusOf(n!.id)) === "SENT");
     expect((await getEvent(herald.db.db, eventId))?.status).toBe("routed");
   });
+
+  it("an event that failed routing, retried through the API once fixed, is routed and sent", async () => {
+    provider.up = true;
+    const [row] = await insertEvents(herald.db.db, [
+      { type: "order_shipped", userId: "dl-user", data: {}, priority: "normal" },
+    ]);
+    const eventId = row!.event.id;
+    const queue = herald.worker!.deps.queues.get("events");
+    await queue.add("route", { eventId }, { jobId: eventId });
+    await eventually(async () => (await getEvent(herald.db.db, eventId))?.status === "failed");
+    expect((await herald.call("GET", `/v1/events/${eventId}`)).body.error).toContain("order_shipped");
+
+    await herald.db.sql`update events set type = 'order_placed',
+      data = ${JSON.stringify(catalog.order_placed.example)}::jsonb where id = ${eventId}`;
+    const retried = await herald.call("POST", `/v1/events/${eventId}/retry`);
+    expect(retried.status).toBe(202);
+    const n = await emailNotification(eventId);
+    await eventually(async () => (await statusOf(n!.id)) === "SENT");
+    expect((await herald.call("GET", `/v1/events/${eventId}`)).body.status).toBe("routed");
+  });
 });

@@ -27,6 +27,7 @@ import { registerDashboardTemplates } from "./routes/dashboard-templates.ts";
 import { registerDeadLetters } from "./routes/dead-letters.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { registerEventMisses } from "./routes/event-misses.ts";
+import { registerEventRetry } from "./routes/event-retry.ts";
 import { registerEvents } from "./routes/events.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerInbox } from "./routes/inbox.ts";
@@ -142,6 +143,7 @@ export function createApp(deps: ApiDeps): App {
   registerUsers(app, deps);
   registerUserEvents(app, deps);
   registerEventMisses(app, deps);
+  registerEventRetry(app, deps);
   registerUserTopics(app, deps);
   registerTopics(app, deps);
   registerInbox(app, deps, { apiKey: auth, limit, tokens });

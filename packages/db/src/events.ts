@@ -197,12 +197,19 @@ export async function markEventsFailed(db: Db, ids: string[], error: string): Pr
 /**
  * Takes failed events back to `accepted` (an operator retries their route
  * job): routing skips a failed event, so without this the retry would do
- * nothing. Returns how many were reopened.
+ * nothing. `ownJob`: each gets a `route` job of its own rather than its
+ * group's (`route_job` cleared), so the reconciler looks for that one.
+ * Returns how many were reopened.
  */
-export async function reopenFailedEvents(db: Db, ids: string[]): Promise<number> {
+export async function reopenFailedEvents(
+  db: Db,
+  ids: string[],
+  options: { ownJob?: boolean } = {},
+): Promise<number> {
   if (ids.length === 0) return 0;
   const rows = await pg(db)`
-    update events set status = 'accepted', error = null, routed_at = null
+    update events set status = 'accepted', error = null, routed_at = null,
+      route_job = case when ${options.ownJob === true} then null else route_job end
     where id = any(${ids}::text[]) and status = 'failed'
     returning id`;
   return rows.length;

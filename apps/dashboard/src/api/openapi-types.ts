@@ -2219,6 +2219,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/{eventId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Route a failed event again
+         * @description For an event whose routing failed for good (`status: failed`, e.g. its type or a template was not deployed yet): once the cause is fixed, it is routed again with fresh attempts, as if just accepted. Answers the event, `accepted` again; follow it with `GET /v1/events/{eventId}`. 409 when it is not failed, 404 when unknown.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    eventId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted again */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetriedEvent"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{userId}/topics": {
         parameters: {
             query?: never;
@@ -7400,6 +7531,65 @@ export interface components {
                 channel: string;
                 reason: string;
             }[];
+        };
+        /**
+         * @example {
+         *       "id": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "type": "order_placed",
+         *       "userId": "user_123",
+         *       "data": {
+         *         "orderId": "A-1042",
+         *         "total": 59.9,
+         *         "currency": "EUR",
+         *         "items": [
+         *           {
+         *             "name": "Linen shirt",
+         *             "quantity": 1,
+         *             "price": 59.9
+         *           }
+         *         ]
+         *       },
+         *       "priority": "normal",
+         *       "status": "accepted",
+         *       "suppressed": [],
+         *       "createdAt": "2026-11-24T09:00:00.100Z"
+         *     }
+         */
+        RetriedEvent: {
+            id: string;
+            type: string;
+            userId?: string;
+            topic?: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Set, with `data` empty, for a support session reading a `security` event (reset links, codes)
+             * @enum {boolean}
+             */
+            dataHidden?: true;
+            /** @enum {string} */
+            priority: "critical" | "high" | "normal" | "low";
+            /** @enum {string} */
+            status: "accepted" | "routed" | "failed";
+            sendAt?: string;
+            channels?: ("push" | "email" | "sms" | "in_app")[];
+            /**
+             * @description Channels of the type that got no notification, and why
+             * @example [
+             *       {
+             *         "channel": "sms",
+             *         "reason": "opted_out"
+             *       }
+             *     ]
+             */
+            suppressed: {
+                channel: string;
+                reason: string;
+            }[];
+            error?: string;
+            createdAt: string;
+            routedAt?: string;
         };
         /**
          * @example {

@@ -3,6 +3,7 @@ import { ApiError, api, unwrap } from "../api/client.ts";
 import { eventOutcome, type SuppressedChannel, suppressedText } from "../event-outcome.ts";
 import { Link } from "../router.tsx";
 import { EventMisses } from "./event-misses.tsx";
+import { RouteAgainButton } from "./route-again-button.tsx";
 
 /**
  * An event's outcome above its notifications: the channels it did not send
@@ -43,6 +44,7 @@ export function EventSummary({ eventId }: { eventId: string }) {
         {e.topic && <> to topic {e.topic}</>}
       </strong>
       <span>{e.status === "failed" ? outcome.text : `${outcome.headline}.`}</span>
+      {e.status === "failed" && <RouteAgainButton eventId={e.id} />}
       <SuppressedList suppressed={e.suppressed} />
       {e.topic && e.status !== "accepted" && <EventMisses eventId={e.id} />}
     </div>
