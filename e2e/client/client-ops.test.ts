@@ -1,4 +1,5 @@
 import { Herald as HeraldClient, HeraldNetworkError } from "@herald/client";
+import { insertEvents, markEventsFailed } from "@herald/db";
 import { DeliveryError } from "@herald/errors";
 import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
@@ -161,6 +162,19 @@ describe("@herald/client's scheduling, history, stats, dead-letter and inbox met
     expect(missed.data.map((e) => [e.id, e.topic, e.notificationCount])).toEqual([
       [eventId, "ops-promos", 0],
     ]);
+  });
+
+  it("routes a failed event again with events.retry, once; a second retry is refused", async () => {
+    const [row] = await insertEvents(herald.db.db, [
+      { type: "payment_failed", userId: "ops-late", data: catalog.payment_failed.example, priority: "high" },
+    ]);
+    const eventId = row!.event.id;
+    await markEventsFailed(herald.db.db, [eventId], "template missing at the time");
+    const retried = await client.events.retry(eventId);
+    expect(retried).toMatchObject({ id: eventId, status: "accepted" });
+    await routed(eventId);
+    expect((await api(`/v1/events/${eventId}`)).notifications.length).toBeGreaterThan(0);
+    await expect(client.events.retry(eventId)).rejects.toMatchObject({ status: 409, code: "conflict" });
   });
 
   it("reads delivery stats that count a new send, for a range given as Dates", async () => {

@@ -68,6 +68,13 @@ export type Contract = [
       Returns<Herald["notifications"]["reschedule"]>
     >
   >,
+  // events.retry
+  Assert<
+    Answers<
+      Json<paths["/v1/events/{eventId}/retry"]["post"]["responses"][202]>,
+      Returns<Herald["events"]["retry"]>
+    >
+  >,
   // events.misses
   Assert<
     Answers<

@@ -109,6 +109,20 @@ export class Herald {
           retryable: true,
         })
       ).body,
+    /**
+     * Routes a failed event again once its cause is fixed (a type or template
+     * deployed late): back to `accepted`, with fresh attempts. `conflict` (409)
+     * unless it failed.
+     */
+    retry: async (eventId: string): Promise<Omit<HeraldEvent, "notifications" | "fanout">> =>
+      (
+        await this.http.request<Omit<HeraldEvent, "notifications" | "fanout">>(
+          "POST",
+          `/v1/events/${seg(eventId)}/retry`,
+          // Not repeated: after a lost answer the repeat is refused 409 (accepted by then) though the first worked.
+          { retryable: false },
+        )
+      ).body,
     /** Every subscriber a topic event reached with nothing, page by page. */
     allMisses: (eventId: string, page: PageOptions = {}): AsyncGenerator<EventMiss> =>
       everyItem(page.cursor, (cursor) => this.events.misses(eventId, { ...page, cursor })),
