@@ -231,9 +231,13 @@ describe("a notification that keeps failing", () => {
     expect(again.body.error.message).toContain("SENT");
   });
 
-  it("a route job that failed for good, retried in Bull Board once the cause is fixed, routes its event", async () => {
+  /**
+   * An event of a type this deployment does not know yet (the API would refuse it; a newer
+   * version stored it), whose route job failed for good; `fix` then makes it one of a known
+   * type, as deploying the type would.
+   */
+  async function failedRouting() {
     provider.up = true;
-    // A type this deployment does not know yet (the API would refuse it; a newer API version did not).
     const [row] = await insertEvents(herald.db.db, [
       { type: "order_shipped", userId: "dl-user", data: {}, priority: "normal" },
     ]);
@@ -242,33 +246,30 @@ describe("a notification that keeps failing", () => {
     await queue.add("route", { eventId }, { jobId: eventId });
     await eventually(async () => (await getEvent(herald.db.db, eventId))?.status === "failed");
     expect(await (await queue.getJob(eventId))!.getState()).toBe("failed");
-
-    // The fix: the type is deployed (here, the event becomes one of a known type).
-    await herald.db.sql`update events set type = 'order_placed',
+    const fix = () => herald.db.sql`update events set type = 'order_placed',
       data = ${JSON.stringify(catalog.order_placed.example)}::jsonb where id = ${eventId}`;
-    expect((await bullBoardRetry(queue.name, eventId)).status).toBe(204);
+    return { eventId, queue, fix };
+  }
+
+  /** Its e-mail is sent and the event is routed. */
+  async function routedAndSent(eventId: string) {
     const n = await emailNotification(eventId);
     await eventually(async () => (await statusOf(n!.id)) === "SENT");
     expect((await getEvent(herald.db.db, eventId))?.status).toBe("routed");
+  }
+
+  it("a route job that failed for good, retried in Bull Board once the cause is fixed, routes its event", async () => {
+    const { eventId, queue, fix } = await failedRouting();
+    await fix();
+    expect((await bullBoardRetry(queue.name, eventId)).status).toBe(204);
+    await routedAndSent(eventId);
   });
 
   it("an event that failed routing, retried through the API once fixed, is routed and sent", async () => {
-    provider.up = true;
-    const [row] = await insertEvents(herald.db.db, [
-      { type: "order_shipped", userId: "dl-user", data: {}, priority: "normal" },
-    ]);
-    const eventId = row!.event.id;
-    const queue = herald.worker!.deps.queues.get("events");
-    await queue.add("route", { eventId }, { jobId: eventId });
-    await eventually(async () => (await getEvent(herald.db.db, eventId))?.status === "failed");
+    const { eventId, fix } = await failedRouting();
     expect((await herald.call("GET", `/v1/events/${eventId}`)).body.error).toContain("order_shipped");
-
-    await herald.db.sql`update events set type = 'order_placed',
-      data = ${JSON.stringify(catalog.order_placed.example)}::jsonb where id = ${eventId}`;
-    const retried = await herald.call("POST", `/v1/events/${eventId}/retry`);
-    expect(retried.status).toBe(202);
-    const n = await emailNotification(eventId);
-    await eventually(async () => (await statusOf(n!.id)) === "SENT");
-    expect((await herald.call("GET", `/v1/events/${eventId}`)).body.status).toBe("routed");
+    await fix();
+    expect((await herald.call("POST", `/v1/events/${eventId}/retry`)).status).toBe(202);
+    await routedAndSent(eventId);
   });
 });
