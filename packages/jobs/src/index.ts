@@ -1,4 +1,5 @@
 export { createRedis, type RedisRole, type RedisTarget } from "./connection.ts";
+export { ensureJobRuns } from "./ensure-job.ts";
 export {
   DEFAULT_JOB_OPTIONS,
   JOBS,

@@ -6,7 +6,7 @@ import {
   transition,
 } from "@herald/db";
 import { isFailedForGood, PRIORITY_RANK } from "@herald/domain";
-import { DEFAULT_RETRY_SCHEDULE } from "@herald/jobs";
+import { DEFAULT_RETRY_SCHEDULE, ensureJobRuns } from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
 
 /**
@@ -30,24 +30,21 @@ export function isDeadEnd(n: NotificationRow): boolean {
  * finds nothing to send.
  */
 export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promise<boolean> {
-  const job = await deps.queues.find(n.channel, n.id, PRIORITY_RANK[n.priority]);
-  const state = job ? await job.getState() : "unknown";
-  if (job && (state === "failed" || state === "completed")) {
-    await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
-  } else if (!job || state === "unknown") {
-    await deps.queues.add(
-      n.channel,
-      "send",
-      { notificationId: n.id },
-      {
-        jobId: n.id,
-        priority: PRIORITY_RANK[n.priority],
-        attempts: DEFAULT_RETRY_SCHEDULE.length,
-        backoff: { type: "schedule" },
-      },
-    );
-  }
-  // Otherwise it is already waiting or running again (e.g. retried in Bull Board).
+  const priority = PRIORITY_RANK[n.priority];
+  const { queue, state } = await deps.queues.locate(n.channel, n.id, priority);
+  // A job already waiting or running again (e.g. retried in Bull Board) is left as it is.
+  await ensureJobRuns(
+    queue,
+    n.id,
+    () =>
+      deps.queues.add(
+        n.channel,
+        "send",
+        { notificationId: n.id },
+        { jobId: n.id, priority, attempts: DEFAULT_RETRY_SCHEDULE.length, backoff: { type: "schedule" } },
+      ),
+    state,
+  );
   return markRetried(deps, n.id, "api");
 }
 

@@ -1,7 +1,7 @@
 import { type EventRow, reopenFailedEvents } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
+import { ensureJobRuns } from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
-import { isDependencyDown } from "../on-error.ts";
 
 /**
  * Routes a failed event again: an operator's retry once the cause is fixed
@@ -9,24 +9,18 @@ import { isDependencyDown } from "../on-error.ts";
  * `accepted` first, since routing skips a failed one, with a `route` job of
  * its own (its group's other events are done): its failed job runs again
  * with fresh attempts, or one is added. An event left `accepted` without a
- * job (Redis refused, the job moved meanwhile) is what the reconciler
- * routes. False when the event was not failed.
+ * job (Redis refused) is what the reconciler routes. False when the event
+ * was not failed.
  */
 export async function retryFailedEvent(deps: ApiDeps, event: EventRow): Promise<boolean> {
   if ((await reopenFailedEvents(deps.db, [event.id], { ownJob: true })) === 0) return false;
   const priority = PRIORITY_RANK[event.priority as Priority] ?? PRIORITY_RANK.normal;
-  try {
-    const { queue, state } = await deps.queues.locate("events", event.id, priority);
-    if (state === "failed" || state === "completed") {
-      const job = await queue.getJob(event.id);
-      await job?.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
-    } else if (state === "unknown") {
-      await deps.queues.add("events", "route", { eventId: event.id }, { jobId: event.id, priority });
-    }
-  } catch (err) {
-    // Redis down: the caller gets a 503 (the reconciler still routes the event later).
-    if (isDependencyDown(err)) throw err;
-    // Otherwise the job moved meanwhile (another retry): it is being handled.
-  }
+  const { queue, state } = await deps.queues.locate("events", event.id, priority);
+  await ensureJobRuns(
+    queue,
+    event.id,
+    () => deps.queues.add("events", "route", { eventId: event.id }, { jobId: event.id, priority }),
+    state,
+  );
   return true;
 }

@@ -5,8 +5,7 @@ import {
   type NotificationRow,
 } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
-import { DEFAULT_JOB_OPTIONS, type JobStateOrUnknown, reliabilityCountersKey } from "@herald/jobs";
-import type { Job, Queue } from "bullmq";
+import { DEFAULT_JOB_OPTIONS, ensureJobRuns, reliabilityCountersKey } from "@herald/jobs";
 import { isRetryBatchId } from "../channels/retry-batch.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { sendOptions } from "../router/enqueue-sends.ts";
@@ -24,39 +23,6 @@ export interface ReconcileResult {
   requeuedNotifications: number;
   /** Users whose digest windows were still to be moved after a change: asked again. */
   requeuedDigestMoves: number;
-}
-
-/**
- * Makes sure job `id` will run: nothing to do while it waits, is delayed or
- * active; re-added when it is gone (lost between a commit and its enqueue,
- * or by Redis); re-run when it finished although its row is still open.
- * The job's processor checks the row's status, so a needless re-run is harmless.
- * `known`: the job's state when the caller has just read it (not asked again).
- */
-async function ensureJob(
-  queue: Queue,
-  id: string,
-  add: () => Promise<void>,
-  known?: JobStateOrUnknown,
-): Promise<boolean> {
-  const state = known ?? (await queue.getJobState(id));
-  if (state === "unknown") {
-    await add();
-    return true;
-  }
-  if (state !== "completed" && state !== "failed") return false;
-  const job: Job | undefined = await queue.getJob(id);
-  if (!job) {
-    await add();
-    return true;
-  }
-  try {
-    await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
-    return true;
-  } catch {
-    // It moved meanwhile (another reconciler, an operator's retry): it is being handled.
-    return false;
-  }
 }
 
 async function forEachPage<T extends { id: string }>(
@@ -104,9 +70,9 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
           // gone, the event gets a `route` job of its own (which a later run then finds).
           const group = e.routeJob ? await deps.queues.locate("events", e.routeJob, priority) : undefined;
           if (group && group.state !== "unknown")
-            return ensureJob(group.queue, e.routeJob!, addOwn, group.state);
+            return ensureJobRuns(group.queue, e.routeJob!, addOwn, group.state);
           const own = await deps.queues.locate("events", e.id, priority);
-          return ensureJob(own.queue, e.id, addOwn, own.state);
+          return ensureJobRuns(own.queue, e.id, addOwn, own.state);
         }),
       );
       result.requeuedEvents += fixed.filter(Boolean).length;
@@ -161,7 +127,7 @@ async function ensureSendJob(deps: WorkerDeps, n: NotificationRow): Promise<bool
     const batch = await deps.queues.locate(n.channel, n.sendJob, priority);
     if (batch.state !== "unknown" && batch.state !== "completed" && batch.state !== "failed") return false;
   }
-  return ensureJob(own.queue, n.id, addOwn, own.state);
+  return ensureJobRuns(own.queue, n.id, addOwn, own.state);
 }
 
 /** Registers (or updates) the repeating reconcile job; every worker process may call it, it stays one scheduler. */
