@@ -199,20 +199,20 @@ export async function markEventsFailed(db: Db, ids: string[], error: string): Pr
  * job): routing skips a failed event, so without this the retry would do
  * nothing. `ownJob`: each gets a `route` job of its own rather than its
  * group's (`route_job` cleared), so the reconciler looks for that one.
- * Returns how many were reopened.
+ * Returns the events reopened, as they are now.
  */
 export async function reopenFailedEvents(
   db: Db,
   ids: string[],
   options: { ownJob?: boolean } = {},
-): Promise<number> {
-  if (ids.length === 0) return 0;
-  const rows = await pg(db)`
+): Promise<EventRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await pg(db)<Record<string, unknown>[]>`
     update events set status = 'accepted', error = null, routed_at = null,
       route_job = case when ${options.ownJob === true} then null else route_job end
     where id = any(${ids}::text[]) and status = 'failed'
-    returning id`;
-  return rows.length;
+    returning *`;
+  return rows.map(readEvent);
 }
 
 /** Events accepted before `olderThan` and never routed: their job was lost. */

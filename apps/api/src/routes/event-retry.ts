@@ -43,13 +43,13 @@ export function registerEventRetry(app: App, deps: ApiDeps): void {
     const { eventId } = c.req.valid("param");
     const event = await getEvent(deps.db, eventId);
     if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
-    if (!(await retryFailedEvent(deps, event))) {
+    const reopened = await retryFailedEvent(deps, event);
+    if (!reopened) {
       throw new HeraldError(
         "conflict",
         `Event ${eventId} is ${event.status}, not failed: there is nothing to retry.`,
       );
     }
-    const now = await getEvent(deps.db, eventId);
-    return c.json(serializeEvent(now!, seesSecrets(c)), 202);
+    return c.json(serializeEvent(reopened, seesSecrets(c)), 202);
   });
 }

@@ -9,11 +9,12 @@ import type { ApiDeps } from "../deps.ts";
  * `accepted` first, since routing skips a failed one, with a `route` job of
  * its own (its group's other events are done): its failed job runs again
  * with fresh attempts, or one is added. An event left `accepted` without a
- * job (Redis refused) is what the reconciler routes. False when the event
- * was not failed.
+ * job (Redis refused) is what the reconciler routes. Returns the event as
+ * reopened, or null when it was not failed.
  */
-export async function retryFailedEvent(deps: ApiDeps, event: EventRow): Promise<boolean> {
-  if ((await reopenFailedEvents(deps.db, [event.id], { ownJob: true })) === 0) return false;
+export async function retryFailedEvent(deps: ApiDeps, event: EventRow): Promise<EventRow | null> {
+  const [reopened] = await reopenFailedEvents(deps.db, [event.id], { ownJob: true });
+  if (!reopened) return null;
   const priority = PRIORITY_RANK[event.priority as Priority] ?? PRIORITY_RANK.normal;
   const { queue, state } = await deps.queues.locate("events", event.id, priority);
   await ensureJobRuns(
@@ -22,5 +23,5 @@ export async function retryFailedEvent(deps: ApiDeps, event: EventRow): Promise<
     () => deps.queues.add("events", "route", { eventId: event.id }, { jobId: event.id, priority }),
     state,
   );
-  return true;
+  return reopened;
 }
