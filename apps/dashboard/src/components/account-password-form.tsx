@@ -4,6 +4,7 @@ import { api, unwrap } from "../api/client.ts";
 import { ACCOUNTS_QUERY, type Account, confirmQuestion, doneText } from "./account-actions.ts";
 import { accountFormErrors } from "./account-form-errors.ts";
 import { FieldError, invalidProps } from "./field-error.tsx";
+import { FormActions } from "./form-actions.tsx";
 import type { FormErrors } from "./form-errors.ts";
 import { useToast } from "./toast.tsx";
 
@@ -84,14 +85,7 @@ export function AccountPasswordForm({
           ? "At least 12 characters. This signs you out everywhere, this browser included: you sign in again with it."
           : "At least 12 characters. This signs them out everywhere; tell them the new password yourself."}
       </p>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-sm btn-primary" disabled={set.isPending}>
-          {set.isPending ? "Setting…" : "Set password"}
-        </button>
-        <button type="button" className="btn btn-sm btn-ghost" onClick={onDone} disabled={set.isPending}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Set password" busyLabel="Setting…" busy={set.isPending} onCancel={onDone} small />
     </form>
   );
 }

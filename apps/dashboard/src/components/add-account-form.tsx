@@ -4,6 +4,7 @@ import { api, type Schemas, unwrap } from "../api/client.ts";
 import { ACCOUNTS_QUERY } from "./account-actions.ts";
 import { accountFormErrors } from "./account-form-errors.ts";
 import { FieldError, FormErrorSummary, invalidProps } from "./field-error.tsx";
+import { FormActions } from "./form-actions.tsx";
 import type { FormErrors } from "./form-errors.ts";
 import { useToast } from "./toast.tsx";
 
@@ -91,14 +92,7 @@ export function AddAccountForm({ onDone }: { onDone: () => void }) {
         You can give them a new one later with “Set password”. Support can look up users and edit their
         contact data; admins can do everything, managing accounts included.
       </p>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add account"}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone} disabled={add.isPending}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Add account" busyLabel="Adding…" busy={add.isPending} onCancel={onDone} />
     </form>
   );
 }

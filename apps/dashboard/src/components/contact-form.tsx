@@ -9,6 +9,7 @@ import {
   toContactUpdate,
 } from "./contact-draft.ts";
 import { FieldError, FormErrorSummary, invalidProps } from "./field-error.tsx";
+import { FormActions } from "./form-actions.tsx";
 import { type FormErrors, formErrorsOf } from "./form-errors.ts";
 import { useToast } from "./toast.tsx";
 
@@ -90,14 +91,7 @@ export function ContactForm({
       <p className="muted small">
         An emptied field is cleared. Custom properties are your app's to set: saving leaves them as they are.
       </p>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? "Saving…" : "Save contact data"}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone} disabled={save.isPending}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Save contact data" busyLabel="Saving…" busy={save.isPending} onCancel={onDone} />
     </form>
   );
 }
