@@ -1,3 +1,4 @@
+import { catalog } from "@herald/templates";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
@@ -139,6 +140,26 @@ describe("PUT /v1/users/:userId/preferences", () => {
     // The user's own time zone (PUT /v1/users) moves them too.
     expect((await api.call("PUT", "/v1/users/dora", { timezone: "Asia/Tokyo" })).status).toBe(200);
     expect(await reschedules()).toBe(2);
+    // So does a new zone that comes inline with an event, or with a topic subscription, at once
+    // rather than at the reconciler's next pass; the zone it already has asks for nothing.
+    const event = (timezone: string, n: number) =>
+      api.call("POST", "/v1/events", {
+        type: "password_reset",
+        userId: "dora",
+        data: catalog.password_reset.example,
+        idempotencyKey: `dora-zone-${n}`,
+        user: { timezone },
+      });
+    expect((await event("Asia/Tokyo", 1)).status).toBe(202);
+    expect(await reschedules()).toBe(2);
+    expect((await event("America/Lima", 2)).status).toBe(202);
+    expect(await reschedules()).toBe(3);
+    const subscribe = (timezone: string) =>
+      api.call("POST", "/v1/topics/dora-news/subscribers", { subscribers: [{ userId: "dora", timezone }] });
+    expect((await subscribe("America/Lima")).status).toBe(200);
+    expect(await reschedules()).toBe(3);
+    expect((await subscribe("Europe/Oslo")).status).toBe(200);
+    expect(await reschedules()).toBe(4);
   });
 
   it("answers 400 for a body that is not JSON", async () => {

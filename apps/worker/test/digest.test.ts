@@ -316,12 +316,22 @@ describe("a change of digest time", () => {
     expect(await unsettled("yan")).toBeNull(); // created: no window to move
     await upsertRecipient(db, "yan", { timezone: "Europe/Paris", email: "yan@example.com" });
     expect(await unsettled("yan")).toBeNull();
-    await upsertInlineRecipient(db, "yan", { timezone: "Asia/Tokyo" });
+    const id = (await getRecipient(db, "yan"))!.id;
+    // Each tells its caller whom it marked, so the API asks for the move at once.
+    expect(await upsertInlineRecipient(db, "yan", { timezone: "Asia/Tokyo" })).toBe(id);
     expect(await unsettled("yan")).toBeInstanceOf(Date);
-    await settleDigests(db, (await getRecipient(db, "yan"))!.id, (await unsettled("yan"))!);
+    await settleDigests(db, id, (await unsettled("yan"))!);
     expect(await unsettled("yan")).toBeNull();
-    await addTopicSubscribers(db, "yan-news", [{ userId: "yan", fields: { timezone: "America/Lima" } }]);
+    expect(await upsertInlineRecipient(db, "yan", { timezone: "Asia/Tokyo" })).toBeNull();
+    expect(await unsettled("yan")).toBeNull();
+    const lima = [{ userId: "yan", fields: { timezone: "America/Lima" } }];
+    expect((await addTopicSubscribers(db, "yan-news", lima)).digestsUnsettled).toEqual([id]);
     expect(await unsettled("yan")).toBeInstanceOf(Date);
+    await settleDigests(db, id, (await unsettled("yan"))!);
+    expect((await addTopicSubscribers(db, "yan-news", lima)).digestsUnsettled).toEqual([]);
+    // A mark another transaction left (its job still to run) is not this change's.
+    await upsertInlineRecipient(db, "yan", { timezone: "Asia/Tokyo" });
+    expect(await upsertInlineRecipient(db, "yan", { email: "yan@example.org" })).toBeNull();
   });
 
   it("merges the old window into the one items filed since the change opened", async () => {

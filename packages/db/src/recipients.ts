@@ -24,7 +24,7 @@ export async function upsertRecipient(
   externalId: string,
   fields: RecipientFields,
 ): Promise<RecipientRow> {
-  const [row] = await upsert(db, externalId, fields, true);
+  const [row] = await upsert(db, externalId, fields, true).returning();
   return row!;
 }
 
@@ -33,13 +33,20 @@ export async function upsertRecipient(
  * except that an erased user id stays erased until the app creates the user
  * again (`PUT /v1/users/:userId`, a topic subscription with contact data): a
  * stray event for it, whatever it carries, reaches no one and stores nothing.
+ *
+ * Returns the recipient's id when this change of time zone marked its digest
+ * windows to move (the caller asks the worker to move them), else null.
  */
 export async function upsertInlineRecipient(
   db: Db,
   externalId: string,
   fields: RecipientFields,
-): Promise<void> {
-  await upsert(db, externalId, fields, false);
+): Promise<string | null> {
+  const [row] = await upsert(db, externalId, fields, false).returning({
+    id: recipients.id,
+    marked: markedNow,
+  });
+  return row?.marked ? row.id : null;
 }
 
 /**
@@ -50,6 +57,14 @@ export async function upsertInlineRecipient(
 export const timezoneUnsettlesDigests = {
   digestsUnsettledSince: sql`case when ${recipients.timezone} is distinct from excluded.timezone then now() else ${recipients.digestsUnsettledSince} end`,
 };
+
+/**
+ * For an upsert's `returning`: whether the row's digest windows were marked
+ * unsettled by this transaction. `now()` is the transaction's start, so a
+ * mark made earlier in the same transaction counts too (asking twice moves
+ * nothing twice), and one left by another transaction does not.
+ */
+export const markedNow = sql<boolean>`coalesce(${recipients.digestsUnsettledSince} = now(), false)`;
 
 function upsert(db: Db, externalId: string, fields: RecipientFields, revive: boolean) {
   const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
@@ -68,8 +83,7 @@ function upsert(db: Db, externalId: string, fields: RecipientFields, revive: boo
             set: { ...set, updatedAt: new Date() },
             setWhere: isNull(recipients.erasedAt),
           },
-    )
-    .returning();
+    );
 }
 
 /**

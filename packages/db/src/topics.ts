@@ -2,7 +2,7 @@ import { newId } from "@herald/ids";
 import { and, asc, count, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { TimeKeyPosition } from "./cursor.ts";
-import { createdOnRevival, type RecipientFields, timezoneUnsettlesDigests } from "./recipients.ts";
+import { createdOnRevival, markedNow, type RecipientFields, timezoneUnsettlesDigests } from "./recipients.ts";
 import { recipients, topicSubscribers, topics } from "./schema/index.ts";
 
 export type TopicRow = typeof topics.$inferSelect;
@@ -18,9 +18,11 @@ const FIELD_NAMES = ["email", "phone", "locale", "timezone", "properties"] as co
 /**
  * Upserts recipients that came with contact data. Items are grouped by which
  * fields they set, so each group is one multi-row upsert that leaves the
- * fields it does not name as they were (like `upsertRecipient`).
+ * fields it does not name as they were (like `upsertRecipient`). Returns the
+ * recipients whose new time zone marked their digest windows to move.
  */
-async function upsertContactData(db: Db, items: TopicSubscriberInput[]): Promise<void> {
+async function upsertContactData(db: Db, items: TopicSubscriberInput[]): Promise<string[]> {
+  const marked: string[] = [];
   const groups = new Map<string, TopicSubscriberInput[]>();
   for (const item of items) {
     const given = FIELD_NAMES.filter((f) => item.fields?.[f] !== undefined);
@@ -31,7 +33,7 @@ async function upsertContactData(db: Db, items: TopicSubscriberInput[]): Promise
   for (const [key, group] of groups) {
     const names = key.split(",") as (typeof FIELD_NAMES)[number][];
     const set = Object.fromEntries(names.map((n) => [n, sql.raw(`excluded.${recipients[n].name}`)]));
-    await db
+    const rows = await db
       .insert(recipients)
       .values(
         group.map((g) => ({
@@ -49,26 +51,30 @@ async function upsertContactData(db: Db, items: TopicSubscriberInput[]): Promise
           erasedAt: null,
           createdAt: createdOnRevival,
         },
-      });
+      })
+      .returning({ id: recipients.id, marked: markedNow });
+    for (const r of rows) if (r.marked) marked.push(r.id);
   }
+  return marked;
 }
 
 /**
  * Subscribes users to a topic, creating the topic and unknown recipients
- * (bare: in-app only) as needed. Returns how many were not subscribed before.
+ * (bare: in-app only) as needed. Returns how many were not subscribed before,
+ * and the recipients whose digest windows a new time zone marked to move.
  * A user id given twice counts once; the last item's contact data wins.
  */
 export async function addTopicSubscribers(
   db: Db,
   key: string,
   inputs: TopicSubscriberInput[],
-): Promise<{ added: number }> {
+): Promise<{ added: number; digestsUnsettled: string[] }> {
   const byUser = new Map(inputs.map((i) => [i.userId, i]));
   const items = [...byUser.values()];
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await t.insert(topics).values({ key }).onConflictDoNothing();
-    await upsertContactData(t, items);
+    const digestsUnsettled = await upsertContactData(t, items);
     await t
       .insert(recipients)
       .values(items.map((i) => ({ id: newId("usr"), externalId: i.userId })))
@@ -82,7 +88,7 @@ export async function addTopicSubscribers(
       .values(ids.map((r) => ({ topicKey: key, recipientId: r.id })))
       .onConflictDoNothing()
       .returning({ id: topicSubscribers.recipientId });
-    return { added: added.length };
+    return { added: added.length, digestsUnsettled };
   });
 }
 

@@ -20,6 +20,7 @@ import {
   TopicKeyParam,
   TopicSchema,
 } from "../schemas/topic.ts";
+import { askToMoveDigests } from "../services/digest-moves.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
 const tags = ["Topics"];
@@ -92,7 +93,8 @@ export function registerTopics(app: App, deps: ApiDeps): void {
       const { userId, ...fields } = s;
       return { userId, fields };
     });
-    const { added } = await addTopicSubscribers(deps.db, key, inputs);
+    const { added, digestsUnsettled } = await addTopicSubscribers(deps.db, key, inputs);
+    await askToMoveDigests(deps, digestsUnsettled);
     return c.json({ topic: key, added }, 200);
   });
 

@@ -12,7 +12,6 @@ import {
   upsertRecipient,
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
-import { DEFAULT_JOB_OPTIONS } from "@herald/jobs";
 import { nonPublicHost } from "@herald/public-address";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -30,6 +29,7 @@ import {
   UserFields,
   UserSchema,
 } from "../schemas/user.ts";
+import { askToMoveDigests } from "../services/digest-moves.ts";
 import { announceInboxEvent } from "../services/inbox-actions.ts";
 
 const tags = ["Users"];
@@ -170,22 +170,11 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     return r;
   };
 
-  // A new digest time or time zone moves the user's open digest windows (the worker's job): without
-  // it they kept the old time while new items went to the new one, and the user got two digests.
-  // If Redis cannot take the job, the reconciler asks for it a few minutes later: the change
-  // marked the recipient (`digestsUnsettledSince`) in the same statement.
-  const rescheduleDigests = (recipientId: string) =>
-    deps.queues
-      .add("digest", "reschedule", { recipientId }, DEFAULT_JOB_OPTIONS.digest)
-      .catch((err: Error) =>
-        deps.logger.warn({ err: err.message, recipientId }, "digest windows not rescheduled"),
-      );
-
   app.openapi(putUser, async (c) => {
     const { userId } = c.req.valid("param");
     const body = c.req.valid("json");
     const r = await upsertRecipient(deps.db, userId, body);
-    if (body.timezone !== undefined) await rescheduleDigests(r.id);
+    if (body.timezone !== undefined) await askToMoveDigests(deps, [r.id]);
     return c.json(serializeUser(r, await listDevices(deps.db, r.id)), 200);
   });
 
@@ -229,7 +218,7 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     const patch = c.req.valid("json");
     const saved = await updatePreferences(deps.db, r.id, patch);
     if (patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined) {
-      await rescheduleDigests(r.id);
+      await askToMoveDigests(deps, [r.id]);
     }
     return c.json(saved, 200);
   });

@@ -16,6 +16,7 @@ import { getNotificationType, notSentOn } from "@herald/templates";
 import type { ApiDeps } from "../deps.ts";
 import { describeDetails, zodDetails } from "../on-error.ts";
 import type { EventRequest } from "../schemas/event.ts";
+import { askToMoveDigests } from "./digest-moves.ts";
 import { droppedKeys } from "./dropped-keys.ts";
 
 export interface ValidEvent {
@@ -208,6 +209,7 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
   // Without inline data the insert is one statement: no BEGIN/COMMIT round trips.
   const withUser = valid.some((v) => v.request.user);
   const rowsToInsert = assignRouteGroups(valid);
+  const digestsUnsettled: string[] = [];
   const inserted = !withUser
     ? await insertEvents(deps.db, rowsToInsert)
     : await deps.db.transaction(async (tx) => {
@@ -218,7 +220,10 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
           .map((r, i) => ({ created: r.created, request: valid[i]!.request }))
           .filter((u) => u.created && u.request.user && u.request.userId)
           .sort((a, b) => (a.request.userId! < b.request.userId! ? -1 : 1));
-        for (const { request } of upserts) await upsertInlineRecipient(db, request.userId!, request.user!);
+        for (const { request } of upserts) {
+          const marked = await upsertInlineRecipient(db, request.userId!, request.user!);
+          if (marked) digestsUnsettled.push(marked);
+        }
         return rows;
       });
   const created = inserted.filter((r) => r.created).map((r) => r.event);
@@ -252,6 +257,8 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
       cause: err,
     });
   }
+  // A time zone that came inline moves the user's open digest windows now, not at the reconciler's next pass.
+  await askToMoveDigests(deps, digestsUnsettled);
   const results: IngestResult[] = inserted.map((r, i) => {
     if (r.created) return { eventId: r.event.id, replay: false };
     if (!sameRequest(i)) {
