@@ -40,7 +40,7 @@ export interface Stats {
   totals: StatCounts;
   /** Every day of the range, zeros included, so a chart needs no gap filling. */
   byDay: (StatCounts & { day: string })[];
-  byChannel: (StatCounts & { channel: string })[];
+  byChannel: (StatCounts & { channel: Channel })[];
   byType: (StatCounts & { type: string })[];
 }
 

@@ -1,3 +1,4 @@
+import type { Channel } from "@herald/domain";
 import { and, eq, gte, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { notificationStatsDaily } from "./schema/index.ts";
@@ -18,7 +19,7 @@ export type StatCounts = Record<StatCounter, number>;
 export interface StatsRow extends StatCounts {
   /** UTC day the notifications were created, `YYYY-MM-DD`. */
   day: string;
-  channel: string;
+  channel: Channel;
   type: string;
 }
 
@@ -27,7 +28,7 @@ export interface StatsFilter {
   from: string;
   /** Last UTC day, inclusive. */
   to: string;
-  channel?: string;
+  channel?: Channel;
   type?: string;
 }
 
@@ -79,7 +80,13 @@ function add(into: StatCounts, row: StatCounts): void {
   for (const c of STAT_COUNTERS) into[c] += row[c];
 }
 
-export type StatsGroup<K extends string> = Record<K, string> & StatCounts & StatRates;
+interface GroupKeys {
+  day: string;
+  channel: Channel;
+  type: string;
+}
+
+export type StatsGroup<K extends keyof GroupKeys> = Pick<GroupKeys, K> & StatCounts & StatRates;
 
 /** Totals and the three breakdowns (by day, channel, type) with their rates. */
 export function summarizeStats(rows: StatsRow[]) {

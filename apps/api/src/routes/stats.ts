@@ -47,7 +47,7 @@ const Stats = z
     timezone: z.literal("UTC"),
     totals: z.object(counts),
     byDay: z.array(z.object({ day: Day, ...counts })),
-    byChannel: z.array(z.object({ channel: z.string(), ...counts })),
+    byChannel: z.array(z.object({ channel: z.enum(CHANNELS), ...counts })),
     byType: z.array(z.object({ type: z.string(), ...counts })),
   })
   .openapi("DeliveryStats", {

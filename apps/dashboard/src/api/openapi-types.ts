@@ -8031,7 +8031,8 @@ export interface components {
                 failureRate: number | null;
             }[];
             byChannel: {
-                channel: string;
+                /** @enum {string} */
+                channel: "push" | "email" | "sms" | "in_app";
                 /** @description Notifications created */
                 total: number;
                 /** @description Accepted by a provider (and everything further along) */

@@ -1,3 +1,4 @@
+import type { Channel } from "@herald/domain";
 import { bigint, date, index, pgTable, primaryKey, smallint, text } from "drizzle-orm/pg-core";
 import { at } from "./columns.ts";
 
@@ -35,7 +36,7 @@ export const notificationStatsDaily = pgTable(
   "notification_stats_daily",
   {
     day: date("day", { mode: "string" }).notNull(),
-    channel: text("channel").notNull(),
+    channel: text("channel").$type<Channel>().notNull(),
     type: text("type").notNull(),
     shard: smallint("shard").notNull(),
     total: counter("total"),
