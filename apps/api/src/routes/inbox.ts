@@ -1,5 +1,4 @@
 import {
-  ensureRecipient,
   getRecipient,
   inboxCounts,
   listInbox,
