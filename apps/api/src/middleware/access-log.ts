@@ -1,9 +1,21 @@
 import type { Logger } from "@herald/logger";
-import type { MiddlewareHandler } from "hono";
-import { routePath } from "hono/route";
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
 import type { HonoEnv } from "../hono-env.ts";
 
 const QUIET = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/**
+ * The pattern of the route the request was for: the first matched one
+ * registered for a method (`app.use` middleware matches as `ALL`). Not the
+ * last matched: for a GET that is the dashboard's `/*` fallback, registered
+ * after every API route, which every GET matches too. A request that only
+ * middleware matched (an unknown POST) logs the last of those.
+ */
+export function answeringRoute(c: Context): string {
+  const routes = matchedRoutes(c);
+  return (routes.find((r) => r.method !== "ALL") ?? routes.at(-1))?.path ?? "(none)";
+}
 
 /**
  * One line per request: method, route pattern (`/v1/users/:userId`, never the
@@ -18,7 +30,7 @@ export function accessLog(logger: Logger): MiddlewareHandler<HonoEnv> {
     const line = {
       requestId: c.get("requestId"),
       method: c.req.method,
-      route: routePath(c, -1) || "(none)",
+      route: answeringRoute(c),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       apiKeyId: c.get("apiKey")?.id,
