@@ -67,10 +67,15 @@ export function isRejectedValue(err: unknown): boolean {
 
 /** Zod issues as `{path, message}` with dotted paths, e.g. `data.items.0.quantity`. */
 export function zodDetails(error: ZodError, prefix?: string): { path: string; message: string }[] {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter((p) => p !== undefined && p !== "").join(".") || "(body)",
-    message: i.message,
-  }));
+  const pathOf = (parts: PropertyKey[]) =>
+    [prefix, ...parts.map(String)].filter((p) => p !== undefined && p !== "").join(".") || "(body)";
+  // Zod reports unknown keys on their object (the body's root: "(body)"); each key gets its own
+  // detail naming it, as the data's unknown fields do, so a client can point at the field.
+  return error.issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((key) => ({ path: pathOf([...i.path, key]), message: i.message }))
+      : [{ path: pathOf(i.path), message: i.message }],
+  );
 }
 
 export function describeDetails(details: { path: string; message: string }[]): string {

@@ -74,6 +74,19 @@ describe("fields the type's data does not have", () => {
     ]);
     expect(await eventCount()).toBe(before);
   });
+
+  it("names an unknown top-level field by its path, as the data's", async () => {
+    const res = await api.call("POST", "/v1/events", {
+      type: "order_placed",
+      userId: "u1",
+      data: catalog.order_placed.example,
+      prority: "high",
+      sendAT: "2030-01-01T00:00:00Z",
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(["prority", "sendAT"]);
+    expect(res.body.error.message).toMatch(/prority/);
+  });
 });
 
 describe("channels the type is not sent on", () => {

@@ -53,11 +53,11 @@ describe("PUT /v1/users/:userId/preferences", () => {
       "quietHours.timezone",
       /IANA time zone/,
     ],
-    ["an unknown channel", { channels: { fax: true } }, "channels", /unknown channel "fax"/],
+    ["an unknown channel", { channels: { fax: true } }, "channels.fax", /unknown channel "fax"/],
     [
       "an unknown channel in a category",
       { categories: { marketing: { channels: { pigeon: true } } } },
-      "categories.marketing.channels",
+      "categories.marketing.channels.pigeon",
       /unknown channel "pigeon"/,
     ],
     [
@@ -109,7 +109,7 @@ describe("PUT /v1/users/:userId/preferences", () => {
       "types.password_reset",
       /required category security/,
     ],
-    ["an unknown field", { quietHour: null }, "(body)", /quietHour/],
+    ["an unknown field", { quietHour: null }, "quietHour", /quietHour/],
   ];
 
   it.each(bad)(
