@@ -4,6 +4,7 @@ import {
   durationList,
   durationMs,
   parseEnv,
+  portNumber,
   redisEnvShape,
   refineRedisEnv,
   requiredInProduction,
@@ -88,7 +89,15 @@ const base = z.object({
   RETRY_SCHEDULE: durationList().default([...DEFAULT_RETRY_SCHEDULE]),
   /** How long SIGTERM waits for in-flight sends before exiting. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
-  PUBLIC_URL: z.url().default("http://localhost:3000"),
+  /**
+   * Where providers and browsers reach the API: links in messages
+   * (unsubscribe, tracking) and Twilio's status callbacks. Default
+   * `http://localhost:$PORT`, as the API's, so one `PORT` in a shared
+   * environment sets both; the worker itself listens on no `PORT`.
+   */
+  PUBLIC_URL: z.url().optional(),
+  /** The API's port, read only for PUBLIC_URL's default. Default 3000. */
+  PORT: portNumber(3000),
   BRAND_NAME: z.string().default("Herald"),
   /**
    * Connections in the worker's pool (the SENT writer has 2 more). Default 6.
@@ -223,7 +232,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
       CHANNELS.map((c) => [c, (e[`${upper(c)}_RETRY_SCHEDULE`] as number[] | undefined) ?? e.RETRY_SCHEDULE]),
     ) as Record<Channel, number[]>,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    publicUrl: e.PUBLIC_URL.replace(/\/$/, ""),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     brandName: e.BRAND_NAME,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databasePlanCacheMode: e.DATABASE_PLAN_CACHE_MODE,
