@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createDb, ensureBootstrapKey, migrateDatabase } from "@herald/db";
+import { createDb, ensureBootstrapKey, generateApiKey, migrateDatabase } from "@herald/db";
 import {
   appNodeOptions,
   ensureDashboardBuild,
@@ -82,8 +82,7 @@ const services = await ensureDevServices({
 let apiKey = process.env.HERALD_API_KEY;
 if (!apiKey) {
   const keyFile = join(home, "dev-api-key");
-  if (!existsSync(keyFile))
-    writeFileSync(keyFile, `hk_test_${randomBytes(24).toString("hex")}\n`, { mode: 0o600 });
+  if (!existsSync(keyFile)) writeFileSync(keyFile, `${generateApiKey("test")}\n`, { mode: 0o600 });
   apiKey = readFileSync(keyFile, "utf8").trim();
 }
 

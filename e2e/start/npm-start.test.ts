@@ -149,6 +149,8 @@ async function withNpmStart(
 /** Headers of the dev API key `npm start` made for `home`. */
 function devHeaders(home: string): Record<string, string> {
   const apiKey = readFileSync(join(home, "dev-api-key"), "utf8").trim();
+  // The format every other key has (README, Security): a test key, 40 base62 characters.
+  expect(apiKey).toMatch(/^hk_test_[0-9A-Za-z]{40}$/);
   return { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
 }
 
