@@ -9,8 +9,18 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const prefsOf = (userId: string) => `/v1/users/${userId}/preferences`;
-/** What a user with nothing stored reads: every channel, category and type on, as the catalog sends them. */
-const DEFAULTS = { channels: {}, categories: {}, types: {}, quietHours: null, unsubscribedAll: false };
+/**
+ * What a user with nothing stored reads: every channel, category and type on, as the catalog
+ * sends them, and the digest time in effect (09:00 until the user sets one).
+ */
+const DEFAULTS = {
+  channels: {},
+  categories: {},
+  types: {},
+  quietHours: null,
+  digestTime: "09:00",
+  unsubscribedAll: false,
+};
 
 const recipientsNamed = (userId: string) =>
   api.db.sql`select id, erased_at from recipients where external_id = ${userId}`;

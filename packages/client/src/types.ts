@@ -206,7 +206,8 @@ export interface Preferences {
   >;
   types: Record<string, { enabled?: boolean; channels?: ChannelSwitches }>;
   quietHours: { start: string; end: string; timezone?: string } | null;
-  digestTime?: string;
+  /** Local time of the user's digests, `HH:MM`; `09:00` until set. */
+  digestTime: string;
   unsubscribedAll: boolean;
 }
 

@@ -2,6 +2,7 @@ export { canonicalJson } from "./canonical-json.ts";
 export { CATEGORIES, type Category, isCategory, isRequiredCategory, isSecretCategory } from "./categories.ts";
 export { CHANNELS, type Channel, isChannel } from "./channels.ts";
 export type { RenderedContent, RenderedFor } from "./content.ts";
+export { DEFAULT_DIGEST_TIME } from "./digest.ts";
 export { PRIORITIES, PRIORITY_RANK, type Priority } from "./priorities.ts";
 export {
   canTransition,

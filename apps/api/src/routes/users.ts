@@ -20,7 +20,7 @@ import { requireScope } from "../middleware/api-key-auth.ts";
 import { requireScopeOrUserToken } from "../middleware/user-token-auth.ts";
 import { describeDetails } from "../on-error.ts";
 import { commonErrors, jsonResponse, notFoundError, UserIdParam } from "../schemas/common.ts";
-import { PreferencesPatchSchema, PreferencesSchema } from "../schemas/preferences.ts";
+import { PreferencesPatchSchema, PreferencesSchema, servedPreferences } from "../schemas/preferences.ts";
 import {
   DeviceSchema,
   NewDeviceSchema,
@@ -209,7 +209,7 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     const { userId } = c.req.valid("param");
     const r = notErased(userId, await getRecipient(deps.db, userId));
     // Not seen yet (a browser asking before the app's first event): what it would read once created.
-    return c.json(r ? await getPreferences(deps.db, r.id) : toPreferences(null), 200);
+    return c.json(servedPreferences(r ? await getPreferences(deps.db, r.id) : toPreferences(null)), 200);
   });
 
   app.openapi(putPrefs, async (c) => {
@@ -220,7 +220,7 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     if (patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined) {
       await askToMoveDigests(deps, [r.id]);
     }
-    return c.json(saved, 200);
+    return c.json(servedPreferences(saved), 200);
   });
 
   app.openapi(addDevice, async (c) => {

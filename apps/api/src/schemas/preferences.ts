@@ -1,4 +1,4 @@
-import { CATEGORIES, isCategory, isRequiredCategory } from "@herald/domain";
+import { CATEGORIES, DEFAULT_DIGEST_TIME, isCategory, isRequiredCategory } from "@herald/domain";
 import { getNotificationType, listNotificationTypes, notSentOn } from "@herald/templates";
 import { z } from "@hono/zod-openapi";
 import { TimeZone } from "./common.ts";
@@ -123,7 +123,16 @@ export const PreferencesSchema = z
     categories: z.record(z.string(), CategoryPreference),
     types: z.record(z.string(), TypePreference),
     quietHours: z.object({ start: z.string(), end: z.string(), timezone: z.string().optional() }).nullable(),
-    digestTime: z.string().optional(),
+    digestTime: z
+      .string()
+      .openapi({ description: `Local time of the user's digests; ${DEFAULT_DIGEST_TIME} until set` }),
     unsubscribedAll: z.boolean(),
   })
   .openapi("Preferences", { example: examplePreferences });
+
+/** Preferences as answered: the digest time in effect, the default included. */
+export function servedPreferences<P extends { digestTime?: string | undefined }>(
+  p: P,
+): P & { digestTime: string } {
+  return { ...p, digestTime: p.digestTime ?? DEFAULT_DIGEST_TIME };
+}

@@ -7319,7 +7319,8 @@ export interface components {
                 end: string;
                 timezone?: string;
             } | null;
-            digestTime?: string;
+            /** @description Local time of the user's digests; 09:00 until set */
+            digestTime: string;
             unsubscribedAll: boolean;
         };
         /**

@@ -15,6 +15,7 @@ const loaded: Preferences = {
   categories: { marketing: { channels: { push: false }, digest: "daily" } },
   types: {},
   quietHours: { start: "22:00", end: "07:00", timezone: "Europe/Paris" },
+  digestTime: "09:00",
   unsubscribedAll: false,
 };
 
@@ -68,6 +69,7 @@ describe("category channel switches and per-type overrides", () => {
     categories: { marketing: { channels: { email: false } }, transactional: { channels: { sms: false } } },
     types: { payment_failed: { enabled: false, channels: { push: false } } },
     quietHours: null,
+    digestTime: "09:00",
     unsubscribedAll: false,
   };
   const base = toDraft(optedOut, null, catalog);

@@ -65,7 +65,7 @@ export function toDraft(p: Preferences, userZone: string | null, catalog: readon
     quietStart: p.quietHours?.start ?? "22:00",
     quietEnd: p.quietHours?.end ?? "07:00",
     quietZone: p.quietHours?.timezone ?? userZone ?? "UTC",
-    digestTime: p.digestTime ?? "09:00",
+    digestTime: p.digestTime,
     unsubscribedAll: p.unsubscribedAll,
   };
 }

@@ -1,10 +1,8 @@
 import type { Preferences } from "@herald/db";
-import { isRequiredCategory } from "@herald/domain";
+import { DEFAULT_DIGEST_TIME, isRequiredCategory } from "@herald/domain";
 import type { DigestPeriod } from "@herald/templates";
 import { nextLocalTime } from "./local-time.ts";
 
-/** SPEC §5: digests go out at the user's local digest time, 09:00 unless they chose another. */
-export const DEFAULT_DIGEST_TIME = "09:00";
 /** Weekly digests go out on Mondays (ISO weekday 1). */
 export const WEEKLY_DIGEST_WEEKDAY = 1;
 
