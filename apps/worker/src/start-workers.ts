@@ -243,7 +243,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     // Delivery policy: the periodic digest sweep; one scheduler per prefix, however many processes.
     scheduleDigestSweep(deps).catch((err) => logger.warn({ err: err.message }, "digest sweep not scheduled"));
   }
-  logger.info({ queues: env.queues }, "workers started");
+  // Which lanes this process took, so a critical-lanes process and a bulk one tell apart in the logs.
+  logger.info({ queues: env.queues, lanes: env.lanes, serving: [...workers.keys()] }, "workers started");
   if (workers.has("maintenance")) {
     scheduleRetention(deps).catch((err: Error) =>
       logger.warn({ err: err.message }, "retention not scheduled"),
