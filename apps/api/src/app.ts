@@ -73,7 +73,7 @@ export function createApp(deps: ApiDeps): App {
     if (deps.lifecycle.closing) c.header("Connection", "close");
   });
   app.use("*", apiSecurityHeaders());
-  app.use("*", accessLog(deps.logger));
+  app.use("*", accessLog(deps.logger, deps.httpMetrics));
   app.use("*", trailingSlashRedirect());
   app.use("*", jsonMediaType());
   app.onError(createOnError(deps.logger));

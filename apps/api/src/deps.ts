@@ -3,6 +3,7 @@ import { InboxHub } from "@herald/inbox-bus";
 import { createQueues, createRedis, createRedisOutageLog, type Queues, type RedisClient } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
 import type { ApiEnv } from "./env.ts";
+import { createHttpMetrics, type HttpMetrics } from "./services/http-metrics.ts";
 
 /** Everything a route needs, created once per process and passed down explicitly. */
 export interface ApiDeps {
@@ -15,6 +16,8 @@ export interface ApiDeps {
   /** Fans inbox events from Redis out to this process's SSE streams (connects on first use). */
   inboxHub: InboxHub;
   logger: Logger;
+  /** This process's request counts and durations, for `/metrics`. */
+  httpMetrics: HttpMetrics;
   /**
    * Set once the process starts shutting down: `/readyz` answers 503 and every
    * response asks the client to close its connection, so a keep-alive client
@@ -50,6 +53,7 @@ export function createApiDeps(env: ApiEnv, logger: Logger = createLogger({ base:
     queues,
     inboxHub,
     logger,
+    httpMetrics: createHttpMetrics(),
     lifecycle: { closing: false },
     async close() {
       inboxHub.close();

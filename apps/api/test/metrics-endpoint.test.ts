@@ -41,6 +41,41 @@ describe("GET /metrics", () => {
     expect(text).toContain('herald_critical_lane_standins_total{queue="events_critical"} 1');
   });
 
+  it("counts this process's requests by method, route pattern and status, with their durations", async () => {
+    const scrape = async () => {
+      const res = await api.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+      const text = await res.text();
+      expect(prometheusFormatProblems(text)).toEqual([]);
+      return text;
+    };
+    // A series' value, 0 while it is absent.
+    const count = (text: string, series: string) =>
+      Number(
+        text
+          .split("\n")
+          .find((l) => l.startsWith(`${series} `))
+          ?.slice(series.length + 1) ?? 0,
+      );
+    const get = 'herald_api_http_requests_total{method="GET",route="/v1/users/:userId",status="404"}';
+    const put = 'herald_api_http_requests_total{method="PUT",route="/v1/users/:userId",status="200"}';
+    const durations =
+      'herald_api_http_request_duration_seconds_count{method="GET",route="/v1/users/:userId"}';
+    const before = await scrape();
+    expect((await api.call("GET", "/v1/users/nobody%40example.com")).status).toBe(404);
+    expect((await api.call("GET", "/v1/users/nobody-else")).status).toBe(404);
+    expect((await api.call("PUT", "/v1/users/metered", { locale: "en" })).status).toBe(200);
+    const after = await scrape();
+    expect(count(after, get) - count(before, get)).toBe(2);
+    expect(count(after, put) - count(before, put)).toBe(1);
+    expect(count(after, durations) - count(before, durations)).toBe(2);
+    expect(after).toContain("# TYPE herald_api_http_request_duration_seconds histogram");
+    expect(after).toMatch(
+      /herald_api_http_request_duration_seconds_bucket\{method="GET",route="\/v1\/users\/:userId",le="\+Inf"\} \d+/,
+    );
+    // Patterns, never paths: no user id in any label.
+    expect(after).not.toContain("nobody");
+  });
+
   it("the tracking routes are in the OpenAPI document, webhooks and links without the API key", async () => {
     const doc = (await api.call("GET", "/openapi.json")).body;
     for (const path of [

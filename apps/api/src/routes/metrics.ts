@@ -149,7 +149,7 @@ export function registerMetrics(app: App, deps: ApiDeps): void {
       throw new HeraldError("unauthorized", "Send `Authorization: Bearer <METRICS_TOKEN>`.");
     }
     const [herald, process] = await Promise.all([heraldFamilies(deps), apiProcessMetrics().render()]);
-    return c.body(`${renderPrometheus(herald)}${process}`, 200, {
+    return c.body(`${renderPrometheus([...herald, ...deps.httpMetrics.families()])}${process}`, 200, {
       "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
       "Cache-Control": "no-store",
     });
@@ -161,7 +161,8 @@ export function registerMetrics(app: App, deps: ApiDeps): void {
     summary: "Prometheus metrics",
     description:
       "Queue depth and oldest-job age per queue, jobs completed/failed, send latency histogram per channel " +
-      "and priority, provider errors by class, dead-letter size, plus the API process' own metrics. " +
+      "and priority, provider errors by class, dead-letter size, plus the API process' own metrics " +
+      "(CPU, memory, event loop; requests by method, route and status, and their durations). " +
       "Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.",
     security: [],
     responses: {
