@@ -15,6 +15,7 @@ import { sessionAuth, usesSessionCookie } from "./middleware/session-auth.ts";
 import { trailingSlashRedirect } from "./middleware/trailing-slash.ts";
 import { USER_PREFERENCES_PATH, USER_TOKEN_ROUTES, userTokenAuth } from "./middleware/user-token-auth.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
+import { fitErrorResponses } from "./openapi-document.ts";
 import { registerApiKeys } from "./routes/api-keys.ts";
 import { registerBullBoard } from "./routes/bull-board.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
@@ -170,17 +171,24 @@ export function createApp(deps: ApiDeps): App {
     type: "http",
     scheme: "bearer",
     description:
-      "An end user's token (`GET /v1/users/{userId}/token`): opens only that user's inbox and preferences. Also accepted as `?token=` on the inbox.",
+      "An end user's token (`GET /v1/users/{userId}/token`): opens only that user's inbox and preferences. Also accepted as `?token=` on the inbox's GET requests (EventSource cannot set headers).",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Herald API",
-      version: "1.0.0",
-      description:
-        "Self-hosted notifications: trigger events, manage recipients and preferences, track delivery.",
-    },
-    security: [{ ApiKey: [] }],
+  // Made once, on first request: every route is registered by then.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= fitErrorResponses(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "Herald API",
+          version: "1.0.0",
+          description:
+            "Self-hosted notifications: trigger events, manage recipients and preferences, track delivery.",
+        },
+        security: [{ ApiKey: [] }],
+      }),
+    );
+    return c.json(document);
   });
   registerBullBoard(app, deps);
   registerDashboard(app, deps.env.DASHBOARD_DIR);

@@ -58,6 +58,9 @@ beforeAll(async () => {
   keys = { admin: api.apiKey, readOnly: readOnly.key, revoked: revoked.key };
   // Seed data the examples point at, so some cases reach deep into the handlers.
   await api.call("PUT", "/v1/users/user_123", { email: "ada@example.com", phone: "+14155550100" });
+  // The server's user-token secret is made on first use, once per database: part of setting up,
+  // not a write a refused request made (the examples' tokens look like user tokens).
+  expect((await api.call("GET", "/v1/users/user_123/token")).status).toBe(200);
 
   // A transactional write counter: a row trigger on every table (including ones added later)
   // bumps it, so a rolled-back statement counts nothing and any committed change counts.

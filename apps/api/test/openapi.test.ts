@@ -63,6 +63,70 @@ describe("/openapi.json", () => {
     expect(problems).toEqual([]);
   });
 
+  it("declares 413 and 415 only where a body can be sent, 422 only where an input can fail", () => {
+    const wrong: string[] = [];
+    for (const { path, method, op } of operations(doc)) {
+      const body = op.requestBody !== undefined;
+      const input = body || (op.parameters ?? []).length > 0;
+      for (const status of ["413", "415"])
+        if (op.responses[status] && !body) wrong.push(`${method} ${path} ${status}`);
+      if (op.responses["422"] && !input) wrong.push(`${method} ${path} 422`);
+    }
+    expect(wrong).toEqual([]);
+    // What a body route still declares.
+    expect(Object.keys(doc.paths["/v1/events"].post.responses)).toEqual(
+      expect.arrayContaining(["413", "415", "422"]),
+    );
+  });
+
+  it("has patterns a client can use as they are (no `u` flag) and examples that match them", () => {
+    const problems: string[] = [];
+    const visit = (schema: any, example: unknown, where: string) => {
+      const s = resolve(schema);
+      if (!s || typeof s !== "object") return;
+      if (typeof s.pattern === "string") {
+        let re: RegExp | undefined;
+        try {
+          re = new RegExp(s.pattern);
+        } catch (err) {
+          problems.push(`${where}: pattern does not compile: ${(err as Error).message}`);
+        }
+        for (const value of [example, s.example])
+          if (re && typeof value === "string" && !re.test(value))
+            problems.push(`${where}: example ${value} fails ${s.pattern}`);
+      }
+      for (const [name, prop] of Object.entries(s.properties ?? {}))
+        visit(prop, (s.example as Record<string, unknown> | undefined)?.[name], `${where}.${name}`);
+      for (const sub of [s.items, ...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])])
+        if (sub) visit(sub, undefined, where);
+    };
+    for (const [name, schema] of Object.entries(doc.components.schemas)) visit(schema, undefined, name);
+    for (const { path, method, op } of operations(doc))
+      for (const p of op.parameters ?? []) visit(p.schema, p.example, `${method} ${path} ${p.name}`);
+    expect(problems).toEqual([]);
+    // The user id above all: every user route takes one.
+    const param = doc.paths["/v1/users/{userId}"].get.parameters.find((p: any) => p.name === "userId");
+    expect(new RegExp(resolve(param.schema).pattern).test("user_123")).toBe(true);
+  });
+
+  it("gives each cursor parameter an example its route accepts", async () => {
+    const tried: string[] = [];
+    for (const { path, method, op } of operations(doc)) {
+      const cursor = (op.parameters ?? []).find((p: any) => p.in === "query" && p.name === "cursor");
+      if (method !== "get" || !cursor) continue;
+      const example = cursor.example ?? resolve(cursor.schema)?.example;
+      const url = path.replace(/\{(\w+)\}/g, (_m: string, name: string) => {
+        const p = op.parameters.find((x: any) => x.name === name);
+        return encodeURIComponent(p.example ?? resolve(p.schema).example);
+      });
+      const res = await api.call("GET", `${url}?cursor=${encodeURIComponent(example)}`);
+      expect(res.status, `${path}: ${JSON.stringify(res.body)}`).not.toBe(400);
+      tried.push(path);
+    }
+    expect(tried).toContain("/v1/users/{userId}/topics");
+    expect(tried.length).toBeGreaterThanOrEqual(5);
+  });
+
   it("documents the security scheme and the rate-limit answer", () => {
     expect(doc.components.securitySchemes.ApiKey).toMatchObject({ type: "http", scheme: "bearer" });
     for (const { path, op } of operations(doc)) {

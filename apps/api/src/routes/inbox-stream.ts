@@ -28,21 +28,24 @@ const stream = createRoute({
   security: [{ UserToken: [] }, { ApiKey: [] }] as Record<string, string[]>[],
   summary: "Server-Sent Events: new inbox items and count changes, live",
   description: [
-    "Events: `ready` (counts, on connect), `notification` (an inbox item), `read` / `seen` / `archived`",
+    "Events: `ready` (counts, on connect), `position` (on a fresh stream: no data, its `id` is where a reconnect",
+    "resumes), `notification` (an inbox item), `read` / `seen` / `archived`",
     "(`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were",
     "missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with",
     "`Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`.",
     "With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new",
     "token and open a new stream (a reconnect with the old token gets 401). When the user's tokens are revoked",
     "(`POST /v1/users/{userId}/token/revoke`, or erasing the user), a stream opened with one of them sends",
-    "`token_revoked` and ends.",
+    "`token_revoked` and ends. `skip` (an `id` only) stands for a change that no longer concerns the stream.",
+    "Opening a stream creates the user if Herald has not seen it yet. 429 also means the user has",
+    "`INBOX_STREAMS_PER_USER` streams open on this API process already (Retry-After 30).",
   ].join(" "),
   request: {
     params: UserIdParam,
     query: z.object({
       token: z.string().optional().openapi({
         description: "The user's token (EventSource cannot set headers)",
-        example: "9f2c1e7a5b…",
+        example: "89df6c37dea84da1eb9add8d698ca373777b0c387a7f77ca1b08c347e75e62f1",
       }),
       lastEventId: z
         .string()

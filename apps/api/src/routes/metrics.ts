@@ -154,6 +154,11 @@ export function registerMetrics(app: App, deps: ApiDeps): void {
       "Cache-Control": "no-store",
     });
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "MetricsToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "`METRICS_TOKEN`, when the server sets one (not an API key)",
+  });
   app.openAPIRegistry.registerPath({
     method: "get",
     path: "/metrics",
@@ -164,7 +169,8 @@ export function registerMetrics(app: App, deps: ApiDeps): void {
       "and priority, provider errors by class, dead-letter size, plus the API process' own metrics " +
       "(CPU, memory, event loop; requests by method, route and status, and their durations). " +
       "Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.",
-    security: [],
+    // The token only when METRICS_TOKEN is set; open otherwise.
+    security: [{ MetricsToken: [] }, {}],
     responses: {
       200: { description: "text/plain; version=0.0.4", content: { "text/plain": { schema: z.string() } } },
       401: {

@@ -53,7 +53,12 @@ const userToken = createRoute({
             .openapi({ description: "Null: a plain token, which never expires." }),
         })
         .openapi("UserToken", {
-          example: { userId: "user_123", token: "v2.1765000000000.1765003600000.9f2c…", expiresAt: null },
+          example: {
+            userId: "user_123",
+            token:
+              "v2.1765000000000.1765003600000.91f86aba380b8bb411e9d5bde6e874704588b79cd4da6874c399ebd7179ba594",
+            expiresAt: "2025-12-06T06:46:40.000Z",
+          },
         }),
       "The token",
     ),

@@ -17,7 +17,16 @@ const list = createRoute({
     "neither repeats nor skips one. Leave one with `DELETE /v1/topics/{key}/subscribers`. An unknown or " +
     "erased user id answers 404.",
   middleware: [requireScope("read")] as const,
-  request: { params: UserIdParam, query: z.object(PageQuery) },
+  request: {
+    params: UserIdParam,
+    query: z.object({
+      ...PageQuery,
+      // This list's cursors hold a time and a topic key, not a notification id.
+      cursor: PageQuery.cursor.openapi({
+        example: encodeTimeKeyCursor({ micros: "1764000000000000", key: "product-updates" }),
+      }),
+    }),
+  },
   responses: {
     200: jsonResponse(UserTopicPageSchema, "Newest first"),
     ...commonErrors,

@@ -42,7 +42,7 @@ export const ApiKeySchema = z
 export const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string().openapi({ description: "The secret. Shown once: Herald stores only its SHA-256." }),
 }).openapi("CreatedApiKey", {
-  example: { ...example, key: "hk_live_Ab3DkQ7rT2mVw9sLp4YhN8cJ6fXe1uGz0bRx9Qz", lastUsedAt: null },
+  example: { ...example, key: "hk_live_Ab3DkQ7rT2mVw9sLp4YhN8cJ6fXe1uGz0bRx9Qz7", lastUsedAt: null },
 });
 
 export const ApiKeyListSchema = z

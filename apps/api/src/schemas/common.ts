@@ -1,9 +1,13 @@
+import { ERROR_STATUS, type ErrorCode } from "@herald/errors";
 import { z } from "@hono/zod-openapi";
 
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: "invalid_data" }),
+      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]).openapi({
+        example: "invalid_data",
+        description: "Stable across versions: branch on it, not on the message",
+      }),
       message: z
         .string()
         .openapi({ example: "data.orderId: Invalid input: expected string, received undefined" }),
@@ -51,6 +55,16 @@ export const EventIdParam = z.object({
 });
 
 /**
+ * The user id rule for `/openapi.json`, where patterns are read without the
+ * `u` flag (Swagger UI's "Try it out", generated validators): the BMP's
+ * control and formatting characters (`\p{Cc}`, `\p{Cf}`) as escapes. The
+ * generated one would be the `u` regex's source, which no id matches. The
+ * server's own check (below) also covers the astral formatting characters.
+ */
+export const USER_ID_DOC_PATTERN =
+  "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890-\\u0891\\u08E2\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB]*$";
+
+/**
  * An app's user id, wherever one arrives. Invisible characters (bidi
  * overrides, zero-width spaces) would let two ids look alike in the dashboard
  * and the logs; `.` and `..` would be accepted in a body but collapsed out of
@@ -67,7 +81,12 @@ export const UserId = z
     "must not contain invisible formatting characters (bidi overrides, zero-width spaces)",
   )
   .refine((id) => id !== "." && id !== "..", 'must not be "." or ".." (URLs collapse them)')
-  .openapi({ example: "user_123" });
+  .openapi({
+    example: "user_123",
+    pattern: USER_ID_DOC_PATTERN,
+    description:
+      "The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id",
+  });
 
 export const UserIdParam = z.object({
   userId: UserId.openapi({ param: { name: "userId", in: "path" }, example: "user_123" }),

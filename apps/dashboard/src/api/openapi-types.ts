@@ -195,7 +195,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Queue depth and oldest-job age per queue, jobs completed/failed, send latency histogram per channel and priority, provider errors by class, dead-letter size, plus the API process' own metrics. Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.
+         * @description Queue depth and oldest-job age per queue, jobs completed/failed, send latency histogram per channel and priority, provider errors by class, dead-letter size, plus the API process' own metrics (CPU, memory, event loop; requests by method, route and status, and their durations). Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.
          */
         get: {
             parameters: {
@@ -648,24 +648,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -762,24 +744,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -888,24 +852,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -999,24 +945,6 @@ export interface paths {
                 };
                 /** @description Conflict with the current state */
                 409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1190,6 +1118,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -1241,24 +1170,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -1297,6 +1208,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -1400,6 +1312,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -1442,24 +1355,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1517,6 +1412,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -1568,24 +1464,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -1624,6 +1502,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -1748,6 +1627,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -1872,6 +1752,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                     deviceId: string;
                 };
@@ -1915,24 +1796,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1996,6 +1859,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -2031,24 +1895,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2157,24 +2003,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2297,24 +2125,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -2370,6 +2180,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -2414,24 +2225,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2537,24 +2330,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2871,24 +2646,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -2947,6 +2704,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -2982,24 +2740,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3059,6 +2799,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                     notificationId: string;
                 };
@@ -3104,24 +2845,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3179,6 +2902,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                     notificationId: string;
                 };
@@ -3224,24 +2948,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3299,6 +3005,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                     notificationId: string;
                 };
@@ -3344,24 +3051,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3419,6 +3108,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -3454,24 +3144,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3523,7 +3195,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: new inbox items and count changes, live
-         * @description Events: `ready` (counts, on connect), `notification` (an inbox item), `read` / `seen` / `archived` (`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`. With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new token and open a new stream (a reconnect with the old token gets 401). When the user's tokens are revoked (`POST /v1/users/{userId}/token/revoke`, or erasing the user), a stream opened with one of them sends `token_revoked` and ends.
+         * @description Events: `ready` (counts, on connect), `position` (on a fresh stream: no data, its `id` is where a reconnect resumes), `notification` (an inbox item), `read` / `seen` / `archived` (`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`. With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new token and open a new stream (a reconnect with the old token gets 401). When the user's tokens are revoked (`POST /v1/users/{userId}/token/revoke`, or erasing the user), a stream opened with one of them sends `token_revoked` and ends. `skip` (an `id` only) stands for a change that no longer concerns the stream. Opening a stream creates the user if Herald has not seen it yet. 429 also means the user has `INBOX_STREAMS_PER_USER` streams open on this API process already (Retry-After 30).
          */
         get: {
             parameters: {
@@ -3535,6 +3207,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -3570,24 +3243,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3651,6 +3306,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -3686,24 +3342,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3766,6 +3404,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
                 };
                 cookie?: never;
@@ -3801,24 +3440,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4092,24 +3713,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -4196,15 +3799,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body larger than MAX_BODY_BYTES */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description Not processed, retry later: the database is unreachable, or the message is not recorded as sent yet (a callback that overtook the worker's record). The delivery id is not kept, so a retry is processed. */
                 503: {
                     headers: {
@@ -4264,15 +3858,6 @@ export interface paths {
                 };
                 /** @description Bad or missing signature */
                 401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body larger than MAX_BODY_BYTES */
-                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4346,24 +3931,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4571,24 +4138,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -4673,24 +4222,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4935,24 +4466,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -5061,24 +4574,6 @@ export interface paths {
                 };
                 /** @description Conflict with the current state */
                 409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5315,24 +4810,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -5416,33 +4893,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A field does not match its schema */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5620,33 +5070,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A field does not match its schema */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
@@ -5721,33 +5144,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A field does not match its schema */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6082,33 +5478,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A field does not match its schema */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
@@ -6197,24 +5566,6 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6313,24 +5664,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6437,24 +5770,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
@@ -6538,33 +5853,6 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A body that is not application/json */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A field does not match its schema */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6765,8 +6053,12 @@ export interface components {
         };
         Error: {
             error: {
-                /** @example invalid_data */
-                code: string;
+                /**
+                 * @description Stable across versions: branch on it, not on the message
+                 * @example invalid_data
+                 * @enum {string}
+                 */
+                code: "malformed_request" | "validation_failed" | "unknown_type" | "invalid_data" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
                 /** @example data.orderId: Invalid input: expected string, received undefined */
                 message: string;
                 /** @example req_01jd8q3k5m6n7p8q9r0s1t2v3w */
@@ -7669,7 +6961,10 @@ export interface components {
             properties?: {
                 [key: string]: unknown;
             };
-            /** @example user_123 */
+            /**
+             * @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id
+             * @example user_123
+             */
             userId: string;
         };
         /**
@@ -7853,8 +7148,8 @@ export interface components {
         /**
          * @example {
          *       "userId": "user_123",
-         *       "token": "v2.1765000000000.1765003600000.9f2c…",
-         *       "expiresAt": null
+         *       "token": "v2.1765000000000.1765003600000.91f86aba380b8bb411e9d5bde6e874704588b79cd4da6874c399ebd7179ba594",
+         *       "expiresAt": "2025-12-06T06:46:40.000Z"
          *     }
          */
         UserToken: {
@@ -8182,7 +7477,7 @@ export interface components {
          *       "expiresAt": null,
          *       "revokedAt": null,
          *       "rotatedFrom": null,
-         *       "key": "hk_live_Ab3DkQ7rT2mVw9sLp4YhN8cJ6fXe1uGz0bRx9Qz"
+         *       "key": "hk_live_Ab3DkQ7rT2mVw9sLp4YhN8cJ6fXe1uGz0bRx9Qz7"
          *     }
          */
         CreatedApiKey: components["schemas"]["ApiKey"] & {
