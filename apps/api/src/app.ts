@@ -11,7 +11,7 @@ import { jsonMediaType } from "./middleware/media-type.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
-import { sessionAuth, usesSessionCookie } from "./middleware/session-auth.ts";
+import { SESSION_COOKIE, sessionAuth, usesSessionCookie } from "./middleware/session-auth.ts";
 import { trailingSlashRedirect } from "./middleware/trailing-slash.ts";
 import { USER_PREFERENCES_PATH, USER_TOKEN_ROUTES, userTokenAuth } from "./middleware/user-token-auth.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
@@ -166,6 +166,13 @@ export function createApp(deps: ApiDeps): App {
     type: "http",
     scheme: "bearer",
     description: "An API key: `Authorization: Bearer hk_live_…`",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "DashboardSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: SESSION_COOKIE,
+    description:
+      "A dashboard sign-in (`POST /v1/dashboard/session`). Every call that is not a GET also needs the `X-CSRF-Token` header with the session's `csrfToken` (else 403). Dashboard users reach the other routes with it too, within their role's scopes.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "UserToken", {
     type: "http",

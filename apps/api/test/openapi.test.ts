@@ -129,6 +129,14 @@ describe("/openapi.json", () => {
 
   it("documents the security scheme and the rate-limit answer", () => {
     expect(doc.components.securitySchemes.ApiKey).toMatchObject({ type: "http", scheme: "bearer" });
+    // The dashboard's own session routes take its cookie, not a key (a key gets 401 there).
+    expect(doc.components.securitySchemes.DashboardSession).toMatchObject({
+      in: "cookie",
+      name: "herald_session",
+    });
+    for (const method of ["get", "delete"])
+      expect(doc.paths["/v1/dashboard/session"][method].security).toEqual([{ DashboardSession: [] }]);
+    expect(doc.paths["/metrics"].get.security).toEqual([{ MetricsToken: [] }, {}]);
     for (const { path, op } of operations(doc)) {
       const keyed = !(Array.isArray(op.security) && op.security.length === 0);
       if (path.startsWith("/v1/") && keyed) expect(op.responses["429"], path).toBeDefined();

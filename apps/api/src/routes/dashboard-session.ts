@@ -39,6 +39,7 @@ const current = createRoute({
   tags: ["Dashboard"],
   summary: "The signed-in dashboard user and the CSRF token",
   description: "401 without a dashboard session (API keys have none).",
+  security: [{ DashboardSession: [] }],
   responses: { 200: sessionAnswer, ...commonErrors },
 });
 
@@ -47,7 +48,8 @@ const logout = createRoute({
   path: "/v1/dashboard/session",
   tags: ["Dashboard"],
   summary: "Sign out of the dashboard",
-  description: "Ends the session and clears its cookies. Needs `X-CSRF-Token`.",
+  description: "Ends the session and clears its cookies. Needs `X-CSRF-Token` (else 403).",
+  security: [{ DashboardSession: [] }],
   responses: {
     200: {
       description: "Signed out",

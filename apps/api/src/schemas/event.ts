@@ -19,11 +19,37 @@ export const EventRequestSchema = z
       description: "Send to every subscriber of this topic instead of one user (no inline `user` then).",
     }),
     data: z.record(z.string(), z.unknown()).openapi({ example: exampleOrderData }),
-    idempotencyKey: z.string().min(1).max(255).optional().openapi({ example: "order-A-1042-placed" }),
-    priority: z.enum(PRIORITIES).optional(),
-    sendAt: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-12-01T09:00:00Z" }),
-    channels: z.array(z.enum(CHANNELS)).min(1).max(4).optional(),
-    dedupKey: z.string().min(1).max(255).optional(),
+    idempotencyKey: z.string().min(1).max(255).optional().openapi({
+      example: "order-A-1042-placed",
+      description:
+        "A repeat with the same key answers the first event and creates nothing (also the `Idempotency-Key` header).",
+    }),
+    priority: z
+      .enum(PRIORITIES)
+      .optional()
+      .openapi({ description: "Overrides the type's priority; `critical` goes ahead of everything else." }),
+    sendAt: z.iso.datetime({ offset: true }).optional().openapi({
+      example: "2026-12-01T09:00:00Z",
+      description: "Hold the notifications as SCHEDULED until this time (ISO 8601 with an offset).",
+    }),
+    channels: z
+      .array(z.enum(CHANNELS))
+      .min(1)
+      .max(4)
+      .optional()
+      .openapi({
+        description: "Only these of the type's channels (each must be one of the type's: else 422).",
+      }),
+    dedupKey: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .openapi({
+        description:
+          "Events of one user and type with the same key within `DEDUP_WINDOW` (10 min) make one notification; the " +
+          "rest are SUPPRESSED `duplicate`. Not an idempotency key: every such event is recorded.",
+      }),
     user: UserFields.optional().openapi({
       description:
         "The recipient's contact details, upserted with the event. Needs the `users:write` scope too; an erased " +

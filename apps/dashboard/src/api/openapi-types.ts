@@ -5023,7 +5023,7 @@ export interface paths {
         };
         /**
          * Sign out of the dashboard
-         * @description Ends the session and clears its cookies. Needs `X-CSRF-Token`.
+         * @description Ends the session and clears its cookies. Needs `X-CSRF-Token` (else 403).
          */
         delete: {
             parameters: {
@@ -6131,16 +6131,25 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
-            /** @example order-A-1042-placed */
+            /**
+             * @description A repeat with the same key answers the first event and creates nothing (also the `Idempotency-Key` header).
+             * @example order-A-1042-placed
+             */
             idempotencyKey?: string;
-            /** @enum {string} */
+            /**
+             * @description Overrides the type's priority; `critical` goes ahead of everything else.
+             * @enum {string}
+             */
             priority?: "critical" | "high" | "normal" | "low";
             /**
              * Format: date-time
+             * @description Hold the notifications as SCHEDULED until this time (ISO 8601 with an offset).
              * @example 2026-12-01T09:00:00Z
              */
             sendAt?: string;
+            /** @description Only these of the type's channels (each must be one of the type's: else 422). */
             channels?: ("push" | "email" | "sms" | "in_app")[];
+            /** @description Events of one user and type with the same key within `DEDUP_WINDOW` (10 min) make one notification; the rest are SUPPRESSED `duplicate`. Not an idempotency key: every such event is recorded. */
             dedupKey?: string;
             user?: components["schemas"]["UserFields"];
         };
