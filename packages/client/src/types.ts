@@ -108,7 +108,7 @@ export interface Notification {
 }
 
 export interface TimelineEntry {
-  status: string;
+  status: NotificationStatus;
   at: string;
   detail: Record<string, unknown> | null;
 }

@@ -84,10 +84,10 @@ export async function addDigestItems(
     if (created.length > 0) {
       await tx.insert(notificationTimeline).values(
         created.flatMap((n) => [
-          { notificationId: n.id, status: "PENDING", at },
+          { notificationId: n.id, status: "PENDING" as const, at },
           {
             notificationId: n.id,
-            status: "DIGESTED",
+            status: "DIGESTED" as const,
             at,
             detail: { digestId: digest.notificationId, flushAt: digest.flushAt.toISOString() },
           },

@@ -32,14 +32,9 @@ export const EventRequestSchema = z
       example: "2026-12-01T09:00:00Z",
       description: "Hold the notifications as SCHEDULED until this time (ISO 8601 with an offset).",
     }),
-    channels: z
-      .array(z.enum(CHANNELS))
-      .min(1)
-      .max(4)
-      .optional()
-      .openapi({
-        description: "Only these of the type's channels (each must be one of the type's: else 422).",
-      }),
+    channels: z.array(z.enum(CHANNELS)).min(1).max(4).optional().openapi({
+      description: "Only these of the type's channels (each must be one of the type's: else 422).",
+    }),
     dedupKey: z
       .string()
       .min(1)

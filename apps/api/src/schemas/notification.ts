@@ -34,7 +34,11 @@ export const NotificationSchema = z
   .openapi("Notification", { example: exampleNotification });
 
 export const TimelineEntrySchema = z
-  .object({ status: z.string(), at: z.string(), detail: z.record(z.string(), z.unknown()).nullable() })
+  .object({
+    status: z.enum(NOTIFICATION_STATUSES),
+    at: z.string(),
+    detail: z.record(z.string(), z.unknown()).nullable(),
+  })
   .openapi("TimelineEntry");
 
 export const NotificationWithTimelineSchema = NotificationSchema.extend({

@@ -6506,7 +6506,8 @@ export interface components {
             timeline: components["schemas"]["TimelineEntry"][];
         };
         TimelineEntry: {
-            status: string;
+            /** @enum {string} */
+            status: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED";
             at: string;
             detail: {
                 [key: string]: unknown;

@@ -69,7 +69,7 @@ export const notificationTimeline = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     notificationId: text("notification_id").notNull(),
-    status: text("status").notNull(),
+    status: text("status").$type<NotificationStatus>().notNull(),
     at: at("at").notNull().defaultNow(),
     detail: jsonb("detail").$type<Record<string, unknown>>(),
   },
