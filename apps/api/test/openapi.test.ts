@@ -137,6 +137,13 @@ describe("/openapi.json", () => {
     for (const method of ["get", "delete"])
       expect(doc.paths["/v1/dashboard/session"][method].security).toEqual([{ DashboardSession: [] }]);
     expect(doc.paths["/metrics"].get.security).toEqual([{ MetricsToken: [] }, {}]);
+    // Routes a user token opens say what its 401 and 403 mean.
+    const tokenOps = operations(doc).filter(({ op }) => op.security?.some((s: object) => "UserToken" in s));
+    expect(tokenOps.length).toBeGreaterThanOrEqual(8);
+    for (const { path, method, op } of tokenOps) {
+      expect(op.responses["401"].description, `${method} ${path}`).toMatch(/user token/);
+      expect(op.responses["403"].description, `${method} ${path}`).toMatch(/Another user's token/);
+    }
     for (const { path, op } of operations(doc)) {
       const keyed = !(Array.isArray(op.security) && op.security.length === 0);
       if (path.startsWith("/v1/") && keyed) expect(op.responses["429"], path).toBeDefined();

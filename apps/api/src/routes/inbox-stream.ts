@@ -17,7 +17,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
-import { commonErrors, UserIdParam } from "../schemas/common.ts";
+import { commonErrors, UserIdParam, userTokenErrors } from "../schemas/common.ts";
 import { serializeInboxItem } from "../schemas/inbox.ts";
 import type { UserTokens } from "../services/user-tokens.ts";
 
@@ -56,6 +56,7 @@ const stream = createRoute({
   responses: {
     200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
     ...commonErrors,
+    ...userTokenErrors,
   },
 });
 

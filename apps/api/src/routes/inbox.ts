@@ -13,7 +13,14 @@ import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
 import { browserCors } from "../middleware/inbox-cors.ts";
 import { apiKeyInHeader, userTokenAuth } from "../middleware/user-token-auth.ts";
-import { commonErrors, jsonResponse, notFoundError, PageQuery, UserIdParam } from "../schemas/common.ts";
+import {
+  commonErrors,
+  jsonResponse,
+  notFoundError,
+  PageQuery,
+  UserIdParam,
+  userTokenErrors,
+} from "../schemas/common.ts";
 import { InboxFeedSchema, InboxItemResultSchema, serializeInboxItem, ZERO_COUNTS } from "../schemas/inbox.ts";
 import { type Actor, archive, markAllRead, markRead, markSeen } from "../services/inbox-actions.ts";
 import type { UserTokens } from "../services/user-tokens.ts";
@@ -51,7 +58,7 @@ const feed = createRoute({
       }),
     }),
   },
-  responses: { 200: jsonResponse(InboxFeedSchema, "The feed page"), ...commonErrors },
+  responses: { 200: jsonResponse(InboxFeedSchema, "The feed page"), ...commonErrors, ...userTokenErrors },
 });
 
 const itemAction = (action: "read" | "seen" | "archive", summary: string) =>
@@ -65,6 +72,7 @@ const itemAction = (action: "read" | "seen" | "archive", summary: string) =>
     responses: {
       200: jsonResponse(InboxItemResultSchema, "The item after the change"),
       ...commonErrors,
+      ...userTokenErrors,
       ...notFoundError,
     },
   });
@@ -84,6 +92,7 @@ const readAll = createRoute({
       "How many changed",
     ),
     ...commonErrors,
+    ...userTokenErrors,
   },
 });
 

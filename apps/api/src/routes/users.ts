@@ -19,7 +19,13 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { requireScopeOrUserToken } from "../middleware/user-token-auth.ts";
 import { describeDetails } from "../on-error.ts";
-import { commonErrors, jsonResponse, notFoundError, UserIdParam } from "../schemas/common.ts";
+import {
+  commonErrors,
+  jsonResponse,
+  notFoundError,
+  UserIdParam,
+  userTokenErrors,
+} from "../schemas/common.ts";
 import { PreferencesPatchSchema, PreferencesSchema, servedPreferences } from "../schemas/preferences.ts";
 import {
   DeviceSchema,
@@ -93,6 +99,7 @@ const getPrefs = createRoute({
   responses: {
     200: jsonResponse(PreferencesSchema, "Preferences; the defaults for a user id not seen yet"),
     ...commonErrors,
+    ...userTokenErrors,
     ...erasedError,
   },
 });
@@ -115,6 +122,7 @@ const putPrefs = createRoute({
   responses: {
     200: jsonResponse(PreferencesSchema, "Preferences after the update"),
     ...commonErrors,
+    ...userTokenErrors,
     ...erasedError,
   },
 });

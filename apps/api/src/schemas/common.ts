@@ -38,6 +38,14 @@ export const commonErrors = {
 } as const;
 
 export const notFoundError = { 404: errorResponse("Not found") } as const;
+
+/** What 401 and 403 mean on the routes a user token opens (the inbox, the user's preferences). */
+export const userTokenErrors = {
+  401: errorResponse(
+    "No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend)",
+  ),
+  403: errorResponse("Another user's token, or an API key without the scope this route needs"),
+} as const;
 export const conflictError = { 409: errorResponse("Conflict with the current state") } as const;
 
 export const NotificationIdParam = z.object({

@@ -1437,7 +1437,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid API key */
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1446,7 +1446,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The key lacks the scope this route needs */
+                /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1531,7 +1531,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid API key */
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1540,7 +1540,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The key lacks the scope this route needs */
+                /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2729,7 +2729,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid API key */
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2738,7 +2738,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The key lacks the scope this route needs */
+                /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2825,7 +2825,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid API key */
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2834,7 +2834,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The key lacks the scope this route needs */
+                /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2928,7 +2928,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid API key */
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2937,7 +2937,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The key lacks the scope this route needs */
+                /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3031,7 +3031,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid API key */
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3040,7 +3040,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The key lacks the scope this route needs */
+                /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3133,7 +3133,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid API key */
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3142,7 +3142,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The key lacks the scope this route needs */
+                /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3232,7 +3232,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid API key */
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3241,7 +3241,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The key lacks the scope this route needs */
+                /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
