@@ -47,6 +47,9 @@ const feed = createRoute({
   tags,
   security,
   summary: "A user's in-app feed, newest first, with unread/unseen counts",
+  description:
+    "Fetching a page is the in-app delivery: its SENT items become DELIVERED. A user id Herald has not seen " +
+    "yet has an empty feed (not a 404), and nothing is created.",
   request: {
     params: UserIdParam,
     query: z.object({

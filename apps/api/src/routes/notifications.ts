@@ -42,8 +42,14 @@ const list = createRoute({
       type: z.string().max(100).optional().openapi({ example: "order_placed" }),
       channel: z.enum(CHANNELS).optional().openapi({ example: "email" }),
       status: z.enum(NOTIFICATION_STATUSES).optional().openapi({ example: "SENT" }),
-      since: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-11-01T00:00:00Z" }),
-      until: z.iso.datetime({ offset: true }).optional().openapi({ example: "2026-12-01T00:00:00Z" }),
+      since: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({ description: "Created at or after", example: "2026-11-01T00:00:00Z" }),
+      until: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({ description: "Created at or before", example: "2026-12-01T00:00:00Z" }),
       failedForGood: z
         .enum(["true", "false"])
         .optional()

@@ -73,8 +73,10 @@ const route = createRoute({
   middleware: [requireScope("read")] as const,
   request: {
     query: z.object({
-      from: Day.optional(),
-      to: Day.optional(),
+      from: Day.optional().openapi({
+        description: `First UTC day, inclusive (default: 29 days before \`to\`; at most ${MAX_DAYS} days per request)`,
+      }),
+      to: Day.optional().openapi({ description: "Last UTC day, inclusive (default: today)" }),
       channel: z.enum(CHANNELS).optional().openapi({ example: "email" }),
       type: z.string().max(100).optional().openapi({ example: "order_placed" }),
     }),

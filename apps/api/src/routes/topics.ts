@@ -45,6 +45,8 @@ const removeSubscribers = createRoute({
   path: "/v1/topics/{key}/subscribers",
   tags,
   summary: "Unsubscribe users from a topic",
+  description:
+    "The user ids go in the body (a DELETE with a body). 404 for a topic no one ever subscribed to.",
   middleware: [requireScope("users:write")] as const,
   request: {
     params: TopicKeyParam,

@@ -132,6 +132,10 @@ const addDevice = createRoute({
   path: "/v1/users/{userId}/devices",
   tags: ["Devices"],
   summary: "Register a push target",
+  description:
+    "Creates the user if Herald has not seen it yet. A subscription or token registered before moves to this " +
+    "user (browsers and phones change hands). A web push endpoint must be a public push service (422 for " +
+    "private or loopback addresses unless `PUSH_ALLOW_PRIVATE_ENDPOINTS`).",
   middleware: [requireScope("users:write")] as const,
   request: {
     params: UserIdParam,

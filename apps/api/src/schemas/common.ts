@@ -52,14 +52,22 @@ export const NotificationIdParam = z.object({
   notificationId: z
     .string()
     .max(64)
-    .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+    .openapi({
+      param: { name: "notificationId", in: "path" },
+      example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+      description: "A notification's id: `ntf_` and 26 base32 characters",
+    }),
 });
 
 export const EventIdParam = z.object({
   eventId: z
     .string()
     .max(64)
-    .openapi({ param: { name: "eventId", in: "path" }, example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+    .openapi({
+      param: { name: "eventId", in: "path" },
+      example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+      description: "An event's id (`eventId` of `POST /v1/events`): `evt_` and 26 base32 characters",
+    }),
 });
 
 /**
@@ -101,7 +109,13 @@ export const UserIdParam = z.object({
 });
 
 export const PageQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ example: 50, description: "Items per page, 1 to 200 (default 50)" }),
   cursor: z.string().max(200).optional().openapi({
     description: "`nextCursor` of the previous page",
     example: "bnRmXzAxamQ4cTNrNW02bjdwOHE5cjBzMXQydjN4",

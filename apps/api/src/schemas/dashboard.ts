@@ -13,8 +13,9 @@ export const DashboardUserSchema = z
 export const SessionSchema = z
   .object({
     user: DashboardUserSchema,
-    /** Echo it in `X-CSRF-Token` on every state-changing call. */
-    csrfToken: z.string(),
+    csrfToken: z
+      .string()
+      .openapi({ description: "Send it as `X-CSRF-Token` on every call that is not a GET (else 403)" }),
     expiresAt: z.string(),
   })
   .openapi("DashboardSession", {

@@ -120,8 +120,14 @@ export const PreferencesPatchSchema = z
 export const PreferencesSchema = z
   .object({
     channels: ChannelSwitches,
-    categories: z.record(z.string(), CategoryPreference),
-    types: z.record(z.string(), TypePreference),
+    categories: z.record(z.string(), CategoryPreference).openapi({
+      description: `By category: ${Object.keys(CATEGORIES).join(", ")} (required categories cannot be opted out of or digested)`,
+    }),
+    types: z
+      .record(z.string(), TypePreference)
+      .openapi({
+        description: "By notification type of the catalog (`GET /v1/dashboard/templates` lists them)",
+      }),
     quietHours: z.object({ start: z.string(), end: z.string(), timezone: z.string().optional() }).nullable(),
     digestTime: z
       .string()

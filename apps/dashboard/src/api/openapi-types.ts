@@ -597,6 +597,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description An event's id (`eventId` of `POST /v1/events`): `evt_` and 26 base32 characters */
                     eventId: string;
                 };
                 cookie?: never;
@@ -701,10 +702,13 @@ export interface paths {
                     type?: string;
                     channel?: "push" | "email" | "sms" | "in_app";
                     status?: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED";
+                    /** @description Created at or after */
                     since?: string;
+                    /** @description Created at or before */
                     until?: string;
                     /** @description Only FAILED notifications: `true` those that failed for good (reason `permanent_error` or `device_gone`: not retried until an operator retries them), `false` those waiting for their next attempt */
                     failedForGood?: "true" | "false";
+                    /** @description Items per page, 1 to 200 (default 50) */
                     limit?: number;
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
@@ -801,6 +805,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description A notification's id: `ntf_` and 26 base32 characters */
                     notificationId: string;
                 };
                 cookie?: never;
@@ -892,6 +897,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description A notification's id: `ntf_` and 26 base32 characters */
                     notificationId: string;
                 };
                 cookie?: never;
@@ -992,6 +998,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description A notification's id: `ntf_` and 26 base32 characters */
                     notificationId: string;
                 };
                 cookie?: never;
@@ -1621,7 +1628,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a push target */
+        /**
+         * Register a push target
+         * @description Creates the user if Herald has not seen it yet. A subscription or token registered before moves to this user (browsers and phones change hands). A web push endpoint must be a public push service (422 for private or loopback addresses unless `PUSH_ALLOW_PRIVATE_ENDPOINTS`).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1853,6 +1863,7 @@ export interface paths {
                 query?: {
                     /** @description `true`: only events that made no notification */
                     sentNothing?: "true" | "false";
+                    /** @description Items per page, 1 to 200 (default 50) */
                     limit?: number;
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
@@ -1953,12 +1964,14 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Items per page, 1 to 200 (default 50) */
                     limit?: number;
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
                 };
                 header?: never;
                 path: {
+                    /** @description An event's id (`eventId` of `POST /v1/events`): `evt_` and 26 base32 characters */
                     eventId: string;
                 };
                 cookie?: never;
@@ -2065,6 +2078,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description An event's id (`eventId` of `POST /v1/events`): `evt_` and 26 base32 characters */
                     eventId: string;
                 };
                 cookie?: never;
@@ -2174,6 +2188,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Items per page, 1 to 200 (default 50) */
                     limit?: number;
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
@@ -2469,7 +2484,10 @@ export interface paths {
                 };
             };
         };
-        /** Unsubscribe users from a topic */
+        /**
+         * Unsubscribe users from a topic
+         * @description The user ids go in the body (a DELETE with a body). 404 for a topic no one ever subscribed to.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2690,10 +2708,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A user's in-app feed, newest first, with unread/unseen counts */
+        /**
+         * A user's in-app feed, newest first, with unread/unseen counts
+         * @description Fetching a page is the in-app delivery: its SENT items become DELIVERED. A user id Herald has not seen yet has an empty feed (not a 404), and nothing is created.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description Items per page, 1 to 200 (default 50) */
                     limit?: number;
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
@@ -3666,7 +3688,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description First UTC day, inclusive (default: 29 days before `to`; at most 400 days per request) */
                     from?: string;
+                    /** @description Last UTC day, inclusive (default: today) */
                     to?: string;
                     channel?: "push" | "email" | "sms" | "in_app";
                     type?: string;
@@ -4420,6 +4444,7 @@ export interface paths {
                     since?: string;
                     /** @description Created at or before */
                     until?: string;
+                    /** @description Items per page, 1 to 200 (default 50) */
                     limit?: number;
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
@@ -4521,6 +4546,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description A notification's id: `ntf_` and 26 base32 characters */
                     notificationId: string;
                 };
                 cookie?: never;
@@ -4750,6 +4776,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description A notification's id: `ntf_` and 26 base32 characters */
                     notificationId: string;
                 };
                 cookie?: never;
@@ -5522,6 +5549,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description A notification's id: `ntf_` and 26 base32 characters */
                     notificationId: string;
                 };
                 cookie?: never;
@@ -5724,6 +5752,7 @@ export interface paths {
                 query?: {
                     channel?: "push" | "email" | "sms" | "in_app";
                     notificationId?: string;
+                    /** @description Items per page, 1 to 200 (default 50) */
                     limit?: number;
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
@@ -6602,6 +6631,7 @@ export interface components {
          */
         Preferences: {
             channels: components["schemas"]["ChannelSwitches"];
+            /** @description By category: security, transactional, marketing, product, social (required categories cannot be opted out of or digested) */
             categories: {
                 [key: string]: {
                     enabled?: boolean;
@@ -6610,6 +6640,7 @@ export interface components {
                     digest?: "instant" | "daily" | "weekly";
                 };
             };
+            /** @description By notification type of the catalog (`GET /v1/dashboard/templates` lists them) */
             types: {
                 [key: string]: {
                     enabled?: boolean;
@@ -7627,6 +7658,7 @@ export interface components {
          */
         DashboardSession: {
             user: components["schemas"]["DashboardUser"];
+            /** @description Send it as `X-CSRF-Token` on every call that is not a GET (else 403) */
             csrfToken: string;
             expiresAt: string;
         };
