@@ -12,6 +12,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import {
+  CreatedRangeQuery,
   commonErrors,
   conflictError,
   NotificationIdParam,
@@ -34,14 +35,7 @@ const Filter = {
   type: z.string().max(100).optional().openapi({ example: "order_placed" }),
   userId: z.string().max(256).optional().openapi({ example: "user_123" }),
   eventId: z.string().max(64).optional().openapi({ example: "evt_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
-  since: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .openapi({ description: "Created at or after", example: "2026-11-24T00:00:00Z" }),
-  until: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .openapi({ description: "Created at or before", example: "2026-11-25T00:00:00Z" }),
+  ...CreatedRangeQuery,
 };
 type FilterInput = { [K in keyof typeof Filter]?: z.infer<(typeof Filter)[K]> };
 

@@ -14,6 +14,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import {
+  CreatedRangeQuery,
   commonErrors,
   conflictError,
   NotificationIdParam,
@@ -42,14 +43,7 @@ const list = createRoute({
       type: z.string().max(100).optional().openapi({ example: "order_placed" }),
       channel: z.enum(CHANNELS).optional().openapi({ example: "email" }),
       status: z.enum(NOTIFICATION_STATUSES).optional().openapi({ example: "SENT" }),
-      since: z.iso
-        .datetime({ offset: true })
-        .optional()
-        .openapi({ description: "Created at or after", example: "2026-11-01T00:00:00Z" }),
-      until: z.iso
-        .datetime({ offset: true })
-        .optional()
-        .openapi({ description: "Created at or before", example: "2026-12-01T00:00:00Z" }),
+      ...CreatedRangeQuery,
       failedForGood: z
         .enum(["true", "false"])
         .optional()

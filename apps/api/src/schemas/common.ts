@@ -122,6 +122,18 @@ export const PageQuery = {
   }),
 };
 
+/** `since` / `until` filters on a list's creation time, both inclusive. */
+export const CreatedRangeQuery = {
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: "Created at or after", example: "2026-11-24T00:00:00Z" }),
+  until: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: "Created at or before", example: "2026-11-25T00:00:00Z" }),
+};
+
 /** IANA zone names the runtime knows (`Europe/Paris`, `America/New_York`, `UTC`). */
 export function isTimeZone(value: string): boolean {
   try {

@@ -123,11 +123,9 @@ export const PreferencesSchema = z
     categories: z.record(z.string(), CategoryPreference).openapi({
       description: `By category: ${Object.keys(CATEGORIES).join(", ")} (required categories cannot be opted out of or digested)`,
     }),
-    types: z
-      .record(z.string(), TypePreference)
-      .openapi({
-        description: "By notification type of the catalog (`GET /v1/dashboard/templates` lists them)",
-      }),
+    types: z.record(z.string(), TypePreference).openapi({
+      description: "By notification type of the catalog (`GET /v1/dashboard/templates` lists them)",
+    }),
     quietHours: z.object({ start: z.string(), end: z.string(), timezone: z.string().optional() }).nullable(),
     digestTime: z
       .string()
