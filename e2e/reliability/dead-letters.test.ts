@@ -272,4 +272,34 @@ describe("a notification that keeps failing", () => {
     expect((await herald.call("POST", `/v1/events/${eventId}/retry`)).status).toBe(202);
     await routedAndSent(eventId);
   });
+
+  it("a topic event whose pages failed, retried through the API once fixed, reaches every subscriber", async () => {
+    provider.up = true;
+    const subscribers = ["dl-sub-1", "dl-sub-2", "dl-sub-3"];
+    const added = await herald.call("POST", "/v1/topics/dl-news/subscribers", {
+      subscribers: subscribers.map((userId) => ({ userId, email: `${userId}@example.com` })),
+    });
+    expect(added.status).toBe(200);
+    const [row] = await insertEvents(herald.db.db, [
+      { type: "order_shipped", userId: null, topic: "dl-news", data: {}, priority: "normal" },
+    ]);
+    const eventId = row!.event.id;
+    const queue = herald.worker!.deps.queues.get("events");
+    await queue.add("route", { eventId }, { jobId: eventId });
+    // The route job plans the pages; the page jobs fail for good (the type is unknown here).
+    await eventually(async () => (await getEvent(herald.db.db, eventId))?.status === "failed");
+    const pages = await queue.getJobs(["failed"]);
+    expect(pages.some((j) => j.name === "fanout_page" && j.data.eventId === eventId)).toBe(true);
+    await herald.db.sql`update events set type = 'weekly_promo',
+      data = ${JSON.stringify(catalog.weekly_promo.example)}::jsonb where id = ${eventId}`;
+    expect((await herald.call("POST", `/v1/events/${eventId}/retry`)).status).toBe(202);
+    // Its failed page jobs run again (not a week later, when BullMQ drops them and a re-plan adds them anew).
+    const sent = await eventually(async () => {
+      const emails = (await listEventNotifications(herald.db.db, eventId)).filter(
+        (n) => n.channel === "email",
+      );
+      return emails.length === subscribers.length && emails.every((n) => n.status === "SENT") ? emails : null;
+    });
+    expect(sent).toHaveLength(3);
+  });
 });

@@ -1,5 +1,6 @@
-import { type EventRow, finishFanoutPage, planFanoutPages } from "@herald/db";
+import { type EventRow, type FanoutPageRow, finishFanoutPage, planFanoutPages } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
+import { ensureJobRuns } from "@herald/jobs";
 import type { WorkerDeps } from "../deps.ts";
 
 /** A fan-out page's job id: one job per (event, page), so re-planning adds nothing twice. */
@@ -32,15 +33,25 @@ export async function planTopicFanout(
     return { pages: pages.length };
   }
   const priority = PRIORITY_RANK[event.priority as Priority];
-  for (let i = 0; i < open.length; i += 1000) {
-    await deps.queues.addBulk(
-      "events",
-      open.slice(i, i + 1000).map((p) => ({
-        name: "fanout_page" as const,
-        data: { eventId: event.id, page: p.page, cursor: p.after },
-        opts: { jobId: fanoutPageJobId(event.id, p.page), priority },
-      })),
-    );
+  const job = (p: FanoutPageRow) => ({
+    name: "fanout_page" as const,
+    data: { eventId: event.id, page: p.page, cursor: p.after },
+    opts: { jobId: fanoutPageJobId(event.id, p.page), priority },
+  });
+  if (event.fanoutPages == null) {
+    // The first plan: every page's job is new.
+    for (let i = 0; i < open.length; i += 1000) {
+      await deps.queues.addBulk("events", open.slice(i, i + 1000).map(job));
+    }
+  } else {
+    // Planned before (a crash, the reconciler, an operator's retry of a failed event): a page whose
+    // job failed for good or finished without its page must run again, which adding its fixed job
+    // id would not do (BullMQ keeps failed jobs for days and ignores the add).
+    for (const p of open) {
+      const { name, data, opts } = job(p);
+      const { queue, state } = await deps.queues.locate("events", opts.jobId, priority);
+      await ensureJobRuns(queue, opts.jobId, () => deps.queues.add("events", name, data, opts), state);
+    }
   }
   deps.logger.info({ eventId: event.id, pages: pages.length, open: open.length }, "fan-out planned");
   return { pages: pages.length };
