@@ -31,8 +31,10 @@ export async function ensureJobRuns(
   try {
     await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
     return true;
-  } catch {
-    // It moved meanwhile: it is being handled.
-    return false;
+  } catch (err) {
+    // BullMQ's script answered about the job (gone, or no longer in that state): it moved
+    // meanwhile and is being handled. Anything else (Redis unreachable) is the caller's to see.
+    if (typeof (err as { code?: unknown }).code === "number") return false;
+    throw err;
   }
 }
