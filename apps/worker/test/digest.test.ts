@@ -295,11 +295,20 @@ describe("a change of digest time", () => {
       sql`update recipients set digests_unsettled_since = ${clock.now().toISOString()}::timestamptz where id = ${r.id}`,
     );
     expect((await reconcile(w.deps)).requeuedDigestMoves).toBe(0);
-    // Overdue: asked again, the window moves, the mark is cleared.
+    // Overdue: asked again, once however many passes run while its job waits (a digest backlog)…
     await w.deps.db.execute(
       sql`update recipients set digests_unsettled_since = '2026-03-26T00:00:00Z' where id = ${r.id}`,
     );
+    const digestQueue = w.deps.queues.get("digest");
+    await digestQueue.pause();
     expect((await reconcile(w.deps)).requeuedDigestMoves).toBe(1);
+    expect((await reconcile(w.deps)).requeuedDigestMoves).toBe(0);
+    const waiting = (await digestQueue.getJobs(["waiting", "prioritized", "paused"])).filter(
+      (j) => j.name === "reschedule" && j.data.recipientId === r.id,
+    );
+    expect(waiting).toHaveLength(1);
+    // …then the window moves and the mark is cleared.
+    await digestQueue.resume();
     await eventually(async () =>
       (await digestOf(item!.id)).flushAt.toISOString() === "2026-03-27T22:00:00.000Z" ? true : null,
     );

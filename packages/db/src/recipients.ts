@@ -154,14 +154,14 @@ export async function listUnsettledDigestRecipients(
   db: Db,
   olderThan: Date,
   limit: number,
-): Promise<string[]> {
+): Promise<{ id: string; since: Date }[]> {
   const rows = await db
-    .select({ id: recipients.id })
+    .select({ id: recipients.id, since: recipients.digestsUnsettledSince })
     .from(recipients)
     .where(lt(recipients.digestsUnsettledSince, olderThan))
     .orderBy(asc(recipients.digestsUnsettledSince))
     .limit(limit);
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, since: r.since! }));
 }
 
 /**

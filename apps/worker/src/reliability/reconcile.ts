@@ -87,13 +87,17 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
     },
   );
 
-  // A change that may move a user's digest windows, whose reschedule job never ran (Redis was
-  // down when the API asked, or the change came with an event's inline data, which asks nobody).
+  // A change that may move a user's digest windows, whose reschedule job never ran (Redis was down
+  // when the API asked). One job per mark: a pass while it still waits (a digest backlog) adds no
+  // second one, and one that ran without settling the mark runs again.
   const unsettled = await listUnsettledDigestRecipients(deps.db, cutoff, PAGE);
-  for (const recipientId of unsettled) {
-    await deps.queues.add("digest", "reschedule", { recipientId }, DEFAULT_JOB_OPTIONS.digest);
+  for (const { id: recipientId, since } of unsettled) {
+    const jobId = `reschedule-${recipientId}-${since.getTime()}`;
+    const { queue, state } = await deps.queues.locate("digest", jobId);
+    const add = () =>
+      deps.queues.add("digest", "reschedule", { recipientId }, { ...DEFAULT_JOB_OPTIONS.digest, jobId });
+    if (await ensureJobRuns(queue, jobId, add, state)) result.requeuedDigestMoves++;
   }
-  result.requeuedDigestMoves = unsettled.length;
 
   if (result.requeuedEvents + result.requeuedNotifications > 0) {
     deps.logger.warn(result, "reconciler re-enqueued work whose job was missing");
