@@ -303,7 +303,7 @@ describe("a change of digest time", () => {
     await digestQueue.pause();
     expect((await reconcile(w.deps)).requeuedDigestMoves).toBe(1);
     expect((await reconcile(w.deps)).requeuedDigestMoves).toBe(0);
-    const waiting = (await digestQueue.getJobs(["waiting", "prioritized", "paused"])).filter(
+    const waiting = (await digestQueue.getJobs(["waiting", "prioritized"])).filter(
       (j) => j.name === "reschedule" && j.data.recipientId === r.id,
     );
     expect(waiting).toHaveLength(1);

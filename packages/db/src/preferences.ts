@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
 import { joinedRow, pg, rowReader } from "./raw.ts";
-import { type RecipientRow, readRecipient } from "./recipients.ts";
+import { digestMarkTime, type RecipientRow, readRecipient } from "./recipients.ts";
 import {
   type CategoryPreference,
   type ChannelSwitches,
@@ -167,7 +167,7 @@ export async function updatePreferences(
     if (patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined) {
       await tx
         .update(recipients)
-        .set({ digestsUnsettledSince: sql`now()` })
+        .set({ digestsUnsettledSince: digestMarkTime })
         .where(eq(recipients.id, recipientId));
     }
     return merged;

@@ -50,21 +50,29 @@ export async function upsertInlineRecipient(
 }
 
 /**
+ * A digest mark's time: the statement's, not the transaction's start
+ * (`now()`). Writers of one recipient's row take turns on its lock, so marks
+ * then grow in commit order, and a reschedule job that read one mark cannot
+ * settle (clear) a later change's earlier-stamped mark it never saw.
+ */
+export const digestMarkTime = sql`clock_timestamp()`;
+
+/**
  * For an upsert's `set` that writes `timezone`: a changed time zone may move
  * the user's open digest windows, so it marks them unsettled in the same
  * statement (see `recipients.digestsUnsettledSince`).
  */
 export const timezoneUnsettlesDigests = {
-  digestsUnsettledSince: sql`case when ${recipients.timezone} is distinct from excluded.timezone then now() else ${recipients.digestsUnsettledSince} end`,
+  digestsUnsettledSince: sql`case when ${recipients.timezone} is distinct from excluded.timezone then ${digestMarkTime} else ${recipients.digestsUnsettledSince} end`,
 };
 
 /**
  * For an upsert's `returning`: whether the row's digest windows were marked
- * unsettled by this transaction. `now()` is the transaction's start, so a
- * mark made earlier in the same transaction counts too (asking twice moves
- * nothing twice), and one left by another transaction does not.
+ * unsettled by this transaction: a mark at or after its start. One made
+ * earlier in the same transaction counts too (asking twice moves nothing
+ * twice); one another transaction committed before this one began does not.
  */
-export const markedNow = sql<boolean>`coalesce(${recipients.digestsUnsettledSince} = now(), false)`;
+export const markedNow = sql<boolean>`coalesce(${recipients.digestsUnsettledSince} >= now(), false)`;
 
 function upsert(db: Db, externalId: string, fields: RecipientFields, revive: boolean) {
   const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
