@@ -16,9 +16,8 @@ describe("recordFanoutMisses", () => {
     }));
     await recordFanoutMisses(h.db, "evt_misses", misses);
     await recordFanoutMisses(h.db, "evt_misses", misses.slice(90, 210));
-    const [{ n }] = await h.sql<
-      { n: number }[]
-    >`select count(*)::int as n from fanout_misses where event_id = 'evt_misses'`;
+    const [count] = await h.sql<{ n: number }[]>`
+      select count(*)::int as n from fanout_misses where event_id = 'evt_misses'`;
     expect(count!.n).toBe(250);
     const first = await h.sql<{ recipient_id: string }[]>`
       select recipient_id from fanout_misses where event_id = 'evt_misses' order by recipient_id limit 1`;
