@@ -64,6 +64,17 @@ export async function listDashboardUsers(db: Db): Promise<DashboardUserRow[]> {
 
 export type DashboardUserChange = { password?: string; role?: DashboardRole; disabled?: boolean };
 
+/** The columns a change writes; a new password is checked and hashed first. */
+async function changedColumns(change: DashboardUserChange) {
+  if (change.password !== undefined) checkPassword(change.password);
+  return {
+    updatedAt: new Date(),
+    ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password) } : {}),
+    ...(change.role ? { role: change.role } : {}),
+    ...(change.disabled !== undefined ? { disabledAt: change.disabled ? new Date() : null } : {}),
+  };
+}
+
 export type ChangeAccountResult =
   | { kind: "changed"; row: DashboardUserRow }
   | { kind: "not_found" }
@@ -81,9 +92,8 @@ export async function changeDashboardAccount(
   id: string,
   change: DashboardUserChange,
 ): Promise<ChangeAccountResult> {
-  if (change.password !== undefined) checkPassword(change.password);
-  // Hashed before the transaction: scrypt takes long enough to matter while rows are locked.
-  const passwordHash = change.password !== undefined ? await hashPassword(change.password) : undefined;
+  // Before the transaction: scrypt takes long enough to matter while rows are locked.
+  const columns = await changedColumns(change);
   return db.transaction(async (tx) => {
     const admins = await tx
       .select({ id: dashboardUsers.id })
@@ -97,16 +107,7 @@ export async function changeDashboardAccount(
       !account.disabledAt &&
       (change.role === "support" || change.disabled === true);
     if (losesAdmin && !admins.some((a) => a.id !== id)) return { kind: "last_admin", email: account.email };
-    const [row] = await tx
-      .update(dashboardUsers)
-      .set({
-        updatedAt: new Date(),
-        ...(passwordHash !== undefined ? { passwordHash } : {}),
-        ...(change.role ? { role: change.role } : {}),
-        ...(change.disabled !== undefined ? { disabledAt: change.disabled ? new Date() : null } : {}),
-      })
-      .where(eq(dashboardUsers.id, id))
-      .returning();
+    const [row] = await tx.update(dashboardUsers).set(columns).where(eq(dashboardUsers.id, id)).returning();
     await tx.delete(dashboardSessions).where(eq(dashboardSessions.userId, id));
     return { kind: "changed", row: row! };
   });
@@ -118,15 +119,9 @@ export async function updateDashboardUser(
   email: string,
   change: DashboardUserChange,
 ): Promise<DashboardUserRow | null> {
-  if (change.password !== undefined) checkPassword(change.password);
   const [row] = await db
     .update(dashboardUsers)
-    .set({
-      updatedAt: new Date(),
-      ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password) } : {}),
-      ...(change.role ? { role: change.role } : {}),
-      ...(change.disabled !== undefined ? { disabledAt: change.disabled ? new Date() : null } : {}),
-    })
+    .set(await changedColumns(change))
     .where(eq(dashboardUsers.email, normalise(email)))
     .returning();
   if (row) await db.delete(dashboardSessions).where(eq(dashboardSessions.userId, row.id));
