@@ -48,7 +48,8 @@ export function usersApi(http: Http) {
     /**
      * One page of the events triggered for this user, newest first (not topic
      * events they got as a subscriber), each with its notification count and
-     * skipped channels: support's "why did this user get nothing?".
+     * skipped channels: support's "why did this user get nothing?". With
+     * `sentNothing`, also the topic events whose fan-out skipped them.
      */
     events: async (userId: string, filter: UserEventFilter = {}): Promise<Page<UserEvent>> =>
       (

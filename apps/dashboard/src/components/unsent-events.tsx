@@ -7,6 +7,10 @@ import { SuppressedList } from "./event-summary.tsx";
 import { Card } from "./page-header.tsx";
 import { PagedView } from "./paged-view.tsx";
 
+/** The event's page; for a topic event, its notifications for this user (none) under its outcome. */
+const eventLink = (eventId: string, userId?: string) =>
+  `/notifications?eventId=${encodeURIComponent(eventId)}${userId ? `&userId=${encodeURIComponent(userId)}` : ""}`;
+
 /**
  * A user's events that made no notification at all: every channel skipped
  * (opted out, no address…) or routing failed, and the topic events whose
@@ -14,10 +18,6 @@ import { PagedView } from "./paged-view.tsx";
  * row, so "Recent notifications" cannot show them, and they answer support's
  * "why did this user get nothing?". Each with why, as on the event's page.
  */
-/** The event's page; for a topic event, its notifications for this user (none) under its outcome. */
-const eventLink = (eventId: string, userId?: string) =>
-  `/notifications?eventId=${encodeURIComponent(eventId)}${userId ? `&userId=${encodeURIComponent(userId)}` : ""}`;
-
 export function UnsentEvents({ userId }: { userId: string }) {
   const list = usePagedList({
     queryKey: ["user-events", userId, { sentNothing: true }],
