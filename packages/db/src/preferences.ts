@@ -140,6 +140,11 @@ export async function savePreferences(db: Db, recipientId: string, prefs: Prefer
   return prefs;
 }
 
+/** Whether a change may move the user's open digest windows: digest time, digest modes, quiet hours' zone. */
+export function movesDigests(patch: Partial<Preferences>): boolean {
+  return patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined;
+}
+
 /**
  * Merges `patch` into the stored preferences ({@link mergePreferences}) with
  * the row locked from read to write, so concurrent partial updates (API PUTs
@@ -163,8 +168,7 @@ export async function updatePreferences(
       .for("update");
     const merged = mergePreferences(toPreferences(row), patch);
     await tx.update(preferences).set(columnsOf(merged)).where(eq(preferences.recipientId, recipientId));
-    // Digest time, digest modes and quiet hours' zone may move the open digest windows.
-    if (patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined) {
+    if (movesDigests(patch)) {
       await tx
         .update(recipients)
         .set({ digestsUnsettledSince: digestMarkTime })

@@ -4,6 +4,7 @@ import {
   getPreferences,
   getRecipient,
   listDevices,
+  movesDigests,
   type RecipientRow,
   removeDevice,
   toPreferences,
@@ -229,9 +230,7 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     const r = notErased(userId, await ensureRecipient(deps.db, userId));
     const patch = c.req.valid("json");
     const saved = await updatePreferences(deps.db, r.id, patch);
-    if (patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined) {
-      await askToMoveDigests(deps, [r.id]);
-    }
+    if (movesDigests(patch)) await askToMoveDigests(deps, [r.id]);
     return c.json(servedPreferences(saved), 200);
   });
 
