@@ -51,8 +51,7 @@ export function deadLettersApi(http: Http) {
     discard: async (notificationId: string): Promise<Notification> =>
       (
         await http.request<Notification>("DELETE", `/v1/dead-letters/${seg(notificationId)}`, {
-          // A discarded notification stays canceled: a repeat changes nothing (at worst it is answered
-          // 409, as a repeated `notifications.cancel` is).
+          // A discarded notification stays canceled: a repeat changes nothing and is answered the same.
           retryable: true,
         })
       ).body,

@@ -145,7 +145,10 @@ export class Herald {
           retryable: true,
         })
       ).body,
-    /** Cancels a scheduled or queued notification (409 once sent). */
+    /**
+     * Cancels a scheduled or queued notification; a canceled one is answered
+     * again. `conflict` (409) once sent, or while a worker is sending it.
+     */
     cancel: async (notificationId: string): Promise<Notification> =>
       (
         await this.http.request<Notification>("DELETE", `/v1/notifications/${seg(notificationId)}`, {

@@ -19,6 +19,9 @@ describe("canTransition", () => {
     expect(canTransition("SCHEDULED", "CANCELED")).toBe(true);
     expect(canTransition("SENT", "CANCELED")).toBe(false);
     expect(canTransition("CANCELED", "QUEUED")).toBe(false);
+    // Only a send already in flight gets past a cancel.
+    expect(canTransition("CANCELED", "SENT")).toBe(true);
+    expect(canTransition("CANCELED", "DELIVERED")).toBe(false);
     expect(canTransition("DEAD", "CANCELED")).toBe(true);
   });
 

@@ -69,7 +69,8 @@ export function isFailedForGood(n: { status: string; reason?: string | null | un
  * Whether a notification in `from` may move to `to`.
  * - forward along PENDING → … → READ only;
  * - FAILED and DEAD may be retried back to QUEUED/SCHEDULED (an operator's retry);
- * - CANCELED only before it was sent (a discarded dead letter too);
+ * - CANCELED only before it was sent (a discarded dead letter too); a send in flight
+ *   when the cancel came still moves it to SENT;
  * - BOUNCED/COMPLAINED arrive from providers after SENT and win over DELIVERED/READ.
  */
 export function canTransition(from: NotificationStatus, to: NotificationStatus): boolean {
@@ -81,6 +82,9 @@ export function canTransition(from: NotificationStatus, to: NotificationStatus):
   // Delivery and reads are facts about a message a provider accepted; a FAILED one may still
   // have gone out (a timeout after the provider took it), so its late receipts count too.
   if (to === "DELIVERED") return from === "SENT" || from === "FAILED";
+  // A cancel that came while the provider call was in flight: the message went out, and the
+  // record must say so (and take its receipts) rather than stay CANCELED.
+  if (to === "SENT" && from === "CANCELED") return true;
   if (to === "READ") return from === "SENT" || from === "DELIVERED" || from === "FAILED";
   if (from === "DEAD" || from === "FAILED") {
     if (to === "QUEUED" || to === "SCHEDULED" || to === "SENT" || to === "DEAD" || to === "FAILED")

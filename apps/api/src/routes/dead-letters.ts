@@ -175,7 +175,7 @@ const discard = createRoute({
   tags: ["Dead letters"],
   summary: "Discard a dead notification",
   description:
-    "It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise, and for an erased recipient's.",
+    "It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise, and for an erased recipient's. Discarding a discarded notification answers 200 again.",
   middleware: [requireScope("events:write")] as const,
   request: { params: NotificationIdParam },
   responses: {
@@ -243,6 +243,10 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
 
   app.openapi(discard, async (c) => {
     const { notificationId } = c.req.valid("param");
+    // Asked again (a client retrying after a lost answer): the same answer.
+    const done = await getNotification(deps.db, notificationId);
+    if (done?.status === "CANCELED" && done.reason === "discarded")
+      return c.json(serializeNotification(done, seesSecrets(c)), 200);
     const n = await deadOrThrow(deps, notificationId);
     if (!(await discardDeadLetter(deps, n))) {
       throw new HeraldError(

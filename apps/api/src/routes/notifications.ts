@@ -7,7 +7,14 @@ import {
   toPage,
   transition,
 } from "@herald/db";
-import { CHANNELS, FINAL_FAILURE_REASONS, NOTIFICATION_STATUSES } from "@herald/domain";
+import {
+  CHANNELS,
+  type Channel,
+  FINAL_FAILURE_REASONS,
+  NOTIFICATION_STATUSES,
+  PRIORITY_RANK,
+  type Priority,
+} from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -97,7 +104,7 @@ const cancel = createRoute({
   tags: ["Notifications"],
   summary: "Cancel a scheduled or queued notification",
   description:
-    "Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished).",
+    "Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished), or while a worker is sending it. Canceling a canceled notification answers 200 again. A send that starts in the instant of the cancel still goes out: the notification then moves on to SENT, its timeline showing both.",
   middleware: [requireScope("events:write")] as const,
   request: { params: NotificationIdParam },
   responses: {
@@ -156,19 +163,26 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
 
   app.openapi(cancel, async (c) => {
     const { notificationId } = c.req.valid("param");
+    const before = await getNotification(deps.db, notificationId);
+    if (!before) throw new HeraldError("not_found", `No notification ${notificationId}.`);
+    const tooLate = (status: string) =>
+      new HeraldError(
+        "conflict",
+        `Notification ${notificationId} is ${status} and can no longer be canceled.`,
+      );
+    // Asked again (a client retrying after a lost answer): the same answer, not a 409 that reads "sent".
+    if (before.status === "CANCELED") return c.json(serializeNotification(before, seesSecrets(c)), 200);
+    // A worker holding it may already be talking to the provider: canceling now would answer
+    // "canceled" for a message that goes out. Should the send start between this look and the
+    // update below, its SENT still wins over CANCELED, so the record tells what happened.
+    if (await isBeingSent(deps.queues, before)) throw tooLate("being sent");
     const canceled =
       (await transition(deps.db, notificationId, "CANCELED", { detail: { by: "api" } })) ||
       // An item waiting in a digest that has not gone out leaves it (a canceled order must not
       // show up in tomorrow's digest).
       (await cancelDigestItem(deps.db, notificationId, { by: "api", from: "digest" }));
-    const n = await getNotification(deps.db, notificationId);
-    if (!n) throw new HeraldError("not_found", `No notification ${notificationId}.`);
-    if (!canceled) {
-      throw new HeraldError(
-        "conflict",
-        `Notification ${notificationId} is ${n.status} and can no longer be canceled.`,
-      );
-    }
+    const n = (await getNotification(deps.db, notificationId)) ?? before;
+    if (!canceled && n.status !== "CANCELED") throw tooLate(n.status);
     // The worker skips canceled rows anyway; removing the job just frees the queue.
     await deps.queues
       .get(n.channel)
@@ -176,4 +190,15 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
       .catch(() => 0);
     return c.json(serializeNotification(n, seesSecrets(c)), 200);
   });
+}
+
+/** Whether the notification's own send job, or the send batch it belongs to, is running now. */
+async function isBeingSent(
+  queues: ApiDeps["queues"],
+  n: { id: string; channel: Channel; priority: Priority; sendJob: string | null },
+): Promise<boolean> {
+  const priority = PRIORITY_RANK[n.priority];
+  const jobs = n.sendJob && n.sendJob !== n.id ? [n.id, n.sendJob] : [n.id];
+  const states = await Promise.all(jobs.map((id) => queues.locate(n.channel, id, priority)));
+  return states.some((s) => s.state === "active");
 }

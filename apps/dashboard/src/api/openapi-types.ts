@@ -890,7 +890,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel a scheduled or queued notification
-         * @description Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished).
+         * @description Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished), or while a worker is sending it. Canceling a canceled notification answers 200 again. A send that starts in the instant of the cancel still goes out: the notification then moves on to SENT, its timeline showing both.
          */
         delete: {
             parameters: {
@@ -4769,7 +4769,7 @@ export interface paths {
         post?: never;
         /**
          * Discard a dead notification
-         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise, and for an erased recipient's.
+         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise, and for an erased recipient's. Discarding a discarded notification answers 200 again.
          */
         delete: {
             parameters: {
