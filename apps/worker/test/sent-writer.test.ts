@@ -17,8 +17,8 @@ describe("the batched SENT writer", () => {
       const eventId = await worker.trigger("order_placed", `sw-${i}`, { channels: ["email"] });
       ids.push((await eventually(async () => (await listEventNotifications(worker.deps.db, eventId))[0])).id);
     }
-    const canceled = ids[0]!;
-    await worker.deps.db.execute(sql`update notifications set status = 'CANCELED' where id = ${canceled}`);
+    const suppressed = ids[0]!;
+    await worker.deps.db.execute(sql`update notifications set status = 'SUPPRESSED' where id = ${suppressed}`);
 
     let statements = 0;
     const counting = new Proxy(worker.deps.db, {
@@ -34,7 +34,7 @@ describe("the batched SENT writer", () => {
         writer.write({ id, provider: "p", providerMessageId: `m-${i}`, sentAt: at, detail: { attempt: 1 } }),
       ),
     );
-    expect(moved).toEqual([false, ...Array(39).fill(true)]); // a canceled one stays canceled
+    expect(moved).toEqual([false, ...Array(39).fill(true)]); // a suppressed one stays suppressed
     expect(statements).toBeLessThanOrEqual(2);
     const rows = await worker.deps.db.execute<{ id: string; status: string; provider_message_id: string }>(
       sql`select id, status, provider_message_id from notifications where id = ${ids[7]!}`,
@@ -43,7 +43,7 @@ describe("the batched SENT writer", () => {
     const timeline = await getTimeline(worker.deps.db, ids[7]!);
     expect(timeline.at(-1)).toMatchObject({ status: "SENT", detail: { attempt: 1 } });
     expect(timeline.at(-1)!.at.toISOString()).toBe(at.toISOString());
-    expect((await getTimeline(worker.deps.db, canceled)).map((t) => t.status)).not.toContain("SENT");
+    expect((await getTimeline(worker.deps.db, suppressed)).map((t) => t.status)).not.toContain("SENT");
     // A second SENT for the same notification changes nothing.
     expect(
       await writer.write({ id: ids[7]!, provider: "p", providerMessageId: "again", sentAt: at, detail: {} }),
