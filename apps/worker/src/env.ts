@@ -11,7 +11,7 @@ import {
 } from "@herald/config";
 import { DEFAULT_PLAN_CACHE_MODE, PLAN_CACHE_MODES, type PlanCacheMode } from "@herald/db";
 import { CHANNELS, type Channel } from "@herald/domain";
-import { DEFAULT_RETRY_SCHEDULE, type QueueName } from "@herald/jobs";
+import { DEFAULT_RETRY_SCHEDULE, MAX_SEND_ATTEMPTS, type QueueName } from "@herald/jobs";
 import { z } from "zod";
 import { type TrackingEnv, trackingEnv, trackingEnvFragment } from "./env-tracking.ts";
 import { type ProviderEnv, pickProviderEnv, providerEnvShape } from "./providers/provider-env.ts";
@@ -56,10 +56,15 @@ const perQueue = Object.fromEntries(
     [`${upper(q)}_CONCURRENCY`, z.coerce.number().int().min(1).max(1000).default(DEFAULT_CONCURRENCY[q])],
   ]),
 );
+/** A retry schedule: one wait per attempt, the first usually 0. */
+const retrySchedule = () =>
+  durationList().refine((list) => list.length <= MAX_SEND_ATTEMPTS, {
+    message: `at most ${MAX_SEND_ATTEMPTS} attempts`,
+  });
 const perChannel = Object.fromEntries(
   CHANNELS.flatMap((c) => [
     [`${upper(c)}_RATE_LIMIT`, rateLimit.optional()],
-    [`${upper(c)}_RETRY_SCHEDULE`, durationList().optional()],
+    [`${upper(c)}_RETRY_SCHEDULE`, retrySchedule().optional()],
   ]),
 );
 
@@ -86,7 +91,7 @@ const base = z.object({
    */
   CRITICAL_LANE_FALLBACK_MS: z.coerce.number().int().min(0).default(2000),
   /** Wait before each attempt: immediately, +1 min, +5 min, +30 min, then dead-letter. */
-  RETRY_SCHEDULE: durationList().default([...DEFAULT_RETRY_SCHEDULE]),
+  RETRY_SCHEDULE: retrySchedule().default([...DEFAULT_RETRY_SCHEDULE]),
   /** How long SIGTERM waits for in-flight sends before exiting. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /**

@@ -18,7 +18,9 @@ describe("the batched SENT writer", () => {
       ids.push((await eventually(async () => (await listEventNotifications(worker.deps.db, eventId))[0])).id);
     }
     const suppressed = ids[0]!;
-    await worker.deps.db.execute(sql`update notifications set status = 'SUPPRESSED' where id = ${suppressed}`);
+    await worker.deps.db.execute(
+      sql`update notifications set status = 'SUPPRESSED' where id = ${suppressed}`,
+    );
 
     let statements = 0;
     const counting = new Proxy(worker.deps.db, {

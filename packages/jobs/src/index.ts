@@ -29,4 +29,4 @@ export {
 } from "./redis-outage-log.ts";
 export { checkRedisSafety, type RedisNodeSafety, type RedisSafetyReport } from "./redis-safety.ts";
 export { readReliabilityCounters, reliabilityCountersKey } from "./reliability-counters.ts";
-export { DEFAULT_RETRY_SCHEDULE, retryDelay } from "./retry-schedule.ts";
+export { DEFAULT_RETRY_SCHEDULE, MAX_SEND_ATTEMPTS, retryDelay } from "./retry-schedule.ts";

@@ -1,7 +1,7 @@
 import { getNotification, rescheduleNotification, transition } from "@herald/db";
 import { PRIORITY_RANK } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
-import { DEFAULT_RETRY_SCHEDULE } from "@herald/jobs";
+import { MAX_SEND_ATTEMPTS } from "@herald/jobs";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
@@ -81,8 +81,8 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
           jobId: notificationId,
           delay,
           priority: PRIORITY_RANK[n.priority],
-          // Keep the router's retry settings when replacing its job; the default schedule for a lost one.
-          attempts: job?.opts.attempts ?? DEFAULT_RETRY_SCHEDULE.length,
+          // The channel worker's schedule decides how many it uses.
+          attempts: MAX_SEND_ATTEMPTS,
           backoff: { type: "schedule" },
           removeOnComplete: { age: 3600, count: 10_000 },
           removeOnFail: { age: 7 * 86_400 },

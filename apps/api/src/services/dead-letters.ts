@@ -6,7 +6,7 @@ import {
   transition,
 } from "@herald/db";
 import { isFailedForGood, PRIORITY_RANK } from "@herald/domain";
-import { DEFAULT_RETRY_SCHEDULE, ensureJobRuns } from "@herald/jobs";
+import { ensureJobRuns, MAX_SEND_ATTEMPTS } from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
 
 /**
@@ -41,7 +41,7 @@ export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promis
         n.channel,
         "send",
         { notificationId: n.id },
-        { jobId: n.id, priority, attempts: DEFAULT_RETRY_SCHEDULE.length, backoff: { type: "schedule" } },
+        { jobId: n.id, priority, attempts: MAX_SEND_ATTEMPTS, backoff: { type: "schedule" } },
       ),
     state,
   );

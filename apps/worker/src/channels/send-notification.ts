@@ -51,7 +51,9 @@ export async function sendNotification(
     loaded,
     {
       attempt: priorAttempts + job.attemptsMade + 1,
-      maxAttempts: priorAttempts + (job.opts.attempts ?? 1),
+      // The schedule of the worker running it, not the attempts its producer gave the job
+      // (MAX_SEND_ATTEMPTS): only this process knows its channel's schedule.
+      maxAttempts: deps.env.retrySchedule[channel].length,
       interrupted: job.stalledCounter > 0,
     },
     options,
@@ -59,6 +61,8 @@ export async function sendNotification(
   if (outcome.status !== "FAILED") return outcome;
   const { failure } = outcome;
   if (failure.kind === "erased") throw new UnrecoverableError("recipient erased");
+  // Dead-lettered: the job must stop here, whatever attempts it was given.
+  if (failure.kind === "dead") throw new UnrecoverableError(failure.error.message);
   if (failure.kind === "permanent") {
     const { provider, message } = failure.error;
     // Most providers' messages already start with their name ("resend: validation_error…").

@@ -1,6 +1,6 @@
 import type { NotificationRow } from "@herald/db";
 import { type Channel, PRIORITY_RANK } from "@herald/domain";
-import { DEFAULT_JOB_OPTIONS } from "@herald/jobs";
+import { DEFAULT_JOB_OPTIONS, MAX_SEND_ATTEMPTS } from "@herald/jobs";
 import type { JobsOptions } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 
@@ -50,8 +50,9 @@ export async function enqueueSends(deps: WorkerDeps, rows: Sendable[]): Promise<
 }
 
 /**
- * A notification's own `send` job: job id = notification id, attempts from
- * its channel's retry schedule, delayed until a SCHEDULED row's time.
+ * A notification's own `send` job: job id = notification id, attempts as
+ * many as any schedule (its channel worker's schedule stops it), delayed
+ * until a SCHEDULED row's time.
  */
 export function sendOptions(
   deps: WorkerDeps,
@@ -61,7 +62,7 @@ export function sendOptions(
   return {
     jobId: n.id,
     priority: PRIORITY_RANK[n.priority],
-    attempts: deps.env.retrySchedule[n.channel].length,
+    attempts: MAX_SEND_ATTEMPTS,
     backoff: { type: "schedule" },
     delay: n.status === "SCHEDULED" && n.scheduledAt ? Math.max(0, n.scheduledAt.getTime() - now) : 0,
   };
