@@ -17,6 +17,7 @@ import {
   serializeEvent,
 } from "../schemas/event.ts";
 import { serializeNotification } from "../schemas/notification.ts";
+import { acceptBatch } from "../services/accept-batch.ts";
 import { acceptEvents, type ValidEvent, validateEvent } from "../services/ingest.ts";
 import { seesSecrets } from "../services/secret-content.ts";
 
@@ -194,7 +195,8 @@ export function registerEvents(app: App, deps: ApiDeps): void {
         { details: shared },
       );
     }
-    const ingested = await acceptEvents(
+    // A value PostgreSQL refuses despite the validation fails its own item, not the batch.
+    const ingested = await acceptBatch(
       deps,
       valid.map((v) => v.event),
     );

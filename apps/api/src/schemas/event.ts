@@ -5,6 +5,7 @@ import { hidesEventData } from "../services/secret-content.ts";
 import { UserId } from "./common.ts";
 import { exampleEvent, exampleIds, exampleOrderData } from "./examples.ts";
 import { NotificationSchema } from "./notification.ts";
+import { refuseUnstorableStrings, STORABLE_YEARS, StorableDateTime } from "./storable-values.ts";
 import { TopicKey } from "./topic.ts";
 import { UserFields } from "./user.ts";
 
@@ -28,9 +29,9 @@ export const EventRequestSchema = z
       .enum(PRIORITIES)
       .optional()
       .openapi({ description: "Overrides the type's priority; `critical` goes ahead of everything else." }),
-    sendAt: z.iso.datetime({ offset: true }).optional().openapi({
+    sendAt: StorableDateTime.optional().openapi({
       example: "2026-12-01T09:00:00Z",
-      description: "Hold the notifications as SCHEDULED until this time (ISO 8601 with an offset).",
+      description: `Hold the notifications as SCHEDULED until this time: ISO 8601 with an offset, in the ${STORABLE_YEARS}.`,
     }),
     channels: z.array(z.enum(CHANNELS)).min(1).max(4).optional().openapi({
       description: "Only these of the type's channels (each must be one of the type's: else 422).",
@@ -67,8 +68,13 @@ export const EventRequestSchema = z
         message: "inline user data is not allowed with topic; subscribe users with their data instead",
       });
     }
+    // The whole event, single or a batch's item: PostgreSQL would refuse the INSERT, and with it the batch.
+    refuseUnstorableStrings(e, ctx);
   })
   .openapi("EventRequest", {
+    description:
+      "No string of the event, keys included, may hold a NUL character or an unpaired UTF-16 surrogate: they " +
+      "cannot be stored (422 naming the field).",
     example: {
       type: "order_placed",
       userId: "user_123",

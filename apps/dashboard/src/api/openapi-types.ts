@@ -6108,6 +6108,7 @@ export interface components {
             eventId: string;
         };
         /**
+         * @description No string of the event, keys included, may hold a NUL character or an unpaired UTF-16 surrogate: they cannot be stored (422 naming the field).
          * @example {
          *       "type": "order_placed",
          *       "userId": "user_123",
@@ -6172,7 +6173,7 @@ export interface components {
             priority?: "critical" | "high" | "normal" | "low";
             /**
              * Format: date-time
-             * @description Hold the notifications as SCHEDULED until this time (ISO 8601 with an offset).
+             * @description Hold the notifications as SCHEDULED until this time: ISO 8601 with an offset, in the years 0001 to 9999 (UTC).
              * @example 2026-12-01T09:00:00Z
              */
             sendAt?: string;
