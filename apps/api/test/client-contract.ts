@@ -58,6 +58,8 @@ export type Contract = [
   Assert<Accepts<z.input<typeof UserFields>, client.UserFields>>,
   Assert<Accepts<z.input<typeof NewDeviceSchema>, client.NewDevice>>,
   Assert<Accepts<z.input<typeof PreferencesPatchSchema>, client.PreferencesUpdate>>,
+  // ...and the client can say all the API takes: null to clear an override included.
+  Assert<Accepts<client.PreferencesUpdate, z.input<typeof PreferencesPatchSchema>>>,
   // notifications.reschedule
   Assert<
     Accepts<Schemas["Reschedule"], Wire<{ sendAt: Parameters<Herald["notifications"]["reschedule"]>[1] }>>

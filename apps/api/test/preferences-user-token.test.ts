@@ -34,6 +34,20 @@ describe("a user's own preferences with their user token", () => {
     expect((await api.call("GET", prefsOf("ursula"))).body).toEqual(after.body);
   });
 
+  it("clears an override sent as null", async () => {
+    await api.call("PUT", prefsOf("ursula"), { types: { weekly_promo: { channels: { email: false } } } });
+    const token = await tokenOf(api, "ursula");
+    const res = await api.call(
+      "PUT",
+      prefsOf("ursula"),
+      { types: { weekly_promo: { channels: { email: null } } } },
+      asUser(token),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.types).not.toHaveProperty("weekly_promo");
+    expect((await api.call("GET", prefsOf("ursula"))).body.types).not.toHaveProperty("weekly_promo");
+  });
+
   it("keeps the body's validation (422) for user tokens too", async () => {
     const token = await tokenOf(api, "ursula");
     const res = await api.call(

@@ -46,6 +46,60 @@ describe("PUT /v1/users/:userId/preferences", () => {
     expect(res.body.types.order_placed).toEqual({ channels: { sms: false, push: false } });
   });
 
+  it("clears an override sent as null, prunes what it leaves empty, and a GET no longer shows it", async () => {
+    const set = await put(
+      {
+        channels: { email: false, sms: false },
+        categories: { marketing: { enabled: false, digest: "daily", channels: { push: false } } },
+        types: {
+          weekly_promo: { channels: { email: false } },
+          order_placed: { enabled: true, channels: { sms: false } },
+        },
+        digestTime: "08:30",
+      },
+      "cleo",
+    );
+    expect(set.status).toBe(200);
+    const cleared = await put(
+      {
+        channels: { email: null },
+        categories: { marketing: { digest: null, enabled: null } },
+        types: { weekly_promo: { channels: { email: null } }, order_placed: null },
+        digestTime: null,
+      },
+      "cleo",
+    );
+    expect(cleared.status).toBe(200);
+    const expected = {
+      channels: { sms: false },
+      categories: { marketing: { channels: { push: false } } },
+      types: {},
+      quietHours: null,
+      digestTime: "09:00",
+      unsubscribedAll: false,
+    };
+    expect(cleared.body).toEqual(expected);
+    expect((await api.call("GET", "/v1/users/cleo/preferences")).body).toEqual(expected);
+    // A whole map at once.
+    const none = await put({ channels: null, categories: null }, "cleo");
+    expect(none.body).toMatchObject({ channels: {}, categories: {}, types: {} });
+  });
+
+  it("takes null for a required category's overrides (nothing turns off) and for a switch the type does not have", async () => {
+    for (const body of [
+      { categories: { security: null } },
+      { categories: { security: { enabled: null, digest: null, channels: { email: null } } } },
+      { types: { password_reset: null } },
+      { types: { password_reset: { enabled: null, channels: { email: null } } } },
+      // Nothing to remove (the API never stores it), so nothing to refuse either.
+      { types: { weekly_promo: { channels: { sms: null } } } },
+    ]) {
+      const res = await put(body, "sec");
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ categories: {}, types: {} });
+    }
+  });
+
   const bad: [string, unknown, string, RegExp][] = [
     [
       "a bad time zone",
@@ -110,6 +164,25 @@ describe("PUT /v1/users/:userId/preferences", () => {
       /required category security/,
     ],
     ["an unknown field", { quietHour: null }, "quietHour", /quietHour/],
+    ["clearing an unknown channel", { channels: { fax: null } }, "channels.fax", /unknown channel "fax"/],
+    [
+      "clearing an unknown type",
+      { types: { order_shipped: null } },
+      "types.order_shipped",
+      /unknown notification type "order_shipped"/,
+    ],
+    [
+      "turning off a required category next to a cleared override",
+      { categories: { security: { enabled: false, digest: null } } },
+      "categories.security",
+      /required category/,
+    ],
+    [
+      "turning off a required type next to a cleared switch",
+      { types: { password_reset: { channels: { email: false, sms: null } } } },
+      "types.password_reset",
+      /required category security/,
+    ],
   ];
 
   it.each(bad)(
@@ -160,6 +233,25 @@ describe("PUT /v1/users/:userId/preferences", () => {
     expect(await reschedules()).toBe(3);
     expect((await subscribe("Europe/Oslo")).status).toBe(200);
     expect(await reschedules()).toBe(4);
+  });
+
+  it("asks the workers to move the user's open digest windows when a digest mode or time is cleared", async () => {
+    expect(
+      (await put({ categories: { marketing: { digest: "weekly" } }, digestTime: "18:00" }, "dirk")).status,
+    ).toBe(200);
+    const recipientId = (await api.call("GET", "/v1/users/dirk")).body.id;
+    const reschedules = async () =>
+      (await api.deps.queues.get("digest").getJobs(["waiting", "prioritized", "delayed"])).filter(
+        (j) => j.name === "reschedule" && j.data.recipientId === recipientId,
+      ).length;
+    expect(await reschedules()).toBe(1);
+    expect((await put({ categories: { marketing: { digest: null } } }, "dirk")).status).toBe(200);
+    expect(await reschedules()).toBe(2);
+    expect((await put({ digestTime: null }, "dirk")).status).toBe(200);
+    expect(await reschedules()).toBe(3);
+    // Clearing a type's switch moves nothing.
+    expect((await put({ types: { weekly_promo: null } }, "dirk")).status).toBe(200);
+    expect(await reschedules()).toBe(3);
   });
 
   it("answers 400 for a body that is not JSON", async () => {

@@ -1,4 +1,10 @@
-import { DEFAULT_PREFERENCES, getRecipient, savePreferences, upsertRecipient } from "@herald/db";
+import {
+  DEFAULT_PREFERENCES,
+  getRecipient,
+  savePreferences,
+  updatePreferences,
+  upsertRecipient,
+} from "@herald/db";
 import { verifyUnsubscribeToken } from "@herald/unsubscribe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emit, outboxFor, reaches, routed } from "./policy-kit.ts";
@@ -62,6 +68,35 @@ describe("required categories", () => {
     expect(payment.event.suppressed).toEqual([{ channel: "email", reason: "opted_out" }]); // type beats category
     const promo = await routed(w, await emit(w, { type: "weekly_promo", userId: "tom" }));
     expect(promo.notifications).toEqual([]);
+  });
+});
+
+describe("a cleared override", () => {
+  it("routes by the broader setting again once a type's switch is cleared with null", async () => {
+    const r = await user("cora");
+    await updatePreferences(w.deps.db, r.id, {
+      categories: { transactional: { channels: { email: false } } },
+      types: { payment_failed: { channels: { email: true } } },
+    });
+    const before = await routed(
+      w,
+      await emit(w, { type: "payment_failed", userId: "cora", channels: ["email"] }),
+    );
+    expect(before.notifications.map((n) => n.channel)).toEqual(["email"]); // the type's true beats the category
+
+    await updatePreferences(w.deps.db, r.id, { types: { payment_failed: { channels: { email: null } } } });
+    const after = await routed(
+      w,
+      await emit(w, { type: "payment_failed", userId: "cora", channels: ["email"] }),
+    );
+    expect(after.event.suppressed).toEqual([{ channel: "email", reason: "opted_out" }]); // the category's false
+
+    await updatePreferences(w.deps.db, r.id, { categories: { transactional: null } });
+    const cleared = await routed(
+      w,
+      await emit(w, { type: "payment_failed", userId: "cora", channels: ["email"] }),
+    );
+    expect(cleared.notifications.map((n) => n.channel)).toEqual(["email"]); // nothing left: on
   });
 });
 

@@ -211,8 +211,33 @@ export interface Preferences {
   unsubscribedAll: boolean;
 }
 
-/** Any subset of {@link Preferences}; parts left out keep their value. */
-export type PreferencesUpdate = Partial<Omit<Preferences, "unsubscribedAll">> & { unsubscribedAll?: boolean };
+/** Channel switches in an update: `null` clears one, so the broader setting applies (type → category → channel → on). */
+type ChannelSwitchesUpdate = Partial<Record<Channel, boolean | null>>;
+
+/**
+ * Any subset of {@link Preferences}; parts left out keep their value.
+ * `channels`, `categories` and `types` merge key by key (JSON merge patch):
+ * `null` clears an override so the setting inherits again, e.g.
+ * `{types: {weekly_promo: {channels: {email: null}}}}` or `{types: {weekly_promo: null}}`.
+ */
+export interface PreferencesUpdate {
+  channels?: ChannelSwitchesUpdate | null;
+  categories?: Record<
+    string,
+    {
+      enabled?: boolean | null;
+      channels?: ChannelSwitchesUpdate | null;
+      /** `null`: instant again. */
+      digest?: "instant" | "daily" | "weekly" | null;
+    } | null
+  > | null;
+  types?: Record<string, { enabled?: boolean | null; channels?: ChannelSwitchesUpdate | null } | null> | null;
+  /** Replaced whole; `null`: no quiet hours. */
+  quietHours?: { start: string; end: string; timezone?: string } | null;
+  /** `HH:MM`; `null` returns to the default, `09:00`. */
+  digestTime?: string | null;
+  unsubscribedAll?: boolean;
+}
 
 /** A topic subscriber: a user id, or a user id with contact data to upsert. */
 export type TopicSubscriber = string | (UserFields & { userId: string });

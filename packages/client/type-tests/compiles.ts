@@ -39,6 +39,13 @@ export async function usage() {
   await herald.notifications.get(page.data[0]!.id);
   await herald.users.upsert("ada", { phone: "+14155550100", timezone: null });
   await herald.preferences.update("ada", { channels: { sms: false } });
+  // null clears an override (the API's merge patch), at any level.
+  await herald.preferences.update("ada", {
+    channels: { email: null },
+    categories: { marketing: { digest: null } },
+    types: { weekly_promo: { channels: { email: null } }, order_placed: null },
+    digestTime: null,
+  });
   await herald.devices.register("ada", { kind: "fcm", token: "token-123456" });
   await herald.topics.subscribe("product-updates", ["ada", { userId: "bob", email: "bob@example.com" }]);
   await herald.events.trigger({

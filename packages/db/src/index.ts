@@ -35,6 +35,7 @@ export * from "./notifications.ts";
 export * from "./outbox.ts";
 export { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.ts";
 export * from "./preferences.ts";
+export * from "./preferences-patch.ts";
 export * from "./recipients.ts";
 export * from "./retention.ts";
 export * from "./scheduling.ts";

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { mergePreferences, movesDigests, type PreferencesPatch } from "./preferences-patch.ts";
 import { prepared } from "./prepared.ts";
 import { joinedRow, pg, rowReader } from "./raw.ts";
 import { digestMarkTime, type RecipientRow, readRecipient } from "./recipients.ts";
@@ -83,37 +84,6 @@ export async function loadRecipientsWithPreferences(
   );
 }
 
-/**
- * Applies a partial update: top-level parts left out keep their value;
- * `channels`, `categories` and `types` merge key by key, so a PUT of
- * `{channels: {sms: false}}` leaves e-mail as it was. So do a category's or
- * a type's own `channels`: an unsubscribe link turning marketing e-mail off
- * must not turn marketing push back on.
- */
-export function mergePreferences(current: Preferences, patch: Partial<Preferences>): Preferences {
-  const mergeMap = <T extends { channels?: ChannelSwitches }>(
-    a: Record<string, T>,
-    b?: Record<string, T>,
-  ) => {
-    const out: Record<string, T> = { ...a };
-    for (const [k, v] of Object.entries(b ?? {})) {
-      const was = a[k] ?? ({} as T);
-      out[k] = { ...was, ...v, ...(v.channels ? { channels: { ...was.channels, ...v.channels } } : {}) };
-    }
-    return out;
-  };
-  return {
-    channels: { ...current.channels, ...patch.channels },
-    categories: mergeMap(current.categories, patch.categories),
-    types: mergeMap(current.types, patch.types),
-    quietHours: patch.quietHours !== undefined ? patch.quietHours : current.quietHours,
-    ...((patch.digestTime ?? current.digestTime)
-      ? { digestTime: patch.digestTime ?? current.digestTime }
-      : {}),
-    unsubscribedAll: patch.unsubscribedAll ?? current.unsubscribedAll,
-  };
-}
-
 function columnsOf(prefs: Preferences) {
   return {
     channels: prefs.channels,
@@ -140,11 +110,6 @@ export async function savePreferences(db: Db, recipientId: string, prefs: Prefer
   return prefs;
 }
 
-/** Whether a change may move the user's open digest windows: digest time, digest modes, quiet hours' zone. */
-export function movesDigests(patch: Partial<Preferences>): boolean {
-  return patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined;
-}
-
 /**
  * Merges `patch` into the stored preferences ({@link mergePreferences}) with
  * the row locked from read to write, so concurrent partial updates (API PUTs
@@ -155,7 +120,7 @@ export function movesDigests(patch: Partial<Preferences>): boolean {
 export async function updatePreferences(
   db: Db,
   recipientId: string,
-  patch: Partial<Preferences>,
+  patch: PreferencesPatch,
 ): Promise<Preferences> {
   return db.transaction(async (tx) => {
     // Only an existing row can be locked. A second first-writer waits here for

@@ -117,6 +117,11 @@ const putPrefs = createRoute({
     body: { required: true, content: { "application/json": { schema: PreferencesPatchSchema } } },
   },
   description:
+    "Parts left out keep their value; `channels`, `categories` and `types` merge key by key, and `null` " +
+    "clears an override so it inherits again (JSON merge patch): " +
+    '`{"types": {"weekly_promo": {"channels": {"email": null}}}}` removes that one switch, ' +
+    '`{"types": {"weekly_promo": null}}` all of the type\'s, `{"categories": {"marketing": {"digest": null}}}` ' +
+    "makes marketing instant again. Required categories still cannot be turned off (422). " +
     "A user id Herald has not seen yet gets a recipient (in-app only until the app adds contact data). " +
     "An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, " +
     "as a new recipient.",

@@ -8,30 +8,66 @@ const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time HH:MM
 
 const CHANNEL_NAMES = ["email", "sms", "push", "in_app"] as const;
 
-const ChannelSwitches = z
-  .strictObject(
-    { email: z.boolean(), sms: z.boolean(), push: z.boolean(), in_app: z.boolean() },
-    {
-      error: (issue) =>
-        issue.code === "unrecognized_keys"
-          ? `unknown channel ${issue.keys.map((k) => `"${k}"`).join(", ")}: use ${CHANNEL_NAMES.join(", ")}`
-          : undefined,
-    },
-  )
-  .partial()
-  .openapi("ChannelSwitches", { example: { email: true, sms: false } });
+/** The four channel switches, each a `value`; an unknown channel is refused by name. */
+const channelSwitches = <V extends z.ZodType>(value: V) =>
+  z
+    .strictObject(
+      { email: value, sms: value, push: value, in_app: value },
+      {
+        error: (issue) =>
+          issue.code === "unrecognized_keys"
+            ? `unknown channel ${issue.keys.map((k) => `"${k}"`).join(", ")}: use ${CHANNEL_NAMES.join(", ")}`
+            : undefined,
+      },
+    )
+    .partial();
+
+const DigestMode = z.enum(["instant", "daily", "weekly"]);
+
+const ChannelSwitches = channelSwitches(z.boolean()).openapi("ChannelSwitches", {
+  example: { email: true, sms: false },
+});
 
 const CategoryPreference = z
   .object({
     enabled: z.boolean().optional(),
     channels: ChannelSwitches.optional(),
-    digest: z.enum(["instant", "daily", "weekly"]).optional(),
+    digest: DigestMode.optional(),
   })
   .strict();
 
 const TypePreference = z
   .object({ enabled: z.boolean().optional(), channels: ChannelSwitches.optional() })
   .strict();
+
+// In an update every override may also be null, which removes it (RFC 7396) so the setting inherits again.
+const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+const ChannelSwitchesUpdate = channelSwitches(z.boolean().nullable()).openapi("ChannelSwitchesUpdate", {
+  description:
+    "`true`/`false` sets a switch, `null` clears it so the broader setting applies again (type → category → " +
+    "channel switches → on); `null` for the whole object clears them all",
+  example: { email: false, sms: null },
+});
+
+const CategoryPreferenceUpdate = z
+  .strictObject({
+    enabled: clearable(z.boolean()),
+    channels: clearable(ChannelSwitchesUpdate),
+    digest: clearable(DigestMode).openapi({ description: "`null` clears it: instant again" }),
+  })
+  .openapi("CategoryPreferenceUpdate", {
+    description:
+      "Merged into the category's overrides: `null` for a key clears that override, `null` for the whole object all of them",
+  });
+
+const TypePreferenceUpdate = z
+  .strictObject({ enabled: clearable(z.boolean()), channels: clearable(ChannelSwitchesUpdate) })
+  .openapi("TypePreferenceUpdate", {
+    description:
+      "Merged into the type's overrides: `null` for a key clears that override (the category's settings apply " +
+      "again), `null` for the whole object all of them",
+  });
 
 const categoryKey = z.string().refine(isCategory);
 const typeKey = z.string().refine((t) => getNotificationType(t) !== undefined);
@@ -43,26 +79,39 @@ const keyError = (what: string, choices: string[]) => ({
       : undefined,
 });
 
-const turnsOff = (p: { enabled?: boolean; channels?: Record<string, boolean | undefined> }) =>
-  p.enabled === false || Object.values(p.channels ?? {}).some((v) => v === false);
+// A cleared override (null) turns nothing off: what it inherits is on, or refused where it was set.
+const turnsOff = (
+  p: { enabled?: boolean | null; channels?: Record<string, boolean | null | undefined> | null } | null,
+) => p !== null && (p.enabled === false || Object.values(p.channels ?? {}).some((v) => v === false));
 
-/** A PUT may send any subset; omitted parts keep their value (SPEC §4). */
+/**
+ * A PUT may send any subset; omitted parts keep their value (SPEC §4), and
+ * `null` clears an override (`PreferencesPatch` in `@herald/db` merges it).
+ */
 export const PreferencesPatchSchema = z
   .object({
-    channels: ChannelSwitches.optional(),
-    categories: z
-      .record(categoryKey, CategoryPreference, keyError("category", Object.keys(CATEGORIES)))
-      .optional(),
-    types: z
-      .record(
+    channels: clearable(ChannelSwitchesUpdate),
+    categories: clearable(
+      z.record(
+        categoryKey,
+        CategoryPreferenceUpdate.nullable(),
+        keyError("category", Object.keys(CATEGORIES)),
+      ),
+    ).openapi({
+      description: "By category, merged key by key; `{marketing: null}` clears all its overrides",
+    }),
+    types: clearable(
+      z.record(
         typeKey,
-        TypePreference,
+        TypePreferenceUpdate.nullable(),
         keyError(
           "notification type",
           listNotificationTypes().map((d) => d.type),
         ),
-      )
-      .optional(),
+      ),
+    ).openapi({
+      description: "By notification type, merged key by key; `{weekly_promo: null}` clears its overrides",
+    }),
     quietHours: z
       .object({ start: HHMM, end: HHMM, timezone: TimeZone.optional() })
       .strict()
@@ -71,14 +120,16 @@ export const PreferencesPatchSchema = z
       })
       .nullable()
       .optional(),
-    digestTime: HHMM.optional(),
+    digestTime: clearable(HHMM).openapi({
+      description: `\`null\` returns to the default, ${DEFAULT_DIGEST_TIME}`,
+    }),
     unsubscribedAll: z.boolean().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
     // Required categories (security) cannot be turned off or held back: say so instead of ignoring it.
     for (const [category, pref] of Object.entries(p.categories ?? {})) {
-      if (!isRequiredCategory(category)) continue;
+      if (!pref || !isRequiredCategory(category)) continue;
       if (turnsOff(pref))
         ctx.addIssue({
           code: "custom",
@@ -94,24 +145,31 @@ export const PreferencesPatchSchema = z
     }
     for (const [type, pref] of Object.entries(p.types ?? {})) {
       const def = getNotificationType(type);
-      if (!def) continue;
+      if (!def || !pref) continue;
       if (isRequiredCategory(def.category) && turnsOff(pref))
         ctx.addIssue({
           code: "custom",
           path: ["types", type],
           message: `${type} is in the required category ${def.category} and cannot be turned off`,
         });
-      for (const channel of Object.keys(pref.channels ?? {})) {
-        const problem = notSentOn(def, channel);
+      for (const [channel, value] of Object.entries(pref.channels ?? {})) {
+        // Clearing one is allowed: it removes what a catalog change may have left behind.
+        const problem = value === null ? undefined : notSentOn(def, channel);
         if (problem)
           ctx.addIssue({ code: "custom", path: ["types", type, "channels", channel], message: problem });
       }
     }
   })
   .openapi("PreferencesUpdate", {
+    description:
+      "Any subset: parts left out keep their value. `channels`, `categories` and `types` merge key by key " +
+      "(JSON merge patch, RFC 7396): a value sets an override, `null` clears it so the setting inherits " +
+      "again (type → category → channel → on), and an override left empty disappears. `quietHours` is " +
+      "replaced whole (`null`: none); `digestTime: null` returns to the default.",
     example: {
       channels: { sms: false },
       categories: { marketing: { digest: "daily" } },
+      types: { weekly_promo: { channels: { email: null } } },
       quietHours: { start: "22:00", end: "07:00", timezone: "America/New_York" },
       digestTime: "09:00",
     },

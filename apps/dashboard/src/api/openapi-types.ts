@@ -1502,7 +1502,7 @@ export interface paths {
         };
         /**
          * Update preferences (any subset)
-         * @description A user id Herald has not seen yet gets a recipient (in-app only until the app adds contact data). An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, as a new recipient.
+         * @description Parts left out keep their value; `channels`, `categories` and `types` merge key by key, and `null` clears an override so it inherits again (JSON merge patch): `{"types": {"weekly_promo": {"channels": {"email": null}}}}` removes that one switch, `{"types": {"weekly_promo": null}}` all of the type's, `{"categories": {"marketing": {"digest": null}}}` makes marketing instant again. Required categories still cannot be turned off (422). A user id Herald has not seen yet gets a recipient (in-app only until the app adds contact data). An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, as a new recipient.
          */
         put: {
             parameters: {
@@ -6670,6 +6670,7 @@ export interface components {
             in_app?: boolean;
         };
         /**
+         * @description Any subset: parts left out keep their value. `channels`, `categories` and `types` merge key by key (JSON merge patch, RFC 7396): a value sets an override, `null` clears it so the setting inherits again (type → category → channel → on), and an override left empty disappears. `quietHours` is replaced whole (`null`: none); `digestTime: null` returns to the default.
          * @example {
          *       "channels": {
          *         "sms": false
@@ -6677,6 +6678,13 @@ export interface components {
          *       "categories": {
          *         "marketing": {
          *           "digest": "daily"
+         *         }
+         *       },
+         *       "types": {
+         *         "weekly_promo": {
+         *           "channels": {
+         *             "email": null
+         *           }
          *         }
          *       },
          *       "quietHours": {
@@ -6688,29 +6696,52 @@ export interface components {
          *     }
          */
         PreferencesUpdate: {
-            channels?: components["schemas"]["ChannelSwitches"];
+            channels?: components["schemas"]["ChannelSwitchesUpdate"];
+            /** @description By category, merged key by key; `{marketing: null}` clears all its overrides */
             categories?: {
-                [key: string]: {
-                    enabled?: boolean;
-                    channels?: components["schemas"]["ChannelSwitches"];
-                    /** @enum {string} */
-                    digest?: "instant" | "daily" | "weekly";
-                };
-            };
+                [key: string]: components["schemas"]["CategoryPreferenceUpdate"];
+            } | null;
+            /** @description By notification type, merged key by key; `{weekly_promo: null}` clears its overrides */
             types?: {
-                [key: string]: {
-                    enabled?: boolean;
-                    channels?: components["schemas"]["ChannelSwitches"];
-                };
-            };
+                [key: string]: components["schemas"]["TypePreferenceUpdate"];
+            } | null;
             quietHours?: {
                 start: string;
                 end: string;
                 timezone?: string;
             } | null;
-            digestTime?: string;
+            /** @description `null` returns to the default, 09:00 */
+            digestTime?: string | null;
             unsubscribedAll?: boolean;
         };
+        /**
+         * @description `true`/`false` sets a switch, `null` clears it so the broader setting applies again (type → category → channel switches → on); `null` for the whole object clears them all
+         * @example {
+         *       "email": false,
+         *       "sms": null
+         *     }
+         */
+        ChannelSwitchesUpdate: {
+            email?: boolean | null;
+            sms?: boolean | null;
+            push?: boolean | null;
+            in_app?: boolean | null;
+        } | null;
+        /** @description Merged into the category's overrides: `null` for a key clears that override, `null` for the whole object all of them */
+        CategoryPreferenceUpdate: {
+            enabled?: boolean | null;
+            channels?: components["schemas"]["ChannelSwitchesUpdate"];
+            /**
+             * @description `null` clears it: instant again
+             * @enum {string|null}
+             */
+            digest?: "instant" | "daily" | "weekly" | null;
+        } | null;
+        /** @description Merged into the type's overrides: `null` for a key clears that override (the category's settings apply again), `null` for the whole object all of them */
+        TypePreferenceUpdate: {
+            enabled?: boolean | null;
+            channels?: components["schemas"]["ChannelSwitchesUpdate"];
+        } | null;
         /**
          * @example {
          *       "kind": "webpush",
