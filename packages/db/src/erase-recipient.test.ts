@@ -82,6 +82,13 @@ describe("eraseRecipient", () => {
       await insertNotification(erin, "SUPPRESSED", { reason: "opted_out" }),
     ];
 
+    // What else names her: a failover's provider error, a clicked link from the event's data, a dedup key.
+    const sent = settled[0]!;
+    await h.sql`insert into notification_timeline (notification_id, status, detail) values
+      (${sent}, 'SENT', ${JSON.stringify({ provider: "smtp", failover: [{ provider: "resend", error: "erin@example.com refused" }] })}::jsonb),
+      (${sent}, 'READ', ${JSON.stringify({ source: "click", url: "https://shop.example/o/1?email=erin@example.com" })}::jsonb)`;
+    await h.sql`update notifications set dedup_key = 'welcome:erin@example.com' where id = ${sent}`;
+
     const result = await eraseRecipient(h.db, "erin");
     expect(result).toMatchObject({ recipientId: erin.id, canceled: 8 });
     const tombstone = result!.tombstone;
@@ -115,8 +122,13 @@ describe("eraseRecipient", () => {
         detail: { reason: "recipient_erased", by: "erase" },
       })),
     );
-    const errors = await h.sql`select 1 from notification_timeline where detail ? 'error'`;
+    const errors =
+      await h.sql`select 1 from notification_timeline where detail ?| '{error,failover,url}'::text[]`;
     expect(errors).toHaveLength(0);
+    const kept = await h.sql<{ detail: unknown }[]>`
+      select detail from notification_timeline where notification_id = ${sent} and detail is not null order by id`;
+    expect(kept.map((t) => t.detail)).toEqual([{ provider: "smtp" }, { source: "click" }]);
+    expect(await h.sql`select 1 from notifications where dedup_key is not null`).toHaveLength(0);
     const windows = await h.sql<
       { user_id: string }[]
     >`select user_id from digests where recipient_id = ${erin.id}`;
@@ -126,8 +138,8 @@ describe("eraseRecipient", () => {
   it("ends topic memberships and lets a later user with the same id start afresh", async () => {
     const before = await upsertRecipient(h.db, "gus", { email: "gus@example.com" });
     await addTopicSubscribers(h.db, "erase-topic", [{ userId: "gus" }, { userId: "hal" }]);
-    await h.sql`insert into events (id, type, user_id, data, priority)
-      values ('evt_gus_1', 'order_placed', 'gus', '{"name":"Gus"}', 'normal')`;
+    await h.sql`insert into events (id, type, user_id, data, priority, dedup_key)
+      values ('evt_gus_1', 'order_placed', 'gus', '{"name":"Gus"}', 'normal', 'welcome:gus@example.com')`;
     const hal = (await getRecipient(h.db, "hal"))!;
     const skipped = [{ channel: "email", reason: "opted_out" }];
     await recordFanoutMisses(h.db, "evt_topic_1", [
@@ -141,8 +153,8 @@ describe("eraseRecipient", () => {
     // What topic events did not send them goes with the memberships.
     const misses = await h.sql`select recipient_id from fanout_misses where event_id = 'evt_topic_1'`;
     expect(misses.map((m) => m.recipient_id)).toEqual([hal.id]);
-    const [event] = await h.sql`select user_id, data from events where id = 'evt_gus_1'`;
-    expect(event).toEqual({ user_id: tombstone, data: {} });
+    const [event] = await h.sql`select user_id, data, dedup_key from events where id = 'evt_gus_1'`;
+    expect(event).toEqual({ user_id: tombstone, data: {}, dedup_key: null });
 
     // The user id stays erased (a stray event reaches no one) until the app creates it again.
     const placeholder = await getRecipient(h.db, "gus");

@@ -107,10 +107,14 @@ async function detachRecipient(db: Db, externalId: string): Promise<Detached | n
   });
 }
 
+/** Timeline detail keys an erase removes (the rest is Herald's own: statuses, providers, ids, attempts). */
+const TIMELINE_PII_KEYS = sql.raw(`'{error,failover,url}'::text[]`);
+
 /**
  * One batch of notifications still named by the user id whose recipient no
  * longer holds it: renamed to that recipient's tombstone, content and errors
- * cleared (provider errors quote addresses), and the cancelable ones
+ * cleared (provider errors quote addresses), dedup keys and click targets
+ * too, and the cancelable ones
  * canceled with a timeline entry like any cancel.
  */
 async function scrubNotifications(
@@ -132,6 +136,8 @@ async function scrubNotifications(
       set user_id = p.tombstone,
           content = json_build_object('channel', n.channel, 'erased', true),
           last_error = null,
+          -- Apps build dedup keys from what identifies the message to them: often an address.
+          dedup_key = null,
           status = case when p.to_cancel then 'CANCELED' else n.status end,
           reason = case when p.to_cancel then 'recipient_erased' else n.reason end,
           updated_at = case when p.to_cancel then now() else n.updated_at end
@@ -142,8 +148,10 @@ async function scrubNotifications(
       select id, 'CANCELED', now(), '{"reason":"recipient_erased","by":"erase"}'::jsonb
       from picked where to_cancel
     ), errors as (
-      update notification_timeline set detail = detail - 'error'
-      where notification_id in (select id from picked) and detail ? 'error'
+      -- What the app or a provider wrote about the user: provider errors (the attempt's and its
+      -- failover's) quote addresses, a click's url comes from the event's data.
+      update notification_timeline set detail = detail - ${TIMELINE_PII_KEYS}
+      where notification_id in (select id from picked) and detail ?| ${TIMELINE_PII_KEYS}
     ), outbox as (
       update outbox_messages
       set destination = '[erased]', content = json_build_object('channel', channel, 'erased', true)
@@ -170,7 +178,8 @@ async function scrubEvents(db: Db, externalId: string, erased: Detached, size: n
       limit ${size}
       for update
     ), u as (
-      update events e set user_id = ${erased.tombstone}, data = '{}'::jsonb from picked p where e.id = p.id
+      update events e set user_id = ${erased.tombstone}, data = '{}'::jsonb, dedup_key = null
+      from picked p where e.id = p.id
     )
     select count(*)::int as n from picked`);
   return row?.n ?? 0;
