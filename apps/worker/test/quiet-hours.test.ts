@@ -107,6 +107,21 @@ describe("quiet hours (issue 5, done-when 2)", () => {
     expect((await w.deps.queues.get("email").getJob(held.id))!.opts.priority).toBe(4);
   });
 
+  it("never holds a critical type, even sent with a lower priority (which only sets its queue rank)", async () => {
+    clock.set("2026-01-15T08:00:00Z"); // 03:00 EST
+    await newYorker("pia", { quietHours: { start: "22:00", end: "07:00" } });
+    const id = await emit(w, {
+      type: "password_reset",
+      userId: "pia",
+      channels: ["email"],
+      priority: "high",
+    });
+    const n = await reaches(w, id, "email", "SENT");
+    expect(n.priority).toBe("high");
+    expect(n.scheduledAt).toBeNull();
+    expect(n.sentAt?.toISOString()).toBe("2026-01-15T08:00:00.000Z");
+  });
+
   it("sends a sendAt that falls in quiet hours when they end", async () => {
     clock.set("2026-01-15T15:00:00Z"); // 10:00 EST
     await newYorker("quinn", { quietHours: { start: "22:00", end: "07:00" } });

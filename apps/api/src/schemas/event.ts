@@ -25,10 +25,10 @@ export const EventRequestSchema = z
       description:
         "A repeat with the same key answers the first event and creates nothing (also the `Idempotency-Key` header).",
     }),
-    priority: z
-      .enum(PRIORITIES)
-      .optional()
-      .openapi({ description: "Overrides the type's priority; `critical` goes ahead of everything else." }),
+    priority: z.enum(PRIORITIES).optional().openapi({
+      description:
+        "Overrides the type's priority (its place in the queues); `critical` goes ahead of everything else and skips digests, frequency caps and quiet hours, which a critical type skips whatever this says.",
+    }),
     sendAt: StorableDateTime.optional().openapi({
       example: "2026-12-01T09:00:00Z",
       description: `Hold the notifications as SCHEDULED until this time: ISO 8601 with an offset, in the ${STORABLE_YEARS}.`,

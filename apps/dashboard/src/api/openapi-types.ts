@@ -6167,7 +6167,7 @@ export interface components {
              */
             idempotencyKey?: string;
             /**
-             * @description Overrides the type's priority; `critical` goes ahead of everything else.
+             * @description Overrides the type's priority (its place in the queues); `critical` goes ahead of everything else and skips digests, frequency caps and quiet hours, which a critical type skips whatever this says.
              * @enum {string}
              */
             priority?: "critical" | "high" | "normal" | "low";

@@ -58,7 +58,7 @@ export function contactTargets(
  * SPEC §2 step 2's suppression rules, in order, for each chosen channel:
  * 1. a bounced/complained address → SUPPRESSED `bounced_address`;
  * 2. the same user + type + dedup key within `DEDUP_WINDOW` → SUPPRESSED `duplicate`;
- * then, unless the event is `critical` (which bypasses all three):
+ * then, unless the event or its type is `critical` (which bypasses all three):
  * 3. the category is in daily/weekly digest mode → DIGESTED into that window;
  * 4. a frequency cap of (user, category, channel) is full → SUPPRESSED `frequency_cap`;
  * 5. the send time falls in quiet hours → SCHEDULED at their end (`quiet_hours`);
@@ -72,7 +72,9 @@ export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<
   const { bounced } = input;
   const duplicateOf = await findDuplicateOf(deps, event, now);
 
-  const critical = event.priority === "critical";
+  // SPEC §3: critical *types* are never digested, capped or delayed. An event may raise a type to
+  // critical; lowering a password reset's priority only changes its place in the queue.
+  const critical = event.priority === "critical" || def.priority === "critical";
   const sendAt = event.sendAt && event.sendAt.getTime() > now.getTime() ? event.sendAt : null;
   const dueAt = sendAt ?? now;
   const period = critical ? null : digestPeriodFor(prefs, def.category);
