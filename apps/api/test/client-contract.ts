@@ -77,6 +77,9 @@ export type Contract = [
       Returns<Herald["events"]["retry"]>
     >
   >,
+  // notifications.list
+  Assert<SameKeys<Query<paths["/v1/notifications"]["get"]>, client.NotificationFilter>>,
+  Assert<Accepts<Query<paths["/v1/notifications"]["get"]>, Wire<client.NotificationFilter>>>,
   // events.misses
   Assert<
     Answers<

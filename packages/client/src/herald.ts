@@ -1,5 +1,5 @@
 import { deadLettersApi } from "./dead-letters.ts";
-import { everyItem, Http, iso, seg } from "./http.ts";
+import { everyItem, flag, Http, iso, seg } from "./http.ts";
 import { inboxApi } from "./inbox.ts";
 import type { Stats, StatsFilter } from "./ops-types.ts";
 import type {
@@ -132,7 +132,12 @@ export class Herald {
     list: async (filter: NotificationFilter = {}): Promise<Page<Notification>> =>
       (
         await this.http.request<Page<Notification>>("GET", "/v1/notifications", {
-          query: { ...filter, since: iso(filter.since), until: iso(filter.until) },
+          query: {
+            ...filter,
+            since: iso(filter.since),
+            until: iso(filter.until),
+            failedForGood: flag(filter.failedForGood),
+          },
           retryable: true,
         })
       ).body,
@@ -236,7 +241,7 @@ export class Herald {
     },
     get: async (key: string): Promise<Topic> =>
       (await this.http.request<Topic>("GET", `/v1/topics/${seg(key)}`, { retryable: true })).body,
-    /** One page of a topic's subscribers (`limit` default 100, at most 1,000). */
+    /** One page of a topic's subscribers (`limit` 1–200, default 50). */
     subscribers: async (
       key: string,
       page: { cursor?: string; limit?: number } = {},

@@ -158,6 +158,11 @@ export interface NotificationFilter {
   status?: NotificationStatus;
   since?: string | Date;
   until?: string | Date;
+  /**
+   * Only FAILED ones: `true` those that failed for good (not retried until an
+   * operator retries them), `false` those waiting for their next attempt.
+   */
+  failedForGood?: boolean;
   /** 1–200, default 50. */
   limit?: number;
   cursor?: string;

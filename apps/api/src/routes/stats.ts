@@ -96,8 +96,10 @@ export function registerStats(app: App, deps: ApiDeps): void {
     const to = q.to ?? toDay(new Date());
     const from = q.from ?? toDay(new Date(Date.parse(to) - 29 * DAY_MS));
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-    if (days < 1) throw new HeraldError("validation_failed", "from must not be after to.");
-    if (days > MAX_DAYS) throw new HeraldError("validation_failed", `At most ${MAX_DAYS} days per request.`);
+    const invalid = (message: string) =>
+      new HeraldError("validation_failed", `from: ${message}`, { details: [{ path: "from", message }] });
+    if (days < 1) throw invalid("must not be after to");
+    if (days > MAX_DAYS) throw invalid(`at most ${MAX_DAYS} days before to`);
     const started = performance.now();
     const rows = await queryDeliveryStats(deps.db, {
       from,

@@ -279,7 +279,8 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
     );
     const gone = pending.filter((i) => !still.has(inserted[i]!.event.id));
     if (gone.length > 0) {
-      if (round >= 2) throw new HeraldError("unavailable", "The queue is unavailable; retry shortly.");
+      if (round >= 2)
+        throw new HeraldError("unavailable", "The queue is unavailable; retry shortly.", { retryAfter: 5 });
       const redone = await ingestEvents(
         deps,
         gone.map((i) => valid[i]!),
