@@ -162,7 +162,11 @@ describe("retry batches and ownership", () => {
     expect((await reconcile(w.deps)).requeuedNotifications).toBe(0);
     await (await w.deps.queues.get("email").getJob(retryId))!.remove();
     expect((await reconcile(w.deps)).requeuedNotifications).toBe(rows.length);
+    // Each goes on with the attempt the batch was to make (the second), not the schedule's first.
     for (const n of rows)
-      expect((await w.deps.queues.get("email").getJob(n.id))?.data).toEqual({ notificationId: n.id });
+      expect((await w.deps.queues.get("email").getJob(n.id))?.data).toEqual({
+        notificationId: n.id,
+        priorAttempts: 1,
+      });
   });
 });

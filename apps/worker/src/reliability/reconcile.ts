@@ -6,7 +6,7 @@ import {
 } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
 import { DEFAULT_JOB_OPTIONS, ensureJobRuns, reliabilityCountersKey } from "@herald/jobs";
-import { isRetryBatchId } from "../channels/retry-batch.ts";
+import { isRetryBatchId, retryBatchAttempt } from "../channels/retry-batch.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { sendOptions } from "../router/enqueue-sends.ts";
 
@@ -124,7 +124,12 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
  */
 async function ensureSendJob(deps: WorkerDeps, n: NotificationRow): Promise<boolean> {
   const priority = PRIORITY_RANK[n.priority];
-  const addOwn = () => deps.queues.add(n.channel, "send", { notificationId: n.id }, sendOptions(deps, n));
+  // A FAILED row whose retry batch is gone has used the attempts before the one that batch was
+  // to make: its own job goes on from there rather than starting the schedule again.
+  const next = n.status === "FAILED" ? retryBatchAttempt(n.sendJob) : null;
+  const data =
+    next && next > 1 ? { notificationId: n.id, priorAttempts: next - 1 } : { notificationId: n.id };
+  const addOwn = () => deps.queues.add(n.channel, "send", data, sendOptions(deps, n));
   const own = await deps.queues.locate(n.channel, n.id, priority);
   const batched = n.status === "QUEUED" || (n.status === "FAILED" && isRetryBatchId(n.sendJob));
   if (own.state === "unknown" && n.sendJob && batched) {
