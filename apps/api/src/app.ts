@@ -15,7 +15,7 @@ import { SESSION_COOKIE, sessionAuth, usesSessionCookie } from "./middleware/ses
 import { trailingSlashRedirect } from "./middleware/trailing-slash.ts";
 import { USER_PREFERENCES_PATH, USER_TOKEN_ROUTES, userTokenAuth } from "./middleware/user-token-auth.ts";
 import { createOnError, notFound, validationHook } from "./on-error.ts";
-import { fitErrorResponses } from "./openapi-document.ts";
+import { describeResponseHeaders, fitErrorResponses } from "./openapi-document.ts";
 import { registerApiKeys } from "./routes/api-keys.ts";
 import { registerBullBoard } from "./routes/bull-board.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
@@ -183,17 +183,19 @@ export function createApp(deps: ApiDeps): App {
   // Made once, on first request: every route is registered by then.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get("/openapi.json", (c) => {
-    document ??= fitErrorResponses(
-      app.getOpenAPI31Document({
-        openapi: "3.1.0",
-        info: {
-          title: "Herald API",
-          version: "1.0.0",
-          description:
-            "Self-hosted notifications: trigger events, manage recipients and preferences, track delivery.",
-        },
-        security: [{ ApiKey: [] }],
-      }),
+    document ??= describeResponseHeaders(
+      fitErrorResponses(
+        app.getOpenAPI31Document({
+          openapi: "3.1.0",
+          info: {
+            title: "Herald API",
+            version: "1.0.0",
+            description:
+              "Self-hosted notifications: trigger events, manage recipients and preferences, track delivery.",
+          },
+          security: [{ ApiKey: [] }],
+        }),
+      ),
     );
     return c.json(document);
   });

@@ -26,3 +26,79 @@ export function fitErrorResponses<D extends { paths?: Record<string, unknown> }>
   }
   return document;
 }
+
+interface Document {
+  paths?: Record<string, unknown>;
+  components?: object;
+}
+
+/** The headers Herald's answers carry, as `components.headers`. */
+const HEADERS = {
+  RequestId: {
+    description:
+      "This request's id (the caller's own `X-Request-Id` when it sent a valid one); errors repeat it",
+    schema: { type: "string", example: "req_01jd8q3k5m6n7p8q9r0s1t2v3w" },
+  },
+  RetryAfter: {
+    description: "Seconds to wait before trying again",
+    schema: { type: "integer", minimum: 0, example: 5 },
+  },
+  RateLimitLimit: {
+    description:
+      "Requests allowed per window for this caller (`API_RATE_LIMIT`, `USER_RATE_LIMIT`; absent when off)",
+    schema: { type: "integer", example: 6000 },
+  },
+  RateLimitRemaining: {
+    description: "Requests left in the current window",
+    schema: { type: "integer", example: 5999 },
+  },
+  RateLimitReset: {
+    description: "Seconds until the window resets",
+    schema: { type: "integer", example: 42 },
+  },
+  RateLimitPolicy: {
+    description: "The limit and its window in seconds (IETF draft httpapi-ratelimit-headers)",
+    schema: { type: "string", example: "6000;w=60" },
+  },
+  IdempotentReplayed: {
+    description:
+      "`true` when the idempotency key was seen before: the answer is the first one's, nothing new was created",
+    schema: { type: "string", enum: ["true"] },
+  },
+} as const;
+
+const ref = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
+const RATE_LIMIT = {
+  "RateLimit-Limit": ref("RateLimitLimit"),
+  "RateLimit-Remaining": ref("RateLimitRemaining"),
+  "RateLimit-Reset": ref("RateLimitReset"),
+  "RateLimit-Policy": ref("RateLimitPolicy"),
+};
+
+/**
+ * Declares the response headers the middleware adds, which route definitions
+ * do not see: `X-Request-Id` on every answer; `RateLimit-*` on the answers of
+ * the rate-limited routes (those under `/v1/` that take a key or token);
+ * `Retry-After` on 429 and 503; `Idempotent-Replayed` on the event trigger's
+ * 202. Changes `document` in place and returns it.
+ */
+export function describeResponseHeaders<D extends Document>(document: D): D {
+  document.components = { ...document.components, headers: HEADERS } as D["components"];
+  for (const [path, item] of Object.entries(document.paths ?? {}) as [string, Record<string, unknown>][]) {
+    for (const method of METHODS) {
+      const op = item[method] as (Operation & { security?: unknown[] }) | undefined;
+      if (!op?.responses) continue;
+      const limited = path.startsWith("/v1/") && !(Array.isArray(op.security) && op.security.length === 0);
+      for (const [status, response] of Object.entries(op.responses) as [string, { headers?: object }][]) {
+        const headers: Record<string, unknown> = { "X-Request-Id": ref("RequestId") };
+        if (limited && (/^2/.test(status) || status === "429")) Object.assign(headers, RATE_LIMIT);
+        if (status === "429" || status === "503") headers["Retry-After"] = ref("RetryAfter");
+        if (path === "/v1/events" && method === "post" && status === "202")
+          headers["Idempotent-Replayed"] = ref("IdempotentReplayed");
+        // Shared response objects (commonErrors) must not collect one route's headers for all.
+        op.responses[status] = { ...response, headers: { ...response.headers, ...headers } };
+      }
+    }
+  }
+  return document;
+}

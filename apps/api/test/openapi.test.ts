@@ -151,6 +151,47 @@ describe("/openapi.json", () => {
   });
 });
 
+describe("/openapi.json's response headers", () => {
+  const names = (response: any) => Object.keys(response?.headers ?? {}).sort();
+
+  it("declares what the middleware adds, each pointing at a defined header", () => {
+    for (const { path, method, op } of operations(doc))
+      for (const [status, response] of Object.entries(op.responses) as [string, any][]) {
+        expect(names(response), `${method} ${path} ${status}`).toContain("X-Request-Id");
+        for (const header of Object.values(response.headers) as { $ref: string }[])
+          expect(doc.components.headers[header.$ref.split("/").pop()!], header.$ref).toBeDefined();
+      }
+    const rateLimit = ["RateLimit-Limit", "RateLimit-Policy", "RateLimit-Remaining", "RateLimit-Reset"];
+    const trigger = doc.paths["/v1/events"].post.responses;
+    expect(names(trigger["202"])).toEqual(["Idempotent-Replayed", ...rateLimit, "X-Request-Id"].sort());
+    expect(names(trigger["429"])).toEqual(["Retry-After", ...rateLimit, "X-Request-Id"].sort());
+    expect(names(trigger["503"])).toEqual(["Retry-After", "X-Request-Id"]);
+    expect(names(trigger["422"])).toEqual(["X-Request-Id"]);
+    // Shared error objects stay per route: the batch's 202 has no replay header.
+    expect(names(doc.paths["/v1/events/batch"].post.responses["202"])).not.toContain("Idempotent-Replayed");
+    // Public routes are not rate limited by key.
+    expect(names(doc.paths["/healthz"].get.responses["200"])).toEqual(["X-Request-Id"]);
+  });
+
+  it("matches what the API sends", async () => {
+    const res = await api.call("POST", "/v1/events", {
+      type: "order_placed",
+      userId: "hdr-user",
+      data: { orderId: "A-1", total: 1, currency: "EUR", items: [{ name: "Mug", quantity: 1, price: 1 }] },
+      idempotencyKey: "hdr-1",
+    });
+    expect(res.status).toBe(202);
+    expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+    const again = await api.call("POST", "/v1/events", {
+      type: "order_placed",
+      userId: "hdr-user",
+      data: { orderId: "A-1", total: 1, currency: "EUR", items: [{ name: "Mug", quantity: 1, price: 1 }] },
+      idempotencyKey: "hdr-1",
+    });
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+  });
+});
+
 describe("/docs", () => {
   it("serves an API reference whose every asset comes from this server", async () => {
     const page = await api.call("GET", "/docs", undefined, { authorization: "" });

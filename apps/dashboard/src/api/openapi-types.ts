@@ -20,6 +20,7 @@ export interface paths {
                 /** @description Alive */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -59,6 +60,7 @@ export interface paths {
                 /** @description Ready */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -68,6 +70,8 @@ export interface paths {
                 /** @description A dependency is down */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -109,6 +113,7 @@ export interface paths {
                 /** @description text/html */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -116,6 +121,7 @@ export interface paths {
                 /** @description Invalid or expired link (an HTML page for browsers, the error shape otherwise) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -152,6 +158,7 @@ export interface paths {
                 /** @description Done: an HTML page for browsers, otherwise JSON */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -163,6 +170,7 @@ export interface paths {
                 /** @description Invalid or expired link (an HTML page for browsers, the error shape otherwise) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -172,6 +180,7 @@ export interface paths {
                 /** @description Body over 4 KB */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -209,6 +218,7 @@ export interface paths {
                 /** @description text/plain; version=0.0.4 */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -218,6 +228,7 @@ export interface paths {
                 /** @description METRICS_TOKEN is set and was not sent */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -259,6 +270,7 @@ export interface paths {
                 /** @description image/gif */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -266,6 +278,7 @@ export interface paths {
                 /** @description Unknown or tampered token */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -307,6 +320,7 @@ export interface paths {
                 /** @description Redirect to the original link */
                 302: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -314,6 +328,7 @@ export interface paths {
                 /** @description Unknown or tampered token */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -362,6 +377,12 @@ export interface paths {
                 /** @description Accepted */
                 202: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -371,6 +392,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -380,6 +402,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -389,6 +412,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -398,6 +422,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -407,6 +432,7 @@ export interface paths {
                 /** @description Conflict with the current state */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -416,6 +442,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -425,6 +452,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -434,6 +462,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -443,6 +472,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -452,6 +487,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -498,6 +535,11 @@ export interface paths {
                 /** @description Per-item results */
                 202: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -507,6 +549,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -516,6 +559,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -525,6 +569,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -534,6 +579,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -543,6 +589,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -552,6 +599,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -561,6 +609,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -570,6 +624,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -607,6 +663,11 @@ export interface paths {
                 /** @description The event */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -616,6 +677,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -625,6 +687,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -634,6 +697,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -643,6 +707,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -652,6 +717,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -661,6 +727,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -670,6 +742,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -722,6 +796,11 @@ export interface paths {
                 /** @description Newest first */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -731,6 +810,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -740,6 +820,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -749,6 +830,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -758,6 +840,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -767,6 +850,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -776,6 +865,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -815,6 +906,11 @@ export interface paths {
                 /** @description The notification */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -824,6 +920,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -833,6 +930,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -842,6 +940,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -851,6 +950,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -860,6 +960,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -869,6 +970,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -878,6 +985,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -907,6 +1016,11 @@ export interface paths {
                 /** @description Canceled */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -916,6 +1030,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -925,6 +1040,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -934,6 +1050,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -943,6 +1060,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -952,6 +1070,7 @@ export interface paths {
                 /** @description Conflict with the current state */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -961,6 +1080,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -970,6 +1090,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -979,6 +1105,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1012,6 +1140,11 @@ export interface paths {
                 /** @description Rescheduled */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1021,6 +1154,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1030,6 +1164,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1039,6 +1174,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1048,6 +1184,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1057,6 +1194,7 @@ export interface paths {
                 /** @description Conflict with the current state */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1066,6 +1204,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1075,6 +1214,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1084,6 +1224,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1093,6 +1234,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1102,6 +1249,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1135,6 +1284,11 @@ export interface paths {
                 /** @description The recipient */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1144,6 +1298,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1153,6 +1308,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1162,6 +1318,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1171,6 +1328,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1180,6 +1338,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1189,6 +1348,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1198,6 +1363,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1229,6 +1396,11 @@ export interface paths {
                 /** @description The recipient */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1238,6 +1410,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1247,6 +1420,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1256,6 +1430,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1265,6 +1440,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1274,6 +1450,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1283,6 +1460,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1292,6 +1470,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1301,6 +1485,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1329,6 +1515,11 @@ export interface paths {
                 /** @description Erased */
                 204: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -1336,6 +1527,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1345,6 +1537,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1354,6 +1547,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1363,6 +1557,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1372,6 +1567,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1381,6 +1577,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1390,6 +1592,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1429,6 +1633,11 @@ export interface paths {
                 /** @description Preferences; the defaults for a user id not seen yet */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1438,6 +1647,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1447,6 +1657,7 @@ export interface paths {
                 /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1456,6 +1667,7 @@ export interface paths {
                 /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1465,6 +1677,7 @@ export interface paths {
                 /** @description The user id was erased (and not created again since) */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1474,6 +1687,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1483,6 +1697,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1492,6 +1712,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1523,6 +1745,11 @@ export interface paths {
                 /** @description Preferences after the update */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1532,6 +1759,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1541,6 +1769,7 @@ export interface paths {
                 /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1550,6 +1779,7 @@ export interface paths {
                 /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1559,6 +1789,7 @@ export interface paths {
                 /** @description The user id was erased (and not created again since) */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1568,6 +1799,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1577,6 +1809,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1586,6 +1819,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1595,6 +1829,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1604,6 +1844,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1651,6 +1893,11 @@ export interface paths {
                 /** @description Registered */
                 201: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1660,6 +1907,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1669,6 +1917,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1678,6 +1927,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1687,6 +1937,7 @@ export interface paths {
                 /** @description The user id was erased (and not created again since) */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1696,6 +1947,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1705,6 +1957,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1714,6 +1967,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1723,6 +1977,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1732,6 +1992,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1773,6 +2035,11 @@ export interface paths {
                 /** @description Removed */
                 204: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -1780,6 +2047,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1789,6 +2057,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1798,6 +2067,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1807,6 +2077,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1816,6 +2087,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1825,6 +2097,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1834,6 +2112,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1880,6 +2160,11 @@ export interface paths {
                 /** @description Newest first */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1889,6 +2174,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1898,6 +2184,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1907,6 +2194,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1916,6 +2204,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1925,6 +2214,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1934,6 +2229,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1981,6 +2278,11 @@ export interface paths {
                 /** @description By user */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1990,6 +2292,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1999,6 +2302,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2008,6 +2312,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2017,6 +2322,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2026,6 +2332,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2035,6 +2342,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2044,6 +2357,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2088,6 +2403,11 @@ export interface paths {
                 /** @description Accepted again */
                 202: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2097,6 +2417,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2106,6 +2427,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2115,6 +2437,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2124,6 +2447,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2133,6 +2457,7 @@ export interface paths {
                 /** @description Conflict with the current state */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2142,6 +2467,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2151,6 +2477,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2160,6 +2492,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2205,6 +2539,11 @@ export interface paths {
                 /** @description Newest first */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2214,6 +2553,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2223,6 +2563,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2232,6 +2573,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2241,6 +2583,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2250,6 +2593,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2259,6 +2603,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2268,6 +2618,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2310,6 +2662,11 @@ export interface paths {
                 /** @description Subscribers */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2319,6 +2676,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2328,6 +2686,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2337,6 +2696,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2346,6 +2706,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2355,6 +2716,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2364,6 +2726,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2373,6 +2741,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2404,6 +2774,11 @@ export interface paths {
                 /** @description Subscribed */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2413,6 +2788,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2422,6 +2798,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2431,6 +2808,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2440,6 +2818,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2449,6 +2828,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2458,6 +2838,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2467,6 +2848,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2476,6 +2863,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2506,6 +2895,11 @@ export interface paths {
                 /** @description Unsubscribed */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2515,6 +2909,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2524,6 +2919,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2533,6 +2929,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2542,6 +2939,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2551,6 +2949,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2560,6 +2959,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2569,6 +2969,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2578,6 +2979,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2587,6 +2994,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2622,6 +3031,11 @@ export interface paths {
                 /** @description The topic */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2631,6 +3045,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2640,6 +3055,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2649,6 +3065,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2658,6 +3075,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2667,6 +3085,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2676,6 +3095,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2685,6 +3110,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2736,6 +3163,11 @@ export interface paths {
                 /** @description The feed page */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2745,6 +3177,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2754,6 +3187,7 @@ export interface paths {
                 /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2763,6 +3197,7 @@ export interface paths {
                 /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2772,6 +3207,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2781,6 +3217,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2790,6 +3232,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2832,6 +3276,11 @@ export interface paths {
                 /** @description The item after the change */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2841,6 +3290,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2850,6 +3300,7 @@ export interface paths {
                 /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2859,6 +3310,7 @@ export interface paths {
                 /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2868,6 +3320,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2877,6 +3330,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2886,6 +3340,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2895,6 +3355,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2935,6 +3397,11 @@ export interface paths {
                 /** @description The item after the change */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2944,6 +3411,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2953,6 +3421,7 @@ export interface paths {
                 /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2962,6 +3431,7 @@ export interface paths {
                 /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2971,6 +3441,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2980,6 +3451,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2989,6 +3461,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2998,6 +3476,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3038,6 +3518,11 @@ export interface paths {
                 /** @description The item after the change */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3047,6 +3532,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3056,6 +3542,7 @@ export interface paths {
                 /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3065,6 +3552,7 @@ export interface paths {
                 /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3074,6 +3562,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3083,6 +3572,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3092,6 +3582,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3101,6 +3597,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3140,6 +3638,11 @@ export interface paths {
                 /** @description How many changed */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3149,6 +3652,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3158,6 +3662,7 @@ export interface paths {
                 /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3167,6 +3672,7 @@ export interface paths {
                 /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3176,6 +3682,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3185,6 +3692,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3194,6 +3707,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3239,6 +3754,11 @@ export interface paths {
                 /** @description An event stream */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3248,6 +3768,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3257,6 +3778,7 @@ export interface paths {
                 /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3266,6 +3788,7 @@ export interface paths {
                 /** @description Another user's token, or an API key without the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3275,6 +3798,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3284,6 +3808,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3293,6 +3823,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3338,6 +3870,11 @@ export interface paths {
                 /** @description The token */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3347,6 +3884,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3356,6 +3894,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3365,6 +3904,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3374,6 +3914,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3383,6 +3924,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3392,6 +3939,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3436,6 +3985,11 @@ export interface paths {
                 /** @description Revoked */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3445,6 +3999,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3454,6 +4009,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3463,6 +4019,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3472,6 +4029,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3481,6 +4039,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3490,6 +4054,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3524,6 +4090,7 @@ export interface paths {
                 /** @description The key (base64url) */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3533,6 +4100,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3581,6 +4149,7 @@ export interface paths {
                 /** @description Recorded */
                 202: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -3588,6 +4157,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3597,6 +4167,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3606,6 +4177,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3615,6 +4187,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3624,6 +4197,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3633,6 +4207,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3642,6 +4217,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3651,6 +4227,8 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3660,6 +4238,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3704,6 +4284,11 @@ export interface paths {
                 /** @description Counts and rates */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3713,6 +4298,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3722,6 +4308,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3731,6 +4318,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3740,6 +4328,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3749,6 +4338,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3758,6 +4353,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3799,6 +4396,7 @@ export interface paths {
                 /** @description Processed (or a duplicate) */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3808,6 +4406,7 @@ export interface paths {
                 /** @description Signed correctly, but the body is not what the provider sends (not JSON) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3817,6 +4416,7 @@ export interface paths {
                 /** @description Bad or missing signature */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3826,6 +4426,8 @@ export interface paths {
                 /** @description Not processed, retry later: the database is unreachable, or the message is not recorded as sent yet (a callback that overtook the worker's record). The delivery id is not kept, so a retry is processed. */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3865,6 +4467,7 @@ export interface paths {
                 /** @description Processed (or a duplicate) */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3874,6 +4477,7 @@ export interface paths {
                 /** @description Signed correctly, but the body is not what the provider sends (not JSON) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3883,6 +4487,7 @@ export interface paths {
                 /** @description Bad or missing signature */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3892,6 +4497,8 @@ export interface paths {
                 /** @description Not processed, retry later: the database is unreachable, or the message is not recorded as sent yet (a callback that overtook the worker's record). The delivery id is not kept, so a retry is processed. */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3929,6 +4536,11 @@ export interface paths {
                 /** @description Keys, newest first */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3938,6 +4550,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3947,6 +4560,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3956,6 +4570,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3965,6 +4580,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3974,6 +4590,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3983,6 +4605,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4012,6 +4636,11 @@ export interface paths {
                 /** @description The new key, with its secret */
                 201: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4021,6 +4650,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4030,6 +4660,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4039,6 +4670,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4048,6 +4680,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4057,6 +4690,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4066,6 +4700,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4075,6 +4710,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4084,6 +4725,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4120,6 +4763,11 @@ export interface paths {
                 /** @description The key */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4129,6 +4777,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4138,6 +4787,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4147,6 +4797,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4156,6 +4807,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4165,6 +4817,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4174,6 +4827,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4183,6 +4842,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4211,6 +4872,11 @@ export interface paths {
                 /** @description The revoked key */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4220,6 +4886,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4229,6 +4896,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4238,6 +4906,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4247,6 +4916,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4256,6 +4926,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4265,6 +4936,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4274,6 +4951,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4318,6 +4997,11 @@ export interface paths {
                 /** @description The new key, with its secret */
                 201: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4327,6 +5011,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4336,6 +5021,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4345,6 +5031,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4354,6 +5041,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4363,6 +5051,7 @@ export interface paths {
                 /** @description Conflict with the current state */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4372,6 +5061,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4381,6 +5071,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4390,6 +5081,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4399,6 +5091,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4408,6 +5106,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4458,6 +5158,11 @@ export interface paths {
                 /** @description A page of DEAD notifications */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4467,6 +5172,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4476,6 +5182,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4485,6 +5192,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4494,6 +5202,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4503,6 +5212,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4512,6 +5227,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4556,6 +5273,11 @@ export interface paths {
                 /** @description Queued again */
                 202: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4565,6 +5287,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4574,6 +5297,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4583,6 +5307,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4592,6 +5317,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4601,6 +5327,7 @@ export interface paths {
                 /** @description Conflict with the current state */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4610,6 +5337,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4619,6 +5347,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4628,6 +5362,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4671,6 +5407,11 @@ export interface paths {
                 /** @description How many were queued again */
                 202: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4680,6 +5421,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4689,6 +5431,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4698,6 +5441,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4707,6 +5451,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4716,6 +5461,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4725,6 +5471,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4734,6 +5481,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4743,6 +5496,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4786,6 +5541,11 @@ export interface paths {
                 /** @description Discarded */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4795,6 +5555,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4804,6 +5565,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4813,6 +5575,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4822,6 +5585,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4831,6 +5595,7 @@ export interface paths {
                 /** @description Conflict with the current state */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4840,6 +5605,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4849,6 +5615,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4858,6 +5630,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4894,6 +5668,11 @@ export interface paths {
                 /** @description The signed-in user */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4903,6 +5682,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4912,6 +5692,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4921,6 +5702,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4930,6 +5712,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4939,6 +5727,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4968,6 +5758,7 @@ export interface paths {
                 /** @description The signed-in user */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4977,6 +5768,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4986,6 +5778,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4995,6 +5788,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5004,6 +5798,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5013,6 +5808,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5022,6 +5818,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5031,6 +5828,8 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5040,6 +5839,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5064,6 +5865,11 @@ export interface paths {
                 /** @description Signed out */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5073,6 +5879,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5082,6 +5889,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5091,6 +5899,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5100,6 +5909,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5109,6 +5924,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5145,6 +5962,11 @@ export interface paths {
                 /** @description The accounts */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5154,6 +5976,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5163,6 +5986,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5172,6 +5996,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5181,6 +6006,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5190,6 +6021,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5219,6 +6052,11 @@ export interface paths {
                 /** @description The new account */
                 201: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5228,6 +6066,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5237,6 +6076,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5246,6 +6086,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5255,6 +6096,7 @@ export interface paths {
                 /** @description Conflict with the current state */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5264,6 +6106,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5273,6 +6116,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5282,6 +6126,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5291,6 +6136,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5300,6 +6151,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5349,6 +6202,11 @@ export interface paths {
                 /** @description The changed account */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5358,6 +6216,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5367,6 +6226,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5376,6 +6236,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5385,6 +6246,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5394,6 +6256,7 @@ export interface paths {
                 /** @description Conflict with the current state */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5403,6 +6266,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5412,6 +6276,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5421,6 +6286,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5430,6 +6296,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5439,6 +6311,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5472,6 +6346,11 @@ export interface paths {
                 /** @description The overview */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5481,6 +6360,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5490,6 +6370,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5499,6 +6380,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5508,6 +6390,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5517,6 +6405,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5559,6 +6449,11 @@ export interface paths {
                 /** @description The job */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5568,6 +6463,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5577,6 +6473,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5586,6 +6483,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5595,6 +6493,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5604,6 +6503,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5613,6 +6513,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5622,6 +6528,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5666,6 +6574,11 @@ export interface paths {
                 /** @description Matching users */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5675,6 +6588,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5684,6 +6598,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5693,6 +6608,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5702,6 +6618,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5711,6 +6628,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5720,6 +6643,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5766,6 +6691,11 @@ export interface paths {
                 /** @description Captured messages */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5775,6 +6705,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5784,6 +6715,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5793,6 +6725,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5802,6 +6735,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5811,6 +6745,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5820,6 +6760,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5856,6 +6798,11 @@ export interface paths {
                 /** @description The catalog */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5865,6 +6812,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5874,6 +6822,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5883,6 +6832,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5892,6 +6842,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5901,6 +6857,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5948,6 +6906,11 @@ export interface paths {
                 /** @description The test event */
                 202: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5957,6 +6920,7 @@ export interface paths {
                 /** @description Malformed request (not JSON, bad cursor…) */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5966,6 +6930,7 @@ export interface paths {
                 /** @description Missing or invalid API key */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5975,6 +6940,7 @@ export interface paths {
                 /** @description The key lacks the scope this route needs */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5984,6 +6950,7 @@ export interface paths {
                 /** @description Not found */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5993,6 +6960,7 @@ export interface paths {
                 /** @description Body too large */
                 413: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6002,6 +6970,7 @@ export interface paths {
                 /** @description A body that is not application/json */
                 415: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6011,6 +6980,7 @@ export interface paths {
                 /** @description A field does not match its schema */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6020,6 +6990,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After */
                 429: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6029,6 +7005,8 @@ export interface paths {
                 /** @description Database or queue unavailable; retry later */
                 503: {
                     headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7994,7 +8972,22 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description This request's id (the caller's own `X-Request-Id` when it sent a valid one); errors repeat it */
+        RequestId: string;
+        /** @description Seconds to wait before trying again */
+        RetryAfter: number;
+        /** @description Requests allowed per window for this caller (`API_RATE_LIMIT`, `USER_RATE_LIMIT`; absent when off) */
+        RateLimitLimit: number;
+        /** @description Requests left in the current window */
+        RateLimitRemaining: number;
+        /** @description Seconds until the window resets */
+        RateLimitReset: number;
+        /** @description The limit and its window in seconds (IETF draft httpapi-ratelimit-headers) */
+        RateLimitPolicy: string;
+        /** @description `true` when the idempotency key was seen before: the answer is the first one's, nothing new was created */
+        IdempotentReplayed: "true";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
