@@ -252,6 +252,17 @@ describe("inbox state changes", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("last-event-id");
   });
+
+  it("lets browser pages read the request id, Retry-After and the rate-limit budget", async () => {
+    const res = await api.call("GET", "/v1/users/ada/inbox", undefined, {
+      origin: "https://app.example.com",
+    });
+    expect(res.status).toBe(200);
+    const exposed = res.headers.get("access-control-expose-headers")?.toLowerCase().split(/,\s*/);
+    expect(exposed).toEqual(
+      expect.arrayContaining(["x-request-id", "retry-after", "ratelimit-remaining", "ratelimit-reset"]),
+    );
+  });
 });
 
 describe("browser push routes", () => {

@@ -14,7 +14,15 @@ export function browserCors(origins: string) {
     origin: list.includes("*") ? "*" : list,
     allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID"],
-    exposeHeaders: ["X-Request-Id", "Retry-After"],
+    // A page pacing itself against USER_RATE_LIMIT must be able to read the budget.
+    exposeHeaders: [
+      "X-Request-Id",
+      "Retry-After",
+      "RateLimit-Limit",
+      "RateLimit-Remaining",
+      "RateLimit-Reset",
+      "RateLimit-Policy",
+    ],
     maxAge: 600,
   });
 }
