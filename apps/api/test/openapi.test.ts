@@ -151,6 +151,30 @@ describe("/openapi.json", () => {
   });
 });
 
+describe("/openapi.json's times", () => {
+  it("gives every time Herald answers with (`…At`, `at`) the date-time format", () => {
+    const untyped: string[] = [];
+    const visit = (schema: any, where: string) => {
+      if (!schema || typeof schema !== "object") return;
+      for (const [name, prop] of Object.entries(schema.properties ?? {}) as [string, any][]) {
+        const types = [prop.type].flat();
+        if (/(^at|At)$/.test(name) && types.includes("string") && prop.format !== "date-time")
+          untyped.push(`${where}.${name}`);
+        visit(prop, `${where}.${name}`);
+      }
+      visit(schema.items, `${where}[]`);
+      for (const sub of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])])
+        visit(sub, where);
+    };
+    for (const [name, schema] of Object.entries(doc.components.schemas)) visit(schema, name);
+    for (const { path, method, op } of operations(doc))
+      for (const [status, response] of Object.entries(op.responses) as [string, any][])
+        visit(response.content?.["application/json"]?.schema, `${method} ${path} ${status}`);
+    expect(untyped).toEqual([]);
+    expect(doc.components.schemas.Notification.properties.createdAt.format).toBe("date-time");
+  });
+});
+
 describe("/openapi.json's response headers", () => {
   const names = (response: any) => Object.keys(response?.headers ?? {}).sort();
 

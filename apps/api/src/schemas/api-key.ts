@@ -1,6 +1,6 @@
 import { API_KEY_SCOPES, type ApiKeyRow, type ApiKeyScope } from "@herald/db";
 import { z } from "@hono/zod-openapi";
-import { isoDate } from "./common.ts";
+import { isoDate, Timestamp } from "./common.ts";
 
 const scopes = API_KEY_SCOPES as [ApiKeyScope, ...ApiKeyScope[]];
 
@@ -31,10 +31,10 @@ export const ApiKeySchema = z
     environment: z.enum(["live", "test"]),
     scopes: z.array(z.enum(scopes)),
     rateLimit: z.number().int().nullable().openapi({ description: "Requests per window; null = default" }),
-    createdAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    expiresAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp.nullable(),
+    expiresAt: Timestamp.nullable(),
+    revokedAt: Timestamp.nullable(),
     rotatedFrom: z.string().nullable(),
   })
   .openapi("ApiKey", { example });

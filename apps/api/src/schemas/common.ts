@@ -17,6 +17,9 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
+/** A time Herald answers with: ISO 8601 in UTC, milliseconds included. */
+export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-24T09:00:00.000Z" });
+
 /** An OpenAPI response whose body is `schema` as JSON. */
 export const jsonResponse = <T>(schema: T, description: string) => ({
   description,

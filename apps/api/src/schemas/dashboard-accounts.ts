@@ -1,5 +1,6 @@
 import { MIN_PASSWORD_LENGTH } from "@herald/db";
 import { z } from "@hono/zod-openapi";
+import { Timestamp } from "./common.ts";
 
 const accountExample = {
   id: "adm_01jd8q3k5m6n7p8q9r0s1t2v41",
@@ -15,9 +16,9 @@ export const DashboardAccountSchema = z
     id: z.string(),
     email: z.string(),
     role: z.enum(["admin", "support"]),
-    createdAt: z.string(),
-    lastLoginAt: z.string().nullable(),
-    disabledAt: z.string().nullable().openapi({ description: "Set while the account may not sign in" }),
+    createdAt: Timestamp,
+    lastLoginAt: Timestamp.nullable(),
+    disabledAt: Timestamp.nullable().openapi({ description: "Set while the account may not sign in" }),
   })
   .openapi("DashboardAccount", { example: accountExample });
 

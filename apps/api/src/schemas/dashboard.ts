@@ -1,5 +1,6 @@
 import { CATEGORIES as CATEGORY_MAP, CHANNELS, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
+import { Timestamp } from "./common.ts";
 import { exampleIds } from "./examples.ts";
 
 export const DashboardUserSchema = z
@@ -16,7 +17,7 @@ export const SessionSchema = z
     csrfToken: z
       .string()
       .openapi({ description: "Send it as `X-CSRF-Token` on every call that is not a GET (else 403)" }),
-    expiresAt: z.string(),
+    expiresAt: Timestamp,
   })
   .openapi("DashboardSession", {
     example: {
@@ -53,7 +54,7 @@ export const OverviewSchema = z
         "True when Redis (the queue store) could not answer for one or more queues; those are missing from `queues`.",
     }),
     deadLetters: z.number().int(),
-    activity: z.array(z.object({ at: z.string(), sent: z.number().int(), failed: z.number().int() })),
+    activity: z.array(z.object({ at: Timestamp, sent: z.number().int(), failed: z.number().int() })),
     providers: z.array(
       z.object({
         channel: z.string(),
@@ -62,10 +63,10 @@ export const OverviewSchema = z
         failed: z.number().int(),
         errorRate: z.number(),
         lastError: z.string().nullable(),
-        lastErrorAt: z.string().nullable(),
+        lastErrorAt: Timestamp.nullable(),
       }),
     ),
-    generatedAt: z.string(),
+    generatedAt: Timestamp,
   })
   .openapi("DashboardOverview", {
     example: {
@@ -97,7 +98,7 @@ export const UserSearchSchema = z
         email: z.string().nullable(),
         phone: z.string().nullable(),
         timezone: z.string().nullable(),
-        updatedAt: z.string(),
+        updatedAt: Timestamp,
       }),
     ),
     nextCursor: z.string().nullable(),
@@ -171,7 +172,7 @@ export const OutboxListSchema = z
         channel: z.string(),
         destination: z.string(),
         content: Rendered,
-        createdAt: z.string(),
+        createdAt: Timestamp,
       }),
     ),
     nextCursor: z.string().nullable(),

@@ -2,7 +2,7 @@ import type { EventRow } from "@herald/db";
 import { CHANNELS, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { hidesEventData } from "../services/secret-content.ts";
-import { UserId } from "./common.ts";
+import { Timestamp, UserId } from "./common.ts";
 import { exampleEvent, exampleIds, exampleOrderData } from "./examples.ts";
 import { NotificationSchema } from "./notification.ts";
 import { refuseUnstorableStrings, STORABLE_YEARS, StorableDateTime } from "./storable-values.ts";
@@ -176,15 +176,15 @@ export const EventSchema = z
     }),
     priority: z.enum(PRIORITIES),
     status: z.enum(["accepted", "routed", "failed"]),
-    sendAt: z.string().optional(),
+    sendAt: Timestamp.optional(),
     channels: z.array(z.enum(CHANNELS)).optional(),
     suppressed: z.array(z.object({ channel: z.string(), reason: z.string() })).openapi({
       description: "Channels of the type that got no notification, and why",
       example: [{ channel: "sms", reason: "opted_out" }],
     }),
     error: z.string().optional(),
-    createdAt: z.string(),
-    routedAt: z.string().optional(),
+    createdAt: Timestamp,
+    routedAt: Timestamp.optional(),
     fanout: FanoutSchema.optional(),
     notifications: z.array(NotificationSchema).openapi({
       description: "For a topic event, the first 10 only: page through `GET /v1/notifications?eventId=`",

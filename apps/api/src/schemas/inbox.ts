@@ -1,7 +1,7 @@
 import type { InboxCounts, NotificationRow } from "@herald/db";
 import { NOTIFICATION_STATUSES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
-import { isoDate } from "./common.ts";
+import { isoDate, Timestamp } from "./common.ts";
 
 const EXAMPLE_COUNTS = { unread: 2, unseen: 1, total: 12 };
 const EXAMPLE_ITEM = {
@@ -40,11 +40,11 @@ export const InboxItemSchema = z
     read: z.boolean(),
     seen: z.boolean(),
     archived: z.boolean(),
-    createdAt: z.string(),
-    sentAt: z.string().optional(),
-    readAt: z.string().optional(),
-    seenAt: z.string().optional(),
-    archivedAt: z.string().optional(),
+    createdAt: Timestamp,
+    sentAt: Timestamp.optional(),
+    readAt: Timestamp.optional(),
+    seenAt: Timestamp.optional(),
+    archivedAt: Timestamp.optional(),
   })
   .openapi("InboxItem", { example: EXAMPLE_ITEM });
 

@@ -2,7 +2,7 @@ import type { NotificationRow, TimelineRow } from "@herald/db";
 import { CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { visibleContent } from "../services/secret-content.ts";
-import { isoDate } from "./common.ts";
+import { isoDate, Timestamp } from "./common.ts";
 import { exampleNotification, exampleTimeline } from "./examples.ts";
 
 export const NotificationSchema = z
@@ -24,19 +24,19 @@ export const NotificationSchema = z
       description:
         "The rendered message. For a support session, a `security` message keeps only `channel`, `subject` or `title`, and `hidden` (why)",
     }),
-    createdAt: z.string(),
-    scheduledAt: z.string().optional(),
-    sentAt: z.string().optional(),
-    deliveredAt: z.string().optional(),
-    readAt: z.string().optional(),
-    clickedAt: z.string().optional(),
+    createdAt: Timestamp,
+    scheduledAt: Timestamp.optional(),
+    sentAt: Timestamp.optional(),
+    deliveredAt: Timestamp.optional(),
+    readAt: Timestamp.optional(),
+    clickedAt: Timestamp.optional(),
   })
   .openapi("Notification", { example: exampleNotification });
 
 export const TimelineEntrySchema = z
   .object({
     status: z.enum(NOTIFICATION_STATUSES),
-    at: z.string(),
+    at: Timestamp,
     detail: z.record(z.string(), z.unknown()).nullable(),
   })
   .openapi("TimelineEntry");

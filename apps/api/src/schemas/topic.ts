@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { UserId } from "./common.ts";
+import { Timestamp, UserId } from "./common.ts";
 import { UserFields } from "./user.ts";
 
 /** Lower-case letters and digits, then also `.`, `_`, `:` and `-`; at most 128 characters. */
@@ -55,7 +55,7 @@ export const TopicSchema = z
   .object({
     key: z.string(),
     subscriberCount: z.number().int(),
-    createdAt: z.string(),
+    createdAt: Timestamp,
   })
   .openapi("Topic", {
     example: { key: "product-updates", subscriberCount: 2, createdAt: "2026-11-24T09:00:00.000Z" },
@@ -63,7 +63,7 @@ export const TopicSchema = z
 
 export const SubscriberPageSchema = z
   .object({
-    data: z.array(z.object({ userId: z.string(), subscribedAt: z.string() })),
+    data: z.array(z.object({ userId: z.string(), subscribedAt: Timestamp })),
     nextCursor: z.string().nullable(),
   })
   .openapi("TopicSubscriberPage", {
@@ -81,7 +81,7 @@ export const UserTopicPageSchema = z
     data: z.array(
       z.object({
         topic: z.string().openapi({ example: "product-updates" }),
-        subscribedAt: z.string().openapi({ example: "2026-11-24T09:00:00.000Z" }),
+        subscribedAt: Timestamp.openapi({ example: "2026-11-24T09:00:00.000Z" }),
       }),
     ),
     nextCursor: z.string().nullable(),

@@ -1,6 +1,6 @@
 import type { DeviceRow, RecipientRow } from "@herald/db";
 import { z } from "@hono/zod-openapi";
-import { isoDate, Locale, PhoneE164, TimeZone } from "./common.ts";
+import { isoDate, Locale, PhoneE164, Timestamp, TimeZone } from "./common.ts";
 import { exampleDevice, exampleUser } from "./examples.ts";
 
 /** Inline recipient data on an event, or the body of `PUT /v1/users/:userId`. Null clears a field. */
@@ -30,7 +30,7 @@ export const DeviceSchema = z
   .object({
     id: z.string().openapi({ example: "dev_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
     kind: z.enum(["webpush", "fcm", "apns"]),
-    createdAt: z.string(),
+    createdAt: Timestamp,
   })
   .openapi("Device", { example: exampleDevice });
 
@@ -44,16 +44,13 @@ export const UserSchema = z
     timezone: z.string().nullable(),
     properties: z.record(z.string(), z.unknown()),
     devices: z.array(DeviceSchema),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    tokensRevokedAt: z
-      .string()
-      .nullable()
-      .openapi({
-        description:
-          "When the user's inbox tokens were last revoked (`POST …/token/revoke`, or an erase of the id): the " +
-          "plain token and those issued before it answer 401. Null: never.",
-      }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    tokensRevokedAt: Timestamp.nullable().openapi({
+      description:
+        "When the user's inbox tokens were last revoked (`POST …/token/revoke`, or an erase of the id): the " +
+        "plain token and those issued before it answer 401. Null: never.",
+    }),
   })
   .openapi("User", { example: exampleUser });
 

@@ -7341,6 +7341,10 @@ export interface components {
             priority: "critical" | "high" | "normal" | "low";
             /** @enum {string} */
             status: "accepted" | "routed" | "failed";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             sendAt?: string;
             channels?: ("push" | "email" | "sms" | "in_app")[];
             /**
@@ -7357,7 +7361,15 @@ export interface components {
                 reason: string;
             }[];
             error?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             routedAt?: string;
             fanout?: components["schemas"]["Fanout"];
             /** @description For a topic event, the first 10 only: page through `GET /v1/notifications?eventId=` */
@@ -7432,11 +7444,35 @@ export interface components {
             content: {
                 [key: string]: unknown;
             };
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             scheduledAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             sentAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             deliveredAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             readAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             clickedAt?: string;
         };
         /**
@@ -7516,6 +7552,10 @@ export interface components {
         TimelineEntry: {
             /** @enum {string} */
             status: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             at: string;
             detail: {
                 [key: string]: unknown;
@@ -7569,9 +7609,21 @@ export interface components {
                 [key: string]: unknown;
             };
             devices: components["schemas"]["Device"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             updatedAt: string;
-            /** @description When the user's inbox tokens were last revoked (`POST …/token/revoke`, or an erase of the id): the plain token and those issued before it answer 401. Null: never. */
+            /**
+             * Format: date-time
+             * @description When the user's inbox tokens were last revoked (`POST …/token/revoke`, or an erase of the id): the plain token and those issued before it answer 401. Null: never.
+             * @example 2026-11-24T09:00:00.000Z
+             */
             tokensRevokedAt: string | null;
         };
         /**
@@ -7586,6 +7638,10 @@ export interface components {
             id: string;
             /** @enum {string} */
             kind: "webpush" | "fcm" | "apns";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
         };
         /**
@@ -7811,6 +7867,10 @@ export interface components {
             priority: "critical" | "high" | "normal" | "low";
             /** @enum {string} */
             status: "accepted" | "routed" | "failed";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             sendAt?: string;
             channels?: ("push" | "email" | "sms" | "in_app")[];
             /**
@@ -7827,7 +7887,15 @@ export interface components {
                 reason: string;
             }[];
             error?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             routedAt?: string;
             /**
              * @description Notifications the event made (0 while it is not routed yet)
@@ -7916,6 +7984,10 @@ export interface components {
             priority: "critical" | "high" | "normal" | "low";
             /** @enum {string} */
             status: "accepted" | "routed" | "failed";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             sendAt?: string;
             channels?: ("push" | "email" | "sms" | "in_app")[];
             /**
@@ -7932,7 +8004,15 @@ export interface components {
                 reason: string;
             }[];
             error?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             routedAt?: string;
         };
         /**
@@ -7954,7 +8034,10 @@ export interface components {
             data: {
                 /** @example product-updates */
                 topic: string;
-                /** @example 2026-11-24T09:00:00.000Z */
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
                 subscribedAt: string;
             }[];
             nextCursor: string | null;
@@ -8055,6 +8138,10 @@ export interface components {
         TopicSubscriberPage: {
             data: {
                 userId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
                 subscribedAt: string;
             }[];
             nextCursor: string | null;
@@ -8069,6 +8156,10 @@ export interface components {
         Topic: {
             key: string;
             subscriberCount: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
         };
         /**
@@ -8140,10 +8231,30 @@ export interface components {
             read: boolean;
             seen: boolean;
             archived: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             sentAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             readAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             seenAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             archivedAt?: string;
         };
         InboxCounts: {
@@ -8504,9 +8615,25 @@ export interface components {
             scopes: ("events:write" | "users:write" | "read" | "admin")[];
             /** @description Requests per window; null = default */
             rateLimit: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             lastUsedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             revokedAt: string | null;
             rotatedFrom: string | null;
         };
@@ -8670,6 +8797,10 @@ export interface components {
             user: components["schemas"]["DashboardUser"];
             /** @description Send it as `X-CSRF-Token` on every call that is not a GET (else 403) */
             csrfToken: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             expiresAt: string;
         };
         DashboardUser: {
@@ -8732,9 +8863,21 @@ export interface components {
             email: string;
             /** @enum {string} */
             role: "admin" | "support";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             lastLoginAt: string | null;
-            /** @description Set while the account may not sign in */
+            /**
+             * Format: date-time
+             * @description Set while the account may not sign in
+             * @example 2026-11-24T09:00:00.000Z
+             */
             disabledAt: string | null;
         };
         /**
@@ -8811,6 +8954,10 @@ export interface components {
             queuesUnavailable: boolean;
             deadLetters: number;
             activity: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
                 at: string;
                 sent: number;
                 failed: number;
@@ -8822,8 +8969,16 @@ export interface components {
                 failed: number;
                 errorRate: number;
                 lastError: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
                 lastErrorAt: string | null;
             }[];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
             generatedAt: string;
         };
         /**
@@ -8872,6 +9027,10 @@ export interface components {
                 email: string | null;
                 phone: string | null;
                 timezone: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
                 updatedAt: string;
             }[];
             nextCursor: string | null;
@@ -8903,6 +9062,10 @@ export interface components {
                 content: {
                     [key: string]: unknown;
                 };
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
                 createdAt: string;
             }[];
             nextCursor: string | null;
