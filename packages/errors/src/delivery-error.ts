@@ -3,6 +3,8 @@
  *   push subscription gone). The notification fails at once.
  * - `transient`: 5xx, timeouts, 429, connection errors. Retried on the
  *   channel's schedule; the next provider in the failover list is tried first.
+ *   A 429 for the account (`rateLimited`) pauses the channel instead of using
+ *   up an attempt.
  * - `gone`: the push target no longer exists; permanent, and the device is removed.
  */
 export type DeliveryErrorKind = "permanent" | "transient" | "gone";
@@ -13,6 +15,14 @@ export interface DeliveryErrorOptions {
   code?: string;
   /** How long the provider asked us to wait (429 Retry-After), in ms. */
   retryAfterMs?: number;
+  /**
+   * The provider refused because our account sends too fast (its 429 Too
+   * Many Requests, or its code for it): every send through it would be
+   * refused alike, so the channel pauses (`retryAfterMs`, or a second) and
+   * the send is not a failed attempt. Only for a limit on the account, not on
+   * one recipient or device (an APNs or web push 429). Default false.
+   */
+  rateLimited?: boolean;
   cause?: unknown;
 }
 
@@ -22,6 +32,7 @@ export class DeliveryError extends Error {
   readonly provider: string;
   readonly code?: string;
   readonly retryAfterMs?: number;
+  readonly rateLimited: boolean;
 
   constructor(kind: DeliveryErrorKind, message: string, options: DeliveryErrorOptions) {
     super(message, { cause: options.cause });
@@ -30,6 +41,7 @@ export class DeliveryError extends Error {
     this.provider = options.provider;
     if (options.code !== undefined) this.code = options.code;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    this.rateLimited = options.rateLimited ?? false;
   }
 
   get retryable(): boolean {

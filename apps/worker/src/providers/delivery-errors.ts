@@ -14,13 +14,28 @@ export class GoneDeviceError extends DeliveryError {
   }
 }
 
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+/**
+ * The longest wait one `Retry-After` is taken at: 5 minutes. Longer ones (a
+ * day's quota, a clock off by hours, a typo) would hold a retry, or pause a
+ * whole channel, for that long on one answer; after 5 minutes the provider
+ * is asked again, and a provider still refusing says how long again.
+ */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/**
+ * `Retry-After` as milliseconds: delta-seconds (fractions taken too) or an
+ * HTTP date (a past one is 0), at most `MAX_RETRY_AFTER_MS`. Undefined when
+ * absent or unreadable.
+ */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(Math.round(Number(trimmed) * 1000), MAX_RETRY_AFTER_MS);
+  // An HTTP date (RFC 9110's IMF-fixdate, or the obsolete forms) names its day and month: Date.parse
+  // alone would also read "-3" or "12/31" as dates.
+  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }
 
 /**

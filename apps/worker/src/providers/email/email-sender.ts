@@ -19,18 +19,25 @@ const asDeliveryError = (provider: string, err: unknown) =>
 interface Failover {
   failed: { provider: string; code?: string; error: string }[];
   waits: (number | undefined)[];
+  /** Whether each failed provider refused for our account's rate (429). */
+  limited: boolean[];
 }
+
+const noFailures = (): Failover => ({ failed: [], waits: [], limited: [] });
 
 function noteFailure(so: Failover, provider: string, err: DeliveryError): void {
   so.failed.push({ provider, ...(err.code ? { code: err.code } : {}), error: err.message.slice(0, 300) });
   so.waits.push(err.retryAfterMs);
+  so.limited.push(err.rateLimited);
 }
 
 /**
  * E-mail with provider failover (SPEC §5): providers are tried in order; a
  * transient failure (5xx, timeout, 429) moves on to the next one within the
  * same attempt, a permanent one stops at once. Only when every provider
- * failed transiently does the attempt count as failed (and retry).
+ * failed transiently does the attempt count as failed (and retry); when
+ * every one of them was rate-limited (429), the error is too, and the
+ * channel pauses instead.
  *
  * `sendMany` (a send batch's e-mails) goes to the first provider in batch
  * requests where it has them (Resend: 100 per request; its default limit is
@@ -84,6 +91,8 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
       provider: last.provider,
       ...(last.code ? { code: last.code } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      // One provider that is not throttled but failed (SMTP down) makes it an ordinary failed attempt.
+      rateLimited: so.limited.every(Boolean),
     });
   }
 
@@ -93,7 +102,7 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
     ...(so.failed.length > 0 ? { detail: { failover: so.failed } } : {}),
   });
 
-  const sendOne = (message: EmailMessage, so: Failover = { failed: [], waits: [] }) =>
+  const sendOne = (message: EmailMessage, so: Failover = noFailures()) =>
     tryProviders(message, so.failed.length > 0 ? providers.slice(1) : providers, so);
 
   /** A send batch's e-mails through the first provider's batch requests (only where it has them). */
@@ -134,11 +143,10 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
         await Promise.all(
           part.map(async ({ i, message }, j) => {
             const answer = got[j] ?? new DeliveryError("transient", "no answer", { provider: first.name });
-            if (!(answer instanceof Error))
-              answers[i] = accepted(first, answer.messageId, { failed: [], waits: [] });
+            if (!(answer instanceof Error)) answers[i] = accepted(first, answer.messageId, noFailures());
             else if (answer.kind !== "transient") answers[i] = answer;
             else {
-              const so: Failover = { failed: [], waits: [] };
+              const so = noFailures();
               noteFailure(so, first.name, answer);
               await settle(i, sendOne(message, so));
             }

@@ -27,10 +27,13 @@ function failure(error: Answer["error"], headers: Answer["headers"]): DeliveryEr
   if (status === null) return new DeliveryError("transient", text, { provider: "resend", code: "network" });
   const code = error?.name ?? String(status);
   const retryAfterMs = parseRetryAfter(headers?.["retry-after"]);
-  if (ACCOUNT_ERRORS.has(code) || TRANSIENT_ERRORS.has(code)) {
+  // Resend's 429s (rate_limit_exceeded, daily_quota_exceeded…) all limit the API key, never one address.
+  const rateLimited = status === 429;
+  if (ACCOUNT_ERRORS.has(code) || TRANSIENT_ERRORS.has(code) || rateLimited) {
     return new DeliveryError("transient", text, {
       provider: "resend",
       code,
+      rateLimited,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }

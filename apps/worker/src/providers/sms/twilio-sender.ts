@@ -132,11 +132,15 @@ export function classifyTwilioError(err: unknown, twilio: Sdk): DeliveryError {
     return networkError("twilio", err);
   const message = `twilio ${e.code ?? e.status}: ${e.message ?? "error"}`;
   const retryAfterMs = parseRetryAfter(e.details?.retry_after);
+  // Twilio's 429 (20429) limits the account's requests, whoever the message is for.
+  const rateLimited = e.status === 429 || e.code === 20429;
   const byCode = e.code !== undefined ? classifyTwilioCode(e.code) : undefined;
-  if (byCode) {
-    return new DeliveryError(byCode, message, {
+  if (byCode || rateLimited) {
+    const kind = byCode ?? "transient";
+    return new DeliveryError(kind, message, {
       provider: "twilio",
-      code: String(e.code),
+      code: String(e.code ?? e.status),
+      rateLimited: rateLimited && kind === "transient",
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       cause: err,
     });
