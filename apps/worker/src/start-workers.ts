@@ -7,6 +7,7 @@ import { isDeliveryError } from "@herald/errors";
 import { bullQueueName, type Lane, laneQueueName, lanesOf, parseJob, retryDelay } from "@herald/jobs";
 import { DelayedError, type Job, Worker, type WorkerOptions } from "bullmq";
 import { handleDeadLetter } from "./channels/dead-letter.ts";
+import { ChannelPausedError, PAUSABLE_LIMITER } from "./channels/provider-throttle.ts";
 import { sendBatch } from "./channels/send-batch.ts";
 import { sendNotification } from "./channels/send-notification.ts";
 import type { WorkerDeps } from "./deps.ts";
@@ -55,7 +56,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 /**
  * Starts one BullMQ worker per queue this process serves (`WORKER_CHANNELS`).
  * Channel workers get the channel's concurrency and rate limit; the limiter
- * lives in Redis, so it holds across every worker process.
+ * lives in Redis, so it holds across every worker process, and so does the
+ * pause a provider's 429 sets on a channel (`pauseChannel`).
  *
  * Crash safety: a job whose process died is taken over once its lock
  * (`JOB_LOCK_MS`) expires; every processor is idempotent. A job that finds
@@ -159,13 +161,19 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         },
       },
     };
-    if (isChannel(queue) && env.rateLimit[queue]) options.limiter = env.rateLimit[queue];
+    // Every channel worker has a limiter, so a provider's 429 can pause the channel (pauseChannel).
+    if (isChannel(queue)) options.limiter = env.rateLimit[queue] ?? PAUSABLE_LIMITER;
 
     const processor = async (job: Job, token?: string) => {
       inHand++;
       try {
         return await dispatch(queue, job);
       } catch (err) {
+        if (err instanceof ChannelPausedError && token) {
+          // Due again when the pause ends, at the same attempt (see ChannelPausedError).
+          await job.moveToDelayed(Date.now() + err.pauseMs, token);
+          throw new DelayedError();
+        }
         if (!isDatabaseUnavailable(err) || !token) throw maskJobError(err);
         // Not the job's fault: back to the queue shortly, no attempt used up.
         gate.reportDown(err);

@@ -2,8 +2,8 @@
 export interface FailureRule {
   /** HTTP status to answer with (the SMTP fake takes an SMTP reply code such as 451 or 550). */
   status: number;
-  /** Seconds sent as `Retry-After`. */
-  retryAfter?: number;
+  /** Sent as `Retry-After`: seconds, or a string as is (an HTTP date). */
+  retryAfter?: number | string;
   /** Provider-specific error body; each fake has a realistic default for the status. */
   body?: unknown;
   /** How many requests fail. Default: every request until `reset()`. */

@@ -52,6 +52,6 @@ export function plainHeaders(headers: IncomingHttpHeaders): Record<string, strin
   return out;
 }
 
-export function retryAfterHeader(seconds: number | undefined): Record<string, string> {
-  return seconds === undefined ? {} : { "retry-after": String(seconds) };
+export function retryAfterHeader(value: number | string | undefined): Record<string, string> {
+  return value === undefined ? {} : { "retry-after": String(value) };
 }

@@ -60,7 +60,13 @@ export type DeliveryFailure =
   /** Dead-lettered and recorded DEAD: that was the last attempt. */
   | { kind: "dead"; error: DeliveryError }
   /** Recorded FAILED awaiting a retry (or, with `takeRetry`, taken by the batch to record). */
-  | { kind: "retry"; error: DeliveryError };
+  | { kind: "retry"; error: DeliveryError }
+  /**
+   * The provider refused for our account's rate (429, `rateLimited`): nothing
+   * recorded and no attempt used. The job pauses the channel
+   * (`pauseChannel`) and sends it again after the pause, at the same attempt.
+   */
+  | { kind: "throttled"; error: DeliveryError };
 
 export type DeliveryOutcome = SendOutcome | { status: "FAILED"; failure: DeliveryFailure };
 
@@ -217,7 +223,11 @@ export function failureDetail(err: DeliveryError, attempt: number) {
   };
 }
 
-/** Records a failed attempt: FAILED (final or awaiting a retry) or, after the last attempt, dead-lettered and DEAD. */
+/**
+ * Records a failed attempt: FAILED (final or awaiting a retry) or, after the
+ * last attempt, dead-lettered and DEAD. A throttled send is no failed
+ * attempt, whichever attempt it was: the row keeps its status and retry count.
+ */
 async function recordFailure(
   deps: WorkerDeps,
   notification: NotificationRow,
@@ -243,6 +253,7 @@ async function recordFailure(
     });
     return { kind: "permanent", error: err };
   }
+  if (err.rateLimited) return { kind: "throttled", error: err };
   if (attempt >= maxAttempts) {
     // Dead-letter first, then mark DEAD: a crash in between re-runs the job,
     // which adds the same dead-letter job again (a no-op), never none. The id

@@ -1,5 +1,6 @@
 import { isDatabaseUnavailable, listDevicesOf, loadSendContexts, type SendContextRow } from "@herald/db";
 import type { Channel, NotificationStatus } from "@herald/domain";
+import type { DeliveryError } from "@herald/errors";
 import type { Job } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import type { SendContext, SendResult } from "../providers/provider.ts";
@@ -13,6 +14,7 @@ import {
   prepareDelivery,
   type RecordOptions,
 } from "./deliver.ts";
+import { pauseChannel } from "./provider-throttle.ts";
 import { handOverRetries, type PendingRetry } from "./retry-batch.ts";
 
 /**
@@ -36,6 +38,8 @@ export interface BatchOutcome {
   failed: number;
   /** Failed for now: handed to one retry batch (`send_batch` with `priorAttempts`). */
   retrying: number;
+  /** Refused for the account's rate (429): left as they were, for this job to send again after the pause. */
+  throttled: number;
   missing: number;
 }
 
@@ -43,6 +47,7 @@ function count(outcome: BatchOutcome, result: DeliveryOutcome): void {
   if (result.status === "SENT") outcome.sent++;
   else if (result.status === "SKIPPED") outcome.skipped++;
   else if (result.failure.kind === "retry") outcome.retrying++;
+  else if (result.failure.kind === "throttled") outcome.throttled++;
   else outcome.failed++;
 }
 
@@ -64,6 +69,12 @@ async function allOrFirstError(tasks: Promise<unknown>[]): Promise<void> {
  * dead-letters each. Only infrastructure errors fail the batch, whose re-run
  * skips what was sent or handed over; PostgreSQL being unreachable is
  * rethrown untouched once every send in hand has settled.
+ *
+ * Sends a provider refused for the account's rate (429) are no failed
+ * attempt: their rows stay as they were (QUEUED, or FAILED to this retry
+ * batch), the chunks not sent yet wait too, and once the rest is recorded
+ * the job pauses the channel and throws `ChannelPausedError`. It then runs
+ * again after the pause at the same attempt, sending only those rows.
  */
 export async function sendBatch(
   deps: WorkerDeps,
@@ -84,9 +95,16 @@ export async function sendBatch(
   };
   // After a cut-off run, a sender that can tell what its provider already has is asked one by one.
   const lookup = at.interrupted && deps.env.reliability.recoveryLookup && !!sender.findSent;
-  const outcome: BatchOutcome = { sent: 0, skipped: 0, failed: 0, retrying: 0, missing: 0 };
+  const outcome: BatchOutcome = { sent: 0, skipped: 0, failed: 0, retrying: 0, throttled: 0, missing: 0 };
   const retries: PendingRetry[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
+  let throttledBy: DeliveryError | undefined;
+  const noteThrottle = (result: DeliveryOutcome) => {
+    if (result.status === "FAILED" && result.failure.kind === "throttled")
+      throttledBy ??= result.failure.error;
+    count(outcome, result);
+  };
+  // A throttled chunk stops the batch: the next chunks' requests would be refused alike.
+  for (let i = 0; i < ids.length && !throttledBy; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const found = await loadSendContexts(deps.db, chunk);
     outcome.missing += chunk.length - found.size;
@@ -109,7 +127,7 @@ export async function sendBatch(
     });
     if (!sender.sendMany || lookup) {
       await allOrFirstError(
-        loaded.map(async (l) => count(outcome, await deliver(deps, channel, l, at, optionsFor(l)))),
+        loaded.map(async (l) => noteThrottle(await deliver(deps, channel, l, at, optionsFor(l)))),
       );
       continue;
     }
@@ -135,7 +153,7 @@ export async function sendBatch(
           at,
           optionsFor(l),
         );
-        count(outcome, result);
+        noteThrottle(result);
       }),
     );
   }
@@ -145,5 +163,6 @@ export async function sendBatch(
   await handOverRetries(deps, channel, job.id!, at, retries);
   if (outcome.missing > 0)
     deps.logger.warn({ jobId: job.id, channel, missing: outcome.missing }, "batch rows not found");
+  if (throttledBy) throw await pauseChannel(deps, channel, throttledBy);
   return outcome;
 }

@@ -4,6 +4,7 @@ import type { Channel } from "@herald/domain";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import { deliver, type RecordOptions, type SendOutcome } from "./deliver.ts";
+import { pauseChannel } from "./provider-throttle.ts";
 
 export interface SendOptions extends RecordOptions {
   /**
@@ -29,7 +30,9 @@ async function loadContext(
 /**
  * One `send` job's attempt. Its failures throw what tells BullMQ whether (and
  * how) to go on: `UnrecoverableError` for a permanent one, the delivery error
- * (retried on the channel's schedule) for a transient one. PostgreSQL being
+ * (retried on the channel's schedule) for a transient one, and
+ * `ChannelPausedError` once a provider's 429 paused the channel (the job
+ * waits for the pause, its attempt not used). PostgreSQL being
  * unreachable is rethrown untouched, and the caller puts the job back without
  * counting an attempt.
  */
@@ -61,6 +64,7 @@ export async function sendNotification(
   if (outcome.status !== "FAILED") return outcome;
   const { failure } = outcome;
   if (failure.kind === "erased") throw new UnrecoverableError("recipient erased");
+  if (failure.kind === "throttled") throw await pauseChannel(deps, channel, failure.error);
   // Dead-lettered: the job must stop here, whatever attempts it was given.
   if (failure.kind === "dead") throw new UnrecoverableError(failure.error.message);
   if (failure.kind === "permanent") {

@@ -65,6 +65,19 @@ describe("startCriticalStandby", () => {
     expect(created()).toBe(1);
   });
 
+  it("stays out while a provider's 429 pauses the lane, and serves it if nobody takes the job after the pause", async () => {
+    const { queue, standby, taken, created } = lane("standby-paused", 300);
+    await queue.rateLimit(1200);
+    const started = Date.now();
+    await queue.add("job", {}, { jobId: "p" });
+    await sleep(900);
+    expect(standby.serving()).toEqual([]);
+    expect(created()).toBe(0);
+
+    await eventually(async () => taken.includes("p"), 5000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1200);
+  });
+
   it("stays out while someone else keeps taking the jobs", async () => {
     const { queue, standby, created } = lane("standby-others", 600);
     // Another process takes each job ~100 ms after it arrives: the first in line keeps changing.

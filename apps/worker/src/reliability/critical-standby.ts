@@ -1,5 +1,6 @@
 import type { Logger } from "@herald/logger";
 import type { Queue, Worker } from "bullmq";
+import { pausedFor } from "../channels/provider-throttle.ts";
 
 /** A critical lane this process does not serve, and how to start serving it. */
 export interface StandbyLane {
@@ -68,8 +69,10 @@ async function heldByNobody(queue: Queue): Promise<boolean> {
  * job has stayed first in line for `afterMs`, serves the lane from this
  * process until it is empty, then steps back. A healthy critical process
  * takes a job within milliseconds, so the same job first in line at two
- * looks `afterMs` apart means nobody is taking them. Retries promoted from
- * `delayed` start their wait when they reach the line, not when first added.
+ * looks `afterMs` apart means nobody is taking them, unless a provider's
+ * 429 paused the lane (`pauseChannel`): its jobs' wait starts when the pause
+ * ends. Retries promoted from `delayed` start their wait when they reach the
+ * line, not when first added.
  * A lane whose job in hand lost its lock is served at once: its worker's
  * stalled check is what hands that job to a live process.
  */
@@ -121,7 +124,13 @@ export function startCriticalStandby(lanes: StandbyLane[], options: CriticalStan
     if (s.serving || !options.canServe()) return;
     if (stalled) return serve(s, "a job in hand lost its lock (its process died)");
     const waited = Math.max(...[...s.heads.values()].map((seen) => now - seen));
-    if (waited >= afterMs) serve(s, `a job waited ${waited} ms with nobody taking it`);
+    if (waited < afterMs) return;
+    // Nobody may take a job while a provider's 429 pauses the lane: its jobs' wait starts when the pause ends.
+    if ((await pausedFor(s.lane.queue)) > 0) {
+      for (const id of s.heads.keys()) s.heads.set(id, Date.now());
+      return;
+    }
+    serve(s, `a job waited ${waited} ms with nobody taking it`);
   };
 
   const look = async () => {
