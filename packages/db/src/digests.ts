@@ -1,6 +1,6 @@
 import type { Channel } from "@herald/domain";
 import { newId } from "@herald/ids";
-import { and, asc, eq, getTableColumns, lte, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { NewNotification, NotificationRow } from "./notifications.ts";
 import { digests, events, notifications, notificationTimeline } from "./schema/index.ts";
@@ -50,7 +50,10 @@ export async function getDigestOfNotification(db: Db, notificationId: string): P
  * digest notification. Holds a share lock on the digest row, so a flush
  * (which updates that row) either sees these items or runs before and makes
  * this return null: the caller then uses the next window. Rows that exist
- * already (a re-run router) are returned as they are.
+ * already (a re-run router) are returned as they are. Rows of a canceled
+ * event are not filed; the event row is share-locked first, so a concurrent
+ * cancel either waits for these items (and then cancels them) or is seen
+ * (see `cancelEvent`).
  */
 export async function addDigestItems(
   db: Db,
@@ -60,6 +63,19 @@ export async function addDigestItems(
 ): Promise<NotificationRow[] | null> {
   if (rows.length === 0) return [];
   return db.transaction(async (tx) => {
+    const eventIds = [...new Set(rows.map((r) => r.eventId))];
+    // Share-locked until the items commit, so a cancel's UPDATE of canceled_at waits for them
+    // (and then cancels them); one that committed first is read here, since a row locked after
+    // a concurrent update is read as updated. No canceled_at test in the WHERE: a row it left
+    // out would not be locked.
+    const locked = await tx
+      .select({ id: events.id, canceledAt: events.canceledAt })
+      .from(events)
+      .where(inArray(events.id, eventIds))
+      .for("share");
+    const canceled = new Set(locked.filter((e) => e.canceledAt).map((e) => e.id));
+    const live = rows.filter((r) => !canceled.has(r.eventId));
+    if (live.length === 0) return [];
     const [digest] = await tx
       .select()
       .from(digests)
@@ -69,7 +85,7 @@ export async function addDigestItems(
     const created = await tx
       .insert(notifications)
       .values(
-        rows.map((r) => ({
+        live.map((r) => ({
           ...r,
           status: "DIGESTED" as const,
           digestId: digest.notificationId,
@@ -94,15 +110,15 @@ export async function addDigestItems(
         ]),
       );
     }
-    if (created.length === rows.length) return created;
-    const existing = await tx.select().from(notifications).where(eq(notifications.eventId, rows[0]!.eventId));
+    if (created.length === live.length) return created;
+    const existing = await tx.select().from(notifications).where(eq(notifications.eventId, live[0]!.eventId));
     const createdIds = new Set(created.map((c) => c.id));
     return [
       ...created,
       ...existing.filter(
         (e) =>
           !createdIds.has(e.id) &&
-          rows.some((r) => r.recipientId === e.recipientId && r.channel === e.channel),
+          live.some((r) => r.recipientId === e.recipientId && r.channel === e.channel),
       ),
     ];
   });

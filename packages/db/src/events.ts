@@ -197,9 +197,10 @@ export async function markEventsFailed(db: Db, ids: string[], error: string): Pr
 /**
  * Takes failed events back to `accepted` (an operator retries their route
  * job): routing skips a failed event, so without this the retry would do
- * nothing. `ownJob`: each gets a `route` job of its own rather than its
- * group's (`route_job` cleared), so the reconciler looks for that one.
- * Returns the events reopened, as they are now.
+ * nothing. A canceled event is left failed: the app wants none of it sent.
+ * `ownJob`: each gets a `route` job of its own rather than its group's
+ * (`route_job` cleared), so the reconciler looks for that one. Returns the
+ * events reopened, as they are now.
  */
 export async function reopenFailedEvents(
   db: Db,
@@ -210,7 +211,7 @@ export async function reopenFailedEvents(
   const rows = await pg(db)<Record<string, unknown>[]>`
     update events set status = 'accepted', error = null, routed_at = null,
       route_job = case when ${options.ownJob === true} then null else route_job end
-    where id = any(${ids}::text[]) and status = 'failed'
+    where id = any(${ids}::text[]) and status = 'failed' and canceled_at is null
     returning *`;
   return rows.map(readEvent);
 }

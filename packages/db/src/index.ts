@@ -1,5 +1,6 @@
 export { sql } from "drizzle-orm";
 export * from "./api-keys.ts";
+export * from "./cancel-event.ts";
 export {
   type CreateDbOptions,
   createDb,

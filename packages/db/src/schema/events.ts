@@ -44,6 +44,12 @@ export const events = pgTable(
     routeJob: text("route_job"),
     createdAt: createdAt(),
     routedAt: at("routed_at"),
+    /**
+     * When the app canceled the event (`DELETE /v1/events/:id`): the router
+     * routes it no further and its notifications not sent yet are canceled.
+     * Kept beside `status`, which still says how far routing got.
+     */
+    canceledAt: at("canceled_at"),
   },
   (t) => [
     index("events_user_idx").on(t.userId, t.id),
