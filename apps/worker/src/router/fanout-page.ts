@@ -59,6 +59,16 @@ export async function routeFanoutPage(
   if (!bounds) throw new UnrecoverableError(`fan-out page ${eventId}/${page} not planned`);
   const empty = { recipients: 0, notifications: 0, skipped: {}, eventDone: false };
   if (event.status === "failed") return empty;
+  if (event.canceledAt) {
+    // Canceled (DELETE /v1/events/:id): the page makes nothing but still counts as done, so the
+    // last page marks the event routed and the reconciler leaves it be. A page done before
+    // keeps its counts. A page already past this point when the cancel came inserts nothing
+    // either: insertNotifications skips a canceled event's rows.
+    if (bounds.doneAt) return { ...(bounds.counts ?? empty), eventDone: false };
+    const none: FanoutPageCounts = { recipients: 0, notifications: 0, skipped: {} };
+    const { eventDone } = await finishFanoutPage(deps.db, eventId, page, none);
+    return { ...none, eventDone };
+  }
   const def = getNotificationType(event.type);
   if (!def) throw new UnrecoverableError(`unknown type ${event.type}`);
 

@@ -70,6 +70,15 @@ export async function routeEvent(
   const event = await batches.events.run(eventId, lane);
   if (!event) throw new UnrecoverableError(`event ${eventId} not found`);
   if (event.status === "failed") return { notifications: 0 };
+  if (event.canceledAt) {
+    // Canceled by the app (DELETE /v1/events/:id) before it was routed, or while: nothing more is
+    // made (a row that committed before the cancel was canceled by it). Marked routed, since
+    // the reconciler re-enqueues events left accepted; a topic event's pages still running
+    // find it canceled and make nothing either.
+    if (event.status === "accepted")
+      await batches.routed.run({ id: eventId, suppressed: [], at: new Date() }, lane);
+    return { notifications: 0 };
+  }
   if (event.topic) return planTopicFanout(deps, event, event.topic);
   if (!event.userId) throw new UnrecoverableError(`event ${eventId} has neither user nor topic`);
   if (event.status === "routed") {
