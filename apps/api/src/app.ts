@@ -27,6 +27,7 @@ import { registerDashboardSession } from "./routes/dashboard-session.ts";
 import { registerDashboardTemplates } from "./routes/dashboard-templates.ts";
 import { registerDeadLetters } from "./routes/dead-letters.ts";
 import { registerDocs } from "./routes/docs.ts";
+import { registerEventCancel } from "./routes/event-cancel.ts";
 import { registerEventMisses } from "./routes/event-misses.ts";
 import { registerEventRetry } from "./routes/event-retry.ts";
 import { registerEvents } from "./routes/events.ts";
@@ -145,6 +146,7 @@ export function createApp(deps: ApiDeps): App {
   registerUserEvents(app, deps);
   registerEventMisses(app, deps);
   registerEventRetry(app, deps);
+  registerEventCancel(app, deps);
   registerUserTopics(app, deps);
   registerTopics(app, deps);
   registerInbox(app, deps, { apiKey: auth, limit, tokens });

@@ -70,6 +70,13 @@ export type Contract = [
       Returns<Herald["notifications"]["reschedule"]>
     >
   >,
+  // events.cancel
+  Assert<
+    Answers<
+      Json<paths["/v1/events/{eventId}"]["delete"]["responses"][200]>,
+      Returns<Herald["events"]["cancel"]>
+    >
+  >,
   // events.retry
   Assert<
     Answers<

@@ -40,6 +40,18 @@ describe("what became of an event", () => {
     });
   });
 
+  it("says the app canceled it, and whether anything had been made by then", () => {
+    expect(eventOutcome({ ...event, status: "canceled" })).toEqual({
+      tone: "bad",
+      settled: true,
+      headline: "Canceled by the app",
+      text: "Canceled by the app: before any notification was made",
+    });
+    expect(eventOutcome({ ...event, status: "canceled", notifications: [{}, {}] }).text).toBe(
+      "Canceled by the app: 2 notifications were made before: each canceled unless already sent",
+    );
+  });
+
   it("takes the number of notifications when the event comes without them (a user's event list)", () => {
     const { notifications: _, ...listed } = event;
     expect(eventOutcome({ ...listed, notificationCount: 0 }).headline).toBe("No notification was sent");

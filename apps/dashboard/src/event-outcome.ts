@@ -23,7 +23,7 @@ export const suppressedText = (s: SuppressedChannel) =>
 
 interface EventLike {
   id: string;
-  status: "accepted" | "routed" | "failed";
+  status: "accepted" | "routed" | "failed" | "canceled";
   error?: string | undefined;
   suppressed: { channel: string; reason: string }[];
   /** The event's notifications (`GET /v1/events/:id`), or only their number (a user's event list). */
@@ -52,6 +52,14 @@ export function eventOutcome(e: EventLike): {
   if (e.status === "accepted") return done("ok", `Accepted (${e.id}), not routed yet`);
   if (e.status === "failed") return done("bad", "Event failed", e.error ?? "unknown error");
   const made = e.fanout?.notifications ?? e.notificationCount ?? e.notifications?.length ?? 0;
+  if (e.status === "canceled") {
+    // Support's answer to "why did they not get it?": the app took it back (DELETE /v1/events/:id).
+    const before =
+      made === 0
+        ? "before any notification was made"
+        : `${made} notification${made === 1 ? " was" : "s were"} made before: each canceled unless already sent`;
+    return done("bad", "Canceled by the app", before);
+  }
   const why = e.suppressed.map(suppressedText).join("; ");
   if (made === 0) return done("bad", "No notification was sent", why);
   return done("ok", `${made} notification${made === 1 ? "" : "s"} created`, why && `not sent on ${why}`);

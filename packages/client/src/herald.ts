@@ -101,6 +101,19 @@ export class Herald {
       ).body,
     get: async (eventId: string): Promise<HeraldEvent> =>
       (await this.http.request<HeraldEvent>("GET", `/v1/events/${seg(eventId)}`, { retryable: true })).body,
+    /**
+     * Cancels an event: its notifications not sent yet are canceled, and one
+     * not routed yet makes none. Answers the event (`status: "canceled"`) with
+     * its notifications, which tell what had already gone out. A canceled
+     * event is answered the same again. `not_found` (404) when unknown.
+     */
+    cancel: async (eventId: string): Promise<HeraldEvent> =>
+      (
+        await this.http.request<HeraldEvent>("DELETE", `/v1/events/${seg(eventId)}`, {
+          // A repeat after a lost answer answers the same: the cancel is idempotent.
+          retryable: true,
+        })
+      ).body,
     /** One page of a topic event's subscribers who got nothing (every channel skipped), by user, with why. */
     misses: async (eventId: string, page: PageOptions = {}): Promise<Page<EventMiss>> =>
       (

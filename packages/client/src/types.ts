@@ -127,13 +127,16 @@ export interface HeraldEvent {
   /** Only for a dashboard support session reading a `security` event: `data` is then empty. */
   dataHidden?: true;
   priority: Priority;
-  status: "accepted" | "routed" | "failed";
+  /** `canceled`: by `events.cancel`, whatever routing had done (the notifications tell what went out). */
+  status: "accepted" | "routed" | "failed" | "canceled";
   sendAt?: string;
   channels?: Channel[];
   suppressed: { channel: string; reason: string }[];
   error?: string;
   createdAt: string;
   routedAt?: string;
+  /** When it was first canceled. */
+  canceledAt?: string;
   /** A topic event's fan-out progress, summed over its finished pages. */
   fanout?: {
     pages: number;

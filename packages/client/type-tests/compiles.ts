@@ -34,6 +34,8 @@ export async function usage() {
   ]);
   const event = await herald.events.get("evt_1");
   const status: string = event.notifications[0]?.status ?? "PENDING";
+  const canceled = await herald.events.cancel(event.id);
+  if (canceled.status === "canceled") void [canceled.canceledAt, canceled.notifications[0]?.status];
   const page = await herald.notifications.list({ userId: "ada", channel: "email", limit: 10 });
   for await (const n of herald.notifications.listAll({ userId: "ada" })) void n.channel;
   await herald.notifications.get(page.data[0]!.id);

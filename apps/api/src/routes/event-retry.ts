@@ -21,7 +21,7 @@ const retry = createRoute({
     "For an event whose routing failed for good (`status: failed`, e.g. its type or a template was not " +
     "deployed yet): once the cause is fixed, it is routed again with fresh attempts, as if just accepted. " +
     "Answers the event, `accepted` again; follow it with `GET /v1/events/{eventId}`. 409 when it is not " +
-    "failed, 404 when unknown.",
+    "failed or was canceled, 404 when unknown.",
   middleware: [requireScope("events:write")] as const,
   request: { params: EventIdParam },
   responses: {
@@ -43,6 +43,9 @@ export function registerEventRetry(app: App, deps: ApiDeps): void {
     const { eventId } = c.req.valid("param");
     const event = await getEvent(deps.db, eventId);
     if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
+    if (event.canceledAt) {
+      throw new HeraldError("conflict", `Event ${eventId} was canceled: it is not routed again.`);
+    }
     const reopened = await retryFailedEvent(deps, event);
     if (!reopened) {
       throw new HeraldError(

@@ -1,5 +1,5 @@
 import { createBatcher } from "@herald/batching";
-import { fanoutSummary, getEvent, isDatabaseUnavailable, listEventNotifications } from "@herald/db";
+import { getEvent, isDatabaseUnavailable } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
@@ -14,15 +14,11 @@ import {
   EventAcceptedSchema,
   EventRequestSchema,
   EventSchema,
-  serializeEvent,
 } from "../schemas/event.ts";
-import { serializeNotification } from "../schemas/notification.ts";
 import { acceptBatch } from "../services/accept-batch.ts";
+import { eventView } from "../services/event-view.ts";
 import { acceptEvents, type ValidEvent, validateEvent } from "../services/ingest.ts";
 import { seesSecrets } from "../services/secret-content.ts";
-
-/** A topic event lists this many of its notifications; the rest page through GET /v1/notifications?eventId=. */
-const TOPIC_EVENT_NOTIFICATIONS = 10;
 
 const IdempotencyHeader = z.object({
   "idempotency-key": z
@@ -215,18 +211,6 @@ export function registerEvents(app: App, deps: ApiDeps): void {
     const { eventId } = c.req.valid("param");
     const event = await getEvent(deps.db, eventId);
     if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
-    const sees = seesSecrets(c);
-    const [notifications, fanout] = await Promise.all([
-      listEventNotifications(deps.db, eventId, event.topic ? TOPIC_EVENT_NOTIFICATIONS : undefined),
-      event.topic ? fanoutSummary(deps.db, eventId) : null,
-    ]);
-    return c.json(
-      {
-        ...serializeEvent(event, sees),
-        ...(fanout ? { fanout } : {}),
-        notifications: notifications.map((n) => serializeNotification(n, sees)),
-      },
-      200,
-    );
+    return c.json(await eventView(deps, event, seesSecrets(c)), 200);
   });
 }

@@ -175,7 +175,10 @@ export const EventSchema = z
         "Set, with `data` empty, for a support session reading a `security` event (reset links, codes)",
     }),
     priority: z.enum(PRIORITIES),
-    status: z.enum(["accepted", "routed", "failed"]),
+    status: z.enum(["accepted", "routed", "failed", "canceled"]).openapi({
+      description:
+        "`accepted` (not routed yet), `routed`, `failed` (routing failed for good, see `error`), or `canceled` by `DELETE /v1/events/{eventId}` (whatever routing had done: the notifications say what went out)",
+    }),
     sendAt: Timestamp.optional(),
     channels: z.array(z.enum(CHANNELS)).optional(),
     suppressed: z.array(z.object({ channel: z.string(), reason: z.string() })).openapi({
@@ -185,6 +188,7 @@ export const EventSchema = z
     error: z.string().optional(),
     createdAt: Timestamp,
     routedAt: Timestamp.optional(),
+    canceledAt: Timestamp.optional().openapi({ description: "When it was first canceled" }),
     fanout: FanoutSchema.optional(),
     notifications: z.array(NotificationSchema).openapi({
       description: "For a topic event, the first 10 only: page through `GET /v1/notifications?eventId=`",
@@ -203,12 +207,14 @@ export function serializeEvent(e: EventRow, sees: boolean) {
     data: hidden ? {} : e.data,
     ...(hidden ? { dataHidden: true as const } : {}),
     priority: e.priority as (typeof PRIORITIES)[number],
-    status: e.status,
+    // Canceled wins: it is what the app asked for last, and `routedAt` still tells how far routing got.
+    status: e.canceledAt ? ("canceled" as const) : e.status,
     ...(e.sendAt ? { sendAt: e.sendAt.toISOString() } : {}),
     ...(e.channels ? { channels: e.channels as (typeof CHANNELS)[number][] } : {}),
     suppressed: e.suppressed,
     ...(e.error ? { error: e.error } : {}),
     createdAt: e.createdAt.toISOString(),
     ...(e.routedAt ? { routedAt: e.routedAt.toISOString() } : {}),
+    ...(e.canceledAt ? { canceledAt: e.canceledAt.toISOString() } : {}),
   };
 }

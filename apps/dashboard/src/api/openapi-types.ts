@@ -754,7 +754,182 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Cancel an event: send nothing more of it
+         * @description Marks the event canceled and cancels its notifications not sent yet: PENDING, SCHEDULED, QUEUED, FAILED awaiting a retry, and items waiting in a digest that has not gone out. Sent ones (and those that failed for good, dead letters, suppressed ones) keep their status. Also before routing: the router then makes no notification for it, and one routing it at that moment makes no more. A send a worker has already handed to the provider still goes out: its notification moves on from CANCELED to SENT. Answers the event as `GET /v1/events/{eventId}` does, `status: canceled`; a repeat answers 200 again (and cancels anything an interrupted first call left).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An event's id (`eventId` of `POST /v1/events`): `evt_` and 26 base32 characters */
+                    eventId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Canceled: the event and its notifications, which tell what was canceled and what had gone out */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+                         *       "type": "order_placed",
+                         *       "userId": "user_123",
+                         *       "data": {
+                         *         "orderId": "A-1042",
+                         *         "total": 59.9,
+                         *         "currency": "EUR",
+                         *         "items": [
+                         *           {
+                         *             "name": "Linen shirt",
+                         *             "quantity": 1,
+                         *             "price": 59.9
+                         *           }
+                         *         ]
+                         *       },
+                         *       "priority": "normal",
+                         *       "status": "canceled",
+                         *       "suppressed": [
+                         *         {
+                         *           "channel": "sms",
+                         *           "reason": "opted_out"
+                         *         }
+                         *       ],
+                         *       "createdAt": "2026-11-24T09:00:00.100Z",
+                         *       "routedAt": "2026-11-24T09:00:00.125Z",
+                         *       "notifications": [
+                         *         {
+                         *           "id": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+                         *           "eventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+                         *           "userId": "user_123",
+                         *           "type": "order_placed",
+                         *           "category": "transactional",
+                         *           "channel": "email",
+                         *           "priority": "normal",
+                         *           "status": "SENT",
+                         *           "provider": "resend",
+                         *           "providerMessageId": "4ef9a417-02e9-4d39-ad75-9611e0fcc33c",
+                         *           "retryCount": 0,
+                         *           "content": {
+                         *             "channel": "email",
+                         *             "subject": "Order A-1042 confirmed"
+                         *           },
+                         *           "createdAt": "2026-11-24T09:00:00.120Z",
+                         *           "sentAt": "2026-11-24T09:00:00.480Z"
+                         *         },
+                         *         {
+                         *           "id": "ntf_01jd8q3k5m6n7p8q9r0s1t2v40",
+                         *           "eventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+                         *           "userId": "user_123",
+                         *           "type": "order_placed",
+                         *           "category": "transactional",
+                         *           "channel": "push",
+                         *           "priority": "normal",
+                         *           "status": "CANCELED",
+                         *           "retryCount": 0,
+                         *           "content": {
+                         *             "channel": "push",
+                         *             "title": "Order A-1042 confirmed"
+                         *           },
+                         *           "createdAt": "2026-11-24T09:00:00.120Z",
+                         *           "scheduledAt": "2026-11-25T09:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "canceledAt": "2026-11-24T09:00:05.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Event"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2386,7 +2561,7 @@ export interface paths {
         put?: never;
         /**
          * Route a failed event again
-         * @description For an event whose routing failed for good (`status: failed`, e.g. its type or a template was not deployed yet): once the cause is fixed, it is routed again with fresh attempts, as if just accepted. Answers the event, `accepted` again; follow it with `GET /v1/events/{eventId}`. 409 when it is not failed, 404 when unknown.
+         * @description For an event whose routing failed for good (`status: failed`, e.g. its type or a template was not deployed yet): once the cause is fixed, it is routed again with fresh attempts, as if just accepted. Answers the event, `accepted` again; follow it with `GET /v1/events/{eventId}`. 409 when it is not failed or was canceled, 404 when unknown.
          */
         post: {
             parameters: {
@@ -7339,8 +7514,11 @@ export interface components {
             dataHidden?: true;
             /** @enum {string} */
             priority: "critical" | "high" | "normal" | "low";
-            /** @enum {string} */
-            status: "accepted" | "routed" | "failed";
+            /**
+             * @description `accepted` (not routed yet), `routed`, `failed` (routing failed for good, see `error`), or `canceled` by `DELETE /v1/events/{eventId}` (whatever routing had done: the notifications say what went out)
+             * @enum {string}
+             */
+            status: "accepted" | "routed" | "failed" | "canceled";
             /**
              * Format: date-time
              * @example 2026-11-24T09:00:00.000Z
@@ -7371,6 +7549,12 @@ export interface components {
              * @example 2026-11-24T09:00:00.000Z
              */
             routedAt?: string;
+            /**
+             * Format: date-time
+             * @description When it was first canceled
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            canceledAt?: string;
             fanout?: components["schemas"]["Fanout"];
             /** @description For a topic event, the first 10 only: page through `GET /v1/notifications?eventId=` */
             notifications: components["schemas"]["Notification"][];
@@ -7865,8 +8049,11 @@ export interface components {
             dataHidden?: true;
             /** @enum {string} */
             priority: "critical" | "high" | "normal" | "low";
-            /** @enum {string} */
-            status: "accepted" | "routed" | "failed";
+            /**
+             * @description `accepted` (not routed yet), `routed`, `failed` (routing failed for good, see `error`), or `canceled` by `DELETE /v1/events/{eventId}` (whatever routing had done: the notifications say what went out)
+             * @enum {string}
+             */
+            status: "accepted" | "routed" | "failed" | "canceled";
             /**
              * Format: date-time
              * @example 2026-11-24T09:00:00.000Z
@@ -7897,6 +8084,12 @@ export interface components {
              * @example 2026-11-24T09:00:00.000Z
              */
             routedAt?: string;
+            /**
+             * Format: date-time
+             * @description When it was first canceled
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            canceledAt?: string;
             /**
              * @description Notifications the event made (0 while it is not routed yet)
              * @example 1
@@ -7982,8 +8175,11 @@ export interface components {
             dataHidden?: true;
             /** @enum {string} */
             priority: "critical" | "high" | "normal" | "low";
-            /** @enum {string} */
-            status: "accepted" | "routed" | "failed";
+            /**
+             * @description `accepted` (not routed yet), `routed`, `failed` (routing failed for good, see `error`), or `canceled` by `DELETE /v1/events/{eventId}` (whatever routing had done: the notifications say what went out)
+             * @enum {string}
+             */
+            status: "accepted" | "routed" | "failed" | "canceled";
             /**
              * Format: date-time
              * @example 2026-11-24T09:00:00.000Z
@@ -8014,6 +8210,12 @@ export interface components {
              * @example 2026-11-24T09:00:00.000Z
              */
             routedAt?: string;
+            /**
+             * Format: date-time
+             * @description When it was first canceled
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            canceledAt?: string;
         };
         /**
          * @example {

@@ -43,7 +43,7 @@ export function EventSummary({ eventId }: { eventId: string }) {
         )}
         {e.topic && <> to topic {e.topic}</>}
       </strong>
-      <span>{e.status === "failed" ? outcome.text : `${outcome.headline}.`}</span>
+      <span>{e.status === "failed" || e.status === "canceled" ? outcome.text : `${outcome.headline}.`}</span>
       {e.status === "failed" && <RouteAgainButton eventId={e.id} />}
       <SuppressedList suppressed={e.suppressed} />
       {e.topic && e.status !== "accepted" && <EventMisses eventId={e.id} />}

@@ -56,7 +56,7 @@ export function UnsentEvents({ userId }: { userId: string }) {
                     </Link>
                   </div>
                   <p className="unsent-why">
-                    {e.status === "failed" ? outcome.text : `${outcome.headline}.`}
+                    {e.status === "failed" || e.status === "canceled" ? outcome.text : `${outcome.headline}.`}
                   </p>
                   <SuppressedList suppressed={e.suppressed} />
                 </li>
