@@ -67,16 +67,20 @@ describe("DELETE /v1/events/:id", () => {
   it("cancels an event before the router got to it: routing it then makes and sends nothing", async () => {
     const lanes = herald.worker!.deps.queues.lanes("events");
     await Promise.all(lanes.map((q) => q.pause()));
-    const tomorrow = await trigger({ sendAt: new Date(Date.now() + 24 * HOUR).toISOString() });
-    const now = await trigger({ channels: ["email", "in_app"] });
-
-    const res = await herald.call("DELETE", `/v1/events/${tomorrow}`);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: tomorrow, status: "canceled", notifications: [] });
-    expect(Date.parse(res.body.canceledAt)).toBeGreaterThan(Date.now() - 60_000);
-    expect((await herald.call("DELETE", `/v1/events/${now}`)).status).toBe(200);
-
-    await Promise.all(lanes.map((q) => q.resume()));
+    let tomorrow: string;
+    let now: string;
+    try {
+      tomorrow = await trigger({ sendAt: new Date(Date.now() + 24 * HOUR).toISOString() });
+      now = await trigger({ channels: ["email", "in_app"] });
+      const res = await herald.call("DELETE", `/v1/events/${tomorrow}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: tomorrow, status: "canceled", notifications: [] });
+      expect(Date.parse(res.body.canceledAt)).toBeGreaterThan(Date.now() - 60_000);
+      expect((await herald.call("DELETE", `/v1/events/${now}`)).status).toBe(200);
+    } finally {
+      // Whatever happened, the other tests need a router.
+      await Promise.all(lanes.map((q) => q.resume()));
+    }
     await routerDone(tomorrow);
     await routerDone(now);
     for (const id of [tomorrow, now]) {
