@@ -19,7 +19,7 @@ export type CanceledNotification = Pick<NotificationRow, "id" | "channel" | "pri
 export interface CanceledEvent {
   /** The event as it is now, `canceledAt` set (the first cancel's time). */
   event: EventRow;
-  /** Notifications this call canceled (none when a earlier cancel got them all). */
+  /** Notifications this call canceled (none when an earlier cancel got them all). */
   canceled: CanceledNotification[];
 }
 
