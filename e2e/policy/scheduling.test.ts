@@ -81,6 +81,24 @@ describe("scheduling: sendAt, cancel, reschedule", () => {
     );
   });
 
+  it("DELETE removes a critical notification's job from its channel's critical lane", async () => {
+    const res = await herald.call("POST", "/v1/events", {
+      type: "password_reset",
+      userId: "sam",
+      channels: ["email"],
+      data: { resetUrl: "https://example.com/r/1", expiresInMinutes: 30 },
+      sendAt: new Date(Date.now() + HOUR).toISOString(),
+    });
+    const n = await eventually(async () => {
+      const e = await herald.call("GET", `/v1/events/${res.body.eventId}`);
+      return e.body.status === "routed" ? e.body.notifications[0] : null;
+    });
+    const lane = herald.worker!.deps.queues.get("email", "critical");
+    expect(await (await lane.getJob(n.id))?.getState()).toBe("delayed");
+    expect((await herald.call("DELETE", `/v1/notifications/${n.id}`)).status).toBe(200);
+    expect(await lane.getJob(n.id)).toBeUndefined();
+  });
+
   it("PATCH moves the delayed job to the new time; a time in the past sends at once", async () => {
     const n = await schedule(new Date(Date.now() + HOUR));
     const target = new Date(Date.now() + 3 * HOUR);

@@ -183,11 +183,9 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
       (await cancelDigestItem(deps.db, notificationId, { by: "api", from: "digest" }));
     const n = (await getNotification(deps.db, notificationId)) ?? before;
     if (!canceled && n.status !== "CANCELED") throw tooLate(n.status);
-    // The worker skips canceled rows anyway; removing the job just frees the queue.
-    await deps.queues
-      .get(n.channel)
-      .remove(notificationId)
-      .catch(() => 0);
+    // The worker skips canceled rows anyway; removing the job just frees the queue (a critical
+    // notification's job waits in its channel's critical lane).
+    await Promise.all(deps.queues.lanes(n.channel).map((q) => q.remove(notificationId).catch(() => 0)));
     return c.json(serializeNotification(n, seesSecrets(c)), 200);
   });
 }
