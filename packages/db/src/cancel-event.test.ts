@@ -67,14 +67,10 @@ describe("cancelEvent", () => {
     const eventId = await newEvent();
     const pending = [row(eventId, "PENDING"), row(eventId, "SCHEDULED"), row(eventId, "QUEUED")];
     const retrying = row(eventId, "FAILED");
-    const kept = [
-      row(eventId, "SENT"),
-      row(eventId, "DELIVERED"),
-      row(eventId, "FAILED", "permanent_error"),
-      row(eventId, "DEAD"),
-      row(eventId, "SUPPRESSED", "opted_out"),
-    ];
-    await insertNotifications(h.db, [...pending, retrying, ...kept]);
+    // Dead letters an operator could retry (one by one, or "retry all" after an outage).
+    const dead = [row(eventId, "FAILED", "permanent_error"), row(eventId, "DEAD")];
+    const kept = [row(eventId, "SENT"), row(eventId, "DELIVERED"), row(eventId, "SUPPRESSED", "opted_out")];
+    await insertNotifications(h.db, [...pending, retrying, ...dead, ...kept]);
     const open = await openDigest(h.db, {
       recipientId: "usr_digest_open",
       userId: "ada",
@@ -104,7 +100,7 @@ describe("cancelEvent", () => {
     // Batches of 2: the keyset walks past each batch to the next.
     const first = await cancelEvent(h.db, eventId, { by: "test" }, 2);
     expect(first!.event.canceledAt).toBeInstanceOf(Date);
-    const expected = [...pending, retrying].map((n) => n.id!).concat(waiting!.id);
+    const expected = [...pending, retrying, ...dead].map((n) => n.id!).concat(waiting!.id);
     expect(first!.canceled.map((n) => n.id).sort()).toEqual(expected.sort());
     for (const id of expected) expect(await statusOf(id)).toBe("CANCELED");
     for (const n of kept) expect(await statusOf(n.id!)).toBe(n.status);

@@ -26,9 +26,8 @@ export interface CanceledEvent {
 /**
  * Cancels an event (`DELETE /v1/events/:id`): marks it canceled, then
  * cancels its notifications not sent yet: PENDING, SCHEDULED, QUEUED, FAILED
- * awaiting a retry, and items waiting in a digest that has not gone out.
- * Sent ones, failures for good, dead letters and suppressed ones keep their
- * status. Each canceled one gets a CANCELED timeline entry with `detail`.
+ * (awaiting a retry, or for good), dead letters, and items waiting in a
+ * digest that has not gone out. Sent and suppressed ones keep their status. Each canceled one gets a CANCELED timeline entry with `detail`.
  * Returns null for an unknown event.
  *
  * A repeat keeps the first `canceledAt` and cancels what is left, so a cancel
@@ -95,10 +94,11 @@ async function cancelBatch(
   const q = pg(db);
   const picked =
     kind === SEND_AHEAD
-      ? // A FAILED row with a reason failed for good (FINAL_FAILURE_REASONS): nothing is ahead of it.
+      ? // Dead letters too (DEAD, FAILED for good): an operator's retry, one by one or "retry all"
+        // after an outage, would otherwise send what the app canceled. Canceled, they leave the list.
         q`select n.id, n.recipient_id, n.channel from notifications n
           where n.event_id = ${eventId} and (n.recipient_id, n.channel) > (${after.recipientId}, ${after.channel})
-            and (n.status in ('PENDING', 'SCHEDULED', 'QUEUED') or (n.status = 'FAILED' and n.reason is null))
+            and n.status in ('PENDING', 'SCHEDULED', 'QUEUED', 'FAILED', 'DEAD')
           order by n.recipient_id, n.channel
           limit ${size}
           for update of n`

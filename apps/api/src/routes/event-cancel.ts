@@ -36,8 +36,8 @@ const cancel = createRoute({
   summary: "Cancel an event: send nothing more of it",
   description:
     "Marks the event canceled and cancels its notifications not sent yet: PENDING, SCHEDULED, QUEUED, " +
-    "FAILED awaiting a retry, and items waiting in a digest that has not gone out. Sent ones (and those " +
-    "that failed for good, dead letters, suppressed ones) keep their status. Also before routing: the " +
+    "FAILED (awaiting a retry, or for good), DEAD (so no dead-letter retry sends them later), and items " +
+    "waiting in a digest that has not gone out. Sent and suppressed ones keep their status. Also before routing: the " +
     "router then makes no notification for it, and one routing it at that moment makes no more. A send a " +
     "worker has already handed to the provider still goes out: its notification moves on from CANCELED to " +
     "SENT. Answers the event as `GET /v1/events/{eventId}` does, `status: canceled`; a repeat answers 200 " +
