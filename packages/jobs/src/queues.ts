@@ -36,6 +36,12 @@ export interface Queues {
     id: string,
     priority?: number,
   ): Promise<{ queue: Queue; state: JobStateOrUnknown }>;
+  /**
+   * Removes job `id` from every lane of `queue`, for a caller tidying up after
+   * the row it served was canceled: a job that is running (locked) or gone
+   * is left be, since its processor finds the row canceled.
+   */
+  removeEverywhere(queue: QueueName, id: string): Promise<void>;
   /** Adds to the lane of `opts.priority` (critical jobs of laned queues wait apart). */
   add<Q extends QueueName, N extends JobName<Q>>(
     queue: Q,
@@ -120,6 +126,9 @@ export function createQueues(
         if (state !== "unknown") return { queue: q, state };
       }
       return { queue: order[0]!, state: "unknown" };
+    },
+    async removeEverywhere(queue, id) {
+      await Promise.all(lanes(queue).map((q) => q.remove(id).catch(() => 0)));
     },
     async add(queue, name, data, opts) {
       check(queue, name, data);

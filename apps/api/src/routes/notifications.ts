@@ -185,7 +185,7 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
     if (!canceled && n.status !== "CANCELED") throw tooLate(n.status);
     // The worker skips canceled rows anyway; removing the job just frees the queue (a critical
     // notification's job waits in its channel's critical lane).
-    await Promise.all(deps.queues.lanes(n.channel).map((q) => q.remove(notificationId).catch(() => 0)));
+    await deps.queues.removeEverywhere(n.channel, notificationId);
     return c.json(serializeNotification(n, seesSecrets(c)), 200);
   });
 }

@@ -70,12 +70,9 @@ export async function discardDeadLetter(deps: ApiDeps, n: NotificationRow): Prom
     set: { reason: "discarded" },
     detail: { action: "discard", by: "api" },
   });
-  // Tidies Bull Board's failed list; the worker would skip a canceled row anyway.
-  if (moved)
-    await deps.queues
-      .get(n.channel)
-      .remove(n.id)
-      .catch(() => 0);
+  // Tidies Bull Board's failed list (a critical one's job failed in its critical lane); the
+  // worker would skip a canceled row anyway.
+  if (moved) await deps.queues.removeEverywhere(n.channel, n.id);
   return moved;
 }
 

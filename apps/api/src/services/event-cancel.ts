@@ -35,7 +35,7 @@ async function removeOwnSendJobs(queues: ApiDeps["queues"], canceled: CanceledNo
       own
         .slice(i, i + REMOVE_CONCURRENCY)
         // An active job is locked and refuses: its send goes on and then finds the row CANCELED.
-        .flatMap((n) => queues.lanes(n.channel).map((q) => q.remove(n.id).catch(() => 0))),
+        .map((n) => queues.removeEverywhere(n.channel, n.id)),
     );
   }
 }
