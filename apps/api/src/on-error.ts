@@ -82,36 +82,39 @@ export function describeDetails(details: { path: string; message: string }[]): s
   return details.map((d) => `${d.path}: ${d.message}`).join("; ");
 }
 
+/** What an exception answers as (SPEC §4): a `HeraldError` as it is, any other by its kind. */
+export function asHeraldError(err: unknown): HeraldError {
+  if (err instanceof HeraldError) return err;
+  if (err instanceof HTTPException) {
+    const code = HTTP_EXCEPTION_CODES[err.status] ?? "internal";
+    return new HeraldError(code, err.message || code.replace(/_/g, " "));
+  }
+  if (isRejectedValue(err)) {
+    return new HeraldError(
+      "malformed_request",
+      "A value in the request cannot be stored (for example a NUL character or a number out of range).",
+    );
+  }
+  if (isDependencyDown(err)) {
+    return new HeraldError("unavailable", "A dependency (database or queue) is unavailable; retry shortly.", {
+      retryAfter: 5,
+    });
+  }
+  return new HeraldError("internal", "Internal error; the request id helps us find what happened.");
+}
+
 /** The one place an exception becomes an HTTP answer (SPEC §4 error shape). */
 export function createOnError(logger: Logger) {
   // Every request fails alike while PostgreSQL or Redis is down: one line (with its stack) per 10 s.
   const dependencyDown = throttledWarn(logger);
   return (err: Error, c: Context<HonoEnv>) => {
     const requestId = c.get("requestId") ?? "unknown";
-    let herald: HeraldError;
-    if (err instanceof HeraldError) {
-      herald = err;
-    } else if (err instanceof HTTPException) {
-      const code = HTTP_EXCEPTION_CODES[err.status] ?? "internal";
-      herald = new HeraldError(code, err.message || code.replace(/_/g, " "));
-    } else if (isRejectedValue(err)) {
-      logger.warn({ requestId, err }, "database refused a value from the request");
-      herald = new HeraldError(
-        "malformed_request",
-        "A value in the request cannot be stored (for example a NUL character or a number out of range).",
-      );
-    } else if (isDependencyDown(err)) {
-      dependencyDown({ requestId, err }, "dependency unavailable");
-      herald = new HeraldError(
-        "unavailable",
-        "A dependency (database or queue) is unavailable; retry shortly.",
-        {
-          retryAfter: 5,
-        },
-      );
-    } else {
-      logger.error({ requestId, err }, "unhandled error");
-      herald = new HeraldError("internal", "Internal error; the request id helps us find what happened.");
+    const herald = asHeraldError(err);
+    if (!(err instanceof HeraldError) && !(err instanceof HTTPException)) {
+      if (herald.code === "malformed_request")
+        logger.warn({ requestId, err }, "database refused a value from the request");
+      else if (herald.code === "unavailable") dependencyDown({ requestId, err }, "dependency unavailable");
+      else logger.error({ requestId, err }, "unhandled error");
     }
     if (herald.retryAfter !== undefined) c.header("Retry-After", String(herald.retryAfter));
     return c.json(herald.toBody(requestId), herald.status as 400);

@@ -1,6 +1,6 @@
 import { HeraldError } from "@herald/errors";
 import type { ApiDeps } from "../deps.ts";
-import { isDependencyDown, isRejectedValue } from "../on-error.ts";
+import { asHeraldError, isRejectedValue } from "../on-error.ts";
 import { acceptEvents, type IngestResult, type ValidEvent } from "./ingest.ts";
 
 const unstorable = () =>
@@ -50,13 +50,7 @@ async function acceptPart(deps: ApiDeps, part: ValidEvent[]): Promise<IngestResu
 }
 
 function asItemError(deps: ApiDeps, err: unknown): HeraldError {
-  if (err instanceof HeraldError) return err;
-  if (isDependencyDown(err)) {
-    return new HeraldError("unavailable", "A dependency (database or queue) is unavailable; retry shortly.", {
-      retryAfter: 5,
-      cause: err,
-    });
-  }
-  deps.logger.error({ err }, "unhandled error accepting part of a batch");
-  return new HeraldError("internal", "Internal error accepting this event.");
+  const herald = asHeraldError(err);
+  if (herald.code === "internal") deps.logger.error({ err }, "unhandled error accepting part of a batch");
+  return herald;
 }
