@@ -1,3 +1,5 @@
+import { RATE_LIMIT_HEADERS } from "./middleware/rate-limit.ts";
+
 /** An operation as `/openapi.json` holds it (only what this file reads). */
 interface Operation {
   parameters?: unknown[];
@@ -7,6 +9,16 @@ interface Operation {
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
 
+/** Every operation of the document with its path and method. */
+function* operationsOf(document: { paths?: Record<string, unknown> }) {
+  for (const [path, item] of Object.entries(document.paths ?? {}) as [string, Record<string, unknown>][]) {
+    for (const method of METHODS) {
+      const op = item[method] as (Operation & { security?: unknown[] }) | undefined;
+      if (op?.responses) yield { path, method, op, responses: op.responses };
+    }
+  }
+}
+
 /**
  * Routes declare the shared error answers (`commonErrors`) whatever their
  * inputs; the document keeps only those a route's inputs make possible: a
@@ -14,15 +26,11 @@ const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as 
  * validation. Changes `document` in place and returns it.
  */
 export function fitErrorResponses<D extends { paths?: Record<string, unknown> }>(document: D): D {
-  for (const item of Object.values(document.paths ?? {}) as Record<string, Operation | undefined>[]) {
-    for (const method of METHODS) {
-      const op = item[method];
-      if (!op?.responses) continue;
-      if (op.requestBody) continue;
-      delete op.responses["413"];
-      delete op.responses["415"];
-      if (!op.parameters?.length) delete op.responses["422"];
-    }
+  for (const { op, responses } of operationsOf(document)) {
+    if (op.requestBody) continue;
+    delete responses["413"];
+    delete responses["415"];
+    if (!op.parameters?.length) delete responses["422"];
   }
   return document;
 }
@@ -68,12 +76,10 @@ const HEADERS = {
 } as const;
 
 const ref = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
-const RATE_LIMIT = {
-  "RateLimit-Limit": ref("RateLimitLimit"),
-  "RateLimit-Remaining": ref("RateLimitRemaining"),
-  "RateLimit-Reset": ref("RateLimitReset"),
-  "RateLimit-Policy": ref("RateLimitPolicy"),
-};
+// Each `RateLimit-X` header's component is `RateLimitX`.
+const RATE_LIMIT = Object.fromEntries(
+  RATE_LIMIT_HEADERS.map((name) => [name, ref(name.replace("-", "") as keyof typeof HEADERS)]),
+);
 
 /**
  * Declares the response headers the middleware adds, which route definitions
@@ -84,20 +90,16 @@ const RATE_LIMIT = {
  */
 export function describeResponseHeaders<D extends Document>(document: D): D {
   document.components = { ...document.components, headers: HEADERS } as D["components"];
-  for (const [path, item] of Object.entries(document.paths ?? {}) as [string, Record<string, unknown>][]) {
-    for (const method of METHODS) {
-      const op = item[method] as (Operation & { security?: unknown[] }) | undefined;
-      if (!op?.responses) continue;
-      const limited = path.startsWith("/v1/") && !(Array.isArray(op.security) && op.security.length === 0);
-      for (const [status, response] of Object.entries(op.responses) as [string, { headers?: object }][]) {
-        const headers: Record<string, unknown> = { "X-Request-Id": ref("RequestId") };
-        if (limited && (/^2/.test(status) || status === "429")) Object.assign(headers, RATE_LIMIT);
-        if (status === "429" || status === "503") headers["Retry-After"] = ref("RetryAfter");
-        if (path === "/v1/events" && method === "post" && status === "202")
-          headers["Idempotent-Replayed"] = ref("IdempotentReplayed");
-        // Shared response objects (commonErrors) must not collect one route's headers for all.
-        op.responses[status] = { ...response, headers: { ...response.headers, ...headers } };
-      }
+  for (const { path, method, op, responses } of operationsOf(document)) {
+    const limited = path.startsWith("/v1/") && !(Array.isArray(op.security) && op.security.length === 0);
+    for (const [status, response] of Object.entries(responses) as [string, { headers?: object }][]) {
+      const headers: Record<string, unknown> = { "X-Request-Id": ref("RequestId") };
+      if (limited && (/^2/.test(status) || status === "429")) Object.assign(headers, RATE_LIMIT);
+      if (status === "429" || status === "503") headers["Retry-After"] = ref("RetryAfter");
+      if (path === "/v1/events" && method === "post" && status === "202")
+        headers["Idempotent-Replayed"] = ref("IdempotentReplayed");
+      // Shared response objects (commonErrors) must not collect one route's headers for all.
+      responses[status] = { ...response, headers: { ...response.headers, ...headers } };
     }
   }
   return document;

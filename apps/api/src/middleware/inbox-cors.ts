@@ -1,4 +1,5 @@
 import { cors } from "hono/cors";
+import { RATE_LIMIT_HEADERS } from "./rate-limit.ts";
 
 /**
  * CORS for the browser-facing routes (inbox, preferences, push key, push clicks): pages
@@ -15,14 +16,7 @@ export function browserCors(origins: string) {
     allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID"],
     // A page pacing itself against USER_RATE_LIMIT must be able to read the budget.
-    exposeHeaders: [
-      "X-Request-Id",
-      "Retry-After",
-      "RateLimit-Limit",
-      "RateLimit-Remaining",
-      "RateLimit-Reset",
-      "RateLimit-Policy",
-    ],
+    exposeHeaders: ["X-Request-Id", "Retry-After", ...RATE_LIMIT_HEADERS],
     maxAge: 600,
   });
 }

@@ -7,6 +7,14 @@ import { throttledWarn } from "../log-throttle.ts";
 import type { RateLimitSetting } from "../security-env.ts";
 import { createWindowCounter } from "../services/window-counter.ts";
 
+/** The headers every rate-limited answer carries (IETF draft httpapi-ratelimit-headers). */
+export const RATE_LIMIT_HEADERS = [
+  "RateLimit-Limit",
+  "RateLimit-Remaining",
+  "RateLimit-Reset",
+  "RateLimit-Policy",
+] as const;
+
 export interface RateLimitOptions {
   redis: RedisClient;
   /**
@@ -79,10 +87,13 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<HonoEnv>
       return next();
     }
     const reset = Math.max(1, Math.ceil(ttlMs / 1000));
-    c.header("RateLimit-Limit", String(max));
-    c.header("RateLimit-Remaining", String(Math.max(0, max - count)));
-    c.header("RateLimit-Reset", String(reset));
-    c.header("RateLimit-Policy", `${max};w=${Math.round(windowMs / 1000)}`);
+    const answer: Record<(typeof RATE_LIMIT_HEADERS)[number], string> = {
+      "RateLimit-Limit": String(max),
+      "RateLimit-Remaining": String(Math.max(0, max - count)),
+      "RateLimit-Reset": String(reset),
+      "RateLimit-Policy": `${max};w=${Math.round(windowMs / 1000)}`,
+    };
+    for (const name of RATE_LIMIT_HEADERS) c.header(name, answer[name]);
     if (count > max) {
       throw new HeraldError(
         "rate_limited",
