@@ -3,6 +3,7 @@ import {
   getRecipientById,
   lastFailedProviders,
   listNotifications,
+  type NotificationRow,
   toPage,
 } from "@herald/db";
 import { CHANNELS } from "@herald/domain";
@@ -186,8 +187,8 @@ const discard = createRoute({
   },
 });
 
-async function deadOrThrow(deps: ApiDeps, id: string) {
-  const n = await getNotification(deps.db, id);
+/** `n` (notification `id` as just read) if an operator may retry or discard it, else the 404 or 409 why not. */
+async function deadOrThrow(deps: ApiDeps, id: string, n: NotificationRow | null | undefined) {
   if (!n) throw new HeraldError("not_found", `No notification ${id}.`);
   if (!isDeadEnd(n))
     throw new HeraldError(
@@ -228,7 +229,8 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
 
   app.openapi(retryOne, async (c) => {
     const { notificationId } = c.req.valid("param");
-    if (!(await retryDeadLetter(deps, await deadOrThrow(deps, notificationId)))) {
+    const dead = await deadOrThrow(deps, notificationId, await getNotification(deps.db, notificationId));
+    if (!(await retryDeadLetter(deps, dead))) {
       throw new HeraldError("conflict", `Notification ${notificationId} was canceled meanwhile.`);
     }
     const n = await getNotification(deps.db, notificationId);
@@ -244,10 +246,10 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
   app.openapi(discard, async (c) => {
     const { notificationId } = c.req.valid("param");
     // Asked again (a client retrying after a lost answer): the same answer.
-    const done = await getNotification(deps.db, notificationId);
-    if (done?.status === "CANCELED" && done.reason === "discarded")
-      return c.json(serializeNotification(done, seesSecrets(c)), 200);
-    const n = await deadOrThrow(deps, notificationId);
+    const current = await getNotification(deps.db, notificationId);
+    if (current?.status === "CANCELED" && current.reason === "discarded")
+      return c.json(serializeNotification(current, seesSecrets(c)), 200);
+    const n = await deadOrThrow(deps, notificationId, current);
     if (!(await discardDeadLetter(deps, n))) {
       throw new HeraldError(
         "conflict",

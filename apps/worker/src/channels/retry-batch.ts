@@ -14,14 +14,14 @@ export interface PendingRetry {
 
 const RETRY_SUFFIX = /-a(\d+)-[0-9a-f]{12}$/;
 
-/** Whether a `send_job` stamp names a retry batch (which owns the FAILED rows it lists). */
-export const isRetryBatchId = (id: string | null): boolean => id !== null && RETRY_SUFFIX.test(id);
-
 /** The attempt a retry batch makes (its stamp's `-a<N>-`), or null for another stamp. */
 export function retryBatchAttempt(id: string | null): number | null {
   const match = id === null ? null : RETRY_SUFFIX.exec(id);
   return match ? Number(match[1]) : null;
 }
+
+/** Whether a `send_job` stamp names a retry batch (which owns the FAILED rows it lists). */
+export const isRetryBatchId = (id: string | null): boolean => retryBatchAttempt(id) !== null;
 
 /**
  * The retry batch's job id: the first batch's id, the attempt it makes and a

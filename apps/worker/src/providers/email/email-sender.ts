@@ -15,21 +15,24 @@ const asDeliveryError = (provider: string, err: unknown) =>
         cause: err,
       });
 
-/** What the providers tried so far said: carried into the timeline and the final error. */
+/** What the providers tried so far answered, in order: carried into the timeline and the final error. */
 interface Failover {
-  failed: { provider: string; code?: string; error: string }[];
-  waits: (number | undefined)[];
-  /** Whether each failed provider refused for our account's rate (429). */
-  limited: boolean[];
+  failed: { provider: string; err: DeliveryError }[];
 }
 
-const noFailures = (): Failover => ({ failed: [], waits: [], limited: [] });
+const noFailures = (): Failover => ({ failed: [] });
 
 function noteFailure(so: Failover, provider: string, err: DeliveryError): void {
-  so.failed.push({ provider, ...(err.code ? { code: err.code } : {}), error: err.message.slice(0, 300) });
-  so.waits.push(err.retryAfterMs);
-  so.limited.push(err.rateLimited);
+  so.failed.push({ provider, err });
 }
+
+/** The timeline's `failover` detail: each provider that failed, its code and (the start of) its message. */
+const failoverDetail = (so: Failover) =>
+  so.failed.map(({ provider, err }) => ({
+    provider,
+    ...(err.code ? { code: err.code } : {}),
+    error: err.message.slice(0, 300),
+  }));
 
 /**
  * E-mail with provider failover (SPEC §5): providers are tried in order; a
@@ -82,24 +85,25 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
         noteFailure(so, provider.name, err);
       }
     }
-    const last = so.failed[so.failed.length - 1]!;
+    const details = failoverDetail(so);
+    const last = details[details.length - 1]!;
+    const errors = so.failed.map((f) => f.err);
     // Wait as asked only if every provider asked; otherwise the normal schedule applies.
-    const retryAfterMs = so.waits.every((w) => w !== undefined)
-      ? Math.min(...(so.waits as number[]))
-      : undefined;
-    throw new DeliveryError("transient", so.failed.map((f) => f.error).join("; "), {
+    const waits = errors.map((e) => e.retryAfterMs);
+    const retryAfterMs = waits.every((w) => w !== undefined) ? Math.min(...(waits as number[])) : undefined;
+    throw new DeliveryError("transient", details.map((f) => f.error).join("; "), {
       provider: last.provider,
       ...(last.code ? { code: last.code } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       // One provider that is not throttled but failed (SMTP down) makes it an ordinary failed attempt.
-      rateLimited: so.limited.every(Boolean),
+      rateLimited: errors.every((e) => e.rateLimited),
     });
   }
 
   const accepted = (provider: EmailProvider, messageId: string, so: Failover): SendResult => ({
     provider: provider.name,
     providerMessageId: messageId,
-    ...(so.failed.length > 0 ? { detail: { failover: so.failed } } : {}),
+    ...(so.failed.length > 0 ? { detail: { failover: failoverDetail(so) } } : {}),
   });
 
   const sendOne = (message: EmailMessage, so: Failover = noFailures()) =>
