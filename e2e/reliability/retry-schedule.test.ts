@@ -63,4 +63,18 @@ describe("a channel's own retry schedule", () => {
     expect(calls.get(dead.id)).toBe(4);
     expect(job.attemptsMade).toBe(2);
   });
+
+  it("dies in its critical lane for a critical type, and a discard takes the failed job out of that lane", async () => {
+    const res = await herald.call("POST", "/v1/events", {
+      type: "password_reset",
+      userId: "sched",
+      channels: ["email"],
+      data: { resetUrl: "https://example.com/r/1", expiresInMinutes: 30 },
+    });
+    const dead = await notificationOf(res.body.eventId);
+    const lane = herald.worker!.deps.queues.get("email", "critical");
+    expect(await (await lane.getJob(dead.id))?.getState()).toBe("failed");
+    expect((await herald.call("DELETE", `/v1/dead-letters/${dead.id}`)).status).toBe(200);
+    expect(await lane.getJob(dead.id)).toBeUndefined();
+  });
 });
