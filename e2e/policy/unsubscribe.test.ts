@@ -77,6 +77,24 @@ describe("one-click unsubscribe (RFC 8058)", () => {
     expect((await sentEmail(order.body.eventId)).email.status).toBe("SENT");
   });
 
+  it("wins over an 'e-mail on' override the app's preference centre saved for the type", async () => {
+    const url = await linkFor("ulla");
+    const put = await herald.call("PUT", "/v1/users/ulla/preferences", {
+      types: { weekly_promo: { channels: { email: true } } },
+    });
+    expect(put.status).toBe(200);
+    const post = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(post.status).toBe(200);
+    const next = await herald.call("POST", "/v1/events", { type: "weekly_promo", userId: "ulla", data: promo });
+    const { event } = await sentEmail(next.body.eventId);
+    expect(event.notifications).toEqual([]);
+    expect(event.suppressed).toEqual(expect.arrayContaining([{ channel: "email", reason: "opted_out" }]));
+  });
+
   it("the page's 'all e-mails' button turns e-mail off for everything but security", async () => {
     const url = await linkFor("ugo");
     const res = await fetch(url, {

@@ -115,12 +115,14 @@ export async function savePreferences(db: Db, recipientId: string, prefs: Prefer
  * the row locked from read to write, so concurrent partial updates (API PUTs
  * on different parts, a one-click unsubscribe, the dashboard) each build on
  * the others' changes instead of overwriting them with what they read before.
- * Returns the document after the update.
+ * Returns the document after the update. A function as `patch` builds the
+ * patch from the stored document under that lock (a change that depends on
+ * what is there, like the one-click unsubscribe's).
  */
 export async function updatePreferences(
   db: Db,
   recipientId: string,
-  patch: PreferencesPatch,
+  patchOrBuild: PreferencesPatch | ((current: Preferences) => PreferencesPatch),
 ): Promise<Preferences> {
   return db.transaction(async (tx) => {
     // Only an existing row can be locked. A second first-writer waits here for
@@ -131,7 +133,9 @@ export async function updatePreferences(
       .from(preferences)
       .where(eq(preferences.recipientId, recipientId))
       .for("update");
-    const merged = mergePreferences(toPreferences(row), patch);
+    const current = toPreferences(row);
+    const patch = typeof patchOrBuild === "function" ? patchOrBuild(current) : patchOrBuild;
+    const merged = mergePreferences(current, patch);
     await tx.update(preferences).set(columnsOf(merged)).where(eq(preferences.recipientId, recipientId));
     if (movesDigests(patch)) {
       await tx

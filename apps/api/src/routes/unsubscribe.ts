@@ -1,4 +1,4 @@
-import { getRecipientById, type Preferences, updatePreferences } from "@herald/db";
+import { getRecipientById, updatePreferences } from "@herald/db";
 import { isCategory, isRequiredCategory } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import { DEV_UNSUBSCRIBE_SECRET, type UnsubscribeScope, verifyUnsubscribeToken } from "@herald/unsubscribe";
@@ -10,15 +10,11 @@ import { bodyLimit } from "../middleware/body-limit.ts";
 import { acceptsHtml } from "../pages/accepts-html.ts";
 import { confirmPage, donePage, invalidPage, PAGE_HEADERS } from "../pages/unsubscribe-page.ts";
 import { ErrorSchema } from "../schemas/common.ts";
+import { unsubscribePatch } from "../services/unsubscribe-patch.ts";
 
 /** The e-mail categories a link may turn off: known, not required. */
 const optional = (scope: UnsubscribeScope) =>
   scope.categories.filter((cat) => isCategory(cat) && !isRequiredCategory(cat));
-
-function patchFor(categories: string[], all: boolean): Partial<Preferences> {
-  if (all) return { channels: { email: false } };
-  return { categories: Object.fromEntries(categories.map((cat) => [cat, { channels: { email: false } }])) };
-}
 
 /**
  * One-click unsubscribe (RFC 8058). `GET /unsubscribe/:token` shows a
@@ -63,7 +59,9 @@ export function registerUnsubscribe(app: App, deps: ApiDeps): void {
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const all = form.scope === "all";
       const categories = optional(found.scope);
-      await updatePreferences(deps.db, found.recipient.id, patchFor(categories, all));
+      await updatePreferences(deps.db, found.recipient.id, (current) =>
+        unsubscribePatch(current, categories, all),
+      );
       deps.logger.info(
         {
           recipientId: found.recipient.id,
