@@ -51,6 +51,25 @@ describe("POST /v1/users/:userId/devices, web push endpoints", () => {
     }
   });
 
+  it("refuses keys no push could be encrypted for (422 naming the key), storing nothing", async () => {
+    const endpoint = "https://fcm.googleapis.com/fcm/send/bad-keys";
+    for (const [bad, path] of [
+      [{ ...keys, p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4" }, "subscription.keys.p256dh"],
+      [{ ...keys, p256dh: `A${keys.p256dh.slice(1)}` }, "subscription.keys.p256dh"],
+      [{ ...keys, auth: "tBHItJI5svbp" }, "subscription.keys.auth"],
+      [{ ...keys, auth: "not base64!!!!!!!!!!!!" }, "subscription.keys.auth"],
+    ] as const) {
+      const before = await deviceCount();
+      const res = await api.call("POST", "/v1/users/grace/devices", {
+        kind: "webpush",
+        subscription: { endpoint, keys: bad },
+      });
+      expect(res.status, JSON.stringify(bad)).toBe(422);
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([path]);
+      expect(await deviceCount()).toBe(before);
+    }
+  });
+
   it("leaves fcm and apns tokens as they were", async () => {
     const res = await api.call("POST", "/v1/users/grace/devices", { kind: "fcm", token: "fcm-token-123456" });
     expect(res.status).toBe(201);

@@ -159,6 +159,36 @@ describe("web push", () => {
     expect(sent?.detail).toMatchObject({ devices: { accepted: 1, gone: 1, failed: 0 } });
   });
 
+  it("removes a device whose stored keys no push can be encrypted for, without retrying", async () => {
+    const w = await start();
+    const sub = webPush.subscribe();
+    const { recipient } = await withDevices(w, "bad-keys", [
+      webDevice({ endpoint: sub.endpoint, keys: { p256dh: "BNcRdreALRFXTkOO", auth: sub.keys.auth } }),
+    ]);
+    const n = await pushNotification(
+      w,
+      await w.trigger("order_placed", "bad-keys", { channels: ["push"] }),
+      "FAILED",
+    );
+    expect(n.reason).toBe("device_gone");
+    expect(await listDevices(w.deps.db, recipient.id)).toEqual([]);
+    expect(webPush.received).toEqual([]);
+  });
+
+  it("sends a push whose link is 4 KB long, cut to what a push service takes", async () => {
+    const w = await start();
+    await withDevices(w, "long-link", [webDevice(webPush.subscribe())]);
+    const retryUrl = `https://pay.example.com/retry?sig=${"a".repeat(4096)}`;
+    const eventId = await w.trigger("payment_failed", "long-link", {
+      channels: ["push"],
+      data: { amount: 12, currency: "EUR", reason: "card declined", retryUrl },
+    });
+    await pushNotification(w, eventId, "SENT");
+    const payload = JSON.parse(webPush.received[0]!.payload ?? "{}");
+    expect(payload.url).toBeUndefined();
+    expect(payload.title.length).toBeGreaterThan(0);
+  });
+
   it("takes TTL and urgency from the priority", async () => {
     const w = await start();
     await withDevices(w, "promo", [webDevice(webPush.subscribe())]);
@@ -197,6 +227,8 @@ describe("FCM and APNs", () => {
       android: { priority: "NORMAL", ttl: "86400s" },
       webpush: { headers: { TTL: "86400", Urgency: "normal" } },
     });
+    // Without a collapse key an offline phone keeps every order's push, not only the last one.
+    expect((req!.message as { android: object }).android).not.toHaveProperty("collapse_key");
     expect(n.provider).toBe("fcm");
     expect(n.providerMessageId).toBe(req!.name);
   });
@@ -212,6 +244,21 @@ describe("FCM and APNs", () => {
     );
     expect(n.reason).toBe("device_gone");
     expect(await listDevices(w.deps.db, recipient.id)).toEqual([]);
+  });
+
+  // A service account of another Firebase project gets this for every token: no device may go.
+  it("keeps an FCM token that gets SENDER_ID_MISMATCH, and retries", async () => {
+    const w = await start();
+    const { recipient } = await withDevices(w, "mismatch", [{ kind: "fcm", address: "fcm-token-mismatch" }]);
+    fcm.unregister("fcm-token-mismatch", "SENDER_ID_MISMATCH");
+    const n = await pushNotification(
+      w,
+      await w.trigger("order_placed", "mismatch", { channels: ["push"] }),
+      // Retried on the (fast) schedule, then dead-lettered for an operator: not failed for good.
+      "DEAD",
+    );
+    expect(n.retryCount).toBeGreaterThan(0);
+    expect(await listDevices(w.deps.db, recipient.id)).toHaveLength(1);
   });
 
   it("sends to APNs over HTTP/2 with a provider token and the right headers", async () => {
@@ -259,6 +306,21 @@ describe("FCM and APNs", () => {
     expect(n.reason).toBe("device_gone");
     expect(apns.received.map((r) => r.reason)).toEqual(["Unregistered"]);
     expect(await listDevices(w.deps.db, recipient.id)).toEqual([]);
+  });
+
+  // A sandbox token sent to the production gateway gets BadDeviceToken: a wrong APNS_ENV must not wipe devices.
+  it("keeps an APNs device that gets BadDeviceToken, failing the message without retry", async () => {
+    const w = await start();
+    const token = apnsToken();
+    const { recipient } = await withDevices(w, "sandbox-iphone", [{ kind: "apns", address: token }]);
+    apns.unregister(token, "BadDeviceToken");
+    const n = await pushNotification(
+      w,
+      await w.trigger("order_placed", "sandbox-iphone", { channels: ["push"] }),
+      "FAILED",
+    );
+    expect(n.reason).not.toBe("device_gone");
+    expect(await listDevices(w.deps.db, recipient.id)).toHaveLength(1);
   });
 
   it("routes each device to the provider for its kind", async () => {

@@ -14,7 +14,7 @@ export interface TestWorker {
   trigger(
     type: keyof typeof catalog,
     userId: string,
-    extra?: { channels?: string[]; priority?: Priority; sendAt?: Date },
+    extra?: { channels?: string[]; priority?: Priority; sendAt?: Date; data?: Record<string, unknown> },
   ): Promise<string>;
   close(): Promise<void>;
 }
@@ -49,7 +49,7 @@ export async function createTestWorker(
         {
           type,
           userId,
-          data: def.example as Record<string, unknown>,
+          data: extra.data ?? (def.example as Record<string, unknown>),
           priority,
           channels: extra.channels ?? null,
           sendAt: extra.sendAt ?? null,

@@ -16,3 +16,4 @@ export {
   type SuppressionReason,
   statusesInto,
 } from "./statuses.ts";
+export { webPushKeysProblem } from "./web-push-keys.ts";

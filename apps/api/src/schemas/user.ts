@@ -1,4 +1,5 @@
 import type { DeviceRow, RecipientRow } from "@herald/db";
+import { webPushKeysProblem } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { isoDate, Locale, PhoneE164, Timestamp, TimeZone } from "./common.ts";
 import { exampleDevice, exampleUser } from "./examples.ts";
@@ -73,7 +74,18 @@ export const NewDeviceSchema = z
               "`.local`, `.internal`, `.home.arpa`) is refused (422) unless the server allows private " +
               "endpoints (`PUSH_ALLOW_PRIVATE_ENDPOINTS`).",
           }),
-        keys: z.object({ p256dh: z.string().min(16).max(512), auth: z.string().min(8).max(256) }),
+        keys: z
+          .object({ p256dh: z.string().max(512), auth: z.string().max(256) })
+          // Keys a push cannot be encrypted for would only fail every push to the user until DEAD.
+          .superRefine((keys, ctx) => {
+            const problem = webPushKeysProblem(keys);
+            if (problem)
+              ctx.addIssue({
+                code: "custom",
+                path: [problem.startsWith("p256dh") ? "p256dh" : "auth"],
+                message: problem,
+              });
+          }),
       }),
     }),
     z.object({ kind: z.enum(["fcm", "apns"]), token: z.string().min(8).max(4096) }),

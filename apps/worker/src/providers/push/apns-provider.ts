@@ -3,6 +3,7 @@ import { type ClientHttp2Session, connect, constants } from "node:http2";
 import type { DeviceRow } from "@herald/db";
 import { DeliveryError } from "@herald/errors";
 import { errorForStatus, GoneDeviceError, networkError, parseRetryAfter } from "../delivery-errors.ts";
+import { fitPushMessage } from "./fit-push-message.ts";
 import { signJwt } from "./jwt-sign.ts";
 import { PUSH_DELIVERY, type PushMessage, type PushProvider } from "./push-message.ts";
 
@@ -27,23 +28,25 @@ const GATEWAYS = {
 // Apple refuses tokens older than an hour and throttles refreshing more often than every 20 minutes.
 const TOKEN_LIFETIME_MS = 50 * 60_000;
 const MAX_PAYLOAD_BYTES = 4096;
-const GONE_REASONS = new Set(["Unregistered", "BadDeviceToken", "DeviceTokenNotForTopic"]);
+// Only Apple's "no longer active" removes a device. BadDeviceToken is also what a sandbox token
+// gets from the production gateway (APNS_ENV), and DeviceTokenNotForTopic what every token gets
+// under a wrong APNS_TOPIC: removing on those would wipe every device over a configuration slip.
+const GONE_REASONS = new Set(["Unregistered"]);
+// Our configuration, not the message: a retry after an operator fixes it can go through.
+const CONFIG_REASONS = new Set(["BadTopic", "TopicDisallowed", "DeviceTokenNotForTopic"]);
 const TOKEN_REASONS = new Set(["ExpiredProviderToken", "InvalidProviderToken", "MissingProviderToken"]);
 
-/** The APNs JSON payload: `aps` plus Herald's fields for the app. */
-export function apnsPayload(message: PushMessage): string {
-  const payload: Record<string, unknown> = {
+const encodeApns = (message: PushMessage) =>
+  JSON.stringify({
     aps: { alert: { title: message.title, body: message.body }, sound: "default", "thread-id": message.type },
     notificationId: message.notificationId,
     ...(message.url ? { url: message.url } : {}),
     ...(message.data ? { data: message.data } : {}),
-  };
-  let text = JSON.stringify(payload);
-  if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
-    delete payload.data;
-    text = JSON.stringify(payload);
-  }
-  return text;
+  });
+
+/** The APNs JSON payload: `aps` plus Herald's fields for the app, within Apple's 4 KB. */
+export function apnsPayload(message: PushMessage): string {
+  return encodeApns(fitPushMessage(message, encodeApns, MAX_PAYLOAD_BYTES, "apns"));
 }
 
 /** A stable apns-id per (notification, device): the same attempt shows up the same in Apple's logs. */
@@ -84,7 +87,7 @@ export function apnsProvider(options: ApnsProviderOptions): PushProvider {
     return s;
   };
 
-  const post = (device: DeviceRow, message: PushMessage) =>
+  const post = (device: DeviceRow, message: PushMessage, payload: string) =>
     new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
       const delivery = PUSH_DELIVERY[message.priority];
       const req = getSession().request({
@@ -122,16 +125,18 @@ export function apnsProvider(options: ApnsProviderOptions): PushProvider {
         clearTimeout(timer);
         reject(err);
       });
-      req.end(apnsPayload(message));
+      req.end(payload);
     });
 
   return {
     name: "apns",
     kind: "apns",
     async send(device, message) {
+      // Outside the request: a payload that cannot fit fails permanently, not as a network error.
+      const payload = apnsPayload(message);
       let res: Awaited<ReturnType<typeof post>>;
       try {
-        res = await post(device, message);
+        res = await post(device, message, payload);
       } catch (err) {
         throw networkError("apns", err);
       }
@@ -151,6 +156,8 @@ export function apnsProvider(options: ApnsProviderOptions): PushProvider {
           deviceIds: [device.id],
         });
       }
+      if (CONFIG_REASONS.has(reason))
+        throw new DeliveryError("transient", summary, { provider: "apns", code: reason });
       if (TOKEN_REASONS.has(reason)) {
         // Our provider token: make a new one; if the key itself is wrong an operator must fix it.
         token = undefined;

@@ -3,6 +3,7 @@ import { DeliveryError } from "@herald/errors";
 import { errorForStatus, GoneDeviceError, networkError, parseRetryAfter } from "../delivery-errors.ts";
 import { type HttpAnswer, sendHttp } from "../http-request.ts";
 import { providerAgent } from "../tls-trust.ts";
+import { fitPushMessage } from "./fit-push-message.ts";
 import { GoogleAccessToken, type ServiceAccount } from "./google-access-token.ts";
 import { PUSH_DELIVERY, type PushMessage, type PushProvider, stringData } from "./push-message.ts";
 
@@ -15,8 +16,21 @@ export interface FcmProviderOptions {
   ca?: string[] | undefined;
 }
 
-/** The FCM HTTP v1 `message` for one device token. */
-export function fcmMessage(token: string, message: PushMessage) {
+// FCM refuses a message whose notification and data together pass 4,000 bytes.
+const MAX_PAYLOAD_BYTES = 4000;
+const encodeFcm = (message: PushMessage) =>
+  JSON.stringify({
+    notification: {
+      title: message.title,
+      body: message.body,
+      ...(message.icon ? { image: message.icon } : {}),
+    },
+    data: stringData(message),
+  });
+
+/** The FCM HTTP v1 `message` for one device token, its text cut to FCM's payload limit. */
+export function fcmMessage(token: string, full: PushMessage) {
+  const message = fitPushMessage(full, encodeFcm, MAX_PAYLOAD_BYTES, "fcm");
   const delivery = PUSH_DELIVERY[message.priority];
   return {
     token,
@@ -26,11 +40,9 @@ export function fcmMessage(token: string, message: PushMessage) {
       ...(message.icon ? { image: message.icon } : {}),
     },
     data: stringData(message),
-    android: {
-      priority: delivery.fcmPriority,
-      ttl: `${delivery.ttlSeconds}s`,
-      collapse_key: message.type,
-    },
+    // No collapse_key: FCM keeps only the last message per key for an offline device, so two
+    // orders' pushes would arrive as one.
+    android: { priority: delivery.fcmPriority, ttl: `${delivery.ttlSeconds}s` },
     apns: {
       headers: {
         "apns-priority": String(delivery.apnsPriority),
@@ -45,7 +57,10 @@ export function fcmMessage(token: string, message: PushMessage) {
 }
 
 // FCM errorCodes meaning the token will never work again.
-const GONE_CODES = new Set(["UNREGISTERED", "SENDER_ID_MISMATCH"]);
+const GONE_CODES = new Set(["UNREGISTERED"]);
+// Our project or credentials, not the token: every token gets these under a service account of
+// another Firebase project, so they neither remove the device nor fail the message for good.
+const CONFIG_CODES = new Set(["SENDER_ID_MISMATCH", "PERMISSION_DENIED"]);
 
 function fcmErrorCode(res: HttpAnswer): { errorCode: string | undefined; message: string } {
   try {
@@ -68,6 +83,8 @@ export function fcmProvider(options: FcmProviderOptions): PushProvider {
     name: "fcm",
     kind: "fcm",
     async send(device: DeviceRow, message: PushMessage) {
+      // Outside the request: a payload that cannot fit fails permanently, not as a network error.
+      const body = JSON.stringify({ message: fcmMessage(device.address, message) });
       const accessToken = await tokens.get();
       let res: HttpAnswer;
       try {
@@ -77,7 +94,7 @@ export function fcmProvider(options: FcmProviderOptions): PushProvider {
             authorization: `Bearer ${accessToken}`,
             "content-type": "application/json; charset=utf-8",
           },
-          body: JSON.stringify({ message: fcmMessage(device.address, message) }),
+          body,
           timeoutMs: options.timeoutMs,
           agent,
         });
@@ -92,6 +109,9 @@ export function fcmProvider(options: FcmProviderOptions): PushProvider {
       }
       if (errorCode === "INVALID_ARGUMENT" && /registration token/i.test(text)) {
         throw new GoneDeviceError(summary, { provider: "fcm", code: errorCode, deviceIds: [device.id] });
+      }
+      if (errorCode && CONFIG_CODES.has(errorCode)) {
+        throw new DeliveryError("transient", summary, { provider: "fcm", code: errorCode });
       }
       if (res.status === 401) {
         // Our access token was refused (expired early, revoked): fetch a new one on the retry.

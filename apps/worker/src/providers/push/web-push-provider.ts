@@ -1,10 +1,12 @@
 import type { DeviceRow, VapidKeyPair } from "@herald/db";
+import { webPushKeysProblem } from "@herald/domain";
 import { DeliveryError } from "@herald/errors";
 import { isNonPublicAddressError } from "@herald/public-address";
 import type WebPushSdk from "web-push";
 import { errorForStatus, GoneDeviceError, networkError, parseRetryAfter } from "../delivery-errors.ts";
 import { once } from "../once.ts";
 import { providerAgent } from "../tls-trust.ts";
+import { fitPushMessage } from "./fit-push-message.ts";
 import { PUSH_DELIVERY, type PushMessage, type PushProvider } from "./push-message.ts";
 
 export interface WebPushProviderOptions {
@@ -24,9 +26,8 @@ export interface WebPushProviderOptions {
 // Push services accept about 4 KB of encrypted payload; leave room for the encryption overhead.
 const MAX_PAYLOAD_BYTES = 3800;
 
-/** What the service worker (`herald-sw.js`) receives: the rendered push plus where to report a click. */
-export function webPushPayload(message: PushMessage): string {
-  const payload: Record<string, unknown> = {
+const encodeWebPush = (message: PushMessage) =>
+  JSON.stringify({
     notificationId: message.notificationId,
     type: message.type,
     title: message.title,
@@ -35,17 +36,11 @@ export function webPushPayload(message: PushMessage): string {
     ...(message.icon ? { icon: message.icon } : {}),
     ...(message.data ? { data: message.data } : {}),
     clickUrl: message.clickUrl,
-  };
-  let text = JSON.stringify(payload);
-  if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
-    delete payload.data;
-    text = JSON.stringify(payload);
-  }
-  while (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES && (payload.body as string).length > 0) {
-    payload.body = `${(payload.body as string).slice(0, Math.floor((payload.body as string).length * 0.8))}…`;
-    text = JSON.stringify(payload);
-  }
-  return text;
+  });
+
+/** What the service worker (`herald-sw.js`) receives: the rendered push plus where to report a click. */
+export function webPushPayload(message: PushMessage): string {
+  return encodeWebPush(fitPushMessage(message, encodeWebPush, MAX_PAYLOAD_BYTES, "webpush"));
 }
 
 type Sdk = typeof WebPushSdk;
@@ -70,25 +65,32 @@ export function webPushProvider(options: WebPushProviderOptions): PushProvider {
           deviceIds: [device.id],
         });
       }
+      // Registered before the API checked them: no push can ever be encrypted for such keys.
+      const problem = webPushKeysProblem(device.keys);
+      if (problem) {
+        throw new GoneDeviceError(`webpush: unusable subscription keys: ${problem}`, {
+          provider: "webpush",
+          code: "bad_keys",
+          deviceIds: [device.id],
+        });
+      }
       const keys = await options.vapidKeys();
       const delivery = PUSH_DELIVERY[message.priority];
+      // Outside the request: a payload that cannot fit fails permanently, not as a network error.
+      const payload = webPushPayload(message);
       const webpush = await sdk();
       try {
-        const res = await webpush.sendNotification(
-          { endpoint: device.address, keys: device.keys },
-          webPushPayload(message),
-          {
-            TTL: delivery.ttlSeconds,
-            urgency: delivery.urgency,
-            timeout: options.timeoutMs,
-            vapidDetails: {
-              subject: options.subject,
-              publicKey: keys.publicKey,
-              privateKey: keys.privateKey,
-            },
-            ...(agent ? { agent } : {}),
+        const res = await webpush.sendNotification({ endpoint: device.address, keys: device.keys }, payload, {
+          TTL: delivery.ttlSeconds,
+          urgency: delivery.urgency,
+          timeout: options.timeoutMs,
+          vapidDetails: {
+            subject: options.subject,
+            publicKey: keys.publicKey,
+            privateKey: keys.privateKey,
           },
-        );
+          ...(agent ? { agent } : {}),
+        });
         const location = res.headers.location;
         return {
           messageId:
