@@ -6,14 +6,15 @@ const base = { DATABASE_URL: "postgres://localhost/herald", REDIS_URL: "redis://
 describe("loadApiEnv in production", () => {
   it("names every missing secret in one failed start", () => {
     expect(() => loadApiEnv({ ...base, NODE_ENV: "production" })).toThrow(
-      /UNSUBSCRIBE_SECRET: is required in production.*\n {2}- TRACKING_SECRET: is required in production/,
+      /UNSUBSCRIBE_SECRET: is required in production.*\n {2}- TRACKING_SECRET: is required in production.*\n {2}- PUBLIC_URL: is required in production/,
     );
   });
 
-  it("starts with both set", () => {
+  it("starts with them set", () => {
     const env = loadApiEnv({
       ...base,
       NODE_ENV: "production",
+      PUBLIC_URL: "https://herald.example.com",
       UNSUBSCRIBE_SECRET: "0123456789abcdef0123",
       TRACKING_SECRET: "0123456789abcdef0123456789abcdef",
     });

@@ -95,6 +95,8 @@ const schema = baseSchema
     requiredInProduction({
       UNSUBSCRIBE_SECRET: "the workers need the same value",
       TRACKING_SECRET: "at least 32 characters; the workers need the same value",
+      PUBLIC_URL:
+        "how providers, browsers and mail clients reach the API: Twilio callbacks, tracking and unsubscribe links; its default is localhost",
     }),
   )
   .superRefine(refineRedisEnv);

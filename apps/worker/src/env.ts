@@ -142,6 +142,8 @@ const schema = base
     requiredInProduction({
       UNSUBSCRIBE_SECRET: "the API needs the same value",
       TRACKING_SECRET: "at least 32 characters; the API needs the same value",
+      PUBLIC_URL:
+        "how providers, browsers and mail clients reach the API: Twilio callbacks, tracking and unsubscribe links; its default is localhost",
     }),
   )
   .superRefine(refineRedisEnv);

@@ -29,7 +29,9 @@ describe("unsubscribePatch", () => {
       types: { weekly_promo: { enabled: true, channels: { email: false } } },
     });
     const after = apply(current, ["marketing"], false);
-    expect(after.categories).toEqual({ marketing: { digest: "weekly", channels: { push: false, email: false } } });
+    expect(after.categories).toEqual({
+      marketing: { digest: "weekly", channels: { push: false, email: false } },
+    });
     expect(after.types).toEqual({ weekly_promo: { enabled: true, channels: { email: false } } });
   });
 

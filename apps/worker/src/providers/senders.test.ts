@@ -12,6 +12,7 @@ const build = (vars: Record<string, string>) =>
       REDIS_URL: "redis://x",
       UNSUBSCRIBE_SECRET: "unsubscribe-secret-for-tests-0123456789",
       TRACKING_SECRET: "tracking-secret-for-tests-0123456789",
+      PUBLIC_URL: "https://herald.example.com",
       ...vars,
     }),
     {} as Db,
@@ -32,6 +33,21 @@ describe("createSenders", () => {
   it("refuses to start in production with a channel that has no provider, naming each", () => {
     expect(() => build({ NODE_ENV: "production", EMAIL_PROVIDERS: "outbox" })).toThrow(
       /No provider configured for sms[\s\S]*No provider configured for push/,
+    );
+  });
+
+  // A router-only or e-mail-only process needs no SMS or push credentials (WORKER_CHANNELS).
+  it("in production, checks only the channels this process sends on", () => {
+    const emailOnly = { NODE_ENV: "production", EMAIL_FROM: "a@b.co", SMTP_URL: "smtp://localhost:2525" };
+    expect(() => build({ ...emailOnly, WORKER_CHANNELS: "events,email" })).not.toThrow();
+    expect(() => build({ ...emailOnly, WORKER_CHANNELS: "events,email,sms" })).toThrow(
+      /No provider configured for sms/,
+    );
+    const router = build({ ...emailOnly, WORKER_CHANNELS: "events" });
+    expect(router.email.providers).toEqual(["smtp"]);
+    // Never used there; it says why if it were.
+    return expect(router.sms.send({} as never)).rejects.toThrow(
+      /sms is not configured in this worker process/,
     );
   });
 

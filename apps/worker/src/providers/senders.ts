@@ -1,5 +1,6 @@
 import { type Db, resolveVapidKeys, type VapidKeyPair } from "@herald/db";
 import type { Channel } from "@herald/domain";
+import { DeliveryError } from "@herald/errors";
 import type { RedisClient } from "@herald/jobs";
 import { trackingLinks } from "@herald/tracking";
 import type { WorkerEnv } from "../env.ts";
@@ -77,7 +78,8 @@ function parseServiceAccount(raw: string, problems: string[]): ServiceAccount | 
 export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Senders {
   const p = env.providers;
   const production = env.nodeEnv === "production";
-  const problems: string[] = [];
+  // Per channel: a process only fails to start over the channels it sends on (WORKER_CHANNELS).
+  const problems: Record<Exclude<Channel, "in_app">, string[]> = { email: [], sms: [], push: [] };
   const ca = providerCa(p.PROVIDER_CA_CERT);
   const timeoutMs = p.PROVIDER_TIMEOUT_MS;
 
@@ -87,17 +89,17 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
     p.EMAIL_PROVIDERS,
     [...(p.RESEND_API_KEY ? ["resend" as const] : []), ...(p.SMTP_URL ? ["smtp" as const] : [])],
     production,
-    problems,
+    problems.email,
   );
   const emailProviders: EmailProvider[] = [];
-  if (emailNames.some((n) => n !== "outbox")) need(p, problems, "e-mail", ["EMAIL_FROM"]);
+  if (emailNames.some((n) => n !== "outbox")) need(p, problems.email, "e-mail", ["EMAIL_FROM"]);
   for (const name of emailNames) {
-    if (name === "resend" && need(p, problems, "resend", ["RESEND_API_KEY"])) {
+    if (name === "resend" && need(p, problems.email, "resend", ["RESEND_API_KEY"])) {
       emailProviders.push(
         resendProvider({ apiKey: p.RESEND_API_KEY!, baseUrl: p.RESEND_BASE_URL, timeoutMs }),
       );
     }
-    if (name === "smtp" && need(p, problems, "smtp", ["SMTP_URL"])) {
+    if (name === "smtp" && need(p, problems.email, "smtp", ["SMTP_URL"])) {
       emailProviders.push(smtpProvider({ url: p.SMTP_URL!, timeoutMs, ca }));
     }
   }
@@ -108,18 +110,18 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
     p.SMS_PROVIDERS,
     p.TWILIO_ACCOUNT_SID ? ["twilio" as const] : [],
     production,
-    problems,
+    problems.sms,
   );
   let sms: ChannelSender | undefined;
   if (
     smsNames.includes("twilio") &&
-    need(p, problems, "twilio", ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"])
+    need(p, problems.sms, "twilio", ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"])
   ) {
     // The SDK refuses other forms in its constructor, which runs at the first send (it is loaded lazily).
     if (!p.TWILIO_ACCOUNT_SID!.startsWith("AC")) {
-      problems.push("TWILIO_ACCOUNT_SID must start with AC (an API key SID, SK…, is not an account SID)");
+      problems.sms.push("TWILIO_ACCOUNT_SID must start with AC (an API key SID, SK…, is not an account SID)");
     } else if (!p.TWILIO_FROM && !p.TWILIO_MESSAGING_SERVICE_SID) {
-      problems.push("twilio needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID");
+      problems.sms.push("twilio needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID");
     } else {
       sms = twilioSender({
         accountSid: p.TWILIO_ACCOUNT_SID!,
@@ -146,17 +148,17 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
       ...(p.APNS_KEY ? ["apns" as const] : []),
     ],
     production,
-    problems,
+    problems.push,
   );
   const pushProviders: PushProvider[] = [];
   if (pushNames.includes("webpush")) {
     let configured: VapidKeyPair | undefined;
     if (hasVapid || production) {
-      if (need(p, problems, "webpush", ["VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY"])) {
+      if (need(p, problems.push, "webpush", ["VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY"])) {
         configured = { publicKey: p.VAPID_PUBLIC_KEY!, privateKey: p.VAPID_PRIVATE_KEY! };
       }
     }
-    if (production) need(p, problems, "webpush", ["VAPID_SUBJECT"]);
+    if (production) need(p, problems.push, "webpush", ["VAPID_SUBJECT"]);
     const vapidKeys = once(() => resolveVapidKeys(db, configured));
     // Record (or create) the keys now, so the API serves the right public key before the first push.
     vapidKeys().catch(() => {});
@@ -170,10 +172,11 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
       }),
     );
   }
-  if (pushNames.includes("fcm") && need(p, problems, "fcm", ["FCM_SERVICE_ACCOUNT"])) {
-    const sa = parseServiceAccount(p.FCM_SERVICE_ACCOUNT!, problems);
+  if (pushNames.includes("fcm") && need(p, problems.push, "fcm", ["FCM_SERVICE_ACCOUNT"])) {
+    const sa = parseServiceAccount(p.FCM_SERVICE_ACCOUNT!, problems.push);
     const projectId = p.FCM_PROJECT_ID ?? sa?.project_id;
-    if (sa && !projectId) problems.push("fcm needs FCM_PROJECT_ID (the service account has no project_id)");
+    if (sa && !projectId)
+      problems.push.push("fcm needs FCM_PROJECT_ID (the service account has no project_id)");
     if (sa && projectId) {
       pushProviders.push(
         fcmProvider({ serviceAccount: sa, projectId, baseUrl: p.FCM_BASE_URL, timeoutMs, ca }),
@@ -182,7 +185,7 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
   }
   if (
     pushNames.includes("apns") &&
-    need(p, problems, "apns", ["APNS_KEY", "APNS_KEY_ID", "APNS_TEAM_ID", "APNS_TOPIC"])
+    need(p, problems.push, "apns", ["APNS_KEY", "APNS_KEY_ID", "APNS_TEAM_ID", "APNS_TOPIC"])
   ) {
     pushProviders.push(
       apnsProvider({
@@ -198,23 +201,47 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
     );
   }
 
-  if (problems.length > 0) {
+  const served = new Set<string>(env.queues);
+  const found = (Object.keys(problems) as (keyof typeof problems)[]).filter((c) => served.has(c));
+  const all = found.flatMap((c) => problems[c]);
+  if (all.length > 0) {
     throw new Error(
-      `Invalid provider configuration for herald worker:\n${problems.map((x) => `  - ${x}`).join("\n")}`,
+      `Invalid provider configuration for herald worker:\n${all.map((x) => `  - ${x}`).join("\n")}`,
     );
   }
+  // A channel this process does not send on keeps a sender (the router reads its batch size), but a
+  // broken configuration there must not stop a router or another channel's worker from starting.
+  const unusable = (channel: keyof typeof problems, make: () => ChannelSender): ChannelSender =>
+    problems[channel].length > 0 ? notConfigured(channel, problems[channel]) : make();
   return {
     in_app: inboxSender(redis, env.queuePrefix),
-    email:
+    email: unusable("email", () =>
       emailNames[0] === "outbox"
         ? outboxSender(db, "email")
         : emailSender(emailProviders, { from: p.EMAIL_FROM!, replyTo: p.EMAIL_REPLY_TO }),
-    sms: smsNames[0] === "outbox" || !sms ? outboxSender(db, "sms") : sms,
-    push:
+    ),
+    sms: unusable("sms", () => (smsNames[0] === "outbox" || !sms ? outboxSender(db, "sms") : sms)),
+    push: unusable("push", () =>
       pushNames[0] === "outbox"
         ? outboxSender(db, "push")
         : pushSender(db, pushProviders, {
             clickUrl: (id) => trackingLinks(env.publicUrl, env.trackingSecret, id).pushClick(),
           }),
+    ),
+  };
+}
+
+/** The sender of a channel whose configuration is broken in a process that does not send on it. */
+function notConfigured(channel: Channel, problems: string[]): ChannelSender {
+  return {
+    channel,
+    providers: [],
+    async send() {
+      throw new DeliveryError(
+        "transient",
+        `${channel} is not configured in this worker process (${problems.join("; ")})`,
+        { provider: "none", code: "not_configured" },
+      );
+    },
   };
 }

@@ -38,9 +38,9 @@ describe("delivery-policy configuration", () => {
   });
 
   it("fails fast on bad values and on a missing secret in production", () => {
-    // Both secrets named by one failed start, not one per restart.
+    // Every missing one named by one failed start, not one per restart.
     expect(() => loadWorkerEnv({ ...base, NODE_ENV: "production" })).toThrow(
-      /UNSUBSCRIBE_SECRET: is required in production.*\n {2}- TRACKING_SECRET: is required in production/,
+      /UNSUBSCRIBE_SECRET: is required in production.*\n {2}- TRACKING_SECRET: is required in production.*\n {2}- PUBLIC_URL: is required in production/,
     );
     expect(() => loadWorkerEnv({ ...base, DEDUP_WINDOW: "soon" })).toThrow(/DEDUP_WINDOW: not a duration/);
     expect(() => loadWorkerEnv({ ...base, FREQUENCY_CAPS: "marketing:fax:1/1d" })).toThrow(
