@@ -223,6 +223,36 @@ describe("bad input gets the documented status and error shape, and creates noth
   });
 });
 
+describe("priority", () => {
+  // SPEC §3: critical types go ahead of everything else in every queue.
+  it("keeps a critical type critical when the event asks for less, and lets others be raised or lowered", async () => {
+    const reset = await api.call("POST", "/v1/events", {
+      type: "password_reset",
+      userId: "prio_1",
+      data: catalog.password_reset.example,
+      priority: "low",
+    });
+    const promo = await api.call("POST", "/v1/events", {
+      type: "weekly_promo",
+      userId: "prio_1",
+      data: catalog.weekly_promo.example,
+      priority: "high",
+    });
+    const order = await api.call("POST", "/v1/events", {
+      type: "order_placed",
+      userId: "prio_1",
+      data: catalog.order_placed.example,
+      priority: "low",
+    });
+    const priorityOf = async (id: string) => (await api.call("GET", `/v1/events/${id}`)).body.priority;
+    expect(await priorityOf(reset.body.eventId)).toBe("critical");
+    expect(await priorityOf(promo.body.eventId)).toBe("high");
+    expect(await priorityOf(order.body.eventId)).toBe("low");
+    const job = await api.deps.queues.get("events", "critical").getJob(reset.body.eventId);
+    expect(job?.opts.priority).toBe(1);
+  });
+});
+
 describe("POST /v1/events/batch", () => {
   it("accepts valid items and reports the invalid ones per item", async () => {
     const res = await api.call("POST", "/v1/events/batch", {

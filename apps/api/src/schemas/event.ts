@@ -27,7 +27,7 @@ export const EventRequestSchema = z
     }),
     priority: z.enum(PRIORITIES).optional().openapi({
       description:
-        "Overrides the type's priority (its place in the queues); `critical` goes ahead of everything else and skips digests, frequency caps and quiet hours, which a critical type skips whatever this says.",
+        "Overrides the type's priority (its place in the queues); `critical` goes ahead of everything else and skips digests, frequency caps and quiet hours. A critical type (`password_reset`) stays critical whatever this says.",
     }),
     sendAt: StorableDateTime.optional().openapi({
       example: "2026-12-01T09:00:00Z",

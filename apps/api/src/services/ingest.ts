@@ -76,7 +76,8 @@ export function validateEvent(
       userId: request.userId ?? null,
       topic: request.topic ?? null,
       data: parsed.data as Record<string, unknown>,
-      priority: request.priority ?? def.priority,
+      // SPEC §3: a critical type (password reset, login alert) goes ahead of everything in every queue.
+      priority: def.priority === "critical" ? "critical" : (request.priority ?? def.priority),
       sendAt: request.sendAt ? new Date(request.sendAt) : null,
       channels: request.channels ?? null,
       dedupKey: request.dedupKey ?? null,

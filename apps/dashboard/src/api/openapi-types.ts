@@ -7320,7 +7320,7 @@ export interface components {
              */
             idempotencyKey?: string;
             /**
-             * @description Overrides the type's priority (its place in the queues); `critical` goes ahead of everything else and skips digests, frequency caps and quiet hours, which a critical type skips whatever this says.
+             * @description Overrides the type's priority (its place in the queues); `critical` goes ahead of everything else and skips digests, frequency caps and quiet hours. A critical type (`password_reset`) stays critical whatever this says.
              * @enum {string}
              */
             priority?: "critical" | "high" | "normal" | "low";
