@@ -71,6 +71,33 @@ function offsetAt(instant: number, zone: string): number {
 }
 
 /**
+ * The instants at which the wall clock in `zone` reads the given local time,
+ * earliest first: one, or two when clocks go back over it. A time inside a
+ * spring-forward gap never shows; it is shifted forward by the gap.
+ */
+function zonedTimes(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  zone: string,
+): Date[] {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const offsets = [...new Set([offsetAt(wall - 86_400_000, zone), offsetAt(wall + 86_400_000, zone)])];
+  const exact = offsets
+    .map((o) => wall - o)
+    .filter((t) => {
+      const p = localParts(new Date(t), zone);
+      return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) === wall;
+    })
+    .sort((a, b) => a - b);
+  if (exact.length > 0) return exact.map((t) => new Date(t));
+  // In the gap: read the wall time with the offset in force before it.
+  return [new Date(wall - offsetAt(wall - 86_400_000, zone))];
+}
+
+/**
  * The instant at which the wall clock in `zone` reads the given local time.
  * Non-existent times (inside a spring-forward gap) are shifted forward by the
  * gap; ambiguous ones (fall back) resolve to the earlier instant.
@@ -83,18 +110,7 @@ export function zonedTime(
   minute: number,
   zone: string,
 ): Date {
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const offsets = [...new Set([offsetAt(wall - 86_400_000, zone), offsetAt(wall + 86_400_000, zone)])];
-  const exact = offsets
-    .map((o) => wall - o)
-    .filter((t) => {
-      const p = localParts(new Date(t), zone);
-      return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) === wall;
-    })
-    .sort((a, b) => a - b);
-  if (exact.length > 0) return new Date(exact[0]!);
-  // In the gap: read the wall time with the offset in force before it.
-  return new Date(wall - offsetAt(wall - 86_400_000, zone));
+  return zonedTimes(year, month, day, hour, minute, zone)[0]!;
 }
 
 export function parseHHMM(value: string): { hour: number; minute: number } {
@@ -106,6 +122,13 @@ export function parseHHMM(value: string): { hour: number; minute: number } {
 export interface NextLocalTimeOptions {
   /** Only on this ISO weekday (1 = Monday). */
   weekday?: number;
+  /**
+   * Count a wall time that shows twice (clocks going back) at each showing,
+   * not only at its first. Default false: a daily time (a digest) comes once
+   * a day. True for the end of a window (quiet hours): a time reached in the
+   * repeated hour ends it at its second showing, not a day later.
+   */
+  everyShowing?: boolean;
 }
 
 /**
@@ -125,8 +148,11 @@ export function nextLocalTime(
     const d = new Date(Date.UTC(today.year, today.month - 1, today.day + i));
     const weekday = ((d.getUTCDay() + 6) % 7) + 1;
     if (options.weekday !== undefined && weekday !== options.weekday) continue;
-    const t = zonedTime(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), hour, minute, zone);
-    if (t.getTime() > after.getTime()) return t;
+    const times = zonedTimes(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), hour, minute, zone);
+    const found = (options.everyShowing ? times : times.slice(0, 1)).find(
+      (t) => t.getTime() > after.getTime(),
+    );
+    if (found) return found;
   }
   throw new Error(`no ${hhmm} in ${zone} within 8 days of ${after.toISOString()}`);
 }

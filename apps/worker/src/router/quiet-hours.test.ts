@@ -46,6 +46,26 @@ describe("quiet hours", () => {
     );
   });
 
+  it("ends in the hour clocks go back over at the end's next showing, not a day later", () => {
+    const late = { start: "22:00", end: "01:30" };
+    // 06:15Z on 1 November 2026 is 01:15 EST, the second pass through 01:xx: 01:30 EST is 06:30Z.
+    expect(quietHoursEnd(late, NY, at("2026-11-01T06:15:00Z"))?.toISOString()).toBe(
+      "2026-11-01T06:30:00.000Z",
+    );
+    // The first pass (01:15 EDT, 05:15Z) ends at the first 01:30 (05:30Z).
+    expect(quietHoursEnd(late, NY, at("2026-11-01T05:15:00Z"))?.toISOString()).toBe(
+      "2026-11-01T05:30:00.000Z",
+    );
+    // Paris, 25 October 2026: 02:15 CET (01:15Z) in 23:00–02:30 ends at 02:30 CET (01:30Z).
+    expect(
+      quietHoursEnd(
+        { start: "23:00", end: "02:30" },
+        "Europe/Paris",
+        at("2026-10-25T01:15:00Z"),
+      )?.toISOString(),
+    ).toBe("2026-10-25T01:30:00.000Z");
+  });
+
   it("returns null outside quiet hours or without them", () => {
     expect(quietHoursEnd(night, NY, at("2026-01-15T15:00:00Z"))).toBeNull();
     expect(quietHoursEnd(null, NY, at("2026-01-15T08:00:00Z"))).toBeNull();

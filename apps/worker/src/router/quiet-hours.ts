@@ -18,9 +18,11 @@ export function inQuietHours(qh: QuietHours, zone: string, at: Date): boolean {
 /**
  * When a non-critical notification due at `at` may go: the end of the quiet
  * hours in the user's zone, or null when `at` is outside them. DST-safe: a
- * 07:00 end is 07:00 on the wall clock whatever the offset did overnight.
+ * 07:00 end is 07:00 on the wall clock whatever the offset did overnight, and
+ * an end inside the hour clocks go back over is reached at its next showing
+ * (a message due in the repeated hour waits minutes, not a day).
  */
 export function quietHoursEnd(qh: QuietHours | null, zone: string, at: Date): Date | null {
   if (!qh || !inQuietHours(qh, zone, at)) return null;
-  return nextLocalTime(at, qh.end, zone);
+  return nextLocalTime(at, qh.end, zone, { everyShowing: true });
 }
