@@ -21,3 +21,13 @@ describe("loadApiEnv in production", () => {
     expect(env.TRACKING_SECRET).toBe("0123456789abcdef0123456789abcdef");
   });
 });
+
+describe("loadApiEnv, webhook secrets", () => {
+  it("refuses a Resend signing secret Svix could not decode, at start-up", () => {
+    expect(() => loadApiEnv({ ...base, RESEND_WEBHOOK_SECRET: "whsec_abc$$$notbase64-at-all" })).toThrow(
+      /RESEND_WEBHOOK_SECRET: must be the signing secret Resend shows/,
+    );
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    expect(loadApiEnv({ ...base, RESEND_WEBHOOK_SECRET: secret }).RESEND_WEBHOOK_SECRET).toBe(secret);
+  });
+});
