@@ -8,8 +8,7 @@ import { and, desc, eq, gte, inArray, isNull, lt, lte, not, or, type SQL, sql } 
 import type { Db } from "./client.ts";
 import { jsonArrayParam } from "./json-param.ts";
 import { prepared } from "./prepared.ts";
-import { isoOrNull, joinedRow, pg, rowReader } from "./raw.ts";
-import { type RecipientRow, readRecipient } from "./recipients.ts";
+import { isoOrNull, pg, rowReader } from "./raw.ts";
 import { notifications, notificationTimeline } from "./schema/index.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
@@ -178,29 +177,6 @@ export async function getNotification(db: Db, id: string): Promise<NotificationR
   );
   const [row] = await query.execute({ id });
   return row ?? null;
-}
-
-export interface SendContextRow {
-  notification: NotificationRow;
-  recipient: RecipientRow | null;
-}
-
-/**
- * What a send job needs, for many notifications in one query: each
- * notification with its recipient. Ids not found are absent from the map.
- */
-export async function loadSendContexts(db: Db, ids: string[]): Promise<Map<string, SendContextRow>> {
-  if (ids.length === 0) return new Map();
-  const rows = await pg(db)<Record<string, unknown>[]>`
-    select n.*, to_jsonb(r) as recipient
-    from notifications n left join recipients r on r.id = n.recipient_id
-    where n.id = any(${ids}::text[])`;
-  return new Map(
-    rows.map((raw) => {
-      const notification = readNotification(raw);
-      return [notification.id, { notification, recipient: joinedRow(raw, "recipient", readRecipient) }];
-    }),
-  );
 }
 
 export async function getTimeline(db: Db, notificationId: string): Promise<TimelineRow[]> {

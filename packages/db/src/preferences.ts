@@ -63,6 +63,11 @@ export interface RecipientWithPreferences {
   prefs: Preferences;
 }
 
+/** Preferences joined into a query as `to_jsonb(p) as <column>` (a left join: none stored → the defaults). */
+export function joinedPreferences(raw: Record<string, unknown>, column: string): Preferences {
+  return toPreferences(joinedRow(raw, column, readPreferences));
+}
+
 /** Recipients by external id with their preferences, in one query (the router's grouped load). */
 export async function loadRecipientsWithPreferences(
   db: Db,
@@ -76,10 +81,7 @@ export async function loadRecipientsWithPreferences(
   return new Map(
     rows.map((raw) => {
       const recipient = readRecipient(raw);
-      return [
-        recipient.externalId,
-        { recipient, prefs: toPreferences(joinedRow(raw, "prefs", readPreferences)) },
-      ];
+      return [recipient.externalId, { recipient, prefs: joinedPreferences(raw, "prefs") }];
     }),
   );
 }

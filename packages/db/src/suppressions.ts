@@ -3,11 +3,25 @@ import type { Channel } from "@herald/domain";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { pg } from "./raw.ts";
+import type { RecipientRow } from "./recipients.ts";
 import { type SuppressionKind, suppressions } from "./schema/index.ts";
 
 export type SuppressionRow = typeof suppressions.$inferSelect;
 
-/** E-mail addresses compare case-insensitively; phone numbers without spaces or dashes. */
+/** The address a channel's suppression list is keyed by: e-mail and SMS have one, push and in-app none. */
+export function contactAddress(
+  channel: Channel,
+  recipient: Pick<RecipientRow, "email" | "phone">,
+): string | null {
+  if (channel === "email") return recipient.email;
+  if (channel === "sms") return recipient.phone;
+  return null;
+}
+
+/**
+ * E-mail addresses compare case-insensitively; phone numbers without spaces or dashes.
+ * `loadSendContexts` spells the same rule in SQL, and checks its result against this one.
+ */
 export function normalizeAddress(channel: Channel, address: string): string {
   const a = address.trim();
   if (channel === "email") return a.toLowerCase();

@@ -1,5 +1,5 @@
 import type { Batcher, RunOptions } from "@herald/batching";
-import { getNotification, getRecipientById, type SendContextRow } from "@herald/db";
+import { loadSendContexts, type SendContextRow } from "@herald/db";
 import type { Channel } from "@herald/domain";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
@@ -9,7 +9,7 @@ import { pauseChannel } from "./provider-throttle.ts";
 export interface SendOptions extends RecordOptions {
   /**
    * Loads a notification with its recipient, grouping concurrent jobs' loads
-   * into one query. Default: two lookups on `deps.db` per job.
+   * into one query. Default: a query of its own on `deps.db` per job.
    */
   contexts?: Batcher<string, SendContextRow | null>;
   /** `urgent` (a critical job): its grouped load takes the batcher's urgent lane. Default normal. */
@@ -22,9 +22,7 @@ async function loadContext(
   options: SendOptions,
 ): Promise<SendContextRow | null> {
   if (options.contexts) return options.contexts.run(id, options.lane);
-  const notification = await getNotification(deps.db, id);
-  if (!notification) return null;
-  return { notification, recipient: await getRecipientById(deps.db, notification.recipientId) };
+  return (await loadSendContexts(deps.db, [id])).get(id) ?? null;
 }
 
 /**

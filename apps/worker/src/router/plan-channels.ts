@@ -1,4 +1,10 @@
-import type { DeviceRow, EventRow, Preferences, RecipientRow } from "@herald/db";
+import {
+  contactAddress,
+  type DeviceRow,
+  type EventRow,
+  type Preferences,
+  type RecipientRow,
+} from "@herald/db";
 import type { Channel, SuppressionReason } from "@herald/domain";
 import type { DigestPeriod, NotificationType } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
@@ -37,19 +43,13 @@ function quietZone(recipient: RecipientRow, prefs: Preferences): string {
   return pickZone(prefs.quietHours?.timezone, recipient.timezone);
 }
 
-function addressOf(channel: Channel, recipient: RecipientRow): string | null {
-  if (channel === "email") return recipient.email;
-  if (channel === "sms") return recipient.phone;
-  return null;
-}
-
 /** The (channel, address) pairs the suppression list is checked for. */
 export function contactTargets(
   channels: readonly Channel[],
   recipient: RecipientRow,
 ): { channel: Channel; address: string }[] {
   return channels.flatMap((channel) => {
-    const address = addressOf(channel, recipient);
+    const address = contactAddress(channel, recipient);
     return address ? [{ channel, address }] : [];
   });
 }
