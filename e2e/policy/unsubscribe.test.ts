@@ -113,6 +113,37 @@ describe("one-click unsubscribe (RFC 8058)", () => {
     expect((await sentEmail(reset.body.eventId)).email.status).toBe("SENT");
   });
 
+  it("a promo scheduled before the click is not sent after it: suppressed when its time comes", async () => {
+    const url = await linkFor("ula");
+    const later = await herald.call("POST", "/v1/events", {
+      type: "weekly_promo",
+      userId: "ula",
+      data: promo,
+      sendAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const held = await eventually(async () => {
+      const res = await herald.call("GET", `/v1/events/${later.body.eventId}`);
+      const email = res.body.notifications?.find((n: { channel: string }) => n.channel === "email");
+      return email?.status === "SCHEDULED" ? email : null;
+    });
+    const post = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(post.status).toBe(200);
+    // Its time comes (BullMQ's delay is wall-clock time: the test brings it forward).
+    await (await herald.worker!.deps.queues.find("email", held.id))!.promote();
+    const done = await eventually(async () => {
+      const res = await herald.call("GET", `/v1/notifications/${held.id}`);
+      return res.body.status === "SUPPRESSED" ? res.body : null;
+    });
+    expect(done.reason).toBe("opted_out");
+    expect(done.timeline.at(-1)).toMatchObject({ status: "SUPPRESSED", detail: { reason: "opted_out" } });
+    const outbox = await herald.db.sql`select 1 from outbox_messages where notification_id = ${held.id}`;
+    expect(outbox).toHaveLength(0);
+  });
+
   it("refuses forged, altered or truncated tokens and never redirects", async () => {
     const url = await linkFor("uwe");
     const [base, token] = [url.slice(0, url.lastIndexOf("/") + 1), url.slice(url.lastIndexOf("/") + 1)];

@@ -7,7 +7,7 @@ import {
   type SendContextRow,
   transition,
 } from "@herald/db";
-import type { Channel, FinalFailureReason, NotificationStatus } from "@herald/domain";
+import type { Channel, FinalFailureReason, NotificationStatus, SuppressionReason } from "@herald/domain";
 import { DeliveryError, isDeliveryError } from "@herald/errors";
 import { scrubText } from "@herald/logger";
 import type { WorkerDeps } from "../deps.ts";
@@ -15,6 +15,7 @@ import type { SendContext, SendResult } from "../providers/provider.ts";
 import type { DatabaseGate } from "../reliability/database-gate.ts";
 import { retryWhileDatabaseDown } from "../reliability/retry-write.ts";
 import type { SentWriter } from "../reliability/sent-writer.ts";
+import { withdrawnReason } from "../router/decide-channels.ts";
 
 /** Statuses in which a send job still has work to do. Anything else was sent, canceled or suppressed meanwhile. */
 const SENDABLE = new Set<NotificationStatus>(["PENDING", "SCHEDULED", "QUEUED", "FAILED", "DEAD"]);
@@ -29,7 +30,9 @@ function classify(err: unknown): DeliveryError {
 
 export type SendOutcome =
   | { status: "SENT"; provider: string }
-  | { status: "SKIPPED"; current: NotificationStatus };
+  | { status: "SKIPPED"; current: NotificationStatus }
+  /** Opted out or bounced since it was routed: recorded SUPPRESSED, the provider not called. */
+  | { status: "SUPPRESSED"; reason: SuppressionReason };
 
 /** How a delivery records its outcome. */
 export interface RecordOptions {
@@ -87,9 +90,41 @@ export interface DeliverOptions extends RecordOptions {
 }
 
 /**
+ * Whether this attempt follows a run cut off after it may have reached the
+ * provider, and the channel's sender can tell: the provider is then asked
+ * first (`findSent`), one notification at a time.
+ */
+export function looksUpFirst(deps: WorkerDeps, channel: Channel, at: AttemptInfo): boolean {
+  return at.interrupted && deps.env.reliability.recoveryLookup && !!deps.senders[channel].findSent;
+}
+
+/**
+ * Records SUPPRESSED, with the router's reason, a notification the recipient
+ * no longer wants (`withdrawnReason`); null when it may go. The row moves
+ * only from the status it was loaded in: one canceled or sent meanwhile is
+ * left as it is, and so is a DEAD one an operator's retry sent back (DEAD
+ * never becomes SUPPRESSED): either way nothing is sent.
+ */
+async function withdrawIfUnwanted(deps: WorkerDeps, loaded: SendContextRow): Promise<SendOutcome | null> {
+  const { notification } = loaded;
+  const reason = withdrawnReason(notification, loaded.prefs, loaded.contactSuppressed);
+  if (!reason) return null;
+  const moved = await transition(deps.db, notification.id, "SUPPRESSED", {
+    from: [notification.status],
+    set: { reason },
+    // `stage` tells support it was routed, then withdrawn at send time.
+    detail: { reason, stage: "send" },
+  });
+  return moved ? { status: "SUPPRESSED", reason } : { status: "SKIPPED", current: notification.status };
+}
+
+/**
  * Before the provider: a notification already SENT (or canceled,
- * suppressed…) is left alone, one whose recipient was erased fails. Returns
- * what the provider needs, or the outcome when there is nothing to send.
+ * suppressed…) is left alone, one whose recipient was erased fails, and one
+ * the recipient opted out of, or whose address bounced, since it was routed
+ * is suppressed (`withdrawIfUnwanted`; after a cut-off run that may have
+ * reached the provider, `deliver` asks the provider first). Returns what
+ * the provider needs, or the outcome when there is nothing to send.
  */
 export async function prepareDelivery(
   deps: WorkerDeps,
@@ -107,6 +142,10 @@ export async function prepareDelivery(
       detail: { error: "recipient erased" },
     });
     return { status: "FAILED", failure: { kind: "erased" } };
+  }
+  if (!looksUpFirst(deps, channel, at)) {
+    const withdrawn = await withdrawIfUnwanted(deps, loaded);
+    if (withdrawn) return withdrawn;
   }
   const devices =
     channel !== "push"
@@ -201,10 +240,19 @@ export async function deliver(
   const ctx = await prepareDelivery(deps, channel, loaded, at, options);
   if (!isSendContext(ctx)) return ctx;
   const sender = deps.senders[channel];
+  let prior: SendResult | null = null;
+  if (looksUpFirst(deps, channel, at)) {
+    try {
+      prior = await sender.findSent!(ctx);
+    } catch (error) {
+      return finishDelivery(deps, ctx, { error }, at, options);
+    }
+    // Re-checked only now: a message the cut-off run did send is recorded SENT, not SUPPRESSED.
+    const withdrawn = prior ? null : await withdrawIfUnwanted(deps, loaded);
+    if (withdrawn) return withdrawn;
+  }
   let answer: { result: SendResult } | { error: unknown };
   try {
-    const interrupted = at.interrupted && deps.env.reliability.recoveryLookup;
-    const prior = interrupted && sender.findSent ? await sender.findSent(ctx) : null;
     answer = { result: prior ?? (await sender.send(ctx)) };
   } catch (error) {
     answer = { error };

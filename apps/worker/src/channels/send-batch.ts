@@ -11,6 +11,7 @@ import {
   deliver,
   finishDelivery,
   isSendContext,
+  looksUpFirst,
   prepareDelivery,
   type RecordOptions,
 } from "./deliver.ts";
@@ -34,6 +35,8 @@ export interface BatchOutcome {
   sent: number;
   /** Already sent, canceled or handed over before this run reached them. */
   skipped: number;
+  /** Opted out or bounced since they were routed: recorded SUPPRESSED, not sent. */
+  suppressed: number;
   /** Failed for good (recorded FAILED or DEAD). */
   failed: number;
   /** Failed for now: handed to one retry batch (`send_batch` with `priorAttempts`). */
@@ -46,6 +49,7 @@ export interface BatchOutcome {
 function count(outcome: BatchOutcome, result: DeliveryOutcome): void {
   if (result.status === "SENT") outcome.sent++;
   else if (result.status === "SKIPPED") outcome.skipped++;
+  else if (result.status === "SUPPRESSED") outcome.suppressed++;
   else if (result.failure.kind === "retry") outcome.retrying++;
   else if (result.failure.kind === "throttled") outcome.throttled++;
   else outcome.failed++;
@@ -94,8 +98,16 @@ export async function sendBatch(
     interrupted: job.stalledCounter > 0,
   };
   // After a cut-off run, a sender that can tell what its provider already has is asked one by one.
-  const lookup = at.interrupted && deps.env.reliability.recoveryLookup && !!sender.findSent;
-  const outcome: BatchOutcome = { sent: 0, skipped: 0, failed: 0, retrying: 0, throttled: 0, missing: 0 };
+  const lookup = looksUpFirst(deps, channel, at);
+  const outcome: BatchOutcome = {
+    sent: 0,
+    skipped: 0,
+    suppressed: 0,
+    failed: 0,
+    retrying: 0,
+    throttled: 0,
+    missing: 0,
+  };
   const retries: PendingRetry[] = [];
   let throttledBy: DeliveryError | undefined;
   const noteThrottle = (result: DeliveryOutcome) => {

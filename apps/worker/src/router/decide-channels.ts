@@ -1,4 +1,4 @@
-import type { DeviceRow, EventRow, Preferences, RecipientRow } from "@herald/db";
+import type { DeviceRow, EventRow, NotificationRow, Preferences, RecipientRow } from "@herald/db";
 import { type Channel, isRequiredCategory, type SuppressionReason } from "@herald/domain";
 import { channelsOf, type NotificationType } from "@herald/templates";
 
@@ -11,7 +11,7 @@ export interface ChannelDecision {
 /** Whether the user wants `channel` for this type: the most specific setting wins (type, then category, then channel). */
 export function optedIn(
   prefs: Preferences,
-  def: NotificationType,
+  def: { type: string; category: string },
   channel: Channel,
 ): { ok: boolean; reason?: SuppressionReason } {
   if (isRequiredCategory(def.category)) return { ok: true };
@@ -23,6 +23,24 @@ export function optedIn(
   }
   const explicit = type?.channels?.[channel] ?? category?.channels?.[channel] ?? prefs.channels[channel];
   return explicit === false ? { ok: false, reason: "opted_out" } : { ok: true };
+}
+
+/**
+ * Why a notification the router let through must not go out after all, or
+ * null: the router's rules on the preferences and suppression list of the
+ * moment it is sent. Opted out (required categories never are) as
+ * `decideChannels` decides, then a suppressed address as `planChannels`
+ * does, for every category. A row held for quiet hours or a `sendAt` may go
+ * out days after it was routed, and an opt-out or a bounce in between counts.
+ */
+export function withdrawnReason(
+  notification: Pick<NotificationRow, "type" | "category" | "channel">,
+  prefs: Preferences,
+  contactSuppressed: boolean,
+): SuppressionReason | null {
+  const pref = optedIn(prefs, notification, notification.channel);
+  if (!pref.ok) return pref.reason!;
+  return contactSuppressed ? "bounced_address" : null;
 }
 
 export function reachable(channel: Channel, recipient: RecipientRow, devices: DeviceRow[]): boolean {
