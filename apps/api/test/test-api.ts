@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { ensureBootstrapKey } from "@herald/db";
-import { type TestDatabase, testDatabase, testQueuePrefix, testRedisUrl } from "@herald/testkit";
+import {
+  type DatabaseRelay,
+  startDatabaseRelay,
+  type TestDatabase,
+  testDatabase,
+  testQueuePrefix,
+  testRedisUrl,
+} from "@herald/testkit";
 import { createApp } from "../src/app.ts";
 import { type ApiDeps, createApiDeps } from "../src/deps.ts";
 import { loadApiEnv } from "../src/env.ts";
@@ -11,6 +18,8 @@ export interface TestApi {
   deps: ApiDeps;
   db: TestDatabase;
   apiKey: string;
+  /** The relay the app reaches PostgreSQL through, with `relay: true`; otherwise null. */
+  relay: DatabaseRelay | null;
   /** In-process request (no socket) with the admin key unless `auth` is given. */
   call(
     method: string,
@@ -21,13 +30,22 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+export interface TestApiOptions {
+  /** Reach PostgreSQL through a relay the test can cut (`TestApi.relay`), for outage tests. Default false. */
+  relay?: boolean;
+}
+
 /** The API app on a fresh database and queue prefix, without workers. */
-export async function createTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function createTestApi(
+  env: Record<string, string> = {},
+  options: TestApiOptions = {},
+): Promise<TestApi> {
   const db = await testDatabase();
+  const relay = options.relay ? await startDatabaseRelay(db.url) : null;
   const apiKey = `hk_test_${randomBytes(20).toString("hex")}`;
   const deps = createApiDeps(
     loadApiEnv({
-      DATABASE_URL: db.url,
+      DATABASE_URL: relay?.url ?? db.url,
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: testQueuePrefix(),
       NODE_ENV: "test",
@@ -41,6 +59,7 @@ export async function createTestApi(env: Record<string, string> = {}): Promise<T
     deps,
     db,
     apiKey,
+    relay,
     async call(method, path, body, headers = {}) {
       const res = await app.request(path, {
         method,
@@ -62,6 +81,7 @@ export async function createTestApi(env: Record<string, string> = {}): Promise<T
     },
     async close() {
       await deps.close();
+      await relay?.close();
       await db.drop();
     },
   };

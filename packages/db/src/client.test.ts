@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
-import { type AddressInfo, connect, createServer, type Socket } from "node:net";
-import { type TestDatabase, testDatabase } from "@herald/testkit";
+import { startDatabaseRelay, type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, reconnectDelaySeconds, socketDirectoryOf } from "./client.ts";
 import { pg } from "./raw.ts";
@@ -97,37 +96,9 @@ describe("socketDirectoryOf", () => {
   });
 });
 
-/** A TCP relay to PostgreSQL that can be cut (connections refused) and restored on the same port. */
-async function relay(target: URL) {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("error", () => {});
-      s.on("close", () => {
-        sockets.delete(s);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: Object.assign(new URL(target.href), { host: `127.0.0.1:${port}` }).href,
-    async cut() {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-    restore: () => new Promise<void>((r) => server.listen(port, "127.0.0.1", r)),
-  };
-}
-
 describe("a database that goes away", () => {
   it("fails each query within a second or so, however long it lasts, and is used again once back", async () => {
-    const link = await relay(new URL(database.url));
+    const link = await startDatabaseRelay(database.url);
     const h = createDb(link.url, { max: 2 });
     try {
       expect((await h.sql`select 1 as one`)[0]!.one).toBe(1);
@@ -151,6 +122,7 @@ describe("a database that goes away", () => {
       expect(performance.now() - started).toBeLessThan(3000);
     } finally {
       await h.close();
+      await link.close();
     }
   });
 

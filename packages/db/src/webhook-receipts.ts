@@ -1,10 +1,12 @@
-import { and, eq } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { webhookReceipts } from "./schema/index.ts";
 
 /**
  * Records that a webhook delivery is being processed. False when it was seen
- * before (a replay or a provider retry after success): the caller then changes nothing.
+ * before (a replay or a provider retry after success): the caller then
+ * changes nothing. Made in the transaction that does the delivery's work, the
+ * record commits with that work or not at all; a concurrent claim of the same
+ * id waits for that transaction to end.
  */
 export async function claimWebhookReceipt(db: Db, provider: string, id: string): Promise<boolean> {
   const rows = await db
@@ -13,11 +15,4 @@ export async function claimWebhookReceipt(db: Db, provider: string, id: string):
     .onConflictDoNothing()
     .returning({ id: webhookReceipts.id });
   return rows.length > 0;
-}
-
-/** Forgets a claim whose processing failed, so the provider's retry is processed. */
-export async function releaseWebhookReceipt(db: Db, provider: string, id: string): Promise<void> {
-  await db
-    .delete(webhookReceipts)
-    .where(and(eq(webhookReceipts.provider, provider), eq(webhookReceipts.id, id)));
 }

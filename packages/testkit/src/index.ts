@@ -1,3 +1,4 @@
+export { type DatabaseRelay, startDatabaseRelay } from "./database-relay.ts";
 export { eventually } from "./eventually.ts";
 export { type FaultStack, startFaultStack, WORKER_MAIN, type WorkerProcess } from "./fault-stack.ts";
 export { type NotificationPathOptions, runNotificationPath } from "./notification-path.ts";

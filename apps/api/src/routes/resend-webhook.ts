@@ -6,7 +6,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { webhookResponses } from "../schemas/webhook-ack.ts";
 import { processOnce } from "../services/process-once.ts";
-import { applyResendEvent } from "../services/resend-events.ts";
+import { prepareResendEvent } from "../services/resend-events.ts";
 
 const route = createRoute({
   method: "post",
@@ -44,9 +44,8 @@ export function registerResendWebhook(app: App, deps: ApiDeps): void {
         );
       throw new HeraldError("unauthorized", "Invalid webhook signature or timestamp.");
     }
-    const outcome = await processOnce(deps.db, "resend", headers["svix-id"], () =>
-      applyResendEvent(deps.db, payload),
-    );
+    const writes = await prepareResendEvent(deps.db, payload);
+    const outcome = await processOnce(deps.db, "resend", headers["svix-id"], writes);
     if (outcome.duplicate)
       return c.json({ ok: true as const, duplicate: true, notificationId: null, result: "duplicate" }, 200);
     return c.json({ ok: true as const, duplicate: false, ...outcome.result }, 200);

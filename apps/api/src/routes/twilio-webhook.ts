@@ -6,7 +6,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { webhookResponses } from "../schemas/webhook-ack.ts";
 import { processOnce } from "../services/process-once.ts";
-import { applyTwilioStatus } from "../services/twilio-events.ts";
+import { prepareTwilioStatus } from "../services/twilio-events.ts";
 
 const route = createRoute({
   method: "post",
@@ -39,9 +39,8 @@ export function registerTwilioWebhook(app: App, deps: ApiDeps): void {
     const status = params.MessageStatus ?? params.SmsStatus ?? "";
     if (!sid || !status)
       return c.json({ ok: true as const, duplicate: false, notificationId: null, result: "ignored" }, 200);
-    const outcome = await processOnce(deps.db, "twilio", `${sid}:${status}`, () =>
-      applyTwilioStatus(deps.db, params, c.req.query("notificationId")),
-    );
+    const writes = await prepareTwilioStatus(deps.db, params, c.req.query("notificationId"));
+    const outcome = await processOnce(deps.db, "twilio", `${sid}:${status}`, writes);
     if (outcome.duplicate)
       return c.json({ ok: true as const, duplicate: true, notificationId: null, result: "duplicate" }, 200);
     return c.json({ ok: true as const, duplicate: false, ...outcome.result }, 200);

@@ -12,6 +12,7 @@ import {
   transition,
 } from "@herald/db";
 import { z } from "zod";
+import { type CallbackOutcome, type CallbackWrites, decided } from "./callback-outcome.ts";
 import { whenSentRecorded } from "./sent-record.ts";
 
 /** The parts of a Resend webhook event Herald uses (resend.com/docs/dashboard/webhooks/body-parameters). */
@@ -60,28 +61,32 @@ function eventTime(...candidates: (string | undefined)[]): Date {
   return new Date(now);
 }
 
-export interface CallbackOutcome {
-  notificationId: string | null;
-  /** What happened: the status change, `unchanged` (kept in the timeline only), `ignored`, `unknown_notification`. */
-  result: string;
-}
-
 /**
- * Applies one verified Resend event. Statuses only move forward; an event
- * that cannot move the status (a late `delivered` after READ) is still kept
- * in the timeline. A bounce or complaint also suppresses the address.
+ * Reads what one verified Resend event is about: the notification, once the
+ * worker's SENT record is there (`whenSentRecorded`, which may answer 503).
+ * Nothing is written here; the returned writes are made with the delivery's
+ * receipt, in one transaction, and the wait stays outside it.
  */
-export async function applyResendEvent(db: Db, body: unknown): Promise<CallbackOutcome> {
+export async function prepareResendEvent(db: Db, body: unknown): Promise<CallbackWrites> {
   const parsed = ResendEvent.safeParse(body);
   if (!parsed.success || !parsed.data.type.startsWith("email."))
-    return { notificationId: null, result: "ignored" };
+    return decided({ notificationId: null, result: "ignored" });
   const event = parsed.data;
   const found = await findNotificationForCallback(db, "email", {
     providerMessageId: event.data.email_id,
     notificationId: notificationTag(event.data.tags),
   });
-  if (!found) return { notificationId: null, result: "unknown_notification" };
+  if (!found) return decided({ notificationId: null, result: "unknown_notification" });
   const n = await whenSentRecorded(db, found);
+  return (tx) => applyResendEvent(tx, event, n);
+}
+
+/**
+ * Applies one Resend event to its notification. Statuses only move forward;
+ * an event that cannot move the status (a late `delivered` after READ) is
+ * still kept in the timeline. A bounce or complaint also suppresses the address.
+ */
+async function applyResendEvent(db: Db, event: ResendEvent, n: NotificationRow): Promise<CallbackOutcome> {
   const at = eventTime(event.created_at, event.data.created_at);
   const base = { provider: "resend", event: event.type };
   const o = { at, detail: base };

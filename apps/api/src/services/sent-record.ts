@@ -15,7 +15,9 @@ const WAITS_MS = [20, 50, 100, 200, 400, 800, 1500];
  * the delivery id kept, so the provider's retry would be taken for a
  * duplicate and the status lost. This waits for the SENT record and returns
  * the row as it is then; if it does not come, the callback is answered 503
- * (retryable: the delivery id is released) so the provider delivers it again later.
+ * so the provider delivers it again later. It runs before the delivery's
+ * receipt is taken (see `processOnce`): the retry is processed, not taken
+ * for a duplicate.
  */
 export async function whenSentRecorded(db: Db, n: NotificationRow): Promise<NotificationRow> {
   let row = n;

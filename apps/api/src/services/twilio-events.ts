@@ -5,9 +5,10 @@ import {
   markDelivered,
   markProviderAccepted,
   markRead,
+  type NotificationRow,
   suppressAddress,
 } from "@herald/db";
-import type { CallbackOutcome } from "./resend-events.ts";
+import { type CallbackOutcome, type CallbackWrites, decided } from "./callback-outcome.ts";
 import { whenSentRecorded } from "./sent-record.ts";
 
 /**
@@ -18,26 +19,37 @@ import { whenSentRecorded } from "./sent-record.ts";
 const PERMANENT_ERRORS = new Set(["21211", "21408", "21610", "21612", "21614", "30005", "30006"]);
 
 /**
- * Applies one verified Twilio status callback (`MessageSid`, `MessageStatus`,
- * `ErrorCode`, `To`). `undelivered`/`failed` after the message was handed to
- * Twilio end as BOUNCED (the state machine keeps FAILED for our own attempts).
+ * Reads what one verified Twilio status callback (`MessageSid`,
+ * `MessageStatus`, `ErrorCode`, `To`) is about and returns its writes, made
+ * with the delivery's receipt in one transaction (see `prepareResendEvent`).
+ * `undelivered`/`failed` after the message was handed to Twilio end as
+ * BOUNCED (the state machine keeps FAILED for our own attempts).
  */
-export async function applyTwilioStatus(
+export async function prepareTwilioStatus(
   db: Db,
   params: Record<string, string>,
   /** From the callback URL the worker gave Twilio (signed with it): finds the row before SENT records the sid. */
   notificationId?: string,
-): Promise<CallbackOutcome> {
+): Promise<CallbackWrites> {
   const sid = params.MessageSid ?? params.SmsSid;
   const status = (params.MessageStatus ?? params.SmsStatus ?? "").toLowerCase();
-  if (!sid || !status) return { notificationId: null, result: "ignored" };
+  if (!sid || !status) return decided({ notificationId: null, result: "ignored" });
   const found = await findNotificationForCallback(db, "sms", { providerMessageId: sid, notificationId });
-  if (!found) return { notificationId: null, result: "unknown_notification" };
+  if (!found) return decided({ notificationId: null, result: "unknown_notification" });
   // Another attempt's message (one Herald took for failed and sent again): the row follows its own sid.
   if (found.providerMessageId && found.providerMessageId !== sid)
-    return { notificationId: found.id, result: "ignored" };
+    return decided({ notificationId: found.id, result: "ignored" });
   const n = await whenSentRecorded(db, found);
-  if (n.providerMessageId !== sid) return { notificationId: n.id, result: "ignored" };
+  if (n.providerMessageId !== sid) return decided({ notificationId: n.id, result: "ignored" });
+  return (tx) => applyTwilioStatus(tx, n, status, params);
+}
+
+async function applyTwilioStatus(
+  db: Db,
+  n: NotificationRow,
+  status: string,
+  params: Record<string, string>,
+): Promise<CallbackOutcome> {
   const errorCode = params.ErrorCode || undefined;
   const detail = { provider: "twilio", event: status, ...(errorCode ? { errorCode } : {}) };
   let moved: boolean;
