@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { findSuppression, getNotification, transition } from "@herald/db";
+import { findSuppression, getNotification, getTimeline, transition } from "@herald/db";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedNotification, seedSentNotification, timelineOf } from "./seed-notification.ts";
@@ -139,14 +139,21 @@ describe("POST /v1/webhooks/twilio", () => {
     });
   });
 
-  it("a callback before the SENT record is found by the notification id in its URL and waits for the record", async () => {
+  it("a callback before any SENT record is found by the notification id in its URL and records SENT with its sid", async () => {
     const { n, sid, search, recordSent } = await queuedSms("early");
-    // The worker records SENT (with the sid) a moment after Twilio's first callback.
-    const recorded = new Promise((r) => setTimeout(r, 300)).then(recordSent);
     const res = await post(callback(sid, "delivered"), { search });
-    await recorded;
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ notificationId: n.id, result: "updated" });
+    expect(await getNotification(api.deps.db, n.id)).toMatchObject({
+      status: "DELIVERED",
+      provider: "twilio",
+      providerMessageId: sid,
+    });
+    expect(await timelineOf(api.deps.db, n.id)).toEqual(["PENDING", "QUEUED", "SENT", "DELIVERED"]);
+    const sent = (await getTimeline(api.deps.db, n.id)).find((t) => t.status === "SENT");
+    expect(sent?.detail).toMatchObject({ providerMessageId: sid, recordedBy: "status_callback" });
+    // The worker's own record, when Twilio's answer reaches it after all, moves nothing.
+    expect(await recordSent()).toBe(false);
     expect((await getNotification(api.deps.db, n.id))?.status).toBe("DELIVERED");
     // Another attempt's message (a different sid) does not move this row.
     const stray = await post(callback(`SM${randomBytes(16).toString("hex")}`, "undelivered"), { search });
@@ -154,15 +161,33 @@ describe("POST /v1/webhooks/twilio", () => {
     expect((await getNotification(api.deps.db, n.id))?.status).toBe("DELIVERED");
   });
 
-  it("answers 503 when the SENT record does not come, and processes the retry instead of calling it a duplicate", async () => {
-    const { n, sid, search, recordSent } = await queuedSms("late");
-    const early = await post(callback(sid, "delivered"), { search });
-    expect(early.status).toBe(503);
-    expect(early.body.error.message).toMatch(/is not recorded as sent yet \(QUEUED\)/);
-    expect((await getNotification(api.deps.db, n.id))?.status).toBe("QUEUED");
-    await recordSent();
-    const retried = await post(callback(sid, "delivered"), { search });
-    expect(retried.body).toMatchObject({ duplicate: false, result: "updated" });
-    expect((await getNotification(api.deps.db, n.id))?.status).toBe("DELIVERED");
+  it("a row the worker failed after a timeout is recorded SENT by Twilio's callback, once", async () => {
+    const { n, sid, search } = await queuedSms("timed_out");
+    await transition(api.deps.db, n.id, "FAILED", { incrementRetry: true, set: { lastError: "timeout" } });
+    const sent = await post(callback(sid, "sent"), { search });
+    expect(sent.body).toMatchObject({ duplicate: false, notificationId: n.id, result: "updated" });
+    expect(await getNotification(api.deps.db, n.id)).toMatchObject({
+      status: "SENT",
+      providerMessageId: sid,
+      lastError: null,
+    });
+    expect((await post(callback(sid, "delivered"), { search })).body.result).toBe("updated");
+    expect(await timelineOf(api.deps.db, n.id)).toEqual(["PENDING", "QUEUED", "FAILED", "SENT", "DELIVERED"]);
+  });
+
+  it("the notification id counts only as signed: moved to another notification's, the callback is refused", async () => {
+    const { n, sid, search } = await queuedSms("signed_for");
+    const { n: other } = await queuedSms("other");
+    const res = await post(callback(sid, "delivered"), {
+      search: `?notificationId=${other.id}`,
+      url: `${PUBLIC_URL}${PATH}${search}`,
+    });
+    expect(res.status).toBe(401);
+    for (const row of [n, other]) {
+      expect(await getNotification(api.deps.db, row.id)).toMatchObject({
+        status: "QUEUED",
+        providerMessageId: null,
+      });
+    }
   });
 });

@@ -22,6 +22,13 @@ export interface FakeTwilio extends FakeProvider<TwilioRequest> {
   readonly authToken: string;
   /** Refuse messages to `number` with a Twilio error (default 21211 "invalid 'To' number"). */
   rejectNumber(number: string, code?: number, status?: number): void;
+  /**
+   * Answer accepted messages `ms` late, as a slow Twilio API does: unlike
+   * `setLatency`, the message exists (recorded, with its sid) as soon as the
+   * request arrives, whether or not the client is still there for the
+   * answer. 0 (the default, and after `reset`) answers at once.
+   */
+  holdAnswers(ms: number): void;
 }
 
 const MESSAGES = /^\/2010-04-01\/Accounts\/([A-Za-z0-9]+)\/Messages\.json$/;
@@ -53,6 +60,7 @@ export async function startFakeTwilio(
   const behaviour = new Behaviour();
   const recorder = new Recorder<TwilioRequest>();
   const rejected = new Map<string, { code: number; status: number }>();
+  let holdMs = 0;
 
   const server = createServer(async (req, res) => {
     const raw = (await readBody(req)).toString("utf8");
@@ -106,6 +114,11 @@ export async function startFakeTwilio(
     const sid = `SM${randomBytes(16).toString("hex")}`;
     const now = new Date().toUTCString().replace("GMT", "+0000");
     recorder.push({ ...record, status: 201, sid });
+    if (holdMs > 0) {
+      await new Promise((r) => setTimeout(r, holdMs));
+      // The client gave up (its timeout) or the fake was closed: nobody to answer.
+      if (!res.socket || res.socket.destroyed) return;
+    }
     sendJson(res, 201, {
       account_sid: accountSid,
       api_version: "2010-04-01",
@@ -137,11 +150,15 @@ export async function startFakeTwilio(
     reset() {
       base.reset();
       rejected.clear();
+      holdMs = 0;
     },
     accountSid,
     authToken,
     rejectNumber(number, code = 21211, status = 400) {
       rejected.set(number, { code, status });
+    },
+    holdAnswers(ms) {
+      holdMs = ms;
     },
   };
 }

@@ -16,6 +16,8 @@ const route = createRoute({
   description:
     "Form-encoded status callback. The signature is checked against `PUBLIC_URL` + path (+ query), the URL " +
     "Twilio was given, so it holds behind a proxy. Maps `queued/sent/delivered/undelivered/failed`. " +
+    "A callback that comes before the worker has Twilio's answer (its call still running, or timed out) " +
+    "records the notification SENT with its `MessageSid` first, so the retry does not send it again. " +
     "A repeated (MessageSid, MessageStatus) changes nothing.",
   security: [],
   responses: webhookResponses,

@@ -1,15 +1,16 @@
 import {
   type Db,
   findNotificationForCallback,
+  getNotification,
   markBounced,
   markDelivered,
   markProviderAccepted,
   markRead,
+  markSent,
   type NotificationRow,
   suppressAddress,
 } from "@herald/db";
 import { type CallbackOutcome, type CallbackWrites, decided } from "./callback-outcome.ts";
-import { whenSentRecorded } from "./sent-record.ts";
 
 /**
  * Twilio error codes that mean the number will never receive SMS (unknown
@@ -18,10 +19,14 @@ import { whenSentRecorded } from "./sent-record.ts";
  */
 const PERMANENT_ERRORS = new Set(["21211", "21408", "21610", "21612", "21614", "30005", "30006"]);
 
+/** Statuses that say Twilio has the message (whatever became of it since). */
+const ACCEPTED = new Set(["accepted", "scheduled", "queued", "sending", "sent"]);
+const APPLIED = new Set([...ACCEPTED, "delivered", "read", "undelivered", "failed"]);
+
 /**
  * Reads what one verified Twilio status callback (`MessageSid`,
  * `MessageStatus`, `ErrorCode`, `To`) is about and returns its writes, made
- * with the delivery's receipt in one transaction (see `prepareResendEvent`).
+ * with the delivery's receipt in one transaction (see `processOnce`).
  * `undelivered`/`failed` after the message was handed to Twilio end as
  * BOUNCED (the state machine keeps FAILED for our own attempts).
  */
@@ -37,19 +42,50 @@ export async function prepareTwilioStatus(
   const found = await findNotificationForCallback(db, "sms", { providerMessageId: sid, notificationId });
   if (!found) return decided({ notificationId: null, result: "unknown_notification" });
   // Another attempt's message (one Herald took for failed and sent again): the row follows its own sid.
-  if (found.providerMessageId && found.providerMessageId !== sid)
+  if ((found.providerMessageId && found.providerMessageId !== sid) || !APPLIED.has(status))
     return decided({ notificationId: found.id, result: "ignored" });
-  const n = await whenSentRecorded(db, found);
-  if (n.providerMessageId !== sid) return decided({ notificationId: n.id, result: "ignored" });
-  return (tx) => applyTwilioStatus(tx, n, status, params);
+  return (tx) => applyTwilioStatus(tx, found, sid, status, params);
+}
+
+/**
+ * Records SENT, with this sid, for a message no SENT record holds yet: the
+ * worker is still waiting for the answer to its create call, or gave up on it
+ * (a timeout: FAILED, its retry due) although Twilio had queued the message.
+ * Twilio signed the callback's URL, which names the notification, with the
+ * account's auth token: the sid is this notification's message. Waiting for
+ * the worker's record instead lost these callbacks (Twilio does not retry
+ * them) and let the retry send a second SMS. The write is the worker's own
+ * (`markSent`, from the statuses the state machine lets into SENT): the retry
+ * finds the row SENT and skips it, and the worker's record, should its call
+ * still answer with this sid, moves nothing.
+ */
+async function recordSentFromCallback(db: Db, id: string, sid: string, status: string): Promise<boolean> {
+  const moved = await markSent(db, [
+    {
+      id,
+      provider: "twilio",
+      providerMessageId: sid,
+      sentAt: new Date(),
+      detail: { provider: "twilio", providerMessageId: sid, event: status, recordedBy: "status_callback" },
+    },
+  ]);
+  return moved.has(id);
 }
 
 async function applyTwilioStatus(
   db: Db,
-  n: NotificationRow,
+  found: NotificationRow,
+  sid: string,
   status: string,
   params: Record<string, string>,
 ): Promise<CallbackOutcome> {
+  let n = found;
+  const recorded = !n.providerMessageId && (await recordSentFromCallback(db, n.id, sid, status));
+  if (!n.providerMessageId && !recorded) {
+    // The worker's SENT record came in between (or the row can no longer become SENT): it decides.
+    n = (await getNotification(db, n.id)) ?? n;
+    if (n.providerMessageId !== sid) return { notificationId: n.id, result: "ignored" };
+  }
   const errorCode = params.ErrorCode || undefined;
   const detail = { provider: "twilio", event: status, ...(errorCode ? { errorCode } : {}) };
   let moved: boolean;
@@ -59,7 +95,8 @@ async function applyTwilioStatus(
     case "queued":
     case "sending":
     case "sent":
-      moved = await markProviderAccepted(db, n.id, { detail });
+      // The SENT just recorded says so already.
+      moved = recorded || (await markProviderAccepted(db, n.id, { detail }));
       break;
     case "delivered":
       moved = await markDelivered(db, n.id, { detail });
@@ -88,5 +125,5 @@ async function applyTwilioStatus(
     default:
       return { notificationId: n.id, result: "ignored" };
   }
-  return { notificationId: n.id, result: moved ? "updated" : "unchanged" };
+  return { notificationId: n.id, result: moved || recorded ? "updated" : "unchanged" };
 }

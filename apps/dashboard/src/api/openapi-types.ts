@@ -4628,7 +4628,7 @@ export interface paths {
         put?: never;
         /**
          * Twilio SMS status callbacks (X-Twilio-Signature)
-         * @description Form-encoded status callback. The signature is checked against `PUBLIC_URL` + path (+ query), the URL Twilio was given, so it holds behind a proxy. Maps `queued/sent/delivered/undelivered/failed`. A repeated (MessageSid, MessageStatus) changes nothing.
+         * @description Form-encoded status callback. The signature is checked against `PUBLIC_URL` + path (+ query), the URL Twilio was given, so it holds behind a proxy. Maps `queued/sent/delivered/undelivered/failed`. A callback that comes before the worker has Twilio's answer (its call still running, or timed out) records the notification SENT with its `MessageSid` first, so the retry does not send it again. A repeated (MessageSid, MessageStatus) changes nothing.
          */
         post: {
             parameters: {
