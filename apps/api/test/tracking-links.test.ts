@@ -1,4 +1,5 @@
 import { getNotification, getTimeline } from "@herald/db";
+import { eventually } from "@herald/testkit";
 import { signTrackingToken, trackingLinks } from "@herald/tracking";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSentNotification, timelineOf } from "./seed-notification.ts";
@@ -147,6 +148,45 @@ describe("TRACKING_RATE_LIMIT", () => {
       expect((await getNotification(limited.deps.db, other.id))?.clickedAt).toBeInstanceOf(Date);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe("with PostgreSQL unreachable", () => {
+  it("a click still redirects and the pixel still answers, whether PostgreSQL refuses or stops answering", async () => {
+    const down = await createTestApi(
+      { TRACKING_SECRET: SECRET, PUBLIC_URL: "https://herald.example.com" },
+      { relay: true },
+    );
+    try {
+      const n = await seedSentNotification(down.deps.db, "email");
+      const links = trackingLinks("https://herald.example.com", SECRET, n.id);
+      const original = "https://shop.example.com/orders/42";
+      const hit = async (path: string) => {
+        const started = performance.now();
+        const res = await down.app.request(path, { method: "GET", redirect: "manual" });
+        return { res, ms: performance.now() - started };
+      };
+      for (const outage of ["cut", "stall"] as const) {
+        await down.relay![outage]();
+        const click = await hit(pathOf(links.click(original)));
+        expect(click.res.status, outage).toBe(302);
+        expect(click.res.headers.get("location")).toBe(original);
+        const pixel = await hit(pathOf(links.open()));
+        expect(pixel.res.status, outage).toBe(200);
+        expect(pixel.res.headers.get("content-type")).toBe("image/gif");
+        // Not the pool's connect timeout (5 s) of a PostgreSQL that does not answer.
+        expect(Math.max(click.ms, pixel.ms), outage).toBeLessThan(2500);
+        await down.relay!.restore();
+      }
+      // The hits of the outage are lost; once PostgreSQL is back they are recorded again.
+      const clicked = await eventually(async () => {
+        await hit(pathOf(links.click(original)));
+        return (await getNotification(down.deps.db, n.id))?.clickedAt;
+      });
+      expect(clicked).toBeInstanceOf(Date);
+    } finally {
+      await down.close();
     }
   });
 });

@@ -9,7 +9,13 @@ export interface DatabaseRelay {
    * are refused until {@link DatabaseRelay.restore}.
    */
   cut(): Promise<void>;
-  /** Accepts connections again, on the same port. */
+  /**
+   * A PostgreSQL that stops answering instead (a dead network path): open
+   * connections are dropped, new ones are accepted and then hear nothing,
+   * so a client waits for its own timeouts.
+   */
+  stall(): Promise<void>;
+  /** Relays connections again, on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -22,7 +28,14 @@ export interface DatabaseRelay {
 export async function startDatabaseRelay(databaseUrl: string): Promise<DatabaseRelay> {
   const target = new URL(databaseUrl);
   const sockets = new Set<Socket>();
+  let stalled = false;
   const server = createServer((client) => {
+    if (stalled) {
+      sockets.add(client);
+      client.on("error", () => {});
+      client.on("close", () => sockets.delete(client));
+      return;
+    }
     const upstream = connect(Number(target.port || 5432), target.hostname);
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -37,14 +50,29 @@ export async function startDatabaseRelay(databaseUrl: string): Promise<DatabaseR
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
-  const cut = async () => {
+  const dropAll = () => {
     for (const s of sockets) s.destroy();
+  };
+  const cut = async () => {
+    stalled = false;
+    dropAll();
     if (server.listening) await new Promise((r) => server.close(r));
   };
   return {
     url: Object.assign(new URL(target.href), { host: `127.0.0.1:${port}` }).href,
     cut,
-    restore: () => new Promise<void>((r) => server.listen(port, "127.0.0.1", r)),
+    async stall() {
+      stalled = true;
+      dropAll();
+      if (!server.listening) await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+    },
+    async restore() {
+      if (stalled) {
+        stalled = false;
+        dropAll();
+      }
+      if (!server.listening) await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+    },
     close: cut,
   };
 }

@@ -254,7 +254,7 @@ export interface paths {
         };
         /**
          * E-mail open pixel
-         * @description Returns a 1×1 GIF; the first open moves the notification to READ.
+         * @description Returns a 1×1 GIF; the first open moves the notification to READ. The GIF is returned even when the open cannot be recorded (database unreachable).
          */
         get: {
             parameters: {
@@ -304,7 +304,7 @@ export interface paths {
         };
         /**
          * E-mail click redirect
-         * @description Records the click (and the open it implies) and redirects to the link the signed token carries.
+         * @description Records the click (and the open it implies) and redirects to the link the signed token carries; the redirect does not depend on the record (database unreachable: the click is not recorded).
          */
         get: {
             parameters: {
