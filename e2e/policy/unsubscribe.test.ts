@@ -89,7 +89,11 @@ describe("one-click unsubscribe (RFC 8058)", () => {
       body: "List-Unsubscribe=One-Click",
     });
     expect(post.status).toBe(200);
-    const next = await herald.call("POST", "/v1/events", { type: "weekly_promo", userId: "ulla", data: promo });
+    const next = await herald.call("POST", "/v1/events", {
+      type: "weekly_promo",
+      userId: "ulla",
+      data: promo,
+    });
     const { event } = await sentEmail(next.body.eventId);
     expect(event.notifications).toEqual([]);
     expect(event.suppressed).toEqual(expect.arrayContaining([{ channel: "email", reason: "opted_out" }]));
