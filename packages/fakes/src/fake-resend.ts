@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import { Behaviour, controls, type FakeProvider, Recorder } from "./behaviour.ts";
 import { closeServer, listen, plainHeaders, readBody, retryAfterHeader, sendJson } from "./http.ts";
 
@@ -29,9 +29,27 @@ export interface ResendRequest {
   batch?: true;
 }
 
+/** How the next answers go wrong although their requests were processed (see {@link FakeResend.spoilAnswers}). */
+export interface AnswerRule {
+  /** Hold each answer this long after the request was processed. Default 0. */
+  delayMs?: number;
+  /** Send the status line and half the body, then cut the connection. Default false. */
+  cut?: boolean;
+  /** How many answers. Default: every answer until `reset()`. */
+  times?: number;
+}
+
 export interface FakeResend extends FakeProvider<ResendRequest> {
   /** The requests Resend accepted (status 200), without repeats answered from the idempotency cache. */
   accepted(): ResendRequest[];
+  /**
+   * The next requests are processed at once (an e-mail accepted, its
+   * idempotency key answered from the cache from then on) but their answers
+   * come late or broken: what a client sees when Resend took the e-mail and
+   * the answer was lost. `setLatency`, by contrast, delays the processing,
+   * and the key counts as in progress meanwhile.
+   */
+  spoilAnswers(rule: AnswerRule): void;
 }
 
 export interface FakeResendOptions {
@@ -56,6 +74,11 @@ const DEFAULT_ERRORS: Record<number, { name: string; message: string }> = {
   503: { name: "application_error", message: "Service unavailable." },
 };
 
+const CONCURRENT = {
+  name: "concurrent_idempotent_requests",
+  message: "Same idempotency key used while original request is still in progress.",
+};
+
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const address = (s: string) => /<([^>]+)>\s*$/.exec(s)?.[1] ?? s.trim();
 
@@ -77,13 +100,43 @@ const BATCH_MAX = 100;
  * Resend's `POST /emails` and `POST /emails/batch` on loopback. Point the real SDK at it with
  * `new Resend(key, { baseUrl: fake.url })` (or `RESEND_BASE_URL`). Checks the
  * bearer key and required fields, honours `Idempotency-Key` like Resend does
- * (same key and body → the first answer; same key, other body → 409), and
- * answers errors in Resend's `{statusCode, name, message}` shape.
+ * (same key and body → the first answer, nothing sent again; same key, other
+ * body → 409 `invalid_idempotent_request`; same key while a request with it is
+ * still being processed, e.g. during `setLatency` → 409
+ * `concurrent_idempotent_requests`), and answers errors in Resend's
+ * `{statusCode, name, message}` shape. `spoilAnswers` loses the answers of
+ * requests it did process (late, or cut off mid-body).
  */
 export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
   const behaviour = new Behaviour();
   const recorder = new Recorder<ResendRequest>();
   const idempotency = new Map<string, { body: string; id: string }>();
+  const inProgress = new Set<string>();
+  let answerRules: { rule: AnswerRule; left: number }[] = [];
+  const nextAnswerRule = () => {
+    const head = answerRules[0];
+    if (!head) return undefined;
+    head.left -= 1;
+    if (head.left <= 0) answerRules.shift();
+    return head.rule;
+  };
+
+  /** Sends an answer, late or broken if a rule says so. */
+  async function deliver(
+    res: ServerResponse,
+    status: number,
+    payload: unknown,
+    extra: Record<string, string>,
+  ) {
+    const rule = nextAnswerRule();
+    if (rule?.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
+    if (!rule?.cut) return sendJson(res, status, payload, extra);
+    const text = JSON.stringify(payload);
+    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+    res.write(text.slice(0, Math.floor(text.length / 2)));
+    // Let the half body leave before the connection is cut.
+    setTimeout(() => res.destroy(), 20);
+  }
 
   const server = createServer(async (req, res) => {
     const raw = (await readBody(req)).toString("utf8");
@@ -96,6 +149,11 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     } catch {
       body = {} as ResendEmailBody;
     }
+    // What the request gets, once processed; sent by `deliver` after the key is no longer in progress.
+    let reply: { status: number; payload: unknown; extra: Record<string, string> } | undefined;
+    const respond = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
+      reply = { status, payload, extra };
+    };
     const answer = (status: number, payload: unknown, extra: Record<string, string> = {}, id?: string) => {
       recorder.push({
         status,
@@ -105,7 +163,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
         ...(id ? { id } : {}),
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      sendJson(res, status, payload, extra);
+      respond(status, payload, extra);
     };
     const error = (status: number, override?: { name: string; message: string }, extra = {}) => {
       const e = override ?? DEFAULT_ERRORS[status] ?? { name: "application_error", message: "Error." };
@@ -145,36 +203,54 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
         });
       });
       if (idempotencyKey && !seen) idempotency.set(idempotencyKey, { body: raw, id: JSON.stringify(ids) });
-      sendJson(res, 200, permissive ? { data, errors } : { data });
+      respond(200, permissive ? { data, errors } : { data });
     };
 
-    if (req.method !== "POST" || (req.url !== "/emails" && req.url !== "/emails/batch")) {
-      return error(404, { name: "not_found", message: "The requested endpoint does not exist." });
-    }
-    const failure = await behaviour.next();
-    if (failure) {
-      const custom = failure.body as { name: string; message: string } | undefined;
-      return error(failure.status, custom, retryAfterHeader(failure.retryAfter));
-    }
-    if (!apiKey) return error(401);
-    if (options.apiKey ? apiKey !== options.apiKey : !apiKey.startsWith("re_")) return error(403);
-    if (req.url === "/emails/batch") return batch();
-    const problem = invalid(body);
-    if (problem) return error(422, problem);
-    if (idempotencyKey) {
-      const seen = idempotency.get(idempotencyKey);
-      if (seen && seen.body !== raw) {
-        return error(409);
+    const single = () => {
+      const problem = invalid(body);
+      if (problem) return error(422, problem);
+      if (idempotencyKey) {
+        const seen = idempotency.get(idempotencyKey);
+        if (seen && seen.body !== raw) {
+          return error(409);
+        }
+        if (seen) {
+          // A replay: Resend answers with the first result and sends nothing.
+          recorder.push({ status: 200, apiKey, headers, body, id: seen.id, idempotencyKey });
+          return respond(200, { id: seen.id });
+        }
       }
-      if (seen) {
-        // A replay: Resend answers with the first result and sends nothing.
-        recorder.push({ status: 200, apiKey, headers, body, id: seen.id, idempotencyKey });
-        return sendJson(res, 200, { id: seen.id });
+      const id = randomUUID();
+      if (idempotencyKey) idempotency.set(idempotencyKey, { body: raw, id });
+      answer(200, { id }, {}, id);
+    };
+
+    const handle = async () => {
+      if (req.method !== "POST" || (req.url !== "/emails" && req.url !== "/emails/batch")) {
+        return error(404, { name: "not_found", message: "The requested endpoint does not exist." });
+      }
+      const failure = await behaviour.next();
+      if (failure) {
+        const custom = failure.body as { name: string; message: string } | undefined;
+        return error(failure.status, custom, retryAfterHeader(failure.retryAfter));
+      }
+      if (!apiKey) return error(401);
+      if (options.apiKey ? apiKey !== options.apiKey : !apiKey.startsWith("re_")) return error(403);
+      return req.url === "/emails/batch" ? batch() : single();
+    };
+
+    // Resend holds a key while its request is processed (here: during the latency).
+    if (idempotencyKey && inProgress.has(idempotencyKey)) {
+      error(409, CONCURRENT);
+    } else {
+      if (idempotencyKey) inProgress.add(idempotencyKey);
+      try {
+        await handle();
+      } finally {
+        if (idempotencyKey) inProgress.delete(idempotencyKey);
       }
     }
-    const id = randomUUID();
-    if (idempotencyKey) idempotency.set(idempotencyKey, { body: raw, id });
-    answer(200, { id }, {}, id);
+    if (reply) await deliver(res, reply.status, reply.payload, reply.extra);
   });
 
   const port = await listen(server);
@@ -190,9 +266,13 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   return {
     ...base,
     accepted: replays,
+    spoilAnswers(rule) {
+      answerRules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY });
+    },
     reset() {
       base.reset();
       idempotency.clear();
+      answerRules = [];
     },
   };
 }

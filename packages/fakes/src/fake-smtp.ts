@@ -1,6 +1,6 @@
 import PostalMime from "postal-mime";
 import { SMTPServer } from "smtp-server";
-import { Behaviour, controls, type FakeProvider, Recorder } from "./behaviour.ts";
+import { Behaviour, controls, type FailureRule, type FakeProvider, Recorder } from "./behaviour.ts";
 
 export interface SmtpMessage {
   envelope: { from: string; to: string[] };
@@ -15,9 +15,17 @@ export interface SmtpMessage {
   user?: string;
 }
 
+/** The SMTP commands a fake can refuse: the sender, a recipient, or the message (after its data). */
+export type SmtpStage = "MAIL FROM" | "RCPT TO" | "DATA";
+
 export interface FakeSmtp extends FakeProvider<SmtpMessage> {
   /** `smtp://user:pass@127.0.0.1:port` (or without credentials), ready for nodemailer / `SMTP_URL`. */
   readonly smtpUrl: string;
+  /**
+   * Refuse the next messages at `stage` with the rule's SMTP reply code
+   * (`body`: the reply text). `failWith(rule)` is `failAt("DATA", rule)`.
+   */
+  failAt(stage: SmtpStage, rule: FailureRule): void;
 }
 
 // The line break before a MIME boundary belongs to the boundary (RFC 2046 §5.1.1), not the body.
@@ -28,13 +36,25 @@ export interface FakeSmtpOptions {
   auth?: { user: string; pass: string };
 }
 
+/** The rule's SMTP reply as the error smtp-server answers a command with. */
+function refusal(rule: FailureRule): Error {
+  const err = new Error((rule.body as string | undefined) ?? `Simulated failure ${rule.status}`) as Error & {
+    responseCode: number;
+  };
+  err.responseCode = rule.status;
+  return err;
+}
+
 /**
  * An SMTP server (the `smtp-server` package) on loopback that keeps every
  * message, parsed. `failWith({status: 451})` makes the next messages get that
- * SMTP reply at DATA (4xx = try later, 5xx = rejected).
+ * SMTP reply at DATA (4xx = try later, 5xx = rejected); `failAt("MAIL FROM" |
+ * "RCPT TO", rule)` refuses them at that command instead.
  */
 export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<FakeSmtp> {
   const behaviour = new Behaviour();
+  // The envelope's commands fail on their own rules; latency stays with DATA's `behaviour`.
+  const envelope = { "MAIL FROM": new Behaviour(), "RCPT TO": new Behaviour() };
   const recorder = new Recorder<SmtpMessage>();
   const server = new SMTPServer({
     disabledCommands: options.auth ? ["STARTTLS"] : ["STARTTLS", "AUTH"],
@@ -49,18 +69,20 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
       err.responseCode = 535;
       callback(err);
     },
+    async onMailFrom(_address, _session, callback) {
+      const failure = await envelope["MAIL FROM"].next();
+      callback(failure ? refusal(failure) : undefined);
+    },
+    async onRcptTo(_address, _session, callback) {
+      const failure = await envelope["RCPT TO"].next();
+      callback(failure ? refusal(failure) : undefined);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", async () => {
         const failure = await behaviour.next();
-        if (failure) {
-          const err = new Error(
-            (failure.body as string | undefined) ?? `Simulated failure ${failure.status}`,
-          ) as Error & { responseCode: number };
-          err.responseCode = failure.status;
-          return callback(err);
-        }
+        if (failure) return callback(refusal(failure));
         const raw = Buffer.concat(chunks).toString("utf8");
         const parsed = await PostalMime.parse(raw);
         recorder.push({
@@ -92,5 +114,17 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
     recorder,
     () => new Promise<void>((resolve) => server.close(() => resolve())),
   );
-  return { ...base, smtpUrl: `smtp://${creds}127.0.0.1:${port}` };
+  return {
+    ...base,
+    smtpUrl: `smtp://${creds}127.0.0.1:${port}`,
+    failAt(stage, rule) {
+      if (stage === "DATA") behaviour.failWith(rule);
+      else envelope[stage].failWith(rule);
+    },
+    reset() {
+      base.reset();
+      envelope["MAIL FROM"].reset();
+      envelope["RCPT TO"].reset();
+    },
+  };
 }

@@ -1,9 +1,11 @@
 import { connect } from "node:http2";
 import { request } from "node:https";
+import { connect as connectTcp } from "node:net";
 import { describe, expect, it } from "vitest";
 import { startFakeApns } from "./fake-apns.ts";
 import { startFakeFcm } from "./fake-fcm.ts";
 import { startFakeResend } from "./fake-resend.ts";
+import { startFakeSmtp } from "./fake-smtp.ts";
 import { startFakeTwilio } from "./fake-twilio.ts";
 import { startFakeWebPush } from "./fake-web-push.ts";
 
@@ -71,6 +73,98 @@ describe("provider fakes", () => {
       expect(fake.accepted()).toHaveLength(2);
       expect((await post(`${fake.url}/emails/batch`, [email], headers)).status).toBe(409);
       expect((await post(`${fake.url}/emails/batch`, [], auth)).status).toBe(422);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("Resend: a key whose request is still being processed gets 409 concurrent_idempotent_requests, then the first answer", async () => {
+    const fake = await startFakeResend({ apiKey: "re_good" });
+    const headers = { authorization: "Bearer re_good", "idempotency-key": "slow-1" };
+    try {
+      fake.setLatency(300);
+      const first = post(`${fake.url}/emails`, email, headers);
+      await new Promise((r) => setTimeout(r, 50));
+      const meanwhile = await post(`${fake.url}/emails`, email, headers);
+      expect(meanwhile.status).toBe(409);
+      expect(((await meanwhile.json()) as { name: string }).name).toBe("concurrent_idempotent_requests");
+      const { id } = (await (await first).json()) as { id: string };
+      fake.setLatency(0);
+      const after = (await (await post(`${fake.url}/emails`, email, headers)).json()) as { id: string };
+      expect(after.id).toBe(id);
+      expect(fake.accepted().map((r) => r.id)).toEqual([id]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("Resend: spoilAnswers processes the request but answers late, or cuts the answer off", async () => {
+    const fake = await startFakeResend({ apiKey: "re_good" });
+    const headers = (key: string) => ({ authorization: "Bearer re_good", "idempotency-key": key });
+    try {
+      fake.spoilAnswers({ delayMs: 300, times: 1 });
+      const started = Date.now();
+      const late = await post(`${fake.url}/emails`, email, headers("late"));
+      expect([late.status, Date.now() - started >= 290]).toEqual([200, true]);
+      fake.spoilAnswers({ delayMs: 1000, times: 1 });
+      const gaveUp = await fetch(`${fake.url}/emails`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers("gave-up") },
+        body: JSON.stringify(email),
+        signal: AbortSignal.timeout(100),
+      }).catch((e: Error) => e);
+      expect((gaveUp as Error).name).toBe("TimeoutError");
+      // Accepted although the client never heard so: the key now replays its id.
+      const [taken] = fake.accepted().filter((r) => r.idempotencyKey === "gave-up");
+      const replay = (await (await post(`${fake.url}/emails`, email, headers("gave-up"))).json()) as {
+        id: string;
+      };
+      expect(replay.id).toBe(taken!.id);
+
+      fake.spoilAnswers({ cut: true, times: 1 });
+      const cut = await post(`${fake.url}/emails`, email, headers("cut"));
+      expect(cut.status).toBe(200);
+      await expect(cut.json()).rejects.toThrow();
+      expect(fake.accepted().filter((r) => r.idempotencyKey === "cut")).toHaveLength(1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("SMTP: failAt refuses the sender or a recipient with the reply asked for", async () => {
+    const fake = await startFakeSmtp();
+    try {
+      fake.failAt("MAIL FROM", { status: 550, body: "Sender rejected", times: 1 });
+      fake.failAt("RCPT TO", { status: 550, body: "No such user", times: 1 });
+      const port = Number(new URL(fake.url).port);
+      const replies = await new Promise<string[]>((resolve, reject) => {
+        const socket = connectTcp(port, "127.0.0.1");
+        const commands = [
+          "EHLO client",
+          "MAIL FROM:<a@herald.test>",
+          "MAIL FROM:<a@herald.test>",
+          "RCPT TO:<b@herald.test>",
+          "QUIT",
+        ];
+        const got: string[] = [];
+        let buffer = "";
+        socket.on("data", (chunk) => {
+          buffer += chunk.toString();
+          // A reply ends with a line "NNN text" (a dash after the code continues it).
+          for (let m = /^(\d{3}) .*\r\n/m.exec(buffer); m; m = /^(\d{3}) .*\r\n/m.exec(buffer)) {
+            got.push(m[0].trim());
+            buffer = buffer.slice(m.index + m[0].length);
+            const next = commands.shift();
+            if (next) socket.write(`${next}\r\n`);
+            else socket.end();
+          }
+        });
+        socket.on("end", () => resolve(got));
+        socket.on("error", reject);
+      });
+      expect(replies.slice(2).map((r) => r.slice(0, 3))).toEqual(["550", "250", "550", "221"]);
+      expect(replies[2]).toContain("Sender rejected");
+      expect(replies[4]).toContain("No such user");
     } finally {
       await fake.close();
     }

@@ -34,13 +34,20 @@ export {
   startFakeFcm,
 } from "./fake-fcm.ts";
 export {
+  type AnswerRule,
   type FakeResend,
   type FakeResendOptions,
   type ResendEmailBody,
   type ResendRequest,
   startFakeResend,
 } from "./fake-resend.ts";
-export { type FakeSmtp, type FakeSmtpOptions, type SmtpMessage, startFakeSmtp } from "./fake-smtp.ts";
+export {
+  type FakeSmtp,
+  type FakeSmtpOptions,
+  type SmtpMessage,
+  type SmtpStage,
+  startFakeSmtp,
+} from "./fake-smtp.ts";
 export { type FakeTwilio, startFakeTwilio, type TwilioRequest } from "./fake-twilio.ts";
 export {
   type FakeWebPush,
