@@ -102,26 +102,17 @@ describe("e-mail through Resend with SMTP failover", () => {
     });
   });
 
-  it("fails over on 429 and on a timeout too", async () => {
+  // A timeout is no reason to fail over: Resend may have taken the e-mail (email-ambiguous-failures.test.ts).
+  it("fails over on 429", async () => {
     resend.failWith({ status: 429, retryAfter: 30, times: 1 });
-    worker = await createTestWorker({ ...env(), PROVIDER_TIMEOUT_MS: "300" });
+    worker = await createTestWorker(env());
     const first = await emailNotification(
       worker,
       await worker.trigger("order_placed", "u429", { channels: ["email"] }),
       "SENT",
     );
     expect(first.provider).toBe("smtp");
-
-    resend.setLatency(1500);
-    const second = await emailNotification(
-      worker,
-      await worker.trigger("order_placed", "slow", { channels: ["email"] }),
-      "SENT",
-    );
-    expect(second.provider).toBe("smtp");
-    expect(smtp.received).toHaveLength(2);
-    // The abandoned slow request still lands at the fake; wait so it is not counted in the next test.
-    await resend.waitFor(2, 5000);
+    expect(smtp.received).toHaveLength(1);
   });
 
   it("does not fail over on a permanent error: an invalid recipient fails at once, without retries", async () => {

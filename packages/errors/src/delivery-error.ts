@@ -2,9 +2,10 @@
  * - `permanent`: retrying cannot help (invalid address, 4xx other than 429,
  *   push subscription gone). The notification fails at once.
  * - `transient`: 5xx, timeouts, 429, connection errors. Retried on the
- *   channel's schedule; the next provider in the failover list is tried first.
- *   A 429 for the account (`rateLimited`) pauses the channel instead of using
- *   up an attempt.
+ *   channel's schedule; the next provider in the failover list is tried first,
+ *   unless the provider may have accepted the message (`ambiguous`). A 429
+ *   for the account (`rateLimited`) pauses the channel instead of using up an
+ *   attempt.
  * - `gone`: the push target no longer exists; permanent, and the device is removed.
  */
 export type DeliveryErrorKind = "permanent" | "transient" | "gone";
@@ -23,6 +24,19 @@ export interface DeliveryErrorOptions {
    * one recipient or device (an APNs or web push 429). Default false.
    */
   rateLimited?: boolean;
+  /**
+   * The provider may have accepted the message although it did not say so:
+   * the request was written and then the answer never came or came broken
+   * (a timeout, a reset, a cut-off body), or the provider reported the same
+   * idempotency key still being processed (Resend's
+   * `concurrent_idempotent_requests`). Only for `transient` errors. Another
+   * provider must not be tried for such a message, since both might deliver
+   * it; the same provider is asked again with the same idempotency key, which
+   * answers with the first result if there was one. Default false: the
+   * provider refused, or provably never received the request (connection
+   * refused, DNS failure, a timeout before anything was written).
+   */
+  ambiguous?: boolean;
   cause?: unknown;
 }
 
@@ -33,6 +47,7 @@ export class DeliveryError extends Error {
   readonly code?: string;
   readonly retryAfterMs?: number;
   readonly rateLimited: boolean;
+  readonly ambiguous: boolean;
 
   constructor(kind: DeliveryErrorKind, message: string, options: DeliveryErrorOptions) {
     super(message, { cause: options.cause });
@@ -42,6 +57,7 @@ export class DeliveryError extends Error {
     if (options.code !== undefined) this.code = options.code;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     this.rateLimited = options.rateLimited ?? false;
+    this.ambiguous = kind === "transient" && (options.ambiguous ?? false);
   }
 
   get retryable(): boolean {

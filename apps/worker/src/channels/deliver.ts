@@ -268,6 +268,8 @@ export function failureDetail(err: DeliveryError, attempt: number) {
     error: err.message.slice(0, 500),
     attempt,
     kind: err.kind,
+    // The provider may have it, so no other provider was tried for it.
+    ...(err.ambiguous ? { ambiguous: true } : {}),
   };
 }
 

@@ -26,27 +26,84 @@ function noteFailure(so: Failover, provider: string, err: DeliveryError): void {
   so.failed.push({ provider, err });
 }
 
-/** The timeline's `failover` detail: each provider that failed, its code and (the start of) its message. */
+/**
+ * The timeline's `failover` detail: each provider answer that failed, in
+ * order, with its code and (the start of) its message. An `ambiguous` one
+ * was followed by the same provider again, never by the next one.
+ */
 const failoverDetail = (so: Failover) =>
   so.failed.map(({ provider, err }) => ({
     provider,
     ...(err.code ? { code: err.code } : {}),
+    ...(err.ambiguous ? { ambiguous: true } : {}),
     error: err.message.slice(0, 300),
   }));
 
 /**
+ * A failure after an ambiguous one: a transient answer to the same-key retry
+ * does not prove the first request was not taken, so it stays ambiguous (no
+ * failover). A permanent one is definitive: had Resend taken the first, the
+ * retry would have got its answer back.
+ */
+const stillAmbiguous = (err: DeliveryError) =>
+  err.kind !== "transient" || err.ambiguous
+    ? err
+    : new DeliveryError("transient", err.message, {
+        provider: err.provider,
+        ...(err.code ? { code: err.code } : {}),
+        ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+        rateLimited: err.rateLimited,
+        ambiguous: true,
+        cause: err,
+      });
+
+/**
+ * One request to one provider, asked once more, at once, when it failed
+ * ambiguously (the provider may have accepted it): the same message carries
+ * the same idempotency key, so a provider that did take it answers with its
+ * first result, and one that did not sends it now. The first failure is
+ * noted in `so`; a second failure is thrown, still ambiguous unless
+ * permanent.
+ */
+async function settled<T>(provider: string, request: () => Promise<T>, so: Failover): Promise<T> {
+  try {
+    return await request();
+  } catch (raw) {
+    const first = asDeliveryError(provider, raw);
+    if (!first.ambiguous) throw first;
+    noteFailure(so, provider, first);
+    try {
+      return await request();
+    } catch (again) {
+      throw stillAmbiguous(asDeliveryError(provider, again));
+    }
+  }
+}
+
+/**
  * E-mail with provider failover (SPEC §5): providers are tried in order; a
- * transient failure (5xx, timeout, 429) moves on to the next one within the
- * same attempt, a permanent one stops at once. Only when every provider
- * failed transiently does the attempt count as failed (and retry); when
- * every one of them was rate-limited (429), the error is too, and the
- * channel pauses instead.
+ * transient failure (5xx, 429, a refused connection, a timeout before the
+ * request was sent) moves on to the next one within the same attempt, a
+ * permanent one stops at once. Only when every provider failed transiently
+ * does the attempt count as failed (and retry); when every one of them was
+ * rate-limited (429), the error is too, and the channel pauses instead.
+ *
+ * An `ambiguous` failure (the provider may have accepted the message: no
+ * answer to a request that was sent, Resend's
+ * `concurrent_idempotent_requests`) never moves on to the next provider,
+ * which would send a second copy. The same provider is asked once more
+ * right away with the same idempotency key (Resend answers a request it
+ * already processed with the same id); its definitive answer is used, and
+ * any other failure ends the attempt as a transient failure without
+ * failover, so the retry schedule asks the same provider again later with
+ * the same key.
  *
  * `sendMany` (a send batch's e-mails) goes to the first provider in batch
  * requests where it has them (Resend: 100 per request; its default limit is
  * a few requests a second, so one request per e-mail caps a team at a few
  * e-mails a second); a message that fails there transiently goes on to the
- * next providers on its own.
+ * next providers on its own, unless the batch request's failure was
+ * ambiguous (retried once with the same key first, as above).
  */
 export function emailSender(providers: EmailProvider[], options: EmailSenderOptions): ChannelSender {
   if (providers.length === 0) throw new Error("emailSender needs at least one provider");
@@ -77,12 +134,14 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
   ): Promise<SendResult> {
     for (const provider of list) {
       try {
-        const { messageId } = await provider.send(message);
+        const { messageId } = await settled(provider.name, () => provider.send(message), so);
         return accepted(provider, messageId, so);
       } catch (raw) {
         const err = asDeliveryError(provider.name, raw);
         if (err.kind !== "transient") throw err;
         noteFailure(so, provider.name, err);
+        // The provider may have it: the next one would send a second copy.
+        if (err.ambiguous) break;
       }
     }
     const details = failoverDetail(so);
@@ -97,6 +156,7 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       // One provider that is not throttled but failed (SMTP down) makes it an ordinary failed attempt.
       rateLimited: errors.every((e) => e.rateLimited),
+      ambiguous: errors[errors.length - 1]!.ambiguous,
     });
   }
 
@@ -137,9 +197,11 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
     for (let k = 0; k < ready.length; k += requestBatchSize) parts.push(ready.slice(k, k + requestBatchSize));
     await Promise.all(
       parts.map(async (part) => {
+        // The batch request's ambiguous first try, if any, for each of its e-mails' timeline.
+        const request = noFailures();
         let got: ({ messageId: string } | DeliveryError)[];
         try {
-          got = await sendBatch(part.map((p) => p.message));
+          got = await settled(first.name, () => sendBatch(part.map((p) => p.message)), request);
         } catch (raw) {
           const err = asDeliveryError(first.name, raw);
           got = part.map(() => err);
@@ -147,8 +209,9 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
         await Promise.all(
           part.map(async ({ i, message }, j) => {
             const answer = got[j] ?? new DeliveryError("transient", "no answer", { provider: first.name });
-            if (!(answer instanceof Error)) answers[i] = accepted(first, answer.messageId, noFailures());
-            else if (answer.kind !== "transient") answers[i] = answer;
+            if (!(answer instanceof Error)) answers[i] = accepted(first, answer.messageId, request);
+            // An ambiguous one stays with this provider: its retry batch asks it again, same rows, same key.
+            else if (answer.kind !== "transient" || answer.ambiguous) answers[i] = answer;
             else {
               const so = noFailures();
               noteFailure(so, first.name, answer);

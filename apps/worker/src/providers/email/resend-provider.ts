@@ -1,43 +1,16 @@
 import { createHash } from "node:crypto";
 import { DeliveryError } from "@herald/errors";
-import type { Resend } from "resend";
-import { errorForStatus, parseRetryAfter } from "../delivery-errors.ts";
 import { once } from "../once.ts";
+import { mayHaveReachedServer, type RequestTrace, traceRequests } from "../request-trace.ts";
 import type { EmailMessage, EmailProvider } from "./email-message.ts";
+import { resendFailure, type Unanswered } from "./resend-errors.ts";
 
 export interface ResendProviderOptions {
   apiKey: string;
   /** Default: the SDK's own (`RESEND_BASE_URL`, else https://api.resend.com). */
   baseUrl?: string | undefined;
+  /** How long a request may take before it is abandoned (`PROVIDER_TIMEOUT_MS`). */
   timeoutMs: number;
-}
-
-// Errors about our account rather than this message: retrying later (after an
-// operator fixes the key) or another provider can help, so they are transient.
-const ACCOUNT_ERRORS = new Set(["missing_api_key", "invalid_api_key", "restricted_api_key"]);
-const TRANSIENT_ERRORS = new Set(["concurrent_idempotent_requests", "rate_limit_exceeded"]);
-
-type Answer = Awaited<ReturnType<Resend["emails"]["send"]>>;
-
-/** Resend's error answer as a `DeliveryError` saying whether a retry can help. */
-function failure(error: Answer["error"], headers: Answer["headers"]): DeliveryError {
-  const status = error?.statusCode ?? null;
-  const text = `resend: ${error?.name ?? "error"}: ${error?.message ?? "no answer"}`;
-  // No status: the SDK could not reach Resend (connection refused, timeout).
-  if (status === null) return new DeliveryError("transient", text, { provider: "resend", code: "network" });
-  const code = error?.name ?? String(status);
-  const retryAfterMs = parseRetryAfter(headers?.["retry-after"]);
-  // Resend's 429s (rate_limit_exceeded, daily_quota_exceeded…) all limit the API key, never one address.
-  const rateLimited = status === 429;
-  if (ACCOUNT_ERRORS.has(code) || TRANSIENT_ERRORS.has(code) || rateLimited) {
-    return new DeliveryError("transient", text, {
-      provider: "resend",
-      code,
-      rateLimited,
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    });
-  }
-  return errorForStatus("resend", status, text, { code, retryAfterMs });
 }
 
 const payload = (message: EmailMessage) => ({
@@ -51,13 +24,31 @@ const payload = (message: EmailMessage) => ({
   tags: message.tags,
 });
 
+const byNotificationId = (a: EmailMessage, b: EmailMessage) =>
+  a.notificationId < b.notificationId ? -1 : a.notificationId > b.notificationId ? 1 : 0;
+
+/** The `Idempotency-Key` of a batch request: its notification ids, in the order given. */
+const batchIdempotencyKey = (messages: EmailMessage[]) =>
+  `batch-${createHash("sha256")
+    .update(messages.map((m) => m.notificationId).join(","))
+    .digest("hex")}`;
+
 /**
  * Resend through its official SDK. The notification id is the
  * `Idempotency-Key`, so a retried attempt after a lost answer never sends
- * twice. A batch (`POST /emails/batch`, up to 100) is keyed by its
- * notification ids: a batch re-run after a cut-off answer holds the same
- * rows (their SENT records are written together), so Resend answers it from
- * its idempotency cache instead of sending again.
+ * twice: Resend answers a key it already processed with the first answer.
+ *
+ * A batch (`POST /emails/batch`, up to 100) is keyed by its notification
+ * ids and sent sorted by them. A re-run of the same rows (after a cut-off
+ * answer; a retry batch holds the same rows) is then the same request
+ * whatever order PostgreSQL loaded them in, so Resend replays its first
+ * answer instead of sending again. Sorting the e-mails too, not only the
+ * key's ids, matters: the answer's ids are positional, and a replay of a
+ * batch sent in another order would pair ids with the wrong e-mails (or be
+ * refused as the same key with another payload).
+ *
+ * A request with no answer is `ambiguous` (Resend may have accepted it)
+ * unless it provably never left this process; see `resendFailure`.
  */
 export function resendProvider(options: ResendProviderOptions): EmailProvider {
   // The SDK is loaded on first send: a worker that never sends through Resend does not hold it.
@@ -65,42 +56,63 @@ export function resendProvider(options: ResendProviderOptions): EmailProvider {
     const { Resend } = await import("resend");
     return new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
   });
+  const unanswered = (signal: AbortSignal, trace: RequestTrace): Unanswered => ({
+    timedOut: signal.aborted,
+    mayHaveReached: mayHaveReachedServer(trace),
+    timeoutMs: options.timeoutMs,
+  });
   return {
     name: "resend",
     batchMax: 100,
     async send(message: EmailMessage) {
       const client = await sdk();
-      const { data, error, headers } = await client.emails.send(payload(message), {
-        idempotencyKey: message.notificationId,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      if (data) return { messageId: data.id };
-      throw failure(error, headers);
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      const { value, trace } = await traceRequests(() =>
+        client.emails.send(payload(message), { idempotencyKey: message.notificationId, signal }),
+      );
+      if (value.data) return { messageId: value.data.id };
+      throw resendFailure(value.error, value.headers, unanswered(signal, trace));
     },
     async sendBatch(messages: EmailMessage[]) {
-      const ids = messages.map((m) => m.notificationId).join(",");
+      const order = messages
+        .map((message, i) => ({ message, i }))
+        .sort((x, y) => byNotificationId(x.message, y.message));
+      const sorted = order.map((o) => o.message);
       const client = await sdk();
-      const { data, error, headers } = await client.batch.send(messages.map(payload), {
-        idempotencyKey: `batch-${createHash("sha256").update(ids).digest("hex")}`,
-        batchValidation: "permissive",
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      if (!data) throw failure(error, headers);
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      const { value, trace } = await traceRequests(() =>
+        client.batch.send(sorted.map(payload), {
+          idempotencyKey: batchIdempotencyKey(sorted),
+          batchValidation: "permissive",
+          signal,
+        }),
+      );
+      const { data, error, headers } = value;
+      if (!data) throw resendFailure(error, headers, unanswered(signal, trace));
       // Permissive validation: the accepted ones' ids in order, the refused ones by index.
       const refused = new Map((data.errors ?? []).map((e) => [e.index, e.message]));
       let next = 0;
-      return messages.map((_, i) => {
-        const why = refused.get(i);
+      const answers = sorted.map((_, k) => {
+        const why = refused.get(k);
         if (why !== undefined)
           return new DeliveryError("permanent", `resend: ${why}`, {
             provider: "resend",
             code: "validation_error",
           });
         const accepted = data.data[next++];
+        // Resend took the request but its answer names no id here: it may have sent this one.
         return accepted
           ? { messageId: accepted.id }
-          : new DeliveryError("transient", "resend: no id in the batch answer", { provider: "resend" });
+          : new DeliveryError("transient", "resend: no id in the batch answer", {
+              provider: "resend",
+              ambiguous: true,
+            });
       });
+      const inGivenOrder: (typeof answers)[number][] = new Array(messages.length);
+      order.forEach(({ i }, k) => {
+        inGivenOrder[i] = answers[k]!;
+      });
+      return inGivenOrder;
     },
   };
 }

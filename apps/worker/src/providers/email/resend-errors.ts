@@ -1,0 +1,74 @@
+import { DeliveryError } from "@herald/errors";
+import type { ErrorResponse } from "resend";
+import { errorForStatus, parseRetryAfter } from "../delivery-errors.ts";
+
+// Named errors about our account rather than this message, whatever their status.
+const ACCOUNT_ERRORS = new Set(["missing_api_key", "invalid_api_key", "restricted_api_key"]);
+
+/** What we can prove about a request the SDK got no answer to (its error has `statusCode: null`). */
+export interface Unanswered {
+  /** Our timeout (the request's AbortSignal) fired. */
+  timedOut: boolean;
+  /** The request may have reached Resend: it was written, or we cannot tell (see `request-trace.ts`). */
+  mayHaveReached: boolean;
+  timeoutMs: number;
+}
+
+/** Without a status: a request Resend may have taken is ambiguous, one it never saw is an ordinary network error. */
+function unansweredError(error: ErrorResponse | null, how: Unanswered): DeliveryError {
+  const code = how.timedOut ? "timeout" : "network";
+  const what = how.timedOut ? `no answer within ${how.timeoutMs} ms` : (error?.message ?? "no answer");
+  if (how.mayHaveReached) {
+    return new DeliveryError(
+      "transient",
+      `resend: ${what} (the request was sent: Resend may have accepted it)`,
+      {
+        provider: "resend",
+        code,
+        ambiguous: true,
+      },
+    );
+  }
+  return new DeliveryError("transient", `resend: ${what} (the request was never sent)`, {
+    provider: "resend",
+    code,
+  });
+}
+
+/**
+ * Resend's error answer as a `DeliveryError` saying whether a retry, or
+ * another provider, can help:
+ * - no status (the SDK turns every fetch error into `statusCode: null`):
+ *   `ambiguous` when the request may have reached Resend, see {@link Unanswered};
+ * - a bad API key (`missing_api_key`, `invalid_api_key`,
+ *   `restricted_api_key`): our account, so transient and the next provider is tried;
+ * - 409 `concurrent_idempotent_requests`: a request with this very key is
+ *   being processed right now, so Resend may be sending this e-mail: transient
+ *   and ambiguous;
+ * - 429 (`rate_limit_exceeded`, the daily and monthly quotas): the API key's
+ *   rate, never one address's, so `rateLimited`;
+ * - anything else by its status (SPEC §5: other 4xx permanent, 5xx transient).
+ */
+export function resendFailure(
+  error: ErrorResponse | null,
+  headers: Record<string, string> | null,
+  how: Unanswered,
+): DeliveryError {
+  const status = error?.statusCode ?? null;
+  if (status === null) return unansweredError(error, how);
+  const text = `resend: ${error?.name ?? "error"}: ${error?.message ?? "no message"}`;
+  const code = error?.name ?? String(status);
+  const retryAfterMs = parseRetryAfter(headers?.["retry-after"]);
+  const rateLimited = status === 429;
+  const ambiguous = code === "concurrent_idempotent_requests";
+  if (ACCOUNT_ERRORS.has(code) || ambiguous || rateLimited) {
+    return new DeliveryError("transient", text, {
+      provider: "resend",
+      code,
+      rateLimited,
+      ambiguous,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+  return errorForStatus("resend", status, text, { code, retryAfterMs });
+}
