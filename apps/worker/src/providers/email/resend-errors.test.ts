@@ -41,6 +41,17 @@ describe("resendFailure", () => {
     });
   });
 
+  it("takes every 401 and 403 as our account's problem (transient, failover), whatever its name", () => {
+    for (const e of [
+      error(403, "validation_error", "The herald.test domain is not verified."),
+      error(403, "validation_error", "You can only send testing emails to your own email address."),
+      error(401, "validation_error"),
+      error(403, "invalid_api_key"),
+      error(401, "restricted_api_key"),
+    ])
+      expect(judge(e)).toMatchObject({ kind: "transient", ambiguous: false, code: e.name });
+  });
+
   it("takes 409 concurrent_idempotent_requests as ambiguous: the same key is being processed, maybe sending this e-mail", () => {
     expect(judge(error(409, "concurrent_idempotent_requests"))).toEqual({
       kind: "transient",

@@ -40,8 +40,9 @@ function unansweredError(error: ErrorResponse | null, how: Unanswered): Delivery
  * another provider, can help:
  * - no status (the SDK turns every fetch error into `statusCode: null`):
  *   `ambiguous` when the request may have reached Resend, see {@link Unanswered};
- * - a bad API key (`missing_api_key`, `invalid_api_key`,
- *   `restricted_api_key`): our account, so transient and the next provider is tried;
+ * - 401 and 403, whatever their name (a bad key, and `validation_error` for
+ *   an unverified sending domain or a testing-only account): our account,
+ *   not this message, so transient and the next provider is tried;
  * - 409 `concurrent_idempotent_requests`: a request with this very key is
  *   being processed right now, so Resend may be sending this e-mail: transient
  *   and ambiguous;
@@ -61,7 +62,7 @@ export function resendFailure(
   const retryAfterMs = parseRetryAfter(headers?.["retry-after"]);
   const rateLimited = status === 429;
   const ambiguous = code === "concurrent_idempotent_requests";
-  if (ACCOUNT_ERRORS.has(code) || ambiguous || rateLimited) {
+  if (status === 401 || status === 403 || ACCOUNT_ERRORS.has(code) || ambiguous || rateLimited) {
     return new DeliveryError("transient", text, {
       provider: "resend",
       code,

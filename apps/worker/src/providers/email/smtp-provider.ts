@@ -10,34 +10,63 @@ export interface SmtpProviderOptions {
   ca?: string[] | undefined;
 }
 
-const NETWORK_CODES = new Set([
+// nodemailer's codes for a failure of the connection, the session or our setup, never of
+// this message: the server or the account can be fixed (or is back) later, and another
+// provider can send meanwhile. ECONNREFUSED and friends come wrapped as ECONNECTION/ESOCKET.
+const TRANSIENT_CODES = new Set([
   "ECONNECTION",
   "ETIMEDOUT",
   "ESOCKET",
   "EDNS",
   "ETLS",
+  "EPROXY",
+  "EPROTOCOL",
   "EAUTH",
+  "ENOAUTH",
+  "EOAUTH2",
+  "EMAXLIMIT",
+  "ECONFIG",
+  "ERR_ACCESS_DENIED",
   "ECONNREFUSED",
 ]);
 
+// The commands whose refusal is about this message: its recipient (RCPT TO, or DATA when no
+// recipient was left) or its content (the reply after the message data). A 5xx anywhere else
+// (the greeting, EHLO, STARTTLS, AUTH, MAIL FROM with our sender) is about our server or account.
+const MESSAGE_COMMANDS = new Set(["RCPT TO", "DATA"]);
+
 /**
- * SMTP reply codes: 4xx = try again later (transient), 5xx = rejected
- * (permanent), except authentication failures (530/535), which are about our
- * account and so transient: another provider or a later retry can help.
+ * An SMTP failure (nodemailer's error: `code`, `responseCode`, `command`)
+ * as a `DeliveryError`. A reply code decides by RFC 5321 (4xx = try again
+ * later), except that a 5xx is permanent only when it refused this message
+ * (at RCPT TO or DATA): a 5xx at the greeting, EHLO, AUTH (535) or MAIL FROM
+ * (an unverified sender) is about our account or server, so transient: the
+ * next provider is tried, and the attempt retries and dead-letters loudly
+ * instead of failing every e-mail for good while an operator fixes it.
+ * 503 (bad sequence of commands) is the session's state, never the message.
+ * Without a reply code, a connection or setup failure is transient and any
+ * other (an invalid address, a message too large) permanent.
  */
 export function classifySmtpError(err: unknown): DeliveryError {
-  const e = err as { code?: string; responseCode?: number; message?: string; response?: string };
-  const message = `smtp: ${e?.response ?? e?.message ?? String(err)}`;
+  const e = err as {
+    code?: string;
+    responseCode?: number;
+    command?: string;
+    message?: string;
+    response?: string;
+  };
+  const message = `smtp: ${e?.response ?? e?.message ?? String(err)}${e?.command ? ` (at ${e.command})` : ""}`;
   const reply = e?.responseCode;
   if (reply !== undefined) {
-    const transient = (reply >= 400 && reply < 500) || reply === 530 || reply === 535;
-    return new DeliveryError(transient ? "transient" : "permanent", message, {
+    const aboutMessage = MESSAGE_COMMANDS.has(e?.command ?? "");
+    const permanent = reply >= 500 && reply < 600 && reply !== 503 && aboutMessage;
+    return new DeliveryError(permanent ? "permanent" : "transient", message, {
       provider: "smtp",
       code: String(reply),
       cause: err,
     });
   }
-  const transient = !e?.code || NETWORK_CODES.has(e.code);
+  const transient = !e?.code || TRANSIENT_CODES.has(e.code);
   return new DeliveryError(transient ? "transient" : "permanent", message, {
     provider: "smtp",
     code: e?.code ?? "error",
