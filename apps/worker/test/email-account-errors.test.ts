@@ -1,37 +1,10 @@
 import { getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
-import { type FakeResend, type FakeSmtp, startFakeResend, startFakeSmtp } from "@herald/fakes";
 import { eventually } from "@herald/testkit";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTestWorker, type TestWorker } from "./test-worker.ts";
+import { describe, expect, it } from "vitest";
+import { useEmailFakes } from "./email-fakes.ts";
+import type { TestWorker } from "./test-worker.ts";
 
-let resend: FakeResend;
-let smtp: FakeSmtp;
-let worker: TestWorker | undefined;
-
-beforeAll(async () => {
-  resend = await startFakeResend({ apiKey: "re_test_key" });
-  smtp = await startFakeSmtp({ auth: { user: "herald", pass: "s3cret" } });
-});
-afterAll(async () => {
-  await resend.close();
-  await smtp.close();
-});
-afterEach(async () => {
-  await worker?.close();
-  worker = undefined;
-  resend.reset();
-  smtp.reset();
-});
-
-const env = (extra: Record<string, string> = {}) => ({
-  EMAIL_PROVIDERS: "resend,smtp",
-  RESEND_API_KEY: "re_test_key",
-  RESEND_BASE_URL: resend.url,
-  SMTP_URL: smtp.smtpUrl,
-  EMAIL_FROM: "Herald <notifications@herald.test>",
-  WORKER_CHANNELS: "events,email",
-  ...extra,
-});
+const fakes = useEmailFakes({ smtpAuth: true });
 
 async function settled(w: TestWorker, eventId: string, status: "SENT" | "FAILED"): Promise<NotificationRow> {
   return eventually(async () => {
@@ -42,7 +15,7 @@ async function settled(w: TestWorker, eventId: string, status: "SENT" | "FAILED"
 }
 
 describe("Resend refusing our account (401/403) is no verdict on the e-mail", () => {
-  // Resend's own answers (https://resend.com/docs/api-reference/errors): validation_error with 403.
+  // Resend's own answers (https://fakes.resend.com/docs/api-reference/errors): validation_error with 403.
   const refusals = [
     {
       status: 403,
@@ -58,13 +31,13 @@ describe("Resend refusing our account (401/403) is no verdict on the e-mail", ()
   ];
 
   it.each(refusals)("$status $name ($message): fails over to SMTP in the same attempt", async (refusal) => {
-    resend.failWith({ status: refusal.status, body: { name: refusal.name, message: refusal.message } });
-    worker = await createTestWorker(env());
+    fakes.resend.failWith({ status: refusal.status, body: { name: refusal.name, message: refusal.message } });
+    const worker = await fakes.start();
     const eventId = await worker.trigger("order_placed", "domain", { channels: ["email"] });
     const n = await settled(worker, eventId, "SENT");
 
     expect([n.provider, n.retryCount]).toEqual(["smtp", 0]);
-    expect(smtp.received).toHaveLength(1);
+    expect(fakes.smtp.received).toHaveLength(1);
     const sent = (await getTimeline(worker.deps.db, n.id)).find((t) => t.status === "SENT");
     expect(sent?.detail).toMatchObject({ failover: [{ provider: "resend", code: refusal.name }] });
   });
@@ -72,12 +45,12 @@ describe("Resend refusing our account (401/403) is no verdict on the e-mail", ()
 
 describe("SMTP: a 5xx is permanent only when it refuses this message", () => {
   it("550 at MAIL FROM (our sender refused) is transient: the attempt retries and then sends", async () => {
-    smtp.failAt("MAIL FROM", {
+    fakes.smtp.failAt("MAIL FROM", {
       status: 550,
       body: "5.7.1 Sender address rejected: not owned by user",
       times: 1,
     });
-    worker = await createTestWorker(env({ EMAIL_PROVIDERS: "smtp" }));
+    const worker = await fakes.start({ EMAIL_PROVIDERS: "smtp" });
     const n = await settled(
       worker,
       await worker.trigger("order_placed", "sender", { channels: ["email"] }),
@@ -91,8 +64,8 @@ describe("SMTP: a 5xx is permanent only when it refuses this message", () => {
   });
 
   it("550 at RCPT TO (this recipient refused) fails the notification at once, without retries", async () => {
-    smtp.failAt("RCPT TO", { status: 550, body: "5.1.1 User unknown" });
-    worker = await createTestWorker(env({ EMAIL_PROVIDERS: "smtp" }));
+    fakes.smtp.failAt("RCPT TO", { status: 550, body: "5.1.1 User unknown" });
+    const worker = await fakes.start({ EMAIL_PROVIDERS: "smtp" });
     const n = await settled(
       worker,
       await worker.trigger("order_placed", "nobody", { channels: ["email"] }),
@@ -101,6 +74,6 @@ describe("SMTP: a 5xx is permanent only when it refuses this message", () => {
 
     expect([n.reason, n.retryCount]).toEqual(["permanent_error", 0]);
     expect(n.lastError).toContain("User unknown");
-    expect(smtp.received).toHaveLength(0);
+    expect(fakes.smtp.received).toHaveLength(0);
   });
 });

@@ -1,42 +1,14 @@
 import { createServer } from "node:net";
 import { getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
-import { type FakeResend, type FakeSmtp, startFakeResend, startFakeSmtp } from "@herald/fakes";
 import { eventually } from "@herald/testkit";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EmailMessage } from "../src/providers/email/email-message.ts";
 import { resendProvider } from "../src/providers/email/resend-provider.ts";
 import { acceptGroup } from "./accept-group.ts";
-import { createTestWorker, type TestWorker } from "./test-worker.ts";
+import { useEmailFakes } from "./email-fakes.ts";
+import type { TestWorker } from "./test-worker.ts";
 
-let resend: FakeResend;
-let smtp: FakeSmtp;
-let worker: TestWorker | undefined;
-
-beforeAll(async () => {
-  resend = await startFakeResend({ apiKey: "re_test_key" });
-  smtp = await startFakeSmtp();
-});
-afterAll(async () => {
-  await resend.close();
-  await smtp.close();
-});
-afterEach(async () => {
-  await worker?.close();
-  worker = undefined;
-  resend.reset();
-  smtp.reset();
-});
-
-const env = (extra: Record<string, string> = {}) => ({
-  EMAIL_PROVIDERS: "resend,smtp",
-  RESEND_API_KEY: "re_test_key",
-  RESEND_BASE_URL: resend.url,
-  SMTP_URL: smtp.smtpUrl,
-  EMAIL_FROM: "Herald <notifications@herald.test>",
-  WORKER_CHANNELS: "events,email",
-  PROVIDER_TIMEOUT_MS: "300",
-  ...extra,
-});
+const fakes = useEmailFakes({ env: { PROVIDER_TIMEOUT_MS: "300" } });
 
 async function sent(w: TestWorker, eventId: string): Promise<NotificationRow> {
   return eventually(async () => {
@@ -53,16 +25,16 @@ const timelineOf = async (w: TestWorker, id: string) =>
 
 describe("Resend may have accepted the e-mail: no failover, the same key again", () => {
   it("a timeout after Resend took the e-mail: the same-key retry gets its id, and SMTP sends nothing", async () => {
-    resend.spoilAnswers({ delayMs: 1500, times: 1 });
-    worker = await createTestWorker(env());
+    fakes.resend.spoilAnswers({ delayMs: 1500, times: 1 });
+    const worker = await fakes.start();
     const n = await sent(worker, await worker.trigger("order_placed", "slow", { channels: ["email"] }));
 
-    const accepted = resend.accepted();
+    const accepted = fakes.resend.accepted();
     expect(accepted).toHaveLength(1);
     expect([n.provider, n.providerMessageId, n.retryCount]).toEqual(["resend", accepted[0]!.id, 0]);
-    expect(smtp.received).toHaveLength(0);
+    expect(fakes.smtp.received).toHaveLength(0);
     // Two requests with one key: the first (its answer lost) and the replay.
-    expect(resend.received.map((r) => [r.status, r.idempotencyKey])).toEqual([
+    expect(fakes.resend.received.map((r) => [r.status, r.idempotencyKey])).toEqual([
       [200, n.id],
       [200, n.id],
     ]);
@@ -74,14 +46,14 @@ describe("Resend may have accepted the e-mail: no failover, the same key again",
   });
 
   it("when the same-key retry times out too, the attempt fails without SMTP; the next attempt gets Resend's id", async () => {
-    resend.spoilAnswers({ delayMs: 1500, times: 2 });
-    worker = await createTestWorker(env());
+    fakes.resend.spoilAnswers({ delayMs: 1500, times: 2 });
+    const worker = await fakes.start();
     const n = await sent(worker, await worker.trigger("order_placed", "slower", { channels: ["email"] }));
 
-    const accepted = resend.accepted();
+    const accepted = fakes.resend.accepted();
     expect(accepted).toHaveLength(1);
     expect([n.provider, n.providerMessageId, n.retryCount]).toEqual(["resend", accepted[0]!.id, 1]);
-    expect(smtp.received).toHaveLength(0);
+    expect(fakes.smtp.received).toHaveLength(0);
     const timeline = await timelineOf(worker, n.id);
     expect(timeline.map((t) => t.status)).toEqual(["PENDING", "QUEUED", "FAILED", "SENT"]);
     expect(timeline[2]!.detail).toMatchObject({ provider: "resend", code: "timeout", ambiguous: true });
@@ -92,42 +64,42 @@ describe("Resend may have accepted the e-mail: no failover, the same key again",
       name: "concurrent_idempotent_requests",
       message: "Same idempotency key used while original request is still in progress.",
     };
-    resend.failWith({ status: 409, body: concurrent, times: 2 });
-    worker = await createTestWorker(env());
+    fakes.resend.failWith({ status: 409, body: concurrent, times: 2 });
+    const worker = await fakes.start();
     const n = await sent(worker, await worker.trigger("order_placed", "busy", { channels: ["email"] }));
 
     expect([n.provider, n.retryCount]).toEqual(["resend", 1]);
-    expect(smtp.received).toHaveLength(0);
-    expect(resend.received.map((r) => r.status)).toEqual([409, 409, 200]);
+    expect(fakes.smtp.received).toHaveLength(0);
+    expect(fakes.resend.received.map((r) => r.status)).toEqual([409, 409, 200]);
     const failed = (await timelineOf(worker, n.id)).find((t) => t.status === "FAILED");
     expect(failed?.detail).toMatchObject({ code: "concurrent_idempotent_requests", ambiguous: true });
   });
 
   it("a slow first request: the retry meets it in progress (409), and a later attempt gets its id", async () => {
-    resend.setLatency(1000);
-    worker = await createTestWorker(env({ EMAIL_RETRY_SCHEDULE: "0,1500ms,1500ms" }));
+    fakes.resend.setLatency(1000);
+    const worker = await fakes.start({ EMAIL_RETRY_SCHEDULE: "0,1500ms,1500ms" });
     const eventId = await worker.trigger("order_placed", "inflight", { channels: ["email"] });
     await eventually(async () => {
       const [n] = await listEventNotifications(worker!.deps.db, eventId);
       return n?.status === "FAILED" ? n : null;
     });
-    resend.setLatency(0);
+    fakes.resend.setLatency(0);
     const n = await sent(worker, eventId);
 
-    const accepted = resend.accepted();
+    const accepted = fakes.resend.accepted();
     expect(accepted).toHaveLength(1);
     expect([n.provider, n.providerMessageId]).toEqual(["resend", accepted[0]!.id]);
-    expect(smtp.received).toHaveLength(0);
-    expect(resend.received.filter((r) => r.status === 409).length).toBeGreaterThanOrEqual(1);
+    expect(fakes.smtp.received).toHaveLength(0);
+    expect(fakes.resend.received.filter((r) => r.status === 409).length).toBeGreaterThanOrEqual(1);
   });
 
   it("an answer cut off mid-body (a broken read of a 200) is retried with the same key, not failed over", async () => {
-    resend.spoilAnswers({ cut: true, times: 1 });
-    worker = await createTestWorker(env());
+    fakes.resend.spoilAnswers({ cut: true, times: 1 });
+    const worker = await fakes.start();
     const n = await sent(worker, await worker.trigger("order_placed", "cut", { channels: ["email"] }));
-    expect([n.provider, n.providerMessageId]).toEqual(["resend", resend.accepted()[0]!.id]);
-    expect(resend.accepted()).toHaveLength(1);
-    expect(smtp.received).toHaveLength(0);
+    expect([n.provider, n.providerMessageId]).toEqual(["resend", fakes.resend.accepted()[0]!.id]);
+    expect(fakes.resend.accepted()).toHaveLength(1);
+    expect(fakes.smtp.received).toHaveLength(0);
   });
 
   it("a refused connection provably never reached Resend: it still fails over to SMTP at once", async () => {
@@ -135,11 +107,11 @@ describe("Resend may have accepted the e-mail: no failover, the same key again",
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
     const { port } = closed.address() as { port: number };
     await new Promise((r) => closed.close(r));
-    worker = await createTestWorker(env({ RESEND_BASE_URL: `http://127.0.0.1:${port}` }));
+    const worker = await fakes.start({ RESEND_BASE_URL: `http://127.0.0.1:${port}` });
     const n = await sent(worker, await worker.trigger("order_placed", "refused", { channels: ["email"] }));
 
     expect([n.provider, n.retryCount]).toEqual(["smtp", 0]);
-    expect(smtp.received).toHaveLength(1);
+    expect(fakes.smtp.received).toHaveLength(1);
     const sentEntry = (await timelineOf(worker, n.id)).find((t) => t.status === "SENT");
     expect(sentEntry?.detail).toMatchObject({ failover: [{ provider: "resend", code: "network" }] });
     expect((sentEntry!.detail.failover as { ambiguous?: boolean }[])[0]!.ambiguous).toBeUndefined();
@@ -148,16 +120,16 @@ describe("Resend may have accepted the e-mail: no failover, the same key again",
 
 describe("Resend batch requests", () => {
   it("a batch request that timed out after Resend took it is asked again with the same key, not sent through SMTP", async () => {
-    resend.spoilAnswers({ delayMs: 1500, times: 1 });
-    worker = await createTestWorker(env());
+    fakes.resend.spoilAnswers({ delayMs: 1500, times: 1 });
+    const worker = await fakes.start();
     const { ids } = await acceptGroup(worker, [{ userId: "t-1" }, { userId: "t-2" }, { userId: "t-3" }]);
     const rows = await eventually(async () => {
       const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
       return found.length === 3 && found.every((n) => n.status === "SENT") ? found : null;
     }, 15_000);
-    const accepted = resend.accepted();
+    const accepted = fakes.resend.accepted();
     expect(accepted).toHaveLength(3);
-    expect(smtp.received).toHaveLength(0);
+    expect(fakes.smtp.received).toHaveLength(0);
     for (const n of rows) {
       expect(n.provider).toBe("resend");
       // Each row got the id Resend gave its own e-mail.
@@ -179,13 +151,13 @@ describe("Resend batch requests", () => {
   });
 
   it("the same rows in another order are the same request: one key, Resend's replay, each id with its own e-mail", async () => {
-    const provider = resendProvider({ apiKey: "re_test_key", baseUrl: resend.url, timeoutMs: 2000 });
+    const provider = resendProvider({ apiKey: "re_test_key", baseUrl: fakes.resend.url, timeoutMs: 2000 });
     const rows = ["ntf_b", "ntf_c", "ntf_a"].map(message);
     const first = await provider.sendBatch!(rows);
     const again = await provider.sendBatch!([rows[2]!, rows[0]!, rows[1]!]);
 
-    expect(resend.accepted()).toHaveLength(3);
-    expect(new Set(resend.received.map((r) => r.idempotencyKey)).size).toBe(1);
+    expect(fakes.resend.accepted()).toHaveLength(3);
+    expect(new Set(fakes.resend.received.map((r) => r.idempotencyKey)).size).toBe(1);
     const idOf = (answers: typeof first, i: number) => (answers[i] as { messageId: string }).messageId;
     expect([idOf(again, 0), idOf(again, 1), idOf(again, 2)]).toEqual([
       idOf(first, 2),
@@ -194,7 +166,7 @@ describe("Resend batch requests", () => {
     ]);
     // And each id is the one Resend gave that row's own e-mail.
     for (const [i, row] of rows.entries()) {
-      const taken = resend.accepted().find((r) => r.id === idOf(first, i));
+      const taken = fakes.resend.accepted().find((r) => r.id === idOf(first, i));
       expect(taken?.body.to).toEqual([row.to]);
     }
   });

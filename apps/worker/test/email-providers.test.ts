@@ -1,41 +1,14 @@
 import { getTimeline, listEventNotifications, type NotificationRow, type RecipientRow } from "@herald/db";
-import { type FakeResend, type FakeSmtp, startFakeResend, startFakeSmtp } from "@herald/fakes";
 import { eventually } from "@herald/testkit";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { emailSender } from "../src/providers/email/email-sender.ts";
 import { resendProvider } from "../src/providers/email/resend-provider.ts";
 import { smtpProvider } from "../src/providers/email/smtp-provider.ts";
 import { acceptGroup } from "./accept-group.ts";
-import { createTestWorker, type TestWorker } from "./test-worker.ts";
+import { useEmailFakes } from "./email-fakes.ts";
+import type { TestWorker } from "./test-worker.ts";
 
-let resend: FakeResend;
-let smtp: FakeSmtp;
-let worker: TestWorker | undefined;
-
-beforeAll(async () => {
-  resend = await startFakeResend({ apiKey: "re_test_key" });
-  smtp = await startFakeSmtp({ auth: { user: "herald", pass: "s3cret" } });
-});
-afterAll(async () => {
-  await resend.close();
-  await smtp.close();
-});
-afterEach(async () => {
-  await worker?.close();
-  worker = undefined;
-  resend.reset();
-  smtp.reset();
-});
-
-const env = () => ({
-  EMAIL_PROVIDERS: "resend,smtp",
-  RESEND_API_KEY: "re_test_key",
-  RESEND_BASE_URL: resend.url,
-  SMTP_URL: smtp.smtpUrl,
-  EMAIL_FROM: "Herald <notifications@herald.test>",
-  EMAIL_REPLY_TO: "support@herald.test",
-  WORKER_CHANNELS: "events,email",
-});
+const fakes = useEmailFakes({ smtpAuth: true, env: { EMAIL_REPLY_TO: "support@herald.test" } });
 
 async function emailNotification(w: TestWorker, eventId: string, status: string) {
   return eventually(async () => {
@@ -48,12 +21,12 @@ const emailContent = (n: NotificationRow) => n.content as { subject: string; htm
 
 describe("e-mail through Resend with SMTP failover", () => {
   it("sends through the resend SDK with the rendered HTML, text, subject and the notification id as idempotency key", async () => {
-    worker = await createTestWorker(env());
+    const worker = await fakes.start();
     const eventId = await worker.trigger("order_placed", "ada", { channels: ["email"] });
     const n = await emailNotification(worker, eventId, "SENT");
 
-    const [req] = resend.accepted();
-    expect(resend.received).toHaveLength(1);
+    const [req] = fakes.resend.accepted();
+    expect(fakes.resend.received).toHaveLength(1);
     expect(req!.idempotencyKey).toBe(n.id);
     expect(req!.apiKey).toBe("re_test_key");
     expect(req!.body).toMatchObject({
@@ -73,19 +46,19 @@ describe("e-mail through Resend with SMTP failover", () => {
     );
     expect(n.provider).toBe("resend");
     expect(n.providerMessageId).toBe(req!.id);
-    expect(smtp.received).toHaveLength(0);
+    expect(fakes.smtp.received).toHaveLength(0);
   });
 
   it("fails over to SMTP when Resend answers 503, and records smtp as the provider", async () => {
-    resend.failWith({ status: 503 });
-    worker = await createTestWorker(env());
+    fakes.resend.failWith({ status: 503 });
+    const worker = await fakes.start();
     const eventId = await worker.trigger("order_placed", "grace", { channels: ["email"] });
     const n = await emailNotification(worker, eventId, "SENT");
 
     expect(n.provider).toBe("smtp");
     expect(n.retryCount).toBe(0);
-    expect(resend.received.map((r) => r.status)).toEqual([503]);
-    const [mail] = await smtp.waitFor(1);
+    expect(fakes.resend.received.map((r) => r.status)).toEqual([503]);
+    const [mail] = await fakes.smtp.waitFor(1);
     expect(mail!.user).toBe("herald");
     expect(mail!.envelope).toEqual({ from: "notifications@herald.test", to: ["grace@example.com"] });
     expect(mail!.subject).toBe("Order A-1042 confirmed");
@@ -104,34 +77,37 @@ describe("e-mail through Resend with SMTP failover", () => {
 
   // A timeout is no reason to fail over: Resend may have taken the e-mail (email-ambiguous-failures.test.ts).
   it("fails over on 429", async () => {
-    resend.failWith({ status: 429, retryAfter: 30, times: 1 });
-    worker = await createTestWorker(env());
+    fakes.resend.failWith({ status: 429, retryAfter: 30, times: 1 });
+    const worker = await fakes.start();
     const first = await emailNotification(
       worker,
       await worker.trigger("order_placed", "u429", { channels: ["email"] }),
       "SENT",
     );
     expect(first.provider).toBe("smtp");
-    expect(smtp.received).toHaveLength(1);
+    expect(fakes.smtp.received).toHaveLength(1);
   });
 
   it("does not fail over on a permanent error: an invalid recipient fails at once, without retries", async () => {
-    resend.failWith({ status: 422, body: { name: "validation_error", message: "Invalid `to` field." } });
-    worker = await createTestWorker(env());
+    fakes.resend.failWith({
+      status: 422,
+      body: { name: "validation_error", message: "Invalid `to` field." },
+    });
+    const worker = await fakes.start();
     const eventId = await worker.trigger("order_placed", "bad", { channels: ["email"] });
     const n = await emailNotification(worker, eventId, "FAILED");
     await new Promise((r) => setTimeout(r, 300));
-    expect(resend.received).toHaveLength(1);
-    expect(smtp.received).toHaveLength(0);
+    expect(fakes.resend.received).toHaveLength(1);
+    expect(fakes.smtp.received).toHaveLength(0);
     expect(n.reason).toBe("permanent_error");
     expect(n.retryCount).toBe(0);
     expect(n.lastError).toContain("validation_error");
   });
 
   it("counts the attempt as failed only when every provider failed transiently, then retries", async () => {
-    resend.failWith({ status: 500, times: 1 });
-    smtp.failWith({ status: 451, times: 1 });
-    worker = await createTestWorker(env());
+    fakes.resend.failWith({ status: 500, times: 1 });
+    fakes.smtp.failWith({ status: 451, times: 1 });
+    const worker = await fakes.start();
     const eventId = await worker.trigger("order_placed", "retry", { channels: ["email"] });
     const n = await emailNotification(worker, eventId, "SENT");
     expect(n.retryCount).toBe(1);
@@ -166,25 +142,25 @@ describe("e-mail message details", () => {
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     };
     const viaResend = emailSender(
-      [resendProvider({ apiKey: "re_test_key", baseUrl: resend.url, timeoutMs: 2000 })],
+      [resendProvider({ apiKey: "re_test_key", baseUrl: fakes.resend.url, timeoutMs: 2000 })],
       {
         from: "a@herald.test",
       },
     );
-    const viaSmtp = emailSender([smtpProvider({ url: smtp.smtpUrl, timeoutMs: 2000 })], {
+    const viaSmtp = emailSender([smtpProvider({ url: fakes.smtp.smtpUrl, timeoutMs: 2000 })], {
       from: "a@herald.test",
     });
     await viaResend.send(ctx(headers));
     await viaSmtp.send(ctx(headers));
     await viaSmtp.close?.();
-    expect(resend.received[0]!.body.headers).toEqual(headers);
-    const [mail] = await smtp.waitFor(1);
+    expect(fakes.resend.received[0]!.body.headers).toEqual(headers);
+    const [mail] = await fakes.smtp.waitFor(1);
     expect(mail!.headers["list-unsubscribe"]).toBe("<https://herald.test/u/abc>");
     expect(mail!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
   });
 
   it("sends a send batch's e-mails in one Resend batch request; an address Resend refuses fails alone", async () => {
-    worker = await createTestWorker(env());
+    const worker = await fakes.start();
     const users = ["b-1", "b-2", "b-3", "b-4"];
     const { ids } = await acceptGroup(
       worker,
@@ -199,11 +175,11 @@ describe("e-mail message details", () => {
     expect(rows.map((n) => n.status)).toEqual(["SENT", "SENT", "FAILED", "SENT"]);
     expect(rows[2]!.reason).toBe("permanent_error");
     // One request: every e-mail of it recorded as part of a batch, under one key made of the ids.
-    expect(resend.received.every((r) => r.batch)).toBe(true);
-    expect(new Set(resend.received.map((r) => r.idempotencyKey))).toEqual(
+    expect(fakes.resend.received.every((r) => r.batch)).toBe(true);
+    expect(new Set(fakes.resend.received.map((r) => r.idempotencyKey))).toEqual(
       new Set([expect.stringMatching(/^batch-[0-9a-f]{64}$/)]),
     );
-    const accepted = resend.accepted();
+    const accepted = fakes.resend.accepted();
     expect(accepted.map((r) => r.body.to)).toEqual([
       ["b-1@example.com"],
       ["b-2@example.com"],
@@ -213,11 +189,11 @@ describe("e-mail message details", () => {
       expect(n.provider).toBe("resend");
       expect(accepted.map((r) => r.id)).toContain(n.providerMessageId);
     }
-    expect(smtp.received).toHaveLength(0);
+    expect(fakes.smtp.received).toHaveLength(0);
   });
 
   it("batches under EMAIL_RATE_LIMIT too: the limiter counts jobs, and each batch job is one Resend request", async () => {
-    worker = await createTestWorker({ ...env(), EMAIL_PROVIDERS: "resend", EMAIL_RATE_LIMIT: "1/1s" });
+    const worker = await fakes.start({ EMAIL_PROVIDERS: "resend", EMAIL_RATE_LIMIT: "1/1s" });
     const { ids } = await acceptGroup(
       worker,
       ["r-1", "r-2", "r-3"].map((userId) => ({ userId })),
@@ -227,29 +203,29 @@ describe("e-mail message details", () => {
       return found.length === 3 && found.every((n) => n.status === "SENT") ? found : null;
     });
     expect(new Set(rows.map((n) => n.sendJob)).size).toBe(1);
-    expect(resend.received).toHaveLength(3);
-    expect(resend.received.every((r) => r.batch)).toBe(true);
-    expect(new Set(resend.received.map((r) => r.idempotencyKey)).size).toBe(1);
+    expect(fakes.resend.received).toHaveLength(3);
+    expect(fakes.resend.received.every((r) => r.batch)).toBe(true);
+    expect(new Set(fakes.resend.received.map((r) => r.idempotencyKey)).size).toBe(1);
   });
 
   it("fails a send batch's e-mails over to SMTP one by one when Resend's batch request fails", async () => {
-    resend.failWith({ status: 503, times: 1 });
-    worker = await createTestWorker(env());
+    fakes.resend.failWith({ status: 503, times: 1 });
+    const worker = await fakes.start();
     const { ids } = await acceptGroup(worker, [{ userId: "f-1" }, { userId: "f-2" }]);
     const rows = await eventually(async () => {
       const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
       return found.length === 2 && found.every((n) => n.status === "SENT") ? found : null;
     });
     expect(rows.map((n) => n.provider)).toEqual(["smtp", "smtp"]);
-    expect(resend.received.map((r) => r.status)).toEqual([503]);
-    expect(smtp.received).toHaveLength(2);
+    expect(fakes.resend.received.map((r) => r.status)).toEqual([503]);
+    expect(fakes.smtp.received).toHaveLength(2);
     const sent = (await getTimeline(worker.deps.db, rows[0]!.id)).find((t) => t.status === "SENT");
     expect(sent?.detail).toMatchObject({ failover: [{ provider: "resend", code: "application_error" }] });
   });
 
   it("retries a whole Resend batch that failed as one batch: one job and one request per attempt, not one per e-mail", async () => {
-    resend.failWith({ status: 503, times: 2 });
-    worker = await createTestWorker({ ...env(), EMAIL_PROVIDERS: "resend" });
+    fakes.resend.failWith({ status: 503, times: 2 });
+    const worker = await fakes.start({ EMAIL_PROVIDERS: "resend" });
     const users = ["o-1", "o-2", "o-3"];
     const { ids } = await acceptGroup(
       worker,
@@ -260,7 +236,7 @@ describe("e-mail message details", () => {
       return found.length === 3 && found.every((n) => n.status === "SENT") ? found : null;
     });
     // Two refused requests, then one that carries all three: each attempt was one batch request.
-    expect(resend.received.map((r) => [r.status, r.batch ?? false])).toEqual([
+    expect(fakes.resend.received.map((r) => [r.status, r.batch ?? false])).toEqual([
       [503, false],
       [503, false],
       [200, true],
@@ -268,7 +244,7 @@ describe("e-mail message details", () => {
       [200, true],
     ]);
     // Same rows, same key: had a refused request gone through, Resend would not send twice.
-    expect(new Set(resend.received.map((r) => r.idempotencyKey)).size).toBe(1);
+    expect(new Set(fakes.resend.received.map((r) => r.idempotencyKey)).size).toBe(1);
     expect(new Set(rows.map((n) => n.sendJob)).size).toBe(1);
     const email = worker.deps.queues.get("email");
     const last = rows[0]!.sendJob!;
@@ -296,7 +272,7 @@ describe("e-mail message details", () => {
 
   it("a repeated attempt reuses the idempotency key, so Resend sends once", async () => {
     const sender = emailSender(
-      [resendProvider({ apiKey: "re_test_key", baseUrl: resend.url, timeoutMs: 2000 })],
+      [resendProvider({ apiKey: "re_test_key", baseUrl: fakes.resend.url, timeoutMs: 2000 })],
       {
         from: "a@herald.test",
       },
@@ -304,6 +280,6 @@ describe("e-mail message details", () => {
     const a = await sender.send(ctx());
     const b = await sender.send(ctx());
     expect(b.providerMessageId).toBe(a.providerMessageId);
-    expect(resend.accepted()).toHaveLength(1);
+    expect(fakes.resend.accepted()).toHaveLength(1);
   });
 });
