@@ -70,6 +70,7 @@ describe("Herald's multi-key Redis work on a cluster", () => {
         channel: "email",
         member,
         now: new Date(),
+        dueAt: new Date(),
       });
     expect([await take("e1"), await take("e2"), await take("e3"), await take("e1")]).toEqual([
       true,

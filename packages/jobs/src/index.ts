@@ -1,5 +1,6 @@
 export { createRedis, type RedisRole, type RedisTarget } from "./connection.ts";
 export { ensureJobRuns } from "./ensure-job.ts";
+export { frequencyCapKey } from "./frequency-slots.ts";
 export {
   DEFAULT_JOB_OPTIONS,
   JOBS,

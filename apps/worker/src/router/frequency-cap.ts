@@ -1,6 +1,6 @@
 import { parseDuration } from "@herald/config";
 import { CATEGORIES, CHANNELS, type Channel } from "@herald/domain";
-import type { RedisClient } from "@herald/jobs";
+import { frequencyCapKey, type RedisClient } from "@herald/jobs";
 import { z } from "zod";
 
 /** At most `max` notifications of `category` on `channel` per user in any `windowMs`. */
@@ -42,25 +42,42 @@ export const frequencyCapList = z.string().transform((s, ctx) => {
   return caps;
 });
 
-// Sliding window per cap: a sorted set of event ids scored by routing time.
-// All caps of one (user, category, channel) are checked, then all counted, in
-// one script, so concurrent routers in any process cannot overshoot, and a
-// re-run of the same event (same member) is not counted twice.
+// One sorted set per (user, category, channel): event ids scored by when each
+// notification is due to go out (its sendAt, or the end of the quiet hours
+// holding it), not when it was routed, so a campaign routed on Friday for
+// Monday counts on Monday. Each cap of the set allows at most `max` members in
+// any `window`-long span: the new member at `due` is refused if some span
+// holding it already holds `max`. Such a span [a, a + window) starts at `due`
+// or at a member in (due - window, due] (moving a span's start right to the
+// nearest member or to `due` keeps every member it held), so those starts are
+// all the script checks. Members scored at or before now minus the longest
+// window can no longer share a span with a send (none is due before now) and
+// are trimmed; future ones are kept, and the key lives until the last of them
+// is a window old. One script, so concurrent routers in any process cannot
+// overshoot; a re-run of the same event (same member) is not counted twice.
 const TAKE_SLOT = `
 local now = tonumber(ARGV[1])
-local member = ARGV[2]
-for i = 1, #KEYS do
-  local window = tonumber(ARGV[1 + 2 * i])
-  local max = tonumber(ARGV[2 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
-  if not redis.call('ZSCORE', KEYS[i], member) and redis.call('ZCARD', KEYS[i]) >= max then
-    return 0
+local due = tonumber(ARGV[2])
+local member = ARGV[3]
+local longest = 0
+for i = 4, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
+if redis.call('ZSCORE', KEYS[1], member) then return 1 end
+local function full(from, window, max)
+  return redis.call('ZCOUNT', KEYS[1], from, '(' .. (from + window)) >= max
+end
+for i = 4, #ARGV, 2 do
+  local window = tonumber(ARGV[i])
+  local max = tonumber(ARGV[i + 1])
+  if full(due, window, max) then return 0 end
+  local starts = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (due - window), due, 'WITHSCORES')
+  for j = 2, #starts, 2 do
+    if full(tonumber(starts[j]), window, max) then return 0 end
   end
 end
-for i = 1, #KEYS do
-  redis.call('ZADD', KEYS[i], 'NX', now, member)
-  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[1 + 2 * i]) + 60000)
-end
+redis.call('ZADD', KEYS[1], due, member)
+local last = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
+redis.call('PEXPIRE', KEYS[1], math.max(last, now) - now + longest + 60000)
 return 1`;
 
 export interface CapCheck {
@@ -69,12 +86,16 @@ export interface CapCheck {
   channel: Channel;
   /** Counted once per member: the event id. */
   member: string;
+  /** Routing time: what is older than every cap's window by now is forgotten. */
   now: Date;
+  /** When the notification is due to go out (sendAt, the end of quiet hours, else `now`): its place in the windows. */
+  dueAt: Date;
 }
 
 /**
- * Counts one notification against every cap of its (category, channel) and
- * says whether it may go. False means a cap is full: SUPPRESSED `frequency_cap`.
+ * Counts one notification against every cap of its (category, channel) at
+ * its due time and says whether it may go. False means a cap is full around
+ * that time: SUPPRESSED `frequency_cap`.
  */
 export async function takeFrequencySlot(
   redis: RedisClient,
@@ -84,16 +105,14 @@ export async function takeFrequencySlot(
 ): Promise<boolean> {
   const matching = caps.filter((c) => c.category === check.category && c.channel === check.channel);
   if (matching.length === 0) return true;
-  // One hash tag per recipient: the keys of one call share a Redis Cluster slot.
-  const keys = matching.map(
-    (c) => `${prefix}:{cap:${check.recipientId}}:${c.category}:${c.channel}:${c.windowMs}`,
-  );
+  const key = frequencyCapKey(prefix, check.recipientId, check.category, check.channel);
   const args = matching.flatMap((c) => [String(c.windowMs), String(c.max)]);
   const allowed = await redis.eval(
     TAKE_SLOT,
-    keys.length,
-    ...keys,
+    1,
+    key,
     String(check.now.getTime()),
+    String(Math.max(check.dueAt.getTime(), check.now.getTime())),
     check.member,
     ...args,
   );

@@ -81,6 +81,7 @@ export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<
   const quietEnd = critical ? null : quietHoursEnd(prefs.quietHours, quietZone(recipient, prefs), dueAt);
 
   for (const channel of channels) {
+    const held = quietEnd && deps.env.policy.quietHoursChannels.includes(channel) ? quietEnd : null;
     if (bounced.has(channel)) {
       plans.set(channel, { kind: "suppress", reason: "bounced_address" });
     } else if (duplicateOf) {
@@ -99,11 +100,13 @@ export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<
         channel,
         member: event.id,
         now,
+        // Counted when it will go out: a send held to Monday must not use up Friday's cap.
+        dueAt: held ?? dueAt,
       }))
     ) {
       plans.set(channel, { kind: "suppress", reason: "frequency_cap" });
-    } else if (quietEnd && deps.env.policy.quietHoursChannels.includes(channel)) {
-      plans.set(channel, { kind: "schedule", at: quietEnd, reason: "quiet_hours" });
+    } else if (held) {
+      plans.set(channel, { kind: "schedule", at: held, reason: "quiet_hours" });
     } else if (sendAt) {
       plans.set(channel, { kind: "schedule", at: sendAt, reason: null });
     } else {
