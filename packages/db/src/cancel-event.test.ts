@@ -102,6 +102,12 @@ describe("cancelEvent", () => {
     expect(first!.event.canceledAt).toBeInstanceOf(Date);
     const expected = [...pending, retrying, ...dead].map((n) => n.id!).concat(waiting!.id);
     expect(first!.canceled.map((n) => n.id).sort()).toEqual(expected.sort());
+    // What names the frequency-cap slot the API gives back.
+    expect(first!.canceled.find((n) => n.id === retrying.id)).toMatchObject({
+      recipientId: retrying.recipientId,
+      category: "transactional",
+      channel: "email",
+    });
     for (const id of expected) expect(await statusOf(id)).toBe("CANCELED");
     for (const n of kept) expect(await statusOf(n.id!)).toBe(n.status);
     expect(await statusOf(flushed!.id)).toBe("DIGESTED");

@@ -13,8 +13,11 @@ import { events } from "./schema/index.ts";
  */
 export const CANCEL_BATCH_SIZE = 500;
 
-/** What the caller needs of a canceled notification to remove its send job. */
-export type CanceledNotification = Pick<NotificationRow, "id" | "channel" | "priority" | "sendJob">;
+/** What the caller needs of a canceled notification to remove its send job and give back its cap slot. */
+export type CanceledNotification = Pick<
+  NotificationRow,
+  "id" | "recipientId" | "category" | "channel" | "priority" | "sendJob"
+>;
 
 export interface CanceledEvent {
   /** The event as it is now, `canceledAt` set (the first cancel's time). */
@@ -59,7 +62,7 @@ export async function cancelEvent(
     let after = { recipientId: "", channel: "" };
     for (;;) {
       const rows = await cancelBatch(db, kind, eventId, after, batchSize, detail);
-      canceled.push(...rows.map(({ recipientId: _, ...n }) => n));
+      canceled.push(...rows);
       if (rows.length < batchSize) break;
       const last = rows[rows.length - 1]!;
       after = { recipientId: last.recipientId, channel: last.channel };
@@ -72,10 +75,6 @@ export async function cancelEvent(
 type Kind = "send_ahead" | "in_open_digest";
 const SEND_AHEAD: Kind = "send_ahead";
 const IN_OPEN_DIGEST: Kind = "in_open_digest";
-
-interface BatchRow extends CanceledNotification {
-  recipientId: string;
-}
 
 /**
  * One batch of an event's notifications of `kind`, in the order of the
@@ -90,7 +89,7 @@ async function cancelBatch(
   after: { recipientId: string; channel: string },
   size: number,
   detail: Record<string, unknown>,
-): Promise<BatchRow[]> {
+): Promise<CanceledNotification[]> {
   const q = pg(db);
   const picked =
     kind === SEND_AHEAD
@@ -115,6 +114,7 @@ async function cancelBatch(
     {
       id: string;
       recipient_id: string;
+      category: string;
       channel: NotificationRow["channel"];
       priority: string;
       send_job: string | null;
@@ -123,17 +123,18 @@ async function cancelBatch(
     with picked as (${picked}), u as (
       update notifications n set status = 'CANCELED', updated_at = now()
       from picked p where n.id = p.id
-      returning n.id, n.priority, n.send_job
+      returning n.id, n.category, n.priority, n.send_job
     ), t as (
       insert into notification_timeline (notification_id, status, at, detail)
       select id, 'CANCELED', now(), ${JSON.stringify(detail)}::jsonb from u
     )
-    select p.id, p.recipient_id, p.channel, u.priority, u.send_job
+    select p.id, p.recipient_id, u.category, p.channel, u.priority, u.send_job
     from picked p join u using (id)
     order by p.recipient_id, p.channel`;
   return rows.map((r) => ({
     id: r.id,
     recipientId: r.recipient_id,
+    category: r.category,
     channel: r.channel,
     priority: r.priority as NotificationRow["priority"],
     sendJob: r.send_job,

@@ -1,4 +1,5 @@
-import type { Channel } from "@herald/domain";
+import { CATEGORIES, CHANNELS, type Channel } from "@herald/domain";
+import type { RedisClient } from "./redis-client.ts";
 
 /**
  * The Redis sorted set of one recipient's capped sends of `category` on
@@ -18,4 +19,48 @@ export function frequencyCapKey(
   channel: Channel,
 ): string {
   return `${prefix}:{cap:${recipientId}}:${category}:${channel}`;
+}
+
+/** The slot one notification took: its event, counted in its recipient's (category, channel) set. */
+export interface FrequencySlot {
+  recipientId: string;
+  category: string;
+  channel: Channel;
+  eventId: string;
+}
+
+/** Commands in flight at once: a topic event's cancel may give back a slot per subscriber. */
+const RELEASE_CONCURRENCY = 500;
+
+/**
+ * Gives slots back (a notification canceled before it went out): the cap
+ * then counts only what the user actually gets. A notification that took
+ * none (critical, digested, capped, or of an uncapped category) costs a
+ * no-op ZREM. One command per slot, since a topic event's recipients are
+ * spread over the slots of a Redis Cluster; ioredis pipelines them.
+ */
+export async function releaseFrequencySlots(
+  redis: RedisClient,
+  prefix: string,
+  slots: readonly FrequencySlot[],
+): Promise<void> {
+  for (let i = 0; i < slots.length; i += RELEASE_CONCURRENCY) {
+    await Promise.all(
+      slots
+        .slice(i, i + RELEASE_CONCURRENCY)
+        .map((s) => redis.zrem(frequencyCapKey(prefix, s.recipientId, s.category, s.channel), s.eventId)),
+    );
+  }
+}
+
+/** Deletes every cap set of a recipient (an erase), in one command: they share a hash tag. */
+export async function forgetFrequencySlots(
+  redis: RedisClient,
+  prefix: string,
+  recipientId: string,
+): Promise<void> {
+  const keys = Object.keys(CATEGORIES).flatMap((category) =>
+    CHANNELS.map((channel) => frequencyCapKey(prefix, recipientId, category, channel)),
+  );
+  await redis.del(...keys);
 }

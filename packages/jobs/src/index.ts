@@ -1,6 +1,11 @@
 export { createRedis, type RedisRole, type RedisTarget } from "./connection.ts";
 export { ensureJobRuns } from "./ensure-job.ts";
-export { frequencyCapKey } from "./frequency-slots.ts";
+export {
+  type FrequencySlot,
+  forgetFrequencySlots,
+  frequencyCapKey,
+  releaseFrequencySlots,
+} from "./frequency-slots.ts";
 export {
   DEFAULT_JOB_OPTIONS,
   JOBS,

@@ -35,6 +35,7 @@ import {
   serializeNotification,
   serializeTimeline,
 } from "../schemas/notification.ts";
+import { giveBackFrequencySlots } from "../services/frequency-slots.ts";
 import { seesSecrets } from "../services/secret-content.ts";
 
 const list = createRoute({
@@ -104,7 +105,7 @@ const cancel = createRoute({
   tags: ["Notifications"],
   summary: "Cancel a scheduled or queued notification",
   description:
-    "Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished), or while a worker is sending it. Canceling a canceled notification answers 200 again. A send that starts in the instant of the cancel still goes out: the notification then moves on to SENT, its timeline showing both.",
+    "Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished), or while a worker is sending it. Canceling a canceled notification answers 200 again. A canceled notification no longer counts against the user's frequency caps (`FREQUENCY_CAPS`). A send that starts in the instant of the cancel still goes out: the notification then moves on to SENT, its timeline showing both.",
   middleware: [requireScope("events:write")] as const,
   request: { params: NotificationIdParam },
   responses: {
@@ -171,7 +172,11 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
         `Notification ${notificationId} is ${status} and can no longer be canceled.`,
       );
     // Asked again (a client retrying after a lost answer): the same answer, not a 409 that reads "sent".
-    if (before.status === "CANCELED") return c.json(serializeNotification(before, seesSecrets(c)), 200);
+    // Its slot is given back again, in case the first time found Redis down.
+    if (before.status === "CANCELED") {
+      await giveBackFrequencySlots(deps, [before]);
+      return c.json(serializeNotification(before, seesSecrets(c)), 200);
+    }
     // A worker holding it may already be talking to the provider: canceling now would answer
     // "canceled" for a message that goes out. Should the send start between this look and the
     // update below, its SENT still wins over CANCELED, so the record tells what happened.
@@ -183,6 +188,7 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
       (await cancelDigestItem(deps.db, notificationId, { by: "api", from: "digest" }));
     const n = (await getNotification(deps.db, notificationId)) ?? before;
     if (!canceled && n.status !== "CANCELED") throw tooLate(n.status);
+    await giveBackFrequencySlots(deps, [n]);
     // The worker skips canceled rows anyway; removing the job just frees the queue (a critical
     // notification's job waits in its channel's critical lane).
     await deps.queues.removeEverywhere(n.channel, notificationId);

@@ -37,6 +37,7 @@ import {
   UserSchema,
 } from "../schemas/user.ts";
 import { askToMoveDigests } from "../services/digest-moves.ts";
+import { forgetErasedFrequencySlots } from "../services/frequency-slots.ts";
 import { announceInboxEvent } from "../services/inbox-actions.ts";
 
 const tags = ["Users"];
@@ -76,7 +77,7 @@ const deleteUser = createRoute({
   tags,
   summary: "Erase a recipient's personal data",
   description:
-    "Removes contact data, devices, preferences, topic memberships and message content, and cancels " +
+    "Removes contact data, devices, preferences, topic memberships, frequency-cap counts and message content, and cancels " +
     "notifications not sent yet and dead letters an operator could retry (reason `recipient_erased`). " +
     "What remains for operators (statuses, timelines, counts) no longer carries the user id: a user " +
     "created later with the same id starts afresh. The user's tokens are revoked: their open inbox streams " +
@@ -205,6 +206,7 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     const { userId } = c.req.valid("param");
     const erased = await eraseRecipient(deps.db, userId);
     if (!erased) throw new HeraldError("not_found", `No user ${userId}.`);
+    await forgetErasedFrequencySlots(deps, erased.recipientId);
     // Their open inbox streams end: the erase revoked the tokens that opened them.
     await announceInboxEvent(deps, erased.recipientId, { type: "tokens_revoked" });
     return c.body(null, 204);

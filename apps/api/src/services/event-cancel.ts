@@ -1,5 +1,6 @@
 import { type CanceledNotification, cancelEvent, type EventRow } from "@herald/db";
 import type { ApiDeps } from "../deps.ts";
+import { giveBackFrequencySlots } from "./frequency-slots.ts";
 
 /**
  * Send jobs removed per cancel at most. A scheduled topic event has one
@@ -11,13 +12,17 @@ export const REMOVE_JOBS_UP_TO = 1000;
 const REMOVE_CONCURRENCY = 100;
 
 /**
- * Cancels an event and its notifications not sent yet (`cancelEvent`), then
- * removes their send jobs where that is cheap. Returns the event, or null
- * when unknown.
+ * Cancels an event and its notifications not sent yet (`cancelEvent`), gives
+ * back the frequency-cap slots they held, then removes their send jobs where
+ * that is cheap. Returns the event, or null when unknown.
  */
 export async function cancelEventAndJobs(deps: ApiDeps, eventId: string): Promise<EventRow | null> {
   const result = await cancelEvent(deps.db, eventId, { by: "api", from: "event" });
   if (!result) return null;
+  await giveBackFrequencySlots(
+    deps,
+    result.canceled.map((n) => ({ ...n, eventId })),
+  );
   await removeOwnSendJobs(deps.queues, result.canceled);
   return result.event;
 }

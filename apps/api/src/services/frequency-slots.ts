@@ -1,0 +1,51 @@
+import type { NotificationRow } from "@herald/db";
+import { forgetFrequencySlots, releaseFrequencySlots } from "@herald/jobs";
+import type { ApiDeps } from "../deps.ts";
+
+/** What names a notification's frequency-cap slot: the router counts its event per (recipient, category, channel). */
+export type SlotHolder = Pick<NotificationRow, "recipientId" | "category" | "channel" | "eventId">;
+
+/**
+ * Gives back the frequency-cap slots of notifications canceled before they
+ * went out, so the caps count what the user actually gets (SPEC §5): a
+ * canceled campaign no longer keeps a later one from being sent. After the
+ * cancel committed, and best effort: a Redis hiccup must not turn a done
+ * cancel into an error. A slot not given back only keeps the cap stricter
+ * until its window passes; a repeated cancel of the notification gives it
+ * back then.
+ */
+export async function giveBackFrequencySlots(deps: ApiDeps, canceled: readonly SlotHolder[]): Promise<void> {
+  if (canceled.length === 0) return;
+  try {
+    await releaseFrequencySlots(
+      deps.redis,
+      deps.env.QUEUE_PREFIX,
+      canceled.map((n) => ({
+        recipientId: n.recipientId,
+        category: n.category,
+        channel: n.channel,
+        eventId: n.eventId,
+      })),
+    );
+  } catch (err) {
+    deps.logger.warn(
+      { err: (err as Error).message, notifications: canceled.length },
+      "frequency-cap slots not given back",
+    );
+  }
+}
+
+/**
+ * Deletes an erased recipient's frequency-cap sets: they list which events
+ * reached the user when, and nothing is capped for that recipient any more
+ * (an id that comes back is a new recipient). Best effort, like the erase's
+ * other Redis work: the sets expire by themselves a window after their last
+ * send.
+ */
+export async function forgetErasedFrequencySlots(deps: ApiDeps, recipientId: string): Promise<void> {
+  try {
+    await forgetFrequencySlots(deps.redis, deps.env.QUEUE_PREFIX, recipientId);
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message, recipientId }, "erased frequency-cap sets not deleted");
+  }
+}
