@@ -57,6 +57,27 @@ describe("routing a canceled event", () => {
     expect(n!.status).not.toBe("SUPPRESSED");
   });
 
+  it("a cancel after routing releases the dedup key while nothing went out: the corrected event is no duplicate", async () => {
+    await upsertRecipient(w.deps.db, "dee", { email: "dee@example.com" });
+    const first = await orderEvent("dee", "order-1042");
+    expect(await routeEvent(w.deps, first)).toEqual({ notifications: 1 });
+    expect((await listEventNotifications(w.deps.db, first))[0]).toMatchObject({ status: "QUEUED" });
+    await cancelEvent(w.deps.db, first, detail);
+
+    // Triggered again with corrected data, same key: the user gets this one.
+    const corrected = await orderEvent("dee", "order-1042");
+    expect(await routeEvent(w.deps, corrected)).toEqual({ notifications: 1 });
+    const [n] = await listEventNotifications(w.deps.db, corrected);
+    expect(n).toMatchObject({ status: "QUEUED", reason: null });
+    // It holds the key now: a third is a duplicate.
+    const third = await orderEvent("dee", "order-1042");
+    await routeEvent(w.deps, third);
+    expect((await listEventNotifications(w.deps.db, third))[0]).toMatchObject({
+      status: "SUPPRESSED",
+      reason: "duplicate",
+    });
+  });
+
   it("stops a topic event's fan-out: pages after the cancel route no one and the event ends routed", async () => {
     await addTopicSubscribers(
       w.deps.db,

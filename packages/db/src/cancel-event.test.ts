@@ -2,6 +2,7 @@ import { newId } from "@herald/ids";
 import { eventually, type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelEvent } from "./cancel-event.ts";
+import { claimDedupKey } from "./dedup.ts";
 import { addDigestItems, openDigest } from "./digests.ts";
 import { insertEvents } from "./events.ts";
 import { insertNotifications, type NewNotification } from "./notifications.ts";
@@ -119,6 +120,53 @@ describe("cancelEvent", () => {
     expect(again!.event.canceledAt).toEqual(first!.event.canceledAt);
     expect(again!.canceled).toEqual([]);
     expect(await cancelEvent(h.db, "evt_unknown", { by: "test" })).toBeNull();
+  });
+});
+
+describe("cancelEvent and the event's dedup claims", () => {
+  const WINDOW = 600_000;
+  const claim = (key: string, eventId: string) => claimDedupKey(h.db, key, eventId, new Date(), WINDOW);
+  const owner = async (key: string) =>
+    (await h.sql<{ event_id: string }[]>`select event_id from dedup_keys where key_hash = ${key}`)[0]
+      ?.event_id;
+
+  it("releases them when nothing of the event went out: the same key can be used again at once", async () => {
+    const eventId = await newEvent();
+    expect(await claim("k-unsent-a", eventId)).toBe(eventId);
+    expect(await claim("k-unsent-b", eventId)).toBe(eventId); // a topic event: one per recipient
+    const other = await newEvent();
+    expect(await claim("k-other", other)).toBe(other);
+    await insertNotifications(h.db, [row(eventId, "SCHEDULED"), row(eventId, "SUPPRESSED", "opted_out")]);
+
+    await cancelEvent(h.db, eventId, { by: "test" });
+    expect(await owner("k-unsent-a")).toBeUndefined();
+    expect(await owner("k-unsent-b")).toBeUndefined();
+    expect(await owner("k-other")).toBe(other);
+    const again = await newEvent();
+    expect(await claim("k-unsent-a", again)).toBe(again);
+  });
+
+  it("keeps them once one of its notifications went out, directly or in a digest", async () => {
+    const partly = await newEvent();
+    expect(await claim("k-partly", partly)).toBe(partly);
+    await insertNotifications(h.db, [row(partly, "SENT"), row(partly, "SCHEDULED")]);
+    await cancelEvent(h.db, partly, { by: "test" });
+    expect(await owner("k-partly")).toBe(partly);
+
+    const digested = await newEvent();
+    expect(await claim("k-digested", digested)).toBe(digested);
+    const gone = await openDigest(h.db, {
+      recipientId: "usr_digest_claim",
+      userId: "ada",
+      channel: "email",
+      flushAt: new Date(Date.now() + 3_600_000),
+    });
+    await addDigestItems(h.db, gone.id, [{ ...row(digested), recipientId: "usr_digest_claim" }], new Date());
+    await h.sql`update digests set status = 'sent' where id = ${gone.id}`;
+    await insertNotifications(h.db, [row(digested, "QUEUED")]);
+    await cancelEvent(h.db, digested, { by: "test" });
+    expect(await owner("k-digested")).toBe(digested);
+    expect(await claim("k-digested", await newEvent())).toBe(digested);
   });
 });
 

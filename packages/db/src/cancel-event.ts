@@ -42,6 +42,10 @@ export interface CanceledEvent {
  * see `insertNotifications` and `addDigestItems`), and the notifications are
  * read afterwards, by statements that see every row those inserts committed.
  * Any insert after that reads canceled_at and inserts nothing.
+ *
+ * Last, the event's dedup claims are released when none of its
+ * notifications reached anyone (see `releaseDedupClaims`), so the app can
+ * trigger it again, corrected, under the same dedup key.
  */
 export async function cancelEvent(
   db: Db,
@@ -68,7 +72,33 @@ export async function cancelEvent(
       after = { recipientId: last.recipientId, channel: last.channel };
     }
   }
+  await releaseDedupClaims(db, eventId);
   return { event, canceled };
+}
+
+/**
+ * Deletes a canceled event's dedup claims unless one of its notifications
+ * went out (SENT or later, a send recorded on a row canceled meanwhile, or
+ * an item of a digest that was flushed): then the user did get it, and a
+ * re-trigger with the same key is still a duplicate. All or nothing per
+ * event: a topic event's claims (one per recipient) cannot be told apart by
+ * recipient, so one recipient reached keeps them all, which errs toward no
+ * duplicate. One statement, run after the notifications were canceled: it
+ * sees every row the router inserted and every send recorded before it. A
+ * send already in the provider's hands that is recorded after it (CANCELED
+ * then SENT) has its claim released: a re-trigger then sends again.
+ */
+async function releaseDedupClaims(db: Db, eventId: string): Promise<void> {
+  await pg(db)`
+    delete from dedup_keys k
+    where k.event_id = ${eventId}
+      and not exists (
+        select 1 from notifications n
+        left join digests d on d.notification_id = n.digest_id
+        where n.event_id = ${eventId}
+          and (n.sent_at is not null
+            or n.status in ('SENT', 'DELIVERED', 'READ', 'BOUNCED', 'COMPLAINED')
+            or (n.status = 'DIGESTED' and d.status = 'sent')))`;
 }
 
 /** Which notifications a batch takes, as the `from` part of its select. */

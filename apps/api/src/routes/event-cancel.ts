@@ -38,7 +38,9 @@ const cancel = createRoute({
     "Marks the event canceled and cancels its notifications not sent yet: PENDING, SCHEDULED, QUEUED, " +
     "FAILED (awaiting a retry, or for good), DEAD (so no dead-letter retry sends them later), and items " +
     "waiting in a digest that has not gone out. Sent and suppressed ones keep their status. What it cancels no " +
-    "longer counts against the user's frequency caps (`FREQUENCY_CAPS`); what was sent still does. Also before routing: the " +
+    "longer counts against the user's frequency caps (`FREQUENCY_CAPS`); what was sent still does. When none of " +
+    "its notifications went out, its `dedupKey` is released, so the event can be triggered again under the same " +
+    "key. Also before routing: the " +
     "router then makes no notification for it, and one routing it at that moment makes no more. A send a " +
     "worker has already handed to the provider still goes out: its notification moves on from CANCELED to " +
     "SENT. Answers the event as `GET /v1/events/{eventId}` does, `status: canceled`; a repeat answers 200 " +

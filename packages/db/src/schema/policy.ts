@@ -67,5 +67,9 @@ export const dedupKeys = pgTable(
     eventId: text("event_id").notNull(),
     expiresAt: at("expires_at").notNull(),
   },
-  (t) => [index("dedup_keys_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("dedup_keys_expires_idx").on(t.expiresAt),
+    // An event cancel releases the event's claims (a topic event holds one per recipient).
+    index("dedup_keys_event_idx").on(t.eventId),
+  ],
 );
