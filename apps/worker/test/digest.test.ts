@@ -343,6 +343,68 @@ describe("a change of digest time", () => {
     expect(await upsertInlineRecipient(db, "yan", { email: "yan@example.org" })).toBeNull();
   });
 
+  it("moves a window from when its item is due, not from now: an item sent for Friday stays in Friday's", async () => {
+    clock.set("2026-04-07T14:00:00Z"); // Tuesday 10:00 EDT
+    const r = await subscriber("fran", { categories: { marketing: { digest: "daily" } } });
+    const id = await emit(w, {
+      type: "weekly_promo",
+      userId: "fran",
+      data: promo(1),
+      sendAt: new Date("2026-04-10T16:00:00Z"), // Friday noon
+    });
+    const item = (await routed(w, id)).notifications.find((n) => n.channel === "email")!;
+    expect((await digestOf(item.id)).flushAt.toISOString()).toBe("2026-04-11T13:00:00.000Z"); // Saturday 09:00
+    // Quiet hours edited on Tuesday: a move is asked for, and this window has no reason to move.
+    await savePreferences(
+      w.deps.db,
+      r.id,
+      mergePreferences(await getPreferences(w.deps.db, r.id), {
+        quietHours: { start: "22:00", end: "07:00" },
+      }),
+    );
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 0 });
+    expect((await digestOf(item.id)).flushAt.toISOString()).toBe("2026-04-11T13:00:00.000Z");
+    // A new digest time moves it within its own day: Friday 18:00, not Tuesday's.
+    await at18(r.id);
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 1 });
+    const moved = await digestOf(item.id);
+    expect(moved.flushAt.toISOString()).toBe("2026-04-10T22:00:00.000Z");
+    expect((await w.deps.queues.get("digest").getJob(moved.id))!.delay).toBe((3 * 24 + 8) * 3_600_000);
+  });
+
+  it("sends a window whose category went back to instant when its items are due, not at the old digest time", async () => {
+    clock.set("2026-04-14T14:00:00Z"); // Tuesday 10:00 EDT
+    const instant = async (recipientId: string) =>
+      savePreferences(
+        w.deps.db,
+        recipientId,
+        mergePreferences(await getPreferences(w.deps.db, recipientId), {
+          categories: { marketing: { digest: "instant" } },
+        }),
+      );
+    const ines = await subscriber("ines", { categories: { marketing: { digest: "weekly" } } });
+    const [waiting] = await promoEmails("ines", 1);
+    const window = await digestOf(waiting!.id);
+    expect(window.flushAt.toISOString()).toBe("2026-04-20T13:00:00.000Z"); // Monday 09:00
+    await instant(ines.id);
+    expect(await rescheduleDigests(w.deps, ines.id)).toEqual({ moved: 1 });
+    expect((await digestOf(waiting!.id)).flushAt.toISOString()).toBe("2026-04-14T14:00:00.000Z");
+    await eventually(async () => ((await digestOf(waiting!.id)).status === "sent" ? true : null));
+
+    // One sent for Friday goes on Friday.
+    const ivo = await subscriber("ivo", { categories: { marketing: { digest: "weekly" } } });
+    const id = await emit(w, {
+      type: "weekly_promo",
+      userId: "ivo",
+      data: promo(2),
+      sendAt: new Date("2026-04-17T16:00:00Z"),
+    });
+    const friday = (await routed(w, id)).notifications.find((n) => n.channel === "email")!;
+    await instant(ivo.id);
+    expect(await rescheduleDigests(w.deps, ivo.id)).toEqual({ moved: 1 });
+    expect((await digestOf(friday.id)).flushAt.toISOString()).toBe("2026-04-17T16:00:00.000Z");
+  });
+
   it("merges the old window into the one items filed since the change opened", async () => {
     clock.set("2026-03-25T01:00:00Z");
     const r = await subscriber("uma", { categories: { marketing: { digest: "daily" } } });

@@ -264,13 +264,15 @@ export async function listOpenDigests(db: Db, recipientId: string): Promise<Dige
     .orderBy(asc(digests.flushAt));
 }
 
-/** The categories of a window's pending items (what decides its period). */
-export async function digestItemCategories(db: Db, digest: DigestRow): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ category: notifications.category })
-    .from(notifications)
-    .where(and(eq(notifications.digestId, digest.notificationId), eq(notifications.status, "DIGESTED")));
-  return rows.map((r) => r.category).sort();
+/** What decides where an open window moves, read under its lock (items filed meanwhile wait for it). */
+export interface DigestWindowContents {
+  /** The categories of its pending items, sorted (they decide its period). */
+  categories: string[];
+  /**
+   * When its earliest pending item is due: the item's event's `sendAt`, if
+   * after the item was filed, else the filing time (see `addDigestItems`).
+   */
+  earliestDue: Date;
 }
 
 export type MovedDigest =
@@ -282,20 +284,43 @@ export type MovedDigest =
   | { kind: "unchanged" };
 
 /**
- * Moves an open window to `flushAt` (the user changed their digest time or
- * time zone): the row is locked, so a flush or a router filing into it waits
- * and then sees the new time. If a window of the same recipient and channel
- * is already open at that time (items filed since the change), the items
- * join it instead, so the user still gets one digest.
+ * Moves an open window to the time `moveTo` gives for its pending items (the
+ * user changed their digest time, time zone or mode), null to leave it; a
+ * window with no pending item is left. In one transaction, with the row
+ * locked from the read of its items on: a flush or a router filing into it
+ * waits and then sees the new time, and `moveTo` sees every item it moves.
+ * If a window of the same recipient and channel is already open at that time
+ * (items filed since the change), the items join it instead, so the user
+ * still gets one digest.
  */
-export async function moveDigestWindow(db: Db, digestId: string, flushAt: Date): Promise<MovedDigest> {
+export async function moveDigestWindow(
+  db: Db,
+  digestId: string,
+  moveTo: (contents: DigestWindowContents) => Date | null,
+): Promise<MovedDigest> {
   return db.transaction(async (tx) => {
     const [digest] = await tx
       .select()
       .from(digests)
       .where(and(eq(digests.id, digestId), eq(digests.status, "open")))
       .for("update");
-    if (!digest || digest.flushAt.getTime() === flushAt.getTime()) return { kind: "unchanged" as const };
+    if (!digest) return { kind: "unchanged" as const };
+    const [contents] = await tx
+      .select({
+        categories: sql<
+          string[] | null
+        >`array_agg(distinct ${notifications.category} order by ${notifications.category})`,
+        // greatest() skips a null: an item of an event without sendAt is due when it was filed.
+        earliestDue: sql<Date | null>`min(greatest(${notifications.createdAt}, ${events.sendAt}))`.mapWith(
+          notifications.createdAt,
+        ),
+      })
+      .from(notifications)
+      .leftJoin(events, eq(events.id, notifications.eventId))
+      .where(and(eq(notifications.digestId, digest.notificationId), eq(notifications.status, "DIGESTED")));
+    if (!contents?.categories || !contents.earliestDue) return { kind: "unchanged" as const };
+    const flushAt = moveTo({ categories: contents.categories, earliestDue: contents.earliestDue });
+    if (!flushAt || digest.flushAt.getTime() === flushAt.getTime()) return { kind: "unchanged" as const };
     const [other] = await tx
       .select()
       .from(digests)

@@ -1,10 +1,11 @@
 import {
   type DigestRow,
-  digestItemCategories,
+  type DigestWindowContents,
   getPreferences,
   getRecipientById,
   listOpenDigests,
   moveDigestWindow,
+  type Preferences,
   type RecipientRow,
   settleDigests,
 } from "@herald/db";
@@ -18,8 +19,8 @@ import { enqueueDigestFlush } from "./digest-jobs.ts";
  * now (asked by the API after a change of digest time, time zone or digest
  * mode, and by the reconciler when that job was lost). Without it a window
  * kept the time it was opened with while new items went to a window at the
- * new time: the user got two digests, one at a time they no longer have. A
- * window none of whose categories is digested any more keeps its time.
+ * new time: the user got two digests, one at a time they no longer have.
+ * See {@link windowTime} for where a window goes.
  * Then clears the recipient's mark (`digestsUnsettledSince`), unless a
  * change since marked it again. Returns how many windows moved or merged.
  */
@@ -41,14 +42,34 @@ async function moveOpenWindows(deps: WorkerDeps, recipient: RecipientRow): Promi
   const zone = recipientZone(recipient, prefs);
   let moved = 0;
   for (const digest of pending) {
-    const categories = await digestItemCategories(deps.db, digest);
-    if (categories.every((c) => digestPeriodFor(prefs, c) === null)) continue;
-    const period = windowPeriod(prefs, categories);
-    const result = await moveDigestWindow(deps.db, digest.id, digestFlushAt(period, prefs, zone, now));
+    const result = await moveDigestWindow(deps.db, digest.id, (contents) =>
+      windowTime(prefs, zone, contents, now),
+    );
     if (result.kind === "moved") await followFlushAt(deps, result.digest);
     if (result.kind !== "unchanged") moved++;
   }
   return moved;
+}
+
+/**
+ * Where an open window goes under the user's preferences now: the digest
+ * time that closes the window its earliest item falls in, as the router
+ * would file that item today. From the item's due time (its sendAt), not
+ * from now: a change on Tuesday must not pull an item sent for Friday into
+ * Wednesday's digest. A window whose categories are all `instant` again goes
+ * out when its earliest item is due (now, for most), rather than at a digest
+ * time the user no longer has. Items due later than the earliest share its
+ * window, as they did before the move.
+ */
+export function windowTime(
+  prefs: Preferences,
+  zone: string,
+  contents: DigestWindowContents,
+  now: Date,
+): Date {
+  const due = new Date(Math.max(contents.earliestDue.getTime(), now.getTime()));
+  if (contents.categories.every((c) => digestPeriodFor(prefs, c) === null)) return due;
+  return digestFlushAt(windowPeriod(prefs, contents.categories), prefs, zone, due);
 }
 
 /** The window's flush job (id = digest id), delayed to its new time. */
