@@ -73,7 +73,7 @@ export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<
   const duplicateOf = await findDuplicateOf(deps, event, now);
 
   // SPEC §3: critical *types* are never digested, capped or delayed. An event may raise a type to
-  // critical; lowering a password reset's priority only changes its place in the queue.
+  // critical; the API keeps a critical type critical, and events it accepted before it did may say less.
   const critical = event.priority === "critical" || def.priority === "critical";
   const sendAt = event.sendAt && event.sendAt.getTime() > now.getTime() ? event.sendAt : null;
   const dueAt = sendAt ?? now;
