@@ -48,6 +48,33 @@ export const securityEnv = {
    * time in every other process. Default 2000 ms.
    */
   API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /**
+   * Dashboard sign-in attempts per client address per window, in Redis across
+   * every API process, counted before the password is checked (a successful
+   * one is given back). Beside the lock-out of one e-mail after 10 failures,
+   * it bounds guesses spread over many e-mails and the password hashing one
+   * address can make the API do. Default `30/10m`.
+   */
+  DASHBOARD_SIGN_IN_RATE_LIMIT: rateLimitSpec.default({ max: 30, windowMs: 600_000 }),
+  /**
+   * How many reverse proxies in front of the API append to `X-Forwarded-For`,
+   * so that the client's address is read from it (the N-th entry from the
+   * right) instead of the socket. `false`/`0` (default): the header is ignored,
+   * since anyone can send one; `true` = 1. Set it only when clients cannot
+   * reach the API except through those proxies. Used for per-address budgets
+   * (dashboard sign-in).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((s, ctx) => {
+      const v = s.trim().toLowerCase();
+      if (v === "false" || v === "no") return 0;
+      if (v === "true" || v === "yes") return 1;
+      if (/^\d{1,2}$/.test(v)) return Number(v);
+      ctx.addIssue({ code: "custom", message: 'must be "false", "true" or a number of proxies (0-99)' });
+      return z.NEVER;
+    }),
 };
 
 export type RateLimitSetting = { max: number; windowMs: number } | null;

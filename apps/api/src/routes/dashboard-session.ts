@@ -11,9 +11,11 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
+import { clientAddress } from "../middleware/client-address.ts";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../middleware/session-auth.ts";
 import { commonErrors } from "../schemas/common.ts";
 import { LoginSchema, SessionSchema } from "../schemas/dashboard.ts";
+import { type Attempt, createSignInAttempts, type SignInAttempts } from "../services/sign-in-attempts.ts";
 
 const sessionAnswer = {
   description: "The signed-in user",
@@ -27,7 +29,9 @@ const login = createRoute({
   summary: "Sign in to the dashboard",
   description:
     "Sets the `herald_session` cookie (httpOnly, SameSite=Lax, Secure outside plain-http localhost) and the " +
-    "`herald_csrf` cookie. 401 for a wrong e-mail or password; 429 after 10 failures for one e-mail in 15 minutes.",
+    "`herald_csrf` cookie. 401 for a wrong e-mail or password; 429 (with `Retry-After`) after 10 failures for one " +
+    "e-mail in 15 minutes, or past `DASHBOARD_SIGN_IN_RATE_LIMIT` attempts from one client address (default 30 " +
+    "in 10 minutes). Attempts count before the password is checked; a successful one is not counted.",
   security: [],
   request: { body: { required: true, content: { "application/json": { schema: LoginSchema } } } },
   responses: { 200: sessionAnswer, ...commonErrors },
@@ -66,7 +70,7 @@ const logout = createRoute({
 });
 
 const MAX_FAILURES = 10;
-const FAILURE_WINDOW_S = 15 * 60;
+const FAILURE_WINDOW_MS = 15 * 60_000;
 
 function answer(user: DashboardUserRow, session: Pick<DashboardSessionRow, "csrfToken" | "expiresAt">) {
   return {
@@ -84,17 +88,29 @@ function signedIn(c: Context<HonoEnv>) {
   return { user, session };
 }
 
-/** Failed sign-ins per e-mail in Redis (shared by every API process); Redis down → not limited. */
-async function countFailure(deps: ApiDeps, email: string, add: boolean): Promise<number> {
-  const key = `${deps.env.QUEUE_PREFIX}:dashboard:login-failures:${email.trim().toLowerCase()}`;
+/**
+ * Takes one attempt from a sign-in budget, or throws 429 when it is spent.
+ * Redis down: not limited (null), as the API's other limits, rather than no
+ * one able to sign in.
+ */
+async function takeAttempt(
+  deps: ApiDeps,
+  attempts: SignInAttempts,
+  budget: { id: string; max: number; windowMs: number; refusal: string },
+): Promise<Attempt | null> {
+  let attempt: Attempt;
   try {
-    if (!add) return Number((await deps.redis.get(key)) ?? 0);
-    const n = await deps.redis.incr(key);
-    if (n === 1) await deps.redis.expire(key, FAILURE_WINDOW_S);
-    return n;
-  } catch {
-    return 0;
+    attempt = await attempts.take(budget.id, budget.max, budget.windowMs);
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message }, "sign-in limits unavailable; not limiting");
+    return null;
   }
+  if (!attempt.allowed) {
+    throw new HeraldError("rate_limited", `${budget.refusal}; retry in ${attempt.retryAfterS} s.`, {
+      retryAfter: attempt.retryAfterS,
+    });
+  }
+  return attempt;
 }
 
 /** Dashboard sign-in, the current session, sign-out. */
@@ -105,18 +121,48 @@ export function registerDashboardSession(app: App, deps: ApiDeps): void {
     secure: deps.env.DASHBOARD_COOKIE_SECURE,
   };
 
+  const attempts = createSignInAttempts(deps.redis, `${deps.env.QUEUE_PREFIX}:dashboard`);
+  const perAddress = deps.env.DASHBOARD_SIGN_IN_RATE_LIMIT;
+
   app.openapi(login, async (c) => {
     const { email, password } = c.req.valid("json");
-    if ((await countFailure(deps, email, false)) >= MAX_FAILURES) {
-      throw new HeraldError("rate_limited", "Too many failed sign-ins for this e-mail; try again later.", {
-        retryAfter: FAILURE_WINDOW_S,
+    // Both budgets are taken before the password is checked: checking first and counting after
+    // let every guess of a concurrent burst through while the count still read low.
+    const taken: Attempt[] = [];
+    const giveBack = () => Promise.all(taken.map((a) => a.giveBack().catch(() => {})));
+    let user: DashboardUserRow | null;
+    try {
+      if (perAddress) {
+        const attempt = await takeAttempt(deps, attempts, {
+          id: `sign-in-address:${clientAddress(c, deps.env.TRUST_PROXY)}`,
+          ...perAddress,
+          refusal: "Too many sign-in attempts from this address",
+        });
+        if (attempt) taken.push(attempt);
+      }
+      const attempt = await takeAttempt(deps, attempts, {
+        // The earlier failure counter's key, so a deploy keeps the counts it finds.
+        id: `login-failures:${email.trim().toLowerCase()}`,
+        max: MAX_FAILURES,
+        windowMs: FAILURE_WINDOW_MS,
+        refusal: "Too many failed sign-ins for this e-mail",
       });
+      if (attempt) taken.push(attempt);
+      user = await verifyDashboardLogin(deps.db, email, password);
+    } catch (err) {
+      // A refused attempt keeps the slots it took (hammering a locked e-mail spends the
+      // address's budget); one that could not be checked (PostgreSQL down) is no failure.
+      if (!(err instanceof HeraldError)) await giveBack();
+      throw err;
     }
-    const user = await verifyDashboardLogin(deps.db, email, password);
-    if (!user) {
-      await countFailure(deps, email, true);
-      throw new HeraldError("unauthorized", "Wrong e-mail or password.");
-    }
+    // A wrong password keeps its slots: failures are what the budgets count. A success
+    // gives back only its own, so it neither resets nor spends anyone else's count.
+    if (!user) throw new HeraldError("unauthorized", "Wrong e-mail or password.");
+    await giveBack();
+    return signIn(c, user);
+  });
+
+  async function signIn(c: Context<HonoEnv>, user: DashboardUserRow) {
     // A fresh token on every sign-in (no session fixation); the old cookie's session ends.
     const old = getCookie(c, SESSION_COOKIE);
     if (old && old.length <= 100) await deleteDashboardSession(deps.db, old);
@@ -127,7 +173,7 @@ export function registerDashboardSession(app: App, deps: ApiDeps): void {
     setCookie(c, CSRF_COOKIE, created.csrfToken, { ...cookie, httpOnly: false, maxAge });
     deps.logger.info({ dashboardUserId: user.id, role: user.role }, "dashboard sign-in");
     return c.json(answer(user, created.session), 200);
-  });
+  }
 
   app.openapi(current, async (c) => {
     const { user, session } = signedIn(c);

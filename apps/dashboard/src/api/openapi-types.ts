@@ -5915,7 +5915,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in to the dashboard
-         * @description Sets the `herald_session` cookie (httpOnly, SameSite=Lax, Secure outside plain-http localhost) and the `herald_csrf` cookie. 401 for a wrong e-mail or password; 429 after 10 failures for one e-mail in 15 minutes.
+         * @description Sets the `herald_session` cookie (httpOnly, SameSite=Lax, Secure outside plain-http localhost) and the `herald_csrf` cookie. 401 for a wrong e-mail or password; 429 (with `Retry-After`) after 10 failures for one e-mail in 15 minutes, or past `DASHBOARD_SIGN_IN_RATE_LIMIT` attempts from one client address (default 30 in 10 minutes). Attempts count before the password is checked; a successful one is not counted.
          */
         post: {
             parameters: {

@@ -1,0 +1,62 @@
+import type { IncomingMessage } from "node:http";
+import { isIPv6 } from "node:net";
+import type { Context } from "hono";
+
+/** What @hono/node-server puts in `c.env`: the request's socket (absent under `app.request()`). */
+interface NodeBindings {
+  incoming?: IncomingMessage;
+  server?: { incoming?: IncomingMessage };
+}
+
+/** Stands for "no address known" (an in-process request): such callers share one budget. */
+export const UNKNOWN_ADDRESS = "unknown";
+
+/**
+ * An IPv6 address's /64: one subscriber usually holds a whole /64, so a
+ * budget per full address would give them 2^64 budgets.
+ */
+function ipv6Network(address: string): string {
+  const [head = "", tail] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const missing = tail === undefined ? 0 : 8 - left.length - right.length;
+  const groups = [...left, ...new Array(Math.max(0, missing)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
+/** One spelling per client: IPv4-mapped IPv6 as IPv4, IPv6 as its /64, zone ids dropped. */
+export function normalizeAddress(raw: string): string {
+  const address = raw
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .replace(/%.*$/, "");
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  return isIPv6(address) ? ipv6Network(address) : address;
+}
+
+/**
+ * The address a request came from, for per-client budgets. `trustedHops` is
+ * `TRUST_PROXY`: 0 takes the socket's peer and ignores `X-Forwarded-For`
+ * (anyone can send one); N > 0 trusts that many proxies in front of the API,
+ * each of which appends the address it was reached from, so the client is the
+ * N-th entry from the right (the leftmost when the list is shorter). Without
+ * a socket (`app.request()` in tests) the socket's peer is
+ * {@link UNKNOWN_ADDRESS}.
+ */
+export function clientAddress(c: Context, trustedHops: number): string {
+  const bindings = c.env as NodeBindings | undefined;
+  const socket = (bindings?.server?.incoming ?? bindings?.incoming)?.socket;
+  const peer = socket?.remoteAddress ?? UNKNOWN_ADDRESS;
+  if (trustedHops <= 0) return normalizeAddress(peer);
+  const forwarded = (c.req.header("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (forwarded.length === 0) return normalizeAddress(peer);
+  const index = Math.max(0, forwarded.length - trustedHops);
+  return normalizeAddress(forwarded[index]!);
+}
