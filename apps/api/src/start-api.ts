@@ -1,6 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { listenProblem } from "@herald/config";
-import { ensureBootstrapKey, ensureDashboardAdmin, migrateDatabase } from "@herald/db";
+import {
+  ensureBootstrapKey,
+  ensureDashboardAdmin,
+  migrateWhenReachable,
+  whenDatabaseReachable,
+} from "@herald/db";
 import { createLogger, type Logger } from "@herald/logger";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
@@ -38,11 +43,16 @@ export async function startApi(
   env: ApiEnv,
   logger: Logger = createLogger({ base: { app: "api" } }),
 ): Promise<RunningApi> {
-  if (env.MIGRATE_ON_START) await migrateDatabase(env.DATABASE_URL);
+  // Started before PostgreSQL accepts connections (compose, a reboot, a failover), the API
+  // waits for it as the worker does, rather than exiting for good.
+  if (env.MIGRATE_ON_START) await migrateWhenReachable(env.DATABASE_URL, logger);
   const deps = createApiDeps(env, logger);
-  if (env.HERALD_API_KEY) await ensureBootstrapKey(deps.db, env.HERALD_API_KEY);
-  if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)
-    await ensureDashboardAdmin(deps.db, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
+  // Also without MIGRATE_ON_START: these are the API's first queries.
+  await whenDatabaseReachable(async () => {
+    if (env.HERALD_API_KEY) await ensureBootstrapKey(deps.db, env.HERALD_API_KEY);
+    if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)
+      await ensureDashboardAdmin(deps.db, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
+  }, logger);
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));

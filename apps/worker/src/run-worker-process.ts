@@ -1,5 +1,5 @@
 import { listenProblem, stopWithParent } from "@herald/config";
-import { isDatabaseUnavailable, migrateDatabase } from "@herald/db";
+import { migrateWhenReachable } from "@herald/db";
 import { checkRedisSafety, redisModeMismatch } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
 import { createProcessMetrics } from "@herald/metrics";
@@ -14,24 +14,6 @@ export interface WorkerProcessOptions {
   /** Swaps parts of the process (provider fakes in fault tests). */
   overrides?: WorkerDepsOverrides;
   logger?: Logger;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Migrations need PostgreSQL; a worker started while it is down waits for it instead of crash-looping. */
-async function migrateWhenReachable(env: WorkerEnv, logger: Logger): Promise<void> {
-  let delay = 250;
-  for (;;) {
-    try {
-      await migrateDatabase(env.databaseUrl);
-      return;
-    } catch (err) {
-      if (!isDatabaseUnavailable(err)) throw err;
-      logger.warn({ err: (err as Error).message, retryInMs: delay }, "PostgreSQL unreachable at start-up");
-      await sleep(delay);
-      delay = Math.min(delay * 2, 5000);
-    }
-  }
 }
 
 async function warnIfRedisUnsafe(deps: WorkerDeps, logger: Logger): Promise<void> {
@@ -91,7 +73,8 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     });
   }
 
-  if (env.migrateOnStart) await migrateWhenReachable(env, logger);
+  // Migrations need PostgreSQL; a worker started while it is down waits for it instead of crash-looping.
+  if (env.migrateOnStart) await migrateWhenReachable(env.databaseUrl, logger);
   let deps: WorkerDeps;
   try {
     deps = createWorkerDeps(env, { logger, ...options.overrides });

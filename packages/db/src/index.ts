@@ -52,3 +52,9 @@ export { isDatabaseUnavailable } from "./unavailable.ts";
 export { listUserEvents, type UserEventFilter, type UserEventRow } from "./user-events.ts";
 export * from "./vapid-keys.ts";
 export * from "./webhook-receipts.ts";
+export {
+  migrateWhenReachable,
+  type ReachabilityLog,
+  type WhenReachableOptions,
+  whenDatabaseReachable,
+} from "./when-reachable.ts";
