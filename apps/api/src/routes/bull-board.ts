@@ -2,7 +2,7 @@ import { createBullBoard } from "@bull-board/api";
 import { HonoAdapter } from "@bull-board/hono";
 import { HeraldError } from "@herald/errors";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
 import { DASHBOARD_CSP, htmlSecurityHeaders } from "../middleware/security-headers.ts";
@@ -15,23 +15,41 @@ export const BULL_BOARD_PATH = "/admin/queues";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-const hostOf = (origin: string) => {
+const parse = (origin: string) => {
   try {
-    return new URL(origin).host;
+    return new URL(origin);
   } catch {
     return null; // "null" (sandboxed frames, file://) is never this origin
   }
 };
 
 /**
+ * Whether a state-changing call comes from a page of this site. A browser that
+ * sends `Sec-Fetch-Site` says so itself, which holds behind a reverse proxy
+ * too. Without it (older browsers) the `Origin` must be this site: the host the
+ * request was sent to, or `PUBLIC_URL`'s origin, since a proxy may pass on its
+ * upstream's name (`api:3000`) as `Host`. No `Origin` at all is no browser's
+ * cross-site call.
+ */
+function fromThisSite(c: Context, publicOrigin: string): boolean {
+  const site = c.req.header("sec-fetch-site");
+  if (site) return site === "same-origin";
+  const origin = c.req.header("origin");
+  if (origin === undefined) return true;
+  const url = parse(origin);
+  return url !== null && (url.origin === publicOrigin || url.host === c.req.header("host"));
+}
+
+/**
  * Bull Board is for admins signed in to the dashboard. A page request without
  * a session is sent to the sign-in page, and a support agent's gets a page
  * saying it is for admins (403); anything else gets the API's error shape
  * (401 not signed in, 403 not an admin). Bull Board's own calls carry no
- * CSRF token, so its state-changing calls must come from this origin (the
- * session cookie is SameSite=Lax on top).
+ * CSRF token, so its state-changing calls must come from this site
+ * ({@link fromThisSite}; the session cookie is SameSite=Lax on top).
  */
 function adminOnly(deps: ApiDeps): MiddlewareHandler<HonoEnv> {
+  const publicOrigin = new URL(deps.env.PUBLIC_URL).origin;
   return async (c, next) => {
     const found = await sessionOf(deps.db, c);
     if (!found) {
@@ -46,12 +64,8 @@ function adminOnly(deps: ApiDeps): MiddlewareHandler<HonoEnv> {
       }
       throw new HeraldError("forbidden", "Bull Board is for admins; support accounts cannot act on queues.");
     }
-    if (!SAFE_METHODS.has(c.req.method)) {
-      const site = c.req.header("sec-fetch-site");
-      const origin = c.req.header("origin");
-      const host = c.req.header("host");
-      const foreign = (site && site !== "same-origin") || (origin !== undefined && hostOf(origin) !== host);
-      if (foreign) throw new HeraldError("forbidden", "Bull Board actions must come from Bull Board itself.");
+    if (!SAFE_METHODS.has(c.req.method) && !fromThisSite(c, publicOrigin)) {
+      throw new HeraldError("forbidden", "Bull Board actions must come from Bull Board itself.");
     }
     c.set("dashboardUser", found.user);
     await next();
