@@ -9,7 +9,7 @@
  *
  * `--only api` / `--only worker` run one process (for scaling and fault tests).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -24,6 +24,7 @@ import {
   livePidFrom,
   onLauncherExit,
   REDIS_INSTALL_HINT,
+  superviseApps,
   waitFor,
 } from "@herald/devstack";
 
@@ -147,46 +148,27 @@ const PROCESSES: Record<string, { app: HeraldApp; env: Record<string, string> }>
   "worker-critical": { app: "worker", env: { WORKER_LANES: "critical", ...criticalHealth } },
 };
 const apps = only ? [only] : splitLanes ? Object.keys(PROCESSES) : ["api", "worker"];
-const children = new Map<string, ChildProcess>();
 let stopping = false;
-
-function run(name: string, restarts = 0): void {
-  const { app, env } = PROCESSES[name]!;
-  const child = spawn(process.execPath, ["--import", "tsx", join(repo, "apps", app, "src", "main.ts")], {
-    cwd: join(repo, "apps", app),
-    // Each app runs with a capped heap (API_NODE_OPTIONS, WORKER_NODE_OPTIONS), as docker-compose runs them.
-    env: { ...childEnv, ...env, NODE_OPTIONS: appNodeOptions(app, childEnv) },
-    // The IPC channel closes when this process dies, however it dies: the apps stop with it.
-    stdio: ["inherit", "inherit", "inherit", "ipc"],
-  });
-  children.set(name, child);
-  child.on("exit", (code, signal) => {
-    children.delete(name);
-    if (stopping) return;
-    if (code === 78) {
-      say(`${name} has a configuration error (see above); not restarting`);
-      void shutdown(1);
-      return;
-    }
-    const wait = Math.min(500 * 2 ** restarts, 10_000);
-    say(`${name} exited (${signal ?? code}); restarting in ${wait} ms`);
-    setTimeout(() => run(name, restarts + 1), wait);
-  });
-}
+const supervisor = superviseApps({
+  start(name) {
+    const { app, env } = PROCESSES[name]!;
+    return spawn(process.execPath, ["--import", "tsx", join(repo, "apps", app, "src", "main.ts")], {
+      cwd: join(repo, "apps", app),
+      // Each app runs with a capped heap (API_NODE_OPTIONS, WORKER_NODE_OPTIONS), as docker-compose runs them.
+      env: { ...childEnv, ...env, NODE_OPTIONS: appNodeOptions(app, childEnv) },
+      // The IPC channel closes when this process dies, however it dies: the apps stop with it.
+      stdio: ["inherit", "inherit", "inherit", "ipc"],
+    });
+  },
+  log: say,
+  onConfigError: () => void shutdown(1),
+});
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say("stopping…");
-  await Promise.all(
-    [...children.values()].map(
-      (child) =>
-        new Promise<void>((done) => {
-          child.once("exit", () => done());
-          child.kill("SIGTERM");
-        }),
-    ),
-  );
+  await supervisor.stop();
   await services.stop();
   if (!only && livePidFrom(supervisorFile, "scripts/start.ts") === process.pid) rmSync(supervisorFile);
   process.exit(code);
@@ -204,7 +186,7 @@ if (process.env.npm_lifecycle_event) {
 // With the terminal gone a line written to it fails (EIO); the shutdown must not die of it.
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 
-for (const app of apps) run(app);
+for (const app of apps) supervisor.run(app);
 
 // Once the API listens: an API refusing its configuration exits first, and the banner (with its
 // credentials) would have said it was up.

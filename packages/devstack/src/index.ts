@@ -6,6 +6,12 @@ export {
   type WaitAnsweringOptions,
   waitUntilAnswering,
 } from "./app-process.ts";
+export {
+  type AppSupervisor,
+  type AppSupervisorOptions,
+  type SupervisedChild,
+  superviseApps,
+} from "./app-supervisor.ts";
 export { type DashboardBuildResult, dashboardSourceHash, ensureDashboardBuild } from "./dashboard-build.ts";
 export { createDatabase, dropDatabase } from "./databases.ts";
 export {
