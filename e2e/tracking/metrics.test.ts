@@ -33,7 +33,11 @@ const push: ChannelSender = {
 let herald: Herald;
 beforeAll(async () => {
   herald = await startHerald({
-    workerEnv: { WORKER_CHANNELS: "events,email,push,in_app,dead_letter,maintenance" },
+    // The dead letter's ops alert goes out (logged: no webhook) as soon as it is recorded.
+    workerEnv: {
+      WORKER_CHANNELS: "events,email,push,in_app,dead_letter,maintenance",
+      OPS_ALERT_GROUP_WAIT_MS: "1",
+    },
     overrides: { senders: { email, push } },
   });
 });
@@ -72,7 +76,7 @@ function sample(families: ParsedFamily[], name: string, labels: Record<string, s
 }
 
 describe("GET /metrics", () => {
-  it("is valid Prometheus text with queue, job, latency, provider-error and DLQ metrics from the workers", async () => {
+  it("is valid Prometheus text with queue, job, latency, provider-error, DLQ and dead-letter alert metrics from the workers", async () => {
     const ok = await trigger("ok-user");
     const dead = await trigger("dead-user");
     await eventually(async () => (await statusOf(ok, "email")) === "SENT", 15_000);
@@ -129,6 +133,12 @@ describe("GET /metrics", () => {
 
       // Dead-letter size and the sources being readable.
       expect(value("herald_dlq_size", { channel: "email" })).toBe(1);
+      // SPEC §2 step 5: a dead letter is counted, and its ops alert too (every series from 0).
+      expect(families.find((f) => f.name === "herald_dead_letters_total")?.type).toBe("COUNTER");
+      expect(value("herald_dead_letters_total", { channel: "email" })).toBe(1);
+      expect(value("herald_dead_letters_total", { channel: "push" })).toBe(0);
+      expect(value("herald_ops_alerts_total", { result: "logged" })).toBe(1);
+      expect(value("herald_ops_alerts_total", { result: "failed" })).toBe(0);
       expect(value("herald_metrics_source_up", { source: "redis" })).toBe(1);
       expect(value("herald_metrics_source_up", { source: "postgres" })).toBe(1);
       // The API process' own metrics, from prom-client.

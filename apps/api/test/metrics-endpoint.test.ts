@@ -1,3 +1,4 @@
+import { reliabilityCountersKey } from "@herald/jobs";
 import { sharedMetricsWriter } from "@herald/metrics";
 import { prometheusFormatProblems } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +40,43 @@ describe("GET /metrics", () => {
     expect(text).toContain("# TYPE herald_critical_lane_standins_total counter");
     expect(text).toContain('herald_critical_lane_standins_total{queue="email_critical"} 2');
     expect(text).toContain('herald_critical_lane_standins_total{queue="events_critical"} 1');
+  });
+
+  it("exports the workers' dead-letter, ops-alert and reconciler counters, every known series from 0", async () => {
+    const scrape = async () =>
+      (await api.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    const before = await scrape();
+    expect(prometheusFormatProblems(before)).toEqual([]);
+    expect(before).toContain("# TYPE herald_dead_letters_total counter");
+    expect(before).toContain("# TYPE herald_ops_alerts_total counter");
+    expect(before).toContain('herald_dead_letters_total{channel="email"} 0');
+    expect(before).toContain('herald_ops_alerts_total{result="failed"} 0');
+    // As the dead-letter worker, the ops-alert sender and the reconciler write them.
+    const key = reliabilityCountersKey(api.deps.queues.prefix);
+    await api.deps.redis
+      .multi()
+      .hincrby(key, "dead_letters_total", 3)
+      .hincrby(key, "dead_letters:channel:email", 2)
+      .hincrby(key, "dead_letters:channel:sms", 1)
+      .hincrby(key, "dead_letters:type:order_placed", 3)
+      .hincrby(key, "ops_alerts_sent", 1)
+      .hincrby(key, "ops_alerts_failed", 2)
+      .hincrby(key, "reconciled_notifications", 4)
+      .exec();
+    const after = await scrape();
+    expect(prometheusFormatProblems(after)).toEqual([]);
+    for (const line of [
+      'herald_dead_letters_total{channel="email"} 2',
+      'herald_dead_letters_total{channel="sms"} 1',
+      'herald_dead_letters_total{channel="push"} 0',
+      'herald_ops_alerts_total{result="sent"} 1',
+      'herald_ops_alerts_total{result="failed"} 2',
+      'herald_ops_alerts_total{result="logged"} 0',
+      'herald_reconciler_requeued_total{kind="notification"} 4',
+      'herald_reconciler_requeued_total{kind="event"} 0',
+    ]) {
+      expect(after.split("\n")).toContain(line);
+    }
   });
 
   it("counts this process's requests by method, route pattern and status, with their durations", async () => {

@@ -16,6 +16,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { ErrorSchema } from "../schemas/common.ts";
 import { type QueueSnapshot, queueSnapshot } from "../services/queue-metrics.ts";
+import { reliabilityFamilies } from "../services/reliability-metrics.ts";
 
 // Process metrics (CPU, memory, event loop) are per process: one set per process, made on first use.
 let processMetrics: ProcessMetrics | undefined;
@@ -112,6 +113,10 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
     ),
   );
 
+  const reliability = await reliabilityFamilies(deps.redis, deps.queues.prefix).catch(() => null);
+  if (!reliability) up.redis = 0;
+  families.push(...(reliability ?? []));
+
   const dead = await countDeadByChannel(deps.db).catch(() => null);
   if (!dead) up.postgres = 0;
   const deadQueue = queues.find(([q]) => q === "dead_letter")?.[1];
@@ -166,7 +171,8 @@ export function registerMetrics(app: App, deps: ApiDeps): void {
     summary: "Prometheus metrics",
     description:
       "Queue depth and oldest-job age per queue, jobs completed/failed, send latency histogram per channel " +
-      "and priority, provider errors by class, dead-letter size, plus the API process' own metrics " +
+      "and priority, provider errors by class, dead-letter size, dead letters and ops alerts counted, reconciler " +
+      "re-enqueues, plus the API process' own metrics " +
       "(CPU, memory, event loop; requests by method, route and status, and their durations). " +
       "Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.",
     // The token only when METRICS_TOKEN is set; open otherwise.

@@ -204,7 +204,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Queue depth and oldest-job age per queue, jobs completed/failed, send latency histogram per channel and priority, provider errors by class, dead-letter size, plus the API process' own metrics (CPU, memory, event loop; requests by method, route and status, and their durations). Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.
+         * @description Queue depth and oldest-job age per queue, jobs completed/failed, send latency histogram per channel and priority, provider errors by class, dead-letter size, dead letters and ops alerts counted, reconciler re-enqueues, plus the API process' own metrics (CPU, memory, event loop; requests by method, route and status, and their durations). Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.
          */
         get: {
             parameters: {

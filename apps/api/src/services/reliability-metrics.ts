@@ -1,0 +1,53 @@
+import { CHANNELS } from "@herald/domain";
+import { type RedisClient, readReliabilityCounters } from "@herald/jobs";
+import type { MetricFamily } from "@herald/metrics";
+
+const counter = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({
+  name,
+  help,
+  type: "counter",
+  samples,
+});
+
+/** The ops alert outcomes the workers count (`ops_alerts_<result>`). */
+const ALERT_RESULTS = ["sent", "failed", "logged"] as const;
+
+/**
+ * The workers' reliability counters (`reliabilityCountersKey`: dead letters,
+ * ops alerts, reconciler re-enqueues) as Prometheus counters. Every known
+ * label value is present from the start, at 0 until it happens: an alert rule
+ * on `increase(...)` then fires on the first dead letter too, which a series
+ * that appears at 1 would not show as an increase. Rejects when Redis cannot
+ * be asked.
+ */
+export async function reliabilityFamilies(redis: RedisClient, prefix: string): Promise<MetricFamily[]> {
+  const counts = await readReliabilityCounters(redis, prefix);
+  const value = (field: string) => (Number.isFinite(counts[field]) ? counts[field]! : 0);
+  const channels = new Set<string>(CHANNELS);
+  for (const field of Object.keys(counts)) {
+    if (field.startsWith("dead_letters:channel:")) channels.add(field.slice("dead_letters:channel:".length));
+  }
+  return [
+    counter(
+      "herald_dead_letters_total",
+      "Notifications dead-lettered (DEAD after their last attempt), per channel; each one is also in an ops alert.",
+      [...channels].sort().map((channel) => ({
+        labels: { channel },
+        value: value(`dead_letters:channel:${channel}`),
+      })),
+    ),
+    counter(
+      "herald_ops_alerts_total",
+      "Dead-letter ops alerts by result: sent (OPS_ALERT_WEBHOOK_URL accepted it), failed (the webhook refused or was unreachable; retried), logged (no webhook configured).",
+      ALERT_RESULTS.map((result) => ({ labels: { result }, value: value(`ops_alerts_${result}`) })),
+    ),
+    counter(
+      "herald_reconciler_requeued_total",
+      "Work the reconciler found without its job and enqueued again, by kind (event: routing; notification: sending).",
+      [
+        { labels: { kind: "event" }, value: value("reconciled_events") },
+        { labels: { kind: "notification" }, value: value("reconciled_notifications") },
+      ],
+    ),
+  ];
+}
