@@ -111,7 +111,9 @@ try {
   process.exit(1);
 }
 const db = createDb(services.databaseUrl, { max: 1 });
-await ensureBootstrapKey(db.db, apiKey);
+// A changed HERALD_API_KEY (or a first one after the dev key) revokes the earlier bootstrap key.
+for (const earlier of (await ensureBootstrapKey(db.db, apiKey)).revoked)
+  say(`HERALD_API_KEY changed: revoked the earlier bootstrap key ${earlier.prefix}…${earlier.lastFour}`);
 await db.close();
 
 if (only !== "worker") {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { listenProblem } from "@herald/config";
 import {
+  type BootstrapKeyResult,
   ensureBootstrapKey,
   ensureDashboardAdmin,
   migrateWhenReachable,
@@ -39,6 +40,22 @@ function listenError(err: NodeJS.ErrnoException, env: ApiEnv): Error {
   return problem ? new ListenError(problem, { cause: err }) : err;
 }
 
+/** Says what `HERALD_API_KEY` did at start-up: earlier bootstrap keys revoked, or the key itself revoked. */
+function reportBootstrapKey(result: BootstrapKeyResult, logger: Logger): void {
+  for (const key of result.revoked) {
+    logger.warn(
+      { keyId: key.id, prefix: key.prefix, lastFour: key.lastFour },
+      `HERALD_API_KEY changed: revoked the earlier bootstrap key ${key.prefix}…${key.lastFour}`,
+    );
+  }
+  if (result.row.revokedAt) {
+    logger.warn(
+      { keyId: result.row.id, prefix: result.row.prefix },
+      "HERALD_API_KEY names a revoked key: it does not work; set a new one",
+    );
+  }
+}
+
 export async function startApi(
   env: ApiEnv,
   logger: Logger = createLogger({ base: { app: "api" } }),
@@ -49,7 +66,7 @@ export async function startApi(
   const deps = createApiDeps(env, logger);
   // Also without MIGRATE_ON_START: these are the API's first queries.
   await whenDatabaseReachable(async () => {
-    if (env.HERALD_API_KEY) await ensureBootstrapKey(deps.db, env.HERALD_API_KEY);
+    if (env.HERALD_API_KEY) reportBootstrapKey(await ensureBootstrapKey(deps.db, env.HERALD_API_KEY), logger);
     if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)
       await ensureDashboardAdmin(deps.db, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
   }, logger);

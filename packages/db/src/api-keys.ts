@@ -161,21 +161,52 @@ export async function touchApiKey(db: Db, id: string): Promise<void> {
     );
 }
 
+/** The name of the key `HERALD_API_KEY` makes; a key rotated from it keeps the name. */
+export const BOOTSTRAP_KEY_NAME = "bootstrap (HERALD_API_KEY)";
+
+/** What {@link ensureBootstrapKey} found and did. */
+export interface BootstrapKeyResult {
+  /** The key's row (revoked if an admin revoked it: `HERALD_API_KEY` does not bring it back). */
+  row: ApiKeyRow;
+  /** Earlier `HERALD_API_KEY` keys it revoked, by what is safe to show of them. */
+  revoked: Pick<ApiKeyRow, "id" | "prefix" | "lastFour">[];
+}
+
 /**
- * Makes sure the bootstrap key from `HERALD_API_KEY` exists (admin scope).
+ * Makes sure the bootstrap key from `HERALD_API_KEY` exists (admin scope), and
+ * revokes the bootstrap keys earlier values of `HERALD_API_KEY` made: changing
+ * the variable is how an operator replaces a leaked key, which kept working
+ * otherwise. Only keys made before this one go, so a process still configured
+ * with an older value (a rolling deploy, a restart) revokes nothing newer; keys
+ * rotated from a bootstrap key or made with `npm run keys` are left alone.
  * Idempotent: many processes may call it at start-up.
  */
-export async function ensureBootstrapKey(db: Db, key: string): Promise<void> {
+export async function ensureBootstrapKey(db: Db, key: string): Promise<BootstrapKeyResult> {
+  const hash = hashApiKey(key);
   await db
     .insert(apiKeys)
     .values({
       id: newId("key"),
-      name: "bootstrap (HERALD_API_KEY)",
+      name: BOOTSTRAP_KEY_NAME,
       scopes: ["admin"],
-      hash: hashApiKey(key),
+      hash,
       ...describe(key),
     })
     .onConflictDoNothing({ target: apiKeys.hash });
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.hash, hash));
+  const revoked = await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(
+        eq(apiKeys.name, BOOTSTRAP_KEY_NAME),
+        isNull(apiKeys.rotatedFrom),
+        isNull(apiKeys.revokedAt),
+        lt(apiKeys.createdAt, row!.createdAt),
+      ),
+    )
+    .returning({ id: apiKeys.id, prefix: apiKeys.prefix, lastFour: apiKeys.lastFour });
+  return { row: row!, revoked };
 }
 
 /** The live (not revoked, not expired) key with this hash. */
