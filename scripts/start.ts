@@ -24,6 +24,7 @@ import {
   livePidFrom,
   onLauncherExit,
   REDIS_INSTALL_HINT,
+  startBanner,
   superviseApps,
   waitFor,
 } from "@herald/devstack";
@@ -199,21 +200,17 @@ const listening =
     () => false,
   ));
 if (listening) {
-  const base = `http://localhost:${port}`;
-  say("");
-  say(`Dashboard   ${base}/`);
-  say(`API         ${base}/v1   (OpenAPI: ${base}/openapi.json)`);
-  say(`API key     ${apiKey}`);
-  if (criticalHealth.WORKER_HEALTH_PORT)
-    say(
-      `Workers     http://localhost:${healthPort}/readyz (bulk), :${criticalHealth.WORKER_HEALTH_PORT} (critical lanes)`,
-    );
-  if (adminEmail && !process.env.ADMIN_EMAIL)
-    say(`Sign in     ${adminEmail} / ${adminPassword}   (more users: npm run admin -- create …)`);
-  say(`Try it:     curl -X POST ${base}/v1/events -H "Authorization: Bearer ${apiKey}" \\`);
-  say(`              -H "Content-Type: application/json" \\`);
-  say(
-    `              -d '{"type":"order_placed","userId":"ada","user":{"email":"ada@example.com"},"data":{"orderId":"A-1","total":42,"currency":"EUR","items":[{"name":"Book","quantity":1,"price":42}]}}'`,
-  );
-  say("");
+  const banner = startBanner({
+    base: `http://localhost:${port}`,
+    apiKey,
+    keyFromEnv: Boolean(process.env.HERALD_API_KEY),
+    workerHealth: criticalHealth.WORKER_HEALTH_PORT
+      ? { bulk: healthPort, critical: Number(criticalHealth.WORKER_HEALTH_PORT) }
+      : undefined,
+    devAdmin:
+      adminEmail && adminPassword && !process.env.ADMIN_EMAIL
+        ? { email: adminEmail, password: adminPassword }
+        : undefined,
+  });
+  for (const line of banner) say(line);
 }

@@ -27,3 +27,4 @@ export { freeConsecutivePorts, freePort, freePorts, isPortOpen, waitFor } from "
 export { PostgresServer, type PostgresServerOptions } from "./postgres-server.ts";
 export { RedisCluster, type RedisClusterOptions } from "./redis-cluster.ts";
 export { findRedisServer, REDIS_INSTALL_HINT, RedisServer, type RedisServerOptions } from "./redis-server.ts";
+export { maskedApiKey, type StartBannerOptions, startBanner } from "./start-banner.ts";
