@@ -27,4 +27,29 @@ describe("/readyz", () => {
       await api.close();
     }
   });
+
+  // With MIGRATE_ON_START=false a process may start before the operator migrated (npm run db:migrate).
+  it("is unavailable while the database lacks a committed migration, and ready once it has it", async () => {
+    const api = await createTestApi();
+    try {
+      const [last] = await api.db.sql<{ id: number; hash: string; created_at: string }[]>`
+        delete from drizzle.__drizzle_migrations
+        where created_at = (select max(created_at) from drizzle.__drizzle_migrations)
+        returning id, hash, created_at::text`;
+      const behind = await api.call("GET", "/readyz", undefined, { authorization: "" });
+      expect(behind.status).toBe(503);
+      expect(behind.body.checks.postgres).toMatchObject({
+        ok: false,
+        error: expect.stringContaining("1 committed migration(s) not applied: run npm run db:migrate"),
+      });
+      await api.db.sql`
+        insert into drizzle.__drizzle_migrations (id, hash, created_at)
+        values (${last!.id}, ${last!.hash}, ${last!.created_at}::bigint)`;
+      const ready = await api.call("GET", "/readyz", undefined, { authorization: "" });
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks.postgres.ok).toBe(true);
+    } finally {
+      await api.close();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { createBatcher } from "@herald/batching";
 import { within } from "@herald/config";
-import { createDb, isDatabaseUnavailable, loadSendContexts, markEventsFailed } from "@herald/db";
+import { createDb, isDatabaseUnavailable, loadSendContexts, markEventsFailed, schemaCheck } from "@herald/db";
 import { CHANNELS, type Channel, PRIORITY_RANK } from "@herald/domain";
 import { isDeliveryError } from "@herald/errors";
 import { bullQueueName, type Lane, laneQueueName, lanesOf, parseJob, retryDelay } from "@herald/jobs";
@@ -269,6 +269,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     [...workers.values()].every((w) => w.isRunning() && !w.isPaused());
 
   let closing: Promise<void> | undefined;
+  const schema = schemaCheck(deps.dbHandle.sql);
   return {
     workers,
     gate,
@@ -276,8 +277,9 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     isConsuming,
     async readiness() {
       const [postgres, redis] = await Promise.all([
-        within(deps.dbHandle.sql`select 1`, 1000).then(
-          () => "up",
+        // Reachable is not enough: with MIGRATE_ON_START=false a schema behind the code fails jobs.
+        within(schema(), 1000).then(
+          (behind) => (behind ? `behind: ${behind}` : "up"),
           (err: Error) => `down: ${err.message}`,
         ),
         within(deps.redis.ping(), 1000).then(

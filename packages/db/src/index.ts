@@ -41,6 +41,7 @@ export * from "./recipients.ts";
 export * from "./retention.ts";
 export * from "./scheduling.ts";
 export * from "./schema/index.ts";
+export { pendingMigrations, schemaCheck } from "./schema-version.ts";
 export { loadSendContexts, type SendContextRow } from "./send-contexts.ts";
 export * from "./settings.ts";
 export { listStaleEvents, listStaleNotifications } from "./stale-work.ts";

@@ -1,4 +1,5 @@
 import { within } from "@herald/config";
+import { schemaCheck } from "@herald/db";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
@@ -40,7 +41,7 @@ const readyz = createRoute({
   method: "get",
   path: "/readyz",
   tags: ["Ops"],
-  summary: "Readiness: PostgreSQL and Redis answer",
+  summary: "Readiness: PostgreSQL (with every migration applied) and Redis answer",
   security: [],
   responses: {
     200: { description: "Ready", content: { "application/json": { schema: Ready } } },
@@ -61,10 +62,15 @@ async function check(fn: () => Promise<unknown>) {
 }
 
 export function registerHealth(app: App, deps: ApiDeps): void {
+  const schema = schemaCheck(deps.dbHandle.sql);
   app.openapi(healthz, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(readyz, async (c) => {
     const [postgres, redis] = await Promise.all([
-      check(() => deps.dbHandle.sql`select 1`),
+      // Reachable is not enough: with MIGRATE_ON_START=false a schema behind the code fails requests.
+      check(async () => {
+        const behind = await schema();
+        if (behind) throw new Error(behind);
+      }),
       check(() => deps.redis.ping()),
     ]);
     // Shutting down: a load balancer stops sending here while in-flight requests finish.

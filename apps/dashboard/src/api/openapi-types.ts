@@ -47,7 +47,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: PostgreSQL and Redis answer */
+        /** Readiness: PostgreSQL (with every migration applied) and Redis answer */
         get: {
             parameters: {
                 query?: never;
