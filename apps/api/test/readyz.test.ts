@@ -52,4 +52,19 @@ describe("/readyz", () => {
       await api.close();
     }
   });
+
+  // Its schema check is answered from memory once current: PostgreSQL itself is still asked every time.
+  it("is unavailable when PostgreSQL goes away after the schema was found current", async () => {
+    const api = await createTestApi({}, { relay: true });
+    try {
+      expect((await api.call("GET", "/readyz", undefined, { authorization: "" })).status).toBe(200);
+      await api.relay!.cut();
+      const down = await api.call("GET", "/readyz", undefined, { authorization: "" });
+      expect(down.status).toBe(503);
+      expect(down.body.checks.postgres.ok).toBe(false);
+      await api.relay!.restore();
+    } finally {
+      await api.close();
+    }
+  });
 });

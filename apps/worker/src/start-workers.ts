@@ -278,7 +278,10 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     async readiness() {
       const [postgres, redis] = await Promise.all([
         // Reachable is not enough: with MIGRATE_ON_START=false a schema behind the code fails jobs.
-        within(schema(), 1000).then(
+        within(
+          deps.dbHandle.sql`select 1`.then(() => schema()),
+          1000,
+        ).then(
           (behind) => (behind ? `behind: ${behind}` : "up"),
           (err: Error) => `down: ${err.message}`,
         ),

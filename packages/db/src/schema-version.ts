@@ -37,8 +37,10 @@ export async function pendingMigrations(sql: postgres.Sql): Promise<number> {
  * A readiness check of the schema for `/readyz`: null when the database has
  * every committed migration, else what to do. Once current it stays current
  * for this process (a schema is not un-migrated), so only the checks before
- * that cost a query. With `MIGRATE_ON_START=false` a process started before
- * the operator migrated reports unready instead of failing requests.
+ * that cost a query; it says nothing about whether PostgreSQL answers now,
+ * which the caller checks first. With `MIGRATE_ON_START=false` a process
+ * started before the operator migrated reports unready instead of failing
+ * requests.
  */
 export function schemaCheck(sql: postgres.Sql): () => Promise<string | null> {
   let current = false;

@@ -68,6 +68,7 @@ export function registerHealth(app: App, deps: ApiDeps): void {
     const [postgres, redis] = await Promise.all([
       // Reachable is not enough: with MIGRATE_ON_START=false a schema behind the code fails requests.
       check(async () => {
+        await deps.dbHandle.sql`select 1`;
         const behind = await schema();
         if (behind) throw new Error(behind);
       }),
