@@ -1,5 +1,12 @@
 export { createProcessMetrics, type ProcessMetrics } from "./process-metrics.ts";
-export { histogramFamily, type MetricFamily, renderPrometheus, type Sample } from "./prometheus-text.ts";
+export {
+  counterFamily,
+  gaugeFamily,
+  histogramFamily,
+  type MetricFamily,
+  renderPrometheus,
+  type Sample,
+} from "./prometheus-text.ts";
 export {
   LATENCY_BUCKETS,
   metricsKey,

@@ -43,6 +43,22 @@ export function renderPrometheus(families: MetricFamily[]): string {
   return lines.length ? `${lines.join("\n")}\n` : "";
 }
 
+/** A counter family: `samples` as they are (values only ever grow). */
+export const counterFamily = (name: string, help: string, samples: Sample[]): MetricFamily => ({
+  name,
+  help,
+  type: "counter",
+  samples,
+});
+
+/** A gauge family: `samples` as they are. */
+export const gaugeFamily = (name: string, help: string, samples: Sample[]): MetricFamily => ({
+  name,
+  help,
+  type: "gauge",
+  samples,
+});
+
 /**
  * A histogram family from per-bucket (non-cumulative) counts: emits the
  * cumulative `_bucket{le}` series ending in `+Inf`, `_sum` and `_count`.

@@ -3,7 +3,9 @@ import { countDeadByChannel } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { QUEUE_NAMES } from "@herald/jobs";
 import {
+  counterFamily,
   createProcessMetrics,
+  gaugeFamily,
   histogramFamily,
   LATENCY_BUCKETS,
   type MetricFamily,
@@ -25,19 +27,6 @@ function apiProcessMetrics(): ProcessMetrics {
   return processMetrics;
 }
 
-const gauge = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({
-  name,
-  help,
-  type: "gauge",
-  samples,
-});
-const counter = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({
-  name,
-  help,
-  type: "counter",
-  samples,
-});
-
 async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
   const up = { redis: 1, postgres: 1 };
   const families: MetricFamily[] = [];
@@ -53,12 +42,12 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
   const queues = snapshots.filter((s) => s !== null) as (readonly [string, QueueSnapshot])[];
   if (queues.length < QUEUE_NAMES.length) up.redis = 0;
   families.push(
-    gauge(
+    gaugeFamily(
       "herald_queue_depth",
       "Jobs waiting to be processed (ready or prioritized), per queue.",
       queues.map(([queue, s]) => ({ labels: { queue }, value: s.waiting })),
     ),
-    gauge(
+    gaugeFamily(
       "herald_queue_jobs",
       "Jobs per queue and state.",
       queues.flatMap(([queue, s]) =>
@@ -68,7 +57,7 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
         })),
       ),
     ),
-    gauge(
+    gaugeFamily(
       "herald_queue_oldest_waiting_age_seconds",
       "Age of the oldest job ready to run, per queue (0 when none waits).",
       queues.map(([queue, s]) => ({ labels: { queue }, value: s.oldestWaitingAgeSeconds })),
@@ -78,17 +67,17 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
   const shared = await readSharedMetrics(deps.redis, deps.queues.prefix).catch(() => null);
   if (!shared) up.redis = 0;
   families.push(
-    counter(
+    counterFamily(
       "herald_jobs_completed_total",
       "Jobs completed, per queue (channel queues: one per notification attempt that finished).",
       (shared?.jobsCompleted ?? []).map((x) => ({ labels: { queue: x.queue }, value: x.value })),
     ),
-    counter(
+    counterFamily(
       "herald_jobs_failed_total",
       "Failed job attempts, per queue; final=true when no retry follows.",
       (shared?.jobsFailed ?? []).map((x) => ({ labels: { queue: x.queue, final: x.final }, value: x.value })),
     ),
-    counter(
+    counterFamily(
       "herald_provider_errors_total",
       "Provider send errors by provider and class (permanent, transient, gone).",
       (shared?.providerErrors ?? []).map((x) => ({
@@ -96,7 +85,7 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
         value: x.value,
       })),
     ),
-    counter(
+    counterFamily(
       "herald_critical_lane_standins_total",
       "Times a normal-lanes worker started serving a critical lane whose first job waited CRITICAL_LANE_FALLBACK_MS untaken: is the WORKER_LANES=critical process running?",
       (shared?.criticalStandIns ?? []).map((x) => ({ labels: { queue: x.queue }, value: x.value })),
@@ -121,17 +110,17 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
   if (!dead) up.postgres = 0;
   const deadQueue = queues.find(([q]) => q === "dead_letter")?.[1];
   families.push(
-    gauge(
+    gaugeFamily(
       "herald_dlq_size",
       "Dead-lettered notifications (status DEAD) awaiting an operator, per channel.",
       (dead ?? []).map((d) => ({ labels: { channel: d.channel }, value: d.count })),
     ),
-    gauge(
+    gaugeFamily(
       "herald_dead_letter_queue_jobs",
       "Jobs in the dead_letter queue not yet handled (waiting, active or delayed).",
       deadQueue ? [{ value: deadQueue.waiting + deadQueue.active + deadQueue.delayed }] : [],
     ),
-    gauge(
+    gaugeFamily(
       "herald_metrics_source_up",
       "Whether the scrape could read each source (1) or not (0).",
       Object.entries(up).map(([source, value]) => ({ labels: { source }, value })),

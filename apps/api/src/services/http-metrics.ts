@@ -1,4 +1,4 @@
-import { histogramFamily, type MetricFamily } from "@herald/metrics";
+import { counterFamily, histogramFamily, type MetricFamily } from "@herald/metrics";
 
 /** Request duration buckets, in seconds: an API answer takes milliseconds; seconds mean trouble. */
 export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -46,12 +46,11 @@ export function createHttpMetrics(): HttpMetrics {
     },
     families() {
       return [
-        {
-          name: "herald_api_http_requests_total",
-          help: "Requests this API process answered, by method, route pattern and status.",
-          type: "counter",
-          samples: [...requests.values()],
-        },
+        counterFamily(
+          "herald_api_http_requests_total",
+          "Requests this API process answered, by method, route pattern and status.",
+          [...requests.values()],
+        ),
         histogramFamily(
           "herald_api_http_request_duration_seconds",
           "Time this API process took to answer (to the response's headers), by method and route pattern.",

@@ -1,13 +1,6 @@
 import { CHANNELS } from "@herald/domain";
 import { type RedisClient, readReliabilityCounters } from "@herald/jobs";
-import type { MetricFamily } from "@herald/metrics";
-
-const counter = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({
-  name,
-  help,
-  type: "counter",
-  samples,
-});
+import { counterFamily, type MetricFamily } from "@herald/metrics";
 
 /** The ops alert outcomes the workers count (`ops_alerts_<result>`). */
 const ALERT_RESULTS = ["sent", "failed", "logged"] as const;
@@ -28,7 +21,7 @@ export async function reliabilityFamilies(redis: RedisClient, prefix: string): P
     if (field.startsWith("dead_letters:channel:")) channels.add(field.slice("dead_letters:channel:".length));
   }
   return [
-    counter(
+    counterFamily(
       "herald_dead_letters_total",
       "Notifications dead-lettered (DEAD after their last attempt), per channel; each one is also in an ops alert.",
       [...channels].sort().map((channel) => ({
@@ -36,12 +29,12 @@ export async function reliabilityFamilies(redis: RedisClient, prefix: string): P
         value: value(`dead_letters:channel:${channel}`),
       })),
     ),
-    counter(
+    counterFamily(
       "herald_ops_alerts_total",
       "Dead-letter ops alerts by result: sent (OPS_ALERT_WEBHOOK_URL accepted it), failed (the webhook refused or was unreachable; retried), logged (no webhook configured).",
       ALERT_RESULTS.map((result) => ({ labels: { result }, value: value(`ops_alerts_${result}`) })),
     ),
-    counter(
+    counterFamily(
       "herald_reconciler_requeued_total",
       "Work the reconciler found without its job and enqueued again, by kind (event: routing; notification: sending).",
       [
