@@ -3,7 +3,7 @@
  * target a user chose (web push endpoints), so they cannot be aimed at
  * loopback, the LAN or cloud metadata services (SSRF).
  */
-export { addressRange, isPublicAddress } from "./address-range.ts";
+export { addressRange, ipv6Groups, isPublicAddress } from "./address-range.ts";
 export { nonPublicHost } from "./host-check.ts";
 export {
   isNonPublicAddressError,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { isIPv6 } from "node:net";
+import { ipv6Groups } from "@herald/public-address";
 import type { Context } from "hono";
 
 /** What @hono/node-server puts in `c.env`: the request's socket (absent under `app.request()`). */
@@ -15,17 +16,11 @@ export const UNKNOWN_ADDRESS = "unknown";
  * An IPv6 address's /64: one subscriber usually holds a whole /64, so a
  * budget per full address would give them 2^64 budgets.
  */
-function ipv6Network(address: string): string {
-  const [head = "", tail] = address.split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const missing = tail === undefined ? 0 : 8 - left.length - right.length;
-  const groups = [...left, ...new Array(Math.max(0, missing)).fill("0"), ...right];
-  return `${groups
+const ipv6Network = (address: string) =>
+  `${ipv6Groups(address)
     .slice(0, 4)
-    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ""))
+    .map((g) => g.toString(16))
     .join(":")}::/64`;
-}
 
 /** One spelling per client: IPv4-mapped IPv6 as IPv4, IPv6 as its /64, zone ids dropped. */
 export function normalizeAddress(raw: string): string {
