@@ -79,12 +79,7 @@ export const NewDeviceSchema = z
           // Keys a push cannot be encrypted for would only fail every push to the user until DEAD.
           .superRefine((keys, ctx) => {
             const problem = webPushKeysProblem(keys);
-            if (problem)
-              ctx.addIssue({
-                code: "custom",
-                path: [problem.startsWith("p256dh") ? "p256dh" : "auth"],
-                message: problem,
-              });
+            if (problem) ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });
           }),
       }),
     }),

@@ -68,7 +68,7 @@ export function webPushProvider(options: WebPushProviderOptions): PushProvider {
       // Registered before the API checked them: no push can ever be encrypted for such keys.
       const problem = webPushKeysProblem(device.keys);
       if (problem) {
-        throw new GoneDeviceError(`webpush: unusable subscription keys: ${problem}`, {
+        throw new GoneDeviceError(`webpush: unusable subscription keys: ${problem.message}`, {
           provider: "webpush",
           code: "bad_keys",
           deviceIds: [device.id],
