@@ -1,9 +1,5 @@
-import type { NotificationRow } from "@herald/db";
-import { forgetFrequencySlots, releaseFrequencySlots } from "@herald/jobs";
+import { type FrequencySlot, forgetFrequencySlots, releaseFrequencySlots } from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
-
-/** What names a notification's frequency-cap slot: the router counts its event per (recipient, category, channel). */
-export type SlotHolder = Pick<NotificationRow, "recipientId" | "category" | "channel" | "eventId">;
 
 /**
  * Gives back the frequency-cap slots of notifications canceled before they
@@ -14,19 +10,14 @@ export type SlotHolder = Pick<NotificationRow, "recipientId" | "category" | "cha
  * until its window passes; a repeated cancel of the notification gives it
  * back then.
  */
-export async function giveBackFrequencySlots(deps: ApiDeps, canceled: readonly SlotHolder[]): Promise<void> {
+export async function giveBackFrequencySlots(
+  deps: ApiDeps,
+  canceled: readonly FrequencySlot[],
+): Promise<void> {
   if (canceled.length === 0) return;
   try {
-    await releaseFrequencySlots(
-      deps.redis,
-      deps.env.QUEUE_PREFIX,
-      canceled.map((n) => ({
-        recipientId: n.recipientId,
-        category: n.category,
-        channel: n.channel,
-        eventId: n.eventId,
-      })),
-    );
+    // A notification row names its slot itself (recipient, category, channel, event).
+    await releaseFrequencySlots(deps.redis, deps.env.QUEUE_PREFIX, canceled);
   } catch (err) {
     deps.logger.warn(
       { err: (err as Error).message, notifications: canceled.length },
