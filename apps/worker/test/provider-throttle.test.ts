@@ -7,6 +7,7 @@ import { loadWorkerEnv } from "../src/env.ts";
 import { startWorkers } from "../src/start-workers.ts";
 import { acceptGroup } from "./accept-group.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
+import { twilioWorkerEnv } from "./twilio-env.ts";
 
 /**
  * A provider's 429 pauses its channel in every worker process, and the sends
@@ -199,16 +200,7 @@ describe("a provider's 429 pauses its channel", () => {
   });
 
   it("for SMS through Twilio, honouring a Retry-After given as an HTTP date", async () => {
-    const w = await firstProcess({
-      SMS_PROVIDERS: "twilio",
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM: "+15005550006",
-      TWILIO_BASE_URL: twilio.url,
-      PUBLIC_URL: "https://herald.example.com",
-      WORKER_CHANNELS: "events,sms",
-      SMS_RETRY_SCHEDULE: "0",
-    });
+    const w = await firstProcess({ ...twilioWorkerEnv(twilio), SMS_RETRY_SCHEDULE: "0" });
     // Whole seconds: 3 to 4 s ahead now, well over 2 s when Twilio answers.
     twilio.failWith({ status: 429, retryAfter: new Date(Date.now() + 4000).toUTCString(), times: 1 });
     const throttledAt = answered(twilio, 1);

@@ -4,6 +4,7 @@ import { eventually } from "@herald/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { twilioSender } from "../src/providers/sms/twilio-sender.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
+import { twilioWorkerEnv } from "./twilio-env.ts";
 
 let twilio: FakeTwilio;
 let worker: TestWorker | undefined;
@@ -18,15 +19,7 @@ afterEach(async () => {
   twilio.reset();
 });
 
-const env = () => ({
-  SMS_PROVIDERS: "twilio",
-  TWILIO_ACCOUNT_SID: twilio.accountSid,
-  TWILIO_AUTH_TOKEN: twilio.authToken,
-  TWILIO_FROM: "+15005550006",
-  TWILIO_BASE_URL: twilio.url,
-  PUBLIC_URL: "https://herald.example.com",
-  WORKER_CHANNELS: "events,sms",
-});
+const env = () => twilioWorkerEnv(twilio);
 
 async function smsNotification(w: TestWorker, eventId: string, status: string) {
   return eventually(async () => {
