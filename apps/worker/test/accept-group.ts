@@ -9,6 +9,8 @@ export interface GroupEvent {
   type?: string;
   /** The recipient's address (default `<userId>@example.com`). */
   email?: string;
+  /** The recipient's phone (default +14155550100). */
+  phone?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function acceptGroup(
   for (const e of events)
     await upsertRecipient(w.deps.db, e.userId, {
       email: e.email ?? `${e.userId}@example.com`,
-      phone: "+14155550100",
+      phone: e.phone ?? "+14155550100",
     });
   const inserted = await insertEvents(
     w.deps.db,

@@ -123,13 +123,29 @@ describe("Twilio sender details", () => {
     expect(result.detail).toEqual({ segments: 2, encoding: "UCS-2", truncated: true });
   });
 
-  it("refuses a number that is not E.164 before calling Twilio", async () => {
+  it("refuses a number that is not E.164 before calling Twilio (not Twilio's word: the number is not suppressed)", async () => {
     const before = twilio.received.length;
     await expect(sender().send(ctx("hi", "004477009"))).rejects.toMatchObject({
       kind: "permanent",
       code: "21211",
+      suppressesAddress: false,
     });
     expect(twilio.received.length).toBe(before);
+  });
+
+  it("marks Twilio's refusals of the number itself for suppression, not those of the message", async () => {
+    twilio.rejectNumber("+447700900124", 21610);
+    twilio.rejectNumber("+447700900125", 21617);
+    await expect(sender().send(ctx("hi", "+447700900124"))).rejects.toMatchObject({
+      kind: "permanent",
+      code: "21610",
+      suppressesAddress: true,
+    });
+    await expect(sender().send(ctx("hi", "+447700900125"))).rejects.toMatchObject({
+      kind: "permanent",
+      code: "21617",
+      suppressesAddress: false,
+    });
   });
 
   it("classifies rejected credentials as transient (an operator fixes them; the job dead-letters loudly meanwhile)", async () => {

@@ -14,7 +14,14 @@ export interface TestWorker {
   trigger(
     type: keyof typeof catalog,
     userId: string,
-    extra?: { channels?: string[]; priority?: Priority; sendAt?: Date; data?: Record<string, unknown> },
+    extra?: {
+      channels?: string[];
+      priority?: Priority;
+      sendAt?: Date;
+      data?: Record<string, unknown>;
+      /** The recipient's phone (default +14155550100). */
+      phone?: string;
+    },
   ): Promise<string>;
   close(): Promise<void>;
 }
@@ -42,7 +49,10 @@ export async function createTestWorker(
     db,
     running,
     async trigger(type, userId, extra = {}) {
-      await upsertRecipient(deps.db, userId, { email: `${userId}@example.com`, phone: "+14155550100" });
+      await upsertRecipient(deps.db, userId, {
+        email: `${userId}@example.com`,
+        phone: extra.phone ?? "+14155550100",
+      });
       const def = catalog[type];
       const priority = extra.priority ?? def.priority;
       const [inserted] = await insertEvents(deps.db, [

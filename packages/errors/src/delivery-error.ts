@@ -37,6 +37,15 @@ export interface DeliveryErrorOptions {
    * refused, DNS failure, a timeout before anything was written).
    */
   ambiguous?: boolean;
+  /**
+   * The provider says the address itself will never take messages on this
+   * channel (Twilio 21610: the number replied STOP; an invalid or landline
+   * number): the worker adds it to the suppression list, so later
+   * notifications to it are SUPPRESSED `bounced_address` instead of being
+   * sent and refused again. Only for `permanent` errors, and only on the
+   * provider's own word (not a check of ours before calling it). Default false.
+   */
+  suppressesAddress?: boolean;
   cause?: unknown;
 }
 
@@ -48,6 +57,7 @@ export class DeliveryError extends Error {
   readonly retryAfterMs?: number;
   readonly rateLimited: boolean;
   readonly ambiguous: boolean;
+  readonly suppressesAddress: boolean;
 
   constructor(kind: DeliveryErrorKind, message: string, options: DeliveryErrorOptions) {
     super(message, { cause: options.cause });
@@ -58,6 +68,7 @@ export class DeliveryError extends Error {
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     this.rateLimited = options.rateLimited ?? false;
     this.ambiguous = kind === "transient" && (options.ambiguous ?? false);
+    this.suppressesAddress = kind === "permanent" && (options.suppressesAddress ?? false);
   }
 
   get retryable(): boolean {

@@ -2,31 +2,20 @@ import {
   type DeviceRow,
   isDatabaseUnavailable,
   listDevices,
-  type NotificationRow,
-  removeDeviceById,
   type SendContextRow,
   transition,
 } from "@herald/db";
-import type { Channel, FinalFailureReason, NotificationStatus, SuppressionReason } from "@herald/domain";
-import { DeliveryError, isDeliveryError } from "@herald/errors";
-import { scrubText } from "@herald/logger";
+import type { Channel, NotificationStatus, SuppressionReason } from "@herald/domain";
 import type { WorkerDeps } from "../deps.ts";
 import type { SendContext, SendResult } from "../providers/provider.ts";
 import type { DatabaseGate } from "../reliability/database-gate.ts";
 import { retryWhileDatabaseDown } from "../reliability/retry-write.ts";
 import type { SentWriter } from "../reliability/sent-writer.ts";
 import { withdrawnReason } from "../router/decide-channels.ts";
+import { type DeliveryFailure, recordFailure, type TakeRetry } from "./record-failure.ts";
 
 /** Statuses in which a send job still has work to do. Anything else was sent, canceled or suppressed meanwhile. */
 const SENDABLE = new Set<NotificationStatus>(["PENDING", "SCHEDULED", "QUEUED", "FAILED", "DEAD"]);
-
-function classify(err: unknown): DeliveryError {
-  if (isDeliveryError(err)) return err;
-  return new DeliveryError("transient", (err as Error)?.message ?? String(err), {
-    provider: "unknown",
-    cause: err,
-  });
-}
 
 export type SendOutcome =
   | { status: "SENT"; provider: string }
@@ -55,31 +44,7 @@ export interface AttemptInfo {
   interrupted: boolean;
 }
 
-/** How one delivery ended when it did not end SENT or SKIPPED. */
-export type DeliveryFailure =
-  | { kind: "erased" }
-  /** Recorded FAILED (permanent, or the device is gone): no retry. */
-  | { kind: "permanent"; error: DeliveryError }
-  /** Dead-lettered and recorded DEAD: that was the last attempt. */
-  | { kind: "dead"; error: DeliveryError }
-  /** Recorded FAILED awaiting a retry (or, with `takeRetry`, taken by the batch to record). */
-  | { kind: "retry"; error: DeliveryError }
-  /**
-   * The provider refused for our account's rate (429, `rateLimited`): nothing
-   * recorded and no attempt used. The job pauses the channel
-   * (`pauseChannel`) and sends it again after the pause, at the same attempt.
-   */
-  | { kind: "throttled"; error: DeliveryError };
-
 export type DeliveryOutcome = SendOutcome | { status: "FAILED"; failure: DeliveryFailure };
-
-/**
- * Takes a send that failed for now (not on its last attempt) instead of
- * recording it: a batch gathers them and hands them to one retry batch
- * (`handOverRetries`), which puts that job in place before the rows say
- * FAILED, so that no crash can leave a FAILED row that nothing will retry.
- */
-export type TakeRetry = (error: DeliveryError) => void;
 
 export interface DeliverOptions extends RecordOptions {
   /** Statuses worth sending (default: every status a retry may find). */
@@ -178,7 +143,7 @@ export async function finishDelivery(
     if (isDatabaseUnavailable(answer.error)) throw answer.error;
     return {
       status: "FAILED",
-      failure: await recordFailure(deps, notification, answer.error, at, options.takeRetry),
+      failure: await recordFailure(deps, ctx, answer.error, at, options.takeRetry),
     };
   }
   const { result } = answer;
@@ -258,78 +223,4 @@ export async function deliver(
     answer = { error };
   }
   return finishDelivery(deps, ctx, answer, at, options);
-}
-
-/** A failed attempt's timeline detail: who failed, how, on which attempt. Never PII. */
-export function failureDetail(err: DeliveryError, attempt: number) {
-  return {
-    provider: err.provider,
-    code: err.code,
-    error: err.message.slice(0, 500),
-    attempt,
-    kind: err.kind,
-    // The provider may have it, so no other provider was tried for it.
-    ...(err.ambiguous ? { ambiguous: true } : {}),
-  };
-}
-
-/**
- * Records a failed attempt: FAILED (final or awaiting a retry) or, after the
- * last attempt, dead-lettered and DEAD. A throttled send is no failed
- * attempt, whichever attempt it was: the row keeps its status and retry count.
- */
-async function recordFailure(
-  deps: WorkerDeps,
-  notification: NotificationRow,
-  raw: unknown,
-  at: AttemptInfo,
-  takeRetry?: TakeRetry,
-): Promise<DeliveryFailure> {
-  const { id: notificationId, channel } = notification;
-  const { attempt, maxAttempts } = at;
-  const err = classify(raw);
-  const detail = failureDetail(err, attempt);
-  if (err.kind === "gone") {
-    const gone = (raw as { deviceIds?: string[] }).deviceIds ?? [];
-    await Promise.all(gone.map((id) => removeDeviceById(deps.db, id)));
-  }
-  if (err.kind !== "transient") {
-    await transition(deps.db, notificationId, "FAILED", {
-      set: {
-        reason: (err.kind === "gone" ? "device_gone" : "permanent_error") satisfies FinalFailureReason,
-        lastError: err.message.slice(0, 1000),
-      },
-      detail: { ...detail, final: true },
-    });
-    return { kind: "permanent", error: err };
-  }
-  if (err.rateLimited) return { kind: "throttled", error: err };
-  if (attempt >= maxAttempts) {
-    // Dead-letter first, then mark DEAD: a crash in between re-runs the job,
-    // which adds the same dead-letter job again (a no-op), never none. The id
-    // is stable for this death (the row's last change), while a later death
-    // after an operator's retry gets a new one.
-    await deps.queues.add(
-      "dead_letter",
-      "dead",
-      // Masked: Redis keeps this copy for a month, out of an erase's reach (see maskJobError).
-      { notificationId, channel, error: scrubText(err.message).slice(0, 2000), attempts: attempt },
-      { jobId: `dead-${notificationId}-${notification.updatedAt.getTime()}` },
-    );
-    await transition(deps.db, notificationId, "DEAD", {
-      set: { reason: "retries_exhausted", lastError: err.message.slice(0, 1000) },
-      detail,
-    });
-    return { kind: "dead", error: err };
-  }
-  if (takeRetry) {
-    takeRetry(err);
-    return { kind: "retry", error: err };
-  }
-  await transition(deps.db, notificationId, "FAILED", {
-    incrementRetry: true,
-    set: { lastError: err.message.slice(0, 1000) },
-    detail,
-  });
-  return { kind: "retry", error: err };
 }

@@ -4,7 +4,8 @@ import { type Channel, PRIORITY_RANK } from "@herald/domain";
 import type { DeliveryError } from "@herald/errors";
 import { DEFAULT_JOB_OPTIONS, retryDelay } from "@herald/jobs";
 import type { WorkerDeps } from "../deps.ts";
-import { type AttemptInfo, failureDetail } from "./deliver.ts";
+import type { AttemptInfo } from "./deliver.ts";
+import { failureDetail } from "./record-failure.ts";
 
 /** A send of a batch that failed for now, waiting to be handed over. */
 export interface PendingRetry {

@@ -4,7 +4,7 @@ import { errorForStatus, networkError, parseRetryAfter } from "../delivery-error
 import { once } from "../once.ts";
 import type { ChannelSender } from "../provider.ts";
 import { fitSegments } from "./sms-segments.ts";
-import { classifyTwilioCode } from "./twilio-errors.ts";
+import { classifyTwilioCode, TWILIO_NUMBER_GONE_CODES } from "./twilio-errors.ts";
 
 export interface TwilioSenderOptions {
   accountSid: string;
@@ -141,6 +141,7 @@ export function classifyTwilioError(err: unknown, twilio: Sdk): DeliveryError {
       provider: "twilio",
       code: String(e.code ?? e.status),
       rateLimited: rateLimited && kind === "transient",
+      suppressesAddress: e.code !== undefined && TWILIO_NUMBER_GONE_CODES.has(e.code),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       cause: err,
     });
