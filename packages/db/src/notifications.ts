@@ -179,6 +179,14 @@ export async function getNotification(db: Db, id: string): Promise<NotificationR
   return row ?? null;
 }
 
+/** The status each of these notifications has now, in one query; ids not found are absent. */
+export async function getStatuses(db: Db, ids: string[]): Promise<Map<string, NotificationStatus>> {
+  if (ids.length === 0) return new Map();
+  const rows = await pg(db)<{ id: string; status: NotificationStatus }[]>`
+    select id, status from notifications where id = any(${ids}::text[])`;
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
 export async function getTimeline(db: Db, notificationId: string): Promise<TimelineRow[]> {
   return db
     .select()

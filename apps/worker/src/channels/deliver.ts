@@ -19,7 +19,12 @@ const SENDABLE = new Set<NotificationStatus>(["PENDING", "SCHEDULED", "QUEUED", 
 
 export type SendOutcome =
   | { status: "SENT"; provider: string }
-  | { status: "SKIPPED"; current: NotificationStatus }
+  /**
+   * Nothing to send: the row was sent, canceled or suppressed meanwhile.
+   * `lateFailure`: this attempt did call the provider, and failed after the
+   * row was recorded `current` by someone else (`ignoreLateFailure`).
+   */
+  | { status: "SKIPPED"; current: NotificationStatus; lateFailure?: true }
   /** Opted out or bounced since it was routed: recorded SUPPRESSED, the provider not called. */
   | { status: "SUPPRESSED"; reason: SuppressionReason };
 

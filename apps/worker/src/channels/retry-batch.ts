@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { markRetrying, type NotificationRow } from "@herald/db";
+import { getStatuses, markRetrying, type NotificationRow } from "@herald/db";
 import { type Channel, PRIORITY_RANK } from "@herald/domain";
 import type { DeliveryError } from "@herald/errors";
 import { DEFAULT_JOB_OPTIONS, retryDelay } from "@herald/jobs";
 import type { WorkerDeps } from "../deps.ts";
 import type { AttemptInfo } from "./deliver.ts";
-import { failureDetail } from "./record-failure.ts";
+import { failureDetail, ignoreLateFailure, isSettled } from "./record-failure.ts";
 
 /** A send of a batch that failed for now, waiting to be handed over. */
 export interface PendingRetry {
@@ -35,6 +35,32 @@ export function retryBatchId(batchJobId: string, nextAttempt: number, ids: strin
   const root = batchJobId.replace(RETRY_SUFFIX, "");
   const digest = createHash("sha256").update(ids.join(",")).digest("hex").slice(0, 12);
   return `${root}-a${nextAttempt}-${digest}`;
+}
+
+/**
+ * The retries a batch is about to hand over, less those whose rows were
+ * settled meanwhile (SENT by a status callback, canceled…), which are only
+ * noted (`ignoreLateFailure`): no retry batch lists a row already SENT. One
+ * query for all of them.
+ */
+export async function dropLateRetries(
+  deps: WorkerDeps,
+  at: AttemptInfo,
+  retries: PendingRetry[],
+): Promise<PendingRetry[]> {
+  if (retries.length === 0) return retries;
+  const statuses = await getStatuses(
+    deps.db,
+    retries.map((r) => r.notification.id),
+  );
+  const keep: PendingRetry[] = [];
+  for (const r of retries) {
+    const current = statuses.get(r.notification.id);
+    if (current && isSettled(current))
+      await ignoreLateFailure(deps, r.notification, r.error, at.attempt, current);
+    else keep.push(r);
+  }
+  return keep;
 }
 
 /**

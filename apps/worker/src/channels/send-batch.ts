@@ -16,7 +16,7 @@ import {
   type RecordOptions,
 } from "./deliver.ts";
 import { pauseChannel } from "./provider-throttle.ts";
-import { handOverRetries, type PendingRetry } from "./retry-batch.ts";
+import { dropLateRetries, handOverRetries, type PendingRetry } from "./retry-batch.ts";
 
 /**
  * A batch sends only rows nobody else owns: a FAILED row belongs to the job
@@ -33,7 +33,10 @@ const CHUNK = 100;
 
 export interface BatchOutcome {
   sent: number;
-  /** Already sent, canceled or handed over before this run reached them. */
+  /**
+   * Already sent, canceled or handed over before this run reached them, or
+   * whose send failed after someone else recorded them SENT (or canceled them).
+   */
   skipped: number;
   /** Opted out or bounced since they were routed: recorded SUPPRESSED, not sent. */
   suppressed: number;
@@ -50,6 +53,7 @@ function count(outcome: BatchOutcome, result: DeliveryOutcome): void {
   if (result.status === "SENT") outcome.sent++;
   else if (result.status === "SKIPPED") outcome.skipped++;
   else if (result.status === "SUPPRESSED") outcome.suppressed++;
+  else if (result.failure.kind === "superseded") outcome.skipped++;
   else if (result.failure.kind === "retry") outcome.retrying++;
   else if (result.failure.kind === "throttled") outcome.throttled++;
   else outcome.failed++;
@@ -70,7 +74,9 @@ async function allOrFirstError(tasks: Promise<unknown>[]): Promise<void> {
  * permanent failure is recorded, and the sends that failed for now go on
  * together in one retry batch (`handOverRetries`: the same job with
  * `priorAttempts`, after the channel's next delay), until the last attempt
- * dead-letters each. Only infrastructure errors fail the batch, whose re-run
+ * dead-letters each; a failure that comes after someone else recorded the row
+ * SENT (or canceled it) is only noted (`ignoreLateFailure`). Only
+ * infrastructure errors fail the batch, whose re-run
  * skips what was sent or handed over; PostgreSQL being unreachable is
  * rethrown untouched once every send in hand has settled.
  *
@@ -169,10 +175,13 @@ export async function sendBatch(
       }),
     );
   }
+  const handed = await dropLateRetries(deps, at, retries);
+  outcome.retrying -= retries.length - handed.length;
+  outcome.skipped += retries.length - handed.length;
   // In the batch's order, whatever order the sends ended in: the same rows make the same retry job.
   const position = new Map(ids.map((id, k) => [id, k]));
-  retries.sort((x, y) => position.get(x.notification.id)! - position.get(y.notification.id)!);
-  await handOverRetries(deps, channel, job.id!, at, retries);
+  handed.sort((x, y) => position.get(x.notification.id)! - position.get(y.notification.id)!);
+  await handOverRetries(deps, channel, job.id!, at, handed);
   if (outcome.missing > 0)
     deps.logger.warn({ jobId: job.id, channel, missing: outcome.missing }, "batch rows not found");
   if (throttledBy) throw await pauseChannel(deps, channel, throttledBy);

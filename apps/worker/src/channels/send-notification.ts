@@ -32,7 +32,8 @@ async function loadContext(
  * `ChannelPausedError` once a provider's 429 paused the channel (the job
  * waits for the pause, its attempt not used). PostgreSQL being
  * unreachable is rethrown untouched, and the caller puts the job back without
- * counting an attempt.
+ * counting an attempt. A failure that comes after the row was recorded SENT
+ * (or canceled…) by someone else throws nothing: the job completes, SKIPPED.
  */
 export async function sendNotification(
   deps: WorkerDeps,
@@ -61,6 +62,9 @@ export async function sendNotification(
   );
   if (outcome.status !== "FAILED") return outcome;
   const { failure } = outcome;
+  // Recorded SENT (or canceled…) by someone else while this attempt failed: nothing left to retry.
+  if (failure.kind === "superseded")
+    return { status: "SKIPPED", current: failure.current, lateFailure: true };
   if (failure.kind === "erased") throw new UnrecoverableError("recipient erased");
   if (failure.kind === "throttled") throw await pauseChannel(deps, channel, failure.error);
   // Dead-lettered: the job must stop here, whatever attempts it was given.
