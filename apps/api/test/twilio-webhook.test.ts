@@ -139,6 +139,22 @@ describe("POST /v1/webhooks/twilio", () => {
     });
   });
 
+  it("suppresses for the codes about the number (STOP, landline…), not for 21408 (the account may not send to that country)", async () => {
+    for (const [code, suppresses] of [
+      ["21610", true],
+      ["21408", false],
+    ] as const) {
+      const n = await seedSentNotification(api.deps.db, "sms");
+      const to = `+1415555${randomBytes(2).readUInt16BE() % 10_000}`.padEnd(12, "0");
+      await post(callback(n.providerMessageId, "failed", { ErrorCode: code, To: to }));
+      expect(await getNotification(api.deps.db, n.id)).toMatchObject({ status: "BOUNCED" });
+      const suppression = await findSuppression(api.deps.db, "sms", to);
+      if (suppresses)
+        expect(suppression, code).toMatchObject({ reason: "bounced", detail: { errorCode: code } });
+      else expect(suppression, code).toBeNull();
+    }
+  });
+
   it("a callback before any SENT record is found by the notification id in its URL and records SENT with its sid", async () => {
     const { n, sid, search, recordSent } = await queuedSms("early");
     const res = await post(callback(sid, "delivered"), { search });

@@ -16,4 +16,5 @@ export {
   type SuppressionReason,
   statusesInto,
 } from "./statuses.ts";
+export { TWILIO_NUMBER_GONE_CODES } from "./twilio-number-codes.ts";
 export { webPushKeysProblem } from "./web-push-keys.ts";

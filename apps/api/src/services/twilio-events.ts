@@ -10,14 +10,8 @@ import {
   type NotificationRow,
   suppressAddress,
 } from "@herald/db";
+import { TWILIO_NUMBER_GONE_CODES } from "@herald/domain";
 import { type CallbackOutcome, type CallbackWrites, decided } from "./callback-outcome.ts";
-
-/**
- * Twilio error codes that mean the number will never receive SMS (unknown
- * or landline number, not a mobile number, the user replied STOP): the
- * number is suppressed. Others (carrier outage, unreachable handset) are not.
- */
-const PERMANENT_ERRORS = new Set(["21211", "21408", "21610", "21612", "21614", "30005", "30006"]);
 
 /** Statuses that say Twilio has the message (whatever became of it since). */
 const ACCEPTED = new Set(["accepted", "scheduled", "queued", "sending", "sent"]);
@@ -111,7 +105,8 @@ async function applyTwilioStatus(
         detail,
         ...(errorCode ? { error: `twilio error ${errorCode}` } : {}),
       });
-      if (errorCode && PERMANENT_ERRORS.has(errorCode) && params.To) {
+      // The number itself will never take SMS (STOP, landline, invalid…): suppressed.
+      if (errorCode && TWILIO_NUMBER_GONE_CODES.has(Number(errorCode)) && params.To) {
         await suppressAddress(db, {
           channel: "sms",
           address: params.To,

@@ -39,17 +39,6 @@ export const TWILIO_TRANSIENT_CODES: Record<number, string> = {
   30008: "unknown error",
 };
 
-/**
- * Permanent codes `messages.create` answers that are about the number itself,
- * which will never take SMS: the number is suppressed (`suppressesAddress`),
- * as the API's status callback does for the same codes (its
- * `PERMANENT_ERRORS`, reason `bounced`). 21610: the recipient replied STOP,
- * and Twilio refuses every message to it until they reply START. Not 21408
- * (the account's geographic permissions leave out the number's country: an
- * operator enables it), nor the codes about the message (body, sender).
- */
-export const TWILIO_NUMBER_GONE_CODES: ReadonlySet<number> = new Set([21211, 21610, 21612, 21614]);
-
 export function classifyTwilioCode(code: number): DeliveryErrorKind | undefined {
   if (code in TWILIO_PERMANENT_CODES) return "permanent";
   if (code in TWILIO_TRANSIENT_CODES) return "transient";

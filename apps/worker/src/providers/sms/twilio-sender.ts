@@ -1,10 +1,11 @@
+import { TWILIO_NUMBER_GONE_CODES } from "@herald/domain";
 import { DeliveryError } from "@herald/errors";
 import type TwilioSdk from "twilio";
 import { errorForStatus, networkError, parseRetryAfter } from "../delivery-errors.ts";
 import { once } from "../once.ts";
 import type { ChannelSender } from "../provider.ts";
 import { fitSegments } from "./sms-segments.ts";
-import { classifyTwilioCode, TWILIO_NUMBER_GONE_CODES } from "./twilio-errors.ts";
+import { classifyTwilioCode } from "./twilio-errors.ts";
 
 export interface TwilioSenderOptions {
   accountSid: string;
