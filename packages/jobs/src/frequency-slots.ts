@@ -53,6 +53,52 @@ export async function releaseFrequencySlots(
   }
 }
 
+/** A slot and the time its notification now goes out. */
+export interface SlotMove {
+  slot: FrequencySlot;
+  dueAt: Date;
+}
+
+// Moves a member that is there (ZADD XX would add none that is not: a notification that took no
+// slot stays uncounted). The set lives a window past its last member (the router's PEXPIRE), and
+// only the router knows the windows; moved past the last, the member stretches the time to live
+// by as much, which keeps "a window past the last member" without knowing the window.
+const MOVE_SLOT = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 0 end
+local due = tonumber(ARGV[1])
+local last = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
+redis.call('ZADD', KEYS[1], 'XX', due, ARGV[2])
+if due > last then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl + due - last) end
+end
+return 1`;
+
+/**
+ * Moves slots to their notifications' new due time (a scheduled one
+ * rescheduled, a dead letter retried): caps count a notification when it
+ * goes out, so one moved to next week must count next week, not on the day
+ * it was first due. Not a new count: the time was the app's or an
+ * operator's to choose. A notification that took no slot is left out.
+ */
+export async function moveFrequencySlots(
+  redis: RedisClient,
+  prefix: string,
+  moves: readonly SlotMove[],
+): Promise<void> {
+  await Promise.all(
+    moves.map(({ slot: s, dueAt }) =>
+      redis.eval(
+        MOVE_SLOT,
+        1,
+        frequencyCapKey(prefix, s.recipientId, s.category, s.channel),
+        String(dueAt.getTime()),
+        s.eventId,
+      ),
+    ),
+  );
+}
+
 /** Deletes every cap set of a recipient (an erase), in one command: they share a hash tag. */
 export async function forgetFrequencySlots(
   redis: RedisClient,

@@ -4,7 +4,9 @@ export {
   type FrequencySlot,
   forgetFrequencySlots,
   frequencyCapKey,
+  moveFrequencySlots,
   releaseFrequencySlots,
+  type SlotMove,
 } from "./frequency-slots.ts";
 export {
   DEFAULT_JOB_OPTIONS,

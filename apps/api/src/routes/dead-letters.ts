@@ -28,6 +28,7 @@ import {
   retryAllDeadLetters,
   retryDeadLetter,
 } from "../services/dead-letters.ts";
+import { giveBackFrequencySlots } from "../services/frequency-slots.ts";
 import { seesSecrets } from "../services/secret-content.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
@@ -108,7 +109,7 @@ const retryOne = createRoute({
   tags: ["Dead letters"],
   summary: "Retry one dead notification",
   description:
-    "Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise, and for an erased recipient's.",
+    "Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED and counts against the user's frequency caps (`FREQUENCY_CAPS`) at the time of the retry. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise, and for an erased recipient's.",
   middleware: [requireScope("events:write")] as const,
   request: { params: NotificationIdParam },
   responses: {
@@ -176,7 +177,7 @@ const discard = createRoute({
   tags: ["Dead letters"],
   summary: "Discard a dead notification",
   description:
-    "It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise, and for an erased recipient's. Discarding a discarded notification answers 200 again.",
+    "It becomes CANCELED with reason `discarded` and leaves the dead-letter list; it no longer counts against the user's frequency caps (`FREQUENCY_CAPS`). Also for a notification that failed for good; 409 otherwise, and for an erased recipient's. Discarding a discarded notification answers 200 again.",
   middleware: [requireScope("events:write")] as const,
   request: { params: NotificationIdParam },
   responses: {
@@ -247,8 +248,11 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
     const { notificationId } = c.req.valid("param");
     // Asked again (a client retrying after a lost answer): the same answer.
     const current = await getNotification(deps.db, notificationId);
-    if (current?.status === "CANCELED" && current.reason === "discarded")
+    // Its slot is given back again, in case the first time found Redis down.
+    if (current?.status === "CANCELED" && current.reason === "discarded") {
+      await giveBackFrequencySlots(deps, [current]);
       return c.json(serializeNotification(current, seesSecrets(c)), 200);
+    }
     const n = await deadOrThrow(deps, notificationId, current);
     if (!(await discardDeadLetter(deps, n))) {
       throw new HeraldError(

@@ -8,6 +8,7 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, conflictError, NotificationIdParam, notFoundError } from "../schemas/common.ts";
 import { NotificationSchema, serializeNotification } from "../schemas/notification.ts";
+import { followFrequencySlots } from "../services/frequency-slots.ts";
 import { seesSecrets } from "../services/secret-content.ts";
 
 const reschedule = createRoute({
@@ -16,7 +17,7 @@ const reschedule = createRoute({
   tags: ["Notifications"],
   summary: "Reschedule a scheduled notification",
   description:
-    "Moves a SCHEDULED notification to `sendAt`. A time in the past sends it at once. 409 when it is no longer scheduled (being sent, sent, canceled…).",
+    "Moves a SCHEDULED notification to `sendAt`. A time in the past sends it at once. Its place in the user's frequency caps (`FREQUENCY_CAPS`) moves with it. 409 when it is no longer scheduled (being sent, sent, canceled…).",
   middleware: [requireScope("events:write")] as const,
   request: {
     params: NotificationIdParam,
@@ -100,6 +101,8 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
           });
     const current = (await getNotification(deps.db, notificationId))!;
     if (!moved && current.status !== "SENT") throw notScheduled(current.status);
+    // Caps count it when it goes out: at the new time now, not the old one.
+    if (moved) await followFrequencySlots(deps, [{ slot: n, dueAt: delay > 0 ? sendAt : now }]);
     return c.json(serializeNotification(current, seesSecrets(c)), 200);
   });
 }

@@ -8,6 +8,7 @@ import {
 import { isFailedForGood, PRIORITY_RANK } from "@herald/domain";
 import { ensureJobRuns, MAX_SEND_ATTEMPTS } from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
+import { followFrequencySlots, giveBackFrequencySlots } from "./frequency-slots.ts";
 
 /**
  * Where an operator's retry or discard applies: DEAD (retries exhausted), or
@@ -45,35 +46,52 @@ export async function retryDeadLetter(deps: ApiDeps, n: NotificationRow): Promis
       ),
     state,
   );
-  return markRetried(deps, n.id, "api");
+  return markRetried(deps, n.id, "api", n);
 }
 
 /**
  * Records an operator's retry of a dead notification whose job is back at
- * work: DEAD (or FAILED for good) → QUEUED, with who did it in the timeline.
- * False when it was canceled meanwhile; a worker that overtook the retry
- * (already sending or sent) counts as retried.
+ * work: DEAD (or FAILED for good) → QUEUED, with who did it in the timeline,
+ * and moves its frequency-cap slot to now, when it goes out (`row`: the
+ * notification as the caller read it, else read here). False when it was
+ * canceled meanwhile; a worker that overtook the retry (already sending or
+ * sent) counts as retried.
  */
-export async function markRetried(deps: ApiDeps, id: string, by: "api" | "bull-board"): Promise<boolean> {
+export async function markRetried(
+  deps: ApiDeps,
+  id: string,
+  by: "api" | "bull-board",
+  row?: NotificationRow,
+): Promise<boolean> {
+  const queuedAt = new Date();
   const moved = await transition(deps.db, id, "QUEUED", {
     from: ["DEAD", "FAILED"],
-    set: { queuedAt: new Date(), reason: null },
+    set: { queuedAt, reason: null },
     detail: { action: "retry", by },
   });
-  return moved || (await getNotification(deps.db, id))?.status !== "CANCELED";
+  if (!moved) return (await getNotification(deps.db, id))?.status !== "CANCELED";
+  const slot = row ?? (await getNotification(deps.db, id));
+  if (slot) await followFrequencySlots(deps, [{ slot, dueAt: queuedAt }]);
+  return true;
 }
 
-/** Takes a dead notification out of the dead-letter list for good (CANCELED, reason `discarded`). */
+/**
+ * Takes a dead notification out of the dead-letter list for good (CANCELED,
+ * reason `discarded`) and gives back its frequency-cap slot: it never went
+ * out, so it must not count, as a canceled one does not.
+ */
 export async function discardDeadLetter(deps: ApiDeps, n: NotificationRow): Promise<boolean> {
   const moved = await transition(deps.db, n.id, "CANCELED", {
     from: ["DEAD", "FAILED"],
     set: { reason: "discarded" },
     detail: { action: "discard", by: "api" },
   });
+  if (!moved) return false;
+  await giveBackFrequencySlots(deps, [n]);
   // Tidies Bull Board's failed list (a critical one's job failed in its critical lane); the
   // worker would skip a canceled row anyway.
-  if (moved) await deps.queues.removeEverywhere(n.channel, n.id);
-  return moved;
+  await deps.queues.removeEverywhere(n.channel, n.id);
+  return true;
 }
 
 export interface RetryAllResult {

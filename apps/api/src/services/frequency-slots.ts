@@ -1,4 +1,10 @@
-import { type FrequencySlot, forgetFrequencySlots, releaseFrequencySlots } from "@herald/jobs";
+import {
+  type FrequencySlot,
+  forgetFrequencySlots,
+  moveFrequencySlots,
+  releaseFrequencySlots,
+  type SlotMove,
+} from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
 
 /**
@@ -22,6 +28,24 @@ export async function giveBackFrequencySlots(
     deps.logger.warn(
       { err: (err as Error).message, notifications: canceled.length },
       "frequency-cap slots not given back",
+    );
+  }
+}
+
+/**
+ * Moves the frequency-cap slots of notifications that now go out at another
+ * time (rescheduled, a dead letter retried) to that time, where the caps
+ * count them. Best effort, as a give-back: a slot left at the old time only
+ * counts there until its window passes.
+ */
+export async function followFrequencySlots(deps: ApiDeps, moves: readonly SlotMove[]): Promise<void> {
+  if (moves.length === 0) return;
+  try {
+    await moveFrequencySlots(deps.redis, deps.env.QUEUE_PREFIX, moves);
+  } catch (err) {
+    deps.logger.warn(
+      { err: (err as Error).message, notifications: moves.length },
+      "frequency-cap slots not moved",
     );
   }
 }

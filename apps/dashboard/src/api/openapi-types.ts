@@ -1294,7 +1294,7 @@ export interface paths {
         head?: never;
         /**
          * Reschedule a scheduled notification
-         * @description Moves a SCHEDULED notification to `sendAt`. A time in the past sends it at once. 409 when it is no longer scheduled (being sent, sent, canceled…).
+         * @description Moves a SCHEDULED notification to `sendAt`. A time in the past sends it at once. Its place in the user's frequency caps (`FREQUENCY_CAPS`) moves with it. 409 when it is no longer scheduled (being sent, sent, canceled…).
          */
         patch: {
             parameters: {
@@ -5431,7 +5431,7 @@ export interface paths {
         put?: never;
         /**
          * Retry one dead notification
-         * @description Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise, and for an erased recipient's.
+         * @description Re-runs its send job with a fresh set of attempts; the notification goes back to QUEUED and counts against the user's frequency caps (`FREQUENCY_CAPS`) at the time of the retry. Also for a notification that failed for good (FAILED with reason `permanent_error` or `device_gone`: retry it once the address or device is fixed). 409 otherwise, and for an erased recipient's.
          */
         post: {
             parameters: {
@@ -5699,7 +5699,7 @@ export interface paths {
         post?: never;
         /**
          * Discard a dead notification
-         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list. Also for a notification that failed for good; 409 otherwise, and for an erased recipient's. Discarding a discarded notification answers 200 again.
+         * @description It becomes CANCELED with reason `discarded` and leaves the dead-letter list; it no longer counts against the user's frequency caps (`FREQUENCY_CAPS`). Also for a notification that failed for good; 409 otherwise, and for an erased recipient's. Discarding a discarded notification answers 200 again.
          */
         delete: {
             parameters: {
