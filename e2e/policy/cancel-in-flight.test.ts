@@ -1,4 +1,5 @@
 import { transition } from "@herald/db";
+import { frequencyCapKey } from "@herald/jobs";
 import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import type { ChannelSender } from "@herald/worker";
@@ -28,7 +29,11 @@ const email: ChannelSender = {
 
 let herald: Herald;
 beforeAll(async () => {
-  herald = await startHerald({ overrides: { senders: { email } } });
+  herald = await startHerald({
+    // One marketing e-mail per user and day: the slot a canceled send that went out must keep.
+    workerEnv: { FREQUENCY_CAPS: "marketing:email:1/1d" },
+    overrides: { senders: { email } },
+  });
   await herald.call("PUT", "/v1/users/cancel-late", { email: "late@example.com" });
 });
 afterAll(async () => {
@@ -72,5 +77,56 @@ describe("canceling a notification while its provider call is in flight", () => 
     const late = await herald.call("DELETE", `/v1/notifications/${id}`);
     expect(late.status).toBe(409);
     expect(late.body.error.message).toContain("is SENT");
+  });
+});
+
+describe("canceling an event while its provider call is in flight", () => {
+  /** A weekly promo e-mail to `userId`; its e-mail once routed. */
+  async function promo(userId: string, dedupKey?: string) {
+    const res = await herald.call("POST", "/v1/events", {
+      type: "weekly_promo",
+      userId,
+      channels: ["email"],
+      data: catalog.weekly_promo.example,
+      ...(dedupKey ? { dedupKey } : {}),
+    });
+    expect(res.status).toBe(202);
+    const eventId: string = res.body.eventId;
+    const email = await eventually(async () => {
+      const e = (await herald.call("GET", `/v1/events/${eventId}`)).body;
+      return e.status === "routed" ? e.notifications[0] : null;
+    });
+    return { eventId, email };
+  }
+
+  it("the message went out: it keeps its frequency-cap slot and its dedup key", async () => {
+    await herald.call("PUT", "/v1/users/cap-late", { email: "cap-late@example.com" });
+    provider.hold();
+    const entered = provider.entered.length;
+    const first = await promo("cap-late", "spring-sale");
+    await eventually(async () => provider.entered.length > entered);
+    expect(provider.entered.at(-1)).toBe(first.email.id);
+
+    // DELETE /v1/events/:id cancels what is not sent yet, this e-mail included, gives its slot
+    // back and releases its dedup key: nothing of the event had gone out when it looked.
+    const canceled = await herald.call("DELETE", `/v1/events/${first.eventId}`);
+    expect(canceled.status).toBe(200);
+    expect((await herald.call("GET", `/v1/notifications/${first.email.id}`)).body.status).toBe("CANCELED");
+
+    provider.release();
+    await eventually(
+      async () => (await herald.call("GET", `/v1/notifications/${first.email.id}`)).body.status === "SENT",
+    );
+    // The user got it: it counts against the cap, and the same key again is a duplicate.
+    await eventually(async () => {
+      const [r] = await herald.db.sql<{ id: string }[]>`
+        select id from recipients where external_id = 'cap-late'`;
+      const key = frequencyCapKey(herald.prefix, r!.id, "marketing", "email");
+      return (await herald.worker!.deps.redis.zscore(key, first.eventId)) !== null;
+    });
+    const again = await promo("cap-late", "spring-sale");
+    expect([again.email.status, again.email.reason]).toEqual(["SUPPRESSED", "duplicate"]);
+    const other = await promo("cap-late");
+    expect([other.email.status, other.email.reason]).toEqual(["SUPPRESSED", "frequency_cap"]);
   });
 });

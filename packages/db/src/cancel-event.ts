@@ -86,7 +86,8 @@ export async function cancelEvent(
  * duplicate. One statement, run after the notifications were canceled: it
  * sees every row the router inserted and every send recorded before it. A
  * send already in the provider's hands that is recorded after it (CANCELED
- * then SENT) has its claim released: a re-trigger then sends again.
+ * then SENT) has its claim released here; its worker claims it again
+ * (`markSentOverCancel`, the worker's `keepWhatWentOut`).
  */
 async function releaseDedupClaims(db: Db, eventId: string): Promise<void> {
   await pg(db)`

@@ -1,5 +1,6 @@
 import { statusesInto } from "@herald/domain";
 import type { Db } from "./client.ts";
+import { transition } from "./notifications.ts";
 import { pg } from "./raw.ts";
 
 export interface SentRecord {
@@ -11,13 +12,15 @@ export interface SentRecord {
   detail: Record<string, unknown>;
 }
 
-const FROM = statusesInto("SENT");
+// CANCELED is left to markSentOverCancel: the sender must know when it overrode a cancel.
+const FROM = statusesInto("SENT").filter((s) => s !== "CANCELED");
 
 /**
  * `transition(…, "SENT")` for many notifications in one statement (status,
  * provider fields and a timeline entry each, only from statuses the state
- * machine allows). Returns the ids that moved. One round trip for a whole
- * batch keeps the time between a provider's answer and its record short.
+ * machine allows, except CANCELED: see {@link markSentOverCancel}). Returns
+ * the ids that moved. One round trip for a whole batch keeps the time
+ * between a provider's answer and its record short.
  */
 export async function markSent(db: Db, records: SentRecord[]): Promise<Set<string>> {
   if (records.length === 0) return new Set();
@@ -55,4 +58,29 @@ export async function markSent(db: Db, records: SentRecord[]): Promise<Set<strin
     )
     select id from u`;
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Records SENT a notification canceled while its provider call was in flight
+ * (the message went out, so the record must say so): the one move out of
+ * CANCELED. Separate from {@link markSent}, which cannot tell the old status
+ * of the rows it moved, so that the sender learns it undid a cancel and puts
+ * back what the cancel gave up (the frequency-cap slot, the dedup claim).
+ * True when it moved the row.
+ */
+export function markSentOverCancel(db: Db, r: SentRecord): Promise<boolean> {
+  return transition(db, r.id, "SENT", {
+    from: ["CANCELED"],
+    set: { provider: r.provider, providerMessageId: r.providerMessageId, sentAt: r.sentAt, lastError: null },
+    detail: r.detail,
+    at: r.sentAt,
+  });
+}
+
+/** When each of `ids` went out, for those that did (a send recorded over a cancel included). */
+export async function sentTimes(db: Db, ids: readonly string[]): Promise<Map<string, Date>> {
+  if (ids.length === 0) return new Map();
+  const rows = await pg(db)<{ id: string; sent_at: Date | string }[]>`
+    select id, sent_at from notifications where id = any(${ids as string[]}::text[]) and sent_at is not null`;
+  return new Map(rows.map((r) => [r.id, new Date(r.sent_at)]));
 }

@@ -5,6 +5,8 @@ export {
   forgetFrequencySlots,
   frequencyCapKey,
   moveFrequencySlots,
+  putBackFrequencySlots,
+  type ReleasedSlot,
   releaseFrequencySlots,
   type SlotMove,
 } from "./frequency-slots.ts";

@@ -43,7 +43,7 @@ const cancel = createRoute({
     "key. Also before routing: the " +
     "router then makes no notification for it, and one routing it at that moment makes no more. A send a " +
     "worker has already handed to the provider still goes out: its notification moves on from CANCELED to " +
-    "SENT. Answers the event as `GET /v1/events/{eventId}` does, `status: canceled`; a repeat answers 200 " +
+    "SENT, and counts against the caps and holds the `dedupKey` as a sent one does. Answers the event as `GET /v1/events/{eventId}` does, `status: canceled`; a repeat answers 200 " +
     "again (and cancels anything an interrupted first call left).",
   middleware: [requireScope("events:write")] as const,
   request: { params: EventIdParam },

@@ -105,7 +105,7 @@ const cancel = createRoute({
   tags: ["Notifications"],
   summary: "Cancel a scheduled or queued notification",
   description:
-    "Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished), or while a worker is sending it. Canceling a canceled notification answers 200 again. A canceled notification no longer counts against the user's frequency caps (`FREQUENCY_CAPS`). A send that starts in the instant of the cancel still goes out: the notification then moves on to SENT, its timeline showing both.",
+    "Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished), or while a worker is sending it. Canceling a canceled notification answers 200 again. A canceled notification no longer counts against the user's frequency caps (`FREQUENCY_CAPS`). A send that starts in the instant of the cancel still goes out: the notification then moves on to SENT, its timeline showing both, and it counts against the caps as a sent one does.",
   middleware: [requireScope("events:write")] as const,
   request: { params: NotificationIdParam },
   responses: {
@@ -179,7 +179,8 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
     }
     // A worker holding it may already be talking to the provider: canceling now would answer
     // "canceled" for a message that goes out. Should the send start between this look and the
-    // update below, its SENT still wins over CANCELED, so the record tells what happened.
+    // update below, its SENT still wins over CANCELED, so the record tells what happened, and the
+    // slot given back below is taken again (giveBackFrequencySlots).
     if (await isBeingSent(deps.queues, before)) throw tooLate("being sent");
     const canceled =
       (await transition(deps.db, notificationId, "CANCELED", { detail: { by: "api" } })) ||

@@ -1,11 +1,17 @@
+import { sentTimes } from "@herald/db";
 import {
   type FrequencySlot,
   forgetFrequencySlots,
   moveFrequencySlots,
+  putBackFrequencySlots,
+  type ReleasedSlot,
   releaseFrequencySlots,
   type SlotMove,
 } from "@herald/jobs";
 import type { ApiDeps } from "../deps.ts";
+
+/** A canceled notification's slot: a notification row is one. */
+export type CanceledSlot = FrequencySlot & { id: string };
 
 /**
  * Gives back the frequency-cap slots of notifications canceled before they
@@ -15,21 +21,40 @@ import type { ApiDeps } from "../deps.ts";
  * cancel into an error. A slot not given back only keeps the cap stricter
  * until its window passes; a repeated cancel of the notification gives it
  * back then.
+ *
+ * A send already in the provider's hands when the cancel came goes out and
+ * is recorded SENT over the cancel; its worker then takes the slot again.
+ * Should that happen before the slot is given back here, the give-back would
+ * undo it, so the rows are read again afterwards and those that went out get
+ * their slot back.
  */
 export async function giveBackFrequencySlots(
   deps: ApiDeps,
-  canceled: readonly FrequencySlot[],
+  canceled: readonly CanceledSlot[],
 ): Promise<void> {
   if (canceled.length === 0) return;
   try {
-    // A notification row names its slot itself (recipient, category, channel, event).
-    await releaseFrequencySlots(deps.redis, deps.env.QUEUE_PREFIX, canceled);
+    const released = await releaseFrequencySlots(deps.redis, deps.env.QUEUE_PREFIX, canceled);
+    await putBackWhatWentOut(deps, released);
   } catch (err) {
     deps.logger.warn(
       { err: (err as Error).message, notifications: canceled.length },
       "frequency-cap slots not given back",
     );
   }
+}
+
+async function putBackWhatWentOut(deps: ApiDeps, released: ReleasedSlot<CanceledSlot>[]): Promise<void> {
+  if (released.length === 0) return;
+  const sent = await sentTimes(
+    deps.db,
+    released.map((r) => r.slot.id),
+  );
+  const back = released.flatMap((r) => {
+    const at = sent.get(r.slot.id);
+    return at ? [{ released: r, at }] : [];
+  });
+  if (back.length > 0) await putBackFrequencySlots(deps.redis, deps.env.QUEUE_PREFIX, back);
 }
 
 /**

@@ -756,7 +756,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel an event: send nothing more of it
-         * @description Marks the event canceled and cancels its notifications not sent yet: PENDING, SCHEDULED, QUEUED, FAILED (awaiting a retry, or for good), DEAD (so no dead-letter retry sends them later), and items waiting in a digest that has not gone out. Sent and suppressed ones keep their status. What it cancels no longer counts against the user's frequency caps (`FREQUENCY_CAPS`); what was sent still does. When none of its notifications went out, its `dedupKey` is released, so the event can be triggered again under the same key. Also before routing: the router then makes no notification for it, and one routing it at that moment makes no more. A send a worker has already handed to the provider still goes out: its notification moves on from CANCELED to SENT. Answers the event as `GET /v1/events/{eventId}` does, `status: canceled`; a repeat answers 200 again (and cancels anything an interrupted first call left).
+         * @description Marks the event canceled and cancels its notifications not sent yet: PENDING, SCHEDULED, QUEUED, FAILED (awaiting a retry, or for good), DEAD (so no dead-letter retry sends them later), and items waiting in a digest that has not gone out. Sent and suppressed ones keep their status. What it cancels no longer counts against the user's frequency caps (`FREQUENCY_CAPS`); what was sent still does. When none of its notifications went out, its `dedupKey` is released, so the event can be triggered again under the same key. Also before routing: the router then makes no notification for it, and one routing it at that moment makes no more. A send a worker has already handed to the provider still goes out: its notification moves on from CANCELED to SENT, and counts against the caps and holds the `dedupKey` as a sent one does. Answers the event as `GET /v1/events/{eventId}` does, `status: canceled`; a repeat answers 200 again (and cancels anything an interrupted first call left).
          */
         delete: {
             parameters: {
@@ -1174,7 +1174,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel a scheduled or queued notification
-         * @description Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished), or while a worker is sending it. Canceling a canceled notification answers 200 again. A canceled notification no longer counts against the user's frequency caps (`FREQUENCY_CAPS`). A send that starts in the instant of the cancel still goes out: the notification then moves on to SENT, its timeline showing both.
+         * @description Also an item waiting in a digest that has not gone out (it leaves the digest). 409 when it was already sent (or otherwise finished), or while a worker is sending it. Canceling a canceled notification answers 200 again. A canceled notification no longer counts against the user's frequency caps (`FREQUENCY_CAPS`). A send that starts in the instant of the cancel still goes out: the notification then moves on to SENT, its timeline showing both, and it counts against the caps as a sent one does.
          */
         delete: {
             parameters: {

@@ -2,7 +2,10 @@ import {
   type DeviceRow,
   isDatabaseUnavailable,
   listDevices,
+  markSent,
+  markSentOverCancel,
   type SendContextRow,
+  type SentRecord,
   transition,
 } from "@herald/db";
 import type { Channel, NotificationStatus, SuppressionReason } from "@herald/domain";
@@ -13,6 +16,7 @@ import { retryWhileDatabaseDown } from "../reliability/retry-write.ts";
 import type { SentWriter } from "../reliability/sent-writer.ts";
 import { withdrawnReason } from "../router/decide-channels.ts";
 import { type DeliveryFailure, recordFailure, type TakeRetry } from "./record-failure.ts";
+import { keepWhatWentOut } from "./sent-over-cancel.ts";
 
 /** Statuses in which a send job still has work to do. Anything else was sent, canceled or suppressed meanwhile. */
 const SENDABLE = new Set<NotificationStatus>(["PENDING", "SCHEDULED", "QUEUED", "FAILED", "DEAD"]);
@@ -159,26 +163,21 @@ export async function finishDelivery(
     attempt: at.attempt,
     ...result.detail,
   };
-  await retryWhileDatabaseDown(
-    () =>
-      options.sentWriter
-        ? options.sentWriter.write({
-            id: notificationId,
-            provider: result.provider,
-            providerMessageId: result.providerMessageId,
-            sentAt,
-            detail,
-          })
-        : transition(deps.db, notificationId, "SENT", {
-            set: {
-              provider: result.provider,
-              providerMessageId: result.providerMessageId,
-              sentAt,
-              lastError: null,
-            },
-            detail,
-            at: sentAt,
-          }),
+  const record: SentRecord = {
+    id: notificationId,
+    provider: result.provider,
+    providerMessageId: result.providerMessageId,
+    sentAt,
+    detail,
+  };
+  const overCancel = await retryWhileDatabaseDown(
+    async () => {
+      const moved = options.sentWriter
+        ? await options.sentWriter.write(record)
+        : (await markSent(deps.db, [record])).has(notificationId);
+      // Not moved: sent already (a job taken over), or canceled while the provider had it.
+      return !moved && (await markSentOverCancel(deps.db, record));
+    },
     {
       deadlineMs: deps.env.reliability.statusWriteRetryMs,
       logger: deps.logger,
@@ -186,6 +185,7 @@ export async function finishDelivery(
       ...(options.gate ? { gate: options.gate } : {}),
     },
   );
+  if (overCancel) await keepWhatWentOut(deps, notification, sentAt);
   const channel = notification.channel;
   await deps.senders[channel]
     .afterSent?.(ctx, result)

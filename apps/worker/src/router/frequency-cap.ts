@@ -118,3 +118,47 @@ export async function takeFrequencySlot(
   );
   return Number(allowed) === 1;
 }
+
+// A send that went out although it was canceled (the provider call was in flight): the slot the
+// cancel gave back is taken again at the send's time, counted or not (it went out), and the set
+// lives a window past its last member, as TAKE_SLOT keeps it. NX: a slot still there stays.
+const RETAKE_SLOT = `
+local at = tonumber(ARGV[1])
+redis.call('ZADD', KEYS[1], 'NX', at, ARGV[2])
+local last = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
+local keep = math.max(last, at) - at + tonumber(ARGV[3]) + 60000
+if redis.call('PTTL', KEYS[1]) < keep then redis.call('PEXPIRE', KEYS[1], keep) end
+return 1`;
+
+/** The slot of a notification that went out at `sentAt`. */
+export interface SentSlot {
+  recipientId: string;
+  category: string;
+  channel: Channel;
+  /** The event id, as the router counted it. */
+  member: string;
+  sentAt: Date;
+}
+
+/**
+ * Counts a notification that went out, whatever the caps say: canceled while
+ * its send was in flight, the cancel gave its slot back, yet the user got
+ * it. Nothing for an uncapped (category, channel).
+ */
+export async function retakeFrequencySlot(
+  redis: RedisClient,
+  prefix: string,
+  caps: readonly FrequencyCap[],
+  slot: SentSlot,
+): Promise<void> {
+  const matching = caps.filter((c) => c.category === slot.category && c.channel === slot.channel);
+  if (matching.length === 0) return;
+  await redis.eval(
+    RETAKE_SLOT,
+    1,
+    frequencyCapKey(prefix, slot.recipientId, slot.category, slot.channel),
+    String(slot.sentAt.getTime()),
+    slot.member,
+    String(Math.max(...matching.map((c) => c.windowMs))),
+  );
+}
