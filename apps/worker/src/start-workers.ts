@@ -106,7 +106,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     ]),
   ) as Record<Channel, Semaphore>;
 
-  const dispatch = async (queue: WorkerQueue, job: Job) => {
+  const dispatch = async (queue: WorkerQueue, job: Job, token: string | undefined) => {
     if (queue === "events") {
       if (job.name === "fanout_page") {
         const { eventId, page } = parseJob("events", "fanout_page", job.data);
@@ -134,7 +134,13 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       return laneOf(job).urgent ? send() : batchSlots[queue](send, notificationIds.length);
     }
     parseJob(queue, "send", job.data);
-    return sendNotification(deps, queue, job, { gate, sentWriter, contexts, lane: laneOf(job) });
+    return sendNotification(deps, queue, job, {
+      gate,
+      sentWriter,
+      contexts,
+      lane: laneOf(job),
+      ...(token ? { token } : {}),
+    });
   };
 
   const standbyLanes: StandbyLane[] = [];
@@ -167,7 +173,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     const processor = async (job: Job, token?: string) => {
       inHand++;
       try {
-        return await dispatch(queue, job);
+        return await dispatch(queue, job, token);
       } catch (err) {
         if (err instanceof ChannelPausedError && token) {
           // Due again when the pause ends, at the same attempt (see ChannelPausedError).

@@ -257,7 +257,7 @@ describe("a change of digest time", () => {
     const before = await digestOf(first!.id);
     expect(before.flushAt.toISOString()).toBe("2026-03-24T13:00:00.000Z");
     await at18(r.id);
-    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 1 });
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 1, held: 0 });
     const after = await digestOf(first!.id);
     expect(after.id).toBe(before.id);
     expect(after.flushAt.toISOString()).toBe("2026-03-24T22:00:00.000Z"); // 18:00 EDT
@@ -267,7 +267,7 @@ describe("a change of digest time", () => {
     const [third] = await promoEmails("tess", 1);
     expect(third!.digestId).toBe(after.notificationId);
     // Asked again with nothing changed: nothing moves.
-    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 0 });
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 0, held: 0 });
   });
 
   it("runs as the digest queue's reschedule job, which the API adds", async () => {
@@ -362,11 +362,11 @@ describe("a change of digest time", () => {
         quietHours: { start: "22:00", end: "07:00" },
       }),
     );
-    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 0 });
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 0, held: 0 });
     expect((await digestOf(item.id)).flushAt.toISOString()).toBe("2026-04-11T13:00:00.000Z");
     // A new digest time moves it within its own day: Friday 18:00, not Tuesday's.
     await at18(r.id);
-    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 1 });
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 1, held: 0 });
     const moved = await digestOf(item.id);
     expect(moved.flushAt.toISOString()).toBe("2026-04-10T22:00:00.000Z");
     expect((await w.deps.queues.get("digest").getJob(moved.id))!.delay).toBe((3 * 24 + 8) * 3_600_000);
@@ -387,7 +387,7 @@ describe("a change of digest time", () => {
     const window = await digestOf(waiting!.id);
     expect(window.flushAt.toISOString()).toBe("2026-04-20T13:00:00.000Z"); // Monday 09:00
     await instant(ines.id);
-    expect(await rescheduleDigests(w.deps, ines.id)).toEqual({ moved: 1 });
+    expect(await rescheduleDigests(w.deps, ines.id)).toEqual({ moved: 1, held: 0 });
     expect((await digestOf(waiting!.id)).flushAt.toISOString()).toBe("2026-04-14T14:00:00.000Z");
     await eventually(async () => ((await digestOf(waiting!.id)).status === "sent" ? true : null));
 
@@ -401,7 +401,7 @@ describe("a change of digest time", () => {
     });
     const friday = (await routed(w, id)).notifications.find((n) => n.channel === "email")!;
     await instant(ivo.id);
-    expect(await rescheduleDigests(w.deps, ivo.id)).toEqual({ moved: 1 });
+    expect(await rescheduleDigests(w.deps, ivo.id)).toEqual({ moved: 1, held: 0 });
     expect((await digestOf(friday.id)).flushAt.toISOString()).toBe("2026-04-17T16:00:00.000Z");
   });
 
@@ -414,7 +414,7 @@ describe("a change of digest time", () => {
     const [late] = await promoEmails("uma", 1);
     const [oldWindow, newWindow] = [await digestOf(old[0]!.id), await digestOf(late!.id)];
     expect(oldWindow.id).not.toBe(newWindow.id);
-    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 1 });
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 1, held: 0 });
     for (const n of old)
       expect((await getNotification(w.deps.db, n.id))!.digestId).toBe(newWindow.notificationId);
 

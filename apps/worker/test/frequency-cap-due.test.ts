@@ -1,7 +1,15 @@
-import { getPreferences, mergePreferences, savePreferences, upsertRecipient } from "@herald/db";
+import {
+  getPreferences,
+  listEventNotifications,
+  mergePreferences,
+  savePreferences,
+  updatePreferences,
+  upsertRecipient,
+} from "@herald/db";
 import { frequencyCapKey } from "@herald/jobs";
 import { testQueuePrefix } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rescheduleDigests } from "../src/digest/reschedule-digests.ts";
 import { type FrequencyCap, takeFrequencySlot } from "../src/router/frequency-cap.ts";
 import { emit, routed, testClock } from "./policy-kit.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
@@ -57,6 +65,76 @@ describe("frequency caps count a notification when it goes out (FREQUENCY_CAPS=m
     // 08:00 is within 12 hours of the 07:00 send.
     clock.set("2026-05-08T08:00:00Z");
     expect(await promo("quin")).toBe("SUPPRESSED:frequency_cap");
+  });
+});
+
+describe("a hold for quiet hours that moves is counted at its new time (FREQUENCY_CAPS=marketing:email:1/12h)", () => {
+  const quietUser = async (userId: string) => {
+    const r = await upsertRecipient(w.deps.db, userId, { email: `${userId}@example.com`, timezone: "UTC" });
+    await updatePreferences(w.deps.db, r.id, { quietHours: { start: "22:00", end: "07:00" } });
+    return r;
+  };
+  const slotOf = async (recipientId: string, eventId: string) => {
+    const score = await w.deps.redis.zscore(
+      frequencyCapKey(w.deps.env.queuePrefix, recipientId, "marketing", "email"),
+      eventId,
+    );
+    return score === null ? null : new Date(Number(score)).toISOString();
+  };
+  const emailOf = async (eventId: string) =>
+    (await listEventNotifications(w.deps.db, eventId)).find((n) => n.channel === "email")!;
+
+  it("released earlier when the quiet hours go, as far as the cap allows, and counted then", async () => {
+    const hal = await quietUser("hal");
+    clock.set("2026-05-01T23:00:00Z");
+    const held = await emit(w, { type: "weekly_promo", userId: "hal" });
+    expect((await emailOf((await routed(w, held)).event.id)).reason).toBe("quiet_hours");
+    expect(await slotOf(hal.id, held)).toBe("2026-05-02T07:00:00.000Z");
+
+    clock.set("2026-05-01T23:30:00Z");
+    await updatePreferences(w.deps.db, hal.id, { quietHours: null });
+    expect((await rescheduleDigests(w.deps, hal.id)).held).toBe(1);
+    expect(await slotOf(hal.id, held)).toBe("2026-05-01T23:30:00.000Z");
+    // Twelve hours after 23:30, not after 07:00.
+    clock.set("2026-05-02T11:45:00Z");
+    expect(await promo("hal")).toBe("ok:");
+
+    // Ida got one at 18:00: released at 23:30 hers would be the second within 12 hours, so it
+    // keeps 07:00, where it fits.
+    const ida = await quietUser("ida");
+    await updatePreferences(w.deps.db, ida.id, { quietHours: null });
+    clock.set("2026-05-03T18:00:00Z");
+    expect(await promo("ida")).toBe("ok:");
+    await updatePreferences(w.deps.db, ida.id, { quietHours: { start: "22:00", end: "07:00" } });
+    clock.set("2026-05-03T23:00:00Z");
+    const kept = await emit(w, { type: "weekly_promo", userId: "ida" });
+    await routed(w, kept);
+    clock.set("2026-05-03T23:30:00Z");
+    await updatePreferences(w.deps.db, ida.id, { quietHours: null });
+    expect((await rescheduleDigests(w.deps, ida.id)).held).toBe(0);
+    const n = await emailOf(kept);
+    expect([n.status, n.scheduledAt?.toISOString()]).toEqual(["SCHEDULED", "2026-05-04T07:00:00.000Z"]);
+    expect(await slotOf(ida.id, kept)).toBe("2026-05-04T07:00:00.000Z");
+  });
+
+  it("moved later into a full window, it is suppressed as the router would, and its slot given back", async () => {
+    const r = await quietUser("jo");
+    clock.set("2026-05-05T10:00:00Z");
+    // Outside quiet hours, scheduled for 19:30 tomorrow: 12.5 hours after a 07:00 send.
+    expect(await promo("jo", "2026-05-06T19:30:00Z")).toBe("SCHEDULED:");
+    clock.set("2026-05-05T23:00:00Z");
+    const held = await emit(w, { type: "weekly_promo", userId: "jo" });
+    expect((await emailOf((await routed(w, held)).event.id)).scheduledAt?.toISOString()).toBe(
+      "2026-05-06T07:00:00.000Z",
+    );
+
+    // Until 08:00: 11.5 hours before the 19:30 one.
+    await updatePreferences(w.deps.db, r.id, { quietHours: { start: "22:00", end: "08:00" } });
+    expect((await rescheduleDigests(w.deps, r.id)).held).toBe(1);
+    const n = await emailOf(held);
+    expect([n.status, n.reason]).toEqual(["SUPPRESSED", "frequency_cap"]);
+    expect(await slotOf(r.id, held)).toBeNull();
+    expect(await w.deps.queues.get("email").getJob(n.id)).toBeUndefined();
   });
 });
 

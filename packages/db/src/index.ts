@@ -37,6 +37,12 @@ export * from "./outbox.ts";
 export { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.ts";
 export * from "./preferences.ts";
 export * from "./preferences-patch.ts";
+export {
+  listQuietHolds,
+  type QuietHold,
+  type QuietHoldOutcome,
+  settleQuietHold,
+} from "./quiet-holds.ts";
 export * from "./recipients.ts";
 export * from "./retention.ts";
 export * from "./scheduling.ts";

@@ -79,9 +79,11 @@ export function mergePreferences(current: Preferences, patch: PreferencesPatch):
 }
 
 /**
- * Whether a change may move the user's open digest windows: digest time,
- * digest modes, quiet hours' zone. A null counts: clearing a digest mode or
- * the digest time moves windows as much as setting one.
+ * Whether a change may move what the user's preferences hold back: their
+ * open digest windows (digest time, digest modes, quiet hours' zone) and
+ * their notifications held for quiet hours (the quiet hours). A null counts:
+ * clearing a digest mode, the digest time or the quiet hours moves them as
+ * much as setting one.
  */
 export function movesDigests(patch: PreferencesPatch): boolean {
   return patch.digestTime !== undefined || patch.quietHours !== undefined || patch.categories !== undefined;

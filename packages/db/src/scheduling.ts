@@ -4,7 +4,9 @@ import type { Db } from "./client.ts";
 /**
  * Moves a SCHEDULED notification to a new time and notes it in the timeline
  * (a SCHEDULED entry with `rescheduledFrom`). Returns false when it is no
- * longer SCHEDULED (sent, canceled, being sent…).
+ * longer SCHEDULED (sent, canceled, being sent…). One the router held for
+ * quiet hours is held no longer: the time is the app's now, and a change of
+ * the user's quiet hours leaves it where it is (its reason is cleared).
  */
 export async function rescheduleNotification(
   db: Db,
@@ -17,7 +19,7 @@ export async function rescheduleNotification(
       select id, scheduled_at from notifications where id = ${id} and status = 'SCHEDULED' for update
     ), u as (
       update notifications n set scheduled_at = ${scheduledAt.toISOString()}::timestamptz,
-        updated_at = ${at.toISOString()}::timestamptz
+        updated_at = ${at.toISOString()}::timestamptz, reason = null
       from old where n.id = old.id
       returning n.id, old.scheduled_at as previous
     ), t as (

@@ -96,7 +96,8 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
         : await transition(deps.db, notificationId, "QUEUED", {
             from: ["SCHEDULED"],
             // A time already past means "now": that is when it was released, not the past time asked for.
-            set: { scheduledAt: now, queuedAt: now },
+            // Not held for quiet hours any more either (see rescheduleNotification).
+            set: { scheduledAt: now, queuedAt: now, reason: null },
             detail: { by: "api", rescheduledFrom: n.scheduledAt?.toISOString() ?? null },
           });
     const current = (await getNotification(deps.db, notificationId))!;

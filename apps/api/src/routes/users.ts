@@ -123,6 +123,9 @@ const putPrefs = createRoute({
     '`{"types": {"weekly_promo": {"channels": {"email": null}}}}` removes that one switch, ' +
     '`{"types": {"weekly_promo": null}}` all of the type\'s, `{"categories": {"marketing": {"digest": null}}}` ' +
     "makes marketing instant again. Required categories still cannot be turned off (422). " +
+    "Notifications held for the user's quiet hours follow a change of them, shortly after the answer: " +
+    "what is no longer inside quiet hours goes at once (not before its own `sendAt`), the rest waits for " +
+    "their new end (a change of the user's `timezone` does the same). " +
     "A user id Herald has not seen yet gets a recipient (in-app only until the app adds contact data). " +
     "An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, " +
     "as a new recipient.",

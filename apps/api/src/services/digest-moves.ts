@@ -5,7 +5,8 @@ import type { ApiDeps } from "../deps.ts";
  * Asks the worker to move these recipients' open digest windows after a
  * change of digest time, digest mode or time zone: without it they kept the
  * old time while new items went to a window at the new one, and the user got
- * two digests. Best effort: the change marked each recipient
+ * two digests. The same job moves their notifications held for quiet hours
+ * after a change of quiet hours or time zone. Best effort: the change marked each recipient
  * (`digestsUnsettledSince`) in its own statement, so if Redis cannot take the
  * jobs the reconciler asks again a few minutes later. Never throws.
  */

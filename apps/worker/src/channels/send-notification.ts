@@ -1,10 +1,11 @@
 import type { Batcher, RunOptions } from "@herald/batching";
 import { loadSendContexts, type SendContextRow } from "@herald/db";
 import type { Channel } from "@herald/domain";
-import { type Job, UnrecoverableError } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import { deliver, type RecordOptions, type SendOutcome } from "./deliver.ts";
 import { pauseChannel } from "./provider-throttle.ts";
+import { holdAgainIfQuiet, inQuietHoursAtRelease } from "./quiet-holds.ts";
 
 export interface SendOptions extends RecordOptions {
   /**
@@ -14,6 +15,12 @@ export interface SendOptions extends RecordOptions {
   contexts?: Batcher<string, SendContextRow | null>;
   /** `urgent` (a critical job): its grouped load takes the batcher's urgent lane. Default normal. */
   lane?: RunOptions;
+  /**
+   * The worker's lock token for the job: with it, a release that finds the
+   * user inside quiet hours holds the notification again (the job moved back
+   * to delayed). Without it (no worker), the release sends.
+   */
+  token?: string;
 }
 
 async function loadContext(
@@ -45,8 +52,16 @@ export async function sendNotification(
     notificationId: string;
     priorAttempts?: number;
   };
-  const loaded = await loadContext(deps, notificationId, options);
+  let loaded = await loadContext(deps, notificationId, options);
   if (!loaded) throw new UnrecoverableError(`notification ${notificationId} not found`);
+  if (options.token && inQuietHoursAtRelease(deps, loaded, deps.now())) {
+    const held = await holdAgainIfQuiet(deps, job, options.token, notificationId);
+    // Back in the delayed set until the quiet hours end, no attempt used.
+    if (held?.kind === "move") throw new DelayedError();
+    if (held?.kind === "suppress") return { status: "SUPPRESSED", reason: held.reason };
+    // Their end came meanwhile, or it is no longer held: sent, or skipped, as it is now.
+    loaded = (await loadSendContexts(deps.db, [notificationId])).get(notificationId) ?? loaded;
+  }
   const outcome = await deliver(
     deps,
     channel,

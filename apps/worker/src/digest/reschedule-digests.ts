@@ -9,28 +9,39 @@ import {
   type RecipientRow,
   settleDigests,
 } from "@herald/db";
+import { moveQuietHolds } from "../channels/quiet-holds.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { digestFlushAt, digestPeriodFor, windowPeriod } from "../router/digest-window.ts";
 import { recipientZone } from "../router/plan-channels.ts";
 import { enqueueDigestFlush } from "./digest-jobs.ts";
 
 /**
- * Moves a recipient's open digest windows to the time their preferences give
- * now (asked by the API after a change of digest time, time zone or digest
- * mode, and by the reconciler when that job was lost). Without it a window
- * kept the time it was opened with while new items went to a window at the
- * new time: the user got two digests, one at a time they no longer have.
- * See {@link windowTime} for where a window goes.
- * Then clears the recipient's mark (`digestsUnsettledSince`), unless a
- * change since marked it again. Returns how many windows moved or merged.
+ * Moves what a recipient's preferences hold back to the time they give now
+ * (asked by the API after a change of digest time, digest mode, quiet hours
+ * or time zone, and by the reconciler when that job was lost):
+ * - their open digest windows: without it a window kept the time it was
+ *   opened with while new items went to a window at the new time, and the
+ *   user got two digests, one at a time they no longer have (see
+ *   {@link windowTime} for where a window goes);
+ * - their notifications held for quiet hours (`moveQuietHolds`): without it
+ *   one held until 08:00 still waited for 08:00 after the quiet hours were
+ *   removed, or went out at 08:00 inside quiet hours extended to 09:00.
+ * Then clears the recipient's mark (`digestsUnsettledSince`, which stands
+ * for both), unless a change since marked it again. Returns how many windows
+ * moved or merged (`moved`) and how many held notifications moved (`held`).
  */
-export async function rescheduleDigests(deps: WorkerDeps, recipientId: string): Promise<{ moved: number }> {
+export async function rescheduleDigests(
+  deps: WorkerDeps,
+  recipientId: string,
+): Promise<{ moved: number; held: number }> {
   // Read first: the mark is written with (or after) the change it stands for.
   const recipient = await getRecipientById(deps.db, recipientId);
-  const moved = recipient && !recipient.erasedAt ? await moveOpenWindows(deps, recipient) : 0;
+  const live = recipient && !recipient.erasedAt ? recipient : null;
+  const moved = live ? await moveOpenWindows(deps, live) : 0;
+  const held = live ? await moveQuietHolds(deps, live) : 0;
   if (recipient?.digestsUnsettledSince)
     await settleDigests(deps.db, recipientId, recipient.digestsUnsettledSince);
-  return { moved };
+  return { moved, held };
 }
 
 async function moveOpenWindows(deps: WorkerDeps, recipient: RecipientRow): Promise<number> {

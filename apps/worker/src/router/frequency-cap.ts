@@ -55,29 +55,56 @@ export const frequencyCapList = z.string().transform((s, ctx) => {
 // are trimmed; future ones are kept, and the key lives until the last of them
 // is a window old. One script, so concurrent routers in any process cannot
 // overshoot; a re-run of the same event (same member) is not counted twice.
-const TAKE_SLOT = `
+// The arguments (now, due, member, then window and max per cap) and what both scripts share:
+// trimming, the span check and the key's time to live.
+const PRELUDE = `
 local now = tonumber(ARGV[1])
 local due = tonumber(ARGV[2])
 local member = ARGV[3]
 local longest = 0
 for i = 4, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
-if redis.call('ZSCORE', KEYS[1], member) then return 1 end
 local function full(from, window, max)
   return redis.call('ZCOUNT', KEYS[1], from, '(' .. (from + window)) >= max
 end
-for i = 4, #ARGV, 2 do
-  local window = tonumber(ARGV[i])
-  local max = tonumber(ARGV[i + 1])
-  if full(due, window, max) then return 0 end
-  local starts = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (due - window), due, 'WITHSCORES')
-  for j = 2, #starts, 2 do
-    if full(tonumber(starts[j]), window, max) then return 0 end
+local function fits()
+  for i = 4, #ARGV, 2 do
+    local window = tonumber(ARGV[i])
+    local max = tonumber(ARGV[i + 1])
+    if full(due, window, max) then return false end
+    local starts = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (due - window), due, 'WITHSCORES')
+    for j = 2, #starts, 2 do
+      if full(tonumber(starts[j]), window, max) then return false end
+    end
   end
+  return true
+end
+local function keep()
+  local last = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
+  redis.call('PEXPIRE', KEYS[1], math.max(last, now) - now + longest + 60000)
+end
+`;
+
+const TAKE_SLOT = `${PRELUDE}
+if redis.call('ZSCORE', KEYS[1], member) then return 1 end
+if not fits() then return 0 end
+redis.call('ZADD', KEYS[1], due, member)
+keep()
+return 1`;
+
+// A held notification whose time changed is counted again at its new time, as the router counts
+// a new one, without itself: refused, it keeps the place it had (0). 2: it had none (it was not
+// counted when routed), and still has none.
+const MOVE_SLOT = `${PRELUDE}
+local old = redis.call('ZSCORE', KEYS[1], member)
+if not old then return 2 end
+redis.call('ZREM', KEYS[1], member)
+if not fits() then
+  redis.call('ZADD', KEYS[1], old, member)
+  return 0
 end
 redis.call('ZADD', KEYS[1], due, member)
-local last = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
-redis.call('PEXPIRE', KEYS[1], math.max(last, now) - now + longest + 60000)
+keep()
 return 1`;
 
 export interface CapCheck {
@@ -103,12 +130,42 @@ export async function takeFrequencySlot(
   caps: readonly FrequencyCap[],
   check: CapCheck,
 ): Promise<boolean> {
+  return (await runSlotScript(redis, prefix, caps, check, TAKE_SLOT)) !== 0;
+}
+
+/** How a moved notification's slot fared: counted at its new time, refused there (kept where it was), or none to move. */
+export type SlotMoveResult = "moved" | "refused" | "none";
+
+/**
+ * Counts a notification whose due time moved (a hold for quiet hours the
+ * user changed) at its new time `dueAt`, as the router would count it there,
+ * its old place aside. Refused, it keeps the place it had. A notification
+ * that took no slot (uncapped when routed) is not counted now either.
+ */
+export async function moveFrequencySlot(
+  redis: RedisClient,
+  prefix: string,
+  caps: readonly FrequencyCap[],
+  check: CapCheck,
+): Promise<SlotMoveResult> {
+  const answer = await runSlotScript(redis, prefix, caps, check, MOVE_SLOT);
+  return answer === 1 ? "moved" : answer === 0 ? "refused" : "none";
+}
+
+/** Runs a slot script over the caps of the check's (category, channel); 2 when none applies. */
+async function runSlotScript(
+  redis: RedisClient,
+  prefix: string,
+  caps: readonly FrequencyCap[],
+  check: CapCheck,
+  script: string,
+): Promise<number> {
   const matching = caps.filter((c) => c.category === check.category && c.channel === check.channel);
-  if (matching.length === 0) return true;
+  if (matching.length === 0) return 2;
   const key = frequencyCapKey(prefix, check.recipientId, check.category, check.channel);
   const args = matching.flatMap((c) => [String(c.windowMs), String(c.max)]);
-  const allowed = await redis.eval(
-    TAKE_SLOT,
+  const answer = await redis.eval(
+    script,
     1,
     key,
     String(check.now.getTime()),
@@ -116,7 +173,7 @@ export async function takeFrequencySlot(
     check.member,
     ...args,
   );
-  return Number(allowed) === 1;
+  return Number(answer);
 }
 
 // A send that went out although it was canceled (the provider call was in flight): the slot the

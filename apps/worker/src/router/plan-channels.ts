@@ -12,7 +12,7 @@ import { findDuplicateOf } from "./dedup.ts";
 import { digestFlushAt, digestPeriodFor } from "./digest-window.ts";
 import { takeFrequencySlot } from "./frequency-cap.ts";
 import { pickZone } from "./local-time.ts";
-import { quietHoursEnd } from "./quiet-hours.ts";
+import { quietHoursEnd, quietZone } from "./quiet-hours.ts";
 
 /** What happens to one chosen channel's notification. */
 export type ChannelPlan =
@@ -37,10 +37,6 @@ export interface PlanInput {
 /** The user's zone for digests and quiet hours: their profile's, else the quiet hours', else UTC. */
 export function recipientZone(recipient: RecipientRow, prefs: Preferences): string {
   return pickZone(recipient.timezone, prefs.quietHours?.timezone);
-}
-
-function quietZone(recipient: RecipientRow, prefs: Preferences): string {
-  return pickZone(prefs.quietHours?.timezone, recipient.timezone);
 }
 
 /** The (channel, address) pairs the suppression list is checked for. */

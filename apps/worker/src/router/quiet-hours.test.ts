@@ -1,5 +1,6 @@
+import { DEFAULT_PREFERENCES } from "@herald/db";
 import { describe, expect, it } from "vitest";
-import { inQuietHours, quietHoursEnd } from "./quiet-hours.ts";
+import { inQuietHours, quietHoursEnd, quietRelease } from "./quiet-hours.ts";
 
 const NY = "America/New_York";
 const night = { start: "22:00", end: "07:00" };
@@ -69,5 +70,32 @@ describe("quiet hours", () => {
   it("returns null outside quiet hours or without them", () => {
     expect(quietHoursEnd(night, NY, at("2026-01-15T15:00:00Z"))).toBeNull();
     expect(quietHoursEnd(null, NY, at("2026-01-15T08:00:00Z"))).toBeNull();
+  });
+});
+
+describe("the release of a held notification under the preferences of now", () => {
+  const held = (channel: "email" | "in_app", sendAt: Date | null, timezone: string | null = NY) => ({
+    notification: { channel },
+    sendAt,
+    recipient: { timezone },
+    prefs: { ...DEFAULT_PREFERENCES, quietHours: night },
+  });
+  const channels = ["push", "email", "sms"] as const;
+
+  it("is the end of the quiet hours now is in, else now", () => {
+    expect(quietRelease(channels, held("email", null), at("2026-01-15T08:00:00Z")).toISOString()).toBe(
+      "2026-01-15T12:00:00.000Z",
+    );
+    expect(quietRelease(channels, held("email", null, "Europe/London"), at("2026-01-15T08:00:00Z"))).toEqual(
+      at("2026-01-15T08:00:00Z"),
+    );
+  });
+
+  it("counts from a sendAt still ahead, and ignores the quiet hours of a channel they no longer hold", () => {
+    const sendAt = at("2026-01-15T16:00:00Z"); // 11:00 EST
+    expect(quietRelease(channels, held("email", sendAt), at("2026-01-15T08:00:00Z"))).toEqual(sendAt);
+    expect(quietRelease(channels, held("in_app", null), at("2026-01-15T08:00:00Z"))).toEqual(
+      at("2026-01-15T08:00:00Z"),
+    );
   });
 });

@@ -1,5 +1,6 @@
-import type { QuietHours } from "@herald/db";
-import { localMinutes, nextLocalTime, parseHHMM } from "./local-time.ts";
+import type { Preferences, QuietHold, QuietHours, RecipientRow } from "@herald/db";
+import type { Channel } from "@herald/domain";
+import { localMinutes, nextLocalTime, parseHHMM, pickZone } from "./local-time.ts";
 
 const minutes = (hhmm: string) => {
   const { hour, minute } = parseHHMM(hhmm);
@@ -25,4 +26,29 @@ export function inQuietHours(qh: QuietHours, zone: string, at: Date): boolean {
 export function quietHoursEnd(qh: QuietHours | null, zone: string, at: Date): Date | null {
   if (!qh || !inQuietHours(qh, zone, at)) return null;
   return nextLocalTime(at, qh.end, zone, { everyShowing: true });
+}
+
+/** The zone quiet hours are read in: their own, else the user's, else UTC. */
+export function quietZone(recipient: Pick<RecipientRow, "timezone">, prefs: Preferences): string {
+  return pickZone(prefs.quietHours?.timezone, recipient.timezone);
+}
+
+/**
+ * When a notification held for quiet hours may go under the preferences and
+ * time zone the user has now, as the router would hold it if it routed the
+ * event now: from its `sendAt` if that is still ahead (never earlier), else
+ * from `now`, to the end of the quiet hours that time falls in, if any. A
+ * channel no longer held back (`QUIET_HOURS_CHANNELS`) goes at that time.
+ */
+export function quietRelease(
+  quietHoursChannels: readonly Channel[],
+  hold: Pick<QuietHold, "sendAt" | "prefs"> & {
+    notification: { channel: Channel };
+    recipient: Pick<RecipientRow, "timezone">;
+  },
+  now: Date,
+): Date {
+  const due = hold.sendAt && hold.sendAt.getTime() > now.getTime() ? hold.sendAt : now;
+  if (!quietHoursChannels.includes(hold.notification.channel)) return due;
+  return quietHoursEnd(hold.prefs.quietHours, quietZone(hold.recipient, hold.prefs), due) ?? due;
 }

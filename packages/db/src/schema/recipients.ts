@@ -25,10 +25,11 @@ export const recipients = pgTable(
      */
     tokensValidFrom: at("tokens_valid_from"),
     /**
-     * Set when a change of time zone or digest preferences may move the user's
-     * open digest windows, cleared by the worker once it has moved them. Still
-     * set a while later means the API's job for it was lost (Redis down at
-     * the time): the reconciler asks again.
+     * Set when a change of time zone, digest preferences or quiet hours may
+     * move the user's open digest windows or their notifications held for
+     * quiet hours, cleared by the worker once it has moved them. Still set a
+     * while later means the API's job for it was lost (Redis down at the
+     * time): the reconciler asks again.
      */
     digestsUnsettledSince: at("digests_unsettled_since"),
   },
