@@ -277,6 +277,26 @@ describe("held notifications follow a change of quiet hours or time zone", () =>
     expect(await outboxFor(w, [n.id])).toHaveLength(1);
   });
 
+  it("the move and the release at the same moment: held to the new end, one timeline entry, sent once", async () => {
+    clock.set("2026-01-15T08:00:00Z");
+    const r = await newYorker("yann", { quietHours: { start: "22:00", end: "07:00" } });
+    const { eventId, n } = await heldEmail("yann");
+    await updatePreferences(w.deps.db, r.id, { quietHours: { start: "22:00", end: "09:00" } });
+    clock.set("2026-01-15T12:00:00Z"); // 07:00 EST: the old end
+    // Whichever takes the row's lock first, the other finds it moved.
+    await Promise.all([(await emailJob(n.id))!.promote(), rescheduleDigests(w.deps, r.id)]);
+    await eventually(async () => ((await (await emailJob(n.id))!.getState()) === "delayed" ? true : null));
+    expect((await row(n.id)).scheduledAt?.toISOString()).toBe("2026-01-15T14:00:00.000Z");
+    const moves = (await getTimeline(w.deps.db, n.id)).filter((t) => t.detail?.rescheduledFrom);
+    expect(moves).toHaveLength(1);
+    expect(await outboxFor(w, [n.id])).toEqual([]);
+
+    clock.set("2026-01-15T14:00:00Z");
+    await (await emailJob(n.id))!.promote();
+    await reaches(w, eventId, "email", "SENT");
+    expect(await outboxFor(w, [n.id])).toHaveLength(1);
+  });
+
   it("a held notification whose job was lost gets one again at its new time, and goes once", async () => {
     clock.set("2026-01-15T08:00:00Z");
     const r = await newYorker("xena", { quietHours: { start: "22:00", end: "07:00" } });

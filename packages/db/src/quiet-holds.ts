@@ -102,7 +102,9 @@ export async function settleQuietHold(
         with u as (
           update notifications set scheduled_at = ${outcome.to.toISOString()}::timestamptz,
             updated_at = ${when}::timestamptz
-          where id = ${id} returning id
+          -- Already there (moved by whoever held the lock before): no second timeline entry.
+          where id = ${id} and scheduled_at is distinct from ${outcome.to.toISOString()}::timestamptz
+          returning id
         )
         insert into notification_timeline (notification_id, status, at, detail)
         select id, 'SCHEDULED', ${when}::timestamptz, ${JSON.stringify(detail)}::jsonb from u`);
