@@ -17,7 +17,7 @@ const reschedule = createRoute({
   tags: ["Notifications"],
   summary: "Reschedule a scheduled notification",
   description:
-    "Moves a SCHEDULED notification to `sendAt`. A time in the past sends it at once. Its place in the user's frequency caps (`FREQUENCY_CAPS`) moves with it. 409 when it is no longer scheduled (being sent, sent, canceled…).",
+    "Moves a SCHEDULED notification to `sendAt`. A time in the past sends it at once. Its place in the user's frequency caps (`FREQUENCY_CAPS`) moves with it. One held for the user's quiet hours takes the time given and no longer follows a change of them. 409 when it is no longer scheduled (being sent, sent, canceled…).",
   middleware: [requireScope("events:write")] as const,
   request: {
     params: NotificationIdParam,
