@@ -41,6 +41,9 @@ async function loadContext(
  * unreachable is rethrown untouched, and the caller puts the job back without
  * counting an attempt. A failure that comes after the row was recorded SENT
  * (or canceled…) by someone else throws nothing: the job completes, SKIPPED.
+ * A release of a notification held for quiet hours that finds the user
+ * inside them (changed since) holds it again until they end
+ * (`holdAgainIfQuiet`; BullMQ's `DelayedError`, no attempt used).
  */
 export async function sendNotification(
   deps: WorkerDeps,
