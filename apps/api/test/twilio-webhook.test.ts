@@ -191,6 +191,17 @@ describe("POST /v1/webhooks/twilio", () => {
     expect(await timelineOf(api.deps.db, n.id)).toEqual(["PENDING", "QUEUED", "FAILED", "SENT", "DELIVERED"]);
   });
 
+  it("a callback for a message canceled while the worker's create call was in flight records it SENT", async () => {
+    const { n, sid, search } = await queuedSms("canceled");
+    expect(await transition(api.deps.db, n.id, "CANCELED")).toBe(true);
+    const res = await post(callback(sid, "sent"), { search });
+    expect(res.body.result).toBe("updated");
+    expect(await getNotification(api.deps.db, n.id)).toMatchObject({
+      status: "SENT",
+      providerMessageId: sid,
+    });
+  });
+
   it("the notification id counts only as signed: moved to another notification's, the callback is refused", async () => {
     const { n, sid, search } = await queuedSms("signed_for");
     const { n: other } = await queuedSms("other");

@@ -7,6 +7,7 @@ import {
   markProviderAccepted,
   markRead,
   markSent,
+  markSentOverCancel,
   type NotificationRow,
   suppressAddress,
 } from "@herald/db";
@@ -54,16 +55,16 @@ export async function prepareTwilioStatus(
  * still answer with this sid, moves nothing.
  */
 async function recordSentFromCallback(db: Db, id: string, sid: string, status: string): Promise<boolean> {
-  const moved = await markSent(db, [
-    {
-      id,
-      provider: "twilio",
-      providerMessageId: sid,
-      sentAt: new Date(),
-      detail: { provider: "twilio", providerMessageId: sid, event: status, recordedBy: "status_callback" },
-    },
-  ]);
-  return moved.has(id);
+  const record = {
+    id,
+    provider: "twilio",
+    providerMessageId: sid,
+    sentAt: new Date(),
+    detail: { provider: "twilio", providerMessageId: sid, event: status, recordedBy: "status_callback" },
+  };
+  // Canceled while the create call was in flight: Twilio has the message, so the record must say
+  // SENT (the worker, whose call may yet time out, would otherwise leave it CANCELED).
+  return (await markSent(db, [record])).has(id) || (await markSentOverCancel(db, record));
 }
 
 async function applyTwilioStatus(
