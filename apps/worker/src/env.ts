@@ -15,6 +15,7 @@ import { DEFAULT_RETRY_SCHEDULE, MAX_SEND_ATTEMPTS, type QueueName } from "@hera
 import { z } from "zod";
 import { type TrackingEnv, trackingEnv, trackingEnvFragment } from "./env-tracking.ts";
 import { type ProviderEnv, pickProviderEnv, providerEnvShape } from "./providers/provider-env.ts";
+import { type RateLimitSetting, rateLimitSetting } from "./rate-limit-setting.ts";
 import { type ReliabilityEnv, reliabilityEnvSchema, toReliabilityEnv } from "./reliability-env.ts";
 import { type PolicyEnv, policyEnv, policyEnvShape } from "./router/policy-env.ts";
 
@@ -39,16 +40,6 @@ const DEFAULT_CONCURRENCY: Record<WorkerQueue, number> = {
   digest: 4,
 };
 
-const rateLimit = z
-  .string()
-  .regex(/^\d+\/\d+(ms|s|m)?$/, 'must look like "100/1s" (max jobs per duration)')
-  .transform((s) => {
-    const [max, per] = s.split("/") as [string, string];
-    const m = /^(\d+)(ms|s|m)?$/.exec(per)!;
-    const unit = { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? "ms") as "ms" | "s" | "m"];
-    return { max: Number(max), duration: Number(m[1]) * unit };
-  });
-
 const upper = (q: string) => q.toUpperCase();
 
 const perQueue = Object.fromEntries(
@@ -63,7 +54,7 @@ const retrySchedule = () =>
   });
 const perChannel = Object.fromEntries(
   CHANNELS.flatMap((c) => [
-    [`${upper(c)}_RATE_LIMIT`, rateLimit.optional()],
+    [`${upper(c)}_RATE_LIMIT`, rateLimitSetting.optional()],
     [`${upper(c)}_RETRY_SCHEDULE`, retrySchedule().optional()],
   ]),
 );
@@ -163,7 +154,7 @@ export interface WorkerEnv extends TrackingEnv {
   queuePrefix: string;
   queues: WorkerQueue[];
   concurrency: Record<WorkerQueue, number>;
-  rateLimit: Partial<Record<Channel, { max: number; duration: number }>>;
+  rateLimit: Partial<Record<Channel, RateLimitSetting>>;
   retrySchedule: Record<Channel, number[]>;
   shutdownTimeoutMs: number;
   publicUrl: string;
