@@ -14,6 +14,8 @@ const SEQUENTIAL = [
   "apps/worker/src/reliability/critical-standby.test.ts",
   "apps/worker/src/reliability/health-server.test.ts",
   "apps/worker/test/send-batch.test.ts",
+  "apps/worker/test/provider-limiter.test.ts",
+  "apps/worker/test/provider-limits.test.ts",
   "packages/jobs/src/redis-outage-log.test.ts",
 ];
 

@@ -54,7 +54,7 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
   });
   const metrics = createWorkerMetrics(redis, env.queuePrefix, logger);
   const senders = instrumentSenders(
-    { ...createSenders(env, dbHandle.db, redis), ...overrides.senders },
+    { ...createSenders(env, dbHandle.db, redis, { logger }), ...overrides.senders },
     metrics,
   );
   return {

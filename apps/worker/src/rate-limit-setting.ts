@@ -21,3 +21,11 @@ export const rateLimitSetting = z
     return { max: Number(max), duration: Number(m[1]) * unit };
   })
   .refine((l) => l.max >= 1 && l.duration >= 1, { message: "max and duration must be at least 1" });
+
+/** `100/1s` for logs and errors. */
+export const formatRateLimit = (l: RateLimitSetting): string =>
+  l.duration % 60_000 === 0
+    ? `${l.max}/${l.duration / 60_000}m`
+    : l.duration % 1000 === 0
+      ? `${l.max}/${l.duration / 1000}s`
+      : `${l.max}/${l.duration}ms`;

@@ -4,6 +4,7 @@ import { createLogger } from "@herald/logger";
 import { readSharedMetrics, sharedMetricsWriter } from "@herald/metrics";
 import { eventually, startTestRedisCluster, type TestRedisCluster } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { providerLimiter, providerLimitKey } from "../src/providers/provider-limiter.ts";
 import { createOpsAlerts } from "../src/reliability/ops-alerts.ts";
 import { takeFrequencySlot } from "../src/router/frequency-cap.ts";
 
@@ -78,6 +79,25 @@ describe("Herald's multi-key Redis work on a cluster", () => {
       false,
       true,
     ]);
+  });
+
+  it("takes provider request slots, each account's log in its own slot", async () => {
+    const limiter = (account: string) =>
+      providerLimiter({
+        redis,
+        prefix,
+        provider: "resend",
+        account,
+        limit: { max: 1, duration: 5000 },
+        setting: "RESEND_RATE_LIMIT",
+      });
+    const accounts = ["re_one", "re_two", "re_three"];
+    for (const account of accounts) await limiter(account).take();
+    await expect(limiter("re_one").take()).rejects.toMatchObject({ rateLimited: true });
+    const logs = await rc.cluster.keysByNode(`${prefix}:{provider-limit:*`);
+    expect(logs.flatMap((n) => n.keys).sort()).toEqual(
+      accounts.map((a) => providerLimitKey(prefix, "resend", a)).sort(),
+    );
   });
 
   it("writes shared metrics through a pipeline and reads them back", async () => {

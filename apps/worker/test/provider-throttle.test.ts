@@ -1,11 +1,9 @@
 import { getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
 import { type FakeResend, type FakeTwilio, startFakeResend, startFakeTwilio } from "@herald/fakes";
-import { eventually, testRedisUrl } from "@herald/testkit";
+import { eventually } from "@herald/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createWorkerDeps } from "../src/deps.ts";
-import { loadWorkerEnv } from "../src/env.ts";
-import { startWorkers } from "../src/start-workers.ts";
 import { acceptGroup } from "./accept-group.ts";
+import { startAnotherProcess } from "./another-process.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 import { twilioWorkerEnv } from "./twilio-env.ts";
 
@@ -53,22 +51,8 @@ async function firstProcess(env: Record<string, string>): Promise<TestWorker> {
   return w;
 }
 
-/** Another worker process's workers and connections, on `first`'s database and queue prefix. */
 function anotherProcess(first: TestWorker, env: Record<string, string>): void {
-  const deps = createWorkerDeps(
-    loadWorkerEnv({
-      DATABASE_URL: first.db.url,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: first.deps.env.queuePrefix,
-      NODE_ENV: "test",
-      ...env,
-    }),
-  );
-  const running = startWorkers(deps);
-  closing.push(async () => {
-    await running.close();
-    await deps.close();
-  });
+  closing.push(startAnotherProcess(first, env));
 }
 
 /** When the fake had answered `count` requests. */

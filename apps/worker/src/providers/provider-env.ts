@@ -1,5 +1,6 @@
 import { booleanFlag, commaList } from "@herald/config";
 import { z } from "zod";
+import { rateLimitSetting } from "../rate-limit-setting.ts";
 
 export const EMAIL_PROVIDER_NAMES = ["resend", "smtp", "outbox"] as const;
 export const SMS_PROVIDER_NAMES = ["twilio", "outbox"] as const;
@@ -83,6 +84,20 @@ export const providerEnvShape = {
   APNS_ENV: z.enum(["production", "sandbox"]).default("production"),
   /** Test/proxy override of the APNs gateway. */
   APNS_BASE_URL: z.url().optional(),
+
+  /**
+   * Requests per provider account, e.g. `RESEND_RATE_LIMIT=2/1s` (Resend's
+   * default), enforced across every worker process through Redis. Each
+   * counts provider requests: a Resend batch of 100 e-mails is one, an SMTP
+   * message one, a Twilio message one, a push to one device one. Unset: no
+   * limit, and no Redis call (see `limitedProviders`).
+   */
+  RESEND_RATE_LIMIT: rateLimitSetting.optional(),
+  SMTP_RATE_LIMIT: rateLimitSetting.optional(),
+  TWILIO_RATE_LIMIT: rateLimitSetting.optional(),
+  WEBPUSH_RATE_LIMIT: rateLimitSetting.optional(),
+  FCM_RATE_LIMIT: rateLimitSetting.optional(),
+  APNS_RATE_LIMIT: rateLimitSetting.optional(),
 
   /** Per-request timeout for every provider call; a timeout is a transient failure. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -42,6 +42,13 @@ export interface ChannelSender {
    * batch job is then one provider request.
    */
   readonly requestBatchSize?: number;
+  /**
+   * Optional: gets ready for a first request without sending anything (loads
+   * the SDK, fetches a token). A provider under a `<PROVIDER>_RATE_LIMIT`
+   * does it before taking its slot, so the request goes out when the slot
+   * comes, not after the loading. Cheap once done; a failure is left to `send`.
+   */
+  prepare?(): Promise<void>;
   /** Releases connections (SMTP pool, HTTP/2 sessions) at shutdown. */
   close?(): Promise<void>;
   /**

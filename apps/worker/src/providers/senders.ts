@@ -9,6 +9,7 @@ import { emailSender } from "./email/email-sender.ts";
 import { resendProvider } from "./email/resend-provider.ts";
 import { smtpProvider } from "./email/smtp-provider.ts";
 import { inboxSender } from "./inbox-sender.ts";
+import { limitedProviders, type ProviderLimitHooks } from "./limited-providers.ts";
 import { once } from "./once.ts";
 import { outboxSender } from "./outbox-sender.ts";
 import type { ChannelSender } from "./provider.ts";
@@ -69,14 +70,31 @@ function parseServiceAccount(raw: string, problems: string[]): ServiceAccount | 
   }
 }
 
+/** Where the account's identity in a provider-limit key comes from: the SMTP server and login. */
+function smtpAccount(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port}|${decodeURIComponent(u.username)}`;
+  } catch {
+    return url;
+  }
+}
+
 /**
  * Builds each channel's sender from configuration (SPEC §6). In production a
  * channel without a configured provider is a start-up error; elsewhere it
  * falls back to the dev outbox so a fresh install shows real messages with no
- * accounts. Every configuration problem is reported at once.
+ * accounts. Every configuration problem is reported at once. A provider with
+ * a `<PROVIDER>_RATE_LIMIT` is wrapped in its account's limit (`limitedProviders`).
  */
-export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Senders {
+export function createSenders(
+  env: WorkerEnv,
+  db: Db,
+  redis: RedisClient,
+  hooks: ProviderLimitHooks = {},
+): Senders {
   const p = env.providers;
+  const limits = limitedProviders(p, redis, env.queuePrefix, hooks);
   const production = env.nodeEnv === "production";
   // Per channel: a process only fails to start over the channels it sends on (WORKER_CHANNELS).
   const problems: Record<Exclude<Channel, "in_app">, string[]> = { email: [], sms: [], push: [] };
@@ -96,11 +114,17 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
   for (const name of emailNames) {
     if (name === "resend" && need(p, problems.email, "resend", ["RESEND_API_KEY"])) {
       emailProviders.push(
-        resendProvider({ apiKey: p.RESEND_API_KEY!, baseUrl: p.RESEND_BASE_URL, timeoutMs }),
+        limits.email(
+          resendProvider({ apiKey: p.RESEND_API_KEY!, baseUrl: p.RESEND_BASE_URL, timeoutMs }),
+          "resend",
+          p.RESEND_API_KEY!,
+        ),
       );
     }
     if (name === "smtp" && need(p, problems.email, "smtp", ["SMTP_URL"])) {
-      emailProviders.push(smtpProvider({ url: p.SMTP_URL!, timeoutMs, ca }));
+      emailProviders.push(
+        limits.email(smtpProvider({ url: p.SMTP_URL!, timeoutMs, ca }), "smtp", smtpAccount(p.SMTP_URL!)),
+      );
     }
   }
 
@@ -123,7 +147,7 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
     } else if (!p.TWILIO_FROM && !p.TWILIO_MESSAGING_SERVICE_SID) {
       problems.sms.push("twilio needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID");
     } else {
-      sms = twilioSender({
+      const sender = twilioSender({
         accountSid: p.TWILIO_ACCOUNT_SID!,
         authToken: p.TWILIO_AUTH_TOKEN!,
         from: p.TWILIO_FROM,
@@ -134,6 +158,8 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
         timeoutMs,
         ca,
       });
+      const from = p.TWILIO_MESSAGING_SERVICE_SID ?? p.TWILIO_FROM!;
+      sms = limits.sender(sender, "twilio", `${p.TWILIO_ACCOUNT_SID}|${from}`);
     }
   }
 
@@ -162,14 +188,20 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
     const vapidKeys = once(() => resolveVapidKeys(db, configured));
     // Record (or create) the keys now, so the API serves the right public key before the first push.
     vapidKeys().catch(() => {});
+    const subject = p.VAPID_SUBJECT ?? DEV_VAPID_SUBJECT;
     pushProviders.push(
-      webPushProvider({
-        vapidKeys,
-        subject: p.VAPID_SUBJECT ?? DEV_VAPID_SUBJECT,
-        timeoutMs,
-        ca,
-        allowPrivateEndpoints: p.PUSH_ALLOW_PRIVATE_ENDPOINTS,
-      }),
+      limits.push(
+        webPushProvider({
+          vapidKeys,
+          subject,
+          timeoutMs,
+          ca,
+          allowPrivateEndpoints: p.PUSH_ALLOW_PRIVATE_ENDPOINTS,
+        }),
+        "webpush",
+        // Generated keys are one pair per database, and the subject names the sender either way.
+        `${p.VAPID_PUBLIC_KEY ?? "generated"}|${subject}`,
+      ),
     );
   }
   if (pushNames.includes("fcm") && need(p, problems.push, "fcm", ["FCM_SERVICE_ACCOUNT"])) {
@@ -179,7 +211,11 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
       problems.push.push("fcm needs FCM_PROJECT_ID (the service account has no project_id)");
     if (sa && projectId) {
       pushProviders.push(
-        fcmProvider({ serviceAccount: sa, projectId, baseUrl: p.FCM_BASE_URL, timeoutMs, ca }),
+        limits.push(
+          fcmProvider({ serviceAccount: sa, projectId, baseUrl: p.FCM_BASE_URL, timeoutMs, ca }),
+          "fcm",
+          projectId,
+        ),
       );
     }
   }
@@ -187,18 +223,17 @@ export function createSenders(env: WorkerEnv, db: Db, redis: RedisClient): Sende
     pushNames.includes("apns") &&
     need(p, problems.push, "apns", ["APNS_KEY", "APNS_KEY_ID", "APNS_TEAM_ID", "APNS_TOPIC"])
   ) {
-    pushProviders.push(
-      apnsProvider({
-        key: inlineOrFile(p.APNS_KEY!),
-        keyId: p.APNS_KEY_ID!,
-        teamId: p.APNS_TEAM_ID!,
-        topic: p.APNS_TOPIC!,
-        environment: p.APNS_ENV,
-        baseUrl: p.APNS_BASE_URL,
-        timeoutMs,
-        ca,
-      }),
-    );
+    const apns = apnsProvider({
+      key: inlineOrFile(p.APNS_KEY!),
+      keyId: p.APNS_KEY_ID!,
+      teamId: p.APNS_TEAM_ID!,
+      topic: p.APNS_TOPIC!,
+      environment: p.APNS_ENV,
+      baseUrl: p.APNS_BASE_URL,
+      timeoutMs,
+      ca,
+    });
+    pushProviders.push(limits.push(apns, "apns", `${p.APNS_TEAM_ID}|${p.APNS_TOPIC}`));
   }
 
   const served = new Set<string>(env.queues);

@@ -64,6 +64,9 @@ export function resendProvider(options: ResendProviderOptions): EmailProvider {
   return {
     name: "resend",
     batchMax: 100,
+    async prepare() {
+      await sdk();
+    },
     async send(message: EmailMessage) {
       const client = await sdk();
       const signal = AbortSignal.timeout(options.timeoutMs);

@@ -98,6 +98,9 @@ export function smtpProvider(options: SmtpProviderOptions): EmailProvider {
   });
   return {
     name: "smtp",
+    async prepare() {
+      await transport();
+    },
     async send(message: EmailMessage) {
       try {
         const info = await (await transport()).sendMail({

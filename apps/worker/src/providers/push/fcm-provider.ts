@@ -82,6 +82,9 @@ export function fcmProvider(options: FcmProviderOptions): PushProvider {
   return {
     name: "fcm",
     kind: "fcm",
+    async prepare() {
+      await tokens.get();
+    },
     async send(device: DeviceRow, message: PushMessage) {
       // Outside the request: a payload that cannot fit fails permanently, not as a network error.
       const body = JSON.stringify({ message: fcmMessage(device.address, message) });

@@ -24,6 +24,13 @@ export interface PushProvider {
    * device no longer exists and must be removed.
    */
   send(device: DeviceRow, message: PushMessage): Promise<{ messageId: string }>;
+  /**
+   * Optional: gets ready for a first request without sending anything (loads
+   * the SDK, fetches a token). A provider under a `<PROVIDER>_RATE_LIMIT`
+   * does it before taking its slot, so the request goes out when the slot
+   * comes, not after the loading. Cheap once done; a failure is left to `send`.
+   */
+  prepare?(): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -43,8 +43,8 @@ const asDeliveryError = (provider: string, err: unknown) =>
  * Push to every device of the recipient, each through the provider for its
  * kind (web push, FCM, APNs), in parallel. Succeeds when any device accepted;
  * devices the provider reports gone are removed either way. With none
- * accepted: transient if any failure was, `gone` if every device is gone,
- * else permanent.
+ * accepted: transient if any failure was (rate-limited if every transient
+ * one was), `gone` if every device is gone, else permanent.
  */
 export function pushSender(db: Db, providers: PushProvider[], options: PushSenderOptions): ChannelSender {
   const byKind = new Map<DeviceKind, PushProvider>(providers.map((p) => [p.kind, p]));
@@ -123,6 +123,9 @@ export function pushSender(db: Db, providers: PushProvider[], options: PushSende
             provider: e.provider,
             ...(e.code ? { code: e.code } : {}),
             ...(waits.length === transient.length ? { retryAfterMs: Math.min(...waits) } : {}),
+            // Only a provider account's limit says so (push services' own 429s are per device):
+            // the channel pauses as for an e-mail or SMS account's, using no attempt.
+            rateLimited: transient.every((t) => t.error.rateLimited),
           },
         );
       }

@@ -57,6 +57,9 @@ export function webPushProvider(options: WebPushProviderOptions): PushProvider {
   return {
     name: "webpush",
     kind: "webpush",
+    async prepare() {
+      await Promise.all([sdk(), options.vapidKeys()]);
+    },
     async send(device: DeviceRow, message: PushMessage) {
       if (!device.keys) {
         throw new GoneDeviceError("web push subscription without keys", {

@@ -77,6 +77,9 @@ export function twilioSender(options: TwilioSenderOptions): ChannelSender {
   return {
     channel: "sms",
     providers: ["twilio"],
+    async prepare() {
+      await sdk();
+    },
     async send(ctx) {
       const content = ctx.notification.content;
       const to = ctx.recipient.phone;
