@@ -42,6 +42,19 @@ describe("GET /metrics", () => {
     expect(text).toContain('herald_critical_lane_standins_total{queue="events_critical"} 1');
   });
 
+  it("counts the provider requests held by a provider account's rate limit, paced or refused", async () => {
+    const writer = sharedMetricsWriter(api.deps.redis, api.deps.queues.prefix, { flushMs: 0 });
+    await writer.providerThrottled("resend", "paced");
+    await writer.providerThrottled("resend", "refused");
+    await writer.providerThrottled("resend", "refused");
+    const res = await api.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+    const text = await res.text();
+    expect(prometheusFormatProblems(text)).toEqual([]);
+    expect(text).toContain("# TYPE herald_provider_throttled_total counter");
+    expect(text).toContain('herald_provider_throttled_total{provider="resend",outcome="paced"} 1');
+    expect(text).toContain('herald_provider_throttled_total{provider="resend",outcome="refused"} 2');
+  });
+
   it("exports the workers' dead-letter, ops-alert and reconciler counters, every known series from 0", async () => {
     const scrape = async () =>
       (await api.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } })).text();

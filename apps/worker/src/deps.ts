@@ -54,7 +54,10 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
   });
   const metrics = createWorkerMetrics(redis, env.queuePrefix, logger);
   const senders = instrumentSenders(
-    { ...createSenders(env, dbHandle.db, redis, { logger }), ...overrides.senders },
+    {
+      ...createSenders(env, dbHandle.db, redis, { logger, onThrottled: metrics.providerThrottled }),
+      ...overrides.senders,
+    },
     metrics,
   );
   return {

@@ -15,6 +15,7 @@ import {
   startFakeSmtp,
   startFakeTwilio,
 } from "@herald/fakes";
+import { readSharedMetrics } from "@herald/metrics";
 import { eventually, testRedisUrl } from "@herald/testkit";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -201,6 +202,15 @@ describe("a provider account's rate limit", () => {
     await expectNoAttemptUsed(w, rows);
     expect(busiestWindow(times, SLOT_WINDOW)).toBe(1);
     expect(resend.received.map((r) => r.status)).toEqual([200, 200, 200]);
+    const { providerThrottled } = await eventually(async () => {
+      const m = await readSharedMetrics(w.deps.redis, w.deps.env.queuePrefix);
+      return m.providerThrottled.length > 0 ? m : null;
+    });
+    expect(providerThrottled).toContainEqual({
+      provider: "resend",
+      outcome: "refused",
+      value: expect.any(Number),
+    });
   });
 
   it("delays a send batch over it, which runs again whole at the same attempt", async () => {

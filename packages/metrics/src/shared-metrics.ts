@@ -21,6 +21,8 @@ export interface SharedMetricsWriter {
   jobCompleted(queue: string): Promise<void>;
   jobFailed(queue: string, final: boolean): Promise<void>;
   providerError(provider: string, kind: string): Promise<void>;
+  /** A request to `provider` waited for its account's `<PROVIDER>_RATE_LIMIT` (`paced`) or was refused by it (`refused`). */
+  providerThrottled(provider: string, outcome: string): Promise<void>;
   /** A normal-lanes process started serving a critical lane nobody was serving. */
   criticalStandIn(queue: string): Promise<void>;
   sendLatency(channel: string, priority: string, seconds: number): Promise<void>;
@@ -87,6 +89,8 @@ export function sharedMetricsWriter(
     jobCompleted: (queue) => add([[`jobs_completed|${clean(queue)}`, 1]]),
     jobFailed: (queue, final) => add([[`jobs_failed|${clean(queue)}|${final}`, 1]]),
     providerError: (provider, kind) => add([[`provider_errors|${clean(provider)}|${clean(kind)}`, 1]]),
+    providerThrottled: (provider, outcome) =>
+      add([[`provider_throttled|${clean(provider)}|${clean(outcome)}`, 1]]),
     criticalStandIn: (queue) => add([[`critical_standins|${clean(queue)}`, 1]]),
     sendLatency(channel, priority, seconds) {
       const s = Math.max(0, seconds);
@@ -103,6 +107,7 @@ export interface SharedMetrics {
   jobsCompleted: { queue: string; value: number }[];
   jobsFailed: { queue: string; final: string; value: number }[];
   providerErrors: { provider: string; kind: string; value: number }[];
+  providerThrottled: { provider: string; outcome: string; value: number }[];
   criticalStandIns: { queue: string; value: number }[];
   latency: { channel: string; priority: string; counts: number[]; sum: number }[];
 }
@@ -114,6 +119,7 @@ export async function readSharedMetrics(redis: Redis | Cluster, prefix: string):
     jobsCompleted: [],
     jobsFailed: [],
     providerErrors: [],
+    providerThrottled: [],
     criticalStandIns: [],
     latency: [],
   };
@@ -134,6 +140,7 @@ export async function readSharedMetrics(redis: Redis | Cluster, prefix: string):
     if (kind === "jobs_completed") out.jobsCompleted.push({ queue: a, value });
     else if (kind === "jobs_failed") out.jobsFailed.push({ queue: a, final: b, value });
     else if (kind === "provider_errors") out.providerErrors.push({ provider: a, kind: b, value });
+    else if (kind === "provider_throttled") out.providerThrottled.push({ provider: a, outcome: b, value });
     else if (kind === "critical_standins") out.criticalStandIns.push({ queue: a, value });
     else if (kind === "latency_bucket") {
       const i = Number(c);
@@ -146,6 +153,7 @@ export async function readSharedMetrics(redis: Redis | Cluster, prefix: string):
   out.jobsCompleted.sort(byLabels);
   out.jobsFailed.sort(byLabels);
   out.providerErrors.sort(byLabels);
+  out.providerThrottled.sort(byLabels);
   out.criticalStandIns.sort(byLabels);
   out.latency.sort((x, y) => byLabels({ c: x.channel, p: x.priority }, { c: y.channel, p: y.priority }));
   return out;

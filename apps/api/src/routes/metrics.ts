@@ -86,6 +86,14 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
       })),
     ),
     counterFamily(
+      "herald_provider_throttled_total",
+      "Provider requests held by the account's <PROVIDER>_RATE_LIMIT: outcome=paced waited for a slot in the worker (at most 1 s), outcome=refused was answered as the provider's 429 (the next provider, or a channel pause).",
+      (shared?.providerThrottled ?? []).map((x) => ({
+        labels: { provider: x.provider, outcome: x.outcome },
+        value: x.value,
+      })),
+    ),
+    counterFamily(
       "herald_critical_lane_standins_total",
       "Times a normal-lanes worker started serving a critical lane whose first job waited CRITICAL_LANE_FALLBACK_MS untaken: is the WORKER_LANES=critical process running?",
       (shared?.criticalStandIns ?? []).map((x) => ({ labels: { queue: x.queue }, value: x.value })),

@@ -13,6 +13,8 @@ export interface WorkerMetrics {
   jobCompleted(queue: string): void;
   jobFailed(queue: string, final: boolean): void;
   providerError(provider: string, kind: string): void;
+  /** A request waited for its provider account's rate limit (`paced`) or was refused by it (`refused`). */
+  providerThrottled(provider: string, outcome: "paced" | "refused"): void;
   /** This normal-lanes process started serving critical lane `queue` (see `startCriticalStandby`). */
   criticalStandIn(queue: string): void;
   /** A provider accepted the notification: records accepted → sent latency. */
@@ -33,6 +35,7 @@ export function createWorkerMetrics(redis: RedisClient, prefix: string, logger: 
     jobCompleted: (queue) => quiet(writer.jobCompleted(queue)),
     jobFailed: (queue, final) => quiet(writer.jobFailed(queue, final)),
     providerError: (provider, kind) => quiet(writer.providerError(provider, kind)),
+    providerThrottled: (provider, outcome) => quiet(writer.providerThrottled(provider, outcome)),
     criticalStandIn: (queue) => quiet(writer.criticalStandIn(queue)),
     sent(n, at = new Date()) {
       // Event ids carry the time the API accepted the event; a scheduled send counts from its due time.
