@@ -35,6 +35,12 @@ export interface AnswerRule {
   delayMs?: number;
   /** Send the status line and half the body, then cut the connection. Default false. */
   cut?: boolean;
+  /**
+   * Answer with this status instead (an HTML page, as a gateway in front of
+   * Resend sends its 502 or 504 when the upstream, which took the e-mail,
+   * failed or was too slow to answer). Default: the request's own answer.
+   */
+  status?: number;
   /** How many answers. Default: every answer until `reset()`. */
   times?: number;
 }
@@ -130,6 +136,11 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   ) {
     const rule = nextAnswerRule();
     if (rule?.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
+    if (rule?.status) {
+      const page = `<html><body><h1>${rule.status}</h1>The upstream server failed.</body></html>`;
+      res.writeHead(rule.status, { "content-type": "text/html", "content-length": Buffer.byteLength(page) });
+      return res.end(page);
+    }
     if (!rule?.cut) return sendJson(res, status, payload, extra);
     const text = JSON.stringify(payload);
     res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });

@@ -18,6 +18,16 @@ export interface SmtpMessage {
 /** The SMTP commands a fake can refuse: the sender, a recipient, or the message (after its data). */
 export type SmtpStage = "MAIL FROM" | "RCPT TO" | "DATA";
 
+/** How the final replies to the next messages go wrong although the server took them (see {@link FakeSmtp.spoilReplies}). */
+export interface ReplyRule {
+  /** Hold the 250 this long after the message was taken. Default 0. */
+  delayMs?: number;
+  /** Drop the connection instead of replying. Default false. */
+  cut?: boolean;
+  /** How many messages. Default: every one until `reset()`. */
+  times?: number;
+}
+
 export interface FakeSmtp extends FakeProvider<SmtpMessage> {
   /** `smtp://user:pass@127.0.0.1:port` (or without credentials), ready for nodemailer / `SMTP_URL`. */
   readonly smtpUrl: string;
@@ -26,6 +36,14 @@ export interface FakeSmtp extends FakeProvider<SmtpMessage> {
    * (`body`: the reply text). `failWith(rule)` is `failAt("DATA", rule)`.
    */
   failAt(stage: SmtpStage, rule: FailureRule): void;
+  /**
+   * The next messages are taken (recorded, i.e. queued for delivery) as soon
+   * as their data ended, but the server's final reply comes late or never
+   * (the connection dropped): what a client sees when the server queued the
+   * message and the 250 was lost. `setLatency`, by contrast, delays before
+   * the message is taken.
+   */
+  spoilReplies(rule: ReplyRule): void;
 }
 
 // The line break before a MIME boundary belongs to the boundary (RFC 2046 §5.1.1), not the body.
@@ -56,7 +74,15 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
   // The envelope's commands fail on their own rules; latency stays with DATA's `behaviour`.
   const envelope = { "MAIL FROM": new Behaviour(), "RCPT TO": new Behaviour() };
   const recorder = new Recorder<SmtpMessage>();
-  const server = new SMTPServer({
+  let replyRules: { rule: ReplyRule; left: number }[] = [];
+  const nextReplyRule = () => {
+    const head = replyRules[0];
+    if (!head) return undefined;
+    head.left -= 1;
+    if (head.left <= 0) replyRules.shift();
+    return head.rule;
+  };
+  const server: SMTPServer = new SMTPServer({
     disabledCommands: options.auth ? ["STARTTLS"] : ["STARTTLS", "AUTH"],
     authOptional: !options.auth,
     allowInsecureAuth: true,
@@ -97,6 +123,13 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
           headers: Object.fromEntries(parsed.headers.map((h) => [h.key.toLowerCase(), h.value])),
           ...(typeof session.user === "string" ? { user: session.user } : {}),
         });
+        const spoil = nextReplyRule();
+        if (spoil?.cut) {
+          // The connection of this session, gone before the 250 is written.
+          for (const c of server.connections) if (c.id === session.id) c._socket.destroy();
+          return;
+        }
+        if (spoil?.delayMs) await new Promise((r) => setTimeout(r, spoil.delayMs));
         callback();
       });
     },
@@ -121,8 +154,12 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
       if (stage === "DATA") behaviour.failWith(rule);
       else envelope[stage].failWith(rule);
     },
+    spoilReplies(rule) {
+      replyRules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY });
+    },
     reset() {
       base.reset();
+      replyRules = [];
       envelope["MAIL FROM"].reset();
       envelope["RCPT TO"].reset();
     },

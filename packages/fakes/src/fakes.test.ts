@@ -131,6 +131,77 @@ describe("provider fakes", () => {
     }
   });
 
+  it("Resend: spoilAnswers with a status takes the e-mail and answers a gateway's error page instead", async () => {
+    const fake = await startFakeResend({ apiKey: "re_good" });
+    const headers = { authorization: "Bearer re_good", "idempotency-key": "gateway" };
+    try {
+      fake.spoilAnswers({ status: 502, times: 1 });
+      const bad = await post(`${fake.url}/emails`, email, headers);
+      expect([bad.status, bad.headers.get("content-type"), (await bad.text()).startsWith("<html>")]).toEqual([
+        502,
+        "text/html",
+        true,
+      ]);
+      const [taken] = fake.accepted();
+      const replay = (await (await post(`${fake.url}/emails`, email, headers)).json()) as { id: string };
+      expect(replay.id).toBe(taken!.id);
+      expect(fake.accepted()).toHaveLength(1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("SMTP: spoilReplies takes the message, then answers late or drops the connection instead of the 250", async () => {
+    const fake = await startFakeSmtp();
+    /** One message over a raw session: the replies seen, and whether the server closed it first. */
+    const session = (port: number) =>
+      new Promise<{ replies: string[]; dropped: boolean; ms: number }>((resolve, reject) => {
+        const started = Date.now();
+        const socket = connectTcp(port, "127.0.0.1");
+        const commands = [
+          "EHLO client",
+          "MAIL FROM:<a@herald.test>",
+          "RCPT TO:<b@herald.test>",
+          "DATA",
+          "Subject: s\r\n\r\nhello\r\n.",
+          "QUIT",
+        ];
+        const replies: string[] = [];
+        let buffer = "";
+        let quit = false;
+        socket.on("data", (chunk) => {
+          buffer += chunk.toString();
+          for (let m = /^(\d{3}) .*\r\n/m.exec(buffer); m; m = /^(\d{3}) .*\r\n/m.exec(buffer)) {
+            replies.push(m[0].trim());
+            buffer = buffer.slice(m.index + m[0].length);
+            const next = commands.shift();
+            if (next === "QUIT") quit = true;
+            if (next) socket.write(`${next}\r\n`);
+          }
+        });
+        socket.on("close", () => resolve({ replies, dropped: !quit, ms: Date.now() - started }));
+        socket.on("error", () => {});
+        socket.setTimeout(5000, () => reject(new Error("no end")));
+      });
+    try {
+      const port = Number(new URL(fake.url).port);
+      fake.spoilReplies({ cut: true, times: 1 });
+      const cut = await session(port);
+      expect([cut.dropped, cut.replies.map((r) => r.slice(0, 3))]).toEqual([
+        true,
+        ["220", "250", "250", "250", "354"],
+      ]);
+      expect(fake.received).toHaveLength(1);
+
+      fake.spoilReplies({ delayMs: 400, times: 1 });
+      const late = await session(port);
+      expect([late.dropped, late.replies.at(-2)?.slice(0, 3), late.ms >= 390]).toEqual([false, "250", true]);
+      expect(fake.received).toHaveLength(2);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("SMTP: failAt refuses the sender or a recipient with the reply asked for", async () => {
     const fake = await startFakeSmtp();
     try {

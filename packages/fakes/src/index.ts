@@ -44,6 +44,7 @@ export {
 export {
   type FakeSmtp,
   type FakeSmtpOptions,
+  type ReplyRule,
   type SmtpMessage,
   type SmtpStage,
   startFakeSmtp,
