@@ -105,7 +105,8 @@ describe("e-mail through Resend with SMTP failover", () => {
   });
 
   it("counts the attempt as failed only when every provider failed transiently, then retries", async () => {
-    fakes.resend.failWith({ status: 500, times: 1 });
+    // 503: Resend did not take it, so SMTP is tried (a 500 may come after Resend took the e-mail).
+    fakes.resend.failWith({ status: 503, times: 1 });
     fakes.smtp.failWith({ status: 451, times: 1 });
     const worker = await fakes.start();
     const eventId = await worker.trigger("order_placed", "retry", { channels: ["email"] });

@@ -62,7 +62,7 @@ describe("resendFailure", () => {
     expect(judge(error(409, "invalid_idempotent_request"))).toMatchObject({ kind: "permanent" });
   });
 
-  it("keeps the rest: 429 rate-limited with its Retry-After, other 4xx permanent, 5xx transient", () => {
+  it("keeps the rest: 429 rate-limited with its Retry-After, other 4xx permanent, 503 transient", () => {
     const limited = resendFailure(error(429, "rate_limit_exceeded"), { "retry-after": "2" }, answered);
     expect([limited.kind, limited.rateLimited, limited.retryAfterMs, limited.ambiguous]).toEqual([
       "transient",
@@ -71,6 +71,21 @@ describe("resendFailure", () => {
       false,
     ]);
     expect(judge(error(422, "validation_error"))).toMatchObject({ kind: "permanent" });
-    expect(judge(error(500, "application_error"))).toMatchObject({ kind: "transient", ambiguous: false });
+    expect(judge(error(503, "application_error"))).toEqual({
+      kind: "transient",
+      code: "application_error",
+      ambiguous: false,
+      rateLimited: false,
+    });
+  });
+
+  it("takes a 500, 502, 504 (and any other 5xx but 503) as ambiguous: the error or the gateway may come after Resend took the e-mail", () => {
+    for (const status of [500, 502, 504, 520, 524]) {
+      const d = resendFailure(error(status, "application_error"), null, answered);
+      expect([status, d.kind, d.ambiguous, d.rateLimited]).toEqual([status, "transient", true, false]);
+      expect(d.message).toContain(`HTTP ${status}`);
+    }
+    // A 503 says the request was not processed (nor does a 429): another provider may send.
+    expect(resendFailure(error(503, "application_error"), null, answered).ambiguous).toBe(false);
   });
 });

@@ -14,6 +14,19 @@ export interface Unanswered {
   timeoutMs: number;
 }
 
+/**
+ * 5xx statuses that say the request was not processed, so another provider
+ * may send: 503 is a server (or the gateway in front of it) refusing work
+ * while overloaded or in maintenance, before the request is handled, as 429
+ * is a limit checked first. Every other 5xx may come after Resend took the
+ * e-mail: 500 is an error anywhere in the handling, possibly after the
+ * e-mail was queued (its answer not yet written); 502 and 504 come from a
+ * gateway whose upstream failed or was too slow to answer, which says
+ * nothing about whether the upstream processed it. Statuses a proxy invents
+ * (Cloudflare's 520 and 524 too) are taken the same careful way.
+ */
+const NOT_PROCESSED_5XX = new Set([503]);
+
 /** Without a status: a request Resend may have taken is ambiguous, one it never saw is an ordinary network error. */
 function unansweredError(error: ErrorResponse | null, how: Unanswered): DeliveryError {
   const code = how.timedOut ? "timeout" : "network";
@@ -48,7 +61,10 @@ function unansweredError(error: ErrorResponse | null, how: Unanswered): Delivery
  *   and ambiguous;
  * - 429 (`rate_limit_exceeded`, the daily and monthly quotas): the API key's
  *   rate, never one address's, so `rateLimited`;
- * - anything else by its status (SPEC §5: other 4xx permanent, 5xx transient).
+ * - 5xx transient, and ambiguous unless it proves the request was not
+ *   processed (503, see {@link NOT_PROCESSED_5XX}): a 500, 502 or 504 may
+ *   come after Resend took the e-mail;
+ * - anything else by its status (SPEC §5: other 4xx permanent).
  */
 export function resendFailure(
   error: ErrorResponse | null,
@@ -61,9 +77,11 @@ export function resendFailure(
   const code = error?.name ?? String(status);
   const retryAfterMs = parseRetryAfter(headers?.["retry-after"]);
   const rateLimited = status === 429;
-  const ambiguous = code === "concurrent_idempotent_requests";
+  const maybeTaken = status >= 500 && status < 600 && !NOT_PROCESSED_5XX.has(status);
+  const ambiguous = code === "concurrent_idempotent_requests" || maybeTaken;
   if (status === 401 || status === 403 || ACCOUNT_ERRORS.has(code) || ambiguous || rateLimited) {
-    return new DeliveryError("transient", text, {
+    const said = maybeTaken ? `${text} (HTTP ${status}: Resend may have accepted it)` : text;
+    return new DeliveryError("transient", said, {
       provider: "resend",
       code,
       rateLimited,

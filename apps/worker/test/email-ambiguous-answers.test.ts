@@ -1,0 +1,66 @@
+import { getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
+import { eventually } from "@herald/testkit";
+import { describe, expect, it } from "vitest";
+import { useEmailFakes } from "./email-fakes.ts";
+import type { TestWorker } from "./test-worker.ts";
+
+const fakes = useEmailFakes({ env: { PROVIDER_TIMEOUT_MS: "300" } });
+
+async function sent(w: TestWorker, eventId: string): Promise<NotificationRow> {
+  return eventually(async () => {
+    const n = (await listEventNotifications(w.deps.db, eventId)).find((x) => x.channel === "email");
+    return n?.status === "SENT" ? n : null;
+  }, 15_000);
+}
+
+const timelineOf = async (w: TestWorker, id: string) =>
+  (await getTimeline(w.deps.db, id)).map((t) => ({
+    status: t.status,
+    detail: t.detail as Record<string, unknown>,
+  }));
+
+describe("Resend's 5xx: which may come after it took the e-mail", () => {
+  it.each([500, 502, 504])(
+    "%i after Resend took the e-mail: asked again with the same key, which replays its id; SMTP sends nothing",
+    async (status) => {
+      fakes.resend.spoilAnswers({ status, times: 1 });
+      const worker = await fakes.start();
+      const n = await sent(
+        worker,
+        await worker.trigger("order_placed", `gw-${status}`, { channels: ["email"] }),
+      );
+
+      const accepted = fakes.resend.accepted();
+      expect(accepted).toHaveLength(1);
+      expect([n.provider, n.providerMessageId, n.retryCount]).toEqual(["resend", accepted[0]!.id, 0]);
+      expect(fakes.smtp.received).toHaveLength(0);
+      expect(fakes.resend.received.map((r) => [r.status, r.idempotencyKey])).toEqual([
+        [200, n.id],
+        [200, n.id],
+      ]);
+      const entry = (await timelineOf(worker, n.id)).find((t) => t.status === "SENT");
+      expect(entry?.detail).toMatchObject({ failover: [{ provider: "resend", ambiguous: true }] });
+    },
+  );
+
+  it("a 502 twice: the attempt fails without SMTP, and the next one gets Resend's id", async () => {
+    fakes.resend.spoilAnswers({ status: 502, times: 2 });
+    const worker = await fakes.start();
+    const n = await sent(worker, await worker.trigger("order_placed", "gw-twice", { channels: ["email"] }));
+    expect([n.provider, n.providerMessageId, n.retryCount]).toEqual([
+      "resend",
+      fakes.resend.accepted()[0]!.id,
+      1,
+    ]);
+    expect(fakes.resend.accepted()).toHaveLength(1);
+    expect(fakes.smtp.received).toHaveLength(0);
+  });
+
+  it("503 says Resend did not take it: SMTP sends it in the same attempt", async () => {
+    fakes.resend.failWith({ status: 503, times: 1 });
+    const worker = await fakes.start();
+    const n = await sent(worker, await worker.trigger("order_placed", "gw-503", { channels: ["email"] }));
+    expect([n.provider, n.retryCount]).toEqual(["smtp", 0]);
+    expect(fakes.resend.received.map((r) => r.status)).toEqual([503]);
+  });
+});
