@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
 import { eventually } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
@@ -18,6 +19,15 @@ const timelineOf = async (w: TestWorker, id: string) =>
     status: t.status,
     detail: t.detail as Record<string, unknown>,
   }));
+
+/** A loopback port nothing listens on: a connection there is refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
 
 describe("Resend's 5xx: which may come after it took the e-mail", () => {
   it.each([500, 502, 504])(
@@ -62,5 +72,53 @@ describe("Resend's 5xx: which may come after it took the e-mail", () => {
     const n = await sent(worker, await worker.trigger("order_placed", "gw-503", { channels: ["email"] }));
     expect([n.provider, n.retryCount]).toEqual(["smtp", 0]);
     expect(fakes.resend.received.map((r) => r.status)).toEqual([503]);
+  });
+});
+
+describe("SMTP silent after the message data: the server may have queued it", () => {
+  it.each([
+    ["its 250 comes too late", { delayMs: 1500, times: 1 }],
+    ["the connection drops before its 250", { cut: true, times: 1 }],
+  ])(
+    "%s: no failover to Resend; the next attempt sends it through SMTP again, with the same Message-ID",
+    async (_, rule) => {
+      fakes.smtp.spoilReplies(rule);
+      const worker = await fakes.start({ EMAIL_PROVIDERS: "smtp,resend", EMAIL_RETRY_SCHEDULE: "0,1s,1s" });
+      const n = await sent(
+        worker,
+        await worker.trigger("order_placed", "smtp-late", { channels: ["email"] }),
+      );
+
+      expect([n.provider, n.retryCount]).toEqual(["smtp", 1]);
+      expect(fakes.resend.received).toHaveLength(0);
+      const copies = await fakes.smtp.waitFor(2);
+      expect(copies).toHaveLength(2);
+      expect(copies.map((m) => m.headers["message-id"])).toEqual([
+        `<${n.id}@herald.test>`,
+        `<${n.id}@herald.test>`,
+      ]);
+      const timeline = await timelineOf(worker, n.id);
+      expect(timeline.map((t) => t.status)).toEqual(["PENDING", "QUEUED", "FAILED", "SENT"]);
+      expect(timeline[2]!.detail).toMatchObject({ provider: "smtp", ambiguous: true });
+    },
+  );
+
+  it("a refused connection (nothing sent) still fails over to Resend in the same attempt", async () => {
+    const refused = await fakes.start({
+      EMAIL_PROVIDERS: "smtp,resend",
+      SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`,
+    });
+    const first = await sent(
+      refused,
+      await refused.trigger("order_placed", "smtp-down", { channels: ["email"] }),
+    );
+    expect([first.provider, first.retryCount]).toEqual(["resend", 0]);
+  });
+
+  it("a 4xx reply to the data is a definite refusal: Resend sends it in the same attempt", async () => {
+    fakes.smtp.failWith({ status: 451, times: 1 });
+    const worker = await fakes.start({ EMAIL_PROVIDERS: "smtp,resend" });
+    const n = await sent(worker, await worker.trigger("order_placed", "smtp-451", { channels: ["email"] }));
+    expect([n.provider, n.retryCount]).toEqual(["resend", 0]);
   });
 });

@@ -19,6 +19,14 @@ export interface EmailMessage {
 
 export interface EmailProvider {
   readonly name: string;
+  /**
+   * Whether a request repeated with the same idempotency key gets the first
+   * one's answer rather than sending again (Resend, for 24 hours). Only such
+   * a provider is asked again at once after an ambiguous failure; another
+   * (SMTP) is left to the retry schedule, since asking again may well send a
+   * second copy. Default false.
+   */
+  readonly replaysByKey?: boolean;
   /** Sends or throws (a `DeliveryError`, or anything else, which counts as transient). */
   send(message: EmailMessage): Promise<{ messageId: string }>;
   /**

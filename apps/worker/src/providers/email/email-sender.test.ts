@@ -94,6 +94,8 @@ function scripted(name: string, answers: (string | DeliveryError)[], batch = fal
   };
   const provider: EmailProvider = {
     name,
+    // As Resend: a repeated key gets the first answer, so an ambiguous failure is asked again at once.
+    replaysByKey: true,
     async send(message: EmailMessage) {
       calls.push(message.notificationId);
       return { messageId: next() };
@@ -163,6 +165,18 @@ describe("e-mail failover after an ambiguous failure (the provider may have the 
     );
     expect([err.kind, err.code]).toEqual(["permanent", "validation_error"]);
     expect(smtp.calls).toEqual([]);
+  });
+
+  it("does not ask a provider without replay (SMTP) again at once, nor fail it over", async () => {
+    const smtp = scripted("smtp", [lost("smtp")]);
+    const withoutReplay: EmailProvider = { ...smtp.provider, replaysByKey: false };
+    const resend = scripted("resend", []);
+    const err = await failure(
+      emailSender([withoutReplay, resend.provider], { from: "a@herald.test" }).send(ctx),
+    );
+    expect([err.kind, err.ambiguous, err.provider]).toEqual(["transient", true, "smtp"]);
+    expect(smtp.calls).toHaveLength(1);
+    expect(resend.calls).toEqual([]);
   });
 
   it("still fails over after a failure the provider provably never saw", async () => {

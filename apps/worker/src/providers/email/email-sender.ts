@@ -58,24 +58,26 @@ const stillAmbiguous = (err: DeliveryError) =>
       });
 
 /**
- * One request to one provider, asked once more, at once, when it failed
- * ambiguously (the provider may have accepted it): the same message carries
- * the same idempotency key, so a provider that did take it answers with its
- * first result, and one that did not sends it now. The first failure is
- * noted in `so`; a second failure is thrown, still ambiguous unless
- * permanent.
+ * One request to one provider. When it failed ambiguously (the provider may
+ * have accepted it) and the provider replays a repeated key
+ * (`replaysByKey`), it is asked once more, at once: the same message
+ * carries the same idempotency key, so a provider that did take it answers
+ * with its first result, and one that did not sends it now. The first
+ * failure is noted in `so`; a second failure is thrown, still ambiguous
+ * unless permanent. A provider without replay (SMTP) is not asked again
+ * here: that could well deliver a second copy; the retry schedule does.
  */
-async function settled<T>(provider: string, request: () => Promise<T>, so: Failover): Promise<T> {
+async function settled<T>(provider: EmailProvider, request: () => Promise<T>, so: Failover): Promise<T> {
   try {
     return await request();
   } catch (raw) {
-    const first = asDeliveryError(provider, raw);
-    if (!first.ambiguous) throw first;
-    noteFailure(so, provider, first);
+    const first = asDeliveryError(provider.name, raw);
+    if (!first.ambiguous || !provider.replaysByKey) throw first;
+    noteFailure(so, provider.name, first);
     try {
       return await request();
     } catch (again) {
-      throw stillAmbiguous(asDeliveryError(provider, again));
+      throw stillAmbiguous(asDeliveryError(provider.name, again));
     }
   }
 }
@@ -89,14 +91,15 @@ async function settled<T>(provider: string, request: () => Promise<T>, so: Failo
  * rate-limited (429), the error is too, and the channel pauses instead.
  *
  * An `ambiguous` failure (the provider may have accepted the message: no
- * answer to a request that was sent, Resend's
- * `concurrent_idempotent_requests`) never moves on to the next provider,
- * which would send a second copy. The same provider is asked once more
- * right away with the same idempotency key (Resend answers a request it
- * already processed with the same id); its definitive answer is used, and
- * any other failure ends the attempt as a transient failure without
- * failover, so the retry schedule asks the same provider again later with
- * the same key.
+ * answer to a request that was sent, a 500/502/504 from Resend, Resend's
+ * `concurrent_idempotent_requests`, SMTP silent after the message data)
+ * never moves on to the next provider, which would send a second copy. A
+ * provider that replays a repeated key (Resend answers a request it already
+ * processed with the same id) is asked once more right away with the same
+ * key; its definitive answer is used, and any other failure ends the attempt
+ * as a transient failure without failover, so the retry schedule asks the
+ * same provider again later with the same key (and SMTP with the same
+ * Message-ID).
  *
  * `sendMany` (a send batch's e-mails) goes to the first provider in batch
  * requests where it has them (Resend: 100 per request; its default limit is
@@ -134,7 +137,7 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
   ): Promise<SendResult> {
     for (const provider of list) {
       try {
-        const { messageId } = await settled(provider.name, () => provider.send(message), so);
+        const { messageId } = await settled(provider, () => provider.send(message), so);
         return accepted(provider, messageId, so);
       } catch (raw) {
         const err = asDeliveryError(provider.name, raw);
@@ -201,7 +204,7 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
         const request = noFailures();
         let got: ({ messageId: string } | DeliveryError)[];
         try {
-          got = await settled(first.name, () => sendBatch(part.map((p) => p.message)), request);
+          got = await settled(first, () => sendBatch(part.map((p) => p.message)), request);
         } catch (raw) {
           const err = asDeliveryError(first.name, raw);
           got = part.map(() => err);

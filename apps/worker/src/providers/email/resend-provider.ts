@@ -64,6 +64,7 @@ export function resendProvider(options: ResendProviderOptions): EmailProvider {
   return {
     name: "resend",
     batchMax: 100,
+    replaysByKey: true,
     async prepare() {
       await sdk();
     },

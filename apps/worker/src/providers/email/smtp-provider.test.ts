@@ -54,6 +54,21 @@ describe("classifySmtpError", () => {
       expect([code, kindOf(Object.assign(new Error("x"), { code }))]).toEqual([code, "permanent"]);
   });
 
+  it("calls a failure without a reply after the message data was sent ambiguous: the server may have queued it", () => {
+    for (const code of ["ETIMEDOUT", "ECONNECTION", "ESOCKET"]) {
+      const d = classifySmtpError(Object.assign(new Error("Timeout"), { code, command: "CONN" }), {
+        dataSent: true,
+      });
+      expect([code, d.kind, d.ambiguous]).toEqual([code, "transient", true]);
+      expect(d.message).toContain("may have queued it");
+    }
+    // Before the data (or with a reply, which is the server's verdict) it is an ordinary failure.
+    const timeout = Object.assign(new Error("Timeout"), { code: "ETIMEDOUT", command: "CONN" });
+    expect(classifySmtpError(timeout).ambiguous).toBe(false);
+    const reply = refused("DATA", "451 4.3.0 Try again later", "EMESSAGE");
+    expect(classifySmtpError(reply, { dataSent: true }).ambiguous).toBe(false);
+  });
+
   it("names the refused command in the message", () => {
     expect(classifySmtpError(refused("MAIL FROM", "550 no")).message).toContain("(at MAIL FROM)");
   });

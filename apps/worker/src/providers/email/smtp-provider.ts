@@ -1,5 +1,6 @@
+import type { Readable } from "node:stream";
 import { DeliveryError } from "@herald/errors";
-import type { Transporter } from "nodemailer";
+import type { SendMailOptions, Transporter } from "nodemailer";
 import { once } from "../once.ts";
 import type { EmailMessage, EmailProvider } from "./email-message.ts";
 
@@ -35,9 +36,21 @@ const TRANSIENT_CODES = new Set([
 // (the greeting, EHLO, STARTTLS, AUTH, MAIL FROM with our sender) is about our server or account.
 const MESSAGE_COMMANDS = new Set(["RCPT TO", "DATA"]);
 
+/** How far a message got before its send failed. */
+export interface SmtpProgress {
+  /**
+   * The whole message, its ending dot included, was handed to the server's
+   * connection: only the server's final reply was missing. Default false.
+   */
+  dataSent?: boolean;
+}
+
 /**
  * An SMTP failure (nodemailer's error: `code`, `responseCode`, `command`)
- * as a `DeliveryError`. A reply code decides by RFC 5321 (4xx = try again
+ * as a `DeliveryError`. A failure without a reply (a timeout, a dropped
+ * connection) after the message data was sent is `ambiguous`: the server
+ * queues a message once it has read the ending dot, before it replies 250,
+ * so it may deliver this one; another provider must not send it too. A reply code decides by RFC 5321 (4xx = try again
  * later), except that a 5xx is permanent only when it refused this message
  * (at RCPT TO or DATA): a 5xx at the greeting, EHLO, AUTH (535) or MAIL FROM
  * (an unverified sender) is about our account or server, so transient: the
@@ -47,7 +60,7 @@ const MESSAGE_COMMANDS = new Set(["RCPT TO", "DATA"]);
  * Without a reply code, a connection or setup failure is transient and any
  * other (an invalid address, a message too large) permanent.
  */
-export function classifySmtpError(err: unknown): DeliveryError {
+export function classifySmtpError(err: unknown, progress: SmtpProgress = {}): DeliveryError {
   const e = err as {
     code?: string;
     responseCode?: number;
@@ -66,6 +79,13 @@ export function classifySmtpError(err: unknown): DeliveryError {
       cause: err,
     });
   }
+  if (progress.dataSent) {
+    return new DeliveryError(
+      "transient",
+      `${message}: no reply after the message data was sent (the server may have queued it)`,
+      { provider: "smtp", code: e?.code ?? "error", ambiguous: true, cause: err },
+    );
+  }
   const transient = !e?.code || TRANSIENT_CODES.has(e.code);
   return new DeliveryError(transient ? "transient" : "permanent", message, {
     provider: "smtp",
@@ -75,6 +95,33 @@ export function classifySmtpError(err: unknown): DeliveryError {
 }
 
 const domainOf = (from: string) => /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? "herald.local";
+
+/** Where a send's message stream is kept for its failure to be judged (a field of the mail data). */
+const DATA_WATCH = "heraldDataWatch";
+
+interface DataWatch {
+  stream?: Readable;
+}
+
+/**
+ * nodemailer reads a message's stream only once the server took DATA (354),
+ * into the socket, and ends it once the last byte, the ending dot included,
+ * went there; the stream a `processFunc` returns last is the one it reads
+ * (no DKIM or newline option is set here that would wrap it). Keeping that
+ * stream tells a failure before the data (safe to send elsewhere) from one
+ * after it (`SmtpProgress.dataSent`).
+ */
+function watchData(transport: Transporter): void {
+  transport.use("stream", (mail, done) => {
+    const watch = (mail.data as Record<string, unknown>)[DATA_WATCH] as DataWatch | undefined;
+    if (watch)
+      mail.message.processFunc((input) => {
+        watch.stream = input;
+        return input;
+      });
+    done();
+  });
+}
 
 /** SMTP through nodemailer with a small connection pool. */
 export function smtpProvider(options: SmtpProviderOptions): EmailProvider {
@@ -93,6 +140,7 @@ export function smtpProvider(options: SmtpProviderOptions): EmailProvider {
       socketTimeout: options.timeoutMs,
       ...(options.ca ? { tls: { ca: options.ca } } : {}),
     } as Parameters<typeof createTransport>[0]);
+    watchData(created);
     if (closed) created.close();
     return created;
   });
@@ -102,21 +150,24 @@ export function smtpProvider(options: SmtpProviderOptions): EmailProvider {
       await transport();
     },
     async send(message: EmailMessage) {
+      const watch: DataWatch = {};
+      const mail: SendMailOptions = {
+        from: message.from,
+        to: message.to,
+        subject: message.subject,
+        html: message.html,
+        text: message.text,
+        ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+        // A stable Message-ID: a resent attempt (after an ambiguous one, say) is recognisably
+        // the same e-mail, and receiving systems that drop duplicates by it do.
+        messageId: `<${message.notificationId}@${domainOf(message.from)}>`,
+        headers: { ...message.headers, "X-Herald-Notification-Id": message.notificationId },
+      };
       try {
-        const info = await (await transport()).sendMail({
-          from: message.from,
-          to: message.to,
-          subject: message.subject,
-          html: message.html,
-          text: message.text,
-          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-          // A stable Message-ID: a resent attempt is recognisably the same e-mail.
-          messageId: `<${message.notificationId}@${domainOf(message.from)}>`,
-          headers: { ...message.headers, "X-Herald-Notification-Id": message.notificationId },
-        });
+        const info = await (await transport()).sendMail(Object.assign(mail, { [DATA_WATCH]: watch }));
         return { messageId: info.messageId };
       } catch (err) {
-        throw classifySmtpError(err);
+        throw classifySmtpError(err, { dataSent: watch.stream?.readableEnded === true });
       }
     },
     async close() {
