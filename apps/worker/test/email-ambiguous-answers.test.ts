@@ -80,16 +80,21 @@ describe("SMTP silent after the message data: the server may have queued it", ()
     ["its 250 comes too late", { delayMs: 1500, times: 1 }],
     ["the connection drops before its 250", { cut: true, times: 1 }],
   ])(
-    "%s: no failover to Resend; the next attempt sends it through SMTP again, with the same Message-ID",
+    "%s: no failover to Resend, on this attempt or the next ones; SMTP sends it again with the same Message-ID",
     async (_, rule) => {
       fakes.smtp.spoilReplies(rule);
       const worker = await fakes.start({ EMAIL_PROVIDERS: "smtp,resend", EMAIL_RETRY_SCHEDULE: "0,1s,1s" });
-      const n = await sent(
-        worker,
-        await worker.trigger("order_placed", "smtp-late", { channels: ["email"] }),
-      );
+      const eventId = await worker.trigger("order_placed", "smtp-late", { channels: ["email"] });
+      const failed = await eventually(async () => {
+        const n = (await listEventNotifications(worker.deps.db, eventId)).find((x) => x.channel === "email");
+        return n?.status === "FAILED" ? n : null;
+      });
+      expect(failed.ambiguousProvider).toBe("smtp");
+      // The next attempt finds SMTP refusing our sender for now (no data sent): still not Resend's turn.
+      fakes.smtp.failAt("MAIL FROM", { status: 451, body: "Try again later", times: 1 });
+      const n = await sent(worker, eventId);
 
-      expect([n.provider, n.retryCount]).toEqual(["smtp", 1]);
+      expect([n.provider, n.retryCount]).toEqual(["smtp", 2]);
       expect(fakes.resend.received).toHaveLength(0);
       const copies = await fakes.smtp.waitFor(2);
       expect(copies).toHaveLength(2);
@@ -98,8 +103,9 @@ describe("SMTP silent after the message data: the server may have queued it", ()
         `<${n.id}@herald.test>`,
       ]);
       const timeline = await timelineOf(worker, n.id);
-      expect(timeline.map((t) => t.status)).toEqual(["PENDING", "QUEUED", "FAILED", "SENT"]);
+      expect(timeline.map((t) => t.status)).toEqual(["PENDING", "QUEUED", "FAILED", "FAILED", "SENT"]);
       expect(timeline[2]!.detail).toMatchObject({ provider: "smtp", ambiguous: true });
+      expect(timeline[3]!.detail).toMatchObject({ provider: "smtp", code: "451", ambiguous: true });
     },
   );
 
@@ -112,13 +118,13 @@ describe("SMTP silent after the message data: the server may have queued it", ()
       refused,
       await refused.trigger("order_placed", "smtp-down", { channels: ["email"] }),
     );
-    expect([first.provider, first.retryCount]).toEqual(["resend", 0]);
+    expect([first.provider, first.retryCount, first.ambiguousProvider]).toEqual(["resend", 0, null]);
   });
 
   it("a 4xx reply to the data is a definite refusal: Resend sends it in the same attempt", async () => {
     fakes.smtp.failWith({ status: 451, times: 1 });
     const worker = await fakes.start({ EMAIL_PROVIDERS: "smtp,resend" });
     const n = await sent(worker, await worker.trigger("order_placed", "smtp-451", { channels: ["email"] }));
-    expect([n.provider, n.retryCount]).toEqual(["resend", 0]);
+    expect([n.provider, n.retryCount, n.ambiguousProvider]).toEqual(["resend", 0, null]);
   });
 });

@@ -48,7 +48,7 @@ export * from "./retention.ts";
 export * from "./scheduling.ts";
 export * from "./schema/index.ts";
 export { pendingMigrations, schemaCheck } from "./schema-version.ts";
-export { loadSendContexts, type SendContextRow } from "./send-contexts.ts";
+export { loadBatchRequest, loadSendContexts, type SendContextRow } from "./send-contexts.ts";
 export * from "./settings.ts";
 export { listStaleEvents, listStaleNotifications } from "./stale-work.ts";
 export * from "./stats.ts";

@@ -59,4 +59,28 @@ describe("markRetrying", () => {
       { notification_id: "ntf_queued", status: "FAILED", detail: { attempt: 2, code: "503" } },
     ]);
   });
+
+  it("keeps the provider an ambiguous failure may have left a row with, and never clears it", async () => {
+    await insertRow("ntf_amb_a", "QUEUED");
+    await insertRow("ntf_amb_b", "QUEUED");
+    const pinned = { provider: "resend", batchKey: "batch-k" };
+    await markRetrying(
+      h.db,
+      [
+        { id: "ntf_amb_a", error: "lost", detail: {}, ambiguous: pinned },
+        { id: "ntf_amb_b", error: "refused", detail: {} },
+      ],
+      "snd_amb-a2-0123456789ab",
+    );
+    // A later, unambiguous failure (a refused connection) proves nothing about the earlier request.
+    await markRetrying(h.db, [{ id: "ntf_amb_a", error: "refused", detail: {} }], "snd_amb-a3-0123456789ab");
+    const rows = await h.sql<
+      { id: string; ambiguous_provider: string | null; ambiguous_batch_key: string | null }[]
+    >`
+      select id, ambiguous_provider, ambiguous_batch_key from notifications where id like 'ntf_amb_%' order by id`;
+    expect(rows.map((r) => [r.id, r.ambiguous_provider, r.ambiguous_batch_key])).toEqual([
+      ["ntf_amb_a", "resend", "batch-k"],
+      ["ntf_amb_b", null, null],
+    ]);
+  });
 });

@@ -280,6 +280,8 @@ export type TransitionFields = Partial<
     | "seenAt"
     | "clickedAt"
     | "digestId"
+    | "ambiguousProvider"
+    | "ambiguousBatchKey"
   >
 >;
 

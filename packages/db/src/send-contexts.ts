@@ -84,3 +84,20 @@ export async function loadSendContexts(db: Db, ids: string[]): Promise<Map<strin
   }
   return out;
 }
+
+/**
+ * The send contexts of every notification an ambiguous batch request (its
+ * Idempotency-Key in `ambiguous_batch_key`) carried, whatever their status
+ * now: canceled and suppressed ones too, since rebuilding that request's
+ * exact payload needs all of its e-mails. Rare (only after Resend refused a
+ * retry of that key with fewer e-mails), hence a query of its own.
+ */
+export async function loadBatchRequest(db: Db, batchKey: string): Promise<SendContextRow[]> {
+  const rows = await pg(db)<{ id: string }[]>`
+    select id from notifications where ambiguous_batch_key = ${batchKey}`;
+  const found = await loadSendContexts(
+    db,
+    rows.map((r) => r.id),
+  );
+  return [...found.values()];
+}

@@ -3,7 +3,8 @@
  *   push subscription gone). The notification fails at once.
  * - `transient`: 5xx, timeouts, 429, connection errors. Retried on the
  *   channel's schedule; the next provider in the failover list is tried first,
- *   unless the provider may have accepted the message (`ambiguous`). A 429
+ *   unless the provider may have accepted the message (`ambiguous`), in which
+ *   case this and every later attempt stay with that provider. A 429
  *   for the account (`rateLimited`) pauses the channel instead of using up an
  *   attempt.
  * - `gone`: the push target no longer exists; permanent, and the device is removed.
@@ -35,6 +36,8 @@ export interface DeliveryErrorOptions {
    * answers with the first result if there was one. Default false: the
    * provider refused, or provably never received the request (connection
    * refused, DNS failure, a timeout before anything was written).
+   * The worker records the provider on the notification, so that every later
+   * attempt goes to it alone (see `requestKey`).
    */
   ambiguous?: boolean;
   /**
@@ -46,6 +49,11 @@ export interface DeliveryErrorOptions {
    * provider's own word (not a check of ours before calling it). Default false.
    */
   suppressesAddress?: boolean;
+   * For an `ambiguous` failure of a request that held several messages (a
+   * Resend batch): that request's idempotency key, which every later attempt
+   * of its messages reuses. Absent when the key is the notification id.
+   */
+  requestKey?: string;
   cause?: unknown;
 }
 
@@ -58,6 +66,7 @@ export class DeliveryError extends Error {
   readonly rateLimited: boolean;
   readonly ambiguous: boolean;
   readonly suppressesAddress: boolean;
+  readonly requestKey?: string;
 
   constructor(kind: DeliveryErrorKind, message: string, options: DeliveryErrorOptions) {
     super(message, { cause: options.cause });
@@ -69,6 +78,7 @@ export class DeliveryError extends Error {
     this.rateLimited = options.rateLimited ?? false;
     this.ambiguous = kind === "transient" && (options.ambiguous ?? false);
     this.suppressesAddress = kind === "permanent" && (options.suppressesAddress ?? false);
+    if (this.ambiguous && options.requestKey !== undefined) this.requestKey = options.requestKey;
   }
 
   get retryable(): boolean {

@@ -64,6 +64,21 @@ export function failureDetail(err: DeliveryError, attempt: number) {
 }
 
 /**
+ * What an ambiguous failure leaves on the row (`ambiguous_provider`, and the
+ * batch request's key): every later attempt, after a restart or an
+ * operator's retry too, goes to that provider alone, with the same key. It
+ * rides on the FAILED or DEAD write that records the attempt anyway, so a
+ * send costs no query of its own for it. Never cleared: see the column.
+ */
+export function ambiguousFields(err: DeliveryError) {
+  if (!err.ambiguous) return {};
+  return {
+    ambiguousProvider: err.provider,
+    ...(err.requestKey !== undefined ? { ambiguousBatchKey: err.requestKey } : {}),
+  };
+}
+
+/**
  * Statuses a failed attempt may still be recorded over: the state machine's
  * ways into FAILED (PENDING, SCHEDULED, QUEUED, FAILED, DEAD). No transition
  * leads from any other status back into one of them, so a row outside them
@@ -200,7 +215,8 @@ export async function recordFailure(
       { jobId: `dead-${notificationId}-${notification.updatedAt.getTime()}` },
     );
     const dead = await transition(deps.db, notificationId, "DEAD", {
-      set: { reason: "retries_exhausted", lastError: err.message.slice(0, 1000) },
+      // Kept for an operator's retry, which must not go elsewhere either.
+      set: { reason: "retries_exhausted", lastError: err.message.slice(0, 1000), ...ambiguousFields(err) },
       detail,
     });
     // Settled in between: its dead-letter job finds it so and drops it (`handleDeadLetter`).
@@ -214,7 +230,7 @@ export async function recordFailure(
   }
   const moved = await transition(deps.db, notificationId, "FAILED", {
     incrementRetry: true,
-    set: { lastError: err.message.slice(0, 1000) },
+    set: { lastError: err.message.slice(0, 1000), ...ambiguousFields(err) },
     detail,
   });
   const failure: DeliveryFailure = { kind: "retry", error: err };

@@ -99,6 +99,10 @@ export async function handOverRetries(
       id: notification.id,
       error: error.message,
       detail: failureDetail(error, at.attempt),
+      // The provider that may have it: the retry batch goes to it alone (see ambiguousFields).
+      ...(error.ambiguous
+        ? { ambiguous: { provider: error.provider, batchKey: error.requestKey ?? null } }
+        : {}),
     })),
     jobId,
     deps.now(),

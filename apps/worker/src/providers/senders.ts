@@ -1,4 +1,4 @@
-import { type Db, resolveVapidKeys, type VapidKeyPair } from "@herald/db";
+import { type Db, loadBatchRequest, resolveVapidKeys, type VapidKeyPair } from "@herald/db";
 import type { Channel } from "@herald/domain";
 import { DeliveryError } from "@herald/errors";
 import type { RedisClient } from "@herald/jobs";
@@ -253,7 +253,11 @@ export function createSenders(
     email: unusable("email", () =>
       emailNames[0] === "outbox"
         ? outboxSender(db, "email")
-        : emailSender(emailProviders, { from: p.EMAIL_FROM!, replyTo: p.EMAIL_REPLY_TO }),
+        : emailSender(emailProviders, {
+            from: p.EMAIL_FROM!,
+            replyTo: p.EMAIL_REPLY_TO,
+            loadBatchRequest: (key) => loadBatchRequest(db, key),
+          }),
     ),
     sms: unusable("sms", () => (smsNames[0] === "outbox" || !sms ? outboxSender(db, "sms") : sms)),
     push: unusable("push", () =>

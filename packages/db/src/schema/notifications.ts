@@ -26,6 +26,22 @@ export const notifications = pgTable(
     providerMessageId: text("provider_message_id"),
     retryCount: integer("retry_count").notNull().default(0),
     lastError: text("last_error"),
+    /**
+     * The provider that may hold this notification although it never said so:
+     * an earlier attempt's request to it was answered ambiguously (no answer
+     * to a request that was written, a gateway's 502…). Every later attempt
+     * goes to it alone, never to a failover provider that would send a second
+     * copy. Kept once set (also after SENT): nothing but the provider's own
+     * conclusive answer settles it, and that ends the notification anyway.
+     */
+    ambiguousProvider: text("ambiguous_provider"),
+    /**
+     * When that ambiguous request was a batch request (Resend's
+     * `/emails/batch`), its Idempotency-Key: later attempts reuse it, and the
+     * rows sharing it are that request's e-mails. Null for a request of its
+     * own (keyed by the notification id).
+     */
+    ambiguousBatchKey: text("ambiguous_batch_key"),
     dedupKey: text("dedup_key"),
     /** The digest notification this one was folded into. */
     digestId: text("digest_id"),
@@ -54,6 +70,10 @@ export const notifications = pgTable(
     index("notifications_provider_msg_idx")
       .on(t.providerMessageId)
       .where(sql`provider_message_id IS NOT NULL`),
+    // The e-mails of an ambiguous batch request, rebuilt when its retry meets Resend's other payload.
+    index("notifications_ambiguous_batch_idx")
+      .on(t.ambiguousBatchKey)
+      .where(sql`ambiguous_batch_key IS NOT NULL`),
     // A digest flush gathers its items by digest id.
     index("notifications_digest_idx").on(t.digestId).where(sql`digest_id IS NOT NULL`),
     // Work that may need re-enqueueing or an operator's attention.

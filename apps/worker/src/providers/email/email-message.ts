@@ -1,6 +1,6 @@
+import type { NotificationRow } from "@herald/db";
 import type { RenderedFor } from "@herald/domain";
 import type { DeliveryError } from "@herald/errors";
-import type { SendContext } from "../provider.ts";
 
 /** One e-mail, provider-neutral. */
 export interface EmailMessage {
@@ -15,6 +15,17 @@ export interface EmailMessage {
   headers?: Record<string, string>;
   /** Name/value labels providers keep with the message (Resend tags). */
   tags: { name: string; value: string }[];
+}
+
+/** How a batch request is made. */
+export interface BatchRequestOptions {
+  /**
+   * The request's idempotency key. Default: the provider's own for these
+   * messages (Resend: a digest of their notification ids). A retry of an
+   * ambiguous batch request passes that request's key, whatever messages it
+   * still holds.
+   */
+  idempotencyKey?: string;
 }
 
 export interface EmailProvider {
@@ -32,9 +43,13 @@ export interface EmailProvider {
   /**
    * Optional: several e-mails in one request (at most `batchMax`). One answer
    * per message, in order: its id, or the `DeliveryError` for that message.
-   * Throws, as `send` does, when the whole request failed.
+   * Throws, as `send` does, when the whole request failed; an ambiguous
+   * failure carries the request's key (`requestKey`).
    */
-  sendBatch?(messages: EmailMessage[]): Promise<({ messageId: string } | DeliveryError)[]>;
+  sendBatch?(
+    messages: EmailMessage[],
+    options?: BatchRequestOptions,
+  ): Promise<({ messageId: string } | DeliveryError)[]>;
   /** Most messages `sendBatch` takes per request. */
   readonly batchMax?: number;
   /**
@@ -51,16 +66,16 @@ export interface EmailProvider {
 const tagValue = (v: string) => v.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 256);
 
 export function buildEmailMessage(
-  ctx: SendContext,
+  n: NotificationRow,
+  to: string,
   content: RenderedFor<"email">,
   config: { from: string; replyTo?: string | undefined },
 ): EmailMessage {
-  const n = ctx.notification;
   // Another part of Herald may add headers (List-Unsubscribe) to the rendered email.
   const headers = (content as { headers?: Record<string, string> }).headers;
   return {
     notificationId: n.id,
-    to: ctx.recipient.email ?? "",
+    to,
     from: config.from,
     ...(config.replyTo ? { replyTo: config.replyTo } : {}),
     subject: content.subject,

@@ -1,90 +1,76 @@
-import { DeliveryError, isDeliveryError } from "@herald/errors";
+import type { NotificationRow, RecipientRow } from "@herald/db";
+import { DeliveryError } from "@herald/errors";
 import type { ChannelSender, SendContext, SendResult } from "../provider.ts";
+import {
+  accepted,
+  asDeliveryError,
+  type Failover,
+  failoverDetail,
+  noFailures,
+  noteFailure,
+  settled,
+} from "./email-failover.ts";
 import { buildEmailMessage, type EmailMessage, type EmailProvider } from "./email-message.ts";
+import { type Pin, pinOf, sendPinned, sendPinnedBatch, unreachablePin } from "./pinned-requests.ts";
+
+/** A notification as far as its e-mail goes: what {@link EmailSenderOptions.loadBatchRequest} returns. */
+export interface EmailContext {
+  notification: NotificationRow;
+  /** Null for one whose recipient row is gone: its e-mail cannot be made. */
+  recipient: RecipientRow | null;
+}
 
 export interface EmailSenderOptions {
   from: string;
   replyTo?: string | undefined;
-}
-
-const asDeliveryError = (provider: string, err: unknown) =>
-  isDeliveryError(err)
-    ? err
-    : new DeliveryError("transient", `${provider}: ${(err as Error)?.message ?? String(err)}`, {
-        provider,
-        cause: err,
-      });
-
-/** What the providers tried so far answered, in order: carried into the timeline and the final error. */
-interface Failover {
-  failed: { provider: string; err: DeliveryError }[];
-}
-
-const noFailures = (): Failover => ({ failed: [] });
-
-function noteFailure(so: Failover, provider: string, err: DeliveryError): void {
-  so.failed.push({ provider, err });
+  /**
+   * Every notification an ambiguous batch request carried (the rows whose
+   * `ambiguousBatchKey` is this key, whatever their status), for its retry
+   * to send that request again exactly when Resend refuses fewer e-mails
+   * under its key. Default: none, and such a retry stays ambiguous.
+   */
+  loadBatchRequest?: (batchKey: string) => Promise<EmailContext[]>;
 }
 
 /**
- * The timeline's `failover` detail: each provider answer that failed, in
- * order, with its code and (the start of) its message. An `ambiguous` one
- * was followed by the same provider again, never by the next one.
+ * Tries `list` in order after the failures in `so`; throws the combined
+ * error when all failed. An ambiguous failure stops the list: the provider
+ * may have the message, and the next one would send a second copy.
  */
-const failoverDetail = (so: Failover) =>
-  so.failed.map(({ provider, err }) => ({
-    provider,
-    ...(err.code ? { code: err.code } : {}),
-    ...(err.ambiguous ? { ambiguous: true } : {}),
-    error: err.message.slice(0, 300),
-  }));
-
-/**
- * A failure after an ambiguous one: a transient answer to the same-key retry
- * does not prove the first request was not taken, so it stays ambiguous (no
- * failover). A permanent one is definitive: had Resend taken the first, the
- * retry would have got its answer back.
- */
-const stillAmbiguous = (err: DeliveryError) =>
-  err.kind !== "transient" || err.ambiguous
-    ? err
-    : new DeliveryError("transient", err.message, {
-        provider: err.provider,
-        ...(err.code ? { code: err.code } : {}),
-        ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
-        rateLimited: err.rateLimited,
-        ambiguous: true,
-        cause: err,
-      });
-
-/**
- * One request to one provider. When it failed ambiguously (the provider may
- * have accepted it) and the provider replays a repeated key
- * (`replaysByKey`), it is asked once more, at once: the same message
- * carries the same idempotency key, so a provider that did take it answers
- * with its first result, and one that did not sends it now. The first
- * failure is noted in `so`; a second failure is thrown, still ambiguous
- * unless permanent. A provider without replay (SMTP) is not asked again
- * here: that could well deliver a second copy; the retry schedule does.
- */
-async function settled<T>(provider: EmailProvider, request: () => Promise<T>, so: Failover): Promise<T> {
-  try {
-    return await request();
-  } catch (raw) {
-    const first = asDeliveryError(provider.name, raw);
-    if (!first.ambiguous || !provider.replaysByKey) throw first;
-    noteFailure(so, provider.name, first);
+async function tryProviders(message: EmailMessage, list: EmailProvider[], so: Failover): Promise<SendResult> {
+  for (const provider of list) {
     try {
-      return await request();
-    } catch (again) {
-      throw stillAmbiguous(asDeliveryError(provider.name, again));
+      const { messageId } = await settled(provider, () => provider.send(message), so);
+      return accepted(provider, messageId, so);
+    } catch (raw) {
+      const err = asDeliveryError(provider.name, raw);
+      if (err.kind !== "transient") throw err;
+      noteFailure(so, provider.name, err);
+      if (err.ambiguous) break;
     }
   }
+  const details = failoverDetail(so);
+  const last = details[details.length - 1]!;
+  const errors = so.failed.map((f) => f.err);
+  const lastError = errors[errors.length - 1]!;
+  // Wait as asked only if every provider asked; otherwise the normal schedule applies.
+  const waits = errors.map((e) => e.retryAfterMs);
+  const retryAfterMs = waits.every((w) => w !== undefined) ? Math.min(...(waits as number[])) : undefined;
+  throw new DeliveryError("transient", details.map((f) => f.error).join("; "), {
+    provider: last.provider,
+    ...(last.code ? { code: last.code } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    // One provider that is not throttled but failed (SMTP down) makes it an ordinary failed
+    // attempt; so does an ambiguous end, which must be recorded (the provider kept on the row).
+    rateLimited: !lastError.ambiguous && errors.every((e) => e.rateLimited),
+    ambiguous: lastError.ambiguous,
+    ...(lastError.requestKey !== undefined ? { requestKey: lastError.requestKey } : {}),
+  });
 }
 
 /**
  * E-mail with provider failover (SPEC §5): providers are tried in order; a
- * transient failure (5xx, 429, a refused connection, a timeout before the
+ * transient failure (429, 503, a refused connection, a timeout before the
  * request was sent) moves on to the next one within the same attempt, a
  * permanent one stops at once. Only when every provider failed transiently
  * does the attempt count as failed (and retry); when every one of them was
@@ -94,25 +80,27 @@ async function settled<T>(provider: EmailProvider, request: () => Promise<T>, so
  * answer to a request that was sent, a 500/502/504 from Resend, Resend's
  * `concurrent_idempotent_requests`, SMTP silent after the message data)
  * never moves on to the next provider, which would send a second copy. A
- * provider that replays a repeated key (Resend answers a request it already
- * processed with the same id) is asked once more right away with the same
- * key; its definitive answer is used, and any other failure ends the attempt
- * as a transient failure without failover, so the retry schedule asks the
- * same provider again later with the same key (and SMTP with the same
- * Message-ID).
+ * provider that replays a repeated key (Resend) is asked once more right
+ * away with the same key; its definitive answer is used, and any other
+ * failure ends the attempt as a transient, ambiguous failure. The worker
+ * then keeps the provider on the notification, and every later attempt
+ * (after a restart, or an operator's retry, too) is pinned to it alone with
+ * the same key until it answers conclusively (`pinned-requests.ts`).
  *
  * `sendMany` (a send batch's e-mails) goes to the first provider in batch
  * requests where it has them (Resend: 100 per request; its default limit is
  * a few requests a second, so one request per e-mail caps a team at a few
  * e-mails a second); a message that fails there transiently goes on to the
  * next providers on its own, unless the batch request's failure was
- * ambiguous (retried once with the same key first, as above).
+ * ambiguous. Pinned e-mails go to their provider: those of one ambiguous
+ * batch request together, under its key.
  */
 export function emailSender(providers: EmailProvider[], options: EmailSenderOptions): ChannelSender {
   if (providers.length === 0) throw new Error("emailSender needs at least one provider");
   const first = providers[0]!;
+  const named = new Map(providers.map((p) => [p.name, p]));
 
-  const messageOf = (ctx: SendContext): EmailMessage => {
+  const messageOf = (ctx: EmailContext): EmailMessage => {
     const content = ctx.notification.content;
     if (content.channel !== "email") {
       throw new DeliveryError("permanent", `not e-mail content (${content.channel})`, {
@@ -120,82 +108,49 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
         code: "bad_content",
       });
     }
-    if (!ctx.recipient.email) {
+    if (!ctx.recipient?.email) {
       throw new DeliveryError("permanent", "recipient has no e-mail address", {
         provider: first.name,
         code: "no_destination",
       });
     }
-    return buildEmailMessage(ctx, content, options);
+    return buildEmailMessage(ctx.notification, ctx.recipient.email, content, options);
   };
 
-  /** Tries `list` in order after the failures in `so`; throws the combined error when all failed. */
-  async function tryProviders(
-    message: EmailMessage,
-    list: EmailProvider[],
-    so: Failover,
-  ): Promise<SendResult> {
-    for (const provider of list) {
-      try {
-        const { messageId } = await settled(provider, () => provider.send(message), so);
-        return accepted(provider, messageId, so);
-      } catch (raw) {
-        const err = asDeliveryError(provider.name, raw);
-        if (err.kind !== "transient") throw err;
-        noteFailure(so, provider.name, err);
-        // The provider may have it: the next one would send a second copy.
-        if (err.ambiguous) break;
+  const loadBatchRequest = options.loadBatchRequest;
+  const loadMessages = loadBatchRequest
+    ? async (key: string) => {
+        const rows = await loadBatchRequest(key);
+        try {
+          return rows.map(messageOf);
+        } catch {
+          // A row that no longer makes its e-mail (an erased recipient): the request cannot be rebuilt.
+          return null;
+        }
       }
-    }
-    const details = failoverDetail(so);
-    const last = details[details.length - 1]!;
-    const errors = so.failed.map((f) => f.err);
-    // Wait as asked only if every provider asked; otherwise the normal schedule applies.
-    const waits = errors.map((e) => e.retryAfterMs);
-    const retryAfterMs = waits.every((w) => w !== undefined) ? Math.min(...(waits as number[])) : undefined;
-    throw new DeliveryError("transient", details.map((f) => f.error).join("; "), {
-      provider: last.provider,
-      ...(last.code ? { code: last.code } : {}),
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      // One provider that is not throttled but failed (SMTP down) makes it an ordinary failed attempt.
-      rateLimited: errors.every((e) => e.rateLimited),
-      ambiguous: errors[errors.length - 1]!.ambiguous,
-    });
-  }
-
-  const accepted = (provider: EmailProvider, messageId: string, so: Failover): SendResult => ({
-    provider: provider.name,
-    providerMessageId: messageId,
-    ...(so.failed.length > 0 ? { detail: { failover: failoverDetail(so) } } : {}),
-  });
+    : undefined;
 
   const sendOne = (message: EmailMessage, so: Failover = noFailures()) =>
     tryProviders(message, so.failed.length > 0 ? providers.slice(1) : providers, so);
 
-  /** A send batch's e-mails through the first provider's batch requests (only where it has them). */
-  async function sendMany(
+  /** Pinned e-mails of one provider (and batch request, if `pin.batchKey`): one answer each, in order. */
+  async function sendToPin(pin: Pin, messages: EmailMessage[]): Promise<(SendResult | Error)[]> {
+    const provider = named.get(pin.provider);
+    if (!provider || (pin.batchKey && !provider.sendBatch)) return messages.map(() => unreachablePin(pin));
+    if (pin.batchKey) return sendPinnedBatch(provider, messages, pin.batchKey, loadMessages);
+    return Promise.all(
+      messages.map((m) =>
+        sendPinned(provider, m).catch((err: unknown) => asDeliveryError(provider.name, err)),
+      ),
+    );
+  }
+
+  /** A send batch's unpinned e-mails through the first provider's batch requests. */
+  async function sendInBatches(
     sendBatch: NonNullable<EmailProvider["sendBatch"]>,
-    requestBatchSize: number,
-    ctxs: SendContext[],
-  ): Promise<(SendResult | Error)[]> {
-    const answers: (SendResult | Error)[] = new Array(ctxs.length);
-    const ready: { i: number; message: EmailMessage }[] = [];
-    ctxs.forEach((ctx, i) => {
-      try {
-        ready.push({ i, message: messageOf(ctx) });
-      } catch (err) {
-        answers[i] = err as Error;
-      }
-    });
-    const settle = (i: number, p: Promise<SendResult>) =>
-      p.then(
-        (r) => {
-          answers[i] = r;
-        },
-        (err: unknown) => {
-          answers[i] = asDeliveryError(first.name, err);
-        },
-      );
+    ready: { i: number; message: EmailMessage }[],
+    answers: (SendResult | Error)[],
+  ): Promise<void> {
     const parts: (typeof ready)[] = [];
     for (let k = 0; k < ready.length; k += requestBatchSize) parts.push(ready.slice(k, k + requestBatchSize));
     await Promise.all(
@@ -213,17 +168,59 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
           part.map(async ({ i, message }, j) => {
             const answer = got[j] ?? new DeliveryError("transient", "no answer", { provider: first.name });
             if (!(answer instanceof Error)) answers[i] = accepted(first, answer.messageId, request);
-            // An ambiguous one stays with this provider: its retry batch asks it again, same rows, same key.
+            // An ambiguous one stays with this provider: the worker pins it there, under the request's key.
             else if (answer.kind !== "transient" || answer.ambiguous) answers[i] = answer;
             else {
               const so = noFailures();
               noteFailure(so, first.name, answer);
-              await settle(i, sendOne(message, so));
+              answers[i] = await sendOne(message, so).catch((err: unknown) =>
+                asDeliveryError(first.name, err),
+              );
             }
           }),
         );
       }),
     );
+  }
+
+  /** A send batch's e-mails: pinned ones to their provider, the others in the first provider's batch requests. */
+  async function sendMany(
+    sendBatch: NonNullable<EmailProvider["sendBatch"]>,
+    ctxs: SendContext[],
+  ): Promise<(SendResult | Error)[]> {
+    const answers: (SendResult | Error)[] = new Array(ctxs.length);
+    const ready: { i: number; message: EmailMessage }[] = [];
+    const pinned = new Map<string, { pin: Pin; items: { i: number; message: EmailMessage }[] }>();
+    ctxs.forEach((ctx, i) => {
+      let message: EmailMessage;
+      try {
+        message = messageOf(ctx);
+      } catch (err) {
+        answers[i] = err as Error;
+        return;
+      }
+      const pin = pinOf(ctx.notification);
+      if (!pin) {
+        ready.push({ i, message });
+        return;
+      }
+      const group = `${pin.provider}\u0000${pin.batchKey ?? ""}`;
+      const entry = pinned.get(group) ?? { pin, items: [] };
+      entry.items.push({ i, message });
+      pinned.set(group, entry);
+    });
+    await Promise.all([
+      sendInBatches(sendBatch, ready, answers),
+      ...[...pinned.values()].map(async ({ pin, items }) => {
+        const got = await sendToPin(
+          pin,
+          items.map((x) => x.message),
+        );
+        items.forEach(({ i }, k) => {
+          answers[i] = got[k]!;
+        });
+      }),
+    ]);
     return answers;
   }
 
@@ -236,11 +233,16 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
     ...(first.sendBatch
       ? {
           requestBatchSize,
-          sendMany: (ctxs: SendContext[]) => sendMany(first.sendBatch!.bind(first), requestBatchSize, ctxs),
+          sendMany: (ctxs: SendContext[]) => sendMany(first.sendBatch!.bind(first), ctxs),
         }
       : {}),
     async send(ctx) {
-      return sendOne(messageOf(ctx));
+      const message = messageOf(ctx);
+      const pin = pinOf(ctx.notification);
+      if (!pin) return sendOne(message);
+      const [answer] = await sendToPin(pin, [message]);
+      if (answer instanceof Error) throw answer;
+      return answer!;
     },
     async close() {
       await Promise.all(providers.map((p) => p.close?.()));

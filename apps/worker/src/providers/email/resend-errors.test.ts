@@ -81,11 +81,19 @@ describe("resendFailure", () => {
 
   it("takes a 500, 502, 504 (and any other 5xx but 503) as ambiguous: the error or the gateway may come after Resend took the e-mail", () => {
     for (const status of [500, 502, 504, 520, 524]) {
-      const d = resendFailure(error(status, "application_error"), null, answered);
-      expect([status, d.kind, d.ambiguous, d.rateLimited]).toEqual([status, "transient", true, false]);
+      const d = resendFailure(error(status, "application_error"), null, answered, "batch-k");
+      expect([status, d.kind, d.ambiguous, d.rateLimited, d.requestKey]).toEqual([
+        status,
+        "transient",
+        true,
+        false,
+        "batch-k",
+      ]);
       expect(d.message).toContain(`HTTP ${status}`);
     }
-    // A 503 says the request was not processed (nor does a 429): another provider may send.
-    expect(resendFailure(error(503, "application_error"), null, answered).ambiguous).toBe(false);
+    // A 503 says the request was not processed (nor is a 429): another provider may send.
+    expect(
+      resendFailure(error(503, "application_error"), null, answered, "batch-k").requestKey,
+    ).toBeUndefined();
   });
 });

@@ -28,7 +28,7 @@ export interface Unanswered {
 const NOT_PROCESSED_5XX = new Set([503]);
 
 /** Without a status: a request Resend may have taken is ambiguous, one it never saw is an ordinary network error. */
-function unansweredError(error: ErrorResponse | null, how: Unanswered): DeliveryError {
+function unansweredError(error: ErrorResponse | null, how: Unanswered, requestKey?: string): DeliveryError {
   const code = how.timedOut ? "timeout" : "network";
   const what = how.timedOut ? `no answer within ${how.timeoutMs} ms` : (error?.message ?? "no answer");
   if (how.mayHaveReached) {
@@ -39,6 +39,7 @@ function unansweredError(error: ErrorResponse | null, how: Unanswered): Delivery
         provider: "resend",
         code,
         ambiguous: true,
+        ...(requestKey !== undefined ? { requestKey } : {}),
       },
     );
   }
@@ -65,14 +66,18 @@ function unansweredError(error: ErrorResponse | null, how: Unanswered): Delivery
  *   processed (503, see {@link NOT_PROCESSED_5XX}): a 500, 502 or 504 may
  *   come after Resend took the e-mail;
  * - anything else by its status (SPEC §5: other 4xx permanent).
+ *
+ * `requestKey`, the idempotency key of a batch request, goes on an ambiguous
+ * error for the worker to keep (`DeliveryError.requestKey`).
  */
 export function resendFailure(
   error: ErrorResponse | null,
   headers: Record<string, string> | null,
   how: Unanswered,
+  requestKey?: string,
 ): DeliveryError {
   const status = error?.statusCode ?? null;
-  if (status === null) return unansweredError(error, how);
+  if (status === null) return unansweredError(error, how, requestKey);
   const text = `resend: ${error?.name ?? "error"}: ${error?.message ?? "no message"}`;
   const code = error?.name ?? String(status);
   const retryAfterMs = parseRetryAfter(headers?.["retry-after"]);
@@ -86,6 +91,7 @@ export function resendFailure(
       code,
       rateLimited,
       ambiguous,
+      ...(ambiguous && requestKey !== undefined ? { requestKey } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { DeliveryError } from "@herald/errors";
 import { once } from "../once.ts";
 import { mayHaveReachedServer, type RequestTrace, traceRequests } from "../request-trace.ts";
-import type { EmailMessage, EmailProvider } from "./email-message.ts";
+import type { BatchRequestOptions, EmailMessage, EmailProvider } from "./email-message.ts";
 import { resendFailure, type Unanswered } from "./resend-errors.ts";
 
 export interface ResendProviderOptions {
@@ -48,7 +48,11 @@ const batchIdempotencyKey = (messages: EmailMessage[]) =>
  * refused as the same key with another payload).
  *
  * A request with no answer is `ambiguous` (Resend may have accepted it)
- * unless it provably never left this process; see `resendFailure`.
+ * unless it provably never left this process; see `resendFailure`. The
+ * retry of an ambiguous batch request passes that request's key
+ * (`options.idempotencyKey`), which the worker kept, rather than one made
+ * of the e-mails it still holds: those may be fewer (one canceled since),
+ * and a new key would be new e-mails to Resend.
  */
 export function resendProvider(options: ResendProviderOptions): EmailProvider {
   // The SDK is loaded on first send: a worker that never sends through Resend does not hold it.
@@ -77,22 +81,23 @@ export function resendProvider(options: ResendProviderOptions): EmailProvider {
       if (value.data) return { messageId: value.data.id };
       throw resendFailure(value.error, value.headers, unanswered(signal, trace));
     },
-    async sendBatch(messages: EmailMessage[]) {
+    async sendBatch(messages: EmailMessage[], batchOptions: BatchRequestOptions = {}) {
       const order = messages
         .map((message, i) => ({ message, i }))
         .sort((x, y) => byNotificationId(x.message, y.message));
       const sorted = order.map((o) => o.message);
+      const key = batchOptions.idempotencyKey ?? batchIdempotencyKey(sorted);
       const client = await sdk();
       const signal = AbortSignal.timeout(options.timeoutMs);
       const { value, trace } = await traceRequests(() =>
         client.batch.send(sorted.map(payload), {
-          idempotencyKey: batchIdempotencyKey(sorted),
+          idempotencyKey: key,
           batchValidation: "permissive",
           signal,
         }),
       );
       const { data, error, headers } = value;
-      if (!data) throw resendFailure(error, headers, unanswered(signal, trace));
+      if (!data) throw resendFailure(error, headers, unanswered(signal, trace), key);
       // Permissive validation: the accepted ones' ids in order, the refused ones by index.
       const refused = new Map((data.errors ?? []).map((e) => [e.index, e.message]));
       let next = 0;
@@ -110,6 +115,7 @@ export function resendProvider(options: ResendProviderOptions): EmailProvider {
           : new DeliveryError("transient", "resend: no id in the batch answer", {
               provider: "resend",
               ambiguous: true,
+              requestKey: key,
             });
       });
       const inGivenOrder: (typeof answers)[number][] = new Array(messages.length);
