@@ -172,6 +172,33 @@ describe("a provider account's rate limit", () => {
     expect(reached[1]! - reached[0]!).toBeGreaterThanOrEqual(480);
   });
 
+  it("passes on what the e-mail failover relies on: replays by key, and a batch request's idempotency key", async () => {
+    const env = loadWorkerEnv({
+      DATABASE_URL: "postgres://x/y",
+      REDIS_URL: "redis://x",
+      RESEND_RATE_LIMIT: "100/1s",
+    });
+    const keys: (string | undefined)[] = [];
+    const resend: EmailProvider = {
+      name: "resend",
+      replaysByKey: true,
+      batchMax: 100,
+      send: async () => ({ messageId: "re_1" }),
+      async sendBatch(messages, options) {
+        keys.push(options?.idempotencyKey);
+        return messages.map((_, i) => ({ messageId: `re_${i}` }));
+      },
+    };
+    const limited = limitedProviders(env.providers, a, testQueuePrefix()).email(resend, "resend", "re_key");
+    expect(limited).not.toBe(resend);
+    // Only a provider that replays is asked again at once after an ambiguous failure.
+    expect(limited.replaysByKey).toBe(true);
+    const message = {} as Parameters<EmailProvider["send"]>[0];
+    await limited.sendBatch!([message, message], { idempotencyKey: "batch-key-1" });
+    // A retried ambiguous batch must go out under its first request's key.
+    expect(keys).toEqual(["batch-key-1"]);
+  });
+
   it("keys each account apart, under the worker's prefix, without the credential in the key", () => {
     const key = providerLimitKey("herald", "resend", "re_secret_key");
     expect(key).toMatch(/^herald:\{provider-limit:resend:[0-9a-f]{16}\}$/);

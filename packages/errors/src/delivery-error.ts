@@ -49,6 +49,7 @@ export interface DeliveryErrorOptions {
    * provider's own word (not a check of ours before calling it). Default false.
    */
   suppressesAddress?: boolean;
+  /**
    * For an `ambiguous` failure of a request that held several messages (a
    * Resend batch): that request's idempotency key, which every later attempt
    * of its messages reuses. Absent when the key is the notification id.

@@ -77,44 +77,39 @@ export function limitedProviders(
     });
   };
   return {
+    // Spread, so whatever else a provider says of itself (`replaysByKey`, `batchMax`, `close`…) stays
+    // as it is; only the requests take a slot first, their arguments passed on whole.
     email(provider, name, account) {
       const limiter = limiterFor(name, account);
       if (!limiter) return provider;
-      const { sendBatch, close } = provider;
+      const { sendBatch } = provider;
       const prepare = provider.prepare?.bind(provider);
       return {
-        name: provider.name,
-        ...(provider.batchMax !== undefined ? { batchMax: provider.batchMax } : {}),
-        ...(prepare ? { prepare } : {}),
+        ...provider,
         async send(message) {
           await takeWhenReady(limiter, prepare);
           return provider.send(message);
         },
         ...(sendBatch
           ? {
-              async sendBatch(messages) {
+              async sendBatch(...args: Parameters<typeof sendBatch>) {
                 await takeWhenReady(limiter, prepare);
-                return sendBatch.call(provider, messages);
+                return sendBatch.apply(provider, args);
               },
             }
           : {}),
-        ...(close ? { close: () => close.call(provider) } : {}),
       };
     },
     push(provider, name, account) {
       const limiter = limiterFor(name, account);
       if (!limiter) return provider;
-      const { close } = provider;
       const prepare = provider.prepare?.bind(provider);
       return {
-        name: provider.name,
-        kind: provider.kind,
-        ...(prepare ? { prepare } : {}),
+        ...provider,
         async send(device, message) {
           await takeWhenReady(limiter, prepare);
           return provider.send(device, message);
         },
-        ...(close ? { close: () => close.call(provider) } : {}),
       };
     },
     sender(sender, name, account) {
