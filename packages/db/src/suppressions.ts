@@ -83,15 +83,47 @@ export async function suppressAddress(db: Db, input: SuppressAddressInput): Prom
   return row!;
 }
 
-/** Lifts a suppression (an operator's decision, e.g. the mailbox works again). */
-export async function unsuppressAddress(db: Db, channel: Channel, address: string): Promise<boolean> {
-  const rows = await db
-    .delete(suppressions)
-    .where(
-      and(eq(suppressions.channel, channel), eq(suppressions.addressHash, addressHash(channel, address))),
-    )
-    .returning({ channel: suppressions.channel });
-  return rows.length > 0;
+export interface UnsuppressOptions {
+  /**
+   * Also lift a spam complaint (`complained`). Default false: a complaint is
+   * kept and answered as `complaint`, so lifting one is always a decision of
+   * its own, not a side effect of lifting bounces.
+   */
+  complaints?: boolean;
+}
+
+/**
+ * What `unsuppressAddress` did: `lifted` the row (as it was), kept it because
+ * it is a `complaint` and complaints were not included, or found `none`.
+ */
+export type UnsuppressOutcome =
+  | { kind: "lifted"; row: SuppressionRow }
+  | { kind: "complaint"; row: SuppressionRow }
+  | { kind: "none" };
+
+/**
+ * Lifts a suppression (an operator's decision: the mailbox works again, the
+ * number replied START). The row is locked while it is judged, so a
+ * complaint arriving meanwhile (`suppressAddress` upgrading a bounce) is
+ * either kept whole or lifted knowingly, never deleted unseen.
+ */
+export async function unsuppressAddress(
+  db: Db,
+  channel: Channel,
+  address: string,
+  options: UnsuppressOptions = {},
+): Promise<UnsuppressOutcome> {
+  const key = and(
+    eq(suppressions.channel, channel),
+    eq(suppressions.addressHash, addressHash(channel, address)),
+  );
+  return db.transaction(async (tx): Promise<UnsuppressOutcome> => {
+    const [row] = await tx.select().from(suppressions).where(key).for("update");
+    if (!row) return { kind: "none" };
+    if (row.reason === "complained" && !options.complaints) return { kind: "complaint", row };
+    await tx.delete(suppressions).where(key);
+    return { kind: "lifted", row };
+  });
 }
 
 /** Which of these (channel, address) pairs are suppressed. */

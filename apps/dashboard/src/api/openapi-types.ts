@@ -2811,6 +2811,628 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{userId}/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Why a user gets no e-mail or SMS: the suppressions of their addresses
+         * @description The suppression list entries of the user's current e-mail address and phone number (at most one each). While an address is on the list, the user's notifications on that channel end `SUPPRESSED` with reason `bounced_address`, critical ones included, until the address is lifted (`DELETE …/suppressions/{channel}`) or the user's address changes. An address the user no longer has is not listed: look it up with `POST /v1/suppressions/lookup`. An empty list: both addresses get messages. An unknown or erased user id answers 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The user's suppressed addresses, e-mail first */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "channel": "email",
+                         *           "reason": "bounced",
+                         *           "provider": "resend",
+                         *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+                         *           "detail": null,
+                         *           "createdAt": "2026-11-24T09:00:03.000Z",
+                         *           "updatedAt": "2026-11-24T09:00:03.000Z"
+                         *         },
+                         *         {
+                         *           "channel": "sms",
+                         *           "reason": "bounced",
+                         *           "provider": "twilio",
+                         *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v41",
+                         *           "detail": {
+                         *             "errorCode": "21610",
+                         *             "stage": "send"
+                         *           },
+                         *           "createdAt": "2026-11-20T18:31:00.000Z",
+                         *           "updatedAt": "2026-11-22T08:15:00.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["UserSuppressions"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}/suppressions/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Lift the suppression of a user's e-mail address or phone number
+         * @description Takes the user's current address on `channel` off the suppression list, so their next notifications on it are sent again (those already `SUPPRESSED` stay so; ones held by quiet hours or `sendAt` go out when due). Use it once the mailbox works again or the user replied START. If it still does not, the provider's next bounce suppresses it again. A `complained` suppression (the user reported a message as spam) answers 409 unless `force=true`: lifting it is the operator's responsibility, and mailing someone who marked you as spam harms your sender reputation; do it only when the user asked for messages again. Answers what was lifted. Logged at info with the caller's key or dashboard account id and the user's Herald id. 404: an unknown or erased user, no address on that channel, or an address that is not suppressed.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true`: also lift a `complained` suppression */
+                    force?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
+                    userId: string;
+                    /** @description `email` or `sms`: the channels with an address (push and in-app have none to suppress) */
+                    channel: "email" | "sms";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Lifted: the suppression as it was */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "channel": "email",
+                         *       "reason": "bounced",
+                         *       "provider": "resend",
+                         *       "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+                         *       "detail": null,
+                         *       "createdAt": "2026-11-24T09:00:03.000Z",
+                         *       "updatedAt": "2026-11-24T09:00:03.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Suppression"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The address is suppressed for a spam complaint: lifting it needs `force` */
+                409: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Is this address suppressed, and why
+         * @description Looks an e-mail address or phone number up on the suppression list, whether or not a user has it now (an address a user had before, one a support request names). The list keeps a hash of each address, not the address: only a caller who knows the address finds its entry. For a user's current addresses, `GET /v1/users/{userId}/suppressions` says it in one call. The address travels in the body, never in the URL, so no proxy or access log records it. 404: not suppressed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SuppressionLookup"];
+                };
+            };
+            responses: {
+                /** @description Suppressed: since when, why, reported by whom */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "channel": "email",
+                         *       "reason": "bounced",
+                         *       "provider": "resend",
+                         *       "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+                         *       "detail": null,
+                         *       "createdAt": "2026-11-24T09:00:03.000Z",
+                         *       "updatedAt": "2026-11-24T09:00:03.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Suppression"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift the suppression of an address
+         * @description Takes an e-mail address or phone number off the suppression list, whoever has it, so notifications to it are sent again (a mailbox that works again, a number whose owner replied START). If it still bounces, the provider's next report suppresses it again. A `complained` suppression (spam report) answers 409 unless `"force": true`: lifting it is the operator's responsibility, and mailing someone who marked you as spam harms your sender reputation. Answers what was lifted; logged at info with the caller's key or dashboard account id. The address travels in the body, never in the URL, so no proxy or access log records it. 404: not suppressed. For a user's current address, `DELETE /v1/users/{userId}/suppressions/{channel}` needs no address.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SuppressionLift"];
+                };
+            };
+            responses: {
+                /** @description Lifted: the suppression as it was */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "channel": "sms",
+                         *       "reason": "bounced",
+                         *       "provider": "twilio",
+                         *       "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v41",
+                         *       "detail": {
+                         *         "errorCode": "21610",
+                         *         "stage": "send"
+                         *       },
+                         *       "createdAt": "2026-11-20T18:31:00.000Z",
+                         *       "updatedAt": "2026-11-22T08:15:00.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Suppression"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The address is suppressed for a spam complaint: lifting it needs `force` */
+                409: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/topics/{key}/subscribers": {
         parameters: {
             query?: never;
@@ -8243,6 +8865,130 @@ export interface components {
                 subscribedAt: string;
             }[];
             nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "channel": "email",
+         *           "reason": "bounced",
+         *           "provider": "resend",
+         *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *           "detail": null,
+         *           "createdAt": "2026-11-24T09:00:03.000Z",
+         *           "updatedAt": "2026-11-24T09:00:03.000Z"
+         *         },
+         *         {
+         *           "channel": "sms",
+         *           "reason": "bounced",
+         *           "provider": "twilio",
+         *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v41",
+         *           "detail": {
+         *             "errorCode": "21610",
+         *             "stage": "send"
+         *           },
+         *           "createdAt": "2026-11-20T18:31:00.000Z",
+         *           "updatedAt": "2026-11-22T08:15:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        UserSuppressions: {
+            data: components["schemas"]["Suppression"][];
+        };
+        /**
+         * @example {
+         *       "channel": "email",
+         *       "reason": "bounced",
+         *       "provider": "resend",
+         *       "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *       "detail": null,
+         *       "createdAt": "2026-11-24T09:00:03.000Z",
+         *       "updatedAt": "2026-11-24T09:00:03.000Z"
+         *     }
+         */
+        Suppression: {
+            /**
+             * @description `email` or `sms`: the channels with an address (push and in-app have none to suppress)
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "sms";
+            /**
+             * @description `bounced`: the mailbox bounced for good, or Twilio refuses the number for good (it replied STOP, is invalid, unreachable or not a mobile number); `complained`: the recipient reported a message as spam (the strongest reason: a later bounce does not replace it); `manual`: put there by an operator.
+             * @enum {string}
+             */
+            reason: "bounced" | "complained" | "manual";
+            /**
+             * @description Who reported it (`resend`, `twilio`…)
+             * @example resend
+             */
+            provider: string | null;
+            /**
+             * @description The notification whose bounce or complaint suppressed the address, the latest if several
+             * @example ntf_01jd8q3k5m6n7p8q9r0s1t2v3x
+             */
+            notificationId: string | null;
+            /** @description The provider's facts (error code, stage…), never the address */
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Format: date-time
+             * @description Suppressed since
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last reported (a repeated bounce refreshes it)
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "channel": "email",
+         *       "address": "ada@example.com"
+         *     }
+         */
+        SuppressionLookup: {
+            /**
+             * @description `email` or `sms`: the channels with an address (push and in-app have none to suppress)
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "sms";
+            /**
+             * @description The address as the provider or the user gives it: e-mail compares case-insensitively, phone numbers without spaces, dashes, dots or brackets (the suppression list's own rule)
+             * @example ada@example.com
+             */
+            address: string;
+        };
+        /**
+         * @example {
+         *       "channel": "sms",
+         *       "address": "+1 415 555 0100",
+         *       "force": false
+         *     }
+         */
+        SuppressionLift: {
+            /**
+             * @description `email` or `sms`: the channels with an address (push and in-app have none to suppress)
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "sms";
+            /**
+             * @description The address as the provider or the user gives it: e-mail compares case-insensitively, phone numbers without spaces, dashes, dots or brackets (the suppression list's own rule)
+             * @example ada@example.com
+             */
+            address: string;
+            /**
+             * @description Needed (`true`) to lift a `complained` suppression: the recipient reported spam, and sending to them again is the operator's responsibility. Default false: a complaint answers 409.
+             * @default false
+             */
+            force: boolean;
         };
         /**
          * @example {

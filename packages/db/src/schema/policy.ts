@@ -33,7 +33,9 @@ export const digests = pgTable(
   ],
 );
 
-export type SuppressionKind = "bounced" | "complained" | "manual";
+/** Why an address is suppressed: a hard bounce (or a number the provider refuses for good), a spam complaint, an operator. */
+export const SUPPRESSION_KINDS = ["bounced", "complained", "manual"] as const;
+export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
 
 /**
  * Addresses that bounced or complained, per channel. Keyed by a hash of the

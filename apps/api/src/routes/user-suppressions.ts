@@ -1,0 +1,123 @@
+import { contactAddress, findSuppressed, getRecipient } from "@herald/db";
+import { HeraldError } from "@herald/errors";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../hono-env.ts";
+import { requireScope } from "../middleware/api-key-auth.ts";
+import { commonErrors, notFoundError, UserIdParam } from "../schemas/common.ts";
+import {
+  complaintError,
+  exampleEmailSuppression,
+  exampleSmsSuppression,
+  SuppressionChannel,
+  SuppressionListSchema,
+  SuppressionSchema,
+  serializeSuppression,
+} from "../schemas/suppression.ts";
+import { ADDRESS_NAME, liftSuppression } from "../services/suppression-lift.ts";
+
+const tags = ["Suppressions"];
+const CHANNELS = ["email", "sms"] as const;
+
+const list = createRoute({
+  method: "get",
+  path: "/v1/users/{userId}/suppressions",
+  tags,
+  summary: "Why a user gets no e-mail or SMS: the suppressions of their addresses",
+  description:
+    "The suppression list entries of the user's current e-mail address and phone number (at most one each). " +
+    "While an address is on the list, the user's notifications on that channel end `SUPPRESSED` with reason " +
+    "`bounced_address`, critical ones included, until the address is lifted (`DELETE …/suppressions/{channel}`) " +
+    "or the user's address changes. An address the user no longer has is not listed: look it up with " +
+    "`POST /v1/suppressions/lookup`. An empty list: both addresses get messages. An unknown or erased user id " +
+    "answers 404.",
+  middleware: [requireScope("read")] as const,
+  request: { params: UserIdParam },
+  responses: {
+    200: {
+      description: "The user's suppressed addresses, e-mail first",
+      content: {
+        "application/json": {
+          schema: SuppressionListSchema,
+          example: { data: [exampleEmailSuppression, exampleSmsSuppression] },
+        },
+      },
+    },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+const lift = createRoute({
+  method: "delete",
+  path: "/v1/users/{userId}/suppressions/{channel}",
+  tags,
+  summary: "Lift the suppression of a user's e-mail address or phone number",
+  description:
+    "Takes the user's current address on `channel` off the suppression list, so their next notifications on " +
+    "it are sent again (those already `SUPPRESSED` stay so; ones held by quiet hours or `sendAt` go out when " +
+    "due). Use it once the mailbox works again or the user replied START. If it still does not, the provider's " +
+    "next bounce suppresses it again. A `complained` suppression (the user reported a message as spam) answers " +
+    "409 unless `force=true`: lifting it is the operator's responsibility, and mailing someone who marked you " +
+    "as spam harms your sender reputation; do it only when the user asked for messages again. Answers what " +
+    "was lifted. Logged at info with the caller's key or dashboard account id and the user's Herald id. " +
+    "404: an unknown or erased user, no address on that channel, or an address that is not suppressed.",
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: UserIdParam.extend({
+      channel: SuppressionChannel.openapi({ param: { name: "channel", in: "path" }, example: "email" }),
+    }),
+    query: z.object({
+      force: z
+        .enum(["true", "false"])
+        .optional()
+        .openapi({ example: "true", description: "`true`: also lift a `complained` suppression" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "Lifted: the suppression as it was",
+      content: { "application/json": { schema: SuppressionSchema, example: exampleEmailSuppression } },
+    },
+    ...commonErrors,
+    ...notFoundError,
+    ...complaintError,
+  },
+});
+
+/** A user's suppressed addresses: `GET` why they get nothing, `DELETE` to lift one. */
+export function registerUserSuppressions(app: App, deps: ApiDeps): void {
+  const mustExist = async (userId: string) => {
+    const r = await getRecipient(deps.db, userId);
+    if (!r || r.erasedAt) throw new HeraldError("not_found", `No user ${userId}.`);
+    return r;
+  };
+
+  app.openapi(list, async (c) => {
+    const r = await mustExist(c.req.valid("param").userId);
+    const targets = CHANNELS.flatMap((channel) => {
+      const address = contactAddress(channel, r);
+      return address ? [{ channel, address }] : [];
+    });
+    const found = await findSuppressed(deps.db, targets);
+    const data = CHANNELS.flatMap((channel) => {
+      const row = found.get(channel);
+      return row ? [serializeSuppression(row)] : [];
+    });
+    return c.json({ data }, 200);
+  });
+
+  app.openapi(lift, async (c) => {
+    const { userId, channel } = c.req.valid("param");
+    const r = await mustExist(userId);
+    const address = contactAddress(channel, r);
+    if (!address) throw new HeraldError("not_found", `User ${userId} has no ${ADDRESS_NAME[channel]}.`);
+    const row = await liftSuppression(deps, c, {
+      channel,
+      address,
+      force: c.req.valid("query").force === "true",
+      recipient: { id: r.id, userId },
+    });
+    return c.json(serializeSuppression(row), 200);
+  });
+}
