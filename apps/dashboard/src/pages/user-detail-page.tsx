@@ -7,6 +7,7 @@ import { InboxTokens } from "../components/inbox-tokens.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
+import { SuppressionsCard } from "../components/suppressions-card.tsx";
 import { TopicsCard } from "../components/topics-card.tsx";
 import { UnsentEvents } from "../components/unsent-events.tsx";
 import { Link } from "../router.tsx";
@@ -92,6 +93,7 @@ export function UserDetailPage({ userId }: { userId: string }) {
         </div>
         <div className="detail-side">
           <ContactCard userId={userId} user={user} />
+          <SuppressionsCard userId={userId} user={user} />
           <Card title="Inbox tokens">
             <QueryView query={user} rows={2}>
               {(u) => <InboxTokens userId={userId} revokedAt={u.tokensRevokedAt} />}
