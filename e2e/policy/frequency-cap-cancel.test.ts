@@ -1,8 +1,8 @@
 import { frequencyCapKey } from "@herald/jobs";
-import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Herald, startHerald } from "../harness/index.ts";
+import { capped, triggerPromo } from "./promo-kit.ts";
 
 /** One marketing e-mail per user per day: the slot a cancel must give back. */
 let herald: Herald;
@@ -13,32 +13,7 @@ afterAll(() => herald?.close());
 
 const HOUR = 3_600_000;
 
-interface Sent {
-  eventId: string;
-  /** The e-mail notification once routed. */
-  email: { id: string; status: string; reason?: string };
-}
-
-/** A weekly promo to `userId`, sent now or at `sendAt`; its e-mail once routed. */
-async function promo(userId: string, sendAt?: Date): Promise<Sent> {
-  const res = await herald.call("POST", "/v1/events", {
-    type: "weekly_promo",
-    userId,
-    data: catalog.weekly_promo.example,
-    ...(sendAt ? { sendAt: sendAt.toISOString() } : {}),
-  });
-  expect(res.status).toBe(202);
-  const eventId: string = res.body.eventId;
-  const email = await eventually(async () => {
-    const e = (await herald.call("GET", `/v1/events/${eventId}`)).body;
-    return e.status === "routed"
-      ? e.notifications.find((n: { channel: string }) => n.channel === "email")
-      : null;
-  });
-  return { eventId, email };
-}
-
-const capped = (s: Sent) => s.email.status === "SUPPRESSED" && s.email.reason === "frequency_cap";
+const promo = (userId: string, sendAt?: Date) => triggerPromo(herald, userId, sendAt);
 const isSent = (id: string) =>
   eventually(async () => (await herald.call("GET", `/v1/notifications/${id}`)).body.status === "SENT");
 

@@ -1,10 +1,10 @@
 import { DeliveryError } from "@herald/errors";
 import { frequencyCapKey } from "@herald/jobs";
-import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import type { ChannelSender } from "@herald/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Herald, startHerald } from "../harness/index.ts";
+import { capped, type Promo, triggerPromo } from "./promo-kit.ts";
 
 /** An e-mail provider that is down for addresses starting with "down": their sends end DEAD. */
 const accepted: string[] = [];
@@ -32,32 +32,7 @@ afterAll(() => herald?.close());
 
 const HOUR = 3_600_000;
 
-interface Promo {
-  eventId: string;
-  /** The e-mail notification once routed. */
-  email: { id: string; status: string; reason?: string };
-}
-
-/** A weekly promo to `userId`, sent now or at `sendAt`; its e-mail once routed. */
-async function promo(userId: string, sendAt?: Date): Promise<Promo> {
-  const res = await herald.call("POST", "/v1/events", {
-    type: "weekly_promo",
-    userId,
-    data: catalog.weekly_promo.example,
-    ...(sendAt ? { sendAt: sendAt.toISOString() } : {}),
-  });
-  expect(res.status).toBe(202);
-  const eventId: string = res.body.eventId;
-  const email = await eventually(async () => {
-    const e = (await herald.call("GET", `/v1/events/${eventId}`)).body;
-    return e.status === "routed"
-      ? e.notifications.find((n: { channel: string }) => n.channel === "email")
-      : null;
-  });
-  return { eventId, email };
-}
-
-const capped = (p: Promo) => p.email.status === "SUPPRESSED" && p.email.reason === "frequency_cap";
+const promo = (userId: string, sendAt?: Date) => triggerPromo(herald, userId, sendAt);
 const statusOf = async (id: string): Promise<string> =>
   (await herald.call("GET", `/v1/notifications/${id}`)).body.status;
 

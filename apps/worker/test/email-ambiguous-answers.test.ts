@@ -1,24 +1,11 @@
 import { createServer } from "node:net";
-import { getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
+import { listEventNotifications } from "@herald/db";
 import { eventually } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
 import { useEmailFakes } from "./email-fakes.ts";
-import type { TestWorker } from "./test-worker.ts";
+import { sentEmail, timelineOf } from "./sent-checks.ts";
 
 const fakes = useEmailFakes({ env: { PROVIDER_TIMEOUT_MS: "300" } });
-
-async function sent(w: TestWorker, eventId: string): Promise<NotificationRow> {
-  return eventually(async () => {
-    const n = (await listEventNotifications(w.deps.db, eventId)).find((x) => x.channel === "email");
-    return n?.status === "SENT" ? n : null;
-  }, 15_000);
-}
-
-const timelineOf = async (w: TestWorker, id: string) =>
-  (await getTimeline(w.deps.db, id)).map((t) => ({
-    status: t.status,
-    detail: t.detail as Record<string, unknown>,
-  }));
 
 /** A loopback port nothing listens on: a connection there is refused. */
 async function closedPort(): Promise<number> {
@@ -35,7 +22,7 @@ describe("Resend's 5xx: which may come after it took the e-mail", () => {
     async (status) => {
       fakes.resend.spoilAnswers({ status, times: 1 });
       const worker = await fakes.start();
-      const n = await sent(
+      const n = await sentEmail(
         worker,
         await worker.trigger("order_placed", `gw-${status}`, { channels: ["email"] }),
       );
@@ -56,7 +43,10 @@ describe("Resend's 5xx: which may come after it took the e-mail", () => {
   it("a 502 twice: the attempt fails without SMTP, and the next one gets Resend's id", async () => {
     fakes.resend.spoilAnswers({ status: 502, times: 2 });
     const worker = await fakes.start();
-    const n = await sent(worker, await worker.trigger("order_placed", "gw-twice", { channels: ["email"] }));
+    const n = await sentEmail(
+      worker,
+      await worker.trigger("order_placed", "gw-twice", { channels: ["email"] }),
+    );
     expect([n.provider, n.providerMessageId, n.retryCount]).toEqual([
       "resend",
       fakes.resend.accepted()[0]!.id,
@@ -69,7 +59,10 @@ describe("Resend's 5xx: which may come after it took the e-mail", () => {
   it("503 says Resend did not take it: SMTP sends it in the same attempt", async () => {
     fakes.resend.failWith({ status: 503, times: 1 });
     const worker = await fakes.start();
-    const n = await sent(worker, await worker.trigger("order_placed", "gw-503", { channels: ["email"] }));
+    const n = await sentEmail(
+      worker,
+      await worker.trigger("order_placed", "gw-503", { channels: ["email"] }),
+    );
     expect([n.provider, n.retryCount]).toEqual(["smtp", 0]);
     expect(fakes.resend.received.map((r) => r.status)).toEqual([503]);
   });
@@ -92,7 +85,7 @@ describe("SMTP silent after the message data: the server may have queued it", ()
       expect(failed.ambiguousProvider).toBe("smtp");
       // The next attempt finds SMTP refusing our sender for now (no data sent): still not Resend's turn.
       fakes.smtp.failAt("MAIL FROM", { status: 451, body: "Try again later", times: 1 });
-      const n = await sent(worker, eventId);
+      const n = await sentEmail(worker, eventId);
 
       expect([n.provider, n.retryCount]).toEqual(["smtp", 2]);
       expect(fakes.resend.received).toHaveLength(0);
@@ -114,7 +107,7 @@ describe("SMTP silent after the message data: the server may have queued it", ()
       EMAIL_PROVIDERS: "smtp,resend",
       SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`,
     });
-    const first = await sent(
+    const first = await sentEmail(
       refused,
       await refused.trigger("order_placed", "smtp-down", { channels: ["email"] }),
     );
@@ -124,7 +117,10 @@ describe("SMTP silent after the message data: the server may have queued it", ()
   it("a 4xx reply to the data is a definite refusal: Resend sends it in the same attempt", async () => {
     fakes.smtp.failWith({ status: 451, times: 1 });
     const worker = await fakes.start({ EMAIL_PROVIDERS: "smtp,resend" });
-    const n = await sent(worker, await worker.trigger("order_placed", "smtp-451", { channels: ["email"] }));
+    const n = await sentEmail(
+      worker,
+      await worker.trigger("order_placed", "smtp-451", { channels: ["email"] }),
+    );
     expect([n.provider, n.retryCount, n.ambiguousProvider]).toEqual(["resend", 0, null]);
   });
 });

@@ -1,33 +1,20 @@
 import { createServer } from "node:net";
-import { getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
+import { listEventNotifications } from "@herald/db";
 import { eventually } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
 import type { EmailMessage } from "../src/providers/email/email-message.ts";
 import { resendProvider } from "../src/providers/email/resend-provider.ts";
 import { acceptGroup } from "./accept-group.ts";
 import { useEmailFakes } from "./email-fakes.ts";
-import type { TestWorker } from "./test-worker.ts";
+import { sentEmail, timelineOf } from "./sent-checks.ts";
 
 const fakes = useEmailFakes({ env: { PROVIDER_TIMEOUT_MS: "300" } });
-
-async function sent(w: TestWorker, eventId: string): Promise<NotificationRow> {
-  return eventually(async () => {
-    const n = (await listEventNotifications(w.deps.db, eventId)).find((x) => x.channel === "email");
-    return n?.status === "SENT" ? n : null;
-  }, 15_000);
-}
-
-const timelineOf = async (w: TestWorker, id: string) =>
-  (await getTimeline(w.deps.db, id)).map((t) => ({
-    status: t.status,
-    detail: t.detail as Record<string, unknown>,
-  }));
 
 describe("Resend may have accepted the e-mail: no failover, the same key again", () => {
   it("a timeout after Resend took the e-mail: the same-key retry gets its id, and SMTP sends nothing", async () => {
     fakes.resend.spoilAnswers({ delayMs: 1500, times: 1 });
     const worker = await fakes.start();
-    const n = await sent(worker, await worker.trigger("order_placed", "slow", { channels: ["email"] }));
+    const n = await sentEmail(worker, await worker.trigger("order_placed", "slow", { channels: ["email"] }));
 
     const accepted = fakes.resend.accepted();
     expect(accepted).toHaveLength(1);
@@ -48,7 +35,10 @@ describe("Resend may have accepted the e-mail: no failover, the same key again",
   it("when the same-key retry times out too, the attempt fails without SMTP; the next attempt gets Resend's id", async () => {
     fakes.resend.spoilAnswers({ delayMs: 1500, times: 2 });
     const worker = await fakes.start();
-    const n = await sent(worker, await worker.trigger("order_placed", "slower", { channels: ["email"] }));
+    const n = await sentEmail(
+      worker,
+      await worker.trigger("order_placed", "slower", { channels: ["email"] }),
+    );
 
     const accepted = fakes.resend.accepted();
     expect(accepted).toHaveLength(1);
@@ -66,7 +56,7 @@ describe("Resend may have accepted the e-mail: no failover, the same key again",
     };
     fakes.resend.failWith({ status: 409, body: concurrent, times: 2 });
     const worker = await fakes.start();
-    const n = await sent(worker, await worker.trigger("order_placed", "busy", { channels: ["email"] }));
+    const n = await sentEmail(worker, await worker.trigger("order_placed", "busy", { channels: ["email"] }));
 
     expect([n.provider, n.retryCount]).toEqual(["resend", 1]);
     expect(fakes.smtp.received).toHaveLength(0);
@@ -84,7 +74,7 @@ describe("Resend may have accepted the e-mail: no failover, the same key again",
       return n?.status === "FAILED" ? n : null;
     });
     fakes.resend.setLatency(0);
-    const n = await sent(worker, eventId);
+    const n = await sentEmail(worker, eventId);
 
     const accepted = fakes.resend.accepted();
     expect(accepted).toHaveLength(1);
@@ -96,7 +86,7 @@ describe("Resend may have accepted the e-mail: no failover, the same key again",
   it("an answer cut off mid-body (a broken read of a 200) is retried with the same key, not failed over", async () => {
     fakes.resend.spoilAnswers({ cut: true, times: 1 });
     const worker = await fakes.start();
-    const n = await sent(worker, await worker.trigger("order_placed", "cut", { channels: ["email"] }));
+    const n = await sentEmail(worker, await worker.trigger("order_placed", "cut", { channels: ["email"] }));
     expect([n.provider, n.providerMessageId]).toEqual(["resend", fakes.resend.accepted()[0]!.id]);
     expect(fakes.resend.accepted()).toHaveLength(1);
     expect(fakes.smtp.received).toHaveLength(0);
@@ -108,7 +98,10 @@ describe("Resend may have accepted the e-mail: no failover, the same key again",
     const { port } = closed.address() as { port: number };
     await new Promise((r) => closed.close(r));
     const worker = await fakes.start({ RESEND_BASE_URL: `http://127.0.0.1:${port}` });
-    const n = await sent(worker, await worker.trigger("order_placed", "refused", { channels: ["email"] }));
+    const n = await sentEmail(
+      worker,
+      await worker.trigger("order_placed", "refused", { channels: ["email"] }),
+    );
 
     expect([n.provider, n.retryCount]).toEqual(["smtp", 0]);
     expect(fakes.smtp.received).toHaveLength(1);

@@ -13,6 +13,7 @@ import {
   providerLimiter,
   providerLimitKey,
 } from "../src/providers/provider-limiter.ts";
+import { busiestWindow } from "./sent-checks.ts";
 
 /**
  * A provider account's request budget on the real Redis, taken by limiters
@@ -55,17 +56,6 @@ async function sendThrough(take: () => Promise<void>, count: number, sent: numbe
       }
     }
   }
-}
-
-/** The most requests of `times` within any `windowMs`. */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((x, y) => x - y);
-  let most = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j]! - sorted[i]! >= windowMs) i++;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
 }
 
 describe("a provider account's rate limit", () => {

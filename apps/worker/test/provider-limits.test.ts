@@ -1,10 +1,4 @@
-import {
-  getTimeline,
-  listEventNotifications,
-  type NotificationRow,
-  upsertDevice,
-  upsertRecipient,
-} from "@herald/db";
+import { getTimeline, upsertDevice, upsertRecipient } from "@herald/db";
 import {
   type FakeFcm,
   type FakeResend,
@@ -22,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OWN_LIMIT_CODE } from "../src/providers/provider-limiter.ts";
 import { acceptGroup } from "./accept-group.ts";
 import { startAnotherProcess } from "./another-process.ts";
+import { allSent, busiestWindow, expectNoAttemptUsed } from "./sent-checks.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 import { twilioWorkerEnv } from "./twilio-env.ts";
 
@@ -97,37 +92,6 @@ async function arrivals(
  * the SDK's own work and loopback, tens of ms on a busy machine.
  */
 const SLOT_WINDOW = 1700;
-
-/** The most of `times` within any `windowMs`. */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((x, y) => x - y);
-  let most = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j]! - sorted[i]! >= windowMs) i++;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
-}
-
-async function allSent(w: TestWorker, eventIds: string[], channel = "email"): Promise<NotificationRow[]> {
-  return eventually(async () => {
-    const rows = (await Promise.all(eventIds.map((id) => listEventNotifications(w.deps.db, id))))
-      .flat()
-      .filter((n) => n.channel === channel);
-    return rows.length === eventIds.length && rows.every((n) => n.status === "SENT") ? rows : null;
-  }, 30_000);
-}
-
-/** Sent on the first counted attempt: never FAILED or DEAD, nothing dead-lettered. */
-async function expectNoAttemptUsed(w: TestWorker, rows: NotificationRow[]) {
-  for (const n of rows) {
-    expect(n.retryCount).toBe(0);
-    const statuses = (await getTimeline(w.deps.db, n.id)).map((t) => t.status);
-    expect(statuses).not.toContain("FAILED");
-    expect(statuses).not.toContain("DEAD");
-  }
-  expect(await w.deps.queues.get("dead_letter").count()).toBe(0);
-}
 
 const triggerMany = async (w: TestWorker, n: number, channel = "email", user = "user") => {
   const ids: string[] = [];

@@ -1,9 +1,9 @@
-import { getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
+import { getTimeline } from "@herald/db";
 import { type FakeResend, type FakeTwilio, startFakeResend, startFakeTwilio } from "@herald/fakes";
-import { eventually } from "@herald/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { acceptGroup } from "./accept-group.ts";
 import { startAnotherProcess } from "./another-process.ts";
+import { allSent, expectNoAttemptUsed } from "./sent-checks.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 import { twilioWorkerEnv } from "./twilio-env.ts";
 
@@ -58,26 +58,6 @@ function anotherProcess(first: TestWorker, env: Record<string, string>): void {
 /** When the fake had answered `count` requests. */
 const answered = (fake: FakeResend | FakeTwilio, count: number) =>
   fake.waitFor(count, 20_000).then(() => Date.now());
-
-async function allSent(w: TestWorker, eventIds: string[], channel = "email"): Promise<NotificationRow[]> {
-  return eventually(async () => {
-    const rows = (await Promise.all(eventIds.map((id) => listEventNotifications(w.deps.db, id))))
-      .flat()
-      .filter((n) => n.channel === channel);
-    return rows.length === eventIds.length && rows.every((n) => n.status === "SENT") ? rows : null;
-  }, 20_000);
-}
-
-/** Sent on the first counted attempt: never FAILED or DEAD, nothing dead-lettered. */
-async function expectNoAttemptUsed(w: TestWorker, rows: NotificationRow[]) {
-  for (const n of rows) {
-    expect(n.retryCount).toBe(0);
-    const statuses = (await getTimeline(w.deps.db, n.id)).map((t) => t.status);
-    expect(statuses).not.toContain("FAILED");
-    expect(statuses).not.toContain("DEAD");
-  }
-  expect(await w.deps.queues.get("dead_letter").count()).toBe(0);
-}
 
 describe("a provider's 429 pauses its channel", () => {
   it("in every worker process: nothing is sent to the provider until Retry-After has passed, and no attempt is used", async () => {
