@@ -1,14 +1,6 @@
-import { createServer } from "node:net";
+import { closedPort } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
 import { createTestApi } from "./test-api.ts";
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe("/readyz", () => {
   it("says Redis is unreachable in words, not in ioredis' option names", async () => {

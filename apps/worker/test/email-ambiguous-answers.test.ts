@@ -1,20 +1,10 @@
-import { createServer } from "node:net";
 import { listEventNotifications } from "@herald/db";
-import { eventually } from "@herald/testkit";
+import { closedPort, eventually } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
 import { useEmailFakes } from "./email-fakes.ts";
 import { sentEmail, timelineOf } from "./sent-checks.ts";
 
 const fakes = useEmailFakes({ env: { PROVIDER_TIMEOUT_MS: "300" } });
-
-/** A loopback port nothing listens on: a connection there is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe("Resend's 5xx: which may come after it took the e-mail", () => {
   it.each([500, 502, 504])(

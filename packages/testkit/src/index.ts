@@ -2,7 +2,7 @@ export { type DatabaseRelay, startDatabaseRelay } from "./database-relay.ts";
 export { eventually } from "./eventually.ts";
 export { type FaultStack, startFaultStack, WORKER_MAIN, type WorkerProcess } from "./fault-stack.ts";
 export { type NotificationPathOptions, runNotificationPath } from "./notification-path.ts";
-export { type OccupiedPort, occupiedPort } from "./occupied-port.ts";
+export { closedPort, type OccupiedPort, occupiedPort } from "./occupied-port.ts";
 export { prometheusFormatProblems } from "./prometheus-format.ts";
 export { publishStatistics } from "./publish-statistics.ts";
 export { type ProcessExit, runToExit } from "./run-to-exit.ts";

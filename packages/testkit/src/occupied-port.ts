@@ -14,3 +14,10 @@ export async function occupiedPort(host = "127.0.0.1"): Promise<OccupiedPort> {
   await once(squatter, "listening");
   return { port, close: () => squatter.close() };
 }
+
+/**
+ * A loopback port nothing listens on: a connection there is refused (a
+ * provider or Redis that is down). Picked free and released, so another
+ * process could take it meanwhile; good enough for a test's "refused".
+ */
+export const closedPort = (): Promise<number> => freePort();
