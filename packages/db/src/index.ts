@@ -30,7 +30,7 @@ export * from "./events.ts";
 export * from "./fanout.ts";
 export * from "./inbox.ts";
 export { markRetrying, type RetryRecord } from "./mark-retrying.ts";
-export { markSent, markSentOverCancel, type SentRecord, sentTimes } from "./mark-sent.ts";
+export { markSent, markSentOverCancel, type SentRecord } from "./mark-sent.ts";
 export { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate.ts";
 export * from "./notifications.ts";
 export * from "./outbox.ts";

@@ -76,11 +76,3 @@ export function markSentOverCancel(db: Db, r: SentRecord): Promise<boolean> {
     at: r.sentAt,
   });
 }
-
-/** When each of `ids` went out, for those that did (a send recorded over a cancel included). */
-export async function sentTimes(db: Db, ids: readonly string[]): Promise<Map<string, Date>> {
-  if (ids.length === 0) return new Map();
-  const rows = await pg(db)<{ id: string; sent_at: Date | string }[]>`
-    select id, sent_at from notifications where id = any(${ids as string[]}::text[]) and sent_at is not null`;
-  return new Map(rows.map((r) => [r.id, new Date(r.sent_at)]));
-}

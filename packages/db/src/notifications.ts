@@ -179,12 +179,21 @@ export async function getNotification(db: Db, id: string): Promise<NotificationR
   return row ?? null;
 }
 
-/** The status each of these notifications has now, in one query; ids not found are absent. */
-export async function getStatuses(db: Db, ids: string[]): Promise<Map<string, NotificationStatus>> {
+/** What a notification is now, for a caller deciding on a race it may have lost. */
+export interface NotificationState {
+  status: NotificationStatus;
+  /** When it went out; null while it has not (a send recorded over a cancel included). */
+  sentAt: Date | null;
+}
+
+/** The state each of these notifications has now, in one query; ids not found are absent. */
+export async function getStates(db: Db, ids: readonly string[]): Promise<Map<string, NotificationState>> {
   if (ids.length === 0) return new Map();
-  const rows = await pg(db)<{ id: string; status: NotificationStatus }[]>`
-    select id, status from notifications where id = any(${ids}::text[])`;
-  return new Map(rows.map((r) => [r.id, r.status]));
+  const rows = await pg(db)<{ id: string; status: NotificationStatus; sent_at: Date | string | null }[]>`
+    select id, status, sent_at from notifications where id = any(${ids as string[]}::text[])`;
+  return new Map(
+    rows.map((r) => [r.id, { status: r.status, sentAt: r.sent_at === null ? null : new Date(r.sent_at) }]),
+  );
 }
 
 export async function getTimeline(db: Db, notificationId: string): Promise<TimelineRow[]> {

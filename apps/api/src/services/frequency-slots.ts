@@ -1,4 +1,4 @@
-import { sentTimes } from "@herald/db";
+import { getStates } from "@herald/db";
 import {
   type FrequencySlot,
   forgetFrequencySlots,
@@ -46,12 +46,12 @@ export async function giveBackFrequencySlots(
 
 async function putBackWhatWentOut(deps: ApiDeps, released: ReleasedSlot<CanceledSlot>[]): Promise<void> {
   if (released.length === 0) return;
-  const sent = await sentTimes(
+  const states = await getStates(
     deps.db,
     released.map((r) => r.slot.id),
   );
   const back = released.flatMap((r) => {
-    const at = sent.get(r.slot.id);
+    const at = states.get(r.slot.id)?.sentAt;
     return at ? [{ released: r, at }] : [];
   });
   if (back.length > 0) await putBackFrequencySlots(deps.redis, deps.env.QUEUE_PREFIX, back);

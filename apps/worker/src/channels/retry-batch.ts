@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { getStatuses, markRetrying, type NotificationRow } from "@herald/db";
+import { getStates, markRetrying, type NotificationRow } from "@herald/db";
 import { type Channel, PRIORITY_RANK } from "@herald/domain";
 import type { DeliveryError } from "@herald/errors";
 import { DEFAULT_JOB_OPTIONS, retryDelay } from "@herald/jobs";
@@ -49,13 +49,13 @@ export async function dropLateRetries(
   retries: PendingRetry[],
 ): Promise<PendingRetry[]> {
   if (retries.length === 0) return retries;
-  const statuses = await getStatuses(
+  const states = await getStates(
     deps.db,
     retries.map((r) => r.notification.id),
   );
   const keep: PendingRetry[] = [];
   for (const r of retries) {
-    const current = statuses.get(r.notification.id);
+    const current = states.get(r.notification.id)?.status;
     if (current && isSettled(current))
       await ignoreLateFailure(deps, r.notification, r.error, at.attempt, current);
     else keep.push(r);
