@@ -5,13 +5,12 @@ import {
   listEventNotifications,
   type NotificationRow,
 } from "@herald/db";
-import { type FakeTwilio, startFakeTwilio } from "@herald/fakes";
 import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { acceptGroup } from "./accept-group.ts";
-import { createTestWorker, type TestWorker } from "./test-worker.ts";
-import { twilioWorkerEnv } from "./twilio-env.ts";
+import type { TestWorker } from "./test-worker.ts";
+import { useTwilioFakes } from "./twilio-env.ts";
 
 /**
  * A number Twilio refuses for good at `messages.create` (21610: the
@@ -21,18 +20,7 @@ import { twilioWorkerEnv } from "./twilio-env.ts";
  * before) instead of being sent to Twilio and refused again.
  */
 
-let twilio: FakeTwilio;
-let worker: TestWorker | undefined;
-
-beforeAll(async () => {
-  twilio = await startFakeTwilio();
-});
-afterAll(() => twilio.close());
-afterEach(async () => {
-  await worker?.close();
-  worker = undefined;
-  twilio.reset();
-});
+const fakes = useTwilioFakes();
 
 const STOPPED = "+14155550177";
 let order = 0;
@@ -48,9 +36,8 @@ async function smsOf(w: TestWorker, eventId: string, status?: string): Promise<N
 
 describe("SMS to a number Twilio refuses for good", () => {
   it("STOP (21610): that SMS fails, the number is suppressed, later SMS to it are SUPPRESSED without a call to Twilio", async () => {
-    twilio.rejectNumber(STOPPED, 21610);
-    worker = await createTestWorker(twilioWorkerEnv(twilio));
-    const w = worker;
+    fakes.twilio.rejectNumber(STOPPED, 21610);
+    const w = await fakes.start();
     // Routed before the refusal, to go out later: the send-time re-check must catch it.
     const later = await w.trigger("order_placed", "stopper", {
       channels: ["sms"],
@@ -98,13 +85,12 @@ describe("SMS to a number Twilio refuses for good", () => {
     expect(withdrawn.reason).toBe("bounced_address");
     expect((await getTimeline(w.deps.db, held.id)).at(-1)?.detail).toMatchObject({ stage: "send" });
 
-    expect(twilio.received.map((r) => [r.form.To, r.errorCode])).toEqual([[STOPPED, 21610]]);
+    expect(fakes.twilio.received.map((r) => [r.form.To, r.errorCode])).toEqual([[STOPPED, 21610]]);
   });
 
   it("in a send batch: the STOP number fails and is suppressed, the others of the batch are sent", async () => {
-    twilio.rejectNumber(STOPPED, 21610);
-    worker = await createTestWorker(twilioWorkerEnv(twilio));
-    const w = worker;
+    fakes.twilio.rejectNumber(STOPPED, 21610);
+    const w = await fakes.start();
     const { ids } = await acceptGroup(
       w,
       [
@@ -123,7 +109,7 @@ describe("SMS to a number Twilio refuses for good", () => {
 
     const again = await acceptGroup(w, [{ userId: "batch-stop", phone: STOPPED }], { channels: ["sms"] });
     expect(await smsOf(w, again.ids[0]!, "SUPPRESSED")).toMatchObject({ reason: "bounced_address" });
-    expect(twilio.received.filter((r) => r.form.To === STOPPED)).toHaveLength(1);
+    expect(fakes.twilio.received.filter((r) => r.form.To === STOPPED)).toHaveLength(1);
   });
 
   it("21211, 21612 and 21614 (an invalid, unreachable or landline number) suppress it too; 21408 (a country the account may not send to) does not", async () => {
@@ -133,9 +119,8 @@ describe("SMS to a number Twilio refuses for good", () => {
       21614: "+14155550203",
       21408: "+14155550204",
     };
-    for (const [code, phone] of Object.entries(numbers)) twilio.rejectNumber(phone, Number(code));
-    worker = await createTestWorker(twilioWorkerEnv(twilio));
-    const w = worker;
+    for (const [code, phone] of Object.entries(numbers)) fakes.twilio.rejectNumber(phone, Number(code));
+    const w = await fakes.start();
     for (const [code, phone] of Object.entries(numbers)) {
       const eventId = await w.trigger("order_placed", `refused-${code}`, {
         channels: ["sms"],

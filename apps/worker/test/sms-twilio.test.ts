@@ -1,25 +1,11 @@
 import { getTimeline, listEventNotifications, type NotificationRow, type RecipientRow } from "@herald/db";
-import { type FakeTwilio, startFakeTwilio } from "@herald/fakes";
 import { eventually } from "@herald/testkit";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { twilioSender } from "../src/providers/sms/twilio-sender.ts";
-import { createTestWorker, type TestWorker } from "./test-worker.ts";
-import { twilioWorkerEnv } from "./twilio-env.ts";
+import type { TestWorker } from "./test-worker.ts";
+import { useTwilioFakes } from "./twilio-env.ts";
 
-let twilio: FakeTwilio;
-let worker: TestWorker | undefined;
-
-beforeAll(async () => {
-  twilio = await startFakeTwilio();
-});
-afterAll(() => twilio.close());
-afterEach(async () => {
-  await worker?.close();
-  worker = undefined;
-  twilio.reset();
-});
-
-const env = () => twilioWorkerEnv(twilio);
+const fakes = useTwilioFakes();
 
 async function smsNotification(w: TestWorker, eventId: string, status: string) {
   return eventually(async () => {
@@ -30,15 +16,15 @@ async function smsNotification(w: TestWorker, eventId: string, status: string) {
 
 describe("SMS through Twilio", () => {
   it("posts the rendered text through the twilio SDK with To, From, Body and the status callback", async () => {
-    worker = await createTestWorker(env());
+    const worker = await fakes.start();
     const eventId = await worker.trigger("order_placed", "ada", { channels: ["sms"] });
     const n = await smsNotification(worker, eventId, "SENT");
 
-    expect(twilio.received).toHaveLength(1);
-    const [req] = twilio.received;
+    expect(fakes.twilio.received).toHaveLength(1);
+    const [req] = fakes.twilio.received;
     expect(req!.status).toBe(201);
-    expect(req!.auth).toEqual({ user: twilio.accountSid, pass: twilio.authToken });
-    expect(req!.accountSid).toBe(twilio.accountSid);
+    expect(req!.auth).toEqual({ user: fakes.twilio.accountSid, pass: fakes.twilio.authToken });
+    expect(req!.accountSid).toBe(fakes.twilio.accountSid);
     expect(req!.form).toEqual({
       To: "+14155550100",
       From: "+15005550006",
@@ -53,12 +39,12 @@ describe("SMS through Twilio", () => {
   });
 
   it("an invalid number (Twilio 21211) ends FAILED without retry", async () => {
-    twilio.rejectNumber("+14155550100", 21211);
-    worker = await createTestWorker(env());
+    fakes.twilio.rejectNumber("+14155550100", 21211);
+    const worker = await fakes.start();
     const eventId = await worker.trigger("order_placed", "bad-number", { channels: ["sms"] });
     const n = await smsNotification(worker, eventId, "FAILED");
     await new Promise((r) => setTimeout(r, 400));
-    expect(twilio.received.map((r) => r.errorCode)).toEqual([21211]);
+    expect(fakes.twilio.received.map((r) => r.errorCode)).toEqual([21211]);
     const after = (await listEventNotifications(worker.deps.db, eventId))[0]!;
     expect(after.status).toBe("FAILED");
     expect(after.reason).toBe("permanent_error");
@@ -70,7 +56,7 @@ describe("SMS through Twilio", () => {
   });
 
   it("a Twilio that refuses connections is a provider failure: retried on schedule, then DEAD (not waited out as a database outage)", async () => {
-    worker = await createTestWorker({ ...env(), TWILIO_BASE_URL: "http://127.0.0.1:9" });
+    const worker = await fakes.start({ TWILIO_BASE_URL: "http://127.0.0.1:9" });
     const eventId = await worker.trigger("order_placed", "ada", { channels: ["sms"] });
     const n = await smsNotification(worker, eventId, "DEAD");
     expect(n.retryCount).toBeGreaterThan(0);
@@ -81,13 +67,13 @@ describe("SMS through Twilio", () => {
   });
 
   it("retries a 5xx from Twilio, waits out a 429 without counting it as a failed attempt, and then sends", async () => {
-    twilio.failWith({ status: 503, times: 1 });
-    twilio.failWith({ status: 429, retryAfter: 0, times: 1 });
-    worker = await createTestWorker(env());
+    fakes.twilio.failWith({ status: 503, times: 1 });
+    fakes.twilio.failWith({ status: 429, retryAfter: 0, times: 1 });
+    const worker = await fakes.start();
     const eventId = await worker.trigger("order_placed", "flaky", { channels: ["sms"] });
     const n = await smsNotification(worker, eventId, "SENT");
     expect(n.retryCount).toBe(1);
-    expect(twilio.received.map((r) => r.status)).toEqual([503, 429, 201]);
+    expect(fakes.twilio.received.map((r) => r.status)).toEqual([503, 429, 201]);
   });
 });
 
@@ -103,10 +89,10 @@ describe("Twilio sender details", () => {
   });
   const sender = (extra: Partial<Parameters<typeof twilioSender>[0]> = {}) =>
     twilioSender({
-      accountSid: twilio.accountSid,
-      authToken: twilio.authToken,
+      accountSid: fakes.twilio.accountSid,
+      authToken: fakes.twilio.authToken,
       messagingServiceSid: `MG${"a".repeat(32)}`,
-      baseUrl: twilio.url,
+      baseUrl: fakes.twilio.url,
       statusCallback: "https://h.test/v1/webhooks/twilio",
       maxSegments: 2,
       timeoutMs: 2000,
@@ -115,7 +101,7 @@ describe("Twilio sender details", () => {
 
   it("uses a messaging service when configured and cuts text to the segment limit", async () => {
     const result = await sender().send(ctx("Votre commande est confirmée ✓ ".repeat(20)));
-    const form = twilio.received.at(-1)!.form;
+    const form = fakes.twilio.received.at(-1)!.form;
     expect(form.MessagingServiceSid).toBe(`MG${"a".repeat(32)}`);
     expect(form.From).toBeUndefined();
     expect(form.Body!.endsWith("…")).toBe(true);
@@ -124,18 +110,18 @@ describe("Twilio sender details", () => {
   });
 
   it("refuses a number that is not E.164 before calling Twilio (not Twilio's word: the number is not suppressed)", async () => {
-    const before = twilio.received.length;
+    const before = fakes.twilio.received.length;
     await expect(sender().send(ctx("hi", "004477009"))).rejects.toMatchObject({
       kind: "permanent",
       code: "21211",
       suppressesAddress: false,
     });
-    expect(twilio.received.length).toBe(before);
+    expect(fakes.twilio.received.length).toBe(before);
   });
 
   it("marks Twilio's refusals of the number itself for suppression, not those of the message", async () => {
-    twilio.rejectNumber("+447700900124", 21610);
-    twilio.rejectNumber("+447700900125", 21617);
+    fakes.twilio.rejectNumber("+447700900124", 21610);
+    fakes.twilio.rejectNumber("+447700900125", 21617);
     await expect(sender().send(ctx("hi", "+447700900124"))).rejects.toMatchObject({
       kind: "permanent",
       code: "21610",
