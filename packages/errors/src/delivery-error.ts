@@ -90,3 +90,17 @@ export class DeliveryError extends Error {
 export function isDeliveryError(err: unknown): err is DeliveryError {
   return err instanceof DeliveryError;
 }
+
+/**
+ * What a provider call threw, as a `DeliveryError`: one already is, and
+ * anything else (an SDK's own error, a bug) counts as transient, its message
+ * prefixed with the provider's name.
+ */
+export function asDeliveryError(provider: string, err: unknown): DeliveryError {
+  return isDeliveryError(err)
+    ? err
+    : new DeliveryError("transient", `${provider}: ${(err as Error)?.message ?? String(err)}`, {
+        provider,
+        cause: err,
+      });
+}

@@ -1,4 +1,5 @@
 export {
+  asDeliveryError,
   DeliveryError,
   type DeliveryErrorKind,
   type DeliveryErrorOptions,

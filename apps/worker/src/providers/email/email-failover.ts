@@ -1,14 +1,6 @@
-import { DeliveryError, isDeliveryError } from "@herald/errors";
+import { asDeliveryError, DeliveryError } from "@herald/errors";
 import type { SendResult } from "../provider.ts";
 import type { EmailProvider } from "./email-message.ts";
-
-export const asDeliveryError = (provider: string, err: unknown) =>
-  isDeliveryError(err)
-    ? err
-    : new DeliveryError("transient", `${provider}: ${(err as Error)?.message ?? String(err)}`, {
-        provider,
-        cause: err,
-      });
 
 /** What the providers tried so far answered, in order: carried into the timeline and the final error. */
 export interface Failover {

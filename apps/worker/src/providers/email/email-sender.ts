@@ -1,9 +1,8 @@
 import type { NotificationRow, RecipientRow } from "@herald/db";
-import { DeliveryError } from "@herald/errors";
+import { asDeliveryError, DeliveryError } from "@herald/errors";
 import type { ChannelSender, SendContext, SendResult } from "../provider.ts";
 import {
   accepted,
-  asDeliveryError,
   type Failover,
   failoverDetail,
   noFailures,

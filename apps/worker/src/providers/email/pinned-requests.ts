@@ -1,9 +1,8 @@
 import type { NotificationRow } from "@herald/db";
-import { DeliveryError } from "@herald/errors";
+import { asDeliveryError, DeliveryError } from "@herald/errors";
 import type { SendResult } from "../provider.ts";
 import {
   accepted,
-  asDeliveryError,
   type Failover,
   noFailures,
   noteFailure,

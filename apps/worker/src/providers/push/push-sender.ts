@@ -1,5 +1,5 @@
 import { type Db, type DeviceKind, type DeviceRow, removeDeviceById } from "@herald/db";
-import { DeliveryError, isDeliveryError } from "@herald/errors";
+import { asDeliveryError, DeliveryError } from "@herald/errors";
 import { GoneDeviceError } from "../delivery-errors.ts";
 import type { ChannelSender, SendContext } from "../provider.ts";
 import type { PushMessage, PushProvider } from "./push-message.ts";
@@ -30,14 +30,6 @@ function pushMessage(ctx: SendContext, clickUrl: (notificationId: string) => str
     clickUrl: clickUrl(n.id),
   };
 }
-
-const asDeliveryError = (provider: string, err: unknown) =>
-  isDeliveryError(err)
-    ? err
-    : new DeliveryError("transient", `${provider}: ${(err as Error)?.message ?? String(err)}`, {
-        provider,
-        cause: err,
-      });
 
 /**
  * Push to every device of the recipient, each through the provider for its
