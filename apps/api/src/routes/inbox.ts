@@ -23,6 +23,7 @@ import {
 } from "../schemas/common.ts";
 import { InboxFeedSchema, InboxItemResultSchema, serializeInboxItem, ZERO_COUNTS } from "../schemas/inbox.ts";
 import { type Actor, archive, markAllRead, markRead, markSeen } from "../services/inbox-actions.ts";
+import { liveRecipient } from "../services/live-recipient.ts";
 import type { UserTokens } from "../services/user-tokens.ts";
 import { registerInboxStream } from "./inbox-stream.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
@@ -125,11 +126,7 @@ export function registerInbox(app: App, deps: ApiDeps, { apiKey, limit, tokens }
   // Hono's `/inbox/*` matches `/inbox` itself too.
   app.use("/v1/users/:userId/inbox/*", cors, auth, limit);
 
-  const recipientOr404 = async (userId: string): Promise<RecipientRow> => {
-    const r = await getRecipient(deps.db, userId);
-    if (!r || r.erasedAt) throw new HeraldError("not_found", `No user ${userId}.`);
-    return r;
-  };
+  const recipientOr404 = (userId: string): Promise<RecipientRow> => liveRecipient(deps.db, userId);
 
   app.openapi(feed, async (c) => {
     const { userId } = c.req.valid("param");

@@ -1,4 +1,4 @@
-import { contactAddress, findSuppressed, getRecipient } from "@herald/db";
+import { contactAddress, findSuppressed } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -14,6 +14,7 @@ import {
   SuppressionSchema,
   serializeSuppression,
 } from "../schemas/suppression.ts";
+import { liveRecipient } from "../services/live-recipient.ts";
 import { ADDRESS_NAME, liftSuppression } from "../services/suppression-lift.ts";
 
 const tags = ["Suppressions"];
@@ -87,11 +88,7 @@ const lift = createRoute({
 
 /** A user's suppressed addresses: `GET` why they get nothing, `DELETE` to lift one. */
 export function registerUserSuppressions(app: App, deps: ApiDeps): void {
-  const mustExist = async (userId: string) => {
-    const r = await getRecipient(deps.db, userId);
-    if (!r || r.erasedAt) throw new HeraldError("not_found", `No user ${userId}.`);
-    return r;
-  };
+  const mustExist = (userId: string) => liveRecipient(deps.db, userId);
 
   app.openapi(list, async (c) => {
     const r = await mustExist(c.req.valid("param").userId);

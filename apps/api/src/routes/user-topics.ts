@@ -1,4 +1,4 @@
-import { decodeTimeKeyCursor, encodeTimeKeyCursor, getRecipient, listRecipientTopics } from "@herald/db";
+import { decodeTimeKeyCursor, encodeTimeKeyCursor, listRecipientTopics } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -6,6 +6,7 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, jsonResponse, notFoundError, PageQuery, UserIdParam } from "../schemas/common.ts";
 import { UserTopicPageSchema } from "../schemas/topic.ts";
+import { liveRecipient } from "../services/live-recipient.ts";
 
 const list = createRoute({
   method: "get",
@@ -42,8 +43,7 @@ export function registerUserTopics(app: App, deps: ApiDeps): void {
     const before = q.cursor === undefined ? null : decodeTimeKeyCursor(q.cursor);
     if (q.cursor !== undefined && !before)
       throw new HeraldError("malformed_request", "Invalid cursor: pass nextCursor from the previous page.");
-    const r = await getRecipient(deps.db, userId);
-    if (!r || r.erasedAt) throw new HeraldError("not_found", `No user ${userId}.`);
+    const r = await liveRecipient(deps.db, userId);
     const rows = await listRecipientTopics(deps.db, r.id, before, q.limit + 1);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];

@@ -39,6 +39,7 @@ import {
 import { askToMoveDigests } from "../services/digest-moves.ts";
 import { forgetErasedFrequencySlots } from "../services/frequency-slots.ts";
 import { announceInboxEvent } from "../services/inbox-actions.ts";
+import { liveRecipient } from "../services/live-recipient.ts";
 
 const tags = ["Users"];
 // The user's own token or an API key (`middleware/user-token-auth.ts`); nothing else here takes a user token.
@@ -186,11 +187,7 @@ function checkPushEndpoint(endpoint: string, allowPrivate: boolean): void {
 }
 
 export function registerUsers(app: App, deps: ApiDeps): void {
-  const mustExist = async (userId: string) => {
-    const r = await getRecipient(deps.db, userId);
-    if (!r || r.erasedAt) throw new HeraldError("not_found", `No user ${userId}.`);
-    return r;
-  };
+  const mustExist = (userId: string) => liveRecipient(deps.db, userId);
 
   app.openapi(putUser, async (c) => {
     const { userId } = c.req.valid("param");
