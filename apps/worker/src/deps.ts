@@ -9,6 +9,7 @@ import {
   type RedisOutageLog,
 } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
+import { type Catalog, createCatalog, type NotificationType, starterCatalog } from "@herald/templates";
 import type { WorkerEnv } from "./env.ts";
 import { instrumentSenders } from "./metrics/instrument-senders.ts";
 import { createWorkerMetrics, type WorkerMetrics } from "./metrics/worker-metrics.ts";
@@ -26,6 +27,8 @@ export interface WorkerDeps {
   senders: Senders;
   /** Counters and histograms shared with the API's `/metrics` through Redis. */
   metrics: WorkerMetrics;
+  /** The notification types the worker routes, digests and sends: `packages/templates`' catalog. */
+  catalog: Catalog;
   logger: Logger;
   /** Current time; tests pass a controllable clock. */
   now(): Date;
@@ -36,9 +39,16 @@ export interface WorkerDepsOverrides {
   senders?: Partial<Senders>;
   logger?: Logger;
   now?: () => Date;
+  /**
+   * The notification types instead of the starter catalog (tests declare
+   * their own). Checked as the starter catalog is: a `CatalogError` before
+   * anything connects. Default: the catalog of `packages/templates`.
+   */
+  catalog?: readonly NotificationType[];
 }
 
 export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides = {}): WorkerDeps {
+  const catalog = overrides.catalog ? createCatalog(overrides.catalog) : starterCatalog;
   const logger = overrides.logger ?? createLogger({ base: { app: "worker" } });
   const dbHandle = createDb(env.databaseUrl, {
     max: env.databasePoolSize,
@@ -69,6 +79,7 @@ export function createWorkerDeps(env: WorkerEnv, overrides: WorkerDepsOverrides 
     queues,
     senders,
     metrics,
+    catalog,
     logger,
     now: overrides.now ?? (() => new Date()),
     async close() {

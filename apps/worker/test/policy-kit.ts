@@ -6,7 +6,7 @@ import {
   type NotificationRow,
 } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
-import { catalog } from "@herald/templates";
+import type { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import type { TestWorker } from "./test-worker.ts";
 
@@ -31,7 +31,8 @@ export function testClock(start: string | Date): TestClock {
 }
 
 export interface Emit {
-  type: keyof typeof catalog;
+  /** A type of the worker's catalog (the starter catalog's, or one the test gave the worker). */
+  type: keyof typeof catalog | (string & {});
   userId: string;
   data?: Record<string, unknown>;
   dedupKey?: string;
@@ -42,7 +43,8 @@ export interface Emit {
 
 /** Records an event the way the API does (type's priority unless overridden) and queues its routing. */
 export async function emit(w: TestWorker, e: Emit): Promise<string> {
-  const def = catalog[e.type];
+  const def = w.deps.catalog.get(e.type);
+  if (!def) throw new Error(`${e.type} is not in the test worker's catalog`);
   const priority = e.priority ?? def.priority;
   const [inserted] = await insertEvents(w.deps.db, [
     {

@@ -2,6 +2,7 @@ import type { Channel } from "@herald/domain";
 import { newId } from "@herald/ids";
 import { and, asc, eq, getTableColumns, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { type DigestRelease, listReleasedItems, releaseDigestItems } from "./digest-release.ts";
 import type { NewNotification, NotificationRow } from "./notifications.ts";
 import { digests, events, notifications, notificationTimeline } from "./schema/index.ts";
 
@@ -130,24 +131,40 @@ export interface DigestItem {
   data: Record<string, unknown> | null;
 }
 
+/** What a flush makes of a window's pending items. */
+export interface DigestFlushPlan {
+  /** The digest notification of the items folded; null when none is (every item was released). */
+  digest: Omit<NewNotification, "id" | "eventId"> | null;
+  /** Items that are not folded but go out on their own (see `releaseDigestItems`). Default: none. */
+  release?: DigestRelease;
+}
+
+/** `released`: items that left the window to go out on their own (to enqueue, like the digest). */
 export type FlushResult =
-  | { kind: "flushed"; digest: DigestRow; notification: NotificationRow; items: number }
-  | { kind: "empty"; digest: DigestRow }
-  | { kind: "already"; digest: DigestRow; notification: NotificationRow | null }
+  | {
+      kind: "flushed";
+      digest: DigestRow;
+      notification: NotificationRow;
+      items: number;
+      released: NotificationRow[];
+    }
+  | { kind: "empty"; digest: DigestRow; released: NotificationRow[] }
+  | { kind: "already"; digest: DigestRow; notification: NotificationRow | null; released: NotificationRow[] }
   | { kind: "missing" };
 
 /**
- * Closes a digest window and writes its one digest notification, built by
- * `build` from the pending items, in one transaction. Only the flush that
+ * Closes a digest window and writes its one digest notification, planned by
+ * `plan` from the pending items, in one transaction. Only the flush that
  * moves the row from `open` wins; every other (a second worker process, a
- * re-delivered job, the sweeper) gets `already`. A window whose items were
- * all withdrawn becomes `empty` and sends nothing.
+ * re-delivered job, the sweeper) gets `already`, with the released items
+ * still to be sent. A window whose items were all withdrawn, or all
+ * released, becomes `empty` and sends no digest.
  */
 export async function flushDigest(
   db: Db,
   digestId: string,
   at: Date,
-  build: (digest: DigestRow, items: DigestItem[]) => Promise<Omit<NewNotification, "id" | "eventId">>,
+  plan: (digest: DigestRow, items: DigestItem[]) => Promise<DigestFlushPlan>,
 ): Promise<FlushResult> {
   return db.transaction(async (tx) => {
     const [digest] = await tx
@@ -159,7 +176,8 @@ export async function flushDigest(
       const [current] = await tx.select().from(digests).where(eq(digests.id, digestId));
       if (!current) return { kind: "missing" as const };
       const [n] = await tx.select().from(notifications).where(eq(notifications.id, current.notificationId));
-      return { kind: "already" as const, digest: current, notification: n ?? null };
+      const released = await listReleasedItems(tx, current.notificationId);
+      return { kind: "already" as const, digest: current, notification: n ?? null, released };
     }
     const rows = await tx
       .select({ notification: getTableColumns(notifications), data: events.data })
@@ -167,15 +185,22 @@ export async function flushDigest(
       .leftJoin(events, eq(events.id, notifications.eventId))
       .where(and(eq(notifications.digestId, digest.notificationId), eq(notifications.status, "DIGESTED")))
       .orderBy(asc(notifications.id));
-    if (rows.length === 0) {
+    const planned = rows.length > 0 ? await plan(digest, rows) : { digest: null };
+    const released = planned.release
+      ? await releaseDigestItems(tx, digest.notificationId, planned.release, at)
+      : [];
+    const built = planned.digest;
+    const folded = rows.length - released.length;
+    // Items neither folded nor released would stay DIGESTED in a window that is gone: never sent.
+    if (!built && folded > 0) throw new Error(`flush of ${digestId} left ${folded} items without a digest`);
+    if (!built || folded === 0) {
       const [empty] = await tx
         .update(digests)
         .set({ status: "empty", itemCount: 0 })
         .where(eq(digests.id, digest.id))
         .returning();
-      return { kind: "empty" as const, digest: empty! };
+      return { kind: "empty" as const, digest: empty!, released };
     }
-    const built = await build(digest, rows);
     const [notification] = await tx
       .insert(notifications)
       .values({
@@ -190,7 +215,7 @@ export async function flushDigest(
       })
       .returning();
     await tx.insert(notificationTimeline).values([
-      { notificationId: digest.notificationId, status: "PENDING", at, detail: { digestOf: rows.length } },
+      { notificationId: digest.notificationId, status: "PENDING", at, detail: { digestOf: folded } },
       {
         notificationId: digest.notificationId,
         status: built.status,
@@ -200,10 +225,16 @@ export async function flushDigest(
     ]);
     const [updated] = await tx
       .update(digests)
-      .set({ itemCount: rows.length })
+      .set({ itemCount: folded })
       .where(eq(digests.id, digest.id))
       .returning();
-    return { kind: "flushed" as const, digest: updated!, notification: notification!, items: rows.length };
+    return {
+      kind: "flushed" as const,
+      digest: updated!,
+      notification: notification!,
+      items: folded,
+      released,
+    };
   });
 }
 

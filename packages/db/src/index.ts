@@ -24,6 +24,7 @@ export * from "./dashboard-users.ts";
 export * from "./dedup.ts";
 export * from "./delivery-tracking.ts";
 export * from "./devices.ts";
+export * from "./digest-release.ts";
 export * from "./digests.ts";
 export { ERASE_BATCH_SIZE, type EraseResult, eraseRecipient } from "./erase-recipient.ts";
 export * from "./events.ts";

@@ -1,6 +1,8 @@
 import type { Category, Channel, Priority } from "@herald/domain";
 import type { ReactElement } from "react";
 import type { z } from "zod";
+import { CatalogError, notificationTypeProblems } from "./create-catalog.ts";
+import type { DigestRules } from "./digest/digest-rules.ts";
 
 /** What every template gets besides the event's data. */
 export interface RenderContext {
@@ -51,10 +53,18 @@ export interface NotificationType<S extends z.ZodType = z.ZodType> {
   example: z.infer<S>;
   /** E-mail open and click tracking. Default: on. */
   tracking?: { opens: boolean; clicks: boolean };
+  /** Whether and how its items are folded into digests (see {@link DigestRules}). Default: no rules. */
+  digest?: DigestRules<z.infer<S>>;
 }
 
-/** Declares a catalog entry; the identity function exists to infer the data type once. */
+/**
+ * Declares a catalog entry, inferring the data type once. Throws a
+ * `CatalogError` for rules the type cannot have (digest rules on a critical
+ * type…): the catalog file then fails to load, and so does the process.
+ */
 export function defineNotification<S extends z.ZodType>(def: NotificationType<S>): NotificationType<S> {
+  const problems = notificationTypeProblems(def as NotificationType);
+  if (problems.length > 0) throw new CatalogError(problems);
   return def;
 }
 

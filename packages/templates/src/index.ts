@@ -4,7 +4,9 @@ export {
   getNotificationType,
   listNotificationTypes,
   type NotificationTypeName,
+  starterCatalog,
 } from "./catalog/index.ts";
+export { type Catalog, CatalogError, createCatalog, notificationTypeProblems } from "./create-catalog.ts";
 export {
   type ChannelTemplates,
   channelsOf,
@@ -14,8 +16,17 @@ export {
   notSentOn,
   type RenderContext,
 } from "./define-notification.ts";
+export { collapseEntries, type SummarizedItem } from "./digest/collapse.ts";
+export {
+  DEFAULT_COLLAPSE_AT_LEAST,
+  DEFAULT_COLLAPSE_SHOW,
+  type DigestCollapse,
+  type DigestRules,
+  type DigestSummary,
+  digestible,
+} from "./digest/digest-rules.ts";
 export { type DigestPeriod, renderDigest } from "./digest/render-digest.ts";
-export { type DigestEntry, summarizeNotification } from "./digest/summarize.ts";
+export { type DigestEntry, digestItemCount, summarizeNotification } from "./digest/summarize.ts";
 export { money } from "./format.ts";
 export { LINK_URL_MESSAGE, linkUrl } from "./link-url.ts";
 export { renderContext, renderNotification, TemplateMissingError } from "./render.ts";

@@ -3,6 +3,9 @@ import type { RenderedContent } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import {
   channelsOf,
+  DEFAULT_COLLAPSE_AT_LEAST,
+  DEFAULT_COLLAPSE_SHOW,
+  digestible,
   getNotificationType,
   listNotificationTypes,
   renderContext,
@@ -87,6 +90,16 @@ export function registerDashboardTemplates(app: App, deps: ApiDeps): void {
           channels: channelsOf(def),
           example: def.example,
           rendered: rendered.get(def.type) ?? {},
+          digest: {
+            never: !digestible(def),
+            summary: def.digest?.summary !== undefined,
+            collapse: def.digest?.collapse
+              ? {
+                  atLeast: def.digest.collapse.atLeast ?? DEFAULT_COLLAPSE_AT_LEAST,
+                  show: def.digest.collapse.show ?? DEFAULT_COLLAPSE_SHOW,
+                }
+              : null,
+          },
         })),
       },
       200,

@@ -121,6 +121,23 @@ export const UserSearchSchema = z
 
 const Rendered = z.record(z.string(), z.unknown());
 
+const DigestRules = z
+  .object({
+    never: z.boolean().openapi({
+      description:
+        "Never folded into a digest, whatever the user's digest mode: critical, of a required category, or its rules say so",
+    }),
+    summary: z
+      .boolean()
+      .openapi({ description: "Has a summary of its own for digests (else its in-app or push text)" }),
+    collapse: z.object({ atLeast: z.number().int(), show: z.number().int() }).nullable().openapi({
+      description: "From `atLeast` items in one digest, they show as one entry naming the first `show`",
+    }),
+  })
+  .openapi("DashboardDigestRules", {
+    description: "How the type takes part in digests, from its catalog entry and priority",
+  });
+
 export const TemplateListSchema = z
   .object({
     data: z.array(
@@ -132,6 +149,7 @@ export const TemplateListSchema = z
         channels: z.array(z.enum(CHANNELS)),
         example: z.unknown(),
         rendered: z.record(z.string(), Rendered),
+        digest: DigestRules,
       }),
     ),
   })
@@ -146,6 +164,7 @@ export const TemplateListSchema = z
           channels: ["email", "sms"],
           example: { resetUrl: "https://example.com/reset/abc", expiresInMinutes: 30 },
           rendered: { sms: { channel: "sms", text: "Reset your password: https://example.com/reset/abc" } },
+          digest: { never: true, summary: false, collapse: null },
         },
       ],
     },

@@ -10039,6 +10039,11 @@ export interface components {
          *               "channel": "sms",
          *               "text": "Reset your password: https://example.com/reset/abc"
          *             }
+         *           },
+         *           "digest": {
+         *             "never": true,
+         *             "summary": false,
+         *             "collapse": null
          *           }
          *         }
          *       ]
@@ -10059,7 +10064,20 @@ export interface components {
                         [key: string]: unknown;
                     };
                 };
+                digest: components["schemas"]["DashboardDigestRules"];
             }[];
+        };
+        /** @description How the type takes part in digests, from its catalog entry and priority */
+        DashboardDigestRules: {
+            /** @description Never folded into a digest, whatever the user's digest mode: critical, of a required category, or its rules say so */
+            never: boolean;
+            /** @description Has a summary of its own for digests (else its in-app or push text) */
+            summary: boolean;
+            /** @description From `atLeast` items in one digest, they show as one entry naming the first `show` */
+            collapse: {
+                atLeast: number;
+                show: number;
+            } | null;
         };
         /**
          * @example {

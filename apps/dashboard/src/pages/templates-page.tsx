@@ -11,6 +11,7 @@ import { useToast } from "../components/toast.tsx";
 import { eventOutcome } from "../event-outcome.ts";
 import { CHANNEL_LABEL } from "../format.ts";
 import { Link } from "../router.tsx";
+import { digestLabels } from "./digest-labels.ts";
 
 type Channel = TemplateEntry["channels"][number];
 
@@ -103,6 +104,9 @@ function Template({ t, canSend }: { t: TemplateEntry; canSend: boolean }) {
           <Badge tone={t.priority === "critical" || t.priority === "high" ? "warn" : "muted"}>
             {t.priority}
           </Badge>
+          {digestLabels(t.digest).map((label) => (
+            <Badge key={label}>{label}</Badge>
+          ))}
         </div>
       }
     >

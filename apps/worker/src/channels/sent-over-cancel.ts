@@ -1,5 +1,4 @@
 import { claimDedupKey, getEvent, type NotificationRow } from "@herald/db";
-import { getNotificationType } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 import { dedupKeyHash } from "../router/dedup.ts";
 import { retakeFrequencySlot } from "../router/frequency-cap.ts";
@@ -17,7 +16,7 @@ import { retakeFrequencySlot } from "../router/frequency-cap.ts";
  */
 export async function keepWhatWentOut(deps: WorkerDeps, n: NotificationRow, sentAt: Date): Promise<void> {
   try {
-    const critical = n.priority === "critical" || getNotificationType(n.type)?.priority === "critical";
+    const critical = n.priority === "critical" || deps.catalog.get(n.type)?.priority === "critical";
     // Critical ones never take a slot (SPEC §3), so there is none to take back.
     if (!critical) {
       await retakeFrequencySlot(deps.redis, deps.env.queuePrefix, deps.env.policy.frequencyCaps, {

@@ -1,4 +1,5 @@
 import {
+  type DigestFlushPlan,
   type DigestItem,
   type DigestRow,
   type FlushResult,
@@ -11,7 +12,13 @@ import {
   purgeExpiredDedupKeys,
 } from "@herald/db";
 import { type Channel, PRIORITIES, type Priority } from "@herald/domain";
-import { getNotificationType, renderContext, renderDigest, summarizeNotification } from "@herald/templates";
+import {
+  collapseEntries,
+  digestible,
+  renderContext,
+  renderDigest,
+  summarizeNotification,
+} from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 import { optedIn } from "../router/decide-channels.ts";
 import { windowPeriod } from "../router/digest-window.ts";
@@ -27,20 +34,58 @@ function highest(items: DigestItem[]): Priority {
   return items.map((i) => i.notification.priority).reduce((a, b) => (rank(b) < rank(a) ? b : a), "low");
 }
 
-async function buildDigest(
+type Delivery = Pick<NewNotification, "status" | "reason" | "scheduledAt">;
+
+/**
+ * What the window's items are folded into, and which of them leave it: items
+ * of a type that is no longer digested (its rules say `never` since they were
+ * filed) are not folded but go out on their own, as the digest would.
+ */
+async function planDigest(
   deps: WorkerDeps,
   digest: DigestRow,
-  items: DigestItem[],
+  all: DigestItem[],
   now: Date,
-): Promise<Omit<NewNotification, "id" | "eventId">> {
+): Promise<DigestFlushPlan> {
   const channel: Channel = digest.channel;
   const recipient = await getRecipientById(deps.db, digest.recipientId);
   const prefs = await getPreferences(deps.db, digest.recipientId);
+  const defOf = (i: DigestItem) => deps.catalog.get(i.notification.type);
+  // A type that left the catalog stays folded: its stored content still reads.
+  const leaving = all.filter((i) => {
+    const def = defOf(i);
+    return def !== undefined && !digestible(def);
+  });
+  const left = new Set(leaving);
+  const items = all.filter((i) => !left.has(i));
   // Items whose type the user turned off since they were filed are left out.
   const wanted = items.filter((i) => {
-    const def = getNotificationType(i.notification.type);
+    const def = defOf(i);
     return !def || optedIn(prefs, def, channel).ok;
   });
+
+  let delivery: Delivery = { status: "QUEUED", reason: null, scheduledAt: null };
+  if (!recipient || recipient.erasedAt) {
+    delivery = { status: "SUPPRESSED", reason: "unreachable", scheduledAt: null };
+  } else {
+    const quietEnd = deps.env.policy.quietHoursChannels.includes(channel)
+      ? quietHoursEnd(prefs.quietHours, pickZone(prefs.quietHours?.timezone, recipient.timezone), now)
+      : null;
+    if (quietEnd) delivery = { status: "SCHEDULED", reason: "quiet_hours", scheduledAt: quietEnd };
+  }
+  // Opt-outs and bounced addresses of released items are the send's to find: it checks both again.
+  const release =
+    leaving.length > 0
+      ? {
+          ids: leaving.map((i) => i.notification.id),
+          status: delivery.status as "QUEUED" | "SCHEDULED" | "SUPPRESSED",
+          reason: delivery.reason ?? null,
+          scheduledAt: delivery.scheduledAt ?? null,
+          detail: { by: "digest", releasedFrom: digest.notificationId, why: "type_not_digested" },
+        }
+      : undefined;
+  if (items.length === 0) return { digest: null, ...(release ? { release } : {}) };
+
   const categories = [...new Set(wanted.map((i) => i.notification.category))].sort();
   const base = {
     recipientId: digest.recipientId,
@@ -61,53 +106,44 @@ async function buildDigest(
     ...(channel === "email" && link ? { unsubscribeUrl: link.url } : {}),
   });
   const period = windowPeriod(prefs, categories);
-  const entries = (wanted.length > 0 ? wanted : items).map((i) => ({
-    id: i.notification.id,
-    ...summarizeNotification(
-      getNotificationType(i.notification.type),
-      i.data,
-      i.notification.content,
-      ctx,
-      i.notification.createdAt,
-    ),
-  }));
-  let content = await renderDigest(channel, entries, period, ctx);
+  const summarized = (wanted.length > 0 ? wanted : items).map((i) => {
+    const def = defOf(i);
+    const entry = summarizeNotification(def, i.data, i.notification.content, ctx, i.notification.createdAt);
+    return { def, entry: { id: i.notification.id, ...entry } };
+  });
+  let content = await renderDigest(channel, collapseEntries(summarized, ctx), period, ctx);
   if (content.channel === "email" && link) content = { ...content, headers: link.headers };
 
-  if (!recipient || recipient.erasedAt || wanted.length === 0) {
-    return {
-      ...base,
-      content,
-      status: "SUPPRESSED",
-      reason: recipient && !recipient.erasedAt ? "opted_out" : "unreachable",
-    };
-  }
-  const address = channel === "email" ? recipient.email : channel === "sms" ? recipient.phone : null;
+  const withRelease = (d: DigestFlushPlan["digest"]): DigestFlushPlan => ({
+    digest: d,
+    ...(release ? { release } : {}),
+  });
+  if (delivery.status === "SUPPRESSED") return withRelease({ ...base, content, ...delivery });
+  if (wanted.length === 0)
+    return withRelease({ ...base, content, status: "SUPPRESSED", reason: "opted_out" });
+  const address = channel === "email" ? recipient!.email : channel === "sms" ? recipient!.phone : null;
   if (address && (await findSuppressed(deps.db, [{ channel, address }])).size > 0) {
-    return { ...base, content, status: "SUPPRESSED", reason: "bounced_address" };
+    return withRelease({ ...base, content, status: "SUPPRESSED", reason: "bounced_address" });
   }
-  const quietEnd = deps.env.policy.quietHoursChannels.includes(channel)
-    ? quietHoursEnd(prefs.quietHours, pickZone(prefs.quietHours?.timezone, recipient.timezone), now)
-    : null;
-  return quietEnd
-    ? { ...base, content, status: "SCHEDULED", reason: "quiet_hours", scheduledAt: quietEnd }
-    : { ...base, content, status: "QUEUED" };
+  return withRelease({ ...base, content, ...delivery });
 }
 
 /**
  * Flushes one digest window: folds its pending items into one notification
- * and queues it for sending. Safe to run any number of times from any number
- * of processes: only the first flush writes the notification, later ones
- * just make sure its send job exists.
+ * and queues it for sending, with any item that left the window to go out
+ * alone. Safe to run any number of times from any number of processes: only
+ * the first flush writes the notification, later ones just make sure the
+ * send jobs exist.
  */
 export async function flushDigestWindow(deps: WorkerDeps, digestId: string): Promise<FlushResult> {
   const now = deps.now();
   const result = await flushDigest(deps.db, digestId, now, (digest, items) =>
-    buildDigest(deps, digest, items, now),
+    planDigest(deps, digest, items, now),
   );
-  if (result.kind === "flushed" || (result.kind === "already" && result.notification)) {
-    await enqueueSends(deps, [result.notification!]);
-  }
+  if (result.kind === "missing") return result;
+  const digestNotification =
+    result.kind === "flushed" || result.kind === "already" ? result.notification : null;
+  await enqueueSends(deps, [...(digestNotification ? [digestNotification] : []), ...result.released]);
   return result;
 }
 

@@ -9,7 +9,7 @@ import {
   type NewNotification,
   recordFanoutMisses,
 } from "@herald/db";
-import { channelsOf, getNotificationType } from "@herald/templates";
+import { channelsOf } from "@herald/templates";
 import { UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import { enqueueDigestFlush } from "../digest/digest-jobs.ts";
@@ -69,7 +69,7 @@ export async function routeFanoutPage(
     const { eventDone } = await finishFanoutPage(deps.db, eventId, page, none);
     return { ...none, eventDone };
   }
-  const def = getNotificationType(event.type);
+  const def = deps.catalog.get(event.type);
   if (!def) throw new UnrecoverableError(`unknown type ${event.type}`);
 
   const audience = await loadFanoutRecipients(

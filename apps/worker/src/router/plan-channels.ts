@@ -6,7 +6,7 @@ import {
   type RecipientRow,
 } from "@herald/db";
 import type { Channel, SuppressionReason } from "@herald/domain";
-import type { DigestPeriod, NotificationType } from "@herald/templates";
+import { type DigestPeriod, digestible, type NotificationType } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 import { findDuplicateOf } from "./dedup.ts";
 import { digestFlushAt, digestPeriodFor } from "./digest-window.ts";
@@ -55,7 +55,8 @@ export function contactTargets(
  * 1. a bounced/complained address → SUPPRESSED `bounced_address`;
  * 2. the same user + type + dedup key within `DEDUP_WINDOW` → SUPPRESSED `duplicate`;
  * then, unless the event or its type is `critical` (which bypasses all three):
- * 3. the category is in daily/weekly digest mode → DIGESTED into that window;
+ * 3. the category is in daily/weekly digest mode → DIGESTED into that window,
+ *    unless the type's digest rules say `never` (then it goes on as if instant);
  * 4. a frequency cap of (user, category, channel) is full → SUPPRESSED `frequency_cap`;
  * 5. the send time falls in quiet hours → SCHEDULED at their end (`quiet_hours`);
  * and finally a future `sendAt` → SCHEDULED, else QUEUED.
@@ -73,7 +74,8 @@ export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<
   const critical = event.priority === "critical" || def.priority === "critical";
   const sendAt = event.sendAt && event.sendAt.getTime() > now.getTime() ? event.sendAt : null;
   const dueAt = sendAt ?? now;
-  const period = critical ? null : digestPeriodFor(prefs, def.category);
+  // A type that is never folded (its digest rules) goes on as if its category were instant.
+  const period = critical || !digestible(def) ? null : digestPeriodFor(prefs, def.category);
   const quietEnd = critical ? null : quietHoursEnd(prefs.quietHours, quietZone(recipient, prefs), dueAt);
 
   for (const channel of channels) {

@@ -7,7 +7,6 @@ import {
   markEventsFailed,
   type NotificationRow,
 } from "@herald/db";
-import { getNotificationType } from "@herald/templates";
 import { UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import { enqueueDigestFlush } from "../digest/digest-jobs.ts";
@@ -24,7 +23,7 @@ async function buildNotifications(
   event: EventRow & { userId: string },
   lane: RunOptions,
 ) {
-  const def = getNotificationType(event.type);
+  const def = deps.catalog.get(event.type);
   if (!def) throw new UnrecoverableError(`unknown type ${event.type}`);
   const { recipient, prefs, devices, bounced } = await batches.recipients.run(event.userId, lane);
   return buildRecipientNotifications(deps, {

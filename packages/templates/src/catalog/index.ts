@@ -1,3 +1,4 @@
+import { createCatalog } from "../create-catalog.ts";
 import type { NotificationType } from "../define-notification.ts";
 import { orderPlaced } from "./order-placed.tsx";
 import { passwordReset } from "./password-reset.tsx";
@@ -14,14 +15,15 @@ export const catalog = {
 
 export type NotificationTypeName = keyof typeof catalog;
 
+/** Checked as the module loads: a catalog with rules it cannot follow stops the API and the worker at boot. */
+export const starterCatalog = createCatalog(Object.values(catalog) as NotificationType[]);
+
 export function getNotificationType(type: string): NotificationType | undefined {
-  return Object.hasOwn(catalog, type)
-    ? (catalog[type as NotificationTypeName] as NotificationType)
-    : undefined;
+  return starterCatalog.get(type);
 }
 
 export function listNotificationTypes(): NotificationType[] {
-  return Object.values(catalog) as NotificationType[];
+  return starterCatalog.list();
 }
 
 /** Each type's data as a caller writes it (before defaults): the typed client builds on this. */

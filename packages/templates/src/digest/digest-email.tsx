@@ -3,7 +3,7 @@
 import type { RenderContext } from "../define-notification.ts";
 import { Heading, Hr, Link, Section, Text } from "../email/components.ts";
 import { heading, Layout, paragraph } from "../email/layout.tsx";
-import type { DigestEntry } from "./summarize.ts";
+import { type DigestEntry, digestItemCount } from "./summarize.ts";
 
 const itemTitle = { ...paragraph, color: "#111827", fontWeight: 600, margin: "0 0 4px" };
 const itemBody = { ...paragraph, margin: "0 0 4px" };
@@ -24,12 +24,11 @@ export function DigestEmail({
     dateStyle: "medium",
     timeStyle: "short",
   });
+  const total = digestItemCount(entries);
   return (
     <Layout ctx={ctx} preview={entries.map((e) => e.title).join(" · ")}>
       <Heading style={heading}>{title}</Heading>
-      <Text style={paragraph}>
-        {entries.length === 1 ? "One update" : `${entries.length} updates`} you have not seen yet.
-      </Text>
+      <Text style={paragraph}>{total === 1 ? "One update" : `${total} updates`} you have not seen yet.</Text>
       {entries.map((e, i) => (
         <Section key={e.id ?? e.title} style={{ margin: "0 0 8px" }}>
           {i > 0 ? <Hr style={{ borderColor: "#f3f4f6", margin: "8px 0 12px" }} /> : null}

@@ -4,15 +4,14 @@ import { createElement } from "react";
 import type { RenderContext } from "../define-notification.ts";
 import { htmlToPlainText } from "../email/plain-text.ts";
 import { DigestEmail } from "./digest-email.tsx";
-import type { DigestEntry } from "./summarize.ts";
+import { cut, type DigestEntry, digestItemCount } from "./summarize.ts";
 
 export type DigestPeriod = "daily" | "weekly";
-
-const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
  * Renders the one message of a digest window on `channel`: an e-mail listing
  * every entry (react-email), or a short summary for SMS, push and in-app.
+ * The count ("3 updates") is of items, a collapsed entry counting each of its own.
  */
 export async function renderDigest(
   channel: Channel,
@@ -22,7 +21,8 @@ export async function renderDigest(
 ): Promise<RenderedContent> {
   if (entries.length === 0) throw new Error("a digest needs at least one entry");
   const title = period === "weekly" ? "Your weekly digest" : "Your daily digest";
-  const count = entries.length === 1 ? "1 update" : `${entries.length} updates`;
+  const total = digestItemCount(entries);
+  const count = total === 1 ? "1 update" : `${total} updates`;
   const titles = entries.map((e) => e.title).join(" · ");
   switch (channel) {
     case "email": {
