@@ -113,6 +113,12 @@ async function digestOf(n: NotificationRow): Promise<DigestRow> {
   return (await getDigestOfNotification(w.deps.db, row.digestId!))!;
 }
 
+/** The worker as the next release of the catalog makes it: order_shipped is never digested. */
+function releasing() {
+  const others = w.deps.catalog.list().filter((d) => d.type !== "order_shipped");
+  return { ...w.deps, catalog: createCatalog([...others, shippedType({ never: true })]) };
+}
+
 /** The event's notification on `channel` once routed. */
 async function routedOn(eventId: string, channel: string): Promise<NotificationRow> {
   return (await routed(w, eventId)).notifications.find((n) => n.channel === channel)!;
@@ -167,13 +173,7 @@ describe("a type that is never digested", () => {
     expect((await digestOf(staying)).id).toBe(window.id);
 
     // The next release of the catalog says order_shipped is never digested; its flush runs it.
-    const released = {
-      ...w.deps,
-      catalog: createCatalog([
-        ...w.deps.catalog.list().filter((d) => d.type !== "order_shipped"),
-        shippedType({ never: true }),
-      ]),
-    };
+    const released = releasing();
     clock.set(window.flushAt);
     const result = await flushDigestWindow(released, window.id);
     expect(result).toMatchObject({ kind: "flushed", items: 1 });
@@ -216,6 +216,33 @@ describe("a type that is never digested", () => {
     );
     expect(await getNotification(w.deps.db, second.notificationId)).toBeNull();
     expect(await flushDigestWindow(released, second.id)).toMatchObject({ kind: "already", released: [] });
+  });
+
+  it("a released item waits out the user's quiet hours, as the digest it left does", async () => {
+    clock.set("2026-03-15T01:00:00Z");
+    await subscriber("rosa", { ...transactionalDaily, quietHours: { start: "08:00", end: "10:00" } });
+    const early = await emit(w, {
+      type: "order_shipped",
+      userId: "rosa",
+      data: shipped(9),
+      channels: ["email"],
+    });
+    const order = await emit(w, { type: "order_placed", userId: "rosa", channels: ["email"] });
+    const [leaving, staying] = [await routedOn(early, "email"), await routedOn(order, "email")];
+    const window = await digestOf(staying);
+    expect(window.flushAt.toISOString()).toBe("2026-03-15T13:00:00.000Z"); // 09:00 EDT, inside them
+    clock.set(window.flushAt);
+    const result = await flushDigestWindow(releasing(), window.id);
+    if (result.kind !== "flushed") throw new Error(`expected flushed, got ${result.kind}`);
+    const quiet = {
+      status: "SCHEDULED",
+      reason: "quiet_hours",
+      scheduledAt: new Date("2026-03-15T14:00:00Z"),
+    };
+    expect(result.notification).toMatchObject(quiet);
+    expect(result.released).toMatchObject([{ id: leaving.id, ...quiet }]);
+    const job = await w.deps.queues.get("email").getJob(leaving.id);
+    expect(await job!.getState()).toBe("delayed");
   });
 });
 
