@@ -1,5 +1,6 @@
 import { booleanFlag } from "@herald/config";
 import { z } from "zod";
+import { parseWebhookSecret } from "./reliability/webhook-signature.ts";
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -29,6 +30,23 @@ export const reliabilityEnvSchema = z.object({
   RECONCILE_AFTER_MS: ms(300_000),
   /** Where dead-letter alerts are POSTed (JSON). Unset: alerts are only logged. */
   OPS_ALERT_WEBHOOK_URL: z.url().optional(),
+  /**
+   * Signs every alert POST with Standard Webhooks headers (`webhook-id`,
+   * `webhook-timestamp`, `webhook-signature`), so the receiver can tell
+   * Herald's alerts from anyone's. `whsec_` + base64 of 24 to 64 random bytes.
+   * Unset: alerts go unsigned.
+   */
+  OPS_ALERT_WEBHOOK_SECRET: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parseWebhookSecret(value);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   /** How long the first dead letter waits for others before the alert goes out. */
   OPS_ALERT_GROUP_WAIT_MS: ms(30_000),
   /** Least time between two alerts, across all worker processes. */
@@ -46,6 +64,8 @@ export interface ReliabilityEnv {
   reconcileIntervalMs: number;
   reconcileAfterMs: number;
   opsAlertWebhookUrl: string | null;
+  /** `OPS_ALERT_WEBHOOK_SECRET`'s key bytes; null (the default): alerts are not signed. */
+  opsAlertWebhookSecret: Buffer | null;
   opsAlertGroupWaitMs: number;
   opsAlertIntervalMs: number;
 }
@@ -60,6 +80,7 @@ export function toReliabilityEnv(e: Parsed): ReliabilityEnv {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileAfterMs: e.RECONCILE_AFTER_MS,
     opsAlertWebhookUrl: e.OPS_ALERT_WEBHOOK_URL ?? null,
+    opsAlertWebhookSecret: e.OPS_ALERT_WEBHOOK_SECRET ?? null,
     opsAlertGroupWaitMs: e.OPS_ALERT_GROUP_WAIT_MS,
     opsAlertIntervalMs: e.OPS_ALERT_INTERVAL_MS,
   };

@@ -85,6 +85,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     prefix: env.queuePrefix,
     logger,
     webhookUrl: env.reliability.opsAlertWebhookUrl,
+    webhookSecret: env.reliability.opsAlertWebhookSecret,
     groupWaitMs: env.reliability.opsAlertGroupWaitMs,
     intervalMs: env.reliability.opsAlertIntervalMs,
     schedule: (jobId, delay) => deps.queues.add("dead_letter", "alert", {}, { jobId, delay }),

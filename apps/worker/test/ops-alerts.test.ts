@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { createRedis, readReliabilityCounters } from "@herald/jobs";
+import { createRedis, OpsAlertSchema, readReliabilityCounters } from "@herald/jobs";
 import { createLogger } from "@herald/logger";
 import { eventually, startWebhookReceiver, testQueuePrefix, testRedisUrl } from "@herald/testkit";
 import type { Redis } from "ioredis";
@@ -79,6 +79,10 @@ describe("ops alerts", () => {
     expect(alert.count).toBe(200);
     expect(alert.byChannel).toEqual({ email: 100, sms: 100 });
     expect(alert.samples).toHaveLength(20);
+    // What /openapi.json documents (webhooks.opsAlert) is what was sent.
+    expect(OpsAlertSchema.parse(alert)).toEqual(alert);
+    // No OPS_ALERT_WEBHOOK_SECRET: no signature headers, as before there was one.
+    expect(Object.keys(receiver.received[0]!.headers).filter((h) => h.startsWith("webhook-"))).toEqual([]);
     const redis = redises[0]!;
     expect(await readReliabilityCounters(redis, prefix)).toMatchObject({
       dead_letters_total: 200,

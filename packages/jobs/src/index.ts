@@ -20,6 +20,14 @@ export {
   type QueueName,
 } from "./job-catalog.ts";
 export { hasCriticalLane, LANED_QUEUES, type Lane, laneFor, laneQueueName, lanesOf } from "./lanes.ts";
+export {
+  type DeadLetterSample,
+  DeadLetterSampleSchema,
+  OPS_ALERT_MAX_SAMPLES,
+  OPS_ALERT_SIGNATURE_HEADERS,
+  type OpsAlert,
+  OpsAlertSchema,
+} from "./ops-alert.ts";
 export { bullQueueName, channelQueue } from "./queue-names.ts";
 export {
   type CreateQueuesOptions,

@@ -1,31 +1,15 @@
-import { type RedisClient, reliabilityCountersKey } from "@herald/jobs";
+import {
+  type DeadLetterSample,
+  OPS_ALERT_MAX_SAMPLES,
+  type OpsAlert,
+  type RedisClient,
+  reliabilityCountersKey,
+} from "@herald/jobs";
 import type { Logger } from "@herald/logger";
+import { signWebhook } from "./webhook-signature.ts";
 
-/** One dead notification, as it appears in an alert (ids and error text, never PII). */
-export interface DeadLetterSample {
-  notificationId: string;
-  channel: string;
-  type: string;
-  attempts: number;
-  error: string;
-  at: string;
-}
-
-/** The JSON body POSTed to `OPS_ALERT_WEBHOOK_URL`. `text` makes it readable in Slack-style receivers. */
-export interface OpsAlert {
-  type: "herald.dead_letters";
-  text: string;
-  count: number;
-  since: string;
-  until: string;
-  byChannel: Record<string, number>;
-  byType: Record<string, number>;
-  /** Up to {@link MAX_SAMPLES} of the notifications, the first ones to die. */
-  samples: DeadLetterSample[];
-  howToRetry: string;
-}
-
-const MAX_SAMPLES = 20;
+// The body's contract lives in @herald/jobs (OpsAlertSchema), where /openapi.json reads it too.
+export type { DeadLetterSample, OpsAlert };
 
 /**
  * The alert as log fields, under names the log scrubber leaves alone: it masks
@@ -70,7 +54,9 @@ return flag
 `;
 
 // Takes what is pending for alert job ARGV[1] (or what a failed delivery of
-// that job left in flight), and records the send time for rate limiting.
+// that job left in flight), and records the send time for rate limiting. The
+// in-flight payload keeps that time as the alert's `until`: a redelivery is
+// the same alert, body and all, under the same webhook-id.
 const TAKE = `
 local inflight = redis.call('GET', KEYS[5])
 if inflight then return inflight end
@@ -81,7 +67,7 @@ local flag = redis.call('GET', KEYS[3])
 if flag and string.sub(flag, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then redis.call('DEL', KEYS[3]) end
 if #p == 0 then return false end
 redis.call('SET', KEYS[4], ARGV[2])
-local payload = cjson.encode({ pending = p, samples = s })
+local payload = cjson.encode({ pending = p, samples = s, ['until'] = ARGV[2] })
 redis.call('SET', KEYS[5], payload, 'EX', 86400)
 return payload
 `;
@@ -91,6 +77,13 @@ export interface OpsAlertsOptions {
   prefix: string;
   logger: Logger;
   webhookUrl: string | null;
+  /**
+   * Key bytes of `OPS_ALERT_WEBHOOK_SECRET`. Set: every POST carries
+   * Standard Webhooks headers, `webhook-id` being the alert job's id (the
+   * same on every retry of the alert) and `webhook-timestamp` the attempt's
+   * time. Default null: unsigned.
+   */
+  webhookSecret?: Uint8Array | null;
   groupWaitMs: number;
   intervalMs: number;
   /** Schedules the alert job `jobId` to run after `delayMs` (idempotent per id). */
@@ -133,7 +126,7 @@ export function createOpsAlerts(options: OpsAlertsOptions): OpsAlerts {
         sample.channel,
         sample.type,
         JSON.stringify(sample),
-        MAX_SAMPLES,
+        OPS_ALERT_MAX_SAMPLES,
         now(),
         options.groupWaitMs,
         options.intervalMs,
@@ -157,17 +150,21 @@ export function createOpsAlerts(options: OpsAlertsOptions): OpsAlerts {
         now(),
       )) as string | null;
       if (!payload) return null;
-      const alert = toAlert(
-        JSON.parse(payload) as { pending: string[] | object; samples: string[] | object },
-      );
+      const alert = toAlert(JSON.parse(payload) as TakenAlert);
       logger.error({ alert: logFields(alert) }, `ops alert: ${alert.text}`);
       if (options.webhookUrl) {
+        const body = JSON.stringify(alert);
+        // Signed per attempt: a retry keeps the id (receivers dedupe on it) with a fresh timestamp,
+        // which receivers check against a 5-minute tolerance.
+        const signature = options.webhookSecret
+          ? signWebhook(options.webhookSecret, jobId, now() / 1000, body)
+          : {};
         let res: Response;
         try {
           res = await fetch(options.webhookUrl, {
             method: "POST",
-            headers: { "content-type": "application/json", "user-agent": "herald-ops-alert" },
-            body: JSON.stringify(alert),
+            headers: { "content-type": "application/json", "user-agent": "herald-ops-alert", ...signature },
+            body,
             signal: AbortSignal.timeout(10_000),
           });
         } catch (err) {
@@ -193,7 +190,14 @@ export function createOpsAlerts(options: OpsAlertsOptions): OpsAlerts {
 /** cjson turns an empty Lua table into `{}` rather than `[]`. */
 const asArray = (v: string[] | object): string[] => (Array.isArray(v) ? v : []);
 
-function toAlert(raw: { pending: string[] | object; samples: string[] | object }): OpsAlert {
+/** What TAKE returns; `until` is missing from payloads left in flight by an older worker. */
+interface TakenAlert {
+  pending: string[] | object;
+  samples: string[] | object;
+  until?: string;
+}
+
+function toAlert(raw: TakenAlert): OpsAlert {
   const flat = asArray(raw.pending);
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
@@ -206,7 +210,7 @@ function toAlert(raw: { pending: string[] | object; samples: string[] | object }
   const count = Number(fields.count ?? 0);
   const byChannel = pick("channel:");
   const since = new Date(Number(fields.since ?? Date.now())).toISOString();
-  const until = new Date().toISOString();
+  const until = new Date(Number(raw.until ?? Date.now())).toISOString();
   const channels = Object.entries(byChannel)
     .map(([c, n]) => `${c} ${n}`)
     .join(", ");
