@@ -35,6 +35,7 @@ import { registerHealth } from "./routes/health.ts";
 import { registerInbox } from "./routes/inbox.ts";
 import { registerMetrics } from "./routes/metrics.ts";
 import { registerNotifications } from "./routes/notifications.ts";
+import { describeOpsAlertWebhook } from "./routes/ops-alert-webhook.ts";
 import { PUBLIC_PUSH_ROUTES, registerPush } from "./routes/push.ts";
 import { registerReschedule } from "./routes/reschedule.ts";
 import { registerResendWebhook } from "./routes/resend-webhook.ts";
@@ -159,6 +160,7 @@ export function createApp(deps: ApiDeps): App {
   registerStats(app, deps);
   registerResendWebhook(app, deps);
   registerTwilioWebhook(app, deps);
+  describeOpsAlertWebhook(app);
   registerApiKeys(app, deps, () => auth.forget());
   registerDeadLetters(app, deps);
   registerDashboardSession(app, deps);

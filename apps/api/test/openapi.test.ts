@@ -1,3 +1,4 @@
+import { DeadLetterSampleSchema, OpsAlertSchema } from "@herald/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
@@ -213,6 +214,68 @@ describe("/openapi.json's response headers", () => {
       idempotencyKey: "hdr-1",
     });
     expect(again.headers.get("idempotent-replayed")).toBe("true");
+  });
+});
+
+describe("/openapi.json's webhooks, both ways", () => {
+  const bodySchema = (op: any, type: string) => resolve(op.requestBody?.content?.[type]?.schema);
+  const params = (op: any) =>
+    Object.fromEntries((op.parameters ?? []).map((p: any) => [`${p.in} ${p.name}`, p.required]));
+  const keys = (o: object) => Object.keys(o).sort();
+
+  it("describes Resend's event and Svix's signature headers on POST /v1/webhooks/resend", () => {
+    const op = doc.paths["/v1/webhooks/resend"].post;
+    expect(params(op)).toEqual({
+      "header svix-id": true,
+      "header svix-timestamp": true,
+      "header svix-signature": true,
+    });
+    const event = bodySchema(op, "application/json");
+    expect(event.required).toEqual(["type", "data"]);
+    expect(keys(event.properties)).toEqual(["created_at", "data", "type"]);
+    expect(keys(event.properties.data.properties)).toEqual(
+      expect.arrayContaining(["email_id", "tags", "bounce", "click"]),
+    );
+    // Open where Resend's payload grows: what it adds is read past, not refused.
+    expect(event.properties.data.additionalProperties).toEqual({});
+    expect(event.example.data.email_id).toBeTypeOf("string");
+    // Signature answers, and the body limit now that a body is declared.
+    expect(keys(op.responses)).toEqual(["200", "400", "401", "413", "503"]);
+  });
+
+  it("describes Twilio's form-encoded status callback, its signature and URL on POST /v1/webhooks/twilio", () => {
+    const op = doc.paths["/v1/webhooks/twilio"].post;
+    expect(params(op)).toEqual({ "header X-Twilio-Signature": true, "query notificationId": false });
+    const callback = bodySchema(op, "application/x-www-form-urlencoded");
+    expect(callback.required).toEqual(["MessageSid", "MessageStatus"]);
+    expect(keys(callback.properties)).toEqual(
+      expect.arrayContaining(["MessageSid", "MessageStatus", "ErrorCode", "To", "SmsSid", "SmsStatus"]),
+    );
+    expect(callback.additionalProperties).toBeUndefined();
+    expect(callback.example).toMatchObject({ MessageStatus: "delivered" });
+    expect(keys(op.responses)).toEqual(["200", "400", "401", "413", "503"]);
+  });
+
+  it("describes the ops alert the worker POSTs as webhooks.opsAlert, from the worker's own schema", () => {
+    expect(keys(doc.webhooks)).toEqual(["opsAlert"]);
+    const op = doc.webhooks.opsAlert.post;
+    expect(op.summary).toMatch(/OPS_ALERT_WEBHOOK_URL/);
+    const alert = bodySchema(op, "application/json");
+    expect(op.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/OpsAlert");
+    expect(keys(alert.properties)).toEqual(keys(OpsAlertSchema.shape));
+    expect([...alert.required].sort()).toEqual(keys(OpsAlertSchema.shape));
+    expect(keys(resolve(alert.properties.samples.items).properties)).toEqual(
+      keys(DeadLetterSampleSchema.shape),
+    );
+    // The example is an alert the worker could send.
+    expect(OpsAlertSchema.parse(alert.example)).toEqual(alert.example);
+    // Standard Webhooks headers, present only when OPS_ALERT_WEBHOOK_SECRET is set.
+    expect(params(op)).toEqual({
+      "header webhook-id": false,
+      "header webhook-timestamp": false,
+      "header webhook-signature": false,
+    });
+    expect(keys(op.responses)).toEqual(["2XX", "default"]);
   });
 });
 

@@ -211,6 +211,31 @@ describe("POST /v1/webhooks/resend", () => {
     expect(await timelineOf(api.deps.db, n.id)).toEqual(["PENDING", "QUEUED", "SENT", "FAILED(ignored)"]);
   });
 
+  it("checks nothing /openapi.json describes: its example works, and so do fields Resend adds or leaves out", async () => {
+    const doc = (await api.call("GET", "/openapi.json", undefined, { authorization: "" })).body as any;
+    const example = structuredClone(doc.components.schemas.ResendEvent.example);
+    const n = await seedSentNotification(api.deps.db, "email");
+    example.data.email_id = n.providerMessageId;
+    const documented = JSON.stringify(example);
+    expect((await post(documented, signed(documented))).body).toMatchObject({
+      notificationId: n.id,
+      result: "updated",
+    });
+
+    // A later Resend: fields the document does not list, `created_at` gone, sent as text/plain.
+    const m = await seedSentNotification(api.deps.db, "email");
+    const later = JSON.stringify({
+      type: "email.delivered",
+      schema_version: 2,
+      data: { email_id: m.providerMessageId, broadcast_id: null, headers: [{ name: "X-Id", value: "1" }] },
+    });
+    const res = await post(later, { ...signed(later), "content-type": "text/plain" });
+    expect(res.body).toMatchObject({ notificationId: m.id, result: "updated" });
+    // Without `type` and `data`, which the document marks required: acknowledged, not refused.
+    const bare = JSON.stringify({ id: "evt_1" });
+    expect(await post(bare, signed(bare))).toMatchObject({ status: 200, body: { result: "ignored" } });
+  });
+
   it("a correctly signed body that is not JSON is a 400, not a signature problem", async () => {
     const res = await post("not json", signed("not json"));
     expect(res.status).toBe(400);

@@ -202,6 +202,29 @@ describe("POST /v1/webhooks/twilio", () => {
     });
   });
 
+  it("checks nothing /openapi.json describes: its example works, and so do parameters Twilio adds or leaves out", async () => {
+    const doc = (await api.call("GET", "/openapi.json", undefined, { authorization: "" })).body as any;
+    const n = await seedSentNotification(api.deps.db, "sms");
+    const example = doc.components.schemas.TwilioStatusCallback.example;
+    const documented = { ...example, MessageSid: n.providerMessageId, SmsSid: n.providerMessageId };
+    expect((await post(documented)).body).toMatchObject({ notificationId: n.id, result: "updated" });
+
+    // Parameters the document does not list, and none of the optional ones.
+    const m = await seedSentNotification(api.deps.db, "sms");
+    const later = {
+      MessageSid: m.providerMessageId,
+      MessageStatus: "delivered",
+      RawDlrDoneDate: "2611240900",
+    };
+    expect((await post(later)).body).toMatchObject({ notificationId: m.id, result: "updated" });
+    // Without `MessageStatus`, which the document marks required: acknowledged, not refused.
+    const partial = await post({
+      MessageSid: m.providerMessageId,
+      AccountSid: "AC00000000000000000000000000000000",
+    });
+    expect(partial).toMatchObject({ status: 200, body: { result: "ignored" } });
+  });
+
   it("the notification id counts only as signed: moved to another notification's, the callback is refused", async () => {
     const { n, sid, search } = await queuedSms("signed_for");
     const { n: other } = await queuedSms("other");

@@ -4,6 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { Webhook } from "svix/dist/webhook.js";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
+import { ResendWebhookEvent, ResendWebhookHeaders } from "../schemas/provider-webhooks.ts";
 import { webhookResponses } from "../schemas/webhook-ack.ts";
 import { processOnce } from "../services/process-once.ts";
 import { prepareResendEvent } from "../services/resend-events.ts";
@@ -21,8 +22,22 @@ const route = createRoute({
   responses: webhookResponses,
 });
 
+/**
+ * The document's version of the route, with Resend's body and Svix's headers.
+ * Only described: declared on the route, they would be validated before the
+ * signature, and a field Resend adds or leaves out would get a 4xx.
+ */
+const described = {
+  ...route,
+  request: {
+    headers: ResendWebhookHeaders,
+    body: { required: true, content: { "application/json": { schema: ResendWebhookEvent } } },
+  },
+};
+
 export function registerResendWebhook(app: App, deps: ApiDeps): void {
-  app.openapi(route, async (c) => {
+  app.openAPIRegistry.registerPath(described);
+  app.openapi({ ...route, hide: true }, async (c) => {
     const secret = deps.env.RESEND_WEBHOOK_SECRET;
     if (!secret)
       throw new HeraldError("unauthorized", "Resend webhooks are not configured (RESEND_WEBHOOK_SECRET).");

@@ -4,6 +4,11 @@ import { createRoute } from "@hono/zod-openapi";
 import { validateRequest } from "twilio/lib/webhooks/webhooks.js";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
+import {
+  TwilioStatusCallback,
+  TwilioWebhookHeaders,
+  TwilioWebhookQuery,
+} from "../schemas/provider-webhooks.ts";
 import { webhookResponses } from "../schemas/webhook-ack.ts";
 import { processOnce } from "../services/process-once.ts";
 import { prepareTwilioStatus } from "../services/twilio-events.ts";
@@ -23,8 +28,27 @@ const route = createRoute({
   responses: webhookResponses,
 });
 
+/**
+ * The document's version of the route, with Twilio's form body, header and
+ * the callback URL's query. Only described: declared on the route, they would
+ * be validated before the signature, and a parameter Twilio adds or leaves
+ * out would get a 4xx.
+ */
+const described = {
+  ...route,
+  request: {
+    headers: TwilioWebhookHeaders,
+    query: TwilioWebhookQuery,
+    body: {
+      required: true,
+      content: { "application/x-www-form-urlencoded": { schema: TwilioStatusCallback } },
+    },
+  },
+};
+
 export function registerTwilioWebhook(app: App, deps: ApiDeps): void {
-  app.openapi(route, async (c) => {
+  app.openAPIRegistry.registerPath(described);
+  app.openapi({ ...route, hide: true }, async (c) => {
     const token = deps.env.TWILIO_AUTH_TOKEN;
     if (!token)
       throw new HeraldError("unauthorized", "Twilio webhooks are not configured (TWILIO_AUTH_TOKEN).");

@@ -16,18 +16,19 @@ import { type CallbackOutcome, type CallbackWrites, decided } from "./callback-o
 import { whenSentRecorded } from "./sent-record.ts";
 
 /** The parts of a Resend webhook event Herald uses (resend.com/docs/dashboard/webhooks/body-parameters). */
-const ResendEvent = z.object({
-  type: z.string(),
-  created_at: z.string().optional(),
+export const ResendEvent = z.object({
+  type: z.string().describe("The event, e.g. `email.delivered`"),
+  created_at: z.string().optional().describe("When Resend recorded the event (ISO 8601)"),
   data: z
     .object({
-      email_id: z.string().optional(),
+      email_id: z.string().optional().describe("Resend's id of the e-mail: Herald's `providerMessageId`"),
       to: z.union([z.array(z.string()), z.string()]).optional(),
       created_at: z.string().optional(),
       // An array of {name, value}; some payloads carry an object instead.
       tags: z
         .union([z.array(z.object({ name: z.string(), value: z.string() })), z.record(z.string(), z.string())])
-        .optional(),
+        .optional()
+        .describe("The message's tags; Herald's `notification_id` tag finds the notification too"),
       bounce: z
         .object({
           type: z.string().optional(),
@@ -35,8 +36,15 @@ const ResendEvent = z.object({
           message: z.string().optional(),
         })
         .loose()
-        .optional(),
-      click: z.object({ link: z.string().optional(), timestamp: z.string().optional() }).loose().optional(),
+        .optional()
+        .describe(
+          "On `email.bounced`: a transient, soft or undetermined `type` is only noted; others bounce",
+        ),
+      click: z
+        .object({ link: z.string().optional(), timestamp: z.string().optional() })
+        .loose()
+        .optional()
+        .describe("On `email.clicked`: the link, recorded as a click"),
     })
     .loose(),
 });

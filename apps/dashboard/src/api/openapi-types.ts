@@ -5184,11 +5184,22 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header: {
+                    /** @description The delivery's id; a repeated one changes nothing (Svix retries with the same id) */
+                    "svix-id": string;
+                    /** @description Unix seconds of the attempt; more than 5 minutes off: 401 */
+                    "svix-timestamp": string;
+                    /** @description `v1,` + base64 HMAC-SHA256 of `svix-id.svix-timestamp.body` (space-separated when several) */
+                    "svix-signature": string;
+                };
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResendEvent"];
+                };
+            };
             responses: {
                 /** @description Processed (or a duplicate) */
                 200: {
@@ -5212,6 +5223,16 @@ export interface paths {
                 };
                 /** @description Bad or missing signature */
                 401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body larger than MAX_BODY_BYTES */
+                413: {
                     headers: {
                         "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
@@ -5254,12 +5275,22 @@ export interface paths {
          */
         post: {
             parameters: {
-                query?: never;
-                header?: never;
+                query?: {
+                    /** @description Put in the status-callback URL by Herald's worker (and so covered by the signature): finds the notification before the worker has recorded Twilio's `MessageSid` */
+                    notificationId?: string;
+                };
+                header: {
+                    /** @description Base64 HMAC-SHA1, under the account's auth token, of the URL Twilio called (`PUBLIC_URL` + path + query) followed by each form parameter's name and value, sorted by name */
+                    "X-Twilio-Signature": string;
+                };
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": components["schemas"]["TwilioStatusCallback"];
+                };
+            };
             responses: {
                 /** @description Processed (or a duplicate) */
                 200: {
@@ -5283,6 +5314,16 @@ export interface paths {
                 };
                 /** @description Bad or missing signature */
                 401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body larger than MAX_BODY_BYTES */
+                413: {
                     headers: {
                         "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
@@ -7819,9 +7860,139 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    opsAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dead-letter alert (Herald's worker POSTs it to OPS_ALERT_WEBHOOK_URL)
+         * @description With `OPS_ALERT_WEBHOOK_SECRET` set, every POST is signed the Standard Webhooks way (standardwebhooks.com): verify it with any Standard Webhooks or Svix library, e.g. `new Webhook(secret).verify(rawBody, headers)` from the `svix` or `standardwebhooks` npm package, over the raw body. Unset: the same POST without the `webhook-*` headers. An answer other than 2xx, or none within 10 s, is sent again, up to 10 attempts over about 8 minutes (exponential backoff from 1 s), with the same `webhook-id` and body and a fresh timestamp and signature.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The alert's id: the same on every redelivery of this alert, so a receiver can drop repeats */
+                    "webhook-id"?: string;
+                    /** @description Unix seconds when this attempt was sent (new on each redelivery); refuse one far from now */
+                    "webhook-timestamp"?: string;
+                    /** @description `v1,` + base64 HMAC-SHA256 of `webhook-id.webhook-timestamp.body` under the base64-decoded part of the `whsec_` secret */
+                    "webhook-signature"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OpsAlert"];
+                };
+            };
+            responses: {
+                /** @description Taken: this alert is not sent again */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Anything else, or no answer within 10 s: the alert is sent again */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /**
+         * @description Dead letters since the last alert, grouped: one alert `OPS_ALERT_GROUP_WAIT_MS` after the first death, then at most one every `OPS_ALERT_INTERVAL_MS`, across all worker processes. Fields may be added.
+         * @example {
+         *       "type": "herald.dead_letters",
+         *       "text": "Herald: 3 notifications dead-lettered since 2026-11-24T09:00:00.000Z (email 2, sms 1).",
+         *       "count": 3,
+         *       "since": "2026-11-24T09:00:00.000Z",
+         *       "until": "2026-11-24T09:00:30.000Z",
+         *       "byChannel": {
+         *         "email": 2,
+         *         "sms": 1
+         *       },
+         *       "byType": {
+         *         "order_placed": 3
+         *       },
+         *       "samples": [
+         *         {
+         *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *           "channel": "email",
+         *           "type": "order_placed",
+         *           "attempts": 4,
+         *           "error": "resend: 503 Service Unavailable",
+         *           "at": "2026-11-24T08:24:00.000Z"
+         *         }
+         *       ],
+         *       "howToRetry": "GET /v1/dead-letters to inspect; POST /v1/dead-letters/retry with {\"channel\": \"…\"} once the provider works again."
+         *     }
+         */
+        OpsAlert: {
+            /** @enum {string} */
+            type: "herald.dead_letters";
+            /** @description A one-line summary, so Slack-style incoming webhooks show something readable */
+            text: string;
+            /** @description Notifications dead-lettered since `since` */
+            count: number;
+            /**
+             * Format: date-time
+             * @description When the first of them died
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @description When the alert was made (the same on every redelivery)
+             */
+            until: string;
+            /** @description `count` by channel */
+            byChannel: {
+                [key: string]: number;
+            };
+            /** @description `count` by notification type */
+            byType: {
+                [key: string]: number;
+            };
+            /** @description Up to 20 of the notifications, the first ones to die */
+            samples: {
+                /** @description The dead notification (`GET /v1/notifications/{id}`) */
+                notificationId: string;
+                /** @description `push`, `email`, `sms` or `in_app` */
+                channel: string;
+                /** @description Its notification type, `unknown` when the row is gone */
+                type: string;
+                /** @description Attempts made before it was dead-lettered */
+                attempts: number;
+                /** @description The last attempt's error (no personal data), cut at 300 characters */
+                error: string;
+                /**
+                 * Format: date-time
+                 * @description When the failing send job was created
+                 */
+                at: string;
+            }[];
+            /** @description Where to look and how to retry once the provider works again */
+            howToRetry: string;
+        };
         /**
          * @example {
          *       "status": "ready",
@@ -9501,6 +9672,124 @@ export interface components {
             notificationId: string | null;
             /** @example updated */
             result: string;
+        };
+        /**
+         * @description A Resend webhook event. Herald reads these fields and ignores the rest. `type` is one of `email.sent`, `email.delivered`, `email.delivery_delayed`, `email.bounced`, `email.complained`, `email.opened`, `email.clicked`; any other type, or a body of another shape, is answered 200 `"ignored"`. The notification is found by `data.email_id` or by its `notification_id` tag.
+         * @example {
+         *       "type": "email.delivered",
+         *       "created_at": "2026-11-24T09:00:02.126Z",
+         *       "data": {
+         *         "email_id": "4ef9a417-02e9-4d39-ad75-9611e0fcc33c",
+         *         "created_at": "2026-11-24T09:00:00.894Z",
+         *         "from": "Herald <notifications@example.com>",
+         *         "to": [
+         *           "ada@example.com"
+         *         ],
+         *         "subject": "Order A-1042 confirmed",
+         *         "tags": [
+         *           {
+         *             "name": "notification_id",
+         *             "value": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        ResendEvent: {
+            /** @description The event, e.g. `email.delivered` */
+            type: string;
+            /** @description When Resend recorded the event (ISO 8601) */
+            created_at?: string;
+            data: {
+                /** @description Resend's id of the e-mail: Herald's `providerMessageId` */
+                email_id?: string;
+                to?: string[] | string;
+                created_at?: string;
+                /** @description The message's tags; Herald's `notification_id` tag finds the notification too */
+                tags?: {
+                    name: string;
+                    value: string;
+                }[] | {
+                    [key: string]: string;
+                };
+                /** @description On `email.bounced`: a transient, soft or undetermined `type` is only noted; others bounce */
+                bounce?: {
+                    type?: string;
+                    subType?: string;
+                    message?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                /** @description On `email.clicked`: the link, recorded as a click */
+                click?: {
+                    link?: string;
+                    timestamp?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description Twilio's status callback. Herald reads `MessageSid`, `MessageStatus`, `ErrorCode` and `To` (or the older `SmsSid` and `SmsStatus`); the other fields shown are some of those Twilio also sends, and any field is accepted. A callback without a message id or status is answered 200 `"ignored"`.
+         * @example {
+         *       "AccountSid": "AC00000000000000000000000000000000",
+         *       "ApiVersion": "2010-04-01",
+         *       "From": "+14155550100",
+         *       "To": "+14155550123",
+         *       "MessageSid": "SM1f0e8ae6ade43cb3c0ce4525424e404f",
+         *       "SmsSid": "SM1f0e8ae6ade43cb3c0ce4525424e404f",
+         *       "MessageStatus": "delivered",
+         *       "SmsStatus": "delivered"
+         *     }
+         */
+        TwilioStatusCallback: {
+            /**
+             * @description The message (`SmsSid` is read when this is missing)
+             * @example SM1f0e8ae6ade43cb3c0ce4525424e404f
+             */
+            MessageSid: string;
+            /**
+             * @description `accepted`, `scheduled`, `queued`, `sending`, `sent`, `delivered`, `read`, `undelivered` or `failed` (`SmsStatus` is read when this is missing); others are ignored
+             * @example delivered
+             */
+            MessageStatus: string;
+            /**
+             * @description The Twilio account
+             * @example AC00000000000000000000000000000000
+             */
+            AccountSid?: string;
+            /**
+             * @description On `undelivered` and `failed`: Twilio's error code; one that says the number cannot take SMS (e.g. 21610, the recipient sent STOP) also suppresses the number
+             * @example 30006
+             */
+            ErrorCode?: string;
+            /**
+             * @description The recipient's number (suppressed on such an error code)
+             * @example +14155550123
+             */
+            To?: string;
+            /**
+             * @description The sending number
+             * @example +14155550100
+             */
+            From?: string;
+            /**
+             * @description Older name of `MessageSid`
+             * @example SM1f0e8ae6ade43cb3c0ce4525424e404f
+             */
+            SmsSid?: string;
+            /**
+             * @description Older name of `MessageStatus`
+             * @example delivered
+             */
+            SmsStatus?: string;
+            /**
+             * @description Twilio's API version
+             * @example 2010-04-01
+             */
+            ApiVersion?: string;
         };
         /**
          * @example {
