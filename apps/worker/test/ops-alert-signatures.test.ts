@@ -96,7 +96,9 @@ describe("signed ops alerts (OPS_ALERT_WEBHOOK_SECRET)", () => {
     const { alerts, jobId, redis, prefix } = await alertsWithOneDeath(receiver.url, newSecret(), clock);
 
     await expect(alerts.flush(jobId)).rejects.toThrow("answered 401");
+    // Signed, with the key the receiver does not hold (an unsigned POST would be refused too).
     expect(receiver.deliveries.map((d) => d.verified)).toEqual([false]);
+    expect(receiver.deliveries[0]!.headers["webhook-signature"]).toMatch(/^v1,/);
     expect(await readReliabilityCounters(redis, prefix)).toMatchObject({ ops_alerts_failed: 1 });
     // Still there: the retry sends it again (and fails again, the secrets still disagree).
     await expect(alerts.flush(jobId)).rejects.toThrow("answered 401");
