@@ -1,4 +1,4 @@
-import { type OpsAlert, OpsAlertSchema } from "@herald/jobs";
+import { DEFAULT_JOB_OPTIONS, type OpsAlert, OpsAlertSchema } from "@herald/jobs";
 import { z } from "@hono/zod-openapi";
 import type { App } from "../hono-env.ts";
 import { exampleIds } from "../schemas/examples.ts";
@@ -38,6 +38,10 @@ export const OpsAlertBody = OpsAlertSchema.meta({
   example,
 });
 
+// The alert job's retries (the dead_letter queue's options), as the description states them.
+const { attempts, backoff } = DEFAULT_JOB_OPTIONS.dead_letter;
+const retryMinutes = Math.round(((2 ** (attempts - 1) - 1) * backoff.delay) / 60_000);
+
 const signatureHeader = (description: string, example: string) =>
   z.string().optional().openapi({ description, example });
 
@@ -73,8 +77,8 @@ export function describeOpsAlertWebhook(app: App): void {
       "(standardwebhooks.com): verify it with any Standard Webhooks or Svix library, e.g. " +
       "`new Webhook(secret).verify(rawBody, headers)` from the `svix` or `standardwebhooks` npm package, over " +
       "the raw body. Unset: the same POST without the `webhook-*` headers. An answer other than 2xx, or none " +
-      "within 10 s, is sent again, up to 10 attempts over about 8 minutes (exponential backoff from " +
-      "1 s), with the same `webhook-id` and body and a fresh timestamp and signature.",
+      `within 10 s, is sent again, up to ${attempts} attempts over about ${retryMinutes} minutes (exponential ` +
+      `backoff from ${backoff.delay / 1000} s), with the same \`webhook-id\` and body and a fresh timestamp and signature.`,
     security: [],
     request: {
       headers: SignatureHeaders,

@@ -7872,7 +7872,7 @@ export interface webhooks {
         put?: never;
         /**
          * Dead-letter alert (Herald's worker POSTs it to OPS_ALERT_WEBHOOK_URL)
-         * @description With `OPS_ALERT_WEBHOOK_SECRET` set, every POST is signed the Standard Webhooks way (standardwebhooks.com): verify it with any Standard Webhooks or Svix library, e.g. `new Webhook(secret).verify(rawBody, headers)` from the `svix` or `standardwebhooks` npm package, over the raw body. Unset: the same POST without the `webhook-*` headers. An answer other than 2xx, or none within 10 s, is sent again, up to 10 attempts over about 8 minutes (exponential backoff from 1 s), with the same `webhook-id` and body and a fresh timestamp and signature.
+         * @description With `OPS_ALERT_WEBHOOK_SECRET` set, every POST is signed the Standard Webhooks way (standardwebhooks.com): verify it with any Standard Webhooks or Svix library, e.g. `new Webhook(secret).verify(rawBody, headers)` from the `svix` or `standardwebhooks` npm package, over the raw body. Unset: the same POST without the `webhook-*` headers. An answer other than 2xx, or none within 10 s, is sent again, up to 10 attempts over about 9 minutes (exponential backoff from 1 s), with the same `webhook-id` and body and a fresh timestamp and signature.
          */
         post: {
             parameters: {
