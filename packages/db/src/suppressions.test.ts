@@ -1,6 +1,12 @@
 import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addressHash, findSuppression, suppressAddress, unsuppressAddress } from "./suppressions.ts";
+import {
+  addManualSuppression,
+  addressHash,
+  findSuppression,
+  suppressAddress,
+  unsuppressAddress,
+} from "./suppressions.ts";
 
 let h: TestDatabase;
 beforeAll(async () => {
@@ -65,5 +71,82 @@ describe("unsuppressAddress", () => {
     await webhook;
     expect(await lift).toMatchObject({ kind: "complaint", row: { reason: "complained" } });
     expect(await findSuppression(h.db, "email", "race@example.com")).toMatchObject({ reason: "complained" });
+  });
+});
+
+describe("addManualSuppression", () => {
+  const by = { via: "api_key" as const, id: "key_support", name: "support tools" };
+
+  it("adds a `manual` row with its note and author, and answers it again unchanged for any spelling", async () => {
+    const at = new Date("2026-04-01T08:00:00Z");
+    const first = await addManualSuppression(h.db, {
+      channel: "sms",
+      address: "+1 (415) 555-0130",
+      note: "number reassigned",
+      by,
+      at,
+    });
+    expect(first).toEqual({
+      created: true,
+      row: expect.objectContaining({
+        channel: "sms",
+        reason: "manual",
+        provider: null,
+        notificationId: null,
+        note: "number reassigned",
+        suppressedBy: by,
+        createdAt: at,
+      }),
+    });
+    const again = await addManualSuppression(h.db, {
+      channel: "sms",
+      address: "+14155550130",
+      note: "another note",
+      by: { via: "dashboard", id: "usr_other", name: "sam@example.com" },
+    });
+    expect(again).toEqual({ created: false, row: first.row });
+    // Lifted like a bounce: no force needed.
+    expect(await unsuppressAddress(h.db, "sms", "+14155550130")).toMatchObject({ kind: "lifted" });
+  });
+
+  it("answers an address the providers suppressed as it is: a complaint stays a complaint, a bounce a bounce", async () => {
+    const complaint = await suppressAddress(h.db, {
+      channel: "email",
+      address: "spam@example.com",
+      reason: "complained",
+      provider: "resend",
+    });
+    const bounce = await suppressAddress(h.db, {
+      channel: "email",
+      address: "gone@example.com",
+      reason: "bounced",
+    });
+    for (const row of [complaint, bounce]) {
+      const address = row === complaint ? "Spam@Example.com" : "gone@example.com";
+      expect(await addManualSuppression(h.db, { channel: "email", address, note: "legal", by })).toEqual({
+        created: false,
+        row,
+      });
+    }
+    expect(await findSuppression(h.db, "email", "spam@example.com")).toEqual(complaint);
+  });
+
+  it("keeps `manual` and its note when the address bounces afterwards; a complaint outranks it", async () => {
+    await addManualSuppression(h.db, { channel: "email", address: "held@example.com", note: "legal", by });
+    const bounced = await suppressAddress(h.db, {
+      channel: "email",
+      address: "held@example.com",
+      reason: "bounced",
+      provider: "resend",
+      notificationId: "ntf_inflight",
+    });
+    expect(bounced).toMatchObject({ reason: "manual", note: "legal", suppressedBy: by, provider: "resend" });
+    const complained = await suppressAddress(h.db, {
+      channel: "email",
+      address: "held@example.com",
+      reason: "complained",
+      provider: "resend",
+    });
+    expect(complained).toMatchObject({ reason: "complained", note: "legal", suppressedBy: by });
   });
 });

@@ -4,7 +4,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { pg } from "./raw.ts";
 import type { RecipientRow } from "./recipients.ts";
-import { type SuppressionKind, suppressions } from "./schema/index.ts";
+import { type SuppressionActor, type SuppressionKind, suppressions } from "./schema/index.ts";
 
 export type SuppressionRow = typeof suppressions.$inferSelect;
 
@@ -39,7 +39,8 @@ export interface SuppressAddressInput {
   channel: Channel;
   /** The address as the provider reported it (e-mail, E.164 phone, push endpoint). */
   address: string;
-  reason: SuppressionKind;
+  /** A provider's report; an operator's `manual` one goes through `addManualSuppression`. */
+  reason: Exclude<SuppressionKind, "manual">;
   provider?: string;
   notificationId?: string;
   /** Provider facts for support (bounce type, diagnostic code…). Never the address. */
@@ -51,7 +52,8 @@ export interface SuppressAddressInput {
  * Stops sending to an address on a channel (a hard bounce, a spam complaint).
  * Idempotent: a repeated webhook only refreshes the row. The router then
  * marks that channel's notifications SUPPRESSED `bounced_address` until the
- * recipient's contact changes to another address.
+ * recipient's contact changes to another address. The stronger reason is kept:
+ * complained, then manual, then bounced; an operator's note and name stay.
  */
 export async function suppressAddress(db: Db, input: SuppressAddressInput): Promise<SuppressionRow> {
   const at = input.at ?? new Date();
@@ -70,9 +72,12 @@ export async function suppressAddress(db: Db, input: SuppressAddressInput): Prom
     .values(values)
     .onConflictDoUpdate({
       target: [suppressions.channel, suppressions.addressHash],
-      // A complaint outranks a bounce: keep the stronger reason.
+      // A complaint outranks everything (lifting it needs force); an operator's decision outranks a bounce
+      // of the same address (a message already in flight when it was taken), so its lift stays deliberate.
       set: {
-        reason: sql`case when ${suppressions.reason} = 'complained' then ${suppressions.reason} else excluded.reason end`,
+        reason: sql`case when ${suppressions.reason} = 'complained'
+          or (${suppressions.reason} = 'manual' and excluded.reason = 'bounced')
+          then ${suppressions.reason} else excluded.reason end`,
         provider: values.provider,
         notificationId: values.notificationId,
         detail: values.detail,
@@ -81,6 +86,52 @@ export async function suppressAddress(db: Db, input: SuppressAddressInput): Prom
     })
     .returning();
   return row!;
+}
+
+export interface ManualSuppressionInput {
+  channel: Channel;
+  /** The address as the operator gave it; only its hash is stored. */
+  address: string;
+  /** Why, in the operator's words ("number reassigned", "legal request #123"). Default none. */
+  note?: string | null;
+  by: SuppressionActor;
+  at?: Date;
+}
+
+/**
+ * Puts an address on the suppression list by hand (`manual`): a number that
+ * now belongs to someone else, a legal request. Idempotent: an address
+ * already suppressed, for whatever reason, is answered as it is
+ * (`created: false`), so a complaint is never turned into a weaker reason
+ * and a bounce keeps its provider's facts.
+ */
+export async function addManualSuppression(
+  db: Db,
+  input: ManualSuppressionInput,
+): Promise<{ row: SuppressionRow; created: boolean }> {
+  const at = input.at ?? new Date();
+  const hashed = addressHash(input.channel, input.address);
+  const key = and(eq(suppressions.channel, input.channel), eq(suppressions.addressHash, hashed));
+  // A lift between the insert and the read leaves neither: the next round inserts.
+  for (let round = 0; round < 3; round++) {
+    const [created] = await db
+      .insert(suppressions)
+      .values({
+        channel: input.channel,
+        addressHash: hashed,
+        reason: "manual",
+        note: input.note ?? null,
+        suppressedBy: input.by,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (created) return { row: created, created: true };
+    const [existing] = await db.select().from(suppressions).where(key);
+    if (existing) return { row: existing, created: false };
+  }
+  throw new Error("addManualSuppression: the address was suppressed and lifted again three times meanwhile");
 }
 
 export interface UnsuppressOptions {

@@ -37,10 +37,20 @@ export const digests = pgTable(
 export const SUPPRESSION_KINDS = ["bounced", "complained", "manual"] as const;
 export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
 
+/** Who put an address on the suppression list by hand: an API key, or a dashboard account through its session. */
+export interface SuppressionActor {
+  via: "api_key" | "dashboard";
+  /** The key's id (`key_…`) or the dashboard account's id. */
+  id: string;
+  /** The key's name or the account's e-mail address, as they were then. */
+  name: string;
+}
+
 /**
- * Addresses that bounced or complained, per channel. Keyed by a hash of the
- * normalised address (no PII at rest): a recipient whose e-mail changes is
- * reachable again, the old address stays suppressed.
+ * Addresses that bounced, complained or were suppressed by hand, per
+ * channel. Keyed by a hash of the normalised address (no PII at rest): a
+ * recipient whose e-mail changes is reachable again, the old address stays
+ * suppressed.
  */
 export const suppressions = pgTable(
   "suppressions",
@@ -51,6 +61,10 @@ export const suppressions = pgTable(
     provider: text("provider"),
     notificationId: text("notification_id"),
     detail: jsonb("detail").$type<Record<string, unknown>>(),
+    /** A `manual` suppression's reason in the operator's words; null for the providers' ones. */
+    note: text("note"),
+    /** Who added a `manual` suppression; kept if a provider's complaint later outranks it. */
+    suppressedBy: jsonb("suppressed_by").$type<SuppressionActor>(),
     createdAt: createdAt(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
