@@ -6,7 +6,8 @@ import { type DashboardStack, SUPPORT, startDashboardStack } from "./dashboard-f
 /**
  * Support opens the page of a user who gets no e-mail or SMS, sees that both
  * addresses are suppressed and why, and lifts each after confirming (a spam
- * complaint with a sterner question). Each step is checked through the API.
+ * complaint with a sterner question); then suppresses the phone number by
+ * hand with a note, and lifts that too. Each step is checked through the API.
  */
 let stack: DashboardStack;
 let page: Page;
@@ -15,7 +16,12 @@ const USER = "sue-suppressed";
 let bouncedBy: string;
 
 const suppressions = async () =>
-  (await stack.herald.call("GET", `/v1/users/${USER}/suppressions`)).body.data as { channel: string }[];
+  (await stack.herald.call("GET", `/v1/users/${USER}/suppressions`)).body.data as {
+    channel: string;
+    reason: string;
+    note: string | null;
+    suppressedBy: { via: string; name: string } | null;
+  }[];
 
 beforeAll(async () => {
   stack = await startDashboardStack();
@@ -94,6 +100,69 @@ describe("support on a suppressed user's page", () => {
     await page.getByText("Phone suppression lifted").waitFor();
     expect(asked).toContain("reported a message as spam");
     expect(asked).toContain("your responsibility");
+    await card.locator('[data-suppression="sms"][data-suppressed="false"]').waitFor();
+    expect(await suppressions()).toEqual([]);
+  });
+});
+
+describe("support suppressing the user's phone number by hand", () => {
+  const form = () => card.getByRole("form", { name: `Suppress ${USER}'s phone number` });
+
+  it("refuses a note that names the number next to the field, and suppresses nothing", async () => {
+    await row("sms").getByRole("button", { name: "Suppress phone number" }).click();
+    await form().getByLabel("Why (optional)").fill("Old number +1 415 555 0181, reassigned");
+    page.once("dialog", (d) => void d.accept());
+    await form().getByRole("button", { name: "Suppress", exact: true }).click();
+    const error = form().locator('[data-field="note"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain("must not contain the address");
+    expect(await suppressions()).toEqual([]);
+  });
+
+  it("suppresses it with a note once confirmed, and the row shows why and who", async () => {
+    await form().getByLabel("Why (optional)").fill("The number belongs to someone else now (ticket 4821)");
+    let asked = "";
+    page.once("dialog", (d) => {
+      asked = d.message();
+      void d.dismiss();
+    });
+    await form().getByRole("button", { name: "Suppress", exact: true }).click();
+    expect(asked).toContain(`Suppress ${USER}'s phone number?`);
+    expect(asked).toContain("critical messages included");
+    expect(await suppressions()).toEqual([]);
+
+    page.once("dialog", (d) => void d.accept());
+    await form().getByRole("button", { name: "Suppress", exact: true }).click();
+    await page.getByText("Phone suppressed").waitFor();
+    await card.locator('[data-suppression="sms"][data-suppressed="true"]').waitFor();
+    await form().waitFor({ state: "detached" });
+    const text = await row("sms").textContent();
+    expect(text).toContain("Suppressed: Added by hand");
+    expect(text).toContain(`added by ${SUPPORT.email}`);
+    expect(text).toContain("The number belongs to someone else now (ticket 4821)");
+    expect(await suppressions()).toEqual([
+      expect.objectContaining({
+        channel: "sms",
+        reason: "manual",
+        note: "The number belongs to someone else now (ticket 4821)",
+        suppressedBy: expect.objectContaining({ via: "dashboard", name: SUPPORT.email }),
+      }),
+    ]);
+    // The e-mail row still offers it; the phone's, now suppressed, offers the lift.
+    expect(await row("email").getByRole("button", { name: "Suppress e-mail address" }).count()).toBe(1);
+    expect(await row("sms").getByRole("button", { name: "Suppress phone number" }).count()).toBe(0);
+  });
+
+  it("lifts it like a bounce, with the plain confirmation", async () => {
+    let asked = "";
+    page.once("dialog", (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await row("sms").getByRole("button", { name: "Lift phone suppression" }).click();
+    await page.getByText("Phone suppression lifted").waitFor();
+    expect(asked).toContain(`Lift the suppression of ${USER}'s phone number?`);
+    expect(asked).not.toContain("spam");
     await card.locator('[data-suppression="sms"][data-suppressed="false"]').waitFor();
     expect(await suppressions()).toEqual([]);
   });

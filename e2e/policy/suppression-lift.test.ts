@@ -140,3 +140,51 @@ describe("lifting a suppression", () => {
     expect(twilio.received.map((r) => r.form.To)).toEqual([phone]);
   });
 });
+
+describe("a suppression added by hand", () => {
+  it("a reassigned number: suppressed as a bounce is (a held SMS too, at send time), lifted without force", async () => {
+    const phone = "+14155550191";
+    expect((await herald.call("PUT", "/v1/users/rhea", { phone })).status).toBe(200);
+    // Held by the router until its `sendAt`: only the send-time re-check can stop it. The wait
+    // overlaps the steps below (a second or two; the guard after the add says if it was too short).
+    const held = await herald.call("POST", "/v1/events", {
+      type: "order_placed",
+      userId: "rhea",
+      channels: ["sms"],
+      sendAt: new Date(Date.now() + 5_000).toISOString(),
+      data: { ...catalog.order_placed.example, orderId: `S-${++order}` },
+    });
+    const heldSms = async () =>
+      (await herald.call("GET", `/v1/events/${held.body.eventId}`)).body.notifications?.[0];
+    const scheduled = await eventually(async () =>
+      (await heldSms())?.status === "SCHEDULED" ? heldSms() : null,
+    );
+    await orderOn("rhea", "sms", "SENT");
+
+    const added = await herald.call("POST", "/v1/users/rhea/suppressions", {
+      channel: "sms",
+      note: "The number belongs to someone else now",
+    });
+    expect(added).toMatchObject({ status: 201, body: { reason: "manual" } });
+    expect((await heldSms()).status, "the held SMS went before the suppression: sendAt too close").toBe(
+      "SCHEDULED",
+    );
+    twilio.reset();
+    expect((await orderOn("rhea", "sms", "SUPPRESSED")).reason).toBe("bounced_address");
+    const atSend = await eventually(async () => {
+      const n = (await herald.call("GET", `/v1/notifications/${scheduled.id}`)).body;
+      return n.status === "SUPPRESSED" ? n : null;
+    });
+    expect(atSend.reason).toBe("bounced_address");
+    expect(atSend.timeline.at(-1)).toMatchObject({
+      status: "SUPPRESSED",
+      detail: { reason: "bounced_address", stage: "send" },
+    });
+    expect(twilio.received).toEqual([]);
+
+    const lifted = await herald.call("DELETE", "/v1/users/rhea/suppressions/sms");
+    expect(lifted).toMatchObject({ status: 200, body: { reason: "manual" } });
+    await orderOn("rhea", "sms", "SENT");
+    expect(twilio.received.map((r) => r.form.To)).toEqual([phone]);
+  });
+});

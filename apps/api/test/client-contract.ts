@@ -16,6 +16,13 @@ import type { BatchResultSchema, EventSchema } from "../src/schemas/event.ts";
 import type { InboxCountsSchema, InboxFeedSchema, InboxItemResultSchema } from "../src/schemas/inbox.ts";
 import type { NotificationSchema, NotificationWithTimelineSchema } from "../src/schemas/notification.ts";
 import type { PreferencesPatchSchema, PreferencesSchema } from "../src/schemas/preferences.ts";
+import type {
+  SuppressionAddSchema,
+  SuppressionLiftSchema,
+  SuppressionLookupSchema,
+  SuppressionSchema,
+  UserSuppressionAddSchema,
+} from "../src/schemas/suppression.ts";
 import type { UserTopicPageSchema } from "../src/schemas/topic.ts";
 import type { DeviceSchema, NewDeviceSchema, UserFields, UserSchema } from "../src/schemas/user.ts";
 
@@ -45,6 +52,7 @@ type Schemas = components["schemas"];
 type Query<Route extends { parameters: { query?: unknown } }> = NonNullable<Route["parameters"]["query"]>;
 type Json<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
 type Returns<Method> = Method extends (...args: never[]) => Promise<infer R> ? R : never;
+type Args<Method> = Method extends (...args: infer A) => unknown ? A : never;
 type Herald = client.Herald;
 
 export type Contract = [
@@ -188,6 +196,79 @@ export type Contract = [
     Answers<
       Json<paths["/v1/users/{userId}/inbox/read-all"]["post"]["responses"][200]>,
       Returns<Herald["inbox"]["markAllRead"]>
+    >
+  >,
+  // suppressions
+  Assert<Answers<z.infer<typeof SuppressionSchema>, client.Suppression>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/suppressions"]["get"]["responses"][200]>["data"],
+      Returns<Herald["suppressions"]["list"]>
+    >
+  >,
+  Assert<
+    Accepts<
+      z.input<typeof UserSuppressionAddSchema>,
+      { channel: Args<Herald["suppressions"]["add"]>[1] } & NonNullable<
+        Args<Herald["suppressions"]["add"]>[2]
+      >
+    >
+  >,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/suppressions"]["post"]["responses"][201 | 200]>,
+      Returns<Herald["suppressions"]["add"]>
+    >
+  >,
+  Assert<
+    Accepts<
+      paths["/v1/users/{userId}/suppressions/{channel}"]["delete"]["parameters"]["path"]["channel"],
+      Args<Herald["suppressions"]["lift"]>[1]
+    >
+  >,
+  Assert<
+    Accepts<
+      Query<paths["/v1/users/{userId}/suppressions/{channel}"]["delete"]>,
+      Wire<NonNullable<Args<Herald["suppressions"]["lift"]>[2]>>
+    >
+  >,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/suppressions/{channel}"]["delete"]["responses"][200]>,
+      Returns<Herald["suppressions"]["lift"]>
+    >
+  >,
+  Assert<Accepts<z.input<typeof SuppressionLookupSchema>, Args<Herald["suppressions"]["lookup"]>[0]>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/suppressions/lookup"]["post"]["responses"][200]>,
+      Returns<Herald["suppressions"]["lookup"]>
+    >
+  >,
+  Assert<
+    Accepts<
+      z.input<typeof SuppressionAddSchema>,
+      Args<Herald["suppressions"]["addAddress"]>[0] &
+        NonNullable<Args<Herald["suppressions"]["addAddress"]>[1]>
+    >
+  >,
+  Assert<
+    Answers<
+      Json<paths["/v1/suppressions"]["post"]["responses"][201 | 200]>,
+      Returns<Herald["suppressions"]["addAddress"]>
+    >
+  >,
+  Assert<
+    Accepts<
+      z.input<typeof SuppressionLiftSchema>,
+      Args<Herald["suppressions"]["liftAddress"]>[0] &
+        NonNullable<Args<Herald["suppressions"]["liftAddress"]>[1]>
+    >
+  >,
+  Assert<
+    Answers<
+      Json<paths["/v1/suppressions/lift"]["post"]["responses"][200]>,
+      Returns<Herald["suppressions"]["liftAddress"]>
     >
   >,
 ];

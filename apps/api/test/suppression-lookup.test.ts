@@ -47,7 +47,17 @@ describe("POST /v1/suppressions/lookup", () => {
       },
     });
     expect(Object.keys(email.body).sort()).toEqual(
-      ["channel", "createdAt", "detail", "notificationId", "provider", "reason", "updatedAt"].sort(),
+      [
+        "channel",
+        "createdAt",
+        "detail",
+        "note",
+        "notificationId",
+        "provider",
+        "reason",
+        "suppressedBy",
+        "updatedAt",
+      ].sort(),
     );
     const sms = await api.call("POST", "/v1/suppressions/lookup", {
       channel: "sms",

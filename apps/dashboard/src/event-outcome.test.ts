@@ -20,6 +20,13 @@ describe("what became of an event", () => {
     });
   });
 
+  it("says a suppressed address is on the suppression list, whichever kind of entry put it there", () => {
+    const o = eventOutcome({ ...event, suppressed: [{ channel: "sms", reason: "bounced_address" }] });
+    expect(o.text).toBe(
+      "No notification was sent: SMS: address on the suppression list (bounced, marked as spam or suppressed by hand)",
+    );
+  });
+
   it("counts what was created and names the channels left out", () => {
     const o = eventOutcome({
       ...event,

@@ -7,7 +7,8 @@ const REASON_LABEL: Record<string, string> = {
   frequency_cap: "frequency cap reached",
   duplicate: "duplicate of an earlier event",
   unreachable: "no address or device for this channel",
-  bounced_address: "address bounced before",
+  // The one reason for every kind of suppression list entry (SPEC §3): bounce, STOP, spam report, operator.
+  bounced_address: "address on the suppression list (bounced, marked as spam or suppressed by hand)",
   erased: "the user was erased",
 };
 

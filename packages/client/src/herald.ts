@@ -2,6 +2,7 @@ import { deadLettersApi } from "./dead-letters.ts";
 import { everyItem, flag, Http, iso, seg } from "./http.ts";
 import { inboxApi } from "./inbox.ts";
 import type { Stats, StatsFilter } from "./ops-types.ts";
+import { suppressionsApi } from "./suppressions.ts";
 import type {
   BatchResult,
   Device,
@@ -61,6 +62,7 @@ export class Herald {
   readonly users: ReturnType<typeof usersApi>;
   readonly deadLetters: ReturnType<typeof deadLettersApi>;
   readonly inbox: ReturnType<typeof inboxApi>;
+  readonly suppressions: ReturnType<typeof suppressionsApi>;
 
   constructor(options: HeraldOptions) {
     if (!options.apiKey) throw new Error("Herald: apiKey is required");
@@ -75,6 +77,7 @@ export class Herald {
     this.users = usersApi(this.http);
     this.deadLetters = deadLettersApi(this.http);
     this.inbox = inboxApi(this.http);
+    this.suppressions = suppressionsApi(this.http);
   }
 
   readonly events = {

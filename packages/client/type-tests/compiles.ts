@@ -75,6 +75,17 @@ export async function usage() {
   await herald.inbox.markSeen("ada", feed.data[0]!.id);
   await herald.inbox.archive("ada", feed.data[0]!.id);
   await herald.inbox.markAllRead("ada");
+  const [suppressed] = await herald.suppressions.list("ada");
+  if (suppressed?.reason === "manual") void [suppressed.note, suppressed.suppressedBy?.name];
+  await herald.suppressions.add("ada", "sms", { note: "number reassigned" });
+  await herald.suppressions.lift("ada", "email", { force: true });
+  const found = await herald.suppressions.lookup({ channel: "email", address: "old@example.com" });
+  void found?.createdAt;
+  await herald.suppressions.addAddress(
+    { channel: "sms", address: "+14155550100" },
+    { note: "legal request" },
+  );
+  await herald.suppressions.liftAddress({ channel: "sms", address: "+14155550100" });
   void [more, counts.unread];
   return status;
 }

@@ -9,11 +9,14 @@ import {
   complaintError,
   exampleEmailSuppression,
   exampleSmsSuppression,
+  SuppressionAddSchema,
   SuppressionLiftSchema,
   SuppressionLookupSchema,
   SuppressionSchema,
   serializeSuppression,
+  suppressionAddedResponses,
 } from "../schemas/suppression.ts";
+import { addSuppression } from "../services/suppression-add.ts";
 import { ADDRESS_NAME, liftSuppression } from "../services/suppression-lift.ts";
 
 const tags = ["Suppressions"];
@@ -73,6 +76,33 @@ const lift = createRoute({
   },
 });
 
+const add = createRoute({
+  method: "post",
+  path: "/v1/suppressions",
+  tags,
+  summary: "Suppress an address by hand",
+  description:
+    "Puts an e-mail address or phone number on the suppression list with reason `manual`, whoever has it now " +
+    "or later: a legal request to stop, a number known to be reassigned. Every user with that address then " +
+    "gets nothing on that channel (`SUPPRESSED`, reason `bounced_address`, critical notifications included, at " +
+    "routing and again at send time) until it is lifted (`POST /v1/suppressions/lift`, no `force` needed). " +
+    "The address is normalised as the router does (e-mail case-insensitively, phone numbers without " +
+    "separators) and stored only as a hash; the `note` and the caller (API key or dashboard account) are kept " +
+    "and shown with the entry. Idempotent: an address already suppressed, for any reason, answers 200 with its " +
+    "entry unchanged (a complaint stays a complaint); a new entry answers 201. Logged at info with the " +
+    `caller's id. ${ADDRESS_IN_BODY} For a user's current address, \`POST /v1/users/{userId}/suppressions\` ` +
+    "needs no address. 422: not an e-mail address or E.164 number, `channel` `push` or `in_app` (a push " +
+    "device is removed instead: `DELETE /v1/users/{userId}/devices/{deviceId}`), or a note naming the address.",
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    body: { required: true, content: { "application/json": { schema: SuppressionAddSchema } } },
+  },
+  responses: {
+    ...suppressionAddedResponses,
+    ...commonErrors,
+  },
+});
+
 /** The suppression list by address, for addresses no user (or no longer the user) has. */
 export function registerSuppressions(app: App, deps: ApiDeps): void {
   app.openapi(lookup, async (c) => {
@@ -80,6 +110,11 @@ export function registerSuppressions(app: App, deps: ApiDeps): void {
     const row = await findSuppression(deps.db, channel, address);
     if (!row) throw new HeraldError("not_found", `This ${ADDRESS_NAME[channel]} is not suppressed.`);
     return c.json(serializeSuppression(row), 200);
+  });
+
+  app.openapi(add, async (c) => {
+    const { row, created } = await addSuppression(deps, c, c.req.valid("json"));
+    return created ? c.json(serializeSuppression(row), 201) : c.json(serializeSuppression(row), 200);
   });
 
   app.openapi(lift, async (c) => {

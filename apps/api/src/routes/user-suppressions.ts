@@ -13,8 +13,11 @@ import {
   SuppressionListSchema,
   SuppressionSchema,
   serializeSuppression,
+  suppressionAddedResponses,
+  UserSuppressionAddSchema,
 } from "../schemas/suppression.ts";
 import { liveRecipient } from "../services/live-recipient.ts";
+import { addSuppression } from "../services/suppression-add.ts";
 import { ADDRESS_NAME, liftSuppression } from "../services/suppression-lift.ts";
 
 const tags = ["Suppressions"];
@@ -29,9 +32,10 @@ const list = createRoute({
     "The suppression list entries of the user's current e-mail address and phone number (at most one each). " +
     "While an address is on the list, the user's notifications on that channel end `SUPPRESSED` with reason " +
     "`bounced_address`, critical ones included, until the address is lifted (`DELETE …/suppressions/{channel}`) " +
-    "or the user's address changes. An address the user no longer has is not listed: look it up with " +
-    "`POST /v1/suppressions/lookup`. An empty list: both addresses get messages. An unknown or erased user id " +
-    "answers 404.",
+    "or the user's address changes. Each entry says why (`bounced`, `complained`, or `manual` with its `note` and " +
+    "`suppressedBy`); an operator adds one with `POST …/suppressions`. An address the user no longer has is " +
+    "not listed: look it up with `POST /v1/suppressions/lookup`. An empty list: both addresses get messages. An " +
+    "unknown or erased user id answers 404.",
   middleware: [requireScope("read")] as const,
   request: { params: UserIdParam },
   responses: {
@@ -44,6 +48,35 @@ const list = createRoute({
         },
       },
     },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+const add = createRoute({
+  method: "post",
+  path: "/v1/users/{userId}/suppressions",
+  tags,
+  summary: "Suppress a user's current e-mail address or phone number by hand",
+  description:
+    "Puts the user's current address on `channel` on the suppression list with reason `manual`: the phone " +
+    "number or mailbox no longer belongs to the user, or a legal request says to stop. From then on the " +
+    "user's notifications on that channel end `SUPPRESSED` with reason `bounced_address` (critical ones " +
+    "included, at routing and again when a held one is due), as for a bounce, until it is lifted " +
+    "(`DELETE …/suppressions/{channel}`, no `force` needed) or the user's address changes. What is suppressed " +
+    "is the address, not the user: another user with the same address gets nothing on it either. The `note` " +
+    "and the caller (API key or dashboard account) are kept and shown with the entry. Idempotent: an address " +
+    "already suppressed, for any reason, answers 200 with its entry unchanged (a complaint stays a complaint); " +
+    "a new entry answers 201. Logged at info with the caller's id and the user's Herald id. 404: an unknown or " +
+    "erased user. 422: the user has no address on that channel, or `channel` is `push` or `in_app` (a push " +
+    "device is removed instead: `DELETE /v1/users/{userId}/devices/{deviceId}`).",
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: UserIdParam,
+    body: { required: true, content: { "application/json": { schema: UserSuppressionAddSchema } } },
+  },
+  responses: {
+    ...suppressionAddedResponses,
     ...commonErrors,
     ...notFoundError,
   },
@@ -86,7 +119,7 @@ const lift = createRoute({
   },
 });
 
-/** A user's suppressed addresses: `GET` why they get nothing, `DELETE` to lift one. */
+/** A user's suppressed addresses: `GET` why they get nothing, `POST` to add one by hand, `DELETE` to lift one. */
 export function registerUserSuppressions(app: App, deps: ApiDeps): void {
   const mustExist = (userId: string) => liveRecipient(deps.db, userId);
 
@@ -102,6 +135,24 @@ export function registerUserSuppressions(app: App, deps: ApiDeps): void {
       return row ? [serializeSuppression(row)] : [];
     });
     return c.json({ data }, 200);
+  });
+
+  app.openapi(add, async (c) => {
+    const { userId } = c.req.valid("param");
+    const { channel, note } = c.req.valid("json");
+    const r = await mustExist(userId);
+    const address = contactAddress(channel, r);
+    if (!address) {
+      const message = `User ${userId} has no ${ADDRESS_NAME[channel]} to suppress.`;
+      throw new HeraldError("validation_failed", message, { details: [{ path: "channel", message }] });
+    }
+    const { row, created } = await addSuppression(deps, c, {
+      channel,
+      address,
+      note,
+      recipient: { id: r.id },
+    });
+    return created ? c.json(serializeSuppression(row), 201) : c.json(serializeSuppression(row), 200);
   });
 
   app.openapi(lift, async (c) => {

@@ -2820,7 +2820,7 @@ export interface paths {
         };
         /**
          * Why a user gets no e-mail or SMS: the suppressions of their addresses
-         * @description The suppression list entries of the user's current e-mail address and phone number (at most one each). While an address is on the list, the user's notifications on that channel end `SUPPRESSED` with reason `bounced_address`, critical ones included, until the address is lifted (`DELETE …/suppressions/{channel}`) or the user's address changes. An address the user no longer has is not listed: look it up with `POST /v1/suppressions/lookup`. An empty list: both addresses get messages. An unknown or erased user id answers 404.
+         * @description The suppression list entries of the user's current e-mail address and phone number (at most one each). While an address is on the list, the user's notifications on that channel end `SUPPRESSED` with reason `bounced_address`, critical ones included, until the address is lifted (`DELETE …/suppressions/{channel}`) or the user's address changes. Each entry says why (`bounced`, `complained`, or `manual` with its `note` and `suppressedBy`); an operator adds one with `POST …/suppressions`. An address the user no longer has is not listed: look it up with `POST /v1/suppressions/lookup`. An empty list: both addresses get messages. An unknown or erased user id answers 404.
          */
         get: {
             parameters: {
@@ -2854,6 +2854,8 @@ export interface paths {
                          *           "provider": "resend",
                          *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
                          *           "detail": null,
+                         *           "note": null,
+                         *           "suppressedBy": null,
                          *           "createdAt": "2026-11-24T09:00:03.000Z",
                          *           "updatedAt": "2026-11-24T09:00:03.000Z"
                          *         },
@@ -2866,6 +2868,8 @@ export interface paths {
                          *             "errorCode": "21610",
                          *             "stage": "send"
                          *           },
+                         *           "note": null,
+                         *           "suppressedBy": null,
                          *           "createdAt": "2026-11-20T18:31:00.000Z",
                          *           "updatedAt": "2026-11-22T08:15:00.000Z"
                          *         }
@@ -2954,7 +2958,182 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Suppress a user's current e-mail address or phone number by hand
+         * @description Puts the user's current address on `channel` on the suppression list with reason `manual`: the phone number or mailbox no longer belongs to the user, or a legal request says to stop. From then on the user's notifications on that channel end `SUPPRESSED` with reason `bounced_address` (critical ones included, at routing and again when a held one is due), as for a bounce, until it is lifted (`DELETE …/suppressions/{channel}`, no `force` needed) or the user's address changes. What is suppressed is the address, not the user: another user with the same address gets nothing on it either. The `note` and the caller (API key or dashboard account) are kept and shown with the entry. Idempotent: an address already suppressed, for any reason, answers 200 with its entry unchanged (a complaint stays a complaint); a new entry answers 201. Logged at info with the caller's id and the user's Herald id. 404: an unknown or erased user. 422: the user has no address on that channel, or `channel` is `push` or `in_app` (a push device is removed instead: `DELETE /v1/users/{userId}/devices/{deviceId}`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserSuppressionAdd"];
+                };
+            };
+            responses: {
+                /** @description Already suppressed: the entry as it is, unchanged (whatever its reason; a complaint stays a complaint) */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "channel": "email",
+                         *       "reason": "bounced",
+                         *       "provider": "resend",
+                         *       "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+                         *       "detail": null,
+                         *       "note": null,
+                         *       "suppressedBy": null,
+                         *       "createdAt": "2026-11-24T09:00:03.000Z",
+                         *       "updatedAt": "2026-11-24T09:00:03.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Suppression"];
+                    };
+                };
+                /** @description Suppressed now: the new `manual` entry */
+                201: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "channel": "sms",
+                         *       "reason": "manual",
+                         *       "provider": null,
+                         *       "notificationId": null,
+                         *       "detail": null,
+                         *       "note": "The number belongs to someone else now (ticket 4821)",
+                         *       "suppressedBy": {
+                         *         "via": "dashboard",
+                         *         "id": "adm_01jd8q3k5m6n7p8q9r0s1t2v40",
+                         *         "name": "sam@example.com"
+                         *       },
+                         *       "createdAt": "2026-11-25T14:02:11.000Z",
+                         *       "updatedAt": "2026-11-25T14:02:11.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Suppression"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2985,7 +3164,7 @@ export interface paths {
                 path: {
                     /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
                     userId: string;
-                    /** @description `email` or `sms`: the channels with an address (push and in-app have none to suppress) */
+                    /** @description `email` or `sms`: the channels with an address. Push has none to suppress: a device that should get nothing is removed (`DELETE /v1/users/{userId}/devices/{deviceId}`), as Herald removes one its push service reports gone; in-app goes to Herald's own inbox. */
                     channel: "email" | "sms";
                 };
                 cookie?: never;
@@ -3010,6 +3189,8 @@ export interface paths {
                          *       "provider": "resend",
                          *       "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
                          *       "detail": null,
+                         *       "note": null,
+                         *       "suppressedBy": null,
                          *       "createdAt": "2026-11-24T09:00:03.000Z",
                          *       "updatedAt": "2026-11-24T09:00:03.000Z"
                          *     }
@@ -3154,6 +3335,8 @@ export interface paths {
                          *       "provider": "resend",
                          *       "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
                          *       "detail": null,
+                         *       "note": null,
+                         *       "suppressedBy": null,
                          *       "createdAt": "2026-11-24T09:00:03.000Z",
                          *       "updatedAt": "2026-11-24T09:00:03.000Z"
                          *     }
@@ -3193,6 +3376,184 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suppress an address by hand
+         * @description Puts an e-mail address or phone number on the suppression list with reason `manual`, whoever has it now or later: a legal request to stop, a number known to be reassigned. Every user with that address then gets nothing on that channel (`SUPPRESSED`, reason `bounced_address`, critical notifications included, at routing and again at send time) until it is lifted (`POST /v1/suppressions/lift`, no `force` needed). The address is normalised as the router does (e-mail case-insensitively, phone numbers without separators) and stored only as a hash; the `note` and the caller (API key or dashboard account) are kept and shown with the entry. Idempotent: an address already suppressed, for any reason, answers 200 with its entry unchanged (a complaint stays a complaint); a new entry answers 201. Logged at info with the caller's id. The address travels in the body, never in the URL, so no proxy or access log records it. For a user's current address, `POST /v1/users/{userId}/suppressions` needs no address. 422: not an e-mail address or E.164 number, `channel` `push` or `in_app` (a push device is removed instead: `DELETE /v1/users/{userId}/devices/{deviceId}`), or a note naming the address.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SuppressionAdd"];
+                };
+            };
+            responses: {
+                /** @description Already suppressed: the entry as it is, unchanged (whatever its reason; a complaint stays a complaint) */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "channel": "email",
+                         *       "reason": "bounced",
+                         *       "provider": "resend",
+                         *       "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+                         *       "detail": null,
+                         *       "note": null,
+                         *       "suppressedBy": null,
+                         *       "createdAt": "2026-11-24T09:00:03.000Z",
+                         *       "updatedAt": "2026-11-24T09:00:03.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Suppression"];
+                    };
+                };
+                /** @description Suppressed now: the new `manual` entry */
+                201: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "channel": "sms",
+                         *       "reason": "manual",
+                         *       "provider": null,
+                         *       "notificationId": null,
+                         *       "detail": null,
+                         *       "note": "The number belongs to someone else now (ticket 4821)",
+                         *       "suppressedBy": {
+                         *         "via": "dashboard",
+                         *         "id": "adm_01jd8q3k5m6n7p8q9r0s1t2v40",
+                         *         "name": "sam@example.com"
+                         *       },
+                         *       "createdAt": "2026-11-25T14:02:11.000Z",
+                         *       "updatedAt": "2026-11-25T14:02:11.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Suppression"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
                     headers: {
                         "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
@@ -3312,6 +3673,8 @@ export interface paths {
                          *         "errorCode": "21610",
                          *         "stage": "send"
                          *       },
+                         *       "note": null,
+                         *       "suppressedBy": null,
                          *       "createdAt": "2026-11-20T18:31:00.000Z",
                          *       "updatedAt": "2026-11-22T08:15:00.000Z"
                          *     }
@@ -9046,6 +9409,8 @@ export interface components {
          *           "provider": "resend",
          *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
          *           "detail": null,
+         *           "note": null,
+         *           "suppressedBy": null,
          *           "createdAt": "2026-11-24T09:00:03.000Z",
          *           "updatedAt": "2026-11-24T09:00:03.000Z"
          *         },
@@ -9058,6 +9423,8 @@ export interface components {
          *             "errorCode": "21610",
          *             "stage": "send"
          *           },
+         *           "note": null,
+         *           "suppressedBy": null,
          *           "createdAt": "2026-11-20T18:31:00.000Z",
          *           "updatedAt": "2026-11-22T08:15:00.000Z"
          *         }
@@ -9074,19 +9441,21 @@ export interface components {
          *       "provider": "resend",
          *       "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
          *       "detail": null,
+         *       "note": null,
+         *       "suppressedBy": null,
          *       "createdAt": "2026-11-24T09:00:03.000Z",
          *       "updatedAt": "2026-11-24T09:00:03.000Z"
          *     }
          */
         Suppression: {
             /**
-             * @description `email` or `sms`: the channels with an address (push and in-app have none to suppress)
+             * @description `email` or `sms`: the channels with an address. Push has none to suppress: a device that should get nothing is removed (`DELETE /v1/users/{userId}/devices/{deviceId}`), as Herald removes one its push service reports gone; in-app goes to Herald's own inbox.
              * @example email
              * @enum {string}
              */
             channel: "email" | "sms";
             /**
-             * @description `bounced`: the mailbox bounced for good, or Twilio refuses the number for good (it replied STOP, is invalid, unreachable or not a mobile number); `complained`: the recipient reported a message as spam (the strongest reason: a later bounce does not replace it); `manual`: put there by an operator.
+             * @description `bounced`: the mailbox bounced for good, or Twilio refuses the number for good (it replied STOP, is invalid, unreachable or not a mobile number); `complained`: the recipient reported a message as spam (the strongest reason: a later bounce does not replace it, and lifting it takes `force`); `manual`: added by an operator (`note` and `suppressedBy` say why and who; a later bounce does not replace it, a complaint does).
              * @enum {string}
              */
             reason: "bounced" | "complained" | "manual";
@@ -9105,6 +9474,27 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /**
+             * @description Why it was added by hand, in the operator's words; null for the providers' suppressions
+             * @example The number belongs to someone else now (ticket 4821)
+             */
+            note: string | null;
+            /**
+             * @description Who added it by hand (an API key, or a dashboard account); null for the providers' suppressions
+             * @example {
+             *       "via": "dashboard",
+             *       "id": "adm_01jd8q3k5m6n7p8q9r0s1t2v40",
+             *       "name": "sam@example.com"
+             *     }
+             */
+            suppressedBy: {
+                /** @enum {string} */
+                via: "api_key" | "dashboard";
+                /** @description The API key's id (`key_…`) or the dashboard account's (`adm_…`) */
+                id: string;
+                /** @description The key's name or the account's e-mail address, as they were then */
+                name: string;
+            } | null;
+            /**
              * Format: date-time
              * @description Suppressed since
              * @example 2026-11-24T09:00:00.000Z
@@ -9119,13 +9509,32 @@ export interface components {
         };
         /**
          * @example {
+         *       "channel": "sms",
+         *       "note": "The number belongs to someone else now (ticket 4821)"
+         *     }
+         */
+        UserSuppressionAdd: {
+            /**
+             * @description `email` or `sms`: the channels with an address. Push has none to suppress: a device that should get nothing is removed (`DELETE /v1/users/{userId}/devices/{deviceId}`), as Herald removes one its push service reports gone; in-app goes to Herald's own inbox.
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "sms";
+            /**
+             * @description Why, for whoever looks later (at most 500 characters; shown with the suppression). Not the address itself: the list keeps only a hash of it, and a note naming it is refused (422).
+             * @example The number belongs to someone else now (ticket 4821)
+             */
+            note?: string;
+        };
+        /**
+         * @example {
          *       "channel": "email",
          *       "address": "ada@example.com"
          *     }
          */
         SuppressionLookup: {
             /**
-             * @description `email` or `sms`: the channels with an address (push and in-app have none to suppress)
+             * @description `email` or `sms`: the channels with an address. Push has none to suppress: a device that should get nothing is removed (`DELETE /v1/users/{userId}/devices/{deviceId}`), as Herald removes one its push service reports gone; in-app goes to Herald's own inbox.
              * @example email
              * @enum {string}
              */
@@ -9138,6 +9547,31 @@ export interface components {
         };
         /**
          * @example {
+         *       "channel": "email",
+         *       "address": "ada@example.com",
+         *       "note": "Legal request: no messages (case 77)"
+         *     }
+         */
+        SuppressionAdd: {
+            /**
+             * @description `email` or `sms`: the channels with an address. Push has none to suppress: a device that should get nothing is removed (`DELETE /v1/users/{userId}/devices/{deviceId}`), as Herald removes one its push service reports gone; in-app goes to Herald's own inbox.
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "sms";
+            /**
+             * @description The address as the provider or the user gives it: e-mail compares case-insensitively, phone numbers without spaces, dashes, dots or brackets (the suppression list's own rule)
+             * @example ada@example.com
+             */
+            address: string;
+            /**
+             * @description Why, for whoever looks later (at most 500 characters; shown with the suppression). Not the address itself: the list keeps only a hash of it, and a note naming it is refused (422).
+             * @example The number belongs to someone else now (ticket 4821)
+             */
+            note?: string;
+        };
+        /**
+         * @example {
          *       "channel": "sms",
          *       "address": "+1 415 555 0100",
          *       "force": false
@@ -9145,7 +9579,7 @@ export interface components {
          */
         SuppressionLift: {
             /**
-             * @description `email` or `sms`: the channels with an address (push and in-app have none to suppress)
+             * @description `email` or `sms`: the channels with an address. Push has none to suppress: a device that should get nothing is removed (`DELETE /v1/users/{userId}/devices/{deviceId}`), as Herald removes one its push service reports gone; in-app goes to Herald's own inbox.
              * @example email
              * @enum {string}
              */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { liftedText, liftQuestion, type Suppression, suppressionsQuery } from "./suppression-text.ts";
+import {
+  addedByText,
+  liftedText,
+  liftQuestion,
+  type Suppression,
+  suppressedText,
+  suppressionsQuery,
+  suppressQuestion,
+} from "./suppression-text.ts";
 
 const suppression = (over: Partial<Suppression> = {}): Suppression => ({
   channel: "email",
@@ -7,6 +15,8 @@ const suppression = (over: Partial<Suppression> = {}): Suppression => ({
   provider: "resend",
   notificationId: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
   detail: null,
+  note: null,
+  suppressedBy: null,
   createdAt: "2026-11-24T09:00:03.000Z",
   updatedAt: "2026-11-24T09:00:03.000Z",
   ...over,
@@ -35,5 +45,24 @@ describe("suppressionsQuery and liftedText", () => {
       suppressionsQuery("ada", "b@example.com", null),
     );
     expect(liftedText(suppression({ channel: "sms" }))).toBe("Phone suppression lifted");
+  });
+});
+
+describe("suppressions added by hand", () => {
+  it("say who added one: a dashboard account by its e-mail address, an API key by its name", () => {
+    expect(addedByText(suppression())).toBeNull();
+    const manual = (via: "dashboard" | "api_key", name: string) =>
+      suppression({ reason: "manual", provider: null, suppressedBy: { via, id: "adm_1", name } });
+    expect(addedByText(manual("dashboard", "sam@example.com"))).toBe("added by sam@example.com");
+    expect(addedByText(manual("api_key", "support tools"))).toBe("added with the API key “support tools”");
+  });
+
+  it("ask before suppressing, saying it stops critical messages too and holds for anyone with the address", () => {
+    const ask = suppressQuestion("ada", "sms");
+    expect(ask).toMatch(/^Suppress ada's phone number\? /);
+    expect(ask).toContain("critical messages included");
+    expect(ask).toContain("anyone else with it");
+    expect(suppressedText("email", true)).toBe("E-mail suppressed");
+    expect(suppressedText("sms", false)).toBe("Phone was already suppressed: its entry is unchanged");
   });
 });

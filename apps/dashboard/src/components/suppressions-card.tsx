@@ -1,4 +1,5 @@
 import { type UseQueryResult, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { api, type UserRecord, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { shortId, when } from "../format.ts";
@@ -6,8 +7,11 @@ import { Link } from "../router.tsx";
 import { Card } from "./page-header.tsx";
 import { QueryView } from "./states.tsx";
 import { Badge } from "./status-badge.tsx";
+import { SuppressAddressForm } from "./suppress-address-form.tsx";
 import {
   ADDRESS_LABEL,
+  ADDRESS_NAME,
+  addedByText,
   liftedText,
   liftQuestion,
   REASON_LABEL,
@@ -25,14 +29,18 @@ function SuppressionRow({
   suppression: s,
   lifting,
   onLift,
+  onSuppress,
 }: {
   channel: SuppressedChannel;
   address: string | null;
   suppression: Suppression | undefined;
   lifting: boolean;
   onLift?: (s: Suppression) => void;
+  /** Opens the "Suppress address" form; unset while it is open, or for roles that cannot. */
+  onSuppress?: (channel: SuppressedChannel) => void;
 }) {
   const label = ADDRESS_LABEL[channel];
+  const addedBy = s && addedByText(s);
   return (
     <li data-suppression={channel} data-suppressed={s ? "true" : "false"}>
       <div className="item-main">
@@ -45,8 +53,10 @@ function SuppressionRow({
           <>
             <Badge tone="bad">Suppressed: {REASON_LABEL[s.reason]}</Badge>
             <span className="muted small">
-              {s.provider ? `reported by ${s.provider}, ` : ""}since {when(s.createdAt)}
+              {s.provider ? `reported by ${s.provider}, ` : ""}
+              {addedBy ? `${addedBy}, ` : ""}since {when(s.createdAt)}
             </span>
+            {s.note && <q className="suppression-note small">{s.note}</q>}
             {s.notificationId && (
               <Link
                 href={`/notifications/${s.notificationId}`}
@@ -70,6 +80,16 @@ function SuppressionRow({
           Lift suppression
         </button>
       )}
+      {address && !s && onSuppress && (
+        <button
+          type="button"
+          className="btn btn-sm"
+          aria-label={`Suppress ${ADDRESS_NAME[channel]}`}
+          onClick={() => onSuppress(channel)}
+        >
+          Suppress address
+        </button>
+      )}
     </li>
   );
 }
@@ -78,6 +98,7 @@ function SuppressionList({ userId, user: u }: { userId: string; user: UserRecord
   const { canEditUsers } = useAuth();
   const client = useQueryClient();
   const toast = useToast();
+  const [adding, setAdding] = useState<SuppressedChannel | null>(null);
   const queryKey = suppressionsQuery(userId, u.email, u.phone);
   const list = useQuery({
     queryKey,
@@ -115,9 +136,18 @@ function SuppressionList({ userId, user: u }: { userId: string; user: UserRecord
                 suppression={data.find((s) => s.channel === channel)}
                 lifting={lift.isPending && lift.variables?.channel === channel}
                 {...(canEditUsers ? { onLift: confirmLift } : {})}
+                {...(canEditUsers && !adding ? { onSuppress: setAdding } : {})}
               />
             ))}
           </ul>
+          {adding && (
+            <SuppressAddressForm
+              key={adding}
+              userId={userId}
+              channel={adding}
+              onDone={() => setAdding(null)}
+            />
+          )}
           {data.length > 0 && (
             <p className="muted small">
               A suppressed address gets nothing on its channel, critical messages included, until the
@@ -132,10 +162,12 @@ function SuppressionList({ userId, user: u }: { userId: string; user: UserRecord
 
 /**
  * Whether the user's e-mail address and phone number are on the suppression
- * list (a hard bounce, a STOP, a spam complaint), and why: while one is, the
- * user gets nothing on that channel, critical messages included. Roles with
- * `users:write` lift one (`DELETE /v1/users/{userId}/suppressions/{channel}`)
- * after a confirmation; a complaint's asks more and sends `force=true`.
+ * list (a hard bounce, a STOP, a spam complaint, an operator's), and why:
+ * while one is, the user gets nothing on that channel, critical messages
+ * included. Roles with `users:write` lift one (`DELETE
+ * /v1/users/{userId}/suppressions/{channel}`) after a confirmation (a
+ * complaint's asks more and sends `force=true`), and suppress one by hand
+ * with an optional note (`SuppressAddressForm`).
  */
 export function SuppressionsCard({ userId, user }: { userId: string; user: UseQueryResult<UserRecord> }) {
   return (
