@@ -18,10 +18,10 @@ const order = {
 };
 
 /** Triggers an order e-mail for `sendAt` and returns the e-mail notification once routed. */
-async function schedule(sendAt: Date) {
+async function schedule(sendAt: Date, userId = "sam") {
   const res = await herald.call("POST", "/v1/events", {
     type: "order_placed",
-    userId: "sam",
+    userId,
     channels: ["email"],
     data: order,
     sendAt: sendAt.toISOString(),
@@ -136,6 +136,30 @@ describe("scheduling: sendAt, cancel, reschedule", () => {
     // Too late now: it was sent.
     const late = await herald.call("PATCH", `/v1/notifications/${n.id}`, { sendAt: target.toISOString() });
     expect(late.status).toBe(409);
+  });
+
+  // The job is released the moment it is promoted: a worker that loads the row before the API
+  // records QUEUED must still withdraw it, not leave it QUEUED with its job completed.
+  it("PATCH to now of one whose address was suppressed meanwhile: it ends SUPPRESSED, never stuck QUEUED", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const userId = `moved-${i}`;
+      await herald.call("PUT", `/v1/users/${userId}`, { email: `moved-${i}@example.com` });
+      const n = await schedule(new Date(Date.now() + HOUR), userId);
+      expect(n.status).toBe("SCHEDULED");
+      const suppressed = await herald.call("POST", `/v1/users/${userId}/suppressions`, { channel: "email" });
+      expect(suppressed.status).toBe(201);
+      const res = await herald.call("PATCH", `/v1/notifications/${n.id}`, {
+        sendAt: new Date().toISOString(),
+      });
+      expect(res.status).toBe(200);
+      ids.push(n.id);
+    }
+    for (const id of ids) {
+      await eventually(async () => (await status(id)).status === "SUPPRESSED", 10_000);
+      expect((await status(id)).reason).toBe("bounced_address");
+      expect(await outbox(id)).toEqual([]);
+    }
   });
 
   it("replaces a lost job when rescheduling", async () => {

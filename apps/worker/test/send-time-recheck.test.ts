@@ -3,17 +3,20 @@ import {
   getPreferences,
   getTimeline,
   insertOutboxMessages,
+  loadSendContexts,
   mergePreferences,
   type NotificationRow,
   type PreferencesPatch,
   savePreferences,
   suppressAddress,
+  transition,
   updatePreferences,
   upsertRecipient,
 } from "@herald/db";
 import { eventually } from "@herald/testkit";
 import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareDelivery } from "../src/channels/deliver.ts";
 import { sendNotification } from "../src/channels/send-notification.ts";
 import { type Emit, emit, outboxFor, routed, testClock } from "./policy-kit.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
@@ -157,6 +160,29 @@ describe("a held notification is re-checked when it is sent (single send jobs)",
     expect(email.reason).toBe("bounced_address");
     const sms = await settles(rows.get("sms")!, "SENT");
     expect((await outboxFor(w, [email.id, sms.id])).map((m) => m.notification_id)).toEqual([sms.id]);
+  });
+
+  // A reschedule to now can record QUEUED between the send's load (SCHEDULED) and its withdrawal.
+  it("withdraws one that moved from SCHEDULED to QUEUED after it was loaded: never left QUEUED with its job done", async () => {
+    await sleeper("rc-moved");
+    const rows = await heldOvernight({ type: "order_placed", userId: "rc-moved", channels: ["email"] });
+    const email = rows.get("email")!;
+    await suppressAddress(w.deps.db, {
+      channel: "email",
+      address: "rc-moved@example.com",
+      reason: "bounced",
+    });
+    const loaded = (await loadSendContexts(w.deps.db, [email.id])).get(email.id)!;
+    expect(loaded.notification.status).toBe("SCHEDULED");
+    expect(await transition(w.deps.db, email.id, "QUEUED", { from: ["SCHEDULED"] })).toBe(true);
+
+    const outcome = await prepareDelivery(w.deps, "email", loaded, {
+      attempt: 1,
+      maxAttempts: 4,
+      interrupted: false,
+    });
+    expect(outcome).toEqual({ status: "SUPPRESSED", reason: "bounced_address" });
+    expect((await getNotification(w.deps.db, email.id))?.status).toBe("SUPPRESSED");
   });
 
   it("sends a required category (security) after every opt-out, but not to a bounced number, as the router", async () => {

@@ -43,7 +43,11 @@ const reschedule = createRoute({
   },
 });
 
-/** `PATCH /v1/notifications/:id {sendAt}`: changes the delayed send job first, then the row. */
+/**
+ * `PATCH /v1/notifications/:id {sendAt}`. A later time: the delayed send job first, then the row
+ * (a job that cannot be moved any more is being sent: 409, the row untouched). Now or past: the
+ * row first (QUEUED), then the job is promoted.
+ */
 export function registerReschedule(app: App, deps: ApiDeps): void {
   app.openapi(reschedule, async (c) => {
     const { notificationId } = c.req.valid("param");
@@ -61,18 +65,30 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
     const delay = Math.max(0, sendAt.getTime() - now.getTime());
     const job = await deps.queues.find(n.channel, notificationId, PRIORITY_RANK[n.priority]);
     const state = job ? await job.getState() : "missing";
+    if (state === "active" || state === "completed") throw notScheduled("being sent");
+    // Released now: the row says QUEUED before its job can run, so the worker that takes the job at
+    // once loads what the API decided (and a send that withdraws it finds it waiting).
+    const releasedNow =
+      delay === 0 &&
+      (await transition(deps.db, notificationId, "QUEUED", {
+        from: ["SCHEDULED"],
+        set: { scheduledAt: now, queuedAt: now, reason: null },
+        detail: { by: "api", rescheduledFrom: n.scheduledAt?.toISOString() ?? null },
+      }));
+    if (delay === 0 && !releasedNow) {
+      const current = (await getNotification(deps.db, notificationId))!;
+      if (current.status !== "SENT") throw notScheduled(current.status);
+      return c.json(serializeNotification(current, seesSecrets(c)), 200);
+    }
     if (job && state === "delayed") {
-      // Redis first: if the job already left the delayed set this throws and nothing changes.
       try {
         if (delay > 0) await job.changeDelay(delay);
         else await job.promote();
       } catch {
-        throw notScheduled("being sent");
+        // Released already: the job became due and runs, which is what the caller asked for.
+        if (!releasedNow) throw notScheduled("being sent");
       }
-    } else if (state === "active" || state === "completed") {
-      throw notScheduled("being sent");
     } else {
-      // The job is waiting (its time came) or was lost: replace it with one at the new time.
       if (job) await job.remove().catch(() => {});
       await deps.queues.add(
         n.channel,
@@ -82,7 +98,6 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
           jobId: notificationId,
           delay,
           priority: PRIORITY_RANK[n.priority],
-          // The channel worker's schedule decides how many it uses.
           attempts: MAX_SEND_ATTEMPTS,
           backoff: { type: "schedule" },
           removeOnComplete: { age: 3600, count: 10_000 },
@@ -90,19 +105,9 @@ export function registerReschedule(app: App, deps: ApiDeps): void {
         },
       );
     }
-    const moved =
-      delay > 0
-        ? await rescheduleNotification(deps.db, notificationId, sendAt, now)
-        : await transition(deps.db, notificationId, "QUEUED", {
-            from: ["SCHEDULED"],
-            // A time already past means "now": that is when it was released, not the past time asked for.
-            // Not held for quiet hours any more either (see rescheduleNotification).
-            set: { scheduledAt: now, queuedAt: now, reason: null },
-            detail: { by: "api", rescheduledFrom: n.scheduledAt?.toISOString() ?? null },
-          });
+    const moved = releasedNow || (await rescheduleNotification(deps.db, notificationId, sendAt, now));
     const current = (await getNotification(deps.db, notificationId))!;
     if (!moved && current.status !== "SENT") throw notScheduled(current.status);
-    // Caps count it when it goes out: at the new time now, not the old one.
     if (moved) await followFrequencySlots(deps, [{ slot: n, dueAt: delay > 0 ? sendAt : now }]);
     return c.json(serializeNotification(current, seesSecrets(c)), 200);
   });

@@ -73,18 +73,26 @@ export function looksUpFirst(deps: WorkerDeps, channel: Channel, at: AttemptInfo
 }
 
 /**
+ * Statuses a notification waits to be sent in. The send withdraws from any of them, not only
+ * the one it loaded: a reschedule to now can record QUEUED between the load and this write (its
+ * job firing at its own time meanwhile), and a withdrawal from SCHEDULED alone would then leave
+ * the row QUEUED with its job done: never sent, never suppressed.
+ */
+const WAITING: NotificationStatus[] = ["PENDING", "SCHEDULED", "QUEUED", "FAILED"];
+
+/**
  * Records SUPPRESSED, with the router's reason, a notification the recipient
  * no longer wants (`withdrawnReason`); null when it may go. The row moves
- * only from the status it was loaded in: one canceled or sent meanwhile is
- * left as it is, and so is a DEAD one an operator's retry sent back (DEAD
- * never becomes SUPPRESSED): either way nothing is sent.
+ * only while it still waits to be sent: one canceled or sent meanwhile is
+ * left as it is, and so is a DEAD one (DEAD never becomes SUPPRESSED; an
+ * operator's retry moves it back to QUEUED first): either way nothing is sent.
  */
 async function withdrawIfUnwanted(deps: WorkerDeps, loaded: SendContextRow): Promise<SendOutcome | null> {
   const { notification } = loaded;
   const reason = withdrawnReason(notification, loaded.prefs, loaded.contactSuppressed);
   if (!reason) return null;
   const moved = await transition(deps.db, notification.id, "SUPPRESSED", {
-    from: [notification.status],
+    from: WAITING,
     set: { reason },
     // `stage` tells support it was routed, then withdrawn at send time.
     detail: { reason, stage: "send" },
