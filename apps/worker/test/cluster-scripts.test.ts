@@ -5,6 +5,7 @@ import { readSharedMetrics, sharedMetricsWriter } from "@herald/metrics";
 import { eventually, startTestRedisCluster, type TestRedisCluster } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { providerLimiter, providerLimitKey } from "../src/providers/provider-limiter.ts";
+import { inFlightKey, inFlightRequests } from "../src/reliability/in-flight-requests.ts";
 import { createOpsAlerts } from "../src/reliability/ops-alerts.ts";
 import { takeFrequencySlot } from "../src/router/frequency-cap.ts";
 
@@ -98,6 +99,24 @@ describe("Herald's multi-key Redis work on a cluster", () => {
     expect(logs.flatMap((n) => n.keys).sort()).toEqual(
       accounts.map((a) => providerLimitKey(prefix, "resend", a)).sort(),
     );
+  });
+
+  it("notes provider requests in flight per job (a script, HGETALL, HDEL), each job's notes in its own slot", async () => {
+    const requests = inFlightRequests(redis, prefix);
+    const jobs = Array.from({ length: 6 }, (_, i) => `snd_job${i}`);
+    for (const job of jobs) await requests.log(job).mark([`${job}-a`, `${job}-b`], "resend", `batch-${job}`);
+    expect((await requests.read("snd_job3")).get("snd_job3-b")).toEqual({
+      provider: "resend",
+      batchKey: "batch-snd_job3",
+    });
+    const notes = await rc.cluster.keysByNode(`${prefix}:{in-flight:*`);
+    expect(notes.flatMap((n) => n.keys).sort()).toEqual(jobs.map((j) => inFlightKey(prefix, j)).sort());
+    expect(notes.filter((n) => n.keys.length > 0).length).toBeGreaterThan(1);
+    const log = requests.log("snd_job0");
+    await log.mark(["snd_job0-c"], "smtp");
+    await log.clear();
+    for (const job of jobs) await requests.forget(job, [`${job}-a`, `${job}-b`]);
+    expect((await rc.cluster.keysByNode(`${prefix}:{in-flight:*`)).flatMap((n) => n.keys)).toEqual([]);
   });
 
   it("writes shared metrics through a pipeline and reads them back", async () => {

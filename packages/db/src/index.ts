@@ -1,4 +1,5 @@
 export { sql } from "drizzle-orm";
+export { type AmbiguousProvider, recordAmbiguousProviders } from "./ambiguous-providers.ts";
 export * from "./api-keys.ts";
 export * from "./cancel-event.ts";
 export {

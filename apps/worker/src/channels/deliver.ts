@@ -12,6 +12,7 @@ import type { Channel, NotificationStatus, SuppressionReason } from "@herald/dom
 import type { WorkerDeps } from "../deps.ts";
 import type { SendContext, SendResult } from "../providers/provider.ts";
 import type { DatabaseGate } from "../reliability/database-gate.ts";
+import type { InFlightLog } from "../reliability/in-flight-requests.ts";
 import { retryWhileDatabaseDown } from "../reliability/retry-write.ts";
 import type { SentWriter } from "../reliability/sent-writer.ts";
 import { withdrawnReason } from "../router/decide-channels.ts";
@@ -61,6 +62,12 @@ export interface DeliverOptions extends RecordOptions {
   takeRetry?: TakeRetry;
   /** Push devices of a batch's recipients, loaded together (a recipient absent has none). Default: one query. */
   devices?: ReadonlyMap<string, DeviceRow[]>;
+  /**
+   * The job's log of provider requests in flight (`inFlightLogOf`), handed to
+   * the sender in its `SendContext`. The caller clears it once the outcome is
+   * recorded. Default: none.
+   */
+  inFlight?: InFlightLog;
 }
 
 /**
@@ -135,7 +142,13 @@ export async function prepareDelivery(
       : options.devices
         ? (options.devices.get(recipient.id) ?? [])
         : await listDevices(deps.db, recipient.id);
-  return { notification, recipient, devices, attempt: at.attempt };
+  return {
+    notification,
+    recipient,
+    devices,
+    attempt: at.attempt,
+    ...(options.inFlight ? { inFlight: options.inFlight } : {}),
+  };
 }
 
 export const isSendContext = (p: SendContext | DeliveryOutcome): p is SendContext => "notification" in p;

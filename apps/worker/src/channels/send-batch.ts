@@ -15,6 +15,7 @@ import {
   prepareDelivery,
   type RecordOptions,
 } from "./deliver.ts";
+import { inFlightLogOf } from "./in-flight-log.ts";
 import { pauseChannel } from "./provider-throttle.ts";
 import { dropLateRetries, handOverRetries, type PendingRetry } from "./retry-batch.ts";
 
@@ -105,6 +106,8 @@ export async function sendBatch(
   };
   // After a cut-off run, a sender that can tell what its provider already has is asked one by one.
   const lookup = looksUpFirst(deps, channel, at);
+  // Before the first load: rows a cut-off run's request may have left with a provider are loaded pinned.
+  const inFlight = await inFlightLogOf(deps, channel, job, at.interrupted);
   const outcome: BatchOutcome = {
     sent: 0,
     skipped: 0,
@@ -141,6 +144,7 @@ export async function sendBatch(
       ...options,
       sendable: priorAttempts > 0 ? RETRY_SENDABLE : BATCH_SENDABLE,
       ...(devices ? { devices } : {}),
+      ...(inFlight ? { inFlight } : {}),
       takeRetry: (error) => retries.push({ notification: ctx.notification, error }),
     });
     if (!sender.sendMany || lookup) {
@@ -182,6 +186,8 @@ export async function sendBatch(
   const position = new Map(ids.map((id, k) => [id, k]));
   handed.sort((x, y) => position.get(x.notification.id)! - position.get(y.notification.id)!);
   await handOverRetries(deps, channel, job.id!, at, handed);
+  // Every outcome is recorded now, the retries' providers that may have them included: one HDEL.
+  await inFlight?.clear();
   if (outcome.missing > 0)
     deps.logger.warn({ jobId: job.id, channel, missing: outcome.missing }, "batch rows not found");
   if (throttledBy) throw await pauseChannel(deps, channel, throttledBy);

@@ -4,6 +4,7 @@ import type { Channel } from "@herald/domain";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import { deliver, type RecordOptions, type SendOutcome } from "./deliver.ts";
+import { inFlightLogOf } from "./in-flight-log.ts";
 import { pauseChannel } from "./provider-throttle.ts";
 import { holdAgainIfQuiet, inQuietHoursAtRelease } from "./quiet-holds.ts";
 
@@ -55,6 +56,9 @@ export async function sendNotification(
     notificationId: string;
     priorAttempts?: number;
   };
+  const interrupted = job.stalledCounter > 0;
+  // Before the load: a provider the cut-off run may have left it with is on the row when loaded.
+  const inFlight = await inFlightLogOf(deps, channel, job, interrupted);
   let loaded = await loadContext(deps, notificationId, options);
   if (!loaded) throw new UnrecoverableError(`notification ${notificationId} not found`);
   if (options.token && inQuietHoursAtRelease(deps, loaded, deps.now())) {
@@ -74,10 +78,12 @@ export async function sendNotification(
       // The schedule of the worker running it, not the attempts its producer gave the job
       // (MAX_SEND_ATTEMPTS): only this process knows its channel's schedule.
       maxAttempts: deps.env.retrySchedule[channel].length,
-      interrupted: job.stalledCounter > 0,
+      interrupted,
     },
-    options,
+    inFlight ? { ...options, inFlight } : options,
   );
+  // Recorded (SENT, FAILED with the provider that may have it…): the note has done its work.
+  await inFlight?.clear();
   if (outcome.status !== "FAILED") return outcome;
   const { failure } = outcome;
   // Recorded SENT (or canceled…) by someone else while this attempt failed: nothing left to retry.

@@ -19,6 +19,7 @@ export function instrumentSenders(senders: Senders, metrics: WorkerMetrics): Sen
       channel: sender.channel,
       providers: sender.providers,
       ...(sender.requestBatchSize ? { requestBatchSize: sender.requestBatchSize } : {}),
+      ...(sender.notesInFlight ? { notesInFlight: true } : {}),
       // The optional capabilities pass through untouched (crash recovery, shutdown).
       ...(sender.findSent ? { findSent: sender.findSent.bind(sender) } : {}),
       ...(sender.close ? { close: sender.close.bind(sender) } : {}),

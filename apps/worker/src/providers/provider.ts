@@ -1,5 +1,6 @@
 import type { DeviceRow, NotificationRow, RecipientRow } from "@herald/db";
 import type { Channel } from "@herald/domain";
+import type { InFlightLog } from "../reliability/in-flight-requests.ts";
 
 /** Everything a provider may need to deliver one notification. Loaded fresh per attempt. */
 export interface SendContext {
@@ -9,6 +10,11 @@ export interface SendContext {
   devices: DeviceRow[];
   /** 1-based attempt number. */
   attempt: number;
+  /**
+   * The job's log of provider requests in flight, for a sender that notes
+   * them (`notesInFlight`). Absent otherwise, and outside a job.
+   */
+  inFlight?: InFlightLog;
 }
 
 export interface SendResult {
@@ -27,6 +33,16 @@ export interface ChannelSender {
   readonly channel: Channel;
   /** Provider names in the order they are tried, for logs and the dashboard. */
   readonly providers: readonly string[];
+  /**
+   * Whether `send` and `sendMany` note each provider request in
+   * `SendContext.inFlight` before it leaves (the e-mail sender with
+   * failover), leaving the note of one the provider may have taken for the
+   * job to clear once it recorded the outcome. A job taken over from a dead
+   * worker then pins the notifications it finds noted to that provider,
+   * instead of starting again from the first one. Default false: the job
+   * neither writes nor reads notes.
+   */
+  readonly notesInFlight?: boolean;
   send(ctx: SendContext): Promise<SendResult>;
   /**
    * Optional: several notifications in as few provider requests as the

@@ -53,6 +53,14 @@ export interface EmailProvider {
   /** Most messages `sendBatch` takes per request. */
   readonly batchMax?: number;
   /**
+   * Optional, beside `sendBatch`: the idempotency key it gives these messages
+   * when passed none. The e-mail sender notes the key before the request
+   * leaves (`SendContext.inFlight`), so that a run taking the job over after
+   * a crash retries that very request. Without it a batch request is noted
+   * without its key.
+   */
+  batchKey?(messages: EmailMessage[]): string;
+  /**
    * Optional: gets ready for a first request without sending anything (loads
    * the SDK, fetches a token). A provider under a `<PROVIDER>_RATE_LIMIT`
    * does it before taking its slot, so the request goes out when the slot

@@ -1,5 +1,6 @@
 import type { NotificationRow, RecipientRow } from "@herald/db";
 import { asDeliveryError, DeliveryError } from "@herald/errors";
+import type { InFlightLog } from "../../reliability/in-flight-requests.ts";
 import type { ChannelSender, SendContext, SendResult } from "../provider.ts";
 import {
   accepted,
@@ -35,14 +36,28 @@ export interface EmailSenderOptions {
  * Tries `list` in order after the failures in `so`; throws the combined
  * error when all failed. An ambiguous failure stops the list: the provider
  * may have the message, and the next one would send a second copy.
+ *
+ * With `log`, each request is noted before it leaves. The note of one the
+ * provider may have taken (accepted, or an ambiguous failure) stays for the
+ * job to clear once the outcome is recorded: a worker dying before that
+ * leaves it to the run taking the job over, which then keeps the e-mail with
+ * that provider. Any other answer says the provider has nothing: its note goes.
  */
-async function tryProviders(message: EmailMessage, list: EmailProvider[], so: Failover): Promise<SendResult> {
+async function tryProviders(
+  message: EmailMessage,
+  list: EmailProvider[],
+  so: Failover,
+  log?: InFlightLog,
+): Promise<SendResult> {
+  const ids = [message.notificationId];
   for (const provider of list) {
+    await log?.mark(ids, provider.name);
     try {
       const { messageId } = await settled(provider, () => provider.send(message), so);
       return accepted(provider, messageId, so);
     } catch (raw) {
       const err = asDeliveryError(provider.name, raw);
+      if (!err.ambiguous) await log?.clear(ids);
       if (err.kind !== "transient") throw err;
       noteFailure(so, provider.name, err);
       if (err.ambiguous) break;
@@ -93,6 +108,13 @@ async function tryProviders(message: EmailMessage, list: EmailProvider[], so: Fa
  * next providers on its own, unless the batch request's failure was
  * ambiguous. Pinned e-mails go to their provider: those of one ambiguous
  * batch request together, under its key.
+ *
+ * With more than one provider, each unpinned request is noted in the job's
+ * `SendContext.inFlight` before it leaves (`notesInFlight`; a batch request
+ * is one note of its e-mails and its key), so that a worker killed while a
+ * provider may have the e-mail does not lead to a second copy through the
+ * next provider: the run taking the job over pins it there (see
+ * `inFlightLogOf`). Pinned requests are not noted: the row says it already.
  */
 export function emailSender(providers: EmailProvider[], options: EmailSenderOptions): ChannelSender {
   if (providers.length === 0) throw new Error("emailSender needs at least one provider");
@@ -129,8 +151,12 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
       }
     : undefined;
 
-  const sendOne = (message: EmailMessage, so: Failover = noFailures()) =>
-    tryProviders(message, so.failed.length > 0 ? providers.slice(1) : providers, so);
+  // One provider has no failover to guard against: a re-run goes to it anyway, with the same key.
+  const notes = providers.length > 1;
+  const logOf = (ctx: SendContext) => (notes ? ctx.inFlight : undefined);
+
+  const sendOne = (message: EmailMessage, so: Failover = noFailures(), log?: InFlightLog) =>
+    tryProviders(message, so.failed.length > 0 ? providers.slice(1) : providers, so, log);
 
   /** Pinned e-mails of one provider (and batch request, if `pin.batchKey`): one answer each, in order. */
   async function sendToPin(pin: Pin, messages: EmailMessage[]): Promise<(SendResult | Error)[]> {
@@ -149,6 +175,7 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
     sendBatch: NonNullable<EmailProvider["sendBatch"]>,
     ready: { i: number; message: EmailMessage }[],
     answers: (SendResult | Error)[],
+    log: InFlightLog | undefined,
   ): Promise<void> {
     const parts: (typeof ready)[] = [];
     for (let k = 0; k < ready.length; k += requestBatchSize) parts.push(ready.slice(k, k + requestBatchSize));
@@ -156,11 +183,21 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
       parts.map(async (part) => {
         // The batch request's ambiguous first try, if any, for each of its e-mails' timeline.
         const request = noFailures();
+        const messages = part.map((p) => p.message);
+        const ids = messages.map((m) => m.notificationId);
+        // Noted with the key it goes under: a run taking the job over retries this very request.
+        const key = log ? first.batchKey?.(messages) : undefined;
+        await log?.mark(ids, first.name, key);
         let got: ({ messageId: string } | DeliveryError)[];
         try {
-          got = await settled(first, () => sendBatch(part.map((p) => p.message)), request);
+          got = await settled(
+            first,
+            () => sendBatch(messages, key !== undefined ? { idempotencyKey: key } : undefined),
+            request,
+          );
         } catch (raw) {
           const err = asDeliveryError(first.name, raw);
+          if (!err.ambiguous) await log?.clear(ids);
           got = part.map(() => err);
         }
         await Promise.all(
@@ -172,7 +209,7 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
             else {
               const so = noFailures();
               noteFailure(so, first.name, answer);
-              answers[i] = await sendOne(message, so).catch((err: unknown) =>
+              answers[i] = await sendOne(message, so, log).catch((err: unknown) =>
                 asDeliveryError(first.name, err),
               );
             }
@@ -208,8 +245,9 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
       entry.items.push({ i, message });
       pinned.set(group, entry);
     });
+    const log = ctxs.map(logOf).find(Boolean);
     await Promise.all([
-      sendInBatches(sendBatch, ready, answers),
+      sendInBatches(sendBatch, ready, answers, log),
       ...[...pinned.values()].map(async ({ pin, items }) => {
         const got = await sendToPin(
           pin,
@@ -227,6 +265,7 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
   return {
     channel: "email",
     providers: providers.map((p) => p.name),
+    ...(notes ? { notesInFlight: true } : {}),
     // `sendMany` only where the provider takes batches: otherwise a send batch delivers each
     // e-mail on its own and records it SENT as soon as it went, not after the slowest of them.
     ...(first.sendBatch
@@ -238,7 +277,7 @@ export function emailSender(providers: EmailProvider[], options: EmailSenderOpti
     async send(ctx) {
       const message = messageOf(ctx);
       const pin = pinOf(ctx.notification);
-      if (!pin) return sendOne(message);
+      if (!pin) return sendOne(message, noFailures(), logOf(ctx));
       const [answer] = await sendToPin(pin, [message]);
       if (answer instanceof Error) throw answer;
       return answer!;

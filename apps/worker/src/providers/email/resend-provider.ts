@@ -27,7 +27,7 @@ const payload = (message: EmailMessage) => ({
 const byNotificationId = (a: EmailMessage, b: EmailMessage) =>
   a.notificationId < b.notificationId ? -1 : a.notificationId > b.notificationId ? 1 : 0;
 
-/** The `Idempotency-Key` of a batch request: its notification ids, in the order given. */
+/** The `Idempotency-Key` of a batch request: its notification ids, in the order given (sorted by the caller). */
 const batchIdempotencyKey = (messages: EmailMessage[]) =>
   `batch-${createHash("sha256")
     .update(messages.map((m) => m.notificationId).join(","))
@@ -69,6 +69,7 @@ export function resendProvider(options: ResendProviderOptions): EmailProvider {
     name: "resend",
     batchMax: 100,
     replaysByKey: true,
+    batchKey: (messages) => batchIdempotencyKey([...messages].sort(byNotificationId)),
     async prepare() {
       await sdk();
     },

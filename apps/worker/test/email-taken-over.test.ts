@@ -1,0 +1,135 @@
+import { getNotification, getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
+import { eventually } from "@herald/testkit";
+import type { Job } from "bullmq";
+import { describe, expect, it } from "vitest";
+import { sendBatch } from "../src/channels/send-batch.ts";
+import { sendNotification } from "../src/channels/send-notification.ts";
+import { inFlightKey, inFlightRequests } from "../src/reliability/in-flight-requests.ts";
+import { acceptGroup } from "./accept-group.ts";
+import { useEmailFakes } from "./email-fakes.ts";
+import type { TestWorker } from "./test-worker.ts";
+
+/**
+ * Send jobs run as the worker that takes a job over after a crash runs them
+ * (`stalledCounter` > 0), on the real Resend and SMTP fakes, PostgreSQL and
+ * Redis. The worker here only routes (`WORKER_CHANNELS=events`): the test
+ * runs each e-mail job itself, attempt by attempt. The crash itself, a real
+ * process killed mid-send, is in faults/email-crash-failover.test.ts.
+ */
+const fakes = useEmailFakes({ env: { WORKER_CHANNELS: "events" } });
+
+const emailOf = (w: TestWorker, eventId: string) =>
+  eventually(async () =>
+    (await listEventNotifications(w.deps.db, eventId)).find((n) => n.channel === "email"),
+  );
+
+/** An attempt of the `send` job of `n`: `stalledCounter` 1 when its run before was cut off. */
+const attempt = (w: TestWorker, n: NotificationRow, attemptsMade: number, stalledCounter: number) =>
+  sendNotification(w.deps, "email", {
+    id: n.id,
+    data: { notificationId: n.id },
+    attemptsMade,
+    stalledCounter,
+    opts: { attempts: 4 },
+  } as unknown as Job).catch((err: unknown) => err as Error);
+
+const notesOf = (w: TestWorker, jobId: string) =>
+  inFlightRequests(w.deps.redis, w.deps.env.queuePrefix).read(jobId);
+const noteExists = (w: TestWorker, jobId: string) =>
+  w.deps.redis.exists(inFlightKey(w.deps.env.queuePrefix, jobId));
+
+describe("a send job taken over from a worker that died", () => {
+  it("with a Resend request noted in flight: the row keeps Resend, and no attempt fails over to SMTP", async () => {
+    const w = await fakes.start();
+    const n = await emailOf(w, await w.trigger("order_placed", "to-1", { channels: ["email"] }));
+    // What the dead run left: its request to Resend, noted before it left.
+    await inFlightRequests(w.deps.redis, w.deps.env.queuePrefix).log(n.id).mark([n.id], "resend");
+    fakes.resend.failWith({ status: 503, times: 1 });
+
+    const failed = await attempt(w, n, 0, 1);
+    expect(failed).toMatchObject({ provider: "resend", ambiguous: true });
+    const row = await getNotification(w.deps.db, n.id);
+    expect([row?.status, row?.ambiguousProvider, row?.ambiguousBatchKey]).toEqual(["FAILED", "resend", null]);
+    expect(fakes.smtp.received).toHaveLength(0);
+    expect(await noteExists(w, n.id)).toBe(0);
+
+    expect(await attempt(w, n, 1, 1)).toEqual({ status: "SENT", provider: "resend" });
+    expect(fakes.smtp.received).toHaveLength(0);
+    expect(fakes.resend.received.map((r) => [r.status, r.idempotencyKey])).toEqual([
+      [503, n.id],
+      [200, n.id],
+    ]);
+    const sent = (await getTimeline(w.deps.db, n.id)).find((t) => t.status === "SENT");
+    expect(sent?.detail).toMatchObject({ provider: "resend", pinned: true });
+    expect(await noteExists(w, n.id)).toBe(0);
+  });
+
+  it("with nothing noted (no request was in flight, or it was answered): this and every later attempt fail over as usual", async () => {
+    const w = await fakes.start();
+    const n = await emailOf(w, await w.trigger("order_placed", "to-2", { channels: ["email"] }));
+    fakes.resend.failWith({ status: 503, times: 2 });
+    fakes.smtp.failWith({ status: 451, times: 1 });
+
+    const failed = await attempt(w, n, 0, 1);
+    expect(failed).toMatchObject({ provider: "smtp", ambiguous: false });
+    expect((await getNotification(w.deps.db, n.id))?.ambiguousProvider).toBeNull();
+
+    // `stalledCounter` stays 1 on every later attempt of the job: it alone pins nothing.
+    expect(await attempt(w, n, 1, 1)).toEqual({ status: "SENT", provider: "smtp" });
+    expect(fakes.resend.received.map((r) => r.status)).toEqual([503, 503]);
+    expect(fakes.smtp.received).toHaveLength(1);
+    expect(await noteExists(w, n.id)).toBe(0);
+  });
+
+  it("not taken over: Resend refusing for now still fails over to SMTP, and the request's note is gone after", async () => {
+    const w = await fakes.start();
+    const n = await emailOf(w, await w.trigger("order_placed", "to-3", { channels: ["email"] }));
+    fakes.resend.failWith({ status: 503, times: 1 });
+    expect(await attempt(w, n, 0, 0)).toEqual({ status: "SENT", provider: "smtp" });
+    expect(fakes.smtp.received).toHaveLength(1);
+    expect(await noteExists(w, n.id)).toBe(0);
+  });
+});
+
+describe("a send batch taken over from a worker that died in its Resend batch request", () => {
+  it("pins the request's rows under its key, whose retry batches go to Resend alone", async () => {
+    const w = await fakes.start();
+    const { ids: eventIds } = await acceptGroup(w, [
+      { userId: "tb-1" },
+      { userId: "tb-2" },
+      { userId: "tb-3" },
+    ]);
+    const rows = await Promise.all(eventIds.map((id) => emailOf(w, id)));
+    const batchId = rows[0]!.sendJob!;
+    const ids = rows.map((n) => n.id);
+    await inFlightRequests(w.deps.redis, w.deps.env.queuePrefix)
+      .log(batchId)
+      .mark(ids, "resend", "batch-cut");
+    fakes.resend.failWith({ status: 503, times: 1 });
+
+    const run = (id: string, notificationIds: string[], priorAttempts?: number, stalledCounter = 0) =>
+      sendBatch(w.deps, "email", {
+        id,
+        data: { notificationIds, ...(priorAttempts ? { priorAttempts } : {}) },
+        stalledCounter,
+      } as unknown as Job);
+    expect(await run(batchId, ids, undefined, 1)).toMatchObject({ sent: 0, retrying: 3 });
+    const failed = await Promise.all(ids.map((id) => getNotification(w.deps.db, id)));
+    expect(failed.map((n) => [n?.status, n?.ambiguousProvider, n?.ambiguousBatchKey])).toEqual(
+      ids.map(() => ["FAILED", "resend", "batch-cut"]),
+    );
+    expect(fakes.smtp.received).toHaveLength(0);
+    expect(await notesOf(w, batchId)).toEqual(new Map());
+
+    const retry = failed[0]!.sendJob!;
+    expect(await run(retry, ids, 1)).toMatchObject({ sent: 3 });
+    expect(fakes.smtp.received).toHaveLength(0);
+    expect(fakes.resend.accepted()).toHaveLength(3);
+    expect(new Set(fakes.resend.received.map((r) => r.idempotencyKey))).toEqual(new Set(["batch-cut"]));
+    for (const id of ids) {
+      const sent = (await getTimeline(w.deps.db, id)).find((t) => t.status === "SENT");
+      expect(sent?.detail).toMatchObject({ provider: "resend", pinned: true });
+    }
+    expect(await noteExists(w, retry)).toBe(0);
+  });
+});
