@@ -1,5 +1,6 @@
 import { getNotification, getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
-import { eventually } from "@herald/testkit";
+import { createRedis } from "@herald/jobs";
+import { eventually, testRedisUrl } from "@herald/testkit";
 import type { Job } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { sendBatch } from "../src/channels/send-batch.ts";
@@ -88,6 +89,63 @@ describe("a send job taken over from a worker that died", () => {
     expect(await attempt(w, n, 0, 0)).toEqual({ status: "SENT", provider: "smtp" });
     expect(fakes.smtp.received).toHaveLength(1);
     expect(await noteExists(w, n.id)).toBe(0);
+  });
+});
+
+/** The commands Redis ran on `w`'s in-flight notes while `run` ran, as the server saw them (MONITOR). */
+async function noteCommands(w: TestWorker, run: () => Promise<unknown>): Promise<string[]> {
+  const tag = `${w.deps.env.queuePrefix}:{in-flight:`;
+  const watcher = createRedis(testRedisUrl(), "worker");
+  const monitor = await watcher.monitor();
+  const seen: string[][] = [];
+  // A script's own commands are shown too (source "lua"): only the worker's are counted.
+  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    if (source !== "lua") seen.push(args);
+  });
+  try {
+    await run();
+    const fence = `${tag}fence}`;
+    await w.deps.redis.get(fence);
+    await eventually(() => seen.some((c) => c.includes(fence)));
+    return seen
+      .filter((c) => !c.includes(fence) && c.some((a) => a.startsWith(tag)))
+      .map((c) => c[0]!.toLowerCase());
+  } finally {
+    monitor.disconnect();
+    watcher.disconnect();
+  }
+}
+
+describe("what the notes cost in Redis", () => {
+  it("with failover: one script call before each provider request and one HDEL after the job, a batch of e-mails being one request", async () => {
+    const w = await fakes.start();
+    // Loads the script once (EVALSHA answered NOSCRIPT, then EVAL), as a process's first note does.
+    const warm = await emailOf(w, await w.trigger("order_placed", "cost-0", { channels: ["email"] }));
+    await attempt(w, warm, 0, 0);
+
+    const n = await emailOf(w, await w.trigger("order_placed", "cost-1", { channels: ["email"] }));
+    expect(await noteCommands(w, () => attempt(w, n, 0, 0))).toEqual(["evalsha", "hdel"]);
+
+    const { ids: eventIds } = await acceptGroup(w, [{ userId: "cost-2" }, { userId: "cost-3" }]);
+    const rows = await Promise.all(eventIds.map((id) => emailOf(w, id)));
+    const batch = {
+      id: rows[0]!.sendJob!,
+      data: { notificationIds: rows.map((r) => r.id) },
+      stalledCounter: 0,
+    } as unknown as Job;
+    expect(await noteCommands(w, () => sendBatch(w.deps, "email", batch))).toEqual(["evalsha", "hdel"]);
+    // Taken over: one HGETALL more, finding nothing.
+    const m = await emailOf(w, await w.trigger("order_placed", "cost-4", { channels: ["email"] }));
+    expect(await noteCommands(w, () => attempt(w, m, 0, 1))).toEqual(["hgetall", "evalsha", "hdel"]);
+    expect(fakes.resend.accepted()).toHaveLength(5);
+  });
+
+  it("with one provider: none, taken over or not", async () => {
+    const w = await fakes.start({ EMAIL_PROVIDERS: "resend" });
+    expect(w.deps.senders.email.notesInFlight).toBeUndefined();
+    const n = await emailOf(w, await w.trigger("order_placed", "alone-1", { channels: ["email"] }));
+    expect(await noteCommands(w, () => attempt(w, n, 0, 1))).toEqual([]);
+    expect((await getNotification(w.deps.db, n.id))?.status).toBe("SENT");
   });
 });
 
