@@ -57,7 +57,7 @@ export interface EmailProvider {
    * when passed none. The e-mail sender notes the key before the request
    * leaves (`SendContext.inFlight`), so that a run taking the job over after
    * a crash retries that very request. Without it a batch request is noted
-   * without its key.
+   * without its key, and that run retries each e-mail under its own.
    */
   batchKey?(messages: EmailMessage[]): string;
   /**

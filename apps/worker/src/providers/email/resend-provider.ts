@@ -27,7 +27,7 @@ const payload = (message: EmailMessage) => ({
 const byNotificationId = (a: EmailMessage, b: EmailMessage) =>
   a.notificationId < b.notificationId ? -1 : a.notificationId > b.notificationId ? 1 : 0;
 
-/** The `Idempotency-Key` of a batch request: its notification ids, in the order given (sorted by the caller). */
+/** The `Idempotency-Key` of a batch request: its notification ids, in the order given. */
 const batchIdempotencyKey = (messages: EmailMessage[]) =>
   `batch-${createHash("sha256")
     .update(messages.map((m) => m.notificationId).join(","))
