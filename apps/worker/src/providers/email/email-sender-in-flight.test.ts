@@ -1,4 +1,3 @@
-import type { NotificationRow, RecipientRow } from "@herald/db";
 import { DeliveryError } from "@herald/errors";
 import { createRedis, type RedisClient } from "@herald/jobs";
 import { testQueuePrefix, testRedisUrl } from "@herald/testkit";
@@ -7,6 +6,7 @@ import { type InFlightPin, inFlightRequests } from "../../reliability/in-flight-
 import type { SendContext, SendResult } from "../provider.ts";
 import type { BatchRequestOptions, EmailMessage, EmailProvider } from "./email-message.ts";
 import { emailSender } from "./email-sender.ts";
+import { testEmailContext } from "./email-test-context.ts";
 
 /**
  * The e-mail sender's notes of the requests it has in flight, on the real
@@ -31,20 +31,7 @@ const notes = async (jobId: string) => Object.fromEntries(await requests().read(
 let jobs = 0;
 
 const ctxFor = (id: string, inFlight: SendContext["inFlight"], pin?: InFlightPin) =>
-  ({
-    attempt: 1,
-    devices: [],
-    recipient: { email: `${id}@example.com` } as RecipientRow,
-    notification: {
-      id,
-      type: "order_placed",
-      category: "transactional",
-      content: { channel: "email", subject: "Hi", html: "<p>Hi</p>", text: "Hi" },
-      ambiguousProvider: pin?.provider ?? null,
-      ambiguousBatchKey: pin?.batchKey ?? null,
-    } as unknown as NotificationRow,
-    ...(inFlight ? { inFlight } : {}),
-  }) as SendContext;
+  testEmailContext(id, { inFlight, ...(pin ? { provider: pin.provider, batchKey: pin.batchKey } : {}) });
 
 type Answer = string | DeliveryError;
 

@@ -1,24 +1,12 @@
-import type { NotificationRow, RecipientRow } from "@herald/db";
 import { DeliveryError } from "@herald/errors";
 import { describe, expect, it } from "vitest";
-import type { SendContext, SendResult } from "../provider.ts";
+import type { SendResult } from "../provider.ts";
 import type { BatchRequestOptions, EmailMessage, EmailProvider } from "./email-message.ts";
 import { type EmailContext, emailSender } from "./email-sender.ts";
+import { testEmailContext } from "./email-test-context.ts";
 
 const ctxFor = (id: string, pin: { provider?: string; batchKey?: string } = {}) =>
-  ({
-    attempt: 2,
-    devices: [],
-    recipient: { email: `${id}@example.com` } as RecipientRow,
-    notification: {
-      id,
-      type: "order_placed",
-      category: "transactional",
-      content: { channel: "email", subject: "Hi", html: "<p>Hi</p>", text: "Hi" },
-      ambiguousProvider: pin.provider ?? null,
-      ambiguousBatchKey: pin.batchKey ?? null,
-    } as unknown as NotificationRow,
-  }) as SendContext;
+  testEmailContext(id, { attempt: 2, ...pin });
 
 type Answer = string | DeliveryError | ((messages: EmailMessage[]) => (string | DeliveryError)[]);
 
