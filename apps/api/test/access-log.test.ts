@@ -1,19 +1,14 @@
-import { createLogger } from "@herald/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.ts";
-import { createTestApi, type TestApi } from "./test-api.ts";
+import type { createApp } from "../src/app.ts";
+import { createTestApi, loggingApp, type TestApi } from "./test-api.ts";
 
 let api: TestApi;
 let app: ReturnType<typeof createApp>;
-const lines: { method: string; route: string; status: number }[] = [];
+let lines: { method: string; route: string; status: number }[] = [];
 
 beforeAll(async () => {
   api = await createTestApi();
-  const logger = createLogger({
-    level: "info",
-    destination: { write: (l: string) => lines.push(JSON.parse(l)) },
-  });
-  app = createApp({ ...api.deps, logger });
+  ({ app, lines } = loggingApp<{ method: string; route: string; status: number }>(api));
 });
 afterAll(() => api?.close());
 

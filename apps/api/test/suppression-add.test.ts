@@ -1,9 +1,8 @@
 import { createApiKey, createDashboardUser, findSuppression, suppressAddress } from "@herald/db";
-import { createLogger } from "@herald/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.ts";
+import type { createApp } from "../src/app.ts";
 import { browserCall, signInAs } from "./dashboard-session.ts";
-import { createTestApi, type TestApi } from "./test-api.ts";
+import { createTestApi, loggingApp, type TestApi } from "./test-api.ts";
 
 /**
  * Support suppresses an address by hand (`manual`): the user's current one
@@ -14,15 +13,11 @@ import { createTestApi, type TestApi } from "./test-api.ts";
 let api: TestApi;
 let app: ReturnType<typeof createApp>;
 let keys: { reader: string; tools: string; toolsId: string };
-const lines: Record<string, unknown>[] = [];
+let lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   api = await createTestApi();
-  const logger = createLogger({
-    level: "info",
-    destination: { write: (l: string) => lines.push(JSON.parse(l)) },
-  });
-  app = createApp({ ...api.deps, logger });
+  ({ app, lines } = loggingApp<Record<string, unknown>>(api));
   const reader = await createApiKey(api.deps.db, { name: "support reader", scopes: ["read"] });
   const tools = await createApiKey(api.deps.db, { name: "support tools", scopes: ["users:write", "read"] });
   keys = { reader: reader.key, tools: tools.key, toolsId: tools.row.id };

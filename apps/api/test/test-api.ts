@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ensureBootstrapKey } from "@herald/db";
+import { createLogger } from "@herald/logger";
 import {
   type DatabaseRelay,
   startDatabaseRelay,
@@ -85,4 +86,19 @@ export async function createTestApi(
       await db.drop();
     },
   };
+}
+
+/**
+ * Another app on the test API's dependencies whose log lines (info and up,
+ * parsed) are collected in `lines`, for tests of what the API logs.
+ */
+export function loggingApp<L = Record<string, unknown>>(
+  api: TestApi,
+): { app: ReturnType<typeof createApp>; lines: L[] } {
+  const lines: L[] = [];
+  const logger = createLogger({
+    level: "info",
+    destination: { write: (l: string) => lines.push(JSON.parse(l)) },
+  });
+  return { app: createApp({ ...api.deps, logger }), lines };
 }

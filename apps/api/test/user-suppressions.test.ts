@@ -1,9 +1,8 @@
 import { createApiKey, createDashboardUser, findSuppression, suppressAddress } from "@herald/db";
-import { createLogger } from "@herald/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.ts";
+import type { createApp } from "../src/app.ts";
 import { browserCall, signInAs } from "./dashboard-session.ts";
-import { createTestApi, type TestApi } from "./test-api.ts";
+import { createTestApi, loggingApp, type TestApi } from "./test-api.ts";
 
 /**
  * Support sees why a user gets no e-mail or SMS (`GET /v1/users/{userId}/suppressions`)
@@ -12,15 +11,11 @@ import { createTestApi, type TestApi } from "./test-api.ts";
 let api: TestApi;
 let app: ReturnType<typeof createApp>;
 let keys: { reader: string; writer: string };
-const lines: Record<string, unknown>[] = [];
+let lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   api = await createTestApi();
-  const logger = createLogger({
-    level: "info",
-    destination: { write: (l: string) => lines.push(JSON.parse(l)) },
-  });
-  app = createApp({ ...api.deps, logger });
+  ({ app, lines } = loggingApp<Record<string, unknown>>(api));
   const reader = await createApiKey(api.deps.db, { name: "support reader", scopes: ["read"] });
   const writer = await createApiKey(api.deps.db, { name: "events only", scopes: ["events:write"] });
   keys = { reader: reader.key, writer: writer.key };
