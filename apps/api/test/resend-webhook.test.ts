@@ -203,6 +203,54 @@ describe("POST /v1/webhooks/resend", () => {
     expect((await getNotification(api.deps.db, b.id))?.status).toBe("DELIVERED");
   });
 
+  // The last attempt timed out after Resend took the e-mail: Resend's receipts say the user has it,
+  // so it must leave the dead letters (an operator's retry would send it a second time).
+  it("a dead-lettered e-mail Resend delivered after all leaves the dead letters: DELIVERED, then READ, not retried", async () => {
+    const { notification: n } = await seedNotification(
+      api.deps.db,
+      `dead_${randomBytes(3).toString("hex")}`,
+      {
+        channel: "email",
+        recipient: { email: "late-receipt@example.com" },
+      },
+    );
+    expect(await transition(api.deps.db, n.id, "DEAD", { set: { reason: "retries_exhausted" } })).toBe(true);
+    const tagged = (type: string) =>
+      resendEvent(type, crypto.randomUUID(), { tags: [{ name: "notification_id", value: n.id }] });
+    const delivered = tagged("email.delivered");
+    expect((await post(delivered, signed(delivered))).body).toMatchObject({
+      notificationId: n.id,
+      result: "updated",
+    });
+    expect((await getNotification(api.deps.db, n.id))?.status).toBe("DELIVERED");
+    const listed = await api.call("GET", "/v1/dead-letters?channel=email&limit=100");
+    expect(listed.body.data.map((d: { id: string }) => d.id)).not.toContain(n.id);
+    expect((await api.call("POST", `/v1/dead-letters/${n.id}/retry`)).status).toBe(409);
+    const opened = tagged("email.opened");
+    expect((await post(opened, signed(opened))).body).toMatchObject({ result: "updated" });
+    expect(await timelineOf(api.deps.db, n.id)).toEqual(["PENDING", "QUEUED", "DEAD", "DELIVERED", "READ"]);
+  });
+
+  it("a dead-lettered e-mail that bounced after all ends BOUNCED and suppresses the address", async () => {
+    const { notification: n } = await seedNotification(
+      api.deps.db,
+      `dead_${randomBytes(3).toString("hex")}`,
+      {
+        channel: "email",
+        recipient: { email: "late-bounce@example.com" },
+      },
+    );
+    expect(await transition(api.deps.db, n.id, "DEAD", { set: { reason: "retries_exhausted" } })).toBe(true);
+    const body = resendEvent("email.bounced", crypto.randomUUID(), {
+      to: ["late-bounce@example.com"],
+      tags: [{ name: "notification_id", value: n.id }],
+      bounce: { type: "Permanent", subType: "General", message: "no such mailbox" },
+    });
+    expect((await post(body, signed(body))).body).toMatchObject({ result: "updated" });
+    expect((await getNotification(api.deps.db, n.id))?.status).toBe("BOUNCED");
+    expect((await findSuppression(api.deps.db, "email", "late-bounce@example.com"))?.reason).toBe("bounced");
+  });
+
   it("email.failed after acceptance is kept in the timeline without moving SENT backwards", async () => {
     const n = await seedSentNotification(api.deps.db, "email");
     const body = resendEvent("email.failed", n.providerMessageId);

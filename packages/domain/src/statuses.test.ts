@@ -27,11 +27,14 @@ describe("canTransition", () => {
 
   it("lets bounces override delivery", () => {
     expect(canTransition("DELIVERED", "BOUNCED")).toBe(true);
+    // A dead letter's last attempt may have reached the provider: its receipts count.
+    expect(canTransition("DEAD", "BOUNCED")).toBe(true);
+    expect(canTransition("DEAD", "READ")).toBe(true);
     expect(canTransition("QUEUED", "BOUNCED")).toBe(false);
   });
 
   it("lists the statuses that may move into one", () => {
-    expect(statusesInto("DELIVERED")).toEqual(["SENT", "FAILED"]);
+    expect(statusesInto("DELIVERED")).toEqual(["SENT", "FAILED", "DEAD"]);
     expect(statusesInto("SENT")).toEqual(expect.arrayContaining(["QUEUED", "FAILED", "DEAD"]));
     expect(statusesInto("SENT")).not.toContain("SENT");
   });

@@ -71,21 +71,25 @@ export function isFailedForGood(n: { status: string; reason?: string | null | un
  * - FAILED and DEAD may be retried back to QUEUED/SCHEDULED (an operator's retry);
  * - CANCELED only before it was sent (a discarded dead letter too); a send in flight
  *   when the cancel came still moves it to SENT;
- * - BOUNCED/COMPLAINED arrive from providers after SENT and win over DELIVERED/READ.
+ * - BOUNCED/COMPLAINED arrive from providers after SENT and win over DELIVERED/READ;
+ * - a provider's receipt (delivered, read, bounced…) counts for a FAILED or DEAD one too:
+ *   the failed attempt may have reached the provider after all.
  */
 export function canTransition(from: NotificationStatus, to: NotificationStatus): boolean {
   // Each failed attempt is its own FAILED entry; other statuses never repeat.
   if (from === to) return from === "FAILED";
-  if (to === "BOUNCED" || to === "COMPLAINED") return ["SENT", "DELIVERED", "READ", "FAILED"].includes(from);
+  if (to === "BOUNCED" || to === "COMPLAINED")
+    return ["SENT", "DELIVERED", "READ", "FAILED", "DEAD"].includes(from);
   // DEAD → CANCELED is an operator discarding a dead letter.
   if (to === "CANCELED") return ["PENDING", "SCHEDULED", "QUEUED", "FAILED", "DEAD"].includes(from);
-  // Delivery and reads are facts about a message a provider accepted; a FAILED one may still
-  // have gone out (a timeout after the provider took it), so its late receipts count too.
-  if (to === "DELIVERED") return from === "SENT" || from === "FAILED";
+  // Delivery and reads are facts about a message a provider accepted; a FAILED or DEAD one may
+  // still have gone out (a timeout after the provider took it), so its late receipts count too:
+  // a DEAD one then leaves the dead letters, and an operator's retry cannot send it twice.
+  if (to === "DELIVERED") return from === "SENT" || from === "FAILED" || from === "DEAD";
   // A cancel that came while the provider call was in flight: the message went out, and the
   // record must say so (and take its receipts) rather than stay CANCELED.
   if (to === "SENT" && from === "CANCELED") return true;
-  if (to === "READ") return from === "SENT" || from === "DELIVERED" || from === "FAILED";
+  if (to === "READ") return ["SENT", "DELIVERED", "FAILED", "DEAD"].includes(from);
   if (from === "DEAD" || from === "FAILED") {
     if (to === "QUEUED" || to === "SCHEDULED" || to === "SENT" || to === "DEAD" || to === "FAILED")
       return true;
