@@ -10,8 +10,15 @@
  * it is stale), and each newer client method against its route's answer.
  */
 import type * as client from "@herald/client";
+import type { ApiKeyScope } from "@herald/db";
 import type { z } from "@hono/zod-openapi";
 import type { components, paths } from "../../dashboard/src/api/openapi-types.ts";
+import type {
+  ApiKeySchema,
+  CreatedApiKeySchema,
+  NewApiKeySchema,
+  RotateApiKeySchema,
+} from "../src/schemas/api-key.ts";
 import type { BatchResultSchema, EventSchema } from "../src/schemas/event.ts";
 import type { InboxCountsSchema, InboxFeedSchema, InboxItemResultSchema } from "../src/schemas/inbox.ts";
 import type { NotificationSchema, NotificationWithTimelineSchema } from "../src/schemas/notification.ts";
@@ -269,6 +276,36 @@ export type Contract = [
     Answers<
       Json<paths["/v1/suppressions/lift"]["post"]["responses"][200]>,
       Returns<Herald["suppressions"]["liftAddress"]>
+    >
+  >,
+  // apiKeys
+  Assert<Accepts<ApiKeyScope, client.ApiKeyScope>>,
+  Assert<Accepts<client.ApiKeyScope, ApiKeyScope>>,
+  Assert<Answers<z.infer<typeof ApiKeySchema>, client.ApiKey>>,
+  Assert<Answers<z.infer<typeof CreatedApiKeySchema>, client.CreatedApiKey>>,
+  Assert<Answers<Json<paths["/v1/api-keys"]["get"]["responses"][200]>, Returns<Herald["apiKeys"]["list"]>>>,
+  Assert<SameKeys<Query<paths["/v1/api-keys"]["get"]>, client.ApiKeyListOptions>>,
+  Assert<Accepts<Query<paths["/v1/api-keys"]["get"]>, Wire<client.ApiKeyListOptions>>>,
+  Assert<SameKeys<z.input<typeof NewApiKeySchema>, client.NewApiKey>>,
+  Assert<Accepts<z.input<typeof NewApiKeySchema>, Wire<client.NewApiKey>>>,
+  Assert<
+    Answers<Json<paths["/v1/api-keys"]["post"]["responses"][201]>, Returns<Herald["apiKeys"]["create"]>>
+  >,
+  Assert<
+    Answers<Json<paths["/v1/api-keys/{keyId}"]["get"]["responses"][200]>, Returns<Herald["apiKeys"]["get"]>>
+  >,
+  Assert<
+    Answers<
+      Json<paths["/v1/api-keys/{keyId}"]["delete"]["responses"][200]>,
+      Returns<Herald["apiKeys"]["revoke"]>
+    >
+  >,
+  Assert<SameKeys<z.input<typeof RotateApiKeySchema>, client.RotateOptions>>,
+  Assert<Accepts<z.input<typeof RotateApiKeySchema>, client.RotateOptions>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/api-keys/{keyId}/rotate"]["post"]["responses"][201]>,
+      Returns<Herald["apiKeys"]["rotate"]>
     >
   >,
 ];

@@ -1,3 +1,4 @@
+import { apiKeysApi } from "./api-keys.ts";
 import { deadLettersApi } from "./dead-letters.ts";
 import { everyItem, flag, Http, iso, seg } from "./http.ts";
 import { inboxApi } from "./inbox.ts";
@@ -63,6 +64,7 @@ export class Herald {
   readonly deadLetters: ReturnType<typeof deadLettersApi>;
   readonly inbox: ReturnType<typeof inboxApi>;
   readonly suppressions: ReturnType<typeof suppressionsApi>;
+  readonly apiKeys: ReturnType<typeof apiKeysApi>;
 
   constructor(options: HeraldOptions) {
     if (!options.apiKey) throw new Error("Herald: apiKey is required");
@@ -78,6 +80,7 @@ export class Herald {
     this.deadLetters = deadLettersApi(this.http);
     this.inbox = inboxApi(this.http);
     this.suppressions = suppressionsApi(this.http);
+    this.apiKeys = apiKeysApi(this.http);
   }
 
   readonly events = {

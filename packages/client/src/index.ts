@@ -1,3 +1,4 @@
+export type * from "./api-key-types.ts";
 export { HeraldApiError, HeraldNetworkError } from "./errors.ts";
 export { Herald, type HeraldOptions } from "./herald.ts";
 export type * from "./inbox-types.ts";

@@ -86,6 +86,16 @@ export async function usage() {
     { note: "legal request" },
   );
   await herald.suppressions.liftAddress({ channel: "sms", address: "+14155550100" });
-  void [more, counts.unread];
+  const { data: keys } = await herald.apiKeys.list({ includeRevoked: true });
+  const created = await herald.apiKeys.create({
+    name: "reporting job",
+    scopes: ["read", "events:write"],
+    environment: "test",
+    expiresAt: new Date(),
+    rateLimit: 500,
+  });
+  const rotated = await herald.apiKeys.rotate(created.id, { graceSeconds: 3600 });
+  await herald.apiKeys.revoke((await herald.apiKeys.get(keys[0]!.id)).id);
+  void [more, counts.unread, rotated.key, rotated.rotatedFrom];
   return status;
 }
