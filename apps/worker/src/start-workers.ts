@@ -22,6 +22,7 @@ import { createDatabaseGate, type DatabaseGate } from "./reliability/database-ga
 import type { Readiness } from "./reliability/health-server.ts";
 import { maskJobError } from "./reliability/mask-job-error.ts";
 import { createOpsAlerts, type OpsAlerts } from "./reliability/ops-alerts.ts";
+import { markPutBack } from "./reliability/put-back-mark.ts";
 import { reconcile, scheduleReconciler } from "./reliability/reconcile.ts";
 import { createSentWriter } from "./reliability/sent-writer.ts";
 import { routeFanoutPage } from "./router/fanout-page.ts";
@@ -184,6 +185,9 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         if (!isDatabaseUnavailable(err) || !token) throw maskJobError(err);
         // Not the job's fault: back to the queue shortly, no attempt used up.
         gate.reportDown(err);
+        // Before the move, which gives up the lock: a provider may have answered this run
+        // (its SENT write gave up), and the re-run must read the request notes it left.
+        if (isChannel(queue) && deps.senders[queue].notesInFlight) await markPutBack(job, logger);
         await job.moveToDelayed(Date.now() + 1000 + Math.floor(Math.random() * 1000), token);
         throw new DelayedError();
       } finally {

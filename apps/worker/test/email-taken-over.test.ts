@@ -140,6 +140,36 @@ describe("what the notes cost in Redis", () => {
     expect(fakes.resend.accepted()).toHaveLength(5);
   });
 
+  it("put back for a PostgreSQL outage: the next run reads the notes (one HGETALL), a run after a failed attempt does not", async () => {
+    const w = await fakes.start();
+    const n = await emailOf(w, await w.trigger("order_placed", "cost-5", { channels: ["email"] }));
+    const run = (attemptsMade: number) =>
+      sendNotification(w.deps, "email", {
+        id: n.id,
+        data: { notificationId: n.id, putBackAt: 0 },
+        attemptsMade,
+        stalledCounter: 0,
+        opts: { attempts: 4 },
+      } as unknown as Job);
+    // What the put-back run left: Resend's answer came, its SENT write did not land.
+    await inFlightRequests(w.deps.redis, w.deps.env.queuePrefix).log(n.id).mark([n.id], "resend");
+    fakes.resend.failWith({ status: 503, times: 1 });
+    let failed: unknown;
+    // The notes read and forgotten (they are on the row now); the pinned request is not noted.
+    expect(
+      await noteCommands(w, async () => {
+        failed = await run(0).catch((err: Error) => err);
+      }),
+    ).toEqual(["hgetall", "hdel"]);
+    expect(failed).toMatchObject({ provider: "resend" });
+    expect((await getNotification(w.deps.db, n.id))?.ambiguousProvider).toBe("resend");
+    expect(fakes.smtp.received).toHaveLength(0);
+
+    expect(await noteCommands(w, () => run(1))).toEqual([]);
+    expect((await getNotification(w.deps.db, n.id))?.status).toBe("SENT");
+    expect(fakes.smtp.received).toHaveLength(0);
+  });
+
   it("with one provider: none, taken over or not", async () => {
     const w = await fakes.start({ EMAIL_PROVIDERS: "resend" });
     expect(w.deps.senders.email.notesInFlight).toBeUndefined();

@@ -5,12 +5,20 @@ import { z } from "zod";
 // Payloads carry ids only: no e-mail addresses, phone numbers or message
 // bodies sit in Redis, and a worker always acts on the current row.
 const notificationId = z.string().startsWith("ntf_");
+/**
+ * Set by the worker, not the producer: the job's `attemptsMade` when a run
+ * was put back for a PostgreSQL outage, so that the next run reads the
+ * provider requests it left noted (the worker's `markPutBack`).
+ */
+const putBackAt = z.number().int().min(0).optional();
 const sendJobs = {
   /** One notification (job id = its id). */
   send: z.object({
     notificationId,
     /** Attempts its `send_batch` job already made for it: a batch hands a transient failure over to a job of its own. */
     priorAttempts: z.number().int().min(1).optional(),
+    /** Worker-set: see `putBackAt` above. */
+    putBackAt,
   }),
   /**
    * Notifications of one channel and priority routed together (job id =
@@ -23,6 +31,8 @@ const sendJobs = {
      * failed for now to one retry batch (job id `<batch>-a<attempt>-<hash>`).
      */
     priorAttempts: z.number().int().min(1).optional(),
+    /** Worker-set: see `putBackAt` above. */
+    putBackAt,
   }),
 };
 

@@ -50,7 +50,13 @@ export interface RecordOptions {
 export interface AttemptInfo {
   attempt: number;
   maxAttempts: number;
-  /** A previous run was cut off (its worker died) and may have reached the provider. */
+  /**
+   * A previous run was cut off (its worker died) and may have reached the
+   * provider. Not set by a put-back for a PostgreSQL outage: that re-run
+   * reads the job's in-flight notes (`cutOffBefore`), but does not ask the
+   * provider first (`looksUpFirst`), as put-backs come in bulk and mostly
+   * before any provider was called.
+   */
   interrupted: boolean;
 }
 

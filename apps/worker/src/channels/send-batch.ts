@@ -4,6 +4,7 @@ import type { DeliveryError } from "@herald/errors";
 import type { Job } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import type { SendContext, SendResult } from "../providers/provider.ts";
+import { cutOffBefore } from "../reliability/put-back-mark.ts";
 import {
   type AttemptInfo,
   type DeliverOptions,
@@ -106,8 +107,8 @@ export async function sendBatch(
   };
   // After a cut-off run, a sender that can tell what its provider already has is asked one by one.
   const lookup = looksUpFirst(deps, channel, at);
-  // Before the first load: rows a cut-off run's request may have left with a provider are loaded pinned.
-  const inFlight = await inFlightLogOf(deps, channel, job, at.interrupted);
+  // Before the first load: rows a cut-off (or put-back) run's request may have left with a provider are loaded pinned.
+  const inFlight = await inFlightLogOf(deps, channel, job, cutOffBefore(job));
   const outcome: BatchOutcome = {
     sent: 0,
     skipped: 0,

@@ -3,6 +3,7 @@ import { loadSendContexts, type SendContextRow } from "@herald/db";
 import type { Channel } from "@herald/domain";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
+import { cutOffBefore } from "../reliability/put-back-mark.ts";
 import { deliver, type RecordOptions, type SendOutcome } from "./deliver.ts";
 import { inFlightLogOf } from "./in-flight-log.ts";
 import { pauseChannel } from "./provider-throttle.ts";
@@ -57,8 +58,8 @@ export async function sendNotification(
     priorAttempts?: number;
   };
   const interrupted = job.stalledCounter > 0;
-  // Before the load: a provider the cut-off run may have left it with is on the row when loaded.
-  const inFlight = await inFlightLogOf(deps, channel, job, interrupted);
+  // Before the load: a provider the cut-off (or put-back) run may have left it with is on the row when loaded.
+  const inFlight = await inFlightLogOf(deps, channel, job, cutOffBefore(job));
   let loaded = await loadContext(deps, notificationId, options);
   if (!loaded) throw new UnrecoverableError(`notification ${notificationId} not found`);
   if (options.token && inQuietHoursAtRelease(deps, loaded, deps.now())) {
