@@ -35,8 +35,10 @@ describe("markPutBack", () => {
   it("a refused write is logged, not thrown: the put-back goes ahead", async () => {
     const job = jobOf({ notificationId: "ntf_1" }, 0);
     job.updateData = () => Promise.reject(new Error("Connection is closed."));
-    const warned: string[] = [];
-    await markPutBack(job, { warn: (_o: object, msg: string) => warned.push(msg) });
-    expect(warned).toHaveLength(1);
+    const warned: unknown[][] = [];
+    await markPutBack(job, { warn: (...args: unknown[]) => void warned.push(args) });
+    expect(warned).toEqual([
+      [{ jobId: "ntf_1", err: "Connection is closed." }, expect.stringContaining("re-run")],
+    ]);
   });
 });
