@@ -1,4 +1,4 @@
-import { insertEvents, insertNotifications, upsertRecipient } from "@herald/db";
+import { insertEvents, insertNotifications, recordAmbiguousProviders, upsertRecipient } from "@herald/db";
 import { newId } from "@herald/ids";
 import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
@@ -121,7 +121,11 @@ describe("the overview", () => {
 });
 
 /** A notification row as a worker leaves it (no job: these pages only read it). */
-async function row(status: string, extra: { reason?: string; lastError?: string; scheduledAt?: Date } = {}) {
+async function row(
+  status: string,
+  extra: { reason?: string; lastError?: string; scheduledAt?: Date; channel?: "sms" | "email" } = {},
+) {
+  const channel = extra.channel ?? "sms";
   const db = stack.herald.db.db;
   const r = await upsertRecipient(db, "linus", { email: "linus@example.com" });
   const [e] = await insertEvents(db, [
@@ -135,10 +139,12 @@ async function row(status: string, extra: { reason?: string; lastError?: string;
       userId: "linus",
       type: "order_placed",
       category: "transactional",
-      channel: "sms",
+      channel,
       priority: "normal",
       status: status as never,
-      content: { channel: "sms", text: "t" } as never,
+      content: (channel === "sms"
+        ? { channel, text: "t" }
+        : { channel, subject: "s", html: "<p>h</p>", text: "h" }) as never,
       ...(extra.scheduledAt ? { scheduledAt: extra.scheduledAt } : {}),
     },
   ]);
@@ -205,6 +211,21 @@ describe("failures and notification pages", () => {
     await admin.goto(`${stack.herald.url}/notifications/${missing}`);
     await admin.locator(".state").first().waitFor();
     expect(await requestsIn(admin, `/v1/notifications/${missing}`, 2500)).toBe(0);
+  });
+
+  it("says why an e-mail waits for one provider, and nothing of it on one that does not", async () => {
+    const pinned = await row("FAILED", { lastError: "resend 503", channel: "email" });
+    await recordAmbiguousProviders(stack.herald.db.db, [{ id: pinned, provider: "resend", batchKey: null }]);
+    await admin.goto(`${stack.herald.url}/notifications/${pinned}`);
+    const line = admin.locator("[data-pinned-provider]");
+    await line.waitFor();
+    expect(await line.textContent()).toContain(
+      "Pinned to resend: an earlier attempt may have left the e-mail there; it is sent only through resend, with the same key",
+    );
+
+    await admin.goto(`${stack.herald.url}/notifications/${permanent}`);
+    await admin.getByText("failed permanently").waitFor();
+    expect(await admin.locator("[data-pinned-provider]").count()).toBe(0);
   });
 
   it("shows when a scheduled notification goes out, polls it slowly, and asks before canceling", async () => {

@@ -95,6 +95,12 @@ export interface Notification {
   reason?: string;
   provider?: string;
   providerMessageId?: string;
+  /**
+   * The provider an earlier attempt may have left the message with, without
+   * it saying so: later attempts go to it alone, with the same idempotency
+   * key. Absent when there is none.
+   */
+  pinnedProvider?: string;
   retryCount: number;
   lastError?: string;
   content: Record<string, unknown>;

@@ -18,6 +18,11 @@ export const NotificationSchema = z
     reason: z.string().optional(),
     provider: z.string().optional(),
     providerMessageId: z.string().optional(),
+    pinnedProvider: z.string().optional().openapi({
+      example: "resend",
+      description:
+        "Present when an earlier attempt may have left the message with this provider without it saying so (an ambiguous answer, or a worker stopped mid-request): every later attempt goes to this provider alone, with the same idempotency key, instead of failing over to the next one. Not hidden from support sessions: a provider name, no personal data",
+    }),
     retryCount: z.number().int(),
     lastError: z.string().optional(),
     content: z.record(z.string(), z.unknown()).openapi({
@@ -59,6 +64,7 @@ export function serializeNotification(n: NotificationRow, sees: boolean) {
     ...(n.reason ? { reason: n.reason } : {}),
     ...(n.provider ? { provider: n.provider } : {}),
     ...(n.providerMessageId ? { providerMessageId: n.providerMessageId } : {}),
+    ...(n.ambiguousProvider ? { pinnedProvider: n.ambiguousProvider } : {}),
     retryCount: n.retryCount,
     ...(n.lastError ? { lastError: n.lastError } : {}),
     content: visibleContent(n.content as Record<string, unknown>, n.category, sees),

@@ -8778,6 +8778,11 @@ export interface components {
             reason?: string;
             provider?: string;
             providerMessageId?: string;
+            /**
+             * @description Present when an earlier attempt may have left the message with this provider without it saying so (an ambiguous answer, or a worker stopped mid-request): every later attempt goes to this provider alone, with the same idempotency key, instead of failing over to the next one. Not hidden from support sessions: a provider name, no personal data
+             * @example resend
+             */
+            pinnedProvider?: string;
             retryCount: number;
             lastError?: string;
             /** @description The rendered message. For a support session, a `security` message keeps only `channel`, `subject` or `title`, and `hidden` (why) */

@@ -12,6 +12,7 @@ import { Badge, StatusBadge } from "../components/status-badge.tsx";
 import { useToast } from "../components/toast.tsx";
 import { ago, CHANNEL_LABEL, when } from "../format.ts";
 import { isSettled, refetchEvery } from "../notification-state.ts";
+import { pinnedText } from "../pinned-text.ts";
 import { Link } from "../router.tsx";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -189,6 +190,12 @@ export function NotificationDetailPage({ id }: { id: string }) {
                 <div className="callout">
                   <strong>Reason</strong>
                   <span>{n.reason.replaceAll("_", " ")}</span>
+                </div>
+              )}
+              {pinnedText(n) && (
+                <div className="callout" data-pinned-provider={n.pinnedProvider}>
+                  <strong>One provider</strong>
+                  <span>{pinnedText(n)}</span>
                 </div>
               )}
               <Card title="Content">
