@@ -1,6 +1,7 @@
-import { type ApiKey, type CreatedApiKey, Herald as HeraldClient, HeraldNetworkError } from "@herald/client";
+import { type ApiKey, type CreatedApiKey, Herald as HeraldClient } from "@herald/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Herald, startHerald } from "../harness/index.ts";
+import { offlineClient } from "./offline-client.ts";
 
 /**
  * `herald.apiKeys` against a real API: a key made, used, rotated and revoked
@@ -88,26 +89,11 @@ describe("@herald/client's API key methods", () => {
   });
 
   it("repeats a list, get and revoke after a network error, but never a create or rotate", async () => {
-    let attempts = 0;
-    const offline = new HeraldClient({
-      apiKey: herald.apiKey,
-      baseUrl: herald.url,
-      maxRetries: 2,
-      retryDelayMs: 1,
-      fetch: async () => {
-        attempts++;
-        throw new TypeError("fetch failed");
-      },
-    });
-    const tries = async (call: () => Promise<unknown>) => {
-      attempts = 0;
-      await expect(call()).rejects.toBeInstanceOf(HeraldNetworkError);
-      return attempts;
-    };
-    expect(await tries(() => offline.apiKeys.list())).toBe(3);
-    expect(await tries(() => offline.apiKeys.get("key_x"))).toBe(3);
-    expect(await tries(() => offline.apiKeys.revoke("key_x"))).toBe(3);
-    expect(await tries(() => offline.apiKeys.create({ name: "x", scopes: ["read"] }))).toBe(1);
-    expect(await tries(() => offline.apiKeys.rotate("key_x"))).toBe(1);
+    const { tries } = offlineClient(herald.apiKey, herald.url);
+    expect(await tries((offline) => offline.apiKeys.list())).toBe(3);
+    expect(await tries((offline) => offline.apiKeys.get("key_x"))).toBe(3);
+    expect(await tries((offline) => offline.apiKeys.revoke("key_x"))).toBe(3);
+    expect(await tries((offline) => offline.apiKeys.create({ name: "x", scopes: ["read"] }))).toBe(1);
+    expect(await tries((offline) => offline.apiKeys.rotate("key_x"))).toBe(1);
   });
 });

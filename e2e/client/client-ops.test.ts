@@ -1,4 +1,4 @@
-import { Herald as HeraldClient, HeraldNetworkError } from "@herald/client";
+import { Herald as HeraldClient } from "@herald/client";
 import { insertEvents, markEventsFailed } from "@herald/db";
 import { DeliveryError } from "@herald/errors";
 import { catalog } from "@herald/templates";
@@ -6,6 +6,7 @@ import { eventually } from "@herald/testkit";
 import type { ChannelSender } from "@herald/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Herald, startHerald } from "../harness/index.ts";
+import { offlineClient } from "./offline-client.ts";
 
 /** An e-mail provider that is down until `up` is set, so e-mails end DEAD (in_app is unaffected). */
 const provider = { up: false };
@@ -263,26 +264,11 @@ describe("@herald/client's scheduling, history, stats, dead-letter and inbox met
   });
 
   it("repeats a dead-letter list and discard after a network error, but never a retry or retry-all", async () => {
-    let attempts = 0;
-    const offline = new HeraldClient({
-      apiKey: herald.apiKey,
-      baseUrl: herald.url,
-      maxRetries: 2,
-      retryDelayMs: 1,
-      fetch: async () => {
-        attempts++;
-        throw new TypeError("fetch failed");
-      },
-    });
-    const tries = async (call: () => Promise<unknown>) => {
-      attempts = 0;
-      await expect(call()).rejects.toBeInstanceOf(HeraldNetworkError);
-      return attempts;
-    };
-    expect(await tries(() => offline.deadLetters.list())).toBe(3);
-    expect(await tries(() => offline.deadLetters.discard("ntf_x"))).toBe(3);
-    expect(await tries(() => offline.deadLetters.retry("ntf_x"))).toBe(1);
-    expect(await tries(() => offline.deadLetters.retryAll({ limit: 5 }))).toBe(1);
+    const { tries } = offlineClient(herald.apiKey, herald.url);
+    expect(await tries((offline) => offline.deadLetters.list())).toBe(3);
+    expect(await tries((offline) => offline.deadLetters.discard("ntf_x"))).toBe(3);
+    expect(await tries((offline) => offline.deadLetters.retry("ntf_x"))).toBe(1);
+    expect(await tries((offline) => offline.deadLetters.retryAll({ limit: 5 }))).toBe(1);
   });
 
   it("reads a user's inbox with its counts and marks items seen, read, archived, then all read", async () => {
