@@ -28,12 +28,14 @@ beforeAll(async () => {
 });
 afterAll(() => herald?.close());
 
+// Routing, a send batch, a retry and the dead letter: ~1 s alone, but one clean-clone CI run
+// (2026-12-07 07:50, the whole suite on two cores) did not see DEAD within the default 10 s.
 const notificationOf = async (eventId: string) =>
   eventually(async () => {
     const e = await herald.call("GET", `/v1/events/${eventId}`);
     const n = e.body.notifications?.[0];
     return n?.status === "DEAD" ? n : null;
-  });
+  }, 30_000);
 
 describe("a channel's own retry schedule", () => {
   it("sets the attempts of a dead letter's retry, which the API enqueues without knowing it", async () => {
