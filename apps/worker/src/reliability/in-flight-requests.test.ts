@@ -26,16 +26,28 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-/** The commands Redis ran on keys of `p` while `run` ran (the monitor's feed is caught up first). */
-async function commandsOn(p: string, run: () => Promise<void>): Promise<string[]> {
-  const before = seen.length;
-  await run();
+/**
+ * Where the monitor's feed stands once it has shown every command sent on `redis` so far: a
+ * command on a fence key, sent after them on the same connection, is shown after them.
+ */
+async function caughtUp(p: string): Promise<number> {
   const fence = `${p}:fence:${Math.random()}`;
   await redis.get(fence);
   await eventually(() => seen.some((c) => c.includes(fence)));
+  return seen.findIndex((c) => c.includes(fence)) + 1;
+}
+
+/**
+ * The commands Redis ran on keys of `p` while `run` ran. The feed lags the commands: it is
+ * caught up before (or an earlier command would count here) and after.
+ */
+async function commandsOn(p: string, run: () => Promise<void>): Promise<string[]> {
+  const before = await caughtUp(p);
+  await run();
+  const after = await caughtUp(p);
   return seen
-    .slice(before)
-    .filter((c) => !c.includes(fence) && c.some((a) => a.startsWith(p)))
+    .slice(before, after - 1)
+    .filter((c) => c.some((a) => a.startsWith(p)))
     .map((c) => c[0]!.toLowerCase());
 }
 
