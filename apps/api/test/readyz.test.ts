@@ -1,4 +1,4 @@
-import { closedPort } from "@herald/testkit";
+import { closedPort, eventually } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
 import { createTestApi } from "./test-api.ts";
 
@@ -49,7 +49,10 @@ describe("/readyz", () => {
   it("is unavailable when PostgreSQL goes away after the schema was found current", async () => {
     const api = await createTestApi({}, { relay: true });
     try {
-      expect((await api.call("GET", "/readyz", undefined, { authorization: "" })).status).toBe(200);
+      // Ready once its Redis connection is up (a fresh client answers "reconnecting" until then).
+      await eventually(
+        async () => (await api.call("GET", "/readyz", undefined, { authorization: "" })).status === 200,
+      );
       await api.relay!.cut();
       const down = await api.call("GET", "/readyz", undefined, { authorization: "" });
       expect(down.status).toBe(503);
