@@ -86,12 +86,13 @@ export function looksUpFirst(deps: WorkerDeps, channel: Channel, at: AttemptInfo
 }
 
 /**
- * Statuses a notification waits to be sent in. The send withdraws from any of them, not only
+ * Statuses a notification waits to be sent in: every sendable one but DEAD (which never becomes
+ * SUPPRESSED). The send withdraws from any of them, not only
  * the one it loaded: a reschedule to now can record QUEUED between the load and this write (its
  * job firing at its own time meanwhile), and a withdrawal from SCHEDULED alone would then leave
  * the row QUEUED with its job done: never sent, never suppressed.
  */
-const WAITING: NotificationStatus[] = ["PENDING", "SCHEDULED", "QUEUED", "FAILED"];
+const WAITING = [...SENDABLE].filter((s) => s !== "DEAD");
 
 /**
  * Records SUPPRESSED, with the router's reason, a notification the recipient
