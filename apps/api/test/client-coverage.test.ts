@@ -1,6 +1,7 @@
 import { Herald } from "@herald/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_METHODS, type ClientCall, NOT_IN_CLIENT } from "./client-coverage.ts";
+import { operations } from "./openapi-operations.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 let api: TestApi;
@@ -8,11 +9,7 @@ let documented: string[];
 beforeAll(async () => {
   api = await createTestApi();
   const doc = (await api.call("GET", "/openapi.json", undefined, { authorization: "" })).body;
-  documented = Object.entries(doc.paths as Record<string, object>).flatMap(([path, item]) =>
-    ["get", "post", "put", "patch", "delete"]
-      .filter((m) => m in item)
-      .map((m) => `${m.toUpperCase()} ${path}`),
-  );
+  documented = operations(doc).map(({ method, path }) => `${method.toUpperCase()} ${path}`);
 });
 afterAll(() => api.close());
 

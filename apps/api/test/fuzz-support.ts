@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import type { Operation } from "./openapi-operations.ts";
 
 /** One generated request. */
 export interface FuzzRequest {
@@ -6,21 +7,6 @@ export interface FuzzRequest {
   path: string;
   headers: Record<string, string>;
   body: string | undefined;
-}
-
-export interface Operation {
-  path: string;
-  method: string;
-  op: any;
-}
-
-const METHODS = ["get", "post", "put", "patch", "delete"];
-
-/** Every operation in an OpenAPI document: routes added later are fuzzed without editing the test. */
-export function operations(doc: any): Operation[] {
-  return Object.entries(doc.paths).flatMap(([path, item]: [string, any]) =>
-    METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method] })),
-  );
 }
 
 function resolveSchema(doc: any, schema: any): any {

@@ -9,13 +9,8 @@ import { createApiKey, revokeApiKey } from "@herald/db";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
-import {
-  type FuzzKeys,
-  type FuzzRequest,
-  type Operation,
-  operations,
-  requestArbitrary,
-} from "./fuzz-support.ts";
+import { type FuzzKeys, type FuzzRequest, requestArbitrary } from "./fuzz-support.ts";
+import { type Operation, operations } from "./openapi-operations.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 /** Cases across all routes; each route gets an equal share. */

@@ -1,5 +1,6 @@
 import { DeadLetterSampleSchema, OpsAlertSchema } from "@herald/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { operations } from "./openapi-operations.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 let api: TestApi;
@@ -10,8 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const METHODS = ["get", "post", "put", "patch", "delete"];
-
 function resolve(schema: any): any {
   if (schema?.$ref) return resolve(doc.components.schemas[schema.$ref.split("/").pop()]);
   return schema;
@@ -20,13 +19,6 @@ function resolve(schema: any): any {
 function hasExample(media: any): boolean {
   const schema = resolve(media?.schema);
   return media?.example !== undefined || media?.examples !== undefined || schema?.example !== undefined;
-}
-
-/** Every operation of the document, so routes added later are checked without editing this test. */
-export function operations(document: any) {
-  return Object.entries(document.paths).flatMap(([path, item]: [string, any]) =>
-    METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method] })),
-  );
 }
 
 describe("/openapi.json", () => {
