@@ -49,3 +49,17 @@ export function decodeTimeKeyCursor(cursor: string): TimeKeyPosition | null {
   const match = /^(\d{1,17}):([\x21-\x7e]{1,256})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
   return match ? { micros: match[1]!, key: match[2]! } : null;
 }
+
+/**
+ * An opaque cursor for a list ordered by a text key (topics by key): the
+ * last key, tagged so that another list's cursor is not taken for one.
+ */
+export function encodeKeyCursor(key: string): string {
+  return Buffer.from(`k:${key}`, "utf8").toString("base64url");
+}
+
+/** The key inside a cursor, or null when it is not one of ours (printable ASCII only, as topic keys are). */
+export function decodeKeyCursor(cursor: string): string | null {
+  const match = /^k:([\x21-\x7e]{1,256})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  return match ? match[1]! : null;
+}

@@ -13,8 +13,10 @@ export {
 } from "./client.ts";
 export {
   decodeCursor,
+  decodeKeyCursor,
   decodeTimeKeyCursor,
   encodeCursor,
+  encodeKeyCursor,
   encodeTimeKeyCursor,
   type Page,
   type TimeKeyPosition,

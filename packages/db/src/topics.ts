@@ -1,5 +1,5 @@
 import { newId } from "@herald/ids";
-import { and, asc, count, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { TimeKeyPosition } from "./cursor.ts";
 import { createdOnRevival, markedNow, type RecipientFields, timezoneUnsettlesDigests } from "./recipients.ts";
@@ -59,6 +59,26 @@ async function upsertContactData(db: Db, items: TopicSubscriberInput[]): Promise
 }
 
 /**
+ * Creates the topic if need be and holds it (`FOR KEY SHARE`) until the
+ * transaction ends: a concurrent `deleteTopic` waits, then removes the
+ * subscriptions made here too, instead of deleting the topic between this
+ * check and the subscriptions' insert (a foreign key violation). One deleted
+ * in that instant is not found by the lock (READ COMMITTED: a fresh
+ * snapshot) and is created again.
+ */
+async function holdTopic(t: Db, key: string): Promise<void> {
+  for (;;) {
+    await t.insert(topics).values({ key }).onConflictDoNothing();
+    const [held] = await t
+      .select({ key: topics.key })
+      .from(topics)
+      .where(eq(topics.key, key))
+      .for("key share");
+    if (held) return;
+  }
+}
+
+/**
  * Subscribes users to a topic, creating the topic and unknown recipients
  * (bare: in-app only) as needed. Returns how many were not subscribed before,
  * and the recipients whose digest windows a new time zone marked to move.
@@ -73,7 +93,7 @@ export async function addTopicSubscribers(
   const items = [...byUser.values()];
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    await t.insert(topics).values({ key }).onConflictDoNothing();
+    await holdTopic(t, key);
     const digestsUnsettled = await upsertContactData(t, items);
     await t
       .insert(recipients)
@@ -128,6 +148,82 @@ export async function getTopic(
     .from(topicSubscribers)
     .where(eq(topicSubscribers.topicKey, key));
   return { ...row, subscriberCount: c?.n ?? 0 };
+}
+
+/** A topic as the list of topics shows it, before its count. */
+export type TopicListRow = Pick<TopicRow, "key" | "createdAt">;
+
+/**
+ * The keys starting with `prefix`, as bounds on the primary key: keys are
+ * `COLLATE "C"` (byte order) and the prefix is printable ASCII, so they are
+ * exactly `prefix <= key < prefix with its last character one higher`. No
+ * LIKE pattern, so `%`, `_` and `\` in a prefix are plain characters, and a
+ * generic plan walks the same index range as a custom one.
+ */
+function prefixBounds(prefix: string) {
+  if (!/^[\x20-\x7e]+$/.test(prefix)) throw new RangeError("a topic key prefix is printable ASCII");
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return and(gte(topics.key, prefix), lt(topics.key, prefix.slice(0, -1) + String.fromCharCode(last + 1)));
+}
+
+/**
+ * A page of topics in key order after `afterKey`, only those whose key
+ * starts with `prefix` when given (printable ASCII; taken literally). Counts
+ * are {@link countTopicSubscribers}'s, for the rows kept.
+ */
+export async function listTopics(
+  db: Db,
+  options: { prefix?: string | undefined; afterKey: string | null; limit: number },
+): Promise<TopicListRow[]> {
+  return db
+    .select({ key: topics.key, createdAt: topics.createdAt })
+    .from(topics)
+    .where(
+      and(
+        options.prefix ? prefixBounds(options.prefix) : undefined,
+        options.afterKey ? gt(topics.key, options.afterKey) : undefined,
+      ),
+    )
+    .orderBy(asc(topics.key))
+    .limit(options.limit);
+}
+
+/**
+ * The subscriber counts of these topics (0 when none), in one grouped count
+ * over the primary key's index (topic first): it reads these topics'
+ * subscriptions only, whatever the size of the table.
+ */
+export async function countTopicSubscribers(db: Db, keys: string[]): Promise<Map<string, number>> {
+  const counts = new Map(keys.map((k) => [k, 0]));
+  if (keys.length === 0) return counts;
+  const rows = await db
+    .select({ key: topicSubscribers.topicKey, n: count() })
+    .from(topicSubscribers)
+    .where(inArray(topicSubscribers.topicKey, [...new Set(keys)]))
+    .groupBy(topicSubscribers.topicKey);
+  for (const r of rows) counts.set(r.key, r.n);
+  return counts;
+}
+
+/**
+ * Deletes a topic and, by the foreign key's cascade, its subscriptions;
+ * answers how many there were (for the log), or null when there was no such
+ * topic. Events already sent to it keep its key; their fan-out pages not
+ * run yet find no subscribers.
+ */
+export async function deleteTopic(db: Db, key: string): Promise<{ subscribers: number } | null> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    // Locked first: a subscription in progress (holdTopic) finishes, and is counted and deleted too.
+    const [found] = await t.select({ key: topics.key }).from(topics).where(eq(topics.key, key)).for("update");
+    if (!found) return null;
+    const [c] = await t
+      .select({ n: count() })
+      .from(topicSubscribers)
+      .where(eq(topicSubscribers.topicKey, key));
+    await t.delete(topics).where(eq(topics.key, key));
+    return { subscribers: c?.n ?? 0 };
+  });
 }
 
 /** Which of these topics exist. */
