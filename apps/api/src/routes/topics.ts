@@ -1,8 +1,13 @@
 import {
   addTopicSubscribers,
+  countTopicSubscribers,
+  decodeKeyCursor,
+  deleteTopic,
   encodeCursor,
+  encodeKeyCursor,
   getTopic,
   listTopicSubscribers,
+  listTopics,
   removeTopicSubscribers,
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
@@ -18,6 +23,8 @@ import {
   RemoveSubscribersSchema,
   SubscriberPageSchema,
   TopicKeyParam,
+  TopicPageSchema,
+  TopicPrefix,
   TopicSchema,
 } from "../schemas/topic.ts";
 import { askToMoveDigests } from "../services/digest-moves.ts";
@@ -81,6 +88,44 @@ const getOne = createRoute({
   responses: { 200: jsonResponse(TopicSchema, "The topic"), ...commonErrors, ...notFoundError },
 });
 
+const list = createRoute({
+  method: "get",
+  path: "/v1/topics",
+  tags,
+  summary: "The topics, a page at a time",
+  description:
+    "In key order (byte order), each with its subscriber count. Pass `nextCursor` as `cursor` for the next " +
+    "page; a topic created or deleted meanwhile neither repeats nor skips another. `prefix` keeps the keys " +
+    "that start with it.",
+  middleware: [requireScope("read")] as const,
+  request: {
+    query: z.object({
+      ...PageQuery,
+      // This list's cursors hold a topic key, not a notification id.
+      cursor: PageQuery.cursor.openapi({ example: encodeKeyCursor("news.weekly") }),
+      prefix: TopicPrefix,
+    }),
+  },
+  responses: { 200: jsonResponse(TopicPageSchema, "Topics in key order"), ...commonErrors },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/v1/topics/{key}",
+  tags,
+  summary: "Delete a topic and its subscriptions",
+  description:
+    "The users stay; only their membership goes. New events to the key answer 404 until someone is " +
+    "subscribed to it again, which creates the topic afresh. An event sent to the topic before the delete " +
+    "keeps the notifications its fan-out already made (withdraw those not sent yet with " +
+    "`DELETE /v1/events/{eventId}`); the part of its fan-out not run yet finds no subscribers, so an event " +
+    "not fanned out yet reaches no one. Either way it ends `routed`, with nothing failed or dead-lettered. " +
+    "Logged at info with the caller's key or dashboard account id.",
+  middleware: [requireScope("users:write")] as const,
+  request: { params: TopicKeyParam },
+  responses: { 204: { description: "Deleted" }, ...commonErrors, ...notFoundError },
+});
+
 export function registerTopics(app: App, deps: ApiDeps): void {
   const mustExist = async (key: string) => {
     const topic = await getTopic(deps.db, key);
@@ -130,5 +175,48 @@ export function registerTopics(app: App, deps: ApiDeps): void {
       { key: topic.key, subscriberCount: topic.subscriberCount, createdAt: topic.createdAt.toISOString() },
       200,
     );
+  });
+
+  app.openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const after = q.cursor === undefined ? null : decodeKeyCursor(q.cursor);
+    if (q.cursor !== undefined && !after)
+      throw new HeraldError("malformed_request", "Invalid cursor: pass nextCursor from the previous page.");
+    const rows = await listTopics(deps.db, { prefix: q.prefix, afterKey: after, limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    // Counted for the page only: the row fetched to know there is a next page may be a big topic.
+    const counts = await countTopicSubscribers(
+      deps.db,
+      page.map((t) => t.key),
+    );
+    const last = page[page.length - 1];
+    return c.json(
+      {
+        data: page.map((t) => ({
+          key: t.key,
+          subscriberCount: counts.get(t.key) ?? 0,
+          createdAt: t.createdAt.toISOString(),
+        })),
+        nextCursor: rows.length > q.limit && last ? encodeKeyCursor(last.key) : null,
+      },
+      200,
+    );
+  });
+
+  app.openapi(remove, async (c) => {
+    const { key } = c.req.valid("param");
+    const deleted = await deleteTopic(deps.db, key);
+    if (!deleted) throw new HeraldError("not_found", `No topic ${key}.`);
+    deps.logger.info(
+      {
+        topic: key,
+        subscribers: deleted.subscribers,
+        // A dashboard session's stand-in key has the account's id.
+        by: c.get("apiKey")?.id,
+        via: c.get("dashboardUser") ? "dashboard" : "api_key",
+      },
+      "topic deleted",
+    );
+    return c.body(null, 204);
   });
 }

@@ -61,6 +61,30 @@ export const TopicSchema = z
     example: { key: "product-updates", subscriberCount: 2, createdAt: "2026-11-24T09:00:00.000Z" },
   });
 
+export const TopicPageSchema = z
+  .object({ data: z.array(TopicSchema), nextCursor: z.string().nullable() })
+  .openapi("TopicPage", {
+    example: {
+      data: [
+        { key: "news.weekly", subscriberCount: 1840, createdAt: "2026-11-02T14:30:00.000Z" },
+        { key: "product-updates", subscriberCount: 2, createdAt: "2026-11-24T09:00:00.000Z" },
+      ],
+      nextCursor: null,
+    },
+  });
+
+/** `prefix` of `GET /v1/topics`: printable ASCII (a key is), taken literally. */
+export const TopicPrefix = z
+  .string()
+  .max(128)
+  .regex(/^[\x20-\x7e]*$/, "must be printable ASCII, as topic keys are")
+  .optional()
+  .openapi({
+    example: "news.",
+    description:
+      "Only the topics whose key starts with this, character for character (`%` and `_` are no wildcards)",
+  });
+
 export const SubscriberPageSchema = z
   .object({
     data: z.array(z.object({ userId: z.string(), subscribedAt: Timestamp })),
