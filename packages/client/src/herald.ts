@@ -4,6 +4,7 @@ import { everyItem, flag, Http, iso, seg } from "./http.ts";
 import { inboxApi } from "./inbox.ts";
 import type { Stats, StatsFilter } from "./ops-types.ts";
 import { suppressionsApi } from "./suppressions.ts";
+import { topicsApi } from "./topics.ts";
 import type {
   BatchResult,
   Device,
@@ -17,9 +18,6 @@ import type {
   PageOptions,
   Preferences,
   PreferencesUpdate,
-  Topic,
-  TopicSubscriber,
-  TopicSubscription,
   TriggerEvent,
   TriggerResult,
 } from "./types.ts";
@@ -40,8 +38,6 @@ export interface HeraldOptions {
   fetch?: typeof fetch;
 }
 
-/** Subscribers per request: the API's limit. */
-const TOPIC_PAGE = 1000;
 /** `/v1/stats` counts by UTC day: a Date stands for its UTC day. */
 const utcDay = (d: string | Date | undefined) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
 
@@ -65,6 +61,7 @@ export class Herald {
   readonly inbox: ReturnType<typeof inboxApi>;
   readonly suppressions: ReturnType<typeof suppressionsApi>;
   readonly apiKeys: ReturnType<typeof apiKeysApi>;
+  readonly topics: ReturnType<typeof topicsApi>;
 
   constructor(options: HeraldOptions) {
     if (!options.apiKey) throw new Error("Herald: apiKey is required");
@@ -81,6 +78,7 @@ export class Herald {
     this.inbox = inboxApi(this.http);
     this.suppressions = suppressionsApi(this.http);
     this.apiKeys = apiKeysApi(this.http);
+    this.topics = topicsApi(this.http);
   }
 
   readonly events = {
@@ -219,64 +217,6 @@ export class Herald {
           retryable: true,
         })
       ).body,
-  };
-
-  readonly topics = {
-    /**
-     * Subscribes users to a topic (created on first use). Any number of
-     * subscribers: they are sent 1,000 per request (the API's limit), and
-     * `added` counts those not subscribed before.
-     */
-    subscribe: async (
-      key: string,
-      subscribers: TopicSubscriber[],
-    ): Promise<{ topic: string; added: number }> => {
-      let added = 0;
-      for (let i = 0; i < subscribers.length; i += TOPIC_PAGE) {
-        const res = await this.http.request<{ topic: string; added: number }>(
-          "POST",
-          `/v1/topics/${seg(key)}/subscribers`,
-          { body: { subscribers: subscribers.slice(i, i + TOPIC_PAGE) }, retryable: true },
-        );
-        added += res.body.added;
-      }
-      return { topic: key, added };
-    },
-    /** Unsubscribes users (1,000 per request); `removed` counts those that were subscribed. An unknown topic fails with `not_found`. */
-    unsubscribe: async (key: string, userIds: string[]): Promise<{ removed: number }> => {
-      let removed = 0;
-      for (let i = 0; i < userIds.length; i += TOPIC_PAGE) {
-        const res = await this.http.request<{ removed: number }>(
-          "DELETE",
-          `/v1/topics/${seg(key)}/subscribers`,
-          {
-            body: { userIds: userIds.slice(i, i + TOPIC_PAGE) },
-            retryable: true,
-          },
-        );
-        removed += res.body.removed;
-      }
-      return { removed };
-    },
-    get: async (key: string): Promise<Topic> =>
-      (await this.http.request<Topic>("GET", `/v1/topics/${seg(key)}`, { retryable: true })).body,
-    /** One page of a topic's subscribers (`limit` 1–200, default 50). */
-    subscribers: async (
-      key: string,
-      page: { cursor?: string; limit?: number } = {},
-    ): Promise<Page<TopicSubscription>> =>
-      (
-        await this.http.request<Page<TopicSubscription>>("GET", `/v1/topics/${seg(key)}/subscribers`, {
-          query: page,
-          retryable: true,
-        })
-      ).body,
-    /** Every subscriber of a topic, page by page (`limit` per request). */
-    allSubscribers: (
-      key: string,
-      page: { cursor?: string; limit?: number } = {},
-    ): AsyncGenerator<TopicSubscription> =>
-      everyItem(page.cursor, (cursor) => this.topics.subscribers(key, { ...page, cursor })),
   };
 
   readonly devices = {

@@ -253,20 +253,6 @@ export interface PreferencesUpdate {
   unsubscribedAll?: boolean;
 }
 
-/** A topic subscriber: a user id, or a user id with contact data to upsert. */
-export type TopicSubscriber = string | (UserFields & { userId: string });
-
-export interface Topic {
-  key: string;
-  subscriberCount: number;
-  createdAt: string;
-}
-
-export interface TopicSubscription {
-  userId: string;
-  subscribedAt: string;
-}
-
 /** One page of a cursor list. */
 export interface PageOptions {
   /** 1–200, default 50. */

@@ -1,5 +1,5 @@
 // Must compile: correct use of every resource with catalog-typed data.
-import { Herald } from "../src/index.ts";
+import { Herald, type Topic } from "../src/index.ts";
 
 const herald = new Herald({ apiKey: "hk_test_x", baseUrl: "http://localhost:3000" });
 
@@ -57,6 +57,12 @@ export async function usage() {
   });
   const subscribers = await herald.topics.subscribers("product-updates", { limit: 10 });
   void subscribers.data[0]?.subscribedAt;
+  const topics = await herald.topics.list({ prefix: "product-", limit: 20 });
+  const next: Topic[] = topics.nextCursor
+    ? (await herald.topics.list({ cursor: topics.nextCursor })).data
+    : [];
+  void next[0]?.subscriberCount;
+  for await (const t of herald.topics.listAll({ prefix: "news." })) await herald.topics.delete(t.key);
   await herald.notifications.reschedule(page.data[0]!.id, new Date(Date.now() + 3_600_000));
   await herald.notifications.reschedule(page.data[0]!.id, "2026-12-01T09:00:00Z");
   const nothing = await herald.users.events("ada", { sentNothing: true, limit: 10 });

@@ -44,4 +44,5 @@ export async function mistakes() {
   await herald.events.trigger({ type: "weekly_promo", topic: "news", userId: "ada", data: promo }); // expect-error: a user or a topic, not both
   await herald.suppressions.add("ada", "push"); // expect-error: a push device is removed, not suppressed
   await herald.apiKeys.create({ name: "ci", scopes: ["write"] }); // expect-error: not a scope
+  await herald.topics.list({ perfix: "news." }); // expect-error: prefix misspelt
 }
