@@ -15,7 +15,8 @@ beforeAll(async () => {
   api = await createTestApi();
   keys = {
     reader: (await createApiKey(api.deps.db, { name: "reader", scopes: ["read"] })).key,
-    writer: (await createApiKey(api.deps.db, { name: "writer", scopes: ["users:write", "events:write"] })).key,
+    writer: (await createApiKey(api.deps.db, { name: "writer", scopes: ["users:write", "events:write"] }))
+      .key,
   };
 });
 afterAll(() => api?.close());
@@ -57,7 +58,10 @@ describe("GET /v1/topics", () => {
     const made = Array.from({ length: 23 }, (_, i) => `page-${String(i).padStart(2, "0")}`);
     // Created out of order: the list is by key, not by creation.
     for (const [i, key] of [...made].reverse().entries())
-      await subscribe(key, Array.from({ length: (i % 4) + 1 }, (_, k) => `pg-${k}`));
+      await subscribe(
+        key,
+        Array.from({ length: (i % 4) + 1 }, (_, k) => `pg-${k}`),
+      );
     const { items, pages } = await allPages("prefix=page-&limit=10");
     expect(pages).toBe(3);
     expect(items.map((t) => t.key)).toEqual(made);
@@ -84,8 +88,14 @@ describe("GET /v1/topics", () => {
   });
 
   it("counts subscribers exactly, 0 for a topic everyone left", async () => {
-    await subscribe("count-big", Array.from({ length: 1000 }, (_, i) => `cnt-${i}`));
-    await subscribe("count-big", Array.from({ length: 500 }, (_, i) => `cnt-${1000 + i}`));
+    await subscribe(
+      "count-big",
+      Array.from({ length: 1000 }, (_, i) => `cnt-${i}`),
+    );
+    await subscribe(
+      "count-big",
+      Array.from({ length: 500 }, (_, i) => `cnt-${1000 + i}`),
+    );
     await subscribe("count-one", ["cnt-1"]);
     await subscribe("count-left", ["cnt-2", "cnt-3"]);
     await api.call("DELETE", "/v1/topics/count-left/subscribers", { userIds: ["cnt-2", "cnt-3"] });
