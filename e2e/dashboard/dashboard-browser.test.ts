@@ -27,6 +27,8 @@ async function settle(eventId: string, count: number) {
   }, 15_000).then(() => rows);
 }
 
+const LONG_TOPIC = "release-notes.product-updates.weekly-digest.europe-west-and-north";
+
 beforeAll(async () => {
   stack = await startDashboardStack();
   const { herald } = stack;
@@ -47,6 +49,11 @@ beforeAll(async () => {
   ] as const) {
     expect((await herald.call("PUT", `/v1/users/${userId}`, user)).status).toBe(200);
   }
+  // A long key: the topic pages must wrap it, not scroll sideways, at phone width.
+  const subscribed = await herald.call("POST", `/v1/topics/${LONG_TOPIC}/subscribers`, {
+    subscribers: ["ada-lovelace", "grace-hopper"],
+  });
+  expect(subscribed.status).toBe(200);
   stack.failing.add("dead-dora");
   stack.failing.add("dead-eve");
   const dora = await stack.trigger("dead-dora", "payment_failed");
@@ -356,6 +363,8 @@ describe("every page, at desktop and phone width", () => {
     },
     { name: "users", path: "/users", heading: "Users", ready: ".user-list" },
     { name: "user-detail", path: "/users/ada-lovelace", heading: "ada-lovelace", ready: "form.prefs" },
+    { name: "topics", path: "/topics", heading: "Topics", ready: "[data-topic]" },
+    { name: "topic-detail", path: `/topics/${LONG_TOPIC}`, heading: LONG_TOPIC, ready: "[data-subscriber]" },
     { name: "templates", path: "/templates", heading: "Templates", ready: ".template-grid" },
     { name: "outbox", path: "/outbox", heading: "Dev outbox", ready: ".outbox-list" },
     { name: "accounts", path: "/accounts", heading: "Accounts", ready: "tr[data-account-email]" },
@@ -408,8 +417,8 @@ describe("every page, at desktop and phone width", () => {
       expect(errors).toEqual([]);
       // Looking at the e-mail did not load its tracking pixel: still SENT, not READ.
       expect((await stack.herald.call("GET", `/v1/notifications/${adaEmail}`)).body.status).toBe("SENT");
-      // Twelve pages, each loaded, painted and shot: 12–32 s alone, past 30 s while the rest of the
-      // suite shares the two cores (a clean-clone run on a slow host hour). It checks rendering, not speed.
+      // Fourteen pages, each loaded, painted and shot (twelve took 12–32 s alone, past 30 s while the rest
+      // of the suite shares the two cores: a clean-clone run on a slow host hour). It checks rendering, not speed.
     }, 150_000);
   }
 });

@@ -13,6 +13,8 @@ import { NotificationsPage } from "./pages/notifications-page.tsx";
 import { OutboxPage } from "./pages/outbox-page.tsx";
 import { OverviewPage } from "./pages/overview-page.tsx";
 import { TemplatesPage } from "./pages/templates-page.tsx";
+import { TopicDetailPage } from "./pages/topic-detail-page.tsx";
+import { TopicsPage } from "./pages/topics-page.tsx";
 import { UserDetailPage } from "./pages/user-detail-page.tsx";
 import { UsersPage } from "./pages/users-page.tsx";
 import { Link, match, navigate, useLocation } from "./router.tsx";
@@ -34,6 +36,7 @@ function Page() {
   if (path === "/failures") return <FailuresPage />;
   if (path === "/notifications") return <NotificationsPage />;
   if (path === "/users") return <UsersPage />;
+  if (path === "/topics") return <TopicsPage />;
   if (path === "/templates") return <TemplatesPage />;
   if (path === "/outbox") return <OutboxPage />;
   if (path === "/accounts") return <AccountsPage />;
@@ -45,6 +48,8 @@ function Page() {
   if (n) return <NotificationDetailPage key={n.id} id={n.id!} />;
   const u = match("/users/:userId", path);
   if (u) return <UserDetailPage key={u.userId} userId={u.userId!} />;
+  const t = match("/topics/:key", path);
+  if (t) return <TopicDetailPage key={t.key} topicKey={t.key!} />;
   return (
     <Empty title="Page not found">
       <Link href="/">Back to the overview</Link>

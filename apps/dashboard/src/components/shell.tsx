@@ -10,6 +10,7 @@ const NAV = [
   { href: "/failures", label: "Failures", icon: "⚠" },
   { href: "/notifications", label: "Notifications", icon: "✉" },
   { href: "/users", label: "Users", icon: "☺" },
+  { href: "/topics", label: "Topics", icon: "#" },
   { href: "/templates", label: "Templates", icon: "▤" },
   { href: "/outbox", label: "Dev outbox", icon: "⇪" },
   { href: "/accounts", label: "Accounts", icon: "⚙", admin: true },

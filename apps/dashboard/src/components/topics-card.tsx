@@ -3,6 +3,7 @@ import { api, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
 import { when } from "../format.ts";
 import { usePagedList } from "../paged-list.ts";
+import { Link } from "../router.tsx";
 import { Card } from "./page-header.tsx";
 import { PagedView } from "./paged-view.tsx";
 import { useToast } from "./toast.tsx";
@@ -57,7 +58,9 @@ export function TopicsCard({ userId }: { userId: string }) {
             {topics.map((t) => (
               <li key={t.topic} data-topic={t.topic}>
                 <div className="item-main">
-                  <span className="mono topic-key">{t.topic}</span>
+                  <Link href={`/topics/${encodeURIComponent(t.topic)}`} className="mono topic-key">
+                    {t.topic}
+                  </Link>
                   <span className="muted small">since {when(t.subscribedAt)}</span>
                 </div>
                 {canEditUsers && (
