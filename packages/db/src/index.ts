@@ -60,6 +60,7 @@ export * from "./suppressions.ts";
 export * from "./table-statistics.ts";
 export * from "./topics.ts";
 export { isDatabaseUnavailable } from "./unavailable.ts";
+export * from "./upsert-recipients.ts";
 export { listUserEvents, type UserEventFilter, type UserEventRow } from "./user-events.ts";
 export * from "./vapid-keys.ts";
 export * from "./webhook-receipts.ts";

@@ -2,8 +2,9 @@ import { newId } from "@herald/ids";
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { TimeKeyPosition } from "./cursor.ts";
-import { createdOnRevival, markedNow, type RecipientFields, timezoneUnsettlesDigests } from "./recipients.ts";
+import type { RecipientFields } from "./recipients.ts";
 import { recipients, topicSubscribers, topics } from "./schema/index.ts";
+import { upsertRecipients } from "./upsert-recipients.ts";
 
 export type TopicRow = typeof topics.$inferSelect;
 
@@ -11,51 +12,6 @@ export type TopicRow = typeof topics.$inferSelect;
 export interface TopicSubscriberInput {
   userId: string;
   fields?: RecipientFields;
-}
-
-const FIELD_NAMES = ["email", "phone", "locale", "timezone", "properties"] as const;
-
-/**
- * Upserts recipients that came with contact data. Items are grouped by which
- * fields they set, so each group is one multi-row upsert that leaves the
- * fields it does not name as they were (like `upsertRecipient`). Returns the
- * recipients whose new time zone marked their digest windows to move.
- */
-async function upsertContactData(db: Db, items: TopicSubscriberInput[]): Promise<string[]> {
-  const marked: string[] = [];
-  const groups = new Map<string, TopicSubscriberInput[]>();
-  for (const item of items) {
-    const given = FIELD_NAMES.filter((f) => item.fields?.[f] !== undefined);
-    if (given.length === 0) continue;
-    const key = given.join(",");
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
-  for (const [key, group] of groups) {
-    const names = key.split(",") as (typeof FIELD_NAMES)[number][];
-    const set = Object.fromEntries(names.map((n) => [n, sql.raw(`excluded.${recipients[n].name}`)]));
-    const rows = await db
-      .insert(recipients)
-      .values(
-        group.map((g) => ({
-          id: newId("usr"),
-          externalId: g.userId,
-          ...Object.fromEntries(names.map((n) => [n, g.fields![n]])),
-        })),
-      )
-      .onConflictDoUpdate({
-        target: recipients.externalId,
-        set: {
-          ...set,
-          ...(names.includes("timezone") ? timezoneUnsettlesDigests : {}),
-          updatedAt: new Date(),
-          erasedAt: null,
-          createdAt: createdOnRevival,
-        },
-      })
-      .returning({ id: recipients.id, marked: markedNow });
-    for (const r of rows) if (r.marked) marked.push(r.id);
-  }
-  return marked;
 }
 
 /**
@@ -94,7 +50,12 @@ export async function addTopicSubscribers(
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await holdTopic(t, key);
-    const digestsUnsettled = await upsertContactData(t, items);
+    // Only items with contact data revive an erased user id; a bare one is created if unknown.
+    const withFields = items.filter((i) => Object.values(i.fields ?? {}).some((v) => v !== undefined));
+    const { digestsUnsettled } = await upsertRecipients(
+      t,
+      withFields.map((i) => ({ userId: i.userId, fields: i.fields! })),
+    );
     await t
       .insert(recipients)
       .values(items.map((i) => ({ id: newId("usr"), externalId: i.userId })))
