@@ -50,6 +50,7 @@ import { registerUserSuppressions } from "./routes/user-suppressions.ts";
 import { registerUserTokens } from "./routes/user-tokens.ts";
 import { registerUserTopics } from "./routes/user-topics.ts";
 import { registerUsers } from "./routes/users.ts";
+import { registerUsersBatch } from "./routes/users-batch.ts";
 import { createTrackingBudget } from "./services/tracking-budget.ts";
 import { createUserTokens } from "./services/user-tokens.ts";
 
@@ -63,6 +64,12 @@ const OWN_AUTH_ROUTES: RegExp[] = [USER_TOKEN_ROUTES, PUBLIC_PUSH_ROUTES, /^\/v1
 
 /** Dashboard sign-in: the one /v1 call made before there is a key or a session. */
 const isSignIn = (method: string, path: string) => method === "POST" && path === "/v1/dashboard/session";
+
+/**
+ * Routes taking up to 1,000 items, whose bodies may be 8 times `MAX_BODY_BYTES`:
+ * 1,000 users with a few properties each outgrow 1 MB.
+ */
+const LARGE_BODY_PATHS = new Set(["/v1/events/batch", "/v1/users/batch"]);
 
 const tooLarge = (max: number) => () => {
   throw new HeraldError("payload_too_large", `Request body is larger than ${max} bytes.`);
@@ -88,7 +95,7 @@ export function createApp(deps: ApiDeps): App {
   const max = deps.env.MAX_BODY_BYTES;
   const small = bodyLimit({ maxSize: max, onError: tooLarge(max) });
   const large = bodyLimit({ maxSize: max * 8, onError: tooLarge(max * 8) });
-  app.use("*", (c, next) => (c.req.path === "/v1/events/batch" ? large(c, next) : small(c, next)));
+  app.use("*", (c, next) => (LARGE_BODY_PATHS.has(c.req.path) ? large(c, next) : small(c, next)));
   // Outside /v1 at once; inside /v1 only after the key is checked, so no
   // anonymous caller makes the API read a body.
   const depth = jsonDepthLimit();
@@ -146,6 +153,7 @@ export function createApp(deps: ApiDeps): App {
   registerNotifications(app, deps);
   registerReschedule(app, deps);
   registerUsers(app, deps);
+  registerUsersBatch(app, deps);
   registerUserEvents(app, deps);
   registerEventMisses(app, deps);
   registerEventRetry(app, deps);

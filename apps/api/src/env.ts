@@ -30,7 +30,7 @@ const baseSchema = z.object({
   HERALD_API_KEY: z.string().min(20, "must be at least 20 characters").optional(),
   /** How browsers and providers reach this API (tracking links, webhooks, unsubscribe). */
   PUBLIC_URL: z.url().optional(),
-  /** Largest accepted request body, in bytes (batch route: ×8). */
+  /** Largest accepted request body, in bytes (the batch routes, events and users: ×8). */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   /** Run migrations at start-up. */
   MIGRATE_ON_START: booleanFlag(true),

@@ -111,6 +111,13 @@ export const BatchRequestSchema = z
     },
   });
 
+/** Why one item of a batch was refused: the SPEC error body's fields, without the request's id. */
+export const BatchItemError = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
 export const BatchResultSchema = z
   .object({
     accepted: z.number().int(),
@@ -120,13 +127,7 @@ export const BatchResultSchema = z
         index: z.number().int(),
         status: z.number().int().openapi({ description: "202 accepted, or the error's HTTP status" }),
         eventId: z.string().optional(),
-        error: z
-          .object({
-            code: z.string(),
-            message: z.string(),
-            details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-          })
-          .optional(),
+        error: BatchItemError.optional(),
       }),
     ),
   })

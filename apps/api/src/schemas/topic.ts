@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Timestamp, UserId } from "./common.ts";
-import { UserFields } from "./user.ts";
+import { UserWithId } from "./user.ts";
 
 /** Lower-case letters and digits, then also `.`, `_`, `:` and `-`; at most 128 characters. */
 export const TOPIC_KEY = /^[a-z0-9][a-z0-9._:-]{0,127}$/;
@@ -16,11 +16,9 @@ export const TopicKeyParam = z.object({
 
 export const SubscriberInput = z.union([
   UserId,
-  UserFields.extend({ userId: UserId })
-    .strict()
-    .openapi("TopicSubscriber", {
-      example: { userId: "user_456", email: "grace@example.com", timezone: "America/New_York" },
-    }),
+  UserWithId.openapi("TopicSubscriber", {
+    example: { userId: "user_456", email: "grace@example.com", timezone: "America/New_York" },
+  }),
 ]);
 
 export const AddSubscribersSchema = z

@@ -1,7 +1,7 @@
 import type { DeviceRow, RecipientRow } from "@herald/db";
 import { webPushKeysProblem } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
-import { isoDate, Locale, PhoneE164, Timestamp, TimeZone } from "./common.ts";
+import { isoDate, Locale, PhoneE164, Timestamp, TimeZone, UserId } from "./common.ts";
 import { exampleDevice, exampleUser } from "./examples.ts";
 
 /** Inline recipient data on an event, or the body of `PUT /v1/users/:userId`. Null clears a field. */
@@ -26,6 +26,9 @@ export const UserFields = z
       properties: { name: "Ada" },
     },
   });
+
+/** A user's id and fields: an item of `POST /v1/users/batch`, or a topic subscriber with contact data. */
+export const UserWithId = UserFields.extend({ userId: UserId }).strict();
 
 export const DeviceSchema = z
   .object({
