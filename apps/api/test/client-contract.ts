@@ -32,6 +32,7 @@ import type {
 } from "../src/schemas/suppression.ts";
 import type { UserTopicPageSchema } from "../src/schemas/topic.ts";
 import type { DeviceSchema, NewDeviceSchema, UserFields, UserSchema } from "../src/schemas/user.ts";
+import type { UserBatchItem, UserBatchResultSchema } from "../src/schemas/user-batch.ts";
 
 type Assert<T extends true> = T;
 /** What the API answers can be used as what the client promises. */
@@ -71,6 +72,8 @@ export type Contract = [
   Assert<Answers<z.infer<typeof DeviceSchema>, client.Device>>,
   Assert<Answers<z.infer<typeof PreferencesSchema>, client.Preferences>>,
   Assert<Accepts<z.input<typeof UserFields>, client.UserFields>>,
+  Assert<Accepts<z.input<typeof UserBatchItem>, client.UserUpsert>>,
+  Assert<Answers<z.infer<typeof UserBatchResultSchema>, client.UserBatchResult>>,
   Assert<Accepts<z.input<typeof NewDeviceSchema>, client.NewDevice>>,
   Assert<Accepts<z.input<typeof PreferencesPatchSchema>, client.PreferencesUpdate>>,
   // ...and the client can say all the API takes: null to clear an override included.

@@ -30,7 +30,7 @@ function operationOf(method: string, path: string): string | undefined {
     .map(([m, template]) => `${m} ${template}`)[0];
 }
 
-/** A client whose every request is recorded and answered 200 with an empty page (no API behind it). */
+/** A client whose every request is recorded and answered 200 with an empty page and batch `results` (no API behind it). */
 function recordingClient() {
   const requests: string[] = [];
   const client = new Herald({
@@ -39,7 +39,7 @@ function recordingClient() {
     maxRetries: 0,
     fetch: async (input, init) => {
       requests.push(`${init?.method} ${new URL(String(input)).pathname}`);
-      return Response.json({ data: [], nextCursor: null });
+      return Response.json({ data: [], nextCursor: null, results: [] });
     },
   });
   return { client, requests };

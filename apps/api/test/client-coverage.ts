@@ -21,6 +21,7 @@ export const CLIENT_METHODS: Record<string, ClientCall> = {
   "DELETE /v1/notifications/{notificationId}": ["notifications.cancel", "ntf_1"],
   "GET /v1/users/{userId}": ["users.get", "u1"],
   "PUT /v1/users/{userId}": ["users.upsert", "u1", {}],
+  "POST /v1/users/batch": ["users.upsertMany", [{ userId: "u1", email: "u1@example.com" }]],
   "DELETE /v1/users/{userId}": ["users.erase", "u1"],
   "GET /v1/users/{userId}/events": ["users.events", "u1"],
   "GET /v1/users/{userId}/topics": ["users.topics", "u1"],

@@ -6,3 +6,4 @@ export type * from "./ops-types.ts";
 export type * from "./suppression-types.ts";
 export type * from "./topic-types.ts";
 export type * from "./types.ts";
+export type * from "./user-batch-types.ts";

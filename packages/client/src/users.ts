@@ -9,12 +9,56 @@ import type {
   UserToken,
   UserTopic,
 } from "./types.ts";
+import type { UserBatchResult, UserUpsert } from "./user-batch-types.ts";
+
+/** Users per request: the API's limit. */
+const USER_BATCH = 1000;
+
+/** The first user id given twice in `users`, with both places, or null. */
+function repeatedUserId(users: UserUpsert[]): string | null {
+  const seen = new Map<string, number>();
+  for (const [index, { userId }] of users.entries()) {
+    const first = seen.get(userId);
+    if (first !== undefined) return `userId ${JSON.stringify(userId)} at users[${first}] and users[${index}]`;
+    seen.set(userId, index);
+  }
+  return null;
+}
 
 /** `herald.users`: recipients, their inbox tokens, and what became of their events. */
 export function usersApi(http: Http) {
   const users = {
     upsert: async (userId: string, fields: UserFields): Promise<User> =>
       (await http.request<User>("PUT", `/v1/users/${seg(userId)}`, { body: fields, retryable: true })).body,
+    /**
+     * Creates or updates any number of users, each as `upsert` would (an
+     * import): sent 1,000 per request (the API's limit), one request after
+     * another, with the counts summed and `results[i]` for `users[i]`. An
+     * invalid user is `rejected` with its error and the others are written.
+     * Safe to repeat: users already holding those values come back
+     * `unchanged` (so a request retried after a lost answer counts the users
+     * its first attempt wrote as unchanged). Throws before sending anything when a user id is given
+     * twice (the API refuses that within a request; across requests the
+     * later one would silently win). A request that fails throws, leaving
+     * the requests before it written: repeat the call.
+     */
+    upsertMany: async (list: UserUpsert[]): Promise<UserBatchResult> => {
+      const repeated = repeatedUserId(list);
+      if (repeated) throw new Error(`Herald users.upsertMany: ${repeated}; give each user once`);
+      const total: UserBatchResult = { created: 0, updated: 0, unchanged: 0, rejected: 0, results: [] };
+      for (let start = 0; start < list.length; start += USER_BATCH) {
+        const { body } = await http.request<UserBatchResult>("POST", "/v1/users/batch", {
+          body: { users: list.slice(start, start + USER_BATCH) },
+          retryable: true,
+        });
+        total.created += body.created;
+        total.updated += body.updated;
+        total.unchanged += body.unchanged;
+        total.rejected += body.rejected;
+        for (const r of body.results) total.results.push({ ...r, index: start + r.index });
+      }
+      return total;
+    },
     get: async (userId: string): Promise<User> =>
       (await http.request<User>("GET", `/v1/users/${seg(userId)}`, { retryable: true })).body,
     /** Erases the user's personal data and devices; anonymised delivery counts remain. */

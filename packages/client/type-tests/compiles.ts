@@ -40,6 +40,12 @@ export async function usage() {
   for await (const n of herald.notifications.listAll({ userId: "ada" })) void n.channel;
   await herald.notifications.get(page.data[0]!.id);
   await herald.users.upsert("ada", { phone: "+14155550100", timezone: null });
+  const imported = await herald.users.upsertMany([
+    { userId: "ada", email: "ada@example.com", phone: null, properties: { plan: "pro" } },
+    { userId: "bob", locale: "en-GB" },
+  ]);
+  void [imported.created + imported.updated + imported.unchanged + imported.rejected];
+  for (const r of imported.results) if (r.outcome === "rejected") void r.error?.details?.[0]?.path;
   await herald.preferences.update("ada", { channels: { sms: false } });
   // null clears an override (the API's merge patch), at any level.
   await herald.preferences.update("ada", {

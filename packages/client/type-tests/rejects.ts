@@ -45,4 +45,5 @@ export async function mistakes() {
   await herald.suppressions.add("ada", "push"); // expect-error: a push device is removed, not suppressed
   await herald.apiKeys.create({ name: "ci", scopes: ["write"] }); // expect-error: not a scope
   await herald.topics.list({ perfix: "news." }); // expect-error: prefix misspelt
+  await herald.users.upsertMany([{ userId: "ada", nickname: "A" }]); // expect-error: not a user field
 }
