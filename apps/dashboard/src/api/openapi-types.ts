@@ -2302,6 +2302,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update up to 1,000 recipients
+         * @description An import: each item is `PUT /v1/users/{userId}` for its user (fields left out keep their value, null clears one, an erased user id starts afresh as a new recipient, a new `timezone` moves open digest windows), all in one statement. Items are validated one by one, as on `POST /v1/events/batch`: an invalid item is `rejected` with its error, the valid ones are written. A user id given twice rejects the whole batch (422 naming the items). An item whose fields already hold those values is `unchanged` and not written, so sending the same batch again (a retry after a timeout) changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserBatchRequest"];
+                };
+            };
+            responses: {
+                /** @description What became of each user */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserBatchResult"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{userId}/events": {
         parameters: {
             query?: never;
@@ -8578,6 +8712,41 @@ export interface components {
             howToRetry: string;
         };
         /**
+         * @description `userId` and the fields of `PUT /v1/users/{userId}`: fields left out keep their value, null clears one.
+         * @example {
+         *       "userId": "user_123",
+         *       "email": "ada@example.com",
+         *       "locale": "en-GB",
+         *       "timezone": "Europe/London"
+         *     }
+         */
+        UserBatchItem: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email?: string | null;
+            /** @example +14155550100 */
+            phone?: string | null;
+            /** @example en-US */
+            locale?: string | null;
+            /** @example Europe/London */
+            timezone?: string | null;
+            /**
+             * @example {
+             *       "name": "Ada"
+             *     }
+             */
+            properties?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id
+             * @example user_123
+             */
+            userId: string;
+        };
+        /**
          * @example {
          *       "status": "ready",
          *       "checks": {
@@ -9372,6 +9541,80 @@ export interface components {
             /** @enum {string} */
             kind: "fcm" | "apns";
             token: string;
+        };
+        /**
+         * @example {
+         *       "created": 1,
+         *       "updated": 0,
+         *       "unchanged": 0,
+         *       "rejected": 1,
+         *       "results": [
+         *         {
+         *           "index": 0,
+         *           "outcome": "created"
+         *         },
+         *         {
+         *           "index": 1,
+         *           "outcome": "rejected",
+         *           "error": {
+         *             "code": "validation_failed",
+         *             "message": "phone: must be an E.164 phone number such as +14155550100",
+         *             "details": [
+         *               {
+         *                 "path": "phone",
+         *                 "message": "must be an E.164 phone number such as +14155550100"
+         *               }
+         *             ]
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        UserBatchResult: {
+            created: number;
+            updated: number;
+            unchanged: number;
+            rejected: number;
+            results: {
+                /** @description The item's place in `users`, from 0 */
+                index: number;
+                /**
+                 * @description `created`: new, or an erased user id started afresh; `updated`: a field changed; `unchanged`: every field given already had that value (nothing written); `rejected`: invalid, see `error`.
+                 * @enum {string}
+                 */
+                outcome: "created" | "updated" | "unchanged" | "rejected";
+                error?: {
+                    code: string;
+                    message: string;
+                    details?: {
+                        path: string;
+                        message: string;
+                    }[];
+                };
+            }[];
+        };
+        /**
+         * @example {
+         *       "users": [
+         *         {
+         *           "userId": "user_123",
+         *           "email": "ada@example.com",
+         *           "phone": "+14155550100",
+         *           "timezone": "Europe/London"
+         *         },
+         *         {
+         *           "userId": "user_456",
+         *           "email": "grace@example.com",
+         *           "locale": "en-US",
+         *           "properties": {
+         *             "plan": "pro"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        UserBatchRequest: {
+            users: components["schemas"]["UserBatchItem"][];
         };
         /**
          * @example {
