@@ -44,9 +44,11 @@ const next = (column: (typeof COLUMNS)[number]) =>
  * CONFLICT locks every row it meets), so sending the same users again changes
  * nothing, `updatedAt` included.
  *
- * Rows go in user id order (`C` collation, the unique index's): two
- * statements locking overlapping users then take their locks in the same order
- * and one waits for the other instead of deadlocking.
+ * Rows go in user id order (`C` collation, the unique index's; ingest upserts
+ * an events batch's inline users in that order too): writers locking
+ * overlapping users take their locks in the same order, and one waits for the
+ * other instead of deadlocking. Unsorted, `jsonb_each` would give the keys
+ * shortest first.
  *
  * `created` reads `created_at = now()`: an insert's default and a revival's
  * value, while a live row updated here was created by an earlier transaction.
