@@ -18,6 +18,12 @@ import { type ProviderEnv, pickProviderEnv, providerEnvShape } from "./providers
 import { type RateLimitSetting, rateLimitSetting } from "./rate-limit-setting.ts";
 import { type ReliabilityEnv, reliabilityEnvSchema, toReliabilityEnv } from "./reliability-env.ts";
 import { type PolicyEnv, policyEnv, policyEnvShape } from "./router/policy-env.ts";
+import {
+  refineStatusWebhookEnv,
+  type StatusWebhookEnv,
+  statusWebhookEnvShape,
+  toStatusWebhookEnv,
+} from "./status-webhooks/status-webhook-env.ts";
 
 /** Queues a worker process can serve (`WORKER_CHANNELS`). */
 export const WORKER_QUEUES = [
@@ -129,6 +135,7 @@ const schema = base
   .extend(providerEnvShape)
   .extend(trackingEnvFragment)
   .extend(reliabilityEnvSchema.shape)
+  .extend(statusWebhookEnvShape)
   .superRefine(
     requiredInProduction({
       UNSUBSCRIBE_SECRET: "the API needs the same value",
@@ -137,12 +144,14 @@ const schema = base
         "how providers, browsers and mail clients reach the API: Twilio callbacks, tracking and unsubscribe links; its default is localhost",
     }),
   )
-  .superRefine(refineRedisEnv);
+  .superRefine(refineRedisEnv)
+  .superRefine(refineStatusWebhookEnv);
 
 type Parsed = z.infer<typeof base> &
   z.infer<z.ZodObject<typeof redisEnvShape>> &
   z.infer<z.ZodObject<typeof policyEnvShape>> &
-  z.infer<typeof reliabilityEnvSchema>;
+  z.infer<typeof reliabilityEnvSchema> &
+  z.infer<z.ZodObject<typeof statusWebhookEnvShape>>;
 
 export interface WorkerEnv extends TrackingEnv {
   nodeEnv: Parsed["NODE_ENV"];
@@ -207,6 +216,8 @@ export interface WorkerEnv extends TrackingEnv {
   providers: ProviderEnv;
   /** Health server, crash recovery, reconciler and ops alerts. */
   reliability: ReliabilityEnv;
+  /** Outbound status webhooks (`STATUS_WEBHOOK_*`); `url` null when off. */
+  statusWebhooks: StatusWebhookEnv;
   /** The raw variables, for provider configuration. */
   raw: Record<string, string | undefined>;
 }
@@ -245,6 +256,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     policy: policyEnv(e),
     providers: pickProviderEnv(e),
     reliability: toReliabilityEnv(e),
+    statusWebhooks: toStatusWebhookEnv(e),
     raw: source,
     ...trackingEnv(e),
   };

@@ -2,6 +2,23 @@ import { booleanFlag } from "@herald/config";
 import { z } from "zod";
 import { parseWebhookSecret } from "./reliability/webhook-signature.ts";
 
+/**
+ * A Standard Webhooks signing secret variable (`whsec_` + base64 of 24 to 64
+ * bytes) as its key bytes; refused at boot with how to make one. Optional.
+ */
+export const webhookSecretSetting = () =>
+  z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parseWebhookSecret(value);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional();
+
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Worker variables for health, crash recovery, reconciliation and ops alerts (merged into env.ts). */
@@ -36,17 +53,7 @@ export const reliabilityEnvSchema = z.object({
    * Herald's alerts from anyone's. `whsec_` + base64 of 24 to 64 random bytes.
    * Unset: alerts go unsigned.
    */
-  OPS_ALERT_WEBHOOK_SECRET: z
-    .string()
-    .transform((value, ctx) => {
-      try {
-        return parseWebhookSecret(value);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    })
-    .optional(),
+  OPS_ALERT_WEBHOOK_SECRET: webhookSecretSetting(),
   /** How long the first dead letter waits for others before the alert goes out. */
   OPS_ALERT_GROUP_WAIT_MS: ms(30_000),
   /** Least time between two alerts, across all worker processes. */

@@ -30,6 +30,7 @@ import { routeEvent } from "./router/route-event.ts";
 import { GROUP_CHUNK, routeEventGroup } from "./router/route-group.ts";
 import { createRouterBatches } from "./router/router-batches.ts";
 import { createSemaphore, type Semaphore } from "./router/semaphore.ts";
+import { type StatusWebhooks, startStatusWebhooks } from "./status-webhooks/status-webhook-dispatcher.ts";
 
 export interface RunningWorkers {
   /** By BullMQ queue name before hash-tagging: `email`, and its critical lane `email_critical`. */
@@ -37,6 +38,8 @@ export interface RunningWorkers {
   /** PostgreSQL's availability as this process sees it. */
   gate: DatabaseGate;
   alerts: OpsAlerts;
+  /** Outbound status webhooks, in a process serving `maintenance` (null in others). */
+  statusWebhooks: StatusWebhooks | null;
   /** True while every worker is connected and consuming (not paused, draining or waiting for a dependency). */
   isConsuming(): boolean;
   /** `isConsuming` plus live checks of Redis and PostgreSQL, for `/readyz`. */
@@ -264,6 +267,9 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   }
   // Which lanes this process took, so a critical-lanes process and a bulk one tell apart in the logs.
   logger.info({ queues: env.queues, lanes: env.lanes, serving: [...workers.keys()] }, "workers started");
+  // The processes serving maintenance own the status webhooks: they switch PostgreSQL's recording
+  // of changes on or off, and dispatch them (any number of them at once).
+  const statusWebhooks = workers.has("maintenance") ? startStatusWebhooks(deps) : null;
   if (workers.has("maintenance")) {
     scheduleRetention(deps).catch((err: Error) =>
       logger.warn({ err: err.message }, "retention not scheduled"),
@@ -285,6 +291,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     workers,
     gate,
     alerts,
+    statusWebhooks,
     isConsuming,
     async readiness() {
       const [postgres, redis] = await Promise.all([
@@ -321,6 +328,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     close() {
       closing ??= (async () => {
         draining = true;
+        // No new batch is claimed from now on; a POST in flight ends within STATUS_WEBHOOK_TIMEOUT.
+        const webhooksClosed = statusWebhooks?.close();
         // Pausing stops fetching at once; closing then waits for the jobs in hand.
         const graceful = Promise.all([
           standby.close(),
@@ -351,6 +360,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
             "shutdown timeout: leaving unfinished jobs to be taken over after their lock expires",
           );
         }
+        await webhooksClosed;
         gate.close();
         await statusLane.close().catch(() => {});
       })();

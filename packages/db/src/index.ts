@@ -54,6 +54,7 @@ export * from "./schema/index.ts";
 export { pendingMigrations, schemaCheck } from "./schema-version.ts";
 export { loadBatchRequest, loadSendContexts, type SendContextRow } from "./send-contexts.ts";
 export * from "./settings.ts";
+export * from "./status-webhooks.ts";
 export { listStaleEvents, listStaleNotifications } from "./stale-work.ts";
 export * from "./stats.ts";
 export * from "./suppressions.ts";

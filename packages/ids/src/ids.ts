@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   dig: "digest",
   grp: "route group (events accepted together, routed by one job)",
   snd: "send batch (notifications of one channel sent by one job)",
+  swb: "status webhook batch (status changes POSTed together)",
 } as const;
 
 export type IdPrefix = keyof typeof ID_PREFIXES;

@@ -48,3 +48,11 @@ export {
 export { checkRedisSafety, type RedisNodeSafety, type RedisSafetyReport } from "./redis-safety.ts";
 export { readReliabilityCounters, reliabilityCountersKey } from "./reliability-counters.ts";
 export { DEFAULT_RETRY_SCHEDULE, MAX_SEND_ATTEMPTS, retryDelay } from "./retry-schedule.ts";
+export {
+  DEFAULT_STATUS_WEBHOOK_STATUSES,
+  STATUS_WEBHOOK_MAX_BATCH,
+  type StatusChange,
+  StatusChangeSchema,
+  type StatusWebhook,
+  StatusWebhookSchema,
+} from "./status-webhook.ts";

@@ -8,3 +8,4 @@ export * from "./recipients.ts";
 export * from "./settings.ts";
 export * from "./topics.ts";
 export * from "./tracking.ts";
+export * from "./status-webhooks.ts";

@@ -1,0 +1,170 @@
+import {
+  claimStatusBatch,
+  configureStatusWebhooks,
+  countStatusChanges,
+  deleteStatusBatch,
+  type ExpiredChanges,
+  expireStatusChanges,
+  postponeStatusBatch,
+} from "@herald/db";
+import { reliabilityCountersKey } from "@herald/jobs";
+import type { WorkerDeps } from "../deps.ts";
+import { postStatusBatch } from "./post-status-batch.ts";
+
+/** Lease of a batch beyond the POST's timeout: time for the answer to be recorded. */
+const LEASE_SLACK_MS = 5000;
+/** First wait after a refused attempt; it doubles up to `STATUS_WEBHOOK_RETRY_MAX`. */
+const FIRST_RETRY_MS = 1000;
+/** Waits of a dispatcher that cannot reach PostgreSQL. */
+const DATABASE_RETRY_MS = 2000;
+
+export interface StatusWebhooks {
+  /** Drops the changes older than `STATUS_WEBHOOK_MAX_AGE` now (the dispatcher does so every minute). */
+  expire(): Promise<ExpiredChanges>;
+  /** Stops claiming; waits for the POSTs in flight (at most `STATUS_WEBHOOK_TIMEOUT`). */
+  close(): Promise<void>;
+}
+
+/** The wait before attempt `failed + 1` of a batch that failed `failed` times. */
+export function retryWait(failed: number, maxMs: number): number {
+  return Math.min(maxMs, FIRST_RETRY_MS * 2 ** Math.max(0, failed - 1));
+}
+
+/**
+ * Outbound status webhooks in a process serving the `maintenance` queue.
+ * At start it switches PostgreSQL's recording of changes on (the statuses
+ * of `STATUS_WEBHOOK_STATUSES`) or off (`STATUS_WEBHOOK_URL` unset); when on,
+ * `STATUS_WEBHOOK_CONCURRENCY` loops claim batches (`claimStatusBatch`),
+ * POST them, and delete them once answered 2xx. Any number of processes may
+ * run them: batches are leased in PostgreSQL, and a dead process's batch is
+ * POSTed again, under the same `webhook-id`, once its lease ran out.
+ */
+export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
+  const { logger } = deps;
+  const env = deps.env.statusWebhooks;
+  const counters = reliabilityCountersKey(deps.env.queuePrefix);
+  let stopping = false;
+  let wake!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const pause = (ms: number) =>
+    Promise.race([new Promise<void>((r) => setTimeout(r, ms).unref()), stopped]);
+  const count = (field: string, by: number) => {
+    deps.redis
+      .hincrby(counters, field, by)
+      .catch((err: Error) => logger.warn({ err: err.message, field, by }, "status webhook counter not written"));
+  };
+
+  const expire = async (): Promise<ExpiredChanges> => {
+    const cutoff = new Date(deps.now().getTime() - env.maxAgeMs);
+    const total: ExpiredChanges = { count: 0, oldest: null, byStatus: {} };
+    for (;;) {
+      const step = await expireStatusChanges(deps.db, cutoff);
+      if (step.count === 0) break;
+      total.count += step.count;
+      if (!total.oldest || (step.oldest && step.oldest < total.oldest)) total.oldest = step.oldest;
+      for (const [s, n] of Object.entries(step.byStatus)) total.byStatus[s] = (total.byStatus[s] ?? 0) + n;
+    }
+    if (total.count > 0) {
+      count("status_webhooks_expired", total.count);
+      logger.error(
+        {
+          dropped: total.count,
+          byStatus: total.byStatus,
+          oldest: total.oldest?.toISOString(),
+          maxAgeMs: env.maxAgeMs,
+        },
+        `status webhooks: dropped ${total.count} status change(s) not delivered within STATUS_WEBHOOK_MAX_AGE`,
+      );
+    }
+    return total;
+  };
+
+  const deliverOne = async (): Promise<"sent" | "idle" | { retryInMs: number }> => {
+    const batch = await claimStatusBatch(deps.db, {
+      size: env.batchSize,
+      leaseMs: env.timeoutMs + LEASE_SLACK_MS,
+    });
+    if (!batch) return "idle";
+    const outcome = await postStatusBatch(batch, {
+      url: env.url!,
+      secret: env.secret,
+      timeoutMs: env.timeoutMs,
+      now: () => deps.now().getTime(),
+    });
+    if (outcome.ok) {
+      await deleteStatusBatch(deps.db, batch.id);
+      count("status_webhooks_delivered", batch.changes.length);
+      logger.debug({ batch: batch.id, changes: batch.changes.length }, "status webhook delivered");
+      return "sent";
+    }
+    const wait = retryWait(batch.attempts + 1, env.retryMaxMs);
+    await postponeStatusBatch(deps.db, batch.id, wait);
+    count("status_webhooks_failed", 1);
+    logger.warn(
+      { batch: batch.id, changes: batch.changes.length, attempt: batch.attempts + 1, retryInMs: wait },
+      `status webhook ${outcome.error}`,
+    );
+    return { retryInMs: wait };
+  };
+
+  const loop = async () => {
+    while (!stopping) {
+      try {
+        const result = await deliverOne();
+        if (result === "idle") await pause(env.pollIntervalMs);
+        else if (result !== "sent") await pause(result.retryInMs);
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, "status webhooks: PostgreSQL failed; trying again");
+        await pause(DATABASE_RETRY_MS);
+      }
+    }
+  };
+
+  const sweep = async () => {
+    while (!stopping) {
+      await expire().catch((err: Error) =>
+        logger.warn({ err: err.message }, "status webhooks: expiry failed; trying again"),
+      );
+      await pause(Math.min(60_000, env.maxAgeMs / 10));
+    }
+  };
+
+  const started = (async () => {
+    // The switch must land: without it the recording stays as the last process left it.
+    for (;;) {
+      try {
+        await configureStatusWebhooks(deps.db, env.url ? env.statuses : null);
+        break;
+      } catch (err) {
+        if (stopping) return;
+        logger.warn({ err: (err as Error).message }, "status webhooks: could not switch the recording");
+        await pause(DATABASE_RETRY_MS);
+      }
+    }
+    if (!env.url) {
+      const left = await countStatusChanges(deps.db).catch(() => 0);
+      if (left > 0)
+        logger.warn(
+          { waiting: left },
+          "status webhooks are off (STATUS_WEBHOOK_URL unset) but changes recorded earlier wait undelivered; they go out once it is set again",
+        );
+      return;
+    }
+    logger.info(
+      { statuses: env.statuses, batchSize: env.batchSize, concurrency: env.concurrency },
+      "status webhooks on",
+    );
+    await Promise.all([sweep(), ...Array.from({ length: env.concurrency }, loop)]);
+  })();
+
+  return {
+    expire,
+    async close() {
+      stopping = true;
+      wake();
+      await started;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { commaList, durationMs } from "@herald/config";
+import { NOTIFICATION_STATUSES, type NotificationStatus } from "@herald/domain";
+import { DEFAULT_STATUS_WEBHOOK_STATUSES, STATUS_WEBHOOK_MAX_BATCH } from "@herald/jobs";
+import { z } from "zod";
+import { webhookSecretSetting } from "../reliability-env.ts";
+
+const duration = (fallback: string, min: number, what: string) =>
+  durationMs(fallback).refine((v) => v >= min, `must be at least ${what}`);
+
+/** Worker variables of outbound status webhooks (merged into env.ts). */
+export const statusWebhookEnvShape = {
+  /**
+   * Where notification status changes are POSTed, in batches. Unset (the
+   * default): off, and PostgreSQL records no change (its triggers only look
+   * the setting up). Read by the processes serving the `maintenance` queue,
+   * which switch the recording on or off at boot: give them all the same value.
+   */
+  STATUS_WEBHOOK_URL: z.url().optional(),
+  /**
+   * Signs every POST with Standard Webhooks headers, as `OPS_ALERT_WEBHOOK_SECRET`:
+   * `whsec_` + base64 of 24 to 64 random bytes. Required in production when
+   * `STATUS_WEBHOOK_URL` is set (an unsigned status could be forged).
+   */
+  STATUS_WEBHOOK_SECRET: webhookSecretSetting(),
+  /** Statuses reported, comma-separated. Default: SENT, DELIVERED, READ, FAILED, DEAD, BOUNCED, COMPLAINED, SUPPRESSED, CANCELED. */
+  STATUS_WEBHOOK_STATUSES: commaList(NOTIFICATION_STATUSES)
+    .refine((list) => list.length > 0, "name at least one status (unset STATUS_WEBHOOK_URL to turn it off)")
+    .default([...DEFAULT_STATUS_WEBHOOK_STATUSES]),
+  /** Most changes in one POST. Default 100. */
+  STATUS_WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(STATUS_WEBHOOK_MAX_BATCH).default(100),
+  /** Batches one process POSTs at once. Default 2. */
+  STATUS_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** An answer later than this is a failure (retried). Default `10s`. */
+  STATUS_WEBHOOK_TIMEOUT: duration("10s", 100, "100ms"),
+  /** How often an idle dispatcher looks for new changes: the delivery delay when healthy. Default `250ms`. */
+  STATUS_WEBHOOK_POLL_INTERVAL: duration("250ms", 10, "10ms"),
+  /** Longest wait between two attempts of a refused batch (the waits double from 1 s). Default `5m`. */
+  STATUS_WEBHOOK_RETRY_MAX: duration("5m", 1000, "1s"),
+  /** Changes not delivered by this age are dropped, with an error log line and a metric. Default `24h`. */
+  STATUS_WEBHOOK_MAX_AGE: duration("24h", 60_000, "1m"),
+};
+
+type Parsed = z.infer<z.ZodObject<typeof statusWebhookEnvShape>>;
+
+/** Refuses an unsigned status webhook in production. */
+export function refineStatusWebhookEnv(e: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (e.NODE_ENV === "production" && e.STATUS_WEBHOOK_URL && !e.STATUS_WEBHOOK_SECRET)
+    ctx.addIssue({
+      code: "custom",
+      path: ["STATUS_WEBHOOK_SECRET"],
+      message:
+        'is required in production when STATUS_WEBHOOK_URL is set (receivers must tell Herald\'s POSTs from forged ones); make one with: echo "whsec_$(openssl rand -base64 32)"',
+    });
+}
+
+export interface StatusWebhookEnv {
+  /** Null: off. */
+  url: string | null;
+  /** Key bytes of `STATUS_WEBHOOK_SECRET`; null: unsigned. */
+  secret: Buffer | null;
+  statuses: NotificationStatus[];
+  batchSize: number;
+  concurrency: number;
+  timeoutMs: number;
+  pollIntervalMs: number;
+  retryMaxMs: number;
+  maxAgeMs: number;
+}
+
+export function toStatusWebhookEnv(e: Parsed): StatusWebhookEnv {
+  return {
+    url: e.STATUS_WEBHOOK_URL ?? null,
+    secret: e.STATUS_WEBHOOK_SECRET ?? null,
+    // Each once, in the catalog's order: the setting the triggers read does not depend on how it was typed.
+    statuses: NOTIFICATION_STATUSES.filter((s) => e.STATUS_WEBHOOK_STATUSES.includes(s)),
+    batchSize: e.STATUS_WEBHOOK_BATCH_SIZE,
+    concurrency: e.STATUS_WEBHOOK_CONCURRENCY,
+    timeoutMs: e.STATUS_WEBHOOK_TIMEOUT,
+    pollIntervalMs: e.STATUS_WEBHOOK_POLL_INTERVAL,
+    retryMaxMs: e.STATUS_WEBHOOK_RETRY_MAX,
+    maxAgeMs: e.STATUS_WEBHOOK_MAX_AGE,
+  };
+}

@@ -1,0 +1,201 @@
+import type { Channel, NotificationStatus } from "@herald/domain";
+import { newId } from "@herald/ids";
+import type { Db } from "./client.ts";
+import { pg } from "./raw.ts";
+import { putSetting } from "./settings.ts";
+
+/** The settings row the `notifications` triggers read (migration 0022): absent, they record nothing. */
+export const STATUS_WEBHOOKS_SETTING = "status_webhooks";
+
+/**
+ * Turns the recording of status changes on (the statuses to record) or off
+ * (`null`: the row is deleted, and each statement's trigger only looks it up).
+ * Changes already recorded stay until delivered or expired.
+ */
+export async function configureStatusWebhooks(db: Db, statuses: readonly NotificationStatus[] | null) {
+  if (statuses) await putSetting(db, STATUS_WEBHOOKS_SETTING, { statuses });
+  else await pg(db)`delete from settings where key = ${STATUS_WEBHOOKS_SETTING}`;
+}
+
+/** One recorded change, with what the payload says about its notification (null once the row is gone). */
+export interface RecordedStatusChange {
+  sequence: number;
+  notificationId: string;
+  status: NotificationStatus;
+  previousStatus: NotificationStatus | null;
+  reason: string | null;
+  at: Date;
+  eventId: string | null;
+  userId: string | null;
+  type: string | null;
+  channel: Channel | null;
+}
+
+export interface StatusBatch {
+  /** `swb_…`: the `webhook-id` of every attempt. */
+  id: string;
+  /** Attempts that failed before this one. */
+  attempts: number;
+  changes: RecordedStatusChange[];
+}
+
+export interface ClaimOptions {
+  /** Most changes in a new batch. */
+  size: number;
+  /** How long the batch is this dispatcher's; after that (it died) another one takes it over. */
+  leaseMs: number;
+}
+
+/**
+ * The next batch to POST, leased to the caller: a batch due for a retry (or
+ * left by a dispatcher that died) first, with its own id; else a new one of
+ * the oldest unclaimed changes, unless a batch is waiting for a retry (the
+ * receiver is failing: the backlog waits here, whole, instead of being cut
+ * into batches that each hit it). Null when there is nothing to send.
+ *
+ * A change joins a new batch only if no earlier change of its notification
+ * is left outside that batch: a notification's changes are POSTed one batch
+ * after another, never by two dispatchers at once, and never overtaken by a
+ * retry. Safe under concurrency (SKIP LOCKED): any number of dispatchers.
+ */
+export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<StatusBatch | null> {
+  const sql = pg(db);
+  const lease = `${options.leaseMs} milliseconds`;
+  for (;;) {
+    const [due] = await sql<{ id: string; attempts: number }[]>`
+      update status_webhook_batches set leased_until = now() + ${lease}::interval
+      where id = (
+        select id from status_webhook_batches
+        where next_attempt_at <= now() and (leased_until is null or leased_until < now())
+        order by next_attempt_at limit 1
+        for update skip locked
+      )
+      returning id, attempts`;
+    if (due) {
+      const changes = await loadChanges(db, due.id);
+      if (changes.length > 0) return { id: due.id, attempts: due.attempts, changes };
+      // Every change of it expired: nothing left to send under that id.
+      await sql`delete from status_webhook_batches where id = ${due.id}`;
+      continue;
+    }
+    const id = newId("swb");
+    const [claimed] = await sql<{ n: number }[]>`
+      with cand as (
+        select id, notification_id from status_webhook_changes
+        where batch_id is null and not exists (select 1 from status_webhook_batches where attempts > 0)
+        order by id limit ${options.size}
+        for update skip locked
+      ), ok as (
+        select c.id from cand c
+        where not exists (
+          select 1 from status_webhook_changes o
+          where o.notification_id = c.notification_id and o.id < c.id and o.id not in (select id from cand)
+        )
+      ), upd as (
+        update status_webhook_changes s set batch_id = ${id} from ok where s.id = ok.id returning s.id
+      ), b as (
+        insert into status_webhook_batches (id, leased_until)
+        select ${id}, now() + ${lease}::interval where exists (select 1 from upd)
+      )
+      select count(*)::int as n from upd`;
+    if (!claimed?.n) return null;
+    return { id, attempts: 0, changes: await loadChanges(db, id) };
+  }
+}
+
+async function loadChanges(db: Db, batchId: string): Promise<RecordedStatusChange[]> {
+  const rows = await pg(db)<
+    {
+      id: string;
+      notification_id: string;
+      status: NotificationStatus;
+      previous_status: NotificationStatus | null;
+      reason: string | null;
+      at_ms: number;
+      event_id: string | null;
+      user_id: string | null;
+      type: string | null;
+      channel: Channel | null;
+    }[]
+  >`
+    select c.id, c.notification_id, c.status, c.previous_status, c.reason,
+      (extract(epoch from c.at) * 1000)::float8 as at_ms, n.event_id, n.user_id, n.type, n.channel
+    from status_webhook_changes c left join notifications n on n.id = c.notification_id
+    where c.batch_id = ${batchId}
+    order by c.id`;
+  return rows.map((r) => ({
+    sequence: Number(r.id),
+    notificationId: r.notification_id,
+    status: r.status,
+    previousStatus: r.previous_status,
+    reason: r.reason,
+    at: new Date(r.at_ms),
+    eventId: r.event_id,
+    userId: r.user_id,
+    type: r.type,
+    channel: r.channel,
+  }));
+}
+
+/** The receiver took batch `id`: its changes are done. */
+export async function deleteStatusBatch(db: Db, id: string): Promise<void> {
+  await pg(db)`
+    with changes as (delete from status_webhook_changes where batch_id = ${id})
+    delete from status_webhook_batches where id = ${id}`;
+}
+
+/** The receiver refused batch `id` (or did not answer): it is due again in `delayMs`, same id, same changes. */
+export async function postponeStatusBatch(db: Db, id: string, delayMs: number): Promise<void> {
+  await pg(db)`
+    update status_webhook_batches
+    set attempts = attempts + 1, leased_until = null,
+      next_attempt_at = now() + ${`${Math.max(0, Math.round(delayMs))} milliseconds`}::interval
+    where id = ${id}`;
+}
+
+export interface ExpiredChanges {
+  count: number;
+  /** The oldest dropped change's time; null when none was. */
+  oldest: Date | null;
+  byStatus: Record<string, number>;
+}
+
+/**
+ * Drops up to `limit` changes recorded before `cutoff` (oldest first) that
+ * no dispatcher is POSTing right now, and batches left empty. Changes are
+ * recorded in about time order, so only the oldest `limit` are looked at:
+ * a large backlog costs a bounded scan of the primary key per call.
+ */
+export async function expireStatusChanges(db: Db, cutoff: Date, limit = 5000): Promise<ExpiredChanges> {
+  const rows = await pg(db)<{ status: string; n: number; oldest_ms: number }[]>`
+    with head as (
+      select id from status_webhook_changes where at < ${cutoff.toISOString()}::timestamptz
+        and id <= (select max(id) from (select id from status_webhook_changes order by id limit ${limit}) h)
+    ), doomed as (
+      select c.id from status_webhook_changes c
+      where c.id in (select id from head)
+        and (c.batch_id is null or not exists (
+          select 1 from status_webhook_batches b where b.id = c.batch_id and b.leased_until > now()))
+      for update skip locked
+    ), gone as (
+      delete from status_webhook_changes where id in (select id from doomed)
+      returning id, status, at, batch_id
+    ), emptied as (
+      delete from status_webhook_batches b
+      where b.id in (select batch_id from gone)
+        and not exists (
+          select 1 from status_webhook_changes c where c.batch_id = b.id and c.id not in (select id from gone))
+    )
+    select status, count(*)::int as n, (extract(epoch from min(at)) * 1000)::float8 as oldest_ms
+    from gone group by status`;
+  const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  const count = rows.reduce((sum, r) => sum + r.n, 0);
+  const oldest = rows.length ? new Date(Math.min(...rows.map((r) => r.oldest_ms))) : null;
+  return { count, oldest, byStatus };
+}
+
+/** Changes recorded and not yet delivered (or expired). */
+export async function countStatusChanges(db: Db): Promise<number> {
+  const [row] = await pg(db)<{ n: number }[]>`select count(*)::int as n from status_webhook_changes`;
+  return row?.n ?? 0;
+}
