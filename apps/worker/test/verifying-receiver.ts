@@ -6,17 +6,24 @@ export interface Delivery {
   raw: string;
   headers: Record<string, string>;
   verified: boolean;
+  /** What the receiver answered (0: it was cut off while holding the request). */
+  status: number;
+  receivedAt: number;
+  /** When the answer went out; null until then. */
+  answeredAt: number | null;
 }
 
 /**
- * An ops team's receiver on loopback: verifies each POST with svix's own
- * `Webhook` class (what a Standard Webhooks receiver runs), answers 401 when
- * that fails, and records every delivery, refused ones too.
+ * An ops team's (or an app's) receiver on loopback: verifies each POST with
+ * svix's own `Webhook` class (what a Standard Webhooks receiver runs),
+ * answers 401 when that fails, and records every delivery, refused ones too.
  */
 export async function startVerifyingReceiver(secret: string) {
   const deliveries: Delivery[] = [];
   const verifier = new Webhook(secret);
   let failures = 0;
+  let holdMs = 0;
+  let answerDelay: () => number = () => 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -29,24 +36,55 @@ export async function startVerifyingReceiver(secret: string) {
       } catch {
         verified = false;
       }
-      deliveries.push({ raw, headers, verified });
+      const delivery: Delivery = {
+        raw,
+        headers,
+        verified,
+        status: 0,
+        receivedAt: performance.now(),
+        answeredAt: null,
+      };
+      deliveries.push(delivery);
       const status = !verified ? 401 : failures > 0 ? 500 : 204;
       if (verified && failures > 0) failures--;
-      res.writeHead(status).end();
+      // Recorded as received before the answer: a sender that dies meanwhile never learns it was taken.
+      setTimeout(() => {
+        delivery.status = status;
+        delivery.answeredAt = performance.now();
+        res.writeHead(status).end();
+      }, holdMs || answerDelay());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ops`,
+    url: `http://127.0.0.1:${port}/ops`,
     deliveries,
     verifier,
     /** Answer 500 to the next `n` genuine deliveries (a receiver having a bad minute). */
     failNext(n: number) {
       failures = n;
     },
+    /** Hold every request this long before answering (a slow receiver); 0 answers at once. */
+    hold(ms: number) {
+      holdMs = ms;
+    },
+    /** Each answer waits `delay()` ms (when not holding): receivers whose answers overtake each other. */
+    jitter(delay: () => number) {
+      answerDelay = delay;
+    },
+    /** Stops listening (connections are refused) until `up()`, on the same port. */
+    down: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    up: () => listen(port),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
       }),
   };

@@ -92,14 +92,17 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
           where o.notification_id = c.notification_id and o.id < c.id and o.id not in (select id from cand)
         )
       ), upd as (
-        update status_webhook_changes s set batch_id = ${id} from ok where s.id = ok.id returning s.id
+        update status_webhook_changes s set batch_id = ${id}
+        from ok where s.id = ok.id and s.batch_id is null returning s.id
       ), b as (
         insert into status_webhook_batches (id, leased_until)
         select ${id}, now() + ${lease}::interval where exists (select 1 from upd)
       )
       select count(*)::int as n from upd`;
     if (!claimed?.n) return null;
-    return { id, attempts: 0, changes: await loadChanges(db, id) };
+    const changes = await loadChanges(db, id);
+    if (changes.length > 0) return { id, attempts: 0, changes };
+    await sql`delete from status_webhook_batches where id = ${id}`;
   }
 }
 

@@ -48,12 +48,13 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
   const stopped = new Promise<void>((resolve) => {
     wake = resolve;
   });
-  const pause = (ms: number) =>
-    Promise.race([new Promise<void>((r) => setTimeout(r, ms).unref()), stopped]);
+  const pause = (ms: number) => Promise.race([new Promise<void>((r) => setTimeout(r, ms).unref()), stopped]);
   const count = (field: string, by: number) => {
     deps.redis
       .hincrby(counters, field, by)
-      .catch((err: Error) => logger.warn({ err: err.message, field, by }, "status webhook counter not written"));
+      .catch((err: Error) =>
+        logger.warn({ err: err.message, field, by }, "status webhook counter not written"),
+      );
   };
 
   const expire = async (): Promise<ExpiredChanges> => {

@@ -1,0 +1,109 @@
+import { randomBytes } from "node:crypto";
+import { configureStatusWebhooks, type DbHandle } from "@herald/db";
+import { DEFAULT_STATUS_WEBHOOK_STATUSES, type StatusChange, StatusWebhookSchema } from "@herald/jobs";
+import { testRedisUrl } from "@herald/testkit";
+import { expect } from "vitest";
+import { createWorkerDeps, type WorkerDeps, type WorkerDepsOverrides } from "../src/deps.ts";
+import { loadWorkerEnv } from "../src/env.ts";
+import { type RunningWorkers, startWorkers } from "../src/start-workers.ts";
+import type { Delivery } from "./verifying-receiver.ts";
+
+export const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+
+/** Fast timings for tests: a 50 ms poll, 1 s retries, a 2 s timeout (a 7 s lease). */
+export const FAST = {
+  STATUS_WEBHOOK_POLL_INTERVAL: "50ms",
+  STATUS_WEBHOOK_RETRY_MAX: "1s",
+  STATUS_WEBHOOK_TIMEOUT: "2s",
+};
+
+/**
+ * A worker process's code serving only `maintenance` (so only the status
+ * webhooks and the maintenance jobs), on database `url`.
+ */
+export function startDispatcher(
+  url: string,
+  prefix: string,
+  env: Record<string, string>,
+  overrides: WorkerDepsOverrides = {},
+): { running: RunningWorkers; deps: WorkerDeps; close(): Promise<void> } {
+  const deps = createWorkerDeps(
+    loadWorkerEnv({
+      DATABASE_URL: url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: prefix,
+      NODE_ENV: "test",
+      WORKER_CHANNELS: "maintenance",
+      ...FAST,
+      ...env,
+    }),
+    overrides,
+  );
+  const running = startWorkers(deps);
+  return {
+    running,
+    deps,
+    async close() {
+      await running.close();
+      await deps.close();
+    },
+  };
+}
+
+/**
+ * `count` notifications (`ntf_<tag>_<i>`), created QUEUED with recording on,
+ * then moved through `statuses` one statement per status, all of them at
+ * once: their changes interleave in the outbox as a busy Herald's do.
+ */
+export async function seedChanges(
+  { db, sql }: DbHandle,
+  tag: string,
+  count: number,
+  statuses: string[],
+): Promise<string[]> {
+  await configureStatusWebhooks(db, [...DEFAULT_STATUS_WEBHOOK_STATUSES]);
+  const ids = Array.from({ length: count }, (_, i) => `ntf_${tag}_${String(i).padStart(3, "0")}`);
+  await sql`
+    insert into notifications (id, event_id, recipient_id, user_id, type, category, channel, priority, status, content)
+    select x, 'evt_' || x, 'usr_' || x, 'user-' || x, 'order_placed', 'transactional', 'email', 'normal', 'QUEUED', '{}'::json
+    from unnest(${ids}::text[]) x`;
+  for (const status of statuses)
+    await sql`update notifications set status = ${status}, updated_at = now() where id = any(${ids}::text[])`;
+  return ids;
+}
+
+export async function outboxCount({ sql }: DbHandle): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from status_webhook_changes`;
+  return row!.n;
+}
+
+export async function batchCount({ sql }: DbHandle): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from status_webhook_batches`;
+  return row!.n;
+}
+
+/** The changes of the deliveries the receiver took (2xx), in the order they arrived. */
+export function taken(deliveries: Delivery[]): (StatusChange & { webhookId: string })[] {
+  return deliveries
+    .filter((d) => d.status >= 200 && d.status < 300)
+    .flatMap((d) =>
+      StatusWebhookSchema.parse(JSON.parse(d.raw)).data.map((c) => ({
+        ...c,
+        webhookId: d.headers["webhook-id"]!,
+      })),
+    );
+}
+
+/** Every change taken once, and each notification's in `expected` order. */
+export function expectOncePerNotification(deliveries: Delivery[], expected: Record<string, string[]>): void {
+  const changes = taken(deliveries);
+  const sequences = changes.map((c) => c.sequence);
+  expect(new Set(sequences).size).toBe(sequences.length);
+  const seen: Record<string, string[]> = {};
+  for (const c of changes) (seen[c.notificationId] ??= []).push(c.status);
+  expect(seen).toEqual(expected);
+  for (const id of Object.keys(seen)) {
+    const mine = changes.filter((c) => c.notificationId === id).map((c) => c.sequence);
+    expect(mine).toEqual([...mine].sort((a, b) => a - b));
+  }
+}
