@@ -38,11 +38,11 @@ describe("/docs without internet", () => {
     const res = await page.goto(`${herald.url}/docs`);
     expect(res?.status()).toBe(200);
     const doc = (await herald.call("GET", "/openapi.json")).body;
-    // Routes and the webhooks Herald calls (`webhooks.opsAlert`): the reference lists both.
+    // Routes and the webhooks Herald calls (`webhooks.opsAlert`, `webhooks.notificationStatuses`): the reference lists both.
     const operations = [...Object.values(doc.paths), ...Object.values(doc.webhooks ?? {})].flatMap(
       (item: any) => ["get", "post", "put", "patch", "delete"].filter((m) => item[m]),
     ).length;
-    expect(Object.keys(doc.webhooks ?? {})).toEqual(["opsAlert"]);
+    expect(Object.keys(doc.webhooks ?? {})).toEqual(["opsAlert", "notificationStatuses"]);
     await page.waitForFunction(
       (n) => (globalThis as any).document.querySelectorAll(".opblock").length >= n,
       operations,

@@ -40,6 +40,7 @@ import { PUBLIC_PUSH_ROUTES, registerPush } from "./routes/push.ts";
 import { registerReschedule } from "./routes/reschedule.ts";
 import { registerResendWebhook } from "./routes/resend-webhook.ts";
 import { registerStats } from "./routes/stats.ts";
+import { describeStatusWebhook } from "./routes/status-webhook.ts";
 import { registerSuppressions } from "./routes/suppressions.ts";
 import { registerTopics } from "./routes/topics.ts";
 import { registerTracking } from "./routes/tracking.ts";
@@ -169,6 +170,7 @@ export function createApp(deps: ApiDeps): App {
   registerResendWebhook(app, deps);
   registerTwilioWebhook(app, deps);
   describeOpsAlertWebhook(app);
+  describeStatusWebhook(app);
   registerApiKeys(app, deps, () => auth.forget());
   registerDeadLetters(app, deps);
   registerDashboardSession(app, deps);

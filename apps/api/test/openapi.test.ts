@@ -1,4 +1,9 @@
-import { DeadLetterSampleSchema, OpsAlertSchema } from "@herald/jobs";
+import {
+  DeadLetterSampleSchema,
+  OpsAlertSchema,
+  StatusChangeSchema,
+  StatusWebhookSchema,
+} from "@herald/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operations } from "./openapi-operations.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
@@ -249,7 +254,7 @@ describe("/openapi.json's webhooks, both ways", () => {
   });
 
   it("describes the ops alert the worker POSTs as webhooks.opsAlert, from the worker's own schema", () => {
-    expect(keys(doc.webhooks)).toEqual(["opsAlert"]);
+    expect(keys(doc.webhooks)).toEqual(["notificationStatuses", "opsAlert"]);
     const op = doc.webhooks.opsAlert.post;
     expect(op.summary).toMatch(/OPS_ALERT_WEBHOOK_URL/);
     const alert = bodySchema(op, "application/json");
@@ -262,6 +267,24 @@ describe("/openapi.json's webhooks, both ways", () => {
     // The example is an alert the worker could send.
     expect(OpsAlertSchema.parse(alert.example)).toEqual(alert.example);
     // Standard Webhooks headers, present only when OPS_ALERT_WEBHOOK_SECRET is set.
+    expect(params(op)).toEqual({
+      "header webhook-id": false,
+      "header webhook-timestamp": false,
+      "header webhook-signature": false,
+    });
+    expect(keys(op.responses)).toEqual(["2XX", "default"]);
+  });
+
+  it("describes the status changes the worker POSTs as webhooks.notificationStatuses, from the worker's own schema", () => {
+    const op = doc.webhooks.notificationStatuses.post;
+    expect(op.summary).toMatch(/STATUS_WEBHOOK_URL/);
+    expect(op.requestBody.content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/NotificationStatuses",
+    );
+    const body = bodySchema(op, "application/json");
+    expect(keys(body.properties)).toEqual(keys(StatusWebhookSchema.shape));
+    expect(keys(resolve(body.properties.data.items).properties)).toEqual(keys(StatusChangeSchema.shape));
+    expect(StatusWebhookSchema.parse(body.example)).toEqual(body.example);
     expect(params(op)).toEqual({
       "header webhook-id": false,
       "header webhook-timestamp": false,

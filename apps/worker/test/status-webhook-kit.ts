@@ -100,7 +100,10 @@ export function expectOncePerNotification(deliveries: Delivery[], expected: Reco
   const sequences = changes.map((c) => c.sequence);
   expect(new Set(sequences).size).toBe(sequences.length);
   const seen: Record<string, string[]> = {};
-  for (const c of changes) (seen[c.notificationId] ??= []).push(c.status);
+  for (const c of changes) {
+    seen[c.notificationId] ??= [];
+    seen[c.notificationId]!.push(c.status);
+  }
   expect(seen).toEqual(expected);
   for (const id of Object.keys(seen)) {
     const mine = changes.filter((c) => c.notificationId === id).map((c) => c.sequence);

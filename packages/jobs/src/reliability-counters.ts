@@ -3,10 +3,11 @@ import type { RedisClient } from "./redis-client.ts";
 /**
  * Redis hash holding the reliability counters every worker process adds to
  * (monotonic; the API's `/metrics` exports them as `herald_dead_letters_total`,
- * `herald_ops_alerts_total` and `herald_reconciler_requeued_total`):
+ * `herald_ops_alerts_total`, `herald_reconciler_requeued_total` and the status webhook counters):
  * - `dead_letters_total`, `dead_letters:channel:<channel>`, `dead_letters:type:<type>`
  * - `ops_alerts_sent`, `ops_alerts_failed`, `ops_alerts_logged` (no webhook configured)
  * - `reconciled_events`, `reconciled_notifications` (jobs the reconciler had to re-create)
+ * - `status_webhooks_delivered`, `status_webhooks_expired` (status changes), `status_webhooks_failed` (POSTs)
  *
  * The `{ops}` hash tag keeps it in one Redis Cluster slot with the alert keys.
  */

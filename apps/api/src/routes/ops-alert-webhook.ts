@@ -45,20 +45,24 @@ const retryMinutes = Math.round(((2 ** (attempts - 1) - 1) * backoff.delay) / 60
 const signatureHeader = (description: string, example: string) =>
   z.string().optional().openapi({ description, example });
 
-const SignatureHeaders = z.object({
-  "webhook-id": signatureHeader(
-    "The alert's id: the same on every redelivery of this alert, so a receiver can drop repeats",
-    "ops-alert-1795338000000-k3x9qa",
-  ),
-  "webhook-timestamp": signatureHeader(
-    "Unix seconds when this attempt was sent (new on each redelivery); refuse one far from now",
-    "1795338030",
-  ),
-  "webhook-signature": signatureHeader(
-    "`v1,` + base64 HMAC-SHA256 of `webhook-id.webhook-timestamp.body` under the base64-decoded part of " +
-      "the `whsec_` secret",
-    "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
-  ),
+/** The Standard Webhooks headers of a POST Herald signs; `id` says what `webhook-id` names. */
+export const signatureHeaders = (id: { description: string; example: string }) =>
+  z.object({
+    "webhook-id": signatureHeader(id.description, id.example),
+    "webhook-timestamp": signatureHeader(
+      "Unix seconds when this attempt was sent (new on each redelivery); refuse one far from now",
+      "1795338030",
+    ),
+    "webhook-signature": signatureHeader(
+      "`v1,` + base64 HMAC-SHA256 of `webhook-id.webhook-timestamp.body` under the base64-decoded part of " +
+        "the `whsec_` secret",
+      "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+    ),
+  });
+
+const SignatureHeaders = signatureHeaders({
+  description: "The alert's id: the same on every redelivery of this alert, so a receiver can drop repeats",
+  example: "ops-alert-1795338000000-k3x9qa",
 });
 
 /**

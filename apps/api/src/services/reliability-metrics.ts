@@ -35,6 +35,19 @@ export async function reliabilityFamilies(redis: RedisClient, prefix: string): P
       ALERT_RESULTS.map((result) => ({ labels: { result }, value: value(`ops_alerts_${result}`) })),
     ),
     counterFamily(
+      "herald_status_webhook_changes_total",
+      "Notification status changes by outcome: delivered (STATUS_WEBHOOK_URL answered 2xx for their batch), expired (dropped undelivered after STATUS_WEBHOOK_MAX_AGE).",
+      ["delivered", "expired"].map((result) => ({
+        labels: { result },
+        value: value(`status_webhooks_${result}`),
+      })),
+    ),
+    counterFamily(
+      "herald_status_webhook_failures_total",
+      "Status webhook POSTs refused, unanswered or unreachable (each is retried with backoff).",
+      [{ value: value("status_webhooks_failed") }],
+    ),
+    counterFamily(
       "herald_reconciler_requeued_total",
       "Work the reconciler found without its job and enqueued again, by kind (event: routing; notification: sending).",
       [

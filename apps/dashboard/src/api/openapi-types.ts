@@ -8634,6 +8634,61 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    notificationStatuses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Notification status changes (Herald's worker POSTs them to STATUS_WEBHOOK_URL)
+         * @description Sent when `STATUS_WEBHOOK_URL` is set, for the statuses of `STATUS_WEBHOOK_STATUSES` (default SENT, DELIVERED, READ, FAILED, DEAD, BOUNCED, COMPLAINED, SUPPRESSED, CANCELED). At least once: a batch that gets no 2xx within `STATUS_WEBHOOK_TIMEOUT` (10 s) is sent again, with the same `webhook-id` and changes and a fresh timestamp and signature, after 1 s, 2 s, 4 s… up to `STATUS_WEBHOOK_RETRY_MAX` (5 min) between attempts; changes older than `STATUS_WEBHOOK_MAX_AGE` (24 h) are dropped (logged and counted in `herald_status_webhook_changes_total{result="expired"}`). While a batch is refused, later changes wait and go out after it. A notification's changes arrive in `sequence` order, never two batches of them at once. Signed the Standard Webhooks way with `STATUS_WEBHOOK_SECRET`, as the ops alert: verify with `new Webhook(secret).verify(rawBody, headers)` (`svix` or `standardwebhooks`), then drop a `webhook-id` already processed. Answer 2xx once stored: anything else means try again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The batch's id (`swb_…`): the same on every redelivery of this batch, so a receiver can drop repeats */
+                    "webhook-id"?: string;
+                    /** @description Unix seconds when this attempt was sent (new on each redelivery); refuse one far from now */
+                    "webhook-timestamp"?: string;
+                    /** @description `v1,` + base64 HMAC-SHA256 of `webhook-id.webhook-timestamp.body` under the base64-decoded part of the `whsec_` secret */
+                    "webhook-signature"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotificationStatuses"];
+                };
+            };
+            responses: {
+                /** @description Taken: these changes are not sent again */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Anything else, or no answer in time: the same batch is sent again */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -8710,6 +8765,77 @@ export interface components {
             }[];
             /** @description Where to look and how to retry once the provider works again */
             howToRetry: string;
+        };
+        /**
+         * @description Status changes of notifications, in batches of up to `STATUS_WEBHOOK_BATCH_SIZE`. Fields may be added.
+         * @example {
+         *       "type": "herald.notification_statuses",
+         *       "data": [
+         *         {
+         *           "sequence": 81234,
+         *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *           "eventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "userId": "user-42",
+         *           "type": "order_placed",
+         *           "channel": "email",
+         *           "status": "SENT",
+         *           "previousStatus": "QUEUED",
+         *           "reason": null,
+         *           "at": "2026-11-24T09:00:00.120Z"
+         *         },
+         *         {
+         *           "sequence": 81240,
+         *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *           "eventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "userId": "user-42",
+         *           "type": "order_placed",
+         *           "channel": "email",
+         *           "status": "DELIVERED",
+         *           "previousStatus": "SENT",
+         *           "reason": null,
+         *           "at": "2026-11-24T09:00:01.480Z"
+         *         }
+         *       ]
+         *     }
+         */
+        NotificationStatuses: {
+            /** @enum {string} */
+            type: "herald.notification_statuses";
+            /** @description Changes in `sequence` order, up to `STATUS_WEBHOOK_BATCH_SIZE` (default 100) */
+            data: {
+                /** @description Increases with every change Herald records: a notification's changes come in this order; keep the highest seen per notification to drop a late redelivery */
+                sequence: number;
+                /** @description The notification (`GET /v1/notifications/{id}`) */
+                notificationId: string;
+                /** @description The event it was sent for; null once retention deleted the row */
+                eventId: string | null;
+                /** @description Your user id (`userId` of the event); null once retention deleted the row */
+                userId: string | null;
+                /** @description Its notification type; null once retention deleted the row */
+                type: string | null;
+                /**
+                 * @description Its channel; null once retention deleted the row
+                 * @enum {string|null}
+                 */
+                channel: "push" | "email" | "sms" | "in_app" | null;
+                /**
+                 * @description The status it moved to
+                 * @enum {string}
+                 */
+                status: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED";
+                /**
+                 * @description The status it left (reported or not); null when it was created in `status` (SUPPRESSED)
+                 * @enum {string|null}
+                 */
+                previousStatus: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED" | null;
+                /** @description Why, where Herald records one: a suppression's (`opted_out`, `quiet_hours`…), a FAILED one's `permanent_error` or `device_gone` when no retry follows (null: it will be retried), a cancel's */
+                reason: string | null;
+                /**
+                 * Format: date-time
+                 * @description When Herald recorded the change
+                 */
+                at: string;
+            }[];
         };
         /**
          * @description `userId` and the fields of `PUT /v1/users/{userId}`: fields left out keep their value, null clears one.

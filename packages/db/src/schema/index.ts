@@ -6,6 +6,6 @@ export * from "./outbox.ts";
 export * from "./policy.ts";
 export * from "./recipients.ts";
 export * from "./settings.ts";
+export * from "./status-webhooks.ts";
 export * from "./topics.ts";
 export * from "./tracking.ts";
-export * from "./status-webhooks.ts";
