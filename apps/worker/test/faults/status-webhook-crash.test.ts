@@ -14,7 +14,6 @@ import {
   newSecret,
   outboxCount,
   seedChanges,
-  taken,
 } from "../status-webhook-kit.ts";
 import { startVerifyingReceiver } from "../verifying-receiver.ts";
 
