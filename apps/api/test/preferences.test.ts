@@ -213,6 +213,9 @@ describe("PUT /v1/users/:userId/preferences", () => {
     // The user's own time zone (PUT /v1/users) moves them too.
     expect((await api.call("PUT", "/v1/users/dora", { timezone: "Asia/Tokyo" })).status).toBe(200);
     expect(await reschedules()).toBe(2);
+    // The zone it already has moves nothing (an app that PUTs its whole user on every login).
+    expect((await api.call("PUT", "/v1/users/dora", { timezone: "Asia/Tokyo" })).status).toBe(200);
+    expect(await reschedules()).toBe(2);
     // So does a new zone that comes inline with an event, or with a topic subscription, at once
     // rather than at the reconciler's next pass; the zone it already has asks for nothing.
     const event = (timezone: string, n: number) =>

@@ -157,3 +157,39 @@ describe("a value only PostgreSQL refuses, in a batch", () => {
     expect(await eventCount()).toBe(before + 4);
   });
 });
+
+describe("values PostgreSQL cannot store, in contact data outside events", () => {
+  const refused = (res: { status: number; body: any }, path: string, message: string) => {
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({
+      code: "validation_failed",
+      requestId: expect.any(String),
+      details: [{ path, message }],
+    });
+  };
+
+  it("PUT /v1/users/:userId answers 422 naming the property, as an event's inline user does; nothing stored", async () => {
+    refused(
+      await api.call("PUT", "/v1/users/put_nul", { properties: { name: "Ada\u0000" } }),
+      "properties.name",
+      NUL,
+    );
+    refused(
+      await api.call("PUT", "/v1/users/put_nul", { properties: { "n\ud800": "Ada" } }),
+      "properties.n\\uD800",
+      `key ${SURROGATE}`,
+    );
+    expect((await api.call("GET", "/v1/users/put_nul")).status).toBe(404);
+  });
+
+  it("a topic subscription's contact data answers 422 naming the subscriber; nothing subscribed", async () => {
+    refused(
+      await api.call("POST", "/v1/topics/nul-news/subscribers", {
+        subscribers: ["sub_ok", { userId: "sub_nul", properties: { name: "Ada\u0000" } }],
+      }),
+      "subscribers.1.properties.name",
+      NUL,
+    );
+    expect((await api.call("GET", "/v1/topics/nul-news")).status).toBe(404);
+  });
+});

@@ -1,5 +1,5 @@
 import { newId } from "@herald/ids";
-import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { prepared } from "./prepared.ts";
 import { rowReader } from "./raw.ts";
@@ -18,13 +18,20 @@ export interface RecipientFields {
   properties?: Record<string, unknown>;
 }
 
-/** Creates or updates a recipient; fields left out keep their value. An erased user id starts afresh. */
+/**
+ * Creates or updates a recipient; fields left out keep their value. An erased user id starts afresh.
+ * `digestsMarked`: this write changed the time zone and marked the digest windows to move (the
+ * caller asks the worker); the same time zone sent again marks nothing.
+ */
 export async function upsertRecipient(
   db: Db,
   externalId: string,
   fields: RecipientFields,
-): Promise<RecipientRow> {
-  const [row] = await upsert(db, externalId, fields, true).returning();
+): Promise<RecipientRow & { digestsMarked: boolean }> {
+  const [row] = await upsert(db, externalId, fields, true).returning({
+    ...getTableColumns(recipients),
+    digestsMarked: markedNow,
+  });
   return row!;
 }
 

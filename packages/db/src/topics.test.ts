@@ -87,3 +87,18 @@ describe("listTopics with a prefix", () => {
     ]);
   });
 });
+
+describe("addTopicSubscribers' lock order", () => {
+  it("creates new users in user id order, so a transaction creating some of them waits instead of deadlocking", async () => {
+    let subscribing: Promise<unknown> | undefined;
+    await h.sql.begin(async (tx) => {
+      await tx`insert into recipients (id, external_id) values ('usr_lock_a', 'lock-a')`;
+      // Given "lock-z" first: in that order the subscription would hold lock-z while it waits for lock-a.
+      subscribing = addTopicSubscribers(h.db, "lock-order", [{ userId: "lock-z" }, { userId: "lock-a" }]);
+      subscribing.catch(() => {});
+      await eventually(async () => ((await waitingForLocks()) >= 1 ? true : null));
+      await tx`insert into recipients (id, external_id) values ('usr_lock_z', 'lock-z')`;
+    });
+    await expect(subscribing).resolves.toMatchObject({ added: 2 });
+  });
+});

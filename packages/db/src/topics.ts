@@ -1,5 +1,6 @@
 import { newId } from "@herald/ids";
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
+import { byteOrder } from "./byte-order.ts";
 import type { Db } from "./client.ts";
 import type { TimeKeyPosition } from "./cursor.ts";
 import type { RecipientFields } from "./recipients.ts";
@@ -46,7 +47,8 @@ export async function addTopicSubscribers(
   inputs: TopicSubscriberInput[],
 ): Promise<{ added: number; digestsUnsettled: string[] }> {
   const byUser = new Map(inputs.map((i) => [i.userId, i]));
-  const items = [...byUser.values()];
+  // In user id order as upsertRecipients and ingest lock them: overlapping writers wait, not deadlock.
+  const items = [...byUser.values()].sort((a, b) => byteOrder(a.userId, b.userId));
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await holdTopic(t, key);
@@ -66,7 +68,12 @@ export async function addTopicSubscribers(
       .where(inArray(recipients.externalId, [...byUser.keys()]));
     const added = await t
       .insert(topicSubscribers)
-      .values(ids.map((r) => ({ topicKey: key, recipientId: r.id })))
+      .values(
+        ids
+          .map((r) => r.id)
+          .sort(byteOrder)
+          .map((recipientId) => ({ topicKey: key, recipientId })),
+      )
       .onConflictDoNothing()
       .returning({ id: topicSubscribers.recipientId });
     return { added: added.length, digestsUnsettled };

@@ -33,7 +33,7 @@ import {
   NewDeviceSchema,
   serializeDevice,
   serializeUser,
-  UserFields,
+  UserBody,
   UserSchema,
 } from "../schemas/user.ts";
 import { askToMoveDigests } from "../services/digest-moves.ts";
@@ -57,7 +57,7 @@ const putUser = createRoute({
   middleware: [requireScope("users:write")] as const,
   request: {
     params: UserIdParam,
-    body: { required: true, content: { "application/json": { schema: UserFields } } },
+    body: { required: true, content: { "application/json": { schema: UserBody } } },
   },
   responses: { 200: jsonResponse(UserSchema, "The recipient"), ...commonErrors },
 });
@@ -193,7 +193,7 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     const { userId } = c.req.valid("param");
     const body = c.req.valid("json");
     const r = await upsertRecipient(deps.db, userId, body);
-    if (body.timezone !== undefined) await askToMoveDigests(deps, [r.id]);
+    if (r.digestsMarked) await askToMoveDigests(deps, [r.id]);
     return c.json(serializeUser(r, await listDevices(deps.db, r.id)), 200);
   });
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Timestamp, UserId } from "./common.ts";
+import { refuseUnstorableStrings } from "./storable-values.ts";
 import { UserWithId } from "./user.ts";
 
 /** Lower-case letters and digits, then also `.`, `_`, `:` and `-`; at most 128 characters. */
@@ -24,6 +25,8 @@ export const SubscriberInput = z.union([
 export const AddSubscribersSchema = z
   .object({ subscribers: z.array(SubscriberInput).min(1).max(1000) })
   .strict()
+  // Contact data PostgreSQL would refuse (a NUL, a lone surrogate): a 422 naming it, not the INSERT's 400.
+  .superRefine(refuseUnstorableStrings)
   .openapi("AddTopicSubscribers", {
     example: {
       subscribers: [

@@ -3,6 +3,7 @@ import { webPushKeysProblem } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { isoDate, Locale, PhoneE164, Timestamp, TimeZone, UserId } from "./common.ts";
 import { exampleDevice, exampleUser } from "./examples.ts";
+import { refuseUnstorableStrings } from "./storable-values.ts";
 
 /** Inline recipient data on an event, or the body of `PUT /v1/users/:userId`. Null clears a field. */
 export const UserFields = z
@@ -26,6 +27,9 @@ export const UserFields = z
       properties: { name: "Ada" },
     },
   });
+
+/** The body of `PUT /v1/users/:userId`: {@link UserFields}, and nothing PostgreSQL would refuse (422 naming it). */
+export const UserBody = UserFields.superRefine(refuseUnstorableStrings);
 
 /** A user's id and fields: an item of `POST /v1/users/batch`, or a topic subscriber with contact data. */
 export const UserWithId = UserFields.extend({ userId: UserId }).strict();

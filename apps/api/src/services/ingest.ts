@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  byteOrder,
   type Db,
   discardEvents,
   type EventRow,
@@ -220,7 +221,7 @@ export async function ingestEvents(deps: ApiDeps, valid: ValidEvent[], round = 0
         const upserts = rows
           .map((r, i) => ({ created: r.created, request: valid[i]!.request }))
           .filter((u) => u.created && u.request.user && u.request.userId)
-          .sort((a, b) => (a.request.userId! < b.request.userId! ? -1 : 1));
+          .sort((a, b) => byteOrder(a.request.userId!, b.request.userId!));
         for (const { request } of upserts) {
           const marked = await upsertInlineRecipient(db, request.userId!, request.user!);
           if (marked) digestsUnsettled.push(marked);
