@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
+import { ListRow } from "../components/list-row.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { PagedView } from "../components/paged-view.tsx";
 import { Empty } from "../components/states.tsx";
@@ -115,15 +116,12 @@ export function TopicDetailPage({ topicKey }: { topicKey: string }) {
             <ul className="user-list">
               {rows.map((s) => (
                 <li key={s.userId} data-subscriber={s.userId}>
-                  <Link href={`/users/${encodeURIComponent(s.userId)}`} className="user-row">
-                    <span className="avatar" aria-hidden="true">
-                      {s.userId.slice(0, 1).toUpperCase()}
-                    </span>
-                    <span className="user-main">
-                      <span className="user-id">{s.userId}</span>
-                    </span>
-                    <span className="muted small hide-sm">subscribed {when(s.subscribedAt)}</span>
-                  </Link>
+                  <ListRow
+                    href={`/users/${encodeURIComponent(s.userId)}`}
+                    initial={s.userId.slice(0, 1).toUpperCase()}
+                    title={s.userId}
+                    aside={`subscribed ${when(s.subscribedAt)}`}
+                  />
                 </li>
               ))}
             </ul>

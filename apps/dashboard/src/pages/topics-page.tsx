@@ -1,12 +1,12 @@
-import { type FormEvent, useEffect, useState } from "react";
 import { api, unwrap } from "../api/client.ts";
+import { ListRow } from "../components/list-row.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { PagedView } from "../components/paged-view.tsx";
+import { useSearchForm } from "../components/search-form.tsx";
 import { Empty } from "../components/states.tsx";
 import { subscribersText } from "../components/topic-text.ts";
 import { ago } from "../format.ts";
 import { usePagedList } from "../paged-list.ts";
-import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
 
 /**
  * Topics per page. Each page counts its topics' subscribers exactly, at
@@ -20,11 +20,10 @@ const usablePrefix = (text: string) => /^[\x20-\x7e]{0,128}$/.test(text);
 
 /** The topics in key order (`GET /v1/topics`), found by the start of their key. */
 export function TopicsPage() {
-  const { search } = useLocation();
-  const setSearch = useSearchParamsUpdater();
-  const prefix = search.get("prefix") ?? "";
-  const [text, setText] = useState(prefix);
-  useEffect(() => setText(prefix), [prefix]);
+  const { value: prefix, form } = useSearchForm("prefix", {
+    label: "Search topics by key prefix",
+    placeholder: "start of a topic key, e.g. news.",
+  });
   const valid = usablePrefix(prefix);
   const topics = usePagedList({
     queryKey: ["topics", prefix],
@@ -41,28 +40,13 @@ export function TopicsPage() {
       return { ...page, data: page.data.map((t) => ({ ...t, id: t.key })) };
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setSearch({ prefix: text.trim() || undefined });
-  };
   return (
     <>
       <PageHeader
         title="Topics"
         subtitle="Named audiences: an event sent to a topic goes to every user subscribed to it. Your app subscribes users."
       />
-      <form className="search" onSubmit={submit}>
-        <input
-          type="search"
-          aria-label="Search topics by key prefix"
-          placeholder="start of a topic key, e.g. news."
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-        <button type="submit" className="btn btn-primary">
-          Search
-        </button>
-      </form>
+      {form}
       <Card className="flush">
         {!valid ? (
           <Empty title="Not a topic key prefix">
@@ -83,16 +67,14 @@ export function TopicsPage() {
               <ul className="user-list topics">
                 {rows.map((t) => (
                   <li key={t.key} data-topic={t.key}>
-                    <Link href={`/topics/${encodeURIComponent(t.key)}`} className="user-row">
-                      <span className="avatar" aria-hidden="true">
-                        #
-                      </span>
-                      <span className="user-main">
-                        <span className="user-id mono">{t.key}</span>
-                        <span className="muted small">{subscribersText(t.subscriberCount)}</span>
-                      </span>
-                      <span className="muted small hide-sm">created {ago(t.createdAt)}</span>
-                    </Link>
+                    <ListRow
+                      href={`/topics/${encodeURIComponent(t.key)}`}
+                      initial="#"
+                      title={t.key}
+                      titleClass="user-id mono"
+                      detail={subscribersText(t.subscriberCount)}
+                      aside={`created ${ago(t.createdAt)}`}
+                    />
                   </li>
                 ))}
               </ul>
