@@ -57,6 +57,7 @@ export { loadBatchRequest, loadSendContexts, type SendContextRow } from "./send-
 export * from "./settings.ts";
 export { listStaleEvents, listStaleNotifications } from "./stale-work.ts";
 export * from "./stats.ts";
+export * from "./status-webhook-backlog.ts";
 export * from "./status-webhooks.ts";
 export * from "./suppressions.ts";
 export * from "./table-statistics.ts";

@@ -147,13 +147,52 @@ export async function deleteStatusBatch(db: Db, id: string): Promise<void> {
     delete from status_webhook_batches where id = ${id}`;
 }
 
-/** The receiver refused batch `id` (or did not answer): it is due again in `delayMs`, same id, same changes. */
-export async function postponeStatusBatch(db: Db, id: string, delayMs: number): Promise<void> {
-  await pg(db)`
-    update status_webhook_batches
-    set attempts = attempts + 1, leased_until = null,
-      next_attempt_at = now() + ${`${Math.max(0, Math.round(delayMs))} milliseconds`}::interval
-    where id = ${id}`;
+/** Longest `last_error` kept: a status line or a connection error, not a body. */
+export const STATUS_BATCH_ERROR_MAX = 300;
+
+/** A refused batch after `postponeStatusBatch`: how long it has been failing. */
+export interface PostponedBatch {
+  /** Failed attempts, this one included. */
+  attempts: number;
+  /** When the batch was first claimed (its first attempt began). */
+  since: Date;
+  /** When the failed attempt before this one ended; null on the first failure. */
+  previousAttemptAt: Date | null;
+  /** PostgreSQL's clock as it recorded this failure (the other times are on it too). */
+  at: Date;
+}
+
+/**
+ * The receiver refused batch `id` (or did not answer): it is due again in
+ * `delayMs`, same id, same changes. `error` is kept for the operator
+ * (the dashboard's overview), cut to 300 characters: pass what the dispatcher
+ * logs (`answered 503`), never a body. Null when the batch is gone (expired).
+ */
+export async function postponeStatusBatch(
+  db: Db,
+  id: string,
+  delayMs: number,
+  error: string,
+): Promise<PostponedBatch | null> {
+  const [row] = await pg(db)<
+    { attempts: number; since_ms: number; previous_ms: number | null; at_ms: number }[]
+  >`
+    with old as (select id, last_attempt_at from status_webhook_batches where id = ${id})
+    update status_webhook_batches b
+    set attempts = b.attempts + 1, leased_until = null,
+      next_attempt_at = now() + ${`${Math.max(0, Math.round(delayMs))} milliseconds`}::interval,
+      last_error = ${error.slice(0, STATUS_BATCH_ERROR_MAX)}, last_attempt_at = now()
+    from old where b.id = old.id
+    returning b.attempts, (extract(epoch from b.created_at) * 1000)::float8 as since_ms,
+      (extract(epoch from old.last_attempt_at) * 1000)::float8 as previous_ms,
+      (extract(epoch from now()) * 1000)::float8 as at_ms`;
+  if (!row) return null;
+  return {
+    attempts: row.attempts,
+    since: new Date(row.since_ms),
+    previousAttemptAt: row.previous_ms === null ? null : new Date(row.previous_ms),
+    at: new Date(row.at_ms),
+  };
 }
 
 export interface ExpiredChanges {

@@ -47,6 +47,13 @@ export const statusWebhookBatches = pgTable(
     nextAttemptAt: at("next_attempt_at").notNull().defaultNow(),
     /** A dispatcher is POSTing it until then; one that died leaves it to be taken over after. */
     leasedUntil: at("leased_until"),
+    /**
+     * Why the last attempt failed, for the operator (`answered 503`, `unreachable: ECONNREFUSED`):
+     * the dispatcher's own words, never the body sent or received; at most 300 characters.
+     */
+    lastError: text("last_error"),
+    /** When the last failed attempt ended; null until one did. */
+    lastAttemptAt: at("last_attempt_at"),
     createdAt: createdAt(),
   },
   (t) => [index("status_webhook_batches_due_idx").on(t.nextAttemptAt)],
