@@ -5,6 +5,7 @@ import {
   deleteStatusBatch,
   type ExpiredChanges,
   expireStatusChanges,
+  type PostponedBatch,
   postponeStatusBatch,
 } from "@herald/db";
 import { reliabilityCountersKey } from "@herald/jobs";
@@ -17,6 +18,11 @@ const LEASE_SLACK_MS = 5000;
 const FIRST_RETRY_MS = 1000;
 /** Waits of a dispatcher that cannot reach PostgreSQL. */
 const DATABASE_RETRY_MS = 2000;
+/**
+ * A batch failing this long gets one error-level log line (alerting usually
+ * watches those): past the retries of a blip, long before `STATUS_WEBHOOK_MAX_AGE`.
+ */
+export const STUCK_BATCH_ALERT_MS = 10 * 60_000;
 
 export interface StatusWebhooks {
   /** Drops the changes older than `STATUS_WEBHOOK_MAX_AGE` now (the dispatcher does so every minute). */
@@ -28,6 +34,19 @@ export interface StatusWebhooks {
 /** The wait before attempt `failed + 1` of a batch that failed `failed` times. */
 export function retryWait(failed: number, maxMs: number): number {
   return Math.min(maxMs, FIRST_RETRY_MS * 2 ** Math.max(0, failed - 1));
+}
+
+/**
+ * Whether this failure is the first past `STUCK_BATCH_ALERT_MS` of the batch
+ * failing: decided on the row's own times, so one line per batch whichever
+ * process made the attempt, and none repeated after a restart.
+ */
+export function crossedStuckThreshold(p: PostponedBatch): boolean {
+  const failing = (d: Date) => d.getTime() - p.since.getTime();
+  return (
+    failing(p.at) >= STUCK_BATCH_ALERT_MS &&
+    (!p.previousAttemptAt || failing(p.previousAttemptAt) < STUCK_BATCH_ALERT_MS)
+  );
 }
 
 /**
@@ -101,12 +120,21 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       return "sent";
     }
     const wait = retryWait(batch.attempts + 1, env.retryMaxMs);
-    await postponeStatusBatch(deps.db, batch.id, wait);
+    const postponed = await postponeStatusBatch(deps.db, batch.id, wait, outcome.error);
     count("status_webhooks_failed", 1);
-    logger.warn(
-      { batch: batch.id, changes: batch.changes.length, attempt: batch.attempts + 1, retryInMs: wait },
-      `status webhook ${outcome.error}`,
-    );
+    const line = {
+      batch: batch.id,
+      changes: batch.changes.length,
+      attempt: batch.attempts + 1,
+      retryInMs: wait,
+    };
+    logger.warn(line, `status webhook ${outcome.error}`);
+    if (postponed && crossedStuckThreshold(postponed)) {
+      logger.error(
+        { ...line, failingSince: postponed.since.toISOString(), error: outcome.error },
+        `status webhooks: STATUS_WEBHOOK_URL has failed every POST for ${Math.round((postponed.at.getTime() - postponed.since.getTime()) / 60_000)} min; changes wait in PostgreSQL (dropped after STATUS_WEBHOOK_MAX_AGE)`,
+      );
+    }
     return { retryInMs: wait };
   };
 
