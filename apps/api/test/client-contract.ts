@@ -11,6 +11,7 @@
  */
 import type * as client from "@herald/client";
 import type { ApiKeyScope } from "@herald/db";
+import type { OpsAlertSchema, StatusChangeSchema, StatusWebhookSchema } from "@herald/jobs";
 import type { z } from "@hono/zod-openapi";
 import type { components, paths } from "../../dashboard/src/api/openapi-types.ts";
 import type {
@@ -311,4 +312,12 @@ export type Contract = [
       Returns<Herald["apiKeys"]["rotate"]>
     >
   >,
+  // The webhook bodies the client types (verifyWebhook's answer), written by hand to keep the client
+  // free of zod: the same fields as the worker's schemas, in both directions.
+  Assert<Answers<z.infer<typeof StatusChangeSchema>, client.StatusChange>>,
+  Assert<Answers<client.StatusChange, z.infer<typeof StatusChangeSchema>>>,
+  Assert<Answers<z.infer<typeof StatusWebhookSchema>, client.StatusWebhookPayload>>,
+  Assert<Answers<client.StatusWebhookPayload, z.infer<typeof StatusWebhookSchema>>>,
+  Assert<Answers<z.infer<typeof OpsAlertSchema>, client.OpsAlertPayload>>,
+  Assert<Answers<client.OpsAlertPayload, z.infer<typeof OpsAlertSchema>>>,
 ];

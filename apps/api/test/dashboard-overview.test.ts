@@ -1,7 +1,14 @@
-import { insertEvents, insertNotifications, upsertRecipient } from "@herald/db";
+import {
+  claimStatusBatch,
+  configureStatusWebhooks,
+  insertEvents,
+  insertNotifications,
+  postponeStatusBatch,
+  upsertRecipient,
+} from "@herald/db";
 import { freePort } from "@herald/devstack";
 import { newId } from "@herald/ids";
-import { QUEUE_NAMES } from "@herald/jobs";
+import { QUEUE_NAMES, reliabilityCountersKey } from "@herald/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
@@ -90,6 +97,57 @@ describe("GET /v1/dashboard/overview", () => {
     }
   });
 
+  it("status webhooks off: says so, with nothing waiting and nothing retried", async () => {
+    const res = await api.call("GET", "/v1/dashboard/overview");
+    expect(res.body.statusWebhooks).toEqual({
+      enabled: false,
+      statuses: [],
+      waiting: 0,
+      waitingEstimated: false,
+      oldestAt: null,
+      oldestAgeSeconds: 0,
+      totals: { delivered: 0, failed: 0, expired: 0 },
+      retrying: null,
+    });
+  });
+
+  it("status webhooks on with a failing receiver: the changes waiting, the workers' totals and the batch retried", async () => {
+    const fresh = await createTestApi();
+    try {
+      const { db } = fresh.deps;
+      await configureStatusWebhooks(db, ["SENT", "DEAD"]);
+      await fresh.db.sql`insert into status_webhook_changes (notification_id, status, at)
+        select 'ntf_ov_' || g, 'SENT', now() - interval '600 seconds' + make_interval(secs => g) from generate_series(1, 7) g`;
+      // As a dispatcher whose POST of the first 5 was refused twice.
+      const batch = (await claimStatusBatch(db, { size: 5, leaseMs: 60_000 }))!;
+      await postponeStatusBatch(db, batch.id, 1000, "unreachable: ECONNREFUSED");
+      await postponeStatusBatch(db, batch.id, 120_000, "answered 503");
+      await fresh.deps.redis.hset(reliabilityCountersKey(fresh.deps.queues.prefix), {
+        status_webhooks_delivered: 40,
+        status_webhooks_failed: 2,
+        status_webhooks_expired: 1,
+      });
+
+      const s = (await fresh.call("GET", "/v1/dashboard/overview")).body.statusWebhooks;
+      expect(s).toMatchObject({
+        enabled: true,
+        statuses: ["SENT", "DEAD"],
+        waiting: 7,
+        waitingEstimated: false,
+        totals: { delivered: 40, failed: 2, expired: 1 },
+        retrying: { batchId: batch.id, attempts: 2, lastError: "answered 503" },
+      });
+      expect(s.oldestAgeSeconds).toBeGreaterThanOrEqual(599);
+      expect(s.oldestAgeSeconds).toBeLessThan(610);
+      expect(Date.parse(s.oldestAt)).toBeLessThan(Date.now() - 598_000);
+      const next = Date.parse(s.retrying.nextAttemptAt) - Date.parse(s.retrying.lastAttemptAt);
+      expect(next).toBe(120_000);
+      expect(Date.parse(s.retrying.since)).toBeLessThanOrEqual(Date.parse(s.retrying.lastAttemptAt));
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("says the queue store is unreachable with Redis down, instead of empty queues", async () => {
     // Nothing listens on a free port: every Redis call is refused, as when Redis is down.
     const down = await createTestApi({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
@@ -97,6 +155,8 @@ describe("GET /v1/dashboard/overview", () => {
       const res = await down.call("GET", "/v1/dashboard/overview");
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ queues: [], queuesUnavailable: true, deadLetters: 0 });
+      // What PostgreSQL knows of the status webhooks too; the workers' totals are in Redis.
+      expect(res.body.statusWebhooks).toMatchObject({ enabled: false, waiting: 0, totals: null });
       expect(res.body.activity).toHaveLength(12); // what PostgreSQL knows is still shown
     } finally {
       await down.close();

@@ -1,3 +1,4 @@
+import { configureStatusWebhooks } from "@herald/db";
 import { reliabilityCountersKey } from "@herald/jobs";
 import { sharedMetricsWriter } from "@herald/metrics";
 import { prometheusFormatProblems } from "@herald/testkit";
@@ -90,6 +91,33 @@ describe("GET /metrics", () => {
     ]) {
       expect(after.split("\n")).toContain(line);
     }
+  });
+
+  it("reports the status webhook changes waiting and the oldest one's age, from PostgreSQL", async () => {
+    const scrape = async () => {
+      const res = await api.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+      const text = await res.text();
+      expect(prometheusFormatProblems(text)).toEqual([]);
+      return text.split("\n");
+    };
+    const value = (lines: string[], name: string) =>
+      Number(lines.find((l) => l.startsWith(`${name} `))?.split(" ")[1]);
+    const before = await scrape();
+    expect(before).toContain("# TYPE herald_status_webhook_backlog gauge");
+    expect(before).toContain("herald_status_webhook_backlog 0");
+    expect(before).toContain("herald_status_webhook_oldest_age_seconds 0");
+    expect(before).toContain('herald_metrics_source_up{source="postgres"} 1');
+
+    // As the notifications triggers record changes while the receiver is down.
+    await configureStatusWebhooks(api.deps.db, ["SENT"]);
+    await api.db.sql`insert into status_webhook_changes (notification_id, status, at)
+      values ('ntf_m1', 'SENT', now() - interval '120 seconds'), ('ntf_m2', 'SENT', now() - interval '5 seconds')`;
+    const after = await scrape();
+    expect(value(after, "herald_status_webhook_backlog")).toBe(2);
+    const age = value(after, "herald_status_webhook_oldest_age_seconds");
+    expect(age).toBeGreaterThanOrEqual(120);
+    expect(age).toBeLessThan(130);
+    await api.db.sql`truncate status_webhook_changes`;
   });
 
   it("counts this process's requests by method, route pattern and status, with their durations", async () => {

@@ -1,6 +1,6 @@
 import { within } from "@herald/config";
-import { countDeadByChannel, providerHealth, recentActivity } from "@herald/db";
-import { QUEUE_NAMES } from "@herald/jobs";
+import { countDeadByChannel, providerHealth, recentActivity, statusWebhookBacklog } from "@herald/db";
+import { QUEUE_NAMES, readReliabilityCounters } from "@herald/jobs";
 import { createRoute } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
@@ -8,6 +8,7 @@ import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors } from "../schemas/common.ts";
 import { OverviewSchema } from "../schemas/dashboard.ts";
 import { queueSnapshot } from "../services/queue-metrics.ts";
+import { oldestAgeSeconds } from "../services/status-webhook-metrics.ts";
 
 // Longer than a healthy Redis ever takes, short enough for a page that refreshes every 5 s.
 const QUEUE_READ_MS = 2000;
@@ -20,7 +21,8 @@ const overview = createRoute({
   description:
     "Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status " +
     "timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out " +
-    "of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues.",
+    "of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues. " +
+    "`statusWebhooks`: whether they are on, the changes waiting, the workers' totals and the batch being retried.",
   middleware: [requireScope("read")] as const,
   responses: {
     200: { description: "The overview", content: { "application/json": { schema: OverviewSchema } } },
@@ -31,7 +33,7 @@ const overview = createRoute({
 /** The dashboard's landing page data in one call. */
 export function registerDashboardOverview(app: App, deps: ApiDeps): void {
   app.openapi(overview, async (c) => {
-    const [snapshots, dead, activity, providers] = await Promise.all([
+    const [snapshots, dead, activity, providers, backlog, counters] = await Promise.all([
       Promise.all(
         QUEUE_NAMES.map((name) =>
           within(queueSnapshot(deps.redis, deps.queues.lanes(name)), QUEUE_READ_MS).then(
@@ -43,7 +45,10 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
       countDeadByChannel(deps.db),
       recentActivity(deps.db, 60, 5),
       providerHealth(deps.db, 60),
+      statusWebhookBacklog(deps.db),
+      within(readReliabilityCounters(deps.redis, deps.queues.prefix), QUEUE_READ_MS).catch(() => null),
     ]);
+    const retrying = backlog.retrying;
     return c.json(
       {
         queues: snapshots.filter((s) => s !== null),
@@ -55,6 +60,27 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
           errorRate: p.sent + p.failed === 0 ? 0 : p.failed / (p.sent + p.failed),
           lastErrorAt: p.lastErrorAt?.toISOString() ?? null,
         })),
+        statusWebhooks: {
+          enabled: backlog.enabled,
+          statuses: backlog.statuses,
+          waiting: backlog.waiting,
+          waitingEstimated: backlog.waitingEstimated,
+          oldestAt: backlog.oldestAt?.toISOString() ?? null,
+          oldestAgeSeconds: oldestAgeSeconds(backlog),
+          totals: counters && {
+            delivered: counters.status_webhooks_delivered ?? 0,
+            failed: counters.status_webhooks_failed ?? 0,
+            expired: counters.status_webhooks_expired ?? 0,
+          },
+          retrying: retrying && {
+            batchId: retrying.id,
+            attempts: retrying.attempts,
+            since: retrying.since.toISOString(),
+            nextAttemptAt: retrying.nextAttemptAt.toISOString(),
+            lastError: retrying.lastError,
+            lastAttemptAt: retrying.lastAttemptAt?.toISOString() ?? null,
+          },
+        },
         generatedAt: new Date().toISOString(),
       },
       200,

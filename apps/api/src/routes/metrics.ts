@@ -19,6 +19,7 @@ import type { App } from "../hono-env.ts";
 import { ErrorSchema } from "../schemas/common.ts";
 import { type QueueSnapshot, queueSnapshot } from "../services/queue-metrics.ts";
 import { reliabilityFamilies } from "../services/reliability-metrics.ts";
+import { statusWebhookFamilies } from "../services/status-webhook-metrics.ts";
 
 // Process metrics (CPU, memory, event loop) are per process: one set per process, made on first use.
 let processMetrics: ProcessMetrics | undefined;
@@ -114,8 +115,12 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
   if (!reliability) up.redis = 0;
   families.push(...(reliability ?? []));
 
-  const dead = await countDeadByChannel(deps.db).catch(() => null);
-  if (!dead) up.postgres = 0;
+  const [dead, statusWebhooks] = await Promise.all([
+    countDeadByChannel(deps.db).catch(() => null),
+    statusWebhookFamilies(deps).catch(() => null),
+  ]);
+  if (!dead || !statusWebhooks) up.postgres = 0;
+  families.push(...(statusWebhooks ?? []));
   const deadQueue = queues.find(([q]) => q === "dead_letter")?.[1];
   families.push(
     gaugeFamily(
@@ -169,7 +174,7 @@ export function registerMetrics(app: App, deps: ApiDeps): void {
     description:
       "Queue depth and oldest-job age per queue, jobs completed/failed, send latency histogram per channel " +
       "and priority, provider errors by class, dead-letter size, dead letters and ops alerts counted, reconciler " +
-      "re-enqueues, plus the API process' own metrics " +
+      "re-enqueues, status webhook changes waiting and the oldest one's age, plus the API process' own metrics " +
       "(CPU, memory, event loop; requests by method, route and status, and their durations). " +
       "Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.",
     // The token only when METRICS_TOKEN is set; open otherwise.

@@ -1,4 +1,4 @@
-import { CATEGORIES as CATEGORY_MAP, CHANNELS, PRIORITIES } from "@herald/domain";
+import { CATEGORIES as CATEGORY_MAP, CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { Timestamp } from "./common.ts";
 import { exampleIds } from "./examples.ts";
@@ -46,6 +46,49 @@ const QueueCounts = z.object({
   oldestWaitingAgeSeconds: z.number(),
 });
 
+const StatusWebhooksOverview = z
+  .object({
+    enabled: z.boolean().openapi({
+      description:
+        "Whether PostgreSQL records status changes (a maintenance worker has STATUS_WEBHOOK_URL set)",
+    }),
+    statuses: z
+      .array(z.enum(NOTIFICATION_STATUSES))
+      .openapi({ description: "Statuses reported; empty when off" }),
+    waiting: z.number().int().openapi({ description: "Changes recorded and not yet delivered (or dropped)" }),
+    waitingEstimated: z
+      .boolean()
+      .openapi({ description: "`waiting` is estimated from the changes' ids (more than 10,000 wait)" }),
+    oldestAt: Timestamp.nullable().openapi({ description: "When the oldest waiting change was recorded" }),
+    oldestAgeSeconds: z.number().openapi({ description: "Its age (0 when none waits)" }),
+    totals: z
+      .object({
+        delivered: z.number().int().openapi({ description: "Changes the receiver took (2xx)" }),
+        failed: z.number().int().openapi({ description: "POSTs refused, unanswered or unreachable" }),
+        expired: z.number().int().openapi({ description: "Changes dropped after STATUS_WEBHOOK_MAX_AGE" }),
+      })
+      .nullable()
+      .openapi({
+        description: "Counted by the workers since Redis was last emptied; null when Redis did not answer",
+      }),
+    retrying: z
+      .object({
+        batchId: z.string().openapi({ description: "Its `webhook-id`" }),
+        attempts: z.number().int().openapi({ description: "Failed attempts so far" }),
+        since: Timestamp.openapi({ description: "When its first attempt began" }),
+        nextAttemptAt: Timestamp,
+        lastError: z.string().nullable().openapi({
+          description: "Why the last attempt failed (`answered 503`, `unreachable: ECONNREFUSED`)",
+        }),
+        lastAttemptAt: Timestamp.nullable(),
+      })
+      .nullable()
+      .openapi({
+        description: "The batch being retried: the receiver is failing; later changes wait behind it",
+      }),
+  })
+  .openapi("DashboardStatusWebhooks");
+
 export const OverviewSchema = z
   .object({
     queues: z.array(QueueCounts),
@@ -66,6 +109,7 @@ export const OverviewSchema = z
         lastErrorAt: Timestamp.nullable(),
       }),
     ),
+    statusWebhooks: StatusWebhooksOverview,
     generatedAt: Timestamp,
   })
   .openapi("DashboardOverview", {
@@ -85,6 +129,23 @@ export const OverviewSchema = z
           lastErrorAt: "2026-11-24T09:03:10.000Z",
         },
       ],
+      statusWebhooks: {
+        enabled: true,
+        statuses: ["SENT", "DELIVERED", "READ", "FAILED", "DEAD"],
+        waiting: 1240,
+        waitingEstimated: false,
+        oldestAt: "2026-11-24T08:41:12.000Z",
+        oldestAgeSeconds: 1428,
+        totals: { delivered: 51200, failed: 9, expired: 0 },
+        retrying: {
+          batchId: "swb_01jd8q3k5m6n7p8q9r0s1t2v3w",
+          attempts: 9,
+          since: "2026-11-24T08:41:12.300Z",
+          nextAttemptAt: "2026-11-24T09:07:10.000Z",
+          lastError: "answered 503",
+          lastAttemptAt: "2026-11-24T09:02:10.000Z",
+        },
+      },
       generatedAt: "2026-11-24T09:05:00.000Z",
     },
   });

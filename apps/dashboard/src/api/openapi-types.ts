@@ -204,7 +204,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Queue depth and oldest-job age per queue, jobs completed/failed, send latency histogram per channel and priority, provider errors by class, dead-letter size, dead letters and ops alerts counted, reconciler re-enqueues, plus the API process' own metrics (CPU, memory, event loop; requests by method, route and status, and their durations). Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.
+         * @description Queue depth and oldest-job age per queue, jobs completed/failed, send latency histogram per channel and priority, provider errors by class, dead-letter size, dead letters and ops alerts counted, reconciler re-enqueues, status webhook changes waiting and the oldest one's age, plus the API process' own metrics (CPU, memory, event loop; requests by method, route and status, and their durations). Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.
          */
         get: {
             parameters: {
@@ -7888,7 +7888,7 @@ export interface paths {
         };
         /**
          * Queues, last hour's throughput and errors, dead letters, provider health
-         * @description Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues.
+         * @description Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues. `statusWebhooks`: whether they are on, the changes waiting, the workers' totals and the batch being retried.
          */
         get: {
             parameters: {
@@ -11225,6 +11225,33 @@ export interface components {
          *           "lastErrorAt": "2026-11-24T09:03:10.000Z"
          *         }
          *       ],
+         *       "statusWebhooks": {
+         *         "enabled": true,
+         *         "statuses": [
+         *           "SENT",
+         *           "DELIVERED",
+         *           "READ",
+         *           "FAILED",
+         *           "DEAD"
+         *         ],
+         *         "waiting": 1240,
+         *         "waitingEstimated": false,
+         *         "oldestAt": "2026-11-24T08:41:12.000Z",
+         *         "oldestAgeSeconds": 1428,
+         *         "totals": {
+         *           "delivered": 51200,
+         *           "failed": 9,
+         *           "expired": 0
+         *         },
+         *         "retrying": {
+         *           "batchId": "swb_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "attempts": 9,
+         *           "since": "2026-11-24T08:41:12.300Z",
+         *           "nextAttemptAt": "2026-11-24T09:07:10.000Z",
+         *           "lastError": "answered 503",
+         *           "lastAttemptAt": "2026-11-24T09:02:10.000Z"
+         *         }
+         *       },
          *       "generatedAt": "2026-11-24T09:05:00.000Z"
          *     }
          */
@@ -11262,11 +11289,64 @@ export interface components {
                  */
                 lastErrorAt: string | null;
             }[];
+            statusWebhooks: components["schemas"]["DashboardStatusWebhooks"];
             /**
              * Format: date-time
              * @example 2026-11-24T09:00:00.000Z
              */
             generatedAt: string;
+        };
+        DashboardStatusWebhooks: {
+            /** @description Whether PostgreSQL records status changes (a maintenance worker has STATUS_WEBHOOK_URL set) */
+            enabled: boolean;
+            /** @description Statuses reported; empty when off */
+            statuses: ("PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED")[];
+            /** @description Changes recorded and not yet delivered (or dropped) */
+            waiting: number;
+            /** @description `waiting` is estimated from the changes' ids (more than 10,000 wait) */
+            waitingEstimated: boolean;
+            /**
+             * Format: date-time
+             * @description When the oldest waiting change was recorded
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            oldestAt: string | null;
+            /** @description Its age (0 when none waits) */
+            oldestAgeSeconds: number;
+            /** @description Counted by the workers since Redis was last emptied; null when Redis did not answer */
+            totals: {
+                /** @description Changes the receiver took (2xx) */
+                delivered: number;
+                /** @description POSTs refused, unanswered or unreachable */
+                failed: number;
+                /** @description Changes dropped after STATUS_WEBHOOK_MAX_AGE */
+                expired: number;
+            } | null;
+            /** @description The batch being retried: the receiver is failing; later changes wait behind it */
+            retrying: {
+                /** @description Its `webhook-id` */
+                batchId: string;
+                /** @description Failed attempts so far */
+                attempts: number;
+                /**
+                 * Format: date-time
+                 * @description When its first attempt began
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                since: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                nextAttemptAt: string;
+                /** @description Why the last attempt failed (`answered 503`, `unreachable: ECONNREFUSED`) */
+                lastError: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                lastAttemptAt: string | null;
+            } | null;
         };
         /**
          * @example {
