@@ -242,6 +242,11 @@ describe("an admin", () => {
     expect(all[1]).toBe(stats.totals.sent.toLocaleString("en-US"));
     const email = stats.byChannel.find((c: { channel: string }) => c.channel === "email");
     expect((await cells("E-mail"))[1]).toBe(email.sent.toLocaleString("en-US"));
+    // No STATUS_WEBHOOK_URL here: one line says how to turn them on, no card.
+    expect(await page.locator('[data-status-webhooks="off"]').textContent()).toBe(
+      "Status webhooks: off (set STATUS_WEBHOOK_URL)",
+    );
+    expect(await page.getByRole("heading", { name: "Status webhooks" }).count()).toBe(0);
   });
 
   it("sees a dead notification, retries it, and watches it become SENT", async () => {

@@ -57,11 +57,19 @@ export interface DashboardStack {
   close(): Promise<void>;
 }
 
+export interface DashboardStackOptions {
+  /** The workers' environment beyond the harness's (e.g. `STATUS_WEBHOOK_URL`). Default none. */
+  workerEnv?: Record<string, string>;
+}
+
 /** API + workers (in this process) on a fresh database, two dashboard users, one Chromium. */
-export async function startDashboardStack(): Promise<DashboardStack> {
+export async function startDashboardStack(options: DashboardStackOptions = {}): Promise<DashboardStack> {
   let herald: Herald | undefined;
   const email = flakyEmail(() => herald!.db.db);
-  herald = await startHerald({ overrides: { senders: { email: email.sender } } });
+  herald = await startHerald({
+    overrides: { senders: { email: email.sender } },
+    ...(options.workerEnv ? { workerEnv: options.workerEnv } : {}),
+  });
   await createDashboardUser(herald.db.db, { ...ADMIN, role: "admin" });
   await createDashboardUser(herald.db.db, { ...SUPPORT, role: "support" });
   const browser = await launchChromium();

@@ -5,6 +5,7 @@ import { DeliveryRates } from "../components/delivery-rates.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { QueryView } from "../components/states.tsx";
 import { Badge } from "../components/status-badge.tsx";
+import { StatusWebhooksCard } from "../components/status-webhooks-card.tsx";
 import { ago, CHANNEL_LABEL, num, pct } from "../format.ts";
 import { Link } from "../router.tsx";
 
@@ -158,6 +159,7 @@ function Body({ o }: { o: Overview }) {
           )}
         </Card>
       </div>
+      <StatusWebhooksCard s={o.statusWebhooks} />
       <DeliveryRates />
       {o.deadLetters > 0 && (
         <p className="muted small">

@@ -1,0 +1,68 @@
+import type { Overview } from "../api/client.ts";
+import { ago, num, when } from "../format.ts";
+import { Card } from "./page-header.tsx";
+
+type StatusWebhooks = Overview["statusWebhooks"];
+
+/** Waiting longer than this without a failing batch is worth a look (a healthy outbox empties within a second). */
+const SLOW_SECONDS = 60;
+
+/**
+ * Status webhooks on the overview: off in one line; on, whether the receiver
+ * keeps up (changes waiting and the oldest one's age), the workers' totals,
+ * and the batch being retried as a warning: while one is refused, every later
+ * change waits behind it until it is taken or `STATUS_WEBHOOK_MAX_AGE` drops it.
+ */
+export function StatusWebhooksCard({ s }: { s: StatusWebhooks }) {
+  if (!s.enabled) {
+    return (
+      <p className="muted small" data-status-webhooks="off">
+        Status webhooks: off (set STATUS_WEBHOOK_URL)
+        {s.waiting > 0 && ` · ${num(s.waiting)} changes recorded earlier wait undelivered`}
+      </p>
+    );
+  }
+  const r = s.retrying;
+  const slow = !r && s.oldestAgeSeconds > SLOW_SECONDS;
+  return (
+    <Card title="Status webhooks" actions={<span className="muted small">{s.statuses.join(", ")}</span>}>
+      <div data-status-webhooks="on">
+        {r && (
+          <div className="callout callout-warn" role="alert" data-status-webhook-failing>
+            <strong>
+              The receiver has failed {num(r.attempts)} attempt{r.attempts === 1 ? "" : "s"} since{" "}
+              {when(r.since)}
+            </strong>
+            <span>
+              Last error: <span className="mono">{r.lastError ?? "—"}</span>
+              {r.lastAttemptAt && ` (${ago(r.lastAttemptAt)})`}. Next attempt {ago(r.nextAttemptAt)}; later
+              changes wait behind this batch and are dropped after STATUS_WEBHOOK_MAX_AGE.
+            </span>
+          </div>
+        )}
+        <dl className="facts">
+          <div>
+            <dt>Waiting</dt>
+            <dd className={r || slow ? "text-bad" : ""}>
+              {s.waitingEstimated ? "about " : ""}
+              {num(s.waiting)} change{s.waiting === 1 ? "" : "s"}
+              {s.oldestAt && <span className="muted"> · oldest recorded {ago(s.oldestAt)}</span>}
+            </dd>
+          </div>
+          <div>
+            <dt>Delivered</dt>
+            <dd>{s.totals ? num(s.totals.delivered) : "—"}</dd>
+          </div>
+          <div>
+            <dt>Failed POSTs</dt>
+            <dd className={s.totals?.failed ? "text-bad" : ""}>{s.totals ? num(s.totals.failed) : "—"}</dd>
+          </div>
+          <div>
+            <dt>Expired</dt>
+            <dd className={s.totals?.expired ? "text-bad" : ""}>{s.totals ? num(s.totals.expired) : "—"}</dd>
+          </div>
+        </dl>
+      </div>
+    </Card>
+  );
+}
