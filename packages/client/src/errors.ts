@@ -18,3 +18,22 @@ export class HeraldApiError extends Error {
 export class HeraldNetworkError extends Error {
   override readonly name = "HeraldNetworkError";
 }
+
+/** Why `verifyWebhook` refused a request. */
+export type WebhookErrorReason =
+  | "missing_headers"
+  | "bad_timestamp"
+  | "bad_secret"
+  | "bad_signature"
+  | "bad_payload";
+
+/** A webhook that did not verify: answer it 400 (or 401) and do not act on it. */
+export class HeraldWebhookError extends Error {
+  override readonly name = "HeraldWebhookError";
+  constructor(
+    readonly reason: WebhookErrorReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}

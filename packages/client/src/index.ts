@@ -1,5 +1,5 @@
 export type * from "./api-key-types.ts";
-export { HeraldApiError, HeraldNetworkError } from "./errors.ts";
+export { HeraldApiError, HeraldNetworkError, HeraldWebhookError, type WebhookErrorReason } from "./errors.ts";
 export { Herald, type HeraldOptions } from "./herald.ts";
 export type * from "./inbox-types.ts";
 export type * from "./ops-types.ts";
@@ -7,3 +7,5 @@ export type * from "./suppression-types.ts";
 export type * from "./topic-types.ts";
 export type * from "./types.ts";
 export type * from "./user-batch-types.ts";
+export { type VerifyWebhookOptions, verifyWebhook, type WebhookHeaders } from "./verify-webhook.ts";
+export type * from "./webhook-types.ts";

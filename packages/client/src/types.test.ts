@@ -30,11 +30,11 @@ describe("the client's types (a tsc test)", () => {
     expect(errors("compiles.ts")).toEqual([]);
   });
 
-  it("reject a wrong data field, a missing one, an unknown one, an unknown type, a user and a topic at once, a push suppression, an unknown key scope, a misspelt topic list option, an unknown user field in an import, at compile time", () => {
+  it("reject a wrong data field, a missing one, an unknown one, an unknown type, a user and a topic at once, a push suppression, an unknown key scope, a misspelt topic list option, an unknown user field in an import, a webhook payload used before narrowing on its type, at compile time", () => {
     const found = errors("rejects.ts");
     const lines = readFileSync(join(dir, "rejects.ts"), "utf8").split("\n");
     const expected = lines.flatMap((l, i) => (l.includes("// expect-error") ? [i + 1] : []));
-    expect(expected.length).toBe(12);
+    expect(expected.length).toBe(13);
     // Each marked line has an error, and nothing else does.
     expect([...new Set(found.map((e) => e.line))].sort((a, b) => a - b)).toEqual(expected);
     expect(found.find((e) => e.line === expected[0])?.message).toMatch(/string.*number/);

@@ -1,5 +1,5 @@
 // Must compile: correct use of every resource with catalog-typed data.
-import { Herald, type Topic } from "../src/index.ts";
+import { Herald, type StatusWebhookPayload, type Topic, verifyWebhook } from "../src/index.ts";
 
 const herald = new Herald({ apiKey: "hk_test_x", baseUrl: "http://localhost:3000" });
 
@@ -110,4 +110,12 @@ export async function usage() {
   await herald.apiKeys.revoke((await herald.apiKeys.get(keys[0]!.id)).id);
   void [more, counts.unread, rotated.key, rotated.rotatedFrom];
   return status;
+}
+
+/** A receiver of both webhooks: the payload narrows on `type`. */
+export async function receive(raw: string, headers: Headers): Promise<number> {
+  const payload = await verifyWebhook(raw, headers, "whsec_x", { toleranceSeconds: 60 });
+  if (payload.type === "herald.notification_statuses") return payload.data[0]?.sequence ?? 0;
+  const statuses: StatusWebhookPayload = await verifyWebhook<StatusWebhookPayload>(raw, headers, "whsec_x");
+  return payload.count + statuses.data.length;
 }

@@ -1,5 +1,5 @@
 // Must NOT compile: each line with an expect-error comment is a mistake the client's types catch.
-import { Herald } from "../src/index.ts";
+import { Herald, verifyWebhook } from "../src/index.ts";
 
 const herald = new Herald({ apiKey: "hk_test_x" });
 const items = [{ name: "Linen shirt", quantity: 1, price: 59.9 }];
@@ -46,4 +46,6 @@ export async function mistakes() {
   await herald.apiKeys.create({ name: "ci", scopes: ["write"] }); // expect-error: not a scope
   await herald.topics.list({ perfix: "news." }); // expect-error: prefix misspelt
   await herald.users.upsertMany([{ userId: "ada", nickname: "A" }]); // expect-error: not a user field
+  const hook = await verifyWebhook("{}", new Headers(), "whsec_x");
+  void hook.data; // expect-error: an ops alert has no data: narrow on type first
 }
