@@ -17,6 +17,7 @@ import { USER_PREFERENCES_PATH, USER_TOKEN_ROUTES, userTokenAuth } from "./middl
 import { createOnError, notFound, validationHook } from "./on-error.ts";
 import { describeResponseHeaders, fitErrorResponses } from "./openapi-document.ts";
 import { registerApiKeys } from "./routes/api-keys.ts";
+import { registerAuditLog } from "./routes/audit-log.ts";
 import { registerBullBoard } from "./routes/bull-board.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
 import { registerDashboardAccounts } from "./routes/dashboard-accounts.ts";
@@ -133,10 +134,15 @@ export function createApp(deps: ApiDeps): App {
       otherwise: (_c, next) => next(),
     }),
   );
+  // A dashboard session's mutating requests are all audited (`middleware/audited.ts`); API keys'
+  // requests pass no audit code unless their route declares an operator action.
   app.use("/v1/*", (c, next) => {
     if (OWN_AUTH_ROUTES.some((r) => r.test(c.req.path)) || isSignIn(c.req.method, c.req.path)) return next();
     if (c.get("userToken") !== undefined) return next();
-    return usesSessionCookie(c) ? session(c, next) : auth(c, next);
+    if (!usesSessionCookie(c)) return auth(c, next);
+    return session(c, async () => {
+      await deps.audit.sessions(c, next);
+    });
   });
   // Counts a request once its caller is known: here, or after the inbox's own auth.
   const limit = rateLimit({
@@ -173,6 +179,7 @@ export function createApp(deps: ApiDeps): App {
   describeStatusWebhook(app);
   registerApiKeys(app, deps, () => auth.forget());
   registerDeadLetters(app, deps);
+  registerAuditLog(app, deps);
   registerDashboardSession(app, deps);
   registerDashboardAccounts(app, deps);
   registerDashboardOverview(app, deps);

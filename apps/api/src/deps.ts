@@ -3,6 +3,8 @@ import { InboxHub } from "@herald/inbox-bus";
 import { createQueues, createRedis, createRedisOutageLog, type Queues, type RedisClient } from "@herald/jobs";
 import { createLogger, type Logger } from "@herald/logger";
 import type { ApiEnv } from "./env.ts";
+import { type Audit, createAudit } from "./middleware/audited.ts";
+import { type AuditWriter, createAuditWriter } from "./services/audit-writer.ts";
 import { createHttpMetrics, type HttpMetrics } from "./services/http-metrics.ts";
 
 /** Everything a route needs, created once per process and passed down explicitly. */
@@ -25,6 +27,10 @@ export interface ApiDeps {
    * sending its next request down a socket about to be closed under it.
    */
   lifecycle: { closing: boolean };
+  /** Writes audit entries off the requests' path (`herald_audit_log_writes_total`). */
+  auditWriter: AuditWriter;
+  /** The routes' audit declarations and the dashboard-session fallback (`middleware/audited.ts`). */
+  audit: Audit;
   close(): Promise<void>;
 }
 
@@ -45,6 +51,7 @@ export function createApiDeps(env: ApiEnv, logger: Logger = createLogger({ base:
     logger.warn({ err: err.message }, "redis subscriber error"),
   );
   const inboxHub = new InboxHub(subscriber, env.QUEUE_PREFIX);
+  const auditWriter = createAuditWriter(dbHandle.db, logger);
   return {
     env,
     db: dbHandle.db,
@@ -55,8 +62,12 @@ export function createApiDeps(env: ApiEnv, logger: Logger = createLogger({ base:
     logger,
     httpMetrics: createHttpMetrics(),
     lifecycle: { closing: false },
+    auditWriter,
+    audit: createAudit(auditWriter, env.TRUST_PROXY),
     async close() {
       inboxHub.close();
+      // Entries of requests already answered go in before the pool closes.
+      await auditWriter.settled();
       await queues.close();
       redis.disconnect();
       await dbHandle.close();

@@ -1,5 +1,6 @@
 import type { ApiKeyRow, DashboardSessionRow, DashboardUserRow } from "@herald/db";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AuditNote } from "./middleware/audited.ts";
 
 /** Per-request values set by middleware. */
 export interface HonoEnv {
@@ -18,6 +19,10 @@ export interface HonoEnv {
     userTokenExpiresAt?: number;
     /** Set once the rate limiter has counted this request, so a second pass (the inbox's own auth) does not. */
     rateCounted?: boolean;
+    /** Set once this request's audit entry was considered, so the dashboard-session fallback does not repeat it. */
+    audited?: boolean;
+    /** What the handler added to its audit entry (`noteAudit`). */
+    auditNote?: AuditNote;
   };
 }
 

@@ -14,12 +14,17 @@ export const trackingEnvFragment = {
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   /** How often the retention job runs, e.g. `1h`. */
   RETENTION_INTERVAL: durationMs("1h"),
+  /**
+   * Delete audit log entries older than this (`365d`, `2y` is `730d`); `0` keeps them all. Apart from
+   * `RETENTION_DAYS`: compliance usually keeps who-did-what longer than the messages themselves.
+   */
+  AUDIT_LOG_RETENTION: durationMs("365d"),
 };
 
 export interface TrackingEnv {
   trackingSecret: string;
   emailTracking: boolean;
-  retention: { days: number; batchSize: number; intervalMs: number };
+  retention: { days: number; batchSize: number; intervalMs: number; auditLogMs: number };
 }
 
 export function trackingEnv(e: Record<string, unknown> & { NODE_ENV: string }): TrackingEnv {
@@ -30,6 +35,7 @@ export function trackingEnv(e: Record<string, unknown> & { NODE_ENV: string }): 
       days: e.RETENTION_DAYS as number,
       batchSize: e.RETENTION_BATCH_SIZE as number,
       intervalMs: e.RETENTION_INTERVAL as number,
+      auditLogMs: e.AUDIT_LOG_RETENTION as number,
     },
   };
 }

@@ -1,9 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { FINAL_FAILURE_REASONS } from "@herald/domain";
 import { newId } from "@herald/ids";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { devices, digests, fanoutMisses, preferences, recipients, topicSubscribers } from "./schema/index.ts";
+import {
+  auditLog,
+  devices,
+  digests,
+  fanoutMisses,
+  preferences,
+  recipients,
+  topicSubscribers,
+} from "./schema/index.ts";
 
 /**
  * Notifications (and events) rewritten per statement. Each batch is its own
@@ -103,6 +111,11 @@ async function detachRecipient(db: Db, externalId: string): Promise<Detached | n
     await tx.delete(fanoutMisses).where(eq(fanoutMisses.recipientId, row.id));
     // Few per user (one per window and channel): their items are canceled below, so a flush finds none.
     await tx.update(digests).set({ userId: row.tombstone }).where(eq(digests.recipientId, row.id));
+    // Operators' actions on the user stay on record, under the tombstone as the rest of the history.
+    await tx
+      .update(auditLog)
+      .set({ targetId: row.tombstone })
+      .where(and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, externalId)));
     return { id: row.id, tombstone: row.tombstone };
   });
 }

@@ -1,6 +1,7 @@
 export { sql } from "drizzle-orm";
 export { type AmbiguousProvider, recordAmbiguousProviders } from "./ambiguous-providers.ts";
 export * from "./api-keys.ts";
+export * from "./audit-log.ts";
 export { byteOrder } from "./byte-order.ts";
 export * from "./cancel-event.ts";
 export {

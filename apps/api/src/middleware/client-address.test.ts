@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { describe, expect, it } from "vitest";
-import { clientAddress, normalizeAddress, UNKNOWN_ADDRESS } from "./client-address.ts";
+import { clientAddress, clientIp, normalizeAddress, UNKNOWN_ADDRESS } from "./client-address.ts";
 
 /** A request as @hono/node-server hands it over: the socket's peer and the headers. */
 function request(peer: string | undefined, forwardedFor?: string): Context {
@@ -33,5 +33,15 @@ describe("clientAddress", () => {
     expect(normalizeAddress("[2001:db8::1]")).toBe("2001:db8:0:0::/64");
     expect(normalizeAddress("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
     expect(normalizeAddress("::1")).toBe("0:0:0:0::/64");
+  });
+});
+
+describe("clientIp", () => {
+  it("is the same client in full: an IPv6 address whole, null when there is no socket", () => {
+    expect(clientIp(request("2001:db8:0:1:aaaa::1"), 0)).toBe("2001:db8:0:1:aaaa::1");
+    expect(clientIp(request("::ffff:192.0.2.7", "203.0.113.1"), 0)).toBe("192.0.2.7");
+    expect(clientIp(request("10.0.0.3", "198.51.100.1, [2001:db8::9]"), 1)).toBe("2001:db8::9");
+    expect(clientIp(request(undefined, "203.0.113.1"), 0)).toBeNull();
+    expect(clientIp(request(undefined, "203.0.113.1"), 1)).toBe("203.0.113.1");
   });
 });

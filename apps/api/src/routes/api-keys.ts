@@ -1,9 +1,11 @@
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { ApiDeps } from "../deps.ts";
-import type { App } from "../hono-env.ts";
+import type { App, HonoEnv } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { noteAudit, pathTarget, validated } from "../middleware/audited.ts";
 import {
   ApiKeyListSchema,
   ApiKeySchema,
@@ -94,6 +96,7 @@ const rotate = createRoute({
 
 /** Admin routes for API keys; `onChange` lets this process forget cached lookups at once. */
 export function registerApiKeys(app: App, deps: ApiDeps, onChange: () => void): void {
+  const key = pathTarget("api_key", "keyId");
   app.openapi(list, async (c) => {
     const rows = await listApiKeys(deps.db, {
       includeRevoked: c.req.valid("query").includeRevoked === "true",
@@ -101,7 +104,11 @@ export function registerApiKeys(app: App, deps: ApiDeps, onChange: () => void): 
     return c.json({ data: rows.map(serializeApiKey), nextCursor: null }, 200);
   });
 
-  app.openapi(create, async (c) => {
+  const details = (c: Context<HonoEnv>) => {
+    const body = validated<z.infer<typeof NewApiKeySchema>>(c);
+    return { name: body.name, scopes: body.scopes, environment: body.environment };
+  };
+  app.openapi(deps.audit.route(create, "api_key.create", { details }), async (c) => {
     const body = c.req.valid("json");
     const created = await createApiKey(deps.db, {
       name: body.name,
@@ -110,6 +117,7 @@ export function registerApiKeys(app: App, deps: ApiDeps, onChange: () => void): 
       ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt) } : {}),
       ...(body.rateLimit ? { rateLimit: body.rateLimit } : {}),
     });
+    noteAudit(c, { target: { type: "api_key", id: created.row.id } });
     deps.logger.info({ apiKeyId: created.row.id, by: c.get("apiKey").id }, "api key created");
     return c.json({ ...serializeApiKey(created.row), key: created.key }, 201);
   });
@@ -120,7 +128,7 @@ export function registerApiKeys(app: App, deps: ApiDeps, onChange: () => void): 
     return c.json(serializeApiKey(row), 200);
   });
 
-  app.openapi(revoke, async (c) => {
+  app.openapi(deps.audit.route(revoke, "api_key.revoke", { target: key }), async (c) => {
     const row = await revokeApiKey(deps.db, c.req.valid("param").keyId);
     if (!row) throw new HeraldError("not_found", "No such API key.");
     onChange();
@@ -128,7 +136,7 @@ export function registerApiKeys(app: App, deps: ApiDeps, onChange: () => void): 
     return c.json(serializeApiKey(row), 200);
   });
 
-  app.openapi(rotate, async (c) => {
+  app.openapi(deps.audit.route(rotate, "api_key.rotate", { target: key }), async (c) => {
     const { keyId } = c.req.valid("param");
     const body = (c.req.valid("json") ?? {}) as { graceSeconds?: number };
     const result = await rotateApiKey(deps.db, keyId, { graceSeconds: body.graceSeconds ?? 0 });
@@ -141,6 +149,7 @@ export function registerApiKeys(app: App, deps: ApiDeps, onChange: () => void): 
       );
     const { created } = result;
     onChange();
+    noteAudit(c, { details: { newKeyId: created.row.id, graceSeconds: body.graceSeconds ?? 0 } });
     deps.logger.info(
       { apiKeyId: created.row.id, rotatedFrom: keyId, by: c.get("apiKey").id },
       "api key rotated",

@@ -9,6 +9,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { noteAudit, pathTarget } from "../middleware/audited.ts";
 import { commonErrors, conflictError, jsonResponse, notFoundError } from "../schemas/common.ts";
 import {
   AccountIdParam,
@@ -87,7 +88,7 @@ export function registerDashboardAccounts(app: App, deps: ApiDeps): void {
     return c.json({ data: rows.map(serialize) }, 200);
   });
 
-  app.openapi(create, async (c) => {
+  app.openapi(deps.audit.route(create, "dashboard_account.create"), async (c) => {
     const body = c.req.valid("json");
     const row = await createDashboardUser(deps.db, body);
     if (!row)
@@ -95,6 +96,7 @@ export function registerDashboardAccounts(app: App, deps: ApiDeps): void {
         "conflict",
         `An account with the e-mail ${body.email.trim().toLowerCase()} exists.`,
       );
+    noteAudit(c, { target: { type: "dashboard_account", id: row.id }, details: { role: row.role } });
     deps.logger.info(
       { accountId: row.id, role: row.role, by: c.get("apiKey")?.id },
       "dashboard account added",
@@ -102,9 +104,18 @@ export function registerDashboardAccounts(app: App, deps: ApiDeps): void {
     return c.json(serialize(row), 201);
   });
 
-  app.openapi(change, async (c) => {
+  const account = pathTarget("dashboard_account", "accountId");
+  app.openapi(deps.audit.route(change, "dashboard_account.update", { target: account }), async (c) => {
     const { accountId } = c.req.valid("param");
     const body = c.req.valid("json");
+    // What changed, never the password itself.
+    noteAudit(c, {
+      details: {
+        ...(body.role !== undefined ? { role: body.role } : {}),
+        ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
+        ...(body.password !== undefined ? { password: "changed" } : {}),
+      },
+    });
     // The session's own account is an admin's (only admins get here).
     if (c.get("dashboardUser")?.id === accountId && (body.role === "support" || body.disabled === true)) {
       throw new HeraldError(

@@ -11,6 +11,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
+import { noteAudit } from "../middleware/audited.ts";
 import { clientAddress } from "../middleware/client-address.ts";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../middleware/session-auth.ts";
 import { commonErrors } from "../schemas/common.ts";
@@ -124,7 +125,8 @@ export function registerDashboardSession(app: App, deps: ApiDeps): void {
   const attempts = createSignInAttempts(deps.redis, `${deps.env.QUEUE_PREFIX}:dashboard`);
   const perAddress = deps.env.DASHBOARD_SIGN_IN_RATE_LIMIT;
 
-  app.openapi(login, async (c) => {
+  // Recorded when it succeeds (a wrong password has no actor: the sign-in limits and the log see those).
+  app.openapi(deps.audit.route(login, "dashboard_session.sign_in"), async (c) => {
     const { email, password } = c.req.valid("json");
     // Both budgets are taken before the password is checked: checking first and counting after
     // let every guess of a concurrent burst through while the count still read low.
@@ -172,6 +174,10 @@ export function registerDashboardSession(app: App, deps: ApiDeps): void {
     setCookie(c, SESSION_COOKIE, created.token, { ...cookie, httpOnly: true, maxAge });
     setCookie(c, CSRF_COOKIE, created.csrfToken, { ...cookie, httpOnly: false, maxAge });
     deps.logger.info({ dashboardUserId: user.id, role: user.role }, "dashboard sign-in");
+    noteAudit(c, {
+      actor: { via: "dashboard", id: user.id, name: user.email },
+      details: { role: user.role },
+    });
     return c.json(answer(user, created.session), 200);
   }
 
@@ -180,7 +186,7 @@ export function registerDashboardSession(app: App, deps: ApiDeps): void {
     return c.json(answer(user, session), 200);
   });
 
-  app.openapi(logout, async (c) => {
+  app.openapi(deps.audit.route(logout, "dashboard_session.sign_out", { callers: "dashboard" }), async (c) => {
     const { user } = signedIn(c);
     const token = getCookie(c, SESSION_COOKIE);
     if (token) await deleteDashboardSession(deps.db, token);

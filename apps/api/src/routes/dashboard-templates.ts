@@ -15,6 +15,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { validated } from "../middleware/audited.ts";
 import { commonErrors, notFoundError } from "../schemas/common.ts";
 import { SendTestSchema, TemplateListSchema } from "../schemas/dashboard.ts";
 import { EventAcceptedSchema } from "../schemas/event.ts";
@@ -106,7 +107,15 @@ export function registerDashboardTemplates(app: App, deps: ApiDeps): void {
     );
   });
 
-  app.openapi(sendTest, async (c) => {
+  // The test goes to a user: the entry is about them (found on their page, renamed if they are erased).
+  const audited = deps.audit.route(sendTest, "template.send_test", {
+    target: (c) => ({ type: "user", id: validated<{ userId: string }>(c).userId }),
+    details: (c) => ({
+      type: c.req.param("type"),
+      channels: validated<{ channels?: string[] }>(c).channels ?? null,
+    }),
+  });
+  app.openapi(audited, async (c) => {
     const { type } = c.req.valid("param");
     const body = c.req.valid("json");
     const def = getNotificationType(type);

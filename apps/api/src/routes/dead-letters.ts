@@ -12,6 +12,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { noteAudit, pathTarget } from "../middleware/audited.ts";
 import {
   CreatedRangeQuery,
   commonErrors,
@@ -207,6 +208,7 @@ async function deadOrThrow(deps: ApiDeps, id: string, n: NotificationRow | null 
 
 /** The dead-letter queue for operators: list, retry one or many, discard. */
 export function registerDeadLetters(app: App, deps: ApiDeps): void {
+  const notification = pathTarget("notification", "notificationId");
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
     const beforeId = decodeCursorOrThrow(q.cursor);
@@ -228,7 +230,7 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
     return c.json({ data, nextCursor: page.nextCursor }, 200);
   });
 
-  app.openapi(retryOne, async (c) => {
+  app.openapi(deps.audit.route(retryOne, "dead_letter.retry", { target: notification }), async (c) => {
     const { notificationId } = c.req.valid("param");
     const dead = await deadOrThrow(deps, notificationId, await getNotification(deps.db, notificationId));
     if (!(await retryDeadLetter(deps, dead))) {
@@ -238,13 +240,17 @@ export function registerDeadLetters(app: App, deps: ApiDeps): void {
     return c.json(serializeNotification(n!, seesSecrets(c)), 202);
   });
 
-  app.openapi(retryMany, async (c) => {
+  app.openapi(deps.audit.route(retryMany, "dead_letter.retry_all"), async (c) => {
     const body = c.req.valid("json");
+    // A user id filter is the target (renamed if that user is erased), not a detail.
+    const { userId, limit, ...filter } = body;
+    noteAudit(c, { target: userId ? { type: "user", id: userId } : null, details: { filter, limit } });
     const result = await retryAllDeadLetters(deps, toFilter(body), body.limit);
+    noteAudit(c, { details: { retried: result.retried, more: result.more } });
     return c.json(result, 202);
   });
 
-  app.openapi(discard, async (c) => {
+  app.openapi(deps.audit.route(discard, "dead_letter.discard", { target: notification }), async (c) => {
     const { notificationId } = c.req.valid("param");
     // Asked again (a client retrying after a lost answer): the same answer.
     const current = await getNotification(deps.db, notificationId);

@@ -3,6 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { pathTarget } from "../middleware/audited.ts";
 import { commonErrors, EventIdParam, notFoundError } from "../schemas/common.ts";
 import { EventSchema } from "../schemas/event.ts";
 import { exampleEvent, exampleNotification } from "../schemas/examples.ts";
@@ -65,10 +66,13 @@ const cancel = createRoute({
 
 /** `DELETE /v1/events/{eventId}`: an app's cancel of everything an event has not sent yet. */
 export function registerEventCancel(app: App, deps: ApiDeps): void {
-  app.openapi(cancel, async (c) => {
-    const { eventId } = c.req.valid("param");
-    const event = await cancelEventAndJobs(deps, eventId);
-    if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
-    return c.json(await eventView(deps, event, seesSecrets(c)), 200);
-  });
+  app.openapi(
+    deps.audit.route(cancel, "event.cancel", { target: pathTarget("event", "eventId") }),
+    async (c) => {
+      const { eventId } = c.req.valid("param");
+      const event = await cancelEventAndJobs(deps, eventId);
+      if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
+      return c.json(await eventView(deps, event, seesSecrets(c)), 200);
+    },
+  );
 }

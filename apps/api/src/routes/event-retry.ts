@@ -4,6 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { pathTarget } from "../middleware/audited.ts";
 import { commonErrors, conflictError, EventIdParam, jsonResponse, notFoundError } from "../schemas/common.ts";
 import { EventSchema, serializeEvent } from "../schemas/event.ts";
 import { exampleEvent } from "../schemas/examples.ts";
@@ -39,20 +40,23 @@ const retry = createRoute({
 
 /** An operator's retry of an event that failed routing (dashboard: "Route again"). */
 export function registerEventRetry(app: App, deps: ApiDeps): void {
-  app.openapi(retry, async (c) => {
-    const { eventId } = c.req.valid("param");
-    const event = await getEvent(deps.db, eventId);
-    if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
-    if (event.canceledAt) {
-      throw new HeraldError("conflict", `Event ${eventId} was canceled: it is not routed again.`);
-    }
-    const reopened = await retryFailedEvent(deps, event);
-    if (!reopened) {
-      throw new HeraldError(
-        "conflict",
-        `Event ${eventId} is ${event.status}, not failed: there is nothing to retry.`,
-      );
-    }
-    return c.json(serializeEvent(reopened, seesSecrets(c)), 202);
-  });
+  app.openapi(
+    deps.audit.route(retry, "event.retry", { target: pathTarget("event", "eventId") }),
+    async (c) => {
+      const { eventId } = c.req.valid("param");
+      const event = await getEvent(deps.db, eventId);
+      if (!event) throw new HeraldError("not_found", `No event ${eventId}.`);
+      if (event.canceledAt) {
+        throw new HeraldError("conflict", `Event ${eventId} was canceled: it is not routed again.`);
+      }
+      const reopened = await retryFailedEvent(deps, event);
+      if (!reopened) {
+        throw new HeraldError(
+          "conflict",
+          `Event ${eventId} is ${event.status}, not failed: there is nothing to retry.`,
+        );
+      }
+      return c.json(serializeEvent(reopened, seesSecrets(c)), 202);
+    },
+  );
 }

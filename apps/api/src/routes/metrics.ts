@@ -156,10 +156,14 @@ export function registerMetrics(app: App, deps: ApiDeps): void {
       throw new HeraldError("unauthorized", "Send `Authorization: Bearer <METRICS_TOKEN>`.");
     }
     const [herald, process] = await Promise.all([heraldFamilies(deps), apiProcessMetrics().render()]);
-    return c.body(`${renderPrometheus([...herald, ...deps.httpMetrics.families()])}${process}`, 200, {
-      "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
-      "Cache-Control": "no-store",
-    });
+    return c.body(
+      `${renderPrometheus([...herald, ...deps.httpMetrics.families(), ...deps.auditWriter.families()])}${process}`,
+      200,
+      {
+        "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+        "Cache-Control": "no-store",
+      },
+    );
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "MetricsToken", {
     type: "http",

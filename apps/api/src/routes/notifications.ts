@@ -20,6 +20,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { pathTarget } from "../middleware/audited.ts";
 import {
   CreatedRangeQuery,
   commonErrors,
@@ -162,39 +163,43 @@ export function registerNotifications(app: App, deps: ApiDeps): void {
     );
   });
 
-  app.openapi(cancel, async (c) => {
-    const { notificationId } = c.req.valid("param");
-    const before = await getNotification(deps.db, notificationId);
-    if (!before) throw new HeraldError("not_found", `No notification ${notificationId}.`);
-    const tooLate = (status: string) =>
-      new HeraldError(
-        "conflict",
-        `Notification ${notificationId} is ${status} and can no longer be canceled.`,
-      );
-    // Asked again (a client retrying after a lost answer): the same answer, not a 409 that reads "sent".
-    // Its slot is given back again, in case the first time found Redis down.
-    if (before.status === "CANCELED") {
-      await giveBackFrequencySlots(deps, [before]);
-      return c.json(serializeNotification(before, seesSecrets(c)), 200);
-    }
-    // A worker holding it may already be talking to the provider: canceling now would answer
-    // "canceled" for a message that goes out. Should the send start between this look and the
-    // update below, its SENT still wins over CANCELED, so the record tells what happened, and the
-    // slot given back below is taken again (giveBackFrequencySlots).
-    if (await isBeingSent(deps.queues, before)) throw tooLate("being sent");
-    const canceled =
-      (await transition(deps.db, notificationId, "CANCELED", { detail: { by: "api" } })) ||
-      // An item waiting in a digest that has not gone out leaves it (a canceled order must not
-      // show up in tomorrow's digest).
-      (await cancelDigestItem(deps.db, notificationId, { by: "api", from: "digest" }));
-    const n = (await getNotification(deps.db, notificationId)) ?? before;
-    if (!canceled && n.status !== "CANCELED") throw tooLate(n.status);
-    await giveBackFrequencySlots(deps, [n]);
-    // The worker skips canceled rows anyway; removing the job just frees the queue (a critical
-    // notification's job waits in its channel's critical lane).
-    await deps.queues.removeEverywhere(n.channel, notificationId);
-    return c.json(serializeNotification(n, seesSecrets(c)), 200);
-  });
+  const notification = pathTarget("notification", "notificationId");
+  app.openapi(
+    deps.audit.route(cancel, "notification.cancel", { callers: "dashboard", target: notification }),
+    async (c) => {
+      const { notificationId } = c.req.valid("param");
+      const before = await getNotification(deps.db, notificationId);
+      if (!before) throw new HeraldError("not_found", `No notification ${notificationId}.`);
+      const tooLate = (status: string) =>
+        new HeraldError(
+          "conflict",
+          `Notification ${notificationId} is ${status} and can no longer be canceled.`,
+        );
+      // Asked again (a client retrying after a lost answer): the same answer, not a 409 that reads "sent".
+      // Its slot is given back again, in case the first time found Redis down.
+      if (before.status === "CANCELED") {
+        await giveBackFrequencySlots(deps, [before]);
+        return c.json(serializeNotification(before, seesSecrets(c)), 200);
+      }
+      // A worker holding it may already be talking to the provider: canceling now would answer
+      // "canceled" for a message that goes out. Should the send start between this look and the
+      // update below, its SENT still wins over CANCELED, so the record tells what happened, and the
+      // slot given back below is taken again (giveBackFrequencySlots).
+      if (await isBeingSent(deps.queues, before)) throw tooLate("being sent");
+      const canceled =
+        (await transition(deps.db, notificationId, "CANCELED", { detail: { by: "api" } })) ||
+        // An item waiting in a digest that has not gone out leaves it (a canceled order must not
+        // show up in tomorrow's digest).
+        (await cancelDigestItem(deps.db, notificationId, { by: "api", from: "digest" }));
+      const n = (await getNotification(deps.db, notificationId)) ?? before;
+      if (!canceled && n.status !== "CANCELED") throw tooLate(n.status);
+      await giveBackFrequencySlots(deps, [n]);
+      // The worker skips canceled rows anyway; removing the job just frees the queue (a critical
+      // notification's job waits in its channel's critical lane).
+      await deps.queues.removeEverywhere(n.channel, notificationId);
+      return c.json(serializeNotification(n, seesSecrets(c)), 200);
+    },
+  );
 }
 
 /** Whether the notification's own send job, or the send batch it belongs to, is running now. */

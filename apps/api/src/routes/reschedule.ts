@@ -6,6 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { pathTarget, validated } from "../middleware/audited.ts";
 import { commonErrors, conflictError, NotificationIdParam, notFoundError } from "../schemas/common.ts";
 import { NotificationSchema, serializeNotification } from "../schemas/notification.ts";
 import { followFrequencySlots } from "../services/frequency-slots.ts";
@@ -49,7 +50,12 @@ const reschedule = createRoute({
  * row first (QUEUED), then the job is promoted.
  */
 export function registerReschedule(app: App, deps: ApiDeps): void {
-  app.openapi(reschedule, async (c) => {
+  const audited = deps.audit.route(reschedule, "notification.reschedule", {
+    callers: "dashboard",
+    target: pathTarget("notification", "notificationId"),
+    details: (c) => ({ sendAt: validated<{ sendAt: string }>(c).sendAt }),
+  });
+  app.openapi(audited, async (c) => {
     const { notificationId } = c.req.valid("param");
     const sendAt = new Date(c.req.valid("json").sendAt);
     const n = await getNotification(deps.db, notificationId);

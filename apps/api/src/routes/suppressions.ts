@@ -1,9 +1,11 @@
-import { findSuppression } from "@herald/db";
+import { addressHash, findSuppression } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { ApiDeps } from "../deps.ts";
-import type { App } from "../hono-env.ts";
+import type { App, HonoEnv } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { type AuditTarget, noteAudit, validated } from "../middleware/audited.ts";
 import { commonErrors, notFoundError } from "../schemas/common.ts";
 import {
   complaintError,
@@ -103,21 +105,38 @@ const add = createRoute({
   },
 });
 
+/**
+ * An address as the suppression list keys it (`email:<sha256>`): the entry
+ * names the entry it changed, never the address.
+ */
+function addressTarget(c: Context<HonoEnv>): AuditTarget {
+  const { channel, address } = validated<{ channel: "email" | "sms"; address: string }>(c);
+  return { type: "address", id: `${channel}:${addressHash(channel, address)}` };
+}
+
+const channelOf = (c: Context<HonoEnv>) => ({ channel: validated<{ channel: string }>(c).channel });
+
 /** The suppression list by address, for addresses no user (or no longer the user) has. */
 export function registerSuppressions(app: App, deps: ApiDeps): void {
-  app.openapi(lookup, async (c) => {
-    const { channel, address } = c.req.valid("json");
-    const row = await findSuppression(deps.db, channel, address);
-    if (!row) throw new HeraldError("not_found", `This ${ADDRESS_NAME[channel]} is not suppressed.`);
-    return c.json(serializeSuppression(row), 200);
-  });
+  const byAddress = { target: addressTarget, details: channelOf };
+  // A lookup changes nothing; a support agent's lookups are still recorded, as every dashboard POST is.
+  app.openapi(
+    deps.audit.route(lookup, "suppression.lookup", { ...byAddress, callers: "dashboard" }),
+    async (c) => {
+      const { channel, address } = c.req.valid("json");
+      const row = await findSuppression(deps.db, channel, address);
+      if (!row) throw new HeraldError("not_found", `This ${ADDRESS_NAME[channel]} is not suppressed.`);
+      return c.json(serializeSuppression(row), 200);
+    },
+  );
 
-  app.openapi(add, async (c) => {
+  app.openapi(deps.audit.route(add, "suppression.add", byAddress), async (c) => {
     const { row, created } = await addSuppression(deps, c, c.req.valid("json"));
+    noteAudit(c, { details: { created, reason: row.reason } });
     return created ? c.json(serializeSuppression(row), 201) : c.json(serializeSuppression(row), 200);
   });
 
-  app.openapi(lift, async (c) => {
+  app.openapi(deps.audit.route(lift, "suppression.lift", byAddress), async (c) => {
     const { channel, address, force } = c.req.valid("json");
     return c.json(serializeSuppression(await liftSuppression(deps, c, { channel, address, force })), 200);
   });

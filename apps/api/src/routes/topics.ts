@@ -12,9 +12,11 @@ import {
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { ApiDeps } from "../deps.ts";
-import type { App } from "../hono-env.ts";
+import type { App, HonoEnv } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { type AuditTarget, noteAudit, pathTarget, validated } from "../middleware/audited.ts";
 import { commonErrors, jsonResponse, notFoundError, PageQuery } from "../schemas/common.ts";
 import {
   AddedSchema,
@@ -126,6 +128,27 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted" }, ...commonErrors, ...notFoundError },
 });
 
+/**
+ * A dashboard's (un)subscription of one user is about that user (their page
+ * lists it; their erase renames it); of several, about the topic, with a
+ * count: user ids are not details.
+ */
+function subscription(users: (c: Context<HonoEnv>) => unknown[]) {
+  const one = (c: Context<HonoEnv>) => {
+    const list = users(c);
+    const only = list.length === 1 ? list[0] : undefined;
+    return typeof only === "string" ? only : (only as { userId?: string } | undefined)?.userId;
+  };
+  return {
+    callers: "dashboard" as const,
+    target: (c: Context<HonoEnv>): AuditTarget | null => {
+      const userId = one(c);
+      return userId ? { type: "user", id: userId } : pathTarget("topic", "key")(c);
+    },
+    details: (c: Context<HonoEnv>) => (one(c) ? { topic: c.req.param("key") } : { users: users(c).length }),
+  };
+}
+
 export function registerTopics(app: App, deps: ApiDeps): void {
   const mustExist = async (key: string) => {
     const topic = await getTopic(deps.db, key);
@@ -133,7 +156,8 @@ export function registerTopics(app: App, deps: ApiDeps): void {
     return topic;
   };
 
-  app.openapi(addSubscribers, async (c) => {
+  const subscribe = subscription((c) => validated<{ subscribers: unknown[] }>(c).subscribers);
+  app.openapi(deps.audit.route(addSubscribers, "topic.subscribe", subscribe), async (c) => {
     const { key } = c.req.valid("param");
     const inputs = c.req.valid("json").subscribers.map((s) => {
       if (typeof s === "string") return { userId: s };
@@ -145,7 +169,8 @@ export function registerTopics(app: App, deps: ApiDeps): void {
     return c.json({ topic: key, added }, 200);
   });
 
-  app.openapi(removeSubscribers, async (c) => {
+  const unsubscribe = subscription((c) => validated<{ userIds: string[] }>(c).userIds);
+  app.openapi(deps.audit.route(removeSubscribers, "topic.unsubscribe", unsubscribe), async (c) => {
     const { key } = c.req.valid("param");
     // A mistyped key is a 404, as on GET, rather than a quiet `removed: 0`.
     await mustExist(key);
@@ -203,10 +228,11 @@ export function registerTopics(app: App, deps: ApiDeps): void {
     );
   });
 
-  app.openapi(remove, async (c) => {
+  app.openapi(deps.audit.route(remove, "topic.delete", { target: pathTarget("topic", "key") }), async (c) => {
     const { key } = c.req.valid("param");
     const deleted = await deleteTopic(deps.db, key);
     if (!deleted) throw new HeraldError("not_found", `No topic ${key}.`);
+    noteAudit(c, { details: { subscribers: deleted.subscribers } });
     deps.logger.info(
       {
         topic: key,

@@ -4,6 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { noteAudit, pathTarget } from "../middleware/audited.ts";
 import { commonErrors, notFoundError, UserIdParam } from "../schemas/common.ts";
 import {
   complaintError,
@@ -122,6 +123,7 @@ const lift = createRoute({
 /** A user's suppressed addresses: `GET` why they get nothing, `POST` to add one by hand, `DELETE` to lift one. */
 export function registerUserSuppressions(app: App, deps: ApiDeps): void {
   const mustExist = (userId: string) => liveRecipient(deps.db, userId);
+  const user = pathTarget("user", "userId");
 
   app.openapi(list, async (c) => {
     const r = await mustExist(c.req.valid("param").userId);
@@ -137,7 +139,7 @@ export function registerUserSuppressions(app: App, deps: ApiDeps): void {
     return c.json({ data }, 200);
   });
 
-  app.openapi(add, async (c) => {
+  app.openapi(deps.audit.route(add, "suppression.add", { target: user }), async (c) => {
     const { userId } = c.req.valid("param");
     const { channel, note } = c.req.valid("json");
     const r = await mustExist(userId);
@@ -152,10 +154,11 @@ export function registerUserSuppressions(app: App, deps: ApiDeps): void {
       note,
       recipient: { id: r.id },
     });
+    noteAudit(c, { details: { channel, created, reason: row.reason } });
     return created ? c.json(serializeSuppression(row), 201) : c.json(serializeSuppression(row), 200);
   });
 
-  app.openapi(lift, async (c) => {
+  app.openapi(deps.audit.route(lift, "suppression.lift", { target: user }), async (c) => {
     const { userId, channel } = c.req.valid("param");
     const r = await mustExist(userId);
     const address = contactAddress(channel, r);
@@ -166,6 +169,7 @@ export function registerUserSuppressions(app: App, deps: ApiDeps): void {
       force: c.req.valid("query").force === "true",
       recipient: { id: r.id, userId },
     });
+    noteAudit(c, { details: { channel, reason: row.reason } });
     return c.json(serializeSuppression(row), 200);
   });
 }

@@ -5,6 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { pathTarget } from "../middleware/audited.ts";
 import { describeDetails } from "../on-error.ts";
 import { commonErrors, jsonResponse, UserIdParam } from "../schemas/common.ts";
 import { announceInboxEvent } from "../services/inbox-actions.ts";
@@ -121,10 +122,13 @@ export function registerUserTokens(app: App, deps: ApiDeps, tokens: UserTokens):
     return c.json({ userId, token: signed.token, expiresAt: signed.expiresAt?.toISOString() ?? null }, 200);
   });
 
-  app.openapi(revoke, async (c) => {
-    const { userId } = c.req.valid("param");
-    const { recipientId, revokedBefore } = await revokeUserTokens(deps.db, userId, new Date());
-    await announceInboxEvent(deps, recipientId, { type: "tokens_revoked" });
-    return c.json({ userId, revokedBefore: revokedBefore.toISOString() }, 200);
-  });
+  app.openapi(
+    deps.audit.route(revoke, "user_tokens.revoke", { target: pathTarget("user", "userId") }),
+    async (c) => {
+      const { userId } = c.req.valid("param");
+      const { recipientId, revokedBefore } = await revokeUserTokens(deps.db, userId, new Date());
+      await announceInboxEvent(deps, recipientId, { type: "tokens_revoked" });
+      return c.json({ userId, revokedBefore: revokedBefore.toISOString() }, 200);
+    },
+  );
 }

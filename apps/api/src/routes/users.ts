@@ -15,9 +15,11 @@ import {
 import { HeraldError } from "@herald/errors";
 import { nonPublicHost } from "@herald/public-address";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { ApiDeps } from "../deps.ts";
-import type { App } from "../hono-env.ts";
+import type { App, HonoEnv } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
+import { noteAudit, pathTarget, validated } from "../middleware/audited.ts";
 import { requireScopeOrUserToken } from "../middleware/user-token-auth.ts";
 import { describeDetails } from "../on-error.ts";
 import {
@@ -188,8 +190,14 @@ function checkPushEndpoint(endpoint: string, allowPrivate: boolean): void {
 
 export function registerUsers(app: App, deps: ApiDeps): void {
   const mustExist = (userId: string) => liveRecipient(deps.db, userId);
+  const user = pathTarget("user", "userId");
+  // Apps upsert users, their preferences and devices at volume through their keys: only a dashboard
+  // session's edits are recorded, and those cost an API key's request nothing.
+  const byDashboard = { callers: "dashboard" as const, target: user };
 
-  app.openapi(putUser, async (c) => {
+  // Which contact fields were sent, never their values.
+  const fields = (c: Context<HonoEnv>) => ({ fields: Object.keys(validated(c)).sort() });
+  app.openapi(deps.audit.route(putUser, "user.update", { ...byDashboard, details: fields }), async (c) => {
     const { userId } = c.req.valid("param");
     const body = c.req.valid("json");
     const r = await upsertRecipient(deps.db, userId, body);
@@ -202,10 +210,14 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     return c.json(serializeUser(r, await listDevices(deps.db, r.id)), 200);
   });
 
-  app.openapi(deleteUser, async (c) => {
+  app.openapi(deps.audit.route(deleteUser, "user.erase", { target: user }), async (c) => {
     const { userId } = c.req.valid("param");
+    // This process's entries about the user go in first, so the erase renames them too.
+    await deps.auditWriter.settled();
     const erased = await eraseRecipient(deps.db, userId);
     if (!erased) throw new HeraldError("not_found", `No user ${userId}.`);
+    // Named by the tombstone, as the rest of the user's history (and their earlier entries) now is.
+    noteAudit(c, { target: { type: "user", id: erased.tombstone }, details: { canceled: erased.canceled } });
     await forgetErasedFrequencySlots(deps, erased.recipientId);
     // Their open inbox streams end: the erase revoked the tokens that opened them.
     await announceInboxEvent(deps, erased.recipientId, { type: "tokens_revoked" });
@@ -232,16 +244,22 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     return c.json(servedPreferences(r ? await getPreferences(deps.db, r.id) : toPreferences(null)), 200);
   });
 
-  app.openapi(putPrefs, async (c) => {
-    const { userId } = c.req.valid("param");
-    const r = notErased(userId, await ensureRecipient(deps.db, userId));
-    const patch = c.req.valid("json");
-    const saved = await updatePreferences(deps.db, r.id, patch);
-    if (movesDigests(patch)) await askToMoveDigests(deps, [r.id]);
-    return c.json(servedPreferences(saved), 200);
-  });
+  // Preference switches are not personal data: the change itself.
+  const change = (c: Context<HonoEnv>) => ({ changes: validated(c) });
+  app.openapi(
+    deps.audit.route(putPrefs, "preferences.update", { ...byDashboard, details: change }),
+    async (c) => {
+      const { userId } = c.req.valid("param");
+      const r = notErased(userId, await ensureRecipient(deps.db, userId));
+      const patch = c.req.valid("json");
+      const saved = await updatePreferences(deps.db, r.id, patch);
+      if (movesDigests(patch)) await askToMoveDigests(deps, [r.id]);
+      return c.json(servedPreferences(saved), 200);
+    },
+  );
 
-  app.openapi(addDevice, async (c) => {
+  const kind = (c: Context<HonoEnv>) => ({ kind: validated<{ kind: string }>(c).kind });
+  app.openapi(deps.audit.route(addDevice, "device.add", { ...byDashboard, details: kind }), async (c) => {
     const body = c.req.valid("json");
     // Before anything is written: a refused device must not leave a new recipient behind.
     if (body.kind === "webpush") {
@@ -259,11 +277,15 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     return c.json(serializeDevice(device), 201);
   });
 
-  app.openapi(deleteDevice, async (c) => {
-    const { userId, deviceId } = c.req.valid("param");
-    const r = await mustExist(userId);
-    if (!(await removeDevice(deps.db, r.id, deviceId)))
-      throw new HeraldError("not_found", `No device ${deviceId}.`);
-    return c.body(null, 204);
-  });
+  const device = (c: Context<HonoEnv>) => ({ deviceId: c.req.param("deviceId") });
+  app.openapi(
+    deps.audit.route(deleteDevice, "device.remove", { ...byDashboard, details: device }),
+    async (c) => {
+      const { userId, deviceId } = c.req.valid("param");
+      const r = await mustExist(userId);
+      if (!(await removeDevice(deps.db, r.id, deviceId)))
+        throw new HeraldError("not_found", `No device ${deviceId}.`);
+      return c.body(null, 204);
+    },
+  );
 }

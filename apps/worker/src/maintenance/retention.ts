@@ -1,4 +1,4 @@
-import { purgeExpired } from "@herald/db";
+import { type PurgeResult, purgeAuditLog, purgeExpired } from "@herald/db";
 import { DEFAULT_JOB_OPTIONS } from "@herald/jobs";
 import type { WorkerDeps } from "../deps.ts";
 
@@ -6,14 +6,14 @@ import type { WorkerDeps } from "../deps.ts";
 export const RETENTION_SCHEDULER_ID = "retention";
 
 /**
- * Registers (or updates, or with `RETENTION_DAYS=0` removes) the periodic
- * purge. A BullMQ job scheduler lives in Redis, so however many worker
+ * Registers (or updates, or with `RETENTION_DAYS=0` and `AUDIT_LOG_RETENTION=0`
+ * removes) the periodic purge. A BullMQ job scheduler lives in Redis, so however many worker
  * processes call this, one purge job runs per interval.
  */
 export async function scheduleRetention(deps: WorkerDeps): Promise<void> {
   const queue = deps.queues.get("maintenance");
-  const { days, intervalMs } = deps.env.retention;
-  if (days === 0) {
+  const { days, intervalMs, auditLogMs } = deps.env.retention;
+  if (days === 0 && auditLogMs === 0) {
     await queue.removeJobScheduler(RETENTION_SCHEDULER_ID);
     return;
   }
@@ -24,17 +24,27 @@ export async function scheduleRetention(deps: WorkerDeps): Promise<void> {
   );
 }
 
-/** One retention run: deletes what is older than `RETENTION_DAYS`, in batches, within half an interval. */
+/**
+ * One retention run: deletes what is older than `RETENTION_DAYS`, then audit
+ * log entries older than `AUDIT_LOG_RETENTION` (each skipped when 0), in
+ * batches, within half an interval.
+ */
 export async function runRetention(deps: WorkerDeps) {
-  const { days, batchSize, intervalMs } = deps.env.retention;
-  if (days === 0) return { skipped: true };
+  const { days, batchSize, intervalMs, auditLogMs } = deps.env.retention;
   const now = deps.now();
-  const cutoff = new Date(now.getTime() - days * 86_400_000);
-  const result = await purgeExpired(deps.db, {
-    cutoff,
-    batchSize,
-    deadline: new Date(Date.now() + Math.max(60_000, intervalMs / 2)),
-  });
-  deps.logger.info({ cutoff: cutoff.toISOString(), ...result }, "retention purge");
-  return result;
+  const deadline = new Date(Date.now() + Math.max(60_000, intervalMs / 2));
+  let purged: PurgeResult | null = null;
+  if (days > 0) {
+    const cutoff = new Date(now.getTime() - days * 86_400_000);
+    purged = await purgeExpired(deps.db, { cutoff, batchSize, deadline });
+    deps.logger.info({ cutoff: cutoff.toISOString(), ...purged }, "retention purge");
+  }
+  let auditLog: { deleted: number; complete: boolean } | null = null;
+  if (auditLogMs > 0) {
+    const cutoff = new Date(now.getTime() - auditLogMs);
+    auditLog = await purgeAuditLog(deps.db, { cutoff, batchSize, deadline });
+    deps.logger.info({ cutoff: cutoff.toISOString(), ...auditLog }, "audit log retention purge");
+  }
+  if (!purged && !auditLog) return { skipped: true };
+  return { ...purged, auditLog };
 }

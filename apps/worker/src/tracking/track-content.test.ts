@@ -7,7 +7,7 @@ const env = {
   publicUrl: "https://herald.example.com",
   trackingSecret: "unit-test-tracking-secret-0123456789abcd",
   emailTracking: true,
-  retention: { days: 90, batchSize: 5000, intervalMs: 3_600_000 },
+  retention: { days: 90, batchSize: 5000, intervalMs: 3_600_000, auditLogMs: 365 * 86_400_000 },
 };
 const ID = "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w";
 const ctx = renderContext({ userId: "u1" });

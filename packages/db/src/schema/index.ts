@@ -1,4 +1,5 @@
 export * from "./api-keys.ts";
+export * from "./audit-log.ts";
 export * from "./dashboard.ts";
 export * from "./events.ts";
 export * from "./notifications.ts";
