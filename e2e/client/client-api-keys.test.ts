@@ -96,4 +96,34 @@ describe("@herald/client's API key methods", () => {
     expect(await tries((offline) => offline.apiKeys.create({ name: "x", scopes: ["read"] }))).toBe(1);
     expect(await tries((offline) => offline.apiKeys.rotate("key_x"))).toBe(1);
   });
+
+  it("reads who did it from the audit log: `auditLog.list` filters, `listAll` pages, over a real socket with its address", async () => {
+    const made = await admin.apiKeys.create({ name: "audited job", scopes: ["read"] });
+    await admin.apiKeys.revoke(made.id);
+    // Written just after each answer: wait until both are there.
+    let page = await admin.auditLog.list({ targetId: made.id });
+    for (let i = 0; i < 50 && page.data.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      page = await admin.auditLog.list({ targetId: made.id });
+    }
+    expect(page.data.map((e) => e.action)).toEqual(["api_key.revoke", "api_key.create"]);
+    expect(page.data[1]).toMatchObject({
+      actor: { via: "api_key", name: expect.any(String) },
+      target: { type: "api_key", id: made.id },
+      outcome: "success",
+      status: 201,
+      clientIp: expect.stringMatching(/^(127\.0\.0\.1|::1)$/),
+    });
+    const all: string[] = [];
+    for await (const e of admin.auditLog.listAll({
+      action: "api_key.",
+      since: new Date(Date.now() - 60_000),
+      limit: 1,
+    })) {
+      all.push(e.id);
+    }
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect([...all].sort().reverse()).toEqual(all);
+    await expect(as(made.key).auditLog.list()).rejects.toMatchObject({ status: 401 });
+  });
 });

@@ -58,6 +58,7 @@ export const CLIENT_METHODS: Record<string, ClientCall> = {
   "GET /v1/api-keys/{keyId}": ["apiKeys.get", "key_1"],
   "DELETE /v1/api-keys/{keyId}": ["apiKeys.revoke", "key_1"],
   "POST /v1/api-keys/{keyId}/rotate": ["apiKeys.rotate", "key_1"],
+  "GET /v1/audit-log": ["auditLog.list", { action: "user." }],
 };
 
 const dashboard = (what: string) => `the dashboard's own page data or session: ${what}`;

@@ -1,6 +1,7 @@
 import {
   type Db,
   events,
+  insertAuditEntry,
   insertNotifications,
   insertOutboxMessage,
   type NewNotification,
@@ -181,7 +182,7 @@ describe("retention", () => {
     }
   });
 
-  it("RETENTION_DAYS=0 removes the scheduler", async () => {
+  it("RETENTION_DAYS=0 with AUDIT_LOG_RETENTION=0 removes the scheduler", async () => {
     const wdb = await testDatabase();
     const prefix = testQueuePrefix();
     const env = (days: string) =>
@@ -192,6 +193,7 @@ describe("retention", () => {
         NODE_ENV: "test",
         WORKER_CHANNELS: "maintenance",
         RETENTION_DAYS: days,
+        AUDIT_LOG_RETENTION: "0",
       });
     for (const [days, expected] of [
       ["7", true],
@@ -210,5 +212,49 @@ describe("retention", () => {
       }
     }
     await wdb.drop();
+  });
+
+  it("deletes audit log entries older than AUDIT_LOG_RETENTION, also with RETENTION_DAYS=0", async () => {
+    const wdb = await testDatabase();
+    const raw = {
+      DATABASE_URL: wdb.url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: testQueuePrefix(),
+      NODE_ENV: "test",
+      WORKER_CHANNELS: "maintenance",
+      RETENTION_DAYS: "0",
+      AUDIT_LOG_RETENTION: "30d",
+    };
+    const deps = createWorkerDeps(loadWorkerEnv(raw));
+    const running = startWorkers(deps);
+    try {
+      const queue = deps.queues.get("maintenance");
+      await eventually(() => queue.getJobScheduler(RETENTION_SCHEDULER_ID));
+      const entry = (daysAgo: number, requestId: string) =>
+        insertAuditEntry(wdb.db, {
+          at: new Date(Date.now() - daysAgo * DAY),
+          actor: { via: "api_key", id: "key_1", name: "ops" },
+          action: "user.erase",
+          target: null,
+          outcome: "success",
+          status: 204,
+          requestId,
+          clientIp: null,
+          details: {},
+        });
+      await entry(45, "old");
+      await entry(2, "recent");
+      const old = await seed(wdb.db, 45, 1);
+      await deps.queues.add("maintenance", "purge", {}, { jobId: "purge-audit" });
+      await eventually(async () => (await queue.getJobState("purge-audit")) === "completed", 15_000);
+      expect((await wdb.sql`select request_id from audit_log`).map((r) => r.request_id)).toEqual(["recent"]);
+      // RETENTION_DAYS=0 still keeps every notification.
+      expect(await count(wdb, "notifications", `id = '${old[0]}'`)).toBe(1);
+    } finally {
+      await running.close();
+      await deps.close();
+      await wdb.drop();
+    }
+    expect(() => loadWorkerEnv({ ...raw, AUDIT_LOG_RETENTION: "a year" })).toThrow(/AUDIT_LOG_RETENTION/);
   });
 });

@@ -1,4 +1,5 @@
 import { apiKeysApi } from "./api-keys.ts";
+import { auditLogApi } from "./audit-log.ts";
 import { deadLettersApi } from "./dead-letters.ts";
 import { everyItem, flag, Http, iso, seg } from "./http.ts";
 import { inboxApi } from "./inbox.ts";
@@ -62,6 +63,7 @@ export class Herald {
   readonly suppressions: ReturnType<typeof suppressionsApi>;
   readonly apiKeys: ReturnType<typeof apiKeysApi>;
   readonly topics: ReturnType<typeof topicsApi>;
+  readonly auditLog: ReturnType<typeof auditLogApi>;
 
   constructor(options: HeraldOptions) {
     if (!options.apiKey) throw new Error("Herald: apiKey is required");
@@ -78,6 +80,7 @@ export class Herald {
     this.inbox = inboxApi(this.http);
     this.suppressions = suppressionsApi(this.http);
     this.apiKeys = apiKeysApi(this.http);
+    this.auditLog = auditLogApi(this.http);
     this.topics = topicsApi(this.http);
   }
 

@@ -1,4 +1,5 @@
 export type * from "./api-key-types.ts";
+export type * from "./audit-log-types.ts";
 export { HeraldApiError, HeraldNetworkError, HeraldWebhookError, type WebhookErrorReason } from "./errors.ts";
 export { Herald, type HeraldOptions } from "./herald.ts";
 export type * from "./inbox-types.ts";

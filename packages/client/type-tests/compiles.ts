@@ -82,6 +82,8 @@ export async function usage() {
   }
   const { more } = await herald.deadLetters.retryAll({ type: "order_placed", limit: 100 });
   await herald.deadLetters.discard("ntf_1");
+  for await (const a of herald.auditLog.listAll({ action: "user.", since: new Date() })) void a.actor.name;
+  void (await herald.auditLog.list({ targetId: "ada", limit: 10 })).data[0]?.target?.id;
   const feed = await herald.inbox.list("ada", { unread: true });
   const { counts } = await herald.inbox.markRead("ada", feed.data[0]!.id);
   await herald.inbox.markSeen("ada", feed.data[0]!.id);
