@@ -373,6 +373,7 @@ describe("every page, at desktop and phone width", () => {
     { name: "templates", path: "/templates", heading: "Templates", ready: ".template-grid" },
     { name: "outbox", path: "/outbox", heading: "Dev outbox", ready: ".outbox-list" },
     { name: "accounts", path: "/accounts", heading: "Accounts", ready: "tr[data-account-email]" },
+    { name: "audit-log", path: "/audit-log", heading: "Audit log", ready: "tr[data-audit-id]" },
     { name: "not-found-user", path: "/users/nobody-here", heading: "nobody-here", ready: ".state.empty" },
   ];
 
@@ -422,7 +423,7 @@ describe("every page, at desktop and phone width", () => {
       expect(errors).toEqual([]);
       // Looking at the e-mail did not load its tracking pixel: still SENT, not READ.
       expect((await stack.herald.call("GET", `/v1/notifications/${adaEmail}`)).body.status).toBe("SENT");
-      // Fourteen pages, each loaded, painted and shot (twelve took 12–32 s alone, past 30 s while the rest
+      // Fifteen pages, each loaded, painted and shot (twelve took 12–32 s alone, past 30 s while the rest
       // of the suite shares the two cores: a clean-clone run on a slow host hour). It checks rendering, not speed.
     }, 150_000);
   }

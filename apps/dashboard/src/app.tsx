@@ -6,6 +6,7 @@ import { Shell } from "./components/shell.tsx";
 import { Empty } from "./components/states.tsx";
 import { ToastProvider } from "./components/toast.tsx";
 import { AccountsPage } from "./pages/accounts-page.tsx";
+import { AuditLogPage } from "./pages/audit-log-page.tsx";
 import { FailuresPage } from "./pages/failures-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { NotificationDetailPage } from "./pages/notification-detail-page.tsx";
@@ -40,6 +41,7 @@ function Page() {
   if (path === "/templates") return <TemplatesPage />;
   if (path === "/outbox") return <OutboxPage />;
   if (path === "/accounts") return <AccountsPage />;
+  if (path === "/audit-log") return <AuditLogPage />;
   if (path === "/login") {
     navigate("/", { replace: true });
     return null;

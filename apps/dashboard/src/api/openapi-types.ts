@@ -7201,6 +7201,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who did what: operators' actions, newest first
+         * @description One entry per operator action: API key create/rotate/revoke, user erase, suppression add/lift, dead-letter retry/discard (one or all matching), event cancel/retry, topic delete, token revoke and dashboard account changes, whatever the caller; and every other POST, PUT, PATCH or DELETE made with a dashboard session (contact edits, preferences, cancels…). Apps' own traffic through API keys (events, user upserts, devices, topic subscriptions) is not recorded. Attempts refused for lack of a scope or role (403) and server errors are recorded with their `outcome`; other refusals (validation, not found, conflicts) are not. `details` never holds contact data or message content. Filters combine; `since`/`until` are inclusive. Entries older than `AUDIT_LOG_RETENTION` (default 365 days) are deleted by the worker. Admin only.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page, 1 to 200 (default 50) */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                    /** @description Entries of one API key or dashboard account */
+                    actorId?: string;
+                    /** @description An action (`user.erase`), or a prefix ending in `.` (`user.`) */
+                    action?: string;
+                    /** @description Entries about one user id, notification, key, topic… */
+                    targetId?: string;
+                    /** @description Created at or after */
+                    since?: string;
+                    /** @description Created at or before */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Entries, newest first */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditLogPage"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dashboard/session": {
         parameters: {
             query?: never;
@@ -11068,6 +11193,103 @@ export interface components {
             until?: string;
             /** @default 1000 */
             limit: number;
+        };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "aud_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "at": "2026-11-24T09:05:12.000Z",
+         *           "actor": {
+         *             "via": "dashboard",
+         *             "id": "adm_01jd8q3k5m6n7p8q9r0s1t2v40",
+         *             "name": "sam@example.com"
+         *           },
+         *           "action": "user.update",
+         *           "target": {
+         *             "type": "user",
+         *             "id": "user_123"
+         *           },
+         *           "outcome": "success",
+         *           "status": 200,
+         *           "requestId": "req_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *           "clientIp": "203.0.113.7",
+         *           "details": {
+         *             "fields": [
+         *               "email"
+         *             ]
+         *           }
+         *         }
+         *       ],
+         *       "nextCursor": null
+         *     }
+         */
+        AuditLogPage: {
+            data: components["schemas"]["AuditEntry"][];
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "aud_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "at": "2026-11-24T09:05:12.000Z",
+         *       "actor": {
+         *         "via": "dashboard",
+         *         "id": "adm_01jd8q3k5m6n7p8q9r0s1t2v40",
+         *         "name": "sam@example.com"
+         *       },
+         *       "action": "user.update",
+         *       "target": {
+         *         "type": "user",
+         *         "id": "user_123"
+         *       },
+         *       "outcome": "success",
+         *       "status": 200,
+         *       "requestId": "req_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *       "clientIp": "203.0.113.7",
+         *       "details": {
+         *         "fields": [
+         *           "email"
+         *         ]
+         *       }
+         *     }
+         */
+        AuditEntry: {
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            at: string;
+            /** @description Who: an API key, or a dashboard account through its session */
+            actor: {
+                /** @enum {string} */
+                via: "dashboard" | "api_key";
+                /** @description The API key's id or the dashboard account's id */
+                id: string;
+                /** @description The key's name or the account's e-mail, as they were then */
+                name: string;
+            };
+            /** @description A stable dotted name: `user.erase`, `api_key.rotate`… */
+            action: string;
+            /** @description What it was on: the app's user id (`type: user`; an erased user's entries name their tombstone), a notification, event or key id, a topic key, `channel:hash` of a suppressed address; null for a filter */
+            target: {
+                type: string;
+                id: string;
+            } | null;
+            /**
+             * @description `success` (2xx), `forbidden` (403: the key or role lacked the scope), `error` (5xx: whether it took effect is not known)
+             * @enum {string}
+             */
+            outcome: "success" | "forbidden" | "error";
+            /** @description The HTTP status answered */
+            status: number;
+            requestId: string;
+            /** @description The caller's address as the API saw it (`TRUST_PROXY`); null when not known */
+            clientIp: string | null;
+            /** @description Never personal data: the names of contact fields changed (not their values), preference changes, counts, a bulk retry's filter */
+            details: {
+                [key: string]: unknown;
+            };
         };
         /**
          * @example {

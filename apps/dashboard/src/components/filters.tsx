@@ -23,15 +23,15 @@ export const useTemplates = () =>
   });
 
 /** `datetime-local` value ↔ ISO (the browser's time zone). */
-const toLocal = (iso?: string) => {
+export const toLocal = (iso?: string) => {
   const d = new Date(iso ?? "");
   // Not a date (`?since=yesterday` typed in the address bar): an empty field; the API says what is wrong.
   if (Number.isNaN(d.getTime())) return "";
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 };
-const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
+export const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
 /** Said on the From/To fields, whose times are the browser's while the list shows each time's zone. */
-const localZone = `Your browser's time zone: ${Intl.DateTimeFormat().resolvedOptions().timeZone}`;
+export const localZone = `Your browser's time zone: ${Intl.DateTimeFormat().resolvedOptions().timeZone}`;
 
 /** The notification search form; applies on submit, so typing does not fire a query per key. */
 export function Filters({

@@ -14,6 +14,7 @@ const NAV = [
   { href: "/templates", label: "Templates", icon: "▤" },
   { href: "/outbox", label: "Dev outbox", icon: "⇪" },
   { href: "/accounts", label: "Accounts", icon: "⚙", admin: true },
+  { href: "/audit-log", label: "Audit log", icon: "✎", admin: true },
 ];
 
 // Where the sidebar becomes a drawer (styles/responsive.css).

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "../api/client.ts";
+import { UserAuditCard } from "../components/audit-card.tsx";
 import { ContactCard } from "../components/contact-card.tsx";
 import { DevicesCard } from "../components/devices-card.tsx";
 import { useTemplates } from "../components/filters.tsx";
@@ -90,6 +91,7 @@ export function UserDetailPage({ userId }: { userId: string }) {
             </QueryView>
           </Card>
           <UnsentEvents userId={userId} />
+          <UserAuditCard userId={userId} />
         </div>
         <div className="detail-side">
           <ContactCard userId={userId} user={user} />
