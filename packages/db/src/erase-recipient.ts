@@ -46,7 +46,8 @@ const CANCELABLE = sql`(n.status in ('PENDING', 'SCHEDULED', 'QUEUED', 'DEAD')
  * Erases a recipient: PII, devices, preferences, topic memberships and the
  * record of topic events that sent them nothing go, and
  * everything kept for operators (notifications with their statuses and
- * timelines, events, digest windows) is detached from the app's user id: it
+ * timelines, events, digest windows, audit log entries about the user) is
+ * detached from the app's user id: it
  * names a tombstone (`erased:<usr id>:<random>`, which no API caller can
  * guess, so no one can claim that history back). A new, empty erased
  * recipient keeps the user id, so stray events still reach no one and a later
