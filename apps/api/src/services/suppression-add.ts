@@ -8,6 +8,7 @@ import { HeraldError } from "@herald/errors";
 import type { Context } from "hono";
 import type { ApiDeps } from "../deps.ts";
 import type { HonoEnv } from "../hono-env.ts";
+import { actorOf } from "../middleware/audited.ts";
 
 export interface AddRequest {
   channel: "email" | "sms";
@@ -19,12 +20,12 @@ export interface AddRequest {
   recipient?: { id: string };
 }
 
-/** The caller, as the suppression keeps it: a dashboard session's account, else the API key. */
+/** The caller, as the suppression keeps it (the audit log's actor): a dashboard session's account, else the API key. */
 export function suppressionActor(c: Context<HonoEnv>): SuppressionActor {
-  const account = c.get("dashboardUser");
-  if (account) return { via: "dashboard", id: account.id, name: account.email };
-  const key = c.get("apiKey");
-  return { via: "api_key", id: key.id, name: key.name };
+  const actor = actorOf(c);
+  // The suppression routes sit behind authentication: a caller is always known here.
+  if (!actor) throw new Error("suppressionActor called without an authenticated caller");
+  return actor;
 }
 
 /**
