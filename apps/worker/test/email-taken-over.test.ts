@@ -1,6 +1,5 @@
 import { getNotification, getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
-import { createRedis } from "@herald/jobs";
-import { eventually, testRedisUrl } from "@herald/testkit";
+import { eventually, startCommandFeed, testRedisUrl } from "@herald/testkit";
 import type { Job } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { sendBatch } from "../src/channels/send-batch.ts";
@@ -95,11 +94,10 @@ describe("a send job taken over from a worker that died", () => {
 /** The commands Redis ran on `w`'s in-flight notes while `run` ran, as the server saw them (MONITOR). */
 async function noteCommands(w: TestWorker, run: () => Promise<unknown>): Promise<string[]> {
   const tag = `${w.deps.env.queuePrefix}:{in-flight:`;
-  const watcher = createRedis(testRedisUrl(), "worker");
-  const monitor = await watcher.monitor();
+  const monitor = await startCommandFeed(testRedisUrl());
   const seen: string[][] = [];
   // A script's own commands are shown too (source "lua"): only the worker's are counted.
-  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+  monitor.onCommand(({ args, source }) => {
     if (source !== "lua") seen.push(args);
   });
   try {
@@ -111,8 +109,7 @@ async function noteCommands(w: TestWorker, run: () => Promise<unknown>): Promise
       .filter((c) => !c.includes(fence) && c.some((a) => a.startsWith(tag)))
       .map((c) => c[0]!.toLowerCase());
   } finally {
-    monitor.disconnect();
-    watcher.disconnect();
+    monitor.close();
   }
 }
 

@@ -10,8 +10,7 @@ import {
   startFakeTwilio,
 } from "@herald/fakes";
 import { readSharedMetrics } from "@herald/metrics";
-import { eventually, testRedisUrl } from "@herald/testkit";
-import { Redis } from "ioredis";
+import { eventually, startCommandFeed, testRedisUrl } from "@herald/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OWN_LIMIT_CODE } from "../src/providers/provider-limiter.ts";
 import { acceptGroup } from "./accept-group.ts";
@@ -237,9 +236,9 @@ describe("a provider account's rate limit", () => {
   });
 
   it("costs one script call per provider request with a limit, and no Redis call at all without one", async () => {
-    const monitor = await new Redis(testRedisUrl()).monitor();
+    const monitor = await startCommandFeed(testRedisUrl());
     const calls: string[][] = [];
-    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    monitor.onCommand(({ args, source }) => {
       // Commands a script runs are shown too, from "lua": only the clients' calls count.
       if (source !== "lua" && args.some((a) => a.includes(":{provider-limit:"))) calls.push(args);
     });
@@ -269,7 +268,7 @@ describe("a provider account's rate limit", () => {
       expect(requests[1]).toBeGreaterThan(1);
       expect(of(plain)).toEqual([]);
     } finally {
-      monitor.disconnect();
+      monitor.close();
     }
   });
 });

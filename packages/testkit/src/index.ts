@@ -1,3 +1,9 @@
+export {
+  type CommandFeed,
+  type MonitoredCommand,
+  parseMonitorLine,
+  startCommandFeed,
+} from "./command-feed.ts";
 export { type DatabaseRelay, startDatabaseRelay } from "./database-relay.ts";
 export { eventually } from "./eventually.ts";
 export { type FaultStack, startFaultStack, WORKER_MAIN, type WorkerProcess } from "./fault-stack.ts";

@@ -1,28 +1,33 @@
 import { createRedis, type RedisClient } from "@herald/jobs";
 import type { Logger } from "@herald/logger";
-import { eventually, testQueuePrefix, testRedisUrl } from "@herald/testkit";
-import type { Redis } from "ioredis";
+import {
+  type CommandFeed,
+  eventually,
+  startCommandFeed,
+  testQueuePrefix,
+  testRedisUrl,
+} from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IN_FLIGHT_TTL_MS, inFlightKey, inFlightRequests } from "./in-flight-requests.ts";
 
 let redis: RedisClient;
 /** Every command Redis ran on a key of this file's prefixes: what a note costs, counted at the server. */
-let monitor: Redis;
+let monitor: CommandFeed | undefined;
 const seen: string[][] = [];
 const prefix = testQueuePrefix();
 
 beforeAll(async () => {
   redis = createRedis({ url: testRedisUrl(), cluster: false }, "worker");
-  monitor = await (redis as Redis).monitor();
+  monitor = await startCommandFeed(testRedisUrl());
   // The commands a script runs are shown too, their source "lua": only the client's own are counted.
-  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+  monitor.onCommand(({ args, source }) => {
     if (source !== "lua" && args.some((a) => a.startsWith(prefix))) seen.push(args);
   });
 });
 afterAll(async () => {
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length > 0) await redis.del(...keys);
-  monitor.disconnect();
+  monitor?.close();
   redis.disconnect();
 });
 
