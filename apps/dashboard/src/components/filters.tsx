@@ -134,24 +134,30 @@ export function Filters({
           />
         </label>
       )}
-      <div className="filter-actions">
-        <button type="submit" className="btn btn-primary">
-          Search
-        </button>
-        {active && (
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={() => {
-              setDraft({});
-              onChange({});
-            }}
-          >
-            Clear
-          </button>
-        )}
-      </div>
+      <FilterActions
+        active={active}
+        onClear={() => {
+          setDraft({});
+          onChange({});
+        }}
+      />
     </form>
+  );
+}
+
+/** A filter form's Search button, and Clear while any filter is set. */
+export function FilterActions({ active, onClear }: { active: boolean; onClear: () => void }) {
+  return (
+    <div className="filter-actions">
+      <button type="submit" className="btn btn-primary">
+        Search
+      </button>
+      {active && (
+        <button type="button" className="btn btn-ghost" onClick={onClear}>
+          Clear
+        </button>
+      )}
+    </div>
   );
 }
 

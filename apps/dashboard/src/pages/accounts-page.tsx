@@ -5,9 +5,9 @@ import { useAuth } from "../auth.tsx";
 import { ACCOUNTS_QUERY } from "../components/account-actions.ts";
 import { ACCOUNT_COLUMNS, AccountRow } from "../components/account-row.tsx";
 import { AddAccountForm } from "../components/add-account-form.tsx";
+import { AdminsOnly } from "../components/admins-only.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
-import { Link } from "../router.tsx";
 
 const TITLE = "Accounts";
 
@@ -21,18 +21,10 @@ export function AccountsPage() {
   const { isAdmin } = useAuth();
   if (!isAdmin) {
     return (
-      <>
-        <PageHeader title={TITLE} />
-        <Card>
-          <Empty title="Admins only">
-            <p>
-              Dashboard accounts are managed by admins. Ask one to add an account, change a role or set a new
-              password.
-            </p>
-            <Link href="/">Back to the overview</Link>
-          </Empty>
-        </Card>
-      </>
+      <AdminsOnly title={TITLE}>
+        Dashboard accounts are managed by admins. Ask one to add an account, change a role or set a new
+        password.
+      </AdminsOnly>
     );
   }
   return <AdminAccounts />;

@@ -1,13 +1,14 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { api, unwrap } from "../api/client.ts";
 import { useAuth } from "../auth.tsx";
+import { AdminsOnly } from "../components/admins-only.tsx";
 import { AuditTable } from "../components/audit-table.tsx";
-import { localZone, toIso, toLocal } from "../components/filters.tsx";
+import { FilterActions, localZone, toIso, toLocal } from "../components/filters.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
 import { PagedView } from "../components/paged-view.tsx";
 import { Empty } from "../components/states.tsx";
 import { usePagedList } from "../paged-list.ts";
-import { Link, useLocation, useSearchParamsUpdater } from "../router.tsx";
+import { useLocation, useSearchParamsUpdater } from "../router.tsx";
 
 const TITLE = "Audit log";
 const PAGE = 50;
@@ -21,19 +22,8 @@ type AuditFilters = Partial<Record<(typeof FIELDS)[number], string>>;
  */
 export function AuditLogPage() {
   const { isAdmin } = useAuth();
-  if (!isAdmin) {
-    return (
-      <>
-        <PageHeader title={TITLE} />
-        <Card>
-          <Empty title="Admins only">
-            <p>The audit log of operators' actions is for admins.</p>
-            <Link href="/">Back to the overview</Link>
-          </Empty>
-        </Card>
-      </>
-    );
-  }
+  if (!isAdmin)
+    return <AdminsOnly title={TITLE}>The audit log of operators' actions is for admins.</AdminsOnly>;
   return <AdminAuditLog />;
 }
 
@@ -116,23 +106,13 @@ function AuditFilterForm({ value, onChange }: { value: AuditFilters; onChange: (
           />
         </label>
       ))}
-      <div className="filter-actions">
-        <button type="submit" className="btn btn-primary">
-          Search
-        </button>
-        {Object.values(value).some(Boolean) && (
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={() => {
-              setDraft({});
-              onChange({});
-            }}
-          >
-            Clear
-          </button>
-        )}
-      </div>
+      <FilterActions
+        active={Object.values(value).some(Boolean)}
+        onClear={() => {
+          setDraft({});
+          onChange({});
+        }}
+      />
     </form>
   );
 }
