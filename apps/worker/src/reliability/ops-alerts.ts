@@ -6,7 +6,7 @@ import {
   reliabilityCountersKey,
 } from "@herald/jobs";
 import type { Logger } from "@herald/logger";
-import { signWebhook } from "./webhook-signature.ts";
+import { postSignedWebhook } from "./post-signed-webhook.ts";
 
 // The body's contract lives in @herald/jobs (OpsAlertSchema), where /openapi.json reads it too.
 export type { DeadLetterSample, OpsAlert };
@@ -153,29 +153,20 @@ export function createOpsAlerts(options: OpsAlertsOptions): OpsAlerts {
       const alert = toAlert(JSON.parse(payload) as TakenAlert);
       logger.error({ alert: logFields(alert) }, `ops alert: ${alert.text}`);
       if (options.webhookUrl) {
-        const body = JSON.stringify(alert);
-        // Signed per attempt: a retry keeps the id (receivers dedupe on it) with a fresh timestamp,
-        // which receivers check against a 5-minute tolerance.
-        const signature = options.webhookSecret
-          ? signWebhook(options.webhookSecret, jobId, now() / 1000, body)
-          : {};
-        let res: Response;
-        try {
-          res = await fetch(options.webhookUrl, {
-            method: "POST",
-            headers: { "content-type": "application/json", "user-agent": "herald-ops-alert", ...signature },
-            body,
-            signal: AbortSignal.timeout(10_000),
-          });
-        } catch (err) {
+        // Signed per attempt: a retry keeps the id (receivers dedupe on it) with a fresh timestamp.
+        const sent = await postSignedWebhook({
+          url: options.webhookUrl,
+          secret: options.webhookSecret ?? null,
+          id: jobId,
+          body: JSON.stringify(alert),
+          timeoutMs: 10_000,
+          userAgent: "herald-ops-alert",
+          nowMs: now(),
+        });
+        if (!sent.ok) {
           await redis.hincrby(counters, "ops_alerts_failed", 1);
-          throw new Error(`ops alert webhook unreachable: ${(err as Error).message}`);
+          throw new Error(`ops alert webhook ${sent.error}`);
         }
-        if (!res.ok) {
-          await redis.hincrby(counters, "ops_alerts_failed", 1);
-          throw new Error(`ops alert webhook answered ${res.status}`);
-        }
-        await res.body?.cancel();
       }
       await redis
         .multi()
