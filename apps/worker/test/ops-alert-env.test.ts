@@ -1,22 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadWorkerEnv } from "../src/env.ts";
+import { configError, ENV_BASE } from "./env-error.ts";
 
-const base = {
-  DATABASE_URL: "postgres://localhost/herald",
-  REDIS_URL: "redis://localhost:6379",
-  NODE_ENV: "test",
-  OPS_ALERT_WEBHOOK_URL: "https://ops.example.com/herald",
-};
-
-const configError = (source: Record<string, string>) => {
-  try {
-    loadWorkerEnv(source);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error("the configuration was accepted");
-};
+const base = { ...ENV_BASE, OPS_ALERT_WEBHOOK_URL: "https://ops.example.com/herald" };
 
 describe("worker OPS_ALERT_WEBHOOK_SECRET", () => {
   it("is off unless set: unset or empty (as docker compose passes an unset variable) signs nothing", () => {

@@ -1,22 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadWorkerEnv } from "../src/env.ts";
+import { configError, ENV_BASE } from "./env-error.ts";
 
-const base = {
-  DATABASE_URL: "postgres://localhost/herald",
-  REDIS_URL: "redis://localhost:6379",
-  NODE_ENV: "test",
-};
+const base = ENV_BASE;
 const url = "https://app.example.com/herald/statuses";
-
-const configError = (source: Record<string, string>) => {
-  try {
-    loadWorkerEnv(source);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error("the configuration was accepted");
-};
 
 describe("worker STATUS_WEBHOOK_*", () => {
   it("is off unless STATUS_WEBHOOK_URL is set (empty counts as unset), with the documented defaults", () => {
