@@ -235,9 +235,3 @@ export async function expireStatusChanges(db: Db, cutoff: Date, limit = 5000): P
   const oldest = rows.length ? new Date(Math.min(...rows.map((r) => r.oldest_ms))) : null;
   return { count, oldest, byStatus };
 }
-
-/** Changes recorded and not yet delivered (or expired). */
-export async function countStatusChanges(db: Db): Promise<number> {
-  const [row] = await pg(db)<{ n: number }[]>`select count(*)::int as n from status_webhook_changes`;
-  return row?.n ?? 0;
-}
