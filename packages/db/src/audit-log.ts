@@ -1,6 +1,7 @@
 import { idFloor, newId } from "@herald/ids";
 import { and, desc, eq, gte, like, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { deleteInBatches } from "./retention.ts";
 import { type AuditOutcome, type AuditVia, auditLog } from "./schema/index.ts";
 
 export type AuditEntryRow = typeof auditLog.$inferSelect;
@@ -101,16 +102,16 @@ export async function purgeAuditLog(
 ): Promise<{ deleted: number; complete: boolean }> {
   const batch = options.batchSize ?? 5000;
   const floor = idFloor("aud", options.cutoff);
-  let deleted = 0;
-  for (;;) {
-    if (options.deadline && Date.now() > options.deadline.getTime()) return { deleted, complete: false };
-    const [row] = await db.execute<{ n: number }>(sql`
-      with doomed as (
-        select id from audit_log where id < ${floor} order by id limit ${batch}
-      ), gone as (delete from audit_log where id in (select id from doomed) returning 1)
-      select count(*)::int as n from gone`);
-    const n = Number(row?.n ?? 0);
-    deleted += n;
-    if (n < batch) return { deleted, complete: true };
-  }
+  const { deleted, complete } = await deleteInBatches(
+    async () => {
+      const [row] = await db.execute<{ n: number }>(sql`
+        with doomed as (
+          select id from audit_log where id < ${floor} order by id limit ${batch}
+        ), gone as (delete from audit_log where id in (select id from doomed) returning 1)
+        select count(*)::int as n from gone`);
+      return Number(row?.n ?? 0);
+    },
+    { batch, deadline: options.deadline, pauseMs: 0 },
+  );
+  return { deleted, complete };
 }

@@ -25,6 +25,29 @@ export interface PurgeResult {
 
 const count = (rows: unknown) => Number((rows as { n: number }[])[0]?.n ?? 0);
 
+/**
+ * Runs `deleteBatch` (one statement deleting at most `batch` rows, answering
+ * how many) until a batch comes back short, or until `deadline` has passed
+ * before the next one (`complete: false`: the next run goes on), pausing
+ * `pauseMs` between batches.
+ */
+export async function deleteInBatches(
+  deleteBatch: () => Promise<number>,
+  options: { batch: number; deadline?: Date | undefined; pauseMs: number },
+): Promise<{ deleted: number; batches: number; complete: boolean }> {
+  let deleted = 0;
+  let batches = 0;
+  for (;;) {
+    if (options.deadline && Date.now() > options.deadline.getTime())
+      return { deleted, batches, complete: false };
+    const n = await deleteBatch();
+    batches++;
+    deleted += n;
+    if (n < options.batch) return { deleted, batches, complete: true };
+    if (options.pauseMs > 0) await new Promise((r) => setTimeout(r, options.pauseMs));
+  }
+}
+
 // Notifications still waiting to be sent are kept whatever their age.
 const KEEP = sql`('PENDING', 'SCHEDULED', 'QUEUED')`;
 
@@ -117,16 +140,12 @@ export async function purgeExpired(db: Db, options: PurgeOptions): Promise<Purge
   ];
 
   for (const [key, step] of steps) {
-    for (;;) {
-      if (options.deadline && Date.now() > options.deadline.getTime()) {
-        result.complete = false;
-        return result;
-      }
-      const n = await step();
-      result.batches++;
-      (result[key] as number) += n;
-      if (n < batch) break;
-      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+    const done = await deleteInBatches(step, { batch, deadline: options.deadline, pauseMs: pause });
+    result.batches += done.batches;
+    (result[key] as number) += done.deleted;
+    if (!done.complete) {
+      result.complete = false;
+      return result;
     }
   }
   return result;
