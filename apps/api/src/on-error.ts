@@ -82,6 +82,12 @@ export function describeDetails(details: { path: string; message: string }[]): s
   return details.map((d) => `${d.path}: ${d.message}`).join("; ");
 }
 
+/** A batch item's `validation_failed` error (the body of a 422, without its request id). */
+export function validationFailure(error: ZodError) {
+  const details = zodDetails(error);
+  return { code: "validation_failed" as const, message: describeDetails(details), details };
+}
+
 /** What an exception answers as (SPEC §4): a `HeraldError` as it is, any other by its kind. */
 export function asHeraldError(err: unknown): HeraldError {
   if (err instanceof HeraldError) return err;

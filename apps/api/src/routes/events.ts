@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
 import { assertScope, requireScope } from "../middleware/api-key-auth.ts";
-import { zodDetails } from "../on-error.ts";
+import { validationFailure } from "../on-error.ts";
 import { commonErrors, conflictError, EventIdParam, notFoundError } from "../schemas/common.ts";
 import {
   BatchRequestSchema,
@@ -160,16 +160,7 @@ export function registerEvents(app: App, deps: ApiDeps): void {
     items.forEach((item, index) => {
       const shape = EventRequestSchema.safeParse(item);
       if (!shape.success) {
-        const details = zodDetails(shape.error);
-        results[index] = {
-          index,
-          status: 422,
-          error: {
-            code: "validation_failed",
-            message: details.map((d) => `${d.path}: ${d.message}`).join("; "),
-            details,
-          },
-        };
+        results[index] = { index, status: 422, error: validationFailure(shape.error) };
         return;
       }
       try {

@@ -4,7 +4,7 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
-import { describeDetails, zodDetails } from "../on-error.ts";
+import { describeDetails, validationFailure } from "../on-error.ts";
 import { commonErrors, jsonResponse } from "../schemas/common.ts";
 import {
   UserBatchItem,
@@ -79,9 +79,7 @@ export function registerUsersBatch(app: App, deps: ApiDeps): void {
         valid.push({ index, user: parsed.data });
         return;
       }
-      const details = zodDetails(parsed.error);
-      const error = { code: "validation_failed", message: describeDetails(details), details };
-      results[index] = { index, outcome: "rejected", error };
+      results[index] = { index, outcome: "rejected", error: validationFailure(parsed.error) };
     });
     const { outcomes, digestsUnsettled } = await upsertRecipients(
       deps.db,
