@@ -34,6 +34,19 @@ export const flag = (b: boolean | undefined) => (b === undefined ? undefined : S
  * Every item of a cursor list from `cursor` on (the first page without one),
  * fetching the next page only once the caller has used up this one.
  */
+/**
+ * Sends `items` `size` at a time (an API's per-request limit), one request
+ * after another, in order; `send` gets each chunk and where it starts.
+ */
+export async function inChunks<T>(
+  items: T[],
+  size: number,
+  send: (chunk: T[], start: number) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += size)
+    await send(items.slice(start, start + size), start);
+}
+
 export async function* everyItem<T>(
   cursor: string | undefined,
   page: (cursor: string | undefined) => Promise<Page<T>>,

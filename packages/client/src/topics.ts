@@ -1,4 +1,4 @@
-import { everyItem, type Http, seg } from "./http.ts";
+import { everyItem, type Http, inChunks, seg } from "./http.ts";
 import type { Topic, TopicListOptions, TopicSubscriber, TopicSubscription } from "./topic-types.ts";
 import type { Page } from "./types.ts";
 
@@ -18,26 +18,26 @@ export function topicsApi(http: Http) {
       subscribers: TopicSubscriber[],
     ): Promise<{ topic: string; added: number }> => {
       let added = 0;
-      for (let i = 0; i < subscribers.length; i += TOPIC_PAGE) {
+      await inChunks(subscribers, TOPIC_PAGE, async (chunk) => {
         const res = await http.request<{ topic: string; added: number }>(
           "POST",
           `/v1/topics/${seg(key)}/subscribers`,
-          { body: { subscribers: subscribers.slice(i, i + TOPIC_PAGE) }, retryable: true },
+          { body: { subscribers: chunk }, retryable: true },
         );
         added += res.body.added;
-      }
+      });
       return { topic: key, added };
     },
     /** Unsubscribes users (1,000 per request); `removed` counts those that were subscribed. An unknown topic fails with `not_found`. */
     unsubscribe: async (key: string, userIds: string[]): Promise<{ removed: number }> => {
       let removed = 0;
-      for (let i = 0; i < userIds.length; i += TOPIC_PAGE) {
+      await inChunks(userIds, TOPIC_PAGE, async (chunk) => {
         const res = await http.request<{ removed: number }>("DELETE", `/v1/topics/${seg(key)}/subscribers`, {
-          body: { userIds: userIds.slice(i, i + TOPIC_PAGE) },
+          body: { userIds: chunk },
           retryable: true,
         });
         removed += res.body.removed;
-      }
+      });
       return { removed };
     },
     get: async (key: string): Promise<Topic> =>

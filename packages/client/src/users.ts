@@ -1,4 +1,4 @@
-import { everyItem, flag, type Http, seg } from "./http.ts";
+import { everyItem, flag, type Http, inChunks, seg } from "./http.ts";
 import type {
   Page,
   PageOptions,
@@ -46,9 +46,9 @@ export function usersApi(http: Http) {
       const repeated = repeatedUserId(list);
       if (repeated) throw new Error(`Herald users.upsertMany: ${repeated}; give each user once`);
       const total: UserBatchResult = { created: 0, updated: 0, unchanged: 0, rejected: 0, results: [] };
-      for (let start = 0; start < list.length; start += USER_BATCH) {
+      await inChunks(list, USER_BATCH, async (users, start) => {
         const { body } = await http.request<UserBatchResult>("POST", "/v1/users/batch", {
-          body: { users: list.slice(start, start + USER_BATCH) },
+          body: { users },
           retryable: true,
         });
         total.created += body.created;
@@ -56,7 +56,7 @@ export function usersApi(http: Http) {
         total.unchanged += body.unchanged;
         total.rejected += body.rejected;
         for (const r of body.results) total.results.push({ ...r, index: start + r.index });
-      }
+      });
       return total;
     },
     get: async (userId: string): Promise<User> =>
