@@ -111,11 +111,8 @@ export async function getTopic(
 ): Promise<(TopicRow & { subscriberCount: number }) | null> {
   const [row] = await db.select().from(topics).where(eq(topics.key, key));
   if (!row) return null;
-  const [c] = await db
-    .select({ n: count() })
-    .from(topicSubscribers)
-    .where(eq(topicSubscribers.topicKey, key));
-  return { ...row, subscriberCount: c?.n ?? 0 };
+  const counts = await countTopicSubscribers(db, [key]);
+  return { ...row, subscriberCount: counts.get(key) ?? 0 };
 }
 
 /** A topic as the list of topics shows it, before its count. */
@@ -185,12 +182,9 @@ export async function deleteTopic(db: Db, key: string): Promise<{ subscribers: n
     // Locked first: a subscription in progress (holdTopic) finishes, and is counted and deleted too.
     const [found] = await t.select({ key: topics.key }).from(topics).where(eq(topics.key, key)).for("update");
     if (!found) return null;
-    const [c] = await t
-      .select({ n: count() })
-      .from(topicSubscribers)
-      .where(eq(topicSubscribers.topicKey, key));
+    const subscribers = (await countTopicSubscribers(t, [key])).get(key) ?? 0;
     await t.delete(topics).where(eq(topics.key, key));
-    return { subscribers: c?.n ?? 0 };
+    return { subscribers };
   });
 }
 
