@@ -27,6 +27,8 @@ const checks: [string, string, string[]][] = [
   // so per-workspace passes would re-check shared packages many times).
   ["typecheck (server)", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]],
   ["typecheck (dashboard)", "npx", ["tsc", "-p", "apps/dashboard/tsconfig.json", "--noEmit"]],
+  // The browser packages (@herald/inbox, @herald/inbox-react) need DOM types, which the server pass leaves out.
+  ["typecheck (browser packages)", "npx", ["tsc", "-p", "tsconfig.browser.json", "--noEmit"]],
 ];
 if (extra.length === 0) {
   for (const [name, cmd, args] of checks) {

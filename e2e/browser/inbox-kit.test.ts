@@ -1,0 +1,279 @@
+import { createHmac } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { catalog } from "@herald/templates";
+import { build } from "esbuild";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Herald, launchChromium, startHerald } from "../harness/index.ts";
+
+/**
+ * @herald/inbox and @herald/inbox-react bundled into an app page on its own
+ * origin, against a real API and worker, in Chromium.
+ */
+const SECRET = "inbox-kit-test-secret-0123456789abcdef";
+let herald: Herald;
+let browser: Browser;
+let app: Server;
+let appUrl: string;
+/** How the app's backend answers `/token` for a user; default: a token living an hour. */
+const tokenPlans = new Map<string, () => Promise<string>>();
+
+async function issuedToken(userId: string): Promise<string> {
+  const res = await herald.call("GET", `/v1/users/${userId}/token?expiresIn=1h`);
+  expect(res.status).toBe(200);
+  return res.body.token;
+}
+
+/** A token expiring in `ms` (the API issues 1 minute at least; the format is documented, the secret ours). */
+function shortToken(userId: string, ms: number): string {
+  const issued = String(Date.now());
+  const expires = String(Date.now() + ms);
+  const mac = createHmac("sha256", SECRET).update(`v2\n${issued}\n${expires}\n${userId}`).digest("hex");
+  return `v2.${issued}.${expires}.${mac}`;
+}
+
+beforeAll(async () => {
+  const [started, bundle] = await Promise.all([
+    startHerald({ workerEnv: { WORKER_CHANNELS: "events,in_app" }, apiEnv: { USER_TOKEN_SECRET: SECRET } }),
+    build({
+      entryPoints: [new URL("./inbox-kit/page.tsx", import.meta.url).pathname],
+      bundle: true,
+      write: false,
+      format: "esm",
+      jsx: "automatic",
+      target: "es2022",
+      define: { "process.env.NODE_ENV": '"production"' },
+      logLevel: "silent",
+    }),
+  ]);
+  herald = started;
+  const js = bundle.outputFiles[0]!.text;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>App</title></head>
+<body><header style="display:flex;justify-content:flex-end"><div id="root"></div></header>
+<script type="module" src="/page.js"></script></body></html>`;
+  app = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://app");
+    if (url.pathname === "/page.js") {
+      res.writeHead(200, { "content-type": "text/javascript" });
+      return res.end(js);
+    }
+    if (url.pathname === "/token") {
+      const user = url.searchParams.get("user")!;
+      (tokenPlans.get(user) ?? (() => issuedToken(user)))().then(
+        (token) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ token }));
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/`;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => app?.close(r));
+  await herald?.close();
+});
+
+async function send(userId: string, orderId: string): Promise<string> {
+  const res = await herald.call("POST", "/v1/events", {
+    type: "order_placed",
+    userId,
+    data: { ...catalog.order_placed.example, orderId },
+    channels: ["in_app"],
+  });
+  expect(res.status).toBe(202);
+  return res.body.eventId;
+}
+
+/** Until the event's in-app notification is SENT, i.e. announced on the user's stream. */
+async function untilSent(eventId: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const res = await herald.call("GET", `/v1/events/${eventId}`);
+    const statuses = ((res.body?.notifications ?? []) as { status: string }[]).map((n) => n.status);
+    if (statuses.some((s) => ["SENT", "DELIVERED", "READ"].includes(s))) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`event ${eventId} was not sent`);
+}
+
+async function openApp(
+  userId: string,
+  params: Record<string, string> = {},
+  before: (tab: Page) => void = () => {},
+): Promise<Page> {
+  const tab = await browser.newPage();
+  before(tab);
+  await tab.goto(`${appUrl}?${new URLSearchParams({ api: herald.url, user: userId, ...params })}`);
+  return tab;
+}
+
+const live = (tab: Page) => tab.locator('.herald-inbox[data-connection="live"]').waitFor();
+const bell = (tab: Page) => tab.locator(".herald-inbox__bell");
+const badge = (tab: Page, unread: number) =>
+  tab
+    .locator(
+      `.herald-inbox__bell[aria-label="${unread === 0 ? "Notifications" : `Notifications, ${unread} unread`}"]`,
+    )
+    .waitFor();
+const item = (tab: Page, orderId: string) =>
+  tab.locator(".herald-inbox__item", { hasText: `Order ${orderId} confirmed` });
+
+describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
+  it("shows live items with the badge, applies a read and a read-all made in another tab, and closes on Escape", async () => {
+    const [a, b] = await Promise.all([openApp("kit-ada"), openApp("kit-ada")]);
+    await Promise.all([live(a), live(b)]);
+    await badge(a, 0);
+
+    await send("kit-ada", "K-1");
+    await Promise.all([badge(a, 1), badge(b, 1)]);
+    await bell(a).click();
+    expect(await bell(a).getAttribute("aria-expanded")).toBe("true");
+    await item(a, "K-1").waitFor();
+    expect(await item(a, "K-1").getAttribute("data-read")).toBe("false");
+
+    // Read in tab A: tab B's badge follows, and its item is read.
+    await item(a, "K-1").locator(".herald-inbox__item-main").click();
+    await Promise.all([badge(a, 0), badge(b, 0)]);
+    await b.waitForFunction(() => (globalThis as any).inbox.getState().items[0]?.read === true);
+
+    await send("kit-ada", "K-2");
+    await send("kit-ada", "K-3");
+    await Promise.all([badge(a, 2), badge(b, 2)]);
+    await bell(b).click();
+    await b.getByRole("button", { name: "Mark all as read" }).click();
+    await Promise.all([badge(a, 0), badge(b, 0)]);
+    await a.locator('.herald-inbox__item[data-read="true"]').nth(2).waitFor();
+    expect(await a.locator(".herald-inbox__item").count()).toBe(3);
+    const feed = await herald.call("GET", "/v1/users/kit-ada/inbox");
+    expect(feed.body.counts.unread).toBe(0);
+
+    await a.keyboard.press("Escape");
+    await a.getByRole("dialog").waitFor({ state: "detached" });
+    expect(await bell(a).getAttribute("aria-expanded")).toBe("false");
+    expect(await a.evaluate(() => (globalThis as any).document.activeElement?.className)).toBe(
+      "herald-inbox__bell",
+    );
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("pages through the feed with Load more", async () => {
+    const ids = await Promise.all(["P-1", "P-2", "P-3", "P-4", "P-5"].map((o) => send("kit-pages", o)));
+    await Promise.all(ids.map(untilSent));
+    const tab = await openApp("kit-pages", { pageSize: "2" });
+    await badge(tab, 5);
+    await bell(tab).click();
+    const rows = tab.locator(".herald-inbox__item");
+    for (const shown of [2, 4, 5]) {
+      await rows.nth(shown - 1).waitFor();
+      if (shown < 5) await tab.getByRole("button", { name: "Load more" }).click();
+    }
+    await tab.getByRole("button", { name: "Load more" }).waitFor({ state: "detached" });
+    const titles = await tab.locator(".herald-inbox__item-title").allTextContents();
+    expect(titles.sort()).toEqual(["P-1", "P-2", "P-3", "P-4", "P-5"].map((o) => `Order ${o} confirmed`));
+    await tab.close();
+  });
+
+  it("gets a new token when the stream's expires or is revoked, and loses nothing sent meanwhile", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let asked = 0;
+    tokenPlans.set("kit-exp", async () => {
+      asked++;
+      if (asked === 1) return shortToken("kit-exp", 2500);
+      if (asked === 2) await gate; // the switch, held open while an item is sent
+      return issuedToken("kit-exp");
+    });
+    const feedFetches: string[] = [];
+    const tab = await openApp("kit-exp", {}, (t) =>
+      t.on("request", (r) => {
+        if (new URL(r.url()).pathname === "/v1/users/kit-exp/inbox") feedFetches.push(r.url());
+      }),
+    );
+    await live(tab);
+    await tab.waitForFunction(() => (globalThis as any).inbox.getState().loaded);
+
+    // The short token expires: the store asks the app's backend again, and waits for it.
+    await tab.waitForFunction(() => (globalThis as any).counters.tokenRequests === 2, null, {
+      timeout: 10_000,
+    });
+    expect(await tab.evaluate(() => (globalThis as any).inbox.getState().connection)).toBe("reconnecting");
+    await untilSent(await send("kit-exp", "E-1"));
+    release();
+    await live(tab);
+    // The item itself, not only the count (which the new stream's `counts` would set anyway).
+    await tab.waitForFunction(
+      () => (globalThis as any).inbox.getState().items.some((i: any) => i.title === "Order E-1 confirmed"),
+      null,
+      { timeout: 10_000 },
+    );
+    await badge(tab, 1);
+    // Resumed by the stream's replay, not by refetching the feed (fetched once, at start).
+    expect(feedFetches).toHaveLength(1);
+
+    // A revocation: the stream says so, the store gets a token issued after it, and goes on.
+    expect((await herald.call("POST", "/v1/users/kit-exp/token/revoke")).status).toBe(200);
+    await tab.waitForFunction(() => (globalThis as any).counters.tokenRequests === 3, null, {
+      timeout: 10_000,
+    });
+    await live(tab);
+    await send("kit-exp", "E-2");
+    await badge(tab, 2);
+    await bell(tab).click();
+    await item(tab, "E-1").waitFor();
+    await item(tab, "E-2").waitFor();
+    expect(await tab.locator(".herald-inbox__item").count()).toBe(2);
+    await tab.close();
+  });
+
+  it("a refused fixed token ends in a clear error, and a failed mark-read is rolled back", async () => {
+    const plain = (await herald.call("GET", "/v1/users/kit-static/token")).body.token as string;
+    await herald.call("POST", "/v1/users/kit-static/token/revoke");
+    const refused = await openApp("kit-static", { token: plain });
+    await refused.locator('.herald-inbox[data-connection="closed"]').waitFor();
+    await bell(refused).click();
+    await refused.getByRole("alert").filter({ hasText: "was revoked" }).waitFor();
+    expect(await refused.evaluate(() => (globalThis as any).inbox.getState().error.kind)).toBe(
+      "unauthorized",
+    );
+    await refused.close();
+
+    await untilSent(await send("kit-fail", "F-1"));
+    const tab = await openApp("kit-fail");
+    await live(tab);
+    await badge(tab, 1);
+    let fail!: () => void;
+    const failing = new Promise<void>((r) => {
+      fail = r;
+    });
+    await tab.route("**/inbox/*/read", async (route) => {
+      await failing;
+      await route.abort("internetdisconnected");
+    });
+    await bell(tab).click();
+    await item(tab, "F-1").locator(".herald-inbox__item-main").click();
+    // Optimistic: read at once...
+    await badge(tab, 0);
+    expect(await item(tab, "F-1").getAttribute("data-read")).toBe("true");
+    fail();
+    // ...and unread again when the request fails.
+    await badge(tab, 1);
+    expect(await item(tab, "F-1").getAttribute("data-read")).toBe("false");
+    await tab.getByRole("alert").filter({ hasText: "could not be saved" }).waitFor();
+    const feed = await herald.call("GET", "/v1/users/kit-fail/inbox");
+    expect(feed.body.data[0]).toMatchObject({ read: false });
+    await tab.close();
+  });
+});

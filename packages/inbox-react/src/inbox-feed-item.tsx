@@ -1,0 +1,47 @@
+import type { InboxItem } from "@herald/inbox";
+import { relativeTime } from "./relative-time.ts";
+
+export interface InboxFeedItemProps {
+  item: InboxItem;
+  now: number;
+  locale: string | undefined;
+  actionLabel: string;
+  onOpen(item: InboxItem): void;
+  onArchive(item: InboxItem): void;
+}
+
+/** One row of the feed: the clickable message (marks it read), its link if it has one, and archive. */
+export function InboxFeedItem({ item, now, locale, actionLabel, onOpen, onArchive }: InboxFeedItemProps) {
+  return (
+    <li className="herald-inbox__item" data-id={item.id} data-read={String(item.read)}>
+      <button type="button" className="herald-inbox__item-main" onClick={() => onOpen(item)}>
+        {!item.read && <span className="herald-inbox__dot" role="img" aria-label="Unread" />}
+        <span className="herald-inbox__item-title">{item.title}</span>
+        {item.body && <span className="herald-inbox__item-body">{item.body}</span>}
+        <time
+          className="herald-inbox__item-time"
+          dateTime={item.createdAt}
+          title={new Date(item.createdAt).toLocaleString(locale)}
+        >
+          {relativeTime(item.createdAt, now, locale)}
+        </time>
+      </button>
+      <span className="herald-inbox__item-actions">
+        <button
+          type="button"
+          className="herald-inbox__archive"
+          aria-label={`Archive: ${item.title}`}
+          title="Archive"
+          onClick={() => onArchive(item)}
+        >
+          ×
+        </button>
+        {item.url && (
+          <a className="herald-inbox__action" href={item.url} onClick={() => onOpen(item)}>
+            {actionLabel}
+          </a>
+        )}
+      </span>
+    </li>
+  );
+}

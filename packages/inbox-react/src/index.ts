@@ -1,0 +1,5 @@
+export { Inbox, type InboxProps } from "./inbox.tsx";
+export { InboxFeedItem, type InboxFeedItemProps } from "./inbox-feed-item.tsx";
+export { inboxStyles } from "./inbox-styles.ts";
+export { relativeTime } from "./relative-time.ts";
+export { useInbox } from "./use-inbox.ts";

@@ -1,0 +1,359 @@
+import { type InboxClient, InboxRequestError, inboxClient } from "./inbox-client.ts";
+import {
+  allRead,
+  connectionChanged,
+  countsChanged,
+  failed,
+  initialInboxState,
+  itemArrived,
+  itemConfirmed,
+  itemsArchived,
+  itemsRead,
+  itemsSeen,
+  loadingStarted,
+  pageLoaded,
+  restoreAllRead,
+  restoreItems,
+} from "./inbox-state.ts";
+import { type InboxStream, type InboxStreamEvent, openInboxStream } from "./inbox-stream.ts";
+import { tokenSource } from "./token-source.ts";
+import type { InboxError, InboxState } from "./types.ts";
+
+export interface CreateInboxOptions {
+  /** Where Herald's API is, e.g. `https://herald.example.com` (its `PUBLIC_URL`). */
+  baseUrl: string;
+  /** The app's own id of the signed-in user. */
+  userId: string;
+  /**
+   * A fixed user token. Without `getToken`, a refusal (401: expired or
+   * revoked) ends in `error.kind === "unauthorized"` and `connection: "closed"`.
+   */
+  token?: string;
+  /**
+   * Fetches a token from the app's backend (which calls
+   * `GET /v1/users/:userId/token?expiresIn=…`). Called at start when `token`
+   * is not given, and again whenever Herald refuses the current token
+   * (`token_expired`, `token_revoked`, a 401); the stream then reopens where
+   * it left off, so nothing sent meanwhile is lost.
+   */
+  getToken?: () => Promise<string>;
+  /** Items per page, 1–100. Default 20. */
+  pageSize?: number;
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Default `globalThis.EventSource`. With none, or `live: false`, the store only fetches. */
+  EventSource?: typeof EventSource;
+  /** Open the live stream. Default true. */
+  live?: boolean;
+  /** First wait before reopening a stream that could not be reopened by itself; doubles up to 30 s. Default 1000 ms. */
+  retryDelayMs?: number;
+}
+
+export interface InboxStore {
+  /** The current state; the same object until something changes. */
+  getState(): InboxState;
+  /** Called after every change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** The next (older) page, if any. */
+  loadMore(): Promise<void>;
+  /** The first page again (older pages are dropped). */
+  refresh(): Promise<void>;
+  /** The item read, at once; undone if Herald refuses. Resolves false then, with `error.kind === "action"`. */
+  markRead(id: string): Promise<boolean>;
+  markSeen(ids: string | readonly string[]): Promise<boolean>;
+  archive(id: string): Promise<boolean>;
+  markAllRead(): Promise<boolean>;
+  /** Closes the stream and stops every timer; the state stays readable. */
+  close(): void;
+}
+
+const MAX_RETRY_MS = 30_000;
+
+function describeError(err: unknown): InboxError {
+  if (err instanceof InboxRequestError) {
+    if (err.status === 401) return { kind: "unauthorized", status: 401, message: err.message };
+    if (err.status === 403) return { kind: "forbidden", status: 403, message: err.message };
+    if (err.status === 0) return { kind: "network", message: err.message };
+    return { kind: "server", status: err.status, message: err.message };
+  }
+  return { kind: "server", message: (err as Error)?.message ?? String(err) };
+}
+
+/** A fatal error: the token is refused for good, or belongs to someone else. */
+const isFatal = (e: InboxError) => e.kind === "unauthorized" || e.kind === "forbidden";
+
+/** The user's inbox in the browser: state, live updates, and actions. See {@link CreateInboxOptions}. */
+export function createInbox(options: CreateInboxOptions): InboxStore {
+  const pageSize = Math.min(100, Math.max(1, Math.floor(options.pageSize ?? 20)));
+  const tokens = tokenSource(options.token, options.getToken);
+  const client: InboxClient = inboxClient({
+    baseUrl: options.baseUrl,
+    userId: options.userId,
+    tokens,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+  });
+  const EventSourceImpl = options.EventSource ?? globalThis.EventSource;
+  const live = options.live !== false && EventSourceImpl !== undefined;
+  const retryDelayMs = options.retryDelayMs ?? 1000;
+
+  let state = initialInboxState();
+  const listeners = new Set<() => void>();
+  const set = (next: InboxState) => {
+    if (next === state) return;
+    state = next;
+    for (const l of [...listeners]) l();
+  };
+
+  let closed = false;
+  let stream: InboxStream | null = null;
+  let lastEventId: string | null = null;
+  let retries = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped by every first-page load: an older load's answer, or a loadMore begun before it, is dropped. */
+  let generation = 0;
+  /**
+   * Stream changes that arrived while a first page was on its way: the page
+   * may predate them, so they are applied again on top of it (each is idempotent).
+   */
+  let sincePageRequest: ((s: InboxState) => InboxState)[] | null = null;
+
+  const stop = (error: InboxError) => {
+    stream?.close();
+    stream = null;
+    clearTimeout(retryTimer);
+    set(connectionChanged(failed(state, error), "closed"));
+  };
+
+  const apply = (change: (s: InboxState) => InboxState) => {
+    sincePageRequest?.push(change);
+    set(change(state));
+  };
+
+  function onStreamEvent(e: InboxStreamEvent) {
+    switch (e.type) {
+      case "ready":
+        retries = 0;
+        set(connectionChanged(state, "live"));
+        if (state.error && state.error.kind !== "action") set(failed(state, null));
+        return;
+      case "position":
+        // A fresh stream's position is "now": a first page fetched from here on misses nothing in between.
+        if (!state.loaded && !state.loading) void refresh();
+        return;
+      case "notification":
+        return apply((s) => itemArrived(s, e.item));
+      case "read":
+        return apply((s) => itemsRead(s, e.ids));
+      case "read_all":
+        return apply((s) => allRead(s));
+      case "seen":
+        return apply((s) => itemsSeen(s, e.ids));
+      case "archived":
+        return apply((s) => itemsArchived(s, e.ids));
+      case "counts":
+        return apply((s) => countsChanged(s, e.counts));
+      case "resync":
+        // More was missed than the server keeps: the feed is refetched.
+        void refresh();
+        return;
+      case "token_expired":
+      case "token_revoked":
+        void renewAndReopen();
+        return;
+    }
+  }
+
+  async function openStream() {
+    if (closed || !live) return;
+    let token: string;
+    try {
+      token = await tokens.current();
+    } catch (err) {
+      // The app's backend did not hand out a token this time: try again later.
+      set(failed(state, { kind: "network", message: `getToken() failed: ${(err as Error).message}` }));
+      return scheduleReopen();
+    }
+    if (closed) return;
+    stream?.close();
+    const mine = openInboxStream(client.streamUrl(token, lastEventId), EventSourceImpl, {
+      onEvent: (e) => {
+        if (stream === mine) onStreamEvent(e);
+      },
+      onPosition: (id) => {
+        if (stream === mine) lastEventId = id;
+      },
+      onError: (gaveUp) => {
+        if (stream !== mine) return;
+        set(connectionChanged(state, "reconnecting"));
+        if (gaveUp) {
+          stream = null;
+          void diagnose();
+        }
+      },
+    });
+    stream = mine;
+  }
+
+  /** The token ran out or was revoked: a new one, and a new stream resuming after the last event. */
+  async function renewAndReopen() {
+    stream?.close();
+    stream = null;
+    set(connectionChanged(state, "reconnecting"));
+    if (!tokens.renewable) {
+      return stop({
+        kind: "unauthorized",
+        message: "The inbox token expired or was revoked, and cannot be renewed.",
+      });
+    }
+    try {
+      await tokens.renew();
+    } catch (err) {
+      set(failed(state, { kind: "network", message: `getToken() failed: ${(err as Error).message}` }));
+      return scheduleReopen();
+    }
+    await openStream();
+  }
+
+  /**
+   * EventSource gave up, which hides the status. A page fetch tells why (and
+   * renews a refused token on the way): fatal refusals stop; anything else
+   * reopens later, the page having caught up on what was missed.
+   */
+  async function diagnose() {
+    if (closed) return;
+    await refresh();
+    if (closed || (state.error && isFatal(state.error) && state.connection === "closed")) return;
+    scheduleReopen();
+  }
+
+  function scheduleReopen() {
+    if (closed) return;
+    set(connectionChanged(state, "reconnecting"));
+    const wait = Math.min(MAX_RETRY_MS, retryDelayMs * 2 ** retries);
+    retries++;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => void openStream(), wait);
+  }
+
+  async function refresh() {
+    if (closed) return;
+    const mine = ++generation;
+    const replay: ((s: InboxState) => InboxState)[] = [];
+    sincePageRequest = replay;
+    set(loadingStarted(state));
+    try {
+      const page = await client.page({ limit: pageSize });
+      if (mine !== generation || closed) return;
+      let next = pageLoaded(state, page, "replace");
+      for (const change of replay) next = change(next);
+      set(next);
+    } catch (err) {
+      if (mine !== generation || closed) return;
+      const error = describeError(err);
+      if (isFatal(error)) stop(error);
+      else set(failed(state, error));
+    } finally {
+      if (sincePageRequest === replay) sincePageRequest = null;
+    }
+  }
+
+  async function loadMore() {
+    if (closed || !state.hasMore || state.loading || !state.cursor) return;
+    const mine = generation;
+    set(loadingStarted(state));
+    try {
+      const page = await client.page({ cursor: state.cursor, limit: pageSize });
+      if (mine === generation && !closed) set(pageLoaded(state, page, "append"));
+    } catch (err) {
+      if (mine !== generation || closed) return;
+      const error = describeError(err);
+      if (isFatal(error)) stop(error);
+      else set(failed(state, error));
+    }
+  }
+
+  /** Applies `change` at once; undoes it if the request fails. */
+  async function optimistic(
+    change: (s: InboxState) => InboxState,
+    undo: (s: InboxState) => InboxState,
+    request: () => Promise<void>,
+  ): Promise<boolean> {
+    set(change(state));
+    try {
+      await request();
+      if (state.error?.kind === "action") set(failed(state, null));
+      return true;
+    } catch (err) {
+      const error = describeError(err);
+      set(failed(undo(state), isFatal(error) ? error : { ...error, kind: "action" }));
+      if (isFatal(error)) stop(error);
+      return false;
+    }
+  }
+
+  const snapshot = (ids: readonly string[]) => state.items.filter((i) => ids.includes(i.id));
+  const itemAction = (ids: readonly string[], action: "read" | "seen" | "archive") =>
+    Promise.all(
+      ids.map(async (id) => {
+        const r = await client.action(id, action);
+        set(countsChanged(itemConfirmed(state, r.item), r.counts));
+      }),
+    ).then(() => undefined);
+
+  if (live) void openStream();
+  else void refresh();
+
+  return {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    loadMore,
+    refresh,
+    markRead(id) {
+      const before = snapshot([id]);
+      return optimistic(
+        (s) => itemsRead(s, [id]),
+        (s) => restoreItems(s, before),
+        () => itemAction([id], "read"),
+      );
+    },
+    markSeen(ids) {
+      const list = typeof ids === "string" ? [ids] : [...ids];
+      const before = snapshot(list);
+      return optimistic(
+        (s) => itemsSeen(s, list),
+        (s) => restoreItems(s, before),
+        () => itemAction(list, "seen"),
+      );
+    },
+    archive(id) {
+      const before = snapshot([id]);
+      return optimistic(
+        (s) => itemsArchived(s, [id]),
+        (s) => restoreItems(s, before),
+        () => itemAction([id], "archive"),
+      );
+    },
+    markAllRead() {
+      const before = state.items;
+      const counts = state.counts;
+      return optimistic(
+        (s) => allRead(s),
+        (s) => restoreAllRead(s, before, counts),
+        async () => {
+          const r = await client.readAll();
+          set(countsChanged(state, r.counts));
+        },
+      );
+    },
+    close() {
+      closed = true;
+      stream?.close();
+      stream = null;
+      clearTimeout(retryTimer);
+      set(connectionChanged(state, "closed"));
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { InboxPage } from "./inbox-state.ts";
+import type { TokenSource } from "./token-source.ts";
+import type { InboxCounts, InboxItem } from "./types.ts";
+
+/** A refused or failed request: `status` 0 when no response came (offline, CORS, aborted). */
+export class InboxRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "InboxRequestError";
+  }
+}
+
+export interface InboxClient {
+  page(options: { cursor?: string | null; limit: number }): Promise<InboxPage>;
+  action(id: string, action: "read" | "seen" | "archive"): Promise<{ item: InboxItem; counts: InboxCounts }>;
+  readAll(): Promise<{ updated: number; counts: InboxCounts }>;
+  /** The stream's URL with the current token, resuming after `lastEventId` when given. */
+  streamUrl(token: string, lastEventId: string | null): string;
+}
+
+/**
+ * The inbox routes over `fetch`, with the user's token in the header. A 401
+ * (expired or revoked token) renews the token once and tries again, when the
+ * token can be renewed.
+ */
+export function inboxClient(options: {
+  baseUrl: string;
+  userId: string;
+  tokens: TokenSource;
+  fetch: typeof fetch;
+}): InboxClient {
+  const root = `${options.baseUrl.replace(/\/+$/, "")}/v1/users/${encodeURIComponent(options.userId)}/inbox`;
+
+  /** The app's backend failing to hand out a token is a failed request like any other, not a refusal. */
+  async function withToken(get: () => Promise<string>): Promise<string> {
+    try {
+      return await get();
+    } catch (err) {
+      throw new InboxRequestError(0, "token_unavailable", `No inbox token: ${(err as Error).message}`);
+    }
+  }
+
+  async function send<T>(method: "GET" | "POST", path: string, renewed = false): Promise<T> {
+    const token = await withToken(() => options.tokens.current());
+    let res: Response;
+    try {
+      res = await options.fetch(`${root}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+      });
+    } catch (err) {
+      throw new InboxRequestError(0, "network", `Herald could not be reached: ${(err as Error).message}`);
+    }
+    if (res.status === 401 && !renewed && options.tokens.renewable) {
+      await withToken(() => options.tokens.renew());
+      return send(method, path, true);
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as {
+        error?: { code?: string; message?: string };
+      } | null;
+      throw new InboxRequestError(
+        res.status,
+        body?.error?.code ?? "http_error",
+        body?.error?.message ?? `Herald answered ${res.status}.`,
+      );
+    }
+    return (await res.json()) as T;
+  }
+
+  return {
+    page({ cursor, limit }) {
+      const q = new URLSearchParams({ limit: String(limit) });
+      if (cursor) q.set("cursor", cursor);
+      return send("GET", `?${q}`);
+    },
+    action: (id, action) => send("POST", `/${encodeURIComponent(id)}/${action}`),
+    readAll: () => send("POST", "/read-all"),
+    streamUrl(token, lastEventId) {
+      const q = new URLSearchParams({ token });
+      // EventSource sends Last-Event-ID only on its own reconnects; a new stream (new token) says it here.
+      if (lastEventId) q.set("lastEventId", lastEventId);
+      return `${root}/stream?${q}`;
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import {
+  allRead,
+  countsChanged,
+  initialInboxState,
+  itemArrived,
+  itemsArchived,
+  itemsRead,
+  itemsSeen,
+  pageLoaded,
+  restoreAllRead,
+  restoreItems,
+} from "./inbox-state.ts";
+import type { InboxItem, InboxState } from "./types.ts";
+
+const item = (n: number, over: Partial<InboxItem> = {}): InboxItem => ({
+  id: `ntf_${String(n).padStart(3, "0")}`,
+  type: "order_placed",
+  category: "transactional",
+  title: `Item ${n}`,
+  body: "",
+  status: "DELIVERED",
+  read: false,
+  seen: false,
+  archived: false,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+  ...over,
+});
+
+/** Items n..1, newest first, as the API pages them; counts from the items. */
+function loaded(ns: number[], nextCursor: string | null = null, extraUnread = 0): InboxState {
+  const data = ns.map((n) => item(n));
+  return pageLoaded(
+    initialInboxState(),
+    {
+      data,
+      nextCursor,
+      counts: { unread: data.length + extraUnread, unseen: data.length, total: data.length + extraUnread },
+    },
+    "replace",
+  );
+}
+
+const ids = (s: InboxState) => s.items.map((i) => i.id);
+
+describe("inbox state", () => {
+  it("a first page sets items, counts and where loadMore continues", () => {
+    const s = loaded([3, 2], "cur_2", 5);
+    expect(ids(s)).toEqual(["ntf_003", "ntf_002"]);
+    expect(s).toMatchObject({ hasMore: true, cursor: "cur_2", loaded: true, loading: false });
+    expect(s.counts).toEqual({ unread: 7, unseen: 2, total: 7 });
+  });
+
+  it("appends older pages without duplicating an item both pages hold", () => {
+    const s = pageLoaded(
+      loaded([5, 4], "c"),
+      { data: [item(4), item(3)], nextCursor: null, counts: { unread: 3, unseen: 3, total: 3 } },
+      "append",
+    );
+    expect(ids(s)).toEqual(["ntf_005", "ntf_004", "ntf_003"]);
+    expect(s.hasMore).toBe(false);
+  });
+
+  it("a live item is added once, in its place, and moves the counts once", () => {
+    let s = loaded([2, 1]);
+    s = itemArrived(s, item(3));
+    s = itemArrived(s, item(3)); // the replayed copy after a reconnect
+    expect(ids(s)).toEqual(["ntf_003", "ntf_002", "ntf_001"]);
+    expect(s.counts).toEqual({ unread: 3, unseen: 3, total: 3 });
+    // A late, older one goes below the newer ones, not on top.
+    s = itemArrived(s, item(0));
+    expect(ids(s).at(-1)).toBe("ntf_000");
+  });
+
+  it("a refetched first page keeps live items newer than it and drops older pages", () => {
+    let s = pageLoaded(
+      loaded([4, 3], "c"),
+      { data: [item(2)], nextCursor: null, counts: { unread: 3, unseen: 3, total: 3 } },
+      "append",
+    );
+    s = itemArrived(s, item(6));
+    s = pageLoaded(
+      s,
+      { data: [item(5), item(4)], nextCursor: "c2", counts: { unread: 9, unseen: 9, total: 9 } },
+      "replace",
+    );
+    expect(ids(s)).toEqual(["ntf_006", "ntf_005", "ntf_004"]);
+    expect(s.counts.unread).toBe(9);
+  });
+
+  it("reading moves unread only on the first flip, so the stream's echo of an optimistic read counts once", () => {
+    let s = loaded([2, 1]);
+    s = itemsRead(s, ["ntf_002"], "2026-01-02T00:00:00.000Z");
+    expect(s.items[0]).toMatchObject({ read: true, readAt: "2026-01-02T00:00:00.000Z", status: "READ" });
+    expect(s.counts.unread).toBe(1);
+    const echoed = itemsRead(s, ["ntf_002"]);
+    expect(echoed).toBe(s);
+    // An id not loaded (an older page) changes nothing here: the counts event covers it.
+    expect(itemsRead(s, ["ntf_999"])).toBe(s);
+  });
+
+  it("read_all zeroes unread, including items not loaded", () => {
+    const s = allRead(loaded([2, 1], "c", 10));
+    expect(s.items.every((i) => i.read)).toBe(true);
+    expect(s.counts).toMatchObject({ unread: 0, total: 12 });
+  });
+
+  it("seen and archived move their counts; archived items leave the feed", () => {
+    let s = itemsSeen(loaded([3, 2, 1]), ["ntf_001", "ntf_002"]);
+    expect(s.counts.unseen).toBe(1);
+    s = itemsArchived(s, ["ntf_003"]);
+    expect(ids(s)).toEqual(["ntf_002", "ntf_001"]);
+    expect(s.counts).toEqual({ unread: 2, unseen: 0, total: 2 });
+    expect(itemsArchived(s, ["ntf_003"])).toBe(s);
+  });
+
+  it("a failed read is rolled back: flags, timestamps and counts", () => {
+    const s0 = loaded([2, 1]);
+    const before = s0.items.filter((i) => i.id === "ntf_001");
+    const s1 = itemsRead(s0, ["ntf_001"]);
+    const s2 = restoreItems(s1, before);
+    expect(s2.items).toEqual(s0.items);
+    expect(s2.counts).toEqual(s0.counts);
+  });
+
+  it("a failed archive puts the item back in its place", () => {
+    const s0 = loaded([3, 2, 1]);
+    const before = s0.items.filter((i) => i.id === "ntf_002");
+    const s2 = restoreItems(itemsArchived(s0, ["ntf_002"]), before);
+    expect(ids(s2)).toEqual(ids(s0));
+    expect(s2.counts).toEqual(s0.counts);
+  });
+
+  it("a failed mark-all-read gives back the unread flags and the unread count of items not loaded", () => {
+    let s0 = loaded([3, 2, 1], "c", 4);
+    s0 = itemsRead(s0, ["ntf_003"]);
+    const s2 = restoreAllRead(allRead(s0), s0.items, s0.counts);
+    expect(s2.items).toEqual(s0.items);
+    expect(s2.counts).toEqual(s0.counts);
+  });
+
+  it("the server's counts win, and equal counts change nothing", () => {
+    const s = loaded([1]);
+    expect(countsChanged(s, { ...s.counts })).toBe(s);
+    expect(countsChanged(s, { unread: 0, unseen: 0, total: 1 }).counts.unread).toBe(0);
+  });
+});

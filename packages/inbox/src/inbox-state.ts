@@ -1,0 +1,225 @@
+import type { InboxConnection, InboxCounts, InboxError, InboxItem, InboxState } from "./types.ts";
+
+/**
+ * The store's state transitions, pure: each takes a state and returns the
+ * next one (or the same object when nothing changed, so subscribers are not
+ * woken for nothing). Counts move with every flag that flips on a loaded item,
+ * so an optimistic change shows at once and a later stream event for the same
+ * change (the server's echo) moves nothing twice; the server's `counts` event,
+ * which follows every burst, then sets them exactly.
+ */
+
+export interface InboxPage {
+  data: InboxItem[];
+  nextCursor: string | null;
+  counts: InboxCounts;
+}
+
+export function initialInboxState(): InboxState {
+  return {
+    items: [],
+    counts: { unread: 0, unseen: 0, total: 0 },
+    connection: "connecting",
+    hasMore: false,
+    cursor: null,
+    loading: false,
+    loaded: false,
+    error: null,
+  };
+}
+
+/** Newest first, as the API orders the feed (ids break ties: they sort by time too). */
+function newerFirst(a: InboxItem, b: InboxItem): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+function clampCounts(c: InboxCounts): InboxCounts {
+  return { unread: Math.max(0, c.unread), unseen: Math.max(0, c.unseen), total: Math.max(0, c.total) };
+}
+
+/** How the counts move when `before` becomes `after` (either may be absent: added or removed). */
+function countsDelta(counts: InboxCounts, before: InboxItem | undefined, after: InboxItem | undefined) {
+  const weight = (i: InboxItem | undefined) =>
+    i ? { unread: i.read ? 0 : 1, unseen: i.seen ? 0 : 1, total: 1 } : { unread: 0, unseen: 0, total: 0 };
+  const b = weight(before);
+  const a = weight(after);
+  return clampCounts({
+    unread: counts.unread + a.unread - b.unread,
+    unseen: counts.unseen + a.unseen - b.unseen,
+    total: counts.total + a.total - b.total,
+  });
+}
+
+/**
+ * A fetched page. `replace` (the first page: initial load, refresh, resync)
+ * drops the older pages but keeps live items newer than the page's newest,
+ * which the stream may have delivered while the page was on its way.
+ * `append` (loadMore) adds what is not there yet.
+ */
+export function pageLoaded(state: InboxState, page: InboxPage, mode: "replace" | "append"): InboxState {
+  let items: InboxItem[];
+  if (mode === "replace") {
+    const newest = page.data[0];
+    const ids = new Set(page.data.map((i) => i.id));
+    const live = newest ? state.items.filter((i) => !ids.has(i.id) && newerFirst(i, newest) < 0) : [];
+    items = [...live, ...page.data];
+  } else {
+    const have = new Set(state.items.map((i) => i.id));
+    items = [...state.items, ...page.data.filter((i) => !have.has(i.id))];
+  }
+  items.sort(newerFirst);
+  return {
+    ...state,
+    items,
+    counts: page.counts,
+    cursor: page.nextCursor,
+    hasMore: page.nextCursor !== null,
+    loading: false,
+    loaded: true,
+    error: null,
+  };
+}
+
+/** A live item from the stream: added in its place, or replacing the copy already shown (no duplicates). */
+export function itemArrived(state: InboxState, item: InboxItem): InboxState {
+  if (item.archived) return itemsArchived(state, [item.id]);
+  const existing = state.items.find((i) => i.id === item.id);
+  const items = existing
+    ? state.items.map((i) => (i.id === item.id ? item : i))
+    : [...state.items, item].sort(newerFirst);
+  return { ...state, items, counts: countsDelta(state.counts, existing, item) };
+}
+
+/** Sets flags on the loaded items among `ids` (all loaded items when `ids` is "all"), moving the counts. */
+function patchItems(
+  state: InboxState,
+  ids: readonly string[] | "all",
+  patch: (i: InboxItem) => InboxItem,
+): InboxState {
+  const wanted = ids === "all" ? null : new Set(ids);
+  let counts = state.counts;
+  let changed = false;
+  const items = state.items.map((i) => {
+    if (wanted && !wanted.has(i.id)) return i;
+    const next = patch(i);
+    if (next === i) return i;
+    changed = true;
+    counts = countsDelta(counts, i, next);
+    return next;
+  });
+  return changed ? { ...state, items, counts } : state;
+}
+
+export function itemsRead(
+  state: InboxState,
+  ids: readonly string[],
+  at = new Date().toISOString(),
+): InboxState {
+  return patchItems(state, ids, (i) => (i.read ? i : { ...i, read: true, readAt: at, status: "READ" }));
+}
+
+/** Everything read (`read_all`, or "Mark all as read"): items not loaded are covered by the count. */
+export function allRead(state: InboxState, at = new Date().toISOString()): InboxState {
+  const next = patchItems(state, "all", (i) =>
+    i.read ? i : { ...i, read: true, readAt: at, status: "READ" },
+  );
+  return next.counts.unread === 0 ? next : { ...next, counts: { ...next.counts, unread: 0 } };
+}
+
+export function itemsSeen(
+  state: InboxState,
+  ids: readonly string[],
+  at = new Date().toISOString(),
+): InboxState {
+  return patchItems(state, ids, (i) => (i.seen ? i : { ...i, seen: true, seenAt: at }));
+}
+
+/** Archived items leave the feed (the API hides them) and the counts. */
+export function itemsArchived(state: InboxState, ids: readonly string[]): InboxState {
+  const gone = new Set(ids);
+  let counts = state.counts;
+  const items = state.items.filter((i) => {
+    if (!gone.has(i.id)) return true;
+    counts = countsDelta(counts, i, undefined);
+    return false;
+  });
+  return items.length === state.items.length ? state : { ...state, items, counts };
+}
+
+/**
+ * Undoes a failed optimistic change: each item of `before` (copies taken
+ * before the change) gets its flags back, or its place back if it was
+ * removed, and the counts move back with it.
+ */
+export function restoreItems(state: InboxState, before: readonly InboxItem[]): InboxState {
+  let next = state;
+  for (const old of before) {
+    const current = next.items.find((i) => i.id === old.id);
+    if (current) {
+      const restored = {
+        ...current,
+        read: old.read,
+        seen: old.seen,
+        status: old.status,
+        archived: old.archived,
+      };
+      for (const key of ["readAt", "seenAt", "archivedAt"] as const) {
+        if (old[key] === undefined) delete restored[key];
+        else restored[key] = old[key];
+      }
+      next = {
+        ...next,
+        items: next.items.map((i) => (i.id === old.id ? restored : i)),
+        counts: countsDelta(next.counts, current, restored),
+      };
+    } else {
+      next = {
+        ...next,
+        items: [...next.items, old].sort(newerFirst),
+        counts: countsDelta(next.counts, undefined, old),
+      };
+    }
+  }
+  return next;
+}
+
+/** Undoes a failed "mark all as read": the items it flipped, and the unread count it zeroed. */
+export function restoreAllRead(
+  state: InboxState,
+  before: readonly InboxItem[],
+  counts: InboxCounts,
+): InboxState {
+  const next = restoreItems(
+    state,
+    before.filter((i) => !i.read),
+  );
+  return { ...next, counts: { ...next.counts, unread: Math.max(next.counts.unread, counts.unread) } };
+}
+
+/** The server's counts (the stream's `counts`, or an action's answer): they win. */
+export function countsChanged(state: InboxState, counts: InboxCounts): InboxState {
+  const c = state.counts;
+  if (c.unread === counts.unread && c.unseen === counts.unseen && c.total === counts.total) return state;
+  return { ...state, counts: { unread: counts.unread, unseen: counts.unseen, total: counts.total } };
+}
+
+/** The server's copy of one item (an action's answer). */
+export function itemConfirmed(state: InboxState, item: InboxItem): InboxState {
+  if (item.archived) return itemsArchived(state, [item.id]);
+  if (!state.items.some((i) => i.id === item.id)) return state;
+  return { ...state, items: state.items.map((i) => (i.id === item.id ? item : i)) };
+}
+
+export function connectionChanged(state: InboxState, connection: InboxConnection): InboxState {
+  return state.connection === connection ? state : { ...state, connection };
+}
+
+export function loadingStarted(state: InboxState): InboxState {
+  return state.loading ? state : { ...state, loading: true };
+}
+
+export function failed(state: InboxState, error: InboxError | null): InboxState {
+  if (state.error === error) return state.loading ? { ...state, loading: false } : state;
+  return { ...state, error, loading: false };
+}

@@ -1,0 +1,57 @@
+/** One item of the feed, as `GET /v1/users/:userId/inbox` and the stream's `notification` event carry it. */
+export interface InboxItem {
+  id: string;
+  type: string;
+  category: string;
+  title: string;
+  body: string;
+  url?: string;
+  data?: Record<string, unknown>;
+  status: string;
+  read: boolean;
+  seen: boolean;
+  archived: boolean;
+  createdAt: string;
+  sentAt?: string;
+  readAt?: string;
+  seenAt?: string;
+  archivedAt?: string;
+}
+
+/** The user's counts over items not archived. */
+export interface InboxCounts {
+  unread: number;
+  unseen: number;
+  total: number;
+}
+
+/**
+ * `connecting`: the first stream is opening. `live`: the stream is open.
+ * `reconnecting`: it dropped (or its token is being renewed) and is reopening.
+ * `closed`: {@link InboxStore.close} was called, or the token cannot be renewed.
+ */
+export type InboxConnection = "connecting" | "live" | "reconnecting" | "closed";
+
+/** What went wrong last, for the UI. `unauthorized`: the token was refused and cannot be renewed. */
+export interface InboxError {
+  kind: "unauthorized" | "forbidden" | "network" | "server" | "action";
+  message: string;
+  /** The HTTP status, when there was a response. */
+  status?: number;
+}
+
+export interface InboxState {
+  /** Newest first; archived items are left out, as the feed leaves them out. */
+  items: InboxItem[];
+  counts: InboxCounts;
+  connection: InboxConnection;
+  /** More (older) items can be fetched with `loadMore()`. */
+  hasMore: boolean;
+  /** Where `loadMore()` continues; null once the end is reached. */
+  cursor: string | null;
+  /** A page is being fetched. */
+  loading: boolean;
+  /** The first page has arrived at least once. */
+  loaded: boolean;
+  error: InboxError | null;
+}
