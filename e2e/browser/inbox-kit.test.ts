@@ -276,4 +276,30 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     expect(feed.body.data[0]).toMatchObject({ read: false });
     await tab.close();
   });
+
+  it("shows the user's own preferences, required categories locked, and saves or rolls back a switch", async () => {
+    const tab = await openApp("kit-prefs", { prefs: "1" });
+    const security = tab.getByRole("checkbox", { name: /^Security/ });
+    const marketing = tab.getByRole("checkbox", { name: /^Marketing/ });
+    await security.waitFor();
+    expect(await security.isChecked()).toBe(true);
+    expect(await security.isDisabled()).toBe(true);
+    expect(await marketing.isChecked()).toBe(true);
+
+    await marketing.click();
+    await expect
+      .poll(async () => (await herald.call("GET", "/v1/users/kit-prefs/preferences")).body.categories.marketing)
+      .toEqual({ enabled: false });
+    expect(await marketing.isChecked()).toBe(false);
+
+    await tab.route("**/preferences", (route) =>
+      route.request().method() === "PUT" ? route.abort("internetdisconnected") : route.continue(),
+    );
+    const sms = tab.getByRole("checkbox", { name: "SMS" });
+    await sms.click();
+    await tab.getByRole("alert").filter({ hasText: "could not be saved" }).waitFor();
+    expect(await sms.isChecked()).toBe(true);
+    expect((await herald.call("GET", "/v1/users/kit-prefs/preferences")).body.channels.sms).not.toBe(false);
+    await tab.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { createInbox } from "@herald/inbox";
-import { Inbox } from "@herald/inbox-react";
+import { Inbox, NotificationPreferences } from "@herald/inbox-react";
 import { createRoot } from "react-dom/client";
 
 /**
@@ -29,4 +29,9 @@ const store = createInbox({
 });
 
 Object.assign(globalThis, { inbox: store, counters });
-createRoot(document.getElementById("root")!).render(<Inbox store={store} />);
+createRoot(document.getElementById("root")!).render(
+  <>
+    <Inbox store={store} />
+    {q.has("prefs") && <NotificationPreferences store={store} />}
+  </>,
+);

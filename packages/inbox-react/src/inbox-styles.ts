@@ -7,7 +7,7 @@
  * `unstyled` and include this text yourself to load it another way.
  */
 export const inboxStyles = `
-.herald-inbox {
+.herald-inbox, .herald-prefs {
   --hi-accent: var(--herald-inbox-accent, #4f46e5);
   --hi-bg: var(--herald-inbox-bg, #fff);
   --hi-fg: var(--herald-inbox-fg, #111827);
@@ -15,11 +15,10 @@ export const inboxStyles = `
   --hi-border: var(--herald-inbox-border, #e5e7eb);
   --hi-unread-bg: var(--herald-inbox-unread-bg, #eef2ff);
   --hi-radius: var(--herald-inbox-radius, 8px);
-  position: relative;
-  display: inline-block;
   font: var(--herald-inbox-font, 14px/1.4 system-ui, sans-serif);
   color: var(--hi-fg);
 }
+.herald-inbox { position: relative; display: inline-block; }
 .herald-inbox button { font: inherit; cursor: pointer; }
 .herald-inbox button:disabled { cursor: default; opacity: 0.5; }
 .herald-inbox :focus-visible { outline: 2px solid var(--hi-accent); outline-offset: 2px; }
@@ -70,4 +69,14 @@ export const inboxStyles = `
 .herald-inbox__archive:hover { background: var(--hi-border); color: var(--hi-fg); }
 .herald-inbox__empty { padding: 2em 1em; text-align: center; color: var(--hi-muted); }
 .herald-inbox__more { margin: 0.5em auto; display: block; border: 1px solid var(--hi-border); border-radius: var(--hi-radius); background: var(--hi-bg); color: var(--hi-fg); padding: 0.35em 1em; }
+.herald-prefs { display: block; max-width: 32em; }
+.herald-prefs__title { font-size: 1.1em; margin: 0 0 0.5em; }
+.herald-prefs__error { color: #b91c1c; }
+.herald-prefs__group { border: 1px solid var(--hi-border); border-radius: var(--hi-radius); margin: 0 0 1em; padding: 0.5em 1em; }
+.herald-prefs__group legend { font-weight: 600; padding: 0 0.25em; }
+.herald-prefs__row { display: flex; gap: 0.6em; align-items: flex-start; padding: 0.4em 0; cursor: pointer; }
+.herald-prefs__row input { accent-color: var(--hi-accent); margin-top: 0.2em; }
+.herald-prefs__row[data-required] { cursor: default; }
+.herald-prefs__required { color: var(--hi-muted); font-size: 0.85em; }
+.herald-prefs__description { display: block; color: var(--hi-muted); font-size: 0.85em; }
 `;

@@ -17,7 +17,7 @@ import {
 } from "./inbox-state.ts";
 import { type InboxStream, type InboxStreamEvent, openInboxStream } from "./inbox-stream.ts";
 import { tokenSource } from "./token-source.ts";
-import type { InboxError, InboxState } from "./types.ts";
+import type { InboxCounts, InboxError, InboxState, Preferences, PreferencesPatch } from "./types.ts";
 
 export interface CreateInboxOptions {
   /** Where Herald's API is, e.g. `https://herald.example.com` (its `PUBLIC_URL`). */
@@ -63,6 +63,10 @@ export interface InboxStore {
   markSeen(ids: string | readonly string[]): Promise<boolean>;
   archive(id: string): Promise<boolean>;
   markAllRead(): Promise<boolean>;
+  /** The user's own preferences (same token, renewed alike). Rejects with an {@link InboxRequestError}. */
+  getPreferences(): Promise<Preferences>;
+  /** Changes some of them (a merge patch: `null` clears an override) and resolves with the result. */
+  updatePreferences(patch: PreferencesPatch): Promise<Preferences>;
   /** Closes the stream and stops every timer; the state stays readable. */
   close(): void;
 }
@@ -129,6 +133,26 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     set(change(state));
   };
 
+  /**
+   * Optimistic changes in flight. Counts the server sends meanwhile (the
+   * stream's, another action's answer, a page's) may predate them and would
+   * undo them on screen: the latest is held and applied once none is in flight
+   * (after a success, it includes the change; after a failure, it does not).
+   */
+  let inFlight = 0;
+  let heldCounts: InboxCounts | null = null;
+  const serverCounts = (counts: InboxCounts) => {
+    if (inFlight > 0) heldCounts = counts;
+    else apply((s) => countsChanged(s, counts));
+  };
+  /** A fetched page, its counts held like the others while changes are in flight. */
+  const setPage = (next: InboxState) => {
+    if (inFlight > 0) {
+      heldCounts = next.counts;
+      set({ ...next, counts: state.counts });
+    } else set(next);
+  };
+
   function onStreamEvent(e: InboxStreamEvent) {
     switch (e.type) {
       case "ready":
@@ -151,7 +175,7 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
       case "archived":
         return apply((s) => itemsArchived(s, e.ids));
       case "counts":
-        return apply((s) => countsChanged(s, e.counts));
+        return serverCounts(e.counts);
       case "resync":
         // More was missed than the server keeps: the feed is refetched.
         void refresh();
@@ -246,7 +270,7 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
       if (mine !== generation || closed) return;
       let next = pageLoaded(state, page, "replace");
       for (const change of replay) next = change(next);
-      set(next);
+      setPage(next);
     } catch (err) {
       if (mine !== generation || closed) return;
       const error = describeError(err);
@@ -263,7 +287,7 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     set(loadingStarted(state));
     try {
       const page = await client.page({ cursor: state.cursor, limit: pageSize });
-      if (mine === generation && !closed) set(pageLoaded(state, page, "append"));
+      if (mine === generation && !closed) setPage(pageLoaded(state, page, "append"));
     } catch (err) {
       if (mine !== generation || closed) return;
       const error = describeError(err);
@@ -279,6 +303,7 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     request: () => Promise<void>,
   ): Promise<boolean> {
     set(change(state));
+    inFlight++;
     try {
       await request();
       if (state.error?.kind === "action") set(failed(state, null));
@@ -288,17 +313,22 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
       set(failed(undo(state), isFatal(error) ? error : { ...error, kind: "action" }));
       if (isFatal(error)) stop(error);
       return false;
+    } finally {
+      inFlight--;
+      if (inFlight === 0 && heldCounts) {
+        const counts = heldCounts;
+        heldCounts = null;
+        serverCounts(counts);
+      }
     }
   }
 
-  const snapshot = (ids: readonly string[]) => state.items.filter((i) => ids.includes(i.id));
-  const itemAction = (ids: readonly string[], action: "read" | "seen" | "archive") =>
-    Promise.all(
-      ids.map(async (id) => {
-        const r = await client.action(id, action);
-        set(countsChanged(itemConfirmed(state, r.item), r.counts));
-      }),
-    ).then(() => undefined);
+  const snapshot = (id: string) => state.items.filter((i) => i.id === id);
+  const itemAction = async (id: string, action: "read" | "seen" | "archive") => {
+    const r = await client.action(id, action);
+    set(itemConfirmed(state, r.item));
+    serverCounts(r.counts);
+  };
 
   if (live) void openStream();
   else void refresh();
@@ -312,28 +342,33 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     loadMore,
     refresh,
     markRead(id) {
-      const before = snapshot([id]);
+      const before = snapshot(id);
       return optimistic(
         (s) => itemsRead(s, [id]),
         (s) => restoreItems(s, before),
-        () => itemAction([id], "read"),
+        () => itemAction(id, "read"),
       );
     },
-    markSeen(ids) {
-      const list = typeof ids === "string" ? [ids] : [...ids];
-      const before = snapshot(list);
-      return optimistic(
-        (s) => itemsSeen(s, list),
-        (s) => restoreItems(s, before),
-        () => itemAction(list, "seen"),
+    async markSeen(ids) {
+      // One request per item (the API's shape), each rolled back alone if it fails.
+      const results = await Promise.all(
+        (typeof ids === "string" ? [ids] : [...ids]).map((id) => {
+          const before = snapshot(id);
+          return optimistic(
+            (s) => itemsSeen(s, [id]),
+            (s) => restoreItems(s, before),
+            () => itemAction(id, "seen"),
+          );
+        }),
       );
+      return results.every(Boolean);
     },
     archive(id) {
-      const before = snapshot([id]);
+      const before = snapshot(id);
       return optimistic(
         (s) => itemsArchived(s, [id]),
         (s) => restoreItems(s, before),
-        () => itemAction([id], "archive"),
+        () => itemAction(id, "archive"),
       );
     },
     markAllRead() {
@@ -344,10 +379,12 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
         (s) => restoreAllRead(s, before, counts),
         async () => {
           const r = await client.readAll();
-          set(countsChanged(state, r.counts));
+          serverCounts(r.counts);
         },
       );
     },
+    getPreferences: () => client.preferences(),
+    updatePreferences: (patch) => client.updatePreferences(patch),
     close() {
       closed = true;
       stream?.close();

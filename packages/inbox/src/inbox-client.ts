@@ -1,6 +1,6 @@
 import type { InboxPage } from "./inbox-state.ts";
 import type { TokenSource } from "./token-source.ts";
-import type { InboxCounts, InboxItem } from "./types.ts";
+import type { InboxCounts, InboxItem, Preferences, PreferencesPatch } from "./types.ts";
 
 /** A refused or failed request: `status` 0 when no response came (offline, CORS, aborted). */
 export class InboxRequestError extends Error {
@@ -18,6 +18,8 @@ export interface InboxClient {
   page(options: { cursor?: string | null; limit: number }): Promise<InboxPage>;
   action(id: string, action: "read" | "seen" | "archive"): Promise<{ item: InboxItem; counts: InboxCounts }>;
   readAll(): Promise<{ updated: number; counts: InboxCounts }>;
+  preferences(): Promise<Preferences>;
+  updatePreferences(patch: PreferencesPatch): Promise<Preferences>;
   /** The stream's URL with the current token, resuming after `lastEventId` when given. */
   streamUrl(token: string, lastEventId: string | null): string;
 }
@@ -33,7 +35,8 @@ export function inboxClient(options: {
   tokens: TokenSource;
   fetch: typeof fetch;
 }): InboxClient {
-  const root = `${options.baseUrl.replace(/\/+$/, "")}/v1/users/${encodeURIComponent(options.userId)}/inbox`;
+  const user = `${options.baseUrl.replace(/\/+$/, "")}/v1/users/${encodeURIComponent(options.userId)}`;
+  const root = `${user}/inbox`;
 
   /** The app's backend failing to hand out a token is a failed request like any other, not a refusal. */
   async function withToken(get: () => Promise<string>): Promise<string> {
@@ -44,20 +47,30 @@ export function inboxClient(options: {
     }
   }
 
-  async function send<T>(method: "GET" | "POST", path: string, renewed = false): Promise<T> {
+  async function send<T>(
+    method: "GET" | "POST" | "PUT",
+    url: string,
+    body?: unknown,
+    renewed = false,
+  ): Promise<T> {
     const token = await withToken(() => options.tokens.current());
     let res: Response;
     try {
-      res = await options.fetch(`${root}${path}`, {
+      res = await options.fetch(url, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (err) {
       throw new InboxRequestError(0, "network", `Herald could not be reached: ${(err as Error).message}`);
     }
     if (res.status === 401 && !renewed && options.tokens.renewable) {
       await withToken(() => options.tokens.renew());
-      return send(method, path, true);
+      return send(method, url, body, true);
     }
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as {
@@ -76,10 +89,12 @@ export function inboxClient(options: {
     page({ cursor, limit }) {
       const q = new URLSearchParams({ limit: String(limit) });
       if (cursor) q.set("cursor", cursor);
-      return send("GET", `?${q}`);
+      return send("GET", `${root}?${q}`);
     },
-    action: (id, action) => send("POST", `/${encodeURIComponent(id)}/${action}`),
-    readAll: () => send("POST", "/read-all"),
+    action: (id, action) => send("POST", `${root}/${encodeURIComponent(id)}/${action}`),
+    readAll: () => send("POST", `${root}/read-all`),
+    preferences: () => send("GET", `${user}/preferences`),
+    updatePreferences: (patch) => send("PUT", `${user}/preferences`, patch),
     streamUrl(token, lastEventId) {
       const q = new URLSearchParams({ token });
       // EventSource sends Last-Event-ID only on its own reconnects; a new stream (new token) says it here.

@@ -4,6 +4,7 @@ import {
   countsChanged,
   initialInboxState,
   itemArrived,
+  itemConfirmed,
   itemsArchived,
   itemsRead,
   itemsSeen,
@@ -143,5 +144,16 @@ describe("inbox state", () => {
     const s = loaded([1]);
     expect(countsChanged(s, { ...s.counts })).toBe(s);
     expect(countsChanged(s, { unread: 0, unseen: 0, total: 1 }).counts.unread).toBe(0);
+  });
+
+  it("an action's answer never takes back a flag set since (a `seen` answered after a later `read`)", () => {
+    let s = itemsRead(loaded([1]), ["ntf_001"]);
+    s = itemConfirmed(s, item(1, { seen: true, seenAt: "2026-01-02T00:00:00.000Z" }));
+    expect(s.items[0]).toMatchObject({ read: true, seen: true, status: "READ" });
+    expect(s.counts).toMatchObject({ unread: 0, unseen: 0 });
+    // And what the server set that this copy did not know yet is taken.
+    s = itemConfirmed(loaded([2]), item(2, { read: true, status: "READ" }));
+    expect(s.items[0]!.read).toBe(true);
+    expect(s.counts.unread).toBe(0);
   });
 });

@@ -204,11 +204,28 @@ export function countsChanged(state: InboxState, counts: InboxCounts): InboxStat
   return { ...state, counts: { unread: counts.unread, unseen: counts.unseen, total: counts.total } };
 }
 
-/** The server's copy of one item (an action's answer). */
+/**
+ * The server's copy of one item (an action's answer). Flags only ever move
+ * forward (there is no "unread" route), so one set here stays set: an answer
+ * to `seen` that left the server before a `read` sent after it must not make
+ * the item unread again.
+ */
 export function itemConfirmed(state: InboxState, item: InboxItem): InboxState {
   if (item.archived) return itemsArchived(state, [item.id]);
-  if (!state.items.some((i) => i.id === item.id)) return state;
-  return { ...state, items: state.items.map((i) => (i.id === item.id ? item : i)) };
+  const local = state.items.find((i) => i.id === item.id);
+  if (!local) return state;
+  const merged: InboxItem = {
+    ...item,
+    ...(local.read && !item.read
+      ? { read: true, status: local.status, ...(local.readAt ? { readAt: local.readAt } : {}) }
+      : {}),
+    ...(local.seen && !item.seen ? { seen: true, ...(local.seenAt ? { seenAt: local.seenAt } : {}) } : {}),
+  };
+  return {
+    ...state,
+    items: state.items.map((i) => (i.id === item.id ? merged : i)),
+    counts: countsDelta(state.counts, local, merged),
+  };
 }
 
 export function connectionChanged(state: InboxState, connection: InboxConnection): InboxState {

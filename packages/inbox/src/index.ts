@@ -1,4 +1,15 @@
 export { type CreateInboxOptions, createInbox, type InboxStore } from "./create-inbox.ts";
 export { InboxRequestError } from "./inbox-client.ts";
 export { type InboxPage, initialInboxState } from "./inbox-state.ts";
-export type { InboxConnection, InboxCounts, InboxError, InboxItem, InboxState } from "./types.ts";
+export type {
+  Channel,
+  ChannelSwitches,
+  DigestMode,
+  InboxConnection,
+  InboxCounts,
+  InboxError,
+  InboxItem,
+  InboxState,
+  Preferences,
+  PreferencesPatch,
+} from "./types.ts";

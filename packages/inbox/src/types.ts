@@ -55,3 +55,39 @@ export interface InboxState {
   loaded: boolean;
   error: InboxError | null;
 }
+
+export type Channel = "email" | "sms" | "push" | "in_app";
+export type ChannelSwitches = Partial<Record<Channel, boolean>>;
+export type DigestMode = "instant" | "daily" | "weekly";
+
+/** The user's preferences, as `GET /v1/users/:userId/preferences` answers them. */
+export interface Preferences {
+  channels: ChannelSwitches;
+  categories: Record<string, { enabled?: boolean; channels?: ChannelSwitches; digest?: DigestMode }>;
+  types: Record<string, { enabled?: boolean; channels?: ChannelSwitches }>;
+  quietHours: { start: string; end: string; timezone?: string } | null;
+  digestTime: string;
+  unsubscribedAll: boolean;
+}
+
+type Clearable<T> = { [K in keyof T]?: T[K] | null };
+
+/** A `PUT` body: any subset; `null` clears an override so it inherits again (JSON merge patch). */
+export interface PreferencesPatch {
+  channels?: Clearable<ChannelSwitches> | null;
+  categories?: Record<
+    string,
+    {
+      enabled?: boolean | null;
+      channels?: Clearable<ChannelSwitches> | null;
+      digest?: DigestMode | null;
+    } | null
+  > | null;
+  types?: Record<
+    string,
+    { enabled?: boolean | null; channels?: Clearable<ChannelSwitches> | null } | null
+  > | null;
+  quietHours?: { start: string; end: string; timezone?: string } | null;
+  digestTime?: string | null;
+  unsubscribedAll?: boolean;
+}
