@@ -288,7 +288,9 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
 
     await marketing.click();
     await expect
-      .poll(async () => (await herald.call("GET", "/v1/users/kit-prefs/preferences")).body.categories.marketing)
+      .poll(
+        async () => (await herald.call("GET", "/v1/users/kit-prefs/preferences")).body.categories.marketing,
+      )
       .toEqual({ enabled: false });
     expect(await marketing.isChecked()).toBe(false);
 
