@@ -15,61 +15,10 @@ import {
   restoreAllRead,
   restoreItems,
 } from "./inbox-state.ts";
+import type { CreateInboxOptions, InboxStore } from "./inbox-store.ts";
 import { type InboxStream, type InboxStreamEvent, openInboxStream } from "./inbox-stream.ts";
 import { tokenSource } from "./token-source.ts";
-import type { InboxCounts, InboxError, InboxState, Preferences, PreferencesPatch } from "./types.ts";
-
-export interface CreateInboxOptions {
-  /** Where Herald's API is, e.g. `https://herald.example.com` (its `PUBLIC_URL`). */
-  baseUrl: string;
-  /** The app's own id of the signed-in user. */
-  userId: string;
-  /**
-   * A fixed user token. Without `getToken`, a refusal (401: expired or
-   * revoked) ends in `error.kind === "unauthorized"` and `connection: "closed"`.
-   */
-  token?: string;
-  /**
-   * Fetches a token from the app's backend (which calls
-   * `GET /v1/users/:userId/token?expiresIn=…`). Called at start when `token`
-   * is not given, and again whenever Herald refuses the current token
-   * (`token_expired`, `token_revoked`, a 401); the stream then reopens where
-   * it left off, so nothing sent meanwhile is lost.
-   */
-  getToken?: () => Promise<string>;
-  /** Items per page, 1–100. Default 20. */
-  pageSize?: number;
-  /** Default `globalThis.fetch`. */
-  fetch?: typeof fetch;
-  /** Default `globalThis.EventSource`. With none, or `live: false`, the store only fetches. */
-  EventSource?: typeof EventSource;
-  /** Open the live stream. Default true. */
-  live?: boolean;
-  /** First wait before reopening a stream that could not be reopened by itself; doubles up to 30 s. Default 1000 ms. */
-  retryDelayMs?: number;
-}
-
-export interface InboxStore {
-  /** The current state; the same object until something changes. */
-  getState(): InboxState;
-  /** Called after every change; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-  /** The next (older) page, if any. */
-  loadMore(): Promise<void>;
-  /** The first page again (older pages are dropped). */
-  refresh(): Promise<void>;
-  /** The item read, at once; undone if Herald refuses. Resolves false then, with `error.kind === "action"`. */
-  markRead(id: string): Promise<boolean>;
-  markSeen(ids: string | readonly string[]): Promise<boolean>;
-  archive(id: string): Promise<boolean>;
-  markAllRead(): Promise<boolean>;
-  /** The user's own preferences (same token, renewed alike). Rejects with an {@link InboxRequestError}. */
-  getPreferences(): Promise<Preferences>;
-  /** Changes some of them (a merge patch: `null` clears an override) and resolves with the result. */
-  updatePreferences(patch: PreferencesPatch): Promise<Preferences>;
-  /** Closes the stream and stops every timer; the state stays readable. */
-  close(): void;
-}
+import type { InboxCounts, InboxError, InboxState } from "./types.ts";
 
 const MAX_RETRY_MS = 30_000;
 

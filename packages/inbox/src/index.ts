@@ -1,6 +1,7 @@
-export { type CreateInboxOptions, createInbox, type InboxStore } from "./create-inbox.ts";
+export { createInbox } from "./create-inbox.ts";
 export { InboxRequestError } from "./inbox-client.ts";
 export { type InboxPage, initialInboxState } from "./inbox-state.ts";
+export type { CreateInboxOptions, InboxStore } from "./inbox-store.ts";
 export type {
   Channel,
   ChannelSwitches,
