@@ -49,7 +49,8 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
   const live = options.live !== false && EventSourceImpl !== undefined;
   const retryDelayMs = options.retryDelayMs ?? 1000;
 
-  let state = initialInboxState();
+  // Without a stream there is nothing to connect: "closed" from the start, the feed still fetched.
+  let state = live ? initialInboxState() : connectionChanged(initialInboxState(), "closed");
   const listeners = new Set<() => void>();
   const set = (next: InboxState) => {
     if (next === state) return;

@@ -28,7 +28,8 @@ export interface InboxCounts {
 /**
  * `connecting`: the first stream is opening. `live`: the stream is open.
  * `reconnecting`: it dropped (or its token is being renewed) and is reopening.
- * `closed`: {@link InboxStore.close} was called, or the token cannot be renewed.
+ * `closed`: `close()` was called, the token cannot be renewed, or the store
+ * was created without a stream (`live: false`).
  */
 export type InboxConnection = "connecting" | "live" | "reconnecting" | "closed";
 
