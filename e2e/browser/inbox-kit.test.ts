@@ -161,6 +161,12 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     const feed = await herald.call("GET", "/v1/users/kit-ada/inbox");
     expect(feed.body.counts.unread).toBe(0);
 
+    // Archived in tab B: gone from both feeds.
+    await b.getByRole("button", { name: "Archive: Order K-1 confirmed" }).click();
+    await item(a, "K-1").waitFor({ state: "detached" });
+    await item(b, "K-1").waitFor({ state: "detached" });
+    expect(await a.evaluate(() => (globalThis as any).inbox.getState().counts.total)).toBe(2);
+
     await a.keyboard.press("Escape");
     await a.getByRole("dialog").waitFor({ state: "detached" });
     expect(await bell(a).getAttribute("aria-expanded")).toBe("false");
@@ -284,6 +290,9 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
 
   it("shows the user's own preferences, required categories locked, and saves or rolls back a switch", async () => {
     const tab = await openApp("kit-prefs", { prefs: "1" });
+    await bell(tab).click();
+    await tab.getByText("You're all caught up.").waitFor();
+    await bell(tab).click();
     const security = tab.getByRole("checkbox", { name: /^Security/ });
     const marketing = tab.getByRole("checkbox", { name: /^Marketing/ });
     await security.waitFor();

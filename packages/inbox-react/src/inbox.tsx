@@ -69,9 +69,12 @@ export function Inbox({
     const outside = (e: PointerEvent) => {
       if (root.current && !root.current.contains(e.target as Node)) close(false);
     };
-    // Focus goes back to the bell only when it was in the feed: not stolen from elsewhere on the page.
+    // Focus goes back to the bell when it was in the feed or nowhere (its element removed), not when it is
+    // elsewhere on the page.
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") close(root.current?.contains(document.activeElement) ?? false);
+      if (e.key !== "Escape") return;
+      const at = document.activeElement;
+      close(!at || at === document.body || (root.current?.contains(at) ?? false));
     };
     document.addEventListener("pointerdown", outside);
     document.addEventListener("keydown", onKey);
@@ -184,7 +187,11 @@ export function Inbox({
                 locale={locale}
                 actionLabel={actionLabel}
                 onOpen={openItem}
-                onArchive={(i) => void store.archive(i.id)}
+                onArchive={(i) => {
+                  // The row and its button go away: keep focus in the feed rather than lose it to the page.
+                  popover.current?.focus();
+                  void store.archive(i.id);
+                }}
               />
             ))}
           </ul>
