@@ -269,9 +269,19 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     const failing = new Promise<void>((r) => {
       fail = r;
     });
+    let readFailed!: () => void;
+    const afterRead = new Promise<void>((r) => {
+      readFailed = r;
+    });
     await tab.route("**/inbox/*/read", async (route) => {
       await failing;
       await route.abort("internetdisconnected");
+      readFailed();
+    });
+    // The `seen` sent when the feed opens answers only after the read failed, as a slow request would.
+    await tab.route("**/inbox/*/seen", async (route) => {
+      await afterRead;
+      await route.continue();
     });
     await bell(tab).click();
     await item(tab, "F-1").locator(".herald-inbox__item-main").click();
@@ -283,8 +293,11 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     await badge(tab, 1);
     expect(await item(tab, "F-1").getAttribute("data-read")).toBe("false");
     await tab.getByRole("alert").filter({ hasText: "could not be saved" }).waitFor();
+    // The late `seen` succeeding does not hide the message about the read.
+    await tab.waitForFunction(() => (globalThis as any).counters.seenSettled === 1);
+    expect(await tab.getByRole("alert").filter({ hasText: "could not be saved" }).isVisible()).toBe(true);
     const feed = await herald.call("GET", "/v1/users/kit-fail/inbox");
-    expect(feed.body.data[0]).toMatchObject({ read: false });
+    expect(feed.body.data[0]).toMatchObject({ read: false, seen: true });
     await tab.close();
   });
 

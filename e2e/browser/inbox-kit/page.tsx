@@ -10,7 +10,7 @@ import { createRoot } from "react-dom/client";
 const q = new URLSearchParams(location.search);
 const userId = q.get("user")!;
 const fixed = q.get("token");
-const counters = { tokenRequests: 0 };
+const counters = { tokenRequests: 0, seenSettled: 0 };
 
 const store = createInbox({
   baseUrl: q.get("api")!,
@@ -28,10 +28,19 @@ const store = createInbox({
       }),
 });
 
+// The component's `seen` calls, counted once the store has applied their outcome (the test waits on it).
+const observed = {
+  ...store,
+  markSeen: (ids: string | readonly string[]) =>
+    store.markSeen(ids).finally(() => {
+      counters.seenSettled++;
+    }),
+};
+
 Object.assign(globalThis, { inbox: store, counters });
 createRoot(document.getElementById("root")!).render(
   <>
-    <Inbox store={store} />
+    <Inbox store={observed} />
     {q.has("prefs") && <NotificationPreferences store={store} />}
   </>,
 );

@@ -246,17 +246,23 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     }
   }
 
-  /** Applies `change` at once; undoes it if the request fails. */
+  /**
+   * Applies `change` at once; undoes it if the request fails. A failed
+   * change's message stays until the user's next change (`clears`), not until
+   * any request succeeds: a background `seen` answering late would otherwise
+   * hide it before it is read.
+   */
   async function optimistic(
     change: (s: InboxState) => InboxState,
     undo: (s: InboxState) => InboxState,
     request: () => Promise<void>,
+    clears = true,
   ): Promise<boolean> {
-    set(change(state));
+    const next = change(state);
+    set(clears && next.error?.kind === "action" ? failed(next, null) : next);
     inFlight++;
     try {
       await request();
-      if (state.error?.kind === "action") set(failed(state, null));
       return true;
     } catch (err) {
       const error = describeError(err);
@@ -308,6 +314,7 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
             (s) => itemsSeen(s, [id]),
             (s) => restoreItems(s, before),
             () => itemAction(id, "seen"),
+            false,
           );
         }),
       );

@@ -41,6 +41,7 @@ export interface InboxStore {
   refresh(): Promise<void>;
   /** The item read, at once; undone if Herald refuses. Resolves false then, with `error.kind === "action"`. */
   markRead(id: string): Promise<boolean>;
+  /** Like `markRead`; `<Inbox />` calls it for what it shows when opened, so it leaves an earlier error shown. */
   markSeen(ids: string | readonly string[]): Promise<boolean>;
   archive(id: string): Promise<boolean>;
   markAllRead(): Promise<boolean>;
