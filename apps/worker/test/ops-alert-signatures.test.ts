@@ -5,7 +5,7 @@ import { testQueuePrefix, testRedisUrl } from "@herald/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createOpsAlerts } from "../src/reliability/ops-alerts.ts";
-import { parseWebhookSecret } from "../src/reliability/webhook-signature.ts";
+import { parseWebhookSecret } from "@herald/webhook-signing";
 import { type Delivery, startVerifyingReceiver } from "./verifying-receiver.ts";
 
 const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;

@@ -67,6 +67,7 @@ export { isDatabaseUnavailable } from "./unavailable.ts";
 export * from "./upsert-recipients.ts";
 export { listUserEvents, type UserEventFilter, type UserEventRow } from "./user-events.ts";
 export * from "./vapid-keys.ts";
+export * from "./webhook-endpoints.ts";
 export * from "./webhook-receipts.ts";
 export {
   migrateWhenReachable,

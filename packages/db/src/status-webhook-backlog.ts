@@ -1,6 +1,7 @@
 import type { NotificationStatus } from "@herald/domain";
 import type { Db } from "./client.ts";
 import { pg } from "./raw.ts";
+import { ENV_WEBHOOK_ENDPOINT_ID } from "./schema/index.ts";
 
 /**
  * Changes counted one by one up to this many; past it the count is an
@@ -28,7 +29,12 @@ export interface RetryingStatusBatch {
 
 /** What an operator needs to see whether status webhooks keep up. */
 export interface StatusWebhookBacklog {
-  /** Whether PostgreSQL records changes (the settings row the maintenance workers write). */
+  /** The endpoint (`whe_env`: STATUS_WEBHOOK_URL). */
+  endpointId: string;
+  /**
+   * Whether PostgreSQL records changes for it: for `whe_env` the settings row
+   * the maintenance workers write, for the others the endpoint's `enabled`.
+   */
   enabled: boolean;
   /** The statuses recorded; empty when off. */
   statuses: NotificationStatus[];
@@ -51,9 +57,14 @@ export interface StatusWebhookBacklog {
  * as the span of their ids: changes are deleted from the oldest on while a
  * receiver is down, so the span is close, an over-estimate by the gaps
  * delivered out of order before it went down), the oldest one's time, and
- * the batch being retried.
+ * the batch being retried. Of one endpoint: `whe_env` (STATUS_WEBHOOK_URL)
+ * unless told. With several endpoints recording the same changes, the
+ * estimate's span also covers the others' ids in between: it over-counts.
  */
-export async function statusWebhookBacklog(db: Db): Promise<StatusWebhookBacklog> {
+export async function statusWebhookBacklog(
+  db: Db,
+  endpointId: string = ENV_WEBHOOK_ENDPOINT_ID,
+): Promise<StatusWebhookBacklog> {
   const [row] = await pg(db)<
     {
       setting: { statuses?: NotificationStatus[] } | null;
@@ -72,23 +83,30 @@ export async function statusWebhookBacklog(db: Db): Promise<StatusWebhookBacklog
     }[]
   >`
     select
-      (select value from settings where key = 'status_webhooks') as setting,
-      (select count(*)::int from (select 1 from status_webhook_changes limit ${STATUS_BACKLOG_EXACT_MAX + 1}) c) as counted,
-      (select (max(id) - min(id) + 1)::text from status_webhook_changes) as span,
-      (select (extract(epoch from at) * 1000)::float8 from status_webhook_changes order by id limit 1) as oldest_ms,
+      case when ${endpointId} = ${ENV_WEBHOOK_ENDPOINT_ID}
+        then (select value from settings where key = 'status_webhooks')
+        else (select jsonb_build_object('statuses', to_jsonb(statuses)) from webhook_endpoints
+          where id = ${endpointId} and enabled)
+      end as setting,
+      (select count(*)::int from (select 1 from status_webhook_changes where endpoint_id = ${endpointId}
+        limit ${STATUS_BACKLOG_EXACT_MAX + 1}) c) as counted,
+      (select (max(id) - min(id) + 1)::text from status_webhook_changes where endpoint_id = ${endpointId}) as span,
+      (select (extract(epoch from at) * 1000)::float8 from status_webhook_changes where endpoint_id = ${endpointId}
+        order by id limit 1) as oldest_ms,
       (select json_build_object(
           'id', id, 'attempts', attempts,
           'since_ms', extract(epoch from created_at) * 1000,
           'next_ms', extract(epoch from next_attempt_at) * 1000,
           'last_error', last_error,
           'last_ms', extract(epoch from last_attempt_at) * 1000)
-        from status_webhook_batches where attempts > 0
+        from status_webhook_batches where endpoint_id = ${endpointId} and attempts > 0
         order by attempts desc, created_at limit 1) as batch,
       (extract(epoch from now()) * 1000)::float8 as at_ms`;
   const r = row!;
   const estimated = r.counted > STATUS_BACKLOG_EXACT_MAX;
   const b = r.batch;
   return {
+    endpointId,
     enabled: r.setting !== null,
     statuses: r.setting?.statuses ?? [],
     waiting: estimated ? Math.max(r.counted, Number(r.span ?? 0)) : r.counted,

@@ -2,6 +2,7 @@ import type { Channel, NotificationStatus } from "@herald/domain";
 import { newId } from "@herald/ids";
 import type { Db } from "./client.ts";
 import { pg } from "./raw.ts";
+import { ENV_WEBHOOK_ENDPOINT_ID } from "./schema/index.ts";
 import { putSetting } from "./settings.ts";
 
 /** The settings row the `notifications` triggers read (migration 0022): absent, they record nothing. */
@@ -34,6 +35,8 @@ export interface RecordedStatusChange {
 export interface StatusBatch {
   /** `swb_…`: the `webhook-id` of every attempt. */
   id: string;
+  /** The endpoint it goes to (`whe_env`: STATUS_WEBHOOK_URL). */
+  endpointId: string;
   /** Attempts that failed before this one. */
   attempts: number;
   changes: RecordedStatusChange[];
@@ -44,6 +47,8 @@ export interface ClaimOptions {
   size: number;
   /** How long the batch is this dispatcher's; after that (it died) another one takes it over. */
   leaseMs: number;
+  /** Whose changes: each endpoint has its own batches and retries. Default `whe_env` (STATUS_WEBHOOK_URL). */
+  endpointId?: string;
 }
 
 /**
@@ -57,23 +62,26 @@ export interface ClaimOptions {
  * is left outside that batch: a notification's changes are POSTed one batch
  * after another, never by two dispatchers at once, and never overtaken by a
  * retry. Safe under concurrency (SKIP LOCKED): any number of dispatchers.
+ * All of this per endpoint: another endpoint's retried batch holds back nothing here.
  */
 export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<StatusBatch | null> {
   const sql = pg(db);
   const lease = `${options.leaseMs} milliseconds`;
+  const endpointId = options.endpointId ?? ENV_WEBHOOK_ENDPOINT_ID;
   for (;;) {
     const [due] = await sql<{ id: string; attempts: number }[]>`
       update status_webhook_batches set leased_until = now() + ${lease}::interval
       where id = (
         select id from status_webhook_batches
-        where next_attempt_at <= now() and (leased_until is null or leased_until < now())
+        where endpoint_id = ${endpointId} and next_attempt_at <= now()
+          and (leased_until is null or leased_until < now())
         order by next_attempt_at limit 1
         for update skip locked
       )
       returning id, attempts`;
     if (due) {
       const changes = await loadChanges(db, due.id);
-      if (changes.length > 0) return { id: due.id, attempts: due.attempts, changes };
+      if (changes.length > 0) return { id: due.id, endpointId, attempts: due.attempts, changes };
       // Every change of it expired: nothing left to send under that id.
       await sql`delete from status_webhook_batches where id = ${due.id}`;
       continue;
@@ -82,26 +90,28 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
     const [claimed] = await sql<{ n: number }[]>`
       with cand as (
         select id, notification_id from status_webhook_changes
-        where batch_id is null and not exists (select 1 from status_webhook_batches where attempts > 0)
+        where endpoint_id = ${endpointId} and batch_id is null
+          and not exists (select 1 from status_webhook_batches where endpoint_id = ${endpointId} and attempts > 0)
         order by id limit ${options.size}
         for update skip locked
       ), ok as (
         select c.id from cand c
         where not exists (
           select 1 from status_webhook_changes o
-          where o.notification_id = c.notification_id and o.id < c.id and o.id not in (select id from cand)
+          where o.notification_id = c.notification_id and o.endpoint_id = ${endpointId} and o.id < c.id
+            and o.id not in (select id from cand)
         )
       ), upd as (
         update status_webhook_changes s set batch_id = ${id}
         from ok where s.id = ok.id and s.batch_id is null returning s.id
       ), b as (
-        insert into status_webhook_batches (id, leased_until)
-        select ${id}, now() + ${lease}::interval where exists (select 1 from upd)
+        insert into status_webhook_batches (id, endpoint_id, leased_until)
+        select ${id}, ${endpointId}, now() + ${lease}::interval where exists (select 1 from upd)
       )
       select count(*)::int as n from upd`;
     if (!claimed?.n) return null;
     const changes = await loadChanges(db, id);
-    if (changes.length > 0) return { id, attempts: 0, changes };
+    if (changes.length > 0) return { id, endpointId, attempts: 0, changes };
     await sql`delete from status_webhook_batches where id = ${id}`;
   }
 }

@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   grp: "route group (events accepted together, routed by one job)",
   snd: "send batch (notifications of one channel sent by one job)",
   swb: "status webhook batch (status changes POSTed together)",
+  whe: "status webhook endpoint (a receiver of status changes)",
   aud: "audit log entry (an operator's action)",
 } as const;
 

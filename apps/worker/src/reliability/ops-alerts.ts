@@ -6,7 +6,7 @@ import {
   reliabilityCountersKey,
 } from "@herald/jobs";
 import type { Logger } from "@herald/logger";
-import { postSignedWebhook } from "./post-signed-webhook.ts";
+import { postSignedWebhook } from "@herald/webhook-signing";
 
 // The body's contract lives in @herald/jobs (OpsAlertSchema), where /openapi.json reads it too.
 export type { DeadLetterSample, OpsAlert };

@@ -1,6 +1,6 @@
 import type { StatusBatch } from "@herald/db";
 import type { StatusWebhook } from "@herald/jobs";
-import { type PostOutcome, postSignedWebhook } from "../reliability/post-signed-webhook.ts";
+import { type PostOutcome, postSignedWebhook } from "@herald/webhook-signing";
 
 /** The body of batch `batch`'s POST: the contract of `StatusWebhookSchema` (`webhooks.notificationStatuses`). */
 export function statusWebhookBody(batch: StatusBatch): StatusWebhook {
@@ -23,8 +23,8 @@ export function statusWebhookBody(batch: StatusBatch): StatusWebhook {
 
 export interface PostOptions {
   url: string;
-  /** Key bytes of `STATUS_WEBHOOK_SECRET`; null: unsigned. */
-  secret: Buffer | null;
+  /** Key bytes of the endpoint's secret (two during a rotation: one signature each); null: unsigned. */
+  secret: readonly Buffer[] | null;
   timeoutMs: number;
   now: () => number;
 }

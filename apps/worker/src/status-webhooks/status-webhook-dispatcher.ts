@@ -2,14 +2,18 @@ import {
   claimStatusBatch,
   configureStatusWebhooks,
   deleteStatusBatch,
+  ENV_WEBHOOK_ENDPOINT_ID,
   type ExpiredChanges,
   expireStatusChanges,
   type PostponedBatch,
   postponeStatusBatch,
+  recordEndpointFailure,
+  recordEndpointSuccess,
   statusWebhookBacklog,
 } from "@herald/db";
 import { reliabilityCountersKey } from "@herald/jobs";
 import type { WorkerDeps } from "../deps.ts";
+import { type DispatchTarget, watchDispatchTargets } from "./dispatch-targets.ts";
 import { postStatusBatch } from "./post-status-batch.ts";
 
 /** Lease of a batch beyond the POST's timeout: time for the answer to be recorded. */
@@ -51,10 +55,11 @@ export function crossedStuckThreshold(p: PostponedBatch): boolean {
 
 /**
  * Outbound status webhooks in a process serving the `maintenance` queue.
- * At start it switches PostgreSQL's recording of changes on (the statuses
- * of `STATUS_WEBHOOK_STATUSES`) or off (`STATUS_WEBHOOK_URL` unset); when on,
- * `STATUS_WEBHOOK_CONCURRENCY` loops claim batches (`claimStatusBatch`),
- * POST them, and delete them once answered 2xx. Any number of processes may
+ * At start it switches PostgreSQL's recording of changes for
+ * `STATUS_WEBHOOK_URL` on (the statuses of `STATUS_WEBHOOK_STATUSES`) or off
+ * (unset); the endpoints of `/v1/webhook-endpoints` are recorded as the API
+ * changes them. `STATUS_WEBHOOK_CONCURRENCY` loops claim batches of every
+ * endpoint (`claimStatusBatch`), POST them, and delete them once answered 2xx. Any number of processes may
  * run them: batches are leased in PostgreSQL, and a dead process's batch is
  * POSTed again, under the same `webhook-id`, once its lease ran out.
  */
@@ -101,28 +106,42 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
     return total;
   };
 
-  const deliverOne = async (): Promise<"sent" | "idle" | { retryInMs: number }> => {
+  const targets = watchDispatchTargets(deps, stopped);
+  // POSTs (and claims) under way in this process, per endpoint.
+  const inFlight = new Map<string, number>();
+  let turn = 0;
+
+  /** One batch of `target`'s, if it has one due: claimed, POSTed, then deleted or postponed. */
+  const deliverTo = async (target: DispatchTarget): Promise<"sent" | "failed" | "idle"> => {
     const batch = await claimStatusBatch(deps.db, {
+      endpointId: target.id,
       size: env.batchSize,
       leaseMs: env.timeoutMs + LEASE_SLACK_MS,
     });
     if (!batch) return "idle";
     const outcome = await postStatusBatch(batch, {
-      url: env.url!,
-      secret: env.secret,
+      url: target.url,
+      secret: target.keys,
       timeoutMs: env.timeoutMs,
       now: () => deps.now().getTime(),
     });
+    const own = target.id !== ENV_WEBHOOK_ENDPOINT_ID;
     if (outcome.ok) {
       await deleteStatusBatch(deps.db, batch.id);
+      if (own) await recordEndpointSuccess(deps.db, target.id);
       count("status_webhooks_delivered", batch.changes.length);
-      logger.debug({ batch: batch.id, changes: batch.changes.length }, "status webhook delivered");
+      logger.debug(
+        { endpoint: target.id, batch: batch.id, changes: batch.changes.length },
+        "status webhook delivered",
+      );
       return "sent";
     }
     const wait = retryWait(batch.attempts + 1, env.retryMaxMs);
     const postponed = await postponeStatusBatch(deps.db, batch.id, wait, outcome.error);
+    if (own) await recordEndpointFailure(deps.db, target.id, outcome.error);
     count("status_webhooks_failed", 1);
     const line = {
+      endpoint: target.id,
       batch: batch.id,
       changes: batch.changes.length,
       attempt: batch.attempts + 1,
@@ -130,20 +149,45 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
     };
     logger.warn(line, `status webhook ${outcome.error}`);
     if (postponed && crossedStuckThreshold(postponed)) {
+      const who = own ? `endpoint ${target.id}` : "STATUS_WEBHOOK_URL";
       logger.error(
         { ...line, failingSince: postponed.since.toISOString(), error: outcome.error },
-        `status webhooks: STATUS_WEBHOOK_URL has failed every POST for ${Math.round((postponed.at.getTime() - postponed.since.getTime()) / 60_000)} min; changes wait in PostgreSQL (dropped after STATUS_WEBHOOK_MAX_AGE)`,
+        `status webhooks: ${who} has failed every POST for ${Math.round((postponed.at.getTime() - postponed.since.getTime()) / 60_000)} min; changes wait in PostgreSQL (dropped after STATUS_WEBHOOK_MAX_AGE)`,
       );
     }
-    return { retryInMs: wait };
+    return "failed";
+  };
+
+  /**
+   * One batch of any endpoint's, taking the endpoints in turn. With several,
+   * an endpoint gets at most `concurrency - 1` of this process's loops, so
+   * one whose POSTs hang until the timeout leaves a loop to the others. A
+   * failure makes no loop wait: the batch's next attempt time (in
+   * PostgreSQL) keeps that endpoint waiting, alone.
+   */
+  const deliverOne = async (): Promise<"sent" | "failed" | "idle"> => {
+    const list = targets.current();
+    const cap = list.length > 1 ? Math.max(1, env.concurrency - 1) : env.concurrency;
+    const first = turn++;
+    for (let i = 0; i < list.length; i++) {
+      const target = list[(first + i) % list.length]!;
+      const busy = inFlight.get(target.id) ?? 0;
+      if (busy >= cap) continue;
+      inFlight.set(target.id, busy + 1);
+      try {
+        const result = await deliverTo(target);
+        if (result !== "idle") return result;
+      } finally {
+        inFlight.set(target.id, (inFlight.get(target.id) ?? 1) - 1);
+      }
+    }
+    return "idle";
   };
 
   const loop = async () => {
     while (!stopping) {
       try {
-        const result = await deliverOne();
-        if (result === "idle") await pause(env.pollIntervalMs);
-        else if (result !== "sent") await pause(result.retryInMs);
+        if ((await deliverOne()) === "idle") await pause(env.pollIntervalMs);
       } catch (err) {
         logger.warn({ err: (err as Error).message }, "status webhooks: PostgreSQL failed; trying again");
         await pause(DATABASE_RETRY_MS);
@@ -178,15 +222,15 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       if (left > 0)
         logger.warn(
           { waiting: left },
-          "status webhooks are off (STATUS_WEBHOOK_URL unset) but changes recorded earlier wait undelivered; they go out once it is set again",
+          "status webhooks: STATUS_WEBHOOK_URL is unset but changes recorded for it earlier wait undelivered; they go out once it is set again",
         );
-      return;
-    }
-    logger.info(
-      { statuses: env.statuses, batchSize: env.batchSize, concurrency: env.concurrency },
-      "status webhooks on",
-    );
-    await Promise.all([sweep(), ...Array.from({ length: env.concurrency }, loop)]);
+    } else
+      logger.info(
+        { statuses: env.statuses, batchSize: env.batchSize, concurrency: env.concurrency },
+        "status webhooks on (STATUS_WEBHOOK_URL)",
+      );
+    // Always: endpoints added through the API are picked up while running (none: the loops only wait).
+    await Promise.all([targets.done, sweep(), ...Array.from({ length: env.concurrency }, loop)]);
   })();
 
   return {

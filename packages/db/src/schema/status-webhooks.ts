@@ -1,7 +1,13 @@
 import type { NotificationStatus } from "@herald/domain";
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, pgTable, text } from "drizzle-orm/pg-core";
-import { at, createdAt } from "./columns.ts";
+import { bigserial, boolean, index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { at, createdAt, keyText } from "./columns.ts";
+
+/**
+ * The endpoint id of `STATUS_WEBHOOK_URL` (configured by the worker's env, not
+ * a `webhook_endpoints` row): changes and batches recorded for it carry it.
+ */
+export const ENV_WEBHOOK_ENDPOINT_ID = "whe_env";
 
 /**
  * Status changes waiting to be POSTed to `STATUS_WEBHOOK_URL` (an outbox).
@@ -15,6 +21,8 @@ export const statusWebhookChanges = pgTable(
   {
     /** Commit order per notification (its row lock orders the writes): the order changes go out in. */
     id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** The endpoint it is recorded for (`whe_…`, `whe_env` for STATUS_WEBHOOK_URL): one row per matching endpoint. */
+    endpointId: keyText("endpoint_id").notNull().default(ENV_WEBHOOK_ENDPOINT_ID),
     notificationId: text("notification_id").notNull(),
     status: text("status").$type<NotificationStatus>().notNull(),
     /** Null when the notification was created in `status`. */
@@ -28,7 +36,8 @@ export const statusWebhookChanges = pgTable(
   (t) => [
     // Per notification in order: a change may be claimed only when no earlier one is left.
     index("status_webhook_changes_ntf_idx").on(t.notificationId, t.id),
-    index("status_webhook_changes_unclaimed_idx").on(t.id).where(sql`batch_id IS NULL`),
+    // Per endpoint, oldest first: its claims, its backlog count and its oldest change.
+    index("status_webhook_changes_endpoint_idx").on(t.endpointId, t.id),
     index("status_webhook_changes_batch_idx").on(t.batchId).where(sql`batch_id IS NOT NULL`),
   ],
 );
@@ -42,6 +51,8 @@ export const statusWebhookBatches = pgTable(
   "status_webhook_batches",
   {
     id: text("id").primaryKey(),
+    /** The endpoint its changes are for: each endpoint has its own batches, retries and backoff. */
+    endpointId: keyText("endpoint_id").notNull().default(ENV_WEBHOOK_ENDPOINT_ID),
     /** Attempts that failed (refused, timed out, unreachable). */
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: at("next_attempt_at").notNull().defaultNow(),
@@ -56,5 +67,38 @@ export const statusWebhookBatches = pgTable(
     lastAttemptAt: at("last_attempt_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("status_webhook_batches_due_idx").on(t.nextAttemptAt)],
+  (t) => [
+    index("status_webhook_batches_due_idx").on(t.nextAttemptAt),
+    index("status_webhook_batches_endpoint_idx").on(t.endpointId, t.attempts),
+  ],
 );
+
+/**
+ * Status webhook endpoints managed through the API (`/v1/webhook-endpoints`),
+ * each with its own secret, status filter and delivery state. A trigger of
+ * migration 0026 keeps the settings row `webhook_endpoints` (the enabled ones'
+ * ids and statuses) that the `notifications` triggers read in step with it.
+ */
+export const webhookEndpoints = pgTable("webhook_endpoints", {
+  /** `whe_…` */
+  id: keyText("id").primaryKey(),
+  url: text("url").notNull(),
+  description: text("description").notNull().default(""),
+  statuses: text("statuses").array().$type<NotificationStatus[]>().notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  /** `whsec_…`: kept so the dispatchers can sign; shown once, at creation and rotation. */
+  secret: text("secret").notNull(),
+  /** The secret before the last rotation: POSTs carry a signature with it too until `previous_secret_until`. */
+  previousSecret: text("previous_secret"),
+  previousSecretUntil: at("previous_secret_until"),
+  createdAt: createdAt(),
+  updatedAt: at("updated_at").notNull().defaultNow(),
+  /** When a POST to it was last answered 2xx. */
+  lastSuccessAt: at("last_success_at"),
+  /** The first failed attempt since the last success; null while healthy. */
+  failingSince: at("failing_since"),
+  /** Why the last attempt failed (`answered 503`), at most 300 characters; null once one succeeds. */
+  lastError: text("last_error"),
+  /** Failed attempts since the last success. */
+  failedAttempts: integer("failed_attempts").notNull().default(0),
+});

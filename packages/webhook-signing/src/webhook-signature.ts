@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { OPS_ALERT_SIGNATURE_HEADERS } from "@herald/jobs";
 
 const PREFIX = "whsec_";
@@ -31,20 +31,35 @@ export function parseWebhookSecret(value: string): Buffer {
   return key;
 }
 
+/** A new secret in the one accepted form: `whsec_` + base64 of 32 random bytes. */
+export function newWebhookSecret(): string {
+  return `${PREFIX}${randomBytes(32).toString("base64")}`;
+}
+
 /**
  * The Standard Webhooks headers of one delivery attempt: `webhook-signature`
- * is `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` under `key`.
- * `timestampS` is the attempt's time in Unix seconds (receivers refuse one
- * more than 5 minutes off); `id` stays the same across attempts.
+ * is `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` under `key`; with
+ * several keys (a secret being rotated: the new one and the old one), one
+ * such signature per key, space-separated, which receivers accept when any
+ * matches. `timestampS` is the attempt's time in Unix seconds (receivers
+ * refuse one more than 5 minutes off); `id` stays the same across attempts.
  */
-export function signWebhook(key: Uint8Array, id: string, timestampS: number, body: string) {
+export function signWebhook(
+  key: Uint8Array | readonly Uint8Array[],
+  id: string,
+  timestampS: number,
+  body: string,
+) {
   // The signed content is dot-separated: an id with a dot could be made to sign another split.
   if (id.includes(".")) throw new Error(`webhook id ${id} contains a "."`);
   const timestamp = String(Math.floor(timestampS));
-  const mac = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
+  const keys = key instanceof Uint8Array ? [key] : key;
+  const signatures = keys.map(
+    (k) => `v1,${createHmac("sha256", k).update(`${id}.${timestamp}.${body}`).digest("base64")}`,
+  );
   return {
     [OPS_ALERT_SIGNATURE_HEADERS.id]: id,
     [OPS_ALERT_SIGNATURE_HEADERS.timestamp]: timestamp,
-    [OPS_ALERT_SIGNATURE_HEADERS.signature]: `v1,${mac}`,
+    [OPS_ALERT_SIGNATURE_HEADERS.signature]: signatures.join(" "),
   };
 }

@@ -54,3 +54,12 @@ describe("parseWebhookSecret", () => {
     }
   });
 });
+
+describe("signWebhook with several keys (a secret being rotated)", () => {
+  it("carries one v1 signature per key, space-separated, each what that key alone signs", () => {
+    const [a, b] = [randomBytes(32), randomBytes(32)];
+    const both = signWebhook([a, b], "swb_1", 1614265330, "{}")["webhook-signature"]!;
+    const one = (k: Buffer) => signWebhook(k, "swb_1", 1614265330, "{}")["webhook-signature"];
+    expect(both).toBe(`${one(a)} ${one(b)}`);
+  });
+});

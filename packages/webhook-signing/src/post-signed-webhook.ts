@@ -2,8 +2,8 @@ import { signWebhook } from "./webhook-signature.ts";
 
 export interface SignedPost {
   url: string;
-  /** Key bytes of the webhook's `whsec_` secret; null: sent unsigned. */
-  secret: Uint8Array | null;
+  /** Key bytes of the webhook's `whsec_` secret (or secrets, during a rotation); null: sent unsigned. */
+  secret: Uint8Array | readonly Uint8Array[] | null;
   /** `webhook-id`: the same on every redelivery of one message, so receivers can skip repeats. */
   id: string;
   body: string;
@@ -14,7 +14,7 @@ export interface SignedPost {
 }
 
 /** What became of one attempt: taken (2xx), or why not (`answered 503`, `unreachable: ECONNREFUSED`). */
-export type PostOutcome = { ok: true } | { ok: false; error: string };
+export type PostOutcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
 
 /**
  * One attempt at a webhook Herald sends (ops alerts, status webhooks): JSON,
@@ -32,9 +32,15 @@ export async function postSignedWebhook(post: SignedPost): Promise<PostOutcome> 
       signal: AbortSignal.timeout(post.timeoutMs),
     });
     await res.body?.cancel().catch(() => {});
-    return res.ok ? { ok: true } : { ok: false, error: `answered ${res.status}` };
+    return res.ok
+      ? { ok: true, status: res.status }
+      : { ok: false, status: res.status, error: `answered ${res.status}` };
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return { ok: false, error: `unreachable: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
+    return {
+      ok: false,
+      status: null,
+      error: `unreachable: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+    };
   }
 }

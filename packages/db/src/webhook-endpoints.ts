@@ -1,0 +1,159 @@
+import type { NotificationStatus } from "@herald/domain";
+import { newId } from "@herald/ids";
+import { desc, eq, sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { pg } from "./raw.ts";
+import { webhookEndpoints } from "./schema/index.ts";
+
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+
+/** How long the secret before a rotation still signs: receivers have this long to switch. */
+export const PREVIOUS_SECRET_GRACE_MS = 24 * 3_600_000;
+/** Longest `last_error` kept, as on the batches. */
+const ENDPOINT_ERROR_MAX = 300;
+
+export interface NewWebhookEndpoint {
+  url: string;
+  description?: string;
+  statuses: readonly NotificationStatus[];
+  enabled?: boolean;
+  /** `whsec_…`, made by the caller (the API) so this package needs no secret format. */
+  secret: string;
+}
+
+/**
+ * Adds an endpoint. Its changes are recorded from the next statement that
+ * commits after this one (the `webhook_endpoints` trigger rewrites the
+ * setting the `notifications` triggers read, in this transaction).
+ */
+export async function createWebhookEndpoint(db: Db, input: NewWebhookEndpoint): Promise<WebhookEndpointRow> {
+  const [row] = await db
+    .insert(webhookEndpoints)
+    .values({
+      id: newId("whe"),
+      url: input.url,
+      description: input.description ?? "",
+      statuses: [...input.statuses],
+      enabled: input.enabled ?? true,
+      secret: input.secret,
+    })
+    .returning();
+  return row!;
+}
+
+/** Every endpoint, newest first (a deployment has a handful). */
+export async function listWebhookEndpoints(db: Db): Promise<WebhookEndpointRow[]> {
+  return db
+    .select()
+    .from(webhookEndpoints)
+    .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id));
+}
+
+export async function getWebhookEndpoint(db: Db, id: string): Promise<WebhookEndpointRow | null> {
+  const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+  return row ?? null;
+}
+
+export interface WebhookEndpointPatch {
+  url?: string;
+  description?: string;
+  statuses?: readonly NotificationStatus[];
+  enabled?: boolean;
+}
+
+/** Changes what is given; null when there is no such endpoint. */
+export async function updateWebhookEndpoint(
+  db: Db,
+  id: string,
+  patch: WebhookEndpointPatch,
+): Promise<WebhookEndpointRow | null> {
+  const [row] = await db
+    .update(webhookEndpoints)
+    .set({
+      ...(patch.url !== undefined ? { url: patch.url } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.statuses !== undefined ? { statuses: [...patch.statuses] } : {}),
+      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(webhookEndpoints.id, id))
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * Deletes an endpoint with the changes and batches waiting for it, in one
+ * transaction: recording for it stops as this commits. A dispatcher POSTing
+ * one of its batches right now finishes that POST and finds nothing to
+ * record. Null when there is no such endpoint.
+ */
+export async function deleteWebhookEndpoint(
+  db: Db,
+  id: string,
+): Promise<{ row: WebhookEndpointRow; droppedChanges: number } | null> {
+  const row = await getWebhookEndpoint(db, id);
+  if (!row) return null;
+  // One statement, so one transaction: the endpoint (whose trigger stops the recording) and its rows.
+  const [done] = await pg(db)<{ gone: number; n: number }[]>`
+    with gone as (delete from webhook_endpoints where id = ${id} returning id),
+      changes as (delete from status_webhook_changes where endpoint_id = ${id} returning 1),
+      batches as (delete from status_webhook_batches where endpoint_id = ${id})
+    select (select count(*)::int from gone) as gone, (select count(*)::int from changes) as n`;
+  if (!done?.gone) return null;
+  return { row, droppedChanges: done.n };
+}
+
+/**
+ * A new secret for the endpoint; the current one becomes the previous one and
+ * still signs (a second signature on every POST) for `graceMs`. Null when
+ * there is no such endpoint.
+ */
+export async function rotateWebhookEndpointSecret(
+  db: Db,
+  id: string,
+  secret: string,
+  graceMs: number = PREVIOUS_SECRET_GRACE_MS,
+): Promise<WebhookEndpointRow | null> {
+  const [row] = await pg(db)<{ id: string }[]>`
+    update webhook_endpoints set previous_secret = secret, secret = ${secret},
+      previous_secret_until = now() + ${`${graceMs} milliseconds`}::interval, updated_at = now()
+    where id = ${id} returning id`;
+  return row ? getWebhookEndpoint(db, row.id) : null;
+}
+
+/** An endpoint as the dispatchers need it: where, and the secrets to sign with now. */
+export interface DeliverableEndpoint {
+  id: string;
+  url: string;
+  /** The current secret first, then the previous one while its grace period lasts. */
+  secrets: string[];
+}
+
+/** The enabled endpoints, with the secrets that sign right now. */
+export async function listDeliverableEndpoints(db: Db): Promise<DeliverableEndpoint[]> {
+  const rows = await pg(db)<{ id: string; url: string; secret: string; previous: string | null }[]>`
+    select id, url, secret,
+      case when previous_secret_until > now() then previous_secret end as previous
+    from webhook_endpoints where enabled order by id`;
+  return rows.map((r) => ({
+    id: r.id,
+    url: r.url,
+    secrets: r.previous ? [r.secret, r.previous] : [r.secret],
+  }));
+}
+
+/** A POST to endpoint `id` was answered 2xx: it is healthy. */
+export async function recordEndpointSuccess(db: Db, id: string): Promise<void> {
+  await pg(db)`
+    update webhook_endpoints set last_success_at = now(), failing_since = null, last_error = null,
+      failed_attempts = 0
+    where id = ${id}`;
+}
+
+/** A POST to endpoint `id` failed (`answered 503`, `unreachable: …`). */
+export async function recordEndpointFailure(db: Db, id: string, error: string): Promise<void> {
+  await pg(db)`
+    update webhook_endpoints set failing_since = coalesce(failing_since, now()),
+      last_error = ${error.slice(0, ENDPOINT_ERROR_MAX)}, failed_attempts = failed_attempts + 1
+    where id = ${id}`;
+}

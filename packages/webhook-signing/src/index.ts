@@ -1,0 +1,2 @@
+export * from "./post-signed-webhook.ts";
+export * from "./webhook-signature.ts";
