@@ -53,6 +53,7 @@ import { registerUserTokens } from "./routes/user-tokens.ts";
 import { registerUserTopics } from "./routes/user-topics.ts";
 import { registerUsers } from "./routes/users.ts";
 import { registerUsersBatch } from "./routes/users-batch.ts";
+import { registerWebhookEndpoints } from "./routes/webhook-endpoints.ts";
 import { createTrackingBudget } from "./services/tracking-budget.ts";
 import { createUserTokens } from "./services/user-tokens.ts";
 
@@ -180,6 +181,7 @@ export function createApp(deps: ApiDeps): App {
   registerApiKeys(app, deps, () => auth.forget());
   registerDeadLetters(app, deps);
   registerAuditLog(app, deps);
+  registerWebhookEndpoints(app, deps);
   registerDashboardSession(app, deps);
   registerDashboardAccounts(app, deps);
   registerDashboardOverview(app, deps);

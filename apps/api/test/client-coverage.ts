@@ -58,6 +58,13 @@ export const CLIENT_METHODS: Record<string, ClientCall> = {
   "GET /v1/api-keys/{keyId}": ["apiKeys.get", "key_1"],
   "DELETE /v1/api-keys/{keyId}": ["apiKeys.revoke", "key_1"],
   "POST /v1/api-keys/{keyId}/rotate": ["apiKeys.rotate", "key_1"],
+  "GET /v1/webhook-endpoints": ["webhookEndpoints.list"],
+  "POST /v1/webhook-endpoints": ["webhookEndpoints.create", { url: "https://hooks.example.com/herald" }],
+  "GET /v1/webhook-endpoints/{endpointId}": ["webhookEndpoints.get", "whe_1"],
+  "PATCH /v1/webhook-endpoints/{endpointId}": ["webhookEndpoints.update", "whe_1", { enabled: false }],
+  "DELETE /v1/webhook-endpoints/{endpointId}": ["webhookEndpoints.delete", "whe_1"],
+  "POST /v1/webhook-endpoints/{endpointId}/rotate-secret": ["webhookEndpoints.rotateSecret", "whe_1"],
+  "POST /v1/webhook-endpoints/{endpointId}/test": ["webhookEndpoints.test", "whe_1"],
   "GET /v1/audit-log": ["auditLog.list", { action: "user." }],
 };
 

@@ -108,6 +108,7 @@ describe("GET /v1/dashboard/overview", () => {
       oldestAgeSeconds: 0,
       totals: { delivered: 0, failed: 0, expired: 0 },
       retrying: null,
+      endpoints: [],
     });
   });
 
@@ -143,6 +144,14 @@ describe("GET /v1/dashboard/overview", () => {
       const next = Date.parse(s.retrying.nextAttemptAt) - Date.parse(s.retrying.lastAttemptAt);
       expect(next).toBe(120_000);
       expect(Date.parse(s.retrying.since)).toBeLessThanOrEqual(Date.parse(s.retrying.lastAttemptAt));
+      // Per endpoint too: STATUS_WEBHOOK_URL's as whe_env (no URL on the Overview).
+      expect(s.endpoints).toHaveLength(1);
+      expect(s.endpoints[0]).toMatchObject({
+        id: "whe_env",
+        source: "env",
+        delivery: { waiting: 7, failedAttempts: 2, lastError: "answered 503" },
+      });
+      expect(s.endpoints[0].url).toBeUndefined();
     } finally {
       await fresh.close();
     }

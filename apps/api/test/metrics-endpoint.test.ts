@@ -1,4 +1,4 @@
-import { configureStatusWebhooks } from "@herald/db";
+import { configureStatusWebhooks, createWebhookEndpoint, deleteWebhookEndpoint } from "@herald/db";
 import { reliabilityCountersKey } from "@herald/jobs";
 import { sharedMetricsWriter } from "@herald/metrics";
 import { prometheusFormatProblems } from "@herald/testkit";
@@ -100,12 +100,13 @@ describe("GET /metrics", () => {
       expect(prometheusFormatProblems(text)).toEqual([]);
       return text.split("\n");
     };
-    const value = (lines: string[], name: string) =>
-      Number(lines.find((l) => l.startsWith(`${name} `))?.split(" ")[1]);
+    // One sample per endpoint: STATUS_WEBHOOK_URL's is `whe_env`, present on or off.
+    const value = (lines: string[], name: string, endpoint = "whe_env") =>
+      Number(lines.find((l) => l.startsWith(`${name}{endpoint="${endpoint}"} `))?.split(" ")[1]);
     const before = await scrape();
     expect(before).toContain("# TYPE herald_status_webhook_backlog gauge");
-    expect(before).toContain("herald_status_webhook_backlog 0");
-    expect(before).toContain("herald_status_webhook_oldest_age_seconds 0");
+    expect(before).toContain('herald_status_webhook_backlog{endpoint="whe_env"} 0');
+    expect(before).toContain('herald_status_webhook_oldest_age_seconds{endpoint="whe_env"} 0');
     expect(before).toContain('herald_metrics_source_up{source="postgres"} 1');
 
     // As the notifications triggers record changes while the receiver is down.
@@ -117,6 +118,19 @@ describe("GET /metrics", () => {
     const age = value(after, "herald_status_webhook_oldest_age_seconds");
     expect(age).toBeGreaterThanOrEqual(120);
     expect(age).toBeLessThan(130);
+    // An endpoint of the API has its own samples.
+    const endpoint = await createWebhookEndpoint(api.deps.db, {
+      url: "https://hooks.example.com/h",
+      statuses: ["SENT"],
+      secret: "whsec_x",
+    });
+    await api.db.sql`insert into status_webhook_changes (endpoint_id, notification_id, status, at)
+      values (${endpoint.id}, 'ntf_m1', 'SENT', now() - interval '60 seconds')`;
+    const third = await scrape();
+    expect(value(third, "herald_status_webhook_backlog", endpoint.id)).toBe(1);
+    expect(value(third, "herald_status_webhook_oldest_age_seconds", endpoint.id)).toBeGreaterThanOrEqual(60);
+    expect(value(third, "herald_status_webhook_backlog")).toBe(2);
+    await deleteWebhookEndpoint(api.deps.db, endpoint.id);
     await api.db.sql`truncate status_webhook_changes`;
   });
 

@@ -1,6 +1,6 @@
 import { booleanFlag } from "@herald/config";
-import { z } from "zod";
 import { parseWebhookSecret } from "@herald/webhook-signing";
+import { z } from "zod";
 
 /**
  * A Standard Webhooks signing secret variable (`whsec_` + base64 of 24 to 64

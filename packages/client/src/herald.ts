@@ -23,6 +23,7 @@ import type {
   TriggerResult,
 } from "./types.ts";
 import { usersApi } from "./users.ts";
+import { webhookEndpointsApi } from "./webhook-endpoints.ts";
 
 export interface HeraldOptions {
   /** An API key (`hk_live_…` / `hk_test_…`). */
@@ -64,6 +65,8 @@ export class Herald {
   readonly apiKeys: ReturnType<typeof apiKeysApi>;
   readonly topics: ReturnType<typeof topicsApi>;
   readonly auditLog: ReturnType<typeof auditLogApi>;
+  /** Status webhook endpoints (admin keys). */
+  readonly webhookEndpoints: ReturnType<typeof webhookEndpointsApi>;
 
   constructor(options: HeraldOptions) {
     if (!options.apiKey) throw new Error("Herald: apiKey is required");
@@ -81,6 +84,7 @@ export class Herald {
     this.suppressions = suppressionsApi(this.http);
     this.apiKeys = apiKeysApi(this.http);
     this.auditLog = auditLogApi(this.http);
+    this.webhookEndpoints = webhookEndpointsApi(this.http);
     this.topics = topicsApi(this.http);
   }
 

@@ -51,5 +51,11 @@ export interface OpsAlertPayload {
   howToRetry: string;
 }
 
+/** The test ping of `webhookEndpoints.test` (`POST /v1/webhook-endpoints/{id}/test`). */
+export interface WebhookPingPayload {
+  type: "herald.ping";
+  data: { endpointId: string; sentAt: string };
+}
+
 /** What Herald POSTs to a webhook: tell them apart by `type`. */
-export type HeraldWebhookPayload = StatusWebhookPayload | OpsAlertPayload;
+export type HeraldWebhookPayload = StatusWebhookPayload | OpsAlertPayload | WebhookPingPayload;

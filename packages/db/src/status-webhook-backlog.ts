@@ -125,3 +125,11 @@ export async function statusWebhookBacklog(
     at: new Date(r.at_ms),
   };
 }
+
+/** The backlog of every endpoint: STATUS_WEBHOOK_URL's (`whe_env`) first, then the API's, by id. */
+export async function statusWebhookBacklogs(db: Db): Promise<StatusWebhookBacklog[]> {
+  const rows = await pg(db)<{ id: string }[]>`select id from webhook_endpoints order by id`;
+  return Promise.all(
+    [ENV_WEBHOOK_ENDPOINT_ID, ...rows.map((r) => r.id)].map((id) => statusWebhookBacklog(db, id)),
+  );
+}

@@ -9,13 +9,48 @@ import { putSetting } from "./settings.ts";
 export const STATUS_WEBHOOKS_SETTING = "status_webhooks";
 
 /**
- * Turns the recording of status changes on (the statuses to record) or off
- * (`null`: the row is deleted, and each statement's trigger only looks it up).
- * Changes already recorded stay until delivered or expired.
+ * Turns the recording of status changes for STATUS_WEBHOOK_URL (endpoint
+ * `whe_env`) on (the statuses to record) or off (`null`: the row is deleted,
+ * and each statement's trigger only looks it up). `url` is that setting's
+ * value: only its origin is kept, for the API's list of endpoints (the rest
+ * may carry a token). Changes already recorded stay until delivered or expired.
  */
-export async function configureStatusWebhooks(db: Db, statuses: readonly NotificationStatus[] | null) {
-  if (statuses) await putSetting(db, STATUS_WEBHOOKS_SETTING, { statuses });
+export async function configureStatusWebhooks(
+  db: Db,
+  statuses: readonly NotificationStatus[] | null,
+  url?: string,
+) {
+  if (statuses)
+    await putSetting(db, STATUS_WEBHOOKS_SETTING, {
+      statuses,
+      ...(url ? { origin: new URL(url).origin } : {}),
+    });
   else await pg(db)`delete from settings where key = ${STATUS_WEBHOOKS_SETTING}`;
+}
+
+/** STATUS_WEBHOOK_URL as the workers that serve it last described it (the settings row). */
+export interface EnvWebhookEndpoint {
+  statuses: NotificationStatus[];
+  /** The URL's origin (`https://hooks.example.com`); null when written by a version that did not keep it. */
+  origin: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Null when STATUS_WEBHOOK_URL is off. */
+export async function getEnvWebhookEndpoint(db: Db): Promise<EnvWebhookEndpoint | null> {
+  const [row] = await pg(db)<
+    { value: { statuses?: NotificationStatus[]; origin?: string }; created_ms: number; updated_ms: number }[]
+  >`select value, (extract(epoch from created_at) * 1000)::float8 as created_ms,
+      (extract(epoch from updated_at) * 1000)::float8 as updated_ms
+    from settings where key = ${STATUS_WEBHOOKS_SETTING}`;
+  if (!row) return null;
+  return {
+    statuses: row.value.statuses ?? [],
+    origin: row.value.origin ?? null,
+    createdAt: new Date(row.created_ms),
+    updatedAt: new Date(row.updated_ms),
+  };
 }
 
 /** One recorded change, with what the payload says about its notification (null once the row is gone). */

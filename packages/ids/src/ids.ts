@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   snd: "send batch (notifications of one channel sent by one job)",
   swb: "status webhook batch (status changes POSTed together)",
   whe: "status webhook endpoint (a receiver of status changes)",
+  whp: "status webhook test ping (POST /v1/webhook-endpoints/{id}/test)",
   aud: "audit log entry (an operator's action)",
 } as const;
 

@@ -1,5 +1,11 @@
 import { within } from "@herald/config";
-import { countDeadByChannel, providerHealth, recentActivity, statusWebhookBacklog } from "@herald/db";
+import {
+  countDeadByChannel,
+  listWebhookEndpoints,
+  providerHealth,
+  recentActivity,
+  statusWebhookBacklog,
+} from "@herald/db";
 import { QUEUE_NAMES, readReliabilityCounters } from "@herald/jobs";
 import { createRoute } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -9,6 +15,7 @@ import { commonErrors } from "../schemas/common.ts";
 import { OverviewSchema } from "../schemas/dashboard.ts";
 import { queueSnapshot } from "../services/queue-metrics.ts";
 import { oldestAgeSeconds } from "../services/status-webhook-metrics.ts";
+import { endpointView, envEndpointView } from "../services/webhook-endpoint-view.ts";
 
 // Longer than a healthy Redis ever takes, short enough for a page that refreshes every 5 s.
 const QUEUE_READ_MS = 2000;
@@ -22,7 +29,8 @@ const overview = createRoute({
     "Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status " +
     "timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out " +
     "of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues. " +
-    "`statusWebhooks`: whether they are on, the changes waiting, the workers' totals and the batch being retried.",
+    "`statusWebhooks`: STATUS_WEBHOOK_URL's state (on or off, the changes waiting, the batch being retried), the " +
+    "workers' totals over all endpoints, and `endpoints`: each endpoint's backlog and health (no URLs or secrets).",
   middleware: [requireScope("read")] as const,
   responses: {
     200: { description: "The overview", content: { "application/json": { schema: OverviewSchema } } },
@@ -33,7 +41,7 @@ const overview = createRoute({
 /** The dashboard's landing page data in one call. */
 export function registerDashboardOverview(app: App, deps: ApiDeps): void {
   app.openapi(overview, async (c) => {
-    const [snapshots, dead, activity, providers, backlog, counters] = await Promise.all([
+    const [snapshots, dead, activity, providers, backlog, counters, endpoints] = await Promise.all([
       Promise.all(
         QUEUE_NAMES.map((name) =>
           within(queueSnapshot(deps.redis, deps.queues.lanes(name)), QUEUE_READ_MS).then(
@@ -47,6 +55,7 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
       providerHealth(deps.db, 60),
       statusWebhookBacklog(deps.db),
       within(readReliabilityCounters(deps.redis, deps.queues.prefix), QUEUE_READ_MS).catch(() => null),
+      endpointsOverview(deps),
     ]);
     const retrying = backlog.retrying;
     return c.json(
@@ -80,10 +89,20 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
             lastError: retrying.lastError,
             lastAttemptAt: retrying.lastAttemptAt?.toISOString() ?? null,
           },
+          endpoints,
         },
         generatedAt: new Date().toISOString(),
       },
       200,
     );
   });
+}
+
+/** Every endpoint's backlog and health for the Overview, without URLs (the Overview is not admin-only). */
+async function endpointsOverview(deps: ApiDeps) {
+  const [env, rows] = await Promise.all([envEndpointView(deps.db), listWebhookEndpoints(deps.db)]);
+  const views = await Promise.all(
+    rows.map(async (row) => endpointView(row, await statusWebhookBacklog(deps.db, row.id))),
+  );
+  return (env ? [env, ...views] : views).map(({ url: _url, ...rest }) => rest);
 }

@@ -2,6 +2,7 @@ import { CATEGORIES as CATEGORY_MAP, CHANNELS, NOTIFICATION_STATUSES, PRIORITIES
 import { z } from "@hono/zod-openapi";
 import { Timestamp } from "./common.ts";
 import { exampleIds } from "./examples.ts";
+import { WebhookEndpointSchema } from "./webhook-endpoint.ts";
 
 export const DashboardUserSchema = z
   .object({
@@ -86,6 +87,10 @@ const StatusWebhooksOverview = z
       .openapi({
         description: "The batch being retried: the receiver is failing; later changes wait behind it",
       }),
+    endpoints: z.array(WebhookEndpointSchema.omit({ url: true })).openapi({
+      description:
+        "Every endpoint (STATUS_WEBHOOK_URL's `whe_env` first while set or while changes wait for it), with its backlog and health; the fields above are `whe_env`'s",
+    }),
   })
   .openapi("DashboardStatusWebhooks");
 
@@ -145,6 +150,7 @@ export const OverviewSchema = z
           lastError: "answered 503",
           lastAttemptAt: "2026-11-24T09:02:10.000Z",
         },
+        endpoints: [],
       },
       generatedAt: "2026-11-24T09:05:00.000Z",
     },

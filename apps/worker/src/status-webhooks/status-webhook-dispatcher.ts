@@ -208,7 +208,7 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
     // The switch must land: without it the recording stays as the last process left it.
     for (;;) {
       try {
-        await configureStatusWebhooks(deps.db, env.url ? env.statuses : null);
+        await configureStatusWebhooks(deps.db, env.url ? env.statuses : null, env.url ?? undefined);
         break;
       } catch (err) {
         if (stopping) return;
