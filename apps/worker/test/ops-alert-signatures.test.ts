@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { createRedis, OpsAlertSchema, readReliabilityCounters } from "@herald/jobs";
 import { createLogger } from "@herald/logger";
 import { testQueuePrefix, testRedisUrl } from "@herald/testkit";
+import { parseWebhookSecret } from "@herald/webhook-signing";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createOpsAlerts } from "../src/reliability/ops-alerts.ts";
-import { parseWebhookSecret } from "@herald/webhook-signing";
 import { type Delivery, startVerifyingReceiver } from "./verifying-receiver.ts";
 
 const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;

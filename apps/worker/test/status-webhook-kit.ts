@@ -54,14 +54,17 @@ export function startDispatcher(
  * `count` notifications (`ntf_<tag>_<i>`), created QUEUED with recording on,
  * then moved through `statuses` one statement per status, all of them at
  * once: their changes interleave in the outbox as a busy Herald's do.
+ * Recorded for STATUS_WEBHOOK_URL (`whe_env`, switched on here) unless
+ * `env` is false, and for every enabled endpoint of `webhook_endpoints`.
  */
 export async function seedChanges(
   { db, sql }: DbHandle,
   tag: string,
   count: number,
   statuses: string[],
+  { env = true }: { env?: boolean } = {},
 ): Promise<string[]> {
-  await configureStatusWebhooks(db, [...DEFAULT_STATUS_WEBHOOK_STATUSES]);
+  if (env) await configureStatusWebhooks(db, [...DEFAULT_STATUS_WEBHOOK_STATUSES]);
   const ids = Array.from({ length: count }, (_, i) => `ntf_${tag}_${String(i).padStart(3, "0")}`);
   await sql`
     insert into notifications (id, event_id, recipient_id, user_id, type, category, channel, priority, status, content)
@@ -72,13 +75,17 @@ export async function seedChanges(
   return ids;
 }
 
-export async function outboxCount({ sql }: DbHandle): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from status_webhook_changes`;
+/** Changes waiting, of every endpoint or of `endpointId`'s. */
+export async function outboxCount({ sql }: DbHandle, endpointId?: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from status_webhook_changes
+    where ${endpointId ?? null}::text is null or endpoint_id = ${endpointId ?? null}`;
   return row!.n;
 }
 
-export async function batchCount({ sql }: DbHandle): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from status_webhook_batches`;
+/** Batches, of every endpoint or of `endpointId`'s. */
+export async function batchCount({ sql }: DbHandle, endpointId?: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from status_webhook_batches
+    where ${endpointId ?? null}::text is null or endpoint_id = ${endpointId ?? null}`;
   return row!.n;
 }
 
