@@ -125,4 +125,68 @@ describe("@herald/client's verifyWebhook", () => {
     const { raw, headers } = receiver.received.find((r) => r.payload)!;
     expect(svix.verify(raw, headers as Record<string, string>)).toEqual(JSON.parse(raw));
   });
+
+  it("webhookEndpoints: an endpoint added and rotated at runtime; its POSTs verify under the old and the new secret", async () => {
+    const client = new HeraldClient({ apiKey: herald.apiKey, baseUrl: herald.url });
+    const got: { raw: string; headers: IncomingHttpHeaders }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        got.push({ raw: Buffer.concat(chunks).toString("utf8"), headers: req.headers });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/second`;
+      const created = await client.webhookEndpoints.create({
+        url,
+        statuses: ["SENT"],
+        description: "second",
+      });
+      const rotated = await client.webhookEndpoints.rotateSecret(created.id);
+      expect(rotated.secret).not.toBe(created.secret);
+      const listed = (await client.webhookEndpoints.list()).data;
+      expect(listed.map((e) => [e.id, e.source])).toEqual([
+        ["whe_env", "env"],
+        [created.id, "api"],
+      ]);
+
+      const { eventId } = await client.events.trigger({
+        type: "payment_failed",
+        userId: "hook-rota",
+        data: catalog.payment_failed.example,
+        channels: ["in_app"],
+      });
+      const delivery = await eventually(() => got.find((g) => g.raw.includes(eventId)) ?? null, 20_000);
+      const underOld = await verifyWebhook<StatusWebhookPayload>(
+        delivery.raw,
+        delivery.headers,
+        created.secret,
+      );
+      const underNew = await verifyWebhook<StatusWebhookPayload>(
+        delivery.raw,
+        delivery.headers,
+        rotated.secret,
+      );
+      expect(underNew).toEqual(underOld);
+      expect(underNew.data.map((c) => [c.eventId, c.status])).toEqual([[eventId, "SENT"]]);
+
+      const ping = await client.webhookEndpoints.test(created.id);
+      expect(ping).toMatchObject({ ok: true, status: 204 });
+      const pinged = got.find((g) => g.headers["webhook-id"] === ping.webhookId)!;
+      expect(await verifyWebhook(pinged.raw, pinged.headers, rotated.secret)).toMatchObject({
+        type: "herald.ping",
+        data: { endpointId: created.id },
+      });
+      expect((await client.webhookEndpoints.update(created.id, { enabled: false })).enabled).toBe(false);
+      expect((await client.webhookEndpoints.get(created.id)).delivery.lastSuccessAt).not.toBeNull();
+      await client.webhookEndpoints.delete(created.id);
+      await expect(client.webhookEndpoints.get(created.id)).rejects.toMatchObject({ status: 404 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
