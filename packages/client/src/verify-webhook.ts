@@ -1,5 +1,5 @@
 import { HeraldWebhookError } from "./errors.ts";
-import type { HeraldWebhookPayload } from "./webhook-types.ts";
+import type { HeraldWebhookPayload, WebhookPingPayload } from "./webhook-types.ts";
 
 export interface VerifyWebhookOptions {
   /** Largest difference, either way, between `webhook-timestamp` and now. Default 300 (5 minutes). */
@@ -44,7 +44,9 @@ function base64(value: string, what: string): Uint8Array<ArrayBuffer> {
  * `toleranceSeconds`, no signature matches, or the body is not JSON. Then
  * skip a `webhook-id` already processed: Herald redelivers under the same id.
  */
-export async function verifyWebhook<T extends HeraldWebhookPayload = HeraldWebhookPayload>(
+export async function verifyWebhook<
+  T extends HeraldWebhookPayload | WebhookPingPayload = HeraldWebhookPayload,
+>(
   rawBody: string | Uint8Array,
   headers: WebhookHeaders,
   secret: string,

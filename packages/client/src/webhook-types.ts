@@ -51,11 +51,15 @@ export interface OpsAlertPayload {
   howToRetry: string;
 }
 
-/** The test ping of `webhookEndpoints.test` (`POST /v1/webhook-endpoints/{id}/test`). */
+/**
+ * The test ping of `webhookEndpoints.test` (`POST /v1/webhook-endpoints/{id}/test`): only an endpoint
+ * someone tests gets one, so it is not in `HeraldWebhookPayload`; such a receiver verifies with
+ * `verifyWebhook<StatusWebhookPayload | WebhookPingPayload>` and narrows on `type`.
+ */
 export interface WebhookPingPayload {
   type: "herald.ping";
   data: { endpointId: string; sentAt: string };
 }
 
 /** What Herald POSTs to a webhook: tell them apart by `type`. */
-export type HeraldWebhookPayload = StatusWebhookPayload | OpsAlertPayload | WebhookPingPayload;
+export type HeraldWebhookPayload = StatusWebhookPayload | OpsAlertPayload;
