@@ -18,6 +18,7 @@ import { TopicDetailPage } from "./pages/topic-detail-page.tsx";
 import { TopicsPage } from "./pages/topics-page.tsx";
 import { UserDetailPage } from "./pages/user-detail-page.tsx";
 import { UsersPage } from "./pages/users-page.tsx";
+import { WebhooksPage } from "./pages/webhooks-page.tsx";
 import { Link, match, navigate, useLocation } from "./router.tsx";
 
 const queryClient = new QueryClient({
@@ -42,6 +43,7 @@ function Page() {
   if (path === "/outbox") return <OutboxPage />;
   if (path === "/accounts") return <AccountsPage />;
   if (path === "/audit-log") return <AuditLogPage />;
+  if (path === "/webhooks") return <WebhooksPage />;
   if (path === "/login") {
     navigate("/", { replace: true });
     return null;

@@ -7326,6 +7326,860 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List status webhook endpoints, with their backlog and health
+         * @description Newest first; STATUS_WEBHOOK_URL (set in the workers' environment) first, as the read-only `whe_env`, while it is set or changes recorded for it wait. Secrets are never listed. Admin only.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoints */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpointList"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a status webhook endpoint
+         * @description Changes of the statuses it names are recorded for it from the next write on, and running workers start POSTing them within a few seconds, signed with its own secret (returned here, once). Each endpoint has its own batches and retries: one that fails holds back no other. Admin only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewWebhookEndpoint"];
+                };
+            };
+            responses: {
+                /** @description The endpoint, with its secret */
+                201: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One status webhook endpoint, with its backlog and health */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoint */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and the changes waiting for it */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoint as it was (its backlog: what was dropped) */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint's URL, description, statuses or enabled
+         * @description Takes effect for the next writes (statuses) and within a few seconds in running workers (URL, enabled). Disabled: nothing more is recorded or sent for it; changes already waiting are kept (until STATUS_WEBHOOK_MAX_AGE) and go out if it is enabled again. `whe_env` answers 409: change the workers' env.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointPatch"];
+                };
+            };
+            responses: {
+                /** @description The endpoint */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an endpoint a new secret
+         * @description For 24 hours every POST carries two signatures in `webhook-signature` (Standard Webhooks: any one that matches verifies), with the new and the previous secret, so the receiver can switch at its pace. Rotating again ends the previous secret's grace at once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoint, with its new secret */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{endpointId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one signed ping to an endpoint and report its answer
+         * @description POSTs `{"type":"herald.ping","data":{"endpointId","sentAt"}}`, signed as its status webhooks are, and waits up to 10 s for the answer. Also for a disabled endpoint. Not recorded or retried.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What the receiver answered, or why it did not */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookTestResult"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dashboard/session": {
         parameters: {
             query?: never;
@@ -8013,7 +8867,7 @@ export interface paths {
         };
         /**
          * Queues, last hour's throughput and errors, dead letters, provider health
-         * @description Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues. `statusWebhooks`: whether they are on, the changes waiting, the workers' totals and the batch being retried.
+         * @description Per-queue counts from Redis; sends and failures per 5 minutes over the last hour from the status timeline; per-provider sent/failed counts of the last hour. A queue Redis cannot answer for is left out of `queues` and `queuesUnavailable` is true: no queue at all with it is Redis down, not empty queues. `statusWebhooks`: STATUS_WEBHOOK_URL's state (on or off, the changes waiting, the batch being retried), the workers' totals over all endpoints, and `endpoints`: each endpoint's backlog and health (no URLs or secrets).
          */
         get: {
             parameters: {
@@ -11293,6 +12147,275 @@ export interface components {
         };
         /**
          * @example {
+         *       "data": [
+         *         {
+         *           "id": "whe_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "source": "api",
+         *           "url": "https://orders.example.com/herald/statuses",
+         *           "description": "order-service (production)",
+         *           "statuses": [
+         *             "SENT",
+         *             "DELIVERED",
+         *             "FAILED",
+         *             "DEAD"
+         *           ],
+         *           "enabled": true,
+         *           "createdAt": "2026-11-24T09:00:00.000Z",
+         *           "updatedAt": "2026-11-24T09:00:00.000Z",
+         *           "previousSecretValidUntil": null,
+         *           "delivery": {
+         *             "waiting": 1240,
+         *             "waitingEstimated": false,
+         *             "oldestAt": "2026-11-24T08:41:12.000Z",
+         *             "oldestAgeSeconds": 1428,
+         *             "lastSuccessAt": "2026-11-24T08:41:10.000Z",
+         *             "failingSince": "2026-11-24T08:41:12.300Z",
+         *             "lastError": "answered 503",
+         *             "failedAttempts": 9,
+         *             "nextAttemptAt": "2026-11-24T09:07:10.000Z"
+         *           }
+         *         }
+         *       ],
+         *       "nextCursor": null
+         *     }
+         */
+        WebhookEndpointList: {
+            data: components["schemas"]["WebhookEndpoint"][];
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "whe_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "source": "api",
+         *       "url": "https://orders.example.com/herald/statuses",
+         *       "description": "order-service (production)",
+         *       "statuses": [
+         *         "SENT",
+         *         "DELIVERED",
+         *         "FAILED",
+         *         "DEAD"
+         *       ],
+         *       "enabled": true,
+         *       "createdAt": "2026-11-24T09:00:00.000Z",
+         *       "updatedAt": "2026-11-24T09:00:00.000Z",
+         *       "previousSecretValidUntil": null,
+         *       "delivery": {
+         *         "waiting": 1240,
+         *         "waitingEstimated": false,
+         *         "oldestAt": "2026-11-24T08:41:12.000Z",
+         *         "oldestAgeSeconds": 1428,
+         *         "lastSuccessAt": "2026-11-24T08:41:10.000Z",
+         *         "failingSince": "2026-11-24T08:41:12.300Z",
+         *         "lastError": "answered 503",
+         *         "failedAttempts": 9,
+         *         "nextAttemptAt": "2026-11-24T09:07:10.000Z"
+         *       }
+         *     }
+         */
+        WebhookEndpoint: {
+            /** @description `whe_…`; `whe_env` for STATUS_WEBHOOK_URL */
+            id: string;
+            /**
+             * @description `api`: managed here. `env`: STATUS_WEBHOOK_URL of the workers' environment, listed read-only (change it there)
+             * @enum {string}
+             */
+            source: "api" | "env";
+            /** @description Where changes are POSTed (for `env`, the URL's origin only) */
+            url: string;
+            description: string;
+            statuses: ("PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED")[];
+            /** @description Disabled: nothing is recorded or sent; what waits is kept */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description After a rotation: until then POSTs carry a second signature, with the previous secret
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            previousSecretValidUntil: string | null;
+            /** @description Its backlog and health */
+            delivery: {
+                /** @description Changes recorded for it and not yet delivered */
+                waiting: number;
+                /** @description `waiting` is estimated from the changes' ids (more than 10,000 wait) */
+                waitingEstimated: boolean;
+                /**
+                 * Format: date-time
+                 * @description When the oldest waiting change was recorded
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                oldestAt: string | null;
+                /** @description Its age (0 when none waits) */
+                oldestAgeSeconds: number;
+                /**
+                 * Format: date-time
+                 * @description Last POST answered 2xx (null for `env`)
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                lastSuccessAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description First failed POST since the last success
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                failingSince: string | null;
+                /** @description `answered 503`, `unreachable: ECONNREFUSED`… */
+                lastError: string | null;
+                /** @description Failed POSTs since the last success */
+                failedAttempts: number;
+                /**
+                 * Format: date-time
+                 * @description When the refused batch is tried again
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                nextAttemptAt: string | null;
+            };
+        };
+        /**
+         * @example {
+         *       "id": "whe_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "source": "api",
+         *       "url": "https://orders.example.com/herald/statuses",
+         *       "description": "order-service (production)",
+         *       "statuses": [
+         *         "SENT",
+         *         "DELIVERED",
+         *         "FAILED",
+         *         "DEAD"
+         *       ],
+         *       "enabled": true,
+         *       "createdAt": "2026-11-24T09:00:00.000Z",
+         *       "updatedAt": "2026-11-24T09:00:00.000Z",
+         *       "previousSecretValidUntil": null,
+         *       "delivery": {
+         *         "waiting": 1240,
+         *         "waitingEstimated": false,
+         *         "oldestAt": "2026-11-24T08:41:12.000Z",
+         *         "oldestAgeSeconds": 1428,
+         *         "lastSuccessAt": "2026-11-24T08:41:10.000Z",
+         *         "failingSince": "2026-11-24T08:41:12.300Z",
+         *         "lastError": "answered 503",
+         *         "failedAttempts": 9,
+         *         "nextAttemptAt": "2026-11-24T09:07:10.000Z"
+         *       },
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *     }
+         */
+        CreatedWebhookEndpoint: components["schemas"]["WebhookEndpoint"] & {
+            /**
+             * @description `whsec_…`: verify its POSTs with it. Shown here only: on creation and rotation.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "url": "https://orders.example.com/herald/statuses",
+         *       "description": "order-service (production)",
+         *       "statuses": [
+         *         "SENT",
+         *         "DELIVERED",
+         *         "FAILED",
+         *         "DEAD"
+         *       ]
+         *     }
+         */
+        NewWebhookEndpoint: {
+            /**
+             * Format: uri
+             * @example https://orders.example.com/herald/statuses
+             */
+            url: string;
+            /**
+             * @default
+             * @example order-service (production)
+             */
+            description: string;
+            /**
+             * @description The statuses reported to it. Default SENT, DELIVERED, READ, FAILED, DEAD, BOUNCED, COMPLAINED, SUPPRESSED, CANCELED
+             * @default [
+             *       "SENT",
+             *       "DELIVERED",
+             *       "READ",
+             *       "FAILED",
+             *       "DEAD",
+             *       "BOUNCED",
+             *       "COMPLAINED",
+             *       "SUPPRESSED",
+             *       "CANCELED"
+             *     ]
+             * @example [
+             *       "SENT",
+             *       "DELIVERED",
+             *       "FAILED",
+             *       "DEAD"
+             *     ]
+             */
+            statuses: ("PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED")[];
+            /** @default true */
+            enabled: boolean;
+        };
+        /**
+         * @example {
+         *       "statuses": [
+         *         "DELIVERED",
+         *         "READ"
+         *       ],
+         *       "enabled": false
+         *     }
+         */
+        WebhookEndpointPatch: {
+            /**
+             * Format: uri
+             * @example https://orders.example.com/herald/statuses
+             */
+            url?: string;
+            /** @example order-service (production) */
+            description?: string;
+            /**
+             * @description The statuses reported to it
+             * @example [
+             *       "SENT",
+             *       "DELIVERED",
+             *       "FAILED",
+             *       "DEAD"
+             *     ]
+             */
+            statuses?: ("PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED")[];
+            enabled?: boolean;
+        };
+        /**
+         * @example {
+         *       "ok": true,
+         *       "status": 204,
+         *       "durationMs": 42.5,
+         *       "error": null,
+         *       "webhookId": "whp_01jd8q3k5m6n7p8q9r0s1t2v3w"
+         *     }
+         */
+        WebhookTestResult: {
+            /** @description The receiver answered 2xx */
+            ok: boolean;
+            /** @description Its HTTP status; null when it did not answer */
+            status: number | null;
+            /** @description From sending to its answer (or the failure) */
+            durationMs: number;
+            /** @description `answered 500`, `unreachable: ECONNREFUSED`… */
+            error: string | null;
+            /** @description The ping's `webhook-id` */
+            webhookId: string;
+        };
+        /**
+         * @example {
          *       "user": {
          *         "id": "adm_01jd8q3k5m6n7p8q9r0s1t2v40",
          *         "email": "grace@example.com",
@@ -11472,7 +12595,8 @@ export interface components {
          *           "nextAttemptAt": "2026-11-24T09:07:10.000Z",
          *           "lastError": "answered 503",
          *           "lastAttemptAt": "2026-11-24T09:02:10.000Z"
-         *         }
+         *         },
+         *         "endpoints": []
          *       },
          *       "generatedAt": "2026-11-24T09:05:00.000Z"
          *     }
@@ -11569,6 +12693,73 @@ export interface components {
                  */
                 lastAttemptAt: string | null;
             } | null;
+            /** @description Every endpoint (STATUS_WEBHOOK_URL's `whe_env` first while set or while changes wait for it), with its backlog and health; the fields above are `whe_env`'s */
+            endpoints: {
+                /** @description `whe_…`; `whe_env` for STATUS_WEBHOOK_URL */
+                id: string;
+                /**
+                 * @description `api`: managed here. `env`: STATUS_WEBHOOK_URL of the workers' environment, listed read-only (change it there)
+                 * @enum {string}
+                 */
+                source: "api" | "env";
+                description: string;
+                statuses: ("PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED")[];
+                /** @description Disabled: nothing is recorded or sent; what waits is kept */
+                enabled: boolean;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                createdAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                updatedAt: string;
+                /**
+                 * Format: date-time
+                 * @description After a rotation: until then POSTs carry a second signature, with the previous secret
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                previousSecretValidUntil: string | null;
+                /** @description Its backlog and health */
+                delivery: {
+                    /** @description Changes recorded for it and not yet delivered */
+                    waiting: number;
+                    /** @description `waiting` is estimated from the changes' ids (more than 10,000 wait) */
+                    waitingEstimated: boolean;
+                    /**
+                     * Format: date-time
+                     * @description When the oldest waiting change was recorded
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    oldestAt: string | null;
+                    /** @description Its age (0 when none waits) */
+                    oldestAgeSeconds: number;
+                    /**
+                     * Format: date-time
+                     * @description Last POST answered 2xx (null for `env`)
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    lastSuccessAt: string | null;
+                    /**
+                     * Format: date-time
+                     * @description First failed POST since the last success
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    failingSince: string | null;
+                    /** @description `answered 503`, `unreachable: ECONNREFUSED`… */
+                    lastError: string | null;
+                    /** @description Failed POSTs since the last success */
+                    failedAttempts: number;
+                    /**
+                     * Format: date-time
+                     * @description When the refused batch is tried again
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    nextAttemptAt: string | null;
+                };
+            }[];
         };
         /**
          * @example {

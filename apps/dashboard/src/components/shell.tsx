@@ -15,6 +15,7 @@ const NAV = [
   { href: "/outbox", label: "Dev outbox", icon: "⇪" },
   { href: "/accounts", label: "Accounts", icon: "⚙", admin: true },
   { href: "/audit-log", label: "Audit log", icon: "✎", admin: true },
+  { href: "/webhooks", label: "Webhooks", icon: "⇄", admin: true },
 ];
 
 // Where the sidebar becomes a drawer (styles/responsive.css).

@@ -1,0 +1,98 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { eventually } from "@herald/testkit";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN, type DashboardStack, SUPPORT, startDashboardStack } from "./dashboard-fixture.ts";
+
+/**
+ * An admin adds a status webhook endpoint on the Webhooks page (its secret
+ * shown once), edits its statuses, sends it a test ping, rotates its secret
+ * and deletes it; support staff have no such page in their navigation.
+ */
+let stack: DashboardStack;
+let admin: Page;
+const pings: string[] = [];
+const server = createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    pings.push(String(req.headers["webhook-signature"]));
+    res.writeHead(204).end();
+  });
+});
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  stack = await startDashboardStack();
+  admin = await stack.signedIn(ADMIN);
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/herald`;
+
+describe("the Webhooks page", () => {
+  it("adds an endpoint showing its secret once, edits it, tests it, rotates its secret and deletes it", async () => {
+    await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Webhooks" }).click();
+    await admin.getByRole("heading", { level: 1, name: "Webhooks" }).waitFor();
+    await admin.getByRole("button", { name: "Add endpoint" }).click();
+    const form = admin.getByRole("form", { name: "Add endpoint" });
+    // Refused by the API, shown next to the field, nothing added.
+    await form.getByLabel("URL").fill("ftp://nope.example");
+    await form.getByRole("button", { name: "Add endpoint" }).click();
+    await form.locator('[data-field="url"]').waitFor();
+
+    await form.getByLabel("URL").fill(url());
+    await form.getByLabel("Description").fill("orders");
+    await form.getByRole("button", { name: "Add endpoint" }).click();
+    const secret = admin.locator("[data-secret]");
+    await secret.waitFor();
+    const first = (await secret.textContent())!;
+    expect(first).toMatch(/^whsec_/);
+    const row = admin.locator("tr[data-endpoint]", { hasText: "orders" });
+    await row.waitFor();
+    const id = (await row.getAttribute("data-endpoint"))!;
+    expect(id).toMatch(/^whe_/);
+    await admin.getByRole("button", { name: "Done" }).click();
+    expect(await secret.count()).toBe(0);
+
+    await row.getByRole("button", { name: "Edit" }).click();
+    const edit = admin.getByRole("form", { name: "Save" });
+    await edit.getByLabel("READ").uncheck();
+    await edit.getByLabel("Enabled").uncheck();
+    await edit.getByRole("button", { name: "Save" }).click();
+    await eventually(async () => (await row.locator('[data-state="disabled"]').count()) === 1);
+    const shown = (await stack.herald.call("GET", `/v1/webhook-endpoints/${id}`)).body;
+    expect(shown.statuses).not.toContain("READ");
+    expect(shown.enabled).toBe(false);
+
+    await row.getByRole("button", { name: "Send test" }).click();
+    await admin.getByText(/Test ping answered 204/).waitFor();
+    expect(pings).toHaveLength(1);
+
+    admin.once("dialog", (d) => void d.accept());
+    await row.getByRole("button", { name: "Rotate secret" }).click();
+    await secret.waitFor();
+    expect(await secret.textContent()).not.toBe(first);
+    await row.getByRole("button", { name: "Send test" }).click();
+    await eventually(() => pings.length === 2);
+    expect(pings[1]!.split(" ")).toHaveLength(2);
+
+    admin.once("dialog", (d) => void d.accept());
+    await row.getByRole("button", { name: "Delete" }).click();
+    await eventually(async () => (await row.count()) === 0);
+    expect((await stack.herald.call("GET", `/v1/webhook-endpoints/${id}`)).status).toBe(404);
+  });
+
+  it("is not offered to support staff, and says it is for admins when opened", async () => {
+    const support = await stack.signedIn(SUPPORT);
+    const nav = support.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Users" }).waitFor();
+    expect(await nav.getByRole("link", { name: "Webhooks" }).count()).toBe(0);
+    await support.goto(`${stack.herald.url}/webhooks`);
+    await support.getByText("Admins only").waitFor();
+  });
+});
