@@ -131,12 +131,13 @@ describe("/v1/webhook-endpoints", () => {
 
   it("records create, update, rotate and delete in the audit log, without the URL or the secret", async () => {
     let id = "";
-    let secret = "";
+    const secrets: string[] = [];
     const rows = await added(api, async () => {
       const made = await create({ url: "https://token.example/h?token=s3cr3t" });
-      ({ id, secret } = made.body);
+      id = made.body.id;
+      secrets.push(made.body.secret);
       await api.call("PATCH", `/v1/webhook-endpoints/${id}`, { enabled: false });
-      secret += (await api.call("POST", `/v1/webhook-endpoints/${id}/rotate-secret`)).body.secret;
+      secrets.push((await api.call("POST", `/v1/webhook-endpoints/${id}/rotate-secret`)).body.secret);
       await api.call("DELETE", `/v1/webhook-endpoints/${id}`);
     });
     expect(rows.map((r) => [r.action, r.target_type, r.target_id, r.outcome])).toEqual([
@@ -150,6 +151,8 @@ describe("/v1/webhook-endpoints", () => {
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain("s3cr3t");
     expect(dump).not.toContain("whsec_");
+    expect(secrets).toHaveLength(2);
+    for (const s of secrets) expect(dump).not.toContain(s.slice(6));
   });
 
   it("rotates: a new secret, the previous one valid for 24 h; test pings carry both signatures", async () => {

@@ -14,7 +14,8 @@ const list = createRoute({
   summary: "Who did what: operators' actions, newest first",
   description:
     "One entry per operator action: API key create/rotate/revoke, user erase, suppression add/lift, dead-letter " +
-    "retry/discard (one or all matching), event cancel/retry, topic delete, token revoke and dashboard account " +
+    "retry/discard (one or all matching), event cancel/retry, topic delete, token revoke, webhook endpoint " +
+    "create/update/delete/rotate_secret/test and dashboard account " +
     "changes, whatever the caller; and every other POST, PUT, PATCH or DELETE made with a dashboard session " +
     "(contact edits, preferences, cancels…). Apps' own traffic through API keys (events, user upserts, devices, " +
     "topic subscriptions) is not recorded. Attempts refused for lack of a scope or role (403) and server errors " +

@@ -51,7 +51,8 @@ export function describeStatusWebhook(app: App): void {
     method: "post",
     path: "notificationStatuses",
     tags: ["Webhooks"],
-    summary: "Notification status changes (Herald's worker POSTs them to STATUS_WEBHOOK_URL)",
+    summary:
+      "Notification status changes (Herald's worker POSTs them to STATUS_WEBHOOK_URL and to each endpoint of /v1/webhook-endpoints)",
     description:
       "Sent when `STATUS_WEBHOOK_URL` is set, for the statuses of `STATUS_WEBHOOK_STATUSES` (default SENT, " +
       "DELIVERED, READ, FAILED, DEAD, BOUNCED, COMPLAINED, SUPPRESSED, CANCELED). At least once: a batch that " +
@@ -62,7 +63,10 @@ export function describeStatusWebhook(app: App): void {
       "later changes wait and go out after it. A notification's changes arrive in `sequence` order, never " +
       "two batches of them at once. Signed the Standard Webhooks way with `STATUS_WEBHOOK_SECRET`, as the " +
       "ops alert: verify with `new Webhook(secret).verify(rawBody, headers)` (`svix` or `standardwebhooks`), " +
-      "then drop a `webhook-id` already processed. Answer 2xx once stored: anything else means try again.",
+      "then drop a `webhook-id` already processed. Answer 2xx once stored: anything else means try again. " +
+      "Each endpoint of `/v1/webhook-endpoints` gets the same body for its own statuses, signed with its own " +
+      "secret (after a rotation, for 24 h, with the previous one too: two space-separated signatures), with its " +
+      "own batches and retries.",
     security: [],
     request: {
       headers: signatureHeaders({
