@@ -73,6 +73,14 @@ describe("the Webhooks page", () => {
     await admin.getByText(/Test ping answered 204/).waitFor();
     expect(pings).toHaveLength(1);
 
+    // The Overview lists it with its state.
+    await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+    const summary = admin.locator(`[data-webhook-endpoints] li[data-endpoint="${id}"]`);
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain("disabled");
+    await admin.getByRole("link", { name: "Manage →" }).click();
+    await row.waitFor();
+
     admin.once("dialog", (d) => void d.accept());
     await row.getByRole("button", { name: "Rotate secret" }).click();
     await secret.waitFor();

@@ -1,6 +1,8 @@
 import type { Overview } from "../api/client.ts";
 import { ago, num, when } from "../format.ts";
+import { Link } from "../router.tsx";
 import { Card } from "./page-header.tsx";
+import { Badge } from "./status-badge.tsx";
 
 type StatusWebhooks = Overview["statusWebhooks"];
 
@@ -14,6 +16,52 @@ const SLOW_SECONDS = 60;
  * change waits behind it until it is taken or `STATUS_WEBHOOK_MAX_AGE` drops it.
  */
 export function StatusWebhooksCard({ s }: { s: StatusWebhooks }) {
+  return (
+    <>
+      <EnvStatusWebhook s={s} />
+      <WebhookEndpointsSummary endpoints={s.endpoints.filter((e) => e.source === "api")} />
+    </>
+  );
+}
+
+/**
+ * The endpoints added on the Webhooks page, one line each: healthy, failing
+ * (since when, why) or disabled, and what waits for it. Nothing when none.
+ */
+function WebhookEndpointsSummary({ endpoints }: { endpoints: StatusWebhooks["endpoints"] }) {
+  if (endpoints.length === 0) return null;
+  return (
+    <Card title="Webhook endpoints" actions={<Link href="/webhooks">Manage →</Link>}>
+      <ul className="webhook-endpoint-list" data-webhook-endpoints>
+        {endpoints.map((e) => {
+          const d = e.delivery;
+          return (
+            <li key={e.id} data-endpoint={e.id}>
+              {!e.enabled ? (
+                <Badge tone="muted">disabled</Badge>
+              ) : d.failingSince ? (
+                <Badge tone="bad">failing</Badge>
+              ) : (
+                <Badge tone="ok">healthy</Badge>
+              )}{" "}
+              {e.description || <span className="mono">{e.id}</span>}
+              <span className="muted small">
+                {" "}
+                · {d.waitingEstimated ? "about " : ""}
+                {num(d.waiting)} waiting
+                {d.oldestAt && `, oldest ${ago(d.oldestAt)}`}
+                {d.failingSince && ` · failing since ${ago(d.failingSince)}: ${d.lastError ?? "—"}`}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </Card>
+  );
+}
+
+/** STATUS_WEBHOOK_URL (the workers' environment): the fields at the top of `statusWebhooks`. */
+function EnvStatusWebhook({ s }: { s: StatusWebhooks }) {
   if (!s.enabled) {
     return (
       <p className="muted small" data-status-webhooks="off">
