@@ -114,7 +114,7 @@ export function WebhookEndpointForm({
           <FieldError errors={errors} name="description" />
         </label>
       </div>
-      <fieldset className="field webhook-statuses" {...invalidProps(errors, "statuses")}>
+      <fieldset className="webhook-statuses" {...invalidProps(errors, "statuses")}>
         <legend>Statuses reported</legend>
         {STATUSES.map((s) => (
           <label key={s} className="check">
