@@ -56,8 +56,10 @@ describe("a channel's own retry schedule", () => {
     const retried = await herald.call("POST", `/v1/dead-letters/${dead.id}/retry`);
     expect(retried.status).toBe(202);
     const job = await eventually(async () => {
-      const j = await herald.worker!.deps.queues.get("email").getJob(dead.id);
-      return j && (await j.getState()) === "failed" ? j : null;
+      const queue = herald.worker!.deps.queues.get("email");
+      // The state first, then the job: a job read while its last attempt ran shows the attempt
+      // before (a clean-clone CI run, 2026-12-07 13:59, read attemptsMade 1 of a failed job).
+      return (await queue.getJobState(dead.id)) === "failed" ? await queue.getJob(dead.id) : null;
     });
     expect((await herald.call("GET", `/v1/notifications/${dead.id}`)).body.status).toBe("DEAD");
     // Two more, as the e-mail schedule says: not the four of the default schedule, nor the

@@ -1,12 +1,34 @@
 import { randomBytes } from "node:crypto";
 import { configureStatusWebhooks, type DbHandle } from "@herald/db";
-import { DEFAULT_STATUS_WEBHOOK_STATUSES, type StatusChange, StatusWebhookSchema } from "@herald/jobs";
-import { testRedisUrl } from "@herald/testkit";
-import { expect } from "vitest";
+import { DEFAULT_STATUS_WEBHOOK_STATUSES } from "@herald/domain";
+import { type StatusChange, StatusWebhookSchema } from "@herald/jobs";
+import { type TestDatabase, testDatabase, testRedisUrl } from "@herald/testkit";
+import { afterEach, expect } from "vitest";
 import { createWorkerDeps, type WorkerDeps, type WorkerDepsOverrides } from "../src/deps.ts";
 import { loadWorkerEnv } from "../src/env.ts";
 import { type RunningWorkers, startWorkers } from "../src/start-workers.ts";
 import type { Delivery } from "./verifying-receiver.ts";
+
+/**
+ * What the calling file's tests start, closed last first after each test
+ * (so dispatchers close before the database they use is dropped): push a
+ * close function to `cleanups`; `database()` is a fresh database dropped
+ * that way.
+ */
+export function closedAfterEach(): { cleanups: (() => Promise<void>)[]; database(): Promise<TestDatabase> } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of cleanups.splice(0).reverse()) await close();
+  });
+  return {
+    cleanups,
+    async database() {
+      const db = await testDatabase();
+      cleanups.push(db.drop);
+      return db;
+    },
+  };
+}
 
 export const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
 

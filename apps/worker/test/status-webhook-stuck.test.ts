@@ -1,25 +1,16 @@
 import { Writable } from "node:stream";
 import { statusWebhookBacklog } from "@herald/db";
 import { createLogger } from "@herald/logger";
-import { eventually, type TestDatabase, testDatabase, testQueuePrefix } from "@herald/testkit";
-import { afterEach, describe, expect, it } from "vitest";
+import { eventually, testQueuePrefix } from "@herald/testkit";
+import { describe, expect, it } from "vitest";
 import {
   crossedStuckThreshold,
   STUCK_BATCH_ALERT_MS,
 } from "../src/status-webhooks/status-webhook-dispatcher.ts";
-import { newSecret, seedChanges, startDispatcher } from "./status-webhook-kit.ts";
+import { closedAfterEach, newSecret, seedChanges, startDispatcher } from "./status-webhook-kit.ts";
 import { startVerifyingReceiver } from "./verifying-receiver.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of cleanups.splice(0).reverse()) await close();
-});
-
-async function database(): Promise<TestDatabase> {
-  const db = await testDatabase();
-  cleanups.push(db.drop);
-  return db;
-}
+const { cleanups, database } = closedAfterEach();
 
 /** A logger whose lines the test reads (JSON, one per line). */
 function capturedLogger() {

@@ -1,11 +1,12 @@
 import { getSetting, listEventNotifications, markDelivered, STATUS_WEBHOOKS_SETTING } from "@herald/db";
 import { DeliveryError } from "@herald/errors";
 import { readReliabilityCounters } from "@herald/jobs";
-import { eventually, type TestDatabase, testDatabase, testQueuePrefix } from "@herald/testkit";
-import { afterEach, describe, expect, it } from "vitest";
+import { eventually, testQueuePrefix } from "@herald/testkit";
+import { describe, expect, it } from "vitest";
 import type { ChannelSender } from "../src/providers/provider.ts";
 import {
   batchCount,
+  closedAfterEach,
   expectOncePerNotification,
   FAST,
   newSecret,
@@ -17,22 +18,12 @@ import {
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 import { startVerifyingReceiver } from "./verifying-receiver.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  // Last registered first: dispatchers close before the database they use is dropped.
-  for (const close of cleanups.splice(0).reverse()) await close();
-});
+const { cleanups, database } = closedAfterEach();
 
 async function receiver(secret: string) {
   const r = await startVerifyingReceiver(secret);
   cleanups.push(r.close);
   return r;
-}
-
-async function database(): Promise<TestDatabase> {
-  const db = await testDatabase();
-  cleanups.push(db.drop);
-  return db;
 }
 
 /** An e-mail provider that accepts everything but what is for users named `doomed…`. */

@@ -5,12 +5,13 @@ import {
   rotateWebhookEndpointSecret,
   updateWebhookEndpoint,
 } from "@herald/db";
-import { DEFAULT_STATUS_WEBHOOK_STATUSES } from "@herald/jobs";
-import { eventually, type TestDatabase, testDatabase, testQueuePrefix } from "@herald/testkit";
+import { DEFAULT_STATUS_WEBHOOK_STATUSES } from "@herald/domain";
+import { eventually, type TestDatabase, testQueuePrefix } from "@herald/testkit";
 import { Webhook } from "svix";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   batchCount,
+  closedAfterEach,
   expectOncePerNotification,
   newSecret,
   outboxCount,
@@ -20,16 +21,7 @@ import {
 } from "./status-webhook-kit.ts";
 import { startVerifyingReceiver } from "./verifying-receiver.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of cleanups.splice(0).reverse()) await close();
-});
-
-async function database(): Promise<TestDatabase> {
-  const db = await testDatabase();
-  cleanups.push(db.drop);
-  return db;
-}
+const { cleanups, database } = closedAfterEach();
 
 async function receiver(secret: string) {
   const r = await startVerifyingReceiver(secret);

@@ -6,6 +6,7 @@ export { DEFAULT_DIGEST_TIME } from "./digest.ts";
 export { PRIORITIES, PRIORITY_RANK, type Priority } from "./priorities.ts";
 export {
   canTransition,
+  DEFAULT_STATUS_WEBHOOK_STATUSES,
   FINAL_FAILURE_REASONS,
   type FinalFailureReason,
   isFailedForGood,

@@ -15,6 +15,24 @@ export const NOTIFICATION_STATUSES = [
 ] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
+/**
+ * Statuses reported unless `STATUS_WEBHOOK_STATUSES` says otherwise: the
+ * outcomes an app acts on. PENDING, QUEUED and SCHEDULED are Herald's own
+ * progress (every notification passes QUEUED), DIGESTED is an item folded
+ * into a digest, whose own notification is reported.
+ */
+export const DEFAULT_STATUS_WEBHOOK_STATUSES = [
+  "SENT",
+  "DELIVERED",
+  "READ",
+  "FAILED",
+  "DEAD",
+  "BOUNCED",
+  "COMPLAINED",
+  "SUPPRESSED",
+  "CANCELED",
+] as const satisfies readonly NotificationStatus[];
+
 export const SUPPRESSION_REASONS = [
   "opted_out",
   "unsubscribed",

@@ -1,29 +1,9 @@
-/** One item of the feed, as `GET /v1/users/:userId/inbox` and the stream's `notification` event carry it. */
-export interface InboxItem {
-  id: string;
-  type: string;
-  category: string;
-  title: string;
-  body: string;
-  url?: string;
-  data?: Record<string, unknown>;
-  status: string;
-  read: boolean;
-  seen: boolean;
-  archived: boolean;
-  createdAt: string;
-  sentAt?: string;
-  readAt?: string;
-  seenAt?: string;
-  archivedAt?: string;
-}
+import type { InboxCounts, InboxItem, Preferences, PreferencesUpdate } from "@herald/client";
 
-/** The user's counts over items not archived. */
-export interface InboxCounts {
-  unread: number;
-  unseen: number;
-  total: number;
-}
+// The shapes the API answers are @herald/client's, which its contract test holds to the API's schemas.
+export type { InboxCounts, InboxItem, Preferences };
+/** A `PUT` body: any subset; `null` clears an override so it inherits again (JSON merge patch). */
+export type PreferencesPatch = PreferencesUpdate;
 
 /**
  * `connecting`: the first stream is opening. `live`: the stream is open.
@@ -60,35 +40,3 @@ export interface InboxState {
 export type Channel = "email" | "sms" | "push" | "in_app";
 export type ChannelSwitches = Partial<Record<Channel, boolean>>;
 export type DigestMode = "instant" | "daily" | "weekly";
-
-/** The user's preferences, as `GET /v1/users/:userId/preferences` answers them. */
-export interface Preferences {
-  channels: ChannelSwitches;
-  categories: Record<string, { enabled?: boolean; channels?: ChannelSwitches; digest?: DigestMode }>;
-  types: Record<string, { enabled?: boolean; channels?: ChannelSwitches }>;
-  quietHours: { start: string; end: string; timezone?: string } | null;
-  digestTime: string;
-  unsubscribedAll: boolean;
-}
-
-type Clearable<T> = { [K in keyof T]?: T[K] | null };
-
-/** A `PUT` body: any subset; `null` clears an override so it inherits again (JSON merge patch). */
-export interface PreferencesPatch {
-  channels?: Clearable<ChannelSwitches> | null;
-  categories?: Record<
-    string,
-    {
-      enabled?: boolean | null;
-      channels?: Clearable<ChannelSwitches> | null;
-      digest?: DigestMode | null;
-    } | null
-  > | null;
-  types?: Record<
-    string,
-    { enabled?: boolean | null; channels?: Clearable<ChannelSwitches> | null } | null
-  > | null;
-  quietHours?: { start: string; end: string; timezone?: string } | null;
-  digestTime?: string | null;
-  unsubscribedAll?: boolean;
-}

@@ -49,7 +49,6 @@ export { checkRedisSafety, type RedisNodeSafety, type RedisSafetyReport } from "
 export { readReliabilityCounters, reliabilityCountersKey } from "./reliability-counters.ts";
 export { DEFAULT_RETRY_SCHEDULE, MAX_SEND_ATTEMPTS, retryDelay } from "./retry-schedule.ts";
 export {
-  DEFAULT_STATUS_WEBHOOK_STATUSES,
   STATUS_WEBHOOK_MAX_BATCH,
   type StatusChange,
   StatusChangeSchema,

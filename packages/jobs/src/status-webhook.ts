@@ -5,24 +5,6 @@ import { z } from "zod";
 export const STATUS_WEBHOOK_MAX_BATCH = 1000;
 
 /**
- * Statuses reported unless `STATUS_WEBHOOK_STATUSES` says otherwise: the
- * outcomes an app acts on. PENDING, QUEUED and SCHEDULED are Herald's own
- * progress (every notification passes QUEUED), DIGESTED is an item folded
- * into a digest, whose own notification is reported.
- */
-export const DEFAULT_STATUS_WEBHOOK_STATUSES = [
-  "SENT",
-  "DELIVERED",
-  "READ",
-  "FAILED",
-  "DEAD",
-  "BOUNCED",
-  "COMPLAINED",
-  "SUPPRESSED",
-  "CANCELED",
-] as const satisfies readonly (typeof NOTIFICATION_STATUSES)[number][];
-
-/**
  * One status change as the worker POSTs it to `STATUS_WEBHOOK_URL`: ids and
  * statuses, no personal data (no address, no content, no provider error,
  * which may quote an address: `GET /v1/notifications/{id}` has it). The

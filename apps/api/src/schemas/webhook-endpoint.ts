@@ -1,5 +1,4 @@
-import { NOTIFICATION_STATUSES } from "@herald/domain";
-import { DEFAULT_STATUS_WEBHOOK_STATUSES } from "@herald/jobs";
+import { DEFAULT_STATUS_WEBHOOK_STATUSES, NOTIFICATION_STATUSES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { Timestamp } from "./common.ts";
 

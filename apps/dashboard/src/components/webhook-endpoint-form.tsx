@@ -1,3 +1,4 @@
+import { DEFAULT_STATUS_WEBHOOK_STATUSES, NOTIFICATION_STATUSES } from "@herald/domain";
 import { type FormEvent, useState } from "react";
 import type { Schemas } from "../api/client.ts";
 import { FieldError, FormErrorSummary, invalidProps } from "./field-error.tsx";
@@ -7,33 +8,9 @@ import { type FormErrors, fieldOfPath, formErrorsOf } from "./form-errors.ts";
 type Status = Schemas["WebhookEndpoint"]["statuses"][number];
 
 /** Every status an endpoint can be told of, in the lifecycle's order. */
-const STATUSES: Status[] = [
-  "PENDING",
-  "SCHEDULED",
-  "QUEUED",
-  "SENT",
-  "DELIVERED",
-  "READ",
-  "FAILED",
-  "DEAD",
-  "SUPPRESSED",
-  "CANCELED",
-  "DIGESTED",
-  "BOUNCED",
-  "COMPLAINED",
-];
+const STATUSES: readonly Status[] = NOTIFICATION_STATUSES;
 /** The API's default for a new endpoint (STATUS_WEBHOOK_STATUSES' default). */
-export const DEFAULT_STATUSES: Status[] = [
-  "SENT",
-  "DELIVERED",
-  "READ",
-  "FAILED",
-  "DEAD",
-  "BOUNCED",
-  "COMPLAINED",
-  "SUPPRESSED",
-  "CANCELED",
-];
+export const DEFAULT_STATUSES: Status[] = [...DEFAULT_STATUS_WEBHOOK_STATUSES];
 
 export interface EndpointDraft {
   url: string;

@@ -1,6 +1,10 @@
 import { commaList, durationMs } from "@herald/config";
-import { NOTIFICATION_STATUSES, type NotificationStatus } from "@herald/domain";
-import { DEFAULT_STATUS_WEBHOOK_STATUSES, STATUS_WEBHOOK_MAX_BATCH } from "@herald/jobs";
+import {
+  DEFAULT_STATUS_WEBHOOK_STATUSES,
+  NOTIFICATION_STATUSES,
+  type NotificationStatus,
+} from "@herald/domain";
+import { STATUS_WEBHOOK_MAX_BATCH } from "@herald/jobs";
 import { z } from "zod";
 import { webhookSecretSetting } from "../reliability-env.ts";
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { configureStatusWebhooks, createWebhookEndpoint } from "@herald/db";
-import { DEFAULT_STATUS_WEBHOOK_STATUSES } from "@herald/jobs";
+import { DEFAULT_STATUS_WEBHOOK_STATUSES } from "@herald/domain";
 import {
   eventually,
   type TestDatabase,
