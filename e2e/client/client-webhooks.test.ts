@@ -57,6 +57,8 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 beforeAll(async () => {
   receiver = await startReceiver();
   herald = await startHerald({
+    // The receivers listen on loopback.
+    apiEnv: { WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true" },
     workerEnv: {
       STATUS_WEBHOOK_URL: receiver.url,
       STATUS_WEBHOOK_SECRET: secret,

@@ -60,6 +60,8 @@ export interface DashboardStack {
 export interface DashboardStackOptions {
   /** The workers' environment beyond the harness's (e.g. `STATUS_WEBHOOK_URL`). Default none. */
   workerEnv?: Record<string, string>;
+  /** The API's environment beyond the harness's. Default none. */
+  apiEnv?: Record<string, string>;
 }
 
 /** API + workers (in this process) on a fresh database, two dashboard users, one Chromium. */
@@ -69,6 +71,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
   herald = await startHerald({
     overrides: { senders: { email: email.sender } },
     ...(options.workerEnv ? { workerEnv: options.workerEnv } : {}),
+    ...(options.apiEnv ? { apiEnv: options.apiEnv } : {}),
   });
   await createDashboardUser(herald.db.db, { ...ADMIN, role: "admin" });
   await createDashboardUser(herald.db.db, { ...SUPPORT, role: "support" });

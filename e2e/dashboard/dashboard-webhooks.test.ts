@@ -25,7 +25,8 @@ const server = createServer((req, res) => {
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  stack = await startDashboardStack();
+  // The receiver listens on loopback.
+  stack = await startDashboardStack({ apiEnv: { WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true" } });
   admin = await stack.signedIn(ADMIN);
 }, 60_000);
 afterAll(async () => {

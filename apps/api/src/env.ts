@@ -63,6 +63,8 @@ const baseSchema = z.object({
    * your push service is on a private network, or for tests on loopback.
    */
   PUSH_ALLOW_PRIVATE_ENDPOINTS: booleanFlag(false),
+  /** Webhook endpoints on loopback, private and other non-public hosts (for a receiver on your own network, tests). */
+  WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: booleanFlag(false),
   /** HMAC secret of unsubscribe links (the workers sign with the same one). Required in production. */
   UNSUBSCRIBE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });

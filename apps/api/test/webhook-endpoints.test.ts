@@ -8,7 +8,8 @@ import { createTestApi, type TestApi } from "./test-api.ts";
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await createTestApi();
+  // The receivers below listen on loopback.
+  api = await createTestApi({ WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true" });
 });
 afterAll(() => api?.close());
 
@@ -238,5 +239,44 @@ describe("/v1/webhook-endpoints", () => {
     expect(left.map((r) => r.endpoint_id)).toEqual([keep]);
     expect((await api.call("GET", `/v1/webhook-endpoints/${drop}`)).status).toBe(404);
     await api.db.sql`truncate status_webhook_changes`;
+  });
+});
+
+describe("/v1/webhook-endpoints with WEBHOOK_ALLOW_PRIVATE_ENDPOINTS off (the default)", () => {
+  let strict: TestApi;
+  beforeAll(async () => {
+    strict = await createTestApi();
+  });
+  afterAll(() => strict?.close());
+
+  it("refuses non-public hosts on create, on update and for a test ping of one stored while allowed (422, on url)", async () => {
+    for (const url of [
+      "http://127.0.0.1:6379/",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://localhost:8080/hook",
+      "http://[::1]/hook",
+      "https://10.0.0.7/hook",
+      "http://intranet/hook",
+      "https://hooks.internal/x",
+    ]) {
+      const res = await strict.call("POST", "/v1/webhook-endpoints", { url });
+      expect(res.status, url).toBe(422);
+      expect(res.body.error.code).toBe("validation_failed");
+      expect(res.body.error.details[0]).toMatchObject({ path: "url" });
+      expect(res.body.error.details[0].message).toMatch(/^must be a public address: /);
+    }
+    const ok = await strict.call("POST", "/v1/webhook-endpoints", { url: "https://orders.example.com/hook" });
+    expect(ok.status).toBe(201);
+    const moved = await strict.call("PATCH", `/v1/webhook-endpoints/${ok.body.id}`, {
+      url: "http://127.0.0.1/",
+    });
+    expect(moved.status).toBe(422);
+    expect((await strict.call("GET", `/v1/webhook-endpoints/${ok.body.id}`)).body.url).toBe(
+      "https://orders.example.com/hook",
+    );
+    // Stored directly, as one created while the switch was on would be.
+    await strict.db.sql`update webhook_endpoints set url = 'http://127.0.0.1:9/' where id = ${ok.body.id}`;
+    const ping = await strict.call("POST", `/v1/webhook-endpoints/${ok.body.id}/test`);
+    expect(ping.status).toBe(422);
   });
 });

@@ -13,7 +13,6 @@ import {
   upsertRecipient,
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
-import { nonPublicHost } from "@herald/public-address";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ApiDeps } from "../deps.ts";
@@ -21,7 +20,6 @@ import type { App, HonoEnv } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { noteAudit, pathTarget, validated } from "../middleware/audited.ts";
 import { requireScopeOrUserToken } from "../middleware/user-token-auth.ts";
-import { describeDetails } from "../on-error.ts";
 import {
   commonErrors,
   jsonResponse,
@@ -42,6 +40,7 @@ import { askToMoveDigests } from "../services/digest-moves.ts";
 import { forgetErasedFrequencySlots } from "../services/frequency-slots.ts";
 import { announceInboxEvent } from "../services/inbox-actions.ts";
 import { liveRecipient } from "../services/live-recipient.ts";
+import { refuseNonPublicUrl } from "../services/public-url.ts";
 
 const tags = ["Users"];
 // The user's own token or an API key (`middleware/user-token-auth.ts`); nothing else here takes a user token.
@@ -174,20 +173,6 @@ const deleteDevice = createRoute({
   responses: { 204: { description: "Removed" }, ...commonErrors, ...notFoundError },
 });
 
-/**
- * Refuses (422, on `subscription.endpoint`) a web push endpoint whose host is
- * not a public destination, unless `allowPrivate`: the worker would POST to
- * it from inside the operator's network. Names are checked again, once
- * resolved, when the worker sends.
- */
-function checkPushEndpoint(endpoint: string, allowPrivate: boolean): void {
-  if (allowPrivate) return;
-  const problem = nonPublicHost(new URL(endpoint).hostname);
-  if (!problem) return;
-  const details = [{ path: "subscription.endpoint", message: `must be a public push service: ${problem}` }];
-  throw new HeraldError("validation_failed", describeDetails(details), { details });
-}
-
 export function registerUsers(app: App, deps: ApiDeps): void {
   const mustExist = (userId: string) => liveRecipient(deps.db, userId);
   const user = pathTarget("user", "userId");
@@ -263,7 +248,13 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     const body = c.req.valid("json");
     // Before anything is written: a refused device must not leave a new recipient behind.
     if (body.kind === "webpush") {
-      checkPushEndpoint(body.subscription.endpoint, deps.env.PUSH_ALLOW_PRIVATE_ENDPOINTS);
+      // Names are checked again, once resolved, when the worker sends.
+      refuseNonPublicUrl(
+        body.subscription.endpoint,
+        deps.env.PUSH_ALLOW_PRIVATE_ENDPOINTS,
+        "subscription.endpoint",
+        "must be a public push service",
+      );
     }
     const { userId } = c.req.valid("param");
     const r = notErased(userId, await ensureRecipient(deps.db, userId));

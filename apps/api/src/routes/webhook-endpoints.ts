@@ -27,6 +27,7 @@ import {
   WebhookEndpointSchema,
   WebhookTestResultSchema,
 } from "../schemas/webhook-endpoint.ts";
+import { refuseNonPublicUrl } from "../services/public-url.ts";
 import { endpointView, envEndpointView } from "../services/webhook-endpoint-view.ts";
 import { pingWebhookEndpoint } from "../services/webhook-ping.ts";
 
@@ -161,6 +162,8 @@ async function own(deps: ApiDeps, id: string, doing: string): Promise<WebhookEnd
 /** `/v1/webhook-endpoints`: status webhook endpoints managed at runtime, for admins. */
 export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
   const target = pathTarget("webhook_endpoint", "endpointId");
+  const publicOnly = (url: string) =>
+    refuseNonPublicUrl(url, deps.env.WEBHOOK_ALLOW_PRIVATE_ENDPOINTS, "url", "must be a public address");
   const view = async (row: WebhookEndpointRow) =>
     endpointView(row, await statusWebhookBacklog(deps.db, row.id));
 
@@ -177,6 +180,7 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
   };
   app.openapi(deps.audit.route(create, "webhook_endpoint.create", { details: createDetails }), async (c) => {
     const b = c.req.valid("json");
+    publicOnly(b.url);
     const row = await createWebhookEndpoint(deps.db, { ...b, secret: newWebhookSecret() });
     noteAudit(c, { target: { type: "webhook_endpoint", id: row.id } });
     deps.logger.info({ endpoint: row.id, by: c.get("apiKey").id }, "webhook endpoint created");
@@ -208,7 +212,9 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
     async (c) => {
       const { endpointId } = c.req.valid("param");
       await own(deps, endpointId, "changed");
-      const row = await updateWebhookEndpoint(deps.db, endpointId, c.req.valid("json"));
+      const patch = c.req.valid("json");
+      if (patch.url) publicOnly(patch.url);
+      const row = await updateWebhookEndpoint(deps.db, endpointId, patch);
       if (!row) throw new HeraldError("not_found", "No such webhook endpoint.");
       return c.json(await view(row), 200);
     },
@@ -242,6 +248,8 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
   app.openapi(deps.audit.route(test, "webhook_endpoint.test", { target }), async (c) => {
     const { endpointId } = c.req.valid("param");
     const row = await own(deps, endpointId, "tested");
+    // Stored while the switch was on, perhaps: the ping would report what a private service answers.
+    publicOnly(row.url);
     const result = await pingWebhookEndpoint(row);
     noteAudit(c, { details: { ok: result.ok, status: result.status } });
     return c.json(result, 200);

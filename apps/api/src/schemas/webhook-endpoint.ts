@@ -14,7 +14,12 @@ const Statuses = z
 const Url = z
   .url({ protocol: /^https?$/, error: "must be an http or https URL" })
   .max(2000)
-  .openapi({ example: "https://orders.example.com/herald/statuses" });
+  .openapi({
+    description:
+      "A host that is a loopback, private, link-local or other non-public IP address, `localhost`, or a name only a " +
+      "local network resolves is refused (422) unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`).",
+    example: "https://orders.example.com/herald/statuses",
+  });
 
 const Description = z.string().trim().max(500).openapi({ example: "order-service (production)" });
 

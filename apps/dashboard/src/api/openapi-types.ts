@@ -12332,6 +12332,7 @@ export interface components {
         NewWebhookEndpoint: {
             /**
              * Format: uri
+             * @description A host that is a loopback, private, link-local or other non-public IP address, `localhost`, or a name only a local network resolves is refused (422) unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`).
              * @example https://orders.example.com/herald/statuses
              */
             url: string;
@@ -12376,6 +12377,7 @@ export interface components {
         WebhookEndpointPatch: {
             /**
              * Format: uri
+             * @description A host that is a loopback, private, link-local or other non-public IP address, `localhost`, or a name only a local network resolves is refused (422) unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`).
              * @example https://orders.example.com/herald/statuses
              */
             url?: string;
