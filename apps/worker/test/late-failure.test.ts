@@ -217,7 +217,9 @@ describe("a send that fails after its notification was recorded elsewhere", () =
       ],
       { channels: ["sms"] },
     );
-    const reqs = (await twilio.waitFor(4)).filter((r) => r.status === 201);
+    // ~1 s alone; a clean-clone CI run (2026-12-07 14:30, the two cores saturated) saw only the first
+    // attempt's two within the default 10 s.
+    const reqs = (await twilio.waitFor(4, 40_000)).filter((r) => r.status === 201);
     const sent = reqs.find((r) => r.form.To === "+14155550321")!;
     const dead = reqs.find((r) => r.form.To === "+14155550322")!;
     await recordSentByCallback(w, sent);
@@ -234,7 +236,7 @@ describe("a send that fails after its notification was recorded elsewhere", () =
       ["SENT", undefined],
       ["FAILED", true],
     ]);
-  });
+  }, 90_000);
 
   it("a dead letter whose row was recorded SENT before the job ran is dropped without an alert", async () => {
     const w = await start("0");
