@@ -129,16 +129,47 @@ export interface DeliverableEndpoint {
   secrets: string[];
 }
 
+/**
+ * The secrets that sign a POST to `endpoint` at `atMs`: the current one
+ * first, then the previous one while its grace period lasts. The dispatchers
+ * and the API's test ping both sign with these.
+ */
+export function signingSecrets(
+  endpoint: Pick<WebhookEndpointRow, "secret" | "previousSecret" | "previousSecretUntil">,
+  atMs: number,
+): string[] {
+  const { secret, previousSecret, previousSecretUntil } = endpoint;
+  return previousSecret && previousSecretUntil && previousSecretUntil.getTime() > atMs
+    ? [secret, previousSecret]
+    : [secret];
+}
+
 /** The enabled endpoints, with the secrets that sign right now. */
-export async function listDeliverableEndpoints(db: Db): Promise<DeliverableEndpoint[]> {
-  const rows = await pg(db)<{ id: string; url: string; secret: string; previous: string | null }[]>`
-    select id, url, secret,
-      case when previous_secret_until > now() then previous_secret end as previous
+export async function listDeliverableEndpoints(db: Db, now = Date.now): Promise<DeliverableEndpoint[]> {
+  const rows = await pg(db)<
+    {
+      id: string;
+      url: string;
+      secret: string;
+      previous_secret: string | null;
+      previous_until_ms: number | null;
+    }[]
+  >`
+    select id, url, secret, previous_secret,
+      (extract(epoch from previous_secret_until) * 1000)::float8 as previous_until_ms
     from webhook_endpoints where enabled order by id`;
+  const at = now();
   return rows.map((r) => ({
     id: r.id,
     url: r.url,
-    secrets: r.previous ? [r.secret, r.previous] : [r.secret],
+    secrets: signingSecrets(
+      {
+        secret: r.secret,
+        previousSecret: r.previous_secret,
+        previousSecretUntil: r.previous_until_ms === null ? null : new Date(r.previous_until_ms),
+      },
+      at,
+    ),
   }));
 }
 

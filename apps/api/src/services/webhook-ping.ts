@@ -1,4 +1,4 @@
-import type { WebhookEndpointRow } from "@herald/db";
+import { signingSecrets, type WebhookEndpointRow } from "@herald/db";
 import { newId } from "@herald/ids";
 import { parseWebhookSecret, postSignedWebhook } from "@herald/webhook-signing";
 
@@ -21,14 +21,10 @@ export interface PingResult {
 export async function pingWebhookEndpoint(endpoint: WebhookEndpointRow, now = Date.now): Promise<PingResult> {
   const webhookId = newId("whp");
   const sentAt = now();
-  const previous =
-    endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil.getTime() > sentAt
-      ? [endpoint.previousSecret]
-      : [];
   const started = performance.now();
   const outcome = await postSignedWebhook({
     url: endpoint.url,
-    secret: [endpoint.secret, ...previous].map(parseWebhookSecret),
+    secret: signingSecrets(endpoint, sentAt).map(parseWebhookSecret),
     id: webhookId,
     body: JSON.stringify({
       type: "herald.ping",
