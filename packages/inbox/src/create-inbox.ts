@@ -279,11 +279,20 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     }
   }
 
-  const snapshot = (id: string) => state.items.filter((i) => i.id === id);
-  const itemAction = async (id: string, action: "read" | "seen" | "archive") => {
-    const r = await client.action(id, action);
-    set(itemConfirmed(state, r.item));
-    serverCounts(r.counts);
+  const shownAs = { read: itemsRead, seen: itemsSeen, archive: itemsArchived } as const;
+  /** One item read, seen or archived: shown at once, undone (the item as it was) if the request fails. */
+  const changeItem = (id: string, action: keyof typeof shownAs, clears = true) => {
+    const before = state.items.filter((i) => i.id === id);
+    return optimistic(
+      (s) => shownAs[action](s, [id]),
+      (s) => restoreItems(s, before),
+      async () => {
+        const r = await client.action(id, action);
+        set(itemConfirmed(state, r.item));
+        serverCounts(r.counts);
+      },
+      clears,
+    );
   };
 
   if (live) void openStream();
@@ -297,37 +306,15 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     },
     loadMore,
     refresh,
-    markRead(id) {
-      const before = snapshot(id);
-      return optimistic(
-        (s) => itemsRead(s, [id]),
-        (s) => restoreItems(s, before),
-        () => itemAction(id, "read"),
-      );
-    },
+    markRead: (id) => changeItem(id, "read"),
     async markSeen(ids) {
       // One request per item (the API's shape), each rolled back alone if it fails.
       const results = await Promise.all(
-        (typeof ids === "string" ? [ids] : [...ids]).map((id) => {
-          const before = snapshot(id);
-          return optimistic(
-            (s) => itemsSeen(s, [id]),
-            (s) => restoreItems(s, before),
-            () => itemAction(id, "seen"),
-            false,
-          );
-        }),
+        (typeof ids === "string" ? [ids] : [...ids]).map((id) => changeItem(id, "seen", false)),
       );
       return results.every(Boolean);
     },
-    archive(id) {
-      const before = snapshot(id);
-      return optimistic(
-        (s) => itemsArchived(s, [id]),
-        (s) => restoreItems(s, before),
-        () => itemAction(id, "archive"),
-      );
-    },
+    archive: (id) => changeItem(id, "archive"),
     markAllRead() {
       const before = state.items;
       const counts = state.counts;

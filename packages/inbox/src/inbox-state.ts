@@ -116,14 +116,18 @@ export function itemsRead(
   ids: readonly string[],
   at = new Date().toISOString(),
 ): InboxState {
-  return patchItems(state, ids, (i) => (i.read ? i : { ...i, read: true, readAt: at, status: "READ" }));
+  return patchItems(state, ids, markedRead(at));
 }
+
+/** An item read at `at` (one already read stays as it was). */
+const markedRead =
+  (at: string) =>
+  (i: InboxItem): InboxItem =>
+    i.read ? i : { ...i, read: true, readAt: at, status: "READ" };
 
 /** Everything read (`read_all`, or "Mark all as read"): items not loaded are covered by the count. */
 export function allRead(state: InboxState, at = new Date().toISOString()): InboxState {
-  const next = patchItems(state, "all", (i) =>
-    i.read ? i : { ...i, read: true, readAt: at, status: "READ" },
-  );
+  const next = patchItems(state, "all", markedRead(at));
   return next.counts.unread === 0 ? next : { ...next, counts: { ...next.counts, unread: 0 } };
 }
 
