@@ -1,11 +1,5 @@
 import { within } from "@herald/config";
-import {
-  countDeadByChannel,
-  listWebhookEndpoints,
-  providerHealth,
-  recentActivity,
-  statusWebhookBacklog,
-} from "@herald/db";
+import { countDeadByChannel, providerHealth, recentActivity, statusWebhookBacklog } from "@herald/db";
 import { QUEUE_NAMES, readReliabilityCounters } from "@herald/jobs";
 import { createRoute } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -15,7 +9,7 @@ import { commonErrors } from "../schemas/common.ts";
 import { OverviewSchema } from "../schemas/dashboard.ts";
 import { queueSnapshot } from "../services/queue-metrics.ts";
 import { oldestAgeSeconds } from "../services/status-webhook-metrics.ts";
-import { endpointView, envEndpointView } from "../services/webhook-endpoint-view.ts";
+import { listEndpointViews } from "../services/webhook-endpoint-view.ts";
 
 // Longer than a healthy Redis ever takes, short enough for a page that refreshes every 5 s.
 const QUEUE_READ_MS = 2000;
@@ -41,6 +35,8 @@ const overview = createRoute({
 /** The dashboard's landing page data in one call. */
 export function registerDashboardOverview(app: App, deps: ApiDeps): void {
   app.openapi(overview, async (c) => {
+    // Read once: STATUS_WEBHOOK_URL's own fields and its entry among the endpoints show the same backlog.
+    const envBacklog = statusWebhookBacklog(deps.db);
     const [snapshots, dead, activity, providers, backlog, counters, endpoints] = await Promise.all([
       Promise.all(
         QUEUE_NAMES.map((name) =>
@@ -53,9 +49,9 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
       countDeadByChannel(deps.db),
       recentActivity(deps.db, 60, 5),
       providerHealth(deps.db, 60),
-      statusWebhookBacklog(deps.db),
+      envBacklog,
       within(readReliabilityCounters(deps.redis, deps.queues.prefix), QUEUE_READ_MS).catch(() => null),
-      endpointsOverview(deps),
+      listEndpointViews(deps.db, envBacklog).then((views) => views.map(({ url: _url, ...rest }) => rest)),
     ]);
     const retrying = backlog.retrying;
     return c.json(
@@ -96,13 +92,4 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
       200,
     );
   });
-}
-
-/** Every endpoint's backlog and health for the Overview, without URLs (the Overview is not admin-only). */
-async function endpointsOverview(deps: ApiDeps) {
-  const [env, rows] = await Promise.all([envEndpointView(deps.db), listWebhookEndpoints(deps.db)]);
-  const views = await Promise.all(
-    rows.map(async (row) => endpointView(row, await statusWebhookBacklog(deps.db, row.id))),
-  );
-  return (env ? [env, ...views] : views).map(({ url: _url, ...rest }) => rest);
 }

@@ -3,7 +3,6 @@ import {
   deleteWebhookEndpoint,
   ENV_WEBHOOK_ENDPOINT_ID,
   getWebhookEndpoint,
-  listWebhookEndpoints,
   rotateWebhookEndpointSecret,
   statusWebhookBacklog,
   updateWebhookEndpoint,
@@ -28,7 +27,7 @@ import {
   WebhookTestResultSchema,
 } from "../schemas/webhook-endpoint.ts";
 import { refuseNonPublicUrl } from "../services/public-url.ts";
-import { endpointView, envEndpointView } from "../services/webhook-endpoint-view.ts";
+import { endpointView, envEndpointView, listEndpointViews } from "../services/webhook-endpoint-view.ts";
 import { pingWebhookEndpoint } from "../services/webhook-ping.ts";
 
 const tags = ["Webhook endpoints"];
@@ -167,11 +166,7 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
   const view = async (row: WebhookEndpointRow) =>
     endpointView(row, await statusWebhookBacklog(deps.db, row.id));
 
-  app.openapi(list, async (c) => {
-    const [env, rows] = await Promise.all([envEndpointView(deps.db), listWebhookEndpoints(deps.db)]);
-    const views = await Promise.all(rows.map(view));
-    return c.json({ data: env ? [env, ...views] : views, nextCursor: null }, 200);
-  });
+  app.openapi(list, async (c) => c.json({ data: await listEndpointViews(deps.db), nextCursor: null }, 200));
 
   const createDetails = (c: Context<HonoEnv>) => {
     const b = validated<z.infer<typeof NewWebhookEndpointSchema>>(c);

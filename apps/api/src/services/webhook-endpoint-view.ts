@@ -2,6 +2,7 @@ import type { Db } from "@herald/db";
 import {
   ENV_WEBHOOK_ENDPOINT_ID,
   getEnvWebhookEndpoint,
+  listWebhookEndpoints,
   type StatusWebhookBacklog,
   statusWebhookBacklog,
   type WebhookEndpointRow,
@@ -54,8 +55,14 @@ export function endpointView(row: WebhookEndpointRow, backlog: StatusWebhookBack
  * on, or while changes recorded for it wait. Its health comes from the batch
  * being retried (the workers keep no row for it).
  */
-export async function envEndpointView(db: Db): Promise<WebhookEndpointView | null> {
-  const [env, backlog] = await Promise.all([getEnvWebhookEndpoint(db), statusWebhookBacklog(db)]);
+export async function envEndpointView(
+  db: Db,
+  envBacklog?: Promise<StatusWebhookBacklog>,
+): Promise<WebhookEndpointView | null> {
+  const [env, backlog] = await Promise.all([
+    getEnvWebhookEndpoint(db),
+    envBacklog ?? statusWebhookBacklog(db),
+  ]);
   if (!env && backlog.waiting === 0) return null;
   const r = backlog.retrying;
   const at = (env?.createdAt ?? backlog.at).toISOString();
@@ -79,4 +86,20 @@ export async function envEndpointView(db: Db): Promise<WebhookEndpointView | nul
       failedAttempts: r?.attempts ?? 0,
     },
   };
+}
+
+/**
+ * Every endpoint with its backlog and health: STATUS_WEBHOOK_URL's (`whe_env`)
+ * first while listed, then those of `webhook_endpoints`. `envBacklog`: its
+ * backlog when the caller reads it anyway (the Overview), so it is read once.
+ */
+export async function listEndpointViews(
+  db: Db,
+  envBacklog?: Promise<StatusWebhookBacklog>,
+): Promise<WebhookEndpointView[]> {
+  const [env, rows] = await Promise.all([envEndpointView(db, envBacklog), listWebhookEndpoints(db)]);
+  const views = await Promise.all(
+    rows.map(async (row) => endpointView(row, await statusWebhookBacklog(db, row.id))),
+  );
+  return env ? [env, ...views] : views;
 }
