@@ -63,8 +63,10 @@ const sendJob = async (w: TestWorker, n: NotificationRow): Promise<Job> =>
 /** Waits until `n`'s send job was put back (delayed, no attempt used) and returns its data. */
 const putBack = (w: TestWorker, n: NotificationRow) =>
   eventually(async () => {
+    if ((await (await sendJob(w, n))?.getState()) !== "delayed") return null;
+    // Read again after the state: a job read while still active holds its data before the mark.
     const job = await sendJob(w, n);
-    return (await job?.getState()) === "delayed" && job.attemptsMade === 0 ? job.data : null;
+    return job.attemptsMade === 0 ? job.data : null;
   }, 15_000);
 
 describe("an e-mail whose SENT write gave up during a PostgreSQL outage", () => {

@@ -72,7 +72,8 @@ async function release(rows: Iterable<NotificationRow>): Promise<void> {
 async function completed(n: NotificationRow): Promise<unknown> {
   const job = await eventually(async () => {
     const j = await w.deps.queues.find(n.channel, n.id);
-    return j && (await j.getState()) === "completed" ? j : null;
+    // finishedOn first: a job read just before it completed says "completed" but holds no result yet.
+    return j?.finishedOn && (await j.getState()) === "completed" ? j : null;
   });
   expect(job.failedReason).toBeFalsy();
   return job.returnvalue;

@@ -254,7 +254,8 @@ describe("start-up checks", () => {
       const worker = await stack.spawnWorker();
       await eventually(() => worker.output().includes("UNSAFE REDIS CONFIGURATION"), 20_000);
       expect(worker.output()).toContain('maxmemory-policy is "allkeys-lru"');
-      expect(worker.output()).toMatch(/"level":"error"[^\n]*maxmemory-policy/);
+      // The log line comes through stdout, the banner through stderr: either may be read first.
+      await eventually(() => /"level":"error"[^\n]*maxmemory-policy/.test(worker.output()), 10_000);
       await worker.stop();
     } finally {
       await client.redis.config("SET", "maxmemory-policy", "noeviction");
@@ -276,6 +277,9 @@ describe("the critical lanes' process dies", () => {
       { WORKER_LANES: "critical", TEST_SEND_DELAY_MS: "5000" },
       SLOW_WORKER,
     );
+    // Both serving first: a critical process still starting would leave the job to the
+    // normal one's fallback (500 ms), which sends it at once, before the kill.
+    await eventually(async () => (await critical.readyz()) === 200 && (await normal.readyz()) === 200, 30_000);
     const eventId = await client.trigger("reset-1", { critical: true });
     const n = await client.emailOf(eventId);
     expect(n.priority).toBe("critical");
