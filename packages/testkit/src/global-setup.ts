@@ -54,7 +54,7 @@ interface Stack {
   stop: () => Promise<void>;
 }
 
-// Vitest runs the global setup once per project (the suite has a parallel and a sequential one),
+// Vitest runs the global setup once per project (the suite has three: unit, parallel, faults),
 // each in its own module graph; the projects share one stack through the process's global.
 const SHARED = Symbol.for("herald.testkit.stack");
 const shared = globalThis as { [SHARED]?: Promise<Stack> | undefined };

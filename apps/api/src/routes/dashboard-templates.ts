@@ -59,11 +59,14 @@ const sendTest = createRoute({
 });
 
 type Rendered = Record<string, Record<string, unknown>>;
-let cache: Promise<{ type: string; rendered: Rendered }[]> | undefined;
+// Keyed by brand: one process may hold several apps (tests), each with its own BRAND_NAME.
+const cache = new Map<string, Promise<{ type: string; rendered: Rendered }[]>>();
 
-/** Templates are code: render each example once per process. */
+/** Templates are code: render each example once per process and brand. */
 function renderCatalog(brandName: string) {
-  cache ??= Promise.all(
+  const cached = cache.get(brandName);
+  if (cached) return cached;
+  const rendering = Promise.all(
     listNotificationTypes().map(async (def) => {
       const ctx = renderContext({ userId: "preview", brandName });
       const rendered: Rendered = {};
@@ -74,7 +77,10 @@ function renderCatalog(brandName: string) {
       return { type: def.type, rendered };
     }),
   );
-  return cache;
+  cache.set(brandName, rendering);
+  // A render that failed is tried again by the next request, not remembered.
+  rendering.catch(() => cache.delete(brandName));
+  return rendering;
 }
 
 /** The catalog for the dashboard's Templates page, and "send test". */
