@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Agent } from "node:https";
 import { rootCertificates } from "node:tls";
-import { PublicOnlyAgent } from "./public-only-agent.ts";
+import { PublicOnlyAgent } from "@herald/public-address";
 
 /** A secret or certificate given inline (PEM/JSON text) or as a path to a file holding it. */
 export function inlineOrFile(value: string): string {

@@ -1,9 +1,10 @@
+import * as http from "node:http";
 import { Agent, createServer, request, type Server } from "node:https";
 import type { AddressInfo, LookupFunction } from "node:net";
 import { loopbackCertificate } from "@herald/fakes";
-import { isNonPublicAddressError } from "@herald/public-address";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PublicOnlyAgent } from "./public-only-agent.ts";
+import { isNonPublicAddressError } from "./public-lookup.ts";
+import { PublicOnlyAgent, PublicOnlyHttpAgent } from "./public-only-agent.ts";
 
 let server: Server;
 let port: number;
@@ -75,5 +76,49 @@ describe("PublicOnlyAgent", () => {
     expect(await get(agent, "push.example.com")).toBe("reached");
     expect(connections).toBe(1);
     agent.destroy();
+  });
+});
+
+describe("PublicOnlyHttpAgent", () => {
+  let plain: http.Server;
+  let plainPort: number;
+  let plainConnections = 0;
+  beforeAll(async () => {
+    plain = http.createServer((_req, res) => res.end("reached"));
+    plain.on("connection", () => plainConnections++);
+    await new Promise<void>((done) => plain.listen(0, "127.0.0.1", done));
+    plainPort = (plain.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((done) => plain.close(() => done())));
+
+  function plainGet(agent: http.Agent, hostname: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ hostname, port: plainPort, path: "/", agent }, (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve(body));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
+  it("refuses an IP literal and a name resolving to loopback without connecting; an ordinary agent connects", async () => {
+    plainConnections = 0;
+    const agent = new PublicOnlyHttpAgent({ resolve: pointing("hooks.example.com", "127.0.0.1") });
+    const literal = await plainGet(agent, "127.0.0.1").catch((e: unknown) => e);
+    expect((literal as Error).message).toBe("127.0.0.1 is a non-public address (loopback)");
+    const named = await plainGet(agent, "hooks.example.com").catch((e: unknown) => e);
+    expect(isNonPublicAddressError(named)).toBe(true);
+    expect((named as Error).message).toBe(
+      "hooks.example.com resolves to a non-public address (127.0.0.1, loopback)",
+    );
+    expect(plainConnections).toBe(0);
+    agent.destroy();
+
+    const ordinary = new http.Agent({ lookup: pointing("hooks.example.com", "127.0.0.1") });
+    expect(await plainGet(ordinary, "hooks.example.com")).toBe("reached");
+    expect(plainConnections).toBe(1);
+    ordinary.destroy();
   });
 });
