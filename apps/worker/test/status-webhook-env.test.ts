@@ -28,6 +28,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
       pollIntervalMs: 250,
       retryMaxMs: 300_000,
       maxAgeMs: 86_400_000,
+      allowPrivateEndpoints: false,
     });
     expect(loadWorkerEnv({ ...base, STATUS_WEBHOOK_URL: "" }).statusWebhooks.url).toBeNull();
   });
@@ -40,11 +41,13 @@ describe("worker STATUS_WEBHOOK_*", () => {
       STATUS_WEBHOOK_SECRET: `whsec_${key.toString("base64")}`,
       STATUS_WEBHOOK_STATUSES: "dead, SENT,DEAD".toUpperCase(),
       STATUS_WEBHOOK_MAX_AGE: "72h",
+      WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true",
     }).statusWebhooks;
     expect(env.url).toBe(url);
     expect(env.secret?.equals(key)).toBe(true);
     expect(env.statuses).toEqual(["SENT", "DEAD"]);
     expect(env.maxAgeMs).toBe(72 * 3_600_000);
+    expect(env.allowPrivateEndpoints).toBe(true);
   });
 
   it("refuses bad values at start-up, each with its reason, never repeating a secret", () => {
@@ -57,6 +60,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
       STATUS_WEBHOOK_BATCH_SIZE: "5000",
       STATUS_WEBHOOK_MAX_AGE: "30s",
       STATUS_WEBHOOK_TIMEOUT: "soon",
+      WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "sure",
     });
     expect(message).toMatch(/^Invalid configuration for herald worker:\n/);
     expect(message).toContain("- STATUS_WEBHOOK_URL:");
@@ -65,6 +69,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
     expect(message).toContain("- STATUS_WEBHOOK_BATCH_SIZE:");
     expect(message).toContain("- STATUS_WEBHOOK_MAX_AGE: must be at least 1m");
     expect(message).toContain('- STATUS_WEBHOOK_TIMEOUT: not a duration: "soon"');
+    expect(message).toContain("- WEBHOOK_ALLOW_PRIVATE_ENDPOINTS:");
     expect(message).not.toContain(raw);
     expect(configError({ ...base, STATUS_WEBHOOK_URL: url, STATUS_WEBHOOK_STATUSES: " , " })).toContain(
       "- STATUS_WEBHOOK_STATUSES: name at least one status",

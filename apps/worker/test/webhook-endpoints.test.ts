@@ -3,6 +3,7 @@ import {
   deleteWebhookEndpoint,
   getWebhookEndpoint,
   rotateWebhookEndpointSecret,
+  statusWebhookBacklog,
   updateWebhookEndpoint,
 } from "@herald/db";
 import { DEFAULT_STATUS_WEBHOOK_STATUSES } from "@herald/domain";
@@ -29,9 +30,12 @@ async function receiver(secret: string) {
   return r;
 }
 
-/** A dispatcher process's code with no STATUS_WEBHOOK_URL: only the endpoints of the table. */
+/**
+ * A dispatcher process's code with no STATUS_WEBHOOK_URL: only the endpoints
+ * of the table, which may be on loopback (the receivers are) unless `env` says otherwise.
+ */
 function dispatcher(db: TestDatabase, env: Record<string, string> = {}) {
-  const d = startDispatcher(db.url, testQueuePrefix(), env);
+  const d = startDispatcher(db.url, testQueuePrefix(), { WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true", ...env });
   cleanups.push(d.close);
   return d;
 }
@@ -152,5 +156,58 @@ describe("webhook endpoints", () => {
     const last = r.deliveries.at(-1)!;
     expect(last.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
     expect(() => new Webhook(newOne).verify(last.raw, last.headers)).not.toThrow();
+  });
+});
+
+describe("webhook endpoints with WEBHOOK_ALLOW_PRIVATE_ENDPOINTS off (the default)", () => {
+  it("POSTs nothing to an endpoint whose name resolves to loopback, its batch waiting with the reason, while STATUS_WEBHOOK_URL on loopback (the operator's) is delivered", async () => {
+    const db = await database();
+    const [envSecret, endpointSecret] = [newSecret(), newSecret()];
+    const operator = await receiver(envSecret);
+    const inside = await receiver(endpointSecret);
+    // Straight into the table, past the API's check of the URL's text: a name, judged by what it resolves to.
+    const inward = await createWebhookEndpoint(db.db, {
+      url: inside.url.replace("127.0.0.1", "localhost"),
+      statuses: ["SENT"],
+      secret: endpointSecret,
+    });
+    const ids = await seedChanges(db, "ssrf", 3, ["SENT"]);
+    const strict = startDispatcher(db.url, testQueuePrefix(), {
+      STATUS_WEBHOOK_URL: operator.url,
+      STATUS_WEBHOOK_SECRET: envSecret,
+    });
+    let closed = false;
+    const closeStrict = async () => {
+      if (!closed) await strict.close();
+      closed = true;
+    };
+    cleanups.push(closeStrict);
+
+    await eventually(() => taken(operator.deliveries).length === 3, 10_000);
+    expectOncePerNotification(operator.deliveries, expecting(ids, ["SENT"]));
+    const held = await eventually(
+      async () => (await statusWebhookBacklog(db.db, inward.id)).retrying,
+      10_000,
+    );
+    const refusal =
+      /^unreachable: localhost resolves to a non-public address \((127\.0\.0\.1|::1), loopback\)$/;
+    expect(held.lastError).toMatch(refusal);
+    expect(held.attempts).toBeGreaterThanOrEqual(1);
+    expect(await outboxCount(db, inward.id)).toBe(3);
+    // Recorded on the endpoint just after the batch.
+    const endpoint = await eventually(async () => {
+      const row = await getWebhookEndpoint(db.db, inward.id);
+      return row?.lastError ? row : null;
+    }, 5000);
+    expect(endpoint).toMatchObject({ lastSuccessAt: null });
+    expect(endpoint.lastError).toMatch(refusal);
+    expect(inside.deliveries).toEqual([]);
+
+    // The switch on, the same batch goes out: the refusal was the check's doing.
+    await closeStrict();
+    dispatcher(db);
+    await eventually(async () => (await outboxCount(db, inward.id)) === 0, 15_000);
+    expectOncePerNotification(inside.deliveries, expecting(ids, ["SENT"]));
+    expect(inside.deliveries.map((d) => d.headers["webhook-id"])).toEqual([held.id]);
   });
 });

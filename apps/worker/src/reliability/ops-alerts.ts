@@ -154,6 +154,7 @@ export function createOpsAlerts(options: OpsAlertsOptions): OpsAlerts {
       logger.error({ alert: logFields(alert) }, `ops alert: ${alert.text}`);
       if (options.webhookUrl) {
         // Signed per attempt: a retry keeps the id (receivers dedupe on it) with a fresh timestamp.
+        // Not publicOnly: OPS_ALERT_WEBHOOK_URL is the operator's own setting, trusted wherever it points.
         const sent = await postSignedWebhook({
           url: options.webhookUrl,
           secret: options.webhookSecret ?? null,

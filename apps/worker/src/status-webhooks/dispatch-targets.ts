@@ -15,6 +15,8 @@ export interface DispatchTarget {
   url: string;
   /** Key bytes to sign with (two while a rotated secret's grace period lasts); null: unsigned. */
   keys: Buffer[] | null;
+  /** POSTs connect to public addresses only (`postSignedWebhook`'s `publicOnly`). */
+  publicOnly: boolean;
 }
 
 export interface DispatchTargets {
@@ -27,13 +29,25 @@ export interface DispatchTargets {
 /**
  * The endpoints this process delivers to, re-read every
  * `ENDPOINT_REFRESH_MS`: STATUS_WEBHOOK_URL (from the env) and the enabled
- * `webhook_endpoints`. A failed read keeps the last list.
+ * `webhook_endpoints`, the latter public-only unless
+ * `WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`. A failed read keeps the last list.
  */
 export function watchDispatchTargets(deps: WorkerDeps, stopped: Promise<void>): DispatchTargets {
   const env = deps.env.statusWebhooks;
+  // STATUS_WEBHOOK_URL is the operator's own configuration, as the database and Redis URLs are:
+  // trusted wherever it points (often a receiver on the same network), so not checked.
   const fromEnv: DispatchTarget[] = env.url
-    ? [{ id: ENV_WEBHOOK_ENDPOINT_ID, url: env.url, keys: env.secret ? [env.secret] : null }]
+    ? [
+        {
+          id: ENV_WEBHOOK_ENDPOINT_ID,
+          url: env.url,
+          keys: env.secret ? [env.secret] : null,
+          publicOnly: false,
+        },
+      ]
     : [];
+  // The table's URLs were chosen through the API (an admin key, a dashboard admin): public addresses only.
+  const publicOnly = !env.allowPrivateEndpoints;
   let list: DispatchTarget[] = fromEnv;
   let stopping = false;
   void stopped.then(() => {
@@ -45,7 +59,7 @@ export function watchDispatchTargets(deps: WorkerDeps, stopped: Promise<void>): 
     const own: DispatchTarget[] = [];
     for (const r of rows) {
       try {
-        own.push({ id: r.id, url: r.url, keys: r.secrets.map(parseWebhookSecret) });
+        own.push({ id: r.id, url: r.url, keys: r.secrets.map(parseWebhookSecret), publicOnly });
       } catch (err) {
         // The API only stores secrets it made; a hand-edited row is skipped, not sent unsigned.
         deps.logger.error(

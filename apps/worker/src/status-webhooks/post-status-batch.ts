@@ -27,6 +27,8 @@ export interface PostOptions {
   secret: readonly Buffer[] | null;
   timeoutMs: number;
   now: () => number;
+  /** Connect to public addresses only (an endpoint added through the API). Default false. */
+  publicOnly?: boolean;
 }
 
 /**
@@ -43,5 +45,6 @@ export function postStatusBatch(batch: StatusBatch, options: PostOptions): Promi
     timeoutMs: options.timeoutMs,
     userAgent: "herald-status-webhook",
     nowMs: options.now(),
+    publicOnly: options.publicOnly ?? false,
   });
 }

@@ -124,6 +124,7 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       secret: target.keys,
       timeoutMs: env.timeoutMs,
       now: () => deps.now().getTime(),
+      publicOnly: target.publicOnly,
     });
     const own = target.id !== ENV_WEBHOOK_ENDPOINT_ID;
     if (outcome.ok) {

@@ -1,4 +1,4 @@
-import { commaList, durationMs } from "@herald/config";
+import { booleanFlag, commaList, durationMs } from "@herald/config";
 import {
   DEFAULT_STATUS_WEBHOOK_STATUSES,
   NOTIFICATION_STATUSES,
@@ -42,6 +42,16 @@ export const statusWebhookEnvShape = {
   STATUS_WEBHOOK_RETRY_MAX: duration("5m", 1000, "1s"),
   /** Changes not delivered by this age are dropped, with an error log line and a metric. Default `24h`. */
   STATUS_WEBHOOK_MAX_AGE: duration("24h", 60_000, "1m"),
+  /**
+   * Let the endpoints added through `/v1/webhook-endpoints` (the
+   * `webhook_endpoints` table) reach loopback, private, link-local and other
+   * non-public addresses. Default false: each POST to one connects only to
+   * the public addresses its host resolves to, checked as the connection is
+   * made (a DNS answer that changes after the API's check gains nothing), as
+   * an admin key chose the URL. The API's setting of the same name only
+   * checks the URL's text. `STATUS_WEBHOOK_URL` is never checked.
+   */
+  WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: booleanFlag(false),
 };
 
 type Parsed = z.infer<z.ZodObject<typeof statusWebhookEnvShape>>;
@@ -69,6 +79,8 @@ export interface StatusWebhookEnv {
   pollIntervalMs: number;
   retryMaxMs: number;
   maxAgeMs: number;
+  /** `WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`: endpoints of the table may be on non-public addresses. */
+  allowPrivateEndpoints: boolean;
 }
 
 export function toStatusWebhookEnv(e: Parsed): StatusWebhookEnv {
@@ -83,5 +95,6 @@ export function toStatusWebhookEnv(e: Parsed): StatusWebhookEnv {
     pollIntervalMs: e.STATUS_WEBHOOK_POLL_INTERVAL,
     retryMaxMs: e.STATUS_WEBHOOK_RETRY_MAX,
     maxAgeMs: e.STATUS_WEBHOOK_MAX_AGE,
+    allowPrivateEndpoints: e.WEBHOOK_ALLOW_PRIVATE_ENDPOINTS,
   };
 }

@@ -41,6 +41,8 @@ function dispatcherProcess(prefix: string, envUrl = true): ChildProcess {
       QUEUE_PREFIX: prefix,
       MIGRATE_ON_START: "false",
       WORKER_CHANNELS: "maintenance",
+      // The endpoints of the table are on loopback too.
+      WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true",
       ...(envUrl ? { STATUS_WEBHOOK_URL: receiver.url, STATUS_WEBHOOK_SECRET: secret } : {}),
       ...FAST,
     },
