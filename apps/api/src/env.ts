@@ -63,7 +63,13 @@ const baseSchema = z.object({
    * your push service is on a private network, or for tests on loopback.
    */
   PUSH_ALLOW_PRIVATE_ENDPOINTS: booleanFlag(false),
-  /** Webhook endpoints on loopback, private and other non-public hosts (for a receiver on your own network, tests). */
+  /**
+   * Webhook endpoints on loopback, private and other non-public hosts (for a
+   * receiver on your own network, tests). Default false: create, update and
+   * test ping refuse such URLs (422), and the test ping connects only to the
+   * public addresses its host resolves to. The workers have a setting of the
+   * same name for their POSTs: set both.
+   */
   WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: booleanFlag(false),
   /** HMAC secret of unsubscribe links (the workers sign with the same one). Required in production. */
   UNSUBSCRIBE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),

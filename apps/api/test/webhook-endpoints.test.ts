@@ -2,9 +2,21 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { configureStatusWebhooks, createApiKey } from "@herald/db";
 import { Webhook } from "svix";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { added } from "./audit-log-kit.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
+
+// `hooks.example.com` resolves to loopback in this file, as a public-looking name whose DNS
+// points inwards (or was changed to, after the URL was checked) would; other names resolve as usual.
+vi.mock("node:dns", async (importOriginal) => {
+  const dns = await importOriginal<typeof import("node:dns")>();
+  const lookup = ((hostname: string, options: { all?: boolean }, callback: (...a: unknown[]) => void) => {
+    if (hostname !== "hooks.example.com") return dns.lookup(hostname, options, callback);
+    if (options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
+    else callback(null, "127.0.0.1", 4);
+  }) as typeof dns.lookup;
+  return { ...dns, default: { ...dns, lookup }, lookup };
+});
 
 let api: TestApi;
 beforeAll(async () => {
@@ -278,5 +290,38 @@ describe("/v1/webhook-endpoints with WEBHOOK_ALLOW_PRIVATE_ENDPOINTS off (the de
     await strict.db.sql`update webhook_endpoints set url = 'http://127.0.0.1:9/' where id = ${ok.body.id}`;
     const ping = await strict.call("POST", `/v1/webhook-endpoints/${ok.body.id}/test`);
     expect(ping.status).toBe(422);
+  });
+
+  it("pings no receiver on loopback: not at localhost (the URL's text), nor at a name that resolves there (the address connected to)", async () => {
+    const r = await receiver(204);
+    try {
+      const port = new URL(r.url).port;
+      const { id } = (
+        await strict.call("POST", "/v1/webhook-endpoints", { url: "https://orders.example.com/" })
+      ).body;
+      const store = (url: string) =>
+        strict.db.sql`update webhook_endpoints set url = ${url} where id = ${id}`;
+      const ping = () => strict.call("POST", `/v1/webhook-endpoints/${id}/test`);
+
+      await store(`http://localhost:${port}/hook`);
+      const local = await ping();
+      expect(local.status).toBe(422);
+      expect(local.body.error.details[0].message).toBe(
+        "must be a public address: localhost is this machine (localhost)",
+      );
+
+      // A name the URL check lets through: refused once resolved, as the ping connects.
+      await store(`http://hooks.example.com:${port}/hook`);
+      const named = await ping();
+      expect(named.status).toBe(200);
+      expect(named.body).toMatchObject({
+        ok: false,
+        status: null,
+        error: "unreachable: hooks.example.com resolves to a non-public address (127.0.0.1, loopback)",
+      });
+      expect(r.got).toEqual([]);
+    } finally {
+      await r.close();
+    }
   });
 });

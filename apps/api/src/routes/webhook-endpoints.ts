@@ -136,7 +136,10 @@ const test = createRoute({
   summary: "Send one signed ping to an endpoint and report its answer",
   description:
     'POSTs `{"type":"herald.ping","data":{"endpointId","sentAt"}}`, signed as its status webhooks are, and ' +
-    "waits up to 10 s for the answer. Also for a disabled endpoint. Not recorded or retried.",
+    "waits up to 10 s for the answer. Also for a disabled endpoint. Not recorded or retried. Unless the server " +
+    "allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`), a URL refused on create is refused here too " +
+    "(422), and a host resolving only to non-public addresses gets no request: `ok` false, `error` " +
+    "`unreachable: <host> resolves to a non-public address (…)`.",
   middleware: [requireScope("admin")] as const,
   request: params,
   responses: {
@@ -244,8 +247,9 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
     const { endpointId } = c.req.valid("param");
     const row = await own(deps, endpointId, "tested");
     // Stored while the switch was on, perhaps: the ping would report what a private service answers.
+    // The URL's text first (a 422 that says why); then the address its host resolves to, as it connects.
     publicOnly(row.url);
-    const result = await pingWebhookEndpoint(row);
+    const result = await pingWebhookEndpoint(row, { allowPrivate: deps.env.WEBHOOK_ALLOW_PRIVATE_ENDPOINTS });
     noteAudit(c, { details: { ok: result.ok, status: result.status } });
     return c.json(result, 200);
   });

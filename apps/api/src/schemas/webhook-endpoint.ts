@@ -17,7 +17,8 @@ const Url = z
   .openapi({
     description:
       "A host that is a loopback, private, link-local or other non-public IP address, `localhost`, or a name only a " +
-      "local network resolves is refused (422) unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`).",
+      "local network resolves is refused (422) unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`). " +
+      "Other names are judged by what they resolve to as the workers' POSTs and the test ping connect: public addresses only, unless allowed.",
     example: "https://orders.example.com/herald/statuses",
   });
 

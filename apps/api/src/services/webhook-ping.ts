@@ -13,12 +13,26 @@ export interface PingResult {
   webhookId: string;
 }
 
+export interface PingOptions {
+  /**
+   * `WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`: the ping may reach non-public
+   * addresses. False: it connects only to the public addresses the host
+   * resolves to, as the workers' POSTs do, so a name whose DNS points inwards
+   * cannot make the ping report what a private service answers.
+   */
+  allowPrivate: boolean;
+  now?: () => number;
+}
+
 /**
  * One `herald.ping` POST to `endpoint`, signed as the dispatchers sign its
  * status webhooks (with the previous secret too during a rotation's grace):
  * what the receiver answered, or why it did not. Never retried, never throws.
  */
-export async function pingWebhookEndpoint(endpoint: WebhookEndpointRow, now = Date.now): Promise<PingResult> {
+export async function pingWebhookEndpoint(
+  endpoint: WebhookEndpointRow,
+  { allowPrivate, now = Date.now }: PingOptions,
+): Promise<PingResult> {
   const webhookId = newId("whp");
   const sentAt = now();
   const started = performance.now();
@@ -33,6 +47,7 @@ export async function pingWebhookEndpoint(endpoint: WebhookEndpointRow, now = Da
     timeoutMs: PING_TIMEOUT_MS,
     userAgent: "herald-status-webhook",
     nowMs: sentAt,
+    publicOnly: !allowPrivate,
   });
   return {
     ok: outcome.ok,

@@ -8059,7 +8059,7 @@ export interface paths {
         put?: never;
         /**
          * Send one signed ping to an endpoint and report its answer
-         * @description POSTs `{"type":"herald.ping","data":{"endpointId","sentAt"}}`, signed as its status webhooks are, and waits up to 10 s for the answer. Also for a disabled endpoint. Not recorded or retried.
+         * @description POSTs `{"type":"herald.ping","data":{"endpointId","sentAt"}}`, signed as its status webhooks are, and waits up to 10 s for the answer. Also for a disabled endpoint. Not recorded or retried. Unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`), a URL refused on create is refused here too (422), and a host resolving only to non-public addresses gets no request: `ok` false, `error` `unreachable: <host> resolves to a non-public address (…)`.
          */
         post: {
             parameters: {
@@ -12332,7 +12332,7 @@ export interface components {
         NewWebhookEndpoint: {
             /**
              * Format: uri
-             * @description A host that is a loopback, private, link-local or other non-public IP address, `localhost`, or a name only a local network resolves is refused (422) unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`).
+             * @description A host that is a loopback, private, link-local or other non-public IP address, `localhost`, or a name only a local network resolves is refused (422) unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`). Other names are judged by what they resolve to as the workers' POSTs and the test ping connect: public addresses only, unless allowed.
              * @example https://orders.example.com/herald/statuses
              */
             url: string;
@@ -12377,7 +12377,7 @@ export interface components {
         WebhookEndpointPatch: {
             /**
              * Format: uri
-             * @description A host that is a loopback, private, link-local or other non-public IP address, `localhost`, or a name only a local network resolves is refused (422) unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`).
+             * @description A host that is a loopback, private, link-local or other non-public IP address, `localhost`, or a name only a local network resolves is refused (422) unless the server allows private endpoints (`WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`). Other names are judged by what they resolve to as the workers' POSTs and the test ping connect: public addresses only, unless allowed.
              * @example https://orders.example.com/herald/statuses
              */
             url?: string;
