@@ -60,6 +60,7 @@ beforeAll(async () => {
     // The receivers listen on loopback.
     apiEnv: { WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true" },
     workerEnv: {
+      WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true",
       STATUS_WEBHOOK_URL: receiver.url,
       STATUS_WEBHOOK_SECRET: secret,
       STATUS_WEBHOOK_POLL_INTERVAL: "50ms",

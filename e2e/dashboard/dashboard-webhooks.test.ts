@@ -25,8 +25,9 @@ const server = createServer((req, res) => {
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  // The receiver listens on loopback.
-  stack = await startDashboardStack({ apiEnv: { WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true" } });
+  // The receiver listens on loopback: the API's test pings and any worker POST must be let through.
+  const allowPrivate = { WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true" };
+  stack = await startDashboardStack({ apiEnv: allowPrivate, workerEnv: allowPrivate });
   admin = await stack.signedIn(ADMIN);
 }, 60_000);
 afterAll(async () => {
