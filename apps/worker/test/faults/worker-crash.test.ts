@@ -279,7 +279,10 @@ describe("the critical lanes' process dies", () => {
     );
     // Both serving first: a critical process still starting would leave the job to the
     // normal one's fallback (500 ms), which sends it at once, before the kill.
-    await eventually(async () => (await critical.readyz()) === 200 && (await normal.readyz()) === 200, 30_000);
+    await eventually(
+      async () => (await critical.readyz()) === 200 && (await normal.readyz()) === 200,
+      30_000,
+    );
     const eventId = await client.trigger("reset-1", { critical: true });
     const n = await client.emailOf(eventId);
     expect(n.priority).toBe("critical");
