@@ -40,7 +40,8 @@ const NEXT_TO_CODE = ["packages/*/src/**/*.test.{ts,tsx}", "apps/*/src/**/*.test
  * run, about half the group's wall time on two cores; without, the same 155
  * files took 328 s of wall time and 14 s of imports (15:42 on 2026-12-07).
  * Their state lives in what each file starts (its database, queue prefix,
- * servers), never in module globals or `process.env`.
+ * servers), never in module globals, module mocks (`vi.mock`) or
+ * `process.env`.
  */
 const INTEGRATION = ["apps/*/test/**/*.test.{ts,tsx}", "e2e/**/*.test.ts", "scripts/**/*.test.ts"];
 const EXCLUDE = ["**/node_modules/**", "**/dist/**"];

@@ -1,3 +1,4 @@
+import type { LookupFunction } from "node:net";
 import { createDb, type DbHandle } from "@herald/db";
 import { InboxHub } from "@herald/inbox-bus";
 import { createQueues, createRedis, createRedisOutageLog, type Queues, type RedisClient } from "@herald/jobs";
@@ -31,6 +32,11 @@ export interface ApiDeps {
   auditWriter: AuditWriter;
   /** The routes' audit declarations and the dashboard-session fallback (`middleware/audited.ts`). */
   audit: Audit;
+  /**
+   * The resolver a public-only webhook ping asks. Default `dns.lookup`;
+   * tests set one that answers a public-looking name with a loopback address.
+   */
+  webhookResolve?: LookupFunction;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { LookupFunction } from "node:net";
 import { ensureBootstrapKey } from "@herald/db";
 import { createLogger } from "@herald/logger";
 import {
@@ -34,6 +35,8 @@ export interface TestApi {
 export interface TestApiOptions {
   /** Reach PostgreSQL through a relay the test can cut (`TestApi.relay`), for outage tests. Default false. */
   relay?: boolean;
+  /** The resolver public-only webhook pings ask (`ApiDeps.webhookResolve`). Default `dns.lookup`. */
+  webhookResolve?: LookupFunction;
 }
 
 /** The API app on a fresh database and queue prefix, without workers. */
@@ -53,6 +56,7 @@ export async function createTestApi(
       ...env,
     }),
   );
+  if (options.webhookResolve) deps.webhookResolve = options.webhookResolve;
   await ensureBootstrapKey(deps.db, apiKey);
   const app = createApp(deps);
   return {

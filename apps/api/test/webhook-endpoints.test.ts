@@ -1,22 +1,20 @@
+import { lookup } from "node:dns";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, LookupFunction } from "node:net";
 import { configureStatusWebhooks, createApiKey } from "@herald/db";
 import { Webhook } from "svix";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { added } from "./audit-log-kit.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
-// `hooks.example.com` resolves to loopback in this file, as a public-looking name whose DNS
-// points inwards (or was changed to, after the URL was checked) would; other names resolve as usual.
-vi.mock("node:dns", async (importOriginal) => {
-  const dns = await importOriginal<typeof import("node:dns")>();
-  const lookup = ((hostname: string, options: { all?: boolean }, callback: (...a: unknown[]) => void) => {
-    if (hostname !== "hooks.example.com") return dns.lookup(hostname, options, callback);
+/** A resolver answering `name` with 127.0.0.1, and other names as `dns.lookup` does. */
+const towardsLoopback =
+  (name: string): LookupFunction =>
+  (hostname, options, callback) => {
+    if (hostname !== name) return lookup(hostname, options, callback);
     if (options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
     else callback(null, "127.0.0.1", 4);
-  }) as typeof dns.lookup;
-  return { ...dns, default: { ...dns, lookup }, lookup };
-});
+  };
 
 let api: TestApi;
 beforeAll(async () => {
@@ -257,7 +255,9 @@ describe("/v1/webhook-endpoints", () => {
 describe("/v1/webhook-endpoints with WEBHOOK_ALLOW_PRIVATE_ENDPOINTS off (the default)", () => {
   let strict: TestApi;
   beforeAll(async () => {
-    strict = await createTestApi();
+    // `hooks.example.com` resolves to loopback here, as a public-looking name whose DNS points
+    // inwards (or was changed to, after the URL was checked) would; other names resolve as usual.
+    strict = await createTestApi({}, { webhookResolve: towardsLoopback("hooks.example.com") });
   });
   afterAll(() => strict?.close());
 

@@ -249,7 +249,10 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
     // Stored while the switch was on, perhaps: the ping would report what a private service answers.
     // The URL's text first (a 422 that says why); then the address its host resolves to, as it connects.
     publicOnly(row.url);
-    const result = await pingWebhookEndpoint(row, { allowPrivate: deps.env.WEBHOOK_ALLOW_PRIVATE_ENDPOINTS });
+    const result = await pingWebhookEndpoint(row, {
+      allowPrivate: deps.env.WEBHOOK_ALLOW_PRIVATE_ENDPOINTS,
+      resolve: deps.webhookResolve,
+    });
     noteAudit(c, { details: { ok: result.ok, status: result.status } });
     return c.json(result, 200);
   });

@@ -1,3 +1,4 @@
+import type { LookupFunction } from "node:net";
 import { signingSecrets, type WebhookEndpointRow } from "@herald/db";
 import { newId } from "@herald/ids";
 import { parseWebhookSecret, postSignedWebhook } from "@herald/webhook-signing";
@@ -21,6 +22,8 @@ export interface PingOptions {
    * cannot make the ping report what a private service answers.
    */
   allowPrivate: boolean;
+  /** The resolver a public-only ping asks (`ApiDeps.webhookResolve`). Default `dns.lookup`. */
+  resolve?: LookupFunction | undefined;
   now?: () => number;
 }
 
@@ -31,7 +34,7 @@ export interface PingOptions {
  */
 export async function pingWebhookEndpoint(
   endpoint: WebhookEndpointRow,
-  { allowPrivate, now = Date.now }: PingOptions,
+  { allowPrivate, resolve, now = Date.now }: PingOptions,
 ): Promise<PingResult> {
   const webhookId = newId("whp");
   const sentAt = now();
@@ -48,6 +51,7 @@ export async function pingWebhookEndpoint(
     userAgent: "herald-status-webhook",
     nowMs: sentAt,
     publicOnly: !allowPrivate,
+    ...(resolve ? { resolve } : {}),
   });
   return {
     ok: outcome.ok,
