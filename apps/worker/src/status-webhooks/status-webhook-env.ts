@@ -48,8 +48,8 @@ export const statusWebhookEnvShape = {
    * non-public addresses. Default false: each POST to one connects only to
    * the public addresses its host resolves to, checked as the connection is
    * made (a DNS answer that changes after the API's check gains nothing), as
-   * an admin key chose the URL. The API's setting of the same name only
-   * checks the URL's text. `STATUS_WEBHOOK_URL` is never checked.
+   * an admin key chose the URL. The API's setting of the same name governs
+   * its create, update and test ping. `STATUS_WEBHOOK_URL` is never checked.
    */
   WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: booleanFlag(false),
 };
