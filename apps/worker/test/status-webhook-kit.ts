@@ -8,6 +8,7 @@ import { createWorkerDeps, type WorkerDeps, type WorkerDepsOverrides } from "../
 import { loadWorkerEnv } from "../src/env.ts";
 import { type RunningWorkers, startWorkers } from "../src/start-workers.ts";
 import type { Delivery } from "./verifying-receiver.ts";
+import { startVerifyingReceiver } from "./verifying-receiver.ts";
 
 /**
  * What the calling file's tests start, closed last first after each test
@@ -15,7 +16,12 @@ import type { Delivery } from "./verifying-receiver.ts";
  * close function to `cleanups`; `database()` is a fresh database dropped
  * that way.
  */
-export function closedAfterEach(): { cleanups: (() => Promise<void>)[]; database(): Promise<TestDatabase> } {
+export function closedAfterEach(): {
+  cleanups: (() => Promise<void>)[];
+  database(): Promise<TestDatabase>;
+  /** A loopback receiver checking signatures with `secret`, closed after the test. */
+  receiver(secret: string): ReturnType<typeof startVerifyingReceiver>;
+} {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const close of cleanups.splice(0).reverse()) await close();
@@ -26,6 +32,11 @@ export function closedAfterEach(): { cleanups: (() => Promise<void>)[]; database
       const db = await testDatabase();
       cleanups.push(db.drop);
       return db;
+    },
+    async receiver(secret) {
+      const r = await startVerifyingReceiver(secret);
+      cleanups.push(r.close);
+      return r;
     },
   };
 }

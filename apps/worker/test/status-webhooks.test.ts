@@ -16,15 +16,8 @@ import {
   taken,
 } from "./status-webhook-kit.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
-import { startVerifyingReceiver } from "./verifying-receiver.ts";
 
-const { cleanups, database } = closedAfterEach();
-
-async function receiver(secret: string) {
-  const r = await startVerifyingReceiver(secret);
-  cleanups.push(r.close);
-  return r;
-}
+const { cleanups, database, receiver } = closedAfterEach();
 
 /** An e-mail provider that accepts everything but what is for users named `doomed…`. */
 const picky: ChannelSender = {

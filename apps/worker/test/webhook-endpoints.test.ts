@@ -20,15 +20,8 @@ import {
   startDispatcher,
   taken,
 } from "./status-webhook-kit.ts";
-import { startVerifyingReceiver } from "./verifying-receiver.ts";
 
-const { cleanups, database } = closedAfterEach();
-
-async function receiver(secret: string) {
-  const r = await startVerifyingReceiver(secret);
-  cleanups.push(r.close);
-  return r;
-}
+const { cleanups, database, receiver } = closedAfterEach();
 
 /**
  * A dispatcher process's code with no STATUS_WEBHOOK_URL: only the endpoints
