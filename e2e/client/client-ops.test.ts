@@ -325,4 +325,35 @@ describe("@herald/client's scheduling, history, stats, dead-letter and inbox met
       code: "not_found",
     });
   });
+
+  it("marks a list of items seen in one request, then all of them", async () => {
+    const user = "ops-seen";
+    const ids = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const eventId = await inApp(user);
+        const n = await eventually(async () => (await client.events.get(eventId)).notifications[0]);
+        await statusIs(n.id, "SENT");
+        return n.id;
+      }),
+    );
+    const [a, b] = ids as [string, string, string];
+    // An id that is no item of the user's is left out.
+    const shown = await client.inbox.markSeen(user, [a, b, "ntf_00000000000000000000000000"]);
+    expect({ ...shown, ids: shown.ids.sort() }).toEqual({
+      updated: 2,
+      ids: [a, b].sort(),
+      counts: { unread: 3, unseen: 1, total: 3 },
+    });
+    expect((await client.inbox.markSeen(user, [a])).updated).toBe(0);
+    expect(await client.inbox.markAllSeen(user)).toEqual({
+      updated: 1,
+      counts: { unread: 3, unseen: 0, total: 3 },
+    });
+    expect((await client.inbox.list(user)).data.every((i) => i.seen && !i.read)).toBe(true);
+    await expect(client.inbox.markSeen(user, [])).rejects.toMatchObject({
+      name: "HeraldApiError",
+      status: 422,
+      code: "validation_failed",
+    });
+  });
 });

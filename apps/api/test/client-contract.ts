@@ -21,7 +21,14 @@ import type {
   RotateApiKeySchema,
 } from "../src/schemas/api-key.ts";
 import type { BatchResultSchema, EventSchema } from "../src/schemas/event.ts";
-import type { InboxCountsSchema, InboxFeedSchema, InboxItemResultSchema } from "../src/schemas/inbox.ts";
+import type {
+  InboxCountsSchema,
+  InboxFeedSchema,
+  InboxItemResultSchema,
+  InboxSeenAllSchema,
+  InboxSeenRequestSchema,
+  InboxSeenSchema,
+} from "../src/schemas/inbox.ts";
 import type { NotificationSchema, NotificationWithTimelineSchema } from "../src/schemas/notification.ts";
 import type { PreferencesPatchSchema, PreferencesSchema } from "../src/schemas/preferences.ts";
 import type {
@@ -63,6 +70,13 @@ type Json<Response> = Response extends { content: { "application/json": infer Bo
 type Returns<Method> = Method extends (...args: never[]) => Promise<infer R> ? R : never;
 type Args<Method> = Method extends (...args: infer A) => unknown ? A : never;
 type Herald = client.Herald;
+/** `inbox.markSeen`'s two forms, by its second argument: one id (the per-item route) or a list (the bulk one). */
+type MarkSeen = Herald["inbox"]["markSeen"] extends {
+  (userId: string, notificationId: string): Promise<infer One>;
+  (userId: string, ids: readonly string[]): Promise<infer Many>;
+}
+  ? { one: One; many: Many }
+  : never;
 
 export type Contract = [
   Assert<Answers<z.infer<typeof NotificationSchema>, client.Notification>>,
@@ -193,7 +207,7 @@ export type Contract = [
   Assert<
     Answers<
       Json<paths["/v1/users/{userId}/inbox/{notificationId}/seen"]["post"]["responses"][200]>,
-      Returns<Herald["inbox"]["markSeen"]>
+      MarkSeen["one"]
     >
   >,
   Assert<
@@ -207,6 +221,19 @@ export type Contract = [
     Answers<
       Json<paths["/v1/users/{userId}/inbox/read-all"]["post"]["responses"][200]>,
       Returns<Herald["inbox"]["markAllRead"]>
+    >
+  >,
+  Assert<Answers<z.infer<typeof InboxSeenSchema>, client.InboxSeenResult>>,
+  Assert<Answers<Json<paths["/v1/users/{userId}/inbox/seen"]["post"]["responses"][200]>, MarkSeen["many"]>>,
+  // What the client sends: `{ids}`, the list it was given (a chunk of it), readonly or not on the wire.
+  Assert<
+    Accepts<z.input<typeof InboxSeenRequestSchema>, { ids: Args<Herald["inbox"]["markSeen"]>[1][number][] }>
+  >,
+  Assert<Answers<z.infer<typeof InboxSeenAllSchema>, client.InboxSeenAllResult>>,
+  Assert<
+    Answers<
+      Json<paths["/v1/users/{userId}/inbox/seen-all"]["post"]["responses"][200]>,
+      Returns<Herald["inbox"]["markAllSeen"]>
     >
   >,
   // suppressions

@@ -48,6 +48,8 @@ export const CLIENT_METHODS: Record<string, ClientCall> = {
   "POST /v1/users/{userId}/inbox/{notificationId}/seen": ["inbox.markSeen", "u1", "ntf_1"],
   "POST /v1/users/{userId}/inbox/{notificationId}/archive": ["inbox.archive", "u1", "ntf_1"],
   "POST /v1/users/{userId}/inbox/read-all": ["inbox.markAllRead", "u1"],
+  "POST /v1/users/{userId}/inbox/seen": ["inbox.markSeen", "u1", ["ntf_1", "ntf_2"]],
+  "POST /v1/users/{userId}/inbox/seen-all": ["inbox.markAllSeen", "u1"],
   "GET /v1/stats": ["stats"],
   "GET /v1/dead-letters": ["deadLetters.list"],
   "POST /v1/dead-letters/{notificationId}/retry": ["deadLetters.retry", "ntf_1"],

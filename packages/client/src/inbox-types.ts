@@ -53,3 +53,18 @@ export interface InboxReadAllResult {
   updated: number;
   counts: InboxCounts;
 }
+
+/** What a bulk `markSeen(userId, ids)` changed. */
+export interface InboxSeenResult {
+  /** Items marked seen: those of the ids that were the user's and not seen yet. */
+  updated: number;
+  /** Their ids. */
+  ids: string[];
+  counts: InboxCounts;
+}
+
+export interface InboxSeenAllResult {
+  /** Items this request marked seen. */
+  updated: number;
+  counts: InboxCounts;
+}

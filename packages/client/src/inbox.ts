@@ -1,5 +1,15 @@
-import { flag, type Http, seg } from "./http.ts";
-import type { InboxFilter, InboxItemResult, InboxPage, InboxReadAllResult } from "./inbox-types.ts";
+import { flag, type Http, inChunks, seg } from "./http.ts";
+import type {
+  InboxFilter,
+  InboxItemResult,
+  InboxPage,
+  InboxReadAllResult,
+  InboxSeenAllResult,
+  InboxSeenResult,
+} from "./inbox-types.ts";
+
+/** Ids per bulk `seen` request: the API's limit. */
+const SEEN_BATCH = 100;
 
 /**
  * `herald.inbox`: a user's in-app feed read and changed by your backend with
@@ -18,6 +28,39 @@ export function inboxApi(http: Http) {
           { retryable: true },
         )
       ).body;
+  const seenMany = async (userId: string, ids: readonly string[]): Promise<InboxSeenResult> =>
+    (
+      await http.request<InboxSeenResult>("POST", `/v1/users/${seg(userId)}/inbox/seen`, {
+        body: { ids },
+        retryable: true,
+      })
+    ).body;
+  /**
+   * Shown to the user, not necessarily opened: lowers `unseen` only. One id
+   * (its own route, answering the item), or a list: any number, sent 100 per
+   * request (the API's limit) one after another, with `updated` summed, the
+   * changed `ids` gathered and the last answer's counts. Ids that are not the
+   * user's items, or seen already, are left out. An empty list is sent as it
+   * is, and refused (`validation_failed`). After a retried request, `ids`
+   * names only what the last attempt changed.
+   */
+  function markSeen(userId: string, notificationId: string): Promise<InboxItemResult>;
+  function markSeen(userId: string, ids: readonly string[]): Promise<InboxSeenResult>;
+  async function markSeen(
+    userId: string,
+    which: string | readonly string[],
+  ): Promise<InboxItemResult | InboxSeenResult> {
+    if (typeof which === "string") return item("seen")(userId, which);
+    if (which.length <= SEEN_BATCH) return seenMany(userId, which);
+    const total: InboxSeenResult = { updated: 0, ids: [], counts: { unread: 0, unseen: 0, total: 0 } };
+    await inChunks([...which], SEEN_BATCH, async (ids) => {
+      const r = await seenMany(userId, ids);
+      total.updated += r.updated;
+      total.ids.push(...r.ids);
+      total.counts = r.counts;
+    });
+    return total;
+  }
   return {
     /**
      * One page of the feed, newest first, with the unread/unseen counts. As
@@ -33,8 +76,7 @@ export function inboxApi(http: Http) {
       ).body,
     /** READ (and seen), in the notification's timeline as done by the API. */
     markRead: item("read"),
-    /** Shown to the user, not necessarily opened: lowers `unseen` only. */
-    markSeen: item("seen"),
+    markSeen,
     /** Hidden from the default feed and the counts. */
     archive: item("archive"),
     /**
@@ -44,6 +86,16 @@ export function inboxApi(http: Http) {
     markAllRead: async (userId: string): Promise<InboxReadAllResult> =>
       (
         await http.request<InboxReadAllResult>("POST", `/v1/users/${seg(userId)}/inbox/read-all`, {
+          retryable: true,
+        })
+      ).body,
+    /**
+     * Marks every unseen item seen (archived ones aside). After a retried
+     * request `updated` counts only what the last attempt changed.
+     */
+    markAllSeen: async (userId: string): Promise<InboxSeenAllResult> =>
+      (
+        await http.request<InboxSeenAllResult>("POST", `/v1/users/${seg(userId)}/inbox/seen-all`, {
           retryable: true,
         })
       ).body,

@@ -89,6 +89,14 @@ export async function usage() {
   await herald.inbox.markSeen("ada", feed.data[0]!.id);
   await herald.inbox.archive("ada", feed.data[0]!.id);
   await herald.inbox.markAllRead("ada");
+  const shown = await herald.inbox.markSeen(
+    "ada",
+    feed.data.map((i) => i.id),
+  );
+  void [shown.updated, shown.ids, shown.counts.unseen];
+  const one: string = (await herald.inbox.markSeen("ada", feed.data[0]!.id)).item.id;
+  void one;
+  void (await herald.inbox.markAllSeen("ada")).counts.unseen;
   const [suppressed] = await herald.suppressions.list("ada");
   if (suppressed?.reason === "manual") void [suppressed.note, suppressed.suppressedBy?.name];
   await herald.suppressions.add("ada", "sms", { note: "number reassigned" });

@@ -46,6 +46,7 @@ export async function mistakes() {
   await herald.apiKeys.create({ name: "ci", scopes: ["write"] }); // expect-error: not a scope
   await herald.topics.list({ perfix: "news." }); // expect-error: prefix misspelt
   await herald.users.upsertMany([{ userId: "ada", nickname: "A" }]); // expect-error: not a user field
+  void (await herald.inbox.markSeen("ada", ["ntf_1"])).item; // expect-error: a list answers what changed, not an item
   const hook = await verifyWebhook("{}", new Headers(), "whsec_x");
   void hook.data; // expect-error: an ops alert has no data: narrow on type first
 }

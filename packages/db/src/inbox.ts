@@ -81,7 +81,8 @@ export async function listUnreadInboxIds(db: Db, recipientId: string, limit: num
 
 /**
  * Marks items seen (shown in a list, not necessarily opened). Not a status
- * change, so no timeline entry. Returns the ids that changed.
+ * change, so no timeline entry. `"all"`: every unseen item not archived, as
+ * the `unseen` count counts them. Returns the ids that changed.
  */
 export async function markInboxSeen(
   db: Db,
@@ -96,7 +97,7 @@ export async function markInboxSeen(
       and(
         inboxOf(recipientId),
         isNull(notifications.seenAt),
-        ids === "all" ? undefined : inArray(notifications.id, ids),
+        ids === "all" ? isNull(notifications.archivedAt) : inArray(notifications.id, ids),
       ),
     )
     .returning({ id: notifications.id });

@@ -4,6 +4,8 @@ export type InboxEvent =
   | { type: "read"; ids: string[] }
   | { type: "read_all" }
   | { type: "seen"; ids: string[] }
+  /** Every item seen (`seen-all`): too many ids, maybe, for one event. */
+  | { type: "seen_all" }
   | { type: "archived"; ids: string[] }
   /**
    * The user's tokens were revoked, or the user erased: a stream opened with

@@ -30,7 +30,7 @@ const stream = createRoute({
   description: [
     "Events: `ready` (counts, on connect), `position` (on a fresh stream: no data, its `id` is where a reconnect",
     "resumes), `notification` (an inbox item), `read` / `seen` / `archived`",
-    "(`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were",
+    "(`{ids}`), `read_all`, `seen_all` (no data: every item read, or seen), `counts` (`{unread, unseen, total}` after every change) and `resync` (events were",
     "missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with",
     "`Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`.",
     "With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new",

@@ -21,10 +21,17 @@ import {
   UserIdParam,
   userTokenErrors,
 } from "../schemas/common.ts";
-import { InboxFeedSchema, InboxItemResultSchema, serializeInboxItem, ZERO_COUNTS } from "../schemas/inbox.ts";
+import {
+  InboxFeedSchema,
+  InboxItemId,
+  InboxItemResultSchema,
+  serializeInboxItem,
+  ZERO_COUNTS,
+} from "../schemas/inbox.ts";
 import { type Actor, archive, markAllRead, markRead, markSeen } from "../services/inbox-actions.ts";
 import { liveRecipient } from "../services/live-recipient.ts";
 import type { UserTokens } from "../services/user-tokens.ts";
+import { registerInboxSeen } from "./inbox-seen.ts";
 import { registerInboxStream } from "./inbox-stream.ts";
 import { decodeCursorOrThrow } from "./notifications.ts";
 
@@ -36,10 +43,10 @@ const flag = z
   .transform((v) => v === "true");
 
 const ItemParam = UserIdParam.extend({
-  notificationId: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: "notificationId", in: "path" }, example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" }),
+  notificationId: InboxItemId.openapi({
+    param: { name: "notificationId", in: "path" },
+    example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+  }),
 });
 
 const feed = createRoute({
@@ -186,5 +193,6 @@ export function registerInbox(app: App, deps: ApiDeps, { apiKey, limit, tokens }
     return c.json({ updated, counts: await inboxCounts(deps.db, r.id) }, 200);
   });
 
+  registerInboxSeen(app, deps);
   registerInboxStream(app, deps, tokens);
 }

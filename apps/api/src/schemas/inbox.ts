@@ -61,6 +61,40 @@ export const InboxItemResultSchema = z
     },
   });
 
+/** How many ids one bulk `seen` takes: a page of the feed (at most 100 items) fits in one request. */
+export const MAX_SEEN_IDS = 100;
+
+/** A notification id where an inbox route takes one: the item's path parameter and the bulk `seen` body alike. */
+export const InboxItemId = z.string().min(1).max(64).openapi({ example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" });
+
+const EXAMPLE_IDS = ["ntf_01jd8q3k5m6n7p8q9r0s1t2v3w", "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x"];
+
+export const InboxSeenRequestSchema = z
+  .object({
+    ids: z
+      .array(InboxItemId)
+      .min(1)
+      .max(MAX_SEEN_IDS)
+      .openapi({ description: `The items shown to the user: 1 to ${MAX_SEEN_IDS} notification ids` }),
+  })
+  .openapi("InboxSeenRequest", { example: { ids: EXAMPLE_IDS } });
+
+export const InboxSeenSchema = z
+  .object({
+    updated: z.number().int().openapi({ description: "How many items this request marked seen" }),
+    ids: z
+      .array(z.string())
+      .openapi({ description: "Those items' ids (the others were seen already, or not the user's)" }),
+    counts: InboxCountsSchema,
+  })
+  .openapi("InboxSeen", {
+    example: { updated: 1, ids: [EXAMPLE_IDS[0]], counts: { unread: 2, unseen: 0, total: 12 } },
+  });
+
+export const InboxSeenAllSchema = z
+  .object({ updated: z.number().int(), counts: InboxCountsSchema })
+  .openapi("InboxSeenAll", { example: { updated: 3, counts: { unread: 2, unseen: 0, total: 12 } } });
+
 export function serializeInboxItem(n: NotificationRow) {
   const c = n.content as { title?: string; body?: string; url?: string; data?: Record<string, unknown> };
   return {

@@ -82,6 +82,28 @@ export async function markSeen(deps: ApiDeps, recipientId: string, id: string) {
   return getNotification(deps.db, id);
 }
 
+/**
+ * Marks those of `ids` that are this user's unseen items seen, in one
+ * statement, and announces them in one `seen` event. Ids of other users'
+ * items, or of items seen already, are left out: returns the ids that changed.
+ */
+export async function markManySeen(deps: ApiDeps, recipientId: string, ids: string[]): Promise<string[]> {
+  const changed = await markInboxSeen(deps.db, recipientId, ids);
+  if (changed.length > 0) await announceInboxEvent(deps, recipientId, { type: "seen", ids: changed });
+  return changed;
+}
+
+/**
+ * Marks every unseen item seen; returns how many changed. Announced as
+ * `seen_all`, not `seen` with the ids: an inbox never opened can hold
+ * thousands, and every open stream and the replay log would carry them all.
+ */
+export async function markAllSeen(deps: ApiDeps, recipientId: string): Promise<number> {
+  const changed = await markInboxSeen(deps.db, recipientId, "all");
+  if (changed.length > 0) await announceInboxEvent(deps, recipientId, { type: "seen_all" });
+  return changed.length;
+}
+
 export async function archive(deps: ApiDeps, recipientId: string, id: string) {
   const row = await getInboxItem(deps.db, recipientId, id);
   if (!row) return null;

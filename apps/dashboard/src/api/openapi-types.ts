@@ -5238,6 +5238,256 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{userId}/inbox/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the items shown to the user seen, in one request
+         * @description What a feed does when it opens: up to 100 ids (a page), changed in one statement and announced to the user's streams in one `seen` event. Ids that are not this user's inbox items, or are seen already, are left out (no 404: it is a bulk call); `ids` names those that changed. A user Herald has not seen yet has nothing to change, and nothing is created.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InboxSeenRequest"];
+                };
+            };
+            responses: {
+                /** @description What changed, and the counts it left */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxSeen"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Another user's token, or an API key without the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}/inbox/seen-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark every unseen item seen
+         * @description Archived items aside, as the counts leave them out. Announced to the user's streams as one `seen_all` event (no ids: there may be thousands).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many changed */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxSeenAll"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Another user's token, or an API key without the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{userId}/inbox/stream": {
         parameters: {
             query?: never;
@@ -5247,7 +5497,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: new inbox items and count changes, live
-         * @description Events: `ready` (counts, on connect), `position` (on a fresh stream: no data, its `id` is where a reconnect resumes), `notification` (an inbox item), `read` / `seen` / `archived` (`{ids}`), `read_all`, `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`. With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new token and open a new stream (a reconnect with the old token gets 401). When the user's tokens are revoked (`POST /v1/users/{userId}/token/revoke`, or erasing the user), a stream opened with one of them sends `token_revoked` and ends. `skip` (an `id` only) stands for a change that no longer concerns the stream. Opening a stream creates the user if Herald has not seen it yet. 429 also means the user has `INBOX_STREAMS_PER_USER` streams open on this API process already (Retry-After 30).
+         * @description Events: `ready` (counts, on connect), `position` (on a fresh stream: no data, its `id` is where a reconnect resumes), `notification` (an inbox item), `read` / `seen` / `archived` (`{ids}`), `read_all`, `seen_all` (no data: every item read, or seen), `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`. With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new token and open a new stream (a reconnect with the old token gets 401). When the user's tokens are revoked (`POST /v1/users/{userId}/token/revoke`, or erasing the user), a stream opened with one of them sends `token_revoked` and ends. `skip` (an `id` only) stands for a change that no longer concerns the stream. Opening a stream creates the user if Herald has not seen it yet. 429 also means the user has `INBOX_STREAMS_PER_USER` streams open on this API process already (Retry-After 30).
          */
         get: {
             parameters: {
@@ -11452,6 +11702,52 @@ export interface components {
          *     }
          */
         InboxReadAll: {
+            updated: number;
+            counts: components["schemas"]["InboxCounts"];
+        };
+        /**
+         * @example {
+         *       "updated": 1,
+         *       "ids": [
+         *         "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w"
+         *       ],
+         *       "counts": {
+         *         "unread": 2,
+         *         "unseen": 0,
+         *         "total": 12
+         *       }
+         *     }
+         */
+        InboxSeen: {
+            /** @description How many items this request marked seen */
+            updated: number;
+            /** @description Those items' ids (the others were seen already, or not the user's) */
+            ids: string[];
+            counts: components["schemas"]["InboxCounts"];
+        };
+        /**
+         * @example {
+         *       "ids": [
+         *         "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *         "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x"
+         *       ]
+         *     }
+         */
+        InboxSeenRequest: {
+            /** @description The items shown to the user: 1 to 100 notification ids */
+            ids: string[];
+        };
+        /**
+         * @example {
+         *       "updated": 3,
+         *       "counts": {
+         *         "unread": 2,
+         *         "unseen": 0,
+         *         "total": 12
+         *       }
+         *     }
+         */
+        InboxSeenAll: {
             updated: number;
             counts: components["schemas"]["InboxCounts"];
         };
