@@ -1,11 +1,11 @@
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { catalog } from "@herald/templates";
 import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Herald, launchChromium, startHerald } from "../harness/index.ts";
+import { badge, bell, item, live, sendOrder, untilInAppSent } from "./inbox-kit-helpers.ts";
 
 /**
  * @herald/inbox and @herald/inbox-react bundled into an app page on its own
@@ -85,28 +85,8 @@ afterAll(async () => {
   await herald?.close();
 });
 
-async function send(userId: string, orderId: string): Promise<string> {
-  const res = await herald.call("POST", "/v1/events", {
-    type: "order_placed",
-    userId,
-    data: { ...catalog.order_placed.example, orderId },
-    channels: ["in_app"],
-  });
-  expect(res.status).toBe(202);
-  return res.body.eventId;
-}
-
-/** Until the event's in-app notification is SENT, i.e. announced on the user's stream. */
-async function untilSent(eventId: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const res = await herald.call("GET", `/v1/events/${eventId}`);
-    const statuses = ((res.body?.notifications ?? []) as { status: string }[]).map((n) => n.status);
-    if (statuses.some((s) => ["SENT", "DELIVERED", "READ"].includes(s))) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`event ${eventId} was not sent`);
-}
+const send = (userId: string, orderId: string) => sendOrder(herald, userId, orderId);
+const untilSent = (eventId: string) => untilInAppSent(herald, eventId);
 
 async function openApp(
   userId: string,
@@ -120,17 +100,6 @@ async function openApp(
   await tab.goto(`${appUrl}?${new URLSearchParams({ api: herald.url, user: userId, ...params })}`);
   return tab;
 }
-
-const live = (tab: Page) => tab.locator('.herald-inbox[data-connection="live"]').waitFor();
-const bell = (tab: Page) => tab.locator(".herald-inbox__bell");
-const badge = (tab: Page, unread: number) =>
-  tab
-    .locator(
-      `.herald-inbox__bell[aria-label="${unread === 0 ? "Notifications" : `Notifications, ${unread} unread`}"]`,
-    )
-    .waitFor();
-const item = (tab: Page, orderId: string) =>
-  tab.locator(".herald-inbox__item", { hasText: `Order ${orderId} confirmed` });
 
 describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
   it("shows live items with the badge, applies a read and a read-all made in another tab, and closes on Escape", async () => {
@@ -279,7 +248,7 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
       readFailed();
     });
     // The `seen` sent when the feed opens answers only after the read failed, as a slow request would.
-    await tab.route("**/inbox/*/seen", async (route) => {
+    await tab.route("**/inbox/seen", async (route) => {
       await afterRead;
       await route.continue();
     });
@@ -298,6 +267,79 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     expect(await tab.getByRole("alert").filter({ hasText: "could not be saved" }).isVisible()).toBe(true);
     const feed = await herald.call("GET", "/v1/users/kit-fail/inbox");
     expect(feed.body.data[0]).toMatchObject({ read: false, seen: true });
+    await tab.close();
+  });
+
+  it("marks the shown items seen with one request on opening; other tabs follow, and a backend's seen-all too", async () => {
+    const sent = await Promise.all(["S-1", "S-2", "S-3", "S-4", "S-5"].map((o) => send("kit-seen", o)));
+    await Promise.all(sent.map(untilSent));
+    const seenPosts: { path: string; ids?: string[] }[] = [];
+    const a = await openApp("kit-seen", {}, (t) =>
+      t.on("request", (r) => {
+        const path = new URL(r.url()).pathname;
+        if (r.method() === "POST" && path.endsWith("/seen"))
+          seenPosts.push({ path, ids: (r.postDataJSON() as { ids?: string[] } | null)?.ids });
+      }),
+    );
+    const b = await openApp("kit-seen");
+    await Promise.all([live(a), live(b), badge(a, 5), badge(b, 5)]);
+    const unseen = (tab: Page) => tab.evaluate(() => (globalThis as any).inbox.getState().counts.unseen);
+    expect(await unseen(b)).toBe(5);
+
+    await bell(a).click();
+    await a.waitForFunction(() => (globalThis as any).counters.seenSettled === 1);
+    expect(seenPosts.map((p) => p.path)).toEqual(["/v1/users/kit-seen/inbox/seen"]);
+    expect(seenPosts[0]!.ids).toHaveLength(5);
+    expect(await unseen(a)).toBe(0);
+    // Tab B's items turn seen from the stream's one `seen` event; seen is not read.
+    await b.waitForFunction(() => {
+      const s = (globalThis as any).inbox.getState();
+      return s.counts.unseen === 0 && s.items.length === 5 && s.items.every((i: any) => i.seen && !i.read);
+    });
+    await badge(b, 5);
+    await a.close();
+
+    // The backend marks everything seen: `seen_all` reaches the open tab, items not loaded included.
+    await Promise.all(["S-6", "S-7"].map((o) => send("kit-seen", o)));
+    await b.waitForFunction(() => (globalThis as any).inbox.getState().counts.unseen === 2);
+    const all = await herald.call("POST", "/v1/users/kit-seen/inbox/seen-all");
+    expect(all.body).toEqual({ updated: 2, counts: { unread: 7, unseen: 0, total: 7 } });
+    await b.waitForFunction(() => {
+      const s = (globalThis as any).inbox.getState();
+      return s.counts.unseen === 0 && s.items.length === 7 && s.items.every((i: any) => i.seen);
+    });
+    await b.close();
+  });
+
+  it("a failed seen is rolled back: the items it sent are unseen again", async () => {
+    const sent = await Promise.all(["U-1", "U-2", "U-3"].map((o) => send("kit-seen-fail", o)));
+    await Promise.all(sent.map(untilSent));
+    const tab = await openApp("kit-seen-fail");
+    await live(tab);
+    await badge(tab, 3);
+    let fail!: () => void;
+    const failing = new Promise<void>((r) => {
+      fail = r;
+    });
+    await tab.route("**/inbox/seen", async (route) => {
+      await failing;
+      await route.abort("internetdisconnected");
+    });
+    const state = () =>
+      tab.evaluate(() => {
+        const s = (globalThis as any).inbox.getState();
+        return { unseen: s.counts.unseen, seen: s.items.map((i: any) => i.seen) };
+      });
+    await bell(tab).click();
+    // Optimistic: seen at once...
+    await tab.waitForFunction(() => (globalThis as any).inbox.getState().counts.unseen === 0);
+    expect(await state()).toEqual({ unseen: 0, seen: [true, true, true] });
+    fail();
+    // ...and unseen again when the request fails, once (the feed does not send it again).
+    await tab.waitForFunction(() => (globalThis as any).counters.seenSettled === 1);
+    expect(await state()).toEqual({ unseen: 3, seen: [false, false, false] });
+    await tab.getByRole("alert").filter({ hasText: "could not be saved" }).waitFor();
+    expect((await herald.call("GET", "/v1/users/kit-seen-fail/inbox")).body.counts.unseen).toBe(3);
     await tab.close();
   });
 

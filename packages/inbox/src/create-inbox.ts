@@ -1,6 +1,7 @@
 import { type InboxClient, InboxRequestError, inboxClient } from "./inbox-client.ts";
 import {
   allRead,
+  allSeen,
   connectionChanged,
   countsChanged,
   failed,
@@ -14,6 +15,7 @@ import {
   pageLoaded,
   restoreAllRead,
   restoreItems,
+  seenUndone,
 } from "./inbox-state.ts";
 import type { CreateInboxOptions, InboxStore } from "./inbox-store.ts";
 import { type InboxStream, type InboxStreamEvent, openInboxStream } from "./inbox-stream.ts";
@@ -21,6 +23,8 @@ import { tokenSource } from "./token-source.ts";
 import type { InboxCounts, InboxError, InboxState } from "./types.ts";
 
 const MAX_RETRY_MS = 30_000;
+/** Ids per `seen` request: the API's limit, and the largest page the store fetches. */
+const SEEN_BATCH = 100;
 
 function describeError(err: unknown): InboxError {
   if (err instanceof InboxRequestError) {
@@ -122,6 +126,8 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
         return apply((s) => allRead(s));
       case "seen":
         return apply((s) => itemsSeen(s, e.ids));
+      case "seen_all":
+        return apply((s) => allSeen(s));
       case "archived":
         return apply((s) => itemsArchived(s, e.ids));
       case "counts":
@@ -279,9 +285,9 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     }
   }
 
-  const shownAs = { read: itemsRead, seen: itemsSeen, archive: itemsArchived } as const;
-  /** One item read, seen or archived: shown at once, undone (the item as it was) if the request fails. */
-  const changeItem = (id: string, action: keyof typeof shownAs, clears = true) => {
+  const shownAs = { read: itemsRead, archive: itemsArchived } as const;
+  /** One item read or archived: shown at once, undone (the item as it was) if the request fails. */
+  const changeItem = (id: string, action: keyof typeof shownAs) => {
     const before = state.items.filter((i) => i.id === id);
     return optimistic(
       (s) => shownAs[action](s, [id]),
@@ -291,7 +297,22 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
         set(itemConfirmed(state, r.item));
         serverCounts(r.counts);
       },
-      clears,
+    );
+  };
+
+  /**
+   * Up to SEEN_BATCH items seen in one request: shown at once, unseen again
+   * if it fails. Leaves an earlier error shown (`clears` false): the feed
+   * sends it by itself on opening, not the user.
+   */
+  const seeBatch = (ids: string[]) => {
+    const wanted = new Set(ids);
+    const before = state.items.filter((i) => wanted.has(i.id));
+    return optimistic(
+      (s) => itemsSeen(s, ids),
+      (s) => seenUndone(s, before),
+      async () => serverCounts((await client.seen(ids)).counts),
+      false,
     );
   };
 
@@ -308,11 +329,12 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     refresh,
     markRead: (id) => changeItem(id, "read"),
     async markSeen(ids) {
-      // One request per item (the API's shape), each rolled back alone if it fails.
-      const results = await Promise.all(
-        (typeof ids === "string" ? [ids] : [...ids]).map((id) => changeItem(id, "seen", false)),
-      );
-      return results.every(Boolean);
+      // Each id once, so that a batch's copies "before" are taken before any batch changed them.
+      const list = typeof ids === "string" ? [ids] : [...new Set(ids)];
+      const batches: Promise<boolean>[] = [];
+      for (let start = 0; start < list.length; start += SEEN_BATCH)
+        batches.push(seeBatch(list.slice(start, start + SEEN_BATCH)));
+      return (await Promise.all(batches)).every(Boolean);
     },
     archive: (id) => changeItem(id, "archive"),
     markAllRead() {

@@ -1,3 +1,4 @@
+import type { InboxSeenResult } from "@herald/client";
 import type { InboxPage } from "./inbox-state.ts";
 import type { TokenSource } from "./token-source.ts";
 import type { InboxCounts, InboxItem, Preferences, PreferencesPatch } from "./types.ts";
@@ -16,8 +17,10 @@ export class InboxRequestError extends Error {
 
 export interface InboxClient {
   page(options: { cursor?: string | null; limit: number }): Promise<InboxPage>;
-  action(id: string, action: "read" | "seen" | "archive"): Promise<{ item: InboxItem; counts: InboxCounts }>;
+  action(id: string, action: "read" | "archive"): Promise<{ item: InboxItem; counts: InboxCounts }>;
   readAll(): Promise<{ updated: number; counts: InboxCounts }>;
+  /** Up to 100 ids in one request; answers those that changed. */
+  seen(ids: readonly string[]): Promise<InboxSeenResult>;
   preferences(): Promise<Preferences>;
   updatePreferences(patch: PreferencesPatch): Promise<Preferences>;
   /** The stream's URL with the current token, resuming after `lastEventId` when given. */
@@ -93,6 +96,7 @@ export function inboxClient(options: {
     },
     action: (id, action) => send("POST", `${root}/${encodeURIComponent(id)}/${action}`),
     readAll: () => send("POST", `${root}/read-all`),
+    seen: (ids) => send("POST", `${root}/seen`, { ids }),
     preferences: () => send("GET", `${user}/preferences`),
     updatePreferences: (patch) => send("PUT", `${user}/preferences`, patch),
     streamUrl(token, lastEventId) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   allRead,
+  allSeen,
   countsChanged,
   initialInboxState,
   itemArrived,
@@ -11,6 +12,7 @@ import {
   pageLoaded,
   restoreAllRead,
   restoreItems,
+  seenUndone,
 } from "./inbox-state.ts";
 import type { InboxItem, InboxState } from "./types.ts";
 
@@ -113,6 +115,41 @@ describe("inbox state", () => {
     expect(ids(s)).toEqual(["ntf_002", "ntf_001"]);
     expect(s.counts).toEqual({ unread: 2, unseen: 0, total: 2 });
     expect(itemsArchived(s, ["ntf_003"])).toBe(s);
+  });
+
+  it("seen_all zeroes unseen, including items not loaded, and leaves read alone", () => {
+    const s0 = itemsSeen(loaded([3, 2, 1], "c"), ["ntf_002"]);
+    const s = allSeen({ ...s0, counts: { ...s0.counts, unseen: 9 } }, "2026-01-02T00:00:00.000Z");
+    expect(s.items.map((i) => [i.seen, i.read])).toEqual([
+      [true, false],
+      [true, false],
+      [true, false],
+    ]);
+    expect(s.items[0]!.seenAt).toBe("2026-01-02T00:00:00.000Z");
+    expect(s.items[1]!.seenAt).toBe(s0.items[1]!.seenAt);
+    expect(s.counts).toEqual({ unread: 3, unseen: 0, total: 3 });
+    expect(allSeen(s)).toBe(s);
+  });
+
+  it("a failed seen makes exactly its items unseen again, except one read since", () => {
+    const s0 = itemsSeen(loaded([4, 3, 2, 1]), ["ntf_004"]);
+    const batch = ["ntf_004", "ntf_003", "ntf_002"];
+    const before = s0.items.filter((i) => batch.includes(i.id));
+    let s = itemsSeen(s0, batch);
+    // Another batch, and a read of one of this batch's items, in flight meanwhile.
+    s = itemsSeen(s, ["ntf_001"]);
+    s = itemsRead(s, ["ntf_002"]);
+    s = seenUndone(s, before);
+    expect(s.items.map((i) => [i.id, i.seen])).toEqual([
+      ["ntf_004", true], // seen before the batch: stays
+      ["ntf_003", false],
+      ["ntf_002", true], // read since: the server made it seen too
+      ["ntf_001", true], // not this batch's
+    ]);
+    expect(s.items[1]).not.toHaveProperty("seenAt");
+    expect(s.items[2]).toMatchObject({ read: true, status: "READ" });
+    expect(s.counts).toEqual({ unread: 3, unseen: 1, total: 4 });
+    expect(seenUndone(s, before)).toBe(s);
   });
 
   it("a failed read is rolled back: flags, timestamps and counts", () => {

@@ -131,12 +131,38 @@ export function allRead(state: InboxState, at = new Date().toISOString()): Inbox
   return next.counts.unread === 0 ? next : { ...next, counts: { ...next.counts, unread: 0 } };
 }
 
+/** An item seen at `at` (one already seen stays as it was). */
+const markedSeen =
+  (at: string) =>
+  (i: InboxItem): InboxItem =>
+    i.seen ? i : { ...i, seen: true, seenAt: at };
+
 export function itemsSeen(
   state: InboxState,
   ids: readonly string[],
   at = new Date().toISOString(),
 ): InboxState {
-  return patchItems(state, ids, (i) => (i.seen ? i : { ...i, seen: true, seenAt: at }));
+  return patchItems(state, ids, markedSeen(at));
+}
+
+/** Everything seen (`seen_all`, from another tab or a backend): items not loaded are covered by the count. */
+export function allSeen(state: InboxState, at = new Date().toISOString()): InboxState {
+  const next = patchItems(state, "all", markedSeen(at));
+  return next.counts.unseen === 0 ? next : { ...next, counts: { ...next.counts, unseen: 0 } };
+}
+
+/**
+ * Undoes a failed `seen`: the items of `before` (copies taken before it)
+ * that were unseen are unseen again. Only the seen flag moves back: an item
+ * read meanwhile stays read, and seen, as reading it made it on the server.
+ */
+export function seenUndone(state: InboxState, before: readonly InboxItem[]): InboxState {
+  const unseen = before.filter((i) => !i.seen).map((i) => i.id);
+  return patchItems(state, unseen, (i) => {
+    if (!i.seen || i.read) return i;
+    const { seenAt: _, ...rest } = i;
+    return { ...rest, seen: false };
+  });
 }
 
 /** Archived items leave the feed (the API hides them) and the counts. */

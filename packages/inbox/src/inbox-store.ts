@@ -41,7 +41,12 @@ export interface InboxStore {
   refresh(): Promise<void>;
   /** The item read, at once; undone if Herald refuses. Resolves false then, with `error.kind === "action"`. */
   markRead(id: string): Promise<boolean>;
-  /** Like `markRead`; `<Inbox />` calls it for what it shows when opened, so it leaves an earlier error shown. */
+  /**
+   * The items seen, at once: one request per 100 ids, each undone alone if
+   * Herald refuses it. Resolves true only if every request succeeded.
+   * `<Inbox />` calls it for what it shows when opened, so it leaves an
+   * earlier error shown.
+   */
   markSeen(ids: string | readonly string[]): Promise<boolean>;
   archive(id: string): Promise<boolean>;
   markAllRead(): Promise<boolean>;

@@ -8,6 +8,7 @@ export type InboxStreamEvent =
   | { type: "read"; ids: string[] }
   | { type: "read_all" }
   | { type: "seen"; ids: string[] }
+  | { type: "seen_all" }
   | { type: "archived"; ids: string[] }
   | { type: "counts"; counts: InboxCounts }
   | { type: "resync" }
@@ -27,7 +28,16 @@ export interface InboxStream {
 }
 
 const WITH_IDS = ["read", "seen", "archived"] as const;
-const BARE = ["ready", "position", "read_all", "resync", "token_expired", "token_revoked", "skip"] as const;
+const BARE = [
+  "ready",
+  "position",
+  "read_all",
+  "seen_all",
+  "resync",
+  "token_expired",
+  "token_revoked",
+  "skip",
+] as const;
 
 /** One EventSource on the inbox stream, its events decoded for the store. */
 export function openInboxStream(
