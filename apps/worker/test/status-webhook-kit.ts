@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
 import { configureStatusWebhooks, type DbHandle } from "@herald/db";
 import { DEFAULT_STATUS_WEBHOOK_STATUSES } from "@herald/domain";
 import { type StatusChange, StatusWebhookSchema } from "@herald/jobs";
+import { createLogger } from "@herald/logger";
 import { type TestDatabase, testDatabase, testRedisUrl } from "@herald/testkit";
 import { afterEach, expect } from "vitest";
 import { createWorkerDeps, type WorkerDeps, type WorkerDepsOverrides } from "../src/deps.ts";
@@ -39,6 +41,18 @@ export function closedAfterEach(): {
       return r;
     },
   };
+}
+
+/** A logger whose lines the test reads (JSON, one per line). */
+export function capturedLogger() {
+  const lines: { level: string; msg: string; [k: string]: unknown }[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split("\n")) if (l) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: "info", destination }) };
 }
 
 export const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;

@@ -1,28 +1,20 @@
-import { Writable } from "node:stream";
 import { statusWebhookBacklog } from "@herald/db";
-import { createLogger } from "@herald/logger";
 import { eventually, testQueuePrefix } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
 import {
   crossedStuckThreshold,
   STUCK_BATCH_ALERT_MS,
 } from "../src/status-webhooks/status-webhook-dispatcher.ts";
-import { closedAfterEach, newSecret, seedChanges, startDispatcher } from "./status-webhook-kit.ts";
+import {
+  capturedLogger,
+  closedAfterEach,
+  newSecret,
+  seedChanges,
+  startDispatcher,
+} from "./status-webhook-kit.ts";
 import { startVerifyingReceiver } from "./verifying-receiver.ts";
 
 const { cleanups, database } = closedAfterEach();
-
-/** A logger whose lines the test reads (JSON, one per line). */
-function capturedLogger() {
-  const lines: { level: string; msg: string; [k: string]: unknown }[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split("\n")) if (l) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: "info", destination }) };
-}
 
 describe("a failing status webhook receiver, as the operator sees it", () => {
   it("records each failure's reason and time on the batch: unreachable, then the status answered", async () => {

@@ -7,11 +7,13 @@ import {
   updateWebhookEndpoint,
 } from "@herald/db";
 import { DEFAULT_STATUS_WEBHOOK_STATUSES } from "@herald/domain";
+import { readReliabilityCounters } from "@herald/jobs";
 import { eventually, type TestDatabase, testQueuePrefix } from "@herald/testkit";
 import { Webhook } from "svix";
 import { describe, expect, it } from "vitest";
 import {
   batchCount,
+  capturedLogger,
   closedAfterEach,
   expectOncePerNotification,
   newSecret,
@@ -115,11 +117,54 @@ describe("webhook endpoints", () => {
     await seedChanges(db, "doomed", 4, ["SENT"], { env: false });
     expect(await outboxCount(db, doomed.id)).toBe(4);
     await eventually(async () => (await getWebhookEndpoint(db.db, doomed.id))?.lastError != null, 10_000);
-    expect(await deleteWebhookEndpoint(db.db, doomed.id)).toMatchObject({ droppedChanges: 4 });
+    expect(await deleteWebhookEndpoint(db.db, doomed.id)).toMatchObject({
+      droppedChanges: 4,
+      pendingDrop: false,
+    });
     expect(await outboxCount(db, doomed.id)).toBe(0);
     expect(await batchCount(db, doomed.id)).toBe(0);
     await seedChanges(db, "after", 2, ["SENT"], { env: false });
     expect(await outboxCount(db)).toBe(0);
+  });
+
+  it("sweeps what a deleted endpoint left beyond the request's bound, and a change recorded for it after, counting and logging them", async () => {
+    const db = await database();
+    const endpoint = (host: string) =>
+      createWebhookEndpoint(db.db, { url: `https://${host}/h`, statuses: ["SENT"], secret: newSecret() });
+    const [doomed, other] = [await endpoint("gone.example"), await endpoint("other.example")];
+    await updateWebhookEndpoint(db.db, other.id, { enabled: false });
+    // The row shape the triggers write, in one statement.
+    const record = (endpointId: string, n: number, tag: string) => db.sql`
+      insert into status_webhook_changes (endpoint_id, notification_id, status, previous_status)
+      select ${endpointId}, 'ntf_' || ${tag} || g, 'SENT', 'QUEUED' from generate_series(1, ${n}) g`;
+    await record(doomed.id, 12_000, "big");
+    await record(other.id, 50, "other");
+    expect(await deleteWebhookEndpoint(db.db, doomed.id)).toMatchObject({
+      droppedChanges: 5000,
+      pendingDrop: true,
+    });
+    // Recorded after the delete, by a statement that read the settings before it.
+    await record(doomed.id, 1, "late");
+
+    // The dispatcher's own sweep, at start and then every minute beside the expiry.
+    const { lines, logger } = capturedLogger();
+    const prefix = testQueuePrefix();
+    const d = startDispatcher(db.url, prefix, { WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true" }, { logger });
+    cleanups.push(d.close);
+    await eventually(async () => (await outboxCount(db, doomed.id)) === 0, 10_000);
+    expect(await outboxCount(db, other.id)).toBe(50);
+    await eventually(
+      async () =>
+        (await readReliabilityCounters(d.deps.redis, prefix)).status_webhooks_endpoint_deleted === 7001,
+      5000,
+    );
+    const swept = () => lines.filter((l) => l.msg.includes("waiting for deleted endpoint"));
+    expect(swept()).toEqual([
+      expect.objectContaining({ level: "info", dropped: 7001, byEndpoint: { [doomed.id]: 7001 } }),
+    ]);
+    // Nothing left: no line.
+    expect((await d.running.statusWebhooks!.sweepDeleted()).count).toBe(0);
+    expect(swept()).toHaveLength(1);
   });
 
   it("signs with the new and the previous secret after a rotation: a receiver with either verifies", async () => {

@@ -127,6 +127,10 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
         select id, notification_id from status_webhook_changes
         where endpoint_id = ${endpointId} and batch_id is null
           and not exists (select 1 from status_webhook_batches where endpoint_id = ${endpointId} and attempts > 0)
+          -- A deleted endpoint's leftovers (the sweep drops them) go to no one, even from a dispatcher
+          -- whose list of endpoints is a few seconds old.
+          and (${endpointId === ENV_WEBHOOK_ENDPOINT_ID}::boolean
+            or exists (select 1 from webhook_endpoints w where w.id = ${endpointId}))
         order by id limit ${options.size}
         for update skip locked
       ), ok as (

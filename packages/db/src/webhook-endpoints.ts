@@ -81,26 +81,50 @@ export async function updateWebhookEndpoint(
   return row ?? null;
 }
 
+/** Most waiting changes `deleteWebhookEndpoint` drops itself; the workers' sweep drops the rest. */
+export const DELETE_ENDPOINT_CHANGES_MAX = 5000;
+
+export interface DeletedWebhookEndpoint {
+  row: WebhookEndpointRow;
+  /** Changes dropped with it (at most the `changeLimit`). */
+  droppedChanges: number;
+  /**
+   * More changes waited than that: the dispatchers' sweep
+   * (`sweepOrphanedStatusChanges`, every minute) drops the rest in chunks.
+   */
+  pendingDrop: boolean;
+}
+
 /**
- * Deletes an endpoint with the changes and batches waiting for it, in one
- * transaction: recording for it stops as this commits. A dispatcher POSTing
- * one of its batches right now finishes that POST and finds nothing to
- * record. Null when there is no such endpoint.
+ * Deletes an endpoint with its batches and up to `changeLimit` (default
+ * `DELETE_ENDPOINT_CHANGES_MAX`) of the changes waiting for it, in one
+ * statement: recording for it stops as this commits. Bounded, so a backlog
+ * of millions (an endpoint failing for a day) costs this call no more than a
+ * small one; the rest no longer reach anyone (claims need the endpoint's row)
+ * and the workers' sweep drops them. A dispatcher POSTing one of its batches
+ * right now finishes that POST and finds nothing to record. Null when there
+ * is no such endpoint.
  */
 export async function deleteWebhookEndpoint(
   db: Db,
   id: string,
-): Promise<{ row: WebhookEndpointRow; droppedChanges: number } | null> {
+  changeLimit: number = DELETE_ENDPOINT_CHANGES_MAX,
+): Promise<DeletedWebhookEndpoint | null> {
   const row = await getWebhookEndpoint(db, id);
   if (!row) return null;
-  // One statement, so one transaction: the endpoint (whose trigger stops the recording) and its rows.
-  const [done] = await pg(db)<{ gone: number; n: number }[]>`
+  // One statement, so one transaction. One candidate past the limit tells whether any are left for the sweep.
+  const [done] = await pg(db)<{ gone: number; n: number; more: boolean }[]>`
     with gone as (delete from webhook_endpoints where id = ${id} returning id),
-      changes as (delete from status_webhook_changes where endpoint_id = ${id} returning 1),
+      cand as (
+        select id from status_webhook_changes where endpoint_id = ${id} order by id limit ${changeLimit + 1}),
+      changes as (
+        delete from status_webhook_changes
+        where id in (select id from cand order by id limit ${changeLimit}) returning 1),
       batches as (delete from status_webhook_batches where endpoint_id = ${id})
-    select (select count(*)::int from gone) as gone, (select count(*)::int from changes) as n`;
+    select (select count(*)::int from gone) as gone, (select count(*)::int from changes) as n,
+      (select count(*) from cand) > ${changeLimit} as more`;
   if (!done?.gone) return null;
-  return { row, droppedChanges: done.n };
+  return { row, droppedChanges: done.n, pendingDrop: done.more };
 }
 
 /**

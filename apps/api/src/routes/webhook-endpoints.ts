@@ -100,10 +100,14 @@ const remove = createRoute({
   path: "/v1/webhook-endpoints/{endpointId}",
   tags,
   summary: "Delete an endpoint and the changes waiting for it",
+  description:
+    "Recording for it stops at once, and nothing more is sent to it (a POST under way finishes). Its batches and " +
+    "up to 5,000 of its waiting changes go in this request; a larger backlog is dropped by the workers in the " +
+    "background, in chunks, within a minute or so (a few minutes for millions). `whe_env` answers 409.",
   middleware: [requireScope("admin")] as const,
   request: params,
   responses: {
-    200: jsonResponse(WebhookEndpointSchema, "The endpoint as it was (its backlog: what was dropped)"),
+    200: jsonResponse(WebhookEndpointSchema, "The endpoint as it was (its backlog: what is dropped)"),
     ...commonErrors,
     ...notFoundError,
     ...conflictError,
@@ -226,9 +230,11 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
     const shown = before ? await view(before) : null;
     const done = await deleteWebhookEndpoint(deps.db, endpointId);
     if (!done || !shown) throw new HeraldError("not_found", "No such webhook endpoint.");
-    noteAudit(c, { details: { droppedChanges: done.droppedChanges } });
+    // droppedChanges: by this request; pendingDrop: more waited, left to the workers' sweep.
+    const dropped = { droppedChanges: done.droppedChanges, pendingDrop: done.pendingDrop };
+    noteAudit(c, { details: dropped });
     deps.logger.info(
-      { endpoint: endpointId, droppedChanges: done.droppedChanges, by: c.get("apiKey").id },
+      { endpoint: endpointId, ...dropped, by: c.get("apiKey").id },
       "webhook endpoint deleted",
     );
     return c.json(shown, 200);

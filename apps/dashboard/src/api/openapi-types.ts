@@ -7907,7 +7907,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete an endpoint and the changes waiting for it */
+        /**
+         * Delete an endpoint and the changes waiting for it
+         * @description Recording for it stops at once, and nothing more is sent to it (a POST under way finishes). Its batches and up to 5,000 of its waiting changes go in this request; a larger backlog is dropped by the workers in the background, in chunks, within a minute or so (a few minutes for millions). `whe_env` answers 409.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -7919,7 +7922,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The endpoint as it was (its backlog: what was dropped) */
+                /** @description The endpoint as it was (its backlog: what is dropped) */
                 200: {
                     headers: {
                         "X-Request-Id": components["headers"]["RequestId"];

@@ -5,6 +5,7 @@ import {
   ENV_WEBHOOK_ENDPOINT_ID,
   type ExpiredChanges,
   expireStatusChanges,
+  type OrphanSweep,
   type PostponedBatch,
   postponeStatusBatch,
   recordEndpointFailure,
@@ -14,6 +15,7 @@ import {
 import { reliabilityCountersKey } from "@herald/jobs";
 import type { WorkerDeps } from "../deps.ts";
 import { type DispatchTarget, watchDispatchTargets } from "./dispatch-targets.ts";
+import { sweepDeletedEndpoints } from "./orphan-sweep.ts";
 import { postStatusBatch } from "./post-status-batch.ts";
 
 /** Lease of a batch beyond the POST's timeout: time for the answer to be recorded. */
@@ -31,6 +33,8 @@ export const STUCK_BATCH_ALERT_MS = 10 * 60_000;
 export interface StatusWebhooks {
   /** Drops the changes older than `STATUS_WEBHOOK_MAX_AGE` now (the dispatcher does so every minute). */
   expire(): Promise<ExpiredChanges>;
+  /** Drops what waits for deleted endpoints now (the dispatcher does so every minute, after `expire`). */
+  sweepDeleted(): Promise<OrphanSweep>;
   /** Stops claiming; waits for the POSTs in flight (at most `STATUS_WEBHOOK_TIMEOUT`). */
   close(): Promise<void>;
 }
@@ -105,6 +109,8 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
     }
     return total;
   };
+
+  const sweepDeleted = () => sweepDeletedEndpoints(deps, count);
 
   const targets = watchDispatchTargets(deps, stopped);
   // POSTs (and claims) under way in this process, per endpoint.
@@ -201,6 +207,9 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       await expire().catch((err: Error) =>
         logger.warn({ err: err.message }, "status webhooks: expiry failed; trying again"),
       );
+      await sweepDeleted().catch((err: Error) =>
+        logger.warn({ err: err.message }, "status webhooks: sweep of deleted endpoints failed; trying again"),
+      );
       await pause(Math.min(60_000, env.maxAgeMs / 10));
     }
   };
@@ -236,6 +245,7 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
 
   return {
     expire,
+    sweepDeleted,
     async close() {
       stopping = true;
       wake();
