@@ -152,4 +152,34 @@ describe("deleting an endpoint with a large backlog", () => {
     expect(await waiting(b)).toBe(0);
     expect(await waiting(kept)).toBe(100);
   });
+
+  it("never waits on rows another sweep holds: it drops the others and leaves those to it", async () => {
+    const doomed = await endpoint();
+    await record(doomed, 3000);
+    await deleteWebhookEndpoint(t.db, doomed, 0);
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => {
+      locked = r;
+    });
+    // Another sweep mid-chunk: its 1,000 rows locked until it commits.
+    const other = t.sql.begin(async (tx) => {
+      await tx`select id from status_webhook_changes order by id limit 1000 for update`;
+      locked();
+      await released;
+    });
+    await holding;
+    try {
+      const timedOut = new Promise<"blocked">((r) => setTimeout(() => r("blocked"), 3000).unref());
+      const swept = await Promise.race([sweepOrphanedStatusChanges(t.db, { chunk: 500 }), timedOut]);
+      expect(swept).toMatchObject({ count: 2000 });
+    } finally {
+      release();
+      await other;
+    }
+    expect(await waiting(doomed)).toBe(1000);
+  });
 });
