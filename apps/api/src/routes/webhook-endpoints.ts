@@ -102,8 +102,8 @@ const remove = createRoute({
   summary: "Delete an endpoint and the changes waiting for it",
   description:
     "Recording for it stops at once, and nothing more is sent to it (a POST under way finishes). Its batches and " +
-    "up to 5,000 of its waiting changes go in this request; a larger backlog is dropped by the workers in the " +
-    "background, in chunks, within a minute or so (a few minutes for millions). `whe_env` answers 409.",
+    "up to 5,000 of its waiting changes go in this request; the workers drop the rest in the background, in " +
+    "chunks, within a minute (a backlog of millions over several minutes). `whe_env` answers 409.",
   middleware: [requireScope("admin")] as const,
   request: params,
   responses: {
