@@ -5,17 +5,27 @@ import { z } from "zod";
 /**
  * A Standard Webhooks signing secret variable (`whsec_` + base64 of 24 to 64
  * bytes) as its key bytes; refused at boot with how to make one. Optional.
+ * Several, comma-separated, while the receiver changes secrets (a rotation):
+ * every POST then carries one signature per secret, so the receiver accepts
+ * it with the old secret or the new one, whichever it has at the moment.
  */
 export const webhookSecretSetting = () =>
   z
     .string()
     .transform((value, ctx) => {
-      try {
-        return parseWebhookSecret(value);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
+      const items = value.split(",").map((s) => s.trim());
+      const keys: Buffer[] = [];
+      for (const [i, item] of items.entries()) {
+        try {
+          keys.push(parseWebhookSecret(item));
+        } catch (err) {
+          // Which one, never the secret itself: the message ends up in logs.
+          const which = items.length > 1 ? `secret ${i + 1} of ${items.length} ` : "";
+          ctx.addIssue({ code: "custom", message: `${which}${(err as Error).message}` });
+          return z.NEVER;
+        }
       }
+      return keys;
     })
     .optional();
 
@@ -71,8 +81,8 @@ export interface ReliabilityEnv {
   reconcileIntervalMs: number;
   reconcileAfterMs: number;
   opsAlertWebhookUrl: string | null;
-  /** `OPS_ALERT_WEBHOOK_SECRET`'s key bytes; null (the default): alerts are not signed. */
-  opsAlertWebhookSecret: Buffer | null;
+  /** `OPS_ALERT_WEBHOOK_SECRET`'s key bytes, one per secret; null (the default): alerts are not signed. */
+  opsAlertWebhookSecret: Buffer[] | null;
   opsAlertGroupWaitMs: number;
   opsAlertIntervalMs: number;
 }

@@ -16,7 +16,27 @@ describe("worker OPS_ALERT_WEBHOOK_SECRET", () => {
   it("takes a Standard Webhooks secret, whsec_ + base64, as its key bytes", () => {
     const key = randomBytes(32);
     const env = loadWorkerEnv({ ...base, OPS_ALERT_WEBHOOK_SECRET: `whsec_${key.toString("base64")}` });
-    expect(env.reliability.opsAlertWebhookSecret?.equals(key)).toBe(true);
+    expect(env.reliability.opsAlertWebhookSecret).toEqual([key]);
+  });
+
+  it("takes several, comma-separated, in order (a rotation: one signature each)", () => {
+    const [next, old] = [randomBytes(32), randomBytes(24)];
+    const env = loadWorkerEnv({
+      ...base,
+      OPS_ALERT_WEBHOOK_SECRET: `whsec_${next.toString("base64")}, whsec_${old.toString("base64")}`,
+    });
+    expect(env.reliability.opsAlertWebhookSecret).toEqual([next, old]);
+  });
+
+  it("refuses a list with one malformed secret, saying which, not repeating it", () => {
+    const good = `whsec_${randomBytes(32).toString("base64")}`;
+    const message = configError({ ...base, OPS_ALERT_WEBHOOK_SECRET: `${good},not-a-secret-at-all` });
+    expect(message).toMatch(/- OPS_ALERT_WEBHOOK_SECRET: secret 2 of 2 must start with "whsec_"/);
+    expect(message).not.toContain("not-a-secret-at-all");
+    expect(message).not.toContain(good);
+    expect(configError({ ...base, OPS_ALERT_WEBHOOK_SECRET: `${good},` })).toMatch(
+      /- OPS_ALERT_WEBHOOK_SECRET: secret 2 of 2 must start with "whsec_"/,
+    );
   });
 
   it("refuses a malformed secret at start-up, saying how to make one and not repeating it", () => {

@@ -19,8 +19,8 @@ afterAll(() => {
   for (const r of redises) r.disconnect();
 });
 
-/** One dead notification recorded, its alert job id known, the module signing with `secret`. */
-async function alertsWithOneDeath(url: string, secret: string, clock: { now: number }) {
+/** One dead notification recorded, its alert job id known, the module signing with `secret` (or each of several). */
+async function alertsWithOneDeath(url: string, secret: string | string[], clock: { now: number }) {
   const redis = createRedis(testRedisUrl(), "worker");
   redises.push(redis);
   const prefix = testQueuePrefix();
@@ -30,7 +30,7 @@ async function alertsWithOneDeath(url: string, secret: string, clock: { now: num
     prefix,
     logger: createLogger({ level: "silent" }),
     webhookUrl: url,
-    webhookSecret: parseWebhookSecret(secret),
+    webhookSecret: [secret].flat().map(parseWebhookSecret),
     groupWaitMs: 10,
     intervalMs: 10,
     now: () => clock.now,
@@ -103,6 +103,20 @@ describe("signed ops alerts (OPS_ALERT_WEBHOOK_SECRET)", () => {
     // Still there: the retry sends it again (and fails again, the secrets still disagree).
     await expect(alerts.flush(jobId)).rejects.toThrow("answered 401");
     expect(receiver.deliveries).toHaveLength(2);
+  });
+
+  it("during a rotation (two secrets) a receiver holding either one verifies the alert", async () => {
+    const [next, old] = [newSecret(), newSecret()];
+    for (const held of [old, next]) {
+      const receiver = await startVerifyingReceiver(held);
+      closers.push(receiver.close);
+      const { alerts, jobId } = await alertsWithOneDeath(receiver.url, [next, old], { now: Date.now() });
+      await alerts.flush(jobId);
+      const [delivery] = receiver.deliveries as [Delivery];
+      expect(delivery.verified).toBe(true);
+      // One signature per secret, space-separated (Standard Webhooks).
+      expect(delivery.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]{43}= v1,[A-Za-z0-9+/]{43}=$/);
+    }
   });
 
   it("a retried alert keeps its webhook-id and body, signed again with the retry's time", async () => {

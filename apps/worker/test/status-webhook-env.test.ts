@@ -44,7 +44,14 @@ describe("worker STATUS_WEBHOOK_*", () => {
       WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true",
     }).statusWebhooks;
     expect(env.url).toBe(url);
-    expect(env.secret?.equals(key)).toBe(true);
+    expect(env.secret).toEqual([key]);
+    const old = randomBytes(24);
+    const rotating = loadWorkerEnv({
+      ...base,
+      STATUS_WEBHOOK_URL: url,
+      STATUS_WEBHOOK_SECRET: `whsec_${key.toString("base64")},whsec_${old.toString("base64")}`,
+    }).statusWebhooks;
+    expect(rotating.secret).toEqual([key, old]);
     expect(env.statuses).toEqual(["SENT", "DEAD"]);
     expect(env.maxAgeMs).toBe(72 * 3_600_000);
     expect(env.allowPrivateEndpoints).toBe(true);

@@ -78,12 +78,13 @@ export interface OpsAlertsOptions {
   logger: Logger;
   webhookUrl: string | null;
   /**
-   * Key bytes of `OPS_ALERT_WEBHOOK_SECRET`. Set: every POST carries
+   * Key bytes of `OPS_ALERT_WEBHOOK_SECRET` (several: one signature each,
+   * during a rotation). Set: every POST carries
    * Standard Webhooks headers, `webhook-id` being the alert job's id (the
    * same on every retry of the alert) and `webhook-timestamp` the attempt's
    * time. Default null: unsigned.
    */
-  webhookSecret?: Uint8Array | null;
+  webhookSecret?: Uint8Array | readonly Uint8Array[] | null;
   groupWaitMs: number;
   intervalMs: number;
   /** Schedules the alert job `jobId` to run after `delayMs` (idempotent per id). */

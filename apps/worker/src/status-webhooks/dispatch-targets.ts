@@ -41,7 +41,7 @@ export function watchDispatchTargets(deps: WorkerDeps, stopped: Promise<void>): 
         {
           id: ENV_WEBHOOK_ENDPOINT_ID,
           url: env.url,
-          keys: env.secret ? [env.secret] : null,
+          keys: env.secret,
           publicOnly: false,
         },
       ]

@@ -22,7 +22,8 @@ export const statusWebhookEnvShape = {
   STATUS_WEBHOOK_URL: z.url().optional(),
   /**
    * Signs every POST with Standard Webhooks headers, as `OPS_ALERT_WEBHOOK_SECRET`:
-   * `whsec_` + base64 of 24 to 64 random bytes. Required in production when
+   * `whsec_` + base64 of 24 to 64 random bytes; several, comma-separated,
+   * sign each POST once each (a rotation). Required in production when
    * `STATUS_WEBHOOK_URL` is set (an unsigned status could be forged).
    */
   STATUS_WEBHOOK_SECRET: webhookSecretSetting(),
@@ -70,8 +71,8 @@ export function refineStatusWebhookEnv(e: Record<string, unknown>, ctx: z.Refine
 export interface StatusWebhookEnv {
   /** Null: off. */
   url: string | null;
-  /** Key bytes of `STATUS_WEBHOOK_SECRET`; null: unsigned. */
-  secret: Buffer | null;
+  /** Key bytes of `STATUS_WEBHOOK_SECRET`, one per secret (several during a rotation); null: unsigned. */
+  secret: Buffer[] | null;
   statuses: NotificationStatus[];
   batchSize: number;
   concurrency: number;
