@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Herald, launchChromium, startHerald } from "../harness/index.ts";
-import { badge, bell, item, live, sendOrder, untilInAppSent } from "./inbox-kit-helpers.ts";
+import { type Herald, launchChromium, sendInAppOrder, startHerald } from "../harness/index.ts";
+import { badge, bell, item, live, untilInAppSent } from "./inbox-kit-helpers.ts";
 
 /**
  * @herald/inbox and @herald/inbox-react bundled into an app page on its own
@@ -85,7 +85,7 @@ afterAll(async () => {
   await herald?.close();
 });
 
-const send = (userId: string, orderId: string) => sendOrder(herald, userId, orderId);
+const send = (userId: string, orderId: string) => sendInAppOrder(herald, userId, orderId);
 const untilSent = (eventId: string) => untilInAppSent(herald, eventId);
 
 async function openApp(

@@ -1,8 +1,7 @@
 import { loadApiEnv, type RunningApi, startApi } from "@herald/api";
-import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Herald, openSse, type SseClient, startHerald } from "../harness/index.ts";
+import { type Herald, openSse, type SseClient, sendInAppOrder, startHerald } from "../harness/index.ts";
 
 let herald: Herald;
 let second: RunningApi;
@@ -44,16 +43,7 @@ async function connect(base: string, userId: string, token: string, lastEventId?
   return client;
 }
 
-async function order(userId: string, orderId: string) {
-  const res = await herald.call("POST", "/v1/events", {
-    type: "order_placed",
-    userId,
-    data: { ...catalog.order_placed.example, orderId },
-    channels: ["in_app"],
-  });
-  expect(res.status).toBe(202);
-  return res.body.eventId as string;
-}
+const order = (userId: string, orderId: string) => sendInAppOrder(herald, userId, orderId);
 
 const item = (e: { data: string }) => JSON.parse(e.data) as { id: string; title: string; sentAt: string };
 const notifications = (c: SseClient) => c.events.filter((e) => e.event === "notification");
