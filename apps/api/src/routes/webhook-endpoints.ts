@@ -224,12 +224,10 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
 
   app.openapi(deps.audit.route(remove, "webhook_endpoint.delete", { target }), async (c) => {
     const { endpointId } = c.req.valid("param");
-    await own(deps, endpointId, "deleted");
     // The view first: after the delete there is no backlog left to show.
-    const before = await getWebhookEndpoint(deps.db, endpointId);
-    const shown = before ? await view(before) : null;
+    const shown = await view(await own(deps, endpointId, "deleted"));
     const done = await deleteWebhookEndpoint(deps.db, endpointId);
-    if (!done || !shown) throw new HeraldError("not_found", "No such webhook endpoint.");
+    if (!done) throw new HeraldError("not_found", "No such webhook endpoint.");
     // droppedChanges: by this request; pendingDrop: more waited, left to the workers' sweep.
     const dropped = { droppedChanges: done.droppedChanges, pendingDrop: done.pendingDrop };
     noteAudit(c, { details: dropped });
