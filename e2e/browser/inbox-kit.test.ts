@@ -373,4 +373,35 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     expect((await herald.call("GET", "/v1/users/kit-prefs/preferences")).body.channels.sms).not.toBe(false);
     await tab.close();
   });
+
+  it("speaks German with locale de-AT: the bell, the feed and the preferences panel", async () => {
+    const tab = await openApp("kit-de", { prefs: "1", locale: "de-AT" });
+    await live(tab);
+    await tab.locator('.herald-inbox__bell[aria-label="Benachrichtigungen"]').waitFor();
+    await send("kit-de", "DE-1");
+    await tab.locator('.herald-inbox__bell[aria-label="Benachrichtigungen, 1 ungelesen"]').waitFor();
+    await bell(tab).click();
+    await tab.getByRole("dialog", { name: "Benachrichtigungen" }).waitFor();
+    await item(tab, "DE-1").getByRole("img", { name: "Ungelesen" }).waitFor();
+    await tab.getByRole("button", { name: "Alle als gelesen markieren" }).click();
+    await tab.locator('.herald-inbox__bell[aria-label="Benachrichtigungen"]').waitFor();
+    await tab.getByRole("button", { name: "Archivieren: Order DE-1 confirmed" }).click();
+    await tab.getByText("Sie sind auf dem neuesten Stand.").waitFor();
+    await tab.keyboard.press("Escape");
+    await tab.getByRole("dialog").waitFor({ state: "detached" });
+
+    const security = tab.getByRole("checkbox", { name: /^Sicherheit \(erforderlich\)/ });
+    await security.waitFor();
+    expect(await security.isDisabled()).toBe(true);
+    for (const legend of ["Kanäle", "Kategorien"]) await tab.getByRole("group", { name: legend }).waitFor();
+    await tab.route("**/preferences", (route) =>
+      route.request().method() === "PUT" ? route.abort("internetdisconnected") : route.continue(),
+    );
+    await tab.getByRole("checkbox", { name: "E-Mail" }).click();
+    await tab
+      .getByRole("alert")
+      .filter({ hasText: "Die Änderung konnte nicht gespeichert werden" })
+      .waitFor();
+    await tab.close();
+  });
 });

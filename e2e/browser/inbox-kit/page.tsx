@@ -11,6 +11,7 @@ const q = new URLSearchParams(location.search);
 const userId = q.get("user")!;
 const fixed = q.get("token");
 const counters = { tokenRequests: 0, seenSettled: 0 };
+const locale = q.get("locale") ?? undefined;
 
 const store = createInbox({
   baseUrl: q.get("api")!,
@@ -40,7 +41,7 @@ const observed = {
 Object.assign(globalThis, { inbox: store, counters });
 createRoot(document.getElementById("root")!).render(
   <>
-    <Inbox store={observed} />
-    {q.has("prefs") && <NotificationPreferences store={store} />}
+    <Inbox store={observed} locale={locale} />
+    {q.has("prefs") && <NotificationPreferences store={store} locale={locale} />}
   </>,
 );

@@ -1,4 +1,5 @@
 import type { InboxItem } from "@herald/inbox";
+import type { InboxLabels } from "./inbox-labels.ts";
 import { relativeTime } from "./relative-time.ts";
 
 export interface InboxFeedItemProps {
@@ -6,16 +7,26 @@ export interface InboxFeedItemProps {
   now: number;
   locale: string | undefined;
   actionLabel: string;
+  /** The unread dot's and the archive button's texts. */
+  labels: Pick<InboxLabels, "unread" | "archive" | "archiveItem">;
   onOpen(item: InboxItem): void;
   onArchive(item: InboxItem): void;
 }
 
 /** One row of the feed: the clickable message (marks it read), its link if it has one, and archive. */
-export function InboxFeedItem({ item, now, locale, actionLabel, onOpen, onArchive }: InboxFeedItemProps) {
+export function InboxFeedItem({
+  item,
+  now,
+  locale,
+  actionLabel,
+  labels,
+  onOpen,
+  onArchive,
+}: InboxFeedItemProps) {
   return (
     <li className="herald-inbox__item" data-id={item.id} data-read={String(item.read)}>
       <button type="button" className="herald-inbox__item-main" onClick={() => onOpen(item)}>
-        {!item.read && <span className="herald-inbox__dot" role="img" aria-label="Unread" />}
+        {!item.read && <span className="herald-inbox__dot" role="img" aria-label={labels.unread} />}
         <span className="herald-inbox__item-title">{item.title}</span>
         {item.body && <span className="herald-inbox__item-body">{item.body}</span>}
         <time
@@ -30,8 +41,8 @@ export function InboxFeedItem({ item, now, locale, actionLabel, onOpen, onArchiv
         <button
           type="button"
           className="herald-inbox__archive"
-          aria-label={`Archive: ${item.title}`}
-          title="Archive"
+          aria-label={labels.archiveItem(item.title)}
+          title={labels.archive}
           onClick={() => onArchive(item)}
         >
           ×

@@ -1,20 +1,26 @@
 import type { InboxItem, InboxStore } from "@herald/inbox";
-import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { InboxFeedItem } from "./inbox-feed-item.tsx";
+import { type InboxLabels, inboxLabels } from "./inbox-labels.ts";
 import { inboxStyles } from "./inbox-styles.ts";
 import { useInbox } from "./use-inbox.ts";
 
 export interface InboxProps {
   /** The store from `createInbox(...)`; the component never closes it. */
   store: InboxStore;
-  /** The popover's heading. Default "Notifications". */
+  /** The popover's heading. Default: `labels.title` ("Notifications"). */
   title?: string;
-  /** Shown when the feed is empty. Default "You're all caught up." */
+  /** Shown when the feed is empty. Default: `labels.emptyText` ("You're all caught up."). */
   emptyText?: string;
-  /** The text of an item's link (items with a `url`). Default "Open". */
+  /** The text of an item's link (items with a `url`). Default: `labels.actionLabel` ("Open"). */
   actionLabel?: string;
-  /** BCP 47 locale for times. Default: the browser's. */
+  /**
+   * BCP 47 locale for times and for the built-in labels (English and German:
+   * `de`, `de-AT`…). Default: the browser's for times, English labels.
+   */
   locale?: string;
+  /** Texts replacing the built-in ones of `locale`'s language (see {@link InboxLabels}). */
+  labels?: Partial<InboxLabels>;
   /** Mark the shown unseen items seen when the feed opens. Default true. */
   markSeenOnOpen?: boolean;
   /**
@@ -38,16 +44,19 @@ const MINUTE = 60_000;
  */
 export function Inbox({
   store,
-  title = "Notifications",
-  emptyText = "You're all caught up.",
-  actionLabel = "Open",
+  title,
+  emptyText,
+  actionLabel,
   locale,
+  labels,
   markSeenOnOpen = true,
   onItemClick,
   unstyled = false,
   className,
 }: InboxProps) {
   const state = useInbox(store);
+  const text = useMemo(() => inboxLabels(locale, labels), [locale, labels]);
+  const heading = title ?? text.title;
   const [open, setOpen] = useState(false);
   const [now, setNow] = useState(() => Date.now());
   const root = useRef<HTMLDivElement>(null);
@@ -105,7 +114,7 @@ export function Inbox({
     onItemClick?.(item);
   };
 
-  const label = unread === 0 ? title : `${title}, ${unread} unread`;
+  const label = unread === 0 ? heading : text.bellUnread(heading, unread);
   const empty = state.loaded && state.items.length === 0;
   return (
     <div
@@ -143,38 +152,38 @@ export function Inbox({
           ref={popover}
           id={popoverId}
           role="dialog"
-          aria-label={title}
+          aria-label={heading}
           tabIndex={-1}
           className="herald-inbox__popover"
         >
           <div className="herald-inbox__header">
-            <h2 className="herald-inbox__title">{title}</h2>
+            <h2 className="herald-inbox__title">{heading}</h2>
             <button
               type="button"
               className="herald-inbox__link-button"
               disabled={unread === 0}
               onClick={() => void store.markAllRead()}
             >
-              Mark all as read
+              {text.markAllRead}
             </button>
           </div>
           {state.error ? (
             <div className="herald-inbox__status" role="alert">
-              {state.error.kind === "action" ? "That change could not be saved." : state.error.message}{" "}
+              {state.error.kind === "action" ? text.actionFailed : state.error.message}{" "}
               {state.connection !== "closed" && (
                 <button
                   type="button"
                   className="herald-inbox__link-button"
                   onClick={() => void store.refresh()}
                 >
-                  Retry
+                  {text.retry}
                 </button>
               )}
             </div>
           ) : (
             state.connection === "reconnecting" && (
               <div className="herald-inbox__status" role="status">
-                Reconnecting…
+                {text.reconnecting}
               </div>
             )
           )}
@@ -185,7 +194,8 @@ export function Inbox({
                 item={item}
                 now={now}
                 locale={locale}
-                actionLabel={actionLabel}
+                actionLabel={actionLabel ?? text.actionLabel}
+                labels={text}
                 onOpen={openItem}
                 onArchive={(i) => {
                   // The row and its button go away: keep focus in the feed rather than lose it to the page.
@@ -195,15 +205,15 @@ export function Inbox({
               />
             ))}
           </ul>
-          {empty && !state.error && <p className="herald-inbox__empty">{emptyText}</p>}
+          {empty && !state.error && <p className="herald-inbox__empty">{emptyText ?? text.emptyText}</p>}
           {state.loading && (
             <p className="herald-inbox__status" role="status">
-              Loading…
+              {text.loading}
             </p>
           )}
           {state.hasMore && !state.loading && (
             <button type="button" className="herald-inbox__more" onClick={() => void store.loadMore()}>
-              Load more
+              {text.loadMore}
             </button>
           )}
         </div>

@@ -1,6 +1,7 @@
-import { CATEGORIES } from "@herald/domain";
+import { CATEGORIES, type Category } from "@herald/domain";
 import type { Channel, InboxStore, Preferences, PreferencesPatch } from "@herald/inbox";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { type InboxLabels, inboxLabels } from "./inbox-labels.ts";
 import { inboxStyles } from "./inbox-styles.ts";
 
 export interface PreferenceCategory {
@@ -14,29 +15,29 @@ export interface PreferenceCategory {
 export interface NotificationPreferencesProps {
   /** The store from `createInbox(...)`: its token (and `getToken`) opens the preferences too. */
   store: InboxStore;
-  /** The heading. Default "Notification preferences". */
+  /** The heading. Default: `labels.preferencesTitle` ("Notification preferences"). */
   title?: string;
   /** Categories shown, in order. Default: Herald's categories, required ones locked on. */
   categories?: PreferenceCategory[];
   /** Channels shown, in order. Default: email, SMS, push, in-app. */
   channels?: { id: Channel; label: string }[];
+  /** BCP 47 locale choosing the built-in labels (English, German). Default: English. */
+  locale?: string;
+  /** Texts replacing the built-in ones of `locale`'s language (see {@link InboxLabels}). */
+  labels?: Partial<InboxLabels>;
   /** Leave out the built-in stylesheet (`inboxStyles`). Default false. */
   unstyled?: boolean;
 }
 
-const DEFAULT_CATEGORIES: PreferenceCategory[] = Object.entries(CATEGORIES).map(([id, c]) => ({
-  id,
-  label: id.charAt(0).toUpperCase() + id.slice(1),
-  description: c.description,
-  required: c.required,
-}));
+function defaultCategories(labels: InboxLabels): PreferenceCategory[] {
+  return (Object.keys(CATEGORIES) as Category[]).map((id) => ({
+    id,
+    ...labels.categories[id],
+    required: CATEGORIES[id].required,
+  }));
+}
 
-const DEFAULT_CHANNELS: { id: Channel; label: string }[] = [
-  { id: "email", label: "Email" },
-  { id: "sms", label: "SMS" },
-  { id: "push", label: "Push" },
-  { id: "in_app", label: "In-app" },
-];
+const CHANNEL_ORDER: Channel[] = ["email", "sms", "push", "in_app"];
 
 /**
  * The signed-in user's own switches: channels, categories (required ones
@@ -45,13 +46,19 @@ const DEFAULT_CHANNELS: { id: Channel; label: string }[] = [
  */
 export function NotificationPreferences({
   store,
-  title = "Notification preferences",
-  categories = DEFAULT_CATEGORIES,
-  channels = DEFAULT_CHANNELS,
+  title,
+  categories,
+  channels,
+  locale,
+  labels,
   unstyled = false,
 }: NotificationPreferencesProps) {
+  const text = useMemo(() => inboxLabels(locale, labels), [locale, labels]);
+  const shownCategories = categories ?? defaultCategories(text);
+  const shownChannels = channels ?? CHANNEL_ORDER.map((id) => ({ id, label: text.channels[id] }));
   const [prefs, setPrefs] = useState<Preferences | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The failure, kept raw: its text follows the labels at render time.
+  const [error, setError] = useState<{ kind: "load" | "save"; message: string } | null>(null);
   const latest = useRef(0);
   const headingId = useId();
 
@@ -59,7 +66,7 @@ export function NotificationPreferences({
     let current = true;
     store.getPreferences().then(
       (p) => current && setPrefs(p),
-      (err: Error) => current && setError(`Your preferences could not be loaded: ${err.message}`),
+      (err: Error) => current && setError({ kind: "load", message: err.message }),
     );
     return () => {
       current = false;
@@ -79,7 +86,7 @@ export function NotificationPreferences({
     } catch (err) {
       if (mine !== latest.current) return;
       setPrefs(before);
-      setError(`That change could not be saved: ${(err as Error).message}`);
+      setError({ kind: "save", message: (err as Error).message });
     }
   };
 
@@ -107,19 +114,19 @@ export function NotificationPreferences({
         </style>
       )}
       <h2 id={headingId} className="herald-prefs__title">
-        {title}
+        {title ?? text.preferencesTitle}
       </h2>
       {error && (
         <p className="herald-prefs__error" role="alert">
-          {error}
+          {error.kind === "load" ? text.loadFailed(error.message) : text.saveFailed(error.message)}
         </p>
       )}
-      {prefs === null && error === null && <p role="status">Loading…</p>}
+      {prefs === null && error === null && <p role="status">{text.loading}</p>}
       {prefs && (
         <>
           <fieldset className="herald-prefs__group">
-            <legend>Channels</legend>
-            {channels.map((c) => (
+            <legend>{text.channelsLegend}</legend>
+            {shownChannels.map((c) => (
               <label key={c.id} className="herald-prefs__row">
                 <input
                   type="checkbox"
@@ -131,8 +138,8 @@ export function NotificationPreferences({
             ))}
           </fieldset>
           <fieldset className="herald-prefs__group">
-            <legend>Categories</legend>
-            {categories.map((c) => (
+            <legend>{text.categoriesLegend}</legend>
+            {shownCategories.map((c) => (
               <label key={c.id} className="herald-prefs__row" data-required={c.required ? "true" : undefined}>
                 <input
                   type="checkbox"
@@ -142,7 +149,7 @@ export function NotificationPreferences({
                 />
                 <span className="herald-prefs__label">
                   {c.label}
-                  {c.required && <span className="herald-prefs__required"> (required)</span>}
+                  {c.required && <span className="herald-prefs__required"> {text.required}</span>}
                   {c.description && <span className="herald-prefs__description">{c.description}</span>}
                 </span>
               </label>
@@ -160,8 +167,8 @@ export function NotificationPreferences({
               }
             />
             <span className="herald-prefs__label">
-              Unsubscribe from everything optional
-              <span className="herald-prefs__description">Required notifications still arrive.</span>
+              {text.unsubscribeAll}
+              <span className="herald-prefs__description">{text.unsubscribeAllHint}</span>
             </span>
           </label>
         </>

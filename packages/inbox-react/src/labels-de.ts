@@ -1,0 +1,36 @@
+import type { InboxLabels } from "./inbox-labels.ts";
+
+export const DE_LABELS: InboxLabels = {
+  title: "Benachrichtigungen",
+  bellUnread: (title, unread) => `${title}, ${unread} ungelesen`,
+  emptyText: "Sie sind auf dem neuesten Stand.",
+  actionLabel: "Öffnen",
+  markAllRead: "Alle als gelesen markieren",
+  retry: "Erneut versuchen",
+  reconnecting: "Verbindung wird wiederhergestellt…",
+  loading: "Wird geladen…",
+  loadMore: "Mehr laden",
+  actionFailed: "Die Änderung konnte nicht gespeichert werden.",
+  unread: "Ungelesen",
+  archive: "Archivieren",
+  archiveItem: (itemTitle) => `Archivieren: ${itemTitle}`,
+  preferencesTitle: "Benachrichtigungseinstellungen",
+  channelsLegend: "Kanäle",
+  categoriesLegend: "Kategorien",
+  required: "(erforderlich)",
+  unsubscribeAll: "Von allen optionalen Benachrichtigungen abmelden",
+  unsubscribeAllHint: "Erforderliche Benachrichtigungen erhalten Sie weiterhin.",
+  loadFailed: (message) => `Ihre Einstellungen konnten nicht geladen werden: ${message}`,
+  saveFailed: (message) => `Die Änderung konnte nicht gespeichert werden: ${message}`,
+  channels: { email: "E-Mail", sms: "SMS", push: "Push", in_app: "In der App" },
+  categories: {
+    security: {
+      label: "Sicherheit",
+      description: "Passwort-Zurücksetzungen, Anmeldewarnungen, Bestätigungscodes",
+    },
+    transactional: { label: "Transaktionen", description: "Bestellungen, Zahlungen, Kontoaktivität" },
+    marketing: { label: "Marketing", description: "Angebote und Newsletter" },
+    product: { label: "Produkt", description: "Produktneuigkeiten und Ankündigungen" },
+    social: { label: "Soziales", description: "Erwähnungen, Kommentare, neue Follower" },
+  },
+};
