@@ -1,10 +1,12 @@
 import { getNotification, getTimeline, listEventNotifications, type NotificationRow } from "@herald/db";
 import { eventually, startCommandFeed, testRedisUrl } from "@herald/testkit";
-import type { Job } from "bullmq";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { sendBatch } from "../src/channels/send-batch.ts";
 import { sendNotification } from "../src/channels/send-notification.ts";
 import { inFlightKey, inFlightRequests } from "../src/reliability/in-flight-requests.ts";
+import { reconcile } from "../src/reliability/reconcile.ts";
 import { acceptGroup } from "./accept-group.ts";
 import { useEmailFakes } from "./email-fakes.ts";
 import type { TestWorker } from "./test-worker.ts";
@@ -216,5 +218,52 @@ describe("a send batch taken over from a worker that died in its Resend batch re
       expect(sent?.detail).toMatchObject({ provider: "resend", pinned: true });
     }
     expect(await noteExists(w, retry)).toBe(0);
+  });
+});
+
+describe("a send batch BullMQ failed after it stalled past maxStalledCount", () => {
+  it("its rows, given jobs of their own by the reconciler, stay with the provider its dead runs noted", async () => {
+    const w = await fakes.start();
+    const { ids: eventIds } = await acceptGroup(w, [{ userId: "so-1" }, { userId: "so-2" }]);
+    const rows = await Promise.all(eventIds.map((id) => emailOf(w, id)));
+    const batchId = rows[0]!.sendJob!;
+    const ids = rows.map((n) => n.id);
+    await inFlightRequests(w.deps.redis, w.deps.env.queuePrefix)
+      .log(batchId)
+      .mark(ids, "resend", "batch-lost");
+    // What BullMQ does to a job whose worker died once too often: it fails it whatever attempts are left.
+    const taker = new Worker(w.deps.queues.get("email").name, null, {
+      connection: w.deps.redis,
+      prefix: w.deps.env.queuePrefix,
+    });
+    try {
+      const job = await taker.getNextJob("dead-worker");
+      expect(job?.id).toBe(batchId);
+      await job!.moveToFailed(new UnrecoverableError("job stalled more than allowable limit"), "dead-worker");
+    } finally {
+      await taker.close();
+    }
+    // Older than RECONCILE_AFTER_MS (5 min): the reconciler's to look after.
+    await w.deps.db.execute(
+      sql`update notifications set updated_at = now() - interval '10 minutes' where id in ${ids}`,
+    );
+
+    expect((await reconcile(w.deps)).requeuedNotifications).toBe(2);
+    const pinned = await Promise.all(ids.map((id) => getNotification(w.deps.db, id)));
+    expect(pinned.map((n) => [n?.status, n?.ambiguousProvider, n?.ambiguousBatchKey])).toEqual(
+      ids.map(() => ["QUEUED", "resend", "batch-lost"]),
+    );
+    expect(await noteExists(w, batchId)).toBe(0);
+
+    // The row's own job, a fresh one (not taken over), with Resend refusing for now: no failover to SMTP.
+    fakes.resend.failWith({ status: 503, times: 1 });
+    const n = pinned[0]!;
+    expect(await attempt(w, n, 0, 0)).toMatchObject({ provider: "resend", ambiguous: true });
+    expect(await attempt(w, n, 1, 0)).toEqual({ status: "SENT", provider: "resend" });
+    expect(fakes.smtp.received).toHaveLength(0);
+    expect(fakes.resend.received.map((r) => [r.status, r.idempotencyKey])).toEqual([
+      [503, "batch-lost"],
+      [200, "batch-lost"],
+    ]);
   });
 });

@@ -5,12 +5,56 @@ import type { WorkerDeps } from "../deps.ts";
 import { type InFlightLog, inFlightRequests } from "../reliability/in-flight-requests.ts";
 import type { CutOff } from "../reliability/put-back-mark.ts";
 
-const FOUND: Record<CutOff, string> = {
+/**
+ * Why notes were left: a run cut off (`CutOff`), or a batch job BullMQ
+ * failed after it stalled more than `maxStalledCount` times, whose rows the
+ * reconciler gives jobs of their own (under other ids: nothing would read
+ * the batch's notes again).
+ */
+export type LeftBy = CutOff | "stalled-out";
+
+const FOUND: Record<LeftBy, string> = {
   "taken-over":
     "job taken over from a worker that died mid-send: its notifications stay with the provider that may have them",
   "put-back":
     "job run again after a PostgreSQL outage cut its last run short: its notifications stay with the provider that may have them",
+  "stalled-out":
+    "send batch failed after stalling too often: its notifications, given jobs of their own, stay with the provider that may have them",
 };
+
+/**
+ * Records what runs of job `jobId` left noted in flight (of `only`, default
+ * all) as an ambiguous answer is recorded (`ambiguous_provider`, the batch
+ * request's key), then forgets those notes: the rows hold them. One HGETALL,
+ * and nothing more when nothing is noted. Returns the ids found.
+ */
+export async function pinLeftInFlight(
+  deps: WorkerDeps,
+  channel: Channel,
+  jobId: string,
+  why: LeftBy,
+  only?: ReadonlySet<string>,
+): Promise<string[]> {
+  const requests = inFlightRequests(deps.redis, deps.env.queuePrefix, { logger: deps.logger });
+  const left = [...(await requests.read(jobId))].filter(([id]) => !only || only.has(id));
+  if (left.length === 0) return [];
+  const records = left.map(([id, pin]) => ({ id, ...pin }));
+  const pinned = await recordAmbiguousProviders(deps.db, records);
+  const ids = records.map((r) => r.id);
+  deps.logger.warn(
+    {
+      jobId,
+      channel,
+      notificationIds: ids.slice(0, 20),
+      notes: ids.length,
+      pinned: pinned.size,
+      providers: [...new Set(records.map((r) => r.provider))],
+    },
+    FOUND[why],
+  );
+  await requests.forget(jobId, ids);
+  return ids;
+}
 
 /**
  * The log in which this run of a channel job notes its provider requests
@@ -36,25 +80,6 @@ export async function inFlightLogOf(
   cutOff: CutOff | null,
 ): Promise<InFlightLog | undefined> {
   if (!deps.senders[channel].notesInFlight || !job.id) return undefined;
-  const requests = inFlightRequests(deps.redis, deps.env.queuePrefix, { logger: deps.logger });
-  if (cutOff) {
-    const left = await requests.read(job.id);
-    if (left.size > 0) {
-      const records = [...left].map(([id, pin]) => ({ id, ...pin }));
-      const pinned = await recordAmbiguousProviders(deps.db, records);
-      deps.logger.warn(
-        {
-          jobId: job.id,
-          channel,
-          notificationIds: [...left.keys()].slice(0, 20),
-          notes: left.size,
-          pinned: pinned.size,
-          providers: [...new Set(records.map((r) => r.provider))],
-        },
-        FOUND[cutOff],
-      );
-      await requests.forget(job.id, [...left.keys()]);
-    }
-  }
-  return requests.log(job.id);
+  if (cutOff) await pinLeftInFlight(deps, channel, job.id, cutOff);
+  return inFlightRequests(deps.redis, deps.env.queuePrefix, { logger: deps.logger }).log(job.id);
 }

@@ -6,6 +6,7 @@ import {
 } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
 import { DEFAULT_JOB_OPTIONS, ensureJobRuns, reliabilityCountersKey } from "@herald/jobs";
+import { pinLeftInFlight } from "../channels/in-flight-log.ts";
 import { isRetryBatchId, retryBatchAttempt } from "../channels/retry-batch.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { sendOptions } from "../router/enqueue-sends.ts";
@@ -135,6 +136,10 @@ async function ensureSendJob(deps: WorkerDeps, n: NotificationRow): Promise<bool
   if (own.state === "unknown" && n.sendJob && batched) {
     const batch = await deps.queues.locate(n.channel, n.sendJob, priority);
     if (batch.state !== "unknown" && batch.state !== "completed" && batch.state !== "failed") return false;
+    // A batch BullMQ failed because its workers kept dying (past `maxStalledCount`) may have left a
+    // provider request noted under its id, which the row's own job would never read: pin the row now.
+    if (batch.state === "failed" && deps.senders[n.channel].notesInFlight)
+      await pinLeftInFlight(deps, n.channel, n.sendJob, "stalled-out", new Set([n.id]));
   }
   return ensureJobRuns(own.queue, n.id, addOwn, own.state);
 }
