@@ -75,4 +75,49 @@ describe("the catalog at load", () => {
   it("accepts `never` on a critical type: it says what the type already is", () => {
     expect(createCatalog([literal({ digest: { never: true } })]).list()).toHaveLength(1);
   });
+
+  it("refuses a translation for a channel the type lacks, a malformed tag, and one tag twice", () => {
+    const err = refusal(() =>
+      createCatalog([
+        literal({
+          translations: {
+            de: { sms: () => "Code", email: { subject: () => "x" } as never },
+            german: { sms: () => "Code" },
+            DE: { push: "Hallo" as never },
+          },
+        }),
+      ]),
+    );
+    expect(err.problems).toEqual([
+      "login_alert: translations.de.email: the type is not sent on email (its channels: sms)",
+      'login_alert: translations: "german" is not a BCP 47 language tag (like de or de-AT)',
+      "login_alert: translations: de and DE are the same language tag",
+      "login_alert: translations.DE.push: the type is not sent on push (its channels: sms)",
+    ]);
+  });
+
+  it("refuses a translated template that is not one, when it is declared", () => {
+    const err = refusal(() =>
+      defineNotification({
+        type: "receipt",
+        description: "A receipt",
+        category: "transactional",
+        priority: "normal",
+        schema,
+        example: { code: "x" },
+        templates: { sms: (d) => d.code, email: { subject: (d) => d.code, component: () => null as never } },
+        translations: { "fr-CA": { sms: "Reçu" as never, email: { subject: () => "Reçu" } as never } },
+      }),
+    );
+    expect(err.problems).toEqual([
+      "receipt: translations.fr-CA.sms must be a function of (data, ctx)",
+      "receipt: translations.fr-CA.email needs component as functions",
+    ]);
+  });
+
+  it("loads the starter catalog's German translations", () => {
+    expect(listNotificationTypes().map((d) => Object.keys(d.translations ?? {}))).toEqual(
+      listNotificationTypes().map(() => ["de"]),
+    );
+  });
 });

@@ -10,6 +10,12 @@ export interface RenderContext {
   userId: string;
   /** BCP 47 locale for numbers and dates. Default `en-US`. */
   locale: string;
+  /**
+   * The language the templates being rendered are written in (`de`), set by
+   * `renderNotification` and `renderDigest`: the e-mail frame's strings and
+   * its `<html lang>` follow it. Absent: the locale's language.
+   */
+  language?: string;
   /** IANA time zone for dates. Default `UTC`. */
   timezone: string;
   /** Free-form recipient properties (name, plan…). */
@@ -48,7 +54,15 @@ export interface NotificationType<S extends z.ZodType = z.ZodType> {
   /** Default priority; an event may override it. */
   priority: Priority;
   schema: S;
+  /** The default templates, in English: what a recipient gets when no translation fits their locale. */
   templates: ChannelTemplates<z.infer<S>>;
+  /**
+   * Translations by BCP 47 language tag (`de`, `de-AT`), each any subset of
+   * the type's channels, on the same data. A recipient's locale picks the
+   * exact tag, else its language, else the defaults; a channel the chosen
+   * translation lacks uses the default's. Default: none.
+   */
+  translations?: Record<string, ChannelTemplates<z.infer<S>>>;
   /** Sample data: used by the dashboard's preview and by tests. Must match `schema`. */
   example: z.infer<S>;
   /** E-mail open and click tracking. Default: on. */

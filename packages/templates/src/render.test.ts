@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { catalog, channelsOf, listNotificationTypes, renderContext, renderNotification } from "./index.ts";
 
 const ctx = renderContext({ userId: "u_1", locale: "de-DE", unsubscribeUrl: "https://h.example/u/tok" });
+const english = renderContext({ userId: "u_1", locale: "en-GB" });
 
 describe("catalog", () => {
   it("has the starter types with SPEC's categories, priorities and channels", () => {
@@ -48,18 +49,20 @@ describe("renderNotification", () => {
       total: 12,
     };
     const three = { ...one, items: [{ name: "Book", quantity: 3, price: 12 }], total: 36 };
-    const body = async (data: unknown) => {
-      const out = await renderNotification(catalog.order_placed, "in_app", data, ctx);
+    const body = async (data: unknown, c = english) => {
+      const out = await renderNotification(catalog.order_placed, "in_app", data, c);
       return out.channel === "in_app" ? out.body : "";
     };
     expect(await body(one)).toMatch(/^1 item, /);
     expect(await body(three)).toMatch(/^3 items, /);
+    expect(await body(one, ctx)).toMatch(/^1 Artikel, insgesamt /);
+    expect(await body(three, ctx)).toMatch(/^3 Artikel, insgesamt /);
   });
 
   it("renders e-mail as HTML and plain text with the locale's money format", async () => {
     const out = await renderNotification(catalog.order_placed, "email", catalog.order_placed.example, ctx);
     if (out.channel !== "email") throw new Error("expected email");
-    expect(out.subject).toBe("Order A-1042 confirmed");
+    expect(out.subject).toBe("Bestellung A-1042 bestätigt");
     expect(out.html).toContain("<!DOCTYPE html");
     expect(out.html).toContain("Linen shirt");
     expect(out.html).toContain("https://h.example/u/tok");

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 
 import { z } from "zod";
-import { defineNotification } from "../define-notification.ts";
+import { type ChannelTemplates, defineNotification } from "../define-notification.ts";
 import { Button, Heading, Text } from "../email/components.ts";
 import { button, heading, Layout, paragraph } from "../email/layout.tsx";
 import { linkUrl } from "../link-url.ts";
@@ -10,6 +10,59 @@ const schema = z.object({
   resetUrl: linkUrl(),
   expiresInMinutes: z.number().int().positive(),
 });
+
+type PasswordReset = z.infer<typeof schema>;
+
+/** The words of one language; the markup is shared (`templatesIn`). */
+interface Words {
+  subject: string;
+  expires: (minutes: number) => string;
+  asked: (brandName: string, minutes: number) => string;
+  choose: string;
+  notYou: string;
+  sms: (brandName: string, minutes: number, url: string) => string;
+}
+
+const en: Words = {
+  subject: "Reset your password",
+  expires: (m) => `This link expires in ${m} minutes`,
+  asked: (brand, m) =>
+    `Someone asked to reset the password of your ${brand} account. If it was you, use the button below. The link expires in ${m} minutes.`,
+  choose: "Choose a new password",
+  notYou: "If you did not ask for this, ignore this e-mail: your password stays as it is.",
+  sms: (brand, m, url) => `${brand}: reset your password within ${m} min: ${url}`,
+};
+
+const de: Words = {
+  subject: "Setzen Sie Ihr Passwort zurück",
+  expires: (m) => `Dieser Link ist ${m} Minuten lang gültig`,
+  asked: (brand, m) =>
+    `Jemand hat angefordert, das Passwort Ihres Kontos bei ${brand} zurückzusetzen. Wenn Sie das waren, verwenden Sie die Schaltfläche unten. Der Link ist ${m} Minuten lang gültig.`,
+  choose: "Neues Passwort festlegen",
+  notYou:
+    "Wenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren: Ihr Passwort bleibt unverändert.",
+  sms: (brand, m, url) => `${brand}: Setzen Sie Ihr Passwort innerhalb von ${m} Min. zurück: ${url}`,
+};
+
+function templatesIn(w: Words): ChannelTemplates<PasswordReset> {
+  return {
+    email: {
+      subject: () => w.subject,
+      preview: (d) => w.expires(d.expiresInMinutes),
+      component: ({ data: d, ctx }) => (
+        <Layout ctx={ctx} preview={w.subject}>
+          <Heading style={heading}>{w.subject}</Heading>
+          <Text style={paragraph}>{w.asked(ctx.brandName, d.expiresInMinutes)}</Text>
+          <Button href={d.resetUrl} style={button}>
+            {w.choose}
+          </Button>
+          <Text style={{ ...paragraph, marginTop: "24px" }}>{w.notYou}</Text>
+        </Layout>
+      ),
+    },
+    sms: (d, ctx) => w.sms(ctx.brandName, d.expiresInMinutes, d.resetUrl),
+  };
+}
 
 export const passwordReset = defineNotification({
   type: "password_reset",
@@ -20,26 +73,6 @@ export const passwordReset = defineNotification({
   example: { resetUrl: "https://app.example.com/reset?token=demo", expiresInMinutes: 30 },
   // Security mail: no tracking pixel, no rewritten links.
   tracking: { opens: false, clicks: false },
-  templates: {
-    email: {
-      subject: () => "Reset your password",
-      preview: (d) => `This link expires in ${d.expiresInMinutes} minutes`,
-      component: ({ data: d, ctx }) => (
-        <Layout ctx={ctx} preview="Reset your password">
-          <Heading style={heading}>Reset your password</Heading>
-          <Text style={paragraph}>
-            Someone asked to reset the password of your {ctx.brandName} account. If it was you, use the button
-            below. The link expires in {d.expiresInMinutes} minutes.
-          </Text>
-          <Button href={d.resetUrl} style={button}>
-            Choose a new password
-          </Button>
-          <Text style={{ ...paragraph, marginTop: "24px" }}>
-            If you did not ask for this, ignore this e-mail: your password stays as it is.
-          </Text>
-        </Layout>
-      ),
-    },
-    sms: (d, ctx) => `${ctx.brandName}: reset your password within ${d.expiresInMinutes} min: ${d.resetUrl}`,
-  },
+  templates: templatesIn(en),
+  translations: { de: templatesIn(de) },
 });

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 
 import { z } from "zod";
-import { defineNotification } from "../define-notification.ts";
+import { type ChannelTemplates, defineNotification } from "../define-notification.ts";
 import { Button, Heading, Text } from "../email/components.ts";
 import { button, heading, Layout, paragraph } from "../email/layout.tsx";
 import { money } from "../format.ts";
@@ -16,6 +16,75 @@ const schema = z.object({
   retryUrl: linkUrl().optional(),
 });
 
+type PaymentFailed = z.infer<typeof schema>;
+
+/** The words of one language; the markup is shared (`templatesIn`). */
+interface Words {
+  subject: (amount: string) => string;
+  preview: (reason: string) => string;
+  heading: string;
+  declined: (amount: string, reason: string) => string;
+  update: string;
+  updateInSettings: string;
+  title: string;
+  inApp: (amount: string, reason: string) => string;
+}
+
+const en: Words = {
+  subject: (amount) => `Your payment of ${amount} failed`,
+  preview: (reason) => `Payment failed: ${reason}`,
+  heading: "We could not take your payment",
+  declined: (amount, reason) => `Your payment of ${amount} did not go through: ${reason}.`,
+  update: "Update payment method",
+  updateInSettings: "Please update your payment method in your account settings.",
+  title: "Payment failed",
+  inApp: (amount, reason) => `Your payment of ${amount} failed: ${reason}.`,
+};
+
+const de: Words = {
+  subject: (amount) => `Ihre Zahlung über ${amount} ist fehlgeschlagen`,
+  preview: (reason) => `Zahlung fehlgeschlagen: ${reason}`,
+  heading: "Wir konnten Ihre Zahlung nicht einziehen",
+  declined: (amount, reason) => `Ihre Zahlung über ${amount} wurde nicht ausgeführt: ${reason}.`,
+  update: "Zahlungsmethode aktualisieren",
+  updateInSettings: "Bitte aktualisieren Sie Ihre Zahlungsmethode in Ihren Kontoeinstellungen.",
+  title: "Zahlung fehlgeschlagen",
+  inApp: (amount, reason) => `Ihre Zahlung über ${amount} ist fehlgeschlagen: ${reason}.`,
+};
+
+function templatesIn(w: Words): ChannelTemplates<PaymentFailed> {
+  return {
+    email: {
+      subject: (d, ctx) => w.subject(money(d.amount, d.currency, ctx.locale)),
+      // The reason is the caller's text, in whatever language they wrote it.
+      preview: (d) => d.reason,
+      component: ({ data: d, ctx }) => (
+        <Layout ctx={ctx} preview={w.preview(d.reason)}>
+          <Heading style={heading}>{w.heading}</Heading>
+          <Text style={paragraph}>{w.declined(money(d.amount, d.currency, ctx.locale), d.reason)}</Text>
+          {d.retryUrl ? (
+            <Button href={d.retryUrl} style={button}>
+              {w.update}
+            </Button>
+          ) : (
+            <Text style={paragraph}>{w.updateInSettings}</Text>
+          )}
+        </Layout>
+      ),
+    },
+    push: (d, ctx) => ({
+      title: w.title,
+      body: `${money(d.amount, d.currency, ctx.locale)}: ${d.reason}`,
+      ...(d.retryUrl ? { url: d.retryUrl } : {}),
+    }),
+    in_app: (d, ctx) => ({
+      title: w.title,
+      body: w.inApp(money(d.amount, d.currency, ctx.locale), d.reason),
+      ...(d.retryUrl ? { url: d.retryUrl } : {}),
+    }),
+  };
+}
+
 export const paymentFailed = defineNotification({
   type: "payment_failed",
   description: "A payment was declined; asks the user to update their payment method.",
@@ -28,35 +97,6 @@ export const paymentFailed = defineNotification({
     reason: "Card declined",
     retryUrl: "https://app.example.com/billing",
   },
-  templates: {
-    email: {
-      subject: (d, ctx) => `Your payment of ${money(d.amount, d.currency, ctx.locale)} failed`,
-      preview: (d) => d.reason,
-      component: ({ data: d, ctx }) => (
-        <Layout ctx={ctx} preview={`Payment failed: ${d.reason}`}>
-          <Heading style={heading}>We could not take your payment</Heading>
-          <Text style={paragraph}>
-            Your payment of {money(d.amount, d.currency, ctx.locale)} did not go through: {d.reason}.
-          </Text>
-          {d.retryUrl ? (
-            <Button href={d.retryUrl} style={button}>
-              Update payment method
-            </Button>
-          ) : (
-            <Text style={paragraph}>Please update your payment method in your account settings.</Text>
-          )}
-        </Layout>
-      ),
-    },
-    push: (d, ctx) => ({
-      title: "Payment failed",
-      body: `${money(d.amount, d.currency, ctx.locale)}: ${d.reason}`,
-      ...(d.retryUrl ? { url: d.retryUrl } : {}),
-    }),
-    in_app: (d, ctx) => ({
-      title: "Payment failed",
-      body: `Your payment of ${money(d.amount, d.currency, ctx.locale)} failed: ${d.reason}.`,
-      ...(d.retryUrl ? { url: d.retryUrl } : {}),
-    }),
-  },
+  templates: templatesIn(en),
+  translations: { de: templatesIn(de) },
 });

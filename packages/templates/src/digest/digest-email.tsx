@@ -3,6 +3,7 @@
 import type { RenderContext } from "../define-notification.ts";
 import { Heading, Hr, Link, Section, Text } from "../email/components.ts";
 import { heading, Layout, paragraph } from "../email/layout.tsx";
+import type { FrameMessages } from "../i18n/messages.ts";
 import { type DigestEntry, digestItemCount } from "./summarize.ts";
 
 const itemTitle = { ...paragraph, color: "#111827", fontWeight: 600, margin: "0 0 4px" };
@@ -14,10 +15,13 @@ export function DigestEmail({
   entries,
   title,
   ctx,
+  messages,
 }: {
   entries: DigestEntry[];
   title: string;
   ctx: RenderContext;
+  /** The digest's own words, in `ctx.language`. */
+  messages: FrameMessages;
 }) {
   const time = new Intl.DateTimeFormat(ctx.locale, {
     timeZone: ctx.timezone,
@@ -28,7 +32,7 @@ export function DigestEmail({
   return (
     <Layout ctx={ctx} preview={entries.map((e) => e.title).join(" · ")}>
       <Heading style={heading}>{title}</Heading>
-      <Text style={paragraph}>{total === 1 ? "One update" : `${total} updates`} you have not seen yet.</Text>
+      <Text style={paragraph}>{messages.digestUnseen(total)}</Text>
       {entries.map((e, i) => (
         <Section key={e.id ?? e.title} style={{ margin: "0 0 8px" }}>
           {i > 0 ? <Hr style={{ borderColor: "#f3f4f6", margin: "8px 0 12px" }} /> : null}

@@ -59,4 +59,53 @@ describe("digest templates", () => {
       ),
     ).toEqual({ title: "S", body: "P" });
   });
+
+  it("writes its own words in German for a German recipient, and says so", async () => {
+    const de = renderContext({
+      userId: "u1",
+      locale: "de-AT",
+      unsubscribeUrl: "https://h.example/unsubscribe/tok",
+    });
+    const entries = [{ title: "A" }, { title: "B" }];
+    const mail = await renderDigest("email", entries, "weekly", de);
+    if (mail.channel !== "email") throw new Error("expected email");
+    expect(mail.subject).toBe("Ihre wöchentliche Übersicht: 2 Neuigkeiten");
+    expect(mail.language).toBe("de");
+    expect(mail.html).toContain('lang="de"');
+    expect(mail.text).toContain("2 Neuigkeiten, die Sie noch nicht gesehen haben.");
+    expect(mail.text).toContain("Sie erhalten diese E-Mail, weil Sie ein Konto bei Herald haben.");
+    expect(mail.html).toContain(">Abbestellen</a>");
+    const one = await renderDigest("email", [{ title: "A" }], "daily", de);
+    expect(one.channel === "email" && one.text).toContain(
+      "Eine Neuigkeit, die Sie noch nicht gesehen haben.",
+    );
+    expect(await renderDigest("in_app", [{ title: "A" }], "daily", de)).toEqual({
+      channel: "in_app",
+      title: "Ihre tägliche Übersicht: 1 Neuigkeit",
+      body: "A",
+      language: "de",
+    });
+    expect(await renderDigest("sms", entries, "daily", de)).toEqual({
+      channel: "sms",
+      text: "Herald: Ihre tägliche Übersicht, 2 Neuigkeiten: A · B",
+      language: "de",
+    });
+  });
+
+  it("falls back to English for a language without a dictionary", async () => {
+    const fr = renderContext({ userId: "u1", locale: "fr-FR" });
+    expect(await renderDigest("push", [{ title: "A" }], "daily", fr)).toEqual({
+      channel: "push",
+      title: "Your daily digest: 1 update",
+      body: "A",
+    });
+  });
+
+  it("summarises an item in the translation the digest's locale picks", () => {
+    const order = catalog.order_placed;
+    const de = renderContext({ userId: "u1", locale: "de-DE" });
+    expect(summarizeNotification(order, order.example, { channel: "sms", text: "x" }, de).title).toBe(
+      "Bestellung A-1042 bestätigt",
+    );
+  });
 });

@@ -3,6 +3,8 @@ import { render } from "@react-email/render";
 import { createElement } from "react";
 import type { RenderContext } from "../define-notification.ts";
 import { htmlToPlainText } from "../email/plain-text.ts";
+import { DEFAULT_LANGUAGE } from "../i18n/language-tag.ts";
+import { messagesFor } from "../i18n/messages.ts";
 import { DigestEmail } from "./digest-email.tsx";
 import { cut, type DigestEntry, digestItemCount } from "./summarize.ts";
 
@@ -12,6 +14,8 @@ export type DigestPeriod = "daily" | "weekly";
  * Renders the one message of a digest window on `channel`: an e-mail listing
  * every entry (react-email), or a short summary for SMS, push and in-app.
  * The count ("3 updates") is of items, a collapsed entry counting each of its own.
+ * Its own words are in the recipient's language where Herald has a dictionary
+ * for it (`messagesFor`), else English; the entries are as summarized.
  */
 export async function renderDigest(
   channel: Channel,
@@ -20,26 +24,35 @@ export async function renderDigest(
   ctx: RenderContext,
 ): Promise<RenderedContent> {
   if (entries.length === 0) throw new Error("a digest needs at least one entry");
-  const title = period === "weekly" ? "Your weekly digest" : "Your daily digest";
+  const { language, messages: t } = messagesFor(ctx.locale);
+  const title = t.digestTitle(period);
   const total = digestItemCount(entries);
-  const count = total === 1 ? "1 update" : `${total} updates`;
+  const count = t.digestCount(total);
   const titles = entries.map((e) => e.title).join(" · ");
+  const tag = language === DEFAULT_LANGUAGE ? {} : { language };
   switch (channel) {
     case "email": {
-      const html = await render(createElement(DigestEmail, { entries, title, ctx }));
+      const html = await render(
+        createElement(DigestEmail, { entries, title, ctx: { ...ctx, language }, messages: t }),
+      );
       return {
         channel,
         subject: `${title}: ${count}`,
         html,
         text: htmlToPlainText(html),
         preview: cut(titles, 120),
+        ...tag,
       };
     }
     case "sms":
-      return { channel, text: cut(`${ctx.brandName} ${title.toLowerCase()}, ${count}: ${titles}`, 320) };
+      return {
+        channel,
+        text: cut(`${t.digestSms(ctx.brandName, period)}, ${count}: ${titles}`, 320),
+        ...tag,
+      };
     case "push":
-      return { channel, title: `${title}: ${count}`, body: cut(titles, 140) };
+      return { channel, title: `${title}: ${count}`, body: cut(titles, 140), ...tag };
     case "in_app":
-      return { channel, title: `${title}: ${count}`, body: cut(titles, 500) };
+      return { channel, title: `${title}: ${count}`, body: cut(titles, 500), ...tag };
   }
 }

@@ -1,5 +1,6 @@
 import type { RenderedContent } from "@herald/domain";
 import type { NotificationType, RenderContext } from "../define-notification.ts";
+import { resolveTemplates } from "../i18n/resolve-templates.ts";
 import type { DigestSummary } from "./digest-rules.ts";
 
 /** One line of a digest. */
@@ -51,8 +52,9 @@ function ownSummary(def: NotificationType, data: unknown, ctx: RenderContext): D
 /**
  * A short title/body/link for one digest item: the type's digest summary
  * (`digest.summary`) of the item's data, else its in-app or push template
- * (short by design); without them, when they throw, or when the type left
- * the catalog, the content stored on the item.
+ * (short by design) in the translation the digest's locale picks; without
+ * them, when they throw, or when the type left the catalog, the content
+ * stored on the item.
  */
 export function summarizeNotification(
   def: NotificationType | undefined,
@@ -70,7 +72,8 @@ export function summarizeNotification(
   if (def && data !== null && data !== undefined) {
     const own = ownSummary(def, data, ctx);
     if (own) return withAt(own);
-    const short = def.templates.in_app ?? def.templates.push;
+    const { templates } = resolveTemplates(def, ctx.locale);
+    const short = templates.in_app ?? templates.push;
     if (short) {
       try {
         return withAt(short(data, ctx));

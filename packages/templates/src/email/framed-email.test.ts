@@ -27,14 +27,22 @@ for (const locale of ["en-US", "de-DE", "fr", "ja-JP"])
 describe("renderFramedEmail", () => {
   it("gives what rendering the whole tree gives, for every catalog e-mail, locale, brand and unsubscribe link", () => {
     let compared = 0;
-    for (const def of Object.values(catalog)) {
-      const component = def.templates.email?.component as EmailTemplate<unknown>["component"] | undefined;
-      if (!component) continue;
-      for (const ctx of contexts) {
+    // Each type's default e-mail, and its translations' with the language renderNotification sets.
+    const emails = Object.values(catalog).flatMap((def) =>
+      [[undefined, def.templates] as const, ...Object.entries(def.translations ?? {})].flatMap(
+        ([language, t]) =>
+          t.email
+            ? [{ def, language, component: t.email.component as EmailTemplate<unknown>["component"] }]
+            : [],
+      ),
+    );
+    for (const { def, language, component } of emails) {
+      for (const base of contexts) {
+        const ctx = language === undefined ? base : { ...base, language };
         const props = { data: def.example, ctx };
         const framed = renderFramedEmail(component, props);
         const html = whole(component, props);
-        const what = `${def.type} ${ctx.locale} ${ctx.brandName} ${ctx.unsubscribeUrl}`;
+        const what = `${def.type} ${language} ${ctx.locale} ${ctx.brandName} ${ctx.unsubscribeUrl}`;
         expect(framed?.html, what).toBe(html);
         // The text read on from the frame head's state: there for every catalog e-mail, and the whole's.
         expect(framed?.text, what).toBeDefined();
@@ -42,7 +50,7 @@ describe("renderFramedEmail", () => {
         compared++;
       }
     }
-    expect(compared).toBeGreaterThanOrEqual(4 * contexts.length);
+    expect(compared).toBeGreaterThanOrEqual(8 * contexts.length);
   });
 
   it("handles previews of any length and content, and content of any kind, as the whole render does", () => {

@@ -32,7 +32,7 @@ const BODY_ELEMENT = `<i data-herald-frame="${BODY_MARK}"></i>`;
 const TITLE_END = "</title>";
 /** Elements React may hoist to `<head>` when it renders a whole document: a body with them is rendered whole. */
 const HOISTABLE = /<(?:title|meta|link|style|script|base)\b/i;
-/** Frames kept: one per locale, brand name and unsubscribe link or not; a deployment has a handful. */
+/** Frames kept: one per locale, language, brand name and unsubscribe link or not; a deployment has a handful. */
 const MAX_SHELLS = 256;
 
 const shells = new Map<string, Shell | null>();
@@ -119,6 +119,7 @@ function buildShell(frame: LayoutFrame): Shell | null {
         {
           ctx: {
             locale: frame.locale,
+            ...(frame.language !== undefined ? { language: frame.language } : {}),
             brandName: frame.brandName,
             ...(hasUrl ? { unsubscribeUrl: URL_MARK } : {}),
           },
@@ -135,7 +136,7 @@ function buildShell(frame: LayoutFrame): Shell | null {
 }
 
 function shellFor(frame: LayoutFrame): Shell | null {
-  const key = `${frame.locale}\u0000${frame.brandName}\u0000${frame.unsubscribeUrl ? 1 : 0}`;
+  const key = `${frame.locale}\u0000${frame.language ?? ""}\u0000${frame.brandName}\u0000${frame.unsubscribeUrl ? 1 : 0}`;
   let shell = shells.get(key);
   if (shell === undefined) {
     if (shells.size >= MAX_SHELLS) shells.clear();

@@ -2,6 +2,7 @@
 // Compiled by whichever workspace imports it (tsx or vitest); the pragma keeps JSX independent of that tsconfig.
 import type { ReactNode } from "react";
 import type { RenderContext } from "../define-notification.ts";
+import { messagesFor } from "../i18n/messages.ts";
 import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "./components.ts";
 
 const page = {
@@ -26,11 +27,16 @@ const footer = { color: "#6b7280", fontSize: "12px", lineHeight: "18px" };
 
 /**
  * What the frame may depend on. Nothing else of the render context reaches
- * it, so that it can be rendered once per locale and brand (`renderFramedEmail`).
+ * it, so that it can be rendered once per locale, language and brand (`renderFramedEmail`).
  */
-export type LayoutFrame = Pick<RenderContext, "locale" | "brandName" | "unsubscribeUrl">;
+export type LayoutFrame = Pick<RenderContext, "locale" | "language" | "brandName" | "unsubscribeUrl">;
 
-/** The frame every Herald e-mail shares: brand line, card, footer with the unsubscribe link when allowed. */
+/**
+ * The frame every Herald e-mail shares: brand line, card, footer with the
+ * unsubscribe link when allowed. Its words and `<html lang>` follow the
+ * content's language (`ctx.language`, else the locale's), the words in
+ * English where there is no dictionary for it (`messagesFor`).
+ */
 export function Layout({
   ctx,
   preview,
@@ -40,8 +46,10 @@ export function Layout({
   preview: string;
   children?: ReactNode;
 }) {
+  const language = ctx.language ?? ctx.locale.split("-")[0] ?? "en";
+  const t = messagesFor(language).messages;
   return (
-    <Html lang={ctx.locale.split("-")[0] ?? "en"}>
+    <Html lang={language}>
       <Head />
       <Preview>{preview}</Preview>
       <Body style={page}>
@@ -51,12 +59,12 @@ export function Layout({
           <Hr style={{ borderColor: "#e5e7eb", margin: "32px 0 16px" }} />
           <Section>
             <Text style={footer}>
-              You receive this e-mail because you have an account with {ctx.brandName}.
+              {t.footer(ctx.brandName)}
               {ctx.unsubscribeUrl ? (
                 <>
                   {" "}
                   <Link href={ctx.unsubscribeUrl} style={{ color: "#6b7280", textDecoration: "underline" }}>
-                    Unsubscribe
+                    {t.unsubscribe}
                   </Link>
                 </>
               ) : null}

@@ -1,0 +1,53 @@
+import type { DigestPeriod } from "../digest/render-digest.ts";
+import { DEFAULT_LANGUAGE, fallbackChain } from "./language-tag.ts";
+import { de } from "./messages-de.ts";
+import { en } from "./messages-en.ts";
+
+/**
+ * The fixed strings Herald writes itself, around or instead of a type's
+ * templates: the e-mail frame's footer and the digests. One dictionary per
+ * language; a language without one gets English.
+ */
+export interface FrameMessages {
+  /** The footer's sentence: why the recipient gets the e-mail. */
+  footer: (brandName: string) => string;
+  /** The footer's unsubscribe link text. */
+  unsubscribe: string;
+  /** A digest's heading and the start of its subject and titles. */
+  digestTitle: (period: DigestPeriod) => string;
+  /** The count in a digest's subject and titles: "3 updates". */
+  digestCount: (total: number) => string;
+  /** The digest e-mail's line under its heading. */
+  digestUnseen: (total: number) => string;
+  /** How a digest SMS starts, before its count. */
+  digestSms: (brandName: string, period: DigestPeriod) => string;
+}
+
+/** Every dictionary, by lower-case language tag. Adding a language = one file and one line here. */
+const DICTIONARIES = new Map<string, FrameMessages>([
+  ["en", en],
+  ["de", de],
+]);
+
+/** The languages the fixed strings are written in. */
+export const messageLanguages = (): string[] => [...DICTIONARIES.keys()];
+
+// Resolved once per distinct tag: a frame or digest render costs one lookup.
+const resolved = new Map<string, { language: string; messages: FrameMessages }>();
+const MAX_RESOLVED = 1000;
+
+/**
+ * The dictionary for `locale` (`de-AT` → `de`) and its language, English
+ * when there is none for it.
+ */
+export function messagesFor(locale: string): { language: string; messages: FrameMessages } {
+  let hit = resolved.get(locale);
+  if (hit === undefined) {
+    const language = fallbackChain(locale).find((tag) => DICTIONARIES.has(tag)) ?? DEFAULT_LANGUAGE;
+    hit = { language, messages: DICTIONARIES.get(language)! };
+    // Locales come from recipients' records: a bound keeps odd ones from growing the map forever.
+    if (resolved.size >= MAX_RESOLVED) resolved.clear();
+    resolved.set(locale, hit);
+  }
+  return hit;
+}
