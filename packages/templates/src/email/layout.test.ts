@@ -15,6 +15,9 @@ describe("the e-mail frame's language", () => {
   it("writes the footer and the unsubscribe link in German for a German recipient", async () => {
     const out = await mail("de-DE", "https://h.example/u/tok");
     expect(out.html).toContain('<html dir="ltr" lang="de">');
+    // The body and its cell too: react-email writes lang="en" there unless told otherwise.
+    expect(out.html).toMatch(/<body [^>]*lang="de"/);
+    expect(out.html).not.toContain('lang="en"');
     expect(out.text).toContain("Sie erhalten diese E-Mail, weil Sie ein Konto bei Herald haben.");
     expect(out.html).toMatch(/<a href="https:\/\/h\.example\/u\/tok"[^>]*>Abbestellen<\/a>/);
     expect(out.html).not.toContain("You receive this e-mail");

@@ -52,7 +52,8 @@ export function Layout({
     <Html lang={language}>
       <Head />
       <Preview>{preview}</Preview>
-      <Body style={page}>
+      {/* react-email's Body says lang="en" on the body and its cell unless told: that would override the html's. */}
+      <Body style={page} lang={language}>
         <Container style={card}>
           <Text style={brand}>{ctx.brandName.toUpperCase()}</Text>
           {children}
