@@ -22,4 +22,36 @@ describe("GET /v1/dashboard/templates", () => {
       weekly_promo: plain,
     });
   });
+
+  it("previews each type in the translation a locale picks, and lists the catalog's languages", async () => {
+    const subjects = async (query: string) => {
+      const res = await api.call("GET", `/v1/dashboard/templates${query}`);
+      expect(res.status).toBe(200);
+      const order = (
+        res.body.data as { type: string; rendered: Record<string, any>; languages: string[] }[]
+      ).find((t) => t.type === "order_placed")!;
+      return { body: res.body, order, email: order.rendered.email };
+    };
+    const en = await subjects("");
+    expect(en.body).toMatchObject({ locale: "en-US", languages: ["en", "de"] });
+    expect(en.order.languages).toEqual(["en", "de"]);
+    expect(en.email.subject).toBe("Order A-1042 confirmed");
+    expect(en.email.language).toBeUndefined();
+
+    const de = await subjects("?locale=de-AT");
+    expect(de.body.locale).toBe("de-AT");
+    expect(de.email).toMatchObject({ subject: "Bestellung A-1042 bestätigt", language: "de" });
+    expect(de.email.html).toContain("Sie erhalten diese E-Mail, weil Sie ein Konto bei");
+    // A language without a translation previews the default, with the locale's numbers.
+    const fr = await subjects("?locale=fr");
+    expect(fr.email.subject).toBe("Order A-1042 confirmed");
+    expect(fr.order.rendered.push.body).toMatch(/59,90\s€/);
+  });
+
+  it("refuses a locale that is not a BCP 47 tag, saying so", async () => {
+    const res = await api.call("GET", "/v1/dashboard/templates?locale=english%20please");
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("validation_failed");
+    expect(res.body.error.message).toContain("locale");
+  });
 });

@@ -7,6 +7,7 @@ import {
   DEFAULT_COLLAPSE_SHOW,
   digestible,
   getNotificationType,
+  languagesOf,
   listNotificationTypes,
   renderContext,
   renderNotification,
@@ -17,7 +18,7 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { validated } from "../middleware/audited.ts";
 import { commonErrors, notFoundError } from "../schemas/common.ts";
-import { SendTestSchema, TemplateListSchema } from "../schemas/dashboard.ts";
+import { SendTestSchema, TemplateListQuery, TemplateListSchema } from "../schemas/dashboard.ts";
 import { EventAcceptedSchema } from "../schemas/event.ts";
 import { ingestEvents, validateEvent } from "../services/ingest.ts";
 
@@ -26,7 +27,10 @@ const list = createRoute({
   path: "/v1/dashboard/templates",
   tags: ["Dashboard"],
   summary: "Every notification type, rendered on each of its channels with its example data",
+  description:
+    "Rendered for `locale` (default `en-US`): what a recipient with that locale would get, in the translation it picks. `languages` lists what the catalog is written in.",
   middleware: [requireScope("read")] as const,
+  request: { query: TemplateListQuery },
   responses: {
     200: { description: "The catalog", content: { "application/json": { schema: TemplateListSchema } } },
     ...commonErrors,
@@ -59,16 +63,19 @@ const sendTest = createRoute({
 });
 
 type Rendered = Record<string, Record<string, unknown>>;
-// Keyed by brand: one process may hold several apps (tests), each with its own BRAND_NAME.
+// Keyed by brand and locale: one process may hold several apps (tests), each with its own BRAND_NAME.
 const cache = new Map<string, Promise<{ type: string; rendered: Rendered }[]>>();
+/** Previews kept; the locale is the caller's to choose, so the cache is bounded. */
+const MAX_CACHED = 64;
 
-/** Templates are code: render each example once per process and brand. */
-function renderCatalog(brandName: string) {
-  const cached = cache.get(brandName);
+/** Templates are code: render each example once per process, brand and locale. */
+function renderCatalog(brandName: string, locale: string) {
+  const key = `${brandName}\u0000${locale}`;
+  const cached = cache.get(key);
   if (cached) return cached;
   const rendering = Promise.all(
     listNotificationTypes().map(async (def) => {
-      const ctx = renderContext({ userId: "preview", brandName });
+      const ctx = renderContext({ userId: "preview", brandName, locale });
       const rendered: Rendered = {};
       for (const channel of channelsOf(def)) {
         const content: RenderedContent = await renderNotification(def, channel, def.example, ctx);
@@ -77,16 +84,28 @@ function renderCatalog(brandName: string) {
       return { type: def.type, rendered };
     }),
   );
-  cache.set(brandName, rendering);
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, rendering);
   // A render that failed is tried again by the next request, not remembered.
-  rendering.catch(() => cache.delete(brandName));
+  rendering.catch(() => cache.delete(key));
   return rendering;
+}
+
+/** Every language of the catalog, `en` first, each once whatever its case. */
+function catalogLanguages(): string[] {
+  const seen = new Map<string, string>();
+  for (const def of listNotificationTypes())
+    for (const tag of languagesOf(def)) if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
+  return [...seen.values()];
 }
 
 /** The catalog for the dashboard's Templates page, and "send test". */
 export function registerDashboardTemplates(app: App, deps: ApiDeps): void {
   app.openapi(list, async (c) => {
-    const rendered = new Map((await renderCatalog(deps.env.BRAND_NAME)).map((r) => [r.type, r.rendered]));
+    const locale = c.req.valid("query").locale ?? renderContext({ userId: "preview" }).locale;
+    const rendered = new Map(
+      (await renderCatalog(deps.env.BRAND_NAME, locale)).map((r) => [r.type, r.rendered]),
+    );
     return c.json(
       {
         data: listNotificationTypes().map((def) => ({
@@ -97,6 +116,7 @@ export function registerDashboardTemplates(app: App, deps: ApiDeps): void {
           channels: channelsOf(def),
           example: def.example,
           rendered: rendered.get(def.type) ?? {},
+          languages: languagesOf(def),
           digest: {
             never: !digestible(def),
             summary: def.digest?.summary !== undefined,
@@ -108,6 +128,8 @@ export function registerDashboardTemplates(app: App, deps: ApiDeps): void {
               : null,
           },
         })),
+        locale,
+        languages: catalogLanguages(),
       },
       200,
     );

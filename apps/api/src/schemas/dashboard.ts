@@ -1,6 +1,6 @@
 import { CATEGORIES as CATEGORY_MAP, CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
-import { Timestamp } from "./common.ts";
+import { Locale, Timestamp } from "./common.ts";
 import { exampleIds } from "./examples.ts";
 import { WebhookEndpointSchema } from "./webhook-endpoint.ts";
 
@@ -215,10 +215,25 @@ export const TemplateListSchema = z
         priority: z.enum(PRIORITIES),
         channels: z.array(z.enum(CHANNELS)),
         example: z.unknown(),
-        rendered: z.record(z.string(), Rendered),
+        rendered: z.record(z.string(), Rendered).openapi({
+          description:
+            "Each channel rendered with the example data for `locale`: in the translation that locale picks, which the content's `language` names (absent: the default English templates)",
+        }),
+        languages: z.array(z.string()).openapi({
+          description:
+            "The languages the type is written in: `en` (its default templates), then its translations' tags",
+          example: ["en", "de"],
+        }),
         digest: DigestRules,
       }),
     ),
+    locale: z
+      .string()
+      .openapi({ description: "The locale the previews were rendered for", example: "en-US" }),
+    languages: z.array(z.string()).openapi({
+      description: "Every language of the catalog (`en` first): what a preview can be asked in",
+      example: ["en", "de"],
+    }),
   })
   .openapi("DashboardTemplates", {
     example: {
@@ -231,11 +246,22 @@ export const TemplateListSchema = z
           channels: ["email", "sms"],
           example: { resetUrl: "https://example.com/reset/abc", expiresInMinutes: 30 },
           rendered: { sms: { channel: "sms", text: "Reset your password: https://example.com/reset/abc" } },
+          languages: ["en", "de"],
           digest: { never: true, summary: false, collapse: null },
         },
       ],
+      locale: "en-US",
+      languages: ["en", "de"],
     },
   });
+
+export const TemplateListQuery = z.object({
+  locale: Locale.optional().openapi({
+    description:
+      "Render the previews for this recipient locale (BCP 47): its exact tag's translation, else its language's, else English. Default `en-US`",
+    example: "de-DE",
+  }),
+});
 
 export const SendTestSchema = z
   .object({

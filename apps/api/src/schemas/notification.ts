@@ -27,7 +27,7 @@ export const NotificationSchema = z
     lastError: z.string().optional(),
     content: z.record(z.string(), z.unknown()).openapi({
       description:
-        "The rendered message. For a support session, a `security` message keeps only `channel`, `subject` or `title`, and `hidden` (why)",
+        "The rendered message. `language` (optional) names the translation it was written in, e.g. `de`; absent, the type's default (English) templates were used. For a support session, a `security` message keeps only `channel`, `subject` or `title`, and `hidden` (why)",
     }),
     createdAt: Timestamp,
     scheduledAt: Timestamp.optional(),
