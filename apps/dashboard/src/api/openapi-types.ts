@@ -9573,10 +9573,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every notification type, rendered on each of its channels with its example data */
+        /**
+         * Every notification type, rendered on each of its channels with its example data
+         * @description Rendered for `locale` (default `en-US`): what a recipient with that locale would get, in the translation it picks. `languages` lists what the catalog is written in.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Render the previews for this recipient locale (BCP 47): its exact tag's translation, else its language's, else English. Default `en-US` */
+                    locale?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -9619,6 +9625,16 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
                     headers: {
                         "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
@@ -10533,7 +10549,7 @@ export interface components {
             pinnedProvider?: string;
             retryCount: number;
             lastError?: string;
-            /** @description The rendered message. For a support session, a `security` message keeps only `channel`, `subject` or `title`, and `hidden` (why) */
+            /** @description The rendered message. `language` (optional) names the translation it was written in, e.g. `de`; absent, the type's default (English) templates were used. For a support session, a `security` message keeps only `channel`, `subject` or `title`, and `hidden` (why) */
             content: {
                 [key: string]: unknown;
             };
@@ -13173,12 +13189,21 @@ export interface components {
          *               "text": "Reset your password: https://example.com/reset/abc"
          *             }
          *           },
+         *           "languages": [
+         *             "en",
+         *             "de"
+         *           ],
          *           "digest": {
          *             "never": true,
          *             "summary": false,
          *             "collapse": null
          *           }
          *         }
+         *       ],
+         *       "locale": "en-US",
+         *       "languages": [
+         *         "en",
+         *         "de"
          *       ]
          *     }
          */
@@ -13192,13 +13217,35 @@ export interface components {
                 priority: "critical" | "high" | "normal" | "low";
                 channels: ("push" | "email" | "sms" | "in_app")[];
                 example?: unknown;
+                /** @description Each channel rendered with the example data for `locale`: in the translation that locale picks, which the content's `language` names (absent: the default English templates) */
                 rendered: {
                     [key: string]: {
                         [key: string]: unknown;
                     };
                 };
+                /**
+                 * @description The languages the type is written in: `en` (its default templates), then its translations' tags
+                 * @example [
+                 *       "en",
+                 *       "de"
+                 *     ]
+                 */
+                languages: string[];
                 digest: components["schemas"]["DashboardDigestRules"];
             }[];
+            /**
+             * @description The locale the previews were rendered for
+             * @example en-US
+             */
+            locale: string;
+            /**
+             * @description Every language of the catalog (`en` first): what a preview can be asked in
+             * @example [
+             *       "en",
+             *       "de"
+             *     ]
+             */
+            languages: string[];
         };
         /** @description How the type takes part in digests, from its catalog entry and priority */
         DashboardDigestRules: {

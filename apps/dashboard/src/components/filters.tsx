@@ -1,5 +1,5 @@
 import { CHANNELS, NOTIFICATION_STATUSES } from "@herald/domain";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { api, unwrap } from "../api/client.ts";
 import { CHANNEL_LABEL } from "../format.ts";
@@ -15,11 +15,15 @@ export interface FilterValues {
 }
 
 /** The catalog (rendered examples included), fetched once per session. */
-export const useTemplates = () =>
+/** The catalog, its previews rendered for `locale` (default: the API's, `en-US`). */
+export const useTemplates = (locale?: string) =>
   useQuery({
-    queryKey: ["templates"],
-    queryFn: () => unwrap(api.GET("/v1/dashboard/templates")),
+    queryKey: ["templates", locale ?? ""],
+    queryFn: () =>
+      unwrap(api.GET("/v1/dashboard/templates", { params: { query: locale ? { locale } : {} } })),
     staleTime: Number.POSITIVE_INFINITY,
+    // Switching the preview language keeps the cards in place while the other one loads.
+    placeholderData: keepPreviousData,
   });
 
 /** `datetime-local` value ↔ ISO (the browser's time zone). */

@@ -50,6 +50,7 @@ function SendTest({ t }: { t: TemplateEntry }) {
     e.preventDefault();
     // It is a real event for a real user: they get the example on every channel it reaches them on.
     const where = channel ? `by ${channel}` : "on every channel that reaches them";
+    // In the user's own language (their locale), whatever language is previewed here.
     if (!window.confirm(`Send the example ${t.type} to ${userId} ${where}? They will receive it.`)) return;
     send.mutate();
   };
@@ -92,6 +93,16 @@ function SendTest({ t }: { t: TemplateEntry }) {
   );
 }
 
+/** Which language the preview is in: a translation's tag, or the default when the locale has none. */
+function previewLanguageNote(t: TemplateEntry, channel: Channel): string {
+  const language = (t.rendered[channel] as { language?: unknown } | undefined)?.language;
+  const others = t.languages.filter((l) => l !== t.languages[0]);
+  if (typeof language === "string") return `Written in ${language} (translation).`;
+  return others.length > 0
+    ? `Default templates (${t.languages[0]}); translated into ${others.join(", ")}.`
+    : "Default templates only.";
+}
+
 function Template({ t, canSend }: { t: TemplateEntry; canSend: boolean }) {
   const [channel, setChannel] = useState<Channel>(t.channels[0]!);
   return (
@@ -126,6 +137,9 @@ function Template({ t, canSend }: { t: TemplateEntry; canSend: boolean }) {
         ))}
       </div>
       <ContentPreview content={t.rendered[channel] ?? {}} channel={channel} frameHeight={420} />
+      <p className="muted small" data-preview-language>
+        {previewLanguageNote(t, channel)}
+      </p>
       <details className="example">
         <summary>Example data</summary>
         <pre>{JSON.stringify(t.example, null, 2)}</pre>
@@ -135,12 +149,60 @@ function Template({ t, canSend }: { t: TemplateEntry; canSend: boolean }) {
   );
 }
 
+/** "Deutsch (de)" in the browser's language; the bare tag where it has no name for it. */
+function languageLabel(tag: string): string {
+  try {
+    const name = new Intl.DisplayNames([navigator.language, "en"], { type: "language" }).of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    return tag;
+  }
+}
+
+function LanguageSelect({
+  languages,
+  value,
+  onChange,
+}: {
+  languages: string[];
+  value: string;
+  onChange: (language: string) => void;
+}) {
+  return (
+    <label className="field">
+      <span>Preview language</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {languages.map((tag) => (
+          <option key={tag} value={tag}>
+            {languageLabel(tag)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function TemplatesPage() {
   const { isAdmin } = useAuth();
-  const q = useTemplates();
+  // "" is the API's default locale (en-US); a language is previewed as a recipient with that locale sees it.
+  const [language, setLanguage] = useState("");
+  const q = useTemplates(language || undefined);
+  const languages = q.data?.languages ?? [];
   return (
     <>
-      <PageHeader title="Templates" subtitle="Every notification type, rendered with its example data." />
+      <PageHeader
+        title="Templates"
+        subtitle="Every notification type, rendered with its example data."
+        actions={
+          languages.length > 1 ? (
+            <LanguageSelect
+              languages={languages}
+              value={language || (languages[0] ?? "")}
+              onChange={(tag) => setLanguage(tag === languages[0] ? "" : tag)}
+            />
+          ) : undefined
+        }
+      />
       <QueryView query={q} rows={6}>
         {(d) => (
           <div className="template-grid">
