@@ -1,13 +1,23 @@
-import { upsertDevice, upsertRecipient } from "@herald/db";
+import {
+  getDigestOfNotification,
+  getNotification,
+  getPreferences,
+  mergePreferences,
+  savePreferences,
+  upsertDevice,
+  upsertRecipient,
+} from "@herald/db";
 import { eventually } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emit, outboxFor, routed } from "./policy-kit.ts";
+import { flushDigestWindow } from "../src/digest/flush-digest.ts";
+import { emit, outboxFor, routed, testClock } from "./policy-kit.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 
+const clock = testClock("2026-03-10T07:00:00Z");
 let w: TestWorker;
 beforeAll(async () => {
   // The dev outbox on every channel that has one (no provider credentials given).
-  w = await createTestWorker({ PUBLIC_URL: "https://herald.example" });
+  w = await createTestWorker({ PUBLIC_URL: "https://herald.example" }, { now: clock.now });
 });
 afterAll(() => w.close());
 
@@ -76,5 +86,35 @@ describe("translated templates, through the router and the senders", () => {
     expect(email.sent!.text).toContain("You receive this e-mail because you have an account with Herald.");
     // Numbers still follow the recipient's locale.
     expect(push.sent!.body).toMatch(/^Order A-1042: 3 items, 59,90\s€$/);
+  });
+
+  it("writes a German recipient's digest in German, its items in their translation", async () => {
+    clock.set("2026-03-10T07:00:00Z");
+    const r = await upsertRecipient(w.deps.db, "dieter", {
+      email: "dieter@example.com",
+      locale: "de-DE",
+      timezone: "Europe/Berlin",
+    });
+    const daily = { categories: { transactional: { digest: "daily" as const } } };
+    await savePreferences(w.deps.db, r.id, mergePreferences(await getPreferences(w.deps.db, r.id), daily));
+    const id = await emit(w, { type: "order_placed", userId: "dieter", channels: ["email"] });
+    const folded = (await routed(w, id)).notifications[0]!;
+    expect(folded.status).toBe("DIGESTED");
+    const window = (await getDigestOfNotification(
+      w.deps.db,
+      (await getNotification(w.deps.db, folded.id))!.digestId!,
+    ))!;
+
+    clock.set(window.flushAt);
+    expect((await flushDigestWindow(w.deps, window.id)).kind).toBe("flushed");
+    const digest = await eventually(async () => {
+      const n = await getNotification(w.deps.db, window.notificationId);
+      return n?.status === "SENT" ? n : null;
+    });
+    const [sent] = await outboxFor(w, [digest.id]);
+    expect(sent!.content).toMatchObject({ subject: "Ihre tägliche Übersicht: 1 Neuigkeit", language: "de" });
+    expect(sent!.content.text).toContain("Eine Neuigkeit, die Sie noch nicht gesehen haben.");
+    expect(sent!.content.html).toContain("Bestellung A-1042 bestätigt");
+    expect(sent!.content.text).toContain("Sie erhalten diese E-Mail, weil Sie ein Konto bei Herald haben.");
   });
 });
