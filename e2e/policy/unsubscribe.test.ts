@@ -20,12 +20,12 @@ async function sentEmail(eventId: string) {
   });
 }
 
-async function linkFor(userId: string) {
+async function linkFor(userId: string, locale?: string) {
   const res = await herald.call("POST", "/v1/events", {
     type: "weekly_promo",
     userId,
     data: promo,
-    user: { email: `${userId}@example.com` },
+    user: { email: `${userId}@example.com`, ...(locale ? { locale } : {}) },
   });
   const { email } = await sentEmail(res.body.eventId);
   const headers = email.content.headers as Record<string, string>;
@@ -178,6 +178,32 @@ describe("one-click unsubscribe (RFC 8058)", () => {
     expect((await herald.call("GET", "/v1/users/uwe/preferences")).body.categories).toEqual({
       marketing: { channels: { email: false } },
     });
+  });
+
+  it("speaks the recipient's language, as the e-mail did; a bad link the browser's", async () => {
+    const url = await linkFor("udo", "de-AT");
+    const page = await fetch(url, { headers: { accept: "text/html" } });
+    const html = await page.text();
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain("<h1>E-Mails von Herald abbestellen?</h1>");
+    expect(html).toContain("E-Mails der Kategorie <strong>Marketing</strong> abbestellen</button>");
+    const done = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+      body: "scope=all",
+    });
+    expect(await done.text()).toContain(
+      "Herald sendet Ihnen keine E-Mails mehr, außer Sicherheitsnachrichten",
+    );
+    expect((await herald.call("GET", "/v1/users/udo/preferences")).body.channels).toEqual({ email: false });
+
+    const bad = (language?: string) =>
+      fetch(`${herald.url}/unsubscribe/garbage`, {
+        headers: { accept: "text/html", ...(language ? { "accept-language": language } : {}) },
+      }).then((r) => r.text());
+    expect(await bad("de-CH,de;q=0.9,en;q=0.5")).toContain("<h1>Dieser Abmeldelink ist ungültig</h1>");
+    expect(await bad("fr-FR,fr;q=0.9")).toContain('<html lang="en">');
+    expect(await bad()).toContain("<h1>This unsubscribe link is not valid</h1>");
   });
 
   it("a JSON body (mail clients send forms) is no 500; a chunked body over 4 KB is 413", async () => {

@@ -29,7 +29,12 @@ export { type DigestPeriod, renderDigest } from "./digest/render-digest.ts";
 export { type DigestEntry, digestItemCount, summarizeNotification } from "./digest/summarize.ts";
 export { money } from "./format.ts";
 export { DEFAULT_LANGUAGE, languageTagProblem } from "./i18n/language-tag.ts";
-export { type FrameMessages, messageLanguages, messagesFor } from "./i18n/messages.ts";
+export {
+  type FrameMessages,
+  messageLanguages,
+  messagesFor,
+  type UnsubscribePageMessages,
+} from "./i18n/messages.ts";
 export { languagesOf, type ResolvedTemplates, resolveTemplates } from "./i18n/resolve-templates.ts";
 export { LINK_URL_MESSAGE, linkUrl } from "./link-url.ts";
 export { renderContext, renderNotification, TemplateMissingError } from "./render.ts";

@@ -5,11 +5,12 @@ export const escapeHtml = (s: string) =>
 /**
  * A small self-contained page (the unsubscribe pages, Bull Board's "admins
  * only"): inline styles and nothing else, so it renders under the strictest
- * CSP we send. `body` is HTML the caller has escaped.
+ * CSP we send. `body` is HTML the caller has escaped; `lang` is the page's
+ * language (default `en`).
  */
-export function simplePage(title: string, body: string): string {
+export function simplePage(title: string, body: string, lang = "en"): string {
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
 <style>body{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;background:#f4f5f7;color:#111827;margin:0}
 main{background:#fff;max-width:480px;margin:48px auto;padding:32px;border-radius:8px}

@@ -1,3 +1,4 @@
+import { messagesFor } from "@herald/templates";
 import { escapeHtml, simplePage as page } from "./simple-page.ts";
 
 /** Headers for the unsubscribe pages: the token in the URL must not leak, nothing may be framed or cached. */
@@ -10,35 +11,52 @@ export const PAGE_HEADERS = {
   "cache-control": "no-store",
 };
 
-const list = (categories: string[]) => categories.map((c) => `<strong>${escapeHtml(c)}</strong>`).join(", ");
+/** The page's dictionary and language for a recipient's locale (English when none fits). */
+const textsFor = (locale: string) => {
+  const { language, messages } = messagesFor(locale);
+  return { lang: language, m: messages };
+};
+
+const list = (categories: string[], categoryName: (c: string) => string) =>
+  categories.map((c) => `<strong>${escapeHtml(categoryName(c))}</strong>`).join(", ");
 
 /**
- * The confirmation page behind the link in the footer. A GET never changes
- * anything (mail scanners follow links); the buttons POST to the same URL.
+ * The confirmation page behind the link in the footer, in the recipient's
+ * language. A GET never changes anything (mail scanners follow links); the
+ * buttons POST to the same URL.
  */
-export function confirmPage(brand: string, categories: string[]): string {
+export function confirmPage(brand: string, categories: string[], locale: string): string {
+  const { lang, m } = textsFor(locale);
+  const p = m.unsubscribePage;
+  const names = list(categories, m.categoryName);
+  const n = categories.length;
   return page(
-    "Unsubscribe",
-    `<h1>Unsubscribe from ${escapeHtml(brand)} e-mails?</h1>
-<p>You will stop receiving ${list(categories)} e-mails. Security messages such as password resets are always sent.</p>
+    p.confirmTitle,
+    `<h1>${p.confirmHeading(escapeHtml(brand))}</h1>
+<p>${p.confirmText(names, n)}</p>
 <form method="post">
-<button class="primary" type="submit" name="scope" value="category">Unsubscribe from ${list(categories)} e-mails</button>
-<button class="secondary" type="submit" name="scope" value="all">Unsubscribe from all e-mails</button>
+<button class="primary" type="submit" name="scope" value="category">${p.confirmCategories(names, n)}</button>
+<button class="secondary" type="submit" name="scope" value="all">${p.confirmAll}</button>
 </form>`,
+    lang,
   );
 }
 
-export function donePage(brand: string, what: string[] | "all"): string {
-  const text = what === "all" ? "any e-mails" : `${list(what)} e-mails`;
+export function donePage(brand: string, what: string[] | "all", locale: string): string {
+  const { lang, m } = textsFor(locale);
+  const p = m.unsubscribePage;
+  const names = what === "all" ? null : list(what, m.categoryName);
   return page(
-    "Unsubscribed",
-    `<h1>You are unsubscribed</h1><p>${escapeHtml(brand)} will no longer send you ${text}, except security messages such as password resets.</p>`,
+    p.doneTitle,
+    `<h1>${p.doneHeading}</h1><p>${p.doneText(escapeHtml(brand), names, what === "all" ? 0 : what.length)}</p>`,
+    lang,
   );
 }
 
-export function invalidPage(): string {
-  return page(
-    "Invalid link",
-    "<h1>This unsubscribe link is not valid</h1><p>It may have been cut off by your mail program. Open the link from the e-mail again, or change your preferences in the app.</p>",
-  );
+/** For a link that names no recipient: in the browser's first language (`Accept-Language`). */
+export function invalidPage(acceptLanguage: string | undefined): string {
+  const first = acceptLanguage?.split(",")[0]?.split(";")[0]?.trim();
+  const { lang, m } = textsFor(first || "en");
+  const p = m.unsubscribePage;
+  return page(p.invalidTitle, `<h1>${p.invalidHeading}</h1><p>${p.invalidText}</p>`, lang);
 }

@@ -12,6 +12,9 @@ import { confirmPage, donePage, invalidPage, PAGE_HEADERS } from "../pages/unsub
 import { ErrorSchema } from "../schemas/common.ts";
 import { unsubscribePatch } from "../services/unsubscribe-patch.ts";
 
+/** The pages speak the recipient's language, as the e-mail with the link did. */
+const localeOf = (recipient: { locale: string | null }) => recipient.locale ?? "en";
+
 /** The e-mail categories a link may turn off: known, not required. */
 const optional = (scope: UnsubscribeScope) =>
   scope.categories.filter((cat) => isCategory(cat) && !isRequiredCategory(cat));
@@ -34,14 +37,14 @@ export function registerUnsubscribe(app: App, deps: ApiDeps): void {
     return { scope, recipient };
   };
   const invalid = (c: Context<HonoEnv>) => {
-    if (acceptsHtml(c)) return c.body(invalidPage(), 400, PAGE_HEADERS);
+    if (acceptsHtml(c)) return c.body(invalidPage(c.req.header("accept-language")), 400, PAGE_HEADERS);
     throw new HeraldError("malformed_request", "Invalid or expired unsubscribe link.");
   };
 
   app.get("/unsubscribe/:token", async (c) => {
     const found = await resolve(c);
     if (!found) return invalid(c);
-    return c.body(confirmPage(brand, optional(found.scope)), 200, PAGE_HEADERS);
+    return c.body(confirmPage(brand, optional(found.scope), localeOf(found.recipient)), 200, PAGE_HEADERS);
   });
 
   app.post(
@@ -72,7 +75,7 @@ export function registerUnsubscribe(app: App, deps: ApiDeps): void {
         "unsubscribed",
       );
       if (!acceptsHtml(c)) return c.json({ unsubscribed: all ? "all" : categories }, 200);
-      return c.body(donePage(brand, all ? "all" : categories), 200, PAGE_HEADERS);
+      return c.body(donePage(brand, all ? "all" : categories, localeOf(found.recipient)), 200, PAGE_HEADERS);
     },
   );
   describeUnsubscribe(app);

@@ -8,4 +8,21 @@ export const en: FrameMessages = {
   digestCount: (total) => (total === 1 ? "1 update" : `${total} updates`),
   digestUnseen: (total) => `${total === 1 ? "One update" : `${total} updates`} you have not seen yet.`,
   digestSms: (brandName, period) => `${brandName} ${en.digestTitle(period).toLowerCase()}`,
+  categoryName: (category) => category,
+  unsubscribePage: {
+    confirmTitle: "Unsubscribe",
+    confirmHeading: (brand) => `Unsubscribe from ${brand} e-mails?`,
+    confirmText: (list) =>
+      `You will stop receiving ${list} e-mails. Security messages such as password resets are always sent.`,
+    confirmCategories: (list) => `Unsubscribe from ${list} e-mails`,
+    confirmAll: "Unsubscribe from all e-mails",
+    doneTitle: "Unsubscribed",
+    doneHeading: "You are unsubscribed",
+    doneText: (brand, list) =>
+      `${brand} will no longer send you ${list === null ? "any e-mails" : `${list} e-mails`}, except security messages such as password resets.`,
+    invalidTitle: "Invalid link",
+    invalidHeading: "This unsubscribe link is not valid",
+    invalidText:
+      "It may have been cut off by your mail program. Open the link from the e-mail again, or change your preferences in the app.",
+  },
 };

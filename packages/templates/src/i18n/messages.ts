@@ -4,9 +4,30 @@ import { de } from "./messages-de.ts";
 import { en } from "./messages-en.ts";
 
 /**
+ * The unsubscribe pages the API serves behind the e-mail footer's link. They
+ * are HTML: `brand` and `list` (the categories, each already in `<strong>`)
+ * arrive escaped, and what a dictionary adds must be plain text.
+ */
+export interface UnsubscribePageMessages {
+  confirmTitle: string;
+  confirmHeading: (brand: string) => string;
+  /** What the buttons below do; security mail goes on. `count`: how many categories `list` names. */
+  confirmText: (list: string, count: number) => string;
+  confirmCategories: (list: string, count: number) => string;
+  confirmAll: string;
+  doneTitle: string;
+  doneHeading: string;
+  /** After the click; `list` is null when everything optional was turned off. */
+  doneText: (brand: string, list: string | null, count: number) => string;
+  invalidTitle: string;
+  invalidHeading: string;
+  invalidText: string;
+}
+
+/**
  * The fixed strings Herald writes itself, around or instead of a type's
- * templates: the e-mail frame's footer and the digests. One dictionary per
- * language; a language without one gets English.
+ * templates: the e-mail frame's footer, the digests and the unsubscribe
+ * pages. One dictionary per language; a language without one gets English.
  */
 export interface FrameMessages {
   /** The footer's sentence: why the recipient gets the e-mail. */
@@ -21,6 +42,9 @@ export interface FrameMessages {
   digestUnseen: (total: number) => string;
   /** How a digest SMS starts, before its count. */
   digestSms: (brandName: string, period: DigestPeriod) => string;
+  /** A category's name for readers (`marketing`). */
+  categoryName: (category: string) => string;
+  unsubscribePage: UnsubscribePageMessages;
 }
 
 /** Every dictionary, by lower-case language tag. Adding a language = one file and one line here. */
