@@ -45,6 +45,10 @@ export interface NewApiKey {
 export interface ApiKeyListOptions {
   /** Also list revoked and expired keys. Default false: only those that still work. */
   includeRevoked?: boolean;
+  /** Keys per page, 1–200. Default 50. */
+  limit?: number;
+  /** The previous page's `nextCursor`. */
+  cursor?: string;
 }
 
 export interface RotateOptions {

@@ -1,5 +1,5 @@
 import type { ApiKey, ApiKeyListOptions, CreatedApiKey, NewApiKey, RotateOptions } from "./api-key-types.ts";
-import { flag, type Http, iso, seg } from "./http.ts";
+import { everyItem, flag, type Http, iso, seg } from "./http.ts";
 import type { Page } from "./types.ts";
 
 /**
@@ -7,15 +7,18 @@ import type { Page } from "./types.ts";
  * holding an `admin` key (every route refuses other keys with 403).
  */
 export function apiKeysApi(http: Http) {
-  return {
-    /** Every key, newest first, in one page (`nextCursor` is null). */
+  const apiKeys = {
+    /** One page of keys, newest first (`limit` 1–200, default 50; `cursor`: the last page's `nextCursor`). */
     list: async (options: ApiKeyListOptions = {}): Promise<Page<ApiKey>> =>
       (
         await http.request<Page<ApiKey>>("GET", "/v1/api-keys", {
-          query: { includeRevoked: flag(options.includeRevoked) },
+          query: { ...options, includeRevoked: flag(options.includeRevoked) },
           retryable: true,
         })
       ).body,
+    /** Every key, newest first, page by page (from `cursor` when given). */
+    listAll: (options: ApiKeyListOptions = {}): AsyncGenerator<ApiKey> =>
+      everyItem(options.cursor, (cursor) => apiKeys.list({ ...options, cursor })),
     /** One key, revoked or not. `not_found` (404) when unknown. */
     get: async (keyId: string): Promise<ApiKey> =>
       (await http.request<ApiKey>("GET", `/v1/api-keys/${seg(keyId)}`, { retryable: true })).body,
@@ -57,4 +60,5 @@ export function apiKeysApi(http: Http) {
         })
       ).body,
   };
+  return apiKeys;
 }

@@ -67,17 +67,33 @@ export async function createApiKey(db: Db, input: NewApiKey, rotatedFrom?: strin
   return { row: row!, key };
 }
 
-/** Keys newest first; with `includeRevoked` false, only the ones that still work. */
-export async function listApiKeys(db: Db, options: { includeRevoked?: boolean } = {}): Promise<ApiKeyRow[]> {
+export interface ApiKeyFilter {
+  /** Also revoked and expired keys. Default false: only the ones that still work. */
+  includeRevoked?: boolean;
+  /** Keys older than this id (the cursor). */
+  beforeId?: string;
+}
+
+/**
+ * Keys newest first (ids sort by creation time, so the primary key serves the
+ * order and the cursor), at most `limit`; without one, every key (the CLI).
+ */
+export async function listApiKeys(db: Db, filter: ApiKeyFilter = {}, limit?: number): Promise<ApiKeyRow[]> {
   const live = and(
     isNull(apiKeys.revokedAt),
     or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())),
   );
-  return db
+  const query = db
     .select()
     .from(apiKeys)
-    .where(options.includeRevoked ? undefined : live)
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+    .where(
+      and(
+        filter.includeRevoked ? undefined : live,
+        filter.beforeId ? lt(apiKeys.id, filter.beforeId) : undefined,
+      ),
+    )
+    .orderBy(desc(apiKeys.id));
+  return limit === undefined ? query : query.limit(limit);
 }
 
 export async function getApiKey(db: Db, id: string): Promise<ApiKeyRow | null> {

@@ -1,4 +1,4 @@
-import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "@herald/db";
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey, toPage } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -14,7 +14,8 @@ import {
   RotateApiKeySchema,
   serializeApiKey,
 } from "../schemas/api-key.ts";
-import { commonErrors, conflictError, jsonResponse, notFoundError } from "../schemas/common.ts";
+import { commonErrors, conflictError, jsonResponse, notFoundError, PageQuery } from "../schemas/common.ts";
+import { decodeCursorOrThrow } from "./notifications.ts";
 
 const tags = ["API keys"];
 const KeyIdParam = z.object({
@@ -29,9 +30,12 @@ const list = createRoute({
   path: "/v1/api-keys",
   tags,
   summary: "List API keys (prefix and last four only)",
+  description:
+    "Newest first, a page at a time: `limit` 1–200 (default 50), then `cursor` = the answer's `nextCursor`.",
   middleware: [requireScope("admin")] as const,
   request: {
     query: z.object({
+      ...PageQuery,
       includeRevoked: z
         .enum(["true", "false"])
         .optional()
@@ -98,10 +102,18 @@ const rotate = createRoute({
 export function registerApiKeys(app: App, deps: ApiDeps, onChange: () => void): void {
   const key = pathTarget("api_key", "keyId");
   app.openapi(list, async (c) => {
-    const rows = await listApiKeys(deps.db, {
-      includeRevoked: c.req.valid("query").includeRevoked === "true",
-    });
-    return c.json({ data: rows.map(serializeApiKey), nextCursor: null }, 200);
+    const q = c.req.valid("query");
+    const beforeId = decodeCursorOrThrow(q.cursor);
+    // Another list's cursor decodes too (every id has the same shape): it would page from nowhere.
+    if (beforeId && !beforeId.startsWith("key_"))
+      throw new HeraldError("malformed_request", "Invalid cursor: pass nextCursor from the previous page.");
+    const rows = await listApiKeys(
+      deps.db,
+      { includeRevoked: q.includeRevoked === "true", ...(beforeId ? { beforeId } : {}) },
+      q.limit + 1,
+    );
+    const page = toPage(rows, q.limit);
+    return c.json({ data: page.data.map(serializeApiKey), nextCursor: page.nextCursor }, 200);
   });
 
   const details = (c: Context<HonoEnv>) => {

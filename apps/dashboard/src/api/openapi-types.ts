@@ -6326,10 +6326,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys (prefix and last four only) */
+        /**
+         * List API keys (prefix and last four only)
+         * @description Newest first, a page at a time: `limit` 1–200 (default 50), then `cursor` = the answer's `nextCursor`.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description Items per page, 1 to 200 (default 50) */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
                     /** @description Also list revoked and expired keys */
                     includeRevoked?: "true" | "false";
                 };
