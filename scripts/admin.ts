@@ -9,7 +9,8 @@
  *   list
  *
  * Changing a password, role or state signs the user out everywhere. Uses
- * DATABASE_URL, or the embedded PostgreSQL of a running `npm start`.
+ * DATABASE_URL, or the embedded PostgreSQL of a running `npm start`. Every
+ * change is recorded in the audit log (`cli-audit.ts`).
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -19,12 +20,14 @@ import {
   DASHBOARD_ROLES,
   type DashboardRole,
   type DashboardUserRow,
+  type Db,
   listDashboardUsers,
   MIN_PASSWORD_LENGTH,
   updateDashboardUser,
   WeakPasswordError,
 } from "@herald/db";
 import { isPortOpen } from "@herald/devstack";
+import { cliActor, cliRunId, recordCliAction } from "./cli-audit.ts";
 
 const USAGE = `usage: npm run admin -- <command> [options]
   create --email E --role admin|support [--password P]   (without --password: read from stdin)
@@ -98,16 +101,46 @@ function print(value: unknown, human: string): void {
 }
 
 const handle = createDb(await databaseUrl(), { max: 1, applicationName: "herald-admin" });
+const actor = cliActor("admin");
+const runId = cliRunId();
 try {
   const db = handle.db;
+  // The change and its audit entry in one transaction; details as the API records them, never the password.
   const change = async (what: Parameters<typeof updateDashboardUser>[2], done: string) => {
-    const row = await updateDashboardUser(db, email(), what);
+    const row = await db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const changed = await updateDashboardUser(tx, email(), what);
+      if (changed)
+        await recordCliAction(tx, actor, runId, {
+          action: "dashboard_account.update",
+          target: { type: "dashboard_account", id: changed.id },
+          status: 200,
+          details: {
+            ...(what.role !== undefined ? { role: what.role } : {}),
+            ...(what.disabled !== undefined ? { disabled: what.disabled } : {}),
+            ...(what.password !== undefined ? { password: "changed" } : {}),
+          },
+        });
+      return changed;
+    });
     if (!row) fail(`no dashboard user ${email()}`);
     print(show(row), `${done} ${row.email} (${row.role}); signed out everywhere`);
   };
   if (command === "create") {
     const r = role();
-    const row = await createDashboardUser(db, { email: email(), password: await password(), role: r });
+    const input = { email: email(), password: await password(), role: r };
+    const row = await db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const created = await createDashboardUser(tx, input);
+      if (created)
+        await recordCliAction(tx, actor, runId, {
+          action: "dashboard_account.create",
+          target: { type: "dashboard_account", id: created.id },
+          status: 201,
+          details: { role: created.role },
+        });
+      return created;
+    });
     if (!row) fail(`a dashboard user ${email()} exists already (use set-password or set-role)`);
     print(show(row), `created ${row.email} (${row.role}), ${row.id}`);
   } else if (command === "set-password") {

@@ -9,6 +9,7 @@
  *
  * `--json` prints machine-readable output. Uses DATABASE_URL, or the embedded
  * PostgreSQL of a running `npm start` (port HERALD_PG_PORT, default 54320).
+ * create, revoke and rotate are recorded in the audit log (`cli-audit.ts`).
  */
 import { parseArgs } from "node:util";
 import { parseDuration } from "@herald/config";
@@ -18,11 +19,13 @@ import {
   type ApiKeyScope,
   createApiKey,
   createDb,
+  type Db,
   listApiKeys,
   revokeApiKey,
   rotateApiKey,
 } from "@herald/db";
 import { isPortOpen } from "@herald/devstack";
+import { cliActor, cliRunId, recordCliAction } from "./cli-audit.ts";
 
 const USAGE = `usage: npm run keys -- <command> [options]
   create --name NAME --scopes SCOPE[,SCOPE…] [--env live|test] [--expires-in 90d] [--rate-limit N]
@@ -91,8 +94,22 @@ function createdMessage(row: ApiKeyRow, key: string): string {
 }
 
 const handle = createDb(await databaseUrl(), { max: 1, applicationName: "herald-keys" });
+const actor = cliActor("keys");
+const runId = cliRunId();
 try {
   const db = handle.db;
+  /** Runs a change and records it, in one transaction (see `cli-audit.ts`). */
+  const audited = <T>(
+    change: (tx: Db) => Promise<T>,
+    entry: (result: T) => Parameters<typeof recordCliAction>[3] | null,
+  ): Promise<T> =>
+    db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const result = await change(tx);
+      const what = entry(result);
+      if (what) await recordCliAction(tx, actor, runId, what);
+      return result;
+    });
   if (command === "create") {
     if (!values.name) fail("create needs --name");
     const scopes = (values.scopes ?? "")
@@ -105,15 +122,26 @@ try {
     const rateLimit = values["rate-limit"] ? Number(values["rate-limit"]) : undefined;
     if (rateLimit !== undefined && !(Number.isInteger(rateLimit) && rateLimit > 0))
       fail("--rate-limit is a positive integer");
-    const created = await createApiKey(db, {
-      name: values.name,
-      scopes: [...new Set(scopes)] as ApiKeyScope[],
-      environment: values.env,
-      ...(values["expires-in"]
-        ? { expiresAt: new Date(Date.now() + parseDuration(values["expires-in"])) }
-        : {}),
-      ...(rateLimit ? { rateLimit } : {}),
-    });
+    const name = values.name;
+    const environment = values.env;
+    const created = await audited(
+      (tx) =>
+        createApiKey(tx, {
+          name,
+          scopes: [...new Set(scopes)] as ApiKeyScope[],
+          environment,
+          ...(values["expires-in"]
+            ? { expiresAt: new Date(Date.now() + parseDuration(values["expires-in"])) }
+            : {}),
+          ...(rateLimit ? { rateLimit } : {}),
+        }),
+      ({ row }) => ({
+        action: "api_key.create",
+        target: { type: "api_key", id: row.id },
+        status: 201,
+        details: { name: row.name, scopes: row.scopes, environment: row.environment },
+      }),
+    );
     print({ ...show(created.row), key: created.key }, () => createdMessage(created.row, created.key));
   } else if (command === "list") {
     const rows = await listApiKeys(db, { includeRevoked: values.all });
@@ -133,7 +161,13 @@ try {
     );
   } else if (command === "revoke") {
     if (!id) fail("revoke needs a key id");
-    const row = await revokeApiKey(db, id);
+    const row = await audited(
+      (tx) => revokeApiKey(tx, id),
+      (revoked) =>
+        revoked
+          ? { action: "api_key.revoke", target: { type: "api_key", id }, status: 200, details: {} }
+          : null,
+    );
     if (!row) fail(`no key ${id}`);
     print(
       show(row),
@@ -141,9 +175,19 @@ try {
     );
   } else if (command === "rotate") {
     if (!id) fail("rotate needs a key id");
-    const result = await rotateApiKey(db, id, {
-      graceSeconds: values.grace ? parseDuration(values.grace) / 1000 : 0,
-    });
+    const graceSeconds = values.grace ? parseDuration(values.grace) / 1000 : 0;
+    const result = await audited(
+      (tx) => rotateApiKey(tx, id, { graceSeconds }),
+      (rotated) =>
+        rotated.outcome === "rotated"
+          ? {
+              action: "api_key.rotate",
+              target: { type: "api_key", id },
+              status: 201,
+              details: { newKeyId: rotated.created.row.id, graceSeconds },
+            }
+          : null,
+    );
     if (result.outcome === "not_found") fail(`no active key ${id}`);
     if (result.outcome === "already_rotated")
       fail(`${id} was already rotated and is in its grace period: rotate or revoke ${result.successorId}`);

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { createDashboardUser, getNotification } from "@herald/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -300,6 +301,22 @@ describe("npm run admin", () => {
     });
     expect(refused.status).toBe(401);
     expect((await run(["list"])).out).toMatch(/disabled\s+cli@example\.com/);
+
+    // Each change is in the audit log as the CLI's, by OS user and host; the weak password made nothing.
+    const who = `${userInfo().username}@${hostname()}`;
+    const log = await api.call("GET", `/v1/audit-log?actorId=${encodeURIComponent(who)}`);
+    const entries = [...log.body.data].reverse();
+    expect(entries.map((e: { action: string; details: unknown }) => [e.action, e.details])).toEqual([
+      ["dashboard_account.create", { role: "support" }],
+      ["dashboard_account.update", { role: "admin" }],
+      ["dashboard_account.update", { disabled: true }],
+    ]);
+    const account = JSON.parse(created.out).id;
+    for (const e of entries) {
+      expect(e.actor).toEqual({ via: "cli", id: who, name: `${who} (npm run admin)` });
+      expect(e.target).toEqual({ type: "dashboard_account", id: account });
+    }
+    expect(JSON.stringify(log.body)).not.toContain("cli-password-123");
   });
 
   it("ADMIN_EMAIL/ADMIN_PASSWORD create the first admin at start-up, once", async () => {

@@ -1,6 +1,6 @@
 /** Who acted: an API key, or a dashboard account through its session. */
 export interface AuditActor {
-  via: "api_key" | "dashboard";
+  via: "api_key" | "dashboard" | "cli";
   /** The key's id (`key_…`) or the dashboard account's (`adm_…`). */
   id: string;
   /** The key's name or the account's e-mail address, as they were then. */

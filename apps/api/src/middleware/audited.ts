@@ -178,7 +178,9 @@ export function createAudit(writer: AuditWriter, trustProxy: number): Audit {
 }
 
 /** The caller as the suppression list keeps it: a dashboard session's account, else the API key. */
-export function actorOf(c: Context<HonoEnv>): { via: AuditVia; id: string; name: string } | null {
+export function actorOf(
+  c: Context<HonoEnv>,
+): { via: Exclude<AuditVia, "cli">; id: string; name: string } | null {
   const account = c.get("dashboardUser");
   if (account) return { via: "dashboard", id: account.id, name: account.email };
   const key = c.get("apiKey");

@@ -22,13 +22,18 @@ export const AuditEntrySchema = z
     at: Timestamp,
     actor: z
       .object({
-        via: z.enum(["dashboard", "api_key"]),
-        id: z.string().openapi({ description: "The API key's id or the dashboard account's id" }),
-        name: z
-          .string()
-          .openapi({ description: "The key's name or the account's e-mail, as they were then" }),
+        via: z.enum(["dashboard", "api_key", "cli"]),
+        id: z.string().openapi({
+          description: "The API key's id, the dashboard account's id, or `user@host` for a CLI",
+        }),
+        name: z.string().openapi({
+          description: "The key's name or the account's e-mail, as they were then; for a CLI, which one and who ran it",
+        }),
       })
-      .openapi({ description: "Who: an API key, or a dashboard account through its session" }),
+      .openapi({
+        description:
+          "Who: an API key, a dashboard account through its session, or `npm run keys` / `npm run admin` (`cli`) straight on the database",
+      }),
     action: z.string().openapi({ description: "A stable dotted name: `user.erase`, `api_key.rotate`…" }),
     target: z.object({ type: z.string(), id: z.string() }).nullable().openapi({
       description:
@@ -38,7 +43,9 @@ export const AuditEntrySchema = z
       description:
         "`success` (2xx), `forbidden` (403: the key or role lacked the scope), `error` (5xx: whether it took effect is not known)",
     }),
-    status: z.number().int().openapi({ description: "The HTTP status answered" }),
+    status: z.number().int().openapi({
+      description: "The HTTP status answered; for a CLI, the status the API answers for the same action",
+    }),
     requestId: z.string(),
     clientIp: z.string().nullable().openapi({
       description: "The caller's address as the API saw it (`TRUST_PROXY`); null when not known",

@@ -12436,13 +12436,13 @@ export interface components {
              * @example 2026-11-24T09:00:00.000Z
              */
             at: string;
-            /** @description Who: an API key, or a dashboard account through its session */
+            /** @description Who: an API key, a dashboard account through its session, or `npm run keys` / `npm run admin` (`cli`) straight on the database */
             actor: {
                 /** @enum {string} */
-                via: "dashboard" | "api_key";
-                /** @description The API key's id or the dashboard account's id */
+                via: "dashboard" | "api_key" | "cli";
+                /** @description The API key's id, the dashboard account's id, or `user@host` for a CLI */
                 id: string;
-                /** @description The key's name or the account's e-mail, as they were then */
+                /** @description The key's name or the account's e-mail, as they were then; for a CLI, which one and who ran it */
                 name: string;
             };
             /** @description A stable dotted name: `user.erase`, `api_key.rotate`… */
@@ -12457,7 +12457,7 @@ export interface components {
              * @enum {string}
              */
             outcome: "success" | "forbidden" | "error";
-            /** @description The HTTP status answered */
+            /** @description The HTTP status answered; for a CLI, the status the API answers for the same action */
             status: number;
             requestId: string;
             /** @description The caller's address as the API saw it (`TRUST_PROXY`); null when not known */

@@ -1,6 +1,13 @@
 import { ago, when } from "../format.ts";
 import { Link } from "../router.tsx";
-import { type AuditEntry, detailsText, OUTCOME_LABEL, OUTCOME_TONE, targetHref } from "./audit-text.ts";
+import {
+  type AuditEntry,
+  detailsText,
+  OUTCOME_LABEL,
+  OUTCOME_TONE,
+  targetHref,
+  VIA_LABEL,
+} from "./audit-text.ts";
 import { Badge } from "./status-badge.tsx";
 
 /** Audit entries as a table; `filterHref` (the Audit log page) makes actors and actions filter links. */
@@ -43,7 +50,7 @@ export function AuditTable({
                 <td data-label="Who" className="audit-who">
                   {filterLink("actorId", e.actor.id, e.actor.name)}
                   <div className="muted small">
-                    {e.actor.via === "dashboard" ? "dashboard" : "API key"}
+                    {VIA_LABEL[e.actor.via]}
                     {e.clientIp ? ` · ${e.clientIp}` : ""}
                   </div>
                 </td>

@@ -9,6 +9,13 @@ export const OUTCOME_LABEL: Record<AuditEntry["outcome"], string> = {
   error: "server error",
 };
 
+/** How the actor came in, under their name. */
+export const VIA_LABEL: Record<AuditEntry["actor"]["via"], string> = {
+  dashboard: "dashboard",
+  api_key: "API key",
+  cli: "CLI, on the database",
+};
+
 /** The badge's tone per outcome. */
 export const OUTCOME_TONE: Record<AuditEntry["outcome"], string> = {
   success: "ok",

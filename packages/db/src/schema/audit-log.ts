@@ -1,8 +1,12 @@
 import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { at, keyText } from "./columns.ts";
 
-/** How the caller was authenticated: a dashboard account's session, or an API key. */
-export type AuditVia = "dashboard" | "api_key";
+/**
+ * How the caller was authenticated: a dashboard account's session, an API
+ * key, or none: `cli` is `npm run keys` / `npm run admin` working straight on
+ * the database, named by the OS user and host that ran it.
+ */
+export type AuditVia = "dashboard" | "api_key" | "cli";
 
 /**
  * How the request ended: done (2xx), refused for lack of a scope or role
@@ -24,7 +28,7 @@ export const auditLog = pgTable(
     id: keyText("id").primaryKey(),
     at: at("at").notNull().defaultNow(),
     actorVia: keyText("actor_via").$type<AuditVia>().notNull(),
-    /** The API key's id (`key_…`) or the dashboard account's (`adm_…`). */
+    /** The API key's id (`key_…`), the dashboard account's (`adm_…`), or `user@host` for a CLI. */
     actorId: keyText("actor_id").notNull(),
     /** The key's name or the account's e-mail address, as they were then. */
     actorName: text("actor_name").notNull(),
