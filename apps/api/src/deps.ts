@@ -37,6 +37,12 @@ export interface ApiDeps {
    * tests set one that answers a public-looking name with a loopback address.
    */
   webhookResolve?: LookupFunction;
+  /**
+   * Now, for what expires by the API's own reckoning (the stored answers of
+   * idempotent API key creates and rotates). Default the system clock; tests
+   * move it instead of waiting.
+   */
+  clock?: () => Date;
   close(): Promise<void>;
 }
 

@@ -170,11 +170,18 @@ describe("retention", () => {
 
       const old = await seed(wdb.db, 45, 4);
       const recent = await seed(wdb.db, 2, 2);
+      // Stored answers of idempotent API key creates: past their expiry they go, whatever RETENTION_DAYS.
+      await wdb.sql`insert into api_key_replays (caller_id, idempotency_key, request_hash, created_at, expires_at)
+        values ('key_a', 'expired', 'h', now() - interval '25 hours', now() - interval '1 hour'),
+               ('key_a', 'live', 'h', now() - interval '23 hours', now() + interval '1 hour')`;
       await deps.queues.add("maintenance", "purge", {}, { jobId: "purge-now" });
       await eventually(async () => (await queue.getJobState("purge-now")) === "completed", 15_000);
       const ids = (list: string[]) => list.map((i) => `'${i}'`).join(",");
       expect(await count(wdb, "notifications", `id in (${ids(old)})`)).toBe(0);
       expect(await count(wdb, "notifications", `id in (${ids(recent)})`)).toBe(2);
+      expect(
+        (await wdb.sql`select idempotency_key from api_key_replays`).map((r) => r.idempotency_key),
+      ).toEqual(["live"]);
     } finally {
       await running.close();
       await deps.close();

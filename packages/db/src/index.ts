@@ -1,5 +1,6 @@
 export { sql } from "drizzle-orm";
 export { type AmbiguousProvider, recordAmbiguousProviders } from "./ambiguous-providers.ts";
+export * from "./api-key-replays.ts";
 export * from "./api-keys.ts";
 export * from "./audit-log.ts";
 export { byteOrder } from "./byte-order.ts";

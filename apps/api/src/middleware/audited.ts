@@ -18,6 +18,8 @@ export interface AuditNote {
   details?: Record<string, unknown>;
   /** The actor, when the request had none until the handler established it (sign-in). */
   actor?: { via: AuditVia; id: string; name: string };
+  /** The answer is a stored first answer (an idempotent repeat): the first request's entry stands for both. */
+  replay?: boolean;
 }
 
 export interface AuditOptions {
@@ -110,6 +112,7 @@ export function createAudit(writer: AuditWriter, trustProxy: number): Audit {
     const outcome = outcomeOf(c.res.status);
     if (!outcome) return;
     const note = c.get("auditNote");
+    if (note?.replay) return;
     const actor = note?.actor ?? actorOf(c);
     if (!actor) return;
     let details: Record<string, unknown> = {};

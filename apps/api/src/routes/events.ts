@@ -7,7 +7,13 @@ import type { ApiDeps } from "../deps.ts";
 import type { App, HonoEnv } from "../hono-env.ts";
 import { assertScope, requireScope } from "../middleware/api-key-auth.ts";
 import { validationFailure } from "../on-error.ts";
-import { commonErrors, conflictError, EventIdParam, notFoundError } from "../schemas/common.ts";
+import {
+  commonErrors,
+  conflictError,
+  EventIdParam,
+  IdempotencyKeyValue,
+  notFoundError,
+} from "../schemas/common.ts";
 import {
   BatchRequestSchema,
   BatchResultSchema,
@@ -21,12 +27,9 @@ import { acceptEvents, type ValidEvent, validateEvent } from "../services/ingest
 import { seesSecrets } from "../services/secret-content.ts";
 
 const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .openapi({ description: "Same as the body's idempotencyKey" }),
+  "idempotency-key": IdempotencyKeyValue.optional().openapi({
+    description: "Same as the body's idempotencyKey",
+  }),
 });
 
 const trigger = createRoute({

@@ -27,7 +27,8 @@ export const AuditEntrySchema = z
           description: "The API key's id, the dashboard account's id, or `user@host` for a CLI",
         }),
         name: z.string().openapi({
-          description: "The key's name or the account's e-mail, as they were then; for a CLI, which one and who ran it",
+          description:
+            "The key's name or the account's e-mail, as they were then; for a CLI, which one and who ran it",
         }),
       })
       .openapi({

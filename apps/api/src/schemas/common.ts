@@ -111,6 +111,9 @@ export const UserIdParam = z.object({
   userId: UserId.openapi({ param: { name: "userId", in: "path" }, example: "user_123" }),
 });
 
+/** An `Idempotency-Key` header's value: what the client chose to name one request by. */
+export const IdempotencyKeyValue = z.string().min(1).max(255);
+
 export const PageQuery = {
   limit: z.coerce
     .number()

@@ -6431,12 +6431,15 @@ export interface paths {
         put?: never;
         /**
          * Create an API key
-         * @description The answer carries the secret once; Herald stores only its SHA-256 hash.
+         * @description The answer carries the secret once; Herald stores only its SHA-256 hash. With an `Idempotency-Key`, a retry after a lost answer gets that answer again (kept 24 h, encrypted) instead of making a second key.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Names this request: a repeat by the same caller within 24 h answers the first answer (status and body, the secret included: `Idempotent-Replayed: true`) and makes nothing; the same key with another request is a 409 `idempotency_conflict`. Only successes are kept: after a 4xx the repeat is tried afresh. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6482,6 +6485,16 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this route needs */
                 403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
                     headers: {
                         "X-Request-Id": components["headers"]["RequestId"];
                         [name: string]: unknown;
@@ -6790,12 +6803,15 @@ export interface paths {
         put?: never;
         /**
          * Rotate an API key
-         * @description Issues a new secret with the same name, scopes and limit. The old key is revoked at once, or keeps working for `graceSeconds`.
+         * @description Issues a new secret with the same name, scopes and limit. The old key is revoked at once, or keeps working for `graceSeconds`. With an `Idempotency-Key`, a retry after a lost answer gets that answer again (kept 24 h, encrypted) instead of a 404 or 409.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Names this request: a repeat by the same caller within 24 h answers the first answer (status and body, the secret included: `Idempotent-Replayed: true`) and makes nothing; the same key with another request is a 409 `idempotency_conflict`. Only successes are kept: after a 4xx the repeat is tried afresh. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     keyId: string;
                 };

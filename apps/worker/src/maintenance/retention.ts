@@ -1,4 +1,4 @@
-import { type PurgeResult, purgeAuditLog, purgeExpired } from "@herald/db";
+import { type PurgeResult, purgeAuditLog, purgeExpired, purgeExpiredApiKeyReplays } from "@herald/db";
 import { DEFAULT_JOB_OPTIONS } from "@herald/jobs";
 import type { WorkerDeps } from "../deps.ts";
 
@@ -27,7 +27,9 @@ export async function scheduleRetention(deps: WorkerDeps): Promise<void> {
 /**
  * One retention run: deletes what is older than `RETENTION_DAYS`, then audit
  * log entries older than `AUDIT_LOG_RETENTION` (each skipped when 0), in
- * batches, within half an interval.
+ * batches, within half an interval; and, whatever those settings, the stored
+ * answers of idempotent API key creates and rotates past their 24 h (they
+ * hold encrypted secrets: no reason to keep one longer).
  */
 export async function runRetention(deps: WorkerDeps) {
   const { days, batchSize, intervalMs, auditLogMs } = deps.env.retention;
@@ -45,6 +47,8 @@ export async function runRetention(deps: WorkerDeps) {
     auditLog = await purgeAuditLog(deps.db, { cutoff, batchSize, deadline });
     deps.logger.info({ cutoff: cutoff.toISOString(), ...auditLog }, "audit log retention purge");
   }
-  if (!purged && !auditLog) return { skipped: true };
-  return { ...purged, auditLog };
+  const apiKeyReplays = await purgeExpiredApiKeyReplays(deps.db, { now, batchSize, deadline });
+  if (apiKeyReplays.deleted > 0) deps.logger.info(apiKeyReplays, "expired api key answers purged");
+  if (!purged && !auditLog) return { skipped: true, apiKeyReplays };
+  return { ...purged, auditLog, apiKeyReplays };
 }

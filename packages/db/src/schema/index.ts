@@ -1,3 +1,4 @@
+export * from "./api-key-replays.ts";
 export * from "./api-keys.ts";
 export * from "./audit-log.ts";
 export * from "./dashboard.ts";
