@@ -1,3 +1,4 @@
+import { Herald } from "@herald/client";
 import { purgeExpiredApiKeyReplays } from "@herald/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
@@ -194,5 +195,45 @@ describe("POST /v1/api-keys/:keyId/rotate with an Idempotency-Key", () => {
       (await api.db.sql`select 1 from api_key_replays where idempotency_key = 'rotate-missing'`).length,
     ).toBe(0);
     expect((await api.call("POST", missing, {}, idem("rotate-missing"))).status).toBe(404);
+  });
+});
+
+describe("@herald/client apiKeys.create / rotate", () => {
+  /** A client whose first request reaches the API but whose answer is lost (a timeout, a reset). */
+  function losingFirstAnswer() {
+    const sent: (string | null)[] = [];
+    const herald = new Herald({
+      apiKey: api.apiKey,
+      baseUrl: "http://herald.test",
+      maxRetries: 2,
+      retryDelayMs: 1,
+      fetch: async (input, init) => {
+        const res = await api.app.request(String(input), init);
+        sent.push(new Headers(init?.headers).get("idempotency-key"));
+        if (sent.length === 1) throw new TypeError("fetch failed: socket hang up");
+        return res;
+      },
+    });
+    return { herald, sent };
+  }
+
+  it("retry after a lost answer with the same Idempotency-Key: one key, its secret received", async () => {
+    const { herald, sent } = losingFirstAnswer();
+    const created = await herald.apiKeys.create({ name: "lost answer", scopes: ["read"] });
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toEqual(expect.any(String));
+    expect(sent[1]).toBe(sent[0]);
+    expect(await keysNamed("lost answer")).toEqual([created.id]);
+    const works = await api.call("GET", "/v1/notifications", undefined, {
+      authorization: `Bearer ${created.key}`,
+    });
+    expect(works.status).toBe(200);
+
+    const rotating = losingFirstAnswer();
+    const rotated = await rotating.herald.apiKeys.rotate(created.id, {}, { idempotencyKey: "deploy-7" });
+    expect(rotating.sent).toEqual(["deploy-7", "deploy-7"]);
+    expect(rotated.rotatedFrom).toBe(created.id);
+    const successors = await api.db.sql`select id from api_keys where rotated_from = ${created.id}`;
+    expect(successors.map((r) => r.id)).toEqual([rotated.id]);
   });
 });

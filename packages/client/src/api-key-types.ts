@@ -51,6 +51,17 @@ export interface ApiKeyListOptions {
   cursor?: string;
 }
 
+/** How a create or rotate names itself, so that a retry is not a second one. */
+export interface KeyRequestOptions {
+  /**
+   * Sent as `Idempotency-Key`: a repeat within 24 h gets the first answer,
+   * secret included, and makes nothing. Default a fresh UUID per call, which
+   * covers the client's own retries; pass your own (a deploy's id) to also
+   * cover a job that is itself run again. Never the same one for two different keys.
+   */
+  idempotencyKey?: string;
+}
+
 export interface RotateOptions {
   /** Seconds the old key keeps working, so deployments can switch over (at most 7 days). Default 0: revoked at once. */
   graceSeconds?: number;

@@ -1,6 +1,17 @@
-import type { ApiKey, ApiKeyListOptions, CreatedApiKey, NewApiKey, RotateOptions } from "./api-key-types.ts";
+import type {
+  ApiKey,
+  ApiKeyListOptions,
+  CreatedApiKey,
+  KeyRequestOptions,
+  NewApiKey,
+  RotateOptions,
+} from "./api-key-types.ts";
 import { everyItem, flag, type Http, iso, seg } from "./http.ts";
 import type { Page } from "./types.ts";
+
+const idempotency = (request: KeyRequestOptions) => ({
+  "idempotency-key": request.idempotencyKey ?? globalThis.crypto.randomUUID(),
+});
 
 /**
  * `herald.apiKeys`: Herald's API keys, for a deploy or secret-rotation job
@@ -22,14 +33,14 @@ export function apiKeysApi(http: Http) {
     /** One key, revoked or not. `not_found` (404) when unknown. */
     get: async (keyId: string): Promise<ApiKey> =>
       (await http.request<ApiKey>("GET", `/v1/api-keys/${seg(keyId)}`, { retryable: true })).body,
-    /** Makes a key; the answer's `key` is its secret, shown this once. */
-    create: async (key: NewApiKey): Promise<CreatedApiKey> =>
+    /** Makes a key; the answer's `key` is its secret, shown this once (and to a repeat within 24 h). */
+    create: async (key: NewApiKey, request: KeyRequestOptions = {}): Promise<CreatedApiKey> =>
       (
         await http.request<CreatedApiKey>("POST", "/v1/api-keys", {
           body: { ...key, expiresAt: iso(key.expiresAt) },
-          // Not repeated: after a lost answer a repeat would make a second key, and the first one's
-          // secret would be gone (list the keys and revoke the one you never got).
-          retryable: false,
+          headers: idempotency(request),
+          // Retried with the same Idempotency-Key: a lost answer comes again instead of a second key.
+          retryable: true,
         })
       ).body,
     /**
@@ -50,13 +61,17 @@ export function apiKeysApi(http: Http) {
      * working for `graceSeconds`. `not_found` (404) for an unknown or revoked
      * key, `conflict` (409) while an earlier rotation's grace period runs.
      */
-    rotate: async (keyId: string, options: RotateOptions = {}): Promise<CreatedApiKey> =>
+    rotate: async (
+      keyId: string,
+      options: RotateOptions = {},
+      request: KeyRequestOptions = {},
+    ): Promise<CreatedApiKey> =>
       (
         await http.request<CreatedApiKey>("POST", `/v1/api-keys/${seg(keyId)}/rotate`, {
           body: options,
-          // Not repeated: after a lost answer the repeat is refused (404 once the old key is revoked, 409 in
-          // its grace period) and the new secret is gone: revoke the successor (`rotatedFrom`) and rotate again.
-          retryable: false,
+          headers: idempotency(request),
+          // Retried with the same Idempotency-Key: a lost answer comes again instead of a 404 or 409.
+          retryable: true,
         })
       ).body,
   };

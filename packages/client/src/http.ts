@@ -15,6 +15,8 @@ export interface HttpOptions {
 
 export interface RequestOptions {
   body?: unknown;
+  /** Extra request headers (`Idempotency-Key`). */
+  headers?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
   /**
    * Whether repeating the request is harmless. Reads, PUT/DELETE and event
@@ -78,6 +80,7 @@ export class Http {
         authorization: `Bearer ${this.options.apiKey}`,
         accept: "application/json",
         ...(opts.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...opts.headers,
       },
       ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
     };
