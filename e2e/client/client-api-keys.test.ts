@@ -88,13 +88,27 @@ describe("@herald/client's API key methods", () => {
     expect(all.data.map((k) => k.id)).toEqual(expect.arrayContaining([old.id, next.id, third.id]));
   });
 
-  it("repeats a list, get and revoke after a network error, but never a create or rotate", async () => {
+  it("repeats a list, get and revoke after a network error, and a create or rotate too (they carry an Idempotency-Key)", async () => {
     const { tries } = offlineClient(herald.apiKey, herald.url);
     expect(await tries((offline) => offline.apiKeys.list())).toBe(3);
     expect(await tries((offline) => offline.apiKeys.get("key_x"))).toBe(3);
     expect(await tries((offline) => offline.apiKeys.revoke("key_x"))).toBe(3);
-    expect(await tries((offline) => offline.apiKeys.create({ name: "x", scopes: ["read"] }))).toBe(1);
-    expect(await tries((offline) => offline.apiKeys.rotate("key_x"))).toBe(1);
+    expect(await tries((offline) => offline.apiKeys.create({ name: "x", scopes: ["read"] }))).toBe(3);
+    expect(await tries((offline) => offline.apiKeys.rotate("key_x"))).toBe(3);
+  });
+
+  it("answers a create repeated with one Idempotency-Key, over a real socket, with the first key", async () => {
+    const first = await admin.apiKeys.create(
+      { name: "deploy job", scopes: ["read"] },
+      { idempotencyKey: "deploy-1" },
+    );
+    const again = await admin.apiKeys.create(
+      { name: "deploy job", scopes: ["read"] },
+      { idempotencyKey: "deploy-1" },
+    );
+    expect(again).toEqual(first);
+    const named = (await admin.apiKeys.list()).data.filter((k) => k.name === "deploy job");
+    expect(named.map((k) => k.id)).toEqual([first.id]);
   });
 
   it("reads who did it from the audit log: `auditLog.list` filters, `listAll` pages, over a real socket with its address", async () => {
