@@ -17,7 +17,8 @@ const list = createRoute({
     "retry/discard (one or all matching), event cancel/retry, topic delete, token revoke, webhook endpoint " +
     "create/update/delete/rotate_secret/test and dashboard account " +
     "changes, whatever the caller; and every other POST, PUT, PATCH or DELETE made with a dashboard session " +
-    "(contact edits, preferences, cancels…). Apps' own traffic through API keys (events, user upserts, devices, " +
+    "(contact edits, preferences, cancels…); and the changes made with `npm run keys` and `npm run admin` straight on the " +
+    "database (`actor.via: cli`, by OS user and host). Apps' own traffic through API keys (events, user upserts, devices, " +
     "topic subscriptions) is not recorded. Attempts refused for lack of a scope or role (403) and server errors " +
     "are recorded with their `outcome`; other refusals (validation, not found, conflicts) are not. `details` " +
     "never holds contact data or message content. Filters combine; `since`/`until` are inclusive. Entries " +
