@@ -374,6 +374,7 @@ describe("every page, at desktop and phone width", () => {
     { name: "outbox", path: "/outbox", heading: "Dev outbox", ready: ".outbox-list" },
     { name: "accounts", path: "/accounts", heading: "Accounts", ready: "tr[data-account-email]" },
     { name: "audit-log", path: "/audit-log", heading: "Audit log", ready: "tr[data-audit-id]" },
+    { name: "api-keys", path: "/api-keys", heading: "API keys", ready: "tr[data-key-id]" },
     { name: "not-found-user", path: "/users/nobody-here", heading: "nobody-here", ready: ".state.empty" },
   ];
 

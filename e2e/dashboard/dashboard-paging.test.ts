@@ -1,8 +1,10 @@
 import {
+  createApiKey,
   insertEvents,
   insertNotifications,
   insertOutboxMessages,
   type NewNotification,
+  revokeApiKey,
   upsertRecipient,
 } from "@herald/db";
 import { newId } from "@herald/ids";
@@ -106,6 +108,31 @@ describe("Load more", () => {
     await page.locator("tr[data-notification-id]").first().waitFor();
     await loadAll("tr[data-notification-id]", 120);
     expect(await page.locator(`tr[data-notification-id="${retrying[0]}"]`).count()).toBe(1);
+  });
+
+  it("reaches every API key past the first 50, and the revoked ones on request", async () => {
+    const db = stack.herald.db.db;
+    const made: string[] = [];
+    for (let i = 0; i < 56; i++)
+      made.push((await createApiKey(db, { name: `pager key ${i}`, scopes: ["read"] })).row.id);
+    const revoked = made[0]!;
+    await revokeApiKey(db, revoked);
+    const [live] = await stack.herald.db.sql`select count(*)::int as n from api_keys where revoked_at is null
+      and (expires_at is null or expires_at > now())`;
+    expect(live!.n).toBeGreaterThan(50);
+    await page.goto(`${stack.herald.url}/api-keys`);
+    await page.locator("tr[data-key-id]").first().waitFor();
+    expect(await rowsIn("tr[data-key-id]")).toBe(50);
+    // Newest first: the last key made heads the list.
+    expect(await page.locator("tr[data-key-id]").first().getAttribute("data-key-id")).toBe(made.at(-1));
+    await loadAll("tr[data-key-id]", live!.n);
+    expect(await page.locator(`tr[data-key-id="${revoked}"]`).count()).toBe(0);
+    await page.getByLabel("Include revoked and expired keys").check();
+    // Another list from its first page.
+    await page.locator("tr[data-key-id]").first().waitFor();
+    await expect.poll(() => rowsIn("tr[data-key-id]")).toBe(50);
+    await loadAll("tr[data-key-id]", live!.n + 1);
+    await expect.poll(() => page.locator(`tr[data-key-id="${revoked}"]`).textContent()).toContain("revoked");
   });
 
   it("reaches older messages in the dev outbox", async () => {

@@ -6,6 +6,7 @@ import { Shell } from "./components/shell.tsx";
 import { Empty } from "./components/states.tsx";
 import { ToastProvider } from "./components/toast.tsx";
 import { AccountsPage } from "./pages/accounts-page.tsx";
+import { ApiKeysPage } from "./pages/api-keys-page.tsx";
 import { AuditLogPage } from "./pages/audit-log-page.tsx";
 import { FailuresPage } from "./pages/failures-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
@@ -44,6 +45,7 @@ function Page() {
   if (path === "/accounts") return <AccountsPage />;
   if (path === "/audit-log") return <AuditLogPage />;
   if (path === "/webhooks") return <WebhooksPage />;
+  if (path === "/api-keys") return <ApiKeysPage />;
   if (path === "/login") {
     navigate("/", { replace: true });
     return null;

@@ -16,6 +16,7 @@ const NAV = [
   { href: "/accounts", label: "Accounts", icon: "⚙", admin: true },
   { href: "/audit-log", label: "Audit log", icon: "✎", admin: true },
   { href: "/webhooks", label: "Webhooks", icon: "⇄", admin: true },
+  { href: "/api-keys", label: "API keys", icon: "⌘", admin: true },
 ];
 
 // Where the sidebar becomes a drawer (styles/responsive.css).
