@@ -25,7 +25,7 @@ import {
   rotateApiKey,
 } from "@herald/db";
 import { isPortOpen } from "@herald/devstack";
-import { cliActor, cliRunId, recordCliAction } from "./cli-audit.ts";
+import { type CliAction, cliActor, cliRunId, recordCliAction } from "./cli-audit.ts";
 
 const USAGE = `usage: npm run keys -- <command> [options]
   create --name NAME --scopes SCOPE[,SCOPE…] [--env live|test] [--expires-in 90d] [--rate-limit N]
@@ -99,10 +99,7 @@ const runId = cliRunId();
 try {
   const db = handle.db;
   /** Runs a change and records it, in one transaction (see `cli-audit.ts`). */
-  const audited = <T>(
-    change: (tx: Db) => Promise<T>,
-    entry: (result: T) => Parameters<typeof recordCliAction>[3] | null,
-  ): Promise<T> =>
+  const audited = <T>(change: (tx: Db) => Promise<T>, entry: (result: T) => CliAction | null): Promise<T> =>
     db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const result = await change(tx);
