@@ -74,6 +74,8 @@ export interface StatusBatch {
   endpointId: string;
   /** Attempts that failed before this one. */
   attempts: number;
+  /** Consecutive attempts before this one the receiver refused for the body (400, 413, 422). */
+  rejections: number;
   changes: RecordedStatusChange[];
 }
 
@@ -96,7 +98,9 @@ export interface ClaimOptions {
  * A change joins a new batch only if no earlier change of its notification
  * is left outside that batch: a notification's changes are POSTed one batch
  * after another, never by two dispatchers at once, and never overtaken by a
- * retry. Safe under concurrency (SKIP LOCKED): any number of dispatchers.
+ * retry. The newer half of a split batch waits until its older half is
+ * gone, and while a split is being worked through no new batch is made
+ * either. Safe under concurrency (SKIP LOCKED): any number of dispatchers.
  * All of this per endpoint: another endpoint's retried batch holds back nothing here.
  */
 export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<StatusBatch | null> {
@@ -104,19 +108,22 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
   const lease = `${options.leaseMs} milliseconds`;
   const endpointId = options.endpointId ?? ENV_WEBHOOK_ENDPOINT_ID;
   for (;;) {
-    const [due] = await sql<{ id: string; attempts: number }[]>`
+    const [due] = await sql<{ id: string; attempts: number; rejections: number }[]>`
       update status_webhook_batches set leased_until = now() + ${lease}::interval
       where id = (
-        select id from status_webhook_batches
+        select id from status_webhook_batches b
         where endpoint_id = ${endpointId} and next_attempt_at <= now()
           and (leased_until is null or leased_until < now())
+          and (after_batch_id is null
+            or not exists (select 1 from status_webhook_batches p where p.id = b.after_batch_id))
         order by next_attempt_at limit 1
         for update skip locked
       )
-      returning id, attempts`;
+      returning id, attempts, rejections`;
     if (due) {
       const changes = await loadChanges(db, due.id);
-      if (changes.length > 0) return { id: due.id, endpointId, attempts: due.attempts, changes };
+      if (changes.length > 0)
+        return { id: due.id, endpointId, attempts: due.attempts, rejections: due.rejections, changes };
       // Every change of it expired: nothing left to send under that id.
       await sql`delete from status_webhook_batches where id = ${due.id}`;
       continue;
@@ -126,7 +133,8 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
       with cand as (
         select id, notification_id from status_webhook_changes
         where endpoint_id = ${endpointId} and batch_id is null
-          and not exists (select 1 from status_webhook_batches where endpoint_id = ${endpointId} and attempts > 0)
+          and not exists (select 1 from status_webhook_batches where endpoint_id = ${endpointId}
+            and (attempts > 0 or after_batch_id is not null))
           -- A deleted endpoint's leftovers (the sweep drops them) go to no one, even from a dispatcher
           -- whose list of endpoints is a few seconds old.
           and (${endpointId === ENV_WEBHOOK_ENDPOINT_ID}::boolean
@@ -150,7 +158,7 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
       select count(*)::int as n from upd`;
     if (!claimed?.n) return null;
     const changes = await loadChanges(db, id);
-    if (changes.length > 0) return { id, endpointId, attempts: 0, changes };
+    if (changes.length > 0) return { id, endpointId, attempts: 0, rejections: 0, changes };
     await sql`delete from status_webhook_batches where id = ${id}`;
   }
 }
@@ -215,13 +223,16 @@ export interface PostponedBatch {
  * The receiver refused batch `id` (or did not answer): it is due again in
  * `delayMs`, same id, same changes. `error` is kept for the operator
  * (the dashboard's overview), cut to 300 characters: pass what the dispatcher
- * logs (`answered 503`), never a body. Null when the batch is gone (expired).
+ * logs (`answered 503`), never a body. `rejected`: the receiver refused the
+ * body (400, 413, 422), counted in the batch's consecutive `rejections`;
+ * any other failure resets them. Null when the batch is gone (expired).
  */
 export async function postponeStatusBatch(
   db: Db,
   id: string,
   delayMs: number,
   error: string,
+  rejected = false,
 ): Promise<PostponedBatch | null> {
   const [row] = await pg(db)<
     { attempts: number; since_ms: number; previous_ms: number | null; at_ms: number }[]
@@ -229,6 +240,7 @@ export async function postponeStatusBatch(
     with old as (select id, last_attempt_at from status_webhook_batches where id = ${id})
     update status_webhook_batches b
     set attempts = b.attempts + 1, leased_until = null,
+      rejections = case when ${rejected}::boolean then b.rejections + 1 else 0 end,
       next_attempt_at = now() + ${`${Math.max(0, Math.round(delayMs))} milliseconds`}::interval,
       last_error = ${error.slice(0, STATUS_BATCH_ERROR_MAX)}, last_attempt_at = now()
     from old where b.id = old.id

@@ -55,6 +55,18 @@ export const statusWebhookBatches = pgTable(
     endpointId: keyText("endpoint_id").notNull().default(ENV_WEBHOOK_ENDPOINT_ID),
     /** Attempts that failed (refused, timed out, unreachable). */
     attempts: integer("attempts").notNull().default(0),
+    /**
+     * Consecutive attempts the receiver refused for the body (400, 413, 422);
+     * any other failure resets it. At `STATUS_WEBHOOK_SPLIT_AFTER` the batch is
+     * split in two, or its one change dropped.
+     */
+    rejections: integer("rejections").notNull().default(0),
+    /**
+     * The newer half of a split waits for the older one: it is not POSTed
+     * while a batch of this id exists (so a notification with changes in
+     * both halves still gets them in order, never in two POSTs at once).
+     */
+    afterBatchId: text("after_batch_id"),
     nextAttemptAt: at("next_attempt_at").notNull().defaultNow(),
     /** A dispatcher is POSTing it until then; one that died leaves it to be taken over after. */
     leasedUntil: at("leased_until"),
