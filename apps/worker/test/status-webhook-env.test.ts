@@ -28,6 +28,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
       pollIntervalMs: 250,
       retryMaxMs: 300_000,
       maxAgeMs: 86_400_000,
+      splitAfter: 3,
       allowPrivateEndpoints: false,
     });
     expect(loadWorkerEnv({ ...base, STATUS_WEBHOOK_URL: "" }).statusWebhooks.url).toBeNull();
@@ -41,6 +42,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
       STATUS_WEBHOOK_SECRET: `whsec_${key.toString("base64")}`,
       STATUS_WEBHOOK_STATUSES: "dead, SENT,DEAD".toUpperCase(),
       STATUS_WEBHOOK_MAX_AGE: "72h",
+      STATUS_WEBHOOK_SPLIT_AFTER: "5",
       WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true",
     }).statusWebhooks;
     expect(env.url).toBe(url);
@@ -54,6 +56,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
     expect(rotating.secret).toEqual([key, old]);
     expect(env.statuses).toEqual(["SENT", "DEAD"]);
     expect(env.maxAgeMs).toBe(72 * 3_600_000);
+    expect(env.splitAfter).toBe(5);
     expect(env.allowPrivateEndpoints).toBe(true);
   });
 
@@ -67,6 +70,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
       STATUS_WEBHOOK_BATCH_SIZE: "5000",
       STATUS_WEBHOOK_MAX_AGE: "30s",
       STATUS_WEBHOOK_TIMEOUT: "soon",
+      STATUS_WEBHOOK_SPLIT_AFTER: "0",
       WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "sure",
     });
     expect(message).toMatch(/^Invalid configuration for herald worker:\n/);
@@ -76,6 +80,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
     expect(message).toContain("- STATUS_WEBHOOK_BATCH_SIZE:");
     expect(message).toContain("- STATUS_WEBHOOK_MAX_AGE: must be at least 1m");
     expect(message).toContain('- STATUS_WEBHOOK_TIMEOUT: not a duration: "soon"');
+    expect(message).toContain("- STATUS_WEBHOOK_SPLIT_AFTER:");
     expect(message).toContain("- WEBHOOK_ALLOW_PRIVATE_ENDPOINTS:");
     expect(message).not.toContain(raw);
     expect(configError({ ...base, STATUS_WEBHOOK_URL: url, STATUS_WEBHOOK_STATUSES: " , " })).toContain(

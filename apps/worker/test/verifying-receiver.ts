@@ -24,6 +24,7 @@ export async function startVerifyingReceiver(secret: string) {
   let failures = 0;
   let holdMs = 0;
   let answerDelay: () => number = () => 0;
+  let judge: (raw: string) => number | null = () => null;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -45,7 +46,7 @@ export async function startVerifyingReceiver(secret: string) {
         answeredAt: null,
       };
       deliveries.push(delivery);
-      const status = !verified ? 401 : failures > 0 ? 500 : 204;
+      const status = !verified ? 401 : failures > 0 ? 500 : (judge(raw) ?? 204);
       if (verified && failures > 0) failures--;
       // Recorded as received before the answer: a sender that dies meanwhile never learns it was taken.
       setTimeout(() => {
@@ -65,6 +66,13 @@ export async function startVerifyingReceiver(secret: string) {
     /** Answer 500 to the next `n` genuine deliveries (a receiver having a bad minute). */
     failNext(n: number) {
       failures = n;
+    },
+    /**
+     * Answer a genuine delivery (when not failing it) with `answer(rawBody)`,
+     * or 204 when that is null: a receiver whose validation refuses some content.
+     */
+    judge(answer: (raw: string) => number | null) {
+      judge = answer;
     },
     /** Hold every request this long before answering (a slow receiver); 0 answers at once. */
     hold(ms: number) {

@@ -14,9 +14,11 @@ import {
 } from "@herald/db";
 import { reliabilityCountersKey } from "@herald/jobs";
 import type { WorkerDeps } from "../deps.ts";
+import { isContentRejection, refusalStep } from "./content-rejection.ts";
 import { type DispatchTarget, watchDispatchTargets } from "./dispatch-targets.ts";
 import { sweepDeletedEndpoints } from "./orphan-sweep.ts";
 import { postStatusBatch } from "./post-status-batch.ts";
+import { dropRejectedChange, splitRejectedBatch } from "./rejected-batch.ts";
 
 /** Lease of a batch beyond the POST's timeout: time for the answer to be recorded. */
 const LEASE_SLACK_MS = 5000;
@@ -63,7 +65,9 @@ export function crossedStuckThreshold(p: PostponedBatch): boolean {
  * `STATUS_WEBHOOK_URL` on (the statuses of `STATUS_WEBHOOK_STATUSES`) or off
  * (unset); the endpoints of `/v1/webhook-endpoints` are recorded as the API
  * changes them. `STATUS_WEBHOOK_CONCURRENCY` loops claim batches of every
- * endpoint (`claimStatusBatch`), POST them, and delete them once answered 2xx. Any number of processes may
+ * endpoint (`claimStatusBatch`), POST them, and delete them once answered 2xx. A batch refused for its
+ * body (400, 413, 422) `STATUS_WEBHOOK_SPLIT_AFTER` times in a row is split in two, down to the one
+ * change the receiver refuses, which is dropped. Any number of processes may
  * run them: batches are leased in PostgreSQL, and a dead process's batch is
  * POSTed again, under the same `webhook-id`, once its lease ran out.
  */
@@ -143,8 +147,26 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       );
       return "sent";
     }
+    const step = refusalStep({
+      status: outcome.status,
+      rejections: batch.rejections,
+      changes: batch.changes.length,
+      splitAfter: env.splitAfter,
+    });
+    const rejected = { batch, status: outcome.status ?? 0, splitAfter: env.splitAfter };
+    if (step === "drop") {
+      await dropRejectedChange({ ...deps, count }, rejected);
+      return "failed";
+    }
+    if (step === "split" && (await splitRejectedBatch({ ...deps, count }, rejected))) return "failed";
     const wait = retryWait(batch.attempts + 1, env.retryMaxMs);
-    const postponed = await postponeStatusBatch(deps.db, batch.id, wait, outcome.error);
+    const postponed = await postponeStatusBatch(
+      deps.db,
+      batch.id,
+      wait,
+      outcome.error,
+      isContentRejection(outcome.status),
+    );
     if (own) await recordEndpointFailure(deps.db, target.id, outcome.error);
     count("status_webhooks_failed", 1);
     const line = {

@@ -44,6 +44,13 @@ export const statusWebhookEnvShape = {
   /** Changes not delivered by this age are dropped, with an error log line and a metric. Default `24h`. */
   STATUS_WEBHOOK_MAX_AGE: duration("24h", 60_000, "1m"),
   /**
+   * A batch the receiver refuses for its body (400, 413, 422) this many
+   * times in a row is split in two, older changes first; a single change
+   * refused this many times is dropped (error log line, metric). Other
+   * failures (401, 404, 429, 5xx, timeouts) never split a batch. Default 3.
+   */
+  STATUS_WEBHOOK_SPLIT_AFTER: z.coerce.number().int().min(1).max(100).default(3),
+  /**
    * Let the endpoints added through `/v1/webhook-endpoints` (the
    * `webhook_endpoints` table) reach loopback, private, link-local and other
    * non-public addresses. Default false: each POST to one connects only to
@@ -80,6 +87,8 @@ export interface StatusWebhookEnv {
   pollIntervalMs: number;
   retryMaxMs: number;
   maxAgeMs: number;
+  /** Consecutive content rejections (400, 413, 422) that split a batch, or drop its one change. */
+  splitAfter: number;
   /** `WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`: endpoints of the table may be on non-public addresses. */
   allowPrivateEndpoints: boolean;
 }
@@ -96,6 +105,7 @@ export function toStatusWebhookEnv(e: Parsed): StatusWebhookEnv {
     pollIntervalMs: e.STATUS_WEBHOOK_POLL_INTERVAL,
     retryMaxMs: e.STATUS_WEBHOOK_RETRY_MAX,
     maxAgeMs: e.STATUS_WEBHOOK_MAX_AGE,
+    splitAfter: e.STATUS_WEBHOOK_SPLIT_AFTER,
     allowPrivateEndpoints: e.WEBHOOK_ALLOW_PRIVATE_ENDPOINTS,
   };
 }
