@@ -68,5 +68,8 @@ describe("status webhooks on the overview", () => {
     await expect.poll(async () => await waiting.textContent(), { timeout: 20_000 }).toBe("0 changes");
     const delivered = card.locator("dt", { hasText: "Delivered" }).locator("xpath=following-sibling::dd");
     expect(Number((await delivered.textContent())!.replace(/,/g, ""))).toBeGreaterThanOrEqual(2);
+    // A 503 never drops a change: nothing rejected (that takes 400, 413 or 422 to one change alone).
+    const rejected = card.locator("dt", { hasText: "Rejected" }).locator("xpath=following-sibling::dd");
+    expect(await rejected.textContent()).toBe("0");
   });
 });

@@ -106,7 +106,7 @@ describe("GET /v1/dashboard/overview", () => {
       waitingEstimated: false,
       oldestAt: null,
       oldestAgeSeconds: 0,
-      totals: { delivered: 0, failed: 0, expired: 0 },
+      totals: { delivered: 0, failed: 0, expired: 0, rejected: 0 },
       retrying: null,
       endpoints: [],
     });
@@ -127,6 +127,7 @@ describe("GET /v1/dashboard/overview", () => {
         status_webhooks_delivered: 40,
         status_webhooks_failed: 2,
         status_webhooks_expired: 1,
+        status_webhooks_rejected: 3,
       });
 
       const s = (await fresh.call("GET", "/v1/dashboard/overview")).body.statusWebhooks;
@@ -135,7 +136,7 @@ describe("GET /v1/dashboard/overview", () => {
         statuses: ["SENT", "DEAD"],
         waiting: 7,
         waitingEstimated: false,
-        totals: { delivered: 40, failed: 2, expired: 1 },
+        totals: { delivered: 40, failed: 2, expired: 1, rejected: 3 },
         retrying: { batchId: batch.id, attempts: 2, lastError: "answered 503" },
       });
       expect(s.oldestAgeSeconds).toBeGreaterThanOrEqual(599);

@@ -76,6 +76,7 @@ describe("GET /metrics", () => {
       .hincrby(key, "ops_alerts_sent", 1)
       .hincrby(key, "ops_alerts_failed", 2)
       .hincrby(key, "reconciled_notifications", 4)
+      .hincrby(key, "status_webhooks_rejected", 1)
       .exec();
     const after = await scrape();
     expect(prometheusFormatProblems(after)).toEqual([]);
@@ -88,6 +89,8 @@ describe("GET /metrics", () => {
       'herald_ops_alerts_total{result="logged"} 0',
       'herald_reconciler_requeued_total{kind="notification"} 4',
       'herald_reconciler_requeued_total{kind="event"} 0',
+      'herald_status_webhook_changes_total{result="rejected"} 1',
+      'herald_status_webhook_changes_total{result="expired"} 0',
     ]) {
       expect(after.split("\n")).toContain(line);
     }

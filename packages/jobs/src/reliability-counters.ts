@@ -7,8 +7,10 @@ import type { RedisClient } from "./redis-client.ts";
  * - `dead_letters_total`, `dead_letters:channel:<channel>`, `dead_letters:type:<type>`
  * - `ops_alerts_sent`, `ops_alerts_failed`, `ops_alerts_logged` (no webhook configured)
  * - `reconciled_events`, `reconciled_notifications` (jobs the reconciler had to re-create)
- * - `status_webhooks_delivered`, `status_webhooks_expired`, `status_webhooks_endpoint_deleted` (status
- *   changes; the last: dropped by the sweep after their endpoint was deleted), `status_webhooks_failed` (POSTs)
+ * - `status_webhooks_delivered`, `status_webhooks_expired`, `status_webhooks_endpoint_deleted`,
+ *   `status_webhooks_rejected` (status changes; `endpoint_deleted`: dropped by the sweep after their
+ *   endpoint was deleted; `rejected`: dropped after their endpoint refused them alone with 400, 413 or
+ *   422), `status_webhooks_failed` (POSTs)
  *
  * The `{ops}` hash tag keeps it in one Redis Cluster slot with the alert keys.
  */

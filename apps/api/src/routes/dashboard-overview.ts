@@ -76,6 +76,7 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
             delivered: counters.status_webhooks_delivered ?? 0,
             failed: counters.status_webhooks_failed ?? 0,
             expired: counters.status_webhooks_expired ?? 0,
+            rejected: counters.status_webhooks_rejected ?? 0,
           },
           retrying: retrying && {
             batchId: retrying.id,

@@ -60,7 +60,11 @@ export function describeStatusWebhook(app: App): void {
       "changes and a fresh timestamp and signature, after 1 s, 2 s, 4 s… up to `STATUS_WEBHOOK_RETRY_MAX` " +
       "(5 min) between attempts; changes older than `STATUS_WEBHOOK_MAX_AGE` (24 h) are dropped (logged and " +
       'counted in `herald_status_webhook_changes_total{result="expired"}`). While a batch is refused, ' +
-      "later changes wait and go out after it. A notification's changes arrive in `sequence` order, never " +
+      "later changes wait and go out after it. A batch refused for its body (400, 413 or 422) " +
+      "`STATUS_WEBHOOK_SPLIT_AFTER` (3) times in a row is split in two, older changes first, each half under " +
+      "a new `webhook-id`, down to the one change refused, which is dropped (logged and counted in " +
+      '`herald_status_webhook_changes_total{result="rejected"}`); any other answer never splits a batch. ' +
+      "A notification's changes arrive in `sequence` order, never " +
       "two batches of them at once. Signed the Standard Webhooks way with `STATUS_WEBHOOK_SECRET`, as the " +
       "ops alert: verify with `new Webhook(secret).verify(rawBody, headers)` (`svix` or `standardwebhooks`), " +
       "then drop a `webhook-id` already processed. Answer 2xx once stored: anything else means try again. " +
@@ -78,7 +82,10 @@ export function describeStatusWebhook(app: App): void {
     },
     responses: {
       "2XX": { description: "Taken: these changes are not sent again" },
-      default: { description: "Anything else, or no answer in time: the same batch is sent again" },
+      default: {
+        description:
+          "Anything else, or no answer in time: the same batch is sent again (400, 413 or 422 several times in a row: split)",
+      },
     },
   });
 }

@@ -67,6 +67,10 @@ const StatusWebhooksOverview = z
         delivered: z.number().int().openapi({ description: "Changes the receiver took (2xx)" }),
         failed: z.number().int().openapi({ description: "POSTs refused, unanswered or unreachable" }),
         expired: z.number().int().openapi({ description: "Changes dropped after STATUS_WEBHOOK_MAX_AGE" }),
+        rejected: z.number().int().openapi({
+          description:
+            "Changes dropped because their endpoint refused them alone (400, 413, 422) STATUS_WEBHOOK_SPLIT_AFTER times",
+        }),
       })
       .nullable()
       .openapi({
@@ -141,7 +145,7 @@ export const OverviewSchema = z
         waitingEstimated: false,
         oldestAt: "2026-11-24T08:41:12.000Z",
         oldestAgeSeconds: 1428,
-        totals: { delivered: 51200, failed: 9, expired: 0 },
+        totals: { delivered: 51200, failed: 9, expired: 0, rejected: 0 },
         retrying: {
           batchId: "swb_01jd8q3k5m6n7p8q9r0s1t2v3w",
           attempts: 9,

@@ -36,8 +36,8 @@ export async function reliabilityFamilies(redis: RedisClient, prefix: string): P
     ),
     counterFamily(
       "herald_status_webhook_changes_total",
-      "Notification status changes by outcome: delivered (their endpoint answered 2xx for their batch), expired (dropped undelivered after STATUS_WEBHOOK_MAX_AGE), endpoint_deleted (dropped by the workers' sweep after their endpoint was deleted; not those the DELETE dropped itself).",
-      ["delivered", "expired", "endpoint_deleted"].map((result) => ({
+      "Notification status changes by outcome: delivered (their endpoint answered 2xx for their batch), expired (dropped undelivered after STATUS_WEBHOOK_MAX_AGE), endpoint_deleted (dropped by the workers' sweep after their endpoint was deleted; not those the DELETE dropped itself), rejected (dropped after their endpoint refused them alone with 400, 413 or 422 STATUS_WEBHOOK_SPLIT_AFTER times).",
+      ["delivered", "expired", "endpoint_deleted", "rejected"].map((result) => ({
         labels: { result },
         value: value(`status_webhooks_${result}`),
       })),

@@ -9916,7 +9916,7 @@ export interface webhooks {
         put?: never;
         /**
          * Notification status changes (Herald's worker POSTs them to STATUS_WEBHOOK_URL and to each endpoint of /v1/webhook-endpoints)
-         * @description Sent when `STATUS_WEBHOOK_URL` is set, for the statuses of `STATUS_WEBHOOK_STATUSES` (default SENT, DELIVERED, READ, FAILED, DEAD, BOUNCED, COMPLAINED, SUPPRESSED, CANCELED). At least once: a batch that gets no 2xx within `STATUS_WEBHOOK_TIMEOUT` (10 s) is sent again, with the same `webhook-id` and changes and a fresh timestamp and signature, after 1 s, 2 s, 4 s… up to `STATUS_WEBHOOK_RETRY_MAX` (5 min) between attempts; changes older than `STATUS_WEBHOOK_MAX_AGE` (24 h) are dropped (logged and counted in `herald_status_webhook_changes_total{result="expired"}`). While a batch is refused, later changes wait and go out after it. A notification's changes arrive in `sequence` order, never two batches of them at once. Signed the Standard Webhooks way with `STATUS_WEBHOOK_SECRET`, as the ops alert: verify with `new Webhook(secret).verify(rawBody, headers)` (`svix` or `standardwebhooks`), then drop a `webhook-id` already processed. Answer 2xx once stored: anything else means try again. Each endpoint of `/v1/webhook-endpoints` gets the same body for its own statuses, signed with its own secret (after a rotation, for 24 h, with the previous one too: two space-separated signatures), with its own batches and retries.
+         * @description Sent when `STATUS_WEBHOOK_URL` is set, for the statuses of `STATUS_WEBHOOK_STATUSES` (default SENT, DELIVERED, READ, FAILED, DEAD, BOUNCED, COMPLAINED, SUPPRESSED, CANCELED). At least once: a batch that gets no 2xx within `STATUS_WEBHOOK_TIMEOUT` (10 s) is sent again, with the same `webhook-id` and changes and a fresh timestamp and signature, after 1 s, 2 s, 4 s… up to `STATUS_WEBHOOK_RETRY_MAX` (5 min) between attempts; changes older than `STATUS_WEBHOOK_MAX_AGE` (24 h) are dropped (logged and counted in `herald_status_webhook_changes_total{result="expired"}`). While a batch is refused, later changes wait and go out after it. A batch refused for its body (400, 413 or 422) `STATUS_WEBHOOK_SPLIT_AFTER` (3) times in a row is split in two, older changes first, each half under a new `webhook-id`, down to the one change refused, which is dropped (logged and counted in `herald_status_webhook_changes_total{result="rejected"}`); any other answer never splits a batch. A notification's changes arrive in `sequence` order, never two batches of them at once. Signed the Standard Webhooks way with `STATUS_WEBHOOK_SECRET`, as the ops alert: verify with `new Webhook(secret).verify(rawBody, headers)` (`svix` or `standardwebhooks`), then drop a `webhook-id` already processed. Answer 2xx once stored: anything else means try again. Each endpoint of `/v1/webhook-endpoints` gets the same body for its own statuses, signed with its own secret (after a rotation, for 24 h, with the previous one too: two space-separated signatures), with its own batches and retries.
          */
         post: {
             parameters: {
@@ -9945,7 +9945,7 @@ export interface webhooks {
                     };
                     content?: never;
                 };
-                /** @description Anything else, or no answer in time: the same batch is sent again */
+                /** @description Anything else, or no answer in time: the same batch is sent again (400, 413 or 422 several times in a row: split) */
                 default: {
                     headers: {
                         [name: string]: unknown;
@@ -12926,7 +12926,8 @@ export interface components {
          *         "totals": {
          *           "delivered": 51200,
          *           "failed": 9,
-         *           "expired": 0
+         *           "expired": 0,
+         *           "rejected": 0
          *         },
          *         "retrying": {
          *           "batchId": "swb_01jd8q3k5m6n7p8q9r0s1t2v3w",
@@ -13007,6 +13008,8 @@ export interface components {
                 failed: number;
                 /** @description Changes dropped after STATUS_WEBHOOK_MAX_AGE */
                 expired: number;
+                /** @description Changes dropped because their endpoint refused them alone (400, 413, 422) STATUS_WEBHOOK_SPLIT_AFTER times */
+                rejected: number;
             } | null;
             /** @description The batch being retried: the receiver is failing; later changes wait behind it */
             retrying: {

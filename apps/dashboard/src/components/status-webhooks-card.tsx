@@ -109,6 +109,14 @@ function EnvStatusWebhook({ s }: { s: StatusWebhooks }) {
             <dt>Expired</dt>
             <dd className={s.totals?.expired ? "text-bad" : ""}>{s.totals ? num(s.totals.expired) : "—"}</dd>
           </div>
+          <div>
+            <dt title="Dropped: the receiver refused them alone (400, 413, 422), STATUS_WEBHOOK_SPLIT_AFTER times">
+              Rejected
+            </dt>
+            <dd className={s.totals?.rejected ? "text-bad" : ""}>
+              {s.totals ? num(s.totals.rejected) : "—"}
+            </dd>
+          </div>
         </dl>
       </div>
     </Card>
