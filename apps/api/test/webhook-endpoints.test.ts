@@ -68,7 +68,7 @@ describe("/v1/webhook-endpoints", () => {
         "SUPPRESSED",
         "CANCELED",
       ],
-      delivery: { waiting: 0, failingSince: null, lastError: null, failedAttempts: 0 },
+      delivery: { waiting: 0, failingSince: null, lastError: null, failedAttempts: 0, rejectedChanges: 0 },
     });
     const { secret, id } = res.body;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);

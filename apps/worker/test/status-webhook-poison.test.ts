@@ -1,3 +1,4 @@
+import { createWebhookEndpoint, getWebhookEndpoint } from "@herald/db";
 import { readReliabilityCounters, StatusWebhookSchema } from "@herald/jobs";
 import { eventually, testQueuePrefix } from "@herald/testkit";
 import { describe, expect, it } from "vitest";
@@ -139,6 +140,37 @@ describe("a status change the receiver keeps refusing (400, 413, 422)", () => {
       ["0S", "1S", "0D", "1D", "0R", "1R"],
     ]);
     expect(bodies[2]).toEqual(["0S", "1S", "0D"]);
+  });
+});
+
+describe("an endpoint added through the API that rejects a change", () => {
+  it("counts the dropped change on the endpoint and keeps why after the next success", async () => {
+    const secret = newSecret();
+    const r = await receiver(secret);
+    const db = await database();
+    const endpoint = await createWebhookEndpoint(db.db, { url: r.url, statuses: ["SENT"], secret });
+    const ids = await seedChanges(db, "api", 3, ["SENT"], { env: false });
+    r.judge(refusing(ids[1]!, "SENT"));
+    const d = startDispatcher(db.url, testQueuePrefix(), {
+      WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "true",
+      STATUS_WEBHOOK_SPLIT_AFTER: "2",
+    });
+    cleanups.push(d.close);
+
+    await eventually(async () => (await outboxCount(db)) === 0, 20_000);
+    expectOncePerNotification(r.deliveries, { [ids[0]!]: ["SENT"], [ids[2]!]: ["SENT"] });
+    const dropped = changesOf(r.deliveries.find((x) => x.status === 422)!).find(
+      (c) => c.notificationId === ids[1],
+    )!;
+    const row = (await getWebhookEndpoint(db.db, endpoint.id))!;
+    expect(row).toMatchObject({
+      rejectedChanges: 1,
+      lastRejection: `dropped change ${dropped.sequence} (${ids[1]} SENT): answered 422 2 times`,
+    });
+    expect(row.lastRejectedAt).not.toBeNull();
+    // The last POST (the third change) succeeded: the endpoint is healthy again, the rejection kept.
+    expect(row).toMatchObject({ lastError: null, failingSince: null, failedAttempts: 0 });
+    expect(row.lastSuccessAt!.getTime()).toBeGreaterThan(row.lastRejectedAt!.getTime());
   });
 });
 

@@ -28,6 +28,11 @@ export interface WebhookEndpoint {
     lastError: string | null;
     failedAttempts: number;
     nextAttemptAt: string | null;
+    /** Changes dropped because it refused them alone (400, 413, 422); 0 for `whe_env` (not kept per endpoint). */
+    rejectedChanges: number;
+    /** The last of those and why (`dropped change 81234 (ntf_… DELIVERED): answered 422 3 times`). */
+    lastRejection: string | null;
+    lastRejectedAt: string | null;
   };
 }
 

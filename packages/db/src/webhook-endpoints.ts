@@ -212,3 +212,17 @@ export async function recordEndpointFailure(db: Db, id: string, error: string): 
       last_error = ${error.slice(0, ENDPOINT_ERROR_MAX)}, failed_attempts = failed_attempts + 1
     where id = ${id}`;
 }
+
+/**
+ * Endpoint `id` refused a change alone (400, 413, 422) until it was dropped:
+ * a failed attempt (`lastError` says `what`, until the next success), and
+ * counted with `what` kept in `last_rejection`, which a success leaves as it is.
+ */
+export async function recordEndpointRejection(db: Db, id: string, what: string): Promise<void> {
+  const text = what.slice(0, ENDPOINT_ERROR_MAX);
+  await pg(db)`
+    update webhook_endpoints set failing_since = coalesce(failing_since, now()), last_error = ${text},
+      failed_attempts = failed_attempts + 1, rejected_changes = rejected_changes + 1,
+      last_rejection = ${text}, last_rejected_at = now()
+    where id = ${id}`;
+}

@@ -44,6 +44,9 @@ const example = {
     lastError: "answered 503",
     failedAttempts: 9,
     nextAttemptAt: "2026-11-24T09:07:10.000Z",
+    rejectedChanges: 1,
+    lastRejection: "dropped change 81234 (ntf_01jd8q3k5m6n7p8q9r0s1t2v3x DELIVERED): answered 422 3 times",
+    lastRejectedAt: "2026-11-23T17:02:41.000Z",
   },
 };
 
@@ -87,6 +90,18 @@ export const WebhookEndpointSchema = z
           .openapi({ description: "`answered 503`, `unreachable: ECONNREFUSED`…" }),
         failedAttempts: z.number().int().openapi({ description: "Failed POSTs since the last success" }),
         nextAttemptAt: Timestamp.nullable().openapi({ description: "When the refused batch is tried again" }),
+        rejectedChanges: z
+          .number()
+          .int()
+          .openapi({
+            description:
+              "Changes dropped because it refused them alone (400, 413, 422) STATUS_WEBHOOK_SPLIT_AFTER times in a row; " +
+              "0 for `env` (not kept per endpoint: see the Overview's totals and the workers' log)",
+          }),
+        lastRejection: z.string().nullable().openapi({
+          description: "The last of those and why; unlike `lastError`, kept after a success",
+        }),
+        lastRejectedAt: Timestamp.nullable(),
       })
       .openapi({ description: "Its backlog and health" }),
   })

@@ -46,6 +46,9 @@ export function endpointView(row: WebhookEndpointRow, backlog: StatusWebhookBack
       failingSince: iso(row.failingSince),
       lastError: row.lastError,
       failedAttempts: row.failedAttempts,
+      rejectedChanges: row.rejectedChanges,
+      lastRejection: row.lastRejection,
+      lastRejectedAt: iso(row.lastRejectedAt),
     },
   };
 }
@@ -84,6 +87,9 @@ export async function envEndpointView(
       failingSince: iso(r?.since),
       lastError: r?.lastError ?? null,
       failedAttempts: r?.attempts ?? 0,
+      rejectedChanges: 0,
+      lastRejection: null,
+      lastRejectedAt: null,
     },
   };
 }

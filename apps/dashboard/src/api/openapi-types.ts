@@ -12510,7 +12510,10 @@ export interface components {
          *             "failingSince": "2026-11-24T08:41:12.300Z",
          *             "lastError": "answered 503",
          *             "failedAttempts": 9,
-         *             "nextAttemptAt": "2026-11-24T09:07:10.000Z"
+         *             "nextAttemptAt": "2026-11-24T09:07:10.000Z",
+         *             "rejectedChanges": 1,
+         *             "lastRejection": "dropped change 81234 (ntf_01jd8q3k5m6n7p8q9r0s1t2v3x DELIVERED): answered 422 3 times",
+         *             "lastRejectedAt": "2026-11-23T17:02:41.000Z"
          *           }
          *         }
          *       ],
@@ -12546,7 +12549,10 @@ export interface components {
          *         "failingSince": "2026-11-24T08:41:12.300Z",
          *         "lastError": "answered 503",
          *         "failedAttempts": 9,
-         *         "nextAttemptAt": "2026-11-24T09:07:10.000Z"
+         *         "nextAttemptAt": "2026-11-24T09:07:10.000Z",
+         *         "rejectedChanges": 1,
+         *         "lastRejection": "dropped change 81234 (ntf_01jd8q3k5m6n7p8q9r0s1t2v3x DELIVERED): answered 422 3 times",
+         *         "lastRejectedAt": "2026-11-23T17:02:41.000Z"
          *       }
          *     }
          */
@@ -12616,6 +12622,15 @@ export interface components {
                  * @example 2026-11-24T09:00:00.000Z
                  */
                 nextAttemptAt: string | null;
+                /** @description Changes dropped because it refused them alone (400, 413, 422) STATUS_WEBHOOK_SPLIT_AFTER times in a row; 0 for `env` (not kept per endpoint: see the Overview's totals and the workers' log) */
+                rejectedChanges: number;
+                /** @description The last of those and why; unlike `lastError`, kept after a success */
+                lastRejection: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                lastRejectedAt: string | null;
             };
         };
         /**
@@ -12643,7 +12658,10 @@ export interface components {
          *         "failingSince": "2026-11-24T08:41:12.300Z",
          *         "lastError": "answered 503",
          *         "failedAttempts": 9,
-         *         "nextAttemptAt": "2026-11-24T09:07:10.000Z"
+         *         "nextAttemptAt": "2026-11-24T09:07:10.000Z",
+         *         "rejectedChanges": 1,
+         *         "lastRejection": "dropped change 81234 (ntf_01jd8q3k5m6n7p8q9r0s1t2v3x DELIVERED): answered 422 3 times",
+         *         "lastRejectedAt": "2026-11-23T17:02:41.000Z"
          *       },
          *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
          *     }
@@ -13101,6 +13119,15 @@ export interface components {
                      * @example 2026-11-24T09:00:00.000Z
                      */
                     nextAttemptAt: string | null;
+                    /** @description Changes dropped because it refused them alone (400, 413, 422) STATUS_WEBHOOK_SPLIT_AFTER times in a row; 0 for `env` (not kept per endpoint: see the Overview's totals and the workers' log) */
+                    rejectedChanges: number;
+                    /** @description The last of those and why; unlike `lastError`, kept after a success */
+                    lastRejection: string | null;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    lastRejectedAt: string | null;
                 };
             }[];
         };

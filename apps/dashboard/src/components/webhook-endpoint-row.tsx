@@ -93,6 +93,12 @@ export function WebhookEndpointRow({
         <td data-label="State" data-state={!e.enabled ? "disabled" : d.failingSince ? "failing" : "healthy"}>
           <State e={e} />
           {d.lastSuccessAt && <div className="muted small">last delivered {ago(d.lastSuccessAt)}</div>}
+          {d.rejectedChanges > 0 && (
+            <div className="small text-bad" data-rejected>
+              {num(d.rejectedChanges)} change{d.rejectedChanges === 1 ? "" : "s"} rejected and dropped; last{" "}
+              {ago(d.lastRejectedAt)}: <span className="mono">{d.lastRejection}</span>
+            </div>
+          )}
         </td>
         <td data-label="Waiting">
           {d.waitingEstimated ? "about " : ""}

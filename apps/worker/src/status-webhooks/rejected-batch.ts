@@ -2,6 +2,7 @@ import {
   deleteStatusBatch,
   ENV_WEBHOOK_ENDPOINT_ID,
   recordEndpointFailure,
+  recordEndpointRejection,
   type StatusBatch,
   splitStatusBatch,
 } from "@herald/db";
@@ -52,7 +53,8 @@ export async function splitRejectedBatch(ctx: Ctx, r: RejectedBatch): Promise<bo
  * Drops the one change of a batch the receiver refused for its body
  * `splitAfter` times in a row: counted as `status_webhooks_rejected`, one
  * error line (ids, sequence, status and the HTTP status only: a body could
- * echo the change's data; `endpointId`, as the logger redacts `endpoint`), and the endpoint's last error says so. The
+ * echo the change's data; `endpointId`, as the logger redacts `endpoint`),
+ * and an API endpoint's last error and last rejection say so. The
  * notification's later changes go out next.
  */
 export async function dropRejectedChange(ctx: Ctx, r: RejectedBatch): Promise<void> {
@@ -61,7 +63,7 @@ export async function dropRejectedChange(ctx: Ctx, r: RejectedBatch): Promise<vo
   await deleteStatusBatch(ctx.db, batch.id);
   const what = `dropped change ${change.sequence} (${change.notificationId} ${change.status}): answered ${r.status} ${r.splitAfter} times`;
   if (batch.endpointId !== ENV_WEBHOOK_ENDPOINT_ID)
-    await recordEndpointFailure(ctx.db, batch.endpointId, what);
+    await recordEndpointRejection(ctx.db, batch.endpointId, what);
   ctx.count("status_webhooks_failed", 1);
   ctx.count("status_webhooks_rejected", batch.changes.length);
   ctx.logger.error(

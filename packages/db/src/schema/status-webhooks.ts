@@ -113,4 +113,12 @@ export const webhookEndpoints = pgTable("webhook_endpoints", {
   lastError: text("last_error"),
   /** Failed attempts since the last success. */
   failedAttempts: integer("failed_attempts").notNull().default(0),
+  /** Changes dropped because it refused them alone (400, 413, 422) `STATUS_WEBHOOK_SPLIT_AFTER` times in a row. */
+  rejectedChanges: integer("rejected_changes").notNull().default(0),
+  /**
+   * The last of those and why (`dropped change 81234 (ntf_… DELIVERED): answered 422 3 times`), at most
+   * 300 characters; unlike `lastError`, kept after a success: the change is gone for good.
+   */
+  lastRejection: text("last_rejection"),
+  lastRejectedAt: at("last_rejected_at"),
 });
