@@ -57,6 +57,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
     expect(env.statuses).toEqual(["SENT", "DEAD"]);
     expect(env.maxAgeMs).toBe(72 * 3_600_000);
     expect(env.splitAfter).toBe(5);
+    expect(loadWorkerEnv({ ...base, STATUS_WEBHOOK_SPLIT_AFTER: "0" }).statusWebhooks.splitAfter).toBe(0);
     expect(env.allowPrivateEndpoints).toBe(true);
   });
 
@@ -70,7 +71,7 @@ describe("worker STATUS_WEBHOOK_*", () => {
       STATUS_WEBHOOK_BATCH_SIZE: "5000",
       STATUS_WEBHOOK_MAX_AGE: "30s",
       STATUS_WEBHOOK_TIMEOUT: "soon",
-      STATUS_WEBHOOK_SPLIT_AFTER: "0",
+      STATUS_WEBHOOK_SPLIT_AFTER: "-1",
       WEBHOOK_ALLOW_PRIVATE_ENDPOINTS: "sure",
     });
     expect(message).toMatch(/^Invalid configuration for herald worker:\n/);

@@ -35,4 +35,9 @@ describe("refusalStep", () => {
       expect(refusalStep({ ...base, status, rejections: 50 })).toBe("retry");
     expect(refusalStep({ ...base, status: 503, changes: 1, rejections: 50 })).toBe("retry");
   });
+
+  it("never splits or drops with splitAfter 0 (STATUS_WEBHOOK_SPLIT_AFTER=0: off)", () => {
+    expect(refusalStep({ ...base, splitAfter: 0, rejections: 50 })).toBe("retry");
+    expect(refusalStep({ ...base, splitAfter: 0, changes: 1, rejections: 50 })).toBe("retry");
+  });
 });

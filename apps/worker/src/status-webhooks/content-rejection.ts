@@ -24,16 +24,16 @@ export interface RefusedAttempt {
   rejections: number;
   /** Changes in the batch. */
   changes: number;
-  /** `STATUS_WEBHOOK_SPLIT_AFTER`. */
+  /** `STATUS_WEBHOOK_SPLIT_AFTER`; 0: never split or drop. */
   splitAfter: number;
 }
 
 /**
  * A batch refused for its body `splitAfter` times in a row is split (or,
  * down to one change, that change is dropped); anything else is retried
- * whole, as the same batch under the same `webhook-id`.
+ * whole, as the same batch under the same `webhook-id` (always, with `splitAfter` 0).
  */
 export function refusalStep(a: RefusedAttempt): RefusalStep {
-  if (!isContentRejection(a.status) || a.rejections + 1 < a.splitAfter) return "retry";
+  if (a.splitAfter === 0 || !isContentRejection(a.status) || a.rejections + 1 < a.splitAfter) return "retry";
   return a.changes > 1 ? "split" : "drop";
 }

@@ -47,9 +47,10 @@ export const statusWebhookEnvShape = {
    * A batch the receiver refuses for its body (400, 413, 422) this many
    * times in a row is split in two, older changes first; a single change
    * refused this many times is dropped (error log line, metric). Other
-   * failures (401, 404, 429, 5xx, timeouts) never split a batch. Default 3.
+   * failures (401, 404, 429, 5xx, timeouts) never split a batch. 0: never
+   * split or drop (such a batch is retried until `STATUS_WEBHOOK_MAX_AGE`). Default 3.
    */
-  STATUS_WEBHOOK_SPLIT_AFTER: z.coerce.number().int().min(1).max(100).default(3),
+  STATUS_WEBHOOK_SPLIT_AFTER: z.coerce.number().int().min(0).max(100).default(3),
   /**
    * Let the endpoints added through `/v1/webhook-endpoints` (the
    * `webhook_endpoints` table) reach loopback, private, link-local and other
@@ -87,7 +88,7 @@ export interface StatusWebhookEnv {
   pollIntervalMs: number;
   retryMaxMs: number;
   maxAgeMs: number;
-  /** Consecutive content rejections (400, 413, 422) that split a batch, or drop its one change. */
+  /** Consecutive content rejections (400, 413, 422) that split a batch, or drop its one change; 0: never. */
   splitAfter: number;
   /** `WEBHOOK_ALLOW_PRIVATE_ENDPOINTS`: endpoints of the table may be on non-public addresses. */
   allowPrivateEndpoints: boolean;
