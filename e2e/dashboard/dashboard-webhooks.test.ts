@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { recordEndpointRejection } from "@herald/db";
 import { eventually } from "@herald/testkit";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -84,6 +85,16 @@ describe("the Webhooks page", () => {
     expect(await summary.textContent()).toContain("disabled");
     await admin.getByRole("link", { name: "Manage →" }).click();
     await row.waitFor();
+
+    // As a worker records a change the receiver refused alone until it was dropped.
+    expect(await row.locator("[data-rejected]").count()).toBe(0);
+    const why = "dropped change 42 (ntf_e2e DELIVERED): answered 422 3 times";
+    await recordEndpointRejection(stack.herald.db.db, id, why);
+    await admin.reload();
+    const rejected = row.locator("[data-rejected]");
+    await rejected.waitFor();
+    expect(await rejected.textContent()).toMatch(/^1 change rejected and dropped; last just now: /);
+    expect(await rejected.textContent()).toContain(why);
 
     admin.once("dialog", (d) => void d.accept());
     await row.getByRole("button", { name: "Rotate secret" }).click();
