@@ -1,11 +1,4 @@
-import {
-  deleteStatusBatch,
-  ENV_WEBHOOK_ENDPOINT_ID,
-  recordEndpointFailure,
-  recordEndpointRejection,
-  type StatusBatch,
-  splitStatusBatch,
-} from "@herald/db";
+import { deleteStatusBatch, ENV_WEBHOOK_ENDPOINT_ID, type StatusBatch, splitStatusBatch } from "@herald/db";
 import type { WorkerDeps } from "../deps.ts";
 
 export interface RejectedBatch {
@@ -24,7 +17,8 @@ const who = (endpointId: string) =>
 /**
  * Splits a batch the receiver refused for its body `splitAfter` times in a
  * row into its older and newer halves (`splitStatusBatch`): the older goes
- * at once, the newer after it, each under a new `webhook-id`. False when the
+ * at once, the newer after it, each under a new `webhook-id` (the caller
+ * recorded the failed attempt on an API endpoint first). False when the
  * batch could not be split (gone, or down to one change since it was
  * claimed): the caller postpones it as any failure.
  */
@@ -32,8 +26,6 @@ export async function splitRejectedBatch(ctx: Ctx, r: RejectedBatch): Promise<bo
   const { batch } = r;
   const halves = await splitStatusBatch(ctx.db, batch.id);
   if (!halves) return false;
-  if (batch.endpointId !== ENV_WEBHOOK_ENDPOINT_ID)
-    await recordEndpointFailure(ctx.db, batch.endpointId, `answered ${r.status}`);
   ctx.count("status_webhooks_failed", 1);
   ctx.logger.warn(
     {
@@ -50,20 +42,26 @@ export async function splitRejectedBatch(ctx: Ctx, r: RejectedBatch): Promise<bo
 }
 
 /**
+ * What a dropped change's log line and its endpoint's `lastError` and
+ * `lastRejection` say: `dropped change 81234 (ntf_… DELIVERED): answered 422 3 times`.
+ */
+export function rejectionNote(r: RejectedBatch): string {
+  const c = r.batch.changes[0]!;
+  return `dropped change ${c.sequence} (${c.notificationId} ${c.status}): answered ${r.status} ${r.splitAfter} times`;
+}
+
+/**
  * Drops the one change of a batch the receiver refused for its body
  * `splitAfter` times in a row: counted as `status_webhooks_rejected`, one
  * error line (ids, sequence, status and the HTTP status only: a body could
  * echo the change's data; `endpointId`, as the logger redacts `endpoint`),
- * and an API endpoint's last error and last rejection say so. The
- * notification's later changes go out next.
+ * The notification's later changes go out next. (The caller records it on
+ * an API endpoint first: `recordEndpointRejection` with {@link rejectionNote}.)
  */
 export async function dropRejectedChange(ctx: Ctx, r: RejectedBatch): Promise<void> {
   const { batch } = r;
   const change = batch.changes[0]!;
   await deleteStatusBatch(ctx.db, batch.id);
-  const what = `dropped change ${change.sequence} (${change.notificationId} ${change.status}): answered ${r.status} ${r.splitAfter} times`;
-  if (batch.endpointId !== ENV_WEBHOOK_ENDPOINT_ID)
-    await recordEndpointRejection(ctx.db, batch.endpointId, what);
   ctx.count("status_webhooks_failed", 1);
   ctx.count("status_webhooks_rejected", batch.changes.length);
   ctx.logger.error(
@@ -76,6 +74,6 @@ export async function dropRejectedChange(ctx: Ctx, r: RejectedBatch): Promise<vo
       answered: r.status,
       attempts: r.splitAfter,
     },
-    `status webhooks: ${who(batch.endpointId)} ${what}; it will not be sent again (STATUS_WEBHOOK_SPLIT_AFTER)`,
+    `status webhooks: ${who(batch.endpointId)} ${rejectionNote(r)}; it will not be sent again (STATUS_WEBHOOK_SPLIT_AFTER)`,
   );
 }

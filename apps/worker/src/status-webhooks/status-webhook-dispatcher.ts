@@ -9,6 +9,7 @@ import {
   type PostponedBatch,
   postponeStatusBatch,
   recordEndpointFailure,
+  recordEndpointRejection,
   recordEndpointSuccess,
   statusWebhookBacklog,
 } from "@herald/db";
@@ -18,7 +19,7 @@ import { isContentRejection, refusalStep } from "./content-rejection.ts";
 import { type DispatchTarget, watchDispatchTargets } from "./dispatch-targets.ts";
 import { sweepDeletedEndpoints } from "./orphan-sweep.ts";
 import { postStatusBatch } from "./post-status-batch.ts";
-import { dropRejectedChange, splitRejectedBatch } from "./rejected-batch.ts";
+import { dropRejectedChange, rejectionNote, splitRejectedBatch } from "./rejected-batch.ts";
 
 /** Lease of a batch beyond the POST's timeout: time for the answer to be recorded. */
 const LEASE_SLACK_MS = 5000;
@@ -154,6 +155,9 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       splitAfter: env.splitAfter,
     });
     const rejected = { batch, status: outcome.status ?? 0, splitAfter: env.splitAfter };
+    // Before the split or drop: from then on the next batch may go, and its success be recorded, at once.
+    if (own && step === "drop") await recordEndpointRejection(deps.db, target.id, rejectionNote(rejected));
+    else if (own) await recordEndpointFailure(deps.db, target.id, outcome.error);
     if (step === "drop") {
       await dropRejectedChange({ ...deps, count }, rejected);
       return "failed";
@@ -167,7 +171,6 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       outcome.error,
       isContentRejection(outcome.status),
     );
-    if (own) await recordEndpointFailure(deps.db, target.id, outcome.error);
     count("status_webhooks_failed", 1);
     const line = {
       endpoint: target.id,
