@@ -185,7 +185,7 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
     publicOnly(b.url);
     const row = await createWebhookEndpoint(deps.db, { ...b, secret: newWebhookSecret() });
     noteAudit(c, { target: { type: "webhook_endpoint", id: row.id } });
-    deps.logger.info({ endpoint: row.id, by: c.get("apiKey").id }, "webhook endpoint created");
+    deps.logger.info({ endpointId: row.id, by: c.get("apiKey").id }, "webhook endpoint created");
     return c.json({ ...(await view(row)), secret: row.secret }, 201);
   });
 
@@ -231,10 +231,7 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
     // droppedChanges: by this request; pendingDrop: more waited, left to the workers' sweep.
     const dropped = { droppedChanges: done.droppedChanges, pendingDrop: done.pendingDrop };
     noteAudit(c, { details: dropped });
-    deps.logger.info(
-      { endpoint: endpointId, ...dropped, by: c.get("apiKey").id },
-      "webhook endpoint deleted",
-    );
+    deps.logger.info({ endpointId, ...dropped, by: c.get("apiKey").id }, "webhook endpoint deleted");
     return c.json(shown, 200);
   });
 
@@ -243,7 +240,7 @@ export function registerWebhookEndpoints(app: App, deps: ApiDeps): void {
     await own(deps, endpointId, "rotated");
     const row = await rotateWebhookEndpointSecret(deps.db, endpointId, newWebhookSecret());
     if (!row) throw new HeraldError("not_found", "No such webhook endpoint.");
-    deps.logger.info({ endpoint: endpointId, by: c.get("apiKey").id }, "webhook endpoint secret rotated");
+    deps.logger.info({ endpointId, by: c.get("apiKey").id }, "webhook endpoint secret rotated");
     return c.json({ ...(await view(row)), secret: row.secret }, 200);
   });
 

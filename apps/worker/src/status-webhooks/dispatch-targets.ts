@@ -63,7 +63,7 @@ export function watchDispatchTargets(deps: WorkerDeps, stopped: Promise<void>): 
       } catch (err) {
         // The API only stores secrets it made; a hand-edited row is skipped, not sent unsigned.
         deps.logger.error(
-          { endpoint: r.id, err: (err as Error).message },
+          { endpointId: r.id, err: (err as Error).message },
           "status webhooks: endpoint secret unusable",
         );
       }

@@ -143,7 +143,7 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       if (own) await recordEndpointSuccess(deps.db, target.id);
       count("status_webhooks_delivered", batch.changes.length);
       logger.debug(
-        { endpoint: target.id, batch: batch.id, changes: batch.changes.length },
+        { endpointId: target.id, batch: batch.id, changes: batch.changes.length },
         "status webhook delivered",
       );
       return "sent";
@@ -173,7 +173,7 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
     );
     count("status_webhooks_failed", 1);
     const line = {
-      endpoint: target.id,
+      endpointId: target.id,
       batch: batch.id,
       changes: batch.changes.length,
       attempt: batch.attempts + 1,
