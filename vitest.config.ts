@@ -72,9 +72,7 @@ export default defineConfig({
           include: INTEGRATION,
           exclude: [...EXCLUDE, ...FAULTS],
           isolate: false,
-          // Three on two cores: these files mostly wait (processes starting, browsers, queues), and
-          // with two the machine was ~57% busy through the group.
-          maxWorkers: 3,
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
       },
