@@ -23,7 +23,9 @@ export interface PgActivitySampler {
  * Samples `pg_stat_activity` of `db`'s database every `intervalMs` (default
  * 100, one light query on the bench's own connection, which is left out) so
  * a scenario can say whether its statements spent their time on a CPU or
- * waiting: for the WAL to reach the disk, for a lock, for a buffer.
+ * waiting: for the WAL to reach the disk, for a lock, for a buffer. Only
+ * client backends count: an autovacuum worker analysing the database's
+ * tables is active too, and is not one of the system's statements.
  */
 export function samplePgActivity(db: Pick<DbHandle, "sql">, intervalMs = 100): PgActivitySampler {
   const counts = new Map<string, number>();
@@ -38,6 +40,7 @@ export function samplePgActivity(db: Pick<DbHandle, "sql">, intervalMs = 100): P
           select coalesce(wait_event_type || ':' || wait_event, 'CPU') as what, count(*)::int as n
           from pg_stat_activity
           where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
+            and backend_type = 'client backend'
           group by 1`;
         samples++;
         for (const r of rows) {
