@@ -11,12 +11,6 @@ export const PAGE_HEADERS = {
   "cache-control": "no-store",
 };
 
-/** The page's dictionary and language for a recipient's locale (English when none fits). */
-const textsFor = (locale: string) => {
-  const { language, messages } = messagesFor(locale);
-  return { lang: language, m: messages };
-};
-
 const list = (categories: string[], categoryName: (c: string) => string) =>
   categories.map((c) => `<strong>${escapeHtml(categoryName(c))}</strong>`).join(", ");
 
@@ -26,7 +20,7 @@ const list = (categories: string[], categoryName: (c: string) => string) =>
  * buttons POST to the same URL.
  */
 export function confirmPage(brand: string, categories: string[], locale: string): string {
-  const { lang, m } = textsFor(locale);
+  const { language: lang, messages: m } = messagesFor(locale);
   const p = m.unsubscribePage;
   const names = list(categories, m.categoryName);
   const n = categories.length;
@@ -43,7 +37,7 @@ export function confirmPage(brand: string, categories: string[], locale: string)
 }
 
 export function donePage(brand: string, what: string[] | "all", locale: string): string {
-  const { lang, m } = textsFor(locale);
+  const { language: lang, messages: m } = messagesFor(locale);
   const p = m.unsubscribePage;
   const names = what === "all" ? null : list(what, m.categoryName);
   return page(
@@ -56,7 +50,7 @@ export function donePage(brand: string, what: string[] | "all", locale: string):
 /** For a link that names no recipient: in the browser's first language (`Accept-Language`). */
 export function invalidPage(acceptLanguage: string | undefined): string {
   const first = acceptLanguage?.split(",")[0]?.split(";")[0]?.trim();
-  const { lang, m } = textsFor(first || "en");
+  const { language: lang, messages: m } = messagesFor(first || "en");
   const p = m.unsubscribePage;
   return page(p.invalidTitle, `<h1>${p.invalidHeading}</h1><p>${p.invalidText}</p>`, lang);
 }
