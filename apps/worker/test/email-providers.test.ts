@@ -17,6 +17,46 @@ async function emailNotification(w: TestWorker, eventId: string, status: string)
   });
 }
 
+/**
+ * The group's `count` notifications once each is in a status `done` accepts.
+ * Waits up to 20 s: these tests are about requests and rows, not speed, and
+ * a loaded CI machine once took over 10 s for three retried sends. A timeout,
+ * or a wait over 5 s, says where each row stood, what Resend was sent and
+ * which e-mail jobs were waiting or delayed (a CI run cannot be re-run).
+ */
+async function groupRows(
+  w: TestWorker,
+  ids: string[],
+  count: number,
+  done: (status: string) => boolean = (status) => status === "SENT",
+) {
+  const load = async () => (await Promise.all(ids.map((id) => listEventNotifications(w.deps.db, id)))).flat();
+  const explain = async () => {
+    const jobs = await w.deps.queues
+      .get("email")
+      .getJobs(["waiting", "prioritized", "delayed", "active", "failed"]);
+    return {
+      rows: (await load()).map((n) => [n.id, n.status, n.retryCount, n.sendJob, n.provider]),
+      resend: fakes.resend.received.map((r) => [r.status, r.batch ?? false, r.idempotencyKey]),
+      jobs: await Promise.all(
+        jobs.map(async (j) => [j.id, await j.getState(), j.timestamp, j.delay, j.attemptsMade]),
+      ),
+      now: Date.now(),
+    };
+  };
+  const started = performance.now();
+  const rows = await eventually(
+    async () => {
+      const found = await load();
+      return found.length === count && found.every((n) => done(n.status)) ? found : null;
+    },
+    { timeoutMs: 20_000, explain },
+  );
+  const took = performance.now() - started;
+  if (took > 5000) console.warn(`slow group (${took.toFixed(0)} ms): ${JSON.stringify(await explain())}`);
+  return rows;
+}
+
 const emailContent = (n: NotificationRow) => n.content as { subject: string; html: string; text: string };
 
 describe("e-mail through Resend with SMTP failover", () => {
@@ -167,12 +207,7 @@ describe("e-mail message details", () => {
       worker,
       users.map((userId) => ({ userId, ...(userId === "b-3" ? { email: "not-an-address" } : {}) })),
     );
-    const rows = await eventually(async () => {
-      const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
-      return found.length === 4 && found.every((n) => n.status === "SENT" || n.status === "FAILED")
-        ? found
-        : null;
-    });
+    const rows = await groupRows(worker, ids, 4, (status) => status === "SENT" || status === "FAILED");
     expect(rows.map((n) => n.status)).toEqual(["SENT", "SENT", "FAILED", "SENT"]);
     expect(rows[2]!.reason).toBe("permanent_error");
     // One request: every e-mail of it recorded as part of a batch, under one key made of the ids.
@@ -199,10 +234,7 @@ describe("e-mail message details", () => {
       worker,
       ["r-1", "r-2", "r-3"].map((userId) => ({ userId })),
     );
-    const rows = await eventually(async () => {
-      const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
-      return found.length === 3 && found.every((n) => n.status === "SENT") ? found : null;
-    });
+    const rows = await groupRows(worker, ids, 3);
     expect(new Set(rows.map((n) => n.sendJob)).size).toBe(1);
     expect(fakes.resend.received).toHaveLength(3);
     expect(fakes.resend.received.every((r) => r.batch)).toBe(true);
@@ -213,10 +245,7 @@ describe("e-mail message details", () => {
     fakes.resend.failWith({ status: 503, times: 1 });
     const worker = await fakes.start();
     const { ids } = await acceptGroup(worker, [{ userId: "f-1" }, { userId: "f-2" }]);
-    const rows = await eventually(async () => {
-      const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
-      return found.length === 2 && found.every((n) => n.status === "SENT") ? found : null;
-    });
+    const rows = await groupRows(worker, ids, 2);
     expect(rows.map((n) => n.provider)).toEqual(["smtp", "smtp"]);
     expect(fakes.resend.received.map((r) => r.status)).toEqual([503]);
     expect(fakes.smtp.received).toHaveLength(2);
@@ -232,10 +261,7 @@ describe("e-mail message details", () => {
       worker,
       users.map((userId) => ({ userId })),
     );
-    const rows = await eventually(async () => {
-      const found = (await Promise.all(ids.map((id) => listEventNotifications(worker!.deps.db, id)))).flat();
-      return found.length === 3 && found.every((n) => n.status === "SENT") ? found : null;
-    });
+    const rows = await groupRows(worker, ids, 3);
     // Two refused requests, then one that carries all three: each attempt was one batch request.
     expect(fakes.resend.received.map((r) => [r.status, r.batch ?? false])).toEqual([
       [503, false],

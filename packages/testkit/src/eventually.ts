@@ -1,14 +1,29 @@
+export interface EventuallyOptions {
+  /** How long to keep trying, in ms. Default 10,000. */
+  timeoutMs?: number;
+  /** The wait between tries, in ms. Default 25. */
+  intervalMs?: number;
+  /**
+   * What the system looked like when time ran out (job states, requests a
+   * fake saw…), added to the error: a timeout in CI, which cannot be re-run
+   * with a debugger, then says where things stopped.
+   */
+  explain?: () => Promise<unknown> | unknown;
+}
+
 /**
  * Re-runs `check` until it stops throwing (or returns a truthy value), then
  * returns that value. For asynchronous outcomes (a worker's status write)
- * without fixed sleeps.
+ * without fixed sleeps. `options` may be the timeout in ms alone.
  */
 export async function eventually<T>(
   check: () => Promise<T> | T,
-  timeoutMs = 10_000,
-  intervalMs = 25,
+  options: number | EventuallyOptions = {},
+  intervalMs?: number,
 ): Promise<Exclude<T, null | undefined | false>> {
-  const deadline = Date.now() + timeoutMs;
+  const opts = typeof options === "number" ? { timeoutMs: options } : options;
+  const interval = intervalMs ?? opts.intervalMs ?? 25;
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
@@ -19,7 +34,17 @@ export async function eventually<T>(
     } catch (err) {
       lastError = err;
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await new Promise((r) => setTimeout(r, interval));
   }
-  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  const error = lastError instanceof Error ? lastError : new Error(String(lastError));
+  if (opts.explain) {
+    let state: unknown;
+    try {
+      state = await opts.explain();
+    } catch (err) {
+      state = `explain failed: ${String(err)}`;
+    }
+    error.message += `\nstate when time ran out: ${typeof state === "string" ? state : JSON.stringify(state)}`;
+  }
+  throw error;
 }
