@@ -32,7 +32,7 @@ import {
 } from "../schemas/common.ts";
 import { answerOnce, type KeyRequest } from "../services/api-key-idempotency.ts";
 import { createReplayCipher } from "../services/api-key-replay-cipher.ts";
-import { decodeCursorOrThrow } from "./notifications.ts";
+import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 
 const tags = ["API keys"];
 const KeyIdParam = z.object({

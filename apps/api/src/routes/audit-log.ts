@@ -5,7 +5,7 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { AuditLogPageSchema, AuditLogQuery, serializeAuditEntry } from "../schemas/audit-log.ts";
 import { commonErrors, jsonResponse } from "../schemas/common.ts";
-import { decodeCursorOrThrow } from "./notifications.ts";
+import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 
 const list = createRoute({
   method: "get",

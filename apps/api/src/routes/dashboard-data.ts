@@ -6,8 +6,8 @@ import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, PageQuery } from "../schemas/common.ts";
 import { OutboxListSchema, UserSearchSchema } from "../schemas/dashboard.ts";
+import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 import { seesSecrets, visibleContent } from "../services/secret-content.ts";
-import { decodeCursorOrThrow } from "./notifications.ts";
 
 const searchUsers = createRoute({
   method: "get",

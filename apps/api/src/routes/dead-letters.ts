@@ -30,8 +30,8 @@ import {
   retryDeadLetter,
 } from "../services/dead-letters.ts";
 import { giveBackFrequencySlots } from "../services/frequency-slots.ts";
+import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 import { seesSecrets } from "../services/secret-content.ts";
-import { decodeCursorOrThrow } from "./notifications.ts";
 
 const Filter = {
   channel: z.enum(CHANNELS).optional().openapi({ example: "email" }),

@@ -5,7 +5,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
 import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, EventIdParam, jsonResponse, notFoundError, PageQuery } from "../schemas/common.ts";
-import { decodeCursorOrThrow } from "./notifications.ts";
+import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 
 const EventMissSchema = z
   .object({

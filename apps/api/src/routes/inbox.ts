@@ -30,10 +30,10 @@ import {
 } from "../schemas/inbox.ts";
 import { type Actor, archive, markAllRead, markRead, markSeen } from "../services/inbox-actions.ts";
 import { liveRecipient } from "../services/live-recipient.ts";
+import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 import type { UserTokens } from "../services/user-tokens.ts";
 import { registerInboxSeen } from "./inbox-seen.ts";
 import { registerInboxStream } from "./inbox-stream.ts";
-import { decodeCursorOrThrow } from "./notifications.ts";
 
 const tags = ["Inbox"];
 const security: Record<string, string[]>[] = [{ UserToken: [] }, { ApiKey: [] }];

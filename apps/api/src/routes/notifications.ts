@@ -1,6 +1,5 @@
 import {
   cancelDigestItem,
-  decodeCursor,
   getNotification,
   getTimeline,
   listNotifications,
@@ -37,6 +36,7 @@ import {
   serializeTimeline,
 } from "../schemas/notification.ts";
 import { giveBackFrequencySlots } from "../services/frequency-slots.ts";
+import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 import { seesSecrets } from "../services/secret-content.ts";
 
 const list = createRoute({
@@ -116,14 +116,6 @@ const cancel = createRoute({
     ...conflictError,
   },
 });
-
-export function decodeCursorOrThrow(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const id = decodeCursor(cursor);
-  if (!id)
-    throw new HeraldError("malformed_request", "Invalid cursor: pass nextCursor from the previous page.");
-  return id;
-}
 
 export function registerNotifications(app: App, deps: ApiDeps): void {
   app.openapi(list, async (c) => {

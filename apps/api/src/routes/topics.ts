@@ -30,7 +30,7 @@ import {
   TopicSchema,
 } from "../schemas/topic.ts";
 import { askToMoveDigests } from "../services/digest-moves.ts";
-import { decodeCursorOrThrow } from "./notifications.ts";
+import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 
 const tags = ["Topics"];
 

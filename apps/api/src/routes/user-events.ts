@@ -6,8 +6,8 @@ import { requireScope } from "../middleware/api-key-auth.ts";
 import { commonErrors, PageQuery, UserIdParam } from "../schemas/common.ts";
 import { EventSchema, serializeEvent } from "../schemas/event.ts";
 import { exampleEvent } from "../schemas/examples.ts";
+import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 import { seesSecrets } from "../services/secret-content.ts";
-import { decodeCursorOrThrow } from "./notifications.ts";
 
 const UserEventSchema = EventSchema.omit({ notifications: true, fanout: true })
   .extend({
