@@ -1,4 +1,5 @@
 import type { NotificationType, RenderContext } from "../define-notification.ts";
+import { messagesFor } from "../i18n/messages.ts";
 import { DEFAULT_COLLAPSE_AT_LEAST, DEFAULT_COLLAPSE_SHOW, type DigestCollapse } from "./digest-rules.ts";
 import { cut, DIGEST_BODY_MAX, DIGEST_TITLE_MAX, type DigestEntry } from "./summarize.ts";
 
@@ -25,7 +26,9 @@ function collapsed(rule: DigestCollapse, entries: DigestEntry[], ctx: RenderCont
   const show = rule.show ?? DEFAULT_COLLAPSE_SHOW;
   const named = entries.slice(0, show).map((e) => e.title);
   const rest = entries.length - named.length;
-  const body = named.length > 0 ? `${named.join(" · ")}${rest > 0 ? ` and ${rest} more` : ""}` : "";
+  // "and 2 more" is Herald's own: in the digest's language, as its heading is (`renderDigest`).
+  const more = rest > 0 ? ` ${messagesFor(ctx.locale).messages.digestMore(rest)}` : "";
+  const body = named.length > 0 ? `${named.join(" · ")}${more}` : "";
   const last = entries[entries.length - 1]!;
   return {
     ...(entries[0]!.id ? { id: entries[0]!.id } : {}),

@@ -27,7 +27,7 @@ export async function renderDigest(
   const { language, messages: t } = messagesFor(ctx.locale);
   const title = t.digestTitle(period);
   const total = digestItemCount(entries);
-  const count = t.digestCount(total);
+  const headline = t.digestHeadline(period, total);
   const titles = entries.map((e) => e.title).join(" · ");
   const tag = language === DEFAULT_LANGUAGE ? {} : { language };
   switch (channel) {
@@ -37,7 +37,7 @@ export async function renderDigest(
       );
       return {
         channel,
-        subject: `${title}: ${count}`,
+        subject: headline,
         html,
         text: htmlToPlainText(html),
         preview: cut(titles, 120),
@@ -47,12 +47,12 @@ export async function renderDigest(
     case "sms":
       return {
         channel,
-        text: cut(`${t.digestSms(ctx.brandName, period)}, ${count}: ${titles}`, 320),
+        text: cut(`${t.digestSms(ctx.brandName, period, total)} ${titles}`, 320),
         ...tag,
       };
     case "push":
-      return { channel, title: `${title}: ${count}`, body: cut(titles, 140), ...tag };
+      return { channel, title: headline, body: cut(titles, 140), ...tag };
     case "in_app":
-      return { channel, title: `${title}: ${count}`, body: cut(titles, 500), ...tag };
+      return { channel, title: headline, body: cut(titles, 500), ...tag };
   }
 }

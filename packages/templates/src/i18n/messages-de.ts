@@ -17,12 +17,15 @@ export const de: FrameMessages = {
   unsubscribe: "Abbestellen",
   digestTitle: (period) => (period === "weekly" ? "Ihre wöchentliche Übersicht" : "Ihre tägliche Übersicht"),
   digestCount: (total) => (total === 1 ? "1 Neuigkeit" : `${total} Neuigkeiten`),
+  digestHeadline: (period, total) => `${de.digestTitle(period)}: ${de.digestCount(total)}`,
   digestUnseen: (total) =>
     total === 1
       ? "Eine Neuigkeit, die Sie noch nicht gesehen haben."
       : `${total} Neuigkeiten, die Sie noch nicht gesehen haben.`,
   // German capitalises nouns: the title is kept as it is, not lower-cased as in English.
-  digestSms: (brandName, period) => `${brandName}: ${de.digestTitle(period)}`,
+  digestSms: (brandName, period, total) =>
+    `${brandName}: ${de.digestTitle(period)}, ${de.digestCount(total)}:`,
+  digestMore: (rest) => `und ${rest} weitere`,
   categoryName: (category) =>
     Object.hasOwn(CATEGORY_NAMES, category) ? CATEGORY_NAMES[category as Category] : category,
   unsubscribePage: {

@@ -6,8 +6,11 @@ export const en: FrameMessages = {
   unsubscribe: "Unsubscribe",
   digestTitle: (period) => (period === "weekly" ? "Your weekly digest" : "Your daily digest"),
   digestCount: (total) => (total === 1 ? "1 update" : `${total} updates`),
+  digestHeadline: (period, total) => `${en.digestTitle(period)}: ${en.digestCount(total)}`,
   digestUnseen: (total) => `${total === 1 ? "One update" : `${total} updates`} you have not seen yet.`,
-  digestSms: (brandName, period) => `${brandName} ${en.digestTitle(period).toLowerCase()}`,
+  digestSms: (brandName, period, total) =>
+    `${brandName} ${en.digestTitle(period).toLowerCase()}, ${en.digestCount(total)}:`,
+  digestMore: (rest) => `and ${rest} more`,
   categoryName: (category) => category,
   unsubscribePage: {
     confirmTitle: "Unsubscribe",

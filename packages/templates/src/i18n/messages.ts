@@ -28,6 +28,8 @@ export interface UnsubscribePageMessages {
  * The fixed strings Herald writes itself, around or instead of a type's
  * templates: the e-mail frame's footer, the digests and the unsubscribe
  * pages. One dictionary per language; a language without one gets English.
+ * Whatever Herald writes into a digest comes from here, so that a translated
+ * digest holds no English but the entries' own text.
  */
 export interface FrameMessages {
   /** The footer's sentence: why the recipient gets the e-mail. */
@@ -38,10 +40,14 @@ export interface FrameMessages {
   digestTitle: (period: DigestPeriod) => string;
   /** The count in a digest's subject and titles: "3 updates". */
   digestCount: (total: number) => string;
+  /** A digest's subject, and its push and in-app title: "Your daily digest: 3 updates". */
+  digestHeadline: (period: DigestPeriod, total: number) => string;
   /** The digest e-mail's line under its heading. */
   digestUnseen: (total: number) => string;
-  /** How a digest SMS starts, before its count. */
-  digestSms: (brandName: string, period: DigestPeriod) => string;
+  /** A digest SMS up to its entries' titles, which follow after a space: "Herald your daily digest, 3 updates:". */
+  digestSms: (brandName: string, period: DigestPeriod, total: number) => string;
+  /** Ends a collapsed entry's body after the items it names: "and 2 more" (`rest` ≥ 1 not named). */
+  digestMore: (rest: number) => string;
   /** A category's name for readers (`marketing`). */
   categoryName: (category: string) => string;
   unsubscribePage: UnsubscribePageMessages;
