@@ -21,7 +21,7 @@ describe("the Templates page's preview language", () => {
     const card = orderCard();
     await card.getByText("Order A-1042 confirmed").first().waitFor();
     expect(await card.locator("[data-preview-language]").textContent()).toBe(
-      "Default templates (en); translated into de.",
+      "Default templates (en); translated into de, fr.",
     );
 
     await page.getByLabel("Preview language").selectOption("de");

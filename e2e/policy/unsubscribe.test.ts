@@ -202,7 +202,8 @@ describe("one-click unsubscribe (RFC 8058)", () => {
         headers: { accept: "text/html", ...(language ? { "accept-language": language } : {}) },
       }).then((r) => r.text());
     expect(await bad("de-CH,de;q=0.9,en;q=0.5")).toContain("<h1>Dieser Abmeldelink ist ungültig</h1>");
-    expect(await bad("fr-FR,fr;q=0.9")).toContain('<html lang="en">');
+    expect(await bad("fr-CA,fr;q=0.9")).toContain("<h1>Ce lien de désabonnement n’est pas valide</h1>");
+    expect(await bad("it-IT,it;q=0.9")).toContain('<html lang="en">');
     expect(await bad()).toContain("<h1>This unsubscribe link is not valid</h1>");
   });
 

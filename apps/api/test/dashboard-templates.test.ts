@@ -33,8 +33,8 @@ describe("GET /v1/dashboard/templates", () => {
       return { body: res.body, order, email: order.rendered.email };
     };
     const en = await subjects("");
-    expect(en.body).toMatchObject({ locale: "en-US", languages: ["en", "de"] });
-    expect(en.order.languages).toEqual(["en", "de"]);
+    expect(en.body).toMatchObject({ locale: "en-US", languages: ["en", "de", "fr"] });
+    expect(en.order.languages).toEqual(["en", "de", "fr"]);
     expect(en.email.subject).toBe("Order A-1042 confirmed");
     expect(en.email.language).toBeUndefined();
 
@@ -42,10 +42,13 @@ describe("GET /v1/dashboard/templates", () => {
     expect(de.body.locale).toBe("de-AT");
     expect(de.email).toMatchObject({ subject: "Bestellung A-1042 bestätigt", language: "de" });
     expect(de.email.html).toContain("Sie erhalten diese E-Mail, weil Sie ein Konto bei");
+    const fr = await subjects("?locale=fr-CA");
+    expect(fr.email).toMatchObject({ subject: "Commande A-1042 confirmée", language: "fr" });
+    expect(fr.email.html).toContain("Vous recevez cet e-mail car vous avez un compte");
     // A language without a translation previews the default, with the locale's numbers.
-    const fr = await subjects("?locale=fr");
-    expect(fr.email.subject).toBe("Order A-1042 confirmed");
-    expect(fr.order.rendered.push.body).toMatch(/59,90\s€/);
+    const italian = await subjects("?locale=it");
+    expect(italian.email.subject).toBe("Order A-1042 confirmed");
+    expect(italian.order.rendered.push.body).toMatch(/59,90\s€/);
   });
 
   it("refuses a locale that is not a BCP 47 tag, saying so", async () => {

@@ -1,6 +1,7 @@
 import type { Category, Channel } from "@herald/domain";
 import { DE_LABELS } from "./labels-de.ts";
 import { EN_LABELS } from "./labels-en.ts";
+import { FR_LABELS } from "./labels-fr.ts";
 
 /**
  * Every text `<Inbox/>` and `<NotificationPreferences/>` show or announce to
@@ -41,10 +42,14 @@ export interface InboxLabels {
 }
 
 /** The languages built in, by primary language subtag. */
-export const INBOX_LABELS: Readonly<Record<string, InboxLabels>> = { en: EN_LABELS, de: DE_LABELS };
+export const INBOX_LABELS: Readonly<Record<string, InboxLabels>> = {
+  en: EN_LABELS,
+  de: DE_LABELS,
+  fr: FR_LABELS,
+};
 
 /**
- * The labels for `locale`: the built-in set of its language (`de-AT` → `de`),
+ * The labels for `locale`: the built-in set of its language (`de-AT` → `de`, `fr-CA` → `fr`),
  * English when none is built in or no locale is given, then `overrides` on
  * top. Following the page's own `locale` prop, not the browser's language,
  * keeps the bell in the language of the app around it.

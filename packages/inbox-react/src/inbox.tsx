@@ -15,8 +15,8 @@ export interface InboxProps {
   /** The text of an item's link (items with a `url`). Default: `labels.actionLabel` ("Open"). */
   actionLabel?: string;
   /**
-   * BCP 47 locale for times and for the built-in labels (English and German:
-   * `de`, `de-AT`…). Default: the browser's for times, English labels.
+   * BCP 47 locale for times and for the built-in labels (English, German and
+   * French: `de`, `de-AT`, `fr-CA`…). Default: the browser's for times, English labels.
    */
   locale?: string;
   /** Texts replacing the built-in ones of `locale`'s language (see {@link InboxLabels}). */

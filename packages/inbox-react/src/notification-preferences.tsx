@@ -21,7 +21,7 @@ export interface NotificationPreferencesProps {
   categories?: PreferenceCategory[];
   /** Channels shown, in order. Default: email, SMS, push, in-app. */
   channels?: { id: Channel; label: string }[];
-  /** BCP 47 locale choosing the built-in labels (English, German). Default: English. */
+  /** BCP 47 locale choosing the built-in labels (English, German, French). Default: English. */
   locale?: string;
   /** Texts replacing the built-in ones of `locale`'s language (see {@link InboxLabels}). */
   labels?: Partial<InboxLabels>;

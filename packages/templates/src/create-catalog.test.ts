@@ -115,9 +115,9 @@ describe("the catalog at load", () => {
     ]);
   });
 
-  it("loads the starter catalog's German translations", () => {
+  it("loads the starter catalog's German and French translations", () => {
     expect(listNotificationTypes().map((d) => Object.keys(d.translations ?? {}))).toEqual(
-      listNotificationTypes().map(() => ["de"]),
+      listNotificationTypes().map(() => ["de", "fr"]),
     );
   });
 });

@@ -70,6 +70,55 @@ describe("renderNotification", () => {
     expect(out.text).not.toContain("<");
   });
 
+  it("renders order_placed in French on every channel for a fr-CA recipient", async () => {
+    const fr = renderContext({ userId: "u_1", locale: "fr-CA", unsubscribeUrl: "https://h.example/u/tok" });
+    const order = catalog.order_placed;
+    const [email, sms, push, inApp] = await Promise.all(
+      (["email", "sms", "push", "in_app"] as const).map((c) =>
+        renderNotification(order, c, order.example, fr),
+      ),
+    );
+    if (email?.channel !== "email") throw new Error("expected email");
+    expect(email).toMatchObject({ subject: "Commande A-1042 confirmée", language: "fr" });
+    expect(email.preview).toMatch(/^3 articles, 59,90\s€ au total$/);
+    expect(email.html).toContain('<html dir="ltr" lang="fr">');
+    expect(email.html).toContain(">Merci pour votre commande</h1>");
+    expect(email.text).toContain("Nous avons bien reçu votre commande A-1042 et nous la préparons.");
+    expect(email.text).toContain("Vous recevez cet e-mail car vous avez un compte Herald.");
+    expect(email.html).toMatch(/<a href="https:\/\/h\.example\/u\/tok"[^>]*>Se désabonner<\/a>/);
+    expect(sms).toEqual({
+      channel: "sms",
+      text: expect.stringMatching(
+        /^Herald\u00a0: commande A-1042 confirmée, 59,90\s€\. https:\/\/shop\.example\.com\/orders\/A-1042$/,
+      ),
+      language: "fr",
+    });
+    expect(push).toMatchObject({ title: "Commande confirmée", language: "fr" });
+    expect(push?.channel === "push" && push.body).toMatch(/^Commande A-1042\u00a0: 3 articles, 59,90\s€$/);
+    expect(inApp).toMatchObject({ title: "Commande A-1042 confirmée", language: "fr" });
+    expect(inApp?.channel === "in_app" && inApp.body).toMatch(/^3 articles, 59,90\s€ au total\.$/);
+    const one = { ...order.example, items: [{ name: "Livre", quantity: 1, price: 12 }], total: 12 };
+    const single = await renderNotification(order, "in_app", one, fr);
+    expect(single.channel === "in_app" && single.body).toMatch(/^1 article, 12,00\s€ au total\.$/);
+  });
+
+  it("renders the other starter types in French too", async () => {
+    const fr = renderContext({ userId: "u_1", locale: "fr-FR" });
+    const { password_reset: reset, payment_failed: failed, weekly_promo: promo } = catalog;
+    expect(await renderNotification(reset, "sms", reset.example, fr)).toEqual({
+      channel: "sms",
+      text: "Herald\u00a0: réinitialisez votre mot de passe d’ici 30\u00a0min\u00a0: https://app.example.com/reset?token=demo",
+      language: "fr",
+    });
+    const push = await renderNotification(failed, "push", failed.example, fr);
+    expect(push).toMatchObject({ title: "Échec du paiement", language: "fr" });
+    expect(push.channel === "push" && push.body).toMatch(/^19,99\s\$US\u00a0: Card declined$/);
+    const mail = await renderNotification(promo, "email", promo.example, fr);
+    // The offer is the caller's text; the button and the frame are Herald's.
+    expect(mail).toMatchObject({ subject: "20% off linen this week", language: "fr" });
+    expect(mail.channel === "email" && mail.html).toContain("Découvrir l’offre");
+  });
+
   it("leaves the unsubscribe link out when there is none (required categories)", async () => {
     const out = await renderNotification(
       catalog.password_reset,

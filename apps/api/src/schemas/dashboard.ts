@@ -226,7 +226,7 @@ export const TemplateListSchema = z
         languages: z.array(z.string()).openapi({
           description:
             "The languages the type is written in: `en` (its default templates), then its translations' tags",
-          example: ["en", "de"],
+          example: ["en", "de", "fr"],
         }),
         digest: DigestRules,
       }),
@@ -236,7 +236,7 @@ export const TemplateListSchema = z
       .openapi({ description: "The locale the previews were rendered for", example: "en-US" }),
     languages: z.array(z.string()).openapi({
       description: "Every language of the catalog (`en` first): what a preview can be asked in",
-      example: ["en", "de"],
+      example: ["en", "de", "fr"],
     }),
   })
   .openapi("DashboardTemplates", {
@@ -250,12 +250,12 @@ export const TemplateListSchema = z
           channels: ["email", "sms"],
           example: { resetUrl: "https://example.com/reset/abc", expiresInMinutes: 30 },
           rendered: { sms: { channel: "sms", text: "Reset your password: https://example.com/reset/abc" } },
-          languages: ["en", "de"],
+          languages: ["en", "de", "fr"],
           digest: { never: true, summary: false, collapse: null },
         },
       ],
       locale: "en-US",
-      languages: ["en", "de"],
+      languages: ["en", "de", "fr"],
     },
   });
 

@@ -13244,7 +13244,8 @@ export interface components {
          *           },
          *           "languages": [
          *             "en",
-         *             "de"
+         *             "de",
+         *             "fr"
          *           ],
          *           "digest": {
          *             "never": true,
@@ -13256,7 +13257,8 @@ export interface components {
          *       "locale": "en-US",
          *       "languages": [
          *         "en",
-         *         "de"
+         *         "de",
+         *         "fr"
          *       ]
          *     }
          */
@@ -13280,7 +13282,8 @@ export interface components {
                  * @description The languages the type is written in: `en` (its default templates), then its translations' tags
                  * @example [
                  *       "en",
-                 *       "de"
+                 *       "de",
+                 *       "fr"
                  *     ]
                  */
                 languages: string[];
@@ -13295,7 +13298,8 @@ export interface components {
              * @description Every language of the catalog (`en` first): what a preview can be asked in
              * @example [
              *       "en",
-             *       "de"
+             *       "de",
+             *       "fr"
              *     ]
              */
             languages: string[];

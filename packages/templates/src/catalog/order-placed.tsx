@@ -67,6 +67,20 @@ const de: Words = {
   pushBody: (id, items, total) => `Bestellung ${id}: ${items}, ${total}`,
 };
 
+// French sets a non-breaking space before a colon.
+const fr: Words = {
+  items: (n) => `${n} ${n <= 1 ? "article" : "articles"}`,
+  confirmed: (id) => `Commande ${id} confirmée`,
+  summary: (items, total) => `${items}, ${total} au total`,
+  heading: "Merci pour votre commande",
+  received: (id) => `Nous avons bien reçu votre commande ${id} et nous la préparons.`,
+  total: "Total",
+  view: "Voir ma commande",
+  sms: (brand, id, total) => `${brand}\u00a0: commande ${id} confirmée, ${total}.`,
+  pushTitle: "Commande confirmée",
+  pushBody: (id, items, total) => `Commande ${id}\u00a0: ${items}, ${total}`,
+};
+
 const itemCount = (w: Words, d: OrderPlaced) => w.items(d.items.reduce((sum, i) => sum + i.quantity, 0));
 
 function templatesIn(w: Words): ChannelTemplates<OrderPlaced> {
@@ -136,5 +150,5 @@ export const orderPlaced = defineNotification({
     url: "https://shop.example.com/orders/A-1042",
   },
   templates: templatesIn(en),
-  translations: { de: templatesIn(de) },
+  translations: { de: templatesIn(de), fr: templatesIn(fr) },
 });

@@ -44,6 +44,21 @@ const de: Words = {
   sms: (brand, m, url) => `${brand}: Setzen Sie Ihr Passwort innerhalb von ${m} Min. zurück: ${url}`,
 };
 
+const minutes = (m: number) => `${m} ${m <= 1 ? "minute" : "minutes"}`;
+
+// French sets a non-breaking space before a colon.
+const fr: Words = {
+  subject: "Réinitialisez votre mot de passe",
+  expires: (m) => `Ce lien expire dans ${minutes(m)}`,
+  asked: (brand, m) =>
+    `Nous avons reçu une demande de réinitialisation du mot de passe de votre compte ${brand}. Si elle vient de vous, cliquez sur le bouton ci-dessous. Ce lien expire dans ${minutes(m)}.`,
+  choose: "Choisir un nouveau mot de passe",
+  notYou:
+    "Si vous n’êtes pas à l’origine de cette demande, ignorez cet e-mail\u00a0: votre mot de passe reste inchangé.",
+  sms: (brand, m, url) =>
+    `${brand}\u00a0: réinitialisez votre mot de passe d’ici ${m}\u00a0min\u00a0: ${url}`,
+};
+
 function templatesIn(w: Words): ChannelTemplates<PasswordReset> {
   return {
     email: {
@@ -74,5 +89,5 @@ export const passwordReset = defineNotification({
   // Security mail: no tracking pixel, no rewritten links.
   tracking: { opens: false, clicks: false },
   templates: templatesIn(en),
-  translations: { de: templatesIn(de) },
+  translations: { de: templatesIn(de), fr: templatesIn(fr) },
 });

@@ -27,6 +27,8 @@ interface Words {
   update: string;
   updateInSettings: string;
   title: string;
+  /** The push body: the amount, then the caller's reason. */
+  pushBody: (amount: string, reason: string) => string;
   inApp: (amount: string, reason: string) => string;
 }
 
@@ -38,6 +40,7 @@ const en: Words = {
   update: "Update payment method",
   updateInSettings: "Please update your payment method in your account settings.",
   title: "Payment failed",
+  pushBody: (amount, reason) => `${amount}: ${reason}`,
   inApp: (amount, reason) => `Your payment of ${amount} failed: ${reason}.`,
 };
 
@@ -49,7 +52,21 @@ const de: Words = {
   update: "Zahlungsmethode aktualisieren",
   updateInSettings: "Bitte aktualisieren Sie Ihre Zahlungsmethode in Ihren Kontoeinstellungen.",
   title: "Zahlung fehlgeschlagen",
+  pushBody: (amount, reason) => `${amount}: ${reason}`,
   inApp: (amount, reason) => `Ihre Zahlung über ${amount} ist fehlgeschlagen: ${reason}.`,
+};
+
+// French sets a non-breaking space before a colon.
+const fr: Words = {
+  subject: (amount) => `Échec de votre paiement de ${amount}`,
+  preview: (reason) => `Paiement refusé\u00a0: ${reason}`,
+  heading: "Nous n’avons pas pu encaisser votre paiement",
+  declined: (amount, reason) => `Votre paiement de ${amount} n’a pas abouti\u00a0: ${reason}.`,
+  update: "Mettre à jour le moyen de paiement",
+  updateInSettings: "Veuillez mettre à jour votre moyen de paiement dans les paramètres de votre compte.",
+  title: "Échec du paiement",
+  pushBody: (amount, reason) => `${amount}\u00a0: ${reason}`,
+  inApp: (amount, reason) => `Votre paiement de ${amount} a échoué\u00a0: ${reason}.`,
 };
 
 function templatesIn(w: Words): ChannelTemplates<PaymentFailed> {
@@ -74,7 +91,7 @@ function templatesIn(w: Words): ChannelTemplates<PaymentFailed> {
     },
     push: (d, ctx) => ({
       title: w.title,
-      body: `${money(d.amount, d.currency, ctx.locale)}: ${d.reason}`,
+      body: w.pushBody(money(d.amount, d.currency, ctx.locale), d.reason),
       ...(d.retryUrl ? { url: d.retryUrl } : {}),
     }),
     in_app: (d, ctx) => ({
@@ -98,5 +115,5 @@ export const paymentFailed = defineNotification({
     retryUrl: "https://app.example.com/billing",
   },
   templates: templatesIn(en),
-  translations: { de: templatesIn(de) },
+  translations: { de: templatesIn(de), fr: templatesIn(fr) },
 });

@@ -45,5 +45,5 @@ export const weeklyPromo = defineNotification({
     push: (d) => ({ title: d.headline, body: d.body.slice(0, 140), url: d.ctaUrl }),
   },
   // Push is only the caller's headline and text: the default serves every language.
-  translations: { de: { email: emailWith("Zum Angebot") } },
+  translations: { de: { email: emailWith("Zum Angebot") }, fr: { email: emailWith("Découvrir l’offre") } },
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { catalog } from "../catalog/index.ts";
 import { defineNotification, type NotificationType } from "../define-notification.ts";
 import { renderContext } from "../render.ts";
 import { collapseEntries, type SummarizedItem } from "./collapse.ts";
 import type { DigestCollapse } from "./digest-rules.ts";
 import { renderDigest } from "./render-digest.ts";
-import type { DigestEntry } from "./summarize.ts";
+import { type DigestEntry, summarizeNotification } from "./summarize.ts";
 
 const ctx = renderContext({ userId: "u1" });
 
@@ -70,6 +71,50 @@ describe("collapsing a type's items in a digest", () => {
     expect(mail.subject).toBe("Your daily digest: 3 updates");
     expect(mail.text).toContain("3 updates you have not seen yet");
     expect(mail.text).toContain("2 new orders");
+  });
+
+  it("writes a French digest, its collapsed entry too, without one English word of Herald's", async () => {
+    const comments = type("comment_x", {
+      title: (n, c) => (c.locale.startsWith("fr") ? `${n} nouveaux commentaires` : `${n} new comments`),
+    });
+    const order = catalog.order_placed;
+    const digestIn = async (locale: string) => {
+      const c = renderContext({ userId: "u1", locale, unsubscribeUrl: "https://h.example/u/tok" });
+      const placed = {
+        def: order,
+        entry: summarizeNotification(order, order.example, { channel: "sms", text: "x" }, c),
+      };
+      const said = [1, 2, 3, 4, 5].map((i) => ({ def: comments, entry: { title: `Ada ${i}`, at: t(i) } }));
+      const entries = collapseEntries([placed, ...said], c);
+      return Promise.all(
+        (["email", "sms", "push", "in_app"] as const).map((ch) => renderDigest(ch, entries, "daily", c)),
+      );
+    };
+    // What a reader sees: an e-mail's subject, preview and text (its HTML's attributes are no words).
+    const words = (out: Awaited<ReturnType<typeof digestIn>>) =>
+      out.map((o) =>
+        o.channel === "email" ? [o.subject, o.preview, o.text].join("\n") : Object.values(o).join("\n"),
+      );
+    const ENGLISH =
+      /\b(your|daily|digest|updates?|you|have|not|seen|yet|and|more|receive|because|account|unsubscribe)\b/i;
+
+    const fr = await digestIn("fr-FR");
+    expect(fr.map((o) => o.language)).toEqual(["fr", "fr", "fr", "fr"]);
+    const [mail, sms, push] = fr;
+    if (mail?.channel !== "email") throw new Error("expected email");
+    expect(mail.subject).toBe("Votre récapitulatif du jour\u00a0: 6 nouveautés");
+    expect(mail.text).toContain("6 nouveautés que vous n’avez pas encore vues.");
+    expect(mail.text).toContain("Commande A-1042 confirmée");
+    expect(mail.text).toContain("5 nouveaux commentaires");
+    expect(mail.text).toContain("Ada 1 · Ada 2 · Ada 3 et 2 autres");
+    expect(mail.text).toContain("Vous recevez cet e-mail car vous avez un compte Herald. Se désabonner");
+    expect(sms).toMatchObject({
+      text: "Herald\u00a0: votre récapitulatif du jour, 6 nouveautés\u00a0: Commande A-1042 confirmée · 5 nouveaux commentaires",
+    });
+    expect(push).toMatchObject({ title: "Votre récapitulatif du jour\u00a0: 6 nouveautés" });
+    for (const text of words(fr)) expect(text).not.toMatch(ENGLISH);
+    // The same digest in English shows what the check would catch, on every channel.
+    for (const text of words(await digestIn("en-US"))) expect(text).toMatch(ENGLISH);
   });
 
   it("waits for `atLeast` items, and `show` names as many as it says", () => {

@@ -93,8 +93,8 @@ describe("digest templates", () => {
   });
 
   it("falls back to English for a language without a dictionary", async () => {
-    const fr = renderContext({ userId: "u1", locale: "fr-FR" });
-    expect(await renderDigest("push", [{ title: "A" }], "daily", fr)).toEqual({
+    const italian = renderContext({ userId: "u1", locale: "it-IT" });
+    expect(await renderDigest("push", [{ title: "A" }], "daily", italian)).toEqual({
       channel: "push",
       title: "Your daily digest: 1 update",
       body: "A",

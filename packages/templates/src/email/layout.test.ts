@@ -12,18 +12,36 @@ const mail = async (locale: string, unsubscribeUrl?: string) => {
 };
 
 describe("the e-mail frame's language", () => {
-  it("writes the footer and the unsubscribe link in German for a German recipient", async () => {
-    const out = await mail("de-DE", "https://h.example/u/tok");
-    expect(out.html).toContain('<html dir="ltr" lang="de">');
-    // The body and its cell too: react-email writes lang="en" there unless told otherwise.
-    expect(out.html).toMatch(/<body [^>]*lang="de"/);
-    expect(out.html).not.toContain('lang="en"');
-    expect(out.text).toContain("Sie erhalten diese E-Mail, weil Sie ein Konto bei Herald haben.");
-    expect(out.html).toMatch(/<a href="https:\/\/h\.example\/u\/tok"[^>]*>Abbestellen<\/a>/);
-    expect(out.html).not.toContain("You receive this e-mail");
-    expect(out.html).not.toContain("Unsubscribe");
-    expect(out.html).toContain("Zum Angebot");
-  });
+  it.each([
+    [
+      "de-DE",
+      "de",
+      "Sie erhalten diese E-Mail, weil Sie ein Konto bei Herald haben.",
+      "Abbestellen",
+      "Zum Angebot",
+    ],
+    [
+      "fr-CA",
+      "fr",
+      "Vous recevez cet e-mail car vous avez un compte Herald.",
+      "Se désabonner",
+      "Découvrir l’offre",
+    ],
+  ])(
+    "writes the footer and the unsubscribe link in the language of a %s recipient",
+    async (locale, lang, footer, unsubscribe, cta) => {
+      const out = await mail(locale, "https://h.example/u/tok");
+      expect(out.html).toContain(`<html dir="ltr" lang="${lang}">`);
+      // The body and its cell too: react-email writes lang="en" there unless told otherwise.
+      expect(out.html).toMatch(new RegExp(`<body [^>]*lang="${lang}"`));
+      expect(out.html).not.toContain('lang="en"');
+      expect(out.text).toContain(footer);
+      expect(out.html).toMatch(new RegExp(`<a href="https://h\\.example/u/tok"[^>]*>${unsubscribe}</a>`));
+      expect(out.html).not.toContain("You receive this e-mail");
+      expect(out.html).not.toContain("Unsubscribe");
+      expect(out.html).toContain(cta);
+    },
+  );
 
   it("leaves the link out in German too when there is none", async () => {
     const out = await mail("de-AT");
@@ -33,7 +51,7 @@ describe("the e-mail frame's language", () => {
   });
 
   it("frames a language without a dictionary or a translation in English, tagged as English", async () => {
-    const out = await mail("fr-FR", "https://h.example/u/tok");
+    const out = await mail("it-IT", "https://h.example/u/tok");
     expect(out.html).toContain('lang="en"');
     expect(out.text).toContain("You receive this e-mail because you have an account with Herald.");
     expect(out.html).toContain(">Unsubscribe</a>");

@@ -7,6 +7,7 @@ describe("language tags", () => {
     expect(fallbackChain("DE")).toEqual(["de"]);
     expect(fallbackChain("zh-Hant-TW")).toEqual(["zh-hant-tw", "zh-hant", "zh"]);
     expect(fallbackChain("de_CH")).toEqual(["de-ch", "de"]);
+    expect(fallbackChain("fr-CA")).toEqual(["fr-ca", "fr"]);
     // Extensions and private use say how, not which language: they are left out.
     expect(fallbackChain("de-DE-u-co-phonebk")).toEqual(["de-de", "de"]);
     expect(fallbackChain("")).toEqual([]);

@@ -2,6 +2,7 @@ import type { DigestPeriod } from "../digest/render-digest.ts";
 import { DEFAULT_LANGUAGE, fallbackChain } from "./language-tag.ts";
 import { de } from "./messages-de.ts";
 import { en } from "./messages-en.ts";
+import { fr } from "./messages-fr.ts";
 
 /**
  * The unsubscribe pages the API serves behind the e-mail footer's link. They
@@ -57,6 +58,7 @@ export interface FrameMessages {
 const DICTIONARIES = new Map<string, FrameMessages>([
   ["en", en],
   ["de", de],
+  ["fr", fr],
 ]);
 
 /** The languages the fixed strings are written in. */
