@@ -39,7 +39,7 @@ export interface FrameMessages {
   unsubscribe: string;
   /** A digest's heading and the start of its subject and titles. */
   digestTitle: (period: DigestPeriod) => string;
-  /** The count in a digest's subject and titles: "3 updates". */
+  /** A digest's count of items, "3 updates", as `digestHeadline` and `digestSms` write it. */
   digestCount: (total: number) => string;
   /** A digest's subject, and its push and in-app title: "Your daily digest: 3 updates". */
   digestHeadline: (period: DigestPeriod, total: number) => string;
