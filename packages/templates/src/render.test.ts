@@ -119,6 +119,22 @@ describe("renderNotification", () => {
     expect(mail.channel === "email" && mail.html).toContain("Découvrir l’offre");
   });
 
+  it("says a one-minute password reset link expires in one minute, not 1 minutes, in each language", async () => {
+    const reset = catalog.password_reset;
+    const data = { ...reset.example, expiresInMinutes: 1 };
+    const text = async (locale: string) => {
+      const out = await renderNotification(reset, "email", data, renderContext({ userId: "u", locale }));
+      return out.channel === "email" ? out.text : "";
+    };
+    expect(await text("en-US")).toContain("The link expires in 1 minute.");
+    expect(await text("de-DE")).toContain("Der Link ist eine Minute lang gültig.");
+    expect(await text("fr-FR")).toContain("Ce lien expire dans 1 minute.");
+    const many = await renderNotification(reset, "email", reset.example, renderContext({ userId: "u" }));
+    expect(many.channel === "email" && many.text).toContain(
+      `expires in ${reset.example.expiresInMinutes} minutes.`,
+    );
+  });
+
   it("leaves the unsubscribe link out when there is none (required categories)", async () => {
     const out = await renderNotification(
       catalog.password_reset,

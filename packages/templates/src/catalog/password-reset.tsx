@@ -23,21 +23,25 @@ interface Words {
   sms: (brandName: string, minutes: number, url: string) => string;
 }
 
+const enMinutes = (m: number) => `${m} ${m === 1 ? "minute" : "minutes"}`;
+
 const en: Words = {
   subject: "Reset your password",
-  expires: (m) => `This link expires in ${m} minutes`,
+  expires: (m) => `This link expires in ${enMinutes(m)}`,
   asked: (brand, m) =>
-    `Someone asked to reset the password of your ${brand} account. If it was you, use the button below. The link expires in ${m} minutes.`,
+    `Someone asked to reset the password of your ${brand} account. If it was you, use the button below. The link expires in ${enMinutes(m)}.`,
   choose: "Choose a new password",
   notYou: "If you did not ask for this, ignore this e-mail: your password stays as it is.",
   sms: (brand, m, url) => `${brand}: reset your password within ${m} min: ${url}`,
 };
 
+const deMinutes = (m: number) => `${m === 1 ? "eine Minute" : `${m} Minuten`}`;
+
 const de: Words = {
   subject: "Setzen Sie Ihr Passwort zurück",
-  expires: (m) => `Dieser Link ist ${m} Minuten lang gültig`,
+  expires: (m) => `Dieser Link ist ${deMinutes(m)} lang gültig`,
   asked: (brand, m) =>
-    `Jemand hat angefordert, das Passwort Ihres Kontos bei ${brand} zurückzusetzen. Wenn Sie das waren, verwenden Sie die Schaltfläche unten. Der Link ist ${m} Minuten lang gültig.`,
+    `Jemand hat angefordert, das Passwort Ihres Kontos bei ${brand} zurückzusetzen. Wenn Sie das waren, verwenden Sie die Schaltfläche unten. Der Link ist ${deMinutes(m)} lang gültig.`,
   choose: "Neues Passwort festlegen",
   notYou:
     "Wenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren: Ihr Passwort bleibt unverändert.",
