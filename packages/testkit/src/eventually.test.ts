@@ -14,9 +14,7 @@ describe("eventually", () => {
 
   it("when time runs out, throws the last error with what explain saw", async () => {
     const failure = eventually(() => null, { timeoutMs: 60, intervalMs: 10, explain: () => ({ jobs: 2 }) });
-    await expect(failure).rejects.toThrow(
-      /condition returned null\nstate when time ran out: \{"jobs":2\}/,
-    );
+    await expect(failure).rejects.toThrow(/condition returned null\nstate when time ran out: \{"jobs":2\}/);
   });
 
   it("still throws the check's error when explain itself fails", async () => {
