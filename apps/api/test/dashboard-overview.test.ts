@@ -137,7 +137,7 @@ describe("GET /v1/dashboard/overview", () => {
         waiting: 7,
         waitingEstimated: false,
         totals: { delivered: 40, failed: 2, expired: 1, rejected: 3 },
-        retrying: { batchId: batch.id, attempts: 2, lastError: "answered 503" },
+        retrying: { batchId: batch.id, attempts: 2, rejections: 0, lastError: "answered 503" },
       });
       expect(s.oldestAgeSeconds).toBeGreaterThanOrEqual(599);
       expect(s.oldestAgeSeconds).toBeLessThan(610);
@@ -153,6 +153,12 @@ describe("GET /v1/dashboard/overview", () => {
         delivery: { waiting: 7, failedAttempts: 2, lastError: "answered 503" },
       });
       expect(s.endpoints[0].url).toBeUndefined();
+
+      // Refused for its body twice in a row: the card says it will be split, not held to MAX_AGE.
+      await postponeStatusBatch(db, batch.id, 1000, "answered 422", true);
+      await postponeStatusBatch(db, batch.id, 1000, "answered 422", true);
+      const refused = (await fresh.call("GET", "/v1/dashboard/overview")).body.statusWebhooks;
+      expect(refused.retrying).toMatchObject({ attempts: 4, rejections: 2, lastError: "answered 422" });
     } finally {
       await fresh.close();
     }

@@ -19,6 +19,13 @@ export interface RetryingStatusBatch {
   id: string;
   /** Failed attempts so far. */
   attempts: number;
+  /**
+   * How many of the last attempts in a row the receiver refused for the body
+   * (400, 413, 422): past `STATUS_WEBHOOK_SPLIT_AFTER` the batch is split until
+   * the refused change is found and dropped, so it is not held to MAX_AGE. 0
+   * when the last attempt failed otherwise (5xx, timeout, unreachable).
+   */
+  rejections: number;
   /** When it was first claimed: the receiver has been failing at least since. */
   since: Date;
   nextAttemptAt: Date;
@@ -74,6 +81,7 @@ export async function statusWebhookBacklog(
       batch: {
         id: string;
         attempts: number;
+        rejections: number;
         since_ms: number;
         next_ms: number;
         last_error: string | null;
@@ -94,7 +102,7 @@ export async function statusWebhookBacklog(
       (select (extract(epoch from at) * 1000)::float8 from status_webhook_changes where endpoint_id = ${endpointId}
         order by id limit 1) as oldest_ms,
       (select json_build_object(
-          'id', id, 'attempts', attempts,
+          'id', id, 'attempts', attempts, 'rejections', rejections,
           'since_ms', extract(epoch from created_at) * 1000,
           'next_ms', extract(epoch from next_attempt_at) * 1000,
           'last_error', last_error,
@@ -116,6 +124,7 @@ export async function statusWebhookBacklog(
       ? {
           id: b.id,
           attempts: b.attempts,
+          rejections: b.rejections,
           since: new Date(b.since_ms),
           nextAttemptAt: new Date(b.next_ms),
           lastError: b.last_error,

@@ -81,6 +81,7 @@ export function registerDashboardOverview(app: App, deps: ApiDeps): void {
           retrying: retrying && {
             batchId: retrying.id,
             attempts: retrying.attempts,
+            rejections: retrying.rejections,
             since: retrying.since.toISOString(),
             nextAttemptAt: retrying.nextAttemptAt.toISOString(),
             lastError: retrying.lastError,

@@ -12950,6 +12950,7 @@ export interface components {
          *         "retrying": {
          *           "batchId": "swb_01jd8q3k5m6n7p8q9r0s1t2v3w",
          *           "attempts": 9,
+         *           "rejections": 0,
          *           "since": "2026-11-24T08:41:12.300Z",
          *           "nextAttemptAt": "2026-11-24T09:07:10.000Z",
          *           "lastError": "answered 503",
@@ -13035,6 +13036,8 @@ export interface components {
                 batchId: string;
                 /** @description Failed attempts so far */
                 attempts: number;
+                /** @description How many of the last attempts in a row the receiver refused for the body (400, 413, 422): past STATUS_WEBHOOK_SPLIT_AFTER the batch is split until the refused change is dropped; 0 when the last failure was of another kind */
+                rejections: number;
                 /**
                  * Format: date-time
                  * @description When its first attempt began

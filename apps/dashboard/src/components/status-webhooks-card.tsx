@@ -3,6 +3,7 @@ import { ago, num, when } from "../format.ts";
 import { Link } from "../router.tsx";
 import { Card } from "./page-header.tsx";
 import { Badge } from "./status-badge.tsx";
+import { retryingBatchOutlook } from "./status-webhook-text.ts";
 
 type StatusWebhooks = Overview["statusWebhooks"];
 
@@ -12,8 +13,10 @@ const SLOW_SECONDS = 60;
 /**
  * Status webhooks on the overview: off in one line; on, whether the receiver
  * keeps up (changes waiting and the oldest one's age), the workers' totals,
- * and the batch being retried as a warning: while one is refused, every later
- * change waits behind it until it is taken or `STATUS_WEBHOOK_MAX_AGE` drops it.
+ * and the batch being retried as a warning: while one fails, every later change
+ * waits behind it until it is taken or `STATUS_WEBHOOK_MAX_AGE` drops it; one
+ * refused for its body (400, 413, 422) is split until the refused change is
+ * dropped instead, and the card says so.
  */
 export function StatusWebhooksCard({ s }: { s: StatusWebhooks }) {
   return (
@@ -83,8 +86,8 @@ function EnvStatusWebhook({ s }: { s: StatusWebhooks }) {
             </strong>
             <span>
               Last error: <span className="mono">{r.lastError ?? "—"}</span>
-              {r.lastAttemptAt && ` (${ago(r.lastAttemptAt)})`}. Next attempt {ago(r.nextAttemptAt)}; later
-              changes wait behind this batch and are dropped after STATUS_WEBHOOK_MAX_AGE.
+              {r.lastAttemptAt && ` (${ago(r.lastAttemptAt)})`}. Next attempt {ago(r.nextAttemptAt)};{" "}
+              {retryingBatchOutlook(r)}
             </span>
           </div>
         )}
