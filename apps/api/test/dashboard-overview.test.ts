@@ -121,8 +121,8 @@ describe("GET /v1/dashboard/overview", () => {
         select 'ntf_ov_' || g, 'SENT', now() - interval '600 seconds' + make_interval(secs => g) from generate_series(1, 7) g`;
       // As a dispatcher whose POST of the first 5 was refused twice.
       const batch = (await claimStatusBatch(db, { size: 5, leaseMs: 60_000 }))!;
-      await postponeStatusBatch(db, batch.id, 1000, "unreachable: ECONNREFUSED");
-      await postponeStatusBatch(db, batch.id, 120_000, "answered 503");
+      await postponeStatusBatch(db, batch, 1000, "unreachable: ECONNREFUSED");
+      await postponeStatusBatch(db, batch, 120_000, "answered 503");
       await fresh.deps.redis.hset(reliabilityCountersKey(fresh.deps.queues.prefix), {
         status_webhooks_delivered: 40,
         status_webhooks_failed: 2,

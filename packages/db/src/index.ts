@@ -59,6 +59,7 @@ export { loadBatchRequest, loadSendContexts, type SendContextRow } from "./send-
 export * from "./settings.ts";
 export { listStaleEvents, listStaleNotifications } from "./stale-work.ts";
 export * from "./stats.ts";
+export * from "./status-batch-settle.ts";
 export * from "./status-batch-split.ts";
 export * from "./status-webhook-backlog.ts";
 export * from "./status-webhook-orphans.ts";

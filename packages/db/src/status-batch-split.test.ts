@@ -1,12 +1,8 @@
 import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { deleteStatusBatch, postponeStatusBatch } from "./status-batch-settle.ts";
 import { splitStatusBatch } from "./status-batch-split.ts";
-import {
-  claimStatusBatch,
-  deleteStatusBatch,
-  postponeStatusBatch,
-  type StatusBatch,
-} from "./status-webhooks.ts";
+import { claimStatusBatch, type StatusBatch } from "./status-webhooks.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -30,10 +26,10 @@ describe("splitStatusBatch", () => {
   it("makes the older half due at once and holds the newer half back until the older one is gone", async () => {
     await record("a", "b", "a", "c", "a");
     const whole = await claim();
-    await postponeStatusBatch(t.db, whole!.id, 0, "answered 422", true);
+    await postponeStatusBatch(t.db, whole!, 0, "answered 422", true);
     await t.sql`update status_webhook_batches set created_at = now() - interval '5 minutes'`;
 
-    const halves = await splitStatusBatch(t.db, whole!.id);
+    const halves = await splitStatusBatch(t.db, whole!);
     expect(halves).toMatchObject({ older: { changes: 3 }, newer: { changes: 2 } });
     expect(halves!.older.id).not.toBe(whole!.id);
     expect(halves!.newer.id).not.toBe(whole!.id);
@@ -49,10 +45,11 @@ describe("splitStatusBatch", () => {
     expect(notificationsOf(older)).toEqual(["ntf_a", "ntf_b", "ntf_a"]);
     // The newer half is due, not leased, yet waits: ntf_a's last change must not overtake the others.
     expect(await claim()).toBeNull();
-    await postponeStatusBatch(t.db, older!.id, 0, "answered 503");
-    expect((await claim())?.id).toBe(older!.id);
+    await postponeStatusBatch(t.db, older!, 0, "answered 503");
+    const again = await claim();
+    expect(again?.id).toBe(older!.id);
 
-    await deleteStatusBatch(t.db, older!.id);
+    expect(await deleteStatusBatch(t.db, again!)).toBe(true);
     const newer = await claim();
     expect(newer?.id).toBe(halves!.newer.id);
     expect(notificationsOf(newer)).toEqual(["ntf_c", "ntf_a"]);
@@ -61,8 +58,8 @@ describe("splitStatusBatch", () => {
   it("split again, keeps the chain in order: the older half's halves, then the first newer half", async () => {
     await record("a", "a", "a", "a", "a", "a", "a", "a");
     const whole = await claim();
-    const first = await splitStatusBatch(t.db, whole!.id);
-    const again = await splitStatusBatch(t.db, (await claim())!.id);
+    const first = await splitStatusBatch(t.db, whole!);
+    const again = await splitStatusBatch(t.db, (await claim())!);
     expect(again).toMatchObject({ older: { changes: 2 }, newer: { changes: 2 } });
 
     const order: number[][] = [];
@@ -71,7 +68,7 @@ describe("splitStatusBatch", () => {
       expect(b?.id).toBe(expected);
       order.push(b!.changes.map((c) => c.sequence));
       expect(await claim()).toBeNull();
-      await deleteStatusBatch(t.db, b!.id);
+      expect(await deleteStatusBatch(t.db, b!)).toBe(true);
     }
     const sequences = whole!.changes.map((c) => c.sequence);
     expect(order).toEqual([sequences.slice(0, 2), sequences.slice(2, 4), sequences.slice(4)]);
@@ -81,21 +78,23 @@ describe("splitStatusBatch", () => {
     await record("a", "b");
     const whole = await claim();
     await record("c");
-    const halves = await splitStatusBatch(t.db, whole!.id);
-    expect((await claim())?.id).toBe(halves!.older.id);
+    const halves = await splitStatusBatch(t.db, whole!);
+    const older = await claim();
+    expect(older?.id).toBe(halves!.older.id);
     expect(await claim()).toBeNull();
-    await deleteStatusBatch(t.db, halves!.older.id);
-    expect((await claim())?.id).toBe(halves!.newer.id);
+    expect(await deleteStatusBatch(t.db, older!)).toBe(true);
+    const newer = await claim();
+    expect(newer?.id).toBe(halves!.newer.id);
     expect(await claim()).toBeNull();
-    await deleteStatusBatch(t.db, halves!.newer.id);
+    expect(await deleteStatusBatch(t.db, newer!)).toBe(true);
     expect(notificationsOf(await claim())).toEqual(["ntf_c"]);
   });
 
   it("leaves a batch of one change as it is (that one is dropped instead)", async () => {
     await record("a");
     const one = await claim();
-    expect(await splitStatusBatch(t.db, one!.id)).toBeNull();
-    expect(await splitStatusBatch(t.db, "swb_gone")).toBeNull();
+    expect(await splitStatusBatch(t.db, one!)).toBeNull();
+    expect(await splitStatusBatch(t.db, { id: "swb_gone", leaseToken: null })).toBeNull();
     const [row] = await t.sql<{ n: number }[]>`select count(*)::int as n from status_webhook_changes
       where batch_id = ${one!.id}`;
     expect(row!.n).toBe(1);
@@ -105,17 +104,19 @@ describe("splitStatusBatch", () => {
 describe("postponeStatusBatch's rejections", () => {
   it("counts content rejections in a row; any other failure starts the count again", async () => {
     await record("a", "b");
-    const b = await claim();
+    let b = (await claim())!;
+    // Claimed again, as the next attempt is: each postpone below is the latest claim's.
     const rejections = async () => {
       await t.sql`update status_webhook_batches set leased_until = null`;
-      return (await claim())!.rejections;
+      b = (await claim())!;
+      return b.rejections;
     };
-    await postponeStatusBatch(t.db, b!.id, 0, "answered 422", true);
-    await postponeStatusBatch(t.db, b!.id, 0, "answered 413", true);
+    await postponeStatusBatch(t.db, b, 0, "answered 422", true);
+    await postponeStatusBatch(t.db, b, 0, "answered 413", true);
     expect(await rejections()).toBe(2);
-    await postponeStatusBatch(t.db, b!.id, 0, "answered 503");
+    await postponeStatusBatch(t.db, b, 0, "answered 503");
     expect(await rejections()).toBe(0);
-    await postponeStatusBatch(t.db, b!.id, 0, "answered 400", true);
+    await postponeStatusBatch(t.db, b, 0, "answered 400", true);
     expect(await rejections()).toBe(1);
   });
 });

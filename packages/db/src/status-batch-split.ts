@@ -1,6 +1,7 @@
 import { newId } from "@herald/ids";
 import type { Db } from "./client.ts";
 import { pg } from "./raw.ts";
+import type { StatusBatchLease } from "./status-batch-settle.ts";
 
 /** The two batches a split batch became. */
 export interface SplitStatusBatch {
@@ -11,29 +12,34 @@ export interface SplitStatusBatch {
 }
 
 /**
- * Splits batch `id`, which the receiver keeps refusing for its body, into
+ * Splits the batch, which the receiver keeps refusing for its body, into
  * two new batches: the older half of its changes (by `sequence`), due now,
  * and the newer half, which `claimStatusBatch` holds back until the older
  * one is delivered or dropped. A notification with changes in both halves
  * therefore still gets them in order and never in two POSTs at once. A
- * batch that was waiting for `id` (the newer half of an earlier split)
+ * batch that was waiting for it (the newer half of an earlier split)
  * waits for the new newer half instead, so the chain stays in order.
  *
  * Both start with no failed attempts (their backoff starts again at 1 s)
- * and new ids (their bodies differ from `id`'s, so their `webhook-id`
- * must too); they keep `id`'s first-claim time and last error, so "failing
+ * and new ids (their bodies differ from the batch's, so their `webhook-id`
+ * must too); they keep its first-claim time and last error, so "failing
  * since" and the stuck alert go on counting from the first refusal. Call it
- * with the batch leased (just refused): one transaction, so a dispatcher
- * dying half-way leaves `id` as it was. Null when `id` is gone or holds
- * fewer than two changes (drop that one instead).
+ * with the batch leased (just refused): one transaction (a savepoint inside
+ * the caller's), so a dispatcher dying half-way leaves the batch as it was.
+ * Null when nothing was split: the batch holds fewer than two changes (drop
+ * that one instead), the lease was taken over, or the batch is gone.
  */
-export async function splitStatusBatch(db: Db, id: string): Promise<SplitStatusBatch | null> {
+export async function splitStatusBatch(db: Db, lease: StatusBatchLease): Promise<SplitStatusBatch | null> {
+  const { id, leaseToken } = lease;
   const older = newId("swb");
   const newer = newId("swb");
-  return pg(db).begin(async (sql) => {
+  return db.transaction(async (tx) => {
+    const sql = pg(tx as unknown as Db);
+    // Locked first: a claim taking the batch over either came first (its token differs) or skips it until done.
     const [parent] = await sql<{ n: number }[]>`
       select (select count(*)::int from status_webhook_changes where batch_id = ${id}) as n
-      from status_webhook_batches where id = ${id} for update`;
+      from status_webhook_batches
+      where id = ${id} and lease_token is not distinct from ${leaseToken} for update`;
     if (!parent || parent.n < 2) return null;
     const olderCount = Math.ceil(parent.n / 2);
     await sql`

@@ -1,7 +1,8 @@
 import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { postponeStatusBatch } from "./status-batch-settle.ts";
 import { STATUS_BACKLOG_EXACT_MAX, statusWebhookBacklog } from "./status-webhook-backlog.ts";
-import { claimStatusBatch, configureStatusWebhooks, postponeStatusBatch } from "./status-webhooks.ts";
+import { claimStatusBatch, configureStatusWebhooks } from "./status-webhooks.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -55,7 +56,7 @@ describe("statusWebhookBacklog", () => {
   it("the batch being retried: its attempts, next attempt and last error, cut to 300 characters", async () => {
     await record(5, 10);
     const batch = (await claimStatusBatch(t.db, { size: 2, leaseMs: 60_000 }))!;
-    const first = await postponeStatusBatch(t.db, batch.id, 1000, "unreachable: ECONNREFUSED");
+    const first = await postponeStatusBatch(t.db, batch, 1000, "unreachable: ECONNREFUSED");
     expect(first).toMatchObject({ attempts: 1, previousAttemptAt: null });
     let b = await statusWebhookBacklog(t.db);
     expect(b.waiting).toBe(5);
@@ -64,7 +65,7 @@ describe("statusWebhookBacklog", () => {
     expect(b.retrying!.nextAttemptAt.getTime() - first!.at.getTime()).toBe(1000);
     expect(b.retrying!.since.getTime()).toBe(first!.since.getTime());
 
-    const second = await postponeStatusBatch(t.db, batch.id, 2000, `answered 503 ${"x".repeat(500)}`);
+    const second = await postponeStatusBatch(t.db, batch, 2000, `answered 503 ${"x".repeat(500)}`);
     expect(second!.attempts).toBe(2);
     expect(second!.previousAttemptAt!.getTime()).toBe(first!.at.getTime());
     b = await statusWebhookBacklog(t.db);
@@ -72,7 +73,9 @@ describe("statusWebhookBacklog", () => {
     expect(b.retrying!.lastError).toHaveLength(300);
     expect(b.retrying!.lastError!.startsWith("answered 503 xxx")).toBe(true);
     // A batch gone (expired meanwhile) is no failure to record.
-    expect(await postponeStatusBatch(t.db, "swb_gone", 1000, "answered 500")).toBeNull();
+    expect(
+      await postponeStatusBatch(t.db, { id: "swb_gone", leaseToken: null }, 1000, "answered 500"),
+    ).toBeNull();
   });
 
   it("a batch in flight for the first time is not reported as retried", async () => {

@@ -1,12 +1,13 @@
 import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ENV_WEBHOOK_ENDPOINT_ID } from "./schema/index.ts";
+import { postponeStatusBatch } from "./status-batch-settle.ts";
 import {
   dropOrphanedStatusBatches,
   orphanedStatusEndpoints,
   sweepOrphanedStatusChanges,
 } from "./status-webhook-orphans.ts";
-import { claimStatusBatch, postponeStatusBatch } from "./status-webhooks.ts";
+import { claimStatusBatch } from "./status-webhooks.ts";
 import {
   createWebhookEndpoint,
   DELETE_ENDPOINT_CHANGES_MAX,
@@ -59,7 +60,7 @@ describe("deleting an endpoint with a large backlog", () => {
     await record(ENV_WEBHOOK_ENDPOINT_ID, 200);
     // A refused batch waiting for its retry.
     const refused = (await claimStatusBatch(t.db, { endpointId: doomed, size: 50, leaseMs: 60_000 }))!;
-    await postponeStatusBatch(t.db, refused.id, 60_000, "answered 503");
+    await postponeStatusBatch(t.db, refused, 60_000, "answered 503");
 
     const done = await deleteWebhookEndpoint(t.db, doomed);
     expect(done).toMatchObject({ droppedChanges: DELETE_ENDPOINT_CHANGES_MAX, pendingDrop: true });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Channel, NotificationStatus } from "@herald/domain";
 import { newId } from "@herald/ids";
 import type { Db } from "./client.ts";
@@ -76,6 +77,8 @@ export interface StatusBatch {
   attempts: number;
   /** Consecutive attempts before this one the receiver refused for the body (400, 413, 422). */
   rejections: number;
+  /** This claim's token: settling the batch needs it (`StatusBatchLease`). */
+  leaseToken: string;
   changes: RecordedStatusChange[];
 }
 
@@ -108,8 +111,10 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
   const lease = `${options.leaseMs} milliseconds`;
   const endpointId = options.endpointId ?? ENV_WEBHOOK_ENDPOINT_ID;
   for (;;) {
+    // Fresh per claim, also when taking over a batch whose lease ran out: the holder before can no longer settle it.
+    const leaseToken = randomUUID();
     const [due] = await sql<{ id: string; attempts: number; rejections: number }[]>`
-      update status_webhook_batches set leased_until = now() + ${lease}::interval
+      update status_webhook_batches set leased_until = now() + ${lease}::interval, lease_token = ${leaseToken}
       where id = (
         select id from status_webhook_batches b
         where endpoint_id = ${endpointId} and next_attempt_at <= now()
@@ -123,7 +128,14 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
     if (due) {
       const changes = await loadChanges(db, due.id);
       if (changes.length > 0)
-        return { id: due.id, endpointId, attempts: due.attempts, rejections: due.rejections, changes };
+        return {
+          id: due.id,
+          endpointId,
+          attempts: due.attempts,
+          rejections: due.rejections,
+          leaseToken,
+          changes,
+        };
       // Every change of it expired: nothing left to send under that id.
       await sql`delete from status_webhook_batches where id = ${due.id}`;
       continue;
@@ -152,13 +164,14 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
         update status_webhook_changes s set batch_id = ${id}
         from ok where s.id = ok.id and s.batch_id is null returning s.id
       ), b as (
-        insert into status_webhook_batches (id, endpoint_id, leased_until)
-        select ${id}, ${endpointId}, now() + ${lease}::interval where exists (select 1 from upd)
+        insert into status_webhook_batches (id, endpoint_id, leased_until, lease_token)
+        select ${id}, ${endpointId}, now() + ${lease}::interval, ${leaseToken}
+        where exists (select 1 from upd)
       )
       select count(*)::int as n from upd`;
     if (!claimed?.n) return null;
     const changes = await loadChanges(db, id);
-    if (changes.length > 0) return { id, endpointId, attempts: 0, rejections: 0, changes };
+    if (changes.length > 0) return { id, endpointId, attempts: 0, rejections: 0, leaseToken, changes };
     await sql`delete from status_webhook_batches where id = ${id}`;
   }
 }
@@ -195,65 +208,6 @@ async function loadChanges(db: Db, batchId: string): Promise<RecordedStatusChang
     type: r.type,
     channel: r.channel,
   }));
-}
-
-/** The receiver took batch `id`: its changes are done. */
-export async function deleteStatusBatch(db: Db, id: string): Promise<void> {
-  await pg(db)`
-    with changes as (delete from status_webhook_changes where batch_id = ${id})
-    delete from status_webhook_batches where id = ${id}`;
-}
-
-/** Longest `last_error` kept: a status line or a connection error, not a body. */
-export const STATUS_BATCH_ERROR_MAX = 300;
-
-/** A refused batch after `postponeStatusBatch`: how long it has been failing. */
-export interface PostponedBatch {
-  /** Failed attempts, this one included. */
-  attempts: number;
-  /** When the batch was first claimed (its first attempt began). */
-  since: Date;
-  /** When the failed attempt before this one ended; null on the first failure. */
-  previousAttemptAt: Date | null;
-  /** PostgreSQL's clock as it recorded this failure (the other times are on it too). */
-  at: Date;
-}
-
-/**
- * The receiver refused batch `id` (or did not answer): it is due again in
- * `delayMs`, same id, same changes. `error` is kept for the operator
- * (the dashboard's overview), cut to 300 characters: pass what the dispatcher
- * logs (`answered 503`), never a body. `rejected`: the receiver refused the
- * body (400, 413, 422), counted in the batch's consecutive `rejections`;
- * any other failure resets them. Null when the batch is gone (expired).
- */
-export async function postponeStatusBatch(
-  db: Db,
-  id: string,
-  delayMs: number,
-  error: string,
-  rejected = false,
-): Promise<PostponedBatch | null> {
-  const [row] = await pg(db)<
-    { attempts: number; since_ms: number; previous_ms: number | null; at_ms: number }[]
-  >`
-    with old as (select id, last_attempt_at from status_webhook_batches where id = ${id})
-    update status_webhook_batches b
-    set attempts = b.attempts + 1, leased_until = null,
-      rejections = case when ${rejected}::boolean then b.rejections + 1 else 0 end,
-      next_attempt_at = now() + ${`${Math.max(0, Math.round(delayMs))} milliseconds`}::interval,
-      last_error = ${error.slice(0, STATUS_BATCH_ERROR_MAX)}, last_attempt_at = now()
-    from old where b.id = old.id
-    returning b.attempts, (extract(epoch from b.created_at) * 1000)::float8 as since_ms,
-      (extract(epoch from old.last_attempt_at) * 1000)::float8 as previous_ms,
-      (extract(epoch from now()) * 1000)::float8 as at_ms`;
-  if (!row) return null;
-  return {
-    attempts: row.attempts,
-    since: new Date(row.since_ms),
-    previousAttemptAt: row.previous_ms === null ? null : new Date(row.previous_ms),
-    at: new Date(row.at_ms),
-  };
 }
 
 export interface ExpiredChanges {

@@ -1,4 +1,11 @@
-import { deleteStatusBatch, ENV_WEBHOOK_ENDPOINT_ID, type StatusBatch, splitStatusBatch } from "@herald/db";
+import {
+  type Db,
+  deleteStatusBatch,
+  ENV_WEBHOOK_ENDPOINT_ID,
+  recordEndpointRejection,
+  type SplitStatusBatch,
+  type StatusBatch,
+} from "@herald/db";
 import type { WorkerDeps } from "../deps.ts";
 
 export interface RejectedBatch {
@@ -15,17 +22,13 @@ const who = (endpointId: string) =>
   endpointId === ENV_WEBHOOK_ENDPOINT_ID ? "STATUS_WEBHOOK_URL" : `endpoint ${endpointId}`;
 
 /**
- * Splits a batch the receiver refused for its body `splitAfter` times in a
- * row into its older and newer halves (`splitStatusBatch`): the older goes
- * at once, the newer after it, each under a new `webhook-id` (the caller
- * recorded the failed attempt on an API endpoint first). False when the
- * batch could not be split (gone, or down to one change since it was
- * claimed): the caller postpones it as any failure.
+ * Counts and logs the split of a batch the receiver refused for its body
+ * `splitAfter` times in a row into its older and newer halves
+ * (`splitStatusBatch`, by `settleFailedBatch`): the older goes at once, the
+ * newer after it, each under a new `webhook-id`.
  */
-export async function splitRejectedBatch(ctx: Ctx, r: RejectedBatch): Promise<boolean> {
+export function reportSplit(ctx: Ctx, r: RejectedBatch, halves: SplitStatusBatch): void {
   const { batch } = r;
-  const halves = await splitStatusBatch(ctx.db, batch.id);
-  if (!halves) return false;
   ctx.count("status_webhooks_failed", 1);
   ctx.logger.warn(
     {
@@ -38,7 +41,6 @@ export async function splitRejectedBatch(ctx: Ctx, r: RejectedBatch): Promise<bo
     },
     `status webhooks: ${who(batch.endpointId)} answered ${r.status} to batch ${batch.id} ${r.splitAfter} times in a row; split it in two to find the change it refuses`,
   );
-  return true;
 }
 
 /**
@@ -55,13 +57,23 @@ export function rejectionNote(r: RejectedBatch): string {
  * `splitAfter` times in a row: counted as `status_webhooks_rejected`, one
  * error line (ids, sequence, status and the HTTP status only: a body could
  * echo the change's data; `endpointId`, as the logger redacts `endpoint`),
- * The notification's later changes go out next. (The caller records it on
- * an API endpoint first: `recordEndpointRejection` with {@link rejectionNote}.)
+ * The notification's later changes go out next. On an API endpoint (`own`)
+ * it is recorded too (`recordEndpointRejection` with {@link rejectionNote}).
+ * False, and nothing dropped, counted or recorded, when the lease was taken
+ * over: the new holder's attempt decides.
  */
-export async function dropRejectedChange(ctx: Ctx, r: RejectedBatch): Promise<void> {
+export async function dropRejectedChange(ctx: Ctx, r: RejectedBatch, own: boolean): Promise<boolean> {
   const { batch } = r;
   const change = batch.changes[0]!;
-  await deleteStatusBatch(ctx.db, batch.id);
+  // One transaction: recorded only if dropped, and before the notification's next batch can be
+  // claimed, and its success recorded.
+  const dropped = await ctx.db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    if (!(await deleteStatusBatch(t, batch))) return false;
+    if (own) await recordEndpointRejection(t, batch.endpointId, rejectionNote(r));
+    return true;
+  });
+  if (!dropped) return false;
   ctx.count("status_webhooks_failed", 1);
   ctx.count("status_webhooks_rejected", batch.changes.length);
   ctx.logger.error(
@@ -76,4 +88,5 @@ export async function dropRejectedChange(ctx: Ctx, r: RejectedBatch): Promise<vo
     },
     `status webhooks: ${who(batch.endpointId)} ${rejectionNote(r)}; it will not be sent again (STATUS_WEBHOOK_SPLIT_AFTER)`,
   );
+  return true;
 }

@@ -7,9 +7,6 @@ import {
   expireStatusChanges,
   type OrphanSweep,
   type PostponedBatch,
-  postponeStatusBatch,
-  recordEndpointFailure,
-  recordEndpointRejection,
   recordEndpointSuccess,
   statusWebhookBacklog,
 } from "@herald/db";
@@ -19,7 +16,8 @@ import { isContentRejection, refusalStep } from "./content-rejection.ts";
 import { type DispatchTarget, watchDispatchTargets } from "./dispatch-targets.ts";
 import { sweepDeletedEndpoints } from "./orphan-sweep.ts";
 import { postStatusBatch } from "./post-status-batch.ts";
-import { dropRejectedChange, rejectionNote, splitRejectedBatch } from "./rejected-batch.ts";
+import { dropRejectedChange, reportSplit } from "./rejected-batch.ts";
+import { reportLeaseLost, settleFailedBatch } from "./settle-batch.ts";
 
 /** Lease of a batch beyond the POST's timeout: time for the answer to be recorded. */
 const LEASE_SLACK_MS = 5000;
@@ -41,6 +39,9 @@ export interface StatusWebhooks {
   /** Stops claiming; waits for the POSTs in flight (at most `STATUS_WEBHOOK_TIMEOUT`). */
   close(): Promise<void>;
 }
+
+/** What one dispatcher loop's turn came to ("lost": its outcome was stale, see `reportLeaseLost`). */
+type Delivery = "sent" | "failed" | "lost" | "idle";
 
 /** The wait before attempt `failed + 1` of a batch that failed `failed` times. */
 export function retryWait(failed: number, maxMs: number): number {
@@ -70,7 +71,9 @@ export function crossedStuckThreshold(p: PostponedBatch): boolean {
  * body (400, 413, 422) `STATUS_WEBHOOK_SPLIT_AFTER` times in a row is split in two, down to the one
  * change the receiver refuses, which is dropped. Any number of processes may
  * run them: batches are leased in PostgreSQL, and a dead process's batch is
- * POSTed again, under the same `webhook-id`, once its lease ran out.
+ * POSTed again, under the same `webhook-id`, once its lease ran out. A
+ * process that outlived its lease (stalled, then got its answer) settles
+ * nothing: the batch is the new holder's.
  */
 export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
   const { logger } = deps;
@@ -122,13 +125,15 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
   const inFlight = new Map<string, number>();
   let turn = 0;
 
-  /** One batch of `target`'s, if it has one due: claimed, POSTed, then deleted or postponed. */
-  const deliverTo = async (target: DispatchTarget): Promise<"sent" | "failed" | "idle"> => {
-    const batch = await claimStatusBatch(deps.db, {
-      endpointId: target.id,
-      size: env.batchSize,
-      leaseMs: env.timeoutMs + LEASE_SLACK_MS,
-    });
+  const leaseMs = env.timeoutMs + LEASE_SLACK_MS;
+  const ctx = { ...deps, count };
+
+  /**
+   * One batch of `target`'s, if it has one due: claimed, POSTed, then deleted
+   * or postponed; "lost" when another dispatcher took it over meanwhile.
+   */
+  const deliverTo = async (target: DispatchTarget): Promise<Delivery> => {
+    const batch = await claimStatusBatch(deps.db, { endpointId: target.id, size: env.batchSize, leaseMs });
     if (!batch) return "idle";
     const outcome = await postStatusBatch(batch, {
       url: target.url,
@@ -139,7 +144,8 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
     });
     const own = target.id !== ENV_WEBHOOK_ENDPOINT_ID;
     if (outcome.ok) {
-      await deleteStatusBatch(deps.db, batch.id);
+      if (!(await deleteStatusBatch(deps.db, batch)))
+        return reportLeaseLost(logger, batch, "answered 2xx", leaseMs);
       if (own) await recordEndpointSuccess(deps.db, target.id);
       count("status_webhooks_delivered", batch.changes.length);
       logger.debug(
@@ -155,22 +161,25 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       splitAfter: env.splitAfter,
     });
     const rejected = { batch, status: outcome.status ?? 0, splitAfter: env.splitAfter };
-    // Before the split or drop: from then on the next batch may go, and its success be recorded, at once.
-    if (own && step === "drop") await recordEndpointRejection(deps.db, target.id, rejectionNote(rejected));
-    else if (own) await recordEndpointFailure(deps.db, target.id, outcome.error);
-    if (step === "drop") {
-      await dropRejectedChange({ ...deps, count }, rejected);
+    if (step === "drop")
+      return (await dropRejectedChange(ctx, rejected, own))
+        ? "failed"
+        : reportLeaseLost(logger, batch, outcome.error, leaseMs);
+    const wait = retryWait(batch.attempts + 1, env.retryMaxMs);
+    const settled = await settleFailedBatch(deps.db, {
+      batch,
+      split: step === "split",
+      waitMs: wait,
+      error: outcome.error,
+      contentRejection: isContentRejection(outcome.status),
+      endpointId: own ? target.id : null,
+    });
+    if (!settled) return reportLeaseLost(logger, batch, outcome.error, leaseMs);
+    if ("halves" in settled) {
+      reportSplit(ctx, rejected, settled.halves);
       return "failed";
     }
-    if (step === "split" && (await splitRejectedBatch({ ...deps, count }, rejected))) return "failed";
-    const wait = retryWait(batch.attempts + 1, env.retryMaxMs);
-    const postponed = await postponeStatusBatch(
-      deps.db,
-      batch.id,
-      wait,
-      outcome.error,
-      isContentRejection(outcome.status),
-    );
+    const { postponed } = settled;
     count("status_webhooks_failed", 1);
     const line = {
       endpointId: target.id,
@@ -180,7 +189,7 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
       retryInMs: wait,
     };
     logger.warn(line, `status webhook ${outcome.error}`);
-    if (postponed && crossedStuckThreshold(postponed)) {
+    if (crossedStuckThreshold(postponed)) {
       const who = own ? `endpoint ${target.id}` : "STATUS_WEBHOOK_URL";
       logger.error(
         { ...line, failingSince: postponed.since.toISOString(), error: outcome.error },
@@ -197,7 +206,7 @@ export function startStatusWebhooks(deps: WorkerDeps): StatusWebhooks {
    * failure makes no loop wait: the batch's next attempt time (in
    * PostgreSQL) keeps that endpoint waiting, alone.
    */
-  const deliverOne = async (): Promise<"sent" | "failed" | "idle"> => {
+  const deliverOne = async (): Promise<Delivery> => {
     const list = targets.current();
     const cap = list.length > 1 ? Math.max(1, env.concurrency - 1) : env.concurrency;
     const first = turn++;

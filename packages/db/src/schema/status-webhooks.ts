@@ -71,6 +71,13 @@ export const statusWebhookBatches = pgTable(
     /** A dispatcher is POSTing it until then; one that died leaves it to be taken over after. */
     leasedUntil: at("leased_until"),
     /**
+     * Stamped afresh by each claim: a dispatcher settles the batch (deletes,
+     * postpones, splits it) only while it still holds its own claim's token,
+     * so one that stalled past its lease cannot settle the batch another one
+     * took over since. Null on a batch no claim of this version has leased yet.
+     */
+    leaseToken: text("lease_token"),
+    /**
      * Why the last attempt failed, for the operator (`answered 503`, `unreachable: ECONNREFUSED`):
      * the dispatcher's own words, never the body sent or received; at most 300 characters.
      */

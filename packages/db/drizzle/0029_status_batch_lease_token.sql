@@ -1,0 +1,1 @@
+ALTER TABLE "status_webhook_batches" ADD COLUMN "lease_token" text;
