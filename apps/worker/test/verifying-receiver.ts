@@ -25,6 +25,7 @@ export async function startVerifyingReceiver(secret: string) {
   let holdMs = 0;
   let answerDelay: () => number = () => 0;
   let judge: (raw: string) => number | null = () => null;
+  let gate: (index: number) => Promise<void> | null = () => null;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -49,11 +50,14 @@ export async function startVerifyingReceiver(secret: string) {
       const status = !verified ? 401 : failures > 0 ? 500 : (judge(raw) ?? 204);
       if (verified && failures > 0) failures--;
       // Recorded as received before the answer: a sender that dies meanwhile never learns it was taken.
-      setTimeout(() => {
+      const answer = () => {
         delivery.status = status;
         delivery.answeredAt = performance.now();
         res.writeHead(status).end();
-      }, holdMs || answerDelay());
+      };
+      const held = gate(deliveries.length - 1);
+      if (held) void held.then(answer);
+      else setTimeout(answer, holdMs || answerDelay());
     });
   });
   const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
@@ -77,6 +81,14 @@ export async function startVerifyingReceiver(secret: string) {
     /** Hold every request this long before answering (a slow receiver); 0 answers at once. */
     hold(ms: number) {
       holdMs = ms;
+    },
+    /**
+     * Delivery number `index` (0 for the first) is answered only once the
+     * promise `wait(index)` returns resolves (null: answered as usual): the
+     * test decides when a sender gets its answer.
+     */
+    gate(wait: (index: number) => Promise<void> | null) {
+      gate = wait;
     },
     /** Each answer waits `delay()` ms (when not holding): receivers whose answers overtake each other. */
     jitter(delay: () => number) {
