@@ -155,8 +155,8 @@ describe("GET /v1/dashboard/overview", () => {
       expect(s.endpoints[0].url).toBeUndefined();
 
       // Refused for its body twice in a row: the card says it will be split, not held to MAX_AGE.
-      await postponeStatusBatch(db, batch.id, 1000, "answered 422", true);
-      await postponeStatusBatch(db, batch.id, 1000, "answered 422", true);
+      await postponeStatusBatch(db, batch, 1000, "answered 422", true);
+      await postponeStatusBatch(db, batch, 1000, "answered 422", true);
       const refused = (await fresh.call("GET", "/v1/dashboard/overview")).body.statusWebhooks;
       expect(refused.retrying).toMatchObject({ attempts: 4, rejections: 2, lastError: "answered 422" });
     } finally {
