@@ -113,19 +113,27 @@ export async function changeDashboardAccount(
   });
 }
 
-/** Changes role, password and/or whether the user is disabled; signs them out everywhere. */
+/**
+ * Changes role, password and/or whether the user is disabled; signs them out
+ * everywhere. One transaction (a savepoint inside the caller's): a crash in
+ * between never leaves a disabled or demoted account with its sessions.
+ */
 export async function updateDashboardUser(
   db: Db,
   email: string,
   change: DashboardUserChange,
 ): Promise<DashboardUserRow | null> {
-  const [row] = await db
-    .update(dashboardUsers)
-    .set(await changedColumns(change))
-    .where(eq(dashboardUsers.email, normalise(email)))
-    .returning();
-  if (row) await db.delete(dashboardSessions).where(eq(dashboardSessions.userId, row.id));
-  return row ?? null;
+  // Before the transaction: scrypt takes long enough to matter while the row is locked.
+  const columns = await changedColumns(change);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(dashboardUsers)
+      .set(columns)
+      .where(eq(dashboardUsers.email, normalise(email)))
+      .returning();
+    if (row) await tx.delete(dashboardSessions).where(eq(dashboardSessions.userId, row.id));
+    return row ?? null;
+  });
 }
 
 /** The enabled user with this e-mail and password, else null; unknown e-mails cost as much time. */
