@@ -56,7 +56,7 @@ export function rejectionNote(r: RejectedBatch): string {
  * Drops the one change of a batch the receiver refused for its body
  * `splitAfter` times in a row: counted as `status_webhooks_rejected`, one
  * error line (ids, sequence, status and the HTTP status only: a body could
- * echo the change's data; `endpointId`, as the logger redacts `endpoint`),
+ * echo the change's data; `endpointId`, as the logger redacts `endpoint`).
  * The notification's later changes go out next. On an API endpoint (`own`)
  * it is recorded too (`recordEndpointRejection` with {@link rejectionNote}).
  * False, and nothing dropped, counted or recorded, when the lease was taken
