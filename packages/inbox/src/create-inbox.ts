@@ -5,16 +5,21 @@ import {
   connectionChanged,
   countsChanged,
   failed,
+  type InboxChange,
+  type InboxPage,
   initialInboxState,
   itemArrived,
   itemConfirmed,
   itemsArchived,
+  itemsConfirmed,
   itemsRead,
   itemsSeen,
   loadingStarted,
+  type PageMode,
   pageLoaded,
   restoreAllRead,
   restoreItems,
+  rolledBack,
   seenUndone,
 } from "./inbox-state.ts";
 import type { CreateInboxOptions, InboxStore } from "./inbox-store.ts";
@@ -73,7 +78,16 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
    * Stream changes that arrived while a first page was on its way: the page
    * may predate them, so they are applied again on top of it (each is idempotent).
    */
-  let sincePageRequest: ((s: InboxState) => InboxState)[] | null = null;
+  let sincePageRequest: InboxChange[] | null = null;
+  /**
+   * For each optimistic request out, what the server has said since it was
+   * sent (the stream's changes, fetched pages): its undo, if it fails, must
+   * not take any of it back.
+   */
+  const outstanding = new Set<InboxChange[]>();
+  const confirmed = (change: InboxChange) => {
+    for (const said of outstanding) said.push(change);
+  };
 
   const stop = (error: InboxError) => {
     stream?.close();
@@ -82,8 +96,9 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     set(connectionChanged(failed(state, error), "closed"));
   };
 
-  const apply = (change: (s: InboxState) => InboxState) => {
+  const apply = (change: InboxChange) => {
     sincePageRequest?.push(change);
+    confirmed(change);
     set(change(state));
   };
 
@@ -100,7 +115,8 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     else apply((s) => countsChanged(s, counts));
   };
   /** A fetched page, its counts held like the others while changes are in flight. */
-  const setPage = (next: InboxState) => {
+  const setPage = (next: InboxState, page: InboxPage) => {
+    confirmed((s) => itemsConfirmed(s, page.data));
     if (inFlight > 0) {
       heldCounts = next.counts;
       set({ ...next, counts: state.counts });
@@ -201,7 +217,8 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
    */
   async function diagnose() {
     if (closed) return;
-    await refresh();
+    // The stream's reopening replays what was missed: the older pages the user loaded stay.
+    await reload("merge");
     if (closed || (state.error && isFatal(state.error) && state.connection === "closed")) return;
     scheduleReopen();
   }
@@ -215,18 +232,19 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     retryTimer = setTimeout(() => void openStream(), wait);
   }
 
-  async function refresh() {
+  /** The first page again: `refresh()` and a resync drop the older pages, `diagnose()` keeps them. */
+  async function reload(mode: Exclude<PageMode, "append"> = "replace") {
     if (closed) return;
     const mine = ++generation;
-    const replay: ((s: InboxState) => InboxState)[] = [];
+    const replay: InboxChange[] = [];
     sincePageRequest = replay;
     set(loadingStarted(state));
     try {
       const page = await client.page({ limit: pageSize });
       if (mine !== generation || closed) return;
-      let next = pageLoaded(state, page, "replace");
+      let next = pageLoaded(state, page, mode);
       for (const change of replay) next = change(next);
-      setPage(next);
+      setPage(next, page);
     } catch (err) {
       if (mine !== generation || closed) return;
       const error = describeError(err);
@@ -237,13 +255,15 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     }
   }
 
+  const refresh = () => reload("replace");
+
   async function loadMore() {
     if (closed || !state.hasMore || state.loading || !state.cursor) return;
     const mine = generation;
     set(loadingStarted(state));
     try {
       const page = await client.page({ cursor: state.cursor, limit: pageSize });
-      if (mine === generation && !closed) setPage(pageLoaded(state, page, "append"));
+      if (mine === generation && !closed) setPage(pageLoaded(state, page, "append"), page);
     } catch (err) {
       if (mine !== generation || closed) return;
       const error = describeError(err);
@@ -253,7 +273,8 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
   }
 
   /**
-   * Applies `change` at once; undoes it if the request fails. A failed
+   * Applies `change` at once; undoes it if the request fails, except what
+   * the server confirmed meanwhile (see {@link rolledBack}). A failed
    * change's message stays until the user's next change (`clears`), not until
    * any request succeeds: a background `seen` answering late would otherwise
    * hide it before it is read.
@@ -267,15 +288,18 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     const next = change(state);
     set(clears && next.error?.kind === "action" ? failed(next, null) : next);
     inFlight++;
+    const said: InboxChange[] = [];
+    outstanding.add(said);
     try {
       await request();
       return true;
     } catch (err) {
       const error = describeError(err);
-      set(failed(undo(state), isFatal(error) ? error : { ...error, kind: "action" }));
+      set(failed(rolledBack(state, undo, said), isFatal(error) ? error : { ...error, kind: "action" }));
       if (isFatal(error)) stop(error);
       return false;
     } finally {
+      outstanding.delete(said);
       inFlight--;
       if (inFlight === 0 && heldCounts) {
         const counts = heldCounts;
@@ -294,7 +318,10 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
       (s) => restoreItems(s, before),
       async () => {
         const r = await client.action(id, action);
-        set(itemConfirmed(state, r.item));
+        // The server's word on the item, which another change's undo must not take back either.
+        const change: InboxChange = (s) => itemConfirmed(s, r.item);
+        confirmed(change);
+        set(change(state));
         serverCounts(r.counts);
       },
     );

@@ -52,33 +52,59 @@ function countsDelta(counts: InboxCounts, before: InboxItem | undefined, after: 
 }
 
 /**
- * A fetched page. `replace` (the first page: initial load, refresh, resync)
- * drops the older pages but keeps live items newer than the page's newest,
- * which the stream may have delivered while the page was on its way.
- * `append` (loadMore) adds what is not there yet.
+ * How a fetched page joins the list. `replace` (the first page: initial
+ * load, `refresh()`, resync) drops the older pages but keeps live items newer
+ * than the page's newest, which the stream may have delivered while the page
+ * was on its way. `merge` (the first page fetched again after the stream
+ * dropped, which its reopening catches up on) is `replace` that keeps the
+ * older pages the user loaded, when the page reaches them. `append`
+ * (loadMore) adds what is not there yet.
  */
-export function pageLoaded(state: InboxState, page: InboxPage, mode: "replace" | "append"): InboxState {
+export type PageMode = "replace" | "merge" | "append";
+
+export function pageLoaded(state: InboxState, page: InboxPage, mode: PageMode): InboxState {
   let items: InboxItem[];
-  if (mode === "replace") {
+  let cursor = page.nextCursor;
+  if (mode === "append") {
+    const have = new Set(state.items.map((i) => i.id));
+    items = [...state.items, ...page.data.filter((i) => !have.has(i.id))];
+  } else {
     const newest = page.data[0];
     const ids = new Set(page.data.map((i) => i.id));
     const live = newest ? state.items.filter((i) => !ids.has(i.id) && newerFirst(i, newest) < 0) : [];
-    items = [...live, ...page.data];
-  } else {
-    const have = new Set(state.items.map((i) => i.id));
-    items = [...state.items, ...page.data.filter((i) => !have.has(i.id))];
+    const older = mode === "merge" ? olderPages(state, page) : [];
+    // The loaded pages' cursor still continues after their oldest item (the API's cursors are keyset).
+    if (older.length > 0) cursor = state.cursor;
+    items = [...live, ...page.data, ...older];
   }
   items.sort(newerFirst);
   return {
     ...state,
     items,
     counts: page.counts,
-    cursor: page.nextCursor,
-    hasMore: page.nextCursor !== null,
+    cursor,
+    hasMore: cursor !== null,
     loading: false,
     loaded: true,
     error: null,
   };
+}
+
+/**
+ * The loaded items older than a fresh first page, kept under it when the
+ * page overlaps them: the page holds everything from its newest item down
+ * to its oldest, the loaded list (contiguous from its top) everything below
+ * that; what changed there meanwhile arrives as the stream's replayed
+ * events. A page that overlaps none of them may have left a gap (more items
+ * arrived than a page holds): none are kept then, and `loadMore()` goes on
+ * from the page. None either when the page is the whole feed (no cursor).
+ */
+function olderPages(state: InboxState, page: InboxPage): InboxItem[] {
+  const newest = page.data[0];
+  const oldest = page.data.at(-1);
+  if (!newest || !oldest || page.nextCursor === null) return [];
+  const overlaps = state.items.some((i) => newerFirst(i, newest) >= 0 && newerFirst(i, oldest) <= 0);
+  return overlaps ? state.items.filter((i) => newerFirst(i, oldest) > 0) : [];
 }
 
 /** A live item from the stream: added in its place, or replacing the copy already shown (no duplicates). */
@@ -214,17 +240,50 @@ export function restoreItems(state: InboxState, before: readonly InboxItem[]): I
   return next;
 }
 
-/** Undoes a failed "mark all as read": the items it flipped, and the unread count it zeroed. */
+/**
+ * Undoes a failed "mark all as read": the loaded items it flipped, and the
+ * unread count of the items not loaded (`counts` and `before`: as they were
+ * before it), added to what is unread now (items arrived since count).
+ */
 export function restoreAllRead(
   state: InboxState,
   before: readonly InboxItem[],
   counts: InboxCounts,
 ): InboxState {
-  const next = restoreItems(
-    state,
-    before.filter((i) => !i.read),
-  );
-  return { ...next, counts: { ...next.counts, unread: Math.max(next.counts.unread, counts.unread) } };
+  const flipped = before.filter((i) => !i.read);
+  const next = restoreItems(state, flipped);
+  const notLoaded = Math.max(0, counts.unread - flipped.length);
+  return notLoaded === 0
+    ? next
+    : { ...next, counts: { ...next.counts, unread: next.counts.unread + notLoaded } };
+}
+
+/** A change applied to whatever state is current: a stream event's, or what a fetched page says. */
+export type InboxChange = (state: InboxState) => InboxState;
+
+/**
+ * Undoes a failed optimistic change (`undo`), then applies again what the
+ * server said while its request was out (`confirmed`, in order): another tab
+ * reading the item, a read-all on another device. The undo never takes back
+ * what the server confirmed since. Each change is idempotent and moves the
+ * counts with the flags it flips, so an item the undo made unread and the
+ * server's `read` made read again counts once.
+ */
+export function rolledBack(
+  state: InboxState,
+  undo: InboxChange,
+  confirmed: readonly InboxChange[],
+): InboxState {
+  let next = undo(state);
+  for (const change of confirmed) next = change(next);
+  return next;
+}
+
+/** A fetched page's items, as the server's word on the loaded copies (flags only move forward). */
+export function itemsConfirmed(state: InboxState, items: readonly InboxItem[]): InboxState {
+  let next = state;
+  for (const item of items) next = itemConfirmed(next, item);
+  return next;
 }
 
 /** The server's counts (the stream's `counts`, or an action's answer): they win. */
