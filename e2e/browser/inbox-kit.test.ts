@@ -1,105 +1,25 @@
-import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { build } from "esbuild";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Herald, launchChromium, sendInAppOrder, startHerald } from "../harness/index.ts";
+import { sendInAppOrder } from "../harness/index.ts";
+import { type InboxKitApp, startInboxKitApp } from "./inbox-kit-app.ts";
 import { badge, bell, item, live, untilInAppSent } from "./inbox-kit-helpers.ts";
 
 /**
  * @herald/inbox and @herald/inbox-react bundled into an app page on its own
  * origin, against a real API and worker, in Chromium.
  */
-const SECRET = "inbox-kit-test-secret-0123456789abcdef";
-let herald: Herald;
-let browser: Browser;
-let app: Server;
-let appUrl: string;
-/** How the app's backend answers `/token` for a user; default: a token living an hour. */
-const tokenPlans = new Map<string, () => Promise<string>>();
-
-async function issuedToken(userId: string): Promise<string> {
-  const res = await herald.call("GET", `/v1/users/${userId}/token?expiresIn=1h`);
-  expect(res.status).toBe(200);
-  return res.body.token;
-}
-
-/** A token expiring in `ms` (the API issues 1 minute at least; the format is documented, the secret ours). */
-function shortToken(userId: string, ms: number): string {
-  const issued = String(Date.now());
-  const expires = String(Date.now() + ms);
-  const mac = createHmac("sha256", SECRET).update(`v2\n${issued}\n${expires}\n${userId}`).digest("hex");
-  return `v2.${issued}.${expires}.${mac}`;
-}
+let kit: InboxKitApp;
 
 beforeAll(async () => {
-  const [started, bundle] = await Promise.all([
-    startHerald({ workerEnv: { WORKER_CHANNELS: "events,in_app" }, apiEnv: { USER_TOKEN_SECRET: SECRET } }),
-    build({
-      entryPoints: [new URL("./inbox-kit/page.tsx", import.meta.url).pathname],
-      bundle: true,
-      write: false,
-      format: "esm",
-      jsx: "automatic",
-      target: "es2022",
-      define: { "process.env.NODE_ENV": '"production"' },
-      logLevel: "silent",
-    }),
-  ]);
-  herald = started;
-  const js = bundle.outputFiles[0]!.text;
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>App</title></head>
-<body><header style="display:flex;justify-content:flex-end"><div id="root"></div></header>
-<script type="module" src="/page.js"></script></body></html>`;
-  app = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://app");
-    if (url.pathname === "/page.js") {
-      res.writeHead(200, { "content-type": "text/javascript" });
-      return res.end(js);
-    }
-    if (url.pathname === "/token") {
-      const user = url.searchParams.get("user")!;
-      (tokenPlans.get(user) ?? (() => issuedToken(user)))().then(
-        (token) => {
-          res.writeHead(200, { "content-type": "application/json" });
-          res.end(JSON.stringify({ token }));
-        },
-        () => {
-          res.writeHead(500);
-          res.end();
-        },
-      );
-      return;
-    }
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(html);
-  });
-  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/`;
-  browser = await launchChromium();
+  kit = await startInboxKitApp();
 });
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => app?.close(r));
-  await herald?.close();
+  await kit?.close();
 });
 
-const send = (userId: string, orderId: string) => sendInAppOrder(herald, userId, orderId);
-const untilSent = (eventId: string) => untilInAppSent(herald, eventId);
-
-async function openApp(
-  userId: string,
-  params: Record<string, string> = {},
-  before: (tab: Page) => void = () => {},
-): Promise<Page> {
-  const tab = await browser.newPage();
-  // Below the test's 30 s: a wait that never ends fails naming what it waited for.
-  tab.setDefaultTimeout(12_000);
-  before(tab);
-  await tab.goto(`${appUrl}?${new URLSearchParams({ api: herald.url, user: userId, ...params })}`);
-  return tab;
-}
+const send = (userId: string, orderId: string) => sendInAppOrder(kit.herald, userId, orderId);
+const untilSent = (eventId: string) => untilInAppSent(kit.herald, eventId);
+const openApp = (...args: Parameters<InboxKitApp["openApp"]>) => kit.openApp(...args);
 
 describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
   it("shows live items with the badge, applies a read and a read-all made in another tab, and closes on Escape", async () => {
@@ -127,7 +47,7 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     await Promise.all([badge(a, 0), badge(b, 0)]);
     await a.locator('.herald-inbox__item[data-read="true"]').nth(2).waitFor();
     expect(await a.locator(".herald-inbox__item").count()).toBe(3);
-    const feed = await herald.call("GET", "/v1/users/kit-ada/inbox");
+    const feed = await kit.herald.call("GET", "/v1/users/kit-ada/inbox");
     expect(feed.body.counts.unread).toBe(0);
 
     // Archived in tab B: gone from both feeds.
@@ -168,11 +88,11 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
       release = r;
     });
     let asked = 0;
-    tokenPlans.set("kit-exp", async () => {
+    kit.tokenPlans.set("kit-exp", async () => {
       asked++;
-      if (asked === 1) return shortToken("kit-exp", 2500);
+      if (asked === 1) return kit.shortToken("kit-exp", 2500);
       if (asked === 2) await gate; // the switch, held open while an item is sent
-      return issuedToken("kit-exp");
+      return kit.issuedToken("kit-exp");
     });
     const feedFetches: string[] = [];
     const tab = await openApp("kit-exp", {}, (t) =>
@@ -202,7 +122,7 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     expect(feedFetches).toHaveLength(1);
 
     // A revocation: the stream says so, the store gets a token issued after it, and goes on.
-    expect((await herald.call("POST", "/v1/users/kit-exp/token/revoke")).status).toBe(200);
+    expect((await kit.herald.call("POST", "/v1/users/kit-exp/token/revoke")).status).toBe(200);
     await tab.waitForFunction(() => (globalThis as any).counters.tokenRequests === 3, null, {
       timeout: 10_000,
     });
@@ -217,8 +137,8 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
   });
 
   it("a refused fixed token ends in a clear error", async () => {
-    const plain = (await herald.call("GET", "/v1/users/kit-static/token")).body.token as string;
-    await herald.call("POST", "/v1/users/kit-static/token/revoke");
+    const plain = (await kit.herald.call("GET", "/v1/users/kit-static/token")).body.token as string;
+    await kit.herald.call("POST", "/v1/users/kit-static/token/revoke");
     const refused = await openApp("kit-static", { token: plain });
     await refused.locator('.herald-inbox[data-connection="closed"]').waitFor();
     await bell(refused).click();
@@ -265,7 +185,7 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     // The late `seen` succeeding does not hide the message about the read.
     await tab.waitForFunction(() => (globalThis as any).counters.seenSettled === 1);
     expect(await tab.getByRole("alert").filter({ hasText: "could not be saved" }).isVisible()).toBe(true);
-    const feed = await herald.call("GET", "/v1/users/kit-fail/inbox");
+    const feed = await kit.herald.call("GET", "/v1/users/kit-fail/inbox");
     expect(feed.body.data[0]).toMatchObject({ read: false, seen: true });
     await tab.close();
   });
@@ -302,7 +222,7 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     // The backend marks everything seen: `seen_all` reaches the open tab, items not loaded included.
     await Promise.all(["S-6", "S-7"].map((o) => send("kit-seen", o)));
     await b.waitForFunction(() => (globalThis as any).inbox.getState().counts.unseen === 2);
-    const all = await herald.call("POST", "/v1/users/kit-seen/inbox/seen-all");
+    const all = await kit.herald.call("POST", "/v1/users/kit-seen/inbox/seen-all");
     expect(all.body).toEqual({ updated: 2, counts: { unread: 7, unseen: 0, total: 7 } });
     await b.waitForFunction(() => {
       const s = (globalThis as any).inbox.getState();
@@ -339,7 +259,7 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     await tab.waitForFunction(() => (globalThis as any).counters.seenSettled === 1);
     expect(await state()).toEqual({ unseen: 3, seen: [false, false, false] });
     await tab.getByRole("alert").filter({ hasText: "could not be saved" }).waitFor();
-    expect((await herald.call("GET", "/v1/users/kit-seen-fail/inbox")).body.counts.unseen).toBe(3);
+    expect((await kit.herald.call("GET", "/v1/users/kit-seen-fail/inbox")).body.counts.unseen).toBe(3);
     await tab.close();
   });
 
@@ -358,7 +278,8 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     await marketing.click();
     await expect
       .poll(
-        async () => (await herald.call("GET", "/v1/users/kit-prefs/preferences")).body.categories.marketing,
+        async () =>
+          (await kit.herald.call("GET", "/v1/users/kit-prefs/preferences")).body.categories.marketing,
       )
       .toEqual({ enabled: false });
     expect(await marketing.isChecked()).toBe(false);
@@ -370,7 +291,9 @@ describe("@herald/inbox-react's <Inbox /> in a real browser", () => {
     await sms.click();
     await tab.getByRole("alert").filter({ hasText: "could not be saved" }).waitFor();
     expect(await sms.isChecked()).toBe(true);
-    expect((await herald.call("GET", "/v1/users/kit-prefs/preferences")).body.channels.sms).not.toBe(false);
+    expect((await kit.herald.call("GET", "/v1/users/kit-prefs/preferences")).body.channels.sms).not.toBe(
+      false,
+    );
     await tab.close();
   });
 
