@@ -1,3 +1,4 @@
+import { MAX_SEEN_IDS } from "@herald/domain";
 import { flag, type Http, inChunks, seg } from "./http.ts";
 import type {
   InboxFilter,
@@ -7,9 +8,6 @@ import type {
   InboxSeenAllResult,
   InboxSeenResult,
 } from "./inbox-types.ts";
-
-/** Ids per bulk `seen` request: the API's limit. */
-const SEEN_BATCH = 100;
 
 /**
  * `herald.inbox`: a user's in-app feed read and changed by your backend with
@@ -51,9 +49,9 @@ export function inboxApi(http: Http) {
     which: string | readonly string[],
   ): Promise<InboxItemResult | InboxSeenResult> {
     if (typeof which === "string") return item("seen")(userId, which);
-    if (which.length <= SEEN_BATCH) return seenMany(userId, which);
+    if (which.length <= MAX_SEEN_IDS) return seenMany(userId, which);
     const total: InboxSeenResult = { updated: 0, ids: [], counts: { unread: 0, unseen: 0, total: 0 } };
-    await inChunks([...which], SEEN_BATCH, async (ids) => {
+    await inChunks([...which], MAX_SEEN_IDS, async (ids) => {
       const r = await seenMany(userId, ids);
       total.updated += r.updated;
       total.ids.push(...r.ids);

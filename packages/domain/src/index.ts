@@ -3,6 +3,7 @@ export { CATEGORIES, type Category, isCategory, isRequiredCategory, isSecretCate
 export { CHANNELS, type Channel, isChannel } from "./channels.ts";
 export type { RenderedContent, RenderedFor } from "./content.ts";
 export { DEFAULT_DIGEST_TIME } from "./digest.ts";
+export { MAX_SEEN_IDS } from "./inbox-limits.ts";
 export { PRIORITIES, PRIORITY_RANK, type Priority } from "./priorities.ts";
 export {
   canTransition,

@@ -1,3 +1,4 @@
+import { MAX_SEEN_IDS } from "@herald/domain";
 import { type InboxClient, InboxRequestError, inboxClient } from "./inbox-client.ts";
 import {
   allRead,
@@ -28,8 +29,6 @@ import { tokenSource } from "./token-source.ts";
 import type { InboxCounts, InboxError, InboxState } from "./types.ts";
 
 const MAX_RETRY_MS = 30_000;
-/** Ids per `seen` request: the API's limit, and the largest page the store fetches. */
-const SEEN_BATCH = 100;
 
 function describeError(err: unknown): InboxError {
   if (err instanceof InboxRequestError) {
@@ -328,7 +327,7 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
   };
 
   /**
-   * Up to SEEN_BATCH items seen in one request: shown at once, unseen again
+   * Up to MAX_SEEN_IDS items seen in one request: shown at once, unseen again
    * if it fails. Leaves an earlier error shown (`clears` false): the feed
    * sends it by itself on opening, not the user.
    */
@@ -359,8 +358,8 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
       // Each id once, so that a batch's copies "before" are taken before any batch changed them.
       const list = typeof ids === "string" ? [ids] : [...new Set(ids)];
       const batches: Promise<boolean>[] = [];
-      for (let start = 0; start < list.length; start += SEEN_BATCH)
-        batches.push(seeBatch(list.slice(start, start + SEEN_BATCH)));
+      for (let start = 0; start < list.length; start += MAX_SEEN_IDS)
+        batches.push(seeBatch(list.slice(start, start + MAX_SEEN_IDS)));
       return (await Promise.all(batches)).every(Boolean);
     },
     archive: (id) => changeItem(id, "archive"),

@@ -1,4 +1,5 @@
 import { getRecipient, inboxCounts } from "@herald/db";
+import { MAX_SEEN_IDS } from "@herald/domain";
 import { createRoute } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../hono-env.ts";
@@ -7,7 +8,6 @@ import {
   InboxSeenAllSchema,
   InboxSeenRequestSchema,
   InboxSeenSchema,
-  MAX_SEEN_IDS,
   ZERO_COUNTS,
 } from "../schemas/inbox.ts";
 import { markAllSeen, markManySeen } from "../services/inbox-actions.ts";

@@ -1,5 +1,5 @@
 import type { InboxCounts, NotificationRow } from "@herald/db";
-import { NOTIFICATION_STATUSES } from "@herald/domain";
+import { MAX_SEEN_IDS, NOTIFICATION_STATUSES } from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { isoDate, Timestamp } from "./common.ts";
 
@@ -60,9 +60,6 @@ export const InboxItemResultSchema = z
       counts: EXAMPLE_COUNTS,
     },
   });
-
-/** How many ids one bulk `seen` takes: a page of the feed (at most 100 items) fits in one request. */
-export const MAX_SEEN_IDS = 100;
 
 /** A notification id where an inbox route takes one: the item's path parameter and the bulk `seen` body alike. */
 export const InboxItemId = z.string().min(1).max(64).openapi({ example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" });
