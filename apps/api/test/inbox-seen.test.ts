@@ -78,6 +78,26 @@ describe("POST /v1/users/:userId/inbox/seen", () => {
     ]);
   });
 
+  it("marks an archived item among the ids seen too, as the per-item route does; the counts leave it out", async () => {
+    // The ids are what the user was shown: the feed before another tab archived the item, or the archived view.
+    const token = await tokenOf(api, "archived-seer");
+    const [a, b] = [await deliver("archived-seer", "A"), await deliver("archived-seer", "B")];
+    await api.call("POST", `/v1/users/archived-seer/inbox/${b!.id}/archive`, undefined, asUser(token));
+    const res = await seen("archived-seer", { ids: [a!.id, b!.id] }, asUser(token));
+    expect({ ...res.body, ids: sorted(res.body.ids) }).toEqual({
+      updated: 2,
+      ids: sorted([a!.id, b!.id]),
+      counts: { unread: 1, unseen: 0, total: 1 },
+    });
+    const archived = await api.call(
+      "GET",
+      "/v1/users/archived-seer/inbox?archived=true",
+      undefined,
+      asUser(token),
+    );
+    expect(archived.body.data[0]).toMatchObject({ id: b!.id, seen: true });
+  });
+
   it("takes 1 to 100 ids of the per-item route's shape: otherwise 422 naming the field, and nothing changes", async () => {
     const n = await deliver("bulk-limits", "Limits");
     const hundred = Array.from({ length: 100 }, (_, i) => (i === 0 ? n.id : `ntf_${i}`));

@@ -25,7 +25,9 @@ const seenMany = createRoute({
     `What a feed does when it opens: up to ${MAX_SEEN_IDS} ids (a page), changed in one statement and ` +
     "announced to the user's streams in one `seen` event. Ids that are not this user's inbox items, or are " +
     "seen already, are left out (no 404: it is a bulk call); `ids` names those that changed. A user Herald " +
-    "has not seen yet has nothing to change, and nothing is created.",
+    "has not seen yet has nothing to change, and nothing is created. Archived items among the ids are marked " +
+    "too (they were shown: in the feed before another tab archived them, or in the archived view), as the " +
+    "per-item route marks them; the counts leave them out.",
   request: {
     params: UserIdParam,
     body: { required: true, content: { "application/json": { schema: InboxSeenRequestSchema } } },

@@ -5249,7 +5249,7 @@ export interface paths {
         put?: never;
         /**
          * Mark the items shown to the user seen, in one request
-         * @description What a feed does when it opens: up to 100 ids (a page), changed in one statement and announced to the user's streams in one `seen` event. Ids that are not this user's inbox items, or are seen already, are left out (no 404: it is a bulk call); `ids` names those that changed. A user Herald has not seen yet has nothing to change, and nothing is created.
+         * @description What a feed does when it opens: up to 100 ids (a page), changed in one statement and announced to the user's streams in one `seen` event. Ids that are not this user's inbox items, or are seen already, are left out (no 404: it is a bulk call); `ids` names those that changed. A user Herald has not seen yet has nothing to change, and nothing is created. Archived items among the ids are marked too (they were shown: in the feed before another tab archived them, or in the archived view), as the per-item route marks them; the counts leave them out.
          */
         post: {
             parameters: {
