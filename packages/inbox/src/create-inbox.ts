@@ -1,5 +1,6 @@
 import { MAX_SEEN_IDS } from "@herald/domain";
-import { type InboxClient, InboxRequestError, inboxClient } from "./inbox-client.ts";
+import { type InboxClient, inboxClient } from "./inbox-client.ts";
+import { describeError, isFatal } from "./inbox-errors.ts";
 import {
   allRead,
   allSeen,
@@ -29,19 +30,6 @@ import { tokenSource } from "./token-source.ts";
 import type { InboxCounts, InboxError, InboxState } from "./types.ts";
 
 const MAX_RETRY_MS = 30_000;
-
-function describeError(err: unknown): InboxError {
-  if (err instanceof InboxRequestError) {
-    if (err.status === 401) return { kind: "unauthorized", status: 401, message: err.message };
-    if (err.status === 403) return { kind: "forbidden", status: 403, message: err.message };
-    if (err.status === 0) return { kind: "network", message: err.message };
-    return { kind: "server", status: err.status, message: err.message };
-  }
-  return { kind: "server", message: (err as Error)?.message ?? String(err) };
-}
-
-/** A fatal error: the token is refused for good, or belongs to someone else. */
-const isFatal = (e: InboxError) => e.kind === "unauthorized" || e.kind === "forbidden";
 
 /** The user's inbox in the browser: state, live updates, and actions. See {@link CreateInboxOptions}. */
 export function createInbox(options: CreateInboxOptions): InboxStore {
@@ -337,7 +325,12 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     return optimistic(
       (s) => itemsSeen(s, ids),
       (s) => seenUndone(s, before),
-      async () => serverCounts((await client.seen(ids)).counts),
+      async () => {
+        const r = await client.seen(ids);
+        // Seen on the server now (those already were too): another change's undo must not unsee them.
+        confirmed((s) => itemsSeen(s, ids));
+        serverCounts(r.counts);
+      },
       false,
     );
   };
@@ -370,6 +363,8 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
         (s) => allRead(s),
         (s) => restoreAllRead(s, before, counts),
         async () => {
+          // Not recorded for other changes' undo, unlike an item's answer: an item the stream announced
+          // before this answer may postdate the read-all. The stream's own `read_all` comes in order.
           const r = await client.readAll();
           serverCounts(r.counts);
         },
