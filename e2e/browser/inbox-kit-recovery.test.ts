@@ -72,11 +72,13 @@ describe("@herald/inbox recovering in a real browser", () => {
 
   it("keeps the pages loaded with Load more when the stream comes back past its token's expiry (401)", async () => {
     await sendAll("kit-drop", ["D-1", "D-2", "D-3", "D-4", "D-5"]);
-    const expiresAt = Date.now() + 4000;
+    let expiresAt = 0;
     let asked = 0;
     kit.tokenPlans.set("kit-drop", async () => {
       asked++;
-      return asked === 1 ? kit.shortToken("kit-drop", expiresAt - Date.now()) : kit.issuedToken("kit-drop");
+      if (asked > 1) return kit.issuedToken("kit-drop");
+      expiresAt = Date.now() + 3000;
+      return kit.shortToken("kit-drop", 3000);
     });
     /** The first pages fetched (answered 200: one refused with the old token is tried again). */
     const firstPages: string[] = [];
@@ -88,16 +90,17 @@ describe("@herald/inbox recovering in a real browser", () => {
       }),
     );
     await live(tab);
+    await tab.waitForFunction(() => (globalThis as any).inbox.getState().loaded);
+    // The stream's network drops before the token expires (so no `token_expired` reaches the tab)...
+    const release = kit.cutStreams();
+    expect(asked).toBe(1);
+    await tab.locator('.herald-inbox[data-connection="reconnecting"]').waitFor();
+    // ...while the user pages down (the feed's own requests still go through)...
     await bell(tab).click();
     await tab.getByRole("button", { name: "Load more" }).click();
     await tab.locator(".herald-inbox__item").nth(3).waitFor();
     const loaded = await titles(tab);
     expect(loaded).toHaveLength(4);
-
-    // The network drops before the token expires (so no `token_expired` reaches the tab)...
-    const release = kit.cutStreams();
-    expect(asked).toBe(1);
-    await tab.locator('.herald-inbox[data-connection="reconnecting"]').waitFor();
     await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now() + 200)));
     // ...and comes back after: EventSource's reconnection gets 401, the store renews the token.
     const fetchedBefore = firstPages.length;
