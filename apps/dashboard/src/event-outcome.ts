@@ -10,6 +10,7 @@ const REASON_LABEL: Record<string, string> = {
   // The one reason for every kind of suppression list entry (SPEC §3): bounce, STOP, spam report, operator.
   bounced_address: "address on the suppression list (bounced, marked as spam or suppressed by hand)",
   erased: "the user was erased",
+  read_elsewhere: "held back, and the user read it on another channel first",
 };
 
 /** One channel an event did not send on, and why. */

@@ -50,6 +50,7 @@ export {
   type QuietHoldOutcome,
   settleQuietHold,
 } from "./quiet-holds.ts";
+export { suppressIfReadElsewhere } from "./read-elsewhere.ts";
 export * from "./recipients.ts";
 export * from "./retention.ts";
 export * from "./scheduling.ts";

@@ -43,6 +43,8 @@ export const SUPPRESSION_REASONS = [
   "bounced_address",
   // The user id was erased (GDPR): an event for it sends nothing until the app sets the user up again.
   "erased",
+  // An escalation's held channel (a type's `escalation`): the event's other notification was read first.
+  "read_elsewhere",
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 

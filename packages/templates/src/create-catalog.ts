@@ -1,5 +1,6 @@
 import type { NotificationType } from "./define-notification.ts";
 import { digestRuleProblems } from "./digest/digest-rules.ts";
+import { escalationProblems } from "./escalation.ts";
 import { translationProblems } from "./i18n/resolve-templates.ts";
 
 /** A catalog entry (or a whole catalog) that must not be used: thrown when the catalog loads. */
@@ -14,7 +15,9 @@ export class CatalogError extends Error {
 
 /** Problems with one catalog entry, each prefixed with its type; empty when it is fine. */
 export function notificationTypeProblems(def: NotificationType): string[] {
-  return [...digestRuleProblems(def), ...translationProblems(def)].map((p) => `${def.type}: ${p}`);
+  return [...digestRuleProblems(def), ...escalationProblems(def), ...translationProblems(def)].map(
+    (p) => `${def.type}: ${p}`,
+  );
 }
 
 /** A checked set of notification types, looked up by name. */
@@ -26,7 +29,7 @@ export interface Catalog {
 /**
  * Checks `defs` and indexes them by type. Throws a {@link CatalogError}
  * naming every problem at once (a type listed twice, digest rules a type
- * cannot have, a translation for a channel it lacks), so a bad catalog stops the process at boot rather than
+ * cannot have, an escalation it cannot follow, a translation for a channel it lacks), so a bad catalog stops the process at boot rather than
  * routing by rules it does not follow.
  */
 export function createCatalog(defs: readonly NotificationType[]): Catalog {

@@ -3,6 +3,7 @@ import type { ReactElement } from "react";
 import type { z } from "zod";
 import { CatalogError, notificationTypeProblems } from "./create-catalog.ts";
 import type { DigestRules } from "./digest/digest-rules.ts";
+import type { EscalationRules } from "./escalation.ts";
 
 /** What every template gets besides the event's data. */
 export interface RenderContext {
@@ -69,6 +70,14 @@ export interface NotificationType<S extends z.ZodType = z.ZodType> {
   tracking?: { opens: boolean; clicks: boolean };
   /** Whether and how its items are folded into digests (see {@link DigestRules}). Default: no rules. */
   digest?: DigestRules<z.infer<S>>;
+  /**
+   * Channels sent only if the others go unread for a while, e.g.
+   * `{ after: "1h", channels: ["email"] }`: push and in-app at once, the
+   * e-mail an hour later unless one of them was read (see
+   * {@link EscalationRules}; a held channel is never digested). Not on a
+   * critical type. Default: every channel goes at once.
+   */
+  escalation?: EscalationRules;
 }
 
 /**

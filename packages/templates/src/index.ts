@@ -27,6 +27,13 @@ export {
 } from "./digest/digest-rules.ts";
 export { type DigestPeriod, renderDigest } from "./digest/render-digest.ts";
 export { type DigestEntry, digestItemCount, summarizeNotification } from "./digest/summarize.ts";
+export {
+  ESCALATION_MAX_MS,
+  ESCALATION_MIN_MS,
+  type Escalation,
+  type EscalationRules,
+  escalationOf,
+} from "./escalation.ts";
 export { money } from "./format.ts";
 export { DEFAULT_LANGUAGE, languageTagProblem } from "./i18n/language-tag.ts";
 export {

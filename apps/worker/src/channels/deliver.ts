@@ -16,6 +16,7 @@ import type { InFlightLog } from "../reliability/in-flight-requests.ts";
 import { retryWhileDatabaseDown } from "../reliability/retry-write.ts";
 import type { SentWriter } from "../reliability/sent-writer.ts";
 import { withdrawnReason } from "../router/decide-channels.ts";
+import { withdrawIfReadElsewhere } from "./read-elsewhere.ts";
 import { type DeliveryFailure, recordFailure, type TakeRetry } from "./record-failure.ts";
 import { keepWhatWentOut } from "./sent-over-cancel.ts";
 
@@ -96,15 +97,20 @@ const WAITING = [...SENDABLE].filter((s) => s !== "DEAD");
 
 /**
  * Records SUPPRESSED, with the router's reason, a notification the recipient
- * no longer wants (`withdrawnReason`); null when it may go. The row moves
- * only while it still waits to be sent: one canceled or sent meanwhile is
- * left as it is, and so is a DEAD one (DEAD never becomes SUPPRESSED; an
- * operator's retry moves it back to QUEUED first): either way nothing is sent.
+ * no longer wants (`withdrawnReason`), or an escalation's held one whose
+ * siblings the recipient read meanwhile (`read_elsewhere`); null when it may
+ * go. The row moves only while it still waits to be sent: one canceled or
+ * sent meanwhile is left as it is, and so is a DEAD one (DEAD never becomes
+ * SUPPRESSED; an operator's retry moves it back to QUEUED first): either way
+ * nothing is sent.
  */
 async function withdrawIfUnwanted(deps: WorkerDeps, loaded: SendContextRow): Promise<SendOutcome | null> {
   const { notification } = loaded;
   const reason = withdrawnReason(notification, loaded.prefs, loaded.contactSuppressed);
-  if (!reason) return null;
+  if (!reason) {
+    const read = await withdrawIfReadElsewhere(deps, notification, WAITING);
+    return read ? { status: "SUPPRESSED", reason: "read_elsewhere" } : null;
+  }
   const moved = await transition(deps.db, notification.id, "SUPPRESSED", {
     from: WAITING,
     set: { reason },

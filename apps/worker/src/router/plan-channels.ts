@@ -6,7 +6,7 @@ import {
   type RecipientRow,
 } from "@herald/db";
 import type { Channel, SuppressionReason } from "@herald/domain";
-import { type DigestPeriod, digestible, type NotificationType } from "@herald/templates";
+import { type DigestPeriod, digestible, escalationOf, type NotificationType } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 import { findDuplicateOf } from "./dedup.ts";
 import { digestFlushAt, digestPeriodFor } from "./digest-window.ts";
@@ -17,7 +17,8 @@ import { quietHoursEnd, quietZone } from "./quiet-hours.ts";
 /** What happens to one chosen channel's notification. */
 export type ChannelPlan =
   | { kind: "queue" }
-  | { kind: "schedule"; at: Date; reason: "quiet_hours" | null }
+  /** `escalation`: a channel the type holds back until its other channels had their time to be read. */
+  | { kind: "schedule"; at: Date; reason: "quiet_hours" | "escalation" | null }
   | { kind: "suppress"; reason: SuppressionReason }
   | { kind: "digest"; period: DigestPeriod; flushAt: Date };
 
@@ -50,6 +51,21 @@ export function contactTargets(
   });
 }
 
+/** When one channel goes, as far as the type's rules and the user's windows decide. */
+interface Timing {
+  /** When it is due: the event's `sendAt` if ahead, else now; later for an escalation's held channel. */
+  dueAt: Date;
+  /** The end of the quiet hours `dueAt` falls in, if it does. */
+  quietEnd: Date | null;
+  /** The digest window it is folded into, if any. */
+  period: DigestPeriod | null;
+  /** Why it is SCHEDULED when no quiet hours hold it. */
+  reason: "escalation" | null;
+}
+
+/** Plans that leave a notification someone can read (the others end suppressed or in a digest). */
+const readable = (plan: ChannelPlan | undefined) => plan?.kind === "queue" || plan?.kind === "schedule";
+
 /**
  * SPEC §2 step 2's suppression rules, in order, for each chosen channel:
  * 1. a bounced/complained address → SUPPRESSED `bounced_address`;
@@ -60,13 +76,20 @@ export function contactTargets(
  * 4. a frequency cap of (user, category, channel) is full → SUPPRESSED `frequency_cap`;
  * 5. the send time falls in quiet hours → SCHEDULED at their end (`quiet_hours`);
  * and finally a future `sendAt` → SCHEDULED, else QUEUED.
+ *
+ * A type's escalation (`escalation`, never on a critical event) holds its
+ * channels back: they are planned after the others, due `after` later
+ * (SCHEDULED `escalation`; quiet hours at that time still hold them, to
+ * their end), and never digested. When none of the others leaves a
+ * notification that can be read (all opted out, unreachable, suppressed or
+ * digested), they are due when the others would have been: waiting would only
+ * delay the one message the user gets.
  */
 export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<Map<Channel, ChannelPlan>> {
   const { event, def, recipient, prefs, channels, now } = input;
   const plans = new Map<Channel, ChannelPlan>();
   if (channels.length === 0) return plans;
 
-  const { bounced } = input;
   const duplicateOf = await findDuplicateOf(deps, event, now);
 
   // SPEC §3: critical *types* are never digested, capped or delayed. An event may raise a type to
@@ -76,40 +99,67 @@ export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<
   const dueAt = sendAt ?? now;
   // A type that is never folded (its digest rules) goes on as if its category were instant.
   const period = critical || !digestible(def) ? null : digestPeriodFor(prefs, def.category);
-  const quietEnd = critical ? null : quietHoursEnd(prefs.quietHours, quietZone(recipient, prefs), dueAt);
+  const quietAt = (at: Date) =>
+    critical ? null : quietHoursEnd(prefs.quietHours, quietZone(recipient, prefs), at);
+  const escalation = escalationOf(def, event.priority);
+  const held = channels.filter((c) => escalation?.channels.has(c));
+  const first = channels.filter((c) => !held.includes(c));
 
-  for (const channel of channels) {
-    const held = quietEnd && deps.env.policy.quietHoursChannels.includes(channel) ? quietEnd : null;
-    if (bounced.has(channel)) {
-      plans.set(channel, { kind: "suppress", reason: "bounced_address" });
-    } else if (duplicateOf) {
-      plans.set(channel, { kind: "suppress", reason: "duplicate" });
-    } else if (period) {
-      plans.set(channel, {
-        kind: "digest",
-        period,
-        flushAt: digestFlushAt(period, prefs, recipientZone(recipient, prefs), dueAt),
-      });
-    } else if (
-      !critical &&
-      !(await takeFrequencySlot(deps.redis, deps.env.queuePrefix, deps.env.policy.frequencyCaps, {
-        recipientId: recipient.id,
-        category: def.category,
-        channel,
-        member: event.id,
-        now,
-        // Counted when it will go out: a send held to Monday must not use up Friday's cap.
-        dueAt: held ?? dueAt,
-      }))
-    ) {
-      plans.set(channel, { kind: "suppress", reason: "frequency_cap" });
-    } else if (held) {
-      plans.set(channel, { kind: "schedule", at: held, reason: "quiet_hours" });
-    } else if (sendAt) {
-      plans.set(channel, { kind: "schedule", at: sendAt, reason: null });
-    } else {
-      plans.set(channel, { kind: "queue" });
-    }
-  }
+  const ctx = { deps, input, duplicateOf: duplicateOf !== null, critical, sendAt };
+  for (const channel of first)
+    plans.set(
+      channel,
+      await planOne(ctx, channel, { dueAt, quietEnd: quietAt(dueAt), period, reason: null }),
+    );
+  if (held.length === 0) return plans;
+  const waits = escalation !== null && first.some((c) => readable(plans.get(c)));
+  const heldDue = waits ? new Date(dueAt.getTime() + escalation.afterMs) : dueAt;
+  const heldTiming: Timing = {
+    dueAt: heldDue,
+    quietEnd: quietAt(heldDue),
+    period: null,
+    reason: waits ? "escalation" : null,
+  };
+  for (const channel of held) plans.set(channel, await planOne(ctx, channel, heldTiming));
   return plans;
+}
+
+interface PlanContext {
+  deps: WorkerDeps;
+  input: PlanInput;
+  duplicateOf: boolean;
+  critical: boolean;
+  sendAt: Date | null;
+}
+
+async function planOne(ctx: PlanContext, channel: Channel, timing: Timing): Promise<ChannelPlan> {
+  const { deps, input, critical } = ctx;
+  const { event, def, recipient, prefs, now } = input;
+  const { dueAt, quietEnd, period } = timing;
+  const held = quietEnd && deps.env.policy.quietHoursChannels.includes(channel) ? quietEnd : null;
+  if (input.bounced.has(channel)) return { kind: "suppress", reason: "bounced_address" };
+  if (ctx.duplicateOf) return { kind: "suppress", reason: "duplicate" };
+  if (period)
+    return {
+      kind: "digest",
+      period,
+      flushAt: digestFlushAt(period, prefs, recipientZone(recipient, prefs), dueAt),
+    };
+  if (
+    !critical &&
+    !(await takeFrequencySlot(deps.redis, deps.env.queuePrefix, deps.env.policy.frequencyCaps, {
+      recipientId: recipient.id,
+      category: def.category,
+      channel,
+      member: event.id,
+      now,
+      // Counted when it will go out: a send held to Monday must not use up Friday's cap.
+      dueAt: held ?? dueAt,
+    }))
+  )
+    return { kind: "suppress", reason: "frequency_cap" };
+  if (held) return { kind: "schedule", at: held, reason: "quiet_hours" };
+  if (timing.reason) return { kind: "schedule", at: dueAt, reason: timing.reason };
+  if (ctx.sendAt) return { kind: "schedule", at: ctx.sendAt, reason: null };
+  return { kind: "queue" };
 }
