@@ -139,6 +139,22 @@ describe("escalation: the e-mail only if the in-app and push notifications went 
     ]);
   });
 
+  it("holds the e-mail to the end of quiet hours its escalation time falls in, when that is later", async () => {
+    const r = await customer("quincy");
+    await savePreferences(w.deps.db, r.id, {
+      ...DEFAULT_PREFERENCES,
+      quietHours: { start: "22:00", end: "07:00", timezone: "UTC" },
+    });
+    // A day ahead, half a second before the quiet hours: the push goes then, the e-mail would go in them.
+    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const sendAt = new Date(`${day}T21:59:59.500Z`);
+    const eventId = await emit(w, { type: "invoice_due", userId: "quincy", sendAt });
+    const { email, push } = await byChannel(eventId);
+    expect([push.status, push.reason, push.scheduledAt]).toEqual(["SCHEDULED", null, sendAt]);
+    const morning = new Date(sendAt.getTime() + 9 * 3_600_000 + 500);
+    expect([email.status, email.reason, email.scheduledAt]).toEqual(["SCHEDULED", "quiet_hours", morning]);
+  });
+
   it("holds nothing back on an event raised to critical", async () => {
     await customer("cleo");
     const eventId = await emit(w, { type: "invoice_due", userId: "cleo", priority: "critical" });

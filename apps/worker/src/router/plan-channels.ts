@@ -10,6 +10,7 @@ import { type DigestPeriod, digestible, escalationOf, type NotificationType } fr
 import type { WorkerDeps } from "../deps.ts";
 import { findDuplicateOf } from "./dedup.ts";
 import { digestFlushAt, digestPeriodFor } from "./digest-window.ts";
+import { escalationDue } from "./escalation-due.ts";
 import { takeFrequencySlot } from "./frequency-cap.ts";
 import { pickZone } from "./local-time.ts";
 import { quietHoursEnd, quietZone } from "./quiet-hours.ts";
@@ -63,9 +64,6 @@ interface Timing {
   reason: "escalation" | null;
 }
 
-/** Plans that leave a notification someone can read (the others end suppressed or in a digest). */
-const readable = (plan: ChannelPlan | undefined) => plan?.kind === "queue" || plan?.kind === "schedule";
-
 /**
  * SPEC §2 step 2's suppression rules, in order, for each chosen channel:
  * 1. a bounced/complained address → SUPPRESSED `bounced_address`;
@@ -111,15 +109,13 @@ export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<
       channel,
       await planOne(ctx, channel, { dueAt, quietEnd: quietAt(dueAt), period, reason: null }),
     );
-  if (held.length === 0) return plans;
-  const waits = escalation !== null && first.some((c) => readable(plans.get(c)));
-  const heldDue = waits ? new Date(dueAt.getTime() + escalation.afterMs) : dueAt;
-  const heldTiming: Timing = {
-    dueAt: heldDue,
-    quietEnd: quietAt(heldDue),
-    period: null,
-    reason: waits ? "escalation" : null,
-  };
+  if (escalation === null || held.length === 0) return plans;
+  const due = escalationDue(
+    escalation,
+    first.map((c) => plans.get(c)!),
+    dueAt,
+  );
+  const heldTiming: Timing = { ...due, quietEnd: quietAt(due.dueAt), period: null };
   for (const channel of held) plans.set(channel, await planOne(ctx, channel, heldTiming));
   return plans;
 }
