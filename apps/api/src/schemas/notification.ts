@@ -1,9 +1,17 @@
 import type { NotificationRow, TimelineRow } from "@herald/db";
-import { CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "@herald/domain";
+import {
+  CHANNELS,
+  FINAL_FAILURE_REASONS,
+  NOTIFICATION_STATUSES,
+  PRIORITIES,
+  SUPPRESSION_REASONS,
+} from "@herald/domain";
 import { z } from "@hono/zod-openapi";
 import { visibleContent } from "../services/secret-content.ts";
 import { isoDate, Timestamp } from "./common.ts";
 import { exampleNotification, exampleTimeline } from "./examples.ts";
+
+const list = (reasons: readonly string[]) => reasons.map((r) => `\`${r}\``).join(", ");
 
 export const NotificationSchema = z
   .object({
@@ -15,7 +23,12 @@ export const NotificationSchema = z
     channel: z.enum(CHANNELS),
     priority: z.enum(PRIORITIES),
     status: z.enum(NOTIFICATION_STATUSES),
-    reason: z.string().optional(),
+    reason: z
+      .string()
+      .optional()
+      .openapi({
+        description: `Why it is where it is, when Herald records why: a SUPPRESSED one's (${list(SUPPRESSION_REASONS)}; \`read_elsewhere\`: held back by its type's escalation, and the user read the event on another channel first), a SCHEDULED one's (\`quiet_hours\`; \`escalation\`: held back until the type's other channels had their time to be read), a FAILED one's for good (${list(FINAL_FAILURE_REASONS)}), an erase's CANCELED one (\`recipient_erased\`)`,
+      }),
     provider: z.string().optional(),
     providerMessageId: z.string().optional(),
     pinnedProvider: z.string().optional().openapi({

@@ -10562,6 +10562,7 @@ export interface components {
             priority: "critical" | "high" | "normal" | "low";
             /** @enum {string} */
             status: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED";
+            /** @description Why it is where it is, when Herald records why: a SUPPRESSED one's (`opted_out`, `unsubscribed`, `quiet_hours`, `frequency_cap`, `duplicate`, `unreachable`, `bounced_address`, `erased`, `read_elsewhere`; `read_elsewhere`: held back by its type's escalation, and the user read the event on another channel first), a SCHEDULED one's (`quiet_hours`; `escalation`: held back until the type's other channels had their time to be read), a FAILED one's for good (`permanent_error`, `device_gone`), an erase's CANCELED one (`recipient_erased`) */
             reason?: string;
             provider?: string;
             providerMessageId?: string;
