@@ -48,7 +48,13 @@ export interface DashboardStack {
     who: { email: string; password: string },
     viewport?: { width: number; height: number },
   ): Promise<Page>;
-  trigger(userId: string, type: keyof typeof catalog, extra?: Record<string, unknown>): Promise<string>;
+  /** An event of `type` with its example data (`extra` over it), on `channels` (default: the type's). */
+  trigger(
+    userId: string,
+    type: keyof typeof catalog,
+    extra?: Record<string, unknown>,
+    channels?: string[],
+  ): Promise<string>;
   /** The event's notifications once the router has created them. */
   notificationsOf(
     eventId: string,
@@ -94,11 +100,12 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
       await page.getByRole("navigation", { name: "Main" }).waitFor();
       return page;
     },
-    async trigger(userId, type, extra = {}) {
+    async trigger(userId, type, extra = {}, channels) {
       const res = await h.call("POST", "/v1/events", {
         type,
         userId,
         data: { ...catalog[type].example, ...extra },
+        ...(channels ? { channels } : {}),
         idempotencyKey: `dash-${userId}-${type}-${++n}-${Date.now()}`,
       });
       expect(res.status).toBe(202);

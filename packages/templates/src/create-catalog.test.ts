@@ -38,6 +38,12 @@ describe("the catalog at load", () => {
     expect(starterCatalog.get("constructor")).toBeUndefined();
   });
 
+  it("holds payment_failed's e-mail back an hour behind its push and inbox item", () => {
+    expect(listNotificationTypes().flatMap((d) => (d.escalation ? [[d.type, d.escalation]] : []))).toEqual([
+      ["payment_failed", { after: "1h", channels: ["email"] }],
+    ]);
+  });
+
   it("refuses a critical type with digest rules, when it is declared", () => {
     const err = refusal(() =>
       defineNotification({

@@ -116,4 +116,6 @@ export const paymentFailed = defineNotification({
   },
   templates: templatesIn(en),
   translations: { de: templatesIn(de), fr: templatesIn(fr) },
+  // Push and the inbox first: the e-mail only when neither was read within the hour (or neither can be).
+  escalation: { after: "1h", channels: ["email"] },
 });
