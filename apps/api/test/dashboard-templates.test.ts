@@ -23,6 +23,19 @@ describe("GET /v1/dashboard/templates", () => {
     });
   });
 
+  it("says which channels a type holds back behind the others (its escalation)", async () => {
+    const res = await api.call("GET", "/v1/dashboard/templates");
+    const escalation = Object.fromEntries(
+      (res.body.data as { type: string; escalation: unknown }[]).map((t) => [t.type, t.escalation]),
+    );
+    expect(escalation).toEqual({
+      order_placed: null,
+      password_reset: null,
+      payment_failed: { after: "1h", channels: ["email"] },
+      weekly_promo: null,
+    });
+  });
+
   it("previews each type in the translation a locale picks, and lists the catalog's languages", async () => {
     const subjects = async (query: string) => {
       const res = await api.call("GET", `/v1/dashboard/templates${query}`);

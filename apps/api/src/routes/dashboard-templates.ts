@@ -127,6 +127,9 @@ export function registerDashboardTemplates(app: App, deps: ApiDeps): void {
                 }
               : null,
           },
+          escalation: def.escalation
+            ? { after: def.escalation.after, channels: [...def.escalation.channels] }
+            : null,
         })),
         locale,
         languages: catalogLanguages(),

@@ -214,6 +214,21 @@ const DigestRules = z
     description: "How the type takes part in digests, from its catalog entry and priority",
   });
 
+const EscalationRules = z
+  .object({
+    after: z
+      .string()
+      .openapi({ description: "How long the other channels have to be read first", example: "1h" }),
+    channels: z
+      .array(z.enum(CHANNELS))
+      .openapi({ description: "The channels held back", example: ["email"] }),
+  })
+  .nullable()
+  .openapi("DashboardEscalation", {
+    description:
+      "Channels sent only if the type's others went unread for `after` (else SUPPRESSED `read_elsewhere`); null: every channel goes at once",
+  });
+
 export const TemplateListSchema = z
   .object({
     data: z.array(
@@ -234,6 +249,7 @@ export const TemplateListSchema = z
           example: ["en", "de", "fr"],
         }),
         digest: DigestRules,
+        escalation: EscalationRules,
       }),
     ),
     locale: z
@@ -257,6 +273,7 @@ export const TemplateListSchema = z
           rendered: { sms: { channel: "sms", text: "Reset your password: https://example.com/reset/abc" } },
           languages: ["en", "de", "fr"],
           digest: { never: true, summary: false, collapse: null },
+          escalation: null,
         },
       ],
       locale: "en-US",

@@ -13255,7 +13255,8 @@ export interface components {
          *             "never": true,
          *             "summary": false,
          *             "collapse": null
-         *           }
+         *           },
+         *           "escalation": null
          *         }
          *       ],
          *       "locale": "en-US",
@@ -13292,6 +13293,7 @@ export interface components {
                  */
                 languages: string[];
                 digest: components["schemas"]["DashboardDigestRules"];
+                escalation: components["schemas"]["DashboardEscalation"];
             }[];
             /**
              * @description The locale the previews were rendered for
@@ -13320,6 +13322,21 @@ export interface components {
                 show: number;
             } | null;
         };
+        /** @description Channels sent only if the type's others went unread for `after` (else SUPPRESSED `read_elsewhere`); null: every channel goes at once */
+        DashboardEscalation: {
+            /**
+             * @description How long the other channels have to be read first
+             * @example 1h
+             */
+            after: string;
+            /**
+             * @description The channels held back
+             * @example [
+             *       "email"
+             *     ]
+             */
+            channels: ("push" | "email" | "sms" | "in_app")[];
+        } | null;
         /**
          * @example {
          *       "userId": "user_123",

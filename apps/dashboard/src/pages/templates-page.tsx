@@ -12,6 +12,7 @@ import { eventOutcome } from "../event-outcome.ts";
 import { CHANNEL_LABEL } from "../format.ts";
 import { Link } from "../router.tsx";
 import { digestLabels } from "./digest-labels.ts";
+import { escalationLabel } from "./escalation-label.ts";
 
 type Channel = TemplateEntry["channels"][number];
 
@@ -118,6 +119,7 @@ function Template({ t, canSend }: { t: TemplateEntry; canSend: boolean }) {
           {digestLabels(t.digest).map((label) => (
             <Badge key={label}>{label}</Badge>
           ))}
+          {t.escalation && <Badge>{escalationLabel(t.escalation)}</Badge>}
         </div>
       }
     >
