@@ -4,6 +4,7 @@ import {
   getTimeline,
   markRead,
   savePreferences,
+  updatePreferences,
   upsertDevice,
   upsertRecipient,
 } from "@herald/db";
@@ -12,6 +13,7 @@ import { eventually } from "@herald/testkit";
 import { createElement } from "react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { rescheduleDigests } from "../src/digest/reschedule-digests.ts";
 import { emit, outboxFor, reaches, routed } from "./policy-kit.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 
@@ -153,6 +155,13 @@ describe("escalation: the e-mail only if the in-app and push notifications went 
     expect([push.status, push.reason, push.scheduledAt]).toEqual(["SCHEDULED", null, sendAt]);
     const morning = new Date(sendAt.getTime() + 9 * 3_600_000 + 500);
     expect([email.status, email.reason, email.scheduledAt]).toEqual(["SCHEDULED", "quiet_hours", morning]);
+
+    // Quiet hours turned off: the e-mail is no longer held for them, but still waits `after` behind
+    // the push (not released at the event's sendAt, as a plain quiet-hours hold would be).
+    await updatePreferences(w.deps.db, r.id, { quietHours: null });
+    expect(await rescheduleDigests(w.deps, r.id)).toEqual({ moved: 0, held: 1 });
+    const moved = (await getNotification(w.deps.db, email.id))!;
+    expect([moved.status, moved.scheduledAt]).toEqual(["SCHEDULED", new Date(sendAt.getTime() + AFTER_MS)]);
   });
 
   it("holds nothing back on an event raised to critical", async () => {

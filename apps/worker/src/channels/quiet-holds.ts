@@ -14,6 +14,7 @@ import type { WorkerDeps } from "../deps.ts";
 import { sendOptions } from "../router/enqueue-sends.ts";
 import { moveFrequencySlot } from "../router/frequency-cap.ts";
 import { quietHoursEnd, quietRelease, quietZone } from "../router/quiet-hours.ts";
+import { withEscalationFloor } from "./read-elsewhere.ts";
 
 /**
  * Moves a recipient's notifications held for quiet hours to the release
@@ -56,7 +57,7 @@ async function dropSlot(deps: WorkerDeps, n: NotificationRow): Promise<void> {
 /** The mover's decision for one hold. */
 async function followPreferences(deps: WorkerDeps, hold: QuietHold, now: Date): Promise<QuietHoldOutcome> {
   const n = hold.notification;
-  const to = quietRelease(deps.env.policy.quietHoursChannels, hold, now);
+  const to = quietRelease(deps.env.policy.quietHoursChannels, withEscalationFloor(deps, hold), now);
   const from = n.scheduledAt;
   if (from && from.getTime() === to.getTime()) return { kind: "keep" };
   const slot = await followSlot(deps, n, to, now);
@@ -142,7 +143,7 @@ export async function holdAgainIfQuiet(
     deps.db,
     id,
     async (hold) => {
-      const to = quietRelease(deps.env.policy.quietHoursChannels, hold, now);
+      const to = quietRelease(deps.env.policy.quietHoursChannels, withEscalationFloor(deps, hold), now);
       if (to.getTime() <= now.getTime()) return { kind: "keep" };
       if ((await followSlot(deps, hold.notification, to, now)) === "refused")
         return { kind: "suppress", reason: "frequency_cap", detail: { stage: "quiet_hours_changed" } };

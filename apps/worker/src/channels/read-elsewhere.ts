@@ -1,4 +1,4 @@
-import { type NotificationRow, suppressIfReadElsewhere } from "@herald/db";
+import { type NotificationRow, type QuietHold, suppressIfReadElsewhere } from "@herald/db";
 import type { NotificationStatus } from "@herald/domain";
 import { escalationOf } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
@@ -12,8 +12,35 @@ export function heldBack(
   deps: WorkerDeps,
   n: Pick<NotificationRow, "type" | "channel" | "priority">,
 ): boolean {
+  return heldFor(deps, n) !== null;
+}
+
+/** How long the row's escalation holds it back (ms), or null when it is not a held channel. */
+function heldFor(deps: WorkerDeps, n: Pick<NotificationRow, "type" | "channel" | "priority">): number | null {
   const def = deps.catalog.get(n.type);
-  return !!def && (escalationOf(def, n.priority)?.channels.has(n.channel) ?? false);
+  const escalation = def ? escalationOf(def, n.priority) : null;
+  return escalation?.channels.has(n.channel) ? escalation.afterMs : null;
+}
+
+/**
+ * A quiet-hours hold as its release is decided (`quietRelease` never goes
+ * before `sendAt`): for an escalation's held channel, `sendAt` is moved to
+ * when the escalation itself allows it, the time its siblings went (the
+ * event's `sendAt` if it was ahead, else when it was routed) + `after`, so
+ * quiet hours cleared or shortened never send the held message before its
+ * siblings had their time to be read. (One the router let go at once, as
+ * nothing else could be read, is then held `after` longer than it would
+ * have been: only when its quiet hours change, and a delay, not a send.)
+ */
+export function withEscalationFloor<H extends Pick<QuietHold, "notification" | "sendAt">>(
+  deps: WorkerDeps,
+  hold: H,
+): H {
+  const afterMs = heldFor(deps, hold.notification);
+  if (afterMs === null) return hold;
+  const routed = hold.notification.createdAt.getTime();
+  const first = hold.sendAt && hold.sendAt.getTime() > routed ? hold.sendAt.getTime() : routed;
+  return { ...hold, sendAt: new Date(first + afterMs) };
 }
 
 /**
