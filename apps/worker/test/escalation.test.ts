@@ -43,7 +43,8 @@ beforeAll(async () => {
   // The dev outbox on every channel (no provider credentials), and the real clock: the held
   // e-mail's delayed job fires in real time.
   w = await createTestWorker(
-    { PUBLIC_URL: "https://herald.example" },
+    // One transactional e-mail a day: a held e-mail suppressed for a read must give its slot back.
+    { PUBLIC_URL: "https://herald.example", FREQUENCY_CAPS: "transactional:email:1/1d" },
     { catalog: [...listNotificationTypes(), invoiceDue] },
   );
 });
@@ -87,6 +88,9 @@ describe("escalation: the e-mail only if the in-app and push notifications went 
     ]);
     // The push went out as usual.
     expect((await reaches(w, eventId, "push", "SENT")).channel).toBe("push");
+    // Its cap slot was given back: the next event's e-mail is held again, not capped.
+    const next = await byChannel(await emit(w, { type: "invoice_due", userId: "ines" }));
+    expect([next.email.status, next.email.reason]).toEqual(["SCHEDULED", "escalation"]);
   });
 
   it("sends the held e-mail once `after` has passed unread, and not before", async () => {

@@ -1,5 +1,6 @@
 import { type NotificationRow, type QuietHold, suppressIfReadElsewhere } from "@herald/db";
 import type { NotificationStatus } from "@herald/domain";
+import { releaseFrequencySlots } from "@herald/jobs";
 import { escalationOf } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 
@@ -48,13 +49,25 @@ export function withEscalationFloor<H extends Pick<QuietHold, "notification" | "
  * one of the event's other notifications meanwhile, it ends SUPPRESSED
  * `read_elsewhere` (no provider call, no attempt used). The check and the
  * write are one statement guarded by `waiting`, so a row sent, canceled or
- * suppressed at the same moment is left alone. True when it was withdrawn.
+ * suppressed at the same moment is left alone. Its frequency-cap slot is
+ * given back, as a cancel's is: the user never got it. True when it was
+ * withdrawn.
  */
 export async function withdrawIfReadElsewhere(
   deps: WorkerDeps,
-  n: Pick<NotificationRow, "id" | "type" | "channel" | "priority">,
+  n: Pick<NotificationRow, "id" | "type" | "channel" | "priority" | "recipientId" | "category" | "eventId">,
   waiting: readonly NotificationStatus[],
 ): Promise<boolean> {
   if (!heldBack(deps, n)) return false;
-  return suppressIfReadElsewhere(deps.db, n.id, { from: waiting, at: deps.now(), detail: { stage: "send" } });
+  const read = await suppressIfReadElsewhere(deps.db, n.id, {
+    from: waiting,
+    at: deps.now(),
+    detail: { stage: "send" },
+  });
+  // A slot left behind only counts a message too many until its window ends: not worth failing the job.
+  if (read)
+    await releaseFrequencySlots(deps.redis, deps.env.queuePrefix, [n]).catch((err: Error) =>
+      deps.logger.warn({ notificationId: n.id, err: err.message }, "frequency slot not given back"),
+    );
+  return read;
 }
