@@ -117,8 +117,11 @@ export async function seedChanges(
     insert into notifications (id, event_id, recipient_id, user_id, type, category, channel, priority, status, content)
     select x, 'evt_' || x, 'usr_' || x, 'user-' || x, 'order_placed', 'transactional', 'email', 'normal', 'QUEUED', '{}'::json
     from unnest(${ids}::text[]) x`;
+  // One statement per row: the changes' sequence then follows `ids` within each status, which tests
+  // rely on (which change of a split batch comes last); one statement's rows have no promised order.
   for (const status of statuses)
-    await sql`update notifications set status = ${status}, updated_at = now() where id = any(${ids}::text[])`;
+    for (const id of ids)
+      await sql`update notifications set status = ${status}, updated_at = now() where id = ${id}`;
   return ids;
 }
 

@@ -168,10 +168,19 @@ describe("an endpoint added through the API that rejects a change", () => {
       (c) => c.notificationId === ids[1],
     )!;
     // The last POST's success is recorded just after its batch is deleted, which the wait above may see first.
-    const row = await eventually(async () => {
-      const e = (await getWebhookEndpoint(db.db, endpoint.id))!;
-      return e.lastError === null ? e : null;
-    });
+    const row = await eventually(
+      async () => {
+        const e = (await getWebhookEndpoint(db.db, endpoint.id))!;
+        return e.lastError === null ? e : null;
+      },
+      {
+        explain: async () => ({
+          endpoint: await getWebhookEndpoint(db.db, endpoint.id),
+          posts: r.deliveries.map((x) => [x.status, x.receivedAt, changesOf(x).map((c) => c.sequence)]),
+          ids,
+        }),
+      },
+    );
     expect(row).toMatchObject({
       rejectedChanges: 1,
       lastRejection: `dropped change ${dropped.sequence} (${ids[1]} SENT): answered 422 2 times`,
