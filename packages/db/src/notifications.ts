@@ -301,7 +301,13 @@ export interface TransitionOptions {
   /** Add one to `retry_count` (a failed attempt). */
   incrementRetry?: boolean;
   /** Only from these statuses (further narrowing the allowed ones). */
-  from?: NotificationStatus[];
+  from?: readonly NotificationStatus[];
+  /**
+   * A further condition on the row, checked in the same statement (the
+   * update's table is `notifications`): false leaves the row as it is, as a
+   * status it cannot move from does.
+   */
+  onlyIf?: SQL;
   /** Keep a timeline entry even when the status cannot move (late or out-of-order callbacks). */
   recordIgnored?: boolean;
   /** Merged into the detail of that entry. Default `{ ignored: true }`: the event changed nothing. */
@@ -343,7 +349,7 @@ export async function transition(
       where id = ${id} and status in (${sql.join(
         allowed.map((s) => sql`${s}`),
         sql`, `,
-      )})
+      )})${options.onlyIf ? sql` and (${options.onlyIf})` : sql``}
       returning id
     ), t as (
       insert into notification_timeline (notification_id, status, at, detail)
