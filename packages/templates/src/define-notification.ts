@@ -91,7 +91,7 @@ export function defineNotification<S extends z.ZodType>(def: NotificationType<S>
   return def;
 }
 
-export function channelsOf(def: NotificationType): Channel[] {
+export function channelsOf(def: Pick<NotificationType, "templates">): Channel[] {
   return (Object.keys(def.templates) as Channel[]).filter((c) => def.templates[c] !== undefined);
 }
 

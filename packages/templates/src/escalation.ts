@@ -1,5 +1,6 @@
 import { parseDuration } from "@herald/config";
-import { type Channel, isChannel } from "@herald/domain";
+import type { Channel } from "@herald/domain";
+import { channelsOf, type NotificationType } from "./define-notification.ts";
 
 /**
  * Escalation: some of a type's channels wait, and go out only if the
@@ -34,18 +35,9 @@ export const ESCALATION_MIN_MS = 1000;
 export const ESCALATION_MAX_MS = 7 * 86_400_000;
 
 /** What the checks need of a catalog entry. */
-interface TypeFacts {
-  priority: string;
-  templates: object;
-  escalation?: EscalationRules | undefined;
-}
+type TypeFacts = Pick<NotificationType, "priority" | "templates" | "escalation">;
 
 const RULES = new Set(["after", "channels"]);
-
-const ownChannels = (def: TypeFacts) =>
-  Object.entries(def.templates)
-    .filter(([c, t]) => t !== undefined && isChannel(c))
-    .map(([c]) => c as Channel);
 
 function afterMs(after: unknown): number | string {
   if (typeof after !== "string") return 'escalation.after must be a duration such as "30m" or "1h"';
@@ -79,7 +71,7 @@ export function escalationProblems(def: TypeFacts): string[] {
     problems.push("escalation.channels must list the channels held back, at least one");
     return problems;
   }
-  const own = ownChannels(def);
+  const own = channelsOf(def);
   for (const c of channels) {
     if (typeof c !== "string" || !(own as string[]).includes(c))
       problems.push(
@@ -92,6 +84,8 @@ export function escalationProblems(def: TypeFacts): string[] {
   return problems;
 }
 
+const parsedRules = new WeakMap<EscalationRules, Escalation>();
+
 /**
  * The type's escalation as routing and sending apply it, or null when it has
  * none, or when this event is critical (an event may raise a type to
@@ -103,5 +97,11 @@ export function escalationOf(
 ): Escalation | null {
   const rules = def.escalation;
   if (!rules || def.priority === "critical" || eventPriority === "critical") return null;
-  return { afterMs: parseDuration(rules.after), channels: new Set(rules.channels) };
+  // Asked for every send of a held type (the send-time read check) and every routing: parsed once.
+  let parsed = parsedRules.get(rules);
+  if (!parsed) {
+    parsed = { afterMs: parseDuration(rules.after), channels: new Set(rules.channels) };
+    parsedRules.set(rules, parsed);
+  }
+  return parsed;
 }

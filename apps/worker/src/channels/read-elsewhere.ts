@@ -5,18 +5,11 @@ import { escalationOf } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 
 /**
- * Whether the row is one its type's escalation holds back (`escalation`):
- * by the catalog and the row's priority, as the router decided. A critical
- * event's rows were never held, so they are never withdrawn either.
+ * How long the row's escalation holds it back (ms), or null when its type's
+ * escalation does not hold its channel: by the catalog and the row's
+ * priority, as the router decided. A critical event's rows were never held,
+ * so they are never withdrawn either.
  */
-export function heldBack(
-  deps: WorkerDeps,
-  n: Pick<NotificationRow, "type" | "channel" | "priority">,
-): boolean {
-  return heldFor(deps, n) !== null;
-}
-
-/** How long the row's escalation holds it back (ms), or null when it is not a held channel. */
 function heldFor(deps: WorkerDeps, n: Pick<NotificationRow, "type" | "channel" | "priority">): number | null {
   const def = deps.catalog.get(n.type);
   const escalation = def ? escalationOf(def, n.priority) : null;
@@ -58,7 +51,7 @@ export async function withdrawIfReadElsewhere(
   n: Pick<NotificationRow, "id" | "type" | "channel" | "priority" | "recipientId" | "category" | "eventId">,
   waiting: readonly NotificationStatus[],
 ): Promise<boolean> {
-  if (!heldBack(deps, n)) return false;
+  if (heldFor(deps, n) === null) return false;
   const read = await suppressIfReadElsewhere(deps.db, n.id, {
     from: waiting,
     at: deps.now(),

@@ -35,7 +35,7 @@ const en: Words = {
   sms: (brand, m, url) => `${brand}: reset your password within ${m} min: ${url}`,
 };
 
-const deMinutes = (m: number) => `${m === 1 ? "eine Minute" : `${m} Minuten`}`;
+const deMinutes = (m: number) => (m === 1 ? "eine Minute" : `${m} Minuten`);
 
 const de: Words = {
   subject: "Setzen Sie Ihr Passwort zurück",
@@ -48,14 +48,15 @@ const de: Words = {
   sms: (brand, m, url) => `${brand}: Setzen Sie Ihr Passwort innerhalb von ${m} Min. zurück: ${url}`,
 };
 
-const minutes = (m: number) => `${m} ${m <= 1 ? "minute" : "minutes"}`;
+// French puts 0 and 1 in the singular.
+const frMinutes = (m: number) => `${m} ${m <= 1 ? "minute" : "minutes"}`;
 
 // French sets a non-breaking space before a colon.
 const fr: Words = {
   subject: "Réinitialisez votre mot de passe",
-  expires: (m) => `Ce lien expire dans ${minutes(m)}`,
+  expires: (m) => `Ce lien expire dans ${frMinutes(m)}`,
   asked: (brand, m) =>
-    `Nous avons reçu une demande de réinitialisation du mot de passe de votre compte ${brand}. Si elle vient de vous, cliquez sur le bouton ci-dessous. Ce lien expire dans ${minutes(m)}.`,
+    `Nous avons reçu une demande de réinitialisation du mot de passe de votre compte ${brand}. Si elle vient de vous, cliquez sur le bouton ci-dessous. Ce lien expire dans ${frMinutes(m)}.`,
   choose: "Choisir un nouveau mot de passe",
   notYou:
     "Si vous n’êtes pas à l’origine de cette demande, ignorez cet e-mail\u00a0: votre mot de passe reste inchangé.",
