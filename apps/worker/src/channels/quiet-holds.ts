@@ -54,10 +54,14 @@ async function dropSlot(deps: WorkerDeps, n: NotificationRow): Promise<void> {
   await releaseFrequencySlots(deps.redis, deps.env.queuePrefix, [n]);
 }
 
+/** When a hold goes out under the preferences as they are now, never before its escalation allows. */
+const releaseTime = (deps: WorkerDeps, hold: QuietHold, now: Date): Date =>
+  quietRelease(deps.env.policy.quietHoursChannels, withEscalationFloor(deps, hold), now);
+
 /** The mover's decision for one hold. */
 async function followPreferences(deps: WorkerDeps, hold: QuietHold, now: Date): Promise<QuietHoldOutcome> {
   const n = hold.notification;
-  const to = quietRelease(deps.env.policy.quietHoursChannels, withEscalationFloor(deps, hold), now);
+  const to = releaseTime(deps, hold, now);
   const from = n.scheduledAt;
   if (from && from.getTime() === to.getTime()) return { kind: "keep" };
   const slot = await followSlot(deps, n, to, now);
@@ -143,7 +147,7 @@ export async function holdAgainIfQuiet(
     deps.db,
     id,
     async (hold) => {
-      const to = quietRelease(deps.env.policy.quietHoursChannels, withEscalationFloor(deps, hold), now);
+      const to = releaseTime(deps, hold, now);
       if (to.getTime() <= now.getTime()) return { kind: "keep" };
       if ((await followSlot(deps, hold.notification, to, now)) === "refused")
         return { kind: "suppress", reason: "frequency_cap", detail: { stage: "quiet_hours_changed" } };
