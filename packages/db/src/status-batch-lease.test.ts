@@ -1,8 +1,9 @@
 import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { claimBatch, recordChanges } from "./status-batch-fixtures.ts";
 import { deleteStatusBatch, postponeStatusBatch } from "./status-batch-settle.ts";
 import { splitStatusBatch } from "./status-batch-split.ts";
-import { claimStatusBatch, type StatusBatch } from "./status-webhooks.ts";
+import type { StatusBatch } from "./status-webhooks.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -14,12 +15,9 @@ beforeEach(async () => {
 });
 
 /** One change per entry, for notification `ntf_<name>`, recorded in this order. */
-async function record(...notifications: string[]) {
-  for (const n of notifications)
-    await t.sql`insert into status_webhook_changes (notification_id, status) values (${`ntf_${n}`}, 'SENT')`;
-}
+const record = (...notifications: string[]) => recordChanges(t, ...notifications);
 
-const claim = () => claimStatusBatch(t.db, { size: 100, leaseMs: 60_000 });
+const claim = () => claimBatch(t);
 
 /** The lease of every batch ran out (its holder stalled): the next claim takes the batch over. */
 const expireLeases = () =>

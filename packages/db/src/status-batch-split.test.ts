@@ -1,8 +1,9 @@
 import { type TestDatabase, testDatabase } from "@herald/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { claimBatch, recordChanges } from "./status-batch-fixtures.ts";
 import { deleteStatusBatch, postponeStatusBatch } from "./status-batch-settle.ts";
 import { splitStatusBatch } from "./status-batch-split.ts";
-import { claimStatusBatch, type StatusBatch } from "./status-webhooks.ts";
+import type { StatusBatch } from "./status-webhooks.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -13,13 +14,10 @@ beforeEach(async () => {
   await t.sql`truncate status_webhook_changes, status_webhook_batches`;
 });
 
-/** One change per entry, recorded in this order, for notification `ntf_<name>`. */
-async function record(...notifications: string[]) {
-  for (const n of notifications)
-    await t.sql`insert into status_webhook_changes (notification_id, status) values (${`ntf_${n}`}, 'SENT')`;
-}
+/** One change per entry, for notification `ntf_<name>`, recorded in this order. */
+const record = (...notifications: string[]) => recordChanges(t, ...notifications);
 
-const claim = (size = 100) => claimStatusBatch(t.db, { size, leaseMs: 60_000 });
+const claim = (size?: number) => claimBatch(t, size);
 const notificationsOf = (b: StatusBatch | null) => b?.changes.map((c) => c.notificationId) ?? null;
 
 describe("splitStatusBatch", () => {
