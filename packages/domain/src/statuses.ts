@@ -45,6 +45,10 @@ export const SUPPRESSION_REASONS = [
   "erased",
   // An escalation's held channel (a type's `escalation`): the event's other notification was read first.
   "read_elsewhere",
+  // The type's condition for the channel (its catalog entry's `conditions`) was false for this event and user.
+  "condition",
+  // The type's condition for the channel threw: left out rather than sent against the app's rule.
+  "condition_error",
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 

@@ -14,7 +14,7 @@ export function metricsKey(prefix: string): string {
 }
 
 // Label values are from our own enums (queues, channels, priorities, error
-// kinds) except provider names, which are cleaned so they cannot break the field format.
+// kinds) or the catalog's type names, except provider names, which are cleaned so they cannot break the field format.
 const clean = (v: string) => v.replace(/[|\s]/g, "_").slice(0, 64) || "unknown";
 
 export interface SharedMetricsWriter {
@@ -25,6 +25,8 @@ export interface SharedMetricsWriter {
   providerThrottled(provider: string, outcome: string): Promise<void>;
   /** A normal-lanes process started serving a critical lane nobody was serving. */
   criticalStandIn(queue: string): Promise<void>;
+  /** `count` recipients' channels left out because the type's condition for `channel` threw. */
+  conditionErrors(type: string, channel: string, count: number): Promise<void>;
   sendLatency(channel: string, priority: string, seconds: number): Promise<void>;
   /** Writes what is buffered now (every writer's promise settles with its flush). */
   flush(): Promise<void>;
@@ -92,6 +94,8 @@ export function sharedMetricsWriter(
     providerThrottled: (provider, outcome) =>
       add([[`provider_throttled|${clean(provider)}|${clean(outcome)}`, 1]]),
     criticalStandIn: (queue) => add([[`critical_standins|${clean(queue)}`, 1]]),
+    conditionErrors: (type, channel, count) =>
+      add([[`condition_errors|${clean(type)}|${clean(channel)}`, count]]),
     sendLatency(channel, priority, seconds) {
       const s = Math.max(0, seconds);
       let bucket = LATENCY_BUCKETS.findIndex((le) => s <= le);
@@ -109,6 +113,7 @@ export interface SharedMetrics {
   providerErrors: { provider: string; kind: string; value: number }[];
   providerThrottled: { provider: string; outcome: string; value: number }[];
   criticalStandIns: { queue: string; value: number }[];
+  conditionErrors: { type: string; channel: string; value: number }[];
   latency: { channel: string; priority: string; counts: number[]; sum: number }[];
 }
 
@@ -121,6 +126,7 @@ export async function readSharedMetrics(redis: Redis | Cluster, prefix: string):
     providerErrors: [],
     providerThrottled: [],
     criticalStandIns: [],
+    conditionErrors: [],
     latency: [],
   };
   const latency = new Map<string, SharedMetrics["latency"][number]>();
@@ -142,6 +148,7 @@ export async function readSharedMetrics(redis: Redis | Cluster, prefix: string):
     else if (kind === "provider_errors") out.providerErrors.push({ provider: a, kind: b, value });
     else if (kind === "provider_throttled") out.providerThrottled.push({ provider: a, outcome: b, value });
     else if (kind === "critical_standins") out.criticalStandIns.push({ queue: a, value });
+    else if (kind === "condition_errors") out.conditionErrors.push({ type: a, channel: b, value });
     else if (kind === "latency_bucket") {
       const i = Number(c);
       if (Number.isInteger(i) && i >= 0 && i <= LATENCY_BUCKETS.length) series(a, b).counts[i] = value;
@@ -155,6 +162,7 @@ export async function readSharedMetrics(redis: Redis | Cluster, prefix: string):
   out.providerErrors.sort(byLabels);
   out.providerThrottled.sort(byLabels);
   out.criticalStandIns.sort(byLabels);
+  out.conditionErrors.sort(byLabels);
   out.latency.sort((x, y) => byLabels({ c: x.channel, p: x.priority }, { c: y.channel, p: y.priority }));
   return out;
 }

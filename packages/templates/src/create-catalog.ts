@@ -1,3 +1,4 @@
+import { conditionProblems } from "./conditions.ts";
 import type { NotificationType } from "./define-notification.ts";
 import { digestRuleProblems } from "./digest/digest-rules.ts";
 import { escalationProblems } from "./escalation.ts";
@@ -15,9 +16,12 @@ export class CatalogError extends Error {
 
 /** Problems with one catalog entry, each prefixed with its type; empty when it is fine. */
 export function notificationTypeProblems(def: NotificationType): string[] {
-  return [...digestRuleProblems(def), ...escalationProblems(def), ...translationProblems(def)].map(
-    (p) => `${def.type}: ${p}`,
-  );
+  return [
+    ...digestRuleProblems(def),
+    ...escalationProblems(def),
+    ...conditionProblems(def),
+    ...translationProblems(def),
+  ].map((p) => `${def.type}: ${p}`);
 }
 
 /** A checked set of notification types, looked up by name. */
@@ -29,7 +33,7 @@ export interface Catalog {
 /**
  * Checks `defs` and indexes them by type. Throws a {@link CatalogError}
  * naming every problem at once (a type listed twice, digest rules a type
- * cannot have, an escalation it cannot follow, a translation for a channel it lacks), so a bad catalog stops the process at boot rather than
+ * cannot have, an escalation it cannot follow, a condition on a channel it lacks or without a description, a translation for a channel it lacks), so a bad catalog stops the process at boot rather than
  * routing by rules it does not follow.
  */
 export function createCatalog(defs: readonly NotificationType[]): Catalog {

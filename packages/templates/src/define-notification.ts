@@ -1,6 +1,7 @@
 import type { Category, Channel, Priority } from "@herald/domain";
 import type { ReactElement } from "react";
 import type { z } from "zod";
+import type { Conditions } from "./conditions.ts";
 import { CatalogError, notificationTypeProblems } from "./create-catalog.ts";
 import type { DigestRules } from "./digest/digest-rules.ts";
 import type { EscalationRules } from "./escalation.ts";
@@ -78,6 +79,16 @@ export interface NotificationType<S extends z.ZodType = z.ZodType> {
    * critical type. Default: every channel goes at once.
    */
   escalation?: EscalationRules;
+  /**
+   * The app's own rules for sending a channel, decided by the router per
+   * recipient from the event's data and what is known of the user, e.g.
+   * `{ sms: { when: ({ data }) => data.total >= 100, description: "orders of 100 or more" } }`
+   * (see {@link Conditions}; `all` applies to every channel). A channel whose
+   * condition is false gets no notification (`condition`). They apply to
+   * critical types and required categories too: they are the app's rule, not
+   * the user's preference. Default: none (every channel is sent).
+   */
+  conditions?: Conditions<z.infer<S>>;
 }
 
 /**

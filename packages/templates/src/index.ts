@@ -6,6 +6,15 @@ export {
   type NotificationTypeName,
   starterCatalog,
 } from "./catalog/index.ts";
+export {
+  type ChannelCondition,
+  CONDITION_DESCRIPTION_MAX,
+  type ConditionInput,
+  type ConditionKey,
+  type Conditions,
+  type ConditionUser,
+  conditionsOf,
+} from "./conditions.ts";
 export { type Catalog, CatalogError, createCatalog, notificationTypeProblems } from "./create-catalog.ts";
 export {
   type ChannelTemplates,

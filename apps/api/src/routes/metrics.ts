@@ -99,6 +99,14 @@ async function heraldFamilies(deps: ApiDeps): Promise<MetricFamily[]> {
       "Times a normal-lanes worker started serving a critical lane whose first job waited CRITICAL_LANE_FALLBACK_MS untaken: is the WORKER_LANES=critical process running?",
       (shared?.criticalStandIns ?? []).map((x) => ({ labels: { queue: x.queue }, value: x.value })),
     ),
+    counterFamily(
+      "herald_condition_errors_total",
+      "Recipients' channels left out because the type's catalog condition for the channel threw (reason condition_error): a bug in the catalog's code, per type and channel.",
+      (shared?.conditionErrors ?? []).map((x) => ({
+        labels: { type: x.type, channel: x.channel },
+        value: x.value,
+      })),
+    ),
     histogramFamily(
       "herald_send_latency_seconds",
       "Time from the event being accepted (or its scheduled time) to the provider accepting the message.",

@@ -17,6 +17,8 @@ export interface WorkerMetrics {
   providerThrottled(provider: string, outcome: "paced" | "refused"): void;
   /** This normal-lanes process started serving critical lane `queue` (see `startCriticalStandby`). */
   criticalStandIn(queue: string): void;
+  /** `count` recipients' `channel` of `type` left out because the type's condition threw (`condition_error`). */
+  conditionErrors(type: string, channel: string, count: number): void;
   /** A provider accepted the notification: records accepted → sent latency. */
   sent(
     n: { channel: string; priority: string; eventId: string; scheduledAt: Date | null; createdAt: Date },
@@ -37,6 +39,7 @@ export function createWorkerMetrics(redis: RedisClient, prefix: string, logger: 
     providerError: (provider, kind) => quiet(writer.providerError(provider, kind)),
     providerThrottled: (provider, outcome) => quiet(writer.providerThrottled(provider, outcome)),
     criticalStandIn: (queue) => quiet(writer.criticalStandIn(queue)),
+    conditionErrors: (type, channel, count) => quiet(writer.conditionErrors(type, channel, count)),
     sent(n, at = new Date()) {
       // Event ids carry the time the API accepted the event; a scheduled send counts from its due time.
       const accepted = isId("evt", n.eventId) ? idTime(n.eventId).getTime() : n.createdAt.getTime();

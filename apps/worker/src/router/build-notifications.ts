@@ -14,7 +14,7 @@ import { newId } from "@herald/ids";
 import { type NotificationType, renderContext, renderNotification } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 import { trackContent } from "../tracking/track-content.ts";
-import { decideChannels } from "./decide-channels.ts";
+import { type ConditionError, decideChannels } from "./decide-channels.ts";
 import { digestFlushAt } from "./digest-window.ts";
 import type { Render } from "./page-renderer.ts";
 import { type ChannelPlan, planChannels, recipientZone } from "./plan-channels.ts";
@@ -44,6 +44,8 @@ export interface BuiltNotifications {
   rows: NewNotification[];
   digestItems: DigestItemPlan[];
   suppressed: { channel: Channel; reason: string }[];
+  /** The type's conditions that threw for this recipient: the caller logs and counts them (`reportConditionErrors`). */
+  conditionErrors: ConditionError[];
   nextWindow: (period: "daily" | "weekly", after: Date) => Date;
 }
 
@@ -130,6 +132,7 @@ export async function buildRecipientNotifications(
     rows,
     digestItems,
     suppressed: decision.suppressed,
+    conditionErrors: decision.conditionErrors,
     nextWindow: (period, after) => digestFlushAt(period, prefs, zone, after),
   };
 }

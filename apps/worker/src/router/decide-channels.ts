@@ -1,11 +1,22 @@
 import type { DeviceRow, EventRow, NotificationRow, Preferences, RecipientRow } from "@herald/db";
 import { type Channel, isRequiredCategory, type SuppressionReason } from "@herald/domain";
-import { channelsOf, type NotificationType } from "@herald/templates";
+import { type ConditionKey, channelsOf, type NotificationType } from "@herald/templates";
+import { conditionChecker } from "./condition-check.ts";
+
+/** A type's condition that threw for one channel of one recipient (logged and counted by the caller). */
+export interface ConditionError {
+  channel: Channel;
+  /** The condition that threw: `all` or the channel's own. */
+  key: ConditionKey;
+  message: string;
+}
 
 export interface ChannelDecision {
   channels: Channel[];
   /** Channels of the type that get no notification, and why. */
   suppressed: { channel: Channel; reason: SuppressionReason }[];
+  /** The conditions that threw (their channels are in `suppressed` as `condition_error`). */
+  conditionErrors: ConditionError[];
 }
 
 /** Whether the user wants `channel` for this type: the most specific setting wins (type, then category, then channel). */
@@ -58,24 +69,37 @@ export function reachable(channel: Channel, recipient: RecipientRow, devices: De
 
 /**
  * SPEC §2 step 2: the type's channels ∩ the event's requested channels ∩
- * opted in ∩ reachable. Required categories (security) ignore opt-outs but
- * still need an address.
+ * the type's conditions ∩ opted in ∩ reachable. Required categories
+ * (security) ignore opt-outs but still need an address; conditions apply to
+ * them (and to critical types) all the same, being the app's own rule. One
+ * reason per channel left out, the first that applies in that order after
+ * the request: `erased`, `condition` / `condition_error`, `opted_out` /
+ * `unsubscribed`, `unreachable`. An erased user's channels are never put to
+ * the app's predicates (nothing of the user is left to decide on).
  */
 export function decideChannels(
   def: NotificationType,
-  event: Pick<EventRow, "channels">,
+  event: Pick<EventRow, "channels" | "data">,
   recipient: RecipientRow,
   prefs: Preferences,
   devices: DeviceRow[],
 ): ChannelDecision {
-  const decision: ChannelDecision = { channels: [], suppressed: [] };
+  const decision: ChannelDecision = { channels: [], suppressed: [], conditionErrors: [] };
   const requested = event.channels ? new Set(event.channels) : null;
+  const condition = recipient.erasedAt ? null : conditionChecker(def, event.data, recipient, devices);
   for (const channel of channelsOf(def)) {
     if (requested && !requested.has(channel)) continue;
     // Its row holds nothing of anyone (even the in-app inbox has no one to read it): a notification
     // made for it would only fail at send time.
     if (recipient.erasedAt) {
       decision.suppressed.push({ channel, reason: "erased" });
+      continue;
+    }
+    const verdict = condition?.(channel);
+    if (verdict && !verdict.ok) {
+      decision.suppressed.push({ channel, reason: verdict.reason });
+      if (verdict.reason === "condition_error")
+        decision.conditionErrors.push({ channel, key: verdict.key, message: verdict.message });
       continue;
     }
     const pref = optedIn(prefs, def, channel);

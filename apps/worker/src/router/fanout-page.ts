@@ -18,6 +18,7 @@ import {
   buildRecipientNotifications,
   fileDigestItems,
 } from "./build-notifications.ts";
+import { reportConditionErrors } from "./condition-errors.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
 import { createPageRenderer } from "./page-renderer.ts";
 import { loadReach } from "./recipient-reach.ts";
@@ -108,6 +109,11 @@ export async function routeFanoutPage(
       ? new UnrecoverableError((err as Error).message)
       : err;
   }
+  reportConditionErrors(
+    deps,
+    event,
+    built.flatMap((b) => b.conditionErrors),
+  );
 
   const rows: NewNotification[] = assignSendBatches(
     deps.env,

@@ -11,6 +11,7 @@ import { UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import { enqueueDigestFlush } from "../digest/digest-jobs.ts";
 import { buildRecipientNotifications, fileDigestItems } from "./build-notifications.ts";
+import { reportConditionErrors } from "./condition-errors.ts";
 import { enqueueSends } from "./enqueue-sends.ts";
 import { planTopicFanout } from "./fanout-plan.ts";
 import { createRouterBatches, type RouterBatches } from "./router-batches.ts";
@@ -97,6 +98,7 @@ export async function routeEvent(
     }
     throw err;
   }
+  reportConditionErrors(deps, event, built.conditionErrors);
   const now = deps.now();
   const inserted = await batches.inserts.run({ rows: built.rows, at: now }, lane);
   const digested = await fileDigestItems(deps, built.digestItems, built.nextWindow, now);
