@@ -36,6 +36,19 @@ describe("GET /v1/dashboard/templates", () => {
     });
   });
 
+  it("lists each type's conditions (the starter types have none: SPEC fixes their channels)", async () => {
+    const res = await api.call("GET", "/v1/dashboard/templates");
+    const conditions = Object.fromEntries(
+      (res.body.data as { type: string; conditions: unknown }[]).map((t) => [t.type, t.conditions]),
+    );
+    expect(conditions).toEqual({
+      order_placed: [],
+      password_reset: [],
+      payment_failed: [],
+      weekly_promo: [],
+    });
+  });
+
   it("previews each type in the translation a locale picks, and lists the catalog's languages", async () => {
     const subjects = async (query: string) => {
       const res = await api.call("GET", `/v1/dashboard/templates${query}`);

@@ -27,6 +27,20 @@ describe("what became of an event", () => {
     );
   });
 
+  it("tells a channel left out by the type's condition from one whose condition failed", () => {
+    const o = eventOutcome({
+      ...event,
+      notifications: [{}],
+      suppressed: [
+        { channel: "sms", reason: "condition" },
+        { channel: "push", reason: "condition_error" },
+      ],
+    });
+    expect(o.text).toBe(
+      "1 notification created: not sent on SMS: the type's condition for this channel did not hold (see Templates); Push: the type's condition for this channel failed with an error (see the worker's log)",
+    );
+  });
+
   it("counts what was created and names the channels left out", () => {
     const o = eventOutcome({
       ...event,

@@ -11,6 +11,9 @@ const REASON_LABEL: Record<string, string> = {
   bounced_address: "address on the suppression list (bounced, marked as spam or suppressed by hand)",
   erased: "the user was erased",
   read_elsewhere: "held back, and the user read it on another channel first",
+  // The app's own rule in the catalog (the Templates page shows it), not the user's preference.
+  condition: "the type's condition for this channel did not hold (see Templates)",
+  condition_error: "the type's condition for this channel failed with an error (see the worker's log)",
 };
 
 /** One channel an event did not send on, and why. */

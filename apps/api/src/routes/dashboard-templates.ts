@@ -3,6 +3,7 @@ import type { RenderedContent } from "@herald/domain";
 import { HeraldError } from "@herald/errors";
 import {
   channelsOf,
+  conditionsOf,
   DEFAULT_COLLAPSE_AT_LEAST,
   DEFAULT_COLLAPSE_SHOW,
   digestible,
@@ -130,6 +131,7 @@ export function registerDashboardTemplates(app: App, deps: ApiDeps): void {
           escalation: def.escalation
             ? { after: def.escalation.after, channels: [...def.escalation.channels] }
             : null,
+          conditions: conditionsOf(def),
         })),
         locale,
         languages: catalogLanguages(),

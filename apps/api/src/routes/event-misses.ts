@@ -11,7 +11,8 @@ const EventMissSchema = z
   .object({
     userId: z.string().openapi({ example: "user_123" }),
     suppressed: z.array(z.object({ channel: z.string(), reason: z.string() })).openapi({
-      description: "Every channel of the type, each with why it was skipped for this subscriber",
+      description:
+        "Every channel of the type, each with why it was skipped for this subscriber (`condition`: the type's catalog condition was false for them; `condition_error`: it threw; `opted_out`, `unreachable`…)",
       example: [
         { channel: "email", reason: "opted_out" },
         { channel: "push", reason: "unreachable" },
@@ -27,7 +28,7 @@ const list = createRoute({
   summary: "A topic event's subscribers who got nothing, and why",
   description:
     "The subscribers for whom a topic event's fan-out made no notification at all (every channel opted out, " +
-    "unreachable…), by user, each with the channels skipped and why; `fanout.skipped` on the event counts " +
+    "unreachable, left out by the type's conditions…), by user, each with the channels skipped and why; `fanout.skipped` on the event counts " +
     "them. Empty for an event addressed to one user (its `suppressed` says why) and while the fan-out " +
     "runs for pages not done yet. Erased users are not listed. 404 for an unknown event.",
   middleware: [requireScope("read")] as const,

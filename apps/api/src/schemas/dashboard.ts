@@ -229,6 +229,24 @@ const EscalationRules = z
       "Channels sent only if the type's others went unread for `after` (else SUPPRESSED `read_elsewhere`); null: every channel goes at once",
   });
 
+const Conditions = z
+  .array(
+    z.object({
+      channel: z.enum(["all", ...CHANNELS]).openapi({
+        description: "The channel the condition is for; `all`: every channel of the type",
+        example: "sms",
+      }),
+      description: z.string().openapi({
+        description: "What the condition says, in the catalog's words",
+        example: "orders of 100 or more",
+      }),
+    }),
+  )
+  .openapi("DashboardConditions", {
+    description:
+      "The type's conditions (its catalog entry's `conditions`, code shown by their descriptions), `all` first: a channel goes only when its condition and `all` hold, else it is skipped as `condition` (`condition_error` when the condition threw). Empty: every channel is sent",
+  });
+
 export const TemplateListSchema = z
   .object({
     data: z.array(
@@ -250,6 +268,7 @@ export const TemplateListSchema = z
         }),
         digest: DigestRules,
         escalation: EscalationRules,
+        conditions: Conditions,
       }),
     ),
     locale: z
@@ -274,6 +293,7 @@ export const TemplateListSchema = z
           languages: ["en", "de", "fr"],
           digest: { never: true, summary: false, collapse: null },
           escalation: null,
+          conditions: [],
         },
       ],
       locale: "en-US",

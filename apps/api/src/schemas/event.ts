@@ -156,9 +156,10 @@ export const FanoutSchema = z
     pagesDone: z.number().int(),
     recipients: z.number().int().openapi({ description: "Subscribers routed so far" }),
     notifications: z.number().int().openapi({ description: "Notifications created so far" }),
-    skipped: z
-      .record(z.string(), z.number().int())
-      .openapi({ description: "Subscriber channels that got no notification, by reason" }),
+    skipped: z.record(z.string(), z.number().int()).openapi({
+      description:
+        "Subscriber channels that got no notification, by reason (as `suppressed`: `condition`, `opted_out`, `unreachable`…)",
+    }),
   })
   .openapi("Fanout", {
     example: { pages: 3, pagesDone: 3, recipients: 2500, notifications: 2499, skipped: { opted_out: 1 } },
@@ -183,7 +184,8 @@ export const EventSchema = z
     sendAt: Timestamp.optional(),
     channels: z.array(z.enum(CHANNELS)).optional(),
     suppressed: z.array(z.object({ channel: z.string(), reason: z.string() })).openapi({
-      description: "Channels of the type that got no notification, and why",
+      description:
+        "Channels of the type that got no notification, and why: `erased`, `condition` (the type's catalog condition for the channel was false for this event and user), `condition_error` (that condition threw), `opted_out`, `unsubscribed`, `unreachable`; one reason per channel, the first that applies in that order",
       example: [{ channel: "sms", reason: "opted_out" }],
     }),
     error: z.string().optional(),

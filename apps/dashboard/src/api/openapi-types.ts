@@ -2565,7 +2565,7 @@ export interface paths {
         };
         /**
          * A topic event's subscribers who got nothing, and why
-         * @description The subscribers for whom a topic event's fan-out made no notification at all (every channel opted out, unreachable…), by user, each with the channels skipped and why; `fanout.skipped` on the event counts them. Empty for an event addressed to one user (its `suppressed` says why) and while the fan-out runs for pages not done yet. Erased users are not listed. 404 for an unknown event.
+         * @description The subscribers for whom a topic event's fan-out made no notification at all (every channel opted out, unreachable, left out by the type's conditions…), by user, each with the channels skipped and why; `fanout.skipped` on the event counts them. Empty for an event addressed to one user (its `suppressed` says why) and while the fan-out runs for pages not done yet. Erased users are not listed. 404 for an unknown event.
          */
         get: {
             parameters: {
@@ -10469,7 +10469,7 @@ export interface components {
             sendAt?: string;
             channels?: ("push" | "email" | "sms" | "in_app")[];
             /**
-             * @description Channels of the type that got no notification, and why
+             * @description Channels of the type that got no notification, and why: `erased`, `condition` (the type's catalog condition for the channel was false for this event and user), `condition_error` (that condition threw), `opted_out`, `unsubscribed`, `unreachable`; one reason per channel, the first that applies in that order
              * @example [
              *       {
              *         "channel": "sms",
@@ -10521,7 +10521,7 @@ export interface components {
             recipients: number;
             /** @description Notifications created so far */
             notifications: number;
-            /** @description Subscriber channels that got no notification, by reason */
+            /** @description Subscriber channels that got no notification, by reason (as `suppressed`: `condition`, `opted_out`, `unreachable`…) */
             skipped: {
                 [key: string]: number;
             };
@@ -10562,7 +10562,7 @@ export interface components {
             priority: "critical" | "high" | "normal" | "low";
             /** @enum {string} */
             status: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED";
-            /** @description Why it is where it is, when Herald records why: a SUPPRESSED one's (`opted_out`, `unsubscribed`, `quiet_hours`, `frequency_cap`, `duplicate`, `unreachable`, `bounced_address`, `erased`, `read_elsewhere`; `read_elsewhere`: held back by its type's escalation, and the user read the event on another channel first), a SCHEDULED one's (`quiet_hours`; `escalation`: held back until the type's other channels had their time to be read), a FAILED one's for good (`permanent_error`, `device_gone`), an erase's CANCELED one (`recipient_erased`) */
+            /** @description Why it is where it is, when Herald records why: a SUPPRESSED one's (`opted_out`, `unsubscribed`, `quiet_hours`, `frequency_cap`, `duplicate`, `unreachable`, `bounced_address`, `erased`, `read_elsewhere`, `condition`, `condition_error`; `read_elsewhere`: held back by its type's escalation, and the user read the event on another channel first; `erased`, `condition` and `condition_error` are only ever an event's `suppressed` reasons, as no notification is made), a SCHEDULED one's (`quiet_hours`; `escalation`: held back until the type's other channels had their time to be read), a FAILED one's for good (`permanent_error`, `device_gone`), an erase's CANCELED one (`recipient_erased`) */
             reason?: string;
             provider?: string;
             providerMessageId?: string;
@@ -11084,7 +11084,7 @@ export interface components {
             sendAt?: string;
             channels?: ("push" | "email" | "sms" | "in_app")[];
             /**
-             * @description Channels of the type that got no notification, and why
+             * @description Channels of the type that got no notification, and why: `erased`, `condition` (the type's catalog condition for the channel was false for this event and user), `condition_error` (that condition threw), `opted_out`, `unsubscribed`, `unreachable`; one reason per channel, the first that applies in that order
              * @example [
              *       {
              *         "channel": "sms",
@@ -11143,7 +11143,7 @@ export interface components {
             /** @example user_123 */
             userId: string;
             /**
-             * @description Every channel of the type, each with why it was skipped for this subscriber
+             * @description Every channel of the type, each with why it was skipped for this subscriber (`condition`: the type's catalog condition was false for them; `condition_error`: it threw; `opted_out`, `unreachable`…)
              * @example [
              *       {
              *         "channel": "email",
@@ -11210,7 +11210,7 @@ export interface components {
             sendAt?: string;
             channels?: ("push" | "email" | "sms" | "in_app")[];
             /**
-             * @description Channels of the type that got no notification, and why
+             * @description Channels of the type that got no notification, and why: `erased`, `condition` (the type's catalog condition for the channel was false for this event and user), `condition_error` (that condition threw), `opted_out`, `unsubscribed`, `unreachable`; one reason per channel, the first that applies in that order
              * @example [
              *       {
              *         "channel": "sms",
@@ -13256,7 +13256,8 @@ export interface components {
          *             "summary": false,
          *             "collapse": null
          *           },
-         *           "escalation": null
+         *           "escalation": null,
+         *           "conditions": []
          *         }
          *       ],
          *       "locale": "en-US",
@@ -13294,6 +13295,7 @@ export interface components {
                 languages: string[];
                 digest: components["schemas"]["DashboardDigestRules"];
                 escalation: components["schemas"]["DashboardEscalation"];
+                conditions: components["schemas"]["DashboardConditions"];
             }[];
             /**
              * @description The locale the previews were rendered for
@@ -13337,6 +13339,20 @@ export interface components {
              */
             channels: ("push" | "email" | "sms" | "in_app")[];
         } | null;
+        /** @description The type's conditions (its catalog entry's `conditions`, code shown by their descriptions), `all` first: a channel goes only when its condition and `all` hold, else it is skipped as `condition` (`condition_error` when the condition threw). Empty: every channel is sent */
+        DashboardConditions: {
+            /**
+             * @description The channel the condition is for; `all`: every channel of the type
+             * @example sms
+             * @enum {string}
+             */
+            channel: "all" | "push" | "email" | "sms" | "in_app";
+            /**
+             * @description What the condition says, in the catalog's words
+             * @example orders of 100 or more
+             */
+            description: string;
+        }[];
         /**
          * @example {
          *       "userId": "user_123",

@@ -11,6 +11,7 @@ import { useToast } from "../components/toast.tsx";
 import { eventOutcome } from "../event-outcome.ts";
 import { CHANNEL_LABEL } from "../format.ts";
 import { Link } from "../router.tsx";
+import { conditionLabels } from "./condition-labels.ts";
 import { digestLabels } from "./digest-labels.ts";
 import { escalationLabel } from "./escalation-label.ts";
 
@@ -120,6 +121,9 @@ function Template({ t, canSend }: { t: TemplateEntry; canSend: boolean }) {
             <Badge key={label}>{label}</Badge>
           ))}
           {t.escalation && <Badge>{escalationLabel(t.escalation)}</Badge>}
+          {conditionLabels(t.conditions).map((label) => (
+            <Badge key={label}>{label}</Badge>
+          ))}
         </div>
       }
     >
