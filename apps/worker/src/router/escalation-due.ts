@@ -10,7 +10,9 @@ export const readable = (plan: ChannelPlan): boolean => plan.kind === "queue" ||
  * `sendAt` if ahead, else now): `after` later, as an `escalation`, if one
  * of them leaves something to read; else with them, since waiting would only
  * delay the one message the user gets. A digested item counts as nothing to
- * read: it is read, if ever, in a digest long after `after`.
+ * read: it is read, if ever, in a digest long after `after`. A channel
+ * `decideChannels` left out (a false condition, an opt-out, no address) has
+ * no plan in `first` and so counts as nothing to read either.
  */
 export function escalationDue(
   escalation: Pick<Escalation, "afterMs">,

@@ -29,7 +29,7 @@ export interface PlanInput {
   recipient: RecipientRow;
   prefs: Preferences;
   devices: DeviceRow[];
-  /** Channels `decideChannels` kept (opted in and reachable). */
+  /** Channels `decideChannels` kept (the type's conditions hold, opted in and reachable). */
   channels: Channel[];
   now: Date;
   /** Channels whose address is on the suppression list (looked up in bulk: `loadReach`). */
@@ -79,9 +79,10 @@ interface Timing {
  * channels back: they are planned after the others, due `after` later
  * (SCHEDULED `escalation`; quiet hours at that time still hold them, to
  * their end), and never digested. When none of the others leaves a
- * notification that can be read (all opted out, unreachable, suppressed or
- * digested), they are due when the others would have been: waiting would only
- * delay the one message the user gets.
+ * notification that can be read (all opted out, unreachable, left out by the
+ * type's conditions, suppressed or digested), they are due when the others
+ * would have been: waiting would only delay the one message the user gets.
+ * A held channel whose own condition is false never gets here.
  */
 export async function planChannels(deps: WorkerDeps, input: PlanInput): Promise<Map<Channel, ChannelPlan>> {
   const { event, def, recipient, prefs, channels, now } = input;
