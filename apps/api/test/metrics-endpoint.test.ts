@@ -56,6 +56,19 @@ describe("GET /metrics", () => {
     expect(text).toContain('herald_provider_throttled_total{provider="resend",outcome="refused"} 2');
   });
 
+  it("counts the recipients' channels a catalog condition that threw left out, by type and channel", async () => {
+    const writer = sharedMetricsWriter(api.deps.redis, api.deps.queues.prefix, { flushMs: 0 });
+    await writer.conditionErrors("order_alert", "sms", 3);
+    await writer.conditionErrors("order_alert", "sms", 2);
+    await writer.conditionErrors("order_alert", "push", 1);
+    const res = await api.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+    const text = await res.text();
+    expect(prometheusFormatProblems(text)).toEqual([]);
+    expect(text).toContain("# TYPE herald_condition_errors_total counter");
+    expect(text).toContain('herald_condition_errors_total{type="order_alert",channel="sms"} 5');
+    expect(text).toContain('herald_condition_errors_total{type="order_alert",channel="push"} 1');
+  });
+
   it("exports the workers' dead-letter, ops-alert and reconciler counters, every known series from 0", async () => {
     const scrape = async () =>
       (await api.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } })).text();
