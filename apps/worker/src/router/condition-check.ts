@@ -1,6 +1,12 @@
 import type { DeviceRow, RecipientRow } from "@herald/db";
 import type { Channel } from "@herald/domain";
-import type { ChannelCondition, ConditionInput, ConditionKey, ConditionUser } from "@herald/templates";
+import type {
+  ChannelCondition,
+  ConditionInput,
+  ConditionKey,
+  ConditionUser,
+  NotificationType,
+} from "@herald/templates";
 
 /** A condition's verdict on one channel for one recipient. */
 export type ConditionVerdict =
@@ -75,13 +81,16 @@ function run(key: ConditionKey, condition: ChannelCondition<unknown>, input: Con
     return { ok: false, reason: "condition_error", key, message: messageOf(err) } as const;
   }
   // An async predicate's promise is truthy: taken as true it would send whatever it decides.
-  if (typeof (result as { then?: unknown } | null)?.then === "function")
+  if (typeof (result as { then?: unknown } | null)?.then === "function") {
+    // Its rejection would otherwise be unhandled, and an unhandled rejection ends the process.
+    (result as PromiseLike<unknown>).then(undefined, () => {});
     return {
       ok: false,
       reason: "condition_error",
       key,
       message: "when returned a promise: conditions must decide synchronously",
     } as const;
+  }
   return result ? OK : FALSE;
 }
 
@@ -93,7 +102,7 @@ function run(key: ConditionKey, condition: ChannelCondition<unknown>, input: Con
  * first, so a false `all` is the verdict whatever the channel's own says.
  */
 export function conditionChecker(
-  def: { conditions?: { [K in ConditionKey]?: ChannelCondition<never> } | undefined },
+  def: Pick<NotificationType, "conditions">,
   data: unknown,
   recipient: RecipientRow,
   devices: readonly DeviceRow[],

@@ -172,7 +172,7 @@ describe("decideChannels with the type's conditions", () => {
     expect(reasons(d)).toEqual({ sms: "condition" });
   });
 
-  it("leaves a channel whose condition throws out as `condition_error`, the others still go", () => {
+  it("leaves a channel whose condition throws out as `condition_error`, the others still go", async () => {
     const throwing = conditioned({
       conditions: {
         sms: {
@@ -211,11 +211,30 @@ describe("decideChannels with the type's conditions", () => {
       ["sms", "all", "threw a value that is not an Error"],
     ]);
 
+    // A promise is no answer (it would read as true); one that rejects must not end the process.
     const asynchronous = conditioned({
-      conditions: { email: { when: (async () => false) as never, description: "async" } },
+      conditions: {
+        email: { when: (async () => false) as never, description: "async" },
+        sms: {
+          when: (async () => {
+            throw new Error("rejected later");
+          }) as never,
+          description: "async, rejects",
+        },
+      },
     });
-    const p = decideChannels(asynchronous, { channels: ["email"], data: { total: 1 } }, pro, prefs({}), []);
-    expect(reasons(p)).toEqual({ email: "condition_error" });
+    const p = decideChannels(
+      asynchronous,
+      { channels: ["email", "sms"], data: { total: 1 } },
+      pro,
+      prefs({}),
+      [],
+    );
+    expect(reasons(p)).toEqual({ email: "condition_error", sms: "condition_error" });
+    expect(p.conditionErrors[0]!.message).toBe(
+      "when returned a promise: conditions must decide synchronously",
+    );
+    await new Promise((resolve) => setImmediate(resolve));
   });
 
   it("gives a predicate frozen copies: it cannot change the data or properties the templates then render", () => {
