@@ -22,7 +22,8 @@ export interface InboxCounts {
   total: number;
 }
 
-const inboxOf = (recipientId: string) =>
+/** A recipient's in-app items that the inbox shows (archived or not). */
+export const inboxOf = (recipientId: string) =>
   and(
     eq(notifications.recipientId, recipientId),
     eq(notifications.channel, "in_app"),

@@ -36,6 +36,7 @@ export { ERASE_BATCH_SIZE, type EraseResult, eraseRecipient } from "./erase-reci
 export * from "./events.ts";
 export * from "./fanout.ts";
 export * from "./inbox.ts";
+export * from "./inbox-undo.ts";
 export { markRetrying, type RetryRecord } from "./mark-retrying.ts";
 export { markSent, markSentOverCancel, type SentRecord } from "./mark-sent.ts";
 export { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate.ts";

@@ -7,6 +7,10 @@ export type InboxEvent =
   /** Every item seen (`seen-all`): too many ids, maybe, for one event. */
   | { type: "seen_all" }
   | { type: "archived"; ids: string[] }
+  /** Read items marked unread again (their status stays READ). */
+  | { type: "unread"; ids: string[] }
+  /** Archived items back in the feed. */
+  | { type: "unarchived"; ids: string[] }
   /**
    * The user's tokens were revoked, or the user erased: a stream opened with
    * a user token checks it again and ends if it no longer opens the inbox.

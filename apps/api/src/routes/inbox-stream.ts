@@ -29,8 +29,8 @@ const stream = createRoute({
   summary: "Server-Sent Events: new inbox items and count changes, live",
   description: [
     "Events: `ready` (counts, on connect), `position` (on a fresh stream: no data, its `id` is where a reconnect",
-    "resumes), `notification` (an inbox item), `read` / `seen` / `archived`",
-    "(`{ids}`), `read_all`, `seen_all` (no data: every item read, or seen), `counts` (`{unread, unseen, total}` after every change) and `resync` (events were",
+    "resumes), `notification` (an inbox item), `read` / `seen` / `archived` / `unread`",
+    "(`{ids}`), `unarchived` (`{ids, items}`: the items back in the feed), `read_all`, `seen_all` (no data: every item read, or seen), `counts` (`{unread, unseen, total}` after every change) and `resync` (events were",
     "missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with",
     "`Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`.",
     "With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new",
@@ -139,6 +139,16 @@ async function runStream(
       } else {
         await sse.writeSSE({ event: "skip", data: "{}", id: m.sid });
       }
+      return;
+    }
+    if (m.type === "unarchived") {
+      // The item comes back in its place, which a client that never loaded it cannot know from an id:
+      // its copy goes with the event (none for one archived again meanwhile).
+      const rows = await Promise.all(m.ids.map((id) => getInboxItem(deps.db, recipientId, id)));
+      const items = rows
+        .filter((r): r is NotificationRow => r !== null && r.archivedAt === null)
+        .map((r) => serializeInboxItem(r));
+      await sse.writeSSE({ event: "unarchived", data: JSON.stringify({ ids: m.ids, items }), id: m.sid });
       return;
     }
     const { sid, type, ...rest } = m;

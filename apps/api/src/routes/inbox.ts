@@ -28,7 +28,15 @@ import {
   serializeInboxItem,
   ZERO_COUNTS,
 } from "../schemas/inbox.ts";
-import { type Actor, archive, markAllRead, markRead, markSeen } from "../services/inbox-actions.ts";
+import {
+  type Actor,
+  archive,
+  markAllRead,
+  markRead,
+  markSeen,
+  markUnread,
+  unarchive,
+} from "../services/inbox-actions.ts";
 import { liveRecipient } from "../services/live-recipient.ts";
 import { decodeCursorOrThrow } from "../services/page-cursor.ts";
 import type { UserTokens } from "../services/user-tokens.ts";
@@ -48,6 +56,15 @@ const ItemParam = UserIdParam.extend({
     example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
   }),
 });
+
+const UNREAD_DESCRIPTION =
+  "The inbox's unread flag only: `readAt` is cleared and the item counts as unread again, while its " +
+  "`status` stays `READ` (statuses only move forward; the stats keep the read, and the timeline gets an " +
+  "entry). Reading it again sets `readAt` and adds an entry, status unmoved. An unread item is left as " +
+  "it is (200). No status webhook: the status did not change. The user's streams get `unread`.";
+const UNARCHIVE_DESCRIPTION =
+  "The item returns to the feed in its place (the feed is ordered by creation) and to the counts. One " +
+  "not archived is left as it is (200). The user's streams get `unarchived` (with the item).";
 
 const feed = createRoute({
   method: "get",
@@ -72,13 +89,16 @@ const feed = createRoute({
   responses: { 200: jsonResponse(InboxFeedSchema, "The feed page"), ...commonErrors, ...userTokenErrors },
 });
 
-const itemAction = (action: "read" | "seen" | "archive", summary: string) =>
+type ItemAction = "read" | "seen" | "archive" | "unread" | "unarchive";
+
+const itemAction = (action: ItemAction, summary: string, description?: string) =>
   createRoute({
     method: "post",
     path: `/v1/users/{userId}/inbox/{notificationId}/${action}`,
     tags,
     security,
     summary,
+    ...(description ? { description } : {}),
     request: { params: ItemParam },
     responses: {
       200: jsonResponse(InboxItemResultSchema, "The item after the change"),
@@ -170,13 +190,17 @@ export function registerInbox(app: App, deps: ApiDeps, { apiKey, limit, tokens }
     read: (r: RecipientRow, id: string, c: Context<HonoEnv>) => markRead(deps, r.id, id, actorOf(c)),
     seen: (r: RecipientRow, id: string) => markSeen(deps, r.id, id),
     archive: (r: RecipientRow, id: string) => archive(deps, r.id, id),
+    unread: (r: RecipientRow, id: string, c: Context<HonoEnv>) => markUnread(deps, r.id, id, actorOf(c)),
+    unarchive: (r: RecipientRow, id: string) => unarchive(deps, r.id, id),
   };
-  for (const [action, summary] of [
-    ["read", "Mark an item read"],
-    ["seen", "Mark an item seen"],
-    ["archive", "Archive an item"],
+  for (const [action, summary, description] of [
+    ["read", "Mark an item read", undefined],
+    ["seen", "Mark an item seen", undefined],
+    ["archive", "Archive an item", undefined],
+    ["unread", "Mark a read item unread again", UNREAD_DESCRIPTION],
+    ["unarchive", "Bring an archived item back into the feed", UNARCHIVE_DESCRIPTION],
   ] as const) {
-    app.openapi(itemAction(action, summary), async (c) => {
+    app.openapi(itemAction(action, summary, description), async (c) => {
       const { userId, notificationId } = c.req.valid("param");
       const r = await recipientOr404(userId);
       const row = await actions[action](r, notificationId, c);

@@ -3,9 +3,12 @@ import {
   getInboxItem,
   getNotification,
   listUnreadInboxIds,
+  markInboxReadAgain,
   markInboxSeen,
+  markInboxUnread,
   type NotificationRow,
   transition,
+  unarchiveInboxItems,
 } from "@herald/db";
 import { type InboxEvent, publishInboxEvent } from "@herald/inbox-bus";
 import type { ApiDeps } from "../deps.ts";
@@ -31,6 +34,15 @@ export async function announceInboxEvent(
 
 async function read(deps: ApiDeps, row: NotificationRow, actor: Actor, at: Date): Promise<boolean> {
   if (row.readAt) return false;
+  // Marked unread after a read: READ already, and statuses never repeat. Read again, status unmoved.
+  if (row.status === "READ")
+    return markInboxReadAgain(
+      deps.db,
+      row.recipientId,
+      row.id,
+      { source: "inbox", by: actor, again: true },
+      at,
+    );
   return transition(deps.db, row.id, "READ", {
     from: ["SENT", "DELIVERED"],
     set: { readAt: at, ...(row.seenAt ? {} : { seenAt: at }) },
@@ -109,6 +121,30 @@ export async function archive(deps: ApiDeps, recipientId: string, id: string) {
   if (!row) return null;
   if ((await archiveInboxItems(deps.db, recipientId, [id])).length > 0) {
     await announceInboxEvent(deps, recipientId, { type: "archived", ids: [id] });
+  }
+  return getNotification(deps.db, id);
+}
+
+/**
+ * Marks a read item unread again (the inbox's flag: `read_at` cleared; the
+ * status stays READ, the timeline gets an entry). An unread item is left as
+ * it is. Null when the user has no such item.
+ */
+export async function markUnread(deps: ApiDeps, recipientId: string, id: string, actor: Actor) {
+  const row = await getInboxItem(deps.db, recipientId, id);
+  if (!row) return null;
+  if (await markInboxUnread(deps.db, recipientId, id, { source: "inbox", by: actor, action: "unread" })) {
+    await announceInboxEvent(deps, recipientId, { type: "unread", ids: [id] });
+  }
+  return getNotification(deps.db, id);
+}
+
+/** Brings an archived item back into the feed (in its place: the feed is ordered by creation). */
+export async function unarchive(deps: ApiDeps, recipientId: string, id: string) {
+  const row = await getInboxItem(deps.db, recipientId, id);
+  if (!row) return null;
+  if ((await unarchiveInboxItems(deps.db, recipientId, [id])).length > 0) {
+    await announceInboxEvent(deps, recipientId, { type: "unarchived", ids: [id] });
   }
   return getNotification(deps.db, id);
 }
