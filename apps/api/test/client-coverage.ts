@@ -47,6 +47,8 @@ export const CLIENT_METHODS: Record<string, ClientCall> = {
   "POST /v1/users/{userId}/inbox/{notificationId}/read": ["inbox.markRead", "u1", "ntf_1"],
   "POST /v1/users/{userId}/inbox/{notificationId}/seen": ["inbox.markSeen", "u1", "ntf_1"],
   "POST /v1/users/{userId}/inbox/{notificationId}/archive": ["inbox.archive", "u1", "ntf_1"],
+  "POST /v1/users/{userId}/inbox/{notificationId}/unread": ["inbox.markUnread", "u1", "ntf_1"],
+  "POST /v1/users/{userId}/inbox/{notificationId}/unarchive": ["inbox.unarchive", "u1", "ntf_1"],
   "POST /v1/users/{userId}/inbox/read-all": ["inbox.markAllRead", "u1"],
   "POST /v1/users/{userId}/inbox/seen": ["inbox.markSeen", "u1", ["ntf_1", "ntf_2"]],
   "POST /v1/users/{userId}/inbox/seen-all": ["inbox.markAllSeen", "u1"],

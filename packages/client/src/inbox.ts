@@ -17,7 +17,7 @@ import type {
  */
 export function inboxApi(http: Http) {
   const item =
-    (action: "read" | "seen" | "archive") =>
+    (action: "read" | "seen" | "archive" | "unread" | "unarchive") =>
     async (userId: string, notificationId: string): Promise<InboxItemResult> =>
       (
         await http.request<InboxItemResult>(
@@ -77,6 +77,14 @@ export function inboxApi(http: Http) {
     markSeen,
     /** Hidden from the default feed and the counts. */
     archive: item("archive"),
+    /**
+     * A read item unread again: `read: false`, no `readAt`, while its
+     * `status` stays `READ` (the timeline keeps every read). An unread item
+     * is left as it is.
+     */
+    markUnread: item("unread"),
+    /** An archived item back in the feed (in its place: the feed is ordered by creation) and the counts. */
+    unarchive: item("unarchive"),
     /**
      * Marks every unread item read. After a retried request `updated` counts
      * only what the last attempt changed.

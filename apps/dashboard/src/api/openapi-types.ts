@@ -5128,6 +5128,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{userId}/inbox/{notificationId}/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a read item unread again
+         * @description The inbox's unread flag only: `readAt` is cleared and the item counts as unread again, while its `status` stays `READ` (statuses only move forward; the stats keep the read, and the timeline gets an entry). Reading it again sets `readAt` and adds an entry, status unmoved. An unread item is left as it is (200). No status webhook: the status did not change. The user's streams get `unread`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
+                    userId: string;
+                    notificationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The item after the change */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxItemResult"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Another user's token, or an API key without the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}/inbox/{notificationId}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring an archived item back into the feed
+         * @description The item returns to the feed in its place (the feed is ordered by creation) and to the counts. One not archived is left as it is (200). The user's streams get `unarchived` (with the item).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
+                    userId: string;
+                    notificationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The item after the change */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxItemResult"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key or user token, or a user token that expired or was revoked (the browser gets a new one from its backend) */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Another user's token, or an API key without the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{userId}/inbox/read-all": {
         parameters: {
             query?: never;
@@ -5497,7 +5745,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: new inbox items and count changes, live
-         * @description Events: `ready` (counts, on connect), `position` (on a fresh stream: no data, its `id` is where a reconnect resumes), `notification` (an inbox item), `read` / `seen` / `archived` (`{ids}`), `read_all`, `seen_all` (no data: every item read, or seen), `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`. With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new token and open a new stream (a reconnect with the old token gets 401). When the user's tokens are revoked (`POST /v1/users/{userId}/token/revoke`, or erasing the user), a stream opened with one of them sends `token_revoked` and ends. `skip` (an `id` only) stands for a change that no longer concerns the stream. Opening a stream creates the user if Herald has not seen it yet. 429 also means the user has `INBOX_STREAMS_PER_USER` streams open on this API process already (Retry-After 30).
+         * @description Events: `ready` (counts, on connect), `position` (on a fresh stream: no data, its `id` is where a reconnect resumes), `notification` (an inbox item), `read` / `seen` / `archived` / `unread` (`{ids}`), `unarchived` (`{ids, items}`: the items back in the feed), `read_all`, `seen_all` (no data: every item read, or seen), `counts` (`{unread, unseen, total}` after every change) and `resync` (events were missed beyond the replay window: refetch the feed). Every change carries an `id`; reconnecting with `Last-Event-ID` (browsers do it by themselves) replays what was missed. Authenticate with `?token=`. With an expiring token the stream sends `token_expired` and ends when the token expires: fetch a new token and open a new stream (a reconnect with the old token gets 401). When the user's tokens are revoked (`POST /v1/users/{userId}/token/revoke`, or erasing the user), a stream opened with one of them sends `token_revoked` and ends. `skip` (an `id` only) stands for a change that no longer concerns the stream. Opening a stream creates the user if Herald has not seen it yet. 429 also means the user has `INBOX_STREAMS_PER_USER` streams open on this API process already (Retry-After 30).
          */
         get: {
             parameters: {
