@@ -1,5 +1,8 @@
 import { MAX_SEEN_IDS } from "@herald/domain";
+import { archivedLoader } from "./archived-loader.ts";
+import { itemsUnarchived } from "./inbox-archive-state.ts";
 import { type InboxClient, inboxClient } from "./inbox-client.ts";
+import { itemsConfirmed } from "./inbox-confirm.ts";
 import { describeError, isFatal } from "./inbox-errors.ts";
 import {
   allRead,
@@ -11,21 +14,20 @@ import {
   type InboxPage,
   initialInboxState,
   itemArrived,
-  itemConfirmed,
   itemsArchived,
-  itemsConfirmed,
   itemsRead,
   itemsSeen,
+  itemsUnread,
   loadingStarted,
   type PageMode,
   pageLoaded,
   restoreAllRead,
-  restoreItems,
   rolledBack,
   seenUndone,
 } from "./inbox-state.ts";
 import type { CreateInboxOptions, InboxStore } from "./inbox-store.ts";
 import { type InboxStream, type InboxStreamEvent, openInboxStream } from "./inbox-stream.ts";
+import { itemActions } from "./item-actions.ts";
 import { tokenSource } from "./token-source.ts";
 import type { InboxCounts, InboxError, InboxState } from "./types.ts";
 
@@ -133,6 +135,10 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
         return apply((s) => allSeen(s));
       case "archived":
         return apply((s) => itemsArchived(s, e.ids));
+      case "unread":
+        return apply((s) => itemsUnread(s, e.ids));
+      case "unarchived":
+        return apply((s) => itemsUnarchived(s, e.items, e.ids));
       case "counts":
         return serverCounts(e.counts);
       case "resync":
@@ -232,6 +238,8 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
       let next = pageLoaded(state, page, mode);
       for (const change of replay) next = change(next);
       setPage(next, page);
+      // The archived list shown is as stale as the feed was (a resync, a stream that dropped).
+      if (state.archive.loaded) void archived.load();
     } catch (err) {
       if (mine !== generation || closed) return;
       const error = describeError(err);
@@ -296,23 +304,7 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     }
   }
 
-  const shownAs = { read: itemsRead, archive: itemsArchived } as const;
-  /** One item read or archived: shown at once, undone (the item as it was) if the request fails. */
-  const changeItem = (id: string, action: keyof typeof shownAs) => {
-    const before = state.items.filter((i) => i.id === id);
-    return optimistic(
-      (s) => shownAs[action](s, [id]),
-      (s) => restoreItems(s, before),
-      async () => {
-        const r = await client.action(id, action);
-        // The server's word on the item, which another change's undo must not take back either.
-        const change: InboxChange = (s) => itemConfirmed(s, r.item);
-        confirmed(change);
-        set(change(state));
-        serverCounts(r.counts);
-      },
-    );
-  };
+  const changeItem = itemActions({ client, getState: () => state, set, optimistic, confirmed, serverCounts });
 
   /**
    * Up to MAX_SEEN_IDS items seen in one request: shown at once, unseen again
@@ -335,6 +327,19 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     );
   };
 
+  const archived = archivedLoader({
+    client,
+    pageSize,
+    getState: () => state,
+    set,
+    fail(err) {
+      const error = describeError(err);
+      if (isFatal(error)) stop(error);
+      else set(failed(state, error));
+    },
+    closed: () => closed,
+  });
+
   if (live) void openStream();
   else void refresh();
 
@@ -347,6 +352,10 @@ export function createInbox(options: CreateInboxOptions): InboxStore {
     loadMore,
     refresh,
     markRead: (id) => changeItem(id, "read"),
+    markUnread: (id) => changeItem(id, "unread"),
+    unarchive: (id) => changeItem(id, "unarchive"),
+    loadArchived: () => archived.load(),
+    loadMoreArchived: () => archived.loadMore(),
     async markSeen(ids) {
       // Each id once, so that a batch's copies "before" are taken before any batch changed them.
       const list = typeof ids === "string" ? [ids] : [...new Set(ids)];

@@ -15,9 +15,13 @@ export class InboxRequestError extends Error {
   }
 }
 
+/** The routes that change one item. */
+export type InboxItemAction = "read" | "unread" | "archive" | "unarchive";
+
 export interface InboxClient {
-  page(options: { cursor?: string | null; limit: number }): Promise<InboxPage>;
-  action(id: string, action: "read" | "archive"): Promise<{ item: InboxItem; counts: InboxCounts }>;
+  /** A page of the feed, or of the archived items with `archived`. */
+  page(options: { cursor?: string | null; limit: number; archived?: boolean }): Promise<InboxPage>;
+  action(id: string, action: InboxItemAction): Promise<{ item: InboxItem; counts: InboxCounts }>;
   readAll(): Promise<{ updated: number; counts: InboxCounts }>;
   /** Up to 100 ids in one request; answers those that changed. */
   seen(ids: readonly string[]): Promise<InboxSeenResult>;
@@ -89,9 +93,10 @@ export function inboxClient(options: {
   }
 
   return {
-    page({ cursor, limit }) {
+    page({ cursor, limit, archived }) {
       const q = new URLSearchParams({ limit: String(limit) });
       if (cursor) q.set("cursor", cursor);
+      if (archived) q.set("archived", "true");
       return send("GET", `${root}?${q}`);
     },
     action: (id, action) => send("POST", `${root}/${encodeURIComponent(id)}/${action}`),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { itemsConfirmed } from "./inbox-confirm.ts";
 import {
   allRead,
   itemArrived,
   itemsArchived,
-  itemsConfirmed,
   itemsRead,
   itemsSeen,
   pageLoaded,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { itemConfirmed } from "./inbox-confirm.ts";
 import {
   allRead,
   allSeen,
   countsChanged,
   itemArrived,
-  itemConfirmed,
   itemsArchived,
   itemsRead,
   itemsSeen,

@@ -1,3 +1,5 @@
+import { archivedCopies, noArchivedItems, withoutArchived } from "./inbox-archive-state.ts";
+import { countsDelta, newerFirst, replaced } from "./inbox-items.ts";
 import type { InboxConnection, InboxCounts, InboxError, InboxItem, InboxState } from "./types.ts";
 
 /**
@@ -18,6 +20,7 @@ export interface InboxPage {
 export function initialInboxState(): InboxState {
   return {
     items: [],
+    archive: noArchivedItems(),
     counts: { unread: 0, unseen: 0, total: 0 },
     connection: "connecting",
     hasMore: false,
@@ -26,29 +29,6 @@ export function initialInboxState(): InboxState {
     loaded: false,
     error: null,
   };
-}
-
-/** Newest first, as the API orders the feed (ids break ties: they sort by time too). */
-function newerFirst(a: InboxItem, b: InboxItem): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
-
-function clampCounts(c: InboxCounts): InboxCounts {
-  return { unread: Math.max(0, c.unread), unseen: Math.max(0, c.unseen), total: Math.max(0, c.total) };
-}
-
-/** How the counts move when `before` becomes `after` (either may be absent: added or removed). */
-function countsDelta(counts: InboxCounts, before: InboxItem | undefined, after: InboxItem | undefined) {
-  const weight = (i: InboxItem | undefined) =>
-    i ? { unread: i.read ? 0 : 1, unseen: i.seen ? 0 : 1, total: 1 } : { unread: 0, unseen: 0, total: 0 };
-  const b = weight(before);
-  const a = weight(after);
-  return clampCounts({
-    unread: counts.unread + a.unread - b.unread,
-    unseen: counts.unseen + a.unseen - b.unseen,
-    total: counts.total + a.total - b.total,
-  });
 }
 
 /**
@@ -134,7 +114,17 @@ function patchItems(
     counts = countsDelta(counts, i, next);
     return next;
   });
-  return changed ? { ...state, items, counts } : state;
+  // Archived copies follow a change of their own (a backend read one), outside the counts; "all"
+  // (read-all, seen-all) leaves archived items as the server does.
+  let archive = state.archive;
+  if (wanted && archive.items.some((i) => wanted.has(i.id))) {
+    const archived = archive.items.map((i) => (wanted.has(i.id) ? patch(i) : i));
+    if (archived.some((i, n) => i !== archive.items[n])) {
+      archive = { ...archive, items: archived };
+      changed = true;
+    }
+  }
+  return changed ? { ...state, items, counts, archive } : state;
 }
 
 export function itemsRead(
@@ -143,6 +133,20 @@ export function itemsRead(
   at = new Date().toISOString(),
 ): InboxState {
   return patchItems(state, ids, markedRead(at));
+}
+
+/**
+ * Read items unread again (`markUnread`, or the stream's `unread`). Only the
+ * inbox's flag moves: the status stays READ, as on the server.
+ */
+export function itemsUnread(state: InboxState, ids: readonly string[]): InboxState {
+  return patchItems(state, ids, markedUnread);
+}
+
+function markedUnread(i: InboxItem): InboxItem {
+  if (!i.read) return i;
+  const { readAt: _, ...rest } = i;
+  return { ...rest, read: false };
 }
 
 /** An item read at `at` (one already read stays as it was). */
@@ -191,16 +195,26 @@ export function seenUndone(state: InboxState, before: readonly InboxItem[]): Inb
   });
 }
 
-/** Archived items leave the feed (the API hides them) and the counts. */
-export function itemsArchived(state: InboxState, ids: readonly string[]): InboxState {
+/** Archived items leave the feed (the API hides them) and the counts, for the archived list if it is loaded. */
+export function itemsArchived(
+  state: InboxState,
+  ids: readonly string[],
+  at = new Date().toISOString(),
+): InboxState {
   const gone = new Set(ids);
   let counts = state.counts;
+  const removed: InboxItem[] = [];
   const items = state.items.filter((i) => {
     if (!gone.has(i.id)) return true;
     counts = countsDelta(counts, i, undefined);
+    removed.push(i);
     return false;
   });
-  return items.length === state.items.length ? state : { ...state, items, counts };
+  return archivedCopies(
+    items.length === state.items.length ? state : { ...state, items, counts },
+    removed,
+    at,
+  );
 }
 
 /**
@@ -209,9 +223,15 @@ export function itemsArchived(state: InboxState, ids: readonly string[]): InboxS
  * removed, and the counts move back with it.
  */
 export function restoreItems(state: InboxState, before: readonly InboxItem[]): InboxState {
-  let next = state;
+  // An item archived optimistically is back in the feed: not in the archived list too.
+  let next = withoutArchived(state, new Set(before.filter((i) => !i.archived).map((i) => i.id)));
   for (const old of before) {
     const current = next.items.find((i) => i.id === old.id);
+    if (old.archived) {
+      // A copy from the archived list (read or unread there): its flags back, where it is.
+      next = replaced(next, old);
+      continue;
+    }
     if (current) {
       const restored = {
         ...current,
@@ -279,42 +299,11 @@ export function rolledBack(
   return next;
 }
 
-/** A fetched page's items, as the server's word on the loaded copies (flags only move forward). */
-export function itemsConfirmed(state: InboxState, items: readonly InboxItem[]): InboxState {
-  let next = state;
-  for (const item of items) next = itemConfirmed(next, item);
-  return next;
-}
-
 /** The server's counts (the stream's `counts`, or an action's answer): they win. */
 export function countsChanged(state: InboxState, counts: InboxCounts): InboxState {
   const c = state.counts;
   if (c.unread === counts.unread && c.unseen === counts.unseen && c.total === counts.total) return state;
   return { ...state, counts: { unread: counts.unread, unseen: counts.unseen, total: counts.total } };
-}
-
-/**
- * The server's copy of one item (an action's answer). Flags only ever move
- * forward (there is no "unread" route), so one set here stays set: an answer
- * to `seen` that left the server before a `read` sent after it must not make
- * the item unread again.
- */
-export function itemConfirmed(state: InboxState, item: InboxItem): InboxState {
-  if (item.archived) return itemsArchived(state, [item.id]);
-  const local = state.items.find((i) => i.id === item.id);
-  if (!local) return state;
-  const merged: InboxItem = {
-    ...item,
-    ...(local.read && !item.read
-      ? { read: true, status: local.status, ...(local.readAt ? { readAt: local.readAt } : {}) }
-      : {}),
-    ...(local.seen && !item.seen ? { seen: true, ...(local.seenAt ? { seenAt: local.seenAt } : {}) } : {}),
-  };
-  return {
-    ...state,
-    items: state.items.map((i) => (i.id === item.id ? merged : i)),
-    counts: countsDelta(state.counts, local, merged),
-  };
 }
 
 export function connectionChanged(state: InboxState, connection: InboxConnection): InboxState {

@@ -49,6 +49,21 @@ export interface InboxStore {
    */
   markSeen(ids: string | readonly string[]): Promise<boolean>;
   archive(id: string): Promise<boolean>;
+  /**
+   * A read item unread again, at once (its status stays READ, as on the
+   * server); undone if Herald refuses. An unread item stays as it is.
+   */
+  markUnread(id: string): Promise<boolean>;
+  /**
+   * An archived item back in the feed, in its place (at once when the
+   * archived list holds it; otherwise with Herald's answer); undone if
+   * Herald refuses. Works for an item not loaded in the archived list too.
+   */
+  unarchive(id: string): Promise<boolean>;
+  /** The first page of archived items into `state.archive` (again: the list is refetched). */
+  loadArchived(): Promise<void>;
+  /** The next page of archived items, if any. */
+  loadMoreArchived(): Promise<void>;
   markAllRead(): Promise<boolean>;
   /** The user's own preferences (same token, renewed alike). Rejects with an `InboxRequestError`. */
   getPreferences(): Promise<Preferences>;

@@ -10,6 +10,9 @@ export type InboxStreamEvent =
   | { type: "seen"; ids: string[] }
   | { type: "seen_all" }
   | { type: "archived"; ids: string[] }
+  | { type: "unread"; ids: string[] }
+  /** Items back in the feed, with their copies (to put them in their place). */
+  | { type: "unarchived"; ids: string[]; items: InboxItem[] }
   | { type: "counts"; counts: InboxCounts }
   | { type: "resync" }
   | { type: "token_expired" }
@@ -27,7 +30,7 @@ export interface InboxStream {
   close(): void;
 }
 
-const WITH_IDS = ["read", "seen", "archived"] as const;
+const WITH_IDS = ["read", "seen", "archived", "unread"] as const;
 const BARE = [
   "ready",
   "position",
@@ -64,6 +67,15 @@ export function openInboxStream(
 
   on("notification", (item) => handlers.onEvent({ type: "notification", item: item as InboxItem }));
   on("counts", (counts) => handlers.onEvent({ type: "counts", counts: counts as InboxCounts }));
+  on("unarchived", (data) => {
+    const { ids, items } = (data ?? {}) as { ids?: unknown; items?: unknown };
+    if (!Array.isArray(ids)) return;
+    handlers.onEvent({
+      type: "unarchived",
+      ids: ids.map(String),
+      items: Array.isArray(items) ? (items as InboxItem[]) : [],
+    });
+  });
   for (const name of WITH_IDS) {
     on(name, (data) => {
       const ids = (data as { ids?: unknown } | null)?.ids;

@@ -3,6 +3,7 @@ export { InboxRequestError } from "./inbox-client.ts";
 export { type InboxPage, initialInboxState } from "./inbox-state.ts";
 export type { CreateInboxOptions, InboxStore } from "./inbox-store.ts";
 export type {
+  ArchivedItems,
   Channel,
   ChannelSwitches,
   DigestMode,

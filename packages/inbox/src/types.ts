@@ -21,9 +21,22 @@ export interface InboxError {
   status?: number;
 }
 
+/** The archived items, newest first, loaded on demand (`loadArchived()`, `loadMoreArchived()`). */
+export interface ArchivedItems {
+  items: InboxItem[];
+  /** Where `loadMoreArchived()` continues; null once the end is reached. */
+  cursor: string | null;
+  hasMore: boolean;
+  loading: boolean;
+  /** The first archived page has arrived: items archived from now on join the list. */
+  loaded: boolean;
+}
+
 export interface InboxState {
   /** Newest first; archived items are left out, as the feed leaves them out. */
   items: InboxItem[];
+  /** The archived items, apart from the feed. Empty (`loaded: false`) until `loadArchived()`. */
+  archive: ArchivedItems;
   counts: InboxCounts;
   connection: InboxConnection;
   /** More (older) items can be fetched with `loadMore()`. */
