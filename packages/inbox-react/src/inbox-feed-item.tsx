@@ -7,13 +7,17 @@ export interface InboxFeedItemProps {
   now: number;
   locale: string | undefined;
   actionLabel: string;
-  /** The unread dot's and the archive button's texts. */
-  labels: Pick<InboxLabels, "unread" | "archive" | "archiveItem">;
+  /** The unread dot's and the buttons' texts. */
+  labels: Pick<InboxLabels, "unread" | "archive" | "archiveItem" | "markUnread" | "markUnreadItem">;
   onOpen(item: InboxItem): void;
   onArchive(item: InboxItem): void;
+  onMarkUnread(item: InboxItem): void;
 }
 
-/** One row of the feed: the clickable message (marks it read), its link if it has one, and archive. */
+/**
+ * One row of the feed: the clickable message (marks it read), its link if it
+ * has one, archive, and "mark as unread" once it is read.
+ */
 export function InboxFeedItem({
   item,
   now,
@@ -22,6 +26,7 @@ export function InboxFeedItem({
   labels,
   onOpen,
   onArchive,
+  onMarkUnread,
 }: InboxFeedItemProps) {
   return (
     <li className="herald-inbox__item" data-id={item.id} data-read={String(item.read)}>
@@ -47,6 +52,17 @@ export function InboxFeedItem({
         >
           ×
         </button>
+        {item.read && (
+          <button
+            type="button"
+            className="herald-inbox__unread"
+            aria-label={labels.markUnreadItem(item.title)}
+            title={labels.markUnread}
+            onClick={() => onMarkUnread(item)}
+          >
+            <span aria-hidden="true" />
+          </button>
+        )}
         {item.url && (
           <a className="herald-inbox__action" href={item.url} onClick={() => onOpen(item)}>
             {actionLabel}

@@ -39,6 +39,16 @@ export interface InboxLabels {
   saveFailed: (message: string) => string;
   channels: Record<Channel, string>;
   categories: Record<Category, { label: string; description: string }>;
+  /** A read item's "mark as unread" button: tooltip, and its accessible name for one item. */
+  markUnread: string;
+  markUnreadItem: (itemTitle: string) => string;
+  /** The toggle between the feed and the archived items. */
+  archivedView: string;
+  /** Shown when there is no archived item. */
+  archivedEmpty: string;
+  /** An archived item's button that brings it back: its text, and its accessible name for one item. */
+  restore: string;
+  restoreItem: (itemTitle: string) => string;
 }
 
 /** The languages built in, by primary language subtag. */

@@ -67,6 +67,11 @@ export const inboxStyles = `
 .herald-inbox__action { color: var(--hi-accent); font-size: 0.85em; white-space: nowrap; }
 .herald-inbox__archive { border: 0; background: none; padding: 0.1em 0.3em; color: var(--hi-muted); border-radius: 4px; }
 .herald-inbox__archive:hover { background: var(--hi-border); color: var(--hi-fg); }
+.herald-inbox__header-actions { display: flex; gap: 0.75em; align-items: center; }
+.herald-inbox__view[aria-pressed="true"] { font-weight: 600; text-decoration: underline; }
+.herald-inbox__unread { border: 0; background: none; padding: 0.3em; border-radius: 4px; line-height: 0; }
+.herald-inbox__unread span { display: inline-block; width: 0.5em; height: 0.5em; border-radius: 50%; border: 1.5px solid var(--hi-accent); }
+.herald-inbox__unread:hover { background: var(--hi-border); }
 .herald-inbox__empty { padding: 2em 1em; text-align: center; color: var(--hi-muted); }
 .herald-inbox__more { margin: 0.5em auto; display: block; border: 1px solid var(--hi-border); border-radius: var(--hi-radius); background: var(--hi-bg); color: var(--hi-fg); padding: 0.35em 1em; }
 .herald-prefs { display: block; max-width: 32em; }

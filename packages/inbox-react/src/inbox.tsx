@@ -1,5 +1,6 @@
 import type { InboxItem, InboxStore } from "@herald/inbox";
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { InboxArchivedItem } from "./inbox-archived-item.tsx";
 import { InboxFeedItem } from "./inbox-feed-item.tsx";
 import { type InboxLabels, inboxLabels } from "./inbox-labels.ts";
 import { inboxStyles } from "./inbox-styles.ts";
@@ -39,8 +40,10 @@ const MINUTE = 60_000;
 
 /**
  * A bell with the unread count, opening the user's live feed: click an item
- * to mark it read, mark all read, archive, load older items. Escape or a
- * click outside closes it; Escape gives focus back to the bell.
+ * to mark it read, mark a read one unread again, mark all read, archive,
+ * load older items; "Archived" lists the archived items, each with a button
+ * that restores it. Escape or a click outside closes it (and goes back to
+ * the feed); Escape gives focus back to the bell.
  */
 export function Inbox({
   store,
@@ -58,6 +61,7 @@ export function Inbox({
   const text = useMemo(() => inboxLabels(locale, labels), [locale, labels]);
   const heading = title ?? text.title;
   const [open, setOpen] = useState(false);
+  const [view, setView] = useState<"feed" | "archived">("feed");
   const [now, setNow] = useState(() => Date.now());
   const root = useRef<HTMLDivElement>(null);
   const bell = useRef<HTMLButtonElement>(null);
@@ -67,6 +71,7 @@ export function Inbox({
 
   const close = useCallback((focusBell: boolean) => {
     setOpen(false);
+    setView("feed");
     if (focusBell) bell.current?.focus();
   }, []);
 
@@ -114,8 +119,18 @@ export function Inbox({
     onItemClick?.(item);
   };
 
+  // A row whose button was used goes away: keep focus in the popover rather than lose it to the page.
+  const keepFocus = () => popover.current?.focus();
+  const showArchived = (on: boolean) => {
+    setView(on ? "archived" : "feed");
+    // Fetched on every visit: items archived in another tab since arrive as ids only.
+    if (on) void store.loadArchived();
+  };
+
   const label = unread === 0 ? heading : text.bellUnread(heading, unread);
-  const empty = state.loaded && state.items.length === 0;
+  const archived = view === "archived";
+  const list = archived ? state.archive : state;
+  const empty = list.loaded && list.items.length === 0;
   return (
     <div
       ref={root}
@@ -158,14 +173,26 @@ export function Inbox({
         >
           <div className="herald-inbox__header">
             <h2 className="herald-inbox__title">{heading}</h2>
-            <button
-              type="button"
-              className="herald-inbox__link-button"
-              disabled={unread === 0}
-              onClick={() => void store.markAllRead()}
-            >
-              {text.markAllRead}
-            </button>
+            <span className="herald-inbox__header-actions">
+              {!archived && (
+                <button
+                  type="button"
+                  className="herald-inbox__link-button"
+                  disabled={unread === 0}
+                  onClick={() => void store.markAllRead()}
+                >
+                  {text.markAllRead}
+                </button>
+              )}
+              <button
+                type="button"
+                className="herald-inbox__link-button herald-inbox__view"
+                aria-pressed={archived}
+                onClick={() => showArchived(!archived)}
+              >
+                {text.archivedView}
+              </button>
+            </span>
           </div>
           {state.error ? (
             <div className="herald-inbox__status" role="alert">
@@ -187,32 +214,54 @@ export function Inbox({
               </div>
             )
           )}
-          <ul className="herald-inbox__list" aria-busy={state.loading}>
-            {state.items.map((item) => (
-              <InboxFeedItem
-                key={item.id}
-                item={item}
-                now={now}
-                locale={locale}
-                actionLabel={actionLabel ?? text.actionLabel}
-                labels={text}
-                onOpen={openItem}
-                onArchive={(i) => {
-                  // The row and its button go away: keep focus in the feed rather than lose it to the page.
-                  popover.current?.focus();
-                  void store.archive(i.id);
-                }}
-              />
-            ))}
+          <ul className="herald-inbox__list" aria-busy={list.loading}>
+            {archived
+              ? state.archive.items.map((item) => (
+                  <InboxArchivedItem
+                    key={item.id}
+                    item={item}
+                    now={now}
+                    locale={locale}
+                    labels={text}
+                    onRestore={(i) => {
+                      keepFocus();
+                      void store.unarchive(i.id);
+                    }}
+                  />
+                ))
+              : state.items.map((item) => (
+                  <InboxFeedItem
+                    key={item.id}
+                    item={item}
+                    now={now}
+                    locale={locale}
+                    actionLabel={actionLabel ?? text.actionLabel}
+                    labels={text}
+                    onOpen={openItem}
+                    onArchive={(i) => {
+                      keepFocus();
+                      void store.archive(i.id);
+                    }}
+                    onMarkUnread={(i) => void store.markUnread(i.id)}
+                  />
+                ))}
           </ul>
-          {empty && !state.error && <p className="herald-inbox__empty">{emptyText ?? text.emptyText}</p>}
-          {state.loading && (
+          {empty && !state.error && (
+            <p className="herald-inbox__empty">
+              {archived ? text.archivedEmpty : (emptyText ?? text.emptyText)}
+            </p>
+          )}
+          {list.loading && (
             <p className="herald-inbox__status" role="status">
               {text.loading}
             </p>
           )}
-          {state.hasMore && !state.loading && (
-            <button type="button" className="herald-inbox__more" onClick={() => void store.loadMore()}>
+          {list.hasMore && !list.loading && (
+            <button
+              type="button"
+              className="herald-inbox__more"
+              onClick={() => void (archived ? store.loadMoreArchived() : store.loadMore())}
+            >
               {text.loadMore}
             </button>
           )}

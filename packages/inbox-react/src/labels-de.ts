@@ -33,4 +33,10 @@ export const DE_LABELS: InboxLabels = {
     product: { label: "Produkt", description: "Produktneuigkeiten und Ankündigungen" },
     social: { label: "Soziales", description: "Erwähnungen, Kommentare, neue Follower" },
   },
+  markUnread: "Als ungelesen markieren",
+  markUnreadItem: (itemTitle) => `Als ungelesen markieren: ${itemTitle}`,
+  archivedView: "Archiviert",
+  archivedEmpty: "Keine archivierten Benachrichtigungen.",
+  restore: "Wiederherstellen",
+  restoreItem: (itemTitle) => `Wiederherstellen: ${itemTitle}`,
 };

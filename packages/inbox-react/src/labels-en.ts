@@ -31,4 +31,10 @@ export const EN_LABELS: InboxLabels = {
       { label: id.charAt(0).toUpperCase() + id.slice(1), description: c.description },
     ]),
   ) as InboxLabels["categories"],
+  markUnread: "Mark as unread",
+  markUnreadItem: (itemTitle) => `Mark as unread: ${itemTitle}`,
+  archivedView: "Archived",
+  archivedEmpty: "No archived notifications.",
+  restore: "Restore",
+  restoreItem: (itemTitle) => `Restore: ${itemTitle}`,
 };

@@ -34,4 +34,10 @@ export const FR_LABELS: InboxLabels = {
     product: { label: "Produit", description: "Nouveautés et annonces produit" },
     social: { label: "Communauté", description: "Mentions, commentaires, nouveaux abonnés" },
   },
+  markUnread: "Marquer comme non lu",
+  markUnreadItem: (itemTitle) => `Marquer comme non lu\u00a0: ${itemTitle}`,
+  archivedView: "Archivées",
+  archivedEmpty: "Aucune notification archivée.",
+  restore: "Restaurer",
+  restoreItem: (itemTitle) => `Restaurer\u00a0: ${itemTitle}`,
 };
