@@ -22,6 +22,7 @@ import {
   userTokenErrors,
 } from "../schemas/common.ts";
 import {
+  INBOX_UNDO_EXAMPLES,
   InboxFeedSchema,
   InboxItemId,
   InboxItemResultSchema,
@@ -101,7 +102,17 @@ const itemAction = (action: ItemAction, summary: string, description?: string) =
     ...(description ? { description } : {}),
     request: { params: ItemParam },
     responses: {
-      200: jsonResponse(InboxItemResultSchema, "The item after the change"),
+      200: {
+        description: "The item after the change",
+        content: {
+          "application/json": {
+            schema: InboxItemResultSchema,
+            ...(action === "unread" || action === "unarchive"
+              ? { example: INBOX_UNDO_EXAMPLES[action] }
+              : {}),
+          },
+        },
+      },
       ...commonErrors,
       ...userTokenErrors,
       ...notFoundError,

@@ -61,6 +61,15 @@ export const InboxItemResultSchema = z
     },
   });
 
+/** What `unread` and `unarchive` answer, for their routes' documentation (the schema's example is a read). */
+export const INBOX_UNDO_EXAMPLES = {
+  unread: {
+    item: { ...EXAMPLE_ITEM, status: "READ", read: false, seen: true, seenAt: "2026-11-24T10:02:00.000Z" },
+    counts: { ...EXAMPLE_COUNTS, unread: 3 },
+  },
+  unarchive: { item: EXAMPLE_ITEM, counts: { ...EXAMPLE_COUNTS, unread: 3, unseen: 2, total: 13 } },
+};
+
 /** A notification id where an inbox route takes one: the item's path parameter and the bulk `seen` body alike. */
 export const InboxItemId = z.string().min(1).max(64).openapi({ example: "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w" });
 

@@ -5165,6 +5165,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "item": {
+                         *         "id": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+                         *         "type": "order_placed",
+                         *         "category": "transactional",
+                         *         "title": "Order A-1042 confirmed",
+                         *         "body": "3 items, €59.90 in total.",
+                         *         "url": "https://shop.example.com/orders/A-1042",
+                         *         "status": "READ",
+                         *         "read": false,
+                         *         "seen": true,
+                         *         "archived": false,
+                         *         "createdAt": "2026-11-24T10:00:00.000Z",
+                         *         "sentAt": "2026-11-24T10:00:00.050Z",
+                         *         "seenAt": "2026-11-24T10:02:00.000Z"
+                         *       },
+                         *       "counts": {
+                         *         "unread": 3,
+                         *         "unseen": 1,
+                         *         "total": 12
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["InboxItemResult"];
                     };
                 };
@@ -5289,6 +5313,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "item": {
+                         *         "id": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3w",
+                         *         "type": "order_placed",
+                         *         "category": "transactional",
+                         *         "title": "Order A-1042 confirmed",
+                         *         "body": "3 items, €59.90 in total.",
+                         *         "url": "https://shop.example.com/orders/A-1042",
+                         *         "status": "SENT",
+                         *         "read": false,
+                         *         "seen": false,
+                         *         "archived": false,
+                         *         "createdAt": "2026-11-24T10:00:00.000Z",
+                         *         "sentAt": "2026-11-24T10:00:00.050Z"
+                         *       },
+                         *       "counts": {
+                         *         "unread": 3,
+                         *         "unseen": 2,
+                         *         "total": 13
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["InboxItemResult"];
                     };
                 };
