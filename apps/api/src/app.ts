@@ -48,6 +48,7 @@ import { registerTracking } from "./routes/tracking.ts";
 import { registerTwilioWebhook } from "./routes/twilio-webhook.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe.ts";
 import { registerUserEvents } from "./routes/user-events.ts";
+import { registerUserExport } from "./routes/user-export.ts";
 import { registerUserSuppressions } from "./routes/user-suppressions.ts";
 import { registerUserTokens } from "./routes/user-tokens.ts";
 import { registerUserTopics } from "./routes/user-topics.ts";
@@ -163,6 +164,7 @@ export function createApp(deps: ApiDeps): App {
   registerUsers(app, deps);
   registerUsersBatch(app, deps);
   registerUserEvents(app, deps);
+  registerUserExport(app, deps);
   registerEventMisses(app, deps);
   registerEventRetry(app, deps);
   registerEventCancel(app, deps);

@@ -72,6 +72,18 @@ export * from "./topics.ts";
 export { isDatabaseUnavailable } from "./unavailable.ts";
 export * from "./upsert-recipients.ts";
 export { listUserEvents, type UserEventFilter, type UserEventRow } from "./user-events.ts";
+export {
+  EXPORT_PAGE_SIZE,
+  type ExportNotification,
+  type ExportPageLoader,
+  type ExportPagesOptions,
+  type ExportSubject,
+  exportPages,
+  loadEventPage,
+  loadNotificationPage,
+  userEventPages,
+  userNotificationPages,
+} from "./user-export.ts";
 export * from "./vapid-keys.ts";
 export * from "./webhook-endpoints.ts";
 export * from "./webhook-receipts.ts";

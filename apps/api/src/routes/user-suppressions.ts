@@ -1,4 +1,4 @@
-import { contactAddress, findSuppressed } from "@herald/db";
+import { contactAddress } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.ts";
@@ -20,9 +20,9 @@ import {
 import { liveRecipient } from "../services/live-recipient.ts";
 import { addSuppression } from "../services/suppression-add.ts";
 import { ADDRESS_NAME, liftSuppression } from "../services/suppression-lift.ts";
+import { userSuppressions } from "../services/user-suppressions.ts";
 
 const tags = ["Suppressions"];
-const CHANNELS = ["email", "sms"] as const;
 
 const list = createRoute({
   method: "get",
@@ -127,15 +127,7 @@ export function registerUserSuppressions(app: App, deps: ApiDeps): void {
 
   app.openapi(list, async (c) => {
     const r = await mustExist(c.req.valid("param").userId);
-    const targets = CHANNELS.flatMap((channel) => {
-      const address = contactAddress(channel, r);
-      return address ? [{ channel, address }] : [];
-    });
-    const found = await findSuppressed(deps.db, targets);
-    const data = CHANNELS.flatMap((channel) => {
-      const row = found.get(channel);
-      return row ? [serializeSuppression(row)] : [];
-    });
+    const data = (await userSuppressions(deps.db, r)).map(serializeSuppression);
     return c.json({ data }, 200);
   });
 
