@@ -116,8 +116,17 @@ describe("@herald/client against a running Herald", () => {
     expect(expiring.token).toMatch(/^v2\./);
     expect(Date.parse(expiring.expiresAt!)).toBeGreaterThan(Date.now() + 3_500_000);
     expect((await client.users.revokeTokens("cli-ada")).revokedBefore).toEqual(expect.any(String));
+    const exported = await client.users.export("cli-ada");
+    expect(exported.user).toMatchObject({ userId: "cli-ada", email: "ada@example.com" });
+    expect(exported.events.map((e) => e.type).sort()).toEqual([
+      "order_placed",
+      "payment_failed",
+      "weekly_promo",
+    ]);
+    expect(exported.notifications.filter((n) => n.eventId === eventId)).toHaveLength(4);
     await client.users.erase("cli-ada");
     await expect(client.users.get("cli-ada")).rejects.toBeInstanceOf(HeraldApiError);
+    await expect(client.users.export("cli-ada")).rejects.toMatchObject({ status: 404, code: "not_found" });
   });
 
   it("surfaces validation errors with code, field details and request id", async () => {

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DashboardStack, SUPPORT, startDashboardStack } from "./dashboard-fixture.ts";
@@ -137,6 +138,22 @@ describe("support on a user's page", () => {
     expect(mine.body.data.map((t: { topic: string }) => t.topic)).toEqual(["product-updates"]);
     const subscribers = await stack.herald.call("GET", "/v1/topics/news.weekly/subscribers");
     expect(subscribers.body.data).toEqual([]);
+  });
+
+  it("downloads the user's data export with the session, named for the user, without device tokens", async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Export data" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(
+      new RegExp(`^herald-export-${USER}-\\d{4}-\\d{2}-\\d{2}\\.json$`),
+    );
+    const text = await readFile((await download.path())!, "utf8");
+    const doc = JSON.parse(text);
+    expect(doc.user).toMatchObject({ userId: USER, email: "ella.new@example.com" });
+    expect(doc.topics.map((t: { key: string }) => t.key)).toEqual(["product-updates"]);
+    expect(text).not.toContain("fcm-token-tablet-0002");
+    expect(doc.devices).toEqual([expect.objectContaining({ kind: "fcm", tokenEnd: "t-0002" })]);
   });
 
   it("reaches every topic of a user on many with Load more", async () => {

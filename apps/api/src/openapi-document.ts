@@ -73,6 +73,11 @@ const HEADERS = {
       "`true` when the idempotency key was seen before: the answer is the first one's, nothing new was created",
     schema: { type: "string", enum: ["true"] },
   },
+  ExportDisposition: {
+    description:
+      "A download: `attachment`, named `herald-export-<userId>-<YYYY-MM-DD>.json` (characters other than letters, digits, `.`, `_` and `-` as `_`; the exact name in `filename*`)",
+    schema: { type: "string", example: 'attachment; filename="herald-export-user_123-2026-11-25.json"' },
+  },
 } as const;
 
 const ref = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
@@ -86,7 +91,8 @@ const RATE_LIMIT = Object.fromEntries(
  * do not see: `X-Request-Id` on every answer; `RateLimit-*` on the answers of
  * the rate-limited routes (those under `/v1/` that take a key or token);
  * `Retry-After` on 429 and 503; `Idempotent-Replayed` on the event trigger's
- * 202. Changes `document` in place and returns it.
+ * 202; `Content-Disposition` on a user export. Changes `document` in place
+ * and returns it.
  */
 export function describeResponseHeaders<D extends Document>(document: D): D {
   document.components = { ...document.components, headers: HEADERS } as D["components"];
@@ -98,6 +104,8 @@ export function describeResponseHeaders<D extends Document>(document: D): D {
       if (status === "429" || status === "503") headers["Retry-After"] = ref("RetryAfter");
       if (path === "/v1/events" && method === "post" && status === "202")
         headers["Idempotent-Replayed"] = ref("IdempotentReplayed");
+      if (path === "/v1/users/{userId}/export" && status === "200")
+        headers["Content-Disposition"] = ref("ExportDisposition");
       // Shared response objects (commonErrors) must not collect one route's headers for all.
       responses[status] = { ...response, headers: { ...response.headers, ...headers } };
     }

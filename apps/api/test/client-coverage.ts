@@ -23,6 +23,7 @@ export const CLIENT_METHODS: Record<string, ClientCall> = {
   "PUT /v1/users/{userId}": ["users.upsert", "u1", {}],
   "POST /v1/users/batch": ["users.upsertMany", [{ userId: "u1", email: "u1@example.com" }]],
   "DELETE /v1/users/{userId}": ["users.erase", "u1"],
+  "GET /v1/users/{userId}/export": ["users.export", "u1"],
   "GET /v1/users/{userId}/events": ["users.events", "u1"],
   "GET /v1/users/{userId}/topics": ["users.topics", "u1"],
   "GET /v1/users/{userId}/token": ["users.token", "u1"],

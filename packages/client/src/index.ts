@@ -8,6 +8,7 @@ export type * from "./suppression-types.ts";
 export type * from "./topic-types.ts";
 export type * from "./types.ts";
 export type * from "./user-batch-types.ts";
+export type * from "./user-export-types.ts";
 export { type VerifyWebhookOptions, verifyWebhook, type WebhookHeaders } from "./verify-webhook.ts";
 export type * from "./webhook-endpoint-types.ts";
 export type * from "./webhook-types.ts";

@@ -10,6 +10,7 @@ import type {
   UserTopic,
 } from "./types.ts";
 import type { UserBatchResult, UserUpsert } from "./user-batch-types.ts";
+import type { UserExport } from "./user-export-types.ts";
 
 /** Users per request: the API's limit. */
 const USER_BATCH = 1000;
@@ -61,6 +62,17 @@ export function usersApi(http: Http) {
     },
     get: async (userId: string): Promise<User> =>
       (await http.request<User>("GET", `/v1/users/${seg(userId)}`, { retryable: true })).body,
+    /**
+     * Everything Herald holds about the user (a GDPR access or portability
+     * request), parsed: contact data, preferences, devices (without their
+     * credentials), topics, suppressions, their events and every notification
+     * with its timeline. Recorded in Herald's audit log. The whole document is
+     * held in memory: for a user with a very large history, stream
+     * `GET /v1/users/:userId/export` to a file with `fetch` instead. An
+     * unknown or erased user is `not_found`.
+     */
+    export: async (userId: string): Promise<UserExport> =>
+      (await http.request<UserExport>("GET", `/v1/users/${seg(userId)}/export`, { retryable: true })).body,
     /** Erases the user's personal data and devices; anonymised delivery counts remain. */
     erase: async (userId: string): Promise<void> => {
       await http.request<void>("DELETE", `/v1/users/${seg(userId)}`, { retryable: true });

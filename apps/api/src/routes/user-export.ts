@@ -33,12 +33,6 @@ const exportRoute = createRoute({
   responses: {
     200: {
       description: "The export, as a JSON download",
-      headers: {
-        "Content-Disposition": {
-          description: 'attachment; filename="herald-export-<userId>-<YYYY-MM-DD>.json"',
-          schema: { type: "string" },
-        },
-      },
       content: { "application/json": { schema: UserExportSchema } },
     },
     ...commonErrors,

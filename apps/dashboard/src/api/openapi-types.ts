@@ -2556,6 +2556,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{userId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything Herald holds about a user, as one JSON file (GDPR access and portability)
+         * @description A download (`Content-Disposition: attachment`) of the user's contact data and properties, preferences, devices (a web push subscription by its push service's origin, an FCM or APNs token by its last 6 characters: endpoints and tokens are credentials), topic memberships, the suppressions of their current addresses, their own events with their data, and every notification to them with its rendered content and timeline, oldest first. Topic events' data is not included (the app's broadcast, not the user's); the notifications they made for the user are. For a support session, `security` messages' content and event data are hidden as everywhere else. The body is streamed while it is read from the database, a few hundred rows at a time: should a read fail once the answer has begun, the connection is cut before the end, so the file is truncated (not valid JSON) rather than complete-looking; download it again. Every export is recorded in the audit log (`user.export`). 404: an unknown user, or an erased one (the message says so).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The export, as a JSON download */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Content-Disposition": components["headers"]["ExportDisposition"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserExport"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/{eventId}/misses": {
         parameters: {
             query?: never;
@@ -11416,6 +11540,310 @@ export interface components {
         };
         /**
          * @example {
+         *       "exportedAt": "2026-11-25T10:00:00.000Z",
+         *       "user": {
+         *         "id": "usr_01jd8q3k5m6n7p8q9r0s1t2v3y",
+         *         "userId": "user_123",
+         *         "email": "ada@example.com",
+         *         "phone": "+14155550100",
+         *         "locale": "en-GB",
+         *         "timezone": "Europe/London",
+         *         "properties": {
+         *           "name": "Ada"
+         *         },
+         *         "createdAt": "2026-11-20T18:29:00.000Z",
+         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+         *       },
+         *       "preferences": {
+         *         "channels": {
+         *           "sms": false
+         *         },
+         *         "categories": {
+         *           "marketing": {
+         *             "digest": "daily"
+         *           }
+         *         },
+         *         "types": {},
+         *         "quietHours": {
+         *           "start": "22:00",
+         *           "end": "07:00",
+         *           "timezone": "Europe/London"
+         *         },
+         *         "digestTime": "09:00",
+         *         "unsubscribedAll": false
+         *       },
+         *       "devices": [
+         *         {
+         *           "id": "dev_01jd8q3k5m6n7p8q9r0s1t2v3z",
+         *           "kind": "webpush",
+         *           "createdAt": "2026-11-20T18:30:00.000Z",
+         *           "origin": "https://fcm.googleapis.com"
+         *         }
+         *       ],
+         *       "topics": [
+         *         {
+         *           "key": "news.weekly",
+         *           "subscribedAt": "2026-11-21T08:00:00.000Z"
+         *         }
+         *       ],
+         *       "suppressions": [
+         *         {
+         *           "channel": "email",
+         *           "reason": "bounced",
+         *           "provider": "resend",
+         *           "notificationId": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *           "detail": null,
+         *           "note": null,
+         *           "createdAt": "2026-11-24T09:00:03.000Z",
+         *           "updatedAt": "2026-11-24T09:00:03.000Z"
+         *         }
+         *       ],
+         *       "events": [
+         *         {
+         *           "id": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "type": "order_placed",
+         *           "userId": "user_123",
+         *           "data": {
+         *             "orderId": "A-1042",
+         *             "total": 59.9,
+         *             "currency": "EUR",
+         *             "items": [
+         *               {
+         *                 "name": "Linen shirt",
+         *                 "quantity": 1,
+         *                 "price": 59.9
+         *               }
+         *             ]
+         *           },
+         *           "priority": "normal",
+         *           "status": "routed",
+         *           "suppressed": [
+         *             {
+         *               "channel": "sms",
+         *               "reason": "opted_out"
+         *             }
+         *           ],
+         *           "createdAt": "2026-11-24T09:00:00.100Z",
+         *           "routedAt": "2026-11-24T09:00:00.125Z"
+         *         }
+         *       ],
+         *       "notifications": [
+         *         {
+         *           "id": "ntf_01jd8q3k5m6n7p8q9r0s1t2v3x",
+         *           "eventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "userId": "user_123",
+         *           "type": "order_placed",
+         *           "category": "transactional",
+         *           "channel": "email",
+         *           "priority": "normal",
+         *           "status": "SENT",
+         *           "provider": "resend",
+         *           "providerMessageId": "4ef9a417-02e9-4d39-ad75-9611e0fcc33c",
+         *           "retryCount": 0,
+         *           "content": {
+         *             "channel": "email",
+         *             "subject": "Order A-1042 confirmed"
+         *           },
+         *           "createdAt": "2026-11-24T09:00:00.120Z",
+         *           "sentAt": "2026-11-24T09:00:00.480Z",
+         *           "timeline": [
+         *             {
+         *               "status": "PENDING",
+         *               "at": "2026-11-24T09:00:00.120Z",
+         *               "detail": null
+         *             },
+         *             {
+         *               "status": "QUEUED",
+         *               "at": "2026-11-24T09:00:00.125Z",
+         *               "detail": null
+         *             },
+         *             {
+         *               "status": "SENT",
+         *               "at": "2026-11-24T09:00:00.480Z",
+         *               "detail": {
+         *                 "provider": "resend",
+         *                 "attempt": 1
+         *               }
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        UserExport: {
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            exportedAt: string;
+            user: components["schemas"]["ExportUser"];
+            preferences: components["schemas"]["Preferences"];
+            devices: components["schemas"]["ExportDevice"][];
+            /** @description The topics the user is subscribed to, newest subscription first */
+            topics: {
+                key: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                subscribedAt: string;
+            }[];
+            /** @description The suppression list entries of the user's current e-mail address and phone number */
+            suppressions: components["schemas"]["ExportSuppression"][];
+            /** @description The events triggered for this user, oldest first, with their data. Topic events are the app's broadcast: their data is not here, the notifications they made for the user are */
+            events: components["schemas"]["ExportEvent"][];
+            /** @description Every notification to the user, oldest first, with its rendered content and timeline */
+            notifications: components["schemas"]["NotificationWithTimeline"][];
+        };
+        ExportUser: {
+            userId: string;
+            /** @description Herald's id for the user (`usr_…`) */
+            id: string;
+            email: string | null;
+            phone: string | null;
+            locale: string | null;
+            timezone: string | null;
+            properties: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        ExportDevice: {
+            id: string;
+            /** @enum {string} */
+            kind: "webpush" | "fcm" | "apns";
+            /**
+             * @description Web push: the push service's origin only; the endpoint itself is a credential
+             * @example https://fcm.googleapis.com
+             */
+            origin?: string;
+            /**
+             * @description FCM and APNs: the token's last 6 characters only; the token is a credential
+             * @example a41f9c
+             */
+            tokenEnd?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            lastSeenAt?: string;
+        };
+        ExportSuppression: {
+            /**
+             * @description `email` or `sms`: the channels with an address. Push has none to suppress: a device that should get nothing is removed (`DELETE /v1/users/{userId}/devices/{deviceId}`), as Herald removes one its push service reports gone; in-app goes to Herald's own inbox.
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "sms";
+            /**
+             * @description `bounced`: the mailbox bounced for good, or Twilio refuses the number for good (it replied STOP, is invalid, unreachable or not a mobile number); `complained`: the recipient reported a message as spam (the strongest reason: a later bounce does not replace it, and lifting it takes `force`); `manual`: added by an operator (`note` and `suppressedBy` say why and who; a later bounce does not replace it, a complaint does).
+             * @enum {string}
+             */
+            reason: "bounced" | "complained" | "manual";
+            /**
+             * @description Who reported it (`resend`, `twilio`…)
+             * @example resend
+             */
+            provider: string | null;
+            /**
+             * @description The notification whose bounce or complaint suppressed the address, the latest if several
+             * @example ntf_01jd8q3k5m6n7p8q9r0s1t2v3x
+             */
+            notificationId: string | null;
+            /** @description The provider's facts (error code, stage…), never the address */
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description Why it was added by hand, in the operator's words; null for the providers' suppressions
+             * @example The number belongs to someone else now (ticket 4821)
+             */
+            note: string | null;
+            /**
+             * Format: date-time
+             * @description Suppressed since
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last reported (a repeated bounce refreshes it)
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        ExportEvent: {
+            id: string;
+            type: string;
+            userId?: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Set, with `data` empty, for a support session reading a `security` event (reset links, codes)
+             * @enum {boolean}
+             */
+            dataHidden?: true;
+            /** @enum {string} */
+            priority: "critical" | "high" | "normal" | "low";
+            /**
+             * @description `accepted` (not routed yet), `routed`, `failed` (routing failed for good, see `error`), or `canceled` by `DELETE /v1/events/{eventId}` (whatever routing had done: the notifications say what went out)
+             * @enum {string}
+             */
+            status: "accepted" | "routed" | "failed" | "canceled";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            sendAt?: string;
+            channels?: ("push" | "email" | "sms" | "in_app")[];
+            /**
+             * @description Channels of the type that got no notification, and why
+             * @example [
+             *       {
+             *         "channel": "sms",
+             *         "reason": "opted_out"
+             *       }
+             *     ]
+             */
+            suppressed: {
+                channel: string;
+                reason: string;
+            }[];
+            error?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            routedAt?: string;
+            /**
+             * Format: date-time
+             * @description When it was first canceled
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            canceledAt?: string;
+        };
+        /**
+         * @example {
          *       "data": [
          *         {
          *           "userId": "user_123",
@@ -13685,6 +14113,8 @@ export interface components {
         RateLimitPolicy: string;
         /** @description `true` when the idempotency key was seen before: the answer is the first one's, nothing new was created */
         IdempotentReplayed: "true";
+        /** @description A download: `attachment`, named `herald-export-<userId>-<YYYY-MM-DD>.json` (characters other than letters, digits, `.`, `_` and `-` as `_`; the exact name in `filename*`) */
+        ExportDisposition: string;
     };
     pathItems: never;
 }

@@ -2,6 +2,7 @@ import { ago, when } from "../format.ts";
 import { Link } from "../router.tsx";
 import {
   type AuditEntry,
+  actionHint,
   detailsText,
   OUTCOME_LABEL,
   OUTCOME_TONE,
@@ -54,8 +55,9 @@ export function AuditTable({
                     {e.clientIp ? ` · ${e.clientIp}` : ""}
                   </div>
                 </td>
-                <td data-label="Action" className="mono">
-                  {filterLink("action", e.action, e.action)}
+                <td data-label="Action">
+                  <span className="mono">{filterLink("action", e.action, e.action)}</span>
+                  {actionHint(e.action) && <div className="muted small">{actionHint(e.action)}</div>}
                 </td>
                 <td data-label="Target" className="audit-target">
                   {e.target ? (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detailsText, targetHref } from "./audit-text.ts";
+import { actionHint, detailsText, targetHref } from "./audit-text.ts";
 
 describe("detailsText", () => {
   it("lists field names, counts and nested changes on one line", () => {
@@ -19,5 +19,14 @@ describe("targetHref", () => {
     expect(targetHref({ type: "topic", id: "news.weekly" })).toBe("/topics/news.weekly");
     expect(targetHref({ type: "api_key", id: "key_1" })).toBeNull();
     expect(targetHref(null)).toBeNull();
+  });
+});
+
+describe("actionHint", () => {
+  it("says that an export handed personal data out, and nothing for actions that speak for themselves", () => {
+    expect(actionHint("user.export")).toMatch(/^personal data handed out/);
+    expect(actionHint("user.erase")).toBe("personal data erased");
+    expect(actionHint("api_key.create")).toBeNull();
+    expect(detailsText({ securityContent: "hidden" })).toBe("securityContent: hidden");
   });
 });

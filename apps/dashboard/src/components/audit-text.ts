@@ -23,6 +23,20 @@ export const OUTCOME_TONE: Record<AuditEntry["outcome"], string> = {
   error: "bad",
 };
 
+/**
+ * What an action means, for the actions whose name alone undersells them: an
+ * export hands personal data out of Herald, an erase removes it for good.
+ */
+const ACTION_HINT: Record<string, string> = {
+  "user.export": "personal data handed out: a download of everything Herald holds about the user",
+  "user.erase": "personal data erased",
+};
+
+/** A short explanation shown under the action's name, or null for actions that speak for themselves. */
+export function actionHint(action: string): string | null {
+  return ACTION_HINT[action] ?? null;
+}
+
 /** `details` as one short line (`fields: email, locale · retried: 3`); nested values as JSON. */
 export function detailsText(details: Record<string, unknown>): string {
   return Object.entries(details)

@@ -51,7 +51,11 @@ export function UserDetailPage({ userId }: { userId: string }) {
       <p className="crumbs">
         <Link href="/users">Users</Link> / {userId}
       </p>
-      <PageHeader title={userId} subtitle={user.data ? `Herald id ${user.data.id}` : undefined} />
+      <PageHeader
+        title={userId}
+        subtitle={user.data ? `Herald id ${user.data.id}` : undefined}
+        actions={user.data && <ExportLink userId={userId} />}
+      />
       <div className="detail-grid side-first-sm">
         <div className="detail-main">
           <Card title="Preferences">
@@ -106,5 +110,24 @@ export function UserDetailPage({ userId }: { userId: string }) {
         </div>
       </div>
     </>
+  );
+}
+
+/**
+ * A plain link, so the browser streams the file to disk with the session
+ * cookie (a GET needs no CSRF token) however large the user's history; the
+ * API names the file and records the export in the audit log.
+ */
+function ExportLink({ userId }: { userId: string }) {
+  return (
+    <a
+      className="btn"
+      href={`/v1/users/${encodeURIComponent(userId)}/export`}
+      download
+      data-testid="export-user"
+      title="Download everything Herald holds about this user as JSON (a GDPR access request). Recorded in the audit log."
+    >
+      Export data
+    </a>
   );
 }
