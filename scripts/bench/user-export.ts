@@ -78,7 +78,7 @@ try {
   for await (const chunk of res.body!) {
     if (bytes === 0) firstByteMs = performance.now() - start;
     bytes += chunk.length;
-    if (!out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
   }
   out.end();
   await finished(out);
