@@ -264,6 +264,22 @@ describe("GET /v1/users/{userId}/export", () => {
     ]);
   });
 
+  it("names the file with the user id made safe for a header, and the exact id in filename*", async () => {
+    const odd = `Zoë "O'Neil" / (x)`;
+    const path = `/v1/users/${encodeURIComponent(odd)}`;
+    await ok(api.call("PUT", path, { email: "zoe@example.com" }));
+    const res = await api.app.request(`${path}/export`, {
+      headers: { authorization: `Bearer ${api.apiKey}` },
+    });
+    expect(res.status).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="herald-export-Zo___O_Neil_____x_-${today}.json"; ` +
+        `filename*=UTF-8''herald-export-Zo%C3%AB%20%22O%27Neil%22%20%2F%20%28x%29-${today}.json`,
+    );
+    expect(((await res.json()) as any).user.userId).toBe(odd);
+  });
+
   it("answers 401 without a key, 404 for an unknown user and 404 saying so for an erased one", async () => {
     const anonymous = await api.app.request("/v1/users/eve/export");
     expect(anonymous.status).toBe(401);

@@ -45,10 +45,14 @@ const exportRoute = createRoute({
  * `.`, `_` and `-` as `_` (quotes, slashes and non-ASCII do not belong in a
  * header's quoted string or a file name), and the full id in `filename*`.
  */
-export function exportFileName(userId: string, at: Date): string {
+function exportFileName(userId: string, at: Date): string {
   const date = at.toISOString().slice(0, 10);
   const plain = `herald-export-${userId.replaceAll(/[^A-Za-z0-9._-]/g, "_")}-${date}.json`;
-  const full = encodeURIComponent(`herald-export-${userId}-${date}.json`);
+  // RFC 8187's value characters: encodeURIComponent leaves ' ( ) * as they are.
+  const full = encodeURIComponent(`herald-export-${userId}-${date}.json`).replaceAll(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${plain}"; filename*=UTF-8''${full}`;
 }
 
