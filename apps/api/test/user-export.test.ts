@@ -1,32 +1,22 @@
-import type { AddressInfo } from "node:net";
 import {
   addTopicSubscribers,
-  type ExportNotification,
-  type ExportPageLoader,
-  getRecipient,
   insertEvents,
   insertNotifications,
-  loadNotificationPage,
   suppressAddress,
   transition,
-  userNotificationPages,
 } from "@herald/db";
 import { newId } from "@herald/ids";
-import { createLogger } from "@herald/logger";
-import { serve } from "@hono/node-server";
-import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CUT_SHORT } from "../src/services/json-document-stream.ts";
-import { userExportStream } from "../src/services/user-export.ts";
 import { added, asSession, keyWith } from "./audit-log-kit.ts";
 import { createTestAccounts, signInAs, TEST_SUPPORT } from "./dashboard-session.ts";
 import { seedNotification } from "./seed-notification.ts";
 import { createTestApi, type TestApi } from "./test-api.ts";
 
 /**
- * `GET /v1/users/{userId}/export`: the whole document, streamed page by page;
- * what it leaves out (device credentials, other users, topic events' data);
- * auth, 404s and the audit entry; and a failure mid-stream cutting the file short.
+ * `GET /v1/users/{userId}/export`: the whole document and what it leaves out
+ * (device credentials, other users, topic events' data, security content for
+ * support); the file name; auth, 404s and the audit entry. Paging and a
+ * failure mid-stream: `user-export-stream.test.ts`.
  */
 let api: TestApi;
 
@@ -293,118 +283,5 @@ describe("GET /v1/users/{userId}/export", () => {
     expect(erased.status).toBe(404);
     expect(erased.body.error).toMatchObject({ code: "not_found", requestId: expect.stringMatching(/^req_/) });
     expect(erased.body.error.message).toMatch(/^User gone was erased/);
-  });
-});
-
-describe("paging", () => {
-  const subject = () => ({ userId: "eve", recipientId: eve.recipientId });
-
-  it("reads the notifications a few per query, after the last id, each once and in order", async () => {
-    const calls: (string | null)[] = [];
-    const counting: ExportPageLoader<ExportNotification> = (db, s, after, limit) => {
-      calls.push(after);
-      return loadNotificationPage(db, s, after, limit);
-    };
-    const pages: string[][] = [];
-    for await (const page of userNotificationPages(api.deps.db, subject(), { pageSize: 3, load: counting })) {
-      pages.push(page.map((n) => n.id));
-    }
-    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
-    expect(pages.flat()).toEqual(eve.notificationIds);
-    expect(calls).toEqual([null, eve.notificationIds[2], eve.notificationIds[5]]);
-  });
-
-  it("streams a document of many pages that parses, with every notification once", async () => {
-    const stream = await userExportStream(
-      api.deps,
-      { recipient: await recipient(), sees: true, requestId: "req_test" },
-      { pageSize: 2 },
-    );
-    const doc = JSON.parse(await new Response(stream).text());
-    expect(doc.notifications.map((n: any) => n.id)).toEqual(eve.notificationIds);
-    expect(doc.events.map((e: any) => e.id)).toEqual(eve.eventIds);
-  });
-});
-
-async function recipient() {
-  return (await getRecipient(api.deps.db, "eve"))!;
-}
-
-/** Loads the first page, then fails: the database went away mid-export. */
-const failingAfterFirst = (): ExportPageLoader<ExportNotification> => {
-  let calls = 0;
-  return async (db, s, after, limit) => {
-    if (++calls > 1) throw new Error("connection terminated unexpectedly");
-    return loadNotificationPage(db, s, after, limit);
-  };
-};
-
-describe("a failure after the first byte", () => {
-  it("errors the stream after what was written, so the text does not parse, and logs it", async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger = createLogger({
-      level: "info",
-      destination: { write: (l: string) => lines.push(JSON.parse(l)) },
-    });
-    const stream = await userExportStream(
-      { db: api.deps.db, logger },
-      { recipient: await recipient(), sees: true, requestId: "req_cut" },
-      { pageSize: 2, loadNotifications: failingAfterFirst() },
-    );
-    const reader = stream.getReader();
-    const decoder = new TextDecoder();
-    let text = "";
-    let failure: unknown = null;
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-      }
-    } catch (err) {
-      failure = err;
-    }
-    expect((failure as Error | null)?.message).toBe(CUT_SHORT);
-    // The first page came out, and the document never closed.
-    expect(text).toContain(eve.notificationIds[1]);
-    expect(text).not.toContain(eve.notificationIds[2]);
-    expect(() => JSON.parse(text)).toThrow();
-    expect(lines).toEqual([
-      expect.objectContaining({
-        level: "error",
-        requestId: "req_cut",
-        recipientId: eve.recipientId,
-        err: "connection terminated unexpectedly",
-        msg: expect.stringContaining("cut short"),
-      }),
-    ]);
-  });
-
-  it("cuts the HTTP response before its end, so a client sees a broken download", async () => {
-    const app = new Hono();
-    const quiet = createLogger({ level: "silent" });
-    app.get("/", async (c) =>
-      c.body(
-        await userExportStream(
-          { db: api.deps.db, logger: quiet },
-          { recipient: await recipient(), sees: true, requestId: "req_wire" },
-          { pageSize: 2, loadNotifications: failingAfterFirst() },
-        ),
-        200,
-        { "content-type": "application/json" },
-      ),
-    );
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-    });
-    try {
-      const { port } = server.address() as AddressInfo;
-      const res = await fetch(`http://127.0.0.1:${port}/`);
-      expect(res.status).toBe(200);
-      // The chunked body ends without its last chunk: reading it fails, as curl's "transfer closed" does.
-      await expect(res.text()).rejects.toThrow();
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
   });
 });
