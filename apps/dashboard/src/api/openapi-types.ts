@@ -11812,7 +11812,7 @@ export interface components {
             sendAt?: string;
             channels?: ("push" | "email" | "sms" | "in_app")[];
             /**
-             * @description Channels of the type that got no notification, and why
+             * @description Channels of the type that got no notification, and why: `erased`, `condition` (the type's catalog condition for the channel was false for this event and user), `condition_error` (that condition threw), `opted_out`, `unsubscribed`, `unreachable`; one reason per channel, the first that applies in that order
              * @example [
              *       {
              *         "channel": "sms",
