@@ -12,6 +12,7 @@ import {
   purgeExpiredDedupKeys,
 } from "@herald/db";
 import { type Channel, PRIORITIES, type Priority } from "@herald/domain";
+import { pickZone } from "@herald/recurrence";
 import {
   collapseEntries,
   digestible,
@@ -23,7 +24,6 @@ import type { WorkerDeps } from "../deps.ts";
 import { optedIn } from "../router/decide-channels.ts";
 import { windowPeriod } from "../router/digest-window.ts";
 import { enqueueSends } from "../router/enqueue-sends.ts";
-import { pickZone } from "../router/local-time.ts";
 import { recipientZone } from "../router/plan-channels.ts";
 import { quietHoursEnd } from "../router/quiet-hours.ts";
 import { unsubscribeLink } from "../router/unsubscribe-link.ts";

@@ -1,7 +1,7 @@
 import type { Preferences } from "@herald/db";
 import { DEFAULT_DIGEST_TIME, isRequiredCategory } from "@herald/domain";
+import { nextLocalTime } from "@herald/recurrence";
 import type { DigestPeriod } from "@herald/templates";
-import { nextLocalTime } from "./local-time.ts";
 
 /** Weekly digests go out on Mondays (ISO weekday 1). */
 export const WEEKLY_DIGEST_WEEKDAY = 1;

@@ -6,13 +6,13 @@ import {
   type RecipientRow,
 } from "@herald/db";
 import type { Channel, SuppressionReason } from "@herald/domain";
+import { pickZone } from "@herald/recurrence";
 import { type DigestPeriod, digestible, escalationOf, type NotificationType } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 import { findDuplicateOf } from "./dedup.ts";
 import { digestFlushAt, digestPeriodFor } from "./digest-window.ts";
 import { escalationDue } from "./escalation-due.ts";
 import { takeFrequencySlot } from "./frequency-cap.ts";
-import { pickZone } from "./local-time.ts";
 import { quietHoursEnd, quietZone } from "./quiet-hours.ts";
 
 /** What happens to one chosen channel's notification. */

@@ -1,6 +1,6 @@
 import type { Preferences, QuietHold, QuietHours, RecipientRow } from "@herald/db";
 import type { Channel } from "@herald/domain";
-import { localMinutes, nextLocalTime, parseHHMM, pickZone } from "./local-time.ts";
+import { localMinutes, nextLocalTime, parseHHMM, pickZone } from "@herald/recurrence";
 
 const minutes = (hhmm: string) => {
   const { hour, minute } = parseHHMM(hhmm);

@@ -71,9 +71,16 @@ function offsetAt(instant: number, zone: string): number {
 }
 
 /**
+ * What a wall time inside a spring-forward gap (one that never shows) means:
+ * `shift` moves it forward by the gap (02:30 → 03:30 when 02:00 jumps to
+ * 03:00); `end` takes the first instant after the gap (03:00).
+ */
+export type GapPolicy = "shift" | "end";
+
+/**
  * The instants at which the wall clock in `zone` reads the given local time,
  * earliest first: one, or two when clocks go back over it. A time inside a
- * spring-forward gap never shows; it is shifted forward by the gap.
+ * spring-forward gap never shows; `inGap` says which instant stands for it.
  */
 function zonedTimes(
   year: number,
@@ -82,6 +89,7 @@ function zonedTimes(
   hour: number,
   minute: number,
   zone: string,
+  inGap: GapPolicy = "shift",
 ): Date[] {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   const offsets = [...new Set([offsetAt(wall - 86_400_000, zone), offsetAt(wall + 86_400_000, zone)])];
@@ -94,13 +102,34 @@ function zonedTimes(
     .sort((a, b) => a - b);
   if (exact.length > 0) return exact.map((t) => new Date(t));
   // In the gap: read the wall time with the offset in force before it.
-  return [new Date(wall - offsetAt(wall - 86_400_000, zone))];
+  const shifted = wall - offsetAt(wall - 86_400_000, zone);
+  return [
+    new Date(inGap === "shift" ? shifted : gapEnd(wall - offsetAt(wall + 86_400_000, zone), shifted, zone)),
+  ];
+}
+
+/**
+ * The instant the clocks jumped, between `before` (read with the later
+ * offset, so before the jump) and `after` (past it): the first whole minute
+ * whose offset is the later one. Gaps are an hour or less: a few steps.
+ */
+function gapEnd(before: number, after: number, zone: string): number {
+  const later = offsetAt(after, zone);
+  let lo = before;
+  let hi = after;
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (offsetAt(mid, zone) === later) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /**
  * The instant at which the wall clock in `zone` reads the given local time.
- * Non-existent times (inside a spring-forward gap) are shifted forward by the
- * gap; ambiguous ones (fall back) resolve to the earlier instant.
+ * Non-existent times (inside a spring-forward gap) follow `inGap` (default
+ * `shift`: moved forward by the gap); ambiguous ones (fall back) resolve to
+ * the earlier instant.
  */
 export function zonedTime(
   year: number,
@@ -109,8 +138,9 @@ export function zonedTime(
   hour: number,
   minute: number,
   zone: string,
+  inGap: GapPolicy = "shift",
 ): Date {
-  return zonedTimes(year, month, day, hour, minute, zone)[0]!;
+  return zonedTimes(year, month, day, hour, minute, zone, inGap)[0]!;
 }
 
 export function parseHHMM(value: string): { hour: number; minute: number } {
