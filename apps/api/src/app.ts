@@ -40,6 +40,7 @@ import { describeOpsAlertWebhook } from "./routes/ops-alert-webhook.ts";
 import { PUBLIC_PUSH_ROUTES, registerPush } from "./routes/push.ts";
 import { registerReschedule } from "./routes/reschedule.ts";
 import { registerResendWebhook } from "./routes/resend-webhook.ts";
+import { registerSchedules } from "./routes/schedules.ts";
 import { registerStats } from "./routes/stats.ts";
 import { describeStatusWebhook } from "./routes/status-webhook.ts";
 import { registerSuppressions } from "./routes/suppressions.ts";
@@ -159,6 +160,7 @@ export function createApp(deps: ApiDeps): App {
   app.use("/v1/*", depth);
 
   registerEvents(app, deps);
+  registerSchedules(app, deps);
   registerNotifications(app, deps);
   registerReschedule(app, deps);
   registerUsers(app, deps);

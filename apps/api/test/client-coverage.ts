@@ -71,6 +71,14 @@ export const CLIENT_METHODS: Record<string, ClientCall> = {
   "POST /v1/webhook-endpoints/{endpointId}/rotate-secret": ["webhookEndpoints.rotateSecret", "whe_1"],
   "POST /v1/webhook-endpoints/{endpointId}/test": ["webhookEndpoints.test", "whe_1"],
   "GET /v1/audit-log": ["auditLog.list", { action: "user." }],
+  "POST /v1/schedules": [
+    "schedules.create",
+    { type: "weekly_promo", userId: "u1", data: {}, repeat: { frequency: "daily", at: "09:00" } },
+  ],
+  "GET /v1/schedules": ["schedules.list"],
+  "GET /v1/schedules/{scheduleId}": ["schedules.get", "sch_1"],
+  "PATCH /v1/schedules/{scheduleId}": ["schedules.update", "sch_1", { paused: true }],
+  "DELETE /v1/schedules/{scheduleId}": ["schedules.delete", "sch_1"],
 };
 
 const dashboard = (what: string) => `the dashboard's own page data or session: ${what}`;

@@ -156,7 +156,9 @@ describe("/openapi.json's times", () => {
       if (!schema || typeof schema !== "object") return;
       for (const [name, prop] of Object.entries(schema.properties ?? {}) as [string, any][]) {
         const types = [prop.type].flat();
-        if (/(^at|At)$/.test(name) && types.includes("string") && prop.format !== "date-time")
+        // A schedule rule's `at` is a wall-clock time (HH:MM, its pattern says so), not an instant.
+        const clockTime = prop.pattern === "^([01]\\d|2[0-3]):[0-5]\\d$";
+        if (/(^at|At)$/.test(name) && types.includes("string") && prop.format !== "date-time" && !clockTime)
           untyped.push(`${where}.${name}`);
         visit(prop, `${where}.${name}`);
       }

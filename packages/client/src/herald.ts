@@ -4,6 +4,7 @@ import { deadLettersApi } from "./dead-letters.ts";
 import { everyItem, flag, Http, iso, seg } from "./http.ts";
 import { inboxApi } from "./inbox.ts";
 import type { Stats, StatsFilter } from "./ops-types.ts";
+import { schedulesApi } from "./schedules.ts";
 import { suppressionsApi } from "./suppressions.ts";
 import { topicsApi } from "./topics.ts";
 import type {
@@ -64,6 +65,8 @@ export class Herald {
   readonly suppressions: ReturnType<typeof suppressionsApi>;
   readonly apiKeys: ReturnType<typeof apiKeysApi>;
   readonly topics: ReturnType<typeof topicsApi>;
+  /** Recurring schedules: each run triggers an event. */
+  readonly schedules: ReturnType<typeof schedulesApi>;
   readonly auditLog: ReturnType<typeof auditLogApi>;
   /** Status webhook endpoints (admin keys). */
   readonly webhookEndpoints: ReturnType<typeof webhookEndpointsApi>;
@@ -86,6 +89,7 @@ export class Herald {
     this.auditLog = auditLogApi(this.http);
     this.webhookEndpoints = webhookEndpointsApi(this.http);
     this.topics = topicsApi(this.http);
+    this.schedules = schedulesApi(this.http);
   }
 
   readonly events = {

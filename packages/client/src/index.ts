@@ -4,6 +4,7 @@ export { HeraldApiError, HeraldNetworkError, HeraldWebhookError, type WebhookErr
 export { Herald, type HeraldOptions } from "./herald.ts";
 export type * from "./inbox-types.ts";
 export type * from "./ops-types.ts";
+export type * from "./schedule-types.ts";
 export type * from "./suppression-types.ts";
 export type * from "./topic-types.ts";
 export type * from "./types.ts";

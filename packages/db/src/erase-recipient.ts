@@ -10,6 +10,7 @@ import {
   fanoutMisses,
   preferences,
   recipients,
+  schedules,
   topicSubscribers,
 } from "./schema/index.ts";
 
@@ -43,8 +44,8 @@ const CANCELABLE = sql`(n.status in ('PENDING', 'SCHEDULED', 'QUEUED', 'DEAD')
     select 1 from digests d where d.notification_id = n.digest_id and d.status = 'open')))`;
 
 /**
- * Erases a recipient: PII, devices, preferences, topic memberships and the
- * record of topic events that sent them nothing go, and
+ * Erases a recipient: PII, devices, preferences, topic memberships, recurring
+ * schedules and the record of topic events that sent them nothing go, and
  * everything kept for operators (notifications with their statuses and
  * timelines, events, digest windows, audit log entries about the user) is
  * detached from the app's user id: it
@@ -110,6 +111,8 @@ async function detachRecipient(db: Db, externalId: string): Promise<Detached | n
     await tx.delete(preferences).where(eq(preferences.recipientId, row.id));
     await tx.delete(topicSubscribers).where(eq(topicSubscribers.recipientId, row.id));
     await tx.delete(fanoutMisses).where(eq(fanoutMisses.recipientId, row.id));
+    // Their recurring schedules: the data may hold PII, and no run should reach the id's next owner.
+    await tx.delete(schedules).where(eq(schedules.recipientId, row.id));
     // Few per user (one per window and channel): their items are canceled below, so a flush finds none.
     await tx.update(digests).set({ userId: row.tombstone }).where(eq(digests.recipientId, row.id));
     // Operators' actions on the user stay on record, under the tombstone as the rest of the history.

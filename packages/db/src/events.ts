@@ -24,6 +24,8 @@ export interface NewEvent {
   apiKeyId?: string | null;
   /** The `route_group` job that routes it (see the column); null: a `route` job of its own. */
   routeJob?: string | null;
+  /** The schedule whose run created it; null for the app's own events. */
+  scheduleId?: string | null;
 }
 
 export interface InsertedEvent {
@@ -55,6 +57,7 @@ export async function insertEvents(db: Db, inputs: NewEvent[], round = 0): Promi
       dedup_key: e.dedupKey ?? null,
       api_key_id: e.apiKeyId ?? null,
       route_job: e.routeJob ?? null,
+      schedule_id: e.scheduleId ?? null,
     })),
   );
   const sql = pg(db);
@@ -62,10 +65,10 @@ export async function insertEvents(db: Db, inputs: NewEvent[], round = 0): Promi
   const inserted = (
     await sql<Record<string, unknown>[]>`
       insert into events (id, idempotency_key, request_hash, type, user_id, topic, data, priority, send_at,
-        channels, dedup_key, api_key_id, route_job)
+        channels, dedup_key, api_key_id, route_job, schedule_id)
       select * from jsonb_to_recordset(${input}::jsonb) as x(id text, idempotency_key text, request_hash text,
         type text, user_id text, topic text, data jsonb, priority text, send_at timestamptz, channels text[],
-        dedup_key text, api_key_id text, route_job text)
+        dedup_key text, api_key_id text, route_job text, schedule_id text)
       on conflict (idempotency_key) do nothing
       returning *`
   ).map(readEvent);

@@ -54,6 +54,7 @@ export {
 export { suppressIfReadElsewhere } from "./read-elsewhere.ts";
 export * from "./recipients.ts";
 export * from "./retention.ts";
+export * from "./schedules.ts";
 export * from "./scheduling.ts";
 export * from "./schema/index.ts";
 export { pendingMigrations, schemaCheck } from "./schema-version.ts";

@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   whe: "status webhook endpoint (a receiver of status changes)",
   whp: "status webhook test ping (POST /v1/webhook-endpoints/{id}/test)",
   aud: "audit log entry (an operator's action)",
+  sch: "recurring schedule (runs create events)",
 } as const;
 
 export type IdPrefix = keyof typeof ID_PREFIXES;

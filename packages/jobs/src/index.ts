@@ -48,6 +48,7 @@ export {
 export { checkRedisSafety, type RedisNodeSafety, type RedisSafetyReport } from "./redis-safety.ts";
 export { readReliabilityCounters, reliabilityCountersKey } from "./reliability-counters.ts";
 export { DEFAULT_RETRY_SCHEDULE, MAX_SEND_ATTEMPTS, retryDelay } from "./retry-schedule.ts";
+export { addScheduleRun, scheduleRunJobId } from "./schedule-run.ts";
 export {
   STATUS_WEBHOOK_MAX_BATCH,
   type StatusChange,

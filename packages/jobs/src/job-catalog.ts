@@ -90,6 +90,14 @@ export const JOBS = {
     sweep: z.object({}),
     /** Moves a recipient's open windows to the time their preferences now give (the API, on a change). */
     reschedule: z.object({ recipientId: z.string().startsWith("usr_") }),
+    /**
+     * One run of a recurring schedule, delayed until `runAt` (epoch ms; job id
+     * `<sch id>-<runAt>`). It does something only while `runAt` is still the
+     * schedule's next run, so a duplicate or a retry creates nothing twice.
+     */
+    schedule_run: z.object({ scheduleId: z.string().startsWith("sch_"), runAt: z.number().int().min(0) }),
+    /** Periodic: re-adds the run jobs of schedules overdue by more than a minute (lost by Redis or a crash). */
+    schedule_sweep: z.object({}),
   },
 } as const;
 

@@ -10,6 +10,7 @@ export {
   pickZone,
   zonedTime,
 } from "./local-time.ts";
+export { latestDue, nextRun, type RunWindow } from "./next-run.ts";
 export {
   FREQUENCIES,
   type Frequency,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { latestDue, nextRun } from "./next-run.ts";
 import { nextOccurrence, type RecurrenceRule, ruleProblems } from "./recurrence.ts";
 
 const iso = (d: Date) => d.toISOString();
@@ -190,5 +191,26 @@ describe("ruleProblems", () => {
     expect(ruleProblems({ frequency: "daily", timezone: "Mars/Olympus" }).map((p) => p.path)).toEqual([
       "timezone",
     ]);
+  });
+});
+
+describe("nextRun and latestDue", () => {
+  const window = {
+    rule: { frequency: "daily", at: "09:00" } as RecurrenceRule,
+    zone: "UTC",
+    anchor: at("2026-05-01T00:00:00Z"),
+    endsAt: at("2026-05-10T09:00:00Z"),
+  };
+
+  it("stops at endsAt, a run exactly at it included", () => {
+    expect(iso(nextRun(window, at("2026-05-09T12:00:00Z"))!)).toBe("2026-05-10T09:00:00.000Z");
+    expect(nextRun(window, at("2026-05-10T09:00:00Z"))).toBeNull();
+  });
+
+  it("finds the latest missed occurrence, no later than now or endsAt", () => {
+    const due = at("2026-05-02T09:00:00Z");
+    expect(iso(latestDue(window, due, at("2026-05-02T09:00:01Z")))).toBe("2026-05-02T09:00:00.000Z");
+    expect(iso(latestDue(window, due, at("2026-05-06T08:00:00Z")))).toBe("2026-05-05T09:00:00.000Z");
+    expect(iso(latestDue(window, due, at("2026-06-01T00:00:00Z")))).toBe("2026-05-10T09:00:00.000Z");
   });
 });

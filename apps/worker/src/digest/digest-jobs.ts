@@ -2,6 +2,8 @@ import type { DigestRow } from "@herald/db";
 import { DEFAULT_JOB_OPTIONS, parseJob } from "@herald/jobs";
 import type { Job } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
+import { runSchedule } from "../schedules/run-schedule.ts";
+import { sweepSchedules } from "../schedules/sweep-schedules.ts";
 import { flushDigestWindow, sweepDigests } from "./flush-digest.ts";
 import { rescheduleDigests } from "./reschedule-digests.ts";
 
@@ -23,15 +25,16 @@ export async function enqueueDigestFlush(deps: WorkerDeps, digests: DigestRow[])
   );
 }
 
-/** Registers the periodic sweep (one scheduler per queue prefix, whatever the number of processes). */
+/**
+ * Registers the periodic sweeps, of digest windows and of recurring
+ * schedules (one scheduler each per queue prefix, whatever the number of processes).
+ */
 export async function scheduleDigestSweep(deps: WorkerDeps): Promise<void> {
-  await deps.queues
-    .get("digest")
-    .upsertJobScheduler(
-      "digest-sweep",
-      { every: deps.env.policy.digestSweepMs },
-      { name: "sweep", data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } },
-    );
+  const every = { every: deps.env.policy.digestSweepMs };
+  const opts = { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } };
+  const queue = deps.queues.get("digest");
+  await queue.upsertJobScheduler("digest-sweep", every, { name: "sweep", data: {}, opts });
+  await queue.upsertJobScheduler("schedule-sweep", every, { name: "schedule_sweep", data: {}, opts });
 }
 
 /** The `digest` queue's processor. */
@@ -39,6 +42,14 @@ export async function processDigestJob(deps: WorkerDeps, job: Job): Promise<unkn
   if (job.name === "sweep") {
     parseJob("digest", "sweep", job.data);
     return sweepDigests(deps);
+  }
+  if (job.name === "schedule_run") {
+    const { scheduleId, runAt } = parseJob("digest", "schedule_run", job.data);
+    return runSchedule(deps, scheduleId, new Date(runAt));
+  }
+  if (job.name === "schedule_sweep") {
+    parseJob("digest", "schedule_sweep", job.data);
+    return sweepSchedules(deps);
   }
   if (job.name === "reschedule") {
     const { recipientId } = parseJob("digest", "reschedule", job.data);

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
-import { at, createdAt } from "./columns.ts";
+import { at, createdAt, keyText } from "./columns.ts";
 
 export type EventStatus = "accepted" | "routed" | "failed";
 
@@ -50,10 +50,14 @@ export const events = pgTable(
      * Kept beside `status`, which still says how far routing got.
      */
     canceledAt: at("canceled_at"),
+    /** The recurring schedule whose run created it (`sch_…`); null for events the app triggered. */
+    scheduleId: keyText("schedule_id"),
   },
   (t) => [
     index("events_user_idx").on(t.userId, t.id),
     // The reconciler looks for events accepted but never routed.
     index("events_unrouted_idx").on(t.createdAt).where(sql`status = 'accepted'`),
+    // A schedule's runs, newest first; few events have one.
+    index("events_schedule_idx").on(t.scheduleId, t.id).where(sql`schedule_id IS NOT NULL`),
   ],
 );

@@ -7,6 +7,7 @@ export * from "./notifications.ts";
 export * from "./outbox.ts";
 export * from "./policy.ts";
 export * from "./recipients.ts";
+export * from "./schedules.ts";
 export * from "./settings.ts";
 export * from "./status-webhooks.ts";
 export * from "./topics.ts";
