@@ -9,7 +9,6 @@ import {
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
 import { addScheduleRun } from "@herald/jobs";
 import { latestDue, nextRun, pickZone, type RunWindow } from "@herald/recurrence";
-import { getNotificationType } from "@herald/templates";
 import type { WorkerDeps } from "../deps.ts";
 
 export type ScheduleRunResult =
@@ -62,7 +61,7 @@ export async function runSchedule(
     if (s.nextRunAt && s.nextRunAt > runAt) await addScheduleRun(deps.queues, s.id, s.nextRunAt, now);
     return { kind: "not_due" };
   }
-  const def = getNotificationType(s.type);
+  const def = deps.catalog.get(s.type);
   if (!def) {
     // The type left the catalog since the schedule was made: every run would fail alike.
     await updateSchedule(deps.db, s.id, runAt, { pausedAt: now });
