@@ -32,6 +32,13 @@ import type {
 import type { NotificationSchema, NotificationWithTimelineSchema } from "../src/schemas/notification.ts";
 import type { PreferencesPatchSchema, PreferencesSchema } from "../src/schemas/preferences.ts";
 import type {
+  ScheduleDetailSchema,
+  SchedulePageSchema,
+  SchedulePatchSchema,
+  ScheduleRequestSchema,
+  ScheduleSchema,
+} from "../src/schemas/schedule.ts";
+import type {
   SuppressionAddSchema,
   SuppressionLiftSchema,
   SuppressionLookupSchema,
@@ -79,6 +86,19 @@ type MarkSeen = Herald["inbox"]["markSeen"] extends {
   : never;
 
 export type Contract = [
+  // schedules
+  Assert<Answers<z.infer<typeof ScheduleSchema>, client.Schedule>>,
+  Assert<Answers<z.infer<typeof ScheduleDetailSchema>, client.ScheduleDetail>>,
+  Assert<Answers<z.infer<typeof SchedulePageSchema>, client.Page<client.Schedule>>>,
+  Assert<Accepts<z.input<typeof ScheduleRequestSchema>, Wire<client.NewSchedule>>>,
+  // schedules.update sends endsAt as an ISO string.
+  Assert<
+    Accepts<
+      z.input<typeof SchedulePatchSchema>,
+      Omit<client.SchedulePatch, "endsAt"> & { endsAt?: string | null }
+    >
+  >,
+  Assert<SameKeys<Query<paths["/v1/schedules"]["get"]>, client.ScheduleListOptions>>,
   Assert<Answers<z.infer<typeof NotificationSchema>, client.Notification>>,
   Assert<Answers<z.infer<typeof NotificationWithTimelineSchema>, client.NotificationWithTimeline>>,
   Assert<Answers<z.infer<typeof EventSchema>, client.HeraldEvent>>,

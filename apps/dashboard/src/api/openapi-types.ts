@@ -935,6 +935,613 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Schedules, newest first, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page, 1 to 200 (default 50) */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                    /** @description The app's own id for the user (up to 256 characters, no control or invisible formatting characters), not Herald's `usr_…` id */
+                    userId?: string;
+                    topic?: string;
+                    type?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Schedules */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulePage"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a recurring schedule
+         * @description Each run creates one event of `type` with `data` for `userId` (or fans out to `topic`), routed as any event. Validated as `POST /v1/events` validates an event (422 naming the field; 404 for an unknown topic); 422 `endsAt` when no run of the rule falls before it. Times are local to `repeat.timezone`, else to the recipient's zone at each run (UTC for a topic). No `Idempotency-Key`: a repeated request makes another schedule.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ScheduleRequest"];
+                };
+            };
+            responses: {
+                /** @description The schedule, with its first run in nextRunAt */
+                201: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Schedule"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A schedule and the events of its last runs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    scheduleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The schedule */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScheduleDetail"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a schedule
+         * @description No further run happens (a run job already queued finds nothing). Events it created stay.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    scheduleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or resume a schedule
+         * @description Changing `repeat`, `timezone`, `endsAt` or `maxRuns`, or resuming, computes the next run again: the first one from now (runs missed while paused are skipped), null when none is left. `data` is validated against the type as on create. Pausing keeps `nextRunAt`; no run happens while paused.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    scheduleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchedulePatch"];
+                };
+            };
+            responses: {
+                /** @description The schedule */
+                200: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Schedule"];
+                    };
+                };
+                /** @description Malformed request (not JSON, bad cursor…) */
+                400: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A body that is not application/json */
+                415: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field does not match its schema */
+                422: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                        "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                        "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                        "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database or queue unavailable; retry later */
+                503: {
+                    headers: {
+                        "X-Request-Id": components["headers"]["RequestId"];
+                        "Retry-After": components["headers"]["RetryAfter"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -11026,6 +11633,345 @@ export interface components {
              * @example 2026-11-24T09:00:00.000Z
              */
             clickedAt?: string;
+        };
+        /**
+         * @example {
+         *       "id": "sch_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "type": "weekly_promo",
+         *       "userId": "user_123",
+         *       "topic": null,
+         *       "data": {
+         *         "headline": "This week's picks",
+         *         "body": "Three new linen shirts",
+         *         "ctaUrl": "https://shop.example.com/picks"
+         *       },
+         *       "priority": null,
+         *       "channels": null,
+         *       "repeat": {
+         *         "frequency": "weekly",
+         *         "days": [
+         *           "mon"
+         *         ],
+         *         "at": "09:00"
+         *       },
+         *       "startsAt": null,
+         *       "endsAt": null,
+         *       "maxRuns": null,
+         *       "runs": 1,
+         *       "nextRunAt": "2026-12-14T08:00:00.000Z",
+         *       "lastRunAt": "2026-12-07T08:00:00.000Z",
+         *       "lastEventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "paused": false,
+         *       "createdAt": "2026-12-01T10:00:00.000Z",
+         *       "updatedAt": "2026-12-07T08:00:00.012Z"
+         *     }
+         */
+        Schedule: {
+            /** @example sch_01jd8q3k5m6n7p8q9r0s1t2v3w */
+            id: string;
+            type: string;
+            userId: string | null;
+            topic: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Set when a support session may not see the data.
+             * @enum {boolean}
+             */
+            dataHidden?: true;
+            /** @enum {string|null} */
+            priority: "critical" | "high" | "normal" | "low" | null;
+            channels: ("push" | "email" | "sms" | "in_app")[] | null;
+            repeat: components["schemas"]["ScheduleRepeat"];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            startsAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            endsAt: string | null;
+            maxRuns: number | null;
+            runs: number;
+            /**
+             * Format: date-time
+             * @description Null once finished (endsAt or maxRuns reached).
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            nextRunAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            lastRunAt: string | null;
+            lastEventId: string | null;
+            paused: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "frequency": "weekly",
+         *       "days": [
+         *         "mon"
+         *       ],
+         *       "at": "09:00"
+         *     }
+         */
+        ScheduleRepeat: {
+            /** @enum {string} */
+            frequency: "hourly" | "daily" | "weekly" | "monthly";
+            /** @description Every `interval` hours/days/weeks/months, counted from `startsAt` (else the creation). Default 1. */
+            interval?: number;
+            /**
+             * @description Local time `HH:MM` (not hourly). Default: the local time of `startsAt` (else of the creation).
+             * @example 09:00
+             */
+            at?: string;
+            /** @description Minute past the hour (hourly only). Default: the minute of `startsAt` (else of the creation). */
+            minute?: number;
+            /** @description Weekdays (weekly only). Default: the weekday of `startsAt` (else of the creation). */
+            days?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+            /** @description Day of the month (monthly only); a month without it runs on its last day. */
+            dayOfMonth?: number;
+            /**
+             * @description IANA zone the times are in. Default: the recipient's zone at each run (UTC for a topic).
+             * @example Europe/Berlin
+             */
+            timezone?: string;
+        };
+        /**
+         * @example {
+         *       "type": "weekly_promo",
+         *       "userId": "user_123",
+         *       "data": {
+         *         "headline": "This week's picks",
+         *         "body": "Three new linen shirts",
+         *         "ctaUrl": "https://shop.example.com/picks"
+         *       },
+         *       "repeat": {
+         *         "frequency": "weekly",
+         *         "days": [
+         *           "mon"
+         *         ],
+         *         "at": "09:00"
+         *       }
+         *     }
+         */
+        ScheduleRequest: {
+            /** @example weekly_promo */
+            type: string;
+            /**
+             * @description The recipient. Exactly one of `userId` and `topic`.
+             * @example user_123
+             */
+            userId?: string;
+            /**
+             * @description Each run fans out to the topic's subscribers then.
+             * @example product-updates
+             */
+            topic?: string;
+            /**
+             * @example {
+             *       "headline": "This week's picks",
+             *       "body": "Three new linen shirts",
+             *       "ctaUrl": "https://shop.example.com/picks"
+             *     }
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            repeat: components["schemas"]["ScheduleRepeat"];
+            /** @enum {string} */
+            priority?: "critical" | "high" | "normal" | "low";
+            channels?: ("push" | "email" | "sms" | "in_app")[];
+            /**
+             * Format: date-time
+             * @description No run before this time (ISO 8601 with an offset, in the years 0001 to 9999 (UTC)); intervals count from it.
+             */
+            startsAt?: string;
+            /**
+             * Format: date-time
+             * @description No run after this time.
+             */
+            endsAt?: string;
+            /** @description Finished after this many runs. */
+            maxRuns?: number;
+            user?: components["schemas"]["UserFields"] & unknown;
+        };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "sch_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "type": "weekly_promo",
+         *           "userId": "user_123",
+         *           "topic": null,
+         *           "data": {
+         *             "headline": "This week's picks",
+         *             "body": "Three new linen shirts",
+         *             "ctaUrl": "https://shop.example.com/picks"
+         *           },
+         *           "priority": null,
+         *           "channels": null,
+         *           "repeat": {
+         *             "frequency": "weekly",
+         *             "days": [
+         *               "mon"
+         *             ],
+         *             "at": "09:00"
+         *           },
+         *           "startsAt": null,
+         *           "endsAt": null,
+         *           "maxRuns": null,
+         *           "runs": 1,
+         *           "nextRunAt": "2026-12-14T08:00:00.000Z",
+         *           "lastRunAt": "2026-12-07T08:00:00.000Z",
+         *           "lastEventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "paused": false,
+         *           "createdAt": "2026-12-01T10:00:00.000Z",
+         *           "updatedAt": "2026-12-07T08:00:00.012Z"
+         *         }
+         *       ],
+         *       "nextCursor": null
+         *     }
+         */
+        SchedulePage: {
+            data: components["schemas"]["Schedule"][];
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "sch_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "type": "weekly_promo",
+         *       "userId": "user_123",
+         *       "topic": null,
+         *       "data": {
+         *         "headline": "This week's picks",
+         *         "body": "Three new linen shirts",
+         *         "ctaUrl": "https://shop.example.com/picks"
+         *       },
+         *       "priority": null,
+         *       "channels": null,
+         *       "repeat": {
+         *         "frequency": "weekly",
+         *         "days": [
+         *           "mon"
+         *         ],
+         *         "at": "09:00"
+         *       },
+         *       "startsAt": null,
+         *       "endsAt": null,
+         *       "maxRuns": null,
+         *       "runs": 1,
+         *       "nextRunAt": "2026-12-14T08:00:00.000Z",
+         *       "lastRunAt": "2026-12-07T08:00:00.000Z",
+         *       "lastEventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *       "paused": false,
+         *       "createdAt": "2026-12-01T10:00:00.000Z",
+         *       "updatedAt": "2026-12-07T08:00:00.012Z",
+         *       "recentRuns": [
+         *         {
+         *           "eventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "createdAt": "2026-12-07T08:00:00.008Z",
+         *           "status": "routed"
+         *         }
+         *       ]
+         *     }
+         */
+        ScheduleDetail: {
+            /** @example sch_01jd8q3k5m6n7p8q9r0s1t2v3w */
+            id: string;
+            type: string;
+            userId: string | null;
+            topic: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Set when a support session may not see the data.
+             * @enum {boolean}
+             */
+            dataHidden?: true;
+            /** @enum {string|null} */
+            priority: "critical" | "high" | "normal" | "low" | null;
+            channels: ("push" | "email" | "sms" | "in_app")[] | null;
+            repeat: components["schemas"]["ScheduleRepeat"];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            startsAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            endsAt: string | null;
+            maxRuns: number | null;
+            runs: number;
+            /**
+             * Format: date-time
+             * @description Null once finished (endsAt or maxRuns reached).
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            nextRunAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            lastRunAt: string | null;
+            lastEventId: string | null;
+            paused: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            updatedAt: string;
+            /** @description The events its last runs created (up to 20), newest first. */
+            recentRuns: {
+                eventId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                createdAt: string;
+                status: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "paused": true
+         *     }
+         */
+        SchedulePatch: {
+            /** @description Replaces the data (validated). */
+            data?: {
+                [key: string]: unknown;
+            };
+            repeat?: components["schemas"]["ScheduleRepeat"] & unknown;
+            /** @description The rule's zone; null: the recipient's own. Wins over `repeat.timezone`. */
+            timezone?: string | null;
+            /** Format: date-time */
+            endsAt?: string | null;
+            maxRuns?: number | null;
+            /** @description Pause (no run happens) or resume (the next run is the first one after now). */
+            paused?: boolean;
         };
         /**
          * @example {
