@@ -7,6 +7,7 @@ import { useTemplates } from "../components/filters.tsx";
 import { InboxTokens } from "../components/inbox-tokens.tsx";
 import { NotificationTable } from "../components/notification-table.tsx";
 import { Card, PageHeader } from "../components/page-header.tsx";
+import { SchedulesCard } from "../components/schedules-card.tsx";
 import { Empty, QueryView } from "../components/states.tsx";
 import { SuppressionsCard } from "../components/suppressions-card.tsx";
 import { TopicsCard } from "../components/topics-card.tsx";
@@ -107,6 +108,7 @@ export function UserDetailPage({ userId }: { userId: string }) {
           </Card>
           <DevicesCard userId={userId} user={user} />
           <TopicsCard userId={userId} />
+          <SchedulesCard userId={userId} />
         </div>
       </div>
     </>
