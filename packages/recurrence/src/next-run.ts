@@ -16,23 +16,30 @@ export function nextRun(window: RunWindow, after: Date): Date | null {
   return window.endsAt && next.getTime() > window.endsAt.getTime() ? null : next;
 }
 
-/**
- * Most occurrences `latestDue` steps over: an hourly rule missed for a year
- * is 8,760. Beyond it the last one found stands for the rest.
- */
-const MAX_STEPS = 50_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** The longest gap between two occurrences of one unit of each frequency (a weekly rule's days are within its week). */
+const UNIT = { hourly: HOUR, daily: DAY, weekly: 7 * DAY, monthly: 31 * DAY } as const;
 
 /**
- * The latest occurrence at or before `now`, starting from `due` (a run that
- * is due): `due` itself when the next one is still ahead. A schedule that
- * missed several runs (the system was down) runs once, for this one.
+ * The latest occurrence at or before `now` (and `endsAt`), starting from
+ * `due` (a run that is due): `due` itself when the next one is still ahead.
+ * A schedule that missed several runs (the system was down) runs once, for
+ * this one. It looks only at the last stretch before `now` that must hold an
+ * occurrence (one unit times the interval, plus a day for DST), so an hourly
+ * rule missed for a year costs a few steps, not 8,760.
  */
 export function latestDue(window: RunWindow, due: Date, now: Date): Date {
+  const until = Math.min(now.getTime(), window.endsAt?.getTime() ?? Number.POSITIVE_INFINITY);
+  const span = Math.max(1, window.rule.interval ?? 1) * UNIT[window.rule.frequency] + DAY;
   let latest = due;
-  for (let i = 0; i < MAX_STEPS; i++) {
+  if (until - span > due.getTime()) {
+    const first = nextRun(window, new Date(until - span));
+    if (first && first.getTime() <= until) latest = first;
+  }
+  for (;;) {
     const next = nextRun(window, latest);
-    if (!next || next.getTime() > now.getTime()) break;
+    if (!next || next.getTime() > until) return latest;
     latest = next;
   }
-  return latest;
 }

@@ -213,4 +213,25 @@ describe("nextRun and latestDue", () => {
     expect(iso(latestDue(window, due, at("2026-05-06T08:00:00Z")))).toBe("2026-05-05T09:00:00.000Z");
     expect(iso(latestDue(window, due, at("2026-06-01T00:00:00Z")))).toBe("2026-05-10T09:00:00.000Z");
   });
+
+  it("finds the latest of an hourly rule missed for a year in a few steps", () => {
+    const hourly = {
+      rule: { frequency: "hourly", minute: 30 } as RecurrenceRule,
+      zone: BERLIN,
+      anchor: at("2025-01-01T00:00:00Z"),
+    };
+    const started = performance.now();
+    expect(iso(latestDue(hourly, at("2025-01-01T00:30:00Z"), at("2026-05-04T10:10:00Z")))).toBe(
+      "2026-05-04T09:30:00.000Z",
+    );
+    expect(performance.now() - started).toBeLessThan(200);
+    const monthly = {
+      rule: { frequency: "monthly", dayOfMonth: 31, at: "09:00" } as RecurrenceRule,
+      zone: "UTC",
+      anchor: at("2024-01-01T00:00:00Z"),
+    };
+    expect(iso(latestDue(monthly, at("2024-01-31T09:00:00Z"), at("2026-05-04T00:00:00Z")))).toBe(
+      "2026-04-30T09:00:00.000Z",
+    );
+  });
 });
