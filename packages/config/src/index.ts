@@ -1,4 +1,5 @@
 export { type ListenTarget, listenProblem } from "./listen-problem.ts";
+export { optInCategoryProblem, optInEnvShape, toOptInSettings } from "./opt-in-env.ts";
 export {
   booleanFlag,
   commaList,

@@ -4,6 +4,7 @@ export { CHANNELS, type Channel, isChannel } from "./channels.ts";
 export type { RenderedContent, RenderedFor } from "./content.ts";
 export { DEFAULT_DIGEST_TIME } from "./digest.ts";
 export { MAX_SEEN_IDS } from "./inbox-limits.ts";
+export { NO_OPT_IN, type OptInSettings } from "./opt-in.ts";
 export { PRIORITIES, PRIORITY_RANK, type Priority } from "./priorities.ts";
 export {
   canTransition,

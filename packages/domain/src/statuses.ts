@@ -49,6 +49,8 @@ export const SUPPRESSION_REASONS = [
   "condition",
   // The type's condition for the channel threw: left out rather than sent against the app's rule.
   "condition_error",
+  // An opt-in category or channel (`OPT_IN_CATEGORIES`, `OPT_IN_CHANNELS`) the user never said yes to.
+  "not_opted_in",
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 

@@ -11,7 +11,7 @@ import {
   type NewNotification,
   purgeExpiredDedupKeys,
 } from "@herald/db";
-import { type Channel, PRIORITIES, type Priority } from "@herald/domain";
+import { type Channel, PRIORITIES, type Priority, type SuppressionReason } from "@herald/domain";
 import { pickZone } from "@herald/recurrence";
 import {
   collapseEntries,
@@ -58,10 +58,13 @@ async function planDigest(
   });
   const left = new Set(leaving);
   const items = all.filter((i) => !left.has(i));
-  // Items whose type the user turned off since they were filed are left out.
+  // Items whose type the user turned off (or whose opt-in they took back) since they were filed are left out.
+  const refused = new Set<SuppressionReason>();
   const wanted = items.filter((i) => {
     const def = defOf(i);
-    return !def || optedIn(prefs, def, channel).ok;
+    const pref = def ? optedIn(prefs, def, channel, deps.env.policy.optIn) : { ok: true };
+    if (!pref.ok) refused.add(pref.reason!);
+    return pref.ok;
   });
 
   let delivery: Delivery = { status: "QUEUED", reason: null, scheduledAt: null };
@@ -119,8 +122,11 @@ async function planDigest(
     ...(release ? { release } : {}),
   });
   if (delivery.status === "SUPPRESSED") return withRelease({ ...base, content, ...delivery });
-  if (wanted.length === 0)
-    return withRelease({ ...base, content, status: "SUPPRESSED", reason: "opted_out" });
+  if (wanted.length === 0) {
+    // Every item was refused: not opted in only when that is the one reason, as support reads it.
+    const reason = refused.size === 1 && refused.has("not_opted_in") ? "not_opted_in" : "opted_out";
+    return withRelease({ ...base, content, status: "SUPPRESSED", reason });
+  }
   const address = channel === "email" ? recipient!.email : channel === "sms" ? recipient!.phone : null;
   if (address && (await findSuppressed(deps.db, [{ channel, address }])).size > 0) {
     return withRelease({ ...base, content, status: "SUPPRESSED", reason: "bounced_address" });

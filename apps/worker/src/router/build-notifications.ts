@@ -72,7 +72,7 @@ export async function buildRecipientNotifications(
   input: RecipientInput,
 ): Promise<BuiltNotifications> {
   const { event, def, recipient, prefs, devices, now, render = renderNotification } = input;
-  const decision = decideChannels(def, event, recipient, prefs, devices);
+  const decision = decideChannels(def, event, recipient, prefs, devices, deps.env.policy.optIn);
   const plans = await planChannels(deps, {
     event,
     def,

@@ -1,9 +1,14 @@
 import { DEFAULT_PREFERENCES, type Preferences, type RecipientRow } from "@herald/db";
+import { NO_OPT_IN } from "@herald/domain";
 import { type ConditionInput, catalog, defineNotification, type NotificationType } from "@herald/templates";
 import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { decideChannels } from "./decide-channels.ts";
+import { decideChannels as decideWithOptIn } from "./decide-channels.ts";
+
+// Nothing opt-in here (its cases are in decide-channels-opt-in.test.ts).
+const decideChannels = (...args: DecideArgs) => decideWithOptIn(...args, NO_OPT_IN);
+type DecideArgs = Parameters<typeof decideWithOptIn> extends [...infer A, unknown] ? A : never;
 
 const recipient = {
   id: "usr_x",

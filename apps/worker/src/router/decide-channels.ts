@@ -1,5 +1,5 @@
 import type { DeviceRow, EventRow, NotificationRow, Preferences, RecipientRow } from "@herald/db";
-import { type Channel, isRequiredCategory, type SuppressionReason } from "@herald/domain";
+import { type Channel, isRequiredCategory, type OptInSettings, type SuppressionReason } from "@herald/domain";
 import { type ConditionKey, channelsOf, type NotificationType } from "@herald/templates";
 import { conditionChecker } from "./condition-check.ts";
 
@@ -19,37 +19,48 @@ export interface ChannelDecision {
   conditionErrors: ConditionError[];
 }
 
-/** Whether the user wants `channel` for this type: the most specific setting wins (type, then category, then channel). */
+/**
+ * Whether the user wants `channel` for this type: the most specific setting
+ * wins (type, then category, then channel). A setting nobody made is a yes,
+ * except for what the operator made opt-in (`optIn`): that needs an explicit
+ * `true` (`not_opted_in` without one). Required categories ignore both.
+ */
 export function optedIn(
   prefs: Preferences,
   def: { type: string; category: string },
   channel: Channel,
+  optIn: OptInSettings,
 ): { ok: boolean; reason?: SuppressionReason } {
   if (isRequiredCategory(def.category)) return { ok: true };
   if (prefs.unsubscribedAll) return { ok: false, reason: "unsubscribed" };
   const type = prefs.types[def.type];
   const category = prefs.categories[def.category];
-  if (type?.enabled === false || (type?.enabled !== true && category?.enabled === false)) {
-    return { ok: false, reason: "opted_out" };
+  const enabled = type?.enabled ?? category?.enabled;
+  if (enabled === false) return { ok: false, reason: "opted_out" };
+  if (enabled == null && (optIn.categories as readonly string[]).includes(def.category)) {
+    return { ok: false, reason: "not_opted_in" };
   }
   const explicit = type?.channels?.[channel] ?? category?.channels?.[channel] ?? prefs.channels[channel];
-  return explicit === false ? { ok: false, reason: "opted_out" } : { ok: true };
+  if (explicit === false) return { ok: false, reason: "opted_out" };
+  if (explicit == null && optIn.channels.includes(channel)) return { ok: false, reason: "not_opted_in" };
+  return { ok: true };
 }
 
 /**
  * Why a notification the router let through must not go out after all, or
  * null: the router's rules on the preferences and suppression list of the
- * moment it is sent. Opted out (required categories never are) as
+ * moment it is sent. Opted out or not opted in (required categories never are) as
  * `decideChannels` decides, then a suppressed address as `planChannels`
  * does, for every category. A row held for quiet hours or a `sendAt` may go
- * out days after it was routed, and an opt-out or a bounce in between counts.
+ * out days after it was routed, and an opt-out, a withdrawn opt-in or a bounce in between counts.
  */
 export function withdrawnReason(
   notification: Pick<NotificationRow, "type" | "category" | "channel">,
   prefs: Preferences,
   contactSuppressed: boolean,
+  optIn: OptInSettings,
 ): SuppressionReason | null {
-  const pref = optedIn(prefs, notification, notification.channel);
+  const pref = optedIn(prefs, notification, notification.channel, optIn);
   if (!pref.ok) return pref.reason!;
   return contactSuppressed ? "bounced_address" : null;
 }
@@ -83,6 +94,7 @@ export function decideChannels(
   recipient: RecipientRow,
   prefs: Preferences,
   devices: DeviceRow[],
+  optIn: OptInSettings,
 ): ChannelDecision {
   const decision: ChannelDecision = { channels: [], suppressed: [], conditionErrors: [] };
   const requested = event.channels ? new Set(event.channels) : null;
@@ -102,7 +114,7 @@ export function decideChannels(
         decision.conditionErrors.push({ channel, key: verdict.key, message: verdict.message });
       continue;
     }
-    const pref = optedIn(prefs, def, channel);
+    const pref = optedIn(prefs, def, channel, optIn);
     if (!pref.ok) decision.suppressed.push({ channel, reason: pref.reason! });
     else if (!reachable(channel, recipient, devices))
       decision.suppressed.push({ channel, reason: "unreachable" });

@@ -13,6 +13,7 @@ describe("delivery-policy configuration", () => {
       quietHoursChannels: ["push", "email", "sms"],
       unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET,
       digestSweepMs: 60_000,
+      optIn: { categories: [], channels: [] },
     });
     expect(loadWorkerEnv(base).queues).toContain("digest");
   });
@@ -26,6 +27,8 @@ describe("delivery-policy configuration", () => {
       QUIET_HOURS_CHANNELS: "sms,push,in_app",
       UNSUBSCRIBE_SECRET: "0123456789abcdef0123",
       DIGEST_SWEEP_INTERVAL: "5m",
+      OPT_IN_CATEGORIES: "marketing, product",
+      OPT_IN_CHANNELS: "sms",
     }).policy;
     expect(policy).toEqual({
       dedupWindowMs: 30_000,
@@ -34,6 +37,7 @@ describe("delivery-policy configuration", () => {
       quietHoursChannels: ["sms", "push", "in_app"],
       unsubscribeSecret: "0123456789abcdef0123",
       digestSweepMs: 300_000,
+      optIn: { categories: ["marketing", "product"], channels: ["sms"] },
     });
   });
 
@@ -47,5 +51,17 @@ describe("delivery-policy configuration", () => {
       /unknown channel "fax"/,
     );
     expect(() => loadWorkerEnv({ ...base, UNSUBSCRIBE_SECRET: "short" })).toThrow(/at least 16/);
+  });
+
+  it("refuses a required, an unknown or a misspelt opt-in category or channel, naming each", () => {
+    expect(() => loadWorkerEnv({ ...base, OPT_IN_CATEGORIES: "marketing,security" })).toThrow(
+      /OPT_IN_CATEGORIES: security is a required category: it is always sent, so it cannot wait for a yes/,
+    );
+    expect(() => loadWorkerEnv({ ...base, OPT_IN_CATEGORIES: "promos" })).toThrow(
+      /OPT_IN_CATEGORIES: unknown category "promos": use transactional, marketing, product, social/,
+    );
+    expect(() => loadWorkerEnv({ ...base, OPT_IN_CHANNELS: "sms,fax" })).toThrow(
+      /OPT_IN_CHANNELS: unknown channel "fax": use push, email, sms, in_app/,
+    );
   });
 });

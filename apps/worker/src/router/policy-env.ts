@@ -1,5 +1,5 @@
-import { booleanFlag, commaList, durationMs } from "@herald/config";
-import { CHANNELS, type Channel } from "@herald/domain";
+import { booleanFlag, commaList, durationMs, optInEnvShape, toOptInSettings } from "@herald/config";
+import { type Category, CHANNELS, type Channel, type OptInSettings } from "@herald/domain";
 import { DEV_UNSUBSCRIBE_SECRET } from "@herald/unsubscribe";
 import { z } from "zod";
 import { type FrequencyCap, frequencyCapList } from "./frequency-cap.ts";
@@ -18,6 +18,7 @@ export const policyEnvShape = {
   UNSUBSCRIBE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** How often due digest windows whose job was lost are flushed, and expired dedup keys purged. */
   DIGEST_SWEEP_INTERVAL: durationMs("1m"),
+  ...optInEnvShape,
 };
 
 export interface PolicyEnv {
@@ -27,6 +28,8 @@ export interface PolicyEnv {
   quietHoursChannels: Channel[];
   unsubscribeSecret: string;
   digestSweepMs: number;
+  /** `OPT_IN_CATEGORIES`, `OPT_IN_CHANNELS`: off until the user says yes (default: nothing). */
+  optIn: OptInSettings;
 }
 
 /** Production must not sign links with the well-known development secret. */
@@ -37,6 +40,8 @@ export function policyEnv(e: {
   QUIET_HOURS_CHANNELS: Channel[];
   UNSUBSCRIBE_SECRET?: string | undefined;
   DIGEST_SWEEP_INTERVAL: number;
+  OPT_IN_CATEGORIES: Category[];
+  OPT_IN_CHANNELS: Channel[];
 }): PolicyEnv {
   return {
     dedupWindowMs: e.DEDUP_WINDOW,
@@ -45,5 +50,6 @@ export function policyEnv(e: {
     quietHoursChannels: e.QUIET_HOURS_CHANNELS,
     unsubscribeSecret: e.UNSUBSCRIBE_SECRET ?? DEV_UNSUBSCRIBE_SECRET,
     digestSweepMs: e.DIGEST_SWEEP_INTERVAL,
+    optIn: toOptInSettings(e),
   };
 }
