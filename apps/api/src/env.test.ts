@@ -31,3 +31,20 @@ describe("loadApiEnv, webhook secrets", () => {
     expect(loadApiEnv({ ...base, RESEND_WEBHOOK_SECRET: secret }).RESEND_WEBHOOK_SECRET).toBe(secret);
   });
 });
+
+describe("loadApiEnv, opt-in settings", () => {
+  it("reads them as the workers do, and refuses a required or unknown category or an unknown channel", () => {
+    const env = loadApiEnv({ ...base, OPT_IN_CATEGORIES: "marketing", OPT_IN_CHANNELS: "sms, email" });
+    expect([env.OPT_IN_CATEGORIES, env.OPT_IN_CHANNELS]).toEqual([["marketing"], ["sms", "email"]]);
+    expect(loadApiEnv(base).OPT_IN_CATEGORIES).toEqual([]);
+    expect(() => loadApiEnv({ ...base, OPT_IN_CATEGORIES: "security" })).toThrow(
+      /OPT_IN_CATEGORIES: security is a required category: it is always sent, so it cannot wait for a yes/,
+    );
+    expect(() => loadApiEnv({ ...base, OPT_IN_CATEGORIES: "newsletter" })).toThrow(
+      /OPT_IN_CATEGORIES: unknown category "newsletter"/,
+    );
+    expect(() => loadApiEnv({ ...base, OPT_IN_CHANNELS: "whatsapp" })).toThrow(
+      /OPT_IN_CHANNELS: unknown channel "whatsapp"/,
+    );
+  });
+});

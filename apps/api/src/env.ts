@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import {
   booleanFlag,
+  optInEnvShape,
   parseEnv,
   portNumber,
   redisEnvShape,
@@ -98,6 +99,8 @@ const schema = baseSchema
   .extend(trackingEnvFragment)
   .extend(securityEnv)
   .extend(dashboardEnvShape)
+  // Routing reads them in the workers; the API shows them with preferences, so UIs show unset opt-ins as off.
+  .extend(optInEnvShape)
   .superRefine(refineProduction)
   .superRefine(
     requiredInProduction({

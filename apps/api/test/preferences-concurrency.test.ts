@@ -31,6 +31,7 @@ const EVERY_CHANGE = {
   quietHours: { start: "22:00", end: "07:00" },
   digestTime: "08:30",
   unsubscribedAll: false,
+  optIn: { categories: [], channels: [] },
 };
 
 const ROUNDS = 8;

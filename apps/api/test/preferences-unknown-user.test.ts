@@ -20,6 +20,7 @@ const DEFAULTS = {
   quietHours: null,
   digestTime: "09:00",
   unsubscribedAll: false,
+  optIn: { categories: [], channels: [] },
 };
 
 const recipientsNamed = (userId: string) =>

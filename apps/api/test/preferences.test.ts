@@ -33,6 +33,7 @@ describe("PUT /v1/users/:userId/preferences", () => {
       quietHours: { start: "22:00", end: "07:00", timezone: "America/New_York" },
       digestTime: "08:30",
       unsubscribedAll: false,
+      optIn: { categories: [], channels: [] },
     });
     expect((await put({ quietHours: null })).body.quietHours).toBeNull();
   });
@@ -77,6 +78,7 @@ describe("PUT /v1/users/:userId/preferences", () => {
       quietHours: null,
       digestTime: "09:00",
       unsubscribedAll: false,
+      optIn: { categories: [], channels: [] },
     };
     expect(cleared.body).toEqual(expected);
     expect((await api.call("GET", "/v1/users/cleo/preferences")).body).toEqual(expected);

@@ -41,6 +41,19 @@ describe("what became of an event", () => {
     );
   });
 
+  it("tells an opt-in the user never gave from an opt-out", () => {
+    const o = eventOutcome({
+      ...event,
+      suppressed: [
+        { channel: "email", reason: "not_opted_in" },
+        { channel: "push", reason: "opted_out" },
+      ],
+    });
+    expect(o.text).toBe(
+      "No notification was sent: E-mail: opt-in, and the user never turned it on; Push: turned off in the user's preferences",
+    );
+  });
+
   it("counts what was created and names the channels left out", () => {
     const o = eventOutcome({
       ...event,

@@ -14,6 +14,7 @@ const REASON_LABEL: Record<string, string> = {
   // The app's own rule in the catalog (the Templates page shows it), not the user's preference.
   condition: "the type's condition for this channel did not hold (see Templates)",
   condition_error: "the type's condition for this channel failed with an error (see the worker's log)",
+  not_opted_in: "opt-in, and the user never turned it on",
 };
 
 /** One channel an event did not send on, and why. */

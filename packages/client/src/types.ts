@@ -223,6 +223,13 @@ export interface Preferences {
   /** Local time of the user's digests, `HH:MM`; `09:00` until set. */
   digestTime: string;
   unsubscribedAll: boolean;
+  /**
+   * Read-only: what the operator made opt-in (`OPT_IN_CATEGORIES`,
+   * `OPT_IN_CHANNELS`). Such a category or channel is off until a `true`
+   * turns it on (an unset switch is off); everything else is on until a
+   * `false`. Accepted back in an update and ignored.
+   */
+  optIn: { categories: string[]; channels: string[] };
 }
 
 /** Channel switches in an update: `null` clears one, so the broader setting applies (type → category → channel → on). */
@@ -251,6 +258,8 @@ export interface PreferencesUpdate {
   /** `HH:MM`; `null` returns to the default, `09:00`. */
   digestTime?: string | null;
   unsubscribedAll?: boolean;
+  /** Read-only (see {@link Preferences.optIn}): accepted so a read, edited, goes back whole; ignored. */
+  optIn?: { categories: string[]; channels: string[] };
 }
 
 /** One page of a cursor list. */

@@ -1,3 +1,4 @@
+import { toOptInSettings } from "@herald/config";
 import {
   ensureRecipient,
   eraseRecipient,
@@ -98,7 +99,9 @@ const getPrefs = createRoute({
   middleware: [requireScopeOrUserToken("read")] as const,
   description:
     "A user id Herald has not seen yet (a browser asking before the app's first event) reads as the " +
-    "defaults, and nothing is created. An erased user id answers 404 until the app creates the user again.",
+    "defaults, and nothing is created. An erased user id answers 404 until the app creates the user again. " +
+    "`optIn` lists what the operator made opt-in (`OPT_IN_CATEGORIES`, `OPT_IN_CHANNELS`): such a switch " +
+    "left unset is off.",
   request: { params: UserIdParam },
   responses: {
     200: jsonResponse(PreferencesSchema, "Preferences; the defaults for a user id not seen yet"),
@@ -125,6 +128,9 @@ const putPrefs = createRoute({
     '`{"types": {"weekly_promo": {"channels": {"email": null}}}}` removes that one switch, ' +
     '`{"types": {"weekly_promo": null}}` all of the type\'s, `{"categories": {"marketing": {"digest": null}}}` ' +
     "makes marketing instant again. Required categories still cannot be turned off (422). " +
+    "An opt-in category or channel (`optIn`) needs an explicit `true`: consent collected elsewhere is " +
+    '`{"categories": {"marketing": {"enabled": true}}}`, and `null` takes it back (unset is off). `optIn` ' +
+    "itself is read-only: sent back from a GET it is accepted and ignored. " +
     "Notifications held for the user's quiet hours follow a change of them, shortly after the answer: " +
     "what is no longer inside quiet hours goes at once (not before its own `sendAt`), the rest waits for " +
     "their new end (a change of the user's `timezone` does the same). " +
@@ -173,12 +179,19 @@ const deleteDevice = createRoute({
   responses: { 204: { description: "Removed" }, ...commonErrors, ...notFoundError },
 });
 
+/** A preferences PUT without `optIn`: the configuration a GET showed, sent back, is nobody's to change. */
+function withoutOptIn<P extends { optIn?: unknown }>(body: P): Omit<P, "optIn"> {
+  const { optIn: _readOnly, ...patch } = body;
+  return patch;
+}
+
 export function registerUsers(app: App, deps: ApiDeps): void {
   const mustExist = (userId: string) => liveRecipient(deps.db, userId);
   const user = pathTarget("user", "userId");
   // Apps upsert users, their preferences and devices at volume through their keys: only a dashboard
   // session's edits are recorded, and those cost an API key's request nothing.
   const byDashboard = { callers: "dashboard" as const, target: user };
+  const optIn = toOptInSettings(deps.env);
 
   // Which contact fields were sent, never their values.
   const fields = (c: Context<HonoEnv>) => ({ fields: Object.keys(validated(c)).sort() });
@@ -226,20 +239,23 @@ export function registerUsers(app: App, deps: ApiDeps): void {
     const { userId } = c.req.valid("param");
     const r = notErased(userId, await getRecipient(deps.db, userId));
     // Not seen yet (a browser asking before the app's first event): what it would read once created.
-    return c.json(servedPreferences(r ? await getPreferences(deps.db, r.id) : toPreferences(null)), 200);
+    return c.json(
+      servedPreferences(r ? await getPreferences(deps.db, r.id) : toPreferences(null), optIn),
+      200,
+    );
   });
 
-  // Preference switches are not personal data: the change itself.
-  const change = (c: Context<HonoEnv>) => ({ changes: validated(c) });
+  // Preference switches are not personal data: the change itself (without the read-only `optIn`).
+  const change = (c: Context<HonoEnv>) => ({ changes: withoutOptIn(validated(c)) });
   app.openapi(
     deps.audit.route(putPrefs, "preferences.update", { ...byDashboard, details: change }),
     async (c) => {
       const { userId } = c.req.valid("param");
       const r = notErased(userId, await ensureRecipient(deps.db, userId));
-      const patch = c.req.valid("json");
+      const patch = withoutOptIn(c.req.valid("json"));
       const saved = await updatePreferences(deps.db, r.id, patch);
       if (movesDigests(patch)) await askToMoveDigests(deps, [r.id]);
-      return c.json(servedPreferences(saved), 200);
+      return c.json(servedPreferences(saved, optIn), 200);
     },
   );
 

@@ -79,4 +79,5 @@ export const examplePreferences = {
   quietHours: { start: "22:00", end: "07:00", timezone: "Europe/London" },
   digestTime: "09:00",
   unsubscribedAll: false,
+  optIn: { categories: ["marketing"], channels: [] },
 };

@@ -1,4 +1,10 @@
-import { CATEGORIES, DEFAULT_DIGEST_TIME, isCategory, isRequiredCategory } from "@herald/domain";
+import {
+  CATEGORIES,
+  DEFAULT_DIGEST_TIME,
+  isCategory,
+  isRequiredCategory,
+  type OptInSettings,
+} from "@herald/domain";
 import { getNotificationType, listNotificationTypes, notSentOn } from "@herald/templates";
 import { z } from "@hono/zod-openapi";
 import { TimeZone } from "./common.ts";
@@ -46,7 +52,7 @@ const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional
 const ChannelSwitchesUpdate = channelSwitches(z.boolean().nullable()).openapi("ChannelSwitchesUpdate", {
   description:
     "`true`/`false` sets a switch, `null` clears it so the broader setting applies again (type → category → " +
-    "channel switches → on); `null` for the whole object clears them all",
+    "channel switches → on, or off for an opt-in channel); `null` for the whole object clears them all",
   example: { email: false, sms: null },
 });
 
@@ -67,6 +73,25 @@ const TypePreferenceUpdate = z
     description:
       "Merged into the type's overrides: `null` for a key clears that override (the category's settings apply " +
       "again), `null` for the whole object all of them",
+  });
+
+const OptInSchema = z
+  .object({
+    categories: z.array(z.string()).openapi({
+      description:
+        "`OPT_IN_CATEGORIES`: off for the user until a `true` turns them on (category or type `enabled`)",
+    }),
+    channels: z.array(z.string()).openapi({
+      description:
+        "`OPT_IN_CHANNELS`: off for the user until a `true` at some level turns them on (type, category or " +
+        "channel switch)",
+    }),
+  })
+  .openapi("OptIn", {
+    description:
+      "Read-only: what the operator made opt-in. A switch of these left unset is off (SUPPRESSED " +
+      "`not_opted_in`), where any other is on; show it as off. Accepted back in a PUT and ignored.",
+    example: { categories: ["marketing"], channels: ["sms"] },
   });
 
 const categoryKey = z.string().refine(isCategory);
@@ -124,6 +149,8 @@ export const PreferencesPatchSchema = z
       description: `\`null\` returns to the default, ${DEFAULT_DIGEST_TIME}`,
     }),
     unsubscribedAll: z.boolean().optional(),
+    // A GET's answer sent back whole must be accepted: read-only, ignored.
+    optIn: OptInSchema.optional().openapi({ description: "Read-only: ignored (what a GET answered)" }),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -164,8 +191,9 @@ export const PreferencesPatchSchema = z
     description:
       "Any subset: parts left out keep their value. `channels`, `categories` and `types` merge key by key " +
       "(JSON merge patch, RFC 7396): a value sets an override, `null` clears it so the setting inherits " +
-      "again (type → category → channel → on), and an override left empty disappears. `quietHours` is " +
-      "replaced whole (`null`: none); `digestTime: null` returns to the default.",
+      "again (type → category → channel → on, or off where that is opt-in), and an override left empty " +
+      "disappears. `quietHours` is replaced whole (`null`: none); `digestTime: null` returns to the default. " +
+      "`optIn` is read-only and ignored.",
     example: {
       channels: { sms: false },
       categories: { marketing: { digest: "daily" } },
@@ -189,12 +217,18 @@ export const PreferencesSchema = z
       .string()
       .openapi({ description: `Local time of the user's digests; ${DEFAULT_DIGEST_TIME} until set` }),
     unsubscribedAll: z.boolean(),
+    optIn: OptInSchema,
   })
   .openapi("Preferences", { example: examplePreferences });
 
-/** Preferences as answered: the digest time in effect, the default included. */
+/** Preferences as answered: the digest time in effect, the default included, and what is opt-in. */
 export function servedPreferences<P extends { digestTime?: string | undefined }>(
   p: P,
-): P & { digestTime: string } {
-  return { ...p, digestTime: p.digestTime ?? DEFAULT_DIGEST_TIME };
+  optIn: OptInSettings,
+): P & { digestTime: string; optIn: { categories: string[]; channels: string[] } } {
+  return {
+    ...p,
+    digestTime: p.digestTime ?? DEFAULT_DIGEST_TIME,
+    optIn: { categories: [...optIn.categories], channels: [...optIn.channels] },
+  };
 }

@@ -17,6 +17,7 @@ const loaded: Preferences = {
   quietHours: { start: "22:00", end: "07:00", timezone: "Europe/Paris" },
   digestTime: "09:00",
   unsubscribedAll: false,
+  optIn: { categories: [], channels: [] },
 };
 
 describe("the preferences editor's save", () => {
@@ -71,6 +72,7 @@ describe("category channel switches and per-type overrides", () => {
     quietHours: null,
     digestTime: "09:00",
     unsubscribedAll: false,
+    optIn: { categories: [], channels: [] },
   };
   const base = toDraft(optedOut, null, catalog);
 

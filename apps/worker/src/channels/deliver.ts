@@ -106,12 +106,7 @@ const WAITING = [...SENDABLE].filter((s) => s !== "DEAD");
  */
 async function withdrawIfUnwanted(deps: WorkerDeps, loaded: SendContextRow): Promise<SendOutcome | null> {
   const { notification } = loaded;
-  const reason = withdrawnReason(
-    notification,
-    loaded.prefs,
-    loaded.contactSuppressed,
-    deps.env.policy.optIn,
-  );
+  const reason = withdrawnReason(notification, loaded.prefs, loaded.contactSuppressed, deps.env.policy.optIn);
   if (!reason) {
     const read = await withdrawIfReadElsewhere(deps, notification, WAITING);
     return read ? { status: "SUPPRESSED", reason: "read_elsewhere" } : null;
