@@ -36,9 +36,13 @@ export interface InboxKitApp {
 
 const SECRET = "inbox-kit-test-secret-0123456789abcdef";
 
-export async function startInboxKitApp(): Promise<InboxKitApp> {
+/** Variables given to both the API and the workers on top of the kit's own (e.g. `OPT_IN_CATEGORIES`). Default none. */
+export async function startInboxKitApp(env: Record<string, string> = {}): Promise<InboxKitApp> {
   const [herald, bundle] = await Promise.all([
-    startHerald({ workerEnv: { WORKER_CHANNELS: "events,in_app" }, apiEnv: { USER_TOKEN_SECRET: SECRET } }),
+    startHerald({
+      workerEnv: { WORKER_CHANNELS: "events,in_app", ...env },
+      apiEnv: { USER_TOKEN_SECRET: SECRET, ...env },
+    }),
     build({
       entryPoints: [new URL("./inbox-kit/page.tsx", import.meta.url).pathname],
       bundle: true,

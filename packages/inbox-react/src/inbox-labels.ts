@@ -35,6 +35,8 @@ export interface InboxLabels {
   required: string;
   unsubscribeAll: string;
   unsubscribeAllHint: string;
+  /** Under a switch that is off because it is opt-in and the user never turned it on. */
+  optInHint: string;
   loadFailed: (message: string) => string;
   saveFailed: (message: string) => string;
   channels: Record<Channel, string>;

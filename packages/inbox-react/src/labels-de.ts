@@ -20,6 +20,7 @@ export const DE_LABELS: InboxLabels = {
   required: "(erforderlich)",
   unsubscribeAll: "Von allen optionalen Benachrichtigungen abmelden",
   unsubscribeAllHint: "Erforderliche Benachrichtigungen erhalten Sie weiterhin.",
+  optInHint: "Nur wenn Sie es einschalten.",
   loadFailed: (message) => `Ihre Einstellungen konnten nicht geladen werden: ${message}`,
   saveFailed: (message) => `Die Änderung konnte nicht gespeichert werden: ${message}`,
   channels: { email: "E-Mail", sms: "SMS", push: "Push", in_app: "In der App" },

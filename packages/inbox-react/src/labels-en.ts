@@ -21,6 +21,7 @@ export const EN_LABELS: InboxLabels = {
   required: "(required)",
   unsubscribeAll: "Unsubscribe from everything optional",
   unsubscribeAllHint: "Required notifications still arrive.",
+  optInHint: "Only if you turn it on.",
   loadFailed: (message) => `Your preferences could not be loaded: ${message}`,
   saveFailed: (message) => `That change could not be saved: ${message}`,
   channels: { email: "Email", sms: "SMS", push: "Push", in_app: "In-app" },

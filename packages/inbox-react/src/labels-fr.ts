@@ -21,6 +21,7 @@ export const FR_LABELS: InboxLabels = {
   required: "(obligatoire)",
   unsubscribeAll: "Se désabonner de toutes les notifications facultatives",
   unsubscribeAllHint: "Vous continuerez à recevoir les notifications obligatoires.",
+  optInHint: "Uniquement si vous l’activez.",
   loadFailed: (message) => `Impossible de charger vos préférences\u00a0: ${message}`,
   saveFailed: (message) => `Impossible d’enregistrer cette modification\u00a0: ${message}`,
   channels: { email: "E-mail", sms: "SMS", push: "Push", in_app: "Dans l’application" },

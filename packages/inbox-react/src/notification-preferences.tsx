@@ -3,6 +3,7 @@ import type { Channel, InboxStore, Preferences, PreferencesPatch } from "@herald
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { type InboxLabels, inboxLabels } from "./inbox-labels.ts";
 import { inboxStyles } from "./inbox-styles.ts";
+import { isOptIn, shownOn, storedFor } from "./preference-switch.ts";
 
 export interface PreferenceCategory {
   id: string;
@@ -41,8 +42,10 @@ const CHANNEL_ORDER: Channel[] = ["email", "sms", "push", "in_app"];
 
 /**
  * The signed-in user's own switches: channels, categories (required ones
- * shown but locked), and unsubscribe from everything optional. A change shows
- * at once and is undone, with a message, if Herald refuses it.
+ * shown but locked), and unsubscribe from everything optional. What the
+ * operator made opt-in shows off until the user turns it on (a hint says
+ * so), and on is then stored as an explicit yes. A change shows at once and
+ * is undone, with a message, if Herald refuses it.
  */
 export function NotificationPreferences({
   store,
@@ -91,16 +94,18 @@ export function NotificationPreferences({
   };
 
   const setChannel = (id: Channel, on: boolean) =>
-    // On is the default: clearing the switch (null) rather than pinning it keeps type/category overrides in charge.
-    change({ channels: { [id]: on ? null : false } }, (p) => ({
+    change({ channels: { [id]: storedFor(prefs!, { kind: "channel", id }, on) } }, (p) => ({
       ...p,
       channels: { ...p.channels, [id]: on },
     }));
   const setCategory = (id: string, on: boolean) =>
-    change({ categories: { [id]: { enabled: on ? null : false } } }, (p) => ({
+    change({ categories: { [id]: { enabled: storedFor(prefs!, { kind: "category", id }, on) } } }, (p) => ({
       ...p,
       categories: { ...p.categories, [id]: { ...p.categories[id], enabled: on } },
     }));
+  // Under an opt-in switch: off is not the user's no, only the absence of their yes.
+  const optInHint = (on: boolean, optIn: boolean) =>
+    optIn && !on && <span className="herald-prefs__description">{text.optInHint}</span>;
 
   return (
     <section
@@ -126,34 +131,48 @@ export function NotificationPreferences({
         <>
           <fieldset className="herald-prefs__group">
             <legend>{text.channelsLegend}</legend>
-            {shownChannels.map((c) => (
-              <label key={c.id} className="herald-prefs__row">
-                <input
-                  type="checkbox"
-                  checked={prefs.channels[c.id] !== false}
-                  onChange={(e) => void setChannel(c.id, e.target.checked)}
-                />
-                <span className="herald-prefs__label">{c.label}</span>
-              </label>
-            ))}
+            {shownChannels.map((c) => {
+              const on = shownOn(prefs, { kind: "channel", id: c.id });
+              return (
+                <label key={c.id} className="herald-prefs__row">
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    onChange={(e) => void setChannel(c.id, e.target.checked)}
+                  />
+                  <span className="herald-prefs__label">
+                    {c.label}
+                    {optInHint(on, isOptIn(prefs, { kind: "channel", id: c.id }))}
+                  </span>
+                </label>
+              );
+            })}
           </fieldset>
           <fieldset className="herald-prefs__group">
             <legend>{text.categoriesLegend}</legend>
-            {shownCategories.map((c) => (
-              <label key={c.id} className="herald-prefs__row" data-required={c.required ? "true" : undefined}>
-                <input
-                  type="checkbox"
-                  checked={c.required || prefs.categories[c.id]?.enabled !== false}
-                  disabled={c.required}
-                  onChange={(e) => void setCategory(c.id, e.target.checked)}
-                />
-                <span className="herald-prefs__label">
-                  {c.label}
-                  {c.required && <span className="herald-prefs__required"> {text.required}</span>}
-                  {c.description && <span className="herald-prefs__description">{c.description}</span>}
-                </span>
-              </label>
-            ))}
+            {shownCategories.map((c) => {
+              const on = c.required || shownOn(prefs, { kind: "category", id: c.id });
+              return (
+                <label
+                  key={c.id}
+                  className="herald-prefs__row"
+                  data-required={c.required ? "true" : undefined}
+                >
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    disabled={c.required}
+                    onChange={(e) => void setCategory(c.id, e.target.checked)}
+                  />
+                  <span className="herald-prefs__label">
+                    {c.label}
+                    {c.required && <span className="herald-prefs__required"> {text.required}</span>}
+                    {c.description && <span className="herald-prefs__description">{c.description}</span>}
+                    {optInHint(on, isOptIn(prefs, { kind: "category", id: c.id }))}
+                  </span>
+                </label>
+              );
+            })}
           </fieldset>
           <label className="herald-prefs__row">
             <input
