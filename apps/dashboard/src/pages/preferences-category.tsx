@@ -2,6 +2,7 @@ import { CATEGORIES } from "@herald/domain";
 import type { ReactNode } from "react";
 import { Badge } from "../components/status-badge.tsx";
 import { CHANNEL_LABEL } from "../format.ts";
+import { consentText, switchKey } from "./preferences-consent.ts";
 import {
   type CategoryDraft,
   type Digest,
@@ -97,12 +98,19 @@ export function CategoryRow({
     set({ categories: { ...draft.categories, [category]: { ...v, ...patch } } });
   const types = catalog.filter((t) => t.category === category);
   const off = offCount(draft, category, catalog);
+  const optIn = draft.optIn.categories.includes(category);
   return (
     <div className="cat-row" data-category={category}>
       <div className="cat-name">
         <strong>{category}</strong>
         {meta.required && <Badge tone="info">required</Badge>}
+        {optIn && <Badge tone="info">opt-in</Badge>}
         <div className="muted small">{meta.description}</div>
+        {optIn && !v.enabled && (
+          <div className="muted small" data-consent={category}>
+            Opt-in, {consentText(draft, switchKey.category(category))}
+          </div>
+        )}
         {error}
       </div>
       <label className="toggle">

@@ -1,5 +1,6 @@
 import { CATEGORIES, CHANNELS } from "@herald/domain";
 import type { Preferences, PreferencesUpdate } from "../api/client.ts";
+import { consentReader, switchKey } from "./preferences-consent.ts";
 
 export type Digest = "instant" | "daily" | "weekly";
 export type Switches = Record<string, boolean>;
@@ -33,22 +34,26 @@ export interface Draft {
   quietZone: string;
   digestTime: string;
   unsubscribedAll: boolean;
+  /** What the operator made opt-in (the answer's read-only `optIn`). */
+  optIn: { categories: string[]; channels: string[] };
+  /** Switches shown off only because they are opt-in and the user never said yes (`switchKey`s). */
+  notOptedIn: string[];
 }
 
-// A switch left out of the stored document is on: only an explicit false opts out.
-const switches = (names: readonly string[], stored: Record<string, boolean | undefined> | undefined) =>
-  Object.fromEntries(names.map((c) => [c, stored?.[c] !== false]));
+const switches = (names: readonly string[], shown: (c: string) => boolean) =>
+  Object.fromEntries(names.map((c) => [c, shown(c)]));
 
 export function toDraft(p: Preferences, userZone: string | null, catalog: readonly TypeInfo[]): Draft {
+  const read = consentReader(p);
   return {
-    channels: switches(CHANNELS, p.channels),
+    channels: switches(CHANNELS, read.channel),
     categories: Object.fromEntries(
-      Object.keys(CATEGORIES).map((c) => [
-        c,
+      Object.keys(CATEGORIES).map((k) => [
+        k,
         {
-          enabled: p.categories[c]?.enabled !== false,
-          digest: p.categories[c]?.digest ?? "instant",
-          channels: switches(CHANNELS, p.categories[c]?.channels),
+          enabled: read.category(k),
+          digest: p.categories[k]?.digest ?? "instant",
+          channels: switches(CHANNELS, (c) => read.categoryChannel(k, c)),
         },
       ]),
     ),
@@ -56,8 +61,8 @@ export function toDraft(p: Preferences, userZone: string | null, catalog: readon
       catalog.map((t) => [
         t.type,
         {
-          enabled: p.types[t.type]?.enabled !== false,
-          channels: switches(t.channels, p.types[t.type]?.channels),
+          enabled: read.type(t.type, t.category),
+          channels: switches(t.channels, (c) => read.typeChannel(t.type, t.category, c)),
         },
       ]),
     ),
@@ -67,6 +72,8 @@ export function toDraft(p: Preferences, userZone: string | null, catalog: readon
     quietZone: p.quietHours?.timezone ?? userZone ?? "UTC",
     digestTime: p.digestTime,
     unsubscribedAll: p.unsubscribedAll,
+    optIn: read.optIn,
+    notOptedIn: read.notOptedIn,
   };
 }
 
@@ -119,14 +126,20 @@ function changedMap<T extends { channels: Switches }>(
 const isRequired = (category: string | undefined) =>
   category !== undefined && CATEGORIES[category as keyof typeof CATEGORIES]?.required === true;
 
-/** The number of switches turned off in a category and its types: opt-outs in force. */
+/**
+ * The number of switches turned off in a category and its types: opt-outs in
+ * force. An opt-in switch the user never said yes to is no opt-out.
+ */
 export function offCount(d: Draft, category: string, catalog: readonly TypeInfo[]): number {
-  const cat = d.categories[category];
-  const offs = (s: Switches | undefined) => Object.values(s ?? {}).filter((v) => !v).length;
-  let n = offs(cat?.channels);
+  const pending = new Set(d.notOptedIn);
+  const off = (on: boolean | undefined, key: string) => (on === false && !pending.has(key) ? 1 : 0);
+  const offs = (s: Switches | undefined, key: (c: string) => string) =>
+    Object.entries(s ?? {}).reduce((n, [c, on]) => n + off(on, key(c)), 0);
+  let n = offs(d.categories[category]?.channels, (c) => switchKey.categoryChannel(category, c));
   for (const t of catalog.filter((t) => t.category === category)) {
     const td = d.types[t.type];
-    n += (td?.enabled === false ? 1 : 0) + offs(td?.channels);
+    n +=
+      off(td?.enabled, switchKey.type(t.type)) + offs(td?.channels, (c) => switchKey.typeChannel(t.type, c));
   }
   return n;
 }

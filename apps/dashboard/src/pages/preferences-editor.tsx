@@ -7,6 +7,7 @@ import { formErrorsOf } from "../components/form-errors.ts";
 import { useToast } from "../components/toast.tsx";
 import { CHANNEL_LABEL } from "../format.ts";
 import { CATEGORY_NAMES, CategoryRow } from "./preferences-category.tsx";
+import { consentText, switchKey } from "./preferences-consent.ts";
 import { type Draft, followUserZone, type TypeInfo, toDraft, toUpdate } from "./preferences-draft.ts";
 
 const ZONES = [
@@ -97,6 +98,12 @@ export function PreferencesEditor({
               />
               <span className="switch" aria-hidden="true" />
               {CHANNEL_LABEL[c]}
+              {draft.optIn.channels.includes(c) && (
+                <span className="muted small" data-consent={c}>
+                  {" "}
+                  (opt-in{draft.channels[c] ? "" : `; ${consentText(draft, switchKey.channel(c))}`})
+                </span>
+              )}
             </label>
           ))}
         </div>
