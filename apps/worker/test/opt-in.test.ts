@@ -1,6 +1,7 @@
 import {
   addTopicSubscribers,
   fanoutSummary,
+  getDigestOfNotification,
   getNotification,
   getRecipient,
   getTimeline,
@@ -13,6 +14,7 @@ import { PRIORITY_RANK } from "@herald/domain";
 import { catalog } from "@herald/templates";
 import { eventually } from "@herald/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flushDigestWindow } from "../src/digest/flush-digest.ts";
 import { emit, outboxFor, reaches, routed, testClock } from "./policy-kit.ts";
 import { createTestWorker, type TestWorker } from "./test-worker.ts";
 
@@ -94,6 +96,31 @@ describe("an opt-in category (OPT_IN_CATEGORIES=marketing)", () => {
       ["SUPPRESSED", { reason: "not_opted_in", stage: "send" }],
     ]);
     expect(await outboxFor(w, [email.id])).toEqual([]);
+  });
+
+  it("suppresses a digest whose items' yes was taken back before it went out", async () => {
+    const rid = await user("dora", { categories: { marketing: { enabled: true, digest: "daily" } } });
+    clock.set("2026-03-02T10:00:00Z");
+    const items = [];
+    for (let i = 0; i < 2; i++) {
+      const { notifications } = await routed(w, await emit(w, { type: "weekly_promo", userId: "dora" }));
+      items.push(notifications.find((n) => n.channel === "email")!);
+    }
+    expect(items.map((n) => n.status)).toEqual(["DIGESTED", "DIGESTED"]);
+    const digest = (await getDigestOfNotification(w.deps.db, items[0]!.digestId!))!;
+
+    await updatePreferences(w.deps.db, rid, { categories: { marketing: { enabled: null } } });
+    clock.set(digest.flushAt);
+    await flushDigestWindow(w.deps, digest.id);
+    const folded = await eventually(
+      async () => {
+        const n = await getNotification(w.deps.db, digest.notificationId);
+        return n?.status === "SUPPRESSED" ? n : null;
+      },
+      { explain: async () => (await getNotification(w.deps.db, digest.notificationId))?.status },
+    );
+    expect(folded.reason).toBe("not_opted_in");
+    expect(await outboxFor(w, [digest.notificationId])).toEqual([]);
   });
 
   it("counts the subscribers of a topic who never said yes in fanout.skipped", async () => {
