@@ -49,10 +49,11 @@ export function optedIn(
 /**
  * Why a notification the router let through must not go out after all, or
  * null: the router's rules on the preferences and suppression list of the
- * moment it is sent. Opted out or not opted in (required categories never are) as
- * `decideChannels` decides, then a suppressed address as `planChannels`
- * does, for every category. A row held for quiet hours or a `sendAt` may go
- * out days after it was routed, and an opt-out, a withdrawn opt-in or a bounce in between counts.
+ * moment it is sent. Opted out or not opted in (required categories never
+ * are) as `decideChannels` decides, then a suppressed address as
+ * `planChannels` does, for every category. A row held for quiet hours or a
+ * `sendAt` may go out days after it was routed, and an opt-out, a yes taken
+ * back or a bounce in between counts.
  */
 export function withdrawnReason(
   notification: Pick<NotificationRow, "type" | "category" | "channel">,
