@@ -6,6 +6,7 @@ import {
   loadNotificationPage,
   userNotificationPages,
 } from "@herald/db";
+import { NO_OPT_IN } from "@herald/domain";
 import { createLogger } from "@herald/logger";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
@@ -59,7 +60,7 @@ describe("paging", () => {
   it("streams a document of many pages that parses, with every notification once", async () => {
     const stream = await userExportStream(
       api.deps,
-      { recipient: await recipient(), sees: true, requestId: "req_test" },
+      { recipient: await recipient(), sees: true, requestId: "req_test", optIn: NO_OPT_IN },
       { pageSize: 2 },
     );
     const doc = JSON.parse(await new Response(stream).text());
@@ -90,7 +91,7 @@ describe("a failure after the first byte", () => {
     });
     const stream = await userExportStream(
       { db: api.deps.db, logger },
-      { recipient: await recipient(), sees: true, requestId: "req_cut" },
+      { recipient: await recipient(), sees: true, requestId: "req_cut", optIn: NO_OPT_IN },
       { pageSize: 2, loadNotifications: failingAfterFirst() },
     );
     const reader = stream.getReader();
@@ -129,7 +130,7 @@ describe("a failure after the first byte", () => {
       c.body(
         await userExportStream(
           { db: api.deps.db, logger: quiet },
-          { recipient: await recipient(), sees: true, requestId: "req_wire" },
+          { recipient: await recipient(), sees: true, requestId: "req_wire", optIn: NO_OPT_IN },
           { pageSize: 2, loadNotifications: failingAfterFirst() },
         ),
         200,

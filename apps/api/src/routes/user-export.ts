@@ -1,3 +1,4 @@
+import { toOptInSettings } from "@herald/config";
 import { getRecipient } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { createRoute } from "@hono/zod-openapi";
@@ -59,6 +60,7 @@ function exportFileName(userId: string, at: Date): string {
 /** `GET /v1/users/{userId}/export`: the body is made by `userExportStream`. */
 export function registerUserExport(app: App, deps: ApiDeps): void {
   const user = pathTarget("user", "userId");
+  const optIn = toOptInSettings(deps.env);
   const details = (c: Context<HonoEnv>) => ({ securityContent: seesSecrets(c) ? "included" : "hidden" });
   app.openapi(deps.audit.route(exportRoute, "user.export", { target: user, details }), async (c) => {
     const { userId } = c.req.valid("param");
@@ -73,7 +75,7 @@ export function registerUserExport(app: App, deps: ApiDeps): void {
     const now = new Date();
     const body = await userExportStream(
       deps,
-      { recipient, sees: seesSecrets(c), requestId: c.get("requestId") },
+      { recipient, sees: seesSecrets(c), requestId: c.get("requestId"), optIn },
       { now },
     );
     const res = c.body(body, 200, {

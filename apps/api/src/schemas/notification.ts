@@ -27,7 +27,7 @@ export const NotificationSchema = z
       .string()
       .optional()
       .openapi({
-        description: `Why it is where it is, when Herald records why: a SUPPRESSED one's (${list(SUPPRESSION_REASONS)}; \`read_elsewhere\`: held back by its type's escalation, and the user read the event on another channel first; \`erased\`, \`condition\` and \`condition_error\` are only ever an event's \`suppressed\` reasons, as no notification is made; `not_opted_in`: an opt-in category or channel, `OPT_IN_CATEGORIES`/`OPT_IN_CHANNELS`, the user never turned on), a SCHEDULED one's (\`quiet_hours\`; \`escalation\`: held back until the type's other channels had their time to be read), a FAILED one's for good (${list(FINAL_FAILURE_REASONS)}), an erase's CANCELED one (\`recipient_erased\`)`,
+        description: `Why it is where it is, when Herald records why: a SUPPRESSED one's (${list(SUPPRESSION_REASONS)}; \`read_elsewhere\`: held back by its type's escalation, and the user read the event on another channel first; \`erased\`, \`condition\` and \`condition_error\` are only ever an event's \`suppressed\` reasons, as no notification is made; \`not_opted_in\`: an opt-in category or channel, \`OPT_IN_CATEGORIES\`/\`OPT_IN_CHANNELS\`, the user never turned on), a SCHEDULED one's (\`quiet_hours\`; \`escalation\`: held back until the type's other channels had their time to be read), a FAILED one's for good (${list(FINAL_FAILURE_REASONS)}), an erase's CANCELED one (\`recipient_erased\`)`,
       }),
     provider: z.string().optional(),
     providerMessageId: z.string().optional(),

@@ -11,6 +11,7 @@ import {
   userEventPages,
   userNotificationPages,
 } from "@herald/db";
+import type { OptInSettings } from "@herald/domain";
 import type { Logger } from "@herald/logger";
 import { serializeEvent } from "../schemas/event.ts";
 import { servedPreferences } from "../schemas/preferences.ts";
@@ -38,6 +39,8 @@ export interface UserExportRequest {
   sees: boolean;
   /** For the log line of an export cut short. */
   requestId: string;
+  /** The operator's opt-in settings, shown with the preferences as `GET …/preferences` shows them. */
+  optIn: OptInSettings;
 }
 
 async function allTopics(db: Db, recipientId: string): Promise<{ key: string; subscribedAt: string }[]> {
@@ -92,7 +95,7 @@ export async function userExportStream(
     {
       exportedAt: (options.now ?? new Date()).toISOString(),
       user: exportUser(r),
-      preferences: servedPreferences(preferences),
+      preferences: servedPreferences(preferences, req.optIn),
       devices: devices.map(exportDevice),
       topics,
       suppressions: suppressions.map(exportSuppression),

@@ -2398,7 +2398,7 @@ export interface paths {
         };
         /**
          * A recipient's notification preferences
-         * @description A user id Herald has not seen yet (a browser asking before the app's first event) reads as the defaults, and nothing is created. An erased user id answers 404 until the app creates the user again.
+         * @description A user id Herald has not seen yet (a browser asking before the app's first event) reads as the defaults, and nothing is created. An erased user id answers 404 until the app creates the user again. `optIn` lists what the operator made opt-in (`OPT_IN_CATEGORIES`, `OPT_IN_CHANNELS`): such a switch left unset is off.
          */
         get: {
             parameters: {
@@ -2506,7 +2506,7 @@ export interface paths {
         };
         /**
          * Update preferences (any subset)
-         * @description Parts left out keep their value; `channels`, `categories` and `types` merge key by key, and `null` clears an override so it inherits again (JSON merge patch): `{"types": {"weekly_promo": {"channels": {"email": null}}}}` removes that one switch, `{"types": {"weekly_promo": null}}` all of the type's, `{"categories": {"marketing": {"digest": null}}}` makes marketing instant again. Required categories still cannot be turned off (422). Notifications held for the user's quiet hours follow a change of them, shortly after the answer: what is no longer inside quiet hours goes at once (not before its own `sendAt`), the rest waits for their new end (a change of the user's `timezone` does the same). A user id Herald has not seen yet gets a recipient (in-app only until the app adds contact data). An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, as a new recipient.
+         * @description Parts left out keep their value; `channels`, `categories` and `types` merge key by key, and `null` clears an override so it inherits again (JSON merge patch): `{"types": {"weekly_promo": {"channels": {"email": null}}}}` removes that one switch, `{"types": {"weekly_promo": null}}` all of the type's, `{"categories": {"marketing": {"digest": null}}}` makes marketing instant again. Required categories still cannot be turned off (422). An opt-in category or channel (`optIn`) needs an explicit `true`: consent collected elsewhere is `{"categories": {"marketing": {"enabled": true}}}`, and `null` takes it back (unset is off). `optIn` itself is read-only: sent back from a GET it is accepted and ignored. Notifications held for the user's quiet hours follow a change of them, shortly after the answer: what is no longer inside quiet hours goes at once (not before its own `sendAt`), the rest waits for their new end (a change of the user's `timezone` does the same). A user id Herald has not seen yet gets a recipient (in-app only until the app adds contact data). An erased user id answers 404 and nothing is stored: only `PUT /v1/users/{userId}` creates it again, as a new recipient.
          */
         put: {
             parameters: {
@@ -11588,7 +11588,7 @@ export interface components {
             priority: "critical" | "high" | "normal" | "low";
             /** @enum {string} */
             status: "PENDING" | "SCHEDULED" | "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD" | "SUPPRESSED" | "CANCELED" | "DIGESTED" | "BOUNCED" | "COMPLAINED";
-            /** @description Why it is where it is, when Herald records why: a SUPPRESSED one's (`opted_out`, `unsubscribed`, `quiet_hours`, `frequency_cap`, `duplicate`, `unreachable`, `bounced_address`, `erased`, `read_elsewhere`, `condition`, `condition_error`; `read_elsewhere`: held back by its type's escalation, and the user read the event on another channel first; `erased`, `condition` and `condition_error` are only ever an event's `suppressed` reasons, as no notification is made), a SCHEDULED one's (`quiet_hours`; `escalation`: held back until the type's other channels had their time to be read), a FAILED one's for good (`permanent_error`, `device_gone`), an erase's CANCELED one (`recipient_erased`) */
+            /** @description Why it is where it is, when Herald records why: a SUPPRESSED one's (`opted_out`, `unsubscribed`, `quiet_hours`, `frequency_cap`, `duplicate`, `unreachable`, `bounced_address`, `erased`, `read_elsewhere`, `condition`, `condition_error`, `not_opted_in`; `read_elsewhere`: held back by its type's escalation, and the user read the event on another channel first; `erased`, `condition` and `condition_error` are only ever an event's `suppressed` reasons, as no notification is made; `not_opted_in`: an opt-in category or channel, `OPT_IN_CATEGORIES`/`OPT_IN_CHANNELS`, the user never turned on), a SCHEDULED one's (`quiet_hours`; `escalation`: held back until the type's other channels had their time to be read), a FAILED one's for good (`permanent_error`, `device_gone`), an erase's CANCELED one (`recipient_erased`) */
             reason?: string;
             provider?: string;
             providerMessageId?: string;
@@ -12159,7 +12159,13 @@ export interface components {
          *         "timezone": "Europe/London"
          *       },
          *       "digestTime": "09:00",
-         *       "unsubscribedAll": false
+         *       "unsubscribedAll": false,
+         *       "optIn": {
+         *         "categories": [
+         *           "marketing"
+         *         ],
+         *         "channels": []
+         *       }
          *     }
          */
         Preferences: {
@@ -12188,6 +12194,7 @@ export interface components {
             /** @description Local time of the user's digests; 09:00 until set */
             digestTime: string;
             unsubscribedAll: boolean;
+            optIn: components["schemas"]["OptIn"];
         };
         /**
          * @example {
@@ -12202,7 +12209,24 @@ export interface components {
             in_app?: boolean;
         };
         /**
-         * @description Any subset: parts left out keep their value. `channels`, `categories` and `types` merge key by key (JSON merge patch, RFC 7396): a value sets an override, `null` clears it so the setting inherits again (type → category → channel → on), and an override left empty disappears. `quietHours` is replaced whole (`null`: none); `digestTime: null` returns to the default.
+         * @description Read-only: what the operator made opt-in. A switch of these left unset is off (SUPPRESSED `not_opted_in`), where any other is on; show it as off. Accepted back in a PUT and ignored.
+         * @example {
+         *       "categories": [
+         *         "marketing"
+         *       ],
+         *       "channels": [
+         *         "sms"
+         *       ]
+         *     }
+         */
+        OptIn: {
+            /** @description `OPT_IN_CATEGORIES`: off for the user until a `true` turns them on (category or type `enabled`) */
+            categories: string[];
+            /** @description `OPT_IN_CHANNELS`: off for the user until a `true` at some level turns them on (type, category or channel switch) */
+            channels: string[];
+        };
+        /**
+         * @description Any subset: parts left out keep their value. `channels`, `categories` and `types` merge key by key (JSON merge patch, RFC 7396): a value sets an override, `null` clears it so the setting inherits again (type → category → channel → on, or off where that is opt-in), and an override left empty disappears. `quietHours` is replaced whole (`null`: none); `digestTime: null` returns to the default. `optIn` is read-only and ignored.
          * @example {
          *       "channels": {
          *         "sms": false
@@ -12245,9 +12269,10 @@ export interface components {
             /** @description `null` returns to the default, 09:00 */
             digestTime?: string | null;
             unsubscribedAll?: boolean;
+            optIn?: components["schemas"]["OptIn"] & unknown;
         };
         /**
-         * @description `true`/`false` sets a switch, `null` clears it so the broader setting applies again (type → category → channel switches → on); `null` for the whole object clears them all
+         * @description `true`/`false` sets a switch, `null` clears it so the broader setting applies again (type → category → channel switches → on, or off for an opt-in channel); `null` for the whole object clears them all
          * @example {
          *       "email": false,
          *       "sms": null
@@ -12516,7 +12541,13 @@ export interface components {
          *           "timezone": "Europe/London"
          *         },
          *         "digestTime": "09:00",
-         *         "unsubscribedAll": false
+         *         "unsubscribedAll": false,
+         *         "optIn": {
+         *           "categories": [
+         *             "marketing"
+         *           ],
+         *           "channels": []
+         *         }
          *       },
          *       "devices": [
          *         {
