@@ -1,7 +1,6 @@
-import { and, inArray, isNotNull, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { INBOX_VISIBLE_STATUSES, inboxOf } from "./inbox.ts";
-import { notifications } from "./schema/index.ts";
+import { INBOX_VISIBLE_STATUSES, setInboxArchived } from "./inbox.ts";
 
 /**
  * Sets or clears `read_at` of one inbox item whose status is READ already,
@@ -71,17 +70,11 @@ export function markInboxReadAgain(
 }
 
 /** Brings archived items back into the feed and the counts. Returns the ids that changed. */
-export async function unarchiveInboxItems(
+export function unarchiveInboxItems(
   db: Db,
   recipientId: string,
   ids: string[],
   at = new Date(),
 ): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .update(notifications)
-    .set({ archivedAt: null, updatedAt: at })
-    .where(and(inboxOf(recipientId), isNotNull(notifications.archivedAt), inArray(notifications.id, ids)))
-    .returning({ id: notifications.id });
-  return rows.map((r) => r.id);
+  return setInboxArchived(db, recipientId, ids, false, at);
 }

@@ -23,7 +23,7 @@ export interface InboxCounts {
 }
 
 /** A recipient's in-app items that the inbox shows (archived or not). */
-export const inboxOf = (recipientId: string) =>
+const inboxOf = (recipientId: string) =>
   and(
     eq(notifications.recipientId, recipientId),
     eq(notifications.channel, "in_app"),
@@ -105,18 +105,35 @@ export async function markInboxSeen(
   return rows.map((r) => r.id);
 }
 
-/** Archives items (hidden from the default feed and the counts). Returns the ids that changed. */
-export async function archiveInboxItems(
+/** Archives items (hidden from the default feed and the counts), or brings them back. Returns the ids that changed. */
+export async function setInboxArchived(
   db: Db,
   recipientId: string,
   ids: string[],
+  archived: boolean,
   at = new Date(),
 ): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .update(notifications)
-    .set({ archivedAt: at, updatedAt: at })
-    .where(and(inboxOf(recipientId), isNull(notifications.archivedAt), inArray(notifications.id, ids)))
+    .set({ archivedAt: archived ? at : null, updatedAt: at })
+    .where(
+      and(
+        inboxOf(recipientId),
+        archived ? isNull(notifications.archivedAt) : isNotNull(notifications.archivedAt),
+        inArray(notifications.id, ids),
+      ),
+    )
     .returning({ id: notifications.id });
   return rows.map((r) => r.id);
+}
+
+/** Archives items (hidden from the default feed and the counts). Returns the ids that changed. */
+export function archiveInboxItems(
+  db: Db,
+  recipientId: string,
+  ids: string[],
+  at = new Date(),
+): Promise<string[]> {
+  return setInboxArchived(db, recipientId, ids, true, at);
 }

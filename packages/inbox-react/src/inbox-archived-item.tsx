@@ -1,6 +1,6 @@
 import type { InboxItem } from "@herald/inbox";
+import { InboxItemText } from "./inbox-item-text.tsx";
 import type { InboxLabels } from "./inbox-labels.ts";
-import { relativeTime } from "./relative-time.ts";
 
 export interface InboxArchivedItemProps {
   item: InboxItem;
@@ -15,15 +15,7 @@ export function InboxArchivedItem({ item, now, locale, labels, onRestore }: Inbo
   return (
     <li className="herald-inbox__item" data-id={item.id} data-archived="true">
       <div className="herald-inbox__item-main">
-        <span className="herald-inbox__item-title">{item.title}</span>
-        {item.body && <span className="herald-inbox__item-body">{item.body}</span>}
-        <time
-          className="herald-inbox__item-time"
-          dateTime={item.createdAt}
-          title={new Date(item.createdAt).toLocaleString(locale)}
-        >
-          {relativeTime(item.createdAt, now, locale)}
-        </time>
+        <InboxItemText item={item} now={now} locale={locale} />
       </div>
       <span className="herald-inbox__item-actions">
         <button

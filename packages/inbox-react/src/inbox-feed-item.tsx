@@ -1,6 +1,6 @@
 import type { InboxItem } from "@herald/inbox";
+import { InboxItemText } from "./inbox-item-text.tsx";
 import type { InboxLabels } from "./inbox-labels.ts";
-import { relativeTime } from "./relative-time.ts";
 
 export interface InboxFeedItemProps {
   item: InboxItem;
@@ -32,15 +32,7 @@ export function InboxFeedItem({
     <li className="herald-inbox__item" data-id={item.id} data-read={String(item.read)}>
       <button type="button" className="herald-inbox__item-main" onClick={() => onOpen(item)}>
         {!item.read && <span className="herald-inbox__dot" role="img" aria-label={labels.unread} />}
-        <span className="herald-inbox__item-title">{item.title}</span>
-        {item.body && <span className="herald-inbox__item-body">{item.body}</span>}
-        <time
-          className="herald-inbox__item-time"
-          dateTime={item.createdAt}
-          title={new Date(item.createdAt).toLocaleString(locale)}
-        >
-          {relativeTime(item.createdAt, now, locale)}
-        </time>
+        <InboxItemText item={item} now={now} locale={locale} />
       </button>
       <span className="herald-inbox__item-actions">
         <button
