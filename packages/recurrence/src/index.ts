@@ -10,7 +10,7 @@ export {
   pickZone,
   zonedTime,
 } from "./local-time.ts";
-export { latestDue, nextRun, type RunWindow } from "./next-run.ts";
+export { latestDue, nextRun, type RunWindow, runWindowOf, type ScheduleTiming } from "./next-run.ts";
 export {
   FREQUENCIES,
   type Frequency,

@@ -1,3 +1,4 @@
+import { pickZone } from "./local-time.ts";
 import { nextOccurrence, type RecurrenceRule } from "./recurrence.ts";
 
 /** What a schedule's runs follow: its rule, the zone it is read in, and its bounds. */
@@ -8,6 +9,29 @@ export interface RunWindow {
   anchor: Date;
   /** No run after this instant (a run exactly at it still happens). */
   endsAt?: Date | null;
+}
+
+/** What a stored schedule holds of its window (the database row's fields). */
+export interface ScheduleTiming {
+  rule: RecurrenceRule;
+  /** Its own zone; null: the recipient's. */
+  timezone: string | null;
+  startsAt: Date | null;
+  createdAt: Date;
+  endsAt: Date | null;
+}
+
+/**
+ * A schedule's run window, its zone read now: its own, else the recipient's
+ * (`recipientZone`, null for a topic or a user without one), else UTC.
+ */
+export function runWindowOf(s: ScheduleTiming, recipientZone: string | null | undefined): RunWindow {
+  return {
+    rule: s.rule,
+    zone: pickZone(s.timezone, recipientZone),
+    anchor: s.startsAt ?? s.createdAt,
+    endsAt: s.endsAt,
+  };
 }
 
 /** The first run strictly after `after` (and not before the anchor), or null when `endsAt` comes first. */

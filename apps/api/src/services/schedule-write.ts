@@ -11,7 +11,7 @@ import {
 } from "@herald/db";
 import { HeraldError } from "@herald/errors";
 import { addScheduleRun } from "@herald/jobs";
-import { nextRun, pickZone, type RecurrenceRule, type RunWindow } from "@herald/recurrence";
+import { nextRun, pickZone, type RecurrenceRule, type RunWindow, runWindowOf } from "@herald/recurrence";
 import type { ApiDeps } from "../deps.ts";
 import type { EventRequest } from "../schemas/event.ts";
 import type { ScheduleRequest } from "../schemas/schedule.ts";
@@ -40,12 +40,7 @@ export function storedRule(repeat: RecurrenceRule): StoredRule {
 /** The run window of a schedule row, its zone read now (its own, else the recipient's, else UTC). */
 export async function scheduleWindow(db: Db, s: ScheduleRow): Promise<RunWindow> {
   const recipient = !s.timezone && s.recipientId ? await getRecipientById(db, s.recipientId) : null;
-  return {
-    rule: s.rule,
-    zone: pickZone(s.timezone, recipient?.timezone),
-    anchor: s.startsAt ?? s.createdAt,
-    endsAt: s.endsAt,
-  };
+  return runWindowOf(s, recipient?.timezone);
 }
 
 /** The first run at or after `from` (a run exactly at `from` included). */

@@ -8,7 +8,7 @@ import {
 } from "@herald/db";
 import { PRIORITY_RANK, type Priority } from "@herald/domain";
 import { addScheduleRun } from "@herald/jobs";
-import { latestDue, nextRun, pickZone, type RunWindow } from "@herald/recurrence";
+import { latestDue, nextRun, type RunWindow, runWindowOf } from "@herald/recurrence";
 import type { WorkerDeps } from "../deps.ts";
 
 export type ScheduleRunResult =
@@ -23,12 +23,7 @@ export const scheduleRunKey = (scheduleId: string, runAt: Date) =>
 /** A schedule's rule, its zone now (its own, else its recipient's, else UTC) and bounds. */
 export async function runWindow(deps: WorkerDeps, s: ScheduleRow): Promise<RunWindow> {
   const recipient = !s.timezone && s.recipientId ? await getRecipientById(deps.db, s.recipientId) : null;
-  return {
-    rule: s.rule,
-    zone: pickZone(s.timezone, recipient?.timezone),
-    anchor: s.startsAt ?? s.createdAt,
-    endsAt: s.endsAt,
-  };
+  return runWindowOf(s, recipient?.timezone);
 }
 
 /**
