@@ -54,6 +54,35 @@ describe("POST /v1/schedules", () => {
     expect((await api.call("GET", "/v1/users/sch-ada")).body).toMatchObject({ email: "ada@example.com" });
   });
 
+  it("answers a repeat with the same Idempotency-Key with the first schedule, making none", async () => {
+    const request = { type: "weekly_promo", userId: "sch-idem", data: promo, repeat: weekly };
+    const key = { "idempotency-key": "sch-idem-1" };
+    const first = await api.call("POST", "/v1/schedules", request, key);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    // A retry after a lost answer, and two at once: the first request's schedule each time.
+    const [again, racing] = await Promise.all([
+      api.call("POST", "/v1/schedules", request, key),
+      api.call("POST", "/v1/schedules", { ...request, repeat: { frequency: "daily" } }, key),
+    ]);
+    for (const res of [again, racing]) {
+      expect(res.status).toBe(201);
+      expect(res.headers.get("idempotent-replayed")).toBe("true");
+      expect(res.body).toEqual(first.body);
+    }
+    const listed = await api.call("GET", "/v1/schedules?userId=sch-idem");
+    expect(listed.body.data.map((s: { id: string }) => s.id)).toEqual([first.body.id]);
+    // Another key is another request.
+    const other = await api.call("POST", "/v1/schedules", request, { "idempotency-key": "sch-idem-2" });
+    expect(other.body.id).not.toBe(first.body.id);
+    expectError(
+      await api.call("POST", "/v1/schedules", request, { "idempotency-key": "k".repeat(256) }),
+      422,
+      "validation_failed",
+      "header.idempotency-key",
+    );
+  });
+
   it("reads the rule's own zone, startsAt and a topic", async () => {
     await addTopicSubscribers(api.deps.db, "sch.news", [{ userId: "sch-sub" }]);
     const res = await api.call("POST", "/v1/schedules", {

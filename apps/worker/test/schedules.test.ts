@@ -32,7 +32,7 @@ async function schedule(
   extra: Partial<NewSchedule> = {},
 ): Promise<ScheduleRow> {
   const r = await upsertRecipient(w.deps.db, userId, { email: `${userId}@example.com` });
-  return createSchedule(w.deps.db, {
+  const { row } = await createSchedule(w.deps.db, {
     type: "weekly_promo",
     userId,
     recipientId: r.id,
@@ -42,6 +42,7 @@ async function schedule(
     nextRunAt,
     ...extra,
   });
+  return row;
 }
 
 /** The events a schedule's runs created. */
@@ -165,7 +166,7 @@ describe("schedule runs", () => {
       { userId: "sch-w-t2", fields: { email: "t2@example.com" } },
     ]);
     const runAt = new Date(Date.now() - 1000);
-    const s = await createSchedule(w.deps.db, {
+    const { row: s } = await createSchedule(w.deps.db, {
       type: "weekly_promo",
       topic: "sch.w.topic",
       data: promo,

@@ -14,13 +14,18 @@ const time = (t: string | Date | null | undefined) => (t instanceof Date ? t.toI
 export function schedulesApi(http: Http) {
   const one = (id: string) => `/v1/schedules/${seg(id)}`;
   const schedules = {
-    /** Creates a schedule; the answer's `nextRunAt` is its first run. */
-    create: async (schedule: NewSchedule): Promise<Schedule> =>
+    /**
+     * Creates a schedule; the answer's `nextRunAt` is its first run. Sent with
+     * an `Idempotency-Key` (`options.idempotencyKey`, default a random UUID per
+     * call), so a retry after a lost answer gets the same schedule back.
+     */
+    create: async (schedule: NewSchedule, options: { idempotencyKey?: string } = {}): Promise<Schedule> =>
       (
         await http.request<Schedule>("POST", "/v1/schedules", {
           body: { ...schedule, startsAt: time(schedule.startsAt), endsAt: time(schedule.endsAt) },
-          // Not repeated: the API takes no idempotency key, and a repeat after a lost answer makes a second schedule.
-          retryable: false,
+          headers: { "idempotency-key": options.idempotencyKey ?? globalThis.crypto.randomUUID() },
+          // Retried with the same key: a repeat answers the first request's schedule.
+          retryable: true,
         })
       ).body,
     /** One page of schedules, newest first (`limit` 1–200, default 50). */

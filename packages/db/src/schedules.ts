@@ -11,13 +11,31 @@ export type NewSchedule = Omit<
   "id" | "runs" | "lastRunAt" | "lastEventId" | "updatedAt"
 >;
 
-/** Records a schedule; `nextRunAt` is the caller's (it knows the rule and the zone). */
-export async function createSchedule(db: Db, input: NewSchedule): Promise<ScheduleRow> {
+/**
+ * Records a schedule; `nextRunAt` is the caller's (it knows the rule and the
+ * zone). With an `idempotencyKey` another request already used, nothing is
+ * written and that request's schedule comes back, `replay` set.
+ */
+export async function createSchedule(
+  db: Db,
+  input: NewSchedule,
+): Promise<{ row: ScheduleRow; replay: boolean }> {
   const [row] = await db
     .insert(schedules)
     .values({ id: newId("sch"), ...input })
+    .onConflictDoNothing({ target: schedules.idempotencyKey })
     .returning();
-  return row!;
+  if (row) return { row, replay: false };
+  const first = input.idempotencyKey ? await getScheduleByIdempotencyKey(db, input.idempotencyKey) : null;
+  // Only a key conflicts; a conflict whose first schedule is gone (deleted meanwhile) is a new request again.
+  if (!first) return createSchedule(db, input);
+  return { row: first, replay: true };
+}
+
+/** The schedule a request with this `Idempotency-Key` created, if any. */
+export async function getScheduleByIdempotencyKey(db: Db, key: string): Promise<ScheduleRow | null> {
+  const [row] = await db.select().from(schedules).where(eq(schedules.idempotencyKey, key));
+  return row ?? null;
 }
 
 export async function getSchedule(db: Db, id: string): Promise<ScheduleRow | null> {

@@ -8,6 +8,7 @@ import { assertScope, requireScope } from "../middleware/api-key-auth.ts";
 import {
   commonErrors,
   conflictError,
+  IdempotencyKeyValue,
   jsonResponse,
   notFoundError,
   PageQuery,
@@ -44,11 +45,24 @@ const create = createRoute({
     "Each run creates one event of `type` with `data` for `userId` (or fans out to `topic`), routed as any " +
     "event. Validated as `POST /v1/events` validates an event (422 naming the field; 404 for an unknown topic); " +
     "422 `endsAt` when no run of the rule falls before it. Times are local to `repeat.timezone`, else to the " +
-    "recipient's zone at each run (UTC for a topic). No `Idempotency-Key`: a repeated request makes another schedule.",
+    "recipient's zone at each run (UTC for a topic). With an `Idempotency-Key` header, a repeat (a retry after a " +
+    "lost answer) answers the schedule the first request made, with `Idempotent-Replayed: true`, and makes none, " +
+    "as long as that schedule exists; without one, a repeat makes another schedule.",
   middleware: [requireScope("events:write")] as const,
-  request: { body: body(ScheduleRequestSchema) },
+  request: {
+    body: body(ScheduleRequestSchema),
+    headers: z.object({
+      "idempotency-key": IdempotencyKeyValue.optional().openapi({
+        description: "Names this request: a repeat answers the first one's schedule",
+        example: "onboarding-reminder-user_123",
+      }),
+    }),
+  },
   responses: {
-    201: jsonResponse(ScheduleSchema, "The schedule, with its first run in nextRunAt"),
+    201: jsonResponse(
+      ScheduleSchema,
+      "The schedule, with its first run in nextRunAt (a repeat: the first request's)",
+    ),
     ...commonErrors,
     ...notFoundError,
   },
@@ -119,7 +133,9 @@ export function registerSchedules(app: App, deps: ApiDeps): void {
   app.openapi(create, async (c) => {
     const b = c.req.valid("json");
     if (b.user) assertScope(c, "users:write", INLINE_USER_NEEDS);
-    const row = await createScheduleFor(deps, b, c.get("apiKey")?.id ?? null);
+    const key = c.req.valid("header")["idempotency-key"];
+    const { row, replay } = await createScheduleFor(deps, b, c.get("apiKey")?.id ?? null, key);
+    if (replay) c.header("Idempotent-Replayed", "true");
     return c.json(serializeSchedule(row, seesSecrets(c)), 201);
   });
 

@@ -5,6 +5,7 @@ import {
   existingTopics,
   getRecipient,
   getRecipientById,
+  getScheduleByIdempotencyKey,
   type ScheduleRow,
   type StoredRule,
   upsertInlineRecipient,
@@ -66,8 +67,16 @@ export async function enqueueNextRun(deps: ApiDeps, s: ScheduleRow, now: Date): 
  * subscribed to), its first run computed (422 when there is none before
  * `endsAt`), inline contact data written, then the row, then its first job.
  */
-export async function createScheduleFor(deps: ApiDeps, body: ScheduleRequest, apiKeyId: string | null) {
+export async function createScheduleFor(
+  deps: ApiDeps,
+  body: ScheduleRequest,
+  apiKeyId: string | null,
+  idempotencyKey?: string,
+): Promise<{ row: ScheduleRow; replay: boolean }> {
   const { data } = validateScheduledEvent(body, apiKeyId);
+  // A repeat answers what the first request made, whatever changed since (its topic deleted, its endsAt past).
+  const earlier = idempotencyKey ? await getScheduleByIdempotencyKey(deps.db, idempotencyKey) : null;
+  if (earlier) return { row: earlier, replay: true };
   if (body.topic && !(await existingTopics(deps.db, [body.topic])).has(body.topic)) {
     throw new HeraldError("not_found", `No topic ${body.topic}: subscribe users to it first.`);
   }
@@ -97,7 +106,7 @@ export async function createScheduleFor(deps: ApiDeps, body: ScheduleRequest, ap
     }
     recipientId = (await ensureRecipient(deps.db, body.userId)).id;
   }
-  const row = await createSchedule(deps.db, {
+  const created = await createSchedule(deps.db, {
     type: body.type,
     userId: body.userId ?? null,
     recipientId,
@@ -112,8 +121,9 @@ export async function createScheduleFor(deps: ApiDeps, body: ScheduleRequest, ap
     maxRuns: body.maxRuns ?? null,
     nextRunAt: first,
     apiKeyId,
+    idempotencyKey: idempotencyKey ?? null,
     createdAt: now,
   });
-  await enqueueNextRun(deps, row, now);
-  return row;
+  if (!created.replay) await enqueueNextRun(deps, created.row, now);
+  return created;
 }

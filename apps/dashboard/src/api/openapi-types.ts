@@ -1046,12 +1046,15 @@ export interface paths {
         put?: never;
         /**
          * Create a recurring schedule
-         * @description Each run creates one event of `type` with `data` for `userId` (or fans out to `topic`), routed as any event. Validated as `POST /v1/events` validates an event (422 naming the field; 404 for an unknown topic); 422 `endsAt` when no run of the rule falls before it. Times are local to `repeat.timezone`, else to the recipient's zone at each run (UTC for a topic). No `Idempotency-Key`: a repeated request makes another schedule.
+         * @description Each run creates one event of `type` with `data` for `userId` (or fans out to `topic`), routed as any event. Validated as `POST /v1/events` validates an event (422 naming the field; 404 for an unknown topic); 422 `endsAt` when no run of the rule falls before it. Times are local to `repeat.timezone`, else to the recipient's zone at each run (UTC for a topic). With an `Idempotency-Key` header, a repeat (a retry after a lost answer) answers the schedule the first request made, with `Idempotent-Replayed: true`, and makes none, as long as that schedule exists; without one, a repeat makes another schedule.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Names this request: a repeat answers the first one's schedule */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1061,7 +1064,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The schedule, with its first run in nextRunAt */
+                /** @description The schedule, with its first run in nextRunAt (a repeat: the first request's) */
                 201: {
                     headers: {
                         "X-Request-Id": components["headers"]["RequestId"];

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at, createdAt, keyText } from "./columns.ts";
 import { recipients } from "./recipients.ts";
 
@@ -51,6 +51,8 @@ export const schedules = pgTable(
     /** Set while paused: runs do nothing, `nextRunAt` is recomputed on resume. */
     pausedAt: at("paused_at"),
     apiKeyId: text("api_key_id"),
+    /** The creating request's `Idempotency-Key`: a repeat answers this schedule and makes none. */
+    idempotencyKey: keyText("idempotency_key"),
     createdAt: createdAt(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
@@ -60,5 +62,6 @@ export const schedules = pgTable(
     index("schedules_user_idx").on(t.userId, t.id),
     index("schedules_topic_idx").on(t.topic, t.id),
     index("schedules_recipient_idx").on(t.recipientId),
+    uniqueIndex("schedules_idempotency_key_idx").on(t.idempotencyKey),
   ],
 );
