@@ -29,7 +29,13 @@ const KEYS = {
 };
 
 /** What eve's export must show, filled in by beforeAll. */
-const eve = { recipientId: "", notificationIds: [] as string[], eventIds: [] as string[], resetId: "" };
+const eve = {
+  recipientId: "",
+  notificationIds: [] as string[],
+  eventIds: [] as string[],
+  resetId: "",
+  scheduleId: "",
+};
 
 async function ok(res: Promise<{ status: number; body: any }>, status = 200) {
   const r = await res;
@@ -90,6 +96,18 @@ beforeAll(async () => {
   await ok(api.call("POST", "/v1/users/eve/devices", { kind: "apns", token: APNS_TOKEN }), 201);
   await addTopicSubscribers(api.deps.db, "news", [{ userId: "eve" }]);
   await suppressAddress(api.deps.db, { channel: "email", address: "eve@example.com", reason: "bounced" });
+  const weekly = { frequency: "weekly", days: ["mon"], at: "09:00" };
+  const data = { headline: "Eve's week", body: "b", ctaUrl: "https://x.test/eve" };
+  eve.scheduleId = (
+    await ok(
+      api.call("POST", "/v1/schedules", { type: "weekly_promo", userId: "eve", data, repeat: weekly }),
+      201,
+    )
+  ).id;
+  await ok(
+    api.call("POST", "/v1/schedules", { type: "weekly_promo", userId: "mallory", data, repeat: weekly }),
+    201,
+  );
   for (const channel of ["email", "sms", "push", "in_app", "email"] as const) {
     const { recipientId, notification } = await seedNotification(api.deps.db, "eve", {
       channel,
@@ -144,6 +162,7 @@ describe("GET /v1/users/{userId}/export", () => {
       "devices",
       "topics",
       "suppressions",
+      "schedules",
       "events",
       "notifications",
     ]);
@@ -180,6 +199,11 @@ describe("GET /v1/users/{userId}/export", () => {
       }),
     ]);
     expect(doc.suppressions[0]).not.toHaveProperty("suppressedBy");
+    // Their schedules, with the data each run sends; not another user's.
+    expect(doc.schedules.map((x: { id: string; userId: string }) => [x.id, x.userId])).toEqual([
+      [eve.scheduleId, "eve"],
+    ]);
+    expect(doc.schedules[0].data.headline).toBe("Eve's week");
     // The user's own events, oldest first, with their data; the topic event's data is not theirs.
     expect(doc.events.map((e: any) => e.id)).toEqual(eve.eventIds);
     expect(doc.events[0]).toMatchObject({ type: "order_placed", data: { orderId: "O-email" } });

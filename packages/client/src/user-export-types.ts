@@ -1,3 +1,4 @@
+import type { Schedule } from "./schedule-types.ts";
 import type { Suppression } from "./suppression-types.ts";
 import type { Device, NotificationWithTimeline, Preferences, UserEvent } from "./types.ts";
 
@@ -31,6 +32,8 @@ export interface UserExport {
   topics: { key: string; subscribedAt: string }[];
   /** The suppressions of the user's current e-mail address and phone number (who added one is left out). */
   suppressions: Omit<Suppression, "suppressedBy">[];
+  /** The user's recurring schedules, newest first, with their data. */
+  schedules: Schedule[];
   /** The events triggered for the user, oldest first (topic events' data is not the user's: not included). */
   events: Omit<UserEvent, "notificationCount">[];
   /** Every notification to the user, oldest first, with its timeline (those of topic events included). */

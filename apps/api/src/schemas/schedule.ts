@@ -155,7 +155,7 @@ const ScheduleFields = {
   updatedAt: Timestamp,
 };
 
-const exampleSchedule = {
+export const exampleSchedule = {
   id: "sch_01jd8q3k5m6n7p8q9r0s1t2v3w",
   type: "weekly_promo",
   userId: "user_123",

@@ -12,6 +12,7 @@ import {
 } from "./examples.ts";
 import { NotificationWithTimelineSchema, serializeNotification, serializeTimeline } from "./notification.ts";
 import { PreferencesSchema } from "./preferences.ts";
+import { exampleSchedule, ScheduleSchema } from "./schedule.ts";
 import { exampleEmailSuppression, SuppressionSchema, serializeSuppression } from "./suppression.ts";
 
 /** Characters of an FCM or APNs token an export shows: enough to tell the user's devices apart. */
@@ -73,6 +74,9 @@ export const UserExportSchema = z
     suppressions: z.array(ExportSuppressionSchema).openapi({
       description: "The suppression list entries of the user's current e-mail address and phone number",
     }),
+    schedules: z
+      .array(ScheduleSchema)
+      .openapi({ description: "The user's recurring schedules, newest first, with their data" }),
     events: z.array(ExportEventSchema).openapi({
       description:
         "The events triggered for this user, oldest first, with their data. Topic events are the app's broadcast: " +
@@ -90,6 +94,7 @@ export const UserExportSchema = z
       devices: [{ ...exampleDevice, origin: "https://fcm.googleapis.com" }],
       topics: [{ key: "news.weekly", subscribedAt: "2026-11-21T08:00:00.000Z" }],
       suppressions: [exampleSuppressionItem],
+      schedules: [exampleSchedule],
       events: [exampleEventItem],
       notifications: [{ ...exampleNotification, timeline: exampleTimeline }],
     },

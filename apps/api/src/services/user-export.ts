@@ -6,7 +6,9 @@ import {
   getPreferences,
   listDevices,
   listRecipientTopics,
+  listSchedules,
   type RecipientRow,
+  type ScheduleRow,
   type TimeKeyPosition,
   userEventPages,
   userNotificationPages,
@@ -15,6 +17,7 @@ import type { OptInSettings } from "@herald/domain";
 import type { Logger } from "@herald/logger";
 import { serializeEvent } from "../schemas/event.ts";
 import { servedPreferences } from "../schemas/preferences.ts";
+import { serializeSchedule } from "../schemas/schedule.ts";
 import { exportDevice, exportNotification, exportSuppression, exportUser } from "../schemas/user-export.ts";
 import { jsonDocumentStream } from "./json-document-stream.ts";
 import { userSuppressions } from "./user-suppressions.ts";
@@ -55,6 +58,19 @@ async function allTopics(db: Db, recipientId: string): Promise<{ key: string; su
   }
 }
 
+/** The user's schedules, newest first (their data may hold personal data too). */
+async function allSchedules(db: Db, userId: string): Promise<ScheduleRow[]> {
+  const out: ScheduleRow[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await listSchedules(db, { userId, limit: TOPICS_PAGE, ...(after ? { after } : {}) });
+    out.push(...page.data);
+    const last = page.data[page.data.length - 1];
+    if (!page.nextCursor || !last) return out;
+    after = last.id;
+  }
+}
+
 async function* mapPages<T, U>(pages: AsyncIterable<T[]>, map: (row: T) => U): AsyncGenerator<U[]> {
   for await (const page of pages) yield page.map(map);
 }
@@ -75,11 +91,12 @@ export async function userExportStream(
 ): Promise<ReadableStream<Uint8Array>> {
   const { db, logger } = deps;
   const r = req.recipient;
-  const [preferences, devices, topics, suppressions] = await Promise.all([
+  const [preferences, devices, topics, suppressions, schedules] = await Promise.all([
     getPreferences(db, r.id),
     listDevices(db, r.id),
     allTopics(db, r.id),
     userSuppressions(db, r),
+    allSchedules(db, r.externalId),
   ]);
   const subject = { userId: r.externalId, recipientId: r.id };
   const pageSize = options.pageSize;
@@ -99,6 +116,7 @@ export async function userExportStream(
       devices: devices.map(exportDevice),
       topics,
       suppressions: suppressions.map(exportSuppression),
+      schedules: schedules.map((sch) => serializeSchedule(sch, req.sees)),
     },
     [
       { name: "events", pages: mapPages(events, (e) => serializeEvent(e, req.sees)) },

@@ -12578,6 +12578,38 @@ export interface components {
          *           "updatedAt": "2026-11-24T09:00:03.000Z"
          *         }
          *       ],
+         *       "schedules": [
+         *         {
+         *           "id": "sch_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "type": "weekly_promo",
+         *           "userId": "user_123",
+         *           "topic": null,
+         *           "data": {
+         *             "headline": "This week's picks",
+         *             "body": "Three new linen shirts",
+         *             "ctaUrl": "https://shop.example.com/picks"
+         *           },
+         *           "priority": null,
+         *           "channels": null,
+         *           "repeat": {
+         *             "frequency": "weekly",
+         *             "days": [
+         *               "mon"
+         *             ],
+         *             "at": "09:00"
+         *           },
+         *           "startsAt": null,
+         *           "endsAt": null,
+         *           "maxRuns": null,
+         *           "runs": 1,
+         *           "nextRunAt": "2026-12-14T08:00:00.000Z",
+         *           "lastRunAt": "2026-12-07T08:00:00.000Z",
+         *           "lastEventId": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
+         *           "paused": false,
+         *           "createdAt": "2026-12-01T10:00:00.000Z",
+         *           "updatedAt": "2026-12-07T08:00:00.012Z"
+         *         }
+         *       ],
          *       "events": [
          *         {
          *           "id": "evt_01jd8q3k5m6n7p8q9r0s1t2v3w",
@@ -12670,6 +12702,8 @@ export interface components {
             }[];
             /** @description The suppression list entries of the user's current e-mail address and phone number */
             suppressions: components["schemas"]["ExportSuppression"][];
+            /** @description The user's recurring schedules, newest first, with their data */
+            schedules: components["schemas"]["Schedule"][];
             /** @description The events triggered for this user, oldest first, with their data. Topic events are the app's broadcast: their data is not here, the notifications they made for the user are */
             events: components["schemas"]["ExportEvent"][];
             /** @description Every notification to the user, oldest first, with its rendered content and timeline */
