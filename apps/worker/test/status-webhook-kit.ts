@@ -132,6 +132,16 @@ export async function outboxCount({ sql }: DbHandle, endpointId?: string): Promi
   return row!.n;
 }
 
+/** The batches and what each holds, for a failed assertion to say what it saw. */
+export async function describeBatches({ sql }: DbHandle): Promise<string> {
+  const rows = await sql`
+    select b.id, b.attempts, b.rejections, b.after_batch_id, b.leased_until, b.next_attempt_at, b.created_at,
+      (select array_agg(c.notification_id || ':' || c.status order by c.id)
+        from status_webhook_changes c where c.batch_id = b.id) as changes
+    from status_webhook_batches b order by b.created_at`;
+  return JSON.stringify(rows);
+}
+
 /** Batches, of every endpoint or of `endpointId`'s. */
 export async function batchCount({ sql }: DbHandle, endpointId?: string): Promise<number> {
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from status_webhook_batches
