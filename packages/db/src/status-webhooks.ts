@@ -141,7 +141,12 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
       continue;
     }
     const id = newId("swb");
-    const [claimed] = await sql<{ n: number }[]>`
+    // New batches of one endpoint are cut one at a time (a transaction-scoped advisory lock):
+    // dispatchers claiming at once would otherwise each take what the others' SKIP LOCKED scans
+    // had not reached yet, cutting a small backlog into several POSTs, or one more while a failing
+    // receiver's first batch is under way. A second claim waits a statement's time and takes the next changes.
+    const claimed = await newBatchClaim(db, endpointId, async (sql) => {
+      const [row] = await sql<{ n: number }[]>`
       with cand as (
         select id, notification_id from status_webhook_changes
         where endpoint_id = ${endpointId} and batch_id is null
@@ -169,11 +174,26 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
         where exists (select 1 from upd)
       )
       select count(*)::int as n from upd`;
-    if (!claimed?.n) return null;
+      return row?.n ?? 0;
+    });
+    if (!claimed) return null;
     const changes = await loadChanges(db, id);
     if (changes.length > 0) return { id, endpointId, attempts: 0, rejections: 0, leaseToken, changes };
     await sql`delete from status_webhook_batches where id = ${id}`;
   }
+}
+
+/** Runs `claim` in a transaction holding the endpoint's batch-cutting lock. */
+function newBatchClaim(
+  db: Db,
+  endpointId: string,
+  claim: (sql: ReturnType<typeof pg>) => Promise<number>,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const sql = pg(tx as unknown as Db);
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`herald:status-batch:${endpointId}`}, 0))`;
+    return claim(sql);
+  });
 }
 
 async function loadChanges(db: Db, batchId: string): Promise<RecordedStatusChange[]> {
