@@ -140,6 +140,11 @@ export async function claimStatusBatch(db: Db, options: ClaimOptions): Promise<S
       await sql`delete from status_webhook_batches where id = ${due.id}`;
       continue;
     }
+    // An idle poll (every STATUS_WEBHOOK_POLL_INTERVAL per loop) stays one statement, not a locking transaction.
+    const [waiting] = await sql<{ any: boolean }[]>`
+      select exists (select 1 from status_webhook_changes
+        where endpoint_id = ${endpointId} and batch_id is null) as any`;
+    if (!waiting?.any) return null;
     const id = newId("swb");
     // New batches of one endpoint are cut one at a time (a transaction-scoped advisory lock):
     // dispatchers claiming at once would otherwise each take what the others' SKIP LOCKED scans
