@@ -22,8 +22,8 @@ import { exportDevice, exportNotification, exportSuppression, exportUser } from 
 import { jsonDocumentStream } from "./json-document-stream.ts";
 import { userSuppressions } from "./user-suppressions.ts";
 
-/** Topic memberships per query; a user has a handful, read whole before the first byte. */
-const TOPICS_PAGE = 500;
+/** Topic memberships and schedules per query; a user has a handful of each, read whole before the first byte. */
+const SMALL_PARTS_PAGE = 500;
 
 export interface UserExportOptions {
   /** Rows per query for events and notifications. Default `EXPORT_PAGE_SIZE` (250). */
@@ -50,10 +50,10 @@ async function allTopics(db: Db, recipientId: string): Promise<{ key: string; su
   const out: { key: string; subscribedAt: string }[] = [];
   let before: TimeKeyPosition | null = null;
   for (;;) {
-    const rows = await listRecipientTopics(db, recipientId, before, TOPICS_PAGE);
+    const rows = await listRecipientTopics(db, recipientId, before, SMALL_PARTS_PAGE);
     for (const t of rows) out.push({ key: t.topic, subscribedAt: t.subscribedAt.toISOString() });
     const last = rows[rows.length - 1];
-    if (rows.length < TOPICS_PAGE || !last) return out;
+    if (rows.length < SMALL_PARTS_PAGE || !last) return out;
     before = last.position;
   }
 }
@@ -63,7 +63,7 @@ async function allSchedules(db: Db, userId: string): Promise<ScheduleRow[]> {
   const out: ScheduleRow[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await listSchedules(db, { userId, limit: TOPICS_PAGE, ...(after ? { after } : {}) });
+    const page = await listSchedules(db, { userId, limit: SMALL_PARTS_PAGE, ...(after ? { after } : {}) });
     out.push(...page.data);
     const last = page.data[page.data.length - 1];
     if (!page.nextCursor || !last) return out;
